@@ -1,0 +1,38 @@
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+JOURNAL ?= demo.db
+
+.PHONY: setup demo test test-all lint bench clean
+
+$(STAMP): pyproject.toml
+	test -d $(VENV) || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+demo: $(STAMP)
+	rm -f $(JOURNAL) $(JOURNAL)-wal $(JOURNAL)-shm
+	$(BIN)/kirinuki --journal $(JOURNAL) init --title "切り抜き帳（デモ）" --host demo.kirinuki.example --host kirinuki.example.org
+	$(BIN)/kirinuki --journal $(JOURNAL) import demo/entries
+	$(BIN)/kirinuki --journal $(JOURNAL) stats
+	$(BIN)/kirinuki --journal $(JOURNAL) export --format text --entry 1
+
+test: $(STAMP)
+	$(BIN)/ruff check kirinuki tests bench
+	$(BIN)/mypy
+	$(BIN)/pytest
+
+test-all: $(STAMP)
+	$(BIN)/ruff check kirinuki tests bench
+	$(BIN)/mypy
+	$(BIN)/pytest -m ''
+
+bench: $(STAMP)
+	$(BIN)/python bench/import_bench.py
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""The command-line adapter (Typer + Rich): parse, call one journal function, render."""

@@ -1,0 +1,64 @@
+"""`import` and `export`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from kirinuki.cli.common import LazyProgress, open_from, out
+from kirinuki.errors import InputError
+from kirinuki.journal import entry_text, export_jsonl, export_text_folder, import_paths
+from kirinuki.journal.exporting import write_atomic
+
+
+def import_cmd(
+    ctx: typer.Context,
+    paths: list[str] = typer.Argument(..., help="Clip text files, folders of them, .jsonl files."),
+) -> None:
+    """Import entries; re-importing the same input adds nothing."""
+    with open_from(ctx) as j, LazyProgress("importing") as progress:
+        s = import_paths(j, paths, progress)
+    out.print(
+        f"imported {s.files} file(s): entries {s.entries_added} added, "
+        f"{s.entries_present} already present; clips {s.clips_added} added, "
+        f"{s.clips_present} already present; tags {s.tags_added} added, "
+        f"{s.tags_present} already present"
+    )
+
+
+def export_cmd(
+    ctx: typer.Context,
+    fmt: str = typer.Option("text", "--format", "-f", help="text or jsonl."),
+    entry: str = typer.Option(None, "--entry", "-e", help="Entry id or permalink (text)."),
+    output: Path = typer.Option(None, "--output", "-o", help="File or folder (default stdout)."),
+) -> None:
+    """Export one entry or all entries as clip text, or the whole journal as JSON Lines."""
+    if fmt not in ("text", "jsonl"):
+        raise InputError(f"unknown format {fmt!r} (choose text or jsonl)")
+    with open_from(ctx) as j:
+        if fmt == "jsonl":
+            if output is None:
+                export_jsonl(j, sys.stdout.buffer)
+            else:
+                with output.open("wb") as fh:
+                    export_jsonl(j, fh)
+        elif entry is not None:
+            data = entry_text(j, entry).encode("utf-8")
+            if output is None:
+                sys.stdout.buffer.write(data)
+                sys.stdout.buffer.flush()
+            else:
+                write_atomic(output, data)
+        elif output is None:
+            raise InputError("exporting every entry as text needs -o FOLDER (or --entry ID)")
+        else:
+            n = export_text_folder(j, output)
+            out.print(f"wrote {n} entries to {output}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add these commands to `app`."""
+    app.command("import")(import_cmd)
+    app.command("export")(export_cmd)

@@ -1,0 +1,57 @@
+"""The one exception tree of kirinuki.
+
+Every error a user can cause derives from `KirinukiError`; adapters (CLI, web) map these to a
+message and an exit status or an HTTP status in one place. Third-party errors are translated
+into these where the third-party code is called.
+"""
+
+
+class KirinukiError(Exception):
+    """Base of every error kirinuki reports to a user."""
+
+    exit_code = 1
+    http_status = 400
+
+
+class InputError(KirinukiError):
+    """The user's input (a file, an argument, a query) cannot be used."""
+
+
+class NotFoundError(KirinukiError):
+    """A named thing (entry, tag, article, file) does not exist."""
+
+    http_status = 404
+
+
+class ConflictError(KirinukiError):
+    """The request contradicts what is stored (a duplicate permalink, two pages for one path)."""
+
+    http_status = 409
+
+
+class JournalError(KirinukiError):
+    """The journal file cannot be opened or used (not a journal, corrupt, locked)."""
+
+    http_status = 500
+
+
+class SchemaTooNewError(JournalError):
+    """The journal was written by a newer kirinuki whose schema this version does not know."""
+
+
+class FetchError(KirinukiError):
+    """A page or feed could not be fetched (network, status, size, content type)."""
+
+    http_status = 502
+
+
+class BlockedAddressError(FetchError):
+    """A fetch would reach a private, loopback or otherwise forbidden address."""
+
+    http_status = 400
+
+
+class AuthError(KirinukiError):
+    """Authentication is missing or wrong."""
+
+    http_status = 401

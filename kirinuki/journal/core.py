@@ -1,0 +1,92 @@
+"""Opening and creating journals; the `Journal` handle every use-case takes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, tzinfo
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from kirinuki.errors import InputError, JournalError
+from kirinuki.model import Settings
+from kirinuki.store import Store, open_store
+from kirinuki.store.sqlite.settings import load_settings, save_settings
+from kirinuki.text.cliptext import is_host_line
+
+
+@dataclass
+class Journal:
+    """An open journal: its store and settings. Close it (or use `with`) when done."""
+
+    store: Store
+    settings: Settings
+    clock: object = field(default=None, repr=False)
+
+    @property
+    def tz(self) -> tzinfo:
+        """The journal's time zone."""
+        return zone(self.settings.timezone)
+
+    def now(self) -> datetime:
+        """The current time in the journal's time zone."""
+        return datetime.now(UTC).astimezone(self.tz)
+
+    def close(self) -> None:
+        """Close the underlying store."""
+        self.store.close()
+
+    def __enter__(self) -> Journal:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def zone(name: str) -> tzinfo:
+    """The time zone called `name`; raises InputError for an unknown name."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise InputError(f"unknown time zone {name!r}") from exc
+
+
+def open_journal(path: str) -> Journal:
+    """Open an existing journal. Raises JournalError / SchemaTooNewError."""
+    store = open_store(path)
+    return Journal(store, load_settings(store))
+
+
+def _clean_host(host: str) -> str:
+    """A host name from `host` (a bare name or a URL); raises InputError when it is neither."""
+    h = host.strip()
+    for prefix in ("https://", "http://"):
+        if h.startswith(prefix):
+            h = h[len(prefix) :]
+    h = h.rstrip("/")
+    if not is_host_line(h):
+        raise InputError(f"not a host name: {host!r}")
+    return h.lower()
+
+
+def init_journal(path: str, title: str | None = None, hosts: list[str] | None = None,
+                 timezone: str | None = None) -> Journal:
+    """Create a journal at `path`. Raises JournalError when a journal already exists there."""
+    if path != ":memory:" and Path(path).exists():
+        raise JournalError(f"{path}: already exists (remove it or choose another --journal)")
+    clean = [_clean_host(h) for h in hosts or []]
+    settings = Settings(title=title or "kirinuki", hosts=clean)
+    if timezone:
+        zone(timezone)
+        settings.timezone = timezone
+    if clean:
+        settings.header_links = [f"https://{h}" for h in clean[:2]]
+        settings.footer = clean[-1]
+    store = open_store(path, create=True)
+    save_settings(store, settings)
+    return Journal(store, settings)
+
+
+def update_settings(journal: Journal, settings: Settings) -> None:
+    """Replace the journal's settings."""
+    save_settings(journal.store, settings)
+    journal.settings = settings

@@ -1,0 +1,236 @@
+"""Importing clip text files, folders of them and JSON Lines exports.
+
+An import is one transaction: it either adds everything it read or, on bad input anywhere,
+nothing. Entries are keyed (`sha256:` of a file's bytes, or the key in a JSON Lines record), so
+re-running an import, even after a crash, adds only what is missing. Files are read one at a
+time, so memory does not grow with the size of the input.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from kirinuki.errors import InputError, NotFoundError
+from kirinuki.journal.core import Journal, update_settings
+from kirinuki.journal.serial import entry_from_record
+from kirinuki.model import Article, ArticleVersion, Entry, Settings, Source, Status
+from kirinuki.store.sqlite import articles as article_rows
+from kirinuki.store.sqlite import entries as entry_rows
+from kirinuki.store.sqlite.stats import journal_stats
+from kirinuki.text.cliptext import parse
+from kirinuki.text.normalize import tag_key
+
+MAX_TEXT_BYTES = 20 * 1024 * 1024
+MAX_LINE_CHARS = 1_000_000
+_DATE_NAME = re.compile(r"(\d{4})-?(\d{2})-?(\d{2})(?:[_T-]?(\d{2})(\d{2})(\d{2}))?")
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class ImportSummary:
+    """What an import added and what it found already present."""
+
+    files: int = 0
+    entries_added: int = 0
+    entries_present: int = 0
+    clips_added: int = 0
+    clips_present: int = 0
+    tags_added: int = 0
+    tags_present: int = 0
+    articles: int = 0
+    tag_keys: set[str] = field(default_factory=set, repr=False)
+
+
+def _collect(paths: list[str]) -> list[Path]:
+    """The files to import, in order; raises for missing paths and empty folders."""
+    files: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if not p.exists():
+            raise NotFoundError(f"{raw}: no such file or folder")
+        if p.is_dir():
+            found = sorted(x for x in p.rglob("*") if x.suffix in (".txt", ".jsonl") and x.is_file())
+            if not found:
+                raise InputError(f"{raw}: folder holds no .txt or .jsonl files")
+            files.extend(found)
+        elif p.suffix in (".txt", ".jsonl"):
+            files.append(p)
+        else:
+            raise InputError(f"{raw}: unknown file type (expected .txt clip text or .jsonl)")
+    return files
+
+
+def decode_clip_text(data: bytes, name: str) -> str:
+    """The text of a clip text file; raises InputError for binary, non-UTF-8 or huge input."""
+    if not data:
+        raise InputError(f"{name}: empty file")
+    if len(data) > MAX_TEXT_BYTES:
+        raise InputError(f"{name}: {len(data)} bytes is too large for one entry (limit 20 MB)")
+    if b"\x00" in data:
+        raise InputError(f"{name}: binary file, not clip text")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{name}: not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})"
+        ) from exc
+    longest = max(len(line) for line in text.split("\n"))
+    if longest > MAX_LINE_CHARS:
+        raise InputError(f"{name}: a line of {longest} characters is not clip text")
+    return text
+
+
+def date_from_name(path: Path, journal: Journal) -> datetime | None:
+    """The publication time encoded in a file name (`2024-09-03_081500.txt`), or None."""
+    m = _DATE_NAME.match(path.stem)
+    if m is None:
+        return None
+    y, mo, d, h, mi, s = (int(g) if g else 0 for g in m.groups())
+    try:
+        return datetime(y, mo, d, h, mi, s, tzinfo=journal.tz)
+    except ValueError:
+        return None
+
+
+def permalink_for(published: datetime, journal: Journal) -> str:
+    """The Hatena-style permalink of an entry published at `published`."""
+    return published.astimezone(journal.tz).strftime("/entry/%Y/%m/%d/%H%M%S")
+
+
+def _free_permalink(journal: Journal, base: str) -> str:
+    link, n = base, 1
+    while entry_rows.find_entry_id(journal.store, permalink=link) is not None:
+        n += 1
+        link = f"{base}-{n}"
+    return link
+
+
+def _add(journal: Journal, entry: Entry, summary: ImportSummary) -> None:
+    """Insert `entry` unless its key is stored; count it either way."""
+    clips = len(entry.clips)
+    summary.tag_keys.update(t.name for t in entry.tags)
+    assert entry.key is not None
+    if entry_rows.key_exists(journal.store, entry.key):
+        summary.entries_present += 1
+        summary.clips_present += clips
+        return
+    if entry.permalink:
+        entry.permalink = _free_permalink(journal, entry.permalink)
+    entry_rows.insert_entry(journal.store, entry, journal.now())
+    summary.entries_added += 1
+    summary.clips_added += clips
+
+
+def _import_text(journal: Journal, path: Path, summary: ImportSummary) -> None:
+    data = path.read_bytes()
+    text = decode_clip_text(data, str(path))
+    entry = parse(text)
+    entry.key = "sha256:" + hashlib.sha256(data).hexdigest()
+    entry.published = date_from_name(path, journal)
+    if entry.published is not None:
+        entry.status = Status.PUBLISHED
+        entry.permalink = permalink_for(entry.published, journal)
+    _add(journal, entry, summary)
+
+
+def _jsonl_records(path: Path) -> Iterator[tuple[int, int, dict[str, Any]]]:
+    """(line number, bytes read so far, record) for each non-blank line of a JSON Lines file."""
+    done = 0
+    with path.open("rb") as fh:
+        for lineno, raw in enumerate(fh, 1):
+            done += len(raw)
+            if not raw.strip():
+                continue
+            try:
+                rec = json.loads(raw.decode("utf-8"))
+            except (UnicodeDecodeError, ValueError) as exc:
+                raise InputError(f"{path}:{lineno}: not a JSON line ({exc})") from exc
+            if not isinstance(rec, dict) or "type" not in rec:
+                raise InputError(f"{path}:{lineno}: a record must be an object with a 'type'")
+            yield lineno, done, rec
+
+
+def _import_article(journal: Journal, rec: dict[str, Any]) -> None:
+    src = rec.get("source")
+    article = Article(
+        url=str(rec["url"]),
+        source=Source(site=src["site"], name=src.get("name")) if src else None,
+        title=rec.get("title"),
+    )
+    aid = article_rows.article_id(journal.store, article, journal.now())
+    for v in rec.get("versions") or []:
+        version = ArticleVersion(
+            content_hash=str(v["hash"]),
+            fetched_at=datetime.fromisoformat(v["fetched_at"]),
+            paragraphs=[str(p) for p in v["paragraphs"]],
+            title=v.get("title"),
+            published=datetime.fromisoformat(v["published"]) if v.get("published") else None,
+            modified=datetime.fromisoformat(v["modified"]) if v.get("modified") else None,
+        )
+        article_rows.add_version(journal.store, aid, version)
+
+
+def _import_jsonl(journal: Journal, path: Path, summary: ImportSummary,
+                  progress: Progress | None) -> None:
+    total = path.stat().st_size
+    fresh = journal_stats(journal.store).entries == 0
+
+    def resolve(url: str, digest: str) -> int | None:
+        return article_rows.version_by_ref(journal.store, url, digest)
+
+    for lineno, done, rec in _jsonl_records(path):
+        try:
+            kind = rec["type"]
+            if kind == "journal" and fresh:
+                fields = {k: v for k, v in rec.items() if k in Settings.__dataclass_fields__}
+                update_settings(journal, Settings(**fields))
+            elif kind == "article":
+                _import_article(journal, rec)
+                summary.articles += 1
+            elif kind == "entry":
+                _add(journal, entry_from_record(rec, resolve), summary)
+            elif kind != "journal":
+                raise InputError(f"unknown record type {kind!r}")
+        except InputError as exc:
+            raise InputError(f"{path}:{lineno}: {exc}") from exc
+        except (KeyError, TypeError, ValueError) as exc:
+            raise InputError(f"{path}:{lineno}: malformed {rec.get('type')} record ({exc})") from exc
+        if progress is not None and lineno % 200 == 0:
+            progress(done, total)
+    if progress is not None:
+        progress(total, total)
+
+
+def import_paths(journal: Journal, paths: list[str], progress: Progress | None = None,
+                 ) -> ImportSummary:
+    """Import clip text files, folders of them and JSON Lines files, all or nothing.
+
+    `progress(done, total)` is called as work advances. Raises NotFoundError for a missing
+    path, InputError for unreadable input (naming the file and line); nothing is written then.
+    """
+    files = _collect(paths)
+    summary = ImportSummary(files=len(files))
+    store = journal.store
+    tags_before = set(r[0] for r in store.conn.execute("SELECT key FROM tags"))
+    texts = [f for f in files if f.suffix == ".txt"]
+    with store.transaction():
+        for i, f in enumerate(texts, 1):
+            _import_text(journal, f, summary)
+            if progress is not None and (i % 100 == 0 or i == len(texts)):
+                progress(i, len(texts))
+        for f in files:
+            if f.suffix == ".jsonl":
+                _import_jsonl(journal, f, summary, progress)
+    tags_after = set(r[0] for r in store.conn.execute("SELECT key FROM tags"))
+    used = {tag_key(t) for t in summary.tag_keys}
+    summary.tags_added = len(tags_after - tags_before)
+    summary.tags_present = len(used & tags_before)
+    return summary

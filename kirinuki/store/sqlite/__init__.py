@@ -1,0 +1,1 @@
+"""SQLite implementation of the store: hand-written SQL, one module per entity."""

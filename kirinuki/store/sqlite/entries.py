@@ -1,0 +1,301 @@
+"""Entries with their groups, clips, related links and tag lines.
+
+An entry is written whole (`insert_entry`) and replaced whole (`replace_entry`): its groups are
+small, and rewriting them keeps positions and layout exactly as the model says.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from kirinuki.errors import ConflictError
+from kirinuki.model import (
+    Clip,
+    ClipSource,
+    Entry,
+    EntrySummary,
+    Footer,
+    Group,
+    HeaderLink,
+    Item,
+    Layout,
+    RelatedLink,
+    Selector,
+    Status,
+    TagLine,
+    TagRef,
+)
+from kirinuki.store.sqlite import hooks
+from kirinuki.store.sqlite.db import Store
+from kirinuki.store.sqlite.tags import tag_id
+
+
+def _iso(dt: datetime | None) -> str | None:
+    return dt.isoformat() if dt is not None else None
+
+
+def _dt(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def key_exists(store: Store, key: str) -> bool:
+    """True when an entry with this import key is stored."""
+    row = store.conn.execute("SELECT 1 FROM entries WHERE key = ?", (key,)).fetchone()
+    return row is not None
+
+
+def insert_entry(store: Store, entry: Entry, now: datetime) -> int:
+    """Store `entry` (which must carry a unique `key`) and return its id.
+
+    Raises ConflictError when the permalink is taken. Runs in the caller's transaction.
+    """
+    conn = store.conn
+    header = json.dumps([[h.url, h.blank_after] for h in entry.header], ensure_ascii=False)
+    footer = entry.footer
+    if entry.permalink is not None:
+        taken = conn.execute(
+            "SELECT id FROM entries WHERE permalink = ?", (entry.permalink,)
+        ).fetchone()
+        if taken is not None and taken[0] != entry.id:
+            raise ConflictError(f"permalink {entry.permalink} is already used by entry {taken[0]}")
+    cur = conn.execute(
+        "INSERT INTO entries(id, key, permalink, published, status, title, bom, newline,"
+        " lead_blank, header, footer, footer_blank, created, updated)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        (
+            entry.id,
+            entry.key,
+            entry.permalink,
+            _iso(entry.published),
+            str(entry.status),
+            entry.title,
+            int(entry.layout.bom),
+            entry.layout.newline,
+            entry.layout.lead_blank,
+            header,
+            footer.text if footer else None,
+            footer.blank_after if footer else 0,
+            now.isoformat(),
+            _iso(entry.updated) or now.isoformat(),
+        ),
+    )
+    entry_id = int(cur.lastrowid or 0)
+    _insert_groups(store, entry_id, entry.groups)
+    hooks.entry_written(store, entry_id)
+    return entry_id
+
+
+def _insert_groups(store: Store, entry_id: int, groups: list[Group]) -> None:
+    conn = store.conn
+    clip_rows: list[tuple[object, ...]] = []
+    link_rows: list[tuple[object, ...]] = []
+    for gpos, group in enumerate(groups):
+        gid = int(
+            conn.execute(
+                "INSERT INTO groups(entry_id, pos) VALUES (?, ?)", (entry_id, gpos)
+            ).lastrowid
+            or 0
+        )
+        for pos, item in enumerate(group.items):
+            if isinstance(item, Clip):
+                sel = item.selector
+                clip_rows.append(
+                    (item.id, gid, pos, item.text, item.blank_after, item.article_version_id,
+                     sel.exact if sel else None, sel.prefix if sel else None,
+                     sel.suffix if sel else None)
+                )
+            else:
+                link_rows.append(
+                    (gid, pos, item.url, item.quote, item.blank_after, item.target_entry_id)
+                )
+        for lpos, line in enumerate(group.tag_lines):
+            lid = int(
+                conn.execute(
+                    "INSERT INTO tag_lines(group_id, pos, blank_after) VALUES (?,?,?)",
+                    (gid, lpos, line.blank_after),
+                ).lastrowid
+                or 0
+            )
+            conn.executemany(
+                "INSERT INTO group_tags(tag_line_id, pos, tag_id, display, summary)"
+                " VALUES (?,?,?,?,?)",
+                [(lid, tpos, tag_id(store, t.name), t.name, t.summary)
+                 for tpos, t in enumerate(line.tags)],
+            )
+    conn.executemany(
+        "INSERT INTO clips(id, group_id, pos, text, blank_after, article_version_id,"
+        " sel_exact, sel_prefix, sel_suffix) VALUES (?,?,?,?,?,?,?,?,?)",
+        clip_rows,
+    )
+    conn.executemany(
+        "INSERT INTO related_links(group_id, pos, url, quote, blank_after, target_entry_id)"
+        " VALUES (?,?,?,?,?,?)",
+        link_rows,
+    )
+
+
+def replace_entry(store: Store, entry: Entry, now: datetime) -> None:
+    """Rewrite a stored entry (fields and groups) from `entry`, which carries its id.
+
+    Clip ids are kept for clips that carry them. Runs in the caller's transaction.
+    """
+    assert entry.id is not None
+    conn = store.conn
+    hooks.entry_removing(store, entry.id)
+    conn.execute("DELETE FROM groups WHERE entry_id = ?", (entry.id,))
+    conn.execute("DELETE FROM entries WHERE id = ?", (entry.id,))
+    entry.updated = now
+    insert_entry(store, entry, now)
+
+
+def delete_entry(store: Store, entry_id: int) -> bool:
+    """Delete an entry and everything in it; False when there was none."""
+    hooks.entry_removing(store, entry_id)
+    cur = store.conn.execute("DELETE FROM entries WHERE id = ?", (entry_id,))
+    return cur.rowcount > 0
+
+
+_ENTRY_COLS = (
+    "id, key, permalink, published, status, title, bom, newline, lead_blank, header, footer,"
+    " footer_blank, updated"
+)
+
+
+def _entry_from_row(row: tuple[object, ...]) -> Entry:
+    header = [HeaderLink(str(u), int(b)) for u, b in json.loads(str(row[9]))]
+    footer = Footer(str(row[10]), int(row[11])) if row[10] is not None else None  # type: ignore[call-overload]
+    return Entry(
+        id=int(row[0]),  # type: ignore[call-overload]
+        key=str(row[1]),
+        permalink=row[2],  # type: ignore[arg-type]
+        published=_dt(row[3]),  # type: ignore[arg-type]
+        status=Status(str(row[4])),
+        title=row[5],  # type: ignore[arg-type]
+        layout=Layout(bool(row[6]), str(row[7]), int(row[8])),  # type: ignore[call-overload]
+        header=header,
+        footer=footer,
+        updated=_dt(row[12]),  # type: ignore[arg-type]
+    )
+
+
+def get_entry(store: Store, entry_id: int) -> Entry | None:
+    """The whole entry with this id, or None."""
+    row = store.conn.execute(
+        f"SELECT {_ENTRY_COLS} FROM entries WHERE id = ?", (entry_id,)
+    ).fetchone()
+    if row is None:
+        return None
+    entry = _entry_from_row(row)
+    entry.groups = _load_groups(store, entry_id)
+    return entry
+
+
+def find_entry_id(store: Store, *, permalink: str | None = None, key: str | None = None) -> int | None:
+    """The id of the entry with this permalink or key, or None."""
+    if permalink is not None:
+        row = store.conn.execute(
+            "SELECT id FROM entries WHERE permalink = ?", (permalink,)
+        ).fetchone()
+    else:
+        row = store.conn.execute("SELECT id FROM entries WHERE key = ?", (key,)).fetchone()
+    return int(row[0]) if row else None
+
+
+def _load_groups(store: Store, entry_id: int) -> list[Group]:
+    conn = store.conn
+    groups: dict[int, Group] = {}
+    for (gid,) in conn.execute(
+        "SELECT id FROM groups WHERE entry_id = ? ORDER BY pos", (entry_id,)
+    ):
+        groups[gid] = Group(id=gid)
+    items: dict[int, list[tuple[int, Item]]] = {gid: [] for gid in groups}
+    for r in conn.execute(
+        """
+        SELECT c.group_id, c.pos, c.id, c.text, c.blank_after, c.article_version_id,
+               c.sel_exact, c.sel_prefix, c.sel_suffix,
+               a.url, s.site, s.name, COALESCE(v.title, a.title), v.published
+        FROM clips c JOIN groups g ON g.id = c.group_id
+        LEFT JOIN article_versions v ON v.id = c.article_version_id
+        LEFT JOIN articles a ON a.id = v.article_id
+        LEFT JOIN sources s ON s.id = a.source_id
+        WHERE g.entry_id = ?
+        """,
+        (entry_id,),
+    ):
+        sel = Selector(r[6], r[7] or "", r[8] or "") if r[6] is not None else None
+        src = ClipSource(r[9], r[10], r[11], r[12], _dt(r[13])) if r[9] else None
+        clip = Clip(text=r[3], blank_after=r[4], article_version_id=r[5], selector=sel,
+                    source=src, id=r[2])
+        items[r[0]].append((r[1], clip))
+    for r in conn.execute(
+        """
+        SELECT l.group_id, l.pos, l.id, l.url, l.quote, l.blank_after, l.target_entry_id
+        FROM related_links l JOIN groups g ON g.id = l.group_id WHERE g.entry_id = ?
+        """,
+        (entry_id,),
+    ):
+        items[r[0]].append((r[1], RelatedLink(r[3], r[4], r[5], r[6], r[2])))
+    for gid, pairs in items.items():
+        groups[gid].items = [it for _, it in sorted(pairs, key=lambda p: p[0])]
+    lines: dict[int, TagLine] = {}
+    for r in conn.execute(
+        """
+        SELECT tl.group_id, tl.id, tl.blank_after, gt.display, gt.summary
+        FROM tag_lines tl JOIN groups g ON g.id = tl.group_id
+        JOIN group_tags gt ON gt.tag_line_id = tl.id
+        WHERE g.entry_id = ? ORDER BY tl.group_id, tl.pos, gt.pos
+        """,
+        (entry_id,),
+    ):
+        line = lines.get(r[1])
+        if line is None:
+            line = lines[r[1]] = TagLine([], r[2])
+            groups[r[0]].tag_lines.append(line)
+        line.tags.append(TagRef(r[3], r[4]))
+    return list(groups.values())
+
+
+def list_entries(
+    store: Store, *, limit: int = 50, offset: int = 0, status: Status | None = None
+) -> list[EntrySummary]:
+    """Entries newest first (undated ones last), with clip counts, tags and first clip."""
+    where = "WHERE e.status = ?" if status else ""
+    args: list[object] = [str(status)] if status else []
+    rows = store.conn.execute(
+        f"""
+        SELECT e.id, e.permalink, e.published, e.status, e.title,
+          (SELECT count(*) FROM clips c JOIN groups g ON g.id = c.group_id
+            WHERE g.entry_id = e.id),
+          (SELECT group_concat(display, ' ') FROM (SELECT DISTINCT t.display FROM tags t
+             JOIN group_tags gt ON gt.tag_id = t.id JOIN tag_lines tl ON tl.id = gt.tag_line_id
+             JOIN groups g ON g.id = tl.group_id WHERE g.entry_id = e.id)),
+          (SELECT c.text FROM clips c JOIN groups g ON g.id = c.group_id
+            WHERE g.entry_id = e.id ORDER BY g.pos, c.pos LIMIT 1)
+        FROM entries e {where}
+        ORDER BY e.published IS NULL, e.published DESC, e.id DESC
+        LIMIT ? OFFSET ?
+        """,
+        [*args, limit, offset],
+    ).fetchall()
+    return [
+        EntrySummary(
+            id=r[0], permalink=r[1], published=_dt(r[2]), status=Status(r[3]), title=r[4],
+            clips=r[5], tags=(r[6] or "").split(" ") if r[6] else [], first_clip=r[7] or "",
+        )
+        for r in rows
+    ]
+
+
+def entry_ids(store: Store) -> list[int]:
+    """Every entry id in export order: by date (undated last), then id."""
+    rows = store.conn.execute(
+        "SELECT id FROM entries ORDER BY published IS NULL, published, id"
+    ).fetchall()
+    return [int(r[0]) for r in rows]
+
+
+def entry_exists(store: Store, entry_id: int) -> bool:
+    """True when an entry with this id is stored."""
+    row = store.conn.execute("SELECT 1 FROM entries WHERE id = ?", (entry_id,)).fetchone()
+    return row is not None

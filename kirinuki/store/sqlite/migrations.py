@@ -1,0 +1,103 @@
+"""Ordered schema migrations. `SCHEMA_VERSION` is the newest this code understands.
+
+A journal's version lives in `PRAGMA user_version`; a journal newer than this code is refused
+rather than misread. Migrations run in one transaction each, so a crash leaves the old schema.
+"""
+
+from __future__ import annotations
+
+V1 = """
+CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE sources(id INTEGER PRIMARY KEY, site TEXT NOT NULL UNIQUE, name TEXT);
+CREATE TABLE articles(
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL UNIQUE,
+    source_id INTEGER REFERENCES sources(id),
+    title TEXT,
+    first_seen TEXT NOT NULL,
+    etag TEXT,
+    last_modified TEXT
+);
+CREATE TABLE article_versions(
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    fetched_at TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    title TEXT,
+    published TEXT,
+    modified TEXT,
+    paragraphs TEXT NOT NULL,
+    UNIQUE(article_id, content_hash)
+);
+CREATE TABLE entries(
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    permalink TEXT UNIQUE,
+    published TEXT,
+    status TEXT NOT NULL CHECK (status IN ('draft', 'published')),
+    title TEXT,
+    bom INTEGER NOT NULL DEFAULT 0,
+    newline TEXT NOT NULL DEFAULT '\n',
+    lead_blank INTEGER NOT NULL DEFAULT 0,
+    header TEXT NOT NULL DEFAULT '[]',
+    footer TEXT,
+    footer_blank INTEGER NOT NULL DEFAULT 0,
+    created TEXT NOT NULL,
+    updated TEXT NOT NULL
+);
+CREATE INDEX entries_published ON entries(published);
+CREATE TABLE groups(
+    id INTEGER PRIMARY KEY,
+    entry_id INTEGER NOT NULL REFERENCES entries(id) ON DELETE CASCADE,
+    pos INTEGER NOT NULL,
+    UNIQUE(entry_id, pos)
+);
+CREATE TABLE clips(
+    id INTEGER PRIMARY KEY,
+    group_id INTEGER NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+    pos INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    blank_after INTEGER NOT NULL DEFAULT 0,
+    article_version_id INTEGER REFERENCES article_versions(id) ON DELETE SET NULL,
+    sel_exact TEXT,
+    sel_prefix TEXT,
+    sel_suffix TEXT
+);
+CREATE INDEX clips_group ON clips(group_id, pos);
+CREATE INDEX clips_version ON clips(article_version_id);
+CREATE TABLE related_links(
+    id INTEGER PRIMARY KEY,
+    group_id INTEGER NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+    pos INTEGER NOT NULL,
+    url TEXT NOT NULL,
+    quote TEXT NOT NULL DEFAULT '',
+    blank_after INTEGER NOT NULL DEFAULT 0,
+    target_entry_id INTEGER REFERENCES entries(id) ON DELETE SET NULL
+);
+CREATE INDEX related_group ON related_links(group_id, pos);
+CREATE TABLE tags(id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, display TEXT NOT NULL);
+CREATE TABLE tag_aliases(
+    key TEXT PRIMARY KEY,
+    tag_id INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE
+);
+CREATE TABLE tag_lines(
+    id INTEGER PRIMARY KEY,
+    group_id INTEGER NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+    pos INTEGER NOT NULL,
+    blank_after INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX tag_lines_group ON tag_lines(group_id, pos);
+CREATE TABLE group_tags(
+    tag_line_id INTEGER NOT NULL REFERENCES tag_lines(id) ON DELETE CASCADE,
+    pos INTEGER NOT NULL,
+    tag_id INTEGER NOT NULL REFERENCES tags(id),
+    display TEXT NOT NULL,
+    summary TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (tag_line_id, pos)
+);
+CREATE INDEX group_tags_tag ON group_tags(tag_id);
+"""
+
+# Index i holds the SQL that takes a journal from version i to i + 1.
+MIGRATIONS: list[str] = [V1]
+SCHEMA_VERSION = len(MIGRATIONS)

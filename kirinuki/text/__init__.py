@@ -1,0 +1,1 @@
+"""Pure text functions: normalisation, the hashtag grammar and the clip text format."""
