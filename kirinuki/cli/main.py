@@ -2,15 +2,33 @@
 
 from __future__ import annotations
 
-import sys
+from typing import Any
 
 import typer
+from rich.markup import escape
+from typer.core import TyperGroup
 
-from kirinuki.cli import entries, info, io
+from kirinuki.cli import analysis, capture, entries, info, io, publish, search
 from kirinuki.cli.common import err
 from kirinuki.errors import KirinukiError
 
+
+class _Group(TyperGroup):
+    """The root command group: the one place kirinuki errors become a message and a status."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KirinukiError as exc:
+            err.print(f"[bold red]error:[/] {escape(str(exc))}")
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            err.print("interrupted")
+            raise typer.Exit(130) from None
+
+
 app = typer.Typer(
+    cls=_Group,
     name="kirinuki",
     help="A news-clipping journal: capture, clip, tag, analyse, search and publish.",
     no_args_is_help=True,
@@ -33,15 +51,13 @@ def _root(
 info.register(app)
 io.register(app)
 app.add_typer(entries.app, name="entries")
+# Each capability registers its own commands from its own module.
+capture.register(app)
+search.register(app)
+analysis.register(app)
+publish.register(app)
 
 
 def main() -> None:
-    """Run the CLI; map kirinuki errors to a one-line message and their exit status."""
-    try:
-        app()
-    except KirinukiError as exc:
-        err.print(f"[bold red]error:[/] {exc}", markup=True)
-        sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        err.print("interrupted")
-        sys.exit(130)
+    """Run the CLI (console script entry point)."""
+    app()

@@ -98,6 +98,12 @@ CREATE TABLE group_tags(
 CREATE INDEX group_tags_tag ON group_tags(tag_id);
 """
 
+# Reserved slots, each owned by one capability; an empty string is a no-op step.
+V2_SEARCH = ""
+V3_CAPTURE = ""
+V4_ANALYSIS = ""
+V5_WEB = ""
+
 # Index i holds the SQL that takes a journal from version i to i + 1.
-MIGRATIONS: list[str] = [V1]
+MIGRATIONS: list[str] = [V1, V2_SEARCH, V3_CAPTURE, V4_ANALYSIS, V5_WEB]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,198 @@
+"""Changing entries: today's draft, adding groups, editing and deleting clips, publishing, tags.
+
+Every function here is one transaction; derived indexes follow through the store's hooks.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+
+from kirinuki.errors import InputError, NotFoundError
+from kirinuki.journal.core import Journal
+from kirinuki.journal.importing import permalink_for
+from kirinuki.journal.queries import get_entry, resolve_entry_id
+from kirinuki.model import Clip, Entry, Footer, Group, HeaderLink, Status
+from kirinuki.store.sqlite import entries as entry_rows
+from kirinuki.store.sqlite import tags as tag_rows
+from kirinuki.text.hashtags import is_valid_tag_name
+from kirinuki.text.normalize import tag_key
+
+
+def _new_entry(journal: Journal) -> Entry:
+    """An empty draft dated now, laid out like the journal's entries (header, blank, footer)."""
+    s = journal.settings
+    header = [HeaderLink(url) for url in s.header_links]
+    if header:
+        header[-1].blank_after = 1
+    return Entry(
+        key=f"draft:{uuid.uuid4()}",
+        published=journal.now().replace(microsecond=0),
+        status=Status.DRAFT,
+        header=header,
+        footer=Footer(s.footer) if s.footer else None,
+    )
+
+
+def todays_draft(journal: Journal) -> Entry:
+    """Today's draft entry (planned for today in the journal's time zone), created if missing."""
+    today = journal.now().date()
+    with journal.store.transaction():
+        for eid, published in journal.store.conn.execute(
+            "SELECT id, published FROM entries WHERE status = 'draft' AND published IS NOT NULL"
+            " ORDER BY id DESC"
+        ).fetchall():
+            if entry_rows._dt(published).astimezone(journal.tz).date() == today:  # type: ignore[union-attr]
+                return get_entry(journal, int(eid))
+        entry = _new_entry(journal)
+        entry.id = entry_rows.insert_entry(journal.store, entry, journal.now())
+    return get_entry(journal, entry.id)
+
+
+def _ensure_separated(entry: Entry) -> None:
+    """Keep the entry's style: when clips are followed by blank lines, so is a new group."""
+    if entry.groups and entry.groups[-1].tag_lines:
+        last = entry.groups[-1].tag_lines[-1]
+        if last.blank_after == 0 and entry.footer is not None:
+            last.blank_after = 1
+
+
+def add_group(journal: Journal, entry_ref: str | None, group: Group) -> Entry:
+    """Append `group` to the entry `entry_ref` (None or "today": today's draft).
+
+    Raises NotFoundError for an unknown entry, InputError for an empty group or a bad tag.
+    """
+    if not group.clips:
+        raise InputError("a group needs at least one clip")
+    for line in group.tag_lines:
+        for t in line.tags:
+            if not is_valid_tag_name(t.name):
+                raise InputError(f"not a valid tag: #{t.name}")
+    with journal.store.transaction():
+        if entry_ref in (None, "", "today"):
+            entry = todays_draft(journal)
+        else:
+            entry = get_entry(journal, entry_ref)
+        spaced = any(c.blank_after for c in entry.clips)
+        for item in group.items:
+            if isinstance(item, Clip) and "\n" in item.text:
+                raise InputError("a clip is one paragraph: it cannot contain a line break")
+            item.blank_after = 1 if spaced else 0
+        if group.tag_lines:
+            group.tag_lines[-1].blank_after = 1 if entry.footer is not None else 0
+        _ensure_separated(entry)
+        entry.groups.append(group)
+        entry_rows.replace_entry(journal.store, entry, journal.now())
+    return get_entry(journal, entry.id or 0)
+
+
+def replace_entry(journal: Journal, entry: Entry) -> Entry:
+    """Store `entry` (which carries its id) in place of the stored one. Raises NotFoundError."""
+    if entry.id is None or not entry_rows.entry_exists(journal.store, entry.id):
+        raise NotFoundError(f"no entry {entry.id}")
+    with journal.store.transaction():
+        entry_rows.replace_entry(journal.store, entry, journal.now())
+    return get_entry(journal, entry.id)
+
+
+def delete_entry(journal: Journal, ref: str) -> None:
+    """Delete the entry `ref` and everything in it. Raises NotFoundError."""
+    eid = resolve_entry_id(journal, ref)
+    with journal.store.transaction():
+        entry_rows.delete_entry(journal.store, eid)
+
+
+def _entry_of_clip(journal: Journal, clip_id: int) -> Entry:
+    row = journal.store.conn.execute(
+        "SELECT g.entry_id FROM clips c JOIN groups g ON g.id = c.group_id WHERE c.id = ?",
+        (clip_id,),
+    ).fetchone()
+    if row is None:
+        raise NotFoundError(f"no clip {clip_id}")
+    return get_entry(journal, int(row[0]))
+
+
+def delete_clip(journal: Journal, clip_id: int) -> Entry:
+    """Delete one clip; a group left with no clips and no tags disappears. Raises NotFoundError."""
+    with journal.store.transaction():
+        entry = _entry_of_clip(journal, clip_id)
+        for g in entry.groups:
+            g.items = [it for it in g.items if not (isinstance(it, Clip) and it.id == clip_id)]
+        entry.groups = [g for g in entry.groups if g.items or g.tag_lines]
+        entry_rows.replace_entry(journal.store, entry, journal.now())
+    return get_entry(journal, entry.id or 0)
+
+
+def edit_clip(journal: Journal, clip_id: int, text: str) -> Entry:
+    """Replace the text of one clip. Raises NotFoundError, InputError for a multi-line text."""
+    if "\n" in text or "\r" in text or not text.strip():
+        raise InputError("a clip is one non-empty paragraph without line breaks")
+    with journal.store.transaction():
+        entry = _entry_of_clip(journal, clip_id)
+        for g in entry.groups:
+            for it in g.items:
+                if isinstance(it, Clip) and it.id == clip_id:
+                    it.text = text
+        entry_rows.replace_entry(journal.store, entry, journal.now())
+    return get_entry(journal, entry.id or 0)
+
+
+def set_status(journal: Journal, ref: str, status: Status) -> Entry:
+    """Publish or unpublish an entry; publishing gives it a date and permalink if it has none."""
+    with journal.store.transaction():
+        entry = get_entry(journal, ref)
+        entry.status = status
+        if status is Status.PUBLISHED:
+            if entry.published is None:
+                entry.published = journal.now().replace(microsecond=0)
+            if entry.permalink is None:
+                base = permalink_for(entry.published, journal)
+                link, n = base, 1
+                while entry_rows.find_entry_id(journal.store, permalink=link) not in (None,
+                                                                                       entry.id):
+                    n += 1
+                    link = f"{base}-{n}"
+                entry.permalink = link
+        entry_rows.replace_entry(journal.store, entry, journal.now())
+    return get_entry(journal, entry.id or 0)
+
+
+def rename_tag(journal: Journal, old: str, new: str) -> int:
+    """Rename tag `old` to `new` everywhere (merging when `new` exists); the old key stays an
+    alias so later imports of `#old` land on `new`. Returns how many groups changed.
+
+    Raises NotFoundError for an unknown tag, InputError for an invalid new name.
+    """
+    old_name, new_name = old.lstrip("#"), new.lstrip("#")
+    if not is_valid_tag_name(new_name):
+        raise InputError(f"not a valid tag: #{new_name}")
+    conn = journal.store.conn
+    with journal.store.transaction():
+        row = conn.execute("SELECT id FROM tags WHERE key = ?", (tag_key(old_name),)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no tag #{old_name}")
+        old_id = int(row[0])
+        entry_ids = [int(r[0]) for r in conn.execute(
+            "SELECT DISTINCT g.entry_id FROM group_tags gt JOIN tag_lines tl ON tl.id ="
+            " gt.tag_line_id JOIN groups g ON g.id = tl.group_id WHERE gt.tag_id = ?", (old_id,))]
+        changed = 0
+        for eid in entry_ids:
+            entry = get_entry(journal, eid)
+            for g in entry.groups:
+                for line in g.tag_lines:
+                    renamed = [replace(t, name=new_name) if tag_key(t.name) == tag_key(old_name)
+                               else t for t in line.tags]
+                    changed += sum(a != b for a, b in zip(renamed, line.tags, strict=True))
+                    line.tags = renamed
+            if tag_key(old_name) != tag_key(new_name):
+                journal.store.tag_ids.pop(tag_key(old_name), None)
+            entry_rows.replace_entry(journal.store, entry, journal.now())
+        new_id = tag_rows.tag_id(journal.store, new_name)
+        conn.execute("UPDATE tags SET display = ? WHERE id = ?", (new_name, new_id))
+        if new_id != old_id:
+            conn.execute("DELETE FROM tags WHERE id = ?", (old_id,))
+            conn.execute(
+                "INSERT INTO tag_aliases(key, tag_id) VALUES (?, ?) ON CONFLICT(key) DO UPDATE"
+                " SET tag_id = excluded.tag_id", (tag_key(old_name), new_id))
+            conn.execute("UPDATE tag_aliases SET tag_id = ? WHERE tag_id = ?", (new_id, old_id))
+    return changed

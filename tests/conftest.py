@@ -1,0 +1,59 @@
+"""Shared fixtures: fresh journals, the CLI runner, the seed sample."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from kirinuki.journal import Journal, init_journal
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+SEED = ROOT.parent / "shared" / "seed" / "000_4638226074035248.txt"
+
+
+@pytest.fixture
+def seed_text() -> str:
+    """The real sample entry; skips when ../shared is absent."""
+    if not SEED.exists():
+        pytest.skip("../shared/seed is not present")
+    return SEED.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def journal_path(tmp_path: Path) -> str:
+    """Path of a journal file (not yet created) in a temporary folder."""
+    return str(tmp_path / "j.db")
+
+
+@pytest.fixture
+def journal(journal_path: str) -> Iterator[Journal]:
+    """A fresh, empty journal with two hosts."""
+    j = init_journal(journal_path, "テスト帳", ["kirinuki.test", "www.kirinuki.test"])
+    yield j
+    j.close()
+
+
+class Cli:
+    """Runs `kirinuki` in-process against one journal file."""
+
+    def __init__(self, journal: str) -> None:
+        self.journal = journal
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, input: str | bytes | None = None):  # noqa: ANN204
+        from kirinuki.cli.main import app
+
+        env = {"KIRINUKI_JOURNAL": self.journal, "COLUMNS": "200"}
+        return self.runner.invoke(app, list(args), input=input, env=env, catch_exceptions=False)
+
+
+@pytest.fixture
+def cli(journal_path: str) -> Cli:
+    """A CLI runner bound to a temporary journal path (run `init` first where needed)."""
+    os.environ.pop("KIRINUKI_JOURNAL", None)
+    return Cli(journal_path)
