@@ -1,0 +1,82 @@
+"""The SQLite store: identity, migrations, pragmas, transactions."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from kirinuki.errors import JournalError, SchemaTooNewError
+from kirinuki.journal import Journal, init_journal, open_journal
+from kirinuki.store import open_store
+from kirinuki.store.sqlite.migrations import SCHEMA_VERSION
+from kirinuki.text.cliptext import parse
+
+
+def test_new_journal_has_current_schema_wal_and_foreign_keys(journal: Journal) -> None:
+    conn = journal.store.conn
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 1000
+
+
+def test_settings_persist(journal_path: str) -> None:
+    init_journal(journal_path, "題", ["https://a.test/", "b.test"]).close()
+    with open_journal(journal_path) as j:
+        assert j.settings.title == "題"
+        assert j.settings.hosts == ["a.test", "b.test"]
+        assert j.settings.canonical_host == "a.test"
+        assert j.settings.timezone == "Asia/Tokyo"
+
+
+def test_a_newer_schema_is_refused_with_a_clear_message(journal_path: str) -> None:
+    init_journal(journal_path).close()
+    conn = sqlite3.connect(journal_path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    with pytest.raises(SchemaTooNewError, match="newer kirinuki"):
+        open_journal(journal_path)
+
+
+def test_foreign_sqlite_file_and_text_file_are_refused(tmp_path: Path) -> None:
+    other = tmp_path / "other.db"
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE t(x)")
+    conn.close()
+    with pytest.raises(JournalError, match="not a kirinuki journal"):
+        open_journal(str(other))
+    text = tmp_path / "notes.db"
+    text.write_text("これは日記帳ではありません" * 200, encoding="utf-8")
+    with pytest.raises(JournalError, match="not a kirinuki journal"):
+        open_journal(str(text))
+
+
+def test_missing_journal_is_an_error_not_a_new_file(tmp_path: Path) -> None:
+    with pytest.raises(JournalError, match="no journal here"):
+        open_journal(str(tmp_path / "missing.db"))
+    assert not (tmp_path / "missing.db").exists()
+
+
+def test_transaction_rolls_back_everything_on_error(journal: Journal) -> None:
+    from kirinuki.store.sqlite.entries import insert_entry
+
+    entry = parse("段落。\n#タグ")
+    entry.key = "k1"
+    with pytest.raises(RuntimeError), journal.store.transaction():
+        insert_entry(journal.store, entry, journal.now())
+        raise RuntimeError("boom")
+    conn = journal.store.conn
+    assert conn.execute("SELECT count(*) FROM entries").fetchone()[0] == 0
+    assert conn.execute("SELECT count(*) FROM clips").fetchone()[0] == 0
+    assert conn.execute("SELECT count(*) FROM tags").fetchone()[0] == 0
+    # The tag cache was cleared with the rollback, so the tag is recreated, not dangling.
+    with journal.store.transaction():
+        insert_entry(journal.store, entry, journal.now())
+    assert conn.execute("SELECT count(*) FROM group_tags").fetchone()[0] == 1
+
+
+def test_in_memory_store_works() -> None:
+    store = open_store(":memory:", create=True)
+    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
