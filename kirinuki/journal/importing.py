@@ -105,31 +105,58 @@ def permalink_for(published: datetime, journal: Journal) -> str:
     return published.astimezone(journal.tz).strftime("/entry/%Y/%m/%d/%H%M%S")
 
 
-def _free_permalink(journal: Journal, base: str) -> str:
-    link, n = base, 1
-    while entry_rows.find_entry_id(journal.store, permalink=link) is not None:
-        n += 1
-        link = f"{base}-{n}"
-    return link
+class _Batch:
+    """Entries waiting to be written together; flushed every SIZE entries and at the end."""
+
+    SIZE = 500
+
+    def __init__(self, journal: Journal, summary: ImportSummary) -> None:
+        self.journal = journal
+        self.summary = summary
+        self.pending: list[Entry] = []
+
+    def add(self, entry: Entry) -> None:
+        self.summary.tag_keys.update(t.name for t in entry.tags)
+        self.pending.append(entry)
+        if len(self.pending) >= self.SIZE:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the pending entries whose key is not stored yet; count the others."""
+        store, summary = self.journal.store, self.summary
+        present = entry_rows.existing(store, "key", [e.key or "" for e in self.pending])
+        fresh: list[Entry] = []
+        for e in self.pending:
+            if e.key in present:
+                summary.entries_present += 1
+                summary.clips_present += len(e.clips)
+            else:
+                present.add(e.key or "")
+                fresh.append(e)
+        self._free_permalinks(fresh)
+        if fresh:
+            entry_rows.insert_entries(store, fresh, self.journal.now())
+        summary.entries_added += len(fresh)
+        summary.clips_added += sum(len(e.clips) for e in fresh)
+        self.pending = []
+
+    def _free_permalinks(self, entries: list[Entry]) -> None:
+        """Give an entry whose permalink is taken the first free `-2`, `-3`… variant."""
+        wanted = [e.permalink for e in entries if e.permalink]
+        taken = entry_rows.existing(self.journal.store, "permalink", wanted)
+        for e in entries:
+            if not e.permalink:
+                continue
+            base, n = e.permalink, 1
+            while e.permalink in taken:
+                n += 1
+                e.permalink = f"{base}-{n}"
+                if e.permalink not in taken:
+                    taken |= entry_rows.existing(self.journal.store, "permalink", [e.permalink])
+            taken.add(e.permalink)
 
 
-def _add(journal: Journal, entry: Entry, summary: ImportSummary) -> None:
-    """Insert `entry` unless its key is stored; count it either way."""
-    clips = len(entry.clips)
-    summary.tag_keys.update(t.name for t in entry.tags)
-    assert entry.key is not None
-    if entry_rows.key_exists(journal.store, entry.key):
-        summary.entries_present += 1
-        summary.clips_present += clips
-        return
-    if entry.permalink:
-        entry.permalink = _free_permalink(journal, entry.permalink)
-    entry_rows.insert_entry(journal.store, entry, journal.now())
-    summary.entries_added += 1
-    summary.clips_added += clips
-
-
-def _import_text(journal: Journal, path: Path, summary: ImportSummary) -> None:
+def _import_text(journal: Journal, path: Path, batch: _Batch) -> None:
     data = path.read_bytes()
     text = decode_clip_text(data, str(path))
     entry = parse(text)
@@ -138,7 +165,7 @@ def _import_text(journal: Journal, path: Path, summary: ImportSummary) -> None:
     if entry.published is not None:
         entry.status = Status.PUBLISHED
         entry.permalink = permalink_for(entry.published, journal)
-    _add(journal, entry, summary)
+    batch.add(entry)
 
 
 def _jsonl_records(path: Path) -> Iterator[tuple[int, int, dict[str, Any]]]:
@@ -178,7 +205,7 @@ def _import_article(journal: Journal, rec: dict[str, Any]) -> None:
         article_rows.add_version(journal.store, aid, version)
 
 
-def _import_jsonl(journal: Journal, path: Path, summary: ImportSummary,
+def _import_jsonl(journal: Journal, path: Path, batch: _Batch,
                   progress: Progress | None) -> None:
     total = path.stat().st_size
     fresh = journal_stats(journal.store).entries == 0
@@ -194,9 +221,9 @@ def _import_jsonl(journal: Journal, path: Path, summary: ImportSummary,
                 update_settings(journal, Settings(**fields))
             elif kind == "article":
                 _import_article(journal, rec)
-                summary.articles += 1
+                batch.summary.articles += 1
             elif kind == "entry":
-                _add(journal, entry_from_record(rec, resolve), summary)
+                batch.add(entry_from_record(rec, resolve))
             elif kind != "journal":
                 raise InputError(f"unknown record type {kind!r}")
         except InputError as exc:
@@ -222,13 +249,16 @@ def import_paths(journal: Journal, paths: list[str], progress: Progress | None =
     tags_before = set(r[0] for r in store.conn.execute("SELECT key FROM tags"))
     texts = [f for f in files if f.suffix == ".txt"]
     with store.transaction():
+        batch = _Batch(journal, summary)
         for i, f in enumerate(texts, 1):
-            _import_text(journal, f, summary)
+            _import_text(journal, f, batch)
             if progress is not None and (i % 100 == 0 or i == len(texts)):
                 progress(i, len(texts))
+        batch.flush()
         for f in files:
             if f.suffix == ".jsonl":
-                _import_jsonl(journal, f, summary, progress)
+                _import_jsonl(journal, f, batch, progress)
+                batch.flush()
     tags_after = set(r[0] for r in store.conn.execute("SELECT key FROM tags"))
     used = {tag_key(t) for t in summary.tag_keys}
     summary.tags_added = len(tags_after - tags_before)

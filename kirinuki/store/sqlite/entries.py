@@ -45,94 +45,112 @@ def key_exists(store: Store, key: str) -> bool:
     return row is not None
 
 
-def insert_entry(store: Store, entry: Entry, now: datetime) -> int:
-    """Store `entry` (which must carry a unique `key`) and return its id.
+def existing(store: Store, column: str, values: list[str]) -> set[str]:
+    """Which of `values` are already stored in entries.`column` (`key` or `permalink`)."""
+    assert column in ("key", "permalink")
+    found: set[str] = set()
+    for i in range(0, len(values), 500):
+        chunk = values[i : i + 500]
+        marks = ",".join("?" * len(chunk))
+        found.update(r[0] for r in store.conn.execute(
+            f"SELECT {column} FROM entries WHERE {column} IN ({marks})", chunk))
+    return found
 
-    Raises ConflictError when the permalink is taken. Runs in the caller's transaction.
+
+class _Ids:
+    """Allocates row ids for one batch. Safe because writes hold the database's write lock."""
+
+    def __init__(self, store: Store, table: str) -> None:
+        row = store.conn.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()
+        self.last = int(row[0])
+
+    def next(self) -> int:
+        self.last += 1
+        return self.last
+
+
+def insert_entry(store: Store, entry: Entry, now: datetime) -> int:
+    """Store one entry (with a unique `key`) and return its id; see `insert_entries`."""
+    return insert_entries(store, [entry], now)[0]
+
+
+def insert_entries(store: Store, entries: list[Entry], now: datetime) -> list[int]:
+    """Store `entries` (each with a unique `key`) and return their ids, in a few statements.
+
+    Raises ConflictError when a permalink is taken. Runs in the caller's transaction.
     """
-    conn = store.conn
-    header = json.dumps([[h.url, h.blank_after] for h in entry.header], ensure_ascii=False)
-    footer = entry.footer
-    if entry.permalink is not None:
-        taken = conn.execute(
-            "SELECT id FROM entries WHERE permalink = ?", (entry.permalink,)
-        ).fetchone()
-        if taken is not None and taken[0] != entry.id:
-            raise ConflictError(f"permalink {entry.permalink} is already used by entry {taken[0]}")
-    cur = conn.execute(
+    links = [e.permalink for e in entries if e.permalink is not None]
+    if len(set(links)) != len(links) or (links and existing(store, "permalink", links)):
+        taken = existing(store, "permalink", links) or {x for x in links if links.count(x) > 1}
+        raise ConflictError(f"permalink {sorted(taken)[0]} is already used by another entry")
+    ids = _Ids(store, "entries")
+    rows = []
+    for e in entries:
+        if e.id is None:
+            e.id = ids.next()
+        rows.append((
+            e.id, e.key, e.permalink, _iso(e.published), str(e.status), e.title,
+            int(e.layout.bom), e.layout.newline, e.layout.lead_blank,
+            json.dumps([[h.url, h.blank_after] for h in e.header], ensure_ascii=False),
+            e.footer.text if e.footer else None, e.footer.blank_after if e.footer else 0,
+            now.isoformat(), _iso(e.updated) or now.isoformat(),
+        ))
+    store.conn.executemany(
         "INSERT INTO entries(id, key, permalink, published, status, title, bom, newline,"
         " lead_blank, header, footer, footer_blank, created, updated)"
         " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        (
-            entry.id,
-            entry.key,
-            entry.permalink,
-            _iso(entry.published),
-            str(entry.status),
-            entry.title,
-            int(entry.layout.bom),
-            entry.layout.newline,
-            entry.layout.lead_blank,
-            header,
-            footer.text if footer else None,
-            footer.blank_after if footer else 0,
-            now.isoformat(),
-            _iso(entry.updated) or now.isoformat(),
-        ),
+        rows,
     )
-    entry_id = int(cur.lastrowid or 0)
-    _insert_groups(store, entry_id, entry.groups)
-    hooks.entry_written(store, entry_id)
-    return entry_id
+    _insert_groups(store, entries)
+    entry_ids = [int(e.id or 0) for e in entries]
+    hooks.entries_written(store, entry_ids)
+    return entry_ids
 
 
-def _insert_groups(store: Store, entry_id: int, groups: list[Group]) -> None:
+def _insert_groups(store: Store, entries: list[Entry]) -> None:
+    """Insert the groups, items and tag lines of `entries`, allocating ids in Python."""
+    group_ids, clip_ids, line_ids = (_Ids(store, t) for t in ("groups", "clips", "tag_lines"))
+    # Clips keep their ids across a rewrite: never hand a kept id to a new clip.
+    kept = [c.id for e in entries for c in e.clips if c.id is not None and c.id > 0]
+    clip_ids.last = max([clip_ids.last, *kept])
+    groups: list[tuple[object, ...]] = []
+    clips: list[tuple[object, ...]] = []
+    links: list[tuple[object, ...]] = []
+    lines: list[tuple[object, ...]] = []
+    tags: list[tuple[object, ...]] = []
+    for entry in entries:
+        for gpos, group in enumerate(entry.groups):
+            gid = group.id = group_ids.next()
+            groups.append((gid, entry.id, gpos))
+            for pos, item in enumerate(group.items):
+                if isinstance(item, Clip):
+                    if item.id is None or item.id <= 0:
+                        item.id = clip_ids.next()
+                    sel = item.selector
+                    clips.append((item.id, gid, pos, item.text, item.blank_after,
+                                  item.article_version_id, sel.exact if sel else None,
+                                  sel.prefix if sel else None, sel.suffix if sel else None))
+                else:
+                    links.append((gid, pos, item.url, item.quote, item.blank_after,
+                                  item.target_entry_id))
+            for lpos, line in enumerate(group.tag_lines):
+                lid = line_ids.next()
+                lines.append((lid, gid, lpos, line.blank_after))
+                tags.extend((lid, tpos, tag_id(store, t.name), t.name, t.summary)
+                            for tpos, t in enumerate(line.tags))
     conn = store.conn
-    clip_rows: list[tuple[object, ...]] = []
-    link_rows: list[tuple[object, ...]] = []
-    for gpos, group in enumerate(groups):
-        gid = int(
-            conn.execute(
-                "INSERT INTO groups(entry_id, pos) VALUES (?, ?)", (entry_id, gpos)
-            ).lastrowid
-            or 0
-        )
-        for pos, item in enumerate(group.items):
-            if isinstance(item, Clip):
-                sel = item.selector
-                clip_rows.append(
-                    (item.id, gid, pos, item.text, item.blank_after, item.article_version_id,
-                     sel.exact if sel else None, sel.prefix if sel else None,
-                     sel.suffix if sel else None)
-                )
-            else:
-                link_rows.append(
-                    (gid, pos, item.url, item.quote, item.blank_after, item.target_entry_id)
-                )
-        for lpos, line in enumerate(group.tag_lines):
-            lid = int(
-                conn.execute(
-                    "INSERT INTO tag_lines(group_id, pos, blank_after) VALUES (?,?,?)",
-                    (gid, lpos, line.blank_after),
-                ).lastrowid
-                or 0
-            )
-            conn.executemany(
-                "INSERT INTO group_tags(tag_line_id, pos, tag_id, display, summary)"
-                " VALUES (?,?,?,?,?)",
-                [(lid, tpos, tag_id(store, t.name), t.name, t.summary)
-                 for tpos, t in enumerate(line.tags)],
-            )
+    conn.executemany("INSERT INTO groups(id, entry_id, pos) VALUES (?,?,?)", groups)
     conn.executemany(
         "INSERT INTO clips(id, group_id, pos, text, blank_after, article_version_id,"
-        " sel_exact, sel_prefix, sel_suffix) VALUES (?,?,?,?,?,?,?,?,?)",
-        clip_rows,
-    )
+        " sel_exact, sel_prefix, sel_suffix) VALUES (?,?,?,?,?,?,?,?,?)", clips)
     conn.executemany(
         "INSERT INTO related_links(group_id, pos, url, quote, blank_after, target_entry_id)"
-        " VALUES (?,?,?,?,?,?)",
-        link_rows,
-    )
+        " VALUES (?,?,?,?,?,?)", links)
+    conn.executemany(
+        "INSERT INTO tag_lines(id, group_id, pos, blank_after) VALUES (?,?,?,?)", lines)
+    conn.executemany(
+        "INSERT INTO group_tags(tag_line_id, pos, tag_id, display, summary) VALUES (?,?,?,?,?)",
+        tags)
 
 
 def replace_entry(store: Store, entry: Entry, now: datetime) -> None:
@@ -142,7 +160,7 @@ def replace_entry(store: Store, entry: Entry, now: datetime) -> None:
     """
     assert entry.id is not None
     conn = store.conn
-    hooks.entry_removing(store, entry.id)
+    hooks.entries_removing(store, [entry.id])
     conn.execute("DELETE FROM groups WHERE entry_id = ?", (entry.id,))
     conn.execute("DELETE FROM entries WHERE id = ?", (entry.id,))
     entry.updated = now
@@ -151,7 +169,7 @@ def replace_entry(store: Store, entry: Entry, now: datetime) -> None:
 
 def delete_entry(store: Store, entry_id: int) -> bool:
     """Delete an entry and everything in it; False when there was none."""
-    hooks.entry_removing(store, entry_id)
+    hooks.entries_removing(store, [entry_id])
     cur = store.conn.execute("DELETE FROM entries WHERE id = ?", (entry_id,))
     return cur.rowcount > 0
 
