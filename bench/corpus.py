@@ -167,8 +167,8 @@ _MEETINGS = ("外相会合", "首脳会議", "国防相会合", "財務相・中
 _DOCS = ("共同声明", "行動計画", "決議案", "首脳宣言", "合意文書")
 _AID = ("人道支援", "財政支援", "軍事支援", "復興支援", "食料支援")
 _BILATERAL = ("米露", "米中", "日米", "中露", "日中", "米欧", "露中", "日露")
-_BLOCS = ("EU", "G7", "米国", "日本政府", "イギリス政府")
-_SHORT = ("露", "米", "中", "ルスタニア", "ザラフスタン", "ボルスク")
+_BLOCS = ("EU", "G7", "米国", "日本政府", "イギリス政府", "カナダ", "オーストラリア", "スイス")
+_SHORT = ("露", "米", "中", *_LANDS)
 _NUCLEAR = ("施設", "燃料", "ミサイル", "実験", "弾頭")
 _NUCLEAR_ACT = ("建設", "増強", "準備", "再開", "移送")
 _DEMANDS = (
@@ -180,6 +180,73 @@ _COUNTERS = (
     "軍の配備を続けていて",
 )
 _HEADLINES = ("【速報】", "【解説】", "【詳報】", "【独自】")
+# Openers for the second and later sentences of a paragraph ("" most often).
+_OPENERS = (
+    "", "", "", "", "また、", "一方、", "これに対し、", "こうした中、", "さらに、", "そのうえで、",
+    "これを受けて、", "その後、",
+)
+_REACHED = ("に達したということです", "となりました", "にとどまりました", "を記録しました")
+_FX_REASONS = (
+    "米国の利上げ観測から", "中央銀行の会合を前に", "原油価格の高騰を受けて",
+    "地政学的なリスクが意識され", "貿易赤字の拡大を背景に", "株価の急落を受けて",
+)
+_MARKETS = ("東京外国為替市場", "ニューヨーク外国為替市場", "ロンドン外国為替市場")
+_DISCUSSED = ("協議しました", "意見を交わしました", "対応を話し合いました", "議論しました")
+_WATCHDOGS = ("IAEA", "国連安全保障理事会の専門家パネル", "査察団", "G7の外相")
+_ISSUES = ("問題点", "違反", "懸念事項", "未申告の活動")
+_REPORTS = ("報告書", "声明", "調査結果", "書簡")
+_REACTIONS = (
+    "強く反発しています", "懸念を表明しました", "追加の制裁を検討しています",
+    "事実無根だと主張しています", "説明を求めています", "査察の受け入れを促しました",
+)
+_PURPOSES = (
+    "発電所の復旧", "避難民の住宅", "食料の購入", "医療体制の強化", "地雷の除去", "学校の再建",
+    "防空システムの整備", "送電網の修理",
+)
+_ANNOUNCED = ("明らかにしました", "発表しました", "表明しました", "示しました")
+_SOURCES = (
+    "関係者によりますと", "地元メディアによりますと", "複数の外交筋によりますと",
+    "国営通信によりますと", "現地の報道によりますと", "政府高官によりますと",
+    "国連の推計によりますと",
+)
+_APPEALS = (
+    "国際社会に支援を求めています", "受け入れ態勢の強化を急いでいます",
+    "冬を前に懸念を強めています", "食料や医薬品の不足を訴えています",
+    "仮設住宅の建設を始めました", "国境の検問所を増やしました",
+)
+_SCHEDULED = ("開かれる予定で", "開かれる方向で調整が進められていて", "開かれることが決まり")
+_REASONS = (
+    "", "人権侵害を理由に", "軍事侵攻を受けて", "核開発への関与を理由に",
+    "サイバー攻撃への関与を理由に", "選挙への介入を理由に",
+)
+_TARGETS = ("銀行", "軍需企業", "エネルギー企業", "政府高官", "新興財閥", "海運会社", "IT企業")
+_SANCTION_KINDS = ("資産凍結", "渡航禁止", "輸出禁止", "取引停止")
+_RALLY_PLACES = ("東京都内", "東京都心", "東京都庁の前", "京都市内", "大阪市内", "国会の前")
+_PROTEST = ("抗議", "反対", "連帯")
+_ORGANIZERS = ("主催者", "警察", "市民団体", "労働組合", "学生団体")
+_SLOGANS = (
+    "戦争反対", "平和を守れ", "核兵器をなくせ", "市民を守れ", "制裁をやめろ", "難民を受け入れよ",
+    "対話で解決を", "物価を下げろ",
+)
+_CONFERENCES = (
+    "国際会議", "気候変動の会議", "軍縮会議", "エネルギー閣僚会合", "人権フォーラム",
+    "宗教者会議",
+)
+_DELEGATES = ("閣僚", "代表", "専門家", "外相", "首脳")
+_DRAFTING = ("採択を目指していて", "取りまとめを急いでいて", "議論が難航していて", "調整が続いていて")
+_WHERE = ("", "議会で", "国連総会の演説で", "SNSで", "記者団に", "国営テレビで")
+_INSISTED = ("繰り返し主張しています", "述べています", "強調してきました", "訴えています")
+_POLLSTERS = ("統計局", "地元の調査会社", "国営テレビ", "大学の研究所", "人権団体", "国営通信")
+_EFFECT = ("影響した", "評価された", "批判された", "支持を広げた")
+_ENERGY_SOURCES = ("OPEC", "IEA", "統計局", "エネルギー省", "国営石油会社")
+_FUELS = (
+    ("原油", "万バレル"), ("天然ガス", "億立方メートル"), ("石炭", "万トン"), ("小麦", "万トン"),
+    ("銅", "万トン"), ("ウラン", "トン"),
+)
+_TRENDS = (
+    "前の月を下回りました", "過去最高を更新しました", "減産の影響が続いています",
+    "輸出の停滞が響いています", "市場の予想を上回りました", "価格の上昇が続いています",
+)
 
 # 200 tag names, most frequent first; ASCII and Japanese names, never spaces, '#' or brackets.
 _TAG_CORE = (
@@ -240,7 +307,7 @@ class _Writer:
 
     def num(self, lo: int, hi: int, step: int = 1) -> str:
         """A figure between lo and hi (inclusive), a multiple of `step`."""
-        return self.fig((lo + int(self.r() * ((hi - lo) // step + 1)) * step))
+        return self.fig(lo + int(self.r() * ((hi - lo) // step + 1)) * step)
 
     def people(self) -> str:
         """A head count: 18人, 3800人, 1万2000人, 5万人."""
@@ -289,7 +356,17 @@ class _Writer:
         """An organisation acronym, sometimes spelled out as in the news."""
         return self.c(_ACRONYM_LONG) if self.r() < 0.15 else self.c(_ACRONYMS)
 
-    # sentences (each 30-150 characters) --------------------------------------------------
+    def topics(self) -> str:
+        """One topic, or two joined by や."""
+        first = self.c(_TOPICS)
+        if self.r() < 0.5:
+            return first
+        second = self.c(_TOPICS)
+        while second == first:
+            second = self.c(_TOPICS)
+        return f"{first}や{second}"
+
+    # sentences (each 28-115 characters) ---------------------------------------------
 
     def s_event(self) -> str:
         c = self.c
@@ -319,71 +396,82 @@ class _Writer:
         c = self.c
         return (
             f"{c(_MINISTRIES)}によりますと、{self.country}の{c(_SECTORS)}は前の年に比べて"
-            f"{self.pct()}{c(_UPDOWN)}し、{self.money()}に達したということです。"
+            f"{self.pct()}{c(_UPDOWN)}し、{self.money()}{c(_REACHED)}。"
         )
 
     def s_fx(self) -> str:
+        c = self.c
         fx = "円安" if self.r() < 0.6 else "円高"
         return (
-            f"{self.day()}の東京外国為替市場では{fx}が進み、1ドル＝{self.num(98, 161)}円台で"
-            f"取り引きされ、{self.official()}は「{self.c(_QUOTES)}」と述べました。"
+            f"{c(_FX_REASONS)}、{self.day()}の{c(_MARKETS)}では{fx}が進み、"
+            f"1ドル＝{self.num(98, 161)}円台で取り引きされ、{self.official()}は"
+            f"「{c(_QUOTES)}」と述べました。"
         )
 
     def s_meeting(self) -> str:
         c = self.c
         return (
             f"{self.acronym()}は{self.day()}、{c(_CITIES)}で臨時の{c(_MEETINGS)}を開き、"
-            f"{self.num(3, 45)}か国の代表が{c(_TOPICS)}について協議しました。"
+            f"{self.num(3, 45)}か国の代表が{self.topics()}について{c(_DISCUSSED)}。"
         )
 
     def s_nuclear(self) -> str:
         c = self.c
         return (
-            f"{self.country}が核{c(_NUCLEAR)}の{c(_NUCLEAR_ACT)}を進めているとして、IAEAは"
-            f"{self.day()}、{self.num(2, 60)}件の問題点を指摘する報告書をまとめました。"
+            f"{self.country}が核{c(_NUCLEAR)}の{c(_NUCLEAR_ACT)}を進めているとして、"
+            f"{c(_WATCHDOGS)}は{self.day()}、{self.num(2, 60)}件の{c(_ISSUES)}を指摘する"
+            f"{c(_REPORTS)}をまとめ、{c(_COUNTRIES)}は{c(_REACTIONS)}。"
         )
 
     def s_aid(self) -> str:
+        c = self.c
         return (
-            f"{self.c(_POWERS)}政府は{self.country}に対し、総額{self.money()}の{self.c(_AID)}を"
-            f"行う方針を明らかにしました。"
+            f"{c(_POWERS)}の{c(_SURNAMES)}{c(_TITLES)}は{self.day()}、訪問先の{c(_CITIES)}で、"
+            f"{self.country}に総額{self.money()}の{c(_AID)}を行い、{c(_PURPOSES)}に充てる方針を"
+            f"{c(_ANNOUNCED)}。"
         )
 
     def s_refugee(self) -> str:
+        c = self.c
         return (
-            f"{self.c(_MINISTRIES)}によりますと、{self.country}から周辺{self.num(2, 12)}か国に"
-            f"逃れた人は{self.num(1, 90)}万人を超えています。"
+            f"{c(_SOURCES)}、{c(_EVENTS)}が続く{self.country}から周辺{self.num(2, 12)}か国に"
+            f"逃れた人は{self.num(1, 90)}万人を超え、{c(_MINISTRIES)}は{c(_APPEALS)}。"
         )
 
     def s_bilateral(self) -> str:
         c = self.c
         return (
-            f"{c(_BILATERAL)}首脳会談は{self.num(1, 12)}月{self.day()}に{c(_CITIES)}で開かれる"
-            f"予定で、{c(_TOPICS)}が主な議題となる見通しです。"
+            f"{c(_BILATERAL)}首脳会談は{self.num(1, 12)}月{self.day()}に{c(_CITIES)}で"
+            f"{c(_SCHEDULED)}、{self.topics()}が主な議題となる見通しです。"
         )
 
     def s_sanction(self) -> str:
         c = self.c
         return (
-            f"{c(_BLOCS)}は{c(_SHORT)}に対する{self.num(2, 14)}回目の制裁措置を決め、"
-            f"{self.num(10, 400)}の個人や団体を新たに資産凍結の対象に加えました。"
+            f"{c(_BLOCS)}は{self.day()}、{c(_REASONS)}{c(_SHORT)}に対する{self.num(2, 14)}回目の"
+            f"制裁措置を決め、{c(_TARGETS)}や{c(_TARGETS)}など{self.num(10, 400)}の個人や団体を"
+            f"新たに{c(_SANCTION_KINDS)}の対象に加えました。"
         )
 
     def s_rally(self) -> str:
+        c = self.c
         return (
-            f"東京都内では{self.day()}、{self.c(_TOPICS)}に抗議する集会が開かれ、主催者の発表で"
-            f"およそ{self.num(100, 9000, 100)}人が参加しました。"
+            f"{c(_RALLY_PLACES)}では{self.day()}、{self.topics()}に{c(_PROTEST)}する集会が開かれ、"
+            f"{c(_ORGANIZERS)}の発表でおよそ{self.num(100, 9000, 100)}人が参加し、"
+            f"「{c(_SLOGANS)}」などと声を上げました。"
         )
 
     def s_kyoto(self) -> str:
         c = self.c
         return (
-            f"京都市で開かれている国際会議には{self.num(5, 60)}か国の閣僚が出席し、{c(_TOPICS)}を"
-            f"めぐる{c(_DOCS)}の採択を目指しています。"
+            f"京都市で開かれている{c(_CONFERENCES)}には{self.num(5, 60)}か国の{c(_DELEGATES)}が"
+            f"出席し、{c(_TOPICS)}をめぐる{c(_DOCS)}の{c(_DRAFTING)}、議長を務める"
+            f"{self.official()}は「{c(_QUOTES)}」と話しています。"
         )
 
     def s_follow(self) -> str:
-        return f"{self.person}はこれまでに「{self.c(_QUOTES)}」と繰り返し主張しています。"
+        c = self.c
+        return f"{self.person}はこれまでに{c(_WHERE)}「{c(_QUOTES)}」と{c(_INSISTED)}。"
 
     def s_context(self) -> str:
         c = self.c
@@ -393,16 +481,20 @@ class _Writer:
         )
 
     def s_poll(self) -> str:
+        c = self.c
         return (
-            f"{self.c(_MINISTRIES)}が{self.day()}に発表した世論調査では、{self.person}の支持率は"
-            f"{self.num(12, 71)}%で、前回から{self.num(1, 9)}ポイント{self.c(_UPDOWN)}しました。"
+            f"{c(_POLLSTERS)}が{self.day()}に発表した世論調査では、{self.person}の支持率は"
+            f"{self.num(12, 71)}%で、前回から{self.num(1, 9)}ポイント{c(_UPDOWN)}し、"
+            f"{c(_TOPICS)}への対応が{c(_EFFECT)}とみられます。"
         )
 
     def s_oil(self) -> str:
+        c = self.c
+        fuel, unit = c(_FUELS)
         return (
-            f"OPECの発表によりますと、{self.num(1, 12)}月の{self.country}の原油の生産量は日量"
-            f"{self.num(10, 990, 10)}万バレルで、価格は1バレル＝{self.num(40, 130)}ドル前後で"
-            f"推移しています。"
+            f"{c(_ENERGY_SOURCES)}の発表によりますと、{self.num(1, 12)}月の{self.country}の"
+            f"{fuel}の生産量は{self.num(10, 990, 10)}{unit}で、{c(_COUNTRIES)}向けの輸出は"
+            f"{self.pct()}{c(_UPDOWN)}し、{c(_TRENDS)}。"
         )
 
     # paragraphs --------------------------------------------------------------------------
@@ -423,7 +515,7 @@ class _Writer:
             make = c(sentences)
             if make is last:  # the same kind of sentence twice in a row reads badly
                 continue
-            s = make()
+            s = c(_OPENERS) + make()
             if len(text) + len(s) > _BUILD_MAX:
                 if count >= 2:
                     break
@@ -550,7 +642,10 @@ def generate_entries(n: int, seed: int = 0, clips_per_entry: int = 5) -> Iterato
         raise ValueError(f"at most {_SPAN} entries fit in ten years at one per second")
     rng = random.Random(seed)
     writer = _Writer(rng)
-    recent: deque[tuple[int, list[str]]] = deque(maxlen=_NEAR_DUP_WINDOW)
+    # (index, clips, index of the clip that is itself a re-clip or -1) of the latest entries
+    recent: deque[tuple[int, list[str], int]] = deque(maxlen=_NEAR_DUP_WINDOW)
+    # Clips already re-clipped once: a second re-clip could pick the same new figure.
+    used: set[tuple[int, int]] = set()
     for i in range(n):
         lo, hi = i * _SPAN // n, (i + 1) * _SPAN // n
         published = START + timedelta(seconds=lo + rng.randrange(hi - lo))
@@ -561,15 +656,19 @@ def generate_entries(n: int, seed: int = 0, clips_per_entry: int = 5) -> Iterato
         near_clip: tuple[int, int] | None = None
         if recent and rng.random() < _NEAR_DUP_RATE:
             for _ in range(4):  # an entry whose clips have no figure at all is rare
-                j, earlier = rng.choice(recent)
+                j, earlier, reclip = rng.choice(recent)
                 src = rng.randrange(len(earlier))
+                if src == reclip or (j, src) in used:
+                    # Re-clipping a re-clip could change the figure back to the first clip's.
+                    continue
                 changed = change_one_figure(earlier[src], rng)
                 if changed is not None:
                     dst = rng.randrange(k)
                     clips[dst] = changed
                     near, near_clip = j, (dst, src)
+                    used.add((j, src))
                     break
-        recent.append((i, clips))
+        recent.append((i, clips, near_clip[0] if near_clip else -1))
         sizes = _group_sizes(rng, k)
         tags = [_tag_line(rng) for _ in sizes]
         text = render_page(clips, tags, sizes, published.year < _NEW_FORMAT_FROM)
