@@ -62,6 +62,9 @@ def _connect(path: str) -> sqlite3.Connection:
         conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         conn.execute("PRAGMA busy_timeout = 5000")
         conn.execute("PRAGMA foreign_keys = ON")
+        # A larger page cache keeps index pages of a big import in memory instead of
+        # spilling and rewriting them (a constant 32 MB, whatever the input size).
+        conn.execute("PRAGMA cache_size = -32768")
         if path != ":memory:":
             conn.execute("PRAGMA journal_mode = WAL")
             # WAL with synchronous=NORMAL keeps every committed transaction across a process
