@@ -133,3 +133,116 @@ def version_by_ref(store: Store, url: str, content_hash: str) -> int | None:
         (url, content_hash),
     ).fetchone()
     return int(row[0]) if row else None
+
+
+# --- capture: URL aliases, validators, latest versions, version lookup -------------------------
+
+
+def find_article_id(store: Store, url: str) -> int | None:
+    """The id of the article known by `url`: an alias (a link that led to it) or its own URL."""
+    conn = store.conn
+    row = conn.execute("SELECT article_id FROM article_urls WHERE url = ?", (url,)).fetchone()
+    if row is None:
+        row = conn.execute("SELECT id FROM articles WHERE url = ?", (url,)).fetchone()
+    return int(row[0]) if row else None
+
+
+def add_alias(store: Store, url: str, art_id: int) -> None:
+    """Remember that `url` leads to article `art_id` (in the caller's transaction)."""
+    store.conn.execute(
+        "INSERT INTO article_urls(url, article_id) VALUES (?, ?)"
+        " ON CONFLICT(url) DO UPDATE SET article_id = excluded.article_id",
+        (url, art_id),
+    )
+
+
+def article_url(store: Store, art_id: int) -> str | None:
+    """The canonical URL of article `art_id`."""
+    row = store.conn.execute("SELECT url FROM articles WHERE id = ?", (art_id,)).fetchone()
+    return str(row[0]) if row else None
+
+
+def move_article(store: Store, art_id: int, url: str) -> None:
+    """Give article `art_id` the canonical URL `url`; its old URL stays as an alias."""
+    old = article_url(store, art_id)
+    store.conn.execute("UPDATE articles SET url = ? WHERE id = ?", (url, art_id))
+    store.conn.execute("DELETE FROM article_urls WHERE url = ?", (url,))
+    if old and old != url:
+        add_alias(store, old, art_id)
+
+
+def merge_article(store: Store, from_id: int, into_id: int) -> None:
+    """Fold an article with no versions (a feed item not yet fetched) into another one."""
+    conn = store.conn
+    old = article_url(store, from_id)
+    conn.execute("UPDATE article_urls SET article_id = ? WHERE article_id = ?", (into_id, from_id))
+    conn.execute("UPDATE OR IGNORE inbox SET article_id = ? WHERE article_id = ?", (into_id, from_id))
+    conn.execute("DELETE FROM articles WHERE id = ? AND NOT EXISTS"
+                 " (SELECT 1 FROM article_versions WHERE article_id = ?)", (from_id, from_id))
+    if old:
+        add_alias(store, old, into_id)
+
+
+def update_article(store: Store, art_id: int, title: str | None, source: Source | None) -> None:
+    """Set an article's title and (when it has none) its source."""
+    conn = store.conn
+    if title:
+        conn.execute("UPDATE articles SET title = ? WHERE id = ?", (title, art_id))
+    if source is not None:
+        sid = source_id(store, source)
+        conn.execute("UPDATE articles SET source_id = ? WHERE id = ? AND source_id IS NULL",
+                     (sid, art_id))
+
+
+def validators(store: Store, art_id: int) -> tuple[str | None, str | None]:
+    """(ETag, Last-Modified) of the last fetch of an article."""
+    row = store.conn.execute("SELECT etag, last_modified FROM articles WHERE id = ?",
+                             (art_id,)).fetchone()
+    return (row[0], row[1]) if row else (None, None)
+
+
+def set_validators(store: Store, art_id: int, etag: str | None, last_modified: str | None) -> None:
+    """Remember the validators of the last fetch, for the next conditional request."""
+    store.conn.execute("UPDATE articles SET etag = ?, last_modified = ? WHERE id = ?",
+                       (etag, last_modified, art_id))
+
+
+_VERSION_COLS = "id, article_id, fetched_at, content_hash, title, published, modified, paragraphs"
+
+
+def _version(r: tuple[object, ...]) -> ArticleVersion:
+    return ArticleVersion(
+        id=int(r[0]), article_id=int(r[1]), fetched_at=datetime.fromisoformat(str(r[2])),  # type: ignore[call-overload]
+        content_hash=str(r[3]), title=r[4], published=_dt(r[5]), modified=_dt(r[6]),  # type: ignore[arg-type]
+        paragraphs=json.loads(str(r[7])),
+    )
+
+
+def latest_version(store: Store, art_id: int) -> ArticleVersion | None:
+    """The newest version of an article, or None when it was never fetched."""
+    row = store.conn.execute(
+        f"SELECT {_VERSION_COLS} FROM article_versions WHERE article_id = ?"
+        " ORDER BY fetched_at DESC, id DESC LIMIT 1", (art_id,),
+    ).fetchone()
+    return _version(row) if row else None
+
+
+def get_version(store: Store, version_id: int) -> ArticleVersion | None:
+    """The version with this id, or None."""
+    row = store.conn.execute(f"SELECT {_VERSION_COLS} FROM article_versions WHERE id = ?",
+                             (version_id,)).fetchone()
+    return _version(row) if row else None
+
+
+def get_article_by_id(store: Store, art_id: int) -> Article | None:
+    """The article with this id, with its versions, or None."""
+    url = article_url(store, art_id)
+    return get_article(store, url) if url else None
+
+
+def iter_version_paragraphs(store: Store) -> Iterator[tuple[int, list[str]]]:
+    """(version id, paragraphs) of every stored version, newest first."""
+    for vid, paragraphs in store.conn.execute(
+        "SELECT id, paragraphs FROM article_versions ORDER BY id DESC"
+    ):
+        yield int(vid), json.loads(paragraphs)

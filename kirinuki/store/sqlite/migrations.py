@@ -100,7 +100,35 @@ CREATE INDEX group_tags_tag ON group_tags(tag_id);
 
 # Reserved slots, each owned by one capability; an empty string is a no-op step.
 V2_SEARCH = ""
-V3_CAPTURE = ""
+V3_CAPTURE = """
+CREATE TABLE article_urls(
+    url TEXT PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE
+);
+CREATE INDEX article_urls_article ON article_urls(article_id);
+CREATE TABLE feeds(
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL UNIQUE,
+    title TEXT,
+    site_url TEXT,
+    etag TEXT,
+    last_modified TEXT,
+    added TEXT NOT NULL,
+    polled TEXT,
+    status TEXT
+);
+CREATE TABLE inbox(
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL UNIQUE REFERENCES articles(id) ON DELETE CASCADE,
+    feed_id INTEGER REFERENCES feeds(id) ON DELETE SET NULL,
+    title TEXT,
+    published TEXT,
+    summary TEXT,
+    added TEXT NOT NULL,
+    clipped INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX inbox_newest ON inbox(published DESC, id DESC);
+"""
 V4_ANALYSIS = ""
 V5_WEB = ""
 

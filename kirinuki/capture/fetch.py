@@ -1,0 +1,236 @@
+"""Fetching pages and feeds over HTTP, behind an SSRF guard.
+
+Every hop (the first URL and each redirect) is checked before it is requested: the host must
+not be, or resolve to, a loopback, private, link-local, multicast, reserved or unspecified
+address unless private addresses are allowed. After connecting, the address actually reached is
+checked again (when the transport reports it), so a name that resolves differently the second
+time (DNS rebinding) still cannot reach a private address. Bodies are streamed and cut off at a
+size cap; only HTML and XML content types are accepted.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from email.message import Message
+from typing import Literal
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from kirinuki import __version__ as _version
+from kirinuki.errors import BlockedAddressError, FetchError, InputError
+
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+MAX_REDIRECTS = 5
+USER_AGENT = f"kirinuki/{_version} (news-clipping journal; +https://github.com/kirinuki)"
+DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=20.0, write=10.0, pool=10.0)
+# A whole fetch may not take longer than this, however slowly a server drips its bytes.
+DEADLINE_SECONDS = 60.0
+
+Kind = Literal["html", "feed"]
+Resolver = Callable[[str], list[str]]
+
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+XML_TYPES = frozenset({
+    "application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/xml",
+    "text/xml", "application/x-rss+xml", "application/feed+xml",
+})
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+
+
+@dataclass
+class FetchResult:
+    """A fetched response: the final URL after redirects, the body and its validators."""
+
+    url: str
+    status: int
+    content: bytes
+    content_type: str | None
+    charset: str | None
+    etag: str | None = None
+    last_modified: str | None = None
+
+    @property
+    def not_modified(self) -> bool:
+        """True for a 304 answer to a conditional request (no body)."""
+        return self.status == 304
+
+
+def system_resolver(host: str) -> list[str]:
+    """The addresses `host` resolves to. Raises FetchError for an unknown host."""
+    try:
+        infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise FetchError(f"{host}: unknown host ({exc})") from exc
+    return [str(info[4][0]) for info in infos]
+
+
+def is_blocked_address(address: str) -> bool:
+    """True for an address a fetch may not reach unless private addresses are allowed."""
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return True
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return not ip.is_global or ip.is_multicast or ip.is_unspecified or ip.is_loopback
+
+
+def _content_type(headers: httpx.Headers) -> tuple[str | None, str | None]:
+    """(media type, charset) from a Content-Type header."""
+    raw = headers.get("content-type")
+    if not raw:
+        return None, None
+    msg = Message()
+    msg["content-type"] = raw
+    charset = msg.get_param("charset")
+    return msg.get_content_type(), charset if isinstance(charset, str) else None
+
+
+class Fetcher:
+    """An HTTP client for pages and feeds. Use as a context manager or `close()` it.
+
+    `transport` replaces the network (tests pass `httpx.MockTransport`); `resolver` replaces
+    DNS for the SSRF guard. With `allow_private` the guard is off.
+    """
+
+    def __init__(self, *, allow_private: bool = False,
+                 transport: httpx.BaseTransport | None = None,
+                 resolver: Resolver | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
+                 timeout: httpx.Timeout = DEFAULT_TIMEOUT, user_agent: str = USER_AGENT,
+                 deadline: float = DEADLINE_SECONDS) -> None:
+        self.allow_private = allow_private
+        self.resolver = resolver or system_resolver
+        self.max_bytes = max_bytes
+        self.deadline = deadline
+        # trust_env=False: a proxy from the environment would hide where requests really go.
+        self.client = httpx.Client(transport=transport, timeout=timeout, trust_env=False,
+                                   follow_redirects=False, headers={"User-Agent": user_agent})
+
+    def __enter__(self) -> Fetcher:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the underlying connections."""
+        self.client.close()
+
+    def check_url(self, url: str) -> None:
+        """Raise InputError for a non-http(s) URL, BlockedAddressError for a forbidden host."""
+        try:
+            parts = urlsplit(url)
+            parts.port  # noqa: B018 - raises ValueError for a bad port
+        except ValueError as exc:
+            raise InputError(f"not a valid URL: {url!r}") from exc
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise InputError(f"not an http(s) URL: {url!r}")
+        if self.allow_private:
+            return
+        host = parts.hostname
+        try:
+            addresses = [str(ipaddress.ip_address(host))]
+        except ValueError:
+            addresses = self.resolver(host)
+        for address in addresses:
+            if is_blocked_address(address):
+                raise BlockedAddressError(
+                    f"{host}: refusing to fetch from private address {address} "
+                    "(set fetch.allow_private or KIRINUKI_ALLOW_PRIVATE=1 to allow)"
+                )
+
+    def _check_peer(self, response: httpx.Response, url: str) -> None:
+        """Check the address actually connected to, when the transport tells it."""
+        if self.allow_private:
+            return
+        stream = response.extensions.get("network_stream")
+        if stream is None:
+            return
+        peer = stream.get_extra_info("server_addr")
+        if peer and is_blocked_address(str(peer[0])):
+            raise BlockedAddressError(
+                f"{urlsplit(url).hostname}: connected to private address {peer[0]}; refused"
+            )
+
+    def get(self, url: str, *, kind: Kind = "html", etag: str | None = None,
+            last_modified: str | None = None) -> FetchResult:
+        """Fetch `url`, following at most 5 redirects, each checked by the guard.
+
+        Sends If-None-Match / If-Modified-Since when validators are given (a 304 gives a
+        result with `not_modified`). Raises InputError for a bad URL, BlockedAddressError,
+        and FetchError for network errors, HTTP errors, wrong content types and oversize bodies.
+        """
+        headers = {"Accept": _ACCEPT[kind]}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        deadline = time.monotonic() + self.deadline
+        current = url
+        for _ in range(MAX_REDIRECTS + 1):
+            self.check_url(current)
+            result = self._get_once(current, headers, kind, deadline)
+            if isinstance(result, FetchResult):
+                return result
+            current = result
+        raise FetchError(f"{url}: more than {MAX_REDIRECTS} redirects")
+
+    def _get_once(self, url: str, headers: dict[str, str], kind: Kind,
+                  deadline: float) -> FetchResult | str:
+        """One request: a result, or the URL a redirect points to."""
+        try:
+            with self.client.stream("GET", url, headers=headers) as resp:
+                self._check_peer(resp, url)
+                if resp.status_code in _REDIRECTS and "location" in resp.headers:
+                    return urljoin(url, resp.headers["location"])
+                return self._result(resp, url, kind, deadline)
+        except httpx.TimeoutException as exc:
+            raise FetchError(f"{url}: timed out ({type(exc).__name__})") from exc
+        except httpx.ConnectError as exc:
+            raise FetchError(f"{url}: cannot connect ({exc or type(exc).__name__})") from exc
+        except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
+            raise InputError(f"not a valid http(s) URL: {url!r} ({exc})") from exc
+        except httpx.HTTPError as exc:
+            raise FetchError(f"{url}: {type(exc).__name__} ({exc})") from exc
+
+    def _result(self, resp: httpx.Response, url: str, kind: Kind,
+                deadline: float) -> FetchResult:
+        media, charset = _content_type(resp.headers)
+        etag = resp.headers.get("etag")
+        modified = resp.headers.get("last-modified")
+        if resp.status_code == 304:
+            return FetchResult(url, 304, b"", media, charset, etag, modified)
+        if resp.status_code >= 400 or resp.status_code < 200:
+            raise FetchError(f"{url}: HTTP {resp.status_code} {resp.reason_phrase}".rstrip())
+        if media is not None and media not in _ALLOWED[kind]:
+            what = "a feed" if kind == "feed" else "an HTML page"
+            raise FetchError(f"{url}: not {what} (content type {media})")
+        declared = resp.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            raise FetchError(f"{url}: {int(declared)} bytes is over the "
+                             f"{self.max_bytes}-byte limit")
+        body = bytearray()
+        for chunk in resp.iter_bytes():
+            body += chunk
+            if len(body) > self.max_bytes:
+                raise FetchError(f"{url}: response is over the {self.max_bytes}-byte limit")
+            if time.monotonic() > deadline:
+                raise FetchError(f"{url}: timed out (took over {self.deadline:.0f} s)")
+        return FetchResult(url, resp.status_code, bytes(body), media, charset, etag, modified)
+
+
+_ACCEPT: dict[Kind, str] = {
+    "html": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1",
+    "feed": "application/rss+xml,application/atom+xml,application/rdf+xml,"
+            "application/xml;q=0.9,text/xml;q=0.9,*/*;q=0.1",
+}
+# Feeds are sometimes served as HTML by mistake: the feed parser has the last word on those.
+_ALLOWED: dict[Kind, frozenset[str]] = {
+    "html": HTML_TYPES | {"application/xml", "text/xml"},
+    "feed": XML_TYPES | HTML_TYPES,
+}

@@ -1,0 +1,303 @@
+"""Capturing articles and clipping from them: fetch, decode, extract, keep versions, clip.
+
+Network work happens outside any transaction; what a capture stores (article, aliases, the new
+version, the clips) is written in one transaction, so a failure leaves nothing half-written.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from kirinuki.capture.decode import decode_html
+from kirinuki.capture.diff import ParagraphDiff, Span, changed_figures, diff_versions
+from kirinuki.capture.extract import Extracted, extract_article
+from kirinuki.capture.fetch import DEFAULT_MAX_BYTES, Fetcher, FetchResult
+from kirinuki.capture.urls import normalize_url
+from kirinuki.config import allow_private_from_env
+from kirinuki.errors import InputError, NotFoundError
+from kirinuki.journal.core import Journal
+from kirinuki.journal.editing import add_group
+from kirinuki.journal.queries import resolve_entry_id
+from kirinuki.model import (
+    Article,
+    ArticleVersion,
+    Clip,
+    Entry,
+    Group,
+    Selector,
+    Source,
+    TagLine,
+    TagRef,
+)
+from kirinuki.store.sqlite import articles as article_rows
+from kirinuki.store.sqlite import feeds as feed_rows
+from kirinuki.text.hashtags import is_valid_tag_name
+from kirinuki.text.normalize import fold
+
+__all__ = ["ArticleHistory", "CaptureResult", "ClipResult", "ParagraphDiff", "Span", "capture",
+           "article_history", "clip", "make_fetcher", "parse_pick", "parse_tags"]
+
+MAX_BYTES_ENV = "KIRINUKI_FETCH_MAX_BYTES"
+SELECTOR_CONTEXT = 32
+Chooser = Callable[[list[str], str | None], list[int]]
+
+
+@dataclass
+class CaptureResult:
+    """An article after a fetch: its newest version and how it differs from the one before."""
+
+    article: Article
+    version: ArticleVersion
+    number: int
+    new_version: bool
+    not_modified: bool = False
+    changes: list[ParagraphDiff] = field(default_factory=list)
+
+    @property
+    def figures(self) -> list[tuple[str, str]]:
+        """Figures that changed since the previous version (`3800人以上` → `4400人以上`)."""
+        return changed_figures(self.changes)
+
+
+@dataclass
+class ClipResult:
+    """What `clip` added: the entry, the new clips, and the capture they came from."""
+
+    entry: Entry
+    clips: list[Clip]
+    capture: CaptureResult
+
+
+def make_fetcher(journal: Journal) -> Fetcher:
+    """A fetcher configured from the journal (`fetch.allow_private`) and the environment
+    (`KIRINUKI_ALLOW_PRIVATE=1`, `KIRINUKI_FETCH_MAX_BYTES`)."""
+    allow = journal.settings.fetch_allow_private or allow_private_from_env()
+    raw = os.environ.get(MAX_BYTES_ENV, "")
+    max_bytes = int(raw) if raw.isdigit() and int(raw) > 0 else DEFAULT_MAX_BYTES
+    return Fetcher(allow_private=allow, max_bytes=max_bytes)
+
+
+def target_url(journal: Journal, target: str) -> str:
+    """The URL meant by `target`: an inbox number or a URL. Raises NotFoundError/InputError."""
+    t = target.strip().lstrip("#")
+    if t.isdigit():
+        item = feed_rows.get_inbox_item(journal.store, int(t))
+        if item is None:
+            raise NotFoundError(f"no inbox item {t} (see `kirinuki inbox`)")
+        return item.url
+    return normalize_url(target)
+
+
+@dataclass
+class _Fetched:
+    requested: str
+    result: FetchResult
+    extracted: Extracted | None
+
+
+def _fetch(journal: Journal, url: str, fetcher: Fetcher) -> _Fetched:
+    """Fetch and extract `url`, conditionally when a version of it is stored."""
+    store = journal.store
+    etag = modified = None
+    known = article_rows.find_article_id(store, url)
+    if known is not None and article_rows.latest_version(store, known) is not None:
+        etag, modified = article_rows.validators(store, known)
+    result = fetcher.get(url, etag=etag, last_modified=modified)
+    if result.not_modified:
+        return _Fetched(url, result, None)
+    html = decode_html(result.content, result.charset)
+    return _Fetched(url, result, extract_article(html, result.url, journal.tz))
+
+
+def _article_for(journal: Journal, fetched: _Fetched, ex: Extracted) -> int:
+    """The id of the article `ex` is a version of, creating or re-keying it; records aliases."""
+    store = journal.store
+    links = [u for u in dict.fromkeys([fetched.requested, normalize_url(fetched.result.url)])
+             if u != ex.url]
+    canon = article_rows.find_article_id(store, ex.url)
+    linked = next((a for a in map(lambda u: article_rows.find_article_id(store, u), links)
+                   if a is not None), None)
+    source = Source(site=ex.site, name=ex.publisher)
+    if canon is None and linked is not None:
+        article_rows.move_article(store, linked, ex.url)
+        canon = linked
+    elif canon is not None and linked is not None and linked != canon:
+        article_rows.merge_article(store, linked, canon)
+    if canon is None:
+        canon = article_rows.article_id(store, Article(ex.url, source, ex.title), journal.now())
+    article_rows.update_article(store, canon, ex.title, source)
+    for u in links:
+        article_rows.add_alias(store, u, canon)
+    return canon
+
+
+def _store(journal: Journal, fetched: _Fetched) -> CaptureResult:
+    """Write what a fetch found (in the caller's transaction) and describe it."""
+    store = journal.store
+    ex = fetched.extracted
+    if ex is None:
+        aid = article_rows.find_article_id(store, fetched.requested)
+        latest = article_rows.latest_version(store, aid) if aid is not None else None
+        if aid is None or latest is None:
+            raise InputError(f"{fetched.requested}: server said not modified, nothing stored")
+        return _result(journal, aid, latest, new=False, not_modified=True)
+    aid = _article_for(journal, fetched, ex)
+    previous = article_rows.latest_version(store, aid)
+    version = ArticleVersion(content_hash=ex.content_hash, fetched_at=journal.now(),
+                             paragraphs=ex.paragraphs, title=ex.title, published=ex.published,
+                             modified=ex.modified)
+    vid, new = article_rows.add_version(store, aid, version)
+    article_rows.set_validators(store, aid, fetched.result.etag, fetched.result.last_modified)
+    stored = article_rows.get_version(store, vid)
+    assert stored is not None
+    res = _result(journal, aid, stored, new=new)
+    if new and previous is not None:
+        res.changes = diff_versions(previous.paragraphs, stored.paragraphs)
+    return res
+
+
+def _result(journal: Journal, aid: int, version: ArticleVersion, *, new: bool,
+            not_modified: bool = False) -> CaptureResult:
+    article = article_rows.get_article_by_id(journal.store, aid)
+    assert article is not None
+    ids = [v.id for v in article.versions]
+    number = ids.index(version.id) + 1 if version.id in ids else len(ids)
+    return CaptureResult(article, version, number, new, not_modified)
+
+
+def capture(journal: Journal, target: str, *, fetcher: Fetcher | None = None) -> CaptureResult:
+    """Fetch an article (URL or inbox number) and store a new version if its text changed.
+
+    Raises InputError (bad URL, no article text), NotFoundError (inbox number),
+    BlockedAddressError and FetchError.
+    """
+    url = target_url(journal, target)
+    own = fetcher is None
+    f = fetcher or make_fetcher(journal)
+    try:
+        fetched = _fetch(journal, url, f)
+    finally:
+        if own:
+            f.close()
+    with journal.store.transaction():
+        return _store(journal, fetched)
+
+
+_RANGE = re.compile(r"\s*(\d+)\s*(?:-\s*(\d+)\s*)?")
+
+
+def parse_pick(spec: str, count: int) -> list[int]:
+    """Paragraph numbers from `1,3-5` (1-based) as 0-based indexes. Raises InputError."""
+    out: list[int] = []
+    for part in spec.split(","):
+        m = _RANGE.fullmatch(part)
+        if m is None:
+            raise InputError(f"--pick {spec!r}: use numbers and ranges like 1,3-5")
+        lo = int(m.group(1))
+        hi = int(m.group(2) or lo)
+        if lo < 1 or hi < lo or hi > count:
+            raise InputError(f"--pick {part.strip()}: the article has paragraphs 1-{count}")
+        out.extend(i - 1 for i in range(lo, hi + 1) if i - 1 not in out)
+    return out
+
+
+def parse_tags(values: list[str]) -> list[TagRef]:
+    """Tags from `--tag` values (`NATO`, `#反ロシア#対中露戦`). Raises InputError."""
+    tags: list[TagRef] = []
+    for value in values:
+        for name in value.strip().lstrip("#").split("#"):
+            if not is_valid_tag_name(name):
+                raise InputError(f"not a valid tag: #{name}")
+            tags.append(TagRef(name))
+    return tags
+
+
+def _choose(paragraphs: list[str], pick: str | None, match: str | None,
+            chooser: Chooser | None, title: str | None) -> list[int]:
+    if pick:
+        return parse_pick(pick, len(paragraphs))
+    if match:
+        key = fold(match)
+        found = [i for i, p in enumerate(paragraphs) if key in fold(p)]
+        if not found:
+            raise InputError(f"no paragraph contains {match!r}")
+        return found
+    if chooser is None:
+        raise InputError("choose paragraphs with --pick or --match")
+    return chooser(paragraphs, title)
+
+
+def selector_for(paragraphs: list[str], index: int) -> Selector:
+    """A text-quote selector for paragraph `index` of a version (paragraphs joined by \\n)."""
+    before = "\n".join(paragraphs[:index])
+    after = "\n".join(paragraphs[index + 1 :])
+    prefix = (before + "\n")[-SELECTOR_CONTEXT:] if index else ""
+    suffix = ("\n" + after)[:SELECTOR_CONTEXT] if index + 1 < len(paragraphs) else ""
+    return Selector(exact=paragraphs[index], prefix=prefix, suffix=suffix)
+
+
+def clip(journal: Journal, target: str, *, pick: str | None = None, match: str | None = None,
+         chooser: Chooser | None = None, tags: list[str] | None = None,
+         entry: str | None = None, fetcher: Fetcher | None = None) -> ClipResult:
+    """Capture `target` (URL or inbox number) and add the chosen paragraphs, with their source
+    and selectors, as one group closed by `tags`, to `entry` (default: today's draft).
+
+    `chooser(paragraphs, title)` is asked for 0-based indexes when neither `pick` nor `match`
+    is given. Raises InputError, NotFoundError, BlockedAddressError, FetchError; on any error
+    nothing is stored.
+    """
+    tag_refs = parse_tags(tags or [])
+    if entry not in (None, "", "today"):
+        resolve_entry_id(journal, entry or "")
+    url = target_url(journal, target)
+    own = fetcher is None
+    f = fetcher or make_fetcher(journal)
+    try:
+        fetched = _fetch(journal, url, f)
+    finally:
+        if own:
+            f.close()
+    if fetched.extracted is not None:
+        paragraphs, title = fetched.extracted.paragraphs, fetched.extracted.title
+    else:
+        aid = article_rows.find_article_id(journal.store, url)
+        latest = article_rows.latest_version(journal.store, aid) if aid else None
+        paragraphs, title = (latest.paragraphs, latest.title) if latest else ([], None)
+    chosen = _choose(paragraphs, pick, match, chooser, title)
+    if not chosen:
+        raise InputError("no paragraph chosen; nothing clipped")
+    with journal.store.transaction():
+        res = _store(journal, fetched)
+        clips = [Clip(text=res.version.paragraphs[i], article_version_id=res.version.id,
+                      selector=selector_for(res.version.paragraphs, i)) for i in chosen]
+        group = Group(items=list(clips), tag_lines=[TagLine(tag_refs)] if tag_refs else [])
+        updated = add_group(journal, entry, group)
+        feed_rows.mark_clipped(journal.store, res.article.id or 0)
+    added = updated.groups[-1].clips
+    return ClipResult(updated, added, res)
+
+
+@dataclass
+class ArticleHistory:
+    """An article with its versions, and the diff leading to each version after the first."""
+
+    article: Article
+    diffs: list[list[ParagraphDiff]]
+
+
+def article_history(journal: Journal, target: str) -> ArticleHistory:
+    """A stored article (by URL, a link that led to it, or inbox number) with its versions.
+
+    Raises NotFoundError when the article was never captured.
+    """
+    url = target_url(journal, target)
+    aid = article_rows.find_article_id(journal.store, url)
+    article = article_rows.get_article_by_id(journal.store, aid) if aid is not None else None
+    if article is None or not article.versions:
+        raise NotFoundError(f"no captured article {url} (capture it with `kirinuki clip`)")
+    vs = article.versions
+    diffs = [diff_versions(a.paragraphs, b.paragraphs) for a, b in zip(vs, vs[1:], strict=False)]
+    return ArticleHistory(article, diffs)

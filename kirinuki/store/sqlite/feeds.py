@@ -1,0 +1,156 @@
+"""Feeds the journal follows, and the inbox of articles their items pointed to.
+
+Inbox times are stored in UTC ISO form so that text order is time order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from kirinuki.store.sqlite.db import Store
+
+
+@dataclass
+class Feed:
+    """A followed feed with what the last poll left (validators, status line)."""
+
+    id: int
+    url: str
+    title: str | None
+    site_url: str | None
+    etag: str | None
+    last_modified: str | None
+    added: datetime
+    polled: datetime | None
+    status: str | None
+    items: int = 0
+
+
+@dataclass
+class InboxItem:
+    """An article a feed brought in, waiting to be read and clipped."""
+
+    id: int
+    article_id: int
+    url: str
+    title: str | None
+    published: datetime | None
+    added: datetime
+    feed_title: str | None
+    clipped: bool
+    versions: int
+
+
+def _utc(dt: datetime | None) -> str | None:
+    return dt.astimezone(UTC).isoformat() if dt is not None else None
+
+
+def _dt(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+_FEED_COLS = ("f.id, f.url, f.title, f.site_url, f.etag, f.last_modified, f.added, f.polled,"
+              " f.status, (SELECT count(*) FROM inbox i WHERE i.feed_id = f.id)")
+
+
+def _feed(row: tuple[object, ...]) -> Feed:
+    return Feed(
+        id=int(row[0]), url=str(row[1]), title=row[2], site_url=row[3],  # type: ignore[call-overload,arg-type]
+        etag=row[4], last_modified=row[5], added=datetime.fromisoformat(str(row[6])),  # type: ignore[arg-type]
+        polled=_dt(row[7]), status=row[8], items=int(row[9]),  # type: ignore[arg-type,call-overload]
+    )
+
+
+def add_feed(store: Store, url: str, title: str | None, site_url: str | None,
+             now: datetime) -> int:
+    """Store a new feed and return its id (in the caller's transaction)."""
+    cur = store.conn.execute(
+        "INSERT INTO feeds(url, title, site_url, added) VALUES (?,?,?,?)",
+        (url, title, site_url, _utc(now)),
+    )
+    return int(cur.lastrowid or 0)
+
+
+def find_feed(store: Store, *, feed_id: int | None = None, url: str | None = None) -> Feed | None:
+    """The feed with this id or URL, or None."""
+    column, value = ("f.id", feed_id) if feed_id is not None else ("f.url", url)
+    row = store.conn.execute(f"SELECT {_FEED_COLS} FROM feeds f WHERE {column} = ?",
+                             (value,)).fetchone()
+    return _feed(row) if row else None
+
+
+def list_feeds(store: Store) -> list[Feed]:
+    """Every feed, in the order they were added."""
+    rows = store.conn.execute(f"SELECT {_FEED_COLS} FROM feeds f ORDER BY f.id").fetchall()
+    return [_feed(r) for r in rows]
+
+
+def remove_feed(store: Store, feed_id: int) -> bool:
+    """Forget a feed (its inbox items stay). False when there was none."""
+    return store.conn.execute("DELETE FROM feeds WHERE id = ?", (feed_id,)).rowcount > 0
+
+
+def record_poll(store: Store, feed_id: int, now: datetime, status: str, *,
+                etag: str | None = None, last_modified: str | None = None,
+                title: str | None = None, keep_validators: bool = False) -> None:
+    """Remember a poll's outcome; new validators replace the old unless `keep_validators`."""
+    conn = store.conn
+    conn.execute("UPDATE feeds SET polled = ?, status = ? WHERE id = ?",
+                 (_utc(now), status, feed_id))
+    if not keep_validators:
+        conn.execute("UPDATE feeds SET etag = ?, last_modified = ? WHERE id = ?",
+                     (etag, last_modified, feed_id))
+    if title:
+        conn.execute("UPDATE feeds SET title = ? WHERE id = ? AND title IS NULL",
+                     (title, feed_id))
+
+
+def add_inbox_item(store: Store, article_id: int, feed_id: int | None, title: str | None,
+                   published: datetime | None, summary: str | None, now: datetime) -> bool:
+    """Put an article in the inbox; False when it is there already."""
+    cur = store.conn.execute(
+        "INSERT OR IGNORE INTO inbox(article_id, feed_id, title, published, summary, added)"
+        " VALUES (?,?,?,?,?,?)",
+        (article_id, feed_id, title, _utc(published), summary, _utc(now)),
+    )
+    return cur.rowcount > 0
+
+
+_INBOX_SELECT = (
+    "SELECT i.id, i.article_id, a.url, COALESCE(i.title, a.title), i.published, i.added,"
+    " f.title, i.clipped,"
+    " (SELECT count(*) FROM article_versions v WHERE v.article_id = i.article_id)"
+    " FROM inbox i JOIN articles a ON a.id = i.article_id LEFT JOIN feeds f ON f.id = i.feed_id"
+)
+
+
+def _item(r: tuple[object, ...]) -> InboxItem:
+    return InboxItem(
+        id=int(r[0]), article_id=int(r[1]), url=str(r[2]), title=r[3],  # type: ignore[call-overload,arg-type]
+        published=_dt(r[4]), added=datetime.fromisoformat(str(r[5])),  # type: ignore[arg-type]
+        feed_title=r[6], clipped=bool(r[7]), versions=int(r[8]),  # type: ignore[arg-type,call-overload]
+    )
+
+
+def list_inbox(store: Store, *, limit: int = 50, offset: int = 0,
+               unclipped: bool = False) -> list[InboxItem]:
+    """Inbox items, newest first (by the item's time, else when it arrived)."""
+    where = " WHERE i.clipped = 0" if unclipped else ""
+    rows = store.conn.execute(
+        f"{_INBOX_SELECT}{where} ORDER BY COALESCE(i.published, i.added) DESC, i.id DESC"
+        " LIMIT ? OFFSET ?", (limit, offset),
+    ).fetchall()
+    return [_item(r) for r in rows]
+
+
+def get_inbox_item(store: Store, item_id: int) -> InboxItem | None:
+    """The inbox item with this number, or None."""
+    row = store.conn.execute(f"{_INBOX_SELECT} WHERE i.id = ?", (item_id,)).fetchone()
+    return _item(row) if row else None
+
+
+def mark_clipped(store: Store, article_id: int) -> None:
+    """Note that an inbox article has been clipped from."""
+    store.conn.execute("UPDATE inbox SET clipped = 1 WHERE article_id = ?", (article_id,))
+
