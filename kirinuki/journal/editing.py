@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import replace
+from datetime import datetime
 
 from kirinuki.errors import InputError, NotFoundError
 from kirinuki.journal.core import Journal
@@ -42,7 +43,7 @@ def todays_draft(journal: Journal) -> Entry:
             "SELECT id, published FROM entries WHERE status = 'draft' AND published IS NOT NULL"
             " ORDER BY id DESC"
         ).fetchall():
-            if entry_rows._dt(published).astimezone(journal.tz).date() == today:  # type: ignore[union-attr]
+            if datetime.fromisoformat(published).astimezone(journal.tz).date() == today:
                 return get_entry(journal, int(eid))
         entry = _new_entry(journal)
         entry.id = entry_rows.insert_entry(journal.store, entry, journal.now())

@@ -9,12 +9,23 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 from kirinuki.errors import JournalError, SchemaTooNewError
 from kirinuki.store.sqlite.migrations import MIGRATIONS, SCHEMA_VERSION
 
 APP_ID = 0x6B6E6B69  # "knki": marks a SQLite file as a kirinuki journal
+
+
+def iso(dt: datetime | None) -> str | None:
+    """A stored timestamp: ISO 8601 with its offset (or NULL)."""
+    return dt.isoformat() if dt is not None else None
+
+
+def from_iso(text: str | None) -> datetime | None:
+    """The datetime of a stored timestamp (or None)."""
+    return datetime.fromisoformat(text) if text else None
 
 
 class Store:

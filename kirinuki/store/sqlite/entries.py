@@ -28,15 +28,9 @@ from kirinuki.model import (
 )
 from kirinuki.store.sqlite import hooks
 from kirinuki.store.sqlite.db import Store
+from kirinuki.store.sqlite.db import from_iso as _dt
+from kirinuki.store.sqlite.db import iso as _iso
 from kirinuki.store.sqlite.tags import tag_id
-
-
-def _iso(dt: datetime | None) -> str | None:
-    return dt.isoformat() if dt is not None else None
-
-
-def _dt(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text) if text else None
 
 
 def key_exists(store: Store, key: str) -> bool:
