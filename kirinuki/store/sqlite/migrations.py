@@ -130,7 +130,31 @@ CREATE TABLE inbox(
 CREATE INDEX inbox_newest ON inbox(published DESC, id DESC);
 """
 V4_ANALYSIS = ""
-V5_WEB = ""
+V5_WEB = """
+CREATE TABLE web_owner(
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    name TEXT NOT NULL,
+    password_hash TEXT NOT NULL,
+    updated TEXT NOT NULL
+);
+CREATE TABLE web_sessions(
+    token_hash TEXT PRIMARY KEY,
+    csrf TEXT NOT NULL,
+    created TEXT NOT NULL,
+    expires TEXT NOT NULL
+);
+CREATE TABLE api_tokens(
+    id INTEGER PRIMARY KEY,
+    token_hash TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    scope TEXT NOT NULL CHECK (scope IN ('api', 'atompub')),
+    created TEXT NOT NULL,
+    last_used TEXT,
+    revoked INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE login_failures(id INTEGER PRIMARY KEY, client TEXT NOT NULL, at TEXT NOT NULL);
+CREATE INDEX login_failures_client ON login_failures(client, at);
+"""
 
 # Index i holds the SQL that takes a journal from version i to i + 1.
 MIGRATIONS: list[str] = [V1, V2_SEARCH, V3_CAPTURE, V4_ANALYSIS, V5_WEB]

@@ -1,0 +1,158 @@
+"""The clipper's workbench (the web composer): clip from a captured version, suggest tags,
+rearrange groups, and notice when the journal changed.
+
+Each function is one use-case and one transaction, built on `editing`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, replace
+
+from kirinuki.errors import InputError, NotFoundError
+from kirinuki.journal.capture import parse_tags, selector_for
+from kirinuki.journal.core import Journal
+from kirinuki.journal.editing import add_group
+from kirinuki.journal.queries import get_entry
+from kirinuki.model import ArticleVersion, Clip, Entry, Group, Item, TagLine
+from kirinuki.store.sqlite import articles as article_rows
+from kirinuki.store.sqlite import entries as entry_rows
+from kirinuki.store.sqlite import feeds as feed_rows
+from kirinuki.text.normalize import fold
+
+SUGGESTIONS = 12
+
+
+@dataclass(frozen=True)
+class TagSuggestion:
+    """A tag the journal already has, with why it is suggested."""
+
+    name: str
+    score: int
+    reason: str
+
+
+def change_mark(journal: Journal) -> int:
+    """A number that changes whenever another connection commits to the journal.
+
+    The web app keeps one connection only for asking this, so every write (its own request
+    threads', the CLI's) makes cached site data stale.
+    """
+    return int(journal.store.conn.execute("PRAGMA data_version").fetchone()[0])
+
+
+def get_version(journal: Journal, version_id: int) -> ArticleVersion:
+    """A captured article version. Raises NotFoundError."""
+    version = article_rows.get_version(journal.store, version_id)
+    if version is None:
+        raise NotFoundError(f"no article version {version_id}")
+    return version
+
+
+def clip_version(journal: Journal, version_id: int, picks: list[int], tags: list[str],
+                 entry: str | None = None) -> Entry:
+    """Add paragraphs `picks` (0-based) of a captured version as one group closed by `tags`
+    to `entry` (default: today's draft). Raises NotFoundError, InputError; stores nothing then.
+    """
+    version = get_version(journal, version_id)
+    n = len(version.paragraphs)
+    if not picks:
+        raise InputError("no paragraph chosen; nothing clipped")
+    bad = [p + 1 for p in picks if not 0 <= p < n]
+    if bad:
+        raise InputError(f"paragraph {bad[0]} does not exist (the article has 1-{n})")
+    refs = parse_tags([t for t in tags if t.strip()])
+    items: list[Item] = [Clip(text=version.paragraphs[i], article_version_id=version_id,
+                              selector=selector_for(version.paragraphs, i))
+                         for i in dict.fromkeys(sorted(picks))]
+    group = Group(items=items, tag_lines=[TagLine(refs)] if refs else [])
+    with journal.store.transaction():
+        updated = add_group(journal, entry, group)
+        if version.article_id is not None:
+            feed_rows.mark_clipped(journal.store, version.article_id)
+    return updated
+
+
+def suggest_tags(journal: Journal, texts: list[str], site: str | None = None,
+                 limit: int = SUGGESTIONS) -> list[TagSuggestion]:
+    """Tags of the journal that fit clips `texts`: tags whose name occurs in the text, then
+    tags used before with clips from the same site. Never a tag the journal does not have.
+    """
+    conn = journal.store.conn
+    body = fold(" ".join(texts))
+    scores: Counter[str] = Counter()
+    reasons: dict[str, str] = {}
+    for display, uses in conn.execute(
+        "SELECT t.display, count(*) FROM tags t JOIN group_tags gt ON gt.tag_id = t.id"
+        " GROUP BY t.id"
+    ):
+        name = fold(str(display))
+        if len(name) >= 2 and name in body:
+            scores[str(display)] += 1000 + int(uses)
+            reasons[str(display)] = "本文に出てくる"
+    if site:
+        for display, uses in conn.execute(
+            "SELECT t.display, count(*) FROM sources s JOIN articles a ON a.source_id = s.id"
+            " JOIN article_versions v ON v.article_id = a.id"
+            " JOIN clips c ON c.article_version_id = v.id"
+            " JOIN tag_lines tl ON tl.group_id = c.group_id"
+            " JOIN group_tags gt ON gt.tag_line_id = tl.id JOIN tags t ON t.id = gt.tag_id"
+            " WHERE s.site = ? GROUP BY t.id", (site,)
+        ):
+            scores[str(display)] += int(uses)
+            reasons.setdefault(str(display), "同じ出典の切り抜きに付けた")
+    return [TagSuggestion(name, score, reasons[name])
+            for name, score in scores.most_common(limit)]
+
+
+def _find_group(entry: Entry, group_id: int) -> int:
+    for i, g in enumerate(entry.groups):
+        if g.id == group_id:
+            return i
+    raise NotFoundError(f"no group {group_id} in entry {entry.id}")
+
+
+def _entry_of_group(journal: Journal, group_id: int) -> Entry:
+    row = journal.store.conn.execute("SELECT entry_id FROM groups WHERE id = ?",
+                                     (group_id,)).fetchone()
+    if row is None:
+        raise NotFoundError(f"no group {group_id}")
+    return get_entry(journal, int(row[0]))
+
+
+def move_group(journal: Journal, group_id: int, step: int) -> Entry:
+    """Move a group `step` places up (negative) or down within its entry. Raises NotFoundError."""
+    with journal.store.transaction():
+        entry = _entry_of_group(journal, group_id)
+        i = _find_group(entry, group_id)
+        j = max(0, min(len(entry.groups) - 1, i + step))
+        group = entry.groups.pop(i)
+        entry.groups.insert(j, group)
+        entry_rows.replace_entry(journal.store, entry, journal.now())
+    return get_entry(journal, entry.id or 0)
+
+
+def delete_group(journal: Journal, group_id: int) -> Entry:
+    """Delete a group (its clips and tag lines). Raises NotFoundError."""
+    with journal.store.transaction():
+        entry = _entry_of_group(journal, group_id)
+        entry.groups.pop(_find_group(entry, group_id))
+        entry_rows.replace_entry(journal.store, entry, journal.now())
+    return get_entry(journal, entry.id or 0)
+
+
+def move_group_to(journal: Journal, group_id: int, target: str) -> Entry:
+    """Move a group to the end of another entry (`target`: id, permalink or "today").
+
+    Returns the target entry. Raises NotFoundError, InputError when target is the same entry.
+    """
+    with journal.store.transaction():
+        source = _entry_of_group(journal, group_id)
+        group = source.groups.pop(_find_group(source, group_id))
+        # Fresh items (no ids): the target entry stores them as new rows.
+        items = [replace(it, id=None) for it in group.items]
+        dest = add_group(journal, target, Group(items, group.tag_lines))
+        if dest.id == source.id:
+            raise InputError("the group is already in that entry")
+        entry_rows.replace_entry(journal.store, source, journal.now())
+    return get_entry(journal, dest.id or 0)

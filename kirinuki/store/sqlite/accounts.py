@@ -1,0 +1,158 @@
+"""The web app's owner account, sessions, API tokens and failed sign-ins (schema V5_WEB).
+
+Secrets are never stored: sessions and tokens are kept as SHA-256 digests of the random value
+handed to the browser or the user, the password as its argon2 hash (made in `journal`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from kirinuki.store.sqlite.db import Store
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    """A stored sign-in session."""
+
+    token_hash: str
+    csrf: str
+    created: datetime
+    expires: datetime
+
+
+@dataclass(frozen=True)
+class TokenRow:
+    """A stored API token (its digest only)."""
+
+    id: int
+    name: str
+    scope: str
+    created: datetime
+    last_used: datetime | None
+    revoked: bool
+
+
+def get_owner(store: Store) -> tuple[str, str] | None:
+    """(name, password hash) of the owner, or None when no password was set."""
+    row = store.conn.execute("SELECT name, password_hash FROM web_owner WHERE id = 1").fetchone()
+    return (str(row[0]), str(row[1])) if row else None
+
+
+def set_owner(store: Store, name: str, password_hash: str, now: datetime) -> None:
+    """Create or replace the owner account."""
+    store.conn.execute(
+        "INSERT INTO web_owner(id, name, password_hash, updated) VALUES (1, ?, ?, ?)"
+        " ON CONFLICT(id) DO UPDATE SET name = excluded.name,"
+        " password_hash = excluded.password_hash, updated = excluded.updated",
+        (name, password_hash, now.isoformat()),
+    )
+
+
+def insert_session(store: Store, token_hash: str, csrf: str, created: datetime,
+                   expires: datetime) -> None:
+    """Store a new session."""
+    store.conn.execute(
+        "INSERT INTO web_sessions(token_hash, csrf, created, expires) VALUES (?, ?, ?, ?)",
+        (token_hash, csrf, created.isoformat(), expires.isoformat()),
+    )
+
+
+def get_session(store: Store, token_hash: str) -> SessionRow | None:
+    """The session with this digest, expired or not."""
+    row = store.conn.execute(
+        "SELECT token_hash, csrf, created, expires FROM web_sessions WHERE token_hash = ?",
+        (token_hash,),
+    ).fetchone()
+    if row is None:
+        return None
+    return SessionRow(str(row[0]), str(row[1]), datetime.fromisoformat(row[2]),
+                      datetime.fromisoformat(row[3]))
+
+
+def delete_session(store: Store, token_hash: str) -> None:
+    """Forget one session."""
+    store.conn.execute("DELETE FROM web_sessions WHERE token_hash = ?", (token_hash,))
+
+
+def delete_sessions(store: Store, *, expired_before: datetime | None = None) -> int:
+    """Forget every session (a password change), or those expired before a time."""
+    if expired_before is None:
+        cur = store.conn.execute("DELETE FROM web_sessions")
+    else:
+        cur = store.conn.execute("DELETE FROM web_sessions WHERE expires < ?",
+                                 (expired_before.isoformat(),))
+    return cur.rowcount
+
+
+def insert_token(store: Store, token_hash: str, name: str, scope: str, now: datetime) -> int:
+    """Store a new API token's digest; returns its id."""
+    cur = store.conn.execute(
+        "INSERT INTO api_tokens(token_hash, name, scope, created) VALUES (?, ?, ?, ?)",
+        (token_hash, name, scope, now.isoformat()),
+    )
+    return int(cur.lastrowid or 0)
+
+
+def _token(row: tuple[object, ...]) -> TokenRow:
+    return TokenRow(int(row[0]), str(row[1]), str(row[2]),  # type: ignore[call-overload]
+                    datetime.fromisoformat(str(row[3])),
+                    datetime.fromisoformat(str(row[4])) if row[4] else None, bool(row[5]))
+
+
+_TOKEN_COLUMNS = "id, name, scope, created, last_used, revoked"
+
+
+def find_token(store: Store, token_hash: str) -> TokenRow | None:
+    """The live (not revoked) token with this digest."""
+    row = store.conn.execute(
+        f"SELECT {_TOKEN_COLUMNS} FROM api_tokens WHERE token_hash = ? AND revoked = 0",
+        (token_hash,),
+    ).fetchone()
+    return _token(row) if row else None
+
+
+def touch_token(store: Store, token_id: int, now: datetime) -> None:
+    """Record when a token was last used."""
+    store.conn.execute("UPDATE api_tokens SET last_used = ? WHERE id = ?",
+                       (now.isoformat(), token_id))
+
+
+def list_tokens(store: Store) -> list[TokenRow]:
+    """Every token, oldest first."""
+    return [_token(r) for r in store.conn.execute(
+        f"SELECT {_TOKEN_COLUMNS} FROM api_tokens ORDER BY id")]
+
+
+def revoke_token(store: Store, token_id: int) -> bool:
+    """Revoke a token; False when there is no live token with this id."""
+    cur = store.conn.execute("UPDATE api_tokens SET revoked = 1 WHERE id = ? AND revoked = 0",
+                             (token_id,))
+    return cur.rowcount > 0
+
+
+def add_failure(store: Store, client: str, at: datetime) -> None:
+    """Record a failed sign-in from `client`."""
+    store.conn.execute("INSERT INTO login_failures(client, at) VALUES (?, ?)",
+                       (client, at.isoformat()))
+
+
+def count_failures(store: Store, since: datetime, client: str | None = None) -> int:
+    """Failed sign-ins since a time, from one client or from all."""
+    if client is None:
+        row = store.conn.execute("SELECT count(*) FROM login_failures WHERE at >= ?",
+                                 (since.isoformat(),)).fetchone()
+    else:
+        row = store.conn.execute(
+            "SELECT count(*) FROM login_failures WHERE client = ? AND at >= ?",
+            (client, since.isoformat())).fetchone()
+    return int(row[0])
+
+
+def clear_failures(store: Store, client: str | None = None, before: datetime | None = None) -> None:
+    """Forget failures of a client (after a good sign-in), or all older than a time."""
+    if client is not None:
+        store.conn.execute("DELETE FROM login_failures WHERE client = ?", (client,))
+    if before is not None:
+        store.conn.execute("DELETE FROM login_failures WHERE at < ?", (before.isoformat(),))
