@@ -67,12 +67,14 @@ _JA_DATE = re.compile(
     r"(\d{4})\s*[年/.-]\s*(\d{1,2})\s*[月/.-]\s*(\d{1,2})\s*日?"
     r"(?:\D{0,6}?(\d{1,2})\s*[時:]\s*(\d{1,2})\s*分?(?:\s*[:]?\s*(\d{1,2})\s*秒?)?)?"
 )
-# Lines that are page furniture when they stand alone: share buttons and their labels.
-_FURNITURE = frozenset({
-    "ツイート", "シェア", "シェアする", "いいね", "LINEで送る", "はてなブックマーク", "ブックマーク",
-    "印刷", "記事を印刷", "この記事をシェアする", "Tweet", "Share", "PR", "広告", "関連記事",
-    "関連ニュース", "続きを読む",
-})
+# Lines that are page furniture when they stand alone: share buttons and their labels, which
+# trafilatura keeps when a page has no <article> to go by (often glued: `シェアツイート`).
+_FURNITURE = re.compile(
+    r"(?:ツイート|シェア(?:する)?|いいね|LINEで送る|はてなブックマーク|ブックマーク|記事を印刷|印刷|"
+    r"この記事をシェアする|Tweet|Share|PR|広告|関連記事|関連ニュース|続きを読む|[\s|/・])+")
+# A line that is only a date or time (with an optional label): the article's dateline.
+_DATELINE = re.compile(r"(?:公開|更新|配信|掲載)?[日時]?[:：]?\s*" + _JA_DATE.pattern
+                       + r"\s*(?:公開|更新|配信)?")
 _TITLE_SEPARATORS = re.compile(r"\s+[|｜\-–—:：]\s+|｜")
 _SPACE = re.compile(r"[ \t\u00a0\u3000]+")
 
@@ -172,10 +174,19 @@ def paragraphs_of(text: str, title: str | None) -> list[str]:
     out: list[str] = []
     for line in text.split("\n"):
         para = _SPACE.sub(" ", line).strip()
-        if not para or para in _FURNITURE or (not out and para == title):
+        if (not para or _FURNITURE.fullmatch(para) or _DATELINE.fullmatch(para)
+                or (not out and title and para.replace(" ", "") == title.replace(" ", ""))):
             continue
         out.append(para)
     return out
+
+
+def _is_prose(paragraph: str) -> bool:
+    """True for a sentence or more of text, unlike a link list's headlines or a menu."""
+    return len(paragraph) >= 40 or (len(paragraph) >= 15 and paragraph.endswith(_ENDS))
+
+
+_ENDS = ("。", "」", "．", ".", "!", "?", "！", "？", "）", ")")
 
 
 def extract_article(html: str | bytes, url: str, tz: tzinfo = TOKYO) -> Extracted:
@@ -201,7 +212,7 @@ def extract_article(html: str | bytes, url: str, tz: tzinfo = TOKYO) -> Extracte
         raise InputError(f"{url}: the page could not be read ({exc})") from exc
     text = getattr(doc, "text", None) or ""
     paragraphs = paragraphs_of(text, title)
-    if not paragraphs:
+    if not any(map(_is_prose, paragraphs)):
         raise InputError(f"{url}: no article text found on the page")
     return Extracted(url=canonical, site=site_of(canonical), paragraphs=paragraphs, title=title,
                      publisher=publisher, published=published, modified=modified)
