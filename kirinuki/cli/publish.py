@@ -1,9 +1,31 @@
-"""CLI commands for publish (not written yet)."""
+"""`kirinuki publish OUT_DIR`: the journal as a static site."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
+
+from kirinuki.cli.common import LazyProgress, open_from, out
+from kirinuki.publish import publish
+
+
+def publish_cmd(
+    ctx: typer.Context,
+    out_dir: Path = typer.Argument(..., help="Folder to write the site into (created if new)."),
+    full: bool = typer.Option(False, "--full", help="Render every page, ignoring the last build."),
+    jobs: int = typer.Option(None, "--jobs", help="Worker processes (default: one per CPU)."),
+) -> None:
+    """Publish the journal as a static site; only pages that changed are written."""
+    with open_from(ctx) as j, LazyProgress("publishing") as progress:
+        r = publish(j, out_dir, full=full, jobs=jobs, progress=progress)
+    how = "nothing changed" if not r.written and not r.removed else (
+        f"{r.written} written, {r.removed} removed" + (" (staged and swapped in)" if r.staged
+                                                       else " (in place)"))
+    out.print(f"published {r.entries} entries, {r.tags} tags as {r.pages} files in {out_dir}: "
+              f"{how} in {r.seconds:.2f} s")
 
 
 def register(app: typer.Typer) -> None:
-    """Add the publish commands to `app`."""
+    """Add the publish command to `app`."""
+    app.command("publish")(publish_cmd)

@@ -1,0 +1,103 @@
+"""Reading the journal for publishing: every published entry at once, whole entries in batches.
+
+The publisher (and later the web app's listings) need the dates, permalinks and tags of every
+published entry without loading their clips, then the clips of a few hundred entries at a time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from kirinuki.journal.core import Journal
+from kirinuki.journal.importing import permalink_for
+from kirinuki.model import Entry
+from kirinuki.store.sqlite import site as site_rows
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedEntry:
+    """What listings, feeds and archives need of a published entry (no clip text)."""
+
+    id: int
+    key: str
+    permalink: str
+    published: datetime
+    updated: datetime
+    title: str | None
+    tags: tuple[tuple[str, str], ...]
+    related: tuple[tuple[str, int | None], ...]
+
+    @property
+    def tag_keys(self) -> tuple[str, ...]:
+        """The keys of the entry's tags, in order of first use."""
+        return tuple(k for k, _ in self.tags)
+
+
+@dataclass(frozen=True, slots=True)
+class EntryDigest:
+    """The first clip and clip count of an entry, for listing pages."""
+
+    first_clip: str
+    clips: int
+
+
+def _dt(value: object) -> datetime:
+    return datetime.fromisoformat(str(value))
+
+
+def published_entries(journal: Journal) -> list[PublishedEntry]:
+    """Every dated published entry, oldest first (ties by id), dates in the journal's zone.
+
+    An entry published without a permalink gets the Hatena-style one of its date (made unique
+    with a `-N` suffix), the same one `set_status` would give it.
+    """
+    tz = journal.tz
+    store = journal.store
+    tags: dict[int, dict[str, str]] = {}
+    for eid, key, display in site_rows.published_tag_rows(store):
+        tags.setdefault(int(eid), {}).setdefault(str(key), str(display))  # type: ignore[call-overload]
+    related: dict[int, list[tuple[str, int | None]]] = {}
+    for eid, url, target in site_rows.published_related_rows(store):
+        related.setdefault(int(eid), []).append((str(url), target))  # type: ignore[call-overload, arg-type]
+    rows = sorted(site_rows.published_rows(store), key=lambda r: (_dt(r[3]), r[0]))
+    taken = {str(r[2]) for r in rows if r[2]}
+    out: list[PublishedEntry] = []
+    for eid, key, permalink, published, updated, title in rows:
+        when = _dt(published).astimezone(tz)
+        link = str(permalink) if permalink else _free(permalink_for(when, journal), taken)
+        ident = int(eid)  # type: ignore[call-overload]
+        out.append(PublishedEntry(
+            id=ident, key=str(key), permalink=link, published=when,
+            updated=_dt(updated).astimezone(tz), title=title if title else None,  # type: ignore[arg-type]
+            tags=tuple(tags.get(ident, {}).items()), related=tuple(related.get(ident, ())),
+        ))
+    return out
+
+
+def _free(base: str, taken: set[str]) -> str:
+    link, n = base, 1
+    while link in taken:
+        n += 1
+        link = f"{base}-{n}"
+    taken.add(link)
+    return link
+
+
+def tag_aliases(journal: Journal) -> dict[str, str]:
+    """Alias key -> tag key: a tag written under an old name belongs to its renamed tag."""
+    return {str(a): str(k) for a, k in site_rows.alias_rows(journal.store)}
+
+
+def entry_batch(journal: Journal, ids: Iterable[int]) -> dict[int, Entry]:
+    """The whole entries with these ids (clips with their sources), keyed by id."""
+    return site_rows.load_entries(journal.store, ids)
+
+
+def entry_digests(journal: Journal, ids: Iterable[int]) -> dict[int, EntryDigest]:
+    """First clip and clip count of each entry in `ids` (entries without clips are left out)."""
+    return {
+        int(eid): EntryDigest(str(text), int(n))  # type: ignore[call-overload]
+        for eid, text, n in site_rows.first_clip_rows(journal.store, ids)
+    }

@@ -1,0 +1,184 @@
+"""Publishing: plan the site, render the pages whose inputs changed, write, swap into place.
+
+Pages are rendered in units (an entry month with its search chunk, or a few hundred list
+pages); each unit loads the entries it needs in one batch. Large builds spread the units over
+worker processes (fork), each with its own connection to the journal.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from kirinuki.journal import Journal, open_journal
+from kirinuki.journal.site import EntryDigest, entry_batch, entry_digests
+from kirinuki.model import Entry
+from kirinuki.publish.pages import Renderer, asset_version
+from kirinuki.publish.plan import LEAF, LIST, TOP, Page, Planner
+from kirinuki.publish.site import SiteContext, build_context
+from kirinuki.publish.writer import Output, check_unique
+
+Progress = Callable[[int, int], None]
+Record = tuple[str, str, str, bool]  # path, signature, content hash, written
+PARALLEL_MIN = 2000  # fewer pages than this render faster in one process
+UNIT_PAGES = 400
+
+
+@dataclass
+class PublishReport:
+    """What a publish did."""
+
+    out: str
+    pages: int
+    written: int
+    removed: int
+    entries: int
+    tags: int
+    staged: bool
+    seconds: float
+
+
+@dataclass
+class _Run:
+    """What a worker needs; set before the pool forks so children inherit it."""
+
+    ctx: SiteContext
+    renderer: Renderer
+    output: Output
+    journal_path: str
+    journal: Journal | None
+    units: list[list[Page]]
+
+
+_RUN: _Run | None = None
+_WORKER: dict[str, Journal] = {}
+
+
+def _worker_init() -> None:
+    """In a forked worker: never touch the parent's connection; open one's own lazily."""
+    _WORKER["child"] = None  # type: ignore[assignment]
+
+
+def _journal(run: _Run) -> Journal:
+    if "child" not in _WORKER:
+        assert run.journal is not None
+        return run.journal
+    if _WORKER["child"] is None:
+        _WORKER["child"] = open_journal(run.journal_path)
+    return _WORKER["child"]
+
+
+def _unit_records(index: int) -> list[Record]:
+    """Render and write one unit (in the parent or in a worker)."""
+    run = _RUN
+    assert run is not None
+    pages = run.units[index]
+    journal = _journal(run)
+    want_entries = {i for p in pages for i in p.entries}
+    want_digests = {i for p in pages for i in p.digests}
+    ids = run.ctx.entries
+    entries: dict[int, Entry] = {}
+    if want_entries:
+        by_id = entry_batch(journal, (ids[i].id for i in want_entries))
+        entries = {i: by_id[ids[i].id] for i in want_entries}
+    digests: dict[int, EntryDigest] = {}
+    if want_digests:
+        by_id_d = entry_digests(journal, (ids[i].id for i in want_digests))
+        digests = {i: by_id_d[ids[i].id] for i in want_digests if ids[i].id in by_id_d}
+    out: list[Record] = []
+    for page in pages:
+        data = run.renderer.render(page, entries, digests)
+        sha, written = run.output.put(page.path, data)
+        out.append((page.path, page.sig, sha, written))
+    return out
+
+
+def _units(pages: list[Page], ctx: SiteContext) -> list[list[Page]]:
+    """Entry pages grouped by month (with the month's search chunk); others in runs."""
+    months: dict[object, list[Page]] = {}
+    rest: list[Page] = []
+    for p in pages:
+        if p.kind in ("entry", "text"):
+            d = ctx.entries[p.args[0]].published
+            months.setdefault((d.year, d.month), []).append(p)
+        elif p.kind == "search_chunk":
+            months.setdefault(p.args[0], []).append(p)
+        else:
+            rest.append(p)
+    units = list(months.values())
+    units += [rest[i : i + UNIT_PAGES] for i in range(0, len(rest), UNIT_PAGES)]
+    return units
+
+
+def _run_units(units: list[list[Page]], jobs: int) -> Iterator[list[Record]]:
+    if jobs <= 1 or len(units) < 2:
+        for i in range(len(units)):
+            yield _unit_records(i)
+        return
+    with multiprocessing.get_context("fork").Pool(jobs, initializer=_worker_init) as pool:
+        yield from pool.imap_unordered(_unit_records, range(len(units)))
+
+
+def publish(journal: Journal, out_dir: str | Path, *, full: bool = False,
+            jobs: int | None = None, progress: Progress | None = None) -> PublishReport:
+    """Write the journal's published entries as a static site into `out_dir`.
+
+    Only pages whose content changed are written; publishing twice in a row writes nothing.
+    Raises InputError for an unusable folder or permalink, ConflictError when two pages (or
+    two tags) would share a path or another publish holds the folder.
+    """
+    global _RUN
+    start = time.perf_counter()
+    ctx = build_context(journal)
+    version = asset_version()
+    pages = Planner(ctx, version).plan()
+    check_unique(p.path for p in pages)
+    with Output(Path(out_dir), full=full) as output:
+        todo = [p for p in pages if output.old_sig(p.path) != p.sig]
+        planned = {p.path for p in pages}
+        removed = [path for path in output.old if path not in planned]
+        written = 0
+        if todo or removed:
+            output.begin(len(todo) + len(removed), len(pages))
+            records = _apply(journal, ctx, version, output, pages, todo, jobs, progress)
+            written = sum(1 for r in records.values() if r[2])
+            output.finish({k: (v[0], v[1]) for k, v in records.items()}, removed)
+    _RUN = None
+    return PublishReport(str(out_dir), len(pages), written, len(removed), len(ctx.entries),
+                         len(ctx.tags), bool(todo or removed) and output.staged,
+                         time.perf_counter() - start)
+
+
+def _apply(journal: Journal, ctx: SiteContext, version: str, output: Output,
+           pages: list[Page], todo: list[Page], jobs: int | None,
+           progress: Progress | None) -> dict[str, tuple[str, str, bool]]:
+    """Render and write `todo` stage by stage; carry the other pages over."""
+    global _RUN
+    records: dict[str, tuple[str, str, bool]] = {}
+    todo_paths = {p.path for p in todo}
+    for p in pages:
+        if p.path not in todo_paths:
+            if output.keep(p.path):
+                records[p.path] = (p.sig, output.old_sha(p.path) or "", False)
+            else:
+                todo.append(p)
+    renderer = Renderer(ctx, version)
+    path = journal.store.path
+    workers = jobs if jobs is not None else (os.cpu_count() or 1)
+    if len(todo) < PARALLEL_MIN or path == ":memory:":
+        workers = 1
+    done = 0
+    for stage in (LEAF, LIST, TOP):
+        units = _units([p for p in todo if p.stage == stage], ctx)
+        _RUN = _Run(ctx, renderer, output, path, journal, units)
+        for recs in _run_units(units, workers):
+            for rpath, sig, sha, written in recs:
+                records[rpath] = (sig, sha, written)
+            done += len(recs)
+            if progress is not None:
+                progress(done, len(todo))
+    return records

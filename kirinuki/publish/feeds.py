@@ -1,0 +1,131 @@
+"""Atom feeds (RFC 4287), sitemaps and robots.txt.
+
+Ids never depend on the build or the host a reader used: an entry is
+`tag:<first host>,<year published>:<permalink>` and a feed is its address on the first host.
+An entry's `updated` is the journal's record of its last change, so it moves only when the
+entry does. Content is the entry body's HTML, escaped into `type="html"`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from jinja2 import Environment
+
+from kirinuki.journal.site import PublishedEntry
+from kirinuki.model import Entry
+from kirinuki.publish import urls
+from kirinuki.publish.plan import Page
+from kirinuki.publish.site import SiteContext
+from kirinuki.publish.views import Views, entry_title
+
+# Used in ids when the journal has no host yet (`.invalid` is reserved: it names no one).
+NO_HOST = "kirinuki.invalid"
+EPOCH = "1970-01-01T00:00:00Z"
+
+
+def entry_id(host: str | None, meta: PublishedEntry) -> str:
+    """The Atom id of an entry: a tag URI on the canonical host, stable across builds."""
+    path = urls.entry_url(meta.permalink).rstrip("/")
+    return f"tag:{host or NO_HOST},{meta.published.year:04d}:{path}"
+
+
+def feed_id(host: str | None, feed_url: str) -> str:
+    """The Atom id of a feed: its address on the canonical host."""
+    return urls.absolute(host, feed_url) if host else f"tag:{NO_HOST},2000:{feed_url}"
+
+
+def atom_updated(meta: PublishedEntry) -> datetime:
+    """When the entry last changed (never before it was published)."""
+    return max(meta.published, meta.updated)
+
+
+def _iso(d: datetime) -> str:
+    return d.isoformat(timespec="seconds")
+
+
+class Feeds:
+    """Renders the feeds and sitemaps of one site context."""
+
+    def __init__(self, ctx: SiteContext, env: Environment, views: Views) -> None:
+        self.ctx = ctx
+        self.env = env
+        self.views = views
+        self.body = env.get_template("_macros.html").module.entry_body  # type: ignore[attr-defined]
+
+    def feed(self, page: Page, entries: dict[int, Entry], _: Any) -> str:
+        """The journal's feed, or a tag's (`page.args[0]` is the tag key or None)."""
+        key = page.args[0]
+        host = self.ctx.canonical
+        title = self.ctx.settings.title
+        if key is None:
+            url, alternate = urls.FEED_URL, urls.index_url()
+        else:
+            tag = self.ctx.tags[key]
+            url, alternate = urls.tag_feed_url(tag.segment), tag.url
+            title = f"#{tag.display} - {title}"
+        items = [self.item(i, entries[i]) for i in page.entries]
+        metas = [self.ctx.entries[i] for i in page.entries]
+        updated = _iso(max(atom_updated(m) for m in metas)) if metas else EPOCH
+        feed = {
+            "id": feed_id(host, url), "title": title, "updated": updated,
+            "self": urls.absolute(host, url), "alternate": urls.absolute(host, alternate),
+            "base": f"https://{host}/" if host else None, "author": self.ctx.settings.title,
+            "entries": items,
+        }
+        return self.env.get_template("feed.xml").render(feed=feed)
+
+    def item(self, pos: int, entry: Entry) -> dict[str, Any]:
+        """One feed entry."""
+        meta = self.ctx.entries[pos]
+        host = self.ctx.canonical
+        view = {"groups": [self.views.group(g) for g in entry.groups]}
+        scheme = urls.absolute(host, urls.TAGS_URL)
+        return {
+            "id": entry_id(host, meta),
+            "title": entry_title(meta),
+            "link": urls.absolute(host, urls.entry_url(meta.permalink)),
+            "published": _iso(meta.published),
+            "updated": _iso(atom_updated(meta)),
+            "tags": [{"term": self.ctx.tags[k].display, "label": self.ctx.tags[k].display,
+                      "scheme": scheme} for k in meta.tag_keys],
+            # A plain str (not Markup), so the XML template escapes it into type="html".
+            "content": str(self.body(view)),
+        }
+
+    def _urlset(self, items: list[tuple[str, datetime | None]]) -> str:
+        host = self.ctx.canonical
+        rows = [{"loc": urls.absolute(host, u), "lastmod": d.date().isoformat() if d else None}
+                for u, d in items]
+        return self.env.get_template("sitemap.xml").render(urls=rows)
+
+    def sitemap(self, page: Page, *_: Any) -> str:
+        """The entries of one year."""
+        metas = [self.ctx.entries[i] for i in page.args[1]]
+        return self._urlset([(urls.entry_url(m.permalink), atom_updated(m)) for m in metas])
+
+    def sitemap_pages(self, *_: Any) -> str:
+        """The front page, archives, tag pages and the about page."""
+        last = atom_updated(self.ctx.entries[-1]) if self.ctx.entries else None
+        items: list[tuple[str, datetime | None]] = [
+            (urls.index_url(), last), (urls.ARCHIVE_URL, last), (urls.TAGS_URL, last),
+            (urls.ABOUT_URL, None)]
+        years = sorted({e.published.year for e in self.ctx.entries})
+        items += [(urls.archive_url(y), None) for y in years]
+        items += [(t.url, None) for t in self.ctx.tags.values()]
+        return self._urlset(items)
+
+    def sitemap_index(self, page: Page, *_: Any) -> str:
+        """The sitemap index: one sitemap per year, and the other pages."""
+        host = self.ctx.canonical
+        names = [f"/sitemaps/{y:04d}.xml" for y in page.args[0]] + ["/sitemaps/pages.xml"]
+        rows = [{"loc": urls.absolute(host, n), "lastmod": None} for n in names]
+        return self.env.get_template("sitemap_index.xml").render(sitemaps=rows)
+
+    def robots(self, *_: Any) -> str:
+        """robots.txt: everything may be read; the sitemap is on the canonical host."""
+        lines = ["User-agent: *", "Allow: /"]
+        if self.ctx.canonical:
+            lines.append(f"Sitemap: {urls.absolute(self.ctx.canonical, urls.SITEMAP_URL)}")
+        return "\n".join(lines) + "\n"

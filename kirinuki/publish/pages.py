@@ -1,0 +1,228 @@
+"""Phase 2: rendering one planned page to bytes (HTML pages here; feeds and search elsewhere).
+
+Jinja2 autoescapes everything, HTML and XML alike; templates live in `templates/` and are
+shared with the web app.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from importlib import resources
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from kirinuki.journal.site import EntryDigest
+from kirinuki.model import Entry
+from kirinuki.publish import feeds, searchindex, urls
+from kirinuki.publish.plan import STATIC_FILES, Page, Paging
+from kirinuki.publish.site import SiteContext
+from kirinuki.publish.views import View, Views, date_label, entry_title
+from kirinuki.text.cliptext import render as render_clip_text
+
+NAV = (
+    ("アーカイブ", urls.ARCHIVE_URL),
+    ("タグ", urls.TAGS_URL),
+    ("検索", urls.SEARCH_URL),
+    ("このブログについて", urls.ABOUT_URL),
+    ("フィード", urls.FEED_URL),
+)
+
+
+def environment() -> Environment:
+    """The Jinja2 environment of the templates: autoescape on for every template."""
+    return Environment(
+        loader=PackageLoader("kirinuki.publish", "templates"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+    )
+
+
+def static_bytes(name: str) -> bytes:
+    """The content of a file of `static/`."""
+    return (resources.files("kirinuki.publish") / "static" / name).read_bytes()
+
+
+def asset_version() -> str:
+    """A hash of the templates, the static files and the code that renders them."""
+    h = hashlib.blake2b(digest_size=8)
+    pkg = resources.files("kirinuki.publish")
+    for folder in ("templates", "static"):
+        for item in sorted((pkg / folder).iterdir(), key=lambda p: p.name):
+            h.update(item.name.encode() + item.read_bytes())
+    for module in ("views.py", "pages.py", "feeds.py", "searchindex.py", "plan.py", "urls.py"):
+        h.update((pkg / module).read_bytes())
+    return h.hexdigest()
+
+
+class Renderer:
+    """Renders the pages of one site context."""
+
+    def __init__(self, ctx: SiteContext, version: str) -> None:
+        self.ctx = ctx
+        self.env = environment()
+        self.views = Views(ctx)
+        self.site = {
+            "title": ctx.settings.title,
+            "hosts": ctx.settings.hosts,
+            "feed_url": urls.FEED_URL,
+            "static_url": urls.STATIC_URL,
+            "asset_version": version,
+            "nav": [{"label": label, "url": url} for label, url in NAV],
+        }
+        self.feeds = feeds.Feeds(ctx, self.env, self.views)
+        self.kinds: dict[str, Callable[[Page, dict[int, Entry], dict[int, EntryDigest]], Any]] = {
+            "entry": self.entry, "text": self.text, "index": self.listing, "tag": self.listing,
+            "day": self.day, "month": self.month, "year": self.year, "archive": self.archive,
+            "tags": self.tags, "about": self.about, "search": self.search, "404": self.not_found,
+            "feed": self.feeds.feed, "sitemap": self.feeds.sitemap,
+            "sitemap_pages": self.feeds.sitemap_pages, "sitemap_index": self.feeds.sitemap_index,
+            "robots": self.feeds.robots, "search_chunk": self.search_chunk,
+            "search_index": self.search_index, "static": self.static,
+        }
+
+    def render(self, page: Page, entries: dict[int, Entry],
+               digests: dict[int, EntryDigest]) -> bytes:
+        """The bytes of `page`; `entries` and `digests` hold what the page asked for."""
+        out = self.kinds[page.kind](page, entries, digests)
+        return out if isinstance(out, bytes) else out.encode("utf-8")
+
+    def html(self, template: str, url: str, title: str | None, **data: Any) -> str:
+        """A page of the site, with its canonical link on the first host."""
+        host = self.ctx.canonical
+        page = {
+            "title": title,
+            "canonical": urls.absolute(host, url) if host else None,
+            "feeds": data.pop("feeds", []),
+            "noindex": data.pop("noindex", False),
+        }
+        return self.env.get_template(template).render(site=self.site, page=page, **data)
+
+    def entry(self, page: Page, entries: dict[int, Entry], _: Any) -> str:
+        pos = page.args[0]
+        view = self.views.entry(pos, entries[pos])
+        return self.html("entry.html", view["url"], view["title"], entry=view)
+
+    def text(self, page: Page, entries: dict[int, Entry], _: Any) -> str:
+        return render_clip_text(entries[page.args[0]])
+
+    def listing(self, page: Page, _: Any, digests: dict[int, EntryDigest]) -> str:
+        key, k = page.args
+        if page.kind == "tag":
+            tag = self.ctx.tags[key]
+            members, heading = tag.members, f"#{tag.display}"
+            url_of: Callable[[int | None], str] = lambda n: urls.tag_url(tag.segment, n)  # noqa: E731
+            feed = urls.tag_feed_url(tag.segment)
+            feeds_ = [{"title": f"#{tag.display} - {self.ctx.settings.title}", "url": feed}]
+        else:
+            members, heading = list(range(len(self.ctx.entries))), "最新の記事"
+            url_of, feed, feeds_ = urls.index_url, None, []
+        paging = Paging(members, self.ctx.per_page)
+        if k is None:
+            shown, older, newer = paging.front(), paging.front_older(), None
+        else:
+            shown, older = paging.page(k), (k - 1 if k > 1 else None)
+            newer = url_of(k + 1) if k < paging.count else url_of(None)
+            heading += f"（{k}/{paging.count}ページ）"
+        nav = {"older": url_of(older) if older else None, "newer": newer}
+        title = None if page.kind == "index" and k is None else heading
+        return self.html("list.html", url_of(k), title, heading=heading, feed_url=feed,
+                         summaries=[self.views.summary(i, digests.get(i)) for i in shown],
+                         nav=nav, feeds=feeds_)
+
+    def day(self, page: Page, _: Any, digests: dict[int, EntryDigest]) -> str:
+        y, m, d = page.args[0]
+        members = self.ctx.days[(y, m, d)][::-1]
+        heading = f"{y}年{m}月{d}日の記事"
+        nav = {"older": urls.archive_url(y, m), "newer": None}
+        return self.html("list.html", urls.archive_url(y, m, d), heading, heading=heading,
+                         feed_url=None, nav=nav,
+                         summaries=[self.views.summary(i, digests.get(i)) for i in members])
+
+    def month(self, page: Page, _: Any, digests: dict[int, EntryDigest]) -> str:
+        y, m = page.args[0]
+        sections: list[View] = []
+        for (yy, mm, dd), members in sorted(self.ctx.days.items(), reverse=True):
+            if (yy, mm) != (y, m):
+                continue
+            links = []
+            for i in members[::-1]:
+                s = self.views.summary(i, digests.get(i))
+                links.append({"url": s["url"], "label": s["title"], "count": None,
+                              "note": s["excerpt"][:60]})
+            sections.append({"label": f"{m}月{dd}日", "url": urls.archive_url(y, m, dd),
+                             "count": len(members), "links": links})
+        heading = f"{y}年{m}月の記事"
+        nav = {"older": urls.archive_url(y), "newer": None}
+        return self.html("archive.html", urls.archive_url(y, m), heading, heading=heading,
+                         sections=sections, nav=nav)
+
+    def year(self, page: Page, *_: Any) -> str:
+        y = page.args[0]
+        months: dict[int, list[View]] = {}
+        for (yy, mm, dd), members in sorted(self.ctx.days.items(), reverse=True):
+            if yy == y:
+                months.setdefault(mm, []).append(
+                    {"url": urls.archive_url(y, mm, dd), "label": f"{mm}月{dd}日",
+                     "count": len(members), "note": None})
+        sections = [{"label": f"{y}年{m}月", "url": urls.archive_url(y, m),
+                     "count": sum(link["count"] for link in links), "links": links}
+                    for m, links in months.items()]
+        heading = f"{y}年の記事"
+        return self.html("archive.html", urls.archive_url(y), heading, heading=heading,
+                         sections=sections, nav={"older": urls.ARCHIVE_URL, "newer": None})
+
+    def archive(self, *_: Any) -> str:
+        years: dict[int, list[View]] = {}
+        counts: dict[tuple[int, int], int] = {}
+        for (y, m, _d), members in self.ctx.days.items():
+            counts[(y, m)] = counts.get((y, m), 0) + len(members)
+        for (y, m), n in sorted(counts.items(), reverse=True):
+            years.setdefault(y, []).append(
+                {"url": urls.archive_url(y, m), "label": f"{m}月", "count": n, "note": None})
+        sections = [{"label": f"{y}年", "url": urls.archive_url(y),
+                     "count": sum(link["count"] for link in links), "links": links}
+                    for y, links in years.items()]
+        return self.html("archive.html", urls.ARCHIVE_URL, "アーカイブ", heading="アーカイブ",
+                         sections=sections, nav={"older": None, "newer": None})
+
+    def tags(self, *_: Any) -> str:
+        ranked = sorted(self.ctx.tags.values(), key=lambda t: (-len(t.members), t.key))
+        links = [{"url": t.url, "label": f"#{t.display}", "count": len(t.members), "note": None}
+                 for t in ranked]
+        sections = [{"label": f"{len(links)}個のタグ", "url": None, "count": None,
+                     "links": links}] if links else []
+        return self.html("archive.html", urls.TAGS_URL, "タグ", heading="タグ",
+                         sections=sections, nav={"older": None, "newer": None})
+
+    def about(self, *_: Any) -> str:
+        entries = self.ctx.entries
+        first = date_label(entries[0].published) if entries else None
+        last = date_label(entries[-1].published) if entries else None
+        return self.html("about.html", urls.ABOUT_URL, "このブログについて", count=len(entries),
+                         tags=len(self.ctx.tags), first=first, last=last)
+
+    def search(self, *_: Any) -> str:
+        return self.html("search.html", urls.SEARCH_URL, "検索", search_url=urls.SEARCH_URL,
+                         index_url="/search/index.json", tags_url=urls.TAGS_URL,
+                         archive_url=urls.ARCHIVE_URL, noindex=True)
+
+    def not_found(self, *_: Any) -> str:
+        return self.html("404.html", "/404.html", "ページが見つかりません",
+                         archive_url=urls.ARCHIVE_URL, search_url=urls.SEARCH_URL, noindex=True)
+
+    def search_chunk(self, page: Page, entries: dict[int, Entry], _: Any) -> bytes:
+        return searchindex.chunk(self.ctx, page.entries, entries)
+
+    def search_index(self, page: Page, *_: Any) -> bytes:
+        return searchindex.manifest(page.args[0])
+
+    def static(self, page: Page, *_: Any) -> bytes:
+        return static_bytes(page.args[0])
+
+
+__all__ = ["STATIC_FILES", "Renderer", "asset_version", "entry_title", "environment"]

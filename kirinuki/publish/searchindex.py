@@ -1,0 +1,76 @@
+"""The static search index: one JSON chunk of clips per month, and a small manifest.
+
+The browser script (`static/search.js`) answers a query by a substring scan of the folded
+clip text, exactly like the CLI's definition of a match, chunk by chunk, newest month first.
+Text is folded here in Python (`kirinuki.text.normalize.fold`: NFKC + case folding); the script
+folds the query with `normalize('NFKC')` and, per character, the table of the characters whose
+full case folding differs from their lower case (`ß` → `ss`), shipped in the manifest.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from typing import Any
+
+from kirinuki.model import Clip, Entry
+from kirinuki.publish import urls
+from kirinuki.publish.site import SiteContext
+from kirinuki.publish.views import entry_title
+from kirinuki.text.normalize import fold, tag_key
+
+FORMAT = 1
+# Code points with case: everything outside the big caseless CJK, Hangul and private blocks.
+_CASED_RANGES = ((0x0000, 0x3000), (0xA000, 0xAC00), (0xF900, 0x20000))
+
+
+@lru_cache(maxsize=1)
+def fold_table() -> dict[str, str]:
+    """Characters whose case folding differs from their lower case, with their folding."""
+    table: dict[str, str] = {}
+    for start, end in _CASED_RANGES:
+        for cp in range(start, end):
+            if 0xD800 <= cp < 0xE000:
+                continue
+            ch = chr(cp)
+            folded = ch.casefold()
+            if folded != ch.lower():
+                table[ch] = folded
+    return table
+
+
+def _dumps(data: Any) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _clip_row(clip: Clip) -> list[Any]:
+    folded = fold(clip.text)
+    site = clip.source.site if clip.source is not None and clip.source.site else ""
+    # The folded text is stored only where it differs from the text, to halve the size.
+    return [clip.id or 0, clip.text, 0 if folded == clip.text else folded, site]
+
+
+def chunk(ctx: SiteContext, positions: tuple[int, ...], entries: dict[int, Entry]) -> bytes:
+    """The search chunk of one month: its entries newest first, each with its groups' tag keys
+    and clips."""
+    rows: list[Any] = []
+    for pos in reversed(positions):
+        meta = ctx.entries[pos]
+        groups = []
+        for g in entries[pos].groups:
+            keys = []
+            for t in g.tags:
+                k = tag_key(t.name)
+                keys.append(ctx.aliases.get(k, k))
+            groups.append([keys, [_clip_row(c) for c in g.clips]])
+        rows.append([meta.id, urls.entry_url(meta.permalink), entry_title(meta),
+                     meta.published.strftime("%Y-%m-%d"), groups])
+    return _dumps({"v": FORMAT, "entries": rows})
+
+
+def manifest(chunks: tuple[tuple[tuple[int, int], str, int], ...]) -> bytes:
+    """The index manifest: the chunks newest first (with a version for caches) and the fold
+    table."""
+    listed = [{"url": f"/search/{y:04d}-{m:02d}.json?v={version}", "month": f"{y:04d}-{m:02d}",
+               "entries": n} for (y, m), version, n in sorted(chunks, reverse=True)]
+    return _dumps({"v": FORMAT, "fold": fold_table(), "chunks": listed})

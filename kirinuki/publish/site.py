@@ -1,0 +1,107 @@
+"""Phase 1 of publishing: the site context, built from the journal without any clip text.
+
+The context knows every published entry (date, permalink, tags, related links), every tag with
+its address, the archive calendar and the pagination. Whole entries are loaded later, in
+batches, only for the pages that must be rendered (phase 2, `build.py`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from kirinuki.journal import Journal
+from kirinuki.journal.site import PublishedEntry, published_entries, tag_aliases
+from kirinuki.model import Settings
+from kirinuki.publish import urls
+
+PER_PAGE = 20
+FEED_SIZE = 20
+_OLD_DIARY = re.compile(r"http://d\.hatena\.ne\.jp/[A-Za-z0-9_-]+/(\d{8})(?:#|/)(\d+)")
+
+
+@dataclass
+class TagInfo:
+    """A tag on the published site: its address and its entries (positions, oldest first)."""
+
+    key: str
+    display: str
+    segment: str
+    members: list[int] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        """The tag page's address."""
+        return urls.tag_url(self.segment)
+
+
+@dataclass
+class SiteContext:
+    """Everything about the site that is known before any page is rendered."""
+
+    settings: Settings
+    entries: list[PublishedEntry]
+    pos: dict[int, int]
+    by_permalink: dict[str, int]
+    tags: dict[str, TagInfo]
+    days: dict[tuple[int, int, int], list[int]]
+    aliases: dict[str, str] = field(default_factory=dict)
+    per_page: int = PER_PAGE
+
+    @property
+    def canonical(self) -> str | None:
+        """The first host: canonical links and feed ids use it."""
+        return self.settings.canonical_host
+
+    def related_pos(self, url: str, target: int | None) -> int | None:
+        """The position of a related link's entry when it is published here, else None."""
+        if target is not None and target in self.pos:
+            return self.pos[target]
+        m = _OLD_DIARY.match(url)
+        if m is not None:
+            link = f"/entry/{m.group(1)}/{m.group(2)}"
+        else:
+            parts = urlsplit(url)
+            if self.settings.hosts and parts.hostname not in self.settings.hosts:
+                return None
+            link = parts.path.rstrip("/")
+        eid = self.by_permalink.get(link)
+        return self.pos[eid] if eid is not None else None
+
+    def related_url(self, url: str, target: int | None) -> str | None:
+        """The local address of a related link's entry when it is published here, else None."""
+        p = self.related_pos(url, target)
+        return urls.entry_url(self.entries[p].permalink) if p is not None else None
+
+    def pages(self, count: int) -> int:
+        """How many pages a list of `count` entries takes."""
+        return max(1, -(-count // self.per_page))
+
+
+def build_context(journal: Journal, per_page: int = PER_PAGE) -> SiteContext:
+    """Phase 1: the site context of `journal`.
+
+    Raises InputError for a permalink that cannot be a path, ConflictError when two tags
+    would share one address.
+    """
+    entries = published_entries(journal)
+    pos: dict[int, int] = {}
+    by_permalink: dict[str, int] = {}
+    displays: dict[str, str] = {}
+    days: dict[tuple[int, int, int], list[int]] = {}
+    for i, e in enumerate(entries):
+        urls.check_permalink(e.permalink, e.id)
+        pos[e.id] = i
+        by_permalink[e.permalink.rstrip("/")] = e.id
+        for key, display in e.tags:
+            displays.setdefault(key, display)
+        d = e.published
+        days.setdefault((d.year, d.month, d.day), []).append(i)
+    segments = urls.tag_segments(displays)
+    tags = {k: TagInfo(k, displays[k], segments[k]) for k in sorted(displays)}
+    for i, e in enumerate(entries):
+        for key in e.tag_keys:
+            tags[key].members.append(i)
+    return SiteContext(journal.settings, entries, pos, by_permalink, tags, days,
+                       tag_aliases(journal), per_page)

@@ -1,0 +1,200 @@
+"""Writing the site: one file per page, only what changed, never half a site.
+
+The output folder records what it holds in a manifest (`.kirinuki-publish.db`: each file's
+path, the signature of its inputs and the hash of its bytes). A publish then either
+
+* **stages** a new tree beside the output (unchanged files hard-linked from the old one, the
+  rest written) and swaps it in with one atomic directory exchange — used for a first build
+  and for large changes; or
+* **patches in place** when few pages changed: each file is replaced atomically (temporary
+  file + rename), leaf pages before the lists that link to them, removals last.
+
+Two pages for one path are refused before anything is written, and a second publish into the
+same folder while one runs is refused.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import fcntl
+import hashlib
+import os
+import shutil
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+from typing import IO
+
+from kirinuki.errors import ConflictError, InputError
+
+MANIFEST = ".kirinuki-publish.db"
+STAGE_MIN = 500  # above this many changes (or a twentieth of the site) a build is staged
+
+
+def content_hash(data: bytes) -> str:
+    """The hash recorded for a file's bytes."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def check_unique(paths: Iterable[str]) -> None:
+    """Raise ConflictError when two pages would be written to one path."""
+    seen: set[str] = set()
+    for path in paths:
+        if path in seen:
+            raise ConflictError(f"two pages would be written to {path}; nothing was written")
+        seen.add(path)
+
+
+def _load_manifest(path: Path) -> dict[str, tuple[str, str]]:
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            rows = conn.execute("SELECT path, sig, sha FROM pages").fetchall()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise InputError(f"{path}: unreadable publish manifest ({exc}); remove the folder "
+                         "or publish with --full") from exc
+    return {r[0]: (r[1], r[2]) for r in rows}
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two directories (Linux renameat2 RENAME_EXCHANGE); False if unsupported."""
+    try:
+        fn = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
+class Output:
+    """The output folder of one publish run. Use as a context manager (it holds a lock)."""
+
+    def __init__(self, out_dir: Path, *, full: bool = False) -> None:
+        self.out = Path(os.path.abspath(out_dir))
+        if self.out.exists() and not self.out.is_dir():
+            raise InputError(f"{out_dir}: exists and is not a folder")
+        manifest = self.out / MANIFEST
+        if self.out.exists() and not manifest.exists() and any(self.out.iterdir()):
+            raise InputError(f"{out_dir}: folder is not empty and was not written by "
+                             "`kirinuki publish`; choose a new or empty folder")
+        self.old = {} if full or not manifest.exists() else _load_manifest(manifest)
+        self.stage_dir = self.out.parent / f".{self.out.name}.staging"
+        self.staged = True
+        self.root = self.stage_dir
+        self._lock: IO[bytes] | None = None
+        self._dirs: set[str] = set()
+
+    def __enter__(self) -> Output:
+        self.out.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = (self.out.parent / f".{self.out.name}.lock").open("wb")
+        try:
+            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            self._lock.close()
+            raise ConflictError(f"{self.out}: another publish is writing this folder") from exc
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.staged and self.stage_dir.exists():
+            shutil.rmtree(self.stage_dir, ignore_errors=True)
+        if self._lock is not None:
+            self._lock.close()
+
+    def old_sig(self, path: str) -> str | None:
+        """The signature recorded for `path` by the previous build, if any."""
+        rec = self.old.get(path)
+        return rec[0] if rec else None
+
+    def old_sha(self, path: str) -> str | None:
+        """The content hash recorded for `path` by the previous build, if any."""
+        rec = self.old.get(path)
+        return rec[1] if rec else None
+
+    def begin(self, changes: int, total: int) -> None:
+        """Choose staging or patching in place for this many changed files out of `total`."""
+        self.staged = not self.old or changes > max(STAGE_MIN, total // 20)
+        self.root = self.stage_dir if self.staged else self.out
+        if self.staged:
+            shutil.rmtree(self.stage_dir, ignore_errors=True)
+            self.stage_dir.mkdir()
+
+    def _parent(self, target: Path) -> None:
+        parent = str(target.parent)
+        if parent not in self._dirs:
+            os.makedirs(parent, exist_ok=True)
+            self._dirs.add(parent)
+
+    def put(self, path: str, data: bytes) -> tuple[str, bool]:
+        """Write the page `path` unless its bytes are what the old build holds.
+
+        Returns (content hash, whether bytes were written).
+        """
+        sha = content_hash(data)
+        if sha == self.old_sha(path) and self.keep(path):
+            return sha, False
+        target = self.root / path
+        self._parent(target)
+        if self.staged:
+            with open(target, "wb") as fh:
+                fh.write(data)
+        else:
+            tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+            with open(tmp, "wb") as fh:
+                fh.write(data)
+            os.replace(tmp, target)
+        return sha, True
+
+    def keep(self, path: str) -> bool:
+        """Carry the old build's file over unchanged; False when it is missing."""
+        if not self.staged:
+            return (self.out / path).exists()
+        target = self.stage_dir / path
+        self._parent(target)
+        try:
+            os.link(self.out / path, target)
+        except FileNotFoundError:
+            return False
+        except OSError:
+            shutil.copy2(self.out / path, target)
+        return True
+
+    def finish(self, records: dict[str, tuple[str, str]], removed: list[str]) -> None:
+        """Record the manifest and put the new site in place (atomically when staged)."""
+        if self.staged:
+            self._write_manifest(self.stage_dir / MANIFEST, records, full=True)
+            self._swap()
+            return
+        for path in removed:
+            (self.out / path).unlink(missing_ok=True)
+        self._write_manifest(self.out / MANIFEST, records, full=False, removed=removed)
+
+    def _write_manifest(self, target: Path, records: dict[str, tuple[str, str]], *,
+                        full: bool, removed: Iterable[str] = ()) -> None:
+        conn = sqlite3.connect(target, isolation_level=None)
+        try:
+            conn.execute("CREATE TABLE IF NOT EXISTS pages("
+                         "path TEXT PRIMARY KEY, sig TEXT NOT NULL, sha TEXT NOT NULL)")
+            conn.execute("BEGIN")
+            if full:
+                conn.execute("DELETE FROM pages")
+            conn.executemany("INSERT OR REPLACE INTO pages(path, sig, sha) VALUES (?,?,?)",
+                             [(p, s, h) for p, (s, h) in records.items()])
+            conn.executemany("DELETE FROM pages WHERE path = ?", [(p,) for p in removed])
+            conn.execute("COMMIT")
+        finally:
+            conn.close()
+
+    def _swap(self) -> None:
+        if not self.out.exists():
+            os.rename(self.stage_dir, self.out)
+            return
+        if not _exchange(self.stage_dir, self.out):
+            # No atomic exchange on this system: two renames leave a moment without a site.
+            old = self.out.parent / f".{self.out.name}.old"
+            shutil.rmtree(old, ignore_errors=True)
+            os.rename(self.out, old)
+            os.rename(self.stage_dir, self.out)
+            self.stage_dir = old
+        shutil.rmtree(self.stage_dir, ignore_errors=True)
