@@ -43,8 +43,10 @@ def _capture_line(res: CaptureResult) -> Text:
     line = Text.assemble((a.title or a.url, "bold"), f"  {a.url}  ",
                          (f"version {res.number} ({state})", "cyan"))
     if res.changes:
-        changed = sum(d.kind != "same" for d in res.changes)
-        line.append(f"; {changed} paragraph(s) changed")
+        kinds = [d.kind for d in res.changes]
+        counts = ", ".join(f"{kinds.count(k)} {k}" for k in ("changed", "added", "removed")
+                           if k in kinds)
+        line.append(f"; paragraphs: {counts}")
     for old, new in res.figures:
         line.append("  ")
         line.append(old, "red")
@@ -98,10 +100,15 @@ def _diff_text(d: ParagraphDiff) -> Text:
         return Text.assemble(("+ ", "green"), (d.new or "", "green"))
     if d.kind == "removed":
         return Text.assemble(("- ", "red"), (d.old or "", "red strike"))
+    # [-removed-]{+added+} (as wdiff writes them) reads right with or without colour.
     line = Text("~ ", style="yellow")
     for span in d.spans:
-        style = {"same": "", "removed": "bold red strike", "added": "bold green"}[span.kind]
-        line.append(span.text, style)
+        if span.kind == "same":
+            line.append(span.text)
+        elif span.kind == "removed":
+            line.append(f"[-{span.text}-]", "bold red")
+        else:
+            line.append(f"{{+{span.text}+}}", "bold green")
     return line
 
 

@@ -10,7 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 from rich.text import Text
 
-from kirinuki.cli.common import err, fmt_date, open_from, out, print_json
+from kirinuki.cli.common import fmt_date, open_from, out, print_json
 from kirinuki.journal.exporting import write_atomic
 from kirinuki.journal.feeds import (
     PollResult,
@@ -29,7 +29,8 @@ app = typer.Typer(help="Follow feeds (RSS, RDF, Atom); new items go to the inbox
 def _line(r: PollResult) -> Text:
     name = r.feed.title or r.feed.url
     if r.error:
-        return Text.assemble(("✗ ", "bold red"), (name, "bold"), f"  {r.error}")
+        reason = r.error.removeprefix(f"{r.feed.url}: ")
+        return Text.assemble(("✗ ", "bold red"), (name, "bold"), f"  {reason}")
     state = "not modified" if r.not_modified else f"{r.new_items} new of {r.items} item(s)"
     return Text.assemble(("✓ ", "bold green"), (name, "bold"), f"  {state}")
 
@@ -77,7 +78,7 @@ def poll_cmd(
 ) -> None:
     """Fetch feeds (conditionally) and put new items in the inbox; one line per feed."""
     with open_from(ctx) as j, Progress(TextColumn("polling"), BarColumn(), MofNCompleteColumn(),
-                                       console=err, transient=True) as bar:
+                                       console=out, transient=True) as bar:
         task = bar.add_task("poll", total=None)
 
         def report(r: PollResult) -> None:

@@ -139,7 +139,7 @@ def _record(journal: Journal, feed: Feed, outcome: tuple[FetchResult, ParsedFeed
         feed_rows.record_poll(store, feed.id, journal.now(), f"ok: {new} new",
                               etag=result.etag, last_modified=result.last_modified,
                               title=parsed.title)
-    return PollResult(feed, new, len(parsed.items))
+    return PollResult(feed_rows.find_feed(store, feed_id=feed.id) or feed, new, len(parsed.items))
 
 
 def poll_feeds(journal: Journal, refs: list[str] | None = None, *,
