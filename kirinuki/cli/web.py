@@ -1,0 +1,90 @@
+"""`serve`, `user set-password`, `token create|list|revoke`."""
+
+from __future__ import annotations
+
+import getpass
+
+import typer
+
+from kirinuki.cli.common import err, journal_arg, open_from, out
+from kirinuki.errors import InputError
+from kirinuki.journal.accounts import create_token, list_tokens, revoke_token, set_password
+
+user_app = typer.Typer(help="The owner account of the web app.", no_args_is_help=True)
+token_app = typer.Typer(help="API tokens for the web app's JSON API.", no_args_is_help=True)
+
+
+def serve(
+    ctx: typer.Context,
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    port: int = typer.Option(8000, "--port", min=1, max=65535),
+) -> None:
+    """Serve the journal as a web app (reading, search, composer, JSON API)."""
+    import uvicorn
+
+    from kirinuki.web import create_app
+
+    app = create_app(journal_arg(ctx))
+    shown = f"[{host}]" if ":" in host else host
+    err.print(f"kirinuki: serving on http://{shown}:{port}/  (sign in at /signin; set the "
+              "password with `kirinuki user set-password`)")
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        err.print("[yellow]warning:[/] listening beyond this machine; put it behind https")
+    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=True)
+
+
+@user_app.command("set-password")
+def set_password_cmd(
+    ctx: typer.Context,
+    password_stdin: bool = typer.Option(False, "--password-stdin",
+                                        help="Read the password from standard input."),
+) -> None:
+    """Set the owner's password (signs every browser out)."""
+    if password_stdin:
+        password = typer.get_text_stream("stdin").readline().rstrip("\r\n")
+    else:
+        password = getpass.getpass("new password: ")
+        if getpass.getpass("again: ") != password:
+            raise InputError("the passwords differ")
+    with open_from(ctx) as j:
+        set_password(j, password)
+    out.print("password set")
+
+
+@token_app.command("create")
+def token_create(
+    ctx: typer.Context,
+    name: str = typer.Option("token", "--name", help="A label to recognise the token by."),
+    atompub: bool = typer.Option(False, "--atompub", help="Limit the token to AtomPub."),
+) -> None:
+    """Create an API token; it is printed once and never stored."""
+    with open_from(ctx) as j:
+        token = create_token(j, name, "atompub" if atompub else "api")
+    err.print(f"token {token.id} ({token.scope}) created; keep it secret, it is shown once:")
+    typer.echo(token.secret)
+
+
+@token_app.command("list")
+def token_list(ctx: typer.Context) -> None:
+    """List API tokens (never their secrets)."""
+    with open_from(ctx) as j:
+        rows = list_tokens(j)
+    for t in rows:
+        used = t.last_used.isoformat() if t.last_used else "never used"
+        state = "revoked" if t.revoked else "live"
+        out.print(f"{t.id}\t{t.scope}\t{state}\t{t.name}\t{used}", markup=False)
+
+
+@token_app.command("revoke")
+def token_revoke(ctx: typer.Context, token_id: int = typer.Argument(...)) -> None:
+    """Revoke an API token."""
+    with open_from(ctx) as j:
+        revoke_token(j, token_id)
+    out.print(f"token {token_id} revoked")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the web commands to the root app."""
+    app.command("serve")(serve)
+    app.add_typer(user_app, name="user")
+    app.add_typer(token_app, name="token")

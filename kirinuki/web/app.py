@@ -1,0 +1,54 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from kirinuki import __version__
+from kirinuki.web import errors
+from kirinuki.web.routes.api import router as api_routes
+from kirinuki.web.routes.auth import router as auth_routes
+from kirinuki.web.routes.composer import router as composer_routes
+from kirinuki.web.routes.reading import router as reading_routes
+from kirinuki.web.security import SecurityHeaders
+from kirinuki.web.state import STATIC_DIR, Fetcher, WebState
+
+
+def create_app(journal_path: str, *, fetcher: Callable[[], Fetcher] | None = None) -> FastAPI:
+    """The web app over the journal at `journal_path`.
+
+    `fetcher` makes the capture fetcher (tests pass one with a mock transport); by default
+    the journal's settings and environment decide. Raises JournalError when the journal
+    cannot be opened.
+    """
+    web = WebState(journal_path, fetcher)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        web.close()
+
+    app = FastAPI(
+        title="kirinuki",
+        version=__version__,
+        description="The JSON API of a kirinuki journal. Authenticate with "
+                    "`Authorization: Bearer <token>` (`kirinuki token create`).",
+        openapi_url="/api/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.web = web
+    errors.install(app)
+    app.mount("/_web", StaticFiles(directory=STATIC_DIR), name="web-static")
+    app.include_router(api_routes)
+    app.include_router(auth_routes)
+    app.include_router(composer_routes)
+    # Last: the published site's addresses are matched by one catch-all route.
+    app.include_router(reading_routes)
+    app.add_middleware(SecurityHeaders)
+    return app

@@ -1,0 +1,38 @@
+"""Rendering the web app's own pages inside the published site's layout (`base.html`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from kirinuki.web.security import owner_csrf, state
+
+OWNER_NAV = ({"label": "切り抜く", "url": "/compose"}, {"label": "管理", "url": "/manage"})
+WEB_CSS = "/_web/web.css"
+
+
+def page(request: Request, template: str, title: str, status: int = 200,
+         **data: Any) -> HTMLResponse:
+    """A web-only page (sign-in, composer, edit forms) with the site's header and footer."""
+    st = state(request)
+    j = st.journal()
+    _, renderer = st.site.current(j)
+    csrf = owner_csrf(request, j)
+    site = dict(renderer.site)
+    site["nav"] = list(site["nav"]) + (list(OWNER_NAV) if csrf else [])
+    html = st.env.get_template(template).render(
+        site=site,
+        page={"title": title, "canonical": None, "feeds": [], "noindex": True},
+        csrf=csrf or "",
+        signed_in=csrf is not None,
+        web_css=WEB_CSS,
+        **data,
+    )
+    return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
+
+
+def see_other(url: str) -> RedirectResponse:
+    """The answer to a successful form post: go and look (303)."""
+    return RedirectResponse(url, status_code=303)

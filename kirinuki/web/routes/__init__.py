@@ -1,0 +1,1 @@
+"""Route modules: each route parses input, calls one journal function and renders."""

@@ -1,0 +1,181 @@
+"""The JSON API (documented at /api/openapi.json). Every call needs an API token or the
+owner's session; errors are JSON bodies {"error": {"type", "message"}} with their status."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from pydantic import AfterValidator, BaseModel, Field
+
+from kirinuki.journal import Journal, entry_view, get_entry, list_entries, tag_counts
+from kirinuki.journal.capture import capture, parse_tags
+from kirinuki.journal.editing import (
+    add_group,
+    delete_clip,
+    delete_entry,
+    edit_clip,
+    rename_tag,
+    set_status,
+)
+from kirinuki.journal.workbench import clip_version, suggest_tags
+from kirinuki.model import Clip, Group, Item, Status, TagLine
+from kirinuki.web.security import api_owner, state
+
+router = APIRouter(prefix="/api", dependencies=[Depends(api_owner)])
+Owner = Annotated[Journal, Depends(api_owner)]
+MAX_ID = 2**62
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]
+Json = dict[str, Any]
+
+
+def _text(value: str) -> str:
+    """Reject lone surrogates, which cannot be stored as UTF-8."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError("text must be valid Unicode") from exc
+    return value
+
+
+Text = Annotated[str, AfterValidator(_text)]
+Line = Annotated[str, AfterValidator(_text), Field(min_length=1, max_length=20000,
+                                                   pattern=r"^[^\r\n]*\S[^\r\n]*$")]
+
+
+class Page(BaseModel):
+    """A page of a listing: `next_offset` is null on the last page."""
+
+    items: list[Json]
+    limit: int
+    offset: int
+    next_offset: int | None
+
+
+class GroupIn(BaseModel):
+    """A group to add: clip paragraphs (one line each) and tag names."""
+
+    clips: list[Line] = Field(min_length=1, max_length=500)
+    tags: list[Text] = Field(default_factory=list, max_length=100)
+
+
+class StatusIn(BaseModel):
+    status: Status
+
+
+class ClipIn(BaseModel):
+    text: Line
+
+
+class RenameIn(BaseModel):
+    old: Text = Field(min_length=1, max_length=500)
+    new: Text = Field(min_length=1, max_length=500)
+
+
+class CaptureIn(BaseModel):
+    url: Text = Field(min_length=1, max_length=4000, description="A URL or an inbox number.")
+
+
+class ClipFromIn(BaseModel):
+    version: int = Field(ge=1, le=MAX_ID, description="Article version id from /api/capture.")
+    pick: list[int] = Field(min_length=1, max_length=1000, description="1-based paragraphs.")
+    tags: list[Text] = Field(default_factory=list, max_length=100)
+    entry: Text = Field("today", max_length=200)
+
+
+@router.get("/entries", response_model=Page)
+def entries(j: Owner, limit: int = Query(20, ge=1, le=200), offset: int = Query(0, ge=0, le=MAX_ID),
+            status: Status | None = None) -> Json:
+    """Entries newest first, drafts included unless `status` says otherwise."""
+    rows = list_entries(j, limit=limit + 1, offset=offset, status=status)
+    items = [{"id": r.id, "permalink": r.permalink, "status": str(r.status), "title": r.title,
+              "published": r.published.isoformat() if r.published else None,
+              "clips": r.clips, "tags": r.tags, "first_clip": r.first_clip} for r in rows[:limit]]
+    return {"items": items, "limit": limit, "offset": offset,
+            "next_offset": offset + limit if len(rows) > limit else None}
+
+
+@router.get("/entries/{entry_id}")
+def entry(entry_id: Id, j: Owner) -> Json:
+    """One entry: groups with clips (ids, text, source), tags and related links."""
+    return entry_view(get_entry(j, entry_id))
+
+
+@router.post("/entries/{entry_ref}/groups", status_code=201)
+def add(entry_ref: Annotated[str, Path(max_length=200, pattern=r"^(today|\d{1,18})$")],
+        body: GroupIn, j: Owner) -> Json:
+    """Append a group to an entry (`today`: today's draft, created if missing)."""
+    tags = parse_tags(body.tags)
+    items: list[Item] = [Clip(text=t) for t in body.clips]
+    group = Group(items=items, tag_lines=[TagLine(tags)] if tags else [])
+    return entry_view(add_group(j, entry_ref, group))
+
+
+@router.patch("/entries/{entry_id}")
+def status(entry_id: Id, body: StatusIn, j: Owner) -> Json:
+    """Publish or unpublish an entry."""
+    return entry_view(set_status(j, str(entry_id), body.status))
+
+
+@router.delete("/entries/{entry_id}", status_code=204)
+def remove(entry_id: Id, j: Owner) -> Response:
+    """Delete an entry."""
+    delete_entry(j, str(entry_id))
+    return Response(status_code=204)
+
+
+@router.put("/clips/{clip_id}")
+def clip_put(clip_id: Id, body: ClipIn, j: Owner) -> Json:
+    """Replace a clip's text; returns its entry."""
+    return entry_view(edit_clip(j, clip_id, body.text))
+
+
+@router.delete("/clips/{clip_id}")
+def clip_delete(clip_id: Id, j: Owner) -> Json:
+    """Delete a clip; returns its entry."""
+    return entry_view(delete_clip(j, clip_id))
+
+
+@router.get("/tags")
+def tags(j: Owner) -> list[Json]:
+    """Every tag with its counts, most used first."""
+    return [{"key": t.key, "name": t.display, "groups": t.groups, "entries": t.entries}
+            for t in tag_counts(j)]
+
+
+@router.get("/tags/suggest")
+def suggest(j: Owner, text: Annotated[Text, Query(max_length=20000)] = "",
+            site: Annotated[Text | None, Query(max_length=300)] = None) -> list[Json]:
+    """Tags of this journal fitting a text (and a source site); never new tags."""
+    return [{"name": s.name, "score": s.score, "reason": s.reason}
+            for s in suggest_tags(j, [text], site)]
+
+
+@router.post("/tags/rename")
+def rename(body: RenameIn, j: Owner) -> Json:
+    """Rename a tag or merge it into an existing one; the old name stays an alias."""
+    return {"changed": rename_tag(j, body.old, body.new)}
+
+
+@router.post("/capture")
+def capture_article(request: Request, body: CaptureIn, j: Owner) -> Json:
+    """Fetch an article (URL or inbox number); returns its newest version's paragraphs."""
+    make = state(request).fetcher
+    fetcher = make() if make else None
+    try:
+        r = capture(j, body.url, fetcher=fetcher)
+    finally:
+        if fetcher is not None:
+            fetcher.close()
+    return {"url": r.article.url, "title": r.version.title or r.article.title,
+            "version": r.version.id, "number": r.number, "new_version": r.new_version,
+            "paragraphs": r.version.paragraphs,
+            "figures": [{"old": a, "new": b} for a, b in r.figures]}
+
+
+@router.post("/clip", status_code=201)
+def clip(body: ClipFromIn, j: Owner) -> Json:
+    """Add paragraphs of a captured version as one group to an entry."""
+    updated = clip_version(j, body.version, [p - 1 for p in body.pick], body.tags,
+                           body.entry)
+    return entry_view(updated)

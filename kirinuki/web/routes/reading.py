@@ -1,0 +1,27 @@
+"""The published site, live: every address of the static site, from the same templates."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+
+from kirinuki.errors import NotFoundError
+from kirinuki.journal import Journal
+from kirinuki.web.security import journal, state
+from kirinuki.web.site import decode_path
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/{path:path}")
+def site_page(request: Request, path: str, j: Journal = Depends(journal)) -> Response:
+    """Any page of the published site (entries, lists, tags, archives, feeds, static files)."""
+    site = state(request).site
+    found = site.find(j, decode_path(request.url.path))
+    if found is None:
+        raise NotFoundError(f"no page at {request.url.path}")
+    if found.redirect is not None:
+        return RedirectResponse(found.redirect, status_code=301)
+    assert found.page is not None
+    body = site.render(j, found.page, found.built)
+    return Response(body, media_type=found.media, headers={"Cache-Control": "no-cache"})

@@ -1,0 +1,175 @@
+"""The published site, live: the static publisher's context and renderer, kept fresh.
+
+The publisher's phase 1 (`build_context`) is built once and kept until the journal changes
+(any commit by any connection, noticed through `workbench.change_mark`); each request then maps
+its address to one of the publisher's pages and renders it with the same templates, loading
+only the entries that page shows.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from urllib.parse import unquote
+
+from kirinuki.journal import Journal
+from kirinuki.journal.site import entry_batch, entry_digests
+from kirinuki.journal.workbench import change_mark
+from kirinuki.publish import urls
+from kirinuki.publish.pages import Renderer, asset_version
+from kirinuki.publish.plan import STATIC_FILES, Page, Paging
+from kirinuki.publish.site import FEED_SIZE, SiteContext, build_context
+
+_PAGE = re.compile(r"page/(\d+)/")
+_DAY = re.compile(r"(\d{4})/(?:(\d{2})/(?:(\d{2})/)?)?")
+
+
+@dataclass
+class Found:
+    """A page of the site: the publisher's page and its media type, or a redirect."""
+
+    page: Page | None = None
+    media: str = "text/html; charset=utf-8"
+    redirect: str | None = None
+    built: tuple[SiteContext, Renderer] | None = None
+
+
+class LiveSite:
+    """The site context and renderer of one journal, rebuilt when the journal changes."""
+
+    def __init__(self, watcher: Journal) -> None:
+        self.watcher = watcher
+        self.version = asset_version()
+        self.lock = threading.Lock()
+        self.mark: int | None = None
+        self.ctx: SiteContext | None = None
+        self.renderer: Renderer | None = None
+        self.segments: dict[str, str] = {}
+
+    def current(self, journal: Journal) -> tuple[SiteContext, Renderer]:
+        """The up-to-date context and renderer (rebuilt from `journal` when stale)."""
+        with self.lock:
+            mark = change_mark(self.watcher)
+            if self.ctx is None or self.renderer is None or mark != self.mark:
+                self.ctx = build_context(journal)
+                self.renderer = Renderer(self.ctx, self.version)
+                self.segments = {t.segment: t.key for t in self.ctx.tags.values()}
+                self.mark = mark
+            return self.ctx, self.renderer
+
+    def render(self, journal: Journal, page: Page,
+               built: tuple[SiteContext, Renderer] | None = None) -> bytes:
+        """The bytes of `page`, loading the entries and digests it needs; `built` is the
+        context the page was found in (positions are only valid within it)."""
+        ctx, renderer = built or self.current(journal)
+        ids = {ctx.entries[p].id: p for p in page.entries}
+        loaded = entry_batch(journal, list(ids)) if ids else {}
+        entries = {ids[i]: e for i, e in loaded.items()}
+        dids = {ctx.entries[p].id: p for p in page.digests}
+        digests = {dids[i]: d for i, d in entry_digests(journal, list(dids)).items()} \
+            if dids else {}
+        return renderer.render(page, entries, digests)
+
+    def find(self, journal: Journal, path: str) -> Found | None:
+        """The page served at `path` (decoded, root-relative), or None."""
+        built = self.current(journal)
+        found = self._find(built[0], path)
+        if found is not None:
+            found.built = built
+        return found
+
+    def _find(self, ctx: SiteContext, path: str) -> Found | None:
+        if path.startswith("/entry/"):
+            return self._entry(ctx, path)
+        if path == "/" or _PAGE.fullmatch(path[1:]):
+            m = _PAGE.fullmatch(path[1:])
+            k = int(m.group(1)) if m else None
+            return self._listing(ctx, "index", None, list(range(len(ctx.entries))), k)
+        if path.startswith(urls.TAGS_URL):
+            return self._tag(ctx, path[len(urls.TAGS_URL):])
+        if path.startswith(urls.ARCHIVE_URL):
+            return self._archive(ctx, path[len(urls.ARCHIVE_URL):])
+        if path == urls.FEED_URL:
+            newest = tuple(range(len(ctx.entries)))[-FEED_SIZE:][::-1]
+            return Found(Page("", "feed", "", 0, (None,), entries=newest), _ATOM)
+        if path == urls.ABOUT_URL:
+            return Found(Page("", "about", "", 0))
+        if path == "/robots.txt":
+            return Found(Page("", "robots", "", 0), "text/plain; charset=utf-8")
+        if path.startswith(urls.STATIC_URL) and path[len(urls.STATIC_URL):] in STATIC_FILES:
+            name = path[len(urls.STATIC_URL):]
+            media = "text/css" if name.endswith(".css") else "text/javascript"
+            return Found(Page("", "static", "", 0, (name,)), media + "; charset=utf-8")
+        return None
+
+    def not_found(self, journal: Journal) -> bytes:
+        """The site's 404 page."""
+        return self.render(journal, Page("", "404", "", 0))
+
+    def _entry(self, ctx: SiteContext, path: str) -> Found | None:
+        text = path.endswith("/entry.txt")
+        link = path.removesuffix("entry.txt").rstrip("/")
+        eid = ctx.by_permalink.get(link)
+        if eid is None:
+            return None
+        pos = ctx.pos[eid]
+        if text:
+            return Found(Page("", "text", "", 0, (pos,), entries=(pos,)),
+                         "text/plain; charset=utf-8")
+        if not path.endswith("/"):
+            return Found(redirect=urls.entry_url(link))
+        return Found(Page("", "entry", "", 0, (pos,), entries=(pos,)))
+
+    def _listing(self, ctx: SiteContext, kind: str, key: str | None, members: list[int],
+                 k: int | None) -> Found | None:
+        paging = Paging(members, ctx.per_page)
+        if k is not None and not 1 <= k <= paging.count:
+            return None
+        shown = paging.front() if k is None else paging.page(k)
+        return Found(Page("", kind, "", 0, (key, k), digests=tuple(shown)))
+
+    def _tag(self, ctx: SiteContext, rest: str) -> Found | None:
+        if rest == "":
+            return Found(Page("", "tags", "", 0))
+        segment, _, tail = rest.partition("/")
+        key = self.segments.get(segment)
+        if key is None:
+            return None
+        members = ctx.tags[key].members
+        if tail == "feed.xml":
+            newest = tuple(members[-FEED_SIZE:][::-1])
+            return Found(Page("", "feed", "", 0, (key,), entries=newest), _ATOM)
+        m = _PAGE.fullmatch(tail)
+        if tail and m is None:
+            return None
+        return self._listing(ctx, "tag", key, members, int(m.group(1)) if m else None)
+
+    def _archive(self, ctx: SiteContext, rest: str) -> Found | None:
+        if rest == "":
+            return Found(Page("", "archive", "", 0))
+        m = _DAY.fullmatch(rest)
+        if m is None:
+            return None
+        y = int(m.group(1))
+        month = int(m.group(2)) if m.group(2) else None
+        day = int(m.group(3)) if m.group(3) else None
+        if day is not None and month is not None:
+            members = ctx.days.get((y, month, day))
+            return Found(Page("", "day", "", 0, ((y, month, day),), digests=tuple(members))) \
+                if members else None
+        found = [i for (yy, mm, _d), ms in ctx.days.items() for i in ms
+                 if yy == y and month in (None, mm)]
+        if not found:
+            return None
+        if month is None:
+            return Found(Page("", "year", "", 0, (y,)))
+        return Found(Page("", "month", "", 0, ((y, month),), digests=tuple(found)))
+
+
+_ATOM = "application/atom+xml; charset=utf-8"
+
+
+def decode_path(raw: str) -> str:
+    """The decoded form of a request path, as the publisher's addresses decode."""
+    return unquote(raw)
