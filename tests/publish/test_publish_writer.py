@@ -1,0 +1,145 @@
+"""Incremental and safe writing: only changed files, nothing when nothing changed, atomic swaps,
+refusals."""
+
+from __future__ import annotations
+
+import fcntl
+from pathlib import Path
+
+import pytest
+
+from kirinuki.errors import ConflictError, InputError
+from kirinuki.journal import Journal
+from kirinuki.journal.editing import edit_clip, set_status
+from kirinuki.journal.queries import get_entry
+from kirinuki.model import Status
+from kirinuki.publish import publish, urls, writer
+from tests.publish.conftest import broken_links, make_journal, records
+
+
+def snapshot(site: Path) -> dict[str, tuple[int, int, bytes]]:
+    """path -> (inode, mtime, bytes) of every file."""
+    out = {}
+    for p in site.rglob("*"):
+        if p.is_file():
+            st = p.stat()
+            out[str(p.relative_to(site))] = (st.st_ino, st.st_mtime_ns, p.read_bytes())
+    return out
+
+
+def test_publishing_again_writes_nothing(small: Journal, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    first = publish(small, site, jobs=1)
+    assert first.written == first.pages and first.staged
+    before = snapshot(site)
+    again = publish(small, site, jobs=1)
+    assert again.written == 0 and again.removed == 0
+    assert snapshot(site) == before
+
+
+def test_a_change_rewrites_only_the_pages_that_changed(small: Journal, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    publish(small, site, jobs=1)
+    before = snapshot(site)
+    clip = get_entry(small, "/entry/2024/01/06/230000").clips[0]
+    edit_clip(small, clip.id or 0, "米国の国務長官は会見で核協議の再開を改めて呼びかけました。")
+    report = publish(small, site, jobs=1)
+    after = snapshot(site)
+    assert not report.staged  # a small change is patched in place
+    touched = {p for p in after if p not in before or after[p][:2] != before[p][:2]}
+    differ = {p for p in after if p not in before or after[p][2] != before[p][2]}
+    assert touched == differ | {writer.MANIFEST}  # nothing rewritten with the same bytes
+    assert report.written == len(differ - {writer.MANIFEST})
+    entry = "entry/2024/01/06/230000/"
+    for expected in (entry + "index.html", entry + "entry.txt", "index.html", "feed.xml",
+                     "archive/category/米国/index.html", "archive/category/米国/feed.xml",
+                     "archive/2024/01/06/index.html", "search/2024-01.json"):
+        assert expected in differ, expected
+    for untouched in ("entry/2024/01/05/090000/index.html", "archive/category/反ロシア/index.html",
+                      "entry/20170101/1483228800/index.html", "archive/2024/index.html"):
+        assert untouched not in touched, untouched
+
+
+def test_unpublished_entry_disappears_without_broken_links(small: Journal, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    publish(small, site, jobs=1)
+    set_status(small, "/entry/2024/01/05/090000", Status.DRAFT)
+    report = publish(small, site, jobs=1)
+    assert report.removed >= 2
+    assert not (site / "entry/2024/01/05/090000/index.html").exists()
+    assert not (site / "entry/2024/01/05/090000/entry.txt").exists()
+    assert not (site / "archive/category/対中露戦").exists() or not any(
+        (site / "archive/category/対中露戦").rglob("*.html"))
+    assert broken_links(site) == []
+
+
+def test_a_staged_build_swaps_the_whole_site_at_once(small: Journal, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    site = tmp_path / "site"
+    publish(small, site, jobs=1)
+    before = snapshot(site)
+    seen: dict[str, object] = {}
+    swap = writer.Output._swap
+
+    def checked_swap(self: writer.Output) -> None:
+        # Right before the swap the live site is untouched and the new one is complete.
+        seen["live"] = snapshot(site) == before
+        seen["staged"] = sorted(snapshot(self.stage_dir)) == sorted(before)
+        swap(self)
+
+    monkeypatch.setattr(writer.Output, "_swap", checked_swap)
+    report = publish(small, site, jobs=1, full=True)
+    assert report.staged and seen == {"live": True, "staged": True}
+    assert not list(tmp_path.glob(".site.staging*")) and not list(tmp_path.glob(".site.old*"))
+    assert {p: v[2] for p, v in snapshot(site).items() if p != writer.MANIFEST} == {
+        p: v[2] for p, v in before.items() if p != writer.MANIFEST}
+    assert not [p for p in site.rglob("*.tmp")]
+
+
+def test_two_pages_for_one_path_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(ConflictError, match="two pages would be written to a/index.html"):
+        writer.check_unique(["a/index.html", "b/index.html", "a/index.html"])
+    recs = records()
+    recs[2]["permalink"] = "/archive/2024"  # would overwrite the 2024 archive page
+    j = make_journal(tmp_path, recs)
+    with pytest.raises(ConflictError, match="archive/2024/index.html"):
+        publish(j, tmp_path / "site", jobs=1)
+    j.close()
+    assert not (tmp_path / "site").exists()
+
+
+def test_two_tags_on_one_address_are_an_error() -> None:
+    with pytest.raises(ConflictError, match="would share the address"):
+        urls.tag_segments({"a/b": "a/b", "a／b-other": "a／b"})
+
+
+def test_unsafe_permalinks_are_refused(tmp_path: Path) -> None:
+    recs = records()
+    recs[2]["permalink"] = "/entry/../../etc"
+    j = make_journal(tmp_path, recs)
+    with pytest.raises(InputError, match="cannot be published as a path"):
+        publish(j, tmp_path / "site", jobs=1)
+    j.close()
+
+
+def test_foreign_folders_are_left_alone(small: Journal, tmp_path: Path) -> None:
+    mine = tmp_path / "notes"
+    mine.mkdir()
+    (mine / "todo.txt").write_text("大事なメモ", encoding="utf-8")
+    with pytest.raises(InputError, match="not empty"):
+        publish(small, mine, jobs=1)
+    assert [p.name for p in mine.iterdir()] == ["todo.txt"]
+    a_file = tmp_path / "file"
+    a_file.write_text("x", encoding="utf-8")
+    with pytest.raises(InputError, match="not a folder"):
+        publish(small, a_file, jobs=1)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert publish(small, empty, jobs=1).written > 0
+
+
+def test_one_publish_at_a_time(small: Journal, tmp_path: Path) -> None:
+    with (tmp_path / ".site.lock").open("wb") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        with pytest.raises(ConflictError, match="another publish"):
+            publish(small, tmp_path / "site", jobs=1)
