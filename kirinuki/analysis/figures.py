@@ -1,0 +1,300 @@
+"""Figures: a number with its counter, qualifier and predicate (`4400人以上` / `拘束`).
+
+Numbers may be written in ASCII or full-width digits, with thousands separators (`3,800`),
+with the magnitudes 万/億/兆 (`1万2000`, `3.5億`, `2億5000万`) or in kanji numerals
+(`三千八百`). Each figure gets a normalised value (`1万2000人` → 12000), a normalised counter
+(`億円` → `円`, `カ国` → `か国`), a normalised qualifier (`およそ` → `約`) and, where the
+sentence has one, a predicate from a fixed vocabulary (`死者` and `死亡し` → `死亡`).
+
+Dates and times (`7日`, `2014年`, `1月`, `8時`) and ordinals (`第3`, `2回目`) are not figures.
+Everything here is pure and never raises on any input string.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+# Full-width digits and separators fold to ASCII one character for one, so offsets found in the
+# folded text are offsets in the original.
+_FOLD = str.maketrans("０１２３４５６７８９，．％", "0123456789,.%")
+
+_KANJI_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+                 "七": 7, "八": 8, "九": 9}
+_KANJI_UNITS = {"十": 10, "百": 100, "千": 1000}
+_MAGNITUDES = {"万": Decimal(10) ** 4, "億": Decimal(10) ** 8, "兆": Decimal(10) ** 12}
+
+_ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_KANJI = r"[〇零一二三四五六七八九十百千]+"
+_PART = rf"(?:{_ARABIC}|{_KANJI})"
+_NUMBER = rf"(?:{_PART}[兆億万])+(?:{_PART})?|{_PART}"
+
+# Counter spellings → normalised counter; longest spellings first in the pattern.
+_COUNTERS: dict[str, str] = {
+    "か国": "か国", "カ国": "か国", "ヵ国": "か国", "ヶ国": "か国", "ケ国": "か国",
+    "か所": "か所", "カ所": "か所", "ヵ所": "か所", "ヶ所": "か所", "箇所": "か所",
+    "か月": "か月", "カ月": "か月", "ヵ月": "か月", "ヶ月": "か月", "ケ月": "か月",
+    "人分": "人分", "人": "人", "件": "件", "円": "円", "ドル": "ドル", "ユーロ": "ユーロ",
+    "ポンド": "ポンド", "人民元": "元", "元": "元", "ルーブル": "ルーブル", "ウォン": "ウォン",
+    "%": "%", "パーセント": "%", "ポイント": "ポイント", "倍": "倍", "回": "回", "度": "度",
+    "機": "機", "隻": "隻", "発": "発", "台": "台", "両": "両", "棟": "棟", "戸": "戸",
+    "世帯": "世帯", "社": "社", "校": "校", "頭": "頭", "匹": "匹", "羽": "羽", "本": "本",
+    "枚": "枚", "基": "基", "個": "個", "品目": "品目", "項目": "項目", "種類": "種類",
+    "団体": "団体", "年間": "年間", "年": "年", "日間": "日間", "週間": "週間", "時間": "時間",
+    "秒": "秒", "歳": "歳", "キロメートル": "km", "キロ": "km", "km": "km", "メートル": "m",
+    "トン": "トン", "バレル": "バレル", "ヘクタール": "ヘクタール", "票": "票", "議席": "議席",
+    "割": "割", "か国・地域": "か国", "店舗": "店舗", "施設": "施設", "拠点": "拠点",
+}
+# Counters that follow a currency or a measure can carry the range suffix 台 (`108円台`).
+_COUNTER_RE = "|".join(sorted(map(re.escape, _COUNTERS), key=len, reverse=True))
+
+_PREFIXES = {"約": "約", "およそ": "約", "少なくとも": "以上", "最大で": "最大", "最大": "最大",
+             "最多で": "最大", "最低": "最低", "計": "計", "合わせて": "計", "あわせて": "計",
+             "延べ": "延べ", "推定": "約", "ほぼ": "約"}
+_SUFFIXES = {"以上": "以上", "以下": "以下", "未満": "未満", "超": "超", "余り": "余り",
+             "あまり": "余り", "余": "余り", "近く": "近く", "前後": "約", "程度": "約",
+             "ほど": "約", "強": "強", "弱": "弱", "台": "台"}
+_PREFIX_RE = "|".join(sorted(map(re.escape, _PREFIXES), key=len, reverse=True))
+_SUFFIX_RE = "|".join(sorted(map(re.escape, _SUFFIXES), key=len, reverse=True))
+
+_FIGURE = re.compile(
+    rf"(?P<pre>{_PREFIX_RE})?(?P<num>{_NUMBER})(?P<unit>{_COUNTER_RE})?(?P<suf>{_SUFFIX_RE})?"
+)
+_FRACTION = re.compile(rf"(?P<pre>{_PREFIX_RE})?(?P<den>{_PART})分の(?P<num>{_PART})")
+_OVER = re.compile(r"を(?:超え|超す|超し|上回)")
+_ORDINAL_AFTER = re.compile(r"目|番目")
+_DATE_AFTER = re.compile(r"[月日時分]|年(?!間)")
+_ARABIC_ONLY = re.compile(r"[\d,.]+")
+_KANJI_CHAR = re.compile(r"[\u4e00-\u9fff々]")
+
+# Predicate keywords → normalised predicate. A keyword may be a noun (死者) or a verb stem.
+_PREDICATES: dict[str, tuple[str, ...]] = {
+    "死亡": ("死亡", "死者", "亡くな", "死去", "犠牲", "殺害", "殺さ", "遺体"),
+    "死傷": ("死傷",),
+    "負傷": ("負傷", "けが", "怪我", "重傷", "軽傷", "重体"),
+    "拘束": ("拘束", "逮捕", "拘留", "身柄", "連行", "拘禁", "収監", "摘発"),
+    "避難": ("避難",),
+    "行方不明": ("行方不明", "安否不明", "行方が分から"),
+    "救助": ("救助", "救出"),
+    "感染": ("感染", "陽性"),
+    "入院": ("入院",),
+    "参加": ("参加", "集ま", "出席"),
+    "派遣": ("派遣", "配備", "増派"),
+    "動員": ("動員",),
+    "解放": ("解放", "釈放", "帰還"),
+    "被害": ("被害", "損害", "損失", "浸水", "倒壊", "全壊", "半壊", "焼失"),
+    "支援": ("支援", "援助", "拠出", "供与", "寄付"),
+    "発射": ("発射",),
+    "投票": ("得票", "投票"),
+    "上昇": ("上昇", "値上がり", "高騰"),
+    "下落": ("下落", "値下がり", "急落"),
+    "増加": ("増加", "増え", "増"),
+    "減少": ("減少", "減っ", "減"),
+    "輸出": ("輸出",),
+    "輸入": ("輸入",),
+    "停電": ("停電",),
+    "撤退": ("撤退",),
+    "難民": ("難民", "逃れ"),
+    "停泊": ("停泊", "足止め", "滞留"),
+    "取引": ("取り引き", "取引"),
+}
+_KEYWORD = {kw: label for label, kws in _PREDICATES.items() for kw in kws}
+_KEYWORD_RE = re.compile("|".join(sorted(map(re.escape, _KEYWORD), key=len, reverse=True)))
+_WINDOW = 24  # characters searched after or before a figure for its predicate
+_SUBJECT = re.compile(r"[\u4e00-\u9fff\u30a0-\u30ffー々A-Za-z]{1,8}$")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number found in text: `surface` is text[start:end] as written."""
+
+    surface: str
+    start: int
+    end: int
+    value: int | float
+    counter: str
+    qualifier: str = ""
+    predicate: str = ""
+    subject: str = ""
+
+    @property
+    def label(self) -> str:
+        """What the figure counts, for display: the predicate, else the counter."""
+        return self.predicate or self.subject or self.counter or "数"
+
+
+def _kanji_value(text: str) -> Decimal:
+    """The value of a kanji numeral without 万/億/兆 (`三千八百` → 3800, `二〇二二` → 2022)."""
+    if not any(ch in _KANJI_UNITS for ch in text):
+        digits = "".join(str(_KANJI_DIGITS[ch]) for ch in text)
+        return Decimal(digits or 0)
+    total, current = 0, 0
+    for ch in text:
+        if ch in _KANJI_UNITS:
+            total += (current or 1) * _KANJI_UNITS[ch]
+            current = 0
+        else:
+            current = current * 10 + _KANJI_DIGITS[ch]
+    return Decimal(total + current)
+
+
+def _part_value(part: str) -> Decimal:
+    if not part:
+        return Decimal(0)
+    if _ARABIC_ONLY.fullmatch(part):
+        return Decimal(part.replace(",", ""))
+    return _kanji_value(part)
+
+
+def number_value(text: str) -> Decimal | None:
+    """The value of a number as written (`1万2000`, `3.5億`, `三千八百`), or None."""
+    text = text.translate(_FOLD)
+    total, part = Decimal(0), ""
+    try:
+        for ch in text:
+            if ch in _MAGNITUDES:
+                total += (_part_value(part) if part else Decimal(1)) * _MAGNITUDES[ch]
+                part = ""
+            else:
+                part += ch
+        return total + _part_value(part)
+    except (InvalidOperation, KeyError, ValueError):
+        return None
+
+
+def _plain(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _is_kanji_only(num: str) -> bool:
+    return not any(ch.isdigit() for ch in num)
+
+
+def _excluded(folded: str, m: re.Match[str]) -> bool:
+    """True for numbers that are not figures: dates, ordinals, model names, bare kanji."""
+    start, num, unit = m.start("num"), m.group("num"), m.group("unit")
+    before = folded[start - 1] if start > 0 else ""
+    after = folded[m.end("num"):]
+    if before and before.isascii() and (before.isalpha() or before in "-_/."):
+        return True  # G7, F-35, COVID-19, a URL
+    if before == "第":
+        return True
+    if unit is None:
+        if _DATE_AFTER.match(after):
+            return True
+        return not any(ch in _MAGNITUDES for ch in num)  # a bare number with no magnitude
+    if _ORDINAL_AFTER.match(folded, m.end("unit")):
+        return True
+    if unit == "年" and (_year_like(num) or re.match(r"\d+月", folded[m.end("unit"):])):
+        return True
+    if _is_kanji_only(num):
+        if num == "一" or (_KANJI_CHAR.match(before) and m.group("pre") is None):
+            return True  # 統一, 唯一, 数千人
+        if len(unit) == 1 and _KANJI_CHAR.match(folded, m.end("unit")):
+            return True  # 六本木, 三回忌
+
+    return False
+
+
+def _year_like(num: str) -> bool:
+    value = number_value(num)
+    return value is not None and value >= 1000 and value < 3000
+
+
+def _clause_bounds(folded: str, start: int, end: int) -> tuple[int, int]:
+    """Start of the clause holding [start, end) and the end of the clause after it."""
+    left = max(folded.rfind("、", 0, start), folded.rfind("。", 0, start)) + 1
+    rights = [i for i in (folded.find("、", end), folded.find("。", end)) if i >= 0]
+    return left, min(rights) if rights else len(folded)
+
+
+def _predicate(folded: str, start: int, end: int) -> str:
+    """The predicate of the figure at [start, end): first after it in its clause, else last
+    before it in its clause, else a keyword in the topic (`…は`) of its sentence."""
+    left, right = _clause_bounds(folded, start, end)
+    m = _KEYWORD_RE.search(folded, end, min(right, end + _WINDOW))
+    if m:
+        return _KEYWORD[m.group()]
+    before = list(_KEYWORD_RE.finditer(folded, max(left, start - _WINDOW), start))
+    if before:
+        return _KEYWORD[before[-1].group()]
+    sentence = folded.rfind("。", 0, start) + 1
+    topic = folded.find("は", sentence, start)
+    if topic > sentence:
+        found = list(_KEYWORD_RE.finditer(folded, sentence, topic))
+        if found:
+            return _KEYWORD[found[-1].group()]
+    return ""
+
+
+def _figure(text: str, folded: str, m: re.Match[str]) -> Figure | None:
+    value = number_value(m.group("num"))
+    if value is None:
+        return None
+    unit = m.group("unit") or ""
+    counter = _COUNTERS.get(unit, unit)
+    qualifier = _SUFFIXES.get(m.group("suf") or "", "")
+    if not qualifier and _OVER.match(folded, m.end()):
+        qualifier = "超"
+    if not qualifier and m.group("pre"):
+        qualifier = _PREFIXES[m.group("pre")]
+    start, end = m.start(), m.end()
+    subject = _SUBJECT.search(folded, max(0, start - 8), start)
+    return Figure(
+        surface=text[start:end], start=start, end=end, value=_plain(value), counter=counter,
+        qualifier=qualifier, predicate=_predicate(folded, start, end),
+        subject=subject.group() if subject else "",
+    )
+
+
+def _fractions(text: str, folded: str, taken: list[tuple[int, int]]) -> list[Figure]:
+    out: list[Figure] = []
+    for m in _FRACTION.finditer(folded):
+        den, num = number_value(m.group("den")), number_value(m.group("num"))
+        if not den or num is None or any(s < m.end() and m.start() < e for s, e in taken):
+            continue
+        out.append(Figure(text[m.start():m.end()], m.start(), m.end(), _plain(num / den), "",
+                          qualifier=_PREFIXES.get(m.group("pre") or "", ""),
+                          predicate=_predicate(folded, m.start(), m.end())))
+    return out
+
+
+def extract_figures(text: str) -> list[Figure]:
+    """Every figure in `text`, in order of appearance. Never raises."""
+    folded = text.translate(_FOLD)
+    out: list[Figure] = []
+    for m in _FIGURE.finditer(folded):
+        if _FRACTION.match(folded, m.start()) or _excluded(folded, m):
+            continue
+        fig = _figure(text, folded, m)
+        if fig is not None:
+            out.append(fig)
+    fractions = _fractions(text, folded, [(f.start, f.end) for f in out])
+    return sorted(out + fractions, key=lambda f: f.start) if fractions else out
+
+
+def japanese_number(value: int | float) -> str:
+    """A value written the way Japanese news writes it: 12000 → `1万2000`, 2.5 → `2.5`."""
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:.10g}"
+    n = int(value)
+    if abs(n) < 10000:
+        return str(n)
+    sign, n = ("-" if n < 0 else ""), abs(n)
+    parts = []
+    for unit, size in (("兆", 10**12), ("億", 10**8), ("万", 10**4)):
+        if n >= size:
+            parts.append(f"{n // size}{unit}")
+            n %= size
+    if n:
+        parts.append(str(n))
+    return sign + "".join(parts)
+
+
+def format_delta(old: Figure, new: Figure) -> str:
+    """The change between two readings of one figure: `+600`, `-1万2000`, `+9ポイント`."""
+    delta = Decimal(str(new.value)) - Decimal(str(old.value))
+    sign = "+" if delta >= 0 else "-"
+    text = japanese_number(_plain(abs(delta)))
+    return f"{sign}{text}ポイント" if new.counter == "%" else f"{sign}{text}"
