@@ -6,8 +6,10 @@ import sys
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 
-from kirinuki.cli.common import LazyProgress, open_from, out
+from kirinuki.cli.common import LazyProgress, err, open_from, out
+from kirinuki.cli.hatena import write_mt
 from kirinuki.errors import InputError
 from kirinuki.journal import entry_text, export_jsonl, export_text_folder, import_paths
 from kirinuki.journal.exporting import write_atomic
@@ -26,19 +28,23 @@ def import_cmd(
         f"{s.clips_present} already present; tags {s.tags_added} added, "
         f"{s.tags_present} already present"
     )
+    for problem in s.problems:
+        err.print(f"[yellow]not imported:[/] {escape(problem)}")
 
 
 def export_cmd(
     ctx: typer.Context,
-    fmt: str = typer.Option("text", "--format", "-f", help="text or jsonl."),
+    fmt: str = typer.Option("text", "--format", "-f", help="text, jsonl or hatena (= mt)."),
     entry: str = typer.Option(None, "--entry", "-e", help="Entry id or permalink (text)."),
     output: Path = typer.Option(None, "--output", "-o", help="File or folder (default stdout)."),
 ) -> None:
     """Export one entry or all entries as clip text, or the whole journal as JSON Lines."""
-    if fmt not in ("text", "jsonl"):
-        raise InputError(f"unknown format {fmt!r} (choose text or jsonl)")
+    if fmt not in ("text", "jsonl", "hatena", "mt"):
+        raise InputError(f"unknown format {fmt!r} (choose text, jsonl or hatena)")
     with open_from(ctx) as j:
-        if fmt == "jsonl":
+        if fmt in ("hatena", "mt"):
+            write_mt(j, output)
+        elif fmt == "jsonl":
             if output is None:
                 export_jsonl(j, sys.stdout.buffer)
             else:

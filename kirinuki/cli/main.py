@@ -8,7 +8,7 @@ import typer
 from rich.markup import escape
 from typer.core import TyperGroup
 
-from kirinuki.cli import analysis, capture, entries, info, io, publish, search, web
+from kirinuki.cli import analysis, capture, entries, hatena, info, io, publish, search, web
 from kirinuki.cli.common import err
 from kirinuki.errors import KirinukiError
 
@@ -56,6 +56,7 @@ capture.register(app)
 search.register(app)
 analysis.register(app)
 publish.register(app)
+hatena.register(app)
 web.register(app)
 
 

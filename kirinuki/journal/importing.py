@@ -26,6 +26,7 @@ from kirinuki.store.sqlite import articles as article_rows
 from kirinuki.store.sqlite import entries as entry_rows
 from kirinuki.store.sqlite.stats import journal_stats
 from kirinuki.text.cliptext import parse
+from kirinuki.text.hatena_mt import looks_like_mt
 from kirinuki.text.normalize import tag_key
 
 MAX_TEXT_BYTES = 20 * 1024 * 1024
@@ -48,6 +49,7 @@ class ImportSummary:
     tags_present: int = 0
     articles: int = 0
     tag_keys: set[str] = field(default_factory=set, repr=False)
+    problems: list[str] = field(default_factory=list)  # parts of the input not imported
 
 
 _SUFFIXES = (".txt", ".jsonl")
@@ -178,8 +180,15 @@ class _Batch:
             taken.add(e.permalink)
 
 
-def _import_text(journal: Journal, path: Path, batch: _Batch) -> None:
+def _import_text(journal: Journal, path: Path, batch: _Batch,
+                 progress: Progress | None = None) -> None:
     data = path.read_bytes()
+    if looks_like_mt(data[:4096].decode("utf-8", errors="replace")):
+        # A Hatena/Movable Type export is a .txt too, told apart by its content.
+        from kirinuki.journal import hatena  # deferred: hatena builds on this module
+
+        hatena.import_mt(journal, path, batch, progress)
+        return
     text = decode_clip_text(data, str(path))
     entry = parse(text)
     entry.key = "sha256:" + hashlib.sha256(data).hexdigest()
@@ -273,7 +282,7 @@ def import_paths(journal: Journal, paths: list[str], progress: Progress | None =
     with store.transaction():
         batch = _Batch(journal, summary)
         for i, f in enumerate(_files(paths, ".txt"), 1):
-            _import_text(journal, f, batch)
+            _import_text(journal, f, batch, progress)
             summary.files += 1
             if progress is not None and (i % 100 == 0 or i == total):
                 progress(i, total)
