@@ -99,7 +99,29 @@ CREATE INDEX group_tags_tag ON group_tags(tag_id);
 """
 
 # Reserved slots, each owned by one capability; an empty string is a no-op step.
-V2_SEARCH = ""
+V2_SEARCH = """
+CREATE VIRTUAL TABLE search_bi USING fts5(body, content='', columnsize=0, tokenize='ascii');
+CREATE VIRTUAL TABLE search_uni USING fts5(
+    body, content='', columnsize=0, detail=none, tokenize='ascii'
+);
+CREATE TABLE search_docs(
+    docid INTEGER PRIMARY KEY,
+    clip_id INTEGER NOT NULL UNIQUE,
+    entry_id INTEGER NOT NULL,
+    source_id INTEGER,
+    crc INTEGER NOT NULL
+);
+CREATE TABLE search_doc_tags(
+    docid INTEGER NOT NULL,
+    tag_id INTEGER NOT NULL,
+    PRIMARY KEY (docid, tag_id)
+) WITHOUT ROWID;
+CREATE TABLE search_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+INSERT INTO search_meta(key, value) VALUES ('docs', '0'), ('chars', '0');
+INSERT INTO search_meta(key, value)
+    SELECT 'stale', 'the journal was written before it had a search index'
+    WHERE EXISTS (SELECT 1 FROM clips);
+"""
 V3_CAPTURE = """
 CREATE TABLE article_urls(
     url TEXT PRIMARY KEY,

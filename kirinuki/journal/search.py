@@ -1,0 +1,250 @@
+"""Searching a journal: exact substring matches, BM25 ranking, snippets, facets; reindexing.
+
+Every result set is exactly what a substring scan of the folded clip text would give (the index
+is exact by construction; hits are verified against their text all the same, and the rare
+inexact plans are answered by verification alone). Ranking is BM25 over the clips' folded text
+with recency breaking ties. To stay fast on broad queries it ranks the newest `RANK_WINDOW`
+matches (all of them when there are fewer); `SearchResult.ranked` says how many were ranked.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from kirinuki.errors import InputError, JournalError
+from kirinuki.journal.core import Journal
+from kirinuki.store.sqlite import search as index
+from kirinuki.store.sqlite import search_query as sq
+from kirinuki.text.normalize import fold
+from kirinuki.text.query import Atom, EntryRef, Query, Source, Tag, Word, parse_query
+from kirinuki.text.snippets import Segment, highlight_spans, snippet
+
+RANK_WINDOW = 400
+DF_SAMPLE = 20_000  # documents frequencies are measured on the newest clips
+K1, B = 1.2, 0.75
+SORTS = ("relevance", "date")
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One matching clip, with a snippet whose matched parts are flagged."""
+
+    clip_id: int
+    entry_id: int
+    permalink: str | None
+    published: datetime | None
+    text: str
+    tags: list[str]
+    site: str | None
+    snippet: list[Segment]
+    highlights: list[tuple[int, int]]
+    score: float | None = None
+
+
+@dataclass(frozen=True)
+class FacetCount:
+    """A facet value (a tag key or YYYY-MM, "undated") with its label and match count."""
+
+    key: str
+    label: str
+    count: int
+
+
+@dataclass
+class SearchResult:
+    """Hits of one query; `total` is the exact number of matching clips (None if not asked)."""
+
+    query: str
+    sort: str
+    hits: list[SearchHit]
+    total: int | None = None
+    tags: list[FacetCount] = field(default_factory=list)
+    months: list[FacetCount] = field(default_factory=list)
+    ranked: int | None = None
+
+
+def _plan(journal: Journal, query: str) -> tuple[Query, sq.Plan]:
+    reason = index.stale_reason(journal.store)
+    if reason is not None:
+        raise JournalError(f"the search index needs rebuilding ({reason}): run `kirinuki reindex`")
+    q = parse_query(query)
+    return q, sq.make_plan(journal.store, q)
+
+
+def _holds(atom: Atom, row: sq.DocRow, folded: str, plan: sq.Plan) -> bool:
+    if isinstance(atom, Word):
+        return atom.text in folded
+    if isinstance(atom, Tag):
+        return plan.tags[atom.key] in row.tag_ids
+    if isinstance(atom, Source):
+        return row.source_id in plan.sources[atom.site]
+    assert isinstance(atom, EntryRef)
+    return row.entry_id == plan.entries[atom.ref]
+
+
+def matches(q: Query, plan: sq.Plan, row: sq.DocRow, folded: str) -> bool:
+    """Whether a clip satisfies the query, judged on its folded text: the verification step."""
+    if not plan.lo <= row.docid <= plan.hi:
+        return False
+    if not all(any(_holds(a, row, folded, plan) for a in c) for c in q.clauses):
+        return False
+    return not any(_holds(a, row, folded, plan) for a in q.excluded)
+
+
+def _verified(journal: Journal, q: Query, plan: sq.Plan, docids: list[int],
+              ) -> list[tuple[sq.DocRow, str]]:
+    out = []
+    for row in sq.fetch(journal.store, docids):
+        folded = fold(row.text)
+        if matches(q, plan, row, folded):
+            out.append((row, folded))
+    return out
+
+
+def _scan(journal: Journal, q: Query, plan: sq.Plan, want: int | None,
+          ) -> tuple[list[tuple[sq.DocRow, str]], int]:
+    """Verify candidates newest first: (first `want` matches, or all; how many matched)."""
+    found: list[tuple[sq.DocRow, str]] = []
+    total = 0
+    for chunk in sq.iter_newest(journal.store, plan):
+        good = _verified(journal, q, plan, chunk)
+        total += len(good)
+        if want is None or len(found) < want:
+            found.extend(good)
+        if want is not None and len(found) >= want:
+            break
+    return found[:want] if want is not None else found, total
+
+
+def count_matches(journal: Journal, query: str) -> int:
+    """The exact number of clips matching `query`. Raises InputError for a malformed query."""
+    q, plan = _plan(journal, query)
+    if plan.exact:
+        return sq.count(journal.store, plan)
+    return _scan(journal, q, plan, None)[1]
+
+
+def _idf(journal: Journal, plan: sq.Plan, words: list[Word]) -> dict[str, float]:
+    """Inverse document frequencies, measured on the newest DF_SAMPLE clips (1.0 for one word)."""
+    if len(words) < 2:
+        return {w.text: 1.0 for w in words}
+    docs, _ = sq.corpus_stats(journal.store)
+    n = min(docs, DF_SAMPLE)
+    floor = sq.newest_floor(journal.store, n) if docs > DF_SAMPLE else 0
+    out = {}
+    for w in words:
+        df = sq.count(journal.store, sq.word_plan(plan, w), lo=floor)
+        out[w.text] = math.log(1 + (n - df + 0.5) / (df + 0.5))
+    return out
+
+
+def _rank(journal: Journal, q: Query, plan: sq.Plan, cands: list[tuple[sq.DocRow, str]],
+          ) -> list[tuple[float, sq.DocRow, str]]:
+    words = q.words()
+    idf = _idf(journal, plan, words)
+    docs, chars = sq.corpus_stats(journal.store)
+    avg = chars / docs if docs else 1.0
+    scored = []
+    for row, folded in cands:
+        norm = K1 * (1 - B + B * len(folded) / avg)
+        score = 0.0
+        for w in words:
+            tf = folded.count(w.text)
+            if tf:
+                score += idf[w.text] * tf * (K1 + 1) / (tf + norm)
+        scored.append((score, row, folded))
+    scored.sort(key=lambda s: (-s[0], -s[1].docid))
+    return scored
+
+
+def _hit(row: sq.DocRow, folded: str, q: Query, score: float | None) -> SearchHit:
+    spans = highlight_spans(row.text, [w.text for w in q.words()])
+    return SearchHit(
+        clip_id=row.clip_id, entry_id=row.entry_id, permalink=row.permalink,
+        published=datetime.fromisoformat(row.published) if row.published else None,
+        text=row.text, tags=row.tags, site=row.site, snippet=snippet(row.text, spans),
+        highlights=spans, score=score)
+
+
+def _top(journal: Journal, q: Query, plan: sq.Plan, sort: str, limit: int, offset: int,
+         ) -> tuple[list[SearchHit], int | None]:
+    want = offset + limit
+    if sort == "date":
+        if plan.exact:
+            cands = _verified(journal, q, plan, sq.newest(journal.store, plan, limit, offset))
+        else:
+            cands = _scan(journal, q, plan, want)[0][offset:]
+        rows: list[tuple[float | None, sq.DocRow, str]] = [(None, r, f) for r, f in cands]
+        ranked = None
+    else:
+        window = max(RANK_WINDOW, want)
+        if plan.exact:
+            cands = _verified(journal, q, plan, sq.newest(journal.store, plan, window))
+        else:
+            cands = _scan(journal, q, plan, window)[0]
+        scored = _rank(journal, q, plan, cands)
+        rows = [(s, r, f) for s, r, f in scored[offset:want]]
+        ranked = len(cands)
+    sq.add_display_tags(journal.store, [r for _, r, _ in rows])
+    return [_hit(r, f, q, s) for s, r, f in rows], ranked
+
+
+def _facets(journal: Journal, plan: sq.Plan, q: Query, limit: int,
+            ) -> tuple[list[FacetCount], list[FacetCount]]:
+    if not plan.exact:
+        rows = [r for r, _ in _scan(journal, q, plan, None)[0]]
+        return _count_facets(journal, rows, limit)
+    tags = [FacetCount(k, d, n) for k, d, n in sq.tag_counts(journal.store, plan, limit)]
+    months = [FacetCount(_month(ym), _month(ym), n) for ym, n in sq.month_counts(journal.store,
+                                                                                 plan)]
+    return tags, months
+
+
+def _month(ym: int) -> str:
+    return f"{ym // 100:04d}-{ym % 100:02d}" if ym else "undated"
+
+
+def _count_facets(journal: Journal, rows: list[sq.DocRow], limit: int,
+                  ) -> tuple[list[FacetCount], list[FacetCount]]:
+    sq.add_display_tags(journal.store, rows)
+    tags: dict[str, list[object]] = {}
+    months: dict[str, int] = {}
+    for r in rows:
+        for t in r.tags:
+            tags.setdefault(fold(t), [t, 0])[1] += 1  # type: ignore[operator]
+        m = _month((r.docid >> index.SEQ_BITS) // 100_000_000)
+        months[m] = months.get(m, 0) + 1
+    tag_list = sorted((FacetCount(k, str(v[0]), int(v[1])) for k, v in tags.items()),  # type: ignore[call-overload]
+                      key=lambda f: (-f.count, f.key))[:limit]
+    return tag_list, [FacetCount(m, m, n) for m, n in sorted(months.items(), reverse=True)]
+
+
+def search(journal: Journal, query: str, *, limit: int = 20, offset: int = 0,
+           sort: str = "relevance", total: bool = True, facets: bool = True,
+           facet_limit: int = 20) -> SearchResult:
+    """Search the journal's clips (see `kirinuki.text.query` for the language).
+
+    `sort` is "relevance" (BM25, newer first on ties) or "date" (newest first). Raises
+    InputError for a malformed query or option, JournalError when the index must be rebuilt.
+    """
+    if sort not in SORTS:
+        raise InputError(f"unknown sort {sort!r} (choose relevance or date)")
+    if limit < 0 or offset < 0:
+        raise InputError("limit and offset must not be negative")
+    q, plan = _plan(journal, query)
+    hits, ranked = _top(journal, q, plan, sort, limit, offset)
+    result = SearchResult(query=query, sort=sort, hits=hits, ranked=ranked)
+    if total:
+        result.total = (sq.count(journal.store, plan) if plan.exact
+                        else _scan(journal, q, plan, None)[1])
+    if facets:
+        result.tags, result.months = _facets(journal, plan, q, facet_limit)
+    return result
+
+
+def reindex(journal: Journal, progress: Callable[[int, int], None] | None = None) -> int:
+    """Rebuild the search index from every clip; returns how many clips it holds."""
+    return index.rebuild(journal.store, progress)

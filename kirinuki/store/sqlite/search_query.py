@@ -1,0 +1,246 @@
+"""Reading the search index: a parsed query becomes a `Plan` (one FTS5 MATCH string and a row id
+range), which counts, lists newest first, yields facets and fetches the clips behind row ids.
+
+See `search.py` for the index layout and why every plan over ordinary text is exact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from kirinuki.store.sqlite.db import Store
+from kirinuki.store.sqlite.search import (
+    ENTRY,
+    LOSSY,
+    MAX_ROWID,
+    NOTHING,
+    SEQ_BITS,
+    SEQ_MASK,
+    SOURCE,
+    TAG,
+    index_form,
+)
+from kirinuki.text.normalize import fold
+from kirinuki.text.query import Atom, EntryRef, Query, Source, Tag, Word
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How to answer one query: table, MATCH string, row id range and resolved filters.
+
+    `exact` is False only when a word holds a plane 15-16 character (the index folds those
+    together): the caller must then verify candidates against the text.
+    """
+
+    table: str
+    match: str
+    lo: int
+    hi: int
+    exact: bool
+    tags: dict[str, int] = field(default_factory=dict)
+    sources: dict[str, frozenset[int]] = field(default_factory=dict)
+    entries: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class DocRow:
+    """A clip behind an index row, with what search shows and verifies."""
+
+    docid: int
+    clip_id: int
+    entry_id: int
+    source_id: int | None
+    text: str
+    published: str | None
+    permalink: str | None
+    site: str | None
+    tag_ids: set[int] = field(default_factory=set)
+    tags: list[str] = field(default_factory=list)
+
+
+def _marks(n: int) -> str:
+    return ",".join("?" * n)
+
+
+def _tag_id(store: Store, key: str) -> int:
+    row = store.conn.execute("SELECT id FROM tags WHERE key = ?", (key,)).fetchone()
+    if row is None:
+        row = store.conn.execute("SELECT tag_id FROM tag_aliases WHERE key = ?",
+                                 (key,)).fetchone()
+    return int(row[0]) if row else 0
+
+
+def _source_ids(store: Store, site: str) -> frozenset[int]:
+    """Sources whose site is `site` or a subdomain of it (the sources table is small)."""
+    return frozenset(
+        int(sid) for sid, s in store.conn.execute("SELECT id, site FROM sources")
+        if fold(s) == site or fold(s).endswith("." + site))
+
+
+def _entry_id(store: Store, ref: str) -> int:
+    ref = ref.strip()
+    if ref.isdigit():
+        row = store.conn.execute("SELECT id FROM entries WHERE id = ?", (int(ref),)).fetchone()
+    else:
+        link = "/" + ref.strip("/")
+        row = store.conn.execute("SELECT id FROM entries WHERE permalink = ?",
+                                 (link,)).fetchone()
+    return int(row[0]) if row else 0
+
+
+def _word_expr(form: str, bi: bool) -> str:
+    if len(form) == 1:
+        return f'"{form}"*' if bi else f'"{form}"'
+    return '"' + " ".join(form[i:i + 2] for i in range(len(form) - 1)) + '"'
+
+
+def _expr(atom: Atom, bi: bool, plan: Plan) -> str:
+    if isinstance(atom, Word):
+        return _word_expr(index_form(atom.text), bi)
+    if isinstance(atom, Tag):
+        tid = plan.tags[atom.key]
+        return f'"{TAG}{tid}"' if tid else NOTHING
+    if isinstance(atom, Source):
+        ids = sorted(plan.sources[atom.site])
+        return "(" + " OR ".join(f'"{SOURCE}{i}"' for i in ids) + ")" if ids else NOTHING
+    eid = plan.entries[atom.ref]
+    return f'"{ENTRY}{eid}"' if eid else NOTHING
+
+
+def _range(query: Query) -> tuple[int, int]:
+    lo, hi = 0, MAX_ROWID
+    if query.since is not None:
+        lo = (int(query.since.strftime("%Y%m%d")) * 1_000_000) << SEQ_BITS
+    if query.until is not None:
+        lo = max(lo, 1 << SEQ_BITS)  # undated clips have no place in a date range
+        hi = ((int(query.until.strftime("%Y%m%d")) * 1_000_000 + 235959) << SEQ_BITS) | SEQ_MASK
+    return lo, hi
+
+
+def make_plan(store: Store, query: Query) -> Plan:
+    """Resolve the query's filters and build its MATCH string."""
+    atoms = query.atoms()
+    words = [index_form(a.text) for a in atoms if isinstance(a, Word)]
+    bi = any(len(w) > 1 for w in words)
+    lo, hi = _range(query)
+    plan = Plan(
+        table="search_bi" if bi else "search_uni", match="", lo=lo, hi=hi,
+        exact=not any(LOSSY in w for w in words),
+        tags={a.key: _tag_id(store, a.key) for a in atoms if isinstance(a, Tag)},
+        sources={a.site: _source_ids(store, a.site) for a in atoms if isinstance(a, Source)},
+        entries={a.ref: _entry_id(store, a.ref) for a in atoms if isinstance(a, EntryRef)},
+    )
+    clauses = ["(" + " OR ".join(_expr(a, bi, plan) for a in c) + ")" for c in query.clauses]
+    match = " AND ".join(clauses) or '"\U000f0100"'
+    if query.excluded:
+        match = f"({match}) NOT (" + " OR ".join(_expr(a, bi, plan) for a in query.excluded) + ")"
+    return Plan(plan.table, match, lo, hi, plan.exact, plan.tags, plan.sources, plan.entries)
+
+
+def _where(plan: Plan, lo: int | None = None) -> tuple[str, list[object]]:
+    t = plan.table
+    return (f"{t} MATCH ? AND {t}.rowid BETWEEN ? AND ?",
+            [plan.match, plan.lo if lo is None else max(lo, plan.lo), plan.hi])
+
+
+def count(store: Store, plan: Plan, lo: int | None = None) -> int:
+    """How many rows match (from row id `lo` on, when given)."""
+    where, args = _where(plan, lo)
+    return int(store.conn.execute(f"SELECT count(*) FROM {plan.table} WHERE {where}",
+                                  args).fetchone()[0])
+
+
+def newest(store: Store, plan: Plan, limit: int, offset: int = 0) -> list[int]:
+    """Matching row ids, newest first."""
+    where, args = _where(plan)
+    return [int(r[0]) for r in store.conn.execute(
+        f"SELECT rowid FROM {plan.table} WHERE {where} ORDER BY rowid DESC LIMIT ? OFFSET ?",
+        [*args, limit, offset])]
+
+
+def iter_newest(store: Store, plan: Plan, chunk: int = 2000) -> Iterator[list[int]]:
+    """Every matching row id, newest first, in chunks (for verifying inexact plans)."""
+    hi = plan.hi
+    while True:
+        t = plan.table
+        rows = [int(r[0]) for r in store.conn.execute(
+            f"SELECT rowid FROM {t} WHERE {t} MATCH ? AND rowid BETWEEN ? AND ?"
+            " ORDER BY rowid DESC LIMIT ?", (plan.match, plan.lo, hi, chunk))]
+        if not rows:
+            return
+        yield rows
+        hi = rows[-1] - 1
+
+
+def month_counts(store: Store, plan: Plan) -> list[tuple[int, int]]:
+    """(YYYYMM, matches) per month, newest first; 0 stands for undated entries."""
+    where, args = _where(plan)
+    return [(int(r[0]), int(r[1])) for r in store.conn.execute(
+        f"SELECT ({plan.table}.rowid >> {SEQ_BITS}) / 100000000 AS ym, count(*)"
+        f" FROM {plan.table} WHERE {where} GROUP BY ym ORDER BY ym DESC", args)]
+
+
+def tag_counts(store: Store, plan: Plan, limit: int) -> list[tuple[str, str, int]]:
+    """(tag key, display, matches) of the tags most common among the matches."""
+    where, args = _where(plan)
+    return [(str(r[0]), str(r[1]), int(r[2])) for r in store.conn.execute(
+        f"SELECT t.key, t.display, count(*) AS n FROM {plan.table}"
+        f" JOIN search_doc_tags dt ON dt.docid = {plan.table}.rowid"
+        f" JOIN tags t ON t.id = dt.tag_id WHERE {where}"
+        " GROUP BY t.id ORDER BY n DESC, t.key LIMIT ?", [*args, limit])]
+
+
+def fetch(store: Store, docids: list[int]) -> list[DocRow]:
+    """The clips behind `docids`, in the same order (rows no longer present are left out)."""
+    conn = store.conn
+    found: dict[int, DocRow] = {}
+    for i in range(0, len(docids), 500):
+        chunk = docids[i:i + 500]
+        q = _marks(len(chunk))
+        for r in conn.execute(
+            "SELECT d.docid, d.clip_id, d.entry_id, d.source_id, c.text, e.published,"
+            " e.permalink, s.site FROM search_docs d JOIN clips c ON c.id = d.clip_id"
+            " JOIN entries e ON e.id = d.entry_id LEFT JOIN sources s ON s.id = d.source_id"
+            f" WHERE d.docid IN ({q})", chunk):
+            found[r[0]] = DocRow(*r)
+        for docid, tid in conn.execute(
+                f"SELECT docid, tag_id FROM search_doc_tags WHERE docid IN ({q})", chunk):
+            if docid in found:
+                found[docid].tag_ids.add(tid)
+    return [found[d] for d in docids if d in found]
+
+
+def add_display_tags(store: Store, rows: list[DocRow]) -> None:
+    """Fill `tags` of each row with its group's tags as written, in order."""
+    by_clip = {r.clip_id: r for r in rows}
+    if not by_clip:
+        return
+    for cid, display in store.conn.execute(
+        "SELECT c.id, gt.display FROM clips c JOIN tag_lines tl ON tl.group_id = c.group_id"
+        " JOIN group_tags gt ON gt.tag_line_id = tl.id"
+        f" WHERE c.id IN ({_marks(len(by_clip))}) ORDER BY tl.pos, gt.pos", list(by_clip)):
+        tags = by_clip[cid].tags
+        if display not in tags:
+            tags.append(display)
+
+
+def corpus_stats(store: Store) -> tuple[int, int]:
+    """(indexed clips, their folded characters)."""
+    vals = dict(store.conn.execute(
+        "SELECT key, CAST(value AS INTEGER) FROM search_meta WHERE key IN ('docs', 'chars')"))
+    return int(vals.get("docs", 0)), int(vals.get("chars", 0))
+
+
+def newest_floor(store: Store, n: int) -> int:
+    """The row id of the n-th newest indexed clip (0 when there are fewer)."""
+    row = store.conn.execute("SELECT docid FROM search_docs ORDER BY docid DESC LIMIT 1"
+                             " OFFSET ?", (n - 1,)).fetchone()
+    return int(row[0]) if row else 0
+
+
+def word_plan(plan: Plan, word: Word) -> Plan:
+    """A plan for `word` alone in `plan`'s table and range (for document frequencies)."""
+    form = index_form(word.text)
+    table = "search_bi" if len(form) > 1 else "search_uni"
+    return Plan(table, _word_expr(form, False), plan.lo, plan.hi, plan.exact)
