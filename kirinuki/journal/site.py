@@ -18,7 +18,11 @@ from kirinuki.store.sqlite import site as site_rows
 
 @dataclass(frozen=True, slots=True)
 class PublishedEntry:
-    """What listings, feeds and archives need of a published entry (no clip text)."""
+    """What listings, feeds and archives need of a published entry (no clip text).
+
+    `published` is in the journal's time zone; `day` is the date as stored, which is what
+    date filters of the search compare.
+    """
 
     id: int
     key: str
@@ -28,6 +32,7 @@ class PublishedEntry:
     title: str | None
     tags: tuple[tuple[str, str], ...]
     related: tuple[tuple[str, int | None], ...]
+    day: str = ""
 
     @property
     def tag_keys(self) -> tuple[str, ...]:
@@ -72,6 +77,7 @@ def published_entries(journal: Journal) -> list[PublishedEntry]:
             id=ident, key=str(key), permalink=link, published=when,
             updated=_dt(updated).astimezone(tz), title=title if title else None,  # type: ignore[arg-type]
             tags=tuple(tags.get(ident, {}).items()), related=tuple(related.get(ident, ())),
+            day=str(published)[:10],
         ))
     return out
 

@@ -219,7 +219,7 @@ class Renderer:
         return searchindex.chunk(self.ctx, page.entries, entries)
 
     def search_index(self, page: Page, *_: Any) -> bytes:
-        return searchindex.manifest(page.args[0])
+        return searchindex.manifest(page.args[0], self.ctx.aliases)
 
     def static(self, page: Page, *_: Any) -> bytes:
         return static_bytes(page.args[0])

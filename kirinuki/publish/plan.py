@@ -175,7 +175,8 @@ class Planner:
         self.add("/404.html", "404", LIST, ())
         chunks = tuple((p.args[0], p.sig, len(p.entries)) for p in self.pages
                        if p.kind == "search_chunk")
-        self.add("/search/index.json", "search_index", TOP, (chunks,), (chunks,))
+        self.add("/search/index.json", "search_index", TOP, (chunks, sorted(self.ctx.aliases.items())),
+                 (chunks,))
         self.add("/robots.txt", "robots", TOP, ())
         for name in STATIC_FILES:
             self.add(urls.STATIC_URL + name, "static", LEAF, (), (name,))

@@ -45,7 +45,7 @@ def _dumps(data: Any) -> bytes:
 
 def _clip_row(clip: Clip) -> list[Any]:
     folded = fold(clip.text)
-    site = clip.source.site if clip.source is not None and clip.source.site else ""
+    site = fold(clip.source.site) if clip.source is not None and clip.source.site else ""
     # The folded text is stored only where it differs from the text, to halve the size.
     return [clip.id or 0, clip.text, 0 if folded == clip.text else folded, site]
 
@@ -64,13 +64,14 @@ def chunk(ctx: SiteContext, positions: tuple[int, ...], entries: dict[int, Entry
                 keys.append(ctx.aliases.get(k, k))
             groups.append([keys, [_clip_row(c) for c in g.clips]])
         rows.append([meta.id, urls.entry_url(meta.permalink), entry_title(meta),
-                     meta.published.strftime("%Y-%m-%d"), groups])
+                     meta.day, groups, meta.permalink.rstrip("/")])
     return _dumps({"v": FORMAT, "entries": rows})
 
 
-def manifest(chunks: tuple[tuple[tuple[int, int], str, int], ...]) -> bytes:
-    """The index manifest: the chunks newest first (with a version for caches) and the fold
-    table."""
+def manifest(chunks: tuple[tuple[tuple[int, int], str, int], ...],
+             aliases: dict[str, str]) -> bytes:
+    """The index manifest: the chunks newest first (with a version for caches), the fold
+    table and the tag aliases (old key -> tag key)."""
     listed = [{"url": f"/search/{y:04d}-{m:02d}.json?v={version}", "month": f"{y:04d}-{m:02d}",
                "entries": n} for (y, m), version, n in sorted(chunks, reverse=True)]
-    return _dumps({"v": FORMAT, "fold": fold_table(), "chunks": listed})
+    return _dumps({"v": FORMAT, "fold": fold_table(), "aliases": aliases, "chunks": listed})

@@ -21,103 +21,181 @@
     return out;
   }
 
-  function setFoldTable(table) { FOLD = table || {}; }
+  /* The query language of kirinuki.text.query, step for step: NFKC first, then tokens. */
+  var SPACE = /[\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/;
+  var FILTER = /^(source|since|until|entry):([\s\S]*)$/i;
+  var DATE = /^(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?$/;
+  var ALIASES = {};
 
-  /* Split a query into raw tokens: "quoted phrases" stay whole (with any - before them). */
+  function fail(message) { throw new Error(message); }
+
+  function isSpace(ch) { return SPACE.test(ch); }
+
+  function strip(s) {
+    var a = 0, b = s.length;
+    while (a < b && isSpace(s[a])) a++;
+    while (b > a && isSpace(s[b - 1])) b--;
+    return s.slice(a, b);
+  }
+
+  function pad(n) { return (n < 10 ? '0' : '') + n; }
+
+  /* since: the first day meant; until: the last (2022 = 2022-12-31, 2022-02 = 2022-02-28). */
+  function day(value, key) {
+    var m = DATE.exec(value);
+    if (!m) fail(key + ': expects a date like 2022-01-31, 2022-01 or 2022');
+    var y = +m[1], mo = m[2] ? +m[2] : 0, d = m[3] ? +m[3] : 0;
+    if (key === 'since') { mo = mo || 1; d = d || 1; } else {
+      mo = mo || 12;
+      if (mo >= 1 && mo <= 12) d = d || new Date(Date.UTC(y, mo, 0)).getUTCDate();
+    }
+    var t = new Date(Date.UTC(y, mo - 1, d));
+    if (mo < 1 || mo > 12 || t.getUTCFullYear() !== y || t.getUTCMonth() !== mo - 1 ||
+        t.getUTCDate() !== d || y < 1) fail(key + ': not a valid date');
+    return String(y).padStart(4, '0') + '-' + pad(mo) + '-' + pad(d);
+  }
+
+  function site(value) {
+    var v = fold(strip(value));
+    if (v.indexOf('https://') === 0) v = v.slice(8); else if (v.indexOf('http://') === 0) v = v.slice(7);
+    v = v.split('/')[0].replace(/^\.+|\.+$/g, '');
+    if (!v) fail('source: expects a site like nhk.or.jp');
+    return v;
+  }
+
+  function word(text, phrase) {
+    var f = fold(text);
+    if (!f) fail('nothing to search for');
+    return { kind: 'word', value: f };
+  }
+
+  function bare(w, negated) {
+    if (w === 'OR' && !negated) return { kind: 'or' };
+    var m = FILTER.exec(w);
+    if (m) {
+      var key = m[1].toLowerCase(), value = m[2];
+      if (!value) fail(key + ': needs a value');
+      if (key === 'since' || key === 'until') {
+        if (negated) fail('-' + key + ': cannot be negated');
+        return { kind: key, day: day(value, key) };
+      }
+      var atom = key === 'source' ? { kind: 'source', value: site(value) }
+        : { kind: 'entry', value: value };
+      return { kind: 'atom', atom: atom, negated: negated };
+    }
+    if (Array.from(w).length > 1 && w[0] === '#') {
+      var k = fold(w.slice(1).replace(/^[#＃]+/, ''));
+      if (!k) fail('not a tag: ' + w);
+      return { kind: 'atom', atom: { kind: 'tag', value: ALIASES[k] || k }, negated: negated };
+    }
+    return { kind: 'atom', atom: word(w, false), negated: negated };
+  }
+
   function tokens(query) {
+    var s = Array.from(String(query).normalize('NFKC'));
     var out = [];
-    var re = /(-?)"([^"]*)"?|(\S+)/g;
-    var m;
-    var q = String(query).normalize('NFKC');
-    while ((m = re.exec(q)) !== null) {
-      if (m[3] !== undefined) out.push({ raw: m[3], quoted: false, neg: false });
-      else out.push({ raw: m[2], quoted: true, neg: m[1] === '-' });
+    var i = 0, n = s.length;
+    while (i < n) {
+      if (isSpace(s[i])) { i++; continue; }
+      var negated = s[i] === '-' && i + 1 < n && !isSpace(s[i + 1]);
+      if (negated) i++;
+      if (s[i] === '"') {
+        var end = s.indexOf('"', i + 1);
+        if (end < 0) fail('unclosed quote');
+        var inner = s.slice(i + 1, end).join('');
+        if (!strip(inner)) fail('an empty phrase searches for nothing');
+        out.push({ kind: 'atom', atom: word(inner, true), negated: negated });
+        i = end + 1;
+        continue;
+      }
+      var j = i;
+      while (j < n && !isSpace(s[j])) j++;
+      out.push(bare(s.slice(i, j).join(''), negated));
+      i = j;
     }
     return out;
   }
 
-  var DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-  function term(tok) {
-    if (tok.quoted) return { kind: 'word', value: fold(tok.raw), neg: tok.neg };
-    var raw = tok.raw;
-    var neg = false;
-    if (raw.length > 1 && raw[0] === '-') { neg = true; raw = raw.slice(1); }
-    var m = /^(source|since|until|entry):(.*)$/i.exec(raw);
-    if (m) {
-      var kind = m[1].toLowerCase();
-      var value = m[2];
-      if (!value) throw new Error(kind + ': needs a value');
-      if ((kind === 'since' || kind === 'until') && !DATE.test(value)) {
-        throw new Error(kind + ': needs a date like 2024-01-31');
-      }
-      if (kind === 'entry' && !/^\d+$/.test(value)) throw new Error('entry: needs a number');
-      return { kind: kind, value: kind === 'source' ? fold(value) : value, neg: neg };
-    }
-    if (raw.length > 1 && raw[0] === '#') return { kind: 'tag', value: fold(raw.slice(1)), neg: neg };
-    return { kind: 'word', value: fold(raw), neg: neg };
-  }
-
-  /* The query as clauses joined by AND, each a list of alternatives joined by OR. */
+  /* {clauses: [[atom, ...], ...] (AND of ORs), excluded: [atom, ...], since, until}. */
   function parseQuery(query) {
     var toks = tokens(query);
-    var clauses = [];
+    if (!toks.length) fail('empty query');
+    var q = { clauses: [], excluded: [], since: null, until: null };
     var pendingOr = false;
-    for (var i = 0; i < toks.length; i++) {
-      var tok = toks[i];
-      if (!tok.quoted && tok.raw === 'OR') {
-        if (!clauses.length || pendingOr) throw new Error('OR needs a term on each side');
+    toks.forEach(function (tok, k) {
+      if (tok.kind === 'or') {
+        var prev = k ? toks[k - 1] : null;
+        if (!prev || prev.kind !== 'atom' || prev.negated || pendingOr) fail('OR must stand between two terms');
         pendingOr = true;
-        continue;
+      } else if (tok.kind === 'since' || tok.kind === 'until') {
+        if (pendingOr) fail(tok.kind + ': cannot be part of an OR');
+        if (q[tok.kind] !== null) fail(tok.kind + ': is given twice');
+        q[tok.kind] = tok.day;
+      } else if (tok.negated) {
+        if (pendingOr) fail('a negated term cannot be part of an OR');
+        q.excluded.push(tok.atom);
+      } else if (pendingOr) {
+        q.clauses[q.clauses.length - 1].push(tok.atom);
+        pendingOr = false;
+      } else {
+        q.clauses.push([tok.atom]);
       }
-      var t = term(tok);
-      if (t.kind === 'word' && t.value === '') continue;
-      if (pendingOr) clauses[clauses.length - 1].push(t);
-      else clauses.push([t]);
-      pendingOr = false;
-    }
-    if (pendingOr) throw new Error('OR needs a term on each side');
-    if (!clauses.length) throw new Error('empty query');
-    return clauses;
+    });
+    if (pendingOr) fail('OR must stand between two terms');
+    if (q.since && q.until && q.since > q.until) fail('since: is after until:');
+    return q;
   }
 
-  function holds(t, e, tags, clip) {
-    var ok;
-    switch (t.kind) {
-      case 'word': ok = (clip[2] === 0 ? clip[1] : clip[2]).indexOf(t.value) >= 0; break;
-      case 'tag': ok = tags.indexOf(t.value) >= 0; break;
-      case 'source': ok = fold(clip[3]).indexOf(t.value) >= 0; break;
-      case 'since': ok = e[3] >= t.value; break;
-      case 'until': ok = e[3] <= t.value; break;
-      case 'entry': ok = String(e[0]) === t.value; break;
-      default: ok = false;
+  /* Chunk rows: entry = [id, url, title, date, groups, permalink];
+     group = [tag keys, clips]; clip = [id, text, folded text or 0, folded site]. */
+  function holds(atom, e, tags, clip) {
+    switch (atom.kind) {
+      case 'word': return (clip[2] === 0 ? clip[1] : clip[2]).indexOf(atom.value) >= 0;
+      case 'tag': return tags.indexOf(atom.value) >= 0;
+      case 'source': return clip[3] === atom.value ||
+        clip[3].slice(-atom.value.length - 1) === '.' + atom.value;
+      case 'entry': return entryIs(e, atom.value);
+      default: return false;
     }
-    return t.neg ? !ok : ok;
   }
 
-  function matches(clauses, e, tags, clip) {
-    for (var i = 0; i < clauses.length; i++) {
+  function entryIs(e, ref) {
+    var r = strip(ref);
+    if (/^[0-9]+$/.test(r)) return String(e[0]) === String(+r);
+    return '/' + r.replace(/^\/+|\/+$/g, '') === e[5];
+  }
+
+  function matches(q, e, tags, clip) {
+    if (q.since !== null && e[3] < q.since) return false;
+    if (q.until !== null && e[3] > q.until) return false;
+    for (var i = 0; i < q.clauses.length; i++) {
       var any = false;
-      for (var j = 0; j < clauses[i].length && !any; j++) any = holds(clauses[i][j], e, tags, clip);
+      for (var j = 0; j < q.clauses[i].length && !any; j++) any = holds(q.clauses[i][j], e, tags, clip);
       if (!any) return false;
     }
+    for (var x = 0; x < q.excluded.length; x++) if (holds(q.excluded[x], e, tags, clip)) return false;
     return true;
   }
 
   /* Hits of one chunk: [entry, clip] pairs, newest entry first, clips in entry order. */
-  function searchChunk(clauses, chunk) {
+  function searchChunk(q, chunk) {
     var hits = [];
     chunk.entries.forEach(function (e) {
       e[4].forEach(function (group) {
         group[1].forEach(function (clip) {
-          if (matches(clauses, e, group[0], clip)) hits.push([e, clip]);
+          if (matches(q, e, group[0], clip)) hits.push([e, clip]);
         });
       });
     });
     return hits;
   }
 
-  var api = { fold: fold, setFoldTable: setFoldTable, parseQuery: parseQuery, searchChunk: searchChunk };
+  function setIndex(index) {
+    FOLD = index.fold || {};
+    ALIASES = index.aliases || {};
+  }
+
+  var api = { fold: fold, setIndex: setIndex, parseQuery: parseQuery, searchChunk: searchChunk };
   if (typeof module !== 'undefined' && module.exports) { module.exports = api; return; }
 
   /* ---- the page ---- */
@@ -160,7 +238,7 @@
     box.appendChild(list);
     var state = { shown: 0, clips: 0, entries: {} };
     fetch(indexUrl).then(function (r) { return r.json(); }).then(function (index) {
-      setFoldTable(index.fold);
+      setIndex(index);
       var chain = Promise.resolve();
       index.chunks.forEach(function (c) {
         chain = chain.then(function () { return fetch(c.url); })

@@ -1,0 +1,187 @@
+"""The static search answers exactly what the CLI's query language defines.
+
+The browser script runs here in the real node (`/usr/bin/node`): its folding must equal
+`normalize.fold`, its parser must accept and refuse what `text.query.parse_query` does, and its
+hits must be the clips a plain substring scan of the folded text finds (and, when the search
+capability is installed, what `kirinuki search --json` returns).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import subprocess
+import unicodedata
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kirinuki.errors import InputError, KirinukiError
+from kirinuki.journal import Journal
+from kirinuki.journal.site import entry_batch, published_entries
+from kirinuki.publish import publish
+from kirinuki.publish.searchindex import fold_table
+from kirinuki.text import query as q
+from kirinuki.text.normalize import fold, tag_key
+
+NODE = shutil.which("node") or "/usr/bin/node"
+pytestmark = pytest.mark.skipif(not Path(NODE).exists(), reason="node is not installed")
+SCRIPT = resources.files("kirinuki.publish") / "static" / "search.js"
+
+# Runs queries against a published site's index the way the page does, one JSON per line.
+HARNESS = r"""
+const fs = require('fs'), path = require('path');
+const s = require(process.argv[2]);
+const site = process.argv[3];
+const index = JSON.parse(fs.readFileSync(path.join(site, 'search/index.json'), 'utf8'));
+s.setIndex(index);
+const chunks = index.chunks.map(c => JSON.parse(fs.readFileSync(
+  path.join(site, c.url.split('?')[0]), 'utf8')));
+const input = JSON.parse(fs.readFileSync(0, 'utf8'));
+const out = {fold: input.fold.map(s.fold), results: []};
+for (const query of input.queries) {
+  try {
+    const parsed = s.parseQuery(query);
+    const hits = [];
+    for (const c of chunks) for (const h of s.searchChunk(parsed, c)) hits.push([h[0][0], h[1][0]]);
+    out.results.push({hits});
+  } catch (e) { out.results.push({error: e.message}); }
+}
+process.stdout.write(JSON.stringify(out));
+"""
+
+
+def run_node(site: Path, queries: list[str], folds: list[str], tmp: Path) -> dict[str, Any]:
+    harness = tmp / "harness.js"
+    harness.write_text(HARNESS, encoding="utf-8")
+    done = subprocess.run([NODE, str(harness), str(SCRIPT), str(site)],
+                          input=json.dumps({"queries": queries, "fold": folds}),
+                          capture_output=True, text=True, check=True)
+    return json.loads(done.stdout)
+
+
+class Reference:
+    """The definition: a clip matches when the parsed query holds on its folded text."""
+
+    def __init__(self, journal: Journal) -> None:
+        metas = published_entries(journal)
+        batch = entry_batch(journal, [m.id for m in metas])
+        self.rows = []
+        for m in metas:
+            for g in batch[m.id].groups:
+                keys = {tag_key(t.name) for t in g.tags}
+                for c in g.clips:
+                    site = fold(c.source.site) if c.source and c.source.site else ""
+                    self.rows.append((m, keys, c, fold(c.text), site))
+
+    def hits(self, text: str) -> set[tuple[int, int]]:
+        query = q.parse_query(text)
+        return {(m.id, c.id or 0) for m, keys, c, folded, site in self.rows
+                if self._holds(query, m, keys, folded, site)}
+
+    @staticmethod
+    def _atom(a: q.Atom, m: Any, keys: set[str], folded: str, site: str) -> bool:
+        if isinstance(a, q.Word):
+            return a.text in folded
+        if isinstance(a, q.Tag):
+            return a.key in keys
+        if isinstance(a, q.Source):
+            return site == a.site or site.endswith("." + a.site)
+        ref = a.ref.strip()
+        return str(m.id) == ref if ref.isdigit() else m.permalink == "/" + ref.strip("/")
+
+    def _holds(self, query: q.Query, m: Any, keys: set[str], folded: str, site: str) -> bool:
+        day = m.published.date()
+        if (query.since and day < query.since) or (query.until and day > query.until):
+            return False
+        return (all(any(self._atom(a, m, keys, folded, site) for a in c) for c in query.clauses)
+                and not any(self._atom(a, m, keys, folded, site) for a in query.excluded))
+
+
+QUERIES = [
+    "露", "米国", "核", "3800", "ＮＡＴＯ", "nato", '"注視している"', "北方連合 -4400",
+    "3800 OR 4400", "#反ロシア", "#ＮＡＴＯ拡大", "#反ロシア 北方", "since:2024-01-06",
+    "until:2024-01", "since:2017 until:2017", "source:example.jp", "source:news.example.jp 3800",
+    "-source:example.jp 北方", "entry:1", "entry:/entry/2024/01/06/213000", "<script>",
+    '"引用" OR 首相', "-露 北方連合", "米国 OR #年頭演説 会見", "したい", "ミハイロフ首相は",
+]
+BAD = ['"unclosed', "OR 露", "露 OR", "-since:2024", "since:2024-13", '""', "since:", "-露 OR 米国"]
+
+
+def test_static_search_finds_what_the_query_language_defines(small: Journal,
+                                                             tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    publish(small, site, jobs=1)
+    ref = Reference(small)
+    out = run_node(site, QUERIES + BAD, [], tmp_path)
+    for text, result in zip(QUERIES, out["results"], strict=False):
+        assert "error" not in result, (text, result)
+        assert {tuple(h) for h in result["hits"]} == ref.hits(text), text
+    assert sum(len(r["hits"]) for r in out["results"][: len(QUERIES)]) > 20
+    for text, result in zip(BAD, out["results"][len(QUERIES):], strict=True):
+        with pytest.raises(InputError):
+            q.parse_query(text)
+        assert "error" in result, text
+
+
+def test_random_substring_queries_agree(small: Journal, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    publish(small, site, jobs=1)
+    ref = Reference(small)
+    rnd = random.Random(6)
+    texts = [c.text for _, _, c, _, _ in ref.rows]
+    queries = []
+    for _ in range(80):
+        words = []
+        for _ in range(rnd.randint(1, 3)):
+            t = rnd.choice(texts)
+            n = rnd.randint(1, 4)
+            i = rnd.randrange(0, max(1, len(t) - n))
+            w = t[i : i + n].replace('"', "").strip() or "露"
+            words.append(("-" if rnd.random() < 0.15 else "") + f'"{w}"')
+        queries.append(" OR ".join(words) if rnd.random() < 0.2 else " ".join(words))
+    out = run_node(site, queries, [], tmp_path)
+    for text, result in zip(queries, out["results"], strict=True):
+        try:
+            expected = ref.hits(text)
+        except KirinukiError:
+            assert "error" in result, text
+            continue
+        assert {tuple(h) for h in result["hits"]} == expected, text
+
+
+def test_browser_folding_equals_python_folding(small: Journal, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    publish(small, site, jobs=1)
+    chars = [chr(c) for lo, hi in ((0, 0x3400), (0xA000, 0xD800), (0xF900, 0x20000))
+             for c in range(lo, hi) if unicodedata.category(chr(c)) not in ("Cn", "Cs")]
+    samples = ["".join(chars[i : i + 64]) for i in range(0, len(chars), 64)]
+    samples += ["ＮＡＴＯ ß ﬁ ΣΑΣ İstanbul ｶﾀｶﾅ ①②", "Straße STRASSE ǅ ᾈ"]
+    out = run_node(site, [], samples, tmp_path)
+    bad = [(s, f, fold(s)) for s, f in zip(samples, out["fold"], strict=True) if f != fold(s)]
+    assert bad == []
+    assert fold_table()["ß"] == "ss"
+
+
+def test_cli_search_agrees_when_available(small: Journal, tmp_path: Path) -> None:
+    try:
+        from kirinuki.journal import search as search_mod  # noqa: F401
+    except ImportError:
+        pytest.skip("the search capability is not installed yet")
+    from tests.conftest import Cli
+
+    site = tmp_path / "site"
+    publish(small, site, jobs=1)
+    out = run_node(site, QUERIES, [], tmp_path)
+    published = {m.id for m in published_entries(small)}
+    cli = Cli(small.store.path)
+    for text, result in zip(QUERIES, out["results"], strict=True):
+        done = cli("search", "--json", "--limit", "100000", "--", text)
+        assert done.exit_code == 0, (text, done.output)
+        data = json.loads(done.stdout)
+        cli_hits = {(h["entry_id"], h["clip_id"]) for h in data["hits"]
+                    if h["entry_id"] in published}
+        assert {tuple(h) for h in result["hits"]} == cli_hits, text
