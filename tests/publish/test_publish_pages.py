@@ -10,7 +10,7 @@ import pytest
 
 from kirinuki.journal import Journal
 from kirinuki.publish import publish
-from tests.publish.conftest import broken_links, links_of
+from tests.publish.conftest import broken_links
 
 
 @pytest.fixture
