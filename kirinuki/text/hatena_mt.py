@@ -4,7 +4,7 @@
 each problem (`MTProblem`, with the line number) it met: a missing `--------`, an unknown
 header, a truncated last entry. `mt_entry_to_entry` turns an entry into the journal's model
 (permalink from BASENAME, DATE in the blog's time zone, categories as tags, the HTML body read
-by `hatena_syntax`); `render_mt_entry` writes one back. Pure functions, no I/O.
+by `hatena_html`); `render_mt_entry` writes one back. Pure functions, no I/O.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from datetime import datetime, tzinfo
 
 from kirinuki.model import Entry, Group, Status, TagLine, TagRef
 from kirinuki.text.hashtags import is_valid_tag_name
-from kirinuki.text.hatena_syntax import entry_html, html_lines, lines_to_entry
+from kirinuki.text.hatena_html import entry_html, html_lines, lines_to_entry
 from kirinuki.text.normalize import tag_key
 
 ENTRY_END = "--------"

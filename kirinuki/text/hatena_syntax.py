@@ -1,272 +1,207 @@
-"""Hatena Blog entry bodies (HTML, はてな記法, Markdown) to and from clip groups.
+"""はてな記法 and Markdown entry sources (as AtomPub delivers them) to and from clip groups.
 
-Every body syntax is first read into *lines*: `(text, source)` pairs, one paragraph of plain text
-each, where `source` is the cited page of a block quote the line sat in. `lines_to_entry` then
-reads the lines as clip text (DESIGN.md §3), so the journal's own header URLs, hashtag lines,
-related links and footer are recognised exactly as in a clip text page, and puts the sources on
-the clips. Nothing is dropped: text outside quotes becomes source-less clips, links keep their
-URL, images their address. `entry_html` renders an entry back; reading its output again gives
-the same entry, so export → import → export is stable.
-
-Pure functions: no I/O, never raise on odd input.
+Both are read into the lines of `hatena_html` (text plus the quote's source), then into an entry
+by `lines_to_entry`. Quotes become clips with their source: `>>` … `<<` and `>URL>` … `<<` (or
+`>URL:title>`) in はてな記法; `> ` blocks in Markdown, whose last line `— [title](URL)` (or
+`<cite>…</cite>`, or a bare URL after `—`) names the source. Headings lose their marker; lists,
+code and everything else stay as text; links keep their URL. `entry_markdown` renders an entry as
+Markdown that `source_to_entry` reads back to the same entry. Pure; never raises.
 """
 
 from __future__ import annotations
 
-import html
 import re
-from dataclasses import dataclass, field
 
-from kirinuki.model import Clip, ClipSource, Entry, Footer, HeaderLink, Item, RelatedLink, TagLine
-from kirinuki.text.cliptext import parse
+from kirinuki.model import Clip, ClipSource, Entry, RelatedLink
 from kirinuki.text.hashtags import render_tag_line
+from kirinuki.text.hatena_html import Line, html_lines, lines_to_entry, same_source
 
-Line = tuple[str, ClipSource | None]
+HATENA = "text/x-hatena-syntax"
+MARKDOWN = "text/x-markdown"
+HTML = "text/html"
 
-_TOKEN = re.compile(
-    r"<!--.*?-->|<(/?)([A-Za-z][A-Za-z0-9]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>|[^<]+|<", re.S
-)
-_ATTR = re.compile(r"([A-Za-z_:][-A-Za-z0-9_:.]*)(?:\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+))?")
-_BLOCK_NAMES = (
-    "p div blockquote h1 h2 h3 h4 h5 h6 li ul ol dl dt dd pre table thead tbody tr td th "
-    "section article header footer figure figcaption hr br address aside nav details summary"
-)
-_BLOCK = frozenset(_BLOCK_NAMES.split(" "))
-_SKIP = frozenset({"script", "style", "iframe", "noscript", "template"})
-_EMBED_HOST = "hatenablog-parts.com"
-_URL = re.compile(r"https?://[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
-_WS = " \t\r\n\f\v"
-
-
-def _attrs(raw: str) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for m in _ATTR.finditer(raw):
-        value = m.group(2) or ""
-        if value[:1] in "\"'":
-            value = value[1:-1]
-        found.setdefault(m.group(1).lower(), html.unescape(value))
-    return found
+# はてな記法
+_QUOTE_OPEN = re.compile(r">(?:(https?://[^\s>]+?)(?::title(?:=([^>]*))?)?)?>")
+_SUPER_PRE = re.compile(r">\|[A-Za-z0-9_+#-]*\||>\|")
+_HEADING = re.compile(r"\*+(?:[a-z]?\d*\*)?|\*")
+_BRACKET = re.compile(
+    r"\[(https?://[^\s\]]+?)(?::(?:title=([^\]]*)|title|embed(?::cite)?|bookmark|image|"
+    r"detail|plain|barcode))?\]")
+_NO_LINK = re.compile(r"\[\](.*?)\[\]")
+# Markdown
+_MD_HEADING = re.compile(r"#{1,6}[ \t]+")
+_MD_IMAGE = re.compile(r"!\[([^\]]*)\]\((\S+?)(?:\s+\"[^\"]*\")?\)")
+_MD_LINK = re.compile(r"\[([^\]]*)\]\((\S+?)(?:\s+\"[^\"]*\")?\)")
+_MD_AUTOLINK = re.compile(r"<(https?://[^>\s]+)>")
+_MD_CITE = re.compile(
+    r"(?:—|--|―)\s*(?:\[(?P<title>[^\]]*)\]\((?P<url>https?://\S+?)\)|<?(?P<bare>https?://[^\s>]+)>?)"
+    r"|<cite>(?P<html>.*)</cite>")
+_NEEDS_ESCAPE = re.compile(r"(?:>|#{1,6}[ \t]|[-*+][ \t]|\d+\.[ \t]|```|<|\\|—|--|―)")
 
 
-@dataclass
-class _Quote:
-    """An open <blockquote>: the lines read inside it and the page it cites."""
+def _hatena_inline(text: str) -> str:
+    def bracket(m: re.Match[str]) -> str:
+        url, shown = m.group(1), m.group(2)
+        return f"{shown} ({url})" if shown else url
 
-    url: str | None
-    title: str | None = None
-    lines: list[int] = field(default_factory=list)
-
-
-@dataclass
-class _Anchor:
-    href: str
-    start: int
-    plain: bool
+    return _NO_LINK.sub(r"\1", _BRACKET.sub(bracket, text))
 
 
-class _HtmlReader:
-    """Reads rendered entry HTML into lines (see the module docstring)."""
-
-    def __init__(self) -> None:
-        self.lines: list[Line] = []
-        self.parts: list[str] = []
-        self.quotes: list[_Quote] = []
-        self.anchors: list[_Anchor] = []
-        self.skip = 0
-        self.pre = 0
-        self.cite: list[str] | None = None  # link(s) found in a quote's <cite>
-        self.citation = 0  # inside Hatena's link-card <cite class="hatena-citation">
-
-    def flush(self) -> None:
-        text = "".join(self.parts).strip(_WS)
-        self.parts = []
-        if text and self.cite is None:
-            if self.quotes:
-                self.quotes[-1].lines.append(len(self.lines))
-            self.lines.append((text, None))
-
-    def text(self, data: str) -> None:
-        if self.skip:
-            return
-        data = html.unescape(data)
-        pieces = data.split("\n")
-        for k, piece in enumerate(pieces):
-            if k:
-                self.flush()
-            self.parts.append(piece.replace("\r", "") if self.pre else piece.replace("\r", " "))
-
-    def open(self, tag: str, attrs: dict[str, str]) -> None:
-        if tag in _SKIP:
-            self.skip += 1
-            return
-        if tag in _BLOCK:
-            self.flush()
-        if tag == "pre":
-            self.pre += 1
-        elif tag == "blockquote":
-            self.quotes.append(_Quote(attrs.get("cite") or None))
-        elif tag == "cite":
-            if self.quotes and self.cite is None:
-                self.flush()
-                self.cite = []
-                self.parts = []
-            elif "hatena-citation" in attrs.get("class", ""):
-                self.citation += 1
-        elif tag == "a":
-            plain = "keyword" in attrs.get("class", "").split() or self.citation > 0
-            self.anchors.append(_Anchor(attrs.get("href", ""), len(self.parts), plain))
-        elif tag == "img" and attrs.get("src"):
-            self.flush()
-            self.parts.append(attrs["src"])
-            self.flush()
-
-    def close(self, tag: str) -> None:
-        if tag in _SKIP:
-            self.skip = max(0, self.skip - 1)
-            return
-        if tag == "a" and self.anchors:
-            self._close_anchor(self.anchors.pop())
-        elif tag == "cite":
-            if self.cite is not None:
-                self._close_cite()
-            elif self.citation:
-                self.citation -= 1
-        elif tag == "pre":
-            self.pre = max(0, self.pre - 1)
-        if tag in _BLOCK:
-            self.flush()
-        if tag == "blockquote" and self.quotes:
-            self._close_quote(self.quotes.pop())
-
-    def _close_anchor(self, a: _Anchor) -> None:
-        start = min(a.start, len(self.parts))  # a block inside the link flushed the line
-        shown = "".join(self.parts[start:])
-        href = a.href.strip()
-        if self.cite is not None:
-            if href.startswith(("http://", "https://")):
-                self.cite.extend([href, shown.strip(_WS)])
-            return
-        if not href.startswith(("http://", "https://")) or shown.strip(_WS) == href:
-            return
-        if a.plain:
-            self.parts[start:] = [href] if self.citation else [shown]
-        elif shown.strip(_WS):
-            self.parts.append(f" ({href})")
+def hatena_lines(source: str) -> list[Line]:
+    """The lines of a はてな記法 source."""
+    lines: list[Line] = []
+    quotes: list[tuple[ClipSource | None, int]] = []  # (source, index of its first line)
+    pre: str | None = None
+    raw: list[str] | None = None
+    for line in source.replace("\r\n", "\n").split("\n"):
+        if pre is not None:
+            if line.rstrip(" \t") == pre:
+                pre = None
+            elif line.strip(" \t"):
+                lines.append((line, None))
+            continue
+        if raw is not None:
+            raw.append(line)
+            if line.rstrip(" \t").endswith("<"):
+                lines.extend(html_lines("\n".join(raw)[:-1]))
+                raw = None
+            continue
+        stripped = line.rstrip(" \t")
+        m = _QUOTE_OPEN.fullmatch(stripped)
+        if m is not None:
+            src = ClipSource(url=m.group(1), title=m.group(2) or None) if m.group(1) else None
+            quotes.append((src, len(lines)))
+        elif stripped == "<<" and quotes:
+            src, start = quotes.pop()
+            if src is not None:
+                lines[start:] = [(t, s or src) for t, s in lines[start:]]
+        elif _SUPER_PRE.fullmatch(stripped):
+            pre = "||<" if stripped != ">|" else "|<"
+        elif stripped.startswith("><"):
+            raw = [stripped[1:]]
+            if stripped.endswith("<"):
+                lines.extend(html_lines(stripped[1:-1]))
+                raw = None
+        elif stripped == "====" or not stripped:
+            continue
         else:
-            self.parts[start:] = [href]
-
-    def _close_cite(self) -> None:
-        assert self.cite is not None
-        found, text = self.cite, "".join(self.parts).strip(_WS)
-        self.cite, self.parts = None, []
-        quote = self.quotes[-1]
-        if found:
-            quote.url = found[0]
-            quote.title = found[1] if found[1] and found[1] != found[0] else None
-        elif _URL.fullmatch(text):
-            quote.url = text
-        elif text:
-            self.parts = [text]
-            self.flush()
-
-    def _close_quote(self, quote: _Quote) -> None:
-        if quote.url is None:
-            if self.quotes:
-                self.quotes[-1].lines.extend(quote.lines)
-            return
-        source = ClipSource(url=quote.url, title=quote.title)
-        for i in quote.lines:
-            if self.lines[i][1] is None:
-                self.lines[i] = (self.lines[i][0], source)
-
-    def feed(self, body: str) -> list[Line]:
-        for m in _TOKEN.finditer(body):
-            tag = m.group(2)
-            if tag is None:
-                if not m.group(0).startswith("<!--"):
-                    self.text(m.group(0))
-            elif m.group(1):
-                self.close(tag.lower())
-            else:
-                self.open(tag.lower(), _attrs(m.group(3)) if m.group(3).strip() else {})
-        self.flush()
-        while self.quotes:
-            self._close_quote(self.quotes.pop())
-        return self.lines
+            h = _HEADING.match(stripped)
+            text = stripped[h.end():] if h else stripped
+            lines.append((_hatena_inline(text), None))
+    return lines
 
 
-def html_lines(body: str) -> list[Line]:
-    """The lines of a rendered HTML body (Hatena's formatted content or an MT export BODY)."""
-    return _HtmlReader().feed(body)
+def _md_inline(text: str) -> str:
+    def link(m: re.Match[str]) -> str:
+        shown, url = m.group(1), m.group(2)
+        return url if not shown or shown == url else f"{shown} ({url})"
+
+    text = _MD_IMAGE.sub(lambda m: m.group(2), text)
+    text = _MD_LINK.sub(link, text)
+    return _MD_AUTOLINK.sub(r"\1", text)
 
 
-def _elements(entry: Entry) -> list[HeaderLink | Item | TagLine | Footer]:
-    """Every element of `entry` in line order."""
-    found: list[HeaderLink | Item | TagLine | Footer] = list(entry.header)
-    for g in entry.groups:
-        found.extend(g.items)
-        found.extend(g.tag_lines)
-    if entry.footer is not None:
-        found.append(entry.footer)
-    return found
+def _md_paragraph(line: str) -> str:
+    """The text of one Markdown paragraph line: a leading backslash makes the rest literal."""
+    if line.startswith("\\"):
+        return line[1:]
+    h = _MD_HEADING.match(line)
+    return _md_inline(line[h.end():] if h else line)
 
 
-def lines_to_entry(lines: list[Line]) -> Entry:
-    """An entry (no date, no ids) from body lines: clip text rules, plus the quote sources."""
-    texts = [t.replace("\n", " ").replace("\r", " ").lstrip("\ufeff").strip(_WS)
-             for t, _ in lines]
-    entry = parse("\n\n".join(t for t in texts if t))
-    kept = [line for line, t in zip(lines, texts, strict=True) if t]
-    for element, (_, source) in zip(_elements(entry), kept, strict=False):
-        if isinstance(element, Clip) and source is not None:
-            element.source = source
-    return entry
+def _md_cite(line: str) -> ClipSource | None:
+    m = _MD_CITE.fullmatch(line.strip(" \t"))
+    if m is None:
+        return None
+    if m.group("html") is not None:
+        found = html_lines(f"<blockquote><p>x</p><cite>{m.group('html')}</cite></blockquote>")
+        return found[0][1] if found else None
+    url = m.group("url") or m.group("bare")
+    title = m.group("title")
+    return ClipSource(url=url, title=title if title and title != url else None)
 
 
-def _linked(text: str) -> str:
-    """`text` escaped for HTML, with its URLs as links whose text is the URL itself."""
-    out: list[str] = []
-    last = 0
-    for m in _URL.finditer(text):
-        out.append(html.escape(text[last:m.start()], quote=False))
-        url = m.group(0)
-        out.append(f'<a href="{html.escape(url)}">{html.escape(url, quote=False)}</a>')
-        last = m.end()
-    out.append(html.escape(text[last:], quote=False))
-    return "".join(out)
+def _md_quote(block: list[str], out: list[Line]) -> None:
+    body = [b[1:].removeprefix(" ") for b in block]
+    while body and not body[-1].strip(" \t"):
+        body.pop()
+    source = _md_cite(body[-1]) if body else None
+    if source is not None:
+        body.pop()
+    out.extend((_md_paragraph(t.strip(" \t")), source) for t in body if t.strip(" \t"))
 
 
-def _quote_html(clips: list[Clip]) -> str:
+def markdown_lines(source: str) -> list[Line]:
+    """The lines of a Markdown source (Hatena's Markdown mode: one line, one paragraph)."""
+    lines: list[Line] = []
+    quote: list[str] = []
+    fence: str | None = None
+    for line in [*source.replace("\r\n", "\n").split("\n"), ""]:
+        if fence is not None:
+            if line.strip(" \t").startswith(fence):
+                fence = None
+            elif line.strip(" \t"):
+                lines.append((line, None))
+            continue
+        if line.startswith(">"):
+            quote.append(line)
+            continue
+        if quote:
+            _md_quote(quote, lines)
+            quote = []
+        stripped = line.strip(" \t")
+        if stripped.startswith(("```", "~~~")):
+            fence = stripped[:3]
+        elif stripped.startswith("<") and not _MD_AUTOLINK.match(stripped):
+            lines.extend(html_lines(stripped))
+        elif stripped:
+            lines.append((_md_paragraph(stripped), None))
+    return lines
+
+
+def source_to_entry(content: str, content_type: str | None) -> Entry:
+    """An entry (no date, no ids) from an entry source of the given AtomPub content type;
+    unknown or missing types are read as plain clip text lines."""
+    kind = (content_type or "").split(";")[0].strip().lower()
+    if kind == HATENA:
+        return lines_to_entry(hatena_lines(content))
+    if kind == MARKDOWN:
+        return lines_to_entry(markdown_lines(content))
+    if kind in (HTML, "html", "xhtml", "application/xhtml+xml"):
+        return lines_to_entry(html_lines(content))
+    return lines_to_entry([(t, None) for t in content.replace("\r\n", "\n").split("\n")])
+
+
+def _md_text(text: str) -> str:
+    """`text` as one Markdown paragraph that `_md_paragraph` reads back unchanged."""
+    literal = _NEEDS_ESCAPE.match(text) or "](" in text or "<http" in text or "[]" in text
+    return "\\" + text if literal else text
+
+
+def _md_quote_text(clips: list[Clip]) -> str:
     src = clips[0].source
     assert src is not None
-    url = html.escape(src.url)
-    shown = html.escape(src.title or src.url, quote=False)
-    inner = "\n".join(f"<p>{_linked(c.text)}</p>" for c in clips)
-    return (f'<blockquote cite="{url}">\n{inner}\n'
-            f'<cite><a href="{url}">{shown}</a></cite>\n</blockquote>')
+    cite = f"> — [{src.title}]({src.url})" if src.title else f"> — <{src.url}>"
+    return "\n>\n".join([*(f"> {_md_text(c.text)}" for c in clips), cite])
 
 
-def _same_source(a: ClipSource | None, b: ClipSource | None) -> bool:
-    return a is not None and b is not None and (a.url, a.title) == (b.url, b.title)
-
-
-def entry_html(entry: Entry) -> str:
-    """The HTML body of an entry: clips with a source as cited block quotes, others as
-    paragraphs, tag lines as paragraphs; `html_lines` + `lines_to_entry` read it back."""
-    out = [f"<p>{_linked(h.url)}</p>" for h in entry.header]
+def entry_markdown(entry: Entry) -> str:
+    """The entry as Markdown (each paragraph its own line, blank lines between); quoted clips
+    with a source become a `>` block closed by `> — [title](URL)`."""
+    out = [h.url for h in entry.header]
     for g in entry.groups:
         run: list[Clip] = []
         for item in [*g.items, None]:
-            if run and not (isinstance(item, Clip) and _same_source(item.source, run[0].source)):
-                out.append(_quote_html(run))
+            if run and not (isinstance(item, Clip) and same_source(item.source, run[0].source)):
+                out.append(_md_quote_text(run))
                 run = []
             if isinstance(item, Clip) and item.source is not None:
                 run.append(item)
             elif isinstance(item, Clip):
-                out.append(f"<p>{_linked(item.text)}</p>")
+                out.append(_md_text(item.text))
             elif isinstance(item, RelatedLink):
-                out.append(f"<p>{_linked(item.url)}{_linked(item.quote)}</p>")
-        out.extend(f"<p>{_linked(render_tag_line(tl.tags))}</p>" for tl in g.tag_lines)
+                out.append(item.url + item.quote)
+        out.extend(render_tag_line(tl.tags) for tl in g.tag_lines)
     if entry.footer is not None:
-        out.append(f"<p>{_linked(entry.footer.text)}</p>")
-    return "\n".join(out)
+        out.append(entry.footer.text)
+    return "\n\n".join(out) + "\n"

@@ -13,8 +13,8 @@ from kirinuki.journal.hatena import export_mt
 from kirinuki.journal.queries import get_entry
 from kirinuki.model import Status
 from kirinuki.text.cliptext import render
+from kirinuki.text.hatena_html import entry_html, html_lines, lines_to_entry
 from kirinuki.text.hatena_mt import MTEntry, MTProblem, read_mt
-from kirinuki.text.hatena_syntax import entry_html, html_lines, lines_to_entry
 
 
 def _export(j: Journal) -> str:
