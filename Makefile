@@ -19,7 +19,9 @@ demo: $(STAMP)
 	$(BIN)/kirinuki --journal $(JOURNAL) init --title "切り抜き帳（デモ）" --host demo.kirinuki.example --host kirinuki.example.org
 	$(BIN)/kirinuki --journal $(JOURNAL) import demo/entries
 	$(BIN)/kirinuki --journal $(JOURNAL) stats
-	$(BIN)/kirinuki --journal $(JOURNAL) export --format text --entry 1
+	$(BIN)/kirinuki --journal $(JOURNAL) publish site
+	@echo "serving the published demo on http://127.0.0.1:8000 (Ctrl-C to stop)"
+	$(BIN)/python -m http.server --bind 127.0.0.1 8000 -d site
 
 # The default run leaves out slow, browser and database tests; CI runs them all:
 #   make test PYTEST_MARK=   (that is what .ci/run does)
