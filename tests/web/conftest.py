@@ -4,6 +4,7 @@ and a capture fetcher answering from an in-memory page (no network)."""
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -46,16 +47,24 @@ def article_fetcher() -> Fetcher:
     return Fetcher(transport=httpx.MockTransport(handle), resolver=lambda _h: ["133.1.1.1"])
 
 
-@pytest.fixture
-def web_journal(tmp_path: Path) -> str:
-    """A journal file with the demo entries and an owner password."""
-    path = str(tmp_path / "web.db")
-    j = init_journal(path, "テスト帳", ["kirinuki.test", "www.kirinuki.test"])
+@pytest.fixture(scope="session")
+def _template_journal(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Built once: the demo entries and an owner password (the slow hash is made once)."""
+    path = tmp_path_factory.mktemp("web") / "template.db"
+    j = init_journal(str(path), "テスト帳", ["kirinuki.test", "www.kirinuki.test"])
     if DEMO.exists():
         import_paths(j, [str(DEMO)])
     set_password(j, PASSWORD)
-    j.close()
+    j.close()  # checkpoints the WAL: the one file holds everything
     return path
+
+
+@pytest.fixture
+def web_journal(tmp_path: Path, _template_journal: Path) -> str:
+    """A fresh copy of the template journal for one test."""
+    path = tmp_path / "web.db"
+    shutil.copyfile(_template_journal, path)
+    return str(path)
 
 
 @pytest.fixture
