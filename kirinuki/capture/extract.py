@@ -20,12 +20,16 @@ from zoneinfo import ZoneInfo
 
 import trafilatura
 from lxml import etree
+from trafilatura.settings import Extractor
 
 from kirinuki.capture.urls import normalize_url, site_of
 from kirinuki.config import DEFAULT_TIMEZONE
 from kirinuki.errors import InputError
 
 TOKYO = ZoneInfo(DEFAULT_TIMEZONE)
+# Built once: trafilatura would otherwise build its options object on every call (~5% of its
+# time on a news page). Comments and tables are not article paragraphs.
+_OPTIONS = Extractor(output_format="python", comments=False, tables=False)
 
 
 @dataclass
@@ -206,8 +210,7 @@ def extract_article(html: str | bytes, url: str, tz: tzinfo = TOKYO) -> Extracte
                                or _time_element(tree), tz)
     modified = parse_datetime(_first(tree, _MODIFIED) or ld.get("dateModified"), tz)
     try:
-        doc = trafilatura.bare_extraction(tree, url=url, include_comments=False,
-                                          include_tables=False, with_metadata=False)
+        doc = trafilatura.bare_extraction(tree, options=_OPTIONS)
     except (ValueError, TypeError, etree.LxmlError) as exc:
         raise InputError(f"{url}: the page could not be read ({exc})") from exc
     text = getattr(doc, "text", None) or ""

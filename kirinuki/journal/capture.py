@@ -38,7 +38,7 @@ from kirinuki.text.hashtags import is_valid_tag_name
 from kirinuki.text.normalize import fold
 
 __all__ = ["ArticleHistory", "CaptureResult", "ClipResult", "ParagraphDiff", "Span", "capture",
-           "article_history", "clip", "make_fetcher", "parse_pick", "parse_tags"]
+           "capture_page", "article_history", "clip", "make_fetcher", "parse_pick", "parse_tags"]
 
 MAX_BYTES_ENV = "KIRINUKI_FETCH_MAX_BYTES"
 SELECTOR_CONTEXT = 32
@@ -98,6 +98,14 @@ class _Fetched:
     extracted: Extracted | None
 
 
+def _extract(journal: Journal, requested: str, result: FetchResult) -> _Fetched:
+    """Decode and extract a fetched page (nothing to extract for a 304)."""
+    if result.not_modified:
+        return _Fetched(requested, result, None)
+    html = decode_html(result.content, result.charset)
+    return _Fetched(requested, result, extract_article(html, result.url, journal.tz))
+
+
 def _fetch(journal: Journal, url: str, fetcher: Fetcher) -> _Fetched:
     """Fetch and extract `url`, conditionally when a version of it is stored."""
     store = journal.store
@@ -105,11 +113,7 @@ def _fetch(journal: Journal, url: str, fetcher: Fetcher) -> _Fetched:
     known = article_rows.find_article_id(store, url)
     if known is not None and article_rows.latest_version(store, known) is not None:
         etag, modified = article_rows.validators(store, known)
-    result = fetcher.get(url, etag=etag, last_modified=modified)
-    if result.not_modified:
-        return _Fetched(url, result, None)
-    html = decode_html(result.content, result.charset)
-    return _Fetched(url, result, extract_article(html, result.url, journal.tz))
+    return _extract(journal, url, fetcher.get(url, etag=etag, last_modified=modified))
 
 
 def _article_for(journal: Journal, fetched: _Fetched, ex: Extracted) -> int:
@@ -127,8 +131,9 @@ def _article_for(journal: Journal, fetched: _Fetched, ex: Extracted) -> int:
     elif canon is not None and linked is not None and linked != canon:
         article_rows.merge_article(store, linked, canon)
     if canon is None:
-        canon = article_rows.article_id(store, Article(ex.url, source, ex.title), journal.now())
-    article_rows.update_article(store, canon, ex.title, source)
+        canon = article_rows.new_article(store, Article(ex.url, source, ex.title), journal.now())
+    else:
+        article_rows.update_article(store, canon, ex.title, source)
     for u in links:
         article_rows.add_alias(store, u, canon)
     return canon
@@ -150,22 +155,38 @@ def _store(journal: Journal, fetched: _Fetched) -> CaptureResult:
                              paragraphs=ex.paragraphs, title=ex.title, published=ex.published,
                              modified=ex.modified)
     vid, new = article_rows.add_version(store, aid, version)
-    article_rows.set_validators(store, aid, fetched.result.etag, fetched.result.last_modified)
-    stored = article_rows.get_version(store, vid)
+    if previous is not None or fetched.result.etag or fetched.result.last_modified:
+        article_rows.set_validators(store, aid, fetched.result.etag, fetched.result.last_modified)
+    if new:
+        version.id, version.article_id = vid, aid
+    stored = version if new else article_rows.get_version(store, vid)
     assert stored is not None
-    res = _result(journal, aid, stored, new=new)
+    res = _result(journal, aid, stored, new=new, first=previous is None)
     if new and previous is not None:
         res.changes = diff_versions(previous.paragraphs, stored.paragraphs)
     return res
 
 
 def _result(journal: Journal, aid: int, version: ArticleVersion, *, new: bool,
-            not_modified: bool = False) -> CaptureResult:
-    article = article_rows.get_article_by_id(journal.store, aid)
-    assert article is not None
-    ids = [v.id for v in article.versions]
-    number = ids.index(version.id) + 1 if version.id in ids else len(ids)
+            not_modified: bool = False, first: bool = False) -> CaptureResult:
+    article = article_rows.article_by_id(journal.store, aid)
+    assert article is not None and version.id is not None
+    number = 1 if first else article_rows.version_number(journal.store, aid, version.id)
     return CaptureResult(article, version, number, new, not_modified)
+
+
+def capture_page(journal: Journal, url: str, content: bytes, *, charset: str | None = None,
+                 etag: str | None = None, last_modified: str | None = None) -> CaptureResult:
+    """Store a page already fetched from `url` (what `capture` does after fetching): decode,
+    extract, find the article by its canonical URL, store a version if the text changed.
+
+    Raises InputError (bad URL, no article text).
+    """
+    url = normalize_url(url)
+    result = FetchResult(url, 200, content, "text/html", charset, etag, last_modified)
+    fetched = _extract(journal, url, result)
+    with journal.store.transaction():
+        return _store(journal, fetched)
 
 
 def capture(journal: Journal, target: str, *, fetcher: Fetcher | None = None) -> CaptureResult:

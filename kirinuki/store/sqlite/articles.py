@@ -8,14 +8,8 @@ from datetime import datetime
 
 from kirinuki.model import Article, ArticleVersion, Source
 from kirinuki.store.sqlite.db import Store
-
-
-def _iso(dt: datetime | None) -> str | None:
-    return dt.isoformat() if dt is not None else None
-
-
-def _dt(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text) if text else None
+from kirinuki.store.sqlite.db import from_iso as _dt
+from kirinuki.store.sqlite.db import iso as _iso
 
 
 def source_id(store: Store, source: Source) -> int:
@@ -140,11 +134,21 @@ def version_by_ref(store: Store, url: str, content_hash: str) -> int | None:
 
 def find_article_id(store: Store, url: str) -> int | None:
     """The id of the article known by `url`: an alias (a link that led to it) or its own URL."""
-    conn = store.conn
-    row = conn.execute("SELECT article_id FROM article_urls WHERE url = ?", (url,)).fetchone()
-    if row is None:
-        row = conn.execute("SELECT id FROM articles WHERE url = ?", (url,)).fetchone()
+    row = store.conn.execute(
+        "SELECT article_id FROM article_urls WHERE url = ?1"
+        " UNION ALL SELECT id FROM articles WHERE url = ?1 LIMIT 1", (url,),
+    ).fetchone()
     return int(row[0]) if row else None
+
+
+def new_article(store: Store, article: Article, now: datetime) -> int:
+    """Insert an article known to be new (with its source) and return its id."""
+    sid = source_id(store, article.source) if article.source else None
+    cur = store.conn.execute(
+        "INSERT INTO articles(url, source_id, title, first_seen) VALUES (?,?,?,?)",
+        (article.url, sid, article.title, now.isoformat()),
+    )
+    return int(cur.lastrowid or 0)
 
 
 def add_alias(store: Store, url: str, art_id: int) -> None:
@@ -238,6 +242,28 @@ def get_article_by_id(store: Store, art_id: int) -> Article | None:
     """The article with this id, with its versions, or None."""
     url = article_url(store, art_id)
     return get_article(store, url) if url else None
+
+
+def article_by_id(store: Store, art_id: int) -> Article | None:
+    """The article with this id and its source, without its versions, or None."""
+    row = store.conn.execute(
+        "SELECT a.id, a.url, a.title, s.site, s.name FROM articles a"
+        " LEFT JOIN sources s ON s.id = a.source_id WHERE a.id = ?", (art_id,),
+    ).fetchone()
+    if row is None:
+        return None
+    source = Source(site=row[3], name=row[4]) if row[3] else None
+    return Article(url=row[1], source=source, title=row[2], id=row[0])
+
+
+def version_number(store: Store, art_id: int, version_id: int) -> int:
+    """The 1-based position of a version among its article's versions, oldest first."""
+    row = store.conn.execute(
+        "SELECT count(*) FROM article_versions v, article_versions w WHERE w.id = ?"
+        " AND v.article_id = ? AND (v.fetched_at < w.fetched_at OR"
+        " (v.fetched_at = w.fetched_at AND v.id <= w.id))", (version_id, art_id),
+    ).fetchone()
+    return int(row[0])
 
 
 def iter_version_paragraphs(store: Store) -> Iterator[tuple[int, list[str]]]:
