@@ -14,6 +14,7 @@ from kirinuki.web.routes.api import router as api_routes
 from kirinuki.web.routes.auth import router as auth_routes
 from kirinuki.web.routes.composer import router as composer_routes
 from kirinuki.web.routes.reading import router as reading_routes
+from kirinuki.web.routes.search import router as search_routes
 from kirinuki.web.security import SecurityHeaders
 from kirinuki.web.state import STATIC_DIR, Fetcher, WebState
 
@@ -48,6 +49,7 @@ def create_app(journal_path: str, *, fetcher: Callable[[], Fetcher] | None = Non
     app.include_router(api_routes)
     app.include_router(auth_routes)
     app.include_router(composer_routes)
+    app.include_router(search_routes)
     # Last: the published site's addresses are matched by one catch-all route.
     app.include_router(reading_routes)
     app.add_middleware(SecurityHeaders)

@@ -18,6 +18,7 @@ from kirinuki.journal.editing import (
     rename_tag,
     set_status,
 )
+from kirinuki.journal.search import search as search_clips
 from kirinuki.journal.workbench import clip_version, suggest_tags
 from kirinuki.model import Clip, Group, Item, Status, TagLine
 from kirinuki.web.security import api_owner, state
@@ -179,3 +180,21 @@ def clip(body: ClipFromIn, j: Owner) -> Json:
     updated = clip_version(j, body.version, [p - 1 for p in body.pick], body.tags,
                            body.entry)
     return entry_view(updated)
+
+
+@router.get("/search")
+def search(j: Owner, q: Annotated[Text, Query(min_length=1, max_length=500)],
+           limit: int = Query(20, ge=1, le=200), offset: int = Query(0, ge=0, le=100_000),
+           sort: str = Query("relevance", pattern="^(relevance|date)$")) -> Json:
+    """Search clips (drafts included): hits with snippets, total, tag and month facets."""
+    r = search_clips(j, q, limit=limit, offset=offset, sort=sort)
+    hits = [{"clip": h.clip_id, "entry": h.entry_id, "permalink": h.permalink,
+             "published": h.published.isoformat() if h.published else None, "text": h.text,
+             "tags": h.tags, "site": h.site,
+             "snippet": [{"text": t, "match": m} for t, m in h.snippet]} for h in r.hits]
+    return {"query": r.query, "total": r.total, "limit": limit, "offset": offset,
+            "next_offset": offset + limit if r.total is not None and r.total > offset + limit
+            else None, "hits": hits,
+            "facets": {"tags": [{"key": f.key, "label": f.label, "count": f.count} for f in r.tags],
+                       "months": [{"key": f.key, "label": f.label, "count": f.count}
+                                  for f in r.months]}}

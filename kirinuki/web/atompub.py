@@ -1,0 +1,325 @@
+"""Hatena Blog's AtomPub API, served under `/{user}/{blog_id}/atom` (SPEC §1).
+
+Responses are written from templates shaped like Hatena's own (Atom unprefixed, `app:` prefix,
+no attributes on `<title>`, `app:control/app:draft` always, https `/entry/` alternates): real
+clients (gimonfu, XML::Atom) parse them without namespace handling. Requests are parsed
+namespace-blind (Atom 1.0 or 0.3, any prefix); malformed XML or values answer 400.
+Authentication: WSSE (`X-WSSE`) or Basic, against an AtomPub key (`kirinuki hatena key`).
+Include in the app with `app.include_router(atompub.router)` before the catch-all site routes.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import re
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+from xml.etree import ElementTree
+from xml.sax.saxutils import escape, quoteattr
+
+from fastapi import APIRouter, Depends, HTTPException, Request, Response
+
+from kirinuki.errors import AuthError, InputError, KirinukiError
+from kirinuki.journal import Journal
+from kirinuki.journal.hatena_atompub import (
+    AtomDraft,
+    atom_entry,
+    categories,
+    check_api_key,
+    create_entry,
+    entry_page,
+    remove_entry,
+    update_entry,
+    wsse_keys,
+)
+from kirinuki.model import Entry, Status
+from kirinuki.text.hatena_html import entry_html
+from kirinuki.text.hatena_syntax import MARKDOWN, entry_markdown
+from kirinuki.web.security import journal as journal_dep
+
+router = APIRouter(include_in_schema=False)
+ENTRY_TYPE = "application/atom+xml;type=entry"
+MAX_BODY = 10 * 1024 * 1024
+WSSE_SKEW = 300
+_WSSE = re.compile(r'(\w+)="([^"]*)"')
+_seen_nonces: dict[str, float] = {}
+_nonce_lock = threading.Lock()
+
+
+class _Rejected(KirinukiError):
+    """A request the API refuses with a given status."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.http_status = status
+
+
+def _origin(request: Request) -> str:
+    host = request.headers.get("host", "127.0.0.1")
+    return f"https://{host}" if host.split(":")[0] == "blog.hatena.ne.jp" else f"http://{host}"
+
+
+def _check_wsse(j: Journal, header: str) -> str:
+    f = dict(_WSSE.findall(header))
+    try:
+        nonce = base64.b64decode(f["Nonce"], validate=True)
+        created = datetime.fromisoformat(f["Created"].replace("Z", "+00:00"))
+        sent = f["PasswordDigest"]
+    except (KeyError, ValueError, binascii.Error) as exc:
+        raise AuthError("malformed X-WSSE header") from exc
+    if created.tzinfo is None or abs(time.time() - created.timestamp()) > WSSE_SKEW:
+        raise AuthError("stale X-WSSE Created time")
+    for key in wsse_keys(j):
+        digest = hashlib.sha1(nonce + f["Created"].encode() + key.encode()).digest()
+        if hmac.compare_digest(base64.b64encode(digest).decode(), sent):
+            with _nonce_lock:
+                now = time.time()
+                for old in [n for n, t in _seen_nonces.items() if now - t > 2 * WSSE_SKEW]:
+                    del _seen_nonces[old]
+                if f["Nonce"] in _seen_nonces:
+                    raise AuthError("replayed WSSE nonce")
+                _seen_nonces[f["Nonce"]] = now
+            return f.get("Username", "")
+    raise AuthError("wrong WSSE credentials")
+
+
+def authorised(request: Request, j: Journal = Depends(journal_dep)) -> Journal:
+    """The journal, when the request carries a valid WSSE or Basic AtomPub key (else 401)."""
+    try:
+        return _authorise(request, j)
+    except AuthError as exc:
+        raise HTTPException(401, str(exc), headers={"WWW-Authenticate": 'Basic realm="AtomPub"'},
+                            ) from exc
+
+
+def _authorise(request: Request, j: Journal) -> Journal:
+    wsse = request.headers.get("x-wsse")
+    auth = request.headers.get("authorization", "")
+    if wsse:
+        _check_wsse(j, wsse)
+    elif auth.lower().startswith("basic "):
+        try:
+            user, _, key = base64.b64decode(auth[6:].strip()).decode("utf-8").partition(":")
+        except (binascii.Error, UnicodeDecodeError) as exc:
+            raise AuthError("malformed Basic credentials") from exc
+        check_api_key(j, key)
+    else:
+        raise AuthError("WSSE or Basic authentication with an AtomPub key is needed")
+    return j
+
+
+def _iso(dt: datetime | None, j: Journal) -> str:
+    return (dt or datetime.now(UTC)).astimezone(j.tz).replace(microsecond=0).isoformat()
+
+
+def _tags(entry: Entry) -> list[str]:
+    seen: dict[str, None] = {}
+    for t in entry.tags:
+        seen.setdefault(t.name, None)
+    return list(seen)
+
+
+def _entry_xml(entry: Entry, j: Journal, base: str, user: str, blog: str) -> str:
+    eid = str(entry.id)
+    host = j.settings.canonical_host or blog
+    path = (entry.permalink or f"/entry/draft/{eid}").removeprefix("/entry/").lstrip("/")
+    clips = [c.text for c in entry.clips]
+    summary = (clips[0] if clips else "")
+    summary = summary if len(summary) <= 140 else summary[:139] + "…"
+    cats = "".join(f"<category term={quoteattr(t)} />\n" for t in _tags(entry))
+    draft = "yes" if entry.status is Status.DRAFT else "no"
+    return (
+        f"<id>tag:blog.hatena.ne.jp,2013:blog-{escape(user)}-{escape(blog)}-{eid}</id>\n"
+        f'<link rel="edit" href={quoteattr(f"{base}/{user}/{blog}/atom/entry/{eid}")}/>\n'
+        f'<link rel="alternate" type="text/html" href={quoteattr(f"https://{host}/entry/{path}")}/>\n'
+        f"<author><name>{escape(user)}</name></author>\n"
+        f"<title>{escape(entry.title or '')}</title>\n"
+        f"<updated>{_iso(entry.published or entry.updated, j)}</updated>\n"
+        f"<published>{_iso(entry.published or entry.updated, j)}</published>\n"
+        f"<app:edited>{_iso(entry.updated, j)}</app:edited>\n"
+        f'<summary type="text">{escape(summary)}</summary>\n'
+        f'<content type="{MARKDOWN}">{escape(entry_markdown(entry))}</content>\n'
+        f'<hatena:formatted-content type="text/html" xmlns:hatena="http://www.hatena.ne.jp/info/xmlns#">'
+        f"{escape(entry_html(entry))}</hatena:formatted-content>\n"
+        f"{cats}<app:control>\n  <app:draft>{draft}</app:draft>\n"
+        f"  <app:preview>no</app:preview>\n</app:control>\n"
+    )
+
+
+_HEAD = '<?xml version="1.0" encoding="utf-8"?>\n'
+_NS = 'xmlns="http://www.w3.org/2005/Atom" xmlns:app="http://www.w3.org/2007/app"'
+
+
+def _entry_doc(entry: Entry, j: Journal, base: str, user: str, blog: str) -> str:
+    return f"{_HEAD}<entry {_NS}>\n{_entry_xml(entry, j, base, user, blog)}</entry>\n"
+
+
+def _xml(body: str, media: str, status: int = 200, **headers: str) -> Response:
+    return Response(body, status_code=status, media_type=media, headers=headers)
+
+
+def _local(tag: Any) -> str:
+    return str(tag).rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _text(el: ElementTree.Element) -> str:
+    if len(el) and _local(el[0].tag) == "div":  # XML::Atom: xhtml / Atom 0.3 mode="xml"
+        return "".join(el[0].itertext())
+    return "".join(el.itertext())
+
+
+def _when(text: str) -> datetime | None:
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise InputError(f"bad <updated> value {text!r}") from exc
+
+
+def parse_draft(body: bytes, j: Journal) -> AtomDraft:
+    """The fields of a posted Atom entry (any namespace prefixes, Atom 1.0 or 0.3).
+    Raises InputError for malformed XML or values."""
+    if len(body) > MAX_BODY:
+        raise InputError("entry too large")
+    if b"<!DOCTYPE" in body.upper() or b"<!ENTITY" in body.upper():
+        raise InputError("DTDs are not accepted")
+    try:
+        root = ElementTree.fromstring(body)
+    except ElementTree.ParseError as exc:
+        raise InputError(f"malformed XML: {exc}") from exc
+    if _local(root.tag) != "entry":
+        raise InputError("the body must be an Atom <entry>")
+    d = AtomDraft(title="", content="")
+    seen_content = False
+    for el in root:
+        name = _local(el.tag)
+        if name == "title":
+            d.title = "".join(el.itertext())
+        elif name == "content":
+            seen_content = True
+            d.content = _text(el)
+            d.content_type = el.get("type") or ("xhtml" if el.get("mode") == "xml" else None)
+        elif name == "updated" or name == "issued":
+            when = _when("".join(el.itertext()))
+            d.updated = when.replace(tzinfo=j.tz) if when and when.tzinfo is None else when
+        elif name == "category" and el.get("term"):
+            d.categories.append(el.get("term") or "")
+        elif name == "control":
+            for c in el:
+                if _local(c.tag) == "draft":
+                    d.draft = "".join(c.itertext()).strip().lower() == "yes"
+        elif name == "custom-url":
+            d.custom_url = "".join(el.itertext())
+    if not seen_content:
+        raise InputError("an entry needs <content>")
+    if d.content_type in ("xhtml", "html", "text/html") and d.content_type != "text/html":
+        d.content_type = None  # XML::Atom's xhtml div holds plain text lines
+    return d
+
+
+def _guard(fn: Callable[[], Response]) -> Response:
+    try:
+        return fn()
+    except KirinukiError as exc:
+        return Response(str(exc) + "\n", status_code=exc.http_status, media_type="text/plain",
+                        headers={"WWW-Authenticate": 'Basic realm="AtomPub"'}
+                        if isinstance(exc, AuthError) else None)
+
+
+@router.get("/{user}/{blog}/atom")
+def service(request: Request, user: str, blog: str,
+            j: Journal = Depends(authorised)) -> Response:
+    """The service document: one entry collection."""
+    href = f"{_origin(request)}/{user}/{blog}/atom/entry"
+    atom = 'xmlns:atom="http://www.w3.org/2005/Atom"'
+    body = (f'{_HEAD}<service xmlns="http://www.w3.org/2007/app">\n  <workspace>\n'
+            f"    <atom:title {atom}>{escape(j.settings.title)}</atom:title>\n"
+            f"    <collection href={quoteattr(href)}>\n"
+            f"      <atom:title {atom}>記事一覧</atom:title>\n"
+            f"      <accept>application/atom+xml;charset=utf-8;type=entry</accept>\n"
+            f"    </collection>\n  </workspace>\n</service>\n")
+    return _xml(body, "application/atomsvc+xml; charset=utf-8")
+
+
+@router.get("/{user}/{blog}/atom/entry")
+def collection(request: Request, user: str, blog: str, page: str | None = None,
+               j: Journal = Depends(authorised)) -> Response:
+    """A page of entries, newest first, with `rel="next"` while more remain."""
+    def run() -> Response:
+        if page is not None and not page.isdigit():
+            raise InputError("page must be digits")
+        entries, nxt = entry_page(j, int(page) if page else None)
+        base = _origin(request)
+        coll = f"{base}/{user}/{blog}/atom/entry"
+        parts = [f'{_HEAD}<feed {_NS}>\n<link rel="first" href={quoteattr(coll)} />\n']
+        if nxt is not None:
+            parts.append(f'<link rel="next" href={quoteattr(f"{coll}?page={nxt}")} />\n')
+        host = j.settings.canonical_host or blog
+        parts.append(f"<title>{escape(j.settings.title)}</title>\n"
+                     f'<link rel="alternate" href="https://{escape(host)}/"/>\n'
+                     f"<updated>{_iso(None, j)}</updated>\n"
+                     f"<author><name>{escape(user)}</name></author>\n"
+                     f'<generator uri="https://blog.hatena.ne.jp/" version="kirinuki">'
+                     f"Hatena::Blog</generator>\n<id>hatenablog://blog/{escape(blog)}</id>\n")
+        parts += [f"<entry>\n{_entry_xml(e, j, base, user, blog)}</entry>\n" for e in entries]
+        parts.append("</feed>\n")
+        return _xml("".join(parts), "application/atom+xml; charset=utf-8")
+    return _guard(run)
+
+
+@router.post("/{user}/{blog}/atom/entry")
+async def create(request: Request, user: str, blog: str,
+                 j: Journal = Depends(authorised)) -> Response:
+    """Create an entry: 201 with its Location and the entry."""
+    body = await request.body()
+
+    def run() -> Response:
+        entry = create_entry(j, parse_draft(body, j))
+        base = _origin(request)
+        loc = f"{base}/{user}/{blog}/atom/entry/{entry.id}"
+        return _xml(_entry_doc(entry, j, base, user, blog), ENTRY_TYPE, 201, Location=loc)
+    return _guard(run)
+
+
+@router.get("/{user}/{blog}/atom/entry/{entry_id}")
+def read(request: Request, user: str, blog: str, entry_id: str,
+         j: Journal = Depends(authorised)) -> Response:
+    """One entry."""
+    return _guard(lambda: _xml(_entry_doc(atom_entry(j, entry_id), j, _origin(request), user,
+                                          blog), ENTRY_TYPE))
+
+
+@router.put("/{user}/{blog}/atom/entry/{entry_id}")
+async def update(request: Request, user: str, blog: str, entry_id: str,
+                 j: Journal = Depends(authorised)) -> Response:
+    """Replace an entry; answers the updated entry."""
+    body = await request.body()
+    return _guard(lambda: _xml(_entry_doc(update_entry(j, entry_id, parse_draft(body, j)), j,
+                                          _origin(request), user, blog), ENTRY_TYPE))
+
+
+@router.delete("/{user}/{blog}/atom/entry/{entry_id}")
+def delete(user: str, blog: str, entry_id: str, j: Journal = Depends(authorised)) -> Response:
+    """Delete an entry."""
+    def run() -> Response:
+        remove_entry(j, entry_id)
+        return Response(status_code=200)
+    return _guard(run)
+
+
+@router.get("/{user}/{blog}/atom/category")
+def category(user: str, blog: str, j: Journal = Depends(authorised)) -> Response:
+    """Every category (tag) in use."""
+    terms = "".join(f"  <atom:category term={quoteattr(t)} />\n" for t in categories(j))
+    body = (f'{_HEAD}<app:categories xmlns:app="http://www.w3.org/2007/app"\n'
+            f'                xmlns:atom="http://www.w3.org/2005/Atom" fixed="no">\n'
+            f"{terms}</app:categories>\n")
+    return _xml(body, "application/atomcat+xml; charset=utf-8")

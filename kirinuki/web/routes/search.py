@@ -1,0 +1,43 @@
+"""Search at /search?q=…: the query language, facets (tags, months), highlighted snippets.
+
+The search index holds drafts too: for a reader who is not signed in, hits in unpublished
+entries are left out and tag facets list only published tags.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+
+from kirinuki.journal import Journal
+from kirinuki.journal.search import search
+from kirinuki.publish import urls
+from kirinuki.web.render import page
+from kirinuki.web.security import journal, owner_csrf, state
+
+router = APIRouter(include_in_schema=False)
+PER_PAGE = 20
+
+
+@router.get("/search")
+@router.get("/search/")
+def search_page(request: Request, q: str = Query("", max_length=500), p: int = Query(1, ge=1, le=500),
+                sort: str = Query("relevance", pattern="^(relevance|date)$"),
+                j: Journal = Depends(journal)) -> Response:
+    """The search form, and results when there is a query."""
+    result = None
+    if q.strip():
+        result = search(j, q, limit=PER_PAGE, offset=(p - 1) * PER_PAGE, sort=sort)
+    ctx, _ = state(request).site.current(j)
+    owner = owner_csrf(request, j) is not None
+    hits = []
+    for hit in result.hits if result else []:
+        meta = ctx.entries[ctx.pos[hit.entry_id]] if hit.entry_id in ctx.pos else None
+        if meta is None and not owner:
+            continue
+        url = urls.entry_url(meta.permalink) if meta else f"/edit/{hit.entry_id}"
+        hits.append({"hit": hit, "url": url, "draft": meta is None})
+    tags = [f for f in result.tags if f.key in ctx.tags or owner] if result else []
+    more = bool(result and result.total is not None and result.total > p * PER_PAGE)
+    return page(request, "search.html", f"「{q}」の検索結果" if q else "検索", q=q, sort=sort,
+                result=result, hits=hits, tag_facets=tags, page_no=p, more=more)
