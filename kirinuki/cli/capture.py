@@ -25,6 +25,11 @@ from kirinuki.journal.pasting import add_text
 article_app = typer.Typer(help="Captured articles and their versions.", no_args_is_help=True)
 
 
+def _interactive() -> bool:
+    """True when a person at a terminal can be asked which paragraphs to clip."""
+    return sys.stdin.isatty()
+
+
 def _ask(paragraphs: list[str], title: str | None) -> list[int]:
     """Show the numbered paragraphs and ask which to clip."""
     out.print(Text(title or "(untitled)", style="bold"))
@@ -64,7 +69,7 @@ def clip_cmd(
     entry: str = typer.Option(None, "--entry", "-e", help="Entry id or permalink, or today."),
 ) -> None:
     """Capture an article and clip paragraphs from it into an entry (default: today's draft)."""
-    chooser = _ask if sys.stdin.isatty() and not (pick or match) else None
+    chooser = _ask if not (pick or match) and _interactive() else None
     with open_from(ctx) as j:
         res = clip(j, target, pick=pick, match=match, chooser=chooser, tags=tag or [],
                    entry=entry)

@@ -175,3 +175,21 @@ def test_add_pasted_text(ready: Cli, server: LocalServer, allow_private: None,
     r = ready("add", str(tmp_path / "missing.txt"))
     assert r.exit_code == 1
     _one_line_error(r.output, "no such file")
+
+
+def test_clip_asks_at_a_terminal(ready: Cli, server: LocalServer, allow_private: None,
+                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from kirinuki.cli import capture as cli_capture
+
+    url = server.add(ARTICLE, data("article_v1.html"))
+    r = ready("clip", url, "--tag", "x")
+    assert r.exit_code == 1 and "--pick or --match" in r.output  # no terminal: no question
+    monkeypatch.setattr(cli_capture, "_interactive", lambda: True)
+    r = ready("clip", url, "--tag", "x", input="2,4\n")
+    assert r.exit_code == 0, r.output
+    assert "  1 東欧のルスタニアで" in r.output and "  6 ルスタニアでは" in r.output
+    assert "clipped 2 paragraph(s)" in r.output
+    r = ready("clip", url, "--tag", "x", input="\n")
+    assert r.exit_code == 1 and "nothing clipped" in r.output
+    r = ready("clip", url, "--tag", "x", input="9\n")
+    assert r.exit_code == 1 and "paragraphs 1-6" in r.output

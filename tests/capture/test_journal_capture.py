@@ -186,3 +186,23 @@ def test_parse_pick() -> None:
 def test_selector_for_last_paragraph() -> None:
     sel = selector_for(["一段落目", "二段落目"], 1)
     assert (sel.exact, sel.prefix, sel.suffix) == ("二段落目", "一段落目\n", "")
+
+
+def test_private_addresses_allowed_by_setting_or_environment(
+        journal: Journal, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dataclasses import replace
+
+    from kirinuki.journal import update_settings
+    from kirinuki.journal.capture import make_fetcher
+
+    monkeypatch.delenv("KIRINUKI_ALLOW_PRIVATE", raising=False)
+    monkeypatch.setenv("KIRINUKI_FETCH_MAX_BYTES", "12345")
+    with make_fetcher(journal) as f:
+        assert not f.allow_private and f.max_bytes == 12345
+    monkeypatch.setenv("KIRINUKI_ALLOW_PRIVATE", "1")
+    with make_fetcher(journal) as f:
+        assert f.allow_private
+    monkeypatch.delenv("KIRINUKI_ALLOW_PRIVATE")
+    update_settings(journal, replace(journal.settings, fetch_allow_private=True))
+    with make_fetcher(journal) as f:
+        assert f.allow_private
