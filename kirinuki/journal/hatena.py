@@ -51,7 +51,7 @@ class _Lines:
                     yield raw.decode("utf-8", errors="replace")
 
 
-class _Sources:
+class ClipSources:
     """Turns the cited pages of quoted clips into article versions (the quoted paragraphs)."""
 
     def __init__(self, journal: Journal) -> None:
@@ -87,7 +87,7 @@ class _MTImport:
         self.pending: list[Entry] = []
         self.keys: set[str] = set()
         self.idents: set[tuple[str, datetime]] = set()
-        self.sources = _Sources(journal)
+        self.sources = ClipSources(journal)
 
     def add(self, entry: Entry) -> None:
         self.pending.append(entry)

@@ -191,7 +191,7 @@ def parse_mt_date(text: str, tz: tzinfo) -> datetime | None:
     return None
 
 
-def _add_categories(entry: Entry, categories: list[str]) -> None:
+def add_categories(entry: Entry, categories: list[str]) -> None:
     """Categories not already written as hashtags close the last group as one more tag line."""
     have = {tag_key(t.name) for t in entry.tags}
     missing: list[TagRef] = []
@@ -232,7 +232,7 @@ def mt_entry_to_entry(mt: MTEntry, tz: tzinfo) -> Entry | MTProblem:
     basename = (mt.get("BASENAME") or "").strip().strip("/")
     entry.permalink = "/entry/" + (basename or published.strftime("%Y/%m/%d/%H%M%S"))
     tags = [t.strip() for v in mt.all("TAGS") for t in v.split(",")]
-    _add_categories(entry, [*mt.all("CATEGORY"), *[t.strip('"') for t in tags if t]])
+    add_categories(entry, [*mt.all("CATEGORY"), *[t.strip('"') for t in tags if t]])
     return entry
 
 

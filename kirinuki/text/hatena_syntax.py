@@ -161,15 +161,16 @@ def markdown_lines(source: str) -> list[Line]:
 
 def source_to_entry(content: str, content_type: str | None) -> Entry:
     """An entry (no date, no ids) from an entry source of the given AtomPub content type;
-    unknown or missing types are read as plain clip text lines."""
+    other or missing types (gimonfu sends `text/plain`) are read as Markdown, the syntax
+    kirinuki serves entries in."""
     kind = (content_type or "").split(";")[0].strip().lower()
     if kind == HATENA:
         return lines_to_entry(hatena_lines(content))
     if kind == MARKDOWN:
         return lines_to_entry(markdown_lines(content))
-    if kind in (HTML, "html", "xhtml", "application/xhtml+xml"):
+    if kind in (HTML, "html", "application/xhtml+xml"):
         return lines_to_entry(html_lines(content))
-    return lines_to_entry([(t, None) for t in content.replace("\r\n", "\n").split("\n")])
+    return lines_to_entry(markdown_lines(content))
 
 
 def _md_text(text: str) -> str:

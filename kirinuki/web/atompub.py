@@ -206,7 +206,9 @@ def parse_draft(body: bytes, j: Journal) -> AtomDraft:
         elif name == "content":
             seen_content = True
             d.content = _text(el)
-            d.content_type = el.get("type") or ("xhtml" if el.get("mode") == "xml" else None)
+            kind = el.get("type") or ""
+            # Atom's "html" is escaped HTML; an xhtml div (XML::Atom) holds plain text lines.
+            d.content_type = "text/html" if kind == "html" else kind or None
         elif name == "updated" or name == "issued":
             when = _when("".join(el.itertext()))
             d.updated = when.replace(tzinfo=j.tz) if when and when.tzinfo is None else when
@@ -220,8 +222,6 @@ def parse_draft(body: bytes, j: Journal) -> AtomDraft:
             d.custom_url = "".join(el.itertext())
     if not seen_content:
         raise InputError("an entry needs <content>")
-    if d.content_type in ("xhtml", "html", "text/html") and d.content_type != "text/html":
-        d.content_type = None  # XML::Atom's xhtml div holds plain text lines
     return d
 
 

@@ -1,0 +1,155 @@
+"""Use-cases behind the Hatena-compatible AtomPub API: pages of entries, create, update, delete,
+categories, and the API key clients sign WSSE requests with.
+
+Entries keep their model; the AtomPub `content` is rendered (Markdown) and read back
+(`text.hatena_syntax`), so a client that pulls, edits and pushes an entry changes only what it
+edited. Entry ids in the API are the journal's entry ids (digits only, as clients expect).
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from kirinuki.errors import AuthError, InputError, NotFoundError
+from kirinuki.journal.accounts import check_token, create_token
+from kirinuki.journal.core import Journal
+from kirinuki.journal.editing import delete_entry
+from kirinuki.journal.hatena import ClipSources
+from kirinuki.journal.importing import permalink_for
+from kirinuki.journal.queries import get_entry, tag_counts
+from kirinuki.model import Entry, Status
+from kirinuki.store.sqlite import entries as entry_rows
+from kirinuki.text.hatena_mt import add_categories
+from kirinuki.text.hatena_syntax import source_to_entry
+
+PAGE_SIZE = 100  # gimonfu stops after 100 requests: large pages let it pull ~10,000 entries
+_KEYS = "hatena_atompub_keys"
+
+
+@dataclass
+class AtomDraft:
+    """What an AtomPub POST or PUT carries, already parsed from its XML."""
+
+    title: str
+    content: str
+    content_type: str | None = None
+    updated: datetime | None = None
+    categories: list[str] = field(default_factory=list)
+    draft: bool = False
+    custom_url: str | None = None
+
+
+def entry_page(journal: Journal, page: int | None) -> tuple[list[Entry], int | None]:
+    """Entries newest first from cursor `page` (None: the first page) and the next cursor."""
+    offset = page or 0
+    rows = entry_rows.list_entries(journal.store, limit=PAGE_SIZE + 1, offset=offset)
+    entries = [get_entry(journal, r.id) for r in rows[:PAGE_SIZE]]
+    return entries, (offset + PAGE_SIZE if len(rows) > PAGE_SIZE else None)
+
+
+def atom_entry(journal: Journal, entry_id: str) -> Entry:
+    """The entry with this API id. Raises NotFoundError."""
+    if not entry_id.isdigit():
+        raise NotFoundError(f"no entry {entry_id}")
+    return get_entry(journal, int(entry_id))
+
+
+def categories(journal: Journal) -> list[str]:
+    """Every tag in use, as AtomPub category terms."""
+    return [t.display for t in tag_counts(journal)]
+
+
+def _free_permalink(journal: Journal, wanted: str, own_id: int | None) -> str:
+    link, n = wanted, 1
+    while entry_rows.find_entry_id(journal.store, permalink=link) not in (None, own_id):
+        n += 1
+        link = f"{wanted}_{n - 1}"
+    return link
+
+
+def _fill(journal: Journal, entry: Entry, draft: AtomDraft) -> None:
+    if not draft.title.strip() and not draft.content.strip():
+        raise InputError("an entry needs a title or some content")
+    fresh = source_to_entry(draft.content, draft.content_type)
+    add_categories(fresh, draft.categories)
+    entry.groups, entry.header, entry.footer = fresh.groups, fresh.header, fresh.footer
+    entry.title = " ".join(draft.title.split()) or None
+    entry.status = Status.DRAFT if draft.draft else Status.PUBLISHED
+    if draft.updated is not None:
+        entry.published = draft.updated.astimezone(journal.tz).replace(microsecond=0)
+    elif entry.published is None:
+        entry.published = journal.now().replace(microsecond=0)
+    path = (draft.custom_url or "").strip().strip("/")
+    if path:
+        if any(part in ("", ".", "..") for part in path.split("/")):
+            raise InputError(f"bad custom URL {draft.custom_url!r}")
+        entry.permalink = _free_permalink(journal, "/entry/" + path, entry.id)
+    elif entry.permalink is None:
+        entry.permalink = _free_permalink(journal, permalink_for(entry.published, journal),
+                                          entry.id)
+    ClipSources(journal).link(entry)
+
+
+def create_entry(journal: Journal, draft: AtomDraft) -> Entry:
+    """Store a new entry from an AtomPub POST. Raises InputError for an empty entry."""
+    entry = Entry(key=f"atompub:{uuid.uuid4()}")
+    with journal.store.transaction():
+        _fill(journal, entry, draft)
+        eid = entry_rows.insert_entry(journal.store, entry, journal.now())
+    return get_entry(journal, eid)
+
+
+def update_entry(journal: Journal, entry_id: str, draft: AtomDraft) -> Entry:
+    """Replace an entry from an AtomPub PUT (categories replace the whole set; the permalink
+    stays unless a custom URL is sent). Raises NotFoundError, InputError."""
+    with journal.store.transaction():
+        entry = atom_entry(journal, entry_id)
+        _fill(journal, entry, draft)
+        entry_rows.replace_entry(journal.store, entry, journal.now())
+    return get_entry(journal, entry.id or 0)
+
+
+def remove_entry(journal: Journal, entry_id: str) -> None:
+    """Delete the entry with this API id. Raises NotFoundError."""
+    delete_entry(journal, str(atom_entry(journal, entry_id).id))
+
+
+def create_api_key(journal: Journal, name: str = "atompub") -> str:
+    """A new AtomPub API key: a token limited to AtomPub (Basic auth checks it like any
+    token), also kept readable so WSSE signatures, which need the key itself, can be checked."""
+    token = create_token(journal, name, "atompub")
+    keys = wsse_keys(journal)
+    keys.append(token.secret)
+    with journal.store.transaction() as conn:
+        conn.execute("INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE"
+                     " SET value = excluded.value", (_KEYS, json.dumps(keys)))
+    return token.secret
+
+
+def wsse_keys(journal: Journal) -> list[str]:
+    """The AtomPub keys WSSE signatures are checked against (revoked tokens left out)."""
+    row = journal.store.conn.execute("SELECT value FROM settings WHERE key = ?",
+                                     (_KEYS,)).fetchone()
+    keys: list[str] = json.loads(row[0]) if row else []
+    live = []
+    for key in keys:
+        try:
+            check_token(journal, key, "atompub")
+        except AuthError:  # revoked: a WSSE signature made with it no longer counts
+            continue
+        live.append(key)
+    return live
+
+
+def check_api_key(journal: Journal, key: str) -> None:
+    """Accept an AtomPub key sent in clear (Basic auth). Raises AuthError."""
+    check_token(journal, key, "atompub")
+
+
+def new_nonce() -> str:
+    """A random WSSE nonce (for the client side)."""
+    return secrets.token_hex(16)
