@@ -117,3 +117,9 @@ def test_bad_input_is_a_400_page_not_a_crash(owner: Owner) -> None:
     assert r.status_code == 404
     r = owner.post("/compose/clip", {"version": "1", "tags": ""})
     assert r.status_code in (400, 404)
+
+
+def test_out_of_range_ids_are_400_not_500(owner: Owner) -> None:
+    assert owner.c.get("/edit/99999999999999999999").status_code == 400
+    assert owner.c.get("/manage?p=0").status_code == 400
+    assert owner.post("/clips/99999999999999999999/delete").status_code == 400

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import Response
 
 from kirinuki.journal import Journal, get_entry, list_entries, tag_counts
@@ -27,6 +27,8 @@ router = APIRouter(include_in_schema=False)
 Owner = Annotated[Journal, Depends(form_owner)]
 Viewer = Annotated[str, Depends(page_owner)]
 PER_PAGE = 50
+# Ids beyond SQLite's integer range are refused as malformed (400), not looked up.
+Id = Annotated[int, Path(ge=1, le=2**62)]
 
 
 def _edit(entry_id: int | None, anchor: str = "") -> Response:
@@ -72,59 +74,59 @@ def compose_paste(j: Owner, text: str = Form(...), entry: str = Form("today")) -
 
 
 @router.get("/manage")
-def manage(request: Request, _: Viewer, p: int = 1, j: Journal = Depends(journal)) -> Response:
+def manage(request: Request, _: Viewer, p: int = Query(1, ge=1, le=1_000_000),
+           j: Journal = Depends(journal)) -> Response:
     """Every entry, drafts included, newest first; tags with rename/merge."""
-    p = max(1, p)
     rows = list_entries(j, limit=PER_PAGE + 1, offset=(p - 1) * PER_PAGE)
     return page(request, "manage.html", "管理", rows=rows[:PER_PAGE], page_no=p,
                 more=len(rows) > PER_PAGE, tags=tag_counts(j))
 
 
 @router.get("/edit/{entry_id}")
-def edit(request: Request, entry_id: int, _: Viewer, j: Journal = Depends(journal)) -> Response:
+def edit(request: Request, entry_id: Id, _: Viewer, j: Journal = Depends(journal)) -> Response:
     """One entry with a form for every clip and group."""
     return page(request, "edit.html", f"記事 {entry_id} の編集", entry=get_entry(j, entry_id),
                 drafts=list_entries(j, limit=10, status=Status.DRAFT))
 
 
 @router.post("/clips/{clip_id}/edit")
-def clip_edit(clip_id: int, j: Owner, text: str = Form(...)) -> Response:
+def clip_edit(clip_id: Id, j: Owner, text: str = Form(...)) -> Response:
     """Replace a clip's text (one paragraph)."""
     return _edit(edit_clip(j, clip_id, text.strip()).id, f"#c{clip_id}")
 
 
 @router.post("/clips/{clip_id}/delete")
-def clip_delete(clip_id: int, j: Owner) -> Response:
+def clip_delete(clip_id: Id, j: Owner) -> Response:
     """Delete a clip."""
     return _edit(delete_clip(j, clip_id).id)
 
 
 @router.post("/groups/{group_id}/move")
-def group_move(group_id: int, j: Owner, step: int = Form(...)) -> Response:
+def group_move(group_id: Id, j: Owner, step: int = Form(..., ge=-1000, le=1000)) -> Response:
     """Move a group up or down within its entry."""
     return _edit(move_group(j, group_id, step).id)
 
 
 @router.post("/groups/{group_id}/delete")
-def group_delete(group_id: int, j: Owner) -> Response:
+def group_delete(group_id: Id, j: Owner) -> Response:
     """Delete a group with its clips and tags."""
     return _edit(delete_group(j, group_id).id)
 
 
 @router.post("/groups/{group_id}/moveto")
-def group_move_to(group_id: int, j: Owner, target: str = Form(...)) -> Response:
+def group_move_to(group_id: Id, j: Owner, target: str = Form(...)) -> Response:
     """Move a group to the end of another entry."""
     return _edit(move_group_to(j, group_id, target).id, "#end")
 
 
 @router.post("/entries/{entry_id}/status")
-def entry_status(entry_id: int, j: Owner, status: Status = Form(...)) -> Response:
+def entry_status(entry_id: Id, j: Owner, status: Status = Form(...)) -> Response:
     """Publish or unpublish an entry."""
     return _edit(set_status(j, str(entry_id), status).id)
 
 
 @router.post("/entries/{entry_id}/delete")
-def entry_delete(entry_id: int, j: Owner) -> Response:
+def entry_delete(entry_id: Id, j: Owner) -> Response:
     """Delete an entry."""
     delete_entry(j, str(entry_id))
     return see_other("/manage")
