@@ -125,6 +125,14 @@ def test_feeds_inbox_and_clip_by_number(ready: Cli, server: LocalServer, allow_p
     r = ready("clip", number, "--pick", "2", "--tag", "ルスタニア")
     assert r.exit_code == 0, r.output
     assert json.loads(ready("inbox", "--json").output)[0]["clipped"] is True
+    # an EUC-JP page whose charset only its <meta> names, clipped by its inbox number
+    server.add("/articles/2022/01/05/k100115.html", data("verdenia_eucjp.html"),
+               content_type="text/html")
+    last = lines[-1].split()[0]
+    r = ready("clip", last, "--match", "懸念", "--tag", "ヴェルデニア")
+    assert r.exit_code == 0, r.output
+    assert "ヴェルデニア首相 ルスタニア情勢に懸念表明" in r.output
+    assert "「国境の向こうで起きていることに強い懸念" in ready("entries", "show", "1").output
 
     r = ready("feeds", "import-opml", str(DATA / "feeds.opml"))
     assert "imported 3 feed(s); 0 already followed" in r.output
