@@ -29,8 +29,7 @@ app = typer.Typer(help="Follow feeds (RSS, RDF, Atom); new items go to the inbox
 def _line(r: PollResult) -> Text:
     name = r.feed.title or r.feed.url
     if r.error:
-        reason = r.error.removeprefix(f"{r.feed.url}: ")
-        return Text.assemble(("✗ ", "bold red"), (name, "bold"), f"  {reason}")
+        return Text.assemble(("✗ ", "bold red"), (name, "bold"), f"  {r.error}")
     state = "not modified" if r.not_modified else f"{r.new_items} new of {r.items} item(s)"
     return Text.assemble(("✓ ", "bold green"), (name, "bold"), f"  {state}")
 
@@ -56,7 +55,7 @@ def list_cmd(ctx: typer.Context, as_json: bool = typer.Option(False, "--json")) 
     table = Table("no", "feed", "items", "last poll", "status")
     for f in feeds:
         table.add_row(str(f.id), Text(f"{f.title or '-'}\n{f.url}"), str(f.items),
-                      fmt_date(f.polled.astimezone(tz) if f.polled else None),
+                      fmt_date(f.polled.astimezone(tz)) if f.polled else "never",
                       Text(f.status or "never polled"))
     out.print(table)
 
@@ -78,7 +77,8 @@ def poll_cmd(
 ) -> None:
     """Fetch feeds (conditionally) and put new items in the inbox; one line per feed."""
     with open_from(ctx) as j, Progress(TextColumn("polling"), BarColumn(), MofNCompleteColumn(),
-                                       console=out, transient=True) as bar:
+                                       console=out, transient=True,
+                                       disable=not out.is_terminal) as bar:
         task = bar.add_task("poll", total=None)
 
         def report(r: PollResult) -> None:

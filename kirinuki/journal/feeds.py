@@ -165,10 +165,12 @@ def poll_feeds(journal: Journal, refs: list[str] | None = None, *,
                 try:
                     res = _record(journal, feed, future.result())
                 except KirinukiError as exc:
-                    res = PollResult(feed, error=str(exc))
+                    # The feed is named on its line already: keep only the reason.
+                    reason = str(exc).removeprefix(f"{feed.url}: ")
+                    res = PollResult(feed, error=reason)
                     with journal.store.transaction():
                         feed_rows.record_poll(journal.store, feed.id, journal.now(),
-                                              f"error: {exc}", keep_validators=True)
+                                              f"error: {reason}", keep_validators=True)
                 results.append(res)
                 if on_result is not None:
                     on_result(res)
