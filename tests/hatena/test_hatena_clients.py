@@ -1,0 +1,181 @@
+"""Real Hatena clients against kirinuki's AtomPub server on 127.0.0.1 (issue 8, step 5).
+
+gimonfu (npm) has its server address fixed to https://blog.hatena.ne.jp/, so it goes through
+`connect_proxy.py` (a loopback CONNECT proxy with a self-signed certificate for that name).
+XML::Atom (Debian libxml-atom-perl) takes full URLs and signs with WSSE. Both are installed by
+`.ci/run`; the tests skip when a client is missing. Slow: they start processes and a server.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from fastapi import FastAPI
+
+from kirinuki.journal import get_entry, import_paths, init_journal, list_entries, open_journal
+from kirinuki.journal.hatena_atompub import create_api_key
+from kirinuki.model import Status
+from kirinuki.web import atompub
+from kirinuki.web.state import WebState
+
+pytestmark = pytest.mark.slow
+HERE = Path(__file__).resolve().parent
+GIMONFU_DIR = Path(os.environ.get("KIRINUKI_GIMONFU_DIR", Path.home() / ".cache/kirinuki-ci"))
+GIMONFU = GIMONFU_DIR / "node_modules" / ".bin" / "gimonfu"
+USER, BLOG = "alice", "d1021.hatenadiary.jp"
+ENTRIES = 320
+
+
+def _export(n: int) -> str:
+    """An MT export of n entries, each one quoted clip with its source and a hashtag line."""
+    parts = []
+    for i in range(n):
+        day, minute, sec = 1 + i // 100, i % 100 // 60, i % 100 % 60
+        parts.append(
+            f"AUTHOR: {USER}\nTITLE: 港湾ニュース {i}\n"
+            f"BASENAME: 2023/05/{day:02d}/09{minute:02d}{sec:02d}\nSTATUS: Publish\n"
+            f"DATE: 05/{day:02d}/2023 09:{minute:02d}:{sec:02d}\n-----\nBODY:\n"
+            f"<blockquote><p>港湾局によりますと、{i}日目の入港待ちは{i % 30}隻でした。</p>"
+            f'<cite><a href="https://news.example.jp/port/{i}">港湾 {i}</a></cite></blockquote>\n'
+            f"<p>#物流</p>\n-----\n--------\n")
+    return "".join(parts)
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[tuple[int, str, str]]:
+    """(port, journal path, API key) of a live AtomPub server over a journal of ENTRIES."""
+    path = str(tmp_path / "served.db")
+    j = init_journal(path, "港湾ウォッチ", [BLOG])
+    (tmp_path / "blog.export.txt").write_text(_export(ENTRIES), encoding="utf-8")
+    import_paths(j, [str(tmp_path / "blog.export.txt")])
+    key = create_api_key(j)
+    j.close()
+    app = FastAPI()
+    app.state.web = WebState(path)
+    app.include_router(atompub.router)
+    # The socket listens before the server thread runs, so clients can connect at once.
+    sock = socket.create_server(("127.0.0.1", 0))
+    srv = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    yield sock.getsockname()[1], path, key
+    srv.should_exit = True
+    thread.join(10)
+    app.state.web.close()
+
+
+def _front(path: Path) -> dict[str, str]:
+    head = path.read_text(encoding="utf-8").split("---\n")[1]
+    return {k.strip(): v.strip() for k, _, v in (ln.partition(":") for ln in head.splitlines())}
+
+
+@pytest.mark.skipif(not GIMONFU.exists() or shutil.which("openssl") is None,
+                    reason="gimonfu not installed (.ci/run installs it)")
+def test_gimonfu_ping_pull_edit_push(server: tuple[int, str, str], tmp_path: Path) -> None:
+    port, path, key = server
+    cert, pkey = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                    "-keyout", str(pkey), "-out", str(cert), "-subj", "/CN=blog.hatena.ne.jp",
+                    "-addext", "subjectAltName=DNS:blog.hatena.ne.jp"],
+                   check=True, capture_output=True)
+    psock = socket.socket()
+    psock.bind(("127.0.0.1", 0))
+    pport = psock.getsockname()[1]
+    psock.close()
+    proxy = subprocess.Popen([sys.executable, str(HERE / "connect_proxy.py"), str(pport),
+                              str(port), str(cert), str(pkey)], stdout=subprocess.PIPE, text=True)
+    assert proxy.stdout is not None and proxy.stdout.readline().strip() == "ready"
+    blog = tmp_path / "blog"
+    blog.mkdir()
+    (blog / ".gimonfu.json").write_text(
+        f'{{"user_id":"{USER}","api_key":"{key}","blog_id":"{BLOG}"}}', encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k.lower() not in ("no_proxy", "https_proxy")}
+    env |= {"HTTPS_PROXY": f"http://127.0.0.1:{pport}", "NODE_EXTRA_CA_CERTS": str(cert)}
+
+    def gimonfu(*args: str) -> str:
+        r = subprocess.run([str(GIMONFU), *args], cwd=blog, env=env, capture_output=True,
+                           text=True, timeout=120)
+        assert r.returncode == 0, r.stdout + r.stderr
+        return r.stdout
+    try:
+        assert "Success" in gimonfu("ping")
+        gimonfu("pull")
+        files = sorted((blog / "entry").rglob("*.md"))
+        assert len(files) == ENTRIES  # several pages of 100
+        target = blog / "entry" / "2023" / "05" / "02" / "090007.md"
+        meta = _front(target)
+        assert meta["title"] == "港湾ニュース 107" and meta["draft"] == "false"
+        text = target.read_text(encoding="utf-8")
+        target.write_text(text.replace("入港待ちは17隻", "入港待ちは0隻"), encoding="utf-8")
+        new = blog / "entry" / "2024" / "02" / "01" / "new-clip.md"
+        new.parent.mkdir(parents=True)
+        new.write_text("---\ntitle: 新規の切り抜き\ndate: 2024-02-01T03:00:00.000Z\n"
+                       "categories:\n  - 物流\ndraft: false\n---\n"
+                       "> 新しい岸壁の運用が始まりました。\n>\n"
+                       "> — [新岸壁](https://news.example.jp/port/new)\n", encoding="utf-8")
+        draft = blog / "entry" / "drafts" / "plan.md"
+        draft.parent.mkdir(parents=True)
+        draft.write_text("---\ntitle: 下書き\ncategories: []\ndraft: true\n---\n"
+                         "まだ公開しない段落です。\n", encoding="utf-8")
+        gimonfu("push")
+    finally:
+        proxy.kill()
+        proxy.wait()
+    j = open_journal(path)
+    try:
+        changed = get_entry(j, int(meta["id"].strip('"')))
+        assert changed.clips[0].text.endswith("入港待ちは0隻でした。")
+        assert changed.clips[0].source is not None
+        made = get_entry(j, "/entry/2024/02/01/new-clip")
+        assert made.title == "新規の切り抜き" and made.status is Status.PUBLISHED
+        assert made.clips[0].source is not None and [t.name for t in made.tags] == ["物流"]
+        assert get_entry(j, "/entry/drafts/plan").status is Status.DRAFT
+        assert len(list_entries(j, limit=1000)) == ENTRIES + 2
+    finally:
+        j.close()
+    # The files were rewritten from the server's answers: the new one now has its id.
+    assert _front(new).get("id")
+
+
+PERL = r"""
+use strict; use XML::Atom::Client; use XML::Atom::Entry;
+my ($base, $key, $version) = @ARGV;
+$XML::Atom::DefaultVersion = $version if $version ne "0.3";
+my $c = XML::Atom::Client->new; $c->username('alice'); $c->password($key);
+my $e = XML::Atom::Entry->new; $e->title("Perl $version");
+$e->content("> 港の混雑は続いています。\n>\n> — <https://news.example.jp/port/perl>\n");
+my $edit = $c->createEntry("$base/entry", $e) or die "create: " . $c->errstr;
+my $feed = $c->getFeed("$base/entry") or die "feed: " . $c->errstr;
+my $got = $c->getEntry($edit) or die "get: " . $c->errstr;
+print "EDIT $edit\nFEED ", scalar($feed->entries), "\nTITLE ", $got->title, "\n";
+"""
+
+
+@pytest.mark.skipif(subprocess.run(["perl", "-MXML::Atom::Client", "-e", "1"],
+                                   capture_output=True).returncode != 0,
+                    reason="libxml-atom-perl not installed (.ci/run installs it)")
+@pytest.mark.parametrize("version", ["1.0", "0.3"])
+def test_perl_xml_atom_wsse(server: tuple[int, str, str], version: str) -> None:
+    port, path, key = server
+    base = f"http://127.0.0.1:{port}/{USER}/{BLOG}/atom"
+    r = subprocess.run(["perl", "-e", PERL, base, key, version], capture_output=True,
+                       text=True, timeout=120)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert f"TITLE Perl {version}" in r.stdout and "FEED 100" in r.stdout
+    eid = r.stdout.split("EDIT ", 1)[1].split()[0].rsplit("/", 1)[1]
+    j = open_journal(path)
+    try:
+        e = get_entry(j, int(eid))
+        assert e.title == f"Perl {version}" and e.clips[0].text == "港の混雑は続いています。"
+        assert e.clips[0].source is not None
+    finally:
+        j.close()
