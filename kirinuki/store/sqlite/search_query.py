@@ -133,8 +133,12 @@ def make_plan(store: Store, query: Query) -> Plan:
     )
     clauses = ["(" + " OR ".join(_expr(a, bi, plan) for a in c) + ")" for c in query.clauses]
     match = " AND ".join(clauses) or '"\U000f0100"'
-    if query.excluded:
-        match = f"({match}) NOT (" + " OR ".join(_expr(a, bi, plan) for a in query.excluded) + ")"
+    # An inexact word stands for a superset of its matches: excluding that would drop clips
+    # that do not contain the word, so such words are left to the caller's verification.
+    excluded = [a for a in query.excluded
+                if not (isinstance(a, Word) and LOSSY in index_form(a.text))]
+    if excluded:
+        match = f"({match}) NOT (" + " OR ".join(_expr(a, bi, plan) for a in excluded) + ")"
     return Plan(plan.table, match, lo, hi, plan.exact, plan.tags, plan.sources, plan.entries)
 
 

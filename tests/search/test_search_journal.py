@@ -1,0 +1,183 @@
+"""Search through the journal: words inside words, short words, filters, ranking, snippets,
+facets, and the index kept in step with every write."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from conftest import JST, add_entries, entry
+
+from kirinuki.errors import InputError, JournalError
+from kirinuki.journal import Journal, init_journal, open_journal
+from kirinuki.journal.editing import add_group, delete_clip, delete_entry, edit_clip, rename_tag
+from kirinuki.journal.search import count_matches, reindex, search
+from kirinuki.model import Article, ArticleVersion, Clip, Group, Source, TagLine, TagRef
+from kirinuki.store.sqlite import articles as article_rows
+from kirinuki.store.sqlite import db, migrations
+
+
+def texts(journal: Journal, query: str, **kw: object) -> list[str]:
+    return [h.text for h in search(journal, query, limit=100, **kw).hits]  # type: ignore[arg-type]
+
+
+def test_words_inside_longer_words_are_found(news: Journal) -> None:
+    assert texts(news, "京都", sort="date") == [
+        "京都市では米国の大使が記者会見を開きました。",
+        "東京都内で３８００人が参加する集会が開かれました。",
+    ]
+    assert texts(news, "シア") == ["ロシアの外相は「核の脅しは受け入れられない」と述べました。"]
+    assert len(texts(news, "円")) == 1  # 円安 and 150円台 are in one clip
+
+
+def test_one_and_two_character_words(news: Journal) -> None:
+    assert texts(news, "露") == ["露中の首脳が会談し、対米で連携を確認しました。"]
+    assert texts(news, "核") == ["ロシアの外相は「核の脅しは受け入れられない」と述べました。"]
+    assert search(news, "米").total == 2  # 米国 and 対米
+    assert search(news, "首相").total == 1
+    assert search(news, "首相 -副首相").total == 0
+
+
+def test_width_and_case_folding(news: Journal) -> None:
+    for q in ("NATO", "nato", "ＮＡＴＯ", "Nato"):
+        assert search(news, q).total == 1, q
+    assert search(news, "3800人").total == 1  # the clip has full-width ３８００
+    assert search(news, "１ドル＝１５０").total == 1
+
+
+def test_boolean_operators_and_phrases(news: Journal) -> None:
+    assert search(news, "京都 OR 露").total == 3
+    assert search(news, '"核の脅し"').total == 1
+    assert search(news, '"脅し 核"').total == 0
+    assert sorted(texts(news, "-の")) == sorted([
+        "東京都内で３８００人が参加する集会が開かれました。",
+        "円安が進み、1ドル=150円台となりました。", "首相は副首相とともに被災地を訪れました。"])
+    assert search(news, "-京都 -露 -円 -核 -首相").total == 2
+
+
+def test_tag_date_and_entry_filters(news: Journal) -> None:
+    assert search(news, "#露").total == 2
+    assert search(news, "#ＮＡＴＯ").total == 2  # tag keys fold too
+    assert search(news, "#反ロシア 京都").total == 1
+    assert search(news, "#存在しない").total == 0
+    assert search(news, "since:2022-04-01").total == 4
+    assert search(news, "until:2022-03-01").total == 3
+    assert search(news, "since:2022-03-02 until:2022-12-31").total == 2
+    assert search(news, "until:2099").total == 7  # the undated draft is outside any range
+    assert search(news, "entry:3").total == 2
+    assert search(news, "entry:3 -首相").total == 1
+
+
+def test_source_filter_matches_site_and_subdomains(mem_journal: Journal) -> None:
+    j = mem_journal
+    with j.store.transaction():
+        art = Article("https://www3.nhk.or.jp/news/1.html", Source("www3.nhk.or.jp", "NHK"))
+        aid = article_rows.article_id(j.store, art, j.now())
+        vid, _ = article_rows.add_version(j.store, aid, ArticleVersion(
+            "h1", j.now(), ["政府は新たな対策を発表しました。"]))
+    add_group(j, None, Group([Clip("政府は新たな対策を発表しました。", article_version_id=vid),
+                              Clip("別の段落です。")], [TagLine([TagRef("政策")])]))
+    assert search(j, "source:nhk.or.jp").total == 1
+    assert search(j, "source:www3.nhk.or.jp 対策").total == 1
+    assert search(j, "source:hk.or.jp").total == 0
+    assert search(j, "-source:nhk.or.jp").total == 1
+    assert search(j, "対策").hits[0].site == "www3.nhk.or.jp"
+
+
+def test_ranking_prefers_denser_matches_and_breaks_ties_by_date(mem_journal: Journal) -> None:
+    day = datetime(2023, 5, 1, tzinfo=JST)
+    add_entries(mem_journal, [
+        entry([(["制裁の話。" + "ほかの話題が長く続く段落です。" * 5], [])], day, "old"),
+        entry([(["制裁と制裁の強化。"], [])], day + timedelta(days=1), "dense"),
+        entry([(["制裁の話。" + "ほかの話題が長く続く段落です。" * 5], [])],
+              day + timedelta(days=2), "new"),
+    ])
+    hits = search(mem_journal, "制裁").hits
+    assert hits[0].text == "制裁と制裁の強化。"
+    assert hits[1].published and hits[2].published and hits[1].published > hits[2].published
+    dated = search(mem_journal, "制裁", sort="date").hits
+    assert [h.published for h in dated] == sorted((h.published for h in dated), reverse=True)
+
+
+def test_snippet_highlights_matches_in_the_original_text(news: Journal) -> None:
+    hit = search(news, "ｎａｔｏ").hits[0]
+    assert hit.highlights == [(0, 4)] and hit.text[0:4] == "ＮＡＴＯ"
+    assert hit.snippet[0] == ("ＮＡＴＯ", True)
+    long = "前置きの文章です。" * 20 + "ここに核心の語があります。" + "後ろの文章です。" * 20
+    add_group(news, None, Group([Clip(long)], []))
+    hit = search(news, "核心").hits[0]
+    marked = [s for s, m in hit.snippet if m]
+    assert marked == ["核心"] and hit.snippet[0] == ("…", False) and hit.snippet[-1] == ("…", False)
+    assert sum(len(s) for s, _ in hit.snippet) < 130
+
+
+def test_facets_count_the_whole_result_set(news: Journal) -> None:
+    r = search(news, "の", limit=1)
+    assert r.total == 5 and len(r.hits) == 1
+    assert {f.label: f.count for f in r.tags} == {"反ロシア": 1, "核": 1, "米国": 1, "NATO": 1,
+                                                  "円安": 1, "露": 1}
+    assert [(f.key, f.count) for f in r.months] == [("2023-04", 1), ("2022-04", 1),
+                                                    ("2022-03", 2), ("undated", 1)]
+
+
+def test_deleted_and_edited_clips_are_never_returned(news: Journal) -> None:
+    hit = search(news, "記者会見").hits[0]
+    delete_clip(news, hit.clip_id)
+    assert search(news, "記者会見").total == 0 and count_matches(news, "記者会見") == 0
+    hit = search(news, "被災地").hits[0]
+    edit_clip(news, hit.clip_id, "首相は被害の状況を視察しました。")
+    assert search(news, "被災地").total == 0
+    assert search(news, "視察").hits[0].clip_id == hit.clip_id
+    delete_entry(news, str(hit.entry_id))
+    assert search(news, "視察").total == 0 and search(news, "#露").total == 0
+
+
+def test_tag_rename_keeps_the_index_in_step(news: Journal) -> None:
+    rename_tag(news, "露", "ロシア情勢")
+    assert search(news, "#ロシア情勢").total == 2
+    assert search(news, "#露").total == 2  # the old name is an alias
+    rename_tag(news, "円安", "NATO")  # merging into an existing tag
+    assert search(news, "#nato").total == 2 and search(news, "#円安").total == 2
+
+
+def test_writes_rolled_back_leave_the_index_unchanged(news: Journal) -> None:
+    with pytest.raises(RuntimeError), news.store.transaction():
+        add_group(news, None, Group([Clip("消えるはずの段落。")], []))
+        raise RuntimeError("abort")
+    assert search(news, "消えるはず").total == 0
+
+
+def test_text_changed_behind_the_index_marks_it_stale_until_reindex(news: Journal) -> None:
+    entry_id = search(news, "京都市").hits[0].entry_id
+    news.store.conn.execute("UPDATE clips SET text = 'こっそり変えた。' WHERE text LIKE '京都市%'")
+    assert search(news, "京都市").hits == []  # hits are verified against their text
+    delete_entry(news, str(entry_id))
+    with pytest.raises(JournalError, match="kirinuki reindex"):
+        search(news, "京都")
+    assert reindex(news) == 5
+    assert search(news, "京都").total == 0 and search(news, "ＮＡＴＯ").total == 1
+
+
+def test_journal_from_before_the_index_asks_for_reindex(tmp_path: Path) -> None:
+    path = str(tmp_path / "old.db")
+    j = init_journal(path)
+    add_entries(j, [entry([(["古い日誌の段落。"], ["古い"])], None, "old")])
+    conn = j.store.conn
+    for table in ("search_bi", "search_uni", "search_docs", "search_doc_tags", "search_meta"):
+        conn.execute(f"DROP TABLE {table}")
+    for statement in db._statements(migrations.V2_SEARCH):  # what migrating a v1 journal runs
+        conn.execute(statement)
+    j.close()
+    with open_journal(path) as j2:
+        with pytest.raises(JournalError, match="reindex"):
+            search(j2, "日誌")
+        reindex(j2)
+        assert search(j2, "日誌").total == 1
+
+
+def test_bad_options_are_input_errors(news: Journal) -> None:
+    with pytest.raises(InputError, match="unknown sort"):
+        search(news, "京都", sort="best")
+    with pytest.raises(InputError, match="unclosed quote"):
+        count_matches(news, '"京都')

@@ -1,0 +1,185 @@
+"""Exact recall: on random journals, every query shape returns exactly what a plain substring
+scan over the folded clip text returns, before and after edits, deletions and tag renames."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from conftest import JST, add_entries, entry
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kirinuki.journal import Journal, get_entry, init_journal
+from kirinuki.journal.editing import delete_clip, delete_entry, edit_clip, rename_tag
+from kirinuki.journal.search import count_matches, search
+from kirinuki.store.sqlite.entries import entry_ids
+from kirinuki.text.normalize import fold, nfkc, tag_key
+
+# Sub-words, 1-2 character words, width and case variants, characters whose folding changes
+# length (ß, ﬁ, half-width ｶﾞ), ASCII punctuation and a private-use character of plane 15,
+# which the index folds together with its neighbours (the verified path).
+ALPHABET = "東京都ロシア円億米国露核のaAＡｎN1１ 「」#-.%ｶﾞガßﬁée\u0301\U000f0041\U000f0042"
+TAGS = ["露", "核", "NATO", "ｎａｔｏ", "円安"]
+DATES = [None, datetime(2021, 12, 31, 23, 59, 59, tzinfo=JST),
+         datetime(2022, 1, 1, 0, 0, tzinfo=JST), datetime(2022, 1, 15, 12, 0, tzinfo=JST),
+         datetime(2022, 2, 1, 9, 30, tzinfo=JST)]
+# More with KIRINUKI_SEARCH_EXAMPLES=1000 (the default keeps the suite fast).
+EXAMPLES = int(os.environ.get("KIRINUKI_SEARCH_EXAMPLES", "60"))
+BOUNDS = [date(2021, 12, 31), date(2022, 1, 1), date(2022, 1, 15), date(2022, 2, 1)]
+
+texts_st = st.text(alphabet=ALPHABET, min_size=1, max_size=24)
+group_st = st.tuples(st.lists(texts_st, min_size=1, max_size=3),
+                     st.lists(st.sampled_from(TAGS), max_size=2, unique=True))
+entry_st = st.tuples(st.lists(group_st, min_size=1, max_size=3), st.sampled_from(DATES))
+corpus_st = st.lists(entry_st, min_size=1, max_size=5)
+
+
+@dataclass
+class Doc:
+    clip_id: int
+    folded: str
+    tags: set[str]
+    day: date | None
+
+
+def build(corpus: list[tuple[list[tuple[list[str], list[str]]], datetime | None]]) -> Journal:
+    j = init_journal(":memory:")
+    add_entries(j, [entry(groups, when, f"k{i}") for i, (groups, when) in enumerate(corpus)])
+    return j
+
+
+def docs_of(j: Journal) -> list[Doc]:
+    out = []
+    for eid in entry_ids(j.store):
+        e = get_entry(j, eid)
+        day = e.published.date() if e.published else None
+        for g in e.groups:
+            tags = {tag_key(t.name) for t in g.tags}
+            out.extend(Doc(c.id or 0, fold(c.text), tags, day) for c in g.clips)
+    return out
+
+
+def _render_word(s: str) -> str | None:
+    """The query syntax for the literal text `s`, quoted when it would read as an operator."""
+    if not fold(s).strip() or '"' in nfkc(s):
+        return None
+    n = nfkc(s)
+    if any(c.isspace() for c in n) or n[0] in "-#" or n == "OR" or ":" in n:
+        return f'"{s}"'
+    return s
+
+
+@st.composite
+def queries(draw: st.DrawFn, texts: list[str], resolve: Callable[[str], str],
+            ) -> tuple[str, object]:
+    """(query string, reference predicate over Doc) of a random shape."""
+
+    def atom() -> tuple[str, object] | None:
+        if draw(st.integers(0, 4)) == 0:
+            tag = draw(st.sampled_from(TAGS + ["未使用"]))
+            return "#" + tag, ("tag", resolve(tag_key(tag)))
+        if draw(st.booleans()) and texts:
+            t = draw(st.sampled_from(texts))
+            i = draw(st.integers(0, len(t) - 1))
+            s = t[i:i + draw(st.integers(1, 8))]
+        else:
+            s = draw(st.text(alphabet=ALPHABET, min_size=1, max_size=3))
+        word = _render_word(s)
+        return None if word is None else (word, ("word", fold(s)))
+
+    parts: list[str] = []
+    clauses: list[list[object]] = []
+    excluded: list[object] = []
+    for _ in range(draw(st.integers(1, 3))):
+        first = atom()
+        if first is None:
+            continue
+        kind = draw(st.sampled_from(["and", "and", "or", "not"]))
+        if kind == "not":
+            parts.append("-" + first[0])
+            excluded.append(first[1])
+        elif kind == "or" and (second := atom()) is not None:
+            parts.append(f"{first[0]} OR {second[0]}")
+            clauses.append([first[1], second[1]])
+        else:
+            parts.append(first[0])
+            clauses.append([first[1]])
+    since = draw(st.sampled_from([None, *BOUNDS]))
+    until = draw(st.sampled_from([None, *[b for b in BOUNDS if since is None or b >= since]]))
+    if since:
+        parts.append(f"since:{since}")
+    if until:
+        parts.append(f"until:{until}")
+    if not parts:
+        parts, clauses = ["の"], [[("word", "の")]]
+
+    def holds(a: object, d: Doc) -> bool:
+        kind, value = a  # type: ignore[misc]
+        return value in d.folded if kind == "word" else value in d.tags
+
+    def pred(d: Doc) -> bool:
+        if (since or until) and d.day is None:
+            return False
+        if (since and d.day < since) or (until and d.day > until):  # type: ignore[operator]
+            return False
+        return (all(any(holds(a, d) for a in c) for c in clauses)
+                and not any(holds(a, d) for a in excluded))
+
+    return " ".join(parts), pred
+
+
+def canonical(j: Journal, key: str) -> str:
+    """A tag key as search resolves it: a renamed tag's old key is an alias of the new one."""
+    row = j.store.conn.execute("SELECT t.key FROM tag_aliases a JOIN tags t ON t.id = a.tag_id"
+                               " WHERE a.key = ?", (key,)).fetchone()
+    return str(row[0]) if row else key
+
+
+def check(j: Journal, data: st.DataObject, rounds: int) -> None:
+    docs = docs_of(j)
+    for d in docs:
+        d.tags = {canonical(j, t) for t in d.tags}
+    texts = [c.text for eid in entry_ids(j.store) for c in get_entry(j, eid).clips]
+    for _ in range(rounds):
+        q, pred = data.draw(queries(texts, lambda k: canonical(j, k)))
+        want = {d.clip_id for d in docs if pred(d)}  # type: ignore[operator]
+        got = search(j, q, limit=10_000, sort="date", facets=False)
+        assert {h.clip_id for h in got.hits} == want, q
+        assert got.total == len(want) == count_matches(j, q), q
+        ranked = search(j, q, limit=10_000, facets=True)
+        assert {h.clip_id for h in ranked.hits} == want, q
+        assert sum(f.count for f in ranked.months) == len(want), q
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(corpus=corpus_st, data=st.data())
+def test_search_equals_substring_scan(corpus: list, data: st.DataObject) -> None:  # type: ignore[type-arg]
+    with build(corpus) as j:
+        check(j, data, rounds=8)
+
+
+@settings(max_examples=EXAMPLES // 2, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(corpus=corpus_st, data=st.data())
+def test_search_stays_exact_through_edits(corpus: list, data: st.DataObject) -> None:  # type: ignore[type-arg]
+    with build(corpus) as j:
+        for _ in range(data.draw(st.integers(1, 4))):
+            clips = [c for eid in entry_ids(j.store) for c in get_entry(j, eid).clips]
+            if not clips:
+                break
+            clip = data.draw(st.sampled_from(clips))
+            action = data.draw(st.sampled_from(["edit", "delete", "entry", "rename"]))
+            if action == "edit":
+                edit_clip(j, clip.id or 0, data.draw(texts_st.filter(lambda t: t.strip())))
+            elif action == "delete":
+                delete_clip(j, clip.id or 0)
+            elif action == "entry":
+                delete_entry(j, str(data.draw(st.sampled_from(entry_ids(j.store)))))
+            else:
+                used = {t.name for eid in entry_ids(j.store) for t in get_entry(j, eid).tags}
+                if used:
+                    rename_tag(j, data.draw(st.sampled_from(sorted(used))),
+                               data.draw(st.sampled_from(TAGS)))
+        check(j, data, rounds=6)
