@@ -86,5 +86,6 @@ def reindex_cmd(ctx: typer.Context) -> None:
 
 def register(app: typer.Typer) -> None:
     """Add the search commands to `app`."""
-    app.command("search")(search_cmd)
+    # `-word` excludes a word: let it through as part of the query, not as an unknown option.
+    app.command("search", context_settings={"ignore_unknown_options": True})(search_cmd)
     app.command("reindex")(reindex_cmd)

@@ -66,12 +66,12 @@ class SearchResult:
     ranked: int | None = None
 
 
-def _plan(journal: Journal, query: str) -> tuple[Query, sq.Plan]:
+def _plan(journal: Journal, query: str, published_only: bool = False) -> tuple[Query, sq.Plan]:
     reason = index.stale_reason(journal.store)
     if reason is not None:
         raise JournalError(f"the search index needs rebuilding ({reason}): run `kirinuki reindex`")
     q = parse_query(query)
-    return q, sq.make_plan(journal.store, q)
+    return q, sq.make_plan(journal.store, q, published_only)
 
 
 def _holds(atom: Atom, row: sq.DocRow, folded: str, plan: sq.Plan) -> bool:
@@ -87,7 +87,7 @@ def _holds(atom: Atom, row: sq.DocRow, folded: str, plan: sq.Plan) -> bool:
 
 def matches(q: Query, plan: sq.Plan, row: sq.DocRow, folded: str) -> bool:
     """Whether a clip satisfies the query, judged on its folded text: the verification step."""
-    if not plan.lo <= row.docid <= plan.hi:
+    if not plan.lo <= row.docid <= plan.hi or (plan.public_only and not row.public):
         return False
     if not all(any(_holds(a, row, folded, plan) for a in c) for c in q.clauses):
         return False
@@ -119,9 +119,9 @@ def _scan(journal: Journal, q: Query, plan: sq.Plan, want: int | None,
     return found[:want] if want is not None else found, total
 
 
-def count_matches(journal: Journal, query: str) -> int:
+def count_matches(journal: Journal, query: str, *, published_only: bool = False) -> int:
     """The exact number of clips matching `query`. Raises InputError for a malformed query."""
-    q, plan = _plan(journal, query)
+    q, plan = _plan(journal, query, published_only)
     if plan.exact:
         return sq.count(journal.store, plan)
     return _scan(journal, q, plan, None)[1]
@@ -224,17 +224,18 @@ def _count_facets(journal: Journal, rows: list[sq.DocRow], limit: int,
 
 def search(journal: Journal, query: str, *, limit: int = 20, offset: int = 0,
            sort: str = "relevance", total: bool = True, facets: bool = True,
-           facet_limit: int = 20) -> SearchResult:
+           facet_limit: int = 20, published_only: bool = False) -> SearchResult:
     """Search the journal's clips (see `kirinuki.text.query` for the language).
 
-    `sort` is "relevance" (BM25, newer first on ties) or "date" (newest first). Raises
+    `sort` is "relevance" (BM25, newer first on ties) or "date" (newest first);
+    `published_only` leaves out clips of draft entries (for readers of the site). Raises
     InputError for a malformed query or option, JournalError when the index must be rebuilt.
     """
     if sort not in SORTS:
         raise InputError(f"unknown sort {sort!r} (choose relevance or date)")
     if limit < 0 or offset < 0:
         raise InputError("limit and offset must not be negative")
-    q, plan = _plan(journal, query)
+    q, plan = _plan(journal, query, published_only)
     hits, ranked = _top(journal, q, plan, sort, limit, offset)
     result = SearchResult(query=query, sort=sort, hits=hits, ranked=ranked)
     if total:

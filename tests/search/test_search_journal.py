@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import JST, add_entries, entry
 
 from kirinuki.errors import InputError, JournalError
 from kirinuki.journal import Journal, init_journal, open_journal
@@ -16,6 +15,8 @@ from kirinuki.journal.search import count_matches, reindex, search
 from kirinuki.model import Article, ArticleVersion, Clip, Group, Source, TagLine, TagRef
 from kirinuki.store.sqlite import articles as article_rows
 from kirinuki.store.sqlite import db, migrations
+from kirinuki.store.sqlite import search as index
+from tests.search.conftest import JST, add_entries, entry
 
 
 def texts(journal: Journal, query: str, **kw: object) -> list[str]:
@@ -67,6 +68,13 @@ def test_tag_date_and_entry_filters(news: Journal) -> None:
     assert search(news, "until:2099").total == 7  # the undated draft is outside any range
     assert search(news, "entry:3").total == 2
     assert search(news, "entry:3 -首相").total == 1
+
+
+def test_published_only_leaves_out_drafts(news: Journal) -> None:
+    assert search(news, "の").total == 5
+    assert search(news, "の", published_only=True).total == 4
+    assert count_matches(news, "下書き", published_only=True) == 0
+    assert all(h.published for h in search(news, "-京都", published_only=True).hits)
 
 
 def test_source_filter_matches_site_and_subdomains(mem_journal: Journal) -> None:
@@ -174,6 +182,15 @@ def test_journal_from_before_the_index_asks_for_reindex(tmp_path: Path) -> None:
             search(j2, "日誌")
         reindex(j2)
         assert search(j2, "日誌").total == 1
+
+
+def test_index_of_another_format_asks_for_reindex(news: Journal) -> None:
+    news.store.conn.execute("UPDATE search_meta SET value = '0' WHERE key = 'format'")
+    with pytest.raises(JournalError, match="format 0"):
+        search(news, "京都")
+    reindex(news)
+    assert search(news, "京都").total == 2
+    assert f"('format', '{index.FORMAT}')" in migrations.V2_SEARCH
 
 
 def test_bad_options_are_input_errors(news: Journal) -> None:

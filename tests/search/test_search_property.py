@@ -8,7 +8,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from conftest import JST, add_entries, entry
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -17,6 +16,7 @@ from kirinuki.journal.editing import delete_clip, delete_entry, edit_clip, renam
 from kirinuki.journal.search import count_matches, search
 from kirinuki.store.sqlite.entries import entry_ids
 from kirinuki.text.normalize import fold, nfkc, tag_key
+from tests.search.conftest import JST, add_entries, entry
 
 # Sub-words, 1-2 character words, width and case variants, characters whose folding changes
 # length (ß, ﬁ, half-width ｶﾞ), ASCII punctuation and a private-use character of plane 15,
@@ -145,11 +145,12 @@ def check(j: Journal, data: st.DataObject, rounds: int) -> None:
     texts = [c.text for eid in entry_ids(j.store) for c in get_entry(j, eid).clips]
     for _ in range(rounds):
         q, pred = data.draw(queries(texts, lambda k: canonical(j, k)))
-        want = {d.clip_id for d in docs if pred(d)}  # type: ignore[operator]
-        got = search(j, q, limit=10_000, sort="date", facets=False)
+        public = data.draw(st.booleans())  # drafts are the undated entries here
+        want = {d.clip_id for d in docs if pred(d) and (d.day or not public)}  # type: ignore[operator]
+        got = search(j, q, limit=10_000, sort="date", facets=False, published_only=public)
         assert {h.clip_id for h in got.hits} == want, q
-        assert got.total == len(want) == count_matches(j, q), q
-        ranked = search(j, q, limit=10_000, facets=True)
+        assert got.total == len(want) == count_matches(j, q, published_only=public), q
+        ranked = search(j, q, limit=10_000, facets=True, published_only=public)
         assert {h.clip_id for h in ranked.hits} == want, q
         assert sum(f.count for f in ranked.months) == len(want), q
 

@@ -109,6 +109,7 @@ CREATE TABLE search_docs(
     clip_id INTEGER NOT NULL UNIQUE,
     entry_id INTEGER NOT NULL,
     source_id INTEGER,
+    public INTEGER NOT NULL,
     crc INTEGER NOT NULL
 );
 CREATE TABLE search_doc_tags(
@@ -117,7 +118,7 @@ CREATE TABLE search_doc_tags(
     PRIMARY KEY (docid, tag_id)
 ) WITHOUT ROWID;
 CREATE TABLE search_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
-INSERT INTO search_meta(key, value) VALUES ('docs', '0'), ('chars', '0');
+INSERT INTO search_meta(key, value) VALUES ('docs', '0'), ('chars', '0'), ('format', '2');
 INSERT INTO search_meta(key, value)
     SELECT 'stale', 'the journal was written before it had a search index'
     WHERE EXISTS (SELECT 1 FROM clips);

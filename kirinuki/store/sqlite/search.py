@@ -36,12 +36,13 @@ from kirinuki.store.sqlite import hooks
 from kirinuki.store.sqlite.db import Store
 from kirinuki.text.normalize import fold
 
-FORMAT = "1"
+FORMAT = "2"  # written by the V2 migration too; another value means "rebuild"
 SEQ_BITS = 16
 SEQ_MASK = (1 << SEQ_BITS) - 1
 MAX_ROWID = (1 << 63) - 1
 LOSSY = "\U000f00ff"  # stands for any character of planes 15-16 in indexed text
-ALL, TAG, SOURCE, ENTRY = "\U000f0100", "\U000f0101", "\U000f0102", "\U000f0103"
+ALL, TAG, SOURCE, ENTRY, PUBLIC = ("\U000f0100", "\U000f0101", "\U000f0102", "\U000f0103",
+                                   "\U000f0104")
 NOTHING = f'"{TAG}0"'  # tag ids start at 1: a token no document carries
 
 _ASCII = {c: 0xF0000 + c for c in range(128) if not (48 <= c <= 57 or 97 <= c <= 122)}
@@ -72,11 +73,12 @@ class _Doc:
     source_id: int | None
     stamp: int
     form: str
+    public: bool
     tags: list[int] = field(default_factory=list)
     docid: int = 0
 
     def filters(self) -> str:
-        parts = [ALL, f"{ENTRY}{self.entry_id}"]
+        parts = [ALL, f"{ENTRY}{self.entry_id}"] + ([PUBLIC] if self.public else [])
         parts += [f"{TAG}{t}" for t in sorted(self.tags)]
         if self.source_id is not None:
             parts.append(f"{SOURCE}{self.source_id}")
@@ -99,8 +101,13 @@ def _chunks(ids: Sequence[int], size: int = _BATCH) -> Iterable[Sequence[int]]:
 
 def stale_reason(store: Store) -> str | None:
     """Why the index cannot be trusted (then `rebuild` is needed), or None."""
-    row = store.conn.execute("SELECT value FROM search_meta WHERE key = 'stale'").fetchone()
-    return str(row[0]) if row else None
+    meta = dict(store.conn.execute(
+        "SELECT key, value FROM search_meta WHERE key IN ('stale', 'format', 'docs')"))
+    if "stale" in meta:
+        return str(meta["stale"])
+    if meta.get("format") != FORMAT and meta.get("docs", "0") != "0":
+        return f"it was built in format {meta.get('format', '1')}, this kirinuki reads {FORMAT}"
+    return None
 
 
 def _mark_stale(store: Store, reason: str) -> None:
@@ -121,13 +128,14 @@ def _load_docs(store: Store, entry_ids: Sequence[int]) -> list[_Doc]:
     by_group: dict[int, list[_Doc]] = {}
     for chunk in _chunks(entry_ids):
         q = _marks(len(chunk))
-        for cid, text, gid, eid, published, sid in conn.execute(
-            "SELECT c.id, c.text, g.id, g.entry_id, e.published, a.source_id"
+        for cid, text, gid, eid, published, status, sid in conn.execute(
+            "SELECT c.id, c.text, g.id, g.entry_id, e.published, e.status, a.source_id"
             " FROM groups g JOIN entries e ON e.id = g.entry_id"
             " JOIN clips c ON c.group_id = g.id"
             " LEFT JOIN article_versions v ON v.id = c.article_version_id"
             f" LEFT JOIN articles a ON a.id = v.article_id WHERE g.entry_id IN ({q})", chunk):
-            doc = _Doc(cid, eid, sid, stamp(published), index_form(fold(text)))
+            doc = _Doc(cid, eid, sid, stamp(published), index_form(fold(text)),
+                       status == "published")
             docs.append(doc)
             by_group.setdefault(gid, []).append(doc)
         for gid, tid in conn.execute(
@@ -161,10 +169,10 @@ def _insert(store: Store, docs: list[_Doc]) -> None:
     _allocate(store, docs)
     conn = store.conn
     bodies = [d.bodies() for d in docs]
-    conn.executemany("INSERT INTO search_docs(docid, clip_id, entry_id, source_id, crc)"
-                     " VALUES (?,?,?,?,?)",
-                     [(d.docid, d.clip_id, d.entry_id, d.source_id, zlib.crc32(d.form.encode()))
-                      for d in docs])
+    conn.executemany("INSERT INTO search_docs(docid, clip_id, entry_id, source_id, public, crc)"
+                     " VALUES (?,?,?,?,?,?)",
+                     [(d.docid, d.clip_id, d.entry_id, d.source_id, d.public,
+                       zlib.crc32(d.form.encode())) for d in docs])
     conn.executemany("INSERT INTO search_doc_tags(docid, tag_id) VALUES (?,?)",
                      [(d.docid, t) for d in docs for t in d.tags])
     conn.executemany("INSERT INTO search_bi(rowid, body) VALUES (?,?)",
@@ -172,6 +180,7 @@ def _insert(store: Store, docs: list[_Doc]) -> None:
     conn.executemany("INSERT INTO search_uni(rowid, body) VALUES (?,?)",
                      [(d.docid, b[1]) for d, b in zip(docs, bodies, strict=True)])
     _bump(store, len(docs), sum(len(d.form) for d in docs))
+    conn.execute("INSERT OR IGNORE INTO search_meta(key, value) VALUES ('format', ?)", (FORMAT,))
 
 
 @hooks.on_entries_written
@@ -189,8 +198,8 @@ def unindex_entries(store: Store, entry_ids: list[int]) -> None:
     conn = store.conn
     docs: list[_Doc] = []
     for chunk in _chunks(entry_ids):
-        for docid, cid, text, eid, sid, crc in conn.execute(
-            "SELECT d.docid, c.id, c.text, d.entry_id, d.source_id, d.crc FROM groups g"
+        for docid, cid, text, eid, sid, public, crc in conn.execute(
+            "SELECT d.docid, c.id, c.text, d.entry_id, d.source_id, d.public, d.crc FROM groups g"
             " JOIN clips c ON c.group_id = g.id JOIN search_docs d ON d.clip_id = c.id"
             f" WHERE g.entry_id IN ({_marks(len(chunk))})", chunk):
             form = index_form(fold(text))
@@ -198,7 +207,7 @@ def unindex_entries(store: Store, entry_ids: list[int]) -> None:
                 _mark_stale(store, f"clip {cid} changed outside the index, or Unicode data"
                             f" changed (now {unicodedata.unidata_version})")
                 return
-            docs.append(_Doc(cid, eid, sid, 0, form, docid=docid))
+            docs.append(_Doc(cid, eid, sid, 0, form, bool(public), docid=docid))
     if not docs:
         return
     by_id = {d.docid: d for d in docs}

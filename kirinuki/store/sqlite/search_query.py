@@ -15,6 +15,7 @@ from kirinuki.store.sqlite.search import (
     LOSSY,
     MAX_ROWID,
     NOTHING,
+    PUBLIC,
     SEQ_BITS,
     SEQ_MASK,
     SOURCE,
@@ -38,6 +39,7 @@ class Plan:
     lo: int
     hi: int
     exact: bool
+    public_only: bool = False
     tags: dict[str, int] = field(default_factory=dict)
     sources: dict[str, frozenset[int]] = field(default_factory=dict)
     entries: dict[str, int] = field(default_factory=dict)
@@ -51,6 +53,7 @@ class DocRow:
     clip_id: int
     entry_id: int
     source_id: int | None
+    public: bool
     text: str
     published: str | None
     permalink: str | None
@@ -118,28 +121,30 @@ def _range(query: Query) -> tuple[int, int]:
     return lo, hi
 
 
-def make_plan(store: Store, query: Query) -> Plan:
-    """Resolve the query's filters and build its MATCH string."""
+def make_plan(store: Store, query: Query, public_only: bool = False) -> Plan:
+    """Resolve the query's filters and build its MATCH string (`public_only`: leave out clips
+    of entries that are not published)."""
     atoms = query.atoms()
     words = [index_form(a.text) for a in atoms if isinstance(a, Word)]
     bi = any(len(w) > 1 for w in words)
     lo, hi = _range(query)
     plan = Plan(
         table="search_bi" if bi else "search_uni", match="", lo=lo, hi=hi,
-        exact=not any(LOSSY in w for w in words),
+        exact=not any(LOSSY in w for w in words), public_only=public_only,
         tags={a.key: _tag_id(store, a.key) for a in atoms if isinstance(a, Tag)},
         sources={a.site: _source_ids(store, a.site) for a in atoms if isinstance(a, Source)},
         entries={a.ref: _entry_id(store, a.ref) for a in atoms if isinstance(a, EntryRef)},
     )
     clauses = ["(" + " OR ".join(_expr(a, bi, plan) for a in c) + ")" for c in query.clauses]
-    match = " AND ".join(clauses) or '"\U000f0100"'
+    match = " AND ".join(clauses + ([f'"{PUBLIC}"'] if public_only else [])) or '"\U000f0100"'
     # An inexact word stands for a superset of its matches: excluding that would drop clips
     # that do not contain the word, so such words are left to the caller's verification.
     excluded = [a for a in query.excluded
                 if not (isinstance(a, Word) and LOSSY in index_form(a.text))]
     if excluded:
         match = f"({match}) NOT (" + " OR ".join(_expr(a, bi, plan) for a in excluded) + ")"
-    return Plan(plan.table, match, lo, hi, plan.exact, plan.tags, plan.sources, plan.entries)
+    return Plan(plan.table, match, lo, hi, plan.exact, public_only, plan.tags, plan.sources,
+                plan.entries)
 
 
 def _where(plan: Plan, lo: int | None = None) -> tuple[str, list[object]]:
@@ -203,11 +208,11 @@ def fetch(store: Store, docids: list[int]) -> list[DocRow]:
         chunk = docids[i:i + 500]
         q = _marks(len(chunk))
         for r in conn.execute(
-            "SELECT d.docid, d.clip_id, d.entry_id, d.source_id, c.text, e.published,"
+            "SELECT d.docid, d.clip_id, d.entry_id, d.source_id, d.public, c.text, e.published,"
             " e.permalink, s.site FROM search_docs d JOIN clips c ON c.id = d.clip_id"
             " JOIN entries e ON e.id = d.entry_id LEFT JOIN sources s ON s.id = d.source_id"
             f" WHERE d.docid IN ({q})", chunk):
-            found[r[0]] = DocRow(*r)
+            found[r[0]] = DocRow(r[0], r[1], r[2], r[3], bool(r[4]), *r[5:])
         for docid, tid in conn.execute(
                 f"SELECT docid, tag_id FROM search_doc_tags WHERE docid IN ({q})", chunk):
             if docid in found:
