@@ -107,12 +107,14 @@ def run_baseline(pages: list[Page]) -> tuple[float, float]:
 
 def run_kirinuki(pages: list[Page], journal_path: str) -> tuple[float, float, float, int]:
     """(start, end, CPU seconds, new versions) for the whole pipeline into a journal."""
-    new = 0
+    new = changed = 0
     with open_journal(journal_path) as j:
         start, cpu = time.perf_counter(), time.process_time()
         for url, ctype, body in pages:
             charset = ctype.partition("charset=")[2] or None
-            new += capture_page(j, url, body, charset=charset).new_version
+            res = capture_page(j, url, body, charset=charset)
+            new += res.new_version
+            changed += len(res.figures)  # the diff against the previous version
         end, cpu = time.perf_counter(), time.process_time() - cpu
     return start, end, cpu, new
 

@@ -38,7 +38,8 @@ _XML_DECL = re.compile(rb"""<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9._:-]+)""")
 # forms. Half-width katakana (U+FF61..FF9F) are left out on purpose: EUC-JP read as cp932
 # turns into long runs of them.
 _GOOD = re.compile(r"[\u3000-\u30ff\u4e00-\u9fff\uff01-\uff5e]")
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+# A decoding whose non-ASCII characters are at least this Japanese-looking is taken at once.
+CONFIDENT = 0.9
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
          (codecs.BOM_UTF16_BE, "utf-16"))
 
@@ -63,11 +64,15 @@ def declared_charset(data: bytes) -> str | None:
 
 
 def japanese_score(text: str) -> float:
-    """The share of non-ASCII characters that look like Japanese prose (1.0 when all ASCII)."""
-    non_ascii = len(_NON_ASCII.findall(text))
+    """The share of non-ASCII characters that look like Japanese prose (1.0 when all ASCII).
+
+    Only the first 16,000 characters are looked at: enough to tell, and cheap on long pages.
+    """
+    sample = text[:16000]
+    non_ascii = len(sample) - len(sample.encode("ascii", "ignore"))
     if non_ascii == 0:
         return 1.0
-    return len(_GOOD.findall(text)) / non_ascii
+    return len(_GOOD.findall(sample)) / non_ascii
 
 
 def _strict(data: bytes, codec: str) -> str | None:
@@ -116,6 +121,8 @@ def decode_html(data: bytes, header_charset: str | None = None) -> str:
         if text is None:
             continue
         key = (japanese_score(text), -rank, text)
+        if key[0] >= CONFIDENT:
+            return text  # reads as Japanese prose: no later candidate can do much better
         if best is None or key[:2] > best[:2]:
             best = key
     if best is not None and best[0] >= 0.5:

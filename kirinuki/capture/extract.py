@@ -12,7 +12,7 @@ import hashlib
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import Any
 from urllib.parse import urljoin
@@ -56,17 +56,12 @@ def text_hash(title: str | None, paragraphs: list[str]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-_PUBLISHED = (
-    "//meta[@property='article:published_time']/@content",
-    "//meta[@itemprop='datePublished']/@content",
-    "//meta[@name='pubdate' or @name='publishdate' or @name='date' or @name='dc.date']/@content",
-)
-_MODIFIED = (
-    "//meta[@property='article:modified_time']/@content",
-    "//meta[@property='og:updated_time']/@content",
-    "//meta[@itemprop='dateModified']/@content",
-    "//meta[@name='lastmod' or @name='last-modified']/@content",
-)
+# <meta> keys (property, name or itemprop, lower-cased) in order of preference.
+_PUBLISHED = ("article:published_time", "datepublished", "pubdate", "publishdate", "date",
+              "dc.date", "dcterms.created")
+_MODIFIED = ("article:modified_time", "og:updated_time", "datemodified", "lastmod",
+             "last-modified", "dcterms.modified")
+_PUBLISHER = ("og:site_name", "application-name")
 _JA_DATE = re.compile(
     r"(\d{4})\s*[年/.-]\s*(\d{1,2})\s*[月/.-]\s*(\d{1,2})\s*日?"
     r"(?:\D{0,6}?(\d{1,2})\s*[時:]\s*(\d{1,2})\s*分?(?:\s*[:]?\s*(\d{1,2})\s*秒?)?)?"
@@ -103,17 +98,57 @@ def parse_datetime(text: str | None, tz: tzinfo = TOKYO) -> datetime | None:
     return dt if dt.tzinfo is not None else dt.replace(tzinfo=tz)
 
 
-def _first(tree: Any, paths: tuple[str, ...]) -> str | None:
-    for path in paths:
-        for value in tree.xpath(path):
-            if str(value).strip():
-                return str(value).strip()
-    return None
+@dataclass
+class _Scan:
+    """What the page's own tags say, gathered in one pass over the tree."""
+
+    metas: dict[str, str] = field(default_factory=dict)
+    canonical: list[str] = field(default_factory=list)
+    json_ld: list[str] = field(default_factory=list)
+    time: str | None = None
+    h1: str | None = None
+    title: str | None = None
+
+    def meta(self, keys: tuple[str, ...]) -> str | None:
+        return next((self.metas[k] for k in keys if k in self.metas), None)
 
 
-def _json_ld(tree: Any) -> Iterator[dict[str, Any]]:
+def _scan(tree: Any) -> _Scan:
+    """One walk over the elements that carry metadata (cheaper than an XPath per field)."""
+    scan = _Scan()
+    article_time: str | None = None
+    for el in tree.iter("meta", "link", "script", "time", "h1", "title"):
+        tag = el.tag
+        if tag == "meta":
+            content = (el.get("content") or "").strip()
+            if content:
+                for attr in ("property", "name", "itemprop"):
+                    key = el.get(attr)
+                    if key:
+                        scan.metas.setdefault(key.strip().lower(), content)
+        elif tag == "link":
+            if "canonical" in (el.get("rel") or "").lower().split() and el.get("href"):
+                scan.canonical.append(el.get("href").strip())
+        elif tag == "script":
+            if (el.get("type") or "").strip().lower() == "application/ld+json" and el.text:
+                scan.json_ld.append(el.text)
+        elif tag == "time":
+            value = (el.get("datetime") or el.text_content() or "").strip()
+            if value and scan.time is None:
+                scan.time = value
+            if value and article_time is None and any(True for _ in el.iterancestors("article")):
+                article_time = value
+        elif tag == "h1" and scan.h1 is None:
+            scan.h1 = el.text_content().strip() or None
+        elif tag == "title" and scan.title is None:
+            scan.title = (el.text or "").strip() or None
+    scan.time = article_time or scan.time
+    return scan
+
+
+def _json_ld(scripts: list[str]) -> Iterator[dict[str, Any]]:
     """Every JSON-LD object of the page, nested `@graph`s included."""
-    for script in tree.xpath("//script[@type='application/ld+json']/text()"):
+    for script in scripts:
         try:
             data = json.loads(script)
         except ValueError:
@@ -128,9 +163,9 @@ def _json_ld(tree: Any) -> Iterator[dict[str, Any]]:
                 stack.extend(v for k, v in item.items() if k == "@graph")
 
 
-def _from_json_ld(tree: Any) -> dict[str, str]:
+def _from_json_ld(scripts: list[str]) -> dict[str, str]:
     found: dict[str, str] = {}
-    for obj in _json_ld(tree):
+    for obj in _json_ld(scripts):
         for key in ("datePublished", "dateModified", "headline"):
             if isinstance(obj.get(key), str) and key not in found:
                 found[key] = obj[key]
@@ -140,37 +175,24 @@ def _from_json_ld(tree: Any) -> dict[str, str]:
     return found
 
 
-def _title(tree: Any, ld: dict[str, str], publisher: str | None) -> str | None:
-    title = _first(tree, ("//meta[@property='og:title']/@content",)) or ld.get("headline")
+def _title(scan: _Scan, ld: dict[str, str], publisher: str | None) -> str | None:
+    title = scan.meta(("og:title",)) or ld.get("headline") or scan.h1
     if not title:
-        h1 = tree.xpath("//h1")
-        title = h1[0].text_content().strip() if h1 else None
-    if not title:
-        title = _first(tree, ("//title/text()",))
+        title = scan.title
         if title and publisher:
             parts = [p for p in _TITLE_SEPARATORS.split(title) if p and p.strip() != publisher]
             title = max(parts, key=len) if parts else title
     return _SPACE.sub(" ", title).strip() if title else None
 
 
-def _canonical(tree: Any, url: str) -> str:
+def _canonical(scan: _Scan, url: str) -> str:
     """The canonical URL the page names (normalised), else the page's own URL."""
-    for href in tree.xpath("//link[@href][contains(concat(' ', normalize-space("
-                           "translate(@rel, 'CANONICAL', 'canonical')), ' '), ' canonical ')]"
-                           "/@href"):
+    for href in scan.canonical:
         try:
-            return normalize_url(urljoin(url, str(href).strip()))
+            return normalize_url(urljoin(url, href))
         except InputError:
             continue
     return normalize_url(url)
-
-
-def _time_element(tree: Any) -> str | None:
-    for node in tree.xpath("//article//time | //time"):
-        value = node.get("datetime") or node.text_content()
-        if value and value.strip():
-            return str(value)
-    return None
 
 
 def paragraphs_of(text: str, title: str | None) -> list[str]:
@@ -201,14 +223,13 @@ def extract_article(html: str | bytes, url: str, tz: tzinfo = TOKYO) -> Extracte
     tree = trafilatura.load_html(html)
     if tree is None:
         raise InputError(f"{url}: not an HTML page")
-    canonical = _canonical(tree, url)
-    ld = _from_json_ld(tree)
-    publisher = _first(tree, ("//meta[@property='og:site_name']/@content",
-                              "//meta[@name='application-name']/@content")) or ld.get("publisher")
-    title = _title(tree, ld, publisher)
-    published = parse_datetime(_first(tree, _PUBLISHED) or ld.get("datePublished")
-                               or _time_element(tree), tz)
-    modified = parse_datetime(_first(tree, _MODIFIED) or ld.get("dateModified"), tz)
+    scan = _scan(tree)
+    canonical = _canonical(scan, url)
+    ld = _from_json_ld(scan.json_ld) if scan.json_ld else {}
+    publisher = scan.meta(_PUBLISHER) or ld.get("publisher")
+    title = _title(scan, ld, publisher)
+    published = parse_datetime(scan.meta(_PUBLISHED) or ld.get("datePublished") or scan.time, tz)
+    modified = parse_datetime(scan.meta(_MODIFIED) or ld.get("dateModified"), tz)
     try:
         doc = trafilatura.bare_extraction(tree, options=_OPTIONS)
     except (ValueError, TypeError, etree.LxmlError) as exc:

@@ -9,7 +9,8 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 
 from kirinuki.capture.decode import decode_html
 from kirinuki.capture.diff import ParagraphDiff, Span, changed_figures, diff_versions
@@ -54,7 +55,15 @@ class CaptureResult:
     number: int
     new_version: bool
     not_modified: bool = False
-    changes: list[ParagraphDiff] = field(default_factory=list)
+    previous: list[str] | None = None  # the paragraphs of the version before a new one
+
+    @cached_property
+    def changes(self) -> list[ParagraphDiff]:
+        """The diff from the previous version (empty unless this version is new)."""
+        # Computed on demand, after the transaction: the diff needs no lock on the journal.
+        if self.previous is None or not self.new_version:
+            return []
+        return diff_versions(self.previous, self.version.paragraphs)
 
     @property
     def figures(self) -> list[tuple[str, str]]:
@@ -162,8 +171,7 @@ def _store(journal: Journal, fetched: _Fetched) -> CaptureResult:
     stored = version if new else article_rows.get_version(store, vid)
     assert stored is not None
     res = _result(journal, aid, stored, new=new, first=previous is None)
-    if new and previous is not None:
-        res.changes = diff_versions(previous.paragraphs, stored.paragraphs)
+    res.previous = previous.paragraphs if previous is not None else None
     return res
 
 
