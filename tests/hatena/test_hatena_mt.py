@@ -146,3 +146,19 @@ def test_html_body_reads_back_the_same_lines(texts: list[str]) -> None:
     entry = lines_to_entry([(t, None) for t in texts])
     again = lines_to_entry(html_lines(entry_html(entry)))
     assert render(again) == render(entry)
+
+
+def test_cli_import_reports_problems_and_exports_hatena(cli, tmp_path: Path) -> None:  # noqa: ANN001
+    assert cli("init", "--host", "clip.hatenablog.example").exit_code == 0
+    path = tmp_path / "broken.export.txt"
+    path.write_text(BROKEN, encoding="utf-8")
+    r = cli("import", str(path))
+    assert r.exit_code == 0 and "entries 2 added" in r.stdout
+    assert "line 19: unreadable DATE" in r.output
+    r = cli("export", "--format", "hatena")
+    assert r.exit_code == 0 and r.stdout.count("\n--------\n") == 2
+    assert "TITLE: 一つ目 &amp; 二つ目" in r.stdout
+    out = tmp_path / "out.export.txt"
+    assert cli("export", "--format", "mt", "-o", str(out)).exit_code == 0
+    assert out.read_text(encoding="utf-8") == r.stdout
+    assert cli("export", "--format", "nope").exit_code != 0
