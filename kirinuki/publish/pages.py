@@ -12,6 +12,7 @@ from importlib import resources
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
 
 from kirinuki.journal.site import EntryDigest
 from kirinuki.model import Entry
@@ -21,6 +22,7 @@ from kirinuki.publish.site import SiteContext
 from kirinuki.publish.views import View, Views, date_label, entry_title
 from kirinuki.text.cliptext import render as render_clip_text
 
+SUMMARY_CACHE = 20_000  # rendered entry summaries kept per renderer (about 1 KB each)
 NAV = (
     ("アーカイブ", urls.ARCHIVE_URL),
     ("タグ", urls.TAGS_URL),
@@ -39,6 +41,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
         undefined=StrictUndefined,
         keep_trailing_newline=True,
+        auto_reload=False,  # templates never change while a renderer lives: no stat per page
     )
 
 
@@ -66,14 +69,16 @@ class Renderer:
         self.ctx = ctx
         self.env = environment()
         self.views = Views(ctx)
-        self.site = {
+        self.site = View({
             "title": ctx.settings.title,
             "hosts": ctx.settings.hosts,
             "feed_url": urls.FEED_URL,
             "static_url": urls.STATIC_URL,
             "asset_version": version,
-            "nav": [{"label": label, "url": url} for label, url in NAV],
-        }
+            "nav": [View(label=label, url=url) for label, url in NAV],
+        })
+        self.summary_macro = self.env.get_template("_macros.html").module.summary  # type: ignore[attr-defined]
+        self._summaries: dict[int, Markup] = {}
         self.feeds = feeds.Feeds(ctx, self.env, self.views)
         self.kinds: dict[str, Callable[[Page, dict[int, Entry], dict[int, EntryDigest]], Any]] = {
             "entry": self.entry, "text": self.text, "index": self.listing, "tag": self.listing,
@@ -94,12 +99,12 @@ class Renderer:
     def html(self, template: str, url: str, title: str | None, **data: Any) -> str:
         """A page of the site, with its canonical link on the first host."""
         host = self.ctx.canonical
-        page = {
+        page = View({
             "title": title,
             "canonical": urls.absolute(host, url) if host else None,
-            "feeds": data.pop("feeds", []),
+            "feeds": [View(f) for f in data.pop("feeds", [])],
             "noindex": data.pop("noindex", False),
-        }
+        })
         return self.env.get_template(template).render(site=self.site, page=page, **data)
 
     def entry(self, page: Page, entries: dict[int, Entry], _: Any) -> str:
@@ -131,8 +136,19 @@ class Renderer:
         nav = {"older": url_of(older) if older else None, "newer": newer}
         title = None if page.kind == "index" and k is None else heading
         return self.html("list.html", url_of(k), title, heading=heading, feed_url=feed,
-                         summaries=[self.views.summary(i, digests.get(i)) for i in shown],
-                         nav=nav, feeds=feeds_)
+                         summaries=[self.summary(i, digests) for i in shown],
+                         nav=View(nav), feeds=feeds_)
+
+    def summary(self, pos: int, digests: dict[int, EntryDigest]) -> Markup:
+        """The HTML of an entry in a list, rendered once and reused by every list showing it
+        (an entry appears in about six lists: the index, its tags, its day)."""
+        html = self._summaries.get(pos)
+        if html is None:
+            if len(self._summaries) > SUMMARY_CACHE:
+                self._summaries.clear()
+            html = self._summaries[pos] = self.summary_macro(
+                self.views.summary(pos, digests.get(pos)))
+        return html
 
     def day(self, page: Page, _: Any, digests: dict[int, EntryDigest]) -> str:
         y, m, d = page.args[0]
@@ -140,8 +156,8 @@ class Renderer:
         heading = f"{y}年{m}月{d}日の記事"
         nav = {"older": urls.archive_url(y, m), "newer": None}
         return self.html("list.html", urls.archive_url(y, m, d), heading, heading=heading,
-                         feed_url=None, nav=nav,
-                         summaries=[self.views.summary(i, digests.get(i)) for i in members])
+                         feed_url=None, nav=View(nav),
+                         summaries=[self.summary(i, digests) for i in members])
 
     def month(self, page: Page, _: Any, digests: dict[int, EntryDigest]) -> str:
         y, m = page.args[0]
@@ -152,14 +168,14 @@ class Renderer:
             links = []
             for i in members[::-1]:
                 s = self.views.summary(i, digests.get(i))
-                links.append({"url": s["url"], "label": s["title"], "count": None,
-                              "note": s["excerpt"][:60]})
-            sections.append({"label": f"{m}月{dd}日", "url": urls.archive_url(y, m, dd),
-                             "count": len(members), "links": links})
+                links.append(View(url=s["url"], label=s["title"], count=None,
+                                  note=s["excerpt"][:60]))
+            sections.append(View(label=f"{m}月{dd}日", url=urls.archive_url(y, m, dd),
+                                 count=len(members), links=links))
         heading = f"{y}年{m}月の記事"
         nav = {"older": urls.archive_url(y), "newer": None}
         return self.html("archive.html", urls.archive_url(y, m), heading, heading=heading,
-                         sections=sections, nav=nav)
+                         sections=sections, nav=View(nav))
 
     def year(self, page: Page, *_: Any) -> str:
         y = page.args[0]
@@ -167,14 +183,14 @@ class Renderer:
         for (yy, mm, dd), members in sorted(self.ctx.days.items(), reverse=True):
             if yy == y:
                 months.setdefault(mm, []).append(
-                    {"url": urls.archive_url(y, mm, dd), "label": f"{mm}月{dd}日",
-                     "count": len(members), "note": None})
-        sections = [{"label": f"{y}年{m}月", "url": urls.archive_url(y, m),
-                     "count": sum(link["count"] for link in links), "links": links}
+                    View(url=urls.archive_url(y, mm, dd), label=f"{mm}月{dd}日",
+                         count=len(members), note=None))
+        sections = [View(label=f"{y}年{m}月", url=urls.archive_url(y, m),
+                         count=sum(link["count"] for link in links), links=links)
                     for m, links in months.items()]
         heading = f"{y}年の記事"
         return self.html("archive.html", urls.archive_url(y), heading, heading=heading,
-                         sections=sections, nav={"older": urls.ARCHIVE_URL, "newer": None})
+                         sections=sections, nav=View(older=urls.ARCHIVE_URL, newer=None))
 
     def archive(self, *_: Any) -> str:
         years: dict[int, list[View]] = {}
@@ -183,21 +199,21 @@ class Renderer:
             counts[(y, m)] = counts.get((y, m), 0) + len(members)
         for (y, m), n in sorted(counts.items(), reverse=True):
             years.setdefault(y, []).append(
-                {"url": urls.archive_url(y, m), "label": f"{m}月", "count": n, "note": None})
-        sections = [{"label": f"{y}年", "url": urls.archive_url(y),
-                     "count": sum(link["count"] for link in links), "links": links}
+                View(url=urls.archive_url(y, m), label=f"{m}月", count=n, note=None))
+        sections = [View(label=f"{y}年", url=urls.archive_url(y),
+                         count=sum(link["count"] for link in links), links=links)
                     for y, links in years.items()]
         return self.html("archive.html", urls.ARCHIVE_URL, "アーカイブ", heading="アーカイブ",
-                         sections=sections, nav={"older": None, "newer": None})
+                         sections=sections, nav=View(older=None, newer=None))
 
     def tags(self, *_: Any) -> str:
         ranked = sorted(self.ctx.tags.values(), key=lambda t: (-len(t.members), t.key))
-        links = [{"url": t.url, "label": f"#{t.display}", "count": len(t.members), "note": None}
+        links = [View(url=t.url, label=f"#{t.display}", count=len(t.members), note=None)
                  for t in ranked]
-        sections = [{"label": f"{len(links)}個のタグ", "url": None, "count": None,
-                     "links": links}] if links else []
+        sections = [View(label=f"{len(links)}個のタグ", url=None, count=None,
+                         links=links)] if links else []
         return self.html("archive.html", urls.TAGS_URL, "タグ", heading="タグ",
-                         sections=sections, nav={"older": None, "newer": None})
+                         sections=sections, nav=View(older=None, newer=None))
 
     def about(self, *_: Any) -> str:
         entries = self.ctx.entries

@@ -36,11 +36,8 @@ class Page:
 
 def sig(*parts: object) -> str:
     """A short stable hash of `parts` (their str forms)."""
-    h = hashlib.blake2b(digest_size=12)
-    for p in parts:
-        h.update(str(p).encode("utf-8", "surrogatepass"))
-        h.update(b"\x1f")
-    return h.hexdigest()
+    text = "\x1f".join(p if isinstance(p, str) else str(p) for p in parts)
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
 
 
 @dataclass
@@ -103,14 +100,19 @@ class Planner:
     def entry_pages(self) -> None:
         """An HTML page and a plain-text twin per entry; a search chunk per month."""
         entries = self.ctx.entries
+        fps = self.fps
+        last = len(entries) - 1
         months: dict[tuple[int, int], list[int]] = {}
+        g = self.g
         for i, e in enumerate(entries):
-            around = [self.fps[j] for j in (i - 1, i + 1) if 0 <= j < len(entries)]
-            related = [self.ctx.related_url(u, t) for u, t in e.related]
-            self.add(urls.entry_url(e.permalink), "entry", LEAF, (self.fps[i], around, related),
-                     (i,), entries=(i,))
-            self.pages.append(Page(urls.file_of(urls.entry_text_url(e.permalink)), "text",
-                                   sig("text", self.fps[i]), LEAF, (i,), entries=(i,)))
+            prev = fps[i - 1] if i else ""
+            after = fps[i + 1] if i < last else ""
+            related = ([self.ctx.related_url(u, t) for u, t in e.related] if e.related else "")
+            base = urls.entry_file(e.permalink)
+            self.pages.append(Page(base, "entry", sig(g, "entry", fps[i], prev, after, related),
+                                   LEAF, (i,), entries=(i,)))
+            self.pages.append(Page(base[: -len("index.html")] + "entry.txt", "text",
+                                   sig("text", fps[i]), LEAF, (i,), entries=(i,)))
             months.setdefault((e.published.year, e.published.month), []).append(i)
         for (y, m), members in months.items():
             self.add(f"/search/{y:04d}-{m:02d}.json", "search_chunk", LEAF,

@@ -29,11 +29,10 @@ class TagInfo:
     display: str
     segment: str
     members: list[int] = field(default_factory=list)
+    url: str = ""
 
-    @property
-    def url(self) -> str:
-        """The tag page's address."""
-        return urls.tag_url(self.segment)
+    def __post_init__(self) -> None:
+        self.url = urls.tag_url(self.segment)
 
 
 @dataclass
