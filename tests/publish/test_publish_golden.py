@@ -1,0 +1,39 @@
+"""Golden files: selected pages of the small fixed journal, byte for byte.
+
+A deliberate change to templates or views updates them with
+`KIRINUKI_UPDATE_GOLDEN=1 .venv/bin/pytest tests/publish/test_publish_golden.py`; review the
+diff like code. The asset version (a hash of templates and code) is masked.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from kirinuki.journal import Journal
+from kirinuki.publish import publish
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+PAGES = {
+    "entry.html": "entry/2024/01/05/090000/index.html",
+    "related.html": "entry/2024/01/06/213000/index.html",
+    "tag.html": "archive/category/反ロシア/index.html",
+    "index.html": "index.html",
+    "feed.xml": "feed.xml",
+    "tag-feed.xml": "archive/category/反ロシア/feed.xml",
+    "search-chunk.json": "search/2024-01.json",
+}
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_page_matches_its_golden_file(small: Journal, tmp_path: Path, name: str) -> None:
+    publish(small, tmp_path / "site", jobs=1)
+    text = (tmp_path / "site" / PAGES[name]).read_text(encoding="utf-8")
+    text = re.sub(r"\?v=[0-9a-f]+", "?v=ASSET", text)
+    golden = GOLDEN / name
+    if os.environ.get("KIRINUKI_UPDATE_GOLDEN") == "1":
+        golden.write_text(text, encoding="utf-8")
+    assert text == golden.read_text(encoding="utf-8")
