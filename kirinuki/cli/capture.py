@@ -12,6 +12,7 @@ from kirinuki.cli import feeds
 from kirinuki.cli.common import fmt_date, open_from, out, print_json
 from kirinuki.errors import InputError
 from kirinuki.journal.capture import (
+    ArticleHistory,
     CaptureResult,
     ParagraphDiff,
     article_history,
@@ -21,6 +22,7 @@ from kirinuki.journal.capture import (
 )
 from kirinuki.journal.feeds import inbox
 from kirinuki.journal.pasting import add_text
+from kirinuki.model import Article
 
 article_app = typer.Typer(help="Captured articles and their versions.", no_args_is_help=True)
 
@@ -33,8 +35,7 @@ def _interactive() -> bool:
 def _ask(paragraphs: list[str], title: str | None) -> list[int]:
     """Show the numbered paragraphs and ask which to clip."""
     out.print(Text(title or "(untitled)", style="bold"))
-    for i, p in enumerate(paragraphs, 1):
-        out.print(Text.assemble((f"{i:>3} ", "cyan"), p))
+    _numbered(paragraphs)
     answer = typer.prompt("paragraphs to clip (e.g. 1,3-5; empty to cancel)", default="",
                           show_default=False)
     return parse_pick(answer, len(paragraphs)) if answer.strip() else []
@@ -117,6 +118,38 @@ def _diff_text(d: ParagraphDiff) -> Text:
     return line
 
 
+def _numbered(paragraphs: list[str]) -> None:
+    for i, p in enumerate(paragraphs, 1):
+        out.print(Text.assemble((f"{i:>3} ", "cyan"), p))
+
+
+def _article_json(a: Article) -> dict[str, object]:
+    return {"url": a.url, "title": a.title,
+            "source": {"site": a.source.site, "name": a.source.name} if a.source else None,
+            "versions": [{"number": n, "fetched_at": v.fetched_at.isoformat(),
+                          "hash": v.content_hash, "title": v.title,
+                          "published": v.published.isoformat() if v.published else None,
+                          "paragraphs": v.paragraphs} for n, v in enumerate(a.versions, 1)]}
+
+
+def _print_versions(hist: ArticleHistory) -> None:
+    """Version 1 whole, then each later version as its diff from the one before."""
+    for n, v in enumerate(hist.article.versions, 1):
+        out.print(Text(f"\nversion {n}  fetched {fmt_date(v.fetched_at)}  {v.content_hash[:12]}",
+                       style="bold cyan"))
+        if n == 1:
+            _numbered(v.paragraphs)
+            continue
+        diffs = hist.diffs[n - 2]
+        figures = [f for d in diffs for f in d.figures]
+        if figures:
+            out.print(Text("figures: ").append_text(Text(", ").join(
+                Text.assemble((o, "red"), " → ", (w, "bold green")) for o, w in figures)))
+        for d in diffs:
+            if d.kind != "same":
+                out.print(_diff_text(d))
+
+
 def article_show(
     ctx: typer.Context,
     target: str = typer.Argument(..., help="Article URL (or a link to it) or inbox number."),
@@ -128,37 +161,16 @@ def article_show(
         hist = article_history(j, target)
     a, last = hist.article, hist.article.versions[-1]
     if as_json:
-        print_json({"url": a.url, "title": a.title,
-                    "source": {"site": a.source.site, "name": a.source.name} if a.source else None,
-                    "versions": [{"number": n, "fetched_at": v.fetched_at.isoformat(),
-                                  "hash": v.content_hash, "title": v.title,
-                                  "published": v.published.isoformat() if v.published else None,
-                                  "paragraphs": v.paragraphs}
-                                 for n, v in enumerate(a.versions, 1)]})
+        print_json(_article_json(a))
         return
     source = a.source.name or a.source.site if a.source else "-"
     out.print(Text.assemble((last.title or a.title or a.url, "bold"), f"\n{a.url}\n{source}  "
                             f"published {fmt_date(last.published)}  modified "
                             f"{fmt_date(last.modified)}  {len(a.versions)} version(s)"))
-    if not versions:
-        for i, p in enumerate(last.paragraphs, 1):
-            out.print(Text.assemble((f"{i:>3} ", "cyan"), p))
-        return
-    for n, v in enumerate(a.versions, 1):
-        out.print(Text(f"\nversion {n}  fetched {fmt_date(v.fetched_at)}  {v.content_hash[:12]}",
-                       style="bold cyan"))
-        if n == 1:
-            for i, p in enumerate(v.paragraphs, 1):
-                out.print(Text.assemble((f"{i:>3} ", "cyan"), p))
-            continue
-        diffs = hist.diffs[n - 2]
-        figures = [f for d in diffs for f in d.figures]
-        if figures:
-            out.print(Text("figures: ").append_text(Text(", ").join(
-                Text.assemble((o, "red"), " → ", (w, "bold green")) for o, w in figures)))
-        for d in diffs:
-            if d.kind != "same":
-                out.print(_diff_text(d))
+    if versions:
+        _print_versions(hist)
+    else:
+        _numbered(last.paragraphs)
 
 
 def article_fetch(
