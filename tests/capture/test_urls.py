@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kirinuki.capture.urls import normalize_url, site_of
 from kirinuki.errors import InputError
@@ -40,3 +42,21 @@ def test_non_http_urls_are_refused(bad: str) -> None:
 def test_site_of_drops_www() -> None:
     assert site_of("https://www.kitahama-keizai.example/m/1") == "kitahama-keizai.example"
     assert site_of("https://news.minato-hodo.example/") == "news.minato-hodo.example"
+
+
+_part = st.text(alphabet="abcxyz019-._~%=&", min_size=0, max_size=12)
+
+
+@given(host=st.sampled_from(["News.Example.JP", "www.example.jp", "127.0.0.1", "[::1]"]),
+       port=st.sampled_from(["", ":80", ":443", ":8080"]), path=_part, query=_part,
+       tracking=st.lists(st.sampled_from(["utm_source=x", "fbclid=1", "UTM_medium=y"]),
+                         max_size=3),
+       fragment=_part)
+def test_normalisation_is_idempotent_and_drops_tracking(host: str, port: str, path: str,
+                                                        query: str, tracking: list[str],
+                                                        fragment: str) -> None:
+    raw = f"https://{host}{port}/{path}?{'&'.join([query, *tracking])}#{fragment}"
+    once = normalize_url(raw)
+    assert normalize_url(once) == once
+    assert "#" not in once and "utm_" not in once.lower() and "fbclid" not in once
+    assert once.startswith("https://" + host.lower())
