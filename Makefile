@@ -20,8 +20,17 @@ demo: $(STAMP)
 	$(BIN)/kirinuki --journal $(JOURNAL) import demo/entries
 	$(BIN)/kirinuki --journal $(JOURNAL) stats
 	$(BIN)/kirinuki --journal $(JOURNAL) publish site
-	@echo "serving the published demo on http://127.0.0.1:8000 (Ctrl-C to stop)"
-	$(BIN)/python -m http.server --bind 127.0.0.1 8000 -d site
+	@# Never prompts: DEMO_PASSWORD=... sets the owner's password, else say how to set one.
+	@if [ -n "$$DEMO_PASSWORD" ]; then \
+	  printf '%s\n' "$$DEMO_PASSWORD" | $(BIN)/kirinuki --journal $(JOURNAL) user set-password --password-stdin; \
+	  echo "web app on http://127.0.0.1:8000/ (Ctrl-C to stop); sign in at http://127.0.0.1:8000/signin with DEMO_PASSWORD"; \
+	else \
+	  echo "web app on http://127.0.0.1:8000/ (Ctrl-C to stop); the static copy is in site/"; \
+	  echo "to sign in at http://127.0.0.1:8000/signin, set a password (in another terminal):"; \
+	  echo "  $(BIN)/kirinuki --journal $(JOURNAL) user set-password"; \
+	  echo "or run: make demo DEMO_PASSWORD='at least 10 characters'"; \
+	fi
+	$(BIN)/kirinuki --journal $(JOURNAL) serve --host 127.0.0.1 --port 8000
 
 # The default run leaves out slow, browser and database tests; CI runs them all:
 #   make test PYTEST_MARK=   (that is what .ci/run does)
