@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from kirinuki import __version__
-from kirinuki.web import errors
+from kirinuki.web import atompub, errors
 from kirinuki.web.routes.api import router as api_routes
 from kirinuki.web.routes.auth import router as auth_routes
 from kirinuki.web.routes.composer import router as composer_routes
@@ -50,6 +50,8 @@ def create_app(journal_path: str, *, fetcher: Callable[[], Fetcher] | None = Non
     app.include_router(auth_routes)
     app.include_router(composer_routes)
     app.include_router(search_routes)
+    # Hatena AtomPub lives under /{user}/{blog_id}/atom: before the reading catch-all.
+    app.include_router(atompub.router)
     # Last: the published site's addresses are matched by one catch-all route.
     app.include_router(reading_routes)
     app.add_middleware(SecurityHeaders)

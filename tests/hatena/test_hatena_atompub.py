@@ -11,14 +11,12 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from kirinuki.journal import get_entry, import_paths, init_journal, open_journal
 from kirinuki.journal.hatena_atompub import create_api_key
 from kirinuki.model import Status
-from kirinuki.web import atompub
-from kirinuki.web.state import WebState
+from kirinuki.web.app import create_app
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 APP = "{http://www.w3.org/2007/app}"
@@ -33,12 +31,9 @@ def served(tmp_path: Path, export_path: Path) -> Iterator[tuple[TestClient, str,
     import_paths(j, [str(export_path)])
     key = create_api_key(j)
     j.close()
-    app = FastAPI()
-    app.state.web = WebState(path)
-    app.include_router(atompub.router)
-    with TestClient(app) as client:
+    # The real app, so the router's place before the reading catch-all is tested too.
+    with TestClient(create_app(path)) as client:
         yield client, path, key
-    app.state.web.close()
 
 
 def _basic(key: str) -> dict[str, str]:
