@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
 from urllib.parse import urlsplit
 
 from kirinuki.journal import Journal
@@ -49,6 +51,11 @@ class SiteContext:
     per_page: int = PER_PAGE
 
     @property
+    def tz(self) -> ZoneInfo:
+        """The journal's time zone."""
+        return ZoneInfo(self.settings.timezone)
+
+    @property
     def canonical(self) -> str | None:
         """The first host: canonical links and feed ids use it."""
         return self.settings.canonical_host
@@ -60,6 +67,10 @@ class SiteContext:
         m = _OLD_DIARY.match(url)
         if m is not None:
             link = f"/entry/{m.group(1)}/{m.group(2)}"
+            if link not in self.by_permalink:
+                # An old diary entry imported as a blog entry: its permalink is its date.
+                when = datetime.fromtimestamp(int(m.group(2)), self.tz)
+                link = when.strftime("/entry/%Y/%m/%d/%H%M%S")
         else:
             parts = urlsplit(url)
             if self.settings.hosts and parts.hostname not in self.settings.hosts:

@@ -75,6 +75,10 @@ def records() -> list[dict[str, Any]]:
                    {"related": {"url": "https://kirinuki.test/entry/2024/01/05/090000",
                                 "quote": "(「3800人」)", "blank_after": 1}},
                    {"related": {"url": "http://d.hatena.ne.jp/kirinuki/20170101#1483228800",
+                                "quote": "", "blank_after": 1}},
+                   {"related": {"url": "http://d.hatena.ne.jp/kirinuki/20240105/1704412800",
+                                "quote": "", "blank_after": 1}},
+                   {"related": {"url": "https://elsewhere.example/entry/2024/01/05/090000",
                                 "quote": "", "blank_after": 1}}],
          "tag_lines": [_tags("反ロシア"), _tags("ＮＡＴＯ拡大")]},
     ], permalink="/entry/2024/01/06/213000")

@@ -57,6 +57,11 @@ def test_related_links_lead_to_local_entries(site: Path) -> None:
     assert ('関連: <a href="/entry/2024/01/05/090000/">2024年1月5日 09:00</a>'
             '<span class="quote">(「3800人」)</span>') in html
     assert '関連: <a href="/entry/20170101/1483228800/">古い日記</a>' in html
+    # An old diary link whose entry came in under a dated permalink: found by its time.
+    assert html.count('関連: <a href="/entry/2024/01/05/090000/">') == 2
+    # The same path on a host that is not the journal's stays an outside link.
+    assert ('関連: <a href="https://elsewhere.example/entry/2024/01/05/090000">'
+            'https://elsewhere.example/entry/2024/01/05/090000</a>') in html
     # A tag written in full width links to the same tag as its ASCII spelling.
     assert 'href="/archive/category/NATO%E6%8B%A1%E5%A4%A7/">#ＮＡＴＯ拡大</a>' in html
 
