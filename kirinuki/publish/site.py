@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from zoneinfo import ZoneInfo
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from kirinuki.journal import Journal
 from kirinuki.journal.site import PublishedEntry, published_entries, tag_aliases
