@@ -1,0 +1,318 @@
+"""Duplicates, versions and shared background among clips.
+
+Two clips are compared on their normalised text (NFKC, case-folded, without spacing or
+punctuation) and on that text with digit runs masked:
+
+* **duplicate**: the same text, or wording near-identical (`ratio` ≥ `duplicate`) with the
+  same numbers;
+* **version**: the same passage with figures changed (masked texts equal), with wording changed
+  (`ratio` ≥ `version`), extended or shortened (one contained in the other), or from one
+  article (`ratio` ≥ `same_article`);
+* **background**: the same facts reworded, as articles repeat their background paragraph: the
+  Jaccard similarity of content bigrams (no hiragana) ≥ `background`.
+
+`ratio` is RapidFuzz's normalised Indel similarity of the masked texts. Candidates come from
+`lsh.DuplicateIndex`, so finding groups scales to large journals. Pure; never raises.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+
+from rapidfuzz import fuzz
+
+from kirinuki.analysis.figures import extract_figures
+from kirinuki.analysis.lsh import (
+    DEFAULT_PARAMS,
+    DuplicateIndex,
+    LshParams,
+    mask_digits,
+    normalise,
+    sketch_texts,
+)
+from kirinuki.analysis.quotes import extract_quotes
+from kirinuki.analysis.versions import Change, describe_change
+
+DUPLICATE, VERSION, BACKGROUND = "duplicate", "version", "background"
+_NUMBER = re.compile(r"[0-9]+")
+_DAY = re.compile(r"(?<![0-9])[0-9]{1,2}日(?!間)")
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Similarity thresholds (0..1); the defaults are tuned on tests/analysis/data/pairs.jsonl."""
+
+    duplicate: float = 0.97
+    version: float = 0.77  # mean of ratio and overlap, when the numbers changed
+    reworded: float = 0.85  # the same, when the numbers did not change
+    same_article: float = 0.60
+    contained: float = 0.95
+    background: float = 0.40  # content overlap of reworded background
+    background_dated: float = 0.50  # the same, when a clip reports an event on a given day
+    quote: float = 0.60  # content overlap below which two quotes are different statements
+    candidate: float = 0.25  # MinHash estimate below which a candidate is not verified
+
+
+DEFAULT_THRESHOLDS = Thresholds()
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A clip's text in the forms comparisons need."""
+
+    text: str
+    norm: str
+    masked: str
+    bigrams: frozenset[str]
+
+    @cached_property
+    def numbers(self) -> tuple[str, ...]:
+        """The numbers of the text: digit runs, then the values of kanji numerals."""
+        kanji = [str(f.value) for f in extract_figures(self.text)
+                 if not any(ch.isdigit() for ch in f.surface)]
+        return (*_NUMBER.findall(self.norm), *kanji)
+
+    @cached_property
+    def figures(self) -> frozenset[tuple[str, float]]:
+        """(counter, value) of every figure with a counter."""
+        return frozenset((f.counter, float(f.value)) for f in extract_figures(self.text)
+                         if f.counter)
+
+    @cached_property
+    def days(self) -> frozenset[str]:
+        """Day-of-month references (`7日`): the date of the event reported."""
+        return frozenset(_DAY.findall(self.norm))
+
+    @cached_property
+    def quoted(self) -> frozenset[str]:
+        """Content bigrams of the quoted passages."""
+        inner = "".join(q.text for q in extract_quotes([self.text]) if q.kind == "speech")
+        return content_bigrams(mask_digits(normalise(inner))) if len(inner) >= 10 else frozenset()
+
+
+def content_bigrams(masked: str) -> frozenset[str]:
+    """Bigrams of `masked` text with no hiragana (particles and endings carry no content)."""
+    return frozenset(masked[i:i + 2] for i in range(len(masked) - 1)
+                     if not ("\u3041" <= masked[i] <= "\u309f"
+                             or "\u3041" <= masked[i + 1] <= "\u309f"))
+
+
+def prepare(text: str) -> Prepared:
+    """`text` ready for `compare`."""
+    norm = normalise(text)
+    masked = mask_digits(norm)
+    return Prepared(text, norm, masked, content_bigrams(masked))
+
+
+@dataclass(frozen=True)
+class Match:
+    """How two clips relate: kind, similarity (0..1) and the reason in words."""
+
+    kind: str
+    similarity: float
+    reason: str
+
+
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    if not a or not b:
+        return 0.0
+    inter = len(a & b)
+    return inter / (len(a) + len(b) - inter)
+
+
+def _contained(a: Prepared, b: Prepared, t: Thresholds) -> bool:
+    short, long = sorted((a.masked, b.masked), key=len)
+    if len(short) < 0.4 * len(long) or len(short) < 40:
+        return False
+    return fuzz.partial_ratio(short, long) >= t.contained * 100
+
+
+def compare(a: Prepared, b: Prepared, *, same_article: bool = False,
+            t: Thresholds = DEFAULT_THRESHOLDS) -> Match | None:
+    """What `b` is to `a` (duplicate, version, background), or None when unrelated.
+
+    Versions are scored by the mean of the alignment ratio and the content overlap: template
+    paragraphs about different events align well but share little content, reworded
+    background shares content but aligns poorly.
+    """
+    if a.norm == b.norm:
+        if a.text == b.text:
+            return Match(DUPLICATE, 1.0, "same text")
+        return Match(DUPLICATE, 1.0, "same text (spacing, punctuation, width or links differ)")
+    if a.masked == b.masked:
+        return Match(VERSION, fuzz.ratio(a.norm, b.norm) / 100, "figures changed")
+    ratio = fuzz.ratio(a.masked, b.masked) / 100
+    if ratio >= t.duplicate:
+        if a.numbers != b.numbers:
+            return Match(VERSION, ratio, "figures changed")
+        return Match(DUPLICATE, ratio, "near-identical wording")
+    overlap = _jaccard(a.bigrams, b.bigrams)
+    score = (ratio + overlap) / 2
+    if score >= t.reworded or (score >= t.version and a.numbers != b.numbers):
+        return Match(VERSION, score, "wording changed")
+    if same_article and ratio >= t.same_article:
+        return Match(VERSION, ratio, "same article, wording changed")
+    if overlap >= t.background and _contained(a, b, t):
+        return Match(VERSION, ratio, "passage extended or shortened")
+    needed = t.background_dated if a.days or b.days else t.background
+    if overlap >= needed and not _different_facts(a, b, t):
+        return Match(BACKGROUND, overlap, "shared background, reworded")
+    return None
+
+
+def _different_facts(a: Prepared, b: Prepared, t: Thresholds) -> bool:
+    """True when two similar-looking clips report different things: different quotes,
+    different figures for one counter, or events on different days."""
+    if a.quoted and b.quoted and _jaccard(a.quoted, b.quoted) < t.quote:
+        return True
+    if a.days and b.days and not a.days & b.days:
+        return True
+    counters = {c for c, _ in a.figures} & {c for c, _ in b.figures}
+    return any(not ({v for c2, v in a.figures if c2 == c} & {v for c2, v in b.figures if c2 == c})
+               for c in counters)
+
+
+@dataclass(frozen=True)
+class Item:
+    """A clip as analysis sees it: id, text, when it was clipped, its article and entry."""
+
+    id: int
+    text: str
+    when: datetime | None = None
+    article: str | None = None
+    entry: int | None = None
+    pos: int = 0  # position in its entry, for ordering clips of one entry
+
+
+def time_order(item: Item) -> tuple[bool, float, int, int]:
+    """Sort key: dated clips by date, then undated ones; then entry position and id."""
+    stamp = item.when.timestamp() if item.when is not None else 0.0
+    return (item.when is None, stamp, item.pos, item.id)
+
+
+@dataclass(frozen=True)
+class Link:
+    """Two related clips (`a` earlier than `b`) and how they relate."""
+
+    a: int
+    b: int
+    match: Match
+
+
+@dataclass
+class DuplicateGroup:
+    """Clips related by links, oldest first; `changes` between consecutive versions."""
+
+    kind: str
+    items: list[Item]
+    links: list[Link]
+    changes: list[tuple[int, int, Change]] = field(default_factory=list)
+
+    @property
+    def similarity(self) -> float:
+        """The weakest link's similarity."""
+        return min(link.match.similarity for link in self.links)
+
+    @property
+    def reason(self) -> str:
+        """The group in words: what links it, in how many entries."""
+        entries = len({i.entry for i in self.items if i.entry is not None}) or len(self.items)
+        reasons = sorted({link.match.reason for link in self.links})
+        if self.kind == BACKGROUND:
+            head = f"shared background in {entries} entries"
+        elif self.kind == VERSION:
+            head = f"{len(self.items)} versions"
+        else:
+            head = f"same passage clipped {len(self.items)} times"
+        return f"{head} ({'; '.join(reasons)})"
+
+
+def verify(items: Sequence[Item], pairs: Iterable[tuple[int, int]],
+           t: Thresholds = DEFAULT_THRESHOLDS) -> list[Link]:
+    """Compare the candidate pairs (indexes into `items`); the related ones as links."""
+    cache: dict[int, Prepared] = {}
+
+    def prep(k: int) -> Prepared:
+        p = cache.get(k)
+        if p is None:
+            p = cache[k] = prepare(items[k].text)
+        return p
+
+    links: list[Link] = []
+    for i, j in pairs:
+        if time_order(items[j]) < time_order(items[i]):
+            i, j = j, i
+        x, y = items[i], items[j]
+        same_article = x.article is not None and x.article == y.article
+        m = compare(prep(i), prep(j), same_article=same_article, t=t)
+        if m is not None:
+            links.append(Link(x.id, y.id, m))
+    return links
+
+
+def find_links(items: Sequence[Item], t: Thresholds = DEFAULT_THRESHOLDS,
+               params: LshParams = DEFAULT_PARAMS, per_item: int = 16) -> list[Link]:
+    """Every related pair among `items`, through the LSH index (candidates, then `compare`)."""
+    index = DuplicateIndex(params)
+    index.add_many(sketch_texts([i.text for i in items], params))
+    pairs, _ = index.candidate_pairs(min_estimate=t.candidate, per_row=per_item)
+    return verify(items, pairs.tolist(), t)
+
+
+def _components(ids: Iterable[int], links: Sequence[Link]) -> list[list[int]]:
+    parent = {i: i for i in ids}
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for link in links:
+        parent[root(link.a)] = root(link.b)
+    groups: dict[int, list[int]] = {}
+    for i in parent:
+        groups.setdefault(root(i), []).append(i)
+    return [g for g in groups.values() if len(g) > 1]
+
+
+def group_links(items: Sequence[Item], links: Sequence[Link]) -> list[DuplicateGroup]:
+    """Connected groups of linked clips, oldest first, with the changes between versions."""
+    by_id = {i.id: i for i in items}
+    involved = {x for link in links for x in (link.a, link.b)}
+    out: list[DuplicateGroup] = []
+    for ids in _components(involved, links):
+        members = sorted((by_id[i] for i in ids), key=time_order)
+        member_ids = set(ids)
+        glinks = [lk for lk in links if lk.a in member_ids]
+        kinds = {lk.match.kind for lk in glinks}
+        kind = VERSION if VERSION in kinds else BACKGROUND if BACKGROUND in kinds else DUPLICATE
+        group = DuplicateGroup(kind, members, glinks)
+        if kind == VERSION:
+            group.changes = _version_changes(members, glinks)
+        out.append(group)
+    out.sort(key=lambda g: time_order(g.items[-1]), reverse=True)
+    return out
+
+
+def _version_changes(members: list[Item], links: list[Link]) -> list[tuple[int, int, Change]]:
+    """Changes between consecutive clips linked as versions or duplicates."""
+    strong = {(lk.a, lk.b) for lk in links if lk.match.kind in (VERSION, DUPLICATE)}
+    linked = {x for pair in strong for x in pair}
+    chain = [m for m in members if m.id in linked]
+    out: list[tuple[int, int, Change]] = []
+    for x, y in zip(chain, chain[1:], strict=False):
+        change = describe_change(x.text, y.text)
+        if not change.empty:
+            out.append((x.id, y.id, change))
+    return out
+
+
+def find_groups(items: Sequence[Item], t: Thresholds = DEFAULT_THRESHOLDS,
+                params: LshParams = DEFAULT_PARAMS) -> list[DuplicateGroup]:
+    """Groups of duplicates, versions and shared background among `items`, newest first."""
+    return group_links(items, find_links(items, t, params))

@@ -1,0 +1,349 @@
+"""Sketches of clip text and an index that finds candidate near duplicates among millions.
+
+A clip's sketch is two 64-bit keys and a MinHash signature, all from its normalised text:
+
+* `exact`: the hash of the text (ignoring width, case, spacing and punctuation);
+* `masked`: the hash of the text with every digit run masked (figures changed, same words);
+* `sig`: `params.hashes` MinHash values over the clip's *content bigrams* (bigrams with no
+  hiragana, so particles and endings such as `ました` do not make unrelated clips look alike).
+
+The index maps keys (exact, masked and the signature's LSH band keys) to dense row numbers:
+a sorted NumPy array built in bulk plus a dict of recent additions, merged when it grows, so
+adding one clip costs a few dictionary operations. Candidates sharing a key are ranked by the
+Jaccard similarity their signatures estimate; `duplicates.compare` decides what they are. A key
+shared by more than `cap` rows keeps only the newest `cap` (boilerplate is common, and news
+duplicates are close in time).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+_NON_WORD = re.compile(r"[\W_]+")
+# URLs glued to clips and hashtags inside them (`#nhk_news`) are not part of the passage.
+_NOISE = re.compile(r"https?://[\x21-\x7e]*|[#＃][A-Za-z0-9_]+")
+_DIGITS = re.compile(r"\d+")
+# Characters that NFKC may change (full- and half-width forms, compatibility symbols, spaces,
+# combining kana marks); runs of them are normalised, the rest of the text is left alone.
+_UNSTABLE = re.compile(
+    r"[\u00a0-\u00ff\u2000-\u2bff\u3000\u3099-\u309c\u3200-\u33ff\uf900-\ufaff"
+    r"\ufe30-\ufe4f\uff00-\uffef]+"
+)
+EXACT_SALT = b"kirinuki-exact"
+MASKED_SALT = b"kirinuki-masked"
+EMPTY = np.uint32(0xFFFFFFFF)
+
+
+@dataclass(frozen=True)
+class LshParams:
+    """MinHash banding: `bands` keys of `rows` hashes each (more rows: fewer, closer pairs)."""
+
+    bands: int = 24
+    rows: int = 3
+    seed: int = 20220107
+
+    @property
+    def hashes(self) -> int:
+        return self.bands * self.rows
+
+
+DEFAULT_PARAMS = LshParams()
+
+
+def fast_fold(text: str) -> str:
+    """NFKC then case folding, like `text.normalize.fold`, but only where NFKC changes text."""
+    if not unicodedata.is_normalized("NFKC", text):
+        text = _UNSTABLE.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
+        if not unicodedata.is_normalized("NFKC", text):
+            text = unicodedata.normalize("NFKC", text)
+    return text.casefold()
+
+
+def normalise(text: str) -> str:
+    """Text as compared: NFKC, case-folded, without URLs, hashtags, spaces, punctuation or
+    symbols."""
+    return _NON_WORD.sub("", _NOISE.sub("", fast_fold(text)))
+
+
+def mask_digits(normalised: str) -> str:
+    """`normalised` with every digit run replaced by one `0` (figures changed → same text)."""
+    return _DIGITS.sub("0", normalised)
+
+
+def key64(text: str, salt: bytes) -> int:
+    """A stable signed 64-bit hash of `text` (SQLite stores signed integers); always odd, so it
+    never collides with a band key, which is even and never 0."""
+    digest = hashlib.blake2b(text.encode("utf-8"), digest_size=8, key=salt).digest()
+    return int.from_bytes(digest, "little", signed=True) | 1
+
+
+@dataclass
+class Sketches:
+    """Sketches of n texts: `keys` (n, 2) int64 exact and masked keys, `sigs` (n, H) uint32."""
+
+    keys: np.ndarray
+    sigs: np.ndarray
+
+    def __len__(self) -> int:
+        return int(self.keys.shape[0])
+
+    def row_bytes(self, i: int) -> bytes:
+        """Sketch `i` as bytes, for storage."""
+        return self.keys[i].astype("<i8").tobytes() + self.sigs[i].astype("<u4").tobytes()
+
+    @classmethod
+    def from_bytes(cls, blobs: Sequence[bytes], params: LshParams = DEFAULT_PARAMS,
+                   ) -> Sketches:
+        """Sketches stored by `row_bytes` (all made with the same `params`)."""
+        width = 16 + 4 * params.hashes
+        data = b"".join(blobs)
+        if len(data) != width * len(blobs):
+            raise ValueError("sketch of the wrong size")
+        raw = np.frombuffer(data, dtype=np.uint8).reshape(len(blobs), width)
+        keys = raw[:, :16].copy().view("<i8").astype(np.int64)
+        sigs = raw[:, 16:].copy().view("<u4").astype(np.uint32)
+        return cls(keys.reshape(len(blobs), 2), sigs.reshape(len(blobs), params.hashes))
+
+
+class _Hasher:
+    """The MinHash permutations of one parameter set (multiply-shift on 64-bit codes)."""
+
+    def __init__(self, params: LshParams) -> None:
+        rng = np.random.default_rng(params.seed)
+        self.params = params
+        self.a = rng.integers(1, 2**63, size=params.hashes, dtype=np.uint64) | np.uint64(1)
+        self.b = rng.integers(0, 2**63, size=params.hashes, dtype=np.uint64)
+        self.band_mix = rng.integers(1, 2**63, size=(params.bands, params.rows),
+                                     dtype=np.uint64) | np.uint64(1)
+
+    def signatures(self, masked: Sequence[str]) -> np.ndarray:
+        """(n, hashes) MinHash signatures of the texts' content bigrams (EMPTY when none)."""
+        n, hashes = len(masked), self.params.hashes
+        sigs = np.full((n, hashes), EMPTY, dtype=np.uint32)
+        if not n:
+            return sigs
+        cp = np.frombuffer(("\x00".join(masked) + "\x00").encode("utf-32-le"), dtype=np.uint32)
+        cp = cp.astype(np.uint64)
+        hira = (cp >= 0x3041) & (cp <= 0x309F)
+        sep = cp == 0
+        doc = np.cumsum(sep) - sep  # the text each position belongs to
+        ok = ~(hira[:-1] | hira[1:] | sep[:-1] | sep[1:])
+        codes = ((cp[:-1] << np.uint64(21)) | cp[1:])[ok] * np.uint64(0x9E3779B97F4A7C15)
+        doc = doc[:-1][ok]
+        if codes.size == 0:
+            return sigs
+        starts = np.flatnonzero(np.r_[True, doc[1:] != doc[:-1]])
+        out = np.empty((starts.size, hashes), dtype=np.uint32)
+        for k in range(hashes):
+            h = ((codes * self.a[k] + self.b[k]) >> np.uint64(32)).astype(np.uint32)
+            out[:, k] = np.minimum.reduceat(h, starts)
+        sigs[doc[starts]] = out
+        return sigs
+
+    def band_keys(self, sigs: np.ndarray) -> np.ndarray:
+        """(n, bands) int64 band keys of signatures; 0 where the signature is empty."""
+        p = self.params
+        acc = np.zeros((sigs.shape[0], p.bands), dtype=np.uint64)
+        for r in range(p.rows):
+            acc = (acc ^ sigs[:, r :: p.rows].astype(np.uint64)) * self.band_mix[:, r]
+        acc &= ~np.uint64(1)
+        acc[acc == 0] = 2
+        acc[(sigs == EMPTY).all(axis=1)] = 0
+        return acc.view(np.int64)
+
+
+_HASHERS: dict[LshParams, _Hasher] = {}
+
+
+def _hasher(params: LshParams) -> _Hasher:
+    h = _HASHERS.get(params)
+    if h is None:
+        h = _HASHERS[params] = _Hasher(params)
+    return h
+
+
+def sketch_texts(texts: Sequence[str], params: LshParams = DEFAULT_PARAMS) -> Sketches:
+    """The sketches of `texts` (vectorised: pass many texts at once)."""
+    norm = [normalise(t) for t in texts]
+    masked = [mask_digits(t) for t in norm]
+    keys = np.empty((len(texts), 2), dtype=np.int64)
+    keys[:, 0] = [key64(t, EXACT_SALT) for t in norm]
+    keys[:, 1] = [key64(t, MASKED_SALT) for t in masked]
+    return Sketches(keys, _hasher(params).signatures(masked))
+
+
+def estimate(sig_a: np.ndarray, sig_b: np.ndarray) -> np.ndarray:
+    """Estimated Jaccard similarity of content bigrams, row by row (0 for empty signatures)."""
+    same = (sig_a == sig_b) & (sig_a != EMPTY)
+    return same.mean(axis=-1)
+
+
+def _sorted_unique(values: np.ndarray) -> np.ndarray:
+    """Sorted distinct values (NumPy's hash-based unique is slower on large int arrays)."""
+    values = np.sort(values)
+    return values[np.r_[True, values[1:] != values[:-1]]] if values.size else values
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A row sharing keys with the probe, with the similarity its signature estimates."""
+
+    row: int
+    estimate: float
+    exact: bool
+    masked: bool
+
+
+class DuplicateIndex:
+    """Keys of sketches → dense row numbers (0, 1, … in the order rows were added)."""
+
+    def __init__(self, params: LshParams = DEFAULT_PARAMS, cap: int = 64,
+                 merge_at: int = 100_000) -> None:
+        self.params = params
+        self.cap = cap
+        self.merge_at = merge_at
+        self._hasher = _hasher(params)
+        self._keys = np.empty(0, dtype=np.int64)  # sorted by (key, row)
+        self._rows = np.empty(0, dtype=np.int64)
+        self._recent: dict[int, list[int]] = {}
+        self._recent_size = 0
+        self._pending: list[tuple[np.ndarray, np.ndarray]] = []  # bulk additions not yet sorted
+        self._sigs = np.empty((0, params.hashes), dtype=np.uint32)
+        self.size = 0
+
+    def _all_keys(self, sk: Sketches) -> np.ndarray:
+        return np.concatenate([sk.keys, self._hasher.band_keys(sk.sigs)], axis=1)
+
+    def _grow(self, sigs: np.ndarray) -> None:
+        need = self.size + sigs.shape[0]
+        if need > self._sigs.shape[0]:
+            bigger = np.empty((max(need, 2 * self._sigs.shape[0], 1024), self.params.hashes),
+                              dtype=np.uint32)
+            bigger[: self.size] = self._sigs[: self.size]
+            self._sigs = bigger
+        self._sigs[self.size:need] = sigs
+
+    def add_many(self, sk: Sketches) -> range:
+        """Add many sketches in one sort; returns their row numbers."""
+        first = self.size
+        keys = self._all_keys(sk)
+        rows = np.repeat(np.arange(first, first + len(sk), dtype=np.int64), keys.shape[1])
+        flat = keys.reshape(-1)
+        keep = flat != 0
+        self._pending.append((flat[keep], rows[keep]))
+        self._grow(sk.sigs)
+        self.size += len(sk)
+        return range(first, self.size)
+
+    def add(self, sk: Sketches, i: int = 0) -> int:
+        """Add sketch `i` of `sk`; returns its row number."""
+        row = self.size
+        for key in self._all_keys(Sketches(sk.keys[i:i + 1], sk.sigs[i:i + 1]))[0].tolist():
+            if key:
+                self._recent.setdefault(key, []).append(row)
+                self._recent_size += 1
+        self._grow(sk.sigs[i:i + 1])
+        self.size += 1
+        if self._recent_size >= max(self.merge_at, self._keys.size // 10):
+            self._merge()
+        return row
+
+    def _merge(self) -> None:
+        parts_k, parts_r = [self._keys], [self._rows]
+        for keys, rows in self._pending:
+            parts_k.append(keys)
+            parts_r.append(rows)
+        self._pending = []
+        if self._recent:
+            parts_k.append(np.fromiter((k for k, v in self._recent.items() for _ in v),
+                                       dtype=np.int64))
+            parts_r.append(np.fromiter((r for v in self._recent.values() for r in v),
+                                       dtype=np.int64))
+            self._recent, self._recent_size = {}, 0
+        if len(parts_k) == 1:
+            return
+        all_k, all_r = np.concatenate(parts_k), np.concatenate(parts_r)
+        order = np.lexsort((all_r, all_k))
+        self._keys, self._rows = all_k[order], all_r[order]
+
+    def _members(self, keys: list[int]) -> list[list[int]]:
+        """For each key, the newest `cap` rows carrying it."""
+        if self._pending:
+            self._merge()
+        arr = np.asarray(keys, dtype=np.int64)
+        lo = np.searchsorted(self._keys, arr, "left").tolist()
+        hi = np.searchsorted(self._keys, arr, "right").tolist()
+        out: list[list[int]] = []
+        for key, a, b in zip(keys, lo, hi, strict=True):
+            members = self._rows[max(a, b - self.cap):b].tolist() if b > a else []
+            members.extend(self._recent.get(key, ()))
+            out.append(members[-self.cap:])
+        return out
+
+    def candidates(self, sk: Sketches, i: int = 0, *, limit: int = 16, min_estimate: float = 0.0,
+                   exclude: int | None = None) -> list[Candidate]:
+        """Rows sharing keys with sketch `i` of `sk`, best first (exact, masked, estimate)."""
+        one = Sketches(sk.keys[i:i + 1], sk.sigs[i:i + 1])
+        keys = self._all_keys(one)[0].tolist()
+        members = self._members([k for k in keys if k])
+        exact, masked = set(members[0]), set(members[1])
+        rows = sorted({r for group in members for r in group} - {exclude})
+        if not rows:
+            return []
+        est = estimate(self._sigs[rows], one.sigs[0]).tolist()
+        found = [Candidate(r, e, r in exact, r in masked)
+                 for r, e in zip(rows, est, strict=True)
+                 if e >= min_estimate or r in exact or r in masked]
+        found.sort(key=lambda c: (not c.exact, not c.masked, -c.estimate, -c.row))
+        return found[:limit]
+
+    def _raw_pairs(self) -> tuple[np.ndarray, np.ndarray]:
+        """Codes (a << 32 | b) of rows sharing a band key, and of rows sharing a text key.
+
+        A text key shared by many rows links each row to the one before it; a band key shared
+        by more than `cap` rows is boilerplate and links nothing.
+        """
+        self._merge()
+        keys, rows = self._keys, self._rows
+        same = keys[1:] == keys[:-1]
+        chain = np.flatnonzero(same & (keys[1:] & 1 == 1))
+        text_codes = (rows[chain] << 32) | rows[chain + 1]
+        starts = np.flatnonzero(np.r_[True, ~same])
+        small = np.repeat(np.diff(np.r_[starts, keys.size]) <= self.cap,
+                          np.diff(np.r_[starts, keys.size]))
+        pos = np.flatnonzero(same & small[1:] & (keys[1:] & 1 == 0))
+        found: list[np.ndarray] = [text_codes]
+        d = 1
+        while pos.size:
+            a, b = rows[pos], rows[pos + d]
+            found.append((np.minimum(a, b) << 32) | np.maximum(a, b))
+            d += 1
+            pos = pos[pos + d < keys.size]
+            pos = pos[keys[pos + d] == keys[pos]]
+        return _sorted_unique(np.concatenate(found)), text_codes
+
+    def candidate_pairs(self, min_estimate: float = 0.0, per_row: int = 16,
+                        ) -> tuple[np.ndarray, np.ndarray]:
+        """Candidate pairs over the whole index: an (m, 2) array of rows (a < b), keeping the
+        `per_row` best pairs of each later row b, and the estimate of each pair (1.0 for pairs
+        sharing their text or masked text)."""
+        code, text_codes = self._raw_pairs()
+        pairs = np.stack([code >> 32, code & 0xFFFFFFFF], axis=1)
+        est = np.concatenate([estimate(self._sigs[pairs[s:s + 65536, 0]],
+                                       self._sigs[pairs[s:s + 65536, 1]])
+                              for s in range(0, len(pairs), 65536)] or [np.empty(0)])
+        est[np.isin(code, text_codes, kind="sort")] = 1.0
+        keep = (est >= min_estimate) & (pairs[:, 0] != pairs[:, 1])
+        pairs, est = pairs[keep], est[keep]
+        order = np.lexsort((-est, pairs[:, 1]))
+        pairs, est = pairs[order], est[order]
+        first = np.r_[0, np.flatnonzero(pairs[1:, 1] != pairs[:-1, 1]) + 1]
+        rank = np.arange(len(pairs)) - np.repeat(first, np.diff(np.r_[first, len(pairs)]))
+        keep = rank < per_row
+        return pairs[keep], est[keep]
