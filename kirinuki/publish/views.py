@@ -105,7 +105,7 @@ class Views:
 
     def group(self, group: Group) -> View:
         """A group: its clips and related links in order, then its tag lines."""
-        items: list[View] = []
+        items: list[View | ClipView] = []
         for item in group.items:
             if isinstance(item, Clip):
                 src = _source(item.source) if item.source is not None else None
@@ -126,10 +126,10 @@ class Views:
             footer = View(text=text, url=f"https://{text}/")
         n = len(self.ctx.entries)
         return View({
-            "url": link.url,
-            "text_url": link.url + "entry.txt",
-            "title": link.title,
-            "date": link.date,
+            "url": link["url"],
+            "text_url": link["url"] + "entry.txt",
+            "title": link["title"],
+            "date": link["date"],
             "iso": meta.published.isoformat(),
             "header": [h.url for h in entry.header],
             "groups": [self.group(g) for g in entry.groups],
@@ -146,9 +146,9 @@ class Views:
         excerpt = text if len(text) <= EXCERPT_CHARS else text[:EXCERPT_CHARS] + "…"
         tags = self.ctx.tags
         return View({
-            "url": link.url,
-            "title": link.title,
-            "date": link.date,
+            "url": link["url"],
+            "title": link["title"],
+            "date": link["date"],
             "iso": meta.published.isoformat(),
             "clips": digest.clips if digest else 0,
             "excerpt": excerpt,
