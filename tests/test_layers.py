@@ -26,6 +26,8 @@ ALLOWED: dict[str, set[str]] = {
 # Third-party packages only adapters may use.
 ADAPTER_ONLY = {"typer", "rich", "fastapi", "jinja2", "uvicorn", "starlette"}
 STDLIB_ONLY = {"errors", "config", "model"}
+# Network and page-reading libraries belong to capture (behind its SSRF guard and timeouts).
+CAPTURE_ONLY = {"httpx", "trafilatura", "feedparser", "charset_normalizer"}
 
 
 def _layer(path: Path, pkg: Path) -> str:
@@ -61,6 +63,8 @@ def _violations(pkg: Path = PKG) -> list[str]:
                     bad.append(f"{where} ({layer} may not depend on {target})")
             elif top in ADAPTER_ONLY and layer not in {"cli", "web", "publish"}:
                 bad.append(f"{where} (only adapters may use {top})")
+            elif top in CAPTURE_ONLY and layer != "capture":
+                bad.append(f"{where} (only capture may use {top})")
             elif layer in STDLIB_ONLY and top not in _stdlib():
                 bad.append(f"{where} ({layer} is stdlib only)")
     return bad
@@ -81,8 +85,11 @@ def test_the_checker_catches_a_wrong_arrow(tmp_path: Path) -> None:
     probe = tmp_path / "kirinuki" / "store" / "probe.py"
     probe.parent.mkdir(parents=True)
     probe.write_text("from kirinuki.cli import main\nimport typer\n", encoding="utf-8")
+    (tmp_path / "kirinuki" / "journal").mkdir()
+    (tmp_path / "kirinuki" / "journal" / "x.py").write_text("import httpx\n", encoding="utf-8")
     (tmp_path / "kirinuki" / "model.py").write_text("import httpx\n", encoding="utf-8")
     found = _violations(tmp_path / "kirinuki")
     assert any("store may not depend on cli" in v for v in found)
     assert any("only adapters may use typer" in v for v in found)
     assert any("model is stdlib only" in v for v in found)
+    assert any("only capture may use httpx" in v for v in found)

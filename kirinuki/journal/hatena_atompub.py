@@ -8,7 +8,6 @@ edited. Entry ids in the API are the journal's entry ids (digits only, as client
 
 from __future__ import annotations
 
-import json
 import secrets
 import uuid
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from kirinuki.journal.importing import permalink_for
 from kirinuki.journal.queries import get_entry, tag_counts
 from kirinuki.model import Entry, Status
 from kirinuki.store.sqlite import entries as entry_rows
+from kirinuki.store.sqlite import settings as settings_rows
 from kirinuki.text.hatena_mt import add_categories
 from kirinuki.text.hatena_syntax import source_to_entry
 
@@ -124,17 +124,14 @@ def create_api_key(journal: Journal, name: str = "atompub") -> str:
     token = create_token(journal, name, "atompub")
     keys = wsse_keys(journal)
     keys.append(token.secret)
-    with journal.store.transaction() as conn:
-        conn.execute("INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE"
-                     " SET value = excluded.value", (_KEYS, json.dumps(keys)))
+    settings_rows.save_value(journal.store, _KEYS, keys)
     return token.secret
 
 
 def wsse_keys(journal: Journal) -> list[str]:
     """The AtomPub keys WSSE signatures are checked against (revoked tokens left out)."""
-    row = journal.store.conn.execute("SELECT value FROM settings WHERE key = ?",
-                                     (_KEYS,)).fetchone()
-    keys: list[str] = json.loads(row[0]) if row else []
+    stored = settings_rows.load_value(journal.store, _KEYS)
+    keys: list[str] = stored if isinstance(stored, list) else []
     live = []
     for key in keys:
         try:

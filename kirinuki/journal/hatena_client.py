@@ -9,23 +9,20 @@ the others. The HTTP client is injectable (tests pass one bound to kirinuki's ow
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import json
-import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
+from typing import Any
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
-import httpx
-
+from kirinuki.capture.atompub import AtomPubSession
 from kirinuki.errors import FetchError, InputError
 from kirinuki.journal.core import Journal
 from kirinuki.journal.hatena import ClipSources
 from kirinuki.journal.queries import get_entry
 from kirinuki.model import Entry, Status
 from kirinuki.store.sqlite import entries as entry_rows
+from kirinuki.store.sqlite import settings as settings_rows
 from kirinuki.text.hatena_mt import add_categories
 from kirinuki.text.hatena_syntax import HTML, MARKDOWN, entry_markdown, source_to_entry
 
@@ -58,40 +55,12 @@ class SyncSummary:
     unchanged: int = 0
 
 
-def wsse(user: str, key: str) -> dict[str, str]:
-    """The WSSE headers of one request."""
-    nonce = secrets.token_bytes(20)
-    created = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    digest = base64.b64encode(hashlib.sha1(nonce + created.encode() + key.encode()).digest())
-    return {"X-WSSE": f'UsernameToken Username="{user}", PasswordDigest="{digest.decode()}", '
-                      f'Nonce="{base64.b64encode(nonce).decode()}", Created="{created}"',
-            "Authorization": 'WSSE profile="UsernameToken"'}
-
-
-def _call(client: httpx.Client, remote: Remote, method: str, url: str,
-          body: bytes | None = None) -> ElementTree.Element:
-    try:
-        r = client.request(method, url, content=body, headers=wsse(remote.user, remote.key))
-    except httpx.HTTPError as exc:
-        raise FetchError(f"{method} {url}: {exc}") from exc
-    if r.status_code >= 300:
-        raise FetchError(f"{method} {url}: HTTP {r.status_code} {r.text[:200].strip()}")
-    try:
-        return ElementTree.fromstring(r.content)
-    except ElementTree.ParseError as exc:
-        raise FetchError(f"{method} {url}: the answer is not XML ({exc})") from exc
-
-
 def _setting(journal: Journal, key: str) -> object:
-    row = journal.store.conn.execute("SELECT value FROM settings WHERE key = ?",
-                                     (key,)).fetchone()
-    return json.loads(row[0]) if row else None
+    return settings_rows.load_value(journal.store, key)
 
 
 def _save(journal: Journal, key: str, value: object) -> None:
-    with journal.store.transaction() as conn:
-        conn.execute("INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE"
-                     " SET value = excluded.value", (key, json.dumps(value)))
+    settings_rows.save_value(journal.store, key, value)
 
 
 def _remote_entry(el: ElementTree.Element, journal: Journal, blog: str) -> tuple[Entry, datetime]:
@@ -140,7 +109,7 @@ def _store_pulled(journal: Journal, entry: Entry, edited: datetime, s: SyncSumma
     s.updated += 1
 
 
-def pull(journal: Journal, remote: Remote, client: httpx.Client | None = None,
+def pull(journal: Journal, remote: Remote, client: Any = None,
          restart: bool = False) -> SyncSummary:
     """Bring the blog's entries in; resumes an interrupted pull unless `restart`.
     Raises FetchError when the blog cannot be read."""
@@ -148,10 +117,9 @@ def pull(journal: Journal, remote: Remote, client: httpx.Client | None = None,
     url = None if restart else _setting(journal, mark)
     url = url if isinstance(url, str) else remote.collection
     s = SyncSummary()
-    http = client or httpx.Client(timeout=60)
-    try:
+    with AtomPubSession(remote.user, remote.key, client) as http:
         while url:
-            feed = _call(http, remote, "GET", url)
+            feed = http.request("GET", url)
             nxt = next((ln.get("href") for ln in feed.findall(f"{A}link")
                         if ln.get("rel") == "next"), None)
             with journal.store.transaction():
@@ -160,9 +128,6 @@ def pull(journal: Journal, remote: Remote, client: httpx.Client | None = None,
                 _save(journal, mark, nxt)
             s.pages += 1
             url = nxt
-    finally:
-        if client is None:
-            http.close()
     return s
 
 
@@ -185,7 +150,7 @@ def _entry_xml(entry: Entry, journal: Journal) -> bytes:
 
 
 def push(journal: Journal, remote: Remote, entry_ref: str | None = None,
-         client: httpx.Client | None = None) -> SyncSummary:
+         client: Any = None) -> SyncSummary:
     """Publish one entry (`entry_ref`) or every entry to the blog: new ones are POSTed, those
     the blog has are PUT. Raises NotFoundError, FetchError."""
     mark = f"hatena_push:{remote.blog}"
@@ -193,28 +158,24 @@ def push(journal: Journal, remote: Remote, entry_ref: str | None = None,
     known: dict[str, str] = ids if isinstance(ids, dict) else {}
     refs = [get_entry(journal, entry_ref).id] if entry_ref else entry_rows.entry_ids(journal.store)
     s = SyncSummary()
-    http = client or httpx.Client(timeout=60)
     prefix = f"hatena-atom:{remote.blog}:"
-    try:
+    with AtomPubSession(remote.user, remote.key, client) as http:
         for eid in refs:
             entry = get_entry(journal, eid or 0)
             rid = known.get(str(eid)) or (entry.key.removeprefix(prefix)
                                           if entry.key and entry.key.startswith(prefix) else None)
             body = _entry_xml(entry, journal)
             if rid:
-                _call(http, remote, "PUT", f"{remote.collection}/{rid}", body)
+                http.request("PUT", f"{remote.collection}/{rid}", body)
                 s.updated += 1
             else:
-                answer = _call(http, remote, "POST", remote.collection, body)
+                answer = http.request("POST", remote.collection, body)
                 new_id = (answer.findtext(f"{A}id") or "").rsplit("-", 1)[-1]
                 if not new_id:
                     raise FetchError("the blog answered a POST without an entry id")
                 known[str(eid)] = new_id
                 _save(journal, mark, known)
                 s.added += 1
-    finally:
-        if client is None:
-            http.close()
     return s
 
 

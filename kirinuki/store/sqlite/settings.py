@@ -27,3 +27,19 @@ def save_settings(store: Store, settings: Settings) -> None:
             "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             (json.dumps(asdict(settings), ensure_ascii=False),),
         )
+
+
+def load_value(store: Store, key: str) -> object:
+    """A JSON value kept under `key` in the settings table (None when absent)."""
+    row = store.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+    return json.loads(row[0]) if row else None
+
+
+def save_value(store: Store, key: str, value: object) -> None:
+    """Keep a JSON value under `key` (in the caller's transaction, or its own)."""
+    with store.transaction() as conn:
+        conn.execute(
+            "INSERT INTO settings(key, value) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, json.dumps(value, ensure_ascii=False)),
+        )
