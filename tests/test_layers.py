@@ -87,7 +87,7 @@ def test_the_checker_catches_a_wrong_arrow(tmp_path: Path) -> None:
     probe.write_text("from kirinuki.cli import main\nimport typer\n", encoding="utf-8")
     (tmp_path / "kirinuki" / "journal").mkdir()
     (tmp_path / "kirinuki" / "journal" / "x.py").write_text("import httpx\n", encoding="utf-8")
-    (tmp_path / "kirinuki" / "model.py").write_text("import httpx\n", encoding="utf-8")
+    (tmp_path / "kirinuki" / "model.py").write_text("import nh3\n", encoding="utf-8")
     found = _violations(tmp_path / "kirinuki")
     assert any("store may not depend on cli" in v for v in found)
     assert any("only adapters may use typer" in v for v in found)
