@@ -83,12 +83,13 @@ _PREDICATES: dict[str, tuple[str, ...]] = {
     "派遣": ("派遣", "配備", "増派"),
     "動員": ("動員",),
     "解放": ("解放", "釈放", "帰還"),
-    "被害": ("被害", "損害", "損失", "浸水", "倒壊", "全壊", "半壊", "焼失"),
-    "支援": ("支援", "援助", "拠出", "供与", "寄付"),
+    "被害": ("被害", "損害", "損失", "浸水", "倒壊", "全壊", "半壊", "焼失", "全焼", "半焼"),
+    "支援": ("支援", "援助", "拠出", "供与", "寄付", "支給"),
+    "獲得": ("獲得",),
     "発射": ("発射",),
     "投票": ("得票", "投票"),
-    "上昇": ("上昇", "値上がり", "高騰"),
-    "下落": ("下落", "値下がり", "急落"),
+    "上昇": ("上昇", "値上がり", "高騰", "上が"),
+    "下落": ("下落", "値下がり", "急落", "下が"),
     "増加": ("増加", "増え", "増"),
     "減少": ("減少", "減っ", "減"),
     "輸出": ("輸出",),
@@ -203,10 +204,18 @@ def _year_like(num: str) -> bool:
 
 
 def _clause_bounds(folded: str, start: int, end: int) -> tuple[int, int]:
-    """Start of the clause holding [start, end) and the end of the clause after it."""
+    """Start of the clause holding [start, end) and the end of the clause after it; a comma
+    right after a topic (`3人は、すでに釈放`) does not end the clause."""
     left = max(folded.rfind("、", 0, start), folded.rfind("。", 0, start)) + 1
-    rights = [i for i in (folded.find("、", end), folded.find("。", end)) if i >= 0]
-    return left, min(rights) if rights else len(folded)
+    right = end
+    while True:
+        rights = [i for i in (folded.find("、", right), folded.find("。", right)) if i >= 0]
+        if not rights:
+            return left, len(folded)
+        right = min(rights)
+        if folded[right] == "。" or folded[right - 1] not in "はが" or right - end > _WINDOW:
+            return left, right
+        right += 1
 
 
 def _predicate(folded: str, start: int, end: int) -> str:

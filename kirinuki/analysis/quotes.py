@@ -21,7 +21,9 @@ from kirinuki.text.normalize import fold
 _TITLES = sorted((
     "国家主席", "国務長官", "官房長官", "事務総長", "事務局長", "国連大使", "報道官", "副大統領",
     "前大統領", "元大統領", "大統領", "副首相", "前首相", "元首相", "首相", "総理大臣", "総理",
-    "外務大臣", "防衛大臣", "大臣", "長官", "次官", "大使", "議長", "委員長", "代表", "総裁",
+    "外務大臣", "防衛大臣", "財務大臣", "農林水産大臣", "経済産業大臣", "厚生労働大臣",
+    "文部科学大臣", "国土交通大臣", "環境大臣", "法務大臣", "総務大臣", "復興大臣",
+    "デジタル大臣", "経済再生担当大臣", "総理大臣", "大臣", "長官", "次官", "大使", "議長", "委員長", "代表", "総裁",
     "知事", "市長", "幹事長", "書記長", "主席", "国王", "司令官", "参謀総長", "高等弁務官",
     "特使", "補佐官", "局長", "部長", "所長", "社長", "会長", "教授", "上院議員", "下院議員",
     "議員", "氏", "さん", "候補", "最高指導者", "指導者", "理事長", "団長", "報道局長",
@@ -42,7 +44,9 @@ _ORG_SUFFIXES = (
 )
 _NOUN = r"[\u4e00-\u9fff\u30a0-\u30ffー々〆A-Za-z0-9０-９Ａ-Ｚａ-ｚ・＝=]"
 # A subject: a noun phrase (up to three segments joined by の) before は/が/も (or からは).
-_SUBJECT = re.compile(rf"(?P<np>{_NOUN}+(?:の{_NOUN}+){{0,2}})(?P<p>からは|からも|は|が|も)")
+_SUBJECT = re.compile(
+    rf"(?P<np>{_NOUN}+(?:の{_NOUN}+){{0,2}}(?:ら|たち)?)(?P<p>からは|からも|は|が|も)"
+)
 _SAYING = re.compile(
     r"[」』]?(?:など)?と(?:、)?(?:.{0,30}?)(?:述べ|語|話|強調|訴え|指摘|主張|批判|明らかに|報じ|投稿|"
     r"発表|応じ|呼びかけ|警告|反発|表明|説明|記者団|答え|書き込|ツイート|コメント|強調|否定|"
@@ -104,7 +108,7 @@ def classify_phrase(phrase: str) -> tuple[str, str, bool] | None:
     A titled person is keyed by name; a bare title or a common noun keeps its owner
     (`ナザルバーエフ氏の報道官`, `ソロヴェイ氏の妻`); an organisation is the last segment.
     """
-    for tail in ("の間", "の中", "の側"):
+    for tail in ("の間", "の中", "の側", "ら", "たち"):
         if phrase.endswith(tail) and len(phrase) > len(tail):
             phrase = phrase[: -len(tail)]
     segments = phrase.split("の")
@@ -214,6 +218,12 @@ def _after_speaker(text: str, span: _Span) -> Speaker | None:
     return found[0] if found and found[0].person else None
 
 
+def _bare_title(speaker: Speaker, last: Speaker) -> bool:
+    """True when `speaker` is a title alone (`報道官`) that `last` carries."""
+    return (speaker.display in _TITLES and last.display != speaker.display
+            and last.display.endswith(speaker.display))
+
+
 def _is_term(text: str, span: _Span) -> bool:
     quoted = text[span.start:span.end]
     if len(quoted) > _TERM_MAX or "。" in quoted:
@@ -239,6 +249,8 @@ def _paragraph_quotes(text: str, index: int, last: Speaker | None,
         term = _is_term(text, span)
         if term and speaker is not None and not speaker.named:
             speaker = None
+        if speaker is not None and last is not None and _bare_title(speaker, last):
+            speaker, inferred = last, True  # `総裁は` after `バレンシア中央銀行総裁は`
         if speaker is None and not term and last is not None:
             speaker, inferred = last, True
         if speaker is not None and speaker.person and not term:
