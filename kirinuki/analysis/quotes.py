@@ -290,6 +290,21 @@ def speaker_names(quotes: Iterable[Quote]) -> dict[str, str]:
     return best
 
 
+_RUN = re.compile(rf"{_NOUN}+")
+
+
+def people_named(text: str) -> dict[str, str]:
+    """Titled people named anywhere in `text` (`プーチン大統領`), key → display."""
+    out: dict[str, str] = {}
+    for m in _RUN.finditer(text):
+        name, title = _split_title(m.group())
+        if name and title:
+            found = classify_phrase(m.group())
+            if found is not None:
+                out.setdefault(found[1], found[0])
+    return out
+
+
 def speaker_key(name: str) -> str:
     """The key of a speaker written as `name` (`ブリンケン長官` → `ブリンケン`)."""
     found = classify_phrase(name.strip())

@@ -104,6 +104,8 @@ CREATE VIRTUAL TABLE search_bi USING fts5(body, content='', columnsize=0, tokeni
 CREATE VIRTUAL TABLE search_uni USING fts5(
     body, content='', columnsize=0, detail=none, tokenize='ascii'
 );
+INSERT INTO search_bi(search_bi, rank) VALUES ('automerge', 16);
+INSERT INTO search_uni(search_uni, rank) VALUES ('automerge', 16);
 CREATE TABLE search_docs(
     docid INTEGER PRIMARY KEY,
     clip_id INTEGER NOT NULL UNIQUE,
@@ -152,7 +154,20 @@ CREATE TABLE inbox(
 );
 CREATE INDEX inbox_newest ON inbox(published DESC, id DESC);
 """
-V4_ANALYSIS = ""
+V4_ANALYSIS = """
+CREATE TABLE clip_sketches(
+    clip_id INTEGER PRIMARY KEY REFERENCES clips(id) ON DELETE CASCADE,
+    version INTEGER NOT NULL,
+    sketch BLOB NOT NULL
+);
+CREATE TABLE related_decisions(
+    entry_key TEXT NOT NULL,
+    other_key TEXT NOT NULL,
+    decision TEXT NOT NULL CHECK (decision IN ('pinned', 'rejected')),
+    decided TEXT NOT NULL,
+    PRIMARY KEY (entry_key, other_key)
+) WITHOUT ROWID;
+"""
 V5_WEB = """
 CREATE TABLE web_owner(
     id INTEGER PRIMARY KEY CHECK (id = 1),

@@ -1,0 +1,184 @@
+"""Related earlier entries: which earlier entries are on the same story, and why.
+
+An entry is described by its tags, the speakers of its quotes (and titled people it names),
+its places, and the clips it shares with other entries (duplicates, versions, background).
+Earlier entries are scored by what they share, each feature weighted by how rare it is in the
+journal (a tag on every entry says nothing), and the best few are suggested with their reasons.
+The user's decisions win: a pinned entry is always listed first, a rejected one never.
+Pure; never raises.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from kirinuki.analysis.quotes import extract_quotes, people_named
+
+PINNED, REJECTED = "pinned", "rejected"
+WEIGHTS = {"tags": 1.0, "speakers": 0.8, "places": 0.6}
+TEXT_WEIGHTS = {"version": 4.0, "duplicate": 4.0, "background": 2.5}
+MIN_SCORE = 2.0
+
+# Countries and regions that news names without a suffix; invented or rarer places are found
+# by their suffix (州, 共和国, 港 …).
+_GAZETTEER_TEXT = """
+アメリカ 米国 中国 ロシア ウクライナ 日本 韓国 北朝鮮 台湾 インド イラン イラク イスラエル
+パレスチナ ガザ シリア トルコ サウジアラビア エジプト イギリス 英国 フランス ドイツ イタリア
+スペイン ポーランド ベラルーシ カザフスタン ウズベキスタン キルギス タジキスタン アフガニスタン
+パキスタン バングラデシュ ミャンマー タイ ベトナム フィリピン インドネシア マレーシア
+シンガポール オーストラリア ニュージーランド カナダ メキシコ ブラジル アルゼンチン チリ
+ベネズエラ キューバ 南アフリカ ナイジェリア エチオピア ケニア スーダン リビア モロッコ
+アルジェリア ジョージア アルメニア アゼルバイジャン モルドバ バルト リトアニア ラトビア
+エストニア フィンランド スウェーデン ノルウェー デンマーク オランダ ベルギー スイス
+オーストリア ハンガリー チェコ スロバキア ルーマニア ブルガリア セルビア ギリシャ
+ヨーロッパ 欧州 アジア 中東 アフリカ 東京 大阪 北京 上海 香港 ソウル モスクワ キーウ
+ワシントン ニューヨーク ロンドン パリ ベルリン ブリュッセル ジュネーブ テヘラン クリミア
+"""
+_GAZETTEER = frozenset(_GAZETTEER_TEXT.split())
+_PLACE = re.compile(
+    r"(?:[\u30a0-\u30ffー]{2,}|[\u4e00-\u9fff]{1,3})"
+    r"(?:共和国|連邦|王国|自治区|州|県|市|港|渓谷|半島|諸島|島|海峡|海|湾|川|地方|地域)"
+)
+_KATAKANA = re.compile(r"[\u30a0-\u30ffー]{2,}")
+_KANJI_PLACES = frozenset(p for p in _GAZETTEER if re.fullmatch(r"[\u4e00-\u9fff]+", p))
+
+
+def places(text: str) -> set[str]:
+    """Place names in `text`: known countries and cities, and names with a place suffix."""
+    found = {m.group() for m in _PLACE.finditer(text)}
+    found |= {w for w in _KATAKANA.findall(text) if w in _GAZETTEER}
+    found |= {w for w in _KANJI_PLACES if w in text}
+    # A suffixed name also counts under its bare form (ベルカ共和国 → ベルカ) when that
+    # bare form is written too, so `ベルカ` and `ベルカ共和国` meet.
+    bare = {re.sub(r"(共和国|連邦|王国)$", "", p) for p in found}
+    found |= {b for b in bare if b and b in text}
+    return found
+
+
+def people(paragraphs: Sequence[str]) -> dict[str, str]:
+    """Speakers of the quotes and titled people named in `paragraphs`: key → display."""
+    out: dict[str, str] = {}
+    for q in extract_quotes(paragraphs):
+        if q.speaker_key and q.kind == "speech":
+            out.setdefault(q.speaker_key, q.speaker)
+    for text in paragraphs:
+        for key, name in people_named(text).items():
+            out.setdefault(key, name)
+    return out
+
+
+@dataclass
+class EntryFeatures:
+    """What an entry is about, for finding related entries."""
+
+    entry_id: int
+    published: datetime | None
+    tags: set[str] = field(default_factory=set)
+    speakers: dict[str, str] = field(default_factory=dict)  # key → display
+    places: set[str] = field(default_factory=set)
+
+
+def features(entry_id: int, published: datetime | None, tags: Iterable[str],
+             groups: Sequence[Sequence[str]]) -> EntryFeatures:
+    """Features of an entry from its tag keys and its clip texts, group by group."""
+    f = EntryFeatures(entry_id, published, set(tags))
+    for paragraphs in groups:
+        for key, name in people(paragraphs).items():
+            f.speakers.setdefault(key, name)
+        for text in paragraphs:
+            f.places |= places(text)
+    return f
+
+
+@dataclass
+class Suggestion:
+    """An earlier entry suggested as related, with its score and reasons."""
+
+    entry_id: int
+    score: float
+    reasons: list[str]
+    decision: str = ""
+
+
+@dataclass
+class Rarity:
+    """How many entries carry each feature, for weighting shared features."""
+
+    entries: int = 0
+    counts: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, all_features: Iterable[EntryFeatures]) -> Rarity:
+        r = cls()
+        for f in all_features:
+            r.entries += 1
+            for kind, values in (("tags", f.tags), ("speakers", f.speakers), ("places", f.places)):
+                for v in values:
+                    r.counts[(kind, v)] = r.counts.get((kind, v), 0) + 1
+        return r
+
+    def weight(self, kind: str, value: str) -> float:
+        n = self.counts.get((kind, value), 1)
+        return WEIGHTS[kind] * math.log(1 + max(self.entries, 1) / n)
+
+
+def _earlier(a: EntryFeatures, b: EntryFeatures) -> bool:
+    """True when `b` comes before `a` (by date, then id; undated entries by id)."""
+    if a.published is not None and b.published is not None:
+        return (b.published, b.entry_id) < (a.published, a.entry_id)
+    if a.published is None and b.published is not None:
+        return True
+    return a.published is None and b.entry_id < a.entry_id
+
+
+def _shared(target: EntryFeatures, other: EntryFeatures, rarity: Rarity,
+            ) -> tuple[float, list[str]]:
+    score, reasons = 0.0, []
+    tags = sorted(target.tags & other.tags)
+    if tags:
+        score += sum(rarity.weight("tags", t) for t in tags)
+        reasons.append("tags " + " ".join("#" + t for t in tags))
+    speakers = sorted(set(target.speakers) & set(other.speakers))
+    if speakers:
+        score += sum(rarity.weight("speakers", s) for s in speakers)
+        reasons.append("speakers " + ", ".join(target.speakers[s] for s in speakers))
+    shared_places = sorted(target.places & other.places)
+    if shared_places:
+        score += sum(rarity.weight("places", p) for p in shared_places)
+        reasons.append("places " + ", ".join(shared_places))
+    return score, reasons
+
+
+def suggest(target: EntryFeatures, others: Sequence[EntryFeatures], *,
+            similar: Mapping[int, Sequence[tuple[str, str]]] | None = None,
+            decisions: Mapping[int, str] | None = None, rarity: Rarity | None = None,
+            limit: int = 5) -> list[Suggestion]:
+    """The best earlier entries for `target`, best first.
+
+    `similar` maps an entry id to (kind, reason) of clips it shares with the target;
+    `decisions` maps entry ids to PINNED or REJECTED.
+    """
+    similar, decisions = similar or {}, decisions or {}
+    rarity = rarity or Rarity.of([target, *others])
+    out: list[Suggestion] = []
+    for other in others:
+        if other.entry_id == target.entry_id or decisions.get(other.entry_id) == REJECTED:
+            continue
+        pinned = decisions.get(other.entry_id) == PINNED
+        if not pinned and not _earlier(target, other):
+            continue
+        score, reasons = _shared(target, other, rarity)
+        for kind, reason in similar.get(other.entry_id, ()):
+            score += TEXT_WEIGHTS.get(kind, 1.0)
+            reasons.insert(0, f"{kind}: {reason}")
+        if pinned or score >= MIN_SCORE:
+            out.append(Suggestion(other.entry_id, round(score, 2), reasons,
+                                  PINNED if pinned else ""))
+    out.sort(key=lambda s: (s.decision != PINNED, -s.score, -s.entry_id))
+    pinned_count = sum(1 for s in out if s.decision == PINNED)
+    return out[:max(limit, pinned_count)]
+

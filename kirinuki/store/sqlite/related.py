@@ -1,0 +1,171 @@
+"""SQL for analysis: clip sketches (the duplicate index), related-entry decisions, and the
+clip and entry rows analysis reads.
+
+`clip_sketches` holds one row per clip, deleted with its clip; a rewritten entry's clips are
+sketched again by the written hook (or caught up on the next analysis query). Decisions are
+keyed by entry *key*, not id: an entry keeps its key when it is rewritten, and a deleted
+entry's key is never given to another entry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from kirinuki.store.sqlite.db import Store
+
+_CHUNK = 500
+
+
+def _marks(n: int) -> str:
+    return ",".join("?" * n)
+
+
+def _chunks(values: Sequence[int]) -> Iterator[Sequence[int]]:
+    for i in range(0, len(values), _CHUNK):
+        yield values[i:i + _CHUNK]
+
+
+@dataclass(frozen=True)
+class ClipRow:
+    """A clip with where it sits: entry, date, position, article and group tags."""
+
+    clip_id: int
+    text: str
+    entry_id: int
+    published: datetime | None
+    group_pos: int
+    pos: int
+    article: str | None
+
+
+_CLIP_SELECT = (
+    "SELECT c.id, c.text, g.entry_id, e.published, g.pos, c.pos, a.url"
+    " FROM clips c JOIN groups g ON g.id = c.group_id JOIN entries e ON e.id = g.entry_id"
+    " LEFT JOIN article_versions v ON v.id = c.article_version_id"
+    " LEFT JOIN articles a ON a.id = v.article_id"
+)
+
+
+def _clip_row(r: tuple[object, ...]) -> ClipRow:
+    published = datetime.fromisoformat(str(r[3])) if r[3] else None
+    return ClipRow(int(r[0]), str(r[1]), int(r[2]), published, int(r[4]),  # type: ignore[call-overload]
+                   int(r[5]), r[6] if r[6] is None else str(r[6]))  # type: ignore[call-overload]
+
+
+def clips_by_id(store: Store, clip_ids: Sequence[int]) -> list[ClipRow]:
+    """The clips with these ids (in no particular order)."""
+    out: list[ClipRow] = []
+    for chunk in _chunks(list(clip_ids)):
+        out.extend(_clip_row(r) for r in store.conn.execute(
+            f"{_CLIP_SELECT} WHERE c.id IN ({_marks(len(chunk))})", list(chunk)))
+    return out
+
+
+def clips_of_entries(store: Store, entry_ids: Sequence[int]) -> list[ClipRow]:
+    """The clips of these entries, in entry, group and clip order."""
+    out: list[ClipRow] = []
+    for chunk in _chunks(list(entry_ids)):
+        out.extend(_clip_row(r) for r in store.conn.execute(
+            f"{_CLIP_SELECT} WHERE g.entry_id IN ({_marks(len(chunk))})"
+            " ORDER BY g.entry_id, g.pos, c.pos", list(chunk)))
+    return out
+
+
+def clips_with_tag(store: Store, tag_key: str) -> list[ClipRow]:
+    """The clips of groups carrying the tag with this key (or alias), oldest entries first."""
+    return [_clip_row(r) for r in store.conn.execute(
+        f"{_CLIP_SELECT} WHERE g.id IN (SELECT tl.group_id FROM tag_lines tl"
+        " JOIN group_tags gt ON gt.tag_line_id = tl.id WHERE gt.tag_id = (SELECT coalesce("
+        " (SELECT id FROM tags WHERE key = ?), (SELECT tag_id FROM tag_aliases WHERE key = ?))))"
+        " ORDER BY e.published IS NULL, e.published, e.id, g.pos, c.pos", (tag_key, tag_key))]
+
+
+def all_clips(store: Store) -> Iterator[ClipRow]:
+    """Every clip, oldest entries first."""
+    for r in store.conn.execute(
+            f"{_CLIP_SELECT} ORDER BY e.published IS NULL, e.published, e.id, g.pos, c.pos"):
+        yield _clip_row(r)
+
+
+def unsketched(store: Store, version: int, limit: int) -> list[tuple[int, str]]:
+    """Up to `limit` clips (id, text) with no sketch of this version."""
+    rows = store.conn.execute(
+        "SELECT c.id, c.text FROM clips c LEFT JOIN clip_sketches s ON s.clip_id = c.id"
+        " WHERE s.clip_id IS NULL OR s.version != ? LIMIT ?", (version, limit)).fetchall()
+    return [(int(r[0]), str(r[1])) for r in rows]
+
+
+def put_sketches(store: Store, version: int, rows: Sequence[tuple[int, bytes]]) -> None:
+    """Store sketches (clip id, bytes), replacing older ones. Runs in the caller's transaction."""
+    store.conn.executemany(
+        "INSERT OR REPLACE INTO clip_sketches(clip_id, version, sketch) VALUES (?,?,?)",
+        [(cid, version, blob) for cid, blob in rows])
+
+
+def sketches(store: Store, version: int) -> tuple[list[int], list[bytes]]:
+    """Every stored sketch of this version: clip ids and bytes, in clip id order."""
+    ids: list[int] = []
+    blobs: list[bytes] = []
+    for cid, blob in store.conn.execute(
+            "SELECT clip_id, sketch FROM clip_sketches WHERE version = ? ORDER BY clip_id",
+            (version,)):
+        ids.append(int(cid))
+        blobs.append(bytes(blob))
+    return ids, blobs
+
+
+def sketch_count(store: Store) -> tuple[int, int]:
+    """(clips, clips with a sketch): a cheap check that the index is complete."""
+    row = store.conn.execute(
+        "SELECT (SELECT count(*) FROM clips), (SELECT count(*) FROM clip_sketches)").fetchone()
+    return int(row[0]), int(row[1])
+
+
+@dataclass(frozen=True)
+class EntryRow:
+    """An entry as related-entry suggestions see it."""
+
+    entry_id: int
+    key: str
+    permalink: str | None
+    published: datetime | None
+    title: str | None
+
+
+def entry_rows(store: Store) -> list[EntryRow]:
+    """Every entry, oldest first (undated last)."""
+    return [EntryRow(int(r[0]), str(r[1]), r[2], datetime.fromisoformat(r[3]) if r[3] else None,
+                     r[4]) for r in store.conn.execute(
+        "SELECT id, key, permalink, published, title FROM entries"
+        " ORDER BY published IS NULL, published, id")]
+
+
+def entry_tag_keys(store: Store) -> dict[int, set[str]]:
+    """For every entry, the keys of the tags of its groups."""
+    out: dict[int, set[str]] = {}
+    for eid, key in store.conn.execute(
+            "SELECT DISTINCT g.entry_id, t.key FROM groups g JOIN tag_lines tl ON tl.group_id ="
+            " g.id JOIN group_tags gt ON gt.tag_line_id = tl.id JOIN tags t ON t.id = gt.tag_id"):
+        out.setdefault(int(eid), set()).add(str(key))
+    return out
+
+
+def decisions(store: Store, entry_key: str) -> dict[str, str]:
+    """The user's decisions on suggestions for the entry with this key: other key → decision."""
+    return {str(o): str(d) for o, d in store.conn.execute(
+        "SELECT other_key, decision FROM related_decisions WHERE entry_key = ?", (entry_key,))}
+
+
+def decide(store: Store, entry_key: str, other_key: str, decision: str | None,
+           now: datetime) -> None:
+    """Record (or, with None, forget) a decision. Runs in the caller's transaction."""
+    if decision is None:
+        store.conn.execute("DELETE FROM related_decisions WHERE entry_key = ? AND other_key = ?",
+                           (entry_key, other_key))
+        return
+    store.conn.execute(
+        "INSERT INTO related_decisions(entry_key, other_key, decision, decided) VALUES (?,?,?,?)"
+        " ON CONFLICT(entry_key, other_key) DO UPDATE SET decision = excluded.decision,"
+        " decided = excluded.decided", (entry_key, other_key, decision, now.isoformat()))
