@@ -84,3 +84,17 @@ def test_suggest_offers_only_existing_tags(api: Api) -> None:
     assert names[0] == "物価高"
     other = [s["name"] for s in api("GET", "/api/tags/suggest", params={"text": "無関係"}).json()]
     assert "無関係" not in other and "物価高" not in other
+
+
+def test_capture_refuses_odd_digits_as_input_not_500(api: Api, client: TestClient) -> None:
+    # Found by schemathesis: "¹" passes str.isdigit() but is no number; a 30-digit number
+    # overflows SQLite. Both are bad input (400), on the API and on the composer's form.
+    for target in ("¹", "#②", "9" * 30):
+        r = api("POST", "/api/capture", json={"url": target})
+        assert r.status_code == 400, (target, r.text)
+        assert r.json()["error"]["type"] == "InputError"
+    assert api("POST", "/api/capture", json={"url": "１２"}).status_code == 404  # no inbox item
+
+
+def test_composer_capture_refuses_odd_digits(owner) -> None:  # type: ignore[no-untyped-def]
+    assert owner.post("/compose/capture", {"url": "¹"}).status_code == 400

@@ -21,6 +21,7 @@ from kirinuki.journal.editing import (
 from kirinuki.journal.search import search as search_clips
 from kirinuki.journal.workbench import clip_version, suggest_tags
 from kirinuki.model import Clip, Group, Item, Status, TagLine
+from kirinuki.web.inputs import capture_target
 from kirinuki.web.security import api_owner, state
 
 router = APIRouter(prefix="/api", dependencies=[Depends(api_owner)])
@@ -164,7 +165,7 @@ def capture_article(request: Request, body: CaptureIn, j: Owner) -> Json:
     make = state(request).fetcher
     fetcher = make() if make else None
     try:
-        r = capture(j, body.url, fetcher=fetcher)
+        r = capture(j, capture_target(body.url), fetcher=fetcher)
     finally:
         if fetcher is not None:
             fetcher.close()

@@ -20,6 +20,7 @@ from kirinuki.journal.workbench import (
     suggest_tags,
 )
 from kirinuki.model import Status
+from kirinuki.web.inputs import capture_target
 from kirinuki.web.render import page, see_other
 from kirinuki.web.security import form_owner, journal, page_owner, state
 
@@ -48,7 +49,7 @@ def compose_capture(request: Request, j: Owner, url: str = Form(...)) -> Respons
     make = state(request).fetcher
     fetcher = make() if make else None
     try:
-        result = capture(j, url, fetcher=fetcher)
+        result = capture(j, capture_target(url), fetcher=fetcher)
     finally:
         if fetcher is not None:
             fetcher.close()
