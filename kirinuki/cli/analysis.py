@@ -1,9 +1,228 @@
-"""CLI commands for analysis (not written yet)."""
+"""`dupes`, `figures`, `quotes` and `related` (with `related pin|reject`)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import Any
+
 import typer
+from rich.table import Table
+from rich.text import Text
+from typer.core import TyperGroup
+
+from kirinuki.cli.common import fmt_date, open_from, out, print_json
+from kirinuki.journal.analysis import (
+    DEFAULT_THRESHOLDS,
+    ClipView,
+    FigureChange,
+    FigureView,
+    GroupView,
+    QuoteView,
+    duplicate_groups,
+    figures,
+    quotes,
+)
+from kirinuki.journal.related import RelatedView, decide_related, related
+
+
+def _iso(c: ClipView) -> str | None:
+    return c.published.isoformat() if c.published else None
+
+
+def _clip_json(c: ClipView) -> dict[str, Any]:
+    return {"id": c.clip_id, "entry": c.entry_id, "permalink": c.permalink,
+            "published": _iso(c), "text": c.text}
+
+
+def _figure_change_json(f: FigureChange) -> dict[str, Any]:
+    return {"label": f.label, "old": f.old.surface if f.old else None,
+            "new": f.new.surface if f.new else None, "text": f.describe()}
+
+
+def _group_json(g: GroupView) -> dict[str, Any]:
+    return {
+        "kind": g.group.kind, "similarity": round(g.group.similarity, 3),
+        "reason": g.group.reason, "clips": [_clip_json(c) for c in g.clips],
+        "links": [{"a": lk.a, "b": lk.b, "kind": lk.match.kind,
+                   "similarity": round(lk.match.similarity, 3), "reason": lk.match.reason}
+                  for lk in g.group.links],
+        "changes": [{"from": a, "to": b, "text": c.describe(),
+                     "figures": [_figure_change_json(f) for f in c.figures],
+                     "wording": [list(w) for w in c.words]} for a, b, c in g.group.changes],
+    }
+
+
+def _print_group(g: GroupView) -> None:
+    style = {"version": "yellow", "background": "blue"}.get(g.group.kind, "red")
+    out.print(Text(f"{g.group.kind}  similarity {g.group.similarity:.2f}  {g.group.reason}",
+                   style=f"bold {style}"))
+    for c in g.clips:
+        line = Text(f"  clip {c.clip_id}  entry {c.entry_id}  {fmt_date(c.published)}  ",
+                    style="cyan")
+        line.append(c.text[:70] + ("…" if len(c.text) > 70 else ""), style="default")
+        out.print(line)
+    for change in g.changes:
+        out.print(Text(f"  {change}", style="green"))
+
+
+def dupes_cmd(
+    ctx: typer.Context,
+    entry: str = typer.Option(None, "--entry", "-e", help="Only groups with a clip of this entry."),
+    version: float = typer.Option(DEFAULT_THRESHOLDS.version, "--version-threshold",
+                                  min=0.0, max=1.0, help="Similarity for a version."),
+    background: float = typer.Option(DEFAULT_THRESHOLDS.background, "--background-threshold",
+                                     min=0.0, max=1.0, help="Content overlap for background."),
+    as_json: bool = typer.Option(False, "--json", help="Print the groups as JSON."),
+) -> None:
+    """List groups of duplicate clips, versions of one passage and shared background."""
+    t = replace(DEFAULT_THRESHOLDS, version=version, background=background)
+    with open_from(ctx) as j:
+        groups = duplicate_groups(j, entry, t)
+    if as_json:
+        print_json([_group_json(g) for g in groups])
+        return
+    for g in groups:
+        _print_group(g)
+    out.print(Text(f"{len(groups)} group(s)", style="dim"))
+
+
+def _figure_json(v: FigureView) -> dict[str, Any]:
+    f = v.figure
+    return {"surface": f.surface, "value": f.value, "counter": f.counter,
+            "qualifier": f.qualifier, "predicate": f.predicate, "label": f.label,
+            "clip": v.clip.clip_id, "entry": v.clip.entry_id, "permalink": v.clip.permalink,
+            "published": _iso(v.clip), "context": _context(v.clip.text, f.start, f.end)}
+
+
+def _context(text: str, start: int, end: int, width: int = 20) -> str:
+    return text[max(0, start - width):end + width]
+
+
+def figures_cmd(
+    ctx: typer.Context,
+    tag: str = typer.Option(None, "--tag", "-t", help="Only clips of groups with this tag."),
+    entry: str = typer.Option(None, "--entry", "-e", help="Only clips of this entry."),
+    limit: int = typer.Option(200, "--limit", "-n", min=0, help="Newest N figures (0: all)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
+) -> None:
+    """List figures (number, counter, qualifier, predicate) found in clips, oldest first."""
+    with open_from(ctx) as j:
+        found = figures(j, tag=tag, entry_ref=entry, limit=limit)
+    if as_json:
+        print_json([_figure_json(v) for v in found])
+        return
+    table = Table("date", "entry", "what", "figure", "value", "context")
+    for v in found:
+        f = v.figure
+        table.add_row(fmt_date(v.clip.published), str(v.clip.entry_id), f.label, f.surface,
+                      f"{f.value:g} {f.counter}".strip(), _context(v.clip.text, f.start, f.end))
+    out.print(table)
+
+
+def _quote_json(v: QuoteView) -> dict[str, Any]:
+    q = v.quote
+    return {"speaker": v.speaker, "speaker_as_written": q.speaker, "speaker_key": q.speaker_key,
+            "text": q.text, "inferred": q.inferred, "broken": q.broken, "clip": v.clip.clip_id,
+            "entry": v.clip.entry_id, "permalink": v.clip.permalink, "published": _iso(v.clip)}
+
+
+def quotes_cmd(
+    ctx: typer.Context,
+    speaker: str = typer.Option(None, "--speaker", "-s", help="Speaker (any form of the name)."),
+    tag: str = typer.Option(None, "--tag", "-t", help="Only clips of groups with this tag."),
+    entry: str = typer.Option(None, "--entry", "-e", help="Only clips of this entry."),
+    limit: int = typer.Option(200, "--limit", "-n", min=0, help="Newest N quotes (0: all)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the quotes as JSON."),
+) -> None:
+    """List quotes 「…」 with their speakers, oldest first."""
+    with open_from(ctx) as j:
+        found = quotes(j, speaker=speaker, entry_ref=entry, tag=tag, limit=limit)
+    if as_json:
+        print_json([_quote_json(v) for v in found])
+        return
+    table = Table("date", "entry", "speaker", "quote")
+    for v in found:
+        who = v.speaker or "?"
+        table.add_row(fmt_date(v.clip.published), str(v.clip.entry_id),
+                      who + (" *" if v.quote.inferred else ""), f"「{v.quote.text}」")
+    out.print(table)
+
+
+class _DefaultShow(TyperGroup):
+    """`related ENTRY` means `related show ENTRY`; `pin`, `reject`, `forget` are commands."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+            args = ["show", *args]
+        return list(super().parse_args(ctx, args))
+
+
+related_app = typer.Typer(cls=_DefaultShow, no_args_is_help=True,
+                          help="Earlier related entries: `related ENTRY`, `related pin|reject "
+                               "ENTRY OTHER`.")
+
+
+def _related_json(r: RelatedView) -> dict[str, Any]:
+    return {"entry": r.entry_id, "permalink": r.permalink, "title": r.title,
+            "published": r.published.isoformat() if r.published else None,
+            "score": r.score, "reasons": r.reasons, "decision": r.decision or None,
+            "first_clip": r.first_clip}
+
+
+@related_app.command("show", hidden=True)
+def related_show(
+    ctx: typer.Context,
+    entry: str = typer.Argument(..., help="Entry id or permalink."),
+    limit: int = typer.Option(5, "--limit", "-n", min=1),
+    as_json: bool = typer.Option(False, "--json", help="Print the suggestions as JSON."),
+) -> None:
+    """Suggest earlier entries on the same story, with reasons."""
+    with open_from(ctx) as j:
+        found = related(j, entry, limit)
+    if as_json:
+        print_json([_related_json(r) for r in found])
+        return
+    for r in found:
+        score = "pinned" if r.decision else f"score {r.score:.1f}"
+        out.print(Text(f"entry {r.entry_id}  {fmt_date(r.published)}  {r.permalink or ''}  "
+                       f"{score}", style="bold cyan"))
+        out.print(Text(f"  {r.title or r.first_clip[:60]}"))
+        for reason in r.reasons:
+            out.print(Text(f"  - {reason}", style="green"))
+    if not found:
+        out.print(Text("no related earlier entries found", style="dim"))
+
+
+def _decide(ctx: typer.Context, entry: str, other: str, decision: str | None) -> None:
+    with open_from(ctx) as j:
+        decide_related(j, entry, other, decision)
+    out.print(f"entry {other}: {decision or 'decision forgotten'} for entry {entry}")
+
+
+@related_app.command("pin")
+def related_pin(ctx: typer.Context, entry: str = typer.Argument(...),
+                other: str = typer.Argument(..., help="The earlier entry to keep.")) -> None:
+    """Always list OTHER as related to ENTRY."""
+    _decide(ctx, entry, other, "pinned")
+
+
+@related_app.command("reject")
+def related_reject(ctx: typer.Context, entry: str = typer.Argument(...),
+                   other: str = typer.Argument(..., help="The entry not to suggest.")) -> None:
+    """Never suggest OTHER as related to ENTRY."""
+    _decide(ctx, entry, other, "rejected")
+
+
+@related_app.command("forget")
+def related_forget(ctx: typer.Context, entry: str = typer.Argument(...),
+                   other: str = typer.Argument(...)) -> None:
+    """Forget a pin or reject decision."""
+    _decide(ctx, entry, other, None)
 
 
 def register(app: typer.Typer) -> None:
     """Add the analysis commands to `app`."""
+    app.command("dupes")(dupes_cmd)
+    app.command("figures")(figures_cmd)
+    app.command("quotes")(quotes_cmd)
+    app.add_typer(related_app, name="related")

@@ -89,6 +89,16 @@ def all_clips(store: Store) -> Iterator[ClipRow]:
         yield _clip_row(r)
 
 
+def clip_texts_of_entries(store: Store, entry_ids: Sequence[int]) -> list[tuple[int, str]]:
+    """(clip id, text) of every clip of these entries."""
+    out: list[tuple[int, str]] = []
+    for chunk in _chunks(list(entry_ids)):
+        out.extend((int(r[0]), str(r[1])) for r in store.conn.execute(
+            "SELECT c.id, c.text FROM clips c JOIN groups g ON g.id = c.group_id"
+            f" WHERE g.entry_id IN ({_marks(len(chunk))})", list(chunk)))
+    return out
+
+
 def unsketched(store: Store, version: int, limit: int) -> list[tuple[int, str]]:
     """Up to `limit` clips (id, text) with no sketch of this version."""
     rows = store.conn.execute(
@@ -142,13 +152,14 @@ def entry_rows(store: Store) -> list[EntryRow]:
         " ORDER BY published IS NULL, published, id")]
 
 
-def entry_tag_keys(store: Store) -> dict[int, set[str]]:
-    """For every entry, the keys of the tags of its groups."""
+def entry_tags(store: Store) -> dict[int, set[str]]:
+    """For every entry, the display names of the tags of its groups (one name per tag)."""
     out: dict[int, set[str]] = {}
-    for eid, key in store.conn.execute(
-            "SELECT DISTINCT g.entry_id, t.key FROM groups g JOIN tag_lines tl ON tl.group_id ="
-            " g.id JOIN group_tags gt ON gt.tag_line_id = tl.id JOIN tags t ON t.id = gt.tag_id"):
-        out.setdefault(int(eid), set()).add(str(key))
+    for eid, display in store.conn.execute(
+            "SELECT DISTINCT g.entry_id, t.display FROM groups g JOIN tag_lines tl ON"
+            " tl.group_id = g.id JOIN group_tags gt ON gt.tag_line_id = tl.id"
+            " JOIN tags t ON t.id = gt.tag_id"):
+        out.setdefault(int(eid), set()).add(str(display))
     return out
 
 

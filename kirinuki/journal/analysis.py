@@ -1,0 +1,271 @@
+"""Analysis use-cases: duplicates and versions, figures, quotes, related earlier entries.
+
+The duplicate index lives in the journal as one sketch per clip (`clip_sketches`), computed as
+clips arrive (a store hook on every entry write: import, clip, add, edit) and caught up on the
+next query for clips written while the hook was not loaded. Queries assemble the LSH index from
+the stored sketches in one sort, then verify candidates with `analysis.duplicates.compare`.
+Related-entry decisions (pinned / rejected) are stored per entry key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from kirinuki.analysis.duplicates import (
+    DEFAULT_THRESHOLDS,
+    DuplicateGroup,
+    Item,
+    Link,
+    Thresholds,
+    group_links,
+    verify,
+)
+from kirinuki.analysis.figures import Figure, extract_figures
+from kirinuki.analysis.lsh import DEFAULT_PARAMS, DuplicateIndex, Sketches, sketch_texts
+from kirinuki.analysis.quotes import Quote, extract_quotes, speaker_key, speaker_names
+from kirinuki.analysis.versions import FigureChange, describe_change
+from kirinuki.errors import InputError
+from kirinuki.journal.core import Journal
+from kirinuki.journal.queries import resolve_entry_id
+from kirinuki.store.sqlite import hooks
+from kirinuki.store.sqlite import related as rows
+from kirinuki.store.sqlite.db import Store
+from kirinuki.text.normalize import fold, tag_key
+
+__all__ = ["DEFAULT_THRESHOLDS", "FigureChange", "Thresholds"]  # re-exported for adapters
+
+SKETCH_VERSION = 1  # bump when the sketch (normalisation, parameters) changes
+_BATCH = 20_000
+
+
+@hooks.on_entries_written
+def sketch_entries(store: Store, entry_ids: list[int]) -> None:
+    """Sketch the clips of freshly written entries (the writer's transaction)."""
+    clips = rows.clip_texts_of_entries(store, entry_ids)
+    if clips:
+        _store_sketches(store, clips)
+
+
+def _store_sketches(store: Store, clips: Sequence[tuple[int, str]]) -> None:
+    sk = sketch_texts([t for _, t in clips])
+    rows.put_sketches(store, SKETCH_VERSION,
+                      [(cid, sk.row_bytes(i)) for i, (cid, _) in enumerate(clips)])
+
+
+def catch_up(journal: Journal) -> int:
+    """Sketch every clip that has no sketch yet; returns how many were added."""
+    done = 0
+    while True:
+        missing = rows.unsketched(journal.store, SKETCH_VERSION, _BATCH)
+        if not missing:
+            return done
+        with journal.store.transaction():
+            _store_sketches(journal.store, missing)
+        done += len(missing)
+
+
+@dataclass
+class _Index:
+    """The LSH index over every clip of the journal; row i is clip `ids[i]`."""
+
+    ids: list[int]
+    sketches: Sketches
+    index: DuplicateIndex
+    row_of: dict[int, int]
+
+
+def _load_index(journal: Journal) -> _Index:
+    catch_up(journal)
+    ids, blobs = rows.sketches(journal.store, SKETCH_VERSION)
+    sk = Sketches.from_bytes(blobs, DEFAULT_PARAMS)
+    index = DuplicateIndex(DEFAULT_PARAMS)
+    index.add_many(sk)
+    return _Index(ids, sk, index, {cid: i for i, cid in enumerate(ids)})
+
+
+def _item(r: rows.ClipRow) -> Item:
+    return Item(r.clip_id, r.text, r.published, r.article, r.entry_id,
+                r.group_pos * 10_000 + r.pos)
+
+
+@dataclass
+class ClipView:
+    """A clip as analysis results show it."""
+
+    clip_id: int
+    entry_id: int
+    permalink: str | None
+    published: datetime | None
+    text: str
+
+
+@dataclass
+class GroupView:
+    """A duplicate, version or background group, ready to display."""
+
+    group: DuplicateGroup
+    clips: list[ClipView]
+
+    @property
+    def changes(self) -> list[str]:
+        """`clip a → clip b: 拘束: 3800人以上 → 4400人以上 (+600)` for consecutive versions."""
+        return [f"{a} → {b}: {c.describe()}" for a, b, c in self.group.changes]
+
+
+def _views(journal: Journal, groups: Iterable[DuplicateGroup]) -> list[GroupView]:
+    entries = {e.entry_id: e for e in rows.entry_rows(journal.store)}
+    out = []
+    for g in groups:
+        clips = [ClipView(i.id, i.entry or 0, entries[i.entry].permalink if i.entry in entries
+                          else None, i.when, i.text) for i in g.items]
+        out.append(GroupView(g, clips))
+    return out
+
+
+def _probe(ix: _Index, rows_: Iterable[int], t: Thresholds) -> set[tuple[int, int]]:
+    pairs: set[tuple[int, int]] = set()
+    for r in rows_:
+        for c in ix.index.candidates(ix.sketches, r, min_estimate=t.candidate, exclude=r):
+            pairs.add((min(r, c.row), max(r, c.row)))
+    return pairs
+
+
+def duplicate_groups(journal: Journal, entry_ref: str | None = None,
+                     t: Thresholds = DEFAULT_THRESHOLDS) -> list[GroupView]:
+    """Groups of duplicates, versions and shared background, newest first; with `entry_ref`,
+    only the groups holding a clip of that entry. Raises NotFoundError for an unknown entry."""
+    eid = resolve_entry_id(journal, entry_ref) if entry_ref is not None else None
+    ix = _load_index(journal)
+    if eid is None:
+        found, _ = ix.index.candidate_pairs(min_estimate=t.candidate)
+        pairs = {(int(a), int(b)) for a, b in found.tolist()}
+    else:
+        own = [ix.row_of[c.clip_id] for c in rows.clips_of_entries(journal.store, [eid])]
+        pairs = _probe(ix, own, t)
+        near = {r for p in pairs for r in p} - set(own)
+        pairs |= _probe(ix, near, t)  # second hop: complete version chains
+    clip_ids = sorted({ix.ids[r] for p in pairs for r in p})
+    items = [_item(r) for r in rows.clips_by_id(journal.store, clip_ids)]
+    pos = {it.id: k for k, it in enumerate(items)}
+    index_pairs = [(pos[ix.ids[a]], pos[ix.ids[b]]) for a, b in sorted(pairs)
+                   if ix.ids[a] in pos and ix.ids[b] in pos]
+    groups = group_links(items, verify(items, index_pairs, t))
+    if eid is not None:
+        groups = [g for g in groups if any(i.entry == eid for i in g.items)]
+    return _views(journal, groups)
+
+
+@dataclass
+class FigureView:
+    """A figure with the clip and entry it was found in."""
+
+    figure: Figure
+    clip: ClipView
+
+
+def _clips(journal: Journal, tag: str | None, entry_ref: str | None) -> list[rows.ClipRow]:
+    if entry_ref is not None:
+        return rows.clips_of_entries(journal.store, [resolve_entry_id(journal, entry_ref)])
+    if tag is not None:
+        key = tag_key(tag)
+        if not key:
+            raise InputError("an empty tag")
+        return rows.clips_with_tag(journal.store, key)
+    return list(rows.all_clips(journal.store))
+
+
+def _clip_view(r: rows.ClipRow, permalinks: dict[int, str | None]) -> ClipView:
+    return ClipView(r.clip_id, r.entry_id, permalinks.get(r.entry_id), r.published, r.text)
+
+
+def _permalinks(journal: Journal) -> dict[int, str | None]:
+    return {e.entry_id: e.permalink for e in rows.entry_rows(journal.store)}
+
+
+def figures(journal: Journal, tag: str | None = None, entry_ref: str | None = None,
+            limit: int = 0) -> list[FigureView]:
+    """Figures of the journal's clips (of one tag or entry), oldest first; `limit` keeps the
+    newest. Raises NotFoundError for an unknown entry."""
+    links = _permalinks(journal)
+    clips = _clips(journal, tag, entry_ref)
+    if limit:
+        clips = clips[-limit * 4:]  # a clip holds ~1–3 figures; trimmed exactly below
+    out = [FigureView(f, _clip_view(r, links)) for r in clips for f in extract_figures(r.text)]
+    return out[-limit:] if limit else out
+
+
+@dataclass
+class QuoteView:
+    """A quote with its normalised speaker, clip and entry."""
+
+    quote: Quote
+    speaker: str  # the fullest form of the speaker's name in the journal
+    clip: ClipView
+
+
+def _group_quotes(clips: Sequence[rows.ClipRow]) -> list[tuple[Quote, rows.ClipRow]]:
+    out: list[tuple[Quote, rows.ClipRow]] = []
+    groups: dict[tuple[int, int], list[rows.ClipRow]] = {}
+    for r in clips:
+        groups.setdefault((r.entry_id, r.group_pos), []).append(r)
+    for members in groups.values():
+        members.sort(key=lambda r: r.pos)
+        for q in extract_quotes([m.text for m in members]):
+            out.append((q, members[q.paragraph]))
+    return out
+
+
+def quotes(journal: Journal, speaker: str | None = None, entry_ref: str | None = None,
+           tag: str | None = None, limit: int = 0) -> list[QuoteView]:
+    """Quotes with speakers (speech, not quoted terms), oldest first; `speaker` matches a
+    normalised speaker (`ブリンケン長官` finds `ブリンケン国務長官`) or part of a name."""
+    links = _permalinks(journal)
+    found = [(q, r) for q, r in _group_quotes(_clips(journal, tag, entry_ref))
+             if q.kind == "speech"]
+    names = speaker_names(q for q, _ in found)
+    if speaker:
+        key, part = speaker_key(speaker), fold(speaker.strip())
+        found = [(q, r) for q, r in found if q.speaker_key == key
+                 or (part and part in fold(names.get(q.speaker_key, q.speaker)))]
+    out = [QuoteView(q, names.get(q.speaker_key, q.speaker), _clip_view(r, links))
+           for q, r in found]
+    return out[-limit:] if limit else out
+
+
+@dataclass
+class EntryAnalysis:
+    """What analysis says about one entry (for `entries show` and the web app)."""
+
+    entry_id: int
+    groups: list[GroupView] = field(default_factory=list)
+    quotes: list[QuoteView] = field(default_factory=list)
+    figures: list[FigureView] = field(default_factory=list)
+
+
+def entry_analysis(journal: Journal, entry_ref: str) -> EntryAnalysis:
+    """Duplicate/version groups, quotes and figures of one entry. Raises NotFoundError."""
+    eid = resolve_entry_id(journal, entry_ref)
+    return EntryAnalysis(eid, duplicate_groups(journal, str(eid)),
+                         quotes(journal, entry_ref=str(eid)), figures(journal, entry_ref=str(eid)))
+
+
+def links_of(groups: Sequence[GroupView], entry_id: int) -> list[tuple[int, Link, str]]:
+    """(other entry, link, reason) for each link between a clip of `entry_id` and a clip of
+    another entry; the reason of a version link is its change (`拘束: 3800人以上 → …`)."""
+    out: list[tuple[int, Link, str]] = []
+    for gv in groups:
+        entry_of = {c.clip_id: c.entry_id for c in gv.clips}
+        text_of = {c.clip_id: c.text for c in gv.clips}
+        changes = {(a, b): c.describe() for a, b, c in gv.group.changes}
+        for link in gv.group.links:
+            ea, eb = entry_of.get(link.a), entry_of.get(link.b)
+            reason = changes.get((link.a, link.b), link.match.reason)
+            if link.match.kind == "version" and (link.a, link.b) not in changes:
+                reason = describe_change(text_of[link.a], text_of[link.b]).describe()
+            if ea == entry_id and eb is not None and eb != entry_id:
+                out.append((eb, link, reason))
+            elif eb == entry_id and ea is not None and ea != entry_id:
+                out.append((ea, link, reason))
+    return out

@@ -1,0 +1,116 @@
+"""Related earlier entries: suggestions with reasons, and the user's pin / reject decisions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from kirinuki.analysis.related import (
+    PINNED,
+    REJECTED,
+    EntryFeatures,
+    Rarity,
+    Suggestion,
+    features,
+    suggest,
+)
+from kirinuki.errors import InputError
+from kirinuki.journal.analysis import duplicate_groups, links_of
+from kirinuki.journal.core import Journal
+from kirinuki.journal.queries import resolve_entry_id
+from kirinuki.store.sqlite import related as rows
+
+RECENT = 300  # earlier entries always considered, besides those sharing a tag or a clip
+
+
+@dataclass
+class RelatedView:
+    """A suggested earlier entry, ready to display."""
+
+    entry_id: int
+    permalink: str | None
+    published: datetime | None
+    title: str | None
+    first_clip: str
+    score: float
+    reasons: list[str]
+    decision: str
+
+
+def _candidates(eid: int, entries: list[rows.EntryRow], tags: dict[int, set[str]],
+                also: set[int]) -> list[int]:
+    """Entries worth scoring: sharing a tag or a clip, pinned, or among the recent ones."""
+    mine = tags.get(eid, set())
+    order = [e.entry_id for e in entries]
+    at = order.index(eid)
+    recent = set(order[max(0, at - RECENT):at])
+    return [e for e in order if e != eid and (e in recent or e in also or tags.get(e, set()) & mine)]
+
+
+def _features(journal: Journal, ids: list[int], entries: dict[int, rows.EntryRow],
+              tags: dict[int, set[str]]) -> tuple[dict[int, EntryFeatures], dict[int, str]]:
+    groups: dict[int, dict[int, list[str]]] = {}
+    first: dict[int, str] = {}
+    for r in rows.clips_of_entries(journal.store, ids):
+        groups.setdefault(r.entry_id, {}).setdefault(r.group_pos, []).append(r.text)
+        first.setdefault(r.entry_id, r.text)
+    feats = {i: features(i, entries[i].published, tags.get(i, set()),
+                         list(groups.get(i, {}).values())) for i in ids}
+    return feats, first
+
+
+def _rarity(feats: dict[int, EntryFeatures], tags: dict[int, set[str]], total: int) -> Rarity:
+    rarity = Rarity.of(feats.values())
+    rarity.entries = total
+    for kind_key in [k for k in rarity.counts if k[0] == "tags"]:
+        del rarity.counts[kind_key]
+    for keys in tags.values():
+        for k in keys:
+            rarity.counts[("tags", k)] = rarity.counts.get(("tags", k), 0) + 1
+    return rarity
+
+
+def related(journal: Journal, entry_ref: str, limit: int = 5) -> list[RelatedView]:
+    """Earlier entries on the same story as `entry_ref`, best first, with reasons; pinned
+    entries first, rejected ones never. Raises NotFoundError for an unknown entry."""
+    eid = resolve_entry_id(journal, entry_ref)
+    entries = {e.entry_id: e for e in rows.entry_rows(journal.store)}
+    by_key = {e.key: e.entry_id for e in entries.values()}
+    decided = {by_key[k]: d for k, d in rows.decisions(journal.store, entries[eid].key).items()
+               if k in by_key}
+    similar: dict[int, list[tuple[str, str]]] = {}
+    for other, link, reason in links_of(duplicate_groups(journal, str(eid)), eid):
+        similar.setdefault(other, []).append((link.match.kind, reason))
+    tags = rows.entry_tags(journal.store)
+    ids = _candidates(eid, list(entries.values()), tags, set(similar) | set(decided))
+    feats, first = _features(journal, [eid, *ids], entries, tags)
+    found: list[Suggestion] = suggest(
+        feats[eid], [feats[i] for i in ids], similar=similar, decisions=decided,
+        rarity=_rarity(feats, tags, len(entries)), limit=limit)
+    return [RelatedView(s.entry_id, entries[s.entry_id].permalink, entries[s.entry_id].published,
+                        entries[s.entry_id].title, first.get(s.entry_id, ""), s.score, s.reasons,
+                        s.decision) for s in found]
+
+
+def decide_related(journal: Journal, entry_ref: str, other_ref: str, decision: str | None,
+                   ) -> None:
+    """Pin or reject `other_ref` as related to `entry_ref` (None forgets the decision).
+
+    Raises NotFoundError for an unknown entry, InputError for a bad decision or one entry.
+    """
+    if decision not in (PINNED, REJECTED, None):
+        raise InputError(f"unknown decision {decision!r} (pinned or rejected)")
+    eid, oid = resolve_entry_id(journal, entry_ref), resolve_entry_id(journal, other_ref)
+    if eid == oid:
+        raise InputError("an entry cannot be related to itself")
+    keys = {e.entry_id: e.key for e in rows.entry_rows(journal.store)}
+    with journal.store.transaction():
+        rows.decide(journal.store, keys[eid], keys[oid], decision, journal.now())
+
+
+def related_urls(journal: Journal, entry_ref: str, limit: int = 3) -> list[str]:
+    """Absolute URLs of the suggested related entries (for the related-link lines of exports):
+    pinned ones and the best others, on the journal's canonical host."""
+    host = journal.settings.canonical_host
+    return [f"https://{host}{r.permalink}" if host else r.permalink
+            for r in related(journal, entry_ref, limit) if r.permalink]
