@@ -141,26 +141,27 @@ def _idf(journal: Journal, plan: sq.Plan, words: list[Word]) -> dict[str, float]
     return out
 
 
-def _rank(journal: Journal, q: Query, plan: sq.Plan, cands: list[tuple[sq.DocRow, str]],
-          ) -> list[tuple[float, sq.DocRow, str]]:
+def _rank(journal: Journal, q: Query, plan: sq.Plan, cands: list[tuple[int, str]],
+          ) -> list[tuple[float, int]]:
+    """(BM25 score, row id) of (row id, folded text) candidates, best first, newer on ties."""
     words = q.words()
     idf = _idf(journal, plan, words)
     docs, chars = sq.corpus_stats(journal.store)
     avg = chars / docs if docs else 1.0
     scored = []
-    for row, folded in cands:
+    for docid, folded in cands:
         norm = K1 * (1 - B + B * len(folded) / avg)
         score = 0.0
         for w in words:
             tf = folded.count(w.text)
             if tf:
                 score += idf[w.text] * tf * (K1 + 1) / (tf + norm)
-        scored.append((score, row, folded))
-    scored.sort(key=lambda s: (-s[0], -s[1].docid))
+        scored.append((score, docid))
+    scored.sort(key=lambda s: (-s[0], -s[1]))
     return scored
 
 
-def _hit(row: sq.DocRow, folded: str, q: Query, score: float | None) -> SearchHit:
+def _hit(row: sq.DocRow, q: Query, score: float | None) -> SearchHit:
     spans = highlight_spans(row.text, [w.text for w in q.words()])
     return SearchHit(
         clip_id=row.clip_id, entry_id=row.entry_id, permalink=row.permalink,
@@ -172,24 +173,30 @@ def _hit(row: sq.DocRow, folded: str, q: Query, score: float | None) -> SearchHi
 def _top(journal: Journal, q: Query, plan: sq.Plan, sort: str, limit: int, offset: int,
          ) -> tuple[list[SearchHit], int | None]:
     want = offset + limit
-    if sort == "date":
-        if plan.exact:
-            cands = _verified(journal, q, plan, sq.newest(journal.store, plan, limit, offset))
-        else:
-            cands = _scan(journal, q, plan, want)[0][offset:]
-        rows: list[tuple[float | None, sq.DocRow, str]] = [(None, r, f) for r, f in cands]
-        ranked = None
+    scores: dict[int, float] = {}
+    ranked = None
+    if plan.exact and sort == "date":
+        rows = _verified(journal, q, plan, sq.newest(journal.store, plan, limit, offset))
+    elif plan.exact:
+        # Rank on the text alone; only the hits shown are fetched whole and verified.
+        window = sq.newest(journal.store, plan, max(RANK_WINDOW, want))
+        texts = sq.texts(journal.store, window)
+        scored = _rank(journal, q, plan, [(d, fold(texts[d])) for d in window if d in texts])
+        scores = {d: s for s, d in scored[offset:want]}
+        rows = _verified(journal, q, plan, list(scores))
+        ranked = len(scored)
     else:
-        window = max(RANK_WINDOW, want)
-        if plan.exact:
-            cands = _verified(journal, q, plan, sq.newest(journal.store, plan, window))
+        found = _scan(journal, q, plan, want if sort == "date" else max(RANK_WINDOW, want))[0]
+        if sort == "date":
+            rows = found[offset:want]
         else:
-            cands = _scan(journal, q, plan, window)[0]
-        scored = _rank(journal, q, plan, cands)
-        rows = [(s, r, f) for s, r, f in scored[offset:want]]
-        ranked = len(cands)
-    sq.add_display_tags(journal.store, [r for _, r, _ in rows])
-    return [_hit(r, f, q, s) for s, r, f in rows], ranked
+            by_id = {r.docid: (r, f) for r, f in found}
+            scored = _rank(journal, q, plan, [(d, f) for d, (_, f) in by_id.items()])
+            scores = {d: s for s, d in scored[offset:want]}
+            rows = [by_id[d] for d in scores]
+            ranked = len(scored)
+    sq.add_display_tags(journal.store, [r for r, _ in rows])
+    return [_hit(r, q, scores.get(r.docid)) for r, _ in rows], ranked
 
 
 def _facets(journal: Journal, plan: sq.Plan, q: Query, limit: int,
@@ -215,7 +222,7 @@ def _count_facets(journal: Journal, rows: list[sq.DocRow], limit: int,
     for r in rows:
         for t in r.tags:
             tags.setdefault(fold(t), [t, 0])[1] += 1  # type: ignore[operator]
-        m = _month((r.docid >> index.SEQ_BITS) // 100_000_000)
+        m = _month(r.stamp // 100_000_000)
         months[m] = months.get(m, 0) + 1
     tag_list = sorted((FacetCount(k, str(v[0]), int(v[1])) for k, v in tags.items()),  # type: ignore[call-overload]
                       key=lambda f: (-f.count, f.key))[:limit]

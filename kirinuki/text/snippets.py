@@ -9,6 +9,7 @@ matched ones bold, the web wraps them in escaped `<mark>`.
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 from kirinuki.text.normalize import fold
 
@@ -16,6 +17,10 @@ Segment = tuple[str, bool]
 SNIPPET_CHARS = 120
 _CONTEXT_BEFORE = 30
 _JOINERS = {"\uff9e", "\uff9f", "\u3099", "\u309a"}  # voicing marks NFKC merges with the kana
+
+
+# Folding one character (or cluster) at a time is the slow part of highlighting: cache it.
+_fold_piece = lru_cache(maxsize=8192)(fold)
 
 
 def _clusters(text: str) -> list[tuple[int, int]]:
@@ -32,14 +37,17 @@ def _clusters(text: str) -> list[tuple[int, int]]:
 def fold_map(text: str) -> tuple[str, list[tuple[int, int]]] | None:
     """(fold(text), the (start, end) in `text` each folded character comes from), or None when
     folding is not piecewise for this text (then no highlight positions can be given)."""
+    folded_text = fold(text)
+    if folded_text == text:  # the usual case for Japanese text: positions are the same
+        return text, [(i, i + 1) for i in range(len(text))]
     parts: list[str] = []
     where: list[tuple[int, int]] = []
     for start, end in _clusters(text):
-        f = fold(text[start:end])
+        f = _fold_piece(text[start:end])
         parts.append(f)
         where.extend([(start, end)] * len(f))
     folded = "".join(parts)
-    if folded != fold(text):
+    if folded != folded_text:
         return None
     return folded, where
 

@@ -110,10 +110,12 @@ CREATE TABLE search_docs(
     docid INTEGER PRIMARY KEY,
     clip_id INTEGER NOT NULL UNIQUE,
     entry_id INTEGER NOT NULL,
+    stamp INTEGER NOT NULL,
     source_id INTEGER,
     public INTEGER NOT NULL,
     crc INTEGER NOT NULL
 );
+CREATE INDEX search_docs_order ON search_docs(stamp, entry_id, docid);
 CREATE TABLE search_doc_tags(
     docid INTEGER NOT NULL,
     tag_id INTEGER NOT NULL,

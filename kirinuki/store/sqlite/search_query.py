@@ -10,17 +10,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from kirinuki.store.sqlite.db import Store
-from kirinuki.store.sqlite.search import (
+from kirinuki.store.sqlite.search import stamp
+from kirinuki.store.sqlite.search_tokens import (
+    ALL,
     ENTRY,
     LOSSY,
-    MAX_ROWID,
     NOTHING,
     PUBLIC,
-    SEQ_BITS,
-    SEQ_MASK,
     SOURCE,
     TAG,
     index_form,
+    word_match,
 )
 from kirinuki.text.normalize import fold
 from kirinuki.text.query import Atom, EntryRef, Query, Source, Tag, Word
@@ -52,6 +52,7 @@ class DocRow:
     docid: int
     clip_id: int
     entry_id: int
+    stamp: int
     source_id: int | None
     public: bool
     text: str
@@ -92,15 +93,9 @@ def _entry_id(store: Store, ref: str) -> int:
     return int(row[0]) if row else 0
 
 
-def _word_expr(form: str, bi: bool) -> str:
-    if len(form) == 1:
-        return f'"{form}"*' if bi else f'"{form}"'
-    return '"' + " ".join(form[i:i + 2] for i in range(len(form) - 1)) + '"'
-
-
 def _expr(atom: Atom, bi: bool, plan: Plan) -> str:
     if isinstance(atom, Word):
-        return _word_expr(index_form(atom.text), bi)
+        return word_match(index_form(atom.text), bi)
     if isinstance(atom, Tag):
         tid = plan.tags[atom.key]
         return f'"{TAG}{tid}"' if tid else NOTHING
@@ -111,13 +106,30 @@ def _expr(atom: Atom, bi: bool, plan: Plan) -> str:
     return f'"{ENTRY}{eid}"' if eid else NOTHING
 
 
-def _range(query: Query) -> tuple[int, int]:
-    lo, hi = 0, MAX_ROWID
-    if query.since is not None:
-        lo = (int(query.since.strftime("%Y%m%d")) * 1_000_000) << SEQ_BITS
+MIN_ROWID, MAX_ROWID = -(1 << 63), (1 << 63) - 1
+
+
+def _first(store: Store, since: int) -> int | None:
+    """The row id of the first clip (in date order) dated at or after `since` (a stamp)."""
+    row = store.conn.execute("SELECT docid FROM search_docs WHERE stamp >= ?"
+                             " ORDER BY stamp, entry_id, docid LIMIT 1", (since,)).fetchone()
+    return int(row[0]) if row else None
+
+
+def _range(store: Store, query: Query) -> tuple[int, int]:
+    """The row id range of the query's dates (row ids follow the clips' date order)."""
+    lo, hi = MIN_ROWID, MAX_ROWID
+    if query.since is not None or query.until is not None:
+        # Undated clips come first in that order and belong to no date range.
+        since = stamp(query.since.isoformat() + "T00:00:00") if query.since else 1
+        first = _first(store, max(since, 1))
+        lo = MAX_ROWID if first is None else first
     if query.until is not None:
-        lo = max(lo, 1 << SEQ_BITS)  # undated clips have no place in a date range
-        hi = ((int(query.until.strftime("%Y%m%d")) * 1_000_000 + 235959) << SEQ_BITS) | SEQ_MASK
+        row = store.conn.execute(
+            "SELECT docid FROM search_docs WHERE stamp BETWEEN 1 AND ?"
+            " ORDER BY stamp DESC, entry_id DESC, docid DESC LIMIT 1",
+            (stamp(query.until.isoformat() + "T23:59:59"),)).fetchone()
+        hi = int(row[0]) if row else MIN_ROWID
     return lo, hi
 
 
@@ -127,7 +139,7 @@ def make_plan(store: Store, query: Query, public_only: bool = False) -> Plan:
     atoms = query.atoms()
     words = [index_form(a.text) for a in atoms if isinstance(a, Word)]
     bi = any(len(w) > 1 for w in words)
-    lo, hi = _range(query)
+    lo, hi = _range(store, query)
     plan = Plan(
         table="search_bi" if bi else "search_uni", match="", lo=lo, hi=hi,
         exact=not any(LOSSY in w for w in words), public_only=public_only,
@@ -136,7 +148,7 @@ def make_plan(store: Store, query: Query, public_only: bool = False) -> Plan:
         entries={a.ref: _entry_id(store, a.ref) for a in atoms if isinstance(a, EntryRef)},
     )
     clauses = ["(" + " OR ".join(_expr(a, bi, plan) for a in c) + ")" for c in query.clauses]
-    match = " AND ".join(clauses + ([f'"{PUBLIC}"'] if public_only else [])) or '"\U000f0100"'
+    match = " AND ".join(clauses + ([f'"{PUBLIC}"'] if public_only else [])) or f'"{ALL}"'
     # An inexact word stands for a superset of its matches: excluding that would drop clips
     # that do not contain the word, so such words are left to the caller's verification.
     excluded = [a for a in query.excluded
@@ -186,8 +198,9 @@ def month_counts(store: Store, plan: Plan) -> list[tuple[int, int]]:
     """(YYYYMM, matches) per month, newest first; 0 stands for undated entries."""
     where, args = _where(plan)
     return [(int(r[0]), int(r[1])) for r in store.conn.execute(
-        f"SELECT ({plan.table}.rowid >> {SEQ_BITS}) / 100000000 AS ym, count(*)"
-        f" FROM {plan.table} WHERE {where} GROUP BY ym ORDER BY ym DESC", args)]
+        f"SELECT d.stamp / 100000000 AS ym, count(*) FROM {plan.table}"
+        f" JOIN search_docs d ON d.docid = {plan.table}.rowid WHERE {where}"
+        " GROUP BY ym ORDER BY ym DESC", args)]
 
 
 def tag_counts(store: Store, plan: Plan, limit: int) -> list[tuple[str, str, int]]:
@@ -208,16 +221,28 @@ def fetch(store: Store, docids: list[int]) -> list[DocRow]:
         chunk = docids[i:i + 500]
         q = _marks(len(chunk))
         for r in conn.execute(
-            "SELECT d.docid, d.clip_id, d.entry_id, d.source_id, d.public, c.text, e.published,"
+            "SELECT d.docid, d.clip_id, d.entry_id, d.stamp, d.source_id, d.public, c.text,"
+            " e.published,"
             " e.permalink, s.site FROM search_docs d JOIN clips c ON c.id = d.clip_id"
             " JOIN entries e ON e.id = d.entry_id LEFT JOIN sources s ON s.id = d.source_id"
             f" WHERE d.docid IN ({q})", chunk):
-            found[r[0]] = DocRow(r[0], r[1], r[2], r[3], bool(r[4]), *r[5:])
+            found[r[0]] = DocRow(r[0], r[1], r[2], r[3], r[4], bool(r[5]), *r[6:])
         for docid, tid in conn.execute(
                 f"SELECT docid, tag_id FROM search_doc_tags WHERE docid IN ({q})", chunk):
             if docid in found:
                 found[docid].tag_ids.add(tid)
     return [found[d] for d in docids if d in found]
+
+
+def texts(store: Store, docids: list[int]) -> dict[int, str]:
+    """The clip text behind each of `docids` that is still present."""
+    out: dict[int, str] = {}
+    for i in range(0, len(docids), 500):
+        chunk = docids[i:i + 500]
+        out.update(store.conn.execute(
+            "SELECT d.docid, c.text FROM search_docs d JOIN clips c ON c.id = d.clip_id"
+            f" WHERE d.docid IN ({_marks(len(chunk))})", chunk))
+    return out
 
 
 def add_display_tags(store: Store, rows: list[DocRow]) -> None:
@@ -249,7 +274,7 @@ def newest_floor(store: Store, n: int) -> int:
 
 
 def word_plan(plan: Plan, word: Word) -> Plan:
-    """A plan for `word` alone in `plan`'s table and range (for document frequencies)."""
+    """A plan for `word` alone within `plan`'s range (for document frequencies)."""
     form = index_form(word.text)
     table = "search_bi" if len(form) > 1 else "search_uni"
-    return Plan(table, _word_expr(form, False), plan.lo, plan.hi, plan.exact)
+    return Plan(table, word_match(form, False), plan.lo, plan.hi, plan.exact)
