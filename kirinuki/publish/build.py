@@ -17,8 +17,11 @@ from pathlib import Path
 from kirinuki.journal import Journal, open_journal
 from kirinuki.journal.site import EntryDigest, entry_batch, entry_digests
 from kirinuki.model import Entry
+from kirinuki.errors import ConflictError
+from kirinuki.publish import urls
 from kirinuki.publish.pages import Renderer, asset_version
 from kirinuki.publish.plan import LEAF, LIST, TOP, Page, Planner
+from kirinuki.publish.scope import EntryRecord, Scope, compute_scope, entry_records, stale_files
 from kirinuki.publish.site import SiteContext, build_context
 from kirinuki.publish.writer import Output, check_unique
 
@@ -134,29 +137,80 @@ def publish(journal: Journal, out_dir: str | Path, *, full: bool = False,
     global _RUN
     start = time.perf_counter()
     ctx = build_context(journal)
-    version = asset_version()
-    pages = Planner(ctx, version).plan()
-    check_unique(p.path for p in pages)
+    planner = Planner(ctx, asset_version())
+    written = removed_count = 0
+    staged = False
     with Output(Path(out_dir), full=full) as output:
-        todo = [p for p in pages if output.old_sig(p.path) != p.sig]
+        old = {r[0]: EntryRecord(*r) for r in output.manifest.entries}
+        scope = None
+        if output.old and output.manifest.meta.get("g") == planner.g:
+            scope = compute_scope(ctx, planner.fps, old)
+            if scope is None:
+                return _report(out_dir, len(output.old), 0, 0, ctx, False, start)
+            planner.scope, planner.old_sig = scope, output.old_sig
+        pages = planner.plan()
+        check_unique(p.path for p in pages)
         planned = {p.path for p in pages}
-        removed = [path for path in output.old if path not in planned]
-        written = 0
+        if scope is None:
+            removed = [path for path in output.old if path not in planned]
+        else:
+            _check_new_paths(ctx, scope, old, output)
+            removed = sorted((scope.gone | stale_files(ctx, scope, list(output.old)))
+                             - planned & output.old.keys())
+        todo = [p for p in pages if output.old_sig(p.path) != p.sig]
         if todo or removed:
             output.begin(len(todo) + len(removed), len(pages))
-            records = _apply(journal, ctx, version, output, pages, todo, jobs, progress)
+            records = _apply(journal, ctx, planner.version, output, pages, todo, jobs,
+                             progress)
+            if output.staged and scope is not None:
+                _carry_over(output, planned, set(removed), records)
             written = sum(1 for r in records.values() if r[2])
-            output.finish({k: (v[0], v[1]) for k, v in records.items()}, removed)
+            removed_count, staged = len(removed), output.staged
+            all_records = entry_records(ctx, planner.fps)
+            if scope is None or output.staged:
+                rows, gone = [r.row() for r in all_records.values()], []
+            else:
+                rows = [all_records[i].row() for i in scope.changed if i in all_records]
+                gone = [i for i in scope.changed if i not in all_records]
+            output.finish({k: (v[0], v[1]) for k, v in records.items()}, removed, rows, gone,
+                          {"g": planner.g})
+        total = len(planned) if scope is None else len(output.old.keys() | planned) - len(removed)
     _RUN = None
-    return PublishReport(str(out_dir), len(pages), written, len(removed), len(ctx.entries),
-                         len(ctx.tags), bool(todo or removed) and output.staged,
-                         time.perf_counter() - start)
+    return _report(out_dir, total, written, removed_count, ctx, staged, start)
+
+
+def _report(out_dir: str | Path, pages: int, written: int, removed: int, ctx: SiteContext,
+            staged: bool, start: float) -> PublishReport:
+    return PublishReport(str(out_dir), pages, written, removed, len(ctx.entries), len(ctx.tags),
+                         staged, time.perf_counter() - start)
+
+
+def _check_new_paths(ctx: SiteContext, scope: Scope, old: dict[int, EntryRecord],
+                     output: Output) -> None:
+    """A new permalink must not land on a page of another kind the last build wrote."""
+    fresh = [ctx.entries[ctx.pos[i]] for i in scope.changed
+             if i in ctx.pos and (i not in old or old[i].permalink != ctx.entries[ctx.pos[i]].permalink)]
+    if not fresh:
+        return
+    known = {urls.entry_file(r.permalink) for r in old.values()}
+    for e in fresh:
+        path = urls.entry_file(e.permalink)
+        if path in output.old and path not in known:
+            raise ConflictError(f"two pages would be written to {path}; nothing was written")
+
+
+def _carry_over(output: Output, planned: set[str], removed: set[str],
+                records: dict[str, tuple[str, str, bool]]) -> None:
+    """In a staged build of a scope, bring every unplanned file of the old site along."""
+    for path, (sig, sha) in output.old.items():
+        if path not in planned and path not in removed and output.keep(path):
+            records[path] = (sig, sha, False)
 
 
 def _apply(journal: Journal, ctx: SiteContext, version: str, output: Output,
            pages: list[Page], todo: list[Page], jobs: int | None,
            progress: Progress | None) -> dict[str, tuple[str, str, bool]]:
-    """Render and write `todo` stage by stage; carry the other pages over."""
+    """Render and write `todo` stage by stage; carry the other planned pages over."""
     global _RUN
     records: dict[str, tuple[str, str, bool]] = {}
     todo_paths = {p.path for p in todo}

@@ -132,7 +132,7 @@ class Renderer:
         else:
             shown, older = paging.page(k), (k - 1 if k > 1 else None)
             newer = url_of(k + 1) if k < paging.count else url_of(None)
-            heading += f"（{k}/{paging.count}ページ）"
+            heading += f"（{k}ページ目）"
         nav = {"older": url_of(older) if older else None, "newer": newer}
         title = None if page.kind == "index" and k is None else heading
         return self.html("list.html", url_of(k), title, heading=heading, feed_url=feed,

@@ -9,11 +9,16 @@ needs only the site context.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from kirinuki.journal.site import PublishedEntry
 from kirinuki.publish import urls
 from kirinuki.publish.site import FEED_SIZE, SiteContext
+
+if TYPE_CHECKING:
+    from kirinuki.publish.scope import Scope
 
 # Pages are written in stages so that, while a build is applied in place, no page links to
 # a page that is not written yet: entries first, then the lists, then feeds and indexes.
@@ -68,24 +73,37 @@ class Paging:
 
 
 class Planner:
-    """Builds the page list of a site context."""
+    """Builds the page list of a site context: every page, or (given a scope) only the pages
+    a change can have touched."""
 
-    def __init__(self, ctx: SiteContext, asset_version: str) -> None:
+    def __init__(self, ctx: SiteContext, asset_version: str, scope: Scope | None = None,
+                 old_sig: Callable[[str], str | None] | None = None) -> None:
         self.ctx = ctx
+        self.version = asset_version
         s = ctx.settings
         self.g = sig(asset_version, s.title, s.hosts, s.timezone, ctx.per_page, FEED_SIZE)
-        self.fps = [f"{e.id}:{e.updated.isoformat()}:{e.permalink}" for e in ctx.entries]
+        self.fps = fingerprints(ctx)
+        self.scope = scope
+        self.old_sig = old_sig or (lambda _path: None)
         self.pages: list[Page] = []
+        self.sigs: dict[str, str] = {}
 
     def add(self, url: str, kind: str, stage: int, sig_parts: tuple[object, ...],
             args: tuple[Any, ...] = (), entries: tuple[int, ...] = (),
             digests: tuple[int, ...] = ()) -> None:
         """Add the page served at `url`."""
-        self.pages.append(Page(urls.file_of(url), kind, sig(self.g, kind, *sig_parts), stage,
-                               args, entries, digests))
+        page = Page(urls.file_of(url), kind, sig(self.g, kind, *sig_parts), stage, args,
+                    entries, digests)
+        self.pages.append(page)
+        self.sigs[page.path] = page.sig
+
+    def sig_of(self, url: str) -> str:
+        """The signature of a page: planned now, else recorded by the last build."""
+        path = urls.file_of(url)
+        return self.sigs.get(path) or self.old_sig(path) or ""
 
     def plan(self) -> list[Page]:
-        """Every page of the site."""
+        """The pages of the site (all of them, or those of the scope)."""
         self.entry_pages()
         self.index_pages()
         self.tag_pages()
@@ -97,109 +115,146 @@ class Planner:
         """The fingerprints of a list of entries, as one string."""
         return ",".join(self.fps[i] for i in members)
 
+    def body_fps(self, members: list[int]) -> str:
+        """Fingerprints of entries shown whole (feeds): their related links count too."""
+        entries = self.ctx.entries
+        return ",".join(self.fps[i] + related_key(self.ctx, entries[i]) for i in members)
+
     def entry_pages(self) -> None:
         """An HTML page and a plain-text twin per entry; a search chunk per month."""
         entries = self.ctx.entries
         fps = self.fps
         last = len(entries) - 1
-        months: dict[tuple[int, int], list[int]] = {}
         g = self.g
-        for i, e in enumerate(entries):
+        todo = range(len(entries)) if self.scope is None else sorted(self.scope.entries)
+        texts = None if self.scope is None else self.scope.texts
+        for i in todo:
+            e = entries[i]
             prev = fps[i - 1] if i else ""
             after = fps[i + 1] if i < last else ""
-            related = ([self.ctx.related_url(u, t) for u, t in e.related] if e.related else "")
             base = urls.entry_file(e.permalink)
-            self.pages.append(Page(base, "entry", sig(g, "entry", fps[i], prev, after, related),
+            self.pages.append(Page(base, "entry", sig(g, "entry", fps[i], prev, after,
+                                                      related_key(self.ctx, e)),
                                    LEAF, (i,), entries=(i,)))
-            self.pages.append(Page(base[: -len("index.html")] + "entry.txt", "text",
-                                   sig("text", fps[i]), LEAF, (i,), entries=(i,)))
-            months.setdefault((e.published.year, e.published.month), []).append(i)
-        for (y, m), members in months.items():
-            self.add(f"/search/{y:04d}-{m:02d}.json", "search_chunk", LEAF,
-                     (self.member_fps(members),), ((y, m),), entries=tuple(members))
+            if texts is None or i in texts:
+                self.pages.append(Page(base[: -len("index.html")] + "entry.txt", "text",
+                                       sig("text", fps[i]), LEAF, (i,), entries=(i,)))
+        for (y, m), members in months_of(self.ctx).items():
+            if self.scope is None or (y, m) in self.scope.months:
+                self.add(f"/search/{y:04d}-{m:02d}.json", "search_chunk", LEAF,
+                         (self.member_fps(members),), ((y, m),), entries=tuple(members))
 
-    def listing(self, base: Paging, url_of: Any, kind: str, key: object) -> None:
-        """The front page and numbered pages of one list of entries."""
+    def listing(self, base: Paging, url_of: Any, kind: str, key: object, start: int = 1) -> None:
+        """The front page and numbered pages (from `start` on) of one list of entries."""
         count = base.count
         front = base.front()
         self.add(url_of(None), kind, LIST, (key, self.member_fps(front), base.front_older()),
                  (key, None), digests=tuple(front))
-        for k in range(1, count + 1):
+        for k in range(max(1, start), count + 1):
             members = base.page(k)
-            self.add(url_of(k), kind, LIST, (key, k, count, self.member_fps(members)),
+            # Only whether page k is the last one shows on it (its "newer" link), not the count,
+            # so adding an entry leaves the older pages as they are.
+            self.add(url_of(k), kind, LIST, (key, k, k == count, self.member_fps(members)),
                      (key, k), digests=tuple(members))
 
     def index_pages(self) -> None:
         """The front page and the numbered pages of the whole journal."""
+        start = 1 if self.scope is None else self.scope.index_from
         paging = Paging(list(range(len(self.ctx.entries))), self.ctx.per_page)
-        self.listing(paging, urls.index_url, "index", None)
+        self.listing(paging, urls.index_url, "index", None, start)
 
     def tag_pages(self) -> None:
         """Per tag: its pages and its feed; then the list of all tags."""
         for tag in self.ctx.tags.values():
+            start = 1
+            if self.scope is not None:
+                if tag.key not in self.scope.tags:
+                    continue
+                start = self.scope.tags[tag.key]
             paging = Paging(tag.members, self.ctx.per_page)
-            self.listing(paging, lambda k, t=tag: urls.tag_url(t.segment, k), "tag", tag.key)
+            self.listing(paging, lambda k, t=tag: urls.tag_url(t.segment, k), "tag", tag.key,
+                         start)
             newest = tag.members[-FEED_SIZE:][::-1]
             self.add(urls.tag_feed_url(tag.segment), "feed", TOP,
-                     (tag.key, tag.display, self.member_fps(newest)), (tag.key,),
+                     (tag.key, tag.display, self.body_fps(newest)), (tag.key,),
                      entries=tuple(newest))
         counts = [(t.key, t.display, len(t.members)) for t in self.ctx.tags.values()]
         self.add(urls.TAGS_URL, "tags", LIST, (counts,))
 
     def archive_pages(self) -> None:
         """Day, month and year archives, and the archive root."""
-        months: dict[tuple[int, int], list[int]] = {}
+        scope = self.scope
         for (y, m, d), members in self.ctx.days.items():
-            self.add(urls.archive_url(y, m, d), "day", LIST, (self.member_fps(members),),
-                     ((y, m, d),), digests=tuple(members))
-            months.setdefault((y, m), []).extend(members)
-        years: dict[int, list[tuple[int, int]]] = {}
+            if scope is None or (y, m, d) in scope.days:
+                self.add(urls.archive_url(y, m, d), "day", LIST, (self.member_fps(members),),
+                         ((y, m, d),), digests=tuple(members))
+        months = months_of(self.ctx)
         for (y, m), members in months.items():
-            self.add(urls.archive_url(y, m), "month", LIST, (self.member_fps(members),),
-                     ((y, m),), digests=tuple(members))
-            years.setdefault(y, []).append((m, len(members)))
-        day_counts = {k: len(v) for k, v in self.ctx.days.items()}
-        for y in years:
-            shape = sorted((k, n) for k, n in day_counts.items() if k[0] == y)
-            self.add(urls.archive_url(y), "year", LIST, (shape,), (y,))
-        self.add(urls.ARCHIVE_URL, "archive", LIST, (sorted(months_count(months).items()),))
+            if scope is None or (y, m) in scope.months:
+                self.add(urls.archive_url(y, m), "month", LIST, (self.member_fps(members),),
+                         ((y, m),), digests=tuple(members))
+        for y in sorted({y for y, _ in months}):
+            if scope is None or y in scope.years:
+                shape = sorted((k, len(v)) for k, v in self.ctx.days.items() if k[0] == y)
+                self.add(urls.archive_url(y), "year", LIST, (shape,), (y,))
+        counts = sorted((k, len(v)) for k, v in months.items())
+        self.add(urls.ARCHIVE_URL, "archive", LIST, (counts,))
 
     def top_pages(self) -> None:
-        """Feed, sitemaps, robots, search, about, 404 and the static files."""
+        """Feed, about, search index and sitemaps; in a full plan also the pages that depend
+        on nothing but the settings (search page, 404, robots, static files)."""
         n = len(self.ctx.entries)
         newest = list(range(max(0, n - FEED_SIZE), n))[::-1]
-        self.add(urls.FEED_URL, "feed", TOP, (None, self.member_fps(newest)), (None,),
+        self.add(urls.FEED_URL, "feed", TOP, (None, self.body_fps(newest)), (None,),
                  entries=tuple(newest))
         first = self.fps[0] if n else ""
         last = self.fps[-1] if n else ""
         self.add(urls.ABOUT_URL, "about", LIST, (n, len(self.ctx.tags), first, last))
-        self.add(urls.SEARCH_URL, "search", LIST, ())
-        self.add("/404.html", "404", LIST, ())
-        chunks = tuple((p.args[0], p.sig, len(p.entries)) for p in self.pages
-                       if p.kind == "search_chunk")
-        self.add("/search/index.json", "search_index", TOP, (chunks, sorted(self.ctx.aliases.items())),
-                 (chunks,))
-        self.add("/robots.txt", "robots", TOP, ())
-        for name in STATIC_FILES:
-            self.add(urls.STATIC_URL + name, "static", LEAF, (), (name,))
+        chunks = tuple(((y, m), self.sig_of(f"/search/{y:04d}-{m:02d}.json"), len(members))
+                       for (y, m), members in months_of(self.ctx).items())
+        self.add("/search/index.json", "search_index", TOP,
+                 (chunks, sorted(self.ctx.aliases.items())), (chunks,))
+        if self.scope is None:
+            self.add(urls.SEARCH_URL, "search", LIST, ())
+            self.add("/404.html", "404", LIST, ())
+            self.add("/robots.txt", "robots", TOP, ())
+            for name in STATIC_FILES:
+                self.add(urls.STATIC_URL + name, "static", LEAF, (), (name,))
         if self.ctx.canonical:
             self.sitemaps()
 
     def sitemaps(self) -> None:
         """One sitemap per year of entries plus one of the other pages, and their index."""
         years: dict[int, list[int]] = {}
-        for i, e in enumerate(self.ctx.entries):
-            years.setdefault(e.published.year, []).append(i)
+        for (y, _m), members in months_of(self.ctx).items():
+            years.setdefault(y, []).extend(members)
         for y, members in years.items():
-            self.add(f"/sitemaps/{y:04d}.xml", "sitemap", TOP, (self.member_fps(members),),
-                     (y, tuple(members)))
+            if self.scope is None or y in self.scope.years:
+                self.add(f"/sitemaps/{y:04d}.xml", "sitemap", TOP, (self.member_fps(members),),
+                         (y, tuple(members)))
         self.add("/sitemaps/pages.xml", "sitemap_pages", TOP,
                  ([t.segment for t in self.ctx.tags.values()], sorted(years),
                   self.fps[-1] if self.fps else ""))
-        parts = [p.sig for p in self.pages if p.kind in ("sitemap", "sitemap_pages")]
+        parts = [self.sig_of(f"/sitemaps/{y:04d}.xml") for y in sorted(years)]
+        parts.append(self.sig_of("/sitemaps/pages.xml"))
         self.add(urls.SITEMAP_URL, "sitemap_index", TOP, (parts,), (sorted(years),))
 
 
-def months_count(months: dict[tuple[int, int], list[int]]) -> dict[tuple[int, int], int]:
-    """Entries per (year, month)."""
-    return {k: len(v) for k, v in months.items()}
+def fingerprints(ctx: SiteContext) -> list[str]:
+    """Per entry: what changes whenever the entry does (id, last change, permalink)."""
+    return [f"{e.id}:{e.updated.isoformat()}:{e.permalink}" for e in ctx.entries]
+
+
+def related_key(ctx: SiteContext, e: PublishedEntry) -> str:
+    """Where an entry's related links lead now (they change as other entries come and go)."""
+    if not e.related:
+        return ""
+    return " ".join(ctx.related_url(u, t) or "" for u, t in e.related)
+
+
+def months_of(ctx: SiteContext) -> dict[tuple[int, int], list[int]]:
+    """Entry positions per (year, month), oldest first."""
+    months: dict[tuple[int, int], list[int]] = {}
+    for (y, m, _d), members in sorted(ctx.days.items()):
+        months.setdefault((y, m), []).extend(members)
+    return months

@@ -89,7 +89,7 @@ class SiteContext:
         return max(1, -(-count // self.per_page))
 
 
-def build_context(journal: Journal, per_page: int = PER_PAGE) -> SiteContext:
+def build_context(journal: Journal, per_page: int | None = None) -> SiteContext:
     """Phase 1: the site context of `journal`.
 
     Raises InputError for a permalink that cannot be a path, ConflictError when two tags
@@ -114,4 +114,4 @@ def build_context(journal: Journal, per_page: int = PER_PAGE) -> SiteContext:
         for key in e.tag_keys:
             tags[key].members.append(i)
     return SiteContext(journal.settings, entries, pos, by_permalink, tags, days,
-                       tag_aliases(journal), per_page)
+                       tag_aliases(journal), per_page or PER_PAGE)

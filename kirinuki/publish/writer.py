@@ -22,6 +22,7 @@ import os
 import shutil
 import sqlite3
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
@@ -45,17 +46,41 @@ def check_unique(paths: Iterable[str]) -> None:
         seen.add(path)
 
 
-def _load_manifest(path: Path) -> dict[str, tuple[str, str]]:
+EntryRow = tuple[int, str, str, str, str, str]
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS pages(path TEXT PRIMARY KEY, sig TEXT NOT NULL, sha TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS entries(id INTEGER PRIMARY KEY, fp TEXT NOT NULL,"
+    " published TEXT NOT NULL, permalink TEXT NOT NULL, tags TEXT NOT NULL,"
+    " related TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+)
+
+
+@dataclass
+class Manifest:
+    """What the last build recorded: its files, its entries, its global signature."""
+
+    pages: dict[str, tuple[str, str]] = field(default_factory=dict)
+    entries: list[EntryRow] = field(default_factory=list)
+    meta: dict[str, str] = field(default_factory=dict)
+
+
+def _load_manifest(path: Path) -> Manifest:
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
-            rows = conn.execute("SELECT path, sig, sha FROM pages").fetchall()
+            pages = conn.execute("SELECT path, sig, sha FROM pages").fetchall()
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+            entries = (conn.execute("SELECT id, fp, published, permalink, tags, related"
+                                    " FROM entries").fetchall() if "entries" in tables else [])
+            meta = dict(conn.execute("SELECT key, value FROM meta").fetchall()
+                        if "meta" in tables else [])
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
         raise InputError(f"{path}: unreadable publish manifest ({exc}); remove the folder "
                          "or publish with --full") from exc
-    return {r[0]: (r[1], r[2]) for r in rows}
+    return Manifest({r[0]: (r[1], r[2]) for r in pages}, entries, meta)
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -79,7 +104,8 @@ class Output:
         if self.out.exists() and not manifest.exists() and any(self.out.iterdir()):
             raise InputError(f"{out_dir}: folder is not empty and was not written by "
                              "`kirinuki publish`; choose a new or empty folder")
-        self.old = {} if full or not manifest.exists() else _load_manifest(manifest)
+        self.manifest = Manifest() if full or not manifest.exists() else _load_manifest(manifest)
+        self.old = self.manifest.pages
         self.stage_dir = self.out.parent / f".{self.out.name}.staging"
         self.staged = True
         self.root = self.stage_dir
@@ -160,28 +186,44 @@ class Output:
             shutil.copy2(self.out / path, target)
         return True
 
-    def finish(self, records: dict[str, tuple[str, str]], removed: list[str]) -> None:
-        """Record the manifest and put the new site in place (atomically when staged)."""
+    def finish(self, records: dict[str, tuple[str, str]], removed: Iterable[str],
+               entries: list[EntryRow], gone_entries: Iterable[int], meta: dict[str, str]
+               ) -> None:
+        """Record the manifest and put the new site in place (atomically when staged).
+
+        `entries` are the entry records to store (all of them when staged, else those that
+        changed) and `gone_entries` the ids to forget.
+        """
         if self.staged:
-            self._write_manifest(self.stage_dir / MANIFEST, records, full=True)
+            self._write_manifest(self.stage_dir / MANIFEST, records, (), entries, (), meta,
+                                 full=True)
             self._swap()
             return
+        removed = list(removed)
         for path in removed:
             (self.out / path).unlink(missing_ok=True)
-        self._write_manifest(self.out / MANIFEST, records, full=False, removed=removed)
+        self._write_manifest(self.out / MANIFEST, records, removed, entries, gone_entries,
+                             meta, full=False)
 
-    def _write_manifest(self, target: Path, records: dict[str, tuple[str, str]], *,
-                        full: bool, removed: Iterable[str] = ()) -> None:
+    def _write_manifest(self, target: Path, records: dict[str, tuple[str, str]],
+                        removed: Iterable[str], entries: list[EntryRow],
+                        gone_entries: Iterable[int], meta: dict[str, str], *,
+                        full: bool) -> None:
         conn = sqlite3.connect(target, isolation_level=None)
         try:
-            conn.execute("CREATE TABLE IF NOT EXISTS pages("
-                         "path TEXT PRIMARY KEY, sig TEXT NOT NULL, sha TEXT NOT NULL)")
+            for statement in _SCHEMA:
+                conn.execute(statement)
             conn.execute("BEGIN")
             if full:
                 conn.execute("DELETE FROM pages")
+                conn.execute("DELETE FROM entries")
             conn.executemany("INSERT OR REPLACE INTO pages(path, sig, sha) VALUES (?,?,?)",
                              [(p, s, h) for p, (s, h) in records.items()])
             conn.executemany("DELETE FROM pages WHERE path = ?", [(p,) for p in removed])
+            conn.executemany("INSERT OR REPLACE INTO entries VALUES (?,?,?,?,?,?)", entries)
+            conn.executemany("DELETE FROM entries WHERE id = ?", [(i,) for i in gone_entries])
+            conn.executemany("INSERT OR REPLACE INTO meta(key, value) VALUES (?,?)",
+                             list(meta.items()))
             conn.execute("COMMIT")
         finally:
             conn.close()

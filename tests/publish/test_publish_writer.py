@@ -143,3 +143,46 @@ def test_one_publish_at_a_time(small: Journal, tmp_path: Path) -> None:
         fcntl.flock(held, fcntl.LOCK_EX)
         with pytest.raises(ConflictError, match="another publish"):
             publish(small, tmp_path / "site", jobs=1)
+
+
+def _tree(site: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(site)): p.read_bytes() for p in site.rglob("*")
+            if p.is_file() and p.name != writer.MANIFEST}
+
+
+def test_incremental_builds_equal_full_builds(small: Journal, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from kirinuki.journal import import_paths
+    from kirinuki.journal.editing import delete_entry, rename_tag
+    from kirinuki.publish import site as site_mod
+
+    monkeypatch.setattr(site_mod, "PER_PAGE", 2)  # pagination with a handful of entries
+    live = tmp_path / "live"
+    publish(small, live, jobs=1)
+    new = tmp_path / "2024-01-04_070000.txt"
+    new.write_text("https://kirinuki.test\n\n露の外相は会見で新たな提案を示しました。\n\n"
+                   "#新タグ#反ロシア\n\nhttps://kirinuki.test/entry/2024/01/05/090000\n",
+                   encoding="utf-8")
+    middle = tmp_path / "2024-01-05_120000.txt"
+    middle.write_text("昼の会見で、米国の報道官は核協議について「前向きだ」と述べました。\n\n#米国\n",
+                      encoding="utf-8")
+    steps = [
+        lambda: import_paths(small, [str(new)]),
+        lambda: edit_clip(small, get_entry(small, "/entry/2024/01/06/230000").clips[0].id or 0,
+                          "米国の国務長官は会見で核協議の再開を改めて呼びかけました。"),
+        lambda: set_status(small, "/entry/20170101/1483228800", Status.DRAFT),
+        lambda: rename_tag(small, "反ロシア", "対露"),
+        lambda: set_status(small, "5", Status.PUBLISHED),
+        lambda: set_status(small, "/entry/2024/01/04/070000", Status.DRAFT),
+        lambda: import_paths(small, [str(middle)]),
+        lambda: delete_entry(small, "/entry/2024/01/06/213000"),
+    ]
+    for n, step in enumerate(steps):
+        step()
+        report = publish(small, live, jobs=1)
+        assert report.written > 0, n
+        fresh = tmp_path / f"fresh{n}"
+        publish(small, fresh, jobs=1)
+        assert _tree(live) == _tree(fresh), n
+        assert broken_links(live) == [], n
+        assert publish(small, live, jobs=1).written == 0, n

@@ -1,0 +1,176 @@
+"""Which pages a change can have touched, found from the entries that changed.
+
+The manifest keeps one record per published entry of the last build (fingerprint, date,
+permalink, tags, where its related links led). Comparing them with the journal now gives the
+entries that were added, changed or removed; from those follow the pages to plan again: the
+entries and their neighbours, their months' search chunks, their days, months and years, the
+numbered pages of the index and of their tags from their place on, the feeds, sitemaps and
+indexes. Everything else is left as the last build wrote it, unread and unplanned: that is what
+makes publishing one new entry into a large journal cheap.
+"""
+
+from __future__ import annotations
+
+import json
+from bisect import bisect_left
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from kirinuki.publish import urls
+from kirinuki.publish.plan import months_of, related_key
+from kirinuki.publish.site import SiteContext
+
+
+@dataclass(frozen=True, slots=True)
+class EntryRecord:
+    """What the manifest remembers of a published entry."""
+
+    id: int
+    fp: str
+    published: str
+    permalink: str
+    tags: str  # JSON [[key, segment], ...]
+    related: str
+
+    def row(self) -> tuple[int, str, str, str, str, str]:
+        """The manifest row."""
+        return (self.id, self.fp, self.published, self.permalink, self.tags, self.related)
+
+
+def entry_records(ctx: SiteContext, fps: list[str]) -> dict[int, EntryRecord]:
+    """The records of every entry of the context."""
+    tags = ctx.tags
+    return {
+        e.id: EntryRecord(e.id, fps[i], e.published.isoformat(), e.permalink,
+                          json.dumps([[k, tags[k].segment] for k in e.tag_keys],
+                                     ensure_ascii=False), related_key(ctx, e))
+        for i, e in enumerate(ctx.entries)
+    }
+
+
+@dataclass
+class Scope:
+    """The pages to plan again, and the files that may have to go."""
+
+    entries: set[int] = field(default_factory=set)
+    texts: set[int] = field(default_factory=set)
+    days: set[tuple[int, int, int]] = field(default_factory=set)
+    months: set[tuple[int, int]] = field(default_factory=set)
+    years: set[int] = field(default_factory=set)
+    tags: dict[str, int] = field(default_factory=dict)
+    index_from: int = 1 << 30
+    gone: set[str] = field(default_factory=set)
+    vanished_tags: set[str] = field(default_factory=set)
+    changed: set[int] = field(default_factory=set)
+
+    def date(self, d: datetime) -> None:
+        """Plan the archives and search chunk of this date again."""
+        self.days.add((d.year, d.month, d.day))
+        self.months.add((d.year, d.month))
+        self.years.add(d.year)
+
+
+class _Finder:
+    def __init__(self, ctx: SiteContext) -> None:
+        self.ctx = ctx
+        self.keys = [(e.published, e.id) for e in ctx.entries]
+
+    def place(self, published: datetime, eid: int) -> int:
+        """Where an entry dated `published` stands (or stood) in the whole journal."""
+        return bisect_left(self.keys, (published, eid))
+
+    def tag_place(self, key: str, published: datetime, eid: int) -> int:
+        """Where it stands (or stood) among the entries of a tag."""
+        members = self.ctx.tags[key].members
+        return bisect_left(members, (published, eid), key=lambda i: self.keys[i])
+
+
+def compute_scope(ctx: SiteContext, fps: list[str],
+                  old: dict[int, EntryRecord]) -> Scope | None:
+    """The scope of the changes since the build that left `old`; None when nothing changed."""
+    scope = Scope()
+    per = ctx.per_page
+    n = len(ctx.entries)
+    finder = _Finder(ctx)
+
+    def around(p: int) -> None:
+        scope.entries.update(j for j in (p - 1, p, p + 1) if 0 <= j < n)
+        # From the page before: the last page's "newer" link changes when a page is added.
+        scope.index_from = min(scope.index_from, max(1, p // per))
+
+    def old_side(rec: EntryRecord) -> None:
+        when = datetime.fromisoformat(rec.published)
+        scope.date(when)
+        if n:
+            around(min(finder.place(when, rec.id), n - 1))
+        for key, segment in json.loads(rec.tags):
+            if key in ctx.tags:
+                page = max(1, finder.tag_place(key, when, rec.id) // per)
+                scope.tags[key] = min(scope.tags.get(key, page), page)
+            else:
+                scope.vanished_tags.add(segment)
+
+    for i, e in enumerate(ctx.entries):
+        rec = old.get(e.id)
+        if rec is not None and rec.fp == fps[i] and rec.related == related_key(ctx, e):
+            continue
+        scope.changed.add(e.id)
+        around(i)
+        if rec is None or rec.fp != fps[i]:
+            scope.texts.add(i)
+        scope.date(e.published)
+        for key in e.tag_keys:
+            page = max(1, bisect_left(ctx.tags[key].members, i) // per)
+            scope.tags[key] = min(scope.tags.get(key, page), page)
+        if rec is not None:
+            old_side(rec)
+            if rec.permalink != e.permalink:
+                scope.gone.update(_files(rec.permalink))
+    for eid, rec in old.items():
+        if eid not in ctx.pos:
+            scope.changed.add(eid)
+            old_side(rec)
+            scope.gone.update(_files(rec.permalink))
+    if not scope.changed:
+        return None
+    scope.gone -= {f for i in scope.entries for f in _files(ctx.entries[i].permalink)}
+    return scope
+
+
+def _files(permalink: str) -> tuple[str, str]:
+    page = urls.entry_file(permalink)
+    return page, page[: -len("index.html")] + "entry.txt"
+
+
+def stale_files(ctx: SiteContext, scope: Scope, old_paths: list[str]) -> set[str]:
+    """Files of the last build, within the groups the scope touches, that no page of the
+    site has any more: vanished tag pages, numbered pages past the end, empty archives."""
+    valid: set[str] = set()
+    prefixes: list[str] = ["page/", "search/", "sitemaps/"]
+    valid.update(urls.file_of(urls.index_url(k)) for k in
+                 range(1, max(1, -(-len(ctx.entries) // ctx.per_page)) + 1))
+    valid.update(f"search/{y:04d}-{m:02d}.json" for y, m in months_of(ctx))
+    valid.update(("search/index.json", urls.file_of(urls.SEARCH_URL)))
+    years = {y for y, _ in months_of(ctx)}
+    valid.update(f"sitemaps/{y:04d}.xml" for y in years)
+    valid.add("sitemaps/pages.xml")
+    for y in scope.years:
+        prefixes.append(f"archive/{y:04d}/")
+        if y in years:
+            valid.add(urls.file_of(urls.archive_url(y)))
+    for (y, m) in months_of(ctx):
+        if y in scope.years:
+            valid.add(urls.file_of(urls.archive_url(y, m)))
+    for (y, m, d) in ctx.days:
+        if y in scope.years:
+            valid.add(urls.file_of(urls.archive_url(y, m, d)))
+    for key in scope.tags:
+        tag = ctx.tags[key]
+        prefixes.append(urls.file_of(tag.url).removesuffix("index.html"))
+        count = max(1, -(-len(tag.members) // ctx.per_page))
+        valid.update(urls.file_of(urls.tag_url(tag.segment, k)) for k in [None, *range(1, count + 1)])
+        valid.add(urls.file_of(urls.tag_feed_url(tag.segment)))
+    for segment in scope.vanished_tags:
+        prefixes.append(urls.file_of(urls.tag_url(segment)).removesuffix("index.html"))
+    start = tuple(prefixes)
+    return {p for p in old_paths if p.startswith(start) and p not in valid}
