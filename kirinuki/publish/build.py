@@ -14,10 +14,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from kirinuki.errors import ConflictError
 from kirinuki.journal import Journal, open_journal
 from kirinuki.journal.site import EntryDigest, entry_batch, entry_digests
 from kirinuki.model import Entry
-from kirinuki.errors import ConflictError
 from kirinuki.publish import urls
 from kirinuki.publish.pages import Renderer, asset_version
 from kirinuki.publish.plan import LEAF, LIST, TOP, Page, Planner
