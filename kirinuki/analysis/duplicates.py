@@ -39,6 +39,7 @@ from kirinuki.analysis.versions import Change, describe_change
 
 DUPLICATE, VERSION, BACKGROUND = "duplicate", "version", "background"
 _NUMBER = re.compile(r"[0-9]+")
+_KATAKANA = re.compile(r"[\u30a1-\u30faー]{3,}")
 _DAY = re.compile(r"(?<![0-9])[0-9]{1,2}日(?!間)")
 
 
@@ -86,6 +87,11 @@ class Prepared:
     def days(self) -> frozenset[str]:
         """Day-of-month references (`7日`): the date of the event reported."""
         return frozenset(_DAY.findall(self.norm))
+
+    @cached_property
+    def names(self) -> frozenset[str]:
+        """Katakana words of three or more characters (places, people, organisations)."""
+        return frozenset(_KATAKANA.findall(self.norm))
 
     @cached_property
     def quoted(self) -> frozenset[str]:
@@ -166,7 +172,10 @@ def compare(a: Prepared, b: Prepared, *, same_article: bool = False,
 
 def _different_facts(a: Prepared, b: Prepared, t: Thresholds) -> bool:
     """True when two similar-looking clips report different things: different quotes,
-    different figures for one counter, or events on different days."""
+    different figures for one counter, events on different days, or one name put for
+    another (`カザフスタン` for `ベラルーシ`: the same template about another place)."""
+    if a.names - b.names and b.names - a.names:
+        return True
     if a.quoted and b.quoted and _jaccard(a.quoted, b.quoted) < t.quote:
         return True
     if a.days and b.days and not a.days & b.days:

@@ -27,7 +27,8 @@ _MAGNITUDES = {"万": Decimal(10) ** 4, "億": Decimal(10) ** 8, "兆": Decimal(
 
 _ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _KANJI = r"[〇零一二三四五六七八九十百千]+"
-_PART = rf"(?:{_ARABIC}|{_KANJI})"
+_ARABIC_TIMES = r"\d+(?:\.\d+)?[千百]"  # 5千人, 3百万
+_PART = rf"(?:{_ARABIC_TIMES}|{_ARABIC}|{_KANJI})"
 _NUMBER = rf"(?:{_PART}[兆億万])+(?:{_PART})?|{_PART}"
 
 # Counter spellings → normalised counter; longest spellings first in the pattern.
@@ -145,6 +146,8 @@ def _part_value(part: str) -> Decimal:
         return Decimal(0)
     if _ARABIC_ONLY.fullmatch(part):
         return Decimal(part.replace(",", ""))
+    if _ARABIC_ONLY.fullmatch(part[:-1]):
+        return Decimal(part[:-1]) * _KANJI_UNITS[part[-1]]
     return _kanji_value(part)
 
 

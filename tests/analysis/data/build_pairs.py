@@ -65,6 +65,8 @@ def build() -> list[dict[str, str]]:
             for text in chain[:2]:
                 name, fn = TRANSFORMS[n % len(TRANSFORMS)]
                 n += 1
+                if fn(text) == text:  # nothing to widen: lose a character instead
+                    name, fn = "lost_char", _lost_char
                 add("duplicate", text, fn(text), f"{where} ({name})")
         for (i, p), (j, q) in itertools.combinations(enumerate(paras), 2):
             add("unrelated", p["text"], q["text"], f"{s['story']} #{i + 1}/#{j + 1}")

@@ -1,0 +1,125 @@
+"""Duplicates, versions, background: the sample, the labelled set, the index."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kirinuki.analysis.duplicates import (
+    BACKGROUND,
+    DUPLICATE,
+    VERSION,
+    Item,
+    compare,
+    find_groups,
+    prepare,
+)
+from kirinuki.analysis.lsh import DuplicateIndex, Sketches, normalise, sketch_texts
+from kirinuki.analysis.versions import describe_change
+from kirinuki.text.cliptext import parse
+
+from analysis_data import load_jsonl
+
+KZ_1 = ("カザフスタンで、政府に対する抗議活動が各地に広がったことに対し、内務省によりますと、"
+        "デモの参加者26人と治安当局者18人が死亡し、3800人以上を拘束したということです。")
+KZ_2 = ("カザフスタンで政府に対する抗議活動が各地に広がったことに対し、内務省はこれまでに"
+        "デモの参加者26人と治安当局者18人が死亡し、4400人以上を拘束したとしています。")
+
+
+def kind(a: str, b: str) -> str | None:
+    m = compare(prepare(a), prepare(b))
+    return m.kind if m else None
+
+
+def test_sample_versions_and_background(seed_text: str) -> None:
+    entry = parse(seed_text)
+    items = [Item(i, c.text, entry=1, pos=i) for i, c in enumerate(entry.clips)]
+    groups = find_groups(items)
+    kinds = sorted(g.kind for g in groups)
+    assert kinds == [BACKGROUND, VERSION]
+    version = next(g for g in groups if g.kind == VERSION)
+    assert version.items[0].text.startswith("カザフスタンで、政府")
+    [(_, _, change)] = version.changes
+    assert change.figures[0].describe() == "拘束: 3800人以上 → 4400人以上 (+600)"
+    background = next(g for g in groups if g.kind == BACKGROUND)
+    starts = ("ウクライナ情勢をめぐっては、欧米は", "ウクライナ情勢をめぐって欧米とロシアは")
+    assert [i.text.startswith(s) for i, s in zip(background.items, starts, strict=True)] == [
+        True, True]
+
+
+def test_change_in_words_and_figures() -> None:
+    text = describe_change(KZ_1, KZ_2).describe()
+    assert text.startswith("拘束: 3800人以上 → 4400人以上 (+600); wording: ")
+    assert "によりますと → はこれまでに" in text
+
+
+def test_duplicate_kinds() -> None:
+    assert kind(KZ_1, KZ_1) == DUPLICATE
+    assert kind(KZ_1, KZ_1.replace("3800", "３８００").replace("、", "")) == DUPLICATE
+    assert kind(KZ_1, KZ_1 + "https://example.com/a/1") == DUPLICATE
+    assert kind(KZ_1, KZ_1.replace("3800", "5000")) == VERSION
+    assert kind(KZ_1, KZ_2) == VERSION
+    assert kind("あわせて三千人を被災地に派遣しました。政府は救助を急いでいます。",
+                "あわせて五千人を被災地に派遣しました。政府は救助を急いでいます。") == VERSION
+
+
+def test_template_about_another_event_is_unrelated() -> None:
+    other = KZ_1.replace("カザフスタン", "ベラルーシ").replace("26人", "3人")
+    assert kind(KZ_1, other.replace("内務省", "警察当局").replace("3800", "120")) is None
+
+
+def test_labelled_precision_and_recall() -> None:
+    """Duplicates and versions at the default thresholds on tests/analysis/data/pairs.jsonl:
+    precision and recall ≥ 0.95 each (background: both ≥ 0.85)."""
+    pairs = load_jsonl("pairs.jsonl")
+    assert len(pairs) >= 200
+    predicted = [(p["label"], kind(p["a"], p["b"]) or "unrelated") for p in pairs]
+    for label, floor in ((DUPLICATE, 0.95), (VERSION, 0.95), (BACKGROUND, 0.85)):
+        tp = sum(1 for g, p in predicted if g == p == label)
+        precision = tp / max(1, sum(1 for _, p in predicted if p == label))
+        recall = tp / max(1, sum(1 for g, _ in predicted if g == label))
+        assert precision >= floor and recall >= floor, (label, precision, recall)
+
+
+def test_index_finds_what_compare_accepts() -> None:
+    """Every labelled related pair is a candidate of the LSH index (among all texts)."""
+    pairs = [p for p in load_jsonl("pairs.jsonl") if p["label"] != "unrelated"]
+    texts = sorted({t for p in pairs for t in (p["a"], p["b"])})
+    row = {t: i for i, t in enumerate(texts)}
+    index = DuplicateIndex()
+    sk = sketch_texts(texts)
+    index.add_many(sk)
+    found, _ = index.candidate_pairs(min_estimate=0.25)
+    got = {(int(a), int(b)) for a, b in found.tolist()}
+    hits = sum(1 for p in pairs if tuple(sorted((row[p["a"]], row[p["b"]]))) in got)
+    assert hits / len(pairs) >= 0.95
+
+
+def test_incremental_add_matches_bulk() -> None:
+    texts = [KZ_1, KZ_2, "全く別の話題の段落です。ノルデン海のパイプラインで損傷が見つかりました。"]
+    sk = sketch_texts(texts)
+    bulk = DuplicateIndex()
+    bulk.add_many(sk)
+    step = DuplicateIndex(merge_at=1)
+    for i in range(len(texts)):
+        step.add(sk, i)
+    for index in (bulk, step):
+        [cand] = index.candidates(sk, 1, exclude=1, min_estimate=0.3)
+        assert cand.row == 0 and cand.estimate > 0.5
+
+
+def test_sketches_round_trip_through_bytes() -> None:
+    sk = sketch_texts([KZ_1, KZ_2])
+    back = Sketches.from_bytes([sk.row_bytes(0), sk.row_bytes(1)])
+    assert np.array_equal(back.keys, sk.keys) and np.array_equal(back.sigs, sk.sigs)
+
+
+def test_normalise_ignores_width_case_space_punctuation_links() -> None:
+    assert normalise("ＮＡＴＯ 加盟国、３０か国。 https://t.co/x #nhk_news") == "nato加盟国30か国"
+
+
+@given(st.text(max_size=80), st.text(max_size=80))
+def test_compare_never_raises(a: str, b: str) -> None:
+    m = compare(prepare(a), prepare(b))
+    assert m is None or 0.0 <= m.similarity <= 1.0

@@ -1,0 +1,112 @@
+"""Figures: number formats, counters, qualifiers, predicates; F1 on the labelled set."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kirinuki.analysis.figures import Figure, extract_figures, format_delta, japanese_number
+
+from analysis_data import load_jsonl
+
+
+def one(text: str) -> Figure:
+    found = extract_figures(text)
+    assert len(found) == 1, found
+    return found[0]
+
+
+@pytest.mark.parametrize(("text", "value", "counter"), [
+    ("3800人以上を拘束", 3800, "人"),
+    ("３８００人が参加", 3800, "人"),
+    ("3,800人が避難", 3800, "人"),
+    ("３，８００人が避難", 3800, "人"),
+    ("1万2000人が避難", 12000, "人"),
+    ("3.5億ドルの損失", 350_000_000, "ドル"),
+    ("2億5000万ドルの支援", 250_000_000, "ドル"),
+    ("450億円の赤字", 45_000_000_000, "円"),
+    ("三千八百人を派遣", 3800, "人"),
+    ("二十六人が死亡", 26, "人"),
+    ("5千人余りを拘束", 5000, "人"),
+    ("14カ国が参加", 14, "か国"),
+    ("14ヶ国が参加", 14, "か国"),
+    ("2.5%上昇", 2.5, "%"),
+    ("2.5％上昇", 2.5, "%"),
+    ("3か月続いた", 3, "か月"),
+    ("およそ4分の1を占める", 0.25, ""),
+])
+def test_number_formats(text: str, value: float, counter: str) -> None:
+    f = one(text)
+    assert f.value == value
+    assert f.counter == counter
+
+
+@pytest.mark.parametrize(("text", "qualifier"), [
+    ("3800人以上", "以上"), ("約3800人", "約"), ("およそ3800人", "約"), ("3800人超", "超"),
+    ("3800人を超える", "超"), ("3800人未満", "未満"), ("3800人余り", "余り"),
+    ("少なくとも3800人", "以上"), ("あわせて3800人", "計"), ("108円台", "台"),
+])
+def test_qualifiers(text: str, qualifier: str) -> None:
+    assert one(text).qualifier == qualifier
+
+
+@pytest.mark.parametrize(("text", "predicate"), [
+    ("デモの参加者26人と治安当局者18人が死亡し", "死亡"),
+    ("3800人以上を拘束した", "拘束"),
+    ("死者は26人に上り", "死亡"),
+    ("100人がけがをした", "負傷"),
+    ("1万2000人が避難した", "避難"),
+    ("被害額は少なくとも8億ドルに上る", "被害"),
+    ("容疑者のうち3人は、すでに釈放された", "解放"),
+])
+def test_predicates(text: str, predicate: str) -> None:
+    assert extract_figures(text)[0].predicate == predicate
+
+
+@pytest.mark.parametrize("text", [
+    "1月12日の協議", "2014年に侵攻", "7日、記者会見", "G7の首脳", "F35戦闘機", "第3回の会合",
+    "2回目の協議", "午後3時から", "統一地方選挙", "一方で", "六本木で", "マグニチュード7.1",
+])
+def test_not_figures(text: str) -> None:
+    assert extract_figures(text) == []
+
+
+def test_surface_offsets_point_into_the_text() -> None:
+    text = "内務省によりますと、３，８００人以上を拘束したということです。"
+    f = one(text)
+    assert text[f.start:f.end] == f.surface == "３，８００人以上"
+
+
+def test_japanese_numbers_and_deltas() -> None:
+    assert japanese_number(12000) == "1万2000"
+    assert japanese_number(250_000_000) == "2億5000万"
+    assert japanese_number(2.5) == "2.5"
+    old, new = one("およそ35%に達した"), one("およそ44%に達した")
+    assert format_delta(old, new) == "+9ポイント"
+    assert format_delta(one("4400人"), one("3800人")) == "-600"
+
+
+def test_labelled_set_f1() -> None:
+    """Figure extraction F1 on tests/analysis/data/figures.jsonl (target ≥ 0.95)."""
+    tp = fp = fn = 0
+    rows = load_jsonl("figures.jsonl")
+    for row in rows:
+        gold = {g[0]: g for g in row["figures"]}
+        got = {f.surface: f for f in extract_figures(row["text"])}
+        for surface, f in got.items():
+            g = gold.get(surface)
+            if g is not None and abs(float(f.value) - g[1]) < 1e-9 and f.counter == g[2]:
+                tp += 1
+            else:
+                fp += 1
+        fn += sum(1 for s in gold if s not in got)
+    assert tp + fn >= 150
+    precision, recall = tp / (tp + fp), tp / (tp + fn)
+    assert 2 * precision * recall / (precision + recall) >= 0.95
+
+
+@given(st.text(alphabet="0123456789０１２３万億兆千百十一二三人件円%以上約超、。のがをはドル第年月日", max_size=60))
+def test_never_raises(text: str) -> None:
+    for f in extract_figures(text):
+        assert text[f.start:f.end] == f.surface
