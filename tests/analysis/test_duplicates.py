@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from analysis_data import load_jsonl
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -18,8 +19,6 @@ from kirinuki.analysis.duplicates import (
 from kirinuki.analysis.lsh import DuplicateIndex, Sketches, normalise, sketch_texts
 from kirinuki.analysis.versions import describe_change
 from kirinuki.text.cliptext import parse
-
-from analysis_data import load_jsonl
 
 KZ_1 = ("カザフスタンで、政府に対する抗議活動が各地に広がったことに対し、内務省によりますと、"
         "デモの参加者26人と治安当局者18人が死亡し、3800人以上を拘束したということです。")

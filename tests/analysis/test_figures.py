@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from analysis_data import load_jsonl
 from hypothesis import given
 from hypothesis import strategies as st
 
 from kirinuki.analysis.figures import Figure, extract_figures, format_delta, japanese_number
-
-from analysis_data import load_jsonl
 
 
 def one(text: str) -> Figure:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+from analysis_data import load_jsonl
 from hypothesis import given
 from hypothesis import strategies as st
 
 from kirinuki.analysis.quotes import extract_quotes, speaker_key, speaker_names
 from kirinuki.text.cliptext import parse
 from kirinuki.text.normalize import fold
-
-from analysis_data import load_jsonl
 
 
 def test_sample_every_speaker_found(seed_text: str) -> None:
