@@ -104,7 +104,7 @@ _PREDICATES: dict[str, tuple[str, ...]] = {
 _KEYWORD = {kw: label for label, kws in _PREDICATES.items() for kw in kws}
 _KEYWORD_RE = re.compile("|".join(sorted(map(re.escape, _KEYWORD), key=len, reverse=True)))
 _WINDOW = 24  # characters searched after or before a figure for its predicate
-_SUBJECT = re.compile(r"[\u4e00-\u9fff\u30a0-\u30ffー々A-Za-z]{1,8}$")
+_SUBJECT = re.compile(r"([\u4e00-\u9fff\u30a0-\u30ffー々A-Za-z]{1,8})[がは]?$")
 
 
 @dataclass(frozen=True)
@@ -252,11 +252,11 @@ def _figure(text: str, folded: str, m: re.Match[str]) -> Figure | None:
     if not qualifier and m.group("pre"):
         qualifier = _PREFIXES[m.group("pre")]
     start, end = m.start(), m.end()
-    subject = _SUBJECT.search(folded, max(0, start - 8), start)
+    subject = _SUBJECT.search(folded, max(0, start - 9), start)
     return Figure(
         surface=text[start:end], start=start, end=end, value=_plain(value), counter=counter,
         qualifier=qualifier, predicate=_predicate(folded, start, end),
-        subject=subject.group() if subject else "",
+        subject=subject.group(1) if subject else "",
     )
 
 
