@@ -10,6 +10,8 @@ from fastapi.staticfiles import StaticFiles
 
 from kirinuki import __version__
 from kirinuki.web import atompub, errors
+from kirinuki.web.routes.analysis import api as analysis_api
+from kirinuki.web.routes.analysis import router as analysis_routes
 from kirinuki.web.routes.api import router as api_routes
 from kirinuki.web.routes.auth import router as auth_routes
 from kirinuki.web.routes.composer import router as composer_routes
@@ -47,6 +49,8 @@ def create_app(journal_path: str, *, fetcher: Callable[[], Fetcher] | None = Non
     errors.install(app)
     app.mount("/_web", StaticFiles(directory=STATIC_DIR), name="web-static")
     app.include_router(api_routes)
+    app.include_router(analysis_api)
+    app.include_router(analysis_routes)
     app.include_router(auth_routes)
     app.include_router(composer_routes)
     app.include_router(search_routes)

@@ -1,0 +1,127 @@
+"""Analysis views: an entry's versions with their figure changes, quotes by speaker, related
+earlier entries that the owner pins or rejects; as pages and through the API."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from kirinuki.journal import import_paths, open_journal
+from kirinuki.journal.queries import resolve_entry_id
+from kirinuki.web import create_app
+from tests.web.conftest import Owner, article_fetcher
+
+FIRST = """https://kirinuki.test
+
+ルスタニア政府は三日、首都での抗議デモに参加した3800人以上を拘束したと発表しました。デモは週末にかけて全国の十二の都市に広がりました。
+
+ミハイロフ首相は記者会見で「秩序を乱す行為は断じて許さない」と述べ、取り締まりを続ける考えを示しました。
+
+#ルスタニア情勢
+"""
+SECOND = """https://kirinuki.test
+
+ルスタニア政府は三日、首都での抗議デモに参加した4400人以上を拘束したと発表しました。デモは週末にかけて全国の十二の都市に広がりました。
+
+ミハイロフ首相は議会で「対話の扉は閉ざしていない」とも述べ、野党との協議に応じる姿勢を見せました。
+
+#ルスタニア情勢
+"""
+
+
+def _related(html: str) -> str:
+    """The related-entries section of an analysis page."""
+    return html[html.index('id="related"'):]
+
+
+@pytest.fixture
+def story(web_journal: str, tmp_path: Path) -> tuple[int, int]:
+    """Two published entries on one story: the second reports a changed figure."""
+    folder = tmp_path / "story"
+    folder.mkdir()
+    (folder / "2025-07-03_090000.txt").write_text(FIRST, encoding="utf-8")
+    (folder / "2025-07-04_090000.txt").write_text(SECOND, encoding="utf-8")
+    with open_journal(web_journal) as j:
+        import_paths(j, [str(folder)])
+        return (resolve_entry_id(j, "/entry/2025/07/03/090000"),
+                resolve_entry_id(j, "/entry/2025/07/04/090000"))
+
+
+@pytest.fixture
+def reader(web_journal: str, story: tuple[int, int]) -> Iterator[TestClient]:
+    with TestClient(create_app(web_journal, fetcher=article_fetcher),
+                    base_url="http://127.0.0.1") as c:
+        yield c
+
+
+def test_entry_analysis_page_shows_versions_quotes_and_related(
+        reader: TestClient, story: tuple[int, int]) -> None:
+    first, second = story
+    r = reader.get(f"/analysis/{second}")
+    assert r.status_code == 200
+    assert "版の更新" in r.text
+    assert re.search(r"3800人以上 → 4400人以上", r.text)
+    assert "ミハイロフ首相" in r.text and "「対話の扉は閉ざしていない」" in r.text
+    assert '<a href="/entry/2025/07/03/090000/">' in _related(r.text)  # the earlier entry
+    assert 'action="/entries/' not in r.text  # readers get no pin/reject forms
+    speaker = reader.get("/quotes", params={"speaker": "ミハイロフ首相"}).text
+    assert "秩序を乱す行為は断じて許さない" in speaker and "対話の扉" in speaker
+
+
+def test_drafts_are_not_analysed_for_readers(reader: TestClient, web_journal: str) -> None:
+    with open_journal(web_journal) as j:
+        draft = j.store.conn.execute("SELECT max(id) FROM entries").fetchone()[0]
+        j.store.conn.execute("UPDATE entries SET status = 'draft' WHERE id = ?", (draft,))
+    assert reader.get(f"/analysis/{draft}").status_code == 404
+
+
+def test_owner_pins_and_rejects_suggestions(reader: TestClient, story: tuple[int, int]) -> None:
+    first, second = story
+    owner = Owner(reader)
+    page = reader.get(f"/analysis/{second}").text
+    assert f'name="other" value="{first}"' in page
+    r = owner.post(f"/entries/{second}/related", {"other": first, "decision": "rejected"},
+                   follow_redirects=False)
+    assert r.status_code == 303
+    assert "/entry/2025/07/03/090000/" not in _related(reader.get(f"/analysis/{second}").text)
+    owner.post(f"/entries/{second}/related", {"other": first, "decision": "pinned"})
+    pinned = _related(reader.get(f"/analysis/{second}").text)
+    assert "/entry/2025/07/03/090000/" in pinned and '<span class="tag">固定</span>' in pinned
+    bad = owner.post(f"/entries/{second}/related", {"other": second, "decision": "pinned"})
+    assert bad.status_code == 400
+
+
+@pytest.fixture
+def api_call(reader: TestClient, web_journal: str) -> Callable[..., httpx.Response]:
+    from kirinuki.journal.accounts import create_token
+
+    with open_journal(web_journal) as j:
+        token = create_token(j, "tests").secret
+
+    def call(method: str, url: str, **kw: object) -> httpx.Response:
+        return reader.request(method, url, headers={"Authorization": f"Bearer {token}"},
+                              **kw)  # type: ignore[arg-type]
+
+    return call
+
+
+def test_analysis_api(api_call: Callable[..., httpx.Response], story: tuple[int, int]) -> None:
+    first, second = story
+    body = api_call("GET", f"/api/entries/{second}/analysis").json()
+    versions = [g for g in body["groups"] if g["kind"] == "version"]
+    assert versions and any("4400人以上" in c for c in versions[0]["changes"])
+    assert body["quotes"][0]["speaker"].startswith("ミハイロフ")
+    assert first in [r["entry"] for r in body["related"]]
+    r = api_call("PUT", f"/api/entries/{second}/related/{first}", json={"decision": "rejected"})
+    assert r.status_code == 200 and first not in [x["entry"] for x in r.json()]
+    quotes = api_call("GET", "/api/quotes", params={"speaker": "ミハイロフ"}).json()
+    said = [q["text"] for q in quotes[0]["quotes"]]
+    assert "対話の扉は閉ざしていない" in said and "秩序を乱す行為は断じて許さない" in said
+    assert api_call("GET", "/api/entries/999999/analysis").status_code == 404
+    assert api_call("PUT", f"/api/entries/{second}/related/{first}",
+                    json={"decision": "maybe"}).status_code == 422
