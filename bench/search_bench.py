@@ -176,16 +176,22 @@ def pct(values: list[float], p: float) -> float:
     return s[min(len(s) - 1, max(0, round(p / 100 * len(s) + 0.5) - 1))]
 
 
-def sizes(path: str) -> tuple[float, float, float]:
-    """(database MB, search index MB, clip text MB as UTF-8)."""
+def sizes(path: str, when: str) -> None:
+    """Print the file size, the pages in use, the index's share, against the clip text."""
     j = open_journal(path)
     conn = j.store.conn
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     idx = conn.execute("SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'search%'"
-                       " OR name LIKE 'sqlite_autoindex_search%'").fetchone()[0]
-    text = sum(len(t.encode()) for (t,) in conn.execute("SELECT text FROM clips"))
+                       " OR name LIKE 'sqlite_autoindex_search%'").fetchone()[0] / 1e6
+    free = conn.execute("PRAGMA freelist_count").fetchone()[0]
+    page = conn.execute("PRAGMA page_size").fetchone()[0]
+    text = sum(len(t.encode()) for (t,) in conn.execute("SELECT text FROM clips")) / 1e6
     j.close()
-    return os.path.getsize(path) / 1e6, idx / 1e6, text / 1e6
+    db = os.path.getsize(path) / 1e6
+    used = db - free * page / 1e6
+    print(f"{when}: file {db:.0f} MB = {db / text:.2f}x the clip text ({text:.0f} MB UTF-8);"
+          f" pages in use {used:.0f} MB = {used / text:.2f}x; search index {idx:.0f} MB ="
+          f" {idx / text:.2f}x, the rest {used - idx:.0f} MB = {(used - idx) / text:.2f}x")
 
 
 def run_queries(path: str, repeat: int, work: Path) -> None:
@@ -298,14 +304,13 @@ def main() -> int:
             entries, clips, secs = build(path, args.clips, args.seed)
             print(f"import with index in step: {entries} entries, {clips} clips in {secs:.1f} s"
                   f" ({entries / secs:,.0f} entries/s)")
+            sizes(path, "after import")
             with open_journal(path) as j:
                 t = time.perf_counter()
                 n = reindex(j)
                 print(f"index build (reindex of {n} clips, optimize included):"
                       f" {time.perf_counter() - t:.1f} s")
-        db, idx, text = sizes(path)
-        print(f"database {db:.0f} MB = {db / text:.2f}x the clip text ({text:.0f} MB UTF-8);"
-              f" search index {idx:.0f} MB = {idx / text:.2f}x")
+        sizes(path, "now")
         run_queries(path, args.repeat, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)

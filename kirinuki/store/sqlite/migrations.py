@@ -115,7 +115,6 @@ CREATE TABLE search_docs(
     public INTEGER NOT NULL,
     crc INTEGER NOT NULL
 );
-CREATE INDEX search_docs_order ON search_docs(stamp, entry_id, docid);
 CREATE TABLE search_doc_tags(
     docid INTEGER NOT NULL,
     tag_id INTEGER NOT NULL,

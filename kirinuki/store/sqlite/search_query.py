@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from kirinuki.store.sqlite.db import Store
-from kirinuki.store.sqlite.search import stamp
+from kirinuki.store.sqlite.search import bracket, stamp
 from kirinuki.store.sqlite.search_tokens import (
     ALL,
     ENTRY,
@@ -109,27 +109,17 @@ def _expr(atom: Atom, bi: bool, plan: Plan) -> str:
 MIN_ROWID, MAX_ROWID = -(1 << 63), (1 << 63) - 1
 
 
-def _first(store: Store, since: int) -> int | None:
-    """The row id of the first clip (in date order) dated at or after `since` (a stamp)."""
-    row = store.conn.execute("SELECT docid FROM search_docs WHERE stamp >= ?"
-                             " ORDER BY stamp, entry_id, docid LIMIT 1", (since,)).fetchone()
-    return int(row[0]) if row else None
-
-
 def _range(store: Store, query: Query) -> tuple[int, int]:
     """The row id range of the query's dates (row ids follow the clips' date order)."""
     lo, hi = MIN_ROWID, MAX_ROWID
     if query.since is not None or query.until is not None:
         # Undated clips come first in that order and belong to no date range.
         since = stamp(query.since.isoformat() + "T00:00:00") if query.since else 1
-        first = _first(store, max(since, 1))
+        first = bracket(store, (since, MIN_ROWID))[1]
         lo = MAX_ROWID if first is None else first
     if query.until is not None:
-        row = store.conn.execute(
-            "SELECT docid FROM search_docs WHERE stamp BETWEEN 1 AND ?"
-            " ORDER BY stamp DESC, entry_id DESC, docid DESC LIMIT 1",
-            (stamp(query.until.isoformat() + "T23:59:59"),)).fetchone()
-        hi = int(row[0]) if row else MIN_ROWID
+        last = bracket(store, (stamp(query.until.isoformat() + "T23:59:59"), MAX_ROWID))[0]
+        hi = MIN_ROWID if last is None else last
     return lo, hi
 
 
