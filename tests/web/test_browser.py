@@ -236,6 +236,9 @@ def test_clip_publish_search_and_payloads_stay_inert(chromium: Any, app_server: 
         _search(v, permalink)
         _read(v, permalink)
         _feed(v, permalink)
+        v.go(f"/analysis/{entry_id}")  # versions, quotes, related: clipped text again
+        assert page.locator("section#groups, section#quotes, section#related").count() == 3
+        v.shot("analysis")
         v.go("/")
         v.shot("front")
         assert page.locator(f"main a[href='{permalink}']").count() >= 1  # newest on top
