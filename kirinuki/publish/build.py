@@ -155,9 +155,11 @@ def publish(journal: Journal, out_dir: str | Path, *, full: bool = False,
             removed = [path for path in output.old if path not in planned]
         else:
             _check_new_paths(ctx, scope, old, output)
-            removed = sorted((scope.gone | stale_files(ctx, scope, list(output.old)))
-                             - planned & output.old.keys())
+            candidates = scope.gone | stale_files(ctx, scope, output.old.under)
+            removed = sorted(p for p in candidates - planned if p in output.old)
         todo = [p for p in pages if output.old_sig(p.path) != p.sig]
+        total = len(planned) if scope is None else (
+            len(output.old) + sum(1 for p in planned if p not in output.old) - len(removed))
         if todo or removed:
             output.begin(len(todo) + len(removed), len(pages))
             records = _apply(journal, ctx, planner.version, output, pages, todo, jobs,
@@ -174,7 +176,6 @@ def publish(journal: Journal, out_dir: str | Path, *, full: bool = False,
                 gone = [i for i in scope.changed if i not in all_records]
             output.finish({k: (v[0], v[1]) for k, v in records.items()}, removed, rows, gone,
                           {"g": planner.g})
-        total = len(planned) if scope is None else len(output.old.keys() | planned) - len(removed)
     _RUN = None
     return _report(out_dir, total, written, removed_count, ctx, staged, start)
 

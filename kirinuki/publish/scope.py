@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -142,7 +143,7 @@ def _files(permalink: str) -> tuple[str, str]:
     return page, page[: -len("index.html")] + "entry.txt"
 
 
-def stale_files(ctx: SiteContext, scope: Scope, old_paths: list[str]) -> set[str]:
+def stale_files(ctx: SiteContext, scope: Scope, under: Callable[[str], list[str]]) -> set[str]:
     """Files of the last build, within the groups the scope touches, that no page of the
     site has any more: vanished tag pages, numbered pages past the end, empty archives."""
     valid: set[str] = set()
@@ -172,5 +173,4 @@ def stale_files(ctx: SiteContext, scope: Scope, old_paths: list[str]) -> set[str
         valid.add(urls.file_of(urls.tag_feed_url(tag.segment)))
     for segment in scope.vanished_tags:
         prefixes.append(urls.file_of(urls.tag_url(segment)).removesuffix("index.html"))
-    start = tuple(prefixes)
-    return {p for p in old_paths if p.startswith(start) and p not in valid}
+    return {p for prefix in prefixes for p in under(prefix) if p not in valid}

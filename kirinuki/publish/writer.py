@@ -21,7 +21,7 @@ import hashlib
 import os
 import shutil
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -56,11 +56,67 @@ _SCHEMA = (
 )
 
 
+class PageIndex(Mapping[str, tuple[str, str]]):
+    """The files of the last build (path -> (signature, content hash)), read from the
+    manifest on demand: a build that plans a few pages looks up a few rows instead of loading
+    hundreds of thousands; iterating loads them all once."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self._conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True) if path else None
+        self._all: dict[str, tuple[str, str]] | None = None if path else {}
+
+    def _load(self) -> dict[str, tuple[str, str]]:
+        if self._all is None:
+            assert self._conn is not None
+            self._all = {r[0]: (r[1], r[2])
+                         for r in self._conn.execute("SELECT path, sig, sha FROM pages")}
+        return self._all
+
+    def get(self, path: str, default: object = None) -> tuple[str, str] | None:  # type: ignore[override]
+        """The record of `path`, or None."""
+        if self._all is not None or self._conn is None:
+            return self._load().get(path)
+        row = self._conn.execute("SELECT sig, sha FROM pages WHERE path = ?", (path,)).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def __getitem__(self, path: str) -> tuple[str, str]:
+        rec = self.get(path)
+        if rec is None:
+            raise KeyError(path)
+        return rec
+
+    def __contains__(self, path: object) -> bool:
+        return isinstance(path, str) and self.get(path) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._load())
+
+    def __len__(self) -> int:
+        if self._all is not None or self._conn is None:
+            return len(self._load())
+        return int(self._conn.execute("SELECT count(*) FROM pages").fetchone()[0])
+
+    def under(self, prefix: str) -> list[str]:
+        """The paths that start with `prefix`."""
+        if self._all is not None or self._conn is None:
+            return [p for p in self._load() if p.startswith(prefix)]
+        return [r[0] for r in self._conn.execute(
+            "SELECT path FROM pages WHERE path >= ? AND path < ?", (prefix, prefix + "\U0010ffff"))]
+
+    def close(self) -> None:
+        """Close the manifest (before it is rewritten)."""
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+            if self._all is None:
+                self._all = {}  # closed unread: nothing is looked up after this
+
+
 @dataclass
 class Manifest:
     """What the last build recorded: its files, its entries, its global signature."""
 
-    pages: dict[str, tuple[str, str]] = field(default_factory=dict)
+    pages: PageIndex = field(default_factory=PageIndex)
     entries: list[EntryRow] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)
 
@@ -69,7 +125,6 @@ def _load_manifest(path: Path) -> Manifest:
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
-            pages = conn.execute("SELECT path, sig, sha FROM pages").fetchall()
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
             entries = (conn.execute("SELECT id, fp, published, permalink, tags, related"
                                     " FROM entries").fetchall() if "entries" in tables else [])
@@ -77,10 +132,12 @@ def _load_manifest(path: Path) -> Manifest:
                         if "meta" in tables else [])
         finally:
             conn.close()
+        pages = PageIndex(path)
+        len(pages)  # fails here, not later, when the file is no manifest
     except sqlite3.DatabaseError as exc:
         raise InputError(f"{path}: unreadable publish manifest ({exc}); remove the folder "
                          "or publish with --full") from exc
-    return Manifest({r[0]: (r[1], r[2]) for r in pages}, entries, meta)
+    return Manifest(pages, entries, meta)
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -123,6 +180,7 @@ class Output:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.old.close()
         if self.staged and self.stage_dir.exists():
             shutil.rmtree(self.stage_dir, ignore_errors=True)
         if self._lock is not None:
@@ -194,6 +252,7 @@ class Output:
         `entries` are the entry records to store (all of them when staged, else those that
         changed) and `gone_entries` the ids to forget.
         """
+        self.old.close()
         if self.staged:
             self._write_manifest(self.stage_dir / MANIFEST, records, (), entries, (), meta,
                                  full=True)

@@ -1,0 +1,215 @@
+"""Publish benchmark: the synthetic corpus as a static site, against Hugo in the same run.
+
+For each size (default 10k and 100k entries):
+  - kirinuki: a full build into a fresh folder (`kirinuki publish OUT`), files/s and peak
+    memory of the whole process tree; publishing again with no change; then one new entry
+    imported and published again (the incremental path);
+  - Hugo (when `hugo` is installed, Debian package): the same entries converted into a Hugo
+    site with an equivalent minimal theme (entry, tag and paginated index pages, RSS), a full
+    build, then the same one new entry and a second build; ratios kirinuki/Hugo.
+Targets (issue 6): full build of 100k at least 2x faster than Hugo, under 1 GB; one new entry
+into the 100k journal in under 1 s.
+
+    .venv/bin/python bench/publish_bench.py [--entries 10000 100000] [--dir /tmp/publish-bench]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT))
+
+from import_bench import write_corpus  # noqa: E402
+
+from kirinuki.text.cliptext import parse  # noqa: E402
+
+KIRINUKI = str(Path(sys.executable).parent / "kirinuki")
+NEW_ENTRY = ("https://bench.kirinuki.example\n\nルスタニアの首相は会見で、新たな制裁について"
+             "「慎重に検討する」と述べました。\n\n#ルスタニア制裁#ベンチ新規\n")
+
+
+def _tree_rss(pid: int) -> int:
+    """Resident memory (bytes) of a process and all its descendants."""
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            status = Path(f"/proc/{p}/status").read_text()
+            total += int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) * 1024  # type: ignore[union-attr]
+            for task in Path(f"/proc/{p}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, AttributeError, ValueError):
+            continue
+    return total
+
+
+def run(cmd: list[str], cwd: Path | None = None) -> tuple[float, int, str]:
+    """(seconds, peak memory of the process tree in bytes, stdout) of a command."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True)
+    peak = [0]
+
+    def watch() -> None:
+        while proc.poll() is None:
+            peak[0] = max(peak[0], _tree_rss(proc.pid))
+            time.sleep(0.02)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    out, _ = proc.communicate()
+    seconds = time.perf_counter() - start
+    watcher.join()
+    if proc.returncode:
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{out}")
+    return seconds, peak[0], out
+
+
+def journal_for(folder: Path, n: int) -> tuple[Path, Path]:
+    """The corpus folder and a journal holding it (both made once and reused)."""
+    corpus, db = folder / f"e{n}", folder / f"j{n}.db"
+    if not corpus.exists():
+        write_corpus(corpus, n)
+    if not db.exists():
+        subprocess.run([KIRINUKI, "--journal", str(db), "init", "--title", "bench",
+                        "--host", "bench.kirinuki.example"], check=True, capture_output=True)
+        t, _, _ = run([KIRINUKI, "--journal", str(db), "import", str(corpus)])
+        print(f"  (import of {n} entries: {t:.1f} s)")
+    return corpus, db
+
+
+def new_entry_name(corpus: Path) -> str:
+    """A file name dated one minute after the newest entry of the corpus."""
+    from datetime import datetime
+
+    newest = max(p.stem[:17] for p in corpus.glob("*.txt"))
+    when = datetime.strptime(newest, "%Y-%m-%d_%H%M%S") + timedelta(minutes=1)
+    return when.strftime("%Y-%m-%d_%H%M%S") + ".txt"
+
+
+def bench_kirinuki(folder: Path, n: int) -> dict[str, float]:
+    corpus, db = journal_for(folder, n)
+    out = folder / f"site{n}"
+    shutil.rmtree(out, ignore_errors=True)
+    k = [KIRINUKI, "--journal", str(db)]
+    full, peak, log = run(k + ["publish", str(out)])
+    files = int(re.search(r"as (\d+) files", log).group(1))  # type: ignore[union-attr]
+    again, _, _ = run(k + ["publish", str(out)])
+    extra = folder / f"extra{n}"
+    shutil.rmtree(extra, ignore_errors=True)
+    extra.mkdir()
+    (extra / new_entry_name(corpus)).write_text(NEW_ENTRY, encoding="utf-8")
+    run(k + ["import", str(extra)])
+    one, _, log1 = run(k + ["publish", str(out)])
+    inside = float(re.search(r"in ([\d.]+) s", log1).group(1))  # type: ignore[union-attr]
+    print(f"  kirinuki {n}: {log1.strip()}")
+    return {"full": full, "files": files, "peak": peak, "again": again, "one": one,
+            "one_inside": inside}
+
+
+def hugo_site(folder: Path, corpus: Path) -> Path:
+    """The corpus as a Hugo site with a minimal theme equivalent to kirinuki's pages."""
+    site = folder / f"hugo-{corpus.name}"
+    if (site / "content").exists():
+        return site
+    (site / "content/entry").mkdir(parents=True)
+    layouts = site / "layouts/_default"
+    layouts.mkdir(parents=True)
+    (site / "config.toml").write_text(
+        'baseURL = "https://bench.kirinuki.example/"\nlanguageCode = "ja"\ntitle = "bench"\n'
+        "paginate = 20\n[taxonomies]\ntag = \"tags\"\n", encoding="utf-8")
+    (layouts / "baseof.html").write_text(
+        '<!DOCTYPE html><html lang="ja"><head><meta charset="utf-8"><title>{{ .Title }}</title>'
+        '</head><body><header><a href="/">bench</a></header><main>{{ block "main" . }}{{ end }}'
+        "</main></body></html>\n", encoding="utf-8")
+    (layouts / "single.html").write_text(
+        '{{ define "main" }}<article><h1>{{ .Title }}</h1><time>{{ .Date }}</time>{{ .Content }}'
+        '<p>{{ range .Params.tags }}<a href="{{ "/tags/" | relURL }}{{ . | urlize }}/">#{{ . }}'
+        "</a> {{ end }}</p></article>{{ end }}\n", encoding="utf-8")
+    (layouts / "list.html").write_text(
+        '{{ define "main" }}<h1>{{ .Title }}</h1>{{ $p := .Paginate .Pages }}{{ range $p.Pages }}'
+        '<article><h2><a href="{{ .RelPermalink }}">{{ .Title }}</a></h2><p>{{ .Summary }}</p>'
+        '</article>{{ end }}{{ template "_internal/pagination.html" . }}{{ end }}\n',
+        encoding="utf-8")
+    (site / "layouts/index.html").write_text(
+        '{{ define "main" }}{{ $p := .Paginate .Site.RegularPages }}{{ range $p.Pages }}'
+        '<article><h2><a href="{{ .RelPermalink }}">{{ .Title }}</a></h2><p>{{ .Summary }}</p>'
+        '</article>{{ end }}{{ template "_internal/pagination.html" . }}{{ end }}\n',
+        encoding="utf-8")
+    for path in sorted(corpus.glob("*.txt")):
+        write_hugo_entry(site, path.name, path.read_text(encoding="utf-8"))
+    return site
+
+
+def write_hugo_entry(site: Path, name: str, text: str) -> None:
+    """One entry as a Markdown page: clips as block quotes, tags in the front matter."""
+    entry = parse(text)
+    stem = name[:-4]
+    date = f"{stem[:10]}T{stem[11:13]}:{stem[13:15]}:{stem[15:17]}+09:00"
+    tags = ", ".join(f'"{t.name}"' for t in dict.fromkeys(entry.tags))
+    body = "\n\n".join("> " + c.text for c in entry.clips)
+    url = f"/entry/{stem[:4]}/{stem[5:7]}/{stem[8:10]}/{stem[11:17]}/"
+    (site / "content/entry" / f"{stem}.md").write_text(
+        f'---\ntitle: "{stem}"\ndate: {date}\ntags: [{tags}]\nurl: {url}\n---\n{body}\n',
+        encoding="utf-8")
+
+
+def bench_hugo(folder: Path, n: int) -> dict[str, float] | None:
+    hugo = shutil.which("hugo")
+    if hugo is None:
+        print("  hugo is not installed (apt-get install hugo): no Hugo baseline")
+        return None
+    corpus = folder / f"e{n}"
+    site = hugo_site(folder, corpus)
+    shutil.rmtree(site / "public", ignore_errors=True)
+    shutil.rmtree(site / "resources", ignore_errors=True)
+    full, peak, _ = run([hugo, "--quiet"], cwd=site)
+    files = sum(1 for p in (site / "public").rglob("*") if p.is_file())
+    name = new_entry_name(corpus)
+    write_hugo_entry(site, name, NEW_ENTRY)
+    one, _, _ = run([hugo, "--quiet"], cwd=site)
+    (site / "content/entry" / f"{name[:-4]}.md").unlink()
+    return {"full": full, "files": files, "peak": peak, "one": one}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--entries", type=int, nargs="+", default=[10_000, 100_000])
+    ap.add_argument("--dir", type=Path, default=Path("/tmp/publish-bench"))
+    args = ap.parse_args()
+    args.dir.mkdir(parents=True, exist_ok=True)
+    print(f"publish benchmark on {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}")
+    rows = []
+    for n in args.entries:
+        print(f"{n} entries:")
+        k = bench_kirinuki(args.dir, n)
+        h = bench_hugo(args.dir, n)
+        rows.append((n, k, h))
+    print()
+    print("| entries | tool | full build | files | files/s | peak memory | no change | +1 entry |")
+    print("|---|---|---|---|---|---|---|---|")
+    for n, k, h in rows:
+        print(f"| {n} | kirinuki | {k['full']:.1f} s | {k['files']:.0f} | "
+              f"{k['files'] / k['full']:.0f} | {k['peak'] / 2**20:.0f} MB | {k['again']:.2f} s | "
+              f"{k['one']:.2f} s ({k['one_inside']:.2f} s in publish) |")
+        if h is not None:
+            print(f"| {n} | hugo | {h['full']:.1f} s | {h['files']:.0f} | "
+                  f"{h['files'] / h['full']:.0f} | {h['peak'] / 2**20:.0f} MB | - | "
+                  f"{h['one']:.2f} s |")
+            print(f"| {n} | kirinuki/hugo | {k['full'] / h['full']:.2f}x time | | | "
+                  f"{k['peak'] / h['peak']:.2f}x memory | | {k['one'] / h['one']:.2f}x time |")
+
+
+if __name__ == "__main__":
+    main()
