@@ -8,7 +8,8 @@ for changes (see `LiveSite`).
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from kirinuki.web.site import LiveSite
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 Fetcher = Any  # the capture layer's fetcher; the web app only passes it through
+MEMO_SIZE = 256  # results kept by `WebState.memo` (analysis views cost up to seconds each)
 
 
 def safe_url(url: object) -> str:
@@ -49,6 +51,26 @@ class WebState:
             undefined=StrictUndefined,
         )
         self.env.filters["safe_url"] = safe_url
+        self._memo: OrderedDict[Hashable, tuple[int | None, Any]] = OrderedDict()
+
+    def memo(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """`compute()`, kept until the journal changes (any commit) or MEMO_SIZE newer keys.
+
+        For expensive read-only views: a reader asking again costs nothing until a write.
+        """
+        self.site.current(self.journal())  # brings the change mark up to date
+        mark = self.site.mark
+        with self._lock:
+            hit = self._memo.get(key)
+            if hit is not None and hit[0] == mark:
+                self._memo.move_to_end(key)
+                return hit[1]
+        value = compute()
+        with self._lock:
+            self._memo[key] = (mark, value)
+            while len(self._memo) > MEMO_SIZE:
+                self._memo.popitem(last=False)
+        return value
 
     def journal(self) -> Journal:
         """This thread's open journal."""

@@ -125,3 +125,25 @@ def test_analysis_api(api_call: Callable[..., httpx.Response], story: tuple[int,
     assert api_call("GET", "/api/entries/999999/analysis").status_code == 404
     assert api_call("PUT", f"/api/entries/{second}/related/{first}",
                     json={"decision": "maybe"}).status_code == 422
+
+
+def test_analysis_is_computed_once_until_the_journal_changes(
+        reader: TestClient, story: tuple[int, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    from kirinuki.web.routes import analysis as route
+
+    calls: list[str] = []
+    real = route.entry_analysis
+
+    def counted(j, ref):  # type: ignore[no-untyped-def]
+        calls.append(ref)
+        return real(j, ref)
+
+    monkeypatch.setattr(route, "entry_analysis", counted)
+    first, second = story
+    for _ in range(3):
+        assert reader.get(f"/analysis/{second}").status_code == 200
+    assert len(calls) == 1
+    owner = Owner(reader)  # signing in writes a session: a change, and another viewer
+    owner.post(f"/entries/{second}/related", {"other": first, "decision": "pinned"})
+    assert "固定" in _related(reader.get(f"/analysis/{second}").text)
+    assert len(calls) == 2

@@ -86,7 +86,9 @@ def analysis_page(request: Request, entry_id: Id, j: Journal = Depends(journal))
     seen, owner = _visible(request, j)
     if seen is not None and entry_id not in seen:
         raise NotFoundError(f"no published entry {entry_id}")
-    view = _view(entry_analysis(j, str(entry_id)), related(j, str(entry_id), 8), seen)
+    view = state(request).memo(
+        ("analysis", entry_id, owner),
+        lambda: _view(entry_analysis(j, str(entry_id)), related(j, str(entry_id), 8), seen))
     ctx, _ = state(request).site.current(j)
     meta = ctx.entries[ctx.pos[entry_id]] if entry_id in ctx.pos else None
     return page(request, "analysis.html", f"記事 {entry_id} の分析", view=view, owner=owner,
@@ -97,9 +99,10 @@ def analysis_page(request: Request, entry_id: Id, j: Journal = Depends(journal))
 def quotes_page(request: Request, speaker: str = Query("", max_length=200),
                 j: Journal = Depends(journal)) -> Response:
     """Quotes of one speaker across the journal (`ブリンケン長官` finds `ブリンケン国務長官`)."""
-    seen, _ = _visible(request, j)
-    found = _quotes(find_quotes(j, speaker=speaker.strip(), limit=200), seen) \
-        if speaker.strip() else []
+    seen, owner = _visible(request, j)
+    who = speaker.strip()
+    found = state(request).memo(("quotes", who, owner), lambda: _quotes(
+        find_quotes(j, speaker=who, limit=200), seen)) if who else []
     return page(request, "quotes.html", f"{speaker} の発言" if speaker else "発言", q=speaker,
                 speakers=found)
 
