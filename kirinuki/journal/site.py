@@ -21,7 +21,7 @@ class PublishedEntry:
     """What listings, feeds and archives need of a published entry (no clip text).
 
     `published` is in the journal's time zone; `day` is the date as stored, which is what
-    date filters of the search compare. (Not frozen: building 100k frozen instances costs
+    date filters of the search compare; `stamp` is the last change as stored. (Not frozen: building 100k frozen instances costs
     a tenth of a second more; treat it as read-only.)
     """
 
@@ -34,6 +34,7 @@ class PublishedEntry:
     tags: tuple[tuple[str, str], ...]
     related: tuple[tuple[str, int | None], ...]
     day: str = ""
+    stamp: str = ""
 
     @property
     def tag_keys(self) -> tuple[str, ...]:
@@ -79,7 +80,7 @@ def published_entries(journal: Journal) -> list[PublishedEntry]:
             ident, entry_key, link, local, parse(updated), title or None,  # type: ignore[arg-type]
             tuple(tags[ident].items()) if ident in tags else (),
             tuple(related[ident]) if ident in related else (),
-            when_text[:10],  # type: ignore[index]
+            when_text[:10], updated,  # type: ignore[index, arg-type]
         ))
     return out
 

@@ -21,7 +21,7 @@ from kirinuki.model import Entry
 from kirinuki.publish import urls
 from kirinuki.publish.pages import Renderer, asset_version
 from kirinuki.publish.plan import LEAF, LIST, TOP, Page, Planner
-from kirinuki.publish.scope import EntryRecord, Scope, compute_scope, entry_records, stale_files
+from kirinuki.publish.scope import EntryRow, Scope, compute_scope, entry_records, stale_files
 from kirinuki.publish.site import SiteContext, build_context
 from kirinuki.publish.writer import Output, check_unique
 
@@ -141,7 +141,7 @@ def publish(journal: Journal, out_dir: str | Path, *, full: bool = False,
     written = removed_count = 0
     staged = False
     with Output(Path(out_dir), full=full) as output:
-        old = {r[0]: EntryRecord(*r) for r in output.manifest.entries}
+        old = {r[0]: r for r in output.manifest.entries}
         scope = None
         if output.old and output.manifest.meta.get("g") == planner.g:
             scope = compute_scope(ctx, planner.fps, old)
@@ -186,14 +186,14 @@ def _report(out_dir: str | Path, pages: int, written: int, removed: int, ctx: Si
                          staged, time.perf_counter() - start)
 
 
-def _check_new_paths(ctx: SiteContext, scope: Scope, old: dict[int, EntryRecord],
+def _check_new_paths(ctx: SiteContext, scope: Scope, old: dict[int, EntryRow],
                      output: Output) -> None:
     """A new permalink must not land on a page of another kind the last build wrote."""
     fresh = [ctx.entries[ctx.pos[i]] for i in scope.changed
-             if i in ctx.pos and (i not in old or old[i].permalink != ctx.entries[ctx.pos[i]].permalink)]
+             if i in ctx.pos and (i not in old or old[i][3] != ctx.entries[ctx.pos[i]].permalink)]
     if not fresh:
         return
-    known = {urls.entry_file(r.permalink) for r in old.values()}
+    known = {urls.entry_file(r[3]) for r in old.values()}
     for e in fresh:
         path = urls.entry_file(e.permalink)
         if path in output.old and path not in known:

@@ -242,7 +242,7 @@ class Planner:
 
 def fingerprints(ctx: SiteContext) -> list[str]:
     """Per entry: what changes whenever the entry does (id, last change, permalink)."""
-    return [f"{e.id}:{e.updated.isoformat()}:{e.permalink}" for e in ctx.entries]
+    return [f"{e.id}:{e.stamp}:{e.permalink}" for e in ctx.entries]
 
 
 def related_key(ctx: SiteContext, e: PublishedEntry) -> str:

@@ -21,6 +21,8 @@ from kirinuki.publish import urls
 from kirinuki.publish.plan import months_of, related_key
 from kirinuki.publish.site import SiteContext
 
+EntryRow = tuple[int, str, str, str, str, str]
+
 
 @dataclass(frozen=True, slots=True)
 class EntryRecord:
@@ -43,7 +45,7 @@ def entry_records(ctx: SiteContext, fps: list[str]) -> dict[int, EntryRecord]:
     tags = ctx.tags
     return {
         e.id: EntryRecord(e.id, fps[i], e.published.isoformat(), e.permalink,
-                          json.dumps([[k, tags[k].segment] for k in e.tag_keys],
+                          json.dumps([[k, tags[k].segment] for k, _ in e.tags],
                                      ensure_ascii=False), related_key(ctx, e))
         for i, e in enumerate(ctx.entries)
     }
@@ -74,7 +76,14 @@ class Scope:
 class _Finder:
     def __init__(self, ctx: SiteContext) -> None:
         self.ctx = ctx
-        self.keys = [(e.published, e.id) for e in ctx.entries]
+        self._keys: list[tuple[datetime, int]] | None = None
+
+    @property
+    def keys(self) -> list[tuple[datetime, int]]:
+        """(date, id) of every entry, in order (built on first use)."""
+        if self._keys is None:
+            self._keys = [(e.published, e.id) for e in self.ctx.entries]
+        return self._keys
 
     def place(self, published: datetime, eid: int) -> int:
         """Where an entry dated `published` stands (or stood) in the whole journal."""
@@ -87,7 +96,7 @@ class _Finder:
 
 
 def compute_scope(ctx: SiteContext, fps: list[str],
-                  old: dict[int, EntryRecord]) -> Scope | None:
+                  old: dict[int, EntryRow]) -> Scope | None:
     """The scope of the changes since the build that left `old`; None when nothing changed."""
     scope = Scope()
     per = ctx.per_page
@@ -99,7 +108,8 @@ def compute_scope(ctx: SiteContext, fps: list[str],
         # From the page before: the last page's "newer" link changes when a page is added.
         scope.index_from = min(scope.index_from, max(1, p // per))
 
-    def old_side(rec: EntryRecord) -> None:
+    def old_side(row: EntryRow) -> None:
+        rec = EntryRecord(*row)
         when = datetime.fromisoformat(rec.published)
         scope.date(when)
         if n:
@@ -112,26 +122,26 @@ def compute_scope(ctx: SiteContext, fps: list[str],
                 scope.vanished_tags.add(segment)
 
     for i, e in enumerate(ctx.entries):
-        rec = old.get(e.id)
-        if rec is not None and rec.fp == fps[i] and rec.related == related_key(ctx, e):
+        row = old.get(e.id)
+        if row is not None and row[1] == fps[i] and row[5] == related_key(ctx, e):
             continue
         scope.changed.add(e.id)
         around(i)
-        if rec is None or rec.fp != fps[i]:
+        if row is None or row[1] != fps[i]:
             scope.texts.add(i)
         scope.date(e.published)
-        for key in e.tag_keys:
+        for key, _ in e.tags:
             page = max(1, bisect_left(ctx.tags[key].members, i) // per)
             scope.tags[key] = min(scope.tags.get(key, page), page)
-        if rec is not None:
-            old_side(rec)
-            if rec.permalink != e.permalink:
-                scope.gone.update(_files(rec.permalink))
-    for eid, rec in old.items():
+        if row is not None:
+            old_side(row)
+            if row[3] != e.permalink:
+                scope.gone.update(_files(row[3]))
+    for eid, row in old.items():
         if eid not in ctx.pos:
             scope.changed.add(eid)
-            old_side(rec)
-            scope.gone.update(_files(rec.permalink))
+            old_side(row)
+            scope.gone.update(_files(row[3]))
     if not scope.changed:
         return None
     scope.gone -= {f for i in scope.entries for f in _files(ctx.entries[i].permalink)}

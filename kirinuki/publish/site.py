@@ -111,7 +111,7 @@ def build_context(journal: Journal, per_page: int | None = None) -> SiteContext:
     segments = urls.tag_segments(displays)
     tags = {k: TagInfo(k, displays[k], segments[k]) for k in sorted(displays)}
     for i, e in enumerate(entries):
-        for key in e.tag_keys:
+        for key, _ in e.tags:
             tags[key].members.append(i)
     return SiteContext(journal.settings, entries, pos, by_permalink, tags, days,
                        tag_aliases(journal), per_page or PER_PAGE)
