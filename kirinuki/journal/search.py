@@ -10,6 +10,7 @@ matches (all of them when there are fewer); `SearchResult.ranked` says how many 
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -201,32 +202,24 @@ def _top(journal: Journal, q: Query, plan: sq.Plan, sort: str, limit: int, offse
 
 def _facets(journal: Journal, plan: sq.Plan, q: Query, limit: int,
             ) -> tuple[list[FacetCount], list[FacetCount]]:
-    if not plan.exact:
-        rows = [r for r, _ in _scan(journal, q, plan, None)[0]]
-        return _count_facets(journal, rows, limit)
-    tags = [FacetCount(k, d, n) for k, d, n in sq.tag_counts(journal.store, plan, limit)]
-    months = [FacetCount(_month(ym), _month(ym), n) for ym, n in sq.month_counts(journal.store,
-                                                                                 plan)]
-    return tags, months
+    """Tag and month counts over every match (tags: the `limit` most common)."""
+    if plan.exact:
+        months, tags = sq.facet_counts(journal.store, plan)
+    else:
+        months, tags = Counter(), Counter()
+        for row, _ in _scan(journal, q, plan, None)[0]:
+            months[row.stamp // 100_000_000] += 1
+            tags.update(row.tag_ids)
+    top = sorted(tags.items(), key=lambda kv: -kv[1])[:limit]
+    names = sq.tag_names(journal.store, [t for t, _ in top])
+    tag_facets = sorted((FacetCount(names[t][0], names[t][1], n) for t, n in top if t in names),
+                        key=lambda f: (-f.count, f.key))
+    return tag_facets, [FacetCount(_month(ym), _month(ym), n)
+                        for ym, n in sorted(months.items(), reverse=True)]
 
 
 def _month(ym: int) -> str:
     return f"{ym // 100:04d}-{ym % 100:02d}" if ym else "undated"
-
-
-def _count_facets(journal: Journal, rows: list[sq.DocRow], limit: int,
-                  ) -> tuple[list[FacetCount], list[FacetCount]]:
-    sq.add_display_tags(journal.store, rows)
-    tags: dict[str, list[object]] = {}
-    months: dict[str, int] = {}
-    for r in rows:
-        for t in r.tags:
-            tags.setdefault(fold(t), [t, 0])[1] += 1  # type: ignore[operator]
-        m = _month(r.stamp // 100_000_000)
-        months[m] = months.get(m, 0) + 1
-    tag_list = sorted((FacetCount(k, str(v[0]), int(v[1])) for k, v in tags.items()),  # type: ignore[call-overload]
-                      key=lambda f: (-f.count, f.key))[:limit]
-    return tag_list, [FacetCount(m, m, n) for m, n in sorted(months.items(), reverse=True)]
 
 
 def search(journal: Journal, query: str, *, limit: int = 20, offset: int = 0,

@@ -172,7 +172,7 @@ def test_journal_from_before_the_index_asks_for_reindex(tmp_path: Path) -> None:
     j = init_journal(path)
     add_entries(j, [entry([(["古い日誌の段落。"], ["古い"])], None, "old")])
     conn = j.store.conn
-    for table in ("search_bi", "search_uni", "search_docs", "search_doc_tags", "search_meta"):
+    for table in ("search_bi", "search_uni", "search_docs", "search_meta"):
         conn.execute(f"DROP TABLE {table}")
     for statement in db._statements(migrations.V2_SEARCH):  # what migrating a v1 journal runs
         conn.execute(statement)

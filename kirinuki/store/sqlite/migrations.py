@@ -113,13 +113,9 @@ CREATE TABLE search_docs(
     stamp INTEGER NOT NULL,
     source_id INTEGER,
     public INTEGER NOT NULL,
+    tags TEXT NOT NULL,
     crc INTEGER NOT NULL
 );
-CREATE TABLE search_doc_tags(
-    docid INTEGER NOT NULL,
-    tag_id INTEGER NOT NULL,
-    PRIMARY KEY (docid, tag_id)
-) WITHOUT ROWID;
 CREATE TABLE search_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 INSERT INTO search_meta(key, value) VALUES ('docs', '0'), ('chars', '0'), ('format', '2');
 INSERT INTO search_meta(key, value)

@@ -6,11 +6,12 @@ See `search.py` for the index layout and why every plan over ordinary text is ex
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from kirinuki.store.sqlite.db import Store
-from kirinuki.store.sqlite.search import bracket, stamp
+from kirinuki.store.sqlite.search import bracket, parse_tags, stamp
 from kirinuki.store.sqlite.search_tokens import (
     ALL,
     ENTRY,
@@ -184,23 +185,24 @@ def iter_newest(store: Store, plan: Plan, chunk: int = 2000) -> Iterator[list[in
         hi = rows[-1] - 1
 
 
-def month_counts(store: Store, plan: Plan) -> list[tuple[int, int]]:
-    """(YYYYMM, matches) per month, newest first; 0 stands for undated entries."""
+def facet_counts(store: Store, plan: Plan) -> tuple[Counter[int], Counter[int]]:
+    """(matches per YYYYMM (0: undated), matches per tag id) over every match, in one pass."""
     where, args = _where(plan)
-    return [(int(r[0]), int(r[1])) for r in store.conn.execute(
-        f"SELECT d.stamp / 100000000 AS ym, count(*) FROM {plan.table}"
-        f" JOIN search_docs d ON d.docid = {plan.table}.rowid WHERE {where}"
-        " GROUP BY ym ORDER BY ym DESC", args)]
+    months: Counter[int] = Counter()
+    tags: Counter[str] = Counter()
+    for ym, tag_text in store.conn.execute(
+            f"SELECT d.stamp / 100000000, d.tags FROM {plan.table}"
+            f" JOIN search_docs d ON d.docid = {plan.table}.rowid WHERE {where}", args):
+        months[ym] += 1
+        if tag_text:
+            tags.update(tag_text.split())
+    return months, Counter({int(t): n for t, n in tags.items()})
 
 
-def tag_counts(store: Store, plan: Plan, limit: int) -> list[tuple[str, str, int]]:
-    """(tag key, display, matches) of the tags most common among the matches."""
-    where, args = _where(plan)
-    return [(str(r[0]), str(r[1]), int(r[2])) for r in store.conn.execute(
-        f"SELECT t.key, t.display, count(*) AS n FROM {plan.table}"
-        f" JOIN search_doc_tags dt ON dt.docid = {plan.table}.rowid"
-        f" JOIN tags t ON t.id = dt.tag_id WHERE {where}"
-        " GROUP BY t.id ORDER BY n DESC, t.key LIMIT ?", [*args, limit])]
+def tag_names(store: Store, ids: list[int]) -> dict[int, tuple[str, str]]:
+    """Tag id -> (key, display)."""
+    return {int(r[0]): (str(r[1]), str(r[2])) for r in store.conn.execute(
+        f"SELECT id, key, display FROM tags WHERE id IN ({_marks(len(ids))})", ids)}
 
 
 def fetch(store: Store, docids: list[int]) -> list[DocRow]:
@@ -211,16 +213,13 @@ def fetch(store: Store, docids: list[int]) -> list[DocRow]:
         chunk = docids[i:i + 500]
         q = _marks(len(chunk))
         for r in conn.execute(
-            "SELECT d.docid, d.clip_id, d.entry_id, d.stamp, d.source_id, d.public, c.text,"
-            " e.published,"
+            "SELECT d.docid, d.clip_id, d.entry_id, d.stamp, d.source_id, d.public, d.tags,"
+            " c.text, e.published,"
             " e.permalink, s.site FROM search_docs d JOIN clips c ON c.id = d.clip_id"
             " JOIN entries e ON e.id = d.entry_id LEFT JOIN sources s ON s.id = d.source_id"
             f" WHERE d.docid IN ({q})", chunk):
-            found[r[0]] = DocRow(r[0], r[1], r[2], r[3], r[4], bool(r[5]), *r[6:])
-        for docid, tid in conn.execute(
-                f"SELECT docid, tag_id FROM search_doc_tags WHERE docid IN ({q})", chunk):
-            if docid in found:
-                found[docid].tag_ids.add(tid)
+            found[r[0]] = DocRow(r[0], r[1], r[2], r[3], r[4], bool(r[5]), r[7], r[8], r[9],
+                                 r[10], set(parse_tags(r[6])))
     return [found[d] for d in docids if d in found]
 
 
