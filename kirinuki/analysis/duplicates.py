@@ -38,7 +38,9 @@ from kirinuki.analysis.quotes import extract_quotes
 from kirinuki.analysis.versions import Change, describe_change
 
 DUPLICATE, VERSION, BACKGROUND = "duplicate", "version", "background"
-_NUMBER = re.compile(r"[0-9]+")
+_NUMBERS = re.compile(r"[0-9]+|[〇一二三四五六七八九十百千万億兆]{2,}"
+                      r"|[二三四五六七八九十百千](?=[人件隻機台社か万億])")
+_NO_HIRAGANA = re.compile(r"[^\u3041-\u309f]{2,}")
 _KATAKANA = re.compile(r"[\u30a1-\u30faー]{3,}")
 _DAY = re.compile(r"(?<![0-9])[0-9]{1,2}日(?!間)")
 
@@ -72,10 +74,8 @@ class Prepared:
 
     @cached_property
     def numbers(self) -> tuple[str, ...]:
-        """The numbers of the text: digit runs, then the values of kanji numerals."""
-        kanji = [str(f.value) for f in extract_figures(self.text)
-                 if not any(ch.isdigit() for ch in f.surface)]
-        return (*_NUMBER.findall(self.norm), *kanji)
+        """The numbers of the text as written: digit runs and kanji numerals (`三千`)."""
+        return tuple(_NUMBERS.findall(self.norm))
 
     @cached_property
     def figures(self) -> frozenset[tuple[str, float]]:
@@ -102,9 +102,8 @@ class Prepared:
 
 def content_bigrams(masked: str) -> frozenset[str]:
     """Bigrams of `masked` text with no hiragana (particles and endings carry no content)."""
-    return frozenset(masked[i:i + 2] for i in range(len(masked) - 1)
-                     if not ("\u3041" <= masked[i] <= "\u309f"
-                             or "\u3041" <= masked[i + 1] <= "\u309f"))
+    return frozenset(run[i:i + 2] for run in _NO_HIRAGANA.findall(masked)
+                     for i in range(len(run) - 1))
 
 
 def prepare(text: str) -> Prepared:
@@ -132,7 +131,8 @@ def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
 
 def _contained(a: Prepared, b: Prepared, t: Thresholds) -> bool:
     short, long = sorted((a.masked, b.masked), key=len)
-    if len(short) < 0.4 * len(long) or len(short) < 40:
+    # Similar lengths: containment is what the ratio already measured.
+    if len(short) < 0.4 * len(long) or len(short) > 0.9 * len(long) or len(short) < 40:
         return False
     return fuzz.partial_ratio(short, long) >= t.contained * 100
 
@@ -158,8 +158,10 @@ def compare(a: Prepared, b: Prepared, *, same_article: bool = False,
         return Match(DUPLICATE, ratio, "near-identical wording")
     overlap = _jaccard(a.bigrams, b.bigrams)
     score = (ratio + overlap) / 2
-    if score >= t.reworded or (score >= t.version and a.numbers != b.numbers):
-        return Match(VERSION, score, "wording changed")
+    if score >= t.version and (score >= t.reworded or a.numbers != b.numbers):
+        changed = a.numbers != b.numbers
+        return Match(VERSION, score, "figures and wording changed" if changed
+                     else "wording changed")
     if same_article and ratio >= t.same_article:
         return Match(VERSION, ratio, "same article, wording changed")
     if overlap >= t.background and _contained(a, b, t):
@@ -174,15 +176,16 @@ def _different_facts(a: Prepared, b: Prepared, t: Thresholds) -> bool:
     """True when two similar-looking clips report different things: different quotes,
     different figures for one counter, events on different days, or one name put for
     another (`カザフスタン` for `ベラルーシ`: the same template about another place)."""
+    # Cheapest checks first: this runs for every candidate that looks like background.
     if a.names - b.names and b.names - a.names:
-        return True
-    if a.quoted and b.quoted and _jaccard(a.quoted, b.quoted) < t.quote:
         return True
     if a.days and b.days and not a.days & b.days:
         return True
     counters = {c for c, _ in a.figures} & {c for c, _ in b.figures}
-    return any(not ({v for c2, v in a.figures if c2 == c} & {v for c2, v in b.figures if c2 == c})
-               for c in counters)
+    if any(not ({v for c2, v in a.figures if c2 == c} & {v for c2, v in b.figures if c2 == c})
+           for c in counters):
+        return True
+    return bool(a.quoted and b.quoted and _jaccard(a.quoted, b.quoted) < t.quote)
 
 
 @dataclass(frozen=True)
@@ -229,10 +232,11 @@ class DuplicateGroup:
     @property
     def reason(self) -> str:
         """The group in words: what links it, in how many entries."""
-        entries = len({i.entry for i in self.items if i.entry is not None}) or len(self.items)
+        n = len({i.entry for i in self.items if i.entry is not None}) or len(self.items)
+        entries = f"{n} entries" if n > 1 else "1 entry"
         reasons = sorted({link.match.reason for link in self.links})
         if self.kind == BACKGROUND:
-            head = f"shared background in {entries} entries"
+            head = f"shared background in {entries}"
         elif self.kind == VERSION:
             head = f"{len(self.items)} versions"
         else:

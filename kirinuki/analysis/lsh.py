@@ -38,6 +38,8 @@ _UNSTABLE = re.compile(
 EXACT_SALT = b"kirinuki-exact"
 MASKED_SALT = b"kirinuki-masked"
 EMPTY = np.uint32(0xFFFFFFFF)
+_BLOCK = 1 << 16  # rows per block of stored signatures
+_MATRIX_LIMIT = 1 << 20  # codes x hashes computed at once for small batches
 
 
 @dataclass(frozen=True)
@@ -139,10 +141,14 @@ class _Hasher:
         if codes.size == 0:
             return sigs
         starts = np.flatnonzero(np.r_[True, doc[1:] != doc[:-1]])
-        out = np.empty((starts.size, hashes), dtype=np.uint32)
-        for k in range(hashes):
-            h = ((codes * self.a[k] + self.b[k]) >> np.uint64(32)).astype(np.uint32)
-            out[:, k] = np.minimum.reduceat(h, starts)
+        if codes.size * hashes <= _MATRIX_LIMIT:  # few texts: all hashes in one operation
+            h = ((codes[:, None] * self.a + self.b) >> np.uint64(32)).astype(np.uint32)
+            out = np.minimum.reduceat(h, starts, axis=0)
+        else:
+            out = np.empty((starts.size, hashes), dtype=np.uint32)
+            for k in range(hashes):
+                h1 = ((codes * self.a[k] + self.b[k]) >> np.uint64(32)).astype(np.uint32)
+                out[:, k] = np.minimum.reduceat(h1, starts)
         sigs[doc[starts]] = out
         return sigs
 
@@ -214,20 +220,33 @@ class DuplicateIndex:
         self._recent: dict[int, list[int]] = {}
         self._recent_size = 0
         self._pending: list[tuple[np.ndarray, np.ndarray]] = []  # bulk additions not yet sorted
-        self._sigs = np.empty((0, params.hashes), dtype=np.uint32)
+        # Signatures in fixed-size blocks: growing never copies what is stored.
+        self._blocks: list[np.ndarray] = []
         self.size = 0
 
     def _all_keys(self, sk: Sketches) -> np.ndarray:
         return np.concatenate([sk.keys, self._hasher.band_keys(sk.sigs)], axis=1)
 
     def _grow(self, sigs: np.ndarray) -> None:
-        need = self.size + sigs.shape[0]
-        if need > self._sigs.shape[0]:
-            bigger = np.empty((max(need, 2 * self._sigs.shape[0], 1024), self.params.hashes),
-                              dtype=np.uint32)
-            bigger[: self.size] = self._sigs[: self.size]
-            self._sigs = bigger
-        self._sigs[self.size:need] = sigs
+        """Store the signatures of rows size .. size + len(sigs) - 1."""
+        row, done = self.size, 0
+        while done < sigs.shape[0]:
+            block, at = divmod(row, _BLOCK)
+            if block == len(self._blocks):
+                self._blocks.append(np.empty((_BLOCK, self.params.hashes), dtype=np.uint32))
+            take = min(_BLOCK - at, sigs.shape[0] - done)
+            self._blocks[block][at:at + take] = sigs[done:done + take]
+            row, done = row + take, done + take
+
+    def signatures(self, rows: np.ndarray) -> np.ndarray:
+        """The stored signatures of `rows`."""
+        rows = np.asarray(rows, dtype=np.int64)
+        out = np.empty((rows.size, self.params.hashes), dtype=np.uint32)
+        blocks = rows // _BLOCK
+        for b in np.unique(blocks).tolist():
+            sel = blocks == b
+            out[sel] = self._blocks[b][rows[sel] % _BLOCK]
+        return out
 
     def add_many(self, sk: Sketches) -> range:
         """Add many sketches in one sort; returns their row numbers."""
@@ -253,6 +272,10 @@ class DuplicateIndex:
         if self._recent_size >= max(self.merge_at, self._keys.size // 10):
             self._merge()
         return row
+
+    def freeze(self) -> None:
+        """Sort pending additions into the index now (otherwise the first query does it)."""
+        self._merge()
 
     def _merge(self) -> None:
         parts_k, parts_r = [self._keys], [self._rows]
@@ -292,16 +315,17 @@ class DuplicateIndex:
         one = Sketches(sk.keys[i:i + 1], sk.sigs[i:i + 1])
         keys = self._all_keys(one)[0].tolist()
         members = self._members([k for k in keys if k])
-        exact, masked = set(members[0]), set(members[1])
-        rows = sorted({r for group in members for r in group} - {exclude})
-        if not rows:
+        rows = np.fromiter({r for group in members for r in group} - {exclude}, dtype=np.int64)
+        if not rows.size:
             return []
-        est = estimate(self._sigs[rows], one.sigs[0]).tolist()
-        found = [Candidate(r, e, r in exact, r in masked)
-                 for r, e in zip(rows, est, strict=True)
-                 if e >= min_estimate or r in exact or r in masked]
-        found.sort(key=lambda c: (not c.exact, not c.masked, -c.estimate, -c.row))
-        return found[:limit]
+        est = estimate(self.signatures(rows), one.sigs[0])
+        exact = np.isin(rows, members[0])
+        masked = np.isin(rows, members[1])
+        keep = (est >= min_estimate) | exact | masked
+        rows, est, exact, masked = rows[keep], est[keep], exact[keep], masked[keep]
+        order = np.lexsort((-rows, -est, ~masked, ~exact))[:limit]
+        return [Candidate(int(rows[k]), float(est[k]), bool(exact[k]), bool(masked[k]))
+                for k in order]
 
     def _raw_pairs(self) -> tuple[np.ndarray, np.ndarray]:
         """Codes (a << 32 | b) of rows sharing a band key, and of rows sharing a text key.
@@ -335,8 +359,8 @@ class DuplicateIndex:
         sharing their text or masked text)."""
         code, text_codes = self._raw_pairs()
         pairs = np.stack([code >> 32, code & 0xFFFFFFFF], axis=1)
-        est = np.concatenate([estimate(self._sigs[pairs[s:s + 65536, 0]],
-                                       self._sigs[pairs[s:s + 65536, 1]])
+        est = np.concatenate([estimate(self.signatures(pairs[s:s + 65536, 0]),
+                                       self.signatures(pairs[s:s + 65536, 1]))
                               for s in range(0, len(pairs), 65536)] or [np.empty(0)])
         est[np.isin(code, text_codes, kind="sort")] = 1.0
         keep = (est >= min_estimate) & (pairs[:, 0] != pairs[:, 1])
