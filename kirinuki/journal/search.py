@@ -134,7 +134,7 @@ def _idf(journal: Journal, plan: sq.Plan, words: list[Word]) -> dict[str, float]
         return {w.text: 1.0 for w in words}
     docs, _ = sq.corpus_stats(journal.store)
     n = min(docs, DF_SAMPLE)
-    floor = sq.newest_floor(journal.store, n) if docs > DF_SAMPLE else 0
+    floor = sq.newest_floor(journal.store, n) if docs > DF_SAMPLE else sq.MIN_ROWID
     out = {}
     for w in words:
         df = sq.count(journal.store, sq.word_plan(plan, w), lo=floor)

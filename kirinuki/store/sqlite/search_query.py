@@ -256,10 +256,10 @@ def corpus_stats(store: Store) -> tuple[int, int]:
 
 
 def newest_floor(store: Store, n: int) -> int:
-    """The row id of the n-th newest indexed clip (0 when there are fewer)."""
+    """The row id of the n-th newest indexed clip (the lowest row id when there are fewer)."""
     row = store.conn.execute("SELECT docid FROM search_docs ORDER BY docid DESC LIMIT 1"
                              " OFFSET ?", (n - 1,)).fetchone()
-    return int(row[0]) if row else 0
+    return int(row[0]) if row else MIN_ROWID
 
 
 def word_plan(plan: Plan, word: Word) -> Plan:
