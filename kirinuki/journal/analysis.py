@@ -9,6 +9,7 @@ Related-entry decisions (pinned / rejected) are stored per entry key.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -40,12 +41,28 @@ SKETCH_VERSION = 1  # bump when the sketch (normalisation, parameters) changes
 _BATCH = 20_000
 
 
+# Writes made through this process, per connection: part of the loaded index's cache key
+# (PRAGMA data_version covers writes by other connections).
+_generation: weakref.WeakKeyDictionary[Store, int] = weakref.WeakKeyDictionary()
+
+
+def _touched(store: Store) -> None:
+    _generation[store] = _generation.get(store, 0) + 1
+
+
 @hooks.on_entries_written
 def sketch_entries(store: Store, entry_ids: list[int]) -> None:
     """Sketch the clips of freshly written entries (the writer's transaction)."""
+    _touched(store)
     clips = rows.clip_texts_of_entries(store, entry_ids)
     if clips:
         _store_sketches(store, clips)
+
+
+@hooks.on_entries_removing
+def forget_entries(store: Store, entry_ids: list[int]) -> None:
+    """Sketches go with their clips (ON DELETE CASCADE); only the cached index is stale."""
+    _touched(store)
 
 
 def _store_sketches(store: Store, clips: Sequence[tuple[int, str]]) -> None:
@@ -76,13 +93,28 @@ class _Index:
     row_of: dict[int, int]
 
 
+_cache: weakref.WeakKeyDictionary[Store, tuple[tuple[int, int], _Index]] = (
+    weakref.WeakKeyDictionary())
+
+
 def _load_index(journal: Journal) -> _Index:
-    catch_up(journal)
-    ids, blobs = rows.sketches(journal.store, SKETCH_VERSION)
+    """The index of every clip's sketch, reused while the journal has not changed."""
+    store = journal.store
+    if catch_up(journal):
+        _touched(store)
+    version = int(store.conn.execute("PRAGMA data_version").fetchone()[0])
+    key = (version, _generation.get(store, 0))
+    cached = _cache.get(store)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    ids, blobs = rows.sketches(store, SKETCH_VERSION)
     sk = Sketches.from_bytes(blobs, DEFAULT_PARAMS)
     index = DuplicateIndex(DEFAULT_PARAMS)
     index.add_many(sk)
-    return _Index(ids, sk, index, {cid: i for i, cid in enumerate(ids)})
+    loaded = _Index(ids, sk, index, {cid: i for i, cid in enumerate(ids)})
+    _cache.clear()  # one journal at a time is enough; do not hold old indexes
+    _cache[store] = (key, loaded)
+    return loaded
 
 
 def _item(r: rows.ClipRow) -> Item:

@@ -28,6 +28,7 @@ def test_sketches_follow_writes(journal: Journal, tmp_path, seed_text: str) -> N
     import_paths(journal, [str(page)])
     clips, sketched = _sketched(journal)
     assert clips == sketched > 0
+    assert sorted(g.group.kind for g in duplicate_groups(journal)) == ["background", "version"]
     entry = get_entry(journal, "1")
     first = entry.clips[0]
     before = journal.store.conn.execute("SELECT sketch FROM clip_sketches WHERE clip_id = ?",
