@@ -36,7 +36,7 @@ from kirinuki.model import (
 from kirinuki.store.sqlite import articles as article_rows
 from kirinuki.store.sqlite import feeds as feed_rows
 from kirinuki.text.hashtags import is_valid_tag_name
-from kirinuki.text.normalize import fold
+from kirinuki.text.normalize import as_id, fold
 
 __all__ = ["ArticleHistory", "CaptureResult", "ClipResult", "ParagraphDiff", "Span", "capture",
            "capture_page", "article_history", "clip", "make_fetcher", "parse_pick", "parse_tags"]
@@ -85,15 +85,21 @@ def make_fetcher(journal: Journal) -> Fetcher:
     (`KIRINUKI_ALLOW_PRIVATE=1`, `KIRINUKI_FETCH_MAX_BYTES`)."""
     allow = journal.settings.fetch_allow_private or allow_private_from_env()
     raw = os.environ.get(MAX_BYTES_ENV, "")
-    max_bytes = int(raw) if raw.isdigit() and int(raw) > 0 else DEFAULT_MAX_BYTES
+    limit = as_id(raw)
+    max_bytes = limit if limit else DEFAULT_MAX_BYTES
     return Fetcher(allow_private=allow, max_bytes=max_bytes)
+
+
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
 def target_url(journal: Journal, target: str) -> str:
     """The URL meant by `target`: an inbox number or a URL. Raises NotFoundError/InputError."""
-    t = target.strip().lstrip("#")
-    if t.isdigit():
-        item = feed_rows.get_inbox_item(journal.store, int(t))
+    t = target.strip().lstrip("#＃")
+    # An IME often types full-width digits: "１２" is inbox item 12.
+    number = as_id(t.translate(_FULL_WIDTH_DIGITS))
+    if number is not None:
+        item = feed_rows.get_inbox_item(journal.store, number)
         if item is None:
             raise NotFoundError(f"no inbox item {t} (see `kirinuki inbox`)")
         return item.url

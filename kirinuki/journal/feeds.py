@@ -23,6 +23,7 @@ from kirinuki.model import Article, Source
 from kirinuki.store.sqlite import articles as article_rows
 from kirinuki.store.sqlite import feeds as feed_rows
 from kirinuki.store.sqlite.feeds import Feed, InboxItem
+from kirinuki.text.normalize import as_id
 
 __all__ = ["Feed", "InboxItem", "PollResult", "add_feed", "export_opml", "import_opml", "inbox",
            "list_feeds", "poll_feeds", "remove_feed"]
@@ -96,7 +97,8 @@ def list_feeds(journal: Journal) -> list[Feed]:
 
 def _find(journal: Journal, ref: str) -> Feed:
     ref = ref.strip()
-    feed = (feed_rows.find_feed(journal.store, feed_id=int(ref)) if ref.isdigit()
+    number = as_id(ref)
+    feed = (feed_rows.find_feed(journal.store, feed_id=number) if number is not None
             else feed_rows.find_feed(journal.store, url=normalize_url(ref)))
     if feed is None:
         raise NotFoundError(f"no feed {ref!r} (see `kirinuki feeds list`)")

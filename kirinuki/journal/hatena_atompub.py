@@ -25,6 +25,7 @@ from kirinuki.store.sqlite import entries as entry_rows
 from kirinuki.store.sqlite import settings as settings_rows
 from kirinuki.text.hatena_mt import add_categories
 from kirinuki.text.hatena_syntax import source_to_entry
+from kirinuki.text.normalize import as_id
 
 PAGE_SIZE = 100  # gimonfu stops after 100 requests: large pages let it pull ~10,000 entries
 _KEYS = "hatena_atompub_keys"
@@ -53,9 +54,10 @@ def entry_page(journal: Journal, page: int | None) -> tuple[list[Entry], int | N
 
 def atom_entry(journal: Journal, entry_id: str) -> Entry:
     """The entry with this API id. Raises NotFoundError."""
-    if not entry_id.isdigit():
+    number = as_id(entry_id)
+    if number is None:
         raise NotFoundError(f"no entry {entry_id}")
-    return get_entry(journal, int(entry_id))
+    return get_entry(journal, number)
 
 
 def categories(journal: Journal) -> list[str]:

@@ -8,14 +8,14 @@ from kirinuki.model import Entry, EntrySummary, Stats, Status, TagCount
 from kirinuki.store.sqlite import entries as entry_rows
 from kirinuki.store.sqlite import tags as tag_rows
 from kirinuki.store.sqlite.stats import journal_stats
+from kirinuki.text.normalize import as_id
 
 
 def resolve_entry_id(journal: Journal, ref: str) -> int:
     """The id of the entry named by `ref`: an id, or a permalink. Raises NotFoundError."""
     ref = ref.strip()
-    eid: int | None
-    if ref.isdigit():
-        eid = int(ref)
+    eid = as_id(ref)
+    if eid is not None:
         if not entry_rows.entry_exists(journal.store, eid):
             eid = None
     else:

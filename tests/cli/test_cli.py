@@ -158,3 +158,9 @@ def test_python_dash_m_and_console_script_work(tmp_path: Path) -> None:
     r = subprocess.run([sys.executable, "-m", "kirinuki", "--journal", str(tmp_path / "x.db"),
                         "entries", "list"], capture_output=True, text=True)
     assert r.returncode == 1 and "no journal here" in r.stderr
+
+
+def test_odd_entry_numbers_are_not_found_not_crashes(ready: Cli) -> None:
+    for ref in ["¹", "9" * 30]:
+        r = ready("entries", "show", ref)
+        assert r.exit_code == 1 and "no entry" in r.stderr

@@ -45,3 +45,11 @@ def test_tag_keys_fold_width_and_case() -> None:
     assert tag_key("ＮＡＴＯ") == tag_key("nato") == tag_key("#NATO") == "nato"
     assert fold("ｶﾀｶﾅ") == "カタカナ"
     assert is_valid_tag_name("対中露戦") and not is_valid_tag_name("a b")
+
+
+def test_as_id_accepts_only_ascii_digits_in_range() -> None:
+    from kirinuki.text.normalize import as_id
+
+    assert as_id(" 42 ") == 42
+    assert as_id("¹") is None and as_id("٣") is None
+    assert as_id("9" * 30) is None and as_id("-1") is None and as_id("") is None
