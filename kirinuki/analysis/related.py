@@ -44,6 +44,11 @@ _PLACE = re.compile(
     r"(?:共和国|連邦|王国|自治区|州|県|市|港|渓谷|半島|諸島|島|海峡|海|湾|川|地方|地域)"
 )
 _KATAKANA = re.compile(r"[\u30a0-\u30ffー]{2,}")
+# A katakana name that owns a government, an army, regions or an office holder is a country.
+_COUNTRY = re.compile(
+    r"(?<![\u30a0-\u30ffー])([\u30a1-\u30faー]{3,})(?=(?:政府|軍|国内|北部|南部|東部|西部|中部|全土|各地)"
+    r"|の[^、。「」]{0,12}?(?:大統領|首相|外相|国防相|報道官|政府|首都))"
+)
 _KANJI_PLACES = frozenset(p for p in _GAZETTEER if re.fullmatch(r"[\u4e00-\u9fff]+", p))
 
 
@@ -51,6 +56,7 @@ def places(text: str) -> set[str]:
     """Place names in `text`: known countries and cities, and names with a place suffix."""
     found = {m.group() for m in _PLACE.finditer(text)}
     found |= {w for w in _KATAKANA.findall(text) if w in _GAZETTEER}
+    found |= set(_COUNTRY.findall(text))
     found |= {w for w in _KANJI_PLACES if w in text}
     # A suffixed name also counts under its bare form (ベルカ共和国 → ベルカ) when that
     # bare form is written too, so `ベルカ` and `ベルカ共和国` meet.
@@ -146,7 +152,9 @@ def _shared(target: EntryFeatures, other: EntryFeatures, rarity: Rarity,
     if speakers:
         score += sum(rarity.weight("speakers", s) for s in speakers)
         reasons.append("speakers " + ", ".join(target.speakers[s] for s in speakers))
-    shared_places = sorted(target.places & other.places)
+    both = target.places & other.places
+    # `ベルカ` and `ベルカ共和国` are one place: count and show the longer form.
+    shared_places = sorted(p for p in both if not any(q != p and q.startswith(p) for q in both))
     if shared_places:
         score += sum(rarity.weight("places", p) for p in shared_places)
         reasons.append("places " + ", ".join(shared_places))
