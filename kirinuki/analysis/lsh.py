@@ -17,9 +17,9 @@ duplicates are close in time).
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -70,7 +70,10 @@ def fast_fold(text: str) -> str:
 def normalise(text: str) -> str:
     """Text as compared: NFKC, case-folded, without URLs, hashtags, spaces, punctuation or
     symbols."""
-    return _NON_WORD.sub("", _NOISE.sub("", fast_fold(text)))
+    folded = fast_fold(text)
+    if "http" in folded or "#" in folded:
+        folded = _NOISE.sub("", folded)
+    return _NON_WORD.sub("", folded)
 
 
 def mask_digits(normalised: str) -> str:
@@ -80,9 +83,11 @@ def mask_digits(normalised: str) -> str:
 
 def key64(text: str, salt: bytes) -> int:
     """A stable signed 64-bit hash of `text` (SQLite stores signed integers); always odd, so it
-    never collides with a band key, which is even and never 0."""
-    digest = hashlib.blake2b(text.encode("utf-8"), digest_size=8, key=salt).digest()
-    return int.from_bytes(digest, "little", signed=True) | 1
+    never collides with a band key, which is even and never 0. Two checksums make it: a rare
+    collision only adds a candidate, which `compare` then rejects."""
+    data = salt + text.encode("utf-8")
+    value = (zlib.crc32(data) << 32) | zlib.adler32(data)
+    return (value - (1 << 64) if value >= 1 << 63 else value) | 1
 
 
 @dataclass
@@ -292,7 +297,9 @@ class DuplicateIndex:
         if len(parts_k) == 1:
             return
         all_k, all_r = np.concatenate(parts_k), np.concatenate(parts_r)
-        order = np.lexsort((all_r, all_k))
+        # Parts come in row order (the sorted main array holds the oldest rows), so a stable
+        # sort by key alone keeps rows ascending within a key.
+        order = np.argsort(all_k, kind="stable")
         self._keys, self._rows = all_k[order], all_r[order]
 
     def _members(self, keys: list[int]) -> list[list[int]]:

@@ -37,7 +37,7 @@ from kirinuki.text.normalize import fold, tag_key
 
 __all__ = ["DEFAULT_THRESHOLDS", "FigureChange", "Thresholds"]  # re-exported for adapters
 
-SKETCH_VERSION = 1  # bump when the sketch (normalisation, parameters) changes
+SKETCH_VERSION = 2  # bump when the sketch (normalisation, parameters) changes
 _BATCH = 20_000
 
 
