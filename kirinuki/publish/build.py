@@ -168,12 +168,12 @@ def publish(journal: Journal, out_dir: str | Path, *, full: bool = False,
                 _carry_over(output, planned, set(removed), records)
             written = sum(1 for r in records.values() if r[2])
             removed_count, staged = len(removed), output.staged
-            all_records = entry_records(ctx, planner.fps)
             if scope is None or output.staged:
-                rows, gone = [r.row() for r in all_records.values()], []
+                rows, gone = [r.row() for r in entry_records(ctx, planner.fps).values()], []
             else:
-                rows = [all_records[i].row() for i in scope.changed if i in all_records]
-                gone = [i for i in scope.changed if i not in all_records]
+                kept = entry_records(ctx, planner.fps, scope.changed)
+                rows = [r.row() for r in kept.values()]
+                gone = [i for i in scope.changed if i not in kept]
             output.finish({k: (v[0], v[1]) for k, v in records.items()}, removed, rows, gone,
                           {"g": planner.g})
     _RUN = None

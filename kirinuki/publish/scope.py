@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from bisect import bisect_left
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -40,15 +40,18 @@ class EntryRecord:
         return (self.id, self.fp, self.published, self.permalink, self.tags, self.related)
 
 
-def entry_records(ctx: SiteContext, fps: list[str]) -> dict[int, EntryRecord]:
-    """The records of every entry of the context."""
+def entry_records(ctx: SiteContext, fps: list[str],
+                  ids: Iterable[int] | None = None) -> dict[int, EntryRecord]:
+    """The records of the entries `ids` of the context (all of them by default)."""
     tags = ctx.tags
-    return {
-        e.id: EntryRecord(e.id, fps[i], e.published.isoformat(), e.permalink,
-                          json.dumps([[k, tags[k].segment] for k, _ in e.tags],
-                                     ensure_ascii=False), related_key(ctx, e))
-        for i, e in enumerate(ctx.entries)
-    }
+    todo = range(len(ctx.entries)) if ids is None else [ctx.pos[i] for i in ids if i in ctx.pos]
+    out = {}
+    for i in todo:
+        e = ctx.entries[i]
+        out[e.id] = EntryRecord(e.id, fps[i], e.published.isoformat(), e.permalink,
+                                json.dumps([[k, tags[k].segment] for k, _ in e.tags],
+                                           ensure_ascii=False), related_key(ctx, e))
+    return out
 
 
 @dataclass
