@@ -103,6 +103,7 @@ _PREDICATES: dict[str, tuple[str, ...]] = {
 }
 _KEYWORD = {kw: label for label, kws in _PREDICATES.items() for kw in kws}
 _KEYWORD_RE = re.compile("|".join(sorted(map(re.escape, _KEYWORD), key=len, reverse=True)))
+_TOPIC = re.compile(r"[\u4e00-\u9fff]{0,2}[はが]")  # 損失は, 輸出額は, 死者数が
 _WINDOW = 24  # characters searched after or before a figure for its predicate
 _SUBJECT = re.compile(r"([\u4e00-\u9fff\u30a0-\u30ffー々A-Za-z]{1,8})[がは]?$")
 
@@ -223,7 +224,8 @@ def _clause_bounds(folded: str, start: int, end: int) -> tuple[int, int]:
 
 def _predicate(folded: str, start: int, end: int) -> str:
     """The predicate of the figure at [start, end): first after it in its clause, else last
-    before it in its clause, else a keyword in the topic (`…は`) of its sentence."""
+    before it in its clause, else the last topic or subject (`損失は`) before it in its
+    sentence."""
     left, right = _clause_bounds(folded, start, end)
     m = _KEYWORD_RE.search(folded, end, min(right, end + _WINDOW))
     if m:
@@ -232,12 +234,13 @@ def _predicate(folded: str, start: int, end: int) -> str:
     if before:
         return _KEYWORD[before[-1].group()]
     sentence = folded.rfind("。", 0, start) + 1
-    topic = folded.find("は", sentence, start)
-    if topic > sentence:
-        found = list(_KEYWORD_RE.finditer(folded, sentence, topic))
-        if found:
-            return _KEYWORD[found[-1].group()]
-    return ""
+    topics = [m for m in _KEYWORD_RE.finditer(folded, sentence, start)
+              if _TOPIC.match(folded, m.end())]
+    if topics:
+        return _KEYWORD[topics[-1].group()]
+    topic = folded.find("は", sentence, start)  # `拘束された人は、…1万人を超えた`
+    found = list(_KEYWORD_RE.finditer(folded, sentence, topic)) if topic > sentence else []
+    return _KEYWORD[found[-1].group()] if found else ""
 
 
 def _figure(text: str, folded: str, m: re.Match[str]) -> Figure | None:
