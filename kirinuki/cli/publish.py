@@ -19,11 +19,13 @@ def publish_cmd(
     """Publish the journal as a static site; only pages that changed are written."""
     with open_from(ctx) as j, LazyProgress("publishing") as progress:
         r = publish(j, out_dir, full=full, jobs=jobs, progress=progress)
-    how = "nothing changed" if not r.written and not r.removed else (
-        f"{r.written} written, {r.removed} removed" + (" (staged and swapped in)" if r.staged
-                                                       else " (in place)"))
+    if not r.written and not r.removed:
+        out.print(f"published {r.entries} entries as {r.pages} files in {out_dir}: "
+                  f"nothing changed in {r.seconds:.2f} s")
+        return
+    how = "staged and swapped in" if r.staged else "in place"
     out.print(f"published {r.entries} entries, {r.tags} tags as {r.pages} files in {out_dir}: "
-              f"{how} in {r.seconds:.2f} s")
+              f"{r.written} written, {r.removed} removed ({how}) in {r.seconds:.2f} s")
 
 
 def register(app: typer.Typer) -> None:

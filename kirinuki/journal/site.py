@@ -94,6 +94,12 @@ def _free(base: str, taken: set[str]) -> str:
     return link
 
 
+def published_mark(journal: Journal) -> str:
+    """A string that changes whenever what the published site shows of the journal may have
+    changed (entries added, removed, edited, published or unpublished; tags renamed)."""
+    return site_rows.published_mark(journal.store)
+
+
 def tag_aliases(journal: Journal) -> dict[str, str]:
     """Alias key -> tag key: a tag written under an old name belongs to its renamed tag."""
     return {str(a): str(k) for a, k in site_rows.alias_rows(journal.store)}

@@ -16,18 +16,25 @@ from pathlib import Path
 
 from kirinuki.errors import ConflictError
 from kirinuki.journal import Journal, open_journal
-from kirinuki.journal.site import EntryDigest, entry_batch, entry_digests
+from kirinuki.journal.site import EntryDigest, entry_batch, entry_digests, published_mark
 from kirinuki.model import Entry
+from kirinuki.publish import site as site_mod
 from kirinuki.publish import urls
 from kirinuki.publish.pages import Renderer, asset_version
-from kirinuki.publish.plan import LEAF, LIST, TOP, Page, Planner
+from kirinuki.publish.plan import LEAF, LIST, TOP, Page, Planner, global_sig
 from kirinuki.publish.scope import EntryRow, Scope, compute_scope, entry_records, stale_files
 from kirinuki.publish.site import SiteContext, build_context
 from kirinuki.publish.writer import Output, check_unique
 
 Progress = Callable[[int, int], None]
 Record = tuple[str, str, str, bool]  # path, signature, content hash, written
-PARALLEL_MIN = 2000  # fewer pages than this render faster in one process
+PARALLEL_MIN = 2000
+
+
+def _per_page() -> int:
+    """The page size builds use now (a module setting tests may change)."""
+    return site_mod.PER_PAGE
+  # fewer pages than this render faster in one process
 UNIT_PAGES = 400
 
 
@@ -136,11 +143,19 @@ def publish(journal: Journal, out_dir: str | Path, *, full: bool = False,
     """
     global _RUN
     start = time.perf_counter()
-    ctx = build_context(journal)
-    planner = Planner(ctx, asset_version())
+    version = asset_version()
     written = removed_count = 0
     staged = False
     with Output(Path(out_dir), full=full) as output:
+        mark = published_mark(journal)
+        meta = output.manifest.meta
+        if (output.old and meta.get("mark") == mark
+                and meta.get("g") == global_sig(journal.settings, version, _per_page())):
+            # Nothing the site shows has changed: no need to read the journal at all.
+            return PublishReport(str(out_dir), len(output.old), 0, 0, int(mark.split("|")[0]),
+                                 -1, False, time.perf_counter() - start)
+        ctx = build_context(journal)
+        planner = Planner(ctx, version)
         old = {r[0]: r for r in output.manifest.entries}
         scope = None
         if output.old and output.manifest.meta.get("g") == planner.g:
@@ -175,7 +190,7 @@ def publish(journal: Journal, out_dir: str | Path, *, full: bool = False,
                 rows = [r.row() for r in kept.values()]
                 gone = [i for i in scope.changed if i not in kept]
             output.finish({k: (v[0], v[1]) for k, v in records.items()}, removed, rows, gone,
-                          {"g": planner.g})
+                          {"g": planner.g, "mark": mark})
     _RUN = None
     return _report(out_dir, total, written, removed_count, ctx, staged, start)
 

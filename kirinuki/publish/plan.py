@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from kirinuki.journal.site import PublishedEntry
+from kirinuki.model import Settings
 from kirinuki.publish import urls
 from kirinuki.publish.site import FEED_SIZE, SiteContext
 
@@ -80,8 +81,7 @@ class Planner:
                  old_sig: Callable[[str], str | None] | None = None) -> None:
         self.ctx = ctx
         self.version = asset_version
-        s = ctx.settings
-        self.g = sig(asset_version, s.title, s.hosts, s.timezone, ctx.per_page, FEED_SIZE)
+        self.g = global_sig(ctx.settings, asset_version, ctx.per_page)
         self.fps = fingerprints(ctx)
         self.scope = scope
         self.old_sig = old_sig or (lambda _path: None)
@@ -238,6 +238,12 @@ class Planner:
         parts = [self.sig_of(f"/sitemaps/{y:04d}.xml") for y in sorted(years)]
         parts.append(self.sig_of("/sitemaps/pages.xml"))
         self.add(urls.SITEMAP_URL, "sitemap_index", TOP, (parts,), (sorted(years),))
+
+
+def global_sig(settings: Settings, asset_version: str, per_page: int) -> str:
+    """What every page depends on: the templates and code, the settings, the page sizes."""
+    s = settings
+    return sig(asset_version, s.title, s.hosts, s.timezone, per_page, FEED_SIZE)
 
 
 def fingerprints(ctx: SiteContext) -> list[str]:

@@ -34,6 +34,17 @@ def published_rows(store: Store) -> list[Row]:
     ).fetchall()
 
 
+def published_mark(store: Store) -> str:
+    """A cheap summary that changes whenever a published entry is added, removed or changed
+    (every write of an entry moves its `updated`), or a tag alias is added."""
+    row = store.conn.execute(
+        "SELECT count(*), max(updated), total(id), total(length(permalink)) FROM entries"
+        " WHERE status = 'published'"
+    ).fetchone()
+    aliases = store.conn.execute("SELECT count(*) FROM tag_aliases").fetchone()[0]
+    return f"{row[0]}|{row[1]}|{row[2]}|{row[3]}|{aliases}"
+
+
 def tag_use_rows(store: Store) -> list[Row]:
     """(entry id, tag id) of every tag use, entries in no order, each entry's uses in order.
 
