@@ -3,6 +3,8 @@
 Adapters (CLI, web, publisher) call the functions re-exported here.
 """
 
+# Imported for its store hooks: clip sketches follow every entry write, whoever writes.
+from kirinuki.journal import analysis as _analysis  # noqa: F401
 from kirinuki.journal.core import Journal, init_journal, open_journal, update_settings
 from kirinuki.journal.exporting import entry_text, export_jsonl, export_text_folder
 from kirinuki.journal.importing import ImportSummary, import_paths

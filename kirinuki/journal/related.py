@@ -17,7 +17,9 @@ from kirinuki.analysis.related import (
 from kirinuki.errors import InputError
 from kirinuki.journal.analysis import duplicate_groups, links_of
 from kirinuki.journal.core import Journal
-from kirinuki.journal.queries import resolve_entry_id
+from kirinuki.journal.queries import get_entry, resolve_entry_id
+from kirinuki.model import Clip, Entry, Group, RelatedLink
+from kirinuki.store.sqlite import entries as entry_rows
 from kirinuki.store.sqlite import related as rows
 
 RECENT = 300  # earlier entries always considered, besides those sharing a tag or a clip
@@ -106,6 +108,43 @@ def decide_related(journal: Journal, entry_ref: str, other_ref: str, decision: s
     keys = {e.entry_id: e.key for e in rows.entry_rows(journal.store)}
     with journal.store.transaction():
         rows.decide(journal.store, keys[eid], keys[oid], decision, journal.now())
+        _sync_link(journal, eid, oid, pinned=decision == PINNED)
+
+
+def _link_url(journal: Journal, other: Entry) -> str | None:
+    host = journal.settings.canonical_host
+    if other.permalink is None:
+        return None
+    return f"https://{host}{other.permalink}" if host else other.permalink
+
+
+def _sync_link(journal: Journal, eid: int, oid: int, *, pinned: bool) -> None:
+    """Keep the entry's related-link lines in step with a decision: a pinned entry gets a line
+    (`https://<canonical host>/entry/…`) before the footer, so exports and the published page
+    carry it; un-pinning removes the line that pinning added (imported lines stay)."""
+    entry = get_entry(journal, eid)
+    ours = [it for g in entry.groups for it in g.items
+            if isinstance(it, RelatedLink) and it.target_entry_id == oid]
+    if pinned and not ours:
+        url = _link_url(journal, get_entry(journal, oid))
+        if url is None:
+            raise InputError("only a published entry (with a permalink) can be pinned")
+        last = entry.groups[-1] if entry.groups else None
+        if last is None or last.tag_lines or any(isinstance(i, Clip) for i in last.items):
+            last = Group()
+            entry.groups.append(last)
+        if last.items:
+            last.items[-1].blank_after = 0
+        last.items.append(RelatedLink(url, blank_after=1 if entry.footer else 0,
+                                      target_entry_id=oid))
+    elif not pinned and ours:
+        for g in entry.groups:
+            g.items = [it for it in g.items if not (isinstance(it, RelatedLink)
+                                                      and it.target_entry_id == oid)]
+        entry.groups = [g for g in entry.groups if g.items or g.tag_lines]
+    else:
+        return
+    entry_rows.replace_entry(journal.store, entry, journal.now())
 
 
 def related_urls(journal: Journal, entry_ref: str, limit: int = 3) -> list[str]:
