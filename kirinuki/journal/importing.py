@@ -13,6 +13,7 @@ import json
 import os
 import re
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -22,6 +23,7 @@ from kirinuki.errors import InputError, NotFoundError
 from kirinuki.journal.core import Journal, update_settings
 from kirinuki.journal.serial import entry_from_record
 from kirinuki.model import Article, ArticleVersion, Entry, Settings, Source, Status
+from kirinuki.store import Store
 from kirinuki.store.sqlite import articles as article_rows
 from kirinuki.store.sqlite import entries as entry_rows
 from kirinuki.store.sqlite.stats import journal_stats
@@ -267,6 +269,15 @@ def _import_jsonl(journal: Journal, path: Path, batch: _Batch,
         progress(total, total)
 
 
+@contextmanager
+def _bulk(store: Store) -> Iterator[None]:
+    store.bulk = True
+    try:
+        yield
+    finally:
+        store.bulk = False
+
+
 def import_paths(journal: Journal, paths: list[str], progress: Progress | None = None,
                  ) -> ImportSummary:
     """Import clip text files, folders of them and JSON Lines files, all or nothing.
@@ -279,7 +290,7 @@ def import_paths(journal: Journal, paths: list[str], progress: Progress | None =
     summary = ImportSummary()
     store = journal.store
     tags_before = set(r[0] for r in store.conn.execute("SELECT key FROM tags"))
-    with store.transaction():
+    with store.transaction(), _bulk(store):
         batch = _Batch(journal, summary)
         for i, f in enumerate(_files(paths, ".txt"), 1):
             _import_text(journal, f, batch, progress)

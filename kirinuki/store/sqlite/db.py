@@ -37,6 +37,9 @@ class Store:
         self._depth = 0
         # Tag key -> id, filled lazily; a write that adds tags keeps it in step.
         self.tag_ids: dict[str, int] = {}
+        # True during a bulk import: hooks for derived data that may lag (clip sketches)
+        # defer their work to the next query; the search index never lags.
+        self.bulk = False
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
