@@ -144,8 +144,6 @@ def publish(journal: Journal, out_dir: str | Path, *, full: bool = False,
     global _RUN
     start = time.perf_counter()
     version = asset_version()
-    written = removed_count = 0
-    staged = False
     with Output(Path(out_dir), full=full) as output:
         mark = published_mark(journal)
         meta = output.manifest.meta
@@ -156,43 +154,62 @@ def publish(journal: Journal, out_dir: str | Path, *, full: bool = False,
                                  -1, False, time.perf_counter() - start)
         ctx = build_context(journal)
         planner = Planner(ctx, version)
-        old = {r[0]: r for r in output.manifest.entries}
-        scope = None
-        if output.old and output.manifest.meta.get("g") == planner.g:
-            scope = compute_scope(ctx, planner.fps, old)
-            if scope is None:
-                return _report(out_dir, len(output.old), 0, 0, ctx, False, start)
-            planner.scope, planner.old_sig = scope, output.old_sig
-        pages = planner.plan()
-        check_unique(p.path for p in pages)
-        planned = {p.path for p in pages}
-        if scope is None:
-            removed = [path for path in output.old if path not in planned]
-        else:
-            _check_new_paths(ctx, scope, old, output)
-            candidates = scope.gone | stale_files(ctx, scope, output.old.under)
-            removed = sorted(p for p in candidates - planned if p in output.old)
-        todo = [p for p in pages if output.old_sig(p.path) != p.sig]
-        total = len(planned) if scope is None else (
-            len(output.old) + sum(1 for p in planned if p not in output.old) - len(removed))
-        if todo or removed:
-            output.begin(len(todo) + len(removed), len(pages))
-            records = _apply(journal, ctx, planner.version, output, pages, todo, jobs,
-                             progress)
-            if output.staged and scope is not None:
-                _carry_over(output, planned, set(removed), records)
-            written = sum(1 for r in records.values() if r[2])
-            removed_count, staged = len(removed), output.staged
-            if scope is None or output.staged:
-                rows, gone = [r.row() for r in entry_records(ctx, planner.fps).values()], []
-            else:
-                kept = entry_records(ctx, planner.fps, scope.changed)
-                rows = [r.row() for r in kept.values()]
-                gone = [i for i in scope.changed if i not in kept]
-            output.finish({k: (v[0], v[1]) for k, v in records.items()}, removed, rows, gone,
-                          {"g": planner.g, "mark": mark})
+        planned = _plan(ctx, planner, output)
+        if planned is None:
+            return _report(out_dir, len(output.old), 0, 0, ctx, False, start)
+        pages, removed, total = planned
+        written = _write(journal, ctx, planner, output, pages, removed, mark, jobs, progress)
     _RUN = None
-    return _report(out_dir, total, written, removed_count, ctx, staged, start)
+    wrote = written >= 0
+    return _report(out_dir, total, max(written, 0), len(removed) if wrote else 0, ctx,
+                   wrote and output.staged, start)
+
+
+def _plan(ctx: SiteContext, planner: Planner, output: Output,
+          ) -> tuple[list[Page], list[str], int] | None:
+    """The pages to consider, the files to delete and the site's file count; None when no
+    entry changed since the last build."""
+    old = {r[0]: r for r in output.manifest.entries}
+    scope = None
+    if output.old and output.manifest.meta.get("g") == planner.g:
+        scope = compute_scope(ctx, planner.fps, old)
+        if scope is None:
+            return None
+        planner.scope, planner.old_sig = scope, output.old_sig
+    pages = planner.plan()
+    check_unique(p.path for p in pages)
+    planned = {p.path for p in pages}
+    if scope is None:
+        return pages, [path for path in output.old if path not in planned], len(planned)
+    _check_new_paths(ctx, scope, old, output)
+    candidates = scope.gone | stale_files(ctx, scope, output.old.under)
+    removed = sorted(p for p in candidates - planned if p in output.old)
+    total = len(output.old) + sum(1 for p in planned if p not in output.old) - len(removed)
+    return pages, removed, total
+
+
+def _write(journal: Journal, ctx: SiteContext, planner: Planner, output: Output,
+           pages: list[Page], removed: list[str], mark: str, jobs: int | None,
+           progress: Progress | None) -> int:
+    """Render and write what changed, record the manifest; the number of files written, or
+    -1 when nothing needed writing."""
+    scope = planner.scope
+    todo = [p for p in pages if output.old_sig(p.path) != p.sig]
+    if not todo and not removed:
+        return -1
+    output.begin(len(todo) + len(removed), len(pages))
+    records = _apply(journal, ctx, planner.version, output, pages, todo, jobs, progress)
+    if output.staged and scope is not None:
+        _carry_over(output, {p.path for p in pages}, set(removed), records)
+    if scope is None or output.staged:
+        rows, gone = [r.row() for r in entry_records(ctx, planner.fps).values()], []
+    else:
+        kept = entry_records(ctx, planner.fps, scope.changed)
+        rows = [r.row() for r in kept.values()]
+        gone = [i for i in scope.changed if i not in kept]
+    output.finish({k: (v[0], v[1]) for k, v in records.items()}, removed, rows, gone,
+                  {"g": planner.g, "mark": mark})
+    return sum(1 for r in records.values() if r[2])
 
 
 def _report(out_dir: str | Path, pages: int, written: int, removed: int, ctx: SiteContext,
