@@ -19,7 +19,7 @@ from kirinuki.errors import InputError, JournalError
 from kirinuki.journal.core import Journal
 from kirinuki.store.sqlite import search as index
 from kirinuki.store.sqlite import search_query as sq
-from kirinuki.text.normalize import fold
+from kirinuki.text.fastfold import fast_fold as fold
 from kirinuki.text.query import Atom, EntryRef, Query, Source, Tag, Word, parse_query
 from kirinuki.text.snippets import Segment, highlight_spans, snippet
 
@@ -171,27 +171,45 @@ def _hit(row: sq.DocRow, q: Query, score: float | None) -> SearchHit:
         highlights=spans, score=score)
 
 
+def _newest_mixed(journal: Journal, plan: sq.Plan, want: int) -> list[int]:
+    """The newest `want` matches of a plan with a relaxed form: its candidates newest first,
+    intersected chunk by chunk with the clips holding the dropped characters in the same row id
+    range (`search_uni` seeks to a range, where a prefix query reads whole doclists)."""
+    assert plan.relaxed is not None
+    found: list[int] = []
+    for chunk in sq.iter_newest(journal.store, plan.relaxed, max(16, want // 2), grow=True):
+        have = sq.chars_in_range(journal.store, plan.dropped, chunk[-1], chunk[0])
+        found.extend(d for d in chunk if d in have)
+        if len(found) >= want:
+            break
+    return found[:want]
+
+
 def _top(journal: Journal, q: Query, plan: sq.Plan, sort: str, limit: int, offset: int,
          ) -> tuple[list[SearchHit], int | None]:
     want = offset + limit
     scores: dict[int, float] = {}
     ranked = None
     if plan.exact and sort == "date":
-        rows = _verified(journal, q, plan, sq.newest(journal.store, plan, limit, offset))
+        docids = (_newest_mixed(journal, plan, want)[offset:] if plan.relaxed
+                  else sq.newest(journal.store, plan, limit, offset))
+        rows = _verified(journal, q, plan, docids)
     elif plan.exact:
         # Rank on the text alone; only the hits shown are fetched whole and verified.
-        window = sq.newest(journal.store, plan, max(RANK_WINDOW, want))
+        n = max(RANK_WINDOW, want)
+        window = (_newest_mixed(journal, plan, n) if plan.relaxed
+                  else sq.newest(journal.store, plan, n))
         texts = sq.texts(journal.store, window)
         scored = _rank(journal, q, plan, [(d, fold(texts[d])) for d in window if d in texts])
         scores = {d: s for s, d in scored[offset:want]}
         rows = _verified(journal, q, plan, list(scores))
         ranked = len(scored)
     else:
-        found = _scan(journal, q, plan, want if sort == "date" else max(RANK_WINDOW, want))[0]
+        verified = _scan(journal, q, plan, want if sort == "date" else max(RANK_WINDOW, want))[0]
         if sort == "date":
-            rows = found[offset:want]
+            rows = verified[offset:want]
         else:
-            by_id = {r.docid: (r, f) for r, f in found}
+            by_id = {r.docid: (r, f) for r, f in verified}
             scored = _rank(journal, q, plan, [(d, f) for d, (_, f) in by_id.items()])
             scores = {d: s for s, d in scored[offset:want]}
             rows = [by_id[d] for d in scores]

@@ -188,8 +188,9 @@ def bracket(store: Store, key: tuple[int, int]) -> tuple[int | None, int | None]
     lo, hi = first[0], last[0]  # key(lo) < key <= key(hi)
     while True:
         mid = (lo + hi) // 2
-        row = conn.execute(f"{_KEY_SQL} WHERE docid > ? AND docid >= ? AND docid < ?"
-                           " ORDER BY docid LIMIT 1", (lo, mid, hi)).fetchone()
+        # One lower bound only: given two, SQLite seeks to one and scans up to the other.
+        row = conn.execute(f"{_KEY_SQL} WHERE docid >= ? AND docid < ? ORDER BY docid LIMIT 1",
+                           (max(lo + 1, mid), hi)).fetchone()
         if row is None:
             row = conn.execute(f"{_KEY_SQL} WHERE docid > ? AND docid < ? ORDER BY docid DESC"
                                " LIMIT 1", (lo, mid)).fetchone()

@@ -32,7 +32,10 @@ class Plan:
     """How to answer one query: table, MATCH string, row id range and resolved filters.
 
     `exact` is False only when a word holds a plane 15-16 character (the index folds those
-    together): the caller must then verify candidates against the text.
+    together): the caller must then verify candidates against the text. `relaxed`, when set,
+    is the same query without its one-character words (`dropped`), which `search_bi` can only
+    answer with prefix queries that read whole doclists: intersecting its candidates, newest
+    first, with `search_uni` over the same row id range finds the first hits much sooner.
     """
 
     table: str
@@ -44,6 +47,8 @@ class Plan:
     tags: dict[str, int] = field(default_factory=dict)
     sources: dict[str, frozenset[int]] = field(default_factory=dict)
     entries: dict[str, int] = field(default_factory=dict)
+    relaxed: Plan | None = None
+    dropped: tuple[str, ...] = ()
 
 
 @dataclass
@@ -138,16 +143,28 @@ def make_plan(store: Store, query: Query, public_only: bool = False) -> Plan:
         sources={a.site: _source_ids(store, a.site) for a in atoms if isinstance(a, Source)},
         entries={a.ref: _entry_id(store, a.ref) for a in atoms if isinstance(a, EntryRef)},
     )
-    clauses = ["(" + " OR ".join(_expr(a, bi, plan) for a in c) + ")" for c in query.clauses]
-    match = " AND ".join(clauses + ([f'"{PUBLIC}"'] if public_only else [])) or f'"{ALL}"'
+    match = _match(query.clauses, query.excluded, bi, plan)
+    relaxed = None
+    single = [c for c in query.clauses if len(c) == 1 and isinstance(c[0], Word)
+              and len(index_form(c[0].text)) == 1]
+    if bi and single and len(single) < len(query.clauses):
+        rest = tuple(c for c in query.clauses if c not in single)
+        relaxed = Plan(plan.table, _match(rest, query.excluded, bi, plan), lo, hi, False,
+                       public_only)
+    return Plan(plan.table, match, lo, hi, plan.exact, public_only, plan.tags, plan.sources,
+                plan.entries, relaxed, tuple(c[0].text for c in single))  # type: ignore[union-attr]
+
+
+def _match(clauses: tuple[tuple[Atom, ...], ...], excluded: tuple[Atom, ...], bi: bool,
+           plan: Plan) -> str:
+    parts = ["(" + " OR ".join(_expr(a, bi, plan) for a in c) + ")" for c in clauses]
+    match = " AND ".join(parts + ([f'"{PUBLIC}"'] if plan.public_only else [])) or f'"{ALL}"'
     # An inexact word stands for a superset of its matches: excluding that would drop clips
     # that do not contain the word, so such words are left to the caller's verification.
-    excluded = [a for a in query.excluded
-                if not (isinstance(a, Word) and LOSSY in index_form(a.text))]
-    if excluded:
-        match = f"({match}) NOT (" + " OR ".join(_expr(a, bi, plan) for a in excluded) + ")"
-    return Plan(plan.table, match, lo, hi, plan.exact, public_only, plan.tags, plan.sources,
-                plan.entries)
+    kept = [a for a in excluded if not (isinstance(a, Word) and LOSSY in index_form(a.text))]
+    if kept:
+        match = f"({match}) NOT (" + " OR ".join(_expr(a, bi, plan) for a in kept) + ")"
+    return match
 
 
 def _where(plan: Plan, lo: int | None = None) -> tuple[str, list[object]]:
@@ -171,10 +188,13 @@ def newest(store: Store, plan: Plan, limit: int, offset: int = 0) -> list[int]:
         [*args, limit, offset])]
 
 
-def iter_newest(store: Store, plan: Plan, chunk: int = 2000) -> Iterator[list[int]]:
-    """Every matching row id, newest first, in chunks (for verifying inexact plans)."""
+def iter_newest(store: Store, plan: Plan, chunk: int = 2000, grow: bool = False,
+                ) -> Iterator[list[int]]:
+    """Every matching row id, newest first, in chunks (doubling up to 2000 when `grow`)."""
     hi = plan.hi
     while True:
+        if grow:
+            chunk = min(2 * chunk, 2000)
         t = plan.table
         rows = [int(r[0]) for r in store.conn.execute(
             f"SELECT rowid FROM {t} WHERE {t} MATCH ? AND rowid BETWEEN ? AND ?"
@@ -183,6 +203,14 @@ def iter_newest(store: Store, plan: Plan, chunk: int = 2000) -> Iterator[list[in
             return
         yield rows
         hi = rows[-1] - 1
+
+
+def chars_in_range(store: Store, chars: tuple[str, ...], lo: int, hi: int) -> set[int]:
+    """Row ids in [lo, hi] of the clips holding every one of these (folded) characters."""
+    match = " AND ".join(word_match(index_form(c), False) for c in chars)
+    return {int(r[0]) for r in store.conn.execute(
+        "SELECT rowid FROM search_uni WHERE search_uni MATCH ? AND rowid BETWEEN ? AND ?",
+        (match, lo, hi))}
 
 
 def facet_counts(store: Store, plan: Plan) -> tuple[Counter[int], Counter[int]]:

@@ -1,0 +1,99 @@
+"""`normalize.fold` computed piece by piece: the same result, a fraction of the time, and a map
+from every folded character back to the characters it came from.
+
+NFKC of a whole 170-character clip costs ~40 us as soon as one character in it needs
+normalising (a full-width `＝` is enough), which made ranking 400 clips take 14 ms. Normalisation
+can be split before any "safe" character: a starter (combining class 0) that is unchanged by
+NFKC and cannot combine with what precedes it (Unicode's "boundary before", UAX #15). So only
+the runs of unsafe characters, each with the character before it, go through NFKC; the rest is
+only case-folded, which works character by character. A test compares both functions here
+with `fold` on arbitrary Unicode text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from kirinuki.text.normalize import fold
+
+# Hangul vowel and trailing consonant jamo compose with the syllable before them.
+_HANGUL_VT = "\u1161-\u1175\u11a8-\u11c2"
+
+
+@lru_cache(maxsize=1)
+def _unsafe() -> re.Pattern[str]:
+    """Characters before which normalisation may not be split (every astral one, to be short)."""
+    unsafe: set[int] = set()
+    for cp in range(0x80, 0x10000):
+        ch = chr(cp)
+        decomposition = unicodedata.decomposition(ch)
+        if not decomposition:
+            if unicodedata.combining(ch):
+                unsafe.add(cp)
+            continue
+        # Precomposed kana and accented letters are their own NFKC: safe. Compatibility
+        # characters (full-width, half-width, ligatures) are not.
+        if unicodedata.combining(ch) or unicodedata.normalize("NFKC", ch) != ch:
+            unsafe.add(cp)
+        if not decomposition.startswith("<"):
+            parts = decomposition.split()
+            if len(parts) == 2 and not unicodedata.combining(chr(int(parts[1], 16))):
+                unsafe.add(int(parts[1], 16))  # a starter that composes with its predecessor
+    ranges: list[tuple[int, int]] = []
+    for cp in sorted(unsafe):
+        if ranges and ranges[-1][1] == cp - 1:
+            ranges[-1] = (ranges[-1][0], cp)
+        else:
+            ranges.append((cp, cp))
+    body = "".join(f"\\u{a:04x}" if a == b else f"\\u{a:04x}-\\u{b:04x}" for a, b in ranges)
+    return re.compile(f"[{body}{_HANGUL_VT}\U00010000-\U0010ffff]+")
+
+
+def fold_with_map(text: str) -> tuple[str, list[int], list[int]]:
+    """(fold(text), starts, ends): folded character k comes from text[starts[k]:ends[k]]
+    (one character, or the piece NFKC merged it from)."""
+    parts: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+
+    def plain(a: int, b: int) -> None:
+        folded = text[a:b].casefold()
+        if len(folded) == b - a:  # case folding never shortens: one character each
+            parts.append(folded)
+            starts.extend(range(a, b))
+            ends.extend(range(a + 1, b + 1))
+            return
+        for i in range(a, b):
+            one = text[i].casefold()
+            parts.append(one)
+            starts.extend([i] * len(one))
+            ends.extend([i + 1] * len(one))
+
+    pos = 0
+    for m in _unsafe().finditer(text):
+        start = max(m.start() - 1, pos)
+        plain(pos, start)
+        piece = fold(text[start:m.end()])
+        parts.append(piece)
+        starts.extend([start] * len(piece))
+        ends.extend([m.end()] * len(piece))
+        pos = m.end()
+    plain(pos, len(text))
+    return "".join(parts), starts, ends
+
+
+def fast_fold(text: str) -> str:
+    """Exactly `fold(text)`, normalising only the pieces that need it."""
+    if _unsafe().search(text) is None:
+        return text.casefold()
+    out: list[str] = []
+    pos = 0
+    for m in _unsafe().finditer(text):
+        start = max(m.start() - 1, pos)
+        out.append(text[pos:start].casefold())
+        out.append(fold(text[start:m.end()]))
+        pos = m.end()
+    out.append(text[pos:].casefold())
+    return "".join(out)

@@ -1,0 +1,44 @@
+"""Piecewise folding equals `fold` on any text, and maps folded characters back exactly."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kirinuki.text.fastfold import fast_fold, fold_with_map
+from kirinuki.text.normalize import fold
+from kirinuki.text.snippets import highlight_spans
+
+# Any code point, with extra weight on the ones normalisation treats specially: combining
+# marks, full- and half-width forms, voiced kana marks, Hangul jamo, ligatures.
+special = st.sampled_from(list("\u0301\u0308\u3099\u309a\uff9e\uff9fｶﾞﾊﾟＡＺａ１＝ﬁßİŉΣ\u1100\u1161"
+                               "\u11a8가\u0e33\u0f73\u2126\u212b\u00c5e\u0041\u030a"))
+texts = st.text(alphabet=st.one_of(st.characters(blacklist_categories=("Cs",)), special),
+                max_size=40)
+
+
+@settings(max_examples=400)
+@given(texts)
+def test_fast_fold_is_fold(text: str) -> None:
+    assert fast_fold(text) == fold(text)
+    folded, starts, ends = fold_with_map(text)
+    assert folded == fold(text)
+    assert len(starts) == len(ends) == len(folded)
+    assert starts == sorted(starts) and all(0 <= s < e <= len(text) for s, e in zip(starts, ends))
+
+
+@settings(max_examples=200)
+@given(texts, st.data())
+def test_highlights_cover_the_matched_original_text(text: str, data: st.DataObject) -> None:
+    folded = fold(text)
+    if not folded:
+        return
+    i = data.draw(st.integers(0, len(folded) - 1))
+    word = folded[i:i + data.draw(st.integers(1, 4))]
+    spans = highlight_spans(text, [word])
+    _, starts, ends = fold_with_map(text)
+    # The occurrence drawn is inside one highlighted span, and spans are ordered and disjoint.
+    a, b = starts[i], ends[i + len(word) - 1]
+    assert any(s <= a and b <= e for s, e in spans), (text, word, spans)
+    assert all(0 <= s < e <= len(text) for s, e in spans)
+    assert all(e1 < s2 for (_, e1), (s2, _) in zip(spans, spans[1:]))
