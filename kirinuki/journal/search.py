@@ -147,16 +147,17 @@ def _rank(journal: Journal, q: Query, plan: sq.Plan, cands: list[tuple[int, str]
     """(BM25 score, row id) of (row id, folded text) candidates, best first, newer on ties."""
     words = q.words()
     idf = _idf(journal, plan, words)
+    weighted = [(w.text, idf[w.text] * (K1 + 1)) for w in words]
     docs, chars = sq.corpus_stats(journal.store)
-    avg = chars / docs if docs else 1.0
+    flat, per_char = K1 * (1 - B), K1 * B / (chars / docs if docs else 1.0)
     scored = []
     for docid, folded in cands:
-        norm = K1 * (1 - B + B * len(folded) / avg)
+        norm = flat + per_char * len(folded)
         score = 0.0
-        for w in words:
-            tf = folded.count(w.text)
+        for text, weight in weighted:
+            tf = folded.count(text)
             if tf:
-                score += idf[w.text] * tf * (K1 + 1) / (tf + norm)
+                score += weight * tf / (tf + norm)
         scored.append((score, docid))
     scored.sort(key=lambda s: (-s[0], -s[1]))
     return scored
@@ -177,7 +178,7 @@ def _newest_mixed(journal: Journal, plan: sq.Plan, want: int) -> list[int]:
     range (`search_uni` seeks to a range, where a prefix query reads whole doclists)."""
     assert plan.relaxed is not None
     found: list[int] = []
-    for chunk in sq.iter_newest(journal.store, plan.relaxed, max(16, want // 2), grow=True):
+    for chunk in sq.iter_newest(journal.store, plan.relaxed, min(1000, 2 * want), grow=True):
         have = sq.chars_in_range(journal.store, plan.dropped, chunk[-1], chunk[0])
         found.extend(d for d in chunk if d in have)
         if len(found) >= want:
