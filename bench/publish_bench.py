@@ -39,14 +39,15 @@ NEW_ENTRY = ("https://bench.kirinuki.example\n\nルスタニアの首相は会�
              "「慎重に検討する」と述べました。\n\n#ルスタニア制裁#ベンチ新規\n")
 
 
-def _tree_rss(pid: int) -> int:
-    """Resident memory (bytes) of a process and all its descendants."""
+def _tree_memory(pid: int) -> int:
+    """Memory (bytes) of a process and all its descendants: the sum of their proportional set
+    sizes (PSS), so pages forked workers share with their parent count once, not per process."""
     total, todo = 0, [pid]
     while todo:
         p = todo.pop()
         try:
-            status = Path(f"/proc/{p}/status").read_text()
-            total += int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) * 1024  # type: ignore[union-attr]
+            rollup = Path(f"/proc/{p}/smaps_rollup").read_text()
+            total += int(re.search(r"Pss:\s+(\d+)", rollup).group(1)) * 1024  # type: ignore[union-attr]
             for task in Path(f"/proc/{p}/task").iterdir():
                 todo += [int(c) for c in (task / "children").read_text().split()]
         except (OSError, AttributeError, ValueError):
@@ -55,7 +56,7 @@ def _tree_rss(pid: int) -> int:
 
 
 def run(cmd: list[str], cwd: Path | None = None) -> tuple[float, int, str]:
-    """(seconds, peak memory of the process tree in bytes, stdout) of a command."""
+    """(seconds, peak memory (PSS) of the process tree in bytes, stdout) of a command."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             text=True)
@@ -63,7 +64,7 @@ def run(cmd: list[str], cwd: Path | None = None) -> tuple[float, int, str]:
 
     def watch() -> None:
         while proc.poll() is None:
-            peak[0] = max(peak[0], _tree_rss(proc.pid))
+            peak[0] = max(peak[0], _tree_memory(proc.pid))
             time.sleep(0.02)
 
     watcher = threading.Thread(target=watch, daemon=True)
@@ -109,7 +110,9 @@ def bench_kirinuki(folder: Path, n: int) -> dict[str, float]:
     extra = folder / f"extra{n}"
     shutil.rmtree(extra, ignore_errors=True)
     extra.mkdir()
-    (extra / new_entry_name(corpus)).write_text(NEW_ENTRY, encoding="utf-8")
+    # Unique text: an entry already imported (same bytes) would be skipped as present.
+    text = NEW_ENTRY.replace("述べました。", f"述べました（{time.time_ns()}）。")
+    (extra / new_entry_name(corpus)).write_text(text, encoding="utf-8")
     run(k + ["import", str(extra)])
     one, _, log1 = run(k + ["publish", str(out)])
     inside = float(re.search(r"in ([\d.]+) s", log1).group(1))  # type: ignore[union-attr]
@@ -187,6 +190,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--entries", type=int, nargs="+", default=[10_000, 100_000])
     ap.add_argument("--dir", type=Path, default=Path("/tmp/publish-bench"))
+    ap.add_argument("--no-hugo", action="store_true", help="Leave out the Hugo baseline.")
     args = ap.parse_args()
     args.dir.mkdir(parents=True, exist_ok=True)
     print(f"publish benchmark on {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}")
@@ -194,7 +198,7 @@ def main() -> None:
     for n in args.entries:
         print(f"{n} entries:")
         k = bench_kirinuki(args.dir, n)
-        h = bench_hugo(args.dir, n)
+        h = None if args.no_hugo else bench_hugo(args.dir, n)
         rows.append((n, k, h))
     print()
     print("| entries | tool | full build | files | files/s | peak memory | no change | +1 entry |")

@@ -7,6 +7,7 @@ worker processes (fork), each with its own connection to the journal.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import time
@@ -129,8 +130,14 @@ def _run_units(units: list[list[Page]], jobs: int) -> Iterator[list[Record]]:
         for i in range(len(units)):
             yield _unit_records(i)
         return
-    with multiprocessing.get_context("fork").Pool(jobs, initializer=_worker_init) as pool:
-        yield from pool.imap_unordered(_unit_records, range(len(units)))
+    # Objects made so far are never collected in the workers: freezing them keeps the garbage
+    # collector from touching (and so copying) the parent's pages in every forked worker.
+    gc.freeze()
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs, initializer=_worker_init) as pool:
+            yield from pool.imap_unordered(_unit_records, range(len(units)))
+    finally:
+        gc.unfreeze()
 
 
 def publish(journal: Journal, out_dir: str | Path, *, full: bool = False,

@@ -16,7 +16,7 @@ from kirinuki.publish.site import SiteContext
 from kirinuki.text.normalize import tag_key
 
 EXCERPT_CHARS = 120
-LINK_CACHE = 200_000
+LINK_CACHE = 20_000
 
 
 class View(dict[str, Any]):
