@@ -106,6 +106,8 @@ CREATE VIRTUAL TABLE search_uni USING fts5(
 );
 INSERT INTO search_bi(search_bi, rank) VALUES ('automerge', 16);
 INSERT INTO search_uni(search_uni, rank) VALUES ('automerge', 16);
+INSERT INTO search_bi(search_bi, rank) VALUES ('hashsize', 8388608);
+INSERT INTO search_uni(search_uni, rank) VALUES ('hashsize', 8388608);
 CREATE TABLE search_docs(
     docid INTEGER PRIMARY KEY,
     clip_id INTEGER NOT NULL UNIQUE,

@@ -30,7 +30,9 @@ from dataclasses import dataclass, field
 from kirinuki.store.sqlite import hooks
 from kirinuki.store.sqlite import search_tokens as tok
 from kirinuki.store.sqlite.db import Store
-from kirinuki.text.normalize import fold
+
+# Exactly `normalize.fold` (a test holds them equal), without NFKC over whole clips.
+from kirinuki.text.fastfold import fast_fold as fold
 
 FORMAT = "2"  # written by the V2 migration too; another value means "rebuild"
 # Row id distance between clips appended in date order, leaving room for later insertions.
@@ -44,11 +46,12 @@ def stamp(published: str | None) -> int:
     """YYYYMMDDHHMMSS of an ISO date-time in its own offset (0 when undated)."""
     if not published:
         return 0
-    digits = "".join(ch for ch in published[:19] if ch.isdigit())
-    return int(digits) if len(digits) == 14 else 0
+    p = published
+    digits = p[0:4] + p[5:7] + p[8:10] + p[11:13] + p[14:16] + p[17:19]
+    return int(digits) if len(digits) == 14 and digits.isdigit() else 0
 
 
-@dataclass
+@dataclass(slots=True)
 class _Doc:
     clip_id: int
     entry_id: int
@@ -59,10 +62,19 @@ class _Doc:
     tags: list[int] = field(default_factory=list)
     docid: int = 0
 
-    def bodies(self) -> tuple[str, str]:
-        """The rows of `search_bi` and `search_uni` for this clip."""
-        f = tok.filters(self.entry_id, self.public, self.tags, self.source_id)
-        return f"{tok.bigrams(self.form)} {f}", f"{tok.spaced(self.form)} {f}"
+
+
+def _bodies(docs: list[_Doc]) -> list[tuple[str, str, int]]:
+    """(search_bi body, search_uni body, crc) of each doc; clips of a group share filters."""
+    filters: dict[tuple[int, bool, tuple[int, ...], int | None], str] = {}
+    out = []
+    for d in docs:
+        key = (d.entry_id, d.public, tuple(d.tags), d.source_id)
+        f = filters.get(key)
+        if f is None:
+            f = filters[key] = tok.filters(d.entry_id, d.public, d.tags, d.source_id)
+        out.append(tok.rows(d.form, f))
+    return out
 
 
 def _marks(n: int) -> str:
@@ -97,6 +109,7 @@ def _load_new(store: Store, entry_ids: Sequence[int]) -> list[_Doc]:
     conn = store.conn
     docs: list[_Doc] = []
     by_group: dict[int, list[_Doc]] = {}
+    stamps: dict[str | None, int] = {}
     for chunk in _chunks(entry_ids):
         q = _marks(len(chunk))
         for cid, text, gid, eid, published, status, sid in conn.execute(
@@ -106,8 +119,9 @@ def _load_new(store: Store, entry_ids: Sequence[int]) -> list[_Doc]:
             " LEFT JOIN article_versions v ON v.id = c.article_version_id"
             f" LEFT JOIN articles a ON a.id = v.article_id WHERE g.entry_id IN ({q})"
             " ORDER BY g.entry_id, g.pos, c.pos", chunk):
-            doc = _Doc(cid, eid, stamp(published), sid, status == "published",
-                       tok.index_form(fold(text)))
+            doc = _Doc(cid, eid, stamps.get(published) or stamps.setdefault(
+                published, stamp(published)), sid, status == "published",
+                tok.index_form(fold(text)))
             docs.append(doc)
             by_group.setdefault(gid, []).append(doc)
         for gid, tid in conn.execute(
@@ -145,13 +159,14 @@ def _write(store: Store, docs: list[_Doc]) -> None:
     if not docs:
         return
     conn = store.conn
-    bodies = [d.bodies() for d in docs]
+    bodies = _bodies(docs)
     # Tags as a short text column: a table of (docid, tag) pairs cost 0.04x the text size.
     conn.executemany(
         "INSERT INTO search_docs(docid, clip_id, entry_id, stamp, source_id, public, tags, crc)"
         " VALUES (?,?,?,?,?,?,?,?)",
         [(d.docid, d.clip_id, d.entry_id, d.stamp, d.source_id, d.public,
-          " ".join(map(str, sorted(set(d.tags)))), tok.crc(d.form)) for d in docs])
+          " ".join(map(str, sorted(set(d.tags)))), b[2]) for d, b in zip(docs, bodies,
+                                                                        strict=True)])
     conn.executemany("INSERT INTO search_bi(rowid, body) VALUES (?,?)",
                      [(d.docid, b[0]) for d, b in zip(docs, bodies, strict=True)])
     conn.executemany("INSERT INTO search_uni(rowid, body) VALUES (?,?)",
@@ -161,7 +176,7 @@ def _write(store: Store, docs: list[_Doc]) -> None:
 def _erase(store: Store, docs: list[_Doc]) -> None:
     """Delete the index rows of docs (loaded with `_load_indexed`)."""
     conn = store.conn
-    bodies = [d.bodies() for d in docs]
+    bodies = _bodies(docs)
     conn.executemany("INSERT INTO search_bi(search_bi, rowid, body) VALUES ('delete', ?, ?)",
                      [(d.docid, b[0]) for d, b in zip(docs, bodies, strict=True)])
     conn.executemany("INSERT INTO search_uni(search_uni, rowid, body) VALUES ('delete', ?, ?)",
@@ -313,6 +328,10 @@ def rebuild(store: Store, progress: Callable[[int, int], None] | None = None) ->
     with store.transaction():
         for table in ("search_bi", "search_uni"):
             conn.execute(f"INSERT INTO {table}({table}) VALUES ('delete-all')")
+            # Measured: fewer merges (automerge 16) and an 8 MB pending-terms buffer instead
+            # of 1 MB each make indexing ~30% faster; the V2 migration sets the same.
+            conn.execute(f"INSERT INTO {table}({table}, rank) VALUES ('automerge', 16)")
+            conn.execute(f"INSERT INTO {table}({table}, rank) VALUES ('hashsize', 8388608)")
         conn.execute("DELETE FROM search_docs")
         conn.execute("DELETE FROM search_meta")
         conn.executemany("INSERT INTO search_meta(key, value) VALUES (?, ?)",

@@ -56,6 +56,20 @@ def spaced(form: str) -> str:
     return out.tobytes().decode("utf-32-le")
 
 
+def rows(form: str, filter_tokens: str) -> tuple[str, str, int]:
+    """(search_bi body, search_uni body, crc) of a clip, from one encoding of its text."""
+    raw = form.encode("utf-32-le")
+    chars = array("I", raw)
+    n = len(chars)
+    pairs = _SPACE * (3 * n)
+    pairs[0::3] = chars
+    pairs[1:max(0, 3 * n - 3):3] = chars[1:]
+    singles = _SPACE * (2 * n)
+    singles[0::2] = chars
+    return (pairs.tobytes().decode("utf-32-le") + " " + filter_tokens,
+            singles.tobytes().decode("utf-32-le") + " " + filter_tokens, zlib.crc32(raw))
+
+
 def crc(form: str) -> int:
     """The checksum stored with a clip's index rows, to notice text changed behind them."""
     return zlib.crc32(form.encode("utf-32-le"))
