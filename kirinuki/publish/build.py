@@ -230,12 +230,13 @@ def _check_new_paths(ctx: SiteContext, scope: Scope, old: dict[int, EntryRow],
     """A new permalink must not land on a page of another kind the last build wrote."""
     fresh = [ctx.entries[ctx.pos[i]] for i in scope.changed
              if i in ctx.pos and (i not in old or old[i][3] != ctx.entries[ctx.pos[i]].permalink)]
-    if not fresh:
+    taken = [urls.entry_file(e.permalink) for e in fresh]
+    taken = [path for path in taken if path in output.old]
+    if not taken:
         return
     known = {urls.entry_file(r[3]) for r in old.values()}
-    for e in fresh:
-        path = urls.entry_file(e.permalink)
-        if path in output.old and path not in known:
+    for path in taken:
+        if path not in known:
             raise ConflictError(f"two pages would be written to {path}; nothing was written")
 
 

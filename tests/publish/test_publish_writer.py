@@ -186,3 +186,21 @@ def test_incremental_builds_equal_full_builds(small: Journal, tmp_path: Path,
         assert _tree(live) == _tree(fresh), n
         assert broken_links(live) == [], n
         assert publish(small, live, jobs=1).written == 0, n
+
+
+def test_a_new_permalink_on_an_existing_page_is_refused(small: Journal, tmp_path: Path) -> None:
+    import json
+
+    from kirinuki.journal import import_paths
+
+    site = tmp_path / "site"
+    publish(small, site, jobs=1)
+    before = snapshot(site)
+    rec = records()[4]
+    rec.update(key="k-clash", permalink="/archive/2017", published="2024-02-01T10:00:00+09:00")
+    src = tmp_path / "clash.jsonl"
+    src.write_text(json.dumps(rec, ensure_ascii=False) + "\n", encoding="utf-8")
+    import_paths(small, [str(src)])
+    with pytest.raises(ConflictError, match="archive/2017/index.html"):
+        publish(small, site, jobs=1)
+    assert snapshot(site) == before
