@@ -312,7 +312,7 @@ def main() -> int:
             with open_journal(path) as j:
                 t = time.perf_counter()
                 n = reindex(j)
-                print(f"index build (reindex of {n} clips, optimize included):"
+                print(f"index build (reindex of {n} clips):"
                       f" {time.perf_counter() - t:.1f} s")
         sizes(path, "now")
         run_queries(path, args.repeat, work)

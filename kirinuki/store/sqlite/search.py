@@ -346,7 +346,7 @@ def rebuild(store: Store, progress: Callable[[int, int], None] | None = None) ->
             done += len(chunk)
             if progress is not None:
                 progress(done, len(ids))
-        for table in ("search_bi", "search_uni"):
-            conn.execute(f"INSERT INTO {table}({table}) VALUES ('optimize')")
+        # No 'optimize': merging into one segment left ~0.15x the text size of free pages in
+        # the file at 1M clips and made no measurable difference to query times.
         row = conn.execute("SELECT value FROM search_meta WHERE key = 'docs'").fetchone()
     return int(row[0])
