@@ -24,7 +24,7 @@ def test_fast_fold_is_fold(text: str) -> None:
     folded, starts, ends = fold_with_map(text)
     assert folded == fold(text)
     assert len(starts) == len(ends) == len(folded)
-    assert starts == sorted(starts) and all(0 <= s < e <= len(text) for s, e in zip(starts, ends))
+    assert starts == sorted(starts) and all(0 <= s < e <= len(text) for s, e in zip(starts, ends, strict=True))
 
 
 @settings(max_examples=200)
@@ -41,4 +41,4 @@ def test_highlights_cover_the_matched_original_text(text: str, data: st.DataObje
     a, b = starts[i], ends[i + len(word) - 1]
     assert any(s <= a and b <= e for s, e in spans), (text, word, spans)
     assert all(0 <= s < e <= len(text) for s, e in spans)
-    assert all(e1 < s2 for (_, e1), (s2, _) in zip(spans, spans[1:]))
+    assert all(e1 < s2 for (_, e1), (s2, _) in zip(spans, spans[1:], strict=False))

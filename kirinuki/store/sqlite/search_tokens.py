@@ -39,25 +39,11 @@ _SPACE = array("I", [32])
 assert _SPACE.itemsize == 4
 
 
-def bigrams(form: str) -> str:
-    """"abc" -> "ab bc c  ": the overlapping bigrams of `form`, its last character alone."""
-    n = len(form)
-    chars = array("I", form.encode("utf-32-le"))
-    out = _SPACE * (3 * n)
-    out[0::3] = chars
-    out[1:max(0, 3 * n - 3):3] = chars[1:]
-    return out.tobytes().decode("utf-32-le")
-
-
-def spaced(form: str) -> str:
-    """"abca" -> "a b c a ": every character a token (detail=none keeps each once per clip)."""
-    out = _SPACE * (2 * len(form))
-    out[0::2] = array("I", form.encode("utf-32-le"))
-    return out.tobytes().decode("utf-32-le")
-
-
 def rows(form: str, filter_tokens: str) -> tuple[str, str, int]:
-    """(search_bi body, search_uni body, crc) of a clip, from one encoding of its text."""
+    """(search_bi body, search_uni body, crc) of a clip, from one encoding of its text.
+
+    "abca" gives "ab bc ca a  F" (overlapping bigrams, the last character alone) and
+    "a b c a F" (every character; detail=none keeps each once per clip), F the filters."""
     raw = form.encode("utf-32-le")
     chars = array("I", raw)
     n = len(chars)
