@@ -87,3 +87,21 @@ def test_sitemaps_and_robots(small: Journal, tmp_path: Path) -> None:
             in [e.text for e in pages.iter(f"{SM}loc")])
     robots = (site / "robots.txt").read_text(encoding="utf-8")
     assert "Sitemap: https://kirinuki.test/sitemap.xml" in robots
+
+
+def test_a_journal_without_hosts_still_publishes_clean_feeds(tmp_path: Path) -> None:
+    from kirinuki.journal import import_paths, init_journal
+
+    src = tmp_path / "2024-03-01_090000.txt"
+    src.write_text("米国の報道官は会見で「注視する」と述べました。\n\n#米国\n", encoding="utf-8")
+    with init_journal(str(tmp_path / "j.db"), "ホストなし") as j:
+        import_paths(j, [str(src)])
+        publish(j, tmp_path / "site", jobs=1)
+    site = tmp_path / "site"
+    feed = feedparser.parse((site / "feed.xml").read_bytes())
+    assert feed.bozo == 0
+    assert feed.entries[0].id == "tag:kirinuki.invalid,2024:/entry/2024/03/01/090000"
+    assert not (site / "sitemap.xml").exists()
+    assert "Sitemap" not in (site / "robots.txt").read_text(encoding="utf-8")
+    page = (site / "entry/2024/03/01/090000/index.html").read_text(encoding="utf-8")
+    assert 'rel="canonical"' not in page
