@@ -23,6 +23,9 @@ def test_search_highlights_and_hides_drafts_from_readers(owner: Owner, web_journ
         assert r.status_code == 200
         assert "雪見大福作戦" not in r.text.split('id="search-count"')[1]
         assert "#秘密の下書き" not in r.text
+        # Totals count published clips only: the draft is not even counted.
+        count = r.text.split('id="search-count"')[1].split("</")[0]
+        assert "0" in count and "1" not in count
     r = owner.c.get("/search", params={"q": "雪見大福作戦"})
     assert "<mark>雪見大福作戦</mark>" in r.text and "（下書き）" in r.text
     assert "&lt;b&gt;太字&lt;/b&gt;" in r.text

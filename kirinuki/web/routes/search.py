@@ -26,10 +26,12 @@ def search_page(request: Request, q: str = Query("", max_length=500), p: int = Q
                 j: Journal = Depends(journal)) -> Response:
     """The search form, and results when there is a query."""
     result = None
-    if q.strip():
-        result = search(j, q, limit=PER_PAGE, offset=(p - 1) * PER_PAGE, sort=sort)
-    ctx, _ = state(request).site.current(j)
     owner = owner_csrf(request, j) is not None
+    if q.strip():
+        # Readers get totals and facets over published entries only; the owner sees drafts.
+        result = search(j, q, limit=PER_PAGE, offset=(p - 1) * PER_PAGE, sort=sort,
+                        published_only=not owner)
+    ctx, _ = state(request).site.current(j)
     hits = []
     for hit in result.hits if result else []:
         meta = ctx.entries[ctx.pos[hit.entry_id]] if hit.entry_id in ctx.pos else None
