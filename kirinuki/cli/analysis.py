@@ -39,7 +39,7 @@ def _figure_change_json(f: FigureChange) -> dict[str, Any]:
             "new": f.new.surface if f.new else None, "text": f.describe()}
 
 
-def _group_json(g: GroupView) -> dict[str, Any]:
+def group_json(g: GroupView) -> dict[str, Any]:
     return {
         "kind": g.group.kind, "similarity": round(g.group.similarity, 3),
         "reason": g.group.reason, "clips": [_clip_json(c) for c in g.clips],
@@ -52,7 +52,7 @@ def _group_json(g: GroupView) -> dict[str, Any]:
     }
 
 
-def _print_group(g: GroupView) -> None:
+def print_group(g: GroupView) -> None:
     style = {"version": "yellow", "background": "blue"}.get(g.group.kind, "red")
     out.print(Text(f"{g.group.kind}  similarity {g.group.similarity:.2f}  {g.group.reason}",
                    style=f"bold {style}"))
@@ -79,10 +79,10 @@ def dupes_cmd(
     with open_from(ctx) as j:
         groups = duplicate_groups(j, entry, t)
     if as_json:
-        print_json([_group_json(g) for g in groups])
+        print_json([group_json(g) for g in groups])
         return
     for g in groups:
-        _print_group(g)
+        print_group(g)
     out.print(Text(f"{len(groups)} group(s)", style="dim"))
 
 
@@ -119,7 +119,7 @@ def figures_cmd(
     out.print(table)
 
 
-def _quote_json(v: QuoteView) -> dict[str, Any]:
+def quote_json(v: QuoteView) -> dict[str, Any]:
     q = v.quote
     return {"speaker": v.speaker, "speaker_as_written": q.speaker, "speaker_key": q.speaker_key,
             "text": q.text, "inferred": q.inferred, "broken": q.broken, "clip": v.clip.clip_id,
@@ -138,7 +138,7 @@ def quotes_cmd(
     with open_from(ctx) as j:
         found = quotes(j, speaker=speaker, entry_ref=entry, tag=tag, limit=limit)
     if as_json:
-        print_json([_quote_json(v) for v in found])
+        print_json([quote_json(v) for v in found])
         return
     table = Table("date", "entry", "speaker", "quote")
     for v in found:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
+from kirinuki.cli.analysis import group_json, print_group, quote_json
 from kirinuki.cli.common import fmt_date, open_from, out, print_json
-from kirinuki.journal import entry_view, get_entry, list_entries
+from kirinuki.journal import entry_view, list_entries
+from kirinuki.journal.analysis import entry_with_analysis
 from kirinuki.model import Status
 from kirinuki.text.cliptext import render
 
@@ -45,12 +47,21 @@ def show_cmd(
     ref: str = typer.Argument(..., help="Entry id or permalink."),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
-    """Show one entry: its groups, clips, tags and related links."""
+    """Show one entry: its clip text, then what analysis found (versions with their changed
+    figures, shared background, quotes by speaker)."""
     with open_from(ctx) as j:
-        entry = get_entry(j, ref)
+        entry, found = entry_with_analysis(j, ref)
     if as_json:
-        print_json(entry_view(entry))
+        print_json({**entry_view(entry), "analysis": {
+            "groups": [group_json(g) for g in found.groups],
+            "quotes": [quote_json(q) for q in found.quotes]}})
         return
     out.print(f"[bold]entry {entry.id}[/]  {fmt_date(entry.published)}  {entry.status}"
               f"  {entry.permalink or ''}")
     out.print(render(entry), markup=False)
+    if found.groups or found.quotes:
+        out.print("\n[bold]analysis[/]")
+    for g in found.groups:
+        print_group(g)
+    for q in found.quotes:
+        out.print(f"  「{q.quote.text}」 — {q.speaker} (clip {q.clip.clip_id})", markup=False)

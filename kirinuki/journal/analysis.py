@@ -16,6 +16,7 @@ from datetime import datetime
 
 from kirinuki.analysis.duplicates import (
     DEFAULT_THRESHOLDS,
+    VERSION,
     DuplicateGroup,
     Item,
     Link,
@@ -29,7 +30,8 @@ from kirinuki.analysis.quotes import Quote, extract_quotes, speaker_key, speaker
 from kirinuki.analysis.versions import FigureChange, describe_change
 from kirinuki.errors import InputError
 from kirinuki.journal.core import Journal
-from kirinuki.journal.queries import resolve_entry_id
+from kirinuki.journal.queries import get_entry, resolve_entry_id
+from kirinuki.model import Entry
 from kirinuki.store.sqlite import hooks
 from kirinuki.store.sqlite import related as rows
 from kirinuki.store.sqlite.db import Store
@@ -303,4 +305,64 @@ def links_of(groups: Sequence[GroupView], entry_id: int) -> list[tuple[int, Link
                 out.append((eb, link, reason))
             elif eb == entry_id and ea is not None and ea != entry_id:
                 out.append((ea, link, reason))
+    return out
+
+
+def entry_with_analysis(journal: Journal, entry_ref: str) -> tuple[Entry, EntryAnalysis]:
+    """An entry with what analysis says about it (for `entries show`). Raises NotFoundError."""
+    entry = get_entry(journal, entry_ref)
+    return entry, entry_analysis(journal, str(entry.id))
+
+
+_PROBE_MAX = 2_000  # more new clips than this: one pass over the whole index is cheaper
+
+
+def _version_links(journal: Journal, ix: _Index, new: Sequence[int],
+                   t: Thresholds) -> list[tuple[int, int, str]]:
+    """(later clip, earlier clip, change) for each version link touching a clip of `new`
+    (across entries; either side may be the new one)."""
+    own = [ix.row_of[c] for c in new if c in ix.row_of]
+    if len(own) <= _PROBE_MAX:
+        pairs = _probe(ix, own, t)
+    else:
+        wanted = set(own)
+        found, _ = ix.index.candidate_pairs(min_estimate=t.candidate)
+        pairs = {(int(a), int(b)) for a, b in found.tolist() if a in wanted or b in wanted}
+    clip_ids = sorted({ix.ids[r] for p in pairs for r in p})
+    items = [_item(r) for r in rows.clips_by_id(journal.store, clip_ids)]
+    pos = {it.id: k for k, it in enumerate(items)}
+    index_pairs = [(pos[ix.ids[a]], pos[ix.ids[b]]) for a, b in sorted(pairs)
+                   if ix.ids[a] in pos and ix.ids[b] in pos
+                   and items[pos[ix.ids[a]]].entry != items[pos[ix.ids[b]]].entry]
+    text = {it.id: it.text for it in items}
+    out = []
+    for link in verify(items, index_pairs, t):
+        if link.match.kind == VERSION:
+            change = describe_change(text[link.a], text[link.b])
+            if not change.empty:
+                out.append((link.b, link.a, change.describe()))
+    return out
+
+
+def catch_up_versions(journal: Journal, t: Thresholds = DEFAULT_THRESHOLDS) -> int:
+    """Sketch what is missing, then find the earlier versions of every clip not looked at yet
+    (new, rewritten, or from before the versions table); returns how many clips were looked
+    at. The index is loaded only when there is something to look at."""
+    catch_up(journal)
+    new = rows.unchecked(journal.store, SKETCH_VERSION)
+    if not new:
+        return 0
+    links = _version_links(journal, _load_index(journal), new, t)
+    with journal.store.transaction():
+        rows.put_versions(journal.store, links, new)
+    return len(new)
+
+
+def version_marks(journal: Journal) -> dict[int, dict[int, tuple[int, str]]]:
+    """For each entry, its clips that update a clip of another entry: clip id → (the entry
+    of the nearest earlier version, the change `拘束: 3800人以上 → 4400人以上 (+600)`)."""
+    catch_up_versions(journal)
+    out: dict[int, dict[int, tuple[int, str]]] = {}
+    for eid, cid, earlier, change in rows.version_rows(journal.store):
+        out.setdefault(eid, {}).setdefault(cid, (earlier, change))
     return out

@@ -164,3 +164,16 @@ def test_odd_entry_numbers_are_not_found_not_crashes(ready: Cli) -> None:
     for ref in ["¹", "9" * 30]:
         r = ready("entries", "show", ref)
         assert r.exit_code == 1 and "no entry" in r.stderr
+
+
+def test_entries_show_carries_the_analysis(ready: Cli, seed_text: str, tmp_path: Path) -> None:
+    src = _write(tmp_path / "in", "2022-01-08_120000.txt", seed_text)
+    ready("import", str(src))
+    data = json.loads(ready("entries", "show", "1", "--json").output)
+    kinds = {g["kind"]: g for g in data["analysis"]["groups"]}
+    assert "拘束: 3800人以上 → 4400人以上 (+600)" in kinds["version"]["changes"][0]["text"]
+    assert "background" in kinds
+    speakers = {q["speaker"] for q in data["analysis"]["quotes"]}
+    assert {"トカエフ大統領", "ブリンケン国務長官", "ストルテンベルグ事務総長"} <= speakers
+    text = ready("entries", "show", "1").output
+    assert "3800人以上 → 4400人以上" in text and "— トカエフ大統領" in text
