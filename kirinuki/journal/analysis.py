@@ -320,7 +320,7 @@ _PROBE_MAX = 2_000  # more new clips than this: one pass over the whole index is
 def _version_links(journal: Journal, ix: _Index, new: Sequence[int],
                    t: Thresholds) -> list[tuple[int, int, str]]:
     """(later clip, earlier clip, change) for each version link touching a clip of `new`
-    (across entries; either side may be the new one)."""
+    (either side may be the new one; both may be in one entry, as in a long-running story)."""
     own = [ix.row_of[c] for c in new if c in ix.row_of]
     if len(own) <= _PROBE_MAX:
         pairs = _probe(ix, own, t)
@@ -332,8 +332,7 @@ def _version_links(journal: Journal, ix: _Index, new: Sequence[int],
     items = [_item(r) for r in rows.clips_by_id(journal.store, clip_ids)]
     pos = {it.id: k for k, it in enumerate(items)}
     index_pairs = [(pos[ix.ids[a]], pos[ix.ids[b]]) for a, b in sorted(pairs)
-                   if ix.ids[a] in pos and ix.ids[b] in pos
-                   and items[pos[ix.ids[a]]].entry != items[pos[ix.ids[b]]].entry]
+                   if ix.ids[a] in pos and ix.ids[b] in pos]
     text = {it.id: it.text for it in items}
     out = []
     for link in verify(items, index_pairs, t):
@@ -359,7 +358,7 @@ def catch_up_versions(journal: Journal, t: Thresholds = DEFAULT_THRESHOLDS) -> i
 
 
 def version_marks(journal: Journal) -> dict[int, dict[int, tuple[int, str]]]:
-    """For each entry, its clips that update a clip of another entry: clip id → (the entry
+    """For each entry, its clips that update an earlier clip: clip id → (the entry
     of the nearest earlier version, the change `拘束: 3800人以上 → 4400人以上 (+600)`)."""
     catch_up_versions(journal)
     out: dict[int, dict[int, tuple[int, str]]] = {}

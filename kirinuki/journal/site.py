@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from kirinuki.journal.analysis import version_marks
 from kirinuki.journal.core import Journal
 from kirinuki.journal.importing import permalink_for
 from kirinuki.model import Entry
@@ -35,6 +36,7 @@ class PublishedEntry:
     related: tuple[tuple[str, int | None], ...]
     day: str = ""
     stamp: str = ""
+    versions: tuple[tuple[int, int, str], ...] = ()  # (clip id, earlier version's entry, change)
 
     @property
     def tag_keys(self) -> tuple[str, ...]:
@@ -69,6 +71,7 @@ def published_entries(journal: Journal) -> list[PublishedEntry]:
     related: dict[int, list[tuple[str, int | None]]] = {}
     for eid, url, target in site_rows.published_related_rows(store):
         related.setdefault(int(eid), []).append((str(url), target))  # type: ignore[call-overload, arg-type]
+    marks = version_marks(journal)
     parse = datetime.fromisoformat
     dated = sorted((parse(r[3]), r[0], r) for r in rows)  # type: ignore[arg-type]
     taken = {str(r[2]) for r in rows if r[2]}
@@ -81,6 +84,7 @@ def published_entries(journal: Journal) -> list[PublishedEntry]:
             tuple(tags[ident].items()) if ident in tags else (),
             tuple(related[ident]) if ident in related else (),
             when_text[:10], updated,  # type: ignore[index, arg-type]
+            tuple((c, e, ch) for c, (e, ch) in marks[ident].items()) if ident in marks else (),
         ))
     return out
 

@@ -252,10 +252,13 @@ def fingerprints(ctx: SiteContext) -> list[str]:
 
 
 def related_key(ctx: SiteContext, e: PublishedEntry) -> str:
-    """Where an entry's related links lead now (they change as other entries come and go)."""
-    if not e.related:
-        return ""
-    return " ".join(ctx.related_url(u, t) or "" for u, t in e.related)
+    """Where an entry's related links and version marks lead now (they change as other
+    entries come and go), and the marks' changes."""
+    key = " ".join(ctx.related_url(u, t) or "" for u, t in e.related) if e.related else ""
+    if e.versions:
+        key += "\x1e" + " ".join(f"{c}>{ctx.entry_url_of(x) or ''}>{ch}"
+                                   for c, x, ch in e.versions)
+    return key
 
 
 def months_of(ctx: SiteContext) -> dict[tuple[int, int], list[int]]:

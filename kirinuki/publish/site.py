@@ -84,6 +84,11 @@ class SiteContext:
         p = self.related_pos(url, target)
         return urls.entry_url(self.entries[p].permalink) if p is not None else None
 
+    def entry_url_of(self, entry_id: int) -> str | None:
+        """The address of an entry when it is published here, else None."""
+        p = self.pos.get(entry_id)
+        return urls.entry_url(self.entries[p].permalink) if p is not None else None
+
     def pages(self, count: int) -> int:
         """How many pages a list of `count` entries takes."""
         return max(1, -(-count // self.per_page))

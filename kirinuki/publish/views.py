@@ -32,12 +32,13 @@ class View(dict[str, Any]):
 class ClipView:
     """A clip in an entry body (slotted: entries hold many and templates read them often)."""
 
-    __slots__ = ("kind", "source", "text")
+    __slots__ = ("kind", "source", "text", "update")
 
-    def __init__(self, text: str, source: View | None) -> None:
+    def __init__(self, text: str, source: View | None, update: View | None = None) -> None:
         self.kind = "clip"
         self.text = text
         self.source = source
+        self.update = update  # the earlier version this clip updates: href, label, change
 
 
 def date_label(d: datetime) -> str:
@@ -103,13 +104,24 @@ class Views:
         link = self.link(target)
         return View(kind="related", href=link["url"], label=link["title"], quote=item.quote)
 
-    def group(self, group: Group) -> View:
+    def _updates(self, meta: PublishedEntry) -> dict[int, View]:
+        """Clip id → the published earlier version it updates (a link and the change)."""
+        out: dict[int, View] = {}
+        for clip_id, earlier, change in meta.versions:
+            p = self.ctx.pos.get(earlier)
+            if p is not None:
+                link = self.link(p)
+                out[clip_id] = View(href=link["url"], label=link["title"], change=change)
+        return out
+
+    def group(self, group: Group, updates: dict[int, View] | None = None) -> View:
         """A group: its clips and related links in order, then its tag lines."""
         items: list[View | ClipView] = []
         for item in group.items:
             if isinstance(item, Clip):
                 src = _source(item.source) if item.source is not None else None
-                items.append(ClipView(item.text, src))
+                update = updates.get(item.id or 0) if updates else None
+                items.append(ClipView(item.text, src, update))
             else:
                 items.append(self._related(item))
         lines = [[View(name=t.name, summary=t.summary, href=self.tag_href(t.name))
@@ -125,6 +137,7 @@ class Views:
             text = entry.footer.text
             footer = View(text=text, url=f"https://{text}/")
         n = len(self.ctx.entries)
+        updates = self._updates(meta) if meta.versions else None
         return View({
             "url": link["url"],
             "text_url": link["url"] + "entry.txt",
@@ -132,7 +145,7 @@ class Views:
             "date": link["date"],
             "iso": meta.published.isoformat(),
             "header": [h.url for h in entry.header],
-            "groups": [self.group(g) for g in entry.groups],
+            "groups": [self.group(g, updates) for g in entry.groups],
             "footer": footer,
             "prev": self.link(pos - 1) if pos > 0 else None,
             "next": self.link(pos + 1) if pos + 1 < n else None,

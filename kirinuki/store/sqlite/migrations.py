@@ -192,7 +192,18 @@ CREATE TABLE api_tokens(
 CREATE TABLE login_failures(id INTEGER PRIMARY KEY, client TEXT NOT NULL, at TEXT NOT NULL);
 CREATE INDEX login_failures_client ON login_failures(client, at);
 """
+V6_VERSIONS = """
+CREATE TABLE clip_versions(
+    clip_id INTEGER NOT NULL REFERENCES clips(id) ON DELETE CASCADE,
+    earlier_clip_id INTEGER NOT NULL REFERENCES clips(id) ON DELETE CASCADE,
+    change TEXT NOT NULL,
+    PRIMARY KEY (clip_id, earlier_clip_id)
+) WITHOUT ROWID;
+CREATE INDEX clip_versions_earlier ON clip_versions(earlier_clip_id);
+ALTER TABLE clip_sketches ADD COLUMN versions_checked INTEGER NOT NULL DEFAULT 0
+"""
 
 # Index i holds the SQL that takes a journal from version i to i + 1.
-MIGRATIONS: list[str] = [V1, V2_SEARCH, V3_CAPTURE, V4_ANALYSIS, V5_WEB]
+MIGRATIONS: list[str] = [V1, V2_SEARCH, V3_CAPTURE, V4_ANALYSIS, V5_WEB,
+                        V6_VERSIONS]
 SCHEMA_VERSION = len(MIGRATIONS)

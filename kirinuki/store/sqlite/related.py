@@ -180,3 +180,34 @@ def decide(store: Store, entry_key: str, other_key: str, decision: str | None,
         "INSERT INTO related_decisions(entry_key, other_key, decision, decided) VALUES (?,?,?,?)"
         " ON CONFLICT(entry_key, other_key) DO UPDATE SET decision = excluded.decision,"
         " decided = excluded.decided", (entry_key, other_key, decision, now.isoformat()))
+
+
+def unchecked(store: Store, version: int) -> list[int]:
+    """Clips sketched (this version) but not yet looked at for earlier versions."""
+    return [int(r[0]) for r in store.conn.execute(
+        "SELECT clip_id FROM clip_sketches WHERE version = ? AND versions_checked = 0",
+        (version,))]
+
+
+def put_versions(store: Store, links: Sequence[tuple[int, int, str]],
+                 checked: Sequence[int]) -> None:
+    """Store (clip, earlier clip, change) links and mark `checked` clips as looked at.
+    Runs in the caller's transaction."""
+    store.conn.executemany(
+        "INSERT OR REPLACE INTO clip_versions(clip_id, earlier_clip_id, change) VALUES (?,?,?)",
+        links)
+    for chunk in _chunks(list(checked)):
+        store.conn.execute(f"UPDATE clip_sketches SET versions_checked = 1"
+                           f" WHERE clip_id IN ({_marks(len(chunk))})", list(chunk))
+
+
+def version_rows(store: Store) -> list[tuple[int, int, int, str]]:
+    """(entry id, clip id, earlier clip's entry id, change) of every version link, each
+    clip's links newest earlier clip first."""
+    return [(int(r[0]), int(r[1]), int(r[2]), str(r[3])) for r in store.conn.execute(
+        "SELECT g.entry_id, v.clip_id, g2.entry_id, v.change FROM clip_versions v"
+        " JOIN clips c ON c.id = v.clip_id JOIN groups g ON g.id = c.group_id"
+        " JOIN clips c2 ON c2.id = v.earlier_clip_id JOIN groups g2 ON g2.id = c2.group_id"
+        " JOIN entries e2 ON e2.id = g2.entry_id"
+        " ORDER BY v.clip_id, e2.published IS NULL, e2.published DESC, g2.pos DESC,"
+        " c2.pos DESC")]
