@@ -83,3 +83,18 @@ def test_static_search_equals_cli_search_on_the_demo(demo: tuple[Journal, Path],
         assert {tuple(h) for h in result["hits"]} == expected, text
         total += len(expected)
     assert total > 500
+
+
+def test_updated_pairs_are_marked_with_their_changes(demo: tuple[Journal, Path]) -> None:
+    site = demo[1]
+    marks = {
+        "2024/09/11/074500": ("避難: 3400人 → 5200人 (+1800)", "/entry/2024/09/10/213000/"),
+        "2024/09/18/093000": ("行方不明: + 90人", "/entry/2024/09/11/074500/"),
+        "2024/11/20/090000": ("下落: およそ35% → およそ44% (+9ポイント)",
+                              "/entry/2024/11/12/200000/"),
+    }
+    for stamp, (change, earlier) in marks.items():
+        page = (site / "entry" / stamp / "index.html").read_text(encoding="utf-8")
+        assert change in page and f'rel="predecessor-version" href="{earlier}"' in page, stamp
+    first = (site / "entry/2024/09/10/213000/index.html").read_text(encoding="utf-8")
+    assert 'class="update"' not in first  # the first version updates nothing

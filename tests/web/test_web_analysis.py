@@ -139,12 +139,13 @@ def test_analysis_is_computed_once_until_the_journal_changes(
         return real(j, ref)
 
     first, second = story
-    # The first analysis after an import writes the deferred clip sketches (a change).
+    # The first page after an import writes the deferred clip sketches and version links (a
+    # change); whether that happens before or after the memo is keyed, at most one recompute.
     assert reader.get(f"/analysis/{second}").status_code == 200
     monkeypatch.setattr(route, "entry_analysis", counted)
     for _ in range(3):
         assert reader.get(f"/analysis/{second}").status_code == 200
-    assert len(calls) == 1
+    assert len(calls) <= 1
     owner = Owner(reader)  # signing in writes a session: a change, and another viewer
     owner.post(f"/entries/{second}/related", {"other": first, "decision": "pinned"})
     assert "固定" in _related(reader.get(f"/analysis/{second}").text)
