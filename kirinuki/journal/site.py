@@ -14,6 +14,7 @@ from kirinuki.journal.analysis import version_marks
 from kirinuki.journal.core import Journal
 from kirinuki.journal.importing import permalink_for
 from kirinuki.model import Entry
+from kirinuki.store.sqlite import entries as entry_rows
 from kirinuki.store.sqlite import site as site_rows
 
 
@@ -111,7 +112,7 @@ def tag_aliases(journal: Journal) -> dict[str, str]:
 
 def entry_batch(journal: Journal, ids: Iterable[int]) -> dict[int, Entry]:
     """The whole entries with these ids (clips with their sources), keyed by id."""
-    return site_rows.load_entries(journal.store, ids)
+    return entry_rows.load_entries(journal.store, ids)
 
 
 def entry_digests(journal: Journal, ids: Iterable[int]) -> dict[int, EntryDigest]:

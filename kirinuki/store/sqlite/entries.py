@@ -7,6 +7,7 @@ small, and rewriting them keeps positions and layout exactly as the model says.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import datetime
 
 from kirinuki.errors import ConflictError
@@ -193,14 +194,7 @@ def _entry_from_row(row: tuple[object, ...]) -> Entry:
 
 def get_entry(store: Store, entry_id: int) -> Entry | None:
     """The whole entry with this id, or None."""
-    row = store.conn.execute(
-        f"SELECT {_ENTRY_COLS} FROM entries WHERE id = ?", (entry_id,)
-    ).fetchone()
-    if row is None:
-        return None
-    entry = _entry_from_row(row)
-    entry.groups = _load_groups(store, entry_id)
-    return entry
+    return load_entries(store, [entry_id]).get(entry_id)
 
 
 def find_entry_id(store: Store, *, permalink: str | None = None, key: str | None = None) -> int | None:
@@ -214,15 +208,48 @@ def find_entry_id(store: Store, *, permalink: str | None = None, key: str | None
     return int(row[0]) if row else None
 
 
-def _load_groups(store: Store, entry_id: int) -> list[Group]:
+def _ids_json(ids: Iterable[int]) -> str:
+    return json.dumps(sorted(set(ids)))
+
+
+def load_entries(store: Store, ids: Iterable[int]) -> dict[int, Entry]:
+    """The whole entries with these ids (missing ids are left out), in five queries."""
+    arg = (_ids_json(ids),)
     conn = store.conn
+    entries: dict[int, Entry] = {}
+    for row in conn.execute(
+        f"SELECT {_ENTRY_COLS} FROM entries WHERE id IN (SELECT value FROM json_each(?))", arg
+    ):
+        entry = _entry_from_row(row)
+        entries[entry.id or 0] = entry
     groups: dict[int, Group] = {}
-    for (gid,) in conn.execute(
-        "SELECT id FROM groups WHERE entry_id = ? ORDER BY pos", (entry_id,)
+    for gid, eid in conn.execute(
+        "SELECT id, entry_id FROM groups WHERE entry_id IN (SELECT value FROM json_each(?))"
+        " ORDER BY entry_id, pos",
+        arg,
     ):
         groups[gid] = Group(id=gid)
+        entries[eid].groups.append(groups[gid])
     items: dict[int, list[tuple[int, Item]]] = {gid: [] for gid in groups}
+    _load_clips(store, arg, items)
     for r in conn.execute(
+        """
+        SELECT l.group_id, l.pos, l.id, l.url, l.quote, l.blank_after, l.target_entry_id
+        FROM related_links l JOIN groups g ON g.id = l.group_id
+        WHERE g.entry_id IN (SELECT value FROM json_each(?))
+        """,
+        arg,
+    ):
+        items[r[0]].append((r[1], RelatedLink(r[3], r[4], r[5], r[6], r[2])))
+    for gid, pairs in items.items():
+        pairs.sort(key=lambda p: p[0])
+        groups[gid].items = [it for _, it in pairs]
+    _load_tag_lines(store, arg, groups)
+    return entries
+
+
+def _load_clips(store: Store, arg: tuple[str], items: dict[int, list[tuple[int, Item]]]) -> None:
+    for r in store.conn.execute(
         """
         SELECT c.group_id, c.pos, c.id, c.text, c.blank_after, c.article_version_id,
                c.sel_exact, c.sel_prefix, c.sel_suffix,
@@ -231,41 +258,34 @@ def _load_groups(store: Store, entry_id: int) -> list[Group]:
         LEFT JOIN article_versions v ON v.id = c.article_version_id
         LEFT JOIN articles a ON a.id = v.article_id
         LEFT JOIN sources s ON s.id = a.source_id
-        WHERE g.entry_id = ?
+        WHERE g.entry_id IN (SELECT value FROM json_each(?))
         """,
-        (entry_id,),
+        arg,
     ):
         sel = Selector(r[6], r[7] or "", r[8] or "") if r[6] is not None else None
         src = ClipSource(r[9], r[10], r[11], r[12], _dt(r[13])) if r[9] else None
         clip = Clip(text=r[3], blank_after=r[4], article_version_id=r[5], selector=sel,
                     source=src, id=r[2])
         items[r[0]].append((r[1], clip))
-    for r in conn.execute(
-        """
-        SELECT l.group_id, l.pos, l.id, l.url, l.quote, l.blank_after, l.target_entry_id
-        FROM related_links l JOIN groups g ON g.id = l.group_id WHERE g.entry_id = ?
-        """,
-        (entry_id,),
-    ):
-        items[r[0]].append((r[1], RelatedLink(r[3], r[4], r[5], r[6], r[2])))
-    for gid, pairs in items.items():
-        groups[gid].items = [it for _, it in sorted(pairs, key=lambda p: p[0])]
+
+
+def _load_tag_lines(store: Store, arg: tuple[str], groups: dict[int, Group]) -> None:
     lines: dict[int, TagLine] = {}
-    for r in conn.execute(
+    for r in store.conn.execute(
         """
         SELECT tl.group_id, tl.id, tl.blank_after, gt.display, gt.summary
         FROM tag_lines tl JOIN groups g ON g.id = tl.group_id
         JOIN group_tags gt ON gt.tag_line_id = tl.id
-        WHERE g.entry_id = ? ORDER BY tl.group_id, tl.pos, gt.pos
+        WHERE g.entry_id IN (SELECT value FROM json_each(?))
+        ORDER BY tl.group_id, tl.pos, gt.pos
         """,
-        (entry_id,),
+        arg,
     ):
         line = lines.get(r[1])
         if line is None:
             line = lines[r[1]] = TagLine([], r[2])
             groups[r[0]].tag_lines.append(line)
         line.tags.append(TagRef(r[3], r[4]))
-    return list(groups.values())
 
 
 def list_entries(
