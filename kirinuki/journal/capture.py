@@ -203,20 +203,25 @@ def capture_page(journal: Journal, url: str, content: bytes, *, charset: str | N
         return _store(journal, fetched)
 
 
+def _fetch_target(journal: Journal, target: str, fetcher: Fetcher | None) -> _Fetched:
+    """Fetch the page meant by `target` with `fetcher`, or with a fetcher made (and closed)
+    here from the journal's settings."""
+    url = target_url(journal, target)
+    f = fetcher or make_fetcher(journal)
+    try:
+        return _fetch(journal, url, f)
+    finally:
+        if fetcher is None:
+            f.close()
+
+
 def capture(journal: Journal, target: str, *, fetcher: Fetcher | None = None) -> CaptureResult:
     """Fetch an article (URL or inbox number) and store a new version if its text changed.
 
     Raises InputError (bad URL, no article text), NotFoundError (inbox number),
     BlockedAddressError and FetchError.
     """
-    url = target_url(journal, target)
-    own = fetcher is None
-    f = fetcher or make_fetcher(journal)
-    try:
-        fetched = _fetch(journal, url, f)
-    finally:
-        if own:
-            f.close()
+    fetched = _fetch_target(journal, target, fetcher)
     with journal.store.transaction():
         return _store(journal, fetched)
 
@@ -287,18 +292,11 @@ def clip(journal: Journal, target: str, *, pick: str | None = None, match: str |
     tag_refs = parse_tags(tags or [])
     if entry not in (None, "", "today"):
         resolve_entry_id(journal, entry or "")
-    url = target_url(journal, target)
-    own = fetcher is None
-    f = fetcher or make_fetcher(journal)
-    try:
-        fetched = _fetch(journal, url, f)
-    finally:
-        if own:
-            f.close()
+    fetched = _fetch_target(journal, target, fetcher)
     if fetched.extracted is not None:
         paragraphs, title = fetched.extracted.paragraphs, fetched.extracted.title
     else:
-        aid = article_rows.find_article_id(journal.store, url)
+        aid = article_rows.find_article_id(journal.store, fetched.requested)
         latest = article_rows.latest_version(journal.store, aid) if aid else None
         paragraphs, title = (latest.paragraphs, latest.title) if latest else ([], None)
     chosen = _choose(paragraphs, pick, match, chooser, title)
