@@ -5,7 +5,10 @@ A clip's sketch is two 64-bit keys and a MinHash signature, all from its normali
 * `exact`: the hash of the text (ignoring width, case, spacing and punctuation);
 * `masked`: the hash of the text with every digit run masked (figures changed, same words);
 * `sig`: `params.hashes` MinHash values over the clip's *content bigrams* (bigrams with no
-  hiragana, so particles and endings such as `ました` do not make unrelated clips look alike).
+  hiragana, so particles and endings such as `ました` do not make unrelated clips look alike),
+  each kept to its low 16 bits (b-bit MinHash): half the storage, and two unrelated values
+  agree by chance once in 65,535, which leaves estimates and band keys practically unchanged.
+  Every use (band keys, estimates, storage) sees the same truncated values.
 
 The index maps keys (exact, masked and the signature's LSH band keys) to dense row numbers:
 a sorted NumPy array built in bulk plus a dict of recent additions, merged when it grows, so
@@ -37,7 +40,8 @@ _UNSTABLE = re.compile(
 )
 EXACT_SALT = b"kirinuki-exact"
 MASKED_SALT = b"kirinuki-masked"
-EMPTY = np.uint32(0xFFFFFFFF)
+SIG_DTYPE = np.uint16  # b-bit MinHash, b = 16
+EMPTY = SIG_DTYPE(0xFFFF)  # no content bigram; never a real value (those are 0..0xFFFE)
 _BLOCK = 1 << 16  # rows per block of stored signatures
 _MATRIX_LIMIT = 1 << 20  # codes x hashes computed at once for small batches
 
@@ -92,7 +96,7 @@ def key64(text: str, salt: bytes) -> int:
 
 @dataclass
 class Sketches:
-    """Sketches of n texts: `keys` (n, 2) int64 exact and masked keys, `sigs` (n, H) uint32."""
+    """Sketches of n texts: `keys` (n, 2) int64 exact and masked keys, `sigs` (n, H) uint16."""
 
     keys: np.ndarray
     sigs: np.ndarray
@@ -102,19 +106,19 @@ class Sketches:
 
     def row_bytes(self, i: int) -> bytes:
         """Sketch `i` as bytes, for storage."""
-        return self.keys[i].astype("<i8").tobytes() + self.sigs[i].astype("<u4").tobytes()
+        return self.keys[i].astype("<i8").tobytes() + self.sigs[i].astype("<u2").tobytes()
 
     @classmethod
     def from_bytes(cls, blobs: Sequence[bytes], params: LshParams = DEFAULT_PARAMS,
                    ) -> Sketches:
         """Sketches stored by `row_bytes` (all made with the same `params`)."""
-        width = 16 + 4 * params.hashes
+        width = 16 + 2 * params.hashes
         data = b"".join(blobs)
         if len(data) != width * len(blobs):
             raise ValueError("sketch of the wrong size")
         raw = np.frombuffer(data, dtype=np.uint8).reshape(len(blobs), width)
         keys = raw[:, :16].copy().view("<i8").astype(np.int64)
-        sigs = raw[:, 16:].copy().view("<u4").astype(np.uint32)
+        sigs = raw[:, 16:].copy().view("<u2").astype(SIG_DTYPE)
         return cls(keys.reshape(len(blobs), 2), sigs.reshape(len(blobs), params.hashes))
 
 
@@ -130,9 +134,10 @@ class _Hasher:
                                      dtype=np.uint64) | np.uint64(1)
 
     def signatures(self, masked: Sequence[str]) -> np.ndarray:
-        """(n, hashes) MinHash signatures of the texts' content bigrams (EMPTY when none)."""
+        """(n, hashes) 16-bit MinHash signatures of the texts' content bigrams: the low 16 bits
+        of each 32-bit minimum, 0xFFFF folded onto 0xFFFE so it stays EMPTY (no bigram)."""
         n, hashes = len(masked), self.params.hashes
-        sigs = np.full((n, hashes), EMPTY, dtype=np.uint32)
+        sigs = np.full((n, hashes), EMPTY, dtype=SIG_DTYPE)
         if not n:
             return sigs
         cp = np.frombuffer(("\x00".join(masked) + "\x00").encode("utf-32-le"), dtype=np.uint32)
@@ -154,7 +159,9 @@ class _Hasher:
             for k in range(hashes):
                 h1 = ((codes * self.a[k] + self.b[k]) >> np.uint64(32)).astype(np.uint32)
                 out[:, k] = np.minimum.reduceat(h1, starts)
-        sigs[doc[starts]] = out
+        low = (out & np.uint32(0xFFFF)).astype(SIG_DTYPE)
+        low[low == EMPTY] = EMPTY - 1
+        sigs[doc[starts]] = low
         return sigs
 
     def band_keys(self, sigs: np.ndarray) -> np.ndarray:
@@ -238,7 +245,7 @@ class DuplicateIndex:
         while done < sigs.shape[0]:
             block, at = divmod(row, _BLOCK)
             if block == len(self._blocks):
-                self._blocks.append(np.empty((_BLOCK, self.params.hashes), dtype=np.uint32))
+                self._blocks.append(np.empty((_BLOCK, self.params.hashes), dtype=SIG_DTYPE))
             take = min(_BLOCK - at, sigs.shape[0] - done)
             self._blocks[block][at:at + take] = sigs[done:done + take]
             row, done = row + take, done + take
@@ -246,7 +253,7 @@ class DuplicateIndex:
     def signatures(self, rows: np.ndarray) -> np.ndarray:
         """The stored signatures of `rows`."""
         rows = np.asarray(rows, dtype=np.int64)
-        out = np.empty((rows.size, self.params.hashes), dtype=np.uint32)
+        out = np.empty((rows.size, self.params.hashes), dtype=SIG_DTYPE)
         blocks = rows // _BLOCK
         for b in np.unique(blocks).tolist():
             sel = blocks == b

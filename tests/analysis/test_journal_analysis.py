@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kirinuki.journal import Journal, get_entry, import_paths
-from kirinuki.journal.analysis import duplicate_groups, figures, quotes
+from kirinuki.journal.analysis import SKETCH_VERSION, duplicate_groups, figures, quotes
 from kirinuki.journal.editing import delete_entry, edit_clip
 from kirinuki.journal.related import decide_related, related, related_urls
 
@@ -146,3 +146,18 @@ def test_pin_and_reject_are_kept(demo_journal: Journal) -> None:
     assert related_urls(demo_journal, target)[0].startswith("https://demo.kirinuki.example/entry/")
     decide_related(demo_journal, target, str(best), None)
     assert best in [r.entry_id for r in related(demo_journal, target)]
+
+
+def test_sketches_of_an_older_version_are_recomputed(journal: Journal, tmp_path,
+                                                     seed_text: str) -> None:
+    page = tmp_path / "2022-01-08_120000.txt"
+    page.write_text(seed_text, encoding="utf-8")
+    import_paths(journal, [str(page)])
+    kinds = sorted(g.group.kind for g in duplicate_groups(journal))
+    with journal.store.transaction():  # as a version-2 journal stored them: 32-bit values
+        journal.store.conn.execute("UPDATE clip_sketches SET version = 2,"
+                                   " sketch = zeroblob(16 + 4 * 72)")
+    assert sorted(g.group.kind for g in duplicate_groups(journal)) == kinds
+    sizes = journal.store.conn.execute(
+        "SELECT DISTINCT version, length(sketch) FROM clip_sketches").fetchall()
+    assert [tuple(r) for r in sizes] == [(SKETCH_VERSION, 16 + 2 * 72)]
