@@ -6,7 +6,8 @@ Compares, in the same run and on the same files:
   - kirinuki import: `kirinuki import FOLDER` in a child process (everything: keys, groups,
     clips, tags, derived indexes), with its peak memory;
   - kirinuki import of N/5 entries, to show peak memory does not grow with the input.
-Prints entries/s and ratios. Target (issue 2): >= 5,000 entries/s at 100k entries.
+Prints entries/s and ratios. Target: >= 2,000 entries/s at 100k entries with the search
+index kept in step (issue 4; issue 2's 5,000 entries/s was set before the index existed).
 
     .venv/bin/python bench/import_bench.py [--entries 100000] [--keep DIR]
 """
@@ -107,8 +108,11 @@ def main() -> int:
         print(f"{name:<28}{secs:>9.2f}{n / secs:>12,.0f}{secs / k:>12.2f}x")
     print(f"peak memory: {small_peak:.0f} MB at {small_n} entries, {peak:.0f} MB at {n} "
           f"entries (ratio {peak / small_peak:.2f}); journal {size:.0f} MB")
-    target = "met" if n / k >= 5000 else "NOT met"
-    print(f"target >= 5,000 entries/s: {target} ({n / k:,.0f} entries/s)")
+    # Issue 2 set 5,000 entries/s before the search index existed; issue 4 asks >= 2,000 with
+    # the index kept in step in the same transaction, which is what this import does.
+    target = "met" if n / k >= 2000 else "NOT met"
+    print(f"target >= 2,000 entries/s with the search index in step: {target} "
+          f"({n / k:,.0f} entries/s)")
     return 0
 
 
