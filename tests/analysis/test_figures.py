@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from analysis_data import load_jsonl
+from analysis_data import load_jsonl, score_figures
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -88,21 +88,10 @@ def test_japanese_numbers_and_deltas() -> None:
 
 def test_labelled_set_f1() -> None:
     """Figure extraction F1 on tests/analysis/data/figures.jsonl (target ≥ 0.95)."""
-    tp = fp = fn = 0
     rows = load_jsonl("figures.jsonl")
-    for row in rows:
-        gold = {g[0]: g for g in row["figures"]}
-        got = {f.surface: f for f in extract_figures(row["text"])}
-        for surface, f in got.items():
-            g = gold.get(surface)
-            if g is not None and abs(float(f.value) - g[1]) < 1e-9 and f.counter == g[2]:
-                tp += 1
-            else:
-                fp += 1
-        fn += sum(1 for s in gold if s not in got)
-    assert tp + fn >= 150
-    precision, recall = tp / (tp + fp), tp / (tp + fn)
-    assert 2 * precision * recall / (precision + recall) >= 0.95
+    score = score_figures(rows)
+    assert score.tp + score.fn >= 150
+    assert score.f1 >= 0.95
 
 
 @given(st.text(alphabet="0123456789０１２３万億兆千百十一二三人件円%以上約超、。のがをはドル第年月日", max_size=60))
