@@ -23,18 +23,17 @@ caps the static baseline more than the app.
 from __future__ import annotations
 
 import argparse
-import asyncio
+import itertools
 import os
 import random
-import re
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 import httpx
 
@@ -43,38 +42,18 @@ sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT))
 
 import corpus  # noqa: E402
+from serve_load import Stats, have_wrk, load  # noqa: E402
 
 KIRINUKI = [sys.executable, "-m", "kirinuki"]
 STATIC_APP = """
-import sys, uvicorn
+import os
 from starlette.applications import Starlette
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
-app = Starlette(routes=[Mount("/", StaticFiles(directory=sys.argv[1], html=True))])
-uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), log_level="warning")
+app = Starlette(routes=[Mount("/", StaticFiles(directory=os.environ["BENCH_SITE"], html=True))])
 """
 SEARCHES = ["首相", "ルスタニア 制裁", '"国務長官"', "NATO OR G7", "円安 -ドル"]
 DEMO_SEARCHES = ["地震", "首相", "宇宙 探査", "AI", "洪水 OR 大雨"]
-
-
-@dataclass
-class Stats:
-    """The outcome of one load run."""
-
-    count: int = 0
-    errors: int = 0
-    seconds: float = 0.0
-    latencies: list[float] = field(default_factory=list)
-
-    @property
-    def rps(self) -> float:
-        return self.count / self.seconds if self.seconds else 0.0
-
-    def pct(self, q: float) -> float:
-        if not self.latencies:
-            return float("nan")
-        ordered = sorted(self.latencies)
-        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
 
 
 def free_port() -> int:
@@ -86,10 +65,10 @@ def free_port() -> int:
 def start(cmd: list[str], port: int, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
     """Start a server and wait (polling its port, with a deadline) until it answers."""
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
         try:
-            httpx.get(f"http://127.0.0.1:{port}/", timeout=2.0)
+            httpx.get(f"http://127.0.0.1:{port}/", timeout=60.0)
             return proc
         except httpx.TransportError:
             try:
@@ -101,54 +80,6 @@ def start(cmd: list[str], port: int, env: dict[str, str] | None = None) -> subpr
     raise SystemExit(f"server did not start: {cmd}")
 
 
-async def _get(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, path: str) -> int:
-    """One keep-alive GET; the status (the body is read and dropped)."""
-    writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
-    head = await reader.readuntil(b"\r\n\r\n")
-    status = int(head.split(b" ", 2)[1])
-    m = re.search(rb"(?i)\r\ncontent-length:\s*(\d+)", head)
-    if m is None:
-        raise ValueError("no content-length")
-    await reader.readexactly(int(m.group(1)))
-    return status
-
-
-async def _client(port: int, paths: list[str], until: float, stats: Stats, seed: int) -> None:
-    rng = random.Random(seed)
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    try:
-        while time.perf_counter() < until:
-            path = paths[rng.randrange(len(paths))]
-            t = time.perf_counter()
-            try:
-                status = await _get(reader, writer, path)
-            except (OSError, ValueError, asyncio.IncompleteReadError):
-                stats.errors += 1
-                writer.close()
-                reader, writer = await asyncio.open_connection("127.0.0.1", port)
-                continue
-            stats.latencies.append(time.perf_counter() - t)
-            stats.count += 1
-            if status != 200:
-                stats.errors += 1
-    finally:
-        writer.close()
-
-
-def load(port: int, paths: list[str], clients: int, seconds: float) -> Stats:
-    """Drive `paths` (chosen at random) on `port` with `clients` connections for `seconds`."""
-    stats = Stats()
-
-    async def run() -> None:
-        start_at = time.perf_counter()
-        until = start_at + seconds
-        await asyncio.gather(*(_client(port, paths, until, stats, i) for i in range(clients)))
-        stats.seconds = time.perf_counter() - start_at
-
-    asyncio.run(run())
-    return stats
-
-
 def kirinuki(journal: Path, *args: str) -> str:
     r = subprocess.run([*KIRINUKI, "--journal", str(journal), *args], cwd=ROOT, check=True,
                        capture_output=True, text=True)
@@ -156,12 +87,19 @@ def kirinuki(journal: Path, *args: str) -> str:
 
 
 def build_journal(folder: Path, name: str, entries: int) -> Path:
-    """The demo journal (entries == 0) or a synthetic one, imported and published."""
+    """The demo journal (entries == 0) or a synthetic one, imported and published; one built
+    by an earlier run in the same --keep folder is reused (100k entries take minutes)."""
     path = folder / f"{name}.db"
+    done = folder / f"{name}.built"
+    if done.exists() and path.exists() and (folder / f"{name}-site").is_dir():
+        print(f"{name}: reusing {path} and its published site", flush=True)
+        return path
+    for stale in (path, folder / f"{name}.db-wal", folder / f"{name}.db-shm"):
+        stale.unlink(missing_ok=True)
     kirinuki(path, "init", "--title", f"bench {name}", "--host", "bench.kirinuki.example")
     if entries:
         src = folder / f"{name}-src"
-        src.mkdir()
+        src.mkdir(exist_ok=True)
         used: set[str] = set()
         for e in corpus.generate_entries(entries, seed=7):
             stem = e.published.strftime("%Y-%m-%d_%H%M%S")
@@ -169,64 +107,102 @@ def build_journal(folder: Path, name: str, entries: int) -> Path:
                 stem += "x"
             used.add(stem)
             (src / f"{stem}.txt").write_bytes(e.text.encode("utf-8"))
+        t = time.perf_counter()
         kirinuki(path, "import", str(src))
+        print(f"{name}: imported in {time.perf_counter() - t:.1f} s", flush=True)
     else:
         kirinuki(path, "import", str(ROOT / "demo" / "entries"))
     t = time.perf_counter()
     kirinuki(path, "publish", str(folder / f"{name}-site"))
     print(f"{name}: published in {time.perf_counter() - t:.1f} s", flush=True)
+    done.touch()
     return path
 
 
-def site_paths(site: Path, sample: int) -> tuple[list[str], list[str]]:
-    """Addresses of entry pages and tag pages found in the published folder."""
+def site_paths(site: Path) -> tuple[list[str], list[str]]:
+    """Addresses of every entry page and tag page found in the published folder (quoted)."""
     entries = sorted("/" + str(p.parent.relative_to(site)) + "/"
                      for p in (site / "entry").glob("*/*/*/*/index.html"))
     tags = sorted("/" + str(p.parent.relative_to(site)) + "/"
                   for p in (site / "archive" / "category").glob("*/index.html"))
-    rng = random.Random(1)
-    return rng.sample(entries, min(sample, len(entries))), rng.sample(tags, min(sample, len(tags)))
+    return [quote(p, safe="/") for p in entries], [quote(p, safe="/") for p in tags]
 
 
-def quote_all(paths: list[str]) -> list[str]:
-    from urllib.parse import quote
-
-    return [quote(p, safe="/") for p in paths]
+def cold_queries(exclude: list[str]) -> list[str]:
+    """Distinct queries over the corpus vocabulary (word pairs, OR, exclusion, phrases, both
+    sorts), shuffled: a cold search run requests each once, so no result cache can answer."""
+    c = corpus
+    qs = [f"{a} {b}" for a, b in itertools.chain(
+        itertools.product(c._COUNTRIES, c._TOPICS), itertools.product(c._SURNAMES, c._TITLES),
+        itertools.product(c._CITIES, c._EVENTS), itertools.product(c._LANDS, c._SECTORS),
+        itertools.product(c._BLOCS, c._AID), itertools.product(c._MINISTRIES, c._LANDS))]
+    qs += [f"{a} OR {b}" for a, b in itertools.permutations(c._ACRONYMS, 2)]
+    qs += [f"{a} -{b}" for a, b in itertools.product(c._LANDS, c._POWERS)]
+    qs += [f'"{q}"' for q in c._QUOTES] + list(c._COUNTRIES + c._SURNAMES + c._EVENTS)
+    paths = [f"/search?{httpx.QueryParams({'q': q, **sort})}" for q in dict.fromkeys(qs)
+             if q not in exclude for sort in ({}, {"sort": "date"})]
+    random.Random(3).shuffle(paths)
+    return paths
 
 
 def row(label: str, s: Stats, base: Stats | None) -> None:
     ratio = f"{s.rps / base.rps:6.2f}x" if base and base.rps else "     -"
-    print(f"  {label:<22} {s.rps:9.0f} req/s  p50 {s.pct(0.5):7.1f} ms  p99 {s.pct(0.99):7.1f} ms"
-          f"  errors {s.errors:<4} {ratio}", flush=True)
+    note = "  (ran out of distinct paths: some repeated)" if s.wrapped else ""
+    print(f"  {label:<26} {s.rps:9.0f} req/s  p50 {s.pct(0.5):7.1f} ms  p99 {s.pct(0.99):7.1f} ms"
+          f"  errors {s.errors:<4} {ratio}{note}", flush=True)
+
+
+def servers(folder: Path, name: str, path: Path, workers: int,
+            ) -> tuple[list[subprocess.Popen[bytes]], int, int]:
+    """Start the app and the static baseline, each with `workers` uvicorn processes."""
+    app_port, static_port = free_port(), free_port()
+    cmd = [*KIRINUKI, "--journal", str(path), "serve", "--port", str(app_port)]
+    app = start(cmd + (["--workers", str(workers)] if workers > 1 else []), app_port)
+    (folder / "bench_static_app.py").write_text(STATIC_APP)
+    static = start([sys.executable, "-m", "uvicorn", "bench_static_app:app", "--app-dir",
+                    str(folder), "--port", str(static_port), "--log-level", "warning",
+                    "--workers", str(workers)], static_port,
+                   env={**os.environ, "BENCH_SITE": str(folder / f"{name}-site")})
+    return [app, static], app_port, static_port
 
 
 def bench_journal(folder: Path, name: str, path: Path, searches: list[str],
                   args: argparse.Namespace) -> None:
-    site = folder / f"{name}-site"
-    entries, tags = site_paths(site, 500)
-    entries, tags = quote_all(entries), quote_all(tags)
-    searches_q = [str(httpx.URL("/search", params={"q": q})) for q in searches]
-    app_port, static_port = free_port(), free_port()
-    app = start([*KIRINUKI, "--journal", str(path), "serve", "--port", str(app_port)], app_port)
-    static = start([sys.executable, "-c", STATIC_APP, str(site), str(static_port)], static_port)
+    entries, tags = site_paths(folder / f"{name}-site")
+    rng = random.Random(1)
+    hot_entries = rng.sample(entries, min(args.sample, len(entries)))
+    hot_tags = rng.sample(tags, min(args.sample, len(tags)))
+    cold_entries = rng.sample(entries, len(entries))
+    warm_q = [f"/search?{httpx.QueryParams({'q': q})}" for q in searches]
+    procs, app_port, static_port = servers(folder, name, path, args.workers)
+    gen = args.generator if args.generator != "auto" else ("wrk" if have_wrk() else "python")
+
+    def run(port: int, paths: list[str], cold: bool = False) -> Stats:
+        return load(port, paths, args.clients, args.seconds, cold=cold, generator=gen)
+
     try:
-        print(f"{name}: {len(entries)} entry pages, {len(tags)} tag pages sampled; "
-              f"{args.clients} clients, {args.seconds:.0f} s each (ratio: app / static)")
-        bases = {}
-        for label, paths in (("entry", entries), ("tag", tags)):
-            bases[label] = load(static_port, paths, args.clients, args.seconds)
-            row(f"static {label} file", bases[label], None)
-            row(f"app {label} page", load(app_port, paths, args.clients, args.seconds),
-                bases[label])
-        row("app search", load(app_port, searches_q, args.clients, args.seconds), bases["entry"])
+        print(f"{name}: {len(entries)} entry pages, {len(tags)} tag pages; {args.clients} clients,"
+              f" {args.seconds:.0f} s per target, load by {gen}, {args.workers} worker(s) per "
+              "server (ratio: app / static)", flush=True)
+        base = run(static_port, hot_entries)
+        row("static entry file", base, None)
+        row("app entry page", run(app_port, hot_entries), base)
+        row("app entry page, cold", run(app_port, cold_entries, cold=True), base)
+        tag_base = run(static_port, hot_tags)
+        row("static tag file", tag_base, None)
+        row("app tag page", run(app_port, hot_tags), tag_base)
+        if not args.skip_cold_search:
+            row("app search, cold", run(app_port, cold_queries(searches), cold=True), base)
+        row("app search, repeated", run(app_port, warm_q), base)
     finally:
-        for proc in (app, static):
+        for proc in procs:
             proc.terminate()
             proc.wait()
 
 
 def write_cost(path: Path, rounds: int = 5) -> None:
-    """A write through the API, then the first read (rebuilds the site context), vs a warm read."""
+    """A write through the API, then the first reads (the site context is rebuilt), against a
+    warm read; each read must already show the write (the app's caches are never stale)."""
     token = kirinuki(path, "token", "create", "--name", "bench").strip().splitlines()[-1]
     port = free_port()
     app = start([*KIRINUKI, "--journal", str(path), "serve", "--port", str(port)], port)
@@ -234,25 +210,31 @@ def write_cost(path: Path, rounds: int = 5) -> None:
     try:
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120) as c:
             c.get("/")
-            warm, writes, first = [], [], []
-            for i in range(rounds):
+            warm, writes, first, stale = [], [], [], 0
+            for _ in range(rounds):
+                mark = f"ベンチマークの書き込み{time.time_ns()}"
                 t = time.perf_counter()
                 c.get("/")
                 warm.append(time.perf_counter() - t)
                 t = time.perf_counter()
                 r = c.post("/api/entries/today/groups", headers=headers,
-                           json={"clips": [f"ベンチマークの書き込み{i}。"], "tags": ["ベンチ"]})
+                           json={"clips": [f"{mark}。"], "tags": ["ベンチ"]})
                 r.raise_for_status()
                 eid = r.json()["id"]
                 r = c.patch(f"/api/entries/{eid}", headers=headers, json={"status": "published"})
                 r.raise_for_status()
+                link = r.json()["permalink"]
                 writes.append(time.perf_counter() - t)
                 t = time.perf_counter()
-                c.get("/")
+                front = c.get("/").text
                 first.append(time.perf_counter() - t)
+                pages = [front, c.get(f"{link}/").text, c.get("/archive/category/ベンチ/").text,
+                         c.get("/search", params={"q": mark}).text]
+                stale += sum(mark not in page for page in pages)
         w, f, h = (statistics.median(x) * 1000 for x in (writes, first, warm))
         print(f"write cost ({path.stem}): API write+publish {w:.0f} ms; first read after it "
-              f"{f:.0f} ms vs warm read {h:.1f} ms ({f / h:.0f}x: the context rebuild)")
+              f"{f:.0f} ms vs warm read {h:.1f} ms (the context rebuild); stale reads after "
+              f"{rounds} writes (front, entry, tag page, search): {stale}", flush=True)
     finally:
         app.terminate()
         app.wait()
@@ -263,8 +245,15 @@ def main() -> None:
     p.add_argument("--entries", type=int, default=20000)
     p.add_argument("--clients", type=int, default=100)
     p.add_argument("--seconds", type=float, default=10.0)
+    p.add_argument("--sample", type=int, default=500,
+                   help="entry and tag pages drawn at random for the warm runs")
+    p.add_argument("--workers", type=int, default=1, help="uvicorn processes per server")
+    p.add_argument("--generator", choices=("auto", "wrk", "python"), default="auto",
+                   help="load generator (auto: wrk when installed)")
     p.add_argument("--skip-demo", action="store_true")
-    p.add_argument("--keep", help="build the journals in this folder (kept)")
+    p.add_argument("--skip-cold-search", action="store_true")
+    p.add_argument("--build-only", action="store_true", help="build (or reuse) and stop")
+    p.add_argument("--keep", help="build the journals in this folder, and reuse them next time")
     args = p.parse_args()
     os.environ.setdefault("PYTHONHASHSEED", "0")
     with tempfile.TemporaryDirectory() as tmp:
@@ -272,12 +261,14 @@ def main() -> None:
         folder.mkdir(parents=True, exist_ok=True)
         if not args.skip_demo:
             demo = build_journal(folder, "demo", 0)
-            bench_journal(folder, "demo", demo, DEMO_SEARCHES, args)
+            if not args.build_only:
+                bench_journal(folder, "demo", demo, DEMO_SEARCHES, args)
         t = time.perf_counter()
         synth = build_journal(folder, f"synthetic{args.entries}", args.entries)
-        print(f"synthetic journal built in {time.perf_counter() - t:.0f} s", flush=True)
-        bench_journal(folder, f"synthetic{args.entries}", synth, SEARCHES, args)
-        write_cost(synth)
+        print(f"synthetic journal ready in {time.perf_counter() - t:.0f} s", flush=True)
+        if not args.build_only:
+            bench_journal(folder, f"synthetic{args.entries}", synth, SEARCHES, args)
+            write_cost(synth)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from fastapi.staticfiles import StaticFiles
 
 from kirinuki import __version__
 from kirinuki.web import atompub, errors
+from kirinuki.web.cache import CachedPages
 from kirinuki.web.routes.analysis import api as analysis_api
 from kirinuki.web.routes.analysis import router as analysis_routes
 from kirinuki.web.routes.api import router as api_routes
@@ -58,5 +59,6 @@ def create_app(journal_path: str, *, fetcher: Callable[[], Fetcher] | None = Non
     app.include_router(atompub.router)
     # Last: the published site's addresses are matched by one catch-all route.
     app.include_router(reading_routes)
+    app.add_middleware(CachedPages, cache=web.pages)  # inside SecurityHeaders: hits get them too
     app.add_middleware(SecurityHeaders)
     return app

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from urllib.parse import unquote
 
 from kirinuki.journal import Journal
+from kirinuki.journal.analysis import catch_up_versions
 from kirinuki.journal.site import entry_batch, entry_digests
 from kirinuki.journal.workbench import change_mark
 from kirinuki.publish import urls
@@ -52,6 +53,11 @@ class LiveSite:
         with self.lock:
             mark = change_mark(self.watcher)
             if self.ctx is None or self.renderer is None or mark != self.mark:
+                # Building the context first brings the version marks up to date, a commit
+                # that would make the fresh context (and pages cached from it) look stale at
+                # once: catch up before taking the mark, so one write costs one rebuild.
+                if catch_up_versions(journal):
+                    mark = change_mark(self.watcher)
                 self.ctx = build_context(journal)
                 self.renderer = Renderer(self.ctx, self.version)
                 self.segments = {t.segment: t.key for t in self.ctx.tags.values()}

@@ -1,4 +1,5 @@
-"""What the web app holds between requests: journal connections, the live site, templates.
+"""What the web app holds between requests: journal connections, the live site, the page
+cache, templates.
 
 SQLite connections are not shared between threads: each worker thread of the server opens its
 own journal on first use (readers run in parallel under WAL). One more connection only watches
@@ -16,6 +17,7 @@ from typing import Any
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
 
 from kirinuki.journal import Journal, open_journal
+from kirinuki.web.cache import PageCache
 from kirinuki.web.site import LiveSite
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -40,6 +42,7 @@ class WebState:
         self._opened: list[Journal] = []
         self._lock = threading.Lock()
         self.site = LiveSite(open_journal(journal_path))
+        self.pages = PageCache(open_journal(journal_path))
         self.env = Environment(
             loader=ChoiceLoader([
                 FileSystemLoader(str(Path(__file__).resolve().parent / "templates")),
@@ -72,6 +75,15 @@ class WebState:
                 self._memo.popitem(last=False)
         return value
 
+    def page_mark(self) -> int:
+        """The change mark to cache a page under, read before the page is rendered.
+
+        The site context is brought up to date first: its rebuild may commit (version marks
+        catch up), which would otherwise make the first page rendered after a write uncacheable.
+        """
+        self.site.current(self.journal())
+        return self.pages.peek()
+
     def journal(self) -> Journal:
         """This thread's open journal."""
         j: Journal | None = getattr(self._local, "journal", None)
@@ -89,3 +101,4 @@ class WebState:
                 j.close()
             self._opened.clear()
         self.site.watcher.close()
+        self.pages.close()

@@ -12,8 +12,9 @@ from fastapi.responses import Response
 from kirinuki.journal import Journal
 from kirinuki.journal.search import search
 from kirinuki.publish import urls
+from kirinuki.web.cache import page_key
 from kirinuki.web.render import page
-from kirinuki.web.security import journal, owner_csrf, state
+from kirinuki.web.security import COOKIE, journal, owner_csrf, state
 
 router = APIRouter(include_in_schema=False)
 PER_PAGE = 20
@@ -26,12 +27,16 @@ def search_page(request: Request, q: str = Query("", max_length=500), p: int = Q
                 j: Journal = Depends(journal)) -> Response:
     """The search form, and results when there is a query."""
     result = None
+    st = state(request)
     owner = owner_csrf(request, j) is not None
+    # Readers without a session cookie all get the same page: cached until the next commit.
+    cacheable = not owner and COOKIE not in request.cookies
+    mark = st.page_mark()  # before searching: the page is at least this fresh
     if q.strip():
         # Readers get totals and facets over published entries only; the owner sees drafts.
         result = search(j, q, limit=PER_PAGE, offset=(p - 1) * PER_PAGE, sort=sort,
                         published_only=not owner)
-    ctx, _ = state(request).site.current(j)
+    ctx, _ = st.site.current(j)
     hits = []
     for hit in result.hits if result else []:
         meta = ctx.entries[ctx.pos[hit.entry_id]] if hit.entry_id in ctx.pos else None
@@ -41,5 +46,9 @@ def search_page(request: Request, q: str = Query("", max_length=500), p: int = Q
         hits.append({"hit": hit, "url": url, "draft": meta is None})
     tags = [f for f in result.tags if f.key in ctx.tags or owner] if result else []
     more = bool(result and result.total is not None and result.total > p * PER_PAGE)
-    return page(request, "search.html", f"「{q}」の検索結果" if q else "検索", q=q, sort=sort,
-                result=result, hits=hits, tag_facets=tags, page_no=p, more=more)
+    response = page(request, "search.html", f"「{q}」の検索結果" if q else "検索", q=q,
+                    sort=sort, result=result, hits=hits, tag_facets=tags, page_no=p, more=more)
+    if cacheable:
+        st.pages.put(page_key(request.scope["path"], request.scope["query_string"]), mark,
+                     bytes(response.body), "text/html; charset=utf-8")
+    return response

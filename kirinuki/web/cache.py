@@ -1,0 +1,125 @@
+"""Rendered public pages kept in memory until the journal changes.
+
+Reading pages (every address of the published site) are the same for every reader, and search
+result pages are the same for every reader who is not signed in: both are kept, keyed by
+address, together with the journal's change mark they were rendered under. Any commit to the
+journal (the app's own requests, the CLI, another worker process) changes the mark, and the
+next lookup drops everything: a page is never served from a state older than the last commit
+that finished before the request arrived.
+
+`CachedPages` answers hits before FastAPI routes the request (a hit costs ~0.1 ms instead of
+routing, dependencies and rendering); the reading and search routes fill the cache.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from typing import Any
+
+from kirinuki.journal import Journal
+from kirinuki.journal.workbench import change_mark
+
+CACHE_BYTES = 128 * 1024 * 1024  # per process; ~16k entry pages of the synthetic journal
+SEARCH_PATHS = ("/search", "/search/")
+SESSION_COOKIE = b"kirinuki_session="
+Key = tuple[str, bytes]
+
+
+def page_key(path: str, query: bytes = b"") -> Key:
+    """The cache key of a request: reading pages ignore the query string, search keeps it."""
+    return (path, query if path in SEARCH_PATHS else b"")
+
+
+class PageCache:
+    """Page bodies by key, valid for one change mark of the journal, least recently used out.
+
+    The mark is read from a connection of its own (`watcher`) that no one writes through and
+    that is not behind the site's lock, so a lookup never waits for a context rebuild.
+    """
+
+    def __init__(self, watcher: Journal, max_bytes: int = CACHE_BYTES) -> None:
+        self.watcher = watcher
+        self.max_bytes = max_bytes
+        self.lock = threading.Lock()
+        self.mark: int | None = None
+        self.pages: OrderedDict[Key, tuple[bytes, str]] = OrderedDict()
+        self.size = 0
+        self.hits = self.misses = 0
+
+    def peek(self) -> int:
+        """The journal's change mark now; read it before rendering a page to `put`."""
+        with self.lock:
+            return change_mark(self.watcher)
+
+    def _sync(self) -> int:
+        mark = change_mark(self.watcher)
+        if mark != self.mark:
+            self.pages.clear()
+            self.size = 0
+            self.mark = mark
+        return mark
+
+    def get(self, key: Key) -> tuple[bytes, str] | None:
+        """(body, media type) of a page rendered since the last commit, or None."""
+        with self.lock:
+            self._sync()
+            hit = self.pages.get(key)
+            if hit is None:
+                self.misses += 1
+                return None
+            self.pages.move_to_end(key)
+            self.hits += 1
+            return hit
+
+    def put(self, key: Key, mark: int, body: bytes, media: str) -> None:
+        """Keep a page rendered from the journal as of `mark` (from `peek`, read before
+        rendering); dropped when the journal has changed since."""
+        if len(body) > self.max_bytes // 16:
+            return
+        with self.lock:
+            if self._sync() != mark:
+                return
+            old = self.pages.pop(key, None)
+            if old is not None:
+                self.size -= len(old[0])
+            self.pages[key] = (body, media)
+            self.size += len(body)
+            while self.size > self.max_bytes:
+                _, (dropped, _) = self.pages.popitem(last=False)
+                self.size -= len(dropped)
+
+    def close(self) -> None:
+        self.watcher.close()
+
+
+def _signed_in(scope: dict[str, Any]) -> bool:
+    return any(name == b"cookie" and SESSION_COOKIE in value for name, value in scope["headers"])
+
+
+class CachedPages:
+    """ASGI middleware answering GET requests for cached pages without routing them.
+
+    Search pages are looked up only for requests without a session cookie (the owner's page
+    shows drafts and the owner's links).
+    """
+
+    def __init__(self, app: Any, cache: PageCache) -> None:
+        self.app = app
+        self.cache = cache
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["method"] == "GET":
+            path = scope["path"]
+            if path not in SEARCH_PATHS or not _signed_in(scope):
+                hit = self.cache.get(page_key(path, scope["query_string"]))
+                if hit is not None:
+                    body, media = hit
+                    await send({"type": "http.response.start", "status": 200, "headers": [
+                        (b"content-type", media.encode()),
+                        (b"content-length", str(len(body)).encode()),
+                        (b"cache-control", b"no-cache"),
+                    ]})
+                    await send({"type": "http.response.body", "body": body})
+                    return
+        await self.app(scope, receive, send)

@@ -1,0 +1,125 @@
+"""The page cache: hits skip rendering, and no page is ever served stale after a write."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from urllib.parse import quote
+
+import httpx
+from fastapi.testclient import TestClient
+
+from kirinuki.journal import open_journal
+from kirinuki.journal.editing import edit_clip
+from kirinuki.web import create_app
+from kirinuki.web.cache import PageCache
+from tests.web.conftest import Owner
+
+TAG_PAGE = "/archive/category/" + quote("キャッシュ試験") + "/"
+
+
+def _cache(client: TestClient) -> PageCache:
+    cache: PageCache = client.app.state.web.pages  # type: ignore[attr-defined]
+    return cache
+
+
+def _publish(api: Callable[..., httpx.Response], text: str, entry: object = "today",
+             ) -> dict[str, object]:
+    r = api("POST", f"/api/entries/{entry}/groups", json={"clips": [text], "tags": ["キャッシュ試験"]})
+    assert r.status_code == 201, r.text
+    r = api("PATCH", f"/api/entries/{r.json()['id']}", json={"status": "published"})
+    assert r.status_code == 200, r.text
+    entry: dict[str, object] = r.json()
+    return entry
+
+
+def test_repeated_reads_are_answered_from_the_cache(client: TestClient) -> None:
+    cache = _cache(client)
+    first = client.get("/")
+    hits = cache.hits
+    again = client.get("/")
+    assert cache.hits == hits + 1
+    assert again.content == first.content
+    # A hit carries the same headers as a rendered page, security headers included.
+    for name in ("content-type", "cache-control", "content-security-policy", "x-frame-options"):
+        assert again.headers[name] == first.headers[name]
+    client.get("/search", params={"q": "政府"})
+    hits = cache.hits
+    assert client.get("/search", params={"q": "政府"}).status_code == 200
+    assert cache.hits == hits + 1
+
+
+def _fresh(web_journal: str, urls: list[str]) -> list[bytes]:
+    """The pages as a new app (empty cache, new site context) renders them."""
+    with TestClient(create_app(web_journal), base_url="http://127.0.0.1") as fresh:
+        return [fresh.get(url).content for url in urls]
+
+
+def test_a_write_through_the_api_shows_on_the_next_read_of_every_page(
+        client: TestClient, api: Callable[..., httpx.Response], web_journal: str) -> None:
+    first = _publish(api, "キャッシュ試験の最初の切り抜きです。")
+    search = "/search?" + str(httpx.QueryParams({"q": "キャッシュ試験の二番目"}))
+    urls = ["/", f"{first['permalink']}/", TAG_PAGE, search]
+    for _ in range(2):  # the second round is answered from the cache
+        for url in urls:
+            assert client.get(url).status_code == 200
+    assert "<mark>キャッシュ試験の二番目" not in client.get(search).text
+    assert _cache(client).hits >= 4
+
+    second = _publish(api, "キャッシュ試験の二番目の切り抜きです。", first["id"])
+    assert "キャッシュ試験の二番目" in client.get(urls[1]).text
+    assert "<mark>キャッシュ試験の二番目</mark>" in client.get(search).text
+    assert [client.get(url).content for url in urls] == _fresh(web_journal, urls)
+
+    clip = second["groups"][0]["clips"][0]["id"]  # type: ignore[index]
+    r = api("PUT", f"/api/clips/{clip}", json={"text": "キャッシュ試験の書き直した切り抜き。"})
+    assert r.status_code == 200
+    for url in urls[:3]:  # the front and tag pages show an entry's first clip
+        assert "書き直した" in client.get(url).text, url
+    assert [client.get(url).content for url in urls] == _fresh(web_journal, urls)
+
+    r = api("PATCH", f"/api/entries/{first['id']}", json={"status": "draft"})
+    assert r.status_code == 200
+    assert client.get(urls[1]).status_code == 404
+    assert "書き直した" not in client.get("/").text
+    assert "<mark>キャッシュ試験の二番目" not in client.get(search).text
+
+
+def test_a_write_by_another_connection_is_seen(client: TestClient, web_journal: str,
+                                               api: Callable[..., httpx.Response]) -> None:
+    entry = _publish(api, "別の接続から書き換える切り抜き。")
+    url = f"{entry['permalink']}/"
+    assert "別の接続から" in client.get(url).text
+    assert "別の接続から" in client.get(url).text  # cached now
+    clip = entry["groups"][-1]["clips"][0]["id"]  # type: ignore[index]
+    with open_journal(web_journal) as j:  # as the CLI would, from another process
+        edit_clip(j, clip, "コマンドラインで書き換えた切り抜き。")
+    text = client.get(url).text
+    assert "コマンドラインで" in text and "別の接続から" not in text
+
+
+def test_a_reader_s_cached_search_is_not_served_to_the_owner(client: TestClient) -> None:
+    query = {"q": "下書きキャッシュ語"}
+    assert "（下書き）" not in client.get("/search", params=query).text
+    assert "（下書き）" not in client.get("/search", params=query).text  # cached for readers
+    owner = Owner(client)
+    r = owner.post("/compose/paste", {"text": "下書きキャッシュ語の切り抜き。\n#下書き\n"},
+                   follow_redirects=False)
+    assert r.status_code == 303
+    r = owner.c.get("/search", params=query)
+    assert "<mark>下書きキャッシュ語</mark>" in r.text and "（下書き）" in r.text
+    assert owner.csrf in r.text or 'href="/compose"' in r.text  # the owner's page, not a reader's
+
+
+def test_cache_is_bounded() -> None:
+    import sqlite3
+    from types import SimpleNamespace
+
+    conn = sqlite3.connect(":memory:", check_same_thread=False)
+    cache = PageCache(SimpleNamespace(store=SimpleNamespace(conn=conn)), max_bytes=1600)  # type: ignore[arg-type]
+    mark = cache.peek()
+    for i in range(10):
+        cache.put((f"/p{i}", b""), mark, b"x" * 100, "text/plain")
+    assert cache.size <= 1600 and cache.get(("/p9", b"")) is not None
+    assert cache.get(("/p0", b"")) is None or cache.size == 1000
+    cache.put(("/big", b""), mark, b"x" * 200, "text/plain")  # over 1/16 of the bound: not kept
+    assert cache.get(("/big", b"")) is None
