@@ -18,19 +18,31 @@ def serve(
     ctx: typer.Context,
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     port: int = typer.Option(8000, "--port", min=1, max=65535),
+    workers: int = typer.Option(1, "--workers", min=1, max=64,
+                                help="Server processes (each keeps its own page cache)."),
 ) -> None:
     """Serve the journal as a web app (reading, search, composer, JSON API)."""
+    import os
+
     import uvicorn
 
     from kirinuki.web import create_app
+    from kirinuki.web.app import JOURNAL_ENV
 
-    app = create_app(journal_arg(ctx))
+    path = journal_arg(ctx)
+    app = create_app(path)  # opens the journal: a missing or broken one fails here, once
     shown = f"[{host}]" if ":" in host else host
     err.print(f"kirinuki: serving on http://{shown}:{port}/  (sign in at /signin; set the "
               "password with `kirinuki user set-password`)")
     if host not in ("127.0.0.1", "localhost", "::1"):
         err.print("[yellow]warning:[/] listening beyond this machine; put it behind https")
-    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=True)
+    if workers == 1:
+        uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=True)
+        return
+    app.state.web.close()
+    os.environ[JOURNAL_ENV] = path
+    uvicorn.run("kirinuki.web.app:app_from_environment", factory=True, workers=workers,
+                host=host, port=port, log_level="warning", proxy_headers=True)
 
 
 @user_app.command("set-password")

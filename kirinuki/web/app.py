@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
@@ -20,6 +21,8 @@ from kirinuki.web.routes.reading import router as reading_routes
 from kirinuki.web.routes.search import router as search_routes
 from kirinuki.web.security import SecurityHeaders
 from kirinuki.web.state import STATIC_DIR, Fetcher, WebState
+
+JOURNAL_ENV = "KIRINUKI_SERVE_JOURNAL"  # how `serve --workers N` hands the path to each worker
 
 
 def create_app(journal_path: str, *, fetcher: Callable[[], Fetcher] | None = None) -> FastAPI:
@@ -62,3 +65,11 @@ def create_app(journal_path: str, *, fetcher: Callable[[], Fetcher] | None = Non
     app.add_middleware(CachedPages, cache=web.pages)  # inside SecurityHeaders: hits get them too
     app.add_middleware(SecurityHeaders)
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app over the journal named by $KIRINUKI_SERVE_JOURNAL: the factory each worker
+    process of `kirinuki serve --workers N` calls. Every state the app shares between
+    requests (sessions, CSRF tokens, sign-in throttling, tokens) lives in the journal, and each
+    process's caches follow the journal's commits, so any worker may answer any request."""
+    return create_app(os.environ[JOURNAL_ENV])

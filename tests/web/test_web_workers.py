@@ -1,0 +1,72 @@
+"""`kirinuki serve --workers 2`: sessions and fresh pages whichever process answers."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from tests.web.conftest import PASSWORD, csrf_of
+
+READS = 24  # requests on new connections: the two processes both answer some of them
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def served(web_journal: str) -> Iterator[str]:
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kirinuki", "--journal", web_journal, "serve", "--port",
+         str(port), "--workers", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    try:
+        while True:  # the port answers once uvicorn has started its workers
+            try:
+                httpx.get(base + "/robots.txt", timeout=5)
+                break
+            except httpx.TransportError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError(proc.stderr.read().decode() if proc.stderr else "") from None
+                time.sleep(0.1)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def test_sessions_and_writes_hold_across_worker_processes(served: str, api_token: str) -> None:
+    fresh = httpx.Limits(max_keepalive_connections=0)  # every request on a new connection
+    with httpx.Client(base_url=served, limits=fresh, timeout=30) as owner:
+        r = owner.post("/signin", data={"password": PASSWORD}, follow_redirects=False)
+        assert r.status_code == 303
+        pages = [owner.get("/compose") for _ in range(READS)]
+        assert all(p.status_code == 200 and 'href="/manage"' in p.text for p in pages)
+        assert len({csrf_of(p.text) for p in pages}) == 1
+    token = {"Authorization": f"Bearer {api_token}"}
+    with httpx.Client(base_url=served, limits=fresh, timeout=30) as reader:
+        for _ in range(READS // 3):  # both processes cache these pages
+            assert reader.get("/").status_code == 200
+            assert reader.get("/search", params={"q": "並行試験"}).status_code == 200
+        for n in range(3):
+            text = f"並行試験{n}番の切り抜き。"
+            r = reader.post("/api/entries/today/groups", headers=token,
+                            json={"clips": [text], "tags": ["並行"]})
+            assert r.status_code == 201
+            r = reader.patch(f"/api/entries/{r.json()['id']}", headers=token,
+                             json={"status": "published"})
+            assert r.status_code == 200
+            for _ in range(READS // 3):
+                assert f"<mark>並行試験</mark>{n}番" in reader.get(
+                    "/search", params={"q": "並行試験"}).text
+                assert text in reader.get("/").text
