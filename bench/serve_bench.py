@@ -42,7 +42,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT))
 
 import corpus  # noqa: E402
-from serve_load import Stats, have_wrk, load  # noqa: E402
+from serve_load import Stats, have_wrk, load, warm  # noqa: E402
 
 KIRINUKI = [sys.executable, "-m", "kirinuki"]
 STATIC_APP = """
@@ -172,12 +172,15 @@ def bench_journal(folder: Path, name: str, path: Path, searches: list[str],
     rng = random.Random(1)
     hot_entries = rng.sample(entries, min(args.sample, len(entries)))
     hot_tags = rng.sample(tags, min(args.sample, len(tags)))
-    cold_entries = rng.sample(entries, len(entries))
+    hot = set(hot_entries)
+    cold_entries = [e for e in rng.sample(entries, len(entries)) if e not in hot]
     warm_q = [f"/search?{httpx.QueryParams({'q': q})}" for q in searches]
     procs, app_port, static_port = servers(folder, name, path, args.workers)
     gen = args.generator if args.generator != "auto" else ("wrk" if have_wrk() else "python")
 
     def run(port: int, paths: list[str], cold: bool = False) -> Stats:
+        if not cold:
+            warm(port, paths)
         return load(port, paths, args.clients, args.seconds, cold=cold, generator=gen)
 
     try:
@@ -210,12 +213,12 @@ def write_cost(path: Path, rounds: int = 5) -> None:
     try:
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120) as c:
             c.get("/")
-            warm, writes, first, stale = [], [], [], 0
+            warm_reads, writes, first, stale = [], [], [], 0
             for _ in range(rounds):
                 mark = f"ベンチマークの書き込み{time.time_ns()}"
                 t = time.perf_counter()
                 c.get("/")
-                warm.append(time.perf_counter() - t)
+                warm_reads.append(time.perf_counter() - t)
                 t = time.perf_counter()
                 r = c.post("/api/entries/today/groups", headers=headers,
                            json={"clips": [f"{mark}。"], "tags": ["ベンチ"]})
@@ -231,7 +234,7 @@ def write_cost(path: Path, rounds: int = 5) -> None:
                 pages = [front, c.get(f"{link}/").text, c.get("/archive/category/ベンチ/").text,
                          c.get("/search", params={"q": mark}).text]
                 stale += sum(mark not in page for page in pages)
-        w, f, h = (statistics.median(x) * 1000 for x in (writes, first, warm))
+        w, f, h = (statistics.median(x) * 1000 for x in (writes, first, warm_reads))
         print(f"write cost ({path.stem}): API write+publish {w:.0f} ms; first read after it "
               f"{f:.0f} ms vs warm read {h:.1f} ms (the context rebuild); stale reads after "
               f"{rounds} writes (front, entry, tag page, search): {stale}", flush=True)

@@ -51,6 +51,15 @@ def have_wrk() -> bool:
     return shutil.which("wrk") is not None
 
 
+def warm(port: int, paths: list[str]) -> None:
+    """Request each path once, one after the other (fills caches before a warm run)."""
+    import httpx
+
+    with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120) as c:
+        for path in dict.fromkeys(paths):
+            c.get(path)
+
+
 def load(port: int, paths: list[str], clients: int, seconds: float, *, cold: bool = False,
          generator: str = "auto") -> Stats:
     """Drive `paths` on 127.0.0.1:`port`; `generator` is "wrk", "python" or "auto"."""
@@ -100,7 +109,9 @@ def _wrk(port: int, paths: list[str], clients: int, seconds: float, cold: bool) 
             capture_output=True, text=True, check=True)
     finally:
         Path(script).unlink()
-    return parse_wrk(r.stdout)
+    s = parse_wrk(r.stdout)
+    s.wrapped = s.wrapped and cold
+    return s
 
 
 def parse_wrk(text: str) -> Stats:

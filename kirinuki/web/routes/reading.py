@@ -18,14 +18,17 @@ router = APIRouter(include_in_schema=False)
 def site_page(request: Request, path: str, j: Journal = Depends(journal)) -> Response:
     """Any page of the published site (entries, lists, tags, archives, feeds, static files)."""
     st = state(request)
-    site = st.site
-    mark = st.page_mark()  # before rendering: the page is at least this fresh
-    found = site.find(j, decode_path(request.url.path))
-    if found is None:
-        raise NotFoundError(f"no page at {request.url.path}")
-    if found.redirect is not None:
-        return RedirectResponse(found.redirect, status_code=301)
-    assert found.page is not None
-    body = site.render(j, found.page, found.built)
-    st.pages.put(page_key(request.scope["path"]), mark, body, found.media)
-    return Response(body, media_type=found.media, headers={"Cache-Control": "no-cache"})
+    key = page_key(request.scope["path"])
+    with st.pages.filling(key) as cached:
+        hit = cached()
+        if hit is None:
+            mark = st.page_mark()  # before rendering: the page is at least this fresh
+            found = st.site.find(j, decode_path(request.url.path))
+            if found is None:
+                raise NotFoundError(f"no page at {request.url.path}")
+            if found.redirect is not None:
+                return RedirectResponse(found.redirect, status_code=301)
+            assert found.page is not None
+            hit = st.site.render(j, found.page, found.built), found.media
+            st.pages.put(key, mark, *hit)
+    return Response(hit[0], media_type=hit[1], headers={"Cache-Control": "no-cache"})

@@ -7,7 +7,7 @@ entries are left out and tag facets list only published tags.
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import HTMLResponse, Response
 
 from kirinuki.journal import Journal
 from kirinuki.journal.search import search
@@ -26,17 +26,30 @@ def search_page(request: Request, q: str = Query("", max_length=500), p: int = Q
                 sort: str = Query("relevance", pattern="^(relevance|date)$"),
                 j: Journal = Depends(journal)) -> Response:
     """The search form, and results when there is a query."""
-    result = None
     st = state(request)
     owner = owner_csrf(request, j) is not None
+    if owner or COOKIE in request.cookies:
+        return _results(request, j, q, p, sort, owner)
     # Readers without a session cookie all get the same page: cached until the next commit.
-    cacheable = not owner and COOKIE not in request.cookies
-    mark = st.page_mark()  # before searching: the page is at least this fresh
+    key = page_key(request.scope["path"], request.scope["query_string"])
+    with st.pages.filling(key) as cached:
+        hit = cached()
+        if hit is not None:
+            return HTMLResponse(hit[0], headers={"Cache-Control": "no-cache"})
+        mark = st.page_mark()  # before searching: the page is at least this fresh
+        response = _results(request, j, q, p, sort, owner)
+        st.pages.put(key, mark, bytes(response.body), "text/html; charset=utf-8")
+    return response
+
+
+def _results(request: Request, j: Journal, q: str, p: int, sort: str, owner: bool,
+             ) -> HTMLResponse:
+    result = None
     if q.strip():
         # Readers get totals and facets over published entries only; the owner sees drafts.
         result = search(j, q, limit=PER_PAGE, offset=(p - 1) * PER_PAGE, sort=sort,
                         published_only=not owner)
-    ctx, _ = st.site.current(j)
+    ctx, _ = state(request).site.current(j)
     hits = []
     for hit in result.hits if result else []:
         meta = ctx.entries[ctx.pos[hit.entry_id]] if hit.entry_id in ctx.pos else None
@@ -46,9 +59,5 @@ def search_page(request: Request, q: str = Query("", max_length=500), p: int = Q
         hits.append({"hit": hit, "url": url, "draft": meta is None})
     tags = [f for f in result.tags if f.key in ctx.tags or owner] if result else []
     more = bool(result and result.total is not None and result.total > p * PER_PAGE)
-    response = page(request, "search.html", f"「{q}」の検索結果" if q else "検索", q=q,
-                    sort=sort, result=result, hits=hits, tag_facets=tags, page_no=p, more=more)
-    if cacheable:
-        st.pages.put(page_key(request.scope["path"], request.scope["query_string"]), mark,
-                     bytes(response.body), "text/html; charset=utf-8")
-    return response
+    return page(request, "search.html", f"「{q}」の検索結果" if q else "検索", q=q, sort=sort,
+                result=result, hits=hits, tag_facets=tags, page_no=p, more=more)
