@@ -255,6 +255,7 @@ def main() -> None:
                    help="load generator (auto: wrk when installed)")
     p.add_argument("--skip-demo", action="store_true")
     p.add_argument("--skip-cold-search", action="store_true")
+    p.add_argument("--write-rounds", type=int, default=5, help="writes timed by the write cost")
     p.add_argument("--build-only", action="store_true", help="build (or reuse) and stop")
     p.add_argument("--keep", help="build the journals in this folder, and reuse them next time")
     args = p.parse_args()
@@ -271,7 +272,7 @@ def main() -> None:
         print(f"synthetic journal ready in {time.perf_counter() - t:.0f} s", flush=True)
         if not args.build_only:
             bench_journal(folder, f"synthetic{args.entries}", synth, SEARCHES, args)
-            write_cost(synth)
+            write_cost(synth, args.write_rounds)
 
 
 if __name__ == "__main__":
