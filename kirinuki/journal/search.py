@@ -65,6 +65,7 @@ class SearchResult:
     tags: list[FacetCount] = field(default_factory=list)
     months: list[FacetCount] = field(default_factory=list)
     ranked: int | None = None
+    faceted: int | None = None  # facets count only the newest this many matches (None: all)
 
 
 def _plan(journal: Journal, query: str, published_only: bool = False) -> tuple[Query, sq.Plan]:
@@ -219,14 +220,23 @@ def _top(journal: Journal, q: Query, plan: sq.Plan, sort: str, limit: int, offse
     return [_hit(r, q, scores.get(r.docid)) for r, _ in rows], ranked
 
 
-def _facets(journal: Journal, plan: sq.Plan, q: Query, limit: int,
-            ) -> tuple[list[FacetCount], list[FacetCount]]:
-    """Tag and month counts over every match (tags: the `limit` most common)."""
+def _facets(journal: Journal, plan: sq.Plan, q: Query, limit: int, window: int | None = None,
+            ) -> tuple[list[FacetCount], list[FacetCount], bool]:
+    """Tag and month counts over every match, or the newest `window` ones (tags: the `limit`
+    most common); and whether the window left matches out (or may have)."""
+    cut = False
     if plan.exact:
-        months, tags = sq.facet_counts(journal.store, plan)
+        lo = None
+        if window:
+            newest = (_newest_mixed(journal, plan, window)[window - 1:] if plan.relaxed
+                      else sq.newest(journal.store, plan, 1, window - 1))
+            lo, cut = (newest[0], True) if newest else (None, False)
+        months, tags = sq.facet_counts(journal.store, plan, lo)
     else:
         months, tags = Counter(), Counter()
-        for row, _ in _scan(journal, q, plan, None)[0]:
+        rows = _scan(journal, q, plan, window)[0]
+        cut = window is not None and len(rows) >= window
+        for row, _ in rows:
             months[row.stamp // 100_000_000] += 1
             tags.update(row.tag_ids)
     top = sorted(tags.items(), key=lambda kv: -kv[1])[:limit]
@@ -234,7 +244,7 @@ def _facets(journal: Journal, plan: sq.Plan, q: Query, limit: int,
     tag_facets = sorted((FacetCount(names[t][0], names[t][1], n) for t, n in top if t in names),
                         key=lambda f: (-f.count, f.key))
     return tag_facets, [FacetCount(_month(ym), _month(ym), n)
-                        for ym, n in sorted(months.items(), reverse=True)]
+                        for ym, n in sorted(months.items(), reverse=True)], cut
 
 
 def _month(ym: int) -> str:
@@ -243,11 +253,14 @@ def _month(ym: int) -> str:
 
 def search(journal: Journal, query: str, *, limit: int = 20, offset: int = 0,
            sort: str = "relevance", total: bool = True, facets: bool = True,
-           facet_limit: int = 20, published_only: bool = False) -> SearchResult:
+           facet_limit: int = 20, published_only: bool = False,
+           facet_window: int | None = None) -> SearchResult:
     """Search the journal's clips (see `kirinuki.text.query` for the language).
 
     `sort` is "relevance" (BM25, newer first on ties) or "date" (newest first);
-    `published_only` leaves out clips of draft entries (for readers of the site). Raises
+    `published_only` leaves out clips of draft entries (for readers of the site);
+    `facet_window` counts facets over the newest that many matches only (`faceted` says so
+    when it left any out; the total stays exact). Raises
     InputError for a malformed query or option, JournalError when the index must be rebuilt.
     """
     if sort not in SORTS:
@@ -261,7 +274,8 @@ def search(journal: Journal, query: str, *, limit: int = 20, offset: int = 0,
         result.total = (sq.count(journal.store, plan) if plan.exact
                         else _scan(journal, q, plan, None)[1])
     if facets:
-        result.tags, result.months = _facets(journal, plan, q, facet_limit)
+        result.tags, result.months, cut = _facets(journal, plan, q, facet_limit, facet_window)
+        result.faceted = facet_window if cut else None
     return result
 
 

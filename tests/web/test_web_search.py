@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import httpx
+import pytest
 from fastapi.testclient import TestClient
 
 from kirinuki.web import create_app
@@ -48,3 +50,26 @@ def test_api_search(api: Callable[..., httpx.Response]) -> None:
     body = r.json()
     assert len(body["hits"]) <= 3 and body["total"] >= len(body["hits"])
     assert any(seg["match"] for seg in body["hits"][0]["snippet"])
+
+
+def test_facets_of_a_broad_query_count_the_newest_matches_and_say_so(
+        client: TestClient, web_journal: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kirinuki.journal import open_journal
+    from kirinuki.journal.search import search
+    from kirinuki.web.routes import search as route
+
+    with open_journal(web_journal) as j:
+        exact = search(j, "政府", published_only=True)
+        window = search(j, "政府", published_only=True, facet_window=3)
+    assert exact.total is not None and exact.total > 3 and exact.faceted is None
+    assert window.total == exact.total and window.faceted == 3  # the total stays exact
+    assert sum(f.count for f in window.months) == 3
+    assert sum(f.count for f in exact.months) == exact.total
+
+    monkeypatch.setattr(route, "FACET_WINDOW", 3)
+    r = client.get("/search", params={"q": "政府"})
+    assert "新しい 3 件の内訳" in r.text and f"全 {exact.total} 件で数える" in r.text
+    r = client.get("/search", params={"q": "政府", "facets": "all"})
+    assert 'id="facet-window"' not in r.text
+    months = r.text.split("月: ")[1].split("</p>")[0]
+    assert sum(int(n) for n in re.findall(r'class="count">\((\d+)\)', months)) == exact.total

@@ -213,12 +213,14 @@ def chars_in_range(store: Store, chars: tuple[str, ...], lo: int, hi: int) -> se
         (match, lo, hi))}
 
 
-def facet_counts(store: Store, plan: Plan) -> tuple[Counter[int], Counter[int]]:
-    """(matches per YYYYMM (0: undated), matches per tag id) over every match.
+def facet_counts(store: Store, plan: Plan, lo: int | None = None,
+                 ) -> tuple[Counter[int], Counter[int]]:
+    """(matches per YYYYMM (0: undated), matches per tag id) over every match (from row id
+    `lo` on, when given).
 
     SQLite groups by (month, tag list) so Python only splits the few distinct tag lists
     (314k matches: 0.36 s instead of 0.75 s counting row by row in Python)."""
-    where, args = _where(plan)
+    where, args = _where(plan, lo)
     months: Counter[int] = Counter()
     tags: Counter[int] = Counter()
     for ym, tag_text, n in store.conn.execute(

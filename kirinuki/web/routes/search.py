@@ -18,18 +18,22 @@ from kirinuki.web.security import COOKIE, journal, owner_csrf, state
 
 router = APIRouter(include_in_schema=False)
 PER_PAGE = 20
+# Facets count the newest FACET_WINDOW matches (labelled so; `facets=all` counts every one):
+# on 100k entries a broad query's exact facets took 92-149 ms, the window's 1-9 ms.
+FACET_WINDOW = 1000
 
 
 @router.get("/search")
 @router.get("/search/")
 def search_page(request: Request, q: str = Query("", max_length=500), p: int = Query(1, ge=1, le=500),
                 sort: str = Query("relevance", pattern="^(relevance|date)$"),
+                facets: str = Query("newest", pattern="^(newest|all)$"),
                 j: Journal = Depends(journal)) -> Response:
     """The search form, and results when there is a query."""
     st = state(request)
     owner = owner_csrf(request, j) is not None
     if owner or COOKIE in request.cookies:
-        return _results(request, j, q, p, sort, owner)
+        return _results(request, j, q, p, sort, owner, facets == "all")
     # Readers without a session cookie all get the same page: cached until the next commit.
     key = page_key(request.scope["path"], request.scope["query_string"])
     with st.pages.filling(key) as cached:
@@ -37,18 +41,19 @@ def search_page(request: Request, q: str = Query("", max_length=500), p: int = Q
         if hit is not None:
             return HTMLResponse(hit[0], headers={"Cache-Control": "no-cache"})
         mark = st.page_mark()  # before searching: the page is at least this fresh
-        response = _results(request, j, q, p, sort, owner)
+        response = _results(request, j, q, p, sort, owner, facets == "all")
         st.pages.put(key, mark, bytes(response.body), "text/html; charset=utf-8")
     return response
 
 
 def _results(request: Request, j: Journal, q: str, p: int, sort: str, owner: bool,
-             ) -> HTMLResponse:
+             all_facets: bool) -> HTMLResponse:
     result = None
     if q.strip():
         # Readers get totals and facets over published entries only; the owner sees drafts.
         result = search(j, q, limit=PER_PAGE, offset=(p - 1) * PER_PAGE, sort=sort,
-                        published_only=not owner)
+                        published_only=not owner,
+                        facet_window=None if all_facets else FACET_WINDOW)
     ctx, _ = state(request).site.current(j)
     hits = []
     for hit in result.hits if result else []:
