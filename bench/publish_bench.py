@@ -1,9 +1,11 @@
 """Publish benchmark: the synthetic corpus as a static site, against Hugo in the same run.
 
 For each size (default 10k and 100k entries):
-  - kirinuki: a full build into a fresh folder (`kirinuki publish OUT`), files/s and peak
+  - kirinuki: the version analysis every first publish of a journal does once (timed on its
+    own); a full build into a fresh folder (`kirinuki publish OUT`), files/s and peak
     memory of the whole process tree; publishing again with no change; then one new entry
-    imported and published again (the incremental path);
+    imported and published again (the incremental path): the whole command's wall time and
+    the time inside publish (as the command reports it), and the CLI's start-up alone;
   - Hugo (when `hugo` is installed, Debian package): the same entries converted into a Hugo
     site with an equivalent minimal theme (entry, tag and paginated index pages, RSS), a full
     build, then the same one new entry and a second build; ratios kirinuki/Hugo.
@@ -99,11 +101,23 @@ def new_entry_name(corpus: Path) -> str:
     return when.strftime("%Y-%m-%d_%H%M%S") + ".txt"
 
 
+CATCH_UP = ("import sys; from kirinuki.journal import open_journal; "
+            "from kirinuki.journal.analysis import catch_up_versions; "
+            "print(catch_up_versions(open_journal(sys.argv[1])))")
+
+
 def bench_kirinuki(folder: Path, n: int) -> dict[str, float]:
     corpus, db = journal_for(folder, n)
     out = folder / f"site{n}"
     shutil.rmtree(out, ignore_errors=True)
     k = [KIRINUKI, "--journal", str(db)]
+    # The first publish of a journal also finds the earlier versions of every clip (version
+    # marks, done once and kept in the journal); timed on its own so the full build below
+    # measures publishing, as Hugo's does.
+    catch_up, catch_peak, log = run([sys.executable, "-c", CATCH_UP, str(db)])
+    print(f"  version analysis of {log.strip()} clips: {catch_up:.1f} s, "
+          f"{catch_peak / 2**20:.0f} MB")
+    start = min(run([KIRINUKI, "--help"])[0] for _ in range(3))
     full, peak, log = run(k + ["publish", str(out)])
     files = int(re.search(r"as (\d+) files", log).group(1))  # type: ignore[union-attr]
     again, _, _ = run(k + ["publish", str(out)])
@@ -118,7 +132,8 @@ def bench_kirinuki(folder: Path, n: int) -> dict[str, float]:
     inside = float(re.search(r"in ([\d.]+) s", log1).group(1))  # type: ignore[union-attr]
     print(f"  kirinuki {n}: {log1.strip()}")
     return {"full": full, "files": files, "peak": peak, "again": again, "one": one,
-            "one_inside": inside}
+            "one_inside": inside, "catch_up": catch_up, "catch_peak": catch_peak,
+            "start": start}
 
 
 def hugo_site(folder: Path, corpus: Path) -> Path:
@@ -201,6 +216,10 @@ def main() -> None:
         h = None if args.no_hugo else bench_hugo(args.dir, n)
         rows.append((n, k, h))
     print()
+    for n, k, _ in rows:
+        print(f"{n} entries: version analysis (once, before the full build) {k['catch_up']:.1f} s"
+              f" / {k['catch_peak'] / 2**20:.0f} MB; CLI start-up (kirinuki --help) "
+              f"{k['start']:.2f} s")
     print("| entries | tool | full build | files | files/s | peak memory | no change | +1 entry |")
     print("|---|---|---|---|---|---|---|---|")
     for n, k, h in rows:
