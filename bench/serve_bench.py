@@ -1,23 +1,33 @@
 """Web app benchmark: `kirinuki serve` against the published static files of the same pages.
 
 For each journal (the demo journal, and a synthetic one of --entries entries from
-bench/corpus.py) the run publishes the static site, starts in the same run:
-  - the web app (`kirinuki serve`, uvicorn, one process), and
-  - the baseline: the same uvicorn serving the published folder with Starlette's StaticFiles,
-    so the ratio isolates what the app adds (rendering from the journal) to serving a file;
+bench/corpus.py) the run publishes the static site (or reuses the one built by an earlier run
+in the same --keep folder), starts in the same run:
+  - the web app (`kirinuki serve [--workers N]`, uvicorn), and
+  - the baseline: the same uvicorn (same worker count) serving the published folder with
+    Starlette's StaticFiles, so the ratio isolates what the app adds to serving a file;
 then drives each over loopback with --clients concurrent keep-alive clients for --seconds per
-target (entry pages, tag pages, search), and prints requests/s, p50/p99 latency, errors and the
-ratio app/static. Search has no static equivalent (the static site searches in the browser):
-its ratio is against the static entry page.
+target and prints requests/s, p50/p99 latency, errors and the ratio app/static:
+  - entry and tag pages, --sample pages drawn at random, each requested once before the run
+    (warm: the app answers from its page cache, the static server from the OS page cache);
+  - entry pages, cold: every other entry page in random order, each requested once in the run,
+    so the app renders every one (no cache can answer);
+  - search, cold: distinct queries over the corpus vocabulary (both sorts), each requested once;
+  - search, repeated: five queries over and over (answered from the app's cache).
+Search has no static equivalent (the static site searches in the browser): its ratio is
+against the static entry page.
 
-Last, the cost of a write on the synthetic journal: a write through the API followed by the
-first read, which rebuilds the site context, against a warm read.
+Last, the cost of a write on the synthetic journal: a write through the API, then the first
+read (which rebuilds the site context), against a warm read; every read after a write must
+already show it (counted as stale reads otherwise).
 
     .venv/bin/python bench/serve_bench.py [--entries 20000] [--clients 100] [--seconds 10]
+        [--workers 1] [--keep DIR] [--generator auto|wrk|python]
 
-The load generator is a minimal HTTP/1.1 client on asyncio streams (no third-party client in
-the loop) in this process; on a small machine it competes with the servers for the CPU, which
-caps the static baseline more than the app.
+The issue's configuration: `--entries 100000 --clients 100 --seconds 30 --keep DIR` (the
+first run builds the journal in ~8 minutes; later runs reuse it). The load generator is wrk
+(Debian's `wrk`) when installed, else a minimal asyncio HTTP/1.1 client in this process
+(bench/serve_load.py); either competes with the servers for this machine's cores.
 """
 
 from __future__ import annotations
