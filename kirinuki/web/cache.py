@@ -96,7 +96,7 @@ class PageCache:
     def filling(self, key: Key) -> Iterator[Callable[[], tuple[bytes, str] | None]]:
         """Held while one request renders `key`: others asking for the same page wait for it
         and then find it cached (100 readers arriving at once for a search nobody cached
-        would otherwise run it 100 times; measured: p99 1.1 s instead of ~20 ms)."""
+        would otherwise run it 100 times side by side)."""
         with self.lock:
             lock, users = self._filling.setdefault(key, (threading.Lock(), [0]))
             users[0] += 1
