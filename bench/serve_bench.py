@@ -190,7 +190,7 @@ def bench_journal(folder: Path, name: str, path: Path, searches: list[str],
 
     def run(port: int, paths: list[str], cold: bool = False) -> Stats:
         if not cold:
-            warm(port, paths)
+            warm(port, paths, 1 if args.workers == 1 else 4 * args.workers)
         return load(port, paths, args.clients, args.seconds, cold=cold, generator=gen)
 
     try:

@@ -51,13 +51,25 @@ def have_wrk() -> bool:
     return shutil.which("wrk") is not None
 
 
-def warm(port: int, paths: list[str]) -> None:
-    """Request each path once, one after the other (fills caches before a warm run)."""
+def warm(port: int, paths: list[str], connections: int = 1) -> None:
+    """Request each path once on each of `connections` keep-alive connections (in threads):
+    with several server processes, each connection is served by one of them, so several
+    connections warm every process's caches (with 8 connections over 2 processes, a process
+    misses a connection with probability 1/256)."""
+    import threading
+
     import httpx
 
-    with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120) as c:
-        for path in dict.fromkeys(paths):
-            c.get(path)
+    def one() -> None:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120) as c:
+            for path in dict.fromkeys(paths):
+                c.get(path)
+
+    threads = [threading.Thread(target=one) for _ in range(connections)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
 
 
 def load(port: int, paths: list[str], clients: int, seconds: float, *, cold: bool = False,

@@ -6,6 +6,7 @@ import os
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
+import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
@@ -36,6 +37,9 @@ def create_app(journal_path: str, *, fetcher: Callable[[], Fetcher] | None = Non
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        # Build the site context before taking requests: on 100k entries it takes seconds,
+        # and a worker process that took requests first kept all of them waiting for it.
+        await anyio.to_thread.run_sync(lambda: web.site.current(web.journal()))
         yield
         web.close()
 
