@@ -34,6 +34,7 @@ def _publish(api: Callable[..., httpx.Response], text: str, entry: object = "tod
 
 def test_repeated_reads_are_answered_from_the_cache(client: TestClient) -> None:
     cache = _cache(client)
+    assert client.app.state.web.site.ctx is not None  # type: ignore[attr-defined]  # built at startup
     first = client.get("/")
     hits = cache.hits
     again = client.get("/")
