@@ -169,10 +169,12 @@ def servers(folder: Path, name: str, path: Path, workers: int,
     cmd = [*KIRINUKI, "--journal", str(path), "serve", "--port", str(app_port)]
     app = start(cmd + (["--workers", str(workers)] if workers > 1 else []), app_port)
     (folder / "bench_static_app.py").write_text(STATIC_APP)
-    static = start([sys.executable, "-m", "uvicorn", "bench_static_app:app", "--app-dir",
-                    str(folder), "--port", str(static_port), "--log-level", "warning",
-                    "--workers", str(workers)], static_port,
-                   env={**os.environ, "BENCH_SITE": str(folder / f"{name}-site")})
+    # The same uvicorn set-up as `kirinuki serve` (its HTTP protocol class with TCP_NODELAY).
+    runner = ("import sys, uvicorn; from kirinuki.web.serving import NoDelayHttp; "
+              "uvicorn.run('bench_static_app:app', app_dir=sys.argv[1], port=int(sys.argv[2]), "
+              "workers=int(sys.argv[3]), log_level='warning', http=NoDelayHttp)")
+    static = start([sys.executable, "-c", runner, str(folder), str(static_port), str(workers)],
+                   static_port, env={**os.environ, "BENCH_SITE": str(folder / f"{name}-site")})
     return [app, static], app_port, static_port
 
 

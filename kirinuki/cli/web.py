@@ -41,8 +41,10 @@ def serve(
         return
     app.state.web.close()
     os.environ[JOURNAL_ENV] = path
+    from kirinuki.web.serving import NoDelayHttp
+
     uvicorn.run("kirinuki.web.app:app_from_environment", factory=True, workers=workers,
-                host=host, port=port, log_level="warning", proxy_headers=True)
+                host=host, port=port, log_level="warning", proxy_headers=True, http=NoDelayHttp)
 
 
 @user_app.command("set-password")
