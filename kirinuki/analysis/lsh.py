@@ -6,9 +6,11 @@ A clip's sketch is two 64-bit keys and a MinHash signature, all from its normali
 * `masked`: the hash of the text with every digit run masked (figures changed, same words);
 * `sig`: `params.hashes` MinHash values over the clip's *content bigrams* (bigrams with no
   hiragana, so particles and endings such as `ました` do not make unrelated clips look alike),
-  each kept to its low 16 bits (b-bit MinHash): half the storage, and two unrelated values
-  agree by chance once in 65,535, which leaves estimates and band keys practically unchanged.
-  Every use (band keys, estimates, storage) sees the same truncated values.
+  each kept to its low 8 bits (b-bit MinHash): a quarter of the storage of 32-bit values
+  (88 bytes a clip with the keys). Two unrelated values agree by chance once in 255, which
+  `estimate` corrects for; a band key of 3 values (24 bits) collides by chance once in 16M, so
+  candidates stay few. Every use (band keys, estimates, storage) sees the same truncated values;
+  the labelled sets score the same with 8, 16 or 32 bits (bench/analysis_eval.py).
 
 The index maps keys (exact, masked and the signature's LSH band keys) to dense row numbers:
 a sorted NumPy array built in bulk plus a dict of recent additions, merged when it grows, so
@@ -40,8 +42,9 @@ _UNSTABLE = re.compile(
 )
 EXACT_SALT = b"kirinuki-exact"
 MASKED_SALT = b"kirinuki-masked"
-SIG_DTYPE = np.uint16  # b-bit MinHash, b = 16
-EMPTY = SIG_DTYPE(0xFFFF)  # no content bigram; never a real value (those are 0..0xFFFE)
+SIG_DTYPE = np.uint8  # b-bit MinHash, b = 8
+EMPTY = SIG_DTYPE(0xFF)  # no content bigram; never a real value (those are 0..0xFE)
+_CHANCE = 1 / 255  # two unrelated values agree this often
 _BLOCK = 1 << 16  # rows per block of stored signatures
 _MATRIX_LIMIT = 1 << 20  # codes x hashes computed at once for small batches
 
@@ -96,7 +99,7 @@ def key64(text: str, salt: bytes) -> int:
 
 @dataclass
 class Sketches:
-    """Sketches of n texts: `keys` (n, 2) int64 exact and masked keys, `sigs` (n, H) uint16."""
+    """Sketches of n texts: `keys` (n, 2) int64 exact and masked keys, `sigs` (n, H) uint8."""
 
     keys: np.ndarray
     sigs: np.ndarray
@@ -106,19 +109,19 @@ class Sketches:
 
     def row_bytes(self, i: int) -> bytes:
         """Sketch `i` as bytes, for storage."""
-        return self.keys[i].astype("<i8").tobytes() + self.sigs[i].astype("<u2").tobytes()
+        return self.keys[i].astype("<i8").tobytes() + self.sigs[i].astype("<u1").tobytes()
 
     @classmethod
     def from_bytes(cls, blobs: Sequence[bytes], params: LshParams = DEFAULT_PARAMS,
                    ) -> Sketches:
         """Sketches stored by `row_bytes` (all made with the same `params`)."""
-        width = 16 + 2 * params.hashes
+        width = 16 + params.hashes
         data = b"".join(blobs)
         if len(data) != width * len(blobs):
             raise ValueError("sketch of the wrong size")
         raw = np.frombuffer(data, dtype=np.uint8).reshape(len(blobs), width)
         keys = raw[:, :16].copy().view("<i8").astype(np.int64)
-        sigs = raw[:, 16:].copy().view("<u2").astype(SIG_DTYPE)
+        sigs = raw[:, 16:].copy().astype(SIG_DTYPE)
         return cls(keys.reshape(len(blobs), 2), sigs.reshape(len(blobs), params.hashes))
 
 
@@ -134,8 +137,8 @@ class _Hasher:
                                      dtype=np.uint64) | np.uint64(1)
 
     def signatures(self, masked: Sequence[str]) -> np.ndarray:
-        """(n, hashes) 16-bit MinHash signatures of the texts' content bigrams: the low 16 bits
-        of each 32-bit minimum, 0xFFFF folded onto 0xFFFE so it stays EMPTY (no bigram)."""
+        """(n, hashes) 8-bit MinHash signatures of the texts' content bigrams: the low 8 bits
+        of each 32-bit minimum, 0xFF folded onto 0xFE so it stays EMPTY (no bigram)."""
         n, hashes = len(masked), self.params.hashes
         sigs = np.full((n, hashes), EMPTY, dtype=SIG_DTYPE)
         if not n:
@@ -159,7 +162,7 @@ class _Hasher:
             for k in range(hashes):
                 h1 = ((codes * self.a[k] + self.b[k]) >> np.uint64(32)).astype(np.uint32)
                 out[:, k] = np.minimum.reduceat(h1, starts)
-        low = (out & np.uint32(0xFFFF)).astype(SIG_DTYPE)
+        low = (out & np.uint32(0xFF)).astype(SIG_DTYPE)
         low[low == EMPTY] = EMPTY - 1
         sigs[doc[starts]] = low
         return sigs
@@ -199,7 +202,7 @@ def sketch_texts(texts: Sequence[str], params: LshParams = DEFAULT_PARAMS) -> Sk
 def estimate(sig_a: np.ndarray, sig_b: np.ndarray) -> np.ndarray:
     """Estimated Jaccard similarity of content bigrams, row by row (0 for empty signatures)."""
     same = (sig_a == sig_b) & (sig_a != EMPTY)
-    return same.mean(axis=-1)
+    return np.clip((same.mean(axis=-1) - _CHANCE) / (1 - _CHANCE), 0.0, 1.0)
 
 
 def _sorted_unique(values: np.ndarray) -> np.ndarray:

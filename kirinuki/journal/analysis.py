@@ -39,7 +39,7 @@ from kirinuki.text.normalize import fold, tag_key
 
 __all__ = ["DEFAULT_THRESHOLDS", "FigureChange", "Thresholds"]  # re-exported for adapters
 
-SKETCH_VERSION = 3  # bump when the sketch changes (3: 16-bit MinHash values)
+SKETCH_VERSION = 4  # bump when the sketch changes (3: 16-bit, 4: 8-bit MinHash values)
 _BATCH = 20_000
 
 

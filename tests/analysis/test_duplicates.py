@@ -16,7 +16,7 @@ from kirinuki.analysis.duplicates import (
     find_groups,
     prepare,
 )
-from kirinuki.analysis.lsh import EMPTY, DuplicateIndex, Sketches, normalise, sketch_texts
+from kirinuki.analysis.lsh import EMPTY, DuplicateIndex, Sketches, estimate, normalise, sketch_texts
 from kirinuki.analysis.versions import describe_change
 from kirinuki.text.cliptext import parse
 
@@ -114,22 +114,26 @@ def test_sketches_round_trip_through_bytes() -> None:
     assert np.array_equal(back.keys, sk.keys) and np.array_equal(back.sigs, sk.sigs)
 
 
-def test_sketches_are_16_bit_and_stored_ones_index_like_fresh_ones() -> None:
+def test_sketches_are_8_bit_and_stored_ones_index_like_fresh_ones() -> None:
     texts = [KZ_1, KZ_2, "全く別の話題の段落です。ノルデン海のパイプラインで損傷が見つかりました。", "。"]
     sk = sketch_texts(texts)
-    assert sk.sigs.dtype == np.uint16 and len(sk.row_bytes(0)) == 16 + 2 * 72
+    assert sk.sigs.dtype == np.uint8 and len(sk.row_bytes(0)) == 16 + 72
     assert (sk.sigs[:3] != EMPTY).all() and (sk.sigs[3] == EMPTY).all()
     stored = Sketches.from_bytes([sk.row_bytes(i) for i in range(len(texts))])
     fresh, loaded = DuplicateIndex(), DuplicateIndex()
     fresh.add_many(sk)
     loaded.add_many(stored)
-    # Band keys and estimates come from the same 16-bit values, stored or fresh.
+    # Band keys and estimates come from the same 8-bit values, stored or fresh.
     found = fresh.candidates(sk, 1, exclude=1)
     assert found == loaded.candidates(stored, 1, exclude=1) and found[0].row == 0
     f_pairs, f_est = fresh.candidate_pairs()
     l_pairs, l_est = loaded.candidate_pairs()
     assert np.array_equal(f_pairs, l_pairs) and np.array_equal(f_est, l_est)
     assert f_pairs.tolist() == [[0, 1]] and f_est[0] > 0.5
+    # Chance agreement (1 in 255) is taken out of estimates: a signature against itself is 1.0,
+    # against a disjoint text close to 0.
+    assert estimate(sk.sigs[0], sk.sigs[0]) == 1.0
+    assert estimate(sk.sigs[2], sk.sigs[0]) < 0.1
 
 
 def test_normalise_ignores_width_case_space_punctuation_links() -> None:

@@ -79,6 +79,13 @@ def _connect(path: str) -> sqlite3.Connection:
         # A larger page cache keeps index pages of a big import in memory instead of
         # spilling and rewriting them (a constant 32 MB, whatever the input size).
         conn.execute("PRAGMA cache_size = -32768")
+        if conn.execute("PRAGMA page_count").fetchone()[0] == 0:
+            # Only a new file can take these. UTF-16 stores Japanese in 2 bytes a character
+            # instead of 3 (clip text 0.69x its UTF-8 size, 0.68x for the seed) and 8 KB pages
+            # waste less at their ends: together 3.34x -> 3.15x the text for the journal file
+            # at 100k clips (bench/search_bench.py; docs/search.md).
+            conn.execute("PRAGMA page_size = 8192")
+            conn.execute("PRAGMA encoding = 'UTF-16le'")
         if path != ":memory:":
             conn.execute("PRAGMA journal_mode = WAL")
             # WAL with synchronous=NORMAL keeps every committed transaction across a process
