@@ -238,6 +238,7 @@ class DuplicateIndex:
         # Signatures in fixed-size blocks: growing never copies what is stored.
         self._blocks: list[np.ndarray] = []
         self.size = 0
+        self._scanned = 0  # keys looked up in the unsorted additions
 
     def _all_keys(self, sk: Sketches) -> np.ndarray:
         return np.concatenate([sk.keys, self._hasher.band_keys(sk.sigs)], axis=1)
@@ -314,7 +315,17 @@ class DuplicateIndex:
 
     def _members(self, keys: list[int]) -> list[list[int]]:
         """For each key, the newest `cap` rows carrying it."""
-        if self._pending:
+        pending: dict[int, list[int]] = {}
+        if self._pending and self._scanned + len(keys) <= 120:
+            # Few probes into a fresh index (one new entry's clips): a pass over the unsorted
+            # additions instead of sorting them all.
+            self._scanned += len(keys)
+            want = np.asarray(keys, dtype=np.int64)
+            for part_k, part_r in self._pending:
+                hit = np.isin(part_k, want)
+                for k, r in zip(part_k[hit].tolist(), part_r[hit].tolist(), strict=True):
+                    pending.setdefault(k, []).append(r)
+        elif self._pending:
             self._merge()
         arr = np.asarray(keys, dtype=np.int64)
         lo = np.searchsorted(self._keys, arr, "left").tolist()
@@ -322,6 +333,7 @@ class DuplicateIndex:
         out: list[list[int]] = []
         for key, a, b in zip(keys, lo, hi, strict=True):
             members = self._rows[max(a, b - self.cap):b].tolist() if b > a else []
+            members.extend(pending.get(key, ()))
             members.extend(self._recent.get(key, ()))
             out.append(members[-self.cap:])
         return out

@@ -102,10 +102,10 @@ _cache: weakref.WeakKeyDictionary[Store, tuple[tuple[int, int], _Index]] = (
     weakref.WeakKeyDictionary())
 
 
-def _load_index(journal: Journal) -> _Index:
+def _load_index(journal: Journal, caught_up: bool = False) -> _Index:
     """The index of every clip's sketch, reused while the journal has not changed."""
     store = journal.store
-    if catch_up(journal):
+    if not caught_up and catch_up(journal):
         _touched(store)
     version = int(store.conn.execute("PRAGMA data_version").fetchone()[0])
     key = (version, _generation.get(store, 0))
@@ -347,11 +347,12 @@ def catch_up_versions(journal: Journal, t: Thresholds = DEFAULT_THRESHOLDS) -> i
     """Sketch what is missing, then find the earlier versions of every clip not looked at yet
     (new, rewritten, or from before the versions table); returns how many clips were looked
     at. The index is loaded only when there is something to look at."""
-    catch_up(journal)
+    if catch_up(journal):
+        _touched(journal.store)  # the cached index no longer holds every clip
     new = rows.unchecked(journal.store, SKETCH_VERSION)
     if not new:
         return 0
-    links = _version_links(journal, _load_index(journal), new, t)
+    links = _version_links(journal, _load_index(journal, True), new, t)
     with journal.store.transaction():
         rows.put_versions(journal.store, links, new)
     return len(new)
