@@ -6,11 +6,9 @@ A clip's sketch is two 64-bit keys and a MinHash signature, all from its normali
 * `masked`: the hash of the text with every digit run masked (figures changed, same words);
 * `sig`: `params.hashes` MinHash values over the clip's *content bigrams* (bigrams with no
   hiragana, so particles and endings such as `ました` do not make unrelated clips look alike),
-  each kept to its low 8 bits (b-bit MinHash): a quarter of the storage of 32-bit values
-  (88 bytes a clip with the keys). Two unrelated values agree by chance once in 255, which
-  `estimate` corrects for; a band key of 3 values (24 bits) collides by chance once in 16M, so
-  candidates stay few. Every use (band keys, estimates, storage) sees the same truncated values;
-  the labelled sets score the same with 8, 16 or 32 bits (bench/analysis_eval.py).
+  each kept to its low 8 bits (b-bit MinHash; 88 bytes a clip with the keys): chance agreement
+  (1/255) is corrected in `estimate`, band keys (24 bits) rarely collide, and the labelled sets
+  score the same with 8, 16 or 32 bits (bench/analysis_eval.py). Every use sees these values.
 
 The index maps keys (exact, masked and the signature's LSH band keys) to dense row numbers:
 a sorted NumPy array built in bulk plus a dict of recent additions, merged when it grows, so
