@@ -66,7 +66,7 @@ def create_app(journal_path: str, *, fetcher: Callable[[], Fetcher] | None = Non
     app.include_router(atompub.router)
     # Last: the published site's addresses are matched by one catch-all route.
     app.include_router(reading_routes)
-    app.add_middleware(CachedPages, cache=web.pages)  # inside SecurityHeaders: hits get them too
+    app.add_middleware(CachedPages, cache=web.pages, render=web.quick_page)  # inside SecurityHeaders: hits get them too
     app.add_middleware(SecurityHeaders)
     return app
 

@@ -8,7 +8,8 @@ next lookup drops everything: a page is never served from a state older than the
 that finished before the request arrived.
 
 `CachedPages` answers hits before FastAPI routes the request (a hit costs ~0.1 ms instead of
-routing, dependencies and rendering); the reading and search routes fill the cache.
+routing, dependencies and rendering), and renders a missing reading page itself when it can
+(`WebState.quick_page`); the reading and search routes fill the cache otherwise.
 """
 
 from __future__ import annotations
@@ -124,15 +125,19 @@ class CachedPages:
     shows drafts and the owner's links).
     """
 
-    def __init__(self, app: Any, cache: PageCache) -> None:
+    def __init__(self, app: Any, cache: PageCache,
+                 render: Callable[[str], tuple[bytes, str] | None] | None = None) -> None:
         self.app = app
         self.cache = cache
+        self.render = render
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] == "http" and scope["method"] == "GET":
             path = scope["path"]
             if path not in SEARCH_PATHS or not _signed_in(scope):
                 hit = self.cache.get(page_key(path, scope["query_string"]))
+                if hit is None and self.render is not None and path not in SEARCH_PATHS:
+                    hit = self.render(path)
                 if hit is not None:
                     body, media = hit
                     await send({"type": "http.response.start", "status": 200, "headers": [

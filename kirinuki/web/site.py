@@ -64,6 +64,18 @@ class LiveSite:
                 self.mark = mark
             return self.ctx, self.renderer
 
+    def fresh(self) -> tuple[SiteContext, Renderer] | None:
+        """The context and renderer when they are known to be up to date, without waiting:
+        None while another thread rebuilds them or when the journal changed since."""
+        if not self.lock.acquire(blocking=False):
+            return None
+        try:
+            if self.ctx is None or self.renderer is None or change_mark(self.watcher) != self.mark:
+                return None
+            return self.ctx, self.renderer
+        finally:
+            self.lock.release()
+
     def render(self, journal: Journal, page: Page,
                built: tuple[SiteContext, Renderer] | None = None) -> bytes:
         """The bytes of `page`, loading the entries and digests it needs; `built` is the
@@ -77,9 +89,11 @@ class LiveSite:
             if dids else {}
         return renderer.render(page, entries, digests)
 
-    def find(self, journal: Journal, path: str) -> Found | None:
-        """The page served at `path` (decoded, root-relative), or None."""
-        built = self.current(journal)
+    def find(self, journal: Journal, path: str,
+             built: tuple[SiteContext, Renderer] | None = None) -> Found | None:
+        """The page served at `path` (decoded, root-relative), or None; looked up in `built`
+        (from `fresh`) when given, else in the up-to-date context."""
+        built = built or self.current(journal)
         found = self._find(built[0], path)
         if found is not None:
             found.built = built

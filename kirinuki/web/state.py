@@ -17,8 +17,8 @@ from typing import Any
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
 
 from kirinuki.journal import Journal, open_journal
-from kirinuki.web.cache import PageCache
-from kirinuki.web.site import LiveSite
+from kirinuki.web.cache import PageCache, page_key
+from kirinuki.web.site import LiveSite, decode_path
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 Fetcher = Any  # the capture layer's fetcher; the web app only passes it through
@@ -83,6 +83,28 @@ class WebState:
         """
         self.site.current(self.journal())
         return self.pages.peek()
+
+    def quick_page(self, path: str) -> tuple[bytes, str] | None:
+        """The reading page at `path` (the request's decoded path) rendered on the calling
+        thread and cached, when the site context is up to date; None when it is not a page,
+        is a redirect, or the context is stale or being rebuilt (the reading route answers).
+
+        Called by `CachedPages` on the event loop itself: a cold entry page renders in
+        ~0.3 ms, less than handing it to the thread pool and through FastAPI's routing cost.
+        """
+        mark = self.pages.peek()  # before the freshness check: the page is at least this fresh
+        built = self.site.fresh()
+        if built is None:
+            return None
+        found = self.site.find(self.journal(), decode_path(path), built)
+        if found is None or found.page is None:
+            return None
+        try:
+            body = self.site.render(self.journal(), found.page, built)
+        except (KeyError, IndexError):  # an entry removed since `mark`: the route rebuilds
+            return None
+        self.pages.put(page_key(path), mark, body, found.media)
+        return body, found.media
 
     def journal(self) -> Journal:
         """This thread's open journal."""
