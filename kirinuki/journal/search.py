@@ -174,16 +174,20 @@ def _hit(row: sq.DocRow, q: Query, score: float | None) -> SearchHit:
 
 
 def _newest_mixed(journal: Journal, plan: sq.Plan, want: int) -> list[int]:
-    """The newest `want` matches of a plan with a relaxed form: its candidates newest first,
-    intersected chunk by chunk with the clips holding the dropped characters in the same row id
-    range (`search_uni` seeks to a range, where a prefix query reads whole doclists)."""
-    assert plan.relaxed is not None
+    """The newest `want` matches of a plan with a relaxed form: the row id range that holds the
+    newest candidates of the relaxed plan is intersected with the clips holding the dropped
+    characters (`search_uni` seeks to a range, where a prefix query reads whole doclists); the
+    range grows fourfold each round until `want` are found."""
+    relaxed = plan.relaxed
+    assert relaxed is not None
     found: list[int] = []
-    for chunk in sq.iter_newest(journal.store, plan.relaxed, min(1000, 2 * want), grow=True):
-        have = sq.chars_in_range(journal.store, plan.dropped, chunk[-1], chunk[0])
-        found.extend(d for d in chunk if d in have)
-        if len(found) >= want:
+    hi, span = relaxed.hi, 2 * want
+    while len(found) < want and hi >= relaxed.lo:
+        lo = sq.nth_newest(journal.store, relaxed, hi, span)
+        if lo is None:
             break
+        found.extend(sq.newest_with_chars(journal.store, relaxed, plan.dropped, lo, hi))
+        hi, span = lo - 1, span * 4
     return found[:want]
 
 

@@ -108,6 +108,22 @@ def test_ranking_prefers_denser_matches_and_breaks_ties_by_date(mem_journal: Jou
     assert [h.published for h in dated] == sorted((h.published for h in dated), reverse=True)
 
 
+def test_one_character_word_with_a_longer_one_widens_its_range_until_enough(
+        mem_journal: Journal) -> None:
+    # "中国" in all 60 clips, "露" in every seventh: the newest few "露 中国" matches lie
+    # beyond the first range searched, which must widen (newest first, nothing skipped).
+    day = datetime(2023, 1, 1, tzinfo=JST)
+    add_entries(mem_journal, [
+        entry([([f"中国の発表{i}件目。" + ("露の反応も伝えた。" if i % 7 == 0 else "")], [])],
+              day + timedelta(days=i), f"k{i}") for i in range(60)])
+    want = [f"中国の発表{i}件目。露の反応も伝えた。" for i in range(56, -1, -7)]
+    assert texts(mem_journal, "露 中国", sort="date") == want
+    assert [h.text for h in search(mem_journal, "露 中国", limit=4, offset=2,
+                                   sort="date").hits] == want[2:6]
+    assert {h.text for h in search(mem_journal, "露 中国", limit=5).hits} <= set(want)
+    assert search(mem_journal, "露 中国").total == len(want)
+
+
 def test_snippet_highlights_matches_in_the_original_text(news: Journal) -> None:
     hit = search(news, "ｎａｔｏ").hits[0]
     assert hit.highlights == [(0, 4)] and hit.text[0:4] == "ＮＡＴＯ"

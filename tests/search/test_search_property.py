@@ -150,6 +150,11 @@ def check(j: Journal, data: st.DataObject, rounds: int) -> None:
         got = search(j, q, limit=10_000, sort="date", facets=False, published_only=public)
         assert {h.clip_id for h in got.hits} == want, q
         assert got.total == len(want) == count_matches(j, q, published_only=public), q
+        # A small page takes the narrow first round of the mixed 1- and 2-character search,
+        # and the later rounds that widen the range: same order as the full listing.
+        page = search(j, q, limit=3, offset=1, sort="date", total=False, facets=False,
+                      published_only=public)
+        assert [h.clip_id for h in page.hits] == [h.clip_id for h in got.hits][1:4], q
         ranked = search(j, q, limit=10_000, facets=True, published_only=public)
         assert {h.clip_id for h in ranked.hits} == want, q
         assert sum(f.count for f in ranked.months) == len(want), q

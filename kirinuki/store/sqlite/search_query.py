@@ -176,8 +176,13 @@ def _where(plan: Plan, lo: int | None = None) -> tuple[str, list[object]]:
 def count(store: Store, plan: Plan, lo: int | None = None) -> int:
     """How many rows match (from row id `lo` on, when given)."""
     where, args = _where(plan, lo)
-    return int(store.conn.execute(f"SELECT count(*) FROM {plan.table} WHERE {where}",
-                                  args).fetchone()[0])
+    sql = f"SELECT count(*) FROM {plan.table} WHERE {where}"
+    if lo is not None:
+        # A detail=none doclist counted over its newest rows is read from the end: 0.32 ms
+        # instead of 1.5 ms for "露" over the newest 10k of 1M clips.
+        sql = f"SELECT count(*) FROM (SELECT {plan.table}.rowid FROM {plan.table} WHERE {where}" \
+              " ORDER BY 1 DESC)"
+    return int(store.conn.execute(sql, args).fetchone()[0])
 
 
 def newest(store: Store, plan: Plan, limit: int, offset: int = 0) -> list[int]:
@@ -188,13 +193,10 @@ def newest(store: Store, plan: Plan, limit: int, offset: int = 0) -> list[int]:
         [*args, limit, offset])]
 
 
-def iter_newest(store: Store, plan: Plan, chunk: int = 2000, grow: bool = False,
-                ) -> Iterator[list[int]]:
-    """Every matching row id, newest first, in chunks (doubling up to 2000 when `grow`)."""
+def iter_newest(store: Store, plan: Plan, chunk: int = 2000) -> Iterator[list[int]]:
+    """Every matching row id, newest first, in chunks."""
     hi = plan.hi
     while True:
-        if grow:
-            chunk = min(2 * chunk, 2000)
         t = plan.table
         rows = [int(r[0]) for r in store.conn.execute(
             f"SELECT rowid FROM {t} WHERE {t} MATCH ? AND rowid BETWEEN ? AND ?"
@@ -205,12 +207,29 @@ def iter_newest(store: Store, plan: Plan, chunk: int = 2000, grow: bool = False,
         hi = rows[-1] - 1
 
 
-def chars_in_range(store: Store, chars: tuple[str, ...], lo: int, hi: int) -> set[int]:
-    """Row ids in [lo, hi] of the clips holding every one of these (folded) characters."""
-    match = " AND ".join(word_match(index_form(c), False) for c in chars)
-    return {int(r[0]) for r in store.conn.execute(
-        "SELECT rowid FROM search_uni WHERE search_uni MATCH ? AND rowid BETWEEN ? AND ?",
-        (match, lo, hi))}
+def nth_newest(store: Store, plan: Plan, hi: int, n: int) -> int | None:
+    """The row id of the n-th newest match at or below `hi` (the oldest one when there are
+    fewer; None when there is none)."""
+    t = plan.table
+    row = store.conn.execute(
+        f"SELECT min(rowid) FROM (SELECT rowid FROM {t} WHERE {t} MATCH ?"
+        " AND rowid BETWEEN ? AND ? ORDER BY rowid DESC LIMIT ?)",
+        (plan.match, plan.lo, hi, n)).fetchone()
+    return None if row[0] is None else int(row[0])
+
+
+def newest_with_chars(store: Store, plan: Plan, chars: tuple[str, ...], lo: int, hi: int,
+                      ) -> list[int]:
+    """Row ids in [lo, hi], newest first, matching `plan` and holding every one of these
+    (folded) characters: SQLite intersects both tables' doclists over the range (an INTERSECT
+    in C: 1.3 ms for "露 中国" over 70k clips, where building Python sets took 10 ms)."""
+    chars_match = " AND ".join(word_match(index_form(c), False) for c in chars)
+    t = plan.table
+    return [int(r[0]) for r in store.conn.execute(
+        f"SELECT rowid FROM {t} WHERE {t} MATCH ? AND rowid BETWEEN ? AND ?"
+        " INTERSECT SELECT rowid FROM search_uni WHERE search_uni MATCH ?"
+        " AND rowid BETWEEN ? AND ? ORDER BY 1 DESC",
+        (plan.match, lo, hi, chars_match, lo, hi))]
 
 
 def facet_counts(store: Store, plan: Plan, lo: int | None = None,
