@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from kirinuki.errors import JournalError, SchemaTooNewError
-from kirinuki.journal import Journal, init_journal, open_journal
+from kirinuki.journal import Journal, get_entry, init_journal, open_journal
 from kirinuki.store import open_store
+from kirinuki.store.sqlite import db, migrations
+from kirinuki.store.sqlite import entries as entry_rows
 from kirinuki.store.sqlite.migrations import SCHEMA_VERSION
 from kirinuki.text.cliptext import parse
 
@@ -80,3 +83,34 @@ def test_transaction_rolls_back_everything_on_error(journal: Journal) -> None:
 def test_in_memory_store_works() -> None:
     store = open_store(":memory:", create=True)
     assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+STAMP = "2022-03-01T08:00:00+09:00"
+
+
+def test_v7_moves_header_and_footer_lines_into_shared_rows(tmp_path: Path) -> None:
+    path = str(tmp_path / "v6.kirinuki")
+    conn = sqlite3.connect(path, isolation_level=None)
+    for script in migrations.MIGRATIONS[:6]:  # a journal as the V6 schema left it
+        for statement in db._statements(script):
+            conn.execute(statement)
+    conn.execute(f"PRAGMA application_id = {db.APP_ID}")
+    conn.execute("PRAGMA user_version = 6")
+    header = '[["https://a.test", 0], ["https://b.test", 1]]'
+    for i, (head, foot) in enumerate([(header, "b.test"), (header, "b.test"), ("[]", None)]):
+        conn.execute("INSERT INTO entries(id, key, status, header, footer, footer_blank, created,"
+                     " updated) VALUES (?, ?, 'draft', ?, ?, ?, ?, ?)",
+                     (i + 1, f"k{i}", head, foot, 1 if foot else 0, STAMP, STAMP))
+    conn.close()
+    with open_journal(path) as j:
+        assert j.store.conn.execute("SELECT count(*) FROM entry_chrome").fetchone()[0] == 2
+        first, last = get_entry(j, "1"), get_entry(j, "3")
+        assert [(h.url, h.blank_after) for h in first.header] == [
+            ("https://a.test", 0), ("https://b.test", 1)]
+        assert first.footer is not None and (first.footer.text, first.footer.blank_after) == (
+            "b.test", 1)
+        assert last.header == [] and last.footer is None
+        # Written again, an entry finds the row its lines already have.
+        with j.store.transaction():
+            entry_rows.replace_entry(j.store, first, datetime.now(UTC))
+        assert j.store.conn.execute("SELECT count(*) FROM entry_chrome").fetchone()[0] == 2

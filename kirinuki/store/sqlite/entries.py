@@ -79,27 +79,40 @@ def insert_entries(store: Store, entries: list[Entry], now: datetime) -> list[in
         taken = existing(store, "permalink", links) or {x for x in links if links.count(x) > 1}
         raise ConflictError(f"permalink {sorted(taken)[0]} is already used by another entry")
     ids = _Ids(store, "entries")
+    chrome: dict[str, int] = {}
     rows = []
     for e in entries:
         if e.id is None:
             e.id = ids.next()
         rows.append((
             e.id, e.key, e.permalink, _iso(e.published), str(e.status), e.title,
-            int(e.layout.bom), e.layout.newline, e.layout.lead_blank,
-            json.dumps([[h.url, h.blank_after] for h in e.header], ensure_ascii=False),
-            e.footer.text if e.footer else None, e.footer.blank_after if e.footer else 0,
+            int(e.layout.bom), e.layout.newline, e.layout.lead_blank, _chrome_id(store, e, chrome),
+            e.footer.blank_after if e.footer else 0,
             now.isoformat(), _iso(e.updated) or now.isoformat(),
         ))
     store.conn.executemany(
         "INSERT INTO entries(id, key, permalink, published, status, title, bom, newline,"
-        " lead_blank, header, footer, footer_blank, created, updated)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        " lead_blank, chrome_id, footer_blank, created, updated)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
         rows,
     )
     _insert_groups(store, entries)
     entry_ids = [int(e.id or 0) for e in entries]
     hooks.entries_written(store, entry_ids)
     return entry_ids
+
+
+def _chrome_id(store: Store, entry: Entry, seen: dict[str, int]) -> int:
+    """The id of the entry's header and footer lines in `entry_chrome` (stored once)."""
+    value = json.dumps([[[h.url, h.blank_after] for h in entry.header],
+                        entry.footer.text if entry.footer else None],
+                       ensure_ascii=False, separators=(",", ":"))
+    if value not in seen:
+        conn = store.conn
+        row = conn.execute("SELECT id FROM entry_chrome WHERE value = ?", (value,)).fetchone()
+        seen[value] = int(row[0]) if row else int(conn.execute(
+            "INSERT INTO entry_chrome(value) VALUES (?)", (value,)).lastrowid or 0)
+    return seen[value]
 
 
 def _insert_groups(store: Store, entries: list[Entry]) -> None:
@@ -170,14 +183,15 @@ def delete_entry(store: Store, entry_id: int) -> bool:
 
 
 _ENTRY_COLS = (
-    "id, key, permalink, published, status, title, bom, newline, lead_blank, header, footer,"
-    " footer_blank, updated"
+    "e.id, e.key, e.permalink, e.published, e.status, e.title, e.bom, e.newline, e.lead_blank,"
+    " ch.value, e.footer_blank, e.updated"
 )
 
 
 def _entry_from_row(row: tuple[object, ...]) -> Entry:
-    header = [HeaderLink(str(u), int(b)) for u, b in json.loads(str(row[9]))]
-    footer = Footer(str(row[10]), int(row[11])) if row[10] is not None else None  # type: ignore[call-overload]
+    links, text = json.loads(str(row[9])) if row[9] is not None else ([], None)
+    header = [HeaderLink(str(u), int(b)) for u, b in links]
+    footer = Footer(str(text), int(row[10])) if text is not None else None  # type: ignore[call-overload]
     return Entry(
         id=int(row[0]),  # type: ignore[call-overload]
         key=str(row[1]),
@@ -188,7 +202,7 @@ def _entry_from_row(row: tuple[object, ...]) -> Entry:
         layout=Layout(bool(row[6]), str(row[7]), int(row[8])),  # type: ignore[call-overload]
         header=header,
         footer=footer,
-        updated=_dt(row[12]),  # type: ignore[arg-type]
+        updated=_dt(row[11]),  # type: ignore[arg-type]
     )
 
 
@@ -218,7 +232,8 @@ def load_entries(store: Store, ids: Iterable[int]) -> dict[int, Entry]:
     conn = store.conn
     entries: dict[int, Entry] = {}
     for row in conn.execute(
-        f"SELECT {_ENTRY_COLS} FROM entries WHERE id IN (SELECT value FROM json_each(?))", arg
+        f"SELECT {_ENTRY_COLS} FROM entries e LEFT JOIN entry_chrome ch ON ch.id = e.chrome_id"
+        " WHERE e.id IN (SELECT value FROM json_each(?))", arg
     ):
         entry = _entry_from_row(row)
         entries[entry.id or 0] = entry

@@ -203,7 +203,21 @@ CREATE INDEX clip_versions_earlier ON clip_versions(earlier_clip_id);
 ALTER TABLE clip_sketches ADD COLUMN versions_checked INTEGER NOT NULL DEFAULT 0
 """
 
+# An entry's header and footer lines (the blog's hosts) are the same in almost every entry:
+# stored once and referenced, they no longer take ~240 bytes an entry (0.10x the clip text of
+# a UTF-16 journal at 1M clips). `value` is the JSON [[[url, blank_after], ...], footer].
+V7_CHROME = """
+CREATE TABLE entry_chrome(id INTEGER PRIMARY KEY, value TEXT NOT NULL UNIQUE);
+INSERT OR IGNORE INTO entry_chrome(value)
+    SELECT json_array(json(header), footer) FROM entries;
+ALTER TABLE entries ADD COLUMN chrome_id INTEGER REFERENCES entry_chrome(id);
+UPDATE entries SET chrome_id =
+    (SELECT id FROM entry_chrome WHERE value = json_array(json(entries.header), entries.footer));
+ALTER TABLE entries DROP COLUMN header;
+ALTER TABLE entries DROP COLUMN footer
+"""
+
 # Index i holds the SQL that takes a journal from version i to i + 1.
 MIGRATIONS: list[str] = [V1, V2_SEARCH, V3_CAPTURE, V4_ANALYSIS, V5_WEB,
-                        V6_VERSIONS]
+                        V6_VERSIONS, V7_CHROME]
 SCHEMA_VERSION = len(MIGRATIONS)
