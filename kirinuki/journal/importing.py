@@ -302,6 +302,7 @@ def import_paths(journal: Journal, paths: list[str], progress: Progress | None =
             _import_jsonl(journal, f, batch, progress)
             summary.files += 1
             batch.flush()
+    store.release_free_pages()
     tags_after = set(r[0] for r in store.conn.execute("SELECT key FROM tags"))
     used = {tag_key(t) for t in summary.tag_keys}
     summary.tags_added = len(tags_after - tags_before)

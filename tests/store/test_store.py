@@ -114,3 +114,21 @@ def test_v7_moves_header_and_footer_lines_into_shared_rows(tmp_path: Path) -> No
         with j.store.transaction():
             entry_rows.replace_entry(j.store, first, datetime.now(UTC))
         assert j.store.conn.execute("SELECT count(*) FROM entry_chrome").fetchone()[0] == 2
+
+
+def test_free_pages_go_back_to_the_file_system_after_a_reindex(journal_path: str) -> None:
+    from kirinuki.journal.search import reindex
+
+    with init_journal(journal_path) as j:
+        text = "\n".join(f"ルスタニアの首都で{i}回目の集会が開かれました。" * 20 for i in range(200))
+        entry = parse(text + "\n")
+        entry.key = "test:free-pages"
+        with j.store.transaction():
+            (eid,) = entry_rows.insert_entries(j.store, [entry], datetime.now(UTC))
+        with j.store.transaction():
+            entry_rows.delete_entry(j.store, eid)
+        conn = j.store.conn
+        assert conn.execute("PRAGMA auto_vacuum").fetchone()[0] == 2  # incremental
+        assert conn.execute("PRAGMA freelist_count").fetchone()[0] > 10
+        reindex(j)
+        assert conn.execute("PRAGMA freelist_count").fetchone()[0] == 0

@@ -355,4 +355,5 @@ def rebuild(store: Store, progress: Callable[[int, int], None] | None = None) ->
         # No 'optimize': merging into one segment left ~0.15x the text size of free pages in
         # the file at 1M clips and made no measurable difference to query times.
         row = conn.execute("SELECT value FROM search_meta WHERE key = 'docs'").fetchone()
+    store.release_free_pages()
     return int(row[0])
