@@ -71,7 +71,9 @@ class Store:
         was possible: SQLite can only set it up on a new file). Call outside a transaction."""
         # The pragma frees one page per step, and `execute` steps a row-less statement only
         # once (1 page of 1,252 freed); `executescript` steps it to its end.
-        self.conn.executescript("PRAGMA incremental_vacuum")
+        # executescript would first commit a transaction in progress: not inside one.
+        if not self.conn.in_transaction:
+            self.conn.executescript("PRAGMA incremental_vacuum")
 
     def close(self) -> None:
         """Close the connection (checkpointing the WAL)."""
