@@ -1,15 +1,16 @@
 """The published site, live: the static publisher's context and renderer, kept fresh.
 
-The publisher's phase 1 (`build_context`) is built once and kept until the journal changes
-(any commit by any connection, noticed through `workbench.change_mark`); each request then maps
-its address to one of the publisher's pages and renders it with the same templates, loading
-only the entries that page shows.
+The publisher's phase 1 (`build_context`) is built once, then brought up to date after each
+commit by any connection (noticed through `workbench.change_mark`) from the entries that
+changed (`follow.Follower`); each request maps its address to one of the publisher's pages and
+renders it with the same templates, loading only the entries that page shows.
 """
 
 from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import unquote
 
@@ -21,6 +22,7 @@ from kirinuki.publish import urls
 from kirinuki.publish.pages import Renderer, asset_version
 from kirinuki.publish.plan import STATIC_FILES, Page, Paging
 from kirinuki.publish.site import FEED_SIZE, SiteContext, build_context
+from kirinuki.web.follow import Analysis, Follower
 
 _PAGE = re.compile(r"page/(\d+)/")
 _DAY = re.compile(r"(\d{4})/(?:(\d{2})/(?:(\d{2})/)?)?")
@@ -37,10 +39,13 @@ class Found:
 
 
 class LiveSite:
-    """The site context and renderer of one journal, rebuilt when the journal changes."""
+    """The site context and renderer of one journal, kept up to date as the journal changes;
+    `opener` opens the connection new clips are analysed through (apart from requests)."""
 
-    def __init__(self, watcher: Journal) -> None:
+    def __init__(self, watcher: Journal, opener: Callable[[], Journal] | None = None) -> None:
         self.watcher = watcher
+        self.follower: Follower | None = None
+        self.analysis = Analysis(opener) if opener is not None else None
         self.version = asset_version()
         self.lock = threading.Lock()
         self.mark: int | None = None
@@ -49,20 +54,39 @@ class LiveSite:
         self.segments: dict[str, str] = {}
 
     def current(self, journal: Journal) -> tuple[SiteContext, Renderer]:
-        """The up-to-date context and renderer (rebuilt from `journal` when stale)."""
+        """The up-to-date context and renderer: built from `journal` the first time, then
+        brought up to date with what changed since (`Follower`)."""
         with self.lock:
             mark = change_mark(self.watcher)
-            if self.ctx is None or self.renderer is None or mark != self.mark:
-                # Building the context first brings the version marks up to date, a commit
-                # that would make the fresh context (and pages cached from it) look stale at
-                # once: catch up before taking the mark, so one write costs one rebuild.
-                if catch_up_versions(journal):
-                    mark = change_mark(self.watcher)
-                self.ctx = build_context(journal)
-                self.renderer = Renderer(self.ctx, self.version)
-                self.segments = {t.segment: t.key for t in self.ctx.tags.values()}
-                self.mark = mark
+            if self.ctx is None or self.renderer is None or self.follower is None:
+                mark = self._build(journal)
+            elif mark != self.mark:
+                updated = self.follower.update(journal, self.ctx)
+                if updated is None:
+                    mark = self._build(journal)
+                else:
+                    ctx, read = updated
+                    if ctx is not self.ctx:
+                        self._use(ctx)
+                    if read and self.analysis is not None:
+                        self.analysis.kick()
+            self.mark = mark
+            assert self.ctx is not None and self.renderer is not None
             return self.ctx, self.renderer
+
+    def _build(self, journal: Journal) -> int:
+        # The version catch-up commits: run it before taking the mark and the follower's
+        # snapshot, so that the context built after them is not stale at once.
+        catch_up_versions(journal)
+        mark = change_mark(self.watcher)
+        self.follower = Follower(journal)
+        self._use(build_context(journal))
+        return mark
+
+    def _use(self, ctx: SiteContext) -> None:
+        self.ctx = ctx
+        self.renderer = Renderer(ctx, self.version)
+        self.segments = {t.segment: t.key for t in ctx.tags.values()}
 
     def fresh(self) -> tuple[SiteContext, Renderer] | None:
         """The context and renderer when they are known to be up to date, without waiting:

@@ -41,7 +41,7 @@ class WebState:
         self._local = threading.local()
         self._opened: list[Journal] = []
         self._lock = threading.Lock()
-        self.site = LiveSite(open_journal(journal_path))
+        self.site = LiveSite(open_journal(journal_path), lambda: open_journal(journal_path))
         self.pages = PageCache(open_journal(journal_path))
         self.env = Environment(
             loader=ChoiceLoader([
@@ -76,13 +76,12 @@ class WebState:
         return value
 
     def page_mark(self) -> int:
-        """The change mark to cache a page under, read before the page is rendered.
-
-        The site context is brought up to date first: its rebuild may commit (version marks
-        catch up), which would otherwise make the first page rendered after a write uncacheable.
-        """
+        """The change mark to cache a page under, read before the page is rendered (and
+        before the site context is brought up to date: a commit landing in between then
+        only makes this page uncacheable, never a stale page cached as fresh)."""
+        mark = self.pages.peek()
         self.site.current(self.journal())
-        return self.pages.peek()
+        return mark
 
     def quick_page(self, path: str) -> tuple[bytes, str] | None:
         """The reading page at `path` (the request's decoded path) rendered on the calling
@@ -122,5 +121,7 @@ class WebState:
             for j in self._opened:
                 j.close()
             self._opened.clear()
+        if self.site.analysis is not None:
+            self.site.analysis.close()
         self.site.watcher.close()
         self.pages.close()

@@ -9,9 +9,19 @@ from urllib.parse import unquote
 import pytest
 from fastapi.testclient import TestClient
 
-from kirinuki.journal import get_entry, open_journal
-from kirinuki.journal.editing import edit_clip
+from kirinuki.journal import Journal, get_entry, open_journal
+from kirinuki.journal.editing import (
+    add_group,
+    delete_entry,
+    edit_clip,
+    rename_tag,
+    replace_entry,
+    set_status,
+)
+from kirinuki.model import Clip, Group, Status, TagLine, TagRef
+from kirinuki.publish import urls
 from kirinuki.web import create_app
+from kirinuki.web.site import LiveSite
 from kirinuki.web.state import WebState
 
 
@@ -75,4 +85,83 @@ def test_no_fast_path_for_redirects_unknown_pages_or_a_stale_context(
     assert web.site.fresh() is None
     assert web.quick_page(f"{entry.permalink}/") is None
     assert "別の接続で書き換えた" in client.get(f"{entry.permalink}/").text
+    assert web.site.analysis is not None and web.site.analysis.settle(60)
+    assert client.get("/").status_code == 200  # after the analysis's own commit
     assert web.site.fresh() is not None
+
+
+FIRST = ("ルスタニア政府は三日、首都での抗議デモに参加した3800人以上を拘束したと発表しました。"
+         "デモは週末にかけて全国の十二の都市に広がりました。")
+SECOND = FIRST.replace("3800人以上", "4400人以上")
+
+
+def _fresh(web_journal: str, urls: list[str]) -> list[bytes]:
+    """The pages as a new app (new site context, built from every entry) renders them."""
+    with TestClient(create_app(web_journal), base_url="http://127.0.0.1") as fresh:
+        return [fresh.get(url).content for url in urls]
+
+
+def _same_as_fresh(client: TestClient, web_journal: str, urls: list[str]) -> None:
+    analysis = _web(client).site.analysis
+    assert analysis is not None and analysis.settle(60)
+    client.get("/")  # takes in what the analysis committed
+    mine = [client.get(url).content for url in urls]
+    for url, a, b in zip(urls, mine, _fresh(web_journal, urls), strict=True):
+        assert a == b, url
+
+
+def _group(text: str, *tags: str) -> Group:
+    return Group(items=[Clip(text=text)], tag_lines=[TagLine([TagRef(t) for t in tags])])
+
+
+def test_the_context_follows_every_kind_of_write_without_a_full_build(
+        client: TestClient, web_journal: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    builds: list[int] = []
+    real = LiveSite._build
+    web = _web(client)
+
+    def counted(self: LiveSite, journal: Journal) -> int:
+        if self is web.site:  # not the fresh apps' own
+            builds.append(1)
+        return real(self, journal)
+
+    monkeypatch.setattr(LiveSite, "_build", counted)
+    ctx = web.site.fresh()
+    assert ctx is not None
+    oldest, tag = ctx[0].entries[0], next(iter(ctx[0].tags.values()))
+    base = ["/", "/page/2/", f"{oldest.permalink}/", tag.url, "/archive/", "/feed.xml",
+            "/about/", urls.TAGS_URL]
+    with open_journal(web_journal) as w:
+        # Today's entry, published: it comes after every other (the copy-on-write path).
+        first = add_group(w, "today", _group(FIRST, tag.display))
+        first = set_status(w, str(first.id), Status.PUBLISHED)
+        pages = [*base, f"{first.permalink}/"]
+        _same_as_fresh(client, web_journal, pages)
+        # A later version of that clip in another entry, under a new tag: the version mark
+        # shows once the analysis (apart from requests) has committed its link.
+        second = add_group(w, None, _group(SECOND, "追従試験"))
+        second = set_status(w, str(second.id), Status.PUBLISHED)
+        pages += [f"{second.permalink}/", urls.tag_url("追従試験")]
+        _same_as_fresh(client, web_journal, pages)
+        assert "4400人以上" in client.get(f"{second.permalink}/").text
+        assert "3800人以上 → 4400人以上" in client.get(f"{second.permalink}/").text
+        # The oldest entry gains a tag (in place), then is unpublished and published again
+        # (removed, then put back between others), then an entry is deleted.
+        old = get_entry(w, str(oldest.id))
+        old.groups.append(_group("古い記事に足した切り抜き。", "追従試験"))
+        replace_entry(w, old)
+        _same_as_fresh(client, web_journal, pages)
+        set_status(w, str(oldest.id), Status.DRAFT)
+        assert client.get(f"{oldest.permalink}/").status_code == 404
+        _same_as_fresh(client, web_journal, pages)
+        set_status(w, str(oldest.id), Status.PUBLISHED)
+        _same_as_fresh(client, web_journal, pages)
+        delete_entry(w, str(first.id))
+        assert client.get(f"{first.permalink}/").status_code == 404
+        _same_as_fresh(client, web_journal, pages)
+        assert builds == []
+        # A tag renamed: every page showing it changes; the one case that builds it all.
+        rename_tag(w, "追従試験", "追従の試験")
+        pages.append(urls.tag_url("追従の試験"))
+        _same_as_fresh(client, web_journal, pages)
+        assert builds == [1]

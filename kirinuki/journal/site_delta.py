@@ -1,0 +1,83 @@
+"""Following the published site commit by commit: what changed since the last look, and the
+listing data (`PublishedEntry`) of just those entries.
+
+`site.published_entries` reads every published entry and first brings the version analysis up
+to date (seconds on 100k entries after a write); the web app instead compares the entries'
+change stamps and reads only what moved, with the version marks as stored (the analysis
+catches up apart, and its links show when they are committed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from kirinuki.journal.core import Journal
+from kirinuki.journal.site import PublishedEntry
+from kirinuki.store.sqlite import related as version_rows
+from kirinuki.store.sqlite import site_delta as rows
+
+Marks = dict[int, tuple[tuple[int, int, str], ...]]
+
+
+def published_stamps(journal: Journal) -> dict[int, str]:
+    """Entry id -> last change stamp of every dated published entry (~70 ms at 100k)."""
+    return {int(i): str(u) for i, u in rows.published_stamps(journal.store)}  # type: ignore[call-overload]
+
+
+def versions_digest(journal: Journal) -> tuple[object, ...]:
+    """Changes whenever a version link is added, removed or changed (~1 ms)."""
+    return tuple(rows.versions_digest(journal.store))
+
+
+def tags_digest(journal: Journal) -> tuple[object, ...]:
+    """Every tag alias, then every tag by id: a new tag adds to the end, a rename or merge
+    changes what was there."""
+    return tuple(rows.tags_digest(journal.store))
+
+
+def stored_version_marks(journal: Journal) -> Marks:
+    """For each entry, its clips that update an earlier clip, as `PublishedEntry.versions`,
+    from the links already stored (no analysis is run)."""
+    out: dict[int, dict[int, tuple[int, str]]] = {}
+    for eid, cid, earlier, change in version_rows.version_rows(journal.store):
+        out.setdefault(eid, {}).setdefault(cid, (earlier, change))
+    return {eid: tuple((c, e, ch) for c, (e, ch) in m.items()) for eid, m in out.items()}
+
+
+def published_entries_of(journal: Journal, ids: Iterable[int],
+                         marks: Marks) -> dict[int, PublishedEntry] | None:
+    """The listing data of those of `ids` that are dated and published, as
+    `site.published_entries` gives it; None when one has no permalink yet (its Hatena-style
+    one depends on every other entry: read them all)."""
+    ids = list(ids)
+    if not ids:
+        return {}
+    tz = journal.tz
+    store = journal.store
+    names = {int(r[1]): (str(r[2]), str(r[3]))  # type: ignore[call-overload]
+             for r in rows.tags_digest(store) if r[0] == "t"}
+    tags: dict[int, dict[str, str]] = {}
+    for eid, tid in rows.tag_use_rows_of(store, ids):
+        name, display = names[int(tid)]  # type: ignore[call-overload]
+        tags.setdefault(int(eid), {}).setdefault(name, display)  # type: ignore[call-overload]
+    related: dict[int, list[tuple[str, int | None]]] = {}
+    for eid, url, target in rows.related_rows_of(store, ids):
+        related.setdefault(int(eid), []).append((str(url), target))  # type: ignore[call-overload, arg-type]
+    out: dict[int, PublishedEntry] = {}
+    parse = _parse
+    for ident, key, permalink, when, updated, title in rows.published_rows_of(store, ids):
+        if not permalink:
+            return None
+        i = int(ident)  # type: ignore[call-overload]
+        out[i] = PublishedEntry(
+            i, str(key), str(permalink), parse(when).astimezone(tz), parse(updated),
+            str(title) if title else None,
+            tuple(tags[i].items()) if i in tags else (),
+            tuple(related[i]) if i in related else (),
+            str(when)[:10], str(updated), marks.get(i, ()))
+    return out
+
+
+def _parse(text: object) -> datetime:
+    return datetime.fromisoformat(str(text))

@@ -1,0 +1,65 @@
+"""Reads for following the published site commit by commit: which published entries changed,
+and the listing data of a few of them (the web app updates its site context from these instead
+of reading every entry again)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from kirinuki.store.sqlite.db import Store
+from kirinuki.store.sqlite.entries import _ids_json
+
+Row = tuple[object, ...]
+
+
+def published_stamps(store: Store) -> list[Row]:
+    """(id, updated) of every dated published entry (every write of an entry moves `updated`)."""
+    return store.conn.execute(
+        "SELECT id, updated FROM entries WHERE status = 'published' AND published IS NOT NULL"
+    ).fetchall()
+
+
+def published_rows_of(store: Store, ids: Iterable[int]) -> list[Row]:
+    """(id, key, permalink, published, updated, title) of these entries when dated and
+    published."""
+    return store.conn.execute(
+        "SELECT id, key, permalink, published, updated, title FROM entries"
+        " WHERE id IN (SELECT value FROM json_each(?))"
+        " AND status = 'published' AND published IS NOT NULL", (_ids_json(ids),)
+    ).fetchall()
+
+
+def tag_use_rows_of(store: Store, ids: Iterable[int]) -> list[Row]:
+    """(entry id, tag id) of every tag use in these entries, each entry's uses in order."""
+    return store.conn.execute(
+        "SELECT g.entry_id, gt.tag_id FROM groups g"
+        " JOIN tag_lines tl ON tl.group_id = g.id JOIN group_tags gt ON gt.tag_line_id = tl.id"
+        " WHERE g.entry_id IN (SELECT value FROM json_each(?))"
+        " ORDER BY g.entry_id, g.pos, tl.pos, gt.pos", (_ids_json(ids),)
+    ).fetchall()
+
+
+def related_rows_of(store: Store, ids: Iterable[int]) -> list[Row]:
+    """(entry id, url, target entry id) of every related link in these entries, in order."""
+    return store.conn.execute(
+        "SELECT g.entry_id, l.url, l.target_entry_id FROM groups g"
+        " JOIN related_links l ON l.group_id = g.id"
+        " WHERE g.entry_id IN (SELECT value FROM json_each(?))"
+        " ORDER BY g.entry_id, g.pos, l.pos", (_ids_json(ids),)
+    ).fetchall()
+
+
+def versions_digest(store: Store) -> Row:
+    """A summary of the version links that changes when links are added, removed or changed."""
+    row: Row = store.conn.execute(
+        "SELECT count(*), total(clip_id), total(earlier_clip_id), total(length(change))"
+        " FROM clip_versions").fetchone()
+    return row
+
+
+def tags_digest(store: Store) -> list[Row]:
+    """('a', tag id, alias key, '') of every alias, then ('t', id, key, display) of every tag
+    by id."""
+    return store.conn.execute(
+        "SELECT 't', id, key, display FROM tags UNION ALL"
+        " SELECT 'a', tag_id, key, '' FROM tag_aliases ORDER BY 1, 2, 3").fetchall()

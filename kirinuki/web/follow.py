@@ -1,0 +1,208 @@
+"""Keeping the live site's context up to date commit by commit, without rebuilding it.
+
+`build_context` reads every published entry and first brings the version analysis up to date:
+5.5-6.5 s on 100k entries after a one-clip write, which the first reader after every write
+waited for. `Follower` compares the entries' change stamps (~70 ms at 100k), reads only the
+entries that moved, and assembles the context from the entries it already holds; the version
+analysis runs apart (`LiveSite`), and its links are picked up when they are committed.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from bisect import insort
+from collections.abc import Callable
+from datetime import datetime
+
+from kirinuki.journal import Journal
+from kirinuki.journal.analysis import catch_up_versions
+from kirinuki.journal.site import PublishedEntry, tag_aliases
+from kirinuki.journal.site_delta import (
+    published_entries_of,
+    published_stamps,
+    stored_version_marks,
+    tags_digest,
+    versions_digest,
+)
+from kirinuki.model import Settings
+from kirinuki.publish import urls
+from kirinuki.publish.site import SiteContext, TagInfo
+
+
+def assemble(settings: Settings, entries: list[PublishedEntry], aliases: dict[str, str],
+             per_page: int) -> SiteContext:
+    """The site context of `entries` (oldest first), as `build_context` makes it from them.
+
+    Raises InputError for a permalink that cannot be a path, ConflictError when two tags
+    would share one address.
+    """
+    pos: dict[int, int] = {}
+    by_permalink: dict[str, int] = {}
+    displays: dict[str, str] = {}
+    days: dict[tuple[int, int, int], list[int]] = {}
+    for i, e in enumerate(entries):
+        urls.check_permalink(e.permalink, e.id)
+        pos[e.id] = i
+        by_permalink[e.permalink.rstrip("/")] = e.id
+        for key, display in e.tags:
+            displays.setdefault(key, display)
+        d = e.published
+        days.setdefault((d.year, d.month, d.day), []).append(i)
+    segments = urls.tag_segments(displays)
+    tags = {k: TagInfo(k, displays[k], segments[k]) for k in sorted(displays)}
+    for i, e in enumerate(entries):
+        for key, _ in e.tags:
+            tags[key].members.append(i)
+    return SiteContext(settings, entries, pos, by_permalink, tags, days, aliases, per_page)
+
+
+class Follower:
+    """What the journal looked like when the context was last brought up to date."""
+
+    def __init__(self, journal: Journal) -> None:
+        self.stamps = published_stamps(journal)
+        self.marks = stored_version_marks(journal)
+        self.versions = versions_digest(journal)
+        self.tags = tags_digest(journal)
+
+    def update(self, journal: Journal, ctx: SiteContext) -> tuple[SiteContext, int] | None:
+        """The context with the journal's changes since the last call applied and how many
+        entries were read again (0: nothing the site shows changed, `ctx` is returned); None
+        when only a full build will do (tags renamed or merged, an entry without permalink)."""
+        tags = tags_digest(journal)
+        if tags[:len(self.tags)] != self.tags:  # new tags come last (by id); others changed
+            return None
+        stamps = published_stamps(journal)
+        moved = {i for i, s in stamps.items() if self.stamps.get(i) != s}
+        gone = self.stamps.keys() - stamps.keys()
+        versions = versions_digest(journal)
+        marks = self.marks
+        if versions != self.versions:
+            marks = stored_version_marks(journal)
+            moved |= {i for i in marks.keys() | self.marks.keys()
+                      if marks.get(i) != self.marks.get(i) and i in stamps}
+        if not moved and not gone:
+            self.stamps, self.marks, self.versions, self.tags = stamps, marks, versions, tags
+            return ctx, 0
+        fresh = published_entries_of(journal, moved, marks)
+        if fresh is None:
+            return None
+        out = None if gone else _patched(ctx, list(fresh.values()))
+        if out is None:
+            kept = [e for e in ctx.entries if e.id not in gone and e.id not in fresh]
+            entries = sorted([*kept, *fresh.values()], key=_order)
+            out = assemble(ctx.settings, entries, tag_aliases(journal), ctx.per_page)
+        self.stamps, self.marks, self.versions, self.tags = stamps, marks, versions, tags
+        return out, len(fresh)
+
+
+def _order(e: PublishedEntry) -> tuple[datetime, int]:
+    return (e.published, e.id)
+
+
+def _patched(ctx: SiteContext, fresh: list[PublishedEntry]) -> SiteContext | None:
+    """`ctx` with `fresh` applied when no position moves: each entry either replaces itself
+    (same date) or comes after every other, and every tag it uses already has entries and
+    keeps some. The usual write (today's entry) costs ~10 ms this way against ~200 ms for
+    `assemble` on 100k entries. A copy: pages being rendered keep the context they found."""
+    entries = list(ctx.entries)
+    pos, by_permalink = dict(ctx.pos), dict(ctx.by_permalink)
+    tags = dict(ctx.tags)
+    days = dict(ctx.days)
+    copied: set[object] = set()
+
+    def members(key: str) -> list[int] | None:
+        tag = tags.get(key)
+        if tag is None:
+            return None
+        if key not in copied:
+            copied.add(key)
+            tag = tags[key] = TagInfo(tag.key, tag.display, tag.segment, list(tag.members))
+        return tag.members
+
+    for e in sorted(fresh, key=_order):
+        p = pos.get(e.id)
+        if p is None:
+            if entries and _order(e) <= _order(entries[-1]):
+                return None
+            p = len(entries)
+            entries.append(e)
+            pos[e.id] = p
+            d = e.published
+            day = (d.year, d.month, d.day)
+            days[day] = [*days.get(day, ()), p]
+            old_keys: tuple[str, ...] = ()
+        else:
+            old = entries[p]
+            if _order(old) != _order(e):
+                return None
+            entries[p] = e
+            by_permalink.pop(old.permalink.rstrip("/"), None)
+            old_keys = old.tag_keys
+        urls.check_permalink(e.permalink, e.id)
+        by_permalink[e.permalink.rstrip("/")] = e.id
+        for key in set(old_keys) - set(e.tag_keys):
+            m = members(key)
+            if m is None or len(m) <= 1:
+                return None
+            m.remove(p)
+        for key in set(e.tag_keys) - set(old_keys):
+            m = members(key)
+            if m is None:
+                return None
+            insort(m, p)
+    return SiteContext(ctx.settings, entries, pos, by_permalink, tags, days, ctx.aliases,
+                       ctx.per_page)
+
+
+class Analysis:
+    """The version analysis of new clips, run on a thread of its own, one run at a time.
+
+    At 100k entries it takes ~1 s after a write (helper-15 is making it incremental); the
+    first read after a write no longer waits for it: an entry's version marks show once the
+    links are committed (that commit brings the site context up to date like any other).
+    """
+
+    def __init__(self, opener: Callable[[], Journal]) -> None:
+        self.opener = opener
+        self.cond = threading.Condition()
+        self.running = self.again = False
+        self.runs = 0
+        self.journal: Journal | None = None
+
+    def kick(self) -> None:
+        """Run the analysis now, or once more after the run under way."""
+        with self.cond:
+            if self.running:
+                self.again = True
+                return
+            self.running = True
+        threading.Thread(target=self._run, name="kirinuki-analysis", daemon=True).start()
+
+    def _run(self) -> None:
+        while True:
+            try:
+                if self.journal is None:
+                    self.journal = self.opener()
+                catch_up_versions(self.journal)
+            except Exception as e:  # noqa: BLE001 - a failed run must not stop the next
+                print(f"kirinuki: version analysis failed: {e!r}", file=sys.stderr)
+            with self.cond:
+                self.runs += 1
+                if not self.again:
+                    self.running = False
+                    self.cond.notify_all()
+                    return
+                self.again = False
+
+    def settle(self, timeout: float | None = None) -> bool:
+        """Wait until no run is under way (tests; shutting down); False on timeout."""
+        with self.cond:
+            return self.cond.wait_for(lambda: not self.running, timeout)
+
+    def close(self) -> None:
+        self.settle()
+        if self.journal is not None:
+            self.journal.close()
+            self.journal = None
