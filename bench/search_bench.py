@@ -93,6 +93,7 @@ def build(path: str, clips: int, seed: int) -> tuple[int, int, float]:
     if batch:
         entry_rows.insert_entries(j.store, batch, j.now())
     t.__exit__(None, None, None)
+    j.store.release_free_pages()  # as `kirinuki import` does at its end
     secs, cpu = time.perf_counter() - start, time.process_time() - cpu
     print(f"  import: {secs:.1f} s wall, {cpu:.1f} s CPU ({n_entries / cpu:,.0f} entries per CPU"
           " second)")
