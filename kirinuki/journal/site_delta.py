@@ -10,7 +10,7 @@ catches up apart, and its links show when they are committed).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from kirinuki.journal.core import Journal
 from kirinuki.journal.site import PublishedEntry
@@ -23,6 +23,29 @@ Marks = dict[int, tuple[tuple[int, int, str], ...]]
 def published_stamps(journal: Journal) -> dict[int, str]:
     """Entry id -> last change stamp of every dated published entry (~70 ms at 100k)."""
     return {int(i): str(u) for i, u in rows.published_stamps(journal.store)}  # type: ignore[call-overload]
+
+
+def changed_stamps(journal: Journal, stamps: dict[int, str],
+                   margin: timedelta = timedelta(days=1)) -> dict[int, str]:
+    """`stamps` (from `published_stamps`) brought up to date, reading only the entries
+    changed within `margin` of the newest stamp in it (~35 ms instead of ~70 ms at 100k);
+    the whole set again when the published entries' count or ids do not add up (an entry
+    deleted, or changed with a stamp from before that: a clock set back further)."""
+    if not stamps:
+        return published_stamps(journal)
+    top = datetime.fromisoformat(max(stamps.values()))
+    since = (top - margin).astimezone(journal.tz).isoformat()
+    out = dict(stamps)
+    for ident, updated, published in rows.stamps_since(journal.store, since):
+        i = int(ident)  # type: ignore[call-overload]
+        if published:
+            out[i] = str(updated)
+        else:
+            out.pop(i, None)
+    count, total = rows.published_summary(journal.store)
+    if len(out) != count or sum(out) != total:
+        return published_stamps(journal)
+    return out
 
 
 def versions_digest(journal: Journal) -> tuple[object, ...]:

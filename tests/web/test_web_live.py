@@ -3,6 +3,7 @@ date after writes without rebuilding it; every page must equal what a fresh app 
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from urllib.parse import unquote
 
@@ -64,6 +65,12 @@ def test_pages_rendered_before_routing_equal_the_route_s(client: TestClient,
         assert a.content == b.content, url
         assert a.headers["content-type"] == b.headers["content-type"], url
         assert a.headers["content-security-policy"] == b.headers["content-security-policy"]
+
+
+def test_the_site_context_is_left_out_of_garbage_collections(client: TestClient) -> None:
+    built = _web(client).site.fresh()
+    assert built is not None
+    assert gc.get_freeze_count() >= len(built[0].entries)  # each entry is a tracked object
 
 
 def test_no_fast_path_for_redirects_unknown_pages_or_a_stale_context(
