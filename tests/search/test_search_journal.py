@@ -15,6 +15,7 @@ from kirinuki.journal.search import count_matches, reindex, search
 from kirinuki.model import Article, ArticleVersion, Clip, Group, Source, TagLine, TagRef
 from kirinuki.store.sqlite import articles as article_rows
 from kirinuki.store.sqlite import db, migrations
+from kirinuki.store.sqlite import entries as entry_rows
 from kirinuki.store.sqlite import search as index
 from tests.search.conftest import JST, add_entries, entry
 
@@ -214,3 +215,32 @@ def test_bad_options_are_input_errors(news: Journal) -> None:
         search(news, "京都", sort="best")
     with pytest.raises(InputError, match="unclosed quote"):
         count_matches(news, '"京都')
+
+
+def test_index_rows_from_written_entries_equal_rows_read_back(mem_journal: Journal) -> None:
+    # A write hands the entries it stored to the index, which no longer reads them back: both
+    # ways must give the same rows (sources, tags of each group, drafts, dates).
+    j = mem_journal
+    with j.store.transaction():
+        art = Article("https://example.jp/a.html", Source("example.jp", "例"))
+        aid = article_rows.article_id(j.store, art, j.now())
+        vid, _ = article_rows.add_version(j.store, aid, ArticleVersion(
+            "h1", j.now(), ["首相は会見で説明しました。"]))
+    day = datetime(2024, 2, 3, 9, 0, tzinfo=JST)
+    written = [
+        entry([(["首相は会見で説明しました。", "ＮＡＴＯの会合。"], ["政治", "外交"]),
+               (["円安が進みました。"], ["経済"])], day, "w1"),
+        entry([(["下書きの段落。"], [])], None, "w2"),
+    ]
+    written[0].groups[0].items[0].article_version_id = vid  # type: ignore[union-attr]
+    with j.store.transaction():
+        ids = entry_rows.insert_entries(j.store, written, datetime.now(JST))
+        fresh = index._docs_written(j.store, written)
+        stored = index._load_new(j.store, ids)
+
+    def key(d: index._Doc) -> tuple[object, ...]:
+        return (d.clip_id, d.entry_id, d.stamp, d.source_id, d.public, d.form, sorted(d.tags))
+
+    assert [key(d) for d in fresh] == [key(d) for d in stored]
+    assert {d.source_id for d in fresh} - {None} and all(d.tags for d in fresh[:3])
+    assert search(j, "source:example.jp 首相").total == 1

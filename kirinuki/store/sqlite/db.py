@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from kirinuki.errors import JournalError, SchemaTooNewError
+from kirinuki.model import Entry
 from kirinuki.store.sqlite.migrations import MIGRATIONS, SCHEMA_VERSION
 
 APP_ID = 0x6B6E6B69  # "knki": marks a SQLite file as a kirinuki journal
@@ -40,6 +41,9 @@ class Store:
         # True during a bulk import: hooks for derived data that may lag (clip sketches)
         # defer their work to the next query; the search index never lags.
         self.bulk = False
+        # The entries being written, by id, while the written hooks run: a hook may read them
+        # here instead of reading back what was just inserted (see hooks.entries_written).
+        self.written: dict[int, Entry] = {}
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:

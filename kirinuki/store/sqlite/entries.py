@@ -98,7 +98,7 @@ def insert_entries(store: Store, entries: list[Entry], now: datetime) -> list[in
     )
     _insert_groups(store, entries)
     entry_ids = [int(e.id or 0) for e in entries]
-    hooks.entries_written(store, entry_ids)
+    hooks.entries_written(store, entry_ids, entries)
     return entry_ids
 
 

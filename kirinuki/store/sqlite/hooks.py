@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from kirinuki.model import Entry
 from kirinuki.store.sqlite.db import Store
 
 Hook = Callable[[Store, list[int]], None]
@@ -29,10 +30,16 @@ def on_entries_removing(hook: Hook) -> Hook:
     return hook
 
 
-def entries_written(store: Store, entry_ids: list[int]) -> None:
-    """Run the written hooks for `entry_ids` (inside the writer's transaction)."""
-    for hook in _written:
-        hook(store, entry_ids)
+def entries_written(store: Store, entry_ids: list[int], entries: list[Entry] | None = None,
+                    ) -> None:
+    """Run the written hooks for `entry_ids` (inside the writer's transaction); `entries`,
+    when given, are those entries as just stored (ids set), offered in `store.written`."""
+    store.written = {e.id: e for e in entries if e.id is not None} if entries else {}
+    try:
+        for hook in _written:
+            hook(store, entry_ids)
+    finally:
+        store.written = {}
 
 
 def entries_removing(store: Store, entry_ids: list[int]) -> None:

@@ -27,9 +27,11 @@ import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from kirinuki.model import Clip, Entry
 from kirinuki.store.sqlite import hooks
 from kirinuki.store.sqlite import search_tokens as tok
-from kirinuki.store.sqlite.db import Store
+from kirinuki.store.sqlite.db import Store, iso
+from kirinuki.store.sqlite.tags import tag_id
 
 # Exactly `normalize.fold` (a test holds them equal), without NFKC over whole clips.
 from kirinuki.text.fastfold import fast_fold as fold
@@ -130,6 +132,27 @@ def _load_new(store: Store, entry_ids: Sequence[int]) -> list[_Doc]:
             f" WHERE g.entry_id IN ({q})", chunk):
             for doc in by_group.get(gid, ()):
                 doc.tags.append(tid)
+    return docs
+
+
+def _docs_written(store: Store, entries: list[Entry]) -> list[_Doc]:
+    """The docs of entries just stored, from the objects the writer passed (ids set): the same
+    as `_load_new` without reading the clips back (~15% of an import's time)."""
+    docs: list[_Doc] = []
+    versions = {c.article_version_id for e in entries for c in e.clips if c.article_version_id}
+    sources: dict[int, int | None] = {}
+    for chunk in _chunks(sorted(versions)):
+        sources.update(store.conn.execute(
+            "SELECT v.id, a.source_id FROM article_versions v JOIN articles a"
+            f" ON a.id = v.article_id WHERE v.id IN ({_marks(len(chunk))})", chunk))
+    for e in sorted(entries, key=lambda e: e.id or 0):
+        st = stamp(iso(e.published))
+        public = str(e.status) == "published"
+        for g in e.groups:
+            tags = sorted({tag_id(store, t.name) for line in g.tag_lines for t in line.tags})
+            docs.extend(_Doc(c.id or 0, e.id or 0, st, sources.get(c.article_version_id or 0),
+                             public, tok.index_form(fold(c.text)), list(tags))
+                        for c in g.items if isinstance(c, Clip))
     return docs
 
 
@@ -308,7 +331,9 @@ def _insert(store: Store, docs: list[_Doc]) -> None:
 def index_entries(store: Store, entry_ids: list[int]) -> None:
     """Add the clips of `entry_ids` to the index (the caller's transaction)."""
     if entry_ids and stale_reason(store) is None:
-        _insert(store, _load_new(store, entry_ids))
+        written = [store.written.get(i) for i in entry_ids]
+        _insert(store, _docs_written(store, written) if all(written)  # type: ignore[arg-type]
+                else _load_new(store, entry_ids))
 
 
 @hooks.on_entries_removing
