@@ -23,6 +23,7 @@ from kirinuki.web.site import LiveSite, decode_path
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 Fetcher = Any  # the capture layer's fetcher; the web app only passes it through
 MEMO_SIZE = 256  # results kept by `WebState.memo` (analysis views cost up to seconds each)
+MEMO_SIZES = {"search": 4096}  # kinds of small results kept in greater number
 
 
 def safe_url(url: object) -> str:
@@ -54,25 +55,27 @@ class WebState:
             undefined=StrictUndefined,
         )
         self.env.filters["safe_url"] = safe_url
-        self._memo: OrderedDict[Hashable, tuple[int | None, Any]] = OrderedDict()
+        self._memo: dict[Hashable, OrderedDict[Hashable, tuple[int | None, Any]]] = {}
 
-    def memo(self, key: Hashable, compute: Callable[[], Any]) -> Any:
-        """`compute()`, kept until the journal changes (any commit) or MEMO_SIZE newer keys.
+    def memo(self, key: Hashable, compute: Callable[[], Any], kind: str = "views") -> Any:
+        """`compute()`, kept until the journal changes (any commit) or MEMO_SIZE newer keys
+        of the same `kind` (MEMO_SIZES for some).
 
         For expensive read-only views: a reader asking again costs nothing until a write.
         """
         self.site.current(self.journal())  # brings the change mark up to date
         mark = self.site.mark
         with self._lock:
-            hit = self._memo.get(key)
+            memo = self._memo.setdefault(kind, OrderedDict())
+            hit = memo.get(key)
             if hit is not None and hit[0] == mark:
-                self._memo.move_to_end(key)
+                memo.move_to_end(key)
                 return hit[1]
         value = compute()
         with self._lock:
-            self._memo[key] = (mark, value)
-            while len(self._memo) > MEMO_SIZE:
-                self._memo.popitem(last=False)
+            memo[key] = (mark, value)
+            while len(memo) > MEMO_SIZES.get(kind, MEMO_SIZE):
+                memo.popitem(last=False)
         return value
 
     def page_mark(self) -> int:

@@ -73,3 +73,34 @@ def test_facets_of_a_broad_query_count_the_newest_matches_and_say_so(
     assert 'id="facet-window"' not in r.text
     months = r.text.split("月: ")[1].split("</p>")[0]
     assert sum(int(n) for n in re.findall(r'class="count">\((\d+)\)', months)) == exact.total
+
+
+def test_the_other_sort_and_pages_reuse_the_count_and_facets_until_a_write(
+        client: TestClient, api: Callable[..., httpx.Response],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from kirinuki.web.routes import search as route
+
+    summaries: list[str] = []
+    real = route.search
+
+    def counted(j, q, **kw):  # type: ignore[no-untyped-def]
+        if kw.get("total", True):
+            summaries.append(q)
+        return real(j, q, **kw)
+
+    monkeypatch.setattr(route, "search", counted)
+
+    def count(html: str) -> str:
+        return html.split('id="search-count"')[1].split("</")[0]
+
+    first = client.get("/search", params={"q": "政府"}).text
+    again = [client.get("/search", params=p).text for p in (
+        {"q": "政府", "sort": "date"}, {"q": "政府", "p": "2"})]
+    assert summaries == ["政府"]  # counted once for both sorts and every page
+    assert all(count(a) == count(first) for a in again)
+    total = int(re.findall(r"\d+", count(first))[0])
+    r = api("POST", "/api/entries/today/groups", json={"clips": ["政府の新しい発表です。"]})
+    r = api("PATCH", f"/api/entries/{r.json()['id']}", json={"status": "published"})
+    assert r.status_code == 200
+    after = client.get("/search", params={"q": "政府", "sort": "date"}).text
+    assert summaries == ["政府", "政府"] and f"{total + 1}" in count(after)

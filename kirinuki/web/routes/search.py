@@ -49,12 +49,21 @@ def search_page(request: Request, q: str = Query("", max_length=500), p: int = Q
 def _results(request: Request, j: Journal, q: str, p: int, sort: str, owner: bool,
              all_facets: bool) -> HTMLResponse:
     result = None
+    st = state(request)
     if q.strip():
         # Readers get totals and facets over published entries only; the owner sees drafts.
         result = search(j, q, limit=PER_PAGE, offset=(p - 1) * PER_PAGE, sort=sort,
-                        published_only=not owner,
-                        facet_window=None if all_facets else FACET_WINDOW)
-    ctx, _ = state(request).site.current(j)
+                        published_only=not owner, total=False, facets=False)
+        window = None if all_facets else FACET_WINDOW
+        # The total and facets depend on neither the sort nor the page: paging through a
+        # query or switching its sort reuses them (on 100k entries they are ~22 ms of a
+        # never-seen query's ~29 ms: exact count ~10, facet window ~13).
+        summary = st.memo((q, not owner, window), lambda: search(
+            j, q, limit=0, sort="date", published_only=not owner, facet_window=window),
+            kind="search")
+        result.total, result.tags, result.months = summary.total, summary.tags, summary.months
+        result.faceted = summary.faceted
+    ctx, _ = st.site.current(j)
     hits = []
     for hit in result.hits if result else []:
         meta = ctx.entries[ctx.pos[hit.entry_id]] if hit.entry_id in ctx.pos else None
