@@ -18,11 +18,12 @@ Search has no static equivalent (the static site searches in the browser): its r
 against the static entry page.
 
 Last, the cost of a write on the synthetic journal: a write through the API, then the first
-read (which rebuilds the site context), against a warm read; every read after a write must
-already show it (counted as stale reads otherwise).
+read (which brings the site context up to date), against a warm read; every read after a write
+must already show it (counted as stale reads otherwise).
 
     .venv/bin/python bench/serve_bench.py [--entries 20000] [--clients 100] [--seconds 10]
         [--workers 1] [--keep DIR] [--generator auto|wrk|python]
+        [--targets entry,entry-cold,tag,search-cold,search] [--write-rounds 5]
 
 The issue's configuration: `--entries 100000 --clients 100 --seconds 30 --keep DIR` (the
 first run builds the journal in ~8 minutes; later runs reuse it). The load generator is wrk
@@ -62,6 +63,7 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 app = Starlette(routes=[Mount("/", StaticFiles(directory=os.environ["BENCH_SITE"], html=True))])
 """
+TARGETS = ("entry", "entry-cold", "tag", "search-cold", "search")
 SEARCHES = ["首相", "ルスタニア 制裁", '"国務長官"', "NATO OR G7", "円安 -ドル"]
 DEMO_SEARCHES = ["地震", "首相", "宇宙 探査", "AI", "洪水 OR 大雨"]
 
@@ -199,16 +201,21 @@ def bench_journal(folder: Path, name: str, path: Path, searches: list[str],
         print(f"{name}: {len(entries)} entry pages, {len(tags)} tag pages; {args.clients} clients,"
               f" {args.seconds:.0f} s per target, load by {gen}, {args.workers} worker(s) per "
               "server (ratio: app / static)", flush=True)
+        want = set(args.targets.split(","))
         base = run(static_port, hot_entries)
         row("static entry file", base, None)
-        row("app entry page", run(app_port, hot_entries), base)
-        row("app entry page, cold", run(app_port, cold_entries, cold=True), base)
-        tag_base = run(static_port, hot_tags)
-        row("static tag file", tag_base, None)
-        row("app tag page", run(app_port, hot_tags), tag_base)
-        if not args.skip_cold_search:
+        if "entry" in want:
+            row("app entry page", run(app_port, hot_entries), base)
+        if "entry-cold" in want:
+            row("app entry page, cold", run(app_port, cold_entries, cold=True), base)
+        if "tag" in want:
+            tag_base = run(static_port, hot_tags)
+            row("static tag file", tag_base, None)
+            row("app tag page", run(app_port, hot_tags), tag_base)
+        if "search-cold" in want and not args.skip_cold_search:
             row("app search, cold", run(app_port, cold_queries(searches), cold=True), base)
-        row("app search, repeated", run(app_port, warm_q), base)
+        if "search" in want:
+            row("app search, repeated", run(app_port, warm_q), base)
     finally:
         for proc in procs:
             proc.terminate()
@@ -248,7 +255,7 @@ def write_cost(path: Path, rounds: int = 5) -> None:
                 stale += sum(mark not in page for page in pages)
         w, f, h = (statistics.median(x) * 1000 for x in (writes, first, warm_reads))
         print(f"write cost ({path.stem}): API write+publish {w:.0f} ms; first read after it "
-              f"{f:.0f} ms vs warm read {h:.1f} ms (the context rebuild); stale reads after "
+              f"{f:.0f} ms vs warm read {h:.1f} ms (the context update); stale reads after "
               f"{rounds} writes (front, entry, tag page, search): {stale}", flush=True)
     finally:
         app.terminate()
@@ -267,7 +274,10 @@ def main() -> None:
                    help="load generator (auto: wrk when installed)")
     p.add_argument("--skip-demo", action="store_true")
     p.add_argument("--skip-cold-search", action="store_true")
-    p.add_argument("--write-rounds", type=int, default=5, help="writes timed by the write cost")
+    p.add_argument("--write-rounds", type=int, default=5,
+                   help="writes timed by the write cost (0: none)")
+    p.add_argument("--targets", default=",".join(TARGETS),
+                   help="comma-separated subset of " + ",".join(TARGETS))
     p.add_argument("--build-only", action="store_true", help="build (or reuse) and stop")
     p.add_argument("--keep", help="build the journals in this folder, and reuse them next time")
     args = p.parse_args()
@@ -284,7 +294,8 @@ def main() -> None:
         print(f"synthetic journal ready in {time.perf_counter() - t:.0f} s", flush=True)
         if not args.build_only:
             bench_journal(folder, f"synthetic{args.entries}", synth, SEARCHES, args)
-            write_cost(synth, args.write_rounds)
+            if args.write_rounds:
+                write_cost(synth, args.write_rounds)
 
 
 if __name__ == "__main__":
