@@ -118,8 +118,8 @@ class Sketches:
         if len(data) != width * len(blobs):
             raise ValueError("sketch of the wrong size")
         raw = np.frombuffer(data, dtype=np.uint8).reshape(len(blobs), width)
-        keys = raw[:, :16].copy().view("<i8").astype(np.int64)
-        sigs = raw[:, 16:].copy().astype(SIG_DTYPE)
+        keys = raw[:, :16].copy().view("<i8").astype(np.int64, copy=False)
+        sigs = np.ascontiguousarray(raw[:, 16:]).astype(SIG_DTYPE, copy=False)
         return cls(keys.reshape(len(blobs), 2), sigs.reshape(len(blobs), params.hashes))
 
 
