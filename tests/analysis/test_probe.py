@@ -35,3 +35,24 @@ def test_scan_candidates_equal_the_index_candidates(cap: int, min_estimate: floa
         found += len(want)
     assert found > len(texts)  # the labelled pairs do share keys: the check is not vacuous
     assert scan.row_of[100 + 7] == 7
+
+
+def test_catch_up_by_scan_stores_the_links_the_index_finds(demo_journal, monkeypatch) -> None:
+    from kirinuki.journal import analysis
+    from kirinuki.store.sqlite import related as rows
+
+    def links() -> list[tuple[int, int, int, str]]:
+        return sorted(rows.version_rows(demo_journal.store))
+
+    def redo(scan_max: int) -> list[tuple[int, int, int, str]]:
+        with demo_journal.store.transaction():
+            demo_journal.store.conn.execute("DELETE FROM clip_versions")
+            demo_journal.store.conn.execute("UPDATE clip_sketches SET versions_checked = 0")
+        analysis._cache.clear()
+        monkeypatch.setattr(analysis, "_SCAN_MAX", scan_max)
+        assert analysis.catch_up_versions(demo_journal) > 300
+        return links()
+
+    by_index = redo(0)
+    assert len(by_index) >= 20  # the demo's updated pairs
+    assert redo(10_000) == by_index

@@ -1,0 +1,57 @@
+"""One new entry: the incremental publish writes exactly the files whose bytes change, and the
+site equals a full build; the new clip's earlier version is found without building the index."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kirinuki.journal import analysis, import_paths
+from kirinuki.publish import publish, writer
+from tests.publish.test_publish_versions import NEW, _journal, _page
+from tests.publish.test_publish_writer import _tree, snapshot
+
+NEWER = NEW.replace("185人", "230人").replace("5200人", "6100人")
+
+
+def test_one_new_entry_rewrites_only_changed_files(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    j = _journal(tmp_path)
+    live = tmp_path / "live"
+    publish(j, live, jobs=1)
+    before = snapshot(live)
+    src = tmp_path / "new" / "2024-09-12_080000.txt"
+    src.parent.mkdir()
+    src.write_text(f"{NEWER}\n\n#洪水#新規\n", encoding="utf-8")
+    import_paths(j, [str(src.parent)])  # a bulk import: sketched by the next catch-up
+
+    def no_index(*_a: object, **_k: object) -> None:
+        raise AssertionError("the LSH index was built for one new clip")
+
+    monkeypatch.setattr(analysis, "_load_index", no_index)
+    report = publish(j, live, jobs=1)
+    after = snapshot(live)
+    assert not report.staged
+    touched = {p for p in after if p not in before or after[p][:2] != before[p][:2]}
+    differ = {p for p in after if p not in before or after[p][2] != before[p][2]}
+    assert touched == differ | {writer.MANIFEST}  # nothing rewritten with the same bytes
+    assert set(before) - set(after) == set()  # nothing removed
+    for expected in ("entry/2024/09/12/080000/index.html", "entry/2024/09/12/080000/entry.txt",
+                     "entry/2024/09/11/074500/index.html",  # its "newer" link
+                     "index.html", "feed.xml", "archive/category/洪水/index.html",
+                     "archive/category/新規/index.html", "archive/2024/09/12/index.html",
+                     "search/2024-09.json"):
+        assert expected in differ, expected
+    for untouched in ("entry/2024/09/10/213000/index.html", "entry/2024/09/10/213000/entry.txt",
+                      "entry/2024/09/11/074500/entry.txt", "archive/2024/09/10/index.html",
+                      "style.css", "404.html"):
+        assert untouched not in touched, untouched
+    fresh = tmp_path / "fresh"
+    publish(j, fresh, full=True, jobs=1)
+    assert _tree(live) == _tree(fresh)
+    page = _page(live, "2024/09/12/080000")
+    assert "死亡: 少なくとも185人 → 少なくとも230人 (+45)" in page
+    assert 'rel="predecessor-version" href="/entry/2024/09/11/074500/"' in page
+    assert publish(j, live, jobs=1).written == 0
+    j.close()
