@@ -68,14 +68,16 @@ class Follower:
         self.tags = tags_digest(journal)
 
     def update(self, journal: Journal, ctx: SiteContext) -> tuple[SiteContext, int] | None:
-        """The context with the journal's changes since the last call applied and how many
-        entries were read again (0: nothing the site shows changed, `ctx` is returned); None
-        when only a full build will do (tags renamed or merged, an entry without permalink)."""
+        """The context with the journal's changes since the last call applied (`ctx` itself
+        when nothing the site shows changed) and how many published entries were written
+        since (their clips may need the version analysis); None when only a full build will
+        do (tags renamed or merged, an entry without permalink)."""
         tags = tags_digest(journal)
         if tags[:len(self.tags)] != self.tags:  # new tags come last (by id); others changed
             return None
         stamps = changed_stamps(journal, self.stamps)
-        moved = {i for i, s in stamps.items() if self.stamps.get(i) != s}
+        written = {i for i, s in stamps.items() if self.stamps.get(i) != s}
+        moved = set(written)
         gone = self.stamps.keys() - stamps.keys()
         versions = versions_digest(journal)
         marks = self.marks
@@ -95,7 +97,7 @@ class Follower:
             entries = sorted([*kept, *fresh.values()], key=_order)
             out = assemble(ctx.settings, entries, tag_aliases(journal), ctx.per_page)
         self.stamps, self.marks, self.versions, self.tags = stamps, marks, versions, tags
-        return out, len(fresh)
+        return out, len(written)
 
 
 def _order(e: PublishedEntry) -> tuple[datetime, int]:

@@ -66,10 +66,10 @@ class LiveSite:
                 if updated is None:
                     mark = self._build(journal)
                 else:
-                    ctx, read = updated
+                    ctx, written = updated
                     if ctx is not self.ctx:
                         self._use(ctx)
-                    if read and self.analysis is not None:
+                    if written and self.analysis is not None:
                         self.analysis.kick()
             self.mark = mark
             assert self.ctx is not None and self.renderer is not None
