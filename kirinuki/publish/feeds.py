@@ -16,7 +16,7 @@ from jinja2 import Environment
 from kirinuki.journal.site import PublishedEntry
 from kirinuki.model import Entry
 from kirinuki.publish import urls
-from kirinuki.publish.plan import Page
+from kirinuki.publish.plan import Page, sitemap_url
 from kirinuki.publish.site import SiteContext
 from kirinuki.publish.views import Views, entry_title
 
@@ -101,7 +101,7 @@ class Feeds:
         return self.env.get_template("sitemap.xml").render(urls=rows)
 
     def sitemap(self, page: Page, *_: Any) -> str:
-        """The entries of one year."""
+        """The entries of one month."""
         metas = [self.ctx.entries[i] for i in page.args[1]]
         return self._urlset([(urls.entry_url(m.permalink), atom_updated(m)) for m in metas])
 
@@ -117,9 +117,9 @@ class Feeds:
         return self._urlset(items)
 
     def sitemap_index(self, page: Page, *_: Any) -> str:
-        """The sitemap index: one sitemap per year, and the other pages."""
+        """The sitemap index: one sitemap per month, and the other pages."""
         host = self.ctx.canonical
-        names = [f"/sitemaps/{y:04d}.xml" for y in page.args[0]] + ["/sitemaps/pages.xml"]
+        names = [sitemap_url(y, m) for y, m in page.args[0]] + ["/sitemaps/pages.xml"]
         rows = [{"loc": urls.absolute(host, n), "lastmod": None} for n in names]
         return self.env.get_template("sitemap_index.xml").render(sitemaps=rows)
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from kirinuki.publish import urls
-from kirinuki.publish.plan import months_of, related_key
+from kirinuki.publish.plan import months_of, related_key, sitemap_url
 from kirinuki.publish.site import SiteContext
 
 EntryRow = tuple[int, str, str, str, str, str]
@@ -166,7 +166,7 @@ def stale_files(ctx: SiteContext, scope: Scope, under: Callable[[str], list[str]
     valid.update(f"search/{y:04d}-{m:02d}.json" for y, m in months_of(ctx))
     valid.update(("search/index.json", urls.file_of(urls.SEARCH_URL)))
     years = {y for y, _ in months_of(ctx)}
-    valid.update(f"sitemaps/{y:04d}.xml" for y in years)
+    valid.update(urls.file_of(sitemap_url(y, m)) for y, m in months_of(ctx))
     valid.add("sitemaps/pages.xml")
     for y in scope.years:
         prefixes.append(f"archive/{y:04d}/")

@@ -74,11 +74,11 @@ def test_sitemaps_and_robots(small: Journal, tmp_path: Path) -> None:
     publish(small, site, jobs=1)
     index = ET.parse(site / "sitemap.xml").getroot()
     locs = [e.text for e in index.iter(f"{SM}loc")]
-    assert locs == ["https://kirinuki.test/sitemaps/2017.xml",
-                    "https://kirinuki.test/sitemaps/2024.xml",
+    assert locs == ["https://kirinuki.test/sitemaps/2017-01.xml",
+                    "https://kirinuki.test/sitemaps/2024-01.xml",
                     "https://kirinuki.test/sitemaps/pages.xml"]
-    year = ET.parse(site / "sitemaps/2024.xml").getroot()
-    assert [e.text for e in year.iter(f"{SM}loc")] == [
+    month = ET.parse(site / "sitemaps/2024-01.xml").getroot()
+    assert [e.text for e in month.iter(f"{SM}loc")] == [
         "https://kirinuki.test/entry/2024/01/05/090000/",
         "https://kirinuki.test/entry/2024/01/06/213000/",
         "https://kirinuki.test/entry/2024/01/06/230000/"]
