@@ -4,6 +4,7 @@ date after writes without rebuilding it; every page must equal what a fresh app 
 from __future__ import annotations
 
 import gc
+import weakref
 from collections.abc import Iterator
 from urllib.parse import unquote
 
@@ -71,6 +72,23 @@ def test_the_site_context_is_left_out_of_garbage_collections(client: TestClient)
     built = _web(client).site.fresh()
     assert built is not None
     assert gc.get_freeze_count() >= len(built[0].entries)  # each entry is a tracked object
+
+
+def test_a_replaced_renderer_is_collected(client: TestClient, web_journal: str) -> None:
+    web = _web(client)
+    built = web.site.fresh()
+    assert built is not None
+    old = weakref.ref(built[1])
+    client.get(f"{built[0].entries[-1].permalink}/")  # fills the renderer's caches
+    del built
+    with open_journal(web_journal) as w:
+        entry = add_group(w, "today", _group("描画器を入れ替える書き込み。", "追従試験"))
+        set_status(w, str(entry.id), Status.PUBLISHED)
+    client.get("/")
+    assert web.site.analysis is not None and web.site.analysis.settle(60)
+    client.get("/")
+    gc.collect()
+    assert old() is None  # not left in the frozen generation with its caches
 
 
 def test_no_fast_path_for_redirects_unknown_pages_or_a_stale_context(
