@@ -229,7 +229,13 @@ def _facets(journal: Journal, plan: sq.Plan, q: Query, limit: int, window: int |
     """Tag and month counts over every match, or the newest `window` ones (tags: the `limit`
     most common); and whether the window left matches out (or may have)."""
     cut = False
-    if plan.exact:
+    if plan.exact and window and plan.relaxed:
+        # The prefix query of the whole plan reads whole doclists (24 ms for "核 IAEA" at 1M
+        # clips); the newest matches found by intersection take 5.
+        docids = _newest_mixed(journal, plan, window)
+        months, tags = sq.facet_counts_of(journal.store, docids)
+        cut = len(docids) >= window
+    elif plan.exact:
         lo = None
         if window:
             newest = (_newest_mixed(journal, plan, window)[window - 1:] if plan.relaxed

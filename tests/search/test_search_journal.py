@@ -17,6 +17,8 @@ from kirinuki.store.sqlite import articles as article_rows
 from kirinuki.store.sqlite import db, migrations
 from kirinuki.store.sqlite import entries as entry_rows
 from kirinuki.store.sqlite import search as index
+from kirinuki.store.sqlite import search_query as sq
+from kirinuki.text.query import parse_query
 from tests.search.conftest import JST, add_entries, entry
 
 
@@ -71,7 +73,12 @@ def test_tag_date_and_entry_filters(news: Journal) -> None:
     assert search(news, "entry:3 -首相").total == 1
 
 
-def test_published_only_leaves_out_drafts(news: Journal) -> None:
+@pytest.mark.parametrize("max_drafts", [64, 0])  # drafts left out by entry, or by token
+def test_published_only_leaves_out_drafts(news: Journal, max_drafts: int,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sq, "MAX_DRAFTS", max_drafts)
+    plan = sq.make_plan(news.store, parse_query("の"), public_only=True)
+    assert (plan.drafts is None) == (max_drafts == 0)
     assert search(news, "の").total == 5
     assert search(news, "の", published_only=True).total == 4
     assert count_matches(news, "下書き", published_only=True) == 0
@@ -123,6 +130,10 @@ def test_one_character_word_with_a_longer_one_widens_its_range_until_enough(
                                    sort="date").hits] == want[2:6]
     assert {h.text for h in search(mem_journal, "露 中国", limit=5).hits} <= set(want)
     assert search(mem_journal, "露 中国").total == len(want)
+    # Facets over the newest 5 matches: entries 56, 49, 42, 35 (February) and 28 (January).
+    window = search(mem_journal, "露 中国", facet_window=5)
+    assert window.faceted == 5 and window.total == len(want)
+    assert [(m.key, m.count) for m in window.months] == [("2023-02", 4), ("2023-01", 1)]
 
 
 def test_snippet_highlights_matches_in_the_original_text(news: Journal) -> None:

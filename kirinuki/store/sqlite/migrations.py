@@ -217,7 +217,14 @@ ALTER TABLE entries DROP COLUMN header;
 ALTER TABLE entries DROP COLUMN footer
 """
 
+# Draft entries, found without reading every entry: search for readers leaves out the few
+# drafts' clips (a NOT over their entry tokens) instead of intersecting every match with the
+# doclist of every published clip (3x slower counts at 1M clips).
+V8_SEARCH_DRAFTS = """
+CREATE INDEX entries_drafts ON entries(id) WHERE status <> 'published'
+"""
+
 # Index i holds the SQL that takes a journal from version i to i + 1.
 MIGRATIONS: list[str] = [V1, V2_SEARCH, V3_CAPTURE, V4_ANALYSIS, V5_WEB,
-                        V6_VERSIONS, V7_CHROME]
+                        V6_VERSIONS, V7_CHROME, V8_SEARCH_DRAFTS]
 SCHEMA_VERSION = len(MIGRATIONS)

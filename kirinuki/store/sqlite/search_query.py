@@ -6,6 +6,7 @@ See `search.py` for the index layout and why every plan over ordinary text is ex
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -49,6 +50,7 @@ class Plan:
     entries: dict[str, int] = field(default_factory=dict)
     relaxed: Plan | None = None
     dropped: tuple[str, ...] = ()
+    drafts: tuple[int, ...] | None = None  # public_only: the draft entries to leave out
 
 
 @dataclass
@@ -113,6 +115,9 @@ def _expr(atom: Atom, bi: bool, plan: Plan) -> str:
 
 
 MIN_ROWID, MAX_ROWID = -(1 << 63), (1 << 63) - 1
+# Up to this many drafts, readers' queries leave them out by their entry tokens; beyond, they
+# intersect with the token every published clip carries.
+MAX_DRAFTS = 64
 
 
 def _range(store: Store, query: Query) -> tuple[int, int]:
@@ -136,12 +141,18 @@ def make_plan(store: Store, query: Query, public_only: bool = False) -> Plan:
     words = [index_form(a.text) for a in atoms if isinstance(a, Word)]
     bi = any(len(w) > 1 for w in words)
     lo, hi = _range(store, query)
+    drafts = None
+    if public_only:
+        ids = [int(r[0]) for r in store.conn.execute(
+            "SELECT id FROM entries WHERE status <> 'published' LIMIT ?", (MAX_DRAFTS + 1,))]
+        drafts = tuple(ids) if len(ids) <= MAX_DRAFTS else None
     plan = Plan(
         table="search_bi" if bi else "search_uni", match="", lo=lo, hi=hi,
         exact=not any(LOSSY in w for w in words), public_only=public_only,
         tags={a.key: _tag_id(store, a.key) for a in atoms if isinstance(a, Tag)},
         sources={a.site: _source_ids(store, a.site) for a in atoms if isinstance(a, Source)},
         entries={a.ref: _entry_id(store, a.ref) for a in atoms if isinstance(a, EntryRef)},
+        drafts=drafts,
     )
     match = _match(query.clauses, query.excluded, bi, plan)
     relaxed = None
@@ -152,18 +163,23 @@ def make_plan(store: Store, query: Query, public_only: bool = False) -> Plan:
         relaxed = Plan(plan.table, _match(rest, query.excluded, bi, plan), lo, hi, False,
                        public_only)
     return Plan(plan.table, match, lo, hi, plan.exact, public_only, plan.tags, plan.sources,
-                plan.entries, relaxed, tuple(c[0].text for c in single))  # type: ignore[union-attr]
+                plan.entries, relaxed, tuple(c[0].text for c in single),  # type: ignore[union-attr]
+                drafts)
 
 
 def _match(clauses: tuple[tuple[Atom, ...], ...], excluded: tuple[Atom, ...], bi: bool,
            plan: Plan) -> str:
     parts = ["(" + " OR ".join(_expr(a, bi, plan) for a in c) + ")" for c in clauses]
-    match = " AND ".join(parts + ([f'"{PUBLIC}"'] if plan.public_only else [])) or f'"{ALL}"'
+    many_drafts = plan.public_only and plan.drafts is None
+    match = " AND ".join(parts + ([f'"{PUBLIC}"'] if many_drafts else [])) or f'"{ALL}"'
     # An inexact word stands for a superset of its matches: excluding that would drop clips
     # that do not contain the word, so such words are left to the caller's verification.
     kept = [a for a in excluded if not (isinstance(a, Word) and LOSSY in index_form(a.text))]
-    if kept:
-        match = f"({match}) NOT (" + " OR ".join(_expr(a, bi, plan) for a in kept) + ")"
+    out = [_expr(a, bi, plan) for a in kept]
+    if plan.public_only and plan.drafts:
+        out += [f'"{ENTRY}{eid}"' for eid in plan.drafts]
+    if out:
+        match = f"({match}) NOT (" + " OR ".join(out) + ")"
     return match
 
 
@@ -246,6 +262,20 @@ def facet_counts(store: Store, plan: Plan, lo: int | None = None,
             f"SELECT d.stamp / 100000000, d.tags, count(*) FROM {plan.table}"
             f" JOIN search_docs d ON d.docid = {plan.table}.rowid WHERE {where}"
             " GROUP BY 1, 2", args):
+        months[ym] += n
+        for t in tag_text.split():
+            tags[int(t)] += n
+    return months, tags
+
+
+def facet_counts_of(store: Store, docids: list[int]) -> tuple[Counter[int], Counter[int]]:
+    """`facet_counts` over these row ids."""
+    months: Counter[int] = Counter()
+    tags: Counter[int] = Counter()
+    for ym, tag_text, n in store.conn.execute(
+            "SELECT stamp / 100000000, tags, count(*) FROM search_docs"
+            " WHERE docid IN (SELECT value FROM json_each(?)) GROUP BY 1, 2",
+            (json.dumps(docids),)):
         months[ym] += n
         for t in tag_text.split():
             tags[int(t)] += n
