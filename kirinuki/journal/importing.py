@@ -271,11 +271,11 @@ def _import_jsonl(journal: Journal, path: Path, batch: _Batch,
 
 @contextmanager
 def _bulk(store: Store) -> Iterator[None]:
-    store.bulk = True
+    store.set_bulk(True)
     try:
         yield
     finally:
-        store.bulk = False
+        store.set_bulk(False)
 
 
 def import_paths(journal: Journal, paths: list[str], progress: Progress | None = None,
@@ -290,7 +290,7 @@ def import_paths(journal: Journal, paths: list[str], progress: Progress | None =
     summary = ImportSummary()
     store = journal.store
     tags_before = set(r[0] for r in store.conn.execute("SELECT key FROM tags"))
-    with store.transaction(), _bulk(store):
+    with _bulk(store), store.transaction():
         batch = _Batch(journal, summary)
         for i, f in enumerate(_files(paths, ".txt"), 1):
             _import_text(journal, f, batch, progress)

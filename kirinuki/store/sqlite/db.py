@@ -29,6 +29,9 @@ def from_iso(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
 
 
+MMAP_SIZE = 2147418112  # SQLite's largest
+
+
 class Store:
     """An open journal database. Use `transaction()` around every write."""
 
@@ -70,6 +73,13 @@ class Store:
         self._depth = 0
         self.conn.execute("COMMIT")
 
+    def set_bulk(self, on: bool) -> None:
+        """Enter or leave a bulk import (see `bulk`). Bulk writes gain nothing from the
+        memory map, which would only count every page they touch in the process's memory
+        (293 MB instead of 139 MB at the end of a 100k-entry import)."""
+        self.bulk = on
+        self.conn.execute(f"PRAGMA mmap_size = {0 if on else MMAP_SIZE}")
+
     def release_free_pages(self) -> None:
         """Shrink the file by its free pages (a no-op for journals created before this
         was possible: SQLite can only set it up on a new file). Call outside a transaction."""
@@ -94,7 +104,7 @@ def _connect(path: str) -> sqlite3.Connection:
         conn.execute("PRAGMA cache_size = -32768")
         # Reads through a memory map skip a copy and a system call per page: top-20 relevance
         # p95 7.2 -> 6.5 ms, p99 9.3 -> 8.1 ms at 1M clips (SQLite caps it at 2 GB).
-        conn.execute("PRAGMA mmap_size = 2147418112")
+        conn.execute(f"PRAGMA mmap_size = {MMAP_SIZE}")
         if conn.execute("PRAGMA page_count").fetchone()[0] == 0:
             # Only a new file can take these. UTF-16 stores Japanese in 2 bytes a character
             # instead of 3 (clip text 0.69x its UTF-8 size, 0.68x for the seed) and 8 KB pages
