@@ -290,19 +290,20 @@ def import_paths(journal: Journal, paths: list[str], progress: Progress | None =
     summary = ImportSummary()
     store = journal.store
     tags_before = set(r[0] for r in store.conn.execute("SELECT key FROM tags"))
-    with _bulk(store), store.transaction():
-        batch = _Batch(journal, summary)
-        for i, f in enumerate(_files(paths, ".txt"), 1):
-            _import_text(journal, f, batch, progress)
-            summary.files += 1
-            if progress is not None and (i % 100 == 0 or i == total):
-                progress(i, total)
-        batch.flush()
-        for f in _files(paths, ".jsonl"):
-            _import_jsonl(journal, f, batch, progress)
-            summary.files += 1
+    with _bulk(store):
+        with store.transaction():
+            batch = _Batch(journal, summary)
+            for i, f in enumerate(_files(paths, ".txt"), 1):
+                _import_text(journal, f, batch, progress)
+                summary.files += 1
+                if progress is not None and (i % 100 == 0 or i == total):
+                    progress(i, total)
             batch.flush()
-    store.release_free_pages()
+            for f in _files(paths, ".jsonl"):
+                _import_jsonl(journal, f, batch, progress)
+                summary.files += 1
+                batch.flush()
+        store.release_free_pages()  # still without the memory map: it reads many pages
     tags_after = set(r[0] for r in store.conn.execute("SELECT key FROM tags"))
     used = {tag_key(t) for t in summary.tag_keys}
     summary.tags_added = len(tags_after - tags_before)
