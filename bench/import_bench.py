@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import resource
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -113,6 +114,8 @@ def main() -> int:
     target = "met" if n / k >= 2000 else "NOT met"
     print(f"target >= 2,000 entries/s with the search index in step: {target} "
           f"({n / k:,.0f} entries/s)")
+    if args.keep is None:
+        shutil.rmtree(work)  # ~1.6 GB at 100k entries
     return 0
 
 
