@@ -13,6 +13,7 @@ Targets (issue 6): full build of 100k at least 2x faster than Hugo, under 1 GB; 
 into the 100k journal in under 1 s.
 
     .venv/bin/python bench/publish_bench.py [--entries 10000 100000] [--dir /tmp/publish-bench]
+    .venv/bin/python bench/publish_bench.py --entries 100000 --increment-only 3   # kept dir
 """
 
 from __future__ import annotations
@@ -95,18 +96,57 @@ def journal_for(folder: Path, n: int) -> tuple[Path, Path]:
     return corpus, db
 
 
-def new_entry_name(corpus: Path) -> str:
-    """A file name dated one minute after the newest entry of the corpus."""
+def new_entry_name(corpus: Path, db: Path | None = None) -> str:
+    """A file name dated one minute after the newest entry of the corpus, or of the journal
+    `db` (which holds the new entries of earlier runs): the new entry is the newest."""
     from datetime import datetime
 
     newest = max(p.stem[:17] for p in corpus.glob("*.txt"))
-    when = datetime.strptime(newest, "%Y-%m-%d_%H%M%S") + timedelta(minutes=1)
-    return when.strftime("%Y-%m-%d_%H%M%S") + ".txt"
+    when = datetime.strptime(newest, "%Y-%m-%d_%H%M%S")
+    if db is not None:
+        from kirinuki.journal import open_journal
+
+        with open_journal(str(db)) as j:
+            stored = j.store.conn.execute("SELECT max(published) FROM entries").fetchone()[0]
+            local = datetime.fromisoformat(stored).astimezone(j.tz).replace(tzinfo=None)
+        when = max(when, local)
+    return (when + timedelta(minutes=1)).strftime("%Y-%m-%d_%H%M%S") + ".txt"
 
 
 CATCH_UP = ("import sys; from kirinuki.journal import open_journal; "
             "from kirinuki.journal.analysis import catch_up_versions; "
             "print(catch_up_versions(open_journal(sys.argv[1])))")
+
+
+def one_new_entry(folder: Path, n: int, corpus: Path, k: list[str], out: Path,
+                  ) -> tuple[float, float, str]:
+    """Import one new entry and publish again: (command seconds, seconds inside, its line)."""
+    extra = folder / f"extra{n}"
+    shutil.rmtree(extra, ignore_errors=True)
+    extra.mkdir()
+    # Unique text: an entry already imported (same bytes) would be skipped as present.
+    text = NEW_ENTRY.replace("述べました。", f"述べました（{time.time_ns()}）。")
+    (extra / new_entry_name(corpus, Path(k[2]))).write_text(text, encoding="utf-8")
+    run(k + ["import", str(extra)])
+    one, _, log1 = run(k + ["publish", str(out)])
+    inside = float(re.search(r"in ([\d.]+) s", log1).group(1))  # type: ignore[union-attr]
+    return one, inside, log1.strip()
+
+
+def bench_increment(folder: Path, n: int, repeat: int) -> None:
+    """Only the incremental path, on a journal and site kept from an earlier run."""
+    corpus, db, out = folder / f"e{n}", folder / f"j{n}.db", folder / f"site{n}"
+    if not (db.exists() and (out / ".kirinuki-publish.db").exists()):
+        raise SystemExit(f"{db} and {out} from an earlier full run are needed")
+    k = [KIRINUKI, "--journal", str(db)]
+    run(k + ["publish", str(out)])  # catch up with whatever changed since
+    start = min(run([KIRINUKI, "publish", "--help"])[0] for _ in range(3))
+    print(f"  CLI start-up (kirinuki publish --help): {start:.2f} s")
+    for _ in range(repeat):
+        one, inside, line = one_new_entry(folder, n, corpus, k, out)
+        again, _, _ = run(k + ["publish", str(out)])
+        print(f"  +1 entry: {one:.2f} s command, {inside:.2f} s in publish; no change after: "
+              f"{again:.2f} s ({line})")
 
 
 def bench_kirinuki(folder: Path, n: int) -> dict[str, float]:
@@ -120,20 +160,12 @@ def bench_kirinuki(folder: Path, n: int) -> dict[str, float]:
     catch_up, catch_peak, log = run([sys.executable, "-c", CATCH_UP, str(db)])
     print(f"  version analysis of {log.strip()} clips: {catch_up:.1f} s, "
           f"{catch_peak / 2**20:.0f} MB")
-    start = min(run([KIRINUKI, "--help"])[0] for _ in range(3))
+    start = min(run([KIRINUKI, "publish", "--help"])[0] for _ in range(3))
     full, peak, log = run(k + ["publish", str(out)])
     files = int(re.search(r"as (\d+) files", log).group(1))  # type: ignore[union-attr]
     again, _, _ = run(k + ["publish", str(out)])
-    extra = folder / f"extra{n}"
-    shutil.rmtree(extra, ignore_errors=True)
-    extra.mkdir()
-    # Unique text: an entry already imported (same bytes) would be skipped as present.
-    text = NEW_ENTRY.replace("述べました。", f"述べました（{time.time_ns()}）。")
-    (extra / new_entry_name(corpus)).write_text(text, encoding="utf-8")
-    run(k + ["import", str(extra)])
-    one, _, log1 = run(k + ["publish", str(out)])
-    inside = float(re.search(r"in ([\d.]+) s", log1).group(1))  # type: ignore[union-attr]
-    print(f"  kirinuki {n}: {log1.strip()}")
+    one, inside, line = one_new_entry(folder, n, corpus, k, out)
+    print(f"  kirinuki {n}: {line}")
     return {"full": full, "files": files, "peak": peak, "again": again, "one": one,
             "one_inside": inside, "catch_up": catch_up, "catch_peak": catch_peak,
             "start": start}
@@ -209,9 +241,17 @@ def main() -> None:
     ap.add_argument("--entries", type=int, nargs="+", default=[10_000, 100_000])
     ap.add_argument("--dir", type=Path, default=Path("/tmp/publish-bench"))
     ap.add_argument("--no-hugo", action="store_true", help="Leave out the Hugo baseline.")
+    ap.add_argument("--increment-only", type=int, metavar="REPEAT", default=0,
+                    help="Only add one entry and publish again, REPEAT times, on the journal "
+                         "and site an earlier run left in --dir (no Hugo, no full build).")
     args = ap.parse_args()
     args.dir.mkdir(parents=True, exist_ok=True)
     print(f"publish benchmark on {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}")
+    if args.increment_only:
+        for n in args.entries:
+            print(f"{n} entries:")
+            bench_increment(args.dir, n, args.increment_only)
+        return
     rows = []
     for n in args.entries:
         print(f"{n} entries:")
@@ -221,7 +261,7 @@ def main() -> None:
     print()
     for n, k, _ in rows:
         print(f"{n} entries: version analysis (once, before the full build) {k['catch_up']:.1f} s"
-              f" / {k['catch_peak'] / 2**20:.0f} MB; CLI start-up (kirinuki --help) "
+              f" / {k['catch_peak'] / 2**20:.0f} MB; CLI start-up (kirinuki publish --help) "
               f"{k['start']:.2f} s")
     print("| entries | tool | full build | files | files/s | peak memory | no change | +1 entry |")
     print("|---|---|---|---|---|---|---|---|")
