@@ -158,6 +158,12 @@ def check(j: Journal, data: st.DataObject, rounds: int) -> None:
         ranked = search(j, q, limit=10_000, facets=True, published_only=public)
         assert {h.clip_id for h in ranked.hits} == want, q
         assert sum(f.count for f in ranked.months) == len(want), q
+        # Facets over the newest 3 matches: the total stays exact, whether the window held
+        # every match (and then gives the total) or not.
+        windowed = search(j, q, limit=0, sort="date", facet_window=3, published_only=public)
+        assert windowed.total == len(want), q
+        assert sum(f.count for f in windowed.months) == min(3, len(want)), q
+        assert (windowed.faceted == 3) == (len(want) >= 3), q
 
 
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
