@@ -59,6 +59,13 @@ def published_entries(journal: Journal) -> list[PublishedEntry]:
     An entry published without a permalink gets the Hatena-style one of its date (made unique
     with a `-N` suffix), the same one `set_status` would give it.
     """
+    return published_entries_and_flag(journal)[0]
+
+
+def published_entries_and_flag(journal: Journal) -> tuple[list[PublishedEntry], bool]:
+    """`published_entries`, and whether every permalink was stored (none made from a date,
+    which depends on the other entries' permalinks: such a list cannot be updated entry by
+    entry)."""
     tz = journal.tz
     store = journal.store
     rows = site_rows.published_rows(store)
@@ -77,6 +84,7 @@ def published_entries(journal: Journal) -> list[PublishedEntry]:
     dated = sorted((parse(r[3]), r[0], r) for r in rows)  # type: ignore[arg-type]
     taken = {str(r[2]) for r in rows if r[2]}
     out: list[PublishedEntry] = []
+    stored = all(r[2] for r in rows)
     for when, ident, (_, entry_key, permalink, when_text, updated, title) in dated:
         local = when.astimezone(tz)
         link = str(permalink) if permalink else _free(permalink_for(local, journal), taken)
@@ -87,7 +95,7 @@ def published_entries(journal: Journal) -> list[PublishedEntry]:
             when_text[:10], updated,  # type: ignore[index, arg-type]
             tuple((c, e, ch) for c, (e, ch) in marks[ident].items()) if ident in marks else (),
         ))
-    return out
+    return out, stored
 
 
 def _free(base: str, taken: set[str]) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
+from kirinuki.journal.analysis import version_marks
 from kirinuki.journal.core import Journal
 from kirinuki.journal.site import PublishedEntry
 from kirinuki.store.sqlite import related as version_rows
@@ -101,6 +102,35 @@ def published_entries_of(journal: Journal, ids: Iterable[int],
             tuple(related[i]) if i in related else (),
             str(when)[:10], str(updated), marks.get(i, ()))
     return out
+
+
+def published_entries_after(journal: Journal,
+                            known: list[PublishedEntry]) -> list[PublishedEntry] | None:
+    """`site.published_entries` brought up from `known`, a list it gave earlier in which
+    every permalink was stored and whose tags and aliases are unchanged (the caller compares
+    `tags_digest`): only the stamps, the version marks (after the same catch-up of the
+    analysis) and the rows of the entries that changed are read (at 100k entries ~0.3 s
+    instead of ~0.7 s). None when a changed entry has no permalink yet."""
+    stamps = published_stamps(journal)
+    marks = {eid: tuple((c, e, ch) for c, (e, ch) in m.items())
+             for eid, m in version_marks(journal).items()}
+    by_id = {e.id: e for e in known}
+    changed = {i for i, s in stamps.items() if (e := by_id.get(i)) is None or e.stamp != s}
+    changed.update(i for i, m in marks.items()
+                   if i in by_id and i in stamps and m != by_id[i].versions)
+    changed.update(e.id for e in known if e.versions and e.id in stamps and e.id not in marks)
+    fresh = published_entries_of(journal, changed, marks)
+    if fresh is None:
+        return None
+    kept = [e for e in known if e.id in stamps and e.id not in changed]
+    new = sorted(fresh.values(), key=_order)
+    if kept and new and _order(new[0]) < _order(kept[-1]):
+        return sorted(kept + new, key=_order)
+    return kept + new
+
+
+def _order(e: PublishedEntry) -> tuple[datetime, int]:
+    return (e.published, e.id)
 
 
 def _parse(text: object) -> datetime:

@@ -18,10 +18,17 @@ from pathlib import Path
 
 from kirinuki.errors import ConflictError
 from kirinuki.journal import Journal, open_journal
-from kirinuki.journal.site import EntryDigest, entry_batch, entry_digests, published_mark
+from kirinuki.journal.site import (
+    EntryDigest,
+    entry_batch,
+    entry_digests,
+    published_entries_and_flag,
+    published_mark,
+)
 from kirinuki.model import Entry
 from kirinuki.publish import site as site_mod
 from kirinuki.publish import urls
+from kirinuki.publish.context_cache import ContextCache
 from kirinuki.publish.pages import Renderer, asset_version
 from kirinuki.publish.plan import LEAF, LIST, TOP, Page, Planner, global_sig
 from kirinuki.publish.scope import EntryRow, Scope, compute_scope, entry_records, stale_files
@@ -169,7 +176,13 @@ def _publish(journal: Journal, out_dir: str | Path, full: bool, jobs: int | None
             return PublishReport(str(out_dir), len(output.old), 0, 0, int(mark.split("|")[0]),
                                  -1, False, time.perf_counter() - start)
         with _collector_paused():
-            ctx = build_context(journal)
+            cache = ContextCache(out_dir)
+            known = None if full else cache.entries(journal)
+            stored = True
+            if known is None:
+                known, stored = published_entries_and_flag(journal)
+            ctx = build_context(journal, entries=known)
+            cache.save(journal, ctx.entries, stored)
             planner = Planner(ctx, version)
             planned = _plan(ctx, planner, output)
         if planned is None:

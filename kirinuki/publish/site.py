@@ -94,13 +94,16 @@ class SiteContext:
         return max(1, -(-count // self.per_page))
 
 
-def build_context(journal: Journal, per_page: int | None = None) -> SiteContext:
-    """Phase 1: the site context of `journal`.
+def build_context(journal: Journal, per_page: int | None = None,
+                  entries: list[PublishedEntry] | None = None) -> SiteContext:
+    """Phase 1: the site context of `journal` (of `entries`, its published entries, when the
+    caller has them already).
 
     Raises InputError for a permalink that cannot be a path, ConflictError when two tags
     would share one address.
     """
-    entries = published_entries(journal)
+    if entries is None:
+        entries = published_entries(journal)
     pos: dict[int, int] = {}
     by_permalink: dict[str, int] = {}
     displays: dict[str, str] = {}

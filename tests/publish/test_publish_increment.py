@@ -55,3 +55,58 @@ def test_one_new_entry_rewrites_only_changed_files(tmp_path: Path,
     assert 'rel="predecessor-version" href="/entry/2024/09/11/074500/"' in page
     assert publish(j, live, jobs=1).written == 0
     j.close()
+
+
+def test_later_publishes_read_only_the_changed_entries(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a publish, the next one takes the published entries from the cache beside the
+    output and the rows of what changed (never all of them), falling back to a full read
+    when tags were renamed or the cache is damaged; each result equals a fresh full build."""
+    from kirinuki.journal.editing import edit_clip, rename_tag
+    from kirinuki.journal.queries import get_entry
+    from kirinuki.publish import build, context_cache
+
+    j = _journal(tmp_path)
+    live = tmp_path / "live"
+    publish(j, live, jobs=1)
+    cache = context_cache.cache_path(live)
+    assert cache.exists() and cache.parent == live.parent
+    full_reads: list[int] = []
+    real = build.published_entries_and_flag
+
+    def counted(journal: object) -> object:
+        full_reads.append(1)
+        return real(journal)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(build, "published_entries_and_flag", counted)
+
+    def add(name: str, text: str) -> None:
+        src = tmp_path / "in" / f"{name}.txt"
+        src.parent.mkdir(exist_ok=True)
+        src.write_text(text, encoding="utf-8")
+        import_paths(j, [str(src)])
+
+    steps = [  # (edit, whether the cache can serve it)
+        (lambda: add("2024-09-12_080000", f"{NEWER}\n\n#洪水#新規\n"), True),  # new tag
+        (lambda: add("2024-09-10_080000", "朝の会見で首相は支援を表明しました。\n\n#洪水\n"), True),
+        (lambda: edit_clip(j, get_entry(j, "/entry/2024/09/10/213000").clips[0].id or 0,
+                           "ルスタニア政府によりますと、ヴェルナ州の洪水で少なくとも150人が死亡し、"
+                           "3400人が避難したということです。"), True),  # moves a later mark
+        (lambda: rename_tag(j, "新規", "新着"), False),
+        (lambda: edit_clip(j, get_entry(j, "/entry/2024/09/10/213000").clips[0].id or 0,
+                           "天気は晴れで、気温は平年並みとなる見込みです。"), True),  # a mark goes
+        (lambda: add("2024-09-13_080000", "夜の会見で首相は復興計画を示しました。\n\n#新着\n"), True),
+        (lambda: (cache.write_bytes(b"\x05\x00"),
+                  add("2024-09-14_080000", "首相は視察しました。\n\n#洪水\n")), False),
+    ]
+    for n, (step, cached) in enumerate(steps):
+        full_reads.clear()
+        step()
+        assert publish(j, live, jobs=1).written > 0, n
+        assert full_reads == ([] if cached else [1]), n
+        fresh = tmp_path / f"fresh{n}"
+        publish(j, fresh, full=True, jobs=1)
+        assert _tree(live) == _tree(fresh), n
+        assert publish(j, live, jobs=1).written == 0, n
+    assert 'class="update"' not in _page(live, "2024/09/11/074500")
+    j.close()
