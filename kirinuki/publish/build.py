@@ -31,7 +31,7 @@ from kirinuki.publish import urls
 from kirinuki.publish.context_cache import ContextCache
 from kirinuki.publish.pages import Renderer, asset_version
 from kirinuki.publish.plan import LEAF, LIST, TOP, Page, Planner, global_sig
-from kirinuki.publish.scope import EntryRow, Scope, compute_scope, entry_records, stale_files
+from kirinuki.publish.scope import Scope, compute_scope, entry_records, stale_files
 from kirinuki.publish.site import SiteContext, build_context
 from kirinuki.publish.writer import Output, check_unique
 
@@ -181,7 +181,7 @@ def _publish(journal: Journal, out_dir: str | Path, full: bool, jobs: int | None
             stored = True
             if known is None:
                 known, stored = published_entries_and_flag(journal)
-            ctx = build_context(journal, entries=known)
+            ctx = build_context(journal, entries=known, checked=cache.known)
             cache.save(journal, ctx.entries, stored)
             planner = Planner(ctx, version)
             planned = _plan(ctx, planner, output)
@@ -215,10 +215,10 @@ def _plan(ctx: SiteContext, planner: Planner, output: Output,
           ) -> tuple[list[Page], list[str], int] | None:
     """The pages to consider, the files to delete and the site's file count; None when no
     entry changed since the last build."""
-    old = {r[0]: r for r in output.manifest.entries}
+    old = output.manifest.entry_keys()
     scope = None
     if output.old and output.manifest.meta.get("g") == planner.g:
-        scope = compute_scope(ctx, planner.fps, old)
+        scope = compute_scope(ctx, planner.fps, old, output.manifest.entry_rows)
         if scope is None:
             return None
         planner.scope, planner.old_sig = scope, output.old_sig
@@ -227,7 +227,7 @@ def _plan(ctx: SiteContext, planner: Planner, output: Output,
     planned = {p.path for p in pages}
     if scope is None:
         return pages, [path for path in output.old if path not in planned], len(planned)
-    _check_new_paths(ctx, scope, old, output)
+    _check_new_paths(ctx, scope, output)
     candidates = scope.gone | stale_files(ctx, scope, output.old.under)
     removed = sorted(p for p in candidates - planned if p in output.old)
     total = len(output.old) + sum(1 for p in planned if p not in output.old) - len(removed)
@@ -264,16 +264,16 @@ def _report(out_dir: str | Path, pages: int, written: int, removed: int, ctx: Si
                          staged, time.perf_counter() - start)
 
 
-def _check_new_paths(ctx: SiteContext, scope: Scope, old: dict[int, EntryRow],
-                     output: Output) -> None:
+def _check_new_paths(ctx: SiteContext, scope: Scope, output: Output) -> None:
     """A new permalink must not land on a page of another kind the last build wrote."""
+    old = output.manifest.entry_rows(scope.changed)
     fresh = [ctx.entries[ctx.pos[i]] for i in scope.changed
              if i in ctx.pos and (i not in old or old[i][3] != ctx.entries[ctx.pos[i]].permalink)]
     taken = [urls.entry_file(e.permalink) for e in fresh]
     taken = [path for path in taken if path in output.old]
     if not taken:
         return
-    known = {urls.entry_file(r[3]) for r in old.values()}
+    known = {urls.entry_file(r[3]) for r in output.manifest.entry_rows().values()}
     for path in taken:
         if path not in known:
             raise ConflictError(f"two pages would be written to {path}; nothing was written")

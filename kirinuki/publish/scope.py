@@ -98,9 +98,12 @@ class _Finder:
         return bisect_left(members, (published, eid), key=lambda i: self.keys[i])
 
 
-def compute_scope(ctx: SiteContext, fps: list[str],
-                  old: dict[int, EntryRow]) -> Scope | None:
-    """The scope of the changes since the build that left `old`; None when nothing changed."""
+def compute_scope(ctx: SiteContext, fps: list[str], old: dict[int, EntryRow],
+                  whole: Callable[[list[int]], dict[int, EntryRow]] | None = None,
+                  ) -> Scope | None:
+    """The scope of the changes since the build that left `old` (whose rows may hold only the
+    id, fingerprint and related key when `whole` gives the whole records of some ids); None
+    when nothing changed."""
     scope = Scope()
     per = ctx.per_page
     n = len(ctx.entries)
@@ -124,10 +127,18 @@ def compute_scope(ctx: SiteContext, fps: list[str],
             else:
                 scope.vanished_tags.add(segment)
 
+    moved: list[int] = []
     for i, e in enumerate(ctx.entries):
         row = old.get(e.id)
         if row is not None and row[1] == fps[i] and row[5] == related_key(ctx, e):
             continue
+        moved.append(i)
+    gone_ids = [eid for eid in old if eid not in ctx.pos]
+    if whole is not None and (moved or gone_ids):
+        old = {**old, **whole([ctx.entries[i].id for i in moved] + gone_ids)}
+    for i in moved:
+        e = ctx.entries[i]
+        row = old.get(e.id)
         scope.changed.add(e.id)
         around(i)
         if row is None or row[1] != fps[i]:
@@ -140,11 +151,11 @@ def compute_scope(ctx: SiteContext, fps: list[str],
             old_side(row)
             if row[3] != e.permalink:
                 scope.gone.update(_files(row[3]))
-    for eid, row in old.items():
-        if eid not in ctx.pos:
-            scope.changed.add(eid)
-            old_side(row)
-            scope.gone.update(_files(row[3]))
+    for eid in gone_ids:
+        row = old[eid]
+        scope.changed.add(eid)
+        old_side(row)
+        scope.gone.update(_files(row[3]))
     if not scope.changed:
         return None
     scope.gone -= {f for i in scope.entries for f in _files(ctx.entries[i].permalink)}

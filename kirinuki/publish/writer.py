@@ -18,6 +18,7 @@ from __future__ import annotations
 import ctypes
 import fcntl
 import hashlib
+import json
 import os
 import shutil
 import sqlite3
@@ -121,24 +122,38 @@ class Manifest:
     pages: PageIndex = field(default_factory=PageIndex)
     path: Path | None = None
     meta: dict[str, str] = field(default_factory=dict)
-    _entries: list[EntryRow] | None = None
+    _keys: dict[int, EntryRow] | None = None
 
-    @property
-    def entries(self) -> list[EntryRow]:
-        """(id, fingerprint, published, permalink, tags, related) of every entry built."""
-        if self._entries is None:
-            self._entries = []
-            if self.path is not None:
-                conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
-                try:
-                    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'entries'"
-                                    ).fetchone():
-                        self._entries = conn.execute(
-                            "SELECT id, fp, published, permalink, tags, related FROM entries"
-                        ).fetchall()
-                finally:
-                    conn.close()
-        return self._entries
+    def entry_keys(self) -> dict[int, EntryRow]:
+        """id -> (id, fingerprint, "", "", "", related) of every entry built: what tells
+        whether an entry changed (0.09 s at 100k entries; whole records take 0.17 s)."""
+        if self._keys is None:
+            rows = self._read("SELECT id, fp, '', '', '', related FROM entries", ())
+            self._keys = {r[0]: r for r in rows}
+        return self._keys
+
+    def entry_rows(self, ids: Iterable[int] | None = None) -> dict[int, EntryRow]:
+        """id -> (id, fingerprint, published, permalink, tags, related) of the entries `ids`
+        that were built (of all of them by default)."""
+        if ids is None:
+            rows = self._read("SELECT id, fp, published, permalink, tags, related FROM entries",
+                              ())
+        else:
+            rows = self._read("SELECT id, fp, published, permalink, tags, related FROM entries"
+                              " WHERE id IN (SELECT value FROM json_each(?))",
+                              (json.dumps(sorted(ids)),))
+        return {r[0]: r for r in rows}
+
+    def _read(self, sql: str, args: tuple[object, ...]) -> list[EntryRow]:
+        if self.path is None:
+            return []
+        conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+        try:
+            if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'entries'").fetchone():
+                return []
+            return conn.execute(sql, args).fetchall()
+        finally:
+            conn.close()
 
 
 def _load_manifest(path: Path) -> Manifest:

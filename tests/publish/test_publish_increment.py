@@ -110,3 +110,22 @@ def test_later_publishes_read_only_the_changed_entries(tmp_path: Path,
         assert publish(j, live, jobs=1).written == 0, n
     assert 'class="update"' not in _page(live, "2024/09/11/074500")
     j.close()
+
+
+def test_a_cached_publish_still_checks_new_permalinks(tmp_path: Path) -> None:
+    import json
+
+    from kirinuki.errors import InputError
+    from tests.publish.conftest import make_journal, records
+
+    j = make_journal(tmp_path)
+    site = tmp_path / "site"
+    publish(j, site, jobs=1)
+    rec = records()[4]
+    rec.update(key="k-bad", permalink="/entry/../escape", published="2024-02-01T10:00:00+09:00")
+    src = tmp_path / "bad.jsonl"
+    src.write_text(json.dumps(rec, ensure_ascii=False) + "\n", encoding="utf-8")
+    import_paths(j, [str(src)])
+    with pytest.raises(InputError, match="cannot be published"):
+        publish(j, site, jobs=1)
+    j.close()
