@@ -315,4 +315,7 @@ def _apply(journal: Journal, ctx: SiteContext, version: str, output: Output,
             done += len(recs)
             if progress is not None:
                 progress(done, len(todo))
+    # The renderer's table of its own methods is a reference cycle that would keep the whole
+    # context (~500k objects at 100k entries) until a collection: 0.25 s at the command's exit.
+    renderer.kinds.clear()
     return records
