@@ -110,6 +110,7 @@ def build_context(journal: Journal, per_page: int | None = None,
     pos: dict[int, int] = {}
     by_permalink: dict[str, int] = {}
     displays: dict[str, str] = {}
+    members: dict[str, list[int]] = {}
     days: dict[tuple[int, int, int], list[int]] = {}
     seen = checked or {}
     for i, e in enumerate(entries):
@@ -117,14 +118,16 @@ def build_context(journal: Journal, per_page: int | None = None,
             urls.check_permalink(e.permalink, e.id)
         pos[e.id] = i
         by_permalink[e.permalink.rstrip("/")] = e.id
-        for key, display in e.tags:
-            displays.setdefault(key, display)
+        for key, display in e.tags:  # an entry's tag keys are distinct
+            m = members.get(key)
+            if m is None:
+                members[key] = [i]
+                displays[key] = display
+            else:
+                m.append(i)
         d = e.published
         days.setdefault((d.year, d.month, d.day), []).append(i)
     segments = urls.tag_segments(displays)
-    tags = {k: TagInfo(k, displays[k], segments[k]) for k in sorted(displays)}
-    for i, e in enumerate(entries):
-        for key, _ in e.tags:
-            tags[key].members.append(i)
+    tags = {k: TagInfo(k, displays[k], segments[k], members[k]) for k in sorted(displays)}
     return SiteContext(journal.settings, entries, pos, by_permalink, tags, days,
                        tag_aliases(journal), per_page or PER_PAGE)
