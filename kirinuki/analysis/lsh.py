@@ -28,6 +28,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from kirinuki.analysis.candidates import Candidate, best_candidates
+
 _NON_WORD = re.compile(r"[\W_]+")
 # URLs glued to clips and hashtags inside them (`#nhk_news`) are not part of the passage.
 _NOISE = re.compile(r"https?://[\x21-\x7e]*|[#＃][A-Za-z0-9_]+")
@@ -209,16 +211,6 @@ def _sorted_unique(values: np.ndarray) -> np.ndarray:
     return values[np.r_[True, values[1:] != values[:-1]]] if values.size else values
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """A row sharing keys with the probe, with the similarity its signature estimates."""
-
-    row: int
-    estimate: float
-    exact: bool
-    masked: bool
-
-
 class DuplicateIndex:
     """Keys of sketches → dense row numbers (0, 1, … in the order rows were added)."""
 
@@ -345,14 +337,8 @@ class DuplicateIndex:
         rows = np.fromiter({r for group in members for r in group} - {exclude}, dtype=np.int64)
         if not rows.size:
             return []
-        est = estimate(self.signatures(rows), one.sigs[0])
-        exact = np.isin(rows, members[0])
-        masked = np.isin(rows, members[1])
-        keep = (est >= min_estimate) | exact | masked
-        rows, est, exact, masked = rows[keep], est[keep], exact[keep], masked[keep]
-        order = np.lexsort((-rows, -est, ~masked, ~exact))[:limit]
-        return [Candidate(int(rows[k]), float(est[k]), bool(exact[k]), bool(masked[k]))
-                for k in order]
+        return best_candidates(rows, estimate(self.signatures(rows), one.sigs[0]), members,
+                               limit, min_estimate)
 
     def _raw_pairs(self) -> tuple[np.ndarray, np.ndarray]:
         """Codes (a << 32 | b) of rows sharing a band key, and of rows sharing a text key.

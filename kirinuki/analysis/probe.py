@@ -16,7 +16,15 @@ from bisect import bisect_left
 
 import numpy as np
 
-from kirinuki.analysis.lsh import DEFAULT_PARAMS, EMPTY, Candidate, LshParams, Sketches, estimate
+from kirinuki.analysis.lsh import (
+    DEFAULT_PARAMS,
+    EMPTY,
+    Candidate,
+    LshParams,
+    Sketches,
+    best_candidates,
+    estimate,
+)
 
 
 class _RowOf:
@@ -75,11 +83,5 @@ class SketchScan:
         rows = np.setdiff1d(np.concatenate(members), [row])
         if not rows.size:
             return []
-        est = estimate(self.sketches.sigs[rows], self.sketches.sigs[row])
-        exact = np.isin(rows, members[0])
-        masked = np.isin(rows, members[1])
-        keep = (est >= min_estimate) | exact | masked
-        rows, est, exact, masked = rows[keep], est[keep], exact[keep], masked[keep]
-        order = np.lexsort((-rows, -est, ~masked, ~exact))[:limit]
-        return [Candidate(int(rows[k]), float(est[k]), bool(exact[k]), bool(masked[k]))
-                for k in order]
+        return best_candidates(rows, estimate(self.sketches.sigs[rows], self.sketches.sigs[row]),
+                               members, limit, min_estimate)
