@@ -85,13 +85,19 @@ def test_published_only_leaves_out_drafts(news: Journal, max_drafts: int,
     assert all(h.published for h in search(news, "-京都", published_only=True).hits)
 
 
+def _version(j: Journal, url: str, source: Source, paragraph: str) -> int:
+    """A captured article of one paragraph: the id of its version."""
+    with j.store.transaction():
+        aid = article_rows.article_id(j.store, Article(url, source), j.now())
+        vid, _ = article_rows.add_version(j.store, aid, ArticleVersion("h1", j.now(),
+                                                                       [paragraph]))
+    return int(vid)
+
+
 def test_source_filter_matches_site_and_subdomains(mem_journal: Journal) -> None:
     j = mem_journal
-    with j.store.transaction():
-        art = Article("https://www3.nhk.or.jp/news/1.html", Source("www3.nhk.or.jp", "NHK"))
-        aid = article_rows.article_id(j.store, art, j.now())
-        vid, _ = article_rows.add_version(j.store, aid, ArticleVersion(
-            "h1", j.now(), ["政府は新たな対策を発表しました。"]))
+    vid = _version(j, "https://www3.nhk.or.jp/news/1.html", Source("www3.nhk.or.jp", "NHK"),
+                   "政府は新たな対策を発表しました。")
     add_group(j, None, Group([Clip("政府は新たな対策を発表しました。", article_version_id=vid),
                               Clip("別の段落です。")], [TagLine([TagRef("政策")])]))
     assert search(j, "source:nhk.or.jp").total == 1
@@ -232,11 +238,8 @@ def test_index_rows_from_written_entries_equal_rows_read_back(mem_journal: Journ
     # A write hands the entries it stored to the index, which no longer reads them back: both
     # ways must give the same rows (sources, tags of each group, drafts, dates).
     j = mem_journal
-    with j.store.transaction():
-        art = Article("https://example.jp/a.html", Source("example.jp", "例"))
-        aid = article_rows.article_id(j.store, art, j.now())
-        vid, _ = article_rows.add_version(j.store, aid, ArticleVersion(
-            "h1", j.now(), ["首相は会見で説明しました。"]))
+    vid = _version(j, "https://example.jp/a.html", Source("example.jp", "例"),
+                   "首相は会見で説明しました。")
     day = datetime(2024, 2, 3, 9, 0, tzinfo=JST)
     written = [
         entry([(["首相は会見で説明しました。", "ＮＡＴＯの会合。"], ["政治", "外交"]),
