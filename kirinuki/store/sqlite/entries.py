@@ -222,13 +222,15 @@ def find_entry_id(store: Store, *, permalink: str | None = None, key: str | None
     return int(row[0]) if row else None
 
 
-def _ids_json(ids: Iterable[int]) -> str:
+def ids_json(ids: Iterable[int]) -> str:
+    """The ids as a JSON array for `IN (SELECT value FROM json_each(?))`: one bound argument
+    whatever their number."""
     return json.dumps(sorted(set(ids)))
 
 
 def load_entries(store: Store, ids: Iterable[int]) -> dict[int, Entry]:
     """The whole entries with these ids (missing ids are left out), in five queries."""
-    arg = (_ids_json(ids),)
+    arg = (ids_json(ids),)
     conn = store.conn
     entries: dict[int, Entry] = {}
     for row in conn.execute(

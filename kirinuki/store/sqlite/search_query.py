@@ -6,12 +6,12 @@ See `search.py` for the index layout and why every plan over ordinary text is ex
 
 from __future__ import annotations
 
-import json
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from kirinuki.store.sqlite.db import Store
+from kirinuki.store.sqlite.entries import ids_json
 from kirinuki.store.sqlite.search import bracket, parse_tags, stamp
 from kirinuki.store.sqlite.search_tokens import (
     ALL,
@@ -248,34 +248,30 @@ def newest_with_chars(store: Store, plan: Plan, chars: tuple[str, ...], lo: int,
         (plan.match, lo, hi, chars_match, lo, hi))]
 
 
-def facet_counts(store: Store, plan: Plan, lo: int | None = None,
-                 ) -> tuple[Counter[int], Counter[int]]:
-    """(matches per YYYYMM (0: undated), matches per tag id) over every match (from row id
-    `lo` on, when given).
+def facet_counts(store: Store, plan: Plan) -> tuple[Counter[int], Counter[int]]:
+    """(matches per YYYYMM (0: undated), matches per tag id) over every match.
 
     SQLite groups by (month, tag list) so Python only splits the few distinct tag lists
     (314k matches: 0.36 s instead of 0.75 s counting row by row in Python)."""
-    where, args = _where(plan, lo)
-    months: Counter[int] = Counter()
-    tags: Counter[int] = Counter()
-    for ym, tag_text, n in store.conn.execute(
-            f"SELECT d.stamp / 100000000, d.tags, count(*) FROM {plan.table}"
-            f" JOIN search_docs d ON d.docid = {plan.table}.rowid WHERE {where}"
-            " GROUP BY 1, 2", args):
-        months[ym] += n
-        for t in tag_text.split():
-            tags[int(t)] += n
-    return months, tags
+    where, args = _where(plan)
+    return _facets(store.conn.execute(
+        f"SELECT d.stamp / 100000000, d.tags, count(*) FROM {plan.table}"
+        f" JOIN search_docs d ON d.docid = {plan.table}.rowid WHERE {where}"
+        " GROUP BY 1, 2", args))
 
 
 def facet_counts_of(store: Store, docids: list[int]) -> tuple[Counter[int], Counter[int]]:
     """`facet_counts` over these row ids."""
+    return _facets(store.conn.execute(
+        "SELECT stamp / 100000000, tags, count(*) FROM search_docs"
+        " WHERE docid IN (SELECT value FROM json_each(?)) GROUP BY 1, 2", (ids_json(docids),)))
+
+
+def _facets(rows: Iterable[tuple[int, str, int]]) -> tuple[Counter[int], Counter[int]]:
+    """Months and tag ids counted from (YYYYMM, tag list, count) groups."""
     months: Counter[int] = Counter()
     tags: Counter[int] = Counter()
-    for ym, tag_text, n in store.conn.execute(
-            "SELECT stamp / 100000000, tags, count(*) FROM search_docs"
-            " WHERE docid IN (SELECT value FROM json_each(?)) GROUP BY 1, 2",
-            (json.dumps(docids),)):
+    for ym, tag_text, n in rows:
         months[ym] += n
         for t in tag_text.split():
             tags[int(t)] += n

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from kirinuki.store.sqlite.db import Store
-from kirinuki.store.sqlite.entries import _ids_json
+from kirinuki.store.sqlite.entries import ids_json
 
 Row = tuple[object, ...]
 
@@ -82,5 +82,5 @@ def first_clip_rows(store: Store, ids: Iterable[int]) -> list[Row]:
           WHERE g.entry_id IN (SELECT value FROM json_each(?))
         ) WHERE rn = 1
         """,
-        (_ids_json(ids),),
+        (ids_json(ids),),
     ).fetchall()

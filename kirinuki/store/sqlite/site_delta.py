@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from kirinuki.store.sqlite.db import Store
-from kirinuki.store.sqlite.entries import _ids_json
+from kirinuki.store.sqlite.entries import ids_json
 
 Row = tuple[object, ...]
 
@@ -41,7 +41,7 @@ def published_rows_of(store: Store, ids: Iterable[int]) -> list[Row]:
     return store.conn.execute(
         "SELECT id, key, permalink, published, updated, title FROM entries"
         " WHERE id IN (SELECT value FROM json_each(?))"
-        " AND status = 'published' AND published IS NOT NULL", (_ids_json(ids),)
+        " AND status = 'published' AND published IS NOT NULL", (ids_json(ids),)
     ).fetchall()
 
 
@@ -51,7 +51,7 @@ def tag_use_rows_of(store: Store, ids: Iterable[int]) -> list[Row]:
         "SELECT g.entry_id, gt.tag_id FROM groups g"
         " JOIN tag_lines tl ON tl.group_id = g.id JOIN group_tags gt ON gt.tag_line_id = tl.id"
         " WHERE g.entry_id IN (SELECT value FROM json_each(?))"
-        " ORDER BY g.entry_id, g.pos, tl.pos, gt.pos", (_ids_json(ids),)
+        " ORDER BY g.entry_id, g.pos, tl.pos, gt.pos", (ids_json(ids),)
     ).fetchall()
 
 
@@ -61,7 +61,7 @@ def related_rows_of(store: Store, ids: Iterable[int]) -> list[Row]:
         "SELECT g.entry_id, l.url, l.target_entry_id FROM groups g"
         " JOIN related_links l ON l.group_id = g.id"
         " WHERE g.entry_id IN (SELECT value FROM json_each(?))"
-        " ORDER BY g.entry_id, g.pos, l.pos", (_ids_json(ids),)
+        " ORDER BY g.entry_id, g.pos, l.pos", (ids_json(ids),)
     ).fetchall()
 
 
