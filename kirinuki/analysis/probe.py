@@ -85,3 +85,118 @@ class SketchScan:
             return []
         return best_candidates(rows, estimate(self.sketches.sigs[rows], self.sketches.sigs[row]),
                                members, limit, min_estimate)
+
+
+def pack_columns(sketches: Sketches, params: LshParams = DEFAULT_PARAMS,
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """(bands, text keys) one column per row of the result: (bands, n) uint32 packed band bytes
+    and (2, n) int64 keys, the layout `PartScan` reads (and the sketch cache stores)."""
+    n, bands, rows = len(sketches), params.bands, params.rows
+    packed = np.zeros((n, bands, 4), dtype=np.uint8)
+    packed[:, :, :rows] = sketches.sigs.reshape(n, bands, rows)
+    return (np.ascontiguousarray(packed.view("<u4").reshape(n, bands).T),
+            np.ascontiguousarray(sketches.keys.T))
+
+
+class Part:
+    """Sketches of some clips (ids sorted or not), their columns, and which rows count."""
+
+    def __init__(self, ids: np.ndarray, sigs: np.ndarray, bands: np.ndarray, keys: np.ndarray,
+                 alive: np.ndarray | None) -> None:
+        self.ids, self.sigs, self.bands, self.keys, self.alive = ids, sigs, bands, keys, alive
+
+    def carriers(self, column: np.ndarray, key: int) -> np.ndarray:
+        """Clip ids of the live rows whose `column` holds `key`."""
+        found = np.flatnonzero(column == key)
+        if self.alive is not None and found.size:
+            found = found[self.alive[found]]
+        return self.ids[found]
+
+
+class PartScan:
+    """`SketchScan` over a stored part (the sketch cache of a published site, some rows of which
+    are dead: their entries changed since) and the sketches read fresh for the entries that
+    changed. Rows are clip ids; the members of a key are the newest `cap` live clips carrying
+    it, in clip id order, as the index counts them, so the candidates are `SketchScan`'s."""
+
+    def __init__(self, base: Part, extra_ids: list[int], extra: Sketches,
+                 params: LshParams = DEFAULT_PARAMS, cap: int = 64) -> None:
+        bands, keys = pack_columns(extra, params)
+        self.parts = [base, Part(np.asarray(extra_ids, dtype=np.int64), extra.sigs, bands,
+                                  keys, None)]
+        self.cap = cap
+        self.ids = _Same()
+        self.row_of = _Live(self)
+        self._extra = {c: i for i, c in enumerate(extra_ids)}
+
+    def _sigs(self, clip_ids: np.ndarray) -> np.ndarray:
+        base, extra = self.parts
+        out = np.empty((clip_ids.size, base.sigs.shape[1]), dtype=base.sigs.dtype)
+        for k, c in enumerate(clip_ids.tolist()):
+            i = self._extra.get(c)
+            if i is not None:
+                out[k] = extra.sigs[i]
+            else:
+                out[k] = base.sigs[_live_row(base, c)]
+        return out
+
+    def _members(self, clip_id: int) -> list[np.ndarray]:
+        base, extra = self.parts
+        i = self._extra.get(clip_id)
+        part, row = (extra, i) if i is not None else (base, _live_row(base, clip_id))
+        wanted = [(0, c, k) for c, k in enumerate(part.keys[:, row].tolist())]
+        if not (part.sigs[row] == EMPTY).all():
+            wanted += [(1, c, k) for c, k in enumerate(part.bands[:, row].tolist())]
+        out = []
+        for kind, c, k in wanted:
+            found = np.concatenate([p.carriers((p.keys if kind == 0 else p.bands)[c], k)
+                                    for p in self.parts])
+            out.append(np.sort(found)[-self.cap:])
+        return out
+
+    def candidates(self, clip_id: int, *, limit: int = 16, min_estimate: float = 0.0,
+                   ) -> list[Candidate]:
+        """Clips sharing keys with `clip_id` (itself left out), best first, as
+        `SketchScan.candidates` ranks them (rows and candidates are clip ids)."""
+        members = self._members(clip_id)
+        found = np.setdiff1d(np.concatenate(members), [clip_id])
+        if not found.size:
+            return []
+        probe = self._sigs(np.asarray([clip_id], dtype=np.int64))[0]
+        return best_candidates(found, estimate(self._sigs(found), probe), members, limit,
+                               min_estimate)
+
+
+def _live_row(part: Part, clip_id: int) -> int:
+    """The live row of `clip_id` in `part` (its ids sorted)."""
+    i = int(np.searchsorted(part.ids, clip_id))
+    if i == part.ids.size or part.ids[i] != clip_id or (
+            part.alive is not None and not part.alive[i]):
+        raise KeyError(clip_id)
+    return i
+
+
+class _Same:
+    """Row -> clip id when rows are clip ids."""
+
+    def __getitem__(self, row: int) -> int:
+        return row
+
+
+class _Live:
+    """Clip id -> row (itself) for the live clips of a `PartScan`."""
+
+    def __init__(self, scan: PartScan) -> None:
+        self.scan = scan
+
+    def __getitem__(self, clip_id: int) -> int:
+        if clip_id not in self.scan._extra:
+            _live_row(self.scan.parts[0], clip_id)  # raises KeyError when not live
+        return clip_id
+
+    def __contains__(self, clip_id: object) -> bool:
+        try:
+            self[clip_id]  # type: ignore[index]
+        except (KeyError, TypeError):
+            return False
+        return True

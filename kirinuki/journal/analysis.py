@@ -26,12 +26,13 @@ from kirinuki.analysis.duplicates import (
 )
 from kirinuki.analysis.figures import Figure, extract_figures
 from kirinuki.analysis.lsh import DEFAULT_PARAMS, DuplicateIndex, Sketches, sketch_texts
-from kirinuki.analysis.probe import SketchScan
+from kirinuki.analysis.probe import PartScan, SketchScan
 from kirinuki.analysis.quotes import Quote, extract_quotes, speaker_key, speaker_names
 from kirinuki.analysis.versions import FigureChange, describe_change
 from kirinuki.errors import InputError
 from kirinuki.journal.core import Journal
 from kirinuki.journal.queries import get_entry, resolve_entry_id
+from kirinuki.journal.sketch_cache import SketchCache
 from kirinuki.model import Entry
 from kirinuki.store.sqlite import hooks
 from kirinuki.store.sqlite import related as rows
@@ -168,11 +169,12 @@ def _views(journal: Journal, groups: Iterable[DuplicateGroup]) -> list[GroupView
     return out
 
 
-def _probe(ix: _Index | SketchScan, rows_: Iterable[int], t: Thresholds) -> set[tuple[int, int]]:
+def _probe(ix: _Index | SketchScan | PartScan, rows_: Iterable[int], t: Thresholds,
+           ) -> set[tuple[int, int]]:
     pairs: set[tuple[int, int]] = set()
     for r in rows_:
-        found = (ix.candidates(r, min_estimate=t.candidate) if isinstance(ix, SketchScan)
-                 else ix.index.candidates(ix.sketches, r, min_estimate=t.candidate, exclude=r))
+        found = (ix.index.candidates(ix.sketches, r, min_estimate=t.candidate, exclude=r)
+                 if isinstance(ix, _Index) else ix.candidates(r, min_estimate=t.candidate))
         for c in found:
             pairs.add((min(r, c.row), max(r, c.row)))
     return pairs
@@ -329,12 +331,12 @@ _PROBE_MAX = 2_000  # more new clips than this: one pass over the whole index is
 _SCAN_MAX = 100
 
 
-def _version_links(journal: Journal, ix: _Index | SketchScan, new: Sequence[int],
+def _version_links(journal: Journal, ix: _Index | SketchScan | PartScan, new: Sequence[int],
                    t: Thresholds) -> list[tuple[int, int, str]]:
     """(later clip, earlier clip, change) for each version link touching a clip of `new`
     (either side may be the new one; both may be in one entry, as in a long-running story)."""
     own = [ix.row_of[c] for c in new if c in ix.row_of]
-    if len(own) <= _PROBE_MAX or isinstance(ix, SketchScan):
+    if len(own) <= _PROBE_MAX or not isinstance(ix, _Index):
         pairs = _probe(ix, own, t)
     else:
         wanted = set(own)
@@ -355,10 +357,12 @@ def _version_links(journal: Journal, ix: _Index | SketchScan, new: Sequence[int]
     return out
 
 
-def catch_up_versions(journal: Journal, t: Thresholds = DEFAULT_THRESHOLDS) -> int:
+def catch_up_versions(journal: Journal, t: Thresholds = DEFAULT_THRESHOLDS,
+                      sketches: SketchCache | None = None) -> int:
     """Sketch what is missing, then find the earlier versions of every clip not looked at yet
     (new, rewritten, or from before the versions table); returns how many clips were looked
-    at. The index is loaded only when there is something to look at."""
+    at. The index is loaded only when there is something to look at; `sketches` (a publish's
+    sketch file) serves a probe of a few clips instead of reading every sketch."""
     if catch_up(journal):
         _touched(journal.store)  # the cached index no longer holds every clip
     new = rows.unchecked(journal.store, SKETCH_VERSION)
@@ -366,7 +370,9 @@ def catch_up_versions(journal: Journal, t: Thresholds = DEFAULT_THRESHOLDS) -> i
         return 0
     cached = _cache.get(journal.store)
     if cached is not None and cached[0] == _cache_key(journal.store):
-        ix: _Index | SketchScan = cached[1]
+        ix: _Index | SketchScan | PartScan = cached[1]
+    elif len(new) <= _SCAN_MAX and sketches is not None and str(journal.store.path) != ":memory:":
+        ix = sketches.scan(journal, SKETCH_VERSION)
     elif len(new) <= _SCAN_MAX:
         ids, blobs = rows.sketches(journal.store, SKETCH_VERSION)
         ix = SketchScan(Sketches.from_bytes(blobs, DEFAULT_PARAMS), ids, DEFAULT_PARAMS)
@@ -378,10 +384,12 @@ def catch_up_versions(journal: Journal, t: Thresholds = DEFAULT_THRESHOLDS) -> i
     return len(new)
 
 
-def version_marks(journal: Journal) -> dict[int, dict[int, tuple[int, str]]]:
+def version_marks(journal: Journal, sketches: SketchCache | None = None,
+                  ) -> dict[int, dict[int, tuple[int, str]]]:
     """For each entry, its clips that update an earlier clip: clip id → (the entry
-    of the nearest earlier version, the change `拘束: 3800人以上 → 4400人以上 (+600)`)."""
-    catch_up_versions(journal)
+    of the nearest earlier version, the change `拘束: 3800人以上 → 4400人以上 (+600)`);
+    `sketches` as for `catch_up_versions`."""
+    catch_up_versions(journal, sketches=sketches)
     out: dict[int, dict[int, tuple[int, str]]] = {}
     for eid, cid, earlier, change in rows.version_rows(journal.store):
         out.setdefault(eid, {}).setdefault(cid, (earlier, change))

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from kirinuki.journal.analysis import version_marks
 from kirinuki.journal.core import Journal
 from kirinuki.journal.site import PublishedEntry
+from kirinuki.journal.sketch_cache import SketchCache
 from kirinuki.store.sqlite import related as version_rows
 from kirinuki.store.sqlite import site_delta as rows
 
@@ -104,16 +105,18 @@ def published_entries_of(journal: Journal, ids: Iterable[int],
     return out
 
 
-def published_entries_after(journal: Journal,
-                            known: list[PublishedEntry]) -> list[PublishedEntry] | None:
+def published_entries_after(journal: Journal, known: list[PublishedEntry],
+                            sketches: SketchCache | None = None,
+                            ) -> list[PublishedEntry] | None:
     """`site.published_entries` brought up from `known`, a list it gave earlier in which
     every permalink was stored and whose tags and aliases are unchanged (the caller compares
     `tags_digest`): only the stamps, the version marks (after the same catch-up of the
     analysis) and the rows of the entries that changed are read (at 100k entries ~0.3 s
-    instead of ~0.7 s). None when a changed entry has no permalink yet."""
+    instead of ~0.7 s); `sketches` serves the version check (`analysis.catch_up_versions`).
+    None when a changed entry has no permalink yet."""
     stamps = published_stamps(journal)
     marks = {eid: tuple((c, e, ch) for c, (e, ch) in m.items())
-             for eid, m in version_marks(journal).items()}
+             for eid, m in version_marks(journal, sketches).items()}
     by_id = {e.id: e for e in known}
     changed = {i for i, s in stamps.items() if (e := by_id.get(i)) is None or e.stamp != s}
     changed.update(i for i, m in marks.items()

@@ -21,6 +21,7 @@ from typing import Any
 from kirinuki.journal import Journal
 from kirinuki.journal.site import PublishedEntry
 from kirinuki.journal.site_delta import published_entries_after, tags_digest
+from kirinuki.journal.sketch_cache import SketchCache
 
 FORMAT = "kirinuki-context-1"
 APPEND_MAX = 2000  # entries in appended records before the file is rewritten whole
@@ -30,6 +31,12 @@ def cache_path(out_dir: str | Path) -> Path:
     """Where the cache of the site in `out_dir` lives (beside it, like its lock file)."""
     out = Path(os.path.abspath(out_dir))
     return out.parent / f".{out.name}.context"
+
+
+def sketch_path(out_dir: str | Path) -> Path:
+    """Where the sketch file of the site in `out_dir` lives (`journal.sketch_cache`)."""
+    out = Path(os.path.abspath(out_dir))
+    return out.parent / f".{out.name}.sketches"
 
 
 def _identity(journal: Journal) -> tuple[str, str, tuple[object, ...]]:
@@ -53,6 +60,7 @@ class ContextCache:
 
     def __init__(self, out_dir: str | Path) -> None:
         self.path = cache_path(out_dir)
+        self.sketches = SketchCache(sketch_path(out_dir))
         self.known: dict[int, PublishedEntry] | None = None
         self.appended = 0
 
@@ -64,7 +72,7 @@ class ContextCache:
         known = self._read(journal)
         if known is None:
             return None
-        out = published_entries_after(journal, known)
+        out = published_entries_after(journal, known, self.sketches)
         if out is not None:
             self.known = {e.id: e for e in known}
         return out

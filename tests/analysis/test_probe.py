@@ -56,3 +56,38 @@ def test_catch_up_by_scan_stores_the_links_the_index_finds(demo_journal, monkeyp
     by_index = redo(0)
     assert len(by_index) >= 20  # the demo's updated pairs
     assert redo(10_000) == by_index
+
+
+@pytest.mark.parametrize("cap", [64, 2])
+def test_part_scan_candidates_equal_the_scan_of_the_live_rows(cap: int) -> None:
+    """A stored part with dead rows (entries changed since) plus fresh rows, some reusing the
+    clip ids of dead rows, probes like a `SketchScan` over the live sketches in id order."""
+    import numpy as np
+
+    from kirinuki.analysis.probe import Part, PartScan, pack_columns
+
+    texts = _texts()
+    n = len(texts)
+    base = sketch_texts(texts)
+    ids = np.arange(100, 100 + n, dtype=np.int64)
+    alive = np.ones(n, dtype=bool)
+    alive[::7] = False
+    # Dead rows come back under their id with another text (an edit keeps clip ids), and new
+    # clips copy existing texts, so keys are shared across the two parts.
+    extra_ids = [100 + i for i in range(0, n, 14)] + [100 + n + k for k in range(12)]
+    extra_texts = [texts[(i + 3) % n] for i in range(0, n, 14)] + [texts[k * 5] for k in range(12)]
+    bands, keys = pack_columns(base)
+    scan = PartScan(Part(ids, base.sigs, bands, keys, alive), extra_ids,
+                    sketch_texts(extra_texts), cap=cap)
+    live = {int(c): t for c, t, a in zip(ids.tolist(), texts, alive.tolist(), strict=True) if a}
+    live.update(zip(extra_ids, extra_texts, strict=True))
+    order = sorted(live)
+    whole = SketchScan(sketch_texts([live[c] for c in order]), order, cap=cap)
+    found = 0
+    for row, clip in enumerate(order):
+        want = [(order[c.row], c.estimate, c.exact, c.masked) for c in whole.candidates(row)]
+        got = [(c.row, c.estimate, c.exact, c.masked) for c in scan.candidates(clip)]
+        assert got == want, clip
+        found += len(want)
+    assert found > len(order)
+    assert 100 in scan.row_of and 107 not in scan.row_of and 100 + n + 3 in scan.row_of

@@ -124,6 +124,25 @@ def sketches(store: Store, version: int) -> tuple[list[int], list[bytes]]:
     return [r[0] for r in found], [r[1] for r in found]
 
 
+def entry_stamps(store: Store) -> list[tuple[int, str]]:
+    """(id, updated) of every entry, drafts included (every write of an entry moves
+    `updated`), in id order."""
+    return store.conn.execute("SELECT id, updated FROM entries ORDER BY id").fetchall()
+
+
+def sketches_with_entries(store: Store, version: int, entry_ids: Sequence[int] | None = None,
+                          ) -> list[tuple[int, int, bytes]]:
+    """(clip id, entry id, sketch) of the clips sketched (this version) of these entries, or
+    of every entry, in clip id order."""
+    where = "" if entry_ids is None else " AND g.entry_id IN (SELECT value FROM json_each(?))"
+    args: tuple[object, ...] = (version,) if entry_ids is None else (
+        version, "[" + ",".join(str(int(i)) for i in entry_ids) + "]")
+    return store.conn.execute(
+        "SELECT s.clip_id, g.entry_id, s.sketch FROM clip_sketches s"
+        " JOIN clips c ON c.id = s.clip_id JOIN groups g ON g.id = c.group_id"
+        f" WHERE s.version = ?{where} ORDER BY s.clip_id", args).fetchall()
+
+
 def sketch_count(store: Store, version: int) -> tuple[int, int]:
     """(clips, clips with a sketch of this version): a cheap check that every clip has one
     (40 ms at 500k clips, against 150 ms for `unsketched` finding none)."""

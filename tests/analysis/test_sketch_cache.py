@@ -1,0 +1,78 @@
+"""The sketch file beside a published site serves the version check like a read of every
+sketch: after new entries, edits (clip ids kept), a deleted entry whose clip ids come back,
+sketches caught up without an entry write, and a damaged file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kirinuki.analysis.lsh import Sketches
+from kirinuki.analysis.probe import SketchScan
+from kirinuki.journal import Journal, analysis, import_paths
+from kirinuki.journal.editing import delete_entry, edit_clip
+from kirinuki.journal.queries import get_entry
+from kirinuki.journal.sketch_cache import SketchCache
+from kirinuki.store.sqlite import related as rows
+
+OLD = ("ルスタニア政府によりますと、ヴェルナ州の洪水で少なくとも120人が死亡し、"
+       "3400人が避難したということです。")
+
+
+def _same_as_a_full_read(j: Journal, cache: SketchCache) -> None:
+    """Every live clip gets the candidates of a `SketchScan` over every stored sketch."""
+    analysis.catch_up(j)  # as `catch_up_versions` does first: imports leave sketching to it
+    ids, blobs = rows.sketches(j.store, analysis.SKETCH_VERSION)
+    whole = SketchScan(Sketches.from_bytes(blobs), ids)
+    part = cache.scan(j, analysis.SKETCH_VERSION)
+    found = 0
+    for row, clip in enumerate(ids):
+        want = [(ids[c.row], c.estimate) for c in whole.candidates(row, min_estimate=0.25)]
+        assert [(c.row, c.estimate) for c in part.candidates(clip, min_estimate=0.25)] == want
+        found += len(want)
+    assert found > 0
+    assert analysis._version_links(j, part, rows.unchecked(j.store, analysis.SKETCH_VERSION),
+                                   analysis.DEFAULT_THRESHOLDS) == analysis._version_links(
+        j, whole, rows.unchecked(j.store, analysis.SKETCH_VERSION), analysis.DEFAULT_THRESHOLDS)
+
+
+def _add(j: Journal, folder: Path, name: str, text: str) -> None:
+    folder.mkdir(exist_ok=True)
+    (folder / f"{name}.txt").write_text(f"{text}\n\n#洪水\n", encoding="utf-8")
+    import_paths(j, [str(folder / f"{name}.txt")])
+
+
+def test_sketch_file_follows_the_journal(demo_journal: Journal, tmp_path: Path) -> None:
+    j = demo_journal
+    analysis.catch_up_versions(j)
+    cache = SketchCache(tmp_path / ".site.sketches")
+    _same_as_a_full_read(j, cache)
+    assert cache.rebuilt  # no file yet: built from every sketch
+    _same_as_a_full_read(j, cache)
+    assert not cache.rebuilt
+    new = tmp_path / "new"
+    steps = [
+        lambda: _add(j, new, "2030-01-01_090000", OLD),
+        lambda: _add(j, new, "2030-01-02_090000", OLD.replace("120人", "185人")),
+        lambda: edit_clip(j, get_entry(j, "/entry/2030/01/01/090000").clips[0].id or 0,
+                          OLD.replace("3400人", "3900人")),
+        lambda: delete_entry(j, "/entry/2030/01/02/090000"),  # its clip id comes back next
+        lambda: _add(j, new, "2030-01-03_090000", OLD.replace("120人", "230人")),
+    ]
+    for n, step in enumerate(steps):
+        step()
+        _same_as_a_full_read(j, cache)
+        assert not cache.rebuilt, n
+        assert (analysis.catch_up_versions(j, sketches=cache) > 0) == (n != 3), n
+        assert not cache.rebuilt, n
+    last = get_entry(j, "/entry/2030/01/03/090000")
+    assert last.id in analysis.version_marks(j)  # the new clip is found as a version
+    # Sketches that go or come without a write of their entry change the count.
+    with j.store.transaction():
+        j.store.conn.execute("DELETE FROM clip_sketches WHERE clip_id = (SELECT min(id) FROM clips)")
+    assert 1 not in cache.scan(j, analysis.SKETCH_VERSION).row_of  # built without it
+    assert cache.rebuilt
+    _same_as_a_full_read(j, cache)  # caught up: sketched again, and the file built again
+    assert cache.rebuilt
+    cache.path.write_bytes(cache.path.read_bytes()[:100])  # damaged: built again
+    _same_as_a_full_read(j, cache)
+    assert cache.rebuilt
