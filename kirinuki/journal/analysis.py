@@ -80,14 +80,19 @@ def _store_sketches(store: Store, clips: Sequence[tuple[int, str]]) -> None:
 
 def catch_up(journal: Journal) -> int:
     """Sketch every clip that has no sketch yet; returns how many were added."""
+    return _catch_up(journal)[0]
+
+
+def _catch_up(journal: Journal) -> tuple[int, int]:
+    """`catch_up`, and the count of sketches it saw last."""
     done = 0
     while True:
         clips, sketched = rows.sketch_count(journal.store, SKETCH_VERSION)
         if clips <= sketched:  # sketches go with their clips: every clip has one
-            return done
+            return done, sketched
         missing = rows.unsketched(journal.store, SKETCH_VERSION, min(_BATCH, clips - sketched))
         if not missing:
-            return done
+            return done, -1
         with journal.store.transaction():
             _store_sketches(journal.store, missing)
         done += len(missing)
@@ -363,7 +368,8 @@ def catch_up_versions(journal: Journal, t: Thresholds = DEFAULT_THRESHOLDS,
     (new, rewritten, or from before the versions table); returns how many clips were looked
     at. The index is loaded only when there is something to look at; `sketches` (a publish's
     sketch file) serves a probe of a few clips instead of reading every sketch."""
-    if catch_up(journal):
+    added, sketched = _catch_up(journal)
+    if added:
         _touched(journal.store)  # the cached index no longer holds every clip
     new = rows.unchecked(journal.store, SKETCH_VERSION)
     if not new:
@@ -372,7 +378,7 @@ def catch_up_versions(journal: Journal, t: Thresholds = DEFAULT_THRESHOLDS,
     if cached is not None and cached[0] == _cache_key(journal.store):
         ix: _Index | SketchScan | PartScan = cached[1]
     elif len(new) <= _SCAN_MAX and sketches is not None and str(journal.store.path) != ":memory:":
-        ix = sketches.scan(journal, SKETCH_VERSION)
+        ix = sketches.scan(journal, SKETCH_VERSION, sketched)
     elif len(new) <= _SCAN_MAX:
         ids, blobs = rows.sketches(journal.store, SKETCH_VERSION)
         ix = SketchScan(Sketches.from_bytes(blobs, DEFAULT_PARAMS), ids, DEFAULT_PARAMS)

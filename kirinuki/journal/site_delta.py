@@ -114,7 +114,12 @@ def published_entries_after(journal: Journal, known: list[PublishedEntry],
     analysis) and the rows of the entries that changed are read (at 100k entries ~0.3 s
     instead of ~0.7 s); `sketches` serves the version check (`analysis.catch_up_versions`).
     None when a changed entry has no permalink yet."""
-    stamps = published_stamps(journal)
+    if sketches is None:
+        stamps = published_stamps(journal)
+    else:  # one read of every entry's stamp for both (~60 ms instead of ~130 ms at 100k)
+        every = version_rows.entry_stamps(journal.store)
+        stamps = {int(i): str(u) for i, u, p in every if p}
+        sketches.stamps = every
     marks = {eid: tuple((c, e, ch) for c, (e, ch) in m.items())
              for eid, m in version_marks(journal, sketches).items()}
     by_id = {e.id: e for e in known}

@@ -46,12 +46,17 @@ class SketchCache:
         self.path = path
         self.delta_path = path.with_name(path.name + ".delta")
         self.rebuilt = False  # the last `scan` read every sketch (for tests)
+        # The entries' stamps, when the caller read them already (`site_delta` does, before
+        # anything else): a stamp must never be newer than the sketches read with it.
+        self.stamps: list[tuple[int, str, int]] | None = None
 
-    def scan(self, journal: Journal, version: int) -> PartScan:
-        """A probe over every clip's sketch of this version, as the journal holds them now."""
+    def scan(self, journal: Journal, version: int, sketched: int = -1) -> PartScan:
+        """A probe over every clip's sketch of this version, as the journal holds them now;
+        `sketched`: the count of sketches, when the caller counted them after the stamps."""
         self.rebuilt = False
         store = journal.store
-        stamps = rows.entry_stamps(store)  # first: a stamp is never newer than its sketches
+        stamps = self.stamps if self.stamps is not None else rows.entry_stamps(store)
+        self.stamps = None
         ident = _identity(journal, version)
         base = self._base(ident)
         if base is None:
@@ -60,8 +65,8 @@ class SketchCache:
         delta = self._delta(meta["token"])
         known = dict(meta["stamps"])
         known.update(delta["stamps"])
-        now = dict(stamps)
-        changed = [i for i, s in stamps if known.get(i) != s]
+        now = {i: s for i, s, _ in stamps}
+        changed = [i for i, s, _ in stamps if known.get(i) != s]
         gone = [i for i, s in known.items() if s is not None and i not in now]
         touched = set(delta["stamps"]).union(changed, gone)
         redo = set(changed).union(gone)
@@ -73,7 +78,9 @@ class SketchCache:
         extra.sort()
         alive = ~np.isin(entries, np.fromiter(touched, dtype=np.int64)) if touched else None
         live = int(alive.sum()) if alive is not None else int(ids.size)
-        if live + len(extra) != rows.sketch_count(store, version)[1]:
+        if sketched < 0:
+            sketched = rows.sketch_count(store, version)[1]
+        if live + len(extra) != sketched:
             return self._rebuild(journal, version, stamps, ident)
         if changed or gone:
             self._write_delta({"token": meta["token"], "rows": extra,
@@ -81,7 +88,7 @@ class SketchCache:
         sk = Sketches.from_bytes([r[2] for r in extra], DEFAULT_PARAMS) if extra else _none()
         return PartScan(Part(ids, sigs, bands, keys, alive), [r[0] for r in extra], sk)
 
-    def _rebuild(self, journal: Journal, version: int, stamps: list[tuple[int, str]],
+    def _rebuild(self, journal: Journal, version: int, stamps: list[tuple[int, str, int]],
                  ident: tuple[object, ...]) -> PartScan:
         self.rebuilt = True
         found = rows.sketches_with_entries(journal.store, version)
@@ -91,7 +98,7 @@ class SketchCache:
         bands, keys = pack_columns(sk, DEFAULT_PARAMS)
         token = time.time_ns()
         meta = {"format": FORMAT, "ident": ident, "token": token, "n": len(found),
-                "stamps": stamps}
+                "stamps": [(i, s) for i, s, _ in stamps]}
         try:
             _write_base(self.path, meta, [ids, entries, bands, keys, sk.sigs])
             self.delta_path.unlink(missing_ok=True)

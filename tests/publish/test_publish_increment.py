@@ -79,6 +79,17 @@ def test_later_publishes_read_only_the_changed_entries(tmp_path: Path,
         return real(journal)  # type: ignore[arg-type]
 
     monkeypatch.setattr(build, "published_entries_and_flag", counted)
+    from kirinuki.journal.sketch_cache import SketchCache
+
+    scans: list[bool] = []  # whether each version check through the sketch file rebuilt it
+    real_scan = SketchCache.scan
+
+    def scan(self: SketchCache, *args: object, **kw: object) -> object:
+        out = real_scan(self, *args, **kw)  # type: ignore[arg-type]
+        scans.append(self.rebuilt)
+        return out
+
+    monkeypatch.setattr(SketchCache, "scan", scan)
 
     def add(name: str, text: str) -> None:
         src = tmp_path / "in" / f"{name}.txt"
@@ -109,6 +120,9 @@ def test_later_publishes_read_only_the_changed_entries(tmp_path: Path,
         assert _tree(live) == _tree(fresh), n
         assert publish(j, live, jobs=1).written == 0, n
     assert 'class="update"' not in _page(live, "2024/09/11/074500")
+    # New and edited clips were checked through the sketch file, built once and then followed.
+    assert scans == [True, False, False, False, False]
+    assert context_cache.sketch_path(live).exists()
     j.close()
 
 

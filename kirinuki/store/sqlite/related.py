@@ -124,10 +124,12 @@ def sketches(store: Store, version: int) -> tuple[list[int], list[bytes]]:
     return [r[0] for r in found], [r[1] for r in found]
 
 
-def entry_stamps(store: Store) -> list[tuple[int, str]]:
-    """(id, updated) of every entry, drafts included (every write of an entry moves
-    `updated`), in id order."""
-    return store.conn.execute("SELECT id, updated FROM entries ORDER BY id").fetchall()
+def entry_stamps(store: Store) -> list[tuple[int, str, int]]:
+    """(id, updated, dated and published?) of every entry, drafts included (every write of
+    an entry moves `updated`), in id order (~60 ms at 100k)."""
+    return store.conn.execute(
+        "SELECT id, updated, status = 'published' AND published IS NOT NULL FROM entries"
+        " ORDER BY id").fetchall()
 
 
 def sketches_with_entries(store: Store, version: int, entry_ids: Sequence[int] | None = None,
