@@ -38,6 +38,16 @@ def content_hash(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
+def _write_file(target: str, data: bytes) -> None:
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
+
+
 def check_unique(paths: Iterable[str]) -> None:
     """Raise ConflictError when two pages would be written to one path."""
     seen: set[str] = set()
@@ -237,10 +247,17 @@ class Output:
             shutil.rmtree(self.stage_dir, ignore_errors=True)
             self.stage_dir.mkdir()
 
-    def _parent(self, target: Path) -> None:
-        parent = str(target.parent)
+    def _parent(self, target: str) -> None:
+        parent = target.rpartition("/")[0]
         if parent not in self._dirs:
-            os.makedirs(parent, exist_ok=True)
+            # One mkdir for the usual case (the parent's parent exists already): makedirs
+            # first checks every level (a stat and a mkdir per entry page's folder).
+            try:
+                os.mkdir(parent)
+            except FileExistsError:
+                pass
+            except FileNotFoundError:
+                os.makedirs(parent, exist_ok=True)
             self._dirs.add(parent)
 
     def put(self, path: str, data: bytes) -> tuple[str, bool]:
@@ -251,15 +268,16 @@ class Output:
         sha = content_hash(data)
         if sha == self.old_sha(path) and self.keep(path):
             return sha, False
-        target = self.root / path
+        # Plain strings and file descriptors: 222k files at 100k entries, where pathlib and
+        # buffered files cost ~30 µs a file (profiled).
+        target = f"{self.root}/{path}"
         self._parent(target)
         if self.staged:
-            with open(target, "wb") as fh:
-                fh.write(data)
+            _write_file(target, data)
         else:
-            tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-            with open(tmp, "wb") as fh:
-                fh.write(data)
+            head, _, name = target.rpartition("/")
+            tmp = f"{head}/.{name}.{os.getpid()}.tmp"
+            _write_file(tmp, data)
             os.replace(tmp, target)
         return sha, True
 
@@ -268,7 +286,7 @@ class Output:
         if not self.staged:
             return (self.out / path).exists()
         target = self.stage_dir / path
-        self._parent(target)
+        self._parent(str(target))
         try:
             os.link(self.out / path, target)
         except FileNotFoundError:
