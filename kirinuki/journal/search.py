@@ -15,8 +15,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import numpy as np
+
 from kirinuki.errors import InputError, JournalError
 from kirinuki.journal.core import Journal
+from kirinuki.journal.search_postings import Postings, matching, word_ids
 from kirinuki.store.sqlite import search as index
 from kirinuki.store.sqlite import search_query as sq
 from kirinuki.text.fastfold import fast_fold as fold
@@ -129,7 +132,26 @@ def count_matches(journal: Journal, query: str, *, published_only: bool = False)
     return _scan(journal, q, plan, None)[1]
 
 
-def _idf(journal: Journal, plan: sq.Plan, words: list[Word]) -> dict[str, float]:
+@dataclass(frozen=True)
+class _Matched:
+    """Every match of an exact plan, found from row ids kept in memory (`Postings`)."""
+
+    cache: Postings
+    mark: object
+    ids: np.ndarray  # ascending
+
+    def newest(self, n: int, offset: int = 0) -> list[int]:
+        end = len(self.ids) - offset
+        return [int(i) for i in self.ids[max(0, end - n):max(0, end)][::-1]]
+
+    def word_count(self, journal: Journal, plan: sq.Plan, word: Word, lo: int) -> int:
+        ids = word_ids(self.cache, journal.store, plan, word, self.mark)
+        first = np.searchsorted(ids, max(lo, plan.lo))
+        return int(np.searchsorted(ids, plan.hi, "right") - first)
+
+
+def _idf(journal: Journal, plan: sq.Plan, words: list[Word], found: _Matched | None = None,
+         ) -> dict[str, float]:
     """Inverse document frequencies, measured on the newest DF_SAMPLE clips (1.0 for one word)."""
     if len(words) < 2:
         return {w.text: 1.0 for w in words}
@@ -138,16 +160,17 @@ def _idf(journal: Journal, plan: sq.Plan, words: list[Word]) -> dict[str, float]
     floor = sq.newest_floor(journal.store, n) if docs > DF_SAMPLE else sq.MIN_ROWID
     out = {}
     for w in words:
-        df = sq.count(journal.store, sq.word_plan(plan, w), lo=floor)
+        df = (found.word_count(journal, plan, w, floor) if found is not None
+              else sq.count(journal.store, sq.word_plan(plan, w), lo=floor))
         out[w.text] = math.log(1 + (n - df + 0.5) / (df + 0.5))
     return out
 
 
 def _rank(journal: Journal, q: Query, plan: sq.Plan, cands: list[tuple[int, str]],
-          ) -> list[tuple[float, int]]:
+          found: _Matched | None = None) -> list[tuple[float, int]]:
     """(BM25 score, row id) of (row id, folded text) candidates, best first, newer on ties."""
     words = q.words()
-    idf = _idf(journal, plan, words)
+    idf = _idf(journal, plan, words, found)
     weighted = [(w.text, idf[w.text] * (K1 + 1)) for w in words]
     docs, chars = sq.corpus_stats(journal.store)
     flat, per_char = K1 * (1 - B), K1 * B / (chars / docs if docs else 1.0)
@@ -191,22 +214,32 @@ def _newest_mixed(journal: Journal, plan: sq.Plan, want: int) -> list[int]:
     return found[:want]
 
 
+def _newest(journal: Journal, plan: sq.Plan, found: _Matched | None, n: int, offset: int = 0,
+            ) -> list[int]:
+    """The newest `n` matches after `offset` of an exact plan."""
+    if found is not None:
+        return found.newest(n, offset)
+    if plan.relaxed:
+        return _newest_mixed(journal, plan, offset + n)[offset:]
+    return sq.newest(journal.store, plan, n, offset)
+
+
 def _top(journal: Journal, q: Query, plan: sq.Plan, sort: str, limit: int, offset: int,
-         ) -> tuple[list[SearchHit], int | None]:
+         found: _Matched | None = None) -> tuple[list[SearchHit], int | None]:
     want = offset + limit
     scores: dict[int, float] = {}
     ranked = None
     if plan.exact and sort == "date":
-        docids = (_newest_mixed(journal, plan, want)[offset:] if plan.relaxed
-                  else sq.newest(journal.store, plan, limit, offset))
-        rows = _verified(journal, q, plan, docids)
+        rows = _verified(journal, q, plan, _newest(journal, plan, found, limit, offset))
     elif plan.exact:
         # Rank on the text alone; only the hits shown are fetched whole and verified.
-        n = max(RANK_WINDOW, want)
-        window = (_newest_mixed(journal, plan, n) if plan.relaxed
-                  else sq.newest(journal.store, plan, n))
-        texts = sq.texts(journal.store, window)
-        scored = _rank(journal, q, plan, [(d, fold(texts[d])) for d in window if d in texts])
+        window = _newest(journal, plan, found, max(RANK_WINDOW, want))
+        if found is not None:
+            folded = found.cache.folded(journal.store, window, found.mark)
+        else:
+            folded = {d: fold(t) for d, t in sq.texts(journal.store, window).items()}
+        scored = _rank(journal, q, plan, [(d, folded[d]) for d in window if d in folded],
+                       found)
         scores = {d: s for s, d in scored[offset:want]}
         rows = _verified(journal, q, plan, list(scores))
         ranked = len(scored)
@@ -225,6 +258,7 @@ def _top(journal: Journal, q: Query, plan: sq.Plan, sort: str, limit: int, offse
 
 
 def _facets(journal: Journal, plan: sq.Plan, q: Query, limit: int, window: int | None = None,
+            found: _Matched | None = None,
             ) -> tuple[list[FacetCount], list[FacetCount], int | None]:
     """Tag and month counts over every match, or the newest `window` ones (tags: the `limit`
     most common); and, with a window, how many matches it held (all of them when fewer)."""
@@ -235,9 +269,9 @@ def _facets(journal: Journal, plan: sq.Plan, q: Query, limit: int, window: int |
         # 100k entries: 9.2 -> 4.3 ms with the total). A plan with one-character words finds
         # its newest matches by intersection (a prefix query reads whole doclists: 24 -> 5 ms
         # for "核 IAEA" at 1M clips).
-        docids = (_newest_mixed(journal, plan, window) if plan.relaxed
-                  else sq.newest(journal.store, plan, window))
-        months, tags = sq.facet_counts_of(journal.store, docids)
+        docids = _newest(journal, plan, found, window)
+        months, tags = (found.cache.facets(journal.store, docids, found.mark) if found
+                        else sq.facet_counts_of(journal.store, docids))
         held = len(docids)
     elif plan.exact:
         months, tags = sq.facet_counts(journal.store, plan)
@@ -248,7 +282,7 @@ def _facets(journal: Journal, plan: sq.Plan, q: Query, limit: int, window: int |
         for row, _ in rows:
             months[row.stamp // 100_000_000] += 1
             tags.update(row.tag_ids)
-    top = sorted(tags.items(), key=lambda kv: -kv[1])[:limit]
+    top = sorted(tags.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]  # ties: by id
     names = sq.tag_names(journal.store, [t for t, _ in top])
     tag_facets = sorted((FacetCount(names[t][0], names[t][1], n) for t, n in top if t in names),
                         key=lambda f: (-f.count, f.key))
@@ -263,13 +297,15 @@ def _month(ym: int) -> str:
 def search(journal: Journal, query: str, *, limit: int = 20, offset: int = 0,
            sort: str = "relevance", total: bool = True, facets: bool = True,
            facet_limit: int = 20, published_only: bool = False,
-           facet_window: int | None = None) -> SearchResult:
+           facet_window: int | None = None,
+           postings: tuple[Postings, object] | None = None) -> SearchResult:
     """Search the journal's clips (see `kirinuki.text.query` for the language).
 
     `sort` is "relevance" (BM25, newer first on ties) or "date" (newest first);
     `published_only` leaves out clips of draft entries (for readers of the site);
     `facet_window` counts facets over the newest that many matches only (`faceted` says so
-    when it left any out; the total stays exact). Raises
+    when it left any out; the total stays exact); `postings` (a cache and the journal's
+    change mark) answers exact plans from row ids kept in memory, with the same results. Raises
     InputError for a malformed query or option, JournalError when the index must be rebuilt.
     """
     if sort not in SORTS:
@@ -277,15 +313,22 @@ def search(journal: Journal, query: str, *, limit: int = 20, offset: int = 0,
     if limit < 0 or offset < 0:
         raise InputError("limit and offset must not be negative")
     q, plan = _plan(journal, query, published_only)
-    hits, ranked = _top(journal, q, plan, sort, limit, offset)
+    found = None
+    if postings is not None and plan.exact:
+        cache, mark = postings
+        found = _Matched(cache, mark, matching(cache, journal.store, q, plan, mark))
+    hits, ranked = _top(journal, q, plan, sort, limit, offset, found)
     result = SearchResult(query=query, sort=sort, hits=hits, ranked=ranked)
     held = None
     if facets:
-        result.tags, result.months, held = _facets(journal, plan, q, facet_limit, facet_window)
+        result.tags, result.months, held = _facets(journal, plan, q, facet_limit, facet_window,
+                                                   found)
         cut = held is not None and facet_window is not None and held >= facet_window
         result.faceted = facet_window if cut else None
     if total:
-        if held is not None and result.faceted is None:
+        if found is not None:
+            result.total = len(found.ids)
+        elif held is not None and result.faceted is None:
             result.total = held  # the window held every match
         else:
             result.total = (sq.count(journal.store, plan) if plan.exact

@@ -17,6 +17,7 @@ from typing import Any
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
 
 from kirinuki.journal import Journal, open_journal
+from kirinuki.journal.search_postings import Postings
 from kirinuki.web.cache import PageCache, page_key
 from kirinuki.web.site import LiveSite, decode_path
 
@@ -53,9 +54,11 @@ class WebState:
             trim_blocks=True,
             lstrip_blocks=True,
             undefined=StrictUndefined,
+            auto_reload=False,  # no file stat per render: templates ship with the package
         )
         self.env.filters["safe_url"] = safe_url
         self._memo: dict[Hashable, OrderedDict[Hashable, tuple[int | None, Any]]] = {}
+        self.postings = Postings()  # search: row ids per word, until the next commit
 
     def memo(self, key: Hashable, compute: Callable[[], Any], kind: str = "views") -> Any:
         """`compute()`, kept until the journal changes (any commit) or MEMO_SIZE newer keys

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from kirinuki.journal import Journal, get_entry, init_journal
 from kirinuki.journal.editing import delete_clip, delete_entry, edit_clip, rename_tag
-from kirinuki.journal.search import count_matches, search
+from kirinuki.journal.search import SearchResult, count_matches, search
+from kirinuki.journal.search_postings import Postings
 from kirinuki.store.sqlite.entries import entry_ids
 from kirinuki.text.normalize import fold, nfkc, tag_key
 from tests.search.conftest import JST, add_entries, entry
@@ -138,7 +139,14 @@ def canonical(j: Journal, key: str) -> str:
     return str(row[0]) if row else key
 
 
+def same(a: SearchResult, b: SearchResult) -> bool:
+    """Two results show the same thing (hits, scores, total, facets)."""
+    return ([(h.clip_id, h.score) for h in a.hits], a.total, a.tags, a.months, a.faceted) \
+        == ([(h.clip_id, h.score) for h in b.hits], b.total, b.tags, b.months, b.faceted)
+
+
 def check(j: Journal, data: st.DataObject, rounds: int) -> None:
+    cache = Postings()
     docs = docs_of(j)
     for d in docs:
         d.tags = {canonical(j, t) for t in d.tags}
@@ -157,10 +165,18 @@ def check(j: Journal, data: st.DataObject, rounds: int) -> None:
         assert [h.clip_id for h in page.hits] == [h.clip_id for h in got.hits][1:4], q
         ranked = search(j, q, limit=10_000, facets=True, published_only=public)
         assert {h.clip_id for h in ranked.hits} == want, q
+        # Row ids kept in memory (the web app's path) give the same hits, scores and facets.
+        for kept in (ranked, page):
+            again = search(j, q, limit=len(kept.hits) or 1, offset=1 if kept is page else 0,
+                           sort=kept.sort, total=kept.total is not None,
+                           facets=kept is ranked, published_only=public, postings=(cache, 1))
+            assert same(again, kept), q
         assert sum(f.count for f in ranked.months) == len(want), q
         # Facets over the newest 3 matches: the total stays exact, whether the window held
         # every match (and then gives the total) or not.
         windowed = search(j, q, limit=0, sort="date", facet_window=3, published_only=public)
+        assert same(windowed, search(j, q, limit=0, sort="date", facet_window=3,
+                                     published_only=public, postings=(cache, 1))), q
         assert windowed.total == len(want), q
         assert sum(f.count for f in windowed.months) == min(3, len(want)), q
         assert (windowed.faceted == 3) == (len(want) >= 3), q

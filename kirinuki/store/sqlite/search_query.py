@@ -223,6 +223,13 @@ def iter_newest(store: Store, plan: Plan, chunk: int = 2000) -> Iterator[list[in
         hi = rows[-1] - 1
 
 
+def all_rowids(store: Store, table: str, expr: str) -> Iterator[int]:
+    """Every row id of `table` matching the FTS5 expression `expr`, ascending."""
+    for (rowid,) in store.conn.execute(
+            f"SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rowid", (expr,)):
+        yield rowid
+
+
 def nth_newest(store: Store, plan: Plan, hi: int, n: int) -> int | None:
     """The row id of the n-th newest match at or below `hi` (the oldest one when there are
     fewer; None when there is none)."""
@@ -265,6 +272,13 @@ def facet_counts_of(store: Store, docids: list[int]) -> tuple[Counter[int], Coun
     return _facets(store.conn.execute(
         "SELECT stamp / 100000000, tags, count(*) FROM search_docs"
         " WHERE docid IN (SELECT value FROM json_each(?)) GROUP BY 1, 2", (ids_json(docids),)))
+
+
+def doc_facts(store: Store, docids: list[int]) -> dict[int, tuple[int, tuple[int, ...]]]:
+    """Row id -> (YYYYMM (0: undated), tag ids) of these row ids still present."""
+    return {int(d): (int(ym), tuple(int(t) for t in tags.split())) for d, ym, tags in
+            store.conn.execute("SELECT docid, stamp / 100000000, tags FROM search_docs WHERE docid"
+                               " IN (SELECT value FROM json_each(?))", (ids_json(docids),))}
 
 
 def _facets(rows: Iterable[tuple[int, str, int]]) -> tuple[Counter[int], Counter[int]]:

@@ -50,20 +50,24 @@ def _results(request: Request, j: Journal, q: str, p: int, sort: str, owner: boo
              all_facets: bool) -> HTMLResponse:
     result = None
     st = state(request)
+    ctx, _ = st.site.current(j)
+    # Row ids per word kept in memory until the next commit: a never-seen query made of
+    # words seen before costs set operations instead of FTS5 reads (~18 -> ~5 ms at 100k).
+    postings = (st.postings, st.site.mark)
     if q.strip():
         # Readers get totals and facets over published entries only; the owner sees drafts.
         result = search(j, q, limit=PER_PAGE, offset=(p - 1) * PER_PAGE, sort=sort,
-                        published_only=not owner, total=False, facets=False)
+                        published_only=not owner, total=False, facets=False,
+                        postings=postings)
         window = None if all_facets else FACET_WINDOW
         # The total and facets depend on neither the sort nor the page: paging through a
         # query or switching its sort reuses them (on 100k entries they are ~22 ms of a
         # never-seen query's ~29 ms: exact count ~10, facet window ~13).
         summary = st.memo((q, not owner, window), lambda: search(
-            j, q, limit=0, sort="date", published_only=not owner, facet_window=window),
-            kind="search")
+            j, q, limit=0, sort="date", published_only=not owner, facet_window=window,
+            postings=postings), kind="search")
         result.total, result.tags, result.months = summary.total, summary.tags, summary.months
         result.faceted = summary.faceted
-    ctx, _ = st.site.current(j)
     hits = []
     for hit in result.hits if result else []:
         meta = ctx.entries[ctx.pos[hit.entry_id]] if hit.entry_id in ctx.pos else None

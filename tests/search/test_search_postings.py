@@ -1,0 +1,75 @@
+"""Searching from row ids kept in memory (`Postings`, the web app's path): same results as the
+index read by SQLite, a new change mark forgets them, bounded memory, safe under eviction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from kirinuki.journal import Journal
+from kirinuki.journal.search import SearchResult, search
+from kirinuki.journal.search_postings import Postings
+from kirinuki.store.sqlite import search_query as sq
+from tests.search.conftest import JST, add_entries, entry
+
+QUERIES = ["首相", "露", "露 首相", "京都 OR 円安", "の -核", "#露", "#反ロシア 集会",
+           "since:2022-04-01 の", "until:2022-03-31 の", "下書き", "会", "米 会見", '"核の脅し"']
+
+
+def shown(r: SearchResult) -> tuple[object, ...]:
+    return ([(h.clip_id, h.score) for h in r.hits], r.total, r.tags, r.months, r.faceted)
+
+
+@pytest.mark.parametrize("max_drafts", [64, 0])
+@pytest.mark.parametrize("public", [True, False])
+def test_same_results_as_sqlite(news: Journal, monkeypatch: pytest.MonkeyPatch,
+                                max_drafts: int, public: bool) -> None:
+    # MAX_DRAFTS 0: readers' queries intersect with the published token instead of leaving
+    # out draft entries one by one; both forms must match.
+    monkeypatch.setattr(sq, "MAX_DRAFTS", max_drafts)
+    cache = Postings()
+    for q in QUERIES:
+        for sort in ("relevance", "date"):
+            want = search(news, q, sort=sort, published_only=public, facet_window=2)
+            got = search(news, q, sort=sort, published_only=public, facet_window=2,
+                         postings=(cache, 1))
+            assert shown(got) == shown(want), (q, sort)
+    drafts = search(news, "下書き", published_only=public, postings=(cache, 1))
+    assert drafts.total == (0 if public else 1)
+
+
+def test_a_new_mark_forgets_what_was_kept(news: Journal) -> None:
+    cache = Postings()
+    assert search(news, "停戦", postings=(cache, 1)).total == 0
+    add_entries(news, [entry([(["両国は停戦で合意しました。"], [])],
+                             datetime(2023, 6, 1, 9, 0, tzinfo=JST), "new")])
+    # Under the same mark the kept (empty) row ids answer: the cache is really used...
+    assert search(news, "停戦", postings=(cache, 1)).total == 0
+    # ...and the next mark reads the index again.
+    assert search(news, "停戦", postings=(cache, 2)).total == 1
+
+
+def test_memory_bound_keeps_results_exact(news: Journal) -> None:
+    cache = Postings(max_bytes=1)  # smaller than any list: only the newest one stays
+    for q in QUERIES:
+        assert shown(search(news, q, postings=(cache, 1))) == shown(search(news, q)), q
+        assert len(cache._ids) == 1
+
+
+def test_folded_texts_evicted_meanwhile(news: Journal, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another thread may evict kept texts between the lookup and the update (a KeyError
+    once answered a reader's search with a 500)."""
+    cache = Postings()
+    search(news, "米", postings=(cache, 1))  # keeps the texts of a few clips
+    real = sq.texts
+
+    def evicting(store, docids):  # type: ignore[no-untyped-def]
+        cache._folded.clear()
+        return real(store, docids)
+
+    monkeypatch.setattr(cache, "max_texts", 1)
+    monkeypatch.setattr(sq, "texts", evicting)
+    # "の" ranks those clips (kept) and others (read, while the kept ones are evicted).
+    assert shown(search(news, "の", postings=(cache, 1))) == shown(search(news, "の"))
+    assert len(cache._folded) <= 1
