@@ -83,16 +83,16 @@ def catch_up(journal: Journal) -> int:
     return _catch_up(journal)[0]
 
 
-def _catch_up(journal: Journal) -> tuple[int, int]:
-    """`catch_up`, and the count of sketches it saw last."""
+def _catch_up(journal: Journal) -> tuple[int, int, list[int] | None]:
+    """`catch_up`, then the sketch count (-1: unknown) and the unchecked clips (or None)."""
     done = 0
     while True:
-        clips, sketched = rows.sketch_count(journal.store, SKETCH_VERSION)
+        clips, sketched, unchecked = rows.sketch_state(journal.store, SKETCH_VERSION)
         if clips <= sketched:  # sketches go with their clips: every clip has one
-            return done, sketched
+            return done, sketched, unchecked
         missing = rows.unsketched(journal.store, SKETCH_VERSION, min(_BATCH, clips - sketched))
         if not missing:
-            return done, -1
+            return done, -1, None
         with journal.store.transaction():
             _store_sketches(journal.store, missing)
         done += len(missing)
@@ -174,8 +174,7 @@ def _views(journal: Journal, groups: Iterable[DuplicateGroup]) -> list[GroupView
     return out
 
 
-def _probe(ix: _Index | SketchScan | PartScan, rows_: Iterable[int], t: Thresholds,
-           ) -> set[tuple[int, int]]:
+def _probe(ix: _Index | SketchScan | PartScan, rows_: Iterable[int], t: Thresholds) -> set:
     pairs: set[tuple[int, int]] = set()
     for r in rows_:
         found = (ix.index.candidates(ix.sketches, r, min_estimate=t.candidate, exclude=r)
@@ -366,18 +365,17 @@ def catch_up_versions(journal: Journal, t: Thresholds = DEFAULT_THRESHOLDS,
                       sketches: SketchCache | None = None) -> int:
     """Sketch what is missing, then find the earlier versions of every clip not looked at yet
     (new, rewritten, or from before the versions table); returns how many clips were looked
-    at. The index is loaded only when there is something to look at; `sketches` (a publish's
-    sketch file) serves a probe of a few clips instead of reading every sketch."""
-    added, sketched = _catch_up(journal)
+    at. The index is loaded only when needed; `sketches` serves a probe of a few clips."""
+    added, sketched, new = _catch_up(journal)
     if added:
         _touched(journal.store)  # the cached index no longer holds every clip
-    new = rows.unchecked(journal.store, SKETCH_VERSION)
+    new = rows.unchecked(journal.store, SKETCH_VERSION) if new is None else new
     if not new:
         return 0
     cached = _cache.get(journal.store)
     if cached is not None and cached[0] == _cache_key(journal.store):
         ix: _Index | SketchScan | PartScan = cached[1]
-    elif len(new) <= _SCAN_MAX and sketches is not None and str(journal.store.path) != ":memory:":
+    elif len(new) <= _SCAN_MAX and sketches is not None:  # a publish's sketch file
         ix = sketches.scan(journal, SKETCH_VERSION, sketched)
     elif len(new) <= _SCAN_MAX:
         ids, blobs = rows.sketches(journal.store, SKETCH_VERSION)
