@@ -36,9 +36,9 @@ from kirinuki.store.sqlite.search_tokens import (
 from kirinuki.text.fastfold import fast_fold as fold
 from kirinuki.text.query import Atom, EntryRef, Query, Source, Tag, Word
 
-MAX_BYTES = 256 << 20  # ~64 common words of 100k entries' 500k clips, or thousands of rare ones
-MAX_FACTS = 500_000  # (month, tags) of this many clips: ~100 MB at most
-MAX_TEXTS = 100_000  # folded texts of this many clips: ~40 MB of Japanese text
+MAX_BYTES = 128 << 20  # the load bench's 174 words at 100k entries took 34 MB
+MAX_FACTS = 200_000  # (month, tags) of this many clips: ~46 MB (measured)
+MAX_TEXTS = 100_000  # folded texts of this many clips: ~54 MB (160-character clips)
 Ids = np.ndarray
 
 
