@@ -90,12 +90,16 @@ class SketchScan:
 def pack_columns(sketches: Sketches, params: LshParams = DEFAULT_PARAMS,
                  ) -> tuple[np.ndarray, np.ndarray]:
     """(bands, text keys) one column per row of the result: (bands, n) uint32 packed band bytes
-    and (2, n) int64 keys, the layout `PartScan` reads (and the sketch cache stores)."""
-    n, bands, rows = len(sketches), params.bands, params.rows
-    packed = np.zeros((n, bands, 4), dtype=np.uint8)
-    packed[:, :, :rows] = sketches.sigs.reshape(n, bands, rows)
-    return (np.ascontiguousarray(packed.view("<u4").reshape(n, bands).T),
-            np.ascontiguousarray(sketches.keys.T))
+    (little-endian, as `SketchScan` packs them) and (2, n) int64 keys, the layout `PartScan`
+    reads (and the sketch cache stores). The signature is transposed first: building the
+    packed bands from its contiguous rows took 0.1 s at 500k sketches, against 0.2 s for
+    packing row-major and transposing."""
+    rows = params.rows
+    sig_t = np.ascontiguousarray(sketches.sigs.T)
+    bands = sig_t[0::rows].astype(np.uint32)
+    for k in range(1, rows):
+        bands |= sig_t[k::rows].astype(np.uint32) << np.uint32(8 * k)
+    return bands, np.ascontiguousarray(sketches.keys.T)
 
 
 class Part:

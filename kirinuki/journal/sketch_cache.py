@@ -166,5 +166,5 @@ def _write_base(path: Path, meta: dict[str, Any], arrays: list[np.ndarray]) -> N
         f.write(len(head).to_bytes(8, "little") + head)
         for a in arrays:
             f.seek(_aligned(f.tell()))
-            f.write(np.ascontiguousarray(a).tobytes())
+            f.write(np.ascontiguousarray(a).data)  # no copy (tobytes made one)
     os.replace(tmp, path)
