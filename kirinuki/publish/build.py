@@ -114,6 +114,7 @@ def _unit_records(index: int) -> list[Record]:
         data = run.renderer.render(page, entries, digests)
         sha, written = run.output.put(page.path, data)
         out.append((page.path, page.sig, sha, written))
+    run.output.flush()
     return out
 
 
@@ -147,6 +148,8 @@ def _run_units(units: list[list[Page]], jobs: int) -> Iterator[list[Record]]:
     # Objects made so far are never collected in the workers: freezing them keeps the garbage
     # collector from touching (and so copying) the parent's pages in every forked worker.
     gc.freeze()
+    assert _RUN is not None
+    _RUN.output.stop_writer()
     try:
         with multiprocessing.get_context("fork").Pool(jobs, initializer=_worker_init) as pool:
             yield from pool.imap_unordered(_unit_records, range(len(units)))

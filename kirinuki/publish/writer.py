@@ -23,6 +23,7 @@ import os
 import shutil
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -30,6 +31,12 @@ from typing import IO
 from kirinuki.errors import ConflictError, InputError
 
 MANIFEST = ".kirinuki-publish.db"
+# Creating files waits for the disk: 0.5-1.3 ms a file on the shared machine's ext4 under
+# load, against ~0.2 ms of rendering. A staged build hands its files to a few threads per
+# process in batches (fewer hand-overs of the GIL); 4 units of entry pages at 100k entries:
+# 5.1-5.5 s written in line, 3.0-4.4 s so (on tmpfs, where nothing waits, ~5% slower).
+WRITER_THREADS = 4
+WRITE_BATCH = 16
 STAGE_MIN = 500  # above this many changes (or a twentieth of the site) a build is staged
 
 
@@ -211,6 +218,9 @@ class Output:
         self.root = self.stage_dir
         self._lock: IO[bytes] | None = None
         self._dirs: set[str] = set()
+        self._writer: tuple[int, ThreadPoolExecutor] | None = None
+        self._pending: list[Future[None]] = []
+        self._batch: list[tuple[str, bytes]] = []
 
     def __enter__(self) -> Output:
         self.out.parent.mkdir(parents=True, exist_ok=True)
@@ -223,6 +233,8 @@ class Output:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        if self._writer is not None and self._writer[0] == os.getpid():
+            self._writer[1].shutdown()
         self.old.close()
         if self.staged and self.stage_dir.exists():
             shutil.rmtree(self.stage_dir, ignore_errors=True)
@@ -271,15 +283,51 @@ class Output:
         # Plain strings and file descriptors: 222k files at 100k entries, where pathlib and
         # buffered files cost ~30 µs a file (profiled).
         target = f"{self.root}/{path}"
-        self._parent(target)
         if self.staged:
-            _write_file(target, data)
+            self._batch.append((target, data))
+            if len(self._batch) >= WRITE_BATCH:
+                self._submit()
         else:
+            self._parent(target)
             head, _, name = target.rpartition("/")
             tmp = f"{head}/.{name}.{os.getpid()}.tmp"
             _write_file(tmp, data)
             os.replace(tmp, target)
         return sha, True
+
+    def _create(self, batch: list[tuple[str, bytes]]) -> None:
+        for target, data in batch:
+            self._parent(target)
+            _write_file(target, data)
+
+    def _submit(self) -> None:
+        batch, self._batch = self._batch, []
+        if batch:
+            self._pending.append(self._thread().submit(self._create, batch))
+
+    def _thread(self) -> ThreadPoolExecutor:
+        """This process's writer threads (see WRITER_THREADS): they write while the process
+        renders the next pages (the GIL is released in the system calls)."""
+        pid = os.getpid()
+        if self._writer is None or self._writer[0] != pid:  # a forked worker starts its own
+            self._writer = (pid, ThreadPoolExecutor(WRITER_THREADS, "publish-writer"))
+            self._pending = []
+        return self._writer[1]
+
+    def flush(self) -> None:
+        """Wait until every file `put` so far is written; raise the first error."""
+        self._submit()
+        pending, self._pending = self._pending, []
+        for future in pending:
+            future.result()
+
+    def stop_writer(self) -> None:
+        """Write what is pending and end the writer threads (before a fork: a child must
+        not inherit a thread's locks)."""
+        self.flush()
+        if self._writer is not None and self._writer[0] == os.getpid():
+            self._writer[1].shutdown()
+        self._writer = None
 
     def keep(self, path: str) -> bool:
         """Carry the old build's file over unchanged; False when it is missing."""
