@@ -34,7 +34,7 @@ from kirinuki.analysis.probe import Part, PartScan, pack_columns
 from kirinuki.journal.core import Journal
 from kirinuki.store.sqlite import related as rows
 
-FORMAT = "kirinuki-sketches-1"
+FORMAT = "kirinuki-sketches-2"
 REBASE = 20_000  # sketches read since the base before the base is written again
 _ALIGN = 64
 
@@ -63,10 +63,17 @@ class SketchCache:
             return self._rebuild(journal, version, stamps, ident)
         meta, ids, entries, bands, keys, sigs = base
         delta = self._delta(meta["token"])
-        known = dict(meta["stamps"])
-        known.update(delta["stamps"])
-        now = {i: s for i, s, _ in stamps}
-        changed = [i for i, s, _ in stamps if known.get(i) != s]
+        base_rows = meta["stamps"]  # (id, stamp, published?) rows in id order, as read
+        if stamps[: len(base_rows)] == base_rows:
+            # Every entry of the base as it was (one list comparison in C): only the newer
+            # ones are looked at (a dict of every stamp and a pass took ~60 ms at 100k).
+            now = {i: s for i, s, _ in stamps[len(base_rows) :]}
+            known = delta["stamps"]
+        else:
+            now = {i: s for i, s, _ in stamps}
+            known = {r[0]: r[1] for r in base_rows}
+            known.update(delta["stamps"])
+        changed = [i for i, s in now.items() if known.get(i) != s]
         gone = [i for i, s in known.items() if s is not None and i not in now]
         touched = set(delta["stamps"]).union(changed, gone)
         redo = set(changed).union(gone)
@@ -98,7 +105,7 @@ class SketchCache:
         bands, keys = pack_columns(sk, DEFAULT_PARAMS)
         token = time.time_ns()
         meta = {"format": FORMAT, "ident": ident, "token": token, "n": len(found),
-                "stamps": [(i, s) for i, s, _ in stamps]}
+                "stamps": stamps}
         try:
             _write_base(self.path, meta, [ids, entries, bands, keys, sk.sigs])
             self.delta_path.unlink(missing_ok=True)

@@ -57,6 +57,9 @@ def test_sketch_file_follows_the_journal(demo_journal: Journal, tmp_path: Path) 
                           OLD.replace("3400人", "3900人")),
         lambda: delete_entry(j, "/entry/2030/01/02/090000"),  # its clip id comes back next
         lambda: _add(j, new, "2030-01-03_090000", OLD.replace("120人", "230人")),
+        # An entry of the base itself changes: its rows die, the stamps are compared in full.
+        lambda: edit_clip(j, get_entry(j, "1").clips[0].id or 0, OLD.replace("120人", "90人")),
+        lambda: _add(j, new, "2030-01-04_090000", OLD.replace("120人", "260人")),
     ]
     for n, step in enumerate(steps):
         step()
