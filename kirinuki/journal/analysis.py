@@ -18,7 +18,6 @@ from kirinuki.analysis.duplicates import (
     DEFAULT_THRESHOLDS,
     VERSION,
     DuplicateGroup,
-    Item,
     Link,
     Thresholds,
     group_links,
@@ -33,6 +32,8 @@ from kirinuki.errors import InputError
 from kirinuki.journal.core import Journal
 from kirinuki.journal.queries import get_entry, resolve_entry_id
 from kirinuki.journal.sketch_cache import SketchCache
+from kirinuki.journal.versions_bulk import all_version_links, version_links
+from kirinuki.journal.versions_bulk import clip_item as _item
 from kirinuki.model import Entry
 from kirinuki.store.sqlite import hooks
 from kirinuki.store.sqlite import related as rows
@@ -133,11 +134,6 @@ def _load_index(journal: Journal, caught_up: bool = False) -> _Index:
     _cache.clear()  # one journal at a time is enough; do not hold old indexes
     _cache[store] = (key, loaded)
     return loaded
-
-
-def _item(r: rows.ClipRow) -> Item:
-    return Item(r.clip_id, r.text, r.published, r.article, r.entry_id,
-                r.group_pos * 10_000 + r.pos)
 
 
 @dataclass
@@ -340,12 +336,9 @@ def _version_links(journal: Journal, ix: _Index | SketchScan | PartScan, new: Se
     """(later clip, earlier clip, change) for each version link touching a clip of `new`
     (either side may be the new one; both may be in one entry, as in a long-running story)."""
     own = [ix.row_of[c] for c in new if c in ix.row_of]
-    if len(own) <= _PROBE_MAX or not isinstance(ix, _Index):
-        pairs = _probe(ix, own, t)
-    else:
-        wanted = set(own)
-        found, _ = ix.index.candidate_pairs(min_estimate=t.candidate)
-        pairs = {(int(a), int(b)) for a, b in found.tolist() if a in wanted or b in wanted}
+    if len(own) > _PROBE_MAX and isinstance(ix, _Index):  # every pair at once, in blocks
+        return version_links(journal.store, ix.ids, ix.sketches, new, t)
+    pairs = _probe(ix, own, t)
     clip_ids = sorted({ix.ids[r] for p in pairs for r in p})
     items = [_item(r) for r in rows.clips_by_id(journal.store, clip_ids)]
     pos = {it.id: k for k, it in enumerate(items)}
@@ -373,16 +366,19 @@ def catch_up_versions(journal: Journal, t: Thresholds = DEFAULT_THRESHOLDS,
     if not new:
         return 0
     cached = _cache.get(journal.store)
+    ix: _Index | SketchScan | PartScan | None = None  # None: a bulk import, see below
     if cached is not None and cached[0] == _cache_key(journal.store):
-        ix: _Index | SketchScan | PartScan = cached[1]
+        ix = cached[1]
     elif len(new) <= _SCAN_MAX and sketches is not None:  # a publish's sketch file
         ix = sketches.scan(journal, SKETCH_VERSION, sketched)
     elif len(new) <= _SCAN_MAX:
         ids, blobs = rows.sketches(journal.store, SKETCH_VERSION)
         ix = SketchScan(Sketches.from_bytes(blobs, DEFAULT_PARAMS), ids, DEFAULT_PARAMS)
-    else:
+    elif len(new) <= _PROBE_MAX:
         ix = _load_index(journal, True)
-    links = _version_links(journal, ix, new, t)
+    # Otherwise (a bulk import) every pair at once, without the index (bounded memory).
+    links = (all_version_links(journal.store, SKETCH_VERSION, new, t) if ix is None
+             else _version_links(journal, ix, new, t))
     with journal.store.transaction():
         rows.put_versions(journal.store, links, new)
     return len(new)

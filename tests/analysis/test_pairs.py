@@ -1,0 +1,91 @@
+"""Bounded-memory candidate pairs and blocked verification give exactly the unbounded ones."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import numpy as np
+import pytest
+from analysis_data import load_jsonl
+
+from kirinuki.analysis.duplicates import Item, verify
+from kirinuki.analysis.lsh import EMPTY, DuplicateIndex, LshParams, Sketches
+from kirinuki.analysis.pairs import as_pairs, estimates, sketch_pairs, verify_blocked
+
+SMALL = LshParams(bands=4, rows=2, seed=7)
+
+
+def random_sketches(rng: np.random.Generator, n: int, params: LshParams) -> Sketches:
+    """Sketches with many shared keys: few text keys, signatures from few values (big and
+    small band groups), some empty signatures and texts shared by several rows."""
+    keys = rng.integers(0, max(2, n // 3), size=(n, 2)).astype(np.int64) * 2 + 1
+    keys[:, 1] += 1_000_000  # masked keys never equal to exact ones
+    sigs = rng.integers(0, 3, size=(n, params.hashes)).astype(np.uint8)
+    base = sigs[rng.integers(0, n, size=n)]
+    near = rng.random(n) < 0.5
+    mix = rng.random((n, params.hashes)) < 0.3
+    sigs[near] = np.where(mix[near], sigs[near], base[near])
+    sigs[rng.random(n) < 0.05] = EMPTY
+    return Sketches(keys, sigs)
+
+
+@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize(("budget", "part_keys", "at_once"),
+                         [(1, 1, 1), (7, 5, 3), (200, 40, 50), (10**9, 10**9, 10**9)])
+def test_same_pairs_as_the_index(seed: int, budget: int, part_keys: int, at_once: int) -> None:
+    rng = np.random.default_rng(seed)
+    sk = random_sketches(rng, int(rng.integers(20, 200)), SMALL)
+    cap = int(rng.integers(2, 12))
+    per_row = int(rng.integers(1, 6))
+    min_estimate = float(rng.choice([0.0, 0.25, 0.5]))
+    index = DuplicateIndex(SMALL, cap=cap)
+    index.add_many(sk)
+    want_pairs, want_est = index.candidate_pairs(min_estimate=min_estimate, per_row=per_row)
+    codes, counts = sketch_pairs(sk, SMALL, cap, min_estimate, per_row, budget, part_keys,
+                                 at_once)
+    pairs, est = as_pairs(codes, counts, SMALL.hashes)
+    assert len(want_pairs) > 0
+    assert pairs.tolist() == want_pairs.tolist()  # same pairs in the same order
+    assert est.tolist() == want_est.tolist()
+
+
+def test_estimate_table_is_monotonic_and_ends_at_one() -> None:
+    table = estimates(SMALL.hashes)
+    assert table[0] == 0.0 and table[-1] == 1.0
+    assert (np.diff(table) > 0).all()
+
+
+def labelled_items(rng: np.random.Generator) -> list[Item]:
+    """Clips of the labelled pairs (duplicates, versions, background, unrelated), with dates,
+    articles and entries drawn at random."""
+    texts = sorted({p[k] for p in load_jsonl("pairs.jsonl") for k in ("a", "b")})[:120]
+    days = rng.integers(1, 28, size=len(texts))
+    return [Item(i, text, datetime(2022, 1, int(days[i])), rng.choice(["x", "y", None]),
+                 entry=int(rng.integers(1, 30)), pos=i) for i, text in enumerate(texts)]
+
+
+@pytest.mark.parametrize("held", [1, 2, 3, 9, 40, 10_000])
+def test_blocked_verify_gives_the_links_of_verify(held: int) -> None:
+    rng = np.random.default_rng(held)
+    items = labelled_items(rng)
+    n = len(items)
+    a, b = rng.integers(0, n, size=(2, 3000))
+    a, b = np.minimum(a, b), np.maximum(a, b)
+    codes = np.unique((a[a != b] << 32) | b[a != b])
+    a, b = (codes >> 32).astype(np.uint32), (codes & 0xFFFFFFFF).astype(np.uint32)
+    gone = {5, 17}  # clips deleted since they were sketched: their pairs are left out
+    want = verify(items, [(i, j) for i, j in zip(a.tolist(), b.tolist(), strict=True)
+                          if i not in gone and j not in gone])
+    assert len({lk.match.kind for lk in want}) == 3  # duplicates, versions and background
+    loads: list[int] = []
+
+    def items_of(rows: Sequence[int]) -> dict[int, Item]:
+        loads.append(len(rows))
+        return {r: items[r] for r in rows if r not in gone}
+
+    got = verify_blocked(a, b, items_of, held)
+    assert sorted((lk.a, lk.b, lk.match) for lk, _, _ in got) == sorted(
+        (lk.a, lk.b, lk.match) for lk in want)
+    assert all((x.id, y.id) == (lk.a, lk.b) for lk, x, y in got)
+    assert max(loads) <= max(1, held * 7 // 8)  # never more clips held than asked
