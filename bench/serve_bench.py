@@ -147,7 +147,14 @@ def cold_queries(exclude: list[str]) -> list[str]:
     qs = [f"{a} {b}" for a, b in itertools.chain(
         itertools.product(c._COUNTRIES, c._TOPICS), itertools.product(c._SURNAMES, c._TITLES),
         itertools.product(c._CITIES, c._EVENTS), itertools.product(c._LANDS, c._SECTORS),
-        itertools.product(c._BLOCS, c._AID), itertools.product(c._MINISTRIES, c._LANDS))]
+        itertools.product(c._BLOCS, c._AID), itertools.product(c._MINISTRIES, c._LANDS),
+        # More pairs of the same kind: two workers answer ~200 distinct queries/s, and a
+        # 30 s run must not run out of them (~7,500 addresses with both sorts).
+        itertools.product(c._SURNAMES, c._TOPICS), itertools.product(c._COUNTRIES, c._EVENTS),
+        itertools.product(c._CITIES, c._TOPICS), itertools.product(c._COUNTRIES, c._SECTORS),
+        itertools.product(c._LANDS, c._TOPICS), itertools.product(c._SURNAMES, c._EVENTS),
+        itertools.product(c._POWERS, c._TOPICS), itertools.product(c._POWERS, c._EVENTS),
+        itertools.product(c._MINISTRIES, c._TOPICS), itertools.product(c._SURNAMES, c._SECTORS))]
     qs += [f"{a} OR {b}" for a, b in itertools.permutations(c._ACRONYMS, 2)]
     qs += [f"{a} -{b}" for a, b in itertools.product(c._LANDS, c._POWERS)]
     qs += [f'"{q}"' for q in c._QUOTES] + list(c._COUNTRIES + c._SURNAMES + c._EVENTS)
