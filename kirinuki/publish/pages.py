@@ -91,6 +91,11 @@ class Renderer:
             "search_index": self.search_index, "static": self.static,
         }
 
+    def preload(self) -> None:
+        """Compile every template now (before forking workers, which then share them)."""
+        for name in self.env.list_templates():
+            self.env.get_template(name)
+
     def render(self, page: Page, entries: dict[int, Entry],
                digests: dict[int, EntryDigest]) -> bytes:
         """The bytes of `page`; `entries` and `digests` hold what the page asked for."""
