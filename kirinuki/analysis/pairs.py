@@ -219,13 +219,15 @@ def as_pairs(codes: np.ndarray, counts: np.ndarray, hashes: int = DEFAULT_PARAMS
 
 def verify_blocked(a: np.ndarray, b: np.ndarray,
                    items_of: Callable[[Sequence[int]], dict[int, Item]], held: int,
-                   t: Thresholds = DEFAULT_THRESHOLDS) -> list[tuple[Link, Item, Item]]:
+                   t: Thresholds = DEFAULT_THRESHOLDS,
+                   between: Callable[[], object] | None = None,
+                   ) -> list[tuple[Link, Item, Item]]:
     """`duplicates.verify` of the pairs of rows (a[k], b[k]) (a < b), holding at most
     ~`held` prepared clips: the earlier rows in blocks of 7/8 of that, each block with the
     later rows paired to it in chunks of 1/8 (a clip is loaded and prepared about
     1 + blocks / 2 times; at ~4-5 KB a prepared clip, a whole journal rarely fits).
-    `items_of` gives the clips of some rows (rows missing from it are left out). Returns each
-    link with its earlier and later clip."""
+    `items_of` gives the clips of some rows (rows missing from it are left out); `between`
+    runs before each block is loaded. Returns each link with its earlier and later clip."""
     rows = _sorted_unique(np.concatenate([a, b]))
     block = max(1, held * 7 // 8)
     chunk = max(1, held // 8)
@@ -234,6 +236,8 @@ def verify_blocked(a: np.ndarray, b: np.ndarray,
         first, last = int(rows[lo]), int(rows[min(lo + block, rows.size) - 1])
         sel = (a >= first) & (a <= last)
         pa, pb = a[sel], b[sel]
+        if between is not None:
+            between()
         near = _Held(items_of, rows[lo:lo + block].tolist())
         inside = pb <= last
         _relate(near, near, pa[inside], pb[inside], t, out)
