@@ -38,9 +38,9 @@ def clip_item(r: rows.ClipRow) -> Item:
 
 
 def all_version_links(store: Store, version: int, new: Sequence[int], t: Thresholds,
-                      held: int = HELD) -> list[tuple[int, int, str]]:
+                      held: int = 0) -> list[tuple[int, int, str]]:
     """(later clip, earlier clip, change) for each version link touching a clip of `new`,
-    from every stored sketch of this version."""
+    from every stored sketch of this version; `held`: clips held prepared (0: `HELD`)."""
     mapped = int(store.conn.execute("PRAGMA mmap_size").fetchone()[0])
     # Every page read through the map (the whole journal's text) would count as our memory.
     store.map_memory(False)
@@ -58,7 +58,7 @@ def all_version_links(store: Store, version: int, new: Sequence[int], t: Thresho
 
 
 def version_links(store: Store, ids: list[int], sk: Sketches, new: Sequence[int],
-                  t: Thresholds, held: int = HELD) -> list[tuple[int, int, str]]:
+                  t: Thresholds, held: int = 0) -> list[tuple[int, int, str]]:
     """`all_version_links` with the sketches given (row i: clip `ids[i]`)."""
     codes, _ = sketch_pairs(sk, DEFAULT_PARAMS, min_estimate=t.candidate)
     a, b = _touching(codes, ids, new)
@@ -82,7 +82,7 @@ def _verify(store: Store, ids: list[int], a: np.ndarray, b: np.ndarray, t: Thres
         return {row_of[c.clip_id]: clip_item(c) for c in rows.clips_by_id(store, list(row_of))}
 
     out = []
-    for link, x, y in verify_blocked(a, b, items_of, held, t, between=_release):
+    for link, x, y in verify_blocked(a, b, items_of, held or HELD, t, between=_release):
         if link.match.kind == VERSION:
             change = describe_change(x.text, y.text)
             if not change.empty:

@@ -89,3 +89,37 @@ def test_blocked_verify_gives_the_links_of_verify(held: int) -> None:
         (lk.a, lk.b, lk.match) for lk in want)
     assert all((x.id, y.id) == (lk.a, lk.b) for lk, x, y in got)
     assert max(loads) <= max(1, held * 7 // 8)  # never more clips held than asked
+
+
+@pytest.mark.parametrize("index_loaded", [False, True])
+def test_bulk_catch_up_stores_the_links_of_the_probes(demo_journal, monkeypatch,
+                                                      index_loaded: bool) -> None:
+    """The one-off pass over every pair (blocks of 40 clips) stores what probing every clip
+    through the index stores, with or without the index already loaded."""
+    from kirinuki.journal import analysis, versions_bulk
+    from kirinuki.store.sqlite import related as rows
+
+    def redo(probe_max: int) -> list[tuple[int, int, int, str]]:
+        with demo_journal.store.transaction():
+            demo_journal.store.conn.execute("DELETE FROM clip_versions")
+            demo_journal.store.conn.execute("UPDATE clip_sketches SET versions_checked = 0")
+        analysis._cache.clear()
+        if index_loaded:
+            analysis._load_index(demo_journal)
+        monkeypatch.setattr(analysis, "_SCAN_MAX", 0)
+        monkeypatch.setattr(analysis, "_PROBE_MAX", probe_max)
+        assert analysis.catch_up_versions(demo_journal) > 300
+        return sorted(rows.version_rows(demo_journal.store))
+
+    calls: list[int] = []
+
+    def blocked(a: np.ndarray, *args: object, **kw: object) -> object:
+        calls.append(len(a))
+        return verify_blocked(a, *args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(versions_bulk, "verify_blocked", blocked)
+    probed = redo(10**6)
+    assert len(probed) >= 20 and not calls  # the demo's updated pairs, by probes
+    monkeypatch.setattr(versions_bulk, "HELD", 40)
+    assert redo(0) == probed
+    assert len(calls) == 1 and calls[0] > 300  # by the pass over every pair
