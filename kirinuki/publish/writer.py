@@ -9,8 +9,7 @@ path, the signature of its inputs and the hash of its bytes). A publish then eit
 * **patches in place** when few pages changed: each file is replaced atomically (temporary
   file + rename), leaf pages before the lists that link to them, removals last.
 
-Two pages for one path are refused before anything is written, and a second publish into the
-same folder while one runs is refused.
+Two pages for one path, and a second publish into a folder while one runs, are refused.
 """
 
 from __future__ import annotations
@@ -31,10 +30,9 @@ from typing import IO
 from kirinuki.errors import ConflictError, InputError
 
 MANIFEST = ".kirinuki-publish.db"
-# Creating files waits for the disk: 0.5-1.3 ms a file on the shared machine's ext4 under
-# load, against ~0.2 ms of rendering. A staged build hands its files to a few threads per
-# process in batches (fewer hand-overs of the GIL); 4 units of entry pages at 100k entries:
-# 5.1-5.5 s written in line, 3.0-4.4 s so (on tmpfs, where nothing waits, ~5% slower).
+# Creating files waits for the disk (0.5-1.3 ms a file on a loaded ext4, ~0.2 ms to render): a
+# staged build hands files to a few threads per process in batches (fewer GIL hand-overs); 4
+# units of entry pages at 100k: 5.1-5.5 s in line, 3.0-4.4 s so (tmpfs: ~5% slower).
 WRITER_THREADS = 4
 WRITE_BATCH = 16
 STAGE_MIN = 500  # above this many changes (or a twentieth of the site) a build is staged
@@ -204,7 +202,8 @@ class Output:
     """The output folder of one publish run. Use as a context manager (it holds a lock)."""
 
     def __init__(self, out_dir: Path, *, full: bool = False) -> None:
-        self.out = Path(os.path.abspath(out_dir))
+        # A symlinked folder is written where it points: the swap keeps the link (it swapped it).
+        self.out = Path(os.path.realpath(out_dir))
         if self.out.exists() and not self.out.is_dir():
             raise InputError(f"{out_dir}: exists and is not a folder")
         manifest = self.out / MANIFEST
@@ -256,6 +255,8 @@ class Output:
         self.staged = not self.old or changes > max(STAGE_MIN, total // 20)
         self.root = self.stage_dir if self.staged else self.out
         if self.staged:
+            if self.stage_dir.is_symlink() or self.stage_dir.is_file():  # left by a crash
+                self.stage_dir.unlink()
             shutil.rmtree(self.stage_dir, ignore_errors=True)
             self.stage_dir.mkdir()
 
@@ -322,8 +323,7 @@ class Output:
             future.result()
 
     def stop_writer(self) -> None:
-        """Write what is pending and end the writer threads (before a fork: a child must
-        not inherit a thread's locks)."""
+        """Write what is pending and end the writer threads (before a fork: no inherited locks)."""
         self.flush()
         if self._writer is not None and self._writer[0] == os.getpid():
             self._writer[1].shutdown()

@@ -204,3 +204,19 @@ def test_a_new_permalink_on_an_existing_page_is_refused(small: Journal, tmp_path
     with pytest.raises(ConflictError, match="archive/2017/index.html"):
         publish(small, site, jobs=1)
     assert snapshot(site) == before
+
+
+def test_a_symlinked_site_folder_stays_a_link(small: Journal, tmp_path: Path) -> None:
+    """/var/www/site -> releases/site: staged builds write where the link points, the link
+    stays, and a staging path left as a link by a crash does not stop the next publish."""
+    real = tmp_path / "releases" / "site"
+    real.mkdir(parents=True)
+    link = tmp_path / "site"
+    link.symlink_to(real)
+    publish(small, link, jobs=1)
+    publish(small, link, jobs=1, full=True)  # staged again: swapped beside the real folder
+    assert link.is_symlink() and (real / "index.html").is_file()
+    assert not list((tmp_path / "releases").glob(".site.staging*"))
+    (real.parent / ".site.staging").symlink_to(tmp_path)  # what an old crash could leave
+    report = publish(small, link, jobs=1, full=True)
+    assert report.staged and (link / "index.html").is_file() and tmp_path.is_dir()
