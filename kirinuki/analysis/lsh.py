@@ -211,6 +211,27 @@ def _sorted_unique(values: np.ndarray) -> np.ndarray:
     return values[np.r_[True, values[1:] != values[:-1]]] if values.size else values
 
 
+def group_pairs(keys: np.ndarray, rows: np.ndarray, cap: int, band_only: bool = False,
+                ) -> np.ndarray:
+    """Sorted distinct codes (a << 32 | b, a < b) of every two rows sharing a key, for keys
+    sorted stably; a group of more than `cap` rows is boilerplate and pairs nothing
+    (`band_only`: only band keys, which are even)."""
+    same = keys[1:] == keys[:-1]
+    starts = np.flatnonzero(np.r_[True, ~same])
+    sizes = np.diff(np.r_[starts, keys.size])
+    wanted = same & np.repeat(sizes <= cap, sizes)[1:]
+    pos = np.flatnonzero(wanted & (keys[1:] & 1 == 0) if band_only else wanted)
+    found: list[np.ndarray] = [np.empty(0, dtype=np.int64)]
+    d = 1
+    while pos.size:
+        a, b = rows[pos], rows[pos + d]
+        found.append((np.minimum(a, b) << 32) | np.maximum(a, b))
+        d += 1
+        pos = pos[pos + d < keys.size]
+        pos = pos[keys[pos + d] == keys[pos]]
+    return _sorted_unique(np.concatenate(found))
+
+
 class DuplicateIndex:
     """Keys of sketches → dense row numbers (0, 1, … in the order rows were added)."""
 
@@ -351,19 +372,8 @@ class DuplicateIndex:
         same = keys[1:] == keys[:-1]
         chain = np.flatnonzero(same & (keys[1:] & 1 == 1))
         text_codes = (rows[chain] << 32) | rows[chain + 1]
-        starts = np.flatnonzero(np.r_[True, ~same])
-        small = np.repeat(np.diff(np.r_[starts, keys.size]) <= self.cap,
-                          np.diff(np.r_[starts, keys.size]))
-        pos = np.flatnonzero(same & small[1:] & (keys[1:] & 1 == 0))
-        found: list[np.ndarray] = [text_codes]
-        d = 1
-        while pos.size:
-            a, b = rows[pos], rows[pos + d]
-            found.append((np.minimum(a, b) << 32) | np.maximum(a, b))
-            d += 1
-            pos = pos[pos + d < keys.size]
-            pos = pos[keys[pos + d] == keys[pos]]
-        return _sorted_unique(np.concatenate(found)), text_codes
+        band = group_pairs(keys, rows, self.cap, band_only=True)
+        return _sorted_unique(np.concatenate([text_codes, band])), text_codes
 
     def candidate_pairs(self, min_estimate: float = 0.0, per_row: int = 16,
                         ) -> tuple[np.ndarray, np.ndarray]:

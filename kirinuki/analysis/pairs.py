@@ -33,6 +33,7 @@ from kirinuki.analysis.lsh import (
     _hasher,
     _sorted_unique,
     estimate,
+    group_pairs,
 )
 
 _CHUNK = 65536  # pairs estimated at once
@@ -65,25 +66,6 @@ def _best(codes: np.ndarray, counts: np.ndarray, per_row: int) -> np.ndarray:
     first = np.r_[0, np.flatnonzero(b[1:] != b[:-1]) + 1] if b.size else np.empty(0, np.int64)
     rank = np.arange(b.size) - np.repeat(first, np.diff(np.r_[first, b.size]))
     return order[rank < per_row]
-
-
-def _group_pairs(keys: np.ndarray, rows: np.ndarray, cap: int) -> np.ndarray:
-    """Sorted distinct codes of every two rows sharing a key, for keys sorted (stably) and
-    groups of at most `cap` rows (bigger groups are boilerplate: no pairs)."""
-    same = keys[1:] == keys[:-1]
-    starts = np.flatnonzero(np.r_[True, ~same])
-    sizes = np.diff(np.r_[starts, keys.size])
-    small = np.repeat(sizes <= cap, sizes)
-    pos = np.flatnonzero(same & small[1:])
-    found: list[np.ndarray] = [np.empty(0, dtype=np.int64)]
-    d = 1
-    while pos.size:
-        a, b = rows[pos], rows[pos + d]
-        found.append((np.minimum(a, b) << 32) | np.maximum(a, b))
-        d += 1
-        pos = pos[pos + d < keys.size]
-        pos = pos[keys[pos + d] == keys[pos]]
-    return _sorted_unique(np.concatenate(found))
 
 
 def _slices(keys: np.ndarray, cap: int, budget: int) -> list[tuple[int, int]]:
@@ -205,7 +187,7 @@ def sketch_pairs(sk: Sketches, params: LshParams = DEFAULT_PARAMS, cap: int = 64
         keys, rows = keys[order], pos[order] // params.bands
         del pos, order
         for lo, hi in _slices(keys, cap, budget):
-            codes = _group_pairs(keys[lo:hi], rows[lo:hi], cap)
+            codes = group_pairs(keys[lo:hi], rows[lo:hi], cap)
             out.add(codes[~np.isin(codes, text, kind="sort")] if text.size else codes)
     del bands, flat, top, keys, rows
     return out.result()

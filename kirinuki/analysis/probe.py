@@ -27,7 +27,21 @@ from kirinuki.analysis.lsh import (
 )
 
 
-class _RowOf:
+class _Lookup:
+    """`in` from `[]`: a clip id is in when looking it up raises no KeyError."""
+
+    def __getitem__(self, clip_id: int) -> int:
+        raise NotImplementedError
+
+    def __contains__(self, clip_id: object) -> bool:
+        try:
+            self[clip_id]  # type: ignore[index]
+        except (KeyError, TypeError):
+            return False
+        return True
+
+
+class _RowOf(_Lookup):
     """Clip id -> row, by bisection of the sorted ids (a dict of 500k ids took 60 ms)."""
 
     def __init__(self, ids: list[int]) -> None:
@@ -38,13 +52,6 @@ class _RowOf:
         if i == len(self.ids) or self.ids[i] != clip_id:
             raise KeyError(clip_id)
         return i
-
-    def __contains__(self, clip_id: object) -> bool:
-        try:
-            self[clip_id]  # type: ignore[index]
-        except (KeyError, TypeError):
-            return False
-        return True
 
 
 class SketchScan:
@@ -187,7 +194,7 @@ class _Same:
         return row
 
 
-class _Live:
+class _Live(_Lookup):
     """Clip id -> row (itself) for the live clips of a `PartScan`."""
 
     def __init__(self, scan: PartScan) -> None:
@@ -198,9 +205,3 @@ class _Live:
             _live_row(self.scan.parts[0], clip_id)  # raises KeyError when not live
         return clip_id
 
-    def __contains__(self, clip_id: object) -> bool:
-        try:
-            self[clip_id]  # type: ignore[index]
-        except (KeyError, TypeError):
-            return False
-        return True
