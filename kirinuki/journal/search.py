@@ -19,7 +19,7 @@ import numpy as np
 
 from kirinuki.errors import InputError, JournalError
 from kirinuki.journal.core import Journal
-from kirinuki.journal.search_postings import Postings, matching, word_ids
+from kirinuki.journal.search_postings import Postings, atom_ids, matching
 from kirinuki.store.sqlite import search as index
 from kirinuki.store.sqlite import search_query as sq
 from kirinuki.text.fastfold import fast_fold as fold
@@ -145,7 +145,7 @@ class _Matched:
         return [int(i) for i in self.ids[max(0, end - n):max(0, end)][::-1]]
 
     def word_count(self, journal: Journal, plan: sq.Plan, word: Word, lo: int) -> int:
-        ids = word_ids(self.cache, journal.store, plan, word, self.mark)
+        ids = atom_ids(self.cache, journal.store, plan, word, self.mark)
         first = np.searchsorted(ids, max(lo, plan.lo))
         return int(np.searchsorted(ids, plan.hi, "right") - first)
 

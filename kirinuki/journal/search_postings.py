@@ -121,11 +121,6 @@ class Postings:
         return known
 
 
-def word_ids(cache: Postings, store: Store, plan: sq.Plan, word: Word, mark: object) -> Ids:
-    """The row ids holding `word` (every date, every entry)."""
-    return atom_ids(cache, store, plan, word, mark)
-
-
 def atom_ids(cache: Postings, store: Store, plan: sq.Plan, atom: Atom, mark: object) -> Ids:
     if isinstance(atom, Word):
         form = index_form(atom.text)
@@ -154,26 +149,22 @@ def _union(arrays: list[Ids]) -> Ids:
     return arrays[0] if len(arrays) == 1 else np.unique(np.concatenate(arrays))
 
 
-def _within(a: Ids, b: Ids) -> Ids:
-    """The elements of sorted `a` that are also in sorted `b`."""
-    if not len(a) or not len(b):
-        return _EMPTY
+def _in(a: Ids, b: Ids) -> np.ndarray:
+    """For each element of sorted `a`, whether sorted non-empty `b` holds it."""
     at = np.searchsorted(b, a)
     at[at == len(b)] = len(b) - 1
-    return a[b[at] == a]
+    return b[at] == a
 
 
 def _intersect(a: Ids, b: Ids) -> Ids:
+    if not len(a) or not len(b):
+        return _EMPTY
     # Look the shorter up in the longer: O(short x log long), where sorting both costs more.
-    return _within(a, b) if len(a) <= len(b) else _within(b, a)
+    return a[_in(a, b)] if len(a) <= len(b) else b[_in(b, a)]
 
 
 def _minus(a: Ids, b: Ids) -> Ids:
-    if not len(a) or not len(b):
-        return a
-    at = np.searchsorted(b, a)
-    at[at == len(b)] = len(b) - 1
-    return a[b[at] != a]
+    return a[~_in(a, b)] if len(a) and len(b) else a
 
 
 def matching(cache: Postings, store: Store, q: Query, plan: sq.Plan, mark: object) -> Ids:
