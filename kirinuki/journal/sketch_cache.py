@@ -175,3 +175,9 @@ def _write_base(path: Path, meta: dict[str, Any], arrays: list[np.ndarray]) -> N
             f.seek(_aligned(f.tell()))
             f.write(np.ascontiguousarray(a).data)  # no copy (tobytes made one)
     os.replace(tmp, path)
+
+
+def entry_stamps(journal: Journal) -> list[tuple[int, str, int]]:
+    """(id, updated, dated and published?) of every entry in id order, as `SketchCache.stamps`
+    takes them (~60 ms at 100k)."""
+    return rows.entry_stamps(journal.store)

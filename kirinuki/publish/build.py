@@ -25,13 +25,21 @@ from kirinuki.journal.site import (
     published_entries_and_flag,
     published_mark,
 )
+from kirinuki.journal.sketch_cache import entry_stamps
 from kirinuki.model import Entry
 from kirinuki.publish import site as site_mod
 from kirinuki.publish import urls
-from kirinuki.publish.context_cache import ContextCache
+from kirinuki.publish.append import follow, new_token, save_context, save_followed
+from kirinuki.publish.context_cache import ContextCache, identity
 from kirinuki.publish.pages import Renderer, asset_version
 from kirinuki.publish.plan import LEAF, LIST, TOP, Page, Planner, global_sig
-from kirinuki.publish.scope import Scope, compute_scope, entry_records, stale_files
+from kirinuki.publish.scope import (
+    Scope,
+    append_scope,
+    compute_scope,
+    entry_records,
+    stale_files,
+)
 from kirinuki.publish.site import SiteContext, build_context
 from kirinuki.publish.writer import Output, check_unique
 
@@ -186,25 +194,48 @@ def _publish(journal: Journal, out_dir: str | Path, full: bool, jobs: int | None
     with Output(Path(out_dir), full=full) as output:
         mark = published_mark(journal)
         meta = output.manifest.meta
-        if (output.old and meta.get("mark") == mark
-                and meta.get("g") == global_sig(journal.settings, version, _per_page())):
+        g = global_sig(journal.settings, version, _per_page())
+        if output.old and meta.get("mark") == mark and meta.get("g") == g:
             # Nothing the site shows has changed: no need to read the journal at all.
             return PublishReport(str(out_dir), len(output.old), 0, 0, int(mark.split("|")[0]),
                                  -1, False, time.perf_counter() - start)
+        token = new_token()
         with _collector_paused():
             cache = ContextCache(out_dir)
-            known = None if full else cache.entries(journal)
-            stored = True
-            if known is None:
-                known, stored = published_entries_and_flag(journal)
-            ctx = build_context(journal, entries=known, checked=cache.known)
-            cache.save(journal, ctx.entries, stored)
-            planner = Planner(ctx, version)
-            planned = _plan(ctx, planner, output)
+            followed = None
+            if not full and output.old and meta.get("g") == g:
+                followed = follow(journal, out_dir, meta.get("snap"), g, _per_page(),
+                                  cache.sketches)
+            if followed is not None:
+                ctx = followed.ctx
+                cache.append(followed.ident, followed.fresh)
+                planner = Planner(ctx, version, fps=followed.fps)
+                scope = append_scope(ctx, followed.moved, followed.first_new)
+                planned = None if scope is None else _plan(ctx, planner, output, scope)
+                stored = True
+            else:
+                memory = str(journal.store.path) == ":memory:"
+                # Read before the entries: a stamp must never be newer than the rows read.
+                every = [] if memory else entry_stamps(journal)
+                ident = () if memory else identity(journal)
+                known = None if full else cache.entries(journal)
+                stored = True
+                if known is None:
+                    known, stored = published_entries_and_flag(journal)
+                ctx = build_context(journal, entries=known, checked=cache.known)
+                cache.save(journal, ctx.entries, stored)
+                planner = Planner(ctx, version)
+                planned = _plan(ctx, planner, output)
         if planned is None:
             return _report(out_dir, len(output.old), 0, 0, ctx, False, start)
         pages, removed, total = planned
-        written = _write(journal, ctx, planner, output, pages, removed, mark, jobs, progress)
+        written = _write(journal, ctx, planner, output, pages, removed, mark, jobs, progress,
+                         token if stored else "")
+        if written >= 0 and stored:
+            if followed is not None:
+                save_followed(out_dir, token, followed)
+            else:
+                save_context(journal, out_dir, token, ctx, planner.fps, every, ident, g)
     _RUN = None
     wrote = written >= 0
     return _report(out_dir, total, max(written, 0), len(removed) if wrote else 0, ctx,
@@ -227,16 +258,16 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _plan(ctx: SiteContext, planner: Planner, output: Output,
+def _plan(ctx: SiteContext, planner: Planner, output: Output, scope: Scope | None = None,
           ) -> tuple[list[Page], list[str], int] | None:
     """The pages to consider, the files to delete and the site's file count; None when no
-    entry changed since the last build."""
-    old = output.manifest.entry_keys()
-    scope = None
-    if output.old and output.manifest.meta.get("g") == planner.g:
-        scope = compute_scope(ctx, planner.fps, old, output.manifest.entry_rows)
+    entry changed since the last build (`scope`: found already, by the short path)."""
+    if scope is None and output.old and output.manifest.meta.get("g") == planner.g:
+        scope = compute_scope(ctx, planner.fps, output.manifest.entry_keys(),
+                              output.manifest.entry_rows)
         if scope is None:
             return None
+    if scope is not None:
         planner.scope, planner.old_sig = scope, output.old_sig
     pages = planner.plan()
     check_unique(p.path for p in pages)
@@ -252,7 +283,7 @@ def _plan(ctx: SiteContext, planner: Planner, output: Output,
 
 def _write(journal: Journal, ctx: SiteContext, planner: Planner, output: Output,
            pages: list[Page], removed: list[str], mark: str, jobs: int | None,
-           progress: Progress | None) -> int:
+           progress: Progress | None, token: str) -> int:
     """Render and write what changed, record the manifest; the number of files written, or
     -1 when nothing needed writing."""
     scope = planner.scope
@@ -270,7 +301,7 @@ def _write(journal: Journal, ctx: SiteContext, planner: Planner, output: Output,
         rows = [r.row() for r in kept.values()]
         gone = [i for i in scope.changed if i not in kept]
     output.finish({k: (v[0], v[1]) for k, v in records.items()}, removed, rows, gone,
-                  {"g": planner.g, "mark": mark})
+                  {"g": planner.g, "mark": mark, "snap": token})
     return sum(1 for r in records.values() if r[2])
 
 

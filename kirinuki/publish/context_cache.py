@@ -39,12 +39,12 @@ def sketch_path(out_dir: str | Path) -> Path:
     return out.parent / f".{out.name}.sketches"
 
 
-def _identity(journal: Journal) -> tuple[str, str, tuple[object, ...]]:
+def identity(journal: Journal) -> tuple[str, str, tuple[object, ...]]:
     return (os.path.abspath(str(journal.store.path)), journal.settings.timezone,
             tags_digest(journal))
 
 
-def _follows(old: tuple[object, ...], new: tuple[object, ...]) -> bool:
+def follows(old: tuple[object, ...], new: tuple[object, ...]) -> bool:
     """The same journal and zone, and its tags as they were plus new ones (tags are listed by
     id after every alias: a new tag adds rows at the end; a rename, merge, new alias or
     removal changes rows that were there)."""
@@ -95,7 +95,7 @@ class ContextCache:
                 ordered = False
         except (OSError, EOFError, ValueError, TypeError, IndexError, StopIteration):
             return None
-        if not _follows(ident, _identity(journal)):
+        if not follows(ident, identity(journal)):
             return None
         tz = journal.tz
         parse, at = datetime.fromisoformat, datetime.fromtimestamp
@@ -106,6 +106,13 @@ class ContextCache:
             out.sort(key=lambda e: (e.published, e.id))
         return out
 
+    def append(self, ident: tuple[object, ...], entries: list[PublishedEntry]) -> None:
+        """Record new `entries` (when the cache exists: it is otherwise made by the next
+        publish that reads every entry)."""
+        if entries and self.path.exists():
+            with self.path.open("ab") as f:
+                f.write(_record((ident, [_row(e) for e in entries], [])))
+
     def save(self, journal: Journal, entries: list[PublishedEntry], stored: bool) -> None:
         """Record `entries` (the journal's published entries now) for the next publish;
         `stored`: every permalink was stored (otherwise the cache is removed)."""
@@ -114,7 +121,7 @@ class ContextCache:
         if not stored:
             self.path.unlink(missing_ok=True)
             return
-        ident = _identity(journal)
+        ident = identity(journal)
         known = self.known
         if known is not None:
             fresh = [_row(e) for e in entries if known.get(e.id) is not e]

@@ -111,7 +111,7 @@ class Feeds:
         items: list[tuple[str, datetime | None]] = [
             (urls.index_url(), last), (urls.ARCHIVE_URL, last), (urls.TAGS_URL, last),
             (urls.ABOUT_URL, None)]
-        years = sorted({e.published.year for e in self.ctx.entries})
+        years = sorted({y for y, _m, _d in self.ctx.days})  # not every entry: see snapshot
         items += [(urls.archive_url(y), None) for y in years]
         items += [(t.url, None) for t in self.ctx.tags.values()]
         return self._urlset(items)

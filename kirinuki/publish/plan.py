@@ -78,11 +78,12 @@ class Planner:
     a change can have touched."""
 
     def __init__(self, ctx: SiteContext, asset_version: str, scope: Scope | None = None,
-                 old_sig: Callable[[str], str | None] | None = None) -> None:
+                 old_sig: Callable[[str], str | None] | None = None,
+                 fps: list[str] | None = None) -> None:
         self.ctx = ctx
         self.version = asset_version
         self.g = global_sig(ctx.settings, asset_version, ctx.per_page)
-        self.fps = fingerprints(ctx)
+        self.fps = fingerprints(ctx) if fps is None else fps
         self.scope = scope
         self.old_sig = old_sig or (lambda _path: None)
         self.pages: list[Page] = []
@@ -254,16 +255,27 @@ def global_sig(settings: Settings, asset_version: str, per_page: int) -> str:
 
 def fingerprints(ctx: SiteContext) -> list[str]:
     """Per entry: what changes whenever the entry does (id, last change, permalink)."""
-    return [f"{e.id}:{e.stamp}:{e.permalink}" for e in ctx.entries]
+    return [fingerprint(e) for e in ctx.entries]
+
+
+def fingerprint(e: PublishedEntry) -> str:
+    """What changes whenever the entry does (id, last change, permalink)."""
+    return f"{e.id}:{e.stamp}:{e.permalink}"
 
 
 def related_key(ctx: SiteContext, e: PublishedEntry) -> str:
     """Where an entry's related links and version marks lead now (they change as other
     entries come and go), and the marks' changes."""
-    key = " ".join(ctx.related_url(u, t) or "" for u, t in e.related) if e.related else ""
-    if e.versions:
+    return links_key(ctx, e.related, e.versions)
+
+
+def links_key(ctx: SiteContext, related: tuple[tuple[str, int | None], ...],
+              versions: tuple[tuple[int, int, str], ...]) -> str:
+    """`related_key` of an entry with these related links and version marks."""
+    key = " ".join(ctx.related_url(u, t) or "" for u, t in related) if related else ""
+    if versions:
         key += "\x1e" + " ".join(f"{c}>{ctx.entry_url_of(x) or ''}>{ch}"
-                                   for c, x, ch in e.versions)
+                                   for c, x, ch in versions)
     return key
 
 

@@ -162,6 +162,28 @@ def compute_scope(ctx: SiteContext, fps: list[str], old: dict[int, EntryRow],
     return scope
 
 
+def append_scope(ctx: SiteContext, moved: Iterable[int], first_new: int) -> Scope | None:
+    """`compute_scope` when no entry was removed or moved and none changed but those at
+    positions `first_new` on (new, after every other) and the positions `moved` whose related
+    key changed (their date, place and tags are as the last build recorded them, so their
+    old side adds nothing to the scope); None when nothing changed."""
+    scope = Scope()
+    per = ctx.per_page
+    n = len(ctx.entries)
+    for i in sorted({*moved, *range(first_new, n)}):
+        e = ctx.entries[i]
+        scope.changed.add(e.id)
+        scope.entries.update(j for j in (i - 1, i, i + 1) if 0 <= j < n)
+        scope.index_from = min(scope.index_from, max(1, i // per))
+        if i >= first_new:
+            scope.texts.add(i)
+        scope.date(e.published)
+        for key, _ in e.tags:
+            page = max(1, bisect_left(ctx.tags[key].members, i) // per)
+            scope.tags[key] = min(scope.tags.get(key, page), page)
+    return scope if scope.changed else None
+
+
 def _files(permalink: str) -> tuple[str, str]:
     page = urls.entry_file(permalink)
     return page, page[: -len("index.html")] + "entry.txt"

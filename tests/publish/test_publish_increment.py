@@ -107,8 +107,9 @@ def test_later_publishes_read_only_the_changed_entries(tmp_path: Path,
         (lambda: edit_clip(j, get_entry(j, "/entry/2024/09/10/213000").clips[0].id or 0,
                            "天気は晴れで、気温は平年並みとなる見込みです。"), True),  # a mark goes
         (lambda: add("2024-09-13_080000", "夜の会見で首相は復興計画を示しました。\n\n#新着\n"), True),
+        # Dated before the newest entry: not for the snapshot's short path (publish/append).
         (lambda: (cache.write_bytes(b"\x05\x00"),
-                  add("2024-09-14_080000", "首相は視察しました。\n\n#洪水\n")), False),
+                  add("2024-09-12_090000", "首相は視察しました。\n\n#洪水\n")), False),
     ]
     for n, (step, cached) in enumerate(steps):
         full_reads.clear()

@@ -1,0 +1,213 @@
+"""The site context of the last publish, kept beside the output folder, so that a publish that
+only adds entries after the newest one (the common case) touches none of the other entries.
+
+At 100k entries the publish of one new entry spent ~0.8 s looping over every entry in Python:
+making 100k entry objects from the entry cache, the context's lookup tables, the fingerprints,
+the manifest's keys and the scope. Here the tables are stored ready to use: the entry rows in
+chunks of `CHUNK` positions made into entries only when a page reads them, the positions,
+permalinks and fingerprints as marshal blobs read in a few ms, the tags and days whole.
+
+Two files: the base (`.OUT.snapshot`: every entry's stamp, fingerprints, positions, permalinks
+and rows as of one build; rewritten by a publish that takes the ordinary path, or when the
+tail passes `TAIL_MAX`) and the head (`.OUT.snapshot.head`: the entries added since the base,
+the tags, days, related keys and version marks; rewritten by every publish that writes). The
+head names the base it extends and the build (`token`) that the manifest records; anything that
+does not match, or does not hold, means the ordinary path: a missing, damaged or stale file
+never gives a wrong page, only a slower publish.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from pathlib import Path
+from typing import Any, overload
+
+from kirinuki.journal.site import PublishedEntry
+
+FORMAT = "kirinuki-snapshot-1"
+CHUNK = 1024  # entry rows per lazily read chunk (~1 ms to make into entries)
+TAIL_MAX = 2000  # entries added since the base before the base is written again
+Rows = list[tuple[Any, ...]]
+
+
+def snapshot_path(out_dir: str | Path) -> Path:
+    """Where the base file of the site in `out_dir` lives (beside it, like its lock file)."""
+    out = Path(os.path.abspath(out_dir))
+    return out.parent / f".{out.name}.snapshot"
+
+
+def row_of(e: PublishedEntry) -> tuple[object, ...]:
+    """An entry as a marshal row (whole-second dates as POSIX times: `fromtimestamp(t, tz)`
+    makes them in half the time of `fromisoformat(...).astimezone(tz)`, 22 vs 46 ms at 100k)."""
+    pub = e.published
+    when = int(pub.timestamp()) if pub.microsecond == 0 else pub.isoformat()
+    return (e.id, e.key, e.permalink, when, e.stamp, e.title, e.tags, e.related, e.day,
+            e.versions)
+
+
+def entry_of(row: tuple[Any, ...], tz: tzinfo) -> PublishedEntry:
+    """The entry of a row made by `row_of`."""
+    i, k, p, pub, st, ti, tg, rl, d, v = row
+    parse = datetime.fromisoformat
+    when = datetime.fromtimestamp(pub, tz) if pub.__class__ is int else parse(pub).astimezone(tz)
+    return PublishedEntry(i, k, p, when, parse(st), ti, tg, rl, d, st, v)
+
+
+class LazyEntries(Sequence[PublishedEntry]):
+    """The published entries in site order, made from their rows a chunk at a time."""
+
+    def __init__(self, chunk: Callable[[int], Rows], count: int, tail: list[PublishedEntry],
+                 tz: tzinfo) -> None:
+        self._chunk, self._count, self.tail, self._tz = chunk, count, tail, tz
+        self._made: dict[int, list[PublishedEntry]] = {}
+
+    def __len__(self) -> int:
+        return self._count + len(self.tail)
+
+    @overload
+    def __getitem__(self, i: int) -> PublishedEntry: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[PublishedEntry]: ...
+
+    def __getitem__(self, i: int | slice) -> PublishedEntry | list[PublishedEntry]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        if i >= self._count:
+            return self.tail[i - self._count]
+        k = i // CHUNK
+        made = self._made.get(k)
+        if made is None:
+            tz = self._tz
+            made = self._made[k] = [entry_of(r, tz) for r in self._chunk(k)]
+        return made[i - k * CHUNK]
+
+    def __iter__(self) -> Iterator[PublishedEntry]:
+        for i in range(len(self)):
+            yield self[i]
+
+
+class LazyMap(Mapping[Any, int]):
+    """A dict read from the base file on first use, with the head's additions."""
+
+    def __init__(self, load: Callable[[], dict[Any, int]], extra: dict[Any, int]) -> None:
+        self._load, self.extra = load, extra
+        self._all: dict[Any, int] | None = None
+
+    def whole(self) -> dict[Any, int]:
+        """The whole dict (read now if not yet)."""
+        if self._all is None:
+            self._all = self._load()
+            self._all.update(self.extra)
+        return self._all
+
+    def __getitem__(self, key: Any) -> int:
+        if key in self.extra:
+            return self.extra[key]
+        return self.whole()[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.extra or key in self.whole()
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.whole())
+
+    def __len__(self) -> int:
+        return len(self.whole())
+
+    def __setitem__(self, key: Any, value: int) -> None:
+        self.extra[key] = value
+        if self._all is not None:
+            self._all[key] = value
+
+
+@dataclass
+class Base:
+    """The base file: its id, its entry count, and its parts (read lazily)."""
+
+    id: str
+    count: int
+    data: bytes
+    spans: list[tuple[int, int]]  # every, fps, pos, permalinks, then the row chunks
+
+    def part(self, k: int) -> Any:
+        """Part `k`, unmarshalled."""
+        at, size = self.spans[k]
+        return marshal.loads(memoryview(self.data)[at : at + size])
+
+    def raw(self, k: int) -> bytes:
+        """Part `k` as stored."""
+        at, size = self.spans[k]
+        return self.data[at : at + size]
+
+
+def read_base(path: Path) -> Base | None:
+    """The base file, or None when it is missing, damaged or of another format."""
+    try:
+        data = path.read_bytes()
+        spans: list[tuple[int, int]] = []
+        at = 0
+        while at + 8 <= len(data):
+            size = int.from_bytes(data[at : at + 8], "little")
+            if at + 8 + size > len(data):
+                return None
+            spans.append((at + 8, size))
+            at += 8 + size
+        if at != len(data) or not spans:
+            return None
+        head = marshal.loads(data[spans[0][0] : spans[0][0] + spans[0][1]])
+        if not isinstance(head, tuple) or len(head) != 3 or head[0] != FORMAT:
+            return None
+        base = Base(str(head[1]), int(head[2]), data, spans[1:])
+        if len(base.spans) != 4 + -(-base.count // CHUNK):
+            return None
+        return base
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+
+
+def write_base(path: Path, base_id: str, every: list[Any], fps: list[str],
+               pos: Mapping[int, int], permalinks: Mapping[str, int],
+               chunks: list[bytes | Rows], count: int) -> None:
+    """Write the base file (atomically); `chunks` given as rows or as stored bytes."""
+    parts = [marshal.dumps((FORMAT, base_id, count)), marshal.dumps(every), marshal.dumps(fps),
+             marshal.dumps(dict(pos)), marshal.dumps(dict(permalinks))]
+    parts += [c if isinstance(c, bytes) else marshal.dumps(c) for c in chunks]
+    tmp = path.with_name(path.name + ".tmp")
+    with tmp.open("wb") as f:
+        for p in parts:
+            f.write(len(p).to_bytes(8, "little"))
+            f.write(p)
+    os.replace(tmp, path)
+
+
+def read_head(path: Path) -> dict[str, Any] | None:
+    """The head file, or None when it is missing, damaged or of another format."""
+    try:
+        head = marshal.loads(path.read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+    if not isinstance(head, dict) or head.get("format") != FORMAT:
+        return None
+    return head
+
+
+def write_head(path: Path, head: dict[str, Any]) -> None:
+    """Write the head file (atomically)."""
+    head = {"format": FORMAT, **head}
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(marshal.dumps(head))
+    os.replace(tmp, path)
+
+
+def head_path(out_dir: str | Path) -> Path:
+    """Where the head file of the site in `out_dir` lives."""
+    base = snapshot_path(out_dir)
+    return base.with_name(base.name + ".head")
