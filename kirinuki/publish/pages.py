@@ -11,7 +11,13 @@ from collections.abc import Callable
 from importlib import resources
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import (
+    BytecodeCache,
+    Environment,
+    FileSystemBytecodeCache,
+    PackageLoader,
+    StrictUndefined,
+)
 from markupsafe import Markup
 
 from kirinuki.journal.site import EntryDigest
@@ -36,6 +42,7 @@ def environment() -> Environment:
     """The Jinja2 environment of the templates: autoescape on for every template."""
     return Environment(
         loader=PackageLoader("kirinuki.publish", "templates"),
+        bytecode_cache=_bytecode_cache(),
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -43,6 +50,16 @@ def environment() -> Environment:
         keep_trailing_newline=True,
         auto_reload=False,  # templates never change while a renderer lives: no stat per page
     )
+
+
+def _bytecode_cache() -> BytecodeCache | None:
+    """The compiled templates kept between runs (Jinja2's per-user folder in the temporary
+    directory, keyed by each template's source): compiling the ~9 templates a one-entry
+    publish renders took ~35 ms of it, loading them ~2 ms."""
+    try:
+        return FileSystemBytecodeCache()
+    except (OSError, RuntimeError):
+        return None
 
 
 def static_bytes(name: str) -> bytes:

@@ -1,0 +1,153 @@
+"""The snapshot of the last build (publish/snapshot.py, publish/append.py): new entries after
+the newest are published without looking at the other entries, anything else (an edit, an
+entry dated earlier, a damaged or stale snapshot) takes the ordinary path, and every result
+equals a fresh full build byte for byte."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kirinuki.journal import Journal, import_paths
+from kirinuki.publish import append, build, publish, snapshot
+from tests.publish.conftest import _clip, _entry, _tags, make_journal
+from tests.publish.test_publish_writer import _tree
+
+
+def _add(j: Journal, folder: Path, n: int, published: str, text: str, *tags: str,
+         permalink: str | None = None, related: str | None = None) -> None:
+    items: list[dict[str, Any]] = [_clip(text)]
+    if related:
+        items.append({"related": {"url": related, "quote": "", "blank_after": 1}})
+    rec = _entry(f"k-new{n}", published, [{"items": items, "tag_lines": [_tags(*tags)]}],
+                 permalink=permalink or f"/entry/{published[:10].replace('-', '/')}/"
+                                         f"{published[11:19].replace(':', '')}")
+    src = folder / f"new{n}.jsonl"
+    src.write_text(json.dumps(rec, ensure_ascii=False) + "\n", encoding="utf-8")
+    import_paths(j, [str(src)])
+
+
+@pytest.fixture
+def followed(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Whether each publish took the short path."""
+    seen: list[bool] = []
+    real = build.follow
+
+    def counted(*args: Any, **kw: Any) -> Any:
+        out = real(*args, **kw)
+        seen.append(out is not None)
+        return out
+
+    monkeypatch.setattr(build, "follow", counted)
+    return seen
+
+
+def _check(j: Journal, live: Path, tmp: Path, n: int) -> None:
+    fresh = tmp / f"fresh{n}"
+    publish(j, fresh, full=True, jobs=1)
+    assert _tree(live) == _tree(fresh), n
+    assert publish(j, live, jobs=1).written == 0, n
+
+
+def test_new_entries_after_the_newest_take_the_short_path(tmp_path: Path,
+                                                          followed: list[bool]) -> None:
+    from kirinuki.journal.editing import edit_clip
+    from kirinuki.journal.queries import get_entry
+
+    j = make_journal(tmp_path)
+    live = tmp_path / "live"
+    publish(j, live, jobs=1)
+    assert snapshot.snapshot_path(live).exists() and snapshot.head_path(live).exists()
+    later = "https://kirinuki.test/entry/2024/03/01/100000"
+    steps = [  # (change, whether the short path serves it)
+        (lambda: _add(j, tmp_path, 1, "2024-02-01T08:00:00+09:00", "新しい段落です。", "米国"),
+         True),
+        # A related link to a page that does not exist yet, then the entry that takes it:
+        # the earlier entry's page must now link to it (its related key moves).
+        (lambda: _add(j, tmp_path, 2, "2024-02-02T08:00:00+09:00", "次の段落です。", "新タグ",
+                      related=later), True),
+        (lambda: _add(j, tmp_path, 3, "2024-03-01T10:00:00+09:00", "三月の段落です。", "新タグ"),
+         True),
+        (lambda: edit_clip(j, get_entry(j, "/entry/2024/01/06/230000").clips[0].id or 0,
+                           "米国の国務長官は協議の再開を改めて呼びかけました。"), False),
+        (lambda: _add(j, tmp_path, 4, "2024-01-10T08:00:00+09:00", "途中の日付です。", "米国"),
+         False),
+        (lambda: _add(j, tmp_path, 5, "2024-03-02T08:00:00+09:00", "四つ目の段落です。", "米国"),
+         True),
+    ]
+    for n, (step, short) in enumerate(steps):
+        followed.clear()
+        step()
+        assert publish(j, live, jobs=1).written > 0, n
+        assert followed == [short], n
+        _check(j, live, tmp_path, n)
+        if n == 2:
+            page = (live / "entry/2024/02/02/080000/index.html").read_text(encoding="utf-8")
+            assert 'href="/entry/2024/03/01/100000/"' in page
+    j.close()
+
+
+@pytest.mark.parametrize("damage", ["head", "base", "stale head", "no base", "manifest"])
+def test_a_damaged_or_stale_snapshot_takes_the_ordinary_path(
+        tmp_path: Path, followed: list[bool], damage: str) -> None:
+    j = make_journal(tmp_path)
+    live = tmp_path / "live"
+    publish(j, live, jobs=1)
+    head, base = snapshot.head_path(live), snapshot.snapshot_path(live)
+    old_head = head.read_bytes()
+    _add(j, tmp_path, 1, "2024-02-01T08:00:00+09:00", "新しい段落です。", "米国")
+    publish(j, live, jobs=1)
+    assert followed == [True]
+    _add(j, tmp_path, 2, "2024-02-02T08:00:00+09:00", "次の段落です。", "米国")
+    if damage == "head":
+        head.write_bytes(head.read_bytes()[:-7])
+    elif damage == "base":
+        data = bytearray(base.read_bytes())
+        base.write_bytes(bytes(data[: len(data) // 2]))
+    elif damage == "stale head":  # the head of an earlier build: its token is not the last
+        head.write_bytes(old_head)
+    elif damage == "no base":
+        base.unlink()
+    else:  # the last build's manifest records another build's token
+        import sqlite3
+
+        conn = sqlite3.connect(live / ".kirinuki-publish.db")
+        with conn:
+            conn.execute("UPDATE meta SET value = 'other' WHERE key = 'snap'")
+        conn.close()
+    followed.clear()
+    assert publish(j, live, jobs=1).written > 0
+    assert followed == [False]
+    _check(j, live, tmp_path, 0)
+    # The ordinary path wrote a fresh snapshot: the next new entry follows it again.
+    followed.clear()
+    _add(j, tmp_path, 3, "2024-02-03T08:00:00+09:00", "三つ目の段落です。", "米国")
+    assert publish(j, live, jobs=1).written > 0
+    assert followed == [True]
+    _check(j, live, tmp_path, 1)
+    j.close()
+
+
+def test_the_base_is_written_again_when_the_tail_grows(tmp_path: Path, followed: list[bool],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(append, "TAIL_MAX", 1)
+    monkeypatch.setattr(snapshot, "CHUNK", 2)  # several chunks, one of them partly kept
+    monkeypatch.setattr(append, "CHUNK", 2)
+    j = make_journal(tmp_path)
+    live = tmp_path / "live"
+    publish(j, live, jobs=1)
+    bases = [snapshot.read_base(snapshot.snapshot_path(live))]
+    for n in range(1, 5):
+        _add(j, tmp_path, n, f"2024-02-0{n}T08:00:00+09:00", f"段落{n}です。", "米国")
+        assert publish(j, live, jobs=1).written > 0
+        bases.append(snapshot.read_base(snapshot.snapshot_path(live)))
+        _check(j, live, tmp_path, n)
+    assert followed == [True] * 4
+    ids = [b.id for b in bases if b is not None]
+    counts = [b.count for b in bases if b is not None]
+    assert len(ids) == 5 and len(set(ids)) == 3  # rewritten after every second new entry
+    assert counts == [4, 4, 6, 6, 8]
+    j.close()
