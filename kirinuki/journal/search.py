@@ -142,7 +142,7 @@ class _Matched:
 
     def newest(self, n: int, offset: int = 0) -> list[int]:
         end = len(self.ids) - offset
-        return [int(i) for i in self.ids[max(0, end - n):max(0, end)][::-1]]
+        return self.ids[max(0, end - n):max(0, end)][::-1].tolist()
 
     def word_count(self, journal: Journal, plan: sq.Plan, word: Word, lo: int) -> int:
         ids = atom_ids(self.cache, journal.store, plan, word, self.mark)
@@ -316,7 +316,9 @@ def search(journal: Journal, query: str, *, limit: int = 20, offset: int = 0,
     found = None
     if postings is not None and plan.exact:
         cache, mark = postings
-        found = _Matched(cache, mark, matching(cache, journal.store, q, plan, mark))
+        ids = cache.matched((query, published_only), mark,
+                            lambda: matching(cache, journal.store, q, plan, mark))
+        found = _Matched(cache, mark, ids)
     hits, ranked = _top(journal, q, plan, sort, limit, offset, found)
     result = SearchResult(query=query, sort=sort, hits=hits, ranked=ranked)
     held = None

@@ -7,7 +7,7 @@ from datetime import datetime
 
 import pytest
 
-from kirinuki.journal import Journal
+from kirinuki.journal import Journal, search_postings
 from kirinuki.journal.search import SearchResult, search
 from kirinuki.journal.search_postings import Postings
 from kirinuki.store.sqlite import search_query as sq
@@ -55,6 +55,23 @@ def test_memory_bound_keeps_results_exact(news: Journal) -> None:
     for q in QUERIES:
         assert shown(search(news, q, postings=(cache, 1))) == shown(search(news, q)), q
         assert len(cache._ids) == 1
+
+
+@pytest.mark.parametrize("block", [1, 3, 4096])
+def test_facets_over_many_blocks(news: Journal, monkeypatch: pytest.MonkeyPatch,
+                                 block: int) -> None:
+    # Blocks of 1 or 3 clips: windows span many blocks, read in any order.
+    monkeypatch.setattr(search_postings, "FACT_BLOCK", block)
+    cache = Postings()
+    for q in QUERIES:
+        for window in (None, 3, 1000):
+            want = search(news, q, facet_window=window)
+            got = search(news, q, facet_window=window, postings=(cache, 1))
+            assert (got.tags, got.months, got.faceted) == (want.tags, want.months,
+                                                            want.faceted), (q, window)
+    assert cache._facts is not None and cache._facts.loaded.any()
+    broad = search(news, "の", facet_window=1000, postings=(cache, 1))
+    assert sum(f.count for f in broad.months) == broad.total > 3
 
 
 def test_folded_texts_evicted_meanwhile(news: Journal, monkeypatch: pytest.MonkeyPatch) -> None:

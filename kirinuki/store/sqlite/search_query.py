@@ -274,11 +274,18 @@ def facet_counts_of(store: Store, docids: list[int]) -> tuple[Counter[int], Coun
         " WHERE docid IN (SELECT value FROM json_each(?)) GROUP BY 1, 2", (ids_json(docids),)))
 
 
-def doc_facts(store: Store, docids: list[int]) -> dict[int, tuple[int, tuple[int, ...]]]:
-    """Row id -> (YYYYMM (0: undated), tag ids) of these row ids still present."""
-    return {int(d): (int(ym), tuple(int(t) for t in tags.split())) for d, ym, tags in
-            store.conn.execute("SELECT docid, stamp / 100000000, tags FROM search_docs WHERE docid"
-                               " IN (SELECT value FROM json_each(?))", (ids_json(docids),))}
+def all_docids(store: Store) -> Iterator[int]:
+    """Every indexed clip's row id, ascending."""
+    for (docid,) in store.conn.execute("SELECT docid FROM search_docs ORDER BY docid"):
+        yield docid
+
+
+def facts_between(store: Store, lo: int, hi: int) -> list[tuple[int, int, str]]:
+    """(row id, YYYYMM (0: undated), tag ids separated by spaces) of every indexed clip with
+    lo <= row id <= hi, ascending."""
+    return store.conn.execute(
+        "SELECT docid, stamp / 100000000, tags FROM search_docs WHERE docid BETWEEN ? AND ?"
+        " ORDER BY docid", (lo, hi)).fetchall()
 
 
 def _facets(rows: Iterable[tuple[int, str, int]]) -> tuple[Counter[int], Counter[int]]:
