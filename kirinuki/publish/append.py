@@ -23,10 +23,16 @@ from kirinuki.journal.site_delta import published_entries_of
 from kirinuki.journal.sketch_cache import SketchCache, entry_stamps
 from kirinuki.publish import urls
 from kirinuki.publish.context_cache import follows, identity
-from kirinuki.publish.plan import fingerprint, links_key
+from kirinuki.publish.plan import fingerprint
 from kirinuki.publish.site import SiteContext, TagInfo
 from kirinuki.publish.snapshot import (
     CHUNK,
+    P_CHUNKS,
+    P_EVERY,
+    P_FPS,
+    P_PERMALINKS,
+    P_POS,
+    P_TABLES,
     TAIL_MAX,
     Base,
     LazyEntries,
@@ -54,11 +60,11 @@ class Followed:
     first_new: int  # position of the first new entry
     fresh: list[PublishedEntry]
     every: list[Any]
-    marks: Marks
     ident: tuple[object, ...]
     head: dict[str, Any]
     base: Base
     base_stamps: int  # how many of `every` the base holds
+    tables: dict[str, Any]  # the base's tables brought up to date
 
 
 def new_token() -> str:
@@ -84,88 +90,88 @@ def follow(journal: Journal, out_dir: str | Path, token: str | None, g: str, per
     # The stamps of the entries as they were, then those added since (ids are given in
     # increasing order, so an edit, a status change or a removal shows in the first part).
     every = entry_stamps(journal)
-    was = base.part(0) + head["every"]
+    was = base.part(P_EVERY) + head["every"]
     if every[: len(was)] != was:
         return None
-    new_ids = [r[0] for r in every[len(was):] if r[2]]
-    got = published_entries_of(journal, new_ids, {})
+    got = published_entries_of(journal, [r[0] for r in every[len(was):] if r[2]], {})
     if got is None:
         return None
     fresh = sorted(got.values(), key=lambda e: (e.published, e.id))
     tz = journal.tz
     tail = [*(entry_of(r, tz) for r in head["rows"]), *fresh]
-    entries = LazyEntries(lambda k: base.part(4 + k), base.count, tail, tz)
+    entries = LazyEntries(lambda k: base.part(P_CHUNKS + k), base.count, tail, tz)
     first_new = len(entries) - len(fresh)
     if fresh and first_new:
         last = entries[first_new - 1]
         if (fresh[0].published, fresh[0].id) <= (last.published, last.id):
             return None
-    sketches.stamps = every  # the version check reads them too (see site_delta)
-    marks = {eid: tuple((c, e, ch) for c, (e, ch) in m.items())
-             for eid, m in version_marks(journal, sketches).items()}
-    pos = LazyMap(lambda: base.part(2), head["pos"])
-    if {k: v for k, v in marks.items() if k in pos} != head["marks"]:
-        return None
-    for e in fresh:
-        e.versions = marks.get(e.id, ())
-    by_permalink = LazyMap(lambda: base.part(3), head["bp"])
-    displays = {k: d for k, (d, _m) in head["tags"].items()}
-    members = {k: list(m) for k, (_d, m) in head["tags"].items()}
-    days: dict[tuple[int, int, int], list[int]] = head["days"]
-    for i, e in enumerate(fresh, first_new):
-        urls.check_permalink(e.permalink, e.id)
+    tables = base.part(P_TABLES)
+    pos = LazyMap(lambda: base.part(P_POS), {})
+    by_permalink = LazyMap(lambda: base.part(P_PERMALINKS), {})
+    tags: dict[str, tuple[str, list[int]]] = tables["tags"]
+    days: dict[tuple[int, int, int], list[int]] = tables["days"]
+    rel: dict[int, Any] = tables["rel"]
+    old_marks: dict[int, Any] = tables["marks"]
+    for i, e in enumerate(tail, base.count):
+        if i >= first_new:
+            urls.check_permalink(e.permalink, e.id)
         pos[e.id] = i
         by_permalink[e.permalink.rstrip("/")] = e.id
         for key, display in e.tags:
-            displays.setdefault(key, display)
-            members.setdefault(key, []).append(i)
+            tags.setdefault(key, (display, []))[1].append(i)
         d = e.published
         days.setdefault((d.year, d.month, d.day), []).append(i)
-    segments = urls.tag_segments(displays)
-    tags = {k: TagInfo(k, displays[k], segments[k], members[k]) for k in sorted(displays)}
+        if i < first_new and (e.related or e.versions):
+            rel[i] = (e.related, e.versions)
+            if e.versions:
+                old_marks[e.id] = e.versions
+    sketches.stamps = every  # the version check reads them too (see site_delta)
+    marks = {eid: tuple((c, e, ch) for c, (e, ch) in m.items())
+             for eid, m in version_marks(journal, sketches).items()}
+    if {k: v for k, v in marks.items() if pos.get(k, first_new) < first_new} != old_marks:
+        return None
+    for e in fresh:
+        e.versions = marks.get(e.id, ())
+    segments = urls.tag_segments({k: d for k, (d, _m) in tags.items()})
     ctx = SiteContext(journal.settings, entries, pos, by_permalink,  # type: ignore[arg-type]
-                      tags, days, tag_aliases(journal), per_page)
-    fps = base.part(1) + head["fps"] + [fingerprint(e) for e in fresh]
+                      {k: TagInfo(k, tags[k][0], segments[k], tags[k][1]) for k in sorted(tags)},
+                      days, tag_aliases(journal), per_page)
+    fps = base.part(P_FPS) + [fingerprint(e) for e in tail]
     # An old entry's related key moves only when one of its links now leads to a new entry
     # (the others, and their positions and permalinks, are as they were): checked through the
     # positions alone, as making the entries to compare whole keys read every chunk (0.3 s).
-    moved = [p for p, (rel, ver, _key) in head["rel"].items()
-             if any((q := ctx.related_pos(u, t)) is not None and q >= first_new for u, t in rel)
-             or any(pos.get(x, -1) >= first_new for _c, x, _ch in ver)]
-    return Followed(ctx, fps, moved, first_new, fresh, every, marks, ident, head, base,
-                    len(was) - len(head["every"]))
+    moved = [p for p, (links, versions) in rel.items()
+             if any((q := ctx.related_pos(u, t)) is not None and q >= first_new for u, t in links)
+             or any(pos.get(x, -1) >= first_new for _c, x, _ch in versions)]
+    for i, e in enumerate(fresh, first_new):
+        if e.related or e.versions:
+            rel[i] = (e.related, e.versions)
+            if e.versions:
+                old_marks[e.id] = e.versions
+    return Followed(ctx, fps, moved, first_new, fresh, every, ident, head, base,
+                    len(was) - len(head["every"]), tables)
 
 
 def save_followed(out_dir: str | Path, token: str, f: Followed) -> None:
     """The snapshot after a publish on the short path: the head extended (the base written
     again once the entries added since it pass `TAIL_MAX`)."""
     ctx, base, head = f.ctx, f.base, f.head
-    rel = dict(head["rel"])
-    for p in f.moved:
-        e = ctx.entries[p]
-        rel[p] = (e.related, e.versions, links_key(ctx, e.related, e.versions))
-    for p in range(f.first_new, len(ctx.entries)):
-        e = ctx.entries[p]
-        if e.related or e.versions:
-            rel[p] = (e.related, e.versions, links_key(ctx, e.related, e.versions))
-    marks = {k: v for k, v in f.marks.items() if k in ctx.pos}
     rows = head["rows"] + [row_of(e) for e in f.fresh]
-    if len(rows) > TAIL_MAX:
-        full = base.count // CHUNK
-        chunks: list[bytes | list[Any]] = [base.raw(4 + k) for k in range(full)]
-        entries = ctx.entries
-        chunks += [[row_of(entries[i]) for i in range(k, min(k + CHUNK, len(entries)))]
-                   for k in range(full * CHUNK, len(entries), CHUNK)]
-        assert isinstance(ctx.pos, LazyMap) and isinstance(ctx.by_permalink, LazyMap)
-        _write(out_dir, token, f.ident, head["g"], head["per_page"], f.every, f.fps,
-               ctx.pos.whole(), ctx.by_permalink.whole(), chunks, len(entries), ctx, rel, marks)
+    if len(rows) <= TAIL_MAX:
+        write_head(head_path(out_dir), {
+            "token": token, "base": base.id, "g": head["g"], "per_page": head["per_page"],
+            "ident": f.ident, "every": f.every[f.base_stamps:], "rows": rows})
         return
+    full = base.count // CHUNK
+    chunks: list[bytes | list[Any]] = [base.raw(P_CHUNKS + k) for k in range(full)]
+    entries = ctx.entries
+    chunks += [[row_of(entries[i]) for i in range(k, min(k + CHUNK, len(entries)))]
+               for k in range(full * CHUNK, len(entries), CHUNK)]
     assert isinstance(ctx.pos, LazyMap) and isinstance(ctx.by_permalink, LazyMap)
-    write_head(head_path(out_dir), {
-        **_tables(ctx, rel, marks), "token": token, "base": base.id, "g": head["g"],
-        "per_page": head["per_page"], "ident": f.ident,
-        "every": f.every[f.base_stamps:], "fps": f.fps[base.count:],
-        "pos": ctx.pos.extra, "bp": ctx.by_permalink.extra, "rows": rows})
+    tables = {**f.tables, "tags": {k: (t.display, t.members) for k, t in ctx.tags.items()},
+              "days": ctx.days}
+    _write(out_dir, token, f.ident, head["g"], head["per_page"], f.every, f.fps,
+           ctx.pos.whole(), ctx.by_permalink.whole(), tables, chunks, len(entries))
 
 
 def save_context(journal: Journal, out_dir: str | Path, token: str, ctx: SiteContext,
@@ -174,32 +180,28 @@ def save_context(journal: Journal, out_dir: str | Path, token: str, ctx: SiteCon
     if str(journal.store.path) == ":memory:":
         return
     entries = ctx.entries
-    rel = {}
-    marks = {}
+    rel: dict[int, Any] = {}
+    marks: dict[int, Any] = {}
     for p, e in enumerate(entries):
         if e.related or e.versions:
-            rel[p] = (e.related, e.versions, links_key(ctx, e.related, e.versions))
+            rel[p] = (e.related, e.versions)
             if e.versions:
                 marks[e.id] = e.versions
+    tables = {"tags": {k: (t.display, t.members) for k, t in ctx.tags.items()},
+              "days": ctx.days, "rel": rel, "marks": marks}
     chunks: list[bytes | list[Any]] = [
         [row_of(e) for e in entries[k : k + CHUNK]] for k in range(0, len(entries), CHUNK)]
     _write(out_dir, token, ident, g, ctx.per_page, every, fps, ctx.pos, ctx.by_permalink,
-           chunks, len(entries), ctx, rel, marks)
+           tables, chunks, len(entries))
 
 
 def _write(out_dir: str | Path, token: str, ident: tuple[object, ...], g: str, per_page: int,
            every: list[Any], fps: list[str], pos: Any, by_permalink: Any,
-           chunks: list[bytes | list[Any]], count: int, ctx: SiteContext,
-           rel: dict[int, Any], marks: Marks) -> None:
+           tables: dict[str, Any], chunks: list[bytes | list[Any]], count: int) -> None:
     base_id = new_token()
     # The head goes first: a head naming a base not yet written is never followed.
-    head = {**_tables(ctx, rel, marks), "token": token, "base": base_id, "g": g,
-            "per_page": per_page, "ident": ident, "every": [], "fps": [], "pos": {}, "bp": {},
-            "rows": []}
-    write_head(head_path(out_dir), head)
-    write_base(snapshot_path(out_dir), base_id, every, fps, pos, by_permalink, chunks, count)
-
-
-def _tables(ctx: SiteContext, rel: dict[int, Any], marks: Marks) -> dict[str, Any]:
-    return {"tags": {k: (t.display, t.members) for k, t in ctx.tags.items()},
-            "days": ctx.days, "rel": rel, "marks": marks}
+    write_head(head_path(out_dir), {"token": token, "base": base_id, "g": g,
+                                    "per_page": per_page, "ident": ident, "every": [],
+                                    "rows": []})
+    write_base(snapshot_path(out_dir), base_id,
+               [every, fps, dict(pos), dict(by_permalink), tables], chunks, count)

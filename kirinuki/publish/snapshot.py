@@ -7,10 +7,11 @@ the manifest's keys and the scope. Here the tables are stored ready to use: the 
 chunks of `CHUNK` positions made into entries only when a page reads them, the positions,
 permalinks and fingerprints as marshal blobs read in a few ms, the tags and days whole.
 
-Two files: the base (`.OUT.snapshot`: every entry's stamp, fingerprints, positions, permalinks
-and rows as of one build; rewritten by a publish that takes the ordinary path, or when the
-tail passes `TAIL_MAX`) and the head (`.OUT.snapshot.head`: the entries added since the base,
-the tags, days, related keys and version marks; rewritten by every publish that writes). The
+Two files: the base (`.OUT.snapshot`: every entry's stamp, fingerprints, positions, permalinks,
+tags, days, related links, version marks and rows as of one build; rewritten by a publish that
+takes the ordinary path, or when the tail passes `TAIL_MAX`) and the head
+(`.OUT.snapshot.head`: the stamps and rows of the entries added since the base, from which the
+rest follows; rewritten by every publish that writes). The
 head names the base it extends and the build (`token`) that the manifest records; anything that
 does not match, or does not hold, means the ordinary path: a missing, damaged or stale file
 never gives a wrong page, only a slower publish.
@@ -32,6 +33,10 @@ FORMAT = "kirinuki-snapshot-1"
 CHUNK = 1024  # entry rows per lazily read chunk (~1 ms to make into entries)
 TAIL_MAX = 2000  # entries added since the base before the base is written again
 Rows = list[tuple[Any, ...]]
+# The parts of the base file: every entry's stamp (as `sketch_cache.entry_stamps` gives
+# them), the fingerprints, positions by id, ids by permalink, the tables (tags with their
+# members, days, related links and version marks), then the entry rows in chunks.
+P_EVERY, P_FPS, P_POS, P_PERMALINKS, P_TABLES, P_CHUNKS = range(6)
 
 
 def snapshot_path(out_dir: str | Path) -> Path:
@@ -135,7 +140,7 @@ class Base:
     id: str
     count: int
     data: bytes
-    spans: list[tuple[int, int]]  # every, fps, pos, permalinks, then the row chunks
+    spans: list[tuple[int, int]]  # see P_EVERY ... P_CHUNKS
 
     def part(self, k: int) -> Any:
         """Part `k`, unmarshalled."""
@@ -166,25 +171,24 @@ def read_base(path: Path) -> Base | None:
         if not isinstance(head, tuple) or len(head) != 3 or head[0] != FORMAT:
             return None
         base = Base(str(head[1]), int(head[2]), data, spans[1:])
-        if len(base.spans) != 4 + -(-base.count // CHUNK):
+        if len(base.spans) != P_CHUNKS + -(-base.count // CHUNK):
             return None
         return base
     except (OSError, EOFError, ValueError, TypeError):
         return None
 
 
-def write_base(path: Path, base_id: str, every: list[Any], fps: list[str],
-               pos: Mapping[int, int], permalinks: Mapping[str, int],
-               chunks: list[bytes | Rows], count: int) -> None:
-    """Write the base file (atomically); `chunks` given as rows or as stored bytes."""
-    parts = [marshal.dumps((FORMAT, base_id, count)), marshal.dumps(every), marshal.dumps(fps),
-             marshal.dumps(dict(pos)), marshal.dumps(dict(permalinks))]
-    parts += [c if isinstance(c, bytes) else marshal.dumps(c) for c in chunks]
+def write_base(path: Path, base_id: str, parts: list[Any], chunks: list[bytes | Rows],
+               count: int) -> None:
+    """Write the base file (atomically): `parts` up to the chunks, then `chunks` given as
+    rows or as stored bytes."""
+    blobs = [marshal.dumps((FORMAT, base_id, count)), *(marshal.dumps(p) for p in parts)]
+    blobs += [c if isinstance(c, bytes) else marshal.dumps(c) for c in chunks]
     tmp = path.with_name(path.name + ".tmp")
     with tmp.open("wb") as f:
-        for p in parts:
-            f.write(len(p).to_bytes(8, "little"))
-            f.write(p)
+        for b in blobs:
+            f.write(len(b).to_bytes(8, "little"))
+            f.write(b)
     os.replace(tmp, path)
 
 

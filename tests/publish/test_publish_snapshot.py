@@ -69,6 +69,8 @@ def test_new_entries_after_the_newest_take_the_short_path(tmp_path: Path,
         # the earlier entry's page must now link to it (its related key moves).
         (lambda: _add(j, tmp_path, 2, "2024-02-02T08:00:00+09:00", "次の段落です。", "新タグ",
                       related=later), True),
+        (lambda: _add(j, tmp_path, 6, "2024-02-15T08:00:00+09:00", "間の段落です。", "米国"),
+         True),
         (lambda: _add(j, tmp_path, 3, "2024-03-01T10:00:00+09:00", "三月の段落です。", "新タグ"),
          True),
         (lambda: edit_clip(j, get_entry(j, "/entry/2024/01/06/230000").clips[0].id or 0,
@@ -84,9 +86,29 @@ def test_new_entries_after_the_newest_take_the_short_path(tmp_path: Path,
         assert publish(j, live, jobs=1).written > 0, n
         assert followed == [short], n
         _check(j, live, tmp_path, n)
-        if n == 2:
+        if n == 3:  # not a neighbour of the new entry: planned again for its related key
             page = (live / "entry/2024/02/02/080000/index.html").read_text(encoding="utf-8")
             assert 'href="/entry/2024/03/01/100000/"' in page
+    j.close()
+
+
+def test_a_version_mark_moved_without_an_edit_takes_the_ordinary_path(
+        tmp_path: Path, followed: list[bool]) -> None:
+    """A version link of an older entry removed by the analysis (its stamp unchanged), then
+    a new entry: the older entry's page must lose its mark."""
+    from tests.publish.test_publish_versions import _journal, _page
+
+    j = _journal(tmp_path)
+    live = tmp_path / "live"
+    publish(j, live, jobs=1)
+    assert 'class="update"' in _page(live, "2024/09/11/074500")
+    with j.store.transaction():
+        j.store.conn.execute("DELETE FROM clip_versions")
+    _add(j, tmp_path, 1, "2024-09-20T08:00:00+09:00", "無関係の段落です。", "洪水")
+    assert publish(j, live, jobs=1).written > 0
+    assert followed == [False]
+    assert 'class="update"' not in _page(live, "2024/09/11/074500")
+    _check(j, live, tmp_path, 0)
     j.close()
 
 
