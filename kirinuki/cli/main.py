@@ -11,13 +11,13 @@ from __future__ import annotations
 import importlib
 import sys
 from collections.abc import Sequence
-from typing import Any
-
-import typer
-from rich.markup import escape
-from typer.core import TyperGroup
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from kirinuki.errors import KirinukiError
+
+if TYPE_CHECKING:
+    import typer
 
 # Command (or command group) name -> the kirinuki.cli module that registers it; in help order.
 # tests/cli/test_cli_main.py checks this against what the modules register.
@@ -36,45 +36,60 @@ COMMANDS = {
 MODULES = tuple(dict.fromkeys(COMMANDS.values()))
 
 
-class _Group(TyperGroup):
-    """The root command group: the one place kirinuki errors become a message and a status."""
+@cache
+def _group() -> type:
+    """The root command group: the one place kirinuki errors become a message and a status.
+    (Made on first use: Typer and Rich are imported only when the app is built.)"""
+    import typer
+    from rich.markup import escape
+    from typer.core import TyperGroup
 
-    def invoke(self, ctx: Any) -> Any:
-        try:
-            return super().invoke(ctx)
-        except KirinukiError as exc:
-            from kirinuki.cli.common import err
+    class _Group(TyperGroup):
+        def invoke(self, ctx: Any) -> Any:
+            try:
+                return super().invoke(ctx)
+            except KirinukiError as exc:
+                from kirinuki.cli.common import err
 
-            err.print(f"[bold red]error:[/] {escape(str(exc))}")
-            raise typer.Exit(exc.exit_code) from None
-        except KeyboardInterrupt:
-            from kirinuki.cli.common import err
+                err.print(f"[bold red]error:[/] {escape(str(exc))}")
+                raise typer.Exit(exc.exit_code) from None
+            except KeyboardInterrupt:
+                from kirinuki.cli.common import err
 
-            err.print("interrupted")
-            raise typer.Exit(130) from None
+                err.print("interrupted")
+                raise typer.Exit(130) from None
+
+    return _Group
 
 
-def _root(
-    ctx: typer.Context,
-    journal: str = typer.Option(
-        None, "--journal", "-j", envvar="KIRINUKI_JOURNAL",
-        help="Journal file (default ./kirinuki.db).",
-    ),
-) -> None:
+def _root(ctx: typer.Context, journal: str | None = None) -> None:
     ctx.obj = {"journal": journal}
 
 
 def build_app(modules: Sequence[str] = MODULES) -> typer.Typer:
     """The command tree with the commands of `modules` (names under kirinuki.cli)."""
+    # A module global: Typer resolves the callbacks' annotations (`typer.Context`) there.
+    global typer
+    import typer
+
+    def root(
+        ctx: typer.Context,
+        journal: str = typer.Option(
+            None, "--journal", "-j", envvar="KIRINUKI_JOURNAL",
+            help="Journal file (default ./kirinuki.db).",
+        ),
+    ) -> None:
+        _root(ctx, journal)
+
     app = typer.Typer(
-        cls=_Group,
+        cls=_group(),
         name="kirinuki",
         help="A news-clipping journal: capture, clip, tag, analyse, search and publish.",
         no_args_is_help=True,
         pretty_exceptions_enable=False,
         add_completion=False,
     )
-    app.callback()(_root)
+    app.callback()(root)
     for name in modules:
         module = importlib.import_module(f"kirinuki.cli.{name}")
         if name == "entries":
@@ -115,4 +130,12 @@ def __getattr__(name: str) -> Any:
 def main() -> None:
     """Run the CLI (console script entry point): load only the module of the command run."""
     command = command_of(sys.argv[1:])
+    if command == "publish":
+        from kirinuki.cli.publish_quick import run
+
+        status = run(sys.argv[1:])
+        if status is not None:
+            if status:
+                raise SystemExit(status)
+            return
     build_app((COMMANDS[command],) if command in COMMANDS else MODULES)()

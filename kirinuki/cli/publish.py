@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from kirinuki.cli.common import LazyProgress, open_from, out
+from kirinuki.cli.publish_quick import report_line
 from kirinuki.publish import publish
 
 
@@ -19,13 +20,7 @@ def publish_cmd(
     """Publish the journal as a static site; only pages that changed are written."""
     with open_from(ctx) as j, LazyProgress("publishing") as progress:
         r = publish(j, out_dir, full=full, jobs=jobs, progress=progress)
-    if not r.written and not r.removed:
-        out.print(f"published {r.entries} entries as {r.pages} files in {out_dir}: "
-                  f"nothing changed in {r.seconds:.2f} s")
-        return
-    how = "staged and swapped in" if r.staged else "in place"
-    out.print(f"published {r.entries} entries, {r.tags} tags as {r.pages} files in {out_dir}: "
-              f"{r.written} written, {r.removed} removed ({how}) in {r.seconds:.2f} s")
+    out.print(report_line(r, out_dir))
 
 
 def register(app: typer.Typer) -> None:

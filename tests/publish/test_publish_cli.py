@@ -28,3 +28,51 @@ def test_publish_into_a_file_is_a_clear_error(small: Journal, tmp_path: Path) ->
     assert "exists and is not a folder" in done.output
     assert "Traceback" not in done.output
     assert target.read_text(encoding="utf-8") == "メモ"
+
+
+def test_plain_publish_lines_run_without_the_typer_app(small: Journal, tmp_path: Path) -> None:
+    """`kirinuki publish` in its plain forms runs without Typer, Pydantic or Rich (cli/
+    publish_quick.py) and prints, fails and exits as the Typer app does."""
+    import re
+    import subprocess
+    import sys
+
+    from kirinuki.cli.publish_quick import parse
+
+    site = tmp_path / "site"
+    assert parse(["--journal", "j.db", "publish", "out", "--full", "--jobs", "2"]) == (
+        "j.db", Path("out"), True, 2)
+    assert parse(["publish", "out/"]) == (None, Path("out"), False, None)
+    assert parse(["--journal=j.db", "publish", "--jobs", "1", "out"]) == (
+        "j.db", Path("out"), False, 1)
+    for other in (["publish", "--help"], ["publish"], ["-jj.db", "publish", "out"],
+                  ["publish", "out", "more"], ["publish", "out", "--jobs", "-1"],
+                  ["publish", "[b]out"], ["publish", "out:x"], ["--verbose", "publish", "out"],
+                  ["stats"]):
+        assert parse(other) is None, other
+    code = ("import sys\nfrom kirinuki.cli.main import main\n"
+            "try:\n    main()\nexcept SystemExit as e:\n    print('exit', e.code)\n"
+            "print(sorted(m for m in ('typer', 'pydantic', 'rich') if m in sys.modules))")
+
+    def quick(*args: str) -> tuple[str, str]:
+        done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True,
+                              text=True, check=True)
+        return done.stdout, done.stderr
+
+    cli = Cli(small.store.path)
+    out, _ = quick("--journal", str(small.store.path), "publish", str(site), "--jobs", "1")
+    lines = out.splitlines()
+    assert lines[-1] == "[]"  # none of them imported
+    typer_out = cli("publish", str(tmp_path / "site2"), "--jobs", "1").stdout.strip()
+    seconds = re.compile(r"in [\d.]+ s$")
+    assert seconds.sub("", lines[0]) == seconds.sub("", typer_out).replace("site2", "site")
+    out, _ = quick("-j", str(small.store.path), "publish", str(site))
+    again = cli("publish", str(site)).stdout.strip()
+    assert seconds.sub("", out.splitlines()[0]) == seconds.sub("", again)
+    assert "nothing changed" in again
+    target = tmp_path / "notes.txt"
+    target.write_text("メモ", encoding="utf-8")
+    out, err = quick("--journal", str(small.store.path), "publish", str(target))
+    typer_err = cli("publish", str(target))
+    assert out.splitlines()[0] == f"exit {typer_err.exit_code}" and typer_err.exit_code == 1
+    assert err.strip() == typer_err.output.strip()
