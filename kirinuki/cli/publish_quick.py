@@ -61,8 +61,12 @@ def parse(args: Sequence[str]) -> tuple[str | None, Path, bool, int | None] | No
     return journal, Path(out), full, jobs
 
 
+BAR_MIN = 500  # files to write before a bar is worth showing
+
+
 class _Progress:
-    """Rich's bar (`common.LazyProgress`), imported only once a build has lasted 0.5 s."""
+    """Rich's bar (`common.LazyProgress`), imported only once a build of `BAR_MIN` files or
+    more has lasted 0.5 s."""
 
     def __init__(self) -> None:
         self.start = time.monotonic()
@@ -70,7 +74,8 @@ class _Progress:
 
     def __call__(self, done: int, total: int) -> None:
         if self.bar is None:
-            if time.monotonic() - self.start < 0.5:
+            # A few dozen files are written in a blink: importing Rich for them took 0.1 s.
+            if total < BAR_MIN or time.monotonic() - self.start < 0.5:
                 return
             from kirinuki.cli.common import LazyProgress
 

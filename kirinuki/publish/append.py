@@ -29,12 +29,12 @@ from kirinuki.publish.snapshot import (
     CHUNK,
     P_CHUNKS,
     P_EVERY,
-    P_FPS,
     P_PERMALINKS,
     P_POS,
     P_TABLES,
     TAIL_MAX,
     Base,
+    Fingerprints,
     LazyEntries,
     LazyMap,
     entry_of,
@@ -55,7 +55,7 @@ class Followed:
     """The context of a publish on the short path, and what its snapshot is made from."""
 
     ctx: SiteContext
-    fps: list[str]
+    fps: Fingerprints
     moved: list[int]  # positions of entries that were there and whose related key moved
     first_new: int  # position of the first new entry
     fresh: list[PublishedEntry]
@@ -136,7 +136,7 @@ def follow(journal: Journal, out_dir: str | Path, token: str | None, g: str, per
     ctx = SiteContext(journal.settings, entries, pos, by_permalink,  # type: ignore[arg-type]
                       {k: TagInfo(k, tags[k][0], segments[k], tags[k][1]) for k in sorted(tags)},
                       days, tag_aliases(journal), per_page)
-    fps = base.part(P_FPS) + [fingerprint(e) for e in tail]
+    fps = Fingerprints(entries, fingerprint)
     # An old entry's related key moves only when one of its links now leads to a new entry
     # (the others, and their positions and permalinks, are as they were): checked through the
     # positions alone, as making the entries to compare whole keys read every chunk (0.3 s).
@@ -170,12 +170,12 @@ def save_followed(out_dir: str | Path, token: str, f: Followed) -> None:
     assert isinstance(ctx.pos, LazyMap) and isinstance(ctx.by_permalink, LazyMap)
     tables = {**f.tables, "tags": {k: (t.display, t.members) for k, t in ctx.tags.items()},
               "days": ctx.days}
-    _write(out_dir, token, f.ident, head["g"], head["per_page"], f.every, f.fps,
+    _write(out_dir, token, f.ident, head["g"], head["per_page"], f.every,
            ctx.pos.whole(), ctx.by_permalink.whole(), tables, chunks, len(entries))
 
 
 def save_context(journal: Journal, out_dir: str | Path, token: str, ctx: SiteContext,
-                 fps: list[str], every: list[Any], ident: tuple[object, ...], g: str) -> None:
+                 every: list[Any], ident: tuple[object, ...], g: str) -> None:
     """The snapshot of a site built on the ordinary path (`ctx` holds a list of entries)."""
     if str(journal.store.path) == ":memory:":
         return
@@ -191,12 +191,12 @@ def save_context(journal: Journal, out_dir: str | Path, token: str, ctx: SiteCon
               "days": ctx.days, "rel": rel, "marks": marks}
     chunks: list[bytes | list[Any]] = [
         [row_of(e) for e in entries[k : k + CHUNK]] for k in range(0, len(entries), CHUNK)]
-    _write(out_dir, token, ident, g, ctx.per_page, every, fps, ctx.pos, ctx.by_permalink,
+    _write(out_dir, token, ident, g, ctx.per_page, every, ctx.pos, ctx.by_permalink,
            tables, chunks, len(entries))
 
 
 def _write(out_dir: str | Path, token: str, ident: tuple[object, ...], g: str, per_page: int,
-           every: list[Any], fps: list[str], pos: Any, by_permalink: Any,
+           every: list[Any], pos: Any, by_permalink: Any,
            tables: dict[str, Any], chunks: list[bytes | list[Any]], count: int) -> None:
     base_id = new_token()
     # The head goes first: a head naming a base not yet written is never followed.
@@ -204,4 +204,4 @@ def _write(out_dir: str | Path, token: str, ident: tuple[object, ...], g: str, p
                                     "per_page": per_page, "ident": ident, "every": [],
                                     "rows": []})
     write_base(snapshot_path(out_dir), base_id,
-               [every, fps, dict(pos), dict(by_permalink), tables], chunks, count)
+               [every, dict(pos), dict(by_permalink), tables], chunks, count)

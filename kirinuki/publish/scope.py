@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from bisect import bisect_left
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -40,7 +40,7 @@ class EntryRecord:
         return (self.id, self.fp, self.published, self.permalink, self.tags, self.related)
 
 
-def entry_records(ctx: SiteContext, fps: list[str],
+def entry_records(ctx: SiteContext, fps: Sequence[str],
                   ids: Iterable[int] | None = None) -> dict[int, EntryRecord]:
     """The records of the entries `ids` of the context (all of them by default)."""
     tags = ctx.tags
@@ -98,7 +98,7 @@ class _Finder:
         return bisect_left(members, (published, eid), key=lambda i: self.keys[i])
 
 
-def compute_scope(ctx: SiteContext, fps: list[str], old: dict[int, EntryRow],
+def compute_scope(ctx: SiteContext, fps: Sequence[str], old: dict[int, EntryRow],
                   whole: Callable[[list[int]], dict[int, EntryRow]] | None = None,
                   ) -> Scope | None:
     """The scope of the changes since the build that left `old` (whose rows may hold only the
@@ -196,16 +196,17 @@ def stale_files(ctx: SiteContext, scope: Scope, under: Callable[[str], list[str]
     prefixes: list[str] = ["page/", "search/", "sitemaps/"]
     valid.update(urls.file_of(urls.index_url(k)) for k in
                  range(1, max(1, -(-len(ctx.entries) // ctx.per_page)) + 1))
-    valid.update(f"search/{y:04d}-{m:02d}.json" for y, m in months_of(ctx))
+    months = months_of(ctx)
+    valid.update(f"search/{y:04d}-{m:02d}.json" for y, m in months)
     valid.update(("search/index.json", urls.file_of(urls.SEARCH_URL)))
-    years = {y for y, _ in months_of(ctx)}
-    valid.update(urls.file_of(sitemap_url(y, m)) for y, m in months_of(ctx))
+    years = {y for y, _ in months}
+    valid.update(urls.file_of(sitemap_url(y, m)) for y, m in months)
     valid.add("sitemaps/pages.xml")
     for y in scope.years:
         prefixes.append(f"archive/{y:04d}/")
         if y in years:
             valid.add(urls.file_of(urls.archive_url(y)))
-    for (y, m) in months_of(ctx):
+    for (y, m) in months:
         if y in scope.years:
             valid.add(urls.file_of(urls.archive_url(y, m)))
     for (y, m, d) in ctx.days:
