@@ -128,7 +128,8 @@ def follow(journal: Journal, out_dir: str | Path, token: str | None, g: str, per
     sketches.stamps = every  # the version check reads them too (see site_delta)
     marks = {eid: tuple((c, e, ch) for c, (e, ch) in m.items())
              for eid, m in version_marks(journal, sketches).items()}
-    if {k: v for k, v in marks.items() if pos.get(k, first_new) < first_new} != old_marks:
+    where = pos.whole()
+    if {k: v for k, v in marks.items() if where.get(k, first_new) < first_new} != old_marks:
         return None
     for e in fresh:
         e.versions = marks.get(e.id, ())
@@ -142,7 +143,7 @@ def follow(journal: Journal, out_dir: str | Path, token: str | None, g: str, per
     # positions alone, as making the entries to compare whole keys read every chunk (0.3 s).
     moved = [p for p, (links, versions) in rel.items()
              if any((q := ctx.related_pos(u, t)) is not None and q >= first_new for u, t in links)
-             or any(pos.get(x, -1) >= first_new for _c, x, _ch in versions)]
+             or any(where.get(x, -1) >= first_new for _c, x, _ch in versions)]
     for i, e in enumerate(fresh, first_new):
         if e.related or e.versions:
             rel[i] = (e.related, e.versions)
