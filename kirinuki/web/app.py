@@ -19,6 +19,7 @@ from kirinuki.web.routes.api import router as api_routes
 from kirinuki.web.routes.auth import router as auth_routes
 from kirinuki.web.routes.composer import router as composer_routes
 from kirinuki.web.routes.reading import router as reading_routes
+from kirinuki.web.routes.search import reader_search
 from kirinuki.web.routes.search import router as search_routes
 from kirinuki.web.security import SecurityHeaders
 from kirinuki.web.state import STATIC_DIR, Fetcher, WebState
@@ -66,7 +67,9 @@ def create_app(journal_path: str, *, fetcher: Callable[[], Fetcher] | None = Non
     app.include_router(atompub.router)
     # Last: the published site's addresses are matched by one catch-all route.
     app.include_router(reading_routes)
-    app.add_middleware(CachedPages, cache=web.pages, render=web.quick_page)  # inside SecurityHeaders: hits get them too
+    # Inside SecurityHeaders: pages answered here get them too.
+    app.add_middleware(CachedPages, cache=web.pages, render=web.quick_page,
+                       search=lambda path, query: reader_search(web, path, query))
     app.add_middleware(SecurityHeaders)
     return app
 

@@ -20,6 +20,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import anyio.to_thread
+
 from kirinuki.journal import Journal
 from kirinuki.journal.workbench import change_mark
 
@@ -126,10 +128,13 @@ class CachedPages:
     """
 
     def __init__(self, app: Any, cache: PageCache,
-                 render: Callable[[str], tuple[bytes, str] | None] | None = None) -> None:
+                 render: Callable[[str], tuple[bytes, str] | None] | None = None,
+                 search: Callable[[str, bytes], tuple[bytes, str] | None] | None = None,
+                 ) -> None:
         self.app = app
         self.cache = cache
         self.render = render
+        self.search = search
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] == "http" and scope["method"] == "GET":
@@ -138,6 +143,8 @@ class CachedPages:
                 hit = self.cache.get(page_key(path, scope["query_string"]))
                 if hit is None and self.render is not None and path not in SEARCH_PATHS:
                     hit = self.render(path)
+                elif hit is None and self.search is not None and path in SEARCH_PATHS:
+                    hit = await anyio.to_thread.run_sync(self.search, path, scope["query_string"])
                 if hit is not None:
                     body, media = hit
                     await send({"type": "http.response.start", "status": 200, "headers": [

@@ -7,7 +7,9 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from kirinuki.journal import Journal
 from kirinuki.web.security import owner_csrf, state
+from kirinuki.web.state import WebState
 
 OWNER_NAV = ({"label": "切り抜く", "url": "/compose"}, {"label": "管理", "url": "/manage"})
 WEB_CSS = "/_web/web.css"
@@ -18,11 +20,17 @@ def page(request: Request, template: str, title: str, status: int = 200,
     """A web-only page (sign-in, composer, edit forms) with the site's header and footer."""
     st = state(request)
     j = st.journal()
+    html = render_page(st, j, template, title, owner_csrf(request, j), **data)
+    return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
+
+
+def render_page(st: WebState, j: Journal, template: str, title: str, csrf: str | None,
+                **data: Any) -> str:
+    """The HTML of a web-only page; `csrf` is the owner's token, None for a reader."""
     _, renderer = st.site.current(j)
-    csrf = owner_csrf(request, j)
     site = dict(renderer.site)
     site["nav"] = list(site["nav"]) + (list(OWNER_NAV) if csrf else [])
-    html = st.env.get_template(template).render(
+    return st.env.get_template(template).render(
         site=site,
         page={"title": title, "canonical": None, "feeds": [], "noindex": True},
         csrf=csrf or "",
@@ -30,7 +38,6 @@ def page(request: Request, template: str, title: str, status: int = 200,
         web_css=WEB_CSS,
         **data,
     )
-    return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
 
 
 def see_other(url: str) -> RedirectResponse:
