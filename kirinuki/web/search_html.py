@@ -9,6 +9,7 @@ Every value goes through `markupsafe.escape`, as the template's autoescape would
 from __future__ import annotations
 
 from collections.abc import Iterable
+
 from jinja2.filters import do_urlencode
 from markupsafe import Markup, escape
 
