@@ -33,9 +33,11 @@ def hit_html(hit: SearchHit, url: str, draft: bool) -> Markup:
 
 def tag_facets_html(q: str, facets: Iterable[FacetCount]) -> Markup:
     """The tag facets: each a link narrowing the query to the tag, with its count."""
+    # Percent-encoding works character by character: the query's part is encoded once.
+    narrowed = do_urlencode(q + " #")
     return Markup("".join(
-        f'<a href="/search?q={escape(do_urlencode(q + " #" + f.label))}">#{escape(f.label)}</a>'
-        f' <span class="count">({f.count})</span> ' for f in facets))
+        f'<a href="/search?q={escape(narrowed + do_urlencode(f.label))}">#{escape(f.label)}'
+        f'</a> <span class="count">({f.count})</span> ' for f in facets))
 
 
 def month_facets_html(facets: Iterable[FacetCount]) -> Markup:
