@@ -235,7 +235,7 @@ def _publish(journal: Journal, out_dir: str | Path, full: bool, jobs: int | None
             if followed is not None:
                 save_followed(out_dir, token, followed)
             else:
-                save_context(journal, out_dir, token, ctx, every, ident, g)
+                save_context(journal, out_dir, token, ctx, every, ident, g, cache)
     _RUN = None
     wrote = written >= 0
     return _report(out_dir, total, max(written, 0), len(removed) if wrote else 0, ctx,
