@@ -40,7 +40,7 @@ from kirinuki.text.query import Atom, EntryRef, Query, Source, Tag, Word
 MAX_BYTES = 128 << 20  # the load bench's 174 words at 100k entries took 34 MB
 MAX_MATCHED = 8
 FACT_BLOCK = 2048  # clips whose (month, tags) are read at once: ~2 ms
-MAX_TEXTS = 100_000  # folded texts of this many clips: ~54 MB (160-character clips)
+MAX_TEXTS = 160_000  # folded texts of this many clips: ~86 MB (160-character clips)
 Ids = np.ndarray
 
 
