@@ -39,6 +39,7 @@ from kirinuki.publish.snapshot import (
     LazyMap,
     entry_of,
     head_path,
+    pack_base,
     read_base,
     read_head,
     row_of,
@@ -84,7 +85,7 @@ def follow(journal: Journal, out_dir: str | Path, token: str | None, g: str, per
     ident = identity(journal)
     if not follows(head["ident"], ident):
         return None
-    base = read_base(snapshot_path(out_dir))
+    base = read_base(snapshot_path(out_dir), head["crc"])
     if base is None or base.id != head["base"]:
         return None
     # The stamps of the entries as they were, then those added since (ids are given in
@@ -160,7 +161,8 @@ def save_followed(out_dir: str | Path, token: str, f: Followed) -> None:
     rows = head["rows"] + [row_of(e) for e in f.fresh]
     if len(rows) <= TAIL_MAX:
         write_head(head_path(out_dir), {
-            "token": token, "base": base.id, "g": head["g"], "per_page": head["per_page"],
+            "token": token, "base": base.id, "crc": head["crc"], "g": head["g"],
+            "per_page": head["per_page"],
             "ident": f.ident, "every": f.every[f.base_stamps:], "rows": rows})
         return
     full = base.count // CHUNK
@@ -208,11 +210,11 @@ def _write(out_dir: str | Path, token: str, ident: tuple[object, ...], g: str, p
            every: list[Any], pos: Any, by_permalink: Any,
            tables: dict[str, Any], chunks: list[bytes | list[Any]], count: int) -> None:
     base_id = new_token()
+    records, crc = pack_base(base_id, [every, pos if type(pos) is dict else dict(pos),
+                                       by_permalink if type(by_permalink) is dict
+                                       else dict(by_permalink), tables], chunks, count)
     # The head goes first: a head naming a base not yet written is never followed.
-    write_head(head_path(out_dir), {"token": token, "base": base_id, "g": g,
+    write_head(head_path(out_dir), {"token": token, "base": base_id, "crc": crc, "g": g,
                                     "per_page": per_page, "ident": ident, "every": [],
                                     "rows": []})
-    write_base(snapshot_path(out_dir), base_id,
-               [every, pos if type(pos) is dict else dict(pos),
-                by_permalink if type(by_permalink) is dict else dict(by_permalink), tables],
-               chunks, count)
+    write_base(snapshot_path(out_dir), records)

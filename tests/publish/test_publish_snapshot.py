@@ -112,7 +112,8 @@ def test_a_version_mark_moved_without_an_edit_takes_the_ordinary_path(
     j.close()
 
 
-@pytest.mark.parametrize("damage", ["head", "base", "stale head", "no base", "manifest"])
+@pytest.mark.parametrize("damage", ["head", "base", "garbled base", "head without a key",
+                                    "stale head", "no base", "manifest"])
 def test_a_damaged_or_stale_snapshot_takes_the_ordinary_path(
         tmp_path: Path, followed: list[bool], damage: str) -> None:
     j = make_journal(tmp_path)
@@ -129,6 +130,16 @@ def test_a_damaged_or_stale_snapshot_takes_the_ordinary_path(
     elif damage == "base":
         data = bytearray(base.read_bytes())
         base.write_bytes(bytes(data[: len(data) // 2]))
+    elif damage == "garbled base":  # same length, a few bytes of a chunk changed
+        data = bytearray(base.read_bytes())
+        data[-40:-20] = bytes(20)
+        base.write_bytes(bytes(data))
+    elif damage == "head without a key":
+        import marshal
+
+        h = marshal.loads(head.read_bytes())
+        del h["rows"]
+        head.write_bytes(marshal.dumps(h))
     elif damage == "stale head":  # the head of an earlier build: its token is not the last
         head.write_bytes(old_head)
     elif damage == "no base":
@@ -161,11 +172,16 @@ def test_the_base_is_written_again_when_the_tail_grows(tmp_path: Path, followed:
     j = make_journal(tmp_path)
     live = tmp_path / "live"
     publish(j, live, jobs=1)
-    bases = [snapshot.read_base(snapshot.snapshot_path(live))]
+    def base() -> snapshot.Base | None:
+        head = snapshot.read_head(snapshot.head_path(live))
+        assert head is not None
+        return snapshot.read_base(snapshot.snapshot_path(live), head["crc"])
+
+    bases = [base()]
     for n in range(1, 5):
         _add(j, tmp_path, n, f"2024-02-0{n}T08:00:00+09:00", f"段落{n}です。", "米国")
         assert publish(j, live, jobs=1).written > 0
-        bases.append(snapshot.read_base(snapshot.snapshot_path(live)))
+        bases.append(base())
         _check(j, live, tmp_path, n)
     assert followed == [True] * 4
     ids = [b.id for b in bases if b is not None]
