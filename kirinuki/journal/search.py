@@ -71,12 +71,13 @@ class SearchResult:
     faceted: int | None = None  # facets count only the newest this many matches (None: all)
 
 
-def _plan(journal: Journal, query: str, published_only: bool = False) -> tuple[Query, sq.Plan]:
+def _plan(journal: Journal, query: str, published_only: bool = False,
+          find: sq.Bracket = sq.bracket) -> tuple[Query, sq.Plan]:
     reason = index.stale_reason(journal.store)
     if reason is not None:
         raise JournalError(f"the search index needs rebuilding ({reason}): run `kirinuki reindex`")
     q = parse_query(query)
-    return q, sq.make_plan(journal.store, q, published_only)
+    return q, sq.make_plan(journal.store, q, published_only, find)
 
 
 def _holds(atom: Atom, row: sq.DocRow, folded: str, plan: sq.Plan) -> bool:
@@ -157,7 +158,13 @@ def _idf(journal: Journal, plan: sq.Plan, words: list[Word], found: _Matched | N
         return {w.text: 1.0 for w in words}
     docs, _ = sq.corpus_stats(journal.store)
     n = min(docs, DF_SAMPLE)
-    floor = sq.newest_floor(journal.store, n) if docs > DF_SAMPLE else sq.MIN_ROWID
+    if docs <= DF_SAMPLE:
+        floor = sq.MIN_ROWID
+    elif found is not None:
+        floor = found.cache.kept(("floor", n), found.mark,
+                                 lambda: sq.newest_floor(journal.store, n))
+    else:
+        floor = sq.newest_floor(journal.store, n)
     out = {}
     for w in words:
         df = (found.word_count(journal, plan, w, floor) if found is not None
@@ -312,7 +319,8 @@ def search(journal: Journal, query: str, *, limit: int = 20, offset: int = 0,
         raise InputError(f"unknown sort {sort!r} (choose relevance or date)")
     if limit < 0 or offset < 0:
         raise InputError("limit and offset must not be negative")
-    q, plan = _plan(journal, query, published_only)
+    find = postings[0].bracket(postings[1]) if postings is not None else sq.bracket
+    q, plan = _plan(journal, query, published_only, find)
     found = None
     if postings is not None and plan.exact:
         cache, mark = postings

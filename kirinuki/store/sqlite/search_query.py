@@ -7,7 +7,7 @@ See `search.py` for the index layout and why every plan over ordinary text is ex
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from kirinuki.store.sqlite.db import Store
@@ -120,27 +120,31 @@ MIN_ROWID, MAX_ROWID = -(1 << 63), (1 << 63) - 1
 MAX_DRAFTS = 64
 
 
-def _range(store: Store, query: Query) -> tuple[int, int]:
+Bracket = Callable[[Store, tuple[int, int]], tuple[int | None, int | None]]
+
+
+def _range(store: Store, query: Query, find: Bracket) -> tuple[int, int]:
     """The row id range of the query's dates (row ids follow the clips' date order)."""
     lo, hi = MIN_ROWID, MAX_ROWID
     if query.since is not None or query.until is not None:
         # Undated clips come first in that order and belong to no date range.
         since = stamp(query.since.isoformat() + "T00:00:00") if query.since else 1
-        first = bracket(store, (since, MIN_ROWID))[1]
+        first = find(store, (since, MIN_ROWID))[1]
         lo = MAX_ROWID if first is None else first
     if query.until is not None:
-        last = bracket(store, (stamp(query.until.isoformat() + "T23:59:59"), MAX_ROWID))[0]
+        last = find(store, (stamp(query.until.isoformat() + "T23:59:59"), MAX_ROWID))[0]
         hi = MIN_ROWID if last is None else last
     return lo, hi
 
 
-def make_plan(store: Store, query: Query, public_only: bool = False) -> Plan:
+def make_plan(store: Store, query: Query, public_only: bool = False,
+              find: Bracket = bracket) -> Plan:
     """Resolve the query's filters and build its MATCH string (`public_only`: leave out clips
-    of entries that are not published)."""
+    of entries that are not published; `find`: `bracket`, or one that remembers answers)."""
     atoms = query.atoms()
     words = [index_form(a.text) for a in atoms if isinstance(a, Word)]
     bi = any(len(w) > 1 for w in words)
-    lo, hi = _range(store, query)
+    lo, hi = _range(store, query, find)
     drafts = None
     if public_only:
         ids = [int(r[0]) for r in store.conn.execute(
