@@ -319,8 +319,13 @@ def search(journal: Journal, query: str, *, limit: int = 20, offset: int = 0,
         raise InputError(f"unknown sort {sort!r} (choose relevance or date)")
     if limit < 0 or offset < 0:
         raise InputError("limit and offset must not be negative")
-    find = postings[0].bracket(postings[1]) if postings is not None else sq.bracket
-    q, plan = _plan(journal, query, published_only, find)
+    if postings is None:
+        q, plan = _plan(journal, query, published_only)
+    else:
+        # A results page plans its query twice (hits, then total and facets): kept per mark.
+        cache, mark = postings
+        q, plan = cache.kept(("plan", query, published_only), mark, lambda: _plan(
+            journal, query, published_only, cache.bracket(mark)))
     found = None
     if postings is not None and plan.exact:
         cache, mark = postings

@@ -42,6 +42,7 @@ def tag_facets_html(q: str, facets: Iterable[FacetCount]) -> Markup:
 
 def month_facets_html(facets: Iterable[FacetCount]) -> Markup:
     """The month facets with their counts."""
-    return Markup("".join(f'{escape(f.label)} <span class="count">({f.count})</span> '
+    # Labels are YYYY-MM or "undated", written by the search itself: nothing to escape.
+    return Markup("".join(f'{f.label} <span class="count">({f.count})</span> '
                           for f in facets))
 
