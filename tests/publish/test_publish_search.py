@@ -185,3 +185,16 @@ def test_cli_search_agrees_when_available(small: Journal, tmp_path: Path) -> Non
         cli_hits = {(h["entry_id"], h["clip_id"]) for h in data["hits"]
                     if h["entry_id"] in published}
         assert {tuple(h) for h in result["hits"]} == cli_hits, text
+
+
+def test_fold_table_is_every_character_whose_folding_differs_from_its_lower_case() -> None:
+    """The table is computed run by run; it must equal the test of each code point."""
+    from kirinuki.publish.searchindex import _CASED_RANGES, fold_table
+
+    expected = {}
+    for start, end in _CASED_RANGES:
+        for cp in range(start, end):
+            if not 0xD800 <= cp < 0xE000 and chr(cp).casefold() != chr(cp).lower():
+                expected[chr(cp)] = chr(cp).casefold()
+    assert list(fold_table().items()) == list(expected.items())
+    assert fold_table()["ß"] == "ss" and "ς" in fold_table()
