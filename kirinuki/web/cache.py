@@ -8,8 +8,9 @@ next lookup drops everything: a page is never served from a state older than the
 that finished before the request arrived.
 
 `CachedPages` answers hits before FastAPI routes the request (a hit costs ~0.1 ms instead of
-routing, dependencies and rendering), and renders a missing reading page itself when it can
-(`WebState.quick_page`); the reading and search routes fill the cache otherwise.
+routing, dependencies and rendering), renders a missing reading page itself when it can
+(`WebState.quick_page`) and answers a reader's search (`routes.search.reader_search`), both on
+the event loop; the reading and search routes fill the cache otherwise.
 """
 
 from __future__ import annotations
@@ -19,8 +20,6 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
-
-import anyio.to_thread
 
 from kirinuki.journal import Journal
 from kirinuki.journal.workbench import change_mark
@@ -144,7 +143,7 @@ class CachedPages:
                 if hit is None and self.render is not None and path not in SEARCH_PATHS:
                     hit = self.render(path)
                 elif hit is None and self.search is not None and path in SEARCH_PATHS:
-                    hit = await anyio.to_thread.run_sync(self.search, path, scope["query_string"])
+                    hit = self.search(path, scope["query_string"])
                 if hit is not None:
                     body, media = hit
                     await send({"type": "http.response.start", "status": 200, "headers": [
