@@ -181,17 +181,18 @@ def _rank(journal: Journal, q: Query, plan: sq.Plan, cands: list[tuple[int, str]
     weighted = [(w.text, idf[w.text] * (K1 + 1)) for w in words]
     docs, chars = sq.corpus_stats(journal.store)
     flat, per_char = K1 * (1 - B), K1 * B / (chars / docs if docs else 1.0)
-    scored = []
-    for docid, folded in cands:
-        norm = flat + per_char * len(folded)
-        score = 0.0
-        for text, weight in weighted:
-            tf = folded.count(text)
-            if tf:
-                score += weight * tf / (tf + norm)
-        scored.append((score, docid))
-    scored.sort(key=lambda s: (-s[0], -s[1]))
-    return scored
+    # Term by term over all candidates in NumPy (the same float operations in the same order
+    # as one candidate at a time): 400 candidates, ~0.45 -> ~0.2 ms.
+    n = len(cands)
+    texts = [folded for _, folded in cands]
+    norm = flat + per_char * np.fromiter(map(len, texts), np.float64, n)
+    scores = np.zeros(n)
+    for text, weight in weighted:
+        tf = np.fromiter((t.count(text) for t in texts), np.float64, n)
+        scores += weight * tf / (tf + norm)
+    ids = np.fromiter((d for d, _ in cands), np.int64, n)
+    order = np.lexsort((-ids, -scores))  # best first, newer (higher row id) on ties
+    return list(zip(scores[order].tolist(), ids[order].tolist(), strict=True))
 
 
 def _hit(row: sq.DocRow, q: Query, score: float | None) -> SearchHit:
