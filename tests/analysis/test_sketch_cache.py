@@ -79,3 +79,19 @@ def test_sketch_file_follows_the_journal(demo_journal: Journal, tmp_path: Path) 
     cache.path.write_bytes(cache.path.read_bytes()[:100])  # damaged: built again
     _same_as_a_full_read(j, cache)
     assert cache.rebuilt
+
+
+def test_moved_rows_finds_the_stamps_that_moved_in_place() -> None:
+    """After an edit of an entry of the base, the few moved stamps are found by halves; a
+    removed or inserted entry, or too many changes, mean the full comparison."""
+    from kirinuki.journal.sketch_cache import _moved_rows
+
+    was = [(i, f"s{i}", 1) for i in range(1, 1001)]
+    now = [*was, (1001, "n", 1)]
+    assert _moved_rows(now, was) == []
+    now[7] = (8, "later", 1)
+    now[900] = (901, "later", 0)
+    assert sorted(_moved_rows(now, was) or []) == [7, 900]
+    assert _moved_rows(now[:500], was) is None  # shorter: an entry gone
+    assert _moved_rows([r for r in now if r[0] != 500] + [(2000, "x", 1)], was) is None
+    assert _moved_rows([(i, "x", 1) for i in range(1, 1001)], was, limit=10) is None
