@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
 import numpy as np
 
@@ -298,6 +299,7 @@ def _facets(journal: Journal, plan: sq.Plan, q: Query, limit: int, window: int |
                         for ym, n in sorted(months.items(), reverse=True)], held
 
 
+@lru_cache(maxsize=4096)
 def _month(ym: int) -> str:
     return f"{ym // 100:04d}-{ym % 100:02d}" if ym else "undated"
 

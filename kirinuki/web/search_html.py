@@ -3,7 +3,7 @@
 A results page holds ~450 escaped values (20 snippets cut into highlighted segments, up to
 one facet per month of the newest 1000 matches): through Jinja each cost an attribute lookup,
 a `Markup` and a `do_urlencode`, ~1.5 ms a page at 100k entries, against ~0.4 ms joined here.
-Every value goes through `markupsafe.escape`, as the template's autoescape would.
+Every value is escaped as the template's autoescape (`markupsafe.escape`) would, to the byte.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from jinja2.filters import do_urlencode
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from kirinuki.journal.search import FacetCount, SearchHit
 
@@ -21,13 +21,13 @@ DRAFT = "（下書き）"
 
 def hit_html(hit: SearchHit, url: str, draft: bool) -> Markup:
     """One `<li>` of the results list: the snippet with its matches marked, date, tags, site."""
-    snippet = "".join(f"<mark>{escape(text)}</mark>" if matched else str(escape(text))
+    snippet = "".join(f"<mark>{_esc(text)}</mark>" if matched else _esc(text)
                       for text, matched in hit.snippet)
     when = hit.published.strftime("%Y-%m-%d %H:%M") if hit.published else NO_DATE
-    tags = "".join(f" #{escape(t)}" for t in hit.tags)
-    site = f" · {escape(hit.site)}" if hit.site else ""
+    tags = "".join(f" #{_esc(t)}" for t in hit.tags)
+    site = f" · {_esc(hit.site)}" if hit.site else ""
     return Markup(f'<li class="search-hit"><p class="snippet">{snippet}</p>\n'
-                  f'<p class="meta"><a href="{escape(url)}">{escape(when)}'
+                  f'<p class="meta"><a href="{_esc(url)}">{_esc(when)}'
                   f'{DRAFT if draft else ""}</a>\n{tags}{site}</p></li>')
 
 
@@ -36,7 +36,7 @@ def tag_facets_html(q: str, facets: Iterable[FacetCount]) -> Markup:
     # Percent-encoding works character by character: the query's part is encoded once.
     narrowed = do_urlencode(q + " #")
     return Markup("".join(
-        f'<a href="/search?q={escape(narrowed + do_urlencode(f.label))}">#{escape(f.label)}'
+        f'<a href="/search?q={_esc(narrowed + do_urlencode(f.label))}">#{_esc(f.label)}'
         f'</a> <span class="count">({f.count})</span> ' for f in facets))
 
 
@@ -46,3 +46,9 @@ def month_facets_html(facets: Iterable[FacetCount]) -> Markup:
     return Markup("".join(f'{f.label} <span class="count">({f.count})</span> '
                           for f in facets))
 
+
+def _esc(text: str) -> str:
+    """`markupsafe.escape` of a plain string, as a plain string (~3x faster on short text:
+    no `Markup` made and checked for each of a page's ~280 values)."""
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&#34;").replace("'", "&#39;"))
