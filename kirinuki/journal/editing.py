@@ -169,10 +169,18 @@ def rename_tag(journal: Journal, old: str, new: str) -> int:
         raise InputError(f"not a valid tag: #{new_name}")
     conn = journal.store.conn
     with journal.store.transaction():
-        row = conn.execute("SELECT id FROM tags WHERE key = ?", (tag_key(old_name),)).fetchone()
+        row = conn.execute("SELECT id FROM tags WHERE key = ?1 UNION ALL"
+                           " SELECT tag_id FROM tag_aliases WHERE key = ?1",
+                           (tag_key(old_name),)).fetchone()
         if row is None:
             raise NotFoundError(f"no tag #{old_name}")
         old_id = int(row[0])
+        # Groups may name the tag by any of its keys: an earlier rename left its old key as
+        # an alias (renaming #核 to #NATO, #nato back to #核, then #nato to #露 missed the
+        # groups written #核 and failed on their reference to the deleted tag).
+        old_keys = {str(r[0]) for r in conn.execute(
+            "SELECT key FROM tags WHERE id = ?1 UNION SELECT key FROM tag_aliases"
+            " WHERE tag_id = ?1", (old_id,))}
         entry_ids = [int(r[0]) for r in conn.execute(
             "SELECT DISTINCT g.entry_id FROM group_tags gt JOIN tag_lines tl ON tl.id ="
             " gt.tag_line_id JOIN groups g ON g.id = tl.group_id WHERE gt.tag_id = ?", (old_id,))]
@@ -181,19 +189,21 @@ def rename_tag(journal: Journal, old: str, new: str) -> int:
             entry = get_entry(journal, eid)
             for g in entry.groups:
                 for line in g.tag_lines:
-                    renamed = [replace(t, name=new_name) if tag_key(t.name) == tag_key(old_name)
+                    renamed = [replace(t, name=new_name) if tag_key(t.name) in old_keys
                                else t for t in line.tags]
                     changed += sum(a != b for a, b in zip(renamed, line.tags, strict=True))
                     line.tags = renamed
-            if tag_key(old_name) != tag_key(new_name):
-                journal.store.tag_ids.pop(tag_key(old_name), None)
+            for key in old_keys - {tag_key(new_name)}:
+                journal.store.tag_ids.pop(key, None)
             entry_rows.replace_entry(journal.store, entry, journal.now())
         new_id = tag_rows.tag_id(journal.store, new_name)
         conn.execute("UPDATE tags SET display = ? WHERE id = ?", (new_name, new_id))
         if new_id != old_id:
-            conn.execute("DELETE FROM tags WHERE id = ?", (old_id,))
+            # Aliases of the old tag move first: they reference it (an earlier rename's alias
+            # left pointing at it made the delete fail its foreign key).
+            conn.execute("UPDATE tag_aliases SET tag_id = ? WHERE tag_id = ?", (new_id, old_id))
             conn.execute(
                 "INSERT INTO tag_aliases(key, tag_id) VALUES (?, ?) ON CONFLICT(key) DO UPDATE"
                 " SET tag_id = excluded.tag_id", (tag_key(old_name), new_id))
-            conn.execute("UPDATE tag_aliases SET tag_id = ? WHERE tag_id = ?", (new_id, old_id))
+            conn.execute("DELETE FROM tags WHERE id = ?", (old_id,))
     return changed

@@ -94,3 +94,15 @@ def test_rename_tag_merges_and_keeps_an_alias(journal: Journal, tmp_path) -> Non
     assert counts["ロシア情勢"] == 3, "the old name is an alias of the new tag"
     with pytest.raises(NotFoundError):
         rename_tag(journal, "存在しない", "x")
+
+
+def test_rename_tag_reaches_groups_written_with_an_alias(journal: Journal, tmp_path) -> None:  # noqa: ANN001
+    (tmp_path / "2024-01-01_000000.txt").write_text("甲。\n#核", encoding="utf-8")
+    import_paths(journal, [str(tmp_path)])
+    rename_tag(journal, "核", "NATO")  # 核 becomes an alias of NATO
+    rename_tag(journal, "nato", "核")  # the same tag, shown as 核 again (its key stays nato)
+    # The group is written #核 (an alias key), and still belongs to the tag renamed next:
+    assert rename_tag(journal, "nato", "露") == 1
+    assert entry_text(journal, "/entry/2024/01/01/000000") == "甲。\n#露"
+    assert {t.display: t.groups for t in tag_counts(journal)} == {"露": 1}
+    assert rename_tag(journal, "核", "米") == 1, "an alias names the tag it points to"
