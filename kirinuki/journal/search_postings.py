@@ -263,11 +263,36 @@ def _in(a: Ids, b: Ids) -> np.ndarray:
     return b[at] == a
 
 
+MAX_MASK = 1 << 24  # row ids a membership mask may span (16 MB of flags a thread)
+_masks = threading.local()
+
+
 def _intersect(a: Ids, b: Ids) -> Ids:
     if not len(a) or not len(b):
         return _EMPTY
-    # Look the shorter up in the longer: O(short x log long), where sorting both costs more.
-    return a[_in(a, b)] if len(a) <= len(b) else b[_in(b, a)]
+    if len(a) > len(b):
+        a, b = b, a
+    lo, hi = max(int(a[0]), int(b[0])), min(int(a[-1]), int(b[-1]))
+    if lo > hi:
+        return _EMPTY
+    a = a[np.searchsorted(a, lo):np.searchsorted(a, hi, "right")]
+    b = b[np.searchsorted(b, lo):np.searchsorted(b, hi, "right")]
+    if not len(a) or not len(b):
+        return _EMPTY
+    span = hi - lo + 1
+    if len(a) * 16 < len(b) or span > min(MAX_MASK, 64 * (len(a) + len(b))):
+        # Look the shorter up in the longer: O(short x log long), where sorting both costs more.
+        return a[_in(a, b)]
+    # Lists of similar length: flags over the row id span, set from one and read by the
+    # other, linear in both (two words of ~25k and ~30k row ids at 100k entries: ~0.5 ->
+    # ~0.15 ms); the flags are cleared after, for the next query on this thread.
+    mask: np.ndarray | None = getattr(_masks, "flags", None)
+    if mask is None or len(mask) < span:
+        mask = _masks.flags = np.zeros(max(span, 1 << 20), dtype=bool)
+    mask[b - lo] = True
+    found = a[mask[a - lo]]
+    mask[b - lo] = False
+    return found
 
 
 def _minus(a: Ids, b: Ids) -> Ids:

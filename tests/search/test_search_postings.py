@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kirinuki.journal import Journal, search_postings
 from kirinuki.journal.search import SearchResult, search
@@ -90,3 +93,14 @@ def test_folded_texts_evicted_meanwhile(news: Journal, monkeypatch: pytest.Monke
     # "の" ranks those clips (kept) and others (read, while the kept ones are evicted).
     assert shown(search(news, "の", postings=(cache, 1))) == shown(search(news, "の"))
     assert len(cache._folded) <= 1
+
+
+@settings(max_examples=200)
+@given(st.lists(st.integers(0, 3000), max_size=400), st.lists(st.integers(0, 3000), max_size=400),
+       st.sampled_from([0, 1 << 40]))
+def test_intersections_by_lookup_or_by_flags(a: list[int], b: list[int], base: int) -> None:
+    # Lists of similar length over a short span take the flags; others the lookup.
+    x = np.unique(np.array(a, dtype=np.int64)) + base
+    y = np.unique(np.array(b, dtype=np.int64)) + base
+    assert search_postings._intersect(x, y).tolist() == np.intersect1d(x, y).tolist()
+    assert search_postings._intersect(y, x).tolist() == np.intersect1d(x, y).tolist()
