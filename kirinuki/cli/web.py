@@ -40,11 +40,15 @@ def serve(
         uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=True)
         return
     app.state.web.close()
-    os.environ[JOURNAL_ENV] = path
-    from kirinuki.web.serving import NoDelayHttp
+    os.environ[JOURNAL_ENV] = path  # each worker process opens the journal from here
+    from kirinuki.web.serving import serve_workers
 
-    uvicorn.run("kirinuki.web.app:app_from_environment", factory=True, workers=workers,
-                host=host, port=port, log_level="warning", proxy_headers=True, http=NoDelayHttp)
+    try:
+        status = serve_workers(workers, host, port)
+    except OSError as e:
+        raise InputError(f"cannot listen on {shown}:{port}: {e.strerror or e}") from e
+    if status:
+        raise typer.Exit(status)
 
 
 @user_app.command("set-password")
