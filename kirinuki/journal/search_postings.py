@@ -69,7 +69,7 @@ class Postings:
         # Small answers that hold for the whole change mark: a date's place among the row ids
         # (a binary search of ~26 SQLite reads), the floor of the newest clips for document
         # frequencies (an OFFSET scan of 20,000 rows, ~0.2 ms).
-        self._values: dict[object, Any] = {}
+        self._values: OrderedDict[object, Any] = OrderedDict()
 
     def _check(self, mark: object) -> None:
         """Empty everything when the journal changed (call under the lock)."""
@@ -102,30 +102,26 @@ class Postings:
 
     def matched(self, key: object, mark: object, find: Callable[[], Ids]) -> Ids:
         """The matches of the query `key` as of `mark`: kept ones, or `find()`'s."""
-        with self._lock:
-            self._check(mark)
-            found = self._matched.get(key)
-        if found is None:
-            found = find()
-            with self._lock:
-                if mark == self._mark:
-                    self._matched[key] = found
-                    while len(self._matched) > MAX_MATCHED:
-                        self._matched.popitem(last=False)
-        return found
+        return self._memo(self._matched, MAX_MATCHED, key, mark, find)
 
     def kept(self, key: object, mark: object, compute: Callable[[], T]) -> T:
         """`compute()` for `key` as of `mark`, computed once per mark (small values only)."""
+        return self._memo(self._values, MAX_VALUES, key, mark, compute)
+
+    def _memo(self, kept: OrderedDict[object, Any], bound: int, key: object, mark: object,
+              compute: Callable[[], T]) -> T:
+        """`compute()` for `key`, kept in `kept` for this mark, the oldest out past `bound`."""
         with self._lock:
             self._check(mark)
-            if key in self._values:
-                return self._values[key]
+            if key in kept:
+                kept.move_to_end(key)
+                return kept[key]
         value = compute()
         with self._lock:
             if mark == self._mark:
-                if len(self._values) >= MAX_VALUES:
-                    self._values.clear()
-                self._values[key] = value
+                kept[key] = value
+                while len(kept) > bound:
+                    kept.popitem(last=False)
         return value
 
     def bracket(self, mark: object) -> sq.Bracket:

@@ -68,8 +68,7 @@ def reader_search(st: WebState, path: str, query: bytes) -> tuple[bytes, str] | 
             or not (p.isascii() and p.isdigit() and 1 <= int(p) <= MAX_PAGE)):
         return None
     try:
-        body = _reader_page(st, st.journal(), page_key(path, query), q, int(p), sort,
-                            facets == "all")
+        body = _reader_page(st, st.journal(), page_key(path, query), q, int(p), sort, False)
     except KirinukiError:
         return None  # a malformed query: the route answers it with the error page
     return body, "text/html; charset=utf-8"
