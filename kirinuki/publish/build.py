@@ -45,14 +45,14 @@ from kirinuki.publish.writer import Output, check_unique
 
 Progress = Callable[[int, int], None]
 Record = tuple[str, str, str, bool]  # path, signature, content hash, written
-PARALLEL_MIN = 2000
+PARALLEL_MIN = 2000  # fewer pages than this render faster in one process
+UNIT_PAGES = 400
+RENDER_GC_THRESHOLD = 20_000  # see _young_collections
 
 
 def _per_page() -> int:
     """The page size builds use now (a module setting tests may change)."""
     return site_mod.PER_PAGE
-  # fewer pages than this render faster in one process
-UNIT_PAGES = 400
 
 
 @dataclass
@@ -148,7 +148,27 @@ def _units(pages: list[Page], ctx: SiteContext) -> list[list[Page]]:
     return units
 
 
+@contextmanager
+def _young_collections(threshold: int) -> Iterator[None]:
+    """Collect the youngest generation every `threshold` allocations instead of 700 while
+    rendering: a page allocates thousands of objects (views refer to themselves, so only the
+    collector frees them), and the frequent passes also promoted them into older generations
+    that later full passes walked again. Serial full build at 100k entries: 54.5 -> 47.9 s
+    (46.7 s with no collector at all); a few MB more alive at once."""
+    before = gc.get_threshold()
+    gc.set_threshold(threshold, *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
 def _run_units(units: list[list[Page]], jobs: int) -> Iterator[list[Record]]:
+    with _young_collections(RENDER_GC_THRESHOLD):
+        yield from _run_units_now(units, jobs)
+
+
+def _run_units_now(units: list[list[Page]], jobs: int) -> Iterator[list[Record]]:
     if jobs <= 1 or len(units) < 2:
         for i in range(len(units)):
             yield _unit_records(i)

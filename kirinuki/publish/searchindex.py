@@ -2,7 +2,7 @@
 
 The browser script (`static/search.js`) answers a query by a substring scan of the folded
 clip text, exactly like the CLI's definition of a match, chunk by chunk, newest month first.
-Text is folded here in Python (`kirinuki.text.normalize.fold`: NFKC + case folding); the script
+Text is folded here in Python (`kirinuki.text.normalize.fold`, computed by `fast_fold`: NFKC + case folding); the script
 folds the query with `normalize('NFKC')` and, per character, the table of the characters whose
 full case folding differs from their lower case (`ß` → `ss`), shipped in the manifest.
 """
@@ -18,7 +18,8 @@ from kirinuki.model import Clip, Entry
 from kirinuki.publish import urls
 from kirinuki.publish.site import SiteContext
 from kirinuki.publish.views import entry_title
-from kirinuki.text.normalize import fold, tag_key
+from kirinuki.text.fastfold import fast_fold
+from kirinuki.text.normalize import tag_key
 
 FORMAT = 1
 # Code points with case: everything outside the big caseless CJK, Hangul and private blocks.
@@ -53,8 +54,10 @@ def _dumps(data: Any) -> bytes:
 
 
 def _clip_row(clip: Clip) -> list[Any]:
-    folded = fold(clip.text)
-    site = fold(clip.source.site) if clip.source is not None and clip.source.site else ""
+    # fast_fold: the same folding, but NFKC only where text needs it (a clip with one
+    # full-width digit cost ~40 us whole; folding was 8% of a full build's CPU at 100k).
+    folded = fast_fold(clip.text)
+    site = fast_fold(clip.source.site) if clip.source is not None and clip.source.site else ""
     # The folded text is stored only where it differs from the text, to halve the size.
     return [clip.id or 0, clip.text, 0 if folded == clip.text else folded, site]
 
