@@ -12,7 +12,6 @@ import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +29,7 @@ from kirinuki.model import Entry
 from kirinuki.publish import site as site_mod
 from kirinuki.publish import urls
 from kirinuki.publish.append import follow, new_token, save_context, save_followed
+from kirinuki.publish.collector import collector_paused, young_collections
 from kirinuki.publish.context_cache import ContextCache, identity
 from kirinuki.publish.pages import Renderer, asset_version
 from kirinuki.publish.plan import LEAF, LIST, TOP, Page, Planner, global_sig
@@ -47,7 +47,7 @@ Progress = Callable[[int, int], None]
 Record = tuple[str, str, str, bool]  # path, signature, content hash, written
 PARALLEL_MIN = 2000  # fewer pages than this render faster in one process
 UNIT_PAGES = 400
-RENDER_GC_THRESHOLD = 20_000  # see _young_collections
+RENDER_GC_THRESHOLD = 20_000  # see collector.young_collections
 
 
 def _per_page() -> int:
@@ -148,23 +148,8 @@ def _units(pages: list[Page], ctx: SiteContext) -> list[list[Page]]:
     return units
 
 
-@contextmanager
-def _young_collections(threshold: int) -> Iterator[None]:
-    """Collect the youngest generation every `threshold` allocations instead of 700 while
-    rendering: a page allocates thousands of objects (views refer to themselves, so only the
-    collector frees them), and the frequent passes also promoted them into older generations
-    that later full passes walked again. Serial full build at 100k entries: 54.5 -> 47.9 s
-    (46.7 s with no collector at all); a few MB more alive at once."""
-    before = gc.get_threshold()
-    gc.set_threshold(threshold, *before[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
-
-
 def _run_units(units: list[list[Page]], jobs: int) -> Iterator[list[Record]]:
-    with _young_collections(RENDER_GC_THRESHOLD):
+    with young_collections(RENDER_GC_THRESHOLD):
         yield from _run_units_now(units, jobs)
 
 
@@ -220,7 +205,7 @@ def _publish(journal: Journal, out_dir: str | Path, full: bool, jobs: int | None
             return PublishReport(str(out_dir), len(output.old), 0, 0, int(mark.split("|")[0]),
                                  -1, False, time.perf_counter() - start)
         token = new_token()
-        with _collector_paused():
+        with collector_paused():
             cache = ContextCache(out_dir)
             followed = None
             if not full and output.old and meta.get("g") == g:
@@ -260,22 +245,6 @@ def _publish(journal: Journal, out_dir: str | Path, full: bool, jobs: int | None
     wrote = written >= 0
     return _report(out_dir, total, max(written, 0), len(removed) if wrote else 0, ctx,
                    wrote and output.staged, start)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Phase 1 makes a few objects per entry and frees none: at 100k entries the garbage
-    collector's passes over them took 0.3-0.45 s of CPU (2.26-2.46 s with, 2.0 s without).
-    They are then frozen (left out of later passes, as the forked workers need anyway):
-    re-enabling the collector over them cost one 0.24 s pass. `publish` unfreezes them."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if enabled:
-            gc.enable()
 
 
 def _plan(ctx: SiteContext, planner: Planner, output: Output, scope: Scope | None = None,

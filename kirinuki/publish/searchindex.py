@@ -2,9 +2,10 @@
 
 The browser script (`static/search.js`) answers a query by a substring scan of the folded
 clip text, exactly like the CLI's definition of a match, chunk by chunk, newest month first.
-Text is folded here in Python (`kirinuki.text.normalize.fold`, computed by `fast_fold`: NFKC + case folding); the script
-folds the query with `normalize('NFKC')` and, per character, the table of the characters whose
-full case folding differs from their lower case (`ß` → `ss`), shipped in the manifest.
+Text is folded here in Python (`kirinuki.text.normalize.fold`, computed by `fast_fold`: NFKC +
+case folding); the script folds the query with `normalize('NFKC')` and, per character, the
+table of the characters whose full case folding differs from their lower case (`ß` → `ss`),
+shipped in the manifest.
 """
 
 from __future__ import annotations
