@@ -13,13 +13,13 @@ Two pages for one path, and a second publish into a folder while one runs, are r
 
 from __future__ import annotations
 
-import ctypes
 import fcntl
 import hashlib
 import json
 import os
 import shutil
 import sqlite3
+import subprocess
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import IO
 
 from kirinuki.errors import ConflictError, InputError
+from kirinuki.publish.swap import BACKGROUND_MIN, discard, exchange, leftovers, trash_name
 
 MANIFEST = ".kirinuki-publish.db"
 # Creating files waits for the disk (0.5-1.3 ms a file on a loaded ext4, ~0.2 ms to render): a
@@ -192,16 +193,6 @@ def _load_manifest(path: Path) -> Manifest:
     return Manifest(pages, path, meta)
 
 
-def _exchange(a: Path, b: Path) -> bool:
-    """Atomically swap two directories (Linux renameat2 RENAME_EXCHANGE); False if unsupported."""
-    try:
-        fn = ctypes.CDLL(None, use_errno=True).renameat2
-    except (OSError, AttributeError):
-        return False
-    at_fdcwd, rename_exchange = -100, 2
-    return fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
-
-
 class Output:
     """The output folder of one publish run. Use as a context manager (it holds a lock)."""
 
@@ -224,6 +215,7 @@ class Output:
         self._writer: tuple[int, ThreadPoolExecutor] | None = None
         self._pending: list[Future[None]] = []
         self._batch: list[tuple[str, bytes]] = []
+        self.discarding: list[subprocess.Popen[bytes]] = []  # removing old trees
 
     def __enter__(self) -> Output:
         self.out.parent.mkdir(parents=True, exist_ok=True)
@@ -233,6 +225,8 @@ class Output:
         except OSError as exc:
             self._lock.close()
             raise ConflictError(f"{self.out}: another publish is writing this folder") from exc
+        for tree in leftovers(self.out):  # set aside by a publish whose removal was cut short
+            self.discarding += filter(None, [discard(tree, background=True)])
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -355,7 +349,7 @@ class Output:
         if self.staged:
             self._write_manifest(self.stage_dir / MANIFEST, records, (), entries, (), meta,
                                  full=True)
-            self._swap()
+            self._swap(len(records))
             return
         removed = list(removed)
         for path in removed:
@@ -386,15 +380,18 @@ class Output:
         finally:
             conn.close()
 
-    def _swap(self) -> None:
+    def _swap(self, files: int) -> None:
+        """Put the staged tree in place; the old one (about `files` files) is discarded."""
         if not self.out.exists():
             os.rename(self.stage_dir, self.out)
             return
-        if not _exchange(self.stage_dir, self.out):
+        if not exchange(self.stage_dir, self.out):
             # No atomic exchange on this system: two renames leave a moment without a site.
             old = self.out.parent / f".{self.out.name}.old"
             shutil.rmtree(old, ignore_errors=True)
             os.rename(self.out, old)
             os.rename(self.stage_dir, self.out)
             self.stage_dir = old
-        shutil.rmtree(self.stage_dir, ignore_errors=True)
+        trash = trash_name(self.out)
+        os.rename(self.stage_dir, trash)
+        self.discarding += filter(None, [discard(trash, background=files >= BACKGROUND_MIN)])

@@ -81,16 +81,17 @@ def test_a_staged_build_swaps_the_whole_site_at_once(small: Journal, tmp_path: P
     seen: dict[str, object] = {}
     swap = writer.Output._swap
 
-    def checked_swap(self: writer.Output) -> None:
+    def checked_swap(self: writer.Output, files: int) -> None:
         # Right before the swap the live site is untouched and the new one is complete.
         seen["live"] = snapshot(site) == before
         seen["staged"] = sorted(snapshot(self.stage_dir)) == sorted(before)
-        swap(self)
+        swap(self, files)
 
     monkeypatch.setattr(writer.Output, "_swap", checked_swap)
     report = publish(small, site, jobs=1, full=True)
     assert report.staged and seen == {"live": True, "staged": True}
     assert not list(tmp_path.glob(".site.staging*")) and not list(tmp_path.glob(".site.old*"))
+    assert not list(tmp_path.glob(".site.trash*"))  # a small old tree goes before publish returns
     assert {p: v[2] for p, v in snapshot(site).items() if p != writer.MANIFEST} == {
         p: v[2] for p, v in before.items() if p != writer.MANIFEST}
     assert not [p for p in site.rglob("*.tmp")]
