@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from kirinuki.errors import ConflictError
 from kirinuki.journal import Journal, open_journal
@@ -21,6 +22,8 @@ from kirinuki.journal.site import (
     EntryDigest,
     entry_batch,
     entry_digests,
+    entry_stamps_of,
+    one_state,
     published_entries_and_flag,
     published_mark,
 )
@@ -32,7 +35,7 @@ from kirinuki.publish.append import follow, new_token, save_context, save_follow
 from kirinuki.publish.collector import collector_paused, young_collections
 from kirinuki.publish.context_cache import ContextCache, identity
 from kirinuki.publish.pages import Renderer, asset_version
-from kirinuki.publish.plan import LEAF, LIST, TOP, Page, Planner, global_sig
+from kirinuki.publish.plan import Page, Planner, global_sig
 from kirinuki.publish.scope import (
     Scope,
     append_scope,
@@ -48,6 +51,15 @@ Record = tuple[str, str, str, bool]  # path, signature, content hash, written
 PARALLEL_MIN = 2000  # fewer pages than this render faster in one process
 UNIT_PAGES = 400
 RENDER_GC_THRESHOLD = 20_000  # see collector.young_collections
+ATTEMPTS = 3  # publishes started again when the journal changed under the build
+
+
+class JournalMoved(ConflictError):
+    """An entry a page shows changed (another process wrote) while the build read it."""
+
+    def __init__(self, message: str = "the journal kept changing while publishing; nothing "
+                 f"was published after {ATTEMPTS} attempts: publish again") -> None:
+        super().__init__(message)
 
 
 def _per_page() -> int:
@@ -83,6 +95,7 @@ class _Run:
 
 _RUN: _Run | None = None
 _WORKER: dict[str, Journal] = {}
+_STOP: Any = None  # set (a shared event) when a parallel build gives up
 
 
 def _worker_init() -> None:
@@ -101,28 +114,41 @@ def _journal(run: _Run) -> Journal:
 
 
 def _unit_records(index: int) -> list[Record]:
-    """Render and write one unit (in the parent or in a worker)."""
+    """Render and write one unit (in the parent or in a worker). Raises JournalMoved when an
+    entry it shows is no longer as the site context read it."""
     run = _RUN
     assert run is not None
+    if _STOP is not None and _STOP.is_set():  # the build failed elsewhere: skip the rest
+        return []
     pages = run.units[index]
     journal = _journal(run)
     want_entries = {i for p in pages for i in p.entries}
     want_digests = {i for p in pages for i in p.digests}
     ids = run.ctx.entries
     entries: dict[int, Entry] = {}
-    if want_entries:
-        by_id = entry_batch(journal, (ids[i].id for i in want_entries))
-        entries = {i: by_id[ids[i].id] for i in want_entries}
     digests: dict[int, EntryDigest] = {}
-    if want_digests:
-        by_id_d = entry_digests(journal, (ids[i].id for i in want_digests))
-        digests = {i: by_id_d[ids[i].id] for i in want_digests if ids[i].id in by_id_d}
+    with one_state(journal):
+        # The entries are read in one state of the journal and must be the ones the context
+        # was made from (a write meanwhile, say by `serve`, shows as a moved stamp): a page
+        # never mixes two states.
+        if want_entries:
+            by_id = entry_batch(journal, (ids[i].id for i in want_entries))
+            if any((e := by_id.get(ids[i].id)) is None or e.updated != ids[i].updated
+                   or e.status != "published" for i in want_entries):
+                raise JournalMoved()
+            entries = {i: by_id[ids[i].id] for i in want_entries}
+        if want_digests:
+            stamps = entry_stamps_of(journal, (ids[i].id for i in want_digests))
+            if any(stamps.get(ids[i].id) != ids[i].stamp for i in want_digests):
+                raise JournalMoved()
+            by_id_d = entry_digests(journal, (ids[i].id for i in want_digests))
+            digests = {i: by_id_d[ids[i].id] for i in want_digests if ids[i].id in by_id_d}
     out: list[Record] = []
     for page in pages:
         data = run.renderer.render(page, entries, digests)
         sha, written = run.output.put(page.path, data)
         out.append((page.path, page.sig, sha, written))
-    run.output.flush()
+    run.output.verify()
     return out
 
 
@@ -154,6 +180,7 @@ def _run_units(units: list[list[Page]], jobs: int) -> Iterator[list[Record]]:
 
 
 def _run_units_now(units: list[list[Page]], jobs: int) -> Iterator[list[Record]]:
+    global _STOP
     if jobs <= 1 or len(units) < 2:
         for i in range(len(units)):
             yield _unit_records(i)
@@ -162,18 +189,36 @@ def _run_units_now(units: list[list[Page]], jobs: int) -> Iterator[list[Record]]
     # collector from touching (and so copying) the parent's pages in every forked worker.
     gc.freeze()
     assert _RUN is not None
-    _RUN.output.stop_writer()
+    _RUN.output.stop_writer()  # threads do not survive a fork
+    _RUN.output.old.release()  # no connection crosses a fork: each worker opens its own
     _RUN.renderer.preload()
     # A worker's memory grows as it renders (caches, and the parent's pages it copies by
     # touching their objects' reference counts): after ~a quarter of the units it is
     # replaced by a fresh fork. Full build at 100k entries: peak 836 -> 699 MB of the process
     # tree, ~1 s more CPU (48.2 -> 49.3 s user+sys) for the new workers.
     per_worker = max(8, -(-len(units) // (4 * jobs)))
+    fork = multiprocessing.get_context("fork")
+    _STOP = fork.Event()
+    pool = fork.Pool(jobs, initializer=_worker_init, maxtasksperchild=per_worker)
     try:
-        with multiprocessing.get_context("fork").Pool(
-                jobs, initializer=_worker_init, maxtasksperchild=per_worker) as pool:
-            yield from pool.imap_unordered(_unit_records, range(len(units)))
+        yield from pool.imap_unordered(_unit_records, range(len(units)))
+    except (KeyboardInterrupt, SystemExit):
+        # Interrupted: the workers had the signal too and their units may never end. What
+        # they wrote is in the staged tree or the patch, both discarded.
+        pool.terminate()
+        pool.join()
+        raise
+    except BaseException:
+        _STOP.set()  # a unit failed: the others end where they are, none is cut short
+        pool.close()
+        pool.join()
+        raise
+    else:
+        # Every worker ends its units and exits normally: nothing is killed mid-write.
+        pool.close()
+        pool.join()
     finally:
+        _STOP = None
         gc.unfreeze()
 
 
@@ -182,11 +227,19 @@ def publish(journal: Journal, out_dir: str | Path, *, full: bool = False,
     """Write the journal's published entries as a static site into `out_dir`.
 
     Only pages whose content changed are written; publishing twice in a row writes nothing.
-    Raises InputError for an unusable folder or permalink, ConflictError when two pages (or
-    two tags) would share a path or another publish holds the folder.
+    The site is put in place whole or not at all: when an entry changes while it is read
+    (another process writing), the build starts again (`ATTEMPTS` in all). Raises InputError
+    for an unusable folder or permalink, ConflictError when two pages (or two tags) would
+    share a path, another publish holds the folder or the journal kept changing, OutputError
+    when a file cannot be written (the live site is then as it was).
     """
     start = time.perf_counter()
     try:
+        for _attempt in range(ATTEMPTS - 1):
+            try:
+                return _publish(journal, out_dir, full, jobs, progress, start)
+            except JournalMoved:
+                continue
         return _publish(journal, out_dir, full, jobs, progress, start)
     finally:
         gc.unfreeze()
@@ -200,7 +253,9 @@ def _publish(journal: Journal, out_dir: str | Path, full: bool, jobs: int | None
         mark = published_mark(journal)
         meta = output.manifest.meta
         g = global_sig(journal.settings, version, _per_page())
-        if output.old and meta.get("mark") == mark and meta.get("g") == g:
+        # An interrupted patch (a killed publish) is repaired by planning every page.
+        repair = "pending" in meta
+        if output.old and meta.get("mark") == mark and meta.get("g") == g and not repair:
             # Nothing the site shows has changed: no need to read the journal at all.
             return PublishReport(str(out_dir), len(output.old), 0, 0, int(mark.split("|")[0]),
                                  -1, False, time.perf_counter() - start)
@@ -208,7 +263,7 @@ def _publish(journal: Journal, out_dir: str | Path, full: bool, jobs: int | None
         with collector_paused():
             cache = ContextCache(out_dir)
             followed = None
-            if not full and output.old and meta.get("g") == g:
+            if not full and not repair and output.old and meta.get("g") == g:
                 followed = follow(journal, out_dir, meta.get("snap"), g, _per_page(),
                                   cache.sketches)
             if followed is not None:
@@ -230,7 +285,7 @@ def _publish(journal: Journal, out_dir: str | Path, full: bool, jobs: int | None
                 ctx = build_context(journal, entries=known, checked=cache.known)
                 cache.save(journal, ctx.entries, stored)
                 planner = Planner(ctx, version)
-                planned = _plan(ctx, planner, output)
+                planned = _plan(ctx, planner, output, whole=repair)
         if planned is None:
             return _report(out_dir, len(output.old), 0, 0, ctx, False, start)
         pages, removed, total = planned
@@ -248,10 +303,12 @@ def _publish(journal: Journal, out_dir: str | Path, full: bool, jobs: int | None
 
 
 def _plan(ctx: SiteContext, planner: Planner, output: Output, scope: Scope | None = None,
-          ) -> tuple[list[Page], list[str], int] | None:
+          whole: bool = False) -> tuple[list[Page], list[str], int] | None:
     """The pages to consider, the files to delete and the site's file count; None when no
-    entry changed since the last build (`scope`: found already, by the short path)."""
-    if scope is None and output.old and output.manifest.meta.get("g") == planner.g:
+    entry changed since the last build (`scope`: found already, by the short path; `whole`:
+    every page, whatever changed)."""
+    if scope is None and not whole and output.old \
+            and output.manifest.meta.get("g") == planner.g:
         scope = compute_scope(ctx, planner.fps, output.manifest.entry_keys(),
                               output.manifest.entry_rows)
         if scope is None:
@@ -289,9 +346,11 @@ def _write(journal: Journal, ctx: SiteContext, planner: Planner, output: Output,
         kept = entry_records(ctx, planner.fps, scope.changed)
         rows = [r.row() for r in kept.values()]
         gone = [i for i in scope.changed if i not in kept]
+    # Put in place entry pages before the lists that link to them, feeds last.
+    written = [p.path for p in sorted(todo, key=lambda p: p.stage) if records[p.path][2]]
     output.finish({k: (v[0], v[1]) for k, v in records.items()}, removed, rows, gone,
-                  {"g": planner.g, "mark": mark, "snap": token})
-    return sum(1 for r in records.values() if r[2])
+                  {"g": planner.g, "mark": mark, "snap": token}, written)
+    return len(written)
 
 
 def _report(out_dir: str | Path, pages: int, written: int, removed: int, ctx: SiteContext,
@@ -301,10 +360,22 @@ def _report(out_dir: str | Path, pages: int, written: int, removed: int, ctx: Si
 
 
 def _check_new_paths(ctx: SiteContext, scope: Scope, output: Output) -> None:
-    """A new permalink must not land on a page of another kind the last build wrote."""
+    """A new permalink must not land on a page of another kind the last build wrote, nor on
+    a folder of its pages, nor under one of its files."""
     old = output.manifest.entry_rows(scope.changed)
     fresh = [ctx.entries[ctx.pos[i]] for i in scope.changed
              if i in ctx.pos and (i not in old or old[i][3] != ctx.entries[ctx.pos[i]].permalink)]
+    for e in fresh:
+        path = urls.entry_file(e.permalink)
+        folder = path.rpartition("/")[0]
+        while folder:
+            if folder in output.old:
+                raise ConflictError(f"entry {e.id}: its page {path} would need {folder}, a "
+                                    "file of the site, as a folder; nothing was written")
+            folder = folder.rpartition("/")[0]
+        if output.old.under(path + "/"):
+            raise ConflictError(f"entry {e.id}: its page {path} is a folder of the site; "
+                                "nothing was written")
     taken = [urls.entry_file(e.permalink) for e in fresh]
     taken = [path for path in taken if path in output.old]
     if not taken:
@@ -323,21 +394,10 @@ def _carry_over(output: Output, planned: set[str], removed: set[str],
             records[path] = (sig, sha, False)
 
 
-def _stages(todo: list[Page], staged: bool) -> list[list[Page]]:
-    """The pages in the order they must be written: entry pages before the lists that link
-    to them, feeds last, when patching in place; all at once into a staged tree, which is
-    seen only when complete (one pool of workers instead of three, no worker idle at the end
-    of a stage, the feeds and sitemaps not rendered alone in the parent: a full build at 100k
-    entries: 40.5 -> 39.0 s, on the loaded disk)."""
-    if staged:
-        return [todo]
-    return [[p for p in todo if p.stage == stage] for stage in (LEAF, LIST, TOP)]
-
-
 def _apply(journal: Journal, ctx: SiteContext, version: str, output: Output,
            pages: list[Page], todo: list[Page], jobs: int | None,
            progress: Progress | None) -> dict[str, tuple[str, str, bool]]:
-    """Render and write `todo` stage by stage; carry the other planned pages over."""
+    """Render and write `todo`; carry the other planned pages over."""
     global _RUN
     records: dict[str, tuple[str, str, bool]] = {}
     todo_paths = {p.path for p in todo}
@@ -362,15 +422,16 @@ def _apply(journal: Journal, ctx: SiteContext, version: str, output: Output,
     if big:
         journal.store.map_memory(False)
     try:
-        for stage in _stages(todo, output.staged):
-            units = _units(stage, ctx)
-            _RUN = _Run(ctx, renderer, output, path, journal, units)
-            for recs in _run_units(units, workers):
-                for rpath, sig, sha, written in recs:
-                    records[rpath] = (sig, sha, written)
-                done += len(recs)
-                if progress is not None:
-                    progress(done, len(todo))
+        # Every page in one pool, staged or not: a patch is put in place only once whole
+        # (`Output.finish`), so no stage has to wait for the one before.
+        units = _units(todo, ctx)
+        _RUN = _Run(ctx, renderer, output, path, journal, units)
+        for recs in _run_units(units, workers):
+            for rpath, sig, sha, written in recs:
+                records[rpath] = (sig, sha, written)
+            done += len(recs)
+            if progress is not None:
+                progress(done, len(todo))
     finally:
         if big:
             journal.store.map_memory(True)
