@@ -124,7 +124,8 @@ def compute_scope(ctx: SiteContext, fps: Sequence[str], old: dict[int, EntryRow]
             if key in ctx.tags:
                 page = max(1, finder.tag_place(key, when, rec.id) // per)
                 scope.tags[key] = min(scope.tags.get(key, page), page)
-            else:
+            if key not in ctx.tags or ctx.tags[key].segment != segment:
+                # Gone, or at another address now (renamed, and back, keeps the key).
                 scope.vanished_tags.add(segment)
 
     moved: list[int] = []
