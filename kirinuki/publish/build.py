@@ -38,9 +38,10 @@ from kirinuki.publish.pages import Renderer, asset_version
 from kirinuki.publish.plan import Page, Planner, global_sig
 from kirinuki.publish.scope import (
     Scope,
-    append_scope,
+    appended,
     compute_scope,
     entry_records,
+    scope_of,
     stale_files,
 )
 from kirinuki.publish.site import SiteContext, build_context
@@ -270,7 +271,7 @@ def _publish(journal: Journal, out_dir: str | Path, full: bool, jobs: int | None
                 ctx = followed.ctx
                 cache.append(followed.ident, followed.fresh)
                 planner = Planner(ctx, version, fps=followed.fps)
-                scope = append_scope(ctx, followed.moved, followed.first_new)
+                scope = scope_of(ctx, appended(ctx, followed.moved, followed.first_new))
                 planned = None if scope is None else _plan(ctx, planner, output, scope)
                 stored = True
             else:
@@ -303,16 +304,15 @@ def _publish(journal: Journal, out_dir: str | Path, full: bool, jobs: int | None
 
 
 def _plan(ctx: SiteContext, planner: Planner, output: Output, scope: Scope | None = None,
-          whole: bool = False) -> tuple[list[Page], list[str], int] | None:
-    """The pages to consider, the files to delete and the site's file count; None when no
-    entry changed since the last build (`scope`: found already, by the short path; `whole`:
-    every page, whatever changed)."""
+          whole: bool = False) -> tuple[list[Page], list[str], int]:
+    """The pages to consider, the files to delete and the site's file count (`scope`: found
+    already, by the short path; `whole`: every page, whatever changed)."""
     if scope is None and not whole and output.old \
             and output.manifest.meta.get("g") == planner.g:
+        # No entry changed: the pages that show the whole journal's state (the search index
+        # lists the tag aliases, which a merge into a draft's tag adds) are planned anyway.
         scope = compute_scope(ctx, planner.fps, output.manifest.entry_keys(),
-                              output.manifest.entry_rows)
-        if scope is None:
-            return None
+                              output.manifest.entry_rows) or Scope()
     if scope is not None:
         planner.scope, planner.old_sig = scope, output.old_sig
     pages = planner.plan()
