@@ -1,38 +1,28 @@
 """Publishing: plan the site, render the pages whose inputs changed, write, swap into place.
 
-Pages are rendered in units (an entry month with its search chunk, or a few hundred list
-pages); each unit loads the entries it needs in one batch. Large builds spread the units over
-worker processes (fork), each with its own connection to the journal.
+Phase 1 makes the site context (`site.py`, or the short path of `append.py`) and the scope of
+the changes (`scope.py`); the plan lists the pages (`plan.py`); phase 2 renders and writes
+those whose inputs changed (`units.py`) into a staged tree or a patch (`writer.py`), which is
+then put in place whole.
 """
 
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from kirinuki.errors import ConflictError
-from kirinuki.journal import Journal, open_journal
-from kirinuki.journal.site import (
-    EntryDigest,
-    entry_batch,
-    entry_digests,
-    entry_stamps_of,
-    one_state,
-    published_entries_and_flag,
-    published_mark,
-)
+from kirinuki.journal import Journal
+from kirinuki.journal.site import published_entries_and_flag, published_mark
 from kirinuki.journal.sketch_cache import entry_stamps
-from kirinuki.model import Entry
 from kirinuki.publish import site as site_mod
 from kirinuki.publish import urls
 from kirinuki.publish.append import follow, new_token, save_context, save_followed
-from kirinuki.publish.collector import collector_paused, young_collections
+from kirinuki.publish.collector import collector_paused
 from kirinuki.publish.context_cache import ContextCache, identity
 from kirinuki.publish.pages import Renderer, asset_version
 from kirinuki.publish.plan import Page, Planner, global_sig
@@ -45,22 +35,11 @@ from kirinuki.publish.scope import (
     stale_files,
 )
 from kirinuki.publish.site import SiteContext, build_context
+from kirinuki.publish.units import ATTEMPTS, JournalMoved, Run, run_units, units_of
 from kirinuki.publish.writer import Output, check_unique
 
 Progress = Callable[[int, int], None]
-Record = tuple[str, str, str, bool]  # path, signature, content hash, written
 PARALLEL_MIN = 2000  # fewer pages than this render faster in one process
-UNIT_PAGES = 400
-RENDER_GC_THRESHOLD = 20_000  # see collector.young_collections
-ATTEMPTS = 3  # publishes started again when the journal changed under the build
-
-
-class JournalMoved(ConflictError):
-    """An entry a page shows changed (another process wrote) while the build read it."""
-
-    def __init__(self, message: str = "the journal kept changing while publishing; nothing "
-                 f"was published after {ATTEMPTS} attempts: publish again") -> None:
-        super().__init__(message)
 
 
 def _per_page() -> int:
@@ -80,147 +59,6 @@ class PublishReport:
     tags: int
     staged: bool
     seconds: float
-
-
-@dataclass
-class _Run:
-    """What a worker needs; set before the pool forks so children inherit it."""
-
-    ctx: SiteContext
-    renderer: Renderer
-    output: Output
-    journal_path: str
-    journal: Journal | None
-    units: list[list[Page]]
-
-
-_RUN: _Run | None = None
-_WORKER: dict[str, Journal] = {}
-_STOP: Any = None  # set (a shared event) when a parallel build gives up
-
-
-def _worker_init() -> None:
-    """In a forked worker: never touch the parent's connection; open one's own lazily."""
-    _WORKER["child"] = None  # type: ignore[assignment]
-
-
-def _journal(run: _Run) -> Journal:
-    if "child" not in _WORKER:
-        assert run.journal is not None
-        return run.journal
-    if _WORKER["child"] is None:
-        _WORKER["child"] = open_journal(run.journal_path)
-        _WORKER["child"].store.map_memory(False)  # see _apply
-    return _WORKER["child"]
-
-
-def _unit_records(index: int) -> list[Record]:
-    """Render and write one unit (in the parent or in a worker). Raises JournalMoved when an
-    entry it shows is no longer as the site context read it."""
-    run = _RUN
-    assert run is not None
-    if _STOP is not None and _STOP.is_set():  # the build failed elsewhere: skip the rest
-        return []
-    pages = run.units[index]
-    journal = _journal(run)
-    want_entries = {i for p in pages for i in p.entries}
-    want_digests = {i for p in pages for i in p.digests}
-    ids = run.ctx.entries
-    entries: dict[int, Entry] = {}
-    digests: dict[int, EntryDigest] = {}
-    with one_state(journal):
-        # The entries are read in one state of the journal and must be the ones the context
-        # was made from (a write meanwhile, say by `serve`, shows as a moved stamp): a page
-        # never mixes two states.
-        if want_entries:
-            by_id = entry_batch(journal, (ids[i].id for i in want_entries))
-            if any((e := by_id.get(ids[i].id)) is None or e.updated != ids[i].updated
-                   or e.status != "published" for i in want_entries):
-                raise JournalMoved()
-            entries = {i: by_id[ids[i].id] for i in want_entries}
-        if want_digests:
-            stamps = entry_stamps_of(journal, (ids[i].id for i in want_digests))
-            if any(stamps.get(ids[i].id) != ids[i].stamp for i in want_digests):
-                raise JournalMoved()
-            by_id_d = entry_digests(journal, (ids[i].id for i in want_digests))
-            digests = {i: by_id_d[ids[i].id] for i in want_digests if ids[i].id in by_id_d}
-    out: list[Record] = []
-    for page in pages:
-        data = run.renderer.render(page, entries, digests)
-        sha, written = run.output.put(page.path, data)
-        out.append((page.path, page.sig, sha, written))
-    run.output.verify()
-    return out
-
-
-def _units(pages: list[Page], ctx: SiteContext) -> list[list[Page]]:
-    """Entry pages grouped by month (with the month's search chunk); others in runs."""
-    months: dict[object, list[Page]] = {}
-    rest: list[Page] = []
-    for p in pages:
-        if p.kind in ("entry", "text"):
-            d = ctx.entries[p.args[0]].published
-            months.setdefault((d.year, d.month), []).append(p)
-        elif p.kind == "search_chunk":
-            months.setdefault(p.args[0], []).append(p)
-        else:
-            rest.append(p)
-    # Lists in order of their oldest entry: a unit's pages then show entries of one stretch
-    # of time, so the renderer's summaries are reused (an entry is in ~6 lists) and each unit
-    # loads fewer digests. In plan order (index, then tag by tag) the summary cache thrashed:
-    # 40k summaries rendered for 2,000 pages at 100k entries.
-    rest.sort(key=lambda p: min(p.digests) if p.digests else -1)
-    units = list(months.values())
-    units += [rest[i : i + UNIT_PAGES] for i in range(0, len(rest), UNIT_PAGES)]
-    return units
-
-
-def _run_units(units: list[list[Page]], jobs: int) -> Iterator[list[Record]]:
-    with young_collections(RENDER_GC_THRESHOLD):
-        yield from _run_units_now(units, jobs)
-
-
-def _run_units_now(units: list[list[Page]], jobs: int) -> Iterator[list[Record]]:
-    global _STOP
-    if jobs <= 1 or len(units) < 2:
-        for i in range(len(units)):
-            yield _unit_records(i)
-        return
-    # Objects made so far are never collected in the workers: freezing them keeps the garbage
-    # collector from touching (and so copying) the parent's pages in every forked worker.
-    gc.freeze()
-    assert _RUN is not None
-    _RUN.output.stop_writer()  # threads do not survive a fork
-    _RUN.output.old.release()  # no connection crosses a fork: each worker opens its own
-    _RUN.renderer.preload()
-    # A worker's memory grows as it renders (caches, and the parent's pages it copies by
-    # touching their objects' reference counts): after ~a quarter of the units it is
-    # replaced by a fresh fork. Full build at 100k entries: peak 836 -> 699 MB of the process
-    # tree, ~1 s more CPU (48.2 -> 49.3 s user+sys) for the new workers.
-    per_worker = max(8, -(-len(units) // (4 * jobs)))
-    fork = multiprocessing.get_context("fork")
-    _STOP = fork.Event()
-    pool = fork.Pool(jobs, initializer=_worker_init, maxtasksperchild=per_worker)
-    try:
-        yield from pool.imap_unordered(_unit_records, range(len(units)))
-    except (KeyboardInterrupt, SystemExit):
-        # Interrupted: the workers had the signal too and their units may never end. What
-        # they wrote is in the staged tree or the patch, both discarded.
-        pool.terminate()
-        pool.join()
-        raise
-    except BaseException:
-        _STOP.set()  # a unit failed: the others end where they are, none is cut short
-        pool.close()
-        pool.join()
-        raise
-    else:
-        # Every worker ends its units and exits normally: nothing is killed mid-write.
-        pool.close()
-        pool.join()
-    finally:
-        _STOP = None
-        gc.unfreeze()
 
 
 def publish(journal: Journal, out_dir: str | Path, *, full: bool = False,
@@ -248,7 +86,6 @@ def publish(journal: Journal, out_dir: str | Path, *, full: bool = False,
 
 def _publish(journal: Journal, out_dir: str | Path, full: bool, jobs: int | None,
              progress: Progress | None, start: float) -> PublishReport:
-    global _RUN
     version = asset_version()
     with Output(Path(out_dir), full=full) as output:
         mark = published_mark(journal)
@@ -297,7 +134,6 @@ def _publish(journal: Journal, out_dir: str | Path, full: bool, jobs: int | None
                 save_followed(out_dir, token, followed)
             else:
                 save_context(journal, out_dir, token, ctx, every, ident, g, cache)
-    _RUN = None
     wrote = written >= 0
     return _report(out_dir, total, max(written, 0), len(removed) if wrote else 0, ctx,
                    wrote and output.staged, start)
@@ -398,7 +234,6 @@ def _apply(journal: Journal, ctx: SiteContext, version: str, output: Output,
            pages: list[Page], todo: list[Page], jobs: int | None,
            progress: Progress | None) -> dict[str, tuple[str, str, bool]]:
     """Render and write `todo`; carry the other planned pages over."""
-    global _RUN
     records: dict[str, tuple[str, str, bool]] = {}
     todo_paths = {p.path for p in todo}
     for p in pages:
@@ -424,9 +259,8 @@ def _apply(journal: Journal, ctx: SiteContext, version: str, output: Output,
     try:
         # Every page in one pool, staged or not: a patch is put in place only once whole
         # (`Output.finish`), so no stage has to wait for the one before.
-        units = _units(todo, ctx)
-        _RUN = _Run(ctx, renderer, output, path, journal, units)
-        for recs in _run_units(units, workers):
+        run = Run(ctx, renderer, output, path, journal, units_of(todo, ctx))
+        for recs in run_units(run, workers):
             for rpath, sig, sha, written in recs:
                 records[rpath] = (sig, sha, written)
             done += len(recs)

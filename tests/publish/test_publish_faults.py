@@ -16,7 +16,7 @@ from kirinuki.errors import OutputError
 from kirinuki.journal import Journal
 from kirinuki.journal.editing import edit_clip, rename_tag
 from kirinuki.journal.queries import get_entry
-from kirinuki.publish import build, publish, writer
+from kirinuki.publish import build, publish, units, writer
 from tests.conftest import Cli
 from tests.publish.test_publish_writer import _tree, snapshot
 
@@ -191,7 +191,7 @@ def test_no_connection_crosses_a_fork(small: Journal, tmp_path: Path,
     publish(small, site, jobs=1)
     rename_tag(small, "反ロシア", "対露")
     _parallel(monkeypatch)
-    monkeypatch.setattr(build, "UNIT_PAGES", 1)  # many units: workers are replaced
+    monkeypatch.setattr(units, "UNIT_PAGES", 1)  # many units: workers are replaced
     monkeypatch.setattr(writer, "STAGE_MIN", 1)  # staged, so the old files are looked up
     report = publish(small, site, jobs=2)
     assert report.staged and report.written > 0
