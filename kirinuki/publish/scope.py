@@ -168,6 +168,8 @@ def scope_of(ctx: SiteContext, changes: Iterable[Change], gone: Iterable[EntryRo
         scope.date(when)
         if n:
             around(min(finder.place(when, rec.id), n - 1))
+        else:  # the last entry went: page 1 of the index stays, empty
+            scope.index_from = 1
         for key, segment in json.loads(rec.tags):
             if key in ctx.tags:
                 page = max(1, finder.tag_place(key, when, rec.id) // per)

@@ -7,8 +7,12 @@ and joined, so no worker is cut short while it writes.
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import multiprocessing
+import os
+import signal
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -33,6 +37,7 @@ Record = tuple[str, str, str, bool]  # path, signature, content hash, written
 UNIT_PAGES = 400
 RENDER_GC_THRESHOLD = 20_000  # see collector.young_collections
 ATTEMPTS = 3  # publishes started again when the journal changed under the build
+_PR_SET_PDEATHSIG = 1
 
 
 class JournalMoved(ConflictError):
@@ -60,9 +65,23 @@ _WORKER: dict[str, Journal] = {}
 _STOP: Any = None  # set (a shared event) when a parallel build gives up
 
 
-def _worker_init() -> None:
-    """In a forked worker: never touch the parent's connection; open one's own lazily."""
+def _worker_init(parent: int, forker: int) -> None:
+    """In a forked worker: never touch the parent's connection (open one's own lazily), and
+    end with the publish when it is killed, instead of writing on into a tree the next
+    publish removes (and holding its lock, which workers share)."""
     _WORKER["child"] = None  # type: ignore[assignment]
+    assert _RUN is not None
+    _RUN.output.parent = parent  # the writer stops once the parent is gone
+    if threading.get_ident() != forker:
+        # Forked by the pool's own thread (a replaced worker): the kernel would kill it when
+        # that thread ends, maybe holding the pool's queue lock (the pool then hangs).
+        return
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)  # Linux
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # killed before the call above
+        os._exit(1)
 
 
 def _journal(run: Run) -> Journal:
@@ -82,6 +101,7 @@ def _unit_records(index: int) -> list[Record]:
     assert run is not None
     if _STOP is not None and _STOP.is_set():  # the build failed elsewhere: skip the rest
         return []
+    run.output.check_parent()
     pages = run.units[index]
     journal = _journal(run)
     want_entries = {i for p in pages for i in p.entries}
@@ -168,7 +188,9 @@ def _run_units_now(units: list[list[Page]], jobs: int) -> Iterator[list[Record]]
     per_worker = max(8, -(-len(units) // (4 * jobs)))
     fork = multiprocessing.get_context("fork")
     _STOP = fork.Event()
-    pool = fork.Pool(jobs, initializer=_worker_init, maxtasksperchild=per_worker)
+    pool = fork.Pool(jobs, initializer=_worker_init,
+                     initargs=(os.getpid(), threading.get_ident()),
+                     maxtasksperchild=per_worker)
     try:
         yield from pool.imap_unordered(_unit_records, range(len(units)))
     except (KeyboardInterrupt, SystemExit):

@@ -113,6 +113,7 @@ class Output:
         # makes its own (see `_writer`).
         self._pool: tuple[int, ThreadPoolExecutor, list[Future[None]]] | None = None
         self._batch: list[tuple[str, bytes]] = []
+        self.parent = 0  # in a forked worker: the publishing process
         self.discarding: list[subprocess.Popen[bytes]] = []  # removing old trees
 
     def __enter__(self) -> Output:
@@ -197,7 +198,13 @@ class Output:
             self._submit()
         return sha, True
 
+    def check_parent(self) -> None:
+        """In a worker whose publish was killed: end here (see `units._worker_init`)."""
+        if self.parent and os.getppid() != self.parent:
+            os._exit(1)
+
     def _create(self, batch: list[tuple[str, bytes]]) -> None:
+        self.check_parent()
         for target, data in batch:
             try:
                 self._parent(target)
