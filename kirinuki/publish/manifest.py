@@ -1,9 +1,14 @@
 """The manifest of a published folder: what the last build wrote (each file's path, the
 signature of its inputs and the hash of its bytes; each entry's record; a few settings).
 
-It is an SQLite file. A connection to it never crosses a fork: each process opens its own
-(a forked worker that used its parent's connection failed with `sqlite3.ProgrammingError`,
-and SQLite forbids it in any case).
+It is an SQLite file beside the folder (`.OUT.publish.db`), never inside it: a web server
+serving the folder would hand it to every reader. It names the tree it describes (device and
+inode of the folder), so a staged build, whose new tree is swapped in before its manifest is
+renamed into place, is known whichever of the two steps a killed publish reached. Manifests
+kept inside the folder by earlier versions are moved out (`adopt_legacy`).
+
+A connection to it never crosses a fork: each process opens its own (a forked worker that
+used its parent's connection failed with `sqlite3.ProgrammingError`, and SQLite forbids it).
 """
 
 from __future__ import annotations
@@ -11,14 +16,15 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from kirinuki.errors import InputError, OutputError
 
-MANIFEST = ".kirinuki-publish.db"
+LEGACY = ".kirinuki-publish.db"  # inside the served folder, before
 EntryRow = tuple[int, str, str, str, str, str]
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS pages(path TEXT PRIMARY KEY, sig TEXT NOT NULL, sha TEXT NOT NULL)",
@@ -27,6 +33,74 @@ _SCHEMA = (
     " related TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
 )
+
+
+def manifest_path(out: Path) -> Path:
+    """Where the manifest of the site folder `out` lives (beside it, like its lock file)."""
+    return out.parent / f".{out.name}.publish.db"
+
+
+def tree_id(folder: Path) -> str:
+    """What tells the tree at `folder` from another (one swapped in, or made anew)."""
+    st = os.stat(folder)
+    return f"{st.st_dev}:{st.st_ino}"
+
+
+def describes(path: Path, out: Path, sha_of: Callable[[bytes], str]) -> bool:
+    """Whether the manifest at `path` is the one of the folder `out` as it is: the same tree
+    (device and inode) holding the front page it recorded (an inode number comes back when a
+    folder is removed and another made)."""
+    try:
+        conn = _open_ro(path)
+        try:
+            tree = conn.execute("SELECT value FROM meta WHERE key = 'tree'").fetchone()
+            front = conn.execute("SELECT sha FROM pages WHERE path = 'index.html'").fetchone()
+        finally:
+            conn.close()
+        if tree is None or tree[0] != tree_id(out):
+            return False
+        if front is not None and front[0] == "":  # pending: an interrupted patch
+            return True
+        return front is not None and sha_of((out / "index.html").read_bytes()) == front[0]
+    except (sqlite3.DatabaseError, OSError):
+        return False
+
+
+def read_meta(path: Path) -> dict[str, str]:
+    """The settings row of the manifest at `path` (empty when it cannot be read)."""
+    try:
+        conn = _open_ro(path)
+        try:
+            return dict(conn.execute("SELECT key, value FROM meta").fetchall())
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return {}
+
+
+def adopt_legacy(out: Path) -> None:
+    """Move a manifest kept inside `out` by an earlier version beside it (read, recorded as
+    describing this tree, then deleted from the served folder)."""
+    legacy, target = out / LEGACY, manifest_path(out)
+    if not legacy.exists():
+        return
+    if not target.exists():
+        tmp = target.with_name(target.name + ".tmp")
+        _roll_back(legacy)
+        shutil.copyfile(legacy, tmp)
+        write_manifest(tmp, {}, (), [], (), {"tree": tree_id(out)}, full=False)
+        os.replace(tmp, target)
+    for name in (LEGACY, LEGACY + "-journal"):
+        (out / name).unlink(missing_ok=True)
+
+
+def _roll_back(path: Path) -> None:
+    """Let SQLite roll back what a killed writer left (a read-only connection cannot)."""
+    if Path(f"{path}-journal").exists():
+        conn = sqlite3.connect(path)
+        with contextlib.suppress(sqlite3.DatabaseError):
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        conn.close()
 
 
 def _open_ro(path: Path) -> sqlite3.Connection:
@@ -152,13 +226,7 @@ class Manifest:
 
 def load_manifest(path: Path) -> Manifest:
     """The manifest at `path`. Raises InputError when it is not one."""
-    if Path(f"{path}-journal").exists():
-        # A publish killed while recording left SQLite's rollback journal: roll it back
-        # (a read-only connection cannot).
-        conn = sqlite3.connect(path)
-        with contextlib.suppress(sqlite3.DatabaseError):
-            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        conn.close()
+    _roll_back(path)
     try:
         conn = _open_ro(path)
         try:

@@ -28,16 +28,20 @@ from typing import IO
 
 from kirinuki.errors import ConflictError, InputError, OutputError
 from kirinuki.publish.manifest import (
-    MANIFEST,
     EntryRow,
     Manifest,
+    adopt_legacy,
+    describes,
     load_manifest,
+    manifest_path,
     mark_pending,
+    read_meta,
+    tree_id,
     write_manifest,
 )
 from kirinuki.publish.swap import BACKGROUND_MIN, discard, exchange, leftovers, trash_name
 
-__all__ = ["MANIFEST", "Output", "check_unique", "content_hash"]
+__all__ = ["Output", "check_unique", "content_hash", "manifest_path"]
 STAGE_MIN = 500  # above this many changes (or a twentieth of the site) a build is staged
 # Creating a file waits for the disk (0.5-1.3 ms a file on a loaded ext4, ~0.2 ms to render):
 # each process hands its files to a few threads, in batches (fewer GIL hand-overs), and
@@ -94,13 +98,13 @@ class Output:
     def __init__(self, out_dir: Path, *, full: bool = False) -> None:
         # A symlinked folder is written where it points: the swap keeps the link (it swapped it).
         self.out = Path(os.path.realpath(out_dir))
+        self._named = out_dir
+        self._full = full
         if self.out.exists() and not self.out.is_dir():
             raise InputError(f"{out_dir}: exists and is not a folder")
-        manifest = self.out / MANIFEST
-        if self.out.exists() and not manifest.exists() and any(self.out.iterdir()):
-            raise InputError(f"{out_dir}: folder is not empty and was not written by "
-                             "`kirinuki publish`; choose a new or empty folder")
-        self.manifest = Manifest() if full or not manifest.exists() else load_manifest(manifest)
+        self.manifest_file = manifest_path(self.out)
+        self._new_manifest = self.manifest_file.with_name(self.manifest_file.name + ".new")
+        self.manifest = Manifest()  # read once the folder is locked (`__enter__`)
         self.old = self.manifest.pages
         self.stage_dir = self.out.parent / f".{self.out.name}.staging"
         self.patch_dir = self.out.parent / f".{self.out.name}.patch"
@@ -124,8 +128,17 @@ class Output:
         except OSError as exc:
             self._lock.close()
             raise ConflictError(f"{self.out}: another publish is writing this folder") from exc
-        # What a killed publish left beside the output: set-aside trees, a staged tree (new,
-        # or the old site after the exchange), files of a patch.
+        try:
+            self._tidy()
+            self._read_manifest()
+        except BaseException:
+            self._lock.close()
+            raise
+        return self
+
+    def _tidy(self) -> None:
+        """Remove what a killed publish left beside the output: set-aside trees, a staged
+        tree (new, or the old site after the exchange), files of a patch."""
         for tree in leftovers(self.out):
             self.discarding += filter(None, [discard(tree, background=True)])
         if self.stage_dir.is_symlink() or self.stage_dir.is_file():
@@ -135,15 +148,38 @@ class Output:
             os.rename(self.stage_dir, trash)
             self.discarding += filter(None, [discard(trash, background=True)])
         shutil.rmtree(self.patch_dir, ignore_errors=True)
-        return self
+
+    def _read_manifest(self) -> None:
+        """The manifest of the tree in place (see `manifest.py`). Raises InputError for a
+        folder that is not empty and was not written by a publish (or not as it is now)."""
+        out, current = self.out, self.manifest_file
+        here = out.is_dir()
+        if here:
+            adopt_legacy(out)
+        if self._new_manifest.exists():
+            # A killed staged build: its tree may have been swapped in (then this is its
+            # manifest), or not.
+            if here and read_meta(self._new_manifest).get("tree") == tree_id(out):
+                os.replace(self._new_manifest, current)
+            else:
+                self._new_manifest.unlink()
+        ours = here and current.exists() and describes(current, out, content_hash)
+        if here and not ours and any(out.iterdir()):
+            raise InputError(f"{self._named}: folder is not empty and was not written by "
+                             "`kirinuki publish` (or was moved or replaced since); choose a "
+                             "new or empty folder")
+        if ours and not self._full:
+            self.manifest = load_manifest(current)
+            self.old = self.manifest.pages
 
     def __exit__(self, *exc: object) -> None:
         if self._pool is not None and self._pool[0] == os.getpid():
             self._pool[1].shutdown()  # nothing writes into the trees removed below
         self._pool = None
         self.old.close()
-        if self.staged and self.stage_dir.exists():
+        if self.staged and self.stage_dir.exists():  # not swapped in
             shutil.rmtree(self.stage_dir, ignore_errors=True)
+            self._new_manifest.unlink(missing_ok=True)
         shutil.rmtree(self.patch_dir, ignore_errors=True)
         if self._lock is not None:
             self._lock.close()
@@ -287,15 +323,18 @@ class Output:
         may appear in the live site (when patching in place). Raises OutputError."""
         self.old.close()
         if self.staged:
-            count = write_manifest(self.stage_dir / MANIFEST, records, (), entries, (), meta,
-                                   full=True)
+            # Recorded beside the staged tree, naming it; renamed into place once the tree is.
+            self._new_manifest.unlink(missing_ok=True)
+            count = write_manifest(self._new_manifest, records, (), entries, (),
+                                   {**meta, "tree": tree_id(self.stage_dir)}, full=True)
             if count != len(records):
                 raise OutputError(f"the manifest of {self.out} lists {count} files instead "
                                   f"of {len(records)}; the published site was left as it was")
             self._swap(len(records))
+            os.replace(self._new_manifest, self.manifest_file)
             return
         removed = list(removed)
-        manifest = self.out / MANIFEST
+        manifest = self.manifest_file
         mark_pending(manifest, written + removed)
         self._patch(written, removed)
         missing = [p for p in written if not (self.out / p).is_file()]

@@ -32,7 +32,7 @@ def _parallel(monkeypatch: pytest.MonkeyPatch) -> None:
 def _manifest_paths(site: Path) -> set[str]:
     import sqlite3
 
-    conn = sqlite3.connect(site / writer.MANIFEST)
+    conn = sqlite3.connect(writer.manifest_path(site))
     try:
         return {r[0] for r in conn.execute("SELECT path FROM pages")}
     finally:

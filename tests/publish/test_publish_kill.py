@@ -56,6 +56,13 @@ CHILD = textwrap.dedent("""
             tick()
             return real_manifest(*args, **kw)
         writer.write_manifest = manifest
+    elif point == "swapped":  # the new tree in place, its manifest not yet
+        real_exchange = writer.exchange
+        def exchange(a, b):
+            done = real_exchange(a, b)
+            tick()
+            return done
+        writer.exchange = exchange
     elif point == "snapshot":
         for name in ("save_context", "save_followed"):
             setattr(build, name, lambda *a, **k: tick())
@@ -92,7 +99,7 @@ def _change(j: Journal, folder: Path, k: int) -> None:
 
 POINTS = [("write", 1, 1, False), ("write", 6, 1, False), ("replace", 1, 1, False),
           ("replace", 8, 1, False), ("manifest", 1, 1, False), ("snapshot", 1, 1, False),
-          ("write", 3, 1, True), ("write", 30, 1, True), ("manifest", 1, 1, True),
+          ("write", 3, 1, True), ("write", 30, 1, True), ("manifest", 1, 1, True), ("swapped", 1, 1, True),
           ("write", 5, 2, True), ("write", 12, 2, False), ("snapshot", 1, 2, True)]
 
 
@@ -119,7 +126,7 @@ def test_a_killed_publish_is_repaired_by_the_next(tmp_path: Path, point: str, n:
     # a patch is put in place, leaves the old site as it was.
     for path, data in after.items():
         assert data in (before.get(path), expected.get(path)), path
-    if point == "snapshot":  # killed after the site was in place
+    if point in ("snapshot", "swapped"):  # killed after the site was in place
         assert after == expected
     elif full or point == "write":
         assert after == before

@@ -13,7 +13,7 @@ from kirinuki.publish import build, publish, units, writer
 
 def files(site: Path) -> dict[str, bytes]:
     return {str(p.relative_to(site)): p.read_bytes() for p in site.rglob("*")
-            if p.is_file() and p.name != writer.MANIFEST}
+            if p.is_file()}
 
 
 def test_workers_write_the_site_one_process_writes(small: Journal, tmp_path: Path,
