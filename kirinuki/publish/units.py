@@ -1,8 +1,8 @@
 """Rendering and writing the pages of a build in units: an entry month with its search
 chunk, or a few hundred list pages; each unit loads the entries it needs in one batch, read in
 one state of the journal. Large builds spread the units over forked worker processes, each
-with its own connections (none crosses a fork) and its own writer threads; the pool is closed
-and joined, so no worker is cut short while it writes.
+with its own connections (none crosses a fork); the pool is closed and joined, so no worker is
+cut short while it writes.
 """
 
 from __future__ import annotations
@@ -178,7 +178,6 @@ def _run_units_now(units: list[list[Page]], jobs: int) -> Iterator[list[Record]]
     # collector from touching (and so copying) the parent's pages in every forked worker.
     gc.freeze()
     assert _RUN is not None
-    _RUN.output.stop_writer()  # threads do not survive a fork
     _RUN.output.old.release()  # no connection crosses a fork: each worker opens its own
     _RUN.renderer.preload()
     # A worker's memory grows as it renders (caches, and the parent's pages it copies by

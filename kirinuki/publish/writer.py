@@ -22,7 +22,6 @@ import os
 import shutil
 import subprocess
 from collections.abc import Iterable
-from concurrent.futures import Future, ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import IO
 
@@ -43,11 +42,6 @@ from kirinuki.publish.swap import BACKGROUND_MIN, discard, exchange, leftovers, 
 
 __all__ = ["Output", "check_unique", "content_hash", "manifest_path"]
 STAGE_MIN = 500  # above this many changes (or a twentieth of the site) a build is staged
-# Creating a file waits for the disk (0.5-1.3 ms a file on a loaded ext4, ~0.2 ms to render):
-# each process hands its files to a few threads, in batches (fewer GIL hand-overs), and
-# renders on. Full 10k build with the disk shared: 11-17 s so, 17-22 s writing in line.
-WRITER_THREADS = 4
-WRITE_BATCH = 16
 
 
 def content_hash(data: bytes) -> str:
@@ -113,10 +107,6 @@ class Output:
         self._lock: IO[bytes] | None = None
         self._dirs: set[str] = set()
         self._written: list[str] = []  # files this process wrote since the last `verify`
-        # This process's writer threads and the batches handed to them: a forked worker
-        # makes its own (see `_writer`).
-        self._pool: tuple[int, ThreadPoolExecutor, list[Future[None]]] | None = None
-        self._batch: list[tuple[str, bytes]] = []
         self.parent = 0  # in a forked worker: the publishing process
         self.discarding: list[subprocess.Popen[bytes]] = []  # removing old trees
 
@@ -173,9 +163,6 @@ class Output:
             self.old = self.manifest.pages
 
     def __exit__(self, *exc: object) -> None:
-        if self._pool is not None and self._pool[0] == os.getpid():
-            self._pool[1].shutdown()  # nothing writes into the trees removed below
-        self._pool = None
         self.old.close()
         if self.staged and self.stage_dir.exists():  # not swapped in
             shutil.rmtree(self.stage_dir, ignore_errors=True)
@@ -227,11 +214,16 @@ class Output:
             return sha, False
         # Plain strings and file descriptors: 222k files at 100k entries, where pathlib and
         # buffered files cost ~30 µs a file (profiled).
+        # Written here and now, by the process that rendered it (writer threads of their own
+        # per process gained nothing measurable: full 10k build 3.1-4.4 s either way).
+        self.check_parent()
         target = f"{self.root}/{path}"
+        try:
+            self._parent(target)
+            _write_file(target, data)
+        except OSError as exc:
+            raise write_error(path, exc) from exc
         self._written.append(target)
-        self._batch.append((target, data))
-        if len(self._batch) >= WRITE_BATCH:
-            self._submit()
         return sha, True
 
     def check_parent(self) -> None:
@@ -239,56 +231,9 @@ class Output:
         if self.parent and os.getppid() != self.parent:
             os._exit(1)
 
-    def _create(self, batch: list[tuple[str, bytes]]) -> None:
-        self.check_parent()
-        for target, data in batch:
-            try:
-                self._parent(target)
-                _write_file(target, data)
-            except OSError as exc:
-                raise write_error(target.removeprefix(f"{self.root}/"), exc) from exc
-
-    def _submit(self) -> None:
-        batch, self._batch = self._batch, []
-        if not batch:
-            return
-        if WRITER_THREADS < 1:
-            self._create(batch)
-            return
-        _pid, pool, pending = self._writer()
-        pending.append(pool.submit(self._create, batch))
-
-    def _writer(self) -> tuple[int, ThreadPoolExecutor, list[Future[None]]]:
-        """This process's writer threads with the batches handed to them (made on first use,
-        and anew in a forked worker: threads do not survive a fork)."""
-        if self._pool is None or self._pool[0] != os.getpid():
-            self._pool = (os.getpid(), ThreadPoolExecutor(WRITER_THREADS, "publish-writer"), [])
-        return self._pool
-
-    def flush(self) -> None:
-        """Wait until every file `put` so far is written; raise the first error (OutputError)
-        once all the batches have ended."""
-        self._submit()
-        if self._pool is None or self._pool[0] != os.getpid():
-            return
-        pending = self._pool[2][:]
-        self._pool[2].clear()
-        wait(pending)
-        for future in pending:
-            future.result()
-
-    def stop_writer(self) -> None:
-        """Write what is pending and end the writer threads (before a fork)."""
-        self.flush()
-        if self._pool is not None and self._pool[0] == os.getpid():
-            self._pool[1].shutdown()
-        self._pool = None
-
     def verify(self) -> None:
-        """Write what is pending, then check that every file `put` since the last call is on
-        disk: what is counted as written must be there before the site is swapped or patched.
-        Raises OutputError."""
-        self.flush()
+        """Check that every file `put` since the last call is on disk: what is counted as
+        written must be there before the site is swapped or patched. Raises OutputError."""
         written, self._written = self._written, []
         for target in written:
             if not os.path.isfile(target):

@@ -26,7 +26,6 @@ EDITED = "米国の国務長官は会見で核協議の再開を改めて呼び�
 def _parallel(monkeypatch: pytest.MonkeyPatch) -> None:
     """Force the forked workers on the small journal."""
     monkeypatch.setattr(build, "PARALLEL_MIN", 1)
-    monkeypatch.setattr(writer, "WRITE_BATCH", 2)
 
 
 def _manifest_paths(site: Path) -> set[str]:

@@ -68,7 +68,6 @@ CHILD = textwrap.dedent("""
             setattr(build, name, lambda *a, **k: tick())
     build.PARALLEL_MIN = 1 if jobs > 1 else build.PARALLEL_MIN
     units.UNIT_PAGES = 4
-    writer.WRITE_BATCH = 2
     j = open_journal(journal)
     print(build.publish(j, site, jobs=jobs, full=full == "full"))
 """)

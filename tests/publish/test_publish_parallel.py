@@ -1,4 +1,4 @@
-"""Big builds: forked workers, writer threads and worker replacement give the same site as
+"""Big builds: forked workers and worker replacement give the same site as
 one process (the small journal, with the thresholds lowered so every part runs)."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kirinuki.journal import Journal
-from kirinuki.publish import build, publish, units, writer
+from kirinuki.publish import build, publish, units
 
 
 def files(site: Path) -> dict[str, bytes]:
@@ -21,7 +21,6 @@ def test_workers_write_the_site_one_process_writes(small: Journal, tmp_path: Pat
     one = publish(small, tmp_path / "one", jobs=1)
     monkeypatch.setattr(build, "PARALLEL_MIN", 1)
     monkeypatch.setattr(units, "UNIT_PAGES", 1)  # many units: workers are replaced
-    monkeypatch.setattr(writer, "WRITE_BATCH", 2)
     counts: list[int] = []
     real = units.units_of
     monkeypatch.setattr(build, "units_of", lambda *a: counts.append(len(real(*a))) or real(*a))
