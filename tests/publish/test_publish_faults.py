@@ -198,3 +198,23 @@ def test_no_connection_crosses_a_fork(small: Journal, tmp_path: Path,
     publish(small, fresh, jobs=1, full=True)
     assert _tree(site) == _tree(fresh)
     _agrees(site)
+
+
+def test_the_pool_is_joined_never_terminated(small: Journal, tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Terminating the pool kills a worker wherever it is, mid-write included."""
+    import multiprocessing.pool
+
+    _parallel(monkeypatch)
+    monkeypatch.setattr(units, "UNIT_PAGES", 1)  # many units: workers are replaced
+    calls: list[str] = []
+    real = multiprocessing.pool.Pool.terminate
+
+    def terminate(self: multiprocessing.pool.Pool) -> None:
+        calls.append("terminate")
+        real(self)
+
+    monkeypatch.setattr(multiprocessing.pool.Pool, "terminate", terminate)
+    report = publish(small, tmp_path / "site", jobs=2)
+    assert report.written == report.pages
+    assert calls == []
