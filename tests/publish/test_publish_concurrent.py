@@ -82,6 +82,34 @@ def test_a_page_never_mixes_two_states(small: Journal, tmp_path: Path,
     _same_as_full(small, site, tmp_path, "fresh")
 
 
+def test_a_unit_reads_one_state(small: Journal, tmp_path: Path,
+                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """An edit between two reads of one unit (the stamps, then the first clips of a list)."""
+    site = tmp_path / "site"
+    publish(small, site, jobs=1)
+    clip = get_entry(small, ENTRY).clips[0]
+    edit_clip(small, clip.id or 0, "版1: 米国の国務長官は会見しました。")
+    real = units.entry_digests
+    done: list[int] = []
+
+    def digests(*args: Any) -> Any:
+        if not done:
+            done.append(1)
+            with _other_writer(small) as other:
+                edit_clip(other, clip.id or 0, "版2: 米国の国務長官は会見しました。")
+        return real(*args)
+
+    monkeypatch.setattr(units, "entry_digests", digests)
+    publish(small, site, jobs=1)
+    assert done
+    versions = {m for p in site.rglob("*") if p.is_file()
+                for m in re.findall(r"版(\d)", p.read_text(encoding="utf-8"))}
+    assert versions == {"1"}  # the state the build read, throughout
+    monkeypatch.setattr(units, "entry_digests", real)
+    publish(small, site, jobs=1)  # and the next publish catches up
+    _same_as_full(small, site, tmp_path, "fresh")
+
+
 def test_a_journal_that_keeps_changing_is_a_clear_error(
         small: Journal, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     site = tmp_path / "site"
