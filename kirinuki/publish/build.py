@@ -8,6 +8,7 @@ then put in place whole.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import time
@@ -40,6 +41,14 @@ from kirinuki.publish.writer import Output, check_unique
 
 Progress = Callable[[int, int], None]
 PARALLEL_MIN = 2000  # fewer pages than this render faster in one process
+
+
+def _spare(write: Callable[..., object], *args: object) -> None:
+    """Write one of the caches kept beside the output, if the disk lets it: each is checked
+    when read (a stale or cut-short one is not followed), so a full disk costs the next
+    publish some speed, not a traceback; the site's own files report the error."""
+    with contextlib.suppress(OSError):
+        write(*args)
 
 
 def _per_page() -> int:
@@ -106,7 +115,7 @@ def _publish(journal: Journal, out_dir: str | Path, full: bool, jobs: int | None
                                   cache.sketches)
             if followed is not None:
                 ctx = followed.ctx
-                cache.append(followed.ident, followed.fresh)
+                _spare(cache.append, followed.ident, followed.fresh)
                 planner = Planner(ctx, version, fps=followed.fps)
                 scope = scope_of(ctx, appended(ctx, followed.moved, followed.first_new))
                 planned = None if scope is None else _plan(ctx, planner, output, scope)
@@ -121,7 +130,7 @@ def _publish(journal: Journal, out_dir: str | Path, full: bool, jobs: int | None
                 if known is None:
                     known, stored = published_entries_and_flag(journal)
                 ctx = build_context(journal, entries=known, checked=cache.known)
-                cache.save(journal, ctx.entries, stored)
+                _spare(cache.save, journal, ctx.entries, stored)
                 planner = Planner(ctx, version)
                 planned = _plan(ctx, planner, output, whole=repair)
         if planned is None:
@@ -131,9 +140,9 @@ def _publish(journal: Journal, out_dir: str | Path, full: bool, jobs: int | None
                          token if stored else "")
         if written >= 0 and stored:
             if followed is not None:
-                save_followed(out_dir, token, followed)
+                _spare(save_followed, out_dir, token, followed)
             else:
-                save_context(journal, out_dir, token, ctx, every, ident, g, cache)
+                _spare(save_context, journal, out_dir, token, ctx, every, ident, g, cache)
     wrote = written >= 0
     return _report(out_dir, total, max(written, 0), len(removed) if wrote else 0, ctx,
                    wrote and output.staged, start)

@@ -171,7 +171,16 @@ def test_a_full_disk_is_one_clear_error_and_nothing_in_the_live_site(
         with open(target, "wb"):  # created, then no space for its bytes
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
+    def no_space(*_a: object, **_k: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
     monkeypatch.setattr(writer, "_write_file", full_disk)
+    # The caches beside the site are written too (before the pages, and after).
+    from kirinuki.publish import append, context_cache
+
+    monkeypatch.setattr(context_cache.ContextCache, "save", no_space)
+    monkeypatch.setattr(context_cache.ContextCache, "append", no_space)
+    monkeypatch.setattr(append, "write_head", no_space)
     args = ["publish", str(site), "--jobs", "1"] + (["--full"] if full else [])
     done = Cli(small.store.path)(*args)
     assert done.exit_code == 1
@@ -218,3 +227,27 @@ def test_the_pool_is_joined_never_terminated(small: Journal, tmp_path: Path,
     report = publish(small, tmp_path / "site", jobs=2)
     assert report.written == report.pages
     assert calls == []
+
+
+def test_caches_beside_the_site_are_spared_by_a_full_disk(
+        small: Journal, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The context cache and the snapshot beside the site cannot be written: the site is
+    published all the same, and the next publish takes the ordinary path."""
+    from kirinuki.publish import append, context_cache
+
+    site = tmp_path / "site"
+    publish(small, site, jobs=1)
+
+    def no_space(*_a: object, **_k: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    clip = get_entry(small, "/entry/2024/01/06/230000").clips[0]
+    edit_clip(small, clip.id or 0, EDITED)
+    monkeypatch.setattr(context_cache.ContextCache, "save", no_space)
+    monkeypatch.setattr(append, "write_head", no_space)
+    assert publish(small, site, jobs=1).written > 0
+    monkeypatch.undo()
+    fresh = tmp_path / "fresh"
+    publish(small, fresh, jobs=1, full=True)
+    assert _tree(site) == _tree(fresh)
+    assert publish(small, site, jobs=1).written == 0
