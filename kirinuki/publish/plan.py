@@ -262,13 +262,17 @@ def global_sig(settings: Settings, asset_version: str, per_page: int) -> str:
 
 
 def fingerprints(ctx: SiteContext) -> list[str]:
-    """Per entry: what changes whenever the entry does (id, last change, permalink)."""
+    """Per entry: `fingerprint`."""
     return [fingerprint(e) for e in ctx.entries]
 
 
 def fingerprint(e: PublishedEntry) -> str:
-    """What changes whenever the entry does (id, last change, permalink)."""
-    return f"{e.id}:{e.stamp}:{e.permalink}"
+    """What changes whenever the entry does (id, last change, permalink), or what it shows of
+    its tags (their names, which make their addresses: a tag merged into another under a
+    new name renames it in entries that were not rewritten)."""
+    if not e.tags:
+        return f"{e.id}:{e.stamp}:{e.permalink}"
+    return f"{e.id}:{e.stamp}:{e.permalink}:" + "\x1f".join(d for _k, d in e.tags)
 
 
 def related_key(ctx: SiteContext, e: PublishedEntry) -> str:
