@@ -10,6 +10,7 @@ from kirinuki.model import Article, ArticleVersion, Source
 from kirinuki.store.sqlite.db import Store
 from kirinuki.store.sqlite.db import from_iso as _dt
 from kirinuki.store.sqlite.db import iso as _iso
+from kirinuki.store.sqlite.ids import next_id
 
 
 def source_id(store: Store, source: Source) -> int:
@@ -20,8 +21,10 @@ def source_id(store: Store, source: Source) -> int:
         if source.name and not row[1]:
             conn.execute("UPDATE sources SET name = ? WHERE id = ?", (source.name, row[0]))
         return int(row[0])
-    cur = conn.execute("INSERT INTO sources(site, name) VALUES (?, ?)", (source.site, source.name))
-    return int(cur.lastrowid or 0)
+    sid = next_id(store, "sources")
+    conn.execute("INSERT INTO sources(id, site, name) VALUES (?, ?, ?)",
+                 (sid, source.site, source.name))
+    return sid
 
 
 def article_id(store: Store, article: Article, now: datetime) -> int:
@@ -32,12 +35,7 @@ def article_id(store: Store, article: Article, now: datetime) -> int:
         if article.title:
             conn.execute("UPDATE articles SET title = ? WHERE id = ?", (article.title, row[0]))
         return int(row[0])
-    sid = source_id(store, article.source) if article.source else None
-    cur = conn.execute(
-        "INSERT INTO articles(url, source_id, title, first_seen) VALUES (?,?,?,?)",
-        (article.url, sid, article.title, now.isoformat()),
-    )
-    return int(cur.lastrowid or 0)
+    return new_article(store, article, now)
 
 
 def add_version(store: Store, art_id: int, version: ArticleVersion) -> tuple[int, bool]:
@@ -52,10 +50,12 @@ def add_version(store: Store, art_id: int, version: ArticleVersion) -> tuple[int
     ).fetchone()
     if row is not None:
         return int(row[0]), False
-    cur = conn.execute(
-        "INSERT INTO article_versions(article_id, fetched_at, content_hash, title, published,"
-        " modified, paragraphs) VALUES (?,?,?,?,?,?,?)",
+    vid = next_id(store, "article_versions")
+    conn.execute(
+        "INSERT INTO article_versions(id, article_id, fetched_at, content_hash, title,"
+        " published, modified, paragraphs) VALUES (?,?,?,?,?,?,?,?)",
         (
+            vid,
             art_id,
             version.fetched_at.isoformat(),
             version.content_hash,
@@ -65,7 +65,7 @@ def add_version(store: Store, art_id: int, version: ArticleVersion) -> tuple[int
             json.dumps(version.paragraphs, ensure_ascii=False),
         ),
     )
-    return int(cur.lastrowid or 0), True
+    return vid, True
 
 
 def _versions(store: Store, art_id: int) -> list[ArticleVersion]:
@@ -144,11 +144,12 @@ def find_article_id(store: Store, url: str) -> int | None:
 def new_article(store: Store, article: Article, now: datetime) -> int:
     """Insert an article known to be new (with its source) and return its id."""
     sid = source_id(store, article.source) if article.source else None
-    cur = store.conn.execute(
-        "INSERT INTO articles(url, source_id, title, first_seen) VALUES (?,?,?,?)",
-        (article.url, sid, article.title, now.isoformat()),
+    aid = next_id(store, "articles")
+    store.conn.execute(
+        "INSERT INTO articles(id, url, source_id, title, first_seen) VALUES (?,?,?,?,?)",
+        (aid, article.url, sid, article.title, now.isoformat()),
     )
-    return int(cur.lastrowid or 0)
+    return aid
 
 
 def add_alias(store: Store, url: str, art_id: int) -> None:

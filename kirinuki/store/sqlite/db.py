@@ -154,6 +154,10 @@ def migrate(conn: sqlite3.Connection, version: int) -> None:
     for target in range(version, SCHEMA_VERSION):
         conn.execute("BEGIN IMMEDIATE")
         try:
+            # Another process may have migrated while this one waited for the write lock.
+            if conn.execute("PRAGMA user_version").fetchone()[0] > target:
+                conn.execute("COMMIT")
+                continue
             for statement in _statements(MIGRATIONS[target]):
                 conn.execute(statement)
             conn.execute(f"PRAGMA application_id = {APP_ID}")

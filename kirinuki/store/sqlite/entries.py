@@ -31,6 +31,7 @@ from kirinuki.store.sqlite import hooks
 from kirinuki.store.sqlite.db import Store
 from kirinuki.store.sqlite.db import from_iso as _dt
 from kirinuki.store.sqlite.db import iso as _iso
+from kirinuki.store.sqlite.ids import reserve
 from kirinuki.store.sqlite.tags import tag_id
 
 
@@ -52,18 +53,6 @@ def existing(store: Store, column: str, values: list[str]) -> set[str]:
     return found
 
 
-class _Ids:
-    """Allocates row ids for one batch. Safe because writes hold the database's write lock."""
-
-    def __init__(self, store: Store, table: str) -> None:
-        row = store.conn.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()
-        self.last = int(row[0])
-
-    def next(self) -> int:
-        self.last += 1
-        return self.last
-
-
 def insert_entry(store: Store, entry: Entry, now: datetime) -> int:
     """Store one entry (with a unique `key`) and return its id; see `insert_entries`."""
     return insert_entries(store, [entry], now)[0]
@@ -78,12 +67,13 @@ def insert_entries(store: Store, entries: list[Entry], now: datetime) -> list[in
     if len(set(links)) != len(links) or (links and existing(store, "permalink", links)):
         taken = existing(store, "permalink", links) or {x for x in links if links.count(x) > 1}
         raise ConflictError(f"permalink {sorted(taken)[0]} is already used by another entry")
-    ids = _Ids(store, "entries")
+    # Entries rewritten in place (`replace_entry`) keep their id; new ones get fresh ids.
+    next_id = reserve(store, "entries", sum(1 for e in entries if e.id is None))
     chrome: dict[str, int] = {}
     rows = []
     for e in entries:
         if e.id is None:
-            e.id = ids.next()
+            e.id, next_id = next_id, next_id + 1
         rows.append((
             e.id, e.key, e.permalink, _iso(e.published), str(e.status), e.title,
             int(e.layout.bom), e.layout.newline, e.layout.lead_blank, _chrome_id(store, e, chrome),
@@ -116,11 +106,16 @@ def _chrome_id(store: Store, entry: Entry, seen: dict[str, int]) -> int:
 
 
 def _insert_groups(store: Store, entries: list[Entry]) -> None:
-    """Insert the groups, items and tag lines of `entries`, allocating ids in Python."""
-    group_ids, clip_ids, line_ids = (_Ids(store, t) for t in ("groups", "clips", "tag_lines"))
-    # Clips keep their ids across a rewrite: never hand a kept id to a new clip.
-    kept = [c.id for e in entries for c in e.clips if c.id is not None and c.id > 0]
-    clip_ids.last = max([clip_ids.last, *kept])
+    """Insert the groups, items and tag lines of `entries`, with ids reserved per batch."""
+    all_groups = [g for e in entries for g in e.groups]
+    # Clips keep their ids across a rewrite; the others get fresh ones.
+    kept = [c.id for g in all_groups for c in g.clips if c.id is not None and c.id > 0]
+    n_clips = sum(1 for g in all_groups for c in g.clips) - len(kept)
+    n_links = sum(1 for g in all_groups for it in g.items if isinstance(it, RelatedLink))
+    gid = reserve(store, "groups", len(all_groups))
+    cid = reserve(store, "clips", n_clips, above=max(kept, default=0))
+    rid = reserve(store, "related_links", n_links)
+    lid = reserve(store, "tag_lines", sum(len(g.tag_lines) for g in all_groups))
     groups: list[tuple[object, ...]] = []
     clips: list[tuple[object, ...]] = []
     links: list[tuple[object, ...]] = []
@@ -128,32 +123,33 @@ def _insert_groups(store: Store, entries: list[Entry]) -> None:
     tags: list[tuple[object, ...]] = []
     for entry in entries:
         for gpos, group in enumerate(entry.groups):
-            gid = group.id = group_ids.next()
-            groups.append((gid, entry.id, gpos))
+            group.id, gid = gid, gid + 1
+            groups.append((group.id, entry.id, gpos))
             for pos, item in enumerate(group.items):
                 if isinstance(item, Clip):
                     if item.id is None or item.id <= 0:
-                        item.id = clip_ids.next()
+                        item.id, cid = cid, cid + 1
                     sel = item.selector
-                    clips.append((item.id, gid, pos, item.text, item.blank_after,
+                    clips.append((item.id, group.id, pos, item.text, item.blank_after,
                                   item.article_version_id, sel.exact if sel else None,
                                   sel.prefix if sel else None, sel.suffix if sel else None))
                 else:
-                    links.append((gid, pos, item.url, item.quote, item.blank_after,
-                                  item.target_entry_id))
+                    item.id, rid = rid, rid + 1
+                    links.append((item.id, group.id, pos, item.url, item.quote,
+                                  item.blank_after, item.target_entry_id))
             for lpos, line in enumerate(group.tag_lines):
-                lid = line_ids.next()
-                lines.append((lid, gid, lpos, line.blank_after))
+                lines.append((lid, group.id, lpos, line.blank_after))
                 tags.extend((lid, tpos, tag_id(store, t.name), t.name, t.summary)
                             for tpos, t in enumerate(line.tags))
+                lid += 1
     conn = store.conn
     conn.executemany("INSERT INTO groups(id, entry_id, pos) VALUES (?,?,?)", groups)
     conn.executemany(
         "INSERT INTO clips(id, group_id, pos, text, blank_after, article_version_id,"
         " sel_exact, sel_prefix, sel_suffix) VALUES (?,?,?,?,?,?,?,?,?)", clips)
     conn.executemany(
-        "INSERT INTO related_links(group_id, pos, url, quote, blank_after, target_entry_id)"
-        " VALUES (?,?,?,?,?,?)", links)
+        "INSERT INTO related_links(id, group_id, pos, url, quote, blank_after,"
+        " target_entry_id) VALUES (?,?,?,?,?,?,?)", links)
     conn.executemany(
         "INSERT INTO tag_lines(id, group_id, pos, blank_after) VALUES (?,?,?,?)", lines)
     conn.executemany(

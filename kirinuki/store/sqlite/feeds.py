@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from kirinuki.store.sqlite.db import Store
+from kirinuki.store.sqlite.ids import next_id
 
 
 @dataclass
@@ -65,11 +66,12 @@ def _feed(row: tuple[object, ...]) -> Feed:
 def add_feed(store: Store, url: str, title: str | None, site_url: str | None,
              now: datetime) -> int:
     """Store a new feed and return its id (in the caller's transaction)."""
-    cur = store.conn.execute(
-        "INSERT INTO feeds(url, title, site_url, added) VALUES (?,?,?,?)",
-        (url, title, site_url, _utc(now)),
+    fid = next_id(store, "feeds")
+    store.conn.execute(
+        "INSERT INTO feeds(id, url, title, site_url, added) VALUES (?,?,?,?,?)",
+        (fid, url, title, site_url, _utc(now)),
     )
-    return int(cur.lastrowid or 0)
+    return fid
 
 
 def find_feed(store: Store, *, feed_id: int | None = None, url: str | None = None) -> Feed | None:
@@ -109,12 +111,16 @@ def record_poll(store: Store, feed_id: int, now: datetime, status: str, *,
 def add_inbox_item(store: Store, article_id: int, feed_id: int | None, title: str | None,
                    published: datetime | None, summary: str | None, now: datetime) -> bool:
     """Put an article in the inbox; False when it is there already."""
-    cur = store.conn.execute(
-        "INSERT OR IGNORE INTO inbox(article_id, feed_id, title, published, summary, added)"
-        " VALUES (?,?,?,?,?,?)",
-        (article_id, feed_id, title, _utc(published), summary, _utc(now)),
+    conn = store.conn
+    if conn.execute("SELECT 1 FROM inbox WHERE article_id = ?", (article_id,)).fetchone():
+        return False
+    conn.execute(
+        "INSERT INTO inbox(id, article_id, feed_id, title, published, summary, added)"
+        " VALUES (?,?,?,?,?,?,?)",
+        (next_id(store, "inbox"), article_id, feed_id, title, _utc(published), summary,
+         _utc(now)),
     )
-    return cur.rowcount > 0
+    return True
 
 
 _INBOX_SELECT = (
