@@ -18,6 +18,7 @@ import feedparser
 from kirinuki.capture.extract import TOKYO, parse_datetime
 from kirinuki.capture.urls import normalize_url
 from kirinuki.errors import InputError
+from kirinuki.text.xmlchars import xml_text
 
 
 @dataclass
@@ -131,7 +132,7 @@ def render_opml(feeds: list[OpmlFeed], title: str) -> bytes:
         lines.append(f'    <outline type="rss" text={label} title={label}'
                      f" xmlUrl={quoteattr(f.url)}/>")
     lines += ["  </body>", "</opml>", ""]
-    return "\n".join(lines).encode("utf-8")
+    return xml_text("\n".join(lines)).encode("utf-8")
 
 
 def _text(value: str) -> str:

@@ -25,6 +25,7 @@ from kirinuki.store.sqlite import entries as entry_rows
 from kirinuki.store.sqlite import settings as settings_rows
 from kirinuki.text.hatena_mt import add_categories
 from kirinuki.text.hatena_syntax import HTML, MARKDOWN, entry_markdown, source_to_entry
+from kirinuki.text.xmlchars import xml_text
 
 A = "{http://www.w3.org/2005/Atom}"
 P = "{http://www.w3.org/2007/app}"
@@ -137,7 +138,7 @@ def _entry_xml(entry: Entry, journal: Journal) -> bytes:
     cats = "".join(f'<category term="{escape(t, {chr(34): "&quot;"})}"/>' for t in tags)
     url = (entry.permalink or "").removeprefix("/entry/")
     draft = "yes" if entry.status is Status.DRAFT else "no"
-    return (
+    return xml_text(
         '<?xml version="1.0" encoding="utf-8"?>\n<entry xmlns="http://www.w3.org/2005/Atom"'
         ' xmlns:app="http://www.w3.org/2007/app">'
         f"<title>{escape(entry.title or '')}</title><author><name></name></author>"

@@ -33,6 +33,7 @@ from kirinuki.text.normalize import tag_key
 
 MAX_TEXT_BYTES = 20 * 1024 * 1024
 MAX_LINE_CHARS = 1_000_000
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 _DATE_NAME = re.compile(r"(\d{4})-?(\d{2})-?(\d{2})(?:[_T-]?(\d{2})(\d{2})(\d{2}))?")
 
 Progress = Callable[[int, int], None]
@@ -193,6 +194,10 @@ def _import_text(journal: Journal, path: Path, batch: _Batch,
         return
     text = decode_clip_text(data, str(path))
     entry = parse(text)
+    try:
+        entry_rows.check_storable(entry)
+    except InputError as exc:
+        raise InputError(f"{path}: {exc}") from exc
     entry.key = "sha256:" + hashlib.sha256(data).hexdigest()
     entry.published = date_from_name(path, journal)
     if entry.published is not None:
@@ -211,6 +216,12 @@ def _jsonl_records(path: Path) -> Iterator[tuple[int, int, dict[str, Any]]]:
                 continue
             try:
                 rec = json.loads(raw.decode("utf-8"))
+                if _SURROGATE_ESCAPE.search(raw):
+                    # `\ud800` alone is valid JSON but not Unicode: it cannot be stored.
+                    json.dumps(rec, ensure_ascii=False).encode("utf-8")
+            except UnicodeEncodeError as exc:
+                raise InputError(f"{path}:{lineno}: a lone surrogate "
+                                 f"({exc.object[exc.start]!r}) is not Unicode text") from exc
             except (UnicodeDecodeError, ValueError) as exc:
                 raise InputError(f"{path}:{lineno}: not a JSON line ({exc})") from exc
             if not isinstance(rec, dict) or "type" not in rec:
@@ -256,7 +267,9 @@ def _import_jsonl(journal: Journal, path: Path, batch: _Batch,
                 _import_article(journal, rec)
                 batch.summary.articles += 1
             elif kind == "entry":
-                batch.add(entry_from_record(rec, resolve))
+                entry = entry_from_record(rec, resolve)
+                entry_rows.check_storable(entry)
+                batch.add(entry)
             elif kind != "journal":
                 raise InputError(f"unknown record type {kind!r}")
         except InputError as exc:

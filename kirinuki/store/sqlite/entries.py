@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterable
 from datetime import datetime
 
-from kirinuki.errors import ConflictError
+from kirinuki.errors import ConflictError, InputError
 from kirinuki.model import (
     Clip,
     ClipSource,
@@ -53,6 +53,33 @@ def existing(store: Store, column: str, values: list[str]) -> set[str]:
     return found
 
 
+def _texts(entry: Entry) -> Iterable[str]:
+    yield from (entry.title or "", entry.permalink or "", entry.key or "")
+    yield from (h.url for h in entry.header)
+    if entry.footer is not None:
+        yield entry.footer.text
+    for g in entry.groups:
+        for it in g.items:
+            if isinstance(it, Clip):
+                yield it.text
+                if it.selector is not None:
+                    yield from (it.selector.exact, it.selector.prefix, it.selector.suffix)
+            else:
+                yield from (it.url, it.quote)
+        for t in g.tags:
+            yield from (t.name, t.summary)
+
+
+def check_storable(entry: Entry) -> None:
+    """Raise InputError when the entry holds U+FFFE or U+FFFF: SQLite turns them into U+FFFD
+    on their way into a UTF-16 journal, which would change the text without a word."""
+    for text in _texts(entry):
+        if "\ufffe" in text or "\uffff" in text:
+            bad = "U+FFFE" if "\ufffe" in text else "U+FFFF"
+            raise InputError(f"{bad} (a Unicode noncharacter) in {text[:40]!r}: the journal "
+                             "cannot store it unchanged; remove it from the input")
+
+
 def insert_entry(store: Store, entry: Entry, now: datetime) -> int:
     """Store one entry (with a unique `key`) and return its id; see `insert_entries`."""
     return insert_entries(store, [entry], now)[0]
@@ -61,8 +88,11 @@ def insert_entry(store: Store, entry: Entry, now: datetime) -> int:
 def insert_entries(store: Store, entries: list[Entry], now: datetime) -> list[int]:
     """Store `entries` (each with a unique `key`) and return their ids, in a few statements.
 
-    Raises ConflictError when a permalink is taken. Runs in the caller's transaction.
+    Raises ConflictError when a permalink is taken, InputError for text the journal cannot
+    store unchanged (`check_storable`). Runs in the caller's transaction.
     """
+    for e in entries:
+        check_storable(e)
     links = [e.permalink for e in entries if e.permalink is not None]
     if len(set(links)) != len(links) or (links and existing(store, "permalink", links)):
         taken = existing(store, "permalink", links) or {x for x in links if links.count(x) > 1}
