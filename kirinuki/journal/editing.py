@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import replace
-from datetime import datetime
 
 from kirinuki.errors import InputError, NotFoundError
 from kirinuki.journal.core import Journal
@@ -16,6 +15,7 @@ from kirinuki.journal.queries import get_entry, resolve_entry_id
 from kirinuki.model import Clip, Entry, Footer, Group, HeaderLink, Status
 from kirinuki.store.sqlite import entries as entry_rows
 from kirinuki.store.sqlite import tags as tag_rows
+from kirinuki.store.sqlite.db import stored_time
 from kirinuki.text.hashtags import is_valid_tag_name
 from kirinuki.text.normalize import tag_key
 
@@ -43,7 +43,7 @@ def todays_draft(journal: Journal) -> Entry:
             "SELECT id, published FROM entries WHERE status = 'draft' AND published IS NOT NULL"
             " ORDER BY id DESC"
         ).fetchall():
-            if datetime.fromisoformat(published).astimezone(journal.tz).date() == today:
+            if stored_time(published).astimezone(journal.tz).date() == today:
                 return get_entry(journal, int(eid))
         entry = _new_entry(journal)
         entry.id = entry_rows.insert_entry(journal.store, entry, journal.now())

@@ -22,7 +22,8 @@ from typing import Any
 from kirinuki.errors import InputError, NotFoundError
 from kirinuki.journal.core import Journal, update_settings
 from kirinuki.journal.serial import entry_from_record
-from kirinuki.model import Article, ArticleVersion, Entry, Settings, Source, Status
+from kirinuki.journal.settings import ignored_security_settings, imported_settings
+from kirinuki.model import Article, ArticleVersion, Entry, Source, Status
 from kirinuki.store import Store
 from kirinuki.store.sqlite import articles as article_rows
 from kirinuki.store.sqlite import entries as entry_rows
@@ -260,9 +261,13 @@ def _import_jsonl(journal: Journal, path: Path, batch: _Batch,
     for lineno, done, rec in _jsonl_records(path):
         try:
             kind = rec["type"]
-            if kind == "journal" and fresh:
-                fields = {k: v for k, v in rec.items() if k in Settings.__dataclass_fields__}
-                update_settings(journal, Settings(**fields))
+            if kind == "journal":
+                # Settings come in only into an empty journal; security settings never do.
+                batch.summary.problems += [
+                    f"{path}:{lineno}: security setting {item} (set it with `kirinuki "
+                    "settings set`)" for item in ignored_security_settings(journal, rec)]
+                if fresh:
+                    update_settings(journal, imported_settings(journal, rec))
             elif kind == "article":
                 _import_article(journal, rec)
                 batch.summary.articles += 1
@@ -270,7 +275,7 @@ def _import_jsonl(journal: Journal, path: Path, batch: _Batch,
                 entry = entry_from_record(rec, resolve)
                 entry_rows.check_storable(entry)
                 batch.add(entry)
-            elif kind != "journal":
+            else:
                 raise InputError(f"unknown record type {kind!r}")
         except InputError as exc:
             raise InputError(f"{path}:{lineno}: {exc}") from exc

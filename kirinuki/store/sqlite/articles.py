@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from kirinuki.model import Article, ArticleVersion, Source
-from kirinuki.store.sqlite.db import Store
+from kirinuki.store.sqlite.db import Store, stored_json, stored_time
 from kirinuki.store.sqlite.db import from_iso as _dt
 from kirinuki.store.sqlite.db import iso as _iso
 from kirinuki.store.sqlite.ids import next_id
@@ -76,9 +76,9 @@ def _versions(store: Store, art_id: int) -> list[ArticleVersion]:
     ).fetchall()
     return [
         ArticleVersion(
-            id=r[0], article_id=art_id, fetched_at=datetime.fromisoformat(r[1]),
+            id=r[0], article_id=art_id, fetched_at=stored_time(r[1]),
             content_hash=r[2], title=r[3], published=_dt(r[4]), modified=_dt(r[5]),
-            paragraphs=json.loads(r[6]),
+            paragraphs=stored_json(r[6]),
         )
         for r in rows
     ]
@@ -217,9 +217,9 @@ _VERSION_COLS = "id, article_id, fetched_at, content_hash, title, published, mod
 
 def _version(r: tuple[object, ...]) -> ArticleVersion:
     return ArticleVersion(
-        id=int(r[0]), article_id=int(r[1]), fetched_at=datetime.fromisoformat(str(r[2])),  # type: ignore[call-overload]
+        id=int(r[0]), article_id=int(r[1]), fetched_at=stored_time(r[2]),  # type: ignore[call-overload]
         content_hash=str(r[3]), title=r[4], published=_dt(r[5]), modified=_dt(r[6]),  # type: ignore[arg-type]
-        paragraphs=json.loads(str(r[7])),
+        paragraphs=stored_json(r[7]),
     )
 
 
@@ -272,4 +272,4 @@ def iter_version_paragraphs(store: Store) -> Iterator[tuple[int, list[str]]]:
     for vid, paragraphs in store.conn.execute(
         "SELECT id, paragraphs FROM article_versions ORDER BY id DESC"
     ):
-        yield int(vid), json.loads(paragraphs)
+        yield int(vid), stored_json(paragraphs)

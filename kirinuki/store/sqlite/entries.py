@@ -28,7 +28,7 @@ from kirinuki.model import (
     TagRef,
 )
 from kirinuki.store.sqlite import hooks
-from kirinuki.store.sqlite.db import Store
+from kirinuki.store.sqlite.db import Store, stored_json
 from kirinuki.store.sqlite.db import from_iso as _dt
 from kirinuki.store.sqlite.db import iso as _iso
 from kirinuki.store.sqlite.ids import reserve
@@ -215,7 +215,7 @@ _ENTRY_COLS = (
 
 
 def _entry_from_row(row: tuple[object, ...]) -> Entry:
-    links, text = json.loads(str(row[9])) if row[9] is not None else ([], None)
+    links, text = stored_json(row[9]) if row[9] is not None else ([], None)
     header = [HeaderLink(str(u), int(b)) for u, b in links]
     footer = Footer(str(text), int(row[10])) if text is not None else None  # type: ignore[call-overload]
     return Entry(

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from kirinuki.store.sqlite.db import Store
+from kirinuki.store.sqlite.db import Store, from_iso, stored_time
 from kirinuki.store.sqlite.ids import next_id
 
 
@@ -48,7 +48,7 @@ def _utc(dt: datetime | None) -> str | None:
 
 
 def _dt(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text) if text else None
+    return from_iso(text)
 
 
 _FEED_COLS = ("f.id, f.url, f.title, f.site_url, f.etag, f.last_modified, f.added, f.polled,"
@@ -58,7 +58,7 @@ _FEED_COLS = ("f.id, f.url, f.title, f.site_url, f.etag, f.last_modified, f.adde
 def _feed(row: tuple[object, ...]) -> Feed:
     return Feed(
         id=int(row[0]), url=str(row[1]), title=row[2], site_url=row[3],  # type: ignore[call-overload,arg-type]
-        etag=row[4], last_modified=row[5], added=datetime.fromisoformat(str(row[6])),  # type: ignore[arg-type]
+        etag=row[4], last_modified=row[5], added=stored_time(row[6]),  # type: ignore[arg-type]
         polled=_dt(row[7]), status=row[8], items=int(row[9]),  # type: ignore[arg-type,call-overload]
     )
 
@@ -134,7 +134,7 @@ _INBOX_SELECT = (
 def _item(r: tuple[object, ...]) -> InboxItem:
     return InboxItem(
         id=int(r[0]), article_id=int(r[1]), url=str(r[2]), title=r[3],  # type: ignore[call-overload,arg-type]
-        published=_dt(r[4]), added=datetime.fromisoformat(str(r[5])),  # type: ignore[arg-type]
+        published=_dt(r[4]), added=stored_time(r[5]),  # type: ignore[arg-type]
         feed_title=r[6], clipped=bool(r[7]), versions=int(r[8]),  # type: ignore[arg-type,call-overload]
     )
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from kirinuki.store.sqlite.db import Store
+from kirinuki.store.sqlite.db import Store, from_iso, stored_time
 
 _CHUNK = 500
 
@@ -49,7 +49,7 @@ _CLIP_SELECT = (
 
 
 def _clip_row(r: tuple[object, ...]) -> ClipRow:
-    published = datetime.fromisoformat(str(r[3])) if r[3] else None
+    published = stored_time(r[3]) if r[3] else None
     return ClipRow(int(r[0]), str(r[1]), int(r[2]), published, int(r[4]),  # type: ignore[call-overload]
                    int(r[5]), r[6] if r[6] is None else str(r[6]))  # type: ignore[call-overload]
 
@@ -177,7 +177,7 @@ class EntryRow:
 
 def entry_rows(store: Store) -> list[EntryRow]:
     """Every entry, oldest first (undated last)."""
-    return [EntryRow(int(r[0]), str(r[1]), r[2], datetime.fromisoformat(r[3]) if r[3] else None,
+    return [EntryRow(int(r[0]), str(r[1]), r[2], from_iso(r[3]),
                      r[4]) for r in store.conn.execute(
         "SELECT id, key, permalink, published, title FROM entries"
         " ORDER BY published IS NULL, published, id")]
