@@ -10,7 +10,7 @@ from dataclasses import replace
 
 from kirinuki.errors import InputError, NotFoundError
 from kirinuki.journal.core import Journal
-from kirinuki.journal.importing import permalink_for
+from kirinuki.journal.importing import check_entry_size, permalink_for
 from kirinuki.journal.queries import get_entry, resolve_entry_id
 from kirinuki.model import Clip, Entry, Footer, Group, HeaderLink, Status
 from kirinuki.store.sqlite import entries as entry_rows
@@ -83,6 +83,7 @@ def add_group(journal: Journal, entry_ref: str | None, group: Group) -> Entry:
             group.tag_lines[-1].blank_after = 1 if entry.footer is not None else 0
         _ensure_separated(entry)
         entry.groups.append(group)
+        check_entry_size(entry)
         entry_rows.replace_entry(journal.store, entry, journal.now())
     return get_entry(journal, entry.id or 0)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -70,6 +70,17 @@ class Store:
         self.written: dict[int, Entry] = {}
 
     @contextmanager
+    def waiting(self, seconds: float) -> Iterator[None]:
+        """Wait up to `seconds` (instead of 5) for another process's write to finish."""
+        conn = self.conn
+        before = int(conn.execute("PRAGMA busy_timeout").fetchone()[0])
+        conn.execute(f"PRAGMA busy_timeout = {int(seconds * 1000)}")
+        try:
+            yield
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {before}")
+
+    @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """A write transaction (BEGIN IMMEDIATE); nested calls join the outer one.
 
@@ -113,7 +124,10 @@ class Store:
         # once (1 page of 1,252 freed); `executescript` steps it to its end.
         # executescript would first commit a transaction in progress: not inside one.
         if not self.conn.in_transaction:
-            self.conn.executescript("PRAGMA incremental_vacuum")
+            # Another process writing: the pages go back at a later write. What was
+            # committed stays committed; this must not turn it into an error.
+            with suppress(sqlite3.OperationalError):
+                self.conn.executescript("PRAGMA incremental_vacuum")
 
     def close(self) -> None:
         """Close the connection (checkpointing the WAL)."""
