@@ -168,6 +168,7 @@ class _Batch:
     def add(self, entry: Entry) -> None:
         """Queue `entry`; raises InputError for an entry over the limits."""
         check_entry_size(entry)
+        entry_rows.check_storable(entry)
         self.summary.tag_keys.update(t.name for t in entry.tags)
         self.pending.append(entry)
         if len(self.pending) >= self.SIZE:
@@ -225,7 +226,6 @@ def _import_text(journal: Journal, path: Path, batch: _Batch,
         entry.status = Status.PUBLISHED
         entry.permalink = permalink_for(entry.published, journal)
     try:
-        entry_rows.check_storable(entry)
         batch.add(entry)
     except InputError as exc:
         raise InputError(f"{path}: {exc}") from exc
@@ -300,9 +300,7 @@ def _import_jsonl(journal: Journal, path: Path, batch: _Batch,
                 _import_article(journal, rec)
                 batch.summary.articles += 1
             elif kind == "entry":
-                entry = entry_from_record(rec, resolve)
-                entry_rows.check_storable(entry)
-                batch.add(entry)
+                batch.add(entry_from_record(rec, resolve))
             else:
                 raise InputError(f"unknown record type {kind!r}")
         except InputError as exc:

@@ -91,8 +91,9 @@ def insert_entries(store: Store, entries: list[Entry], now: datetime) -> list[in
     Raises ConflictError when a permalink is taken, InputError for text the journal cannot
     store unchanged (`check_storable`). Runs in the caller's transaction.
     """
-    for e in entries:
-        check_storable(e)
+    if not store.bulk:  # a bulk import checked each entry as it read it, naming its file
+        for e in entries:
+            check_storable(e)
     links = [e.permalink for e in entries if e.permalink is not None]
     if len(set(links)) != len(links) or (links and existing(store, "permalink", links)):
         taken = existing(store, "permalink", links) or {x for x in links if links.count(x) > 1}
