@@ -102,7 +102,7 @@ _VALUES = [
 
 # Columns the model reads as numbers or text: a flipped bit in a record header can turn a
 # value into another type (a NULL, a blob) that SQLite's checks let through.
-_TYPES = {
+_TYPES: dict[str, dict[str, tuple[str, ...]]] = {
     "entries": {"integer": ("bom", "lead_blank", "footer_blank"),
                 "text": ("key", "status", "newline", "created", "updated")},
     "groups": {"integer": ("entry_id", "pos")},
