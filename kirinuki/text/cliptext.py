@@ -293,3 +293,36 @@ def _forget_canonical(entry: Entry) -> None:
         last = k == len(found) - 1
         if e.after == nl * (e.blank_after + (0 if last else 1)):
             e.after = ""
+
+
+def raw_layout(entry: Entry) -> dict[str, object] | None:
+    """The entry's kept layout (`Layout.lead`, each element's `after` and tag lines' `written`)
+    as JSON-ready data, elements by their position in line order; None when all is canonical."""
+    lines = [[k, e.after, e.written if isinstance(e, TagLine) else ""]
+             for k, e in enumerate(elements(entry))
+             if e.after or (isinstance(e, TagLine) and e.written)]
+    found: dict[str, object] = {}
+    if entry.layout.lead:
+        found["lead"] = entry.layout.lead
+    if lines:
+        found["lines"] = lines
+    return found or None
+
+
+def apply_raw_layout(entry: Entry, data: object) -> None:
+    """Put `raw_layout` output back on the entry's elements. Raises ValueError when malformed."""
+    if not isinstance(data, dict):
+        raise ValueError("raw layout must be an object")
+    lead = data.get("lead", "")
+    if not isinstance(lead, str):
+        raise ValueError("raw layout lead must be a string")
+    entry.layout.lead = lead
+    found = elements(entry)
+    for row in data.get("lines", []):
+        if (not isinstance(row, list) or len(row) != 3 or not isinstance(row[0], int)
+                or not all(isinstance(x, str) for x in row[1:]) or not 0 <= row[0] < len(found)):
+            raise ValueError(f"bad raw layout line {row!r}")
+        element = found[row[0]]
+        element.after = row[1]
+        if isinstance(element, TagLine):
+            element.written = row[2]

@@ -6,8 +6,9 @@ does to such a line is still read as the tags its writer meant:
 - a tag starts with `#` or the full-width `＃`;
 - tags may be separated by space (`#NATO #ロシア`, `＃ウクライナ　＃ロシア`), and space may
   lead or trail the line (space as in `text.spaces`: NBSP, U+3000, tabs, zero-width spaces);
-- a name runs up to the next `#`/`＃`, space or bracket; it must not start with ASCII
-  punctuation (`#!/path`, `#:~:text=…` are URL fragments) nor contain `://`;
+- a name runs up to the next `#`/`＃`, space or bracket; it must not start with one of
+  `! % & , . / : ; = ? ~` nor contain `://` (`#!/path`, `#:~:text=…`, `#?page=2`,
+  `#https://…` are URL fragments and URLs);
 - a parenthesised summary (half- or full-width, nested brackets balanced) may follow a name
   and may contain anything; one never closed runs to the end of the line (pages cut long
   summaries).
@@ -21,7 +22,6 @@ written is kept by the caller (`TagLine.written`) so nothing changes byte for by
 from __future__ import annotations
 
 import re
-import string
 
 from kirinuki.errors import InputError
 from kirinuki.model import TagRef
@@ -31,8 +31,9 @@ MARKERS = "#＃"
 _OPEN = "(（"
 _CLOSE = ")）"
 _NAME_STOP = frozenset(MARKERS + _OPEN + _CLOSE + SPACES)
-# A name starting with these is a URL fragment or markup, not a tag (`_` starts real names).
-_NOT_A_START = frozenset(string.punctuation) - {"_"}
+# A name starting with these is a URL fragment (`#!/path`, `#:~:text=…`, `#%E3%83…`,
+# `#?page=2`, `#/news`) or punctuation, not a tag.
+NOT_A_START = "!%&,./:;=?~"
 _SPACE_RUN = re.compile(f"[{re.escape(SPACES)}]+")
 
 
@@ -67,7 +68,7 @@ def _scan(line: str) -> list[tuple[int, int, TagRef]] | None:
         while j < end_of_text and line[j] not in _NAME_STOP:
             j += 1
         name = line[i + 1 : j]
-        if not name or name[0] in _NOT_A_START or "://" in name:
+        if not name or name[0] in NOT_A_START or "://" in name:
             return None
         summary = ""
         if j < end_of_text and line[j] in _OPEN:
@@ -136,20 +137,25 @@ def strip_marker(name: str) -> str:
 
 
 def tags_from_input(value: str) -> list[TagRef]:
-    """The tags a user typed in one field or `--tag`: a hashtag line (`#反ロシア#対中露戦`,
-    `＃NATO　＃ロシア`, `#円安(総裁「…」)`) or names separated by space, with or without a marker
-    (`NATO ロシア`). Raises InputError naming the first word that is not a tag."""
+    """The tags of one `--tag` value or API tag: a name with or without its marker (`NATO`,
+    `＃NATO`) or a whole hashtag line (`#反ロシア#対中露戦`, `＃NATO　＃ロシア`,
+    `#円安(総裁「…」)`); space alone gives none. Raises InputError for anything else."""
     text = value.strip(SPACES)
     if not text:
         return []
     line = text if text[0] in MARKERS else "#" + text
     tags = parse_tag_line(line)
-    if tags is not None:
-        return tags
-    found: list[TagRef] = []
-    for word in _SPACE_RUN.split(text):
-        got = parse_tag_line(word if word[0] in MARKERS else "#" + word)
-        if got is None:
-            raise InputError(f"not a valid tag: {word if word[0] in MARKERS else '#' + word}")
-        found.extend(got)
-    return found
+    if tags is None:
+        raise InputError(f"not a valid tag: {line}")
+    return tags
+
+
+def split_tag_field(text: str) -> list[str]:
+    """The values of a free tag field (the composer's): the whole field when it reads as one
+    hashtag line (a summary may hold spaces), else its space-separated words (`NATO ロシア`)."""
+    whole = text.strip(SPACES)
+    if not whole:
+        return []
+    if parse_tag_line(whole if whole[0] in MARKERS else "#" + whole) is not None:
+        return [whole]
+    return [w for w in _SPACE_RUN.split(whole) if w]

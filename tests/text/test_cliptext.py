@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import string
-
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kirinuki.model import Clip, RelatedLink, TagRef
 from kirinuki.text.cliptext import parse, render
+from kirinuki.text.hashtags import NOT_A_START
 from kirinuki.text.spaces import SPACES, is_blank
 from tests.conftest import DATA
 
@@ -137,7 +136,7 @@ _NAME = st.text(
     st.characters(codec="utf-8", exclude_characters="#＃()（）",
                   exclude_categories=("Zs", "Zl", "Zp", "Cc", "Cs")),
     min_size=1, max_size=8,
-).filter(lambda n: n[0] not in string.punctuation and n[0] not in "\u200b\u2060\ufeff\u180e"
+).filter(lambda n: n[0] not in NOT_A_START and n[0] not in "\u200b\u2060\ufeff\u180e"
          and not any(c in SPACES for c in n) and "://" not in n)
 _SUMMARY = st.sampled_from(["", "(要約)", "（総裁「急激な変動は望ましくない」）", "(a (b) c)"])
 _GAP = st.sampled_from(["", " ", "\u3000", "\u00a0", "\t", "  \u3000", "\u200b"])

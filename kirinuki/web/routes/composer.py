@@ -20,6 +20,7 @@ from kirinuki.journal.workbench import (
     suggest_tags,
 )
 from kirinuki.model import Status
+from kirinuki.text.hashtags import split_tag_field
 from kirinuki.web.inputs import capture_target
 from kirinuki.web.render import page, see_other
 from kirinuki.web.security import form_owner, journal, page_owner, state
@@ -63,7 +64,8 @@ def compose_capture(request: Request, j: Owner, url: str = Form(...)) -> Respons
 def compose_clip(j: Owner, version: int = Form(...), pick: list[int] = Form([]),
                  tags: str = Form(""), entry: str = Form("today")) -> Response:
     """Add the ticked paragraphs, closed by the tags, to the chosen entry."""
-    updated = clip_version(j, version, [p - 1 for p in pick], tags.split(), entry or None)
+    updated = clip_version(j, version, [p - 1 for p in pick], split_tag_field(tags),
+                           entry or None)
     return _edit(updated.id, "#end")
 
 
