@@ -25,12 +25,14 @@ from kirinuki.model import (
     RelatedLink,
     TagLine,
 )
-from kirinuki.text.hashtags import parse_tag_line, render_tag_line, tag_line_text
-from kirinuki.text.spaces import is_blank
+from kirinuki.text.hashtags import MARKERS, parse_tag_line, render_tag_line, tag_line_text
+from kirinuki.text.spaces import SPACES, is_blank
 
 BOM = "\ufeff"
 NEWLINES = ("\n", "\r\n", "\r")
 Element = HeaderLink | Clip | RelatedLink | TagLine | Footer
+# The first character of a line that may be a tag line.
+_TAG_START = frozenset(MARKERS + SPACES)
 
 # A line end, with the line ends kept by `split`: content, end, content, end, …, content.
 _LINE_END = re.compile(r"(\r\n|\r|\n)")
@@ -77,6 +79,20 @@ def usual_newline(text: str) -> str:
     return "\r\n" if crlf > lf and crlf >= cr else "\r" if cr > lf and cr > crlf else "\n"
 
 
+def _split(text: str) -> tuple[list[str], list[str] | None, str]:
+    """(lines, their ends or None when all are the usual one, the usual line end)."""
+    cr = text.count("\r")
+    if not cr:
+        return text.split("\n"), None, "\n"
+    lf = text.count("\n")
+    if not lf:
+        return text.split("\r"), None, "\r"
+    if cr == lf == text.count("\r\n"):
+        return text.split("\r\n"), None, "\r\n"
+    parts = _LINE_END.split(text)
+    return parts[0::2], parts[1::2], usual_newline(text)
+
+
 def _blanks(blank: list[bool], i: int, end: int) -> int:
     """How many blank lines start at index `i` (stopping at `end`)."""
     k = i
@@ -102,23 +118,18 @@ def parse(text: str) -> Entry:
     bom = text.startswith(BOM)
     if bom:
         text = text[1:]
-    newline = usual_newline(text)
-    parts = _LINE_END.split(text)
-    lines = parts[0::2]
-    blank = [is_blank(line) for line in lines]
+    lines, ends, newline = _split(text)
+    blank = [not line.strip(SPACES) for line in lines]
     n = len(lines)
     entry = Entry(layout=Layout(bom=bom, newline=newline))
     placed: list[tuple[int, Element]] = []  # (line index, element), to take the raw layout from
-
-    def place(at: int, element: Element) -> None:
-        placed.append((at, element))
-
+    place = placed.append
     i = _blanks(blank, 0, n)
     entry.layout.lead_blank = i
     while i < n and is_root_url(lines[i]):
         gap = _blanks(blank, i + 1, n)
         entry.header.append(HeaderLink(lines[i], gap))
-        place(i, entry.header[-1])
+        place((i, entry.header[-1]))
         i += 1 + gap
     footer_at = _find_footer(lines, blank, i)
     end = footer_at if footer_at >= 0 else n
@@ -126,11 +137,11 @@ def parse(text: str) -> Entry:
     while i < end:
         line = lines[i]
         gap = _blanks(blank, i + 1, end)
-        tags = parse_tag_line(line)
+        tags = parse_tag_line(line) if line[0] in _TAG_START else None
         if tags is not None:
             written = "" if line == render_tag_line(tags) else line
             group.tag_lines.append(TagLine(tags, gap, written))
-            place(i, group.tag_lines[-1])
+            place((i, group.tag_lines[-1]))
         else:
             if group.tag_lines:
                 entry.groups.append(group)
@@ -138,14 +149,19 @@ def parse(text: str) -> Entry:
             item: Item = parse_related(line) or Clip(line)
             item.blank_after = gap
             group.items.append(item)
-            place(i, item)
+            place((i, item))
         i += 1 + gap
     if group.items or group.tag_lines:
         entry.groups.append(group)
     if footer_at >= 0:
         entry.footer = Footer(lines[footer_at], n - 1 - footer_at)
-        place(footer_at, entry.footer)
-    _keep_raw_layout(entry, parts, placed)
+        place((footer_at, entry.footer))
+    # Usually every line ends alike and blank lines are empty: nothing to keep then.
+    if ends is not None or blank.count(True) != lines.count(""):
+        parts = [""] * (2 * n - 1)
+        parts[0::2] = lines
+        parts[1::2] = ends if ends is not None else [newline] * (n - 1)
+        _keep_raw_layout(entry, parts, placed)
     return entry
 
 
@@ -242,8 +258,11 @@ def render(entry: Entry) -> str:
     out.append(_lead(entry, bool(found)))
     last = len(found) - 1
     for k, element in enumerate(found):
-        out.append(line_of(element))
-        out.append(_tail(element, k == last, nl))
+        out.append(element.text if type(element) is Clip else line_of(element))
+        if element.after:
+            out.append(_tail(element, k == last, nl))
+        else:
+            out.append(nl * (element.blank_after + (k != last)))
     return "".join(out)
 
 

@@ -25,12 +25,14 @@ import re
 
 from kirinuki.errors import InputError
 from kirinuki.model import TagRef
-from kirinuki.text.spaces import SPACES, is_space
+from kirinuki.text.spaces import SPACES
 
 MARKERS = "#＃"
 _OPEN = "(（"
 _CLOSE = ")）"
-_NAME_STOP = frozenset(MARKERS + _OPEN + _CLOSE + SPACES)
+# A marker and the name after it (up to a marker, space or bracket); a run of space.
+_NAME = re.compile(f"[{MARKERS}]([^{re.escape(MARKERS + _OPEN + _CLOSE + SPACES)}]*)")
+_GAP = re.compile(f"[{re.escape(SPACES)}]*")
 # A name starting with these is a URL fragment (`#!/path`, `#:~:text=…`, `#%E3%83…`,
 # `#?page=2`, `#/news`) or punctuation, not a tag.
 NOT_A_START = "!%&,./:;=?~"
@@ -53,34 +55,25 @@ def _summary_end(line: str, start: int) -> int:
 
 def _scan(line: str) -> list[tuple[int, int, TagRef]] | None:
     """(start, end of the name, tag) for each tag of a hashtag line, else None."""
-    n = len(line)
-    i = 0
-    while i < n and is_space(line[i]):
-        i += 1
     end_of_text = len(line.rstrip(SPACES))
+    i = _GAP.match(line, 0, end_of_text).end()  # type: ignore[union-attr]
     if i >= end_of_text:
         return None
     found: list[tuple[int, int, TagRef]] = []
     while i < end_of_text:
-        if line[i] not in MARKERS:
+        m = _NAME.match(line, i, end_of_text)
+        if m is None:
             return None
-        j = i + 1
-        while j < end_of_text and line[j] not in _NAME_STOP:
-            j += 1
-        name = line[i + 1 : j]
+        name, j = m.group(1), m.end()
         if not name or name[0] in NOT_A_START or "://" in name:
             return None
-        summary = ""
+        summary, k = "", j
         if j < end_of_text and line[j] in _OPEN:
             close = _summary_end(line[:end_of_text], j)
-            close = end_of_text if close < 0 else close
-            summary, k = line[j:close], close
-        else:
-            k = j
+            k = end_of_text if close < 0 else close
+            summary = line[j:k]
         found.append((i + 1, j, TagRef(name, summary)))
-        while k < end_of_text and is_space(line[k]):
-            k += 1
-        i = k
+        i = _GAP.match(line, k, end_of_text).end()  # type: ignore[union-attr]
     return found
 
 
