@@ -213,3 +213,13 @@ def test_cli_add_keeps_lines_of_space_out_of_the_clips(cli, tmp_path: Path) -> N
     groups = json.loads(r.output)["groups"]
     assert [[c["text"] for c in g["clips"]] for g in groups] == [["本文。"]]
     assert [g["tags"] for g in groups] == [["タグ"]]
+
+
+def test_a_file_with_cr_line_ends_is_read_line_by_line(journal: Journal, tmp_path: Path) -> None:
+    # Long enough that read as one line (split at LF only) it would pass the line limit.
+    text = "\r".join([f"{i}番目の段落、" + "あ" * 900 for i in range(1200)] + ["#タグ", ""])
+    path = _one(tmp_path, "2024-09-05_080000.txt", text)
+    assert import_paths(journal, [str(path)]).entries_added == 1
+    entry = get_entry(journal, 1)
+    assert len(entry.clips) == 1200 and [t.name for t in entry.tags] == ["タグ"]
+    assert entry_text(journal, "1") == text

@@ -111,3 +111,15 @@ def test_atompub_content_with_lines_of_space(web_journal: str) -> None:
         assert [c.text for c in entry.clips] == ["本文"]
         assert [t.name for t in entry.tags] == ["甲", "乙"]
     assert _blank_clips(web_journal) == []
+
+
+def test_clip_editor_keeps_what_was_typed(owner: Owner, web_journal: str) -> None:
+    r = owner.post("/compose/paste", {"text": "直す段落です。\n#甲\n"}, follow_redirects=False)
+    eid = _entry_id(r)
+    with open_journal(web_journal) as j:
+        clip_id = get_entry(j, eid).clips[-1].id
+    # A textarea may add a line break at the end; the U+3000 indentation is the writer's.
+    r = owner.post(f"/clips/{clip_id}/edit", {"text": "\u3000字下げの段落。\r\n"})
+    assert r.status_code in (200, 303)
+    with open_journal(web_journal) as j:
+        assert get_entry(j, eid).clips[-1].text == "\u3000字下げの段落。"

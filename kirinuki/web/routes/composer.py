@@ -94,8 +94,9 @@ def edit(request: Request, entry_id: Id, _: Viewer, j: Journal = Depends(journal
 
 @router.post("/clips/{clip_id}/edit")
 def clip_edit(clip_id: Id, j: Owner, text: str = Form(...)) -> Response:
-    """Replace a clip's text (one paragraph)."""
-    return _edit(edit_clip(j, clip_id, text.strip()).id, f"#c{clip_id}")
+    """Replace a clip's text (one paragraph). Only line breaks a textarea adds at the ends go:
+    a paragraph indented with U+3000 keeps its indentation."""
+    return _edit(edit_clip(j, clip_id, text.strip("\r\n")).id, f"#c{clip_id}")
 
 
 @router.post("/clips/{clip_id}/delete")
