@@ -171,6 +171,10 @@ def test_paste_keeps_lines_of_space_out_of_the_clips(journal: Journal) -> None:
         add_text(journal, "\u3000\n \n\t\n".encode())
     # The pasted group takes the entry's line ends; only the tag line keeps its space.
     assert entry_text(journal, str(result.entry.id)).endswith("一つ目。\n二つ目。\n#タグ \n\nwww.kirinuki.test")
+    # Also where the paste mixes line ends (its usual LF, one CRLF).
+    result = add_text(journal, "三つ目。\r\n四つ目。\n五つ目。\n#次\n".encode())
+    assert entry_text(journal, str(result.entry.id)).endswith(
+        "三つ目。\n四つ目。\n五つ目。\n#次\n\nwww.kirinuki.test")
 
 
 MT_SPACERS = """AUTHOR: a
@@ -223,3 +227,29 @@ def test_a_file_with_cr_line_ends_is_read_line_by_line(journal: Journal, tmp_pat
     entry = get_entry(journal, 1)
     assert len(entry.clips) == 1200 and [t.name for t in entry.tags] == ["タグ"]
     assert entry_text(journal, "1") == text
+
+
+MT_QUOTE = """AUTHOR: a
+TITLE: 引用
+BASENAME: 2024/01/02/000000
+DATE: 01/02/2024 00:00:00
+-----
+BODY:
+<p>地の文です。</p>
+<p>&nbsp;</p>
+<p>\u3000</p>
+<blockquote cite="https://news.example.jp/a"><p>引用した段落です。</p>
+<cite><a href="https://news.example.jp/a">記事</a></cite></blockquote>
+-----
+--------
+"""
+
+
+def test_spacer_paragraphs_do_not_shift_quote_sources(journal: Journal, tmp_path: Path) -> None:
+    path = tmp_path / "quote.export.txt"
+    path.write_text(MT_QUOTE, encoding="utf-8")
+    import_paths(journal, [str(path)])
+    clips = get_entry(journal, 1).clips
+    assert [c.text for c in clips] == ["地の文です。", "引用した段落です。"]
+    assert clips[0].source is None
+    assert clips[1].source is not None and clips[1].source.url == "https://news.example.jp/a"
