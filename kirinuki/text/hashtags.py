@@ -91,8 +91,10 @@ def parse_tag_line(line: str) -> list[TagRef] | None:
 
 def render_tag_line(tags: list[TagRef]) -> str:
     """The canonical hashtag line for `tags` (`#a#b(summary)`); `parse_tag_line` reads it back
-    when only the last summary may be left unclosed."""
-    return "".join(f"#{t.name}{t.summary}" for t in tags)
+    when only the last summary may be left unclosed. A name stored with its own `＃` (older
+    versions took `--tag ＃x` as the name `＃x`) is written without it: same tag key, and the
+    line still reads as a tag line."""
+    return "".join(f"#{t.name.lstrip(MARKERS)}{t.summary}" for t in tags)
 
 
 def tag_line_text(tags: list[TagRef], written: str = "") -> str:

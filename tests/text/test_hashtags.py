@@ -155,6 +155,12 @@ def test_tags_typed_in_a_field_use_the_same_grammar() -> None:
     assert strip_marker("＃NATO") == "NATO" and strip_marker(" #NATO") == "NATO"
 
 
+def test_a_name_stored_with_its_marker_still_writes_a_tag_line() -> None:
+    line = render_tag_line([TagRef("＃ウクライナ"), TagRef("ロシア")])
+    assert line == "#ウクライナ#ロシア"
+    assert [tag_key(t.name) for t in parse_tag_line(line) or []] == ["ウクライナ", "ロシア"]
+
+
 def test_tag_keys_fold_width_and_case() -> None:
     assert tag_key("ＮＡＴＯ") == tag_key("nato") == tag_key("#NATO") == "nato"
     assert fold("ｶﾀｶﾅ") == "カタカナ"
