@@ -35,7 +35,7 @@ from kirinuki.model import (
 )
 from kirinuki.store.sqlite import articles as article_rows
 from kirinuki.store.sqlite import feeds as feed_rows
-from kirinuki.text.hashtags import is_valid_tag_name
+from kirinuki.text.hashtags import tags_from_input
 from kirinuki.text.normalize import as_id, fold
 
 __all__ = ["ArticleHistory", "CaptureResult", "ClipResult", "ParagraphDiff", "Span", "capture",
@@ -245,14 +245,9 @@ def parse_pick(spec: str, count: int) -> list[int]:
 
 
 def parse_tags(values: list[str]) -> list[TagRef]:
-    """Tags from `--tag` values (`NATO`, `#反ロシア#対中露戦`). Raises InputError."""
-    tags: list[TagRef] = []
-    for value in values:
-        for name in value.strip().lstrip("#").split("#"):
-            if not is_valid_tag_name(name):
-                raise InputError(f"not a valid tag: #{name}")
-            tags.append(TagRef(name))
-    return tags
+    """Tags from `--tag` values or the composer's field (`NATO`, `#反ロシア#対中露戦`,
+    `＃NATO　＃ロシア`), read by the hashtag grammar. Raises InputError."""
+    return [t for value in values for t in tags_from_input(value)]
 
 
 def _choose(paragraphs: list[str], pick: str | None, match: str | None,

@@ -28,7 +28,7 @@ from kirinuki.store import Store
 from kirinuki.store.sqlite import articles as article_rows
 from kirinuki.store.sqlite import entries as entry_rows
 from kirinuki.store.sqlite.stats import journal_stats
-from kirinuki.text.cliptext import parse
+from kirinuki.text.cliptext import parse, split_lines
 from kirinuki.text.hatena_mt import looks_like_mt
 from kirinuki.text.normalize import tag_key
 
@@ -124,7 +124,7 @@ def decode_clip_text(data: bytes, name: str) -> str:
         raise InputError(
             f"{name}: not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})"
         ) from exc
-    longest = max(len(line) for line in text.split("\n"))
+    longest = max(len(line) for line in split_lines(text))
     if longest > MAX_LINE_CHARS:
         raise InputError(f"{name}: a line of {longest} characters is not clip text")
     return text

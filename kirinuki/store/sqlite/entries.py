@@ -33,6 +33,7 @@ from kirinuki.store.sqlite.db import from_iso as _dt
 from kirinuki.store.sqlite.db import iso as _iso
 from kirinuki.store.sqlite.ids import reserve
 from kirinuki.store.sqlite.tags import tag_id
+from kirinuki.text.cliptext import apply_raw_layout, raw_layout
 
 
 def key_exists(store: Store, key: str) -> bool:
@@ -105,16 +106,18 @@ def insert_entries(store: Store, entries: list[Entry], now: datetime) -> list[in
     for e in entries:
         if e.id is None:
             e.id, next_id = next_id, next_id + 1
+        raw = raw_layout(e)
         rows.append((
             e.id, e.key, e.permalink, _iso(e.published), str(e.status), e.title,
             int(e.layout.bom), e.layout.newline, e.layout.lead_blank, _chrome_id(store, e, chrome),
             e.footer.blank_after if e.footer else 0,
             now.isoformat(), _iso(e.updated) or now.isoformat(),
+            json.dumps(raw, ensure_ascii=False, separators=(",", ":")) if raw else None,
         ))
     store.conn.executemany(
         "INSERT INTO entries(id, key, permalink, published, status, title, bom, newline,"
-        " lead_blank, chrome_id, footer_blank, created, updated)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        " lead_blank, chrome_id, footer_blank, created, updated, raw_layout)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         rows,
     )
     _insert_groups(store, entries)
@@ -211,7 +214,7 @@ def delete_entry(store: Store, entry_id: int) -> bool:
 
 _ENTRY_COLS = (
     "e.id, e.key, e.permalink, e.published, e.status, e.title, e.bom, e.newline, e.lead_blank,"
-    " ch.value, e.footer_blank, e.updated"
+    " ch.value, e.footer_blank, e.updated, e.raw_layout"
 )
 
 
@@ -260,12 +263,15 @@ def load_entries(store: Store, ids: Iterable[int]) -> dict[int, Entry]:
     arg = (ids_json(ids),)
     conn = store.conn
     entries: dict[int, Entry] = {}
+    raw: dict[int, str] = {}
     for row in conn.execute(
         f"SELECT {_ENTRY_COLS} FROM entries e LEFT JOIN entry_chrome ch ON ch.id = e.chrome_id"
         " WHERE e.id IN (SELECT value FROM json_each(?))", arg
     ):
         entry = _entry_from_row(row)
         entries[entry.id or 0] = entry
+        if row[12] is not None:
+            raw[entry.id or 0] = str(row[12])
     groups: dict[int, Group] = {}
     for gid, eid in conn.execute(
         "SELECT id, entry_id FROM groups WHERE entry_id IN (SELECT value FROM json_each(?))"
@@ -289,6 +295,9 @@ def load_entries(store: Store, ids: Iterable[int]) -> dict[int, Entry]:
         pairs.sort(key=lambda p: p[0])
         groups[gid].items = [it for _, it in pairs]
     _load_tag_lines(store, arg, groups)
+    for entry in entries.values():
+        if entry.id in raw:
+            apply_raw_layout(entry, json.loads(raw[entry.id]))
     return entries
 
 

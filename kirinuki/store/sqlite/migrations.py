@@ -244,7 +244,15 @@ INSERT INTO id_marks(name, last)
     UNION ALL SELECT 'api_tokens', coalesce(max(id), 0) FROM api_tokens
 """
 
+# What the clip text of an entry keeps beyond its structure (text.cliptext.raw_layout): line ends
+# other than the entry's usual one, blank lines made of spaces, tag lines written other than
+# `#a#b`. JSON, NULL for the usual entry, so it costs nothing where nothing is odd.
+V10_RAW_LAYOUT = """
+ALTER TABLE entries ADD COLUMN raw_layout TEXT
+"""
+
 # Index i holds the SQL that takes a journal from version i to i + 1.
 MIGRATIONS: list[str] = [V1, V2_SEARCH, V3_CAPTURE, V4_ANALYSIS, V5_WEB,
-                        V6_VERSIONS, V7_CHROME, V8_SEARCH_DRAFTS, V9_ID_MARKS]
+                        V6_VERSIONS, V7_CHROME, V8_SEARCH_DRAFTS, V9_ID_MARKS,
+                        V10_RAW_LAYOUT]
 SCHEMA_VERSION = len(MIGRATIONS)
