@@ -27,15 +27,9 @@ from sys import intern
 from rapidfuzz import fuzz
 
 from kirinuki.analysis.figures import extract_figures
-from kirinuki.analysis.lsh import (
-    DEFAULT_PARAMS,
-    DuplicateIndex,
-    LshParams,
-    mask_digits,
-    normalise,
-    sketch_texts,
-)
+from kirinuki.analysis.lsh import DEFAULT_PARAMS, DuplicateIndex, LshParams, sketch_texts
 from kirinuki.analysis.quotes import extract_quotes
+from kirinuki.analysis.textnorm import MIN_SUBSTANCE, mask_digits, normalise, substance
 from kirinuki.analysis.versions import Change, describe_change
 
 DUPLICATE, VERSION, BACKGROUND = "duplicate", "version", "background"
@@ -72,6 +66,7 @@ class Prepared:
     norm: str
     masked: str
     bigrams: frozenset[str]
+    substance: int = MIN_SUBSTANCE  # characters of content (see `textnorm.substance`)
 
     @cached_property
     def numbers(self) -> tuple[str, ...]:
@@ -113,7 +108,7 @@ def prepare(text: str) -> Prepared:
     """`text` ready for `compare`."""
     norm = normalise(text)
     masked = mask_digits(norm)
-    return Prepared(text, norm, masked, content_bigrams(masked))
+    return Prepared(text, norm, masked, content_bigrams(masked), substance(norm))
 
 
 @dataclass(frozen=True)
@@ -146,8 +141,11 @@ def compare(a: Prepared, b: Prepared, *, same_article: bool = False,
 
     Versions are scored by the mean of the alignment ratio and the content overlap: template
     paragraphs about different events align well but share little content, reworded
-    background shares content but aligns poorly.
+    background shares content but aligns poorly. Clips with too little content (a bare URL,
+    a separator line, a tweet's sign-off, an archive month) are never related.
     """
+    if a.substance < MIN_SUBSTANCE or b.substance < MIN_SUBSTANCE:
+        return None
     if a.norm == b.norm:
         if a.text == b.text:
             return Match(DUPLICATE, 1.0, "same text")

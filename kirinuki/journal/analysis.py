@@ -42,7 +42,8 @@ from kirinuki.text.normalize import fold, tag_key
 
 __all__ = ["DEFAULT_THRESHOLDS", "FigureChange", "Thresholds"]  # re-exported for adapters
 
-SKETCH_VERSION = 4  # bump when the sketch changes (3: 16-bit, 4: 8-bit MinHash values)
+SKETCH_VERSION = 5  # bump when the sketch changes (4: 8-bit MinHash values, 5: sign-offs and
+# links without a scheme left out of the normalised text)
 _BATCH = 20_000
 
 
