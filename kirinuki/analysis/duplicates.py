@@ -33,7 +33,7 @@ from kirinuki.analysis.textnorm import MIN_SUBSTANCE, mask_digits, normalise, su
 from kirinuki.analysis.versions import Change, describe_change
 
 DUPLICATE, VERSION, BACKGROUND = "duplicate", "version", "background"
-_NUMBERS = re.compile(r"[0-9]+|[〇一二三四五六七八九十百千万億兆]{2,}"
+_NUMBERS = re.compile(r"(?:マイナス)?[0-9]+|[〇一二三四五六七八九十百千万億兆]{2,}"
                       r"|[二三四五六七八九十百千](?=[人件隻機台社か万億])")
 _NO_HIRAGANA = re.compile(r"[^\u3041-\u309f]{2,}")
 _KATAKANA = re.compile(r"[\u30a1-\u30faー]{3,}")

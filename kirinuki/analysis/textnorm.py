@@ -30,6 +30,8 @@ _NOISE = re.compile(
     r"|@\w{1,30}"
 )
 _NOISY = ("http", "#", "@", ".", "/")
+# A minus sign before a number is content (`−0.1%` is not `0.1%`): written one way for all.
+_MINUS = re.compile(r"(?:(?<![0-9a-z])-|[−▲])(?=\d)")
 _DIGITS = re.compile(r"\d+")
 # What is not content in a normalised line: numbers with date, time and counter words,
 # month names, and the time of day (`午後315`, `315pm`).
@@ -45,6 +47,8 @@ def normalise(text: str) -> str:
     folded = fast_fold(text)
     if any(mark in folded for mark in _NOISY):
         folded = _NOISE.sub(" ", folded)
+    if "-" in folded or "−" in folded or "▲" in folded:
+        folded = _MINUS.sub("マイナス", folded)
     return _NON_WORD.sub("", folded)
 
 

@@ -98,3 +98,57 @@ def test_labelled_set_f1() -> None:
 def test_never_raises(text: str) -> None:
     for f in extract_figures(text):
         assert text[f.start:f.end] == f.surface
+
+
+@pytest.mark.parametrize(("text", "surface", "value", "counter"), [
+    ("物価はマイナス0.1%でした", "マイナス0.1%", -0.1, "%"),
+    ("成長率は−0.3%でした", "−0.3%", -0.3, "%"),
+    ("成長率は-0.3%でした", "-0.3%", -0.3, "%"),
+    ("成長率は－0.3%でした", "－0.3%", -0.3, "%"),
+    ("営業利益は▲1.2%", "▲1.2%", -1.2, "%"),
+    ("売上高は前年比2%減でした", "2%", -2, "%"),
+    ("出荷は3割減少しました", "3割", -3, "割"),
+    ("プラス0.5%に転じました", "プラス0.5%", 0.5, "%"),
+])
+def test_signs(text: str, surface: str, value: float, counter: str) -> None:
+    f = one(text)
+    assert (f.surface, f.value, f.counter, f.sign) == (surface, value, counter,
+                                                       "-" if value < 0 else "+")
+
+
+@pytest.mark.parametrize(("text", "value", "counter"), [
+    ("体重は75キログラムでした", 75, "kg"),
+    ("距離は75キロでした", 75, "km"),
+    ("身長は180センチ", 180, "cm"),
+    ("雨量は30ミリに達し", 30, "mm"),
+    ("被ばく量は1ミリシーベルト", 1, "mSv"),
+    ("容量は64ギガバイト", 64, "GB"),
+    ("通信量は500メガバイト", 500, "MB"),
+    ("3つの課題", 3, "つ"),
+    ("三つの課題", 3, "つ"),
+    ("434の建物が損壊し", 434, ""),
+    ("12の旅団を投入し", 12, ""),
+])
+def test_units_and_counters(text: str, value: float, counter: str) -> None:
+    f = one(text)
+    assert (f.value, f.counter) == (value, counter)
+
+
+@pytest.mark.parametrize("text", ["女性の1人が話しました", "F-35が飛来", "2023-24年の予算",
+                                  "レベル5の警戒"])
+def test_not_counts(text: str) -> None:
+    assert extract_figures(text) == []
+
+
+def test_a_sign_that_changes_is_a_version_with_the_change_shown() -> None:
+    from kirinuki.analysis.duplicates import VERSION, compare, prepare
+    from kirinuki.analysis.versions import describe_change
+
+    old = "先月の消費者物価指数は、前の年の同じ月と比べてマイナス0.1%でした。"
+    for written in ("マイナス0.1%", "−0.1%", "▲0.1%"):
+        a = old.replace("マイナス0.1%", written)
+        b = old.replace("マイナス0.1%", "0.1%")
+        m = compare(prepare(a), prepare(b))
+        assert m is not None and m.kind == VERSION, written
+        assert describe_change(a, b).describe() == f"%: {written} → 0.1% (+0.2ポイント)"
+    assert compare(prepare(old), prepare(old.replace("マイナス", "−"))).kind == "duplicate"
