@@ -6,8 +6,7 @@ paragraph (`そのうえで「…」と述べ`), the last speaker named before i
 a closing 」 with no opening 「 is a quote that starts after its speaker's `は` (and after a
 preamble such as `7日の記者会見で`); an opening 「 that is never closed runs to its `と述べ`.
 
-Speakers are normalised to a key: a titled person by name (`ブリンケン国務長官` and
-`ブリンケン長官` are `ブリンケン`), anyone else by the phrase itself. Pure; never raises.
+Who a subject names, and speaker keys, are `speakers`'s. Pure; never raises.
 """
 
 from __future__ import annotations
@@ -16,37 +15,18 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from kirinuki.text.normalize import fold
+from kirinuki.analysis.speakers import (
+    TITLES,
+    Speaker,
+    classify_phrase,
+    people_named,
+    pick,
+    speaker_key,
+    subjects,
+)
 
-_TITLES = sorted((
-    "国家主席", "国務長官", "官房長官", "事務総長", "事務局長", "国連大使", "報道官", "副大統領",
-    "前大統領", "元大統領", "大統領", "副首相", "前首相", "元首相", "首相", "総理大臣", "総理",
-    "外務大臣", "防衛大臣", "財務大臣", "農林水産大臣", "経済産業大臣", "厚生労働大臣",
-    "文部科学大臣", "国土交通大臣", "環境大臣", "法務大臣", "総務大臣", "復興大臣",
-    "デジタル大臣", "経済再生担当大臣", "総理大臣", "大臣", "長官", "次官", "大使", "議長", "委員長", "代表", "総裁",
-    "知事", "市長", "幹事長", "書記長", "主席", "国王", "司令官", "参謀総長", "高等弁務官",
-    "特使", "補佐官", "局長", "部長", "所長", "社長", "会長", "教授", "上院議員", "下院議員",
-    "議員", "氏", "さん", "候補", "最高指導者", "指導者", "理事長", "団長", "報道局長",
-    "外相", "国防相", "財務相", "経済相", "運輸相", "内相", "法相", "農相", "蔵相", "国務相",
-), key=len, reverse=True)
-_GENERIC_MINISTER = re.compile(r"[\u4e00-\u9fff]{1,3}相$")
-_PERSON_NOUNS = (
-    "男性", "女性", "住民", "市民", "関係者", "専門家", "研究者", "担当者", "幹部", "高官",
-    "当局者", "弁護士", "弁護団", "妻", "夫", "家族", "母親", "父親", "一人", "学生", "支持者",
-    "有権者", "医師", "代表団", "陣営", "農家", "アナリスト", "エコノミスト", "子ども", "職員",
-    "兵士", "被害者", "遺族", "社員", "従業員", "労働者", "議員団",
-)
-_ORG_SUFFIXES = (
-    "政府", "当局", "省", "府", "庁", "局", "軍", "機構", "機関", "委員会", "連合", "同盟", "党",
-    "組合", "団体", "協会", "メディア", "通信", "新聞", "放送", "テレビ", "会議所", "警察",
-    "検察", "裁判所", "議会", "銀行", "企業", "社", "大学", "研究所", "事務所", "監視団",
-    "代表部", "国連", "連盟", "センター", "財団", "グループ", "政権", "首脳", "各国", "メーカー",
-)
-_NOUN = r"[\u4e00-\u9fff\u30a0-\u30ffー々〆A-Za-z0-9０-９Ａ-Ｚａ-ｚ・＝=]"
-# A subject: a noun phrase (up to three segments joined by の) before は/が/も (or からは).
-_SUBJECT = re.compile(
-    rf"(?P<np>{_NOUN}+(?:の{_NOUN}+){{0,2}}(?:ら|たち)?)(?P<p>からは|からも|は|が|も)"
-)
+__all__ = ["Quote", "classify_phrase", "extract_quotes", "people_named", "speaker_key",
+           "speaker_names"]
 _SAYING = re.compile(
     r"[」』]?(?:など)?と(?:、)?(?:.{0,30}?)(?:述べ|語|話|強調|訴え|指摘|主張|批判|明らかに|報じ|投稿|"
     r"発表|応じ|呼びかけ|警告|反発|表明|説明|記者団|答え|書き込|ツイート|コメント|強調|否定|"
@@ -59,8 +39,6 @@ _PREAMBLE = re.compile(
     r"[^、。「」]{0,25}?(?:記者会見|会見|演説|声明|インタビュー|会合|会談|ツイッター|SNS|議会|"
     r"テレビ|番組|談話|取材|会議|集会|式典|法廷)(?:で|の中で|に|を行い|し)、?)"
 )
-_NOT_SPEAKER = re.compile(r"^[0-9０-９]|^(?:今回|今年|去年|昨年|先月|今月|来月|先週|今週|来週|当時|"
-                          r"現在|今後|これ|それ|一方|背景|理由|目的|結果|問題|状況|影響|情勢)")
 _TERM_MAX = 15  # a short quote not followed by a saying verb is a term (「テロ行為」だと)
 _CONTEXT_STOP = "。"
 
@@ -78,81 +56,6 @@ class Quote:
     kind: str = "speech"  # or "term": a short quoted expression, not a statement
     broken: bool = False  # a bracket was missing in the source
     inferred: bool = False  # the speaker comes from an earlier sentence
-
-
-@dataclass(frozen=True)
-class Speaker:
-    """A subject phrase and what it names."""
-
-    display: str
-    key: str
-    person: bool
-    pos: int  # offset just past the particle after it
-    named: bool = True  # False for a subject of unknown kind (`ロシアは`)
-
-
-def _split_title(segment: str) -> tuple[str, str]:
-    """(name, title) of a titled segment, or ("", "") when it has no title."""
-    for title in _TITLES:
-        if segment.endswith(title):
-            return segment[: -len(title)], title
-    m = _GENERIC_MINISTER.search(segment)
-    if m and len(segment) > 2:
-        return segment[: m.start()], m.group()
-    return "", ""
-
-
-def classify_phrase(phrase: str) -> tuple[str, str, bool] | None:
-    """(display, key, is_person) for a subject noun phrase, or None when it names no speaker.
-
-    A titled person is keyed by name; a bare title or a common noun keeps its owner
-    (`ナザルバーエフ氏の報道官`, `ソロヴェイ氏の妻`); an organisation is the last segment.
-    """
-    for tail in ("の間", "の中", "の側", "ら", "たち"):
-        if phrase.endswith(tail) and len(phrase) > len(tail):
-            phrase = phrase[: -len(tail)]
-    segments = phrase.split("の")
-    last = segments[-1]
-    owner = segments[-2] + "の" if len(segments) > 1 and segments[-2] else ""
-    name, title = _split_title(last)
-    if title and name:
-        return last, fold(name) if len(name) > 1 else fold(last), True
-    if title:
-        return owner + last, fold(owner + last), True
-    if last.endswith(_PERSON_NOUNS):
-        return owner + last, fold(owner + last), True
-    if last.endswith(_ORG_SUFFIXES) or re.fullmatch(r"[A-Z][A-Z0-9]{1,6}", last):
-        return last, fold(last), False
-    return None
-
-
-def _other(phrase: str) -> tuple[str, str] | None:
-    """A subject that is neither a known title nor an organisation (`ロシア`), or None."""
-    last = phrase.split("の")[-1]
-    if len(last) < 2 or _NOT_SPEAKER.search(last):
-        return None
-    return last, fold(last)
-
-
-def subjects(text: str, start: int = 0, end: int | None = None) -> list[Speaker]:
-    """Subject phrases naming a speaker in text[start:end], in order."""
-    out: list[Speaker] = []
-    for m in _SUBJECT.finditer(text, start, len(text) if end is None else end):
-        found = classify_phrase(m.group("np"))
-        if found is not None:
-            out.append(Speaker(found[0], found[1], found[2], m.end()))
-        elif m.group("p") in ("は", "が") and (other := _other(m.group("np"))):
-            out.append(Speaker(other[0], other[1], False, m.end(), named=False))
-    return out
-
-
-def _pick(candidates: list[Speaker], first: bool = False) -> Speaker | None:
-    """The last (or first) person among `candidates`, else organisation, else other subject."""
-    for tier in ([c for c in candidates if c.person],
-                 [c for c in candidates if c.named and not c.person], candidates):
-        if tier:
-            return tier[0] if first else tier[-1]
-    return None
 
 
 @dataclass
@@ -196,7 +99,7 @@ def _lost_opening(text: str, span: _Span, floor: int) -> Speaker | None:
     first_stop = text.find("。", floor, span.end)
     found = subjects(text, floor, span.end)
     early = [s for s in found if first_stop < 0 or s.pos <= first_stop]
-    speaker = _pick(early, first=True) or _pick(found, first=True)
+    speaker = pick(early, first=True) or pick(found, first=True)
     start = speaker.pos if speaker else _sentence_start(text, span.end, floor)
     while True:
         m = _PREAMBLE.match(text, start, span.end)
@@ -220,7 +123,7 @@ def _after_speaker(text: str, span: _Span) -> Speaker | None:
 
 def _bare_title(speaker: Speaker, last: Speaker) -> bool:
     """True when `speaker` is a title alone (`報道官`) that `last` carries."""
-    return (speaker.display in _TITLES and last.display != speaker.display
+    return (speaker.display in TITLES and last.display != speaker.display
             and last.display.endswith(speaker.display))
 
 
@@ -242,7 +145,7 @@ def _paragraph_quotes(text: str, index: int, last: Speaker | None,
         else:
             begin = _sentence_start(text, span.open_at, floor)
             before = subjects(text, begin, span.open_at)
-            speaker = _pick(before) or _after_speaker(text, span)
+            speaker = pick(before) or _after_speaker(text, span)
             for s in subjects(text, floor, begin):
                 if s.person:
                     last = s
@@ -290,22 +193,3 @@ def speaker_names(quotes: Iterable[Quote]) -> dict[str, str]:
     return best
 
 
-_RUN = re.compile(rf"{_NOUN}+")
-
-
-def people_named(text: str) -> dict[str, str]:
-    """Titled people named anywhere in `text` (`プーチン大統領`), key → display."""
-    out: dict[str, str] = {}
-    for m in _RUN.finditer(text):
-        name, title = _split_title(m.group())
-        if name and title:
-            found = classify_phrase(m.group())
-            if found is not None:
-                out.setdefault(found[1], found[0])
-    return out
-
-
-def speaker_key(name: str) -> str:
-    """The key of a speaker written as `name` (`ブリンケン長官` → `ブリンケン`)."""
-    found = classify_phrase(name.strip())
-    return found[1] if found else fold(name.strip())
