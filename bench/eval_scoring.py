@@ -55,10 +55,10 @@ def _fold(text: str) -> str:
 def same_speaker(found: str, wanted: str) -> bool:
     """True when `found` names the labelled speaker: the same normalised key (`ブリンケン長官`
     for `ブリンケン国務長官`), or the labelled name with or without its owner
-    (`ロシア外務省` for `外務省`)."""
+    (`ロシア外務省` for `外務省`, `野党の党首` for `党首ら`)."""
     if not found:
         return False
-    a, b = _fold(found), _fold(wanted)
+    a, b = (_fold(x).removesuffix("たち").removesuffix("ら") for x in (found, wanted))
     if a == b or speaker_key(found) == speaker_key(wanted):
         return True
     short, long = sorted((a, b), key=len)
@@ -66,7 +66,9 @@ def same_speaker(found: str, wanted: str) -> bool:
 
     found_kind = classify_phrase(short)
     bare_title = found_kind is not None and found_kind[1] == short and found_kind[2]
-    return len(short) >= 2 and long.endswith(short) and not bare_title
+    # A bare title matches only with its owner written before it (`野党の党首` for `党首`).
+    owned = long[:-len(short)].endswith("の")
+    return len(short) >= 2 and long.endswith(short) and (owned or not bare_title)
 
 
 def _where(paragraphs: Sequence[str], starts: str) -> tuple[int, int]:

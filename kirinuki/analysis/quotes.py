@@ -16,6 +16,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from kirinuki.analysis.speakers import (
+    BRACKETED,
+    NOUN,
     TITLES,
     Speaker,
     classify_phrase,
@@ -28,11 +30,15 @@ from kirinuki.analysis.speakers import (
 __all__ = ["Quote", "classify_phrase", "extract_quotes", "people_named", "speaker_key",
            "speaker_names"]
 _SAYING = re.compile(
-    r"[」』]?(?:など)?と(?:、)?(?:.{0,30}?)(?:述べ|語|話|強調|訴え|指摘|主張|批判|明らかに|報じ|投稿|"
-    r"発表|応じ|呼びかけ|警告|反発|表明|説明|記者団|答え|書き込|ツイート|コメント|強調|否定|"
-    r"声を|涙|明言|宣言|約束|求め|けん制|非難|抗議|警戒|歓迎|評価|示|伝え)"
+    r"[」』”]?(?:など)?と(?:、)?(?:(?P<direct>し(?:て|た|、|ています|ている|ており))|"
+    r"(?:.{0,30}?)(?P<cue>述べ|語|話|強調|訴え|指摘|主張|批判|明らかに|報じ|投稿|"
+    r"発表|応じ|呼びかけ|警告|反発|表明|説明|記者団|答え|書き込|ツイート|コメント|否定|"
+    r"声を|涙|明言|宣言|約束|求め|けん制|非難|抗議|警戒|歓迎|評価|示|伝え|反論|一蹴|繰り返|"
+    r"呼ん|認め|断言|疑問視|懸念|念を押|誓))"
 )
-_PREAMBLE = re.compile(
+# A speaker written right before the quote, as headlines do: `岸田首相「…」`.
+_HEADLINE = re.compile(rf"(?:^|(?<=[】\]\s　、：:]))(?P<np>{NOUN}+(?:の{NOUN}+){{0,2}})$")
+PREAMBLE = re.compile(
     r"(?:、|\d+日(?:夜|朝|午前|午後)?(?:の|に|、)?|(?:これまでに|改めて|さらに|そのうえで|"
     r"一方で?|また)、?|[^、。「」]{0,25}?(?:記者団|国民|記者|支持者|参加者)(?:ら)?に"
     r"(?:対し(?:て)?|向けて)、?|"
@@ -56,6 +62,8 @@ class Quote:
     kind: str = "speech"  # or "term": a short quoted expression, not a statement
     broken: bool = False  # a bracket was missing in the source
     inferred: bool = False  # the speaker comes from an earlier sentence
+    mode: str = "direct"  # or "headline": `岸田首相「…」`
+    cue: str = ""  # the verb of saying after the quote (`述べ`, `強調`, `し`)
 
 
 @dataclass
@@ -71,9 +79,15 @@ def _spans(text: str) -> list[_Span]:
     """Outermost bracketed spans; an unmatched 」 makes a span with a lost opening."""
     spans: list[_Span] = []
     stack: list[tuple[str, int]] = []
-    pairs = {"」": "「", "』": "『"}
+    pairs = {"」": "「", "』": "『", "”": "“"}
+    skip = -1
     for i, ch in enumerate(text):
-        if ch in "「『":
+        if i <= skip:
+            continue
+        if ch == "「" and not stack and (name_end := _name_end(text, i)) > 0:
+            skip = name_end  # `シンクタンク「国際問題研究所」も`: a name, not a quote
+            continue
+        if ch in "「『“":
             stack.append((ch, i))
         elif ch in pairs:
             if stack and stack[-1][0] == pairs[ch]:
@@ -90,6 +104,24 @@ def _spans(text: str) -> list[_Span]:
     return spans
 
 
+def _name_end(text: str, at: int) -> int:
+    """The offset of the closing bracket when the bracket at `at` holds a name that is the
+    subject of its sentence (`「国際問題研究所」も`), else -1."""
+    m = BRACKETED.match(text, at)
+    return m.end("np") if m is not None and classify_phrase(m.group("np")) else -1
+
+
+def _headline(text: str, span: _Span, floor: int) -> Speaker | None:
+    """The speaker written right before the opening bracket (`岸田首相「…」`), or None."""
+    if span.open_at <= floor or span.broken:
+        return None
+    m = _HEADLINE.search(text, floor, span.open_at)
+    found = classify_phrase(m.group("np")) if m else None
+    if m is None or found is None:
+        return None
+    return Speaker(found[0], found[1], found[2], span.open_at, particle="")
+
+
 def _sentence_start(text: str, pos: int, floor: int) -> int:
     return max(text.rfind(_CONTEXT_STOP, floor, pos) + 1, floor)
 
@@ -102,7 +134,7 @@ def _lost_opening(text: str, span: _Span, floor: int) -> Speaker | None:
     speaker = pick(early, first=True) or pick(found, first=True)
     start = speaker.pos if speaker else _sentence_start(text, span.end, floor)
     while True:
-        m = _PREAMBLE.match(text, start, span.end)
+        m = PREAMBLE.match(text, start, span.end)
         if not m or m.end() == start:
             break
         start = m.end()
@@ -118,7 +150,7 @@ def _after_speaker(text: str, span: _Span) -> Speaker | None:
     if not m:
         return None
     found = subjects(text, span.close_at + m.end(), min(tail_end, span.close_at + m.end() + 40))
-    return found[0] if found and found[0].person else None
+    return found[0] if found and found[0].named else None
 
 
 def _bare_title(speaker: Speaker, last: Speaker) -> bool:
@@ -134,14 +166,22 @@ def _is_term(text: str, span: _Span) -> bool:
     return _SAYING.match(text, span.end) is None
 
 
+def _cue(text: str, span: _Span) -> str:
+    """The verb of saying after a quote (`述べ`), `し` for `…」としています`, or ""."""
+    m = _SAYING.match(text, span.close_at)
+    return "" if m is None else "し" if m.group("direct") else m.group("cue")
+
+
 def _paragraph_quotes(text: str, index: int, last: Speaker | None,
                       ) -> tuple[list[Quote], Speaker | None]:
     out: list[Quote] = []
     floor = 0
     for span in _spans(text):
-        inferred = False
+        inferred, mode = False, "direct"
         if span.start < 0:
             speaker = _lost_opening(text, span, floor)
+        elif (speaker := _headline(text, span, floor)) is not None:
+            mode = "headline"
         else:
             begin = _sentence_start(text, span.open_at, floor)
             before = subjects(text, begin, span.open_at)
@@ -149,7 +189,7 @@ def _paragraph_quotes(text: str, index: int, last: Speaker | None,
             for s in subjects(text, floor, begin):
                 if s.person:
                     last = s
-        term = _is_term(text, span)
+        term = mode != "headline" and _is_term(text, span)
         if term and speaker is not None and not speaker.named:
             speaker = None
         if speaker is not None and last is not None and _bare_title(speaker, last):
@@ -162,7 +202,7 @@ def _paragraph_quotes(text: str, index: int, last: Speaker | None,
             text=text[span.start:span.end], speaker=speaker.display if speaker else "",
             speaker_key=speaker.key if speaker else "", paragraph=index, start=span.start,
             end=span.end, kind="term" if term else "speech", broken=span.broken,
-            inferred=inferred,
+            inferred=inferred, mode=mode, cue=_cue(text, span),
         ))
         floor = span.close_at
     for s in subjects(text, floor):

@@ -22,24 +22,30 @@ TITLES = sorted((
     "特使", "補佐官", "局長", "部長", "所長", "社長", "会長", "教授", "上院議員", "下院議員",
     "議員", "氏", "さん", "候補", "最高指導者", "指導者", "理事長", "団長", "報道局長",
     "外相", "国防相", "財務相", "経済相", "運輸相", "内相", "法相", "農相", "蔵相", "国務相",
+    "顧問", "広報官", "報道担当者", "研究員", "委員", "党首", "裁判長", "外交官", "総長",
+    "最高経営責任者", "CEO",
 ), key=len, reverse=True)
 _GENERIC_MINISTER = re.compile(r"[\u4e00-\u9fff]{1,3}相$")
-_PERSON_NOUNS = (
+_PERSONNOUNS = (
     "男性", "女性", "住民", "市民", "関係者", "専門家", "研究者", "担当者", "幹部", "高官",
     "当局者", "弁護士", "弁護団", "妻", "夫", "家族", "母親", "父親", "一人", "学生", "支持者",
     "有権者", "医師", "代表団", "陣営", "農家", "アナリスト", "エコノミスト", "子ども", "職員",
-    "兵士", "被害者", "遺族", "社員", "従業員", "労働者", "議員団",
+    "兵士", "被害者", "遺族", "社員", "従業員", "労働者", "議員団", "記者", "特派員", "隊員",
+    "選手", "監督", "目撃者", "関係筋", "外交筋", "消息筋", "情報筋",
 )
 _ORG_SUFFIXES = (
     "政府", "当局", "省", "府", "庁", "局", "軍", "機構", "機関", "委員会", "連合", "同盟", "党",
     "組合", "団体", "協会", "メディア", "通信", "新聞", "放送", "テレビ", "会議所", "警察",
     "検察", "裁判所", "議会", "銀行", "企業", "社", "大学", "研究所", "事務所", "監視団",
     "代表部", "国連", "連盟", "センター", "財団", "グループ", "政権", "首脳", "各国", "メーカー",
+    "シンクタンク", "司令部", "本部", "部隊", "紙", "誌",
 )
-_NOUN = r"[\u4e00-\u9fff\u30a0-\u30ffー々〆A-Za-z0-9０-９Ａ-Ｚａ-ｚ・＝=]"
+# An organisation or person named in brackets: `シンクタンク「国際問題研究所」も`.
+BRACKETED = re.compile(r"「(?P<np>[^「」『』、。\s]{2,20})」(?P<p>からは|からも|は|が|も)")
+NOUN = r"[\u4e00-\u9fff\u30a0-\u30ffー々〆A-Za-z0-9０-９Ａ-Ｚａ-ｚ・＝=]"
 # A subject: a noun phrase (up to three segments joined by の) before は/が/も (or からは).
 _SUBJECT = re.compile(
-    rf"(?P<np>{_NOUN}+(?:の{_NOUN}+){{0,2}}(?:ら|たち)?)(?P<p>からは|からも|は|が|も)"
+    rf"(?P<np>{NOUN}+(?:の{NOUN}+){{0,2}}(?:ら|たち)?)(?P<p>からは|からも|は|が|も)"
 )
 _NOT_SPEAKER = re.compile(r"^[0-9０-９]|^(?:今回|今年|去年|昨年|先月|今月|来月|先週|今週|来週|当時|"
                           r"現在|今後|これ|それ|一方|背景|理由|目的|結果|問題|状況|影響|情勢)")
@@ -53,6 +59,12 @@ class Speaker:
     person: bool
     pos: int  # offset just past the particle after it
     named: bool = True  # False for a subject of unknown kind (`ロシアは`)
+    particle: str = "は"  # は, が, も, からは …: a topic (は, も) is the speaker of its sentence
+
+    @property
+    def topic(self) -> bool:
+        """True for the topic of a sentence (`Xは`, `Xも`), not the subject of a clause."""
+        return self.particle != "が"
 
 
 def split_title(segment: str) -> tuple[str, str]:
@@ -83,7 +95,7 @@ def classify_phrase(phrase: str) -> tuple[str, str, bool] | None:
         return last, fold(name) if len(name) > 1 else fold(last), True
     if title:
         return owner + last, fold(owner + last), True
-    if last.endswith(_PERSON_NOUNS):
+    if last.endswith(_PERSONNOUNS):
         return owner + last, fold(owner + last), True
     if last.endswith(_ORG_SUFFIXES) or re.fullmatch(r"[A-Z][A-Z0-9]{1,6}", last):
         return last, fold(last), False
@@ -101,25 +113,35 @@ def _other(phrase: str) -> tuple[str, str] | None:
 def subjects(text: str, start: int = 0, end: int | None = None) -> list[Speaker]:
     """Subject phrases naming a speaker in text[start:end], in order."""
     out: list[Speaker] = []
-    for m in _SUBJECT.finditer(text, start, len(text) if end is None else end):
+    stop = len(text) if end is None else end
+    for m in _SUBJECT.finditer(text, start, stop):
         found = classify_phrase(m.group("np"))
         if found is not None:
-            out.append(Speaker(found[0], found[1], found[2], m.end()))
+            out.append(Speaker(found[0], found[1], found[2], m.end(), particle=m.group("p")))
         elif m.group("p") in ("は", "が") and (other := _other(m.group("np"))):
-            out.append(Speaker(other[0], other[1], False, m.end(), named=False))
+            out.append(Speaker(other[0], other[1], False, m.end(), named=False,
+                               particle=m.group("p")))
+    if "「" in text[start:stop]:
+        for m in BRACKETED.finditer(text, start, stop):
+            np = m.group("np")
+            found = classify_phrase(np) or (np, fold(np), False)
+            out.append(Speaker(found[0], found[1], found[2], m.end(), particle=m.group("p")))
+        out.sort(key=lambda s: s.pos)
     return out
 
 
 def pick(candidates: list[Speaker], first: bool = False) -> Speaker | None:
-    """The last (or first) person among `candidates`, else organisation, else other subject."""
+    """The last (or first) person among `candidates`, else organisation, else other subject;
+    within each, a topic (`Xは`) before the subject of a clause (`前政権が…ことについて`)."""
     for tier in ([c for c in candidates if c.person],
                  [c for c in candidates if c.named and not c.person], candidates):
-        if tier:
-            return tier[0] if first else tier[-1]
+        topics = [c for c in tier if c.topic] or tier
+        if topics:
+            return topics[0] if first else topics[-1]
     return None
 
 
-_RUN = re.compile(rf"{_NOUN}+")
+_RUN = re.compile(rf"{NOUN}+")
 
 
 def people_named(text: str) -> dict[str, str]:

@@ -1,0 +1,110 @@
+"""Statements: quotes and reported speech with speaker, cue and mode; attribution patterns."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kirinuki.analysis.statements import (
+    DIRECT,
+    HEADLINE,
+    REPORTED,
+    Statement,
+    extract_statements,
+)
+from kirinuki.text.cliptext import parse
+
+
+def one(*paragraphs: str) -> Statement:
+    found = extract_statements(list(paragraphs))
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_sample_peskov_is_a_reported_statement(seed_text: str) -> None:
+    entry = parse(seed_text)
+    found = [s for g in entry.groups for s in extract_statements([c.text for c in g.clips])]
+    [peskov] = [s for s in found if s.speaker == "ペスコフ報道官"]
+    assert peskov.mode == REPORTED and peskov.cue == "明らかにし"
+    assert peskov.text.startswith("プーチン大統領が、トカエフ大統領と")
+    assert peskov.text.endswith("電話で会談した")
+    assert {s.speaker for s in found if s.mode == DIRECT} >= {
+        "トカエフ大統領", "ブリンケン国務長官", "ストルテンベルグ事務総長"}
+
+
+@pytest.mark.parametrize(("text", "speaker", "cue", "starts"), [
+    ("防衛省は、北朝鮮が弾道ミサイル1発を発射したと発表しました。", "防衛省", "発表し", "北朝鮮が"),
+    ("専門家は、景気の回復には時間がかかるとしています。", "専門家", "し", "景気の回復"),
+    ("政府は今回の措置について、国際法に違反しないとの考えを示しました。", "政府", "考えを示し",
+     "今回の措置"),
+    ("NATOのストルテンベルグ事務総長は8日、同盟の結束は揺るがないと強調しました。",
+     "ストルテンベルグ事務総長", "強調し", "同盟の結束"),
+    ("地元メディアは、港の再開は来月になる見通しだと伝えました。", "地元メディア", "伝え", "港の再開"),
+    ("カザフスタンで政府は作戦を進め、内務省はこれまでに4400人以上を拘束したとしています。",
+     "内務省", "し", "4400人"),
+    ("国防相は会見で、部隊の撤退は計画どおり進んでいると説明しました。", "国防相", "説明し", "部隊の撤退"),
+])
+def test_reported_speech(text: str, speaker: str, cue: str, starts: str) -> None:
+    s = one(text)
+    assert (s.mode, s.speaker, s.cue) == (REPORTED, speaker, cue)
+    assert s.text.startswith(starts), s.text
+    assert text[s.start:s.end] == s.text
+
+
+@pytest.mark.parametrize(("text", "speaker"), [
+    # The topic, not the subject of an embedded clause.
+    ("外務省は声明を発表し、前政権が和平交渉を妨げたことについて「国民を欺く行為だ」と非難しました。",
+     "外務省"),
+    # A titled adviser, not the noun before the quote.
+    ("ネタニヤフ首相顧問は7日、武装組織の壊滅は「まだ道半ばだ」とし、理解を求めました。",
+     "ネタニヤフ首相顧問"),
+    # An organisation written in brackets.
+    ("シンクタンク「国際問題研究所」も今回の合意について「地域の安定に資する」としています。",
+     "国際問題研究所"),
+    # The addressee is not the speaker.
+    ("ブリンケン国務長官は、ロシアのラブロフ外相に対し「部隊を撤退させるべきだ」と求めました。",
+     "ブリンケン国務長官"),
+])
+def test_attribution_patterns(text: str, speaker: str) -> None:
+    [s] = [x for x in extract_statements([text]) if x.mode == DIRECT]
+    assert s.speaker == speaker
+
+
+def test_a_speaker_named_after_the_quote_is_not_carried_over() -> None:
+    found = extract_statements(["ゼレンスキー大統領は「領土は譲らない」と述べました。",
+                                "「挑発的な発言だ」と、ロシア外務省は反発しました。"])
+    assert [(s.speaker, s.inferred) for s in found] == [("ゼレンスキー大統領", False),
+                                                       ("ロシア外務省", False)]
+
+
+def test_continued_statements_keep_their_speaker() -> None:
+    found = extract_statements(["ブリンケン国務長官は「対話を続ける」と述べました。",
+                                "そのうえで、制裁の準備は整っていると強調しました。"])
+    assert [(s.mode, s.speaker, s.inferred) for s in found] == [
+        (DIRECT, "ブリンケン国務長官", False), (REPORTED, "ブリンケン国務長官", True)]
+
+
+@pytest.mark.parametrize(("text", "speaker", "quote"), [
+    ("ゼレンスキー大統領「反転攻勢は始まっている」", "ゼレンスキー大統領", "反転攻勢は始まっている"),
+    ("【速報】岸田首相「対話の扉は開いている」 訪米前に", "岸田首相", "対話の扉は開いている"),
+])
+def test_headlines(text: str, speaker: str, quote: str) -> None:
+    s = one(text)
+    assert (s.mode, s.speaker, s.text) == (HEADLINE, speaker, quote)
+
+
+def test_a_quote_and_reported_speech_in_one_sentence() -> None:
+    found = extract_statements(["トカエフ大統領は、演説で「命令を出した」と述べ、"
+                                "軍に指示したことを明らかにしました。"])
+    assert [(s.mode, s.speaker, s.text, s.cue) for s in found] == [
+        (DIRECT, "トカエフ大統領", "命令を出した", "述べ"),
+        (REPORTED, "トカエフ大統領", "軍に指示した", "明らかにし")]
+
+
+@given(st.lists(st.text(alphabet="「」『』“”大統領は氏がもと述べ明らかにしました、。ブリンケン長官 ab",
+                        max_size=50), max_size=4))
+def test_never_raises(paragraphs: list[str]) -> None:
+    for s in extract_statements(paragraphs):
+        assert paragraphs[s.paragraph][s.start:s.end] == s.text
+        assert s.mode in (DIRECT, HEADLINE, REPORTED)
