@@ -41,6 +41,9 @@ _REPORTED = re.compile(
 # A source: `内務省によりますと`, `関係者によると`.
 _SOURCE = re.compile(r"(?P<np>[^、。「」\s]{2,30}?)(?:によりますと|によると|によれば)")
 _CLOSERS = "」』”"
+# Dates and adverbs before reported speech: `7日、`, `これまでに`, `そのうえで`.
+_LEAD = re.compile(r"(?:[0-9０-９]+日(?:夜|朝|未明|午前|午後)?(?:に)?|これまでに|改めて|さらに|"
+                   r"そのうえで|一方で?|また|、)、?")
 _COUNTRY_LIKE = re.compile(r"[\u30a1-\u30faー・]{2,}|[\u4e00-\u9fff]{1,3}国|日本")
 _MIN_SPAN = 6  # characters: shorter reported spans are phrases, not statements
 
@@ -104,9 +107,11 @@ def _speaker(text: str, start: int, end: int) -> Speaker | None:
 
 
 def _skip_preamble(text: str, start: int, end: int) -> int:
+    """Past the date and the occasion before reported speech (`7日、`, `記者会見で、`): only
+    what ends in a comma, so that `電話で会談した` stays part of what was said."""
     while start < end:
-        m = PREAMBLE.match(text, start, end)
-        if not m or m.end() == start:
+        m = _LEAD.match(text, start, end) or PREAMBLE.match(text, start, end)
+        if not m or m.end() == start or (m.re is PREAMBLE and text[m.end() - 1] != "、"):
             break
         start = m.end()
     return start
