@@ -156,6 +156,16 @@ def people_named(text: str) -> dict[str, str]:
     return out
 
 
+def organisations(text: str) -> set[str]:
+    """Organisations named anywhere in `text` (`国際問題研究所`, `NATO`, `ロシア外務省`)."""
+    out: set[str] = set()
+    for m in _RUN.finditer(text):
+        found = classify_phrase(m.group())
+        if found is not None and not found[2] and found[0] not in _ORG_SUFFIXES:
+            out.add(found[0])
+    return out
+
+
 def speaker_key(name: str) -> str:
     """The key of a speaker written as `name` (`ブリンケン長官` → `ブリンケン`)."""
     found = classify_phrase(name.strip())

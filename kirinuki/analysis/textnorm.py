@@ -29,6 +29,7 @@ _NOISE = re.compile(
     rf"(?:(?:{_MONTHS})\.?\s*\d{{1,2}},?\s*\d{{4}}|\d{{4}}年\d{{1,2}}月\d{{1,2}}日)?"
     r"|@\w{1,30}"
 )
+_NOISE_ANY_CASE = re.compile(_NOISE.pattern, re.IGNORECASE)
 _NOISY = ("http", "#", "@", ".", "/")
 # A minus sign before a number is content (`−0.1%` is not `0.1%`): written one way for all.
 _MINUS = re.compile(r"(?:(?<![0-9a-z])-|[−▲])(?=\d)")
@@ -50,6 +51,14 @@ def normalise(text: str) -> str:
     if "-" in folded or "−" in folded or "▲" in folded:
         folded = _MINUS.sub("マイナス", folded)
     return _NON_WORD.sub("", folded)
+
+
+def strip_noise(text: str) -> str:
+    """`text` without links, ASCII hashtags, tweet sign-offs and @handles (each becomes a
+    space); nothing else changes."""
+    if not any(mark in text for mark in _NOISY):
+        return text
+    return _NOISE_ANY_CASE.sub(" ", text)
 
 
 def mask_digits(normalised: str) -> str:

@@ -189,7 +189,8 @@ related_app = typer.Typer(cls=_DefaultShow, no_args_is_help=True,
 def _related_json(r: RelatedView) -> dict[str, Any]:
     return {"entry": r.entry_id, "permalink": r.permalink, "title": r.title,
             "published": r.published.isoformat() if r.published else None,
-            "score": r.score, "reasons": r.reasons, "decision": r.decision or None,
+            "score": r.score, "reason": r.reason, "reasons": r.reasons,
+            "decision": r.decision or None,
             "first_clip": r.first_clip}
 
 
@@ -211,6 +212,8 @@ def related_show(
         out.print(Text(f"entry {r.entry_id}  {fmt_date(r.published)}  {r.permalink or ''}  "
                        f"{score}", style="bold cyan"))
         out.print(Text(f"  {r.title or r.first_clip[:60]}"))
+        if r.reason:
+            out.print(Text(f"  {r.reason}"))
         for reason in r.reasons:
             out.print(Text(f"  - {reason}", style="green"))
     if not found:

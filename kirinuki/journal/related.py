@@ -37,6 +37,7 @@ class RelatedView:
     score: float
     reasons: list[str]
     decision: str
+    reason: str = ""  # the reasons in one line of Japanese
 
 
 def _candidates(eid: int, entries: list[rows.EntryRow], tags: dict[int, set[str]],
@@ -91,7 +92,7 @@ def related(journal: Journal, entry_ref: str, limit: int = 5) -> list[RelatedVie
         rarity=_rarity(feats, tags, len(entries)), limit=limit)
     return [RelatedView(s.entry_id, entries[s.entry_id].permalink, entries[s.entry_id].published,
                         entries[s.entry_id].title, first.get(s.entry_id, ""), s.score, s.reasons,
-                        s.decision) for s in found]
+                        s.decision, s.reason) for s in found]
 
 
 def decide_related(journal: Journal, entry_ref: str, other_ref: str, decision: str | None,

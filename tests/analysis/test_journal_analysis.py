@@ -184,3 +184,15 @@ def test_links_found_by_older_rules_go_when_clips_are_checked_again(journal: Jou
         journal.store.conn.execute("UPDATE clip_sketches SET version = 4")
     assert catch_up_versions(journal) == 2
     assert journal.store.conn.execute("SELECT count(*) FROM clip_versions").fetchone()[0] == 0
+
+
+def test_sign_off_lines_do_not_relate_entries(journal: Journal, tmp_path) -> None:
+    """Two entries sharing only tweet sign-offs (dated differently) are not related."""
+    for stamp, day, body in (("2023-10-04_090000", 4, "ベルカ共和国の議会は新しい予算案を可決しました。"),
+                             ("2023-10-27_090000", 27, "オルデン港の労働組合がストライキに入りました。")):
+        (tmp_path / f"{stamp}.txt").write_text(
+            f"https://kirinuki.test\n\n{body}\n— 架空ニュース (@kakuu_news) October {day}, 2023\n"
+            "https://t.co/abcdef\n\nkirinuki.test\n", encoding="utf-8")
+    import_paths(journal, [str(tmp_path)])
+    assert duplicate_groups(journal) == []
+    assert related(journal, "2") == []
