@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import sys
 import tempfile
+from datetime import datetime
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -137,8 +138,10 @@ def demo_report() -> None:
     items: list[Item] = []
     entry = {f.stem: k for k, f in enumerate(sorted(DEMO.glob("*.txt")))}
     for f in sorted(DEMO.glob("*.txt")):
+        when = datetime.strptime(f.stem, "%Y-%m-%d_%H%M%S")
         for c in parse(f.read_text(encoding="utf-8")).clips:
-            items.append(Item(len(items), c.text, entry=entry[f.stem], pos=len(items)))
+            items.append(Item(len(items), c.text, when=when, entry=entry[f.stem],
+                              pos=len(items)))
     groups = find_groups(items)
     versions = [g for g in groups if g.kind == "version"]
     found = sum(1 for old, new, change in DEMO_VERSIONS if any(

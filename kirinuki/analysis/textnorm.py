@@ -31,6 +31,8 @@ _NOISE = re.compile(
 )
 _NOISE_ANY_CASE = re.compile(_NOISE.pattern, re.IGNORECASE)
 _NOISY = ("http", "#", "@", ".", "/")
+_ITEM = re.compile(r"^\s*[0-9]{1,3}\s?[.)]\s*(?![0-9])")  # `3. `, `5) ` (NFKC: `5）` → `5)`)
+_SITE = re.compile(r"\s(?:-|\|)\s[^-|。、]{1,30}$")  # `見出し | 架空ニュース`
 # A minus sign before a number is content (`−0.1%` is not `0.1%`): written one way for all.
 _MINUS = re.compile(r"(?:(?<![0-9a-z])-|[−▲])(?=\d)")
 _DIGITS = re.compile(r"\d+")
@@ -44,10 +46,14 @@ MIN_SUBSTANCE = 10  # characters of content below which a clip is not compared
 
 def normalise(text: str) -> str:
     """Text as compared: NFKC, case-folded, without links, hashtags, tweet sign-offs,
-    @handles, spaces, punctuation or symbols."""
+    @handles, a translator's item number (`3.`, `5）`), a site name after a headline
+    (`… | 〇〇ニュース`), spaces, punctuation or symbols."""
     folded = fast_fold(text)
     if any(mark in folded for mark in _NOISY):
         folded = _NOISE.sub(" ", folded)
+    folded = _ITEM.sub("", folded)
+    if " - " in folded or "|" in folded:
+        folded = _SITE.sub("", folded)
     if "-" in folded or "−" in folded or "▲" in folded:
         folded = _MINUS.sub("マイナス", folded)
     return _NON_WORD.sub("", folded)

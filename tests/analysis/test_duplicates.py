@@ -71,15 +71,18 @@ def test_template_about_another_event_is_unrelated() -> None:
 
 def test_labelled_precision_and_recall() -> None:
     """Duplicates and versions at the default thresholds on tests/analysis/data/pairs.jsonl:
-    precision and recall ≥ 0.95 each (background: both ≥ 0.85)."""
+    precision and recall ≥ 0.95 each. Background: precision ≥ 0.95, recall ≥ 0.70 — this older
+    set calls heavily reworded paraphrases (`日本とアメリカの金利差` / `日米の金利差`) background;
+    issue 22 defines background as a shared passage (a sentence or more reused, verbatim or
+    lightly reworded), which eval/dev holds to ≥ 0.95."""
     pairs = load_jsonl("pairs.jsonl")
     assert len(pairs) >= 200
     predicted = [(p["label"], kind(p["a"], p["b"]) or "unrelated") for p in pairs]
-    for label, floor in ((DUPLICATE, 0.95), (VERSION, 0.95), (BACKGROUND, 0.85)):
+    for label, floor in ((DUPLICATE, 0.95), (VERSION, 0.95), (BACKGROUND, 0.70)):
         tp = sum(1 for g, p in predicted if g == p == label)
         precision = tp / max(1, sum(1 for _, p in predicted if p == label))
         recall = tp / max(1, sum(1 for g, _ in predicted if g == label))
-        assert precision >= floor and recall >= floor, (label, precision, recall)
+        assert precision >= max(floor, 0.95) and recall >= floor, (label, precision, recall)
 
 
 def test_index_finds_what_compare_accepts() -> None:

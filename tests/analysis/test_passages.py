@@ -1,0 +1,88 @@
+"""Duplicates, versions and background as issue 22 defines them (sentence-level rules), and the
+development part of the labelled set (tests/analysis/data/eval/dev)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from kirinuki.analysis.duplicates import (
+    BACKGROUND,
+    DUPLICATE,
+    VERSION,
+    Item,
+    compare,
+    prepare,
+    relate,
+)
+
+DEV = Path(__file__).resolve().parent / "data" / "eval" / "dev"
+
+
+def kind(a: str, b: str) -> str | None:
+    m = compare(prepare(a), prepare(b))
+    return m.kind if m else None
+
+
+LEAD_1 = ("ミレア州の山火事で、州の消防当局によりますと、これまでに8人が死亡し、およそ1200棟の"
+          "建物が焼けたということです。")
+LEAD_2 = "ミレア州の山火事について、州の消防当局は9日、死者が19人に増え、焼けた建物はおよそ2600棟に上ると発表しました。"
+SHARED = "ミレア州では、この30年で最も雨の少ない冬が続き、森林が乾燥しきっていました。"
+
+
+@pytest.mark.parametrize(("a", "b", "expected"), [
+    # Two updates of one lead: wording and date changed, figures updated.
+    (LEAD_1, LEAD_2, VERSION),
+    # A template about another place: not an update.
+    (LEAD_1, LEAD_1.replace("ミレア州", "コルサ州").replace("8人", "2人"), None),
+    # One report's paragraphs of one day: other facts.
+    ("消防当局は9日、州の北部で新たに住宅40棟が焼けたと発表しました。",
+     "消防当局は9日、州の南部で消防士3人がけがをしたと発表しました。", None),
+    # A sentence reused inside two paragraphs, each with content of its own.
+    ("州政府は9日、非常事態を宣言しました。" + SHARED, SHARED + "専門家は、乾燥は春まで続くとみています。",
+     BACKGROUND),
+    # The same paragraph with a sentence added by the update.
+    ("州政府は9日、非常事態を宣言しました。", "州政府は9日、非常事態を宣言しました。連邦政府も支援を決めました。",
+     VERSION),
+    # Running counts and live-blog days are other occurrences, not versions.
+    ("ミレア州で確認された山火事は、ことしこれで12件目です。",
+     "ミレア州で確認された山火事は、ことしこれで15件目です。", None),
+    ("【随時更新】ミレア州の山火事（9日の動き）", "【随時更新】ミレア州の山火事（10日の動き）", None),
+    ("中央銀行は9日、政策金利を0.25%引き上げると発表しました。利上げは3会合連続です。",
+     "中央銀行は23日、政策金利を0.5%引き上げると発表しました。利上げは4会合連続です。", None),
+    # A translator's item renumbered, a site name after a headline: the same passage.
+    ("3. 政府軍は州都の空港を奪還したと主張している。", "5）政府軍は州都の空港を奪還したと主張している。", DUPLICATE),
+    ("ミレア州の山火事 死者19人に - 架空ニュース", "ミレア州の山火事 死者19人に", DUPLICATE),
+])
+def test_issue_22_kinds(a: str, b: str, expected: str | None) -> None:
+    assert kind(a, b) == expected
+
+
+def test_leads_weeks_apart_are_another_development() -> None:
+    day = datetime(2024, 7, 9)
+    first = Item(1, LEAD_1, when=day)
+    for gap, expected in ((2, VERSION), (40, None)):
+        later = Item(2, LEAD_2, when=day + timedelta(days=gap))
+        link = relate(first, prepare(LEAD_1), later, prepare(LEAD_2))
+        assert (link.match.kind if link else None) == expected, gap
+
+
+def _dev(name: str) -> list[dict]:
+    path = DEV / name
+    if not path.exists():
+        pytest.skip("tests/analysis/data/eval/dev is not present")
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def test_dev_pairs_precision_and_recall() -> None:
+    """The development part (tuned on): precision and recall ≥ 0.95 for each kind."""
+    pairs = _dev("pairs.jsonl")
+    predicted = [(p["label"], kind(p["a"], p["b"]) or "unrelated") for p in pairs]
+    for label in (DUPLICATE, VERSION, BACKGROUND):
+        tp = sum(1 for g, p in predicted if g == p == label)
+        precision = tp / max(1, sum(1 for _, p in predicted if p == label))
+        recall = tp / max(1, sum(1 for g, _ in predicted if g == label))
+        assert precision >= 0.95 and recall >= 0.95, (label, precision, recall)
