@@ -36,8 +36,21 @@ _SAYING = re.compile(
     r"声を|涙|明言|宣言|約束|求め|けん制|非難|抗議|警戒|歓迎|評価|示|伝え|反論|一蹴|繰り返|"
     r"呼ん|認め|断言|疑問視|懸念|念を押|誓))"
 )
-# A speaker written right before the quote, as headlines do: `岸田首相「…」`.
-_HEADLINE = re.compile(rf"(?:^|(?<=[】\]\s　、：:]))(?P<np>{NOUN}+(?:の{NOUN}+){{0,2}})$")
+# The verb of saying closing a quote, after `と` and a few words (`と涙ながらに語りました`).
+_CUE_AFTER = re.compile(
+    r"[」』”](?:など)?と、?(?:(?P<take>し(?:て|た|、|ています|ている|ており))|"
+    r"(?:[^、。「」]{0,12}?|[^。「」]{1,40}?[はがも])"
+    r"(?P<verb>述べ|語っ|語り|話し|強調し|訴え|指摘し|主張し|批判し|明らかにし|報じ|投稿し|"
+    r"発表し|応じ|呼びかけ|警告し|反発し|表明し|説明し|答え|書き込み|書き込ん|ツイートし|"
+    r"コメントし|否定し|明言し|宣言し|約束し|求め|けん制し|非難し|抗議し|歓迎し|評価し|伝え|"
+    r"反論し|一蹴し|繰り返し|認め|断言し|誓っ|念を押し))"
+)
+# What names an organisation written in brackets after it: `有力紙「ノヴァ・ガゼタ」は`.
+_KIND_BEFORE = re.compile(r"(?:紙|誌|社|局|団体|組織|研究所|シンクタンク|企業|グループ|党|番組|新聞|通信|"
+                          r"機関|財団|協会|政党|ネットワーク|チャンネル)$")
+# A speaker written right before the quote, as headlines do: `岸田首相「…」`, `岸田首相：「…」`.
+_HEADLINE = re.compile(
+    rf"(?:^|(?<=[】\]\s　、：:]))(?P<np>{NOUN}+(?:の{NOUN}+){{0,2}})[:：]?\s?$")
 PREAMBLE = re.compile(
     r"(?:、|\d+日(?:夜|朝|午前|午後)?(?:の|に|、)?|(?:これまでに|改めて|さらに|そのうえで|"
     r"一方で?|また)、?|[^、。「」]{0,25}?(?:記者団|国民|記者|支持者|参加者)(?:ら)?に"
@@ -108,7 +121,11 @@ def _name_end(text: str, at: int) -> int:
     """The offset of the closing bracket when the bracket at `at` holds a name that is the
     subject of its sentence (`「国際問題研究所」も`), else -1."""
     m = BRACKETED.match(text, at)
-    return m.end("np") if m is not None and classify_phrase(m.group("np")) else -1
+    if m is None:
+        return -1
+    kind = classify_phrase(m.group("np"))
+    named = kind is not None or _KIND_BEFORE.search(text, max(0, at - 8), at) is not None
+    return m.end("np") if named else -1
 
 
 def _headline(text: str, span: _Span, floor: int) -> Speaker | None:
@@ -167,9 +184,10 @@ def _is_term(text: str, span: _Span) -> bool:
 
 
 def _cue(text: str, span: _Span) -> str:
-    """The verb of saying after a quote (`述べ`), `し` for `…」としています`, or ""."""
-    m = _SAYING.match(text, span.close_at)
-    return "" if m is None else "し" if m.group("direct") else m.group("cue")
+    """The verb of saying after a quote as written (`述べ`, `語っ`), `し` for `…」としています`,
+    or "" (`と肩を落としていました`)."""
+    m = _CUE_AFTER.match(text, span.close_at - 1) if span.close_at > 0 else None
+    return "" if m is None else "し" if m.group("take") else m.group("verb")
 
 
 def _paragraph_quotes(text: str, index: int, last: Speaker | None,
@@ -189,7 +207,10 @@ def _paragraph_quotes(text: str, index: int, last: Speaker | None,
             for s in subjects(text, floor, begin):
                 if s.person:
                     last = s
-        term = mode != "headline" and _is_term(text, span)
+        # A person's short words closed by と are speech (`「怖い」と肩を落としていました`).
+        said = (speaker is not None and speaker.person
+                and re.match(r"(?:など)?と", text[span.close_at:]) is not None)
+        term = mode != "headline" and not said and _is_term(text, span)
         if term and speaker is not None and not speaker.named:
             speaker = None
         if speaker is not None and last is not None and _bare_title(speaker, last):

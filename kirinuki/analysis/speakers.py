@@ -23,10 +23,12 @@ TITLES = sorted((
     "議員", "氏", "さん", "候補", "最高指導者", "指導者", "理事長", "団長", "報道局長",
     "外相", "国防相", "財務相", "経済相", "運輸相", "内相", "法相", "農相", "蔵相", "国務相",
     "顧問", "広報官", "報道担当者", "研究員", "委員", "党首", "裁判長", "外交官", "総長",
-    "最高経営責任者", "CEO",
+    "最高経営責任者", "CEO", "頭取", "副頭取", "常務", "専務", "取締役", "副社長", "理事",
+    "支店長", "院長", "校長", "署長", "町長", "村長", "区長", "副知事", "副市長", "審議官",
+    "参事官", "総領事", "領事", "公使", "広報担当者", "担当相", "担当大臣",
 ), key=len, reverse=True)
 _GENERIC_MINISTER = re.compile(r"[\u4e00-\u9fff]{1,3}相$")
-_PERSONNOUNS = (
+_PERSON_NOUNS = (
     "男性", "女性", "住民", "市民", "関係者", "専門家", "研究者", "担当者", "幹部", "高官",
     "当局者", "弁護士", "弁護団", "妻", "夫", "家族", "母親", "父親", "一人", "学生", "支持者",
     "有権者", "医師", "代表団", "陣営", "農家", "アナリスト", "エコノミスト", "子ども", "職員",
@@ -38,14 +40,15 @@ _ORG_SUFFIXES = (
     "組合", "団体", "協会", "メディア", "通信", "新聞", "放送", "テレビ", "会議所", "警察",
     "検察", "裁判所", "議会", "銀行", "企業", "社", "大学", "研究所", "事務所", "監視団",
     "代表部", "国連", "連盟", "センター", "財団", "グループ", "政権", "首脳", "各国", "メーカー",
-    "シンクタンク", "司令部", "本部", "部隊", "紙", "誌",
+    "シンクタンク", "司令部", "本部", "部隊", "紙", "誌", "戦線", "勢力", "組織", "赤十字社",
+    "赤十字",
 )
 # An organisation or person named in brackets: `シンクタンク「国際問題研究所」も`.
 BRACKETED = re.compile(r"「(?P<np>[^「」『』、。\s]{2,20})」(?P<p>からは|からも|は|が|も)")
 NOUN = r"[\u4e00-\u9fff\u30a0-\u30ffー々〆A-Za-z0-9０-９Ａ-Ｚａ-ｚ・＝=]"
 # A subject: a noun phrase (up to three segments joined by の) before は/が/も (or からは).
 _SUBJECT = re.compile(
-    rf"(?P<np>{NOUN}+(?:の{NOUN}+){{0,2}}(?:ら|たち)?)(?P<p>からは|からも|は|が|も)"
+    rf"(?P<np>{NOUN}+(?:の{NOUN}+){{0,2}}(?:さん|ら|たち)?)(?P<p>からは|からも|は|が|も)"
 )
 _NOT_SPEAKER = re.compile(r"^[0-9０-９]|^(?:今回|今年|去年|昨年|先月|今月|来月|先週|今週|来週|当時|"
                           r"現在|今後|これ|それ|一方|背景|理由|目的|結果|問題|状況|影響|情勢)")
@@ -95,7 +98,7 @@ def classify_phrase(phrase: str) -> tuple[str, str, bool] | None:
         return last, fold(name) if len(name) > 1 else fold(last), True
     if title:
         return owner + last, fold(owner + last), True
-    if last.endswith(_PERSONNOUNS):
+    if last.endswith(_PERSON_NOUNS):
         return owner + last, fold(owner + last), True
     if last.endswith(_ORG_SUFFIXES) or re.fullmatch(r"[A-Z][A-Z0-9]{1,6}", last):
         return last, fold(last), False
@@ -110,12 +113,32 @@ def _other(phrase: str) -> tuple[str, str] | None:
     return last, fold(last)
 
 
+_MODIFIER = re.compile(r"(?:^|(?<=[、。のはがも\s」]))([^、。「」のはがも\s]{2,6})$")
+
+
+def _with_modifier(text: str, start: int, found: tuple[str, str, bool],
+                   ) -> tuple[str, str, bool]:
+    """A common noun with the short clause before it (`市場で働く女性`, not `女性`); a titled
+    person or a long clause is left as it is."""
+    if found[0] not in _PERSON_NOUNS and not any(found[0].endswith(n) and len(found[0]) <= 4
+                                                   for n in _PERSON_NOUNS):
+        return found
+    m = _MODIFIER.search(text, max(0, start - 7), start)
+    chunk = m.group(1) if m else ""
+    if not re.search(r"[\u3041-\u309f]", chunk) or not re.search(r"[\u4e00-\u9fff\u30a1-\u30fa]", chunk):
+        return found  # no clause (`地元`), or no content word in it (`ある男性`)
+    display = chunk + found[0]
+    return display, fold(display), True
+
+
 def subjects(text: str, start: int = 0, end: int | None = None) -> list[Speaker]:
     """Subject phrases naming a speaker in text[start:end], in order."""
     out: list[Speaker] = []
     stop = len(text) if end is None else end
     for m in _SUBJECT.finditer(text, start, stop):
         found = classify_phrase(m.group("np"))
+        if found is not None and found[2] and "の" not in found[0]:
+            found = _with_modifier(text, m.start("np"), found)
         if found is not None:
             out.append(Speaker(found[0], found[1], found[2], m.end(), particle=m.group("p")))
         elif m.group("p") in ("は", "が") and (other := _other(m.group("np"))):

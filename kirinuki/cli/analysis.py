@@ -132,10 +132,10 @@ quote_json = statement_json  # the older name
 
 
 def statement_text(v: StatementView) -> str:
-    """A quote in its brackets (`「…」`); reported speech with its cue (`… (と明らかにし)`)."""
+    """A quote in its brackets (`「…」`); reported speech with its cue (`… (明らかにしました)`)."""
     s = v.statement
     if s.mode == "reported":
-        return f"{s.text} (と{s.cue})" if s.cue else s.text
+        return f"{s.text} ({s.cue})" if s.cue else s.text
     return f"「{s.text}」"
 
 

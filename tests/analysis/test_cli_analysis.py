@@ -109,8 +109,8 @@ def test_statements_by_mode_with_their_cue(loaded, tmp_path: Path) -> None:  # n
     assert loaded("import", str(tmp_path / "more")).exit_code == 0
     reported = json.loads(loaded("statements", "--mode", "reported", "--json").output)
     assert [(s["speaker"], s["mode"], s["cue"], s["text"][:7]) for s in reported] == [
-        ("内務省", "reported", "し", "デモの参加者2"),
-        ("ペスコフ報道官", "reported", "明らかにし", "プーチン大統領")]
+        ("内務省", "reported", "としています", "デモの参加者2"),
+        ("ペスコフ報道官", "reported", "明らかにしました", "プーチン大統領")]
     direct = json.loads(loaded("statements", "--mode", "direct", "--json").output)
     assert {s["mode"] for s in direct} == {"direct", "headline"}
     assert ("ゼレンスキー大統領", "headline") in {(s["speaker"], s["mode"]) for s in direct}
@@ -118,7 +118,7 @@ def test_statements_by_mode_with_their_cue(loaded, tmp_path: Path) -> None:  # n
     assert len(everything) == len(reported) + len(direct)
     assert json.loads(loaded("quotes", "--json").output) == everything  # the older name
     table = loaded("statements", "--speaker", "ペスコフ").output
-    assert "reported" in table and "と明らかにし" in table
+    assert "reported" in table and "(明らかにしました)" in table
 
 
 def test_statements_unknown_mode_is_a_clear_error(loaded) -> None:  # noqa: ANN001
