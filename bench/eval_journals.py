@@ -7,8 +7,8 @@ from __future__ import annotations
 import json
 import sys
 import tempfile
-from datetime import datetime
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
