@@ -50,7 +50,8 @@ _COUNTERS: dict[str, str] = {
     "cm": "cm", "ミリメートル": "mm", "ミリ": "mm", "mm": "mm", "ミリシーベルト": "mSv",
     "マイクロシーベルト": "μSv", "テラバイト": "TB", "ギガバイト": "GB", "メガバイト": "MB",
     "キロバイト": "KB", "TB": "TB", "GB": "GB", "MB": "MB", "リットル": "L", "ワット": "W",
-    "キロワット": "kW", "メガワット": "MW", "ギガワット": "GW", "つ": "つ",
+    "キロワット": "kW", "メガワット": "MW", "ギガワット": "GW", "つ": "つ", "便": "便",
+    "組": "組", "ナノメートル": "nm",
 }
 # Counters that follow a currency or a measure can carry the range suffix 台 (`108円台`).
 _COUNTER_RE = "|".join(sorted(map(re.escape, _COUNTERS), key=len, reverse=True))
@@ -65,14 +66,24 @@ _PREFIX_RE = "|".join(sorted(map(re.escape, _PREFIXES), key=len, reverse=True))
 _SUFFIX_RE = "|".join(sorted(map(re.escape, _SUFFIXES), key=len, reverse=True))
 
 # A sign before the number: `マイナス0.1%`, `−0.3%`, `▲1.2%` (the minus of Japanese finance).
-_SIGNS = {"マイナス": "-", "−": "-", "-": "-", "▲": "-", "プラス": "+", "+": "+"}
+_SIGNS = {"マイナス": "-", "−": "-", "-": "-", "▲": "-", "氷点下": "-", "プラス": "+", "+": "+"}
 _SIGN_RE = "|".join(sorted(map(re.escape, _SIGNS), key=len, reverse=True))
 _FIGURE = re.compile(
     rf"(?P<sign>{_SIGN_RE})?(?P<pre>{_PREFIX_RE})?(?P<num>{_NUMBER})(?P<unit>{_COUNTER_RE})?"
     rf"(?P<suf>{_SUFFIX_RE})?"
 )
-_DECREASE = re.compile(r"減(?!税|便|産)")  # `前年比2%減`, `3割減少`
-_COUNTED = re.compile(r"の[\u4e00-\u9fff\u30a1-\u30fa]")  # counter-less: `434の建物`, `12の旅団`
+# The amount of a decrease, right after the figure: `2%減`, `730円安い`, `0.1ポイント低下`,
+# `6%少ない` (not a level reached: `3万8000円まで下がった`).
+_DECREASE = re.compile(r"減(?!税|便|産)|安[いく]|下落|低下|下が|少な|縮小")
+_COUNTED = re.compile(r"の([\u4e00-\u9fff\u30a1-\u30faー]{1,4})")  # `434の建物`, `12の旅団`
+# Not counts: a measurement window (`1時間に110ミリ`), a streak (`2か月続けて`); nor is a
+# per-unit denominator (`1人当たり`).
+_PER = re.compile(r"あたり|当たり|当り")
+_NOT_A_COUNT = re.compile(r"(?<=時間)に、?(?=[^、。]{0,10}?[0-9０-９]|降)"
+                          r"|連続|続けて")
+# What a bare キロ weighs rather than measures: `コメ10キロ`, `体重が200キロ`.
+_WEIGHT = re.compile(r"(?:体重|重さ|重量|コメ|米|肉|野菜|魚|果物|小麦|砂糖|ごみ|荷物|麻薬|大麻|"
+                     r"覚醒剤|金塊)[^、。]{0,8}$")
 _ONE_OF = re.compile(r"の$")  # `女性の1人`: one of them, not a count
 _FRACTION = re.compile(rf"(?P<pre>{_PREFIX_RE})?(?P<den>{_PART})分の(?P<num>{_PART})")
 _OVER = re.compile(r"を(?:超え|超す|超し|上回)")
@@ -211,8 +222,10 @@ def _excluded(folded: str, m: re.Match[str]) -> bool:
     if unit == "人" and m.group("pre") is None and _ONE_OF.search(folded, 0, start) and (
             number_value(num) == 1):
         return True  # 女性の1人: one of the women
-    if _ORDINAL_AFTER.match(folded, m.end("unit")):
+    if _ORDINAL_AFTER.match(folded, m.end("unit")) or _NOT_A_COUNT.match(folded, m.end()):
         return True
+    if _PER.match(folded, m.end()) and number_value(num) == 1:
+        return True  # 1人当たり (5キロあたり 4260円 is a figure)
     if unit == "年" and (_year_like(num) or re.match(r"\d+月", folded[m.end("unit"):])):
         return True
     if _is_kanji_only(num):
@@ -271,6 +284,10 @@ def _figure(text: str, folded: str, m: re.Match[str]) -> Figure | None:
         return None
     unit = m.group("unit") or ""
     counter = _COUNTERS.get(unit, unit)
+    if not unit and (counted := _COUNTED.match(folded, m.end("num"))):
+        counter = counted.group(1)  # 434の建物 → 建物
+    elif unit == "キロ" and _WEIGHT.search(folded, max(0, m.start() - 12), m.start()):
+        counter = "kg"
     qualifier = _SUFFIXES.get(m.group("suf") or "", "")
     if not qualifier and _OVER.match(folded, m.end()):
         qualifier = "超"
