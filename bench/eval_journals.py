@@ -79,7 +79,12 @@ def journal_scores(folder: Path, miss: Callable[..., None]) -> dict[str, int]:
         try:
             ids = {name: eid for eid, name in entries.items()}
             out = {"related": 0, "related_right": 0, "groups": 0, "groups_right": 0,
-                   "gold_groups": len(gold), "gold_found": 0}
+                   "gold_groups": len(gold), "gold_found": 0, "starts": 0, "starts_suggested": 0}
+            labelled = {lab["entry"] for lab in labels.get("related", [])}
+            for eid, name in entries.items():  # story starts and link dumps: nothing expected
+                if name not in labelled and name != min(entries.values()):
+                    out["starts"] += 1
+                    out["starts_suggested"] += bool(related(j, str(eid), 1))
             for lab in labels.get("related", []):
                 out["related"] += 1
                 top = related(j, str(ids[lab["entry"]]), 1)
@@ -122,7 +127,8 @@ def journals_report(folder: Path, miss: Callable[..., None]) -> None:
           f" ({total.get('related', 0)} entries); duplicate groups reported"
           f" {total.get('groups', 0)}, precision {ratio('groups_right', 'groups')}; labelled"
           f" groups found exactly {ratio('gold_found', 'gold_groups')}"
-          f" ({total.get('gold_groups', 0)})")
+          f" ({total.get('gold_groups', 0)}); entries with no labelled earlier entry given a"
+          f" suggestion {total.get('starts_suggested', 0)} of {total.get('starts', 0)}")
 
 
 def demo_report() -> None:

@@ -24,7 +24,7 @@ from kirinuki.analysis.textnorm import strip_noise
 PINNED, REJECTED = "pinned", "rejected"
 WEIGHTS = {"tags": 1.0, "speakers": 0.8, "orgs": 0.6, "places": 0.6}
 TEXT_WEIGHTS = {"version": 4.0, "duplicate": 4.0, "background": 2.5}
-MIN_SCORE = 2.0
+MIN_SCORE = 1.0
 _KIND_JA = {"version": "版の更新", "duplicate": "同じ段落", "background": "共通の背景"}
 _FEATURE_JA = {"tags": "タグ", "speakers": "人物", "orgs": "組織", "places": "地名"}
 
@@ -48,18 +48,25 @@ _PLACE = re.compile(
     r"(?:[\u30a0-\u30ffー]{2,}|[\u4e00-\u9fff]{1,3})"
     r"(?:共和国|連邦|王国|自治区|州|県|市|港|渓谷|半島|諸島|島|海峡|海|湾|川|地方|地域)"
 )
+# Words with a place suffix that name no place.
+_NOT_PLACES = frozenset("""
+空港 漁港 出港 入港 寄港 帰港 母港 軍港 開港 同市 同州 同県 各県 各州 他県 全県 全州 近海 領海
+公海 各地域 同地域 全地域 周辺地域 被災地域 沿岸地域 山間地域 一部地域 地方 各地方 同地方 本州 離島
+全島 同島 各国 海 湾 川 島 市 県 州 都市 大都市 河川 上流 下流 支流 本流
+""".split())
 _KATAKANA = re.compile(r"[\u30a0-\u30ffー]{2,}")
 # A katakana name that owns a government, an army, regions or an office holder is a country.
 _COUNTRY = re.compile(
-    r"(?<![\u30a0-\u30ffー])([\u30a1-\u30faー]{3,})(?=(?:政府|軍|国内|北部|南部|東部|西部|中部|全土|各地)"
-    r"|の[^、。「」]{0,12}?(?:大統領|首相|外相|国防相|報道官|政府|首都))"
+    r"(?<![\u30a0-\u30ffー])([\u30a1-\u30faー]{3,})(?=(?:政府|軍|国内|北部|南部|東部|西部|中部|全土|各地"
+    r"|中央銀行|中銀|国民|議会|国営|当局)"
+    r"|の[^、。「」]{0,12}?(?:大統領|首相|外相|国防相|報道官|政府|首都|統計局|中央銀行|議会|選挙|国民|通貨))"
 )
 _KANJI_PLACES = frozenset(p for p in _GAZETTEER if re.fullmatch(r"[\u4e00-\u9fff]+", p))
 
 
 def places(text: str) -> set[str]:
     """Place names in `text`: known countries and cities, and names with a place suffix."""
-    found = {m.group() for m in _PLACE.finditer(text)}
+    found = {m.group() for m in _PLACE.finditer(text)} - _NOT_PLACES
     found |= {w for w in _KATAKANA.findall(text) if w in _GAZETTEER}
     found |= set(_COUNTRY.findall(text))
     found |= {w for w in _KANJI_PLACES if w in text}
@@ -68,6 +75,20 @@ def places(text: str) -> set[str]:
     bare = {re.sub(r"(共和国|連邦|王国)$", "", p) for p in found}
     found |= {b for b in bare if b and b in text}
     return found
+
+
+def known_places(all_features: Iterable[EntryFeatures]) -> frozenset[str]:
+    """Katakana places recognised anywhere in the journal (`ソルディア` named as a country in
+    one entry is a place in every entry naming it)."""
+    return frozenset(p for f in all_features for p in f.places
+                     if _KATAKANA.fullmatch(p) and len(p) >= 3)
+
+
+def add_known_places(f: EntryFeatures, texts: Iterable[str], known: frozenset[str]) -> None:
+    """Add to `f` the known places its texts name."""
+    joined = "\n".join(texts)
+    f.places |= {p for p in known if p in joined}
+    f.orgs -= f.places
 
 
 def people(paragraphs: Sequence[str]) -> dict[str, str]:

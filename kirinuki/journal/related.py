@@ -11,7 +11,9 @@ from kirinuki.analysis.related import (
     EntryFeatures,
     Rarity,
     Suggestion,
+    add_known_places,
     features,
+    known_places,
     suggest,
 )
 from kirinuki.errors import InputError
@@ -59,6 +61,9 @@ def _features(journal: Journal, ids: list[int], entries: dict[int, rows.EntryRow
         first.setdefault(r.entry_id, r.text)
     feats = {i: features(i, entries[i].published, tags.get(i, set()),
                          list(groups.get(i, {}).values())) for i in ids}
+    known = known_places(feats.values())
+    for i, f in feats.items():
+        add_known_places(f, (t for g in groups.get(i, {}).values() for t in g), known)
     return feats, first
 
 
