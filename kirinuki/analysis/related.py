@@ -49,11 +49,12 @@ _PLACE = re.compile(
     r"(?:共和国|連邦|王国|自治区|州|県|市|港|渓谷|半島|諸島|島|海峡|海|湾|川|地方|地域)"
 )
 # Words with a place suffix that name no place.
-_NOT_PLACES = frozenset("""
+_NOT_PLACES_TEXT = """
 空港 漁港 出港 入港 寄港 帰港 母港 軍港 開港 同市 同州 同県 各県 各州 他県 全県 全州 近海 領海
 公海 各地域 同地域 全地域 周辺地域 被災地域 沿岸地域 山間地域 一部地域 地方 各地方 同地方 本州 離島
 全島 同島 各国 海 湾 川 島 市 県 州 都市 大都市 河川 上流 下流 支流 本流
-""".split())
+"""
+_NOT_PLACES = frozenset(_NOT_PLACES_TEXT.split())
 _KATAKANA = re.compile(r"[\u30a0-\u30ffー]{2,}")
 # A katakana name that owns a government, an army, regions or an office holder is a country.
 _COUNTRY = re.compile(
