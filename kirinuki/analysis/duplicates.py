@@ -33,7 +33,15 @@ from rapidfuzz import fuzz
 
 from kirinuki.analysis.figures import extract_figures
 from kirinuki.analysis.lsh import DEFAULT_PARAMS, DuplicateIndex, LshParams, sketch_texts
-from kirinuki.analysis.passages import names_in, relate_sentences, serial_differs, swapped
+from kirinuki.analysis.passages import (
+    Sentence,
+    names_in,
+    relate_sentences,
+    sentences,
+    serial_differs,
+    serials,
+    swapped,
+)
 from kirinuki.analysis.quotes import extract_quotes
 from kirinuki.analysis.textnorm import MIN_SUBSTANCE, mask_digits, normalise, substance
 from kirinuki.analysis.versions import Change, describe_change
@@ -59,7 +67,7 @@ class Thresholds:
     contained: float = 0.95
     background: float = 0.75  # similarity of a sentence reused in two paragraphs
     lead: float = 0.45  # similarity of a first sentence rewritten by an update
-    related: float = 0.15  # content overlap below which sentences are not compared
+    related: float = 0.20  # content overlap below which sentences are not compared
     reworded_background: float = 0.50  # content overlap of long paragraphs saying the same
     long: int = 40  # characters (normalised) from which a paragraph is long
     quote: float = 0.60  # content overlap below which two quotes are different statements
@@ -97,6 +105,16 @@ class Prepared:
         return frozenset(_DAY.findall(self.norm))
 
     @cached_property
+    def serials(self) -> frozenset[str]:
+        """Running counts (`6件目`, `13日の動き`): differing ones make another occurrence."""
+        return serials(self.norm)
+
+    @cached_property
+    def sentences(self) -> list[Sentence]:
+        """The sentences of the text, for sentence-level comparison (`passages`)."""
+        return sentences(self.text)
+
+    @cached_property
     def places(self) -> frozenset[str]:
         """Katakana names and kanji places (`コルサ州`): a swap makes another event's template."""
         return names_in(self.text)
@@ -108,9 +126,12 @@ class Prepared:
 
     @cached_property
     def quoted(self) -> frozenset[str]:
-        """Content bigrams of the quoted passages."""
+        """Character bigrams of the quoted passages (speech is mostly kana: all characters)."""
         inner = "".join(q.text for q in extract_quotes([self.text]) if q.kind == "speech")
-        return content_bigrams(mask_digits(normalise(inner))) if len(inner) >= 10 else frozenset()
+        if len(inner) < 10:
+            return frozenset()
+        norm = mask_digits(normalise(inner))
+        return frozenset(norm[i:i + 2] for i in range(len(norm) - 1))
 
 
 def content_bigrams(masked: str) -> frozenset[str]:
@@ -167,7 +188,7 @@ def compare(a: Prepared, b: Prepared, *, same_article: bool = False,
         if a.text == b.text:
             return Match(DUPLICATE, 1.0, "same text")
         return Match(DUPLICATE, 1.0, "same text (spacing, punctuation, width or links differ)")
-    if serial_differs(a.norm, b.norm):
+    if serial_differs(a.serials, b.serials):
         return None  # `6件目` / `8件目`, `（13日の動き）` / `（14日の動き）`: another occurrence
     if a.masked == b.masked:
         return Match(VERSION, fuzz.ratio(a.norm, b.norm) / 100, "figures changed")
@@ -189,7 +210,8 @@ def compare(a: Prepared, b: Prepared, *, same_article: bool = False,
         return Match(VERSION, ratio, "passage extended or shortened")
     if overlap < t.related:
         return None
-    rel = relate_sentences(a.text, b.text, ratio, t.background, t.lead if lead else 2.0)
+    rel = relate_sentences(a.sentences, b.sentences, ratio, t.background,
+                           t.lead if lead else 2.0)
     if rel.kind in ("extended", "lead") and _other_quotes(a, b, t):
         return None  # one speaker's two statements, not one updated
     if rel.kind == "extended":

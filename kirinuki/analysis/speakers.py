@@ -27,6 +27,7 @@ TITLES = sorted((
     "支店長", "院長", "校長", "署長", "町長", "村長", "区長", "副知事", "副市長", "審議官",
     "参事官", "総領事", "領事", "公使", "広報担当者", "担当相", "担当大臣",
 ), key=len, reverse=True)
+_TITLE_AT_END = re.compile("(?:" + "|".join(map(re.escape, TITLES)) + ")$")
 _GENERIC_MINISTER = re.compile(r"[\u4e00-\u9fff]{1,3}相$")
 _PERSON_NOUNS = (
     "男性", "女性", "住民", "市民", "関係者", "専門家", "研究者", "担当者", "幹部", "高官",
@@ -72,9 +73,9 @@ class Speaker:
 
 def split_title(segment: str) -> tuple[str, str]:
     """(name, title) of a titled segment, or ("", "") when it has no title."""
-    for title in TITLES:
-        if segment.endswith(title):
-            return segment[: -len(title)], title
+    m = _TITLE_AT_END.search(segment)
+    if m:  # the longest title (alternatives are longest first)
+        return segment[: m.start()], m.group()
     m = _GENERIC_MINISTER.search(segment)
     if m and len(segment) > 2:
         return segment[: m.start()], m.group()

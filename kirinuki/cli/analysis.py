@@ -72,7 +72,7 @@ def dupes_cmd(
     version: float = typer.Option(DEFAULT_THRESHOLDS.version, "--version-threshold",
                                   min=0.0, max=1.0, help="Similarity for a version."),
     background: float = typer.Option(DEFAULT_THRESHOLDS.background, "--background-threshold",
-                                     min=0.0, max=1.0, help="Content overlap for background."),
+                                     min=0.0, max=1.0, help="Similarity of a sentence shared as background."),
     as_json: bool = typer.Option(False, "--json", help="Print the groups as JSON."),
 ) -> None:
     """List groups of duplicate clips, versions of one passage and shared background."""
