@@ -9,7 +9,7 @@ JOURNAL ?= demo.db
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -q -e '.[test,bench]'
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -38,6 +38,7 @@ PYTEST_MARK ?= not slow and not browser and not database
 
 test: $(STAMP)
 	$(BIN)/ruff check kirinuki tests bench
+	$(BIN)/deptry .
 	$(BIN)/mypy
 	$(BIN)/pytest -m "$(PYTEST_MARK)"
 
