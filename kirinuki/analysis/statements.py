@@ -107,14 +107,17 @@ def polite(cue: str) -> str:
 
 def _speaker(text: str, start: int, end: int) -> Speaker | None:
     """The speaker of reported speech in text[start:end]: the last topic (`Xは`) naming a
-    person, else an organisation (`政府は…進め、内務省は…としています`), else the last subject
-    naming one, else the first topic that looks like a country or a group (`ロシアは`, `中国は`;
+    person, else an organisation (`政府は…進め、内務省は…としています`), else the first subject
+    naming one (`大統領府が、大統領が…と会談したと発表`), else the first topic that looks like a country or a group (`ロシアは`, `中国は`;
     not `準備は`, which is part of what is said)."""
     found = subjects(text, start, end)
     for tier in ([s for s in found if s.topic and s.person],
-                 [s for s in found if s.topic and s.named], [s for s in found if s.named]):
+                 [s for s in found if s.topic and s.named]):
         if tier:
             return tier[-1]
+    named = [s for s in found if s.named]
+    if named:  # no topic: the first subject; later ones head embedded clauses
+        return named[0]
     others = [s for s in found if s.topic and _COUNTRY_LIKE.fullmatch(s.display)]
     if others:
         return others[0]

@@ -84,6 +84,13 @@ def test_a_speaker_named_after_the_quote_is_not_carried_over() -> None:
                                                        ("ロシア外務省", False)]
 
 
+def test_an_organisation_reporting_what_a_person_did() -> None:
+    [s] = extract_statements(["その一方でベラルーシ大統領府が7日、ルカシェンコ大統領が前大統領と"
+                              "電話会談したと短く発表しました。"])
+    assert (s.speaker, s.cue, s.text) == ("ベラルーシ大統領府", "発表しました",
+                                          "ルカシェンコ大統領が前大統領と電話会談した")
+
+
 def test_a_bare_title_is_the_person_named_with_it() -> None:
     found = extract_statements(["ハワード知事は17日、被災地を視察しました。",
                                 "知事は、住宅の修理費を州が補助すると表明しました。"])
