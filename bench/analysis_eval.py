@@ -166,12 +166,38 @@ def part_report(name: str, folder: Path, show: bool) -> None:
     journals_report(folder / "journals", miss)
 
 
+def datasketch_recall(rows: list[dict[str, Any]]) -> None:
+    """datasketch's MinHash LSH (the usual tool) on the same pairs, when installed."""
+    try:
+        from datasketch import MinHash, MinHashLSH
+    except ImportError:
+        return
+    from kirinuki.analysis.lsh import normalise
+
+    related = [p for p in rows if p["label"] != "unrelated"]
+    texts = sorted({t for p in rows for t in (p["a"], p["b"])})
+    row = {t: i for i, t in enumerate(texts)}
+    for threshold in (0.5, 0.3):
+        lsh = MinHashLSH(threshold=threshold, num_perm=128)
+        hashes = {}
+        for i, t in enumerate(texts):
+            n = normalise(t)
+            m = MinHash(num_perm=128)
+            m.update_batch([n[k:k + 3].encode() for k in range(max(1, len(n) - 2))])
+            hashes[t] = m
+            lsh.insert(str(i), m)
+        hit = sum(1 for p in related if str(row[p["b"]]) in lsh.query(hashes[p["a"]]))
+        print(f"    datasketch MinHashLSH (char 3-grams, 128 perm, threshold {threshold}):"
+              f" candidate recall {_ratio(hit, len(related))}")
+
+
 def legacy_report(show: bool) -> None:
     from eval_scoring import legacy_figures, sample_report
 
     print("legacy:")
     miss = Misses(show)
     pairs_report(load(DATA / "pairs.jsonl"), miss)
+    datasketch_recall(load(DATA / "pairs.jsonl"))
     statements_report(load(DATA / "quotes.jsonl"), miss, key="quotes")
     tp, fp, fn = legacy_figures(load(DATA / "figures.jsonl"))
     print(f"  figures (surface, value, counter): {tp + fn}; precision {tp / (tp + fp):.3f}"
