@@ -123,10 +123,9 @@ def _speaker(text: str, start: int, end: int) -> Speaker | None:
         return others[0]
     m = _SOURCE.search(text, start, end)
     if m is not None:
-        phrase = m.group("np").split("、")[-1]
-        named = classify_phrase(phrase)
-        if named is not None:
-            return Speaker(named[0], named[1], named[2], m.end())
+        source = classify_phrase(m.group("np").split("、")[-1])
+        if source is not None:
+            return Speaker(source[0], source[1], source[2], m.end())
     return None
 
 
