@@ -222,8 +222,13 @@ def unchecked(store: Store, version: int) -> list[int]:
 
 def put_versions(store: Store, links: Sequence[tuple[int, int, str]],
                  checked: Sequence[int]) -> None:
-    """Store (clip, earlier clip, change) links and mark `checked` clips as looked at.
+    """Store (clip, earlier clip, change) links and mark `checked` clips as looked at; links
+    stored earlier for a checked clip (either side) go first: they were found by older rules.
     Runs in the caller's transaction."""
+    for chunk in _chunks(list(checked)):
+        marks = _marks(len(chunk))
+        store.conn.execute(f"DELETE FROM clip_versions WHERE clip_id IN ({marks})"
+                           f" OR earlier_clip_id IN ({marks})", [*chunk, *chunk])
     store.conn.executemany(
         "INSERT OR REPLACE INTO clip_versions(clip_id, earlier_clip_id, change) VALUES (?,?,?)",
         links)
