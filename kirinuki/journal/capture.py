@@ -57,6 +57,8 @@ class CaptureResult:
     new_version: bool
     not_modified: bool = False
     previous: list[str] | None = None  # the paragraphs of the version before a new one
+    # A canonical URL on another site the page claimed this time (not trusted).
+    canonical_claim: str | None = None
 
     @cached_property
     def changes(self) -> list[ParagraphDiff]:
@@ -185,7 +187,7 @@ def _store(journal: Journal, fetched: _Fetched) -> CaptureResult:
     previous = article_rows.latest_version(store, aid)
     version = ArticleVersion(content_hash=ex.content_hash, fetched_at=journal.now(),
                              paragraphs=ex.paragraphs, title=ex.title, published=ex.published,
-                             modified=ex.modified)
+                             modified=ex.modified, canonical_claim=ex.canonical_claim)
     vid, new = article_rows.add_version(store, aid, version)
     if previous is not None or fetched.result.etag or fetched.result.last_modified:
         article_rows.set_validators(store, aid, fetched.result.etag, fetched.result.last_modified)
@@ -195,6 +197,7 @@ def _store(journal: Journal, fetched: _Fetched) -> CaptureResult:
     assert stored is not None
     res = _result(journal, aid, stored, new=new, first=previous is None)
     res.previous = previous.paragraphs if previous is not None else None
+    res.canonical_claim = ex.canonical_claim
     return res
 
 

@@ -54,7 +54,7 @@ def add_version(store: Store, art_id: int, version: ArticleVersion) -> tuple[int
         return int(row[0]), False
     cur = conn.execute(
         "INSERT INTO article_versions(article_id, fetched_at, content_hash, title, published,"
-        " modified, paragraphs) VALUES (?,?,?,?,?,?,?)",
+        " modified, paragraphs, canonical_claim) VALUES (?,?,?,?,?,?,?,?)",
         (
             art_id,
             version.fetched_at.isoformat(),
@@ -63,6 +63,7 @@ def add_version(store: Store, art_id: int, version: ArticleVersion) -> tuple[int
             _iso(version.published),
             _iso(version.modified),
             json.dumps(version.paragraphs, ensure_ascii=False),
+            version.canonical_claim,
         ),
     )
     return int(cur.lastrowid or 0), True
@@ -70,15 +71,15 @@ def add_version(store: Store, art_id: int, version: ArticleVersion) -> tuple[int
 
 def _versions(store: Store, art_id: int) -> list[ArticleVersion]:
     rows = store.conn.execute(
-        "SELECT id, fetched_at, content_hash, title, published, modified, paragraphs"
-        " FROM article_versions WHERE article_id = ? ORDER BY fetched_at, id",
+        "SELECT id, fetched_at, content_hash, title, published, modified, paragraphs,"
+        " canonical_claim FROM article_versions WHERE article_id = ? ORDER BY fetched_at, id",
         (art_id,),
     ).fetchall()
     return [
         ArticleVersion(
             id=r[0], article_id=art_id, fetched_at=datetime.fromisoformat(r[1]),
             content_hash=r[2], title=r[3], published=_dt(r[4]), modified=_dt(r[5]),
-            paragraphs=json.loads(r[6]),
+            paragraphs=json.loads(r[6]), canonical_claim=r[7],
         )
         for r in rows
     ]
@@ -211,14 +212,15 @@ def set_validators(store: Store, art_id: int, etag: str | None, last_modified: s
                        (etag, last_modified, art_id))
 
 
-_VERSION_COLS = "id, article_id, fetched_at, content_hash, title, published, modified, paragraphs"
+_VERSION_COLS = ("id, article_id, fetched_at, content_hash, title, published, modified, paragraphs,"
+                 " canonical_claim")
 
 
 def _version(r: tuple[object, ...]) -> ArticleVersion:
     return ArticleVersion(
         id=int(r[0]), article_id=int(r[1]), fetched_at=datetime.fromisoformat(str(r[2])),  # type: ignore[call-overload]
         content_hash=str(r[3]), title=r[4], published=_dt(r[5]), modified=_dt(r[6]),  # type: ignore[arg-type]
-        paragraphs=json.loads(str(r[7])),
+        paragraphs=json.loads(str(r[7])), canonical_claim=r[8],  # type: ignore[arg-type]
     )
 
 
