@@ -31,6 +31,8 @@ from kirinuki.capture.inflate import ACCEPT_ENCODING, content_codings, decoded
 from kirinuki.errors import BlockedAddressError, FetchError, InputError
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+# Feeds get a lower cap: parsing is slow per byte (a 10 MB feed takes feedparser ~20 s).
+FEED_MAX_BYTES = 5 * 1024 * 1024
 MAX_REDIRECTS = 5
 USER_AGENT = f"kirinuki/{_version} (news-clipping journal; +https://github.com/kirinuki)"
 DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=20.0, write=10.0, pool=10.0)
@@ -244,22 +246,30 @@ class Fetcher:
             return FetchResult(url, 304, b"", media, charset, etag, modified)
         failed = resp.status_code >= 400 or resp.status_code < 200
         if kind == "any" and resp.status_code >= 300:
-            snippet = self._body(resp, url, p)[:200].decode("utf-8", "replace").strip()
-            raise FetchError(f"{url}: HTTP {resp.status_code} {snippet}".rstrip())
+            raise FetchError(f"{url}: HTTP {resp.status_code} {self._snippet(resp, url, p)}"
+                             .rstrip())
         if failed:
             raise FetchError(f"{url}: HTTP {resp.status_code} {resp.reason_phrase}".rstrip())
         if kind != "any" and media is not None and media not in _ALLOWED[kind]:
             what = "a feed" if kind == "feed" else "an HTML page"
             raise FetchError(f"{url}: not {what} (content type {media})")
-        body = self._body(resp, url, p)
+        limit = min(self.max_bytes, FEED_MAX_BYTES) if kind == "feed" else self.max_bytes
+        body = self._body(resp, url, p, limit)
         return FetchResult(url, resp.status_code, body, media, charset, etag, modified)
 
-    def _body(self, resp: httpx.Response, url: str, p: Pass) -> bytes:
-        """The decoded body, read while it stays within the size cap and the deadline."""
+    def _snippet(self, resp: httpx.Response, url: str, p: Pass) -> str:
+        """The start of an error answer's text ("" when it cannot be read)."""
+        try:
+            return self._body(resp, url, p, 64 * 1024)[:200].decode("utf-8", "replace").strip()
+        except FetchError:
+            return ""
+
+    def _body(self, resp: httpx.Response, url: str, p: Pass, limit: int) -> bytes:
+        """The decoded body, read while it stays within `limit` bytes and the deadline."""
         declared = resp.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > self.max_bytes:
+        if declared.isdigit() and int(declared) > limit:
             raise FetchError(f"{url}: {int(declared)} bytes is over the "
-                             f"{self.max_bytes}-byte limit")
+                             f"{limit}-byte limit")
         try:
             codings = content_codings(resp.headers.get("content-encoding"))
         except FetchError as exc:
@@ -276,16 +286,16 @@ class Fetcher:
             nonlocal raw
             for chunk in source:
                 raw += len(chunk)
-                if raw > self.max_bytes:
-                    raise FetchError(f"{url}: response is over the {self.max_bytes}-byte limit")
+                if raw > limit:
+                    raise FetchError(f"{url}: response is over the {limit}-byte limit")
                 yield chunk
 
         body = bytearray()
         try:
             for piece in decoded(counted(), codings):
                 body += piece
-                if len(body) > self.max_bytes:
-                    raise FetchError(f"{url}: response is over the {self.max_bytes}-byte limit"
+                if len(body) > limit:
+                    raise FetchError(f"{url}: response is over the {limit}-byte limit"
                                      + (" once decompressed" if codings else ""))
                 if p.left() <= 0:
                     raise httpx.ReadTimeout("the fetch's deadline has passed")

@@ -338,3 +338,25 @@ def test_a_bad_deadline_setting_is_one_clear_error(ready: Cli, value: str, allow
     r = ready("clip", "http://127.0.0.1:9/a.html", "--pick", "1")
     assert r.exit_code == 1
     _one_error_line(r.output, "KIRINUKI_FETCH_DEADLINE")
+
+
+def test_feeds_have_a_lower_size_cap_than_pages(server: LocalServer) -> None:
+    body = b"<rss version='2.0'><channel>" + b" " * (6 << 20) + b"</channel></rss>"
+    feed = server.add("/big.xml", body, content_type="application/rss+xml")
+    page = server.add("/big.html", b"<p>" + b" " * (6 << 20) + b"</p>")
+    with Fetcher(allow_private=True) as f:
+        with pytest.raises(FetchError, match="5242880-byte limit"):
+            f.get(feed, kind="feed")
+        assert len(f.get(page).content) > 6 << 20
+
+
+def test_import_opml_refuses_a_huge_file(journal: Journal, tmp_path: Any) -> None:
+    from kirinuki.capture.feeds import MAX_OPML_BYTES
+    from kirinuki.errors import InputError
+    from kirinuki.journal.feeds import import_opml
+
+    big = tmp_path / "big.opml"
+    big.write_bytes(b"<opml><body>" + b" " * MAX_OPML_BYTES + b"</body></opml>")
+    with pytest.raises(InputError, match="limit for an OPML file"):
+        import_opml(journal, str(big))
+    assert feed_rows.list_feeds(journal.store) == []
