@@ -6,6 +6,7 @@ through the SSRF guard. Item links are normalised like article URLs.
 
 from __future__ import annotations
 
+import io
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
@@ -84,7 +85,9 @@ def parse_feed(data: bytes, url: str, tz: tzinfo = TOKYO) -> ParsedFeed:
     items = len(_ITEM_TAG.findall(data))
     if items > MAX_ITEMS:
         raise InputError(f"{url}: a feed of {items} items; at most {MAX_ITEMS} are read")
-    parsed = feedparser.parse(data, response_headers={"content-location": url})
+    # A file object, never the bytes themselves: feedparser opens bytes that name an existing
+    # file, so a feed whose body is a path would read that local file.
+    parsed = feedparser.parse(io.BytesIO(data), response_headers={"content-location": url})
     version = parsed.get("version") or ""
     if not version:
         head = data[:512].lstrip().lower()

@@ -360,3 +360,19 @@ def test_import_opml_refuses_a_huge_file(journal: Journal, tmp_path: Any) -> Non
     with pytest.raises(InputError, match="limit for an OPML file"):
         import_opml(journal, str(big))
     assert feed_rows.list_feeds(journal.store) == []
+
+
+def test_a_feed_whose_body_is_a_local_path_does_not_read_that_file(
+        server: LocalServer, journal: Journal, tmp_path: Any) -> None:
+    """feedparser opens bytes naming an existing file: a hostile feed answering a path would
+    bring that local file's items into the inbox."""
+    secret = tmp_path / "secret.xml"
+    secret.write_bytes(b"<rss version='2.0'><channel><title>LOCAL SECRET</title><item>"
+                       b"<title>local</title><link>https://a.example/x</link></item>"
+                       b"</channel></rss>")
+    url = server.add("/feed.xml", str(secret).encode(), content_type="application/rss+xml")
+    from kirinuki.errors import InputError
+
+    with Fetcher(allow_private=True) as f, pytest.raises(InputError, match="not a feed"):
+        add_feed(journal, url, fetcher=f)
+    assert feed_rows.list_feeds(journal.store) == []
