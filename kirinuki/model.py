@@ -65,6 +65,8 @@ class ArticleVersion:
     modified: datetime | None = None
     id: int | None = None
     article_id: int | None = None
+    # A canonical URL on another site the page claimed when fetched (not trusted, kept to see).
+    canonical_claim: str | None = None
 
 
 @dataclass

@@ -92,7 +92,8 @@ def jsonl_records(journal: Journal) -> Iterator[dict[str, Any]]:
                  "title": v.title,
                  "published": v.published.isoformat() if v.published else None,
                  "modified": v.modified.isoformat() if v.modified else None,
-                 "paragraphs": v.paragraphs}
+                 "paragraphs": v.paragraphs,
+                 **({"canonical_claim": v.canonical_claim} if v.canonical_claim else {})}
                 for v in art.versions
             ],
         }

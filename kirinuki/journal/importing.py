@@ -274,6 +274,7 @@ def _import_article(journal: Journal, rec: dict[str, Any]) -> None:
             title=v.get("title"),
             published=datetime.fromisoformat(v["published"]) if v.get("published") else None,
             modified=datetime.fromisoformat(v["modified"]) if v.get("modified") else None,
+            canonical_claim=str(v["canonical_claim"]) if v.get("canonical_claim") else None,
         )
         article_rows.add_version(journal.store, aid, version)
 

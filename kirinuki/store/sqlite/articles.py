@@ -53,7 +53,7 @@ def add_version(store: Store, art_id: int, version: ArticleVersion) -> tuple[int
     vid = next_id(store, "article_versions")
     conn.execute(
         "INSERT INTO article_versions(id, article_id, fetched_at, content_hash, title,"
-        " published, modified, paragraphs) VALUES (?,?,?,?,?,?,?,?)",
+        " published, modified, paragraphs, canonical_claim) VALUES (?,?,?,?,?,?,?,?,?)",
         (
             vid,
             art_id,
@@ -63,6 +63,7 @@ def add_version(store: Store, art_id: int, version: ArticleVersion) -> tuple[int
             _iso(version.published),
             _iso(version.modified),
             json.dumps(version.paragraphs, ensure_ascii=False),
+            version.canonical_claim,
         ),
     )
     return vid, True
@@ -70,15 +71,15 @@ def add_version(store: Store, art_id: int, version: ArticleVersion) -> tuple[int
 
 def _versions(store: Store, art_id: int) -> list[ArticleVersion]:
     rows = store.conn.execute(
-        "SELECT id, fetched_at, content_hash, title, published, modified, paragraphs"
-        " FROM article_versions WHERE article_id = ? ORDER BY fetched_at, id",
+        "SELECT id, fetched_at, content_hash, title, published, modified, paragraphs,"
+        " canonical_claim FROM article_versions WHERE article_id = ? ORDER BY fetched_at, id",
         (art_id,),
     ).fetchall()
     return [
         ArticleVersion(
             id=r[0], article_id=art_id, fetched_at=stored_time(r[1]),
             content_hash=r[2], title=r[3], published=_dt(r[4]), modified=_dt(r[5]),
-            paragraphs=stored_json(r[6]),
+            paragraphs=stored_json(r[6]), canonical_claim=r[7],
         )
         for r in rows
     ]
@@ -212,14 +213,15 @@ def set_validators(store: Store, art_id: int, etag: str | None, last_modified: s
                        (etag, last_modified, art_id))
 
 
-_VERSION_COLS = "id, article_id, fetched_at, content_hash, title, published, modified, paragraphs"
+_VERSION_COLS = ("id, article_id, fetched_at, content_hash, title, published, modified, paragraphs,"
+                 " canonical_claim")
 
 
 def _version(r: tuple[object, ...]) -> ArticleVersion:
     return ArticleVersion(
         id=int(r[0]), article_id=int(r[1]), fetched_at=stored_time(r[2]),  # type: ignore[call-overload]
         content_hash=str(r[3]), title=r[4], published=_dt(r[5]), modified=_dt(r[6]),  # type: ignore[arg-type]
-        paragraphs=stored_json(r[7]),
+        paragraphs=stored_json(r[7]), canonical_claim=r[8],  # type: ignore[arg-type]
     )
 
 

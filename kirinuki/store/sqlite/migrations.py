@@ -251,8 +251,14 @@ V10_RAW_LAYOUT = """
 ALTER TABLE entries ADD COLUMN raw_layout TEXT
 """
 
+# The canonical URL a page claimed on another site: not trusted as the article's URL (a page
+# could pass itself off as another site's article), recorded with the version it came with.
+V11_CANONICAL_CLAIM = """
+ALTER TABLE article_versions ADD COLUMN canonical_claim TEXT
+"""
+
 # Index i holds the SQL that takes a journal from version i to i + 1.
 MIGRATIONS: list[str] = [V1, V2_SEARCH, V3_CAPTURE, V4_ANALYSIS, V5_WEB,
                         V6_VERSIONS, V7_CHROME, V8_SEARCH_DRAFTS, V9_ID_MARKS,
-                        V10_RAW_LAYOUT]
+                        V10_RAW_LAYOUT, V11_CANONICAL_CLAIM]
 SCHEMA_VERSION = len(MIGRATIONS)
