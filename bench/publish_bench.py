@@ -171,7 +171,7 @@ def one_new_entry(folder: Path, n: int, corpus: Path, k: list[str], out: Path,
 def bench_increment(folder: Path, n: int, repeat: int) -> None:
     """Only the incremental path, on a journal and site kept from an earlier run."""
     corpus, db, out = folder / f"e{n}", folder / f"j{n}.db", folder / f"site{n}"
-    if not (db.exists() and (out / ".kirinuki-publish.db").exists()):
+    if not (db.exists() and (out.parent / f".{out.name}.publish.db").exists()):
         raise SystemExit(f"{db} and {out} from an earlier full run are needed")
     k = [KIRINUKI, "--journal", str(db)]
     run(k + ["publish", str(out)])  # catch up with whatever changed since

@@ -29,6 +29,10 @@ class ConflictError(KirinukiError):
     http_status = 409
 
 
+class OutputError(KirinukiError):
+    """An output file or folder cannot be written (a full disk, an I/O error, no permission)."""
+
+
 class JournalError(KirinukiError):
     """The journal file cannot be opened or used (not a journal, corrupt, locked)."""
 

@@ -6,7 +6,8 @@ published entry without loading their clips, then the clips of a few hundred ent
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -130,3 +131,17 @@ def entry_digests(journal: Journal, ids: Iterable[int]) -> dict[int, EntryDigest
         int(eid): EntryDigest(str(text), int(n))  # type: ignore[call-overload]
         for eid, text, n in site_rows.first_clip_rows(journal.store, ids)
     }
+
+
+def entry_stamps_of(journal: Journal, ids: Iterable[int]) -> dict[int, str]:
+    """The last change (as stored) of each of the entries `ids` that exists and is published."""
+    return {int(r[0]): str(r[1]) for r in site_rows.stamp_rows(journal.store, ids)  # type: ignore[call-overload]
+            if r[2] == "published"}
+
+
+@contextmanager
+def one_state(journal: Journal) -> Iterator[None]:
+    """Reads inside see one state of the journal (a read transaction), even while another
+    process writes."""
+    with site_rows.read_snapshot(journal.store):
+        yield

@@ -17,6 +17,7 @@ from kirinuki.journal.site import PublishedEntry
 from kirinuki.model import Settings
 from kirinuki.publish import urls
 from kirinuki.publish.site import FEED_SIZE, SiteContext
+from kirinuki.publish.views import entry_title
 
 if TYPE_CHECKING:
     from kirinuki.publish.scope import Scope
@@ -272,18 +273,27 @@ def fingerprint(e: PublishedEntry) -> str:
 
 def related_key(ctx: SiteContext, e: PublishedEntry) -> str:
     """Where an entry's related links and version marks lead now (they change as other
-    entries come and go), and the marks' changes."""
+    entries come and go) and what the links show of their entries (title, or date), and the
+    marks' changes."""
     return links_key(ctx, e.related, e.versions)
 
 
 def links_key(ctx: SiteContext, related: tuple[tuple[str, int | None], ...],
               versions: tuple[tuple[int, int, str], ...]) -> str:
     """`related_key` of an entry with these related links and version marks."""
-    key = " ".join(ctx.related_url(u, t) or "" for u, t in related) if related else ""
+    key = " ".join(_target(ctx, ctx.related_pos(u, t)) for u, t in related) if related else ""
     if versions:
-        key += "\x1e" + " ".join(f"{c}>{ctx.entry_url_of(x) or ''}>{ch}"
+        key += "\x1e" + " ".join(f"{c}>{_target(ctx, ctx.pos.get(x))}>{ch}"
                                    for c, x, ch in versions)
     return key
+
+
+def _target(ctx: SiteContext, pos: int | None) -> str:
+    """What a link to the entry at `pos` shows: its address and its label (`views.link`)."""
+    if pos is None:
+        return ""
+    e = ctx.entries[pos]
+    return f"{urls.entry_url(e.permalink)}\x1f{entry_title(e)}"
 
 
 def months_of(ctx: SiteContext) -> dict[tuple[int, int], list[int]]:

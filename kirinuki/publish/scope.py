@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from kirinuki.journal.site import PublishedEntry
 from kirinuki.publish import urls
 from kirinuki.publish.plan import months_of, related_key, sitemap_url
 from kirinuki.publish.site import SiteContext
@@ -43,14 +44,12 @@ class EntryRecord:
 def entry_records(ctx: SiteContext, fps: Sequence[str],
                   ids: Iterable[int] | None = None) -> dict[int, EntryRecord]:
     """The records of the entries `ids` of the context (all of them by default)."""
-    tags = ctx.tags
     todo = range(len(ctx.entries)) if ids is None else [ctx.pos[i] for i in ids if i in ctx.pos]
     out = {}
     for i in todo:
         e = ctx.entries[i]
         out[e.id] = EntryRecord(e.id, fps[i], e.published.isoformat(), e.permalink,
-                                json.dumps([[k, tags[k].segment] for k, _ in e.tags],
-                                           ensure_ascii=False), related_key(ctx, e))
+                                _tags_json(ctx, e), related_key(ctx, e))
     return out
 
 
@@ -98,12 +97,61 @@ class _Finder:
         return bisect_left(members, (published, eid), key=lambda i: self.keys[i])
 
 
+@dataclass(frozen=True, slots=True)
+class Change:
+    """An entry that changed since the last build: its position now, whether its own content
+    changed (else only where its links lead), and the last build's record of it when its
+    date, place, tags or permalink may have moved (None: new, or known to be where it was)."""
+
+    pos: int
+    text: bool
+    old: EntryRow | None = None
+
+
+def changes_since(ctx: SiteContext, fps: Sequence[str], old: dict[int, EntryRow],
+                  whole: Callable[[list[int]], dict[int, EntryRow]] | None = None,
+                  ) -> tuple[list[Change], list[EntryRow]]:
+    """The entries that changed since the build that left `old` (whose rows may hold only the
+    id, fingerprint and related key when `whole` gives the whole records of some ids), and
+    the records of those that are gone."""
+    moved: list[int] = []
+    for i, e in enumerate(ctx.entries):
+        row = old.get(e.id)
+        if row is not None and row[1] == fps[i] and row[5] == related_key(ctx, e):
+            continue
+        moved.append(i)
+    gone_ids = [eid for eid in old if eid not in ctx.pos]
+    if whole is not None and (moved or gone_ids):
+        old = {**old, **whole([ctx.entries[i].id for i in moved] + gone_ids)}
+    changes = []
+    for i in moved:
+        row = old.get(ctx.entries[i].id)
+        changes.append(Change(i, row is None or row[1] != fps[i], row))
+    return changes, [old[eid] for eid in gone_ids]
+
+
+def appended(ctx: SiteContext, moved: Iterable[int], first_new: int) -> list[Change]:
+    """The changes when no entry was removed or moved and none changed but those at positions
+    `first_new` on (new, after every other) and the positions `moved` whose related key
+    changed (their date, place, tags and permalink are as the last build recorded them: the
+    short path checked their stamps)."""
+    n = len(ctx.entries)
+    return [Change(i, i >= first_new) for i in sorted({*moved, *range(first_new, n)})]
+
+
 def compute_scope(ctx: SiteContext, fps: Sequence[str], old: dict[int, EntryRow],
                   whole: Callable[[list[int]], dict[int, EntryRow]] | None = None,
                   ) -> Scope | None:
-    """The scope of the changes since the build that left `old` (whose rows may hold only the
-    id, fingerprint and related key when `whole` gives the whole records of some ids); None
+    """The scope of the changes since the build that left `old` (see `changes_since`); None
     when nothing changed."""
+    return scope_of(ctx, *changes_since(ctx, fps, old, whole))
+
+
+def scope_of(ctx: SiteContext, changes: Iterable[Change], gone: Iterable[EntryRow] = (),
+             ) -> Scope | None:
+    """The pages the `changes` and the removal of the entries `gone` touch (the one place
+    where a scope is made, for the ordinary path and the short path alike); None when there
+    is no change."""
     scope = Scope()
     per = ctx.per_page
     n = len(ctx.entries)
@@ -120,40 +168,36 @@ def compute_scope(ctx: SiteContext, fps: Sequence[str], old: dict[int, EntryRow]
         scope.date(when)
         if n:
             around(min(finder.place(when, rec.id), n - 1))
+        else:  # the last entry went: page 1 of the index stays, empty
+            scope.index_from = 1
         for key, segment in json.loads(rec.tags):
             if key in ctx.tags:
                 page = max(1, finder.tag_place(key, when, rec.id) // per)
                 scope.tags[key] = min(scope.tags.get(key, page), page)
-            else:
+            if key not in ctx.tags or ctx.tags[key].segment != segment:
+                # Gone, or at another address now (renamed, and back, keeps the key).
                 scope.vanished_tags.add(segment)
 
-    moved: list[int] = []
-    for i, e in enumerate(ctx.entries):
-        row = old.get(e.id)
-        if row is not None and row[1] == fps[i] and row[5] == related_key(ctx, e):
-            continue
-        moved.append(i)
-    gone_ids = [eid for eid in old if eid not in ctx.pos]
-    if whole is not None and (moved or gone_ids):
-        old = {**old, **whole([ctx.entries[i].id for i in moved] + gone_ids)}
-    for i in moved:
+    for c in changes:
+        i = c.pos
         e = ctx.entries[i]
-        row = old.get(e.id)
         scope.changed.add(e.id)
         around(i)
-        if row is None or row[1] != fps[i]:
+        if c.text:
             scope.texts.add(i)
         scope.date(e.published)
         for key, _ in e.tags:
             page = max(1, bisect_left(ctx.tags[key].members, i) // per)
             scope.tags[key] = min(scope.tags.get(key, page), page)
-        if row is not None:
+        row = c.old
+        # Where it was adds nothing when it is where it was (same date, tags and address).
+        if row is not None and (row[2], row[3], row[4]) != (
+                e.published.isoformat(), e.permalink, _tags_json(ctx, e)):
             old_side(row)
             if row[3] != e.permalink:
                 scope.gone.update(_files(row[3]))
-    for eid in gone_ids:
-        row = old[eid]
-        scope.changed.add(eid)
+    for row in gone:
+        scope.changed.add(row[0])
         old_side(row)
         scope.gone.update(_files(row[3]))
     if not scope.changed:
@@ -162,26 +206,9 @@ def compute_scope(ctx: SiteContext, fps: Sequence[str], old: dict[int, EntryRow]
     return scope
 
 
-def append_scope(ctx: SiteContext, moved: Iterable[int], first_new: int) -> Scope | None:
-    """`compute_scope` when no entry was removed or moved and none changed but those at
-    positions `first_new` on (new, after every other) and the positions `moved` whose related
-    key changed (their date, place and tags are as the last build recorded them, so their
-    old side adds nothing to the scope); None when nothing changed."""
-    scope = Scope()
-    per = ctx.per_page
-    n = len(ctx.entries)
-    for i in sorted({*moved, *range(first_new, n)}):
-        e = ctx.entries[i]
-        scope.changed.add(e.id)
-        scope.entries.update(j for j in (i - 1, i, i + 1) if 0 <= j < n)
-        scope.index_from = min(scope.index_from, max(1, i // per))
-        if i >= first_new:
-            scope.texts.add(i)
-        scope.date(e.published)
-        for key, _ in e.tags:
-            page = max(1, bisect_left(ctx.tags[key].members, i) // per)
-            scope.tags[key] = min(scope.tags.get(key, page), page)
-    return scope if scope.changed else None
+def _tags_json(ctx: SiteContext, e: PublishedEntry) -> str:
+    """An entry's tags as its manifest record holds them."""
+    return json.dumps([[k, ctx.tags[k].segment] for k, _ in e.tags], ensure_ascii=False)
 
 
 def _files(permalink: str) -> tuple[str, str]:

@@ -19,6 +19,9 @@ from kirinuki.errors import ConflictError, InputError
 # which NFKC folds back to the same tag key: no two tags can meet on one segment this way.
 _SEGMENT_SWAP = str.maketrans({"/": "／", "\\": "＼"})
 _MAX_SEGMENT_BYTES = 200
+# Files that live beside the tag folders (`/archive/category/index.html` lists the tags);
+# compared case-folded, as a copy of the site may land on a case-insensitive file system.
+_TAKEN_NAMES = frozenset({"index.html"})
 
 
 def _encode(path: str) -> str:
@@ -54,8 +57,10 @@ def tag_segment(key: str, display: str) -> str:
     """The path segment of a tag: its display name, readable, made safe for one segment."""
     seg = display.translate(_SEGMENT_SWAP)
     seg = "".join(ch for ch in seg if unicodedata.category(ch)[0] != "C")
-    if seg.startswith("."):
-        seg = "．" + seg[1:]
+    if seg.startswith(".") or seg.casefold() in _TAKEN_NAMES:
+        # `.`, `..`, hidden names and the names of files beside the tag folders: the dot's
+        # full-width form reads the same and folds to the same tag key.
+        seg = seg.replace(".", "．", 1)
     if not seg:
         seg = "tag-" + hashlib.blake2b(key.encode(), digest_size=4).hexdigest()
     if len(seg.encode("utf-8")) > _MAX_SEGMENT_BYTES:

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from kirinuki.journal import Journal, import_paths
-from kirinuki.publish import append, build, publish, snapshot
+from kirinuki.publish import append, build, publish, snapshot, writer
 from tests.publish.conftest import _clip, _entry, _tags, make_journal
 from tests.publish.test_publish_writer import _tree
 
@@ -147,7 +147,7 @@ def test_a_damaged_or_stale_snapshot_takes_the_ordinary_path(
     else:  # the last build's manifest records another build's token
         import sqlite3
 
-        conn = sqlite3.connect(live / ".kirinuki-publish.db")
+        conn = sqlite3.connect(writer.manifest_path(live))
         with conn:
             conn.execute("UPDATE meta SET value = 'other' WHERE key = 'snap'")
         conn.close()

@@ -48,8 +48,8 @@ def test_a_change_rewrites_only_the_pages_that_changed(small: Journal, tmp_path:
     assert not report.staged  # a small change is patched in place
     touched = {p for p in after if p not in before or after[p][:2] != before[p][:2]}
     differ = {p for p in after if p not in before or after[p][2] != before[p][2]}
-    assert touched == differ | {writer.MANIFEST}  # nothing rewritten with the same bytes
-    assert report.written == len(differ - {writer.MANIFEST})
+    assert touched == differ  # nothing rewritten with the same bytes
+    assert report.written == len(differ)
     entry = "entry/2024/01/06/230000/"
     for expected in (entry + "index.html", entry + "entry.txt", "index.html", "feed.xml",
                      "archive/category/米国/index.html", "archive/category/米国/feed.xml",
@@ -92,8 +92,8 @@ def test_a_staged_build_swaps_the_whole_site_at_once(small: Journal, tmp_path: P
     assert report.staged and seen == {"live": True, "staged": True}
     assert not list(tmp_path.glob(".site.staging*")) and not list(tmp_path.glob(".site.old*"))
     assert not list(tmp_path.glob(".site.trash*"))  # a small old tree goes before publish returns
-    assert {p: v[2] for p, v in snapshot(site).items() if p != writer.MANIFEST} == {
-        p: v[2] for p, v in before.items() if p != writer.MANIFEST}
+    assert {p: v[2] for p, v in snapshot(site).items()} == {
+        p: v[2] for p, v in before.items()}
     assert not [p for p in site.rglob("*.tmp")]
 
 
@@ -148,7 +148,7 @@ def test_one_publish_at_a_time(small: Journal, tmp_path: Path) -> None:
 
 def _tree(site: Path) -> dict[str, bytes]:
     return {str(p.relative_to(site)): p.read_bytes() for p in site.rglob("*")
-            if p.is_file() and p.name != writer.MANIFEST}
+            if p.is_file()}
 
 
 def test_incremental_builds_equal_full_builds(small: Journal, tmp_path: Path,

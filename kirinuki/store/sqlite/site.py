@@ -6,7 +6,8 @@ in a handful of queries per batch of entries, which is what this module does.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from kirinuki.store.sqlite.db import Store
 from kirinuki.store.sqlite.entries import ids_json
@@ -84,3 +85,25 @@ def first_clip_rows(store: Store, ids: Iterable[int]) -> list[Row]:
         """,
         (ids_json(ids),),
     ).fetchall()
+
+
+def stamp_rows(store: Store, ids: Iterable[int]) -> list[Row]:
+    """(entry id, last change as stored, status) of each of the entries `ids` that exists."""
+    return store.conn.execute(
+        "SELECT id, updated, status FROM entries WHERE id IN (SELECT value FROM json_each(?))",
+        (ids_json(ids),),
+    ).fetchall()
+
+
+@contextmanager
+def read_snapshot(store: Store) -> Iterator[None]:
+    """A read transaction: the queries inside see one state of the journal, whatever other
+    connections commit meanwhile (joins a transaction already open)."""
+    if store.conn.in_transaction:
+        yield
+        return
+    store.conn.execute("BEGIN")
+    try:
+        yield
+    finally:
+        store.conn.execute("COMMIT")
