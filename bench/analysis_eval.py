@@ -1,14 +1,22 @@
-"""Quality of analysis on the labelled sets in tests/analysis/data (and the sample, if present).
+"""Quality of analysis on the labelled sets: aggregate figures only.
 
-    .venv/bin/python bench/analysis_eval.py
+    .venv/bin/python bench/analysis_eval.py [--parts dev,heldout,legacy] [--misses]
 
-Prints precision and recall of duplicate / version / background classification at the default
-thresholds, the LSH index's candidate recall next to datasketch's MinHash LSH (the usual choice)
-on the same pairs, speaker accuracy on the labelled quotes, and figure extraction P/R/F1.
+Parts: `dev` and `heldout` are tests/analysis/data/eval/{dev,heldout} (issue 22; the held-out
+part is frozen and never looked at while rules change: only its aggregates are printed),
+`legacy` the older sets in tests/analysis/data, the sample (../shared/seed) and demo/entries.
+For each part: precision and recall of duplicate / version / background pairs, statements
+(recall and speaker accuracy, overall and per mode), figures (F1 on value, unit and sign),
+and on its journals the related top-1 accuracy and the precision of the groups reported.
+`--misses` lists what went wrong, for the dev part only.
+
+The code measured is whatever `kirinuki` imports first: PYTHONPATH=<other checkout> measures
+another version with the same scoring (the script's own checkout comes after it on the path).
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from collections import Counter
@@ -16,61 +24,159 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-# The labelled sets and their scoring live with the tests that check the same targets.
-sys.path.insert(0, str(ROOT / "tests" / "analysis"))
+sys.path.append(str(ROOT))
+sys.path.append(str(ROOT / "bench"))
 
-from analysis_data import score_figures  # noqa: E402
+from eval_scoring import (  # noqa: E402
+    figure_keys,
+    gold_figure_keys,
+    match_statements,
+    statements_of,
+)
 
-from kirinuki.analysis.duplicates import Item, compare, find_groups, prepare  # noqa: E402
-from kirinuki.analysis.lsh import DuplicateIndex, normalise, sketch_texts  # noqa: E402
-from kirinuki.analysis.quotes import extract_quotes, speaker_key  # noqa: E402
-from kirinuki.text.cliptext import parse  # noqa: E402
-from kirinuki.text.normalize import fold  # noqa: E402
+from kirinuki.analysis.duplicates import compare, prepare  # noqa: E402
+from kirinuki.analysis.lsh import DuplicateIndex, sketch_texts  # noqa: E402
 
 DATA = ROOT / "tests" / "analysis" / "data"
-SEED = ROOT.parent / "shared" / "seed" / "000_4638226074035248.txt"
+EVAL = DATA / "eval"
 LABELS = ("duplicate", "version", "background")
+MODES = ("direct", "headline", "reported")
 
 
-def load(name: str) -> list[dict[str, Any]]:
-    with (DATA / name).open(encoding="utf-8") as fh:
+def load(path: Path) -> list[dict[str, Any]]:
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8") as fh:
         return [json.loads(line) for line in fh if line.strip()]
 
 
-def pairs_report() -> None:
-    pairs = load("pairs.jsonl")
+def _ratio(a: int, b: int) -> str:
+    return f"{a / b:.3f}" if b else "  -  "
+
+
+class Misses:
+    """What went wrong, printed only for a part that may be looked at."""
+
+    def __init__(self, show: bool) -> None:
+        self.show = show
+
+    def __call__(self, *parts: object) -> None:
+        if self.show:
+            print("    MISS", *parts)
+
+
+def pairs_report(rows: list[dict[str, Any]], miss: Misses) -> None:
+    if not rows:
+        return
     confusion: Counter[tuple[str, str]] = Counter()
-    for p in pairs:
+    for p in rows:
         m = compare(prepare(p["a"]), prepare(p["b"]))
-        confusion[(p["label"], m.kind if m else "unrelated")] += 1
-    counts = Counter(p["label"] for p in pairs)
-    print(f"pairs: {len(pairs)} ({', '.join(f'{k} {v}' for k, v in sorted(counts.items()))})")
+        got = m.kind if m else "unrelated"
+        confusion[(p["label"], got)] += 1
+        if got != p["label"]:
+            miss("pair", p.get("id"), p["label"], "->", got, m.reason if m else "",
+                 "|", p["a"][:70], "|", p["b"][:70])
+    counts = Counter(p["label"] for p in rows)
+    print(f"  pairs: {len(rows)} ({', '.join(f'{k} {v}' for k, v in sorted(counts.items()))})")
     for label in LABELS:
         tp = confusion[(label, label)]
-        predicted = sum(v for (_, p), v in confusion.items() if p == label)
-        precision = tp / predicted if predicted else 0.0
-        recall = tp / counts[label] if counts[label] else 0.0
-        print(f"  {label:<10} precision {precision:.3f}  recall {recall:.3f}")
-    related = [p for p in pairs if p["label"] != "unrelated"]
-    texts = sorted({t for p in related for t in (p["a"], p["b"])} |
-                   {t for p in pairs for t in (p["a"], p["b"])})
+        predicted = sum(v for (_, got), v in confusion.items() if got == label)
+        print(f"    {label:<10} precision {_ratio(tp, predicted)}  recall "
+              f"{_ratio(tp, counts[label])}  ({tp} right, {predicted - tp} wrong,"
+              f" {counts[label] - tp} missed)")
+    related = [p for p in rows if p["label"] != "unrelated"]
+    texts = sorted({t for p in rows for t in (p["a"], p["b"])})
     row = {t: i for i, t in enumerate(texts)}
     index = DuplicateIndex()
     index.add_many(sketch_texts(texts))
     found, _ = index.candidate_pairs(min_estimate=0.25)
     got = {(int(a), int(b)) for a, b in found.tolist()}
     hit = sum(1 for p in related if tuple(sorted((row[p["a"]], row[p["b"]]))) in got)
-    print(f"  LSH candidate recall (content bigrams, 24x3 bands): {hit / len(related):.3f}"
-          f"  ({len(got)} candidate pairs among {len(texts)} texts)")
-    datasketch_recall(related, texts)
+    print(f"    LSH candidate recall on related pairs {_ratio(hit, len(related))}")
 
 
-def datasketch_recall(related: list[dict[str, Any]], texts: list[str]) -> None:
+def statements_report(rows: list[dict[str, Any]], miss: Misses, key: str = "statements",
+                      ) -> None:
+    if not rows:
+        return
+    total: Counter[str] = Counter()
+    found: Counter[str] = Counter()
+    right: Counter[str] = Counter()
+    mode_ok = cue_ok = predicted = extra = 0
+    for r in rows:
+        gold = r[key]
+        got = statements_of(r["paragraphs"])
+        predicted += len(got)
+        pairs = match_statements(r["paragraphs"], gold, got)
+        extra += len(got) - sum(1 for _, s, _ in pairs if s is not None)
+        for g, s, speaker_right in pairs:
+            mode = g.get("mode", "direct")
+            for k in ("all", mode):
+                total[k] += 1
+                found[k] += s is not None
+                right[k] += speaker_right
+            if s is not None:
+                mode_ok += s.mode == mode
+                cue_ok += s.cue == g.get("cue", s.cue)
+            if s is None or not speaker_right:
+                miss("statement", r.get("id"), mode, g["speaker"], g["starts"], "->",
+                     "not found" if s is None else f"{s.speaker!r} ({s.mode})")
+    print(f"  statements: {total['all']} in {len(rows)} passages; recall "
+          f"{_ratio(found['all'], total['all'])}, speaker accuracy "
+          f"{_ratio(right['all'], total['all'])}; found ones: mode right "
+          f"{_ratio(mode_ok, found['all'])}, cue right {_ratio(cue_ok, found['all'])};"
+          f" {extra} of {predicted} found match no labelled statement")
+    for mode in MODES:
+        if total[mode]:
+            print(f"    {mode:<9} {total[mode]:>4}  recall {_ratio(found[mode], total[mode])}"
+                  f"  speaker accuracy {_ratio(right[mode], total[mode])}")
+
+
+def figures_report(rows: list[dict[str, Any]], miss: Misses) -> None:
+    if not rows:
+        return
+    tp = fp = fn = 0
+    for r in rows:
+        gold = Counter(gold_figure_keys(r["figures"]))
+        got = Counter(figure_keys(r["text"]))
+        hit = gold & got
+        tp += sum(hit.values())
+        fp += sum((got - hit).values())
+        fn += sum((gold - hit).values())
+        if got != gold:
+            miss("figures", r["text"][:80], "| wanted", sorted((gold - hit).elements()),
+                 "| got", sorted((got - hit).elements()))
+    p, rc = tp / max(1, tp + fp), tp / max(1, tp + fn)
+    f1 = 2 * p * rc / (p + rc) if p + rc else 0.0
+    print(f"  figures: {tp + fn} in {len(rows)} texts; precision {p:.3f} recall {rc:.3f}"
+          f" F1 {f1:.3f} (value, unit, sign)")
+
+
+def part_report(name: str, folder: Path, show: bool) -> None:
+    if not folder.is_dir():
+        print(f"{name}: {folder.relative_to(ROOT)} not present")
+        return
+    print(f"{name}:")
+    miss = Misses(show)
+    pairs_report(load(folder / "pairs.jsonl"), miss)
+    statements_report(load(folder / "statements.jsonl"), miss)
+    figures_report(load(folder / "figures.jsonl"), miss)
+    from eval_journals import journals_report
+
+    journals_report(folder / "journals", miss)
+
+
+def datasketch_recall(rows: list[dict[str, Any]]) -> None:
+    """datasketch's MinHash LSH (the usual tool) on the same pairs, when installed."""
     try:
         from datasketch import MinHash, MinHashLSH
     except ImportError:
         return
+    from kirinuki.analysis.lsh import normalise
+
+    related = [p for p in rows if p["label"] != "unrelated"]
+    texts = sorted({t for p in rows for t in (p["a"], p["b"])})
+    row = {t: i for i, t in enumerate(texts)}
     for threshold in (0.5, 0.3):
         lsh = MinHashLSH(threshold=threshold, num_perm=128)
         hashes = {}
@@ -80,82 +186,42 @@ def datasketch_recall(related: list[dict[str, Any]], texts: list[str]) -> None:
             m.update_batch([n[k:k + 3].encode() for k in range(max(1, len(n) - 2))])
             hashes[t] = m
             lsh.insert(str(i), m)
-        hit = sum(1 for p in related
-                  if str(texts.index(p["b"])) in lsh.query(hashes[p["a"]]))
-        print(f"  datasketch MinHashLSH (char 3-grams, 128 perm, threshold {threshold}):"
-              f" candidate recall {hit / len(related):.3f}")
+        hit = sum(1 for p in related if str(row[p["b"]]) in lsh.query(hashes[p["a"]]))
+        print(f"    datasketch MinHashLSH (char 3-grams, 128 perm, threshold {threshold}):"
+              f" candidate recall {_ratio(hit, len(related))}")
 
 
-def quotes_report() -> None:
-    total = right = found = 0
-    for row in load("quotes.jsonl"):
-        got = extract_quotes(row["paragraphs"])
-        for exp in row["quotes"]:
-            total += 1
-            match = [q for q in got if exp["starts"] in q.text[:len(exp["starts"]) + 25]]
-            found += bool(match)
-            if match and (match[0].speaker_key == speaker_key(exp["speaker"])
-                          or fold(match[0].speaker) == fold(exp["speaker"])):
-                right += 1
-    print(f"quotes: {total}; found {found / total:.3f}; speaker accuracy {right / total:.3f}")
+def legacy_report(show: bool) -> None:
+    from eval_scoring import legacy_figures, sample_report
 
+    print("legacy:")
+    miss = Misses(show)
+    pairs_report(load(DATA / "pairs.jsonl"), miss)
+    datasketch_recall(load(DATA / "pairs.jsonl"))
+    statements_report(load(DATA / "quotes.jsonl"), miss, key="quotes")
+    tp, fp, fn = legacy_figures(load(DATA / "figures.jsonl"))
+    print(f"  figures (surface, value, counter): {tp + fn}; precision {tp / (tp + fp):.3f}"
+          f" recall {tp / (tp + fn):.3f}")
+    sample_report()
+    from eval_journals import demo_report
 
-def figures_report() -> None:
-    rows = load("figures.jsonl")
-    s = score_figures(rows)
-    p, r = s.tp / (s.tp + s.fp), s.tp / (s.tp + s.fn)
-    print(f"figures: {s.tp + s.fn} in {len(rows)} sentences; precision {p:.3f} recall {r:.3f}"
-          f" F1 {s.f1:.3f}; predicate accuracy {s.predicate / s.tp:.3f}")
-
-
-def sample_report() -> None:
-    if not SEED.exists():
-        print("sample: ../shared/seed not present, skipped")
-        return
-    entry = parse(SEED.read_text(encoding="utf-8"))
-    groups = find_groups([Item(i, c.text, pos=i) for i, c in enumerate(entry.clips)])
-    for g in groups:
-        changes = "; ".join(c.describe() for _, _, c in g.changes)
-        print(f"sample: {g.kind} ({len(g.items)} clips) {changes}")
-    quotes = [q for grp in entry.groups for q in extract_quotes([c.text for c in grp.clips])]
-    print(f"sample: {len(quotes)} quotes, {sum(1 for q in quotes if q.speaker)} with a speaker")
-
-
-def demo_report() -> None:
-    """The second acceptance set: demo/entries, written by another engineer, whose README lists
-    the updated pairs and background paragraphs. Not a blind set: its false positives were
-    looked at while the background guards were written."""
-    sys.path.insert(0, str(ROOT / "tests" / "analysis"))
-    from test_journal_analysis import DEMO_BACKGROUND, DEMO_VERSIONS
-
-    folder = ROOT / "demo" / "entries"
-    if not folder.is_dir():
-        return
-    items: list[Item] = []
-    for f in sorted(folder.glob("*.txt")):
-        for c in parse(f.read_text(encoding="utf-8")).clips:
-            items.append(Item(len(items), c.text, entry=hash(f.stem) & 0xFFFFFF, pos=len(items)))
-    entry = {f.stem: hash(f.stem) & 0xFFFFFF for f in folder.glob("*.txt")}
-    groups = find_groups(items)
-    versions = [g for g in groups if g.kind == "version"]
-    found = sum(1 for old, new, change in DEMO_VERSIONS if any(
-        {entry[old], entry[new]} <= {i.entry for i in g.items}
-        and any(change in c.describe() for _, _, c in g.changes) for g in versions))
-    backgrounds = [{i.entry for i in g.items} for g in groups if g.kind == "background"]
-    sets = [{entry[f] for f in files} for files in DEMO_BACKGROUND]
-    exact = sum(1 for s in sets if s in backgrounds)
-    extra = sum(1 for b in backgrounds if b not in sets)
-    print(f"demo: updated pairs found with their change {found}/{len(DEMO_VERSIONS)};"
-          f" background sets found exactly {exact}/{len(sets)}; other background groups {extra};"
-          f" version groups {len(versions)}")
+    demo_report()
 
 
 def main() -> None:
-    pairs_report()
-    quotes_report()
-    figures_report()
-    sample_report()
-    demo_report()
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--parts", default="dev,heldout,legacy",
+                    help="comma-separated: dev, heldout, legacy")
+    ap.add_argument("--misses", action="store_true", help="list misses (dev and legacy only)")
+    args = ap.parse_args()
+    parts = [p.strip() for p in args.parts.split(",") if p.strip()]
+    for p in parts:
+        if p == "legacy":
+            legacy_report(args.misses)
+        elif p in ("dev", "heldout"):
+            part_report(p, EVAL / p, args.misses and p == "dev")  # never list held-out items
+        else:
+            ap.error(f"unknown part {p!r}")
 
 
 if __name__ == "__main__":

@@ -18,6 +18,16 @@ def journal_path(explicit: str | None = None) -> str:
     return os.environ.get(JOURNAL_ENV) or str(Path.cwd() / DEFAULT_JOURNAL)
 
 
+# The only spellings of "on" for a boolean switch; anything else (0, false, no, empty, a typo)
+# is off, so a switch that lowers a guard is never turned on by accident.
+TRUE_WORDS = frozenset({"1", "true", "yes"})
+
+
+def env_flag(name: str) -> bool:
+    """True when the environment variable `name` is `1`, `true` or `yes` (any case)."""
+    return os.environ.get(name, "").lower() in TRUE_WORDS
+
+
 def allow_private_from_env() -> bool:
-    """True when KIRINUKI_ALLOW_PRIVATE=1 lets fetches reach private/loopback addresses."""
-    return os.environ.get(ALLOW_PRIVATE_ENV, "") in {"1", "true", "yes"}
+    """True when KIRINUKI_ALLOW_PRIVATE lets fetches reach private/loopback addresses."""
+    return env_flag(ALLOW_PRIVATE_ENV)

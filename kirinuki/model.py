@@ -1,8 +1,14 @@
 """The vocabulary of kirinuki as plain data (DESIGN.md §2).
 
 These dataclasses carry no behaviour beyond small derived views; the store persists them, the
-text layer parses and renders them, adapters display them. Layout fields (`blank_after`, `bom`,
-`newline`, `lead_blank`) exist so that the clip text of an entry renders back byte for byte.
+text layer parses and renders them, adapters display them. Layout fields (`blank_after`, `after`,
+`written`, `bom`, `newline`, `lead_blank`, `lead`) exist so that the clip text of an entry
+renders back byte for byte.
+
+`after` (on every line element) is the exact text between the element's line and the next one
+— its line end and the blank lines after it, whitespace and line ends as written — kept only when
+it is not the canonical `newline * (blank_after + 1)` (`newline * blank_after` for the last
+element); empty means canonical. `text.cliptext` reads and writes it.
 """
 
 from __future__ import annotations
@@ -59,6 +65,8 @@ class ArticleVersion:
     modified: datetime | None = None
     id: int | None = None
     article_id: int | None = None
+    # A canonical URL on another site the page claimed when fetched (not trusted, kept to see).
+    canonical_claim: str | None = None
 
 
 @dataclass
@@ -102,6 +110,7 @@ class Clip:
     selector: Selector | None = None
     source: ClipSource | None = None
     id: int | None = None
+    after: str = ""
 
 
 @dataclass
@@ -113,6 +122,7 @@ class RelatedLink:
     blank_after: int = 0
     target_entry_id: int | None = None
     id: int | None = None
+    after: str = ""
 
 
 Item = Clip | RelatedLink
@@ -128,10 +138,13 @@ class TagRef:
 
 @dataclass
 class TagLine:
-    """One hashtag line; several in a row close one group."""
+    """One hashtag line; several in a row close one group. `written` is the line as written
+    when it differs from the canonical `#a#b` form (`＃a　＃b `), else empty."""
 
     tags: list[TagRef]
     blank_after: int = 0
+    written: str = ""
+    after: str = ""
 
 
 @dataclass
@@ -159,6 +172,7 @@ class HeaderLink:
 
     url: str
     blank_after: int = 0
+    after: str = ""
 
 
 @dataclass
@@ -167,15 +181,19 @@ class Footer:
 
     text: str
     blank_after: int = 0
+    after: str = ""
 
 
 @dataclass
 class Layout:
-    """What makes the clip text render back byte for byte."""
+    """What makes the clip text render back byte for byte: a BOM, the line end used where a
+    line does not say otherwise (the most frequent one), the blank lines before the first
+    element and, when they are not `newline * lead_blank`, those lines exactly (`lead`)."""
 
     bom: bool = False
     newline: str = "\n"
     lead_blank: int = 0
+    lead: str = ""
 
 
 @dataclass

@@ -13,7 +13,9 @@ from kirinuki.journal import Journal, init_journal
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
-SEED = ROOT.parent / "shared" / "seed" / "000_4638226074035248.txt"
+# ../shared beside the checkout; KIRINUKI_SEED names the file from elsewhere (a git worktree).
+SEED = Path(os.environ.get("KIRINUKI_SEED")
+            or ROOT.parent / "shared" / "seed" / "000_4638226074035248.txt")
 
 
 @pytest.fixture

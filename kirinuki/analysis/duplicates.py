@@ -1,17 +1,22 @@
 """Duplicates, versions and shared background among clips.
 
-Two clips are compared on their normalised text (NFKC, case-folded, without spacing or
-punctuation) and on that text with digit runs masked:
+Two clips are compared on their normalised text (NFKC, case-folded, without spacing,
+punctuation, links or sign-offs; `textnorm`) and on that text with digit runs masked. Clips
+with too little content (a separator, a bare link, a sign-off) are never related.
 
 * **duplicate**: the same text, or wording near-identical (`ratio` ≥ `duplicate`) with the
   same numbers;
 * **version**: the same passage with figures changed (masked texts equal), with wording changed
-  (`ratio` ≥ `version`), extended or shortened (one contained in the other), or from one
-  article (`ratio` ≥ `same_article`);
-* **background**: the same facts reworded, as articles repeat their background paragraph: the
-  Jaccard similarity of content bigrams (no hiragana) ≥ `background`.
+  (mean of `ratio` and content overlap ≥ `version`, no place name swapped), extended or
+  shortened (one contained in the other, or a one-sentence lead rewritten with a sentence
+  added), from one article (`ratio` ≥ `same_article`), or a lead updated by a later report (its
+  first sentence rewritten with a date or figures changed, within `update_days`; `passages`);
+* **background**: a sentence or more reused (verbatim or lightly reworded) inside two paragraphs
+  that each have content of their own (`passages`), or two long paragraphs saying the same in
+  other words (content overlap ≥ `reworded_background`) with no sign of different facts.
 
-`ratio` is RapidFuzz's normalised Indel similarity of the masked texts. Candidates come from
+Running counts (`6件目`, `（13日の動き）`, `3会合連続`) differing make clips unrelated. `ratio` is
+RapidFuzz's normalised Indel similarity of the masked texts. Candidates come from
 `lsh.DuplicateIndex`, so finding groups scales to large journals. Pure; never raises.
 """
 
@@ -27,22 +32,27 @@ from sys import intern
 from rapidfuzz import fuzz
 
 from kirinuki.analysis.figures import extract_figures
-from kirinuki.analysis.lsh import (
-    DEFAULT_PARAMS,
-    DuplicateIndex,
-    LshParams,
-    mask_digits,
-    normalise,
-    sketch_texts,
+from kirinuki.analysis.lsh import DEFAULT_PARAMS, DuplicateIndex, LshParams, sketch_texts
+from kirinuki.analysis.passages import (
+    Sentence,
+    names_in,
+    relate_sentences,
+    sentences,
+    serial_differs,
+    serials,
+    swapped,
 )
 from kirinuki.analysis.quotes import extract_quotes
+from kirinuki.analysis.textnorm import MIN_SUBSTANCE, mask_digits, normalise, substance
 from kirinuki.analysis.versions import Change, describe_change
 
 DUPLICATE, VERSION, BACKGROUND = "duplicate", "version", "background"
-_NUMBERS = re.compile(r"[0-9]+|[〇一二三四五六七八九十百千万億兆]{2,}"
+LEAD_UPDATED = "lead updated (date or figures changed)"
+_NUMBERS = re.compile(r"(?:マイナス)?[0-9]+|[〇一二三四五六七八九十百千万億兆]{2,}"
                       r"|[二三四五六七八九十百千](?=[人件隻機台社か万億])")
 _NO_HIRAGANA = re.compile(r"[^\u3041-\u309f]{2,}")
 _KATAKANA = re.compile(r"[\u30a1-\u30faー]{3,}")
+_CJK = re.compile(r"[\u3041-\u30ff\u4e00-\u9fff]{8}")  # Japanese text: bigram overlap means something
 _DAY = re.compile(r"(?<![0-9])[0-9]{1,2}日(?!間)")
 
 
@@ -55,9 +65,13 @@ class Thresholds:
     reworded: float = 0.85  # the same, when the numbers did not change
     same_article: float = 0.60
     contained: float = 0.95
-    background: float = 0.40  # content overlap of reworded background
-    background_dated: float = 0.50  # the same, when a clip reports an event on a given day
+    background: float = 0.75  # similarity of a sentence reused in two paragraphs
+    lead: float = 0.45  # similarity of a first sentence rewritten by an update
+    related: float = 0.20  # content overlap below which sentences are not compared
+    reworded_background: float = 0.50  # content overlap of long paragraphs saying the same
+    long: int = 40  # characters (normalised) from which a paragraph is long
     quote: float = 0.60  # content overlap below which two quotes are different statements
+    update_days: float = 7.0  # an updated lead is clipped within this many days of the first
     candidate: float = 0.25  # MinHash estimate below which a candidate is not verified
 
 
@@ -72,6 +86,7 @@ class Prepared:
     norm: str
     masked: str
     bigrams: frozenset[str]
+    substance: int = MIN_SUBSTANCE  # characters of content (see `textnorm.substance`)
 
     @cached_property
     def numbers(self) -> tuple[str, ...]:
@@ -90,15 +105,33 @@ class Prepared:
         return frozenset(_DAY.findall(self.norm))
 
     @cached_property
+    def serials(self) -> frozenset[str]:
+        """Running counts (`6件目`, `13日の動き`): differing ones make another occurrence."""
+        return serials(self.norm)
+
+    @cached_property
+    def sentences(self) -> list[Sentence]:
+        """The sentences of the text, for sentence-level comparison (`passages`)."""
+        return sentences(self.text)
+
+    @cached_property
+    def places(self) -> frozenset[str]:
+        """Katakana names and kanji places (`コルサ州`): a swap makes another event's template."""
+        return names_in(self.text)
+
+    @cached_property
     def names(self) -> frozenset[str]:
         """Katakana words of three or more characters (places, people, organisations)."""
         return frozenset(_KATAKANA.findall(self.norm))
 
     @cached_property
     def quoted(self) -> frozenset[str]:
-        """Content bigrams of the quoted passages."""
+        """Character bigrams of the quoted passages (speech is mostly kana: all characters)."""
         inner = "".join(q.text for q in extract_quotes([self.text]) if q.kind == "speech")
-        return content_bigrams(mask_digits(normalise(inner))) if len(inner) >= 10 else frozenset()
+        if len(inner) < 10:
+            return frozenset()
+        norm = mask_digits(normalise(inner))
+        return frozenset(norm[i:i + 2] for i in range(len(norm) - 1))
 
 
 def content_bigrams(masked: str) -> frozenset[str]:
@@ -113,7 +146,7 @@ def prepare(text: str) -> Prepared:
     """`text` ready for `compare`."""
     norm = normalise(text)
     masked = mask_digits(norm)
-    return Prepared(text, norm, masked, content_bigrams(masked))
+    return Prepared(text, norm, masked, content_bigrams(masked), substance(norm))
 
 
 @dataclass(frozen=True)
@@ -141,17 +174,22 @@ def _contained(a: Prepared, b: Prepared, t: Thresholds) -> bool:
 
 
 def compare(a: Prepared, b: Prepared, *, same_article: bool = False,
-            t: Thresholds = DEFAULT_THRESHOLDS) -> Match | None:
+            t: Thresholds = DEFAULT_THRESHOLDS, lead: bool = True) -> Match | None:
     """What `b` is to `a` (duplicate, version, background), or None when unrelated.
 
     Versions are scored by the mean of the alignment ratio and the content overlap: template
     paragraphs about different events align well but share little content, reworded
-    background shares content but aligns poorly.
+    background shares content but aligns poorly. Clips with too little content (a bare URL,
+    a separator line, a tweet's sign-off, an archive month) are never related.
     """
+    if a.substance < MIN_SUBSTANCE or b.substance < MIN_SUBSTANCE:
+        return None
     if a.norm == b.norm:
         if a.text == b.text:
             return Match(DUPLICATE, 1.0, "same text")
         return Match(DUPLICATE, 1.0, "same text (spacing, punctuation, width or links differ)")
+    if serial_differs(a.serials, b.serials):
+        return None  # `6件目` / `8件目`, `（13日の動き）` / `（14日の動き）`: another occurrence
     if a.masked == b.masked:
         return Match(VERSION, fuzz.ratio(a.norm, b.norm) / 100, "figures changed")
     ratio = fuzz.ratio(a.masked, b.masked) / 100
@@ -161,16 +199,29 @@ def compare(a: Prepared, b: Prepared, *, same_article: bool = False,
         return Match(DUPLICATE, ratio, "near-identical wording")
     overlap = _jaccard(a.bigrams, b.bigrams)
     score = (ratio + overlap) / 2
-    if score >= t.version and (score >= t.reworded or a.numbers != b.numbers):
+    if (score >= t.version and (score >= t.reworded or a.numbers != b.numbers)
+            and not swapped(a.places, b.places)):
         changed = a.numbers != b.numbers
         return Match(VERSION, score, "figures and wording changed" if changed
                      else "wording changed")
     if same_article and ratio >= t.same_article:
         return Match(VERSION, ratio, "same article, wording changed")
-    if overlap >= t.background and _contained(a, b, t):
+    if overlap >= 0.40 and _contained(a, b, t):
         return Match(VERSION, ratio, "passage extended or shortened")
-    needed = t.background_dated if a.days or b.days else t.background
-    if overlap >= needed and not _different_facts(a, b, t):
+    if overlap < t.related:
+        return None
+    rel = relate_sentences(a.sentences, b.sentences, ratio, t.background,
+                           t.lead if lead else 2.0)
+    if rel.kind in ("extended", "lead") and _other_quotes(a, b, t):
+        return None  # one speaker's two statements, not one updated
+    if rel.kind == "extended":
+        return Match(VERSION, rel.similarity, "passage extended or shortened")
+    if rel.kind == "lead":
+        return Match(VERSION, rel.similarity, LEAD_UPDATED)
+    if rel.kind == "shared":
+        return Match(BACKGROUND, rel.similarity, "shared background (a sentence reused)")
+    if (overlap >= t.reworded_background and min(len(a.masked), len(b.masked)) >= t.long
+            and _CJK.search(a.masked) and _CJK.search(b.masked) and not _different_facts(a, b, t)):
         return Match(BACKGROUND, overlap, "shared background, reworded")
     return None
 
@@ -188,6 +239,11 @@ def _different_facts(a: Prepared, b: Prepared, t: Thresholds) -> bool:
     if any(not ({v for c2, v in a.figures if c2 == c} & {v for c2, v in b.figures if c2 == c})
            for c in counters):
         return True
+    return _other_quotes(a, b, t)
+
+
+def _other_quotes(a: Prepared, b: Prepared, t: Thresholds) -> bool:
+    """True when both clips quote someone and the quotes differ."""
     return bool(a.quoted and b.quoted and _jaccard(a.quoted, b.quoted) < t.quote)
 
 
@@ -271,7 +327,11 @@ def relate(x: Item, px: Prepared, y: Item, py: Prepared,
     """The link between two clips (earlier one first) with their prepared texts, or None."""
     if time_order(y) < time_order(x):
         x, px, y, py = y, py, x, px
-    m = compare(px, py, same_article=x.article is not None and x.article == y.article, t=t)
+    # Clips weeks apart are another development of the story, not an update of its lead.
+    near = (x.when is None or y.when is None
+            or abs((y.when - x.when).total_seconds()) <= t.update_days * 86400)
+    m = compare(px, py, same_article=x.article is not None and x.article == y.article, t=t,
+                lead=near)
     return None if m is None else Link(x.id, y.id, m)
 
 

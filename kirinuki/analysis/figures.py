@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 
 # Full-width digits and separators fold to ASCII one character for one, so offsets found in the
 # folded text are offsets in the original.
-_FOLD = str.maketrans("０１２３４５６７８９，．％", "0123456789,.%")
+_FOLD = str.maketrans("０１２３４５６７８９，．％－＋", "0123456789,.%-+")
 
 _KANJI_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6,
                  "七": 7, "八": 8, "九": 9}
@@ -46,6 +46,12 @@ _COUNTERS: dict[str, str] = {
     "秒": "秒", "歳": "歳", "キロメートル": "km", "キロ": "km", "km": "km", "メートル": "m",
     "トン": "トン", "バレル": "バレル", "ヘクタール": "ヘクタール", "票": "票", "議席": "議席",
     "割": "割", "か国・地域": "か国", "店舗": "店舗", "施設": "施設", "拠点": "拠点",
+    "キログラム": "kg", "kg": "kg", "グラム": "g", "センチメートル": "cm", "センチ": "cm",
+    "cm": "cm", "ミリメートル": "mm", "ミリ": "mm", "mm": "mm", "ミリシーベルト": "mSv",
+    "マイクロシーベルト": "μSv", "テラバイト": "TB", "ギガバイト": "GB", "メガバイト": "MB",
+    "キロバイト": "KB", "TB": "TB", "GB": "GB", "MB": "MB", "リットル": "L", "ワット": "W",
+    "キロワット": "kW", "メガワット": "MW", "ギガワット": "GW", "つ": "つ", "便": "便",
+    "組": "組", "ナノメートル": "nm",
 }
 # Counters that follow a currency or a measure can carry the range suffix 台 (`108円台`).
 _COUNTER_RE = "|".join(sorted(map(re.escape, _COUNTERS), key=len, reverse=True))
@@ -59,9 +65,26 @@ _SUFFIXES = {"以上": "以上", "以下": "以下", "未満": "未満", "超": 
 _PREFIX_RE = "|".join(sorted(map(re.escape, _PREFIXES), key=len, reverse=True))
 _SUFFIX_RE = "|".join(sorted(map(re.escape, _SUFFIXES), key=len, reverse=True))
 
+# A sign before the number: `マイナス0.1%`, `−0.3%`, `▲1.2%` (the minus of Japanese finance).
+_SIGNS = {"マイナス": "-", "−": "-", "-": "-", "▲": "-", "氷点下": "-", "プラス": "+", "+": "+"}
+_SIGN_RE = "|".join(sorted(map(re.escape, _SIGNS), key=len, reverse=True))
 _FIGURE = re.compile(
-    rf"(?P<pre>{_PREFIX_RE})?(?P<num>{_NUMBER})(?P<unit>{_COUNTER_RE})?(?P<suf>{_SUFFIX_RE})?"
+    rf"(?P<sign>{_SIGN_RE})?(?P<pre>{_PREFIX_RE})?(?P<num>{_NUMBER})(?P<unit>{_COUNTER_RE})?"
+    rf"(?P<suf>{_SUFFIX_RE})?"
 )
+# The amount of a decrease, right after the figure: `2%減`, `730円安い`, `0.1ポイント低下`,
+# `6%少ない` (not a level reached: `3万8000円まで下がった`).
+_DECREASE = re.compile(r"減(?!税|便|産)|安[いく]|下落|低下|下が|少な|縮小")
+_COUNTED = re.compile(r"の([\u4e00-\u9fff\u30a1-\u30faー]{1,4})")  # `434の建物`, `12の旅団`
+# Not counts: a measurement window (`1時間に110ミリ`), a streak (`2か月続けて`); nor is a
+# per-unit denominator (`1人当たり`).
+_PER = re.compile(r"あたり|当たり|当り")
+_NOT_A_COUNT = re.compile(r"(?<=時間)に、?(?=[^、。]{0,10}?[0-9０-９]|降)"
+                          r"|連続|続けて")
+# What a bare キロ weighs rather than measures: `コメ10キロ`, `体重が200キロ`.
+_WEIGHT = re.compile(r"(?:体重|重さ|重量|コメ|米|肉|野菜|魚|果物|小麦|砂糖|ごみ|荷物|麻薬|大麻|"
+                     r"覚醒剤|金塊)[^、。]{0,8}$")
+_ONE_OF = re.compile(r"の$")  # `女性の1人`: one of them, not a count
 _FRACTION = re.compile(rf"(?P<pre>{_PREFIX_RE})?(?P<den>{_PART})分の(?P<num>{_PART})")
 _OVER = re.compile(r"を(?:超え|超す|超し|上回)")
 _ORDINAL_AFTER = re.compile(r"目|番目")
@@ -120,6 +143,7 @@ class Figure:
     qualifier: str = ""
     predicate: str = ""
     subject: str = ""
+    sign: str = "+"  # "-" for a negative figure or a decrease (value is negative then)
 
     @property
     def label(self) -> str:
@@ -180,6 +204,9 @@ def _excluded(folded: str, m: re.Match[str]) -> bool:
     """True for numbers that are not figures: dates, ordinals, model names, bare kanji."""
     start, num, unit = m.start("num"), m.group("num"), m.group("unit")
     before = folded[start - 1] if start > 0 else ""
+    if m.group("sign") in ("-", "+") and m.start("sign") == start - 1:
+        lead = folded[start - 2] if start > 1 else ""
+        before = before if lead.isascii() and lead.isalnum() else ""  # F-35, not −0.3
     after = folded[m.end("num"):]
     if before and before.isascii() and (before.isalpha() or before in "-_/."):
         return True  # G7, F-35, COVID-19, a URL
@@ -188,9 +215,17 @@ def _excluded(folded: str, m: re.Match[str]) -> bool:
     if unit is None:
         if _DATE_AFTER.match(after):
             return True
+        if _COUNTED.match(after) and not m.group("suf") and not re.match(
+                r"[\u30a0-\u30ffA-Za-z]", before):
+            return False  # 434の建物 (not レベル5の)
         return not any(ch in _MAGNITUDES for ch in num)  # a bare number with no magnitude
-    if _ORDINAL_AFTER.match(folded, m.end("unit")):
+    if unit == "人" and m.group("pre") is None and _ONE_OF.search(folded, 0, start) and (
+            number_value(num) == 1):
+        return True  # 女性の1人: one of the women
+    if _ORDINAL_AFTER.match(folded, m.end("unit")) or _NOT_A_COUNT.match(folded, m.end()):
         return True
+    if _PER.match(folded, m.end()) and number_value(num) == 1:
+        return True  # 1人当たり (5キロあたり 4260円 is a figure)
     if unit == "年" and (_year_like(num) or re.match(r"\d+月", folded[m.end("unit"):])):
         return True
     if _is_kanji_only(num):
@@ -249,17 +284,25 @@ def _figure(text: str, folded: str, m: re.Match[str]) -> Figure | None:
         return None
     unit = m.group("unit") or ""
     counter = _COUNTERS.get(unit, unit)
+    if not unit and (counted := _COUNTED.match(folded, m.end("num"))):
+        counter = counted.group(1)  # 434の建物 → 建物
+    elif unit == "キロ" and _WEIGHT.search(folded, max(0, m.start() - 12), m.start()):
+        counter = "kg"
     qualifier = _SUFFIXES.get(m.group("suf") or "", "")
     if not qualifier and _OVER.match(folded, m.end()):
         qualifier = "超"
     if not qualifier and m.group("pre"):
         qualifier = _PREFIXES[m.group("pre")]
     start, end = m.start(), m.end()
+    sign = _SIGNS.get(m.group("sign") or "", "+")
+    if _DECREASE.match(folded, end):
+        sign = "-"
     subject = _SUBJECT.search(folded, max(0, start - 9), start)
     return Figure(
-        surface=text[start:end], start=start, end=end, value=_plain(value), counter=counter,
-        qualifier=qualifier, predicate=_predicate(folded, start, end),
-        subject=subject.group(1) if subject else "",
+        surface=text[start:end], start=start, end=end,
+        value=_plain(-value if sign == "-" else value), counter=counter, qualifier=qualifier,
+        predicate=_predicate(folded, start, end), subject=subject.group(1) if subject else "",
+        sign=sign,
     )
 
 

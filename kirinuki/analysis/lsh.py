@@ -20,8 +20,6 @@ duplicates are close in time).
 
 from __future__ import annotations
 
-import re
-import unicodedata
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -29,17 +27,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from kirinuki.analysis.candidates import Candidate, best_candidates
+from kirinuki.analysis.textnorm import mask_digits, normalise
 
-_NON_WORD = re.compile(r"[\W_]+")
-# URLs glued to clips and hashtags inside them (`#nhk_news`) are not part of the passage.
-_NOISE = re.compile(r"https?://[\x21-\x7e]*|[#＃][A-Za-z0-9_]+")
-_DIGITS = re.compile(r"\d+")
-# Characters that NFKC may change (full- and half-width forms, compatibility symbols, spaces,
-# combining kana marks); runs of them are normalised, the rest of the text is left alone.
-_UNSTABLE = re.compile(
-    r"[\u00a0-\u00ff\u2000-\u2bff\u3000\u3099-\u309c\u3200-\u33ff\uf900-\ufaff"
-    r"\ufe30-\ufe4f\uff00-\uffef]+"
-)
+__all__ = ["mask_digits", "normalise"]  # re-exported: sketches are made of them
+
 EXACT_SALT = b"kirinuki-exact"
 MASKED_SALT = b"kirinuki-masked"
 SIG_DTYPE = np.uint8  # b-bit MinHash, b = 8
@@ -63,29 +54,6 @@ class LshParams:
 
 
 DEFAULT_PARAMS = LshParams()
-
-
-def fast_fold(text: str) -> str:
-    """NFKC then case folding, like `text.normalize.fold`, but only where NFKC changes text."""
-    if not unicodedata.is_normalized("NFKC", text):
-        text = _UNSTABLE.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
-        if not unicodedata.is_normalized("NFKC", text):
-            text = unicodedata.normalize("NFKC", text)
-    return text.casefold()
-
-
-def normalise(text: str) -> str:
-    """Text as compared: NFKC, case-folded, without URLs, hashtags, spaces, punctuation or
-    symbols."""
-    folded = fast_fold(text)
-    if "http" in folded or "#" in folded:
-        folded = _NOISE.sub("", folded)
-    return _NON_WORD.sub("", folded)
-
-
-def mask_digits(normalised: str) -> str:
-    """`normalised` with every digit run replaced by one `0` (figures changed → same text)."""
-    return _DIGITS.sub("0", normalised)
 
 
 def key64(text: str, salt: bytes) -> int:

@@ -6,8 +6,7 @@ paragraph (`そのうえで「…」と述べ`), the last speaker named before i
 a closing 」 with no opening 「 is a quote that starts after its speaker's `は` (and after a
 preamble such as `7日の記者会見で`); an opening 「 that is never closed runs to its `と述べ`.
 
-Speakers are normalised to a key: a titled person by name (`ブリンケン国務長官` and
-`ブリンケン長官` are `ブリンケン`), anyone else by the phrase itself. Pure; never raises.
+Who a subject names, and speaker keys, are `speakers`'s. Pure; never raises.
 """
 
 from __future__ import annotations
@@ -16,51 +15,49 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from kirinuki.text.normalize import fold
+from kirinuki.analysis.speakers import (
+    BRACKETED,
+    NOUN,
+    TITLES,
+    Speaker,
+    classify_phrase,
+    people_named,
+    pick,
+    speaker_key,
+    subjects,
+)
 
-_TITLES = sorted((
-    "国家主席", "国務長官", "官房長官", "事務総長", "事務局長", "国連大使", "報道官", "副大統領",
-    "前大統領", "元大統領", "大統領", "副首相", "前首相", "元首相", "首相", "総理大臣", "総理",
-    "外務大臣", "防衛大臣", "財務大臣", "農林水産大臣", "経済産業大臣", "厚生労働大臣",
-    "文部科学大臣", "国土交通大臣", "環境大臣", "法務大臣", "総務大臣", "復興大臣",
-    "デジタル大臣", "経済再生担当大臣", "総理大臣", "大臣", "長官", "次官", "大使", "議長", "委員長", "代表", "総裁",
-    "知事", "市長", "幹事長", "書記長", "主席", "国王", "司令官", "参謀総長", "高等弁務官",
-    "特使", "補佐官", "局長", "部長", "所長", "社長", "会長", "教授", "上院議員", "下院議員",
-    "議員", "氏", "さん", "候補", "最高指導者", "指導者", "理事長", "団長", "報道局長",
-    "外相", "国防相", "財務相", "経済相", "運輸相", "内相", "法相", "農相", "蔵相", "国務相",
-), key=len, reverse=True)
-_GENERIC_MINISTER = re.compile(r"[\u4e00-\u9fff]{1,3}相$")
-_PERSON_NOUNS = (
-    "男性", "女性", "住民", "市民", "関係者", "専門家", "研究者", "担当者", "幹部", "高官",
-    "当局者", "弁護士", "弁護団", "妻", "夫", "家族", "母親", "父親", "一人", "学生", "支持者",
-    "有権者", "医師", "代表団", "陣営", "農家", "アナリスト", "エコノミスト", "子ども", "職員",
-    "兵士", "被害者", "遺族", "社員", "従業員", "労働者", "議員団",
-)
-_ORG_SUFFIXES = (
-    "政府", "当局", "省", "府", "庁", "局", "軍", "機構", "機関", "委員会", "連合", "同盟", "党",
-    "組合", "団体", "協会", "メディア", "通信", "新聞", "放送", "テレビ", "会議所", "警察",
-    "検察", "裁判所", "議会", "銀行", "企業", "社", "大学", "研究所", "事務所", "監視団",
-    "代表部", "国連", "連盟", "センター", "財団", "グループ", "政権", "首脳", "各国", "メーカー",
-)
-_NOUN = r"[\u4e00-\u9fff\u30a0-\u30ffー々〆A-Za-z0-9０-９Ａ-Ｚａ-ｚ・＝=]"
-# A subject: a noun phrase (up to three segments joined by の) before は/が/も (or からは).
-_SUBJECT = re.compile(
-    rf"(?P<np>{_NOUN}+(?:の{_NOUN}+){{0,2}}(?:ら|たち)?)(?P<p>からは|からも|は|が|も)"
-)
+__all__ = ["Quote", "classify_phrase", "extract_quotes", "people_named", "speaker_key",
+           "speaker_names"]
 _SAYING = re.compile(
-    r"[」』]?(?:など)?と(?:、)?(?:.{0,30}?)(?:述べ|語|話|強調|訴え|指摘|主張|批判|明らかに|報じ|投稿|"
-    r"発表|応じ|呼びかけ|警告|反発|表明|説明|記者団|答え|書き込|ツイート|コメント|強調|否定|"
-    r"声を|涙|明言|宣言|約束|求め|けん制|非難|抗議|警戒|歓迎|評価|示|伝え)"
+    r"[」』”]?(?:など)?と(?:、)?(?:(?P<direct>し(?:て|た|、|ています|ている|ており))|"
+    r"(?:.{0,30}?)(?P<cue>述べ|語|話|強調|訴え|指摘|主張|批判|明らかに|報じ|投稿|"
+    r"発表|応じ|呼びかけ|警告|反発|表明|説明|記者団|答え|書き込|ツイート|コメント|否定|"
+    r"声を|涙|明言|宣言|約束|求め|けん制|非難|抗議|警戒|歓迎|評価|示|伝え|反論|一蹴|繰り返|"
+    r"呼ん|認め|断言|疑問視|懸念|念を押|誓))"
 )
-_PREAMBLE = re.compile(
+# The verb of saying closing a quote, after `と` and a few words (`と涙ながらに語りました`).
+_CUE_AFTER = re.compile(
+    r"[」』”](?:など)?と、?(?:(?P<take>し(?:て|た|、|ています|ている|ており))|"
+    r"(?:[^、。「」]{0,12}?|[^。「」]{1,40}?[はがも])"
+    r"(?P<verb>述べ|語っ|語り|話し|強調し|訴え|指摘し|主張し|批判し|明らかにし|報じ|投稿し|"
+    r"発表し|応じ|呼びかけ|警告し|反発し|表明し|説明し|答え|書き込み|書き込ん|ツイートし|"
+    r"コメントし|否定し|明言し|宣言し|約束し|求め|けん制し|非難し|抗議し|歓迎し|評価し|伝え|"
+    r"反論し|一蹴し|繰り返し|認め|断言し|誓っ|念を押し|明かし|発言し|振り返り|付け加え))"
+)
+# What names an organisation written in brackets after it: `有力紙「ノヴァ・ガゼタ」は`.
+_KIND_BEFORE = re.compile(r"(?:紙|誌|社|局|団体|組織|研究所|シンクタンク|企業|グループ|党|番組|新聞|通信|"
+                          r"機関|財団|協会|政党|ネットワーク|チャンネル)$")
+# A speaker written right before the quote, as headlines do: `岸田首相「…」`, `岸田首相：「…」`.
+_HEADLINE = re.compile(
+    rf"(?:^|(?<=[】\]\s　、：:]))(?P<np>{NOUN}+(?:の{NOUN}+){{0,2}})[:：]?\s?$")
+PREAMBLE = re.compile(
     r"(?:、|\d+日(?:夜|朝|午前|午後)?(?:の|に|、)?|(?:これまでに|改めて|さらに|そのうえで|"
     r"一方で?|また)、?|[^、。「」]{0,25}?(?:記者団|国民|記者|支持者|参加者)(?:ら)?に"
     r"(?:対し(?:て)?|向けて)、?|"
     r"[^、。「」]{0,25}?(?:記者会見|会見|演説|声明|インタビュー|会合|会談|ツイッター|SNS|議会|"
     r"テレビ|番組|談話|取材|会議|集会|式典|法廷)(?:で|の中で|に|を行い|し)、?)"
 )
-_NOT_SPEAKER = re.compile(r"^[0-9０-９]|^(?:今回|今年|去年|昨年|先月|今月|来月|先週|今週|来週|当時|"
-                          r"現在|今後|これ|それ|一方|背景|理由|目的|結果|問題|状況|影響|情勢)")
 _TERM_MAX = 15  # a short quote not followed by a saying verb is a term (「テロ行為」だと)
 _CONTEXT_STOP = "。"
 
@@ -78,81 +75,8 @@ class Quote:
     kind: str = "speech"  # or "term": a short quoted expression, not a statement
     broken: bool = False  # a bracket was missing in the source
     inferred: bool = False  # the speaker comes from an earlier sentence
-
-
-@dataclass(frozen=True)
-class Speaker:
-    """A subject phrase and what it names."""
-
-    display: str
-    key: str
-    person: bool
-    pos: int  # offset just past the particle after it
-    named: bool = True  # False for a subject of unknown kind (`ロシアは`)
-
-
-def _split_title(segment: str) -> tuple[str, str]:
-    """(name, title) of a titled segment, or ("", "") when it has no title."""
-    for title in _TITLES:
-        if segment.endswith(title):
-            return segment[: -len(title)], title
-    m = _GENERIC_MINISTER.search(segment)
-    if m and len(segment) > 2:
-        return segment[: m.start()], m.group()
-    return "", ""
-
-
-def classify_phrase(phrase: str) -> tuple[str, str, bool] | None:
-    """(display, key, is_person) for a subject noun phrase, or None when it names no speaker.
-
-    A titled person is keyed by name; a bare title or a common noun keeps its owner
-    (`ナザルバーエフ氏の報道官`, `ソロヴェイ氏の妻`); an organisation is the last segment.
-    """
-    for tail in ("の間", "の中", "の側", "ら", "たち"):
-        if phrase.endswith(tail) and len(phrase) > len(tail):
-            phrase = phrase[: -len(tail)]
-    segments = phrase.split("の")
-    last = segments[-1]
-    owner = segments[-2] + "の" if len(segments) > 1 and segments[-2] else ""
-    name, title = _split_title(last)
-    if title and name:
-        return last, fold(name) if len(name) > 1 else fold(last), True
-    if title:
-        return owner + last, fold(owner + last), True
-    if last.endswith(_PERSON_NOUNS):
-        return owner + last, fold(owner + last), True
-    if last.endswith(_ORG_SUFFIXES) or re.fullmatch(r"[A-Z][A-Z0-9]{1,6}", last):
-        return last, fold(last), False
-    return None
-
-
-def _other(phrase: str) -> tuple[str, str] | None:
-    """A subject that is neither a known title nor an organisation (`ロシア`), or None."""
-    last = phrase.split("の")[-1]
-    if len(last) < 2 or _NOT_SPEAKER.search(last):
-        return None
-    return last, fold(last)
-
-
-def subjects(text: str, start: int = 0, end: int | None = None) -> list[Speaker]:
-    """Subject phrases naming a speaker in text[start:end], in order."""
-    out: list[Speaker] = []
-    for m in _SUBJECT.finditer(text, start, len(text) if end is None else end):
-        found = classify_phrase(m.group("np"))
-        if found is not None:
-            out.append(Speaker(found[0], found[1], found[2], m.end()))
-        elif m.group("p") in ("は", "が") and (other := _other(m.group("np"))):
-            out.append(Speaker(other[0], other[1], False, m.end(), named=False))
-    return out
-
-
-def _pick(candidates: list[Speaker], first: bool = False) -> Speaker | None:
-    """The last (or first) person among `candidates`, else organisation, else other subject."""
-    for tier in ([c for c in candidates if c.person],
-                 [c for c in candidates if c.named and not c.person], candidates):
-        if tier:
-            return tier[0] if first else tier[-1]
-    return None
+    mode: str = "direct"  # or "headline": `岸田首相「…」`
+    cue: str = ""  # the verb of saying after the quote (`述べ`, `強調`, `し`)
 
 
 @dataclass
@@ -168,9 +92,15 @@ def _spans(text: str) -> list[_Span]:
     """Outermost bracketed spans; an unmatched 」 makes a span with a lost opening."""
     spans: list[_Span] = []
     stack: list[tuple[str, int]] = []
-    pairs = {"」": "「", "』": "『"}
+    pairs = {"」": "「", "』": "『", "”": "“"}
+    skip = -1
     for i, ch in enumerate(text):
-        if ch in "「『":
+        if i <= skip:
+            continue
+        if ch == "「" and not stack and (name_end := _name_end(text, i)) > 0:
+            skip = name_end  # `シンクタンク「国際問題研究所」も`: a name, not a quote
+            continue
+        if ch in "「『“":
             stack.append((ch, i))
         elif ch in pairs:
             if stack and stack[-1][0] == pairs[ch]:
@@ -187,6 +117,28 @@ def _spans(text: str) -> list[_Span]:
     return spans
 
 
+def _name_end(text: str, at: int) -> int:
+    """The offset of the closing bracket when the bracket at `at` holds a name that is the
+    subject of its sentence (`「国際問題研究所」も`), else -1."""
+    m = BRACKETED.match(text, at)
+    if m is None:
+        return -1
+    kind = classify_phrase(m.group("np"))
+    named = kind is not None or _KIND_BEFORE.search(text, max(0, at - 8), at) is not None
+    return m.end("np") if named else -1
+
+
+def _headline(text: str, span: _Span, floor: int) -> Speaker | None:
+    """The speaker written right before the opening bracket (`岸田首相「…」`), or None."""
+    if span.open_at <= floor or span.broken:
+        return None
+    m = _HEADLINE.search(text, floor, span.open_at)
+    found = classify_phrase(m.group("np")) if m else None
+    if m is None or found is None:
+        return None
+    return Speaker(found[0], found[1], found[2], span.open_at, particle="")
+
+
 def _sentence_start(text: str, pos: int, floor: int) -> int:
     return max(text.rfind(_CONTEXT_STOP, floor, pos) + 1, floor)
 
@@ -196,10 +148,10 @@ def _lost_opening(text: str, span: _Span, floor: int) -> Speaker | None:
     first_stop = text.find("。", floor, span.end)
     found = subjects(text, floor, span.end)
     early = [s for s in found if first_stop < 0 or s.pos <= first_stop]
-    speaker = _pick(early, first=True) or _pick(found, first=True)
+    speaker = pick(early, first=True) or pick(found, first=True)
     start = speaker.pos if speaker else _sentence_start(text, span.end, floor)
     while True:
-        m = _PREAMBLE.match(text, start, span.end)
+        m = PREAMBLE.match(text, start, span.end)
         if not m or m.end() == start:
             break
         start = m.end()
@@ -215,12 +167,12 @@ def _after_speaker(text: str, span: _Span) -> Speaker | None:
     if not m:
         return None
     found = subjects(text, span.close_at + m.end(), min(tail_end, span.close_at + m.end() + 40))
-    return found[0] if found and found[0].person else None
+    return found[0] if found and found[0].named else None
 
 
 def _bare_title(speaker: Speaker, last: Speaker) -> bool:
     """True when `speaker` is a title alone (`報道官`) that `last` carries."""
-    return (speaker.display in _TITLES and last.display != speaker.display
+    return (speaker.display in TITLES and last.display != speaker.display
             and last.display.endswith(speaker.display))
 
 
@@ -231,22 +183,34 @@ def _is_term(text: str, span: _Span) -> bool:
     return _SAYING.match(text, span.end) is None
 
 
+def _cue(text: str, span: _Span) -> str:
+    """The verb of saying after a quote as written (`述べ`, `語っ`), `し` for `…」としています`,
+    or "" (`と肩を落としていました`)."""
+    m = _CUE_AFTER.match(text, span.close_at - 1) if span.close_at > 0 else None
+    return "" if m is None else "し" if m.group("take") else m.group("verb")
+
+
 def _paragraph_quotes(text: str, index: int, last: Speaker | None,
                       ) -> tuple[list[Quote], Speaker | None]:
     out: list[Quote] = []
     floor = 0
     for span in _spans(text):
-        inferred = False
+        inferred, mode = False, "direct"
         if span.start < 0:
             speaker = _lost_opening(text, span, floor)
+        elif (speaker := _headline(text, span, floor)) is not None:
+            mode = "headline"
         else:
             begin = _sentence_start(text, span.open_at, floor)
             before = subjects(text, begin, span.open_at)
-            speaker = _pick(before) or _after_speaker(text, span)
+            speaker = pick(before) or _after_speaker(text, span)
             for s in subjects(text, floor, begin):
                 if s.person:
                     last = s
-        term = _is_term(text, span)
+        # A person's short words closed by と are speech (`「怖い」と肩を落としていました`).
+        said = (speaker is not None and speaker.person
+                and re.match(r"(?:など)?と", text[span.close_at:]) is not None)
+        term = mode != "headline" and not said and _is_term(text, span)
         if term and speaker is not None and not speaker.named:
             speaker = None
         if speaker is not None and last is not None and _bare_title(speaker, last):
@@ -259,7 +223,7 @@ def _paragraph_quotes(text: str, index: int, last: Speaker | None,
             text=text[span.start:span.end], speaker=speaker.display if speaker else "",
             speaker_key=speaker.key if speaker else "", paragraph=index, start=span.start,
             end=span.end, kind="term" if term else "speech", broken=span.broken,
-            inferred=inferred,
+            inferred=inferred, mode=mode, cue=_cue(text, span),
         ))
         floor = span.close_at
     for s in subjects(text, floor):
@@ -290,22 +254,3 @@ def speaker_names(quotes: Iterable[Quote]) -> dict[str, str]:
     return best
 
 
-_RUN = re.compile(rf"{_NOUN}+")
-
-
-def people_named(text: str) -> dict[str, str]:
-    """Titled people named anywhere in `text` (`プーチン大統領`), key → display."""
-    out: dict[str, str] = {}
-    for m in _RUN.finditer(text):
-        name, title = _split_title(m.group())
-        if name and title:
-            found = classify_phrase(m.group())
-            if found is not None:
-                out.setdefault(found[1], found[0])
-    return out
-
-
-def speaker_key(name: str) -> str:
-    """The key of a speaker written as `name` (`ブリンケン長官` → `ブリンケン`)."""
-    found = classify_phrase(name.strip())
-    return found[1] if found else fold(name.strip())

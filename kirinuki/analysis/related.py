@@ -1,11 +1,12 @@
 """Related earlier entries: which earlier entries are on the same story, and why.
 
-An entry is described by its tags, the speakers of its quotes (and titled people it names),
-its places, and the clips it shares with other entries (duplicates, versions, background).
-Earlier entries are scored by what they share, each feature weighted by how rare it is in the
-journal (a tag on every entry says nothing), and the best few are suggested with their reasons.
-The user's decisions win: a pinned entry is always listed first, a rejected one never.
-Pure; never raises.
+An entry is described by its tags, the speakers of its statements (and titled people it
+names), the organisations and places it names, and the clips it shares with other entries
+(duplicates, versions, background). Links, handles and tweet sign-offs are not read. Earlier
+entries are scored by what they share, each feature weighted by how rare it is in the journal
+(IDF: a tag or a place on every entry says nothing), and the best few are suggested with
+their reasons and a one-line reason in Japanese. The user's decisions win: a pinned entry is
+always listed first, a rejected one never. Pure; never raises.
 """
 
 from __future__ import annotations
@@ -16,12 +17,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from kirinuki.analysis.quotes import extract_quotes, people_named
+from kirinuki.analysis.speakers import classify_phrase, organisations, people_named
+from kirinuki.analysis.statements import extract_statements
+from kirinuki.analysis.textnorm import strip_noise
 
 PINNED, REJECTED = "pinned", "rejected"
-WEIGHTS = {"tags": 1.0, "speakers": 0.8, "places": 0.6}
+WEIGHTS = {"tags": 1.0, "speakers": 0.8, "orgs": 0.6, "places": 0.6}
 TEXT_WEIGHTS = {"version": 4.0, "duplicate": 4.0, "background": 2.5}
-MIN_SCORE = 2.0
+MIN_SCORE = 1.0
+_KIND_JA = {"version": "版の更新", "duplicate": "同じ段落", "background": "共通の背景"}
+_FEATURE_JA = {"tags": "タグ", "speakers": "人物", "orgs": "組織", "places": "地名"}
 
 # Countries and regions that news names without a suffix; invented or rarer places are found
 # by their suffix (州, 共和国, 港 …).
@@ -43,18 +48,26 @@ _PLACE = re.compile(
     r"(?:[\u30a0-\u30ffー]{2,}|[\u4e00-\u9fff]{1,3})"
     r"(?:共和国|連邦|王国|自治区|州|県|市|港|渓谷|半島|諸島|島|海峡|海|湾|川|地方|地域)"
 )
+# Words with a place suffix that name no place.
+_NOT_PLACES_TEXT = """
+空港 漁港 出港 入港 寄港 帰港 母港 軍港 開港 同市 同州 同県 各県 各州 他県 全県 全州 近海 領海
+公海 各地域 同地域 全地域 周辺地域 被災地域 沿岸地域 山間地域 一部地域 地方 各地方 同地方 本州 離島
+全島 同島 各国 海 湾 川 島 市 県 州 都市 大都市 河川 上流 下流 支流 本流
+"""
+_NOT_PLACES = frozenset(_NOT_PLACES_TEXT.split())
 _KATAKANA = re.compile(r"[\u30a0-\u30ffー]{2,}")
 # A katakana name that owns a government, an army, regions or an office holder is a country.
 _COUNTRY = re.compile(
-    r"(?<![\u30a0-\u30ffー])([\u30a1-\u30faー]{3,})(?=(?:政府|軍|国内|北部|南部|東部|西部|中部|全土|各地)"
-    r"|の[^、。「」]{0,12}?(?:大統領|首相|外相|国防相|報道官|政府|首都))"
+    r"(?<![\u30a0-\u30ffー])([\u30a1-\u30faー]{3,})(?=(?:政府|軍|国内|北部|南部|東部|西部|中部|全土|各地"
+    r"|中央銀行|中銀|国民|議会|国営|当局)"
+    r"|の[^、。「」]{0,12}?(?:大統領|首相|外相|国防相|報道官|政府|首都|統計局|中央銀行|議会|選挙|国民|通貨))"
 )
 _KANJI_PLACES = frozenset(p for p in _GAZETTEER if re.fullmatch(r"[\u4e00-\u9fff]+", p))
 
 
 def places(text: str) -> set[str]:
     """Place names in `text`: known countries and cities, and names with a place suffix."""
-    found = {m.group() for m in _PLACE.finditer(text)}
+    found = {m.group() for m in _PLACE.finditer(text)} - _NOT_PLACES
     found |= {w for w in _KATAKANA.findall(text) if w in _GAZETTEER}
     found |= set(_COUNTRY.findall(text))
     found |= {w for w in _KANJI_PLACES if w in text}
@@ -65,12 +78,28 @@ def places(text: str) -> set[str]:
     return found
 
 
+def known_places(all_features: Iterable[EntryFeatures]) -> frozenset[str]:
+    """Katakana places recognised anywhere in the journal (`ソルディア` named as a country in
+    one entry is a place in every entry naming it)."""
+    return frozenset(p for f in all_features for p in f.places
+                     if _KATAKANA.fullmatch(p) and len(p) >= 3)
+
+
+def add_known_places(f: EntryFeatures, texts: Iterable[str], known: frozenset[str]) -> None:
+    """Add to `f` the known places its texts name."""
+    joined = "\n".join(texts)
+    f.places |= {p for p in known if p in joined}
+    f.orgs -= f.places
+
+
 def people(paragraphs: Sequence[str]) -> dict[str, str]:
-    """Speakers of the quotes and titled people named in `paragraphs`: key → display."""
+    """Speakers of the statements and titled people named in `paragraphs`: key → display
+    (people only: organisations that speak are among `organisations`)."""
     out: dict[str, str] = {}
-    for q in extract_quotes(paragraphs):
-        if q.speaker_key and q.kind == "speech":
-            out.setdefault(q.speaker_key, q.speaker)
+    for s in extract_statements(paragraphs):
+        kind = classify_phrase(s.speaker) if s.speaker_key else None
+        if kind is not None and kind[2]:
+            out.setdefault(s.speaker_key, s.speaker)
     for text in paragraphs:
         for key, name in people_named(text).items():
             out.setdefault(key, name)
@@ -86,6 +115,7 @@ class EntryFeatures:
     tags: set[str] = field(default_factory=set)
     speakers: dict[str, str] = field(default_factory=dict)  # key → display
     places: set[str] = field(default_factory=set)
+    orgs: set[str] = field(default_factory=set)
 
 
 def features(entry_id: int, published: datetime | None, tags: Iterable[str],
@@ -93,10 +123,13 @@ def features(entry_id: int, published: datetime | None, tags: Iterable[str],
     """Features of an entry from its tag keys and its clip texts, group by group."""
     f = EntryFeatures(entry_id, published, set(tags))
     for paragraphs in groups:
-        for key, name in people(paragraphs).items():
+        clean = [strip_noise(t) for t in paragraphs]
+        for key, name in people(clean).items():
             f.speakers.setdefault(key, name)
-        for text in paragraphs:
+        for text in clean:
             f.places |= places(text)
+            f.orgs |= organisations(text)
+    f.orgs -= f.places
     return f
 
 
@@ -108,6 +141,7 @@ class Suggestion:
     score: float
     reasons: list[str]
     decision: str = ""
+    reason: str = ""  # the reasons in one line of Japanese
 
 
 @dataclass
@@ -122,7 +156,8 @@ class Rarity:
         r = cls()
         for f in all_features:
             r.entries += 1
-            for kind, values in (("tags", f.tags), ("speakers", f.speakers), ("places", f.places)):
+            for kind, values in (("tags", f.tags), ("speakers", f.speakers),
+                                 ("places", f.places), ("orgs", f.orgs)):
                 for v in values:
                     r.counts[(kind, v)] = r.counts.get((kind, v), 0) + 1
         return r
@@ -142,23 +177,41 @@ def _earlier(a: EntryFeatures, b: EntryFeatures) -> bool:
 
 
 def _shared(target: EntryFeatures, other: EntryFeatures, rarity: Rarity,
-            ) -> tuple[float, list[str]]:
-    score, reasons = 0.0, []
+            ) -> tuple[float, list[str], list[str]]:
+    """Score, reasons and the same in Japanese, rarest evidence first."""
+    score, reasons, found = 0.0, [], []
     tags = sorted(target.tags & other.tags)
     if tags:
         score += sum(rarity.weight("tags", t) for t in tags)
         reasons.append("tags " + " ".join("#" + t for t in tags))
+        found.append(("tags", " ".join("#" + t for t in tags),
+                      max(rarity.weight("tags", t) for t in tags)))
     speakers = sorted(set(target.speakers) & set(other.speakers))
     if speakers:
         score += sum(rarity.weight("speakers", s) for s in speakers)
         reasons.append("speakers " + ", ".join(target.speakers[s] for s in speakers))
-    both = target.places & other.places
-    # `ベルカ` and `ベルカ共和国` are one place: count and show the longer form.
-    shared_places = sorted(p for p in both if not any(q != p and q.startswith(p) for q in both))
-    if shared_places:
-        score += sum(rarity.weight("places", p) for p in shared_places)
-        reasons.append("places " + ", ".join(shared_places))
-    return score, reasons
+        found.append(("speakers", "、".join(target.speakers[s] for s in speakers),
+                      max(rarity.weight("speakers", s) for s in speakers)))
+    for kind, mine, theirs in (("orgs", target.orgs, other.orgs),
+                               ("places", target.places, other.places)):
+        both = mine & theirs
+        # `ベルカ` and `ベルカ共和国` are one place: count and show the longer form.
+        shared = sorted(p for p in both if not any(q != p and q.startswith(p) for q in both))
+        if shared:
+            score += sum(rarity.weight(kind, p) for p in shared)
+            reasons.append(f"{kind} " + ", ".join(shared))
+            found.append((kind, "、".join(shared), max(rarity.weight(kind, p) for p in shared)))
+    found.sort(key=lambda x: -x[2])
+    return score, reasons, [f"{_FEATURE_JA[k]} {v}" for k, v, _ in found]
+
+
+def _text_reason_ja(kind: str, reason: str) -> str:
+    """`版の更新（拘束: 3800人以上 → 4400人以上 (+600)）`: a shared clip in Japanese."""
+    label = _KIND_JA.get(kind, kind)
+    if kind != "version" or not reason or reason == "no change":
+        return label
+    figures = reason.split("; wording: ")[0]
+    return f"{label}（{figures}）" if not figures.startswith("wording: ") else label
 
 
 def suggest(target: EntryFeatures, others: Sequence[EntryFeatures], *,
@@ -179,13 +232,17 @@ def suggest(target: EntryFeatures, others: Sequence[EntryFeatures], *,
         pinned = decisions.get(other.entry_id) == PINNED
         if not pinned and not _earlier(target, other):
             continue
-        score, reasons = _shared(target, other, rarity)
+        score, reasons, ja = _shared(target, other, rarity)
+        texts: list[str] = []
         for kind, reason in similar.get(other.entry_id, ()):
             score += TEXT_WEIGHTS.get(kind, 1.0)
             reasons.insert(0, f"{kind}: {reason}")
+            texts.append(_text_reason_ja(kind, reason))
         if pinned or score >= MIN_SCORE:
+            line = "、".join(dict.fromkeys(texts[:2] + ja[:3]))
             out.append(Suggestion(other.entry_id, round(score, 2), reasons,
-                                  PINNED if pinned else ""))
+                                  PINNED if pinned else "",
+                                  ("固定" + ("：" + line if line else "")) if pinned else line))
     out.sort(key=lambda s: (s.decision != PINNED, -s.score, -s.entry_id))
     pinned_count = sum(1 for s in out if s.decision == PINNED)
     return out[:max(limit, pinned_count)]

@@ -1,7 +1,9 @@
 """The HTTP side of an AtomPub client: WSSE-signed requests that answer parsed XML.
 
-The journal's Hatena pull/push composes this with the store; the httpx client is injectable so
-tests bind it to kirinuki's own server on 127.0.0.1.
+The journal's Hatena pull/push composes this with the store. Requests go through a `Fetcher`,
+so the SSRF guard (every URL, including the `next` links a server hands out), the size cap and
+the deadline apply as for pages; tests may bind an httpx client to kirinuki's own server
+instead.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from xml.etree import ElementTree
 
 import httpx
 
+from kirinuki.capture.fetch import Fetcher
 from kirinuki.errors import FetchError
 
 
@@ -28,25 +31,36 @@ def wsse(user: str, key: str) -> dict[str, str]:
 
 
 class AtomPubSession:
-    """WSSE-signed requests to one AtomPub service. Use as a context manager."""
+    """WSSE-signed requests to one AtomPub service. Use as a context manager.
 
-    def __init__(self, user: str, key: str, client: httpx.Client | None = None) -> None:
+    `client` is a Fetcher (default: one with the guard on, made and closed here), or an
+    httpx client used as it is (tests bind one to kirinuki's own app).
+    """
+
+    def __init__(self, user: str, key: str, client: httpx.Client | Fetcher | None = None
+                 ) -> None:
         self.user = user
         self.key = key
         self._own = client is None
-        self.client = client or httpx.Client(timeout=60)
+        self.client = Fetcher() if client is None else client
 
     def request(self, method: str, url: str, body: bytes | None = None) -> ElementTree.Element:
         """The XML answer of `method url`. Raises FetchError for transport errors, statuses
-        of 300 and above, and answers that are not XML."""
+        of 300 and above, oversize answers and answers that are not XML; BlockedAddressError
+        and InputError for a URL the guard refuses."""
+        headers = wsse(self.user, self.key)
+        if isinstance(self.client, Fetcher):
+            content = self.client.request(method, url, content=body, headers=headers).content
+        else:
+            try:
+                r = self.client.request(method, url, content=body, headers=headers)
+            except httpx.HTTPError as exc:
+                raise FetchError(f"{method} {url}: {exc}") from exc
+            if r.status_code >= 300:
+                raise FetchError(f"{method} {url}: HTTP {r.status_code} {r.text[:200].strip()}")
+            content = r.content
         try:
-            r = self.client.request(method, url, content=body, headers=wsse(self.user, self.key))
-        except httpx.HTTPError as exc:
-            raise FetchError(f"{method} {url}: {exc}") from exc
-        if r.status_code >= 300:
-            raise FetchError(f"{method} {url}: HTTP {r.status_code} {r.text[:200].strip()}")
-        try:
-            return ElementTree.fromstring(r.content)
+            return ElementTree.fromstring(content)
         except ElementTree.ParseError as exc:
             raise FetchError(f"{method} {url}: the answer is not XML ({exc})") from exc
 

@@ -1,15 +1,20 @@
 """Decoding fetched bytes into text: UTF-8, Shift_JIS (cp932), EUC-JP, ISO-2022-JP and others.
 
 Declarations are often wrong (a server's default `charset=UTF-8` header on a Shift_JIS page, a
-copied `<meta>` that disagrees with the header), so a declaration is a hint, not a verdict:
+copied `<meta>` that disagrees with the header), so a declaration is a hint, not a verdict;
+and pages hold the odd invalid byte, which must not turn the whole page into mojibake:
 
 1. a byte order mark decides;
 2. ISO-2022-JP is 7-bit with escape sequences, so `ESC $` decides;
-3. text that is valid UTF-8 and not plain ASCII is UTF-8 (Japanese legacy encodings are almost
-   never valid UTF-8 over more than a few bytes);
-4. otherwise every declared encoding and the Japanese legacy encodings are tried strictly, and
-   the decoding that reads most like Japanese text wins, declarations breaking ties;
-5. charset-normalizer is the last resort, then cp932 with replacement characters.
+3. text that is valid UTF-8 but for a stray few bytes (one per 20 other non-ASCII characters
+   at most) and not plain ASCII is UTF-8 (Japanese legacy encodings are almost never valid
+   UTF-8 over more than a few bytes);
+4. otherwise every declared encoding (the HTTP header's, then the page's `<meta>`) and the
+   Japanese legacy encodings are tried, each allowed the same stray few bad bytes, and the
+   decoding that reads most like Japanese text wins, the earlier candidate breaking ties;
+5. charset-normalizer is the last resort, then the declared charset with replacement.
+
+Bad bytes are replaced by U+FFFD one by one; the rest of the page keeps its reading.
 """
 
 from __future__ import annotations
@@ -40,6 +45,9 @@ _XML_DECL = re.compile(rb"""<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9._:-]+)""")
 _GOOD = re.compile(r"[\u3000-\u30ff\u4e00-\u9fff\uff01-\uff5e]")
 # A decoding whose non-ASCII characters are at least this Japanese-looking is taken at once.
 CONFIDENT = 0.9
+# A decoding may replace at most one byte per this many well-decoded non-ASCII characters:
+# a stray bad byte in a page, not a page read in the wrong charset.
+MIN_GOOD_PER_BAD = 20
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
          (codecs.BOM_UTF16_BE, "utf-16"))
 
@@ -75,15 +83,35 @@ def japanese_score(text: str) -> float:
     return len(_GOOD.findall(sample)) / non_ascii
 
 
-def _strict(data: bytes, codec: str) -> str | None:
+def _decode(data: bytes, codec: str) -> tuple[str, int] | None:
+    """`data` decoded by `codec` with each undecodable byte replaced, and how many were."""
     try:
-        return data.decode(codec)
-    except (UnicodeDecodeError, LookupError):
+        return data.decode(codec), 0
+    except UnicodeDecodeError:
+        text = data.decode(codec, errors="replace")
+        return text, text.count("\ufffd") - _count_fffd(data, codec)
+    except LookupError:
         return None
 
 
+def _count_fffd(data: bytes, codec: str) -> int:
+    """How many U+FFFD the page itself holds (so that only replacements are counted)."""
+    mark = "\ufffd".encode(codec, errors="ignore")
+    return data.count(mark) if mark else 0
+
+
+def _few(errors: int, text: str) -> bool:
+    """True when the replaced bytes are a stray few: at most one per MIN_GOOD_PER_BAD of the
+    text's other non-ASCII characters."""
+    if errors == 0:
+        return True
+    non_ascii = len(text) - len(text.encode("ascii", "ignore")) - errors
+    return non_ascii >= errors * MIN_GOOD_PER_BAD
+
+
 def _candidates(header: str | None, declared: str | None) -> list[str]:
-    """Codecs to try, declared ones first, weak single-byte declarations last."""
+    """Codecs to try, declared ones first (the header before the page's own), weak
+    single-byte declarations last."""
     strong: list[str] = []
     weak: list[str] = []
     for label in (header, declared):
@@ -100,26 +128,31 @@ def _candidates(header: str | None, declared: str | None) -> list[str]:
 def decode_html(data: bytes, header_charset: str | None = None) -> str:
     """The text of an HTML or XML document given its bytes and the HTTP header's charset.
 
-    Never raises: undecodable bytes become U+FFFD in the last resort.
+    A few undecodable bytes in a page become U+FFFD where they stand; they never make the
+    whole page be read in another charset. Never raises.
     """
     for bom, codec in _BOMS:
         if data.startswith(bom):
             return data.decode(codec, errors="replace")
     if b"\x1b$" in data or b"\x1b(" in data:
-        text = _strict(data, "iso2022_jp_ext") or _strict(data, "iso2022_jp_2004")
-        if text is not None:
-            return text
+        for codec in ("iso2022_jp_ext", "iso2022_jp_2004"):
+            found = _decode(data, codec)
+            if found is not None and _few(found[1], found[0]):
+                return found[0]
     if data.isascii():
         return data.decode("ascii")
-    utf8 = _strict(data, "utf-8")
-    if utf8 is not None:
-        return utf8
+    utf8 = _decode(data, "utf-8")
+    # UTF-8 checks itself: legacy Japanese bytes are almost never valid UTF-8 for more than a
+    # character or two, so text that is valid but for a stray byte is UTF-8.
+    if utf8 is not None and _few(utf8[1], utf8[0]):
+        return utf8[0]
     best: tuple[float, int, str] | None = None
     order = _candidates(header_charset, declared_charset(data))
     for rank, codec in enumerate(order):
-        text = _strict(data, codec)
-        if text is None:
+        found = _decode(data, codec)
+        if found is None or not _few(found[1], found[0]):
             continue
+        text = found[0]
         key = (japanese_score(text), -rank, text)
         if key[0] >= CONFIDENT:
             return text  # reads as Japanese prose: no later candidate can do much better
@@ -130,4 +163,7 @@ def decode_html(data: bytes, header_charset: str | None = None) -> str:
     guess = from_bytes(data).best()
     if guess is not None:
         return str(guess)
-    return best[2] if best is not None else data.decode("cp932", errors="replace")
+    if best is not None:
+        return best[2]
+    first = codec_name(header_charset) or codec_name(declared_charset(data)) or "utf-8"
+    return data.decode(first, errors="replace")

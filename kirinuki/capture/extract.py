@@ -22,7 +22,7 @@ import trafilatura
 from lxml import etree
 from trafilatura.settings import Extractor
 
-from kirinuki.capture.urls import normalize_url, site_of
+from kirinuki.capture.urls import normalize_url, same_site, site_of
 from kirinuki.config import DEFAULT_TIMEZONE
 from kirinuki.errors import InputError
 
@@ -43,6 +43,8 @@ class Extracted:
     publisher: str | None = None
     published: datetime | None = None
     modified: datetime | None = None
+    # A canonical URL on another site that the page claimed and was not trusted with.
+    canonical_claim: str | None = None
 
     @property
     def content_hash(self) -> str:
@@ -185,14 +187,23 @@ def _title(scan: _Scan, ld: dict[str, str], publisher: str | None) -> str | None
     return _SPACE.sub(" ", title).strip() if title else None
 
 
-def _canonical(scan: _Scan, url: str) -> str:
-    """The canonical URL the page names (normalised), else the page's own URL."""
-    for href in scan.canonical:
+def _canonical(scan: _Scan, url: str) -> tuple[str, str | None]:
+    """(The article's URL, a canonical URL the page claims but is not trusted with).
+
+    The page's `rel=canonical` (else `og:url`) is the article's URL when it is on the same
+    site as the page's own URL; a page naming another site would have its text stored as
+    that site's article, so then the page's own URL is kept and the claim handed back.
+    """
+    og = scan.meta(("og:url",))
+    for href in [*scan.canonical, *([og] if og else [])]:
         try:
-            return normalize_url(urljoin(url, href))
+            claimed = normalize_url(urljoin(url, href))
         except InputError:
             continue
-    return normalize_url(url)
+        if same_site(claimed, url):
+            return claimed, None
+        return normalize_url(url), claimed
+    return normalize_url(url), None
 
 
 def paragraphs_of(text: str, title: str | None) -> list[str]:
@@ -224,7 +235,7 @@ def extract_article(html: str | bytes, url: str, tz: tzinfo = TOKYO) -> Extracte
     if tree is None:
         raise InputError(f"{url}: not an HTML page")
     scan = _scan(tree)
-    canonical = _canonical(scan, url)
+    canonical, claimed = _canonical(scan, url)
     ld = _from_json_ld(scan.json_ld) if scan.json_ld else {}
     publisher = scan.meta(_PUBLISHER) or ld.get("publisher")
     title = _title(scan, ld, publisher)
@@ -239,4 +250,5 @@ def extract_article(html: str | bytes, url: str, tz: tzinfo = TOKYO) -> Extracte
     if not any(map(_is_prose, paragraphs)):
         raise InputError(f"{url}: no article text found on the page")
     return Extracted(url=canonical, site=site_of(canonical), paragraphs=paragraphs, title=title,
-                     publisher=publisher, published=published, modified=modified)
+                     publisher=publisher, published=published, modified=modified,
+                     canonical_claim=claimed)

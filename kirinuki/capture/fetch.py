@@ -1,11 +1,14 @@
-"""Fetching pages and feeds over HTTP, behind an SSRF guard.
+"""Fetching pages and feeds over HTTP, behind an SSRF guard, a size cap and a deadline.
 
 Every hop (the first URL and each redirect) is checked before it is requested: the host must
 not be, or resolve to, a loopback, private, link-local, multicast, reserved or unspecified
-address unless private addresses are allowed. After connecting, the address actually reached is
-checked again (when the transport reports it), so a name that resolves differently the second
-time (DNS rebinding) still cannot reach a private address. Bodies are streamed and cut off at a
-size cap; only HTML and XML content types are accepted.
+address unless private addresses are allowed, and the connection goes to an address that was
+checked (`connect.py`), so a name that resolves differently the second time (DNS rebinding)
+cannot reach a private address. The address actually reached is checked again when the
+transport reports it. A fetch as a whole (connect, headers, body, redirects) must finish
+before its deadline. Bodies are read raw and decompressed here in bounded steps
+(`inflate.py`), cut off at a size cap on the decompressed bytes; only HTML and XML content
+types are accepted.
 """
 
 from __future__ import annotations
@@ -13,25 +16,31 @@ from __future__ import annotations
 import ipaddress
 import socket
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from email.message import Message
 from typing import Literal
 from urllib.parse import urljoin, urlsplit
 
+import httpcore
 import httpx
 
 from kirinuki import __version__ as _version
+from kirinuki.capture.connect import Pass, fetch_pass, guarded_transport
+from kirinuki.capture.inflate import ACCEPT_ENCODING, content_codings, decoded
 from kirinuki.errors import BlockedAddressError, FetchError, InputError
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+# Feeds get a lower cap: parsing is slow per byte (a 10 MB feed takes feedparser ~20 s).
+FEED_MAX_BYTES = 5 * 1024 * 1024
 MAX_REDIRECTS = 5
 USER_AGENT = f"kirinuki/{_version} (news-clipping journal; +https://github.com/kirinuki)"
 DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=20.0, write=10.0, pool=10.0)
-# A whole fetch may not take longer than this, however slowly a server drips its bytes.
-DEADLINE_SECONDS = 60.0
+# A whole fetch (connect, headers, body, redirects) may not take longer than this, however
+# slowly a server drips its bytes.
+DEADLINE_SECONDS = 30.0
 
-Kind = Literal["html", "feed"]
+Kind = Literal["html", "feed", "any"]
 Resolver = Callable[[str], list[str]]
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
@@ -94,22 +103,26 @@ def _content_type(headers: httpx.Headers) -> tuple[str | None, str | None]:
 class Fetcher:
     """An HTTP client for pages and feeds. Use as a context manager or `close()` it.
 
-    `transport` replaces the network (tests pass `httpx.MockTransport`); `resolver` replaces
-    DNS for the SSRF guard. With `allow_private` the guard is off.
+    `transport` replaces the network (tests pass `httpx.MockTransport`); `network_backend`
+    replaces only the sockets under the guarded transport; `resolver` replaces DNS for the
+    SSRF guard. With `allow_private` the guard is off. `deadline` is in seconds.
     """
 
     def __init__(self, *, allow_private: bool = False,
                  transport: httpx.BaseTransport | None = None,
                  resolver: Resolver | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
                  timeout: httpx.Timeout = DEFAULT_TIMEOUT, user_agent: str = USER_AGENT,
-                 deadline: float = DEADLINE_SECONDS) -> None:
+                 deadline: float = DEADLINE_SECONDS,
+                 network_backend: httpcore.NetworkBackend | None = None) -> None:
         self.allow_private = allow_private
         self.resolver = resolver or system_resolver
         self.max_bytes = max_bytes
         self.deadline = deadline
         # trust_env=False: a proxy from the environment would hide where requests really go.
-        self.client = httpx.Client(transport=transport, timeout=timeout, trust_env=False,
-                                   follow_redirects=False, headers={"User-Agent": user_agent})
+        self.client = httpx.Client(transport=transport or guarded_transport(network_backend),
+                                   timeout=timeout, trust_env=False, follow_redirects=False,
+                                   headers={"User-Agent": user_agent,
+                                            "Accept-Encoding": ACCEPT_ENCODING})
 
     def __enter__(self) -> Fetcher:
         return self
@@ -121,28 +134,35 @@ class Fetcher:
         """Close the underlying connections."""
         self.client.close()
 
-    def check_url(self, url: str) -> None:
-        """Raise InputError for a non-http(s) URL, BlockedAddressError for a forbidden host."""
+    def check_url(self, url: str) -> list[str] | None:
+        """The addresses `url`'s host may be reached at (None when the guard is off).
+
+        Raises InputError for a non-http(s) URL, BlockedAddressError for a forbidden host,
+        FetchError for an unknown one.
+        """
         try:
             parts = urlsplit(url)
             parts.port  # noqa: B018 - raises ValueError for a bad port
-        except ValueError as exc:
+            host = httpx.URL(url).raw_host.decode("ascii")
+        except (ValueError, httpx.InvalidURL, UnicodeError) as exc:
             raise InputError(f"not a valid URL: {url!r}") from exc
-        if parts.scheme not in ("http", "https") or not parts.hostname:
+        if parts.scheme not in ("http", "https") or not parts.hostname or not host:
             raise InputError(f"not an http(s) URL: {url!r}")
         if self.allow_private:
-            return
-        host = parts.hostname
+            return None
         try:
             addresses = [str(ipaddress.ip_address(host))]
         except ValueError:
             addresses = self.resolver(host)
+        if not addresses:
+            raise FetchError(f"{host}: unknown host (no address)")
         for address in addresses:
             if is_blocked_address(address):
                 raise BlockedAddressError(
                     f"{host}: refusing to fetch from private address {address} "
                     "(set fetch.allow_private or KIRINUKI_ALLOW_PRIVATE=1 to allow)"
                 )
+        return addresses
 
     def _check_peer(self, response: httpx.Response, url: str) -> None:
         """Check the address actually connected to, when the transport tells it."""
@@ -163,33 +183,53 @@ class Fetcher:
 
         Sends If-None-Match / If-Modified-Since when validators are given (a 304 gives a
         result with `not_modified`). Raises InputError for a bad URL, BlockedAddressError,
-        and FetchError for network errors, HTTP errors, wrong content types and oversize bodies.
+        and FetchError for network errors, HTTP errors, wrong content types, oversize bodies
+        and a fetch that passes its deadline.
         """
         headers = {"Accept": _ACCEPT[kind]}
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        deadline = time.monotonic() + self.deadline
+        return self.request("GET", url, headers=headers, kind=kind)
+
+    def request(self, method: str, url: str, *, content: bytes | None = None,
+                headers: dict[str, str] | None = None, kind: Kind = "any") -> FetchResult:
+        """`method url` under the same guard, size cap and deadline as `get`.
+
+        Only a page or feed GET follows redirects. Raises what `get` raises; for an "any"
+        request any status of 300 and above is a FetchError ending with the start of the
+        answer's text.
+        """
+        p = Pass(time.monotonic() + self.deadline, None if self.allow_private else {})
         current = url
-        for _ in range(MAX_REDIRECTS + 1):
-            self.check_url(current)
-            result = self._get_once(current, headers, kind, deadline)
-            if isinstance(result, FetchResult):
-                return result
-            current = result
+        with fetch_pass(p):
+            for _ in range(MAX_REDIRECTS + 1):
+                addresses = self.check_url(current)
+                if p.pins is not None and addresses is not None:
+                    p.pins[httpx.URL(current).raw_host.decode("ascii")] = addresses
+                result = self._once(method, current, content, headers or {}, kind, p)
+                if isinstance(result, FetchResult):
+                    return result
+                current = result
         raise FetchError(f"{url}: more than {MAX_REDIRECTS} redirects")
 
-    def _get_once(self, url: str, headers: dict[str, str], kind: Kind,
-                  deadline: float) -> FetchResult | str:
+    def _once(self, method: str, url: str, content: bytes | None, headers: dict[str, str],
+              kind: Kind, p: Pass) -> FetchResult | str:
         """One request: a result, or the URL a redirect points to."""
         try:
-            with self.client.stream("GET", url, headers=headers) as resp:
+            with self.client.stream(method, url, content=content, headers=headers) as resp:
                 self._check_peer(resp, url)
-                if resp.status_code in _REDIRECTS and "location" in resp.headers:
+                # Only page and feed GETs follow redirects: an "any" request's headers (say,
+                # credentials) are not for whatever origin a Location names.
+                if (method == "GET" and kind != "any" and resp.status_code in _REDIRECTS
+                        and "location" in resp.headers):
                     return urljoin(url, resp.headers["location"])
-                return self._result(resp, url, kind, deadline)
+                return self._result(resp, url, kind, p)
         except httpx.TimeoutException as exc:
+            if p.left() <= 0:
+                raise FetchError(f"{url}: timed out (took longer than the "
+                                 f"{self.deadline:g}-second deadline)") from exc
             raise FetchError(f"{url}: timed out ({type(exc).__name__})") from exc
         except httpx.ConnectError as exc:
             raise FetchError(f"{url}: cannot connect ({exc or type(exc).__name__})") from exc
@@ -198,39 +238,83 @@ class Fetcher:
         except httpx.HTTPError as exc:
             raise FetchError(f"{url}: {type(exc).__name__} ({exc})") from exc
 
-    def _result(self, resp: httpx.Response, url: str, kind: Kind,
-                deadline: float) -> FetchResult:
+    def _result(self, resp: httpx.Response, url: str, kind: Kind, p: Pass) -> FetchResult:
         media, charset = _content_type(resp.headers)
         etag = resp.headers.get("etag")
         modified = resp.headers.get("last-modified")
         if resp.status_code == 304:
             return FetchResult(url, 304, b"", media, charset, etag, modified)
-        if resp.status_code >= 400 or resp.status_code < 200:
+        failed = resp.status_code >= 400 or resp.status_code < 200
+        if kind == "any" and resp.status_code >= 300:
+            raise FetchError(f"{url}: HTTP {resp.status_code} {self._snippet(resp, url, p)}"
+                             .rstrip())
+        if failed:
             raise FetchError(f"{url}: HTTP {resp.status_code} {resp.reason_phrase}".rstrip())
-        if media is not None and media not in _ALLOWED[kind]:
+        if kind != "any" and media is not None and media not in _ALLOWED[kind]:
             what = "a feed" if kind == "feed" else "an HTML page"
             raise FetchError(f"{url}: not {what} (content type {media})")
+        limit = min(self.max_bytes, FEED_MAX_BYTES) if kind == "feed" else self.max_bytes
+        body = self._body(resp, url, p, limit)
+        return FetchResult(url, resp.status_code, body, media, charset, etag, modified)
+
+    def _snippet(self, resp: httpx.Response, url: str, p: Pass) -> str:
+        """The start of an error answer's text ("" when it cannot be read)."""
+        try:
+            return self._body(resp, url, p, 64 * 1024)[:200].decode("utf-8", "replace").strip()
+        except FetchError:
+            return ""
+
+    def _body(self, resp: httpx.Response, url: str, p: Pass, limit: int) -> bytes:
+        """The decoded body, read while it stays within `limit` bytes and the deadline."""
         declared = resp.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > self.max_bytes:
+        if declared.isdigit() and int(declared) > limit:
             raise FetchError(f"{url}: {int(declared)} bytes is over the "
-                             f"{self.max_bytes}-byte limit")
+                             f"{limit}-byte limit")
+        try:
+            codings = content_codings(resp.headers.get("content-encoding"))
+        except FetchError as exc:
+            raise FetchError(f"{url}: {exc}") from exc
+        raw = 0
+        if resp.is_stream_consumed:
+            # Built in memory (a mock transport's answer): httpx has read and decoded it.
+            source: Iterator[bytes] = iter([resp.content])
+            codings = []
+        else:
+            source = resp.iter_raw()
+
+        def counted() -> Iterator[bytes]:
+            nonlocal raw
+            for chunk in source:
+                raw += len(chunk)
+                if raw > limit:
+                    raise FetchError(f"{url}: response is over the {limit}-byte limit")
+                yield chunk
+
         body = bytearray()
-        for chunk in resp.iter_bytes():
-            body += chunk
-            if len(body) > self.max_bytes:
-                raise FetchError(f"{url}: response is over the {self.max_bytes}-byte limit")
-            if time.monotonic() > deadline:
-                raise FetchError(f"{url}: timed out (took over {self.deadline:.0f} s)")
-        return FetchResult(url, resp.status_code, bytes(body), media, charset, etag, modified)
+        try:
+            for piece in decoded(counted(), codings):
+                body += piece
+                if len(body) > limit:
+                    raise FetchError(f"{url}: response is over the {limit}-byte limit"
+                                     + (" once decompressed" if codings else ""))
+                if p.left() <= 0:
+                    raise httpx.ReadTimeout("the fetch's deadline has passed")
+        except FetchError as exc:
+            if str(exc).startswith(url):
+                raise
+            raise FetchError(f"{url}: {exc}") from exc
+        return bytes(body)
 
 
 _ACCEPT: dict[Kind, str] = {
     "html": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1",
     "feed": "application/rss+xml,application/atom+xml,application/rdf+xml,"
             "application/xml;q=0.9,text/xml;q=0.9,*/*;q=0.1",
+    "any": "*/*",
 }
 # Feeds are sometimes served as HTML by mistake: the feed parser has the last word on those.
 _ALLOWED: dict[Kind, frozenset[str]] = {
     "html": HTML_TYPES | {"application/xml", "text/xml"},
     "feed": XML_TYPES | HTML_TYPES,
+    "any": frozenset(),  # not checked
 }

@@ -1,8 +1,9 @@
-"""`dupes`, `figures`, `quotes` and `related` (with `related pin|reject`)."""
+"""`dupes`, `figures`, `statements` (alias `quotes`) and `related` (with `related pin|reject`)."""
 
 from __future__ import annotations
 
 from dataclasses import replace
+from enum import StrEnum
 from typing import Any
 
 import typer
@@ -17,10 +18,10 @@ from kirinuki.journal.analysis import (
     FigureChange,
     FigureView,
     GroupView,
-    QuoteView,
+    StatementView,
     duplicate_groups,
     figures,
-    quotes,
+    statements,
 )
 from kirinuki.journal.related import RelatedView, decide_related, related
 
@@ -71,7 +72,7 @@ def dupes_cmd(
     version: float = typer.Option(DEFAULT_THRESHOLDS.version, "--version-threshold",
                                   min=0.0, max=1.0, help="Similarity for a version."),
     background: float = typer.Option(DEFAULT_THRESHOLDS.background, "--background-threshold",
-                                     min=0.0, max=1.0, help="Content overlap for background."),
+                                     min=0.0, max=1.0, help="Similarity of a sentence shared as background."),
     as_json: bool = typer.Option(False, "--json", help="Print the groups as JSON."),
 ) -> None:
     """List groups of duplicate clips, versions of one passage and shared background."""
@@ -119,32 +120,55 @@ def figures_cmd(
     out.print(table)
 
 
-def quote_json(v: QuoteView) -> dict[str, Any]:
-    q = v.quote
-    return {"speaker": v.speaker, "speaker_as_written": q.speaker, "speaker_key": q.speaker_key,
-            "text": q.text, "inferred": q.inferred, "broken": q.broken, "clip": v.clip.clip_id,
+def statement_json(v: StatementView) -> dict[str, Any]:
+    s = v.statement
+    return {"speaker": v.speaker, "speaker_as_written": s.speaker, "speaker_key": s.speaker_key,
+            "text": s.text, "mode": s.mode, "cue": s.cue, "inferred": s.inferred,
+            "broken": s.broken, "start": s.start, "end": s.end, "clip": v.clip.clip_id,
             "entry": v.clip.entry_id, "permalink": v.clip.permalink, "published": _iso(v.clip)}
 
 
-def quotes_cmd(
+quote_json = statement_json  # the older name
+
+
+def statement_text(v: StatementView) -> str:
+    """A quote in its brackets (`「…」`); reported speech with its cue (`… (明らかにしました)`)."""
+    s = v.statement
+    if s.mode == "reported":
+        return f"{s.text} ({s.cue})" if s.cue else s.text
+    return f"「{s.text}」"
+
+
+class Mode(StrEnum):
+    direct = "direct"
+    headline = "headline"
+    reported = "reported"
+
+
+def statements_cmd(
     ctx: typer.Context,
     speaker: str = typer.Option(None, "--speaker", "-s", help="Speaker (any form of the name)."),
+    mode: Mode = typer.Option(None, "--mode", "-m", case_sensitive=False,
+                              help="direct (quotes, headlines included), headline or reported."),
     tag: str = typer.Option(None, "--tag", "-t", help="Only clips of groups with this tag."),
     entry: str = typer.Option(None, "--entry", "-e", help="Only clips of this entry."),
-    limit: int = typer.Option(200, "--limit", "-n", min=0, help="Newest N quotes (0: all)."),
-    as_json: bool = typer.Option(False, "--json", help="Print the quotes as JSON."),
+    limit: int = typer.Option(200, "--limit", "-n", min=0, help="Newest N statements (0: all)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the statements as JSON."),
 ) -> None:
-    """List quotes 「…」 with their speakers, oldest first."""
+    """List statements with their speakers, oldest first: quotes 「…」 and reported speech
+    (…と明らかにしました)."""
     with open_from(ctx) as j:
-        found = quotes(j, speaker=speaker, entry_ref=entry, tag=tag, limit=limit)
+        found = statements(j, speaker=speaker, mode=mode.value if mode else None,
+                           entry_ref=entry, tag=tag, limit=limit)
     if as_json:
-        print_json([quote_json(v) for v in found])
+        print_json([statement_json(v) for v in found])
         return
-    table = Table("date", "entry", "speaker", "quote")
+    table = Table("date", "entry", "speaker", "mode", "statement")
     for v in found:
         who = v.speaker or "?"
         table.add_row(fmt_date(v.clip.published), str(v.clip.entry_id),
-                      who + (" *" if v.quote.inferred else ""), f"「{v.quote.text}」")
+                      who + (" *" if v.statement.inferred else ""), v.statement.mode,
+                      statement_text(v))
     out.print(table)
 
 
@@ -165,7 +189,8 @@ related_app = typer.Typer(cls=_DefaultShow, no_args_is_help=True,
 def _related_json(r: RelatedView) -> dict[str, Any]:
     return {"entry": r.entry_id, "permalink": r.permalink, "title": r.title,
             "published": r.published.isoformat() if r.published else None,
-            "score": r.score, "reasons": r.reasons, "decision": r.decision or None,
+            "score": r.score, "reason": r.reason, "reasons": r.reasons,
+            "decision": r.decision or None,
             "first_clip": r.first_clip}
 
 
@@ -187,6 +212,8 @@ def related_show(
         out.print(Text(f"entry {r.entry_id}  {fmt_date(r.published)}  {r.permalink or ''}  "
                        f"{score}", style="bold cyan"))
         out.print(Text(f"  {r.title or r.first_clip[:60]}"))
+        if r.reason:
+            out.print(Text(f"  {r.reason}"))
         for reason in r.reasons:
             out.print(Text(f"  - {reason}", style="green"))
     if not found:
@@ -224,5 +251,6 @@ def register(app: typer.Typer) -> None:
     """Add the analysis commands to `app`."""
     app.command("dupes")(dupes_cmd)
     app.command("figures")(figures_cmd)
-    app.command("quotes")(quotes_cmd)
+    app.command("statements")(statements_cmd)
+    app.command("quotes", help="Alias of `statements`.")(statements_cmd)
     app.add_typer(related_app, name="related")

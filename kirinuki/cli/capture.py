@@ -58,6 +58,9 @@ def _capture_line(res: CaptureResult) -> Text:
         line.append(old, "red")
         line.append(" → ")
         line.append(new, "bold green")
+    if res.canonical_claim:
+        line.append(f"\nnote: the page names {res.canonical_claim} as its canonical URL, on "
+                    "another site: not trusted, kept under the URL fetched", "yellow")
     return line
 
 
@@ -129,6 +132,7 @@ def _article_json(a: Article) -> dict[str, object]:
             "versions": [{"number": n, "fetched_at": v.fetched_at.isoformat(),
                           "hash": v.content_hash, "title": v.title,
                           "published": v.published.isoformat() if v.published else None,
+                          "canonical_claim": v.canonical_claim,
                           "paragraphs": v.paragraphs} for n, v in enumerate(a.versions, 1)]}
 
 
@@ -167,6 +171,9 @@ def article_show(
     out.print(Text.assemble((last.title or a.title or a.url, "bold"), f"\n{a.url}\n{source}  "
                             f"published {fmt_date(last.published)}  modified "
                             f"{fmt_date(last.modified)}  {len(a.versions)} version(s)"))
+    if last.canonical_claim:
+        out.print(Text(f"claims to be {last.canonical_claim} (another site: not trusted)",
+                       style="yellow"))
     if versions:
         _print_versions(hist)
     else:

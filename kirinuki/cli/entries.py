@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from kirinuki.cli.analysis import group_json, print_group, quote_json
+from kirinuki.cli.analysis import group_json, print_group, statement_json, statement_text
 from kirinuki.cli.common import fmt_date, open_from, out, print_json
 from kirinuki.journal import entry_view, list_entries
 from kirinuki.journal.analysis import entry_with_analysis
@@ -48,20 +48,21 @@ def show_cmd(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Show one entry: its clip text, then what analysis found (versions with their changed
-    figures, shared background, quotes by speaker)."""
+    figures, shared background, statements by speaker)."""
     with open_from(ctx) as j:
         entry, found = entry_with_analysis(j, ref)
     if as_json:
         print_json({**entry_view(entry), "analysis": {
             "groups": [group_json(g) for g in found.groups],
-            "quotes": [quote_json(q) for q in found.quotes]}})
+            "quotes": [statement_json(q) for q in found.quotes],
+            "statements": [statement_json(q) for q in found.statements]}})
         return
     out.print(f"[bold]entry {entry.id}[/]  {fmt_date(entry.published)}  {entry.status}"
               f"  {entry.permalink or ''}")
     out.print(render(entry), markup=False)
-    if found.groups or found.quotes:
+    if found.groups or found.statements:
         out.print("\n[bold]analysis[/]")
     for g in found.groups:
         print_group(g)
-    for q in found.quotes:
-        out.print(f"  「{q.quote.text}」 — {q.speaker} (clip {q.clip.clip_id})", markup=False)
+    for q in found.statements:
+        out.print(f"  {statement_text(q)} — {q.speaker} (clip {q.clip.clip_id})", markup=False)

@@ -10,9 +10,11 @@ plain `kirinuki publish` lines run without them (`publish_quick.py`).
 from __future__ import annotations
 
 import importlib
+import sqlite3
 import sys
 from collections.abc import Sequence
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kirinuki.errors import KirinukiError
@@ -29,10 +31,12 @@ COMMANDS = {
     "clip": "capture", "add": "capture", "inbox": "capture", "article": "capture",
     "feeds": "capture",
     "search": "search", "reindex": "search",
-    "dupes": "analysis", "figures": "analysis", "quotes": "analysis", "related": "analysis",
+    "dupes": "analysis", "figures": "analysis", "statements": "analysis", "quotes": "analysis",
+    "related": "analysis",
     "publish": "publish",
     "hatena": "hatena",
     "serve": "web", "user": "web", "token": "web",
+    "settings": "admin", "check": "admin",
 }
 MODULES = tuple(dict.fromkeys(COMMANDS.values()))
 
@@ -48,7 +52,17 @@ def _group() -> type:
     class _Group(TyperGroup):
         def invoke(self, ctx: Any) -> Any:
             try:
-                return super().invoke(ctx)
+                try:
+                    return super().invoke(ctx)
+                except sqlite3.DatabaseError as exc:
+                    # Any command can meet a damaged or busy journal file: one line, not a
+                    # traceback from wherever SQLite noticed.
+                    raise journal_error(exc, ctx) from exc
+                except DATA_ERRORS as exc:
+                    damage = damaged_journal(ctx)
+                    if damage is None:
+                        raise
+                    raise damage from exc
             except KirinukiError as exc:
                 from kirinuki.cli.common import err
 
@@ -61,6 +75,42 @@ def _group() -> type:
                 raise typer.Exit(130) from None
 
     return _Group
+
+
+def journal_error(exc: sqlite3.DatabaseError, ctx: typer.Context | None = None,
+                  journal: str | None = None) -> KirinukiError:
+    """The one-line error for an SQLite error met while working on the chosen journal."""
+    from kirinuki.config import journal_path
+    from kirinuki.journal.core import database_error
+
+    if ctx is not None:
+        journal = (ctx.find_root().obj or {}).get("journal")
+    return database_error(exc, journal_path(journal))
+
+
+# What a value damaged inside a readable page (a bit flipped in a record) raises where it is
+# used: a NULL where a number was, a date that does not parse, a key that is not there.
+DATA_ERRORS = (ArithmeticError, AttributeError, LookupError, TypeError, ValueError)
+
+
+def damaged_journal(ctx: typer.Context | None = None,
+                    journal: str | None = None) -> KirinukiError | None:
+    """After an unexpected error: a one-line JournalError when the journal shows damage, else
+    None (a fault in kirinuki keeps its traceback)."""
+    from kirinuki.config import journal_path
+    from kirinuki.errors import JournalError
+    from kirinuki.journal.maintenance import damage_found
+
+    if ctx is not None:
+        journal = (ctx.find_root().obj or {}).get("journal")
+    path = journal_path(journal)
+    if not Path(path).is_file():
+        return None
+    damage = damage_found(path)
+    if damage is None:
+        return None
+    return JournalError(f"{path}: the journal file is damaged ({damage}); run `kirinuki check`"
+                        " and restore a backup if it finds problems")
 
 
 def _root(ctx: typer.Context, journal: str | None = None) -> None:

@@ -9,6 +9,7 @@ options, an address Rich would read as markup) is left to the Typer app (`main.p
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 import time
 from collections.abc import Sequence
@@ -93,6 +94,7 @@ def run(args: Sequence[str]) -> int | None:
     if parsed is None:
         return None
     journal, out_dir, full, jobs = parsed
+    from kirinuki.cli.main import DATA_ERRORS, damaged_journal, journal_error
     from kirinuki.config import journal_path
     from kirinuki.errors import KirinukiError
     from kirinuki.journal import open_journal
@@ -100,8 +102,16 @@ def run(args: Sequence[str]) -> int | None:
 
     progress = _Progress()
     try:
-        with open_journal(journal_path(journal)) as j:
-            r = publish(j, out_dir, full=full, jobs=jobs, progress=progress)
+        try:
+            with open_journal(journal_path(journal)) as j:
+                r = publish(j, out_dir, full=full, jobs=jobs, progress=progress)
+        except sqlite3.DatabaseError as exc:
+            raise journal_error(exc, journal=journal) from exc
+        except DATA_ERRORS as exc:
+            damage = damaged_journal(journal=journal)
+            if damage is None:
+                raise
+            raise damage from exc
     except KirinukiError as exc:
         from rich.markup import escape
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from kirinuki.analysis.duplicates import (
     DEFAULT_THRESHOLDS,
@@ -23,26 +22,35 @@ from kirinuki.analysis.duplicates import (
     group_links,
     verify,
 )
-from kirinuki.analysis.figures import Figure, extract_figures
 from kirinuki.analysis.lsh import DEFAULT_PARAMS, DuplicateIndex, Sketches, sketch_texts
 from kirinuki.analysis.probe import PartScan, SketchScan
-from kirinuki.analysis.quotes import Quote, extract_quotes, speaker_key, speaker_names
 from kirinuki.analysis.versions import FigureChange, describe_change
-from kirinuki.errors import InputError
 from kirinuki.journal.core import Journal
 from kirinuki.journal.queries import get_entry, resolve_entry_id
 from kirinuki.journal.sketch_cache import SketchCache
+from kirinuki.journal.statements import (
+    REPORTED,
+    ClipView,
+    FigureView,
+    QuoteView,
+    StatementView,
+    figures,
+    quotes,
+    statements,
+)
 from kirinuki.journal.versions_bulk import all_version_links, version_links
 from kirinuki.journal.versions_bulk import clip_item as _item
 from kirinuki.model import Entry
 from kirinuki.store.sqlite import hooks
 from kirinuki.store.sqlite import related as rows
 from kirinuki.store.sqlite.db import Store
-from kirinuki.text.normalize import fold, tag_key
 
-__all__ = ["DEFAULT_THRESHOLDS", "FigureChange", "Thresholds"]  # re-exported for adapters
+# Re-exported for adapters.
+__all__ = ["DEFAULT_THRESHOLDS", "ClipView", "FigureChange", "FigureView", "QuoteView",
+           "StatementView", "Thresholds", "figures", "quotes", "statements"]
 
-SKETCH_VERSION = 4  # bump when the sketch changes (3: 16-bit, 4: 8-bit MinHash values)
+SKETCH_VERSION = 5  # bump when the sketch changes (4: 8-bit MinHash values, 5: sign-offs and
+# links without a scheme left out of the normalised text)
 _BATCH = 20_000
 
 
@@ -137,17 +145,6 @@ def _load_index(journal: Journal, caught_up: bool = False) -> _Index:
 
 
 @dataclass
-class ClipView:
-    """A clip as analysis results show it."""
-
-    clip_id: int
-    entry_id: int
-    permalink: str | None
-    published: datetime | None
-    text: str
-
-
-@dataclass
 class GroupView:
     """A duplicate, version or background group, ready to display."""
 
@@ -206,97 +203,26 @@ def duplicate_groups(journal: Journal, entry_ref: str | None = None,
 
 
 @dataclass
-class FigureView:
-    """A figure with the clip and entry it was found in."""
-
-    figure: Figure
-    clip: ClipView
-
-
-def _clips(journal: Journal, tag: str | None, entry_ref: str | None) -> list[rows.ClipRow]:
-    if entry_ref is not None:
-        return rows.clips_of_entries(journal.store, [resolve_entry_id(journal, entry_ref)])
-    if tag is not None:
-        key = tag_key(tag)
-        if not key:
-            raise InputError("an empty tag")
-        return rows.clips_with_tag(journal.store, key)
-    return list(rows.all_clips(journal.store))
-
-
-def _clip_view(r: rows.ClipRow, permalinks: dict[int, str | None]) -> ClipView:
-    return ClipView(r.clip_id, r.entry_id, permalinks.get(r.entry_id), r.published, r.text)
-
-
-def _permalinks(journal: Journal) -> dict[int, str | None]:
-    return {e.entry_id: e.permalink for e in rows.entry_rows(journal.store)}
-
-
-def figures(journal: Journal, tag: str | None = None, entry_ref: str | None = None,
-            limit: int = 0) -> list[FigureView]:
-    """Figures of the journal's clips (of one tag or entry), oldest first; `limit` keeps the
-    newest. Raises NotFoundError for an unknown entry."""
-    links = _permalinks(journal)
-    clips = _clips(journal, tag, entry_ref)
-    if limit:
-        clips = clips[-limit * 4:]  # a clip holds ~1–3 figures; trimmed exactly below
-    out = [FigureView(f, _clip_view(r, links)) for r in clips for f in extract_figures(r.text)]
-    return out[-limit:] if limit else out
-
-
-@dataclass
-class QuoteView:
-    """A quote with its normalised speaker, clip and entry."""
-
-    quote: Quote
-    speaker: str  # the fullest form of the speaker's name in the journal
-    clip: ClipView
-
-
-def _group_quotes(clips: Sequence[rows.ClipRow]) -> list[tuple[Quote, rows.ClipRow]]:
-    out: list[tuple[Quote, rows.ClipRow]] = []
-    groups: dict[tuple[int, int], list[rows.ClipRow]] = {}
-    for r in clips:
-        groups.setdefault((r.entry_id, r.group_pos), []).append(r)
-    for members in groups.values():
-        members.sort(key=lambda r: r.pos)
-        for q in extract_quotes([m.text for m in members]):
-            out.append((q, members[q.paragraph]))
-    return out
-
-
-def quotes(journal: Journal, speaker: str | None = None, entry_ref: str | None = None,
-           tag: str | None = None, limit: int = 0) -> list[QuoteView]:
-    """Quotes with speakers (speech, not quoted terms), oldest first; `speaker` matches a
-    normalised speaker (`ブリンケン長官` finds `ブリンケン国務長官`) or part of a name."""
-    links = _permalinks(journal)
-    found = [(q, r) for q, r in _group_quotes(_clips(journal, tag, entry_ref))
-             if q.kind == "speech"]
-    names = speaker_names(q for q, _ in found)
-    if speaker:
-        key, part = speaker_key(speaker), fold(speaker.strip())
-        found = [(q, r) for q, r in found if q.speaker_key == key
-                 or (part and part in fold(names.get(q.speaker_key, q.speaker)))]
-    out = [QuoteView(q, names.get(q.speaker_key, q.speaker), _clip_view(r, links))
-           for q, r in found]
-    return out[-limit:] if limit else out
-
-
-@dataclass
 class EntryAnalysis:
     """What analysis says about one entry (for `entries show` and the web app)."""
 
     entry_id: int
     groups: list[GroupView] = field(default_factory=list)
-    quotes: list[QuoteView] = field(default_factory=list)
+    statements: list[StatementView] = field(default_factory=list)
     figures: list[FigureView] = field(default_factory=list)
+
+    @property
+    def quotes(self) -> list[StatementView]:
+        """The quoted statements (direct and headline)."""
+        return [s for s in self.statements if s.statement.mode != REPORTED]
 
 
 def entry_analysis(journal: Journal, entry_ref: str) -> EntryAnalysis:
-    """Duplicate/version groups, quotes and figures of one entry. Raises NotFoundError."""
+    """Duplicate/version groups, statements and figures of one entry. Raises NotFoundError."""
     eid = resolve_entry_id(journal, entry_ref)
     return EntryAnalysis(eid, duplicate_groups(journal, str(eid)),
-                         quotes(journal, entry_ref=str(eid)), figures(journal, entry_ref=str(eid)))
+                         statements(journal, entry_ref=str(eid)),
+                         figures(journal, entry_ref=str(eid)))
 
 
 def links_of(groups: Sequence[GroupView], entry_id: int) -> list[tuple[int, Link, str]]:

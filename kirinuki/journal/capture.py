@@ -15,7 +15,7 @@ from functools import cached_property
 from kirinuki.capture.decode import decode_html
 from kirinuki.capture.diff import ParagraphDiff, Span, changed_figures, diff_versions
 from kirinuki.capture.extract import Extracted, extract_article
-from kirinuki.capture.fetch import DEFAULT_MAX_BYTES, Fetcher, FetchResult
+from kirinuki.capture.fetch import DEADLINE_SECONDS, DEFAULT_MAX_BYTES, Fetcher, FetchResult
 from kirinuki.capture.urls import normalize_url
 from kirinuki.config import allow_private_from_env
 from kirinuki.errors import InputError, NotFoundError
@@ -35,13 +35,14 @@ from kirinuki.model import (
 )
 from kirinuki.store.sqlite import articles as article_rows
 from kirinuki.store.sqlite import feeds as feed_rows
-from kirinuki.text.hashtags import is_valid_tag_name
+from kirinuki.text.hashtags import tags_from_input
 from kirinuki.text.normalize import as_id, fold
 
 __all__ = ["ArticleHistory", "CaptureResult", "ClipResult", "ParagraphDiff", "Span", "capture",
            "capture_page", "article_history", "clip", "make_fetcher", "parse_pick", "parse_tags"]
 
 MAX_BYTES_ENV = "KIRINUKI_FETCH_MAX_BYTES"
+DEADLINE_ENV = "KIRINUKI_FETCH_DEADLINE"
 SELECTOR_CONTEXT = 32
 Chooser = Callable[[list[str], str | None], list[int]]
 
@@ -56,6 +57,8 @@ class CaptureResult:
     new_version: bool
     not_modified: bool = False
     previous: list[str] | None = None  # the paragraphs of the version before a new one
+    # A canonical URL on another site the page claimed this time (not trusted).
+    canonical_claim: str | None = None
 
     @cached_property
     def changes(self) -> list[ParagraphDiff]:
@@ -82,12 +85,28 @@ class ClipResult:
 
 def make_fetcher(journal: Journal) -> Fetcher:
     """A fetcher configured from the journal (`fetch.allow_private`) and the environment
-    (`KIRINUKI_ALLOW_PRIVATE=1`, `KIRINUKI_FETCH_MAX_BYTES`)."""
+    (`KIRINUKI_ALLOW_PRIVATE=1`, `KIRINUKI_FETCH_MAX_BYTES`, `KIRINUKI_FETCH_DEADLINE`).
+
+    Raises InputError for a deadline that is not a positive number of seconds.
+    """
     allow = journal.settings.fetch_allow_private or allow_private_from_env()
     raw = os.environ.get(MAX_BYTES_ENV, "")
     limit = as_id(raw)
     max_bytes = limit if limit else DEFAULT_MAX_BYTES
-    return Fetcher(allow_private=allow, max_bytes=max_bytes)
+    return Fetcher(allow_private=allow, max_bytes=max_bytes, deadline=_deadline_from_env())
+
+
+def _deadline_from_env() -> float:
+    raw = os.environ.get(DEADLINE_ENV, "").strip()
+    if not raw:
+        return DEADLINE_SECONDS
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds < 86400:
+        raise InputError(f"{DEADLINE_ENV}={raw!r}: give the seconds a fetch may take, e.g. 30")
+    return seconds
 
 
 _FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
@@ -168,7 +187,7 @@ def _store(journal: Journal, fetched: _Fetched) -> CaptureResult:
     previous = article_rows.latest_version(store, aid)
     version = ArticleVersion(content_hash=ex.content_hash, fetched_at=journal.now(),
                              paragraphs=ex.paragraphs, title=ex.title, published=ex.published,
-                             modified=ex.modified)
+                             modified=ex.modified, canonical_claim=ex.canonical_claim)
     vid, new = article_rows.add_version(store, aid, version)
     if previous is not None or fetched.result.etag or fetched.result.last_modified:
         article_rows.set_validators(store, aid, fetched.result.etag, fetched.result.last_modified)
@@ -178,6 +197,7 @@ def _store(journal: Journal, fetched: _Fetched) -> CaptureResult:
     assert stored is not None
     res = _result(journal, aid, stored, new=new, first=previous is None)
     res.previous = previous.paragraphs if previous is not None else None
+    res.canonical_claim = ex.canonical_claim
     return res
 
 
@@ -245,14 +265,9 @@ def parse_pick(spec: str, count: int) -> list[int]:
 
 
 def parse_tags(values: list[str]) -> list[TagRef]:
-    """Tags from `--tag` values (`NATO`, `#反ロシア#対中露戦`). Raises InputError."""
-    tags: list[TagRef] = []
-    for value in values:
-        for name in value.strip().lstrip("#").split("#"):
-            if not is_valid_tag_name(name):
-                raise InputError(f"not a valid tag: #{name}")
-            tags.append(TagRef(name))
-    return tags
+    """Tags from `--tag` values or the composer's field (`NATO`, `#反ロシア#対中露戦`,
+    `＃NATO　＃ロシア`), read by the hashtag grammar. Raises InputError."""
+    return [t for value in values for t in tags_from_input(value)]
 
 
 def _choose(paragraphs: list[str], pick: str | None, match: str | None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
@@ -10,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from kirinuki.errors import InputError, JournalError
 from kirinuki.model import Settings
 from kirinuki.store import Store, open_store
+from kirinuki.store.sqlite.db import database_error
 from kirinuki.store.sqlite.settings import load_settings, save_settings
 from kirinuki.text.cliptext import is_host_line
 
@@ -52,11 +54,22 @@ def zone(name: str) -> tzinfo:
 
 def open_journal(path: str) -> Journal:
     """Open an existing journal. Raises JournalError / SchemaTooNewError."""
-    store = open_store(path)
-    return Journal(store, load_settings(store))
+    try:
+        store = open_store(path)
+    except sqlite3.DatabaseError as exc:
+        raise database_error(exc, path) from exc
+    try:
+        return Journal(store, load_settings(store))
+    except sqlite3.DatabaseError as exc:
+        store.close()
+        raise database_error(exc, path) from exc
+    except (ValueError, TypeError) as exc:
+        store.close()
+        raise JournalError(f"{path}: the journal's settings are damaged ({exc}); run "
+                           "`kirinuki check`") from exc
 
 
-def _clean_host(host: str) -> str:
+def clean_host(host: str) -> str:
     """A host name from `host` (a bare name or a URL); raises InputError when it is neither."""
     h = host.strip()
     for prefix in ("https://", "http://"):
@@ -73,7 +86,7 @@ def init_journal(path: str, title: str | None = None, hosts: list[str] | None = 
     """Create a journal at `path`. Raises JournalError when a journal already exists there."""
     if path != ":memory:" and Path(path).exists():
         raise JournalError(f"{path}: already exists (remove it or choose another --journal)")
-    clean = [_clean_host(h) for h in hosts or []]
+    clean = [clean_host(h) for h in hosts or []]
     settings = Settings(title=title or "kirinuki", hosts=clean)
     if timezone:
         zone(timezone)

@@ -7,17 +7,18 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import replace
-from datetime import datetime
 
 from kirinuki.errors import InputError, NotFoundError
 from kirinuki.journal.core import Journal
-from kirinuki.journal.importing import permalink_for
+from kirinuki.journal.importing import check_entry_size, permalink_for
 from kirinuki.journal.queries import get_entry, resolve_entry_id
 from kirinuki.model import Clip, Entry, Footer, Group, HeaderLink, Status
 from kirinuki.store.sqlite import entries as entry_rows
 from kirinuki.store.sqlite import tags as tag_rows
-from kirinuki.text.hashtags import is_valid_tag_name
+from kirinuki.store.sqlite.db import stored_time
+from kirinuki.text.hashtags import is_valid_tag_name, strip_marker
 from kirinuki.text.normalize import tag_key
+from kirinuki.text.spaces import clip_text_problem
 
 
 def _new_entry(journal: Journal) -> Entry:
@@ -43,7 +44,7 @@ def todays_draft(journal: Journal) -> Entry:
             "SELECT id, published FROM entries WHERE status = 'draft' AND published IS NOT NULL"
             " ORDER BY id DESC"
         ).fetchall():
-            if datetime.fromisoformat(published).astimezone(journal.tz).date() == today:
+            if stored_time(published).astimezone(journal.tz).date() == today:
                 return get_entry(journal, int(eid))
         entry = _new_entry(journal)
         entry.id = entry_rows.insert_entry(journal.store, entry, journal.now())
@@ -61,10 +62,16 @@ def _ensure_separated(entry: Entry) -> None:
 def add_group(journal: Journal, entry_ref: str | None, group: Group) -> Entry:
     """Append `group` to the entry `entry_ref` (None or "today": today's draft).
 
-    Raises NotFoundError for an unknown entry, InputError for an empty group or a bad tag.
+    Raises NotFoundError for an unknown entry, InputError for an empty group, a clip without
+    visible text or with a line break, or a bad tag. The group takes the entry's line ends and
+    blank-line style; tag lines keep how they were written.
     """
     if not group.clips:
         raise InputError("a group needs at least one clip")
+    for clip in group.clips:
+        problem = clip_text_problem(clip.text)
+        if problem is not None:
+            raise InputError(problem)
     for line in group.tag_lines:
         for t in line.tags:
             if not is_valid_tag_name(t.name):
@@ -76,13 +83,15 @@ def add_group(journal: Journal, entry_ref: str | None, group: Group) -> Entry:
             entry = get_entry(journal, entry_ref)
         spaced = any(c.blank_after for c in entry.clips)
         for item in group.items:
-            if isinstance(item, Clip) and "\n" in item.text:
-                raise InputError("a clip is one paragraph: it cannot contain a line break")
             item.blank_after = 1 if spaced else 0
+            item.after = ""
+        for line in group.tag_lines:
+            line.after = ""
         if group.tag_lines:
             group.tag_lines[-1].blank_after = 1 if entry.footer is not None else 0
         _ensure_separated(entry)
         entry.groups.append(group)
+        check_entry_size(entry)
         entry_rows.replace_entry(journal.store, entry, journal.now())
     return get_entry(journal, entry.id or 0)
 
@@ -125,9 +134,11 @@ def delete_clip(journal: Journal, clip_id: int) -> Entry:
 
 
 def edit_clip(journal: Journal, clip_id: int, text: str) -> Entry:
-    """Replace the text of one clip. Raises NotFoundError, InputError for a multi-line text."""
-    if "\n" in text or "\r" in text or not text.strip():
-        raise InputError("a clip is one non-empty paragraph without line breaks")
+    """Replace the text of one clip. Raises NotFoundError, InputError for a text with a line
+    break or without visible text."""
+    problem = clip_text_problem(text)
+    if problem is not None:
+        raise InputError(problem)
     with journal.store.transaction():
         entry = _entry_of_clip(journal, clip_id)
         for g in entry.groups:
@@ -164,7 +175,7 @@ def rename_tag(journal: Journal, old: str, new: str) -> int:
 
     Raises NotFoundError for an unknown tag, InputError for an invalid new name.
     """
-    old_name, new_name = old.lstrip("#"), new.lstrip("#")
+    old_name, new_name = strip_marker(old), strip_marker(new)
     if not is_valid_tag_name(new_name):
         raise InputError(f"not a valid tag: #{new_name}")
     conn = journal.store.conn

@@ -18,6 +18,7 @@ from kirinuki.errors import InputError
 from kirinuki.journal.core import Journal
 from kirinuki.journal.queries import get_entry
 from kirinuki.journal.serial import entry_record
+from kirinuki.journal.settings import SECURITY_FIELDS
 from kirinuki.model import Entry
 from kirinuki.store.sqlite import articles as article_rows
 from kirinuki.store.sqlite import entries as entry_rows
@@ -77,7 +78,9 @@ def _version_refs(journal: Journal) -> dict[int, tuple[str, str]]:
 
 def jsonl_records(journal: Journal) -> Iterator[dict[str, Any]]:
     """Every record of a JSON Lines export: the journal, its articles, its entries."""
-    yield {"type": "journal", **asdict(journal.settings)}
+    # Security settings belong to this installation, not to the journal's content.
+    settings = {k: v for k, v in asdict(journal.settings).items() if k not in SECURITY_FIELDS}
+    yield {"type": "journal", **settings}
     for art in article_rows.iter_articles(journal.store):
         yield {
             "type": "article",
@@ -89,7 +92,8 @@ def jsonl_records(journal: Journal) -> Iterator[dict[str, Any]]:
                  "title": v.title,
                  "published": v.published.isoformat() if v.published else None,
                  "modified": v.modified.isoformat() if v.modified else None,
-                 "paragraphs": v.paragraphs}
+                 "paragraphs": v.paragraphs,
+                 **({"canonical_claim": v.canonical_claim} if v.canonical_claim else {})}
                 for v in art.versions
             ],
         }

@@ -13,7 +13,14 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-from kirinuki.capture.feeds import OpmlFeed, ParsedFeed, parse_feed, parse_opml, render_opml
+from kirinuki.capture.feeds import (
+    MAX_OPML_BYTES,
+    OpmlFeed,
+    ParsedFeed,
+    parse_feed,
+    parse_opml,
+    render_opml,
+)
 from kirinuki.capture.fetch import Fetcher, FetchResult
 from kirinuki.capture.urls import normalize_url, site_of
 from kirinuki.errors import ConflictError, FetchError, InputError, KirinukiError, NotFoundError
@@ -190,7 +197,8 @@ def import_opml(journal: Journal, path: str) -> tuple[int, int]:
     p = Path(path)
     if not p.is_file():
         raise NotFoundError(f"{path}: no such file")
-    listed = parse_opml(p.read_bytes(), path)
+    with p.open("rb") as fh:  # read one byte past the cap, not the whole of a huge file
+        listed = parse_opml(fh.read(MAX_OPML_BYTES + 1), path)
     added = present = 0
     with journal.store.transaction():
         for item in listed:

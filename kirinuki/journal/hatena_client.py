@@ -9,6 +9,8 @@ the others. The HTTP client is injectable (tests pass one bound to kirinuki's ow
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -17,6 +19,7 @@ from xml.sax.saxutils import escape
 
 from kirinuki.capture.atompub import AtomPubSession
 from kirinuki.errors import FetchError, InputError
+from kirinuki.journal.capture import make_fetcher
 from kirinuki.journal.core import Journal
 from kirinuki.journal.hatena import ClipSources
 from kirinuki.journal.queries import get_entry
@@ -25,6 +28,7 @@ from kirinuki.store.sqlite import entries as entry_rows
 from kirinuki.store.sqlite import settings as settings_rows
 from kirinuki.text.hatena_mt import add_categories
 from kirinuki.text.hatena_syntax import HTML, MARKDOWN, entry_markdown, source_to_entry
+from kirinuki.text.xmlchars import xml_text
 
 A = "{http://www.w3.org/2005/Atom}"
 P = "{http://www.w3.org/2007/app}"
@@ -109,6 +113,18 @@ def _store_pulled(journal: Journal, entry: Entry, edited: datetime, s: SyncSumma
     s.updated += 1
 
 
+@contextmanager
+def _session(journal: Journal, remote: Remote, client: Any) -> Iterator[AtomPubSession]:
+    """A session through `client`, else through the journal's guarded fetcher."""
+    if client is not None:
+        with AtomPubSession(remote.user, remote.key, client) as http:
+            yield http
+        return
+    with make_fetcher(journal) as fetcher, AtomPubSession(remote.user, remote.key,
+                                                           fetcher) as http:
+        yield http
+
+
 def pull(journal: Journal, remote: Remote, client: Any = None,
          restart: bool = False) -> SyncSummary:
     """Bring the blog's entries in; resumes an interrupted pull unless `restart`.
@@ -117,7 +133,7 @@ def pull(journal: Journal, remote: Remote, client: Any = None,
     url = None if restart else _setting(journal, mark)
     url = url if isinstance(url, str) else remote.collection
     s = SyncSummary()
-    with AtomPubSession(remote.user, remote.key, client) as http:
+    with _session(journal, remote, client) as http:
         while url:
             feed = http.request("GET", url)
             nxt = next((ln.get("href") for ln in feed.findall(f"{A}link")
@@ -137,7 +153,7 @@ def _entry_xml(entry: Entry, journal: Journal) -> bytes:
     cats = "".join(f'<category term="{escape(t, {chr(34): "&quot;"})}"/>' for t in tags)
     url = (entry.permalink or "").removeprefix("/entry/")
     draft = "yes" if entry.status is Status.DRAFT else "no"
-    return (
+    return xml_text(
         '<?xml version="1.0" encoding="utf-8"?>\n<entry xmlns="http://www.w3.org/2005/Atom"'
         ' xmlns:app="http://www.w3.org/2007/app">'
         f"<title>{escape(entry.title or '')}</title><author><name></name></author>"
@@ -159,7 +175,7 @@ def push(journal: Journal, remote: Remote, entry_ref: str | None = None,
     refs = [get_entry(journal, entry_ref).id] if entry_ref else entry_rows.entry_ids(journal.store)
     s = SyncSummary()
     prefix = f"hatena-atom:{remote.blog}:"
-    with AtomPubSession(remote.user, remote.key, client) as http:
+    with _session(journal, remote, client) as http:
         for eid in refs:
             entry = get_entry(journal, eid or 0)
             rid = known.get(str(eid)) or (entry.key.removeprefix(prefix)

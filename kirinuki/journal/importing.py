@@ -22,17 +22,29 @@ from typing import Any
 from kirinuki.errors import InputError, NotFoundError
 from kirinuki.journal.core import Journal, update_settings
 from kirinuki.journal.serial import entry_from_record
-from kirinuki.model import Article, ArticleVersion, Entry, Settings, Source, Status
+from kirinuki.journal.settings import ignored_security_settings, imported_settings
+from kirinuki.model import Article, ArticleVersion, Entry, Source, Status
 from kirinuki.store import Store
 from kirinuki.store.sqlite import articles as article_rows
 from kirinuki.store.sqlite import entries as entry_rows
 from kirinuki.store.sqlite.stats import journal_stats
-from kirinuki.text.cliptext import parse
+from kirinuki.text.cliptext import parse, split_lines
 from kirinuki.text.hatena_mt import looks_like_mt
 from kirinuki.text.normalize import tag_key
 
+# Another import (or any write) holding the journal is waited for this long: two imports
+# started together then both succeed, one after the other (100k entries import in ~45 s).
+IMPORT_WAIT = 600.0
+# What one entry may hold. Memory grows with the lines and clips of an entry (each becomes
+# objects, index rows and tokens): measured, a 20 MB entry of 6,600 long lines peaks at ~330 MB,
+# while 2 million short lines in 8 MB took 2.2 GB before these limits.
 MAX_TEXT_BYTES = 20 * 1024 * 1024
 MAX_LINE_CHARS = 1_000_000
+MAX_ENTRY_LINES = 50_000
+MAX_ENTRY_CLIPS = 10_000
+# A JSON Lines record is read whole: an entry at the limits above fits several times over.
+MAX_RECORD_BYTES = 64 * 1024 * 1024
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 _DATE_NAME = re.compile(r"(\d{4})-?(\d{2})-?(\d{2})(?:[_T-]?(\d{2})(\d{2})(\d{2}))?")
 
 Progress = Callable[[int, int], None]
@@ -102,16 +114,28 @@ def decode_clip_text(data: bytes, name: str) -> str:
         raise InputError(f"{name}: {len(data)} bytes is too large for one entry (limit 20 MB)")
     if b"\x00" in data:
         raise InputError(f"{name}: binary file, not clip text")
+    lines = data.count(b"\n") + (not data.endswith(b"\n"))
+    if lines > MAX_ENTRY_LINES:
+        raise InputError(f"{name}: {lines:,} lines is too many for one entry "
+                         f"(limit {MAX_ENTRY_LINES:,})")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(
             f"{name}: not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})"
         ) from exc
-    longest = max(len(line) for line in text.split("\n"))
+    longest = max(len(line) for line in split_lines(text))
     if longest > MAX_LINE_CHARS:
         raise InputError(f"{name}: a line of {longest} characters is not clip text")
     return text
+
+
+def check_entry_size(entry: Entry) -> None:
+    """Raise InputError when `entry` holds more clips (and related links) than one entry may."""
+    clips = sum(len(g.items) for g in entry.groups)
+    if clips > MAX_ENTRY_CLIPS:
+        raise InputError(f"entry {entry.permalink or entry.key or entry.id}: {clips:,} clips "
+                         f"is too many for one entry (limit {MAX_ENTRY_CLIPS:,})")
 
 
 def date_from_name(path: Path, journal: Journal) -> datetime | None:
@@ -142,6 +166,9 @@ class _Batch:
         self.pending: list[Entry] = []
 
     def add(self, entry: Entry) -> None:
+        """Queue `entry`; raises InputError for an entry over the limits."""
+        check_entry_size(entry)
+        entry_rows.check_storable(entry)
         self.summary.tag_keys.update(t.name for t in entry.tags)
         self.pending.append(entry)
         if len(self.pending) >= self.SIZE:
@@ -198,19 +225,32 @@ def _import_text(journal: Journal, path: Path, batch: _Batch,
     if entry.published is not None:
         entry.status = Status.PUBLISHED
         entry.permalink = permalink_for(entry.published, journal)
-    batch.add(entry)
+    try:
+        batch.add(entry)
+    except InputError as exc:
+        raise InputError(f"{path}: {exc}") from exc
 
 
 def _jsonl_records(path: Path) -> Iterator[tuple[int, int, dict[str, Any]]]:
     """(line number, bytes read so far, record) for each non-blank line of a JSON Lines file."""
     done = 0
     with path.open("rb") as fh:
-        for lineno, raw in enumerate(fh, 1):
+        # readline with a limit: a file without line breaks is not read whole into memory.
+        for lineno, raw in enumerate(iter(lambda: fh.readline(MAX_RECORD_BYTES + 1), b""), 1):
             done += len(raw)
+            if len(raw) > MAX_RECORD_BYTES:
+                raise InputError(f"{path}:{lineno}: a record over {MAX_RECORD_BYTES:,} bytes "
+                                 "is too large")
             if not raw.strip():
                 continue
             try:
                 rec = json.loads(raw.decode("utf-8"))
+                if _SURROGATE_ESCAPE.search(raw):
+                    # `\ud800` alone is valid JSON but not Unicode: it cannot be stored.
+                    json.dumps(rec, ensure_ascii=False).encode("utf-8")
+            except UnicodeEncodeError as exc:
+                raise InputError(f"{path}:{lineno}: a lone surrogate "
+                                 f"({exc.object[exc.start]!r}) is not Unicode text") from exc
             except (UnicodeDecodeError, ValueError) as exc:
                 raise InputError(f"{path}:{lineno}: not a JSON line ({exc})") from exc
             if not isinstance(rec, dict) or "type" not in rec:
@@ -234,6 +274,7 @@ def _import_article(journal: Journal, rec: dict[str, Any]) -> None:
             title=v.get("title"),
             published=datetime.fromisoformat(v["published"]) if v.get("published") else None,
             modified=datetime.fromisoformat(v["modified"]) if v.get("modified") else None,
+            canonical_claim=str(v["canonical_claim"]) if v.get("canonical_claim") else None,
         )
         article_rows.add_version(journal.store, aid, version)
 
@@ -249,15 +290,19 @@ def _import_jsonl(journal: Journal, path: Path, batch: _Batch,
     for lineno, done, rec in _jsonl_records(path):
         try:
             kind = rec["type"]
-            if kind == "journal" and fresh:
-                fields = {k: v for k, v in rec.items() if k in Settings.__dataclass_fields__}
-                update_settings(journal, Settings(**fields))
+            if kind == "journal":
+                # Settings come in only into an empty journal; security settings never do.
+                batch.summary.problems += [
+                    f"{path}:{lineno}: security setting {item} (set it with `kirinuki "
+                    "settings set`)" for item in ignored_security_settings(journal, rec)]
+                if fresh:
+                    update_settings(journal, imported_settings(journal, rec))
             elif kind == "article":
                 _import_article(journal, rec)
                 batch.summary.articles += 1
             elif kind == "entry":
                 batch.add(entry_from_record(rec, resolve))
-            elif kind != "journal":
+            else:
                 raise InputError(f"unknown record type {kind!r}")
         except InputError as exc:
             raise InputError(f"{path}:{lineno}: {exc}") from exc
@@ -289,9 +334,10 @@ def import_paths(journal: Journal, paths: list[str], progress: Progress | None =
     total = sum(1 for _ in _files(paths, ".txt"))
     summary = ImportSummary()
     store = journal.store
-    tags_before = set(r[0] for r in store.conn.execute("SELECT key FROM tags"))
     with _bulk(store):
-        with store.transaction():
+        with store.waiting(IMPORT_WAIT), store.transaction():
+            # Read under the write lock: another import may have written while this one waited.
+            tags_before = set(r[0] for r in store.conn.execute("SELECT key FROM tags"))
             batch = _Batch(journal, summary)
             for i, f in enumerate(_files(paths, ".txt"), 1):
                 _import_text(journal, f, batch, progress)
@@ -303,8 +349,8 @@ def import_paths(journal: Journal, paths: list[str], progress: Progress | None =
                 _import_jsonl(journal, f, batch, progress)
                 summary.files += 1
                 batch.flush()
+            tags_after = set(r[0] for r in store.conn.execute("SELECT key FROM tags"))
         store.release_free_pages()  # still without the memory map: it reads many pages
-    tags_after = set(r[0] for r in store.conn.execute("SELECT key FROM tags"))
     used = {tag_key(t) for t in summary.tag_keys}
     summary.tags_added = len(tags_after - tags_before)
     summary.tags_present = len(used & tags_before)

@@ -11,7 +11,9 @@ from kirinuki.analysis.related import (
     EntryFeatures,
     Rarity,
     Suggestion,
+    add_known_places,
     features,
+    known_places,
     suggest,
 )
 from kirinuki.errors import InputError
@@ -37,6 +39,7 @@ class RelatedView:
     score: float
     reasons: list[str]
     decision: str
+    reason: str = ""  # the reasons in one line of Japanese
 
 
 def _candidates(eid: int, entries: list[rows.EntryRow], tags: dict[int, set[str]],
@@ -58,6 +61,9 @@ def _features(journal: Journal, ids: list[int], entries: dict[int, rows.EntryRow
         first.setdefault(r.entry_id, r.text)
     feats = {i: features(i, entries[i].published, tags.get(i, set()),
                          list(groups.get(i, {}).values())) for i in ids}
+    known = known_places(feats.values())
+    for i, f in feats.items():
+        add_known_places(f, (t for g in groups.get(i, {}).values() for t in g), known)
     return feats, first
 
 
@@ -91,7 +97,7 @@ def related(journal: Journal, entry_ref: str, limit: int = 5) -> list[RelatedVie
         rarity=_rarity(feats, tags, len(entries)), limit=limit)
     return [RelatedView(s.entry_id, entries[s.entry_id].permalink, entries[s.entry_id].published,
                         entries[s.entry_id].title, first.get(s.entry_id, ""), s.score, s.reasons,
-                        s.decision) for s in found]
+                        s.decision, s.reason) for s in found]
 
 
 def decide_related(journal: Journal, entry_ref: str, other_ref: str, decision: str | None,

@@ -23,6 +23,7 @@ from kirinuki.journal.core import Journal
 from kirinuki.journal.search_postings import Postings, atom_ids, matching
 from kirinuki.store.sqlite import search as index
 from kirinuki.store.sqlite import search_query as sq
+from kirinuki.store.sqlite.db import from_iso
 from kirinuki.text.fastfold import fast_fold as fold
 from kirinuki.text.query import Atom, EntryRef, Query, Source, Tag, Word, parse_query
 from kirinuki.text.snippets import Segment, highlight_spans, snippet
@@ -200,7 +201,7 @@ def _hit(row: sq.DocRow, q: Query, score: float | None) -> SearchHit:
     spans = highlight_spans(row.text, [w.text for w in q.words()])
     return SearchHit(
         clip_id=row.clip_id, entry_id=row.entry_id, permalink=row.permalink,
-        published=datetime.fromisoformat(row.published) if row.published else None,
+        published=from_iso(row.published),
         text=row.text, tags=row.tags, site=row.site, snippet=snippet(row.text, spans),
         highlights=spans, score=score)
 

@@ -20,6 +20,7 @@ from kirinuki.model import (
     TagLine,
     TagRef,
 )
+from kirinuki.text.cliptext import NEWLINES, Element, drop_blank_clips
 
 JsonDict = dict[str, Any]
 
@@ -28,10 +29,18 @@ def _iso(dt: datetime | None) -> str | None:
     return dt.isoformat() if dt is not None else None
 
 
+def _after(rec: JsonDict, element: Element) -> JsonDict:
+    """`rec` with the element's kept layout (`after`), present only when there is some."""
+    if element.after:
+        rec["after"] = element.after
+    return rec
+
+
 def _item_record(item: Item, version_ref: dict[int, tuple[str, str]]) -> JsonDict:
     if isinstance(item, RelatedLink):
-        return {"related": {"url": item.url, "quote": item.quote, "blank_after": item.blank_after}}
-    rec: JsonDict = {"text": item.text, "blank_after": item.blank_after}
+        return {"related": _after({"url": item.url, "quote": item.quote,
+                                   "blank_after": item.blank_after}, item)}
+    rec: JsonDict = _after({"text": item.text, "blank_after": item.blank_after}, item)
     if item.article_version_id is not None and item.article_version_id in version_ref:
         url, digest = version_ref[item.article_version_id]
         rec["article"] = {"url": url, "version": digest}
@@ -52,16 +61,19 @@ def entry_record(entry: Entry, version_ref: dict[int, tuple[str, str]]) -> JsonD
         "status": str(entry.status),
         "title": entry.title,
         "layout": {"bom": entry.layout.bom, "newline": entry.layout.newline,
-                   "lead_blank": entry.layout.lead_blank},
-        "header": [{"url": h.url, "blank_after": h.blank_after} for h in entry.header],
-        "footer": ({"text": entry.footer.text, "blank_after": entry.footer.blank_after}
+                   "lead_blank": entry.layout.lead_blank,
+                   **({"lead": entry.layout.lead} if entry.layout.lead else {})},
+        "header": [_after({"url": h.url, "blank_after": h.blank_after}, h) for h in entry.header],
+        "footer": (_after({"text": entry.footer.text, "blank_after": entry.footer.blank_after},
+                          entry.footer)
                    if entry.footer else None),
         "groups": [
             {
                 "items": [_item_record(it, version_ref) for it in g.items],
                 "tag_lines": [
-                    {"tags": [{"name": t.name, "summary": t.summary} for t in tl.tags],
-                     "blank_after": tl.blank_after}
+                    _after({"tags": [{"name": t.name, "summary": t.summary} for t in tl.tags],
+                            "blank_after": tl.blank_after,
+                            **({"written": tl.written} if tl.written else {})}, tl)
                     for tl in g.tag_lines
                 ],
             }
@@ -100,11 +112,13 @@ def _item_from(rec: Any, resolve: Any) -> Item:
     if "related" in rec:
         r = rec["related"]
         return RelatedLink(_str(r.get("url"), "related.url"), _str(r.get("quote", ""), "quote"),
-                           _int(r.get("blank_after", 0), "blank_after"))
+                           _int(r.get("blank_after", 0), "blank_after"),
+                           after=_str(r.get("after", ""), "after"))
     c = rec.get("clip")
     if not isinstance(c, dict):
         raise InputError("a group item must hold 'clip' or 'related'")
-    clip = Clip(_str(c.get("text"), "clip.text"), _int(c.get("blank_after", 0), "blank_after"))
+    clip = Clip(_str(c.get("text"), "clip.text"), _int(c.get("blank_after", 0), "blank_after"),
+                after=_str(c.get("after", ""), "after"))
     if "\n" in clip.text:
         raise InputError("clip.text must be one line")
     sel = c.get("selector")
@@ -123,22 +137,25 @@ def entry_from_record(rec: JsonDict, resolve: Any) -> Entry:
     """Rebuild an entry from `entry_record` output; raises InputError on a bad record.
 
     `resolve(url, hash)` maps an article version reference to a stored version id (or None).
+    Clips without visible text (older versions stored some) become the blank lines they are,
+    so the clip text stays byte for byte and no empty clip is stored.
     """
     try:
         layout = rec.get("layout") or {}
         nl = layout.get("newline", "\n")
-        if nl not in ("\n", "\r\n"):
-            raise InputError("layout.newline must be \\n or \\r\\n")
+        if nl not in NEWLINES:
+            raise InputError("layout.newline must be \\n, \\r\\n or \\r")
         footer = rec.get("footer")
         groups = []
         for g in rec.get("groups") or []:
             lines = [
                 TagLine([TagRef(_str(t["name"], "tag.name"), _str(t.get("summary", ""), "summary"))
-                         for t in tl["tags"]], _int(tl.get("blank_after", 0), "blank_after"))
+                         for t in tl["tags"]], _int(tl.get("blank_after", 0), "blank_after"),
+                        _str(tl.get("written", ""), "written"), _str(tl.get("after", ""), "after"))
                 for tl in g.get("tag_lines") or []
             ]
             groups.append(Group([_item_from(i, resolve) for i in g.get("items") or []], lines))
-        return Entry(
+        entry = Entry(
             key=_str(rec.get("key"), "key"),
             permalink=rec.get("permalink"),
             published=_date(rec.get("published"), "published"),
@@ -146,14 +163,19 @@ def entry_from_record(rec: JsonDict, resolve: Any) -> Entry:
             status=Status(rec.get("status", "draft")),
             title=rec.get("title"),
             layout=Layout(bool(layout.get("bom", False)), nl,
-                          _int(layout.get("lead_blank", 0), "lead_blank")),
-            header=[HeaderLink(_str(h["url"], "header.url"), _int(h.get("blank_after", 0), "b"))
+                          _int(layout.get("lead_blank", 0), "lead_blank"),
+                          _str(layout.get("lead", ""), "layout.lead")),
+            header=[HeaderLink(_str(h["url"], "header.url"), _int(h.get("blank_after", 0), "b"),
+                               _str(h.get("after", ""), "after"))
                     for h in rec.get("header") or []],
             footer=(Footer(_str(footer["text"], "footer.text"),
-                           _int(footer.get("blank_after", 0), "blank_after"))
+                           _int(footer.get("blank_after", 0), "blank_after"),
+                           _str(footer.get("after", ""), "after"))
                     if footer else None),
             groups=groups,
         )
+        drop_blank_clips(entry)
+        return entry
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
         if isinstance(exc, InputError):
             raise

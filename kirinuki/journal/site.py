@@ -17,6 +17,7 @@ from kirinuki.journal.importing import permalink_for
 from kirinuki.model import Entry
 from kirinuki.store.sqlite import entries as entry_rows
 from kirinuki.store.sqlite import site as site_rows
+from kirinuki.store.sqlite.db import stored_time
 
 
 @dataclass(slots=True)
@@ -81,8 +82,8 @@ def published_entries_and_flag(journal: Journal) -> tuple[list[PublishedEntry], 
     for eid, url, target in site_rows.published_related_rows(store):
         related.setdefault(int(eid), []).append((str(url), target))  # type: ignore[call-overload, arg-type]
     marks = version_marks(journal)
-    parse = datetime.fromisoformat
-    dated = sorted((parse(r[3]), r[0], r) for r in rows)  # type: ignore[arg-type]
+    parse = stored_time
+    dated = sorted((parse(r[3]), r[0], r) for r in rows)
     taken = {str(r[2]) for r in rows if r[2]}
     out: list[PublishedEntry] = []
     stored = all(r[2] for r in rows)

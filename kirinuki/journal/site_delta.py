@@ -18,6 +18,7 @@ from kirinuki.journal.site import PublishedEntry
 from kirinuki.journal.sketch_cache import SketchCache
 from kirinuki.store.sqlite import related as version_rows
 from kirinuki.store.sqlite import site_delta as rows
+from kirinuki.store.sqlite.db import stored_time
 
 Marks = dict[int, tuple[tuple[int, int, str], ...]]
 
@@ -36,7 +37,7 @@ def changed_stamps(journal: Journal, stamps: dict[int, str],
     set again when the published entries' count or ids do not add up (an entry deleted)."""
     if not stamps:
         return published_stamps(journal)
-    top = datetime.fromisoformat(max(stamps.values()))
+    top = stored_time(max(stamps.values()))
     since = (top - margin).astimezone(journal.tz).isoformat()
     out = dict(stamps)
     for ident, updated, published in rows.stamps_since(journal.store, since):
@@ -142,4 +143,4 @@ def _order(e: PublishedEntry) -> tuple[datetime, int]:
 
 
 def _parse(text: object) -> datetime:
-    return datetime.fromisoformat(str(text))
+    return stored_time(text)

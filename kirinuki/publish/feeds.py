@@ -19,6 +19,7 @@ from kirinuki.publish import urls
 from kirinuki.publish.plan import Page, sitemap_url
 from kirinuki.publish.site import SiteContext
 from kirinuki.publish.views import Views, entry_title
+from kirinuki.text.xmlchars import xml_text
 
 # Used in ids when the journal has no host yet (`.invalid` is reserved: it names no one).
 NO_HOST = "kirinuki.invalid"
@@ -74,7 +75,7 @@ class Feeds:
             "base": f"https://{host}/" if host else None, "author": self.ctx.settings.title,
             "entries": items,
         }
-        return self.env.get_template("feed.xml").render(feed=feed)
+        return xml_text(self.env.get_template("feed.xml").render(feed=feed))
 
     def item(self, pos: int, entry: Entry) -> dict[str, Any]:
         """One feed entry."""
@@ -98,7 +99,7 @@ class Feeds:
         host = self.ctx.canonical
         rows = [{"loc": urls.absolute(host, u), "lastmod": d.date().isoformat() if d else None}
                 for u, d in items]
-        return self.env.get_template("sitemap.xml").render(urls=rows)
+        return xml_text(self.env.get_template("sitemap.xml").render(urls=rows))
 
     def sitemap(self, page: Page, *_: Any) -> str:
         """The entries of one month."""
@@ -121,7 +122,7 @@ class Feeds:
         host = self.ctx.canonical
         names = [sitemap_url(y, m) for y, m in page.args[0]] + ["/sitemaps/pages.xml"]
         rows = [{"loc": urls.absolute(host, n), "lastmod": None} for n in names]
-        return self.env.get_template("sitemap_index.xml").render(sitemaps=rows)
+        return xml_text(self.env.get_template("sitemap_index.xml").render(sitemaps=rows))
 
     def robots(self, *_: Any) -> str:
         """robots.txt: everything may be read; the sitemap is on the canonical host."""

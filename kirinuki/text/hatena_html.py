@@ -17,9 +17,10 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from kirinuki.model import Clip, ClipSource, Entry, Footer, HeaderLink, Item, RelatedLink, TagLine
-from kirinuki.text.cliptext import parse
-from kirinuki.text.hashtags import render_tag_line
+from kirinuki.model import Clip, ClipSource, Entry, RelatedLink
+from kirinuki.text.cliptext import elements, parse
+from kirinuki.text.hashtags import tag_line_text
+from kirinuki.text.spaces import is_blank
 
 Line = tuple[str, ClipSource | None]
 
@@ -200,24 +201,15 @@ def html_lines(body: str) -> list[Line]:
     return _HtmlReader().feed(body)
 
 
-def _elements(entry: Entry) -> list[HeaderLink | Item | TagLine | Footer]:
-    """Every element of `entry` in line order."""
-    found: list[HeaderLink | Item | TagLine | Footer] = list(entry.header)
-    for g in entry.groups:
-        found.extend(g.items)
-        found.extend(g.tag_lines)
-    if entry.footer is not None:
-        found.append(entry.footer)
-    return found
-
-
 def lines_to_entry(lines: list[Line]) -> Entry:
-    """An entry (no date, no ids) from body lines: clip text rules, plus the quote sources."""
+    """An entry (no date, no ids) from body lines: clip text rules, plus the quote sources.
+    A line without visible text (`<p>&nbsp;</p>`, a U+3000 spacer) is no clip."""
     texts = [t.replace("\n", " ").replace("\r", " ").lstrip("\ufeff").strip(_WS)
              for t, _ in lines]
-    entry = parse("\n\n".join(t for t in texts if t))
-    kept = [line for line, t in zip(lines, texts, strict=True) if t]
-    for element, (_, source) in zip(_elements(entry), kept, strict=False):
+    visible = [not is_blank(t) for t in texts]
+    entry = parse("\n\n".join(t for t, v in zip(texts, visible, strict=True) if v))
+    kept = [line for line, v in zip(lines, visible, strict=True) if v]
+    for element, (_, source) in zip(elements(entry), kept, strict=False):
         if isinstance(element, Clip) and source is not None:
             element.source = source
     return entry
@@ -267,7 +259,9 @@ def entry_html(entry: Entry) -> str:
                 out.append(f"<p>{_linked(item.text)}</p>")
             elif isinstance(item, RelatedLink):
                 out.append(f"<p>{_linked(item.url)}{_linked(item.quote)}</p>")
-        out.extend(f"<p>{_linked(render_tag_line(tl.tags))}</p>" for tl in g.tag_lines)
+        # As written (`＃`, spaces between tags), less the ASCII space HTML would fold away.
+        out.extend(f"<p>{_linked(tag_line_text(tl.tags, tl.written).strip(_WS))}</p>"
+                   for tl in g.tag_lines)
     if entry.footer is not None:
         out.append(f"<p>{_linked(entry.footer.text)}</p>")
     return "\n".join(out)

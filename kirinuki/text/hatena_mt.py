@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 
 from kirinuki.model import Entry, Group, Status, TagLine, TagRef
-from kirinuki.text.hashtags import is_valid_tag_name
+from kirinuki.text.hashtags import is_valid_tag_name, strip_marker
 from kirinuki.text.hatena_html import entry_html, html_lines, lines_to_entry
 from kirinuki.text.normalize import tag_key
 
@@ -196,7 +196,8 @@ def add_categories(entry: Entry, categories: list[str]) -> None:
     have = {tag_key(t.name) for t in entry.tags}
     missing: list[TagRef] = []
     for c in categories:
-        name = c.strip().replace(" ", "_")
+        # A leading `#`/`＃` is the marker, not part of the name (`＃ハッシュ` is `#ハッシュ`).
+        name = strip_marker(c).strip().replace(" ", "_")
         if is_valid_tag_name(name) and tag_key(name) not in have:
             have.add(tag_key(name))
             missing.append(TagRef(name))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from kirinuki.model import Clip, ClipSource, Entry, RelatedLink
-from kirinuki.text.hashtags import render_tag_line
+from kirinuki.text.hashtags import tag_line_text
 from kirinuki.text.hatena_html import Line, html_lines, lines_to_entry, same_source
 
 HATENA = "text/x-hatena-syntax"
@@ -202,7 +202,7 @@ def entry_markdown(entry: Entry) -> str:
                 out.append(_md_text(item.text))
             elif isinstance(item, RelatedLink):
                 out.append(item.url + item.quote)
-        out.extend(render_tag_line(tl.tags) for tl in g.tag_lines)
+        out.extend(_md_text(tag_line_text(tl.tags, tl.written)) for tl in g.tag_lines)
     if entry.footer is not None:
         out.append(entry.footer.text)
     return "\n\n".join(out) + "\n"

@@ -41,6 +41,7 @@ from kirinuki.journal.hatena_atompub import (
 from kirinuki.model import Entry, Status
 from kirinuki.text.hatena_html import entry_html
 from kirinuki.text.hatena_syntax import MARKDOWN, entry_markdown
+from kirinuki.text.xmlchars import xml_text
 from kirinuki.web.security import journal as journal_dep
 
 router = APIRouter(include_in_schema=False)
@@ -161,7 +162,8 @@ def _entry_doc(entry: Entry, j: Journal, base: str, user: str, blog: str) -> str
 
 
 def _xml(body: str, media: str, status: int = 200, **headers: str) -> Response:
-    return Response(body, status_code=status, media_type=media, headers=headers)
+    # Every AtomPub document leaves through here: whatever the journal holds, it is XML.
+    return Response(xml_text(body), status_code=status, media_type=media, headers=headers)
 
 
 def _local(tag: Any) -> str:

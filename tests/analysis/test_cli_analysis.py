@@ -91,3 +91,37 @@ def test_unknown_entry_is_a_clear_error(loaded, args: tuple[str, ...]) -> None: 
 def test_an_entry_is_not_related_to_itself(loaded) -> None:  # noqa: ANN001
     result = loaded("related", "pin", "1", "1")
     assert result.exit_code == 1 and "itself" in result.output
+
+
+DAY_3 = """https://kirinuki.test
+
+ロシア大統領府のペスコフ報道官は、7日、プーチン大統領がトカエフ大統領と電話で会談したと明らかにしました。
+ゼレンスキー大統領「反転攻勢は始まっている」
+#カザフスタン
+
+kirinuki.test
+"""
+
+
+def test_statements_by_mode_with_their_cue(loaded, tmp_path: Path) -> None:  # noqa: ANN001
+    (tmp_path / "more").mkdir()
+    (tmp_path / "more" / "2022-01-09_200000.txt").write_text(DAY_3, encoding="utf-8")
+    assert loaded("import", str(tmp_path / "more")).exit_code == 0
+    reported = json.loads(loaded("statements", "--mode", "reported", "--json").output)
+    assert [(s["speaker"], s["mode"], s["cue"], s["text"][:7]) for s in reported] == [
+        ("内務省", "reported", "としています", "デモの参加者2"),
+        ("ペスコフ報道官", "reported", "明らかにしました", "プーチン大統領")]
+    direct = json.loads(loaded("statements", "--mode", "direct", "--json").output)
+    assert {s["mode"] for s in direct} == {"direct", "headline"}
+    assert ("ゼレンスキー大統領", "headline") in {(s["speaker"], s["mode"]) for s in direct}
+    everything = json.loads(loaded("statements", "--json").output)
+    assert len(everything) == len(reported) + len(direct)
+    assert json.loads(loaded("quotes", "--json").output) == everything  # the older name
+    table = loaded("statements", "--speaker", "ペスコフ").output
+    assert "reported" in table and "(明らかにしました)" in table
+
+
+def test_statements_unknown_mode_is_a_clear_error(loaded) -> None:  # noqa: ANN001
+    result = loaded("statements", "--mode", "rumour")
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    assert "rumour" in result.output

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from analysis_data import load_jsonl
 from hypothesis import given
 from hypothesis import strategies as st
@@ -70,15 +71,18 @@ def test_template_about_another_event_is_unrelated() -> None:
 
 def test_labelled_precision_and_recall() -> None:
     """Duplicates and versions at the default thresholds on tests/analysis/data/pairs.jsonl:
-    precision and recall ≥ 0.95 each (background: both ≥ 0.85)."""
+    precision and recall ≥ 0.95 each. Background: precision ≥ 0.95, recall ≥ 0.70 — this older
+    set calls heavily reworded paraphrases (`日本とアメリカの金利差` / `日米の金利差`) background;
+    issue 22 defines background as a shared passage (a sentence or more reused, verbatim or
+    lightly reworded), which eval/dev holds to ≥ 0.95."""
     pairs = load_jsonl("pairs.jsonl")
     assert len(pairs) >= 200
     predicted = [(p["label"], kind(p["a"], p["b"]) or "unrelated") for p in pairs]
-    for label, floor in ((DUPLICATE, 0.95), (VERSION, 0.95), (BACKGROUND, 0.85)):
+    for label, floor in ((DUPLICATE, 0.95), (VERSION, 0.95), (BACKGROUND, 0.70)):
         tp = sum(1 for g, p in predicted if g == p == label)
         precision = tp / max(1, sum(1 for _, p in predicted if p == label))
         recall = tp / max(1, sum(1 for g, _ in predicted if g == label))
-        assert precision >= floor and recall >= floor, (label, precision, recall)
+        assert precision >= max(floor, 0.95) and recall >= floor, (label, precision, recall)
 
 
 def test_index_finds_what_compare_accepts() -> None:
@@ -144,3 +148,35 @@ def test_normalise_ignores_width_case_space_punctuation_links() -> None:
 def test_compare_never_raises(a: str, b: str) -> None:
     m = compare(prepare(a), prepare(b))
     assert m is None or 0.0 <= m.similarity <= 1.0
+
+
+SIGN_OFF = "— 架空ニュース (@kakuu_news) {}"
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("https://www3.nhk.or.jp/news/html/20240112/k10014318651000.html",
+     "https://www3.nhk.or.jp/news/html/20240113/k10014319999000.html"),
+    ("https://example.com/a/1", "https://example.com/a/1"),
+    ("pic.twitter.com/abcDEF123", "pic.twitter.com/xyzUVW456"),
+    ("www.example.co.jp/news/123", "www.example.co.jp/news/456"),
+    ("・ ・ ・", "・　・　・"), ("↓", "↓"), ("====", "===="), (" ", "　"),
+    (SIGN_OFF.format("October 4, 2023"), SIGN_OFF.format("October 27, 2023")),
+    ("午後3:15 · 2024年1月12日", "午前9:02 · 2024年1月13日"),
+    ("3番目の記事", "12番目の記事"),
+    ("2023年10月 (12)", "2023年11月 (8)"),
+])
+def test_lines_without_content_are_never_related(a: str, b: str) -> None:
+    assert kind(a, b) is None
+
+
+def test_a_journal_of_separator_lines_has_no_group() -> None:
+    lines = ["↓", "・ ・ ・", " ", "====", *(f"https://example.com/news/{i}" for i in range(40)),
+             *(SIGN_OFF.format(f"October {d}, 2023") for d in range(1, 29))]
+    assert find_groups([Item(i, t, pos=i) for i, t in enumerate(lines)]) == []
+
+
+def test_a_tweet_is_compared_without_its_sign_off() -> None:
+    body = "ベルカ共和国の中央選挙管理委員会は、開票率が100%の段階で現職が勝利したと発表しました。"
+    assert kind(body + " pic.twitter.com/abc123 " + SIGN_OFF.format("January 12, 2024"),
+                body) == DUPLICATE
+    assert normalise(body + SIGN_OFF.format("January 12, 2024")) == normalise(body)

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from kirinuki.journal import Journal, get_entry, import_paths
-from kirinuki.journal.analysis import SKETCH_VERSION, duplicate_groups, figures, quotes
+from kirinuki.journal.analysis import (
+    SKETCH_VERSION,
+    catch_up_versions,
+    duplicate_groups,
+    figures,
+    quotes,
+)
 from kirinuki.journal.editing import delete_entry, edit_clip
 from kirinuki.journal.related import decide_related, related, related_urls
 
@@ -161,3 +167,32 @@ def test_sketches_of_an_older_version_are_recomputed(journal: Journal, tmp_path,
     sizes = journal.store.conn.execute(
         "SELECT DISTINCT version, length(sketch) FROM clip_sketches").fetchall()
     assert [tuple(r) for r in sizes] == [(SKETCH_VERSION, 16 + 72)]
+
+
+def test_links_found_by_older_rules_go_when_clips_are_checked_again(journal: Journal,
+                                                                     tmp_path) -> None:
+    """A journal sketched by an older version keeps no version link the rules now reject."""
+    page = tmp_path / "2024-01-12_090000.txt"
+    page.write_text("https://kirinuki.test\n\n— 架空ニュース (@kakuu_news) October 4, 2023\n"
+                    "— 架空ニュース (@kakuu_news) October 27, 2023\n\nkirinuki.test\n",
+                    encoding="utf-8")
+    import_paths(journal, [str(page)])
+    assert catch_up_versions(journal) == 2
+    a, b = (c.id for c in get_entry(journal, "1").clips)
+    with journal.store.transaction():  # as the older rules stored it, under older sketches
+        journal.store.conn.execute("INSERT INTO clip_versions VALUES (?, ?, 'x')", (b, a))
+        journal.store.conn.execute("UPDATE clip_sketches SET version = 4")
+    assert catch_up_versions(journal) == 2
+    assert journal.store.conn.execute("SELECT count(*) FROM clip_versions").fetchone()[0] == 0
+
+
+def test_sign_off_lines_do_not_relate_entries(journal: Journal, tmp_path) -> None:
+    """Two entries sharing only tweet sign-offs (dated differently) are not related."""
+    for stamp, day, body in (("2023-10-04_090000", 4, "ベルカ共和国の議会は新しい予算案を可決しました。"),
+                             ("2023-10-27_090000", 27, "オルデン港の労働組合がストライキに入りました。")):
+        (tmp_path / f"{stamp}.txt").write_text(
+            f"https://kirinuki.test\n\n{body}\n— 架空ニュース (@kakuu_news) October {day}, 2023\n"
+            "https://t.co/abcdef\n\nkirinuki.test\n", encoding="utf-8")
+    import_paths(journal, [str(tmp_path)])
+    assert duplicate_groups(journal) == []
+    assert related(journal, "2") == []

@@ -7,11 +7,13 @@ No test here reaches beyond 127.0.0.1: pages are served by `LocalServer` or answ
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
+import httpcore
 import httpx
 import pytest
 
@@ -160,3 +162,49 @@ class MockWeb:
 def web() -> MockWeb:
     """An empty mock web."""
     return MockWeb()
+
+
+class _PeerStream(httpcore.NetworkStream):
+    """A local socket that says it reached `peer` (the address the test pretends)."""
+
+    def __init__(self, inner: httpcore.NetworkStream, peer: str) -> None:
+        self.inner, self.peer = inner, peer
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self.inner.read(max_bytes, timeout)
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self.inner.write(buffer, timeout)
+
+    def close(self) -> None:
+        self.inner.close()
+
+    def get_extra_info(self, info: str) -> Any:
+        if info == "server_addr":
+            return (self.peer, 80)
+        return self.inner.get_extra_info(info)
+
+
+class TestNetwork(httpcore.NetworkBackend):
+    """Sockets for the tests: records every address connected to; `public` addresses are
+    routed to the local server; names the OS resolves locally (localhost) connect for real,
+    anything else is unreachable. Nothing leaves 127.0.0.1."""
+
+    __test__ = False
+
+    def __init__(self, public: Iterable[str] = (), peer: str | None = None) -> None:
+        self.inner = httpcore.SyncBackend()
+        self.public = set(public)
+        self.peer = peer
+        self.hosts: list[str] = []
+
+    def connect_tcp(self, host: str, port: int, timeout: float | None = None,
+                    local_address: str | None = None, socket_options: Any = None
+                    ) -> httpcore.NetworkStream:
+        self.hosts.append(host)
+        if host in self.public:
+            stream = self.inner.connect_tcp("127.0.0.1", port, timeout)
+            return _PeerStream(stream, self.peer or host)
+        if host in ("localhost", "127.0.0.1"):
+            return self.inner.connect_tcp(host, port, timeout)
+        raise httpcore.ConnectError(f"{host} is unreachable from the tests")

@@ -48,6 +48,10 @@ def test_clip_versions_and_show(ready: Cli, server: LocalServer, allow_private: 
     r = ready("clip", url, "--pick", "1,3", "--tag", "ルスタニア", "--tag", "#抗議#治安")
     assert r.exit_code == 0, r.output
     assert "version 1 (first version)" in r.output
+    # A page on 127.0.0.1 naming news.minato-hodo.example as its canonical URL is not
+    # stored as that site's article (issue 17): kept under its own URL, the claim noted.
+    claim = "https://news.minato-hodo.example" + ARTICLE
+    assert f"note: the page names {claim} as its canonical URL, on another site" in r.output
     assert "clipped 2 paragraph(s) into entry 1" in r.output
     shown = ready("entries", "show", "1").output
     assert "3800人以上が拘束された" in shown and "#ルスタニア#抗議#治安" in shown
@@ -64,10 +68,14 @@ def test_clip_versions_and_show(ready: Cli, server: LocalServer, allow_private: 
     assert "2 version(s)" in r.output and "figures: 3800人以上 → 4400人以上" in r.output
     assert "[-3800人以上-]{+4400人以上+}" in r.output
     assert "+ また、ルスタニアの一部メディア" in r.output
-    r = ready("article", "show", "https://news.minato-hodo.example" + ARTICLE, "--json")
+    assert f"claims to be {claim} (another site: not trusted)" in r.output
+    assert ready("article", "show", claim).exit_code == 1
+    r = ready("article", "show", url, "--json")
     doc = json.loads(r.output)
     assert [len(v["paragraphs"]) for v in doc["versions"]] == [6, 7]
-    assert doc["source"] == {"site": "news.minato-hodo.example", "name": "みなと報道ニュース"}
+    assert [v["canonical_claim"] for v in doc["versions"]] == [claim, claim]
+    assert doc["url"] == url
+    assert doc["source"] == {"site": "127.0.0.1", "name": "みなと報道ニュース"}
     # the clipped entry still quotes version 1
     assert "3800人以上が拘束された" in ready("entries", "show", "1").output
 
@@ -175,7 +183,7 @@ def test_add_pasted_text(ready: Cli, server: LocalServer, allow_private: None,
     assert r.exit_code == 0, r.output
     assert "added 1 clip(s) to entry 1; 1 linked to captured articles" in r.output
     doc = json.loads(ready("entries", "show", "1", "--json").output)
-    assert json.dumps(doc, ensure_ascii=False).count("news.minato-hodo.example") >= 1
+    assert json.dumps(doc, ensure_ascii=False).count(url) >= 1
     f = tmp_path / "paste.txt"
     f.write_text("取り込んでいない記事の段落で、どの版とも一致しない文章です。\n#その他\n", encoding="utf-8")
     r = ready("add", str(f), "--entry", "1")

@@ -99,3 +99,75 @@ def test_japanese_text_round_trips_in_every_encoding(body: str) -> None:
     page = f"<html><body><p>{body}</p></body></html>"
     for codec in ("utf-8", "cp932", "euc_jp", "iso2022_jp"):
         assert decode_html(page.encode(codec), None) == page
+
+
+# One bad byte must cost one character, never the page (issue 17: 12 of 12 variants of a UTF-8
+# page with one invalid byte came out as mojibake). Each bad sequence is put just before the
+# sentence, in the article text.
+BAD = {
+    "utf-8": {"ff": b"\xff", "lone-continuation": b"\x80", "truncated": "あ".encode()[:2],
+              "overlong": b"\xc0\xaf", "surrogate": b"\xed\xa0\x80", "fe": b"\xfe"},
+    "shift_jis": {"undefined-pair": b"\x85\x40", "lead-then-space": b"\x81 "},
+    "euc-jp": {"ff": b"\xff", "lone-high": b"\x80", "lead-then-ascii": b"\xa4A"},
+}
+VARIANTS = [(cs, name) for cs, names in BAD.items() for name in names]
+
+
+def _with_bad_bytes(charset: str, bad: bytes) -> bytes:
+    raw = data(FILES[charset])
+    at = raw.index(SENTENCE.encode(codec_name(charset) or ""))
+    return raw[:at] + bad + raw[at:]
+
+
+def _reads_right(text: str) -> None:
+    assert SENTENCE in text and "北浜経済新報" in text
+    assert 1 <= text.count("\ufffd") <= 3  # the bad bytes (one each at most), not the page
+
+
+@pytest.mark.parametrize(("charset", "bad"), VARIANTS)
+@pytest.mark.parametrize("where", ["header", "meta", "both", "nowhere", "header-latin1"])
+def test_a_bad_byte_costs_one_character(charset: str, bad: str, where: str) -> None:
+    raw = _with_bad_bytes(charset, BAD[charset][bad])
+    header: str | None = None
+    if where == "header":
+        raw, header = _without_meta(raw), charset
+    elif where == "both":
+        header = charset
+    elif where == "nowhere":
+        raw = _without_meta(raw)
+    elif where == "header-latin1":
+        header = "ISO-8859-1"
+    _reads_right(decode_html(raw, header))
+
+
+@pytest.mark.parametrize(("charset", "bad"), VARIANTS)
+def test_a_bad_byte_does_not_hand_the_page_to_a_wrong_header(charset: str, bad: str) -> None:
+    """The page's <meta> is right, the server's header is not, and the page has a bad byte."""
+    raw = _with_bad_bytes(charset, BAD[charset][bad])
+    _reads_right(decode_html(raw, WRONG[charset]))
+
+
+@pytest.mark.parametrize(("charset", "bad"), VARIANTS)
+def test_a_bad_byte_does_not_hand_the_page_to_a_wrong_meta(charset: str, bad: str) -> None:
+    """The header is right, a copied <meta> is not, and the page has a bad byte."""
+    raw = _with_meta(_with_bad_bytes(charset, BAD[charset][bad]), WRONG[charset])
+    _reads_right(decode_html(raw, charset))
+
+
+def test_header_and_meta_disagree_the_header_is_tried_first() -> None:
+    """Both declarations name Japanese charsets and the page is pure ASCII but for kana that
+    both could read: the header wins (HTML's order: transport before <meta>)."""
+    body = "<meta charset=Shift_JIS><p>" + "テスト" * 10 + "</p>"
+    raw = body.encode("euc_jp")
+    assert decode_html(raw, "EUC-JP") == body
+
+
+def test_replacement_characters_the_page_holds_are_not_counted_as_errors() -> None:
+    text = "<p>" + "\ufffd" * 30 + "東京" + "</p>"
+    assert decode_html(text.encode() + b"\xff", "utf-8").count("\ufffd") == 31
+
+
+def test_a_page_of_mostly_bad_bytes_is_not_called_utf8() -> None:
+    """A Shift_JIS page with a wrong UTF-8 header: invalid UTF-8 everywhere, so not UTF-8."""
+    page = "<p>円相場は一時1ドル=116円台まで値下がりしました。</p>"
+    assert decode_html(page.encode("cp932"), "utf-8") == page

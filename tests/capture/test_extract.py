@@ -90,3 +90,36 @@ def test_json_ld_and_relative_canonical() -> None:
 ])
 def test_parse_datetime(text: str, expected: datetime | None) -> None:
     assert parse_datetime(text) == expected
+
+
+_BODY = ("<body><article><p>本文の一段落目です。十分な長さのある文章を書いておきます。</p>"
+         "<p>本文の二段落目です。こちらも十分な長さのある文章を書いておきます。</p></article></body>")
+
+
+@pytest.mark.parametrize("head", [
+    '<link rel="canonical" href="https://www3.nhk.or.jp/news/html/20220108/k1.html">',
+    '<meta property="og:url" content="https://www3.nhk.or.jp/news/html/20220108/k1.html">',
+    # the first claim decides: a same-site og:url does not rescue a foreign rel=canonical
+    '<link rel="canonical" href="https://www3.nhk.or.jp/news/html/20220108/k1.html">'
+    '<meta property="og:url" content="http://127.0.0.1:41661/a.html">',
+])
+def test_a_canonical_url_on_another_site_is_not_trusted(head: str) -> None:
+    """Issue 17: a local page named an NHK article as its canonical URL and was stored as it."""
+    ex = extract_article(f"<html><head>{head}</head>{_BODY}</html>",
+                         "http://127.0.0.1:41661/a.html?utm_source=x")
+    assert ex.url == "http://127.0.0.1:41661/a.html" and ex.site == "127.0.0.1"
+    assert ex.canonical_claim == "https://www3.nhk.or.jp/news/html/20220108/k1.html"
+
+
+@pytest.mark.parametrize(("head", "url"), [
+    ('<link rel="canonical" href="https://www.nhk.or.jp/news/k1.html">',
+     "https://www.nhk.or.jp/news/k1.html"),
+    ('<meta property="og:url" content="https://www.nhk.or.jp/news/k1.html">',
+     "https://www.nhk.or.jp/news/k1.html"),
+    ('<link rel="canonical" href="/news/k1.html">', "https://www3.nhk.or.jp/news/k1.html"),
+    ("", "https://www3.nhk.or.jp/news/k1.html?id=3"),
+])
+def test_a_canonical_url_on_the_same_site_is_followed(head: str, url: str) -> None:
+    ex = extract_article(f"<html><head>{head}</head>{_BODY}</html>",
+                         "https://www3.nhk.or.jp/news/k1.html?id=3")
+    assert ex.url == url and ex.canonical_claim is None

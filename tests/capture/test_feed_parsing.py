@@ -6,7 +6,15 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from kirinuki.capture.feeds import OpmlFeed, parse_feed, parse_opml, render_opml
+from kirinuki.capture.feeds import (
+    MAX_ITEMS,
+    MAX_OPML_BYTES,
+    MAX_SUMMARY,
+    OpmlFeed,
+    parse_feed,
+    parse_opml,
+    render_opml,
+)
 from kirinuki.errors import InputError
 from tests.capture.conftest import data
 
@@ -74,3 +82,36 @@ def test_opml_escapes_attributes() -> None:
 def test_bad_opml(body: bytes) -> None:
     with pytest.raises(InputError):
         parse_opml(body)
+
+
+def _rss(items: int, summary: str = "s") -> bytes:
+    item = "<item><title>t{0}</title><link>https://a.example/{0}</link>" \
+           "<description>{1}</description></item>"
+    return ("<rss version='2.0'><channel><title>x</title>"
+            + "".join(item.format(i, summary) for i in range(items))
+            + "</channel></rss>").encode()
+
+
+def test_a_feed_of_too_many_items_is_refused_before_parsing() -> None:
+    """Issue 17: 175,000 tiny items in 10 MB took feedparser 27 s and 300 MB."""
+    with pytest.raises(InputError, match="a feed of 20000 items; at most 2000"):
+        parse_feed(_rss(20000), "https://a.example/feed")
+    atom = ('<feed xmlns="http://www.w3.org/2005/Atom">'
+            + '<atom:entry xmlns:atom="http://www.w3.org/2005/Atom"/>' * 2001 + "</feed>")
+    with pytest.raises(InputError, match="2001 items"):
+        parse_feed(atom.encode(), "https://a.example/atom")
+
+
+def test_a_feed_at_the_item_limit_is_read() -> None:
+    assert len(parse_feed(_rss(MAX_ITEMS), "https://a.example/feed").items) == MAX_ITEMS
+
+
+def test_long_summaries_are_cut() -> None:
+    feed = parse_feed(_rss(1, "長" * 50_000), "https://a.example/feed")
+    summary = feed.items[0].summary or ""
+    assert len(summary) == MAX_SUMMARY and summary.endswith("…")
+
+
+def test_an_oversize_opml_file_is_refused() -> None:
+    with pytest.raises(InputError, match="over the 10485760-byte limit for an OPML file"):
+        parse_opml(b"<opml>" + b" " * MAX_OPML_BYTES + b"</opml>", "big.opml")

@@ -53,8 +53,8 @@ def test_same_text_adds_no_version_and_changed_text_adds_one(journal: Journal,
 
 def test_links_with_tracking_or_other_paths_are_one_article(journal: Journal,
                                                             web: MockWeb) -> None:
-    mobile = "https://m.minato-hodo.example/a/k100123?utm_campaign=x"
-    web.page("https://m.minato-hodo.example/a/k100123", data("article_v1.html"))
+    mobile = "https://m.news.minato-hodo.example/a/k100123?utm_campaign=x"
+    web.page("https://m.news.minato-hodo.example/a/k100123", data("article_v1.html"))
     web.page(URL, data("article_v1.html"))
     with web.fetcher() as f:
         first = capture(journal, mobile, fetcher=f)

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kirinuki.capture.urls import normalize_url, site_of
+from kirinuki.capture.urls import normalize_url, registrable_domain, same_site, site_of
 from kirinuki.errors import InputError
 
 
@@ -60,3 +60,44 @@ def test_normalisation_is_idempotent_and_drops_tracking(host: str, port: str, pa
     assert normalize_url(once) == once
     assert "#" not in once and "utm_" not in once.lower() and "fbclid" not in once
     assert once.startswith("https://" + host.lower())
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("https://www3.nhk.or.jp/news/a.html", "https://www.nhk.or.jp/b"),
+    ("https://news.minato.co.jp/a", "http://m.minato.co.jp/a"),  # scheme does not matter
+    ("https://www.asahi.com/a", "https://digital.asahi.com:8443/a"),
+    ("https://Example.JP./a", "https://example.jp/b"),
+    ("http://127.0.0.1:8000/a", "http://127.0.0.1:8000/b"),
+    ("http://localhost/a", "http://localhost:80/b"),
+    ("https://www.minato.example/a", "https://minato.example/b"),
+    ("https://m.news.minato.example/a", "https://amp.news.minato.example/b"),
+    ("http://[::1]:8080/a", "http://[::1]:8080/b"),
+    ("https://日本.jp/a", "https://www.xn--wgv71a.jp/b"),
+])
+def test_same_site(a: str, b: str) -> None:
+    assert same_site(a, b) and same_site(b, a)
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("http://127.0.0.1:41661/a", "https://www3.nhk.or.jp/news/a.html"),  # the attack
+    ("https://evil.example.com/a", "https://www3.nhk.or.jp/a"),
+    ("https://nhk.or.jp.evil.com/a", "https://www3.nhk.or.jp/a"),
+    ("https://a.co.jp/x", "https://b.co.jp/x"),  # a public suffix is not a site
+    ("https://alice.github.io/x", "https://bob.github.io/x"),  # nor a private one
+    ("http://127.0.0.1:8000/a", "http://127.0.0.1:9000/a"),
+    ("http://127.0.0.1/a", "http://127.0.0.2/a"),
+    ("https://news.minato.example/a", "https://m.minato.example/a"),
+    ("https://minato.example/a", "https://minato.co.jp/a"),
+    ("http://localhost/a", "http://localhost.localdomain/a"),
+    ("http://x:99999/a", "http://x/a"),
+    ("not a url", "https://www3.nhk.or.jp/"),
+])
+def test_not_same_site(a: str, b: str) -> None:
+    assert not same_site(a, b) and not same_site(b, a)
+
+
+def test_registrable_domain_uses_the_bundled_suffix_list() -> None:
+    assert registrable_domain("www3.nhk.or.jp") == "nhk.or.jp"
+    assert registrable_domain("alice.github.io") == "alice.github.io"
+    assert registrable_domain("127.0.0.1") is None
+    assert registrable_domain("news.minato.example") is None

@@ -37,7 +37,8 @@ def test_renaming_a_tag_and_back_removes_the_pages_in_between(small: Journal,
     _same_as_full(small, site, tmp_path, "fresh")
 
 
-@pytest.mark.parametrize("name", ["index.html", "INDEX.HTML", "feed.xml", ".", "..", ".hidden"])
+# `.`-leading names are not tags under the tag-line grammar (text/hashtags.py), so never reach publish
+@pytest.mark.parametrize("name", ["index.html", "INDEX.HTML", "feed.xml"])
 def test_a_tag_named_like_a_file_gets_a_page_of_its_own(small: Journal, tmp_path: Path,
                                                         name: str) -> None:
     site = tmp_path / "site"

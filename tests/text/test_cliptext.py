@@ -7,6 +7,8 @@ from hypothesis import strategies as st
 
 from kirinuki.model import Clip, RelatedLink, TagRef
 from kirinuki.text.cliptext import parse, render
+from kirinuki.text.hashtags import NOT_A_START
+from kirinuki.text.spaces import SPACES, is_blank
 from tests.conftest import DATA
 
 
@@ -70,11 +72,6 @@ def test_crlf_and_bom_are_kept() -> None:
     assert render(entry) == text
 
 
-def test_mixed_line_ends_lose_nothing() -> None:
-    text = "一行目\r\n二行目\n三行目\r"
-    assert render(parse(text)) == text
-
-
 def test_no_header_no_footer() -> None:
     entry = parse("段落だけ。\n#タグ")
     assert entry.header == [] and entry.footer is None
@@ -87,12 +84,18 @@ def test_a_host_line_inside_the_body_is_not_a_footer() -> None:
     assert [c.text for c in entry.clips] == ["本文。", "example.com"]
 
 
+# Lines of generated pages: every kind of element, damaged tag lines, blank lines made of space
+# (NBSP, U+3000, tabs, zero-width), lone CRs and BOMs inside the text.
 _LINES = st.sampled_from([
     "", "", "https://kirinuki.test", "kirinuki.test", "#タグ", "#A#B(要約「発言」 と)",
     "#Putin: Decision to act", "本文です。", "「閉じ括弧だけ」」と述べました", "😀 emoji",
     "http://d.hatena.ne.jp/x/20200101#1577836800(引用)", "https://h.test/entry/2020/01/01/000000",
     "— 架空 (@x) 2022年3月1日", "\r", " ", "\ufeff", "#(", "#)x", "#タグ（全角）",
+    "#NATO ", "＃ウクライナ＃ロシア", "#NATO #ロシア", "＃ウクライナ\u3000＃ロシア", "\t#a\u00a0",
+    "#円安(総裁「急激な", "#1 の理由は。", "\u3000", "\u00a0", "\t", " \u3000\u200b", "\u200b",
+    "\u3000本文の字下げ", "本文 ", "#a＃b",
 ])
+_ENDS = st.sampled_from(["\n", "\r\n", "\r"])
 
 
 @settings(max_examples=400, deadline=None)
@@ -103,6 +106,61 @@ def test_render_parse_is_identity_on_generated_pages(lines: list[str], nl: str, 
 
 
 @settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(_LINES, _ENDS), max_size=30), st.booleans(), st.booleans())
+def test_identity_with_any_mix_of_line_ends(lines: list[tuple[str, str]], bom: bool,
+                                            final: bool) -> None:
+    text = ("\ufeff" if bom else "") + "".join(line + end for line, end in lines)
+    if not final and lines:
+        text = text[: len(text) - len(lines[-1][1])]
+    entry = parse(text)
+    assert render(entry) == text
+    assert all(not is_blank(c.text) for c in entry.clips), "a blank line never becomes a clip"
+
+
+@settings(max_examples=400, deadline=None)
 @given(st.text())
 def test_parser_never_raises_and_is_identity_on_arbitrary_text(text: str) -> None:
     assert render(parse(text)) == text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.characters(codec="utf-8"), max_size=40).map(
+    lambda t: t.replace("\r", "\n")))
+def test_identity_on_arbitrary_lines_with_any_line_ends(body: str) -> None:
+    for end in ("\n", "\r\n", "\r"):
+        text = body.replace("\n", end)
+        assert render(parse(text)) == text
+
+
+_NAME = st.text(
+    st.characters(codec="utf-8", exclude_characters="#＃()（）",
+                  exclude_categories=("Zs", "Zl", "Zp", "Cc", "Cs")),
+    min_size=1, max_size=8,
+).filter(lambda n: n[0] not in NOT_A_START and n[0] not in "\u200b\u2060\ufeff\u180e"
+         and not any(c in SPACES for c in n) and "://" not in n)
+_SUMMARY = st.sampled_from(["", "(要約)", "（総裁「急激な変動は望ましくない」）", "(a (b) c)"])
+_GAP = st.sampled_from(["", " ", "\u3000", "\u00a0", "\t", "  \u3000", "\u200b"])
+_EDGE = st.sampled_from(["", " ", "\u3000", "\u00a0", "\t", " \t\u3000"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from("#＃"), _NAME, _SUMMARY, _GAP), min_size=1,
+                max_size=5),
+       _EDGE, _EDGE, st.booleans(), st.sampled_from(["\n", "\r\n"]), st.sampled_from(
+           ["\n", "\r\n", "\r"]))
+def test_damaged_tag_lines_close_their_group_with_the_meant_tags(
+        tags: list[tuple[str, str, str, str]], lead: str, trail: str, cut: bool, nl: str,
+        stray: str) -> None:
+    meant = [TagRef(name, summary) for _, name, summary, _ in tags]
+    line = lead + "".join(m + name + summary + gap for m, name, summary, gap in tags) + trail
+    if cut and tags[-1][2]:  # the page cut the last summary short
+        short = tags[-1][2][:-1].rstrip(SPACES)
+        line = line[: line.rindex(tags[-1][2])] + short
+        meant[-1] = TagRef(tags[-1][1], short)
+    # One stray line end of another kind right before the tag line.
+    text = f"本文です。{nl}二段落目。{stray}{line}{nl}{nl}次の本文。{nl}"
+    entry = parse(text)
+    assert render(entry) == text
+    assert entry.groups[0].tags == meant, line
+    assert [c.text for c in entry.groups[0].clips] == ["本文です。", "二段落目。"]
+    assert [c.text for c in entry.groups[1].clips] == ["次の本文。"]

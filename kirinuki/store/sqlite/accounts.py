@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from kirinuki.store.sqlite.db import Store
+from kirinuki.store.sqlite.ids import next_id
 
 
 @dataclass(frozen=True)
@@ -88,11 +89,12 @@ def delete_sessions(store: Store, *, expired_before: datetime | None = None) -> 
 
 def insert_token(store: Store, token_hash: str, name: str, scope: str, now: datetime) -> int:
     """Store a new API token's digest; returns its id."""
-    cur = store.conn.execute(
-        "INSERT INTO api_tokens(token_hash, name, scope, created) VALUES (?, ?, ?, ?)",
-        (token_hash, name, scope, now.isoformat()),
+    tid = next_id(store, "api_tokens")
+    store.conn.execute(
+        "INSERT INTO api_tokens(id, token_hash, name, scope, created) VALUES (?, ?, ?, ?, ?)",
+        (tid, token_hash, name, scope, now.isoformat()),
     )
-    return int(cur.lastrowid or 0)
+    return tid
 
 
 def _token(row: tuple[object, ...]) -> TokenRow:

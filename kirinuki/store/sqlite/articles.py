@@ -7,9 +7,10 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from kirinuki.model import Article, ArticleVersion, Source
-from kirinuki.store.sqlite.db import Store
+from kirinuki.store.sqlite.db import Store, stored_json, stored_time
 from kirinuki.store.sqlite.db import from_iso as _dt
 from kirinuki.store.sqlite.db import iso as _iso
+from kirinuki.store.sqlite.ids import next_id
 
 
 def source_id(store: Store, source: Source) -> int:
@@ -20,8 +21,10 @@ def source_id(store: Store, source: Source) -> int:
         if source.name and not row[1]:
             conn.execute("UPDATE sources SET name = ? WHERE id = ?", (source.name, row[0]))
         return int(row[0])
-    cur = conn.execute("INSERT INTO sources(site, name) VALUES (?, ?)", (source.site, source.name))
-    return int(cur.lastrowid or 0)
+    sid = next_id(store, "sources")
+    conn.execute("INSERT INTO sources(id, site, name) VALUES (?, ?, ?)",
+                 (sid, source.site, source.name))
+    return sid
 
 
 def article_id(store: Store, article: Article, now: datetime) -> int:
@@ -32,12 +35,7 @@ def article_id(store: Store, article: Article, now: datetime) -> int:
         if article.title:
             conn.execute("UPDATE articles SET title = ? WHERE id = ?", (article.title, row[0]))
         return int(row[0])
-    sid = source_id(store, article.source) if article.source else None
-    cur = conn.execute(
-        "INSERT INTO articles(url, source_id, title, first_seen) VALUES (?,?,?,?)",
-        (article.url, sid, article.title, now.isoformat()),
-    )
-    return int(cur.lastrowid or 0)
+    return new_article(store, article, now)
 
 
 def add_version(store: Store, art_id: int, version: ArticleVersion) -> tuple[int, bool]:
@@ -52,10 +50,12 @@ def add_version(store: Store, art_id: int, version: ArticleVersion) -> tuple[int
     ).fetchone()
     if row is not None:
         return int(row[0]), False
-    cur = conn.execute(
-        "INSERT INTO article_versions(article_id, fetched_at, content_hash, title, published,"
-        " modified, paragraphs) VALUES (?,?,?,?,?,?,?)",
+    vid = next_id(store, "article_versions")
+    conn.execute(
+        "INSERT INTO article_versions(id, article_id, fetched_at, content_hash, title,"
+        " published, modified, paragraphs, canonical_claim) VALUES (?,?,?,?,?,?,?,?,?)",
         (
+            vid,
             art_id,
             version.fetched_at.isoformat(),
             version.content_hash,
@@ -63,22 +63,23 @@ def add_version(store: Store, art_id: int, version: ArticleVersion) -> tuple[int
             _iso(version.published),
             _iso(version.modified),
             json.dumps(version.paragraphs, ensure_ascii=False),
+            version.canonical_claim,
         ),
     )
-    return int(cur.lastrowid or 0), True
+    return vid, True
 
 
 def _versions(store: Store, art_id: int) -> list[ArticleVersion]:
     rows = store.conn.execute(
-        "SELECT id, fetched_at, content_hash, title, published, modified, paragraphs"
-        " FROM article_versions WHERE article_id = ? ORDER BY fetched_at, id",
+        "SELECT id, fetched_at, content_hash, title, published, modified, paragraphs,"
+        " canonical_claim FROM article_versions WHERE article_id = ? ORDER BY fetched_at, id",
         (art_id,),
     ).fetchall()
     return [
         ArticleVersion(
-            id=r[0], article_id=art_id, fetched_at=datetime.fromisoformat(r[1]),
+            id=r[0], article_id=art_id, fetched_at=stored_time(r[1]),
             content_hash=r[2], title=r[3], published=_dt(r[4]), modified=_dt(r[5]),
-            paragraphs=json.loads(r[6]),
+            paragraphs=stored_json(r[6]), canonical_claim=r[7],
         )
         for r in rows
     ]
@@ -144,11 +145,12 @@ def find_article_id(store: Store, url: str) -> int | None:
 def new_article(store: Store, article: Article, now: datetime) -> int:
     """Insert an article known to be new (with its source) and return its id."""
     sid = source_id(store, article.source) if article.source else None
-    cur = store.conn.execute(
-        "INSERT INTO articles(url, source_id, title, first_seen) VALUES (?,?,?,?)",
-        (article.url, sid, article.title, now.isoformat()),
+    aid = next_id(store, "articles")
+    store.conn.execute(
+        "INSERT INTO articles(id, url, source_id, title, first_seen) VALUES (?,?,?,?,?)",
+        (aid, article.url, sid, article.title, now.isoformat()),
     )
-    return int(cur.lastrowid or 0)
+    return aid
 
 
 def add_alias(store: Store, url: str, art_id: int) -> None:
@@ -211,14 +213,15 @@ def set_validators(store: Store, art_id: int, etag: str | None, last_modified: s
                        (etag, last_modified, art_id))
 
 
-_VERSION_COLS = "id, article_id, fetched_at, content_hash, title, published, modified, paragraphs"
+_VERSION_COLS = ("id, article_id, fetched_at, content_hash, title, published, modified, paragraphs,"
+                 " canonical_claim")
 
 
 def _version(r: tuple[object, ...]) -> ArticleVersion:
     return ArticleVersion(
-        id=int(r[0]), article_id=int(r[1]), fetched_at=datetime.fromisoformat(str(r[2])),  # type: ignore[call-overload]
+        id=int(r[0]), article_id=int(r[1]), fetched_at=stored_time(r[2]),  # type: ignore[call-overload]
         content_hash=str(r[3]), title=r[4], published=_dt(r[5]), modified=_dt(r[6]),  # type: ignore[arg-type]
-        paragraphs=json.loads(str(r[7])),
+        paragraphs=stored_json(r[7]), canonical_claim=r[8],  # type: ignore[arg-type]
     )
 
 
@@ -271,4 +274,4 @@ def iter_version_paragraphs(store: Store) -> Iterator[tuple[int, list[str]]]:
     for vid, paragraphs in store.conn.execute(
         "SELECT id, paragraphs FROM article_versions ORDER BY id DESC"
     ):
-        yield int(vid), json.loads(paragraphs)
+        yield int(vid), stored_json(paragraphs)

@@ -6,11 +6,13 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from kirinuki.errors import JournalError, SchemaTooNewError
 from kirinuki.model import Entry
@@ -24,9 +26,28 @@ def iso(dt: datetime | None) -> str | None:
     return dt.isoformat() if dt is not None else None
 
 
+def stored_time(text: object) -> datetime:
+    """The datetime of a stored timestamp. Raises JournalError when the stored text is not
+    one (a damaged file: bytes changed inside a page SQLite still reads)."""
+    try:
+        return datetime.fromisoformat(text)  # type: ignore[arg-type]
+    except (TypeError, ValueError) as exc:
+        raise JournalError(f"the journal holds a damaged date ({str(text)[:40]!r}); run "
+                           "`kirinuki check`") from exc
+
+
 def from_iso(text: str | None) -> datetime | None:
-    """The datetime of a stored timestamp (or None)."""
-    return datetime.fromisoformat(text) if text else None
+    """The datetime of a stored timestamp (or None); see `stored_time`."""
+    return stored_time(text) if text else None
+
+
+def stored_json(text: object) -> Any:
+    """The value of a stored JSON text. Raises JournalError when it is damaged."""
+    try:
+        return json.loads(text)  # type: ignore[arg-type]
+    except (TypeError, ValueError) as exc:
+        raise JournalError(f"the journal holds a damaged value ({str(text)[:40]!r}); run "
+                           "`kirinuki check`") from exc
 
 
 MMAP_SIZE = 2147418112  # SQLite's largest
@@ -47,6 +68,17 @@ class Store:
         # The entries being written, by id, while the written hooks run: a hook may read them
         # here instead of reading back what was just inserted (see hooks.entries_written).
         self.written: dict[int, Entry] = {}
+
+    @contextmanager
+    def waiting(self, seconds: float) -> Iterator[None]:
+        """Wait up to `seconds` (instead of 5) for another process's write to finish."""
+        conn = self.conn
+        before = int(conn.execute("PRAGMA busy_timeout").fetchone()[0])
+        conn.execute(f"PRAGMA busy_timeout = {int(seconds * 1000)}")
+        try:
+            yield
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {before}")
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -92,7 +124,10 @@ class Store:
         # once (1 page of 1,252 freed); `executescript` steps it to its end.
         # executescript would first commit a transaction in progress: not inside one.
         if not self.conn.in_transaction:
-            self.conn.executescript("PRAGMA incremental_vacuum")
+            # Another process writing: the pages go back at a later write. What was
+            # committed stays committed; this must not turn it into an error.
+            with suppress(sqlite3.OperationalError):
+                self.conn.executescript("PRAGMA incremental_vacuum")
 
     def close(self) -> None:
         """Close the connection (checkpointing the WAL)."""
@@ -128,7 +163,35 @@ def _connect(path: str) -> sqlite3.Connection:
             conn.execute("PRAGMA synchronous = NORMAL")
         return conn
     except sqlite3.DatabaseError as exc:
-        raise JournalError(f"{path}: not a kirinuki journal ({exc})") from exc
+        raise _open_error(exc, path) from exc
+
+
+def database_error(exc: sqlite3.DatabaseError, path: str) -> JournalError:
+    """What an SQLite error means for the user of the journal at `path`, as one line."""
+    text = str(exc)
+    low = text.lower()
+    if "locked" in low or "busy" in low:
+        return JournalError(f"{path}: the journal is busy: another kirinuki process is writing"
+                            " to it; try again when it has finished")
+    if "disk is full" in low:
+        return JournalError(f"{path}: the disk is full ({text}); nothing was written")
+    if "readonly" in low or "read-only" in low:
+        return JournalError(f"{path}: the journal cannot be written ({text})")
+    if isinstance(exc, sqlite3.IntegrityError):
+        return JournalError(f"{path}: the journal refused a write ({text}); nothing was written")
+    if "i/o error" in low:
+        return JournalError(f"{path}: the journal file cannot be read ({text}): it may be "
+                            "truncated or damaged; run `kirinuki check`")
+    return JournalError(f"{path}: the journal file is damaged ({text}); run `kirinuki check`"
+                        " and restore a backup if it finds problems")
+
+
+def _open_error(exc: sqlite3.DatabaseError, path: str) -> JournalError:
+    # "file is not a database": some other file; anything else: a journal that is damaged,
+    # truncated (SQLite reads past the end: "disk I/O error") or busy.
+    if "not a database" in str(exc):
+        return JournalError(f"{path}: not a kirinuki journal ({exc})")
+    return database_error(exc, path)
 
 
 def _check_identity(conn: sqlite3.Connection, path: str) -> int:
@@ -138,7 +201,7 @@ def _check_identity(conn: sqlite3.Connection, path: str) -> int:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
     except sqlite3.DatabaseError as exc:
-        raise JournalError(f"{path}: not a kirinuki journal ({exc})") from exc
+        raise _open_error(exc, path) from exc
     if tables and app_id != APP_ID:
         raise JournalError(f"{path}: not a kirinuki journal (a different SQLite database)")
     if version > SCHEMA_VERSION:
@@ -154,6 +217,10 @@ def migrate(conn: sqlite3.Connection, version: int) -> None:
     for target in range(version, SCHEMA_VERSION):
         conn.execute("BEGIN IMMEDIATE")
         try:
+            # Another process may have migrated while this one waited for the write lock.
+            if conn.execute("PRAGMA user_version").fetchone()[0] > target:
+                conn.execute("COMMIT")
+                continue
             for statement in _statements(MIGRATIONS[target]):
                 conn.execute(statement)
             conn.execute(f"PRAGMA application_id = {APP_ID}")

@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterable
 from datetime import datetime
 
-from kirinuki.errors import ConflictError
+from kirinuki.errors import ConflictError, InputError
 from kirinuki.model import (
     Clip,
     ClipSource,
@@ -28,10 +28,12 @@ from kirinuki.model import (
     TagRef,
 )
 from kirinuki.store.sqlite import hooks
-from kirinuki.store.sqlite.db import Store
+from kirinuki.store.sqlite.db import Store, stored_json
 from kirinuki.store.sqlite.db import from_iso as _dt
 from kirinuki.store.sqlite.db import iso as _iso
+from kirinuki.store.sqlite.ids import reserve
 from kirinuki.store.sqlite.tags import tag_id
+from kirinuki.text.cliptext import apply_raw_layout, raw_layout
 
 
 def key_exists(store: Store, key: str) -> bool:
@@ -52,16 +54,31 @@ def existing(store: Store, column: str, values: list[str]) -> set[str]:
     return found
 
 
-class _Ids:
-    """Allocates row ids for one batch. Safe because writes hold the database's write lock."""
+def _texts(entry: Entry) -> Iterable[str]:
+    yield from (entry.title or "", entry.permalink or "", entry.key or "")
+    yield from (h.url for h in entry.header)
+    if entry.footer is not None:
+        yield entry.footer.text
+    for g in entry.groups:
+        for it in g.items:
+            if isinstance(it, Clip):
+                yield it.text
+                if it.selector is not None:
+                    yield from (it.selector.exact, it.selector.prefix, it.selector.suffix)
+            else:
+                yield from (it.url, it.quote)
+        for t in g.tags:
+            yield from (t.name, t.summary)
 
-    def __init__(self, store: Store, table: str) -> None:
-        row = store.conn.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()
-        self.last = int(row[0])
 
-    def next(self) -> int:
-        self.last += 1
-        return self.last
+def check_storable(entry: Entry) -> None:
+    """Raise InputError when the entry holds U+FFFE or U+FFFF: SQLite turns them into U+FFFD
+    on their way into a UTF-16 journal, which would change the text without a word."""
+    for text in _texts(entry):
+        if "\ufffe" in text or "\uffff" in text:
+            bad = "U+FFFE" if "\ufffe" in text else "U+FFFF"
+            raise InputError(f"{bad} (a Unicode noncharacter) in {text[:40]!r}: the journal "
+                             "cannot store it unchanged; remove it from the input")
 
 
 def insert_entry(store: Store, entry: Entry, now: datetime) -> int:
@@ -72,28 +89,35 @@ def insert_entry(store: Store, entry: Entry, now: datetime) -> int:
 def insert_entries(store: Store, entries: list[Entry], now: datetime) -> list[int]:
     """Store `entries` (each with a unique `key`) and return their ids, in a few statements.
 
-    Raises ConflictError when a permalink is taken. Runs in the caller's transaction.
+    Raises ConflictError when a permalink is taken, InputError for text the journal cannot
+    store unchanged (`check_storable`). Runs in the caller's transaction.
     """
+    if not store.bulk:  # a bulk import checked each entry as it read it, naming its file
+        for e in entries:
+            check_storable(e)
     links = [e.permalink for e in entries if e.permalink is not None]
     if len(set(links)) != len(links) or (links and existing(store, "permalink", links)):
         taken = existing(store, "permalink", links) or {x for x in links if links.count(x) > 1}
         raise ConflictError(f"permalink {sorted(taken)[0]} is already used by another entry")
-    ids = _Ids(store, "entries")
+    # Entries rewritten in place (`replace_entry`) keep their id; new ones get fresh ids.
+    next_id = reserve(store, "entries", sum(1 for e in entries if e.id is None))
     chrome: dict[str, int] = {}
     rows = []
     for e in entries:
         if e.id is None:
-            e.id = ids.next()
+            e.id, next_id = next_id, next_id + 1
+        raw = raw_layout(e)
         rows.append((
             e.id, e.key, e.permalink, _iso(e.published), str(e.status), e.title,
             int(e.layout.bom), e.layout.newline, e.layout.lead_blank, _chrome_id(store, e, chrome),
             e.footer.blank_after if e.footer else 0,
             now.isoformat(), _iso(e.updated) or now.isoformat(),
+            json.dumps(raw, ensure_ascii=False, separators=(",", ":")) if raw else None,
         ))
     store.conn.executemany(
         "INSERT INTO entries(id, key, permalink, published, status, title, bom, newline,"
-        " lead_blank, chrome_id, footer_blank, created, updated)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        " lead_blank, chrome_id, footer_blank, created, updated, raw_layout)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         rows,
     )
     _insert_groups(store, entries)
@@ -116,11 +140,16 @@ def _chrome_id(store: Store, entry: Entry, seen: dict[str, int]) -> int:
 
 
 def _insert_groups(store: Store, entries: list[Entry]) -> None:
-    """Insert the groups, items and tag lines of `entries`, allocating ids in Python."""
-    group_ids, clip_ids, line_ids = (_Ids(store, t) for t in ("groups", "clips", "tag_lines"))
-    # Clips keep their ids across a rewrite: never hand a kept id to a new clip.
-    kept = [c.id for e in entries for c in e.clips if c.id is not None and c.id > 0]
-    clip_ids.last = max([clip_ids.last, *kept])
+    """Insert the groups, items and tag lines of `entries`, with ids reserved per batch."""
+    all_groups = [g for e in entries for g in e.groups]
+    # Clips keep their ids across a rewrite; the others get fresh ones.
+    kept = [c.id for g in all_groups for c in g.clips if c.id is not None and c.id > 0]
+    n_clips = sum(1 for g in all_groups for c in g.clips) - len(kept)
+    n_links = sum(1 for g in all_groups for it in g.items if isinstance(it, RelatedLink))
+    gid = reserve(store, "groups", len(all_groups))
+    cid = reserve(store, "clips", n_clips, above=max(kept, default=0))
+    rid = reserve(store, "related_links", n_links)
+    lid = reserve(store, "tag_lines", sum(len(g.tag_lines) for g in all_groups))
     groups: list[tuple[object, ...]] = []
     clips: list[tuple[object, ...]] = []
     links: list[tuple[object, ...]] = []
@@ -128,32 +157,33 @@ def _insert_groups(store: Store, entries: list[Entry]) -> None:
     tags: list[tuple[object, ...]] = []
     for entry in entries:
         for gpos, group in enumerate(entry.groups):
-            gid = group.id = group_ids.next()
-            groups.append((gid, entry.id, gpos))
+            group.id, gid = gid, gid + 1
+            groups.append((group.id, entry.id, gpos))
             for pos, item in enumerate(group.items):
                 if isinstance(item, Clip):
                     if item.id is None or item.id <= 0:
-                        item.id = clip_ids.next()
+                        item.id, cid = cid, cid + 1
                     sel = item.selector
-                    clips.append((item.id, gid, pos, item.text, item.blank_after,
+                    clips.append((item.id, group.id, pos, item.text, item.blank_after,
                                   item.article_version_id, sel.exact if sel else None,
                                   sel.prefix if sel else None, sel.suffix if sel else None))
                 else:
-                    links.append((gid, pos, item.url, item.quote, item.blank_after,
-                                  item.target_entry_id))
+                    item.id, rid = rid, rid + 1
+                    links.append((item.id, group.id, pos, item.url, item.quote,
+                                  item.blank_after, item.target_entry_id))
             for lpos, line in enumerate(group.tag_lines):
-                lid = line_ids.next()
-                lines.append((lid, gid, lpos, line.blank_after))
+                lines.append((lid, group.id, lpos, line.blank_after))
                 tags.extend((lid, tpos, tag_id(store, t.name), t.name, t.summary)
                             for tpos, t in enumerate(line.tags))
+                lid += 1
     conn = store.conn
     conn.executemany("INSERT INTO groups(id, entry_id, pos) VALUES (?,?,?)", groups)
     conn.executemany(
         "INSERT INTO clips(id, group_id, pos, text, blank_after, article_version_id,"
         " sel_exact, sel_prefix, sel_suffix) VALUES (?,?,?,?,?,?,?,?,?)", clips)
     conn.executemany(
-        "INSERT INTO related_links(group_id, pos, url, quote, blank_after, target_entry_id)"
-        " VALUES (?,?,?,?,?,?)", links)
+        "INSERT INTO related_links(id, group_id, pos, url, quote, blank_after,"
+        " target_entry_id) VALUES (?,?,?,?,?,?,?)", links)
     conn.executemany(
         "INSERT INTO tag_lines(id, group_id, pos, blank_after) VALUES (?,?,?,?)", lines)
     conn.executemany(
@@ -184,12 +214,12 @@ def delete_entry(store: Store, entry_id: int) -> bool:
 
 _ENTRY_COLS = (
     "e.id, e.key, e.permalink, e.published, e.status, e.title, e.bom, e.newline, e.lead_blank,"
-    " ch.value, e.footer_blank, e.updated"
+    " ch.value, e.footer_blank, e.updated, e.raw_layout"
 )
 
 
 def _entry_from_row(row: tuple[object, ...]) -> Entry:
-    links, text = json.loads(str(row[9])) if row[9] is not None else ([], None)
+    links, text = stored_json(row[9]) if row[9] is not None else ([], None)
     header = [HeaderLink(str(u), int(b)) for u, b in links]
     footer = Footer(str(text), int(row[10])) if text is not None else None  # type: ignore[call-overload]
     return Entry(
@@ -233,12 +263,15 @@ def load_entries(store: Store, ids: Iterable[int]) -> dict[int, Entry]:
     arg = (ids_json(ids),)
     conn = store.conn
     entries: dict[int, Entry] = {}
+    raw: dict[int, str] = {}
     for row in conn.execute(
         f"SELECT {_ENTRY_COLS} FROM entries e LEFT JOIN entry_chrome ch ON ch.id = e.chrome_id"
         " WHERE e.id IN (SELECT value FROM json_each(?))", arg
     ):
         entry = _entry_from_row(row)
         entries[entry.id or 0] = entry
+        if row[12] is not None:
+            raw[entry.id or 0] = str(row[12])
     groups: dict[int, Group] = {}
     for gid, eid in conn.execute(
         "SELECT id, entry_id FROM groups WHERE entry_id IN (SELECT value FROM json_each(?))"
@@ -262,6 +295,9 @@ def load_entries(store: Store, ids: Iterable[int]) -> dict[int, Entry]:
         pairs.sort(key=lambda p: p[0])
         groups[gid].items = [it for _, it in pairs]
     _load_tag_lines(store, arg, groups)
+    for entry in entries.values():
+        if entry.id in raw:
+            apply_raw_layout(entry, json.loads(raw[entry.id]))
     return entries
 
 

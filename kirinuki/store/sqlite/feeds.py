@@ -8,7 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from kirinuki.store.sqlite.db import Store
+from kirinuki.store.sqlite.db import Store, from_iso, stored_time
+from kirinuki.store.sqlite.ids import next_id
 
 
 @dataclass
@@ -47,7 +48,7 @@ def _utc(dt: datetime | None) -> str | None:
 
 
 def _dt(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text) if text else None
+    return from_iso(text)
 
 
 _FEED_COLS = ("f.id, f.url, f.title, f.site_url, f.etag, f.last_modified, f.added, f.polled,"
@@ -57,7 +58,7 @@ _FEED_COLS = ("f.id, f.url, f.title, f.site_url, f.etag, f.last_modified, f.adde
 def _feed(row: tuple[object, ...]) -> Feed:
     return Feed(
         id=int(row[0]), url=str(row[1]), title=row[2], site_url=row[3],  # type: ignore[call-overload,arg-type]
-        etag=row[4], last_modified=row[5], added=datetime.fromisoformat(str(row[6])),  # type: ignore[arg-type]
+        etag=row[4], last_modified=row[5], added=stored_time(row[6]),  # type: ignore[arg-type]
         polled=_dt(row[7]), status=row[8], items=int(row[9]),  # type: ignore[arg-type,call-overload]
     )
 
@@ -65,11 +66,12 @@ def _feed(row: tuple[object, ...]) -> Feed:
 def add_feed(store: Store, url: str, title: str | None, site_url: str | None,
              now: datetime) -> int:
     """Store a new feed and return its id (in the caller's transaction)."""
-    cur = store.conn.execute(
-        "INSERT INTO feeds(url, title, site_url, added) VALUES (?,?,?,?)",
-        (url, title, site_url, _utc(now)),
+    fid = next_id(store, "feeds")
+    store.conn.execute(
+        "INSERT INTO feeds(id, url, title, site_url, added) VALUES (?,?,?,?,?)",
+        (fid, url, title, site_url, _utc(now)),
     )
-    return int(cur.lastrowid or 0)
+    return fid
 
 
 def find_feed(store: Store, *, feed_id: int | None = None, url: str | None = None) -> Feed | None:
@@ -109,12 +111,16 @@ def record_poll(store: Store, feed_id: int, now: datetime, status: str, *,
 def add_inbox_item(store: Store, article_id: int, feed_id: int | None, title: str | None,
                    published: datetime | None, summary: str | None, now: datetime) -> bool:
     """Put an article in the inbox; False when it is there already."""
-    cur = store.conn.execute(
-        "INSERT OR IGNORE INTO inbox(article_id, feed_id, title, published, summary, added)"
-        " VALUES (?,?,?,?,?,?)",
-        (article_id, feed_id, title, _utc(published), summary, _utc(now)),
+    conn = store.conn
+    if conn.execute("SELECT 1 FROM inbox WHERE article_id = ?", (article_id,)).fetchone():
+        return False
+    conn.execute(
+        "INSERT INTO inbox(id, article_id, feed_id, title, published, summary, added)"
+        " VALUES (?,?,?,?,?,?,?)",
+        (next_id(store, "inbox"), article_id, feed_id, title, _utc(published), summary,
+         _utc(now)),
     )
-    return cur.rowcount > 0
+    return True
 
 
 _INBOX_SELECT = (
@@ -128,7 +134,7 @@ _INBOX_SELECT = (
 def _item(r: tuple[object, ...]) -> InboxItem:
     return InboxItem(
         id=int(r[0]), article_id=int(r[1]), url=str(r[2]), title=r[3],  # type: ignore[call-overload,arg-type]
-        published=_dt(r[4]), added=datetime.fromisoformat(str(r[5])),  # type: ignore[arg-type]
+        published=_dt(r[4]), added=stored_time(r[5]),  # type: ignore[arg-type]
         feed_title=r[6], clipped=bool(r[7]), versions=int(r[8]),  # type: ignore[arg-type,call-overload]
     )
 

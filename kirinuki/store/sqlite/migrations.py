@@ -224,7 +224,41 @@ V8_SEARCH_DRAFTS = """
 CREATE INDEX entries_drafts ON entries(id) WHERE status <> 'published'
 """
 
+# Ids are never handed out twice (store/sqlite/ids.py): the highest id each table ever held.
+# Seeded from the ids stored now, so every existing id is kept; an id deleted before this
+# migration above the highest one left cannot be known and may be handed out once more.
+V9_ID_MARKS = """
+CREATE TABLE id_marks(name TEXT PRIMARY KEY, last INTEGER NOT NULL) WITHOUT ROWID;
+INSERT INTO id_marks(name, last)
+    SELECT 'entries', coalesce(max(id), 0) FROM entries
+    UNION ALL SELECT 'groups', coalesce(max(id), 0) FROM groups
+    UNION ALL SELECT 'clips', coalesce(max(id), 0) FROM clips
+    UNION ALL SELECT 'tag_lines', coalesce(max(id), 0) FROM tag_lines
+    UNION ALL SELECT 'related_links', coalesce(max(id), 0) FROM related_links
+    UNION ALL SELECT 'tags', coalesce(max(id), 0) FROM tags
+    UNION ALL SELECT 'sources', coalesce(max(id), 0) FROM sources
+    UNION ALL SELECT 'articles', coalesce(max(id), 0) FROM articles
+    UNION ALL SELECT 'article_versions', coalesce(max(id), 0) FROM article_versions
+    UNION ALL SELECT 'feeds', coalesce(max(id), 0) FROM feeds
+    UNION ALL SELECT 'inbox', coalesce(max(id), 0) FROM inbox
+    UNION ALL SELECT 'api_tokens', coalesce(max(id), 0) FROM api_tokens
+"""
+
+# What the clip text of an entry keeps beyond its structure (text.cliptext.raw_layout): line ends
+# other than the entry's usual one, blank lines made of spaces, tag lines written other than
+# `#a#b`. JSON, NULL for the usual entry, so it costs nothing where nothing is odd.
+V10_RAW_LAYOUT = """
+ALTER TABLE entries ADD COLUMN raw_layout TEXT
+"""
+
+# The canonical URL a page claimed on another site: not trusted as the article's URL (a page
+# could pass itself off as another site's article), recorded with the version it came with.
+V11_CANONICAL_CLAIM = """
+ALTER TABLE article_versions ADD COLUMN canonical_claim TEXT
+"""
+
 # Index i holds the SQL that takes a journal from version i to i + 1.
 MIGRATIONS: list[str] = [V1, V2_SEARCH, V3_CAPTURE, V4_ANALYSIS, V5_WEB,
-                        V6_VERSIONS, V7_CHROME, V8_SEARCH_DRAFTS]
+                        V6_VERSIONS, V7_CHROME, V8_SEARCH_DRAFTS, V9_ID_MARKS,
+                        V10_RAW_LAYOUT, V11_CANONICAL_CLAIM]
 SCHEMA_VERSION = len(MIGRATIONS)

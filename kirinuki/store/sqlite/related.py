@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from kirinuki.store.sqlite.db import Store
+from kirinuki.store.sqlite.db import Store, from_iso, stored_time
 
 _CHUNK = 500
 
@@ -49,7 +49,7 @@ _CLIP_SELECT = (
 
 
 def _clip_row(r: tuple[object, ...]) -> ClipRow:
-    published = datetime.fromisoformat(str(r[3])) if r[3] else None
+    published = stored_time(r[3]) if r[3] else None
     return ClipRow(int(r[0]), str(r[1]), int(r[2]), published, int(r[4]),  # type: ignore[call-overload]
                    int(r[5]), r[6] if r[6] is None else str(r[6]))  # type: ignore[call-overload]
 
@@ -177,7 +177,7 @@ class EntryRow:
 
 def entry_rows(store: Store) -> list[EntryRow]:
     """Every entry, oldest first (undated last)."""
-    return [EntryRow(int(r[0]), str(r[1]), r[2], datetime.fromisoformat(r[3]) if r[3] else None,
+    return [EntryRow(int(r[0]), str(r[1]), r[2], from_iso(r[3]),
                      r[4]) for r in store.conn.execute(
         "SELECT id, key, permalink, published, title FROM entries"
         " ORDER BY published IS NULL, published, id")]
@@ -222,8 +222,13 @@ def unchecked(store: Store, version: int) -> list[int]:
 
 def put_versions(store: Store, links: Sequence[tuple[int, int, str]],
                  checked: Sequence[int]) -> None:
-    """Store (clip, earlier clip, change) links and mark `checked` clips as looked at.
+    """Store (clip, earlier clip, change) links and mark `checked` clips as looked at; links
+    stored earlier for a checked clip (either side) go first: they were found by older rules.
     Runs in the caller's transaction."""
+    for chunk in _chunks(list(checked)):
+        marks = _marks(len(chunk))
+        store.conn.execute(f"DELETE FROM clip_versions WHERE clip_id IN ({marks})"
+                           f" OR earlier_clip_id IN ({marks})", [*chunk, *chunk])
     store.conn.executemany(
         "INSERT OR REPLACE INTO clip_versions(clip_id, earlier_clip_id, change) VALUES (?,?,?)",
         links)

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from kirinuki.model import Stats
-from kirinuki.store.sqlite.db import Store
+from kirinuki.store.sqlite.db import Store, from_iso
 
 
 def journal_stats(store: Store) -> Stats:
@@ -27,6 +25,6 @@ def journal_stats(store: Store) -> Stats:
         tags=one("SELECT count(DISTINCT tag_id) FROM group_tags"),
         articles=one("SELECT count(*) FROM articles"),
         versions=one("SELECT count(*) FROM article_versions"),
-        first=datetime.fromisoformat(first) if first else None,
-        last=datetime.fromisoformat(last) if last else None,
+        first=from_iso(first),
+        last=from_iso(last),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from kirinuki.model import TagCount
 from kirinuki.store.sqlite.db import Store
+from kirinuki.store.sqlite.ids import next_id
 from kirinuki.text.normalize import tag_key
 
 
@@ -21,8 +22,8 @@ def tag_id(store: Store, name: str) -> int:
     if row is None:
         row = conn.execute("SELECT tag_id FROM tag_aliases WHERE key = ?", (key,)).fetchone()
     if row is None:
-        cur = conn.execute("INSERT INTO tags(key, display) VALUES (?, ?)", (key, name))
-        tid = int(cur.lastrowid or 0)
+        tid = next_id(store, "tags")
+        conn.execute("INSERT INTO tags(id, key, display) VALUES (?, ?, ?)", (tid, key, name))
     else:
         tid = int(row[0])
     store.tag_ids[key] = tid

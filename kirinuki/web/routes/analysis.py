@@ -68,7 +68,7 @@ def _related(found: list[RelatedView], seen: set[int] | None) -> list[Json]:
     return [{"entry": r.entry_id, "url": urls.entry_url(r.permalink) if r.permalink else None,
              "published": r.published.isoformat() if r.published else None,
              "title": r.title, "first_clip": r.first_clip, "score": round(r.score, 3),
-             "reasons": r.reasons, "decision": r.decision}
+             "reasons": r.reasons, "reason": r.reason, "decision": r.decision}
             for r in found if seen is None or r.entry_id in seen]
 
 

@@ -21,6 +21,7 @@ from kirinuki.journal.editing import (
 from kirinuki.journal.search import search as search_clips
 from kirinuki.journal.workbench import clip_version, suggest_tags
 from kirinuki.model import Clip, Group, Item, Status, TagLine
+from kirinuki.text.spaces import clip_text_problem
 from kirinuki.web.inputs import capture_target
 from kirinuki.web.security import api_owner, state
 
@@ -40,9 +41,17 @@ def _text(value: str) -> str:
     return value
 
 
+def _clip_line(value: str) -> str:
+    """A clip's text: one line with visible text (the rule of `text.spaces`)."""
+    problem = clip_text_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
+    return value
+
+
 Text = Annotated[str, AfterValidator(_text)]
-Line = Annotated[str, AfterValidator(_text), Field(min_length=1, max_length=20000,
-                                                   pattern=r"^[^\r\n]*\S[^\r\n]*$")]
+Line = Annotated[str, AfterValidator(_text), AfterValidator(_clip_line),
+                 Field(min_length=1, max_length=20000, pattern=r"^[^\r\n]*\S[^\r\n]*$")]
 
 
 class Page(BaseModel):

@@ -20,6 +20,7 @@ from kirinuki.journal.workbench import (
     suggest_tags,
 )
 from kirinuki.model import Status
+from kirinuki.text.hashtags import split_tag_field
 from kirinuki.web.inputs import capture_target
 from kirinuki.web.render import page, see_other
 from kirinuki.web.security import form_owner, journal, page_owner, state
@@ -63,7 +64,8 @@ def compose_capture(request: Request, j: Owner, url: str = Form(...)) -> Respons
 def compose_clip(j: Owner, version: int = Form(...), pick: list[int] = Form([]),
                  tags: str = Form(""), entry: str = Form("today")) -> Response:
     """Add the ticked paragraphs, closed by the tags, to the chosen entry."""
-    updated = clip_version(j, version, [p - 1 for p in pick], tags.split(), entry or None)
+    updated = clip_version(j, version, [p - 1 for p in pick], split_tag_field(tags),
+                           entry or None)
     return _edit(updated.id, "#end")
 
 
@@ -92,8 +94,9 @@ def edit(request: Request, entry_id: Id, _: Viewer, j: Journal = Depends(journal
 
 @router.post("/clips/{clip_id}/edit")
 def clip_edit(clip_id: Id, j: Owner, text: str = Form(...)) -> Response:
-    """Replace a clip's text (one paragraph)."""
-    return _edit(edit_clip(j, clip_id, text.strip()).id, f"#c{clip_id}")
+    """Replace a clip's text (one paragraph). Only line breaks a textarea adds at the ends go:
+    a paragraph indented with U+3000 keeps its indentation."""
+    return _edit(edit_clip(j, clip_id, text.strip("\r\n")).id, f"#c{clip_id}")
 
 
 @router.post("/clips/{clip_id}/delete")

@@ -1,0 +1,196 @@
+"""Speakers: who a subject phrase names (`ブリンケン国務長官`, `外務省`, `地元の住民`).
+
+A titled person is keyed by name (`ブリンケン国務長官` and `ブリンケン長官` are `ブリンケン`),
+anyone else by the phrase itself. `subjects` finds the subject phrases of a text (a noun phrase
+before は, が or も). Pure; never raises.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kirinuki.text.normalize import fold
+
+TITLES = sorted((
+    "国家主席", "国務長官", "官房長官", "事務総長", "事務局長", "国連大使", "報道官", "副大統領",
+    "前大統領", "元大統領", "大統領", "副首相", "前首相", "元首相", "首相", "総理大臣", "総理",
+    "外務大臣", "防衛大臣", "財務大臣", "農林水産大臣", "経済産業大臣", "厚生労働大臣",
+    "文部科学大臣", "国土交通大臣", "環境大臣", "法務大臣", "総務大臣", "復興大臣",
+    "デジタル大臣", "経済再生担当大臣", "総理大臣", "大臣", "長官", "次官", "大使", "議長", "委員長", "代表", "総裁",
+    "知事", "市長", "幹事長", "書記長", "主席", "国王", "司令官", "参謀総長", "高等弁務官",
+    "特使", "補佐官", "局長", "部長", "所長", "社長", "会長", "教授", "上院議員", "下院議員",
+    "議員", "氏", "さん", "候補", "最高指導者", "指導者", "理事長", "団長", "報道局長",
+    "外相", "国防相", "財務相", "経済相", "運輸相", "内相", "法相", "農相", "蔵相", "国務相",
+    "顧問", "広報官", "報道担当者", "研究員", "委員", "党首", "裁判長", "外交官", "総長",
+    "最高経営責任者", "CEO", "頭取", "副頭取", "常務", "専務", "取締役", "副社長", "理事",
+    "支店長", "院長", "校長", "署長", "町長", "村長", "区長", "副知事", "副市長", "審議官",
+    "参事官", "総領事", "領事", "公使", "広報担当者", "担当相", "担当大臣",
+), key=len, reverse=True)
+_TITLE_AT_END = re.compile("(?:" + "|".join(map(re.escape, TITLES)) + ")$")
+_GENERIC_MINISTER = re.compile(r"[\u4e00-\u9fff]{1,3}相$")
+_PERSON_NOUNS = (
+    "男性", "女性", "住民", "市民", "関係者", "専門家", "研究者", "担当者", "幹部", "高官",
+    "当局者", "弁護士", "弁護団", "妻", "夫", "家族", "母親", "父親", "一人", "学生", "支持者",
+    "有権者", "医師", "代表団", "陣営", "農家", "アナリスト", "エコノミスト", "子ども", "職員",
+    "兵士", "被害者", "遺族", "社員", "従業員", "労働者", "議員団", "記者", "特派員", "隊員",
+    "選手", "監督", "目撃者", "関係筋", "外交筋", "消息筋", "情報筋",
+)
+_ORG_SUFFIXES = (
+    "政府", "当局", "省", "府", "庁", "局", "軍", "機構", "機関", "委員会", "連合", "同盟", "党",
+    "組合", "団体", "協会", "メディア", "通信", "新聞", "放送", "テレビ", "会議所", "警察",
+    "検察", "裁判所", "議会", "銀行", "企業", "社", "大学", "研究所", "事務所", "監視団",
+    "代表部", "国連", "連盟", "センター", "財団", "グループ", "政権", "首脳", "各国", "メーカー",
+    "シンクタンク", "司令部", "本部", "部隊", "紙", "誌", "戦線", "勢力", "組織", "赤十字社",
+    "赤十字",
+)
+# An organisation or person named in brackets: `シンクタンク「国際問題研究所」も`.
+BRACKETED = re.compile(r"「(?P<np>[^「」『』、。\s]{2,20})」(?P<p>からは|からも|は|が|も)")
+NOUN = r"[\u4e00-\u9fff\u30a0-\u30ffー々〆A-Za-z0-9０-９Ａ-Ｚａ-ｚ・＝=]"
+# A subject: a noun phrase (up to three segments joined by の) before は/が/も (or からは).
+_SUBJECT = re.compile(
+    rf"(?P<np>{NOUN}+(?:の{NOUN}+){{0,2}}(?:さん|ら|たち)?)(?P<p>からは|からも|は|が|も)"
+)
+_NOT_SPEAKER = re.compile(r"^[0-9０-９]|^(?:今回|今年|去年|昨年|先月|今月|来月|先週|今週|来週|当時|"
+                          r"現在|今後|これ|それ|一方|背景|理由|目的|結果|問題|状況|影響|情勢)")
+
+@dataclass(frozen=True)
+class Speaker:
+    """A subject phrase and what it names."""
+
+    display: str
+    key: str
+    person: bool
+    pos: int  # offset just past the particle after it
+    named: bool = True  # False for a subject of unknown kind (`ロシアは`)
+    particle: str = "は"  # は, が, も, からは …: a topic (は, も) is the speaker of its sentence
+
+    @property
+    def topic(self) -> bool:
+        """True for the topic of a sentence (`Xは`, `Xも`), not the subject of a clause."""
+        return self.particle != "が"
+
+
+def split_title(segment: str) -> tuple[str, str]:
+    """(name, title) of a titled segment, or ("", "") when it has no title."""
+    m = _TITLE_AT_END.search(segment)
+    if m:  # the longest title (alternatives are longest first)
+        return segment[: m.start()], m.group()
+    m = _GENERIC_MINISTER.search(segment)
+    if m and len(segment) > 2:
+        return segment[: m.start()], m.group()
+    return "", ""
+
+
+def classify_phrase(phrase: str) -> tuple[str, str, bool] | None:
+    """(display, key, is_person) for a subject noun phrase, or None when it names no speaker.
+
+    A titled person is keyed by name; a bare title or a common noun keeps its owner
+    (`ナザルバーエフ氏の報道官`, `ソロヴェイ氏の妻`); an organisation is the last segment.
+    """
+    for tail in ("の間", "の中", "の側", "ら", "たち"):
+        if phrase.endswith(tail) and len(phrase) > len(tail):
+            phrase = phrase[: -len(tail)]
+    segments = phrase.split("の")
+    last = segments[-1]
+    owner = segments[-2] + "の" if len(segments) > 1 and segments[-2] else ""
+    name, title = split_title(last)
+    if title and name:
+        return last, fold(name) if len(name) > 1 else fold(last), True
+    if title:
+        return owner + last, fold(owner + last), True
+    if last.endswith(_PERSON_NOUNS):
+        return owner + last, fold(owner + last), True
+    if last.endswith(_ORG_SUFFIXES) or re.fullmatch(r"[A-Z][A-Z0-9]{1,6}", last):
+        return last, fold(last), False
+    return None
+
+
+def _other(phrase: str) -> tuple[str, str] | None:
+    """A subject that is neither a known title nor an organisation (`ロシア`), or None."""
+    last = phrase.split("の")[-1]
+    if len(last) < 2 or _NOT_SPEAKER.search(last):
+        return None
+    return last, fold(last)
+
+
+_MODIFIER = re.compile(r"(?:^|(?<=[、。のはがも\s」]))([^、。「」のはがも\s]{2,6})$")
+
+
+def _with_modifier(text: str, start: int, found: tuple[str, str, bool],
+                   ) -> tuple[str, str, bool]:
+    """A common noun with the short clause before it (`市場で働く女性`, not `女性`); a titled
+    person or a long clause is left as it is."""
+    if found[0] not in _PERSON_NOUNS and not any(found[0].endswith(n) and len(found[0]) <= 4
+                                                   for n in _PERSON_NOUNS):
+        return found
+    m = _MODIFIER.search(text, max(0, start - 7), start)
+    chunk = m.group(1) if m else ""
+    if not re.search(r"[\u3041-\u309f]", chunk) or not re.search(r"[\u4e00-\u9fff\u30a1-\u30fa]", chunk):
+        return found  # no clause (`地元`), or no content word in it (`ある男性`)
+    display = chunk + found[0]
+    return display, fold(display), True
+
+
+def subjects(text: str, start: int = 0, end: int | None = None) -> list[Speaker]:
+    """Subject phrases naming a speaker in text[start:end], in order."""
+    out: list[Speaker] = []
+    stop = len(text) if end is None else end
+    for m in _SUBJECT.finditer(text, start, stop):
+        found = classify_phrase(m.group("np"))
+        if found is not None and found[2] and "の" not in found[0]:
+            found = _with_modifier(text, m.start("np"), found)
+        if found is not None:
+            out.append(Speaker(found[0], found[1], found[2], m.end(), particle=m.group("p")))
+        elif m.group("p") in ("は", "が") and (other := _other(m.group("np"))):
+            out.append(Speaker(other[0], other[1], False, m.end(), named=False,
+                               particle=m.group("p")))
+    if "「" in text[start:stop]:
+        for m in BRACKETED.finditer(text, start, stop):
+            np = m.group("np")
+            found = classify_phrase(np) or (np, fold(np), False)
+            out.append(Speaker(found[0], found[1], found[2], m.end(), particle=m.group("p")))
+        out.sort(key=lambda s: s.pos)
+    return out
+
+
+def pick(candidates: list[Speaker], first: bool = False) -> Speaker | None:
+    """The last (or first) person among `candidates`, else organisation, else other subject;
+    within each, a topic (`Xは`) before the subject of a clause (`前政権が…ことについて`)."""
+    for tier in ([c for c in candidates if c.person],
+                 [c for c in candidates if c.named and not c.person], candidates):
+        topics = [c for c in tier if c.topic] or tier
+        if topics:
+            return topics[0] if first else topics[-1]
+    return None
+
+
+_RUN = re.compile(rf"{NOUN}+")
+
+
+def people_named(text: str) -> dict[str, str]:
+    """Titled people named anywhere in `text` (`プーチン大統領`), key → display."""
+    out: dict[str, str] = {}
+    for m in _RUN.finditer(text):
+        name, title = split_title(m.group())
+        if name and title:
+            found = classify_phrase(m.group())
+            if found is not None:
+                out.setdefault(found[1], found[0])
+    return out
+
+
+def organisations(text: str) -> set[str]:
+    """Organisations named anywhere in `text` (`国際問題研究所`, `NATO`, `ロシア外務省`)."""
+    out: set[str] = set()
+    for m in _RUN.finditer(text):
+        found = classify_phrase(m.group())
+        if found is not None and not found[2] and found[0] not in _ORG_SUFFIXES:
+            out.add(found[0])
+    return out
+
+
+def speaker_key(name: str) -> str:
+    """The key of a speaker written as `name` (`ブリンケン長官` → `ブリンケン`)."""
+    found = classify_phrase(name.strip())
+    return found[1] if found else fold(name.strip())

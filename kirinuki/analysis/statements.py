@@ -1,0 +1,213 @@
+"""Statements: who said what, quoted or reported.
+
+A statement is a span of a paragraph with its speaker, the verb of saying (cue) and its mode:
+
+* **direct**: a quote 「…」, 『…』 or “…” attributed in its sentence (`Xは「…」と述べ`);
+* **headline**: a quote with its speaker written right before it (`岸田首相「…」`);
+* **reported**: reported speech, the commonest way Japanese news attributes a statement:
+  `ペスコフ報道官は、7日、プーチン大統領が…会談したと明らかにし` (the span runs from after the
+  speaker and the preamble to the `と` before the cue: `明らかにし`, `述べ`, `発表し`, `指摘し`,
+  `強調し`, `伝え`, `主張し`, `非難し`, `表明し`, `説明し`, `語っ`, `報じ`, `…との考えを示し`,
+  `…としています`).
+
+The speaker of reported speech is the topic of its sentence (`Xは`), else the source
+(`Xによりますと`), else the speaker of the statement before it in the same clips (a statement
+continued: `そのうえで…と強調しました`). Quotes come from `quotes.extract_quotes`. Pure; never
+raises.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from kirinuki.analysis.quotes import PREAMBLE, Quote, extract_quotes
+from kirinuki.analysis.speakers import TITLES, Speaker, classify_phrase, subjects
+
+DIRECT, HEADLINE, REPORTED = "direct", "headline", "reported"
+MODES = (DIRECT, HEADLINE, REPORTED)
+
+# The cue of reported speech, after `と` (`…と明らかにしました`) or `ことを` / `との…を`.
+# A few words between `と` and the verb: `と改めて強調しました`, `と不安そうに語りました`.
+_ADVERB = r"(?:[^、。「」と]{1,8}?(?:そうに|ように|く|に|て|で))?"
+_REPORTED = re.compile(
+    rf"(?:など)?と、?{_ADVERB}(?P<verb>明らかにし|述べ|発表し|指摘し|強調し|伝え|主張し|非難し|"
+    r"表明し|説明し|語っ|語り|報じ)"
+    r"|(?P<view>(?:との|(?<=[うくぐすつぬぶむるいただ]))考えを(?:示し|明らかにし|表明し|強調し))"
+    r"|(?P<fact>ことを(?:明らかにし|発表し|伝え|報じ|表明し))"
+    r"|(?<=[うくぐすつぬぶむるいただず])(?P<take>と(?:して(?:います|いる|おり)|した|し、))"
+    # The speaker after the statement: `…あふれていると、カルドニアの赤十字社は明らかにしました`.
+    r"|と、(?P<after>[^、。「」]{2,30}?(?:は|が))(?P<late>明らかにし|述べ|発表し|指摘し|強調し|"
+    r"伝え|主張し|非難し|表明し|説明し|語っ|語り|報じ)"
+)
+# A source: `内務省によりますと`, `関係者によると`.
+_SOURCE = re.compile(r"(?P<np>[^、。「」\s]{2,30}?)(?:によりますと|によると|によれば)")
+_CLOSERS = "」』”"
+# Dates and adverbs before reported speech: `7日、`, `これまでに`, `そのうえで`.
+_LEAD = re.compile(r"(?:[0-9０-９]+日(?:夜|朝|未明|午前|午後)?(?:に)?|これまでに|改めて|さらに|"
+                   r"そのうえで|一方で?|また|[^、。「」]{2,40}?(?:について|に関して|をめぐって|をめぐり)、|"
+                   r"[^、。「」]{2,20}?の話として、|"
+                   r"、)、?")
+_COUNTRY_LIKE = re.compile(r"[\u30a1-\u30faー・]{2,}|[\u4e00-\u9fff]{1,3}国|日本")
+_MIN_SPAN = 6  # characters: shorter reported spans are phrases, not statements
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A statement of paragraph `paragraph`: text = paragraph[start:end]."""
+
+    text: str
+    speaker: str
+    speaker_key: str
+    paragraph: int
+    start: int
+    end: int
+    mode: str  # direct, headline or reported
+    cue: str  # the verb of saying, polite past (`述べました`, `考えを示しました`, `としています`)
+    inferred: bool = False  # the speaker comes from an earlier statement
+    broken: bool = False  # a bracket was missing in the source
+
+
+def _from_quote(q: Quote) -> Statement:
+    headline = q.mode == "headline"
+    return Statement(q.text, q.speaker, q.speaker_key, q.paragraph, q.start, q.end,
+                     HEADLINE if headline else DIRECT, "" if headline else polite(q.cue),
+                     q.inferred, q.broken)
+
+
+def _cue(m: re.Match[str]) -> tuple[int, str]:
+    """(offset where the cue starts, the cue as written) of a reported-speech match."""
+    for name in ("verb", "view", "fact", "take", "late"):
+        if m.group(name):
+            cue = m.group(name)
+            if name == "view":
+                return m.start(), cue.removeprefix("との")
+            if name == "fact":
+                return m.start(), cue[3:]
+            if name == "take":
+                return m.start(), "し"
+            return m.start(), cue
+    return m.start(), ""
+
+
+_POLITE = {"し": "としています", "語っ": "語りました", "語り": "語りました", "話し": "話しました",
+           "書き込ん": "書き込みました", "書き込み": "書き込みました", "誓っ": "誓いました",
+           "考えを示し": "考えを示しました"}
+
+
+def polite(cue: str) -> str:
+    """The cue in its polite past form, as statements are listed (`述べ` → `述べました`,
+    `考えを表明し` → `表明しました`, `し` → `としています`)."""
+    if not cue:
+        return ""
+    cue = cue.removeprefix("考えを") if cue != "考えを示し" else cue
+    return _POLITE.get(cue) or cue + "ました"
+
+
+def _speaker(text: str, start: int, end: int) -> Speaker | None:
+    """The speaker of reported speech in text[start:end]: the last topic (`Xは`) naming a
+    person, else an organisation (`政府は…進め、内務省は…としています`), else the first subject
+    naming one (`大統領府が、大統領が…と会談したと発表`), else the first topic that looks like a country or a group (`ロシアは`, `中国は`;
+    not `準備は`, which is part of what is said)."""
+    found = subjects(text, start, end)
+    for tier in ([s for s in found if s.topic and s.person],
+                 [s for s in found if s.topic and s.named]):
+        if tier:
+            return tier[-1]
+    named = [s for s in found if s.named]
+    if named:  # no topic: the first subject; later ones head embedded clauses
+        return named[0]
+    others = [s for s in found if s.topic and _COUNTRY_LIKE.fullmatch(s.display)]
+    if others:
+        return others[0]
+    m = _SOURCE.search(text, start, end)
+    if m is not None:
+        source = classify_phrase(m.group("np").split("、")[-1])
+        if source is not None:
+            return Speaker(source[0], source[1], source[2], m.end())
+    return None
+
+
+def _skip_preamble(text: str, start: int, end: int) -> int:
+    """Past the date and the occasion before reported speech (`7日、`, `記者会見で、`): only
+    what ends in a comma, so that `電話で会談した` stays part of what was said."""
+    while start < end:
+        m = _LEAD.match(text, start, end) or PREAMBLE.match(text, start, end)
+        if not m or m.end() == start or (m.re is PREAMBLE and (
+                text[m.end() - 1] != "、" or "が" in m.group())):
+            break  # `電話で会談し` or `大統領が…会談し、` is what was said
+        start = m.end()
+    return start
+
+
+def _inside(pos: int, spans: Sequence[tuple[int, int]]) -> bool:
+    return any(a <= pos < b for a, b in spans)
+
+
+def _reported(text: str, index: int, quotes: Sequence[Statement]) -> list[Statement]:
+    """Reported speech in one paragraph (not inside quotes nor the cue of one)."""
+    quoted = [(q.start, q.end) for q in quotes]
+    ends = sorted(q.end for q in quotes)
+    out: list[Statement] = []
+    sentence = 0
+    for m in _REPORTED.finditer(text):
+        at, cue = _cue(m)
+        if _inside(at, quoted) or (at > 0 and text[at - 1] in _CLOSERS):
+            continue  # a quote's own cue, or a cue quoted
+        sentence = max(text.rfind("。", 0, at) + 1, 0)
+        floor = max([sentence, *(e for e in ends if e <= at)])
+        floor = max([floor, *(o.end + 1 for o in out if o.end <= at)])
+        if floor > sentence:  # after an earlier statement: past its cue and comma
+            comma = text.find("、", floor, at)
+            floor = comma + 1 if comma >= 0 else floor
+        speaker = _speaker(text, sentence, at)
+        if m.group("after"):  # named after what was said
+            speaker = _speaker(text, m.start("after"), m.end("after")) or speaker
+        start = max(floor, speaker.pos) if speaker and speaker.pos <= at else floor
+        start = _skip_preamble(text, start, at)
+        if at - start < _MIN_SPAN:
+            continue
+        out.append(Statement(text[start:at], speaker.display if speaker else "",
+                             speaker.key if speaker else "", index, start, at, REPORTED,
+                             polite(cue)))
+    return out
+
+
+def _titles_named(paragraphs: Sequence[str], found: list[Statement]) -> list[Statement]:
+    """A speaker written as a bare title (`知事は`) is the person last named with it
+    (`ハワード知事は…`), in these paragraphs."""
+    if not any(s.speaker in TITLES for s in found):
+        return found
+    people = [(i, p.pos, p) for i, text in enumerate(paragraphs) for p in subjects(text)
+              if p.person]
+    out = []
+    for s in found:
+        if s.speaker in TITLES:
+            earlier = [p for i, pos, p in people if (i, pos) <= (s.paragraph, s.start)
+                       and p.display != s.speaker and p.display.endswith(s.speaker)]
+            if earlier:
+                s = replace(s, speaker=earlier[-1].display, speaker_key=earlier[-1].key)
+        out.append(s)
+    return out
+
+
+def extract_statements(paragraphs: Sequence[str]) -> list[Statement]:
+    """Every statement in `paragraphs` (the clips of a group, in order), quoted or reported,
+    with its speaker; a statement with no speaker of its own takes the one before it."""
+    quotes = [_from_quote(q) for q in extract_quotes(paragraphs) if q.kind == "speech"]
+    out: list[Statement] = []
+    for i, text in enumerate(paragraphs):
+        mine = [q for q in quotes if q.paragraph == i]
+        out.extend(mine)
+        out.extend(_reported(text, i, mine))
+    out.sort(key=lambda s: (s.paragraph, s.start))
+    out = _titles_named(paragraphs, out)
+    last: Statement | None = None
+    for k, s in enumerate(out):
+        if not s.speaker and last is not None:
+            out[k] = Statement(s.text, last.speaker, last.speaker_key, s.paragraph, s.start,
+                               s.end, s.mode, s.cue, True, s.broken)
+        if out[k].speaker:
+            last = out[k]
+    return out

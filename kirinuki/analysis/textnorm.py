@@ -1,0 +1,78 @@
+"""Clip text as analysis compares it: folded, without links, hashtags, tweet sign-offs,
+spacing or punctuation; digit runs masked; and how much of it is content at all.
+
+Clipping journals hold many lines that are not passages: bare URLs, separator lines
+(`・ ・ ・`, `↓`, `====`), tweet sign-off and timestamp lines
+(`— 架空ニュース (@kakuu_news) January 12, 2024`, `午後3:15 · 2024年1月12日`), counters
+(`3番目の記事`) and archive month lists (`2023年10月 (12)`). `substance` measures what is left
+of a line once those are taken out; lines with too little are never compared. Pure.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kirinuki.text.fastfold import fast_fold
+
+_NON_WORD = re.compile(r"[\W_]+")
+_MONTHS = (r"january|february|march|april|may|june|july|august|september|october|november"
+           r"|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec")
+# Noise inside a clip, matched on folded text: links (with or without a scheme), ASCII hashtags
+# (`#nhk_news`), a tweet's sign-off (`— name (@handle) january 12, 2024`) and @handles.
+_NOISE = re.compile(
+    r"https?://[\x21-\x7e]*"
+    r"|(?<![\w.@])(?:www\.|pic\.twitter\.com/|t\.co/)[\x21-\x7e]*"
+    r"|(?<![\w.@/])[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|jp|net|org|io|co|uk|ru|cn|kr|tv|me)"
+    r"/[\x21-\x7e]*"
+    r"|[#＃][a-z0-9_]+"
+    r"|[—―–‐-]+\s*[^()\n]{0,60}?\(@\w{1,30}\)\s*"
+    rf"(?:(?:{_MONTHS})\.?\s*\d{{1,2}},?\s*\d{{4}}|\d{{4}}年\d{{1,2}}月\d{{1,2}}日)?"
+    r"|@\w{1,30}"
+)
+_NOISE_ANY_CASE = re.compile(_NOISE.pattern, re.IGNORECASE)
+_NOISY = ("http", "#", "@", ".", "/")
+_ITEM = re.compile(r"^\s*[0-9]{1,3}\s?[.)]\s*(?![0-9])")  # `3. `, `5) ` (NFKC: `5）` → `5)`)
+_SITE = re.compile(r"\s(?:-|\|)\s[^-|。、]{1,30}$")  # `見出し | 架空ニュース`
+# A minus sign before a number is content (`−0.1%` is not `0.1%`): written one way for all.
+_MINUS = re.compile(r"(?:(?<![0-9a-z])-|[−▲])(?=\d)")
+_DIGITS = re.compile(r"\d+")
+# What is not content in a normalised line: numbers with date, time and counter words,
+# month names, and the time of day (`午後315`, `315pm`).
+_FILLER = re.compile(
+    rf"(?:午前|午後)?\d+(?:年|月|日|時|分|秒|番目の記事|番目|件|am|pm)?|{_MONTHS}|午前|午後"
+)
+MIN_SUBSTANCE = 10  # characters of content below which a clip is not compared
+
+
+def normalise(text: str) -> str:
+    """Text as compared: NFKC, case-folded, without links, hashtags, tweet sign-offs,
+    @handles, a translator's item number (`3.`, `5）`), a site name after a headline
+    (`… | 〇〇ニュース`), spaces, punctuation or symbols."""
+    folded = fast_fold(text)
+    if any(mark in folded for mark in _NOISY):
+        folded = _NOISE.sub(" ", folded)
+    folded = _ITEM.sub("", folded)
+    if " - " in folded or "|" in folded:
+        folded = _SITE.sub("", folded)
+    if "-" in folded or "−" in folded or "▲" in folded:
+        folded = _MINUS.sub("マイナス", folded)
+    return _NON_WORD.sub("", folded)
+
+
+def strip_noise(text: str) -> str:
+    """`text` without links, ASCII hashtags, tweet sign-offs and @handles (each becomes a
+    space); nothing else changes."""
+    if not any(mark in text for mark in _NOISY):
+        return text
+    return _NOISE_ANY_CASE.sub(" ", text)
+
+
+def mask_digits(normalised: str) -> str:
+    """`normalised` with every digit run replaced by one `0` (figures changed → same text)."""
+    return _DIGITS.sub("0", normalised)
+
+
+def substance(normalised: str) -> int:
+    """How many characters of `normalised` text are content: not numbers with their date,
+    time or counter words, month names or times of day."""
+    return len(_FILLER.sub("", normalised))

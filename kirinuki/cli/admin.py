@@ -1,0 +1,86 @@
+"""`settings` (show and set the journal's settings) and `check` (is the journal sound?)."""
+
+from __future__ import annotations
+
+import json
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from kirinuki.cli.common import err, journal_arg, open_from, out, print_json
+from kirinuki.config import ALLOW_PRIVATE_ENV, allow_private_from_env
+from kirinuki.errors import JournalError
+from kirinuki.journal.maintenance import check_path
+from kirinuki.journal.settings import SETTINGS, set_setting, settings_view
+
+settings_app = typer.Typer(help="Show the journal's settings, or set one.",
+                           no_args_is_help=False)
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return " ".join(map(str, value)) or "(none)"
+    return "(none)" if value is None else str(value)
+
+
+@settings_app.callback(invoke_without_command=True)
+def settings_show(ctx: typer.Context, as_json: bool = typer.Option(False, "--json")) -> None:
+    """Show every setting (set one with `kirinuki settings set KEY VALUE...`)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    with open_from(ctx) as j:
+        view = settings_view(j)
+    if as_json:
+        print_json(view)
+        return
+    table = Table("setting", "value", "what it is")
+    for key, value in view.items():
+        info = SETTINGS[key]
+        note = info.help + (" [security: never imported]" if info.security else "")
+        table.add_row(key, escape(_shown(value)), escape(note))
+    out.print(table)
+    if allow_private_from_env():
+        out.print(f"{ALLOW_PRIVATE_ENV} is set: private addresses are allowed for this process"
+                  " whatever fetch.allow_private says", markup=False)
+
+
+@settings_app.command("set")
+def settings_set(
+    ctx: typer.Context,
+    key: str = typer.Argument(..., help=f"One of: {', '.join(SETTINGS)}."),
+    values: list[str] = typer.Argument(..., help="The value (several for hosts, header_links;"
+                                       " an empty string clears the footer)."),
+) -> None:
+    """Set one setting."""
+    with open_from(ctx) as j:
+        value = set_setting(j, key, values)
+    out.print(f"{key} = {_shown(value)}", markup=False)
+
+
+def check(ctx: typer.Context, as_json: bool = typer.Option(False, "--json")) -> None:
+    """Check the journal file (SQLite's integrity and foreign key checks) and its indexes
+    (search index against the clips, id marks). Exit status 1 when anything is wrong."""
+    path = journal_arg(ctx)
+    report = check_path(path)
+    if as_json:
+        typer.echo(json.dumps({"journal": path, "ok": not report.problems,
+                               "problems": report.problems}, ensure_ascii=False))
+    else:
+        for problem in report.problems:
+            err.print(f"  {problem}", markup=False, highlight=False)
+    if report.problems:
+        n = len(report.problems)
+        raise JournalError(f"{path}: {n} problem{'s' if n > 1 else ''} found (listed above)")
+    if not as_json:
+        out.print(f"ok: {path}: SQLite integrity and foreign keys, search index "
+                  f"({report.clips} clips of {report.entries} entries) and id marks checked",
+                  markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Add these commands to `app`."""
+    app.add_typer(settings_app, name="settings")
+    app.command("check")(check)
