@@ -33,11 +33,11 @@ from kirinuki.text.hatena_mt import looks_like_mt
 from kirinuki.text.normalize import tag_key
 
 # Another import (or any write) holding the journal is waited for this long: two imports
-# started together then both succeed, one after the other (100k entries import in ~45 s).
+# started together then both succeed, one after the other (long enough for a large import).
 IMPORT_WAIT = 600.0
 # What one entry may hold. Memory grows with the lines and clips of an entry (each becomes
-# objects, index rows and tokens): measured, a 20 MB entry of 6,600 long lines peaks at ~330 MB,
-# while 2 million short lines in 8 MB took 2.2 GB before these limits.
+# objects, index rows and tokens), so lines and clips are bounded as well as bytes
+# (figures in docs/cli.md).
 MAX_TEXT_BYTES = 20 * 1024 * 1024
 MAX_LINE_CHARS = 1_000_000
 MAX_ENTRY_LINES = 50_000
