@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 
 from kirinuki.cli.common import err, open_from, out
 from kirinuki.journal import Journal
@@ -54,6 +55,10 @@ def pull_cmd(ctx: typer.Context, user: str = _USER, blog: str = _BLOG, key: str 
         s = pull(j, remote, restart=restart)
     out.print(f"pulled {s.pages} page(s): entries {s.added} added, {s.updated} updated, "
               f"{s.unchanged} unchanged")
+    for problem in s.problems:
+        err.print(f"[yellow]not brought in:[/] {escape(problem)}")
+    for change in s.changed:
+        err.print(f"[yellow]changed:[/] {escape(change)}")
 
 
 @app.command("push")

@@ -30,6 +30,8 @@ def import_cmd(
     )
     for problem in s.problems:
         err.print(f"[yellow]not imported:[/] {escape(problem)}")
+    for change in s.changed:
+        err.print(f"[yellow]changed:[/] {escape(change)}")
 
 
 def export_cmd(

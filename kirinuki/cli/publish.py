@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 
-from kirinuki.cli.common import LazyProgress, open_from, out
+from kirinuki.cli.common import LazyProgress, err, open_from, out
 from kirinuki.cli.publish_quick import report_line
 from kirinuki.publish import publish
 
@@ -21,6 +22,8 @@ def publish_cmd(
     with open_from(ctx) as j, LazyProgress("publishing") as progress:
         r = publish(j, out_dir, full=full, jobs=jobs, progress=progress)
     out.print(report_line(r, out_dir))
+    for line in r.warnings:
+        err.print(f"[yellow]warning:[/] {escape(line)}")
 
 
 def register(app: typer.Typer) -> None:

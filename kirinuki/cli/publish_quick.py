@@ -127,4 +127,11 @@ def run(args: Sequence[str]) -> int | None:
     finally:
         progress.close()
     sys.stdout.write(report_line(r, out_dir) + "\n")
+    if r.warnings:
+        from rich.markup import escape
+
+        from kirinuki.cli.common import err
+
+        for line in r.warnings:
+            err.print(f"[yellow]warning:[/] {escape(line)}")
     return 0

@@ -16,6 +16,7 @@ from kirinuki.model import Clip, Entry, Footer, Group, HeaderLink, Status
 from kirinuki.store.sqlite import entries as entry_rows
 from kirinuki.store.sqlite import tags as tag_rows
 from kirinuki.store.sqlite.db import stored_time
+from kirinuki.text.dates import in_zone
 from kirinuki.text.hashtags import is_valid_tag_name, strip_marker
 from kirinuki.text.normalize import tag_key
 from kirinuki.text.spaces import clip_text_problem
@@ -44,7 +45,7 @@ def todays_draft(journal: Journal) -> Entry:
             "SELECT id, published FROM entries WHERE status = 'draft' AND published IS NOT NULL"
             " ORDER BY id DESC"
         ).fetchall():
-            if stored_time(published).astimezone(journal.tz).date() == today:
+            if in_zone(stored_time(published), journal.tz).date() == today:
                 return get_entry(journal, int(eid))
         entry = _new_entry(journal)
         entry.id = entry_rows.insert_entry(journal.store, entry, journal.now())

@@ -23,6 +23,7 @@ from kirinuki.model import Entry
 from kirinuki.store.sqlite import articles as article_rows
 from kirinuki.store.sqlite import entries as entry_rows
 from kirinuki.text.cliptext import render
+from kirinuki.text.dates import in_zone
 
 
 def entry_text(journal: Journal, ref: str) -> str:
@@ -47,7 +48,7 @@ def text_file_name(entry: Entry, journal: Journal) -> str:
     """The export file name of an entry: its date and time when dated (import reads it back)."""
     if entry.published is None:
         return f"entry-{entry.id}.txt"
-    return entry.published.astimezone(journal.tz).strftime("%Y-%m-%d_%H%M%S") + ".txt"
+    return in_zone(entry.published, journal.tz).strftime("%Y-%m-%d_%H%M%S") + ".txt"
 
 
 def export_text_folder(journal: Journal, folder: Path) -> int:

@@ -151,7 +151,9 @@ def import_mt(journal: Journal, path: Path, batch: _Batch, progress: Progress | 
             problems.append(f"{path}: {entry}")
             continue
         entry.key = "hatena:" + (entry.permalink or "").removeprefix("/entry/")
-        work.add(entry)
+        # Renamed before the check for entries already stored, which compares permalinks.
+        if batch.admit(entry, f"{path}: line {item.line}"):
+            work.add(entry)
         if progress is not None and n % 200 == 0:
             progress(lines.done, total)
     work.check()

@@ -23,9 +23,11 @@ from kirinuki.journal.queries import get_entry, tag_counts
 from kirinuki.model import Entry, Status
 from kirinuki.store.sqlite import entries as entry_rows
 from kirinuki.store.sqlite import settings as settings_rows
+from kirinuki.text.dates import check_date
 from kirinuki.text.hatena_mt import add_categories
 from kirinuki.text.hatena_syntax import source_to_entry
 from kirinuki.text.normalize import as_id
+from kirinuki.text.permalinks import check_permalink, permalink_of_path, with_suffix
 
 PAGE_SIZE = 100  # gimonfu stops after 100 requests: large pages let it pull ~10,000 entries
 _KEYS = "hatena_atompub_keys"
@@ -69,7 +71,7 @@ def _free_permalink(journal: Journal, wanted: str, own_id: int | None) -> str:
     link, n = wanted, 1
     while entry_rows.find_entry_id(journal.store, permalink=link) not in (None, own_id):
         n += 1
-        link = f"{wanted}_{n - 1}"
+        link = with_suffix(wanted, f"_{n - 1}")
     return link
 
 
@@ -82,14 +84,16 @@ def _fill(journal: Journal, entry: Entry, draft: AtomDraft) -> None:
     entry.title = " ".join(draft.title.split()) or None
     entry.status = Status.DRAFT if draft.draft else Status.PUBLISHED
     if draft.updated is not None:
+        # Checked before the time zone moves it: year 9999 would overflow there.
+        check_date(draft.updated, "the updated date")
         entry.published = draft.updated.astimezone(journal.tz).replace(microsecond=0)
     elif entry.published is None:
         entry.published = journal.now().replace(microsecond=0)
     path = (draft.custom_url or "").strip().strip("/")
     if path:
-        if any(part in ("", ".", "..") for part in path.split("/")):
-            raise InputError(f"bad custom URL {draft.custom_url!r}")
-        entry.permalink = _free_permalink(journal, "/entry/" + path, entry.id)
+        link = check_permalink(permalink_of_path(path))
+        if link != entry.permalink:
+            entry.permalink = _free_permalink(journal, link, entry.id)
     elif entry.permalink is None:
         entry.permalink = _free_permalink(journal, permalink_for(entry.published, journal),
                                           entry.id)

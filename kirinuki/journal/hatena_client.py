@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from urllib.parse import unquote, urlsplit
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
@@ -22,12 +23,15 @@ from kirinuki.errors import FetchError, InputError
 from kirinuki.journal.capture import make_fetcher
 from kirinuki.journal.core import Journal
 from kirinuki.journal.hatena import ClipSources
+from kirinuki.journal.importing import entry_name, permalink_for
 from kirinuki.journal.queries import get_entry
 from kirinuki.model import Entry, Status
 from kirinuki.store.sqlite import entries as entry_rows
 from kirinuki.store.sqlite import settings as settings_rows
+from kirinuki.text.dates import date_problem, in_zone
 from kirinuki.text.hatena_mt import add_categories
 from kirinuki.text.hatena_syntax import HTML, MARKDOWN, entry_markdown, source_to_entry
+from kirinuki.text.permalinks import safe_permalink
 from kirinuki.text.xmlchars import xml_text
 
 A = "{http://www.w3.org/2005/Atom}"
@@ -57,6 +61,8 @@ class SyncSummary:
     added: int = 0
     updated: int = 0
     unchanged: int = 0
+    problems: list[str] = field(default_factory=list)  # entries of the blog not brought in
+    changed: list[str] = field(default_factory=list)  # brought in, but not as the blog had them
 
 
 def _setting(journal: Journal, key: str) -> object:
@@ -67,8 +73,12 @@ def _save(journal: Journal, key: str, value: object) -> None:
     settings_rows.save_value(journal.store, key, value)
 
 
-def _remote_entry(el: ElementTree.Element, journal: Journal, blog: str) -> tuple[Entry, datetime]:
-    """An entry of a feed or entry document, and the blog's last edit time of it."""
+def _remote_entry(el: ElementTree.Element, journal: Journal, blog: str,
+                  s: SyncSummary | None = None) -> tuple[Entry, datetime] | None:
+    """An entry of a feed or entry document, and the blog's last edit time of it; None (and a
+    line in `s.problems`) when its date breaks the rule of `text.dates`. A permalink that
+    breaks the rule of `text.permalinks` is renamed (a line in `s.changed`)."""
+    s = s if s is not None else SyncSummary()
     rid = (el.findtext(f"{A}id") or "").rsplit("-", 1)[-1]
     content = el.find(f"{A}content")
     text = content.text or "" if content is not None else ""
@@ -81,16 +91,28 @@ def _remote_entry(el: ElementTree.Element, journal: Journal, blog: str) -> tuple
     entry.title = el.findtext(f"{A}title") or None
     when = el.findtext(f"{A}updated") or el.findtext(f"{A}published")
     try:
-        entry.published = datetime.fromisoformat(when or "").astimezone(journal.tz)
+        published = datetime.fromisoformat(when or "")
         edited = datetime.fromisoformat(el.findtext(f"{P}edited") or when or "")
     except ValueError as exc:
         raise FetchError(f"entry {rid}: unreadable date {when!r}") from exc
+    why = date_problem(published) or date_problem(edited)
+    if why is not None:  # checked before the time zone moves it: year 9999 would overflow
+        s.problems.append(f"entry {rid} {entry_name(entry)}: date {when!r} ({why})")
+        return None
+    entry.published = published.astimezone(journal.tz)
     draft = el.findtext(f"{P}control/{P}draft") or "no"
     entry.status = Status.DRAFT if draft.strip() == "yes" else Status.PUBLISHED
     for link in el.findall(f"{A}link"):
         href = link.get("href") or ""
-        if link.get("rel") == "alternate" and "/entry/" in href:
-            entry.permalink = "/entry/" + href.split("/entry/", 1)[1]
+        # The address as the blog serves it: no query or fragment, percent-decoded.
+        path = unquote(urlsplit(href).path)
+        if link.get("rel") == "alternate" and "/entry/" in path:
+            wanted = "/entry/" + path.split("/entry/", 1)[1]
+            entry.permalink, why = safe_permalink(wanted, permalink_for(entry.published,
+                                                                       journal))
+            if why is not None:
+                s.changed.append(f"entry {rid} {entry_name(entry)}: permalink {wanted[:80]!r} "
+                                 f"cannot be used ({why}); stored as {entry.permalink}")
     return entry, edited
 
 
@@ -140,7 +162,9 @@ def pull(journal: Journal, remote: Remote, client: Any = None,
                         if ln.get("rel") == "next"), None)
             with journal.store.transaction():
                 for el in feed.findall(f"{A}entry"):
-                    _store_pulled(journal, *_remote_entry(el, journal, remote.blog), s)
+                    got = _remote_entry(el, journal, remote.blog, s)
+                    if got is not None:
+                        _store_pulled(journal, *got, s)
                 _save(journal, mark, nxt)
             s.pages += 1
             url = nxt
@@ -148,7 +172,7 @@ def pull(journal: Journal, remote: Remote, client: Any = None,
 
 
 def _entry_xml(entry: Entry, journal: Journal) -> bytes:
-    when = (entry.published or journal.now()).astimezone(journal.tz).isoformat()
+    when = in_zone(entry.published or journal.now(), journal.tz).isoformat()
     tags = dict.fromkeys(t.name for t in entry.tags)
     cats = "".join(f'<category term="{escape(t, {chr(34): "&quot;"})}"/>' for t in tags)
     url = (entry.permalink or "").removeprefix("/entry/")

@@ -29,8 +29,10 @@ from kirinuki.store.sqlite import articles as article_rows
 from kirinuki.store.sqlite import entries as entry_rows
 from kirinuki.store.sqlite.stats import journal_stats
 from kirinuki.text.cliptext import parse, split_lines
+from kirinuki.text.dates import date_problem
 from kirinuki.text.hatena_mt import looks_like_mt
 from kirinuki.text.normalize import tag_key
+from kirinuki.text.permalinks import is_permalink, safe_permalink, with_suffix
 
 # Another import (or any write) holding the journal is waited for this long: two imports
 # started together then both succeed, one after the other (long enough for a large import).
@@ -64,6 +66,7 @@ class ImportSummary:
     articles: int = 0
     tag_keys: set[str] = field(default_factory=set, repr=False)
     problems: list[str] = field(default_factory=list)  # parts of the input not imported
+    changed: list[str] = field(default_factory=list)  # imported, but not as written (renamed)
 
 
 _SUFFIXES = (".txt", ".jsonl")
@@ -150,6 +153,13 @@ def date_from_name(path: Path, journal: Journal) -> datetime | None:
         return None
 
 
+def entry_name(entry: Entry) -> str:
+    """How a report names an entry: its title, else its key or permalink."""
+    if entry.title:
+        return repr(entry.title[:60])
+    return str(entry.key or entry.permalink or entry.id)
+
+
 def permalink_for(published: datetime, journal: Journal) -> str:
     """The Hatena-style permalink of an entry published at `published`."""
     return published.astimezone(journal.tz).strftime("/entry/%Y/%m/%d/%H%M%S")
@@ -165,8 +175,33 @@ class _Batch:
         self.summary = summary
         self.pending: list[Entry] = []
 
-    def add(self, entry: Entry) -> None:
-        """Queue `entry`; raises InputError for an entry over the limits."""
+    def admit(self, entry: Entry, where: str) -> bool:
+        """Whether `entry` may be imported: False (and a line in `problems`) when a date
+        breaks the rule of `text.dates`; a permalink that breaks the rule of `text.permalinks`
+        is renamed, and the renaming reported in `changed`. `where`: the file (and line)."""
+        for what, when in (("date", entry.published), ("update time", entry.updated)):
+            why = None if when is None else date_problem(when)
+            if why is not None:
+                self.summary.problems.append(
+                    f"{where}: entry {entry_name(entry)}: {what} {when.isoformat()}"  # type: ignore[union-attr]
+                    f" ({why})")
+                return False
+        if entry.permalink is not None and not is_permalink(entry.permalink):
+            fallback = permalink_for(entry.published, self.journal) if entry.published else None
+            link, why = safe_permalink(entry.permalink, fallback)
+            if why is not None:
+                self.summary.changed.append(
+                    f"{where}: entry {entry_name(entry)}: permalink {entry.permalink[:80]!r} "
+                    f"cannot be used ({why}); "
+                    + (f"published at {link}" if link else "imported without a permalink"))
+            entry.permalink = link
+        return True
+
+    def add(self, entry: Entry, where: str = "") -> None:
+        """Queue `entry` (a date out of range: not at all, see `admit`); raises InputError for
+        an entry over the limits."""
+        if not self.admit(entry, where):
+            return
         check_entry_size(entry)
         entry_rows.check_storable(entry)
         self.summary.tag_keys.update(t.name for t in entry.tags)
@@ -203,7 +238,7 @@ class _Batch:
             base, n = e.permalink, 1
             while e.permalink in taken:
                 n += 1
-                e.permalink = f"{base}-{n}"
+                e.permalink = with_suffix(base, f"-{n}")
                 if e.permalink not in taken:
                     taken |= entry_rows.existing(self.journal.store, "permalink", [e.permalink])
             taken.add(e.permalink)
@@ -226,7 +261,7 @@ def _import_text(journal: Journal, path: Path, batch: _Batch,
         entry.status = Status.PUBLISHED
         entry.permalink = permalink_for(entry.published, journal)
     try:
-        batch.add(entry)
+        batch.add(entry, str(path))
     except InputError as exc:
         raise InputError(f"{path}: {exc}") from exc
 
@@ -301,7 +336,7 @@ def _import_jsonl(journal: Journal, path: Path, batch: _Batch,
                 _import_article(journal, rec)
                 batch.summary.articles += 1
             elif kind == "entry":
-                batch.add(entry_from_record(rec, resolve))
+                batch.add(entry_from_record(rec, resolve), f"{path}:{lineno}")
             else:
                 raise InputError(f"unknown record type {kind!r}")
         except InputError as exc:

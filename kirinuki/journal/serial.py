@@ -157,7 +157,8 @@ def entry_from_record(rec: JsonDict, resolve: Any) -> Entry:
             groups.append(Group([_item_from(i, resolve) for i in g.get("items") or []], lines))
         entry = Entry(
             key=_str(rec.get("key"), "key"),
-            permalink=rec.get("permalink"),
+            permalink=(None if rec.get("permalink") is None
+                       else _str(rec.get("permalink"), "permalink")),
             published=_date(rec.get("published"), "published"),
             updated=_date(rec.get("updated"), "updated"),
             status=Status(rec.get("status", "draft")),

@@ -18,6 +18,8 @@ from kirinuki.model import Entry
 from kirinuki.store.sqlite import entries as entry_rows
 from kirinuki.store.sqlite import site as site_rows
 from kirinuki.store.sqlite.db import stored_time
+from kirinuki.text.dates import MAX_YEAR, MIN_YEAR, usable_date
+from kirinuki.text.permalinks import is_permalink, permalink_problem
 
 
 @dataclass(slots=True)
@@ -55,22 +57,54 @@ class EntryDigest:
     clips: int
 
 
-def published_entries(journal: Journal) -> list[PublishedEntry]:
+def published_entries(journal: Journal, problems: list[str] | None = None,
+                      ) -> list[PublishedEntry]:
     """Every dated published entry, oldest first (ties by id), dates in the journal's zone.
 
     An entry published without a permalink gets the Hatena-style one of its date (made unique
-    with a `-N` suffix), the same one `set_status` would give it.
+    with a `-N` suffix), the same one `set_status` would give it; so does one whose stored
+    permalink breaks the rule of `text.permalinks` (stored before the rule, or written by
+    hand). An entry whose date breaks the rule of `text.dates` is left out. Each of these
+    adds a line naming the entry to `problems`: one bad row never takes the site down.
     """
-    return published_entries_and_flag(journal)[0]
+    return published_entries_and_flag(journal, problems)[0]
 
 
-def published_entries_and_flag(journal: Journal) -> tuple[list[PublishedEntry], bool]:
-    """`published_entries`, and whether every permalink was stored (none made from a date,
-    which depends on the other entries' permalinks: such a list cannot be updated entry by
-    entry)."""
+def usable_row(permalink: object, published: object, updated: object) -> bool:
+    """Whether a stored entry's permalink (or none) and dates follow the rules."""
+    return (not permalink or is_permalink(permalink)) and usable_date(str(published)) \
+        and usable_date(str(updated))
+
+
+def row_problem(ident: object, permalink: object, published: object, updated: object,
+                fallback: str | None) -> str:
+    """The line reporting a stored entry that breaks a rule (see `usable_row`)."""
+    fix = f"; fix it with `kirinuki entries permalink {ident} NEW`"
+    if not usable_date(str(published)) or not usable_date(str(updated)):
+        bad = published if not usable_date(str(published)) else updated
+        return (f"entry {ident}: its date {str(bad)[:40]!r} is outside the years "
+                f"{MIN_YEAR}-{MAX_YEAR}; left out of the site")
+    return (f"entry {ident}: its permalink {str(permalink)[:80]!r} cannot be used "
+            f"({permalink_problem(permalink)}); shown at {fallback}{fix}")
+
+
+def published_entries_and_flag(journal: Journal, problems: list[str] | None = None,
+                               ) -> tuple[list[PublishedEntry], bool]:
+    """`published_entries`, and whether every permalink was stored and usable (none made from
+    a date, which depends on the other entries' permalinks: such a list cannot be updated
+    entry by entry)."""
     tz = journal.tz
     store = journal.store
     rows = site_rows.published_rows(store)
+    bad = [r for r in rows if not usable_row(r[2], r[3], r[4])]
+    if bad:
+        odd = {r[0] for r in bad}
+        rows = [r for r in rows if r[0] not in odd]
+        for r in bad:
+            if usable_date(str(r[3])) and usable_date(str(r[4])):
+                rows.append((*r[:2], None, *r[3:]))
+            elif problems is not None:
+                problems.append(row_problem(r[0], r[2], r[3], r[4], None))
     published = {r[0] for r in rows}
     names = {r[0]: (str(r[1]), str(r[2])) for r in site_rows.tag_rows(store)}
     tags: dict[int, dict[str, str]] = {}
@@ -85,11 +119,15 @@ def published_entries_and_flag(journal: Journal) -> tuple[list[PublishedEntry], 
     parse = stored_time
     dated = sorted((parse(r[3]), r[0], r) for r in rows)
     taken = {str(r[2]) for r in rows if r[2]}
+    taken.update(str(r[2]) for r in bad if r[2])  # still stored: the web app finds it by it
     out: list[PublishedEntry] = []
     stored = all(r[2] for r in rows)
+    odd_links = {r[0]: r[2] for r in bad if r[2]}
     for when, ident, (_, entry_key, permalink, when_text, updated, title) in dated:
         local = when.astimezone(tz)
         link = str(permalink) if permalink else _free(permalink_for(local, journal), taken)
+        if ident in odd_links and problems is not None and usable_date(str(when_text)):
+            problems.append(row_problem(ident, odd_links[ident], when_text, updated, link))
         out.append(PublishedEntry(
             ident, entry_key, link, local, parse(updated), title or None,  # type: ignore[arg-type]
             tuple(tags[ident].items()) if ident in tags else (),

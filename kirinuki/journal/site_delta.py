@@ -14,11 +14,12 @@ from datetime import datetime, timedelta
 
 from kirinuki.journal.analysis import version_marks
 from kirinuki.journal.core import Journal
-from kirinuki.journal.site import PublishedEntry
+from kirinuki.journal.site import PublishedEntry, usable_row
 from kirinuki.journal.sketch_cache import SketchCache
 from kirinuki.store.sqlite import related as version_rows
 from kirinuki.store.sqlite import site_delta as rows
 from kirinuki.store.sqlite.db import stored_time
+from kirinuki.text.dates import usable_date
 
 Marks = dict[int, tuple[tuple[int, int, str], ...]]
 
@@ -35,9 +36,10 @@ def changed_stamps(journal: Journal, stamps: dict[int, str],
     the margin covers a daylight-saving hour and a clock set back a little; right after an
     import every entry is that recent and this costs more than reading them all); the whole
     set again when the published entries' count or ids do not add up (an entry deleted)."""
-    if not stamps:
+    usable = [s for s in stamps.values() if usable_date(s)]  # year 9999 overflows below
+    if not usable:
         return published_stamps(journal)
-    top = stored_time(max(stamps.values()))
+    top = stored_time(max(usable))
     since = (top - margin).astimezone(journal.tz).isoformat()
     out = dict(stamps)
     for ident, updated, published in rows.stamps_since(journal.store, since):
@@ -76,7 +78,7 @@ def published_entries_of(journal: Journal, ids: Iterable[int],
                          marks: Marks) -> dict[int, PublishedEntry] | None:
     """The listing data of those of `ids` that are dated and published, as
     `site.published_entries` gives it; None when one has no permalink yet (its Hatena-style
-    one depends on every other entry: read them all)."""
+    one depends on every other entry: read them all) or one breaks the rules (`usable_row`)."""
     ids = list(ids)
     if not ids:
         return {}
@@ -94,8 +96,8 @@ def published_entries_of(journal: Journal, ids: Iterable[int],
     out: dict[int, PublishedEntry] = {}
     parse = _parse
     for ident, key, permalink, when, updated, title in rows.published_rows_of(store, ids):
-        if not permalink:
-            return None
+        if not permalink or not usable_row(permalink, when, updated):
+            return None  # `site.published_entries` places (or leaves out) and reports it
         i = int(ident)  # type: ignore[call-overload]
         out[i] = PublishedEntry(
             i, str(key), str(permalink), parse(when).astimezone(tz), parse(updated),

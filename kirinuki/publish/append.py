@@ -114,8 +114,6 @@ def follow(journal: Journal, out_dir: str | Path, token: str | None, g: str, per
     rel: dict[int, Any] = tables["rel"]
     old_marks: dict[int, Any] = tables["marks"]
     for i, e in enumerate(tail, base.count):
-        if i >= first_new:
-            urls.check_permalink(e.permalink, e.id)
         pos[e.id] = i
         by_permalink[e.permalink.rstrip("/")] = e.id
         for key, display in e.tags:

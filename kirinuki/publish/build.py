@@ -13,7 +13,7 @@ import gc
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from kirinuki.errors import ConflictError
@@ -68,6 +68,9 @@ class PublishReport:
     tags: int
     staged: bool
     seconds: float
+    # Entries placed at their date's address or left out, one line each (see
+    # `journal.site.published_entries`): the site is published without them.
+    warnings: list[str] = field(default_factory=list)
 
 
 def publish(journal: Journal, out_dir: str | Path, *, full: bool = False,
@@ -96,6 +99,7 @@ def publish(journal: Journal, out_dir: str | Path, *, full: bool = False,
 def _publish(journal: Journal, out_dir: str | Path, full: bool, jobs: int | None,
              progress: Progress | None, start: float) -> PublishReport:
     version = asset_version()
+    warnings: list[str] = []
     with Output(Path(out_dir), full=full) as output:
         mark = published_mark(journal)
         meta = output.manifest.meta
@@ -128,13 +132,13 @@ def _publish(journal: Journal, out_dir: str | Path, full: bool, jobs: int | None
                 known = None if full else cache.entries(journal)
                 stored = True
                 if known is None:
-                    known, stored = published_entries_and_flag(journal)
-                ctx = build_context(journal, entries=known, checked=cache.known)
+                    known, stored = published_entries_and_flag(journal, warnings)
+                ctx = build_context(journal, entries=known)
                 _spare(cache.save, journal, ctx.entries, stored)
                 planner = Planner(ctx, version)
                 planned = _plan(ctx, planner, output, whole=repair)
         if planned is None:
-            return _report(out_dir, len(output.old), 0, 0, ctx, False, start)
+            return _report(out_dir, len(output.old), 0, 0, ctx, False, start, warnings)
         pages, removed, total = planned
         written = _write(journal, ctx, planner, output, pages, removed, mark, jobs, progress,
                          token if stored else "")
@@ -145,7 +149,7 @@ def _publish(journal: Journal, out_dir: str | Path, full: bool, jobs: int | None
                 _spare(save_context, journal, out_dir, token, ctx, every, ident, g, cache)
     wrote = written >= 0
     return _report(out_dir, total, max(written, 0), len(removed) if wrote else 0, ctx,
-                   wrote and output.staged, start)
+                   wrote and output.staged, start, warnings)
 
 
 def _plan(ctx: SiteContext, planner: Planner, output: Output, scope: Scope | None = None,
@@ -199,9 +203,9 @@ def _write(journal: Journal, ctx: SiteContext, planner: Planner, output: Output,
 
 
 def _report(out_dir: str | Path, pages: int, written: int, removed: int, ctx: SiteContext,
-            staged: bool, start: float) -> PublishReport:
+            staged: bool, start: float, warnings: list[str]) -> PublishReport:
     return PublishReport(str(out_dir), pages, written, removed, len(ctx.entries), len(ctx.tags),
-                         staged, time.perf_counter() - start)
+                         staged, time.perf_counter() - start, warnings)
 
 
 def _check_new_paths(ctx: SiteContext, scope: Scope, output: Output) -> None:

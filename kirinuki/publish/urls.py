@@ -9,11 +9,10 @@ decoded names (what a web server maps the address to), so a tag page of `#反ロ
 from __future__ import annotations
 
 import hashlib
-import re
 import unicodedata
 from urllib.parse import quote, unquote
 
-from kirinuki.errors import ConflictError, InputError
+from kirinuki.errors import ConflictError
 
 # Characters that cannot stand in one path segment are replaced by their full-width forms,
 # which NFKC folds back to the same tag key: no two tags can meet on one segment this way.
@@ -36,16 +35,6 @@ def entry_url(permalink: str) -> str:
 def entry_text_url(permalink: str) -> str:
     """The address of the entry's plain-text twin (`…/entry.txt`)."""
     return entry_url(permalink) + "entry.txt"
-
-
-_SAFE_PATH = re.compile(r"(?:/[^/\x00-\x1f\x7f\\]+)+/?")
-
-
-def check_permalink(permalink: str, entry_id: int) -> None:
-    """Raise InputError unless `permalink` is a safe path (`/a/b`, no dot or empty segments)."""
-    if (_SAFE_PATH.fullmatch(permalink) is None or "/./" in permalink + "/"
-            or "/../" in permalink + "/"):
-        raise InputError(f"entry {entry_id}: permalink {permalink!r} cannot be published as a path")
 
 
 def entry_file(permalink: str) -> str:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 
 from kirinuki.model import Entry, Group, Status, TagLine, TagRef
+from kirinuki.text.dates import in_zone
 from kirinuki.text.hashtags import is_valid_tag_name, strip_marker
 from kirinuki.text.hatena_html import entry_html, html_lines, lines_to_entry
 from kirinuki.text.normalize import tag_key
@@ -264,7 +265,7 @@ def render_mt_entry(entry: Entry, tz: tzinfo, author: str) -> str:
         f"STATUS: {'Publish' if entry.status is Status.PUBLISHED else 'Draft'}",
         "ALLOW COMMENTS: 1",
         "CONVERT BREAKS: 0",
-        f"DATE: {when.astimezone(tz).strftime('%m/%d/%Y %H:%M:%S') if when else ''}",
+        f"DATE: {in_zone(when, tz).strftime('%m/%d/%Y %H:%M:%S') if when else ''}",
     ]
     head += [f"CATEGORY: {c}" for c in _categories(entry)]
     return "\n".join([*head, SECTION_END, "BODY:", entry_html(entry), SECTION_END, ENTRY_END,

@@ -39,6 +39,7 @@ from kirinuki.journal.hatena_atompub import (
     wsse_keys,
 )
 from kirinuki.model import Entry, Status
+from kirinuki.text.dates import in_zone
 from kirinuki.text.hatena_html import entry_html
 from kirinuki.text.hatena_syntax import MARKDOWN, entry_markdown
 from kirinuki.text.xmlchars import xml_text
@@ -116,7 +117,7 @@ def _authorise(request: Request, j: Journal) -> Journal:
 
 
 def _iso(dt: datetime | None, j: Journal) -> str:
-    return (dt or datetime.now(UTC)).astimezone(j.tz).replace(microsecond=0).isoformat()
+    return in_zone(dt or datetime.now(UTC), j.tz).replace(microsecond=0).isoformat()
 
 
 def _tags(entry: Entry) -> list[str]:

@@ -35,15 +35,13 @@ def assemble(settings: Settings, entries: list[PublishedEntry], aliases: dict[st
              per_page: int) -> SiteContext:
     """The site context of `entries` (oldest first), as `build_context` makes it from them.
 
-    Raises InputError for a permalink that cannot be a path, ConflictError when two tags
-    would share one address.
+    Raises ConflictError when two tags would share one address.
     """
     pos: dict[int, int] = {}
     by_permalink: dict[str, int] = {}
     displays: dict[str, str] = {}
     days: dict[tuple[int, int, int], list[int]] = {}
     for i, e in enumerate(entries):
-        urls.check_permalink(e.permalink, e.id)
         pos[e.id] = i
         by_permalink[e.permalink.rstrip("/")] = e.id
         for key, display in e.tags:
@@ -143,7 +141,6 @@ def _patched(ctx: SiteContext, fresh: list[PublishedEntry]) -> SiteContext | Non
             entries[p] = e
             by_permalink.pop(old.permalink.rstrip("/"), None)
             old_keys = old.tag_keys
-        urls.check_permalink(e.permalink, e.id)
         by_permalink[e.permalink.rstrip("/")] = e.id
         for key in set(old_keys) - set(e.tag_keys):
             m = members(key)

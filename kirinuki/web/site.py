@@ -9,6 +9,7 @@ renders it with the same templates, loading only the entries that page shows.
 from __future__ import annotations
 
 import gc
+import logging
 import re
 import threading
 from collections.abc import Callable
@@ -25,6 +26,7 @@ from kirinuki.publish.plan import STATIC_FILES, Page, Paging
 from kirinuki.publish.site import FEED_SIZE, SiteContext, build_context
 from kirinuki.web.follow import Analysis, Follower
 
+log = logging.getLogger("kirinuki.web")
 _PAGE = re.compile(r"page/(\d+)/")
 _DAY = re.compile(r"(\d{4})/(?:(\d{2})/(?:(\d{2})/)?)?")
 
@@ -53,6 +55,7 @@ class LiveSite:
         self.ctx: SiteContext | None = None
         self.renderer: Renderer | None = None
         self.segments: dict[str, str] = {}
+        self.warned: set[str] = set()
 
     def current(self, journal: Journal) -> tuple[SiteContext, Renderer]:
         """The up-to-date context and renderer: built from `journal` the first time, then
@@ -82,7 +85,12 @@ class LiveSite:
         mark = change_mark(self.watcher)
         gc.unfreeze()  # the context being replaced may be collected again
         self.follower = Follower(journal)
-        ctx = build_context(journal)
+        problems: list[str] = []
+        ctx = build_context(journal, problems=problems)
+        for line in problems:  # each once per process, not at every rebuild
+            if line not in self.warned:
+                self.warned.add(line)
+                log.warning("%s", line)
         # A full collection walks every tracked object: ~100 ms at 100k entries, during
         # which every request waits (a few per 30 s of cold pages: the p99). The context is
         # read-only, long-lived and free of reference cycles: leave it out of collections

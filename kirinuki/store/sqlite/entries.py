@@ -34,6 +34,8 @@ from kirinuki.store.sqlite.db import iso as _iso
 from kirinuki.store.sqlite.ids import reserve
 from kirinuki.store.sqlite.tags import tag_id
 from kirinuki.text.cliptext import apply_raw_layout, raw_layout
+from kirinuki.text.dates import check_date
+from kirinuki.text.permalinks import check_permalink
 
 
 def key_exists(store: Store, key: str) -> bool:
@@ -71,9 +73,18 @@ def _texts(entry: Entry) -> Iterable[str]:
             yield from (t.name, t.summary)
 
 
-def check_storable(entry: Entry) -> None:
+def check_storable(entry: Entry, kept: tuple[object, object] = (None, None)) -> None:
     """Raise InputError when the entry holds U+FFFE or U+FFFF: SQLite turns them into U+FFFD
-    on their way into a UTF-16 journal, which would change the text without a word."""
+    on their way into a UTF-16 journal, which would change the text without a word; or when
+    its permalink or dates break the rules of `text.permalinks` and `text.dates` (the last net
+    under every way in). `kept`: the stored (permalink, published) of an entry being rewritten,
+    which are not checked again (an entry stored before the rules stays editable)."""
+    if entry.permalink is not None and entry.permalink != kept[0]:
+        check_permalink(entry.permalink)
+    if entry.published is not None and _iso(entry.published) != kept[1]:
+        check_date(entry.published, "the date")
+    if entry.updated is not None:
+        check_date(entry.updated, "the update time")
     for text in _texts(entry):
         if "\ufffe" in text or "\uffff" in text:
             bad = "U+FFFE" if "\ufffe" in text else "U+FFFF"
@@ -86,15 +97,17 @@ def insert_entry(store: Store, entry: Entry, now: datetime) -> int:
     return insert_entries(store, [entry], now)[0]
 
 
-def insert_entries(store: Store, entries: list[Entry], now: datetime) -> list[int]:
+def insert_entries(store: Store, entries: list[Entry], now: datetime,
+                   kept: tuple[object, object] = (None, None)) -> list[int]:
     """Store `entries` (each with a unique `key`) and return their ids, in a few statements.
 
     Raises ConflictError when a permalink is taken, InputError for text the journal cannot
-    store unchanged (`check_storable`). Runs in the caller's transaction.
+    store unchanged or a permalink or date that breaks the rules (`check_storable`; `kept`
+    as there). Runs in the caller's transaction.
     """
     if not store.bulk:  # a bulk import checked each entry as it read it, naming its file
         for e in entries:
-            check_storable(e)
+            check_storable(e, kept)
     links = [e.permalink for e in entries if e.permalink is not None]
     if len(set(links)) != len(links) or (links and existing(store, "permalink", links)):
         taken = existing(store, "permalink", links) or {x for x in links if links.count(x) > 1}
@@ -198,11 +211,15 @@ def replace_entry(store: Store, entry: Entry, now: datetime) -> None:
     """
     assert entry.id is not None
     conn = store.conn
+    row = conn.execute("SELECT permalink, published FROM entries WHERE id = ?",
+                       (entry.id,)).fetchone()
+    kept = (row[0], row[1]) if row is not None else (None, None)
+    entry.updated = now
+    check_storable(entry, kept)  # before anything is removed
     hooks.entries_removing(store, [entry.id])
     conn.execute("DELETE FROM groups WHERE entry_id = ?", (entry.id,))
     conn.execute("DELETE FROM entries WHERE id = ?", (entry.id,))
-    entry.updated = now
-    insert_entry(store, entry, now)
+    insert_entries(store, [entry], now, kept)
 
 
 def delete_entry(store: Store, entry_id: int) -> bool:
