@@ -1,16 +1,19 @@
-"""`entries list` and `entries show`."""
+"""`entries list`, `entries show` and `entries permalink`."""
 
 from __future__ import annotations
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from kirinuki.cli.analysis import group_json, print_group, statement_json, statement_text
-from kirinuki.cli.common import fmt_date, open_from, out, print_json
-from kirinuki.journal import entry_view, list_entries
+from kirinuki.cli.common import err, fmt_date, open_from, out, print_json
+from kirinuki.journal import entry_view, get_entry, list_entries
 from kirinuki.journal.analysis import entry_with_analysis
+from kirinuki.journal.editing import set_permalink
 from kirinuki.model import Status
 from kirinuki.text.cliptext import render
+from kirinuki.text.permalinks import permalink_problem
 
 app = typer.Typer(help="List and show entries.", no_args_is_help=True)
 
@@ -66,3 +69,19 @@ def show_cmd(
         print_group(g)
     for q in found.statements:
         out.print(f"  {statement_text(q)} — {q.speaker} (clip {q.clip.clip_id})", markup=False)
+
+
+@app.command("permalink")
+def permalink_cmd(
+    ctx: typer.Context,
+    ref: str = typer.Argument(..., help="Entry id or permalink."),
+    new: str = typer.Argument(None, help="New permalink (/entry/… or what follows /entry/)."),
+) -> None:
+    """Show an entry's permalink, or set it (checked against the permalink rule)."""
+    with open_from(ctx) as j:
+        entry = get_entry(j, ref) if new is None else set_permalink(j, ref, new)
+    out.print(entry.permalink or "(none: published at its date's address)", markup=False)
+    why = permalink_problem(entry.permalink) if entry.permalink else None
+    if why is not None:
+        err.print(f"[yellow]warning:[/] this permalink cannot be used ({escape(why)}); "
+                  f"set another: kirinuki entries permalink {entry.id} NEW")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import replace
 
-from kirinuki.errors import InputError, NotFoundError
+from kirinuki.errors import ConflictError, InputError, NotFoundError
 from kirinuki.journal.core import Journal
 from kirinuki.journal.importing import check_entry_size, permalink_for
 from kirinuki.journal.queries import get_entry, resolve_entry_id
@@ -19,6 +19,7 @@ from kirinuki.store.sqlite.db import stored_time
 from kirinuki.text.dates import in_zone
 from kirinuki.text.hashtags import is_valid_tag_name, strip_marker
 from kirinuki.text.normalize import tag_key
+from kirinuki.text.permalinks import check_permalink, permalink_of_path
 from kirinuki.text.spaces import clip_text_problem
 
 
@@ -167,6 +168,22 @@ def set_status(journal: Journal, ref: str, status: Status) -> Entry:
                     link = f"{base}-{n}"
                 entry.permalink = link
         entry_rows.replace_entry(journal.store, entry, journal.now())
+    return get_entry(journal, entry.id or 0)
+
+
+def set_permalink(journal: Journal, ref: str, permalink: str) -> Entry:
+    """Give the entry `ref` the permalink `permalink` (`/entry/…`, or what follows `/entry/`).
+    Raises NotFoundError, InputError for a permalink that breaks the rule of
+    `text.permalinks`, ConflictError when another entry has it."""
+    link = check_permalink(permalink_of_path(permalink))
+    with journal.store.transaction():
+        entry = get_entry(journal, ref)
+        other = entry_rows.find_entry_id(journal.store, permalink=link)
+        if other not in (None, entry.id):
+            raise ConflictError(f"permalink {link} is already used by entry {other}")
+        if entry.permalink != link:
+            entry.permalink = link
+            entry_rows.replace_entry(journal.store, entry, journal.now())
     return get_entry(journal, entry.id or 0)
 
 

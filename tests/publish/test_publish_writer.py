@@ -102,11 +102,12 @@ def test_two_pages_for_one_path_are_refused(tmp_path: Path) -> None:
         writer.check_unique(["a/index.html", "b/index.html", "a/index.html"])
     recs = records()
     recs[2]["permalink"] = "/archive/2024"  # would overwrite the 2024 archive page
-    j = make_journal(tmp_path, recs)
-    with pytest.raises(ConflictError, match="archive/2024/index.html"):
-        publish(j, tmp_path / "site", jobs=1)
+    j = make_journal(tmp_path, recs)  # the import renames it (permalinks start with /entry/)
+    publish(j, tmp_path / "site", jobs=1)
     j.close()
-    assert not (tmp_path / "site").exists()
+    archive = (tmp_path / "site/archive/2024/index.html").read_text(encoding="utf-8")
+    assert 'href="/archive/2024/01/"' in archive  # still the archive of 2024
+    assert (tmp_path / "site/entry/archive/2024/index.html").is_file()
 
 
 def test_two_tags_on_one_address_are_an_error() -> None:
@@ -114,13 +115,14 @@ def test_two_tags_on_one_address_are_an_error() -> None:
         urls.tag_segments({"a/b": "a/b", "a／b-other": "a／b"})
 
 
-def test_unsafe_permalinks_are_refused(tmp_path: Path) -> None:
+def test_unsafe_permalinks_are_renamed_on_import(tmp_path: Path) -> None:
     recs = records()
     recs[2]["permalink"] = "/entry/../../etc"
     j = make_journal(tmp_path, recs)
-    with pytest.raises(InputError, match="cannot be published as a path"):
-        publish(j, tmp_path / "site", jobs=1)
+    publish(j, tmp_path / "site", jobs=1)
     j.close()
+    assert (tmp_path / "site/entry/etc/index.html").is_file()
+    assert not (tmp_path / "etc").exists()
 
 
 def test_foreign_folders_are_left_alone(small: Journal, tmp_path: Path) -> None:
@@ -201,10 +203,10 @@ def test_a_new_permalink_on_an_existing_page_is_refused(small: Journal, tmp_path
     rec.update(key="k-clash", permalink="/archive/2017", published="2024-02-01T10:00:00+09:00")
     src = tmp_path / "clash.jsonl"
     src.write_text(json.dumps(rec, ensure_ascii=False) + "\n", encoding="utf-8")
-    import_paths(small, [str(src)])
-    with pytest.raises(ConflictError, match="archive/2017/index.html"):
-        publish(small, site, jobs=1)
-    assert snapshot(site) == before
+    assert import_paths(small, [str(src)]).changed  # renamed: /entry/archive/2017
+    publish(small, site, jobs=1)
+    assert snapshot(site)["archive/2017/index.html"] == before["archive/2017/index.html"]
+    assert (site / "entry/archive/2017/index.html").is_file()
 
 
 def test_a_symlinked_site_folder_stays_a_link(small: Journal, tmp_path: Path) -> None:
