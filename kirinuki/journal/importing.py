@@ -193,7 +193,7 @@ class _Batch:
                 self.summary.changed.append(
                     f"{where}: entry {entry_name(entry)}: permalink {entry.permalink[:80]!r} "
                     f"cannot be used ({why}); "
-                    + (f"published at {link}" if link else "imported without a permalink"))
+                    + (f"renamed to {link}" if link else "imported without a permalink"))
             entry.permalink = link
         return True
 
