@@ -126,6 +126,8 @@ def test_the_entries_permalink_command_shows_and_sets(tmp_path: Path) -> None:
         conn.execute("UPDATE entries SET permalink = ? WHERE id = ?", ("a\\..\\..\\b", eid))
     conn.close()
     run = CliRunner().invoke
+    check = run(app, ["--journal", str(tmp_path / "j.db"), "check"])
+    assert check.exit_code == 1 and f"entry {eid}: permalink 'a\\\\..\\\\..\\\\b'" in check.output
     base = ["--journal", str(tmp_path / "j.db"), "entries", "permalink", str(eid)]
     shown = run(app, base)
     assert shown.exit_code == 0 and "a\\..\\..\\b" in shown.output
@@ -136,3 +138,4 @@ def test_the_entries_permalink_command_shows_and_sets(tmp_path: Path) -> None:
     ok = run(app, [*base, "2024/border"])
     assert ok.exit_code == 0 and ok.output.strip() == "/entry/2024/border"
     assert run(app, base).output.strip() == "/entry/2024/border"
+    assert run(app, ["--journal", str(tmp_path / "j.db"), "check"]).exit_code == 0

@@ -5,7 +5,8 @@ find what those cannot see: stored dates and JSON values kirinuki could not read
 without its search rows or search rows without their clip; rows whose entry, date or
 visibility disagree with the entry; a clip whose text no longer gives the tokens indexed for
 it (text altered behind the index); FTS5's own structure; the id marks that keep ids from
-being handed out twice.
+being handed out twice; permalinks and dates that break the rules of `text.permalinks` and
+`text.dates`.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ from kirinuki.store.sqlite import search
 from kirinuki.store.sqlite import search_tokens as tok
 from kirinuki.store.sqlite.db import Store
 from kirinuki.store.sqlite.ids import TRACKED
+from kirinuki.text.dates import MAX_YEAR, MIN_YEAR, usable_date
 from kirinuki.text.fastfold import fast_fold
+from kirinuki.text.permalinks import permalink_problem
 
 MAX_SHOWN = 5  # examples named per kind of problem
 
@@ -154,9 +157,29 @@ def _id_marks(store: Store) -> Iterator[str]:
             yield f"id_marks says {marks[table]} for {table}, below its highest id {top}"
 
 
+def _addresses(store: Store) -> Iterator[str]:
+    """Entries whose permalink or date breaks the rules (stored before them, or by hand): the
+    site places or leaves them out with a warning; here they are named for repair."""
+    bad: list[str] = []
+    for eid, link, published, updated in store.conn.execute(
+            "SELECT id, permalink, published, updated FROM entries"):
+        why = permalink_problem(link) if link else None
+        if why is not None:
+            bad.append(f"entry {eid}: permalink {str(link)[:80]!r} cannot be used ({why}); "
+                       f"set another with `kirinuki entries permalink {eid} NEW`")
+        for when in (published, updated):
+            if when and not usable_date(str(when)):
+                bad.append(f"entry {eid}: date {str(when)[:40]!r} is outside the years "
+                           f"{MIN_YEAR}-{MAX_YEAR}")
+    yield from bad[:MAX_SHOWN]
+    if len(bad) > MAX_SHOWN:
+        yield f"… and {len(bad) - MAX_SHOWN} more permalinks or dates that break the rules"
+
+
 CHECKS: list[tuple[str, Callable[[Store], Iterator[str]]]] = [
     ("SQLite integrity", _integrity), ("foreign keys", _foreign_keys),
     ("stored values", _values), ("search index", _search_index), ("id marks", _id_marks),
+    ("permalinks and dates", _addresses),
 ]
 
 
