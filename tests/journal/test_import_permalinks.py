@@ -139,3 +139,27 @@ def test_the_entries_permalink_command_shows_and_sets(tmp_path: Path) -> None:
     assert ok.exit_code == 0 and ok.output.strip() == "/entry/2024/border"
     assert run(app, base).output.strip() == "/entry/2024/border"
     assert run(app, ["--journal", str(tmp_path / "j.db"), "check"]).exit_code == 0
+
+
+def test_commands_meet_an_entry_dated_at_the_end_of_time(tmp_path: Path) -> None:
+    """A draft and a published entry stored with year 9999 (+ a time zone shift that would
+    leave datetime's range): exports, adding to today's draft and stats never trace back."""
+    db = str(tmp_path / "j.db")
+    j = init_journal(db, "テスト帳", ["kirinuki.test"])
+    import_paths(j, [str(_jsonl(tmp_path, []))])
+    j.close()
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("UPDATE entries SET published = '9999-12-31T23:59:59+00:00' WHERE key IN"
+                     " ('k-first', 'k-second')")
+        conn.execute("UPDATE entries SET status = 'draft' WHERE key = 'k-second'")
+    conn.close()
+    run = CliRunner().invoke
+    (tmp_path / "clip.txt").write_text("今日の切り抜きです。\n#今日\n", encoding="utf-8")
+    for args in (["export", "--format", "hatena", "-o", str(tmp_path / "mt.txt")],
+                 ["export", "-o", str(tmp_path / "texts")],
+                 ["export", "--format", "jsonl", "-o", str(tmp_path / "all.jsonl")],
+                 ["add", str(tmp_path / "clip.txt")], ["stats"], ["entries", "list"]):
+        r = run(app, ["--journal", db, *args])
+        assert r.exit_code == 0, (args, r.output)
+    assert "DATE: 12/31/9999 23:59:59" in (tmp_path / "mt.txt").read_text(encoding="utf-8")

@@ -15,7 +15,7 @@ from kirinuki.cli.main import app
 from kirinuki.journal import Journal
 from kirinuki.journal.editing import set_permalink
 from kirinuki.publish import publish
-from tests.publish.conftest import make_journal
+from tests.publish.conftest import make_journal, records
 
 HOSTILE = ["a\\..\\..\\b", "/entry/" + "x" * 300, "/entry/../../escape", "/archive/2024",
            "/entry/2024/01/06/230000/entry.txt", "/entry/a\x00b"]
@@ -103,3 +103,18 @@ def test_an_entry_dated_out_of_range_is_left_out_with_a_warning(
     assert not (site / THIRD.lstrip("/")).exists()
     for name in ("feed.xml", "sitemap.xml", "index.html", "archive/2024/index.html"):
         assert (site / name).is_file(), name
+
+
+def test_an_old_diary_link_with_an_absurd_time_is_not_followed(tmp_path: Path) -> None:
+    """`http://d.hatena.ne.jp/ID/YYYYMMDD/EPOCH` names an entry by its time: one beyond any
+    date is a link to nothing here, not a traceback."""
+    recs = records()
+    recs[4]["groups"][0]["items"].append({"related": {
+        "url": "http://d.hatena.ne.jp/kirinuki/20240105/99999999999999999", "quote": "",
+        "blank_after": 1}})
+    j = make_journal(tmp_path, recs)
+    report = publish(j, tmp_path / "site", jobs=1)
+    j.close()
+    assert report.entries == 4
+    page = (tmp_path / "site" / THIRD.lstrip("/") / "index.html").read_text(encoding="utf-8")
+    assert "99999999999999999" in page

@@ -4,6 +4,7 @@ or by hand) never takes `serve` down: issue 17, item 1. Before, every HTML page 
 
 from __future__ import annotations
 
+import base64
 import logging
 import sqlite3
 from collections.abc import Iterator
@@ -11,6 +12,8 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
+from kirinuki.journal import open_journal
+from kirinuki.journal.hatena_atompub import create_api_key
 from kirinuki.text.permalinks import permalink_problem
 from kirinuki.web import create_app
 from tests.web.conftest import PASSWORD, Owner, article_fetcher
@@ -76,9 +79,15 @@ def test_a_bad_row_written_while_serving_leaves_the_other_pages_up(
 @pytest.mark.parametrize("column", ["published", "updated"])
 def test_an_entry_dated_at_the_end_of_time_is_left_out(web_journal: str, column: str) -> None:
     eid, link = spoil(web_journal, **{column: "9999-12-31T23:30:00+00:00"})
+    with open_journal(web_journal) as j:
+        key = create_api_key(j)
     with TestClient(create_app(web_journal), base_url="http://127.0.0.1") as c:
         _all_pages_answer(c)
         assert c.get(link + "/").status_code == 404
+        # AtomPub shows it to clients in the journal's time zone: no overflow there either.
+        auth = {"Authorization": "Basic " + base64.b64encode(f"alice:{key}".encode()).decode()}
+        atom = c.get("/alice/kirinuki.test/atom/entry", headers=auth)
+        assert atom.status_code == 200 and "9999-12-31T23:30:00+00:00" in atom.text
         owner = Owner(c)
-        for url in ("/manage", f"/edit/{eid}", "/compose"):
+        for url in ("/manage", f"/edit/{eid}", "/compose", "/search/?q=*"):
             assert owner.c.get(url).status_code == 200, url
