@@ -76,7 +76,7 @@ def usable_row(permalink: object, published: object, updated: object) -> bool:
         and usable_date(str(updated))
 
 
-def row_problem(ident: object, permalink: object, published: object, updated: object,
+def _row_problem(ident: object, permalink: object, published: object, updated: object,
                 fallback: str | None) -> str:
     """The line reporting a stored entry that breaks a rule (see `usable_row`)."""
     fix = f"; fix it with `kirinuki entries permalink {ident} NEW`"
@@ -104,7 +104,7 @@ def published_entries_and_flag(journal: Journal, problems: list[str] | None = No
             if usable_date(str(r[3])) and usable_date(str(r[4])):
                 rows.append((*r[:2], None, *r[3:]))
             elif problems is not None:
-                problems.append(row_problem(r[0], r[2], r[3], r[4], None))
+                problems.append(_row_problem(r[0], r[2], r[3], r[4], None))
     published = {r[0] for r in rows}
     names = {r[0]: (str(r[1]), str(r[2])) for r in site_rows.tag_rows(store)}
     tags: dict[int, dict[str, str]] = {}
@@ -119,7 +119,6 @@ def published_entries_and_flag(journal: Journal, problems: list[str] | None = No
     parse = stored_time
     dated = sorted((parse(r[3]), r[0], r) for r in rows)
     taken = {str(r[2]) for r in rows if r[2]}
-    taken.update(str(r[2]) for r in bad if r[2])  # still stored: the web app finds it by it
     out: list[PublishedEntry] = []
     stored = all(r[2] for r in rows)
     odd_links = {r[0]: r[2] for r in bad if r[2]}
@@ -127,7 +126,7 @@ def published_entries_and_flag(journal: Journal, problems: list[str] | None = No
         local = when.astimezone(tz)
         link = str(permalink) if permalink else _free(permalink_for(local, journal), taken)
         if ident in odd_links and problems is not None and usable_date(str(when_text)):
-            problems.append(row_problem(ident, odd_links[ident], when_text, updated, link))
+            problems.append(_row_problem(ident, odd_links[ident], when_text, updated, link))
         out.append(PublishedEntry(
             ident, entry_key, link, local, parse(updated), title or None,  # type: ignore[arg-type]
             tuple(tags[ident].items()) if ident in tags else (),
