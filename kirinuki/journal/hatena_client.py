@@ -31,7 +31,7 @@ from kirinuki.store.sqlite import settings as settings_rows
 from kirinuki.text.dates import date_problem, in_zone
 from kirinuki.text.hatena_mt import add_categories
 from kirinuki.text.hatena_syntax import HTML, MARKDOWN, entry_markdown, source_to_entry
-from kirinuki.text.permalinks import safe_permalink
+from kirinuki.text.permalinks import safe_permalink, shown
 from kirinuki.text.xmlchars import xml_text
 
 A = "{http://www.w3.org/2005/Atom}"
@@ -111,7 +111,7 @@ def _remote_entry(el: ElementTree.Element, journal: Journal, blog: str,
             entry.permalink, why = safe_permalink(wanted, permalink_for(entry.published,
                                                                        journal))
             if why is not None:
-                s.changed.append(f"entry {rid} {entry_name(entry)}: permalink {wanted[:80]!r} "
+                s.changed.append(f"entry {rid} {entry_name(entry)}: permalink {shown(wanted)} "
                                  f"cannot be used ({why}); stored as {entry.permalink}")
     return entry, edited
 

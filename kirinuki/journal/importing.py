@@ -32,7 +32,7 @@ from kirinuki.text.cliptext import parse, split_lines
 from kirinuki.text.dates import date_problem
 from kirinuki.text.hatena_mt import looks_like_mt
 from kirinuki.text.normalize import tag_key
-from kirinuki.text.permalinks import is_permalink, safe_permalink, with_suffix
+from kirinuki.text.permalinks import is_permalink, safe_permalink, shown, with_suffix
 
 # Another import (or any write) holding the journal is waited for this long: two imports
 # started together then both succeed, one after the other (long enough for a large import).
@@ -191,7 +191,7 @@ class _Batch:
             link, why = safe_permalink(entry.permalink, fallback)
             if why is not None:
                 self.summary.changed.append(
-                    f"{where}: entry {entry_name(entry)}: permalink {entry.permalink[:80]!r} "
+                    f"{where}: entry {entry_name(entry)}: permalink {shown(entry.permalink)} "
                     f"cannot be used ({why}); "
                     + (f"renamed to {link}" if link else "imported without a permalink"))
             entry.permalink = link

@@ -19,7 +19,7 @@ from kirinuki.store.sqlite import entries as entry_rows
 from kirinuki.store.sqlite import site as site_rows
 from kirinuki.store.sqlite.db import stored_time
 from kirinuki.text.dates import MAX_YEAR, MIN_YEAR, usable_date
-from kirinuki.text.permalinks import is_permalink, permalink_problem
+from kirinuki.text.permalinks import is_permalink, permalink_problem, shown
 
 
 @dataclass(slots=True)
@@ -84,7 +84,7 @@ def _row_problem(ident: object, permalink: object, published: object, updated: o
         bad = published if not usable_date(str(published)) else updated
         return (f"entry {ident}: its date {str(bad)[:40]!r} is outside the years "
                 f"{MIN_YEAR}-{MAX_YEAR}; left out of the site")
-    return (f"entry {ident}: its permalink {str(permalink)[:80]!r} cannot be used "
+    return (f"entry {ident}: its permalink {shown(str(permalink))} cannot be used "
             f"({permalink_problem(permalink)}); shown at {fallback}{fix}")
 
 

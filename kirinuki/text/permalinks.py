@@ -35,9 +35,16 @@ _BAD_CHAR = re.compile(r'[ \\%?#"<>|*:]')
 _PLAIN = re.compile(r"/entry(?:/[A-Za-z0-9_-]{1,240})+")
 
 
+def shown(text: str, limit: int = 80) -> str:
+    """`text` quoted for a message: as written, but invisible characters as `\\uXXXX` (repr
+    would double every backslash of `a\\b`)."""
+    return "'" + "".join(ch if ch.isprintable() else f"\\u{ord(ch):04x}"
+                         for ch in text[:limit]) + "'"
+
+
 def _char_problem(ch: str) -> str | None:
     if ch in FORBIDDEN:
-        return f"the character {ch!r}"
+        return f"the character {shown(ch)}"
     kind = unicodedata.category(ch)
     if kind[0] in "CZ":  # control, format, unassigned, private use; every kind of space
         return f"the character U+{ord(ch):04X}"
@@ -58,9 +65,9 @@ def permalink_problem(permalink: object) -> str | None:
         if not seg:
             return "it has an empty segment (// or a / at the end)"
         if seg.startswith("."):
-            return f"the segment {seg[:40]!r} starts with a dot"
+            return f"the segment {shown(seg, 40)} starts with a dot"
         if seg.casefold() in RESERVED:
-            return f"the segment {seg!r} is the name of a file the site writes"
+            return f"the segment {shown(seg)} is the name of a file the site writes"
         if len(seg.encode("utf-8", "surrogatepass")) > MAX_SEGMENT_BYTES:
             return f"a segment is longer than {MAX_SEGMENT_BYTES} bytes"
         if not seg.isprintable() or _BAD_CHAR.search(seg):  # quick; then find which one
@@ -78,7 +85,7 @@ def check_permalink(permalink: str) -> str:
     """`permalink` itself when it follows the rule. Raises InputError saying what is wrong."""
     why = permalink_problem(permalink)
     if why is not None:
-        raise InputError(f"permalink {str(permalink)[:80]!r} cannot be used: {why}")
+        raise InputError(f"permalink {shown(str(permalink))} cannot be used: {why}")
     return permalink
 
 

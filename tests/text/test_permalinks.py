@@ -30,7 +30,7 @@ GOOD = ["/entry/2024/01/08/120000", "/entry/2024/01/08/120000-2", "/entry/ceasef
         "/entry/" + "x" * MAX_SEGMENT_BYTES, "/entry/" + "あ" * (MAX_SEGMENT_BYTES // 3)]
 BAD = {
     "a\\..\\..\\b": "must start with /entry/",
-    "/entry/a\\..\\..\\b": "'\\\\'",
+    "/entry/a\\..\\..\\b": "the character '\\'",
     "/entry/../../etc/passwd": "starts with a dot",
     "/entry/./x": "starts with a dot",
     "/entry/.htaccess": "starts with a dot",
@@ -52,6 +52,7 @@ BAD = {
     "/entry/a b": "U+0020",
     "/entry/a\u3000b": "U+3000",
     "/entry/a\x00b": "U+0000",
+    "/entry/a\x1bb": "U+001B",
     "/entry/a\nb": "U+000A",
     "/entry/a\u202eb": "U+202E",  # right-to-left override
     "/entry/a\u200bb": "U+200B",
@@ -164,3 +165,10 @@ def test_moving_a_date_near_the_end_of_time_does_not_overflow() -> None:
     early = datetime(1, 1, 1, 0, 0, tzinfo=timezone(timedelta(hours=9)))
     assert in_zone(early, UTC) is early
     assert in_zone(datetime(2024, 1, 1, tzinfo=UTC), ZoneInfo("Asia/Tokyo")).hour == 9
+
+
+def test_messages_show_the_permalink_as_written() -> None:
+    with pytest.raises(InputError) as exc:
+        check_permalink("/entry/a\\b\x1b")
+    assert str(exc.value) == ("permalink '/entry/a\\b\\u001b' cannot be used: it contains the "
+                              "character '\\'")

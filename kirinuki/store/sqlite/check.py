@@ -22,7 +22,7 @@ from kirinuki.store.sqlite.db import Store
 from kirinuki.store.sqlite.ids import TRACKED
 from kirinuki.text.dates import MAX_YEAR, MIN_YEAR, usable_date
 from kirinuki.text.fastfold import fast_fold
-from kirinuki.text.permalinks import permalink_problem
+from kirinuki.text.permalinks import permalink_problem, shown
 
 MAX_SHOWN = 5  # examples named per kind of problem
 
@@ -165,7 +165,7 @@ def _addresses(store: Store) -> Iterator[str]:
             "SELECT id, permalink, published, updated FROM entries"):
         why = permalink_problem(link) if link else None
         if why is not None:
-            bad.append(f"entry {eid}: permalink {str(link)[:80]!r} cannot be used ({why}); "
+            bad.append(f"entry {eid}: permalink {shown(str(link))} cannot be used ({why}); "
                        f"set another with `kirinuki entries permalink {eid} NEW`")
         for when in (published, updated):
             if when and not usable_date(str(when)):
