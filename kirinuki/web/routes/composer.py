@@ -23,9 +23,9 @@ from kirinuki.model import Status
 from kirinuki.text.hashtags import split_tag_field
 from kirinuki.web.inputs import capture_target
 from kirinuki.web.render import page, see_other
-from kirinuki.web.security import form_owner, journal, page_owner, state
+from kirinuki.web.security import FormRoute, form_owner, journal, page_owner, state
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=FormRoute)
 Owner = Annotated[Journal, Depends(form_owner)]
 Viewer = Annotated[str, Depends(page_owner)]
 PER_PAGE = 50
