@@ -61,7 +61,7 @@ def compose_capture(request: Request, j: Owner, url: str = Form(...)) -> Respons
 
 
 @router.post("/compose/clip")
-def compose_clip(j: Owner, version: int = Form(...), pick: list[int] = Form([]),
+def compose_clip(j: Owner, version: int = Form(..., ge=1, le=2**62), pick: list[int] = Form([]),
                  tags: str = Form(""), entry: str = Form("today")) -> Response:
     """Add the ticked paragraphs, closed by the tags, to the chosen entry."""
     updated = clip_version(j, version, [p - 1 for p in pick], split_tag_field(tags),
