@@ -95,7 +95,7 @@ def test_huge_posts_are_refused_and_memory_stays_flat(server: tuple[int, int],
         ("/alice/blog.example/atom/entry", False, "", 401),
         ("/compose/paste", True, "", 413),
     ]
-    for path, declared, headers, status in cases[:2]:  # warm up: code paths, thread pool
+    for path, _, headers, _ in cases[:2]:  # warm up: code paths, thread pool
         _post(port, path, declared=True, headers=headers)
     before = _rss(pid)
     for path, declared, headers, status in cases:
