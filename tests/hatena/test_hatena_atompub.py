@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 import secrets
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -182,17 +185,36 @@ def test_a_nonce_spelled_another_way_is_still_a_replay(served: tuple[TestClient,
     assert r.status_code == 401 and "replayed" in r.text
 
 
+_OTHER_WORKER = """
+import sys
+from fastapi.testclient import TestClient
+from kirinuki.web.app import create_app
+path, url, header, body = sys.argv[1:5]
+with TestClient(create_app(path)) as client:
+    r = client.request("POST" if body else "GET", url, headers={"X-WSSE": header},
+                       content=body.encode() or None)
+print(r.status_code)
+"""
+
+
+def _in_another_process(path: str, url: str, headers: dict[str, str], body: str = "") -> int:
+    """The status another worker process of `serve` answers (its own memory, one journal)."""
+    done = subprocess.run([sys.executable, "-c", _OTHER_WORKER, path, url, headers["X-WSSE"],
+                           body], capture_output=True, text=True, check=True,
+                          env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])})
+    return int(done.stdout.split()[-1])
+
+
 def test_two_workers_on_one_journal_accept_a_nonce_once(served: tuple[TestClient, str, str],
                                                         ) -> None:
-    _, path, key = served
-    with TestClient(create_app(path)) as first, TestClient(create_app(path)) as second:
-        headers = _wsse(key)
-        assert first.get(BASE, headers=headers).status_code == 200
-        assert second.get(BASE, headers=headers).status_code == 401
-        headers = _wsse(key)  # a write, too: the entry is created once
-        body = "<entry><title>一度だけ</title><content>本文です。</content></entry>".encode()
-        assert second.post(BASE + "/entry", content=body, headers=headers).status_code == 201
-        assert first.post(BASE + "/entry", content=body, headers=headers).status_code == 401
+    client, path, key = served
+    headers = _wsse(key)
+    assert client.get(BASE, headers=headers).status_code == 200
+    assert _in_another_process(path, BASE, headers) == 401
+    headers = _wsse(key)  # a write the other way round: the entry is created once
+    body = "<entry><title>一度だけ</title><content>本文です。</content></entry>"
+    assert _in_another_process(path, BASE + "/entry", headers, body) == 201
+    assert client.post(BASE + "/entry", content=body.encode(), headers=headers).status_code == 401
 
 
 def test_a_stale_or_future_created_time_is_refused(served: tuple[TestClient, str, str]) -> None:
