@@ -1,4 +1,4 @@
-"""`serve`, `user set-password`, `token create|list|revoke`."""
+"""`serve`, `user set-password|sign-in-code`, `token create|list|revoke`."""
 
 from __future__ import annotations
 
@@ -8,7 +8,14 @@ import typer
 
 from kirinuki.cli.common import err, journal_arg, open_from, out
 from kirinuki.errors import InputError
-from kirinuki.journal.accounts import create_token, list_tokens, revoke_token, set_password
+from kirinuki.journal.accounts import (
+    CODE_MINUTES,
+    create_sign_in_code,
+    create_token,
+    list_tokens,
+    revoke_token,
+    set_password,
+)
 
 user_app = typer.Typer(help="The owner account of the web app.", no_args_is_help=True)
 token_app = typer.Typer(help="API tokens for the web app's JSON API.", no_args_is_help=True)
@@ -67,6 +74,17 @@ def set_password_cmd(
     with open_from(ctx) as j:
         set_password(j, password)
     out.print("password set")
+
+
+@user_app.command("sign-in-code")
+def sign_in_code_cmd(ctx: typer.Context) -> None:
+    """Print a one-time sign-in code: with the password it signs in even where failed
+    attempts have locked sign-in; it expires after a few minutes and works once."""
+    with open_from(ctx) as j:
+        code, expires = create_sign_in_code(j)
+    err.print(f"one-time sign-in code, valid until {expires.astimezone():%H:%M} "
+              f"({CODE_MINUTES} minutes), usable once; enter it with the password at /signin:")
+    typer.echo(code)
 
 
 @token_app.command("create")

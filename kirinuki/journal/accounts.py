@@ -2,13 +2,16 @@
 
 One owner per journal. The password is kept as an argon2id hash; sessions and API tokens are
 random values of 32 bytes of which only a SHA-256 digest is stored, so a copy of the journal
-file does not let anyone sign in. Failed sign-ins are counted per client and in total; past the
-limits, sign-in is refused for a while before the (slow) password check is even made.
+file does not let anyone sign in. Failed sign-ins are counted per client (address, IPv6 /64);
+past the limit that client is refused for a while before the (slow) password check is even made,
+and other clients are not. The owner always has a way in: a one-time code printed by the CLI
+(`create_sign_in_code`) lets one attempt through the throttle.
 """
 
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -23,16 +26,30 @@ from kirinuki.store.sqlite import accounts as rows
 SESSION_DAYS = 30
 FAIL_WINDOW = timedelta(minutes=15)
 FAILS_PER_CLIENT = 5
-FAILS_TOTAL = 50
+CODE_MINUTES = 10
+CODE_LENGTH = 12  # from 32 characters: 60 bits
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 MIN_PASSWORD = 10
 TOKEN_SCOPES = ("api", "atompub")
 _hasher = PasswordHasher()
 
 
+class SignInError(AuthError):
+    """A refused sign-in; `reason` is "password", "code" or "unset" (no password yet)."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
 class ThrottledError(AuthError):
-    """Too many failed sign-ins: sign-in is refused for a while."""
+    """Too many failed sign-ins from one client: refused for `retry_after` more seconds."""
 
     http_status = 429
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)
@@ -81,12 +98,27 @@ def set_password(journal: Journal, password: str, name: str = "owner") -> None:
         rows.delete_sessions(journal.store)
 
 
+def client_key(address: str) -> str:
+    """The key failed sign-ins are counted under: the IPv4 address, or the /64 network of an
+    IPv6 address (one host usually holds a whole /64); anything else as it is."""
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return address[:100]
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, 64), strict=False))
+    return str(ip)
+
+
 def _check_throttle(journal: Journal, client: str, now: datetime) -> None:
-    since = now - FAIL_WINDOW
-    store = journal.store
-    if (rows.count_failures(store, since, client) >= FAILS_PER_CLIENT
-            or rows.count_failures(store, since) >= FAILS_TOTAL):
-        raise ThrottledError("too many failed sign-ins; try again in 15 minutes")
+    count, oldest = rows.failures(journal.store, now - FAIL_WINDOW, client)
+    if count >= FAILS_PER_CLIENT:
+        wait = (oldest or now) + FAIL_WINDOW - now
+        raise ThrottledError("too many failed sign-ins from this address; try again later or "
+                             "use a code from `kirinuki user sign-in-code`",
+                             max(1, int(wait.total_seconds())))
 
 
 def _verify(stored: str, password: str) -> bool:
@@ -96,30 +128,56 @@ def _verify(stored: str, password: str) -> bool:
         return False
 
 
-def sign_in(journal: Journal, password: str, client: str) -> Session:
+def sign_in(journal: Journal, password: str, client: str, code: str = "") -> Session:
     """Check the owner's password and open a session for `client` (an address).
 
-    Raises AuthError for a wrong password or when no password is set, ThrottledError after
-    too many failures (from this client, or in total) within 15 minutes.
+    With a one-time `code` (from `create_sign_in_code`), the attempt passes the throttle; the
+    code is spent whether the password is right or not. Raises SignInError for a wrong
+    password or code, or when no password is set; ThrottledError after FAILS_PER_CLIENT
+    failures from this client (its IPv6 /64) within FAIL_WINDOW, without checking anything.
     """
     now = _utc()
+    key = client_key(client)
     with journal.store.transaction():
         rows.clear_failures(journal.store, before=now - FAIL_WINDOW)
         rows.delete_sessions(journal.store, expired_before=now)
-    _check_throttle(journal, client, now)
+    if code.strip():
+        with journal.store.transaction():
+            spent = rows.take_code(journal.store, digest(_code_form(code)), now)
+            if not spent:
+                rows.add_failure(journal.store, key, now)
+        if not spent:
+            raise SignInError("code", "the sign-in code is wrong, used or expired")
+    else:
+        _check_throttle(journal, key, now)
     owner = rows.get_owner(journal.store)
     if owner is None or not _verify(owner[1], password):
         with journal.store.transaction():
-            rows.add_failure(journal.store, client, now)
+            rows.add_failure(journal.store, key, now)
         if owner is None:
-            raise AuthError("no password is set: run `kirinuki user set-password` first")
-        raise AuthError("wrong password")
+            raise SignInError("unset", "no password is set: run `kirinuki user set-password`")
+        raise SignInError("password", "wrong password")
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     expires = now + timedelta(days=SESSION_DAYS)
     with journal.store.transaction():
-        rows.clear_failures(journal.store, client)
+        rows.clear_failures(journal.store, key)
         rows.insert_session(journal.store, digest(token), csrf, now, expires)
     return Session(token, csrf, expires)
+
+
+def _code_form(code: str) -> str:
+    # Typed by hand from a terminal: case, spaces and dashes do not matter.
+    return "".join(c for c in code.upper() if c.isalnum())
+
+
+def create_sign_in_code(journal: Journal) -> tuple[str, datetime]:
+    """A one-time sign-in code and when it expires (CODE_MINUTES from now). Only its digest
+    is stored; it is spent by the first sign-in that gives it."""
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    expires = _utc() + timedelta(minutes=CODE_MINUTES)
+    with journal.store.transaction():
+        rows.insert_code(journal.store, digest(raw), expires)
+    return "-".join(raw[i:i + 4] for i in range(0, CODE_LENGTH, 4)), expires
 
 
 def session_csrf(journal: Journal, token: str) -> str | None:

@@ -8,10 +8,13 @@ edited. Entry ids in the API are the journal's entry ids (digits only, as client
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import secrets
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from kirinuki.errors import AuthError, InputError, NotFoundError
 from kirinuki.journal.accounts import check_token, create_token
@@ -21,6 +24,7 @@ from kirinuki.journal.hatena import ClipSources
 from kirinuki.journal.importing import permalink_for
 from kirinuki.journal.queries import get_entry, tag_counts
 from kirinuki.model import Entry, Status
+from kirinuki.store.sqlite import accounts as account_rows
 from kirinuki.store.sqlite import entries as entry_rows
 from kirinuki.store.sqlite import settings as settings_rows
 from kirinuki.text.dates import check_date
@@ -31,6 +35,7 @@ from kirinuki.text.permalinks import check_permalink, permalink_of_path, with_su
 
 PAGE_SIZE = 100  # gimonfu stops after 100 requests: large pages let it pull ~10,000 entries
 _KEYS = "hatena_atompub_keys"
+WSSE_SKEW = timedelta(minutes=5)  # how far a WSSE Created time may be from the server's clock
 
 
 @dataclass
@@ -146,6 +151,35 @@ def wsse_keys(journal: Journal) -> list[str]:
             continue
         live.append(key)
     return live
+
+
+def check_wsse(journal: Journal, nonce: bytes, created: str, password_digest: str) -> None:
+    """Accept a WSSE UsernameToken: `password_digest` is base64(SHA-1(nonce + created + key))
+    for a live AtomPub key, `created` (ISO 8601 with a zone) within WSSE_SKEW of now, and the
+    nonce not seen before by any process on this journal (remembered, by its bytes, until its
+    `created` leaves the window). Raises AuthError."""
+    try:
+        when = datetime.fromisoformat(created.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise AuthError("malformed X-WSSE Created time") from exc
+    now = datetime.now(UTC).replace(microsecond=0)
+    if when.tzinfo is None or abs(now - when) > WSSE_SKEW:
+        raise AuthError("stale X-WSSE Created time")
+    if not nonce:
+        raise AuthError("empty WSSE nonce")
+    for key in wsse_keys(journal):
+        digest = hashlib.sha1(nonce + created.encode() + key.encode()).digest()
+        if hmac.compare_digest(base64.b64encode(digest), password_digest.encode()):
+            break
+    else:
+        raise AuthError("wrong WSSE credentials")
+    # Kept until the Created time is out of the window: after that, the time check refuses it.
+    expires = when.astimezone(UTC).replace(microsecond=0) + WSSE_SKEW + timedelta(seconds=1)
+    with journal.store.transaction():
+        fresh = account_rows.remember_nonce(journal.store, hashlib.sha256(nonce).hexdigest(),
+                                            now, expires)
+    if not fresh:
+        raise AuthError("replayed WSSE nonce")
 
 
 def check_api_key(journal: Journal, key: str) -> None:

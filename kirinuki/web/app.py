@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from kirinuki import __version__
 from kirinuki.web import atompub, errors
 from kirinuki.web.cache import CachedPages
+from kirinuki.web.limits import BodyLimit
 from kirinuki.web.routes.analysis import api as analysis_api
 from kirinuki.web.routes.analysis import router as analysis_routes
 from kirinuki.web.routes.api import router as api_routes
@@ -70,6 +71,8 @@ def create_app(journal_path: str, *, fetcher: Callable[[], Fetcher] | None = Non
     # Inside SecurityHeaders: pages answered here get them too.
     app.add_middleware(CachedPages, cache=web.pages, render=web.quick_page,
                        search=lambda path, query: reader_search(web, path, query))
+    # Outside the cache and FastAPI, inside SecurityHeaders: no body is read past its cap.
+    app.add_middleware(BodyLimit)
     app.add_middleware(SecurityHeaders)
     return app
 

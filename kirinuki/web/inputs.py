@@ -17,3 +17,15 @@ def capture_target(target: str) -> str:
     if t.isdigit() and (not t.isdecimal() or len(t) > MAX_INBOX_DIGITS):
         raise InputError(f"not a URL or an inbox number: {target.strip()[:40]!r}")
     return target
+
+
+def count_param(name: str, text: str, maximum: int) -> int:
+    """`text` as a number from 0 to `maximum`, written in ASCII digits. Raises InputError.
+
+    Checked before `int()`: it takes other digits (`١`, `²` fails inside it) and refuses more
+    than 4,300 of them with a ValueError, and SQLite refuses numbers beyond 64 bits.
+    """
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(maximum)) \
+            or int(text) > maximum:
+        raise InputError(f"{name} must be a number from 0 to {maximum}")
+    return int(text)

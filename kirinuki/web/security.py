@@ -8,14 +8,19 @@ Tokens are compared in constant time.
 from __future__ import annotations
 
 import hmac
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from fastapi import Depends, Form, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security.utils import get_authorization_scheme_param
 
 from kirinuki.errors import AuthError
 from kirinuki.journal import Journal
 from kirinuki.journal.accounts import SESSION_DAYS, Session, check_token, session_csrf
+from kirinuki.web.limits import body_cap
 from kirinuki.web.state import WebState
 
 COOKIE = "kirinuki_session"
@@ -70,9 +75,16 @@ def api_owner(request: Request,
               j: Journal = Depends(journal)) -> Journal:
     """An API call by the owner: a bearer token, or the session cookie (with the CSRF header
     for writes). Raises AuthError, CsrfError."""
-    if creds is not None:
-        check_token(j, creds.credentials)
-        return j
+    check_api_caller(request, j)
+    return j
+
+
+def check_api_caller(request: Request, j: Journal) -> None:
+    """What `api_owner` checks, from the request's headers alone. Raises AuthError, CsrfError."""
+    scheme, credentials = get_authorization_scheme_param(request.headers.get("authorization"))
+    if scheme.lower() == "bearer" and credentials:
+        check_token(j, credentials)
+        return
     expected = owner_csrf(request, j)
     if expected is None:
         raise AuthError("an API token (Authorization: Bearer …) or a signed-in session is needed")
@@ -80,7 +92,52 @@ def api_owner(request: Request,
         sent = request.headers.get(CSRF_HEADER, "")
         if not hmac.compare_digest(expected.encode(), sent.encode()):
             raise CsrfError(f"a session-authenticated write needs the {CSRF_HEADER} header")
-    return j
+
+
+def check_session(request: Request, j: Journal) -> None:
+    """A signed-in owner's session cookie (the CSRF token is in the form). Raises AuthError."""
+    if owner_csrf(request, j) is None:
+        raise AuthError("sign in to do this")
+
+
+class CallerFirstRoute(APIRoute):
+    """A route whose writes check the caller from the headers before the body is read.
+
+    FastAPI reads and parses a body parameter (JSON, form) before it runs any dependency: an
+    unauthenticated 4 MB post was read whole to be refused. `check` runs first instead, in a
+    worker thread (it reads the journal); the dependencies still run after it.
+    """
+
+    check: Callable[[Request, Journal], None] = staticmethod(check_session)
+    reads_form = False
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+        check, reads_form = type(self).check, self.reads_form
+
+        async def guarded(request: Request) -> Response:
+            if request.method not in SAFE_METHODS:
+                await run_in_threadpool(lambda: check(request, state(request).journal()))
+                if reads_form:
+                    # Fields as large as the address's cap (Starlette stops one at 1 MB: a
+                    # long paste was a 400); FastAPI takes this form, kept on the request.
+                    await request.form(max_part_size=body_cap(request.url.path))
+            return await handler(request)
+
+        return guarded
+
+
+class ApiRoute(CallerFirstRoute):
+    """A JSON API route: token or session + CSRF header checked before the body is read."""
+
+    check = staticmethod(check_api_caller)
+
+
+class FormRoute(CallerFirstRoute):
+    """An owner's form route: the session checked before the form is read (the CSRF token,
+    inside the form, is checked after, by `form_owner`)."""
+
+    reads_form = True
 
 
 def set_session_cookie(request: Request, response: Response, session: Session) -> None:

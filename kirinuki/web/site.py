@@ -27,8 +27,9 @@ from kirinuki.publish.site import FEED_SIZE, SiteContext, build_context
 from kirinuki.web.follow import Analysis, Follower
 
 log = logging.getLogger("kirinuki.web")
-_PAGE = re.compile(r"page/(\d+)/")
-_DAY = re.compile(r"(\d{4})/(?:(\d{2})/(?:(\d{2})/)?)?")
+# ASCII digits, bounded: `\d` took `page/١/` as page 1, and int() of 4,301+ digits raises.
+_PAGE = re.compile(r"page/([0-9]{1,9})/")
+_DAY = re.compile(r"([0-9]{4})/(?:([0-9]{2})/(?:([0-9]{2})/)?)?")
 
 
 @dataclass

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 import secrets
+import subprocess
+import sys
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -145,3 +148,82 @@ def test_categories_and_paging(served: tuple[TestClient, str, str]) -> None:
     assert r.status_code == 200 and '<atom:category term="物流" />' in r.text
     assert client.get(BASE + "/entry?page=abc", headers=_basic(key)).status_code == 400
     assert client.get(BASE + "/entry/999999", headers=_basic(key)).status_code == 404
+
+
+@pytest.mark.parametrize("page", ["99999999999999999999999", "9" * 5000, "-1", "1e3", "²", "١",
+                                  "１", " 1", "0x10", str(2**62 + 1)])
+def test_a_page_cursor_out_of_range_is_a_plain_400(served: tuple[TestClient, str, str],
+                                                    page: str) -> None:
+    client, _, key = served
+    r = client.get(BASE + "/entry", params={"page": page}, headers=_basic(key))
+    assert r.status_code == 400 and r.headers["content-type"].startswith("text/plain")
+    assert "page must be a number" in r.text
+    assert client.get(BASE + "/entry", params={"page": str(2**62)},
+                      headers=_basic(key)).status_code == 200  # past the end: no entries
+
+
+def _respelled(nonce_b64: str) -> str:
+    """Another base64 spelling of the same bytes: the unused low bits of the last character
+    before the padding set differently."""
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+    body = nonce_b64.rstrip("=")
+    last = alphabet.index(body[-1])
+    other = body[:-1] + alphabet[last ^ 0b1111] + nonce_b64[len(body):]
+    assert other != nonce_b64 and base64.b64decode(other, validate=True) == \
+        base64.b64decode(nonce_b64, validate=True)
+    return other
+
+
+def test_a_nonce_spelled_another_way_is_still_a_replay(served: tuple[TestClient, str, str],
+                                                       ) -> None:
+    client, _, key = served
+    headers = _wsse(key)
+    assert client.get(BASE, headers=headers).status_code == 200
+    nonce = headers["X-WSSE"].split('Nonce="')[1].split('"')[0]
+    again = {"X-WSSE": headers["X-WSSE"].replace(nonce, _respelled(nonce))}
+    r = client.get(BASE, headers=again)
+    assert r.status_code == 401 and "replayed" in r.text
+
+
+_OTHER_WORKER = """
+import sys
+from fastapi.testclient import TestClient
+from kirinuki.web.app import create_app
+path, url, header, body = sys.argv[1:5]
+with TestClient(create_app(path)) as client:
+    r = client.request("POST" if body else "GET", url, headers={"X-WSSE": header},
+                       content=body.encode() or None)
+print(r.status_code)
+"""
+
+
+def _in_another_process(path: str, url: str, headers: dict[str, str], body: str = "") -> int:
+    """The status another worker process of `serve` answers (its own memory, one journal)."""
+    done = subprocess.run([sys.executable, "-c", _OTHER_WORKER, path, url, headers["X-WSSE"],
+                           body], capture_output=True, text=True, check=True,
+                          env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])})
+    return int(done.stdout.split()[-1])
+
+
+def test_two_workers_on_one_journal_accept_a_nonce_once(served: tuple[TestClient, str, str],
+                                                        ) -> None:
+    client, path, key = served
+    headers = _wsse(key)
+    assert client.get(BASE, headers=headers).status_code == 200
+    assert _in_another_process(path, BASE, headers) == 401
+    headers = _wsse(key)  # a write the other way round: the entry is created once
+    body = "<entry><title>一度だけ</title><content>本文です。</content></entry>"
+    assert _in_another_process(path, BASE + "/entry", headers, body) == 201
+    assert client.post(BASE + "/entry", content=body.encode(), headers=headers).status_code == 401
+
+
+def test_a_stale_or_future_created_time_is_refused(served: tuple[TestClient, str, str]) -> None:
+    client, _, key = served
+    for minutes in (-6, 6):
+        nonce = secrets.token_bytes(16)
+        created = (datetime.now(UTC) + timedelta(minutes=minutes)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        digest = base64.b64encode(hashlib.sha1(nonce + created.encode() + key.encode()).digest())
+        header = (f'UsernameToken Username="alice", PasswordDigest="{digest.decode()}", '
+                  f'Nonce="{base64.b64encode(nonce).decode()}", Created="{created}"')
+        r = client.get(BASE, headers={"X-WSSE": header})
+        assert r.status_code == 401 and "stale" in r.text

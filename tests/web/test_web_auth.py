@@ -18,7 +18,7 @@ def test_pages_are_public_but_the_composer_needs_sign_in(client: TestClient) -> 
 def test_wrong_password_is_refused_with_401(client: TestClient) -> None:
     r = client.post("/signin", data={"password": "not-the-password"})
     assert r.status_code == 401
-    assert "wrong password" in r.text
+    assert "パスワードが違います" in r.text
     assert "kirinuki_session" not in r.headers.get("set-cookie", "")
 
 
@@ -74,7 +74,7 @@ def test_failed_sign_ins_are_throttled(client: TestClient) -> None:
     # Even the right password is refused now: the guesser learns nothing.
     r = client.post("/signin", data={"password": PASSWORD})
     assert r.status_code == 429
-    assert "too many failed sign-ins" in r.text
+    assert "サインインの失敗が続いた" in r.text
 
 
 def test_api_needs_a_token(client: TestClient, api_token: str, web_journal: str) -> None:

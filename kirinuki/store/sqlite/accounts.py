@@ -1,4 +1,5 @@
-"""The web app's owner account, sessions, API tokens and failed sign-ins (schema V5_WEB).
+"""The web app's owner account, sessions, API tokens and failed sign-ins (schema V5_WEB);
+one-time sign-in codes and WSSE nonces seen (V12_WEB_GUARD).
 
 Secrets are never stored: sessions and tokens are kept as SHA-256 digests of the random value
 handed to the browser or the user, the password as its argon2 hash (made in `journal`).
@@ -140,16 +141,12 @@ def add_failure(store: Store, client: str, at: datetime) -> None:
                        (client, at.isoformat()))
 
 
-def count_failures(store: Store, since: datetime, client: str | None = None) -> int:
-    """Failed sign-ins since a time, from one client or from all."""
-    if client is None:
-        row = store.conn.execute("SELECT count(*) FROM login_failures WHERE at >= ?",
-                                 (since.isoformat(),)).fetchone()
-    else:
-        row = store.conn.execute(
-            "SELECT count(*) FROM login_failures WHERE client = ? AND at >= ?",
-            (client, since.isoformat())).fetchone()
-    return int(row[0])
+def failures(store: Store, since: datetime, client: str) -> tuple[int, datetime | None]:
+    """(count, oldest time) of the failed sign-ins from `client` since a time."""
+    row = store.conn.execute(
+        "SELECT count(*), min(at) FROM login_failures WHERE client = ? AND at >= ?",
+        (client, since.isoformat())).fetchone()
+    return int(row[0]), datetime.fromisoformat(row[1]) if row[1] else None
 
 
 def clear_failures(store: Store, client: str | None = None, before: datetime | None = None) -> None:
@@ -158,3 +155,26 @@ def clear_failures(store: Store, client: str | None = None, before: datetime | N
         store.conn.execute("DELETE FROM login_failures WHERE client = ?", (client,))
     if before is not None:
         store.conn.execute("DELETE FROM login_failures WHERE at < ?", (before.isoformat(),))
+
+
+def insert_code(store: Store, code_hash: str, expires: datetime) -> None:
+    """Store a one-time sign-in code's digest (times in UTC, as every time here)."""
+    store.conn.execute("INSERT OR REPLACE INTO sign_in_codes(code_hash, expires) VALUES (?, ?)",
+                       (code_hash, expires.isoformat()))
+
+
+def take_code(store: Store, code_hash: str, now: datetime) -> bool:
+    """Spend the live code with this digest: True once, False for an unknown, spent or expired
+    one (expired codes are dropped). One statement: two processes cannot both spend it."""
+    store.conn.execute("DELETE FROM sign_in_codes WHERE expires <= ?", (now.isoformat(),))
+    cur = store.conn.execute("DELETE FROM sign_in_codes WHERE code_hash = ?", (code_hash,))
+    return cur.rowcount > 0
+
+
+def remember_nonce(store: Store, nonce: str, now: datetime, expires: datetime) -> bool:
+    """Record a WSSE nonce until `expires`: False when it is already remembered (a replay).
+    Nonces expired at `now` are forgotten first."""
+    store.conn.execute("DELETE FROM wsse_nonces WHERE expires < ?", (now.isoformat(),))
+    cur = store.conn.execute("INSERT OR IGNORE INTO wsse_nonces(nonce, expires) VALUES (?, ?)",
+                             (nonce, expires.isoformat()))
+    return cur.rowcount > 0

@@ -257,8 +257,16 @@ V11_CANONICAL_CLAIM = """
 ALTER TABLE article_versions ADD COLUMN canonical_claim TEXT
 """
 
+# What the web app remembers between requests and worker processes: WSSE nonces seen (by their
+# decoded bytes, until their Created time leaves the allowed skew) and one-time sign-in codes
+# (SHA-256 digests, printed by `kirinuki user sign-in-code`).
+V12_WEB_GUARD = """
+CREATE TABLE IF NOT EXISTS wsse_nonces(nonce TEXT PRIMARY KEY, expires TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS sign_in_codes(code_hash TEXT PRIMARY KEY, expires TEXT NOT NULL) WITHOUT ROWID;
+"""
+
 # Index i holds the SQL that takes a journal from version i to i + 1.
 MIGRATIONS: list[str] = [V1, V2_SEARCH, V3_CAPTURE, V4_ANALYSIS, V5_WEB,
                         V6_VERSIONS, V7_CHROME, V8_SEARCH_DRAFTS, V9_ID_MARKS,
-                        V10_RAW_LAYOUT, V11_CANONICAL_CLAIM]
+                        V10_RAW_LAYOUT, V11_CANONICAL_CLAIM, V12_WEB_GUARD]
 SCHEMA_VERSION = len(MIGRATIONS)

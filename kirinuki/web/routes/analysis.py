@@ -20,10 +20,18 @@ from kirinuki.journal.analysis import quotes as find_quotes
 from kirinuki.journal.related import RelatedView, decide_related, related
 from kirinuki.publish import urls
 from kirinuki.web.render import page, see_other
-from kirinuki.web.security import api_owner, form_owner, journal, owner_csrf, state
+from kirinuki.web.security import (
+    ApiRoute,
+    FormRoute,
+    api_owner,
+    form_owner,
+    journal,
+    owner_csrf,
+    state,
+)
 
-router = APIRouter(include_in_schema=False)
-api = APIRouter(prefix="/api", dependencies=[Depends(api_owner)])
+router = APIRouter(include_in_schema=False, route_class=FormRoute)
+api = APIRouter(prefix="/api", route_class=ApiRoute, dependencies=[Depends(api_owner)])
 Id = Annotated[int, Path(ge=1, le=2**62)]
 Owner = Annotated[Journal, Depends(api_owner)]
 KINDS = {"version": "版の更新", "background": "共通の背景", "duplicate": "同じ段落"}

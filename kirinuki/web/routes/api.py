@@ -23,9 +23,9 @@ from kirinuki.journal.workbench import clip_version, suggest_tags
 from kirinuki.model import Clip, Group, Item, Status, TagLine
 from kirinuki.text.spaces import clip_text_problem
 from kirinuki.web.inputs import capture_target
-from kirinuki.web.security import api_owner, state
+from kirinuki.web.security import ApiRoute, api_owner, state
 
-router = APIRouter(prefix="/api", dependencies=[Depends(api_owner)])
+router = APIRouter(prefix="/api", route_class=ApiRoute, dependencies=[Depends(api_owner)])
 Owner = Annotated[Journal, Depends(api_owner)]
 MAX_ID = 2**62
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]

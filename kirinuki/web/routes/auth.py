@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
+from markupsafe import Markup
 
-from kirinuki.errors import AuthError
 from kirinuki.journal import Journal
-from kirinuki.journal.accounts import has_owner, sign_in, sign_out
+from kirinuki.journal.accounts import SignInError, ThrottledError, has_owner, sign_in, sign_out
 from kirinuki.web.render import page, see_other
 from kirinuki.web.security import (
     COOKIE,
@@ -32,19 +32,40 @@ def signin_form(request: Request, next: str = "/compose",
                 j: Journal = Depends(journal)) -> Response:
     """The sign-in form."""
     return page(request, "signin.html", "サインイン", next=_safe_next(next),
-                configured=has_owner(j), message=None)
+                configured=has_owner(j), throttled=False, message=None)
+
+
+_REFUSED = {
+    "password": "パスワードが違います。",
+    "code": "サインインコードが違うか、使用済みか、期限切れです。"
+            "サーバーで <code>kirinuki user sign-in-code</code> を実行し、新しいコードを入力してください。",
+    "unset": "パスワードがまだ設定されていません。",
+}
 
 
 @router.post("/signin")
-def signin(request: Request, password: str = Form(""), next: str = Form("/compose"),
-           j: Journal = Depends(journal)) -> Response:
-    """Check the password; on success set the session cookie and go on."""
+def signin(request: Request, password: str = Form(""), code: str = Form(""),
+           next: str = Form("/compose"), j: Journal = Depends(journal)) -> Response:
+    """Check the password (and the one-time code when one is given); on success set the
+    session cookie and go on. Refusals are shown on the form itself: 401, or 429 with
+    Retry-After when this client failed too often."""
     client = request.client.host if request.client else "unknown"
     try:
-        session = sign_in(j, password, client)
-    except AuthError as exc:  # shown on the form itself, with its status (401 or 429)
+        session = sign_in(j, password, client, code)
+    except ThrottledError as exc:
+        minutes = -(-exc.retry_after // 60)
+        refusal = page(request, "signin.html", "サインイン", 429, next=_safe_next(next),
+                        configured=has_owner(j), throttled=True, message=Markup(
+                            "サインインの失敗が続いたため、この接続元からのサインインを"
+                            f"あと{minutes}分ほど受け付けません。サーバーで "
+                            "<code>kirinuki user sign-in-code</code> を実行すると、"
+                            "パスワードと一緒に入力すればすぐにサインインできるコードが表示されます。"))
+        refusal.headers["Retry-After"] = str(exc.retry_after)
+        return refusal
+    except SignInError as exc:
         return page(request, "signin.html", "サインイン", exc.http_status,
-                    next=_safe_next(next), configured=has_owner(j), message=str(exc))
+                    next=_safe_next(next), configured=has_owner(j), throttled=False,
+                    message=Markup(_REFUSED[exc.reason]))
     response = see_other(_safe_next(next))
     set_session_cookie(request, response, session)
     return response

@@ -23,9 +23,9 @@ from kirinuki.model import Status
 from kirinuki.text.hashtags import split_tag_field
 from kirinuki.web.inputs import capture_target
 from kirinuki.web.render import page, see_other
-from kirinuki.web.security import form_owner, journal, page_owner, state
+from kirinuki.web.security import FormRoute, form_owner, journal, page_owner, state
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=FormRoute)
 Owner = Annotated[Journal, Depends(form_owner)]
 Viewer = Annotated[str, Depends(page_owner)]
 PER_PAGE = 50
@@ -61,7 +61,7 @@ def compose_capture(request: Request, j: Owner, url: str = Form(...)) -> Respons
 
 
 @router.post("/compose/clip")
-def compose_clip(j: Owner, version: int = Form(...), pick: list[int] = Form([]),
+def compose_clip(j: Owner, version: int = Form(..., ge=1, le=2**62), pick: list[int] = Form([]),
                  tags: str = Form(""), entry: str = Form("today")) -> Response:
     """Add the ticked paragraphs, closed by the tags, to the chosen entry."""
     updated = clip_version(j, version, [p - 1 for p in pick], split_tag_field(tags),

@@ -65,7 +65,8 @@ def reader_search(st: WebState, path: str, query: bytes) -> tuple[bytes, str] | 
     # Facets over every match (`facets=all`) may take 100+ ms on a broad query: that page goes
     # through the route, on the thread pool, since this one runs on the event loop.
     if (len(q) > MAX_QUERY or sort not in ("relevance", "date") or facets != "newest"
-            or not (p.isascii() and p.isdigit() and 1 <= int(p) <= MAX_PAGE)):
+            or not (p.isascii() and p.isdigit() and len(p) <= len(str(MAX_PAGE))
+                    and 1 <= int(p) <= MAX_PAGE)):
         return None
     try:
         body = _reader_page(st, st.journal(), page_key(path, query), q, int(p), sort, False)
