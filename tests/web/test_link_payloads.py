@@ -49,6 +49,9 @@ MARKDOWN_LINKS = ["<javascript:alert(10)>", "[クリック](javascript:alert(11)
 GOOD = "https://news.example.jp/articles/2025/0301.html"
 ATOM = "{http://www.w3.org/2005/Atom}"
 BLOG = "/alice/kirinuki.test/atom"
+CHROMIUM = "/usr/bin/chromium"
+BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 def _mt_export() -> str:
@@ -305,3 +308,65 @@ def test_every_jinja_environment_has_the_link_filters(hostile: Hostile) -> None:
     for env in envs:
         assert env.filters["http_url"]("javascript:alert(1)") is None
         assert env.filters["site_url"]("/entry/1/") == "/entry/1/"
+
+
+@pytest.mark.browser
+def test_clicking_every_link_of_the_published_pages_runs_nothing(hostile: Hostile) -> None:
+    """Chromium (Debian's, under Playwright) on the published site: every link in the body of
+    the pages built from hostile input is clicked; no dialog opens, no script runs, and nothing
+    leaves 127.0.0.1 (other hosts are answered by the test, never the network)."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+    from typing import Any
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0),
+                                 functools.partial(Quiet, directory=str(hostile.site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    pages = ["/entry/2023/04/02/081500/", "/entry/2024/03/01/090000/", "/entry/2024/02/01/090000/"]
+    pages.append("/entry/2024/04/01/120000/")  # the AtomPub entry in HTML
+    clicked = 0
+    try:
+        with sync_api.sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+            # No CSP on a static folder: what is tested is the page itself.
+            context = browser.new_context(bypass_csp=True)
+            context.route("**/*", lambda route: route.continue_()
+                          if route.request.url.startswith(base)
+                          else route.fulfill(status=200, body="outside", content_type="text/plain"))
+            ran: list[str] = []
+            context.expose_binding("__ran", lambda _source, m: ran.append(str(m)))
+            context.add_init_script("window.alert = window.confirm = window.prompt ="
+                                    " (m) => window.__ran(String(m));")
+            dialogs: list[str] = []
+            context.on("page", lambda tab: tab.on(
+                "dialog", lambda d: (dialogs.append(d.message), d.dismiss())))
+            for path in pages:
+                tab = context.new_page()
+                tab.goto(base + path)
+                count = tab.locator("main a").count()
+                tab.close()
+                assert count > 0, path
+                for k in range(count):
+                    tab = context.new_page()  # a fresh tab: the last click may still navigate
+                    tab.goto(base + path)
+                    tab.locator("main a").nth(k).click(timeout=5000, no_wait_after=True)
+                    # A javascript: link runs in a task after the click: let it run.
+                    tab.wait_for_timeout(50)
+                    tab.wait_for_load_state()
+                    tab.close()
+                    assert ran == [] and dialogs == [], (path, k, ran, dialogs)
+                    clicked += 1
+            browser.close()
+    finally:
+        server.shutdown()
+    assert clicked > 30 and ran == [] and dialogs == []
