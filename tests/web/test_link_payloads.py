@@ -313,8 +313,9 @@ def test_every_jinja_environment_has_the_link_filters(hostile: Hostile) -> None:
 @pytest.mark.browser
 def test_clicking_every_link_of_the_published_pages_runs_nothing(hostile: Hostile) -> None:
     """Chromium (Debian's, under Playwright) on the published site: every link in the body of
-    the pages built from hostile input is clicked; no dialog opens, no script runs, and nothing
-    leaves 127.0.0.1 (other hosts are answered by the test, never the network)."""
+    the pages built from hostile input is clicked. A link the browser itself reads as http(s)
+    is stopped before it navigates (the page stays, nothing leaves 127.0.0.1); every other link
+    does what a browser does with it. No script may run and no dialog may open."""
     import functools
     import threading
     from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -332,41 +333,41 @@ def test_clicking_every_link_of_the_published_pages_runs_nothing(hostile: Hostil
                                  functools.partial(Quiet, directory=str(hostile.site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}"
-    pages = ["/entry/2023/04/02/081500/", "/entry/2024/03/01/090000/", "/entry/2024/02/01/090000/"]
-    pages.append("/entry/2024/04/01/120000/")  # the AtomPub entry in HTML
+    pages = ["/entry/2023/04/02/081500/", "/entry/2024/03/01/090000/",
+             "/entry/2024/02/01/090000/", "/entry/2024/04/01/120000/"]
+    ran: list[str] = []
+    dialogs: list[str] = []
     clicked = 0
     try:
         with sync_api.sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
-            # No CSP on a static folder: what is tested is the page itself.
+            # No CSP on a static folder anyway; bypassed so the markup alone is tested.
             context = browser.new_context(bypass_csp=True)
             context.route("**/*", lambda route: route.continue_()
                           if route.request.url.startswith(base)
                           else route.fulfill(status=200, body="outside", content_type="text/plain"))
-            ran: list[str] = []
             context.expose_binding("__ran", lambda _source, m: ran.append(str(m)))
-            context.add_init_script("window.alert = window.confirm = window.prompt ="
-                                    " (m) => window.__ran(String(m));")
-            dialogs: list[str] = []
-            context.on("page", lambda tab: tab.on(
-                "dialog", lambda d: (dialogs.append(d.message), d.dismiss())))
+            context.add_init_script(
+                "window.alert = window.confirm = window.prompt = (m) => window.__ran(String(m));"
+                "document.addEventListener('click', (e) => {"
+                "  const a = e.target.closest('a');"
+                "  if (a && /^https?:$/.test(a.protocol)) e.preventDefault();"
+                "}, true);")
+            tab = context.new_page()
+            tab.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
             for path in pages:
-                tab = context.new_page()
                 tab.goto(base + path)
-                count = tab.locator("main a").count()
-                tab.close()
+                links = tab.locator("main a")
+                count = links.count()
                 assert count > 0, path
                 for k in range(count):
-                    tab = context.new_page()  # a fresh tab: the last click may still navigate
-                    tab.goto(base + path)
-                    tab.locator("main a").nth(k).click(timeout=5000, no_wait_after=True)
-                    # A javascript: link runs in a task after the click: let it run.
-                    tab.wait_for_timeout(50)
-                    tab.wait_for_load_state()
-                    tab.close()
-                    assert ran == [] and dialogs == [], (path, k, ran, dialogs)
+                    links.nth(k).click(timeout=5000, no_wait_after=True)
                     clicked += 1
+                # javascript: links run in a task after their click: let those tasks run.
+                tab.wait_for_timeout(200)
+                assert tab.url == base + path, tab.url  # no link took the page elsewhere
+                assert ran == [] and dialogs == [], (path, ran, dialogs)
             browser.close()
     finally:
         server.shutdown()
-    assert clicked > 30 and ran == [] and dialogs == []
+    assert clicked > 30
