@@ -27,6 +27,7 @@ from kirinuki.publish.plan import STATIC_FILES, Page, Paging
 from kirinuki.publish.site import SiteContext
 from kirinuki.publish.views import View, Views, date_label, entry_title
 from kirinuki.text.cliptext import render as render_clip_text
+from kirinuki.text.links import http_url, site_url
 
 SUMMARY_CACHE = 20_000  # rendered entry summaries kept per renderer (about 1 KB each)
 NAV = (
@@ -38,9 +39,15 @@ NAV = (
 )
 
 
+# The link filters (`text/links.py`) every environment that renders these templates carries:
+# `x|http_url` for a stored outside URL, `x|site_url` for a link the site builds.
+FILTERS: dict[str, Callable[[object], str | None]] = {"http_url": http_url, "site_url": site_url}
+
+
 def environment() -> Environment:
-    """The Jinja2 environment of the templates: autoescape on for every template."""
-    return Environment(
+    """The Jinja2 environment of the templates: autoescape on for every template, the link
+    filters registered."""
+    env = Environment(
         loader=PackageLoader("kirinuki.publish", "templates"),
         bytecode_cache=_bytecode_cache(),
         autoescape=True,
@@ -50,6 +57,8 @@ def environment() -> Environment:
         keep_trailing_newline=True,
         auto_reload=False,  # templates never change while a renderer lives: no stat per page
     )
+    env.filters.update(FILTERS)
+    return env
 
 
 def _bytecode_cache() -> BytecodeCache | None:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from kirinuki.model import Clip, ClipSource, Entry, RelatedLink
 from kirinuki.text.cliptext import elements, parse
 from kirinuki.text.hashtags import tag_line_text
+from kirinuki.text.links import http_url
 from kirinuki.text.spaces import is_blank
 
 Line = tuple[str, ClipSource | None]
@@ -222,7 +223,8 @@ def _linked(text: str) -> str:
     for m in _URL.finditer(text):
         out.append(html.escape(text[last:m.start()], quote=False))
         url = m.group(0)
-        out.append(f'<a href="{html.escape(url)}">{html.escape(url, quote=False)}</a>')
+        shown = html.escape(url, quote=False)
+        out.append(f'<a href="{html.escape(url)}">{shown}</a>' if http_url(url) else shown)
         last = m.end()
     out.append(html.escape(text[last:], quote=False))
     return "".join(out)
@@ -231,9 +233,12 @@ def _linked(text: str) -> str:
 def _quote_html(clips: list[Clip]) -> str:
     src = clips[0].source
     assert src is not None
-    url = html.escape(src.url)
     shown = html.escape(src.title or src.url, quote=False)
     inner = "\n".join(f"<p>{_linked(c.text)}</p>" for c in clips)
+    if http_url(src.url) is None:
+        # Not a link (`javascript:`…): the quote cites it as text, which reads back as a clip.
+        return f"<blockquote>\n{inner}\n<cite>{html.escape(src.url, quote=False)}</cite>\n</blockquote>"
+    url = html.escape(src.url)
     return (f'<blockquote cite="{url}">\n{inner}\n'
             f'<cite><a href="{url}">{shown}</a></cite>\n</blockquote>')
 

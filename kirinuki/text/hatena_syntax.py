@@ -15,6 +15,7 @@ import re
 from kirinuki.model import Clip, ClipSource, Entry, RelatedLink
 from kirinuki.text.hashtags import tag_line_text
 from kirinuki.text.hatena_html import Line, html_lines, lines_to_entry, same_source
+from kirinuki.text.links import http_url
 
 HATENA = "text/x-hatena-syntax"
 MARKDOWN = "text/x-markdown"
@@ -182,14 +183,23 @@ def _md_text(text: str) -> str:
 def _md_quote_text(clips: list[Clip]) -> str:
     src = clips[0].source
     assert src is not None
-    cite = f"> — [{src.title}]({src.url})" if src.title else f"> — <{src.url}>"
+    if http_url(src.url) is None:
+        # Neither a link nor an autolink (Markdown links any scheme in `<…>`): plain text.
+        cite = "> " + _md_text(" ".join(filter(None, ["—", src.title, src.url])))
+    else:
+        cite = f"> — [{src.title}]({src.url})" if src.title else f"> — <{src.url}>"
     return "\n>\n".join([*(f"> {_md_text(c.text)}" for c in clips), cite])
+
+
+def _md_url(url: str) -> str:
+    """A URL line: as it is when it is an http(s) link, else as literal text."""
+    return url if http_url(url) else _md_text(url)
 
 
 def entry_markdown(entry: Entry) -> str:
     """The entry as Markdown (each paragraph its own line, blank lines between); quoted clips
     with a source become a `>` block closed by `> — [title](URL)`."""
-    out = [h.url for h in entry.header]
+    out = [_md_url(h.url) for h in entry.header]
     for g in entry.groups:
         run: list[Clip] = []
         for item in [*g.items, None]:
@@ -201,7 +211,7 @@ def entry_markdown(entry: Entry) -> str:
             elif isinstance(item, Clip):
                 out.append(_md_text(item.text))
             elif isinstance(item, RelatedLink):
-                out.append(item.url + item.quote)
+                out.append(_md_url(item.url) + item.quote)
         out.extend(_md_text(tag_line_text(tl.tags, tl.written)) for tl in g.tag_lines)
     if entry.footer is not None:
         out.append(entry.footer.text)

@@ -38,6 +38,7 @@ from kirinuki.model import Entry, Status
 from kirinuki.text.dates import in_zone
 from kirinuki.text.hatena_html import entry_html
 from kirinuki.text.hatena_syntax import MARKDOWN, entry_markdown
+from kirinuki.text.links import http_url
 from kirinuki.text.xmlchars import xml_text
 from kirinuki.web.inputs import count_param
 from kirinuki.web.limits import ATOMPUB_BODY
@@ -110,6 +111,14 @@ def _tags(entry: Entry) -> list[str]:
     return list(seen)
 
 
+def _alternate(url: str, kind: str | None = None) -> str:
+    """A `rel="alternate"` link element, or nothing when `url` is no http(s) link."""
+    if http_url(url) is None:
+        return ""
+    typed = f" type={quoteattr(kind)}" if kind else ""
+    return f'<link rel="alternate"{typed} href={quoteattr(url)}/>\n'
+
+
 def _entry_xml(entry: Entry, j: Journal, base: str, user: str, blog: str) -> str:
     eid = str(entry.id)
     host = j.settings.canonical_host or blog
@@ -122,7 +131,7 @@ def _entry_xml(entry: Entry, j: Journal, base: str, user: str, blog: str) -> str
     return (
         f"<id>tag:blog.hatena.ne.jp,2013:blog-{escape(user)}-{escape(blog)}-{eid}</id>\n"
         f'<link rel="edit" href={quoteattr(f"{base}/{user}/{blog}/atom/entry/{eid}")}/>\n'
-        f'<link rel="alternate" type="text/html" href={quoteattr(f"https://{host}/entry/{path}")}/>\n'
+        f"{_alternate(f'https://{host}/entry/{path}', 'text/html')}"
         f"<author><name>{escape(user)}</name></author>\n"
         f"<title>{escape(entry.title or '')}</title>\n"
         f"<updated>{_iso(entry.published or entry.updated, j)}</updated>\n"
@@ -248,7 +257,7 @@ def collection(request: Request, user: str, blog: str, page: str | None = None,
             parts.append(f'<link rel="next" href={quoteattr(f"{coll}?page={nxt}")} />\n')
         host = j.settings.canonical_host or blog
         parts.append(f"<title>{escape(j.settings.title)}</title>\n"
-                     f'<link rel="alternate" href="https://{escape(host)}/"/>\n'
+                     f"{_alternate(f'https://{host}/')}"
                      f"<updated>{_iso(None, j)}</updated>\n"
                      f"<author><name>{escape(user)}</name></author>\n"
                      f'<generator uri="https://blog.hatena.ne.jp/" version="kirinuki">'

@@ -14,6 +14,7 @@ from jinja2.filters import do_urlencode
 from markupsafe import Markup
 
 from kirinuki.journal.search import FacetCount, SearchHit
+from kirinuki.text.links import site_url
 
 NO_DATE = "日付なし"
 DRAFT = "（下書き）"
@@ -26,9 +27,10 @@ def hit_html(hit: SearchHit, url: str, draft: bool) -> Markup:
     when = hit.published.strftime("%Y-%m-%d %H:%M") if hit.published else NO_DATE
     tags = "".join(f" #{_esc(t)}" for t in hit.tags)
     site = f" · {_esc(hit.site)}" if hit.site else ""
+    label = f'{_esc(when)}{DRAFT if draft else ""}'
+    link = f'<a href="{_esc(url)}">{label}</a>' if site_url(url) else label
     return Markup(f'<li class="search-hit"><p class="snippet">{snippet}</p>\n'
-                  f'<p class="meta"><a href="{_esc(url)}">{_esc(when)}'
-                  f'{DRAFT if draft else ""}</a>\n{tags}{site}</p></li>')
+                  f'<p class="meta">{link}\n{tags}{site}</p></li>')
 
 
 def tag_facets_html(q: str, facets: Iterable[FacetCount]) -> Markup:

@@ -18,6 +18,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, S
 
 from kirinuki.journal import Journal, open_journal
 from kirinuki.journal.search_postings import Postings
+from kirinuki.publish.pages import FILTERS
 from kirinuki.web.cache import PageCache, page_key
 from kirinuki.web.site import LiveSite, decode_path
 
@@ -25,13 +26,6 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 Fetcher = Any  # the capture layer's fetcher; the web app only passes it through
 MEMO_SIZE = 256  # results kept by `WebState.memo` (analysis views cost up to seconds each)
 MEMO_SIZES = {"search": 4096}  # kinds of small results kept in greater number
-
-
-def safe_url(url: object) -> str:
-    """`url` when it is an http(s) address, else "#": no `javascript:` link from stored data."""
-    text = str(url or "").strip()
-    return text if text.lower().startswith(("http://", "https://", "/")) \
-        and not text.startswith("//") else "#"
 
 
 class WebState:
@@ -56,7 +50,7 @@ class WebState:
             undefined=StrictUndefined,
             auto_reload=False,  # no file stat per render: templates ship with the package
         )
-        self.env.filters["safe_url"] = safe_url
+        self.env.filters.update(FILTERS)
         self._memo: dict[Hashable, OrderedDict[Hashable, tuple[int | None, Any]]] = {}
         self.postings = Postings()  # search: row ids per word, until the next commit
 

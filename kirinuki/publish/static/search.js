@@ -216,7 +216,8 @@
       var item = el('article', 'hit');
       var h = el('h2');
       var a = el('a', null, e[2]);
-      a.href = e[1];
+      // Only a path on this site becomes the link (the index is built from permalinks).
+      if (/^\/(?![\/\\])/.test(e[1])) a.href = e[1];
       h.appendChild(a);
       item.appendChild(h);
       var quote = el('blockquote');
