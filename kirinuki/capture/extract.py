@@ -22,6 +22,9 @@ import trafilatura
 from lxml import etree
 from trafilatura.settings import Extractor
 
+from kirinuki.capture import boilerplate
+from kirinuki.capture.blocks import page_blocks
+from kirinuki.capture.meta import dateline, headline
 from kirinuki.capture.urls import normalize_url, same_site, site_of
 from kirinuki.config import DEFAULT_TIMEZONE
 from kirinuki.errors import InputError
@@ -45,6 +48,8 @@ class Extracted:
     modified: datetime | None = None
     # A canonical URL on another site that the page claimed and was not trusted with.
     canonical_claim: str | None = None
+    # Who wrote it, as the page shows it in its own element (`編集部：名前`, `（〇〇支局 名前）`).
+    byline: str | None = None
 
     @property
     def content_hash(self) -> str:
@@ -177,14 +182,11 @@ def _from_json_ld(scripts: list[str]) -> dict[str, str]:
     return found
 
 
-def _title(scan: _Scan, ld: dict[str, str], publisher: str | None) -> str | None:
-    title = scan.meta(("og:title",)) or ld.get("headline") or scan.h1
-    if not title:
-        title = scan.title
-        if title and publisher:
-            parts = [p for p in _TITLE_SEPARATORS.split(title) if p and p.strip() != publisher]
-            title = max(parts, key=len) if parts else title
-    return _SPACE.sub(" ", title).strip() if title else None
+def _title(scan: _Scan, ld: dict[str, str], h1s: list[str], names: list[str]) -> str | None:
+    titles = [t for t in (scan.meta(("og:title",)), ld.get("headline"),
+                          scan.meta(("twitter:title",)), scan.title) if t]
+    title = headline(titles, h1s, names)
+    return _SPACE.sub(" ", title).strip() if title and not h1s else title
 
 
 def _canonical(scan: _Scan, url: str) -> tuple[str, str | None]:
@@ -226,6 +228,46 @@ def _is_prose(paragraph: str) -> bool:
 _ENDS = ("。", "」", "．", ".", "!", "?", "！", "？", "）", ")")
 
 
+def _flat(text: str) -> str:
+    return "".join(text.split())
+
+
+def _body(blocks: list[Any], title: str | None, tz: tzinfo
+          ) -> tuple[list[str], str | None, list[tuple[datetime | None, datetime | None]]]:
+    """(The article's paragraphs, a byline, the datelines) from the body's blocks."""
+    paragraphs: list[str] = []
+    byline = None
+    dates = []
+    flat_title = _flat(title) if title else None
+    for block in blocks:
+        what = boilerplate.kind(block.text, block.link_only)
+        if what == boilerplate.BYLINE:
+            byline = byline or block.text
+        elif what == boilerplate.DATE:
+            found = dateline(block.text, tz)
+            if found:
+                dates.append(found)
+        elif what == boilerplate.ARTICLE and _flat(block.text) != flat_title:
+            paragraphs.append(block.text)
+    return paragraphs, byline, dates
+
+
+def _names(scan: _Scan, ld: dict[str, str]) -> list[str]:
+    """The names a page goes by, to strip from its title."""
+    names = [scan.meta((k,)) for k in (*_PUBLISHER, "twitter:site", "author")]
+    return [n for n in [*names, ld.get("publisher")] if n]
+
+
+def _trafilatura_paragraphs(tree: Any, url: str, title: str | None) -> list[str]:
+    """The body as trafilatura finds it, for pages whose layout shows no body of prose."""
+    try:
+        doc = trafilatura.bare_extraction(tree, options=_OPTIONS)
+    except (ValueError, TypeError, etree.LxmlError) as exc:
+        raise InputError(f"{url}: the page could not be read ({exc})") from exc
+    text = getattr(doc, "text", None) or ""
+    return [p for p in paragraphs_of(text, title) if boilerplate.kind(p) == boilerplate.ARTICLE]
+
+
 def extract_article(html: str | bytes, url: str, tz: tzinfo = TOKYO) -> Extracted:
     """The article of the page at `url`: metadata and body paragraphs.
 
@@ -238,17 +280,19 @@ def extract_article(html: str | bytes, url: str, tz: tzinfo = TOKYO) -> Extracte
     canonical, claimed = _canonical(scan, url)
     ld = _from_json_ld(scan.json_ld) if scan.json_ld else {}
     publisher = scan.meta(_PUBLISHER) or ld.get("publisher")
-    title = _title(scan, ld, publisher)
-    published = parse_datetime(scan.meta(_PUBLISHED) or ld.get("datePublished") or scan.time, tz)
-    modified = parse_datetime(scan.meta(_MODIFIED) or ld.get("dateModified"), tz)
-    try:
-        doc = trafilatura.bare_extraction(tree, options=_OPTIONS)
-    except (ValueError, TypeError, etree.LxmlError) as exc:
-        raise InputError(f"{url}: the page could not be read ({exc})") from exc
-    text = getattr(doc, "text", None) or ""
-    paragraphs = paragraphs_of(text, title)
+    page = page_blocks(tree)
+    title = _title(scan, ld, page.h1s, _names(scan, ld))
+    paragraphs, byline, dates = _body(page.blocks, title, tz)
+    if not any(map(_is_prose, paragraphs)):
+        paragraphs = _trafilatura_paragraphs(tree, url, title)
     if not any(map(_is_prose, paragraphs)):
         raise InputError(f"{url}: no article text found on the page")
+    shown = [d for d in (dateline(t, tz) for t in page.datelines) if d] + dates
+    published = parse_datetime(scan.meta(_PUBLISHED) or ld.get("datePublished") or scan.time, tz)
+    published = published or next((p for p, _ in shown if p), None)
+    modified = parse_datetime(scan.meta(_MODIFIED) or ld.get("dateModified"), tz)
+    modified = modified or next((u for _, u in shown if u), None)
+    byline = byline or next(iter(page.bylines), None)
     return Extracted(url=canonical, site=site_of(canonical), paragraphs=paragraphs, title=title,
                      publisher=publisher, published=published, modified=modified,
-                     canonical_claim=claimed)
+                     canonical_claim=claimed, byline=byline)
