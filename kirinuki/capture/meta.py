@@ -69,7 +69,7 @@ def strip_site(title: str, names: list[str]) -> str:
     while cut > 1 and len(parts[cut - 1].strip()) <= 10:
         cut -= 1
     kept = title[:seps[cut - 1].start()].strip()
-    if _PROVIDER.search(kept) and len(_PROVIDER.sub("", kept)) >= 8:
+    if _PROVIDER.search(kept) and len(_PROVIDER.sub("", kept)) >= 4:
         kept = _PROVIDER.sub("", kept)
     return kept.strip()
 
