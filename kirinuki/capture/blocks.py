@@ -24,6 +24,9 @@ _SKIP_TAGS = frozenset(
 # class/id words of page furniture (matched as a whole word of the class or id, camelCase split).
 _SKIP_WORDS = frozenset(
     ["share", "sns", "social", "related", "relation", "kanren", "recommend", "osusume", "ranking", "rank", "popular", "breadcrumb", "breadcrumbs", "pankuzu", "topicpath", "caption", "photo", "photos", "gallery", "image", "img", "thumb", "writer", "author", "byline", "credit", "banner", "sponsor", "sponsored", "ad", "ads", "advert", "advertisement", "pr", "paywall", "gate", "wall", "premium", "regist", "register", "signup", "login", "member", "membership", "pager", "pagination", "paging", "comment", "comments", "footer", "navi", "nav", "menu", "profile", "follow", "date", "time", "timestamp", "meta", "info", "tags", "tag", "keyword", "keywords", "kw", "topics", "more", "teikyo", "video", "movie", "sns", "provider", "source", "bookmark", "print", "modal", "popup", "toast", "scrap", "notice", "reaction", "hidden"])
+_INLINE_SKIP_WORDS = frozenset(
+    "share sns social caption credit photo ad ads advert advertisement pr sponsor sponsored "
+    "banner hidden popup modal toast print bookmark".split())
 _WORD_SPLIT = re.compile(r"[^a-z0-9]+")
 _CAMEL = re.compile(r"([a-z0-9])([A-Z])")
 _BR_SPACE = re.compile(r"[ \t\r\n\f\u00a0]+")
@@ -66,7 +69,11 @@ def _skipped(el: Any) -> bool:
         return True
     if el.get("hidden") is not None or el.get("aria-hidden") == "true":
         return True
-    return bool(_words(el) & _SKIP_WORDS)
+    words = _words(el)
+    if not words:
+        return False
+    # Inside a sentence a class says less (`<a class="keyword">` is a link within the text).
+    return bool(words & (_SKIP_WORDS if tag in _BLOCK else _INLINE_SKIP_WORDS))
 
 
 def clean_text(raw: str) -> str:
@@ -204,6 +211,23 @@ def _parts(body: Any, scores: dict[Any, float]) -> Iterator[Any]:
             yield sib
 
 
+def _body_parts(best: Any, scores: dict[Any, float]) -> list[Any]:
+    """The parts of the body around its best element. A body split into several boxes
+    (sections under subheadings) is taken as its parent's, whose own neighbours may
+    continue it too (a lead paragraph above the box)."""
+    node, parts = best, list(_parts(best, scores))
+    while len(parts) > 1:
+        parent = node.getparent()
+        if parent is None or parent.tag == "body" or parent.getparent() is None:
+            break
+        scores[parent] = max(scores.get(parent, 0.0), sum(scores.get(p, 0.0) for p in parts))
+        up = list(_parts(parent, scores))
+        if len(up) <= 1:
+            break
+        node, parts = parent, up
+    return parts
+
+
 def _furniture(root: Any, page: Page) -> None:
     """Collect datelines, bylines and headlines from the whole page for the metadata."""
     for el in root.iter("h1", "time", "p", "div", "span", "li", "address", "small"):
@@ -235,7 +259,7 @@ def page_blocks(root: Any) -> Page:
     if scores[best] <= 0:
         return page
     cut = _Cutter()
-    for part in _parts(best, scores):
+    for part in _body_parts(best, scores):
         cut.walk(part)
         cut.flush()
     page.blocks = cut.blocks

@@ -18,8 +18,7 @@ ARTICLE, FURNITURE, BYLINE, DATE = "article", "furniture", "byline", "dateline"
 
 # Lines that are furniture whatever their length.
 _ALWAYS = re.compile(
-    r"(?:[【\[［]\s*(?:関連記事|関連ニュース|関連リンク|関連キーワード|あわせて読みたい|写真特集|"
-    r"図解|動画|PR|広告)\s*[】\]］]|関連記事\s*[:：]|関連ニュース\s*[:：]|提供\s*[:：]|"
+    r"(?:^[【\[［]\s*(?:関連[^】\]］]{0,6}|あわせて読みたい|写真特集|図解|動画|PR|広告)\s*[】\]］]|関連記事\s*[:：]|関連ニュース\s*[:：]|提供\s*[:：]|"
     r"(?:写真|画像|動画)\s*[:：]|Copyright|\(c\)|\(C\)|©|許可なく転載|無断転載|"
     r"All [Rr]ights [Rr]eserved)")
 # Paywall and membership notices: furniture even as a sentence, when not long.
@@ -36,7 +35,7 @@ _BUTTON = re.compile(
     r"ログイン|購読|全文を読む|次ページ|前ページ|次のページ|シェア|ツイート|ポスト|共有|"
     r"ブックマーク|印刷|コメント|スポンサーリンク|広告|メニュー|トップへ戻る|ページの先頭|"
     r"^\d+\s*/\s*\d+$)")
-_BUTTON_LEN = 30
+_BUTTON_LEN = 16
 _TAGS = re.compile(r"(?:[#＃][^\s#＃]+\s*)+")
 # A photo credit or caption: `（写真＝…）`, `（写真：…提供）`, `…＝ロイター`, `…（…で）`.
 _CREDIT = re.compile(
