@@ -25,8 +25,7 @@ _SKIP_TAGS = frozenset(
 _SKIP_WORDS = frozenset(
     ["share", "sns", "social", "related", "relation", "kanren", "recommend", "osusume", "ranking", "rank", "popular", "breadcrumb", "breadcrumbs", "pankuzu", "topicpath", "caption", "photo", "photos", "gallery", "image", "img", "thumb", "writer", "author", "byline", "credit", "banner", "sponsor", "sponsored", "ad", "ads", "advert", "advertisement", "pr", "paywall", "gate", "wall", "premium", "regist", "register", "signup", "login", "member", "membership", "pager", "pagination", "paging", "comment", "comments", "footer", "navi", "nav", "menu", "profile", "follow", "date", "time", "timestamp", "meta", "info", "tags", "tag", "keyword", "keywords", "kw", "topics", "more", "teikyo", "video", "movie", "sns", "provider", "source", "bookmark", "print", "modal", "popup", "toast", "scrap", "notice", "reaction", "hidden"])
 _INLINE_SKIP_WORDS = frozenset(
-    "share sns social caption credit photo ad ads advert advertisement pr sponsor sponsored "
-    "banner hidden popup modal toast print bookmark".split())
+    ["share", "sns", "social", "caption", "credit", "photo", "ad", "ads", "advert", "advertisement", "pr", "sponsor", "sponsored", "banner", "hidden", "popup", "modal", "toast", "print", "bookmark"])
 _WORD_SPLIT = re.compile(r"[^a-z0-9]+")
 _CAMEL = re.compile(r"([a-z0-9])([A-Z])")
 _BR_SPACE = re.compile(r"[ \t\r\n\f\u00a0]+")
