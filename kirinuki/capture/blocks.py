@@ -17,15 +17,29 @@ from typing import Any
 
 # Elements that start a new block.
 _BLOCK = frozenset(
-    ["p", "div", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "section", "article", "main", "table", "tbody", "thead", "tr", "td", "th", "pre", "header", "footer", "address", "details", "summary", "center", "hr"])
+    ["p", "div", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6",
+     "blockquote", "section", "article", "main", "table", "tbody", "thead", "tr", "td", "th", "pre",
+     "header", "footer", "address", "details", "summary", "center", "hr"])
 # Elements whose text is never article text.
 _SKIP_TAGS = frozenset(
-    ["script", "style", "noscript", "template", "rt", "rp", "figure", "figcaption", "img", "picture", "button", "form", "input", "select", "textarea", "iframe", "svg", "video", "audio", "canvas", "nav", "aside", "footer", "header", "label", "object", "embed", "map"])
+    ["script", "style", "noscript", "template", "rt", "rp", "figure", "figcaption", "img",
+     "picture", "button", "form", "input", "select", "textarea", "iframe", "svg", "video", "audio",
+     "canvas", "nav", "aside", "footer", "header", "label", "object", "embed", "map"])
 # class/id words of page furniture (matched as a whole word of the class or id, camelCase split).
 _SKIP_WORDS = frozenset(
-    ["share", "sns", "social", "related", "relation", "kanren", "recommend", "osusume", "ranking", "rank", "popular", "breadcrumb", "breadcrumbs", "pankuzu", "topicpath", "caption", "photo", "photos", "gallery", "image", "img", "thumb", "writer", "author", "byline", "credit", "banner", "sponsor", "sponsored", "ad", "ads", "advert", "advertisement", "pr", "paywall", "gate", "wall", "premium", "regist", "register", "signup", "login", "member", "membership", "pager", "pagination", "paging", "comment", "comments", "footer", "navi", "nav", "menu", "profile", "follow", "date", "time", "timestamp", "meta", "info", "tags", "tag", "keyword", "keywords", "kw", "topics", "more", "teikyo", "video", "movie", "sns", "provider", "source", "bookmark", "print", "modal", "popup", "toast", "scrap", "notice", "reaction", "hidden"])
+    ["share", "sns", "social", "related", "relation", "kanren", "recommend", "osusume", "ranking",
+     "rank", "popular", "breadcrumb", "breadcrumbs", "pankuzu", "topicpath", "caption", "photo",
+     "photos", "gallery", "image", "img", "thumb", "writer", "author", "byline", "credit", "banner",
+     "sponsor", "sponsored", "ad", "ads", "advert", "advertisement", "pr", "paywall", "gate",
+     "wall", "premium", "regist", "register", "signup", "login", "member", "membership", "pager",
+     "pagination", "paging", "comment", "comments", "footer", "navi", "nav", "menu", "profile",
+     "follow", "date", "time", "timestamp", "meta", "info", "tags", "tag", "keyword", "keywords",
+     "kw", "topics", "more", "teikyo", "video", "movie", "provider", "source", "bookmark",
+     "print", "modal", "popup", "toast", "scrap", "notice", "reaction", "hidden"])
 _INLINE_SKIP_WORDS = frozenset(
-    ["share", "sns", "social", "caption", "credit", "photo", "ad", "ads", "advert", "advertisement", "pr", "sponsor", "sponsored", "banner", "hidden", "popup", "modal", "toast", "print", "bookmark"])
+    ["share", "sns", "social", "caption", "credit", "photo", "ad", "ads", "advert", "advertisement",
+     "pr", "sponsor", "sponsored", "banner", "hidden", "popup", "modal", "toast", "print",
+     "bookmark"])
 _WORD_SPLIT = re.compile(r"[^a-z0-9]+")
 _CAMEL = re.compile(r"([a-z0-9])([A-Z])")
 _BR_SPACE = re.compile(r"[ \t\r\n\f\u00a0]+")
@@ -206,7 +220,8 @@ def _parts(body: Any, scores: dict[Any, float]) -> Iterator[Any]:
             yield sib
         elif not isinstance(sib.tag, str) or _skipped(sib):
             continue
-        elif scores.get(sib, 0.0) >= max(top * 0.2, 40) or sib.tag == "p" and _prose(clean_text(sib.text_content())) >= 40:
+        elif (scores.get(sib, 0.0) >= max(top * 0.2, 40)
+              or (sib.tag == "p" and _prose(clean_text(sib.text_content())) >= 40)):
             yield sib
 
 

@@ -18,24 +18,27 @@ ARTICLE, FURNITURE, BYLINE, DATE = "article", "furniture", "byline", "dateline"
 
 # Lines that are furniture whatever their length.
 _ALWAYS = re.compile(
-    r"(?:^[【\[［]\s*(?:関連[^】\]］]{0,6}|あわせて読みたい|写真特集|図解|動画|PR|広告)\s*[】\]］]|関連記事\s*[:：]|関連ニュース\s*[:：]|提供\s*[:：]|"
-    r"(?:写真|画像|動画)\s*[:：]|Copyright|\(c\)|\(C\)|©|許可なく転載|無断転載|"
+    r"(?:^[【\[［]\s*(?:関連[^】\]］]{0,6}|あわせて読みたい|写真特集|図解|動画|PR|広告)\s*[】\]］]|"
+    r"^(?:関連記事|関連ニュース|提供|写真|画像|動画)\s*[:：]|Copyright|\(c\)|\(C\)|©|許可なく転載|無断転載|"
     r"All [Rr]ights [Rr]eserved)")
 # Paywall and membership notices: furniture even as a sentence, when not long.
 _NOTICE = re.compile(
-    r"(?:会員限定|有料会員|無料会員|会員登録|会員の方|読者会員|有料記事|続きを読む|この記事の続き|"
-    r"続きが読め|続きは|残り\s*\d[\d,]*\s*文字|お読みいただけます|ログインすると|ログインして|"
+    r"(?:会員限定|有料会員|無料会員|会員登録|会員の方は|読者会員|有料記事|続きを読む|この記事の続き|"
+    r"続きが読め|続きは(?:会員|有料|ログイン|こちら)|残り\s*\d[\d,]*\s*文字|お読みいただけます|ログインすると|ログインして|"
     r"購読手続|購読者限定|購読のお申し込み|完了しました|フォローした著者|無断で転載)")
 _NOTICE_LEN = 80
-# Buttons, headings of furniture boxes, menu words: furniture as a short line without a sentence.
+# Headings of furniture boxes and links out: furniture as a short line without a sentence.
 _BUTTON = re.compile(
     r"(?:スクラップ|おすすめ|関連キーワード|関連記事|関連ニュース|あわせて読みたい|合わせて読みたい|"
-    r"よく読まれている|ランキング|この記事を書いた人|この記事の筆者|著者フォロー|フォロー|記事一覧|"
+    r"よく読まれている|ランキング|この記事を書いた人|この記事の筆者|著者フォロー|記事一覧|"
     r"写真特集|拡大画像|画像を拡大|写真を拡大|クリックで拡大|このニュースを見る|情報提供|"
-    r"ログイン|購読|全文を読む|次ページ|前ページ|次のページ|シェア|ツイート|ポスト|共有|"
-    r"ブックマーク|印刷|コメント|スポンサーリンク|広告|メニュー|トップへ戻る|ページの先頭|"
+    r"全文を読む|次ページ|前ページ|次のページ|スポンサーリンク|トップへ戻る|ページの先頭|"
     r"^\d+\s*/\s*\d+$)")
 _BUTTON_LEN = 16
+# Action buttons, as the whole line: `Xでシェア`, `この記事を印刷`, `コメント 12件`.
+_ACTION = re.compile(
+    r"(?:\S{0,14}で|この記事を)?(?:シェア|ポスト|共有|印刷|ツイート|ブックマーク|コメント|フォロー|"
+    r"ログイン|購読|保存|送る)(?:する|を書く|を見る|はこちら)?(?:\s*\d+\s*件?)?")
 _TAGS = re.compile(r"(?:[#＃][^\s#＃]+\s*)+")
 # A photo credit or caption: `（写真＝…）`, `（写真：…提供）`, `…＝ロイター`, `…（…で）`.
 _CREDIT = re.compile(
@@ -52,7 +55,9 @@ _BYLINE = re.compile(
 _BULLET = ("▽", "▼", "・", "●", "■", "◆", "◇", "○", "◎", "※", "→", "①", "②", "③", "-")
 # Menu words that stand alone as a line (navigation inside the body's box).
 _MENU = frozenset(
-    ["トップ", "ホーム", "ニュース", "速報", "政治", "経済", "国際", "社会", "スポーツ", "文化", "科学", "地域", "天気", "動画", "写真", "特集", "連載", "社説", "コラム", "オピニオン", "ライフ", "エンタメ", "芸能", "検索", "ヘルプ", "利用規約", "お問い合わせ", "PR", "広告", "戻る", "次へ", "前へ"])
+    ["トップ", "ホーム", "ニュース", "速報", "政治", "経済", "国際", "社会", "スポーツ", "文化", "科学", "地域", "天気", "動画", "写真",
+     "特集", "連載", "社説", "コラム", "オピニオン", "ライフ", "エンタメ", "芸能", "検索", "ヘルプ", "利用規約", "お問い合わせ", "PR",
+     "広告", "戻る", "次へ", "前へ"])
 
 
 def kind(text: str, link_only: bool = False) -> str:
@@ -69,6 +74,8 @@ def kind(text: str, link_only: bool = False) -> str:
     if len(flat) <= _NOTICE_LEN and _NOTICE.search(flat):
         return FURNITURE
     if len(flat) <= _BUTTON_LEN and "。" not in flat and _BUTTON.search(flat):
+        return FURNITURE
+    if _ACTION.fullmatch(flat):
         return FURNITURE
     # List lines are the article's own (a caption or a byline is never a ▽ item).
     short = len(flat) <= 60 and not flat.startswith(_BULLET)

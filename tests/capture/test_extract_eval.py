@@ -11,7 +11,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _eval_module():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location("extract_eval", ROOT / "bench" / "extract_eval.py")
+    path = ROOT / "bench" / "extract_eval.py"
+    spec = importlib.util.spec_from_file_location("extract_eval", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up

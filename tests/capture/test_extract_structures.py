@@ -137,3 +137,11 @@ def test_article_lines_are_kept(line: str) -> None:
 ])
 def test_furniture_lines_are_dropped(line: str) -> None:
     assert boilerplate.kind(line) != boilerplate.ARTICLE
+
+
+@pytest.mark.parametrize("line", [
+    "議論の続きは来週に持ち越された。", "ジムの会員の方から苦情が寄せられた。", "情報共有の仕組み",
+    "データの提供：気象庁の観測による。",
+])
+def test_sentences_with_furniture_words_are_kept(line: str) -> None:
+    assert boilerplate.kind(line) == boilerplate.ARTICLE
