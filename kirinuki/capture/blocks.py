@@ -170,7 +170,7 @@ def _score(root: Any) -> dict[Any, float]:
     def credit(el: Any, weight: float) -> None:
         if weight <= 0:
             return
-        if el.tag in ("p", "li", "dd", "blockquote", "td", "pre", "h2", "h3", "h4"):
+        if el.tag in ("p", "li", "dd", "blockquote", "pre", "h2", "h3", "h4"):
             el = el.getparent() if el.getparent() is not None else el
         scores[el] = scores.get(el, 0.0) + weight
         parent = el.getparent()
