@@ -40,14 +40,15 @@ _INLINE_SKIP_WORDS = frozenset(
     ["share", "sns", "social", "caption", "credit", "photo", "ad", "ads", "advert", "advertisement",
      "pr", "sponsor", "sponsored", "banner", "hidden", "popup", "modal", "toast", "print",
      "bookmark"])
+_MARKS = "▽▼・●■◆◇○◎※→-"
 _WORD_SPLIT = re.compile(r"[^a-z0-9]+")
 _CAMEL = re.compile(r"([a-z0-9])([A-Z])")
 _BR_SPACE = re.compile(r"[ \t\r\n\f\u00a0]+")
 # A run of whitespace that holds a line break between two wide (CJK) characters or next to a
 # ruby: a browser shows nothing there.
 _WIDE = "\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"
-_CJK_BREAK = re.compile(rf"(?<=[{_WIDE}\x00])[ \t\r\f]*\n\s*(?=[{_WIDE}\x00])")
-_RUBY_EDGE = re.compile(r"\s*\x00\s*")
+_CJK_BREAK = re.compile(rf"(?<=[{_WIDE}])[ \t\r\f]*\n\s*(?=[{_WIDE}])")
+_RUBY_EDGE = re.compile(r"[ \t\r\f]*\n\s*(?=\x00)|(?<=\x00)[ \t\r\f]*\n\s*")
 
 
 @dataclass
@@ -92,8 +93,8 @@ def _skipped(el: Any) -> bool:
 def clean_text(raw: str) -> str:
     """Visible text of a block: ruby edges and breaks between CJK characters removed, other
     runs of spaces and line breaks one space, ends stripped (U+3000 inside is kept)."""
-    text = _CJK_BREAK.sub("", raw)
-    text = _RUBY_EDGE.sub("\x00", text).replace("\x00", "")
+    text = _RUBY_EDGE.sub("", raw).replace("\x00", "")
+    text = _CJK_BREAK.sub("", text)
     return _BR_SPACE.sub(" ", text).strip()
 
 
@@ -120,7 +121,8 @@ class _Cutter:
         if self.pieces:
             text = clean_text("".join(self.pieces))
             if text:
-                plain = len(text.replace(" ", ""))
+                # A list mark outside the link does not make the line more than a link.
+                plain = len(text.lstrip(_MARKS).replace(" ", ""))
                 self.blocks.append(Block(text, self.tag, self.link_chars >= plain > 0))
         self.pieces, self.link_chars = [], 0
 
@@ -160,6 +162,11 @@ def _prose(text: str) -> int:
     as prose, nothing for a short label or a link."""
     n = len(text)
     return n if n >= 20 or (n >= 8 and text.endswith("。")) else 0
+
+
+def _sentence(text: str) -> bool:
+    """True for a paragraph of prose: 40 characters or more, or a shorter sentence."""
+    return _prose(text) >= 40 or (_prose(text) > 0 and text.endswith("。"))
 
 
 def _score(root: Any) -> dict[Any, float]:
@@ -221,7 +228,7 @@ def _parts(body: Any, scores: dict[Any, float]) -> Iterator[Any]:
         elif not isinstance(sib.tag, str) or _skipped(sib):
             continue
         elif (scores.get(sib, 0.0) >= max(top * 0.2, 40)
-              or (sib.tag == "p" and _prose(clean_text(sib.text_content())) >= 40)):
+              or (sib.tag == "p" and _sentence(clean_text(sib.text_content())))):
             yield sib
 
 

@@ -45,10 +45,11 @@ def test_short_article_is_its_one_paragraph() -> None:
 def test_ruby_with_line_breaks_stays_one_paragraph() -> None:
     body = ("<div class=body><p>漁船が外国の警備艇に\n<ruby>\n拿捕\n<rp>(</rp><rt>だほ</rt><rp>)</rp>\n"
             "</ruby>\nされた事件で、政府は乗組員の早期解放を求めた。</p>"
-            "<p>外務省は<ruby>遺憾<rt>いかん</rt></ruby>の意を伝えた。</p></div>")
+            "<p>外務省は<ruby>遺憾<rt>いかん</rt></ruby>の意を伝えた。</p>"
+            "<p>支援するNPO\n<ruby>\n法人\n<rp>(</rp><rt>ほうじん</rt><rp>)</rp>\n</ruby>\nが会見した。</p></div>")
     ex = extract_article(page(body), URL)
     assert ex.paragraphs == ["漁船が外国の警備艇に拿捕された事件で、政府は乗組員の早期解放を求めた。",
-                             "外務省は遺憾の意を伝えた。"]
+                             "外務省は遺憾の意を伝えた。", "支援するNPO法人が会見した。"]
 
 
 def test_br_br_segments_are_paragraphs() -> None:
@@ -71,6 +72,14 @@ def test_site_name_is_not_part_of_the_title(title: str, og: str | None, site: st
     body = "<div class=body><p>5日午前、海岸市の港にある倉庫から火が出た。けが人はいなかった。</p></div>"
     ex = extract_article(page(body, title=title, og=og, site=site), URL)
     assert ex.title == "港の倉庫で火災、けが人なし"
+
+
+def test_headline_is_the_h1_the_title_starts_with() -> None:
+    # Cutting the title at its separators would leave `米国`; the page's <h1> says it all.
+    body = "<div class=body><p>5日午前、海岸市の港にある倉庫から火が出た。けが人はいなかった。</p></div>"
+    html = page(body, "米国 - 中国　首脳会談へ", title="米国 - 中国　首脳会談へ | 海岸新報")
+    html = html.replace("<body>", "<body><h1 class=logo>海岸新報</h1>")
+    assert extract_article(html, URL).title == "米国 - 中国　首脳会談へ"
 
 
 @pytest.mark.parametrize(("title", "names", "headline"), [
@@ -105,7 +114,7 @@ def test_paywall_blocks_are_dropped() -> None:
 
 def test_link_only_list_lines_are_kept() -> None:
     body = ("<div class=body><p>市が指定した避難所の一部は次の通り。</p>"
-            "<p>▽<a href=/t/1>海岸小学校</a></p><p>▽<a href=/t/2>港町公民館（午前9時から）</a></p>"
+            "<p>▽<a href=/t/1>海岸小学校</a></p><p><a href=/t/2>▽港町公民館（午前9時から）</a></p>"
             "<p><a href=/more>詳しくはこちら</a></p></div>")
     ex = extract_article(page(body), URL)
     assert ex.paragraphs == ["市が指定した避難所の一部は次の通り。", "▽海岸小学校", "▽港町公民館（午前9時から）"]
@@ -141,7 +150,22 @@ def test_furniture_lines_are_dropped(line: str) -> None:
 
 @pytest.mark.parametrize("line", [
     "議論の続きは来週に持ち越された。", "ジムの会員の方から苦情が寄せられた。", "情報共有の仕組み",
-    "データの提供：気象庁の観測による。",
+    "データの提供：気象庁の観測による。", "世界大学ランキング、東大は29位に後退",
 ])
 def test_sentences_with_furniture_words_are_kept(line: str) -> None:
     assert boilerplate.kind(line) == boilerplate.ARTICLE
+
+
+FIRE = ("消防によりますと、火は倉庫の1階付近から出て、約2時間後に消し止められました。"
+        "倉庫には漁具や段ボールが保管されていて、近くの住民が一時避難しました。")
+CAUSE = ("警察と消防は6日、現場で実況見分を行い、火が出た原因を詳しく調べています。"
+         "倉庫を管理する会社は「ご心配をおかけし、申し訳ありません」とコメントしています。")
+
+
+def test_broadcaster_lead_above_the_body_box_is_the_first_paragraph() -> None:
+    lead = "海岸市の港で5日、倉庫から火が出ました。けが人はいませんでした。"
+    body = (f'<p class="summary">{lead}</p><div class="video"><a href="/v">動画を再生</a></div>'
+            f'<div class="text"><section><p>{FIRE}</p></section>'
+            f"<section><h2>原因を調査</h2><p>{CAUSE}</p></section></div>")
+    ex = extract_article(page(body), URL)
+    assert ex.paragraphs == [lead, FIRE, "原因を調査", CAUSE]
