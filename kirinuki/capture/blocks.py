@@ -40,6 +40,8 @@ _INLINE_SKIP_WORDS = frozenset(
     ["share", "sns", "social", "caption", "credit", "photo", "ad", "ads", "advert", "advertisement",
      "pr", "sponsor", "sponsored", "banner", "hidden", "popup", "modal", "toast", "print",
      "bookmark"])
+# class/id words of the body itself, which outweigh a furniture word beside them.
+_BODY_WORDS = frozenset(["body", "text", "honbun", "story", "main", "lead", "summary"])
 _MARKS = "▽▼・●■◆◇○◎※→-"
 _WORD_SPLIT = re.compile(r"[^a-z0-9]+")
 _CAMEL = re.compile(r"([a-z0-9])([A-Z])")
@@ -86,6 +88,8 @@ def _skipped(el: Any) -> bool:
     words = _words(el)
     if not words:
         return False
+    if words & _BODY_WORDS:
+        return False  # `article-body-info`, `text-more`: named for the body first
     # Inside a sentence a class says less (`<a class="keyword">` is a link within the text).
     return bool(words & (_SKIP_WORDS if tag in _BLOCK else _INLINE_SKIP_WORDS))
 

@@ -169,3 +169,10 @@ def test_broadcaster_lead_above_the_body_box_is_the_first_paragraph() -> None:
             f"<section><h2>原因を調査</h2><p>{CAUSE}</p></section></div>")
     ex = extract_article(page(body), URL)
     assert ex.paragraphs == [lead, FIRE, "原因を調査", CAUSE]
+
+
+def test_body_box_named_also_for_furniture_is_read() -> None:
+    body = ('<div class="kiji-body news-info"><p class="text-more">海岸市の港で5日、倉庫が焼けた。'
+            "けが人はいなかった。</p></div>")
+    ex = extract_article(page(body), URL)
+    assert ex.paragraphs == ["海岸市の港で5日、倉庫が焼けた。けが人はいなかった。"]
