@@ -1,9 +1,11 @@
-"""Extracting an article from HTML: metadata from the page's own tags, the body by trafilatura.
+"""Extracting an article from HTML: metadata from the page's own tags, the body from its
+block structure.
 
-Metadata (title, publisher, times, canonical URL) is read with a few XPath queries on the parsed
-tree before trafilatura runs on the same tree, so the page is parsed once and trafilatura's
-slower metadata and date heuristics are not needed. Times without a zone are taken to be in the
-journal's zone (Asia/Tokyo by default), as Japanese pages mean.
+Metadata (publisher, times, canonical URL) is read in one pass over the parsed tree; the
+headline and the body come from `meta` and `blocks`, and `boilerplate` says which of the body's
+blocks are furniture. trafilatura parses the page, and reads the body only of a page whose
+layout shows no block of prose. Times without a zone are taken to be in the journal's zone
+(Asia/Tokyo by default), as Japanese pages mean.
 """
 
 from __future__ import annotations
@@ -81,8 +83,8 @@ _FURNITURE = re.compile(
 # A line that is only a date or time (with an optional label): the article's dateline.
 _DATELINE = re.compile(r"(?:公開|更新|配信|掲載)?[日時]?[:：]?\s*" + _JA_DATE.pattern
                        + r"\s*(?:公開|更新|配信)?")
-_TITLE_SEPARATORS = re.compile(r"\s+[|｜\-–—:：]\s+|｜")
 _SPACE = re.compile(r"[ \t\u00a0\u3000]+")
+_TITLE_SPACE = re.compile(r"[ \t\r\n\f\u00a0]+")
 
 
 def parse_datetime(text: str | None, tz: tzinfo = TOKYO) -> datetime | None:
@@ -113,7 +115,6 @@ class _Scan:
     canonical: list[str] = field(default_factory=list)
     json_ld: list[str] = field(default_factory=list)
     time: str | None = None
-    h1: str | None = None
     title: str | None = None
 
     def meta(self, keys: tuple[str, ...]) -> str | None:
@@ -124,7 +125,7 @@ def _scan(tree: Any) -> _Scan:
     """One walk over the elements that carry metadata (cheaper than an XPath per field)."""
     scan = _Scan()
     article_time: str | None = None
-    for el in tree.iter("meta", "link", "script", "time", "h1", "title"):
+    for el in tree.iter("meta", "link", "script", "time", "title"):
         tag = el.tag
         if tag == "meta":
             content = (el.get("content") or "").strip()
@@ -145,8 +146,6 @@ def _scan(tree: Any) -> _Scan:
                 scan.time = value
             if value and article_time is None and any(True for _ in el.iterancestors("article")):
                 article_time = value
-        elif tag == "h1" and scan.h1 is None:
-            scan.h1 = el.text_content().strip() or None
         elif tag == "title" and scan.title is None:
             scan.title = (el.text or "").strip() or None
     scan.time = article_time or scan.time
@@ -186,7 +185,8 @@ def _title(scan: _Scan, ld: dict[str, str], h1s: list[str], names: list[str]) ->
     titles = [t for t in (scan.meta(("og:title",)), ld.get("headline"),
                           scan.meta(("twitter:title",)), scan.title) if t]
     title = headline(titles, h1s, names)
-    return _SPACE.sub(" ", title).strip() if title and not h1s else title
+    # As written (U+3000 between a headline's two parts is kept), line breaks one space.
+    return _TITLE_SPACE.sub(" ", title).strip() if title else None
 
 
 def _canonical(scan: _Scan, url: str) -> tuple[str, str | None]:
