@@ -27,6 +27,8 @@ DATELINE = re.compile(
     r"[（(]?\s*(?:" + _LABEL + r")?\s*" + _DATE + r"\s*(?:" + _LABEL + r")?\s*"
     r"(?:[（(]\s*(?:" + _LABEL + r")?\s*(?P<upd>" + _DATE.replace("(\\d", "(?:\\d") + r")\s*"
     r"(?:更新|修正|追記)?\s*[）)])?\s*[）)]?")
+# A line that gives only the updated time: `更新：…`, `最終更新 …`, `… 更新`.
+_UPDATE_ONLY = re.compile(r"^[（(]?\s*(?:最終)?更新|更新\s*[）)]?$")
 _UPDATED_NOTE = re.compile(r"[（(][^（）()]*?(更新|修正)[）)]")
 
 
@@ -118,6 +120,6 @@ def dateline(text: str, tz: tzinfo) -> tuple[datetime | None, datetime | None] |
         inner = re.search(_DATE, m.group("upd"))
         if inner is not None:
             updated = _datetime(inner.groups(), first.year if first else None, tz)
-    elif re.search(r"更新\s*[）)]?$", flat) and not _UPDATED_NOTE.search(flat):
+    elif _UPDATE_ONLY.search(flat) and not _UPDATED_NOTE.search(flat):
         updated, first = first, None
     return first, updated

@@ -9,7 +9,7 @@ import pytest
 
 from kirinuki.capture import boilerplate
 from kirinuki.capture.extract import extract_article
-from kirinuki.capture.meta import strip_site
+from kirinuki.capture.meta import dateline, strip_site
 
 JST = timezone(timedelta(hours=9))
 URL = "https://www.kaigan-shimpo.example/articles/20240705-1"
@@ -176,3 +176,22 @@ def test_body_box_named_also_for_furniture_is_read() -> None:
             "けが人はいなかった。</p></div>")
     ex = extract_article(page(body), URL)
     assert ex.paragraphs == ["海岸市の港で5日、倉庫が焼けた。けが人はいなかった。"]
+
+
+@pytest.mark.parametrize(("line", "published", "updated"), [
+    ("2025年1月13日 12時00分（1月13日 15時30分更新）", (2025, 1, 13, 12, 0), (2025, 1, 13, 15, 30)),
+    ("（2024年08月20日07時12分）", (2024, 8, 20, 7, 12), None),
+    ("2024/7/3 18:30", (2024, 7, 3, 18, 30), None),
+    ("更新：2024年9月1日 10時05分", None, (2024, 9, 1, 10, 5)),
+    ("2024年9月1日 10:05 更新", None, (2024, 9, 1, 10, 5)),
+])
+def test_dateline_times(line: str, published: tuple[int, ...] | None,
+                        updated: tuple[int, ...] | None) -> None:
+    def at(parts: tuple[int, ...] | None) -> datetime | None:
+        return datetime(*parts, tzinfo=JST) if parts else None
+    found = dateline(line, JST)
+    assert found == (at(published), at(updated))
+
+
+def test_a_sentence_is_no_dateline() -> None:
+    assert dateline("2024年9月1日、海岸市で倉庫が焼けた。", JST) is None
