@@ -34,7 +34,7 @@ _SKIP_WORDS = frozenset(
      "wall", "premium", "regist", "register", "signup", "login", "member", "membership", "pager",
      "pagination", "paging", "comment", "comments", "footer", "navi", "nav", "menu", "profile",
      "follow", "date", "time", "timestamp", "meta", "info", "tags", "tag", "keyword", "keywords",
-     "kw", "topics", "more", "teikyo", "video", "movie", "provider", "source", "bookmark",
+     "kw", "topics", "teikyo", "video", "movie", "provider", "source", "bookmark",
      "print", "modal", "popup", "toast", "scrap", "notice", "reaction", "hidden"])
 _INLINE_SKIP_WORDS = frozenset(
     ["share", "sns", "social", "caption", "credit", "photo", "ad", "ads", "advert", "advertisement",
