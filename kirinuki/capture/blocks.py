@@ -20,9 +20,9 @@ _BLOCK = frozenset(
     ["p", "div", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6",
      "blockquote", "section", "article", "main", "table", "tbody", "thead", "tr", "td", "th", "pre",
      "header", "footer", "address", "details", "summary", "center", "hr"])
-# Elements whose text is never article text.
+# Elements whose text is never article text (the headline is the page's, not a paragraph).
 _SKIP_TAGS = frozenset(
-    ["script", "style", "noscript", "template", "rt", "rp", "figure", "figcaption", "img",
+    ["h1", "script", "style", "noscript", "template", "rt", "rp", "figure", "figcaption", "img",
      "picture", "button", "form", "input", "select", "textarea", "iframe", "svg", "video", "audio",
      "canvas", "nav", "aside", "footer", "header", "label", "object", "embed", "map"])
 # class/id words of page furniture (matched as a whole word of the class or id, camelCase split).
@@ -231,9 +231,15 @@ def _parts(body: Any, scores: dict[Any, float]) -> Iterator[Any]:
             yield sib
         elif not isinstance(sib.tag, str) or _skipped(sib):
             continue
-        elif (scores.get(sib, 0.0) >= max(top * 0.2, 40)
-              or (sib.tag == "p" and _sentence(clean_text(sib.text_content())))):
+        elif scores.get(sib, 0.0) >= max(top * 0.2, 20) or _lead(sib):
             yield sib
+
+
+def _lead(el: Any) -> bool:
+    """True for a paragraph of prose on its own (a `<p>`, or a `<div>` of plain text)."""
+    if el.tag not in ("p", "div") or len(el) > 3:
+        return False
+    return _sentence(clean_text(el.text_content()))
 
 
 def _body_parts(best: Any, scores: dict[Any, float]) -> list[Any]:

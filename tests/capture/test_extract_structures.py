@@ -195,3 +195,13 @@ def test_dateline_times(line: str, published: tuple[int, ...] | None,
 
 def test_a_sentence_is_no_dateline() -> None:
     assert dateline("2024年9月1日、海岸市で倉庫が焼けた。", JST) is None
+
+
+def test_short_lead_box_and_an_h1_with_its_time_are_handled() -> None:
+    lead = "海岸市の港で倉庫が焼けました。"
+    body = f'<div class="lead">{lead}</div><div class="text"><p>{FIRE}</p></div>'
+    html = page(body).replace("<h1>港の倉庫で火災、けが人なし</h1>",
+                              "<h1><span>7月5日 11時20分</span> <span>港の倉庫で火災、けが人なし</span></h1>")
+    ex = extract_article(html, URL)
+    assert ex.paragraphs == [lead, FIRE]
+    assert ex.title == "港の倉庫で火災、けが人なし"
