@@ -151,6 +151,8 @@ class _Cutter:
         for child in el:
             if child.tag == "br":
                 self.flush()
+            elif child.tag == "table":
+                self.flush()  # a table's cells are no paragraphs (a layout table is the body)
             elif not _skipped(child):
                 self.walk(child, in_link)
             elif isinstance(child.tag, str) and child.tag in _BLOCK:

@@ -205,3 +205,13 @@ def test_short_lead_box_and_an_h1_with_its_time_are_handled() -> None:
     ex = extract_article(html, URL)
     assert ex.paragraphs == [lead, FIRE]
     assert ex.title == "港の倉庫で火災、けが人なし"
+
+
+def test_table_in_the_body_is_not_paragraphs_but_a_layout_table_is_read() -> None:
+    body = (f"<div class=body><p>{FIRE}</p><table><tr><th>項目</th><td>焼けた面積</td></tr>"
+            f"<tr><th>数値</th><td>約300平方メートル</td></tr></table><p>{CAUSE}</p></div>")
+    assert extract_article(page(body), URL).paragraphs == [FIRE, CAUSE]
+    layout = (f"<html><head><title>港の倉庫で火災｜海岸新報</title></head><body><table><tr>"
+              f"<td><a href=/>トップ</a><br><a href=/p>政治</a></td><td><b>港の倉庫で火災</b><br><br>"
+              f"{FIRE}<br><br>{CAUSE}</td></tr></table></body></html>")
+    assert extract_article(layout, URL).paragraphs == [FIRE, CAUSE]  # the bold headline goes
