@@ -15,6 +15,7 @@ _SPACES = re.compile(r"\s+")
 # Separators between a headline and a site or section name: bars anywhere, dashes and colons
 # only with spaces around them (a headline may hold `―` or `：`), a full-width colon anywhere.
 _SEPARATOR = re.compile(r"\s*[|｜]\s*|\s+[-–—―:]\s+|\s*：\s*|\s+／\s+")
+_LABEL_AHEAD = re.compile(r"^[【\[［][^】\]］]{1,8}[】\]］]")
 _BRACKETS = str.maketrans("", "", "【】[]「」『』()（）")
 # A portal's provider after its headline: `見出し（〇〇新聞）`.
 _PROVIDER = re.compile(r"\s*[（(][^（）()]{1,20}[）)]\s*$")
@@ -81,6 +82,8 @@ def headline(titles: list[str], h1s: list[str], names: list[str]) -> str | None:
     headline, <title>) starts with and that is not a site name, else the first title with
     the site stripped."""
     flat_titles = [_flat(t) for t in titles if t]
+    # `【速報】見出し` in the title, `見出し` in the <h1>.
+    flat_titles += [_LABEL_AHEAD.sub("", t) for t in flat_titles if _LABEL_AHEAD.match(t)]
     best: str | None = None
     for h1 in h1s:
         flat = _flat(h1)

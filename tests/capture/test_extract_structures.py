@@ -215,3 +215,9 @@ def test_table_in_the_body_is_not_paragraphs_but_a_layout_table_is_read() -> Non
               f"<td><a href=/>トップ</a><br><a href=/p>政治</a></td><td><b>港の倉庫で火災</b><br><br>"
               f"{FIRE}<br><br>{CAUSE}</td></tr></table></body></html>")
     assert extract_article(layout, URL).paragraphs == [FIRE, CAUSE]  # the bold headline goes
+
+
+def test_label_ahead_of_the_title_is_not_the_headline() -> None:
+    body = f"<div class=body><p>{FIRE}</p></div>"
+    html = page(body, title="【速報】港の倉庫で火災、けが人なし｜海岸新報")
+    assert extract_article(html, URL).title == "港の倉庫で火災、けが人なし"
