@@ -133,7 +133,7 @@ def test_dateline_byline_and_credit_are_metadata_not_paragraphs() -> None:
 
 @pytest.mark.parametrize("line", [
     "同社はコメントを控えた。", "▽地元の特産品の販売会（午前10時から午後4時まで）",
-    "型式証明の取得が次の関門", "円相場は一時1ドル＝157円台まで下落した。", "・アプリストアを開く",
+    "型式証明の取得が次の関門", "第2部 まとめと展望", "円相場は一時1ドル＝157円台まで下落した。", "・アプリストアを開く",
 ])
 def test_article_lines_are_kept(line: str) -> None:
     assert boilerplate.kind(line) == boilerplate.ARTICLE
