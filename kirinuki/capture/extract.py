@@ -1,9 +1,11 @@
-"""Extracting an article from HTML: metadata from the page's own tags, the body by trafilatura.
+"""Extracting an article from HTML: metadata from the page's own tags, the body from its
+block structure.
 
-Metadata (title, publisher, times, canonical URL) is read with a few XPath queries on the parsed
-tree before trafilatura runs on the same tree, so the page is parsed once and trafilatura's
-slower metadata and date heuristics are not needed. Times without a zone are taken to be in the
-journal's zone (Asia/Tokyo by default), as Japanese pages mean.
+Metadata (publisher, times, canonical URL) is read in one pass over the parsed tree; the
+headline and the body come from `meta` and `blocks`, and `boilerplate` says which of the body's
+blocks are furniture. trafilatura parses the page, and reads the body only of a page whose
+layout shows no block of prose. Times without a zone are taken to be in the journal's zone
+(Asia/Tokyo by default), as Japanese pages mean.
 """
 
 from __future__ import annotations
@@ -22,6 +24,9 @@ import trafilatura
 from lxml import etree
 from trafilatura.settings import Extractor
 
+from kirinuki.capture import boilerplate
+from kirinuki.capture.blocks import page_blocks
+from kirinuki.capture.meta import dateline, headline
 from kirinuki.capture.urls import normalize_url, same_site, site_of
 from kirinuki.config import DEFAULT_TIMEZONE
 from kirinuki.errors import InputError
@@ -45,6 +50,8 @@ class Extracted:
     modified: datetime | None = None
     # A canonical URL on another site that the page claimed and was not trusted with.
     canonical_claim: str | None = None
+    # Who wrote it, as the page shows it in its own element (`編集部：名前`, `（〇〇支局 名前）`).
+    byline: str | None = None
 
     @property
     def content_hash(self) -> str:
@@ -76,8 +83,8 @@ _FURNITURE = re.compile(
 # A line that is only a date or time (with an optional label): the article's dateline.
 _DATELINE = re.compile(r"(?:公開|更新|配信|掲載)?[日時]?[:：]?\s*" + _JA_DATE.pattern
                        + r"\s*(?:公開|更新|配信)?")
-_TITLE_SEPARATORS = re.compile(r"\s+[|｜\-–—:：]\s+|｜")
 _SPACE = re.compile(r"[ \t\u00a0\u3000]+")
+_TITLE_SPACE = re.compile(r"[ \t\r\n\f\u00a0]+")
 
 
 def parse_datetime(text: str | None, tz: tzinfo = TOKYO) -> datetime | None:
@@ -108,7 +115,6 @@ class _Scan:
     canonical: list[str] = field(default_factory=list)
     json_ld: list[str] = field(default_factory=list)
     time: str | None = None
-    h1: str | None = None
     title: str | None = None
 
     def meta(self, keys: tuple[str, ...]) -> str | None:
@@ -119,7 +125,7 @@ def _scan(tree: Any) -> _Scan:
     """One walk over the elements that carry metadata (cheaper than an XPath per field)."""
     scan = _Scan()
     article_time: str | None = None
-    for el in tree.iter("meta", "link", "script", "time", "h1", "title"):
+    for el in tree.iter("meta", "link", "script", "time", "title"):
         tag = el.tag
         if tag == "meta":
             content = (el.get("content") or "").strip()
@@ -140,8 +146,6 @@ def _scan(tree: Any) -> _Scan:
                 scan.time = value
             if value and article_time is None and any(True for _ in el.iterancestors("article")):
                 article_time = value
-        elif tag == "h1" and scan.h1 is None:
-            scan.h1 = el.text_content().strip() or None
         elif tag == "title" and scan.title is None:
             scan.title = (el.text or "").strip() or None
     scan.time = article_time or scan.time
@@ -177,14 +181,12 @@ def _from_json_ld(scripts: list[str]) -> dict[str, str]:
     return found
 
 
-def _title(scan: _Scan, ld: dict[str, str], publisher: str | None) -> str | None:
-    title = scan.meta(("og:title",)) or ld.get("headline") or scan.h1
-    if not title:
-        title = scan.title
-        if title and publisher:
-            parts = [p for p in _TITLE_SEPARATORS.split(title) if p and p.strip() != publisher]
-            title = max(parts, key=len) if parts else title
-    return _SPACE.sub(" ", title).strip() if title else None
+def _title(scan: _Scan, ld: dict[str, str], h1s: list[str], names: list[str]) -> str | None:
+    titles = [t for t in (scan.meta(("og:title",)), ld.get("headline"),
+                          scan.meta(("twitter:title",)), scan.title) if t]
+    title = headline(titles, h1s, names)
+    # As written (U+3000 between a headline's two parts is kept), line breaks one space.
+    return _TITLE_SPACE.sub(" ", title).strip() if title else None
 
 
 def _canonical(scan: _Scan, url: str) -> tuple[str, str | None]:
@@ -226,6 +228,46 @@ def _is_prose(paragraph: str) -> bool:
 _ENDS = ("。", "」", "．", ".", "!", "?", "！", "？", "）", ")")
 
 
+def _flat(text: str) -> str:
+    return "".join(text.split())
+
+
+def _body(blocks: list[Any], title: str | None, tz: tzinfo
+          ) -> tuple[list[str], str | None, list[tuple[datetime | None, datetime | None]]]:
+    """(The article's paragraphs, a byline, the datelines) from the body's blocks."""
+    paragraphs: list[str] = []
+    byline = None
+    dates = []
+    flat_title = _flat(title) if title else None
+    for block in blocks:
+        what = boilerplate.kind(block.text, block.link_only)
+        if what == boilerplate.BYLINE:
+            byline = byline or block.text
+        elif what == boilerplate.DATE:
+            found = dateline(block.text, tz)
+            if found:
+                dates.append(found)
+        elif what == boilerplate.ARTICLE and _flat(block.text) != flat_title:
+            paragraphs.append(block.text)
+    return paragraphs, byline, dates
+
+
+def _names(scan: _Scan, ld: dict[str, str]) -> list[str]:
+    """The names a page goes by, to strip from its title."""
+    names = [scan.meta((k,)) for k in (*_PUBLISHER, "twitter:site", "author")]
+    return [n for n in [*names, ld.get("publisher")] if n]
+
+
+def _trafilatura_paragraphs(tree: Any, url: str, title: str | None) -> list[str]:
+    """The body as trafilatura finds it, for pages whose layout shows no body of prose."""
+    try:
+        doc = trafilatura.bare_extraction(tree, options=_OPTIONS)
+    except (ValueError, TypeError, etree.LxmlError) as exc:
+        raise InputError(f"{url}: the page could not be read ({exc})") from exc
+    text = getattr(doc, "text", None) or ""
+    return [p for p in paragraphs_of(text, title) if boilerplate.kind(p) == boilerplate.ARTICLE]
+
+
 def extract_article(html: str | bytes, url: str, tz: tzinfo = TOKYO) -> Extracted:
     """The article of the page at `url`: metadata and body paragraphs.
 
@@ -238,17 +280,19 @@ def extract_article(html: str | bytes, url: str, tz: tzinfo = TOKYO) -> Extracte
     canonical, claimed = _canonical(scan, url)
     ld = _from_json_ld(scan.json_ld) if scan.json_ld else {}
     publisher = scan.meta(_PUBLISHER) or ld.get("publisher")
-    title = _title(scan, ld, publisher)
-    published = parse_datetime(scan.meta(_PUBLISHED) or ld.get("datePublished") or scan.time, tz)
-    modified = parse_datetime(scan.meta(_MODIFIED) or ld.get("dateModified"), tz)
-    try:
-        doc = trafilatura.bare_extraction(tree, options=_OPTIONS)
-    except (ValueError, TypeError, etree.LxmlError) as exc:
-        raise InputError(f"{url}: the page could not be read ({exc})") from exc
-    text = getattr(doc, "text", None) or ""
-    paragraphs = paragraphs_of(text, title)
+    page = page_blocks(tree)
+    title = _title(scan, ld, page.h1s, _names(scan, ld))
+    paragraphs, byline, dates = _body(page.blocks, title, tz)
+    if not any(map(_is_prose, paragraphs)):
+        paragraphs = _trafilatura_paragraphs(tree, url, title)
     if not any(map(_is_prose, paragraphs)):
         raise InputError(f"{url}: no article text found on the page")
+    shown = [d for d in (dateline(t, tz) for t in page.datelines) if d] + dates
+    published = parse_datetime(scan.meta(_PUBLISHED) or ld.get("datePublished") or scan.time, tz)
+    published = published or next((p for p, _ in shown if p), None)
+    modified = parse_datetime(scan.meta(_MODIFIED) or ld.get("dateModified"), tz)
+    modified = modified or next((u for _, u in shown if u), None)
+    byline = byline or next(iter(page.bylines), None)
     return Extracted(url=canonical, site=site_of(canonical), paragraphs=paragraphs, title=title,
                      publisher=publisher, published=published, modified=modified,
-                     canonical_claim=claimed)
+                     canonical_claim=claimed, byline=byline)
