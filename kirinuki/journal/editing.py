@@ -186,6 +186,21 @@ def rename_tag(journal: Journal, old: str, new: str) -> int:
         if row is None:
             raise NotFoundError(f"no tag #{old_name}")
         old_id = int(row[0])
+        # The cache of tag ids may name a tag deleted by an earlier rename (one with no groups
+        # left to rewrite kept its key cached: the next write referenced the deleted row).
+        journal.store.tag_ids.clear()
+        new_key = tag_key(new_name)
+        claimed: list[int] = []
+        alias = conn.execute("SELECT tag_id FROM tag_aliases WHERE key = ?",
+                             (new_key,)).fetchone()
+        if alias is not None and int(alias[0]) != old_id:
+            # The new name is an old name of another tag: the rename takes it back for a tag
+            # of its own, with the groups that are still written with it.
+            conn.execute("DELETE FROM tag_aliases WHERE key = ?", (new_key,))
+            claimed = [int(eid) for eid, display in conn.execute(
+                "SELECT DISTINCT g.entry_id, gt.display FROM group_tags gt JOIN tag_lines tl"
+                " ON tl.id = gt.tag_line_id JOIN groups g ON g.id = tl.group_id"
+                " WHERE gt.tag_id = ?", (int(alias[0]),)) if tag_key(display) == new_key]
         # Groups may name the tag by any of its keys: an earlier rename left its old key as
         # an alias (renaming #核 to #NATO, #nato back to #核, then #nato to #露 missed the
         # groups written #核 and failed on their reference to the deleted tag).
@@ -196,7 +211,7 @@ def rename_tag(journal: Journal, old: str, new: str) -> int:
             "SELECT DISTINCT g.entry_id FROM group_tags gt JOIN tag_lines tl ON tl.id ="
             " gt.tag_line_id JOIN groups g ON g.id = tl.group_id WHERE gt.tag_id = ?", (old_id,))]
         changed = 0
-        for eid in entry_ids:
+        for eid in dict.fromkeys(entry_ids + claimed):
             entry = get_entry(journal, eid)
             for g in entry.groups:
                 for line in g.tag_lines:
@@ -204,7 +219,7 @@ def rename_tag(journal: Journal, old: str, new: str) -> int:
                                else t for t in line.tags]
                     changed += sum(a != b for a, b in zip(renamed, line.tags, strict=True))
                     line.tags = renamed
-            for key in old_keys - {tag_key(new_name)}:
+            for key in old_keys - {new_key}:
                 journal.store.tag_ids.pop(key, None)
             entry_rows.replace_entry(journal.store, entry, journal.now())
         new_id = tag_rows.tag_id(journal.store, new_name)
@@ -217,4 +232,32 @@ def rename_tag(journal: Journal, old: str, new: str) -> int:
                 "INSERT INTO tag_aliases(key, tag_id) VALUES (?, ?) ON CONFLICT(key) DO UPDATE"
                 " SET tag_id = excluded.tag_id", (tag_key(old_name), new_id))
             conn.execute("DELETE FROM tags WHERE id = ?", (old_id,))
+    return changed
+
+
+def merge_tags(journal: Journal, sources: list[str], into: str) -> int:
+    """Merge the tags `sources` into the existing tag `into`, in one transaction; each source's
+    name stays an alias of it. Returns how many group tags changed.
+
+    Raises NotFoundError for an unknown tag, InputError when a source is `into` itself.
+    """
+    conn = journal.store.conn
+    into_name = strip_marker(into)
+    changed = 0
+    with journal.store.transaction():
+        row = conn.execute("SELECT t.id, t.display FROM tags t WHERE t.key = ?1 UNION ALL"
+                           " SELECT t.id, t.display FROM tag_aliases a JOIN tags t ON t.id ="
+                           " a.tag_id WHERE a.key = ?1", (tag_key(into_name),)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no tag #{into_name}")
+        target_id, display = int(row[0]), str(row[1])
+        for source in sources:
+            name = strip_marker(source)
+            found = conn.execute("SELECT id FROM tags WHERE key = ?1 UNION ALL SELECT tag_id"
+                                 " FROM tag_aliases WHERE key = ?1", (tag_key(name),)).fetchone()
+            if found is None:
+                raise NotFoundError(f"no tag #{name}")
+            if int(found[0]) == target_id:
+                raise InputError(f"#{name} is #{display} already: nothing to merge")
+            changed += rename_tag(journal, name, display)
     return changed
