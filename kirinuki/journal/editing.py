@@ -11,7 +11,8 @@ from dataclasses import replace
 from kirinuki.errors import InputError, NotFoundError
 from kirinuki.journal.core import Journal
 from kirinuki.journal.importing import check_entry_size, permalink_for
-from kirinuki.journal.queries import get_entry, resolve_entry_id
+from kirinuki.journal.queries import get_entry
+from kirinuki.journal.trash import trash_entry, trash_removed
 from kirinuki.model import Clip, Entry, Footer, Group, HeaderLink, Status
 from kirinuki.store.sqlite import entries as entry_rows
 from kirinuki.store.sqlite import tags as tag_rows
@@ -106,10 +107,8 @@ def replace_entry(journal: Journal, entry: Entry) -> Entry:
 
 
 def delete_entry(journal: Journal, ref: str) -> None:
-    """Delete the entry `ref` and everything in it. Raises NotFoundError."""
-    eid = resolve_entry_id(journal, ref)
-    with journal.store.transaction():
-        entry_rows.delete_entry(journal.store, eid)
+    """Move the entry `ref` and everything in it to the trash. Raises NotFoundError."""
+    trash_entry(journal, ref)
 
 
 def _entry_of_clip(journal: Journal, clip_id: int) -> Entry:
@@ -123,12 +122,15 @@ def _entry_of_clip(journal: Journal, clip_id: int) -> Entry:
 
 
 def delete_clip(journal: Journal, clip_id: int) -> Entry:
-    """Delete one clip; a group left with no clips and no tags disappears. Raises NotFoundError."""
+    """Move one clip to the trash; a group left with no clips and no tags disappears. Raises
+    NotFoundError."""
     with journal.store.transaction():
         entry = _entry_of_clip(journal, clip_id)
+        before = get_entry(journal, entry.id or 0)
         for g in entry.groups:
             g.items = [it for it in g.items if not (isinstance(it, Clip) and it.id == clip_id)]
         entry.groups = [g for g in entry.groups if g.items or g.tag_lines]
+        trash_removed(journal, before, entry)
         entry_rows.replace_entry(journal.store, entry, journal.now())
     return get_entry(journal, entry.id or 0)
 
@@ -160,8 +162,7 @@ def set_status(journal: Journal, ref: str, status: Status) -> Entry:
             if entry.permalink is None:
                 base = permalink_for(entry.published, journal)
                 link, n = base, 1
-                while entry_rows.find_entry_id(journal.store, permalink=link) not in (None,
-                                                                                       entry.id):
+                while entry_rows.permalink_taken(journal.store, link, entry.id):
                     n += 1
                     link = f"{base}-{n}"
                 entry.permalink = link

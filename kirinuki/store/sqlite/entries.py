@@ -28,6 +28,7 @@ from kirinuki.model import (
     TagRef,
 )
 from kirinuki.store.sqlite import hooks
+from kirinuki.store.sqlite import trash as trash_rows
 from kirinuki.store.sqlite.db import Store, stored_json
 from kirinuki.store.sqlite.db import from_iso as _dt
 from kirinuki.store.sqlite.db import iso as _iso
@@ -43,9 +44,10 @@ def key_exists(store: Store, key: str) -> bool:
 
 
 def existing(store: Store, column: str, values: list[str]) -> set[str]:
-    """Which of `values` are already stored in entries.`column` (`key` or `permalink`)."""
+    """Which of `values` are already taken as an entry's `column` (`key` or `permalink`): by
+    a stored entry or one in the trash (restored, it takes them back)."""
     assert column in ("key", "permalink")
-    found: set[str] = set()
+    found = trash_rows.taken(store, column, values)
     for i in range(0, len(values), 500):
         chunk = values[i : i + 500]
         marks = ",".join("?" * len(chunk))
@@ -250,6 +252,18 @@ def find_entry_id(store: Store, *, permalink: str | None = None, key: str | None
     else:
         row = store.conn.execute("SELECT id FROM entries WHERE key = ?", (key,)).fetchone()
     return int(row[0]) if row else None
+
+
+def permalink_taken(store: Store, permalink: str, own_id: int | None = None) -> bool:
+    """True when `permalink` is another entry's address: a stored entry's, a trashed
+    entry's, or an old address that redirects to another entry."""
+    found = find_entry_id(store, permalink=permalink)
+    if found is not None:
+        return found != own_id
+    if trash_rows.taken(store, "permalink", [permalink]):
+        return True
+    moved = trash_rows.old_permalink_owner(store, permalink)
+    return moved is not None and moved != own_id
 
 
 def ids_json(ids: Iterable[int]) -> str:
