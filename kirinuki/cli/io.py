@@ -30,6 +30,8 @@ def import_cmd(
     )
     for problem in s.problems:
         err.print(f"[yellow]not imported:[/] {escape(problem)}")
+    for line in s.date_differs:
+        err.print(f"[yellow]note:[/] {escape(line)}")
 
 
 def export_cmd(

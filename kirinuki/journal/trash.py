@@ -118,8 +118,8 @@ def restore(journal: Journal, entry_id: int) -> tuple[Entry, int]:
                     store, permalink=entry.permalink) is not None:
                 raise ConflictError(f"entry {entry_id}'s permalink {entry.permalink} is used by"
                                     " another entry now")
+            trash_rows.remove(store, [row.id])  # first: its permalink is taken while there
             entry_rows.insert_entry(store, entry, journal.now())
-            trash_rows.remove(store, [row.id])
             return get_entry(journal, entry_id), 0
         pieces = [r for r in trash_rows.rows(store, entry_id=entry_id) if r.kind != "entry"]
         if not pieces:

@@ -394,6 +394,20 @@ def entry_ids(store: Store) -> list[int]:
     return [int(r[0]) for r in rows]
 
 
+def dates_by_key(store: Store, keys: list[str]) -> dict[str, tuple[int, datetime | None]]:
+    """Key -> (id, date) of the stored entries with these import keys."""
+    return {str(k): (int(i), _dt(p)) for k, i, p in store.conn.execute(
+        "SELECT key, id, published FROM entries WHERE key IN (SELECT value FROM json_each(?))",
+        (json.dumps(keys),))}
+
+
+def count_drafts(store: Store) -> int:
+    """How many entries are drafts (read from the partial index of drafts)."""
+    row = store.conn.execute("SELECT count(*) FROM entries WHERE status <> 'published'"
+                             ).fetchone()
+    return int(row[0])
+
+
 def entry_exists(store: Store, entry_id: int) -> bool:
     """True when an entry with this id is stored."""
     row = store.conn.execute("SELECT 1 FROM entries WHERE id = ?", (entry_id,)).fetchone()

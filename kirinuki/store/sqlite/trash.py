@@ -46,7 +46,8 @@ _COLS = "id, kind, entry_id, key, permalink, deleted, record"
 def rows(store: Store, *, kind: str | None = None, entry_id: int | None = None,
          ) -> list[TrashRow]:
     """What the trash holds (of one kind, of one entry), most recently deleted first."""
-    where, args = [], []
+    where: list[str] = []
+    args: list[object] = []
     if kind is not None:
         where.append("kind = ?")
         args.append(kind)
