@@ -24,6 +24,9 @@ with open(os.environ["FAKE_SEEN"], "a", encoding="utf-8") as log:
     log.write(json.dumps(open(path, encoding="utf-8", newline="").read()) + "\\n")
 if step["do"] == "write":
     open(path, "w", encoding="utf-8", newline="").write(step["text"])
+elif step["do"] == "replace":  # an edit below the notes, which stay
+    text = open(path, encoding="utf-8", newline="").read()
+    open(path, "w", encoding="utf-8", newline="").write(text.replace(step["old"], step["new"]))
 elif step["do"] == "fail":
     sys.exit(3)
 '''
@@ -227,7 +230,8 @@ def test_edit_quit_without_saving_changes_nothing(day: Cli, tmp_path: Path,
 def test_edit_with_a_problem_reopens_with_the_message_on_top(day: Cli, tmp_path: Path,
                                                              editor: Editor) -> None:
     eid = _imported(day, tmp_path, "2024-09-03_081500.txt", "一つ目。\n#外交")
-    editor.will(_write("一つ目。\n#外交 米国が発表\n"), _write("一つ目。\n#外交#経済\n"))
+    editor.will(_write("一つ目。\n#外交 米国が発表\n"),
+                {"do": "replace", "old": "#外交 米国が発表", "new": "#外交#経済"})
     r = day("entries", "edit", eid)
     assert r.exit_code == 0, r.output
     second = editor.seen[1]
