@@ -131,6 +131,14 @@ def moved_permalink(journal: Journal, old: str) -> str | None:
     return entry.permalink
 
 
+def _n(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _clips(n: int) -> str:
+    return _n(n, "clip")
+
+
 @dataclass
 class TextEdit:
     """An entry rewritten from clip text: the new entry, what changed, what is wrong."""
@@ -147,13 +155,13 @@ class TextEdit:
         """One line: groups, clips and tags, and what changed."""
         e = self.entry
         tags = list(dict.fromkeys(t.name for t in e.tags))
-        parts = [f"{len(e.groups)} groups, {len(e.clips)} clips, {len(tags)} tags"
+        parts = [f"{_n(len(e.groups), 'group')}, {_clips(len(e.clips))}, {_n(len(tags), 'tag')}"
                  + (f" ({' '.join('#' + t for t in tags)})" if tags else "")]
         change = []
         if self.added:
-            change.append(f"{self.added} clips added")
+            change.append(f"{_clips(self.added)} added")
         if self.removed:
-            change.append(f"{self.removed} clips removed (to the trash)")
+            change.append(f"{_clips(self.removed)} removed (to the trash)")
         change += [f"#{t} added" for t in self.tags_added]
         change += [f"#{t} removed" for t in self.tags_removed]
         parts.append("; ".join(change) if change else "no change to clips or tags")

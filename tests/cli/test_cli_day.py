@@ -202,8 +202,8 @@ def test_edit_in_the_editor_saves_in_one_go(day: Cli, tmp_path: Path, editor: Ed
     r = day("entries", "edit", eid)
     assert r.exit_code == 0, r.output
     assert editor.seen == ["一つ目。\n二つ目。\n#外交"]
-    assert (f"entry {eid} saved: 2 groups, 2 clips, 3 tags (#外交 #経済 #速報): 1 clips added;"
-            " 1 clips removed (to the trash); #経済 added; #速報 added") in r.stdout
+    assert (f"entry {eid} saved: 2 groups, 2 clips, 3 tags (#外交 #経済 #速報): 1 clip added;"
+            " 1 clip removed (to the trash); #経済 added; #速報 added") in r.stdout
     e = _entry(day, eid)
     assert [[c["text"] for c in g["clips"]] for g in e["groups"]] == [["一つ目。"], ["三つ目。"]]
     assert e["groups"][0]["clips"][0]["id"] == first, "an unchanged clip keeps its id"
