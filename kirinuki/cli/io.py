@@ -32,6 +32,8 @@ def import_cmd(
         err.print(f"[yellow]not imported:[/] {escape(problem)}")
     for change in s.changed:
         err.print(f"[yellow]changed:[/] {escape(change)}")
+    for line in s.date_differs:
+        err.print(f"[yellow]note:[/] {escape(line)}")
 
 
 def export_cmd(

@@ -50,6 +50,17 @@ def _group() -> type:
     from typer.core import TyperGroup
 
     class _Group(TyperGroup):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            from kirinuki.cli.help import tidy
+
+            super().__init__(*args, **kwargs)
+            tidy(self)
+
+        def list_commands(self, ctx: Any) -> list[str]:
+            from kirinuki.cli.help import ordered
+
+            return ordered(list(self.commands))
+
         def invoke(self, ctx: Any) -> Any:
             try:
                 try:
@@ -126,7 +137,7 @@ def build_app(modules: Sequence[str] = MODULES) -> typer.Typer:
     def root(
         ctx: typer.Context,
         journal: str = typer.Option(
-            None, "--journal", "-j", envvar="KIRINUKI_JOURNAL",
+            None, "--journal", "-j", envvar="KIRINUKI_JOURNAL", metavar="PATH",
             help="Journal file (default ./kirinuki.db).",
         ),
     ) -> None:

@@ -8,7 +8,8 @@ import typer
 from rich.markup import escape
 
 from kirinuki.cli.common import LazyProgress, err, open_from, out
-from kirinuki.cli.publish_quick import report_line
+from kirinuki.cli.publish_quick import drafts_line, report_line
+from kirinuki.journal.queries import draft_count
 from kirinuki.publish import publish
 
 
@@ -21,9 +22,13 @@ def publish_cmd(
     """Publish the journal as a static site; only pages that changed are written."""
     with open_from(ctx) as j, LazyProgress("publishing") as progress:
         r = publish(j, out_dir, full=full, jobs=jobs, progress=progress)
+        drafts = draft_count(j)
     out.print(report_line(r, out_dir))
     for line in r.warnings:
         err.print(f"[yellow]warning:[/] {escape(line)}")
+    left = drafts_line(drafts)
+    if left:
+        out.print(left, markup=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -27,6 +27,14 @@ def report_line(r: Any, out_dir: Path) -> str:
             f"{r.written} written, {r.removed} removed ({how}) in {r.seconds:.2f} s")
 
 
+def drafts_line(drafts: int) -> str | None:
+    """The reminder of drafts left out of a publish, or None."""
+    if not drafts:
+        return None
+    return (f"下書き {drafts} 件は公開されていません (drafts not published; see them with"
+            " `kirinuki entries list --status draft`)")
+
+
 def parse(args: Sequence[str]) -> tuple[str | None, Path, bool, int | None] | None:
     """(journal, out dir, full, jobs) of a plain publish command line, else None."""
     journal: str | None = None
@@ -98,6 +106,7 @@ def run(args: Sequence[str]) -> int | None:
     from kirinuki.config import journal_path
     from kirinuki.errors import KirinukiError
     from kirinuki.journal import open_journal
+    from kirinuki.journal.queries import draft_count
     from kirinuki.publish import publish
 
     progress = _Progress()
@@ -105,6 +114,7 @@ def run(args: Sequence[str]) -> int | None:
         try:
             with open_journal(journal_path(journal)) as j:
                 r = publish(j, out_dir, full=full, jobs=jobs, progress=progress)
+                drafts = draft_count(j)
         except sqlite3.DatabaseError as exc:
             raise journal_error(exc, journal=journal) from exc
         except DATA_ERRORS as exc:
@@ -134,4 +144,7 @@ def run(args: Sequence[str]) -> int | None:
 
         for line in r.warnings:
             err.print(f"[yellow]warning:[/] {escape(line)}")
+    left = drafts_line(drafts)
+    if left:
+        sys.stdout.write(left + "\n")
     return 0

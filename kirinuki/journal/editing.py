@@ -11,7 +11,8 @@ from dataclasses import replace
 from kirinuki.errors import ConflictError, InputError, NotFoundError
 from kirinuki.journal.core import Journal
 from kirinuki.journal.importing import check_entry_size, permalink_for
-from kirinuki.journal.queries import get_entry, resolve_entry_id
+from kirinuki.journal.queries import get_entry
+from kirinuki.journal.trash import trash_entry, trash_removed
 from kirinuki.model import Clip, Entry, Footer, Group, HeaderLink, Status
 from kirinuki.store.sqlite import entries as entry_rows
 from kirinuki.store.sqlite import tags as tag_rows
@@ -108,10 +109,8 @@ def replace_entry(journal: Journal, entry: Entry) -> Entry:
 
 
 def delete_entry(journal: Journal, ref: str) -> None:
-    """Delete the entry `ref` and everything in it. Raises NotFoundError."""
-    eid = resolve_entry_id(journal, ref)
-    with journal.store.transaction():
-        entry_rows.delete_entry(journal.store, eid)
+    """Move the entry `ref` and everything in it to the trash. Raises NotFoundError."""
+    trash_entry(journal, ref)
 
 
 def _entry_of_clip(journal: Journal, clip_id: int) -> Entry:
@@ -125,12 +124,15 @@ def _entry_of_clip(journal: Journal, clip_id: int) -> Entry:
 
 
 def delete_clip(journal: Journal, clip_id: int) -> Entry:
-    """Delete one clip; a group left with no clips and no tags disappears. Raises NotFoundError."""
+    """Move one clip to the trash; a group left with no clips and no tags disappears. Raises
+    NotFoundError."""
     with journal.store.transaction():
         entry = _entry_of_clip(journal, clip_id)
+        before = get_entry(journal, entry.id or 0)
         for g in entry.groups:
             g.items = [it for it in g.items if not (isinstance(it, Clip) and it.id == clip_id)]
         entry.groups = [g for g in entry.groups if g.items or g.tag_lines]
+        trash_removed(journal, before, entry)
         entry_rows.replace_entry(journal.store, entry, journal.now())
     return get_entry(journal, entry.id or 0)
 
@@ -162,8 +164,7 @@ def set_status(journal: Journal, ref: str, status: Status) -> Entry:
             if entry.permalink is None:
                 base = permalink_for(entry.published, journal)
                 link, n = base, 1
-                while entry_rows.find_entry_id(journal.store, permalink=link) not in (None,
-                                                                                       entry.id):
+                while entry_rows.permalink_taken(journal.store, link, entry.id):
                     n += 1
                     link = f"{base}-{n}"
                 entry.permalink = link
@@ -204,6 +205,21 @@ def rename_tag(journal: Journal, old: str, new: str) -> int:
         if row is None:
             raise NotFoundError(f"no tag #{old_name}")
         old_id = int(row[0])
+        # The cache of tag ids may name a tag deleted by an earlier rename (one with no groups
+        # left to rewrite kept its key cached: the next write referenced the deleted row).
+        journal.store.tag_ids.clear()
+        new_key = tag_key(new_name)
+        claimed: list[int] = []
+        alias = conn.execute("SELECT tag_id FROM tag_aliases WHERE key = ?",
+                             (new_key,)).fetchone()
+        if alias is not None and int(alias[0]) != old_id:
+            # The new name is an old name of another tag: the rename takes it back for a tag
+            # of its own, with the groups that are still written with it.
+            conn.execute("DELETE FROM tag_aliases WHERE key = ?", (new_key,))
+            claimed = [int(eid) for eid, display in conn.execute(
+                "SELECT DISTINCT g.entry_id, gt.display FROM group_tags gt JOIN tag_lines tl"
+                " ON tl.id = gt.tag_line_id JOIN groups g ON g.id = tl.group_id"
+                " WHERE gt.tag_id = ?", (int(alias[0]),)) if tag_key(display) == new_key]
         # Groups may name the tag by any of its keys: an earlier rename left its old key as
         # an alias (renaming #核 to #NATO, #nato back to #核, then #nato to #露 missed the
         # groups written #核 and failed on their reference to the deleted tag).
@@ -214,7 +230,7 @@ def rename_tag(journal: Journal, old: str, new: str) -> int:
             "SELECT DISTINCT g.entry_id FROM group_tags gt JOIN tag_lines tl ON tl.id ="
             " gt.tag_line_id JOIN groups g ON g.id = tl.group_id WHERE gt.tag_id = ?", (old_id,))]
         changed = 0
-        for eid in entry_ids:
+        for eid in dict.fromkeys(entry_ids + claimed):
             entry = get_entry(journal, eid)
             for g in entry.groups:
                 for line in g.tag_lines:
@@ -222,7 +238,7 @@ def rename_tag(journal: Journal, old: str, new: str) -> int:
                                else t for t in line.tags]
                     changed += sum(a != b for a, b in zip(renamed, line.tags, strict=True))
                     line.tags = renamed
-            for key in old_keys - {tag_key(new_name)}:
+            for key in old_keys - {new_key}:
                 journal.store.tag_ids.pop(key, None)
             entry_rows.replace_entry(journal.store, entry, journal.now())
         new_id = tag_rows.tag_id(journal.store, new_name)
@@ -235,4 +251,32 @@ def rename_tag(journal: Journal, old: str, new: str) -> int:
                 "INSERT INTO tag_aliases(key, tag_id) VALUES (?, ?) ON CONFLICT(key) DO UPDATE"
                 " SET tag_id = excluded.tag_id", (tag_key(old_name), new_id))
             conn.execute("DELETE FROM tags WHERE id = ?", (old_id,))
+    return changed
+
+
+def merge_tags(journal: Journal, sources: list[str], into: str) -> int:
+    """Merge the tags `sources` into the existing tag `into`, in one transaction; each source's
+    name stays an alias of it. Returns how many group tags changed.
+
+    Raises NotFoundError for an unknown tag, InputError when a source is `into` itself.
+    """
+    conn = journal.store.conn
+    into_name = strip_marker(into)
+    changed = 0
+    with journal.store.transaction():
+        row = conn.execute("SELECT t.id, t.display FROM tags t WHERE t.key = ?1 UNION ALL"
+                           " SELECT t.id, t.display FROM tag_aliases a JOIN tags t ON t.id ="
+                           " a.tag_id WHERE a.key = ?1", (tag_key(into_name),)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no tag #{into_name}")
+        target_id, display = int(row[0]), str(row[1])
+        for source in sources:
+            name = strip_marker(source)
+            found = conn.execute("SELECT id FROM tags WHERE key = ?1 UNION ALL SELECT tag_id"
+                                 " FROM tag_aliases WHERE key = ?1", (tag_key(name),)).fetchone()
+            if found is None:
+                raise NotFoundError(f"no tag #{name}")
+            if int(found[0]) == target_id:
+                raise InputError(f"#{name} is #{display} already: nothing to merge")
+            changed += rename_tag(journal, name, display)
     return changed

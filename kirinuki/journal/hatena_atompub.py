@@ -74,7 +74,7 @@ def categories(journal: Journal) -> list[str]:
 
 def _free_permalink(journal: Journal, wanted: str, own_id: int | None) -> str:
     link, n = wanted, 1
-    while entry_rows.find_entry_id(journal.store, permalink=link) not in (None, own_id):
+    while entry_rows.permalink_taken(journal.store, link, own_id):
         n += 1
         link = with_suffix(wanted, f"_{n - 1}")
     return link

@@ -67,6 +67,9 @@ class ImportSummary:
     tag_keys: set[str] = field(default_factory=set, repr=False)
     problems: list[str] = field(default_factory=list)  # parts of the input not imported
     changed: list[str] = field(default_factory=list)  # imported, but not as written (renamed)
+    # Files already present whose name carries another date than the entry's (or that are
+    # present only in the trash): what was not taken from the file, said instead of ignored.
+    date_differs: list[str] = field(default_factory=list)
 
 
 _SUFFIXES = (".txt", ".jsonl")
@@ -174,6 +177,7 @@ class _Batch:
         self.journal = journal
         self.summary = summary
         self.pending: list[Entry] = []
+        self.names: dict[str, str] = {}  # key -> file, for entries dated by their file name
 
     def admit(self, entry: Entry, where: str) -> bool:
         """Whether `entry` may be imported: False (and a line in `problems`) when a date
@@ -214,6 +218,7 @@ class _Batch:
         store, summary = self.journal.store, self.summary
         present = entry_rows.existing(store, "key", [e.key or "" for e in self.pending])
         fresh: list[Entry] = []
+        self._dates_differ([e for e in self.pending if e.key in present])
         for e in self.pending:
             if e.key in present:
                 summary.entries_present += 1
@@ -227,6 +232,28 @@ class _Batch:
         summary.entries_added += len(fresh)
         summary.clips_added += sum(len(e.clips) for e in fresh)
         self.pending = []
+        self.names = {}
+
+    def _dates_differ(self, present: list[Entry]) -> None:
+        dated = {e.key: e for e in present if e.key in self.names and e.published is not None}
+        if not dated:
+            return
+        stored = entry_rows.dates_by_key(self.journal.store, list(dated))
+        tz = self.journal.tz
+        for key, e in dated.items():
+            assert e.published is not None
+            name = self.names[key]
+            if key not in stored:
+                self.summary.date_differs.append(f"{name}: present in the trash (see `kirinuki"
+                                                 " entries list --status trash`)")
+                continue
+            eid, when = stored[key]
+            if when != e.published:
+                was = when.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S") if when else "undated"
+                new = e.published.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S")
+                self.summary.date_differs.append(
+                    f"{name}: present, date differs: entry {eid} is dated {was}, the file name"
+                    f" says {new} (to move it: kirinuki entries set {eid} --at \"{new[:16]}\")")
 
     def _free_permalinks(self, entries: list[Entry]) -> None:
         """Give an entry whose permalink is taken the first free `-2`, `-3`… variant."""
@@ -260,6 +287,7 @@ def _import_text(journal: Journal, path: Path, batch: _Batch,
     if entry.published is not None:
         entry.status = Status.PUBLISHED
         entry.permalink = permalink_for(entry.published, journal)
+        batch.names[entry.key] = str(path)
     try:
         batch.add(entry, str(path))
     except InputError as exc:

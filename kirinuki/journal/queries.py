@@ -41,6 +41,11 @@ def list_entries(journal: Journal, *, limit: int = 50, offset: int = 0,
     return entry_rows.list_entries(journal.store, limit=limit, offset=offset, status=status)
 
 
+def draft_count(journal: Journal) -> int:
+    """How many entries are drafts (left out of the published site)."""
+    return entry_rows.count_drafts(journal.store)
+
+
 def tag_counts(journal: Journal) -> list[TagCount]:
     """Every used tag with its counts, most used first."""
     return tag_rows.tag_counts(journal.store)

@@ -106,3 +106,41 @@ def test_rename_tag_reaches_groups_written_with_an_alias(journal: Journal, tmp_p
     assert entry_text(journal, "/entry/2024/01/01/000000") == "甲。\n#露"
     assert {t.display: t.groups for t in tag_counts(journal)} == {"露": 1}
     assert rename_tag(journal, "核", "米") == 1, "an alias names the tag it points to"
+
+
+def test_rename_onto_a_name_that_became_another_tags_alias(journal: Journal, tmp_path) -> None:  # noqa: ANN001
+    # Issue 19: the steps that ended in a FOREIGN KEY traceback.
+    (tmp_path / "2024-01-01_000000.txt").write_text("演説。\n#年頭演説", encoding="utf-8")
+    import_paths(journal, [str(tmp_path / "2024-01-01_000000.txt")])
+    delete_entry(journal, "/entry/2024/01/01/000000")
+    rename_tag(journal, "年頭演説", "米国")  # 年頭演説 is now an alias of 米国
+    (tmp_path / "2024-01-02_000000.txt").write_text("声明。\n#米国#反ロシア", encoding="utf-8")
+    import_paths(journal, [str(tmp_path / "2024-01-02_000000.txt")])
+    assert rename_tag(journal, "反ロシア", "年頭演説") == 1
+    # The name is taken back for a tag of its own: 米国 keeps its name and its group.
+    assert entry_text(journal, "/entry/2024/01/02/000000") == "声明。\n#米国#年頭演説"
+    assert {t.display: t.groups for t in tag_counts(journal)} == {"米国": 1, "年頭演説": 1}
+    # Later imports of #反ロシア land on the renamed tag; #年頭演説 names it too.
+    (tmp_path / "2024-01-03_000000.txt").write_text("続報。\n#反ロシア", encoding="utf-8")
+    import_paths(journal, [str(tmp_path / "2024-01-03_000000.txt")])
+    assert {t.display: t.groups for t in tag_counts(journal)} == {"米国": 1, "年頭演説": 2}
+    assert journal.store.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def test_merge_tags_moves_every_group_and_keeps_aliases(journal: Journal, tmp_path) -> None:  # noqa: ANN001
+    from kirinuki.journal.editing import merge_tags
+
+    (tmp_path / "2024-01-01_000000.txt").write_text("甲。\n#露#ロシア\n\n乙。\n#露西亜", encoding="utf-8")
+    import_paths(journal, [str(tmp_path)])
+    assert merge_tags(journal, ["露", "#露西亜"], "ロシア") == 2
+    assert entry_text(journal, "/entry/2024/01/01/000000") == "甲。\n#ロシア#ロシア\n\n乙。\n#ロシア"
+    assert {t.display: t.groups for t in tag_counts(journal)} == {"ロシア": 2}
+    with pytest.raises(NotFoundError):
+        merge_tags(journal, ["ロシア"], "無い")
+    with pytest.raises(InputError):
+        merge_tags(journal, ["露"], "ロシア")  # 露 is an alias of ロシア now
+    (tmp_path / "2024-01-02_000000.txt").write_text("丙。\n#米国#英国", encoding="utf-8")
+    import_paths(journal, [str(tmp_path / "2024-01-02_000000.txt")])
+    with pytest.raises(NotFoundError):  # all or nothing: the known source is not merged
+        merge_tags(journal, ["英国", "無い"], "米国")
+    assert {t.display for t in tag_counts(journal)} == {"ロシア", "米国", "英国"}

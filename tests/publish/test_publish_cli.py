@@ -65,10 +65,12 @@ def test_plain_publish_lines_run_without_the_typer_app(small: Journal, tmp_path:
     assert lines[-1] == "[]"  # none of them imported
     typer_out = cli("publish", str(tmp_path / "site2"), "--jobs", "1").stdout.strip()
     seconds = re.compile(r"in [\d.]+ s$")
-    assert seconds.sub("", lines[0]) == seconds.sub("", typer_out).replace("site2", "site")
+    typer_lines = typer_out.splitlines()
+    assert seconds.sub("", lines[0]) == seconds.sub("", typer_lines[0]).replace("site2", "site")
+    assert lines[1:-1] == typer_lines[1:]  # the drafts left out, said the same way
     out, _ = quick("-j", str(small.store.path), "publish", str(site))
     again = cli("publish", str(site)).stdout.strip()
-    assert seconds.sub("", out.splitlines()[0]) == seconds.sub("", again)
+    assert seconds.sub("", out.splitlines()[0]) == seconds.sub("", again.splitlines()[0])
     assert "nothing changed" in again
     target = tmp_path / "notes.txt"
     target.write_text("メモ", encoding="utf-8")

@@ -28,6 +28,7 @@ from kirinuki.model import (
     TagRef,
 )
 from kirinuki.store.sqlite import hooks
+from kirinuki.store.sqlite import trash as trash_rows
 from kirinuki.store.sqlite.db import Store, stored_json
 from kirinuki.store.sqlite.db import from_iso as _dt
 from kirinuki.store.sqlite.db import iso as _iso
@@ -45,9 +46,10 @@ def key_exists(store: Store, key: str) -> bool:
 
 
 def existing(store: Store, column: str, values: list[str]) -> set[str]:
-    """Which of `values` are already stored in entries.`column` (`key` or `permalink`)."""
+    """Which of `values` are already taken as an entry's `column` (`key` or `permalink`): by
+    a stored entry or one in the trash (restored, it takes them back)."""
     assert column in ("key", "permalink")
-    found: set[str] = set()
+    found = trash_rows.taken(store, column, values)
     for i in range(0, len(values), 500):
         chunk = values[i : i + 500]
         marks = ",".join("?" * len(chunk))
@@ -269,6 +271,18 @@ def find_entry_id(store: Store, *, permalink: str | None = None, key: str | None
     return int(row[0]) if row else None
 
 
+def permalink_taken(store: Store, permalink: str, own_id: int | None = None) -> bool:
+    """True when `permalink` is another entry's address: a stored entry's, a trashed
+    entry's, or an old address that redirects to another entry."""
+    found = find_entry_id(store, permalink=permalink)
+    if found is not None:
+        return found != own_id
+    if trash_rows.taken(store, "permalink", [permalink]):
+        return True
+    moved = trash_rows.old_permalink_owner(store, permalink)
+    return moved is not None and moved != own_id
+
+
 def ids_json(ids: Iterable[int]) -> str:
     """The ids as a JSON array for `IN (SELECT value FROM json_each(?))`: one bound argument
     whatever their number."""
@@ -395,6 +409,20 @@ def entry_ids(store: Store) -> list[int]:
         "SELECT id FROM entries ORDER BY published IS NULL, published, id"
     ).fetchall()
     return [int(r[0]) for r in rows]
+
+
+def dates_by_key(store: Store, keys: list[str]) -> dict[str, tuple[int, datetime | None]]:
+    """Key -> (id, date) of the stored entries with these import keys."""
+    return {str(k): (int(i), _dt(p)) for k, i, p in store.conn.execute(
+        "SELECT key, id, published FROM entries WHERE key IN (SELECT value FROM json_each(?))",
+        (json.dumps(keys),))}
+
+
+def count_drafts(store: Store) -> int:
+    """How many entries are drafts (read from the partial index of drafts)."""
+    row = store.conn.execute("SELECT count(*) FROM entries WHERE status <> 'published'"
+                             ).fetchone()
+    return int(row[0])
 
 
 def entry_exists(store: Store, entry_id: int) -> bool:

@@ -265,8 +265,34 @@ CREATE TABLE IF NOT EXISTS wsse_nonces(nonce TEXT PRIMARY KEY, expires TEXT NOT 
 CREATE TABLE IF NOT EXISTS sign_in_codes(code_hash TEXT PRIMARY KEY, expires TEXT NOT NULL) WITHOUT ROWID;
 """
 
+# Deleting moves to the trash: an entry, or a group or clip removed from an entry, is kept
+# whole as JSON (journal/trash.py) until it is restored or purged; its id stays reserved and
+# its key and permalink are not given to another entry. A published entry whose date changed
+# keeps its old permalinks answering as redirects (`old_permalinks`).
+V13_TRASH = """
+CREATE TABLE trash(
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('entry', 'group', 'clip')),
+    entry_id INTEGER NOT NULL,
+    key TEXT,
+    permalink TEXT,
+    deleted TEXT NOT NULL,
+    record TEXT NOT NULL
+);
+CREATE INDEX trash_entry ON trash(entry_id);
+CREATE INDEX trash_key ON trash(key) WHERE key IS NOT NULL;
+CREATE INDEX trash_permalink ON trash(permalink) WHERE permalink IS NOT NULL;
+CREATE TABLE old_permalinks(
+    permalink TEXT PRIMARY KEY,
+    entry_id INTEGER NOT NULL,
+    moved TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX old_permalinks_entry ON old_permalinks(entry_id)
+"""
+
 # Index i holds the SQL that takes a journal from version i to i + 1.
 MIGRATIONS: list[str] = [V1, V2_SEARCH, V3_CAPTURE, V4_ANALYSIS, V5_WEB,
                         V6_VERSIONS, V7_CHROME, V8_SEARCH_DRAFTS, V9_ID_MARKS,
-                        V10_RAW_LAYOUT, V11_CANONICAL_CLAIM, V12_WEB_GUARD]
+                        V10_RAW_LAYOUT, V11_CANONICAL_CLAIM, V12_WEB_GUARD,
+                        V13_TRASH]
 SCHEMA_VERSION = len(MIGRATIONS)

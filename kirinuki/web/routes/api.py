@@ -3,20 +3,22 @@ owner's session; errors are JSON bodies {"error": {"type", "message"}} with thei
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, Field
 
+from kirinuki.errors import InputError
 from kirinuki.journal import Journal, entry_view, get_entry, list_entries, tag_counts
 from kirinuki.journal.capture import capture, parse_tags
+from kirinuki.journal.composing import new_entry, publish_entry, set_entry, unpublish_entry
 from kirinuki.journal.editing import (
     add_group,
     delete_clip,
     delete_entry,
     edit_clip,
     rename_tag,
-    set_status,
 )
 from kirinuki.journal.search import search as search_clips
 from kirinuki.journal.workbench import clip_version, suggest_tags
@@ -70,8 +72,12 @@ class GroupIn(BaseModel):
     tags: list[Text] = Field(default_factory=list, max_length=100)
 
 
-class StatusIn(BaseModel):
-    status: Status
+class EntryIn(BaseModel):
+    """An entry's fields: a date with its offset (ISO 8601), a title, draft or published."""
+
+    status: Status | None = None
+    published: AwareDatetime | None = Field(None, description="ISO 8601 with an offset.")
+    title: Annotated[str, AfterValidator(_text), Field(max_length=500)] | None = None
 
 
 class ClipIn(BaseModel):
@@ -122,10 +128,35 @@ def add(entry_ref: Annotated[str, Path(max_length=200, pattern=r"^(today|\d{1,18
     return entry_view(add_group(j, entry_ref, group))
 
 
+@router.post("/entries", status_code=201)
+def create(body: EntryIn, j: Owner) -> Json:
+    """Create an entry (a draft unless `status` says published), dated `published` (default
+    now)."""
+    entry = new_entry(j, title=body.title, at=_local(j, body.published))
+    if body.status is Status.PUBLISHED:
+        entry = publish_entry(j, str(entry.id))
+    return entry_view(entry)
+
+
 @router.patch("/entries/{entry_id}")
-def status(entry_id: Id, body: StatusIn, j: Owner) -> Json:
-    """Publish or unpublish an entry."""
-    return entry_view(set_status(j, str(entry_id), body.status))
+def status(entry_id: Id, body: EntryIn, j: Owner) -> Json:
+    """Change an entry's date, title or status (publish or unpublish): only the fields
+    given. A published entry moved to another date keeps its old address as a redirect."""
+    ref = str(entry_id)
+    if body.status is None and body.published is None and body.title is None:
+        get_entry(j, ref)  # an unknown entry is 404 even with nothing to change
+        raise InputError("give status, published or title")
+    if body.published is not None or body.title is not None:
+        set_entry(j, ref, title=body.title, at=_local(j, body.published))
+    if body.status is Status.PUBLISHED:
+        return entry_view(publish_entry(j, ref))
+    if body.status is Status.DRAFT:
+        return entry_view(unpublish_entry(j, ref))
+    return entry_view(get_entry(j, ref))
+
+
+def _local(j: Journal, when: datetime | None) -> datetime | None:
+    return when.astimezone(j.tz).replace(microsecond=0) if when is not None else None
 
 
 @router.delete("/entries/{entry_id}", status_code=204)

@@ -7,6 +7,8 @@ from fastapi.responses import RedirectResponse, Response
 
 from kirinuki.errors import NotFoundError
 from kirinuki.journal import Journal
+from kirinuki.journal.composing import moved_permalink
+from kirinuki.publish import urls
 from kirinuki.web.cache import page_key
 from kirinuki.web.security import journal, state
 from kirinuki.web.site import decode_path
@@ -25,6 +27,9 @@ def site_page(request: Request, path: str, j: Journal = Depends(journal)) -> Res
             mark = st.page_mark()  # before rendering: the page is at least this fresh
             found = st.site.find(j, decode_path(request.url.path))
             if found is None:
+                moved = _moved(j, decode_path(request.url.path))
+                if moved is not None:
+                    return RedirectResponse(moved, status_code=301)
                 raise NotFoundError(f"no page at {request.url.path}")
             if found.redirect is not None:
                 return RedirectResponse(found.redirect, status_code=301)
@@ -32,3 +37,14 @@ def site_page(request: Request, path: str, j: Journal = Depends(journal)) -> Res
             hit = st.site.render(j, found.page, found.built), found.media
             st.pages.put(key, mark, *hit)
     return Response(hit[0], media_type=hit[1], headers={"Cache-Control": "no-cache"})
+
+
+def _moved(j: Journal, path: str) -> str | None:
+    """The new address of an entry page whose entry moved to another date, or None."""
+    if not path.startswith("/entry/"):
+        return None
+    text = path.endswith("/entry.txt")
+    link = moved_permalink(j, path.removesuffix("entry.txt").rstrip("/"))
+    if link is None:
+        return None
+    return urls.entry_text_url(link) if text else urls.entry_url(link)
