@@ -92,8 +92,8 @@ def show_cmd(
 @app.command("permalink")
 def permalink_cmd(
     ctx: typer.Context,
-    ref: str = typer.Argument(..., help="Entry id or permalink."),
-    new: str = typer.Argument(None, help="New permalink (/entry/… or what follows /entry/)."),
+    ref: str = typer.Argument(..., metavar="ID", help="Entry id or permalink."),
+    new: str = typer.Argument(None, metavar="NEW", help="New permalink (/entry/… or what follows /entry/)."),
 ) -> None:
     """Show an entry's permalink, or set it (checked against the permalink rule)."""
     with open_from(ctx) as j:
