@@ -24,7 +24,8 @@ from kirinuki.journal.search_postings import Postings, atom_ids, matching
 from kirinuki.store.sqlite import search as index
 from kirinuki.store.sqlite import search_query as sq
 from kirinuki.store.sqlite.db import from_iso
-from kirinuki.text.fastfold import fast_fold as fold
+from kirinuki.text.fastfold import fast_search_fold as fold
+from kirinuki.text.normalize import kana_fold
 from kirinuki.text.query import Atom, EntryRef, Query, Source, Tag, Word, parse_query
 from kirinuki.text.snippets import Segment, highlight_spans, snippet
 
@@ -84,7 +85,7 @@ def _plan(journal: Journal, query: str, published_only: bool = False,
 
 def _holds(atom: Atom, row: sq.DocRow, folded: str, plan: sq.Plan) -> bool:
     if isinstance(atom, Word):
-        return atom.text in folded
+        return atom.text in (kana_fold(folded) if atom.kana else folded)
     if isinstance(atom, Tag):
         return plan.tags[atom.key] in row.tag_ids
     if isinstance(atom, Source):
@@ -154,10 +155,10 @@ class _Matched:
 
 
 def _idf(journal: Journal, plan: sq.Plan, words: list[Word], found: _Matched | None = None,
-         ) -> dict[str, float]:
+         ) -> dict[Word, float]:
     """Inverse document frequencies, measured on the newest DF_SAMPLE clips (1.0 for one word)."""
     if len(words) < 2:
-        return {w.text: 1.0 for w in words}
+        return {w: 1.0 for w in words}
     docs, _ = sq.corpus_stats(journal.store)
     n = min(docs, DF_SAMPLE)
     if docs <= DF_SAMPLE:
@@ -171,7 +172,7 @@ def _idf(journal: Journal, plan: sq.Plan, words: list[Word], found: _Matched | N
     for w in words:
         df = (found.word_count(journal, plan, w, floor) if found is not None
               else sq.count(journal.store, sq.word_plan(plan, w), lo=floor))
-        out[w.text] = math.log(1 + (n - df + 0.5) / (df + 0.5))
+        out[w] = math.log(1 + (n - df + 0.5) / (df + 0.5))
     return out
 
 
@@ -180,17 +181,19 @@ def _rank(journal: Journal, q: Query, plan: sq.Plan, cands: list[tuple[int, str]
     """(BM25 score, row id) of (row id, folded text) candidates, best first, newer on ties."""
     words = q.words()
     idf = _idf(journal, plan, words, found)
-    weighted = [(w.text, idf[w.text] * (K1 + 1)) for w in words]
+    weighted = [(w, idf[w] * (K1 + 1)) for w in words]
     docs, chars = sq.corpus_stats(journal.store)
     flat, per_char = K1 * (1 - B), K1 * B / (chars / docs if docs else 1.0)
     # Term by term over all candidates in NumPy (the same float operations in the same order
     # as one candidate at a time): 400 candidates, ~0.45 -> ~0.2 ms.
     n = len(cands)
     texts = [folded for _, folded in cands]
+    kana_texts = [kana_fold(t) for t in texts] if any(w.kana for w in words) else texts
     norm = flat + per_char * np.fromiter(map(len, texts), np.float64, n)
     scores = np.zeros(n)
-    for text, weight in weighted:
-        tf = np.fromiter((t.count(text) for t in texts), np.float64, n)
+    for word, weight in weighted:
+        tf = np.fromiter((t.count(word.text) for t in (kana_texts if word.kana else texts)),
+                         np.float64, n)
         scores += weight * tf / (tf + norm)
     ids = np.fromiter((d for d, _ in cands), np.int64, n)
     order = np.lexsort((-ids, -scores))  # best first, newer (higher row id) on ties
@@ -198,7 +201,9 @@ def _rank(journal: Journal, q: Query, plan: sq.Plan, cands: list[tuple[int, str]
 
 
 def _hit(row: sq.DocRow, q: Query, score: float | None) -> SearchHit:
-    spans = highlight_spans(row.text, [w.text for w in q.words()])
+    words = q.words()
+    spans = highlight_spans(row.text, [w.text for w in words if not w.kana],
+                            [w.text for w in words if w.kana])
     return SearchHit(
         clip_id=row.clip_id, entry_id=row.entry_id, permalink=row.permalink,
         published=from_iso(row.published),

@@ -33,10 +33,12 @@ from kirinuki.store.sqlite import search_tokens as tok
 from kirinuki.store.sqlite.db import Store, iso
 from kirinuki.store.sqlite.tags import tag_id
 
-# Exactly `normalize.fold` (a test holds them equal), without NFKC over whole clips.
-from kirinuki.text.fastfold import fast_fold as fold
+# Exactly `normalize.search_fold` (a test holds them equal), without NFKC over whole clips.
+from kirinuki.text.fastfold import fast_search_fold as fold
 
-FORMAT = "2"  # written by the V2 migration too; another value means "rebuild"
+# Format 3 drops digit grouping (`3,800` -> `3800`); the V14 migration marks an index built
+# before it stale. Another value than this one means "rebuild".
+FORMAT = "3"
 # Row id distance between clips appended in date order, leaving room for later insertions.
 # 2 rather than 8 saves 0.08x the text size (row id deltas are stored in every doclist).
 STEP = 2

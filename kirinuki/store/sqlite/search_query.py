@@ -24,7 +24,7 @@ from kirinuki.store.sqlite.search_tokens import (
     index_form,
     word_match,
 )
-from kirinuki.text.normalize import fold
+from kirinuki.text.normalize import fold, kana_variants
 from kirinuki.text.query import Atom, EntryRef, Query, Source, Tag, Word
 
 
@@ -101,9 +101,34 @@ def _entry_id(store: Store, ref: str) -> int:
     return int(row[0]) if row else 0
 
 
+# A kana-insensitive word is the OR of its spellings up to this many (6 kana); a longer one
+# asks for one of the spellings of each of its bigrams, a superset verified against the text.
+MAX_KANA_VARIANTS = 64
+
+
+def word_exact(word: Word) -> bool:
+    """Whether the index answers `word` exactly (else its matches are a superset)."""
+    if LOSSY in index_form(word.text):
+        return False
+    return not word.kana or len(kana_variants(word.text)) <= MAX_KANA_VARIANTS
+
+
+def word_expr(word: Word, bi: bool) -> str:
+    """The FTS5 expression of a word (see `word_match`; `bi`: in `search_bi`)."""
+    if not word.kana:
+        return word_match(index_form(word.text), bi)
+    spellings = kana_variants(word.text)
+    if len(spellings) <= MAX_KANA_VARIANTS:
+        return "(" + " OR ".join(word_match(index_form(v), bi) for v in spellings) + ")"
+    form = word.text
+    return "(" + " AND ".join(
+        "(" + " OR ".join(word_match(index_form(v), bi) for v in kana_variants(form[i:i + 2]))
+        + ")" for i in range(len(form) - 1)) + ")"
+
+
 def _expr(atom: Atom, bi: bool, plan: Plan) -> str:
     if isinstance(atom, Word):
-        return word_match(index_form(atom.text), bi)
+        return word_expr(atom, bi)
     if isinstance(atom, Tag):
         tid = plan.tags[atom.key]
         return f'"{TAG}{tid}"' if tid else NOTHING
@@ -152,7 +177,7 @@ def make_plan(store: Store, query: Query, public_only: bool = False,
         drafts = tuple(ids) if len(ids) <= MAX_DRAFTS else None
     plan = Plan(
         table="search_bi" if bi else "search_uni", match="", lo=lo, hi=hi,
-        exact=not any(LOSSY in w for w in words), public_only=public_only,
+        exact=all(word_exact(a) for a in atoms if isinstance(a, Word)), public_only=public_only,
         tags={a.key: _tag_id(store, a.key) for a in atoms if isinstance(a, Tag)},
         sources={a.site: _source_ids(store, a.site) for a in atoms if isinstance(a, Source)},
         entries={a.ref: _entry_id(store, a.ref) for a in atoms if isinstance(a, EntryRef)},
@@ -161,7 +186,7 @@ def make_plan(store: Store, query: Query, public_only: bool = False,
     match = _match(query.clauses, query.excluded, bi, plan)
     relaxed = None
     single = [c for c in query.clauses if len(c) == 1 and isinstance(c[0], Word)
-              and len(index_form(c[0].text)) == 1]
+              and len(index_form(c[0].text)) == 1 and not c[0].kana]
     if bi and single and len(single) < len(query.clauses):
         rest = tuple(c for c in query.clauses if c not in single)
         relaxed = Plan(plan.table, _match(rest, query.excluded, bi, plan), lo, hi, False,
@@ -178,7 +203,7 @@ def _match(clauses: tuple[tuple[Atom, ...], ...], excluded: tuple[Atom, ...], bi
     match = " AND ".join(parts + ([f'"{PUBLIC}"'] if many_drafts else [])) or f'"{ALL}"'
     # An inexact word stands for a superset of its matches: excluding that would drop clips
     # that do not contain the word, so such words are left to the caller's verification.
-    kept = [a for a in excluded if not (isinstance(a, Word) and LOSSY in index_form(a.text))]
+    kept = [a for a in excluded if not (isinstance(a, Word) and not word_exact(a))]
     out = [_expr(a, bi, plan) for a in kept]
     if plan.public_only and plan.drafts:
         out += [f'"{ENTRY}{eid}"' for eid in plan.drafts]
@@ -368,6 +393,5 @@ def newest_floor(store: Store, n: int) -> int:
 
 def word_plan(plan: Plan, word: Word) -> Plan:
     """A plan for `word` alone within `plan`'s range (for document frequencies)."""
-    form = index_form(word.text)
-    table = "search_bi" if len(form) > 1 else "search_uni"
-    return Plan(table, word_match(form, False), plan.lo, plan.hi, plan.exact)
+    table = "search_bi" if len(index_form(word.text)) > 1 else "search_uni"
+    return Plan(table, word_expr(word, False), plan.lo, plan.hi, plan.exact)
