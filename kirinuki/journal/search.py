@@ -19,6 +19,7 @@ from functools import lru_cache
 import numpy as np
 
 from kirinuki.errors import InputError, JournalError
+from kirinuki.journal import search_facts
 from kirinuki.journal.core import Journal
 from kirinuki.journal.search_postings import Postings, atom_ids, matching
 from kirinuki.store.sqlite import search as index
@@ -230,8 +231,11 @@ def _newest_mixed(journal: Journal, plan: sq.Plan, want: int) -> list[int]:
 
 
 def _newest(journal: Journal, plan: sq.Plan, found: _Matched | None, n: int, offset: int = 0,
-            ) -> list[int]:
-    """The newest `n` matches after `offset` of an exact plan."""
+            listed: np.ndarray | None = None) -> list[int]:
+    """The newest `n` matches after `offset` of an exact plan (`listed`: all of them)."""
+    if listed is not None:
+        end = len(listed) - offset
+        return listed[max(0, end - n):max(0, end)][::-1].tolist()
     if found is not None:
         return found.newest(n, offset)
     if plan.relaxed:
@@ -240,15 +244,16 @@ def _newest(journal: Journal, plan: sq.Plan, found: _Matched | None, n: int, off
 
 
 def _top(journal: Journal, q: Query, plan: sq.Plan, sort: str, limit: int, offset: int,
-         found: _Matched | None = None) -> tuple[list[SearchHit], int | None]:
+         found: _Matched | None = None, listed: np.ndarray | None = None,
+         ) -> tuple[list[SearchHit], int | None]:
     want = offset + limit
     scores: dict[int, float] = {}
     ranked = None
     if plan.exact and sort == "date":
-        rows = _verified(journal, q, plan, _newest(journal, plan, found, limit, offset))
+        rows = _verified(journal, q, plan, _newest(journal, plan, found, limit, offset, listed))
     elif plan.exact:
         # Rank on the text alone; only the hits shown are fetched whole and verified.
-        window = _newest(journal, plan, found, max(RANK_WINDOW, want))
+        window = _newest(journal, plan, found, max(RANK_WINDOW, want), 0, listed)
         if found is not None:
             folded = found.cache.folded(journal.store, window, found.mark)
         else:
@@ -297,12 +302,19 @@ def _facets(journal: Journal, plan: sq.Plan, q: Query, limit: int, window: int |
         for row, _ in rows:
             months[row.stamp // 100_000_000] += 1
             tags.update(row.tag_ids)
+    tag_facets, month_facets = _facet_counts(journal, months, tags, limit)
+    return tag_facets, month_facets, held
+
+
+def _facet_counts(journal: Journal, months: Counter[int], tags: Counter[int], limit: int,
+                  ) -> tuple[list[FacetCount], list[FacetCount]]:
+    """Facets from counts per tag id and per YYYYMM: the `limit` most common tags, every month."""
     top = sorted(tags.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]  # ties: by id
     names = sq.tag_names(journal.store, [t for t, _ in top])
     tag_facets = sorted((FacetCount(names[t][0], names[t][1], n) for t, n in top if t in names),
                         key=lambda f: (-f.count, f.key))
     return tag_facets, [FacetCount(_month(ym), _month(ym), n)
-                        for ym, n in sorted(months.items(), reverse=True)], held
+                        for ym, n in sorted(months.items(), reverse=True)]
 
 
 @lru_cache(maxsize=4096)
@@ -341,9 +353,21 @@ def search(journal: Journal, query: str, *, limit: int = 20, offset: int = 0,
         ids = cache.matched((query, published_only), mark,
                             lambda: matching(cache, journal.store, q, plan, mark))
         found = _Matched(cache, mark, ids)
-    hits, ranked = _top(journal, q, plan, sort, limit, offset, found)
+    listed = facts = None
+    if found is None and plan.exact and facets and not facet_window:
+        # Facets over every match (the CLI): every match's row id at once, counted against
+        # facet columns (355 -> ~70 ms for the 406,778 matches of `中` at 1M clips); the
+        # total and the newest matches come with them.
+        facts = search_facts.facts(journal.store)
+        listed = facts.ids(sq.listed(journal.store, plan, facts.base))
+    hits, ranked = _top(journal, q, plan, sort, limit, offset, found, listed)
     result = SearchResult(query=query, sort=sort, hits=hits, ranked=ranked)
     held = None
+    if facts is not None and listed is not None:
+        months, tags = facts.count(listed)
+        result.tags, result.months = _facet_counts(journal, months, tags, facet_limit)
+        result.total = len(listed) if total else None
+        return result
     if facets:
         result.tags, result.months, held = _facets(journal, plan, q, facet_limit, facet_window,
                                                    found)
