@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from kirinuki.errors import InputError, JournalError
-from kirinuki.journal import Journal, init_journal, open_journal
+from kirinuki.journal import Journal, init_journal, open_journal, search_facts
+from kirinuki.journal import search as search_module
 from kirinuki.journal.editing import add_group, delete_clip, delete_entry, edit_clip, rename_tag
 from kirinuki.journal.search import count_matches, reindex, search
 from kirinuki.model import Article, ArticleVersion, Clip, Group, Source, TagLine, TagRef
@@ -284,3 +285,58 @@ def test_index_rows_from_written_entries_equal_rows_read_back(mem_journal: Journ
     assert [key(d) for d in fresh] == [key(d) for d in stored]
     assert {d.source_id for d in fresh} - {None} and all(d.tags for d in fresh[:3])
     assert search(j, "source:example.jp 首相").total == 1
+
+
+@pytest.fixture
+def columns_always(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Facets over all matches counted against facet columns, however few the matches."""
+    monkeypatch.setattr(search_module, "COLUMNS_FROM", 0)
+
+
+def _facets(j: Journal, query: str) -> tuple[object, ...]:
+    r = search(j, query, limit=2)
+    return (r.total, [h.clip_id for h in r.hits], [(f.key, f.count) for f in r.tags],
+            [(f.key, f.count) for f in r.months])
+
+
+def test_facet_columns_in_a_file_follow_every_change(tmp_path: Path, news: Journal,
+                                                     columns_always: None) -> None:
+    # The same journal on disk: its facet columns are written beside it, read by the next
+    # search (another process too), and rebuilt after any write, tag renames included.
+    path = str(tmp_path / "news.db")
+    news.store.conn.execute("VACUUM INTO ?", (path,))
+    with open_journal(path) as j:
+        assert _facets(j, "の") == _facets(news, "の")
+        columns = Path(path + "-searchfacts")
+        assert columns.exists()
+        stamp = columns.stat().st_mtime_ns
+        assert _facets(j, "の") == _facets(news, "の") and columns.stat().st_mtime_ns == stamp
+        for jj in (j, news):
+            rename_tag(jj, "露", "ロシア情勢")
+            hit = search(jj, "被災地").hits[0]
+            edit_clip(jj, hit.clip_id, "首相は被害の状況を視察しました。")
+        assert _facets(j, "の") == _facets(news, "の")
+        assert "ロシア情勢" in [f.label for f in search(j, "の").tags]
+        columns.write_bytes(b"\x10\x00\x00\x00\x00\x00\x00\x00{not json")  # damaged: rebuilt
+        search_facts._kept.clear()
+        assert _facets(j, "の") == _facets(news, "の")
+    with open_journal(path) as j:  # a new process reads the file
+        search_facts._kept.clear()
+        assert _facets(j, "の") == _facets(news, "の")
+
+
+def test_facet_columns_fall_back_to_a_binary_search_for_spread_row_ids(
+        news: Journal, columns_always: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    want = _facets(news, "の")
+    monkeypatch.setattr(search_facts, "MAX_SPREAD", 0)
+    monkeypatch.setattr(search_facts, "_build", _spread_build)
+    assert _facets(news, "の") == want
+
+
+_real_build = search_facts._build
+
+
+def _spread_build(store: object, key: tuple[int, ...]) -> search_facts.Facts:
+    facts = _real_build(store, key)  # type: ignore[arg-type]
+    assert not len(facts.slot) and len(facts.lists)
+    return facts

@@ -421,3 +421,8 @@ def listed(store: Store, plan: Plan, base: int) -> str:
         f"SELECT group_concat(r) FROM (SELECT {t}.rowid - ? AS r FROM {t} WHERE {where}"
         f" ORDER BY {t}.rowid)", [base, *args]).fetchone()
     return str(row[0] or "")
+
+
+def first_docid(store: Store) -> int:
+    """The lowest row id in the index (0 when it is empty)."""
+    return int(store.conn.execute("SELECT min(docid) FROM search_docs").fetchone()[0] or 0)
