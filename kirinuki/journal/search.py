@@ -35,9 +35,9 @@ DF_SAMPLE = 20_000  # documents frequencies are measured on the newest clips
 K1, B = 1.2, 0.75
 SORTS = ("relevance", "date")
 # From this many matches on, facets over all of them are counted against facet columns
-# (`search_facts`); fewer are grouped by SQLite, which spares the first search after a change
-# building the columns (~2.5 s at 1M clips) when it has few matches.
-COLUMNS_FROM = 20_000
+# (`search_facts`); fewer are grouped by SQLite (as fast up to ~3,000 matches), which spares
+# the first search after a change building the columns when it has few matches.
+COLUMNS_FROM = 1_000
 
 
 @dataclass(frozen=True)

@@ -175,7 +175,7 @@ def check(j: Journal, data: st.DataObject, rounds: int) -> None:
         assert [h.clip_id for h in page.hits] == [h.clip_id for h in got.hits][1:4], q
         ranked = search(j, q, limit=10_000, facets=True, published_only=public)
         assert {h.clip_id for h in ranked.hits} == want, q
-        # Facets over every match from facet columns (taken from 20,000 matches on) are the
+        # Facets over every match from facet columns (taken from 1,000 matches on) are the
         # ones SQLite groups.
         saved, search_module.COLUMNS_FROM = search_module.COLUMNS_FROM, 0
         try:

@@ -406,10 +406,14 @@ def generation(store: Store) -> tuple[int, int, int, int]:
             int(last or 0))
 
 
-def all_facts(store: Store) -> list[tuple[int, int, str]]:
-    """(row id, YYYYMM (0: undated), tag ids separated by spaces) of every clip, ascending."""
-    return store.conn.execute("SELECT docid, stamp / 100000000, tags FROM search_docs"
-                              " ORDER BY docid").fetchall()
+def all_facts(store: Store, base: int) -> tuple[str, str, str]:
+    """Of every clip in row id order: row ids minus `base` and YYYYMM (0: undated), each
+    comma-separated, and tag id lists (ids separated by spaces) separated by `|`."""
+    row = store.conn.execute(
+        "SELECT group_concat(d), group_concat(m), group_concat(t, '|') FROM (SELECT docid - ?"
+        " AS d, stamp / 100000000 AS m, tags AS t FROM search_docs ORDER BY docid)",
+        (base,)).fetchone()
+    return str(row[0] or ""), str(row[1] or ""), str(row[2] or "")
 
 
 def listed(store: Store, plan: Plan, base: int) -> str:
