@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from unicodedata import is_normalized
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from kirinuki.text.fastfold import fast_fold, fast_search_fold, fold_with_map, search_fold_with_map
@@ -54,6 +54,7 @@ def test_highlights_cover_the_matched_original_text(text: str, data: st.DataObje
 
 @settings(max_examples=400)
 @given(texts)
+@example("死者は３，８００人、1,234,567円、3\u2009800人、1,2,3")
 def test_fast_search_fold_is_search_fold(text: str) -> None:
     assert fast_search_fold(text) == search_fold(text)
     folded, starts, ends = search_fold_with_map(text)

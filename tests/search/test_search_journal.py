@@ -311,12 +311,14 @@ def test_facet_columns_in_a_file_follow_every_change(tmp_path: Path, news: Journ
         assert columns.exists()
         stamp = columns.stat().st_mtime_ns
         assert _facets(j, "の") == _facets(news, "の") and columns.stat().st_mtime_ns == stamp
-        for jj in (j, news):
+        for jj in (j, news):  # a rename changes no text: the change count tells
             rename_tag(jj, "露", "ロシア情勢")
+        assert _facets(j, "の") == _facets(news, "の")
+        assert "ロシア情勢" in [f.label for f in search(j, "の").tags]
+        for jj in (j, news):
             hit = search(jj, "被災地").hits[0]
             edit_clip(jj, hit.clip_id, "首相は被害の状況を視察しました。")
         assert _facets(j, "の") == _facets(news, "の")
-        assert "ロシア情勢" in [f.label for f in search(j, "の").tags]
         columns.write_bytes(b"\x10\x00\x00\x00\x00\x00\x00\x00{not json")  # damaged: rebuilt
         search_facts._kept.clear()
         assert _facets(j, "の") == _facets(news, "の")
@@ -340,3 +342,34 @@ def _spread_build(store: object, key: tuple[int, ...]) -> search_facts.Facts:
     facts = _real_build(store, key)  # type: ignore[arg-type]
     assert not len(facts.slot) and len(facts.lists)
     return facts
+
+
+def test_the_same_figure_written_another_way(mem_journal: Journal) -> None:
+    j = mem_journal
+    add_entries(j, [entry([(["死者は３，８００人に上りました。", "避難者は3,800人です。",
+                             "参加者は3\u2009800人でした。", "番号は1,2,3と38,00です。"], [])],
+                          None, "figures")])
+    for query in ("3800人", "3,800人", "３８００人", "３，８００人"):
+        r = search(j, query)
+        assert r.total == 3, query
+        assert sorted(h.text[s:e] for h in r.hits for s, e in h.highlights) == \
+            ["3,800人", "3\u2009800人", "３，８００人"]
+    assert search(j, "1,2,3").total == 1 and search(j, "123").total == 0
+    assert search(j, "3800").total == 3  # `38,00` is no grouping: not 3800
+
+
+def test_kana_insensitive_words_are_opt_in(mem_journal: Journal) -> None:
+    j = mem_journal
+    add_entries(j, [entry([(["キシダ首相が会見。", "きしだ氏の発言。", "岸田首相。"], [])],
+                          None, "kana")])
+    assert search(j, "きしだ").total == 1 and search(j, "キシダ").total == 1
+    r = search(j, "~きしだ")
+    assert r.total == 2 and count_matches(j, "~キシダ") == 2
+    assert sorted(h.text[s:e] for h in r.hits for s, e in h.highlights) == ["きしだ", "キシダ"]
+    assert search(j, "首相 -~きしだ").total == 1
+    assert search(j, '~"しだ首"').total == 1
+    # A word of many kana is found through a superset of its bigrams, verified on the text.
+    add_entries(j, [entry([(["ろしあのうくらいなしんこう", "ロシアノウクライナシンコウ"], [])],
+                          None, "long")])
+    assert search(j, "~ろしあのうくらいな").total == 2
+    assert search(j, "~ロシアノウクライナシンコウ -ろしあ").total == 1
