@@ -33,9 +33,8 @@ from kirinuki.store.sqlite.search_tokens import (
     SOURCE,
     TAG,
     index_form,
-    word_match,
 )
-from kirinuki.text.fastfold import fast_fold as fold
+from kirinuki.text.fastfold import fast_search_fold as fold
 from kirinuki.text.query import Atom, EntryRef, Query, Source, Tag, Word
 
 MAX_BYTES = 128 << 20  # the load bench's 174 words at 100k entries took 34 MB
@@ -226,10 +225,9 @@ def _counted(parts: list[Ids]) -> Counter[int]:
 
 def atom_ids(cache: Postings, store: Store, plan: sq.Plan, atom: Atom, mark: object) -> Ids:
     if isinstance(atom, Word):
-        form = index_form(atom.text)
         # One-character words from the unigram table: no positions to read.
-        table = "search_uni" if len(form) == 1 else "search_bi"
-        return cache.ids(store, table, word_match(form, False), mark)
+        table = "search_uni" if len(index_form(atom.text)) == 1 else "search_bi"
+        return cache.ids(store, table, sq.word_expr(atom, False), mark)
     if isinstance(atom, Tag):
         tid = plan.tags[atom.key]
         return cache.ids(store, "search_uni", f'"{TAG}{tid}"', mark) if tid else _EMPTY

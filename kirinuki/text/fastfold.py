@@ -17,7 +17,7 @@ import unicodedata
 from functools import lru_cache
 from unicodedata import is_normalized as _is_normalized
 
-from kirinuki.text.normalize import fold
+from kirinuki.text.normalize import drop_grouping, fold, grouping_at, thin_grouping
 
 # Hangul vowel and trailing consonant jamo compose with the syllable before them.
 _HANGUL_VT = "\u1161-\u1175\u11a8-\u11c2"
@@ -77,9 +77,18 @@ def fold_with_map(text: str) -> tuple[str, list[int], list[int]]:
         start = max(m.start() - 1, pos)
         plain(pos, start)
         piece = fold(text[start:m.end()])
-        parts.append(piece)
-        starts.extend([start] * len(piece))
-        ends.extend([m.end()] * len(piece))
+        # Full-width and other compatibility characters fold one by one: each keeps its own
+        # place (a highlight of `3800` in `は３，８００` must not take the `は`).
+        singles = [fold(c) for c in text[start:m.end()]]
+        if "".join(singles) == piece:
+            for k, one in enumerate(singles):
+                parts.append(one)
+                starts.extend([start + k] * len(one))
+                ends.extend([start + k + 1] * len(one))
+        else:
+            parts.append(piece)
+            starts.extend([start] * len(piece))
+            ends.extend([m.end()] * len(piece))
         pos = m.end()
     plain(pos, len(text))
     return "".join(parts), starts, ends
@@ -100,3 +109,20 @@ def fast_fold(text: str) -> str:
         pos = m.end()
     out.append(text[pos:].casefold())
     return "".join(out)
+
+
+def fast_search_fold(text: str) -> str:
+    """Exactly `normalize.search_fold(text)`: `fast_fold` without digit grouping."""
+    return drop_grouping(fast_fold(thin_grouping(text)))
+
+
+def search_fold_with_map(text: str) -> tuple[str, list[int], list[int]]:
+    """`fold_with_map` for `search_fold`: the grouping commas dropped from text and map."""
+    folded, starts, ends = fold_with_map(thin_grouping(text))  # thin spaces: same length
+    gone = grouping_at(folded)
+    if not gone:
+        return folded, starts, ends
+    drop = set(gone)
+    keep = [k for k in range(len(folded)) if k not in drop]
+    return ("".join(folded[k] for k in keep), [starts[k] for k in keep],
+            [ends[k] for k in keep])

@@ -2,6 +2,7 @@
 
     ロシア 制裁            every word must occur (as a substring of the clip's folded text)
     "exact phrase"        a phrase, spaces included
+    ~きしだ  ~"phrase"     hiragana and katakana alike (キシダ, きしだ, キしだ all match)
     -word  -"phrase"      the clip must not contain it (also -#tag, -source:x, -entry:N)
     a OR b                either (OR binds tighter than the implicit AND: `x a OR b` = x AND (a OR b))
     #tag                  the clip's group carries the tag (aliases resolved by the caller)
@@ -11,8 +12,9 @@
     entry:ID              the clip belongs to this entry (id or permalink)
 
 The query is NFKC-normalised before it is split, so full-width quotes, `＃`, `－` and `ＯＲ` work;
-words are then folded with `normalize.fold`, exactly as clip text is, so `ＮＡＴＯ`, `nato` and
-`NATO` are one word. A malformed query raises `InputError` with a one-line reason.
+words are then folded with `normalize.search_fold`, exactly as clip text is, so `ＮＡＴＯ`, `nato`
+and `NATO` are one word, as are `3,800` and `3800`. A malformed query raises `InputError` with a
+one-line reason.
 """
 
 from __future__ import annotations
@@ -23,15 +25,17 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from kirinuki.errors import InputError
-from kirinuki.text.normalize import fold, nfkc, tag_key
+from kirinuki.text.normalize import fold, kana_fold, nfkc, search_fold, tag_key
 
 
 @dataclass(frozen=True)
 class Word:
-    """Text that must occur in the clip: `text` is folded; `phrase` when it was quoted."""
+    """Text that must occur in the clip: `text` is search-folded; `phrase` when it was quoted;
+    `kana` when hiragana and katakana match alike (`text` is then in hiragana)."""
 
     text: str
     phrase: bool = False
+    kana: bool = False
 
 
 @dataclass(frozen=True)
@@ -76,7 +80,7 @@ class Query:
 
     def words(self) -> list[Word]:
         """The words a matching clip contains (for highlighting), longest first."""
-        found = {a.text: a for c in self.clauses for a in c if isinstance(a, Word)}
+        found = {(a.text, a.kana): a for c in self.clauses for a in c if isinstance(a, Word)}
         return sorted(found.values(), key=lambda w: -len(w.text))
 
 
@@ -120,15 +124,18 @@ def _site(value: str) -> str:
     return v
 
 
-def _word(text: str, phrase: bool, raw: str) -> Word:
-    folded = fold(text)
+def _word(text: str, phrase: bool, raw: str, kana: bool = False) -> Word:
+    folded = search_fold(text)
     if not folded:
         raise InputError(f"nothing to search for in {raw!r}")
-    return Word(folded, phrase)
+    return Word(kana_fold(folded), phrase, True) if kana else Word(folded, phrase)
 
 
-def _bare(word: str, negated: bool) -> _Tok:
-    """A token from an unquoted word: OR, a filter, a tag or plain text."""
+def _bare(word: str, negated: bool, kana: bool = False) -> _Tok:
+    """A token from an unquoted word: OR, a filter, a tag or plain text (kana-insensitive
+    text after `~`)."""
+    if kana:
+        return _Tok("atom", _word(word, False, "~" + word, True), negated, text="~" + word)
     if word == "OR" and not negated:
         return _Tok("or", text=word)
     m = _FILTER.fullmatch(word)
@@ -167,6 +174,10 @@ def _tokens(query: str) -> list[_Tok]:
         negated = s[i] == "-" and i + 1 < n and not s[i + 1].isspace()
         if negated:
             i += 1
+        # `~` before a word or a phrase: kana-insensitive (a lone `~` is the character).
+        kana = s[i] == "~" and i + 1 < n and not s[i + 1].isspace()
+        if kana:
+            i += 1
         if s[i] == '"':
             end = s.find('"', i + 1)
             if end < 0:
@@ -174,13 +185,14 @@ def _tokens(query: str) -> list[_Tok]:
             inner = s[i + 1:end]
             if not inner.strip():
                 raise InputError("an empty phrase \"\" searches for nothing")
-            out.append(_Tok("atom", _word(inner, True, inner), negated, text=f'"{inner}"'))
+            out.append(_Tok("atom", _word(inner, True, inner, kana), negated,
+                            text=f'"{inner}"'))
             i = end + 1
             continue
         j = i
         while j < n and not s[j].isspace():
             j += 1
-        out.append(_bare(s[i:j], negated))
+        out.append(_bare(s[i:j], negated, kana))
         i = j
     return out
 

@@ -1,6 +1,6 @@
 """Where folded search words occur in original text, and a short snippet around them.
 
-Search matches on `fold(text)`, whose length can differ from the text's (NFKC may merge or
+Search matches on `search_fold(text)`, whose length can differ from the text's (NFKC may merge or
 expand characters), so matches are found in the folded text and mapped back to the original
 characters they came from. Segments are plain `(text, matched)` pairs: the terminal turns the
 matched ones bold, the web wraps them in escaped `<mark>`.
@@ -8,36 +8,42 @@ matched ones bold, the web wraps them in escaped `<mark>`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from unicodedata import is_normalized
 
-from kirinuki.text.fastfold import fold_with_map
+from kirinuki.text.fastfold import search_fold_with_map
+from kirinuki.text.normalize import grouping_at, kana_fold
 
 Segment = tuple[str, bool]
 SNIPPET_CHARS = 120
 _CONTEXT_BEFORE = 30
 
 
-def highlight_spans(text: str, words: list[str]) -> list[tuple[int, int]]:
-    """Merged (start, end) ranges of `text` where any of the folded `words` occurs."""
-    if not words:
+def highlight_spans(text: str, words: Sequence[str], kana_words: Sequence[str] = (),
+                    ) -> list[tuple[int, int]]:
+    """Merged (start, end) ranges of `text` where any of the search-folded `words` occurs, or
+    any of `kana_words` (hiragana) in the text with its katakana made hiragana."""
+    if not words and not kana_words:
         return []
     folded = text.casefold() if is_normalized("NFKC", text) else ""
-    if len(folded) == len(text):
-        # Case folding that kept every character one character: positions carry over (most
-        # clips; building the maps was ~60% of a results page's snippets).
-        starts = ends = None
-    else:
-        folded, starts, ends = fold_with_map(text)
+    starts: list[int] | None = None
+    ends: list[int] | None = None
+    if len(folded) != len(text) or grouping_at(folded):
+        folded, starts, ends = search_fold_with_map(text)
+    # Case folding that kept every character one character: positions carry over (most
+    # clips; building the maps was ~60% of a results page's snippets).
     spans: list[tuple[int, int]] = []
-    for w in words:
-        if not w:
-            continue
-        i = folded.find(w)
-        while i >= 0:
-            last = i + len(w) - 1
-            spans.append((i, last + 1) if starts is None or ends is None
-                         else (starts[i], ends[last]))
-            i = folded.find(w, i + 1)
+    for haystack, found in ((folded, words), (kana_fold(folded) if kana_words else "",
+                                              kana_words)):
+        for w in found:
+            if not w:
+                continue
+            i = haystack.find(w)
+            while i >= 0:
+                last = i + len(w) - 1
+                spans.append((i, last + 1) if starts is None or ends is None
+                             else (starts[i], ends[last]))
+                i = haystack.find(w, i + 1)
     spans.sort()
     merged: list[tuple[int, int]] = []
     for s, e in spans:

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from kirinuki.errors import InputError, JournalError
-from kirinuki.journal import Journal, init_journal, open_journal
+from kirinuki.journal import Journal, init_journal, open_journal, search_facts
+from kirinuki.journal import search as search_module
 from kirinuki.journal.editing import add_group, delete_clip, delete_entry, edit_clip, rename_tag
 from kirinuki.journal.search import count_matches, reindex, search
 from kirinuki.model import Article, ArticleVersion, Clip, Group, Source, TagLine, TagRef
@@ -224,7 +225,33 @@ def test_index_of_another_format_asks_for_reindex(news: Journal) -> None:
         search(news, "京都")
     reindex(news)
     assert search(news, "京都").total == 2
-    assert f"('format', '{index.FORMAT}')" in migrations.V2_SEARCH
+    fresh = init_journal(":memory:")  # V2 and V14 leave a new journal's index in this format
+    assert fresh.store.conn.execute(
+        "SELECT value FROM search_meta WHERE key = 'format'").fetchone()[0] == index.FORMAT
+
+
+def test_index_built_before_digit_grouping_asks_for_reindex(tmp_path: Path) -> None:
+    # An index built with `3,800` kept as written: migrating marks it stale, reindex makes
+    # `3800人` find `３，８００人`.
+    path = str(tmp_path / "v13.db")
+    j = init_journal(path)
+    add_entries(j, [entry([(["死者は３，８００人に上りました。"], [])], None, "old")])
+    conn = j.store.conn
+    conn.execute("UPDATE search_meta SET value = '2' WHERE key = 'format'")
+    conn.execute(f"PRAGMA user_version = {len(migrations.MIGRATIONS) - 1}")
+    j.close()
+    with open_journal(path) as j2:
+        with pytest.raises(JournalError, match="3,800 as 3800"):
+            search(j2, "3800人")
+        reindex(j2)
+        assert search(j2, "3800人").total == 1
+        assert search(j2, "3,800人").total == 1
+    empty = str(tmp_path / "empty.db")
+    with init_journal(empty) as j3:
+        j3.store.conn.execute("UPDATE search_meta SET value = '2' WHERE key = 'format'")
+        j3.store.conn.execute(f"PRAGMA user_version = {len(migrations.MIGRATIONS) - 1}")
+    with open_journal(empty) as j3:  # an empty index is simply of the new format
+        assert search(j3, "3800人").total == 0
 
 
 def test_bad_options_are_input_errors(news: Journal) -> None:
@@ -258,3 +285,91 @@ def test_index_rows_from_written_entries_equal_rows_read_back(mem_journal: Journ
     assert [key(d) for d in fresh] == [key(d) for d in stored]
     assert {d.source_id for d in fresh} - {None} and all(d.tags for d in fresh[:3])
     assert search(j, "source:example.jp 首相").total == 1
+
+
+@pytest.fixture
+def columns_always(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Facets over all matches counted against facet columns, however few the matches."""
+    monkeypatch.setattr(search_module, "COLUMNS_FROM", 0)
+
+
+def _facets(j: Journal, query: str) -> tuple[object, ...]:
+    r = search(j, query, limit=2)
+    return (r.total, [h.clip_id for h in r.hits], [(f.key, f.count) for f in r.tags],
+            [(f.key, f.count) for f in r.months])
+
+
+def test_facet_columns_in_a_file_follow_every_change(tmp_path: Path, news: Journal,
+                                                     columns_always: None) -> None:
+    # The same journal on disk: its facet columns are written beside it, read by the next
+    # search (another process too), and rebuilt after any write, tag renames included.
+    path = str(tmp_path / "news.db")
+    news.store.conn.execute("VACUUM INTO ?", (path,))
+    with open_journal(path) as j:
+        assert _facets(j, "の") == _facets(news, "の")
+        columns = Path(path + "-searchfacts")
+        assert columns.exists()
+        stamp = columns.stat().st_mtime_ns
+        assert _facets(j, "の") == _facets(news, "の") and columns.stat().st_mtime_ns == stamp
+        for jj in (j, news):  # a rename changes no text: the change count tells
+            rename_tag(jj, "露", "ロシア情勢")
+        assert _facets(j, "の") == _facets(news, "の")
+        assert "ロシア情勢" in [f.label for f in search(j, "の").tags]
+        for jj in (j, news):
+            hit = search(jj, "被災地").hits[0]
+            edit_clip(jj, hit.clip_id, "首相は被害の状況を視察しました。")
+        assert _facets(j, "の") == _facets(news, "の")
+        columns.write_bytes(b"\x10\x00\x00\x00\x00\x00\x00\x00{not json")  # damaged: rebuilt
+        search_facts._kept.clear()
+        assert _facets(j, "の") == _facets(news, "の")
+    with open_journal(path) as j:  # a new process reads the file
+        search_facts._kept.clear()
+        assert _facets(j, "の") == _facets(news, "の")
+
+
+def test_facet_columns_fall_back_to_a_binary_search_for_spread_row_ids(
+        news: Journal, columns_always: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    want = _facets(news, "の")
+    monkeypatch.setattr(search_facts, "MAX_SPREAD", 0)
+    monkeypatch.setattr(search_facts, "_build", _spread_build)
+    assert _facets(news, "の") == want
+
+
+_real_build = search_facts._build
+
+
+def _spread_build(store: object, key: tuple[int, ...]) -> search_facts.Facts:
+    facts = _real_build(store, key)  # type: ignore[arg-type]
+    assert not len(facts.slot) and len(facts.lists)
+    return facts
+
+
+def test_the_same_figure_written_another_way(mem_journal: Journal) -> None:
+    j = mem_journal
+    add_entries(j, [entry([(["死者は３，８００人に上りました。", "避難者は3,800人です。",
+                             "参加者は3\u2009800人でした。", "番号は1,2,3と38,00です。"], [])],
+                          None, "figures")])
+    for query in ("3800人", "3,800人", "３８００人", "３，８００人"):
+        r = search(j, query)
+        assert r.total == 3, query
+        assert sorted(h.text[s:e] for h in r.hits for s, e in h.highlights) == \
+            ["3,800人", "3\u2009800人", "３，８００人"]
+    assert search(j, "1,2,3").total == 1 and search(j, "123").total == 0
+    assert search(j, "3800").total == 3  # `38,00` is no grouping: not 3800
+
+
+def test_kana_insensitive_words_are_opt_in(mem_journal: Journal) -> None:
+    j = mem_journal
+    add_entries(j, [entry([(["キシダ首相が会見。", "きしだ氏の発言。", "岸田首相。"], [])],
+                          None, "kana")])
+    assert search(j, "きしだ").total == 1 and search(j, "キシダ").total == 1
+    r = search(j, "~きしだ")
+    assert r.total == 2 and count_matches(j, "~キシダ") == 2
+    assert sorted(h.text[s:e] for h in r.hits for s, e in h.highlights) == ["きしだ", "キシダ"]
+    assert search(j, "首相 -~きしだ").total == 1
+    assert search(j, '~"しだ首"').total == 1
+    # A word of many kana is found through a superset of its bigrams, verified on the text.
+    add_entries(j, [entry([(["ろしあのうくらいなしんこう", "ロシアノウクライナシンコウ"], [])],
+                          None, "long")])
+    assert search(j, "~ろしあのうくらいな").total == 2
+    assert search(j, "~ロシアノウクライナシンコウ -ろしあ").total == 1

@@ -12,17 +12,21 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kirinuki.journal import Journal, get_entry, init_journal
+from kirinuki.journal import search as search_module
 from kirinuki.journal.editing import delete_clip, delete_entry, edit_clip, rename_tag
 from kirinuki.journal.search import SearchResult, count_matches, search
 from kirinuki.journal.search_postings import Postings
 from kirinuki.store.sqlite.entries import entry_ids
-from kirinuki.text.normalize import fold, nfkc, tag_key
+from kirinuki.text.normalize import fold, kana_fold, nfkc, search_fold, tag_key
 from tests.search.conftest import JST, add_entries, entry
 
 # Sub-words, 1-2 character words, width and case variants, characters whose folding changes
 # length (ß, ﬁ, half-width ｶﾞ), ASCII punctuation and a private-use character of plane 15,
-# which the index folds together with its neighbours (the verified path).
-ALPHABET = "東京都ロシア円億米国露核のaAＡｎN1１ 「」#-.%ｶﾞガßﬁée\u0301\U000f0041\U000f0042"
+# which the index folds together with its neighbours (the verified path); digits with grouping
+# commas (full-width, thin space) and hiragana/katakana pairs for `~` (long kana words take the
+# verified path too).
+ALPHABET = ("東京都ロシア円億米国露核のaAＡｎN1１ 「」#-.%ｶﾞガßﬁée\u0301\U000f0041\U000f0042"
+            "0008,，\u2009~きキしシだダー")
 TAGS = ["露", "核", "NATO", "ｎａｔｏ", "円安"]
 DATES = [None, datetime(2021, 12, 31, 23, 59, 59, tzinfo=JST),
          datetime(2022, 1, 1, 0, 0, tzinfo=JST), datetime(2022, 1, 15, 12, 0, tzinfo=JST),
@@ -59,18 +63,19 @@ def docs_of(j: Journal) -> list[Doc]:
         day = e.published.date() if e.published else None
         for g in e.groups:
             tags = {tag_key(t.name) for t in g.tags}
-            out.extend(Doc(c.id or 0, fold(c.text), tags, day) for c in g.clips)
+            out.extend(Doc(c.id or 0, search_fold(c.text), tags, day) for c in g.clips)
     return out
 
 
-def _render_word(s: str) -> str | None:
-    """The query syntax for the literal text `s`, quoted when it would read as an operator."""
+def _render_word(s: str, kana: bool = False) -> str | None:
+    """The query syntax for the literal text `s`, quoted when it would read as an operator
+    (`~` before it: kana-insensitive)."""
     if not fold(s).strip() or '"' in nfkc(s):
         return None
     n = nfkc(s)
-    if any(c.isspace() for c in n) or n[0] in "-#" or n == "OR" or ":" in n:
-        return f'"{s}"'
-    return s
+    if any(c.isspace() for c in n) or n[0] in "-#~" or n == "OR" or ":" in n:
+        return ("~" if kana else "") + f'"{s}"'
+    return ("~" if kana else "") + s
 
 
 @st.composite
@@ -88,8 +93,11 @@ def queries(draw: st.DrawFn, texts: list[str], resolve: Callable[[str], str],
             s = t[i:i + draw(st.integers(1, 8))]
         else:
             s = draw(st.text(alphabet=ALPHABET, min_size=1, max_size=3))
-        word = _render_word(s)
-        return None if word is None else (word, ("word", fold(s)))
+        kana = draw(st.integers(0, 3)) == 0
+        word = _render_word(s, kana)
+        if word is None:
+            return None
+        return word, ("kana", kana_fold(search_fold(s))) if kana else ("word", search_fold(s))
 
     parts: list[str] = []
     clauses: list[list[object]] = []
@@ -119,6 +127,8 @@ def queries(draw: st.DrawFn, texts: list[str], resolve: Callable[[str], str],
 
     def holds(a: object, d: Doc) -> bool:
         kind, value = a  # type: ignore[misc]
+        if kind == "kana":
+            return value in kana_fold(d.folded)
         return value in d.folded if kind == "word" else value in d.tags
 
     def pred(d: Doc) -> bool:
@@ -165,6 +175,14 @@ def check(j: Journal, data: st.DataObject, rounds: int) -> None:
         assert [h.clip_id for h in page.hits] == [h.clip_id for h in got.hits][1:4], q
         ranked = search(j, q, limit=10_000, facets=True, published_only=public)
         assert {h.clip_id for h in ranked.hits} == want, q
+        # Facets over every match from facet columns (taken from 1,000 matches on) are the
+        # ones SQLite groups.
+        saved, search_module.COLUMNS_FROM = search_module.COLUMNS_FROM, 0
+        try:
+            columns = search(j, q, limit=10_000, facets=True, published_only=public)
+        finally:
+            search_module.COLUMNS_FROM = saved
+        assert same(columns, ranked), q
         # Row ids kept in memory (the web app's path) give the same hits, scores and facets.
         for kept in (ranked, page):
             again = search(j, q, limit=len(kept.hits) or 1, offset=1 if kept is page else 0,

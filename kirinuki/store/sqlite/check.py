@@ -21,7 +21,7 @@ from kirinuki.store.sqlite import search_tokens as tok
 from kirinuki.store.sqlite.db import Store
 from kirinuki.store.sqlite.ids import TRACKED
 from kirinuki.text.dates import MAX_YEAR, MIN_YEAR, usable_date
-from kirinuki.text.fastfold import fast_fold
+from kirinuki.text.fastfold import fast_search_fold
 from kirinuki.text.permalinks import permalink_problem, shown
 
 MAX_SHOWN = 5  # examples named per kind of problem
@@ -82,7 +82,7 @@ def _search_rows(store: Store) -> Iterator[str]:
             bad.setdefault("are indexed under another entry", []).append(cid)
         elif d_stamp != search.stamp(published) or bool(d_public) != (status == "published"):
             bad.setdefault("are indexed with another date or visibility", []).append(cid)
-        elif tok.crc(tok.index_form(fast_fold(text))) != crc:
+        elif tok.crc(tok.index_form(fast_search_fold(text))) != crc:
             bad.setdefault("have text that changed behind the search index", []).append(cid)
     for what, clips in bad.items():
         shown = ", ".join(map(str, clips[:MAX_SHOWN])) + (" …" if len(clips) > MAX_SHOWN else "")

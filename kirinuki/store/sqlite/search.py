@@ -33,10 +33,12 @@ from kirinuki.store.sqlite import search_tokens as tok
 from kirinuki.store.sqlite.db import Store, iso
 from kirinuki.store.sqlite.tags import tag_id
 
-# Exactly `normalize.fold` (a test holds them equal), without NFKC over whole clips.
-from kirinuki.text.fastfold import fast_fold as fold
+# Exactly `normalize.search_fold` (a test holds them equal), without NFKC over whole clips.
+from kirinuki.text.fastfold import fast_search_fold as fold
 
-FORMAT = "2"  # written by the V2 migration too; another value means "rebuild"
+# Format 3 drops digit grouping (`3,800` -> `3800`); the V14 migration marks an index built
+# before it stale. Another value than this one means "rebuild".
+FORMAT = "3"
 # Row id distance between clips appended in date order, leaving room for later insertions.
 # 2 rather than 8 saves 0.08x the text size (row id deltas are stored in every doclist).
 STEP = 2
@@ -327,6 +329,13 @@ def _insert(store: Store, docs: list[_Doc]) -> None:
     store.conn.executemany(
         "UPDATE search_meta SET value = CAST(value AS INTEGER) + ? WHERE key = ?",
         [(len(docs), "docs"), (sum(len(d.form) for d in docs), "chars")])
+    bump_generation(store)
+
+
+def bump_generation(store: Store) -> None:
+    """Count a change of the index (what was derived from it, e.g. facet columns, is old)."""
+    store.conn.execute("INSERT INTO search_meta(key, value) VALUES ('generation', '1')"
+                       " ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1")
 
 
 @hooks.on_entries_written
@@ -353,6 +362,7 @@ def unindex_entries(store: Store, entry_ids: list[int]) -> None:
         store.conn.executemany(
             "UPDATE search_meta SET value = CAST(value AS INTEGER) - ? WHERE key = ?",
             [(len(docs), "docs"), (sum(len(d.form) for d in docs), "chars")])
+        bump_generation(store)
 
 
 def rebuild(store: Store, progress: Callable[[int, int], None] | None = None) -> int:
@@ -366,7 +376,11 @@ def rebuild(store: Store, progress: Callable[[int, int], None] | None = None) ->
             conn.execute(f"INSERT INTO {table}({table}, rank) VALUES ('automerge', 16)")
             conn.execute(f"INSERT INTO {table}({table}, rank) VALUES ('hashsize', 8388608)")
         conn.execute("DELETE FROM search_docs")
+        gen = conn.execute("SELECT value FROM search_meta WHERE key = 'generation'").fetchone()
         conn.execute("DELETE FROM search_meta")
+        if gen is not None:  # kept counting: a rebuilt index is a change too
+            conn.execute("INSERT INTO search_meta(key, value) VALUES ('generation', ?)", gen)
+        bump_generation(store)
         conn.executemany("INSERT INTO search_meta(key, value) VALUES (?, ?)",
                          [("docs", "0"), ("chars", "0"), ("format", FORMAT),
                           ("unicode", unicodedata.unidata_version)])
