@@ -44,6 +44,7 @@ from kirinuki.analysis.passages import (
     serials,
     split,
     swapped,
+    word_put_for_another,
 )
 from kirinuki.analysis.quotes import extract_quotes
 from kirinuki.analysis.textnorm import (
@@ -75,7 +76,7 @@ class Thresholds:
     contained: float = 0.95
     background: float = 0.75  # similarity of a sentence reused in two paragraphs
     lead: float = 0.45  # similarity of a first sentence rewritten by an update
-    related: float = 0.20  # content overlap below which sentences are not compared
+    related: float = 0.12  # content overlap below which sentences are not compared
     reworded_background: float = 0.50  # content overlap of long paragraphs saying the same
     long: int = 40  # characters (normalised) from which a paragraph is long
     quote: float = 0.60  # content overlap below which two quotes are different statements
@@ -239,7 +240,8 @@ def compare(a: Prepared, b: Prepared, *, same_article: bool = False,
     overlap = _jaccard(a.bigrams, b.bigrams)
     score = (ratio + overlap) / 2
     if (score >= t.version and (score >= t.reworded or a.numbers != b.numbers)
-            and not swapped(a.places, b.places)):
+            and not swapped(a.places, b.places)
+            and not (a.numbers != b.numbers and word_put_for_another(a.masked, b.masked))):
         changed = a.numbers != b.numbers
         return Match(VERSION, score, "figures and wording changed" if changed
                      else "wording changed")
