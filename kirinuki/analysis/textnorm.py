@@ -73,8 +73,11 @@ def normalise_parts(text: str, parts: list[str]) -> tuple[str, list[str]]:
     parts put together (a link, a sign-off, a site name or a minus across a cut, text that is
     not NFKC, an item number starting a later part)."""
     folded = text.casefold()
-    if (not is_normalized("NFKC", text) or _NOISY_RE.search(folded) or "|" in folded
-            or "-" in folded or "−" in folded or "▲" in folded
+    # A link, sign-off or minus in a part is one in the whole (parts are cut after a
+    # sentence end, never inside a word), so searching the whole once is enough.
+    if (not is_normalized("NFKC", text) or " - " in folded or "|" in folded
+            or (_NOISY_RE.search(folded) and _NOISE.search(folded))
+            or (("-" in folded or "−" in folded or "▲" in folded) and _MINUS.search(folded))
             or any(_ITEM.match(part) for part in parts[1:])):
         return normalise(text), [normalise(part) for part in parts]
     # Nothing here for `normalise` to take out but the first part's item number and symbols,
