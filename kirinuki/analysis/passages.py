@@ -223,12 +223,14 @@ def relate_sentences(sa: list[Sentence], sb: list[Sentence], ratio: float,
     matrix = [[similarity(x, y, 0.0 if i == j == 0 else shared) for j, y in enumerate(sb)]
               for i, x in enumerate(sa)]
     best = max(max(row) for row in matrix)
+    first = matrix[0][0]
+    if best < shared and first < lead:
+        return Relation("", best)  # no sentence found again, no lead alike: nothing below holds
     long_rows = matrix if len(sa) <= len(sb) else _transpose(matrix)
     if len(sa) != len(sb) and all(max(row) >= CONTAINED for row in long_rows):
         return Relation("extended", best)  # every sentence of one is in the other
     if min(len(sa), len(sb)) > 1 and _covered(sa, sb, matrix, shared):
         return Relation("extended", best)  # the same sentences, reordered or updated
-    first = matrix[0][0]
     if (min(len(sa), len(sb)) == 1 and len(sa) != len(sb) and first >= max(REWRITTEN, lead)
             and not _template(sa[0], sb[0]) and not _other_slots(sa[0], sb[0])):
         return Relation("extended", first)  # a one-sentence lead rewritten, a sentence added
