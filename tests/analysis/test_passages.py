@@ -89,6 +89,51 @@ def test_issue_22_kinds(a: str, b: str, expected: str | None) -> None:
     assert kind(a, b) == expected
 
 
+CLOSING = "気象台は、なだれや屋根からの落雪にも注意するよう呼びかけています。"
+
+
+@pytest.mark.parametrize(("a", "b", "expected"), [
+    # The same sentences reordered, a figure updated: a version, not a sentence reused.
+    ("ミレア州で9日に山火事が起き、州政府は非常事態を宣言しました。住民およそ3000人のうち、1200人が避難しました。",
+     "住民およそ3000人のうち、これまでに2500人が避難しました。ミレア州では9日に山火事が起き、州政府は非常事態を"
+     "宣言しています。", VERSION),
+    # A plan reported as done (the same named things): a version; an ongoing demand is not
+    # (one sentence lightly reworded: background).
+    ("ミレア州政府は、住民の帰還に向けて、調査団を現地に派遣することを決め、調査団は12日に出発する予定です。",
+     "ミレア州政府は、住民の帰還に向けて、調査団を現地に派遣し、調査団は12日夜、現地に到着しました。", VERSION),
+    ("ミレア州政府は、住民の帰還に向けて、来週にも調査団を派遣する予定で、連邦政府に支援を求めています。",
+     "ミレア州政府は、住民の帰還に向けて、調査団の派遣を急ぐとともに、連邦政府に早急な支援を求めています。",
+     BACKGROUND),
+    # One day's event, a count of the same people updated: a version.
+    ("警察によりますと、ミレア州の州都で8日午後、爆発があり、警備員2人がけがをしたということです。",
+     "ミレア州の州都で8日午後に起きた爆発で、地元の警察は、けがをした警備員は5人になったと発表しました。", VERSION),
+    # The same day, counts of other people: other facts.
+    ("反政府勢力は20日、政府軍の基地を攻撃し、兵士6人を殺害したと主張しました。",
+     "反政府勢力は20日、政府軍が市街地を砲撃し、子ども4人が死亡したと主張しました。", None),
+    # A figure added to a lead with no place in it (an organisation in common): a version.
+    ("厚生労働省によりますと、薬が手に入らなかった患者は、先月、全国の薬局でおよそ8000人に上りました。",
+     "厚生労働省によりますと、薬が手に入らなかった患者は、全国の薬局で先月およそ8000人、今月は20日までに"
+     "およそ6000人に上っています。", VERSION),
+    # One count put for another, or a template with two words put for others: not versions.
+    ("業界団体の調査では、出荷を制限している医薬品は、先月末の時点で2900品目に上ります。",
+     "業界団体の調査では、出荷を停止している医薬品は、先月末の時点で310品目に上ります。", None),
+    ("ミレア湖の周辺で続く大雨で、地元当局によりますと、これまでに6人が死亡し、およそ900人が避難しているということです。",
+     "ボルス川の流域で続く大雨で、地元当局によりますと、これまでに2人が死亡し、およそ300人が避難しているということです。",
+     None),
+    ("ミレアの気象局によりますと、北海道の名寄では、けさの最低気温が氷点下18.5度と、この冬一番の冷え込みとなりました。",
+     "ミレアの気象局によりますと、長野県の野辺山では、けさの最低気温が氷点下12.3度と、この冬一番の冷え込みとなりました。",
+     None),
+    # One source, other counters: other facts, not a count updated.
+    ("ミレア州の山火事で、州の消防当局によりますと、これまでに住宅など860棟が焼けたということです。",
+     "ミレア州の山火事で、州の消防当局によりますと、消火活動中の消防隊員2人がけがをしたということです。", None),
+    # A short closing sentence reused in two long paragraphs: background.
+    ("低気圧は、中心の気圧が964ヘクトパスカルまで下がり、最大瞬間風速が40メートルに達するおそれがあります。" + CLOSING,
+     "市内のすべての小中学校が、あすは休校となりました。" + CLOSING, BACKGROUND),
+])
+def test_issue_22_kinds_session_9(a: str, b: str, expected: str | None) -> None:
+    assert kind(a, b) == expected
+
+
 def test_leads_weeks_apart_are_another_development() -> None:
     day = datetime(2024, 7, 9)
     first = Item(1, LEAD_1, when=day)
