@@ -8,7 +8,6 @@ edited. Entry ids in the API are the journal's entry ids (digits only, as client
 
 from __future__ import annotations
 
-import secrets
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -147,8 +146,3 @@ def wsse_keys(journal: Journal) -> list[str]:
 def check_api_key(journal: Journal, key: str) -> None:
     """Accept an AtomPub key sent in clear (Basic auth). Raises AuthError."""
     check_token(journal, key, "atompub")
-
-
-def new_nonce() -> str:
-    """A random WSSE nonce (for the client side)."""
-    return secrets.token_hex(16)

@@ -45,7 +45,6 @@ class SketchCache:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.delta_path = path.with_name(path.name + ".delta")
-        self.rebuilt = False  # the last `scan` read every sketch (for tests)
         # The entries' stamps, when the caller read them already (`site_delta` does, before
         # anything else): a stamp must never be newer than the sketches read with it.
         self.stamps: list[tuple[int, str, int]] | None = None
@@ -53,7 +52,6 @@ class SketchCache:
     def scan(self, journal: Journal, version: int, sketched: int = -1) -> PartScan:
         """A probe over every clip's sketch of this version, as the journal holds them now;
         `sketched`: the count of sketches, when the caller counted them after the stamps."""
-        self.rebuilt = False
         store = journal.store
         stamps = self.stamps if self.stamps is not None else rows.entry_stamps(store)
         self.stamps = None
@@ -102,7 +100,6 @@ class SketchCache:
 
     def _rebuild(self, journal: Journal, version: int, stamps: list[tuple[int, str, int]],
                  ident: tuple[object, ...]) -> PartScan:
-        self.rebuilt = True
         found = rows.sketches_with_entries(journal.store, version)
         ids = np.fromiter((r[0] for r in found), dtype=np.int64, count=len(found))
         entries = np.fromiter((r[1] for r in found), dtype=np.int64, count=len(found))

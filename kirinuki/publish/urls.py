@@ -33,11 +33,6 @@ def entry_url(permalink: str) -> str:
     return _encode(permalink.rstrip("/") + "/")
 
 
-def entry_text_url(permalink: str) -> str:
-    """The address of the entry's plain-text twin (`…/entry.txt`)."""
-    return entry_url(permalink) + "entry.txt"
-
-
 _SAFE_PATH = re.compile(r"(?:/[^/\x00-\x1f\x7f\\]+)+/?")
 
 

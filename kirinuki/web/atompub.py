@@ -53,14 +53,6 @@ _seen_nonces: dict[str, float] = {}
 _nonce_lock = threading.Lock()
 
 
-class _Rejected(KirinukiError):
-    """A request the API refuses with a given status."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.http_status = status
-
-
 def _origin(request: Request) -> str:
     host = request.headers.get("host", "127.0.0.1")
     return f"https://{host}" if host.split(":")[0] == "blog.hatena.ne.jp" else f"http://{host}"

@@ -171,7 +171,6 @@ class Analysis:
         self.opener = opener
         self.cond = threading.Condition()
         self.running = self.again = False
-        self.runs = 0
         self.journal: Journal | None = None
 
     def kick(self) -> None:
@@ -192,7 +191,6 @@ class Analysis:
             except Exception as e:  # noqa: BLE001 - a failed run must not stop the next
                 print(f"kirinuki: version analysis failed: {e!r}", file=sys.stderr)
             with self.cond:
-                self.runs += 1
                 if not self.again:
                     self.running = False
                     self.cond.notify_all()

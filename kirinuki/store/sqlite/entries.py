@@ -36,12 +36,6 @@ from kirinuki.store.sqlite.tags import tag_id
 from kirinuki.text.cliptext import apply_raw_layout, raw_layout
 
 
-def key_exists(store: Store, key: str) -> bool:
-    """True when an entry with this import key is stored."""
-    row = store.conn.execute("SELECT 1 FROM entries WHERE key = ?", (key,)).fetchone()
-    return row is not None
-
-
 def existing(store: Store, column: str, values: list[str]) -> set[str]:
     """Which of `values` are already stored in entries.`column` (`key` or `permalink`)."""
     assert column in ("key", "permalink")
