@@ -136,8 +136,8 @@ class Prepared:
 
 def content_bigrams(masked: str) -> frozenset[str]:
     """Bigrams of `masked` text with no hiragana (particles and endings carry no content)."""
-    # Interned: the clips of a journal share most bigrams, so a prepared clip takes ~3.3 KB
-    # instead of ~7 KB (measured on 20k synthetic clips), for ~3 us more.
+    # Interned: the clips of a journal share most bigrams, so a prepared clip takes half the
+    # memory for a little more time (docs/analysis.md, Measurements).
     return frozenset([intern(run[i:i + 2]) for run in _NO_HIRAGANA.findall(masked)
                       for i in range(len(run) - 1)])
 

@@ -75,7 +75,7 @@ class _Progress:
 
     def __call__(self, done: int, total: int) -> None:
         if self.bar is None:
-            # A few dozen files are written in a blink: importing Rich for them took 0.1 s.
+            # A few dozen files are written in a blink: importing Rich for them would take longer.
             if total < BAR_MIN or time.monotonic() - self.start < 0.5:
                 return
             from kirinuki.cli.common import LazyProgress

@@ -38,11 +38,11 @@ from kirinuki.store.sqlite.search_tokens import (
 from kirinuki.text.fastfold import fast_fold as fold
 from kirinuki.text.query import Atom, EntryRef, Query, Source, Tag, Word
 
-MAX_BYTES = 128 << 20  # the load bench's 174 words at 100k entries took 34 MB
+MAX_BYTES = 128 << 20  # room for the words of a busy server (docs/search.md, Measurements)
 MAX_MATCHED = 8
 MAX_VALUES = 4096
 T = TypeVar("T")
-FACT_BLOCK = 2048  # clips whose (month, tags) are read at once: ~2 ms
+FACT_BLOCK = 2048  # clips whose (month, tags) are read at once: one short SQLite read
 MAX_TEXTS = 160_000  # folded texts of this many clips: ~86 MB (160-character clips)
 Ids = np.ndarray
 
@@ -58,17 +58,17 @@ class Postings:
         self._ids: OrderedDict[tuple[str, str], Ids] = OrderedDict()
         self._bytes = 0
         # Per block of row ids: the clips' (YYYYMM, tag ids) for facets, as arrays counted by
-        # NumPy (a 1000-row window from a dict per clip was ~2 ms; from SQLite ~1.5 ms). Per
+        # NumPy (faster than a dict per clip, or SQLite, for a window of 1000 rows). Per
         # row id: the folded text for ranking. Windows of different queries are all newest
         # matches, so they overlap: the same recent clips come back again and again.
         self._facts: FactColumns | None = None
         self._folded: OrderedDict[int, str] = OrderedDict()
         # The matches of the last few queries: a results page asks for its hits and then for
-        # its total and facets, each finding the same matches (~0.4 ms of intersections).
+        # its total and facets, each finding the same matches (intersections done once).
         self._matched: OrderedDict[object, Ids] = OrderedDict()
         # Small answers that hold for the whole change mark: a date's place among the row ids
         # (a binary search of ~26 SQLite reads), the floor of the newest clips for document
-        # frequencies (an OFFSET scan of 20,000 rows, ~0.2 ms).
+        # frequencies (an OFFSET scan of 20,000 rows).
         self._values: OrderedDict[object, Any] = OrderedDict()
 
     def _check(self, mark: object) -> None:
@@ -280,8 +280,8 @@ def _intersect(a: Ids, b: Ids) -> Ids:
         # Look the shorter up in the longer: O(short x log long), where sorting both costs more.
         return a[_in(a, b)]
     # Lists of similar length: flags over the row id span, set from one and read by the
-    # other, linear in both (two words of ~25k and ~30k row ids at 100k entries: ~0.5 ->
-    # ~0.15 ms); the flags are cleared after, for the next query on this thread.
+    # other, linear in both (faster than sorting for the common words); the flags are cleared
+    # after, for the next query on this thread.
     mask: np.ndarray | None = getattr(_masks, "flags", None)
     if mask is None or len(mask) < span:
         mask = _masks.flags = np.zeros(max(span, 1 << 20), dtype=bool)

@@ -153,7 +153,7 @@ class PageIndex(Mapping[str, tuple[str, str]]):
     def __len__(self) -> int:
         if self._all is not None:
             return len(self._all)
-        if self._count is None:  # ~4 ms a count at 223k rows, and a publish asks often
+        if self._count is None:  # a count reads every row, and a publish asks often
             self._count = self._db().execute("SELECT count(*) FROM pages").fetchone()[0]
         return self._count
 
@@ -247,8 +247,8 @@ def _open_rw(target: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(target, isolation_level=None)
     # Atomic against a killed process (SQLite's rollback journal) without waiting for the
     # disk: the pages themselves are not flushed to it either, so a flushed manifest would
-    # not survive a power cut any better than they do (each commit waited 10-100 ms on the
-    # busy disk).
+    # not survive a power cut any better than they do (and each commit would wait for a busy
+    # disk).
     conn.execute("PRAGMA synchronous = OFF")
     return conn
 

@@ -198,8 +198,8 @@ class Renderer:
             links = []
             for i in members[::-1]:
                 # The note is the excerpt's first 60 characters, which are the first clip's
-                # (an excerpt is cut at 120): no whole summary view per entry (the month
-                # pages took 4 of the 26 s of the list pages at 100k entries, profiled).
+                # (an excerpt is cut at 120): no whole summary view per entry (that made the
+                # month pages a large part of the list pages' time).
                 link, digest = self.views.link(i), digests.get(i)
                 links.append(View(url=link["url"], label=link["title"], count=None,
                                   note=digest.first_clip[:60] if digest else ""))

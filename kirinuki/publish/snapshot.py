@@ -32,7 +32,7 @@ from typing import Any, overload
 from kirinuki.journal.site import PublishedEntry
 
 FORMAT = "kirinuki-snapshot-2"
-CHUNK = 1024  # entry rows per lazily read chunk (~1 ms to make into entries)
+CHUNK = 1024  # entry rows per lazily read chunk (small enough to make into entries at once)
 HEAD_KEYS = {"token", "base", "crc", "g", "per_page", "ident", "every", "rows"}
 TAIL_MAX = 2000  # entries added since the base before the base is written again
 Rows = list[tuple[Any, ...]]
@@ -187,8 +187,8 @@ def read_base(path: Path, crc: int) -> Base | None:
     `crc` the head recorded: 8 ms for 32 MB, so a damaged chunk is never met mid-build) or of
     another format."""
     try:
-        # Mapped, not read: a publish reads a few of its parts (32 MB at 100k entries; reading
-        # it whole took ~20 ms).
+        # Mapped, not read: a publish reads a few of its parts, and the file grows with the
+        # journal.
         with path.open("rb") as f:
             data = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
         spans: list[tuple[int, int]] = []

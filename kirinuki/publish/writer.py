@@ -212,10 +212,10 @@ class Output:
         sha = content_hash(data)
         if sha == self.old_sha(path) and self.keep(path):
             return sha, False
-        # Plain strings and file descriptors: 222k files at 100k entries, where pathlib and
-        # buffered files cost ~30 µs a file (profiled).
+        # Plain strings and file descriptors: a big site has hundreds of thousands of files,
+        # and pathlib and buffered files cost per file.
         # Written here and now, by the process that rendered it (writer threads of their own
-        # per process gained nothing measurable: full 10k build 3.1-4.4 s either way).
+        # per process gained nothing measurable).
         self.check_parent()
         target = f"{self.root}/{path}"
         try:

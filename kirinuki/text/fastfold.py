@@ -88,7 +88,7 @@ def fold_with_map(text: str) -> tuple[str, list[int], list[int]]:
 def fast_fold(text: str) -> str:
     """Exactly `fold(text)`, normalising only the pieces that need it."""
     # Most clips are NFKC already (then fold is case folding alone); the C quick check says
-    # so in 0.3 us where the unsafe-character search takes 1.8 us (measured on 170 characters).
+    # so several times faster than the unsafe-character search.
     if _is_normalized("NFKC", text) or _unsafe().search(text) is None:
         return text.casefold()
     out: list[str] = []

@@ -162,9 +162,8 @@ def _patched(ctx: SiteContext, fresh: list[PublishedEntry]) -> SiteContext | Non
 class Analysis:
     """The version analysis of new clips, run on a thread of its own, one run at a time.
 
-    At 100k entries it takes ~1 s after a write (helper-15 is making it incremental); the
-    first read after a write no longer waits for it: an entry's version marks show once the
-    links are committed (that commit brings the site context up to date like any other).
+    The first read after a write does not wait for it: an entry's version marks show once
+    the links are committed (that commit brings the site context up to date like any other).
     """
 
     def __init__(self, opener: Callable[[], Journal]) -> None:

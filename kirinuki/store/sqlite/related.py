@@ -120,7 +120,7 @@ def sketches(store: Store, version: int) -> tuple[list[int], list[bytes]]:
     """Every stored sketch of this version: clip ids and bytes, in clip id order."""
     found = store.conn.execute(
         "SELECT clip_id, sketch FROM clip_sketches WHERE version = ? ORDER BY clip_id",
-        (version,)).fetchall()  # ints and bytes as stored: 0.29 s for 500k (0.62 s converting)
+        (version,)).fetchall()  # ints and bytes as stored: converting here doubled the time
     return [r[0] for r in found], [r[1] for r in found]
 
 

@@ -38,7 +38,7 @@ from kirinuki.text.fastfold import fast_fold as fold
 
 FORMAT = "2"  # written by the V2 migration too; another value means "rebuild"
 # Row id distance between clips appended in date order, leaving room for later insertions.
-# 2 rather than 8 saves 0.08x the text size (row id deltas are stored in every doclist).
+# Small, because row id deltas are stored in every doclist (docs/search.md, Measurements).
 STEP = 2
 FIRST = 1 << 40  # the first row id; clips dated before every other one go below
 _BATCH = 500
@@ -183,7 +183,7 @@ def _write(store: Store, docs: list[_Doc]) -> None:
         return
     conn = store.conn
     bodies = _bodies(docs)
-    # Tags as a short text column: a table of (docid, tag) pairs cost 0.04x the text size.
+    # Tags as a short text column: a table of (docid, tag) pairs took more room.
     conn.executemany(
         "INSERT INTO search_docs(docid, clip_id, entry_id, stamp, source_id, public, tags, crc)"
         " VALUES (?,?,?,?,?,?,?,?)",
@@ -306,7 +306,7 @@ def _insert(store: Store, docs: list[_Doc]) -> None:
     for eid, edocs in sorted(entries.items(), key=lambda kv: (kv[1][0].stamp, kv[0])):
         if hi is None:
             # The previous entry went after every indexed clip, so this later one does too:
-            # no search needed (one query an entry was ~2.5 us a clip of an import).
+            # no search needed (a query per entry was a visible part of an import).
             lo = last
         else:
             lo, hi = bracket(store, (edocs[0].stamp, eid))
@@ -361,8 +361,8 @@ def rebuild(store: Store, progress: Callable[[int, int], None] | None = None) ->
     with store.transaction():
         for table in ("search_bi", "search_uni"):
             conn.execute(f"INSERT INTO {table}({table}) VALUES ('delete-all')")
-            # Measured: fewer merges (automerge 16) and an 8 MB pending-terms buffer instead
-            # of 1 MB each make indexing ~30% faster; the V2 migration sets the same.
+            # Fewer merges (automerge 16) and an 8 MB pending-terms buffer make indexing
+            # faster (docs/search.md, Measurements); the V2 migration sets the same.
             conn.execute(f"INSERT INTO {table}({table}, rank) VALUES ('automerge', 16)")
             conn.execute(f"INSERT INTO {table}({table}, rank) VALUES ('hashsize', 8388608)")
         conn.execute("DELETE FROM search_docs")
@@ -379,8 +379,8 @@ def rebuild(store: Store, progress: Callable[[int, int], None] | None = None) ->
             done += len(chunk)
             if progress is not None:
                 progress(done, len(ids))
-        # No 'optimize': merging into one segment left ~0.15x the text size of free pages in
-        # the file at 1M clips and made no measurable difference to query times.
+        # No 'optimize': merging into one segment left free pages in the file and made no
+        # measurable difference to query times.
         row = conn.execute("SELECT value FROM search_meta WHERE key = 'docs'").fetchone()
     store.release_free_pages()
     return int(row[0])
