@@ -1,8 +1,8 @@
 """Query matches from row id lists kept in memory: for a server answering many queries.
 
 A query's MATCH string makes SQLite FTS5 walk every doclist of every word again on each
-query: a never-seen two-word query over 100k entries cost ~15 ms there (phrase positions
-of each bigram, then the count, the newest window and the facets each read them anew).
+query (phrase positions of each bigram, then the count, the newest window and the facets
+each read them anew).
 Queries share words far more than they repeat whole, so `Postings` keeps, per FTS5
 expression of one atom (a word's bigram phrase, a tag, a source, an entry, the published
 token), the sorted row ids it matches, and answers a query with set operations on those
@@ -162,8 +162,8 @@ class Postings:
 
 class FactColumns:
     """(YYYYMM, tag ids) of every indexed clip, by position in row id order, as arrays read a
-    block of FACT_BLOCK clips at a time when first needed (500k clips: ~11 MB; the row ids
-    alone take ~0.15 s to read). Use under `lock`."""
+    block of FACT_BLOCK clips at a time when first needed (reading them all at once would
+    stall the first query). Use under `lock`."""
 
     def __init__(self, store: Store) -> None:
         self.lock = threading.Lock()

@@ -1,9 +1,9 @@
 """Every clip's stored sketch kept in a file beside a published site, so that the version check
 of a publish that adds a few clips reads the sketches of the entries that changed only.
 
-At 100k entries (500k clips) reading every sketch from the journal takes ~0.35 s and packing
-them for the probe ~0.4 s, most of a one-entry publish; loading this file (memory-mapped,
-packed as the probe reads it) and the entries' stamps takes ~0.1 s.
+Reading every sketch from the journal and packing them for the probe was most of a one-entry
+publish; loading this file (memory-mapped, packed as the probe reads it) and the entries'
+stamps costs a fraction of that (docs/publish.md, Measurements).
 
 Which rows still hold is told by the entries' stamps: every write of an entry moves its
 `updated`, and clips (so sketches and clip ids, which may be reused) change only with a write
@@ -202,5 +202,5 @@ def _write_base(path: Path, meta: dict[str, Any], arrays: list[np.ndarray]) -> N
 
 def entry_stamps(journal: Journal) -> list[tuple[int, str, int]]:
     """(id, updated, dated and published?) of every entry in id order, as `SketchCache.stamps`
-    takes them (~60 ms at 100k)."""
+    takes them."""
     return rows.entry_stamps(journal.store)

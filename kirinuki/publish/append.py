@@ -181,7 +181,7 @@ def save_context(journal: Journal, out_dir: str | Path, token: str, ctx: SiteCon
                  every: list[Any], ident: tuple[object, ...], g: str,
                  cache: ContextCache) -> None:
     """The snapshot of a site built on the ordinary path (`ctx` holds a list of entries;
-    those that `cache` gave keep the rows it read: 0.1 s of making them at 100k)."""
+    those that `cache` gave keep the rows it read, rather than making them again)."""
     if str(journal.store.path) == ":memory:":
         return
     entries = ctx.entries

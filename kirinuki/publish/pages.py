@@ -54,8 +54,8 @@ def environment() -> Environment:
 
 def _bytecode_cache() -> BytecodeCache | None:
     """The compiled templates kept between runs (Jinja2's per-user folder in the temporary
-    directory, keyed by each template's source): compiling the ~9 templates a one-entry
-    publish renders took ~35 ms of it, loading them ~2 ms."""
+    directory, keyed by each template's source): compiling the templates a one-entry publish
+    renders was a good part of it, loading them is not."""
     try:
         return FileSystemBytecodeCache()
     except (OSError, RuntimeError):
@@ -164,7 +164,7 @@ class Renderer:
 
     def _positions(self) -> list[int]:
         """Every entry position, oldest first: the index's members (made once, not per
-        index page: 1 ms a page at 100k entries)."""
+        index page)."""
         if len(self._all) != len(self.ctx.entries):
             self._all = list(range(len(self.ctx.entries)))
         return self._all

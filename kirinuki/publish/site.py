@@ -100,7 +100,7 @@ def build_context(journal: Journal, per_page: int | None = None,
                   checked: Mapping[int, PublishedEntry] | None = None) -> SiteContext:
     """Phase 1: the site context of `journal` (of `entries`, its published entries, when the
     caller has them already; those that are in `checked`, as the very same objects, had their
-    permalinks checked by an earlier build: 0.08 s at 100k entries).
+    permalinks checked by an earlier build, and are not checked again).
 
     Raises InputError for a permalink that cannot be a path, ConflictError when two tags
     would share one address.

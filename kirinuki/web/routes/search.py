@@ -55,9 +55,8 @@ def reader_search(st: WebState, path: str, query: bytes) -> tuple[bytes, str] | 
     """The results page for a reader without a session cookie, as `search_page` renders it,
     or None when the parameters are not plainly valid (the route then answers, errors
     included). Called by `CachedPages` on the event loop, before routing: FastAPI's routing
-    and parameter checks cost ~1.5 ms of a never-seen search's ~7 ms (100k entries), and
-    handing the search to a thread made the two threads take turns on the GIL (one worker,
-    100 clients of never-seen queries: 165 -> 191 requests/s, 5.5 -> 5.1 ms CPU each)."""
+    and parameter checks were a fifth of a never-seen search, and handing the search to a
+    thread made the two threads take turns on the GIL."""
     params = QueryParams(query)
     q, sort, facets = (params.get("q", ""), params.get("sort", "relevance"),
                        params.get("facets", "newest"))
@@ -130,7 +129,7 @@ Facets = tuple[tuple[str, str, int], ...]
 
 def _summary(r: SearchResult) -> tuple[int | None, int | None, Facets, Facets]:
     """(total, faceted, tags, months) of a result, as plain tuples to keep: the garbage
-    collector stops tracking those, where 4,096 kept results held ~300k `FacetCount`s that
-    every full collection walked (~100 ms, a stall of every request in flight)."""
+    collector stops tracking those, where the kept results held many `FacetCount`s that
+    every full collection walked (a stall of every request in flight)."""
     return (r.total, r.faceted, tuple((f.key, f.label, f.count) for f in r.tags),
             tuple((f.key, f.label, f.count) for f in r.months))
