@@ -37,7 +37,8 @@ def _cheap_password_hashes() -> Iterator[None]:
 def seed_text() -> str:
     """The real sample entry; skips when ../shared is absent."""
     if not SEED.exists():
-        pytest.skip("../shared/seed is not present")
+        pytest.skip(f"the real sample page is not here ({SEED}): it lives in ../shared beside "
+                    "the checkout, or set KIRINUKI_SEED to its path")
     return SEED.read_text(encoding="utf-8")
 
 

@@ -9,8 +9,9 @@ command; the lines after it, up to the next command, are its output (stdout and 
 the shown output `…` stands for any text within a line and a line holding only `…` for any
 number of lines; trailing spaces do not count.
 
-A plain `kirinuki …` command runs in this process (fast); one with a pipe runs its `kirinuki`
-part here and the rest in bash; anything else runs in bash with `kirinuki` on the PATH.
+A plain `kirinuki …` command runs in this process (fast), also with a here-string (`<<<`) as
+its input; one with a pipe runs its `kirinuki` part here and the rest in bash; anything else
+runs in bash with `kirinuki` on the PATH.
 """
 
 from __future__ import annotations
@@ -90,16 +91,19 @@ class Shell:
         if sep and left.startswith("kirinuki ") and not _SHELL & set(shlex.split(left)):
             stdout = self._here(shlex.split(left)[1:])[1]
             return self._bash(rest, stdout)
+        left, sep, rest = command.partition(" <<< ")
+        if sep and left.startswith("kirinuki ") and len(shlex.split(rest, comments=True)) == 1:
+            return self._here(shlex.split(left)[1:], shlex.split(rest, comments=True)[0] + "\n")[0]
         return self._bash(command, b"")
 
-    def _here(self, args: list[str]) -> tuple[str, bytes]:
+    def _here(self, args: list[str], stdin: str | None = None) -> tuple[str, bytes]:
         from kirinuki.cli.main import app
 
         cwd = os.getcwd()
         os.chdir(self.folder)
         try:
             env = {**ENV, "KIRINUKI_JOURNAL": None}
-            done = CliRunner().invoke(app, args, env=env, catch_exceptions=False)
+            done = CliRunner().invoke(app, args, input=stdin, env=env, catch_exceptions=False)
         finally:
             os.chdir(cwd)
         return done.output, done.stdout_bytes

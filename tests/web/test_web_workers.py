@@ -112,6 +112,7 @@ class Spread:
         return out
 
 
+@pytest.mark.slow  # starts a server of three processes, each importing the app (CI runs it)
 def test_sessions_and_writes_hold_across_worker_processes(served_proc: tuple[str, int],
                                                           served_token: str) -> None:
     served, pid = served_proc
@@ -166,6 +167,7 @@ def _sockets_of(pid: int) -> int:
     return count
 
 
+@pytest.mark.slow  # starts a server of three processes, each importing the app (CI runs it)
 def test_workers_share_new_connections(served: str, served_pid: int) -> None:
     # Each worker listens on a socket of its own (SO_REUSEPORT), so the kernel spreads new
     # connections: with uvicorn's shared socket, 100 clients connecting at once went nearly
