@@ -15,8 +15,7 @@ split here (`search_tokens`):
 Row ids follow the clips' order by (entry date, entry id, position) and are dense: appends step
 by `STEP`, a clip dated between two others takes an id in the gap, and when a gap is full its
 neighbourhood is relabelled. Newest first is then a descending row id scan, a date range is a
-row id range, and doclists stay small (time-based ids doubled the index: 2.2x the text instead
-of 1.1x). Deleting from a contentless table needs the original tokens: they are rebuilt from the
+row id range, and doclists stay small (time-based ids doubled the index). Deleting from a contentless table needs the original tokens: they are rebuilt from the
 clip text and checked against a stored CRC; on a mismatch the index is marked stale (search asks
 for `kirinuki reindex`) rather than corrupted.
 """
@@ -215,7 +214,7 @@ _KEY_SQL = "SELECT docid, stamp, entry_id FROM search_docs"
 def bracket(store: Store, key: tuple[int, int]) -> tuple[int | None, int | None]:
     """Row ids of the last clip ordered before `key` = (stamp, entry id) and of the first one
     at or after it. Row ids follow that order, so a binary search over them needs no index of
-    its own (an index on (stamp, entry_id) cost 0.07x the text size)."""
+    its own (an index on (stamp, entry_id) would take room)."""
     conn = store.conn
     last = conn.execute(f"{_KEY_SQL} ORDER BY docid DESC LIMIT 1").fetchone()
     if last is None:
