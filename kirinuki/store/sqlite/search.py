@@ -16,8 +16,9 @@ Row ids follow the clips' order by (entry date, entry id, position) and are dens
 by `STEP`, a clip dated between two others takes an id in the gap, and when a gap is full its
 neighbourhood is relabelled. Newest first is then a descending row id scan, a date range is a
 row id range, and doclists stay small (time-based ids doubled the index). Deleting from a
-contentless table needs the original tokens: they are rebuilt from the clip text and checked against a stored CRC; on a mismatch the index is marked stale (search asks
-for `kirinuki reindex`) rather than corrupted.
+contentless table needs the original tokens: they are rebuilt from the clip text and checked
+against a stored CRC; on a mismatch the index is marked stale (search asks for
+`kirinuki reindex`) rather than corrupted.
 """
 
 from __future__ import annotations
