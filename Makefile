@@ -39,6 +39,7 @@ PYTEST_MARK ?= not slow and not browser and not database
 test: $(STAMP)
 	$(BIN)/ruff check kirinuki tests bench
 	$(BIN)/deptry .
+	$(BIN)/vulture
 	$(BIN)/mypy
 	$(BIN)/pytest -m "$(PYTEST_MARK)"
 

@@ -13,7 +13,7 @@ quotes, plus the features that make Japanese search and de-duplication hard:
 * 1- and 2-character words that matter in search (露, 米, 核, 円, 首相, 米国, 中国) and words hidden
   inside longer words (京都 in 東京都, シア in ロシア, 円 in 円安 and 億円).
 
-`generate_entries` yields whole pages in the clip text format of DESIGN.md §3 (header, paragraph
+`generate_entries` yields whole pages in the clip text format of docs/formats.md (header, paragraph
 groups closed by hashtag lines, footer), dated evenly over 2016-01-01 .. 2025-12-31 in Asia/Tokyo;
 entries before 2021 put a blank line after every paragraph, newer ones do not. About 5% of the
 entries re-clip a paragraph of a recent entry with exactly one figure changed (3800人 → 4400人),

@@ -1,4 +1,4 @@
-"""The vocabulary of kirinuki as plain data (DESIGN.md §2).
+"""The vocabulary of kirinuki as plain data (docs/architecture.md, "Vocabulary").
 
 These dataclasses carry no behaviour beyond small derived views; the store persists them, the
 text layer parses and renders them, adapters display them. Layout fields (`blank_after`, `after`,

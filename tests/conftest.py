@@ -18,11 +18,27 @@ SEED = Path(os.environ.get("KIRINUKI_SEED")
             or ROOT.parent / "shared" / "seed" / "000_4638226074035248.txt")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _cheap_password_hashes() -> Iterator[None]:
+    """argon2id at its lowest cost: the cost is the library's (tuned to be slow on purpose),
+    and at ~0.4 s of CPU a hash it made every sign-in of the suite slow. Hashing, verifying
+    and refusing go through the same code; the hashes stored name their own parameters."""
+    from argon2 import PasswordHasher
+
+    from kirinuki.journal import accounts
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=8,
+                                                          parallelism=1))
+        yield
+
+
 @pytest.fixture
 def seed_text() -> str:
     """The real sample entry; skips when ../shared is absent."""
     if not SEED.exists():
-        pytest.skip("../shared/seed is not present")
+        pytest.skip(f"the real sample page is not here ({SEED}): it lives in ../shared beside "
+                    "the checkout, or set KIRINUKI_SEED to its path")
     return SEED.read_text(encoding="utf-8")
 
 

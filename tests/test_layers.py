@@ -1,4 +1,4 @@
-"""The layering of DESIGN.md §4: walk every import of the package and fail on a wrong arrow."""
+"""The layering of docs/architecture.md: walk every import of the package and fail on a wrong arrow."""
 
 from __future__ import annotations
 

@@ -156,8 +156,3 @@ def describe_change(old: str, new: str) -> Change:
     old_figs, new_figs = extract_figures(old), extract_figures(new)
     return Change(figure_changes(old_figs, new_figs),
                   word_changes(old, new, old_figs, new_figs))
-
-
-def chain_changes(texts: Sequence[str]) -> list[Change]:
-    """The change from each version to the next (versions given oldest first)."""
-    return [describe_change(a, b) for a, b in zip(texts, texts[1:], strict=False)]

@@ -22,8 +22,8 @@ from kirinuki.capture.urls import normalize_url
 from kirinuki.errors import InputError
 from kirinuki.text.xmlchars import xml_text
 
-# feedparser needs ~150 ms and ~1.7 MB per thousand items: a feed of tiny items within the
-# size cap (175,000 in 10 MB) would take half a minute and 300 MB, and fill the inbox.
+# feedparser's time and memory grow with the items: a feed of tiny items within the size cap
+# would take very long and much memory, and fill the inbox (docs/capture.md, Measurements).
 MAX_ITEMS = 2000
 # What the inbox keeps of an item's summary (feeds put whole articles there).
 MAX_SUMMARY = 2000

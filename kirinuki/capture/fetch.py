@@ -31,7 +31,7 @@ from kirinuki.capture.inflate import ACCEPT_ENCODING, content_codings, decoded
 from kirinuki.errors import BlockedAddressError, FetchError, InputError
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
-# Feeds get a lower cap: parsing is slow per byte (a 10 MB feed takes feedparser ~20 s).
+# Feeds get a lower cap: feedparser is slow per byte.
 FEED_MAX_BYTES = 5 * 1024 * 1024
 MAX_REDIRECTS = 5
 USER_AGENT = f"kirinuki/{_version} (news-clipping journal; +https://github.com/kirinuki)"

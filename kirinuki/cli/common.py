@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import time
 from datetime import datetime
-from types import TracebackType
 from typing import Any
 
 import typer
@@ -63,7 +62,6 @@ class LazyProgress:
     def __enter__(self) -> LazyProgress:
         return self
 
-    def __exit__(self, et: type[BaseException] | None, ev: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(self, *exc: object) -> None:
         if self.bar is not None:
             self.bar.stop()

@@ -1,8 +1,8 @@
 """The `kirinuki` command: the app, its global options, and the one place errors are mapped.
 
 A command's module (and what it imports) is loaded only when that command runs: `kirinuki
-publish` does not import the web app, the page reader or the feed parser (start-up 0.65 s ->
-0.31 s measured with `kirinuki --help` against `import kirinuki.cli.publish`). `app`, the full
+publish` does not import the web app, the page reader or the feed parser (that halved its
+start-up; docs/publish.md, Measurements). `app`, the full
 command tree, is built on first use (help, tests); Typer and Rich are imported only then, and
 plain `kirinuki publish` lines run without them (`publish_quick.py`).
 """

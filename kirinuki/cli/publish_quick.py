@@ -1,8 +1,8 @@
 """`kirinuki publish` run without building the Typer app, for its plain forms.
 
 Typer coerces every parameter through a Pydantic adapter: importing Typer, Pydantic and Rich
-took ~0.2 s of a 0.55 s no-change publish of a 100k-entry journal (0.34-0.40 s without them),
-a fifth of publishing one new entry. `[--journal J | -j J] publish OUT [--full] [--jobs N]`
+was over a third of a no-change publish of a big journal (docs/publish.md, Measurements).
+`[--journal J | -j J] publish OUT [--full] [--jobs N]`
 is run here, with the same output, errors and exit statuses; any other form (help, other
 options, an address Rich would read as markup) is left to the Typer app (`main.py`).
 """
@@ -83,7 +83,7 @@ class _Progress:
 
     def __call__(self, done: int, total: int) -> None:
         if self.bar is None:
-            # A few dozen files are written in a blink: importing Rich for them took 0.1 s.
+            # A few dozen files are written in a blink: importing Rich for them would take longer.
             if total < BAR_MIN or time.monotonic() - self.start < 0.5:
                 return
             from kirinuki.cli.common import LazyProgress

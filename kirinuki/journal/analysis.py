@@ -253,8 +253,8 @@ def entry_with_analysis(journal: Journal, entry_ref: str) -> tuple[Entry, EntryA
 
 
 _PROBE_MAX = 2_000  # more new clips than this: one pass over the whole index is cheaper
-# Up to this many new clips are probed by a pass over the sketches (~3 ms a clip at 500k
-# sketches after 0.1 s of band keys) rather than by building the index (1.3 s at 500k).
+# Up to this many new clips are probed by a pass over the sketches rather than by building
+# the index: below it the pass is cheaper (docs/analysis.md, Measurements).
 _SCAN_MAX = 100
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import secrets
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -185,8 +184,3 @@ def check_wsse(journal: Journal, nonce: bytes, created: str, password_digest: st
 def check_api_key(journal: Journal, key: str) -> None:
     """Accept an AtomPub key sent in clear (Basic auth). Raises AuthError."""
     check_token(journal, key, "atompub")
-
-
-def new_nonce() -> str:
-    """A random WSSE nonce (for the client side)."""
-    return secrets.token_hex(16)

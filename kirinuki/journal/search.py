@@ -190,7 +190,7 @@ def _rank(journal: Journal, q: Query, plan: sq.Plan, cands: list[tuple[int, str]
     docs, chars = sq.corpus_stats(journal.store)
     flat, per_char = K1 * (1 - B), K1 * B / (chars / docs if docs else 1.0)
     # Term by term over all candidates in NumPy (the same float operations in the same order
-    # as one candidate at a time): 400 candidates, ~0.45 -> ~0.2 ms.
+    # as one candidate at a time, so the same scores), faster than a loop per candidate.
     n = len(cands)
     texts = [folded for _, folded in cands]
     kana_texts = [kana_fold(t) for t in texts] if any(w.kana for w in words) else texts
@@ -289,10 +289,9 @@ def _facets(journal: Journal, plan: sq.Plan, q: Query, limit: int, window: int |
     held = None
     if plan.exact and window:
         # One newest-first read of the window, then its rows' months and tags by row id:
-        # reading the window's end and then the range again cost twice (a 2-word query at
-        # 100k entries: 9.2 -> 4.3 ms with the total). A plan with one-character words finds
-        # its newest matches by intersection (a prefix query reads whole doclists: 24 -> 5 ms
-        # for "核 IAEA" at 1M clips).
+        # reading the window's end and then the range again cost twice. A plan with
+        # one-character words finds its newest matches by intersection (a prefix query reads
+        # whole doclists).
         docids = _newest(journal, plan, found, window)
         months, tags = (found.cache.facets(journal.store, docids, found.mark) if found
                         else sq.facet_counts_of(journal.store, docids))

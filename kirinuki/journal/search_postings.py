@@ -1,8 +1,8 @@
 """Query matches from row id lists kept in memory: for a server answering many queries.
 
 A query's MATCH string makes SQLite FTS5 walk every doclist of every word again on each
-query: a never-seen two-word query over 100k entries cost ~15 ms there (phrase positions
-of each bigram, then the count, the newest window and the facets each read them anew).
+query (phrase positions of each bigram, then the count, the newest window and the facets
+each read them anew).
 Queries share words far more than they repeat whole, so `Postings` keeps, per FTS5
 expression of one atom (a word's bigram phrase, a tag, a source, an entry, the published
 token), the sorted row ids it matches, and answers a query with set operations on those
@@ -37,11 +37,11 @@ from kirinuki.store.sqlite.search_tokens import (
 from kirinuki.text.fastfold import fast_search_fold as fold
 from kirinuki.text.query import Atom, EntryRef, Query, Source, Tag, Word
 
-MAX_BYTES = 128 << 20  # the load bench's 174 words at 100k entries took 34 MB
+MAX_BYTES = 128 << 20  # room for the words of a busy server (docs/search.md, Measurements)
 MAX_MATCHED = 8
 MAX_VALUES = 4096
 T = TypeVar("T")
-FACT_BLOCK = 2048  # clips whose (month, tags) are read at once: ~2 ms
+FACT_BLOCK = 2048  # clips whose (month, tags) are read at once: one short SQLite read
 MAX_TEXTS = 160_000  # folded texts of this many clips: ~86 MB (160-character clips)
 Ids = np.ndarray
 
@@ -57,17 +57,17 @@ class Postings:
         self._ids: OrderedDict[tuple[str, str], Ids] = OrderedDict()
         self._bytes = 0
         # Per block of row ids: the clips' (YYYYMM, tag ids) for facets, as arrays counted by
-        # NumPy (a 1000-row window from a dict per clip was ~2 ms; from SQLite ~1.5 ms). Per
+        # NumPy (faster than a dict per clip, or SQLite, for a window of 1000 rows). Per
         # row id: the folded text for ranking. Windows of different queries are all newest
         # matches, so they overlap: the same recent clips come back again and again.
         self._facts: FactColumns | None = None
         self._folded: OrderedDict[int, str] = OrderedDict()
         # The matches of the last few queries: a results page asks for its hits and then for
-        # its total and facets, each finding the same matches (~0.4 ms of intersections).
+        # its total and facets, each finding the same matches (intersections done once).
         self._matched: OrderedDict[object, Ids] = OrderedDict()
         # Small answers that hold for the whole change mark: a date's place among the row ids
         # (a binary search of ~26 SQLite reads), the floor of the newest clips for document
-        # frequencies (an OFFSET scan of 20,000 rows, ~0.2 ms).
+        # frequencies (an OFFSET scan of 20,000 rows).
         self._values: OrderedDict[object, Any] = OrderedDict()
 
     def _check(self, mark: object) -> None:
@@ -161,8 +161,8 @@ class Postings:
 
 class FactColumns:
     """(YYYYMM, tag ids) of every indexed clip, by position in row id order, as arrays read a
-    block of FACT_BLOCK clips at a time when first needed (500k clips: ~11 MB; the row ids
-    alone take ~0.15 s to read). Use under `lock`."""
+    block of FACT_BLOCK clips at a time when first needed (reading them all at once would
+    stall the first query). Use under `lock`."""
 
     def __init__(self, store: Store) -> None:
         self.lock = threading.Lock()
@@ -278,8 +278,8 @@ def _intersect(a: Ids, b: Ids) -> Ids:
         # Look the shorter up in the longer: O(short x log long), where sorting both costs more.
         return a[_in(a, b)]
     # Lists of similar length: flags over the row id span, set from one and read by the
-    # other, linear in both (two words of ~25k and ~30k row ids at 100k entries: ~0.5 ->
-    # ~0.15 ms); the flags are cleared after, for the next query on this thread.
+    # other, linear in both (faster than sorting for the common words); the flags are cleared
+    # after, for the next query on this thread.
     mask: np.ndarray | None = getattr(_masks, "flags", None)
     if mask is None or len(mask) < span:
         mask = _masks.flags = np.zeros(max(span, 1 << 20), dtype=bool)

@@ -25,15 +25,15 @@ Marks = dict[int, tuple[tuple[int, int, str], ...]]
 
 
 def published_stamps(journal: Journal) -> dict[int, str]:
-    """Entry id -> last change stamp of every dated published entry (~70 ms at 100k)."""
+    """Entry id -> last change stamp of every dated published entry (one read of them all)."""
     return {int(i): str(u) for i, u in rows.published_stamps(journal.store)}  # type: ignore[call-overload]
 
 
 def changed_stamps(journal: Journal, stamps: dict[int, str],
                    margin: timedelta = timedelta(hours=2)) -> dict[int, str]:
     """`stamps` (from `published_stamps`) brought up to date, reading only the entries
-    changed within `margin` of the newest stamp in it (~30 ms instead of ~70 ms at 100k;
-    the margin covers a daylight-saving hour and a clock set back a little; right after an
+    changed within `margin` of the newest stamp in it (cheaper than reading them all; the
+    margin covers a daylight-saving hour and a clock set back a little; right after an
     import every entry is that recent and this costs more than reading them all); the whole
     set again when the published entries' count or ids do not add up (an entry deleted)."""
     usable = [s for s in stamps.values() if usable_date(s)]  # year 9999 overflows below
@@ -55,7 +55,7 @@ def changed_stamps(journal: Journal, stamps: dict[int, str],
 
 
 def versions_digest(journal: Journal) -> tuple[object, ...]:
-    """Changes whenever a version link is added, removed or changed (~1 ms)."""
+    """Changes whenever a version link is added, removed or changed (cheap to read)."""
     return tuple(rows.versions_digest(journal.store))
 
 
@@ -114,12 +114,12 @@ def published_entries_after(journal: Journal, known: list[PublishedEntry],
     """`site.published_entries` brought up from `known`, a list it gave earlier in which
     every permalink was stored and whose tags and aliases are unchanged (the caller compares
     `tags_digest`): only the stamps, the version marks (after the same catch-up of the
-    analysis) and the rows of the entries that changed are read (at 100k entries ~0.3 s
-    instead of ~0.7 s); `sketches` serves the version check (`analysis.catch_up_versions`).
+    analysis) and the rows of the entries that changed are read, not every entry; `sketches`
+    serves the version check (`analysis.catch_up_versions`).
     None when a changed entry has no permalink yet."""
     if sketches is None:
         stamps = published_stamps(journal)
-    else:  # one read of every entry's stamp for both (~60 ms instead of ~130 ms at 100k)
+    else:  # one read of every entry's stamp serves both (the read is a large part of a publish)
         every = version_rows.entry_stamps(journal.store)
         stamps = {int(i): str(u) for i, u, p in every if p}
         sketches.stamps = every

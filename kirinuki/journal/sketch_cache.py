@@ -1,9 +1,9 @@
 """Every clip's stored sketch kept in a file beside a published site, so that the version check
 of a publish that adds a few clips reads the sketches of the entries that changed only.
 
-At 100k entries (500k clips) reading every sketch from the journal takes ~0.35 s and packing
-them for the probe ~0.4 s, most of a one-entry publish; loading this file (memory-mapped,
-packed as the probe reads it) and the entries' stamps takes ~0.1 s.
+Reading every sketch from the journal and packing them for the probe was most of a one-entry
+publish; loading this file (memory-mapped, packed as the probe reads it) and the entries'
+stamps costs a fraction of that (docs/publish.md, Measurements).
 
 Which rows still hold is told by the entries' stamps: every write of an entry moves its
 `updated`, and clips (so sketches and clip ids, which may be reused) change only with a write
@@ -45,7 +45,6 @@ class SketchCache:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.delta_path = path.with_name(path.name + ".delta")
-        self.rebuilt = False  # the last `scan` read every sketch (for tests)
         # The entries' stamps, when the caller read them already (`site_delta` does, before
         # anything else): a stamp must never be newer than the sketches read with it.
         self.stamps: list[tuple[int, str, int]] | None = None
@@ -53,7 +52,6 @@ class SketchCache:
     def scan(self, journal: Journal, version: int, sketched: int = -1) -> PartScan:
         """A probe over every clip's sketch of this version, as the journal holds them now;
         `sketched`: the count of sketches, when the caller counted them after the stamps."""
-        self.rebuilt = False
         store = journal.store
         stamps = self.stamps if self.stamps is not None else rows.entry_stamps(store)
         self.stamps = None
@@ -68,7 +66,7 @@ class SketchCache:
         if moved is not None:
             # The entries of the base as they were but a few (found by comparing halves of
             # the lists in C), in the same places: only those and the newer ones are looked
-            # at (a dict of every stamp and a pass took ~60 ms at 100k, after any edit).
+            # at (a dict of every stamp and a pass over it cost most of a small publish).
             now = {i: s for i, s, _ in stamps[len(base_rows) :]}
             known = dict(delta["stamps"])
             for k in moved:
@@ -102,7 +100,6 @@ class SketchCache:
 
     def _rebuild(self, journal: Journal, version: int, stamps: list[tuple[int, str, int]],
                  ident: tuple[object, ...]) -> PartScan:
-        self.rebuilt = True
         found = rows.sketches_with_entries(journal.store, version)
         ids = np.fromiter((r[0] for r in found), dtype=np.int64, count=len(found))
         entries = np.fromiter((r[1] for r in found), dtype=np.int64, count=len(found))
@@ -205,5 +202,5 @@ def _write_base(path: Path, meta: dict[str, Any], arrays: list[np.ndarray]) -> N
 
 def entry_stamps(journal: Journal) -> list[tuple[int, str, int]]:
     """(id, updated, dated and published?) of every entry in id order, as `SketchCache.stamps`
-    takes them (~60 ms at 100k)."""
+    takes them."""
     return rows.entry_stamps(journal.store)

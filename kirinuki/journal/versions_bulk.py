@@ -26,7 +26,7 @@ HELD = 100_000
 
 def _release() -> None:
     """Give the heap's free pages back to the system: glibc keeps what the pairs' arrays and
-    the previous block's clips freed (~100 MB after the pairs at 30k entries)."""
+    the previous block's clips freed."""
     with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
         ctypes.CDLL(None).malloc_trim(0)
 

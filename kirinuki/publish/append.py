@@ -139,7 +139,7 @@ def follow(journal: Journal, out_dir: str | Path, token: str | None, g: str, per
     fps = Fingerprints(entries, fingerprint)
     # An old entry's related key moves only when one of its links now leads to a new entry
     # (the others, and their positions and permalinks, are as they were): checked through the
-    # positions alone, as making the entries to compare whole keys read every chunk (0.3 s).
+    # positions alone, as making the entries to compare whole keys would read every chunk.
     moved = [p for p, (links, versions) in rel.items()
              if any((q := ctx.related_pos(u, t)) is not None and q >= first_new for u, t in links)
              or any(where.get(x, -1) >= first_new for _c, x, _ch in versions)]
@@ -179,7 +179,7 @@ def save_context(journal: Journal, out_dir: str | Path, token: str, ctx: SiteCon
                  every: list[Any], ident: tuple[object, ...], g: str,
                  cache: ContextCache) -> None:
     """The snapshot of a site built on the ordinary path (`ctx` holds a list of entries;
-    those that `cache` gave keep the rows it read: 0.1 s of making them at 100k)."""
+    those that `cache` gave keep the rows it read, rather than making them again)."""
     if str(journal.store.path) == ":memory:":
         return
     entries = ctx.entries

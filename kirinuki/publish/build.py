@@ -262,10 +262,9 @@ def _apply(journal: Journal, ctx: SiteContext, version: str, output: Output,
         workers = 1
     done = 0
     # A big build reads most of the journal: through the memory map, every page read counts
-    # in the memory of the process that read it (the parent held 393 MB of the mapped file
-    # after phase 1 at 100k entries, the workers more as they rendered: peak 1,107 MB of the
-    # tree). Plain reads through SQLite's page cache (32 MB) cost 0.25 s per 20k entries
-    # loaded and bring the peak to 773-778 MB.
+    # in the memory of the process that read it, parent and workers alike. Plain reads
+    # through SQLite's page cache cost a little time and bring the peak well down
+    # (docs/publish.md, Measurements).
     big = len(todo) >= PARALLEL_MIN and path != ":memory:"
     if big:
         journal.store.map_memory(False)
@@ -283,6 +282,6 @@ def _apply(journal: Journal, ctx: SiteContext, version: str, output: Output,
         if big:
             journal.store.map_memory(True)
     # The renderer's table of its own methods is a reference cycle that would keep the whole
-    # context (~500k objects at 100k entries) until a collection: 0.25 s at the command's exit.
+    # context until a collection, which would then run at the command's exit.
     renderer.kinds.clear()
     return records

@@ -1,5 +1,5 @@
 """How a publish uses Python's garbage collector: a build makes millions of small objects, and
-the collector's default pace cost seconds of a full build (measurements in the docstrings)."""
+the collector's default pace cost seconds of a full build (docs/publish.md, Measurements)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from contextlib import contextmanager
 
 @contextmanager
 def collector_paused() -> Iterator[None]:
-    """Phase 1 makes a few objects per entry and frees none: at 100k entries the garbage
-    collector's passes over them took 0.3-0.45 s of CPU (2.26-2.46 s with, 2.0 s without).
-    They are then frozen (left out of later passes, as the forked workers need anyway):
-    re-enabling the collector over them cost one 0.24 s pass. `publish` unfreezes them."""
+    """Phase 1 makes a few objects per entry and frees none: the garbage collector's passes
+    over them are wasted. They are then frozen (left out of later passes, as the forked
+    workers need anyway): re-enabling the collector over them would cost one full pass.
+    `publish` unfreezes them."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -29,8 +29,7 @@ def young_collections(threshold: int) -> Iterator[None]:
     """Collect the youngest generation every `threshold` allocations instead of 700 while
     rendering: a page allocates thousands of objects (views refer to themselves, so only the
     collector frees them), and the frequent passes also promoted them into older generations
-    that later full passes walked again. Serial full build at 100k entries: 54.5 -> 47.9 s
-    (46.7 s with no collector at all); a few MB more alive at once."""
+    that later full passes walked again; a few MB more are alive at once."""
     before = gc.get_threshold()
     gc.set_threshold(threshold, *before[1:])
     try:

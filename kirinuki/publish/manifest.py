@@ -153,7 +153,7 @@ class PageIndex(Mapping[str, tuple[str, str]]):
     def __len__(self) -> int:
         if self._all is not None:
             return len(self._all)
-        if self._count is None:  # ~4 ms a count at 223k rows, and a publish asks often
+        if self._count is None:  # a count reads every row, and a publish asks often
             self._count = self._db().execute("SELECT count(*) FROM pages").fetchone()[0]
         return self._count
 
@@ -180,8 +180,8 @@ class PageIndex(Mapping[str, tuple[str, str]]):
 @dataclass
 class Manifest:
     """What the last build recorded: its files, its entries, its global signature. The entry
-    records are read on first use (a publish with nothing to do never reads them: 0.2 s of a
-    0.21 s no-change publish at 100k entries)."""
+    records are read on first use (a publish with nothing to do never reads them: they were
+    nearly all of its time)."""
 
     pages: PageIndex = field(default_factory=PageIndex)
     path: Path | None = None
@@ -190,7 +190,7 @@ class Manifest:
 
     def entry_keys(self) -> dict[int, EntryRow]:
         """id -> (id, fingerprint, "", "", "", related) of every entry built: what tells
-        whether an entry changed (0.09 s at 100k entries; whole records take 0.17 s)."""
+        whether an entry changed (about half the cost of whole records)."""
         if self._keys is None:
             rows = self._read("SELECT id, fp, '', '', '', related FROM entries", ())
             self._keys = {r[0]: r for r in rows}
@@ -247,8 +247,8 @@ def _open_rw(target: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(target, isolation_level=None)
     # Atomic against a killed process (SQLite's rollback journal) without waiting for the
     # disk: the pages themselves are not flushed to it either, so a flushed manifest would
-    # not survive a power cut any better than they do (each commit waited 10-100 ms on the
-    # busy disk).
+    # not survive a power cut any better than they do (and each commit would wait for a busy
+    # disk).
     conn.execute("PRAGMA synchronous = OFF")
     return conn
 

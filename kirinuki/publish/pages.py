@@ -63,8 +63,8 @@ def environment() -> Environment:
 
 def _bytecode_cache() -> BytecodeCache | None:
     """The compiled templates kept between runs (Jinja2's per-user folder in the temporary
-    directory, keyed by each template's source): compiling the ~9 templates a one-entry
-    publish renders took ~35 ms of it, loading them ~2 ms."""
+    directory, keyed by each template's source): compiling the templates a one-entry publish
+    renders was a good part of it, loading them is not."""
     try:
         return FileSystemBytecodeCache()
     except (OSError, RuntimeError):
@@ -173,7 +173,7 @@ class Renderer:
 
     def _positions(self) -> list[int]:
         """Every entry position, oldest first: the index's members (made once, not per
-        index page: 1 ms a page at 100k entries)."""
+        index page)."""
         if len(self._all) != len(self.ctx.entries):
             self._all = list(range(len(self.ctx.entries)))
         return self._all
@@ -207,8 +207,8 @@ class Renderer:
             links = []
             for i in members[::-1]:
                 # The note is the excerpt's first 60 characters, which are the first clip's
-                # (an excerpt is cut at 120): no whole summary view per entry (the month
-                # pages took 4 of the 26 s of the list pages at 100k entries, profiled).
+                # (an excerpt is cut at 120): no whole summary view per entry (that made the
+                # month pages a large part of the list pages' time).
                 link, digest = self.views.link(i), digests.get(i)
                 links.append(View(url=link["url"], label=link["title"], count=None,
                                   note=digest.first_clip[:60] if digest else ""))

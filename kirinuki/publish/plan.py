@@ -101,7 +101,7 @@ class Planner:
         self.sigs[page.path] = page.sig
 
     def months(self) -> dict[tuple[int, int], list[int]]:
-        """`months_of` the context, made once (~3 ms a time at 100k entries)."""
+        """`months_of` the context, made once (a pass over every entry)."""
         if self._months is None:
             self._months = months_of(self.ctx)
         return self._months
@@ -235,7 +235,7 @@ class Planner:
     def sitemaps(self) -> None:
         """One sitemap per month of entries plus one of the other pages, and their index.
         (Per month: a sitemap may list at most 50,000 addresses, and a new entry rewrites
-        its month's, not a year of 70k addresses: 0.2 s of a one-entry publish at 100k.)"""
+        its month's, not a year's worth of addresses.)"""
         months = self.months()
         for (y, m), members in months.items():
             if self.scope is None or (y, m) in self.scope.months:

@@ -37,8 +37,8 @@ def fold_table() -> dict[str, str]:
                 continue
             text = array("I", range(low, high)).tobytes().decode("utf-32-le")
             # Runs of 64 whose folding equals their lower case (nearly all) are passed over
-            # whole, in C: 3 ms instead of 11 ms for a test of each code point, a part of every
-            # publish (the manifest is rewritten with any new entry).
+            # whole, in C, rather than a test of each code point: this runs in every publish
+            # (the manifest is rewritten with any new entry).
             for at in range(0, len(text), 64):
                 run = text[at : at + 64]
                 if run.casefold() == run.lower():
@@ -55,8 +55,8 @@ def _dumps(data: Any) -> bytes:
 
 
 def _clip_row(clip: Clip) -> list[Any]:
-    # fast_fold: the same folding, but NFKC only where text needs it (a clip with one
-    # full-width digit cost ~40 us whole; folding was 8% of a full build's CPU at 100k).
+    # fast_fold: the same folding, but NFKC only where text needs it (folding every clip
+    # whole was a noticeable part of a full build's CPU).
     folded = fast_fold(clip.text)
     site = fast_fold(clip.source.site) if clip.source is not None and clip.source.site else ""
     # The folded text is stored only where it differs from the text, to halve the size.

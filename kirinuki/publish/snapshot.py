@@ -1,8 +1,8 @@
 """The site context of the last publish, kept beside the output folder, so that a publish that
 only adds entries after the newest one (the common case) touches none of the other entries.
 
-At 100k entries the publish of one new entry spent ~0.8 s looping over every entry in Python:
-making 100k entry objects from the entry cache, the context's lookup tables, the fingerprints,
+The publish of one new entry spent most of its time looping over every entry in Python:
+making an object for every entry from the entry cache, the context's lookup tables, the fingerprints,
 the manifest's keys and the scope. Here the tables are stored ready to use: the entry rows in
 chunks of `CHUNK` positions made into entries only when a page reads them, the positions,
 permalinks and fingerprints as marshal blobs read in a few ms, the tags and days whole.
@@ -32,7 +32,7 @@ from typing import Any, overload
 from kirinuki.journal.site import PublishedEntry
 
 FORMAT = "kirinuki-snapshot-2"
-CHUNK = 1024  # entry rows per lazily read chunk (~1 ms to make into entries)
+CHUNK = 1024  # entry rows per lazily read chunk (small enough to make into entries at once)
 HEAD_KEYS = {"token", "base", "crc", "g", "per_page", "ident", "every", "rows"}
 TAIL_MAX = 2000  # entries added since the base before the base is written again
 Rows = list[tuple[Any, ...]]
@@ -50,7 +50,7 @@ def snapshot_path(out_dir: str | Path) -> Path:
 
 def row_of(e: PublishedEntry) -> tuple[object, ...]:
     """An entry as a marshal row (whole-second dates as POSIX times: `fromtimestamp(t, tz)`
-    makes them in half the time of `fromisoformat(...).astimezone(tz)`, 22 vs 46 ms at 100k)."""
+    makes them in half the time of `fromisoformat(...).astimezone(tz)`)."""
     pub = e.published
     when = int(pub.timestamp()) if pub.microsecond == 0 else pub.isoformat()
     return (e.id, e.key, e.permalink, when, e.stamp, e.title, e.tags, e.related, e.day,
@@ -104,7 +104,7 @@ class LazyEntries(Sequence[PublishedEntry]):
 
 class Fingerprints(Sequence[str]):
     """The fingerprints of `entries` (`plan.fingerprint`), made when read: a one-entry plan
-    reads those of a month or two (a list of all 100k took ~10 ms to load)."""
+    reads those of a month or two, not a list of all of them)."""
 
     def __init__(self, entries: Sequence[PublishedEntry],
                  make: Callable[[PublishedEntry], str]) -> None:
@@ -184,11 +184,12 @@ class Base:
 
 def read_base(path: Path, crc: int) -> Base | None:
     """The base file, or None when it is missing, damaged (its parts must have the checksum
-    `crc` the head recorded: 8 ms for 32 MB, so a damaged chunk is never met mid-build) or of
+    `crc` the head recorded, checked up front so that a damaged chunk is never met
+    mid-build) or of
     another format."""
     try:
-        # Mapped, not read: a publish reads a few of its parts (32 MB at 100k entries; reading
-        # it whole took ~20 ms).
+        # Mapped, not read: a publish reads a few of its parts, and the file grows with the
+        # journal.
         with path.open("rb") as f:
             data = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
         spans: list[tuple[int, int]] = []

@@ -1,11 +1,9 @@
 """Putting a staged build in place (an atomic directory exchange) and removing the previous
 site after it without making the command wait for that.
 
-Deleting the old tree of a 100k-entry site (223k files) takes about as long as building the
-new one on this machine's ext4: `kirinuki publish --full` over an existing 100k site took
-119.2 s while it waited for the deletion, 42.4 s with the old tree set aside (the detached
-`rm -rf` then ran ~40 s more). A large old tree is therefore renamed aside at once and removed
-in the background; a small one (tests, small journals) before publish returns.
+Deleting the old tree of a big site takes about as long as building the new one
+(docs/publish.md, Measurements). A large old tree is therefore renamed aside at once and
+removed in the background; a small one (tests, small journals) before publish returns.
 """
 
 from __future__ import annotations

@@ -148,8 +148,7 @@ def units_of(pages: list[Page], ctx: SiteContext) -> list[list[Page]]:
             rest.append(p)
     # Lists in order of their oldest entry: a unit's pages then show entries of one stretch
     # of time, so the renderer's summaries are reused (an entry is in ~6 lists) and each unit
-    # loads fewer digests. In plan order (index, then tag by tag) the summary cache thrashed:
-    # 40k summaries rendered for 2,000 pages at 100k entries.
+    # loads fewer digests. In plan order (index, then tag by tag) the summary cache thrashed.
     rest.sort(key=lambda p: min(p.digests) if p.digests else -1)
     units = list(months.values())
     units += [rest[i : i + UNIT_PAGES] for i in range(0, len(rest), UNIT_PAGES)]
@@ -182,8 +181,7 @@ def _run_units_now(units: list[list[Page]], jobs: int) -> Iterator[list[Record]]
     _RUN.renderer.preload()
     # A worker's memory grows as it renders (caches, and the parent's pages it copies by
     # touching their objects' reference counts): after ~a quarter of the units it is
-    # replaced by a fresh fork. Full build at 100k entries: peak 836 -> 699 MB of the process
-    # tree, ~1 s more CPU (48.2 -> 49.3 s user+sys) for the new workers.
+    # replaced by a fresh fork, which lowers the peak for a little more CPU.
     per_worker = max(8, -(-len(units) // (4 * jobs)))
     fork = multiprocessing.get_context("fork")
     _STOP = fork.Event()

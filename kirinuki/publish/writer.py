@@ -46,7 +46,7 @@ STAGE_MIN = 500  # above this many changes (or a twentieth of the site) a build 
 
 def content_hash(data: bytes) -> str:
     """The hash recorded for a file's bytes: 128 bits of SHA-256, which CPUs run in their own
-    instructions (1.4 GB/s here, BLAKE2b 0.85 GB/s; a 100k build hashes 1.7 GB). A manifest of
+    instructions (faster here than BLAKE2b; a big build hashes gigabytes). A manifest of
     another hash only makes the next build rewrite the pages it renders anyway (same bytes)."""
     return hashlib.sha256(data).hexdigest()[:32]
 
@@ -212,10 +212,10 @@ class Output:
         sha = content_hash(data)
         if sha == self.old_sha(path) and self.keep(path):
             return sha, False
-        # Plain strings and file descriptors: 222k files at 100k entries, where pathlib and
-        # buffered files cost ~30 µs a file (profiled).
+        # Plain strings and file descriptors: a big site has hundreds of thousands of files,
+        # and pathlib and buffered files cost per file.
         # Written here and now, by the process that rendered it (writer threads of their own
-        # per process gained nothing measurable: full 10k build 3.1-4.4 s either way).
+        # per process gained nothing measurable).
         self.check_parent()
         target = f"{self.root}/{path}"
         try:

@@ -266,11 +266,6 @@ def render(entry: Entry) -> str:
     return "".join(out)
 
 
-def render_lines(entry: Entry) -> list[str]:
-    """The lines of the entry's clip text, blank lines included, without their ends."""
-    return split_lines(render(entry))
-
-
 def drop_blank_clips(entry: Entry) -> int:
     """Turn clips without visible text (which older versions stored) into the blank lines they
     are, keeping the rendered text byte for byte. Returns how many were dropped."""

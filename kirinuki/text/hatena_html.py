@@ -2,7 +2,7 @@
 
 Every body syntax (HTML here, はてな記法 and Markdown in `hatena_syntax`) is first read into
 *lines*: `(text, source)` pairs, one paragraph of plain text each, where `source` is the cited page of a block quote the line sat in. `lines_to_entry` then
-reads the lines as clip text (DESIGN.md §3), so the journal's own header URLs, hashtag lines,
+reads the lines as clip text (docs/formats.md), so the journal's own header URLs, hashtag lines,
 related links and footer are recognised exactly as in a clip text page, and puts the sources on
 the clips. Nothing is dropped: text outside quotes becomes source-less clips, links keep their
 URL, images their address. `entry_html` renders an entry back; reading its output again gives

@@ -18,12 +18,6 @@ SPACES = (
     "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
     "\u180e\u200b\u2060\ufeff"
 )
-_SPACE_SET = frozenset(SPACES)
-
-
-def is_space(ch: str) -> bool:
-    """True when the character `ch` is space in the sense above."""
-    return ch in _SPACE_SET
 
 
 def is_blank(text: str) -> bool:

@@ -51,14 +51,6 @@ MAX_PAGE = 2**62  # a page cursor beyond SQLite's integers is malformed
 _WSSE = re.compile(r'(\w+)="([^"]*)"')
 
 
-class _Rejected(KirinukiError):
-    """A request the API refuses with a given status."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.http_status = status
-
-
 def _origin(request: Request) -> str:
     host = request.headers.get("host", "127.0.0.1")
     return f"https://{host}" if host.split(":")[0] == "blog.hatena.ne.jp" else f"http://{host}"

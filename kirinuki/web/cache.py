@@ -7,8 +7,8 @@ journal (the app's own requests, the CLI, another worker process) changes the ma
 next lookup drops everything: a page is never served from a state older than the last commit
 that finished before the request arrived.
 
-`CachedPages` answers hits before FastAPI routes the request (a hit costs ~0.1 ms instead of
-routing, dependencies and rendering), renders a missing reading page itself when it can
+`CachedPages` answers hits before FastAPI routes the request (no routing, dependencies or
+rendering for a hit), renders a missing reading page itself when it can
 (`WebState.quick_page`) and answers a reader's search (`routes.search.reader_search`), both on
 the event loop; the reading and search routes fill the cache otherwise.
 """

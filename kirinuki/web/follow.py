@@ -1,8 +1,8 @@
 """Keeping the live site's context up to date commit by commit, without rebuilding it.
 
-`build_context` reads every published entry and first brings the version analysis up to date:
-5.5-6.5 s on 100k entries after a one-clip write, which the first reader after every write
-waited for. `Follower` compares the entries' change stamps (~35 ms at 100k), reads only the
+`build_context` reads every published entry and first brings the version analysis up to date,
+which the first reader after every write waited for. `Follower` compares the entries' change
+stamps, reads only the
 entries that moved, and assembles the context from the entries it already holds; the version
 analysis runs apart (`LiveSite`), and its links are picked up when they are committed.
 """
@@ -105,8 +105,8 @@ def _order(e: PublishedEntry) -> tuple[datetime, int]:
 def _patched(ctx: SiteContext, fresh: list[PublishedEntry]) -> SiteContext | None:
     """`ctx` with `fresh` applied when no position moves: each entry either replaces itself
     (same date) or comes after every other, and every tag it uses already has entries and
-    keeps some. The usual write (today's entry) costs ~10 ms this way against ~200 ms for
-    `assemble` on 100k entries. A copy: pages being rendered keep the context they found."""
+    keeps some. The usual write (today's entry) costs a small part of an `assemble` this way.
+    A copy: pages being rendered keep the context they found."""
     entries = list(ctx.entries)
     pos, by_permalink = dict(ctx.pos), dict(ctx.by_permalink)
     tags = dict(ctx.tags)
@@ -159,16 +159,14 @@ def _patched(ctx: SiteContext, fresh: list[PublishedEntry]) -> SiteContext | Non
 class Analysis:
     """The version analysis of new clips, run on a thread of its own, one run at a time.
 
-    At 100k entries it takes ~1 s after a write (helper-15 is making it incremental); the
-    first read after a write no longer waits for it: an entry's version marks show once the
-    links are committed (that commit brings the site context up to date like any other).
+    The first read after a write does not wait for it: an entry's version marks show once
+    the links are committed (that commit brings the site context up to date like any other).
     """
 
     def __init__(self, opener: Callable[[], Journal]) -> None:
         self.opener = opener
         self.cond = threading.Condition()
         self.running = self.again = False
-        self.runs = 0
         self.journal: Journal | None = None
 
     def kick(self) -> None:
@@ -189,7 +187,6 @@ class Analysis:
             except Exception as e:  # noqa: BLE001 - a failed run must not stop the next
                 print(f"kirinuki: version analysis failed: {e!r}", file=sys.stderr)
             with self.cond:
-                self.runs += 1
                 if not self.again:
                     self.running = False
                     self.cond.notify_all()

@@ -71,7 +71,7 @@ def page_owner(request: Request, j: Journal = Depends(journal)) -> str:
 
 
 def api_owner(request: Request,
-              creds: HTTPAuthorizationCredentials | None = Depends(_bearer),
+              _creds: HTTPAuthorizationCredentials | None = Depends(_bearer),
               j: Journal = Depends(journal)) -> Journal:
     """An API call by the owner: a bearer token, or the session cookie (with the CSRF header
     for writes). Raises AuthError, CsrfError."""

@@ -21,8 +21,7 @@ class NoDelayHttp(_Http):
 
     With --workers, uvicorn binds the listening socket itself (protocol number 0), and asyncio
     then leaves TCP_NODELAY off on accepted connections: a response written as head then body
-    waited for the client's delayed ACK. Measured on cached entry pages (100k entries, wrk,
-    100 connections, 2 workers): every request ~44 ms (p50 43.8, p99 47.8 ms, 2,268 req/s).
+    waited for the client's delayed ACK (docs/web.md, Measurements).
     """
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]

@@ -92,13 +92,11 @@ class LiveSite:
             if line not in self.warned:
                 self.warned.add(line)
                 log.warning("%s", line)
-        # A full collection walks every tracked object: ~100 ms at 100k entries, during
-        # which every request waits (a few per 30 s of cold pages: the p99). The context is
-        # read-only, long-lived and free of reference cycles: leave it out of collections
-        # (contexts brought up to date after writes share its entries). The renderer, whose
-        # caches grow and which holds cycles, is made after: it stays collectable. Cold
-        # entry pages at 100k (wrk, 100 clients, 8 s, twice each): p99 70-76 ms against
-        # 172-176 ms, at ~1,900 req/s either way.
+        # A full collection walks every tracked object while every request waits (it set the
+        # p99 of cold pages). The context is read-only, long-lived and free of reference
+        # cycles: leave it out of collections (contexts brought up to date after writes share
+        # its entries). The renderer, whose caches grow and which holds cycles, is made
+        # after: it stays collectable (docs/web.md, Measurements).
         gc.collect()
         gc.freeze()
         self._use(ctx)

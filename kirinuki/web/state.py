@@ -88,8 +88,8 @@ class WebState:
         thread and cached, when the site context is up to date; None when it is not a page,
         is a redirect, or the context is stale or being rebuilt (the reading route answers).
 
-        Called by `CachedPages` on the event loop itself: a cold entry page renders in
-        ~0.3 ms, less than handing it to the thread pool and through FastAPI's routing cost.
+        Called by `CachedPages` on the event loop itself: a cold entry page renders in less
+        time than handing it to the thread pool and through FastAPI's routing would take.
         """
         mark = self.pages.peek()  # before the freshness check: the page is at least this fresh
         built = self.site.fresh()

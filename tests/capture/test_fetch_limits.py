@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import gzip
 import socket
 import socketserver
@@ -25,6 +26,7 @@ from tests.conftest import Cli
 PAGE = "<html><body><p>東京都内の天気です。</p></body></html>".encode()
 
 
+@functools.cache  # a 64 MB body compressed at level 9 takes a while: made once
 def _bomb(size: int, layers: int) -> bytes:
     body = b"\0" * size
     for _ in range(layers):

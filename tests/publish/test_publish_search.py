@@ -2,8 +2,8 @@
 
 The browser script runs here in the real node (`/usr/bin/node`): its folding must equal
 `normalize.fold`, its parser must accept and refuse what `text.query.parse_query` does, and its
-hits must be the clips a plain substring scan of the folded text finds (and, when the search
-capability is installed, what `kirinuki search --json` returns).
+hits must be the clips a plain substring scan of the folded text finds, and what
+`kirinuki search --json` returns.
 """
 
 from __future__ import annotations
@@ -166,11 +166,7 @@ def test_browser_folding_equals_python_folding(small: Journal, tmp_path: Path) -
     assert fold_table()["ß"] == "ss"
 
 
-def test_cli_search_agrees_when_available(small: Journal, tmp_path: Path) -> None:
-    try:
-        from kirinuki.journal import search as search_mod  # noqa: F401
-    except ImportError:
-        pytest.skip("the search capability is not installed yet")
+def test_cli_search_agrees(small: Journal, tmp_path: Path) -> None:
     from tests.conftest import Cli
 
     site = tmp_path / "site"

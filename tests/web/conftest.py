@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from kirinuki.capture.fetch import Fetcher
 from kirinuki.journal import import_paths, init_journal
 from kirinuki.journal.accounts import create_token, set_password
+from kirinuki.journal.analysis import catch_up_versions
 from kirinuki.web import create_app
 
 PASSWORD = "kirinuki-test-password"
@@ -49,11 +50,13 @@ def article_fetcher() -> Fetcher:
 
 @pytest.fixture(scope="session")
 def _template_journal(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Built once: the demo entries and an owner password (the slow hash is made once)."""
+    """Built once: the demo entries, their clips' sketches and version links (which every
+    app would otherwise compute at start), and an owner password."""
     path = tmp_path_factory.mktemp("web") / "template.db"
     j = init_journal(str(path), "テスト帳", ["kirinuki.test", "www.kirinuki.test"])
     if DEMO.exists():
         import_paths(j, [str(DEMO)])
+        catch_up_versions(j)
     set_password(j, PASSWORD)
     j.close()  # checkpoints the WAL: the one file holds everything
     return path

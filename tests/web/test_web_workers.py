@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import httpx
 import pytest
 
+from kirinuki.journal import open_journal
+from kirinuki.journal.accounts import create_token
 from tests.web.conftest import PASSWORD, csrf_of
 
-READS = 24  # requests on new connections: the two processes both answer some of them
+READS = 24  # requests on new connections: the kernel gives each worker some of them
+T = TypeVar("T")
 
 
 def _free_port() -> int:
@@ -25,11 +30,25 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture
-def served_proc(web_journal: str) -> Iterator[tuple[str, int]]:
+@pytest.fixture(scope="module")
+def served_journal(tmp_path_factory: pytest.TempPathFactory, _template_journal: Path) -> str:
+    """The journal of the one server this module starts (its tests share it)."""
+    path = tmp_path_factory.mktemp("workers") / "web.db"
+    shutil.copyfile(_template_journal, path)
+    return str(path)
+
+
+@pytest.fixture(scope="module")
+def served_token(served_journal: str) -> str:
+    with open_journal(served_journal) as j:
+        return create_token(j, "tests").secret
+
+
+@pytest.fixture(scope="module")
+def served_proc(served_journal: str) -> Iterator[tuple[str, int]]:
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "kirinuki", "--journal", web_journal, "serve", "--port",
+        [sys.executable, "-m", "kirinuki", "--journal", served_journal, "serve", "--port",
          str(port), "--workers", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -58,31 +77,74 @@ def served_pid(served_proc: tuple[str, int]) -> int:
     return served_proc[1]
 
 
-def test_sessions_and_writes_hold_across_worker_processes(served: str, api_token: str) -> None:
-    fresh = httpx.Limits(max_keepalive_connections=0)  # every request on a new connection
-    with httpx.Client(base_url=served, limits=fresh, timeout=30) as owner:
+def _workers(pid: int) -> list[int]:
+    """The worker processes of the server `pid` (not its resource tracker)."""
+    return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+            if b"spawn_main" in Path(f"/proc/{p}/cmdline").read_bytes()]
+
+
+def _socket_ids(pid: int) -> set[str]:
+    found = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        with contextlib.suppress(FileNotFoundError):  # closed meanwhile
+            link = os.readlink(fd)
+            if link.startswith("socket:"):
+                found.add(link)
+    return found
+
+
+class Spread:
+    """Sends requests each on a new connection and notes which worker process accepted it
+    (and so answered it): the one holding a new socket while the connection is still open."""
+
+    def __init__(self, base: str, pid: int, cookies: httpx.Cookies | None = None) -> None:
+        self.base, self.cookies = base, cookies
+        self.workers = _workers(pid)
+        assert len(self.workers) == 2
+        self.answered = [0] * len(self.workers)
+
+    def __call__(self, send: Callable[[httpx.Client], T]) -> T:
+        before = [_socket_ids(pid) for pid in self.workers]
+        with httpx.Client(base_url=self.base, cookies=self.cookies, timeout=30) as client:
+            out = send(client)
+            for k, pid in enumerate(self.workers):
+                self.answered[k] += bool(_socket_ids(pid) - before[k])
+        return out
+
+
+@pytest.mark.slow  # starts a server of three processes, each importing the app (CI runs it)
+def test_sessions_and_writes_hold_across_worker_processes(served_proc: tuple[str, int],
+                                                          served_token: str) -> None:
+    served, pid = served_proc
+    with httpx.Client(base_url=served, timeout=30) as owner:
         r = owner.post("/signin", data={"password": PASSWORD}, follow_redirects=False)
         assert r.status_code == 303
-        pages = [owner.get("/compose") for _ in range(READS)]
-        assert all(p.status_code == 200 and 'href="/manage"' in p.text for p in pages)
-        assert len({csrf_of(p.text) for p in pages}) == 1
-    token = {"Authorization": f"Bearer {api_token}"}
-    with httpx.Client(base_url=served, limits=fresh, timeout=30) as reader:
-        for _ in range(READS // 3):  # both processes cache these pages
-            assert reader.get("/").status_code == 200
-            assert reader.get("/search", params={"q": "並行試験"}).status_code == 200
+        signed_in = Spread(served, pid, owner.cookies)
+    pages = [signed_in(lambda c: c.get("/compose")) for _ in range(READS)]
+    assert all(p.status_code == 200 and 'href="/manage"' in p.text for p in pages)
+    assert len({csrf_of(p.text) for p in pages}) == 1
+    assert min(signed_in.answered) > 0, signed_in.answered  # the session held in both
+    token = {"Authorization": f"Bearer {served_token}"}
+    reader = Spread(served, pid)
+    for _ in range(READS // 3):  # both processes cache these pages
+        assert reader(lambda c: (c.get("/").status_code,
+                                 c.get("/search", params={"q": "並行試験"}).status_code)) == (200, 200)
+    after = Spread(served, pid)
+    with httpx.Client(base_url=served, timeout=30) as writer:
         for n in range(3):
             text = f"並行試験{n}番の切り抜き。"
-            r = reader.post("/api/entries/today/groups", headers=token,
+            r = writer.post("/api/entries/today/groups", headers=token,
                             json={"clips": [text], "tags": ["並行"]})
             assert r.status_code == 201
-            r = reader.patch(f"/api/entries/{r.json()['id']}", headers=token,
+            r = writer.patch(f"/api/entries/{r.json()['id']}", headers=token,
                              json={"status": "published"})
             assert r.status_code == 200
             for _ in range(READS // 3):
-                assert f"<mark>並行試験</mark>{n}番" in reader.get(
-                    "/search", params={"q": "並行試験"}).text
-                assert text in reader.get("/").text
+                found, front = after(lambda c: (c.get("/search", params={"q": "並行試験"}).text,
+                                                 c.get("/").text))
+                assert f"<mark>並行試験</mark>{n}番" in found and text in front
+    assert min(reader.answered) > 0, reader.answered
+    assert min(after.answered) > 0, after.answered  # the writes shown by both processes
 
 
 def test_a_taken_port_is_a_clear_error(web_journal: str) -> None:
@@ -105,13 +167,12 @@ def _sockets_of(pid: int) -> int:
     return count
 
 
+@pytest.mark.slow  # starts a server of three processes, each importing the app (CI runs it)
 def test_workers_share_new_connections(served: str, served_pid: int) -> None:
     # Each worker listens on a socket of its own (SO_REUSEPORT), so the kernel spreads new
     # connections: with uvicorn's shared socket, 100 clients connecting at once went nearly
     # all to one process.
-    children = [int(p) for p in Path(f"/proc/{served_pid}/task/{served_pid}/children")
-                .read_text().split()
-                if b"spawn_main" in Path(f"/proc/{p}/cmdline").read_bytes()]  # not its tracker
+    children = _workers(served_pid)
     assert len(children) == 2
     before = [_sockets_of(pid) for pid in children]
     port = int(served.rsplit(":", 1)[1])

@@ -142,19 +142,17 @@ def _connect(path: str) -> sqlite3.Connection:
         # A larger page cache keeps index pages of a big import in memory instead of
         # spilling and rewriting them (a constant 32 MB, whatever the input size).
         conn.execute("PRAGMA cache_size = -32768")
-        # Reads through a memory map skip a copy and a system call per page: top-20 relevance
-        # p95 7.2 -> 6.5 ms, p99 9.3 -> 8.1 ms at 1M clips (SQLite caps it at 2 GB).
+        # Reads through a memory map skip a copy and a system call per page (SQLite caps it
+        # at 2 GB).
         conn.execute(f"PRAGMA mmap_size = {MMAP_SIZE}")
         if conn.execute("PRAGMA page_count").fetchone()[0] == 0:
             # Only a new file can take these. UTF-16 stores Japanese in 2 bytes a character
-            # instead of 3 (clip text 0.69x its UTF-8 size, 0.68x for the seed) and 8 KB pages
-            # waste less at their ends: together 3.34x -> 3.15x the text for the journal file
-            # at 100k clips (bench/search_bench.py; docs/search.md).
+            # instead of 3 and 8 KB pages waste less at their ends (docs/search.md).
             conn.execute("PRAGMA page_size = 8192")
             conn.execute("PRAGMA encoding = 'UTF-16le'")
             # Pages freed by big writes (index merges during an import or a reindex) can be
             # handed back to the file system afterwards (`release_free_pages`): a reindex
-            # at 1M clips otherwise leaves the file 0.15x the text larger than its content.
+            # otherwise leaves the file larger than its content.
             conn.execute("PRAGMA auto_vacuum = INCREMENTAL")
         if path != ":memory:":
             conn.execute("PRAGMA journal_mode = WAL")

@@ -39,12 +39,6 @@ from kirinuki.text.dates import check_date
 from kirinuki.text.permalinks import check_permalink
 
 
-def key_exists(store: Store, key: str) -> bool:
-    """True when an entry with this import key is stored."""
-    row = store.conn.execute("SELECT 1 FROM entries WHERE key = ?", (key,)).fetchone()
-    return row is not None
-
-
 def existing(store: Store, column: str, values: list[str]) -> set[str]:
     """Which of `values` are already taken as an entry's `column` (`key` or `permalink`): by
     a stored entry or one in the trash (restored, it takes them back)."""

@@ -28,7 +28,7 @@ def reserve(store: Store, table: str, n: int = 1, above: int = 0) -> int:
     with store.transaction():
         # Read, then write a constant: an UPDATE computing its value with a subquery needs a
         # statement journal, which makes FTS5 flush its pending index rows at every batch of
-        # an import (+10% import time, measured).
+        # an import (slower imports; docs/architecture.md, "Ids are never handed out twice").
         row = conn.execute("SELECT last FROM id_marks WHERE name = ?", (table,)).fetchone()
         # The table's own max(id) (an index lookup) also covers rows written without this
         # module, and a missing mark row.

@@ -204,8 +204,8 @@ ALTER TABLE clip_sketches ADD COLUMN versions_checked INTEGER NOT NULL DEFAULT 0
 """
 
 # An entry's header and footer lines (the blog's hosts) are the same in almost every entry:
-# stored once and referenced, they no longer take ~240 bytes an entry (0.10x the clip text of
-# a UTF-16 journal at 1M clips). `value` is the JSON [[[url, blank_after], ...], footer].
+# stored once and referenced, they no longer take room in every entry. `value` is the JSON
+# [[[url, blank_after], ...], footer].
 V7_CHROME = """
 CREATE TABLE entry_chrome(id INTEGER PRIMARY KEY, value TEXT NOT NULL UNIQUE);
 INSERT OR IGNORE INTO entry_chrome(value)
@@ -219,7 +219,7 @@ ALTER TABLE entries DROP COLUMN footer
 
 # Draft entries, found without reading every entry: search for readers leaves out the few
 # drafts' clips (a NOT over their entry tokens) instead of intersecting every match with the
-# doclist of every published clip (3x slower counts at 1M clips).
+# doclist of every published clip (which made counts several times slower).
 V8_SEARCH_DRAFTS = """
 CREATE INDEX entries_drafts ON entries(id) WHERE status <> 'published'
 """

@@ -15,10 +15,10 @@ split here (`search_tokens`):
 Row ids follow the clips' order by (entry date, entry id, position) and are dense: appends step
 by `STEP`, a clip dated between two others takes an id in the gap, and when a gap is full its
 neighbourhood is relabelled. Newest first is then a descending row id scan, a date range is a
-row id range, and doclists stay small (time-based ids doubled the index: 2.2x the text instead
-of 1.1x). Deleting from a contentless table needs the original tokens: they are rebuilt from the
-clip text and checked against a stored CRC; on a mismatch the index is marked stale (search asks
-for `kirinuki reindex`) rather than corrupted.
+row id range, and doclists stay small (time-based ids doubled the index). Deleting from a
+contentless table needs the original tokens: they are rebuilt from the clip text and checked
+against a stored CRC; on a mismatch the index is marked stale (search asks for
+`kirinuki reindex`) rather than corrupted.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ from kirinuki.text.fastfold import fast_search_fold as fold
 # before it stale. Another value than this one means "rebuild".
 FORMAT = "3"
 # Row id distance between clips appended in date order, leaving room for later insertions.
-# 2 rather than 8 saves 0.08x the text size (row id deltas are stored in every doclist).
+# Small, because row id deltas are stored in every doclist (docs/search.md, Measurements).
 STEP = 2
 FIRST = 1 << 40  # the first row id; clips dated before every other one go below
 _BATCH = 500
@@ -185,7 +185,7 @@ def _write(store: Store, docs: list[_Doc]) -> None:
         return
     conn = store.conn
     bodies = _bodies(docs)
-    # Tags as a short text column: a table of (docid, tag) pairs cost 0.04x the text size.
+    # Tags as a short text column: a table of (docid, tag) pairs took more room.
     conn.executemany(
         "INSERT INTO search_docs(docid, clip_id, entry_id, stamp, source_id, public, tags, crc)"
         " VALUES (?,?,?,?,?,?,?,?)",
@@ -217,7 +217,7 @@ _KEY_SQL = "SELECT docid, stamp, entry_id FROM search_docs"
 def bracket(store: Store, key: tuple[int, int]) -> tuple[int | None, int | None]:
     """Row ids of the last clip ordered before `key` = (stamp, entry id) and of the first one
     at or after it. Row ids follow that order, so a binary search over them needs no index of
-    its own (an index on (stamp, entry_id) cost 0.07x the text size)."""
+    its own (an index on (stamp, entry_id) would take room)."""
     conn = store.conn
     last = conn.execute(f"{_KEY_SQL} ORDER BY docid DESC LIMIT 1").fetchone()
     if last is None:
@@ -308,7 +308,7 @@ def _insert(store: Store, docs: list[_Doc]) -> None:
     for eid, edocs in sorted(entries.items(), key=lambda kv: (kv[1][0].stamp, kv[0])):
         if hi is None:
             # The previous entry went after every indexed clip, so this later one does too:
-            # no search needed (one query an entry was ~2.5 us a clip of an import).
+            # no search needed (a query per entry was a visible part of an import).
             lo = last
         else:
             lo, hi = bracket(store, (edocs[0].stamp, eid))
@@ -371,8 +371,8 @@ def rebuild(store: Store, progress: Callable[[int, int], None] | None = None) ->
     with store.transaction():
         for table in ("search_bi", "search_uni"):
             conn.execute(f"INSERT INTO {table}({table}) VALUES ('delete-all')")
-            # Measured: fewer merges (automerge 16) and an 8 MB pending-terms buffer instead
-            # of 1 MB each make indexing ~30% faster; the V2 migration sets the same.
+            # Fewer merges (automerge 16) and an 8 MB pending-terms buffer make indexing
+            # faster (docs/search.md, Measurements); the V2 migration sets the same.
             conn.execute(f"INSERT INTO {table}({table}, rank) VALUES ('automerge', 16)")
             conn.execute(f"INSERT INTO {table}({table}, rank) VALUES ('hashsize', 8388608)")
         conn.execute("DELETE FROM search_docs")
@@ -393,8 +393,8 @@ def rebuild(store: Store, progress: Callable[[int, int], None] | None = None) ->
             done += len(chunk)
             if progress is not None:
                 progress(done, len(ids))
-        # No 'optimize': merging into one segment left ~0.15x the text size of free pages in
-        # the file at 1M clips and made no measurable difference to query times.
+        # No 'optimize': merging into one segment left free pages in the file and made no
+        # measurable difference to query times.
         row = conn.execute("SELECT value FROM search_meta WHERE key = 'docs'").fetchone()
     store.release_free_pages()
     return int(row[0])

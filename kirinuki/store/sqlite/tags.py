@@ -44,9 +44,3 @@ def tag_counts(store: Store) -> list[TagCount]:
         """
     ).fetchall()
     return [TagCount(key=r[0], display=r[1], groups=r[2], entries=r[3]) for r in rows]
-
-
-def count_tags(store: Store) -> int:
-    """How many tags are used by at least one group."""
-    row = store.conn.execute("SELECT count(DISTINCT tag_id) FROM group_tags").fetchone()
-    return int(row[0])

@@ -26,10 +26,10 @@ router = APIRouter(include_in_schema=False)
 PER_PAGE = 20
 MAX_QUERY, MAX_PAGE = 500, 500
 # Facets count the newest FACET_WINDOW matches (labelled so; `facets=all` counts every one):
-# on 100k entries a broad query's exact facets took 92-149 ms, the window's 1-9 ms.
+# a broad query's exact facets cost many times the window's.
 FACET_WINDOW = 1000
 # Readers' searches run one at a time: they are CPU-bound under one GIL, and 40 threads taking
-# turns cost more (100 clients of never-seen queries at 100k: 9.3 -> 7.6 ms CPU a request).
+# turns cost more CPU a request.
 _ONE_AT_A_TIME = threading.Lock()
 
 
@@ -55,9 +55,8 @@ def reader_search(st: WebState, path: str, query: bytes) -> tuple[bytes, str] | 
     """The results page for a reader without a session cookie, as `search_page` renders it,
     or None when the parameters are not plainly valid (the route then answers, errors
     included). Called by `CachedPages` on the event loop, before routing: FastAPI's routing
-    and parameter checks cost ~1.5 ms of a never-seen search's ~7 ms (100k entries), and
-    handing the search to a thread made the two threads take turns on the GIL (one worker,
-    100 clients of never-seen queries: 165 -> 191 requests/s, 5.5 -> 5.1 ms CPU each)."""
+    and parameter checks were a fifth of a never-seen search, and handing the search to a
+    thread made the two threads take turns on the GIL."""
     params = QueryParams(query)
     q, sort, facets = (params.get("q", ""), params.get("sort", "relevance"),
                        params.get("facets", "newest"))
@@ -95,7 +94,7 @@ def _results(st: WebState, j: Journal, q: str, p: int, sort: str, csrf: str | No
     owner = csrf is not None
     ctx, _ = st.site.current(j)
     # Row ids per word kept in memory until the next commit: a never-seen query made of
-    # words seen before costs set operations instead of FTS5 reads (~18 -> ~5 ms at 100k).
+    # words seen before costs set operations instead of FTS5 reads.
     postings = (st.postings, st.site.mark)
     if q.strip():
         # Readers get totals and facets over published entries only; the owner sees drafts.
@@ -104,8 +103,7 @@ def _results(st: WebState, j: Journal, q: str, p: int, sort: str, csrf: str | No
                         postings=postings)
         window = None if all_facets else FACET_WINDOW
         # The total and facets depend on neither the sort nor the page: paging through a
-        # query or switching its sort reuses them (on 100k entries they are ~22 ms of a
-        # never-seen query's ~29 ms: exact count ~10, facet window ~13).
+        # query or switching its sort reuses them (they are most of a never-seen query's time).
         total, faceted, tags, months = st.memo((q, not owner, window), lambda: _summary(search(
             j, q, limit=0, sort="date", published_only=not owner, facet_window=window,
             postings=postings)), kind="search")
@@ -132,7 +130,7 @@ Facets = tuple[tuple[str, str, int], ...]
 
 def _summary(r: SearchResult) -> tuple[int | None, int | None, Facets, Facets]:
     """(total, faceted, tags, months) of a result, as plain tuples to keep: the garbage
-    collector stops tracking those, where 4,096 kept results held ~300k `FacetCount`s that
-    every full collection walked (~100 ms, a stall of every request in flight)."""
+    collector stops tracking those, where the kept results held many `FacetCount`s that
+    every full collection walked (a stall of every request in flight)."""
     return (r.total, r.faceted, tuple((f.key, f.label, f.count) for f in r.tags),
             tuple((f.key, f.label, f.count) for f in r.months))
