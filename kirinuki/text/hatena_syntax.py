@@ -37,7 +37,7 @@ _MD_AUTOLINK = re.compile(r"<(https?://[^>\s]+)>")
 _MD_CITE = re.compile(
     r"(?:—|--|―)\s*(?:\[(?P<title>[^\]]*)\]\((?P<url>https?://\S+?)\)|<?(?P<bare>https?://[^\s>]+)>?)"
     r"|<cite>(?P<html>.*)</cite>")
-_NEEDS_ESCAPE = re.compile(r"(?:>|#{1,6}[ \t]|[-*+][ \t]|\d+\.[ \t]|```|<|\\|—|--|―)")
+_NEEDS_ESCAPE = re.compile(r"(?:>|#{1,6}[ \t]|[-*+][ \t]|\d+\.[ \t]|```|~~~|<|\\|—|--|―)")
 
 
 def _hatena_inline(text: str) -> str:

@@ -25,6 +25,7 @@ from kirinuki.errors import (
     KirinukiError,
     SchemaTooNewError,
 )
+from kirinuki.web.limits import is_atompub
 from kirinuki.web.render import page
 from kirinuki.web.security import CsrfError
 
@@ -85,6 +86,11 @@ def wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
+def plain_error(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    """An AtomPub error: clients read a short plain-text reason, never the site's HTML page."""
+    return Response(message + "\n", status_code=status, headers=headers, media_type="text/plain")
+
+
 def json_error(status: int, kind: str, message: str, detail: object = None) -> JSONResponse:
     """An error body: {"error": {"type", "message"[, "detail"]}}."""
     body: dict[str, object] = {"type": kind, "message": message}
@@ -120,6 +126,9 @@ async def kirinuki_error(request: Request, exc: Exception) -> Response:
         log.error("%s: %s", request.url.path, exc)
     if wants_json(request):
         return json_error(status, type(exc).__name__, str(exc))
+    if is_atompub(request.url.path):
+        return plain_error(status, str(exc), {"WWW-Authenticate": 'Basic realm="AtomPub"'}
+                           if isinstance(exc, AuthError) and status == 401 else None)
     if type(exc) is AuthError and request.method == "GET":
         return RedirectResponse("/signin?next=" + quote(request.url.path, safe="/"), 303)
     if isinstance(exc, AuthError) and not isinstance(exc, CsrfError) and status == 401:
@@ -134,6 +143,8 @@ async def validation_error(request: Request, exc: Exception) -> Response:
         detail = [{"loc": list(e.get("loc", ())), "msg": str(e.get("msg", ""))}
                   for e in exc.errors()]
         return json_error(422, "ValidationError", "the request is malformed", detail)
+    if is_atompub(request.url.path):
+        return plain_error(400, "the request is malformed")
     return _html_error(request, 400)
 
 
@@ -142,6 +153,8 @@ async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     if wants_json(request):
         return json_error(exc.status_code, "HTTPError", str(exc.detail))
+    if is_atompub(request.url.path):
+        return plain_error(exc.status_code, str(exc.detail), dict(exc.headers or {}))
     return _html_error(request, exc.status_code, exc, dict(exc.headers or {}))
 
 
@@ -150,6 +163,8 @@ async def unexpected(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s", request.url.path, exc_info=exc)
     if wants_json(request):
         return json_error(500, "InternalError", "internal error")
+    if is_atompub(request.url.path):
+        return plain_error(500, "internal error")
     return _html_error(request, 500)
 
 

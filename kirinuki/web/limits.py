@@ -21,6 +21,11 @@ API_BODY = 4 * MB  # JSON API calls and pasted clip text
 ATOMPUB_BODY = 10 * MB  # one entry, as Hatena takes it
 OTHER_BODY = 256 * KB  # the owner's other forms: one clip, tags, a URL
 _ATOMPUB = re.compile(r"/[^/]+/[^/]+/atom(?:/|$)")
+
+
+def is_atompub(path: str) -> bool:
+    """True for an AtomPub address (`/{user}/{blog}/atom…`)."""
+    return _ATOMPUB.match(path) is not None
 _TITLE = "送信された内容が大きすぎます"
 
 
@@ -30,7 +35,7 @@ def body_cap(path: str) -> int:
         return SIGN_IN_BODY
     if path.startswith("/api/") or path == "/compose/paste":
         return API_BODY
-    if _ATOMPUB.match(path):
+    if is_atompub(path):
         return ATOMPUB_BODY
     return OTHER_BODY
 
@@ -45,7 +50,7 @@ def _refusal(path: str, cap: int) -> tuple[bytes, bytes]:
         body = {"error": {"type": "PayloadTooLarge",
                           "message": f"the request body is over the {_size(cap)} limit"}}
         return b"application/json", json.dumps(body).encode()
-    if _ATOMPUB.match(path):
+    if is_atompub(path):
         return b"text/plain; charset=utf-8", f"request body over {_size(cap)}\n".encode()
     html = (f'<!DOCTYPE html>\n<html lang="ja"><head><meta charset="utf-8"><title>{_TITLE}'
             f"</title></head>\n<body><h1>{_TITLE}</h1>\n<p>この宛先に送れる内容は {_size(cap)} "

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from kirinuki.model import ClipSource
@@ -94,6 +94,7 @@ _TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, ma
 
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.tuples(_TEXT, st.booleans()), min_size=1, max_size=6))
+@example(items=[("~~~", False)])  # a tilde fence swallowed the clip
 def test_any_entry_survives_markdown(items: list[tuple[str, bool]]) -> None:
     src = ClipSource(url="https://news.example.jp/a/1", title="見出し")
     entry = lines_to_entry([(t, src if quoted else None) for t, quoted in items])
