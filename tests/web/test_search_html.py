@@ -6,17 +6,20 @@ from hypothesis import given
 from hypothesis import strategies as st
 from markupsafe import escape
 
-from kirinuki.web.search_html import _esc
+from kirinuki.web.search_html import _snippet_html
+
+_TEXT = st.text(alphabet=st.sampled_from("<>&\"'a首 \u3000\n\x00")) | st.text()
 
 
-@given(st.text(alphabet=st.sampled_from("<>&\"'a首 \u3000\n")) | st.text())
-def test_escape_matches_markupsafe(text: str) -> None:
-    assert _esc(text) == str(escape(text))
+@given(st.lists(st.tuples(_TEXT, st.booleans()), max_size=12))
+def test_a_snippet_is_each_segment_escaped_in_order(segments: list[tuple[str, bool]]) -> None:
+    expected = "".join(f"<mark>{escape(t)}</mark>" if m else str(escape(t)) for t, m in segments)
+    assert _snippet_html(segments) == expected
 
 
-def test_escape_of_an_attribute_breakout() -> None:
-    assert _esc('"><img src=x onerror=alert(1)>') == \
-        "&#34;&gt;&lt;img src=x onerror=alert(1)&gt;"
+def test_a_snippet_breaking_out_of_its_markup_is_escaped() -> None:
+    shown = _snippet_html([('"><img src=x onerror=alert(1)>', True), ("\x00<b>", False)])
+    assert shown == "<mark>&#34;&gt;&lt;img src=x onerror=alert(1)&gt;</mark>\x00&lt;b&gt;"
 
 
 def test_a_hit_links_only_a_path_of_the_site() -> None:
