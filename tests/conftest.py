@@ -11,6 +11,11 @@ from typer.testing import CliRunner
 
 from kirinuki.journal import Journal, init_journal
 
+# Rich fixes a console's width from COLUMNS when the console is made (at the CLI's import);
+# made without it, the consoles read COLUMNS at each print, as the tests set it per command.
+os.environ.pop("COLUMNS", None)
+import kirinuki.cli.common  # noqa: E402, F401
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 # ../shared beside the checkout; KIRINUKI_SEED names the file from elsewhere (a git worktree).
