@@ -22,6 +22,7 @@ from kirinuki.errors import InputError, NotFoundError
 from kirinuki.journal.core import Journal
 from kirinuki.journal.editing import add_group
 from kirinuki.journal.queries import resolve_entry_id
+from kirinuki.journal.rawcopies import keep_raw
 from kirinuki.model import (
     Article,
     ArticleVersion,
@@ -193,6 +194,7 @@ def _store(journal: Journal, fetched: _Fetched) -> CaptureResult:
         article_rows.set_validators(store, aid, fetched.result.etag, fetched.result.last_modified)
     if new:
         version.id, version.article_id = vid, aid
+        keep_raw(journal, aid, vid, fetched.result)
     stored = version if new else article_rows.get_version(store, vid)
     assert stored is not None
     res = _result(journal, aid, stored, new=new, first=previous is None)

@@ -13,6 +13,7 @@ from typing import Any
 from kirinuki.config import TRUE_WORDS
 from kirinuki.errors import InputError
 from kirinuki.journal.core import Journal, clean_host, update_settings, zone
+from kirinuki.journal.rawcopies import check_cap
 from kirinuki.model import Settings
 
 FALSE_WORDS = frozenset({"0", "false", "no"})
@@ -39,6 +40,8 @@ SETTINGS: dict[str, SettingInfo] = {s.key: s for s in (
     SettingInfo("fetch.allow_private", "fetch_allow_private",
                 "let clip/feeds reach private and loopback addresses (turns the SSRF guard "
                 "off)", security=True),
+    SettingInfo("capture.raw_copies", "raw_copies", "which raw copies of fetched pages each "
+                "article keeps: all, first-last or none (applied when a version is stored)"),
 )}
 SECURITY_FIELDS = frozenset(s.field for s in SETTINGS.values() if s.security)
 
@@ -75,7 +78,7 @@ def _zone(value: str) -> str:
 
 _READERS: dict[str, Callable[[str], Any]] = {
     "title": _text, "hosts": clean_host, "header_links": _url, "footer": _footer,
-    "timezone": _zone, "fetch_allow_private": _flag,
+    "timezone": _zone, "fetch_allow_private": _flag, "raw_copies": check_cap,
 }
 
 
