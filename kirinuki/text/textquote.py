@@ -1,0 +1,88 @@
+"""Which paragraphs a quoted passage (a W3C text-quote selector) covers, whatever the spaces.
+
+A browser's selection and a phone's shared text differ from the extracted paragraphs in
+spaces and line breaks (between paragraphs, inside them), and often in character width
+(`３，８００` / `3,800`): both sides are compared NFKC-folded with every space removed. The
+exact text is found in the article's paragraphs read as one run; when it occurs more than once,
+the occurrence whose surroundings best match the prefix and suffix wins. A selection that
+crosses something the article's text leaves out (a caption, an advertisement) is not found
+whole: each of its lines is then looked for on its own.
+"""
+
+from __future__ import annotations
+
+from kirinuki.text.normalize import fold
+from kirinuki.text.spaces import SPACES
+
+_SPACE = frozenset(SPACES)
+MIN_PIECE = 6  # a line shorter than this (folded) is too common to place on its own
+# A paragraph counts as selected when this many of its characters (or all of it) are.
+MIN_OVERLAP = 8
+
+
+def _squeeze(text: str) -> str:
+    return "".join(c for c in fold(text) if c not in _SPACE)
+
+
+def _run(paragraphs: list[str]) -> tuple[str, list[int]]:
+    """The paragraphs folded and joined without spaces, and the paragraph of each character."""
+    chars: list[str] = []
+    owner: list[int] = []
+    for i, p in enumerate(paragraphs):
+        s = _squeeze(p)
+        chars.append(s)
+        owner.extend([i] * len(s))
+    return "".join(chars), owner
+
+
+def _common_suffix(a: str, b: str) -> int:
+    n = 0
+    while n < min(len(a), len(b)) and a[-1 - n] == b[-1 - n]:
+        n += 1
+    return n
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return n
+
+
+def _best(run: str, exact: str, prefix: str, suffix: str) -> int | None:
+    """The start of the occurrence of `exact` in `run` best fitting prefix and suffix."""
+    best, score, at = None, -1, run.find(exact)
+    while at >= 0:
+        s = (_common_suffix(run[:at], prefix) + _common_prefix(run[at + len(exact):], suffix))
+        if s > score:
+            best, score = at, s
+        at = run.find(exact, at + 1)
+    return best
+
+
+def _covered(owner: list[int], lengths: list[int], start: int, end: int) -> set[int]:
+    hits: dict[int, int] = {}
+    for i in owner[start:end]:
+        hits[i] = hits.get(i, 0) + 1
+    return {i for i, n in hits.items() if n >= min(MIN_OVERLAP, lengths[i])}
+
+
+def locate(paragraphs: list[str], exact: str, prefix: str = "", suffix: str = "") -> list[int]:
+    """The 0-based indexes of the paragraphs the quote covers, in order (empty if not found)."""
+    run, owner = _run(paragraphs)
+    lengths = [len(_squeeze(p)) for p in paragraphs]
+    want, before, after = _squeeze(exact), _squeeze(prefix), _squeeze(suffix)
+    if not want or not run:
+        return []
+    at = _best(run, want, before, after)
+    if at is not None:
+        return sorted(_covered(owner, lengths, at, at + len(want)))
+    found: set[int] = set()
+    for line in exact.splitlines():
+        piece = _squeeze(line)
+        if len(piece) < MIN_PIECE:
+            continue
+        start = _best(run, piece, "", "")
+        if start is not None:
+            found |= _covered(owner, lengths, start, start + len(piece))
+    return sorted(found)

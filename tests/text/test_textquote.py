@@ -1,0 +1,49 @@
+"""Placing a quoted passage (exact, prefix, suffix) among an article's paragraphs."""
+
+from __future__ import annotations
+
+from kirinuki.text.textquote import locate
+
+PARAS = [
+    "ルスタニアの首都で１８日、燃料価格の引き上げに抗議するデモがあり、警察は3,800人以上を拘束した。",
+    "政府は声明で「秩序を乱す行為は許さない」と述べた。",
+    "写真",
+    "デモは各地に広がっている。政府は声明で「秩序を乱す行為は許さない」と述べた。",
+    "隣国ヴェルデニアの首相は懸念を表明した。",
+]
+
+
+def test_a_selection_inside_one_paragraph_ticks_it() -> None:
+    assert locate(PARAS, "燃料価格の引き上げに抗議するデモ") == [0]
+
+
+def test_width_and_spaces_do_not_matter() -> None:
+    # Half-width digits and commas, line breaks and ideographic spaces a browser adds.
+    assert locate(PARAS, "首都で18日、燃料価格の\n引き上げに抗議する　デモがあり、警察は３，８００人以上") == [0]
+
+
+def test_a_selection_across_paragraphs_ticks_each() -> None:
+    sel = "警察は3,800人以上を拘束した。\n\n政府は声明で「秩序を乱す行為は許さない」と述べた。\n写真\nデモは各地に"
+    # "写真" is covered whole, so it is ticked; only 6 characters of paragraph 4 are at the
+    # edge of the selection (a drag that overshot), fewer than the 8 that make a choice.
+    assert locate(PARAS, sel) == [0, 1, 2]
+    assert locate(PARAS, sel + "広がっている。") == [0, 1, 2, 3]
+
+
+def test_prefix_and_suffix_choose_among_repeats() -> None:
+    quote = "政府は声明で「秩序を乱す行為は許さない」と述べた。"
+    assert locate(PARAS, quote) == [1]  # first occurrence without context
+    assert locate(PARAS, quote, prefix="デモは各地に広がっている。") == [3]
+    assert locate(PARAS, quote, prefix="以上を拘束した。", suffix="写真") == [1]
+
+
+def test_text_left_out_of_the_article_falls_back_to_lines() -> None:
+    # A caption between two paragraphs on the page is not in the extracted text.
+    sel = "警察は3,800人以上を拘束した。\n（写真＝ロイター）\n隣国ヴェルデニアの首相は懸念を表明した。"
+    assert locate(PARAS, sel) == [0, 4]
+
+
+def test_nothing_found() -> None:
+    assert locate(PARAS, "まったく別の記事の文章です。") == []
+    assert locate(PARAS, "   ") == []
+    assert locate([], "デモ") == []
