@@ -183,8 +183,8 @@ def article_show(
     if versions:
         _print_versions(hist, notes)
     else:
-        out.print(Text(notes[-1].describe(), style="dim"))
         _numbered(last.paragraphs)
+        out.print(Text(notes[-1].describe(), style="dim"))
 
 
 def article_export(

@@ -112,7 +112,9 @@ def test_manifest_has_the_share_target(client: TestClient) -> None:
     target = json.loads(r.text)["share_target"]
     assert target == {"action": "/share", "method": "GET",
                       "params": {"title": "title", "text": "text", "url": "url"}}
-    assert client.get("/_web/icon.svg").status_code == 200
+    for icon in json.loads(r.text)["icons"]:
+        got = client.get(icon["src"])
+        assert got.status_code == 200 and got.headers["content-type"] == icon["type"]
 
 
 def test_bookmarklet_page_is_japanese_and_inline_script_free(owner: Owner,
