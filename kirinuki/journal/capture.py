@@ -306,12 +306,13 @@ class Peek:
     publisher: str | None
     paragraphs: list[str]
     content_hash: str
+    site: str | None = None
 
 
 def _text_of(journal: Journal, fetched: _Fetched) -> Peek:
     ex = fetched.extracted
     if ex is not None:
-        return Peek(ex.url, ex.title, ex.publisher, ex.paragraphs, ex.content_hash)
+        return Peek(ex.url, ex.title, ex.publisher, ex.paragraphs, ex.content_hash, ex.site)
     aid = article_rows.find_article_id(journal.store, fetched.requested)
     latest = article_rows.latest_version(journal.store, aid) if aid else None
     if latest is None:

@@ -142,7 +142,9 @@ def export_warc(journal: Journal, path: str, urls: list[str] | None = None) -> W
     target = Path(path)
     if target.is_dir():
         raise InputError(f"{path}: is a folder; give a file name such as articles.warc.gz")
-    articles = list(_articles(journal, urls))  # unknown URLs fail before anything is written
+    # Named articles are looked up first, so an unknown URL fails before anything is written;
+    # every article (`--all`) is read one at a time as it is written.
+    articles = list(_articles(journal, urls)) if urls is not None else _articles(journal, None)
     report = WarcExport(records=1)  # the warcinfo record
     try:
         fd, tmp = tempfile.mkstemp(prefix=".kirinuki-", suffix=".warc.tmp",

@@ -4,6 +4,7 @@ back with warcio; journals from before raw copies migrate with every version int
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import re
 import sqlite3
@@ -14,7 +15,8 @@ from warcio.archiveiterator import ArchiveIterator
 
 from kirinuki.errors import InputError, NotFoundError
 from kirinuki.journal import Journal, init_journal, open_journal
-from kirinuki.journal.capture import capture
+from kirinuki.journal.capture import capture, clip
+from kirinuki.journal.exporting import export_jsonl
 from kirinuki.journal.rawcopies import export_warc, raw_copy, raw_notes
 from kirinuki.journal.settings import set_setting
 from kirinuki.store.sqlite import migrations
@@ -139,6 +141,12 @@ def test_cap_first_last_and_none(journal: Journal, web: MockWeb) -> None:
     assert raw_copy(journal, ids[-1]) is None  # never kept under "none"
 
 
+def _jsonl(journal: Journal) -> bytes:
+    out = io.BytesIO()
+    export_jsonl(journal, out)
+    return out.getvalue()
+
+
 def _v(journal: Journal, vid: int):  # noqa: ANN202 - a model row
     from kirinuki.journal.workbench import get_version
 
@@ -149,8 +157,10 @@ def test_old_journal_migrates_and_says_versions_have_no_raw_copy(
         tmp_path: Path, journal_path: str, web: MockWeb) -> None:
     with init_journal(journal_path) as j:
         _versions(j, web, "article_v1.html", "article_v2.html")
+        clip(j, URL, pick="1,3", tags=["ルスタニア"], fetcher=web.fetcher())
         before = [tuple(r) for r in j.store.conn.execute(
             "SELECT id, content_hash, paragraphs, title FROM article_versions ORDER BY id")]
+        backup = _jsonl(j)
     # As written by the code before V16: no raw_copies table, user_version below it.
     conn = sqlite3.connect(journal_path)
     conn.execute("DROP TABLE raw_copies")
@@ -161,6 +171,7 @@ def test_old_journal_migrates_and_says_versions_have_no_raw_copy(
         after = [tuple(r) for r in j.store.conn.execute(
             "SELECT id, content_hash, paragraphs, title FROM article_versions ORDER BY id")]
         assert after == before
+        assert _jsonl(j) == backup  # entries, clips with their versions, articles: all kept
         assert j.store.conn.execute("PRAGMA user_version").fetchone()[0] == \
             migrations.SCHEMA_VERSION
         notes = raw_notes(j, [_v(j, i) for i, *_ in after])

@@ -10,14 +10,11 @@ from typing import Any
 
 import pytest
 
-from tests.web.test_browser import (  # noqa: F401 - module fixtures used by name
-    ARTICLE_PATH,
-    PARAGRAPHS,
-    PASSWORD,
-    app_server,
-    chromium,
-    news_site,
-)
+from tests.web import test_browser as walk
+from tests.web.test_browser import ARTICLE_PATH, PARAGRAPHS, PASSWORD
+
+# The browser walk's module fixtures (Chromium, the news site, `kirinuki serve`), here too.
+chromium, news_site, app_server = walk.chromium, walk.news_site, walk.app_server
 
 pytestmark = pytest.mark.browser
 

@@ -39,6 +39,8 @@ def test_shared_selection_opens_the_picker_ticked_and_stores_nothing(owner: Owne
     assert 'action="/share/clip"' in r.text and f'value="{ARTICLE_URL}"' in r.text
     assert _counts(web_journal) == before  # a GET writes nothing
     assert "<script>alert" not in r.text  # the quoted paragraph stays text
+    assert re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", r.text) == []  # no inline script
+    assert r.headers["content-security-policy"] == CSP
 
 
 def test_phone_share_with_url_inside_text_and_prefix_suffix(owner: Owner) -> None:

@@ -97,7 +97,7 @@ def share(request: Request, _: Viewer, url: Field = "", text: Field = "", title:
             "hidden": {"url": a.url, "hash": a.content_hash}, "notice": notice}
     return page(request, "pick.html", "段落を選ぶ", pick=pick,
                 suggestions=suggest_tags(j, [a.paragraphs[i] for i in shared.ticked]
-                                         or a.paragraphs),
+                                         or a.paragraphs, a.site),
                 drafts=list_entries(j, limit=10, status=Status.DRAFT))
 
 
