@@ -23,16 +23,7 @@ from kirinuki.model import Article, ArticleVersion, RawCopy
 from kirinuki.store.sqlite import articles as article_rows
 from kirinuki.store.sqlite import rawcopies as raw_rows
 
-CAPS = ("all", "first-last", "none")
 NEVER_KEPT = "no raw copy (stored before raw copies were kept, or imported from JSON Lines)"
-
-
-def check_cap(value: str) -> str:
-    """A value of `capture.raw_copies`. Raises InputError."""
-    word = value.strip().lower()
-    if word not in CAPS:
-        raise InputError(f"capture.raw_copies: use one of {', '.join(CAPS)}, not {value!r}")
-    return word
 
 
 def keep_raw(journal: Journal, article_id: int, version_id: int, result: FetchResult) -> None:

@@ -13,10 +13,10 @@ from typing import Any
 from kirinuki.config import TRUE_WORDS
 from kirinuki.errors import InputError
 from kirinuki.journal.core import Journal, clean_host, update_settings, zone
-from kirinuki.journal.rawcopies import check_cap
 from kirinuki.model import Settings
 
 FALSE_WORDS = frozenset({"0", "false", "no"})
+RAW_COPY_CAPS = ("all", "first-last", "none")  # journal/rawcopies.py applies them
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,14 @@ def _footer(value: str) -> str | None:
     return _text(value) if value.strip() else None
 
 
+def _raw_copies(value: str) -> str:
+    word = value.strip().lower()
+    if word not in RAW_COPY_CAPS:
+        raise InputError(f"capture.raw_copies: use one of {', '.join(RAW_COPY_CAPS)}, "
+                         f"not {value!r}")
+    return word
+
+
 def _zone(value: str) -> str:
     zone(value)
     return value
@@ -78,7 +86,7 @@ def _zone(value: str) -> str:
 
 _READERS: dict[str, Callable[[str], Any]] = {
     "title": _text, "hosts": clean_host, "header_links": _url, "footer": _footer,
-    "timezone": _zone, "fetch_allow_private": _flag, "raw_copies": check_cap,
+    "timezone": _zone, "fetch_allow_private": _flag, "raw_copies": _raw_copies,
 }
 
 
