@@ -232,3 +232,18 @@ def test_raw_copies_stay_out_of_published_sites(tmp_path: Path, ready: Cli, serv
     r = ready("article", "export", url, "--warc", str(site / "raw" / "a.warc.gz"))
     assert r.exit_code == 1 and "inside the published site" in r.output
     assert not (site / "raw").exists()
+
+
+def test_check_finds_a_damaged_raw_copy(journal: Journal, web: MockWeb) -> None:
+    from kirinuki.store.sqlite.check import check_store
+
+    _versions(journal, web, "article_v1.html", "article_v2.html")
+    assert check_store(journal.store) == []
+    with journal.store.transaction() as conn:
+        conn.execute("UPDATE raw_copies SET body = substr(body, 1, 100) WHERE version_id ="
+                     " (SELECT min(version_id) FROM raw_copies)")
+        conn.execute("UPDATE raw_copies SET headers = '[[' WHERE version_id ="
+                     " (SELECT max(version_id) FROM raw_copies)")
+    problems = check_store(journal.store)
+    assert any("1 raw copies are damaged" in p for p in problems), problems
+    assert any("raw_copies rows hold a damaged JSON value in headers" in p for p in problems)
