@@ -18,6 +18,7 @@ chromium, news_site, app_server = walk.chromium, walk.news_site, walk.app_server
 
 pytestmark = pytest.mark.browser
 
+WIDTH_JS = "() => document.documentElement.scrollWidth"
 SELECT_JS = """() => {
   // From the middle of paragraph 2 to the middle of paragraph 3, as a mouse drag would.
   const ps = document.querySelectorAll("article p:not(.date)");
@@ -33,7 +34,7 @@ SELECT_JS = """() => {
 
 def test_bookmarklet_opens_the_picker_with_the_selection_ticked(chromium: Any, app_server: str,
                                                                 news_site: str) -> None:
-    context = chromium.new_context(locale="ja-JP", viewport={"width": 390, "height": 844})
+    context = chromium.new_context(locale="ja-JP", viewport={"width": 320, "height": 640})
     dialogs: list[str] = []
     context.on("page", lambda p: p.on("dialog", lambda d: (dialogs.append(d.message),
                                                              d.dismiss())))
@@ -43,6 +44,7 @@ def test_bookmarklet_opens_the_picker_with_the_selection_ticked(chromium: Any, a
         page.fill("#password", PASSWORD)
         page.click("form.web-form button[type=submit]")
         page.wait_for_url("**/bookmarklet")
+        assert page.evaluate(WIDTH_JS) <= 320  # a 320 px phone: nothing wider than the screen
         code = page.get_attribute("#bookmarklet", "href")
         assert code and code.startswith("javascript:")
         # Clicking it on kirinuki's own page runs nothing (CSP without inline scripts).
@@ -60,6 +62,7 @@ def test_bookmarklet_opens_the_picker_with_the_selection_ticked(chromium: Any, a
         ticked = picker.locator("input[name=pick]:checked").evaluate_all(
             "els => els.map(e => Number(e.value))")
         assert ticked == [2, 3]
+        assert picker.evaluate(WIDTH_JS) <= 320
         assert picker.locator("ol.paragraphs span.para").all_inner_texts() == PARAGRAPHS
         picker.fill("#tags", "強風")
         picker.click("#pick-form button[type=submit]")
