@@ -15,11 +15,14 @@ from kirinuki.capture.urls import normalize_url
 from kirinuki.errors import InputError
 from kirinuki.journal.capture import ClipResult, Peek, clip, peek
 from kirinuki.journal.core import Journal
-from kirinuki.text.textquote import locate
+from kirinuki.text.textquote import Quote, fragment_quotes, locate
 
 # A share sheet puts the URL in `text` as often as in `url` (with the title before it).
 _URL = re.compile(r"https?://[^\s<>\"'「」『』（）]+", re.IGNORECASE)
 MAX_QUOTE = 20_000  # characters of a selection read (a whole page selected by mistake)
+# Quotation marks a share sheet puts around a selection (Chrome on Android: “…”); 「」 are
+# the article's own and stay.
+_WRAPPERS = "\"“”"
 
 
 @dataclass
@@ -32,7 +35,7 @@ class Shared:
 
 
 def shared_target(url: str, text: str) -> tuple[str, str]:
-    """(article URL, quoted passage) from a share's `url` and `text` fields.
+    """(article URL as shared, quoted passage) from a share's `url` and `text` fields.
 
     Raises InputError when neither holds an http(s) URL.
     """
@@ -46,7 +49,7 @@ def shared_target(url: str, text: str) -> tuple[str, str]:
         quote = text[:m.start()] + text[m.end():]
     if not _URL.fullmatch(target):
         raise InputError(f"not an http(s) URL: {target[:80]!r}")
-    return normalize_url(target), quote.strip()[:MAX_QUOTE]
+    return target, quote.strip().strip(_WRAPPERS).strip()[:MAX_QUOTE]
 
 
 def read_shared(journal: Journal, url: str, text: str = "", prefix: str = "", suffix: str = "",
@@ -55,12 +58,17 @@ def read_shared(journal: Journal, url: str, text: str = "", prefix: str = "", su
 
     Raises InputError, BlockedAddressError, FetchError.
     """
-    target, quote = shared_target(url, text)
-    article = peek(journal, target, fetcher=fetcher)
+    shared, quote = shared_target(url, text)
+    # A link to a highlight (`#:~:text=…`, what Chrome shares with a selection) says where
+    # the passage is; the selection's text says it too, and either is enough.
+    quotes = [Quote(quote, prefix, suffix)] if quote else []
+    quotes += fragment_quotes(shared)
+    article = peek(journal, normalize_url(shared), fetcher=fetcher)
     if not article.paragraphs:
-        raise InputError(f"{target}: no article text")
-    ticked = locate(article.paragraphs, quote, prefix, suffix) if quote else []
-    return Shared(article, ticked, quote)
+        raise InputError(f"{shared}: no article text")
+    ticked = sorted({i for q in quotes
+                     for i in locate(article.paragraphs, q.exact, q.prefix, q.suffix, q.end)})
+    return Shared(article, ticked, quote or " … ".join(q.exact for q in quotes))
 
 
 def clip_shared(journal: Journal, url: str, content_hash: str, picks: list[int],

@@ -11,6 +11,9 @@ whole: each of its lines is then looked for on its own.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from urllib.parse import unquote
+
 from kirinuki.text.normalize import fold
 from kirinuki.text.spaces import SPACES
 
@@ -67,14 +70,23 @@ def _covered(owner: list[int], lengths: list[int], start: int, end: int) -> set[
     return {i for i, n in hits.items() if n >= min(MIN_OVERLAP, lengths[i])}
 
 
-def locate(paragraphs: list[str], exact: str, prefix: str = "", suffix: str = "") -> list[int]:
-    """The 0-based indexes of the paragraphs the quote covers, in order (empty if not found)."""
+def locate(paragraphs: list[str], exact: str, prefix: str = "", suffix: str = "",
+           end: str = "") -> list[int]:
+    """The 0-based indexes of the paragraphs the quote covers, in order (empty if not found).
+
+    With `end`, the quote runs from `exact` to the first `end` after it (a text fragment's
+    `textStart,textEnd`).
+    """
     run, owner = _run(paragraphs)
     lengths = [len(_squeeze(p)) for p in paragraphs]
     want, before, after = _squeeze(exact), _squeeze(prefix), _squeeze(suffix)
     if not want or not run:
         return []
-    at = _best(run, want, before, after)
+    stop = _squeeze(end)
+    at = _best(run, want, before, "" if stop else after)
+    if at is not None and stop:
+        last = run.find(stop, at + len(want))
+        return sorted(_covered(owner, lengths, at, last + len(stop))) if last >= 0 else []
     if at is not None:
         return sorted(_covered(owner, lengths, at, at + len(want)))
     found: set[int] = set()
@@ -86,3 +98,32 @@ def locate(paragraphs: list[str], exact: str, prefix: str = "", suffix: str = ""
         if start is not None:
             found |= _covered(owner, lengths, start, start + len(piece))
     return sorted(found)
+
+
+@dataclass(frozen=True)
+class Quote:
+    """One text-quote selector: `exact` (or `exact` … `end`), with its context."""
+
+    exact: str
+    prefix: str = ""
+    suffix: str = ""
+    end: str = ""
+
+
+def fragment_quotes(url: str) -> list[Quote]:
+    """The text directives of a URL's fragment (`#:~:text=[prefix-,]start[,end][,-suffix]`, as
+    a browser's "link to highlight" writes them), each part percent-decoded."""
+    _, _, fragment = url.partition("#")
+    _, found, directives = fragment.partition(":~:")
+    quotes = []
+    for directive in directives.split("&") if found else []:
+        name, _, value = directive.partition("=")
+        if name != "text" or not value:
+            continue
+        parts = value.split(",")
+        prefix = unquote(parts.pop(0)[:-1]) if len(parts) > 1 and parts[0].endswith("-") else ""
+        suffix = unquote(parts.pop()[1:]) if len(parts) > 1 and parts[-1].startswith("-") else ""
+        if 1 <= len(parts) <= 2 and parts[0]:
+            end = unquote(parts[1]) if len(parts) == 2 else ""
+            quotes.append(Quote(unquote(parts[0]), prefix, suffix, end))
+    return quotes

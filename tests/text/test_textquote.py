@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kirinuki.text.textquote import locate
+from kirinuki.text.textquote import Quote, fragment_quotes, locate
 
 PARAS = [
     "ルスタニアの首都で１８日、燃料価格の引き上げに抗議するデモがあり、警察は3,800人以上を拘束した。",
@@ -47,3 +47,20 @@ def test_nothing_found() -> None:
     assert locate(PARAS, "まったく別の記事の文章です。") == []
     assert locate(PARAS, "   ") == []
     assert locate([], "デモ") == []
+
+
+def test_a_range_runs_from_start_to_end() -> None:
+    assert locate(PARAS, "警察は3,800人", end="と述べた。") == [0, 1]
+    assert locate(PARAS, "デモは各地に", end="と述べた。") == [3]  # the end after the start
+    assert locate(PARAS, "隣国ヴェルデニア", end="と述べた。") == []  # no end after it
+
+
+def test_text_fragments_of_a_link_to_a_highlight() -> None:
+    url = ("https://news.example.jp/a.html#:~:text=%E3%83%87%E3%83%A2%E3%81%AF-,"
+           "%E5%90%84%E5%9C%B0%E3%81%AB,%E8%BF%B0%E3%81%B9%E3%81%9F,-%E3%80%82"
+           "&text=%E9%9A%A3%E5%9B%BD&unknown=x")
+    assert fragment_quotes(url) == [Quote("各地に", "デモは", "。", "述べた"), Quote("隣国")]
+    assert fragment_quotes("https://news.example.jp/a.html#top") == []
+    assert fragment_quotes("https://news.example.jp/a.html#:~:text=") == []
+    q = fragment_quotes(url)[0]
+    assert locate(PARAS, q.exact, q.prefix, q.suffix, q.end) == [3]

@@ -130,3 +130,15 @@ def test_bookmarklet_page_is_japanese_and_inline_script_free(owner: Owner,
     # The page's own scripts are files; the bookmarklet is only a link's address.
     assert re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", r.text) == []
     assert '<link rel="manifest" href="/manifest.webmanifest">' in r.text
+
+
+def test_chrome_on_android_shares_quoted_text_and_a_link_to_the_highlight(owner: Owner) -> None:
+    # The selection between “ ” and, on the next line, the page's link to the highlight.
+    link = f"{ARTICLE_URL}#:~:text={quote('新千歳空港を発着する便')}"
+    r = owner.c.get("/share", params={"text": f"“新千歳空港を発着する便のうち百二十便以上が欠航し”\n{link}"})
+    assert r.status_code == 200 and _ticked(r.text) == [2]
+    # The link alone (a range: from one paragraph to the next) is enough.
+    link = f"{ARTICLE_URL}#:~:text={quote('駅前に掲げられて')},{quote('運休にすると')}"
+    r = owner.c.get("/share", params={"url": link})
+    assert _ticked(r.text) == [3, 4]
+    assert f'name="url" value="{ARTICLE_URL}"' in r.text  # stored without the fragment
