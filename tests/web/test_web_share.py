@@ -137,6 +137,8 @@ def test_chrome_on_android_shares_quoted_text_and_a_link_to_the_highlight(owner:
     link = f"{ARTICLE_URL}#:~:text={quote('新千歳空港を発着する便')}"
     r = owner.c.get("/share", params={"text": f"“新千歳空港を発着する便のうち百二十便以上が欠航し”\n{link}"})
     assert r.status_code == 200 and _ticked(r.text) == [2]
+    r = owner.c.get("/share", params={"url": ARTICLE_URL, "text": "“八千人に影響が出ています。”"})
+    assert _ticked(r.text) == [2]  # the quotation marks are the share sheet's, not the text's
     # The link alone (a range: from one paragraph to the next) is enough.
     link = f"{ARTICLE_URL}#:~:text={quote('駅前に掲げられて')},{quote('運休にすると')}"
     r = owner.c.get("/share", params={"url": link})
