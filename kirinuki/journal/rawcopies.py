@@ -39,9 +39,9 @@ def keep_raw(journal: Journal, article_id: int, version_id: int, result: FetchRe
         return
     keep: set[int] = set()
     if cap == "first-last":
-        states = raw_rows.raw_states(store, raw_rows.version_ids(store, article_id))
-        held = [v for v in raw_rows.version_ids(store, article_id)
-                if v in states and states[v][2] is None]
+        ids = raw_rows.version_ids(store, article_id)  # oldest first
+        states = raw_rows.raw_states(store, ids)
+        held = [v for v in ids if v in states and states[v][2] is None]
         keep = {held[0], version_id} if held else {version_id}
     raw_rows.drop_bodies(store, article_id, keep, journal.now())
 
