@@ -6,7 +6,10 @@ spaces and line breaks (between paragraphs, inside them), and often in character
 exact text is found in the article's paragraphs read as one run; when it occurs more than once,
 the occurrence whose surroundings best match the prefix and suffix wins. A selection that
 crosses something the article's text leaves out (a caption, an advertisement) is not found
-whole: each of its lines is then looked for on its own.
+whole: each of its lines is then looked for on its own. A browser copies furigana with the
+text (`孕 はら み`) where the extracted text has none: kana and parentheses in the quote that
+the article's text does not have at that point are skipped when the quote is not found as
+written.
 """
 
 from __future__ import annotations
@@ -63,6 +66,43 @@ def _best(run: str, exact: str, prefix: str, suffix: str) -> int | None:
     return best
 
 
+def _reading(c: str) -> bool:
+    """Kana or a parenthesis: what furigana in a browser's selection is made of."""
+    return "\u3041" <= c <= "\u30ff" or c in "()"
+
+
+def _through(run: str, j: int, want: str) -> int | None:
+    """Where `run` from `j` ends matching all of `want`, skipping readings `want` holds and
+    `run` does not (furigana a browser copies with the text: `孕はらみ` for `孕み`)."""
+    i = matched = 0
+    while i < len(want):
+        if j < len(run) and run[j] == want[i]:
+            i, j, matched = i + 1, j + 1, matched + 1
+        elif _reading(want[i]):
+            i += 1
+        else:
+            return None
+    return j if 2 * matched >= len(want) else None
+
+
+def _span(run: str, want: str, before: str, after: str) -> tuple[int, int] | None:
+    """Where `want` is in `run` (best fitting prefix and suffix): as written, else with the
+    furigana of a browser's selection left out."""
+    at = _best(run, want, before, after)
+    if at is not None:
+        return at, at + len(want)
+    best, score = None, -1
+    j = run.find(want[0])
+    while j >= 0:
+        end = _through(run, j, want)
+        if end is not None:
+            s = _common_suffix(run[:j], before) + _common_prefix(run[end:], after)
+            if s > score:
+                best, score = (j, end), s
+        j = run.find(want[0], j + 1)
+    return best
+
+
 def _covered(owner: list[int], lengths: list[int], start: int, end: int) -> set[int]:
     hits: dict[int, int] = {}
     for i in owner[start:end]:
@@ -83,20 +123,20 @@ def locate(paragraphs: list[str], exact: str, prefix: str = "", suffix: str = ""
     if not want or not run:
         return []
     stop = _squeeze(end)
-    at = _best(run, want, before, "" if stop else after)
-    if at is not None and stop:
-        last = run.find(stop, at + len(want))
-        return sorted(_covered(owner, lengths, at, last + len(stop))) if last >= 0 else []
-    if at is not None:
-        return sorted(_covered(owner, lengths, at, at + len(want)))
+    span = _span(run, want, before, "" if stop else after)
+    if span is not None and stop:
+        last = _span(run[span[1]:], stop, "", "")
+        return sorted(_covered(owner, lengths, span[0], span[1] + last[1])) if last else []
+    if span is not None:
+        return sorted(_covered(owner, lengths, *span))
     found: set[int] = set()
     for line in exact.splitlines():
         piece = _squeeze(line)
         if len(piece) < MIN_PIECE:
             continue
-        start = _best(run, piece, "", "")
-        if start is not None:
-            found |= _covered(owner, lengths, start, start + len(piece))
+        part = _span(run, piece, "", "")
+        if part is not None:
+            found |= _covered(owner, lengths, *part)
     return sorted(found)
 
 
