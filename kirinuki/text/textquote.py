@@ -72,17 +72,21 @@ def _reading(c: str) -> bool:
 
 
 def _through(run: str, j: int, want: str) -> int | None:
-    """Where `run` from `j` ends matching all of `want`, skipping readings `want` holds and
-    `run` does not (furigana a browser copies with the text: `孕はらみ` for `孕み`)."""
-    i = matched = 0
+    """Where `run` from `j` ends matching all of `want`, skipping readings `want` holds after a
+    kanji and `run` does not (furigana a browser copies with the text: `孕はらみ` for `孕み`)."""
+    i, skipping = 0, False
     while i < len(want):
         if j < len(run) and run[j] == want[i]:
-            i, j, matched = i + 1, j + 1, matched + 1
-        elif _reading(want[i]):
-            i += 1
+            i, j, skipping = i + 1, j + 1, False
+        elif _reading(want[i]) and (skipping or (i > 0 and _kanji(want[i - 1]))):
+            i, skipping = i + 1, True
         else:
             return None
-    return j if 2 * matched >= len(want) else None
+    return j
+
+
+def _kanji(c: str) -> bool:
+    return "\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff"
 
 
 def _span(run: str, want: str, before: str, after: str) -> tuple[int, int] | None:

@@ -70,5 +70,5 @@ def test_furigana_a_browser_copies_with_the_selection_is_skipped() -> None:
     paras = ["名古屋市は、石垣で見つかった孕みや緩みについて調査を始めた。", "結果は2年後にまとまる。"]
     # Chromium's String(getSelection()) over <ruby>孕<rt>はら</rt></ruby>み: the reading comes along.
     assert locate(paras, "石垣で見つかった 孕 はら みや 緩 ゆる みについて") == [0]
-    assert locate(paras, "孕（はら）みや緩（ゆる）み") == [0]
+    assert locate(paras, "見つかった孕（はら）みや緩（ゆる）み") == [0]
     assert locate(paras, "はらはらはらはら") == []  # kana alone never matches by skipping
