@@ -28,13 +28,16 @@ ARTICLE = "/articles/2022/01/08/k100123.html"
 
 
 def _records(path: Path) -> list[tuple[str, dict[str, str], dict[str, str] | None, bytes]]:
-    """(type, WARC headers, HTTP headers, content) of every record, read by warcio."""
+    """(type, WARC headers, HTTP headers, content) of every record, read by warcio, whose
+    digests must check."""
     out = []
     with path.open("rb") as f:
-        for rec in ArchiveIterator(f):
+        for rec in ArchiveIterator(f, check_digests=True):
             http = dict(rec.http_headers.headers) if rec.http_headers else None
             out.append((rec.rec_type, dict(rec.rec_headers.headers), http,
                         rec.content_stream().read()))
+            # Block and payload digests as `warcio check` verifies them.
+            assert rec.digest_checker.passed is True, (rec.rec_type, rec.digest_checker.problems)
     return out
 
 
