@@ -37,6 +37,8 @@ class Settings:
     footer: str | None = None
     timezone: str = DEFAULT_TIMEZONE
     fetch_allow_private: bool = False
+    # Which raw copies of fetched pages are kept per article: "all", "first-last" or "none".
+    raw_copies: str = "all"
 
     @property
     def canonical_host(self) -> str | None:
@@ -67,6 +69,25 @@ class ArticleVersion:
     article_id: int | None = None
     # A canonical URL on another site the page claimed when fetched (not trusted, kept to see).
     canonical_claim: str | None = None
+
+
+@dataclass
+class RawCopy:
+    """The response a version was read from: status line, headers and body as received.
+
+    `body` is None once a cap dropped it (`dropped` says when); the headers stay. The body is
+    the one the page's text was read from, with any Content-Encoding already undone.
+    """
+
+    url: str
+    status: int
+    reason: str
+    http_version: str
+    headers: list[tuple[str, str]]
+    request_headers: list[tuple[str, str]]
+    body: bytes | None
+    body_size: int
+    dropped: datetime | None = None
 
 
 @dataclass

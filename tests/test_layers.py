@@ -27,7 +27,7 @@ ALLOWED: dict[str, set[str]] = {
 ADAPTER_ONLY = {"typer", "rich", "fastapi", "jinja2", "uvicorn", "starlette"}
 STDLIB_ONLY = {"errors", "config", "model"}
 # Network and page-reading libraries belong to capture (behind its SSRF guard and timeouts).
-CAPTURE_ONLY = {"httpx", "trafilatura", "feedparser", "charset_normalizer"}
+CAPTURE_ONLY = {"httpx", "trafilatura", "feedparser", "charset_normalizer", "warcio"}
 
 
 def _layer(path: Path, pkg: Path) -> str:

@@ -17,7 +17,7 @@ import ipaddress
 import socket
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.message import Message
 from typing import Literal
 from urllib.parse import urljoin, urlsplit
@@ -62,6 +62,12 @@ class FetchResult:
     charset: str | None
     etag: str | None = None
     last_modified: str | None = None
+    # What a raw copy keeps of the exchange: the answer's status line and headers as
+    # received (names and values read as Latin-1), and the headers the request carried.
+    reason: str = "OK"
+    http_version: str = "HTTP/1.1"
+    headers: list[tuple[str, str]] = field(default_factory=list)
+    request_headers: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def not_modified(self) -> bool:
@@ -255,7 +261,9 @@ class Fetcher:
             raise FetchError(f"{url}: not {what} (content type {media})")
         limit = min(self.max_bytes, FEED_MAX_BYTES) if kind == "feed" else self.max_bytes
         body = self._body(resp, url, p, limit)
-        return FetchResult(url, resp.status_code, body, media, charset, etag, modified)
+        return FetchResult(url, resp.status_code, body, media, charset, etag, modified,
+                           reason=resp.reason_phrase, http_version=resp.http_version,
+                           headers=_pairs(resp.headers), request_headers=_pairs(resp.request.headers))
 
     def _snippet(self, resp: httpx.Response, url: str, p: Pass) -> str:
         """The start of an error answer's text ("" when it cannot be read)."""
@@ -304,6 +312,11 @@ class Fetcher:
                 raise
             raise FetchError(f"{url}: {exc}") from exc
         return bytes(body)
+
+
+def _pairs(headers: httpx.Headers) -> list[tuple[str, str]]:
+    """Headers as (name, value) pairs in the order received, read as Latin-1 as HTTP allows."""
+    return [(k.decode("latin-1"), v.decode("latin-1")) for k, v in headers.raw]
 
 
 _ACCEPT: dict[Kind, str] = {

@@ -1,4 +1,4 @@
-"""Capture commands: `clip`, `add`, `article show|fetch`, `inbox` (feeds: `cli/feeds.py`)."""
+"""Capture commands: `clip`, `add`, `article show|fetch|export`, `inbox` (feeds: `cli/feeds.py`)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,9 @@ from kirinuki.journal.capture import (
 )
 from kirinuki.journal.feeds import inbox
 from kirinuki.journal.pasting import add_text
+from kirinuki.journal.rawcopies import RawNote, export_warc, raw_notes
 from kirinuki.model import Article
+from kirinuki.publish.manifest import manifest_path
 
 article_app = typer.Typer(help="Captured articles and their versions.", no_args_is_help=True)
 
@@ -126,21 +128,24 @@ def _numbered(paragraphs: list[str]) -> None:
         out.print(Text.assemble((f"{i:>3} ", "cyan"), p))
 
 
-def _article_json(a: Article) -> dict[str, object]:
+def _article_json(a: Article, notes: list[RawNote]) -> dict[str, object]:
     return {"url": a.url, "title": a.title,
             "source": {"site": a.source.site, "name": a.source.name} if a.source else None,
             "versions": [{"number": n, "fetched_at": v.fetched_at.isoformat(),
                           "hash": v.content_hash, "title": v.title,
                           "published": v.published.isoformat() if v.published else None,
                           "canonical_claim": v.canonical_claim,
-                          "paragraphs": v.paragraphs} for n, v in enumerate(a.versions, 1)]}
+                          "raw_copy": note.as_json(),
+                          "paragraphs": v.paragraphs}
+                         for n, (v, note) in enumerate(zip(a.versions, notes, strict=True), 1)]}
 
 
-def _print_versions(hist: ArticleHistory) -> None:
+def _print_versions(hist: ArticleHistory, notes: list[RawNote]) -> None:
     """Version 1 whole, then each later version as its diff from the one before."""
     for n, v in enumerate(hist.article.versions, 1):
         out.print(Text(f"\nversion {n}  fetched {fmt_date(v.fetched_at)}  {v.content_hash[:12]}",
                        style="bold cyan"))
+        out.print(Text(notes[n - 1].describe(), style="dim"))
         if n == 1:
             _numbered(v.paragraphs)
             continue
@@ -163,9 +168,10 @@ def article_show(
     """Show a captured article: its newest text, or every version with what changed."""
     with open_from(ctx) as j:
         hist = article_history(j, target)
+        notes = raw_notes(j, hist.article.versions)
     a, last = hist.article, hist.article.versions[-1]
     if as_json:
-        print_json(_article_json(a))
+        print_json(_article_json(a, notes))
         return
     source = a.source.name or a.source.site if a.source else "-"
     out.print(Text.assemble((last.title or a.title or a.url, "bold"), f"\n{a.url}\n{source}  "
@@ -175,9 +181,40 @@ def article_show(
         out.print(Text(f"claims to be {last.canonical_claim} (another site: not trusted)",
                        style="yellow"))
     if versions:
-        _print_versions(hist)
+        _print_versions(hist, notes)
     else:
         _numbered(last.paragraphs)
+        out.print(Text(notes[-1].describe(), style="dim"))
+
+
+def article_export(
+    ctx: typer.Context,
+    targets: list[str] = typer.Argument(None, help="Article URLs (or links to them)."),
+    warc: str = typer.Option(..., "--warc", help="WARC file to write (.warc.gz: gzip per "
+                             "record; .warc: plain)."),
+    all_articles: bool = typer.Option(False, "--all", help="Every captured article."),
+) -> None:
+    """Write articles' versions as WARC 1.1: the raw response kept for each, and what was read."""
+    if bool(targets) == all_articles:
+        raise InputError("give article URLs or --all (not both)")
+    _outside_sites(Path(warc))
+    with open_from(ctx) as j:
+        rep = export_warc(j, warc, None if all_articles else list(targets))
+    out.print(f"wrote {rep.records} WARC record(s) for {rep.versions} version(s) of "
+              f"{rep.articles} article(s) to {warc}", markup=False)
+    if rep.without_raw:
+        out.print(f"note: {rep.without_raw} version(s) have no raw copy (stored before raw "
+                  "copies were kept, imported, or dropped by capture.raw_copies): their "
+                  "metadata record says so", markup=False)
+
+
+def _outside_sites(path: Path) -> None:
+    """Refuse a WARC inside a published site folder: a web server would hand the raw pages
+    (with their headers) to every reader. Raises InputError."""
+    for folder in path.resolve().parents:
+        if manifest_path(folder).exists():
+            raise InputError(f"{path}: inside the published site {folder}; raw copies are never "
+                             "written where a web server serves them (choose another folder)")
 
 
 def article_fetch(
@@ -221,5 +258,6 @@ def register(app: typer.Typer) -> None:
     app.command("inbox")(inbox_cmd)
     article_app.command("show")(article_show)
     article_app.command("fetch")(article_fetch)
+    article_app.command("export")(article_export)
     app.add_typer(article_app, name="article")
     app.add_typer(feeds.app, name="feeds")

@@ -29,6 +29,8 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "article": ("kirinuki article show https://www.example.jp/news/1 --versions",),
     "article show": ("kirinuki article show https://www.example.jp/news/1 --versions",),
     "article fetch": ("kirinuki article fetch https://www.example.jp/news/1",),
+    "article export": ("kirinuki article export https://www.example.jp/news/1 --warc news1.warc.gz",
+                       "kirinuki article export --all --warc articles.warc.gz"),
     "import": ("kirinuki import entries/", "kirinuki import backup.jsonl"),
     "entries": ("kirinuki entries new --title 朝刊", "kirinuki entries list --status draft"),
     "entries list": ("kirinuki entries list --status draft", "kirinuki entries list --status trash"),

@@ -18,10 +18,11 @@ from kirinuki.capture.extract import Extracted, extract_article
 from kirinuki.capture.fetch import DEADLINE_SECONDS, DEFAULT_MAX_BYTES, Fetcher, FetchResult
 from kirinuki.capture.urls import normalize_url
 from kirinuki.config import allow_private_from_env
-from kirinuki.errors import InputError, NotFoundError
+from kirinuki.errors import ConflictError, InputError, NotFoundError
 from kirinuki.journal.core import Journal
 from kirinuki.journal.editing import add_group
 from kirinuki.journal.queries import resolve_entry_id
+from kirinuki.journal.rawcopies import keep_raw
 from kirinuki.model import (
     Article,
     ArticleVersion,
@@ -39,7 +40,8 @@ from kirinuki.text.hashtags import tags_from_input
 from kirinuki.text.normalize import as_id, fold
 
 __all__ = ["ArticleHistory", "CaptureResult", "ClipResult", "ParagraphDiff", "Span", "capture",
-           "capture_page", "article_history", "clip", "make_fetcher", "parse_pick", "parse_tags"]
+           "capture_page", "article_history", "clip", "make_fetcher", "parse_pick", "parse_tags",
+           "peek"]
 
 MAX_BYTES_ENV = "KIRINUKI_FETCH_MAX_BYTES"
 DEADLINE_ENV = "KIRINUKI_FETCH_DEADLINE"
@@ -193,6 +195,7 @@ def _store(journal: Journal, fetched: _Fetched) -> CaptureResult:
         article_rows.set_validators(store, aid, fetched.result.etag, fetched.result.last_modified)
     if new:
         version.id, version.article_id = vid, aid
+        keep_raw(journal, aid, vid, fetched.result)
     stored = version if new else article_rows.get_version(store, vid)
     assert stored is not None
     res = _result(journal, aid, stored, new=new, first=previous is None)
@@ -294,26 +297,58 @@ def selector_for(paragraphs: list[str], index: int) -> Selector:
     return Selector(exact=paragraphs[index], prefix=prefix, suffix=suffix)
 
 
+@dataclass
+class Peek:
+    """An article as a fetch finds it now, nothing stored: what the share picker shows."""
+
+    url: str
+    title: str | None
+    publisher: str | None
+    paragraphs: list[str]
+    content_hash: str
+    site: str | None = None
+
+
+def _text_of(journal: Journal, fetched: _Fetched) -> Peek:
+    ex = fetched.extracted
+    if ex is not None:
+        return Peek(ex.url, ex.title, ex.publisher, ex.paragraphs, ex.content_hash, ex.site)
+    aid = article_rows.find_article_id(journal.store, fetched.requested)
+    latest = article_rows.latest_version(journal.store, aid) if aid else None
+    if latest is None:
+        return Peek(fetched.requested, None, None, [], "")
+    return Peek(fetched.requested, latest.title, None, latest.paragraphs, latest.content_hash)
+
+
+def peek(journal: Journal, target: str, *, fetcher: Fetcher | None = None) -> Peek:
+    """Fetch and read an article without storing anything (a page a GET may show).
+
+    Raises InputError (bad URL, no article text), BlockedAddressError, FetchError.
+    """
+    return _text_of(journal, _fetch_target(journal, target, fetcher))
+
+
 def clip(journal: Journal, target: str, *, pick: str | None = None, match: str | None = None,
          chooser: Chooser | None = None, tags: list[str] | None = None,
-         entry: str | None = None, fetcher: Fetcher | None = None) -> ClipResult:
+         entry: str | None = None, fetcher: Fetcher | None = None,
+         expect_hash: str | None = None) -> ClipResult:
     """Capture `target` (URL or inbox number) and add the chosen paragraphs, with their source
     and selectors, as one group closed by `tags`, to `entry` (default: today's draft).
 
     `chooser(paragraphs, title)` is asked for 0-based indexes when neither `pick` nor `match`
-    is given. Raises InputError, NotFoundError, BlockedAddressError, FetchError; on any error
-    nothing is stored.
+    is given. With `expect_hash`, the article's text must still be the one the paragraphs were
+    picked from (ConflictError otherwise). Raises InputError, NotFoundError, ConflictError,
+    BlockedAddressError, FetchError; on any error nothing is stored.
     """
     tag_refs = parse_tags(tags or [])
     if entry not in (None, "", "today"):
         resolve_entry_id(journal, entry or "")
     fetched = _fetch_target(journal, target, fetcher)
-    if fetched.extracted is not None:
-        paragraphs, title = fetched.extracted.paragraphs, fetched.extracted.title
-    else:
-        aid = article_rows.find_article_id(journal.store, fetched.requested)
-        latest = article_rows.latest_version(journal.store, aid) if aid else None
-        paragraphs, title = (latest.paragraphs, latest.title) if latest else ([], None)
+    now = _text_of(journal, fetched)
+    if expect_hash is not None and now.content_hash != expect_hash:
+        raise ConflictError(f"{now.url}: the article changed since its paragraphs were shown; "
+                            "pick them again")
+    paragraphs, title = now.paragraphs, now.title
     chosen = _choose(paragraphs, pick, match, chooser, title)
     if not chosen:
         raise InputError("no paragraph chosen; nothing clipped")

@@ -16,6 +16,7 @@ from kirinuki.journal.core import Journal, clean_host, update_settings, zone
 from kirinuki.model import Settings
 
 FALSE_WORDS = frozenset({"0", "false", "no"})
+RAW_COPY_CAPS = ("all", "first-last", "none")  # journal/rawcopies.py applies them
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,8 @@ SETTINGS: dict[str, SettingInfo] = {s.key: s for s in (
     SettingInfo("fetch.allow_private", "fetch_allow_private",
                 "let clip/feeds reach private and loopback addresses (turns the SSRF guard "
                 "off)", security=True),
+    SettingInfo("capture.raw_copies", "raw_copies", "which raw copies of fetched pages each "
+                "article keeps: all, first-last or none (applied when a version is stored)"),
 )}
 SECURITY_FIELDS = frozenset(s.field for s in SETTINGS.values() if s.security)
 
@@ -68,6 +71,14 @@ def _footer(value: str) -> str | None:
     return _text(value) if value.strip() else None
 
 
+def _raw_copies(value: str) -> str:
+    word = value.strip().lower()
+    if word not in RAW_COPY_CAPS:
+        raise InputError(f"capture.raw_copies: use one of {', '.join(RAW_COPY_CAPS)}, "
+                         f"not {value!r}")
+    return word
+
+
 def _zone(value: str) -> str:
     zone(value)
     return value
@@ -75,7 +86,7 @@ def _zone(value: str) -> str:
 
 _READERS: dict[str, Callable[[str], Any]] = {
     "title": _text, "hosts": clean_host, "header_links": _url, "footer": _footer,
-    "timezone": _zone, "fetch_allow_private": _flag,
+    "timezone": _zone, "fetch_allow_private": _flag, "raw_copies": _raw_copies,
 }
 
 

@@ -22,6 +22,7 @@ from kirinuki.web.routes.composer import router as composer_routes
 from kirinuki.web.routes.reading import router as reading_routes
 from kirinuki.web.routes.search import reader_search
 from kirinuki.web.routes.search import router as search_routes
+from kirinuki.web.routes.share import router as share_routes
 from kirinuki.web.security import SecurityHeaders
 from kirinuki.web.state import STATIC_DIR, Fetcher, WebState
 
@@ -63,6 +64,7 @@ def create_app(journal_path: str, *, fetcher: Callable[[], Fetcher] | None = Non
     app.include_router(analysis_routes)
     app.include_router(auth_routes)
     app.include_router(composer_routes)
+    app.include_router(share_routes)
     app.include_router(search_routes)
     # Hatena AtomPub lives under /{user}/{blog_id}/atom: before the reading catch-all.
     app.include_router(atompub.router)

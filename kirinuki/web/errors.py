@@ -130,7 +130,9 @@ async def kirinuki_error(request: Request, exc: Exception) -> Response:
         return plain_error(status, str(exc), {"WWW-Authenticate": 'Basic realm="AtomPub"'}
                            if isinstance(exc, AuthError) and status == 401 else None)
     if type(exc) is AuthError and request.method == "GET":
-        return RedirectResponse("/signin?next=" + quote(request.url.path, safe="/"), 303)
+        # The query comes along: a shared page (/share?url=…) opens after signing in.
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse("/signin?next=" + quote(target, safe="/"), 303)
     if isinstance(exc, AuthError) and not isinstance(exc, CsrfError) and status == 401:
         return RedirectResponse("/signin", 303)
     return _html_error(request, status, exc)

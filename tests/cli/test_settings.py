@@ -79,7 +79,7 @@ def test_settings_shows_every_setting(cli: Cli) -> None:
     shown = json.loads(cli("settings", "--json").output)
     assert shown == {"title": "帳", "hosts": ["a.example"], "header_links": ["https://a.example"],
                      "footer": "a.example", "timezone": "Asia/Tokyo",
-                     "fetch.allow_private": False}
+                     "fetch.allow_private": False, "capture.raw_copies": "all"}
     table = cli("settings").output
     for key in shown:
         assert key in table

@@ -238,7 +238,7 @@ def test_index_built_before_digit_grouping_asks_for_reindex(tmp_path: Path) -> N
     add_entries(j, [entry([(["死者は３，８００人に上りました。"], [])], None, "old")])
     conn = j.store.conn
     conn.execute("UPDATE search_meta SET value = '2' WHERE key = 'format'")
-    conn.execute(f"PRAGMA user_version = {len(migrations.MIGRATIONS) - 1}")
+    conn.execute(f"PRAGMA user_version = {migrations.MIGRATIONS.index(migrations.V14_SEARCH_GROUPING)}")
     j.close()
     with open_journal(path) as j2:
         with pytest.raises(JournalError, match="3,800 as 3800"):
@@ -249,7 +249,7 @@ def test_index_built_before_digit_grouping_asks_for_reindex(tmp_path: Path) -> N
     empty = str(tmp_path / "empty.db")
     with init_journal(empty) as j3:
         j3.store.conn.execute("UPDATE search_meta SET value = '2' WHERE key = 'format'")
-        j3.store.conn.execute(f"PRAGMA user_version = {len(migrations.MIGRATIONS) - 1}")
+        j3.store.conn.execute(f"PRAGMA user_version = {migrations.MIGRATIONS.index(migrations.V14_SEARCH_GROUPING)}")
     with open_journal(empty) as j3:  # an empty index is simply of the new format
         assert search(j3, "3800人").total == 0
 

@@ -6,13 +6,14 @@ without its search rows or search rows without their clip; rows whose entry, dat
 visibility disagree with the entry; a clip whose text no longer gives the tokens indexed for
 it (text altered behind the index); FTS5's own structure; the id marks that keep ids from
 being handed out twice; permalinks and dates that break the rules of `text.permalinks` and
-`text.dates`.
+`text.dates`; raw copies whose body no longer inflates to its recorded size.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
+import zlib
 from collections.abc import Callable, Iterator
 from datetime import datetime
 
@@ -100,6 +101,9 @@ _VALUES = [
     ("article_versions", "id", "paragraphs", "json"), ("feeds", "id", "added", "time"),
     ("inbox", "id", "published", "time"), ("inbox", "id", "added", "time"),
     ("settings", "key", "value", "json"),
+    ("raw_copies", "version_id", "headers", "json"),
+    ("raw_copies", "version_id", "request_headers", "json"),
+    ("raw_copies", "version_id", "dropped", "time"),
 ]
 
 
@@ -176,10 +180,26 @@ def _addresses(store: Store) -> Iterator[str]:
         yield f"… and {len(bad) - MAX_SHOWN} more permalinks or dates that break the rules"
 
 
+def _raw_copies(store: Store) -> Iterator[str]:
+    """Raw copies whose body does not inflate to the size recorded when it was kept."""
+    bad: list[str] = []
+    for vid, body, size in store.conn.execute(
+            "SELECT version_id, body, body_size FROM raw_copies WHERE body IS NOT NULL"):
+        try:
+            whole = len(zlib.decompress(body)) == size
+        except (zlib.error, TypeError):
+            whole = False
+        if not whole:
+            bad.append(str(vid))
+    if bad:
+        shown = ", ".join(bad[:MAX_SHOWN]) + (" …" if len(bad) > MAX_SHOWN else "")
+        yield f"{len(bad)} raw copies are damaged (version {shown})"
+
+
 CHECKS: list[tuple[str, Callable[[Store], Iterator[str]]]] = [
     ("SQLite integrity", _integrity), ("foreign keys", _foreign_keys),
     ("stored values", _values), ("search index", _search_index), ("id marks", _id_marks),
-    ("permalinks and dates", _addresses),
+    ("permalinks and dates", _addresses), ("raw copies", _raw_copies),
 ]
 
 

@@ -301,9 +301,29 @@ INSERT INTO search_meta(key, value)
 UPDATE search_meta SET value = '3' WHERE key = 'format';
 """
 
+# Each new article version keeps the response it was read from (issue 21): status line and
+# headers as JSON pairs, the body zlib-compressed. `body` is NULL once the journal's cap on raw
+# copies dropped it (`dropped` says when); a version with no row was stored before this
+# migration (or came from a JSON Lines import) and never had a raw copy.
+V16_RAW_COPIES = """
+CREATE TABLE IF NOT EXISTS raw_copies(
+    version_id INTEGER PRIMARY KEY REFERENCES article_versions(id) ON DELETE CASCADE,
+    url TEXT NOT NULL,
+    status INTEGER NOT NULL,
+    reason TEXT NOT NULL,
+    http_version TEXT NOT NULL,
+    request_headers TEXT NOT NULL,
+    headers TEXT NOT NULL,
+    body BLOB,
+    body_size INTEGER NOT NULL,
+    compression TEXT NOT NULL DEFAULT 'zlib',
+    dropped TEXT
+)
+"""
+
 # Index i holds the SQL that takes a journal from version i to i + 1.
 MIGRATIONS: list[str] = [V1, V2_SEARCH, V3_CAPTURE, V4_ANALYSIS, V5_WEB,
                         V6_VERSIONS, V7_CHROME, V8_SEARCH_DRAFTS, V9_ID_MARKS,
                         V10_RAW_LAYOUT, V11_CANONICAL_CLAIM, V12_WEB_GUARD,
-                        V13_TRASH, V14_SEARCH_GROUPING]
+                        V13_TRASH, V14_SEARCH_GROUPING, V16_RAW_COPIES]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -54,9 +54,16 @@ def compose_capture(request: Request, j: Owner, url: str = Form(...)) -> Respons
     finally:
         if fetcher is not None:
             fetcher.close()
-    site = result.article.source.site if result.article.source else None
-    return page(request, "pick.html", "段落を選ぶ", result=result,
-                suggestions=suggest_tags(j, result.version.paragraphs, site),
+    source = result.article.source
+    pick = {"url": result.article.url, "title": result.version.title or result.article.title,
+            "source": (source.name or source.site) if source else None,
+            "number": result.number, "updated": result.new_version and result.number > 1,
+            "figures": result.figures, "paragraphs": result.version.paragraphs, "ticked": [],
+            "action": "/compose/clip", "hidden": {"version": result.version.id},
+            "notice": None}
+    return page(request, "pick.html", "段落を選ぶ", pick=pick,
+                suggestions=suggest_tags(j, result.version.paragraphs,
+                                         source.site if source else None),
                 drafts=list_entries(j, limit=10, status=Status.DRAFT))
 
 
