@@ -37,7 +37,9 @@ _MD_AUTOLINK = re.compile(r"<(https?://[^>\s]+)>")
 _MD_CITE = re.compile(
     r"(?:—|--|―)\s*(?:\[(?P<title>[^\]]*)\]\((?P<url>https?://\S+?)\)|<?(?P<bare>https?://[^\s>]+)>?)"
     r"|<cite>(?P<html>.*)</cite>")
-_NEEDS_ESCAPE = re.compile(r"(?:>|#{1,6}[ \t]|[-*+][ \t]|\d+\.[ \t]|```|~~~|<|\\|—|--|―)")
+# No `—`/`―`: a source line is only ever a quote's last line, which is always its source, and a
+# backslash before them would show (Markdown escapes only ASCII punctuation).
+_NEEDS_ESCAPE = re.compile(r"(?:>|#{1,6}[ \t]|[-*+][ \t]|\d+\.[ \t]|```|~~~|<|\\|--)")
 
 
 def _hatena_inline(text: str) -> str:
