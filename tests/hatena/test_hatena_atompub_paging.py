@@ -12,8 +12,7 @@ from xml.etree import ElementTree
 import pytest
 from fastapi.testclient import TestClient
 
-from kirinuki.journal import get_entry, init_journal, open_journal
-from kirinuki.journal import hatena_atompub
+from kirinuki.journal import get_entry, hatena_atompub, init_journal, open_journal
 from kirinuki.journal.hatena_atompub import create_api_key
 from kirinuki.web.app import create_app
 
