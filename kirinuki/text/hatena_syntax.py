@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from kirinuki.model import Clip, ClipSource, Entry, RelatedLink
+from kirinuki.text.autolink import find_urls
 from kirinuki.text.hashtags import tag_line_text
 from kirinuki.text.hatena_html import Line, html_lines, lines_to_entry, same_source
 from kirinuki.text.links import http_url
@@ -179,7 +180,14 @@ def source_to_entry(content: str, content_type: str | None) -> Entry:
 def _md_text(text: str) -> str:
     """`text` as one Markdown paragraph that `_md_paragraph` reads back unchanged."""
     literal = _NEEDS_ESCAPE.match(text) or "](" in text or "<http" in text or "[]" in text
-    return "\\" + text if literal else text
+    if literal:
+        return "\\" + text
+    # `<URL>`: Markdown's own autolinking would run on into Japanese text after a URL.
+    out, last = [], 0
+    for start, end in find_urls(text):
+        out += [text[last:start], "<", text[start:end], ">"]
+        last = end
+    return "".join(out) + text[last:]
 
 
 def _md_quote_text(clips: list[Clip]) -> str:
