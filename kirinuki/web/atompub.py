@@ -4,7 +4,8 @@ Responses are written from templates shaped like Hatena's own (Atom unprefixed, 
 no attributes on `<title>`, `app:control/app:draft` always, https `/entry/` alternates): real
 clients (gimonfu, XML::Atom) parse them without namespace handling. Requests are parsed
 namespace-blind (Atom 1.0 or 0.3, any prefix); malformed XML or values answer 400.
-Authentication: WSSE (`X-WSSE`) or Basic, against an AtomPub key (`kirinuki hatena key`).
+Authentication: WSSE (`X-WSSE`) or Basic, against an AtomPub key (`kirinuki hatena key`), or
+OAuth 1.0a (`kirinuki hatena oauth add`).
 Include in the app with `app.include_router(atompub.router)` before the catch-all site routes.
 """
 
@@ -35,6 +36,7 @@ from kirinuki.journal.hatena_atompub import (
     remove_entry,
     update_entry,
 )
+from kirinuki.journal.hatena_oauth import check_oauth
 from kirinuki.model import Entry, Status
 from kirinuki.text.dates import in_zone
 from kirinuki.text.hatena_html import entry_html
@@ -55,6 +57,12 @@ _WSSE = re.compile(r'(\w+)="([^"]*)"')
 def _origin(request: Request) -> str:
     host = request.headers.get("host", "127.0.0.1")
     return f"https://{host}" if host.split(":")[0] == "blog.hatena.ne.jp" else f"http://{host}"
+
+
+def _signed_url(request: Request) -> str:
+    """The URL as the client addressed it (what an OAuth signature covers)."""
+    url = str(request.url)
+    return _origin(request) + url[url.index("/", url.index("//") + 2):]
 
 
 def _check_wsse(j: Journal, header: str) -> None:
@@ -80,7 +88,9 @@ def authorised(request: Request, j: Journal = Depends(journal_dep)) -> Journal:
 def _authorise(request: Request, j: Journal) -> Journal:
     wsse = request.headers.get("x-wsse")
     auth = request.headers.get("authorization", "")
-    if wsse:
+    if auth.lower().startswith("oauth ") or "oauth_signature" in request.query_params:
+        check_oauth(j, _signed_url(request), request.method, dict(request.headers))
+    elif wsse:
         _check_wsse(j, wsse)
     elif auth.lower().startswith("basic "):
         try:
@@ -89,7 +99,7 @@ def _authorise(request: Request, j: Journal) -> Journal:
             raise AuthError("malformed Basic credentials") from exc
         check_api_key(j, key)
     else:
-        raise AuthError("WSSE or Basic authentication with an AtomPub key is needed")
+        raise AuthError("WSSE or Basic authentication with an AtomPub key, or OAuth, is needed")
     return j
 
 
