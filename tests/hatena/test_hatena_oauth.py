@@ -77,6 +77,8 @@ def test_replays_stale_times_and_wrong_secrets_are_refused(
     assert client.get(url, headers=stale).status_code == 401
     wrong = dict(keys, access_token_secret="x" + keys["access_token_secret"])
     assert client.get(url, headers=_signed(wrong, "GET", url)).status_code == 401
+    other_token = dict(keys, access_token="0" * 32)
+    assert client.get(url, headers=_signed(other_token, "GET", url)).status_code == 401
     unknown = dict(keys, consumer_key="0" * 32)
     assert client.get(url, headers=_signed(unknown, "GET", url)).status_code == 401
     # Signed for another address: refused.
