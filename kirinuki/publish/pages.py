@@ -42,11 +42,17 @@ NAV = (
 
 def linked(value: object) -> Markup:
     """Text escaped as Jinja escapes it, with its URLs as links (`text/autolink.py`)."""
-    text, out, last = str(value), Markup(), 0
+    text = str(value)
+    if "://" not in text:  # most clips: no URL, plain escaping
+        return escape(text)
+    out: list[str] = []
+    last = 0
     for start, end in find_urls(text):
-        out += escape(text[last:start]) + Markup('<a href="{0}">{0}</a>').format(text[start:end])
+        url = escape(text[start:end])
+        out += [escape(text[last:start]), f'<a href="{url}">{url}</a>']
         last = end
-    return out + escape(text[last:])
+    out.append(escape(text[last:]))
+    return Markup("".join(out))  # noqa: S704 - every piece is escaped above
 
 
 # The link filters (`text/links.py`) every environment that renders these templates carries:

@@ -28,8 +28,7 @@ import unicodedata
 from kirinuki.text.links import http_url
 
 _START = re.compile(r"(?<![A-Za-z0-9])https?://", re.IGNORECASE)
-_ASCII_URL = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-                       "-._~:/?#[]@!$&'()*+,;=%")
+_ASCII_RUN = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*")
 # After these a non-ASCII word may start (a path segment, a query value, an IDN label).
 _OPENS_WORD = frozenset("/?#&=_-(.:~+")
 _TRAILING = frozenset(".,:;!?'\"*")
@@ -41,21 +40,18 @@ def _word_char(ch: str) -> bool:
     return unicodedata.category(ch)[0] in "LNM"
 
 
-def _scan(text: str, start: int, body: int) -> int:
-    """The end of the URL starting at `start` whose part after `://` starts at `body`."""
+def _scan(text: str, body: int) -> int:
+    """The end of a URL whose part after `://` starts at `body`."""
     i, n = body, len(text)
     while i < n:
-        ch = text[i]
-        if ch.isascii():
-            if ch not in _ASCII_URL:
-                break
-        elif not _word_char(ch):
+        i = _ASCII_RUN.match(text, i).end()  # type: ignore[union-attr]  # `*` always matches
+        if i >= n or text[i].isascii() or not _word_char(text[i]):
             break
-        elif i > start:
-            prev = text[i - 1]
-            if prev.isascii() and prev not in _OPENS_WORD:
-                break
-        i += 1
+        prev = text[i - 1]
+        if prev.isascii() and prev not in _OPENS_WORD:
+            break
+        while i < n and not text[i].isascii() and _word_char(text[i]):
+            i += 1
     return i
 
 
@@ -76,7 +72,7 @@ def find_urls(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     pos = 0
     while (m := _START.search(text, pos)) is not None:
-        end = _scan(text, m.start(), m.end())
+        end = _scan(text, m.end())
         url = _trim(text[m.start():end])
         if len(url) > m.end() - m.start() and http_url(url):
             spans.append((m.start(), m.start() + len(url)))

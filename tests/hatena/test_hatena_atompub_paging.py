@@ -200,3 +200,24 @@ def test_a_line_starting_with_a_dash_is_served_as_written(
         assert texts == ["― 第二部 ―", "— 以上、現場から。", "-- 二つのハイフン"]
     finally:
         j.close()
+
+
+def test_urls_in_clip_text_are_links_on_the_page_and_in_the_export(
+        served: tuple[TestClient, str, dict[str, str]]) -> None:
+    client, path, auth = served
+    body = ('<entry xmlns="http://www.w3.org/2005/Atom"><title>リンク</title>'
+            "<content>詳しくはhttps://example.jp/aを参照 (https://example.jp/b)。</content>"
+            "<updated>2024-03-01T10:00:00+09:00</updated></entry>")
+    r = client.post(BASE + "/entry", content=body.encode(), headers=auth)
+    assert r.status_code == 201
+    doc = ElementTree.fromstring(r.content)
+    alt = doc.find(f"{ATOM}link[@rel='alternate']")
+    assert alt is not None
+    page = client.get(alt.get("href", "").split("example", 1)[1])
+    assert page.status_code == 200, page.text
+    assert ('詳しくは<a href="https://example.jp/a">https://example.jp/a</a>を参照 '
+            '(<a href="https://example.jp/b">https://example.jp/b</a>)。') in page.text
+    formatted = doc.findtext("{http://www.hatena.ne.jp/info/xmlns#}formatted-content") or ""
+    assert '<a href="https://example.jp/b">https://example.jp/b</a>)。' in formatted
+    content = doc.findtext(f"{ATOM}content") or ""
+    assert "詳しくは<https://example.jp/a>を参照 (<https://example.jp/b>)。" in content
