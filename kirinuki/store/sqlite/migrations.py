@@ -306,7 +306,7 @@ UPDATE search_meta SET value = '3' WHERE key = 'format';
 # (as the WSSE keys): they are kept as written, never shown again, and a client is revoked, not
 # deleted, so its id is never given out twice. Nonces seen go to wsse_nonces (`oauth:` keys).
 V18_ATOMPUB_OAUTH = """
-CREATE TABLE oauth_clients(
+CREATE TABLE IF NOT EXISTS oauth_clients(
     id INTEGER PRIMARY KEY,
     name TEXT NOT NULL,
     consumer_key TEXT NOT NULL UNIQUE,
