@@ -13,6 +13,7 @@ from kirinuki.journal import Journal
 from kirinuki.journal.hatena import export_mt, export_mt_file
 from kirinuki.journal.hatena_atompub import create_api_key
 from kirinuki.journal.hatena_client import check_remote, pull, push
+from kirinuki.journal.hatena_oauth import add_oauth_client, list_oauth_clients, revoke_oauth_client
 
 app = typer.Typer(help="Hatena Blog: move a blog in and out, speak its AtomPub API.",
                   no_args_is_help=True)
@@ -36,6 +37,46 @@ def key_cmd(ctx: typer.Context,
         secret = create_api_key(j, name)
     err.print("AtomPub key created (revoke with `kirinuki token revoke`); use it as api_key:")
     typer.echo(secret)
+
+
+oauth_app = typer.Typer(help="OAuth 1.0a clients of the AtomPub API.", no_args_is_help=True)
+app.add_typer(oauth_app, name="oauth")
+
+
+@oauth_app.command("add")
+def oauth_add_cmd(ctx: typer.Context,
+                  name: str = typer.Option("oauth", "--name", help="A label for the client.")
+                  ) -> None:
+    """Create a consumer key and an access token, secrets printed once: give all four to
+    the client."""
+    with open_from(ctx) as j:
+        c = add_oauth_client(j, name)
+    err.print(f"OAuth client {c.id} created (revoke with `kirinuki hatena oauth revoke "
+              f"{c.id}`); the secrets are not shown again:")
+    typer.echo(f"consumer_key={c.consumer_key}\nconsumer_secret={c.consumer_secret}\n"
+               f"access_token={c.token}\naccess_token_secret={c.token_secret}")
+
+
+@oauth_app.command("list")
+def oauth_list_cmd(ctx: typer.Context) -> None:
+    """OAuth clients: id, name, consumer key, created, revoked (no secrets)."""
+    with open_from(ctx) as j:
+        clients = list_oauth_clients(j)
+    for c in clients:
+        state = f"revoked {c.revoked:%Y-%m-%d %H:%M}" if c.revoked else "live"
+        out.print(f"{c.id}\t{escape(c.name)}\t{c.consumer_key}\t"
+                  f"{c.created:%Y-%m-%d %H:%M}\t{state}", highlight=False)
+    if not clients:
+        err.print("no OAuth clients (create one with `kirinuki hatena oauth add`)")
+
+
+@oauth_app.command("revoke")
+def oauth_revoke_cmd(ctx: typer.Context,
+                     client_id: int = typer.Argument(..., help="The client's id.")) -> None:
+    """Revoke an OAuth client: its requests are refused from now on."""
+    with open_from(ctx) as j:
+        revoke_oauth_client(j, client_id)
+    out.print(f"revoked OAuth client {client_id}")
 
 
 _USER = typer.Option(..., "--user", "-u", help="Hatena id (the blog owner).")

@@ -26,7 +26,7 @@ from kirinuki.model import Entry, Status
 from kirinuki.store.sqlite import accounts as account_rows
 from kirinuki.store.sqlite import entries as entry_rows
 from kirinuki.store.sqlite import settings as settings_rows
-from kirinuki.text.dates import check_date
+from kirinuki.text.dates import check_date, in_zone
 from kirinuki.text.hatena_mt import add_categories
 from kirinuki.text.hatena_syntax import source_to_entry
 from kirinuki.text.normalize import as_id
@@ -51,11 +51,27 @@ class AtomDraft:
 
 
 def entry_page(journal: Journal, page: int | None) -> tuple[list[Entry], int | None]:
-    """Entries newest first from cursor `page` (None: the first page) and the next cursor."""
-    offset = page or 0
-    rows = entry_rows.list_entries(journal.store, limit=PAGE_SIZE + 1, offset=offset)
-    entries = [get_entry(journal, r.id) for r in rows[:PAGE_SIZE]]
-    return entries, (offset + PAGE_SIZE if len(rows) > PAGE_SIZE else None)
+    """Entries newest first dated before epoch second `page` (None: the first page) and the
+    next cursor, like Hatena's `?page=<epoch>`: the epoch of the page's last entry, None on
+    the last page. Time cursors stay put when entries are added or deleted meanwhile."""
+    ids, nxt = entry_rows.entries_before(journal.store, page, PAGE_SIZE)
+    entries = []
+    for eid in ids:
+        try:
+            entries.append(get_entry(journal, eid))
+        except NotFoundError:  # deleted since it was listed: the page goes on without it
+            continue
+    return entries, nxt
+
+
+def atom_title(journal: Journal, entry: Entry) -> str:
+    """The title AtomPub serves: the entry's, or for an untitled entry its date
+    (`2023-04-02`), as Hatena titles an entry posted without one; clients that list titles
+    (`hatena-blog-api`) fail on an empty one."""
+    if entry.title:
+        return entry.title
+    when = entry.published or entry.updated
+    return in_zone(when, journal.tz).strftime("%Y-%m-%d") if when else "無題"
 
 
 def atom_entry(journal: Journal, entry_id: str) -> Entry:
@@ -85,7 +101,10 @@ def _fill(journal: Journal, entry: Entry, draft: AtomDraft) -> None:
     fresh = source_to_entry(draft.content, draft.content_type)
     add_categories(fresh, draft.categories)
     entry.groups, entry.header, entry.footer = fresh.groups, fresh.header, fresh.footer
-    entry.title = " ".join(draft.title.split()) or None
+    title = " ".join(draft.title.split()) or None
+    if entry.title is None and entry.id is not None and title == atom_title(journal, entry):
+        title = None  # the served stand-in coming back from a pull-edit-push: still untitled
+    entry.title = title
     entry.status = Status.DRAFT if draft.draft else Status.PUBLISHED
     if draft.updated is not None:
         # Checked before the time zone moves it: year 9999 would overflow there.

@@ -18,7 +18,7 @@ from jinja2 import (
     PackageLoader,
     StrictUndefined,
 )
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from kirinuki.journal.site import EntryDigest
 from kirinuki.model import Entry
@@ -26,6 +26,7 @@ from kirinuki.publish import feeds, searchindex, urls
 from kirinuki.publish.plan import STATIC_FILES, Page, Paging
 from kirinuki.publish.site import SiteContext
 from kirinuki.publish.views import View, Views, date_label, entry_title
+from kirinuki.text.autolink import find_urls
 from kirinuki.text.cliptext import render as render_clip_text
 from kirinuki.text.links import http_url, site_url
 
@@ -39,9 +40,26 @@ NAV = (
 )
 
 
+def linked(value: object) -> Markup:
+    """Text escaped as Jinja escapes it, with its URLs as links (`text/autolink.py`)."""
+    text = str(value)
+    if "://" not in text:  # most clips: no URL, plain escaping
+        return escape(text)
+    out: list[str] = []
+    last = 0
+    for start, end in find_urls(text):
+        url = escape(text[start:end])
+        out += [escape(text[last:start]), f'<a href="{url}">{url}</a>']
+        last = end
+    out.append(escape(text[last:]))
+    return Markup("".join(out))  # noqa: S704 - every piece is escaped above
+
+
 # The link filters (`text/links.py`) every environment that renders these templates carries:
-# `x|http_url` for a stored outside URL, `x|site_url` for a link the site builds.
-FILTERS: dict[str, Callable[[object], str | None]] = {"http_url": http_url, "site_url": site_url}
+# `x|http_url` for a stored outside URL, `x|site_url` for a link the site builds, `x|linked`
+# for text whose URLs become links.
+FILTERS: dict[str, Callable[[object], str | None]] = {"http_url": http_url, "site_url": site_url,
+                                                     "linked": linked}
 
 
 def environment() -> Environment:

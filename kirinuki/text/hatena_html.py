@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 from kirinuki.model import Clip, ClipSource, Entry, RelatedLink
+from kirinuki.text.autolink import find_urls, linked_html
 from kirinuki.text.cliptext import elements, parse
 from kirinuki.text.hashtags import tag_line_text
 from kirinuki.text.links import http_url
@@ -36,7 +37,6 @@ _BLOCK_NAMES = (
 _BLOCK = frozenset(_BLOCK_NAMES.split(" "))
 _SKIP = frozenset({"script", "style", "iframe", "noscript", "template"})
 _EMBED_HOST = "hatenablog-parts.com"
-_URL = re.compile(r"https?://[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
 _WS = " \t\r\n\f\v"
 
 
@@ -165,7 +165,7 @@ class _HtmlReader:
         if found:
             quote.url = found[0]
             quote.title = found[1] if found[1] and found[1] != found[0] else None
-        elif _URL.fullmatch(text):
+        elif find_urls(text) == [(0, len(text))]:
             quote.url = text
         elif text:
             self.parts = [text]
@@ -216,25 +216,11 @@ def lines_to_entry(lines: list[Line]) -> Entry:
     return entry
 
 
-def _linked(text: str) -> str:
-    """`text` escaped for HTML, with its URLs as links whose text is the URL itself."""
-    out: list[str] = []
-    last = 0
-    for m in _URL.finditer(text):
-        out.append(html.escape(text[last:m.start()], quote=False))
-        url = m.group(0)
-        shown = html.escape(url, quote=False)
-        out.append(f'<a href="{html.escape(url)}">{shown}</a>' if http_url(url) else shown)
-        last = m.end()
-    out.append(html.escape(text[last:], quote=False))
-    return "".join(out)
-
-
 def _quote_html(clips: list[Clip]) -> str:
     src = clips[0].source
     assert src is not None
     shown = html.escape(src.title or src.url, quote=False)
-    inner = "\n".join(f"<p>{_linked(c.text)}</p>" for c in clips)
+    inner = "\n".join(f"<p>{linked_html(c.text)}</p>" for c in clips)
     if http_url(src.url) is None:
         # Not a link (`javascript:`…): the quote cites it as text, which reads back as a clip.
         return f"<blockquote>\n{inner}\n<cite>{html.escape(src.url, quote=False)}</cite>\n</blockquote>"
@@ -251,7 +237,7 @@ def same_source(a: ClipSource | None, b: ClipSource | None) -> bool:
 def entry_html(entry: Entry) -> str:
     """The HTML body of an entry: clips with a source as cited block quotes, others as
     paragraphs, tag lines as paragraphs; `html_lines` + `lines_to_entry` read it back."""
-    out = [f"<p>{_linked(h.url)}</p>" for h in entry.header]
+    out = [f"<p>{linked_html(h.url)}</p>" for h in entry.header]
     for g in entry.groups:
         run: list[Clip] = []
         for item in [*g.items, None]:
@@ -261,12 +247,12 @@ def entry_html(entry: Entry) -> str:
             if isinstance(item, Clip) and item.source is not None:
                 run.append(item)
             elif isinstance(item, Clip):
-                out.append(f"<p>{_linked(item.text)}</p>")
+                out.append(f"<p>{linked_html(item.text)}</p>")
             elif isinstance(item, RelatedLink):
-                out.append(f"<p>{_linked(item.url)}{_linked(item.quote)}</p>")
+                out.append(f"<p>{linked_html(item.url)}{linked_html(item.quote)}</p>")
         # As written (`＃`, spaces between tags), less the ASCII space HTML would fold away.
-        out.extend(f"<p>{_linked(tag_line_text(tl.tags, tl.written).strip(_WS))}</p>"
+        out.extend(f"<p>{linked_html(tag_line_text(tl.tags, tl.written).strip(_WS))}</p>"
                    for tl in g.tag_lines)
     if entry.footer is not None:
-        out.append(f"<p>{_linked(entry.footer.text)}</p>")
+        out.append(f"<p>{linked_html(entry.footer.text)}</p>")
     return "\n".join(out)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from kirinuki.model import Clip, ClipSource, Entry, RelatedLink
+from kirinuki.text.autolink import find_urls
 from kirinuki.text.hashtags import tag_line_text
 from kirinuki.text.hatena_html import Line, html_lines, lines_to_entry, same_source
 from kirinuki.text.links import http_url
@@ -37,7 +38,9 @@ _MD_AUTOLINK = re.compile(r"<(https?://[^>\s]+)>")
 _MD_CITE = re.compile(
     r"(?:—|--|―)\s*(?:\[(?P<title>[^\]]*)\]\((?P<url>https?://\S+?)\)|<?(?P<bare>https?://[^\s>]+)>?)"
     r"|<cite>(?P<html>.*)</cite>")
-_NEEDS_ESCAPE = re.compile(r"(?:>|#{1,6}[ \t]|[-*+][ \t]|\d+\.[ \t]|```|~~~|<|\\|—|--|―)")
+# No `—`/`―`: a source line is only ever a quote's last line, which is always its source, and a
+# backslash before them would show (Markdown escapes only ASCII punctuation).
+_NEEDS_ESCAPE = re.compile(r"(?:>|#{1,6}[ \t]|[-*+][ \t]|\d+\.[ \t]|```|~~~|<|\\|--)")
 
 
 def _hatena_inline(text: str) -> str:
@@ -177,7 +180,14 @@ def source_to_entry(content: str, content_type: str | None) -> Entry:
 def _md_text(text: str) -> str:
     """`text` as one Markdown paragraph that `_md_paragraph` reads back unchanged."""
     literal = _NEEDS_ESCAPE.match(text) or "](" in text or "<http" in text or "[]" in text
-    return "\\" + text if literal else text
+    if literal:
+        return "\\" + text
+    # `<URL>`: Markdown's own autolinking would run on into Japanese text after a URL.
+    out, last = [], 0
+    for start, end in find_urls(text):
+        out += [text[last:start], "<", text[start:end], ">"]
+        last = end
+    return "".join(out) + text[last:]
 
 
 def _md_quote_text(clips: list[Clip]) -> str:

@@ -4,7 +4,8 @@ Responses are written from templates shaped like Hatena's own (Atom unprefixed, 
 no attributes on `<title>`, `app:control/app:draft` always, https `/entry/` alternates): real
 clients (gimonfu, XML::Atom) parse them without namespace handling. Requests are parsed
 namespace-blind (Atom 1.0 or 0.3, any prefix); malformed XML or values answer 400.
-Authentication: WSSE (`X-WSSE`) or Basic, against an AtomPub key (`kirinuki hatena key`).
+Authentication: WSSE (`X-WSSE`) or Basic, against an AtomPub key (`kirinuki hatena key`), or
+OAuth 1.0a (`kirinuki hatena oauth add`).
 Include in the app with `app.include_router(atompub.router)` before the catch-all site routes.
 """
 
@@ -16,16 +17,17 @@ import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
-from xml.etree import ElementTree
 from xml.sax.saxutils import escape, quoteattr
 
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
+from lxml import etree
 
 from kirinuki.errors import AuthError, InputError, KirinukiError
 from kirinuki.journal import Journal
 from kirinuki.journal.hatena_atompub import (
     AtomDraft,
     atom_entry,
+    atom_title,
     categories,
     check_api_key,
     check_wsse,
@@ -34,6 +36,7 @@ from kirinuki.journal.hatena_atompub import (
     remove_entry,
     update_entry,
 )
+from kirinuki.journal.hatena_oauth import check_oauth
 from kirinuki.model import Entry, Status
 from kirinuki.text.dates import in_zone
 from kirinuki.text.hatena_html import entry_html
@@ -41,7 +44,7 @@ from kirinuki.text.hatena_syntax import MARKDOWN, entry_markdown
 from kirinuki.text.links import http_url
 from kirinuki.text.xmlchars import xml_text
 from kirinuki.web.inputs import count_param
-from kirinuki.web.limits import ATOMPUB_BODY
+from kirinuki.web.limits import ATOMPUB_BODY, ATOMPUB_CHALLENGE
 from kirinuki.web.security import journal as journal_dep
 
 router = APIRouter(include_in_schema=False)
@@ -54,6 +57,12 @@ _WSSE = re.compile(r'(\w+)="([^"]*)"')
 def _origin(request: Request) -> str:
     host = request.headers.get("host", "127.0.0.1")
     return f"https://{host}" if host.split(":")[0] == "blog.hatena.ne.jp" else f"http://{host}"
+
+
+def _signed_url(request: Request) -> str:
+    """The URL as the client addressed it (what an OAuth signature covers)."""
+    url = str(request.url)
+    return _origin(request) + url[url.index("/", url.index("//") + 2):]
 
 
 def _check_wsse(j: Journal, header: str) -> None:
@@ -72,14 +81,16 @@ def authorised(request: Request, j: Journal = Depends(journal_dep)) -> Journal:
     try:
         return _authorise(request, j)
     except AuthError as exc:
-        raise HTTPException(401, str(exc), headers={"WWW-Authenticate": 'Basic realm="AtomPub"'},
+        raise HTTPException(401, str(exc), headers={"WWW-Authenticate": ATOMPUB_CHALLENGE},
                             ) from exc
 
 
 def _authorise(request: Request, j: Journal) -> Journal:
     wsse = request.headers.get("x-wsse")
     auth = request.headers.get("authorization", "")
-    if wsse:
+    if auth.lower().startswith("oauth ") or "oauth_signature" in request.query_params:
+        check_oauth(j, _signed_url(request), request.method, dict(request.headers))
+    elif wsse:
         _check_wsse(j, wsse)
     elif auth.lower().startswith("basic "):
         try:
@@ -88,7 +99,7 @@ def _authorise(request: Request, j: Journal) -> Journal:
             raise AuthError("malformed Basic credentials") from exc
         check_api_key(j, key)
     else:
-        raise AuthError("WSSE or Basic authentication with an AtomPub key is needed")
+        raise AuthError("WSSE or Basic authentication with an AtomPub key, or OAuth, is needed")
     return j
 
 
@@ -125,7 +136,7 @@ def _entry_xml(entry: Entry, j: Journal, base: str, user: str, blog: str) -> str
         f'<link rel="edit" href={quoteattr(f"{base}/{user}/{blog}/atom/entry/{eid}")}/>\n'
         f"{_alternate(f'https://{host}/entry/{path}', 'text/html')}"
         f"<author><name>{escape(user)}</name></author>\n"
-        f"<title>{escape(entry.title or '')}</title>\n"
+        f"<title>{escape(atom_title(j, entry))}</title>\n"
         f"<updated>{_iso(entry.published or entry.updated, j)}</updated>\n"
         f"<published>{_iso(entry.published or entry.updated, j)}</published>\n"
         f"<app:edited>{_iso(entry.updated, j)}</app:edited>\n"
@@ -155,7 +166,7 @@ def _local(tag: Any) -> str:
     return str(tag).rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
-def _text(el: ElementTree.Element) -> str:
+def _text(el: etree._Element) -> str:
     if len(el) and _local(el[0].tag) == "div":  # XML::Atom: xhtml / Atom 0.3 mode="xml"
         return "".join(el[0].itertext())
     return "".join(el.itertext())
@@ -171,17 +182,28 @@ def _when(text: str) -> datetime | None:
         raise InputError(f"bad <updated> value {text!r}") from exc
 
 
+def _parse_xml(body: bytes) -> etree._Element:
+    """The root element of `body`. Raises InputError for malformed XML or any DTD: entities
+    are never expanded nor fetched, so a DTD could only mislead (billion laughs, XXE)."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                             dtd_validation=False, huge_tree=False, remove_comments=True,
+                             remove_pis=True)
+    try:
+        root = etree.fromstring(body, parser)
+    except etree.XMLSyntaxError as exc:
+        raise InputError(f"malformed XML: {exc}") from exc
+    info = root.getroottree().docinfo
+    if info.doctype or info.internalDTD is not None:
+        raise InputError("DTDs are not accepted")
+    return root
+
+
 def parse_draft(body: bytes, j: Journal) -> AtomDraft:
     """The fields of a posted Atom entry (any namespace prefixes, Atom 1.0 or 0.3).
     Raises InputError for malformed XML or values."""
     if len(body) > MAX_BODY:
         raise InputError("entry too large")
-    if b"<!DOCTYPE" in body.upper() or b"<!ENTITY" in body.upper():
-        raise InputError("DTDs are not accepted")
-    try:
-        root = ElementTree.fromstring(body)
-    except ElementTree.ParseError as exc:
-        raise InputError(f"malformed XML: {exc}") from exc
+    root = _parse_xml(body)
     if _local(root.tag) != "entry":
         raise InputError("the body must be an Atom <entry>")
     d = AtomDraft(title="", content="")
@@ -217,7 +239,7 @@ def _guard(fn: Callable[[], Response]) -> Response:
         return fn()
     except KirinukiError as exc:
         return Response(str(exc) + "\n", status_code=exc.http_status, media_type="text/plain",
-                        headers={"WWW-Authenticate": 'Basic realm="AtomPub"'}
+                        headers={"WWW-Authenticate": ATOMPUB_CHALLENGE}
                         if isinstance(exc, AuthError) else None)
 
 

@@ -25,7 +25,7 @@ from kirinuki.errors import (
     KirinukiError,
     SchemaTooNewError,
 )
-from kirinuki.web.limits import is_atompub
+from kirinuki.web.limits import ATOMPUB_CHALLENGE, is_atompub
 from kirinuki.web.render import page
 from kirinuki.web.security import CsrfError
 
@@ -127,7 +127,7 @@ async def kirinuki_error(request: Request, exc: Exception) -> Response:
     if wants_json(request):
         return json_error(status, type(exc).__name__, str(exc))
     if is_atompub(request.url.path):
-        return plain_error(status, str(exc), {"WWW-Authenticate": 'Basic realm="AtomPub"'}
+        return plain_error(status, str(exc), {"WWW-Authenticate": ATOMPUB_CHALLENGE}
                            if isinstance(exc, AuthError) and status == 401 else None)
     if type(exc) is AuthError and request.method == "GET":
         # The query comes along: a shared page (/share?url=…) opens after signing in.

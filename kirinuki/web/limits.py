@@ -26,6 +26,10 @@ _ATOMPUB = re.compile(r"/[^/]+/[^/]+/atom(?:/|$)")
 def is_atompub(path: str) -> bool:
     """True for an AtomPub address (`/{user}/{blog}/atom…`)."""
     return _ATOMPUB.match(path) is not None
+
+
+# What an AtomPub 401 offers: every scheme the API accepts (docs/hatena.md, Authentication).
+ATOMPUB_CHALLENGE = 'Basic realm="AtomPub", WSSE profile="UsernameToken", OAuth realm="AtomPub"'
 _TITLE = "送信された内容が大きすぎます"
 
 

@@ -2,8 +2,10 @@
 
 gimonfu (npm) has its server address fixed to https://blog.hatena.ne.jp/, so it goes through
 `connect_proxy.py` (a loopback CONNECT proxy with a self-signed certificate for that name).
-XML::Atom (Debian libxml-atom-perl) takes full URLs and signs with WSSE. Both are installed by
-`.ci/run`; the tests skip when a client is missing. Slow: they start processes and a server.
+XML::Atom (Debian libxml-atom-perl) takes full URLs and signs with WSSE; so does Atompub::Client
+(Debian libatompub-perl), which starts from the service document. All are installed by
+`.ci/run`; the tests skip when a client is missing. An OAuth 1.0a client (oauthlib's signer,
+httpx) talks to `kirinuki serve`. Slow: they start processes and a server.
 """
 
 from __future__ import annotations
@@ -14,13 +16,17 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 import uvicorn
 from fastapi import FastAPI
+from oauthlib.oauth1 import Client
 
+from kirinuki.errors import NotFoundError
 from kirinuki.journal import get_entry, import_paths, init_journal, list_entries, open_journal
 from kirinuki.journal.hatena_atompub import create_api_key
 from kirinuki.model import Status
@@ -179,3 +185,102 @@ def test_perl_xml_atom_wsse(server: tuple[int, str, str], version: str) -> None:
         assert e.clips[0].source is not None
     finally:
         j.close()
+
+
+ATOMPUB_PERL = r"""
+use strict; use utf8; use Atompub::Client; use XML::Atom::Entry;
+$XML::Atom::ForceUnicode = 1;
+binmode STDOUT, ':utf8';
+my ($base, $key) = @ARGV;
+my $c = Atompub::Client->new; $c->username('alice'); $c->password($key);
+my $service = $c->getService($base) or die "service: " . $c->errstr;
+my ($coll) = map { $_->collections } $service->workspaces;
+my $href = $coll->href;
+my $e = XML::Atom::Entry->new; $e->title("Atompub 投稿");
+$e->content("— 港の混雑は続いています。\n\nhttps://news.example.jp/port/atompub を参照。");
+my $edit = $c->createEntry($href, $e) or die "create: " . $c->errstr;
+my $feed = $c->getFeed($href) or die "feed: " . $c->errstr;
+my ($next) = grep { $_->rel eq 'next' } $feed->links;
+my $got = $c->getEntry($edit) or die "get: " . $c->errstr;
+$got->title("Atompub 更新");
+$c->updateEntry($edit, $got) or die "update: " . $c->errstr;
+my $again = $c->getEntry($edit) or die "get2: " . $c->errstr;
+print "EDIT $edit\nFEED ", scalar($feed->entries), "\nNEXT ", $next->href, "\n";
+print "TITLE ", $again->title, "\nCONTENT ", $again->content->body, "\n";
+$c->deleteEntry($edit) or die "delete: " . $c->errstr;
+print "DELETED\n";
+"""
+
+
+@pytest.mark.skipif(subprocess.run(["perl", "-MAtompub::Client", "-e", "1"],
+                                   capture_output=True).returncode != 0,
+                    reason="libatompub-perl not installed (.ci/run installs it)")
+def test_perl_atompub_client(server: tuple[int, str, str]) -> None:
+    port, path, key = server
+    base = f"http://127.0.0.1:{port}/{USER}/{BLOG}/atom"
+    r = subprocess.run(["perl", "-e", ATOMPUB_PERL, base, key], capture_output=True,
+                       text=True, timeout=120)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "FEED 100" in r.stdout and "TITLE Atompub 更新" in r.stdout
+    # The next page is Hatena's time cursor: the epoch of the page's last entry.
+    assert f"NEXT {base}/entry?page=" in r.stdout
+    assert "CONTENT — 港の混雑は続いています。" in r.stdout  # no backslash before the dash
+    assert "DELETED" in r.stdout
+    eid = int(r.stdout.split("EDIT ", 1)[1].split()[0].rsplit("/", 1)[1])
+    j = open_journal(path)
+    try:
+        assert len(list_entries(j, limit=1000)) == ENTRIES
+        with pytest.raises(NotFoundError):
+            get_entry(j, eid)
+    finally:
+        j.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_oauth_client_against_kirinuki_serve(tmp_path: Path) -> None:
+    """oauthlib's client signs, httpx sends, `kirinuki serve` answers (two workers)."""
+    path = str(tmp_path / "oauth.db")
+    run = [sys.executable, "-m", "kirinuki", "--journal", path]
+    subprocess.run([*run, "init", "--title", "港湾ウォッチ", "--host", BLOG], check=True,
+                   capture_output=True)
+    made = subprocess.run([*run, "hatena", "oauth", "add", "--name", "OAuth 専用クライアント"],
+                          check=True, capture_output=True, text=True).stdout
+    keys = dict(line.split("=", 1) for line in made.splitlines())
+    signer = Client(keys["consumer_key"], client_secret=keys["consumer_secret"],
+                    resource_owner_key=keys["access_token"],
+                    resource_owner_secret=keys["access_token_secret"])
+    port = _free_port()
+    proc = subprocess.Popen([*run, "serve", "--port", str(port), "--workers", "2"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}/{USER}/{BLOG}/atom"
+    try:
+        for _ in range(600):  # the port answers once uvicorn has started its workers
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/robots.txt", timeout=5)
+                break
+            except httpx.TransportError:
+                assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
+                time.sleep(0.1)
+
+        def call(method: str, url: str, body: str | None = None) -> httpx.Response:
+            headers = {"Content-Type": "application/atom+xml"} if body else {}
+            url, headers, _ = signer.sign(url, method, body, headers)
+            return httpx.request(method, url, headers=headers, content=body, timeout=30)
+
+        entry = ('<?xml version="1.0" encoding="utf-8"?><entry xmlns="http://www.w3.org/2005/Atom">'
+                 "<title>OAuth で投稿</title><content>署名だけで投稿しました。</content></entry>")
+        r = call("POST", base + "/entry", entry)
+        assert r.status_code == 201, r.text
+        listed = call("GET", base + "/entry")
+        assert listed.status_code == 200 and "OAuth で投稿" in listed.text
+        assert call("DELETE", r.headers["location"]).status_code == 200
+        unsigned = httpx.get(base + "/entry", timeout=30)
+        assert unsigned.status_code == 401 and "OAuth" in unsigned.headers["www-authenticate"]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)

@@ -178,3 +178,55 @@ def remember_nonce(store: Store, nonce: str, now: datetime, expires: datetime) -
     cur = store.conn.execute("INSERT OR IGNORE INTO wsse_nonces(nonce, expires) VALUES (?, ?)",
                              (nonce, expires.isoformat()))
     return cur.rowcount > 0
+
+
+@dataclass(frozen=True)
+class OAuthClientRow:
+    """An OAuth 1.0a client of the AtomPub API (secrets included: HMAC needs them)."""
+
+    id: int
+    name: str
+    consumer_key: str
+    consumer_secret: str
+    token: str
+    token_secret: str
+    created: datetime
+    revoked: datetime | None
+
+
+_OAUTH = ("SELECT id, name, consumer_key, consumer_secret, token, token_secret, created, revoked "
+          "FROM oauth_clients")
+
+
+def _oauth_row(r: tuple[object, ...]) -> OAuthClientRow:
+    return OAuthClientRow(int(str(r[0])), str(r[1]), str(r[2]), str(r[3]), str(r[4]), str(r[5]),
+                          datetime.fromisoformat(str(r[6])),
+                          datetime.fromisoformat(str(r[7])) if r[7] else None)
+
+
+def insert_oauth_client(store: Store, name: str, consumer: tuple[str, str],
+                        token: tuple[str, str], now: datetime) -> int:
+    """Store a client ((key, secret) of its consumer and of its access token); its id."""
+    cur = store.conn.execute(
+        "INSERT INTO oauth_clients(name, consumer_key, consumer_secret, token, token_secret, "
+        "created) VALUES (?, ?, ?, ?, ?, ?)", (name, *consumer, *token, now.isoformat()))
+    return int(cur.lastrowid or 0)
+
+
+def list_oauth_clients(store: Store) -> list[OAuthClientRow]:
+    """Every OAuth client, revoked ones included, oldest first."""
+    return [_oauth_row(r) for r in store.conn.execute(_OAUTH + " ORDER BY id").fetchall()]
+
+
+def find_oauth_client(store: Store, consumer_key: str) -> OAuthClientRow | None:
+    """The live (not revoked) client with this consumer key."""
+    r = store.conn.execute(_OAUTH + " WHERE consumer_key = ? AND revoked IS NULL",
+                           (consumer_key,)).fetchone()
+    return _oauth_row(r) if r else None
+
+
+def revoke_oauth_client(store: Store, client_id: int, now: datetime) -> bool:
+    """Revoke a live client: False when there is none with this id."""
+    cur = store.conn.execute("UPDATE oauth_clients SET revoked = ? WHERE id = ? AND "
+                             "revoked IS NULL", (now.isoformat(), client_id))
+    return cur.rowcount > 0

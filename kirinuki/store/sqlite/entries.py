@@ -423,3 +423,28 @@ def entry_exists(store: Store, entry_id: int) -> bool:
     """True when an entry with this id is stored."""
     row = store.conn.execute("SELECT 1 FROM entries WHERE id = ?", (entry_id,)).fetchone()
     return row is not None
+
+
+# The time an entry is listed under in AtomPub: its date, or its last change when undated.
+_WHEN = "unixepoch(COALESCE(published, updated))"
+
+
+def entries_before(store: Store, before: int | None, limit: int) -> tuple[list[int], int | None]:
+    """Ids of entries dated before epoch second `before` (None: any), newest first, at least
+    `limit` of them unless fewer remain, plus every entry sharing the last one's second; and
+    that second when older entries remain (the next cursor), else None."""
+    bound = "" if before is None else f"WHERE {_WHEN} < ?"
+    args: list[object] = [] if before is None else [before]
+    rows = store.conn.execute(
+        f"SELECT id, {_WHEN} FROM entries {bound} ORDER BY 2 DESC, id DESC LIMIT ?",
+        [*args, limit]).fetchall()
+    if len(rows) < limit:
+        return [int(r[0]) for r in rows], None
+    last = int(rows[-1][1])
+    # A page never ends inside a second: the next one starts strictly before it.
+    ties = store.conn.execute(
+        f"SELECT id FROM entries WHERE {_WHEN} = ? AND id < ? ORDER BY id DESC",
+        (last, rows[-1][0])).fetchall()
+    more = store.conn.execute(f"SELECT EXISTS (SELECT 1 FROM entries WHERE {_WHEN} < ?)",
+                              (last,)).fetchone()[0]
+    return [int(r[0]) for r in rows] + [int(r[0]) for r in ties], last if more else None

@@ -321,9 +321,26 @@ CREATE TABLE IF NOT EXISTS raw_copies(
 )
 """
 
+# OAuth 1.0a clients of the AtomPub API (`kirinuki hatena oauth add`): a consumer key and an
+# access token each. HMAC-SHA1 signs with the two secrets, so the server needs them readable
+# (as the WSSE keys): they are kept as written, never shown again, and a client is revoked, not
+# deleted, so its id is never given out twice. Nonces seen go to wsse_nonces (`oauth:` keys).
+V18_ATOMPUB_OAUTH = """
+CREATE TABLE IF NOT EXISTS oauth_clients(
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    consumer_key TEXT NOT NULL UNIQUE,
+    consumer_secret TEXT NOT NULL,
+    token TEXT NOT NULL UNIQUE,
+    token_secret TEXT NOT NULL,
+    created TEXT NOT NULL,
+    revoked TEXT
+)
+"""
+
 # Index i holds the SQL that takes a journal from version i to i + 1.
 MIGRATIONS: list[str] = [V1, V2_SEARCH, V3_CAPTURE, V4_ANALYSIS, V5_WEB,
                         V6_VERSIONS, V7_CHROME, V8_SEARCH_DRAFTS, V9_ID_MARKS,
                         V10_RAW_LAYOUT, V11_CANONICAL_CLAIM, V12_WEB_GUARD,
-                        V13_TRASH, V14_SEARCH_GROUPING, V16_RAW_COPIES]
+                        V13_TRASH, V14_SEARCH_GROUPING, V16_RAW_COPIES, V18_ATOMPUB_OAUTH]
 SCHEMA_VERSION = len(MIGRATIONS)
