@@ -230,6 +230,10 @@ def test_index_of_another_format_asks_for_reindex(news: Journal) -> None:
         "SELECT value FROM search_meta WHERE key = 'format'").fetchone()[0] == index.FORMAT
 
 
+# The schema version just before V14 (later migrations are appended after it).
+BEFORE_V14 = migrations.MIGRATIONS.index(migrations.V14_SEARCH_GROUPING)
+
+
 def test_index_built_before_digit_grouping_asks_for_reindex(tmp_path: Path) -> None:
     # An index built with `3,800` kept as written: migrating marks it stale, reindex makes
     # `3800人` find `３，８００人`.
@@ -238,7 +242,7 @@ def test_index_built_before_digit_grouping_asks_for_reindex(tmp_path: Path) -> N
     add_entries(j, [entry([(["死者は３，８００人に上りました。"], [])], None, "old")])
     conn = j.store.conn
     conn.execute("UPDATE search_meta SET value = '2' WHERE key = 'format'")
-    conn.execute(f"PRAGMA user_version = {len(migrations.MIGRATIONS) - 1}")
+    conn.execute(f"PRAGMA user_version = {BEFORE_V14}")
     j.close()
     with open_journal(path) as j2:
         with pytest.raises(JournalError, match="3,800 as 3800"):
@@ -249,7 +253,7 @@ def test_index_built_before_digit_grouping_asks_for_reindex(tmp_path: Path) -> N
     empty = str(tmp_path / "empty.db")
     with init_journal(empty) as j3:
         j3.store.conn.execute("UPDATE search_meta SET value = '2' WHERE key = 'format'")
-        j3.store.conn.execute(f"PRAGMA user_version = {len(migrations.MIGRATIONS) - 1}")
+        j3.store.conn.execute(f"PRAGMA user_version = {BEFORE_V14}")
     with open_journal(empty) as j3:  # an empty index is simply of the new format
         assert search(j3, "3800人").total == 0
 
