@@ -25,7 +25,8 @@ FEED_ENTRIES = 100
 
 def current_changes(request: Request, j: Journal) -> Changes:
     """Every change, computed once per journal change (the watcher's commits included)."""
-    return state(request).memo(("changes",), lambda: find_changes(j))  # type: ignore[no-any-return]
+    found: Changes = state(request).memo(("changes",), lambda: find_changes(j))
+    return found
 
 
 @router.get("/changes")
@@ -60,21 +61,21 @@ def render_feed(ch: Changes, base: str, title: str) -> bytes:
                       f"出典が更新されました: {p.title or p.url}", "\n".join(body),
                       f"{base}edit/{p.clip.entry_id}"))
     for g in ch.gone:
-        body = [f"出典が見つかりません（HTTP {g.status}）: {g.url}" if g.status
+        lines = [f"出典が見つかりません（HTTP {g.status}）: {g.url}" if g.status
                 else f"出典が見つかりません: {g.url}", *(f"切り抜き: {c.text}" for c in g.clips)]
         link = f"{base}edit/{g.clips[0].entry_id}" if g.clips else f"{base}changes"
         items.append((g.since, f"{base}changes#gone-{g.article_id}",
-                      f"出典が削除されました: {g.title or g.url}", "\n".join(body), link))
+                      f"出典が削除されました: {g.title or g.url}", "\n".join(lines), link))
     items.sort(key=lambda i: i[0].astimezone(UTC), reverse=True)
     updated = items[0][0] if items else datetime(2000, 1, 1, tzinfo=UTC)
     _text(feed, "updated", updated.astimezone(UTC).isoformat())
-    for at, ident, head, body, link in items[:FEED_ENTRIES]:
+    for at, ident, head, text, link in items[:FEED_ENTRIES]:
         entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
         _text(entry, "title", head)
         _text(entry, "id", ident)
         _text(entry, "updated", at.astimezone(UTC).isoformat())
         ET.SubElement(entry, f"{{{ATOM}}}link", {"href": link, "rel": "alternate"})
-        _text(entry, "content", body, type="text")
+        _text(entry, "content", text, type="text")
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8",
                                                                      xml_declaration=False)
 
