@@ -22,8 +22,8 @@ from kirinuki.model import ArticleVersion
 from kirinuki.store.sqlite import articles as article_rows
 from kirinuki.store.sqlite import watch as watch_rows
 
-__all__ = ["Changes", "ClipRef", "GoneArticle", "PassageChange", "changed_entry_ids",
-           "find_changes", "parse_since"]
+__all__ = ["Changes", "ClipRef", "GoneArticle", "PassageChange", "find_changes",
+           "parse_since"]
 
 _AGO = re.compile(r"(\d{1,6})\s*([mhdw])")
 _UNITS = {"m": timedelta(minutes=1), "h": timedelta(hours=1), "d": timedelta(days=1),
@@ -201,7 +201,3 @@ def find_changes(journal: Journal, *, since: datetime | None = None) -> Changes:
     newest first; `since` keeps those noticed at or after that time."""
     return Changes(_passages(journal, since), _gone(journal, since))
 
-
-def changed_entry_ids(journal: Journal) -> set[int]:
-    """Entries holding a clip whose source changed or disappeared (to mark them)."""
-    return find_changes(journal).entry_ids

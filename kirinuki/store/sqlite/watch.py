@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 
 from kirinuki.store.sqlite.db import Store, from_iso, stored_time
 
-OUTCOMES = ("unchanged", "changed", "gone", "moved", "error")
 
 
 def _t(dt: datetime) -> str:
@@ -144,24 +143,6 @@ def postpone(store: Store, article_ids: Iterable[int], when: datetime) -> None:
     """Move the next check of these watches to `when` (a host asked for a pause)."""
     store.conn.executemany("UPDATE watches SET next_check = ? WHERE article_id = ?",
                            [(_t(when), a) for a in article_ids])
-
-
-def events(store: Store, *, since: datetime | None = None, article_id: int | None = None,
-           outcomes: tuple[str, ...] = OUTCOMES, limit: int = 1000) -> list[Event]:
-    """Recorded events, newest first."""
-    sql = ("SELECT article_id, at, outcome, status, url, detail, version_id FROM watch_events"
-           f" WHERE outcome IN ({','.join('?' * len(outcomes))})")
-    params: list[object] = list(outcomes)
-    if since is not None:
-        sql += " AND at >= ?"
-        params.append(_t(since))
-    if article_id is not None:
-        sql += " AND article_id = ?"
-        params.append(article_id)
-    sql += " ORDER BY at DESC, id DESC LIMIT ?"
-    params.append(limit)
-    return [Event(int(r[0]), stored_time(r[1]), str(r[2]), r[3], r[4], r[5], r[6])
-            for r in store.conn.execute(sql, params).fetchall()]
 
 
 def gone_articles(store: Store) -> list[tuple[int, Event]]:
