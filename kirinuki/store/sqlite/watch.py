@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 from kirinuki.store.sqlite.db import Store, from_iso, stored_time
 
 
-
 def _t(dt: datetime) -> str:
     # Stored in UTC: these columns are compared as text (`next_check <= now`).
     return dt.astimezone(UTC).isoformat()
