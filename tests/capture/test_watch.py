@@ -406,3 +406,25 @@ def test_background_watcher_runs_and_stops(journal_path: str, journal: Journal,
     thread.join(timeout=60)
     assert not thread.is_alive()
     assert logs == ["watch: checked 1 article(s): 1 unchanged"]
+
+
+def test_serve_watch_runs_the_watcher_in_a_thread(journal_path: str, journal: Journal,
+                                                  site: WatchServer, allow_private: None) -> None:
+    import time
+
+    from kirinuki.cli.web import _watcher
+
+    url = site.script("/sw", Answer(200, V1, ETag='"1"'))
+    _clip(journal, url)
+    list_watches(journal)
+    journal.store.conn.execute("UPDATE watches SET next_check = '2000-01-01T00:00:00+00:00'")
+    before = len(site.requests("/sw"))
+    with _watcher(journal_path, True):
+        for _ in range(600):  # until the background run has recorded its check
+            if list_watches(journal)[0].last_outcome is not None:
+                break
+            time.sleep(0.05)
+    assert list_watches(journal)[0].last_outcome == "unchanged"
+    assert len(site.requests("/sw")) == before + 1
+    threads = [t.name for t in threading.enumerate()]
+    assert "watcher" not in threads  # stopped with the server
