@@ -428,3 +428,32 @@ def test_serve_watch_runs_the_watcher_in_a_thread(journal_path: str, journal: Jo
     assert len(site.requests("/sw")) == before + 1
     threads = [t.name for t in threading.enumerate()]
     assert "watcher" not in threads  # stopped with the server
+
+
+def test_a_journal_from_before_v15_keeps_its_tokens(journal_path: str) -> None:
+    import sqlite3
+
+    from kirinuki.journal import init_journal, open_journal
+    from kirinuki.journal.accounts import check_token, create_token
+    from kirinuki.store.sqlite import migrations
+
+    with init_journal(journal_path) as j:
+        api = create_token(j, "phone", "api")
+        pub = create_token(j, "blog", "atompub")
+    conn = sqlite3.connect(journal_path, isolation_level=None)
+    conn.executescript("""
+        DROP TABLE watches; DROP TABLE watch_events; DROP TABLE watch_hosts;
+        CREATE TABLE t(id INTEGER PRIMARY KEY, token_hash TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL, scope TEXT NOT NULL CHECK (scope IN ('api', 'atompub')),
+            created TEXT NOT NULL, last_used TEXT, revoked INTEGER NOT NULL DEFAULT 0);
+        INSERT INTO t SELECT * FROM api_tokens; DROP TABLE api_tokens;
+        ALTER TABLE t RENAME TO api_tokens;
+    """)
+    conn.execute(f"PRAGMA user_version = {migrations.MIGRATIONS.index(migrations.V15_WATCH)}")
+    conn.close()
+    with open_journal(journal_path) as j:
+        assert check_token(j, api.secret) == api.id
+        assert check_token(j, pub.secret, "atompub") == pub.id
+        feed = create_token(j, "reader", "feed")
+        assert feed.id > pub.id and check_token(j, feed.secret, "feed", only=True) == feed.id
+        assert list_watches(j) == []
