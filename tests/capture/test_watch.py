@@ -457,3 +457,21 @@ def test_a_journal_from_before_v15_keeps_its_tokens(journal_path: str) -> None:
         feed = create_token(j, "reader", "feed")
         assert feed.id > pub.id and check_token(j, feed.secret, "feed", only=True) == feed.id
         assert list_watches(j) == []
+
+
+def test_an_article_whose_clips_are_in_the_trash_is_not_fetched(
+        journal: Journal, site: WatchServer, allow_private: None) -> None:
+    from kirinuki.journal.editing import delete_entry
+    from kirinuki.journal.trash import restore
+
+    url = site.script("/t", Answer(200, V1))
+    res = clip(journal, url, match="拘束", tags=["ルスタニア"])
+    assert [w.url for w in list_watches(journal)] == [url]
+    delete_entry(journal, str(res.entry.id))
+    assert list_watches(journal) == []
+    before = len(site.seen)
+    summary, _ = _run(journal)
+    assert summary.results == [] and len(site.seen) == before
+    restore(journal, res.entry.id or 0)
+    assert [w.url for w in list_watches(journal)] == [url]
+    assert [r.outcome for r in _run(journal)[0].results] == ["unchanged"]

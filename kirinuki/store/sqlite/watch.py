@@ -106,16 +106,21 @@ def get_watch(store: Store, article_id: int) -> WatchRow | None:
     return _row(row) if row else None
 
 
-def list_watches(store: Store, *, active_only: bool = True) -> list[WatchRow]:
+# A watch that came with clips lapses while none is left (its entry is in the trash) and
+# holds again when one comes back (restored).
+_LIVE = (" WHERE w.active = 1 AND (w.how = 'manual' OR EXISTS (SELECT 1 FROM article_versions v"
+         " JOIN clips c ON c.article_version_id = v.id WHERE v.article_id = w.article_id))")
+
+
+def list_watches(store: Store) -> list[WatchRow]:
     """Watched articles, soonest due first."""
-    where = " WHERE w.active = 1" if active_only else ""
-    rows = store.conn.execute(_ROW + where + " ORDER BY w.next_check, w.article_id").fetchall()
+    rows = store.conn.execute(_ROW + _LIVE + " ORDER BY w.next_check, w.article_id").fetchall()
     return [_row(r) for r in rows]
 
 
 def due_watches(store: Store, now: datetime, limit: int | None = None) -> list[WatchRow]:
-    """Active watches due at `now`, longest overdue first."""
-    sql = _ROW + " WHERE w.active = 1 AND w.next_check <= ? ORDER BY w.next_check, w.article_id"
+    """Watches due at `now`, longest overdue first."""
+    sql = _ROW + _LIVE + " AND w.next_check <= ? ORDER BY w.next_check, w.article_id"
     params: tuple[object, ...] = (_t(now),)
     if limit is not None:
         sql += " LIMIT ?"
