@@ -49,6 +49,15 @@ class FetchError(KirinukiError):
     http_status = 502
 
 
+class HttpStatusError(FetchError):
+    """The server answered with an error status; `retry_after` is its Retry-After header."""
+
+    def __init__(self, message: str, status: int, retry_after: str | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.retry_after = retry_after
+
+
 class BlockedAddressError(FetchError):
     """A fetch would reach a private, loopback or otherwise forbidden address."""
 

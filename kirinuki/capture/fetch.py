@@ -18,7 +18,9 @@ import socket
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from email.message import Message
+from email.utils import parsedate_to_datetime
 from typing import Literal
 from urllib.parse import urljoin, urlsplit
 
@@ -28,7 +30,7 @@ import httpx
 from kirinuki import __version__ as _version
 from kirinuki.capture.connect import Pass, fetch_pass, guarded_transport
 from kirinuki.capture.inflate import ACCEPT_ENCODING, content_codings, decoded
-from kirinuki.errors import BlockedAddressError, FetchError, InputError
+from kirinuki.errors import BlockedAddressError, FetchError, HttpStatusError, InputError
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 # Feeds get a lower cap: feedparser is slow per byte.
@@ -73,6 +75,23 @@ class FetchResult:
     def not_modified(self) -> bool:
         """True for a 304 answer to a conditional request (no body)."""
         return self.status == 304
+
+
+def retry_after_seconds(value: str | None, now: datetime) -> float | None:
+    """The wait a Retry-After header asks for, in seconds (delta-seconds or an HTTP date),
+    or None when it is missing or unreadable; never negative."""
+    if not value or not value.strip():
+        return None
+    raw = value.strip()
+    if raw.isdigit():
+        return float(int(raw))
+    try:
+        when = parsedate_to_datetime(raw)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - now).total_seconds())
 
 
 def system_resolver(host: str) -> list[str]:
@@ -255,7 +274,8 @@ class Fetcher:
             raise FetchError(f"{url}: HTTP {resp.status_code} {self._snippet(resp, url, p)}"
                              .rstrip())
         if failed:
-            raise FetchError(f"{url}: HTTP {resp.status_code} {resp.reason_phrase}".rstrip())
+            raise HttpStatusError(f"{url}: HTTP {resp.status_code} {resp.reason_phrase}".rstrip(),
+                                  resp.status_code, resp.headers.get("retry-after"))
         if kind != "any" and media is not None and media not in _ALLOWED[kind]:
             what = "a feed" if kind == "feed" else "an HTML page"
             raise FetchError(f"{url}: not {what} (content type {media})")

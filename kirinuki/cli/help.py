@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 # Top-level commands in the order of the day: set up, capture, compose, publish, read, keep.
-ORDER = ("init", "clip", "add", "inbox", "feeds", "article", "import",
+ORDER = ("init", "clip", "add", "inbox", "feeds", "article", "watch", "changes", "import",
          "entries", "tags",
          "publish", "serve", "hatena",
          "search", "related", "dupes", "figures", "statements", "quotes", "stats",
@@ -31,6 +31,12 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "article fetch": ("kirinuki article fetch https://www.example.jp/news/1",),
     "article export": ("kirinuki article export https://www.example.jp/news/1 --warc news1.warc.gz",
                        "kirinuki article export --all --warc articles.warc.gz"),
+    "watch": ("kirinuki watch run --jobs 4",),
+    "watch list": ("kirinuki watch list",),
+    "watch add": ("kirinuki watch add https://www.example.jp/news/1",),
+    "watch remove": ("kirinuki watch remove https://www.example.jp/news/1",),
+    "watch run": ("kirinuki watch run --jobs 4", "kirinuki watch run --all --quiet"),
+    "changes": ("kirinuki changes --since 7d", "kirinuki changes --json"),
     "import": ("kirinuki import entries/", "kirinuki import backup.jsonl"),
     "entries": ("kirinuki entries new --title 朝刊", "kirinuki entries list --status draft"),
     "entries list": ("kirinuki entries list --status draft", "kirinuki entries list --status trash"),
@@ -52,7 +58,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "tags rename": ("kirinuki tags rename 露 ロシア",),
     "tags merge": ("kirinuki tags merge 露 露西亜 ロシア",),
     "publish": ("kirinuki publish site/", "kirinuki publish site/ --full"),
-    "serve": ("kirinuki serve --port 8080",),
+    "serve": ("kirinuki serve --port 8080", "kirinuki serve --watch"),
     "hatena": ("kirinuki hatena pull --user me --blog me.hatenablog.com --key KEY",),
     "hatena key": ("kirinuki hatena key",),
     "hatena oauth": ("kirinuki hatena oauth add --name my-editor",),
@@ -82,7 +88,8 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "user set-password": ("kirinuki user set-password",),
     "user sign-in-code": ("kirinuki user sign-in-code",),
     "token": ("kirinuki token create --name phone",),
-    "token create": ("kirinuki token create --name phone",),
+    "token create": ("kirinuki token create --name phone",
+                     "kirinuki token create --name reader --feed"),
     "token list": ("kirinuki token list",),
     "token revoke": ("kirinuki token revoke 2",),
 }

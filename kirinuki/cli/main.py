@@ -29,7 +29,7 @@ COMMANDS = {
     "import": "io", "export": "io",
     "entries": "entries",
     "clip": "capture", "add": "capture", "inbox": "capture", "article": "capture",
-    "feeds": "capture",
+    "feeds": "capture", "watch": "watch", "changes": "watch",
     "search": "search", "reindex": "search",
     "dupes": "analysis", "figures": "analysis", "statements": "analysis", "quotes": "analysis",
     "related": "analysis",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import getpass
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import typer
 
@@ -27,6 +29,8 @@ def serve(
     port: int = typer.Option(8000, "--port", min=1, max=65535),
     workers: int = typer.Option(1, "--workers", min=1, max=64,
                                 help="Server processes (each keeps its own page cache)."),
+    watch: bool = typer.Option(False, "--watch", help="Also run the watcher in the background: "
+                               "re-fetch watched articles when they are due."),
 ) -> None:
     """Serve the journal as a web app (reading, search, composer, JSON API)."""
     import os
@@ -43,19 +47,45 @@ def serve(
               "password with `kirinuki user set-password`)")
     if host not in ("127.0.0.1", "localhost", "::1"):
         err.print("[yellow]warning:[/] listening beyond this machine; put it behind https")
-    if workers == 1:
-        uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=True)
-        return
-    app.state.web.close()
-    os.environ[JOURNAL_ENV] = path  # each worker process opens the journal from here
-    from kirinuki.web.serving import serve_workers
+    with _watcher(path, watch):
+        if workers == 1:
+            uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=True)
+            return
+        app.state.web.close()
+        os.environ[JOURNAL_ENV] = path  # each worker process opens the journal from here
+        from kirinuki.web.serving import serve_workers
 
-    try:
-        status = serve_workers(workers, host, port)
-    except OSError as e:
-        raise InputError(f"cannot listen on {shown}:{port}: {e.strerror or e}") from e
+        try:
+            status = serve_workers(workers, host, port)
+        except OSError as e:
+            raise InputError(f"cannot listen on {shown}:{port}: {e.strerror or e}") from e
     if status:
         raise typer.Exit(status)
+
+
+@contextmanager
+def _watcher(path: str, on: bool) -> Iterator[None]:
+    """With `on`, the watcher runs in a thread of this process (the parent of --workers) for
+    the block; its lock keeps it the only one on the journal."""
+    if not on:
+        yield
+        return
+    import threading
+
+    from kirinuki.journal import open_journal
+    from kirinuki.journal.watch import watch_forever
+
+    stop = threading.Event()
+    thread = threading.Thread(target=watch_forever, args=(lambda: open_journal(path), stop),
+                              kwargs={"log": lambda m: err.print(m, markup=False)},
+                              name="watcher", daemon=True)
+    thread.start()
+    err.print("kirinuki: watching clipped articles in the background (`kirinuki changes`)")
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=5)
 
 
 @user_app.command("set-password")
@@ -92,10 +122,14 @@ def token_create(
     ctx: typer.Context,
     name: str = typer.Option("token", "--name", help="A label to recognise the token by."),
     atompub: bool = typer.Option(False, "--atompub", help="Limit the token to AtomPub."),
+    feed: bool = typer.Option(False, "--feed", help="Limit the token to reading the feed of "
+                              "changes (/changes.atom?token=…)."),
 ) -> None:
     """Create an API token; it is printed once and never stored."""
+    if atompub and feed:
+        raise InputError("give --atompub or --feed, not both")
     with open_from(ctx) as j:
-        token = create_token(j, name, "atompub" if atompub else "api")
+        token = create_token(j, name, "atompub" if atompub else "feed" if feed else "api")
     err.print(f"token {token.id} ({token.scope}) created; keep it secret, it is shown once:")
     typer.echo(token.secret)
 

@@ -30,7 +30,7 @@ CODE_MINUTES = 10
 CODE_LENGTH = 12  # from 32 characters: 60 bits
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 MIN_PASSWORD = 10
-TOKEN_SCOPES = ("api", "atompub")
+TOKEN_SCOPES = ("api", "atompub", "feed")
 _hasher = PasswordHasher()
 
 
@@ -197,7 +197,8 @@ def sign_out(journal: Journal, token: str) -> None:
 
 
 def create_token(journal: Journal, name: str, scope: str = "api") -> NewToken:
-    """Create an API token (scope `api` or `atompub`). Raises InputError for a bad scope."""
+    """Create an API token (scope `api`, `atompub`, or `feed`: the private feed of changes
+    only). Raises InputError for a bad scope."""
     if scope not in TOKEN_SCOPES:
         raise InputError(f"unknown token scope {scope!r} (use one of {', '.join(TOKEN_SCOPES)})")
     secret = "knk_" + secrets.token_urlsafe(32)
@@ -206,13 +207,17 @@ def create_token(journal: Journal, name: str, scope: str = "api") -> NewToken:
     return NewToken(tid, name or "token", scope, secret)
 
 
-def check_token(journal: Journal, secret: str, scope: str = "api") -> int:
+def check_token(journal: Journal, secret: str, scope: str = "api", *,
+                only: bool = False) -> int:
     """The id of the live token `secret` allowing `scope`. Raises AuthError otherwise.
 
-    An `api` token may do everything; an `atompub` token only AtomPub publishing.
+    An `api` token may do everything; an `atompub` token only AtomPub publishing; a `feed`
+    token only reading the feed of changes. With `only`, the token must be of `scope` itself
+    (a secret carried in a URL must not be one that can write).
     """
     row = rows.find_token(journal.store, digest(secret)) if secret else None
-    if row is None or row.scope not in ("api", scope):
+    allowed = (scope,) if only else ("api", scope)
+    if row is None or row.scope not in allowed:
         raise AuthError("invalid or revoked API token")
     now = _utc()
     # Recording every use would make each API read a write; once a minute is enough.

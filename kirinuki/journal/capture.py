@@ -39,9 +39,9 @@ from kirinuki.store.sqlite import feeds as feed_rows
 from kirinuki.text.hashtags import tags_from_input
 from kirinuki.text.normalize import as_id, fold
 
-__all__ = ["ArticleHistory", "CaptureResult", "ClipResult", "ParagraphDiff", "Span", "capture",
-           "capture_page", "article_history", "clip", "make_fetcher", "parse_pick", "parse_tags",
-           "peek"]
+__all__ = ["ArticleHistory", "CaptureResult", "ClipResult", "Fetched", "ParagraphDiff", "Span",
+           "capture", "capture_page", "article_history", "clip", "make_fetcher", "parse_pick",
+           "parse_tags", "peek", "read_page", "store_page"]
 
 MAX_BYTES_ENV = "KIRINUKI_FETCH_MAX_BYTES"
 DEADLINE_ENV = "KIRINUKI_FETCH_DEADLINE"
@@ -128,31 +128,34 @@ def target_url(journal: Journal, target: str) -> str:
 
 
 @dataclass
-class _Fetched:
+class Fetched:
+    """A fetched page read into an article (`extracted` is None for a 304)."""
+
     requested: str
     result: FetchResult
     extracted: Extracted | None
 
 
-def _extract(journal: Journal, requested: str, result: FetchResult) -> _Fetched:
-    """Decode and extract a fetched page (nothing to extract for a 304)."""
+def read_page(journal: Journal, requested: str, result: FetchResult) -> Fetched:
+    """Decode and extract a fetched page (nothing to extract for a 304); touches no store,
+    so it may run in a worker thread. Raises InputError (no article text)."""
     if result.not_modified:
-        return _Fetched(requested, result, None)
+        return Fetched(requested, result, None)
     html = decode_html(result.content, result.charset)
-    return _Fetched(requested, result, extract_article(html, result.url, journal.tz))
+    return Fetched(requested, result, extract_article(html, result.url, journal.tz))
 
 
-def _fetch(journal: Journal, url: str, fetcher: Fetcher) -> _Fetched:
+def _fetch(journal: Journal, url: str, fetcher: Fetcher) -> Fetched:
     """Fetch and extract `url`, conditionally when a version of it is stored."""
     store = journal.store
     etag = modified = None
     known = article_rows.find_article_id(store, url)
     if known is not None and article_rows.latest_version(store, known) is not None:
         etag, modified = article_rows.validators(store, known)
-    return _extract(journal, url, fetcher.get(url, etag=etag, last_modified=modified))
+    return read_page(journal, url, fetcher.get(url, etag=etag, last_modified=modified))
 
 
-def _article_for(journal: Journal, fetched: _Fetched, ex: Extracted) -> int:
+def _article_for(journal: Journal, fetched: Fetched, ex: Extracted) -> int:
     """The id of the article `ex` is a version of, creating or re-keying it; records aliases."""
     store = journal.store
     links = [u for u in dict.fromkeys([fetched.requested, normalize_url(fetched.result.url)])
@@ -175,8 +178,9 @@ def _article_for(journal: Journal, fetched: _Fetched, ex: Extracted) -> int:
     return canon
 
 
-def _store(journal: Journal, fetched: _Fetched) -> CaptureResult:
-    """Write what a fetch found (in the caller's transaction) and describe it."""
+def store_page(journal: Journal, fetched: Fetched) -> CaptureResult:
+    """Write what a fetch found (in the caller's transaction): the article, its aliases and
+    validators, a new version when the text changed; and describe it. Raises InputError."""
     store = journal.store
     ex = fetched.extracted
     if ex is None:
@@ -221,12 +225,12 @@ def capture_page(journal: Journal, url: str, content: bytes, *, charset: str | N
     """
     url = normalize_url(url)
     result = FetchResult(url, 200, content, "text/html", charset, etag, last_modified)
-    fetched = _extract(journal, url, result)
+    fetched = read_page(journal, url, result)
     with journal.store.transaction():
-        return _store(journal, fetched)
+        return store_page(journal, fetched)
 
 
-def _fetch_target(journal: Journal, target: str, fetcher: Fetcher | None) -> _Fetched:
+def _fetch_target(journal: Journal, target: str, fetcher: Fetcher | None) -> Fetched:
     """Fetch the page meant by `target` with `fetcher`, or with a fetcher made (and closed)
     here from the journal's settings."""
     url = target_url(journal, target)
@@ -246,7 +250,7 @@ def capture(journal: Journal, target: str, *, fetcher: Fetcher | None = None) ->
     """
     fetched = _fetch_target(journal, target, fetcher)
     with journal.store.transaction():
-        return _store(journal, fetched)
+        return store_page(journal, fetched)
 
 
 _RANGE = re.compile(r"\s*(\d+)\s*(?:-\s*(\d+)\s*)?")
@@ -309,7 +313,7 @@ class Peek:
     site: str | None = None
 
 
-def _text_of(journal: Journal, fetched: _Fetched) -> Peek:
+def _text_of(journal: Journal, fetched: Fetched) -> Peek:
     ex = fetched.extracted
     if ex is not None:
         return Peek(ex.url, ex.title, ex.publisher, ex.paragraphs, ex.content_hash, ex.site)
@@ -353,7 +357,7 @@ def clip(journal: Journal, target: str, *, pick: str | None = None, match: str |
     if not chosen:
         raise InputError("no paragraph chosen; nothing clipped")
     with journal.store.transaction():
-        res = _store(journal, fetched)
+        res = store_page(journal, fetched)
         clips = [Clip(text=res.version.paragraphs[i], article_version_id=res.version.id,
                       selector=selector_for(res.version.paragraphs, i)) for i in chosen]
         group = Group(items=list(clips), tag_lines=[TagLine(tag_refs)] if tag_refs else [])

@@ -18,6 +18,7 @@ from kirinuki.web.routes.analysis import api as analysis_api
 from kirinuki.web.routes.analysis import router as analysis_routes
 from kirinuki.web.routes.api import router as api_routes
 from kirinuki.web.routes.auth import router as auth_routes
+from kirinuki.web.routes.changes import router as changes_routes
 from kirinuki.web.routes.composer import router as composer_routes
 from kirinuki.web.routes.reading import router as reading_routes
 from kirinuki.web.routes.search import reader_search
@@ -65,6 +66,7 @@ def create_app(journal_path: str, *, fetcher: Callable[[], Fetcher] | None = Non
     app.include_router(auth_routes)
     app.include_router(composer_routes)
     app.include_router(share_routes)
+    app.include_router(changes_routes)
     app.include_router(search_routes)
     # Hatena AtomPub lives under /{user}/{blog_id}/atom: before the reading catch-all.
     app.include_router(atompub.router)

@@ -11,7 +11,8 @@ from kirinuki.journal import Journal
 from kirinuki.web.security import owner_csrf, state
 from kirinuki.web.state import WebState
 
-OWNER_NAV = ({"label": "切り抜く", "url": "/compose"}, {"label": "管理", "url": "/manage"})
+OWNER_NAV = ({"label": "切り抜く", "url": "/compose"}, {"label": "管理", "url": "/manage"},
+             {"label": "出典の変更", "url": "/changes"})
 WEB_CSS = "/_web/web.css"
 
 

@@ -230,8 +230,8 @@ def test_index_of_another_format_asks_for_reindex(news: Journal) -> None:
         "SELECT value FROM search_meta WHERE key = 'format'").fetchone()[0] == index.FORMAT
 
 
-# The journal version just before V14 (later migrations may follow it in the list).
-_V14 = migrations.MIGRATIONS.index(migrations.V14_SEARCH_GROUPING)
+# The schema version just before V14 (later migrations are appended after it).
+BEFORE_V14 = migrations.MIGRATIONS.index(migrations.V14_SEARCH_GROUPING)
 
 
 def test_index_built_before_digit_grouping_asks_for_reindex(tmp_path: Path) -> None:
@@ -242,7 +242,7 @@ def test_index_built_before_digit_grouping_asks_for_reindex(tmp_path: Path) -> N
     add_entries(j, [entry([(["死者は３，８００人に上りました。"], [])], None, "old")])
     conn = j.store.conn
     conn.execute("UPDATE search_meta SET value = '2' WHERE key = 'format'")
-    conn.execute(f"PRAGMA user_version = {_V14}")
+    conn.execute(f"PRAGMA user_version = {BEFORE_V14}")
     j.close()
     with open_journal(path) as j2:
         with pytest.raises(JournalError, match="3,800 as 3800"):
@@ -253,7 +253,7 @@ def test_index_built_before_digit_grouping_asks_for_reindex(tmp_path: Path) -> N
     empty = str(tmp_path / "empty.db")
     with init_journal(empty) as j3:
         j3.store.conn.execute("UPDATE search_meta SET value = '2' WHERE key = 'format'")
-        j3.store.conn.execute(f"PRAGMA user_version = {_V14}")
+        j3.store.conn.execute(f"PRAGMA user_version = {BEFORE_V14}")
     with open_journal(empty) as j3:  # an empty index is simply of the new format
         assert search(j3, "3800人").total == 0
 

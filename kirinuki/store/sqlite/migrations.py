@@ -301,6 +301,56 @@ INSERT INTO search_meta(key, value)
 UPDATE search_meta SET value = '3' WHERE key = 'format';
 """
 
+# Watching clipped articles (docs/capture.md, "Watching"): one row per watched article with
+# when it is due next, every re-fetch's outcome (`watch_events`), and hosts that asked for a
+# pause (429/503 with Retry-After). `IF NOT EXISTS` and the copy keep the script safe to run
+# twice. API tokens gain the `feed` scope: a token that can read the changes feed only.
+V15_WATCH = """
+CREATE TABLE IF NOT EXISTS watches(
+    article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    added TEXT NOT NULL,
+    how TEXT NOT NULL CHECK (how IN ('clip', 'manual')),
+    active INTEGER NOT NULL DEFAULT 1,
+    next_check TEXT,
+    last_check TEXT,
+    checks INTEGER NOT NULL DEFAULT 0,
+    failures INTEGER NOT NULL DEFAULT 0,
+    last_outcome TEXT
+);
+CREATE INDEX IF NOT EXISTS watches_due ON watches(next_check) WHERE active = 1;
+CREATE TABLE IF NOT EXISTS watch_events(
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    at TEXT NOT NULL,
+    outcome TEXT NOT NULL
+        CHECK (outcome IN ('unchanged', 'changed', 'gone', 'moved', 'error')),
+    status INTEGER,
+    url TEXT,
+    detail TEXT,
+    version_id INTEGER REFERENCES article_versions(id) ON DELETE SET NULL
+);
+CREATE INDEX IF NOT EXISTS watch_events_article ON watch_events(article_id, at);
+CREATE INDEX IF NOT EXISTS watch_events_at ON watch_events(at);
+CREATE TABLE IF NOT EXISTS watch_hosts(
+    host TEXT PRIMARY KEY,
+    not_before TEXT NOT NULL,
+    reason TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE api_tokens_v15(
+    id INTEGER PRIMARY KEY,
+    token_hash TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    scope TEXT NOT NULL CHECK (scope IN ('api', 'atompub', 'feed')),
+    created TEXT NOT NULL,
+    last_used TEXT,
+    revoked INTEGER NOT NULL DEFAULT 0
+);
+INSERT INTO api_tokens_v15 SELECT id, token_hash, name, scope, created, last_used, revoked
+    FROM api_tokens;
+DROP TABLE api_tokens;
+ALTER TABLE api_tokens_v15 RENAME TO api_tokens
+"""
+
 # Each new article version keeps the response it was read from (issue 21): status line and
 # headers as JSON pairs, the body zlib-compressed. `body` is NULL once the journal's cap on raw
 # copies dropped it (`dropped` says when); a version with no row was stored before this
@@ -342,5 +392,6 @@ CREATE TABLE IF NOT EXISTS oauth_clients(
 MIGRATIONS: list[str] = [V1, V2_SEARCH, V3_CAPTURE, V4_ANALYSIS, V5_WEB,
                         V6_VERSIONS, V7_CHROME, V8_SEARCH_DRAFTS, V9_ID_MARKS,
                         V10_RAW_LAYOUT, V11_CANONICAL_CLAIM, V12_WEB_GUARD,
-                        V13_TRASH, V14_SEARCH_GROUPING, V16_RAW_COPIES, V18_ATOMPUB_OAUTH]
+                        V13_TRASH, V14_SEARCH_GROUPING, V15_WATCH, V16_RAW_COPIES,
+                        V18_ATOMPUB_OAUTH]
 SCHEMA_VERSION = len(MIGRATIONS)

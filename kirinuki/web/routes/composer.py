@@ -23,6 +23,7 @@ from kirinuki.model import Status
 from kirinuki.text.hashtags import split_tag_field
 from kirinuki.web.inputs import capture_target
 from kirinuki.web.render import page, see_other
+from kirinuki.web.routes.changes import current_changes
 from kirinuki.web.security import FormRoute, form_owner, journal, page_owner, state
 
 router = APIRouter(include_in_schema=False, route_class=FormRoute)
@@ -89,14 +90,16 @@ def manage(request: Request, _: Viewer, p: int = Query(1, ge=1, le=1_000_000),
     """Every entry, drafts included, newest first; tags with rename/merge."""
     rows = list_entries(j, limit=PER_PAGE + 1, offset=(p - 1) * PER_PAGE)
     return page(request, "manage.html", "管理", rows=rows[:PER_PAGE], page_no=p,
-                more=len(rows) > PER_PAGE, tags=tag_counts(j))
+                more=len(rows) > PER_PAGE, tags=tag_counts(j),
+                changed=current_changes(request, j).entry_ids)
 
 
 @router.get("/edit/{entry_id}")
 def edit(request: Request, entry_id: Id, _: Viewer, j: Journal = Depends(journal)) -> Response:
     """One entry with a form for every clip and group."""
     return page(request, "edit.html", f"記事 {entry_id} の編集", entry=get_entry(j, entry_id),
-                drafts=list_entries(j, limit=10, status=Status.DRAFT))
+                drafts=list_entries(j, limit=10, status=Status.DRAFT),
+                source_changed=entry_id in current_changes(request, j).entry_ids)
 
 
 @router.post("/clips/{clip_id}/edit")
