@@ -15,7 +15,11 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+
+import nh3
+from lxml import etree
 
 from kirinuki.model import Clip, ClipSource, Entry, RelatedLink
 from kirinuki.text.cliptext import elements, parse
@@ -25,10 +29,6 @@ from kirinuki.text.spaces import is_blank
 
 Line = tuple[str, ClipSource | None]
 
-_TOKEN = re.compile(
-    r"<!--.*?-->|<(/?)([A-Za-z][A-Za-z0-9]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>|[^<]+|<", re.S
-)
-_ATTR = re.compile(r"([A-Za-z_:][-A-Za-z0-9_:.]*)(?:\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+))?")
 _BLOCK_NAMES = (
     "p div blockquote h1 h2 h3 h4 h5 h6 li ul ol dl dt dd pre table thead tbody tr td th "
     "section article header footer figure figcaption hr br address aside nav details summary"
@@ -38,16 +38,6 @@ _SKIP = frozenset({"script", "style", "iframe", "noscript", "template"})
 _EMBED_HOST = "hatenablog-parts.com"
 _URL = re.compile(r"https?://[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
 _WS = " \t\r\n\f\v"
-
-
-def _attrs(raw: str) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for m in _ATTR.finditer(raw):
-        value = m.group(2) or ""
-        if value[:1] in "\"'":
-            value = value[1:-1]
-        found.setdefault(m.group(1).lower(), html.unescape(value))
-    return found
 
 
 @dataclass
@@ -66,6 +56,26 @@ class _Anchor:
     plain: bool
 
 
+class _Target:
+    """lxml parser target: element and text events of a body, handed to `_HtmlReader`."""
+
+    def __init__(self, reader: _HtmlReader) -> None:
+        self.reader = reader
+
+    def start(self, tag: str, attrib: Mapping[str, str]) -> None:
+        self.reader.seen.add(tag)
+        self.reader.open(tag, {k.lower(): v for k, v in attrib.items()})
+
+    def end(self, tag: str) -> None:
+        self.reader.close(tag)
+
+    def data(self, data: str) -> None:
+        self.reader.text(data)
+
+    def close(self) -> None:
+        return None
+
+
 class _HtmlReader:
     """Reads rendered entry HTML into lines (see the module docstring)."""
 
@@ -78,6 +88,7 @@ class _HtmlReader:
         self.pre = 0
         self.cite: list[str] | None = None  # link(s) found in a quote's <cite>
         self.citation = 0  # inside Hatena's link-card <cite class="hatena-citation">
+        self.seen: set[str] = set()  # every element name met
 
     def flush(self) -> None:
         text = "".join(self.parts).strip(_WS)
@@ -90,7 +101,6 @@ class _HtmlReader:
     def text(self, data: str) -> None:
         if self.skip:
             return
-        data = html.unescape(data)
         pieces = data.split("\n")
         for k, piece in enumerate(pieces):
             if k:
@@ -182,15 +192,12 @@ class _HtmlReader:
                 self.lines[i] = (self.lines[i][0], source)
 
     def feed(self, body: str) -> list[Line]:
-        for m in _TOKEN.finditer(body):
-            tag = m.group(2)
-            if tag is None:
-                if not m.group(0).startswith("<!--"):
-                    self.text(m.group(0))
-            elif m.group(1):
-                self.close(tag.lower())
-            else:
-                self.open(tag.lower(), _attrs(m.group(3)) if m.group(3).strip() else {})
+        # libxml2's HTML parser as a stream of events: it recovers from any markup the way
+        # browsers mostly do (implied closes, stray `<`), unlike the regular expression before.
+        parser = etree.HTMLParser(target=_Target(self), no_network=True, remove_comments=True)
+        if body:
+            parser.feed(body)
+            parser.close()
         self.flush()
         while self.quotes:
             self._close_quote(self.quotes.pop())
