@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 import nh3
 from lxml import etree
 
-from kirinuki.model import Clip, ClipSource, Entry, RelatedLink
+from kirinuki.model import Clip, ClipSource, Entry, Group, RelatedLink
 from kirinuki.text.cliptext import elements, parse
-from kirinuki.text.hashtags import tag_line_text
+from kirinuki.text.hashtags import parse_tag_line, tag_line_text
 from kirinuki.text.links import http_url
 from kirinuki.text.spaces import is_blank
 
@@ -209,14 +209,54 @@ def html_lines(body: str) -> list[Line]:
     return _HtmlReader().feed(body)
 
 
+# Markup whose structure clip text cannot hold (it keeps only the text): a body with any of
+# it is a general blog post, kept as HTML.
+_STRUCTURE = frozenset("pre code h1 h2 h3 h4 h5 h6 ul ol dl table".split())
+# What a served body may hold beyond nh3's defaults: Hatena's embeds (http(s) sources only).
+_EMBED_ATTRS = {"iframe": {"src", "title", "width", "height"}}
+
+
+def body_to_entry(body: str) -> tuple[Entry, bool]:
+    """The entry (content only) of an HTML body and whether the body is clipping-shaped.
+
+    Clipping-shaped: no markup clip text cannot hold (headings, lists, tables, `<pre>`,
+    `<code>`) and at least one hashtag line or cited quote; its lines are read as clip text
+    (`lines_to_entry`). Any other body is a general post: every line of text becomes a clip
+    of one untagged group, so a `#word` line (a shell comment, a CSS rule) stays text, and
+    the caller keeps the HTML itself."""
+    reader = _HtmlReader()
+    lines = reader.feed(body)
+    tagged = any(src is not None or parse_tag_line(text.strip(_WS)) for text, src in lines)
+    if tagged and not reader.seen & _STRUCTURE:
+        return lines_to_entry(lines), True
+    return _plain_entry(lines), False
+
+
+def _plain_entry(lines: list[Line]) -> Entry:
+    clips = [Clip(text, 1, source=src) for text, src in _visible(lines)]
+    if clips:
+        clips[-1].blank_after = 0
+    return Entry(groups=[Group(items=list(clips))] if clips else [])
+
+
+def _visible(lines: list[Line]) -> list[Line]:
+    texts = [(t.replace("\n", " ").replace("\r", " ").lstrip("\ufeff").strip(_WS), src)
+             for t, src in lines]
+    return [(t, src) for t, src in texts if not is_blank(t)]
+
+
+def sanitized(body: str) -> str:
+    """`body` with only safe markup left (nh3: no scripts, styles, event handlers or
+    non-http(s) links; Hatena's iframes embeds kept with their http(s) source)."""
+    attributes = {**nh3.ALLOWED_ATTRIBUTES, **_EMBED_ATTRS}
+    return nh3.clean(body, tags=nh3.ALLOWED_TAGS | {"iframe"}, attributes=attributes)
+
+
 def lines_to_entry(lines: list[Line]) -> Entry:
     """An entry (no date, no ids) from body lines: clip text rules, plus the quote sources.
     A line without visible text (`<p>&nbsp;</p>`, a U+3000 spacer) is no clip."""
-    texts = [t.replace("\n", " ").replace("\r", " ").lstrip("\ufeff").strip(_WS)
-             for t, _ in lines]
-    visible = [not is_blank(t) for t in texts]
-    entry = parse("\n\n".join(t for t, v in zip(texts, visible, strict=True) if v))
-    kept = [line for line, v in zip(lines, visible, strict=True) if v]
+    kept = _visible(lines)
+    entry = parse("\n\n".join(t for t, _ in kept))
     for element, (_, source) in zip(elements(entry), kept, strict=False):
         if isinstance(element, Clip) and source is not None:
             element.source = source
