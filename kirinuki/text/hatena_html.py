@@ -211,7 +211,8 @@ def html_lines(body: str) -> list[Line]:
 
 # Markup whose structure clip text cannot hold (it keeps only the text): a body with any of
 # it is a general blog post, kept as HTML.
-_STRUCTURE = frozenset("pre code h1 h2 h3 h4 h5 h6 ul ol dl table".split())
+_STRUCTURE = frozenset({"pre", "code", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl",
+                        "table"})
 # What a served body may hold beyond nh3's defaults: Hatena's embeds (http(s) sources only).
 _EMBED_ATTRS = {"iframe": {"src", "title", "width", "height"}}
 

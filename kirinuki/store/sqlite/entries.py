@@ -169,8 +169,8 @@ def origin_from_record(value: object) -> Origin | None:
 def _insert_categories(store: Store, entries: list[Entry]) -> None:
     """Link each entry's explicit categories to their tags (a category with no name left
     once its marker is taken off, `#`, stays a Hatena category only)."""
-    rows = [(e.id, pos, tag_id(store, name)) for e in entries
-            for pos, name in enumerate(e.categories or ()) if tag_key(name)]
+    rows = [(e.id, pos, tag_id(store, name.strip())) for e in entries
+            for pos, name in enumerate(e.categories or ()) if tag_key(name.strip())]
     store.conn.executemany(
         "INSERT INTO entry_categories(entry_id, pos, tag_id) VALUES (?,?,?)", rows)
 
@@ -419,9 +419,11 @@ def list_entries(
         SELECT e.id, e.permalink, e.published, e.status, e.title,
           (SELECT count(*) FROM clips c JOIN groups g ON g.id = c.group_id
             WHERE g.entry_id = e.id),
-          (SELECT group_concat(display, ' ') FROM (SELECT DISTINCT t.display FROM tags t
+          (SELECT group_concat(display, char(10)) FROM (SELECT t.display FROM tags t
              JOIN group_tags gt ON gt.tag_id = t.id JOIN tag_lines tl ON tl.id = gt.tag_line_id
-             JOIN groups g ON g.id = tl.group_id WHERE g.entry_id = e.id)),
+             JOIN groups g ON g.id = tl.group_id WHERE g.entry_id = e.id
+             UNION SELECT t.display FROM tags t JOIN entry_categories ec ON ec.tag_id = t.id
+             WHERE ec.entry_id = e.id)),
           (SELECT c.text FROM clips c JOIN groups g ON g.id = c.group_id
             WHERE g.entry_id = e.id ORDER BY g.pos, c.pos LIMIT 1)
         FROM entries e {where}
@@ -433,7 +435,7 @@ def list_entries(
     return [
         EntrySummary(
             id=r[0], permalink=r[1], published=_dt(r[2]), status=Status(r[3]), title=r[4],
-            clips=r[5], tags=(r[6] or "").split(" ") if r[6] else [], first_clip=r[7] or "",
+            clips=r[5], tags=r[6].split("\n") if r[6] else [], first_clip=r[7] or "",
         )
         for r in rows
     ]
