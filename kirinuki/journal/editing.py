@@ -240,7 +240,7 @@ def rename_tag(journal: Journal, old: str, new: str) -> int:
                     changed += sum(a != b for a, b in zip(renamed, line.tags, strict=True))
                     line.tags = renamed
             if entry.categories is not None:  # a category names the tag as written
-                entry.categories = [new_name if tag_key(c.strip()) in old_keys else c
+                entry.categories = [new_name if tag_key(strip_marker(c)) in old_keys else c
                                     for c in entry.categories]
             for key in old_keys - {new_key}:
                 journal.store.tag_ids.pop(key, None)

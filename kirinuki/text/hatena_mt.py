@@ -20,6 +20,7 @@ from datetime import datetime, tzinfo
 from kirinuki.model import Entry, Origin, Status
 from kirinuki.text.cliptext import render
 from kirinuki.text.dates import in_zone
+from kirinuki.text.hashtags import strip_marker
 from kirinuki.text.hatena_html import body_to_entry, entry_html, sanitized
 from kirinuki.text.hatena_syntax import HTML, MARKDOWN, entry_markdown
 from kirinuki.text.normalize import tag_key
@@ -231,7 +232,7 @@ def entry_categories(entry: Entry) -> list[str]:
 def category_problems(categories: list[str]) -> list[str]:
     """What will not become a tag among `categories` (kept as Hatena categories anyway)."""
     return [f"category {c!r} has no name once its # is taken off: kept as a Hatena category,"
-            " no tag page" for c in categories if not tag_key(c.strip())]
+            " no tag page" for c in categories if not strip_marker(c)]
 
 
 def content_fingerprint(entry: Entry) -> str:

@@ -97,6 +97,7 @@ def test_clipping_blog_keeps_fields_and_categories_exactly(tmp_path: Path) -> No
         assert {"港湾 スト", "日記(雑記)", "ハッシュ", "c#", "f#"} <= set(counts)
         assert counts["c#"].display == "C#" and counts["c#"].entries == 1
         assert counts["港湾 スト"].display == "港湾 スト"
+        assert counts["ハッシュ"].display == "ハッシュ"  # the tag #ハッシュ, no second marker
         # Search's tag filter sees categories too.
         assert search(j, "#日記(雑記)").total == len(first.clips)
 

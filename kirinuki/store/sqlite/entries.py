@@ -37,7 +37,7 @@ from kirinuki.store.sqlite.ids import reserve
 from kirinuki.store.sqlite.tags import tag_id
 from kirinuki.text.cliptext import apply_raw_layout, raw_layout
 from kirinuki.text.dates import check_date
-from kirinuki.text.normalize import tag_key
+from kirinuki.text.hashtags import strip_marker
 from kirinuki.text.permalinks import check_permalink
 
 
@@ -166,11 +166,17 @@ def origin_from_record(value: object) -> Origin | None:
                   imported if isinstance(imported, dict) else {})
 
 
+def category_tag(category: str) -> str:
+    """The tag name a category stands for: as written, less edge spaces and its `#` marker
+    (`#ハッシュ` is the tag ハッシュ); empty when nothing is left."""
+    return strip_marker(category)
+
+
 def _insert_categories(store: Store, entries: list[Entry]) -> None:
     """Link each entry's explicit categories to their tags (a category with no name left
     once its marker is taken off, `#`, stays a Hatena category only)."""
-    rows = [(e.id, pos, tag_id(store, name.strip())) for e in entries
-            for pos, name in enumerate(e.categories or ()) if tag_key(name.strip())]
+    rows = [(e.id, pos, tag_id(store, category_tag(name))) for e in entries
+            for pos, name in enumerate(e.categories or ()) if category_tag(name)]
     store.conn.executemany(
         "INSERT INTO entry_categories(entry_id, pos, tag_id) VALUES (?,?,?)", rows)
 

@@ -35,7 +35,7 @@ from kirinuki.store.sqlite.tags import tag_id
 
 # Exactly `normalize.search_fold` (a test holds them equal), without NFKC over whole clips.
 from kirinuki.text.fastfold import fast_search_fold as fold
-from kirinuki.text.normalize import tag_key
+from kirinuki.text.hashtags import strip_marker
 
 # Format 3 drops digit grouping (`3,800` -> `3800`); the V14 migration marks an index built
 # before it stale. Another value than this one means "rebuild".
@@ -157,7 +157,7 @@ def _docs_written(store: Store, entries: list[Entry]) -> list[_Doc]:
     for e in sorted(entries, key=lambda e: e.id or 0):
         st = stamp(iso(e.published))
         public = str(e.status) == "published"
-        cats = {tag_id(store, c.strip()) for c in e.categories or () if tag_key(c.strip())}
+        cats = {tag_id(store, strip_marker(c)) for c in e.categories or () if strip_marker(c)}
         for g in e.groups:
             tags = sorted(cats | {tag_id(store, t.name) for line in g.tag_lines
                                   for t in line.tags})
