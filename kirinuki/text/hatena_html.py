@@ -248,9 +248,11 @@ def _visible(lines: list[Line]) -> list[Line]:
 
 def sanitized(body: str) -> str:
     """`body` with only safe markup left (nh3: no scripts, styles, event handlers or
-    non-http(s) links; Hatena's iframes embeds kept with their http(s) source)."""
+    non-http(s) links, no inline styles; Hatena's iframe embeds kept with their http(s)
+    source)."""
     attributes = {**nh3.ALLOWED_ATTRIBUTES, **_EMBED_ATTRS}
-    return nh3.clean(body, tags=nh3.ALLOWED_TAGS | {"iframe"}, attributes=attributes)
+    return nh3.clean(body, tags=nh3.ALLOWED_TAGS | {"iframe"}, attributes=attributes,
+                     url_schemes={"http", "https"})
 
 
 def lines_to_entry(lines: list[Line]) -> Entry:

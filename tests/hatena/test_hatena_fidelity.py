@@ -12,6 +12,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 from zoneinfo import ZoneInfo
 
+import html5lib
 import pytest
 from fastapi.testclient import TestClient
 from hypothesis import given, settings
@@ -26,6 +27,7 @@ from kirinuki.journal.hatena_atompub import create_api_key
 from kirinuki.journal.queries import tag_counts
 from kirinuki.journal.search import search
 from kirinuki.model import Entry
+from kirinuki.publish import publish
 from kirinuki.text.hatena_mt import (
     MTEntry,
     mt_entry_to_entry,
@@ -311,3 +313,19 @@ def test_any_entry_comes_back_byte_for_byte(title: str, categories: list[str], a
     assert entry.categories == categories
     assert entry.published == datetime(2024, 3, 1, 10, 10, 10, tzinfo=tz)
     assert render_mt_entry(entry, tz, "kirinuki") == text
+
+
+def test_published_page_shows_a_general_post_as_its_sanitised_html(tmp_path: Path) -> None:
+    with _journal(tmp_path, "general") as j:
+        import_paths(j, [str(DATA / "general.export.txt")])
+        publish(j, tmp_path / "site", jobs=1)
+    page = (tmp_path / "site" / "entry" / "css-id-selector" / "index.html").read_text("utf-8")
+    html5lib.HTMLParser(strict=True).parse(page)  # still valid HTML5
+    body = page.split('<div class="entry-html">', 1)[1]
+    assert body.startswith("<p>ID で指定するときは次のように書きます。</p>")
+    assert "<pre>#main {\n  margin: 0 auto;" in body and "<ol>" in body
+    assert "<script>" not in page and "alert(" not in page
+    # The categories, as written, link to their tag pages.
+    assert '>日記(雑記)</a>' in page and "/archive/category/CSS/" in page
+    shell = (tmp_path / "site" / "entry" / "2023" / "11" / "02" / "223014" / "index.html")
+    assert "<table>" in shell.read_text("utf-8")
