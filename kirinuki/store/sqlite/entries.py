@@ -425,11 +425,11 @@ def list_entries(
         SELECT e.id, e.permalink, e.published, e.status, e.title,
           (SELECT count(*) FROM clips c JOIN groups g ON g.id = c.group_id
             WHERE g.entry_id = e.id),
-          (SELECT group_concat(display, char(10)) FROM (SELECT t.display FROM tags t
+          (SELECT group_concat(display, char(10)) FROM (SELECT DISTINCT t.display FROM tags t
              JOIN group_tags gt ON gt.tag_id = t.id JOIN tag_lines tl ON tl.id = gt.tag_line_id
-             JOIN groups g ON g.id = tl.group_id WHERE g.entry_id = e.id
-             UNION SELECT t.display FROM tags t JOIN entry_categories ec ON ec.tag_id = t.id
-             WHERE ec.entry_id = e.id)),
+             JOIN groups g ON g.id = tl.group_id WHERE g.entry_id = e.id)),
+          (SELECT group_concat(t.display, char(10)) FROM entry_categories ec
+             JOIN tags t ON t.id = ec.tag_id WHERE ec.entry_id = e.id),
           (SELECT c.text FROM clips c JOIN groups g ON g.id = c.group_id
             WHERE g.entry_id = e.id ORDER BY g.pos, c.pos LIMIT 1)
         FROM entries e {where}
@@ -441,10 +441,16 @@ def list_entries(
     return [
         EntrySummary(
             id=r[0], permalink=r[1], published=_dt(r[2]), status=Status(r[3]), title=r[4],
-            clips=r[5], tags=r[6].split("\n") if r[6] else [], first_clip=r[7] or "",
+            clips=r[5], tags=_tag_names(r[6], r[7]), first_clip=r[8] or "",
         )
         for r in rows
     ]
+
+
+def _tag_names(lines: str | None, categories: str | None) -> list[str]:
+    """The tags of a listed entry: its tag lines' in order, then its categories' not yet named."""
+    names = f"{lines or ''}\n{categories or ''}".split("\n")
+    return [n for n in dict.fromkeys(names) if n]
 
 
 def entry_ids(store: Store) -> list[int]:
