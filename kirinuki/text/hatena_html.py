@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -59,8 +60,8 @@ class _Anchor:
 class _Target:
     """lxml parser target: element and text events of a body, handed to `_HtmlReader`."""
 
-    def __init__(self, reader: _HtmlReader) -> None:
-        self.reader = reader
+    def __init__(self) -> None:
+        self.reader = _HtmlReader()
 
     def start(self, tag: str, attrib: Mapping[str, str]) -> None:
         self.reader.seen.add(tag)
@@ -74,6 +75,20 @@ class _Target:
 
     def close(self) -> None:
         return None
+
+
+_PARSERS = threading.local()
+
+
+def _parser() -> tuple[_Target, etree.HTMLParser]:
+    """This thread's parser and its target: made once, since lxml inspects a target's methods
+    each time a parser is made (15% of reading an MT export) and a parser is not thread-safe."""
+    made = getattr(_PARSERS, "made", None)
+    if made is None:
+        target = _Target()
+        made = _PARSERS.made = (target, etree.HTMLParser(target=target, no_network=True,
+                                                         remove_comments=True))
+    return made
 
 
 class _HtmlReader:
@@ -194,10 +209,13 @@ class _HtmlReader:
     def feed(self, body: str) -> list[Line]:
         # libxml2's HTML parser as a stream of events: it recovers from any markup the way
         # browsers mostly do (implied closes, stray `<`), unlike the regular expression before.
-        parser = etree.HTMLParser(target=_Target(self), no_network=True, remove_comments=True)
         if body:
-            parser.feed(body)
-            parser.close()
+            target, parser = _parser()
+            target.reader = self
+            try:
+                parser.feed(body)
+            finally:
+                parser.close()
         self.flush()
         while self.quotes:
             self._close_quote(self.quotes.pop())
