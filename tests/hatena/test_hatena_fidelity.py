@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kirinuki.journal import Journal, get_entry, import_paths, init_journal, open_journal
-from kirinuki.journal.composing import set_entry
+from kirinuki.journal.composing import apply_text, entry_clip_text, set_entry
 from kirinuki.journal.editing import edit_clip, rename_tag
 from kirinuki.journal.exporting import export_jsonl
 from kirinuki.journal.hatena import export_mt
@@ -132,7 +132,7 @@ def _section(text: str, name: str) -> list[str]:
 def test_after_an_edit_only_what_changed_is_rewritten(tmp_path: Path) -> None:
     with _journal(tmp_path, "clipping") as j:
         import_paths(j, [str(DATA / "clipping.export.txt")])
-        original = _raw_entries(_export(j))
+        original = _raw_entries((DATA / "clipping.export.txt").read_text(encoding="utf-8"))
         set_entry(j, "/entry/2024/05/01/071500", title="港湾スト 2日目")
         clip = get_entry(j, "/entry/2024/05/03/213000").clips[0]
         assert clip.id is not None
@@ -154,6 +154,21 @@ def test_after_an_edit_only_what_changed_is_rewritten(tmp_path: Path) -> None:
     entry = mt_entry_to_entry(back[0], ZoneInfo("Asia/Tokyo"))
     assert isinstance(entry, Entry) and entry.categories == ["為替", "#ハッシュ"]
     assert entry.clips[0].text == "円相場は一時1ドル＝152円台まで値上がりしました。"
+
+
+def test_a_clip_text_edit_keeps_categories_and_origin(tmp_path: Path) -> None:
+    with _journal(tmp_path, "clipping") as j:
+        import_paths(j, [str(DATA / "clipping.export.txt")])
+        before = _raw_entries(_export(j))
+        ref = "/entry/2024/05/05/060000"
+        text = entry_clip_text(get_entry(j, ref))
+        apply_text(j, ref, text.replace("再開しました", "再開した"))
+        edited = get_entry(j, ref)
+        assert edited.categories == ["外交", "C#", "F#"]
+        after = _raw_entries(_export(j))
+    assert after[:2] == before[:2]
+    assert "再開した。" in after[2] and "CATEGORY: C#\nCATEGORY: F#\n" in after[2]
+    assert "DATE: 05/05/2024 06:00:00 AM\n" in after[2]  # unchanged: as written
 
 
 def test_a_renamed_tag_renames_the_category_it_stands_for(tmp_path: Path) -> None:
