@@ -218,8 +218,27 @@ class Layout:
 
 
 @dataclass
+class Origin:
+    """What an entry was imported with, kept so it exports back as it came (docs/hatena.md).
+
+    `raw` is the entry's text exactly as read (Hatena MT: every line from the end of the
+    previous entry through its `--------`); `body_html` the original body when it was not
+    clipping-shaped (then the clips are its text, for search); `imported` the entry's fields at
+    import (title, permalink, status, published, categories, content fingerprint), which tell
+    what an edit changed since."""
+
+    format: str
+    raw: str
+    body_html: str | None = None
+    imported: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass
 class Entry:
-    """A dated post: header, ordered groups, footer."""
+    """A dated post: header, ordered groups, footer.
+
+    `categories` are the entry's Hatena categories exactly as written, apart from its content
+    (None: the distinct tags of its tag lines); `origin` what it was imported with."""
 
     groups: list[Group] = field(default_factory=list)
     header: list[HeaderLink] = field(default_factory=list)
@@ -232,6 +251,8 @@ class Entry:
     key: str | None = None
     id: int | None = None
     updated: datetime | None = None
+    categories: list[str] | None = None
+    origin: Origin | None = None
 
     @property
     def clips(self) -> list[Clip]:

@@ -176,6 +176,8 @@ def check_text(journal: Journal, ref: str, text: str) -> TextEdit:
     entry = parse(text)
     entry.id, entry.key, entry.permalink = before.id, before.key, before.permalink
     entry.published, entry.status, entry.title = before.published, before.status, before.title
+    # Apart from the content: Hatena categories and what the entry was imported with.
+    entry.categories, entry.origin = before.categories, before.origin
     old: dict[str, list[Clip]] = {}
     for c in before.clips:
         old.setdefault(c.text, []).append(c)

@@ -228,7 +228,8 @@ def rename_tag(journal: Journal, old: str, new: str) -> int:
             " WHERE tag_id = ?1", (old_id,))}
         entry_ids = [int(r[0]) for r in conn.execute(
             "SELECT DISTINCT g.entry_id FROM group_tags gt JOIN tag_lines tl ON tl.id ="
-            " gt.tag_line_id JOIN groups g ON g.id = tl.group_id WHERE gt.tag_id = ?", (old_id,))]
+            " gt.tag_line_id JOIN groups g ON g.id = tl.group_id WHERE gt.tag_id = ?1"
+            " UNION SELECT entry_id FROM entry_categories WHERE tag_id = ?1", (old_id,))]
         changed = 0
         for eid in dict.fromkeys(entry_ids + claimed):
             entry = get_entry(journal, eid)
@@ -238,6 +239,9 @@ def rename_tag(journal: Journal, old: str, new: str) -> int:
                                else t for t in line.tags]
                     changed += sum(a != b for a, b in zip(renamed, line.tags, strict=True))
                     line.tags = renamed
+            if entry.categories is not None:  # a category names the tag as written
+                entry.categories = [new_name if tag_key(strip_marker(c)) in old_keys else c
+                                    for c in entry.categories]
             for key in old_keys - {new_key}:
                 journal.store.tag_ids.pop(key, None)
             entry_rows.replace_entry(journal.store, entry, journal.now())

@@ -25,9 +25,11 @@ from kirinuki.store.sqlite import articles as article_rows
 from kirinuki.store.sqlite import entries as entry_rows
 from kirinuki.text.hatena_mt import (
     MTProblem,
+    category_problems,
     mt_entry_to_entry,
     read_mt,
     render_mt_entry,
+    stamp_origin,
 )
 
 CHECK_EVERY = 500
@@ -139,27 +141,26 @@ def import_mt(journal: Journal, path: Path, batch: _Batch, progress: Progress | 
     total = max(path.stat().st_size, 1)
     lines = _Lines(path, problems)
     work = _MTImport(journal, batch)
-    comments = 0
     for n, item in enumerate(read_mt(lines), 1):
         if isinstance(item, MTProblem):
             problems.append(f"{path}: {item}")
             continue
         problems.extend(f"{path}: {note}" for note in item.notes)
-        comments += item.comments
         entry = mt_entry_to_entry(item, journal.tz)
         if isinstance(entry, MTProblem):
             problems.append(f"{path}: {entry}")
             continue
         entry.key = "hatena:" + (entry.permalink or "").removeprefix("/entry/")
+        problems.extend(f"{path}: line {item.line}: {p}"
+                        for p in category_problems(entry.categories or []))
         # Renamed before the check for entries already stored, which compares permalinks.
         if batch.admit(entry, f"{path}: line {item.line}"):
+            stamp_origin(entry)
             work.add(entry)
         if progress is not None and n % 200 == 0:
             progress(lines.done, total)
     work.check()
     batch.flush()
-    if comments:
-        problems.append(f"{path}: {comments} comment(s) not imported (kirinuki keeps no comments)")
     if progress is not None:
         progress(total, total)
 

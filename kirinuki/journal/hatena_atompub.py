@@ -27,8 +27,8 @@ from kirinuki.store.sqlite import accounts as account_rows
 from kirinuki.store.sqlite import entries as entry_rows
 from kirinuki.store.sqlite import settings as settings_rows
 from kirinuki.text.dates import check_date, in_zone
-from kirinuki.text.hatena_mt import add_categories
-from kirinuki.text.hatena_syntax import source_to_entry
+from kirinuki.text.hatena_mt import set_body_html, set_categories
+from kirinuki.text.hatena_syntax import read_content
 from kirinuki.text.normalize import as_id
 from kirinuki.text.permalinks import check_permalink, permalink_of_path, with_suffix
 
@@ -98,10 +98,15 @@ def _free_permalink(journal: Journal, wanted: str, own_id: int | None) -> str:
 def _fill(journal: Journal, entry: Entry, draft: AtomDraft) -> None:
     if not draft.title.strip() and not draft.content.strip():
         raise InputError("an entry needs a title or some content")
-    fresh = source_to_entry(draft.content, draft.content_type)
-    add_categories(fresh, draft.categories)
+    fresh, body = read_content(draft.content, draft.content_type)
     entry.groups, entry.header, entry.footer = fresh.groups, fresh.header, fresh.footer
-    title = " ".join(draft.title.split()) or None
+    set_body_html(entry, body)
+    # The categories are the whole set sent (a PUT with fewer removes the others), as written.
+    set_categories(entry, draft.categories)
+    # A title is one line; its spaces (no-break spaces too) are kept as sent.
+    title: str | None = draft.title.replace("\r", " ").replace("\n", " ")
+    if not (title or "").strip():
+        title = None
     if entry.title is None and entry.id is not None and title == atom_title(journal, entry):
         title = None  # the served stand-in coming back from a pull-edit-push: still untitled
     entry.title = title

@@ -29,8 +29,14 @@ from kirinuki.model import Entry, Status
 from kirinuki.store.sqlite import entries as entry_rows
 from kirinuki.store.sqlite import settings as settings_rows
 from kirinuki.text.dates import date_problem, in_zone
-from kirinuki.text.hatena_mt import add_categories
-from kirinuki.text.hatena_syntax import HTML, MARKDOWN, entry_markdown, source_to_entry
+from kirinuki.text.hatena_mt import (
+    atom_content,
+    carry_origin,
+    entry_categories,
+    set_body_html,
+    set_categories,
+)
+from kirinuki.text.hatena_syntax import HTML, read_content
 from kirinuki.text.permalinks import safe_permalink, shown
 from kirinuki.text.xmlchars import xml_text
 
@@ -85,8 +91,9 @@ def _remote_entry(el: ElementTree.Element, journal: Journal, blog: str,
     kind = content.get("type") if content is not None else None
     if not text.strip():
         text, kind = el.findtext("{http://www.hatena.ne.jp/info/xmlns#}formatted-content") or "", HTML
-    entry = source_to_entry(text, kind)
-    add_categories(entry, [c.get("term") or "" for c in el.findall(f"{A}category")])
+    entry, body = read_content(text, kind)
+    set_body_html(entry, body)
+    set_categories(entry, [c.get("term") or "" for c in el.findall(f"{A}category")])
     entry.key = f"hatena-atom:{blog}:{rid}"
     entry.title = el.findtext(f"{A}title") or None
     when = el.findtext(f"{A}updated") or el.findtext(f"{A}published")
@@ -131,6 +138,7 @@ def _store_pulled(journal: Journal, entry: Entry, edited: datetime, s: SyncSumma
         s.unchanged += 1
         return
     entry.id, entry.key = eid, old.key
+    carry_origin(old, entry)
     entry_rows.replace_entry(store, entry, journal.now())
     s.updated += 1
 
@@ -173,15 +181,16 @@ def pull(journal: Journal, remote: Remote, client: Any = None,
 
 def _entry_xml(entry: Entry, journal: Journal) -> bytes:
     when = in_zone(entry.published or journal.now(), journal.tz).isoformat()
-    tags = dict.fromkeys(t.name for t in entry.tags)
-    cats = "".join(f'<category term="{escape(t, {chr(34): "&quot;"})}"/>' for t in tags)
+    cats = "".join(f'<category term="{escape(t, {chr(34): "&quot;"})}"/>'
+                   for t in entry_categories(entry))
+    kind, content = atom_content(entry, sanitise=False)
     url = (entry.permalink or "").removeprefix("/entry/")
     draft = "yes" if entry.status is Status.DRAFT else "no"
     return xml_text(
         '<?xml version="1.0" encoding="utf-8"?>\n<entry xmlns="http://www.w3.org/2005/Atom"'
         ' xmlns:app="http://www.w3.org/2007/app">'
         f"<title>{escape(entry.title or '')}</title><author><name></name></author>"
-        f'<content type="{MARKDOWN}">{escape(entry_markdown(entry))}</content>'
+        f'<content type="{kind}">{escape(content)}</content>'
         f"<updated>{when}</updated>{cats}<app:control><app:draft>{draft}</app:draft>"
         "</app:control>"
         + (f'<custom-url xmlns="http://www.hatena.ne.jp/info/xmlns#hatenablog">{escape(url)}'

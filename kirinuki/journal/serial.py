@@ -20,6 +20,7 @@ from kirinuki.model import (
     TagLine,
     TagRef,
 )
+from kirinuki.store.sqlite.entries import origin_from_record, origin_record
 from kirinuki.text.cliptext import NEWLINES, Element, drop_blank_clips
 
 JsonDict = dict[str, Any]
@@ -79,6 +80,8 @@ def entry_record(entry: Entry, version_ref: dict[int, tuple[str, str]]) -> JsonD
             }
             for g in entry.groups
         ],
+        **({"categories": entry.categories} if entry.categories is not None else {}),
+        **({"origin": origin_record(entry.origin)} if entry.origin is not None else {}),
     }
 
 
@@ -104,6 +107,14 @@ def _date(value: Any, what: str) -> datetime | None:
     if dt.tzinfo is None:
         raise InputError(f"{what} has no time zone: {value!r}")
     return dt
+
+
+def _categories(value: Any) -> list[str] | None:
+    if value is None:
+        return None
+    if not isinstance(value, list):
+        raise InputError("categories must be a list of strings")
+    return [_str(c, "category") for c in value]
 
 
 def _item_from(rec: Any, resolve: Any) -> Item:
@@ -174,6 +185,8 @@ def entry_from_record(rec: JsonDict, resolve: Any) -> Entry:
                            _str(footer.get("after", ""), "after"))
                     if footer else None),
             groups=groups,
+            categories=_categories(rec.get("categories")),
+            origin=origin_from_record(rec.get("origin")),
         )
         drop_blank_clips(entry)
         return entry

@@ -81,7 +81,8 @@ class Feeds:
         """One feed entry."""
         meta = self.ctx.entries[pos]
         host = self.ctx.canonical
-        view = {"groups": [self.views.group(g) for g in entry.groups]}
+        view = {"groups": [self.views.group(g) for g in entry.groups],
+                "html": self.views.html(entry)}
         scheme = urls.absolute(host, urls.TAGS_URL)
         return {
             "id": entry_id(host, meta),

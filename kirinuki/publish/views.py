@@ -1,7 +1,8 @@
 """View objects for the templates: plain dicts built from the model, no HTML here.
 
 The templates (shared with the web app) receive these and escape every string they print, so
-nothing clipped can inject markup.
+nothing clipped can inject markup; the one exception is a general post's own HTML body, passed
+as `Markup` only after `hatena_html.sanitized` (nh3) has cleaned it.
 """
 
 from __future__ import annotations
@@ -9,10 +10,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from markupsafe import Markup
+
 from kirinuki.journal.site import EntryDigest, PublishedEntry
 from kirinuki.model import Clip, ClipSource, Entry, Group, RelatedLink
 from kirinuki.publish import urls
 from kirinuki.publish.site import SiteContext
+from kirinuki.text.hatena_html import sanitized
+from kirinuki.text.hatena_mt import body_html
 from kirinuki.text.normalize import tag_key
 
 EXCERPT_CHARS = 120
@@ -128,6 +133,12 @@ class Views:
                   for t in line.tags] for line in group.tag_lines]
         return View(parts=items, tag_lines=lines)
 
+    @staticmethod
+    def html(entry: Entry) -> Markup | None:
+        """A general post's own HTML body, sanitised; None for an entry shown by its clips."""
+        body = body_html(entry)
+        return Markup(sanitized(body)) if body is not None else None
+
     def entry(self, pos: int, entry: Entry) -> View:
         """The whole entry page's view."""
         meta = self.ctx.entries[pos]
@@ -146,6 +157,10 @@ class Views:
             "iso": meta.published.isoformat(),
             "header": [h.url for h in entry.header],
             "groups": [self.group(g, updates) for g in entry.groups],
+            # A general post imported as HTML shows its own markup (sanitised), not its clips.
+            "html": self.html(entry),
+            "categories": [View(name=c, href=self.tag_href(c.lstrip("#＃").strip()))
+                           for c in entry.categories or ()],
             "footer": footer,
             "prev": self.link(pos - 1) if pos > 0 else None,
             "next": self.link(pos + 1) if pos + 1 < n else None,

@@ -14,22 +14,22 @@ Pure functions: no I/O, never raise on odd input.
 from __future__ import annotations
 
 import html
-import re
+import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from kirinuki.model import Clip, ClipSource, Entry, RelatedLink
+import nh3
+from lxml import etree
+
+from kirinuki.model import Clip, ClipSource, Entry, Group, RelatedLink
 from kirinuki.text.autolink import find_urls, linked_html
 from kirinuki.text.cliptext import elements, parse
-from kirinuki.text.hashtags import tag_line_text
+from kirinuki.text.hashtags import parse_tag_line, tag_line_text
 from kirinuki.text.links import http_url
 from kirinuki.text.spaces import is_blank
 
 Line = tuple[str, ClipSource | None]
 
-_TOKEN = re.compile(
-    r"<!--.*?-->|<(/?)([A-Za-z][A-Za-z0-9]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>|[^<]+|<", re.S
-)
-_ATTR = re.compile(r"([A-Za-z_:][-A-Za-z0-9_:.]*)(?:\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+))?")
 _BLOCK_NAMES = (
     "p div blockquote h1 h2 h3 h4 h5 h6 li ul ol dl dt dd pre table thead tbody tr td th "
     "section article header footer figure figcaption hr br address aside nav details summary"
@@ -38,16 +38,6 @@ _BLOCK = frozenset(_BLOCK_NAMES.split(" "))
 _SKIP = frozenset({"script", "style", "iframe", "noscript", "template"})
 _EMBED_HOST = "hatenablog-parts.com"
 _WS = " \t\r\n\f\v"
-
-
-def _attrs(raw: str) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for m in _ATTR.finditer(raw):
-        value = m.group(2) or ""
-        if value[:1] in "\"'":
-            value = value[1:-1]
-        found.setdefault(m.group(1).lower(), html.unescape(value))
-    return found
 
 
 @dataclass
@@ -66,6 +56,40 @@ class _Anchor:
     plain: bool
 
 
+class _Target:
+    """lxml parser target: element and text events of a body, handed to `_HtmlReader`."""
+
+    def __init__(self) -> None:
+        self.reader = _HtmlReader()
+
+    def start(self, tag: str, attrib: Mapping[str, str]) -> None:
+        self.reader.seen.add(tag)
+        self.reader.open(tag, {k.lower(): v for k, v in attrib.items()})
+
+    def end(self, tag: str) -> None:
+        self.reader.close(tag)
+
+    def data(self, data: str) -> None:
+        self.reader.text(data)
+
+    def close(self) -> None:
+        return None
+
+
+_PARSERS = threading.local()
+
+
+def _parser() -> tuple[_Target, etree.HTMLParser]:
+    """This thread's parser and its target: made once, since lxml inspects a target's methods
+    each time a parser is made (15% of reading an MT export) and a parser is not thread-safe."""
+    made = getattr(_PARSERS, "made", None)
+    if made is None:
+        target = _Target()
+        made = _PARSERS.made = (target, etree.HTMLParser(target=target, no_network=True,
+                                                         remove_comments=True))
+    return made
+
+
 class _HtmlReader:
     """Reads rendered entry HTML into lines (see the module docstring)."""
 
@@ -78,6 +102,7 @@ class _HtmlReader:
         self.pre = 0
         self.cite: list[str] | None = None  # link(s) found in a quote's <cite>
         self.citation = 0  # inside Hatena's link-card <cite class="hatena-citation">
+        self.seen: set[str] = set()  # every element name met
 
     def flush(self) -> None:
         text = "".join(self.parts).strip(_WS)
@@ -90,7 +115,6 @@ class _HtmlReader:
     def text(self, data: str) -> None:
         if self.skip:
             return
-        data = html.unescape(data)
         pieces = data.split("\n")
         for k, piece in enumerate(pieces):
             if k:
@@ -182,15 +206,15 @@ class _HtmlReader:
                 self.lines[i] = (self.lines[i][0], source)
 
     def feed(self, body: str) -> list[Line]:
-        for m in _TOKEN.finditer(body):
-            tag = m.group(2)
-            if tag is None:
-                if not m.group(0).startswith("<!--"):
-                    self.text(m.group(0))
-            elif m.group(1):
-                self.close(tag.lower())
-            else:
-                self.open(tag.lower(), _attrs(m.group(3)) if m.group(3).strip() else {})
+        # libxml2's HTML parser as a stream of events: it recovers from any markup the way
+        # browsers mostly do (implied closes, stray `<`), unlike the regular expression before.
+        if body:
+            target, parser = _parser()
+            target.reader = self
+            try:
+                parser.feed(body)
+            finally:
+                parser.close()
         self.flush()
         while self.quotes:
             self._close_quote(self.quotes.pop())
@@ -202,14 +226,57 @@ def html_lines(body: str) -> list[Line]:
     return _HtmlReader().feed(body)
 
 
+# Markup whose structure clip text cannot hold (it keeps only the text): a body with any of
+# it is a general blog post, kept as HTML.
+_STRUCTURE = frozenset({"pre", "code", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl",
+                        "table"})
+# What a served body may hold beyond nh3's defaults: Hatena's embeds (http(s) sources only).
+_EMBED_ATTRS = {"iframe": {"src", "title", "width", "height"}}
+
+
+def body_to_entry(body: str) -> tuple[Entry, bool]:
+    """The entry (content only) of an HTML body and whether the body is clipping-shaped.
+
+    Clipping-shaped: no markup clip text cannot hold (headings, lists, tables, `<pre>`,
+    `<code>`) and at least one hashtag line or cited quote; its lines are read as clip text
+    (`lines_to_entry`). Any other body is a general post: every line of text becomes a clip
+    of one untagged group, so a `#word` line (a shell comment, a CSS rule) stays text, and
+    the caller keeps the HTML itself."""
+    reader = _HtmlReader()
+    lines = reader.feed(body)
+    tagged = any(src is not None or parse_tag_line(text.strip(_WS)) for text, src in lines)
+    if tagged and not reader.seen & _STRUCTURE:
+        return lines_to_entry(lines), True
+    return _plain_entry(lines), False
+
+
+def _plain_entry(lines: list[Line]) -> Entry:
+    clips = [Clip(text, 1, source=src) for text, src in _visible(lines)]
+    if clips:
+        clips[-1].blank_after = 0
+    return Entry(groups=[Group(items=list(clips))] if clips else [])
+
+
+def _visible(lines: list[Line]) -> list[Line]:
+    texts = [(t.replace("\n", " ").replace("\r", " ").lstrip("\ufeff").strip(_WS), src)
+             for t, src in lines]
+    return [(t, src) for t, src in texts if not is_blank(t)]
+
+
+def sanitized(body: str) -> str:
+    """`body` with only safe markup left (nh3: no scripts, styles, event handlers or
+    non-http(s) links, no inline styles; Hatena's iframe embeds kept with their http(s)
+    source)."""
+    attributes = {**nh3.ALLOWED_ATTRIBUTES, **_EMBED_ATTRS}
+    return nh3.clean(body, tags=nh3.ALLOWED_TAGS | {"iframe"}, attributes=attributes,
+                     url_schemes={"http", "https"})
+
+
 def lines_to_entry(lines: list[Line]) -> Entry:
     """An entry (no date, no ids) from body lines: clip text rules, plus the quote sources.
     A line without visible text (`<p>&nbsp;</p>`, a U+3000 spacer) is no clip."""
-    texts = [t.replace("\n", " ").replace("\r", " ").lstrip("\ufeff").strip(_WS)
-             for t, _ in lines]
-    visible = [not is_blank(t) for t in texts]
-    entry = parse("\n\n".join(t for t, v in zip(texts, visible, strict=True) if v))
-    kept = [line for line, v in zip(lines, visible, strict=True) if v]
+    kept = _visible(lines)
+    entry = parse("\n\n".join(t for t, _ in kept))
     for element, (_, source) in zip(elements(entry), kept, strict=False):
         if isinstance(element, Clip) and source is not None:
             element.source = source

@@ -1,25 +1,32 @@
 """The Movable Type export format as Hatena Blog writes and reads it (SPEC §2).
 
 `read_mt` streams an export line by line and yields each entry it could read (`MTEntry`) and
-each problem (`MTProblem`, with the line number) it met: a missing `--------`, an unknown
-header, a truncated last entry. `mt_entry_to_entry` turns an entry into the journal's model
-(permalink from BASENAME, DATE in the blog's time zone, categories as tags, the HTML body read
-by `hatena_html`); `render_mt_entry` writes one back. Pure functions, no I/O.
+each problem (`MTProblem`, with the line number) it met: a missing `--------`, a line that is
+no header, a truncated last entry; each entry keeps its text as read (`raw`).
+`mt_entry_to_entry` turns an entry into the journal's model (permalink from BASENAME, DATE in
+the blog's time zone, categories exactly as written and apart from the content, the HTML body
+read by `hatena_html`, the MT text kept in `origin`); `render_mt_entry` writes one back: as
+read, with only what an edit changed rewritten. Pure functions, no I/O.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 
-from kirinuki.model import Entry, Group, Status, TagLine, TagRef
+from kirinuki.model import Entry, Origin, Status
+from kirinuki.text.cliptext import render
 from kirinuki.text.dates import in_zone
-from kirinuki.text.hashtags import is_valid_tag_name, strip_marker
-from kirinuki.text.hatena_html import entry_html, html_lines, lines_to_entry
+from kirinuki.text.hashtags import strip_marker
+from kirinuki.text.hatena_html import body_to_entry, entry_html, sanitized
+from kirinuki.text.hatena_syntax import HTML, MARKDOWN, entry_markdown
 from kirinuki.text.normalize import tag_key
 
+MT_FORMAT = "hatena-mt"
+HTML_FORMAT = "html"  # no MT text: an HTML body sent through AtomPub
 ENTRY_END = "--------"
 SECTION_END = "-----"
 HEADER_KEYS = frozenset({
@@ -30,6 +37,8 @@ SECTION_KEYS = frozenset({"BODY", "EXTENDED BODY", "EXCERPT", "KEYWORDS", "COMME
 # Header keys that can only start an entry: seen where a section was expected, they mean the
 # `--------` before them is missing.
 _STARTERS = frozenset({"AUTHOR", "TITLE", "BASENAME", "STATUS", "DATE"})
+# Values read exactly as written (after `KEY: `): spaces in titles and categories are meant.
+_EXACT = frozenset({"TITLE", "CATEGORY"})
 _DATE_FORMATS = ("%m/%d/%Y %H:%M:%S", "%m/%d/%Y %I:%M:%S %p", "%Y-%m-%d %H:%M:%S")
 
 
@@ -53,6 +62,7 @@ class MTEntry:
     sections: dict[str, list[str]] = field(default_factory=dict)
     comments: int = 0
     notes: list[MTProblem] = field(default_factory=list)
+    raw: str = ""  # every line of the entry as read, line ends included
 
     def get(self, key: str) -> str | None:
         """The first value of header `key`, or None."""
@@ -68,7 +78,8 @@ class MTEntry:
 
     @property
     def title(self) -> str:
-        """The title with HTML entities (`&quot;`, `&#39;`, `&amp;`) resolved."""
+        """The title with HTML entities (`&quot;`, `&#39;`, `&amp;`) resolved, its spaces (no-break
+        spaces too) as written."""
         return html.unescape(self.get("TITLE") or "")
 
     def section(self, name: str) -> str:
@@ -83,9 +94,15 @@ class _Reader:
         self.entry: MTEntry | None = None
         self.state = "header"  # header | between | section | skip
         self.section: list[str] | None = None
+        self.raw: list[str] = []  # the lines read since the last entry ended
 
-    def finish(self) -> MTEntry | None:
+    def finish(self, keep: int = 0) -> MTEntry | None:
+        """The entry read so far; `keep` last raw lines start the next one."""
         entry, self.entry, self.section, self.state = self.entry, None, None, "header"
+        cut = len(self.raw) - keep
+        if entry is not None:
+            entry.raw = "".join(self.raw[:cut])
+        self.raw = self.raw[cut:]
         return entry
 
     def header(self, no: int, line: str) -> None:
@@ -95,10 +112,16 @@ class _Reader:
         key = key.strip().upper()
         if sep and key in SECTION_KEYS and not value.strip():
             self.open_section(key)
+        elif sep and key in _EXACT:
+            # Kept as written (`TITLE:  a\u00a0` has its spaces), less the one after the colon.
+            self.entry.headers.append((no, key, value.removeprefix(" ")))
         elif sep and key in HEADER_KEYS:
             self.entry.headers.append((no, key, value.strip()))
-        else:
-            self.entry.notes.append(MTProblem(no, f"unknown header line ignored: {line[:60]!r}"))
+        elif not (sep and key):
+            # Unknown `KEY: value` lines are kept as written and exported back; only a line
+            # that is no header at all is worth a word.
+            self.entry.notes.append(MTProblem(
+                no, f"not a header line (kept as written, not read): {line[:60]!r}"))
 
     def open_section(self, key: str) -> None:
         assert self.entry is not None
@@ -117,7 +140,7 @@ class _Reader:
             self.open_section(key)
         elif starter in _STARTERS and ": " in line + " ":
             yield MTProblem(no, "missing -------- before this line: a new entry starts here")
-            done = self.finish()
+            done = self.finish(keep=1)
             if done is not None:
                 yield done
             self.header(no, line)
@@ -125,7 +148,8 @@ class _Reader:
             yield MTProblem(no, f"unknown section {line[:40]!r} skipped")
             self.state = "skip"
 
-    def feed(self, no: int, line: str) -> Iterator[MTEntry | MTProblem]:
+    def feed(self, no: int, raw: str, line: str) -> Iterator[MTEntry | MTProblem]:
+        self.raw.append(raw)
         if line == ENTRY_END:
             done = self.finish()
             if done is not None:
@@ -165,10 +189,9 @@ def read_mt(lines: Iterable[str]) -> Iterator[MTEntry | MTProblem]:
     reader = _Reader()
     no = 0
     for no, raw in enumerate(lines, 1):
-        line = raw.rstrip("\r\n")
         if no == 1:
-            line = line.lstrip("\ufeff")
-        yield from reader.feed(no, line)
+            raw = raw.lstrip("\ufeff")
+        yield from reader.feed(no, raw, raw.rstrip("\r\n"))
     yield from reader.end(no)
 
 
@@ -192,53 +215,11 @@ def parse_mt_date(text: str, tz: tzinfo) -> datetime | None:
     return None
 
 
-def add_categories(entry: Entry, categories: list[str]) -> None:
-    """Categories not already written as hashtags close the last group as one more tag line."""
-    have = {tag_key(t.name) for t in entry.tags}
-    missing: list[TagRef] = []
-    for c in categories:
-        # A leading `#`/`＃` is the marker, not part of the name (`＃ハッシュ` is `#ハッシュ`).
-        name = strip_marker(c).strip().replace(" ", "_")
-        if is_valid_tag_name(name) and tag_key(name) not in have:
-            have.add(tag_key(name))
-            missing.append(TagRef(name))
-    if not missing:
-        return
-    if not entry.groups:
-        entry.groups.append(Group())
-    last = entry.groups[-1]
-    if last.tag_lines:
-        last.tag_lines[-1].blank_after = 1
-    elif last.items:
-        last.items[-1].blank_after = 1
-    last.tag_lines.append(TagLine(missing))
-    if entry.footer is not None:
-        last.tag_lines[-1].blank_after = 1
-
-
-def mt_entry_to_entry(mt: MTEntry, tz: tzinfo) -> Entry | MTProblem:
-    """The journal entry of an export entry (no key, no ids), or the problem that prevents it."""
-    date_text = mt.get("DATE")
-    if date_text is None:
-        return MTProblem(mt.line, f"entry {mt.title!r} has no DATE; skipped")
-    published = parse_mt_date(date_text, tz)
-    if published is None:
-        return MTProblem(mt.line_of("DATE"), f"unreadable DATE {date_text!r}; entry skipped")
-    body = mt.section("BODY")
-    extended = mt.section("EXTENDED BODY")
-    entry = lines_to_entry(html_lines(body + ("\n" + extended if extended else "")))
-    entry.title = mt.title or None
-    entry.published = published
-    status = (mt.get("STATUS") or "Publish").strip().lower()
-    entry.status = Status.PUBLISHED if status == "publish" else Status.DRAFT
-    basename = (mt.get("BASENAME") or "").strip().strip("/")
-    entry.permalink = "/entry/" + (basename or published.strftime("%Y/%m/%d/%H%M%S"))
-    tags = [t.strip() for v in mt.all("TAGS") for t in v.split(",")]
-    add_categories(entry, [*mt.all("CATEGORY"), *[t.strip('"') for t in tags if t]])
-    return entry
-
-
-def _categories(entry: Entry) -> list[str]:
+def entry_categories(entry: Entry) -> list[str]:
+    """The entry's Hatena categories: as stored when set, else the distinct tags of its tag
+    lines (a clip text entry), in order."""
+    if entry.categories is not None:
+        return list(entry.categories)
     seen: set[str] = set()
     found: list[str] = []
     for t in entry.tags:
@@ -248,25 +229,234 @@ def _categories(entry: Entry) -> list[str]:
     return found
 
 
+def category_problems(categories: list[str]) -> list[str]:
+    """What will not become a tag among `categories` (kept as Hatena categories anyway)."""
+    return [f"category {c!r} has no name once its # is taken off: kept as a Hatena category,"
+            " no tag page" for c in categories if not strip_marker(c)]
+
+
+def content_fingerprint(entry: Entry) -> str:
+    """A digest of the entry's content (its clip text and the pages its clips quote), which
+    tells whether an edit changed the body since it was imported."""
+    sources = "\n".join(c.source.url if c.source else "" for c in entry.clips)
+    return hashlib.sha256(f"{render(entry)}\x00{sources}".encode()).hexdigest()
+
+
+def stamp_origin(entry: Entry) -> None:
+    """Record the entry's fields as they are now in `entry.origin.imported` (after import),
+    so export knows which ones an edit changed since."""
+    assert entry.origin is not None
+    fp = content_fingerprint(entry)
+    entry.origin.imported = {
+        "title": entry.title, "permalink": entry.permalink, "status": str(entry.status),
+        "published": entry.published.isoformat() if entry.published else None,
+        "categories": entry_categories(entry), "content": fp,
+        "html_content": fp if entry.origin.body_html is not None else None,
+    }
+
+
+def body_html(entry: Entry) -> str | None:
+    """The original HTML body (unsanitised) while the entry's content is still what was read
+    from it, else None (clipping-shaped, or edited since: the clips are the body)."""
+    origin = entry.origin
+    if origin is None or origin.body_html is None:
+        return None
+    if origin.imported.get("html_content") != content_fingerprint(entry):
+        return None
+    return origin.body_html
+
+
+def set_categories(entry: Entry, categories: list[str]) -> None:
+    """Give the entry exactly these categories, the whole set as written (an AtomPub POST or
+    PUT); kept as None when they are the tags of its tag lines, so they follow its content."""
+    entry.categories = None
+    if entry_categories(entry) != categories:
+        entry.categories = list(categories)
+
+
+def set_body_html(entry: Entry, body: str | None) -> None:
+    """Keep `body` as the entry's HTML (a general post sent as HTML; None: its clips are the
+    body), valid while its content stays what was read from it. An imported entry keeps the
+    rest of its origin."""
+    if body is None and entry.origin is None:
+        return
+    if entry.origin is None:
+        entry.origin = Origin(HTML_FORMAT, "")
+    entry.origin.body_html = body
+    entry.origin.imported["html_content"] = content_fingerprint(entry) if body else None
+
+
+def carry_origin(old: Entry, new: Entry) -> None:
+    """`new` replaces `old`: it keeps `old`'s import origin, with `new`'s HTML body."""
+    if old.origin is None:
+        return
+    body = new.origin.body_html if new.origin is not None else None
+    new.origin = old.origin
+    set_body_html(new, body)
+
+
+def atom_content(entry: Entry, *, sanitise: bool = True) -> tuple[str, str]:
+    """(content type, content) of an entry sent through AtomPub: a general post's HTML body
+    (sanitised unless `sanitise` is False: a push to the owner's own blog), else Markdown.
+    Categories are never part of it."""
+    body = body_html(entry)
+    if body is not None:
+        return HTML, sanitized(body) if sanitise else body
+    return MARKDOWN, entry_markdown(entry)
+
+
+def mt_entry_to_entry(mt: MTEntry, tz: tzinfo) -> Entry | MTProblem:
+    """The journal entry of an export entry (no key, no ids), or the problem that prevents it.
+
+    The categories are kept apart from the content, exactly as written; the entry's MT text
+    is kept in `origin` (call `stamp_origin` once the entry is final)."""
+    date_text = mt.get("DATE")
+    if date_text is None:
+        return MTProblem(mt.line, f"entry {mt.title!r} has no DATE; skipped")
+    published = parse_mt_date(date_text, tz)
+    if published is None:
+        return MTProblem(mt.line_of("DATE"), f"unreadable DATE {date_text!r}; entry skipped")
+    body = mt.section("BODY")
+    extended = mt.section("EXTENDED BODY")
+    whole = body + ("\n" + extended if extended else "")
+    entry, clipping = body_to_entry(whole)
+    entry.title = mt.title or None
+    entry.published = published
+    status = (mt.get("STATUS") or "Publish").strip().lower()
+    entry.status = Status.PUBLISHED if status == "publish" else Status.DRAFT
+    basename = (mt.get("BASENAME") or "").strip().strip("/")
+    entry.permalink = "/entry/" + (basename or published.strftime("%Y/%m/%d/%H%M%S"))
+    tags = [t.strip().strip('"') for v in mt.all("TAGS") for t in v.split(",")]
+    entry.categories = [*mt.all("CATEGORY"), *[t for t in tags if t]]
+    entry.origin = Origin(MT_FORMAT, mt.raw, None if clipping else whole)
+    return entry
+
+
 def _title(text: str) -> str:
-    # Hatena writes these five as entities; a title is one line.
-    return html.escape(" ".join(text.split()), quote=True).replace("&#x27;", "&#39;")
+    # Hatena writes these five as entities; a title is one line, its spaces as they are.
+    one_line = text.replace("\r\n", " ").replace("\r", " ").replace("\n", " ")
+    return html.escape(one_line, quote=True).replace("&#x27;", "&#39;")
+
+
+def _body(entry: Entry) -> str:
+    return body_html(entry) or entry_html(entry)
+
+
+def _fields(entry: Entry, tz: tzinfo) -> dict[str, str]:
+    """The values export writes for the fields kirinuki edits."""
+    when = entry.published or entry.updated
+    basename = (entry.permalink or f"/entry/draft/{entry.id}").removeprefix("/")
+    return {
+        "TITLE": _title(entry.title or ""),
+        "BASENAME": basename.removeprefix("entry/"),
+        "STATUS": "Publish" if entry.status is Status.PUBLISHED else "Draft",
+        "DATE": in_zone(when, tz).strftime("%m/%d/%Y %H:%M:%S") if when else "",
+    }
 
 
 def render_mt_entry(entry: Entry, tz: tzinfo, author: str) -> str:
-    """One entry in Hatena's MT export shape, ending with the `--------` line."""
-    when = entry.published or entry.updated
-    basename = (entry.permalink or f"/entry/draft/{entry.id}").removeprefix("/")
-    basename = basename.removeprefix("entry/")
+    """One entry in Hatena's MT export shape, ending with the `--------` line. An entry
+    imported from MT comes back as it was read, with only what was edited since rewritten
+    (`render_from_origin`)."""
+    if entry.origin is not None and entry.origin.format == MT_FORMAT:
+        return render_from_origin(entry, tz)
+    f = _fields(entry, tz)
     head = [
         f"AUTHOR: {author}",
-        f"TITLE: {_title(entry.title or '')}",
-        f"BASENAME: {basename}",
-        f"STATUS: {'Publish' if entry.status is Status.PUBLISHED else 'Draft'}",
+        f"TITLE: {f['TITLE']}",
+        f"BASENAME: {f['BASENAME']}",
+        f"STATUS: {f['STATUS']}",
         "ALLOW COMMENTS: 1",
         "CONVERT BREAKS: 0",
-        f"DATE: {in_zone(when, tz).strftime('%m/%d/%Y %H:%M:%S') if when else ''}",
+        f"DATE: {f['DATE']}",
     ]
-    head += [f"CATEGORY: {c}" for c in _categories(entry)]
-    return "\n".join([*head, SECTION_END, "BODY:", entry_html(entry), SECTION_END, ENTRY_END,
-                      ""])
+    head += [f"CATEGORY: {c}" for c in entry_categories(entry)]
+    return "\n".join([*head, SECTION_END, "BODY:", _body(entry), SECTION_END, ENTRY_END, ""])
+
+
+def mt_parts(raw: str) -> list[tuple[str, str]]:
+    """An entry's MT text cut into labelled parts whose texts join back to `raw`: one part
+    per header line (its key), one per section (its name, from the name line up to the
+    `-----`), `-----` and everything else labelled ""."""
+    parts: list[tuple[str, str]] = []
+    state = "header"  # header | between | section | done
+    for line in raw.splitlines(keepends=True):
+        text = line.rstrip("\r\n")
+        if text in (ENTRY_END, SECTION_END):
+            parts.append(("", line))
+            state = "between" if text == SECTION_END else "done"
+        elif state == "section":
+            parts[-1] = (parts[-1][0], parts[-1][1] + line)
+        elif (state in ("header", "between") and text.strip().endswith(":")
+              and text.strip().rstrip(":").upper() in SECTION_KEYS):
+            parts.append((text.strip().rstrip(":").upper(), line))
+            state = "section"
+        else:
+            key = text.partition(":")[0].strip().upper()
+            parts.append((key if state == "header" and key in HEADER_KEYS else "", line))
+    return parts
+
+
+def _instant(value: object) -> datetime | None:
+    try:
+        return datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def render_from_origin(entry: Entry, tz: tzinfo) -> str:
+    """The entry's MT text as imported, with what changed since rewritten: TITLE, BASENAME,
+    STATUS, DATE and CATEGORY lines when their value changed, BODY when the content changed
+    (EXTENDED BODY, then part of the body, goes). Everything else stays as written."""
+    origin = entry.origin
+    assert origin is not None
+    imported = origin.imported
+    parts = mt_parts(origin.raw)
+    nl = "\r\n" if origin.raw.split("\n", 1)[0].endswith("\r") else "\n"
+    f = _fields(entry, tz)
+    was_date = imported.get("published")
+    now: dict[str, object] = {
+        "TITLE": entry.title, "BASENAME": entry.permalink, "STATUS": str(entry.status),
+        # The same instant is the same date, whatever zone the journal stores it in.
+        "DATE": entry.published and entry.published == _instant(was_date)}
+    was: dict[str, object] = {
+        "TITLE": imported.get("title"), "BASENAME": imported.get("permalink"),
+        "STATUS": imported.get("status"), "DATE": True}
+    changed = {k for k in now if now[k] != was[k]}
+    categories = entry_categories(entry)
+    if categories != imported.get("categories"):
+        changed.add("CATEGORY")
+    new_body = content_fingerprint(entry) != imported.get("content")
+    out: list[str] = []
+    written: set[str] = set()
+    skip_separator = False
+    for label, text in parts:
+        if skip_separator and text.rstrip("\r\n") == SECTION_END:
+            skip_separator = False
+            continue
+        if label in changed and label in f:
+            text = "" if label in written else f"{label}: {f[label]}{nl}"
+        elif label == "CATEGORY" and label in changed:
+            text = "" if label in written else "".join(f"CATEGORY: {c}{nl}" for c in categories)
+        elif label == "BODY" and new_body:
+            text = text.splitlines(keepends=True)[0] + _body(entry) + nl
+        elif label == "EXTENDED BODY" and new_body:
+            out.pop()  # its `-----` opener; the body now holds its text
+            continue
+        written.add(label)
+        out.append(text)
+    missing = [k for k in ("TITLE", "BASENAME", "STATUS", "DATE", "CATEGORY")
+               if k in changed and k not in written]
+    if missing:
+        at = next((i for i, (label, text) in enumerate(parts)
+                   if text.rstrip("\r\n") == SECTION_END), len(out))
+        extra = [f"{k}: {f[k]}{nl}" if k in f else "".join(f"CATEGORY: {c}{nl}"
+                                                            for c in categories)
+                 for k in missing]
+        out[at:at] = extra
+    text = "".join(out)
+    if not text.endswith(("\n", "\r")):
+        text += nl
+    if text.splitlines()[-1:] != [ENTRY_END]:
+        text += ENTRY_END + nl  # an entry read without its `--------` (reported at import)
+    return text

@@ -15,7 +15,13 @@ import re
 from kirinuki.model import Clip, ClipSource, Entry, RelatedLink
 from kirinuki.text.autolink import find_urls
 from kirinuki.text.hashtags import tag_line_text
-from kirinuki.text.hatena_html import Line, html_lines, lines_to_entry, same_source
+from kirinuki.text.hatena_html import (
+    Line,
+    body_to_entry,
+    html_lines,
+    lines_to_entry,
+    same_source,
+)
 from kirinuki.text.links import http_url
 
 HATENA = "text/x-hatena-syntax"
@@ -204,6 +210,15 @@ def _md_quote_text(clips: list[Clip]) -> str:
 def _md_url(url: str) -> str:
     """A URL line: as it is when it is an http(s) link, else as literal text."""
     return url if http_url(url) else _md_text(url)
+
+
+def read_content(content: str, content_type: str | None) -> tuple[Entry, str | None]:
+    """The entry of an AtomPub content and, for HTML that is not clipping-shaped (a general
+    post, see `hatena_html.body_to_entry`), the HTML itself, to keep; else None."""
+    if (content_type or "").lower() in (HTML, "html"):
+        entry, clipping = body_to_entry(content)
+        return entry, None if clipping else content
+    return source_to_entry(content, content_type), None
 
 
 def entry_markdown(entry: Entry) -> str:

@@ -40,7 +40,8 @@ from kirinuki.journal.hatena_oauth import check_oauth
 from kirinuki.model import Entry, Status
 from kirinuki.text.dates import in_zone
 from kirinuki.text.hatena_html import entry_html
-from kirinuki.text.hatena_syntax import MARKDOWN, entry_markdown
+from kirinuki.text.hatena_mt import atom_content, entry_categories
+from kirinuki.text.hatena_syntax import HTML
 from kirinuki.text.links import http_url
 from kirinuki.text.xmlchars import xml_text
 from kirinuki.web.inputs import count_param
@@ -107,13 +108,6 @@ def _iso(dt: datetime | None, j: Journal) -> str:
     return in_zone(dt or datetime.now(UTC), j.tz).replace(microsecond=0).isoformat()
 
 
-def _tags(entry: Entry) -> list[str]:
-    seen: dict[str, None] = {}
-    for t in entry.tags:
-        seen.setdefault(t.name, None)
-    return list(seen)
-
-
 def _alternate(url: str, kind: str | None = None) -> str:
     """A `rel="alternate"` link element, or nothing when `url` is no http(s) link."""
     if http_url(url) is None:
@@ -129,7 +123,9 @@ def _entry_xml(entry: Entry, j: Journal, base: str, user: str, blog: str) -> str
     clips = [c.text for c in entry.clips]
     summary = (clips[0] if clips else "")
     summary = summary if len(summary) <= 140 else summary[:139] + "…"
-    cats = "".join(f"<category term={quoteattr(t)} />\n" for t in _tags(entry))
+    cats = "".join(f"<category term={quoteattr(t)} />\n" for t in entry_categories(entry))
+    kind, content = atom_content(entry)
+    formatted = content if kind == HTML else entry_html(entry)
     draft = "yes" if entry.status is Status.DRAFT else "no"
     return (
         f"<id>tag:blog.hatena.ne.jp,2013:blog-{escape(user)}-{escape(blog)}-{eid}</id>\n"
@@ -141,9 +137,9 @@ def _entry_xml(entry: Entry, j: Journal, base: str, user: str, blog: str) -> str
         f"<published>{_iso(entry.published or entry.updated, j)}</published>\n"
         f"<app:edited>{_iso(entry.updated, j)}</app:edited>\n"
         f'<summary type="text">{escape(summary)}</summary>\n'
-        f'<content type="{MARKDOWN}">{escape(entry_markdown(entry))}</content>\n'
+        f'<content type="{kind}">{escape(content)}</content>\n'
         f'<hatena:formatted-content type="text/html" xmlns:hatena="http://www.hatena.ne.jp/info/xmlns#">'
-        f"{escape(entry_html(entry))}</hatena:formatted-content>\n"
+        f"{escape(formatted)}</hatena:formatted-content>\n"
         f"{cats}<app:control>\n  <app:draft>{draft}</app:draft>\n"
         f"  <app:preview>no</app:preview>\n</app:control>\n"
     )

@@ -10,6 +10,7 @@ httpx) talks to `kirinuki serve`. Slow: they start processes and a server.
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import socket
@@ -28,6 +29,7 @@ from oauthlib.oauth1 import Client
 
 from kirinuki.errors import NotFoundError
 from kirinuki.journal import get_entry, import_paths, init_journal, list_entries, open_journal
+from kirinuki.journal.hatena import export_mt
 from kirinuki.journal.hatena_atompub import create_api_key
 from kirinuki.model import Status
 from kirinuki.web import atompub
@@ -143,7 +145,16 @@ def test_gimonfu_ping_pull_edit_push(server: tuple[int, str, str], tmp_path: Pat
         assert changed.clips[0].source is not None
         made = get_entry(j, "/entry/2024/02/01/new-clip")
         assert made.title == "新規の切り抜き" and made.status is Status.PUBLISHED
-        assert made.clips[0].source is not None and [t.name for t in made.tags] == ["物流"]
+        # Categories stay apart from the content (issue 23): no tag line is added for them.
+        assert made.clips[0].source is not None and made.categories == ["物流"]
+        assert made.tags == []
+        # The pulled entry's own tag line stays content, once; its export had no CATEGORY.
+        assert [t.name for t in changed.tags] == ["物流"] and changed.categories == []
+        mt = io.StringIO()
+        export_mt(j, mt)
+        chunk = next(c for c in mt.getvalue().split("--------\n") if "ニュース 107\n" in c)
+        assert chunk.startswith(f"AUTHOR: {USER}\nTITLE: 港湾ニュース 107\n")
+        assert "107日目の入港待ちは0隻" in chunk
         assert get_entry(j, "/entry/drafts/plan").status is Status.DRAFT
         assert len(list_entries(j, limit=1000)) == ENTRIES + 2
     finally:

@@ -47,11 +47,12 @@ def test_import_reads_permalink_date_status_categories_and_quotes(blog: Journal,
     assert texts[-1].startswith("会談は来月")  # the EXTENDED BODY is kept
     assert [r.url for r in second.related] == [
         "https://clip.hatenablog.example/entry/2023/04/02/081500"]
-    # A category not written as a hashtag closes the entry as one more tag line.
-    assert [t.name for t in second.tags] == ["外交", "制裁"]
+    # Categories stay apart from the content, exactly as written.
+    assert [t.name for t in second.tags] == ["外交"]
+    assert second.categories == ["外交", "制裁"] and first.categories == ["物流"]
     draft = get_entry(blog, "/entry/2023/04/05/070000")
     assert draft.status is Status.DRAFT
-    assert any("1 comment(s) not imported" in p for p in s.problems)
+    assert not any("comment" in p for p in s.problems)  # kept with the entry, for export
 
 
 def test_reimport_adds_nothing(blog: Journal, export_path: Path) -> None:
@@ -122,7 +123,7 @@ def test_broken_export_imports_what_it_can_and_reports_lines(blog: Journal,
     # No BASENAME: the permalink comes from the date.
     assert get_entry(blog, "/entry/2024/01/02/090000").clips[0].text == "本文二"
     report = "\n".join(s.problems)
-    assert "line 5: unknown header line ignored: 'FAVOURITE: yes'" in report
+    assert "FAVOURITE" not in report  # an unknown field is kept as written, for export
     assert "line 10: missing -------- before this line" in report
     assert "line 19: unreadable DATE" in report
     assert "line 25: entry '途中で切れた' is cut off at line 29" in report

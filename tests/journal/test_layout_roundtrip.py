@@ -23,6 +23,7 @@ from kirinuki.journal import (
 from kirinuki.journal.editing import add_group, edit_clip, rename_tag
 from kirinuki.journal.hatena import export_mt
 from kirinuki.journal.pasting import add_text
+from kirinuki.journal.queries import tag_counts
 from kirinuki.model import Clip, Group, TagLine, TagRef
 from kirinuki.text.spaces import is_blank
 
@@ -202,8 +203,11 @@ def test_mt_import_makes_no_clip_of_a_spacer_paragraph(journal: Journal, tmp_pat
     import_paths(journal, [str(path)])
     entry = get_entry(journal, 1)
     assert [c.text for c in entry.clips] == ["本文一", "本文二"]
-    # A category's leading marker is no part of its name (it used to drop the category).
-    assert [t.name for t in entry.tags] == ["NATO", "ロシア", "甲", "ハッシュ"]
+    # Categories stay as written, apart from the content; a leading marker is no part of
+    # their tag key (it used to drop the category).
+    assert [t.name for t in entry.tags] == ["NATO", "ロシア"]
+    assert entry.categories == ["甲", "＃ハッシュ"]
+    assert {t.key for t in tag_counts(journal)} == {"nato", "ロシア", "甲", "ハッシュ"}
     _no_blank_clips(journal)
 
 

@@ -3,6 +3,7 @@ facets, and the index kept in step with every write."""
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -230,8 +231,16 @@ def test_index_of_another_format_asks_for_reindex(news: Journal) -> None:
         "SELECT value FROM search_meta WHERE key = 'format'").fetchone()[0] == index.FORMAT
 
 
-# The schema version just before V14 (later migrations are appended after it).
-BEFORE_V14 = migrations.MIGRATIONS.index(migrations.V14_SEARCH_GROUPING)
+_BEFORE_V14 = migrations.MIGRATIONS.index(migrations.V14_SEARCH_GROUPING)
+
+
+def _as_before_v14(conn: sqlite3.Connection) -> None:
+    """Make a fresh journal look written before V14: the later migrations' parts removed."""
+    conn.execute("UPDATE search_meta SET value = '2' WHERE key = 'format'")
+    conn.execute("DROP TABLE entry_categories")
+    conn.execute("ALTER TABLE entries DROP COLUMN categories")
+    conn.execute("ALTER TABLE entries DROP COLUMN origin")
+    conn.execute(f"PRAGMA user_version = {_BEFORE_V14}")
 
 
 def test_index_built_before_digit_grouping_asks_for_reindex(tmp_path: Path) -> None:
@@ -241,8 +250,7 @@ def test_index_built_before_digit_grouping_asks_for_reindex(tmp_path: Path) -> N
     j = init_journal(path)
     add_entries(j, [entry([(["死者は３，８００人に上りました。"], [])], None, "old")])
     conn = j.store.conn
-    conn.execute("UPDATE search_meta SET value = '2' WHERE key = 'format'")
-    conn.execute(f"PRAGMA user_version = {BEFORE_V14}")
+    _as_before_v14(conn)
     j.close()
     with open_journal(path) as j2:
         with pytest.raises(JournalError, match="3,800 as 3800"):
@@ -252,8 +260,7 @@ def test_index_built_before_digit_grouping_asks_for_reindex(tmp_path: Path) -> N
         assert search(j2, "3,800人").total == 1
     empty = str(tmp_path / "empty.db")
     with init_journal(empty) as j3:
-        j3.store.conn.execute("UPDATE search_meta SET value = '2' WHERE key = 'format'")
-        j3.store.conn.execute(f"PRAGMA user_version = {BEFORE_V14}")
+        _as_before_v14(j3.store.conn)
     with open_journal(empty) as j3:  # an empty index is simply of the new format
         assert search(j3, "3800人").total == 0
 

@@ -133,6 +133,9 @@ def test_migration_keeps_every_id_and_seeds_the_marks(tmp_path: Path) -> None:
         conn.execute("ALTER TABLE article_versions DROP COLUMN canonical_claim")  # V11
         conn.execute("DROP TABLE trash")  # V13
         conn.execute("DROP TABLE old_permalinks")  # V13
+        conn.execute("DROP TABLE entry_categories")  # V17
+        conn.execute("ALTER TABLE entries DROP COLUMN categories")  # V17
+        conn.execute("ALTER TABLE entries DROP COLUMN origin")  # V17
         conn.execute("PRAGMA user_version = 8")  # as a journal written before V9
         before = {t: conn.execute(f"SELECT id FROM {t} ORDER BY id").fetchall() for t in TRACKED}
     with open_journal(path) as j:
@@ -155,6 +158,9 @@ def test_a_second_process_migrating_at_once_finds_the_work_done(tmp_path: Path) 
     conn.execute("ALTER TABLE article_versions DROP COLUMN canonical_claim")  # V11
     conn.execute("DROP TABLE trash")  # V13
     conn.execute("DROP TABLE old_permalinks")  # V13
+    conn.execute("DROP TABLE entry_categories")  # V17
+    conn.execute("ALTER TABLE entries DROP COLUMN categories")  # V17
+    conn.execute("ALTER TABLE entries DROP COLUMN origin")  # V17
     conn.execute("PRAGMA user_version = 8")
     other = sqlite3.connect(path, isolation_level=None)
     db.migrate(other, 8)  # the other process got there first

@@ -272,11 +272,16 @@ def test_mt_export_and_markdown_carry_no_hostile_link(hostile: Hostile) -> None:
     with open_journal(hostile.path) as j:
         export_mt(j, out)
         entries = [get_entry(j, eid) for eid in hostile.entries]
-    bodies = re.findall(r"^BODY:\n(.*?)^-----$", out.getvalue(), re.M | re.S)
-    assert len(bodies) >= len(hostile.entries)
+    # An entry imported from an MT export and not edited comes back exactly as it came (the
+    # owner's own file, issue 23): only the bodies kirinuki writes itself are checked here.
+    imported = _mt_export()
+    chunks = [c for c in re.split(r"(?<=^--------\n)", out.getvalue(), flags=re.M)
+              if c and c not in imported]
+    bodies = [b for c in chunks for b in re.findall(r"^BODY:\n(.*?)^-----$", c, re.M | re.S)]
+    assert len(bodies) >= len(hostile.entries) - 1
     for body in bodies:
         assert unsafe_html(f"<div>{body}</div>") == []
-    assert "javascript:alert(1)" in out.getvalue()  # as text
+    assert "javascript:alert(1)" in "".join(chunks)  # as text
     for entry in entries:
         assert _markdown_links(entry_markdown(entry)) == []
 

@@ -21,6 +21,7 @@ from kirinuki.model import (
     HeaderLink,
     Item,
     Layout,
+    Origin,
     RelatedLink,
     Selector,
     Status,
@@ -36,6 +37,7 @@ from kirinuki.store.sqlite.ids import reserve
 from kirinuki.store.sqlite.tags import tag_id
 from kirinuki.text.cliptext import apply_raw_layout, raw_layout
 from kirinuki.text.dates import check_date
+from kirinuki.text.hashtags import strip_marker
 from kirinuki.text.permalinks import check_permalink
 
 
@@ -67,6 +69,9 @@ def _texts(entry: Entry) -> Iterable[str]:
                 yield from (it.url, it.quote)
         for t in g.tags:
             yield from (t.name, t.summary)
+    yield from entry.categories or ()
+    if entry.origin is not None:
+        yield entry.origin.raw
 
 
 def check_storable(entry: Entry, kept: tuple[object, object] = (None, None)) -> None:
@@ -122,17 +127,58 @@ def insert_entries(store: Store, entries: list[Entry], now: datetime,
             e.footer.blank_after if e.footer else 0,
             now.isoformat(), _iso(e.updated) or now.isoformat(),
             json.dumps(raw, ensure_ascii=False, separators=(",", ":")) if raw else None,
+            _json(e.categories), _json(origin_record(e.origin)),
         ))
     store.conn.executemany(
         "INSERT INTO entries(id, key, permalink, published, status, title, bom, newline,"
-        " lead_blank, chrome_id, footer_blank, created, updated, raw_layout)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        " lead_blank, chrome_id, footer_blank, created, updated, raw_layout, categories, origin)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         rows,
     )
+    _insert_categories(store, entries)
     _insert_groups(store, entries)
     entry_ids = [int(e.id or 0) for e in entries]
     hooks.entries_written(store, entry_ids, entries)
     return entry_ids
+
+
+def _json(value: object) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False,
+                                                  separators=(",", ":"))
+
+
+def origin_record(origin: Origin | None) -> dict[str, object] | None:
+    """An origin as the JSON object stored in `entries.origin` (and in trash records)."""
+    if origin is None:
+        return None
+    return {"format": origin.format, "raw": origin.raw, "body_html": origin.body_html,
+            "imported": origin.imported}
+
+
+def origin_from_record(value: object) -> Origin | None:
+    """The origin of a stored JSON object (None for anything else)."""
+    if not isinstance(value, dict) or not isinstance(value.get("raw"), str):
+        return None
+    body = value.get("body_html")
+    imported = value.get("imported")
+    return Origin(str(value.get("format") or ""), value["raw"],
+                  body if isinstance(body, str) else None,
+                  imported if isinstance(imported, dict) else {})
+
+
+def category_tag(category: str) -> str:
+    """The tag name a category stands for: as written, less edge spaces and its `#` marker
+    (`#ハッシュ` is the tag ハッシュ); empty when nothing is left."""
+    return strip_marker(category)
+
+
+def _insert_categories(store: Store, entries: list[Entry]) -> None:
+    """Link each entry's explicit categories to their tags (a category with no name left
+    once its marker is taken off, `#`, stays a Hatena category only)."""
+    rows = [(e.id, pos, tag_id(store, category_tag(name))) for e in entries
+            for pos, name in enumerate(e.categories or ()) if category_tag(name)]
+    store.conn.executemany(
+        "INSERT INTO entry_categories(entry_id, pos, tag_id) VALUES (?,?,?)", rows)
 
 
 def _chrome_id(store: Store, entry: Entry, seen: dict[str, int]) -> int:
@@ -227,7 +273,7 @@ def delete_entry(store: Store, entry_id: int) -> bool:
 
 _ENTRY_COLS = (
     "e.id, e.key, e.permalink, e.published, e.status, e.title, e.bom, e.newline, e.lead_blank,"
-    " ch.value, e.footer_blank, e.updated, e.raw_layout"
+    " ch.value, e.footer_blank, e.updated, e.raw_layout, e.categories, e.origin"
 )
 
 
@@ -246,6 +292,8 @@ def _entry_from_row(row: tuple[object, ...]) -> Entry:
         header=header,
         footer=footer,
         updated=_dt(row[11]),  # type: ignore[arg-type]
+        categories=[str(c) for c in stored_json(row[13])] if row[13] is not None else None,
+        origin=origin_from_record(stored_json(row[14])) if row[14] is not None else None,
     )
 
 
@@ -377,9 +425,11 @@ def list_entries(
         SELECT e.id, e.permalink, e.published, e.status, e.title,
           (SELECT count(*) FROM clips c JOIN groups g ON g.id = c.group_id
             WHERE g.entry_id = e.id),
-          (SELECT group_concat(display, ' ') FROM (SELECT DISTINCT t.display FROM tags t
+          (SELECT group_concat(display, char(10)) FROM (SELECT DISTINCT t.display FROM tags t
              JOIN group_tags gt ON gt.tag_id = t.id JOIN tag_lines tl ON tl.id = gt.tag_line_id
              JOIN groups g ON g.id = tl.group_id WHERE g.entry_id = e.id)),
+          (SELECT group_concat(t.display, char(10)) FROM entry_categories ec
+             JOIN tags t ON t.id = ec.tag_id WHERE ec.entry_id = e.id),
           (SELECT c.text FROM clips c JOIN groups g ON g.id = c.group_id
             WHERE g.entry_id = e.id ORDER BY g.pos, c.pos LIMIT 1)
         FROM entries e {where}
@@ -391,10 +441,16 @@ def list_entries(
     return [
         EntrySummary(
             id=r[0], permalink=r[1], published=_dt(r[2]), status=Status(r[3]), title=r[4],
-            clips=r[5], tags=(r[6] or "").split(" ") if r[6] else [], first_clip=r[7] or "",
+            clips=r[5], tags=_tag_names(r[6], r[7]), first_clip=r[8] or "",
         )
         for r in rows
     ]
+
+
+def _tag_names(lines: str | None, categories: str | None) -> list[str]:
+    """The tags of a listed entry: its tag lines' in order, then its categories' not yet named."""
+    names = f"{lines or ''}\n{categories or ''}".split("\n")
+    return [n for n in dict.fromkeys(names) if n]
 
 
 def entry_ids(store: Store) -> list[int]:

@@ -388,10 +388,26 @@ CREATE TABLE IF NOT EXISTS oauth_clients(
 )
 """
 
+# Hatena fidelity (issue 23): an entry's categories exactly as written, apart from its content
+# (`categories`, JSON, NULL: the tags of its tag lines), linked to their tags for tag pages and
+# search (`entry_categories`); and what it was imported with (`origin`, JSON: the MT text as
+# read, the original body, the fields at import), so it exports back byte for byte.
+V17_HATENA_MT = """
+ALTER TABLE entries ADD COLUMN categories TEXT;
+ALTER TABLE entries ADD COLUMN origin TEXT;
+CREATE TABLE entry_categories(
+    entry_id INTEGER NOT NULL REFERENCES entries(id) ON DELETE CASCADE,
+    pos INTEGER NOT NULL,
+    tag_id INTEGER NOT NULL REFERENCES tags(id),
+    PRIMARY KEY (entry_id, pos)
+) WITHOUT ROWID;
+CREATE INDEX entry_categories_tag ON entry_categories(tag_id)
+"""
+
 # Index i holds the SQL that takes a journal from version i to i + 1.
 MIGRATIONS: list[str] = [V1, V2_SEARCH, V3_CAPTURE, V4_ANALYSIS, V5_WEB,
                         V6_VERSIONS, V7_CHROME, V8_SEARCH_DRAFTS, V9_ID_MARKS,
                         V10_RAW_LAYOUT, V11_CANONICAL_CLAIM, V12_WEB_GUARD,
                         V13_TRASH, V14_SEARCH_GROUPING, V15_WATCH, V16_RAW_COPIES,
-                        V18_ATOMPUB_OAUTH]
+                        V17_HATENA_MT, V18_ATOMPUB_OAUTH]
 SCHEMA_VERSION = len(MIGRATIONS)

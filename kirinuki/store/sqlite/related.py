@@ -184,12 +184,14 @@ def entry_rows(store: Store) -> list[EntryRow]:
 
 
 def entry_tags(store: Store) -> dict[int, set[str]]:
-    """For every entry, the display names of the tags of its groups (one name per tag)."""
+    """For every entry, the display names of the tags of its groups and categories (one name
+    per tag)."""
     out: dict[int, set[str]] = {}
     for eid, display in store.conn.execute(
             "SELECT DISTINCT g.entry_id, t.display FROM groups g JOIN tag_lines tl ON"
             " tl.group_id = g.id JOIN group_tags gt ON gt.tag_line_id = tl.id"
-            " JOIN tags t ON t.id = gt.tag_id"):
+            " JOIN tags t ON t.id = gt.tag_id UNION SELECT ec.entry_id, t.display"
+            " FROM entry_categories ec JOIN tags t ON t.id = ec.tag_id"):
         out.setdefault(int(eid), set()).add(str(display))
     return out
 

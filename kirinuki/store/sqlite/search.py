@@ -35,6 +35,7 @@ from kirinuki.store.sqlite.tags import tag_id
 
 # Exactly `normalize.search_fold` (a test holds them equal), without NFKC over whole clips.
 from kirinuki.text.fastfold import fast_search_fold as fold
+from kirinuki.text.hashtags import strip_marker
 
 # Format 3 drops digit grouping (`3,800` -> `3800`); the V14 migration marks an index built
 # before it stale. Another value than this one means "rebuild".
@@ -113,6 +114,7 @@ def _load_new(store: Store, entry_ids: Sequence[int]) -> list[_Doc]:
     conn = store.conn
     docs: list[_Doc] = []
     by_group: dict[int, list[_Doc]] = {}
+    by_entry: dict[int, list[_Doc]] = {}
     stamps: dict[str | None, int] = {}
     for chunk in _chunks(entry_ids):
         q = _marks(len(chunk))
@@ -128,11 +130,16 @@ def _load_new(store: Store, entry_ids: Sequence[int]) -> list[_Doc]:
                 tok.index_form(fold(text)))
             docs.append(doc)
             by_group.setdefault(gid, []).append(doc)
+            by_entry.setdefault(eid, []).append(doc)
         for gid, tid in conn.execute(
             "SELECT DISTINCT tl.group_id, gt.tag_id FROM groups g"
             " JOIN tag_lines tl ON tl.group_id = g.id JOIN group_tags gt ON gt.tag_line_id = tl.id"
             f" WHERE g.entry_id IN ({q})", chunk):
             for doc in by_group.get(gid, ()):
+                doc.tags.append(tid)
+        for eid, tid in conn.execute(  # an entry's categories tag every clip of it
+                f"SELECT entry_id, tag_id FROM entry_categories WHERE entry_id IN ({q})", chunk):
+            for doc in by_entry.get(eid, ()):
                 doc.tags.append(tid)
     return docs
 
@@ -150,8 +157,10 @@ def _docs_written(store: Store, entries: list[Entry]) -> list[_Doc]:
     for e in sorted(entries, key=lambda e: e.id or 0):
         st = stamp(iso(e.published))
         public = str(e.status) == "published"
+        cats = {tag_id(store, strip_marker(c)) for c in e.categories or () if strip_marker(c)}
         for g in e.groups:
-            tags = sorted({tag_id(store, t.name) for line in g.tag_lines for t in line.tags})
+            tags = sorted(cats | {tag_id(store, t.name) for line in g.tag_lines
+                                  for t in line.tags})
             docs.extend(_Doc(c.id or 0, e.id or 0, st, sources.get(c.article_version_id or 0),
                              public, tok.index_form(fold(c.text)), list(tags))
                         for c in g.items if isinstance(c, Clip))

@@ -35,7 +35,8 @@ def published_mark(store: Store) -> str:
 
 
 def tag_use_rows(store: Store) -> list[Row]:
-    """(entry id, tag id) of every tag use, entries in no order, each entry's uses in order.
+    """(entry id, tag id) of every tag use (tag lines, then categories), entries in no order,
+    each entry's uses in order.
 
     Rows come in insertion order: an entry's groups, lines and tags are written in order, so
     no sort is needed (sorting 300k rows took most of the time of reading them).
@@ -43,6 +44,7 @@ def tag_use_rows(store: Store) -> list[Row]:
     return store.conn.execute(
         "SELECT g.entry_id, gt.tag_id FROM group_tags gt"
         " JOIN tag_lines tl ON tl.id = gt.tag_line_id JOIN groups g ON g.id = tl.group_id"
+        " UNION ALL SELECT entry_id, tag_id FROM entry_categories"
     ).fetchall()
 
 

@@ -46,12 +46,16 @@ def published_rows_of(store: Store, ids: Iterable[int]) -> list[Row]:
 
 
 def tag_use_rows_of(store: Store, ids: Iterable[int]) -> list[Row]:
-    """(entry id, tag id) of every tag use in these entries, each entry's uses in order."""
+    """(entry id, tag id) of every tag use in these entries (tag lines, then categories), each
+    entry's uses in order."""
     return store.conn.execute(
-        "SELECT g.entry_id, gt.tag_id FROM groups g"
+        "SELECT entry_id, tag_id FROM (SELECT g.entry_id, gt.tag_id, 0 AS k, g.pos AS a,"
+        " tl.pos AS b, gt.pos AS c FROM groups g"
         " JOIN tag_lines tl ON tl.group_id = g.id JOIN group_tags gt ON gt.tag_line_id = tl.id"
-        " WHERE g.entry_id IN (SELECT value FROM json_each(?))"
-        " ORDER BY g.entry_id, g.pos, tl.pos, gt.pos", (ids_json(ids),)
+        " WHERE g.entry_id IN (SELECT value FROM json_each(?1))"
+        " UNION ALL SELECT entry_id, tag_id, 1, pos, 0, 0 FROM entry_categories"
+        " WHERE entry_id IN (SELECT value FROM json_each(?1)))"
+        " ORDER BY entry_id, k, a, b, c", (ids_json(ids),)
     ).fetchall()
 
 

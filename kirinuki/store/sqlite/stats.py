@@ -22,7 +22,8 @@ def journal_stats(store: Store) -> Stats:
         drafts=e - (pub or 0),
         groups=one("SELECT count(*) FROM groups"),
         clips=one("SELECT count(*) FROM clips"),
-        tags=one("SELECT count(DISTINCT tag_id) FROM group_tags"),
+        tags=one("SELECT count(*) FROM (SELECT tag_id FROM group_tags"
+                 " UNION SELECT tag_id FROM entry_categories)"),
         articles=one("SELECT count(*) FROM articles"),
         versions=one("SELECT count(*) FROM article_versions"),
         first=from_iso(first),

@@ -31,16 +31,19 @@ def tag_id(store: Store, name: str) -> int:
 
 
 def tag_counts(store: Store) -> list[TagCount]:
-    """Every tag with the number of groups and entries carrying it, most used first."""
+    """Every tag with the number of groups and entries carrying it (in a tag line, or as an
+    entry's category), most used first."""
     rows = store.conn.execute(
         """
-        SELECT t.key, t.display, count(DISTINCT tl.group_id), count(DISTINCT g.entry_id)
+        SELECT t.key, t.display, count(DISTINCT u.group_id), count(DISTINCT u.entry_id)
         FROM tags t
-        JOIN group_tags gt ON gt.tag_id = t.id
-        JOIN tag_lines tl ON tl.id = gt.tag_line_id
-        JOIN groups g ON g.id = tl.group_id
+        JOIN (SELECT gt.tag_id, tl.group_id, g.entry_id FROM group_tags gt
+              JOIN tag_lines tl ON tl.id = gt.tag_line_id
+              JOIN groups g ON g.id = tl.group_id
+              UNION ALL SELECT tag_id, NULL, entry_id FROM entry_categories) u
+          ON u.tag_id = t.id
         GROUP BY t.id
-        ORDER BY count(DISTINCT tl.group_id) DESC, t.key
+        ORDER BY count(DISTINCT u.group_id) DESC, count(DISTINCT u.entry_id) DESC, t.key
         """
     ).fetchall()
     return [TagCount(key=r[0], display=r[1], groups=r[2], entries=r[3]) for r in rows]
