@@ -284,10 +284,12 @@ def compare(a: Prepared, b: Prepared, *, same_article: bool = False,
 
 def _other_period(a: Prepared, b: Prepared) -> bool:
     """True when the clips are about other periods: other months (`4月の失業率` / `3月の`),
-    or one names an earlier year and the other does not (`去年の経済対策の規模`)."""
+    or one names an earlier year and the other does not, with other numbers (`去年の経済対策の
+    規模は…17兆円`)."""
     if a.months and b.months and not a.months & b.months:
         return True
-    return bool(a.earlier) != bool(b.earlier)
+    return (bool(a.earlier) != bool(b.earlier) and bool(a.numbers) and bool(b.numbers)
+            and a.numbers != b.numbers)
 
 
 def _other_day_report(a: Prepared, b: Prepared) -> bool:

@@ -63,10 +63,11 @@ SERIAL = re.compile(r"[0-9]+(?:件目|例目|回目|度目|人目|番目|日の�
 
 MIN_SENTENCE = 20  # characters of a shared sentence
 SENTENCE_CONTAINED = 0.92  # partial alignment of a sentence found in a longer one
-CONTAINED_OVERLAP = 0.35  # content overlap from which containment is checked
+CONTAINED_OVERLAP = 0.20  # content overlap from which containment is checked
 CONTAINED = 0.9  # sentence similarity of a sentence found again in an extended paragraph
 REWRITTEN = 0.6  # of a one-sentence lead rewritten when the update added a sentence
 TEMPLATE_RATIO = 0.75  # whole-text alignment from which dated paragraphs are templates
+RAISED_LEAD = 0.30  # similarity of a lead rewritten around a count said to have risen
 REWRITTEN_LEAD = 0.70  # an updated lead is rewritten: dated first sentences aligning better are
 # one template told of two days
 
@@ -242,7 +243,8 @@ def relate_sentences(sa: list[Sentence], sb: list[Sentence], ratio: float,
               for i, x in enumerate(sa)]
     best = max(max(row) for row in matrix)
     first = matrix[0][0]
-    if best < shared and first < lead:
+    if best < shared and first < lead and not (
+            first >= RAISED_LEAD and (_RAISED.search(sa[0].folded) or _RAISED.search(sb[0].folded))):
         return Relation("", best)  # no sentence found again, no lead alike: nothing below holds
     long_rows = matrix if len(sa) <= len(sb) else _transpose(matrix)
     if len(sa) != len(sb) and all(max(row) >= CONTAINED for row in long_rows):
@@ -258,6 +260,8 @@ def relate_sentences(sa: list[Sentence], sb: list[Sentence], ratio: float,
         return Relation("lead", first)
     if first >= max(REWRITTEN, lead) and _plan_done(sa[0], sb[0]):
         return Relation("lead", first)
+    if first >= min(RAISED_LEAD, lead) and _count_raised(sa[0], sb[0]):
+        return Relation("lead", first)
     for i, row in enumerate(matrix):
         for j, score in enumerate(row):
             x, y = sa[i], sb[j]
@@ -271,12 +275,13 @@ def _similar(a: Sentence, b: Sentence, floor: float, shared: float) -> float:
     """`similarity`, raised to `shared` when the shorter sentence (`MIN_SENTENCE` or more) is
     found almost verbatim in the longer one, which adds a clause or a headline
     (`…鮮明になっています` / `…鮮明になっていて、中央銀行が…`)."""
-    score = similarity(a, b, floor)
-    if score >= shared:
+    overlap = _jaccard(a.bigrams, b.bigrams)
+    score = 0.0 if (1 + overlap) / 2 < floor else (fuzz.ratio(a.masked, b.masked) / 100
+                                                   + overlap) / 2
+    if score >= shared or overlap < CONTAINED_OVERLAP:
         return score
     short, long = sorted((a.masked, b.masked), key=len)
-    if (len(short) < MIN_SENTENCE or len(short) < 0.5 * len(long)
-            or _jaccard(a.bigrams, b.bigrams) < CONTAINED_OVERLAP):
+    if len(short) < MIN_SENTENCE or len(short) < 0.5 * len(long):
         return score
     return shared if fuzz.partial_ratio(short, long) >= SENTENCE_CONTAINED * 100 else score
 
@@ -379,8 +384,8 @@ def _other_slots(a: Sentence, b: Sentence) -> bool:
     def people(s: Sentence) -> dict[tuple[str, str], set[str]]:
         out: dict[tuple[str, str], set[str]] = {}
         for c in s.counts:
-            if c[0] and c[3] and c[3] != "人" and not (_PREDICATE_WORD.fullmatch(c[3])
-                                                    or _PREDICATE_WORD.fullmatch(c[3][:-1])):
+            if c[0] and c[3] and c[3] != "人" and c[0] not in (
+                    PREDICATE_KEYWORDS.get(c[3]), PREDICATE_KEYWORDS.get(c[3][:-1])):
                 out.setdefault(c[:2], set()).add(c[3])
         return out
 
@@ -405,10 +410,12 @@ _FUTURE = re.compile(r"来週|来月|来年")
 
 
 def _same_opening(a: Sentence, b: Sentence) -> bool:
-    """True when both sentences open with the same words (`赤岳の噴火で、気象台は`): one
-    subject, even when it is no name."""
+    """True when both sentences open with the same words (`赤岳の噴火で、気象台は`) and no
+    content word is put for another: one subject, even when it is no name."""
     n = min(len(a.masked), len(b.masked), OPENING)
-    return n == OPENING and a.masked[:n] == b.masked[:n] and "0" not in a.masked[:n]
+    return (n == OPENING and a.masked[:n] == b.masked[:n] and "0" not in a.masked[:n]
+            # `政府は、…備蓄しているコメのうち` / `小麦のうち`: the same opening, another thing
+            and not word_put_for_another(a.masked, b.masked))
 
 
 def _plan_done(a: Sentence, b: Sentence) -> bool:
@@ -425,6 +432,21 @@ def _plan_done(a: Sentence, b: Sentence) -> bool:
         return False
     ma, mb = set(_MONTH.findall(a.folded)), set(_MONTH.findall(b.folded))
     return not (ma and mb and not ma & mb) and not _other_slots(a, b)
+
+
+# A count said to have changed (`死者が19人に増え`, `けが人は9人に上り`).
+_RAISED = re.compile(r"[0-9]+(?:人|棟|世帯|戸|台|便|件)(?:に増え|に増加|に上っ|に上り|に達し|に減っ|に減少)")
+
+
+def _count_raised(a: Sentence, b: Sentence) -> bool:
+    """True when one sentence says a count rose or fell (`死者が19人に増え`) and the other
+    gives that count (predicate and counter) another value, about the same place, whoever
+    the source (`地元の鉄道当局によりますと…6人が死亡` → `運輸省は21日、死者が19人に増え`)."""
+    if not (_RAISED.search(a.folded) or _RAISED.search(b.folded)):
+        return False
+    if not a.names & b.names or swapped(a.names, b.names) or _other_slots(a, b):
+        return False
+    return any(x[0] and x[:2] == y[:2] and x[2] != y[2] for x in a.counts for y in b.counts)
 
 
 def _lead_updated(a: Sentence, b: Sentence) -> bool:
