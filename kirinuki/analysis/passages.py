@@ -244,7 +244,8 @@ def relate_sentences(sa: list[Sentence], sb: list[Sentence], ratio: float,
     best = max(max(row) for row in matrix)
     first = matrix[0][0]
     if best < shared and first < lead and not (
-            first >= RAISED_LEAD and (_RAISED.search(sa[0].folded) or _RAISED.search(sb[0].folded))):
+            lead <= 1.0 and first >= RAISED_LEAD
+            and (_RAISED.search(sa[0].folded) or _RAISED.search(sb[0].folded))):
         return Relation("", best)  # no sentence found again, no lead alike: nothing below holds
     long_rows = matrix if len(sa) <= len(sb) else _transpose(matrix)
     if len(sa) != len(sb) and all(max(row) >= CONTAINED for row in long_rows):
@@ -260,7 +261,7 @@ def relate_sentences(sa: list[Sentence], sb: list[Sentence], ratio: float,
         return Relation("lead", first)
     if first >= max(REWRITTEN, lead) and _plan_done(sa[0], sb[0]):
         return Relation("lead", first)
-    if first >= min(RAISED_LEAD, lead) and _count_raised(sa[0], sb[0]):
+    if lead <= 1.0 and first >= RAISED_LEAD and _count_raised(sa[0], sb[0]):  # 2.0: weeks apart
         return Relation("lead", first)
     for i, row in enumerate(matrix):
         for j, score in enumerate(row):
