@@ -65,6 +65,7 @@ _CJK = re.compile(r"[\u3041-\u30ff\u4e00-\u9fff]{8}")  # Japanese text: bigram o
 _DAY = re.compile(r"(?<![0-9])[0-9]{1,2}日(?!間)")
 _MONTH = re.compile(r"(?<![0-9])[0-9]{1,2}月")
 _EARLIER = re.compile(r"(?:^|[。\n])\s*(?:去年|昨年|おととし)の")
+_EARLIER_WORD = re.compile(r"去年|昨年|おととし")
 _REPORT_DAY = re.compile(r"[0-9]{1,2}日の")  # `19日の東京株式市場は`: the day reported on
 
 
@@ -286,8 +287,11 @@ def _other_period(a: Prepared, b: Prepared) -> bool:
     """True when the clips are about other periods: other months (`4月の失業率` / `3月の`),
     or one names an earlier year and the other does not, with other numbers (`去年の経済対策の
     規模は…17兆円`)."""
-    if a.months and b.months and not a.months & b.months:
+    # Cheap tests first: this runs for every candidate pair.
+    if "月" in a.norm and "月" in b.norm and a.months and b.months and not a.months & b.months:
         return True
+    if not (_EARLIER_WORD.search(a.norm) or _EARLIER_WORD.search(b.norm)):
+        return False
     return (bool(a.earlier) != bool(b.earlier) and bool(a.numbers) and bool(b.numbers)
             and a.numbers != b.numbers)
 

@@ -63,7 +63,7 @@ SERIAL = re.compile(r"[0-9]+(?:件目|例目|回目|度目|人目|番目|日の�
 
 MIN_SENTENCE = 20  # characters of a shared sentence
 SENTENCE_CONTAINED = 0.92  # partial alignment of a sentence found in a longer one
-CONTAINED_OVERLAP = 0.20  # content overlap from which containment is checked
+CONTAINED_BIGRAMS = 0.75  # share of the shorter sentence's content bigrams found in the longer
 CONTAINED = 0.9  # sentence similarity of a sentence found again in an extended paragraph
 REWRITTEN = 0.6  # of a one-sentence lead rewritten when the update added a sentence
 TEMPLATE_RATIO = 0.75  # whole-text alignment from which dated paragraphs are templates
@@ -276,10 +276,16 @@ def _similar(a: Sentence, b: Sentence, floor: float, shared: float) -> float:
     """`similarity`, raised to `shared` when the shorter sentence (`MIN_SENTENCE` or more) is
     found almost verbatim in the longer one, which adds a clause or a headline
     (`…鮮明になっています` / `…鮮明になっていて、中央銀行が…`)."""
-    overlap = _jaccard(a.bigrams, b.bigrams)
+    ba, bb = a.bigrams, b.bigrams
+    if not ba or not bb:
+        return 0.0
+    inter = len(ba & bb)
+    overlap = inter / (len(ba) + len(bb) - inter)
     score = 0.0 if (1 + overlap) / 2 < floor else (fuzz.ratio(a.masked, b.masked) / 100
                                                    + overlap) / 2
-    if score >= shared or overlap < CONTAINED_OVERLAP:
+    # Containment needs most of the shorter sentence's bigrams in the longer one: checked
+    # before aligning, as few candidate pairs pass.
+    if score >= shared or inter < CONTAINED_BIGRAMS * min(len(ba), len(bb)):
         return score
     short, long = sorted((a.masked, b.masked), key=len)
     if len(short) < MIN_SENTENCE or len(short) < 0.5 * len(long):
