@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import pytest
-from conftest import _seed_path
+
+# tests/conftest.py by path: other folders have a conftest.py of their own.
+_spec = importlib.util.spec_from_file_location("_root_conftest", Path(__file__).parent / "conftest.py")
+assert _spec is not None and _spec.loader is not None
+_conftest = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_conftest)
+_seed_path = _conftest._seed_path
 
 NAME = Path("shared") / "seed" / "000_4638226074035248.txt"
 
