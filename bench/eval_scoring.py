@@ -18,8 +18,26 @@ from kirinuki.analysis.figures import extract_figures
 from kirinuki.analysis.quotes import extract_quotes, speaker_key
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED = Path(os.environ.get("KIRINUKI_SEED")
-            or ROOT.parent / "shared" / "seed" / "000_4638226074035248.txt")
+
+
+def _seed_path(root: Path) -> Path:
+    """The sample: KIRINUKI_SEED, else ../shared beside the checkout, else ../shared beside
+    the main checkout of a git worktree (its `.git` file names the main `.git`)."""
+    if os.environ.get("KIRINUKI_SEED"):
+        return Path(os.environ["KIRINUKI_SEED"])
+    name = Path("shared") / "seed" / "000_4638226074035248.txt"
+    here = root.parent / name
+    git = root / ".git"
+    if here.exists() or not git.is_file():
+        return here
+    line = git.read_text(encoding="utf-8").strip()  # gitdir: <main>/.git/worktrees/<name>
+    if not line.startswith("gitdir:"):
+        return here
+    main_git = Path(line.split(":", 1)[1].strip()).parent.parent
+    other = main_git.parent.parent / name
+    return other if other.exists() else here
+
+SEED = _seed_path(ROOT)
 _OPENERS = "「『“\"'（( 　"
 _NEAR = 12  # characters a statement's start may be off its label's
 

@@ -63,6 +63,10 @@ _NUMBERS = re.compile(r"(?:マイナス)?[0-9]+|[〇一二三四五六七八九�
 _KATAKANA = re.compile(r"[\u30a1-\u30faー]{3,}")
 _CJK = re.compile(r"[\u3041-\u30ff\u4e00-\u9fff]{8}")  # Japanese text: bigram overlap means something
 _DAY = re.compile(r"(?<![0-9])[0-9]{1,2}日(?!間)")
+_MONTH = re.compile(r"(?<![0-9])[0-9]{1,2}月")
+_EARLIER = re.compile(r"(?:^|[。\n])\s*(?:去年|昨年|おととし)の")
+_EARLIER_WORD = re.compile(r"去年|昨年|おととし")
+_REPORT_DAY = re.compile(r"[0-9]{1,2}日の")  # `19日の東京株式市場は`: the day reported on
 
 
 @dataclass(frozen=True)
@@ -113,6 +117,16 @@ class Prepared:
     def days(self) -> frozenset[str]:
         """Day-of-month references (`7日`): the date of the event reported."""
         return frozenset(_DAY.findall(self.norm))
+
+    @cached_property
+    def months(self) -> frozenset[str]:
+        """Months named (`4月`)."""
+        return frozenset(_MONTH.findall(self.norm))
+
+    @cached_property
+    def earlier(self) -> bool:
+        """True when the text is about an earlier year or round (`去年の規模`, `前回の選挙`)."""
+        return bool(_EARLIER.search(self.text))
 
     @cached_property
     def serials(self) -> frozenset[str]:
@@ -230,6 +244,8 @@ def compare(a: Prepared, b: Prepared, *, same_article: bool = False,
         return Match(DUPLICATE, 1.0, "same text (spacing, punctuation, width or links differ)")
     if serial_differs(a.serials, b.serials):
         return None  # `6件目` / `8件目`, `（13日の動き）` / `（14日の動き）`: another occurrence
+    if _other_period(a, b):
+        return None  # another month's statistic, another year's budget
     if a.masked == b.masked:
         return Match(VERSION, fuzz.ratio(a.norm, b.norm) / 100, "figures changed")
     ratio = fuzz.ratio(a.masked, b.masked) / 100
@@ -240,7 +256,7 @@ def compare(a: Prepared, b: Prepared, *, same_article: bool = False,
     overlap = _jaccard(a.bigrams, b.bigrams)
     score = (ratio + overlap) / 2
     if (score >= t.version and (score >= t.reworded or a.numbers != b.numbers)
-            and not swapped(a.places, b.places)
+            and not swapped(a.places, b.places) and not _other_day_report(a, b)
             and not (a.numbers != b.numbers and word_put_for_another(a.masked, b.masked))):
         changed = a.numbers != b.numbers
         return Match(VERSION, score, "figures and wording changed" if changed
@@ -265,6 +281,26 @@ def compare(a: Prepared, b: Prepared, *, same_article: bool = False,
             and _CJK.search(a.masked) and _CJK.search(b.masked) and not _different_facts(a, b, t)):
         return Match(BACKGROUND, overlap, "shared background, reworded")
     return None
+
+
+def _other_period(a: Prepared, b: Prepared) -> bool:
+    """True when the clips are about other periods: other months (`4月の失業率` / `3月の`),
+    or one names an earlier year and the other does not, with other numbers (`去年の経済対策の
+    規模は…17兆円`)."""
+    # Cheap tests first: this runs for every candidate pair.
+    if "月" in a.norm and "月" in b.norm and a.months and b.months and not a.months & b.months:
+        return True
+    if not (_EARLIER_WORD.search(a.norm) or _EARLIER_WORD.search(b.norm)):
+        return False
+    return (bool(a.earlier) != bool(b.earlier) and bool(a.numbers) and bool(b.numbers)
+            and a.numbers != b.numbers)
+
+
+def _other_day_report(a: Prepared, b: Prepared) -> bool:
+    """True when both open with the day they report on and the days differ (`19日の東京株式
+    市場は…` / `20日の…`): another day's report told the same way."""
+    ma, mb = _REPORT_DAY.match(a.norm), _REPORT_DAY.match(b.norm)
+    return bool(ma and mb and ma.group() != mb.group())
 
 
 def _different_facts(a: Prepared, b: Prepared, t: Thresholds) -> bool:

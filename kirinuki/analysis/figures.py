@@ -125,6 +125,7 @@ _PREDICATES: dict[str, tuple[str, ...]] = {
     "取引": ("取り引き", "取引"),
 }
 _KEYWORD = {kw: label for label, kws in _PREDICATES.items() for kw in kws}
+PREDICATE_KEYWORDS = _KEYWORD  # keyword → predicate (`死者` → `死亡`), for passages
 _KEYWORD_RE = re.compile("|".join(sorted(map(re.escape, _KEYWORD), key=len, reverse=True)))
 _TOPIC = re.compile(r"[\u4e00-\u9fff]{0,2}[はが]")  # 損失は, 輸出額は, 死者数が
 _WINDOW = 24  # characters searched after or before a figure for its predicate

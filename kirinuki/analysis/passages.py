@@ -24,12 +24,14 @@ from sys import intern
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
-from kirinuki.analysis.figures import extract_figures
+from kirinuki.analysis.figures import PREDICATE_KEYWORDS, extract_figures
 from kirinuki.analysis.speakers import organisations
 from kirinuki.analysis.textnorm import mask_digits, normalise
 from kirinuki.text.fastfold import fast_fold
 
-_SENTENCE_END = re.compile(r"(?<=[。．！？!?])|(?<=\.)(?=\s|$)|\n")
+# A line break ends a sentence unless it follows a particle or a comma (a page's line reflowed
+# into the clip: `1時間に50ミリ以上の\n非常に激しい雨`).
+_SENTENCE_END = re.compile(r"(?<=[。．！？!?])|(?<=\.)(?=\s|$)|(?<![のにをはがでとへも、,])\n")
 _CUT = re.compile(r"[「『]|[」』]|" + _SENTENCE_END.pattern)  # brackets, then sentence ends
 _BIGRAM = re.compile(r"(?=([^\u3041-\u309f]{2}))")  # every two characters with no hiragana
 _DAY = re.compile(r"(?<![0-9])([0-9]{1,2})日(?!間|目|連続)")
@@ -52,14 +54,20 @@ _LOANWORDS_TEXT = """
 """
 _LOANWORDS = frozenset(_LOANWORDS_TEXT.split())
 _MONTH = re.compile(r"(?<![0-9])([0-9]{1,2})月")
+_PREDICATE_WORD = re.compile("|".join(sorted(map(re.escape, PREDICATE_KEYWORDS), key=len,
+                                             reverse=True)))
+OPENING = 8  # characters of a common opening (`市立みなと病院は、`): one subject
 # Serial markers: a running count or the day of a live blog is another occurrence, not an update.
 SERIAL = re.compile(r"[0-9]+(?:件目|例目|回目|度目|人目|番目|日の動き|会合連続|日連続|回連続|期連続"
-                    r"|年連続|か月連続|週連続)")
+                    r"|年連続|か月連続|週連続)|第[0-9]+(?:回|次|期)")
 
 MIN_SENTENCE = 20  # characters of a shared sentence
+SENTENCE_CONTAINED = 0.92  # partial alignment of a sentence found in a longer one
+CONTAINED_BIGRAMS = 0.75  # share of the shorter sentence's content bigrams found in the longer
 CONTAINED = 0.9  # sentence similarity of a sentence found again in an extended paragraph
 REWRITTEN = 0.6  # of a one-sentence lead rewritten when the update added a sentence
 TEMPLATE_RATIO = 0.75  # whole-text alignment from which dated paragraphs are templates
+RAISED_LEAD = 0.30  # similarity of a lead rewritten around a count said to have risen
 REWRITTEN_LEAD = 0.70  # an updated lead is rewritten: dated first sentences aligning better are
 # one template told of two days
 
@@ -97,7 +105,7 @@ class Sentence:
     @cached_property
     def counts(self) -> frozenset[tuple[str, str, float, str]]:
         """(predicate, counter, value, subject) of its figures with a counter."""
-        return frozenset((f.predicate, f.counter, float(f.value), f.subject)
+        return frozenset((_counted(f.predicate, f.subject), f.counter, float(f.value), f.subject)
                          for f in extract_figures(self.raw) if f.counter)
 
     @cached_property
@@ -119,6 +127,15 @@ class Sentence:
     @cached_property
     def orgs(self) -> frozenset[str]:
         return frozenset(organisations(self.folded))
+
+
+def _counted(predicate: str, subject: str) -> str:
+    """What a figure counts: `死者が19人に増え` counts the dead (`死亡`), not an increase."""
+    if predicate in ("増加", "減少") and subject:
+        m = _PREDICATE_WORD.search(subject)
+        if m:
+            return PREDICATE_KEYWORDS[m.group()]
+    return predicate
 
 
 def split(text: str) -> list[str]:
@@ -194,13 +211,15 @@ def numbers(text: str) -> tuple[str, ...]:
 
 def serials(text: str) -> frozenset[str]:
     """The running counts of `text` (`6件目`, `13日の動き`)."""
-    return frozenset(SERIAL.findall(text)) if "目" in text or "連続" in text or "動き" in text \
-        else frozenset()
+    return frozenset(SERIAL.findall(text)) if ("目" in text or "連続" in text or "動き" in text
+                                               or "第" in text) else frozenset()
 
 
 def serial_differs(a: frozenset[str], b: frozenset[str]) -> bool:
-    """True when texts carry running counts (`serials`) and they differ (`6件目` / `8件目`)."""
-    return bool(a or b) and a != b
+    """True when both texts carry running counts (`serials`) and they differ (`6件目` /
+    `8件目`, `第1回` / `第2回`); a count in one only is a sentence the update added
+    (`利下げは2会合連続です`)."""
+    return bool(a) and bool(b) and a != b
 
 
 @dataclass(frozen=True)
@@ -220,11 +239,13 @@ def relate_sentences(sa: list[Sentence], sb: list[Sentence], ratio: float,
         return Relation("", 0.0)
     # Only the first sentences matter below `shared` (an updated or rewritten lead); other
     # pairs matter from `shared` (background) or `CONTAINED` up.
-    matrix = [[similarity(x, y, 0.0 if i == j == 0 else shared) for j, y in enumerate(sb)]
+    matrix = [[_similar(x, y, 0.0 if i == j == 0 else shared, shared) for j, y in enumerate(sb)]
               for i, x in enumerate(sa)]
     best = max(max(row) for row in matrix)
     first = matrix[0][0]
-    if best < shared and first < lead:
+    if best < shared and first < lead and not (
+            lead <= 1.0 and first >= RAISED_LEAD
+            and (_RAISED.search(sa[0].folded) or _RAISED.search(sb[0].folded))):
         return Relation("", best)  # no sentence found again, no lead alike: nothing below holds
     long_rows = matrix if len(sa) <= len(sb) else _transpose(matrix)
     if len(sa) != len(sb) and all(max(row) >= CONTAINED for row in long_rows):
@@ -240,6 +261,8 @@ def relate_sentences(sa: list[Sentence], sb: list[Sentence], ratio: float,
         return Relation("lead", first)
     if first >= max(REWRITTEN, lead) and _plan_done(sa[0], sb[0]):
         return Relation("lead", first)
+    if lead <= 1.0 and first >= RAISED_LEAD and _count_raised(sa[0], sb[0]):  # 2.0: weeks apart
+        return Relation("lead", first)
     for i, row in enumerate(matrix):
         for j, score in enumerate(row):
             x, y = sa[i], sb[j]
@@ -247,6 +270,27 @@ def relate_sentences(sa: list[Sentence], sb: list[Sentence], ratio: float,
                     and not swapped(x.names, y.names) and _same_facts(x, y)):
                 return Relation("shared", score)
     return Relation("", best)
+
+
+def _similar(a: Sentence, b: Sentence, floor: float, shared: float) -> float:
+    """`similarity`, raised to `shared` when the shorter sentence (`MIN_SENTENCE` or more) is
+    found almost verbatim in the longer one, which adds a clause or a headline
+    (`…鮮明になっています` / `…鮮明になっていて、中央銀行が…`)."""
+    ba, bb = a.bigrams, b.bigrams
+    if not ba or not bb:
+        return 0.0
+    inter = len(ba & bb)
+    overlap = inter / (len(ba) + len(bb) - inter)
+    score = 0.0 if (1 + overlap) / 2 < floor else (fuzz.ratio(a.masked, b.masked) / 100
+                                                   + overlap) / 2
+    # Containment needs most of the shorter sentence's bigrams in the longer one: checked
+    # before aligning, as few candidate pairs pass.
+    if score >= shared or inter < CONTAINED_BIGRAMS * min(len(ba), len(bb)):
+        return score
+    short, long = sorted((a.masked, b.masked), key=len)
+    if len(short) < MIN_SENTENCE or len(short) < 0.5 * len(long):
+        return score
+    return shared if fuzz.partial_ratio(short, long) >= SENTENCE_CONTAINED * 100 else score
 
 
 def _covered(sa: list[Sentence], sb: list[Sentence], matrix: list[list[float]],
@@ -283,8 +327,9 @@ def _template(a: Sentence, b: Sentence) -> bool:
     aligned closely (another day's event told the same way), or aligned closely with two
     content words or more put for others (`ヴァルナ湖の周辺` / `セラ川の流域`)."""
     ratio = fuzz.ratio(a.masked, b.masked) / 100
-    if ratio >= REWRITTEN_LEAD and days(a.folded) and days(b.folded):
-        return True
+    da, db = days(a.folded), days(b.folded)
+    if ratio >= REWRITTEN_LEAD and da and db and da != db:
+        return True  # the same day told twice is one report rewritten, not a template
     if ratio < REWRITTEN_LEAD:
         return False
     words = _words_put_for_others(a.masked, b.masked)
@@ -338,7 +383,21 @@ def _other_slots(a: Sentence, b: Sentence) -> bool:
     if a.predicates and b.predicates and not a.predicates & b.predicates:
         return True
     ca, cb = {c[1] for c in a.counts}, {c[1] for c in b.counts}
-    return bool(ca) and bool(cb) and not ca & cb
+    if ca and cb and not ca & cb:
+        return True
+    # One predicate and counter, other people counted (`デモの参加者120人を拘束` / `男5人を
+    # 逮捕`): another fact.
+    # (`死者`, `けが人` name the count itself, not the people counted.)
+    def people(s: Sentence) -> dict[tuple[str, str], set[str]]:
+        out: dict[tuple[str, str], set[str]] = {}
+        for c in s.counts:
+            if c[0] and c[3] and c[3] != "人" and c[0] not in (
+                    PREDICATE_KEYWORDS.get(c[3]), PREDICATE_KEYWORDS.get(c[3][:-1])):
+                out.setdefault(c[:2], set()).add(c[3])
+        return out
+
+    pa, pb = people(a), people(b)
+    return any(not pa[k] & pb[k] for k in pa.keys() & pb.keys())
 
 
 def _count_updated(a: Sentence, b: Sentence) -> bool:
@@ -353,20 +412,48 @@ _MARKS = frozenset(("速報", "更新", "続報", "詳報", "追記"))  # headli
 _TOPIC = re.compile(r"([\u4e00-\u9fff\u30a1-\u30faー]{2,10})は")
 _DONE = re.compile(r"(?:ました|した|た)[。.]?\s*$")  # the other sentence ends in the past
 _PLAN = re.compile(r"予定|方向で|めどに|見通しです|見込みです|方針です|検討")
+# A time ahead in one sentence only (`対話を来週、首都で始めると発表` / `対話が25日、始まった`).
+_FUTURE = re.compile(r"来週|来月|来年")
+
+
+def _same_opening(a: Sentence, b: Sentence) -> bool:
+    """True when both sentences open with the same words (`赤岳の噴火で、気象台は`) and no
+    content word is put for another: one subject, even when it is no name."""
+    n = min(len(a.masked), len(b.masked), OPENING)
+    return (n == OPENING and a.masked[:n] == b.masked[:n] and "0" not in a.masked[:n]
+            # `政府は、…備蓄しているコメのうち` / `小麦のうち`: the same opening, another thing
+            and not word_put_for_another(a.masked, b.masked))
 
 
 def _plan_done(a: Sentence, b: Sentence) -> bool:
     """True when one sentence announces a plan and the other, about the same named things,
     reports it done (`…に出発する予定です` / `…に到着しました`)."""
-    pa, pb = bool(_PLAN.search(a.folded)), bool(_PLAN.search(b.folded))
+    fa, fb = bool(_FUTURE.search(a.folded)), bool(_FUTURE.search(b.folded))
+    pa = bool(_PLAN.search(a.folded)) or (fa and not fb)
+    pb = bool(_PLAN.search(b.folded)) or (fb and not fa)
     if pa == pb or not _DONE.search(b.folded if pa else a.folded):
         return False  # no plan, or nothing reported done (`…を求めています` goes on)
     if swapped(a.names, b.names) or swapped(a.orgs, b.orgs):
         return False
-    if not (a.subjects & b.subjects or (a.topic and a.topic == b.topic)):
+    if not (a.subjects & b.subjects or (a.topic and a.topic == b.topic) or _same_opening(a, b)):
         return False
     ma, mb = set(_MONTH.findall(a.folded)), set(_MONTH.findall(b.folded))
     return not (ma and mb and not ma & mb) and not _other_slots(a, b)
+
+
+# A count said to have changed (`死者が19人に増え`, `けが人は9人に上り`).
+_RAISED = re.compile(r"[0-9]+(?:人|棟|世帯|戸|台|便|件)(?:に増え|に増加|に上っ|に上り|に達し|に減っ|に減少)")
+
+
+def _count_raised(a: Sentence, b: Sentence) -> bool:
+    """True when one sentence says a count rose or fell (`死者が19人に増え`) and the other
+    gives that count (predicate and counter) another value, about the same place, whoever
+    the source (`地元の鉄道当局によりますと…6人が死亡` → `運輸省は21日、死者が19人に増え`)."""
+    if not (_RAISED.search(a.folded) or _RAISED.search(b.folded)):
+        return False
+    if not a.names & b.names or swapped(a.names, b.names) or _other_slots(a, b):
+        return False
+    return any(x[0] and x[:2] == y[:2] and x[2] != y[2] for x in a.counts for y in b.counts)
 
 
 def _lead_updated(a: Sentence, b: Sentence) -> bool:
@@ -386,6 +473,8 @@ def _lead_updated(a: Sentence, b: Sentence) -> bool:
     ma, mb = set(_MONTH.findall(a.folded)), set(_MONTH.findall(b.folded))
     if ma and mb and not ma & mb:
         return False  # another month's event
-    if swapped(a.names, b.names) or not a.subjects & b.subjects or swapped(a.orgs, b.orgs):
+    if swapped(a.names, b.names) or swapped(a.orgs, b.orgs):
         return False  # about something else: another place, another source
+    if not (a.subjects & b.subjects or _same_opening(a, b) or _count_updated(a, b)):
+        return False  # nothing in common to be about
     return not (_other_slots(a, b) or (not same_day_update and _template(a, b)))

@@ -1,0 +1,124 @@
+"""Versions and background in the shapes of real clipping journals added in session 10 of
+issue 22 (each case is invented; the dev part holds more of each shape)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kirinuki.analysis.duplicates import BACKGROUND, VERSION, compare, prepare
+from kirinuki.analysis.passages import serial_differs, serials, split
+
+
+def kind(a: str, b: str) -> str | None:
+    m = compare(prepare(a), prepare(b))
+    return m.kind if m else None
+
+
+@pytest.mark.parametrize(("a", "b", "expected"), [
+    # A running count in the update's added sentence only: still one lead updated.
+    ("ペルナ中央銀行は12日、政策金利を0.25%引き上げて年5.5%にすることを決めました。",
+     "ペルナ中央銀行は12日、政策金利を0.25%引き上げ、年5.5%にすると発表しました。利上げは4会合連続です。",
+     VERSION),
+    # `死者が23人に増え` counts the dead: the lead of another source, rewritten, is updated.
+    ("【リマ共同】コスタ運輸省は8日、北部でバスが谷に転落し、少なくとも9人が死亡したと明らかにした。",
+     "【リマ共同】コスタ運輸省は9日、北部で8日に起きたバス転落事故の死者が23人に増えたと発表した。",
+     VERSION),
+    # A lead rewritten around a count said to have risen, whoever the source.
+    ("コスタ北部でバスが谷に転落し、地元の警察によりますと、これまでに9人が死亡し、20人以上がけがをしたということです。",
+     "コスタ北部で起きたバスの転落事故で、運輸省は9日、死者が23人に増え、なお4人の安否が分かっていないと発表しました。",
+     VERSION),
+    # No name, the same opening: a level raised again.
+    ("白根山の噴火で、気象台は、噴火警戒レベルを2に引き上げました。",
+     "白根山の噴火で、気象台は8日午後、噴火警戒レベルを2から3に引き上げ、周辺の住民に避難の準備を呼びかけました。",
+     VERSION),
+    # A count of the same people updated, no name at all.
+    ("この事故で、消防によりますと、乗客3人が骨折などの大けがをしました。",
+     "この事故で、乗客7人が骨折などの大けがをし、このうち1人が意識不明の重体だということです。", VERSION),
+    # A one-sentence wire lead rewritten the same day, with a sentence added.
+    ("【ベルン時事】ペルナ統計局が12日発表した5月の失業率は、4.9%だった。",
+     "【ベルン時事】ペルナ統計局は12日、5月の失業率が4.9%だったと発表した。前月から0.1ポイント悪化した。",
+     VERSION),
+    # A plan with a time ahead (`来週`), reported as done.
+    ("【ベルン共同】コスタ政府は3日、反政府勢力との和平協議を来週、首都で始めると発表した。",
+     "【ベルン共同】コスタ政府と反政府勢力の和平協議が10日、首都で始まった。", VERSION),
+    # A background sentence extended by a clause.
+    ("ペルナ中央銀行は12日、政策金利を引き上げると発表しました。ペルナでは、輸入品の値上がりで物価の上昇が続いています。",
+     "ペルナの通貨は12日、ドルに対して値上がりしました。ペルナでは、輸入品の値上がりで物価の上昇が続いていて、"
+     "中央銀行が利上げを続けています。", BACKGROUND),
+    # A background sentence reflowed across two lines (a line break after a particle).
+    ("白根山のふもとの避難所には、9日朝の時点でおよそ600人が身を寄せています。白根山では、8日の噴火で火口から2キロの範囲に噴石が飛びました。",
+     "白根山の東側では、火山灰で農作物に被害が出ています。白根山では8日の噴火で火口から2キロの\n範囲に噴石が飛びました。",
+     BACKGROUND),
+])
+def test_updates_and_background(a: str, b: str, expected: str) -> None:
+    assert kind(a, b) == expected
+    assert kind(b, a) == expected
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    # Two rounds of talks.
+    ("コスタ政府と反政府勢力の和平協議の第1回会合が10日、首都で開かれました。",
+     "コスタ政府と反政府勢力の和平協議の第2回会合が17日、首都で開かれました。"),
+    # Another day's market report told the same way.
+    ("8日の東京株式市場は、日経平均株価が値下がりし、終値は前日より120円安い3万8100円でした。",
+     "9日の東京株式市場は、日経平均株価が値上がりし、終値は前日より480円高い3万8580円でした。"),
+    # Another month's statistic.
+    ("ペルナ統計局が12日発表した5月の失業率は4.9%だった。", "ペルナ統計局が13日発表した4月の失業率は4.8%だった。"),
+    # Another year's figure.
+    ("防災対策の予算は、国と地方を合わせて3兆円程度になる見通しです。",
+     "去年の防災対策の予算は、国と地方を合わせて2兆円程度でした。"),
+    # One predicate and counter, other people counted.
+    ("2. コスタ内務省は、首都で集会の参加者80人を拘束したと発表した。",
+     "3. コスタ内務省は、北部で爆発物を運んでいた男4人を逮捕したと発表した。"),
+    # The same opening, another thing counted (`コメ` / `小麦`).
+    ("政府は、価格の高騰を受けて、備蓄しているコメのうち10万トンを市場に放出することを決めました。",
+     "政府は、価格の高騰を受けて、備蓄している小麦のうち3万トンを製粉会社に売り渡すことを決めました。"),
+])
+def test_other_facts_are_unrelated(a: str, b: str) -> None:
+    assert kind(a, b) is None
+    assert kind(b, a) is None
+
+
+def test_running_counts_differ_only_when_both_have_one() -> None:
+    assert serials("第2回会合") == frozenset({"第2回"})
+    assert serial_differs(frozenset({"第1回"}), frozenset({"第2回"}))
+    assert not serial_differs(frozenset(), frozenset({"4会合連続"}))
+
+
+def test_a_line_break_after_a_particle_is_inside_a_sentence() -> None:
+    assert split("2キロの\n範囲に噴石が飛びました。") == ["2キロの\n範囲に噴石が飛びました。", ""]
+    assert split("【速報】白根山が噴火\n気象台が発表しました。")[0] == "【速報】白根山が噴火"
+
+
+def test_a_background_sentence_inside_a_tweet_with_its_headline() -> None:
+    """The tweet's sentence holds a headline before the shared sentence: found as contained."""
+    a = "南川町は9日、被災地に給水車12台を追加で送りました。町内では、11日にかけて再び激しい雨が降るおそれがあります。"
+    b = ("南川町の大雨 復旧作業続く 町内では、11日にかけて再び激しい雨が降るおそれがあります。"
+         " — 架空放送 (@kakuu_hoso) June 9, 2025")
+    assert kind(a, b) == BACKGROUND
+
+
+def test_the_same_opening_with_another_thing_is_no_subject_in_common() -> None:
+    from kirinuki.analysis.passages import _same_opening, sentences
+
+    def first(text: str):  # noqa: ANN202
+        return sentences(text)[0]
+
+    assert _same_opening(first("白根山の噴火で、気象台は、レベルを2に引き上げました。"),
+                         first("白根山の噴火で、気象台は8日、レベルを3に引き上げました。"))
+    assert not _same_opening(first("政府は、備蓄しているコメのうち10万トンを放出します。"),
+                             first("政府は、備蓄している小麦のうち3万トンを放出します。"))
+
+
+def test_a_count_said_to_have_risen_weeks_later_is_another_development() -> None:
+    from datetime import datetime, timedelta
+
+    from kirinuki.analysis.duplicates import Item, relate
+
+    a = "コスタ北部でバスが谷に転落し、地元の警察によりますと、これまでに9人が死亡し、20人以上がけがをしたということです。"
+    b = "コスタ北部で起きたバスの転落事故で、運輸省は9日、死者が23人に増え、なお4人の安否が分かっていないと発表しました。"
+    day = datetime(2025, 6, 8)
+    for gap, expected in ((1, VERSION), (30, None)):
+        link = relate(Item(1, a, when=day), prepare(a), Item(2, b, when=day + timedelta(days=gap)),
+                      prepare(b))
+        assert (link.match.kind if link else None) == expected, gap
