@@ -1,5 +1,5 @@
-"""Versions and background in the shapes of real clipping journals added in session 10 of
-issue 22 (each case is invented; the dev part holds more of each shape)."""
+"""Versions and background in more shapes of real clipping journals: running counts, updated
+leads, reports of other days, months and years (each case is invented; the dev part holds more)."""
 
 from __future__ import annotations
 
