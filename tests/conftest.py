@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -97,3 +98,17 @@ def cli(journal_path: str) -> Cli:
     """A CLI runner bound to a temporary journal path (run `init` first where needed)."""
     os.environ.pop("KIRINUKI_JOURNAL", None)
     return Cli(journal_path)
+
+
+def undo_later_migrations(conn: sqlite3.Connection, before: str) -> None:
+    """Make a fresh journal look written before migration `before` (its name in
+    `store.sqlite.migrations`): later migrations that cannot run twice are undone (the others
+    create what is missing), then `user_version` is set just below it."""
+    from kirinuki.store.sqlite import migrations
+
+    target = migrations.MIGRATIONS.index(getattr(migrations, before))
+    if target <= migrations.MIGRATIONS.index(migrations.V17_HATENA_MT):
+        conn.execute("DROP TABLE entry_categories")
+        conn.execute("ALTER TABLE entries DROP COLUMN categories")
+        conn.execute("ALTER TABLE entries DROP COLUMN origin")
+    conn.execute(f"PRAGMA user_version = {target}")

@@ -21,7 +21,7 @@ from kirinuki.journal.rawcopies import export_warc, raw_copy, raw_notes
 from kirinuki.journal.settings import set_setting
 from kirinuki.store.sqlite import migrations
 from tests.capture.conftest import LocalServer, MockWeb, data
-from tests.conftest import Cli
+from tests.conftest import Cli, undo_later_migrations
 
 URL = "https://news.minato-hodo.example/articles/2022/01/08/k100123.html"
 ARTICLE = "/articles/2022/01/08/k100123.html"
@@ -167,7 +167,7 @@ def test_old_journal_migrates_and_says_versions_have_no_raw_copy(
     # As written by the code before V16: no raw_copies table, user_version below it.
     conn = sqlite3.connect(journal_path)
     conn.execute("DROP TABLE raw_copies")
-    conn.execute(f"PRAGMA user_version = {migrations.MIGRATIONS.index(migrations.V16_RAW_COPIES)}")
+    undo_later_migrations(conn, "V16_RAW_COPIES")
     conn.commit()
     conn.close()
     with open_journal(journal_path) as j:

@@ -25,6 +25,7 @@ from kirinuki.journal.watch import (
     watch_lock,
 )
 from tests.capture.conftest import data
+from tests.conftest import undo_later_migrations
 
 V1, V2 = data("article_v1.html"), data("article_v2.html")
 
@@ -435,7 +436,6 @@ def test_a_journal_from_before_v15_keeps_its_tokens(journal_path: str) -> None:
 
     from kirinuki.journal import init_journal, open_journal
     from kirinuki.journal.accounts import check_token, create_token
-    from kirinuki.store.sqlite import migrations
 
     with init_journal(journal_path) as j:
         api = create_token(j, "phone", "api")
@@ -449,7 +449,7 @@ def test_a_journal_from_before_v15_keeps_its_tokens(journal_path: str) -> None:
         INSERT INTO t SELECT * FROM api_tokens; DROP TABLE api_tokens;
         ALTER TABLE t RENAME TO api_tokens;
     """)
-    conn.execute(f"PRAGMA user_version = {migrations.MIGRATIONS.index(migrations.V15_WATCH)}")
+    undo_later_migrations(conn, "V15_WATCH")
     conn.close()
     with open_journal(journal_path) as j:
         assert check_token(j, api.secret) == api.id
