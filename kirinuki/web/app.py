@@ -19,6 +19,8 @@ from kirinuki.web.routes.analysis import router as analysis_routes
 from kirinuki.web.routes.api import router as api_routes
 from kirinuki.web.routes.auth import router as auth_routes
 from kirinuki.web.routes.composer import router as composer_routes
+from kirinuki.web.routes.entries import router as entry_routes
+from kirinuki.web.routes.manage import router as manage_routes
 from kirinuki.web.routes.reading import router as reading_routes
 from kirinuki.web.routes.search import reader_search
 from kirinuki.web.routes.search import router as search_routes
@@ -63,6 +65,8 @@ def create_app(journal_path: str, *, fetcher: Callable[[], Fetcher] | None = Non
     app.include_router(analysis_routes)
     app.include_router(auth_routes)
     app.include_router(composer_routes)
+    app.include_router(entry_routes)
+    app.include_router(manage_routes)
     app.include_router(search_routes)
     # Hatena AtomPub lives under /{user}/{blog_id}/atom: before the reading catch-all.
     app.include_router(atompub.router)

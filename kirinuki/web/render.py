@@ -8,10 +8,12 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from kirinuki.journal import Journal
+from kirinuki.web.messages import t
 from kirinuki.web.security import owner_csrf, state
 from kirinuki.web.state import WebState
 
-OWNER_NAV = ({"label": "切り抜く", "url": "/compose"}, {"label": "管理", "url": "/manage"})
+OWNER_NAV = ({"label": t("nav.compose"), "url": "/compose"}, {"label": t("nav.manage"), "url": "/manage"},
+             {"label": t("nav.trash"), "url": "/trash"})
 WEB_CSS = "/_web/web.css"
 
 
