@@ -14,6 +14,7 @@ JA: dict[str, str] = {
     "nav.trash": "ごみ箱",
     "nav.signout": "サインアウト",
     "nav.signed_in": "サインイン中",
+    "public.edit": "この記事を編集",
     # Messages after a form was saved (the `m` parameter of the page it leads to)
     "done.saved": "保存しました。",
     "done.created": "新しい下書きを作りました。",

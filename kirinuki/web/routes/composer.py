@@ -28,8 +28,8 @@ from kirinuki.model import Status
 from kirinuki.text.hashtags import split_tag_field
 from kirinuki.web.inputs import capture_target
 from kirinuki.web.messages import t
-from kirinuki.web.render import page, see_other
-from kirinuki.web.routes.entries import done, drafts
+from kirinuki.web.render import done_redirect, page, see_other
+from kirinuki.web.routes.entries import drafts
 from kirinuki.web.security import FormRoute, form_owner, journal, page_owner, state
 
 router = APIRouter(include_in_schema=False, route_class=FormRoute)
@@ -50,8 +50,7 @@ def compose_page(request: Request, j: Journal, *, status: int = 200,
     values = {"new_title": "", "new_when": "", "new_problem": None, "paste_text": "",
               "paste_problem": None, **data}
     return page(request, "compose.html", t("compose.heading"), status,
-                inbox=inbox(j, limit=20, unclipped=True), drafts=drafts(j), **values,
-                **done(request))
+                inbox=inbox(j, limit=20, unclipped=True), drafts=drafts(j), **values)
 
 
 @router.get("/compose")
@@ -77,7 +76,7 @@ def entry_new(request: Request, j: Owner, title: str = Form(""),
     except InputError:
         return compose_page(request, j, status=400, new_title=title, new_when=when,
                             new_problem=t("error.date_range"))
-    return see_other(f"/edit/{entry.id}?m=created")
+    return done_redirect(f"/edit/{entry.id}", "created")
 
 
 @router.post("/compose/capture")
@@ -132,7 +131,7 @@ def compose_paste(request: Request, j: Owner, text: str = Form(...),
     except InputError as exc:
         return compose_page(request, j, status=400, paste_text=text,
                             paste_problem=_paste_problem(exc))
-    return see_other(f"/edit/{result.entry.id}?m=pasted&n={result.clips}#end")
+    return done_redirect(f"/edit/{result.entry.id}#end", "pasted", result.clips)
 
 
 @router.post("/clips/{clip_id}/edit")
@@ -177,4 +176,4 @@ def entry_delete(entry_id: Id, j: Owner, back: str = Form("/manage")) -> Respons
     """Move the entry to the trash; the page after says so, with an undo button."""
     trash_entry(j, str(entry_id))
     target = back if back in ("/manage", "/compose", "/trash") else "/manage"
-    return see_other(f"{target}?m=trashed&undo={entry_id}")
+    return done_redirect(target, "trashed", undo=entry_id)

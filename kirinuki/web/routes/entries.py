@@ -2,7 +2,7 @@
 (with a confirmation when the entry has warnings), the trash with undo.
 
 Every write is a form posted with the CSRF token; it answers with a redirect to a page that
-says what was done (`m`, a key of the message catalog) or, when the input is wrong, with the
+says what was done (`render.done_redirect`) or, when the input is wrong, with the
 same form again, holding what was typed and a message beside the field (400).
 """
 
@@ -26,7 +26,7 @@ from kirinuki.model import Entry, Status
 from kirinuki.publish.views import View, date_label
 from kirinuki.web.edit_form import Posted, apply_move, form_view, read_form
 from kirinuki.web.messages import t
-from kirinuki.web.render import page, see_other
+from kirinuki.web.render import done_redirect, page, see_other
 from kirinuki.web.security import FormRoute, form_owner, journal, page_owner, state
 
 router = APIRouter(include_in_schema=False, route_class=FormRoute)
@@ -58,20 +58,6 @@ def _date_problem(j: Journal) -> str:
     return t("error.date", tz=j.settings.timezone)
 
 
-def done(request: Request) -> dict[str, Any]:
-    """The message of the `m` parameter (a known key only) and the undo target."""
-    m = request.query_params.get("m", "")
-    key = f"done.{m}"
-    try:
-        n = int(request.query_params.get("n", "0")[:9] or 0)
-        message = t(key, n=n) if m else None
-    except (KeyError, ValueError):
-        message = None
-    undo = request.query_params.get("undo", "")
-    return {"done": message, "undo": int(undo) if undo.isascii() and undo.isdigit()
-            and len(undo) < 19 else None}
-
-
 # ---- the edit page ----------------------------------------------------------------------
 
 
@@ -99,8 +85,7 @@ def edit_page(request: Request, j: Journal, entry: Entry, *, status: int = 200,
                 title_value=posted.title if posted else (entry.title or ""),
                 when_value=posted.when if posted else when_text(entry.published),
                 label=entry_label(entry), message=message, problems=problems or {},
-                updated=entry.updated.isoformat() if entry.updated else "",
-                **done(request))
+                updated=entry.updated.isoformat() if entry.updated else "")
 
 
 def entry_label(entry: Any) -> str:
@@ -171,7 +156,7 @@ def edit_save(request: Request, entry_id: Id, j: Owner, form: Posted_,
     if do == "preview":
         return see_other(f"/preview/{entry_id}")
     target = anchor if anchor[:1] in ("c", "g") and anchor[1:].isdigit() else ""
-    return see_other(f"/edit/{entry_id}?m=saved" + (f"#{target}" if target else ""))
+    return done_redirect(f"/edit/{entry_id}" + (f"#{target}" if target else ""), "saved")
 
 
 # ---- preview and publishing -------------------------------------------------------------
@@ -201,7 +186,7 @@ def preview_page(request: Request, j: Journal, entry: Entry, *, status: int = 20
                 entry=preview_view(request, j, entry), stored=entry,
                 warnings=entry_warnings(j, entry), message=message,
                 when_value=when if when is not None else when_text(entry.published),
-                label=entry_label(entry), **done(request))
+                label=entry_label(entry))
 
 
 @router.get("/preview/{entry_id}")
@@ -228,14 +213,14 @@ def entry_publish(request: Request, entry_id: Id, j: Owner, when: str = Form("")
     except InputError:
         return preview_page(request, j, entry, status=400, when=when,
                             message=t("error.date_range"))
-    return see_other(f"/edit/{entry_id}?m=published")
+    return done_redirect(f"/edit/{entry_id}", "published")
 
 
 @router.post("/entries/{entry_id}/unpublish")
 def entry_unpublish(entry_id: Id, j: Owner) -> Response:
     """Make the entry a draft again."""
     unpublish_entry(j, str(entry_id))
-    return see_other(f"/edit/{entry_id}?m=unpublished")
+    return done_redirect(f"/edit/{entry_id}", "unpublished")
 
 
 # ---- the trash --------------------------------------------------------------------------
@@ -244,8 +229,7 @@ def entry_unpublish(entry_id: Id, j: Owner) -> Response:
 @router.get("/trash")
 def trash_page(request: Request, _: Viewer, j: Journal = Depends(journal)) -> Response:
     """What the trash holds, newest first, each with a restore button."""
-    return page(request, "trash.html", t("trash.heading"), items=trash_list(j),
-                **done(request))
+    return page(request, "trash.html", t("trash.heading"), items=trash_list(j))
 
 
 @router.post("/trash/{entry_id}/restore")
@@ -254,8 +238,8 @@ def trash_restore(entry_id: Id, j: Owner) -> Response:
     try:
         restore(j, entry_id)
     except NotFoundError:
-        return see_other("/trash?m=missing")
-    return see_other(f"/edit/{entry_id}?m=restored")
+        return see_other("/trash")
+    return done_redirect(f"/edit/{entry_id}", "restored")
 
 
 @router.post("/trash/purge")
@@ -263,7 +247,7 @@ def trash_purge(j: Owner, days: str = Form("")) -> Response:
     """Delete for good what is in the trash (only what is older than `days` when given)."""
     older = int(days) if days.isascii() and days.isdigit() and len(days) < 6 else None
     n = purge(j, older)
-    return see_other(f"/trash?m=purged&n={n}")
+    return done_redirect("/trash", "purged", n)
 
 
 def drafts(j: Journal) -> list[Any]:

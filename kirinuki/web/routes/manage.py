@@ -15,8 +15,8 @@ from kirinuki.journal.editing import rename_tag
 from kirinuki.journal.trash import trash_list
 from kirinuki.model import Status
 from kirinuki.web.messages import t
-from kirinuki.web.render import page, see_other
-from kirinuki.web.routes.entries import done, entry_label
+from kirinuki.web.render import done_redirect, page
+from kirinuki.web.routes.entries import entry_label
 from kirinuki.web.security import FormRoute, form_owner, journal, page_owner
 
 router = APIRouter(include_in_schema=False, route_class=FormRoute)
@@ -48,7 +48,7 @@ def manage(request: Request, _: Viewer, p: int = Query(1, ge=1, le=1_000_000),
     return page(request, "manage.html", t("manage.heading"), rows=rows[:PER_PAGE],
                 labels={r.id: entry_label(r) for r in rows}, trashed=trashed, page_no=p,
                 more=len(rows) > PER_PAGE, tags=tag_counts(j), filters=filters,
-                month_problem=bool(month) and not month_ok, **done(request))
+                month_problem=bool(month) and not month_ok)
 
 
 @router.post("/manage/bulk")
@@ -58,12 +58,11 @@ def manage_bulk(j: Owner, action: str = Form(...), ids: list[str] = Form([]),
     chosen = [int(i) for i in ids[:MAX_BULK] if i.isascii() and i.isdigit() and len(i) < 19]
     target = back if back.startswith("/manage") and "//" not in back else "/manage"
     n = bulk(j, chosen, action)
-    sep = "&" if "?" in target else "?"
-    return see_other(f"{target}{sep}m=bulk&n={n}")
+    return done_redirect(target, "bulk", n)
 
 
 @router.post("/tags/rename")
 def tags_rename(j: Owner, old: str = Form(...), new: str = Form(...)) -> Response:
     """Rename a tag, or merge it into another (the old name stays an alias)."""
     rename_tag(j, old.strip(), new.strip())
-    return see_other("/manage?m=tags#tags")
+    return done_redirect("/manage#tags", "tags")
