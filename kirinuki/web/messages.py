@@ -20,7 +20,6 @@ JA: dict[str, str] = {
     "done.created": "新しい下書きを作りました。",
     "done.published": "公開しました。",
     "done.unpublished": "下書きに戻しました（公開ページからは消えます）。",
-    "done.settings": "題名と日時を保存しました。",
     "done.trashed": "記事をごみ箱へ移しました。",
     "done.restored": "ごみ箱から元に戻しました。",
     "done.purged": "ごみ箱を空にしました（{n} 件）。",
@@ -34,10 +33,7 @@ JA: dict[str, str] = {
     "entry.published": "公開",
     "entry.trash": "ごみ箱",
     "entry.untitled": "（題名なし）",
-    "entry.undated": "日付なし",
     "entry.clips": "切り抜き {n} 件",
-    "entry.new": "新しい記事",
-    "entry.edit": "編集",
     "entry.preview": "プレビュー",
     "entry.public_page": "公開ページ",
     "entry.analysis": "分析",
@@ -46,7 +42,6 @@ JA: dict[str, str] = {
     "entry.delete": "ごみ箱へ移す",
     "entry.title": "題名（空欄なら日付が題名になります）",
     "entry.when": "日時（例: 2025-07-01 08:00）",
-    "entry.save_settings": "題名と日時を保存",
     "entry.publish_at": "この日時で公開する",
     # Edit page
     "edit.heading": "記事の編集",
@@ -54,8 +49,6 @@ JA: dict[str, str] = {
     "edit.tags": "タグ（#タグ#タグ、または空白で区切る）",
     "edit.suggest": "候補",
     "edit.delete_clip": "この切り抜きを削除",
-    "edit.up": "上へ",
-    "edit.down": "下へ",
     "edit.clip_up": "切り抜きを上へ",
     "edit.clip_down": "切り抜きを下へ",
     "edit.group_up": "グループを上へ",
@@ -67,8 +60,6 @@ JA: dict[str, str] = {
     "edit.more": "さらに切り抜く",
     "edit.move_hint": "並べ替えは ↑↓ のボタン、キーボード（Alt+↑/↓）、ドラッグでできます。"
                       "保存するまで記事は変わりません。",
-    "edit.moved_to": "別の記事へ移す",
-    "edit.target": "移動先（記事の題名ではなく管理画面の番号）",
     # Warnings (preview and publishing)
     "warn.heading": "公開の前に確かめてください",
     "warn.no_clips": "切り抜きがありません。",
@@ -99,7 +90,6 @@ JA: dict[str, str] = {
     "paste.tags": "タグの行",
     "paste.summary": "グループ {groups} つ、切り抜き {clips} 件、タグ {tags} 個",
     "paste.blank_dropped": "空の行 {n} 行は切り抜きにならず、区切りとして扱われます。",
-    "paste.untagged_dropped": "タグの行で閉じられていない最後の切り抜きもそのまま追加されます。",
     "paste.no_clips": "貼り付けたテキストに切り抜きが見つかりませんでした。"
                       "一行に一段落、グループの最後にハッシュタグの行（#タグ#タグ）を書いてください。",
     "paste.bad_text": "貼り付けたテキストを読めませんでした（文字化けか、バイナリです）。",
@@ -148,12 +138,8 @@ JA: dict[str, str] = {
     "error.conflict": "この記事は開いたあとで別の画面から変更されました。"
                       "ページを読み込み直してから、もう一度編集してください。",
     "error.form": "送られた内容が古い画面のものです。ページを読み込み直してください。",
-    "error.target": "移動先の記事が見つかりません。",
-    "error.trash_missing": "ごみ箱にその記事はありません。",
     "error.permalink": "同じ日時の記事があるため、別の日時を選んでください。",
     "error.too_big": "記事が大きすぎます。",
-    "error.none_selected": "記事を選んでください。",
-    "error.tag_name": "タグの名前が正しくありません。",
     "error.title": "題名に改行は使えません。",
     "fix_below": "下の印の付いたところを直してください。",
 }

@@ -101,7 +101,7 @@ def compose_clip(j: Owner, version: int = Form(..., ge=1, le=2**62), pick: list[
     """Add the ticked paragraphs, closed by the tags, to the chosen entry."""
     updated = clip_version(j, version, [p - 1 for p in pick], split_tag_field(tags),
                            entry or None)
-    return _edit(updated.id, "#end")
+    return done_redirect(f"/edit/{updated.id}#end", "clipped")
 
 
 def _paste_problem(exc: InputError) -> str:
