@@ -7,7 +7,6 @@ language (the web app's catalog, `web/messages.py`).
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -132,12 +131,12 @@ def suggest_for_clips(journal: Journal, texts: Sequence[str], *, site: str | Non
     near = [n for ns in nearest_clips(journal, list(texts), limit=NEIGHBOURS) for n in ns
             if _earlier(n, entry_id, before)]
     tags = _group_tags(journal, sorted({n.clip_id for n in near}))
-    weight: Counter[str] = Counter()
+    weight: dict[str, float] = {}
     for n in near:
         for name in dict.fromkeys(tags.get(n.clip_id, [])):
-            weight[name] += n.similarity
+            weight[name] = weight.get(name, 0.0) + n.similarity
     out = [TagSuggestion(name, round(w * 1000), "似た切り抜きに付けた")
-           for name, w in weight.most_common(limit) if w > 0]
+           for name, w in sorted(weight.items(), key=lambda kv: -kv[1])[:limit] if w > 0]
     seen = {s.name for s in out}
     out += [s for s in suggest_tags(journal, list(texts), site, limit) if s.name not in seen]
     return out[:limit]

@@ -82,12 +82,13 @@ class Posted:
         return out
 
 
-def read_form(form: Mapping[str, Any], items: Sequence[str], deleted: Sequence[str]) -> Posted:
+def read_form(form: Mapping[str, Any], items: Sequence[object],
+              deleted: Sequence[object]) -> Posted:
     """The posted edit form (`form`: every field; `items`, `deleted`: the repeated ones).
     Raises InputError for a form this page did not make."""
     if len(items) > MAX_ITEMS or len(deleted) > MAX_ITEMS:
         raise InputError("too many items")
-    order = [parse_ref(i) for i in items]
+    order = [parse_ref(str(i)) for i in items]
     texts: dict[int, str] = {}
     tags: dict[int, str] = {}
     for kind, num in order:
@@ -96,7 +97,7 @@ def read_form(form: Mapping[str, Any], items: Sequence[str], deleted: Sequence[s
             texts[num] = str(form[f"text:{num}"]).strip("\r\n")
         if kind == "g" and isinstance(form.get(f"tags:{num}"), str):
             tags[num] = str(form[f"tags:{num}"])
-    return Posted(order, texts, tags, {parse_ref(d) for d in deleted},
+    return Posted(order, texts, tags, {parse_ref(str(d)) for d in deleted},
                   str(form.get("title", "")), str(form.get("when", "")))
 
 
@@ -146,9 +147,8 @@ def form_view(entry: Entry, posted: Posted | None = None,
     out: list[GroupView] = []
     for kind, num in posted.order:
         if kind == "g" and num in groups:
-            view = GroupView(num, [], posted.tags.get(num, groups[num].tags),
-                             problems.get(f"tags:{num}"))
-            out.append(view)
+            out.append(GroupView(num, [], posted.tags.get(num, groups[num].tags),
+                                 problems.get(f"tags:{num}")))
         elif out and (kind, num) in stored:
             item = stored[(kind, num)]
             if kind == "c":
