@@ -37,6 +37,7 @@ class Settings:
     footer: str | None = None
     timezone: str = DEFAULT_TIMEZONE
     fetch_allow_private: bool = False
+    version_notes: bool = True  # entry pages say which clips update an earlier version
 
     @property
     def canonical_host(self) -> str | None:

@@ -142,6 +142,27 @@ JA: dict[str, str] = {
     "error.too_big": "記事が大きすぎます。",
     "error.title": "題名に改行は使えません。",
     "fix_below": "下の印の付いたところを直してください。",
+    # The analysis page (what analysis says in English, for the CLI and the API, in words)
+    "analysis.heading": "記事の分析",
+    "analysis.version": "{n} つの版",
+    "analysis.duplicate": "同じ段落を {n} 回切り抜き",
+    "analysis.background": "{n} 件の記事に共通の背景",
+    "analysis.draft": "下書き",
+}
+
+# Why analysis links two clips (`analysis.duplicates.Match.reason`), for readers.
+REASONS_JA: dict[str, str] = {
+    "same text": "同じ文",
+    "same text (spacing, punctuation, width or links differ)": "同じ文（空白・句読点・文字幅・リンクの違いのみ）",
+    "figures changed": "数字が変わった",
+    "near-identical wording": "ほぼ同じ言い回し",
+    "figures and wording changed": "数字と言い回しが変わった",
+    "wording changed": "言い回しが変わった",
+    "same article, wording changed": "同じ記事で言い回しが変わった",
+    "passage extended or shortened": "段落が長く、または短くなった",
+    "lead updated (date or figures changed)": "書き出しが更新された（日付か数字）",
+    "shared background (a sentence reused)": "共通の背景（同じ文の再利用）",
+    "shared background, reworded": "共通の背景（言い換え）",
 }
 
 CATALOGS = {"ja": JA}

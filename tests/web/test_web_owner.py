@@ -372,5 +372,43 @@ def test_every_catalog_key_is_used() -> None:
     sources = "".join(p.read_text(encoding="utf-8") for p in root.rglob("*")
                       if p.suffix in (".py", ".html") and p.name != "messages.py")
     unused = [k for k in JA if f'"{k}"' not in sources and f"'{k}'" not in sources
-              and not k.startswith(("done.", "warn.", "error."))]
+              and not k.startswith(("done.", "warn.", "error.", "analysis."))]  # keys made from a code
     assert not unused
+
+
+def test_version_notes_are_japanese_and_a_setting_hides_them(client: TestClient,
+                                                              web_journal: str) -> None:
+    from kirinuki.journal.settings import set_setting
+    from kirinuki.publish.views import reader_change
+    from kirinuki.web import create_app
+
+    assert reader_change("死者: 3人 → 5人 (+2); wording: によりますと → ∅, ∅ → これまでに") == \
+        "死者: 3人 → 5人 (+2)、言い回し: 「によりますと」を削除、「これまでに」を追加"
+    with open_journal(web_journal) as j:
+        rows = j.store.conn.execute("SELECT permalink FROM entries WHERE status = 'published'"
+                                    " ORDER BY published").fetchall()
+    pages = {r[0]: client.get(r[0] + "/").text for r in rows}
+    noted = [link for link, html in pages.items() if 'class="update"' in html]
+    if not noted:
+        pytest.skip("the demo journal has no published version of an earlier clip")
+    for link in noted:
+        assert "wording:" not in pages[link] and "∅" not in pages[link]
+    with open_journal(web_journal) as j:
+        set_setting(j, "site.version_notes", ["false"])
+    with TestClient(create_app(web_journal), base_url="http://127.0.0.1") as fresh:
+        assert 'class="update"' not in fresh.get(noted[0] + "/").text
+
+
+def test_analysis_page_words_groups_without_ids(client: TestClient, web_journal: str) -> None:
+    with open_journal(web_journal) as j:
+        ids = [int(r[0]) for r in j.store.conn.execute(
+            "SELECT id FROM entries WHERE status = 'published'")]
+    worded = 0
+    for eid in ids[:40]:
+        html = client.get(f"/analysis/{eid}").text
+        main = re.sub(r"<[^>]+>", " ", _main(html))
+        assert not re.search(r"\b(versions|entries|figures changed|wording)\b", main), eid
+        assert f"記事 {eid}" not in main and not re.search(r"\b\d{1,6} → \d{1,6}:", main)
+        worded += "つの版" in main or "共通の背景" in main or "回切り抜き" in main
+    if not worded:
+        pytest.skip("no duplicate or version group among the demo entries")
