@@ -39,6 +39,7 @@ class Settings:
     fetch_allow_private: bool = False
     # Which raw copies of fetched pages are kept per article: "all", "first-last" or "none".
     raw_copies: str = "all"
+    version_notes: bool = True  # entry pages say which clips update an earlier version
 
     @property
     def canonical_host(self) -> str | None:

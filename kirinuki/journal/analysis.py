@@ -12,14 +12,18 @@ from __future__ import annotations
 import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from kirinuki.analysis.duplicates import (
     DEFAULT_THRESHOLDS,
+    DUPLICATE,
     VERSION,
     DuplicateGroup,
     Link,
     Thresholds,
+    compare,
     group_links,
+    prepare,
     verify,
 )
 from kirinuki.analysis.lsh import DEFAULT_PARAMS, DuplicateIndex, Sketches, sketch_texts
@@ -53,6 +57,7 @@ SKETCH_VERSION = 6  # bump when the sketch or the rules change (4: 8-bit MinHash
 # and links without a scheme left out of the normalised text, 6: version and background rules of
 # session 9: stored version links are recomputed)
 _BATCH = 20_000
+DUPLICATE_KIND = DUPLICATE  # what `Neighbour.kind` says of the same text
 
 
 # Writes made through this process, per connection: part of the loaded index's cache key
@@ -320,4 +325,47 @@ def version_marks(journal: Journal, sketches: SketchCache | None = None,
     out: dict[int, dict[int, tuple[int, str]]] = {}
     for eid, cid, earlier, change in rows.version_rows(journal.store):
         out.setdefault(eid, {}).setdefault(cid, (earlier, change))
+    return out
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    """A stored clip near a text: its id, entry, date, text, estimated similarity (0..1) and
+    how it relates when the check says so (`duplicate`, `version`, `background`, or "")."""
+
+    clip_id: int
+    entry_id: int
+    published: datetime | None
+    text: str
+    similarity: float
+    kind: str
+
+
+def nearest_clips(journal: Journal, texts: Sequence[str], *, limit: int = 8,
+                  min_estimate: float = 0.2) -> list[list[Neighbour]]:
+    """For each of `texts` (clips not stored yet, or being edited), the stored clips nearest
+    to it by the duplicate index, best first, each checked by `compare`."""
+    if not texts:
+        return []
+    ix = _load_index(journal)
+    probes = sketch_texts(list(texts))
+    found = [[(ix.ids[c.row], c.estimate)
+              for c in ix.index.candidates(probes, k, limit=limit, min_estimate=min_estimate)]
+             for k in range(len(texts))]
+    by_id = {r.clip_id: r for r in rows.clips_by_id(
+        journal.store, sorted({cid for near in found for cid, _ in near}))}
+    out: list[list[Neighbour]] = []
+    for text, near in zip(texts, found, strict=True):
+        mine = prepare(text)
+        kept = []
+        for cid, est in near:
+            row = by_id.get(cid)
+            if row is None:
+                continue
+            match = compare(prepare(row.text), mine)
+            kept.append(Neighbour(cid, row.entry_id, row.published, row.text,
+                                  match.similarity if match else float(est),
+                                  match.kind if match else ""))
+        kept.sort(key=lambda n: -n.similarity)
+        out.append(kept)
     return out

@@ -18,7 +18,7 @@ from kirinuki.journal.core import Journal
 from kirinuki.journal.editing import _new_entry, set_status
 from kirinuki.journal.importing import check_entry_size, permalink_for
 from kirinuki.journal.queries import get_entry
-from kirinuki.journal.trash import trash_removed
+from kirinuki.journal.trash import trash_entry, trash_removed
 from kirinuki.model import Clip, Entry, Status
 from kirinuki.store.sqlite import entries as entry_rows
 from kirinuki.store.sqlite import trash as trash_rows
@@ -238,3 +238,21 @@ def apply_text(journal: Journal, ref: str, text: str, *,
 def entry_clip_text(entry: Entry) -> str:
     """The clip text of `entry`, as `apply_text` reads it back."""
     return render(entry)
+
+
+def bulk(journal: Journal, ids: list[int], action: str) -> int:
+    """Publish, unpublish or delete (to the trash) entries `ids` in one transaction; returns
+    how many were found. Raises InputError for another action."""
+    steps = {"publish": lambda ref: publish_entry(journal, ref),
+             "unpublish": lambda ref: unpublish_entry(journal, ref),
+             "delete": lambda ref: trash_entry(journal, ref)}
+    step = steps.get(action)
+    if step is None:
+        raise InputError(f"unknown action {action[:20]!r}")
+    n = 0
+    with journal.store.transaction():
+        for eid in ids:
+            if entry_rows.entry_exists(journal.store, eid):
+                step(str(eid))
+                n += 1
+    return n

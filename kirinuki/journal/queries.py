@@ -8,7 +8,7 @@ from kirinuki.model import Entry, EntrySummary, Stats, Status, TagCount
 from kirinuki.store.sqlite import entries as entry_rows
 from kirinuki.store.sqlite import tags as tag_rows
 from kirinuki.store.sqlite.stats import journal_stats
-from kirinuki.text.normalize import as_id
+from kirinuki.text.normalize import as_id, tag_key
 
 
 def resolve_entry_id(journal: Journal, ref: str) -> int:
@@ -36,9 +36,12 @@ def get_entry(journal: Journal, ref: str | int) -> Entry:
 
 
 def list_entries(journal: Journal, *, limit: int = 50, offset: int = 0,
-                 status: Status | None = None) -> list[EntrySummary]:
-    """Entries newest first."""
-    return entry_rows.list_entries(journal.store, limit=limit, offset=offset, status=status)
+                 status: Status | None = None, tag: str | None = None,
+                 month: str | None = None, text: str | None = None) -> list[EntrySummary]:
+    """Entries newest first; filtered by status, tag name, month (`YYYY-MM`) and text."""
+    return entry_rows.list_entries(journal.store, limit=limit, offset=offset, status=status,
+                                   tag=tag_key(tag) if tag else None, month=month,
+                                   text=text or None)
 
 
 def draft_count(journal: Journal) -> int:

@@ -37,6 +37,8 @@ SETTINGS: dict[str, SettingInfo] = {s.key: s for s in (
     SettingInfo("header_links", "header_links", "links at the head of new entries", many=True),
     SettingInfo("footer", "footer", "the footer line of new entries (empty: none)"),
     SettingInfo("timezone", "timezone", "time zone of dates and permalinks"),
+    SettingInfo("site.version_notes", "version_notes",
+                "say on published entry pages which clips update an earlier version (true/false)"),
     SettingInfo("fetch.allow_private", "fetch_allow_private",
                 "let clip/feeds reach private and loopback addresses (turns the SSRF guard "
                 "off)", security=True),
@@ -87,6 +89,7 @@ def _zone(value: str) -> str:
 _READERS: dict[str, Callable[[str], Any]] = {
     "title": _text, "hosts": clean_host, "header_links": _url, "footer": _footer,
     "timezone": _zone, "fetch_allow_private": _flag, "raw_copies": _raw_copies,
+    "version_notes": _flag,
 }
 
 
@@ -119,6 +122,8 @@ def _checked(field: str, value: object) -> object:
         return [read(v) for v in value]
     if field == "footer" and value is None:
         return None
+    if field == "version_notes" and isinstance(value, bool):
+        return value
     if not isinstance(value, str):
         raise InputError(f"{field} must be a string")
     return read(value)

@@ -258,7 +258,8 @@ def sitemap_url(year: int, month: int) -> str:
 def global_sig(settings: Settings, asset_version: str, per_page: int) -> str:
     """What every page depends on: the templates and code, the settings, the page sizes."""
     s = settings
-    return sig(asset_version, s.title, s.hosts, s.timezone, per_page, FEED_SIZE)
+    return sig(asset_version, s.title, s.hosts, s.timezone, per_page, FEED_SIZE,
+               s.version_notes)
 
 
 def fingerprints(ctx: SiteContext) -> list[str]:

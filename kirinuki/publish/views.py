@@ -46,6 +46,33 @@ class ClipView:
         self.update = update  # the earlier version this clip updates: href, label, change
 
 
+_WORDING = "wording: "
+
+
+def reader_change(change: str) -> str:
+    """A stored version change (`analysis.versions.Change.describe`) worded for readers:
+    `拘束: 3800人 → 4400人 (+600); wording: によりますと → ∅` becomes
+    `拘束: 3800人 → 4400人 (+600)、言い回し:「によりますと」を削除`."""
+    parts = []
+    for part in change.split("; "):
+        if part == "no change":
+            parts.append("表現の変更のみ")
+        elif part.startswith(_WORDING):
+            words = []
+            for pair in part[len(_WORDING):].split(", "):
+                old, _, new = pair.partition(" → ")
+                if old == "∅":
+                    words.append(f"「{new}」を追加")
+                elif new == "∅":
+                    words.append(f"「{old}」を削除")
+                else:
+                    words.append(f"「{old}」を「{new}」に")
+            parts.append("言い回し: " + "、".join(words))
+        else:
+            parts.append(part)
+    return "、".join(parts)
+
+
 def date_label(d: datetime) -> str:
     """`2022年1月8日 12:00`."""
     return f"{d.year}年{d.month}月{d.day}日 {d:%H:%M}"
@@ -112,11 +139,14 @@ class Views:
     def _updates(self, meta: PublishedEntry) -> dict[int, View]:
         """Clip id → the published earlier version it updates (a link and the change)."""
         out: dict[int, View] = {}
+        if not self.ctx.settings.version_notes:  # the journal does not show them
+            return out
         for clip_id, earlier, change in meta.versions:
             p = self.ctx.pos.get(earlier)
             if p is not None:
                 link = self.link(p)
-                out[clip_id] = View(href=link["url"], label=link["title"], change=change)
+                out[clip_id] = View(href=link["url"], label=link["title"],
+                                    change=reader_change(change))
         return out
 
     def group(self, group: Group, updates: dict[int, View] | None = None) -> View:

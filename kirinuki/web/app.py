@@ -20,6 +20,8 @@ from kirinuki.web.routes.api import router as api_routes
 from kirinuki.web.routes.auth import router as auth_routes
 from kirinuki.web.routes.changes import router as changes_routes
 from kirinuki.web.routes.composer import router as composer_routes
+from kirinuki.web.routes.entries import router as entry_routes
+from kirinuki.web.routes.manage import router as manage_routes
 from kirinuki.web.routes.reading import router as reading_routes
 from kirinuki.web.routes.search import reader_search
 from kirinuki.web.routes.search import router as search_routes
@@ -67,6 +69,8 @@ def create_app(journal_path: str, *, fetcher: Callable[[], Fetcher] | None = Non
     app.include_router(composer_routes)
     app.include_router(share_routes)
     app.include_router(changes_routes)
+    app.include_router(entry_routes)
+    app.include_router(manage_routes)
     app.include_router(search_routes)
     # Hatena AtomPub lives under /{user}/{blog_id}/atom: before the reading catch-all.
     app.include_router(atompub.router)

@@ -20,9 +20,11 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
+from urllib.parse import quote
 
 from kirinuki.journal import Journal
 from kirinuki.journal.workbench import change_mark
+from kirinuki.web.messages import t
 
 CACHE_BYTES = 128 * 1024 * 1024  # per process; ~16k entry pages of the synthetic journal
 SEARCH_PATHS = ("/search", "/search/")
@@ -119,6 +121,25 @@ def _signed_in(scope: dict[str, Any]) -> bool:
     return any(name == b"cookie" and SESSION_COOKIE in value for name, value in scope["headers"])
 
 
+_MAIN = b'<main id="main">'
+
+
+def owner_links(path: str, body: bytes, media: str) -> bytes:
+    """`body` with the owner's links at the top of the page (an edit link on an entry page),
+    for a request carrying a session cookie. Added to the shared cached page at answer time,
+    never kept: a reader's page stays the published one. A stale cookie shows the links too;
+    following them leads to sign-in."""
+    if not media.startswith("text/html") or _MAIN not in body:
+        return body
+    if path.startswith("/entry/"):
+        first = (f'<a href="/edit?link={quote(path.removesuffix("/"), safe="/")}" '
+                 f'id="owner-edit">{t("public.edit")}</a>')
+    else:
+        first = f'<a href="/compose">{t("nav.compose")}</a>'
+    bar = f'<p class="owner-edit">{first} · <a href="/manage">{t("nav.manage")}</a></p>'
+    return body.replace(_MAIN, _MAIN + b"\n" + bar.encode(), 1)
+
+
 class CachedPages:
     """ASGI middleware answering GET requests for cached pages without routing them.
 
@@ -146,6 +167,8 @@ class CachedPages:
                     hit = self.search(path, scope["query_string"])
                 if hit is not None:
                     body, media = hit
+                    if path not in SEARCH_PATHS and _signed_in(scope):
+                        body = owner_links(path, body, media)
                     await send({"type": "http.response.start", "status": 200, "headers": [
                         (b"content-type", media.encode()),
                         (b"content-length", str(len(body)).encode()),

@@ -37,7 +37,8 @@ def body_cap(path: str) -> int:
     """The largest request body accepted at `path`, in bytes."""
     if path == "/signin":
         return SIGN_IN_BODY
-    if path.startswith("/api/") or path == "/compose/paste":
+    # The paste, its preview and the edit page's one form carry a whole entry's text.
+    if path.startswith(("/api/", "/edit/")) or path in ("/compose/paste", "/compose/preview"):
         return API_BODY
     if is_atompub(path):
         return ATOMPUB_BODY

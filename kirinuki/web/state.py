@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,13 +20,20 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, S
 from kirinuki.journal import Journal, open_journal
 from kirinuki.journal.search_postings import Postings
 from kirinuki.publish.pages import FILTERS
+from kirinuki.publish.views import date_label
 from kirinuki.web.cache import PageCache, page_key
+from kirinuki.web.messages import t
 from kirinuki.web.site import LiveSite, decode_path
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 Fetcher = Any  # the capture layer's fetcher; the web app only passes it through
 MEMO_SIZE = 256  # results kept by `WebState.memo` (analysis views cost up to seconds each)
 MEMO_SIZES = {"search": 4096}  # kinds of small results kept in greater number
+
+
+def when_label(d: datetime | None) -> str:
+    """A date as the owner's pages write it (`2025年7月1日 08:00`), "" for none."""
+    return date_label(d) if isinstance(d, datetime) else ""
 
 
 class WebState:
@@ -51,6 +59,8 @@ class WebState:
             auto_reload=False,  # no file stat per render: templates ship with the package
         )
         self.env.filters.update(FILTERS)
+        self.env.globals["t"] = t  # the owner pages' words (web/messages.py)
+        self.env.filters["when_label"] = when_label
         self._memo: dict[Hashable, OrderedDict[Hashable, tuple[int | None, Any]]] = {}
         self.postings = Postings()  # search: row ids per word, until the next commit
 

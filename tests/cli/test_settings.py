@@ -79,7 +79,8 @@ def test_settings_shows_every_setting(cli: Cli) -> None:
     shown = json.loads(cli("settings", "--json").output)
     assert shown == {"title": "帳", "hosts": ["a.example"], "header_links": ["https://a.example"],
                      "footer": "a.example", "timezone": "Asia/Tokyo",
-                     "fetch.allow_private": False, "capture.raw_copies": "all"}
+                     "site.version_notes": True, "fetch.allow_private": False,
+                     "capture.raw_copies": "all"}
     table = cli("settings").output
     for key in shown:
         assert key in table
@@ -123,3 +124,14 @@ def test_settings_set_lists_and_clears(cli: Cli) -> None:
     assert cli("settings", "set", "footer", "").exit_code == 0
     shown = json.loads(cli("settings", "--json").output)
     assert shown["hosts"] == ["a.example", "b.example"] and shown["footer"] is None
+
+
+def test_version_notes_setting_takes_true_or_false(cli: Cli, journal_path: str) -> None:
+    cli("init")
+    assert cli("settings", "set", "site.version_notes", "false").exit_code == 0
+    with open_journal(journal_path) as j:
+        assert j.settings.version_notes is False
+    r = cli("settings", "set", "site.version_notes", "maybe")
+    assert r.exit_code != 0 and "true or false" in r.output
+    with open_journal(journal_path) as j:
+        assert j.settings.version_notes is False

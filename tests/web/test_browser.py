@@ -268,12 +268,16 @@ def _sign_in(v: Visitor) -> None:
 def _paste_payloads(v: Visitor) -> None:
     page = v.page
     page.fill("#text", PASTED)
-    page.click("form[action='/compose/paste'] button[type=submit]")
+    page.click("form[action='/compose/preview'] button[type=submit]")
+    page.wait_for_selector("#parsed")  # the paste preview: parsed, nothing stored yet
+    v.check()
+    assert '<a href="javascript:alert(4)">詳しくはこちら</a>' in page.inner_text("#parsed")
+    page.click("#paste-save button[type=submit]")
     page.wait_for_url("**/edit/*")
     v.check()
-    texts = page.locator("textarea[name=text]").evaluate_all("els => els.map(e => e.value)")
+    texts = page.locator("textarea[name^='text:']").evaluate_all("els => els.map(e => e.value)")
     assert '<a href="javascript:alert(4)">詳しくはこちら</a> という書き込みもありました。' in texts
-    tags = page.inner_text(".edit-group .tags")
+    tags = page.locator("input.tag-field").first.input_value()
     assert "#<script>" in tags and "<img src=x onerror=alert(6)>" in tags
 
 
@@ -301,18 +305,20 @@ def _capture_and_clip(v: Visitor, url: str) -> int:
     page.wait_for_url("**/edit/*")
     v.check()
     v.shot("edit")
-    texts = page.locator("textarea[name=text]").evaluate_all("els => els.map(e => e.value)")
+    texts = page.locator("textarea[name^='text:']").evaluate_all("els => els.map(e => e.value)")
     assert [t for t in texts if t in PARAGRAPHS] == PARAGRAPHS[1:5]
-    last_tags = page.locator(".edit-group .tags").last.inner_text()
+    last_tags = page.locator("input.tag-field").last.input_value()
     assert all("#" + t in last_tags for t in ["羽田空港", *TYPED_TAGS])
     return int(page.url.split("#")[0].rstrip("/").rsplit("/", 1)[1])
 
 
 def _publish(v: Visitor, entry_id: int) -> str:
     page = v.page
-    page.click(f"form[action='/entries/{entry_id}/status'] button:has-text('公開する')")
-    page.wait_for_selector(f"form[action='/entries/{entry_id}/status'] "
-                           "button:has-text('非公開にする')")
+    v.go(f"/preview/{entry_id}")
+    if page.locator("#confirm").count():
+        page.check("#confirm")
+    page.click("#publish")
+    page.wait_for_selector(f"form[action='/entries/{entry_id}/unpublish']")
     v.check()
     link = page.get_attribute("a:has-text('公開ページ')", "href")
     assert link and link.startswith("/entry/")

@@ -415,11 +415,32 @@ def _load_tag_lines(store: Store, arg: tuple[str], groups: dict[int, Group]) -> 
 
 
 def list_entries(
-    store: Store, *, limit: int = 50, offset: int = 0, status: Status | None = None
+    store: Store, *, limit: int = 50, offset: int = 0, status: Status | None = None,
+    tag: str | None = None, month: str | None = None, text: str | None = None,
 ) -> list[EntrySummary]:
-    """Entries newest first (undated ones last), with clip counts, tags and first clip."""
-    where = "WHERE e.status = ?" if status else ""
-    args: list[object] = [str(status)] if status else []
+    """Entries newest first (undated ones last), with clip counts, tags and first clip;
+    only those with `status`, the tag of key (or alias) `tag`, dated in `month` (`YYYY-MM`,
+    as stored: the journal's time zone) or holding `text` in a clip or the title."""
+    conds: list[str] = []
+    args: list[object] = []
+    if status:
+        conds.append("e.status = ?")
+        args.append(str(status))
+    if tag:
+        conds.append(
+            "e.id IN (SELECT g.entry_id FROM groups g JOIN tag_lines tl ON tl.group_id = g.id"
+            " JOIN group_tags gt ON gt.tag_line_id = tl.id WHERE gt.tag_id = (SELECT coalesce("
+            "(SELECT id FROM tags WHERE key = ?), (SELECT tag_id FROM tag_aliases WHERE key = ?))))")
+        args += [tag, tag]
+    if month:
+        conds.append("substr(e.published, 1, 7) = ?")
+        args.append(month)
+    if text:
+        like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        conds.append("(e.title LIKE ? ESCAPE '\\' OR e.id IN (SELECT g.entry_id FROM clips c"
+                     " JOIN groups g ON g.id = c.group_id WHERE c.text LIKE ? ESCAPE '\\'))")
+        args += [like, like]
+    where = ("WHERE " + " AND ".join(conds)) if conds else ""
     rows = store.conn.execute(
         f"""
         SELECT e.id, e.permalink, e.published, e.status, e.title,

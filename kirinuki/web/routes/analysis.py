@@ -7,6 +7,8 @@ published entries; the owner sees drafts too.
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Form, Path, Query, Request
@@ -19,6 +21,8 @@ from kirinuki.journal.analysis import ClipView, EntryAnalysis, GroupView, QuoteV
 from kirinuki.journal.analysis import quotes as find_quotes
 from kirinuki.journal.related import RelatedView, decide_related, related
 from kirinuki.publish import urls
+from kirinuki.publish.views import date_label, reader_change
+from kirinuki.web.messages import REASONS_JA, t
 from kirinuki.web.render import page, see_other
 from kirinuki.web.security import (
     ApiRoute,
@@ -99,8 +103,36 @@ def analysis_page(request: Request, entry_id: Id, j: Journal = Depends(journal))
         lambda: _view(entry_analysis(j, str(entry_id)), related(j, str(entry_id), 8), seen))
     ctx, _ = state(request).site.current(j)
     meta = ctx.entries[ctx.pos[entry_id]] if entry_id in ctx.pos else None
-    return page(request, "analysis.html", f"記事 {entry_id} の分析", view=view, owner=owner,
+    return page(request, "analysis.html", t("analysis.heading"), view=view, owner=owner,
+                groups=[_worded(g) for g in view["groups"]],
                 entry_url=urls.entry_url(meta.permalink) if meta else None)
+
+
+_CHANGE = re.compile(r"([0-9]+) → ([0-9]+): (.*)", re.DOTALL)
+
+
+def _worded(group: Json) -> Json:
+    """A group as the page words it: the reasons in Japanese, the changes between versions
+    named by the dates of their entries (never clip ids)."""
+    clips = group["clips"]
+    kind = group["kind"]
+    head = t(f"analysis.{kind}", n=len(clips)) if kind in ("version", "duplicate",
+                                                           "background") else ""
+    reasons = group["reason"].rpartition(" (")[2].rstrip(")").split("; ")
+    worded = "、".join(dict.fromkeys(REASONS_JA.get(r, r) for r in reasons if r))
+    when = {c["clip"]: _day(c["published"]) for c in clips}
+    changes = []
+    for line in group["changes"]:
+        m = _CHANGE.fullmatch(line)
+        if m is not None:
+            a, b = when.get(int(m.group(1))), when.get(int(m.group(2)))
+            changes.append(f"{a or t('analysis.draft')} → {b or t('analysis.draft')}: "
+                           f"{reader_change(m.group(3))}")
+    return {**group, "reason": f"{head}（{worded}）" if worded else head, "changes": changes}
+
+
+def _day(iso: str | None) -> str | None:
+    return date_label(datetime.fromisoformat(iso)) if iso else None
 
 
 @router.get("/quotes")

@@ -1,17 +1,22 @@
-"""The composer and the edit forms (signed-in owner only; every form carries the CSRF token)."""
+"""The composer (a new entry, capture, paste with its preview) and the older one-action forms
+of the edit page (signed-in owner only; every form carries the CSRF token)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Path, Query, Request
+from fastapi import APIRouter, Depends, Form, Path, Request
 from fastapi.responses import Response
 
-from kirinuki.journal import Journal, get_entry, list_entries, tag_counts
+from kirinuki.errors import InputError
+from kirinuki.journal import Journal, list_entries
 from kirinuki.journal.capture import capture
-from kirinuki.journal.editing import delete_clip, delete_entry, edit_clip, rename_tag, set_status
+from kirinuki.journal.checking import preview_paste
+from kirinuki.journal.composing import new_entry, parse_when
+from kirinuki.journal.editing import delete_clip, edit_clip, set_status
 from kirinuki.journal.feeds import inbox
 from kirinuki.journal.pasting import add_text
+from kirinuki.journal.trash import trash_entry
 from kirinuki.journal.workbench import (
     clip_version,
     delete_group,
@@ -22,8 +27,9 @@ from kirinuki.journal.workbench import (
 from kirinuki.model import Status
 from kirinuki.text.hashtags import split_tag_field
 from kirinuki.web.inputs import capture_target
-from kirinuki.web.render import page, see_other
-from kirinuki.web.routes.changes import current_changes
+from kirinuki.web.messages import t
+from kirinuki.web.render import done_redirect, page, see_other
+from kirinuki.web.routes.entries import drafts
 from kirinuki.web.security import FormRoute, form_owner, journal, page_owner, state
 
 router = APIRouter(include_in_schema=False, route_class=FormRoute)
@@ -38,11 +44,39 @@ def _edit(entry_id: int | None, anchor: str = "") -> Response:
     return see_other(f"/edit/{entry_id}{anchor}")
 
 
+def compose_page(request: Request, j: Journal, *, status: int = 200,
+                 **data: Any) -> Response:
+    """The composer, with the new-entry and paste forms' typed values and problems."""
+    values = {"new_title": "", "new_when": "", "new_problem": None, "paste_text": "",
+              "paste_problem": None, **data}
+    return page(request, "compose.html", t("compose.heading"), status,
+                inbox=inbox(j, limit=20, unclipped=True), drafts=drafts(j), **values)
+
+
 @router.get("/compose")
 def compose(request: Request, _: Viewer, j: Journal = Depends(journal)) -> Response:
-    """Start here: paste a URL, pick from the feed inbox, or paste clip text."""
-    return page(request, "compose.html", "切り抜く", inbox=inbox(j, limit=20, unclipped=True),
-                drafts=list_entries(j, limit=10, status=Status.DRAFT))
+    """Start here: a new entry, a URL, the feed inbox, pasted clip text, the drafts."""
+    return compose_page(request, j)
+
+
+@router.post("/entries/new")
+def entry_new(request: Request, j: Owner, title: str = Form(""),
+              when: str = Form("")) -> Response:
+    """A new draft with the typed title and date (now when empty)."""
+    if "\n" in title or "\r" in title:
+        return compose_page(request, j, status=400, new_title=title, new_when=when,
+                            new_problem=t("error.title"))
+    try:
+        at = parse_when(when, j) if when.strip() else None
+    except InputError:
+        return compose_page(request, j, status=400, new_title=title, new_when=when,
+                            new_problem=t("error.date", tz=j.settings.timezone))
+    try:
+        entry = new_entry(j, title=title.strip() or None, at=at)
+    except InputError:
+        return compose_page(request, j, status=400, new_title=title, new_when=when,
+                            new_problem=t("error.date_range"))
+    return done_redirect(f"/edit/{entry.id}", "created")
 
 
 @router.post("/compose/capture")
@@ -74,32 +108,37 @@ def compose_clip(j: Owner, version: int = Form(..., ge=1, le=2**62), pick: list[
     """Add the ticked paragraphs, closed by the tags, to the chosen entry."""
     updated = clip_version(j, version, [p - 1 for p in pick], split_tag_field(tags),
                            entry or None)
-    return _edit(updated.id, "#end")
+    return done_redirect(f"/edit/{updated.id}#end", "clipped")
+
+
+def _paste_problem(exc: InputError) -> str:
+    return t("paste.no_clips" if "no clips" in str(exc) else "paste.bad_text")
+
+
+@router.post("/compose/preview")
+def compose_preview(request: Request, j: Owner, text: str = Form(...),
+                    entry: str = Form("today")) -> Response:
+    """Pasted clip text shown as it will be read (clips, tag lines, related links, header
+    and footer) with its warnings; nothing is stored until its save button is pressed."""
+    try:
+        preview = preview_paste(j, text.encode("utf-8"))
+    except InputError as exc:
+        return compose_page(request, j, status=400, paste_text=text,
+                            paste_problem=_paste_problem(exc))
+    return page(request, "paste.html", t("paste.heading"), preview=preview, text=text,
+                entry=entry, drafts=drafts(j))
 
 
 @router.post("/compose/paste")
-def compose_paste(j: Owner, text: str = Form(...), entry: str = Form("today")) -> Response:
+def compose_paste(request: Request, j: Owner, text: str = Form(...),
+                  entry: str = Form("today")) -> Response:
     """Add pasted clip text (paragraphs closed by hashtag lines)."""
-    result = add_text(j, text.encode("utf-8"), entry=entry or None, name="pasted text")
-    return _edit(result.entry.id, "#end")
-
-
-@router.get("/manage")
-def manage(request: Request, _: Viewer, p: int = Query(1, ge=1, le=1_000_000),
-           j: Journal = Depends(journal)) -> Response:
-    """Every entry, drafts included, newest first; tags with rename/merge."""
-    rows = list_entries(j, limit=PER_PAGE + 1, offset=(p - 1) * PER_PAGE)
-    return page(request, "manage.html", "管理", rows=rows[:PER_PAGE], page_no=p,
-                more=len(rows) > PER_PAGE, tags=tag_counts(j),
-                changed=current_changes(request, j).entry_ids)
-
-
-@router.get("/edit/{entry_id}")
-def edit(request: Request, entry_id: Id, _: Viewer, j: Journal = Depends(journal)) -> Response:
-    """One entry with a form for every clip and group."""
-    return page(request, "edit.html", f"記事 {entry_id} の編集", entry=get_entry(j, entry_id),
-                drafts=list_entries(j, limit=10, status=Status.DRAFT),
-                source_changed=entry_id in current_changes(request, j).entry_ids)
+    try:
+        result = add_text(j, text.encode("utf-8"), entry=entry or None, name="pasted text")
+    except InputError as exc:
+        return compose_page(request, j, status=400, paste_text=text,
+                            paste_problem=_paste_problem(exc))
+    return done_redirect(f"/edit/{result.entry.id}#end", "pasted", result.clips)
 
 
 @router.post("/clips/{clip_id}/edit")
@@ -140,14 +179,8 @@ def entry_status(entry_id: Id, j: Owner, status: Status = Form(...)) -> Response
 
 
 @router.post("/entries/{entry_id}/delete")
-def entry_delete(entry_id: Id, j: Owner) -> Response:
-    """Delete an entry."""
-    delete_entry(j, str(entry_id))
-    return see_other("/manage")
-
-
-@router.post("/tags/rename")
-def tags_rename(j: Owner, old: str = Form(...), new: str = Form(...)) -> Response:
-    """Rename a tag, or merge it into another (the old name stays an alias)."""
-    rename_tag(j, old.strip(), new.strip())
-    return see_other("/manage#tags")
+def entry_delete(entry_id: Id, j: Owner, back: str = Form("/manage")) -> Response:
+    """Move the entry to the trash; the page after says so, with an undo button."""
+    trash_entry(j, str(entry_id))
+    target = back if back in ("/manage", "/compose", "/trash") else "/manage"
+    return done_redirect(target, "trashed", undo=entry_id)

@@ -9,8 +9,8 @@ from kirinuki.errors import NotFoundError
 from kirinuki.journal import Journal
 from kirinuki.journal.composing import moved_permalink
 from kirinuki.publish import urls
-from kirinuki.web.cache import page_key
-from kirinuki.web.security import journal, state
+from kirinuki.web.cache import owner_links, page_key
+from kirinuki.web.security import COOKIE, journal, state
 from kirinuki.web.site import decode_path
 
 router = APIRouter(include_in_schema=False)
@@ -36,7 +36,10 @@ def site_page(request: Request, path: str, j: Journal = Depends(journal)) -> Res
             assert found.page is not None
             hit = st.site.render(j, found.page, found.built), found.media
             st.pages.put(key, mark, *hit)
-    return Response(hit[0], media_type=hit[1], headers={"Cache-Control": "no-cache"})
+    body = hit[0]
+    if request.cookies.get(COOKIE):
+        body = owner_links(request.scope["path"], body, hit[1])
+    return Response(body, media_type=hit[1], headers={"Cache-Control": "no-cache"})
 
 
 def _moved(j: Journal, path: str) -> str | None:
