@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from urllib.parse import quote
 
 from kirinuki.journal.site import EntryDigest, PublishedEntry
 from kirinuki.model import Clip, ClipSource, Entry, Group, RelatedLink
@@ -16,6 +17,8 @@ from kirinuki.publish.site import SiteContext
 from kirinuki.text.normalize import tag_key
 
 EXCERPT_CHARS = 120
+HEADING_TAGS = 3
+DESCRIPTION_CHARS = 110  # og:description: what a card shows of the first clip
 LINK_CACHE = 20_000
 
 
@@ -52,8 +55,45 @@ def day_label(d: datetime) -> str:
 
 
 def entry_title(meta: PublishedEntry) -> str:
-    """The entry's title, or its date and time when it has none (the sample has none)."""
-    return meta.title or date_label(meta.published)
+    """The entry's title; without one (the sample has none), a heading made of its first
+    tags (`ウクライナ侵攻・対ロシア制裁ほか`), else its date and time."""
+    return meta.title or tag_heading(meta) or date_label(meta.published)
+
+
+def tag_heading(meta: PublishedEntry) -> str:
+    """Up to three of the entry's tags joined by `・` (`ほか` when it has more), or ''."""
+    names = [display for _key, display in meta.tags[:HEADING_TAGS]]
+    more = "ほか" if len(meta.tags) > HEADING_TAGS else ""
+    return "・".join(names) + more if names else ""
+
+
+def _headline(entry: Entry) -> str | None:
+    """The headline of the source of the entry's first clip, if it has one."""
+    for group in entry.groups:
+        for item in group.items:
+            if isinstance(item, Clip):
+                return item.source.title if item.source is not None and item.source.title \
+                    else None
+    return None
+
+
+def _first_text(entry: Entry) -> str:
+    for group in entry.groups:
+        for item in group.items:
+            if isinstance(item, Clip):
+                return item.text
+    return ""
+
+
+def share_links(url: str, title: str) -> list[View]:
+    """Links that share `url` (absolute) without any script: X, はてなブックマーク, LINE."""
+    u, t = quote(url, safe=""), quote(title, safe="")
+    hatena = "https://b.hatena.ne.jp/entry/" + (
+        "s/" + url.removeprefix("https://") if url.startswith("https://")
+        else url.removeprefix("http://"))
+    return [View(label="X", url=f"https://x.com/intent/post?text={t}&url={u}"),
+            View(label="はてなブックマーク", url=hatena),
+            View(label="LINE", url=f"https://social-plugins.line.me/lineit/share?url={u}")]
 
 
 def _source(src: ClipSource) -> View:
@@ -94,7 +134,7 @@ class Views:
             meta = self.ctx.entries[pos]
             date = date_label(meta.published)
             view = self._links[pos] = View(url=urls.entry_url(meta.permalink), date=date,
-                                           title=meta.title or date)
+                                           title=entry_title(meta))
         return view
 
     def _related(self, item: RelatedLink) -> View:
@@ -104,7 +144,7 @@ class Views:
         link = self.link(target)
         return View(kind="related", href=link["url"], label=link["title"], quote=item.quote)
 
-    def _updates(self, meta: PublishedEntry) -> dict[int, View]:
+    def updates(self, meta: PublishedEntry) -> dict[int, View]:
         """Clip id → the published earlier version it updates (a link and the change)."""
         out: dict[int, View] = {}
         for clip_id, earlier, change in meta.versions:
@@ -137,11 +177,25 @@ class Views:
             text = entry.footer.text
             footer = View(text=text, url=f"https://{text}/")
         n = len(self.ctx.entries)
-        updates = self._updates(meta) if meta.versions else None
+        updates = self.updates(meta) if meta.versions else None
+        # The page's heading: its title, else its first clip's headline, else its tags;
+        # None when only the date is left (the date is printed once, as the heading).
+        heading = meta.title or _headline(entry) or tag_heading(meta) or None
+        text = " ".join(_first_text(entry).split())
+        description = text if len(text) <= DESCRIPTION_CHARS \
+            else text[:DESCRIPTION_CHARS] + "…"
+        host = self.ctx.canonical
+        absolute = urls.absolute(host, link["url"]) if host else None
+        tags = self.ctx.tags
         return View({
             "url": link["url"],
+            "absolute": absolute,
             "text_url": link["url"] + "entry.txt",
-            "title": link["title"],
+            "title": heading or link["date"],
+            "heading": heading,
+            "description": description,
+            "tag_names": [tags[k].display for k in meta.tag_keys],
+            "share": share_links(absolute, heading or link["date"]) if absolute else [],
             "date": link["date"],
             "iso": meta.published.isoformat(),
             "header": [h.url for h in entry.header],

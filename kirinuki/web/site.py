@@ -22,7 +22,7 @@ from kirinuki.journal.site import entry_batch, entry_digests
 from kirinuki.journal.workbench import change_mark
 from kirinuki.publish import urls
 from kirinuki.publish.pages import Renderer, asset_version
-from kirinuki.publish.plan import STATIC_FILES, Page, Paging
+from kirinuki.publish.plan import STATIC_FILES, Page, Paging, updated_positions
 from kirinuki.publish.site import FEED_SIZE, SiteContext, build_context
 from kirinuki.web.follow import Analysis, Follower
 
@@ -105,6 +105,7 @@ class LiveSite:
     def _use(self, ctx: SiteContext) -> None:
         self.ctx = ctx
         self.renderer = Renderer(ctx, self.version)
+        self.renderer.inline_nav = True  # the sidebar in the page: no frame to fetch
         self.segments = {t.segment: t.key for t in ctx.tags.values()}
 
     def fresh(self) -> tuple[SiteContext, Renderer] | None:
@@ -156,6 +157,13 @@ class LiveSite:
         if path == urls.FEED_URL:
             newest = tuple(range(len(ctx.entries)))[-FEED_SIZE:][::-1]
             return Found(Page("", "feed", "", 0, (None,), entries=newest), _ATOM)
+        if path == urls.RSS_URL:
+            newest = tuple(range(len(ctx.entries)))[-FEED_SIZE:][::-1]
+            return Found(Page("", "rss", "", 0, (None,), entries=newest), _RSS)
+        if path == urls.UPDATES_URL:
+            return Found(Page("", "updates", "", 0, (updated_positions(ctx),)), _ATOM)
+        if path == urls.NAV_URL:
+            return Found(Page("", "nav", "", 0))
         if path == urls.ABOUT_URL:
             return Found(Page("", "about", "", 0))
         if path == "/robots.txt":
@@ -203,6 +211,9 @@ class LiveSite:
         if tail == "feed.xml":
             newest = tuple(members[-FEED_SIZE:][::-1])
             return Found(Page("", "feed", "", 0, (key,), entries=newest), _ATOM)
+        if tail == "rss":
+            newest = tuple(members[-FEED_SIZE:][::-1])
+            return Found(Page("", "rss", "", 0, (key,), entries=newest), _RSS)
         m = _PAGE.fullmatch(tail)
         if tail and m is None:
             return None
@@ -231,6 +242,7 @@ class LiveSite:
 
 
 _ATOM = "application/atom+xml; charset=utf-8"
+_RSS = "application/rss+xml; charset=utf-8"
 
 
 def decode_path(raw: str) -> str:
