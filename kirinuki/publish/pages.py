@@ -103,7 +103,9 @@ class Renderer:
             "asset_version": version,
             "nav": [View(label=label, url=url) for label, url in NAV],
         })
-        self.summary_macro = self.env.get_template("_macros.html").module.summary  # type: ignore[attr-defined]
+        macros = self.env.get_template("_macros.html").module
+        self.summary_macro = macros.summary  # type: ignore[attr-defined]
+        self.tag_macro = macros.tag_summary  # type: ignore[attr-defined]
         self._summaries: dict[int, Markup] = {}
         self._all: list[int] = []
         self._nav: View | None = None
@@ -181,14 +183,17 @@ class Renderer:
     def text(self, page: Page, entries: dict[int, Entry], _: Any) -> str:
         return render_clip_text(entries[page.args[0]])
 
-    def listing(self, page: Page, _: Any, digests: dict[int, EntryDigest]) -> str:
+    def listing(self, page: Page, entries: dict[int, Entry],
+                digests: dict[int, EntryDigest]) -> str:
         key, k = page.args
         if page.kind == "tag":
             tag = self.ctx.tags[key]
             members, heading = tag.members, f"#{tag.display}"
             url_of: Callable[[int | None], str] = lambda n: urls.tag_url(tag.segment, n)  # noqa: E731
             feed = urls.tag_feed_url(tag.segment)
-            feeds_ = [{"title": f"#{tag.display} - {self.ctx.settings.title}", "url": feed}]
+            feeds_ = [{"title": f"#{tag.display} - {self.ctx.settings.title}", "url": feed},
+                      {"title": f"#{tag.display} - {self.ctx.settings.title} (RSS)",
+                       "url": urls.tag_rss_url(tag.segment), "type": "application/rss+xml"}]
         else:
             members, heading = self._positions(), "最新の記事"
             url_of, feed, feeds_ = urls.index_url, None, []
@@ -201,9 +206,13 @@ class Renderer:
             heading += f"（{k}ページ目）"
         nav = {"older": url_of(older) if older else None, "newer": newer}
         title = None if page.kind == "index" and k is None else heading
+        if page.kind == "tag":
+            summaries = [self.tag_macro(self.views.tag_summary(i, entries[i], key))
+                         for i in shown]
+        else:
+            summaries = [self.summary(i, digests) for i in shown]
         return self.html("list.html", url_of(k), title, heading=heading, feed_url=feed,
-                         summaries=[self.summary(i, digests) for i in shown],
-                         nav=View(nav), feeds=feeds_)
+                         summaries=summaries, nav=View(nav), feeds=feeds_)
 
     def _positions(self) -> list[int]:
         """Every entry position, oldest first: the index's members (made once, not per

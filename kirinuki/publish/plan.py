@@ -159,14 +159,16 @@ class Planner:
         """The front page and numbered pages (from `start` on) of one list of entries."""
         count = base.count
         front = base.front()
+        # A tag's pages show the groups carrying the tag: whole entries, not digests.
+        whole = kind == "tag"
         self.add(url_of(None), kind, LIST, (key, self.member_fps(front), base.front_older()),
-                 (key, None), digests=tuple(front))
+                 (key, None), **{"entries" if whole else "digests": tuple(front)})
         for k in range(max(1, start), count + 1):
             members = base.page(k)
             # Only whether page k is the last one shows on it (its "newer" link), not the count,
             # so adding an entry leaves the older pages as they are.
             self.add(url_of(k), kind, LIST, (key, k, k == count, self.member_fps(members)),
-                     (key, k), digests=tuple(members))
+                     (key, k), **{"entries" if whole else "digests": tuple(members)})
 
     def index_pages(self) -> None:
         """The front page and the numbered pages of the whole journal."""

@@ -205,6 +205,25 @@ class Views:
             "next": self.link(pos + 1) if pos + 1 < n else None,
         })
 
+    def tag_summary(self, pos: int, entry: Entry, key: str) -> View:
+        """An entry on a tag's page: the groups of the entry that carry the tag (their clips
+        and the group's other tags), not the entry's first clip."""
+        meta = self.ctx.entries[pos]
+        link = self.link(pos)
+        groups = []
+        for group in entry.groups:
+            names = [t.name for line in group.tag_lines for t in line.tags]
+            keys = [self.aliases.get(k, k) for k in map(tag_key, names)]
+            if key not in keys:
+                continue
+            clips = [ClipView(item.text, _source(item.source) if item.source else None)
+                     for item in group.items if isinstance(item, Clip)]
+            others = [View(name=n, href=self.tag_href(n)) for n, k in zip(names, keys, strict=True)
+                      if k != key]
+            groups.append(View(clips=clips, tags=others))
+        return View(url=link["url"], title=link["title"], date=link["date"],
+                    iso=meta.published.isoformat(), groups=groups)
+
     def summary(self, pos: int, digest: EntryDigest | None) -> View:
         """An entry in a list: title, date, clip count, excerpt, tags."""
         meta = self.ctx.entries[pos]

@@ -197,8 +197,10 @@ class LiveSite:
         paging = Paging(members, ctx.per_page)
         if k is not None and not 1 <= k <= paging.count:
             return None
-        shown = paging.front() if k is None else paging.page(k)
-        return Found(Page("", kind, "", 0, (key, k), digests=tuple(shown)))
+        shown = tuple(paging.front() if k is None else paging.page(k))
+        if kind == "tag":  # the groups carrying the tag: whole entries
+            return Found(Page("", kind, "", 0, (key, k), entries=shown))
+        return Found(Page("", kind, "", 0, (key, k), digests=shown))
 
     def _tag(self, ctx: SiteContext, rest: str) -> Found | None:
         if rest == "":

@@ -138,3 +138,17 @@ def test_served_pages_carry_the_sidebar_inline_and_answer_rss(small: Journal,
         assert client.get("/archive/category/反ロシア/rss").status_code == 200
         assert client.get("/updates.xml").status_code == 200
         assert client.get("/nav/").status_code == 200
+
+
+def test_tag_pages_show_the_groups_carrying_the_tag(small: Journal, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    publish(small, site, jobs=1)
+    doc = _doc(site, "archive/category/日米／首脳/index.html")
+    entry = doc.find(".//article[@class='summary tag-summary']")
+    assert entry is not None
+    quotes = [b.text_content() for b in entry.iterfind(".//blockquote")]
+    # Not the entry's first clip (its #反ロシア group): the clips of the group with the tag.
+    assert quotes == ['危険な文字列<script>alert("x")</script> & "引用" を含む段落。',
+                      "日米の首脳は電話で会談し、露の動きについて意見を交わしました。"]
+    others = [a.text for a in entry.iterfind(".//p[@class='tags']/a")]
+    assert others == ["#NATO拡大"]  # the group's other tags only
