@@ -14,7 +14,7 @@ import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from kirinuki.journal import Journal
 from kirinuki.journal.analysis import catch_up_versions
@@ -24,6 +24,7 @@ from kirinuki.publish import urls
 from kirinuki.publish.pages import Renderer, asset_version
 from kirinuki.publish.plan import STATIC_FILES, Page, Paging, updated_positions
 from kirinuki.publish.site import FEED_SIZE, SiteContext, build_context
+from kirinuki.text.normalize import tag_key
 from kirinuki.web.follow import Analysis, Follower
 
 log = logging.getLogger("kirinuki.web")
@@ -208,7 +209,13 @@ class LiveSite:
         segment, _, tail = rest.partition("/")
         key = self.segments.get(segment)
         if key is None:
-            return None
+            # An old name of a renamed or merged tag (an alias), or another spelling that
+            # folds to a tag: moved permanently to the tag's address.
+            folded = tag_key(segment)
+            tag = ctx.tags.get(ctx.aliases.get(folded, folded))
+            if tag is None or not folded:
+                return None
+            return Found(redirect=tag.url + quote(tail))
         members = ctx.tags[key].members
         if tail == "feed.xml":
             newest = tuple(members[-FEED_SIZE:][::-1])

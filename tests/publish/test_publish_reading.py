@@ -152,3 +152,19 @@ def test_tag_pages_show_the_groups_carrying_the_tag(small: Journal, tmp_path: Pa
                       "日米の首脳は電話で会談し、露の動きについて意見を交わしました。"]
     others = [a.text for a in entry.iterfind(".//p[@class='tags']/a")]
     assert others == ["#NATO拡大"]  # the group's other tags only
+
+
+def test_served_old_tag_addresses_move_permanently(small: Journal) -> None:
+    from kirinuki.journal.editing import rename_tag
+    path = small.store.path
+    with TestClient(create_app(path)) as client:
+        assert client.get("/archive/category/米国/").status_code == 200
+        rename_tag(small, "米国", "対米")
+        small.close()
+        moved = client.get("/archive/category/米国/", follow_redirects=False)
+        assert moved.status_code == 301
+        assert moved.headers["location"] == "/archive/category/%E5%AF%BE%E7%B1%B3/"
+        feed = client.get("/archive/category/米国/feed.xml", follow_redirects=False)
+        assert feed.headers["location"].endswith("/feed.xml")
+        assert client.get("/archive/category/米国/").status_code == 200  # followed
+        assert client.get("/archive/category/存在しない/").status_code == 404
