@@ -89,3 +89,13 @@ def test_a_malformed_query_gets_a_message(page: Any, served: str) -> None:
     notice = page.locator("#search-results .notice")
     notice.wait_for()
     assert "検索語を読めません" in notice.inner_text()
+
+
+def test_search_marks_the_words_found_as_the_served_search_does(page: Any, served: str) -> None:
+    _search(page, served, "nato 注視")
+    marks = page.locator("#search-results .hit blockquote mark").all_inner_texts()
+    assert marks == ["ＮＡＴＯ", "注視"]  # folded: `nato` marks the full-width letters
+    _search(page, served, "<script>")
+    quote = page.locator("#search-results .hit blockquote p").first
+    assert quote.locator("mark").all_inner_texts() == ["<script>"]
+    assert quote.locator("script").count() == 0  # still text, never markup

@@ -195,7 +195,39 @@
     ALIASES = index.aliases || {};
   }
 
-  var api = { fold: fold, setIndex: setIndex, parseQuery: parseQuery, searchChunk: searchChunk };
+  /* Where the query's words occur in `text` (the clip as written): [start, end) ranges of it,
+     merged. Folding is applied character by character with a map back, as the served search's
+     snippets do (text/fastfold.py), so `nato` marks `ＮＡＴＯ`. */
+  function highlights(q, text) {
+    var folded = '', from = [], to = [], i = 0;
+    for (var ch of String(text)) {
+      var f = fold(ch);
+      for (var k = 0; k < f.length; k++) { from.push(i); to.push(i + ch.length); }
+      folded += f;
+      i += ch.length;
+    }
+    var ranges = [];
+    q.clauses.forEach(function (clause) {
+      clause.forEach(function (atom) {
+        if (atom.kind !== 'word') return;
+        var at = folded.indexOf(atom.value);
+        while (at >= 0) {
+          ranges.push([from[at], to[at + atom.value.length - 1]]);
+          at = folded.indexOf(atom.value, at + atom.value.length);
+        }
+      });
+    });
+    ranges.sort(function (a, b) { return a[0] - b[0] || b[1] - a[1]; });
+    var out = [];
+    ranges.forEach(function (r) {
+      var last = out[out.length - 1];
+      if (last && r[0] <= last[1]) last[1] = Math.max(last[1], r[1]); else out.push(r.slice());
+    });
+    return out;
+  }
+
+  var api = { fold: fold, setIndex: setIndex, parseQuery: parseQuery, searchChunk: searchChunk,
+              highlights: highlights };
   if (typeof module !== 'undefined' && module.exports) { module.exports = api; return; }
 
   /* ---- the page ---- */
@@ -206,6 +238,18 @@
     if (cls) node.className = cls;
     if (text !== undefined) node.textContent = text;
     return node;
+  }
+
+  /* A paragraph of `text` with the query's words in <mark> (text nodes only, never markup). */
+  function marked(text, q) {
+    var p = el('p'), at = 0;
+    highlights(q, text).forEach(function (r) {
+      if (r[0] > at) p.appendChild(document.createTextNode(text.slice(at, r[0])));
+      p.appendChild(el('mark', null, text.slice(r[0], r[1])));
+      at = r[1];
+    });
+    if (at < text.length) p.appendChild(document.createTextNode(text.slice(at)));
+    return p;
   }
 
   function show(box, hits, state) {
@@ -221,7 +265,7 @@
       h.appendChild(a);
       item.appendChild(h);
       var quote = el('blockquote');
-      quote.appendChild(el('p', null, hit[1][1]));
+      quote.appendChild(marked(hit[1][1], state.query));
       item.appendChild(quote);
       box.appendChild(item);
     });
@@ -237,7 +281,7 @@
     box.appendChild(status);
     var list = el('div', 'hits');
     box.appendChild(list);
-    var state = { shown: 0, clips: 0, entries: {} };
+    var state = { shown: 0, clips: 0, entries: {}, query: clauses };
     fetch(indexUrl).then(function (r) { return r.json(); }).then(function (index) {
       setIndex(index);
       var chain = Promise.resolve();
