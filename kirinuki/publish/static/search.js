@@ -183,7 +183,7 @@
     chunk.entries.forEach(function (e) {
       e[4].forEach(function (group) {
         group[1].forEach(function (clip) {
-          if (matches(q, e, group[0], clip)) hits.push([e, clip]);
+          if (matches(q, e, group[0], clip)) hits.push([e, clip, group[0]]);
         });
       });
     });
@@ -252,6 +252,36 @@
     return p;
   }
 
+  /* Tag and month counts of the hits, each a link that narrows the query (as the served
+     search's facets do). */
+  var FACETS = 12;
+  function facets(box, list, query, state) {
+    var nav = el('nav', 'facets');
+    nav.setAttribute('aria-label', '絞り込み');
+    function add(title, counts, term, label) {
+      var keys = Object.keys(counts).sort(function (a, b) {
+        return counts[b] - counts[a] || (a < b ? -1 : 1);
+      }).slice(0, FACETS);
+      if (keys.length < 2) return;
+      var p = el('p', 'facet');
+      p.appendChild(el('span', 'facet-title', title + ': '));
+      keys.forEach(function (k) {
+        var a = el('a', null, label(k));
+        a.href = '?q=' + encodeURIComponent(query + ' ' + term(k));
+        p.appendChild(a);
+        p.appendChild(el('span', 'facet-count', '(' + counts[k] + ') '));
+      });
+      nav.appendChild(p);
+    }
+    add('タグ', state.tags, function (k) { return '#' + k; }, function (k) { return '#' + k; });
+    add('月', state.months, function (m) {
+      var y = +m.slice(0, 4), mo = +m.slice(5, 7);
+      var end = new Date(Date.UTC(y, mo, 0)).getUTCDate();
+      return 'since:' + m + '-01 until:' + m + '-' + pad(end);
+    }, function (m) { return +m.slice(0, 4) + '年' + (+m.slice(5, 7)) + '月'; });
+    if (nav.childNodes.length) box.insertBefore(nav, list);
+  }
+
   function show(box, hits, state) {
     hits.forEach(function (hit) {
       if (state.shown >= SHOWN) return;
@@ -281,7 +311,7 @@
     box.appendChild(status);
     var list = el('div', 'hits');
     box.appendChild(list);
-    var state = { shown: 0, clips: 0, entries: {}, query: clauses };
+    var state = { shown: 0, clips: 0, entries: {}, query: clauses, tags: {}, months: {} };
     fetch(indexUrl).then(function (r) { return r.json(); }).then(function (index) {
       setIndex(index);
       var chain = Promise.resolve();
@@ -291,7 +321,12 @@
           .then(function (chunk) {
             var hits = searchChunk(clauses, chunk);
             state.clips += hits.length;
-            hits.forEach(function (hit) { state.entries[hit[0][0]] = true; });
+            hits.forEach(function (hit) {
+              state.entries[hit[0][0]] = true;
+              var month = hit[0][3].slice(0, 7);
+              state.months[month] = (state.months[month] || 0) + 1;
+              hit[2].forEach(function (k) { state.tags[k] = (state.tags[k] || 0) + 1; });
+            });
             show(list, hits, state);
           });
       });
@@ -300,6 +335,7 @@
       var n = Object.keys(state.entries).length;
       status.textContent = state.clips + '件の切り抜き（' + n + '件の記事）' +
         (state.clips > SHOWN ? '。先頭の' + SHOWN + '件を表示しています。' : '');
+      facets(box, list, query, state);
     }).catch(function () {
       status.textContent = '検索の索引を読み込めませんでした。';
     });
