@@ -9,6 +9,7 @@ entry does. Content is the entry body's HTML, escaped into `type="html"`.
 from __future__ import annotations
 
 from datetime import datetime
+from email.utils import format_datetime
 from typing import Any
 
 from jinja2 import Environment
@@ -53,25 +54,65 @@ class Feeds:
         self.ctx = ctx
         self.env = env
         self.views = views
-        self.body = env.get_template("_macros.html").module.entry_body  # type: ignore[attr-defined]
+        macros = env.get_template("_macros.html").module
+        self.body = macros.entry_body  # type: ignore[attr-defined]
+        self.update_lines = macros.update_lines  # type: ignore[attr-defined]
 
     def feed(self, page: Page, entries: dict[int, Entry], _: Any) -> str:
-        """The journal's feed, or a tag's (`page.args[0]` is the tag key or None)."""
+        """The journal's Atom feed, or a tag's (`page.args[0]` is the tag key or None)."""
+        return self._feed(page, entries, "feed.xml")
+
+    def rss(self, page: Page, entries: dict[int, Entry], _: Any) -> str:
+        """The same feed as RSS 2.0 (`/rss`, a tag's `…/rss`)."""
+        return self._feed(page, entries, "rss.xml")
+
+    def _feed(self, page: Page, entries: dict[int, Entry], template: str) -> str:
         key = page.args[0]
         host = self.ctx.canonical
         title = self.ctx.settings.title
+        rss = template == "rss.xml"
         if key is None:
-            url, alternate = urls.FEED_URL, urls.index_url()
+            url, alternate = (urls.RSS_URL if rss else urls.FEED_URL), urls.index_url()
         else:
             tag = self.ctx.tags[key]
-            url, alternate = urls.tag_feed_url(tag.segment), tag.url
+            url = urls.tag_rss_url(tag.segment) if rss else urls.tag_feed_url(tag.segment)
+            alternate = tag.url
             title = f"#{tag.display} - {title}"
         items = [self.item(i, entries[i]) for i in page.entries]
         metas = [self.ctx.entries[i] for i in page.entries]
-        updated = _iso(max(atom_updated(m) for m in metas)) if metas else EPOCH
+        newest = max(atom_updated(m) for m in metas) if metas else None
         feed = {
-            "id": feed_id(host, url), "title": title, "updated": updated,
+            "id": feed_id(host, url), "title": title,
+            "updated": _iso(newest) if newest else EPOCH,
+            "rfc822": format_datetime(newest) if newest else None,
             "self": urls.absolute(host, url), "alternate": urls.absolute(host, alternate),
+            "base": f"https://{host}/" if host else None, "author": self.ctx.settings.title,
+            "entries": items,
+        }
+        return xml_text(self.env.get_template(template).render(feed=feed))
+
+    def updates(self, page: Page, *_: Any) -> str:
+        """更新された記事: the newest entries carrying version marks (a clip that updates an
+        earlier version of the same passage), each with what changed; Atom."""
+        host = self.ctx.canonical
+        items = []
+        for pos in page.args[0]:
+            meta = self.ctx.entries[pos]
+            marks = self.views.updates(meta).values()
+            items.append({
+                "id": entry_id(host, meta) + "#updates",
+                "title": entry_title(meta),
+                "link": urls.absolute(host, urls.entry_url(meta.permalink)),
+                "published": _iso(meta.published), "updated": _iso(atom_updated(meta)),
+                "tags": [], "content": str(self.update_lines(list(marks))),
+            })
+        metas = [self.ctx.entries[i] for i in page.args[0]]
+        feed = {
+            "id": feed_id(host, urls.UPDATES_URL),
+            "title": f"更新された記事 - {self.ctx.settings.title}",
+            "updated": _iso(max(atom_updated(m) for m in metas)) if metas else EPOCH,
+            "self": urls.absolute(host, urls.UPDATES_URL),
+            "alternate": urls.absolute(host, urls.index_url()),
             "base": f"https://{host}/" if host else None, "author": self.ctx.settings.title,
             "entries": items,
         }
@@ -90,6 +131,7 @@ class Feeds:
             "link": urls.absolute(host, urls.entry_url(meta.permalink)),
             "published": _iso(meta.published),
             "updated": _iso(atom_updated(meta)),
+            "rfc822": format_datetime(meta.published),
             "tags": [{"term": self.ctx.tags[k].display, "label": self.ctx.tags[k].display,
                       "scheme": scheme} for k in meta.tag_keys],
             # A plain str (not Markup), so the XML template escapes it into type="html".

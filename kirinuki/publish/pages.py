@@ -23,7 +23,7 @@ from markupsafe import Markup, escape
 from kirinuki.journal.site import EntryDigest
 from kirinuki.model import Entry
 from kirinuki.publish import feeds, searchindex, urls
-from kirinuki.publish.plan import STATIC_FILES, Page, Paging
+from kirinuki.publish.plan import NAV_RECENT, NAV_TAGS, STATIC_FILES, Page, Paging
 from kirinuki.publish.site import SiteContext
 from kirinuki.publish.views import View, Views, date_label, entry_title
 from kirinuki.text.autolink import find_urls
@@ -121,9 +121,15 @@ class Renderer:
             "asset_version": version,
             "nav": [View(label=label, url=url) for label, url in NAV],
         })
-        self.summary_macro = self.env.get_template("_macros.html").module.summary  # type: ignore[attr-defined]
+        macros = self.env.get_template("_macros.html").module
+        self.summary_macro = macros.summary  # type: ignore[attr-defined]
+        self.tag_macro = macros.tag_summary  # type: ignore[attr-defined]
         self._summaries: dict[int, Markup] = {}
         self._all: list[int] = []
+        self._nav: View | None = None
+        # The sidebar: on the static site a frame of `/nav/` (one file that a new entry
+        # rewrites), in the web app the same boxes in the page (`inline_nav`).
+        self.inline_nav = False
         self.feeds = feeds.Feeds(ctx, self.env, self.views)
         self.kinds: dict[str, Callable[[Page, dict[int, Entry], dict[int, EntryDigest]], Any]] = {
             "entry": self.entry, "text": self.text, "index": self.listing, "tag": self.listing,
@@ -132,6 +138,7 @@ class Renderer:
             "feed": self.feeds.feed, "sitemap": self.feeds.sitemap,
             "sitemap_pages": self.feeds.sitemap_pages, "sitemap_index": self.feeds.sitemap_index,
             "robots": self.feeds.robots, "search_chunk": self.search_chunk,
+            "rss": self.feeds.rss, "updates": self.feeds.updates, "nav": self.nav,
             "search_index": self.search_index, "static": self.static,
         }
 
@@ -154,8 +161,37 @@ class Renderer:
             "canonical": urls.absolute(host, url) if host else None,
             "feeds": [View(f) for f in data.pop("feeds", [])],
             "noindex": data.pop("noindex", False),
+            "aside": (self.nav_view() if self.inline_nav else urls.NAV_URL)
+            if data.pop("aside", True) else None,
         })
         return self.env.get_template(template).render(site=self.site, page=page, **data)
+
+    def nav_view(self) -> View:
+        """The sidebar's content: recent entries, every month and the most used tags, with
+        counts (made once per renderer: a renderer serves one state of the journal)."""
+        if self._nav is None:
+            ctx = self.ctx
+            n = len(ctx.entries)
+            recent = []
+            for pos in range(n - 1, max(-1, n - 1 - NAV_RECENT), -1):
+                link, meta = self.views.link(pos), ctx.entries[pos]
+                recent.append(View(url=link["url"], title=link["title"],
+                                   iso=meta.published.isoformat(),
+                                   day=f"{meta.published.month}/{meta.published.day}"))
+            counts: dict[tuple[int, int], int] = {}
+            for (y, m, _d), members in ctx.days.items():
+                counts[(y, m)] = counts.get((y, m), 0) + len(members)
+            months = [View(url=urls.archive_url(y, m), label=f"{y}年{m}月", count=c)
+                      for (y, m), c in sorted(counts.items(), reverse=True)]
+            ranked = sorted(ctx.tags.values(), key=lambda t: (-len(t.members), t.key))
+            tags = [View(url=t.url, label=t.display, count=len(t.members))
+                    for t in ranked[:NAV_TAGS]]
+            self._nav = View(recent=recent, months=months, tags=tags, tags_url=urls.TAGS_URL)
+        return self._nav
+
+    def nav(self, *_: Any) -> str:
+        """`/nav/`: the sidebar as a page of its own, shown in a frame by every page."""
+        return self.env.get_template("nav.html").render(site=self.site, nav=self.nav_view())
 
     def entry(self, page: Page, entries: dict[int, Entry], _: Any) -> str:
         pos = page.args[0]
@@ -165,14 +201,17 @@ class Renderer:
     def text(self, page: Page, entries: dict[int, Entry], _: Any) -> str:
         return render_clip_text(entries[page.args[0]])
 
-    def listing(self, page: Page, _: Any, digests: dict[int, EntryDigest]) -> str:
+    def listing(self, page: Page, entries: dict[int, Entry],
+                digests: dict[int, EntryDigest]) -> str:
         key, k = page.args
         if page.kind == "tag":
             tag = self.ctx.tags[key]
             members, heading = tag.members, f"#{tag.display}"
             url_of: Callable[[int | None], str] = lambda n: urls.tag_url(tag.segment, n)  # noqa: E731
             feed = urls.tag_feed_url(tag.segment)
-            feeds_ = [{"title": f"#{tag.display} - {self.ctx.settings.title}", "url": feed}]
+            feeds_ = [{"title": f"#{tag.display} - {self.ctx.settings.title}", "url": feed},
+                      {"title": f"#{tag.display} - {self.ctx.settings.title} (RSS)",
+                       "url": urls.tag_rss_url(tag.segment), "type": "application/rss+xml"}]
         else:
             members, heading = self._positions(), "最新の記事"
             url_of, feed, feeds_ = urls.index_url, None, []
@@ -185,9 +224,13 @@ class Renderer:
             heading += f"（{k}ページ目）"
         nav = {"older": url_of(older) if older else None, "newer": newer}
         title = None if page.kind == "index" and k is None else heading
+        if page.kind == "tag":
+            summaries = [self.tag_macro(self.views.tag_summary(i, entries[i], key))
+                         for i in shown]
+        else:
+            summaries = [self.summary(i, digests) for i in shown]
         return self.html("list.html", url_of(k), title, heading=heading, feed_url=feed,
-                         summaries=[self.summary(i, digests) for i in shown],
-                         nav=View(nav), feeds=feeds_)
+                         summaries=summaries, nav=View(nav), feeds=feeds_)
 
     def _positions(self) -> list[int]:
         """Every entry position, oldest first: the index's members (made once, not per
@@ -285,7 +328,7 @@ class Renderer:
     def search(self, *_: Any) -> str:
         return self.html("search.html", urls.SEARCH_URL, "検索", search_url=urls.SEARCH_URL,
                          index_url="/search/index.json", tags_url=urls.TAGS_URL,
-                         archive_url=urls.ARCHIVE_URL, noindex=True)
+                         archive_url=urls.ARCHIVE_URL, noindex=True, aside=False)
 
     def not_found(self, *_: Any) -> str:
         return self.html("404.html", "/404.html", "ページが見つかりません",

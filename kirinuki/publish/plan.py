@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 # a page that is not written yet: entries first, then the lists, then feeds and indexes.
 LEAF, LIST, TOP = 0, 1, 2
 STATIC_FILES = ("style.css", "search.js")
+NAV_RECENT = 10  # entries in the sidebar (`/nav/`)
+NAV_TAGS = 30  # most used tags in the sidebar
 
 
 @dataclass(slots=True)
@@ -157,14 +159,16 @@ class Planner:
         """The front page and numbered pages (from `start` on) of one list of entries."""
         count = base.count
         front = base.front()
+        # A tag's pages show the groups carrying the tag: whole entries, not digests.
+        whole = kind == "tag"
         self.add(url_of(None), kind, LIST, (key, self.member_fps(front), base.front_older()),
-                 (key, None), digests=tuple(front))
+                 (key, None), **{"entries" if whole else "digests": tuple(front)})
         for k in range(max(1, start), count + 1):
             members = base.page(k)
             # Only whether page k is the last one shows on it (its "newer" link), not the count,
             # so adding an entry leaves the older pages as they are.
             self.add(url_of(k), kind, LIST, (key, k, k == count, self.member_fps(members)),
-                     (key, k), digests=tuple(members))
+                     (key, k), **{"entries" if whole else "digests": tuple(members)})
 
     def index_pages(self) -> None:
         """The front page and the numbered pages of the whole journal."""
@@ -184,9 +188,11 @@ class Planner:
             self.listing(paging, lambda k, t=tag: urls.tag_url(t.segment, k), "tag", tag.key,
                          start)
             newest = tag.members[-FEED_SIZE:][::-1]
+            body = self.body_fps(newest)
             self.add(urls.tag_feed_url(tag.segment), "feed", TOP,
-                     (tag.key, tag.display, self.body_fps(newest)), (tag.key,),
-                     entries=tuple(newest))
+                     (tag.key, tag.display, body), (tag.key,), entries=tuple(newest))
+            self.add(urls.tag_rss_url(tag.segment), "rss", TOP,
+                     (tag.key, tag.display, body), (tag.key,), entries=tuple(newest))
         counts = [(t.key, t.display, len(t.members)) for t in self.ctx.tags.values()]
         self.add(urls.TAGS_URL, "tags", LIST, (counts,))
 
@@ -214,8 +220,19 @@ class Planner:
         on nothing but the settings (search page, 404, robots, static files)."""
         n = len(self.ctx.entries)
         newest = list(range(max(0, n - FEED_SIZE), n))[::-1]
-        self.add(urls.FEED_URL, "feed", TOP, (None, self.body_fps(newest)), (None,),
-                 entries=tuple(newest))
+        body = self.body_fps(newest)
+        self.add(urls.FEED_URL, "feed", TOP, (None, body), (None,), entries=tuple(newest))
+        self.add(urls.RSS_URL, "rss", TOP, (None, body), (None,), entries=tuple(newest))
+        updated = updated_positions(self.ctx)
+        self.add(urls.UPDATES_URL, "updates", TOP,
+                 (",".join(self.fps[i] + related_key(self.ctx, self.ctx.entries[i])
+                           for i in updated),), (updated,))
+        recent = range(max(0, n - NAV_RECENT), n)
+        self.add(urls.NAV_URL, "nav", TOP,
+                 (",".join(self.fps[i] for i in recent),
+                  sorted((k, len(v)) for k, v in self.months().items()),
+                  sorted((-len(t.members), t.key, t.display) for t in self.ctx.tags.values())
+                  [:NAV_TAGS]))
         first = self.fps[0] if n else ""
         last = self.fps[-1] if n else ""
         self.add(urls.ABOUT_URL, "about", LIST, (n, len(self.ctx.tags), first, last))
@@ -248,6 +265,17 @@ class Planner:
         parts = [self.sig_of(sitemap_url(y, m)) for y, m in months]
         parts.append(self.sig_of("/sitemaps/pages.xml"))
         self.add(urls.SITEMAP_URL, "sitemap_index", TOP, (parts,), (list(months),))
+
+
+def updated_positions(ctx: SiteContext) -> list[int]:
+    """The newest entries carrying version marks, newest first (the updates feed)."""
+    out: list[int] = []
+    for pos in range(len(ctx.entries) - 1, -1, -1):
+        if ctx.entries[pos].versions:
+            out.append(pos)
+            if len(out) == FEED_SIZE:
+                break
+    return out
 
 
 def sitemap_url(year: int, month: int) -> str:

@@ -88,11 +88,19 @@ def tag_feed_url(segment: str) -> str:
     return tag_url(segment) + "feed.xml"
 
 
+def tag_rss_url(segment: str) -> str:
+    """The address of a tag's RSS 2.0 feed."""
+    return tag_url(segment) + "rss"
+
+
 TAGS_URL = "/archive/category/"
 ARCHIVE_URL = "/archive/"
 ABOUT_URL = "/about/"
 SEARCH_URL = "/search/"
 FEED_URL = "/feed.xml"
+RSS_URL = "/rss"
+UPDATES_URL = "/updates.xml"
+NAV_URL = "/nav/"
 SITEMAP_URL = "/sitemap.xml"
 STATIC_URL = "/static/"
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from urllib.parse import quote
 
 from markupsafe import Markup
 
@@ -21,6 +22,8 @@ from kirinuki.text.hatena_mt import body_html
 from kirinuki.text.normalize import tag_key
 
 EXCERPT_CHARS = 120
+HEADING_TAGS = 3
+DESCRIPTION_CHARS = 110  # og:description: what a card shows of the first clip
 LINK_CACHE = 20_000
 
 
@@ -84,8 +87,45 @@ def day_label(d: datetime) -> str:
 
 
 def entry_title(meta: PublishedEntry) -> str:
-    """The entry's title, or its date and time when it has none (the sample has none)."""
-    return meta.title or date_label(meta.published)
+    """The entry's title; without one (the sample has none), a heading made of its first
+    tags (`ウクライナ侵攻・対ロシア制裁ほか`), else its date and time."""
+    return meta.title or tag_heading(meta) or date_label(meta.published)
+
+
+def tag_heading(meta: PublishedEntry) -> str:
+    """Up to three of the entry's tags joined by `・` (`ほか` when it has more), or ''."""
+    names = [display for _key, display in meta.tags[:HEADING_TAGS]]
+    more = "ほか" if len(meta.tags) > HEADING_TAGS else ""
+    return "・".join(names) + more if names else ""
+
+
+def _headline(entry: Entry) -> str | None:
+    """The headline of the source of the entry's first clip, if it has one."""
+    for group in entry.groups:
+        for item in group.items:
+            if isinstance(item, Clip):
+                return item.source.title if item.source is not None and item.source.title \
+                    else None
+    return None
+
+
+def _first_text(entry: Entry) -> str:
+    for group in entry.groups:
+        for item in group.items:
+            if isinstance(item, Clip):
+                return item.text
+    return ""
+
+
+def share_links(url: str, title: str) -> list[View]:
+    """Links that share `url` (absolute) without any script: X, はてなブックマーク, LINE."""
+    u, t = quote(url, safe=""), quote(title, safe="")
+    hatena = "https://b.hatena.ne.jp/entry/" + (
+        "s/" + url.removeprefix("https://") if url.startswith("https://")
+        else url.removeprefix("http://"))
+    return [View(label="X", url=f"https://x.com/intent/post?text={t}&url={u}"),
+            View(label="はてなブックマーク", url=hatena),
+            View(label="LINE", url=f"https://social-plugins.line.me/lineit/share?url={u}")]
 
 
 def _source(src: ClipSource) -> View:
@@ -126,7 +166,7 @@ class Views:
             meta = self.ctx.entries[pos]
             date = date_label(meta.published)
             view = self._links[pos] = View(url=urls.entry_url(meta.permalink), date=date,
-                                           title=meta.title or date)
+                                           title=entry_title(meta))
         return view
 
     def _related(self, item: RelatedLink) -> View:
@@ -136,7 +176,7 @@ class Views:
         link = self.link(target)
         return View(kind="related", href=link["url"], label=link["title"], quote=item.quote)
 
-    def _updates(self, meta: PublishedEntry) -> dict[int, View]:
+    def updates(self, meta: PublishedEntry) -> dict[int, View]:
         """Clip id → the published earlier version it updates (a link and the change)."""
         out: dict[int, View] = {}
         if not self.ctx.settings.version_notes:  # the journal does not show them
@@ -178,11 +218,25 @@ class Views:
             text = entry.footer.text
             footer = View(text=text, url=f"https://{text}/")
         n = len(self.ctx.entries)
-        updates = self._updates(meta) if meta.versions else None
+        updates = self.updates(meta) if meta.versions else None
+        # The page's heading: its title, else its first clip's headline, else its tags;
+        # None when only the date is left (the date is printed once, as the heading).
+        heading = meta.title or _headline(entry) or tag_heading(meta) or None
+        text = " ".join(_first_text(entry).split())
+        description = text if len(text) <= DESCRIPTION_CHARS \
+            else text[:DESCRIPTION_CHARS] + "…"
+        host = self.ctx.canonical
+        absolute = urls.absolute(host, link["url"]) if host else None
+        tags = self.ctx.tags
         return View({
             "url": link["url"],
+            "absolute": absolute,
             "text_url": link["url"] + "entry.txt",
-            "title": link["title"],
+            "title": heading or link["date"],
+            "heading": heading,
+            "description": description,
+            "tag_names": [tags[k].display for k in meta.tag_keys],
+            "share": share_links(absolute, heading or link["date"]) if absolute else [],
             "date": link["date"],
             "iso": meta.published.isoformat(),
             "header": [h.url for h in entry.header],
@@ -195,6 +249,25 @@ class Views:
             "prev": self.link(pos - 1) if pos > 0 else None,
             "next": self.link(pos + 1) if pos + 1 < n else None,
         })
+
+    def tag_summary(self, pos: int, entry: Entry, key: str) -> View:
+        """An entry on a tag's page: the groups of the entry that carry the tag (their clips
+        and the group's other tags), not the entry's first clip."""
+        meta = self.ctx.entries[pos]
+        link = self.link(pos)
+        groups = []
+        for group in entry.groups:
+            names = [t.name for line in group.tag_lines for t in line.tags]
+            keys = [self.aliases.get(k, k) for k in map(tag_key, names)]
+            if key not in keys:
+                continue
+            clips = [ClipView(item.text, _source(item.source) if item.source else None)
+                     for item in group.items if isinstance(item, Clip)]
+            others = [View(name=n, href=self.tag_href(n)) for n, k in zip(names, keys, strict=True)
+                      if k != key]
+            groups.append(View(clips=clips, tags=others))
+        return View(url=link["url"], title=link["title"], date=link["date"],
+                    iso=meta.published.isoformat(), groups=groups)
 
     def summary(self, pos: int, digest: EntryDigest | None) -> View:
         """An entry in a list: title, date, clip count, excerpt, tags."""

@@ -14,7 +14,7 @@ import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from kirinuki.journal import Journal
 from kirinuki.journal.analysis import catch_up_versions
@@ -22,8 +22,9 @@ from kirinuki.journal.site import entry_batch, entry_digests
 from kirinuki.journal.workbench import change_mark
 from kirinuki.publish import urls
 from kirinuki.publish.pages import Renderer, asset_version
-from kirinuki.publish.plan import STATIC_FILES, Page, Paging
+from kirinuki.publish.plan import STATIC_FILES, Page, Paging, updated_positions
 from kirinuki.publish.site import FEED_SIZE, SiteContext, build_context
+from kirinuki.text.normalize import tag_key
 from kirinuki.web.follow import Analysis, Follower
 
 log = logging.getLogger("kirinuki.web")
@@ -105,6 +106,7 @@ class LiveSite:
     def _use(self, ctx: SiteContext) -> None:
         self.ctx = ctx
         self.renderer = Renderer(ctx, self.version)
+        self.renderer.inline_nav = True  # the sidebar in the page: no frame to fetch
         self.segments = {t.segment: t.key for t in ctx.tags.values()}
 
     def fresh(self) -> tuple[SiteContext, Renderer] | None:
@@ -156,6 +158,13 @@ class LiveSite:
         if path == urls.FEED_URL:
             newest = tuple(range(len(ctx.entries)))[-FEED_SIZE:][::-1]
             return Found(Page("", "feed", "", 0, (None,), entries=newest), _ATOM)
+        if path == urls.RSS_URL:
+            newest = tuple(range(len(ctx.entries)))[-FEED_SIZE:][::-1]
+            return Found(Page("", "rss", "", 0, (None,), entries=newest), _RSS)
+        if path == urls.UPDATES_URL:
+            return Found(Page("", "updates", "", 0, (updated_positions(ctx),)), _ATOM)
+        if path == urls.NAV_URL:
+            return Found(Page("", "nav", "", 0))
         if path == urls.ABOUT_URL:
             return Found(Page("", "about", "", 0))
         if path == "/robots.txt":
@@ -189,8 +198,10 @@ class LiveSite:
         paging = Paging(members, ctx.per_page)
         if k is not None and not 1 <= k <= paging.count:
             return None
-        shown = paging.front() if k is None else paging.page(k)
-        return Found(Page("", kind, "", 0, (key, k), digests=tuple(shown)))
+        shown = tuple(paging.front() if k is None else paging.page(k))
+        if kind == "tag":  # the groups carrying the tag: whole entries
+            return Found(Page("", kind, "", 0, (key, k), entries=shown))
+        return Found(Page("", kind, "", 0, (key, k), digests=shown))
 
     def _tag(self, ctx: SiteContext, rest: str) -> Found | None:
         if rest == "":
@@ -198,11 +209,20 @@ class LiveSite:
         segment, _, tail = rest.partition("/")
         key = self.segments.get(segment)
         if key is None:
-            return None
+            # An old name of a renamed or merged tag (an alias), or another spelling that
+            # folds to a tag: moved permanently to the tag's address.
+            folded = tag_key(segment)
+            tag = ctx.tags.get(ctx.aliases.get(folded, folded))
+            if tag is None or not folded:
+                return None
+            return Found(redirect=tag.url + quote(tail))
         members = ctx.tags[key].members
         if tail == "feed.xml":
             newest = tuple(members[-FEED_SIZE:][::-1])
             return Found(Page("", "feed", "", 0, (key,), entries=newest), _ATOM)
+        if tail == "rss":
+            newest = tuple(members[-FEED_SIZE:][::-1])
+            return Found(Page("", "rss", "", 0, (key,), entries=newest), _RSS)
         m = _PAGE.fullmatch(tail)
         if tail and m is None:
             return None
@@ -231,6 +251,7 @@ class LiveSite:
 
 
 _ATOM = "application/atom+xml; charset=utf-8"
+_RSS = "application/rss+xml; charset=utf-8"
 
 
 def decode_path(raw: str) -> str:

@@ -89,3 +89,29 @@ def test_a_malformed_query_gets_a_message(page: Any, served: str) -> None:
     notice = page.locator("#search-results .notice")
     notice.wait_for()
     assert "検索語を読めません" in notice.inner_text()
+
+
+def test_search_marks_the_words_found_as_the_served_search_does(page: Any, served: str) -> None:
+    _search(page, served, "nato 注視")
+    marks = page.locator("#search-results .hit blockquote mark").all_inner_texts()
+    assert marks == ["ＮＡＴＯ", "注視"]  # folded: `nato` marks the full-width letters
+    _search(page, served, "<script>")
+    quote = page.locator("#search-results .hit blockquote p").first
+    assert quote.locator("mark").all_inner_texts() == ["<script>"]
+    assert quote.locator("script").count() == 0  # still text, never markup
+
+
+def test_search_shows_tag_and_month_facets_that_narrow_it(page: Any, served: str) -> None:
+    _search(page, served, "首相 OR 北方連合")
+    page.locator("#search-results .facets").wait_for()
+    facets = ["".join(f.split()) for f in page.locator("#search-results .facet").all_inner_texts()]
+    assert facets[0].startswith("タグ:#反ロシア(2)")
+    assert facets[1] == "月:2024年1月(2)2017年1月(1)"
+    month = page.locator("#search-results .facet a", has_text="2024年1月").get_attribute("href")
+    assert month == "?q=" + quote("首相 OR 北方連合 since:2024-01-01 until:2024-01-31", safe="")
+    tag = page.locator("#search-results .facet a", has_text="#年頭演説").get_attribute("href")
+    page.goto(f"{served}/search/{tag}")
+    page.wait_for_function("document.querySelector('#search-results .count') &&"
+                           " document.querySelector('#search-results .count').textContent"
+                           ".includes('件')")
+    assert page.locator("#search-results .count").inner_text().startswith("1件の切り抜き")

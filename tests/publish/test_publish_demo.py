@@ -98,3 +98,15 @@ def test_updated_pairs_are_marked_with_their_changes(demo: tuple[Journal, Path])
         assert change in page and f'rel="predecessor-version" href="{earlier}"' in page, stamp
     first = (site / "entry/2024/09/10/213000/index.html").read_text(encoding="utf-8")
     assert 'class="update"' not in first  # the first version updates nothing
+
+
+def test_updates_feed_lists_the_entries_with_noticed_changes(demo: tuple[Journal, Path]) -> None:
+    j, site = demo
+    feed = feedparser.parse((site / "updates.xml").read_bytes())
+    assert feed.bozo == 0
+    assert feed.feed.title.startswith("更新された記事")
+    marked = [e for e in published_entries(j) if e.versions][::-1]
+    assert len(feed.entries) == min(20, len(marked)) > 0
+    first = feed.entries[0]
+    assert first.link.endswith(marked[0].permalink + "/")
+    assert "更新: " in first.content[0].value and "→" in first.content[0].value

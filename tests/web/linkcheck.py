@@ -15,6 +15,7 @@ URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "cite", "post
                             "srcset", "xlink:href", "{http://www.w3.org/1999/xlink}href"})
 ACTIVE_TAGS = frozenset({"iframe", "frame", "object", "embed", "applet", "base", "svg", "math"})
 OWN_SCRIPTS = ("/static/", "/_web/")
+OWN_FRAMES = ("/nav/",)  # the sidebar frame of the static site
 _C0_AND_SPACE = "".join(map(chr, range(0x21)))
 
 
@@ -41,7 +42,9 @@ def unsafe_elements(root: etree._Element) -> list[str]:
         if not isinstance(el.tag, str):
             continue
         tag = el.tag.lower()
-        if tag in ACTIVE_TAGS:
+        own_frame = tag == "iframe" and el.get("src") in OWN_FRAMES
+        target_only = tag == "base" and list(el.attrib) == ["target"]  # no href: nothing loads
+        if tag in ACTIVE_TAGS and not (own_frame or target_only):
             found.append(f"<{tag}>")
         if tag == "script" and not (el.get("src") or "").startswith(OWN_SCRIPTS):
             found.append("inline or foreign <script>")

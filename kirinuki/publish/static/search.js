@@ -183,7 +183,7 @@
     chunk.entries.forEach(function (e) {
       e[4].forEach(function (group) {
         group[1].forEach(function (clip) {
-          if (matches(q, e, group[0], clip)) hits.push([e, clip]);
+          if (matches(q, e, group[0], clip)) hits.push([e, clip, group[0]]);
         });
       });
     });
@@ -195,7 +195,39 @@
     ALIASES = index.aliases || {};
   }
 
-  var api = { fold: fold, setIndex: setIndex, parseQuery: parseQuery, searchChunk: searchChunk };
+  /* Where the query's words occur in `text` (the clip as written): [start, end) ranges of it,
+     merged. Folding is applied character by character with a map back, as the served search's
+     snippets do (text/fastfold.py), so `nato` marks `ＮＡＴＯ`. */
+  function highlights(q, text) {
+    var folded = '', from = [], to = [], i = 0;
+    for (var ch of String(text)) {
+      var f = fold(ch);
+      for (var k = 0; k < f.length; k++) { from.push(i); to.push(i + ch.length); }
+      folded += f;
+      i += ch.length;
+    }
+    var ranges = [];
+    q.clauses.forEach(function (clause) {
+      clause.forEach(function (atom) {
+        if (atom.kind !== 'word') return;
+        var at = folded.indexOf(atom.value);
+        while (at >= 0) {
+          ranges.push([from[at], to[at + atom.value.length - 1]]);
+          at = folded.indexOf(atom.value, at + atom.value.length);
+        }
+      });
+    });
+    ranges.sort(function (a, b) { return a[0] - b[0] || b[1] - a[1]; });
+    var out = [];
+    ranges.forEach(function (r) {
+      var last = out[out.length - 1];
+      if (last && r[0] <= last[1]) last[1] = Math.max(last[1], r[1]); else out.push(r.slice());
+    });
+    return out;
+  }
+
+  var api = { fold: fold, setIndex: setIndex, parseQuery: parseQuery, searchChunk: searchChunk,
+              highlights: highlights };
   if (typeof module !== 'undefined' && module.exports) { module.exports = api; return; }
 
   /* ---- the page ---- */
@@ -206,6 +238,48 @@
     if (cls) node.className = cls;
     if (text !== undefined) node.textContent = text;
     return node;
+  }
+
+  /* A paragraph of `text` with the query's words in <mark> (text nodes only, never markup). */
+  function marked(text, q) {
+    var p = el('p'), at = 0;
+    highlights(q, text).forEach(function (r) {
+      if (r[0] > at) p.appendChild(document.createTextNode(text.slice(at, r[0])));
+      p.appendChild(el('mark', null, text.slice(r[0], r[1])));
+      at = r[1];
+    });
+    if (at < text.length) p.appendChild(document.createTextNode(text.slice(at)));
+    return p;
+  }
+
+  /* Tag and month counts of the hits, each a link that narrows the query (as the served
+     search's facets do). */
+  var FACETS = 12;
+  function facets(box, list, query, state) {
+    var nav = el('nav', 'facets');
+    nav.setAttribute('aria-label', '絞り込み');
+    function add(title, counts, term, label) {
+      var keys = Object.keys(counts).sort(function (a, b) {
+        return counts[b] - counts[a] || (a < b ? -1 : 1);
+      }).slice(0, FACETS);
+      if (keys.length < 2) return;
+      var p = el('p', 'facet');
+      p.appendChild(el('span', 'facet-title', title + ': '));
+      keys.forEach(function (k) {
+        var a = el('a', null, label(k));
+        a.href = '?q=' + encodeURIComponent(query + ' ' + term(k));
+        p.appendChild(a);
+        p.appendChild(el('span', 'facet-count', '(' + counts[k] + ') '));
+      });
+      nav.appendChild(p);
+    }
+    add('タグ', state.tags, function (k) { return '#' + k; }, function (k) { return '#' + k; });
+    add('月', state.months, function (m) {
+      var y = +m.slice(0, 4), mo = +m.slice(5, 7);
+      var end = new Date(Date.UTC(y, mo, 0)).getUTCDate();
+      return 'since:' + m + '-01 until:' + m + '-' + pad(end);
+    }, function (m) { return +m.slice(0, 4) + '年' + (+m.slice(5, 7)) + '月'; });
+    if (nav.childNodes.length) box.insertBefore(nav, list);
   }
 
   function show(box, hits, state) {
@@ -221,7 +295,7 @@
       h.appendChild(a);
       item.appendChild(h);
       var quote = el('blockquote');
-      quote.appendChild(el('p', null, hit[1][1]));
+      quote.appendChild(marked(hit[1][1], state.query));
       item.appendChild(quote);
       box.appendChild(item);
     });
@@ -237,7 +311,7 @@
     box.appendChild(status);
     var list = el('div', 'hits');
     box.appendChild(list);
-    var state = { shown: 0, clips: 0, entries: {} };
+    var state = { shown: 0, clips: 0, entries: {}, query: clauses, tags: {}, months: {} };
     fetch(indexUrl).then(function (r) { return r.json(); }).then(function (index) {
       setIndex(index);
       var chain = Promise.resolve();
@@ -247,7 +321,12 @@
           .then(function (chunk) {
             var hits = searchChunk(clauses, chunk);
             state.clips += hits.length;
-            hits.forEach(function (hit) { state.entries[hit[0][0]] = true; });
+            hits.forEach(function (hit) {
+              state.entries[hit[0][0]] = true;
+              var month = hit[0][3].slice(0, 7);
+              state.months[month] = (state.months[month] || 0) + 1;
+              hit[2].forEach(function (k) { state.tags[k] = (state.tags[k] || 0) + 1; });
+            });
             show(list, hits, state);
           });
       });
@@ -256,6 +335,7 @@
       var n = Object.keys(state.entries).length;
       status.textContent = state.clips + '件の切り抜き（' + n + '件の記事）' +
         (state.clips > SHOWN ? '。先頭の' + SHOWN + '件を表示しています。' : '');
+      facets(box, list, query, state);
     }).catch(function () {
       status.textContent = '検索の索引を読み込めませんでした。';
     });
