@@ -213,32 +213,53 @@ class Views:
         """The whole entry page's view."""
         meta = self.ctx.entries[pos]
         link = self.link(pos)
-        footer = None
-        if entry.footer is not None:
-            text = entry.footer.text
-            footer = View(text=text, url=f"https://{text}/")
         n = len(self.ctx.entries)
         updates = self.updates(meta) if meta.versions else None
         # The page's heading: its title, else its first clip's headline, else its tags;
         # None when only the date is left (the date is printed once, as the heading).
         heading = meta.title or _headline(entry) or tag_heading(meta) or None
-        text = " ".join(_first_text(entry).split())
-        description = text if len(text) <= DESCRIPTION_CHARS \
-            else text[:DESCRIPTION_CHARS] + "…"
         host = self.ctx.canonical
         absolute = urls.absolute(host, link["url"]) if host else None
         tags = self.ctx.tags
-        return View({
+        return self._page(entry, heading, link["date"], meta.published, updates, {
             "url": link["url"],
             "absolute": absolute,
             "text_url": link["url"] + "entry.txt",
-            "title": heading or link["date"],
-            "heading": heading,
-            "description": description,
             "tag_names": [tags[k].display for k in meta.tag_keys],
             "share": share_links(absolute, heading or link["date"]) if absolute else [],
-            "date": link["date"],
-            "iso": meta.published.isoformat(),
+            "prev": self.link(pos - 1) if pos > 0 else None,
+            "next": self.link(pos + 1) if pos + 1 < n else None,
+        })
+
+    def unpublished(self, entry: Entry, when: datetime) -> View:
+        """An entry as its page will show it once published at `when` (a preview): the same
+        view as `entry` without an address, neighbours or version notes."""
+        names = list(dict.fromkeys(t.name for g in entry.groups for line in g.tag_lines
+                                   for t in line.tags))
+        tagged = "・".join(names[:HEADING_TAGS]) + ("ほか" if len(names) > HEADING_TAGS else "")
+        heading = entry.title or _headline(entry) or tagged or None
+        return self._page(entry, heading, date_label(when), when, None, {
+            "url": None, "absolute": None, "text_url": None, "tag_names": names,
+            "share": [], "prev": None, "next": None,
+        })
+
+    def _page(self, entry: Entry, heading: str | None, date: str, when: datetime,
+              updates: dict[int, View] | None, fields: dict[str, Any]) -> View:
+        """The fields every entry page has, from the entry itself, with `fields` added."""
+        footer = None
+        if entry.footer is not None:
+            text = entry.footer.text
+            footer = View(text=text, url=f"https://{text}/")
+        text = " ".join(_first_text(entry).split())
+        description = text if len(text) <= DESCRIPTION_CHARS \
+            else text[:DESCRIPTION_CHARS] + "…"
+        return View({
+            **fields,
+            "title": heading or date,
+            "heading": heading,
+            "description": description,
+            "date": date,
+            "iso": when.isoformat(),
             "header": [h.url for h in entry.header],
             "groups": [self.group(g, updates) for g in entry.groups],
             # A general post imported as HTML shows its own markup (sanitised), not its clips.
@@ -246,8 +267,6 @@ class Views:
             "categories": [View(name=c, href=self.tag_href(c.lstrip("#＃").strip()))
                            for c in entry.categories or ()],
             "footer": footer,
-            "prev": self.link(pos - 1) if pos > 0 else None,
-            "next": self.link(pos + 1) if pos + 1 < n else None,
         })
 
     def tag_summary(self, pos: int, entry: Entry, key: str) -> View:

@@ -121,7 +121,7 @@ def _signed_in(scope: dict[str, Any]) -> bool:
     return any(name == b"cookie" and SESSION_COOKIE in value for name, value in scope["headers"])
 
 
-_MAIN = b'<main id="main">'
+_MAIN = b'<main id="main"'
 
 
 def owner_links(path: str, body: bytes, media: str) -> bytes:
@@ -137,7 +137,8 @@ def owner_links(path: str, body: bytes, media: str) -> bytes:
     else:
         first = f'<a href="/compose">{t("nav.compose")}</a>'
     bar = f'<p class="owner-edit">{first} · <a href="/manage">{t("nav.manage")}</a></p>'
-    return body.replace(_MAIN, _MAIN + b"\n" + bar.encode(), 1)
+    end = body.index(b">", body.index(_MAIN)) + 1  # after the tag, whatever its attributes
+    return body[:end] + b"\n" + bar.encode() + body[end:]
 
 
 class CachedPages:

@@ -167,18 +167,7 @@ def edit_save(request: Request, entry_id: Id, j: Owner, form: Posted_,
 def preview_view(request: Request, j: Journal, entry: Entry) -> View:
     """The entry as its page will show it (the published page's view, built for any entry)."""
     _, renderer = state(request).site.current(j)
-    views = renderer.views
-    when = entry.published or j.now()
-    return View({
-        "url": None, "text_url": None,
-        "title": entry.title or date_label(when),
-        "date": date_label(when), "iso": when.isoformat(),
-        "header": [h.url for h in entry.header],
-        "groups": [views.group(g) for g in entry.groups],
-        "footer": View(text=entry.footer.text, url=f"https://{entry.footer.text}/")
-        if entry.footer is not None else None,
-        "prev": None, "next": None,
-    })
+    return renderer.views.unpublished(entry, entry.published or j.now())
 
 
 def preview_page(request: Request, j: Journal, entry: Entry, *, status: int = 200,
