@@ -54,7 +54,12 @@ MMAP_SIZE = 2147418112  # SQLite's largest
 
 
 class Store:
-    """An open journal database. Use `transaction()` around every write."""
+    """An open journal database. Use `transaction()` around every write.
+
+    Both backends implement this interface: the PostgreSQL one (`store/postgres/db.py`) is a
+    subclass whose connection translates the entity modules' SQL."""
+
+    dialect = "sqlite"  # or "postgresql": what a SQLite-only check asks
 
     def __init__(self, conn: sqlite3.Connection, path: str) -> None:
         self.conn = conn

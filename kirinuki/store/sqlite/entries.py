@@ -144,7 +144,7 @@ def _chrome_id(store: Store, entry: Entry, seen: dict[str, int]) -> int:
         conn = store.conn
         row = conn.execute("SELECT id FROM entry_chrome WHERE value = ?", (value,)).fetchone()
         seen[value] = int(row[0]) if row else int(conn.execute(
-            "INSERT INTO entry_chrome(value) VALUES (?)", (value,)).lastrowid or 0)
+            "INSERT INTO entry_chrome(value) VALUES (?) RETURNING id", (value,)).fetchone()[0])
     return seen[value]
 
 
