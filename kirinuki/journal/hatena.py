@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from kirinuki.journal.core import Journal
 from kirinuki.journal.exporting import write_atomic
-from kirinuki.journal.importing import ImportSummary, Progress, _Batch
+from kirinuki.journal.importing import ImportSummary, Progress, Batch
 from kirinuki.model import Article, ArticleVersion, Clip, Entry, Source
 from kirinuki.store.sqlite import articles as article_rows
 from kirinuki.store.sqlite import entries as entry_rows
@@ -82,7 +82,7 @@ class ClipSources:
 class _MTImport:
     """Entries of one export waiting for the presence check, then handed to the batch."""
 
-    def __init__(self, journal: Journal, batch: _Batch) -> None:
+    def __init__(self, journal: Journal, batch: Batch) -> None:
         self.journal, self.batch = journal, batch
         self.pending: list[Entry] = []
         self.keys: set[str] = set()
@@ -131,7 +131,7 @@ class _MTImport:
         self.pending = []
 
 
-def import_mt(journal: Journal, path: Path, batch: _Batch, progress: Progress | None) -> None:
+def import_mt(journal: Journal, path: Path, batch: Batch, progress: Progress | None) -> None:
     """Add the entries of the MT export `path` through `batch`; what cannot be read goes to
     `batch.summary.problems` with its line number. Runs in the caller's transaction."""
     summary: ImportSummary = batch.summary

@@ -275,3 +275,8 @@ def iter_version_paragraphs(store: Store) -> Iterator[tuple[int, list[str]]]:
         "SELECT id, paragraphs FROM article_versions ORDER BY id DESC"
     ):
         yield int(vid), stored_json(paragraphs)
+
+
+def article_count(store: Store) -> int:
+    """How many articles the journal knows."""
+    return int(store.conn.execute("SELECT count(*) FROM articles").fetchone()[0])
