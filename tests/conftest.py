@@ -142,3 +142,13 @@ def cli(journal_path: str) -> Cli:
     """A CLI runner bound to a temporary journal path (run `init` first where needed)."""
     os.environ.pop("KIRINUKI_JOURNAL", None)
     return Cli(journal_path)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """With KIRINUKI_TEST_BACKEND=postgresql, tests of the SQLite file itself are skipped."""
+    if os.environ.get("KIRINUKI_TEST_BACKEND") != "postgresql":
+        return
+    skip = pytest.mark.skip(reason="a test of the SQLite file itself")
+    for item in items:
+        if "sqlite_only" in item.keywords:
+            item.add_marker(skip)

@@ -83,7 +83,6 @@ class PgConnection:
         try:
             cur.execute(sql, args)
         except psycopg.Error as exc:
-            open("/tmp/pgfail.log", "a").write(f"{exc}\n{sql}\n\n")  # DEBUG
             raise pg_error(exc, self.url) from exc
         return cur
 
@@ -93,7 +92,11 @@ class PgConnection:
         if head.startswith("BEGIN"):
             self._run("BEGIN")
             self.wrote = False
-            self._run("SELECT pg_advisory_xact_lock(%s)", (self.lock_key,))
+            try:
+                self._run("SELECT pg_advisory_xact_lock(%s)", (self.lock_key,))
+            except JournalError:  # busy: leave no transaction open behind the error
+                self._run("ROLLBACK")
+                raise
             return self._run("SELECT 0")
         if head.startswith("COMMIT"):
             if self.wrote:
@@ -192,6 +195,9 @@ def _pool(url: str) -> ConnectionPool:
     with _pools_lock:
         pool = _pools.get(url)
         if pool is None:
+            # One direct attempt first: a server that cannot be reached is reported at once,
+            # with the driver's reason, instead of after the pool's retries.
+            psycopg.connect(url, connect_timeout=5).close()
             pool = ConnectionPool(
                 url, min_size=1, max_size=16, open=False, name="kirinuki",
                 kwargs={"autocommit": True, "cursor_factory": ClientCursor},
