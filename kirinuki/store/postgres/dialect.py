@@ -26,9 +26,6 @@ REPLACE_KEYS = {
     "clip_versions": ("clip_id", "earlier_clip_id"),
 }
 SEARCH_TABLES = ("search_bi", "search_uni")
-# tsvector positions stop at 16,383 and a lexeme keeps at most 256 of them (PostgreSQL limits).
-MAX_POSITION = 16383
-MAX_POSITIONS = 256
 
 # SQLite's pragmas that mean something on PostgreSQL too; any other one is a no-op.
 PRAGMAS = {
@@ -93,16 +90,8 @@ def fts_to_tsquery(match: object) -> str:
     return " ".join(out)
 
 
-def body_to_tsvector(body: object) -> str:
-    """An FTS5 index body (tokens separated by spaces, in order) as `tsvector` text with the
-    same positions (from 1; PostgreSQL keeps positions up to 16,383, 256 per lexeme)."""
-    text = body.decode() if isinstance(body, bytes) else str(body)
-    positions: dict[str, list[int]] = {}
-    for pos, tok in enumerate(text.split(" "), 1):
-        if tok:
-            positions.setdefault(tok, []).append(min(pos, MAX_POSITION))
-    return " ".join(f"'{t}':" + ",".join(map(str, p[:MAX_POSITIONS]))
-                    for t, p in positions.items())
+def _text(body: object) -> str:
+    return body.decode() if isinstance(body, bytes) else str(body)
 
 
 def json_list(value: object) -> list[object]:
@@ -237,9 +226,11 @@ def translate(sql: str) -> Statement:
 
     out = re.sub(r"IN \(SELECT value FROM json_each\((%s)\)\)", r"= ANY(\1)", out,
                  flags=re.IGNORECASE)
-    if re.match(r"INSERT INTO (search_bi|search_uni)\(rowid, body\)", out, re.IGNORECASE):
-        out = re.sub(r"VALUES \(%s, ?%s\)", "VALUES (%s, %s::tsvector)", out)
-        converts = [(0, None), (1, body_to_tsvector)]
+    m = re.match(r"INSERT INTO (search_bi|search_uni)\(rowid, body\)", out, re.IGNORECASE)
+    if m:
+        fn = "kirinuki_tsvector" if m.group(1) == "search_bi" else "kirinuki_tsvector_np"
+        out = re.sub(r"VALUES \(%s, ?%s\)", f"VALUES (%s, {fn}(%s))", out)
+        converts = [(0, None), (1, _text)]
     out = re.sub(r"CAST\((.*?) AS INTEGER\)", r"CAST(\1 AS BIGINT)", out, flags=re.IGNORECASE)
     out = _replace_calls(out, "group_concat", lambda a: (
         f"string_agg(({a[0]})::text, {a[1] if len(a) > 1 else repr(',')})"))

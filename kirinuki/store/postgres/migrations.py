@@ -277,8 +277,11 @@ MIGRATIONS: list[str] = [V1, V2_SEARCH, V3_CAPTURE, V4_ANALYSIS, V5_WEB,
                          V10_RAW_LAYOUT, V11_CANONICAL_CLAIM, V12_WEB_GUARD,
                          V13_TRASH, V14_SEARCH_GROUPING]
 
-# Kept beside the migrated tables: the schema's identity and version, and the change counter
-# that stands for SQLite's `PRAGMA data_version` (bumped by every transaction that writes).
+# Kept beside the migrated tables: the schema's identity and version, the change counter that
+# stands for SQLite's `PRAGMA data_version` (bumped by every transaction that writes), and the
+# function that turns an index body (tokens separated by spaces) into a `tsvector` with the
+# tokens' positions: on the server, 2x faster than building the text in Python (`_np`: without
+# positions, for `search_uni`, which FTS5 keeps without them too).
 BOOKKEEPING = """
 CREATE TABLE IF NOT EXISTS kirinuki_schema(
     id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -287,4 +290,11 @@ CREATE TABLE IF NOT EXISTS kirinuki_schema(
 );
 CREATE TABLE IF NOT EXISTS kirinuki_changes(id INTEGER PRIMARY KEY CHECK (id = 1), n BIGINT NOT NULL);
 INSERT INTO kirinuki_changes(id, n) VALUES (1, 0) ON CONFLICT DO NOTHING;
+CREATE OR REPLACE FUNCTION kirinuki_tsvector(body text) RETURNS tsvector
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    RETURN (SELECT coalesce(string_agg(t || ':' || n, ' '), '')::tsvector
+            FROM unnest(string_to_array(body, ' ')) WITH ORDINALITY AS u(t, n) WHERE t <> '');
+CREATE OR REPLACE FUNCTION kirinuki_tsvector_np(body text) RETURNS tsvector
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    RETURN array_to_tsvector(array_remove(string_to_array(body, ' '), ''));
 """
