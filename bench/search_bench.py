@@ -42,10 +42,10 @@ from kirinuki.journal import Journal, init_journal, open_journal  # noqa: E402
 from kirinuki.journal.importing import permalink_for  # noqa: E402
 from kirinuki.journal.search import count_matches, reindex, search  # noqa: E402
 from kirinuki.model import Status  # noqa: E402
+from kirinuki.store.postgres.db import close_pools  # noqa: E402
 from kirinuki.store.sqlite import entries as entry_rows  # noqa: E402
 from kirinuki.store.sqlite import hooks  # noqa: E402
 from kirinuki.store.sqlite import search as index  # noqa: E402
-from kirinuki.store.postgres.db import close_pools  # noqa: E402
 from kirinuki.store.sqlite import search_query as sq  # noqa: E402
 from kirinuki.text.cliptext import parse  # noqa: E402
 from kirinuki.text.normalize import fold  # noqa: E402

@@ -15,7 +15,7 @@ from typing import Any
 from kirinuki.errors import InputError
 from kirinuki.journal.core import Journal, init_journal, open_journal
 from kirinuki.journal.exporting import jsonl_records
-from kirinuki.journal.importing import ImportSummary, Progress, Batch, import_records
+from kirinuki.journal.importing import Batch, ImportSummary, Progress, import_records
 from kirinuki.store.sqlite import articles as article_rows
 from kirinuki.store.sqlite.stats import journal_stats
 

@@ -27,6 +27,7 @@ from kirinuki.model import Article, ArticleVersion, Entry, Source, Status
 from kirinuki.store import Store
 from kirinuki.store.sqlite import articles as article_rows
 from kirinuki.store.sqlite import entries as entry_rows
+from kirinuki.store.sqlite import tags as tag_rows
 from kirinuki.store.sqlite.stats import journal_stats
 from kirinuki.text.cliptext import parse, split_lines
 from kirinuki.text.dates import date_problem
@@ -409,7 +410,7 @@ def import_paths(journal: Journal, paths: list[str], progress: Progress | None =
     with _bulk(store):
         with store.waiting(IMPORT_WAIT), store.transaction():
             # Read under the write lock: another import may have written while this one waited.
-            tags_before = set(r[0] for r in store.conn.execute("SELECT key FROM tags"))
+            tags_before = tag_rows.tag_keys(store)
             batch = Batch(journal, summary)
             for i, f in enumerate(_files(paths, ".txt"), 1):
                 _import_text(journal, f, batch, progress)
@@ -421,7 +422,7 @@ def import_paths(journal: Journal, paths: list[str], progress: Progress | None =
                 _import_jsonl(journal, f, batch, progress)
                 summary.files += 1
                 batch.flush()
-            tags_after = set(r[0] for r in store.conn.execute("SELECT key FROM tags"))
+            tags_after = tag_rows.tag_keys(store)
         store.release_free_pages()  # still without the memory map: it reads many pages
     used = {tag_key(t) for t in summary.tag_keys}
     summary.tags_added = len(tags_after - tags_before)

@@ -63,9 +63,9 @@ def test_a_newer_schema_and_a_foreign_database_are_refused(pg_journal_path: str)
         j.store.conn.execute("UPDATE kirinuki_schema SET version = 999")
     with pytest.raises(SchemaTooNewError, match="schema 999"):
         open_journal(pg_journal_path)
-    with _foreign(pg_journal_path) as url:
-        with pytest.raises(JournalError, match="not a kirinuki journal"):
-            open_journal(url)
+    with _foreign(pg_journal_path) as url, \
+            pytest.raises(JournalError, match="not a kirinuki journal"):
+        open_journal(url)
 
 
 class _foreign:  # noqa: N801  (a context manager used like a function)
@@ -94,9 +94,8 @@ def test_an_unreachable_server_is_one_line(tmp_path: Path) -> None:
 @pytest.mark.database
 def test_a_second_writer_waits_then_reports_busy(pg_journal_path: str) -> None:
     with init_journal(pg_journal_path) as a, open_journal(pg_journal_path) as b:
-        with a.store.transaction():
-            with b.store.waiting(0.2), pytest.raises(JournalError, match="busy"):
-                with b.store.transaction():
-                    pass
+        with a.store.transaction(), b.store.waiting(0.2), \
+                pytest.raises(JournalError, match="busy"), b.store.transaction():
+            pass
         with b.store.transaction():  # free again once the first has committed
             pass

@@ -182,6 +182,12 @@ class PgStore(Store):
 
     def map_memory(self, on: bool) -> None:
         """Nothing to do: PostgreSQL has its own buffers."""
+        self.mapped = on
+
+    def data_version(self) -> int:
+        """A number that changes when a transaction that wrote commits (any process)."""
+        row = self.conn._run("SELECT n FROM kirinuki_changes").fetchone()
+        return int(row[0]) if row else 0
 
     def release_free_pages(self) -> None:
         """Nothing to do: autovacuum gives freed space back."""

@@ -32,8 +32,7 @@ PRAGMAS = {
     "integrity_check": "SELECT 'ok'",
     "quick_check": "SELECT 'ok'",  # PostgreSQL keeps its own files consistent
     "foreign_key_check": "SELECT 1, 2, 3, 4 WHERE false",  # enforced on every write
-    # A number that changes when a transaction that wrote commits (`PgStore` bumps it).
-    "data_version": "SELECT n FROM kirinuki_changes",
+    "data_version": "SELECT n FROM kirinuki_changes",  # see PgStore.data_version
 }
 
 Convert = Callable[[object], object]
@@ -226,25 +225,24 @@ def translate(sql: str) -> Statement:
 
     out = re.sub(r"IN \(SELECT value FROM json_each\((%s)\)\)", r"= ANY(\1)", out,
                  flags=re.IGNORECASE)
-    m = re.match(r"INSERT INTO (search_bi|search_uni)\(rowid, body\)", out, re.IGNORECASE)
-    if m:
-        fn = "kirinuki_tsvector" if m.group(1) == "search_bi" else "kirinuki_tsvector_np"
+    body = re.match(r"INSERT INTO (search_bi|search_uni)\(rowid, body\)", out, re.IGNORECASE)
+    if body:
+        fn = "kirinuki_tsvector" if body.group(1) == "search_bi" else "kirinuki_tsvector_np"
         out = re.sub(r"VALUES \(%s, ?%s\)", f"VALUES (%s, {fn}(%s))", out)
         converts = [(0, None), (1, _text)]
     out = re.sub(r"CAST\((.*?) AS INTEGER\)", r"CAST(\1 AS BIGINT)", out, flags=re.IGNORECASE)
     out = _replace_calls(out, "group_concat", lambda a: (
         f"string_agg(({a[0]})::text, {a[1] if len(a) > 1 else repr(',')})"))
     out = _replace_calls(out, "total", lambda a: f"coalesce(sum({a[0]}), 0)::float8")
-    m = re.match(r"INSERT OR IGNORE INTO", out, re.IGNORECASE)
-    if m:
-        out = "INSERT INTO" + out[m.end():] + " ON CONFLICT DO NOTHING"
-    m = re.match(r"INSERT OR REPLACE INTO (\w+)\(([^)]*)\)", out, re.IGNORECASE)
-    if m:
-        table, cols = m.group(1), [c.strip() for c in m.group(2).split(",")]
+    if re.match(r"INSERT OR IGNORE INTO", out, re.IGNORECASE):
+        out = "INSERT INTO" + out[len("INSERT OR IGNORE INTO"):] + " ON CONFLICT DO NOTHING"
+    rep = re.match(r"INSERT OR REPLACE INTO (\w+)\(([^)]*)\)", out, re.IGNORECASE)
+    if rep:
+        table, cols = rep.group(1), [c.strip() for c in rep.group(2).split(",")]
         keys = REPLACE_KEYS[table]
         sets = ", ".join([f"{c} = EXCLUDED.{c}" for c in cols if c not in keys]
                          + [f"{c} = DEFAULT" for c in REPLACE_DEFAULTS.get(table, ())])
-        out = (f"INSERT INTO {table}({', '.join(cols)})" + out[m.end():]
+        out = (f"INSERT INTO {table}({', '.join(cols)})" + out[rep.end():]
                + f" ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {sets}")
     out = re.sub(r"\bIN \(\s*\)", "IN (NULL)", out)  # SQLite takes an empty list
     out = _null_order(_alias_subqueries(out))

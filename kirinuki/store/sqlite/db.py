@@ -73,6 +73,7 @@ class Store:
         # The entries being written, by id, while the written hooks run: a hook may read them
         # here instead of reading back what was just inserted (see hooks.entries_written).
         self.written: dict[int, Entry] = {}
+        self.mapped = True  # reads go through the memory map (`map_memory`)
 
     @contextmanager
     def waiting(self, seconds: float) -> Iterator[None]:
@@ -121,6 +122,11 @@ class Store:
         """Read through the memory map (fast random reads: search) or not (reads of the whole
         journal, where every mapped page would count as the process's memory)."""
         self.conn.execute(f"PRAGMA mmap_size = {MMAP_SIZE if on else 0}")
+        self.mapped = on
+
+    def data_version(self) -> int:
+        """A number that changes when another connection commits a write to the journal."""
+        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
 
     def release_free_pages(self) -> None:
         """Shrink the file by its free pages (a no-op for journals created before this
