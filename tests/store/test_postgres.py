@@ -99,3 +99,50 @@ def test_a_second_writer_waits_then_reports_busy(pg_journal_path: str) -> None:
             pass
         with b.store.transaction():  # free again once the first has committed
             pass
+
+
+@pytest.mark.database
+def test_a_write_is_seen_by_every_other_connection(pg_journal_path: str) -> None:
+    """`data_version` (what the web app's and analysis's caches key on) changes for another
+    connection when a write commits, and not while it is still open: caches of several
+    `serve` processes follow the database, not their own memory."""
+    from kirinuki.journal.composing import new_entry
+
+    with init_journal(pg_journal_path) as a, open_journal(pg_journal_path) as b:
+        before = b.store.data_version()
+        with a.store.transaction():
+            new_entry(a)
+            assert b.store.data_version() == before  # not committed yet
+        assert b.store.data_version() != before
+        now = b.store.data_version()
+        open_journal(pg_journal_path).close()  # reading changes nothing
+        assert b.store.data_version() == now
+
+
+@pytest.mark.database
+def test_writers_in_several_threads_lose_no_entry(pg_journal_path: str) -> None:
+    """Writers on their own connections take turns (the advisory lock): every entry each one
+    added is there, with ids never handed out twice."""
+    import threading
+
+    from kirinuki.journal.composing import new_entry
+    from kirinuki.store.sqlite.entries import entry_ids
+
+    init_journal(pg_journal_path).close()
+    made: list[int] = []
+    lock = threading.Lock()
+
+    def writer() -> None:
+        with open_journal(pg_journal_path) as j:
+            for _ in range(10):
+                eid = int(new_entry(j).id or 0)
+                with lock:
+                    made.append(eid)
+
+    threads = [threading.Thread(target=writer) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    with open_journal(pg_journal_path) as j:
+        assert sorted(made) == sorted(entry_ids(j.store)) and len(set(made)) == 40
