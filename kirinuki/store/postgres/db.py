@@ -31,6 +31,7 @@ APP = "kirinuki"
 SCHEMA_VERSION = len(MIGRATIONS)
 BUSY_MS = 5000
 ROWS_PER_STATEMENT = 1000  # rows of one multi-row INSERT
+VACUUM_AFTER_ROWS = 20_000  # rows written before `release_free_pages` brings statistics up
 
 _pools: dict[str, ConnectionPool] = {}
 _pools_lock = threading.Lock()
@@ -73,6 +74,7 @@ class PgConnection:
         self.url = url
         self.lock_key = _lock_key(url)
         self.wrote = False
+        self.rows_written = 0  # by executemany, since the last `PgStore.release_free_pages`
 
     @property
     def in_transaction(self) -> bool:
@@ -126,6 +128,7 @@ class PgConnection:
         rows = [_args(st, r) for r in rows]
         if not rows:
             return
+        self.rows_written += len(rows)
         cur = self.raw.cursor()
         try:
             if shape is None:
@@ -190,7 +193,15 @@ class PgStore(Store):
         return int(row[0]) if row else 0
 
     def release_free_pages(self) -> None:
-        """Nothing to do: autovacuum gives freed space back."""
+        """After a big write (an import, a reindex): VACUUM ANALYZE the journal's tables, so the
+        planner knows the new rows (a newest-first search otherwise took a plan 10x slower)
+        and the GIN indexes' pending entries are merged. Call outside a transaction."""
+        conn = self.conn
+        if conn.rows_written < VACUUM_AFTER_ROWS or conn.in_transaction:
+            return
+        conn.rows_written = 0
+        for table in sorted(_tables(conn) - {"kirinuki_schema", "kirinuki_changes"}):
+            conn._run(f'VACUUM (ANALYZE) "{table}"')
 
     def close(self) -> None:
         """Give the connection back to the pool."""
