@@ -10,6 +10,7 @@ Prints entries/s and ratios. Target: >= 2,000 entries/s at 100k entries with the
 index kept in step (issue 4; issue 2's 5,000 entries/s was set before the index existed).
 
     .venv/bin/python bench/import_bench.py [--entries 100000] [--keep DIR]
+        [--journal postgresql://u@host:port/db]   # also import into PostgreSQL, same files
 """
 
 from __future__ import annotations
@@ -70,7 +71,7 @@ def bare_sqlite(folder: Path, db: Path) -> float:
     return time.perf_counter() - t
 
 
-def kirinuki_import(folder: Path, db: Path) -> tuple[float, float, str]:
+def kirinuki_import(folder: Path, db: Path | str) -> tuple[float, float, str]:
     """(seconds, peak RSS in MB of the child, summary line) of a CLI import into a new journal."""
     exe = str(Path(sys.executable).parent / "kirinuki")
     subprocess.run([exe, "-j", str(db), "init"], check=True, capture_output=True)
@@ -87,6 +88,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--entries", type=int, default=100_000)
     ap.add_argument("--keep", type=Path, help="work folder to keep (default: a temp folder)")
+    ap.add_argument("--journal", metavar="URL",
+                    help="also import into PostgreSQL (a schema of its own, dropped after)")
     args = ap.parse_args()
     n = args.entries
     work = args.keep or Path(tempfile.mkdtemp(prefix="kirinuki-bench-"))
@@ -103,9 +106,16 @@ def main() -> int:
     k, peak, summary = kirinuki_import(big, work / "big.db")
     size = (work / "big.db").stat().st_size / 1e6
     print(f"kirinuki: {summary}")
+    rows = [("parse only (floor)", p), ("bare SQLite (1 row/page)", b), ("kirinuki import", k)]
+    if args.journal:
+        from search_bench import bench_schema
+
+        with bench_schema(args.journal) as url:
+            pg, pg_peak, pg_summary = kirinuki_import(big, url)
+        print(f"kirinuki into PostgreSQL: {pg_summary} (peak {pg_peak:.0f} MB)")
+        rows.append(("kirinuki import, PostgreSQL", pg))
     print(f"{'method':<28}{'seconds':>9}{'entries/s':>12}{'vs kirinuki':>13}")
-    for name, secs in [("parse only (floor)", p), ("bare SQLite (1 row/page)", b),
-                       ("kirinuki import", k)]:
+    for name, secs in rows:
         print(f"{name:<28}{secs:>9.2f}{n / secs:>12,.0f}{secs / k:>12.2f}x")
     print(f"peak memory: {small_peak:.0f} MB at {small_n} entries, {peak:.0f} MB at {n} "
           f"entries (ratio {peak / small_peak:.2f}); journal {size:.0f} MB")

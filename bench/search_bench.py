@@ -12,6 +12,9 @@ In one run, on the same journal:
 
     .venv/bin/python bench/search_bench.py [--clips 1000000] [--db PATH --reuse] [--repeat 3]
     .venv/bin/python bench/search_bench.py --import-compare 20000   # import with/without index
+    .venv/bin/python bench/search_bench.py --clips 500000 --journal postgresql://u@host:port/db
+        # the same import and queries on SQLite and PostgreSQL in one run, side by side (the
+        # PostgreSQL journal goes into a schema of its own, dropped afterwards)
 """
 
 from __future__ import annotations
@@ -25,7 +28,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,6 +42,7 @@ from kirinuki.journal import Journal, init_journal, open_journal  # noqa: E402
 from kirinuki.journal.importing import permalink_for  # noqa: E402
 from kirinuki.journal.search import count_matches, reindex, search  # noqa: E402
 from kirinuki.model import Status  # noqa: E402
+from kirinuki.store.postgres.db import close_pools  # noqa: E402
 from kirinuki.store.sqlite import entries as entry_rows  # noqa: E402
 from kirinuki.store.sqlite import hooks  # noqa: E402
 from kirinuki.store.sqlite import search as index  # noqa: E402
@@ -199,7 +204,7 @@ def sizes(path: str, when: str) -> None:
           f" {idx / text:.2f}x, the rest {used - idx:.0f} MB = {(used - idx) / text:.2f}x")
 
 
-def run_queries(path: str, repeat: int, work: Path) -> None:
+def run_queries(path: str, repeat: int, work: Path) -> list[dict[str, object]]:
     j = open_journal(path)
     t = time.perf_counter()
     docs = load_docs(j)
@@ -238,6 +243,7 @@ def run_queries(path: str, repeat: int, work: Path) -> None:
               flush=True)
     j.close()
     report(rows)
+    return rows
 
 
 def old_whole(j: Journal, q: str) -> None:
@@ -320,6 +326,51 @@ def import_compare(n: int, seed: int, work: Path) -> None:
           " the speed without it")
 
 
+@contextmanager
+def bench_schema(url: str) -> Iterator[str]:
+    """A URL of `url`'s database with a fresh schema of its own, dropped afterwards."""
+    import psycopg
+
+    schema = "kirinuki_bench"
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        conn.execute(f"CREATE SCHEMA {schema}")
+    sep = "&" if "?" in url else "?"
+    try:
+        yield f"{url}{sep}options=-csearch_path%3D{schema}"
+    finally:
+        close_pools()
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+
+
+def compare_backends(url: str, clips: int, seed: int, repeat: int, work: Path) -> None:
+    """The same journal imported and searched on SQLite and on PostgreSQL, side by side."""
+    results: dict[str, tuple[float, list[dict[str, object]]]] = {}
+    with bench_schema(url) as pg:
+        for label, path in (("SQLite", str(work / "bench.db")), ("PostgreSQL", pg)):
+            print(f"== {label}", flush=True)
+            entries, made, secs = build(path, clips, seed)
+            print(f"import with index in step: {entries} entries, {made} clips in {secs:.1f} s"
+                  f" ({entries / secs:,.0f} entries/s)", flush=True)
+            results[label] = (entries / secs, run_queries(path, repeat, work))
+    print(f"\nside by side, {entries} entries ({made} clips), ms over the 50 queries")
+    print(f"{'':34}{'SQLite':>18}{'PostgreSQL':>18}")
+    print(f"{'import (entries/s)':34}{results['SQLite'][0]:18,.0f}"
+          f"{results['PostgreSQL'][0]:18,.0f}")
+    for col, name in (("rel", "top-20 relevance"), ("new", "top-20 newest"),
+                      ("count", "exact count"), ("full", "whole search")):
+        cells = []
+        for label in ("SQLite", "PostgreSQL"):
+            vals = [float(r[col]) for r in results[label][1]]  # type: ignore[arg-type]
+            cells.append(f"{pct(vals, 50):8.1f} /{pct(vals, 95):7.1f}")
+        print(f"{name + ' p50 / p95':34}{cells[0]:>18}{cells[1]:>18}")
+    for label in ("SQLite", "PostgreSQL"):
+        rows = results[label][1]
+        print(f"{label}: recall min {min(float(r['recall']) for r in rows):.3f}, "  # type: ignore[arg-type]
+              f"identical to the scan {sum(bool(r['exact']) for r in rows)}/{len(rows)}")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--clips", type=int, default=1_000_000)
@@ -328,6 +379,8 @@ def main() -> int:
     ap.add_argument("--reuse", action="store_true", help="use an existing --db as it is")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--import-compare", type=int, metavar="ENTRIES")
+    ap.add_argument("--journal", metavar="URL",
+                    help="also run on PostgreSQL (postgresql://…), side by side with SQLite")
     ap.add_argument("--whole", action="store_true",
                     help="with --db --reuse: time only the whole search a user runs")
     args = ap.parse_args()
@@ -335,6 +388,9 @@ def main() -> int:
     try:
         if args.import_compare:
             import_compare(args.import_compare, args.seed, work)
+            return 0
+        if args.journal:
+            compare_backends(args.journal, args.clips, args.seed, args.repeat, work)
             return 0
         path = args.db or str(work / "bench.db")
         if not args.reuse:

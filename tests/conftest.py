@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -65,10 +67,75 @@ def seed_text() -> str:
     return SEED.read_text(encoding="utf-8")
 
 
+# PostgreSQL for the `database` tests, and for the whole suite when KIRINUKI_TEST_BACKEND is
+# `postgresql` (.ci/run runs the store, journal and search suites that way too).
+PG_SERVER = os.environ.get("KIRINUKI_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+PG_DATABASE = "kirinuki_test"
+
+
+def _pg_admin():  # noqa: ANN202
+    psycopg = pytest.importorskip("psycopg")
+    try:
+        conn = psycopg.connect(PG_SERVER, autocommit=True, connect_timeout=5)
+    except psycopg.OperationalError as exc:
+        pytest.fail(f"no PostgreSQL server at {PG_SERVER} ({exc}); .ci/run starts one")
+    return conn
+
+
+@contextlib.contextmanager
+def fresh_pg_journal() -> Iterator[str]:
+    """The URL of an empty schema of its own in the test database; dropped afterwards."""
+    admin = _pg_admin()
+    try:
+        if admin.execute("SELECT 1 FROM pg_database WHERE datname = %s",
+                         (PG_DATABASE,)).fetchone() is None:
+            with contextlib.suppress(Exception):  # another test process made it meanwhile
+                admin.execute(f"CREATE DATABASE {PG_DATABASE}")
+    finally:
+        admin.close()
+    import psycopg
+
+    base = PG_SERVER.rsplit("/", 1)[0] + "/" + PG_DATABASE
+    schema = f"t_{uuid.uuid4().hex[:16]}"
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    url = f"{base}?options=-csearch_path%3D{schema}"
+    try:
+        yield url
+    finally:
+        from kirinuki.store.postgres.db import close_pools
+
+        close_pools(url)
+        with psycopg.connect(base, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
 @pytest.fixture
-def journal_path(tmp_path: Path) -> str:
-    """Path of a journal file (not yet created) in a temporary folder."""
-    return str(tmp_path / "j.db")
+def pg_journal_path() -> Iterator[str]:
+    """A PostgreSQL journal URL (not yet initialised) in a schema of its own."""
+    with fresh_pg_journal() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.database)])
+def any_journal_path(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A journal path for each backend: a SQLite file, then a PostgreSQL URL."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "j.db")
+    else:
+        with fresh_pg_journal() as url:
+            yield url
+
+
+@pytest.fixture
+def journal_path(tmp_path: Path) -> Iterator[str]:
+    """Path of a journal file (not yet created) in a temporary folder; a PostgreSQL URL when
+    KIRINUKI_TEST_BACKEND=postgresql."""
+    if os.environ.get("KIRINUKI_TEST_BACKEND") == "postgresql":
+        with fresh_pg_journal() as url:
+            yield url
+    else:
+        yield str(tmp_path / "j.db")
 
 
 @pytest.fixture
@@ -112,3 +179,11 @@ def undo_later_migrations(conn: sqlite3.Connection, before: str) -> None:
         conn.execute("ALTER TABLE entries DROP COLUMN categories")
         conn.execute("ALTER TABLE entries DROP COLUMN origin")
     conn.execute(f"PRAGMA user_version = {target}")
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """With KIRINUKI_TEST_BACKEND=postgresql, tests of the SQLite file itself are skipped."""
+    if os.environ.get("KIRINUKI_TEST_BACKEND") != "postgresql":
+        return
+    skip = pytest.mark.skip(reason="a test of the SQLite file itself")
+    for item in items:
+        if "sqlite_only" in item.keywords:
+            item.add_marker(skip)

@@ -1,4 +1,5 @@
-"""`settings` (show and set the journal's settings) and `check` (is the journal sound?)."""
+"""`settings` (show and set the journal's settings), `check` (is the journal sound?) and
+`journal copy` (between SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from kirinuki.cli.common import err, journal_arg, open_from, out, print_json
+from kirinuki.cli.common import LazyProgress, err, journal_arg, open_from, out, print_json
 from kirinuki.config import ALLOW_PRIVATE_ENV, allow_private_from_env
 from kirinuki.errors import JournalError
+from kirinuki.journal.copying import copy_journal, shown_journal
 from kirinuki.journal.maintenance import check_path
 from kirinuki.journal.settings import SETTINGS, set_setting, settings_view
 
@@ -80,7 +82,26 @@ def check(ctx: typer.Context, as_json: bool = typer.Option(False, "--json")) -> 
                   markup=False)
 
 
+journal_app = typer.Typer(help="Move a journal between a SQLite file and PostgreSQL.",
+                          no_args_is_help=True)
+
+
+@journal_app.command("copy")
+def copy(
+    src: str = typer.Argument(..., metavar="SRC", help="The journal to copy (file or URL)."),
+    dst: str = typer.Argument(..., metavar="DST",
+                              help="A new journal: a file, or postgresql://user@host:port/db."),
+) -> None:
+    """Copy a journal into a new one, SQLite or PostgreSQL, losslessly (its JSON Lines export
+    stays identical). Passwords, sessions, API tokens and the trash stay behind."""
+    with LazyProgress("copying") as progress:
+        s = copy_journal(src, dst, progress)
+    out.print(f"copied {s.entries_added} entries ({s.clips_added} clips) and {s.articles} "
+              f"articles to {shown_journal(dst)}", markup=False)
+
+
 def register(app: typer.Typer) -> None:
     """Add these commands to `app`."""
     app.add_typer(settings_app, name="settings")
+    app.add_typer(journal_app, name="journal")
     app.command("check")(check)

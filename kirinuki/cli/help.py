@@ -11,7 +11,7 @@ ORDER = ("init", "clip", "add", "inbox", "feeds", "article", "watch", "changes",
          "entries", "tags",
          "publish", "serve", "hatena",
          "search", "related", "dupes", "figures", "statements", "quotes", "stats",
-         "export", "reindex", "check", "settings", "user", "token")
+         "export", "reindex", "check", "settings", "journal", "user", "token")
 
 EXAMPLES: dict[str, tuple[str, ...]] = {
     "init": ('kirinuki init --title "切り抜き帳" --host example.hatenablog.com',),
@@ -84,6 +84,8 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "check": ("kirinuki check",),
     "settings": ("kirinuki settings",),
     "settings set": ("kirinuki settings set timezone Asia/Tokyo",),
+    "journal": ("kirinuki journal copy kirinuki.db postgresql://kirinuki@127.0.0.1:5432/clips",),
+    "journal copy": ("kirinuki journal copy kirinuki.db postgresql://kirinuki@127.0.0.1:5432/clips",),
     "user": ("kirinuki user set-password",),
     "user set-password": ("kirinuki user set-password",),
     "user sign-in-code": ("kirinuki user sign-in-code",),

@@ -36,7 +36,7 @@ COMMANDS = {
     "publish": "publish",
     "hatena": "hatena",
     "serve": "web", "user": "web", "token": "web",
-    "settings": "admin", "check": "admin",
+    "settings": "admin", "check": "admin", "journal": "admin",
 }
 MODULES = tuple(dict.fromkeys(COMMANDS.values()))
 

@@ -61,7 +61,7 @@ DUPLICATE_KIND = DUPLICATE  # what `Neighbour.kind` says of the same text
 
 
 # Writes made through this process, per connection: part of the loaded index's cache key
-# (PRAGMA data_version covers writes by other connections).
+# (`Store.data_version` covers writes by other connections).
 _generation: weakref.WeakKeyDictionary[Store, int] = weakref.WeakKeyDictionary()
 
 
@@ -128,7 +128,7 @@ _cache: weakref.WeakKeyDictionary[Store, tuple[tuple[int, int], _Index]] = (
 
 
 def _cache_key(store: Store) -> tuple[int, int]:
-    return int(store.conn.execute("PRAGMA data_version").fetchone()[0]), _generation.get(store, 0)
+    return store.data_version(), _generation.get(store, 0)
 
 
 def _load_index(journal: Journal, caught_up: bool = False) -> _Index:

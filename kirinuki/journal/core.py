@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kirinuki.errors import InputError, JournalError
 from kirinuki.model import Settings
-from kirinuki.store import Store, open_store
+from kirinuki.store import Store, is_url, open_store
 from kirinuki.store.sqlite.db import database_error
 from kirinuki.store.sqlite.settings import load_settings, save_settings
 from kirinuki.text.cliptext import is_host_line
@@ -84,7 +84,7 @@ def clean_host(host: str) -> str:
 def init_journal(path: str, title: str | None = None, hosts: list[str] | None = None,
                  timezone: str | None = None) -> Journal:
     """Create a journal at `path`. Raises JournalError when a journal already exists there."""
-    if path != ":memory:" and Path(path).exists():
+    if path != ":memory:" and not is_url(path) and Path(path).exists():
         raise JournalError(f"{path}: already exists (remove it or choose another --journal)")
     clean = [clean_host(h) for h in hosts or []]
     settings = Settings(title=title or "kirinuki", hosts=clean)

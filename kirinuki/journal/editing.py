@@ -43,10 +43,7 @@ def todays_draft(journal: Journal) -> Entry:
     """Today's draft entry (planned for today in the journal's time zone), created if missing."""
     today = journal.now().date()
     with journal.store.transaction():
-        for eid, published in journal.store.conn.execute(
-            "SELECT id, published FROM entries WHERE status = 'draft' AND published IS NOT NULL"
-            " ORDER BY id DESC"
-        ).fetchall():
+        for eid, published in entry_rows.dated_drafts(journal.store):
             if in_zone(stored_time(published), journal.tz).date() == today:
                 return get_entry(journal, int(eid))
         entry = _new_entry(journal)
@@ -114,13 +111,10 @@ def delete_entry(journal: Journal, ref: str) -> None:
 
 
 def _entry_of_clip(journal: Journal, clip_id: int) -> Entry:
-    row = journal.store.conn.execute(
-        "SELECT g.entry_id FROM clips c JOIN groups g ON g.id = c.group_id WHERE c.id = ?",
-        (clip_id,),
-    ).fetchone()
-    if row is None:
+    eid = entry_rows.entry_of_clip(journal.store, clip_id)
+    if eid is None:
         raise NotFoundError(f"no clip {clip_id}")
-    return get_entry(journal, int(row[0]))
+    return get_entry(journal, eid)
 
 
 def delete_clip(journal: Journal, clip_id: int) -> Entry:
@@ -197,39 +191,29 @@ def rename_tag(journal: Journal, old: str, new: str) -> int:
     old_name, new_name = strip_marker(old), strip_marker(new)
     if not is_valid_tag_name(new_name):
         raise InputError(f"not a valid tag: #{new_name}")
-    conn = journal.store.conn
-    with journal.store.transaction():
-        row = conn.execute("SELECT id FROM tags WHERE key = ?1 UNION ALL"
-                           " SELECT tag_id FROM tag_aliases WHERE key = ?1",
-                           (tag_key(old_name),)).fetchone()
-        if row is None:
+    store = journal.store
+    with store.transaction():
+        found = tag_rows.find_tag(store, tag_key(old_name))
+        if found is None:
             raise NotFoundError(f"no tag #{old_name}")
-        old_id = int(row[0])
+        old_id = found[0]
         # The cache of tag ids may name a tag deleted by an earlier rename (one with no groups
         # left to rewrite kept its key cached: the next write referenced the deleted row).
         journal.store.tag_ids.clear()
         new_key = tag_key(new_name)
         claimed: list[int] = []
-        alias = conn.execute("SELECT tag_id FROM tag_aliases WHERE key = ?",
-                             (new_key,)).fetchone()
-        if alias is not None and int(alias[0]) != old_id:
+        alias = tag_rows.alias_target(store, new_key)
+        if alias is not None and alias != old_id:
             # The new name is an old name of another tag: the rename takes it back for a tag
             # of its own, with the groups that are still written with it.
-            conn.execute("DELETE FROM tag_aliases WHERE key = ?", (new_key,))
-            claimed = [int(eid) for eid, display in conn.execute(
-                "SELECT DISTINCT g.entry_id, gt.display FROM group_tags gt JOIN tag_lines tl"
-                " ON tl.id = gt.tag_line_id JOIN groups g ON g.id = tl.group_id"
-                " WHERE gt.tag_id = ?", (int(alias[0]),)) if tag_key(display) == new_key]
+            tag_rows.drop_alias(store, new_key)
+            claimed = [eid for eid, display in tag_rows.entries_with_tag(store, alias)
+                       if tag_key(display) == new_key]
         # Groups may name the tag by any of its keys: an earlier rename left its old key as
         # an alias (renaming #核 to #NATO, #nato back to #核, then #nato to #露 missed the
         # groups written #核 and failed on their reference to the deleted tag).
-        old_keys = {str(r[0]) for r in conn.execute(
-            "SELECT key FROM tags WHERE id = ?1 UNION SELECT key FROM tag_aliases"
-            " WHERE tag_id = ?1", (old_id,))}
-        entry_ids = [int(r[0]) for r in conn.execute(
-            "SELECT DISTINCT g.entry_id FROM group_tags gt JOIN tag_lines tl ON tl.id ="
-            " gt.tag_line_id JOIN groups g ON g.id = tl.group_id WHERE gt.tag_id = ?1"
-            " UNION SELECT entry_id FROM entry_categories WHERE tag_id = ?1", (old_id,))]
+        old_keys = tag_rows.keys_of(store, old_id)
+        entry_ids = tag_rows.entries_using_tag(store, old_id)
         changed = 0
         for eid in dict.fromkeys(entry_ids + claimed):
             entry = get_entry(journal, eid)
@@ -245,16 +229,10 @@ def rename_tag(journal: Journal, old: str, new: str) -> int:
             for key in old_keys - {new_key}:
                 journal.store.tag_ids.pop(key, None)
             entry_rows.replace_entry(journal.store, entry, journal.now())
-        new_id = tag_rows.tag_id(journal.store, new_name)
-        conn.execute("UPDATE tags SET display = ? WHERE id = ?", (new_name, new_id))
+        new_id = tag_rows.tag_id(store, new_name)
+        tag_rows.set_display(store, new_id, new_name)
         if new_id != old_id:
-            # Aliases of the old tag move first: they reference it (an earlier rename's alias
-            # left pointing at it made the delete fail its foreign key).
-            conn.execute("UPDATE tag_aliases SET tag_id = ? WHERE tag_id = ?", (new_id, old_id))
-            conn.execute(
-                "INSERT INTO tag_aliases(key, tag_id) VALUES (?, ?) ON CONFLICT(key) DO UPDATE"
-                " SET tag_id = excluded.tag_id", (tag_key(old_name), new_id))
-            conn.execute("DELETE FROM tags WHERE id = ?", (old_id,))
+            tag_rows.fold_into(store, old_id, new_id, tag_key(old_name))
     return changed
 
 
@@ -264,23 +242,20 @@ def merge_tags(journal: Journal, sources: list[str], into: str) -> int:
 
     Raises NotFoundError for an unknown tag, InputError when a source is `into` itself.
     """
-    conn = journal.store.conn
+    store = journal.store
     into_name = strip_marker(into)
     changed = 0
-    with journal.store.transaction():
-        row = conn.execute("SELECT t.id, t.display FROM tags t WHERE t.key = ?1 UNION ALL"
-                           " SELECT t.id, t.display FROM tag_aliases a JOIN tags t ON t.id ="
-                           " a.tag_id WHERE a.key = ?1", (tag_key(into_name),)).fetchone()
+    with store.transaction():
+        row = tag_rows.find_tag(store, tag_key(into_name))
         if row is None:
             raise NotFoundError(f"no tag #{into_name}")
-        target_id, display = int(row[0]), str(row[1])
+        target_id, display = row
         for source in sources:
             name = strip_marker(source)
-            found = conn.execute("SELECT id FROM tags WHERE key = ?1 UNION ALL SELECT tag_id"
-                                 " FROM tag_aliases WHERE key = ?1", (tag_key(name),)).fetchone()
+            found = tag_rows.find_tag(store, tag_key(name))
             if found is None:
                 raise NotFoundError(f"no tag #{name}")
-            if int(found[0]) == target_id:
+            if found[0] == target_id:
                 raise InputError(f"#{name} is #{display} already: nothing to merge")
             changed += rename_tag(journal, name, display)
     return changed

@@ -70,11 +70,7 @@ def export_text_folder(journal: Journal, folder: Path) -> int:
 
 
 def _version_refs(journal: Journal) -> dict[int, tuple[str, str]]:
-    rows = journal.store.conn.execute(
-        "SELECT v.id, a.url, v.content_hash FROM article_versions v"
-        " JOIN articles a ON a.id = v.article_id"
-    )
-    return {r[0]: (r[1], r[2]) for r in rows}
+    return article_rows.version_refs(journal.store)
 
 
 def jsonl_records(journal: Journal) -> Iterator[dict[str, Any]]:

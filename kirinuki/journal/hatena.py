@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from kirinuki.journal.core import Journal
 from kirinuki.journal.exporting import write_atomic
-from kirinuki.journal.importing import ImportSummary, Progress, _Batch
+from kirinuki.journal.importing import Batch, ImportSummary, Progress
 from kirinuki.model import Article, ArticleVersion, Clip, Entry, Source
 from kirinuki.store.sqlite import articles as article_rows
 from kirinuki.store.sqlite import entries as entry_rows
@@ -84,7 +84,7 @@ class ClipSources:
 class _MTImport:
     """Entries of one export waiting for the presence check, then handed to the batch."""
 
-    def __init__(self, journal: Journal, batch: _Batch) -> None:
+    def __init__(self, journal: Journal, batch: Batch) -> None:
         self.journal, self.batch = journal, batch
         self.pending: list[Entry] = []
         self.keys: set[str] = set()
@@ -98,7 +98,6 @@ class _MTImport:
 
     def _stored(self) -> None:
         """Remember the keys and (permalink, date) pairs stored for the pending entries."""
-        conn = self.journal.store.conn
         keys = [e.key or "" for e in self.pending]
         keys += [f"{k}@{e.published:%Y%m%d%H%M%S}" for k, e in zip(keys, self.pending,
                                                                   strict=True)]
@@ -106,10 +105,8 @@ class _MTImport:
         for column, values in (("key", keys), ("permalink", links)):
             for i in range(0, len(values), 400):
                 chunk = values[i:i + 400]
-                marks = ",".join("?" * len(chunk))
-                for key, link, published in conn.execute(
-                        f"SELECT key, permalink, published FROM entries WHERE {column} IN"
-                        f" ({marks})", chunk):
+                for key, link, published in entry_rows.stored_by(self.journal.store, column,
+                                                                 chunk):
                     self.keys.add(key)
                     if link and published:
                         self.idents.add((link, datetime.fromisoformat(published)))
@@ -133,7 +130,7 @@ class _MTImport:
         self.pending = []
 
 
-def import_mt(journal: Journal, path: Path, batch: _Batch, progress: Progress | None) -> None:
+def import_mt(journal: Journal, path: Path, batch: Batch, progress: Progress | None) -> None:
     """Add the entries of the MT export `path` through `batch`; what cannot be read goes to
     `batch.summary.problems` with its line number. Runs in the caller's transaction."""
     summary: ImportSummary = batch.summary

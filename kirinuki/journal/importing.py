@@ -27,6 +27,7 @@ from kirinuki.model import Article, ArticleVersion, Entry, Source, Status
 from kirinuki.store import Store
 from kirinuki.store.sqlite import articles as article_rows
 from kirinuki.store.sqlite import entries as entry_rows
+from kirinuki.store.sqlite import tags as tag_rows
 from kirinuki.store.sqlite.stats import journal_stats
 from kirinuki.text.cliptext import parse, split_lines
 from kirinuki.text.dates import date_problem
@@ -168,7 +169,7 @@ def permalink_for(published: datetime, journal: Journal) -> str:
     return published.astimezone(journal.tz).strftime("/entry/%Y/%m/%d/%H%M%S")
 
 
-class _Batch:
+class Batch:
     """Entries waiting to be written together; flushed every SIZE entries and at the end."""
 
     SIZE = 500
@@ -271,7 +272,7 @@ class _Batch:
             taken.add(e.permalink)
 
 
-def _import_text(journal: Journal, path: Path, batch: _Batch,
+def _import_text(journal: Journal, path: Path, batch: Batch,
                  progress: Progress | None = None) -> None:
     data = path.read_bytes()
     if looks_like_mt(data[:4096].decode("utf-8", errors="replace")):
@@ -342,21 +343,30 @@ def _import_article(journal: Journal, rec: dict[str, Any]) -> None:
         article_rows.add_version(journal.store, aid, version)
 
 
-def _import_jsonl(journal: Journal, path: Path, batch: _Batch,
+def _import_jsonl(journal: Journal, path: Path, batch: Batch,
                   progress: Progress | None) -> None:
-    total = path.stat().st_size
+    import_records(journal, ((f"{path}:{lineno}", done, rec)
+                             for lineno, done, rec in _jsonl_records(path)),
+                   path.stat().st_size, batch, progress)
+
+
+def import_records(journal: Journal, records: Iterator[tuple[str, int, dict[str, Any]]],
+                   total: int, batch: Batch, progress: Progress | None) -> None:
+    """Import export records given as (where, work done so far, record), in the caller's
+    transaction; `total` is the work of them all (for `progress`). Raises InputError naming
+    `where` for a malformed record."""
     fresh = journal_stats(journal.store).entries == 0
 
     def resolve(url: str, digest: str) -> int | None:
         return article_rows.version_by_ref(journal.store, url, digest)
 
-    for lineno, done, rec in _jsonl_records(path):
+    for n, (where, done, rec) in enumerate(records, 1):
         try:
             kind = rec["type"]
             if kind == "journal":
                 # Settings come in only into an empty journal; security settings never do.
                 batch.summary.problems += [
-                    f"{path}:{lineno}: security setting {item} (set it with `kirinuki "
+                    f"{where}: security setting {item} (set it with `kirinuki "
                     "settings set`)" for item in ignored_security_settings(journal, rec)]
                 if fresh:
                     update_settings(journal, imported_settings(journal, rec))
@@ -364,14 +374,14 @@ def _import_jsonl(journal: Journal, path: Path, batch: _Batch,
                 _import_article(journal, rec)
                 batch.summary.articles += 1
             elif kind == "entry":
-                batch.add(entry_from_record(rec, resolve), f"{path}:{lineno}")
+                batch.add(entry_from_record(rec, resolve), where)
             else:
                 raise InputError(f"unknown record type {kind!r}")
         except InputError as exc:
-            raise InputError(f"{path}:{lineno}: {exc}") from exc
+            raise InputError(f"{where}: {exc}") from exc
         except (KeyError, TypeError, ValueError) as exc:
-            raise InputError(f"{path}:{lineno}: malformed {rec.get('type')} record ({exc})") from exc
-        if progress is not None and lineno % 200 == 0:
+            raise InputError(f"{where}: malformed {rec.get('type')} record ({exc})") from exc
+        if progress is not None and n % 200 == 0:
             progress(done, total)
     if progress is not None:
         progress(total, total)
@@ -400,8 +410,8 @@ def import_paths(journal: Journal, paths: list[str], progress: Progress | None =
     with _bulk(store):
         with store.waiting(IMPORT_WAIT), store.transaction():
             # Read under the write lock: another import may have written while this one waited.
-            tags_before = set(r[0] for r in store.conn.execute("SELECT key FROM tags"))
-            batch = _Batch(journal, summary)
+            tags_before = tag_rows.tag_keys(store)
+            batch = Batch(journal, summary)
             for i, f in enumerate(_files(paths, ".txt"), 1):
                 _import_text(journal, f, batch, progress)
                 summary.files += 1
@@ -412,7 +422,7 @@ def import_paths(journal: Journal, paths: list[str], progress: Progress | None =
                 _import_jsonl(journal, f, batch, progress)
                 summary.files += 1
                 batch.flush()
-            tags_after = set(r[0] for r in store.conn.execute("SELECT key FROM tags"))
+            tags_after = tag_rows.tag_keys(store)
         store.release_free_pages()  # still without the memory map: it reads many pages
     used = {tag_key(t) for t in summary.tag_keys}
     summary.tags_added = len(tags_after - tags_before)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from kirinuki.errors import JournalError
 from kirinuki.store import open_store
 from kirinuki.store.sqlite.check import check_store, quick_check
+from kirinuki.store.sqlite.stats import journal_stats
 
 
 @dataclass
@@ -39,9 +40,8 @@ def check_path(path: str) -> CheckReport:
         store.map_memory(False)  # every page is read once: mapped, all would count as ours
         report = CheckReport(problems=check_store(store))
         if not report.problems:
-            conn = store.conn
-            report.entries = int(conn.execute("SELECT count(*) FROM entries").fetchone()[0])
-            report.clips = int(conn.execute("SELECT count(*) FROM clips").fetchone()[0])
+            stats = journal_stats(store)
+            report.entries, report.clips = stats.entries, stats.clips
         return report
     finally:
         store.close()

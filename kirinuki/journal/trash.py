@@ -13,6 +13,7 @@ from kirinuki.journal.core import Journal
 from kirinuki.journal.queries import get_entry, resolve_entry_id
 from kirinuki.journal.serial import entry_from_record, entry_record
 from kirinuki.model import Clip, Entry, Group
+from kirinuki.store.sqlite import articles as article_rows
 from kirinuki.store.sqlite import entries as entry_rows
 from kirinuki.store.sqlite import trash as trash_rows
 
@@ -40,9 +41,8 @@ def _versions(entry: Entry) -> dict[int, tuple[str, str]]:
 
 def _resolver(journal: Journal) -> Any:
     def resolve(_url: str, version: str) -> int | None:
-        row = journal.store.conn.execute("SELECT 1 FROM article_versions WHERE id = ?",
-                                         (int(version),)).fetchone()
-        return int(version) if row else None
+        found = article_rows.version_exists(journal.store, int(version))
+        return int(version) if found else None
     return resolve
 
 

@@ -41,7 +41,7 @@ def all_version_links(store: Store, version: int, new: Sequence[int], t: Thresho
                       held: int = 0) -> list[tuple[int, int, str]]:
     """(later clip, earlier clip, change) for each version link touching a clip of `new`,
     from every stored sketch of this version; `held`: clips held prepared (0: `HELD`)."""
-    mapped = int(store.conn.execute("PRAGMA mmap_size").fetchone()[0])
+    mapped = store.mapped
     # Every page read through the map (the whole journal's text) would count as our memory.
     store.map_memory(False)
     try:
@@ -54,7 +54,7 @@ def all_version_links(store: Store, version: int, new: Sequence[int], t: Thresho
         del codes
         return _verify(store, ids, a, b, t, held)
     finally:
-        store.map_memory(bool(mapped))
+        store.map_memory(mapped)
 
 
 def version_links(store: Store, ids: list[int], sk: Sketches, new: Sequence[int],

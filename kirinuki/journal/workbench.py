@@ -18,6 +18,7 @@ from kirinuki.model import ArticleVersion, Clip, Entry, Group, Item, TagLine
 from kirinuki.store.sqlite import articles as article_rows
 from kirinuki.store.sqlite import entries as entry_rows
 from kirinuki.store.sqlite import feeds as feed_rows
+from kirinuki.store.sqlite import tags as tag_rows
 from kirinuki.text.normalize import fold
 
 SUGGESTIONS = 12
@@ -38,7 +39,7 @@ def change_mark(journal: Journal) -> int:
     The web app keeps one connection only for asking this, so every write (its own request
     threads', the CLI's) makes cached site data stale.
     """
-    return int(journal.store.conn.execute("PRAGMA data_version").fetchone()[0])
+    return journal.store.data_version()
 
 
 def get_version(journal: Journal, version_id: int) -> ArticleVersion:
@@ -78,27 +79,16 @@ def suggest_tags(journal: Journal, texts: list[str], site: str | None = None,
     """Tags of the journal that fit clips `texts`: tags whose name occurs in the text, then
     tags used before with clips from the same site. Never a tag the journal does not have.
     """
-    conn = journal.store.conn
     body = fold(" ".join(texts))
     scores: Counter[str] = Counter()
     reasons: dict[str, str] = {}
-    for display, uses in conn.execute(
-        "SELECT t.display, count(*) FROM tags t JOIN group_tags gt ON gt.tag_id = t.id"
-        " GROUP BY t.id"
-    ):
+    for display, uses in tag_rows.tag_uses(journal.store):
         name = fold(str(display))
         if len(name) >= 2 and name in body:
             scores[str(display)] += 1000 + int(uses)
             reasons[str(display)] = "本文に出てくる"
     if site:
-        for display, uses in conn.execute(
-            "SELECT t.display, count(*) FROM sources s JOIN articles a ON a.source_id = s.id"
-            " JOIN article_versions v ON v.article_id = a.id"
-            " JOIN clips c ON c.article_version_id = v.id"
-            " JOIN tag_lines tl ON tl.group_id = c.group_id"
-            " JOIN group_tags gt ON gt.tag_line_id = tl.id JOIN tags t ON t.id = gt.tag_id"
-            " WHERE s.site = ? GROUP BY t.id", (site,)
-        ):
+        for display, uses in tag_rows.tag_uses(journal.store, site):
             scores[str(display)] += int(uses)
             reasons.setdefault(str(display), "同じ出典の切り抜きに付けた")
     return [TagSuggestion(name, score, reasons[name])
@@ -113,11 +103,10 @@ def _find_group(entry: Entry, group_id: int) -> int:
 
 
 def _entry_of_group(journal: Journal, group_id: int) -> Entry:
-    row = journal.store.conn.execute("SELECT entry_id FROM groups WHERE id = ?",
-                                     (group_id,)).fetchone()
-    if row is None:
+    eid = entry_rows.entry_of_group(journal.store, group_id)
+    if eid is None:
         raise NotFoundError(f"no group {group_id}")
-    return get_entry(journal, int(row[0]))
+    return get_entry(journal, eid)
 
 
 def move_group(journal: Journal, group_id: int, step: int) -> Entry:

@@ -17,6 +17,7 @@ from kirinuki.store.sqlite.migrations import SCHEMA_VERSION
 from kirinuki.text.cliptext import parse
 
 
+@pytest.mark.sqlite_only
 def test_new_journal_has_current_schema_wal_and_foreign_keys(journal: Journal) -> None:
     conn = journal.store.conn
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
@@ -34,6 +35,7 @@ def test_settings_persist(journal_path: str) -> None:
         assert j.settings.timezone == "Asia/Tokyo"
 
 
+@pytest.mark.sqlite_only
 def test_a_newer_schema_is_refused_with_a_clear_message(journal_path: str) -> None:
     init_journal(journal_path).close()
     conn = sqlite3.connect(journal_path)
@@ -116,6 +118,7 @@ def test_v7_moves_header_and_footer_lines_into_shared_rows(tmp_path: Path) -> No
         assert j.store.conn.execute("SELECT count(*) FROM entry_chrome").fetchone()[0] == 2
 
 
+@pytest.mark.sqlite_only
 def test_free_pages_go_back_to_the_file_system_after_a_reindex(journal_path: str) -> None:
     from kirinuki.journal.search import reindex
 

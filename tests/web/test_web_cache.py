@@ -123,8 +123,10 @@ def test_cache_is_bounded() -> None:
     import sqlite3
     from types import SimpleNamespace
 
+    from kirinuki.store.sqlite.db import Store
+
     conn = sqlite3.connect(":memory:", check_same_thread=False)
-    cache = PageCache(SimpleNamespace(store=SimpleNamespace(conn=conn)), max_bytes=1600)  # type: ignore[arg-type]
+    cache = PageCache(SimpleNamespace(store=Store(conn, ":memory:")), max_bytes=1600)  # type: ignore[arg-type]
     mark = cache.peek()
     for i in range(10):
         cache.put((f"/p{i}", b""), mark, b"x" * 100, "text/plain")

@@ -209,8 +209,9 @@ def insert_oauth_client(store: Store, name: str, consumer: tuple[str, str],
     """Store a client ((key, secret) of its consumer and of its access token); its id."""
     cur = store.conn.execute(
         "INSERT INTO oauth_clients(name, consumer_key, consumer_secret, token, token_secret, "
-        "created) VALUES (?, ?, ?, ?, ?, ?)", (name, *consumer, *token, now.isoformat()))
-    return int(cur.lastrowid or 0)
+        "created) VALUES (?, ?, ?, ?, ?, ?) RETURNING id", (name, *consumer, *token,
+                                                           now.isoformat()))
+    return int(cur.fetchone()[0])
 
 
 def list_oauth_clients(store: Store) -> list[OAuthClientRow]:

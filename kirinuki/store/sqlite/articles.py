@@ -275,3 +275,21 @@ def iter_version_paragraphs(store: Store) -> Iterator[tuple[int, list[str]]]:
         "SELECT id, paragraphs FROM article_versions ORDER BY id DESC"
     ):
         yield int(vid), stored_json(paragraphs)
+
+
+def article_count(store: Store) -> int:
+    """How many articles the journal knows."""
+    return int(store.conn.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+
+def version_exists(store: Store, version_id: int) -> bool:
+    """Whether the article version is stored."""
+    return store.conn.execute("SELECT 1 FROM article_versions WHERE id = ?",
+                              (version_id,)).fetchone() is not None
+
+
+def version_refs(store: Store) -> dict[int, tuple[str, str]]:
+    """Version id -> (article URL, content hash) of every stored version."""
+    return {int(r[0]): (str(r[1]), str(r[2])) for r in store.conn.execute(
+        "SELECT v.id, a.url, v.content_hash FROM article_versions v"
+        " JOIN articles a ON a.id = v.article_id")}

@@ -122,6 +122,8 @@ _TYPES: dict[str, dict[str, tuple[str, ...]]] = {
 
 
 def _types(store: Store) -> Iterator[str]:
+    if store.dialect != "sqlite":
+        return  # PostgreSQL columns hold only their declared type
     for table, kinds in _TYPES.items():
         wrong = " OR ".join(f"typeof({c}) <> '{kind}'" for kind, cols in kinds.items()
                             for c in cols)

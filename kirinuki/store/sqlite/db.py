@@ -54,7 +54,12 @@ MMAP_SIZE = 2147418112  # SQLite's largest
 
 
 class Store:
-    """An open journal database. Use `transaction()` around every write."""
+    """An open journal database. Use `transaction()` around every write.
+
+    Both backends implement this interface: the PostgreSQL one (`store/postgres/db.py`) is a
+    subclass whose connection translates the entity modules' SQL."""
+
+    dialect = "sqlite"  # or "postgresql": what a SQLite-only check asks
 
     def __init__(self, conn: sqlite3.Connection, path: str) -> None:
         self.conn = conn
@@ -68,6 +73,7 @@ class Store:
         # The entries being written, by id, while the written hooks run: a hook may read them
         # here instead of reading back what was just inserted (see hooks.entries_written).
         self.written: dict[int, Entry] = {}
+        self.mapped = True  # reads go through the memory map (`map_memory`)
 
     @contextmanager
     def waiting(self, seconds: float) -> Iterator[None]:
@@ -116,6 +122,11 @@ class Store:
         """Read through the memory map (fast random reads: search) or not (reads of the whole
         journal, where every mapped page would count as the process's memory)."""
         self.conn.execute(f"PRAGMA mmap_size = {MMAP_SIZE if on else 0}")
+        self.mapped = on
+
+    def data_version(self) -> int:
+        """A number that changes when another connection commits a write to the journal."""
+        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
 
     def release_free_pages(self) -> None:
         """Shrink the file by its free pages (a no-op for journals created before this

@@ -7,7 +7,7 @@ small, and rewriting them keeps positions and layout exactly as the model says.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from kirinuki.errors import ConflictError, InputError
@@ -190,7 +190,7 @@ def _chrome_id(store: Store, entry: Entry, seen: dict[str, int]) -> int:
         conn = store.conn
         row = conn.execute("SELECT id FROM entry_chrome WHERE value = ?", (value,)).fetchone()
         seen[value] = int(row[0]) if row else int(conn.execute(
-            "INSERT INTO entry_chrome(value) VALUES (?)", (value,)).lastrowid or 0)
+            "INSERT INTO entry_chrome(value) VALUES (?) RETURNING id", (value,)).fetchone()[0])
     return seen[value]
 
 
@@ -525,3 +525,31 @@ def entries_before(store: Store, before: int | None, limit: int) -> tuple[list[i
     more = store.conn.execute(f"SELECT EXISTS (SELECT 1 FROM entries WHERE {_WHEN} < ?)",
                               (last,)).fetchone()[0]
     return [int(r[0]) for r in rows] + [int(r[0]) for r in ties], last if more else None
+def entry_of_group(store: Store, group_id: int) -> int | None:
+    """The entry holding the group, or None."""
+    row = store.conn.execute("SELECT entry_id FROM groups WHERE id = ?", (group_id,)).fetchone()
+    return int(row[0]) if row else None
+
+
+def entry_of_clip(store: Store, clip_id: int) -> int | None:
+    """The entry holding the clip, or None."""
+    row = store.conn.execute("SELECT g.entry_id FROM clips c JOIN groups g ON g.id = c.group_id"
+                             " WHERE c.id = ?", (clip_id,)).fetchone()
+    return int(row[0]) if row else None
+
+
+def dated_drafts(store: Store) -> list[tuple[int, str]]:
+    """(id, stored date) of every draft with a date, newest id first."""
+    return [(int(i), str(p)) for i, p in store.conn.execute(
+        "SELECT id, published FROM entries WHERE status = 'draft' AND published IS NOT NULL"
+        " ORDER BY id DESC")]
+
+
+def stored_by(store: Store, column: str, values: Sequence[str],
+              ) -> list[tuple[str, str | None, str | None]]:
+    """(key, permalink, stored date) of the entries whose `column` ("key" or "permalink") is
+    one of `values`."""
+    assert column in ("key", "permalink")
+    return store.conn.execute(
+        f"SELECT key, permalink, published FROM entries WHERE {column} IN"
+        f" ({','.join('?' * len(values))})", list(values)).fetchall()

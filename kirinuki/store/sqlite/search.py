@@ -344,7 +344,7 @@ def _insert(store: Store, docs: list[_Doc]) -> None:
 def bump_generation(store: Store) -> None:
     """Count a change of the index (what was derived from it, e.g. facet columns, is old)."""
     store.conn.execute("INSERT INTO search_meta(key, value) VALUES ('generation', '1')"
-                       " ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1")
+                       " ON CONFLICT(key) DO UPDATE SET value = CAST(search_meta.value AS INTEGER) + 1")
 
 
 @hooks.on_entries_written

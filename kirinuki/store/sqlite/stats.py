@@ -10,7 +10,8 @@ def journal_stats(store: Store) -> Stats:
     """Entries, clips, tags, articles and the date range of a journal."""
     c = store.conn
     e, pub, first, last = c.execute(
-        "SELECT count(*), sum(status = 'published'), min(published), max(published) FROM entries"
+        "SELECT count(*), sum(CASE WHEN status = 'published' THEN 1 ELSE 0 END),"
+        " min(published), max(published) FROM entries"
     ).fetchone()
 
     def one(sql: str) -> int:

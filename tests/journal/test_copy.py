@@ -1,0 +1,60 @@
+"""`kirinuki journal copy`: SQLite -> PostgreSQL -> SQLite keeps the JSON Lines export."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from kirinuki.journal import init_journal, open_journal
+from kirinuki.journal.copying import copy_journal
+from kirinuki.journal.exporting import export_jsonl
+from kirinuki.journal.importing import import_paths
+from kirinuki.journal.search import search
+from tests.conftest import ROOT, Cli
+
+
+def _export(path: str) -> bytes:
+    buf = io.BytesIO()
+    with open_journal(path) as j:
+        export_jsonl(j, buf)
+    return buf.getvalue()
+
+
+@pytest.mark.database
+def test_sqlite_to_postgres_and_back_exports_the_same(tmp_path: Path, pg_journal_path: str,
+                                                      ) -> None:
+    first, last = str(tmp_path / "a.db"), str(tmp_path / "b.db")
+    with init_journal(first, "写し", ["kirinuki.test"]) as j:
+        import_paths(j, [str(ROOT / "demo" / "entries")])
+    seen: list[tuple[int, int]] = []
+    summary = copy_journal(first, pg_journal_path, lambda d, t: seen.append((d, t)))
+    assert summary.entries_added == 57 and seen and seen[-1][0] == seen[-1][1]
+    copy_journal(pg_journal_path, last)
+    original = _export(first)
+    assert _export(pg_journal_path) == original
+    assert _export(last) == original
+    with open_journal(pg_journal_path) as pg, open_journal(first) as lite:
+        assert search(pg, "洪水").total == search(lite, "洪水").total > 0
+
+
+def test_copy_refuses_an_existing_destination_and_writes_nothing(tmp_path: Path) -> None:
+    src, dst = str(tmp_path / "a.db"), str(tmp_path / "b.db")
+    init_journal(src).close()
+    init_journal(dst).close()
+    before = Path(dst).read_bytes()
+    r = Cli(src)("journal", "copy", src, dst)
+    assert r.exit_code == 1 and "already exists" in r.stderr
+    assert Path(dst).read_bytes() == before
+    r = Cli(src)("journal", "copy", src, src)
+    assert r.exit_code != 0 and "same journal" in r.stderr
+
+
+def test_copy_between_files_from_the_cli(tmp_path: Path) -> None:
+    src, dst = str(tmp_path / "a.db"), str(tmp_path / "b.db")
+    with init_journal(src, "写し", ["kirinuki.test"]) as j:
+        import_paths(j, [str(ROOT / "demo" / "entries")])
+    r = Cli(src)("journal", "copy", src, dst)
+    assert r.exit_code == 0 and "copied 57 entries (353 clips)" in r.stdout
+    assert _export(dst) == _export(src)

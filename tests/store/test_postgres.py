@@ -1,0 +1,148 @@
+"""The PostgreSQL store: schema versions as in SQLite, a migration for every SQLite one, clear
+errors, writers one after the other, and the dialect translation of the store's SQL."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from kirinuki.errors import JournalError, SchemaTooNewError
+from kirinuki.journal import init_journal, open_journal
+from kirinuki.store.postgres import migrations as pg_migrations
+from kirinuki.store.postgres.dialect import fts_to_tsquery, translate
+from kirinuki.store.sqlite import migrations as sqlite_migrations
+
+
+def test_every_sqlite_migration_has_a_postgres_counterpart() -> None:
+    """Same count, same order, and the same tables and columns created by each step."""
+    assert len(pg_migrations.MIGRATIONS) == len(sqlite_migrations.MIGRATIONS)
+
+    def made(script: str) -> set[str]:
+        names = set(re.findall(r"CREATE (?:VIRTUAL )?TABLE (?:IF NOT EXISTS )?(\w+)", script))
+        names |= {f"{t}.{c}" for t, c in re.findall(r"ALTER TABLE (\w+) ADD COLUMN (\w+)", script)}
+        return names
+
+    for i, (lite, pg) in enumerate(zip(sqlite_migrations.MIGRATIONS, pg_migrations.MIGRATIONS,
+                                       strict=True), 1):
+        assert made(lite) == made(pg), f"V{i}"
+
+
+def test_the_store_sql_is_said_in_postgres() -> None:
+    st = translate("SELECT id FROM entries WHERE id IN (SELECT value FROM json_each(?))"
+                   " ORDER BY published DESC, id LIMIT ?")
+    assert st.sql == ("SELECT id FROM entries WHERE id = ANY(%s) ORDER BY published DESC"
+                      " NULLS LAST, id LIMIT %s")
+    assert "ON CONFLICT (clip_id) DO UPDATE SET version = EXCLUDED.version" in translate(
+        "INSERT OR REPLACE INTO clip_sketches(clip_id, version, sketch) VALUES (?,?,?)").sql
+    assert translate("SELECT x FROM t WHERE a = ?1 OR b = ?1").converts == ((0, None), (0, None))
+    assert fts_to_tsquery('("ab bc") AND ("a"*) NOT ("x")') == \
+        "( ('ab' <-> 'bc') ) & ( 'a':* ) & ! ( ('x') )"
+
+
+@pytest.mark.database
+def test_init_creates_the_schema_and_a_second_init_is_refused(pg_journal_path: str) -> None:
+    with init_journal(pg_journal_path, "共有帳", ["kirinuki.test"]) as j:
+        version = j.store.conn.execute("SELECT version FROM kirinuki_schema").fetchone()[0]
+        assert version == len(pg_migrations.MIGRATIONS)
+    with open_journal(pg_journal_path) as j:
+        assert j.settings.title == "共有帳"
+        # An index body becomes its tokens with their positions (phrases need them).
+        assert j.store.conn.execute("SELECT kirinuki_tsvector('ab bc ab b  F')::text"
+                                    ).fetchone()[0] == "'F':6 'ab':1,3 'b':4 'bc':2"
+    with pytest.raises(JournalError, match="already exists"):
+        init_journal(pg_journal_path)
+
+
+@pytest.mark.database
+def test_a_newer_schema_and_a_foreign_database_are_refused(pg_journal_path: str) -> None:
+    with pytest.raises(JournalError, match="no journal here"):
+        open_journal(pg_journal_path)
+    with init_journal(pg_journal_path) as j:
+        j.store.conn.execute("UPDATE kirinuki_schema SET version = 999")
+    with pytest.raises(SchemaTooNewError, match="schema 999"):
+        open_journal(pg_journal_path)
+    with _foreign(pg_journal_path) as url, \
+            pytest.raises(JournalError, match="not a kirinuki journal"):
+        open_journal(url)
+
+
+class _foreign:  # noqa: N801  (a context manager used like a function)
+    """The same schema with one table of another application and no kirinuki tables."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    def __enter__(self) -> str:
+        import psycopg
+
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            conn.execute("DROP TABLE kirinuki_schema CASCADE")
+        return self.url
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def test_an_unreachable_server_is_one_line(tmp_path: Path) -> None:
+    pytest.importorskip("psycopg")
+    with pytest.raises(JournalError, match="cannot"):
+        open_journal("postgresql://nobody@127.0.0.1:1/none?connect_timeout=1")
+
+
+@pytest.mark.database
+def test_a_second_writer_waits_then_reports_busy(pg_journal_path: str) -> None:
+    with init_journal(pg_journal_path) as a, open_journal(pg_journal_path) as b:
+        with a.store.transaction(), b.store.waiting(0.2), \
+                pytest.raises(JournalError, match="busy"), b.store.transaction():
+            pass
+        with b.store.transaction():  # free again once the first has committed
+            pass
+
+
+@pytest.mark.database
+def test_a_write_is_seen_by_every_other_connection(pg_journal_path: str) -> None:
+    """`data_version` (what the web app's and analysis's caches key on) changes for another
+    connection when a write commits, and not while it is still open: caches of several
+    `serve` processes follow the database, not their own memory."""
+    from kirinuki.journal.composing import new_entry
+
+    with init_journal(pg_journal_path) as a, open_journal(pg_journal_path) as b:
+        before = b.store.data_version()
+        with a.store.transaction():
+            new_entry(a)
+            assert b.store.data_version() == before  # not committed yet
+        assert b.store.data_version() != before
+        now = b.store.data_version()
+        open_journal(pg_journal_path).close()  # reading changes nothing
+        assert b.store.data_version() == now
+
+
+@pytest.mark.database
+def test_writers_in_several_threads_lose_no_entry(pg_journal_path: str) -> None:
+    """Writers on their own connections take turns (the advisory lock): every entry each one
+    added is there, with ids never handed out twice."""
+    import threading
+
+    from kirinuki.journal.composing import new_entry
+    from kirinuki.store.sqlite.entries import entry_ids
+
+    init_journal(pg_journal_path).close()
+    made: list[int] = []
+    lock = threading.Lock()
+
+    def writer() -> None:
+        with open_journal(pg_journal_path) as j:
+            for _ in range(10):
+                eid = int(new_entry(j).id or 0)
+                with lock:
+                    made.append(eid)
+
+    threads = [threading.Thread(target=writer) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    with open_journal(pg_journal_path) as j:
+        assert sorted(made) == sorted(entry_ids(j.store)) and len(set(made)) == 40
