@@ -11,8 +11,6 @@ other outcomes in batches. Only one watcher runs per journal (a lock file beside
 
 from __future__ import annotations
 
-import fcntl
-import os
 import queue
 import threading
 import time
@@ -101,20 +99,11 @@ def watch_lock(journal: Journal) -> Iterator[None]:
 
     Raises ConflictError when another watcher (a `watch run`, a `serve --watch`) holds it.
     """
-    path = journal.store.path
-    if path == ":memory:":
-        yield
-        return
-    fd = os.open(f"{path}-watch.lock", os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+    with journal.store.exclusive("watch") as held:
+        if not held:
             raise ConflictError("another watcher is running on this journal "
-                                "(`kirinuki watch run` or `serve --watch`)") from None
+                                "(`kirinuki watch run` or `serve --watch`)")
         yield
-    finally:
-        os.close(fd)  # closing releases the lock
 
 
 def _sync(journal: Journal, now: datetime) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from kirinuki.journal import Journal, get_entry, import_paths
 from kirinuki.journal.analysis import (
     SKETCH_VERSION,
@@ -154,6 +156,7 @@ def test_pin_and_reject_are_kept(demo_journal: Journal) -> None:
     assert best in [r.entry_id for r in related(demo_journal, target)]
 
 
+@pytest.mark.sqlite_only  # writes the SQLite file directly
 def test_sketches_of_an_older_version_are_recomputed(journal: Journal, tmp_path,
                                                      seed_text: str) -> None:
     page = tmp_path / "2022-01-08_120000.txt"

@@ -156,6 +156,7 @@ def _v(journal: Journal, vid: int):  # noqa: ANN202 - a model row
     return get_version(journal, vid)
 
 
+@pytest.mark.sqlite_only  # writes the SQLite file directly
 def test_old_journal_migrates_and_says_versions_have_no_raw_copy(
         tmp_path: Path, journal_path: str, web: MockWeb) -> None:
     with init_journal(journal_path) as j:

@@ -12,7 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from kirinuki.errors import ConflictError, InputError, NotFoundError
-from kirinuki.journal import Journal, stats
+from kirinuki.journal import Journal, open_journal, stats
 from kirinuki.journal.capture import clip
 from kirinuki.journal.changes import find_changes, parse_since
 from kirinuki.journal.watch import (
@@ -353,8 +353,11 @@ def test_the_ssrf_guard_stays_in_force(journal: Journal, site: WatchServer,
 
 
 def test_one_watcher_per_journal(journal: Journal) -> None:
-    with watch_lock(journal), pytest.raises(ConflictError, match="another watcher"):
+    # Another process's watcher: another connection to the same journal holds the lock.
+    with open_journal(journal.store.path) as other, watch_lock(other), \
+            pytest.raises(ConflictError, match="another watcher"):
         run_watch(journal)
+    run_watch(journal)  # released with the other watcher
 
 
 def test_watch_add_and_remove(journal: Journal, site: WatchServer, allow_private: None) -> None:
@@ -431,6 +434,7 @@ def test_serve_watch_runs_the_watcher_in_a_thread(journal_path: str, journal: Jo
     assert "watcher" not in threads  # stopped with the server
 
 
+@pytest.mark.sqlite_only  # writes the SQLite file directly
 def test_a_journal_from_before_v15_keeps_its_tokens(journal_path: str) -> None:
     import sqlite3
 

@@ -22,7 +22,8 @@ def test_every_sqlite_migration_has_a_postgres_counterpart() -> None:
     def made(script: str) -> set[str]:
         names = set(re.findall(r"CREATE (?:VIRTUAL )?TABLE (?:IF NOT EXISTS )?(\w+)", script))
         names |= {f"{t}.{c}" for t, c in re.findall(r"ALTER TABLE (\w+) ADD COLUMN (\w+)", script)}
-        return names
+        # A table rebuilt under a new name and renamed back (SQLite cannot alter a CHECK).
+        return names - {old for old, _ in re.findall(r"ALTER TABLE (\w+) RENAME TO (\w+)", script)}
 
     for i, (lite, pg) in enumerate(zip(sqlite_migrations.MIGRATIONS, pg_migrations.MIGRATIONS,
                                        strict=True), 1):

@@ -203,6 +203,19 @@ class PgStore(Store):
         for table in sorted(_tables(conn) - {"kirinuki_schema", "kirinuki_changes"}):
             conn._run(f'VACUUM (ANALYZE) "{table}"')
 
+    @contextmanager
+    def exclusive(self, name: str) -> Iterator[bool]:
+        """As `Store.exclusive`, by a session advisory lock of this journal and `name` (held
+        by this store's connection: every process and machine sees it)."""
+        key = _lock_key(f"{self.path}#{name}")
+        row = self.conn._run("SELECT pg_try_advisory_lock(%s)", [key]).fetchone()
+        got = bool(row and row[0])
+        try:
+            yield got
+        finally:
+            if got:
+                self.conn._run("SELECT pg_advisory_unlock(%s)", [key])
+
     def close(self) -> None:
         """Give the connection back to the pool."""
         self.conn.close()

@@ -6,7 +6,9 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -139,6 +141,25 @@ class Store:
             # committed stays committed; this must not turn it into an error.
             with suppress(sqlite3.OperationalError):
                 self.conn.executescript("PRAGMA incremental_vacuum")
+
+    @contextmanager
+    def exclusive(self, name: str) -> Iterator[bool]:
+        """Hold the journal's lock `name` for the block (one background job of a kind per
+        journal, across processes): yields False, holding nothing, when another holder has it.
+        A SQLite journal uses a lock file beside it (`<journal>-<name>.lock`)."""
+        if self.path == ":memory:" or self.path.startswith("file:"):
+            yield True
+            return
+        fd = os.open(f"{self.path}-{name}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                yield False
+                return
+            yield True
+        finally:
+            os.close(fd)  # closing releases the lock
 
     def close(self) -> None:
         """Close the connection (checkpointing the WAL)."""

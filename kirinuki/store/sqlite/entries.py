@@ -446,10 +446,10 @@ def list_entries(
         SELECT e.id, e.permalink, e.published, e.status, e.title,
           (SELECT count(*) FROM clips c JOIN groups g ON g.id = c.group_id
             WHERE g.entry_id = e.id),
-          (SELECT group_concat(display, char(10)) FROM (SELECT DISTINCT t.display FROM tags t
+          (SELECT group_concat(display, '\n') FROM (SELECT DISTINCT t.display FROM tags t
              JOIN group_tags gt ON gt.tag_id = t.id JOIN tag_lines tl ON tl.id = gt.tag_line_id
              JOIN groups g ON g.id = tl.group_id WHERE g.entry_id = e.id)),
-          (SELECT group_concat(t.display, char(10)) FROM entry_categories ec
+          (SELECT group_concat(t.display, '\n') FROM entry_categories ec
              JOIN tags t ON t.id = ec.tag_id WHERE ec.entry_id = e.id),
           (SELECT c.text FROM clips c JOIN groups g ON g.id = c.group_id
             WHERE g.entry_id = e.id ORDER BY g.pos, c.pos LIMIT 1)
