@@ -4,8 +4,8 @@ changed starts again, and the next publish catches up."""
 
 from __future__ import annotations
 
+import multiprocessing
 import re
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,15 @@ def _same_as_full(j: Journal, site: Path, tmp: Path, name: str) -> None:
 
 def _other_writer(j: Journal) -> Journal:
     return open_journal(str(j.store.path))  # its own connection, as `serve` has
+
+
+def _keep_editing(path: str, clip_id: int, stop: Any) -> None:
+    """Edit the clip every 50 ms until `stop` is set (run in another process, as `serve`)."""
+    k = 0
+    with open_journal(path) as other:
+        while not stop.wait(0.05):
+            k += 1
+            edit_clip(other, clip_id, f"版{k % 10}: 米国の国務長官は会見しました。")
 
 
 def test_an_entry_deleted_after_the_plan_is_not_a_traceback(
@@ -144,17 +153,12 @@ def test_serve_writing_while_publish_runs(small: Journal, tmp_path: Path,
     clip = get_entry(small, ENTRY).clips[0]
     edit_clip(small, clip.id or 0, "版0: 米国の国務長官は会見しました。")
     publish(small, site, jobs=2)
-    stop = threading.Event()
-
-    def serve() -> None:
-        k = 0
-        with _other_writer(small) as other:
-            while not stop.wait(0.05):
-                k += 1
-                edit_clip(other, clip.id or 0, f"版{k % 10}: 米国の国務長官は会見しました。")
-
-    thread = threading.Thread(target=serve)
-    thread.start()
+    # Another process, as `serve` is: a writer thread here would be copied into the forked
+    # workers while it holds SQLite's locks, and a worker opening the journal then hangs.
+    spawn = multiprocessing.get_context("spawn")
+    stop = spawn.Event()
+    writer = spawn.Process(target=_keep_editing, args=(str(small.store.path), clip.id or 0, stop))
+    writer.start()
     outcomes = []
     try:
         for _ in range(8):
@@ -168,7 +172,8 @@ def test_serve_writing_while_publish_runs(small: Journal, tmp_path: Path,
             assert len(versions) == 1, (outcomes, versions)
     finally:
         stop.set()
-        thread.join()
+        writer.join(60)
+    assert writer.exitcode == 0
     assert "published" in outcomes  # an edit every 50 ms leaves room for some
     publish(small, site, jobs=2)
     _same_as_full(small, site, tmp_path, "fresh")
