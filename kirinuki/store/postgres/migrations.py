@@ -355,7 +355,7 @@ MIGRATIONS: list[str] = [V1, V2_SEARCH, V3_CAPTURE, V4_ANALYSIS, V5_WEB,
 # Kept beside the migrated tables: the schema's identity and version, the change counter that
 # stands for SQLite's `PRAGMA data_version` (bumped by every transaction that writes), and the
 # function that turns an index body (tokens separated by spaces) into a `tsvector` with the
-# tokens' positions: on the server, 2x faster than building the text in Python (`_np`: without
+# tokens' positions, built on the server rather than in Python (docs/search.md; `_np`: without
 # positions, for `search_uni`, which FTS5 keeps without them too); and SQLite's `unixepoch` of
 # a stored date (AtomPub pages by epoch seconds).
 BOOKKEEPING = """
