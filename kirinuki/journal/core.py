@@ -99,6 +99,16 @@ def init_journal(path: str, title: str | None = None, hosts: list[str] | None = 
     return Journal(store, settings)
 
 
+def reload_settings(journal: Journal) -> bool:
+    """Read the journal's settings again (another process may have changed them); True when
+    they differ from the ones `journal` held."""
+    fresh = load_settings(journal.store)
+    if fresh == journal.settings:
+        return False
+    journal.settings = fresh
+    return True
+
+
 def update_settings(journal: Journal, settings: Settings) -> None:
     """Replace the journal's settings."""
     save_settings(journal.store, settings)

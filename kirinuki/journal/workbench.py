@@ -145,3 +145,16 @@ def move_group_to(journal: Journal, group_id: int, target: str) -> Entry:
             raise InputError("the group is already in that entry")
         entry_rows.replace_entry(journal.store, source, journal.now())
     return get_entry(journal, dest.id or 0)
+
+
+def move_group_of_clip(journal: Journal, clip_id: int, target: str) -> Entry:
+    """Move the group holding clip `clip_id` to the end of another entry (`move_group_to`).
+    A saved edit form gives every group a new id but keeps clip ids, so the form names the
+    group by its first clip. Raises NotFoundError, InputError (the same entry)."""
+    with journal.store.transaction():
+        eid = entry_rows.entry_of_clip(journal.store, clip_id)
+        if eid is None:
+            raise NotFoundError(f"no clip {clip_id}")
+        entry = get_entry(journal, eid)
+        group = next(g for g in entry.groups if any(c.id == clip_id for c in g.clips))
+        return move_group_to(journal, group.id or 0, target)

@@ -122,6 +122,7 @@ def _signed_in(scope: dict[str, Any]) -> bool:
 
 
 _MAIN = b'<main id="main"'
+OWNER_CSS = "/_web/owner-edit.css"  # its own file: a reader's page keeps the site's style only
 
 
 def owner_links(path: str, body: bytes, media: str) -> bytes:
@@ -136,7 +137,8 @@ def owner_links(path: str, body: bytes, media: str) -> bytes:
                  f'id="owner-edit">{t("public.edit")}</a>')
     else:
         first = f'<a href="/compose">{t("nav.compose")}</a>'
-    bar = f'<p class="owner-edit">{first} · <a href="/manage">{t("nav.manage")}</a></p>'
+    bar = (f'<link rel="stylesheet" href="{OWNER_CSS}">'
+           f'<p class="owner-edit">{first}<a href="/manage">{t("nav.manage")}</a></p>')
     end = body.index(b">", body.index(_MAIN)) + 1  # after the tag, whatever its attributes
     return body[:end] + b"\n" + bar.encode() + body[end:]
 

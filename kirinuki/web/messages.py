@@ -28,12 +28,14 @@ JA: dict[str, str] = {
     "done.clipped": "切り抜きを追加しました。",
     "done.bulk": "{n} 件の記事を変更しました。",
     "done.tags": "タグの名前を変えました。",
+    "done.moved": "グループを別の記事へ移しました。",
     "undo": "元に戻す",
     # Entry words
     "entry.draft": "下書き",
     "entry.published": "公開",
     "entry.trash": "ごみ箱",
     "entry.untitled": "（題名なし）",
+    "entry.today": "今日の下書き",
     "entry.clips": "切り抜き {n} 件",
     "entry.preview": "プレビュー",
     "entry.public_page": "公開ページ",
@@ -59,6 +61,8 @@ JA: dict[str, str] = {
     "edit.related": "関連",
     "edit.empty": "まだ切り抜きはありません。",
     "edit.more": "さらに切り抜く",
+    "edit.move_to": "このグループを移す先",
+    "edit.move_save": "保存して移す",
     "edit.move_hint": "並べ替えは ↑↓ のボタン、キーボード（Alt+↑/↓）、ドラッグでできます。"
                       "保存するまで記事は変わりません。",
     # Warnings (preview and publishing)
@@ -142,6 +146,8 @@ JA: dict[str, str] = {
     "error.permalink": "同じ日時の記事があるため、別の日時を選んでください。",
     "error.too_big": "記事が大きすぎます。",
     "error.title": "題名に改行は使えません。",
+    "error.move_empty": "移すグループに切り抜きが残っていません。",
+    "error.move_same": "グループはすでにその記事にあります。別の記事を選んでください。",
     "fix_below": "下の印の付いたところを直してください。",
     # The analysis page (what analysis says in English, for the CLI and the API, in words)
     "analysis.heading": "記事の分析",

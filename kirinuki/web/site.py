@@ -18,6 +18,7 @@ from urllib.parse import quote, unquote
 
 from kirinuki.journal import Journal
 from kirinuki.journal.analysis import catch_up_versions
+from kirinuki.journal.core import reload_settings
 from kirinuki.journal.site import entry_batch, entry_digests
 from kirinuki.journal.workbench import change_mark
 from kirinuki.publish import urls
@@ -66,6 +67,9 @@ class LiveSite:
             mark = change_mark(self.watcher)
             if self.ctx is None or self.renderer is None or self.follower is None:
                 mark = self._build(journal)
+            elif mark != self.mark and (reload_settings(journal)
+                                        or journal.settings != self.ctx.settings):
+                mark = self._build(journal)  # a setting (title, version notes…) changed
             elif mark != self.mark:
                 updated = self.follower.update(journal, self.ctx)
                 if updated is None:

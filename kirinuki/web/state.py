@@ -18,6 +18,7 @@ from typing import Any
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
 
 from kirinuki.journal import Journal, open_journal
+from kirinuki.journal.core import reload_settings
 from kirinuki.journal.search_postings import Postings
 from kirinuki.publish.pages import FILTERS
 from kirinuki.publish.views import date_label
@@ -116,13 +117,16 @@ class WebState:
         return body, found.media
 
     def journal(self) -> Journal:
-        """This thread's open journal."""
+        """This thread's open journal, its settings read again after a commit changed them."""
         j: Journal | None = getattr(self._local, "journal", None)
         if j is None:
             j = open_journal(self.journal_path)
             self._local.journal = j
             with self._lock:
                 self._opened.append(j)
+        elif self._local.mark != self.site.mark:
+            reload_settings(j)  # one small read, only after a commit
+        self._local.mark = self.site.mark
         return j
 
     def close(self) -> None:

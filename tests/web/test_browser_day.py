@@ -122,6 +122,9 @@ def test_the_day_in_the_browser(chromium: Any, app_server: str, shots: Path,  # 
         box.press("Alt+ArrowDown")
         assert t.texts()[:2] == [second, "札幌で大雪。二十四時間の降雪は四十五センチに達しました。"]
         groups = page.locator("section.edit-group")
+        # Both handles on the screen, the first below the sticky message.
+        groups.nth(0).evaluate(
+            "e => window.scrollTo(0, e.getBoundingClientRect().top + window.scrollY - 120)")
         groups.nth(1).locator(".group-head .handle").drag_to(groups.nth(0).locator(".group-head"))
         assert t.texts()[0] == third  # the second group is first now
         page.locator("section.edit-group").nth(1).locator("button.suggestion").count()
@@ -160,6 +163,9 @@ def test_the_day_in_the_browser(chromium: Any, app_server: str, shots: Path,  # 
         permalink = f"/entry/2024/02/{day}/070000/"
         page.goto(permalink)
         assert page.locator("article.entry h1").inner_text() == title
+        # The owner's bar on the public page is styled apart from the reader's page.
+        assert page.locator("p.owner-edit").evaluate(
+            "e => getComputedStyle(e).borderTopStyle") == "dashed"
         t.shot("public")
         page.click("#owner-edit")
         page.wait_for_url(f"**/edit/{entry_id}")

@@ -222,6 +222,39 @@ def test_move_buttons_work_without_javascript(owner: Owner, web_journal: str) ->
         assert [c.text for c in get_entry(j, eid).clips] == ["下の段落です。", "上の段落です。"]
 
 
+def test_a_group_moves_to_another_entry_after_the_form_is_saved(owner: Owner,
+                                                                 web_journal: str) -> None:
+    eid = _paste(owner, "残る段落です。\n#甲\n移す段落です。\n#乙\n")
+    other = _new(owner, "移す先の下書き")
+    html = owner.c.get(f"/edit/{eid}").text
+    assert JA["edit.move_save"] in html and "移す先の下書き" in html
+    f = _form(html)
+    items = f["item"]
+    assert isinstance(items, list)
+    g1, _, g2, c2 = items
+    gid = g2.split(":")[1]
+    # The save gives every group a new id: the move must still find the group it was asked for.
+    f[f"text:{c2.split(':')[1]}"] = "移す前に直した段落です。"
+    f["moveto"], f[f"target:{gid}"] = gid, str(other)
+    r = owner.post(f"/edit/{eid}", f, follow_redirects=False)
+    assert r.status_code == 303, r.text
+    assert JA["done.moved"] in owner.c.get(r.headers["location"]).text
+    with open_journal(web_journal) as j:
+        assert [c.text for c in get_entry(j, eid).clips] == ["残る段落です。"]
+        moved = get_entry(j, other)
+    assert [c.text for c in moved.clips] == ["移す前に直した段落です。"]
+    assert [t.name for t in moved.groups[0].tags] == ["乙"]
+    f = _form(owner.c.get(f"/edit/{eid}").text)
+    gid = str(f["item"][0]).split(":")[1]  # type: ignore[index]
+    f["moveto"], f[f"target:{gid}"] = gid, str(eid)
+    r = owner.post(f"/edit/{eid}", f)
+    assert r.status_code == 400 and JA["error.move_same"] in r.text
+    f["delete"] = [str(f["item"][1])]  # type: ignore[index]
+    r = owner.post(f"/edit/{eid}", f)
+    assert r.status_code == 400 and JA["error.move_empty"] in r.text
+    assert g1 != g2
+
+
 def test_preview_and_publishing_with_warnings_asks_to_confirm(owner: Owner,
                                                               web_journal: str) -> None:
     eid = _paste(owner, "タグのない段落です。\n")  # a group with no tags: a warning
@@ -337,6 +370,9 @@ def test_edit_link_on_public_pages_only_when_signed_in(owner: Owner, client: Tes
     url = "/entry/2022/02/02/020200/"
     page = owner.c.get(url).text
     assert 'id="owner-edit"' in page
+    # The bar has its own small style sheet (a reader's page does not load the owner pages').
+    css = re.search(r'<link rel="stylesheet" href="(/_web/[^"]+)"><p class="owner-edit">', page)
+    assert css is not None and ".owner-edit {" in owner.c.get(css.group(1)).text
     link = re.search(r'href="(/edit\?link=[^"]+)"', page)
     assert link is not None
     r = owner.c.get(link.group(1), follow_redirects=False)
@@ -380,7 +416,6 @@ def test_version_notes_are_japanese_and_a_setting_hides_them(client: TestClient,
                                                               web_journal: str) -> None:
     from kirinuki.journal.settings import set_setting
     from kirinuki.publish.views import reader_change
-    from kirinuki.web import create_app
 
     assert reader_change("死者: 3人 → 5人 (+2); wording: によりますと → ∅, ∅ → これまでに") == \
         "死者: 3人 → 5人 (+2)、言い回し: 「によりますと」を削除、「これまでに」を追加"
@@ -393,10 +428,14 @@ def test_version_notes_are_japanese_and_a_setting_hides_them(client: TestClient,
         pytest.skip("the demo journal has no published version of an earlier clip")
     for link in noted:
         assert "wording:" not in pages[link] and "∅" not in pages[link]
-    with open_journal(web_journal) as j:
+    with open_journal(web_journal) as j:  # another process (the CLI) changes the setting
         set_setting(j, "site.version_notes", ["false"])
-    with TestClient(create_app(web_journal), base_url="http://127.0.0.1") as fresh:
-        assert 'class="update"' not in fresh.get(noted[0] + "/").text
+    # The running app reads settings again after the commit: no restart needed.
+    assert 'class="update"' not in client.get(noted[0] + "/").text
+    assert 'class="update"' not in client.get(noted[-1] + "/").text
+    with open_journal(web_journal) as j:
+        set_setting(j, "site.version_notes", ["true"])
+    assert 'class="update"' in client.get(noted[0] + "/").text
 
 
 def test_analysis_page_words_groups_without_ids(client: TestClient, web_journal: str) -> None:

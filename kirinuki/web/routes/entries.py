@@ -22,6 +22,7 @@ from kirinuki.journal.checking import entry_warnings, suggest_for_clips
 from kirinuki.journal.composing import parse_when, publish_entry, unpublish_entry
 from kirinuki.journal.queries import resolve_entry_id
 from kirinuki.journal.trash import purge, restore, trash_list
+from kirinuki.journal.workbench import move_group_of_clip
 from kirinuki.model import Entry, Status
 from kirinuki.publish.views import View, date_label
 from kirinuki.web.edit_form import Posted, apply_move, form_view, read_form
@@ -83,6 +84,7 @@ def edit_page(request: Request, j: Journal, entry: Entry, *, status: int = 200,
     for g in groups:
         g.suggestions = suggestions.get(g.id, [])
     return page(request, "edit.html", t("edit.heading"), status, entry=entry, groups=groups,
+                move_targets=[d for d in drafts(j) if d.id != entry.id],
                 title_value=posted.title if posted else (entry.title or ""),
                 when_value=posted.when if posted else when_text(entry.published),
                 label=entry_label(entry), message=message, problems=problems or {},
@@ -120,16 +122,21 @@ def edit(request: Request, entry_id: Id, _: Viewer, j: Journal = Depends(journal
 @router.post("/edit/{entry_id}")
 def edit_save(request: Request, entry_id: Id, j: Owner, form: Posted_,
               updated: str = Form(""), move: str = Form(""), do: str = Form("save"),
-              anchor: str = Form("")) -> Response:
+              anchor: str = Form(""), moveto: str = Form("")) -> Response:
     """Save the whole form in one transaction; `move` (a ↑↓ button without JavaScript)
-    moves one item first; `do=preview` goes on to the preview."""
+    moves one item first; `moveto` (a group's 保存して移す) then moves that group to the
+    entry chosen beside it; `do=preview` goes on to the preview."""
     entry = get_entry(j, entry_id)
     try:
         posted = read_form(form, form.getlist("item"), form.getlist("delete"))
         if move:
             posted.order = apply_move(posted.order, move)
+        moving = _moving_clip(posted, moveto) if moveto else None
     except InputError:
         return edit_page(request, j, entry, status=400, message=t("error.form"))
+    if moveto and moving is None:
+        return edit_page(request, j, entry, status=400, posted=posted,
+                         message=t("error.move_empty"))
     try:
         at = _when(j, posted.when)
     except InputError:
@@ -155,10 +162,29 @@ def edit_save(request: Request, entry_id: Id, j: Owner, form: Posted_,
     except InputError:  # a date the store refuses (out of range)
         return edit_page(request, j, entry, status=400, posted=posted,
                          problems={"when": ("date", {})}, message=t("error.date_range"))
+    if moving is not None:
+        try:
+            move_group_of_clip(j, moving, str(form.get(f"target:{moveto}", "today")))
+        except InputError:  # the chosen entry is this one
+            return edit_page(request, j, get_entry(j, entry_id), status=400,
+                             message=t("error.move_same"))
+        return done_redirect(f"/edit/{entry_id}", "moved")
     if do == "preview":
         return see_other(f"/preview/{entry_id}")
     target = anchor if anchor[:1] in ("c", "g") and anchor[1:].isdigit() else ""
     return done_redirect(f"/edit/{entry_id}" + (f"#{target}" if target else ""), "saved")
+
+
+def _moving_clip(posted: Posted, moveto: str) -> int | None:
+    """The first clip kept in the group `moveto` names (its id on the page), or None when it
+    keeps none. Raises InputError for a group the form does not hold."""
+    if not (moveto.isascii() and moveto.isdigit()) or ("g", int(moveto)) not in posted.order:
+        raise InputError("not a group of this form")
+    for g in posted.groups():
+        if g.group_id == int(moveto):
+            return next((n for kind, n in g.items
+                         if kind == "c" and ("c", n) not in posted.deleted), None)
+    return None
 
 
 # ---- preview and publishing -------------------------------------------------------------
