@@ -21,7 +21,7 @@ from kirinuki.journal import Journal, open_journal
 from kirinuki.journal.core import reload_settings
 from kirinuki.journal.search_postings import Postings
 from kirinuki.publish.pages import FILTERS
-from kirinuki.publish.views import date_label
+from kirinuki.publish.views import date_label, day_label
 from kirinuki.web.cache import PageCache, page_key
 from kirinuki.web.messages import t
 from kirinuki.web.site import LiveSite, decode_path
@@ -35,6 +35,14 @@ MEMO_SIZES = {"search": 4096}  # kinds of small results kept in greater number
 def when_label(d: datetime | None) -> str:
     """A date as the owner's pages write it (`2025年7月1日 08:00`), "" for none."""
     return date_label(d) if isinstance(d, datetime) else ""
+
+
+def day_text(d: datetime | str | None) -> str:
+    """A day as the web pages write it (`2025年7月1日`), from a date or its ISO text; "" for
+    none."""
+    if isinstance(d, str):
+        d = datetime.fromisoformat(d)
+    return day_label(d) if isinstance(d, datetime) else ""
 
 
 class WebState:
@@ -62,6 +70,7 @@ class WebState:
         self.env.filters.update(FILTERS)
         self.env.globals["t"] = t  # the owner pages' words (web/messages.py)
         self.env.filters["when_label"] = when_label
+        self.env.filters["day_label"] = day_text
         self._memo: dict[Hashable, OrderedDict[Hashable, tuple[int | None, Any]]] = {}
         self.postings = Postings()  # search: row ids per word, until the next commit
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from xml.etree import ElementTree as ET
 
 import httpx
@@ -49,6 +50,7 @@ def test_the_owner_sees_changed_passages_and_gone_articles(owner: Owner, watched
     assert "3800人以上が拘束" in html and "4400人以上が拘束" in html
     assert "拘束: 3800人以上 → 4400人以上" in html
     assert "見られなくなった記事" in html and GONE in html and "から削除" in html
+    assert "に変更を確認" in html and not re.search(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", html)
     assert f'href="/edit/{watched}"' in html
     manage = owner.c.get("/manage").text
     assert "出典更新" in manage

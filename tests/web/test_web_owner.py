@@ -389,15 +389,31 @@ def test_sign_out_ends_the_session(owner: Owner) -> None:
     assert owner.c.get("/compose", follow_redirects=False).status_code == 303
 
 
+# A date written the ISO way in a page's text (the date fields' examples aside).
+ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+
+
 def test_owner_pages_are_japanese_without_ids(owner: Owner) -> None:
+    from tests.web.conftest import ARTICLE_URL
+
     eid = _paste(owner, "日本語の画面の段落です。\n#日本語\n")
-    pages = [owner.c.get(u).text for u in
-             ("/compose", "/manage", "/trash", f"/edit/{eid}", f"/preview/{eid}")]
-    pages.append(owner.post("/compose/preview", {"text": PASTE}).text)
-    for html in pages:
+    urls = ("/compose", "/manage", "/manage?status=published", "/trash", f"/edit/{eid}",
+            f"/preview/{eid}", "/signin", "/bookmarklet", "/analysis/3", "/analysis/20",
+            "/quotes?speaker=ロッシ", "/changes", f"/share?url={ARTICLE_URL}", "/edit/999999")
+    pages = {u: owner.c.get(u).text for u in urls}
+    pages["paste"] = owner.post("/compose/preview", {"text": PASTE}).text
+    pages["pick"] = owner.post("/compose/capture", {"url": ARTICLE_URL}).text
+    owner.post(f"/entries/{eid}/delete", {"back": "/trash"})
+    pages["trash"] = owner.c.get("/trash").text
+    dated = 0
+    for url, html in pages.items():
         main = re.sub(r"<[^>]+>", " ", _main(html))
-        assert not ENGLISH.search(main), ENGLISH.search(main)
-        assert f"記事 {eid}" not in main and f"下書き {eid}" not in main
+        assert not ENGLISH.search(main), (url, ENGLISH.search(main))
+        assert f"記事 {eid}" not in main and f"下書き {eid}" not in main, url
+        shown = re.sub(r"例: [0-9: -]+", "", main)
+        assert not ISO_DATE.search(shown), (url, ISO_DATE.search(shown))
+        dated += bool(re.search(r"\d{4}年\d{1,2}月\d{1,2}日", shown))
+    assert dated >= 6  # manage, edit, preview, analysis ×2, quotes, trash write dates
 
 
 def test_every_catalog_key_is_used() -> None:
