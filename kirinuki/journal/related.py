@@ -23,6 +23,7 @@ from kirinuki.journal.queries import get_entry, resolve_entry_id
 from kirinuki.model import Clip, Entry, Group, RelatedLink
 from kirinuki.store.sqlite import entries as entry_rows
 from kirinuki.store.sqlite import related as rows
+from kirinuki.store.sqlite import suggestions as suggestion_rows
 
 RECENT = 300  # earlier entries always considered, besides those sharing a tag or a clip
 
@@ -115,6 +116,8 @@ def decide_related(journal: Journal, entry_ref: str, other_ref: str, decision: s
     with journal.store.transaction():
         rows.decide(journal.store, keys[eid], keys[oid], decision, journal.now())
         _sync_link(journal, eid, oid, pinned=decision == PINNED)
+        # The published page lists the entry's suggestions: it changed with the decision.
+        suggestion_rows.touch(journal.store, eid, journal.now())
 
 
 def _link_url(journal: Journal, other: Entry) -> str | None:

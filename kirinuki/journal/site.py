@@ -14,6 +14,7 @@ from datetime import datetime
 from kirinuki.journal.analysis import version_marks
 from kirinuki.journal.core import Journal
 from kirinuki.journal.importing import permalink_for
+from kirinuki.journal.suggestions import catch_up_suggestions, stored_suggestions
 from kirinuki.model import Entry
 from kirinuki.store.sqlite import entries as entry_rows
 from kirinuki.store.sqlite import site as site_rows
@@ -42,6 +43,7 @@ class PublishedEntry:
     day: str = ""
     stamp: str = ""
     versions: tuple[tuple[int, int, str], ...] = ()  # (clip id, earlier version's entry, change)
+    suggested: tuple[tuple[int, str], ...] = ()  # (related earlier entry, reason), best first
 
     @property
     def tag_keys(self) -> tuple[str, ...]:
@@ -116,6 +118,8 @@ def published_entries_and_flag(journal: Journal, problems: list[str] | None = No
     for eid, url, target in site_rows.published_related_rows(store):
         related.setdefault(int(eid), []).append((str(url), target))  # type: ignore[call-overload, arg-type]
     marks = version_marks(journal)
+    catch_up_suggestions(journal)  # reads the version links the line above stored
+    suggested = stored_suggestions(journal)
     parse = stored_time
     dated = sorted((parse(r[3]), r[0], r) for r in rows)
     taken = {str(r[2]) for r in rows if r[2]}
@@ -133,6 +137,7 @@ def published_entries_and_flag(journal: Journal, problems: list[str] | None = No
             tuple(related[ident]) if ident in related else (),
             when_text[:10], updated,  # type: ignore[index, arg-type]
             tuple((c, e, ch) for c, (e, ch) in marks[ident].items()) if ident in marks else (),
+            suggested.get(ident, ()),  # type: ignore[call-overload]
         ))
     return out, stored
 

@@ -16,6 +16,7 @@ from kirinuki.journal.analysis import version_marks
 from kirinuki.journal.core import Journal
 from kirinuki.journal.site import PublishedEntry, usable_row
 from kirinuki.journal.sketch_cache import SketchCache
+from kirinuki.journal.suggestions import catch_up_suggestions, stored_suggestions
 from kirinuki.store.sqlite import related as version_rows
 from kirinuki.store.sqlite import site_delta as rows
 from kirinuki.store.sqlite.db import stored_time
@@ -93,6 +94,7 @@ def published_entries_of(journal: Journal, ids: Iterable[int],
     related: dict[int, list[tuple[str, int | None]]] = {}
     for eid, url, target in rows.related_rows_of(store, ids):
         related.setdefault(int(eid), []).append((str(url), target))  # type: ignore[call-overload, arg-type]
+    suggested = stored_suggestions(journal, ids)
     out: dict[int, PublishedEntry] = {}
     parse = _parse
     for ident, key, permalink, when, updated, title in rows.published_rows_of(store, ids):
@@ -104,7 +106,7 @@ def published_entries_of(journal: Journal, ids: Iterable[int],
             str(title) if title else None,
             tuple(tags[i].items()) if i in tags else (),
             tuple(related[i]) if i in related else (),
-            str(when)[:10], str(updated), marks.get(i, ()))
+            str(when)[:10], str(updated), marks.get(i, ()), suggested.get(i, ()))
     return out
 
 
@@ -125,6 +127,8 @@ def published_entries_after(journal: Journal, known: list[PublishedEntry],
         sketches.stamps = every
     marks = {eid: tuple((c, e, ch) for c, (e, ch) in m.items())
              for eid, m in version_marks(journal, sketches).items()}
+    # Suggestions are found for a new state of an entry (its stamp moved: read below).
+    catch_up_suggestions(journal)
     by_id = {e.id: e for e in known}
     changed = {i for i, s in stamps.items() if (e := by_id.get(i)) is None or e.stamp != s}
     changed.update(i for i, m in marks.items()

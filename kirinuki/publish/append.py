@@ -21,6 +21,7 @@ from kirinuki.journal.analysis import version_marks
 from kirinuki.journal.site import PublishedEntry, tag_aliases
 from kirinuki.journal.site_delta import published_entries_of
 from kirinuki.journal.sketch_cache import SketchCache, entry_stamps
+from kirinuki.journal.suggestions import catch_up_suggestions, stored_suggestions
 from kirinuki.publish import urls
 from kirinuki.publish.context_cache import ContextCache, follows, identity
 from kirinuki.publish.plan import fingerprint
@@ -130,8 +131,14 @@ def follow(journal: Journal, out_dir: str | Path, token: str | None, g: str, per
     where = pos.whole()
     if {k: v for k, v in marks.items() if where.get(k, first_new) < first_new} != old_marks:
         return None
+    # The new entries' suggestions (found now, after their version links); an older entry
+    # found again would need its page rewritten: the ordinary path does that.
+    if catch_up_suggestions(journal) > len(fresh):
+        return None
+    suggested = stored_suggestions(journal, [e.id for e in fresh])
     for e in fresh:
         e.versions = marks.get(e.id, ())
+        e.suggested = suggested.get(e.id, ())
     segments = urls.tag_segments({k: d for k, (d, _m) in tags.items()})
     ctx = SiteContext(journal.settings, entries, pos, by_permalink,  # type: ignore[arg-type]
                       {k: TagInfo(k, tags[k][0], segments[k], tags[k][1]) for k in sorted(tags)},

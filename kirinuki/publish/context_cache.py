@@ -23,7 +23,7 @@ from kirinuki.journal.site_delta import published_entries_after, tags_digest
 from kirinuki.journal.sketch_cache import SketchCache
 from kirinuki.publish.snapshot import row_of
 
-FORMAT = "kirinuki-context-2"
+FORMAT = "kirinuki-context-3"
 APPEND_MAX = 2000  # entries in appended records before the file is rewritten whole
 
 
@@ -102,8 +102,8 @@ class ContextCache:
         tz = journal.tz
         parse, at = datetime.fromisoformat, datetime.fromtimestamp
         out = [PublishedEntry(i, k, p, at(pub, tz) if pub.__class__ is int
-                              else parse(pub).astimezone(tz), parse(st), ti, tg, rl, d, st, v)
-               for i, k, p, pub, st, ti, tg, rl, d, v in rows.values()]
+                              else parse(pub).astimezone(tz), parse(st), ti, tg, rl, d, st, v, sg)
+               for i, k, p, pub, st, ti, tg, rl, d, v, sg in rows.values()]
         if not ordered:
             out.sort(key=lambda e: (e.published, e.id))
         return out

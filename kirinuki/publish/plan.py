@@ -308,16 +308,19 @@ def related_key(ctx: SiteContext, e: PublishedEntry) -> str:
     """Where an entry's related links and version marks lead now (they change as other
     entries come and go) and what the links show of their entries (title, or date), and the
     marks' changes."""
-    return links_key(ctx, e.related, e.versions)
+    return links_key(ctx, e.related, e.versions, e.suggested)
 
 
 def links_key(ctx: SiteContext, related: tuple[tuple[str, int | None], ...],
-              versions: tuple[tuple[int, int, str], ...]) -> str:
-    """`related_key` of an entry with these related links and version marks."""
+              versions: tuple[tuple[int, int, str], ...],
+              suggested: tuple[tuple[int, str], ...] = ()) -> str:
+    """`related_key` of an entry with these related links, version marks and suggestions."""
     key = " ".join(_target(ctx, ctx.related_pos(u, t)) for u, t in related) if related else ""
     if versions:
         key += "\x1e" + " ".join(f"{c}>{_target(ctx, ctx.pos.get(x))}>{ch}"
                                    for c, x, ch in versions)
+    if suggested:
+        key += "\x1d" + " ".join(f"{_target(ctx, ctx.pos.get(x))}>{r}" for x, r in suggested)
     return key
 
 

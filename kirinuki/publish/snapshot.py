@@ -31,7 +31,7 @@ from typing import Any, overload
 
 from kirinuki.journal.site import PublishedEntry
 
-FORMAT = "kirinuki-snapshot-2"
+FORMAT = "kirinuki-snapshot-3"
 CHUNK = 1024  # entry rows per lazily read chunk (small enough to make into entries at once)
 HEAD_KEYS = {"token", "base", "crc", "g", "per_page", "ident", "every", "rows"}
 TAIL_MAX = 2000  # entries added since the base before the base is written again
@@ -54,15 +54,15 @@ def row_of(e: PublishedEntry) -> tuple[object, ...]:
     pub = e.published
     when = int(pub.timestamp()) if pub.microsecond == 0 else pub.isoformat()
     return (e.id, e.key, e.permalink, when, e.stamp, e.title, e.tags, e.related, e.day,
-            e.versions)
+            e.versions, e.suggested)
 
 
 def entry_of(row: tuple[Any, ...], tz: tzinfo) -> PublishedEntry:
     """The entry of a row made by `row_of`."""
-    i, k, p, pub, st, ti, tg, rl, d, v = row
+    i, k, p, pub, st, ti, tg, rl, d, v, sg = row
     parse = datetime.fromisoformat
     when = datetime.fromtimestamp(pub, tz) if pub.__class__ is int else parse(pub).astimezone(tz)
-    return PublishedEntry(i, k, p, when, parse(st), ti, tg, rl, d, st, v)
+    return PublishedEntry(i, k, p, when, parse(st), ti, tg, rl, d, st, v, sg)
 
 
 class LazyEntries(Sequence[PublishedEntry]):

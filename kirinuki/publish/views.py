@@ -229,7 +229,19 @@ class Views:
             "share": share_links(absolute, heading or link["date"]) if absolute else [],
             "prev": self.link(pos - 1) if pos > 0 else None,
             "next": self.link(pos + 1) if pos + 1 < n else None,
+            "suggested": self.suggested(meta),
         })
+
+    def suggested(self, meta: PublishedEntry) -> list[View]:
+        """The stored related earlier entries that are published: a link and the reason."""
+        out = []
+        for other, reason in meta.suggested:
+            p = self.ctx.pos.get(other)
+            if p is not None:
+                link = self.link(p)
+                out.append(View(url=link["url"], title=link["title"], date=link["date"],
+                                reason=reason))
+        return out
 
     def unpublished(self, entry: Entry, when: datetime) -> View:
         """An entry as its page will show it once published at `when` (a preview): the same
@@ -240,7 +252,7 @@ class Views:
         heading = entry.title or _headline(entry) or tagged or None
         return self._page(entry, heading, date_label(when), when, None, {
             "url": None, "absolute": None, "text_url": None, "tag_names": names,
-            "share": [], "prev": None, "next": None,
+            "share": [], "prev": None, "next": None, "suggested": [],
         })
 
     def _page(self, entry: Entry, heading: str | None, date: str, when: datetime,

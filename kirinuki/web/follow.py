@@ -26,6 +26,11 @@ from kirinuki.journal.site_delta import (
     tags_digest,
     versions_digest,
 )
+from kirinuki.journal.suggestions import (
+    catch_up_suggestions,
+    suggestions_changed_since,
+    suggestions_digest,
+)
 from kirinuki.model import Settings
 from kirinuki.publish import urls
 from kirinuki.publish.site import SiteContext, TagInfo
@@ -64,6 +69,7 @@ class Follower:
         self.marks = stored_version_marks(journal)
         self.versions = versions_digest(journal)
         self.tags = tags_digest(journal)
+        self.suggested = suggestions_digest(journal)
 
     def update(self, journal: Journal, ctx: SiteContext) -> tuple[SiteContext, int] | None:
         """The context with the journal's changes since the last call applied (`ctx` itself
@@ -83,6 +89,11 @@ class Follower:
             marks = stored_version_marks(journal)
             moved |= {i for i in marks.keys() | self.marks.keys()
                       if marks.get(i) != self.marks.get(i) and i in stamps}
+        suggested = suggestions_digest(journal)
+        if suggested != self.suggested:  # found by the analysis after the entries were read
+            moved |= {i for i in suggestions_changed_since(journal, self.suggested[1])
+                      if i in stamps}
+        self.suggested = suggested
         if not moved and not gone:
             self.stamps, self.marks, self.versions, self.tags = stamps, marks, versions, tags
             return ctx, 0
@@ -184,6 +195,7 @@ class Analysis:
                 if self.journal is None:
                     self.journal = self.opener()
                 catch_up_versions(self.journal)
+                catch_up_suggestions(self.journal)  # after the version links it reads
             except Exception as e:  # noqa: BLE001 - a failed run must not stop the next
                 print(f"kirinuki: version analysis failed: {e!r}", file=sys.stderr)
             with self.cond:

@@ -20,6 +20,7 @@ from kirinuki.journal import Journal
 from kirinuki.journal.analysis import catch_up_versions
 from kirinuki.journal.core import reload_settings
 from kirinuki.journal.site import entry_batch, entry_digests
+from kirinuki.journal.suggestions import catch_up_suggestions
 from kirinuki.journal.workbench import change_mark
 from kirinuki.publish import urls
 from kirinuki.publish.pages import Renderer, asset_version
@@ -85,9 +86,10 @@ class LiveSite:
             return self.ctx, self.renderer
 
     def _build(self, journal: Journal) -> int:
-        # The version catch-up commits: run it before taking the mark and the follower's
-        # snapshot, so that the context built after them is not stale at once.
+        # The version and suggestion catch-ups commit: run them before taking the mark and
+        # the follower's snapshot, so that the context built after them is not stale at once.
         catch_up_versions(journal)
+        catch_up_suggestions(journal)
         mark = change_mark(self.watcher)
         gc.unfreeze()  # the context being replaced may be collected again
         self.follower = Follower(journal)

@@ -344,13 +344,36 @@ CREATE TABLE IF NOT EXISTS oauth_clients(
     revoked {_T}
 );
 """
+V19_SUGGESTIONS = f"""
+CREATE TABLE IF NOT EXISTS entry_features(
+    entry_id BIGINT NOT NULL REFERENCES entries(id) ON DELETE CASCADE,
+    kind {_T} NOT NULL,
+    value {_T} NOT NULL,
+    display {_T} NOT NULL,
+    PRIMARY KEY (entry_id, kind, value)
+);
+CREATE INDEX IF NOT EXISTS entry_features_value ON entry_features(kind, value);
+CREATE TABLE IF NOT EXISTS entry_suggestions(
+    entry_id BIGINT NOT NULL REFERENCES entries(id) ON DELETE CASCADE,
+    pos BIGINT NOT NULL,
+    other_id BIGINT NOT NULL,
+    reason {_T} NOT NULL,
+    PRIMARY KEY (entry_id, pos)
+);
+CREATE TABLE IF NOT EXISTS suggestion_state(
+    entry_id BIGINT PRIMARY KEY REFERENCES entries(id) ON DELETE CASCADE,
+    stamp {_T} NOT NULL,
+    gen BIGINT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS suggestion_state_gen ON suggestion_state(gen);
+"""
 
 # Index i holds the SQL that takes a journal from version i to i + 1 (as in SQLite's list).
 MIGRATIONS: list[str] = [V1, V2_SEARCH, V3_CAPTURE, V4_ANALYSIS, V5_WEB,
                          V6_VERSIONS, V7_CHROME, V8_SEARCH_DRAFTS, V9_ID_MARKS,
                          V10_RAW_LAYOUT, V11_CANONICAL_CLAIM, V12_WEB_GUARD,
                          V13_TRASH, V14_SEARCH_GROUPING, V15_WATCH, V16_RAW_COPIES,
-                         V17_HATENA_MT, V18_ATOMPUB_OAUTH]
+                         V17_HATENA_MT, V18_ATOMPUB_OAUTH, V19_SUGGESTIONS]
 
 # Kept beside the migrated tables: the schema's identity and version, the change counter that
 # stands for SQLite's `PRAGMA data_version` (bumped by every transaction that writes), and the

@@ -404,10 +404,39 @@ CREATE TABLE entry_categories(
 CREATE INDEX entry_categories_tag ON entry_categories(tag_id)
 """
 
+# Related-entry suggestions stored for the published pages (issue 20): what each published
+# entry is about (`entry_features`: tags, people, organisations, places), its strongest earlier
+# entries with their one-line reasons (`entry_suggestions`), and for which state of the entry
+# they were found (`suggestion_state`: the entry's `updated` then; `gen` grows with every
+# computation, so a reader sees which changed).
+V19_SUGGESTIONS = """
+CREATE TABLE IF NOT EXISTS entry_features(
+    entry_id INTEGER NOT NULL REFERENCES entries(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    value TEXT NOT NULL,
+    display TEXT NOT NULL,
+    PRIMARY KEY (entry_id, kind, value)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS entry_features_value ON entry_features(kind, value);
+CREATE TABLE IF NOT EXISTS entry_suggestions(
+    entry_id INTEGER NOT NULL REFERENCES entries(id) ON DELETE CASCADE,
+    pos INTEGER NOT NULL,
+    other_id INTEGER NOT NULL,
+    reason TEXT NOT NULL,
+    PRIMARY KEY (entry_id, pos)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS suggestion_state(
+    entry_id INTEGER PRIMARY KEY REFERENCES entries(id) ON DELETE CASCADE,
+    stamp TEXT NOT NULL,
+    gen INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS suggestion_state_gen ON suggestion_state(gen)
+"""
+
 # Index i holds the SQL that takes a journal from version i to i + 1.
 MIGRATIONS: list[str] = [V1, V2_SEARCH, V3_CAPTURE, V4_ANALYSIS, V5_WEB,
                         V6_VERSIONS, V7_CHROME, V8_SEARCH_DRAFTS, V9_ID_MARKS,
                         V10_RAW_LAYOUT, V11_CANONICAL_CLAIM, V12_WEB_GUARD,
                         V13_TRASH, V14_SEARCH_GROUPING, V15_WATCH, V16_RAW_COPIES,
-                        V17_HATENA_MT, V18_ATOMPUB_OAUTH]
+                        V17_HATENA_MT, V18_ATOMPUB_OAUTH, V19_SUGGESTIONS]
 SCHEMA_VERSION = len(MIGRATIONS)
