@@ -35,13 +35,19 @@ demo: $(STAMP)
 # The default run leaves out slow, browser and database tests; CI runs them all:
 #   make test PYTEST_MARK=   (that is what .ci/run does)
 PYTEST_MARK ?= not slow and not browser and not database
+# Test processes (pytest-xdist); each test file runs whole in one of them, so module- and
+# session-scoped fixtures are built once per file. PYTEST_WORKERS=0 runs in this process.
+PYTEST_WORKERS ?= 2
+# Compiled test modules are cached in __pycache__: pytest's assertion rewriting of every test
+# module costs more CPU than many test files take to run, at every run.
+unexport PYTHONDONTWRITEBYTECODE
 
 test: $(STAMP)
 	$(BIN)/ruff check kirinuki tests bench
 	$(BIN)/deptry .
 	$(BIN)/vulture
 	$(BIN)/mypy
-	$(BIN)/pytest -m "$(PYTEST_MARK)"
+	$(BIN)/pytest -m "$(PYTEST_MARK)" -n $(PYTEST_WORKERS) --dist loadfile
 
 bench: $(STAMP)
 	$(BIN)/python bench/import_bench.py

@@ -17,7 +17,7 @@ from kirinuki.store.sqlite import search as index
 from tests.search.conftest import JST, add_entries, entry
 
 BASE = datetime(2023, 6, 1, 12, 0, tzinfo=JST)
-EXAMPLES = int(os.environ.get("KIRINUKI_SEARCH_EXAMPLES", "40"))
+EXAMPLES = int(os.environ.get("KIRINUKI_SEARCH_EXAMPLES", "20"))
 
 
 def dated_order(j: Journal) -> list[tuple[int, int]]:

@@ -32,7 +32,7 @@ DATES = [None, datetime(2021, 12, 31, 23, 59, 59, tzinfo=JST),
          datetime(2022, 1, 1, 0, 0, tzinfo=JST), datetime(2022, 1, 15, 12, 0, tzinfo=JST),
          datetime(2022, 2, 1, 9, 30, tzinfo=JST)]
 # More with KIRINUKI_SEARCH_EXAMPLES=1000 (the default keeps the suite fast).
-EXAMPLES = int(os.environ.get("KIRINUKI_SEARCH_EXAMPLES", "60"))
+EXAMPLES = int(os.environ.get("KIRINUKI_SEARCH_EXAMPLES", "30"))
 BOUNDS = [date(2021, 12, 31), date(2022, 1, 1), date(2022, 1, 15), date(2022, 2, 1)]
 
 texts_st = st.text(alphabet=ALPHABET, min_size=1, max_size=24)

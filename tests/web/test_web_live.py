@@ -74,7 +74,8 @@ def test_the_site_context_is_left_out_of_garbage_collections(client: TestClient)
     assert gc.get_freeze_count() >= len(built[0].entries)  # each entry is a tracked object
 
 
-def test_a_replaced_renderer_is_collected(client: TestClient, web_journal: str) -> None:
+def test_a_replaced_renderer_is_collected(client: TestClient,
+                                         web_journal: str) -> None:
     web = _web(client)
     built = web.site.fresh()
     assert built is not None
