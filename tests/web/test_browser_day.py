@@ -5,7 +5,9 @@ of the public page, delete and undo, look at /manage, sign out.
 
 Same setup as test_browser.py (Debian's Chromium under Playwright, a real `kirinuki serve`);
 the Content-Security-Policy is left on here, so the page's own script (edit.js) must work
-under it. Screenshots go to $KIRINUKI_SHOTS, else a temporary directory (printed).
+under it. Screenshots go to $KIRINUKI_SHOTS, else a temporary directory (printed). With
+KIRINUKI_DOC_SHOTS=docs the few the README's browser tour shows are also written there, as
+the screen shows them (`docs/day-1280-*.png`, `docs/day-390-*.png`).
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ from tests.web.test_browser import PASSWORD, app_server, chromium  # noqa: F401 
 
 pytestmark = pytest.mark.browser
 
+# The screenshots of the README's browser tour: (width, step).
+DOC_SHOTS = {(1280, "paste-preview"), (1280, "edit-moved"), (1280, "preview"),
+             (1280, "manage-undo"), (390, "edit-moved"), (390, "public")}
 PASTE = ("札幌で大雪、交通に乱れ。二十四時間の降雪は四十五センチに達しました。\n"
          "新千歳空港を発着する便のうち百二十便以上が欠航しました。\n"
          "#大雪#交通\n"
@@ -60,6 +65,9 @@ class Tab:
     def shot(self, name: str) -> None:
         self.page.screenshot(path=str(self.shots / f"day-{self.width}-{name}.png"),
                              full_page=True)
+        docs = os.environ.get("KIRINUKI_DOC_SHOTS")
+        if docs and (self.width, name) in DOC_SHOTS:
+            self.page.screenshot(path=str(Path(docs) / f"day-{self.width}-{name}.png"))
 
     def texts(self) -> list[str]:
         return self.page.locator("textarea[name^='text:']").evaluate_all(
