@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 
 @dataclass(frozen=True)
@@ -17,7 +19,7 @@ class Candidate:
     masked: bool
 
 
-def best_candidates(rows: np.ndarray, est: np.ndarray, members: list, limit: int,
+def best_candidates(rows: np.ndarray, est: np.ndarray, members: Sequence[ArrayLike], limit: int,
                     min_estimate: float) -> list[Candidate]:
     """Rows with their estimates, best first (exact text, masked text, estimate, newest);
     `members[0]`, `members[1]` are the rows sharing the exact and the masked text key."""

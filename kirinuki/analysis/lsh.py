@@ -77,7 +77,9 @@ class Sketches:
 
     def row_bytes(self, i: int) -> bytes:
         """Sketch `i` as bytes, for storage."""
-        return self.keys[i].astype("<i8").tobytes() + self.sigs[i].astype("<u1").tobytes()
+        keys: bytes = self.keys[i].astype("<i8").tobytes()
+        sigs: bytes = self.sigs[i].astype("<u1").tobytes()
+        return keys + sigs
 
     @classmethod
     def from_bytes(cls, blobs: Sequence[bytes], params: LshParams = DEFAULT_PARAMS,
@@ -170,7 +172,8 @@ def sketch_texts(texts: Sequence[str], params: LshParams = DEFAULT_PARAMS) -> Sk
 def estimate(sig_a: np.ndarray, sig_b: np.ndarray) -> np.ndarray:
     """Estimated Jaccard similarity of content bigrams, row by row (0 for empty signatures)."""
     same = (sig_a == sig_b) & (sig_a != EMPTY)
-    return np.clip((same.mean(axis=-1) - _CHANCE) / (1 - _CHANCE), 0.0, 1.0)
+    est: np.ndarray = np.clip((same.mean(axis=-1) - _CHANCE) / (1 - _CHANCE), 0.0, 1.0)
+    return est
 
 
 def _sorted_unique(values: np.ndarray) -> np.ndarray:

@@ -65,7 +65,8 @@ def _best(codes: np.ndarray, counts: np.ndarray, per_row: int) -> np.ndarray:
     b = b[order]
     first = np.r_[0, np.flatnonzero(b[1:] != b[:-1]) + 1] if b.size else np.empty(0, np.int64)
     rank = np.arange(b.size) - np.repeat(first, np.diff(np.r_[first, b.size]))
-    return order[rank < per_row]
+    best: np.ndarray = order[rank < per_row]
+    return best
 
 
 def _slices(keys: np.ndarray, cap: int, budget: int) -> list[tuple[int, int]]:

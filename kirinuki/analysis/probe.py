@@ -16,15 +16,8 @@ from bisect import bisect_left
 
 import numpy as np
 
-from kirinuki.analysis.lsh import (
-    DEFAULT_PARAMS,
-    EMPTY,
-    Candidate,
-    LshParams,
-    Sketches,
-    best_candidates,
-    estimate,
-)
+from kirinuki.analysis.candidates import Candidate, best_candidates
+from kirinuki.analysis.lsh import DEFAULT_PARAMS, EMPTY, LshParams, Sketches, estimate
 
 
 class _Lookup:

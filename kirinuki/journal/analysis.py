@@ -173,7 +173,7 @@ def _views(journal: Journal, groups: Iterable[DuplicateGroup]) -> list[GroupView
     return out
 
 
-def _probe(ix: _Index | SketchScan | PartScan, rows_: Iterable[int], t: Thresholds) -> set:
+def _probe(ix: _Index | SketchScan | PartScan, rows_: Iterable[int], t: Thresholds) -> set[tuple[int, int]]:
     pairs: set[tuple[int, int]] = set()
     for r in rows_:
         found = (ix.index.candidates(ix.sketches, r, min_estimate=t.candidate, exclude=r)

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from kirinuki.errors import InputError, JournalError
 from kirinuki.model import Settings
 from kirinuki.store import Store, is_url, open_store
-from kirinuki.store.sqlite.db import database_error
+from kirinuki.store.sqlite.db import database_error as database_error  # the CLI's too
 from kirinuki.store.sqlite.settings import load_settings, save_settings
 from kirinuki.text.cliptext import is_host_line
 

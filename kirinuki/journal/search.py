@@ -80,7 +80,7 @@ class SearchResult:
 
 
 def _plan(journal: Journal, query: str, published_only: bool = False,
-          find: sq.Bracket = sq.bracket) -> tuple[Query, sq.Plan]:
+          find: sq.Bracket = index.bracket) -> tuple[Query, sq.Plan]:
     reason = index.stale_reason(journal.store)
     if reason is not None:
         raise JournalError(f"the search index needs rebuilding ({reason}): run `kirinuki reindex`")
@@ -151,7 +151,8 @@ class _Matched:
 
     def newest(self, n: int, offset: int = 0) -> list[int]:
         end = len(self.ids) - offset
-        return self.ids[max(0, end - n):max(0, end)][::-1].tolist()
+        ids: list[int] = self.ids[max(0, end - n):max(0, end)][::-1].tolist()
+        return ids
 
     def word_count(self, journal: Journal, plan: sq.Plan, word: Word, lo: int) -> int:
         ids = atom_ids(self.cache, journal.store, plan, word, self.mark)
@@ -239,7 +240,8 @@ def _newest(journal: Journal, plan: sq.Plan, found: _Matched | None, n: int, off
     """The newest `n` matches after `offset` of an exact plan (`listed`: all of them)."""
     if listed is not None:
         end = len(listed) - offset
-        return listed[max(0, end - n):max(0, end)][::-1].tolist()
+        ids: list[int] = listed[max(0, end - n):max(0, end)][::-1].tolist()
+        return ids
     if found is not None:
         return found.newest(n, offset)
     if plan.relaxed:

@@ -26,6 +26,7 @@ import numpy as np
 
 from kirinuki.store.sqlite import search_query as sq
 from kirinuki.store.sqlite.db import Store
+from kirinuki.store.sqlite.search import bracket
 from kirinuki.store.sqlite.search_tokens import (
     ALL,
     ENTRY,
@@ -114,7 +115,8 @@ class Postings:
             self._check(mark)
             if key in kept:
                 kept.move_to_end(key)
-                return kept[key]
+                known: T = kept[key]
+                return known
         value = compute()
         with self._lock:
             if mark == self._mark:
@@ -126,7 +128,7 @@ class Postings:
     def bracket(self, mark: object) -> sq.Bracket:
         """`bracket` remembering its answers for this mark."""
         return lambda store, key: self.kept(("bracket", key), mark,
-                                            lambda: sq.bracket(store, key))
+                                            lambda: bracket(store, key))
 
     def facets(self, store: Store, docids: list[int], mark: object,
                ) -> tuple[Counter[int], Counter[int]]:
@@ -254,7 +256,8 @@ def _in(a: Ids, b: Ids) -> np.ndarray:
     """For each element of sorted `a`, whether sorted non-empty `b` holds it."""
     at = np.searchsorted(b, a)
     at[at == len(b)] = len(b) - 1
-    return b[at] == a
+    held: np.ndarray = b[at] == a
+    return held
 
 
 MAX_MASK = 1 << 24  # row ids a membership mask may span (16 MB of flags a thread)
@@ -276,7 +279,8 @@ def _intersect(a: Ids, b: Ids) -> Ids:
     span = hi - lo + 1
     if len(a) * 16 < len(b) or span > min(MAX_MASK, 64 * (len(a) + len(b))):
         # Look the shorter up in the longer: O(short x log long), where sorting both costs more.
-        return a[_in(a, b)]
+        shared: Ids = a[_in(a, b)]
+        return shared
     # Lists of similar length: flags over the row id span, set from one and read by the
     # other, linear in both (faster than sorting for the common words); the flags are cleared
     # after, for the next query on this thread.
@@ -284,7 +288,7 @@ def _intersect(a: Ids, b: Ids) -> Ids:
     if mask is None or len(mask) < span:
         mask = _masks.flags = np.zeros(max(span, 1 << 20), dtype=bool)
     mask[b - lo] = True
-    found = a[mask[a - lo]]
+    found: Ids = a[mask[a - lo]]
     mask[b - lo] = False
     return found
 

@@ -138,7 +138,7 @@ class SketchCache:
 
     def _delta(self, token: int) -> dict[str, Any]:
         try:
-            delta = marshal.loads(self.delta_path.read_bytes())
+            delta: dict[str, Any] = marshal.loads(self.delta_path.read_bytes())
             if delta["token"] == token:
                 return delta
         except (OSError, ValueError, TypeError, KeyError, EOFError):

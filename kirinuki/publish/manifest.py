@@ -210,7 +210,7 @@ class Manifest:
 
     def pending(self) -> list[str]:
         """The files an interrupted patch was putting in place (see `mark_pending`)."""
-        return json.loads(self.meta.get("pending", "[]"))
+        return [str(name) for name in json.loads(self.meta.get("pending", "[]"))]
 
     def _read(self, sql: str, args: tuple[object, ...]) -> list[EntryRow]:
         if self.path is None:

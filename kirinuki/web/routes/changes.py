@@ -76,8 +76,8 @@ def render_feed(ch: Changes, base: str, title: str) -> bytes:
         _text(entry, "updated", at.astimezone(UTC).isoformat())
         ET.SubElement(entry, f"{{{ATOM}}}link", {"href": link, "rel": "alternate"})
         _text(entry, "content", text, type="text")
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8",
-                                                                     xml_declaration=False)
+    xml: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=False)
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + xml
 
 
 @router.get("/changes.atom")
