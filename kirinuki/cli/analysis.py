@@ -1,4 +1,5 @@
-"""`dupes`, `figures`, `statements` (alias `quotes`) and `related` (with `related pin|reject`)."""
+"""`dupes`, `figures`, `statements` (alias `quotes`), `related` (with `related pin|reject`) and
+`hide` (analysis results kept off the published site)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from kirinuki.journal.analysis import (
     statements,
 )
 from kirinuki.journal.related import RelatedView, decide_related, related
+from kirinuki.journal.story import hidden, set_hidden
 
 
 def _iso(c: ClipView) -> str | None:
@@ -247,6 +249,56 @@ def related_forget(ctx: typer.Context, entry: str = typer.Argument(...),
     _decide(ctx, entry, other, None)
 
 
+hide_app = typer.Typer(no_args_is_help=True,
+                       help="Keep a clip's analysis results off the published site: its version "
+                            "note (and its figures in tag stories) or its statements.")
+
+
+class HiddenKind(StrEnum):
+    version = "version"
+    statements = "statements"
+
+
+def _hide(ctx: typer.Context, kind: HiddenKind, clip: int, on: bool) -> None:
+    with open_from(ctx) as j:
+        changed = set_hidden(j, clip, kind.value, on)
+    state = "hidden" if on else "shown"
+    out.print(f"clip {clip}: {kind.value} {state}" + ("" if changed else " (already)"))
+
+
+@hide_app.command("add")
+def hide_add(ctx: typer.Context,
+             kind: HiddenKind = typer.Argument(..., help="version or statements."),
+             clip: int = typer.Argument(..., help="Clip id (as `dupes` and `statements --json` "
+                                                  "print it).")) -> None:
+    """Hide a clip's version note or statements from the published site."""
+    _hide(ctx, kind, clip, True)
+
+
+@hide_app.command("remove")
+def hide_remove(ctx: typer.Context,
+                kind: HiddenKind = typer.Argument(..., help="version or statements."),
+                clip: int = typer.Argument(..., help="Clip id.")) -> None:
+    """Show a hidden result again."""
+    _hide(ctx, kind, clip, False)
+
+
+@hide_app.command("list")
+def hide_list(ctx: typer.Context,
+              as_json: bool = typer.Option(False, "--json", help="Print them as JSON.")) -> None:
+    """List the hidden results."""
+    with open_from(ctx) as j:
+        found = hidden(j)
+    if as_json:
+        print_json([{"clip": h.clip_id, "kind": h.kind, "entry": h.entry_id, "text": h.text}
+                    for h in found])
+        return
+    for h in found:
+        out.print(Text(f"clip {h.clip_id}  entry {h.entry_id}  {h.kind}  {h.text[:50]}"))
+    if not found:
+        out.print(Text("nothing hidden", style="dim"))
+
+
 def register(app: typer.Typer) -> None:
     """Add the analysis commands to `app`."""
     app.command("dupes")(dupes_cmd)
@@ -254,3 +306,4 @@ def register(app: typer.Typer) -> None:
     app.command("statements")(statements_cmd)
     app.command("quotes", help="Alias of `statements`.")(statements_cmd)
     app.add_typer(related_app, name="related")
+    app.add_typer(hide_app, name="hide")

@@ -10,7 +10,7 @@ from typing import Any
 ORDER = ("init", "clip", "add", "inbox", "feeds", "article", "watch", "changes", "import",
          "entries", "tags",
          "publish", "serve", "hatena",
-         "search", "related", "dupes", "figures", "statements", "quotes", "stats",
+         "search", "related", "dupes", "figures", "statements", "quotes", "hide", "stats",
          "export", "reindex", "check", "settings", "journal", "user", "token")
 
 EXAMPLES: dict[str, tuple[str, ...]] = {
@@ -75,6 +75,10 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "related forget": ("kirinuki related forget 7 3",),
     "dupes": ("kirinuki dupes --entry 7",),
     "figures": ("kirinuki figures --tag 経済",),
+    "hide": ("kirinuki hide add version 17",),
+    "hide add": ("kirinuki hide add version 17", "kirinuki hide add statements 42"),
+    "hide remove": ("kirinuki hide remove version 17",),
+    "hide list": ("kirinuki hide list --json",),
     "statements": ("kirinuki statements --speaker 首相",),
     "quotes": ("kirinuki quotes --speaker 首相",),
     "stats": ("kirinuki stats",),

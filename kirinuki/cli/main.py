@@ -32,7 +32,7 @@ COMMANDS = {
     "feeds": "capture", "watch": "watch", "changes": "watch",
     "search": "search", "reindex": "search",
     "dupes": "analysis", "figures": "analysis", "statements": "analysis", "quotes": "analysis",
-    "related": "analysis",
+    "related": "analysis", "hide": "analysis",
     "publish": "publish",
     "hatena": "hatena",
     "serve": "web", "user": "web", "token": "web",

@@ -42,6 +42,7 @@ from kirinuki.journal.statements import (
     quotes,
     statements,
 )
+from kirinuki.journal.story import catch_up_statements
 from kirinuki.journal.versions_bulk import all_version_links, version_links
 from kirinuki.journal.versions_bulk import clip_item as _item
 from kirinuki.model import Entry
@@ -320,8 +321,10 @@ def version_marks(journal: Journal, sketches: SketchCache | None = None,
                   ) -> dict[int, dict[int, tuple[int, str]]]:
     """For each entry, its clips that update an earlier clip: clip id → (the entry
     of the nearest earlier version, the change `拘束: 3800人以上 → 4400人以上 (+600)`);
-    `sketches` as for `catch_up_versions`."""
+    `sketches` as for `catch_up_versions`. The stored statements are brought up to date
+    too (`story.catch_up_statements`): every publish path reads the marks first."""
     catch_up_versions(journal, sketches=sketches)
+    catch_up_statements(journal)
     out: dict[int, dict[int, tuple[int, str]]] = {}
     for eid, cid, earlier, change in rows.version_rows(journal.store):
         out.setdefault(eid, {}).setdefault(cid, (earlier, change))

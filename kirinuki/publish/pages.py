@@ -21,6 +21,7 @@ from jinja2 import (
 from markupsafe import Markup, escape
 
 from kirinuki.journal.site import EntryDigest
+from kirinuki.journal.story import TagStory
 from kirinuki.model import Entry
 from kirinuki.publish import feeds, searchindex, urls
 from kirinuki.publish.plan import NAV_RECENT, NAV_TAGS, STATIC_FILES, Page, Paging
@@ -101,7 +102,8 @@ def asset_version() -> str:
     for folder in ("templates", "static"):
         for item in sorted((pkg / folder).iterdir(), key=lambda p: p.name):
             h.update(item.name.encode() + item.read_bytes())
-    for module in ("views.py", "pages.py", "feeds.py", "searchindex.py", "plan.py", "urls.py"):
+    for module in ("views.py", "pages.py", "feeds.py", "searchindex.py", "plan.py", "urls.py",
+                   "story.py"):
         h.update((pkg / module).read_bytes())
     return h.hexdigest()
 
@@ -148,9 +150,14 @@ class Renderer:
             self.env.get_template(name)
 
     def render(self, page: Page, entries: dict[int, Entry],
-               digests: dict[int, EntryDigest]) -> bytes:
-        """The bytes of `page`; `entries` and `digests` hold what the page asked for."""
-        out = self.kinds[page.kind](page, entries, digests)
+               digests: dict[int, EntryDigest],
+               stories: dict[str, TagStory] | None = None) -> bytes:
+        """The bytes of `page`; `entries` and `digests` hold what the page asked for,
+        `stories` the story of a tag's front page (tag key -> story)."""
+        if page.kind == "tag":
+            out: Any = self.listing(page, entries, digests, stories)
+        else:
+            out = self.kinds[page.kind](page, entries, digests)
         return out if isinstance(out, bytes) else out.encode("utf-8")
 
     def html(self, template: str, url: str, title: str | None, **data: Any) -> str:
@@ -202,7 +209,8 @@ class Renderer:
         return render_clip_text(entries[page.args[0]])
 
     def listing(self, page: Page, entries: dict[int, Entry],
-                digests: dict[int, EntryDigest]) -> str:
+                digests: dict[int, EntryDigest],
+                stories: dict[str, TagStory] | None = None) -> str:
         key, k = page.args
         if page.kind == "tag":
             tag = self.ctx.tags[key]
@@ -224,13 +232,16 @@ class Renderer:
             heading += f"（{k}ページ目）"
         nav = {"older": url_of(older) if older else None, "newer": newer}
         title = None if page.kind == "index" and k is None else heading
+        story = None
         if page.kind == "tag":
             summaries = [self.tag_macro(self.views.tag_summary(i, entries[i], key))
                          for i in shown]
+            if k is None:  # the story is told on the tag's front page
+                story = self.views.story((stories or {}).get(key))
         else:
             summaries = [self.summary(i, digests) for i in shown]
         return self.html("list.html", url_of(k), title, heading=heading, feed_url=feed,
-                         summaries=summaries, nav=View(nav), feeds=feeds_)
+                         summaries=summaries, nav=View(nav), feeds=feeds_, story=story)
 
     def _positions(self) -> list[int]:
         """Every entry position, oldest first: the index's members (made once, not per

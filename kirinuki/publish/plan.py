@@ -131,6 +131,13 @@ class Planner:
         entries = self.ctx.entries
         return ",".join(self.fps[i] + related_key(self.ctx, entries[i]) for i in members)
 
+    def story_key(self, members: list[int]) -> str:
+        """What a tag's story depends on: every member entry (a hide moves its stamp) and
+        the version marks of each."""
+        entries = self.ctx.entries
+        return sig(self.member_fps(members),
+                   *(entries[i].versions for i in members if entries[i].versions))
+
     def entry_pages(self) -> None:
         """An HTML page and a plain-text twin per entry; a search chunk per month."""
         entries = self.ctx.entries
@@ -161,7 +168,10 @@ class Planner:
         front = base.front()
         # A tag's pages show the groups carrying the tag: whole entries, not digests.
         whole = kind == "tag"
-        self.add(url_of(None), kind, LIST, (key, self.member_fps(front), base.front_older()),
+        # A tag's front page tells its story, made of every member and its version marks.
+        story = self.story_key(base.members) if whole else ""
+        self.add(url_of(None), kind, LIST,
+                 (key, self.member_fps(front), base.front_older(), story),
                  (key, None), **{"entries" if whole else "digests": tuple(front)})
         for k in range(max(1, start), count + 1):
             members = base.page(k)

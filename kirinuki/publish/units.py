@@ -26,6 +26,7 @@ from kirinuki.journal.site import (
     entry_stamps_of,
     one_state,
 )
+from kirinuki.journal.story import tag_story
 from kirinuki.model import Entry
 from kirinuki.publish.collector import young_collections
 from kirinuki.publish.pages import Renderer
@@ -106,6 +107,7 @@ def _unit_records(index: int) -> list[Record]:
     journal = _journal(run)
     want_entries = {i for p in pages for i in p.entries}
     want_digests = {i for p in pages for i in p.digests}
+    want_stories = [p.args[0] for p in pages if p.kind == "tag" and p.args[1] is None]
     ids = run.ctx.entries
     entries: dict[int, Entry] = {}
     digests: dict[int, EntryDigest] = {}
@@ -125,9 +127,10 @@ def _unit_records(index: int) -> list[Record]:
                 raise JournalMoved()
             by_id_d = entry_digests(journal, (ids[i].id for i in want_digests))
             digests = {i: by_id_d[ids[i].id] for i in want_digests if ids[i].id in by_id_d}
+        stories = {k: tag_story(journal, k, run.ctx.pos) for k in want_stories}
     out: list[Record] = []
     for page in pages:
-        data = run.renderer.render(page, entries, digests)
+        data = run.renderer.render(page, entries, digests, stories)
         sha, written = run.output.put(page.path, data)
         out.append((page.path, page.sig, sha, written))
     run.output.verify()

@@ -14,9 +14,11 @@ from urllib.parse import quote
 from markupsafe import Markup
 
 from kirinuki.journal.site import EntryDigest, PublishedEntry
+from kirinuki.journal.story import TagStory
 from kirinuki.model import Clip, ClipSource, Entry, Group, RelatedLink
 from kirinuki.publish import urls
 from kirinuki.publish.site import SiteContext
+from kirinuki.publish.story import story_view
 from kirinuki.text.hatena_html import sanitized
 from kirinuki.text.hatena_mt import body_html
 from kirinuki.text.normalize import tag_key
@@ -299,6 +301,28 @@ class Views:
             groups.append(View(clips=clips, tags=others))
         return View(url=link["url"], title=link["title"], date=link["date"],
                     iso=meta.published.isoformat(), groups=groups)
+
+    def story(self, story: TagStory | None) -> View | None:
+        """A tag's story above its entries (None: nothing to show). The figures come from
+        version links, so the journal's `version_notes` setting hides them too."""
+        if story is None:
+            return None
+        if not self.ctx.settings.version_notes:
+            story = TagStory((), story.speakers)
+
+        def link(entry_id: int) -> dict[str, Any] | None:
+            pos = self.ctx.pos.get(entry_id)
+            if pos is None:
+                return None
+            return {"url": self.link(pos)["url"], "day": day_label(self.ctx.entries[pos].published)}
+
+        def when(entry_id: int) -> float:
+            pos = self.ctx.pos.get(entry_id)
+            return self.ctx.entries[pos].published.timestamp() if pos is not None else 0.0
+
+        view = story_view(story, link, when, "story")
+        return None if view is None else View(view, series=[View(s) for s in view["series"]],
+                                              speakers=[View(s) for s in view["speakers"]])
 
     def summary(self, pos: int, digest: EntryDigest | None) -> View:
         """An entry in a list: title, date, clip count, excerpt, tags."""

@@ -26,6 +26,7 @@ from kirinuki.journal.site_delta import (
     tags_digest,
     versions_digest,
 )
+from kirinuki.journal.story import catch_up_statements
 from kirinuki.journal.suggestions import (
     catch_up_suggestions,
     suggestions_changed_since,
@@ -196,6 +197,7 @@ class Analysis:
                     self.journal = self.opener()
                 catch_up_versions(self.journal)
                 catch_up_suggestions(self.journal)  # after the version links it reads
+                catch_up_statements(self.journal)
             except Exception as e:  # noqa: BLE001 - a failed run must not stop the next
                 print(f"kirinuki: version analysis failed: {e!r}", file=sys.stderr)
             with self.cond:

@@ -20,6 +20,7 @@ from kirinuki.journal import Journal
 from kirinuki.journal.analysis import catch_up_versions
 from kirinuki.journal.core import reload_settings
 from kirinuki.journal.site import entry_batch, entry_digests
+from kirinuki.journal.story import catch_up_statements, tag_story
 from kirinuki.journal.suggestions import catch_up_suggestions
 from kirinuki.journal.workbench import change_mark
 from kirinuki.publish import urls
@@ -90,6 +91,7 @@ class LiveSite:
         # the follower's snapshot, so that the context built after them is not stale at once.
         catch_up_versions(journal)
         catch_up_suggestions(journal)
+        catch_up_statements(journal)
         mark = change_mark(self.watcher)
         gc.unfreeze()  # the context being replaced may be collected again
         self.follower = Follower(journal)
@@ -138,7 +140,9 @@ class LiveSite:
         dids = {ctx.entries[p].id: p for p in page.digests}
         digests = {dids[i]: d for i, d in entry_digests(journal, list(dids)).items()} \
             if dids else {}
-        return renderer.render(page, entries, digests)
+        stories = {page.args[0]: tag_story(journal, page.args[0], ctx.pos)} \
+            if page.kind == "tag" and page.args[1] is None else None
+        return renderer.render(page, entries, digests, stories)
 
     def find(self, journal: Journal, path: str,
              built: tuple[SiteContext, Renderer] | None = None) -> Found | None:

@@ -367,13 +367,30 @@ CREATE TABLE IF NOT EXISTS suggestion_state(
 );
 CREATE INDEX IF NOT EXISTS suggestion_state_gen ON suggestion_state(gen);
 """
+V20_STORY = f"""
+CREATE TABLE IF NOT EXISTS clip_statements(
+    clip_id BIGINT NOT NULL REFERENCES clips(id) ON DELETE CASCADE,
+    n BIGINT NOT NULL,
+    speaker_key {_T} NOT NULL,
+    speaker {_T} NOT NULL,
+    mode {_T} NOT NULL,
+    PRIMARY KEY (clip_id, n)
+);
+CREATE TABLE IF NOT EXISTS statements_todo(group_id BIGINT PRIMARY KEY);
+INSERT INTO statements_todo(group_id) SELECT id FROM groups ON CONFLICT DO NOTHING;
+CREATE TABLE IF NOT EXISTS analysis_hidden(
+    clip_id BIGINT NOT NULL REFERENCES clips(id) ON DELETE CASCADE,
+    kind {_T} NOT NULL,
+    PRIMARY KEY (clip_id, kind)
+);
+"""
 
 # Index i holds the SQL that takes a journal from version i to i + 1 (as in SQLite's list).
 MIGRATIONS: list[str] = [V1, V2_SEARCH, V3_CAPTURE, V4_ANALYSIS, V5_WEB,
                          V6_VERSIONS, V7_CHROME, V8_SEARCH_DRAFTS, V9_ID_MARKS,
                          V10_RAW_LAYOUT, V11_CANONICAL_CLAIM, V12_WEB_GUARD,
                          V13_TRASH, V14_SEARCH_GROUPING, V15_WATCH, V16_RAW_COPIES,
-                         V17_HATENA_MT, V18_ATOMPUB_OAUTH, V19_SUGGESTIONS]
+                         V17_HATENA_MT, V18_ATOMPUB_OAUTH, V19_SUGGESTIONS, V20_STORY]
 
 # Kept beside the migrated tables: the schema's identity and version, the change counter that
 # stands for SQLite's `PRAGMA data_version` (bumped by every transaction that writes), and the

@@ -433,10 +433,33 @@ CREATE TABLE IF NOT EXISTS suggestion_state(
 CREATE INDEX IF NOT EXISTS suggestion_state_gen ON suggestion_state(gen)
 """
 
+# Statements (quotes and reported speech) are found group by group when a publish asks for
+# them and kept (a tag's story counts its speakers without reading its clips again): a
+# written entry puts its groups in `statements_todo`; the owner can hide a clip's version note
+# or its statements from the published site (`analysis_hidden`, kind 'version' or
+# 'statements').
+V20_STORY = """
+CREATE TABLE IF NOT EXISTS clip_statements(
+    clip_id INTEGER NOT NULL REFERENCES clips(id) ON DELETE CASCADE,
+    n INTEGER NOT NULL,
+    speaker_key TEXT NOT NULL,
+    speaker TEXT NOT NULL,
+    mode TEXT NOT NULL,
+    PRIMARY KEY (clip_id, n)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS statements_todo(group_id INTEGER PRIMARY KEY);
+INSERT OR IGNORE INTO statements_todo(group_id) SELECT id FROM groups;
+CREATE TABLE IF NOT EXISTS analysis_hidden(
+    clip_id INTEGER NOT NULL REFERENCES clips(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    PRIMARY KEY (clip_id, kind)
+) WITHOUT ROWID
+"""
+
 # Index i holds the SQL that takes a journal from version i to i + 1.
 MIGRATIONS: list[str] = [V1, V2_SEARCH, V3_CAPTURE, V4_ANALYSIS, V5_WEB,
                         V6_VERSIONS, V7_CHROME, V8_SEARCH_DRAFTS, V9_ID_MARKS,
                         V10_RAW_LAYOUT, V11_CANONICAL_CLAIM, V12_WEB_GUARD,
                         V13_TRASH, V14_SEARCH_GROUPING, V15_WATCH, V16_RAW_COPIES,
-                        V17_HATENA_MT, V18_ATOMPUB_OAUTH, V19_SUGGESTIONS]
+                        V17_HATENA_MT, V18_ATOMPUB_OAUTH, V19_SUGGESTIONS, V20_STORY]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -70,9 +70,11 @@ def related_rows_of(store: Store, ids: Iterable[int]) -> list[Row]:
 
 
 def versions_digest(store: Store) -> Row:
-    """A summary of the version links that changes when links are added, removed or changed."""
+    """A summary of the version links that changes when links are added, removed or changed,
+    or hidden."""
     row: Row = store.conn.execute(
-        "SELECT count(*), total(clip_id), total(earlier_clip_id), total(length(change))"
+        "SELECT count(*), total(clip_id), total(earlier_clip_id), total(length(change)),"
+        " (SELECT count(*) FROM analysis_hidden), (SELECT total(clip_id) FROM analysis_hidden)"
         " FROM clip_versions").fetchone()
     return row
 
