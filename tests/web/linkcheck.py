@@ -16,6 +16,7 @@ URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "cite", "post
 ACTIVE_TAGS = frozenset({"iframe", "frame", "object", "embed", "applet", "base", "svg", "math"})
 OWN_SCRIPTS = ("/static/", "/_web/")
 OWN_FRAMES = ("/nav/",)  # the sidebar frame of the static site
+CHART_TAGS = frozenset({"title", "desc", "line", "polyline", "circle", "text"})
 _C0_AND_SPACE = "".join(map(chr, range(0x21)))
 
 
@@ -44,7 +45,12 @@ def unsafe_elements(root: etree._Element) -> list[str]:
         tag = el.tag.lower()
         own_frame = tag == "iframe" and el.get("src") in OWN_FRAMES
         target_only = tag == "base" and list(el.attrib) == ["target"]  # no href: nothing loads
-        if tag in ACTIVE_TAGS and not (own_frame or target_only):
+        # A tag story's chart: drawn by the site (shapes and text only, checked below).
+        parent = el.getparent()
+        own_chart = tag == "svg" and parent is not None and parent.get("class") == "story-chart" \
+            and all(isinstance(c.tag, str) and c.tag.lower() in CHART_TAGS for c in el.iter()
+                    if c is not el)
+        if tag in ACTIVE_TAGS and not (own_frame or target_only or own_chart):
             found.append(f"<{tag}>")
         if tag == "script" and not (el.get("src") or "").startswith(OWN_SCRIPTS):
             found.append("inline or foreign <script>")
