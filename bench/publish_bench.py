@@ -1,8 +1,8 @@
 """Publish benchmark: the synthetic corpus as a static site, against Hugo in the same run.
 
 For each size (default 10k and 100k entries):
-  - kirinuki: the version analysis every first publish of a journal does once (timed on its
-    own); a full build into a fresh folder (`kirinuki publish OUT`), files/s and peak
+  - kirinuki: the version and related-entry analysis every first publish of a journal does
+    once (timed on its own); a full build into a fresh folder (`kirinuki publish OUT`), files/s and peak
     memory of the whole process tree; publishing again with no change; then one new entry
     imported and published again (the incremental path), twice (the first after a full build
     also writes the sketch file; the second is reported): the whole command's wall time and
@@ -150,7 +150,8 @@ def new_entry_name(corpus: Path, db: Path | None = None) -> str:
 
 CATCH_UP = ("import sys; from kirinuki.journal import open_journal; "
             "from kirinuki.journal.analysis import catch_up_versions; "
-            "print(catch_up_versions(open_journal(sys.argv[1])))")
+            "from kirinuki.journal.suggestions import catch_up_suggestions; "
+            "j = open_journal(sys.argv[1]); print(catch_up_versions(j), catch_up_suggestions(j))")
 
 
 def one_new_entry(folder: Path, n: int, corpus: Path, k: list[str], out: Path,
@@ -190,11 +191,12 @@ def bench_kirinuki(folder: Path, n: int) -> dict[str, float]:
     set_aside(out, folder / ".trash")
     k = [KIRINUKI, "--journal", str(db)]
     # The first publish of a journal also finds the earlier versions of every clip (version
-    # marks, done once and kept in the journal); timed on its own so the full build below
-    # measures publishing, as Hugo's does.
+    # marks) and every entry's related earlier entries, done once and kept in the journal;
+    # timed on their own so the full build below measures publishing, as Hugo's does.
     catch_up, catch_peak, log = run([sys.executable, "-c", CATCH_UP, str(db)])
-    print(f"  version analysis of {log.strip()} clips: {catch_up:.1f} s, "
-          f"{catch_peak / 2**20:.0f} MB")
+    clips, entries = log.split()
+    print(f"  version analysis of {clips} clips and related entries of {entries} entries: "
+          f"{catch_up:.1f} s, {catch_peak / 2**20:.0f} MB")
     start = min(run([KIRINUKI, "publish", "--help"])[0] for _ in range(3))
     full, peak, log = run(k + ["publish", str(out)])
     files = int(re.search(r"as (\d+) files", log).group(1))  # type: ignore[union-attr]
