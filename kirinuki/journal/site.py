@@ -18,6 +18,7 @@ from kirinuki.journal.suggestions import catch_up_suggestions, stored_suggestion
 from kirinuki.model import Entry
 from kirinuki.store.sqlite import entries as entry_rows
 from kirinuki.store.sqlite import site as site_rows
+from kirinuki.store.sqlite import trash as trash_rows
 from kirinuki.store.sqlite.db import stored_time
 from kirinuki.text.dates import MAX_YEAR, MIN_YEAR, usable_date
 from kirinuki.text.permalinks import is_permalink, permalink_problem, shown
@@ -160,6 +161,12 @@ def published_mark(journal: Journal) -> str:
 def tag_aliases(journal: Journal) -> dict[str, str]:
     """Alias key -> tag key: a tag written under an old name belongs to its renamed tag."""
     return {str(a): str(k) for a, k in site_rows.alias_rows(journal.store)}
+
+
+def moved_permalinks(journal: Journal) -> dict[str, int]:
+    """Old permalink -> entry id: the addresses published entries had before their date
+    changed (the entry may have been unpublished since)."""
+    return trash_rows.old_permalinks(journal.store)
 
 
 def entry_batch(journal: Journal, ids: Iterable[int]) -> dict[int, Entry]:

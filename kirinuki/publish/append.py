@@ -18,7 +18,7 @@ from typing import Any
 
 from kirinuki.journal import Journal
 from kirinuki.journal.analysis import version_marks
-from kirinuki.journal.site import PublishedEntry, tag_aliases
+from kirinuki.journal.site import PublishedEntry, moved_permalinks, tag_aliases
 from kirinuki.journal.site_delta import published_entries_of
 from kirinuki.journal.sketch_cache import SketchCache, entry_stamps
 from kirinuki.journal.suggestions import catch_up_suggestions, stored_suggestions
@@ -142,7 +142,7 @@ def follow(journal: Journal, out_dir: str | Path, token: str | None, g: str, per
     segments = urls.tag_segments({k: d for k, (d, _m) in tags.items()})
     ctx = SiteContext(journal.settings, entries, pos, by_permalink,  # type: ignore[arg-type]
                       {k: TagInfo(k, tags[k][0], segments[k], tags[k][1]) for k in sorted(tags)},
-                      days, tag_aliases(journal), per_page)
+                      days, tag_aliases(journal), per_page, moved_permalinks(journal))
     fps = Fingerprints(entries, fingerprint)
     # An old entry's related key moves only when one of its links now leads to a new entry
     # (the others, and their positions and permalinks, are as they were): checked through the

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import json
 import os
 import time
 from collections.abc import Callable
@@ -171,6 +172,9 @@ def _plan(ctx: SiteContext, planner: Planner, output: Output, scope: Scope | Non
         return pages, [path for path in output.old if path not in planned], len(planned)
     _check_new_paths(ctx, scope, output)
     candidates = scope.gone | stale_files(ctx, scope, output.old.under)
+    # Redirect pages the last build wrote that are not planned now (the address is a page
+    # again, or its entry is gone) go too.
+    candidates |= set(json.loads(output.manifest.meta.get("moved", "[]")))
     removed = sorted(p for p in candidates - planned if p in output.old)
     total = len(output.old) + sum(1 for p in planned if p not in output.old) - len(removed)
     return pages, removed, total
@@ -198,7 +202,8 @@ def _write(journal: Journal, ctx: SiteContext, planner: Planner, output: Output,
     # Put in place entry pages before the lists that link to them, feeds last.
     written = [p.path for p in sorted(todo, key=lambda p: p.stage) if records[p.path][2]]
     output.finish({k: (v[0], v[1]) for k, v in records.items()}, removed, rows, gone,
-                  {"g": planner.g, "mark": mark, "snap": token}, written)
+                  {"g": planner.g, "mark": mark, "snap": token,
+                   "moved": json.dumps(sorted(planner.moved), ensure_ascii=False)}, written)
     return len(written)
 
 

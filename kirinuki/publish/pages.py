@@ -141,7 +141,7 @@ class Renderer:
             "sitemap_pages": self.feeds.sitemap_pages, "sitemap_index": self.feeds.sitemap_index,
             "robots": self.feeds.robots, "search_chunk": self.search_chunk,
             "rss": self.feeds.rss, "updates": self.feeds.updates, "nav": self.nav,
-            "search_index": self.search_index, "static": self.static,
+            "search_index": self.search_index, "static": self.static, "moved": self.moved,
         }
 
     def preload(self) -> None:
@@ -199,6 +199,15 @@ class Renderer:
     def nav(self, *_: Any) -> str:
         """`/nav/`: the sidebar as a page of its own, shown in a frame by every page."""
         return self.env.get_template("nav.html").render(site=self.site, nav=self.nav_view())
+
+    def moved(self, page: Page, *_: Any) -> str:
+        """A page at an old address leading to the new one (meta refresh, canonical link
+        and a visible link: a static server cannot answer 301)."""
+        _url, target, label = page.args
+        host = self.ctx.canonical
+        return self.env.get_template("moved.html").render(
+            site=self.site, target=target, label=label,
+            canonical=urls.absolute(host, target) if host else target)
 
     def entry(self, page: Page, entries: dict[int, Entry], _: Any) -> str:
         pos = page.args[0]

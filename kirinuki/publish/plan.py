@@ -18,6 +18,8 @@ from kirinuki.model import Settings
 from kirinuki.publish import urls
 from kirinuki.publish.site import FEED_SIZE, SiteContext
 from kirinuki.publish.views import entry_title
+from kirinuki.text.normalize import tag_key
+from kirinuki.text.permalinks import is_permalink
 
 if TYPE_CHECKING:
     from kirinuki.publish.scope import Scope
@@ -91,6 +93,7 @@ class Planner:
         self.old_sig = old_sig or (lambda _path: None)
         self.pages: list[Page] = []
         self.sigs: dict[str, str] = {}
+        self.moved: list[str] = []  # the files of the redirect pages planned
         self._months: dict[tuple[int, int], list[int]] | None = None
 
     def add(self, url: str, kind: str, stage: int, sig_parts: tuple[object, ...],
@@ -120,7 +123,35 @@ class Planner:
         self.tag_pages()
         self.archive_pages()
         self.top_pages()
+        self.moved_pages()
         return self.pages
+
+    def moved_pages(self) -> None:
+        """A redirect page at each old address that no page has now: an old name of a
+        renamed or merged tag (its folded form), the old permalink of an entry whose date
+        changed. Few and cheap: planned by every plan, whatever the scope."""
+        ctx = self.ctx
+        taken = {t.segment for t in ctx.tags.values()}
+        # A tag renamed back to an old name keeps its key (the newer name) under the old
+        # display: that key is an old name too.
+        old_names = [*ctx.aliases.items(),
+                     *((t.key, t.key) for t in ctx.tags.values() if tag_key(t.display) != t.key)]
+        for alias, key in sorted(old_names):
+            tag = ctx.tags.get(key)
+            segment = urls.tag_segment(alias, alias)
+            if tag is None or (alias in ctx.tags and alias != key) or segment in taken:
+                continue
+            self._moved(urls.tag_url(segment), tag.url, "#" + tag.display)
+        for old, eid in sorted(ctx.moved.items()):
+            pos = ctx.pos.get(eid)
+            if pos is None or not is_permalink(old) or old.rstrip("/") in ctx.by_permalink:
+                continue
+            e = ctx.entries[pos]
+            self._moved(urls.entry_url(old), urls.entry_url(e.permalink), entry_title(e))
+
+    def _moved(self, url: str, target: str, label: str) -> None:
+        self.add(url, "moved", LIST, (target, label), (url, target, label))
+        self.moved.append(urls.file_of(url))
 
     def member_fps(self, members: list[int]) -> str:
         """The fingerprints of a list of entries, as one string."""

@@ -14,7 +14,12 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from kirinuki.journal import Journal
-from kirinuki.journal.site import PublishedEntry, published_entries, tag_aliases
+from kirinuki.journal.site import (
+    PublishedEntry,
+    moved_permalinks,
+    published_entries,
+    tag_aliases,
+)
 from kirinuki.model import Settings
 from kirinuki.publish import urls
 
@@ -49,6 +54,7 @@ class SiteContext:
     days: dict[tuple[int, int, int], list[int]]
     aliases: dict[str, str] = field(default_factory=dict)
     per_page: int = PER_PAGE
+    moved: dict[str, int] = field(default_factory=dict)  # old permalink -> entry id
 
     @property
     def tz(self) -> ZoneInfo:
@@ -128,4 +134,4 @@ def build_context(journal: Journal, per_page: int | None = None,
     segments = urls.tag_segments(displays)
     tags = {k: TagInfo(k, displays[k], segments[k], members[k]) for k in sorted(displays)}
     return SiteContext(journal.settings, entries, pos, by_permalink, tags, days,
-                       tag_aliases(journal), per_page or PER_PAGE)
+                       tag_aliases(journal), per_page or PER_PAGE, moved_permalinks(journal))

@@ -31,8 +31,11 @@ def test_renaming_a_tag_and_back_removes_the_pages_in_between(small: Journal,
     assert (site / "archive/category/対米/index.html").is_file()
     rename_tag(small, "対米", "米国")  # the tag keeps the key of 対米: only its address moves
     report = publish(small, site, jobs=1)
-    assert report.removed == 4  # 対米's front page, its page 1, its Atom feed and its RSS
-    assert not (site / "archive/category/対米").exists()  # nor its emptied folder
+    assert report.removed == 3  # 対米's page 1, its Atom feed and its RSS
+    # its front page is now a redirect page to 米国 (an old name of the tag)
+    assert [p.name for p in (site / "archive/category/対米").iterdir()] == ["index.html"]
+    assert "このページは移転しました" in (site / "archive/category/対米/index.html").read_text(
+        encoding="utf-8")
     assert (site / "archive/category/米国/index.html").is_file()
     _same_as_full(small, site, tmp_path, "fresh")
 
