@@ -24,6 +24,7 @@ from kirinuki.journal.site import EntryDigest
 from kirinuki.journal.story import TagStory
 from kirinuki.model import Entry
 from kirinuki.publish import feeds, searchindex, urls
+from kirinuki.publish.messages import say
 from kirinuki.publish.plan import NAV_RECENT, NAV_TAGS, STATIC_FILES, Page, Paging
 from kirinuki.publish.site import SiteContext
 from kirinuki.publish.views import View, Views, date_label, entry_title
@@ -77,6 +78,7 @@ def environment() -> Environment:
         auto_reload=False,  # templates never change while a renderer lives: no stat per page
     )
     env.filters.update(FILTERS)
+    env.globals["say"] = say  # the templates' words (publish/messages.py)
     return env
 
 

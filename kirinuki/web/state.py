@@ -20,6 +20,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, S
 from kirinuki.journal import Journal, open_journal
 from kirinuki.journal.core import reload_settings
 from kirinuki.journal.search_postings import Postings
+from kirinuki.publish.messages import say
 from kirinuki.publish.pages import FILTERS
 from kirinuki.publish.views import date_label, day_label
 from kirinuki.web.cache import PageCache, page_key
@@ -69,6 +70,7 @@ class WebState:
         )
         self.env.filters.update(FILTERS)
         self.env.globals["t"] = t  # the owner pages' words (web/messages.py)
+        self.env.globals["say"] = say  # the published pages' words (publish/messages.py)
         self.env.filters["when_label"] = when_label
         self.env.filters["day_label"] = day_text
         self._memo: dict[Hashable, OrderedDict[Hashable, tuple[int | None, Any]]] = {}
