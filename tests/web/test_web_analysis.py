@@ -96,6 +96,41 @@ def test_owner_pins_and_rejects_suggestions(reader: TestClient, story: tuple[int
     assert bad.status_code == 400
 
 
+def test_owner_hides_a_version_note_and_statements_from_the_site(
+        reader: TestClient, story: tuple[int, int]) -> None:
+    first, second = story
+    public = reader.get(f"/analysis/{second}").text
+    assert 'id="public"' not in public and "/hide" not in public  # readers: no switches
+    owner = Owner(reader)
+    page = reader.get(f"/analysis/{second}").text
+    panel = page[page.index('id="public"'):]
+    forms = re.findall(r'name="clip" value="(\d+)"><input type="hidden" name="kind" '
+                       r'value="(\w+)"><input type="hidden" name="hide" value="1">', panel)
+    kinds = {k for _, k in forms}
+    assert kinds == {"version", "statements"}
+    clip = next(int(c) for c, k in forms if k == "version")
+    assert "版の更新" in reader.get("/entry/2025/07/04/090000/").text
+    r = owner.post(f"/entries/{second}/hide", {"clip": clip, "kind": "version", "hide": "1"},
+                   follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == f"/analysis/{second}#public"
+    assert 'class="update"' not in reader.get("/entry/2025/07/04/090000/").text
+    panel = reader.get(f"/analysis/{second}").text.split('id="public"')[1]
+    assert "非表示" in panel and 'name="hide" value="0"' in panel
+    hidden_box = reader.get("/archive/category/ルスタニア情勢/").text.split('class="story"')[1]
+    assert "4400人以上" not in hidden_box.split("</section>")[0]  # the speakers stay
+    owner.post(f"/entries/{second}/hide", {"clip": clip, "kind": "version", "hide": "0"})
+    assert 'class="update"' in reader.get("/entry/2025/07/04/090000/").text
+    story_box = reader.get("/archive/category/ルスタニア情勢/").text.split('class="story"')[1]
+    assert "4400人以上" in story_box.split("</section>")[0]
+    # A clip of another entry, a bad kind, no CSRF: refused.
+    other = owner.post(f"/entries/{first}/hide", {"clip": clip, "kind": "version", "hide": "1"})
+    assert other.status_code == 404
+    assert owner.post(f"/entries/{second}/hide",
+                      {"clip": clip, "kind": "figures", "hide": "1"}).status_code == 400
+    assert reader.post(f"/entries/{second}/hide", data={"clip": clip, "kind": "version",
+                                                        "hide": "1"}).status_code == 403
+
+
 @pytest.fixture
 def api_call(reader: TestClient, web_journal: str) -> Callable[..., httpx.Response]:
     from kirinuki.journal.accounts import create_token

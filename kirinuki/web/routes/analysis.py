@@ -19,7 +19,9 @@ from kirinuki.errors import NotFoundError
 from kirinuki.journal import Journal
 from kirinuki.journal.analysis import ClipView, EntryAnalysis, GroupView, QuoteView, entry_analysis
 from kirinuki.journal.analysis import quotes as find_quotes
+from kirinuki.journal.queries import get_entry
 from kirinuki.journal.related import RelatedView, decide_related, related
+from kirinuki.journal.story import hidden, set_hidden
 from kirinuki.publish import urls
 from kirinuki.publish.views import date_label, reader_change
 from kirinuki.web.messages import REASONS_JA, t
@@ -105,7 +107,46 @@ def analysis_page(request: Request, entry_id: Id, j: Journal = Depends(journal))
     meta = ctx.entries[ctx.pos[entry_id]] if entry_id in ctx.pos else None
     return page(request, "analysis.html", t("analysis.heading"), view=view, owner=owner,
                 groups=[_worded(g) for g in view["groups"]],
+                switches=_switches(j, view, entry_id) if owner else [],
                 entry_url=urls.entry_url(meta.permalink) if meta else None)
+
+
+_SHOWN = {"version": "版の更新の注記と、タグのまとめの数字", "statements": "タグのまとめの発言者"}
+
+
+def _switches(j: Journal, view: Json, entry_id: int) -> list[Json]:
+    """The entry's clips with results the published site shows (a version note, statements),
+    each with whether the owner hid it: the switches of the page's last panel."""
+    kinds: dict[int, list[str]] = {}
+    text: dict[int, str] = {}
+    for g in view["groups"]:
+        if g["kind"] == "version":
+            # The later clips of a version group carry a version note.
+            for c in g["clips"][1:]:
+                if c["entry"] == entry_id:
+                    kinds.setdefault(c["clip"], []).append("version")
+                    text[c["clip"]] = c["text"]
+    for s in view["quotes"]:
+        for q in s["quotes"]:
+            if q["entry"] == entry_id and "statements" not in kinds.get(q["clip"], []):
+                kinds.setdefault(q["clip"], []).append("statements")
+                text[q["clip"]] = q["clip_text"]
+    off = {(h.clip_id, h.kind) for h in hidden(j, sorted(kinds))}
+    return [{"clip": c, "text": text[c][:80],
+             "kinds": [{"kind": k, "label": _SHOWN[k], "hidden": (c, k) in off} for k in ks]}
+            for c, ks in sorted(kinds.items())]
+
+
+@router.post("/entries/{entry_id}/hide")
+def hide_result(entry_id: Id, j: Annotated[Journal, Depends(form_owner)],
+                clip: int = Form(..., ge=1, le=2**62),
+                kind: Literal["version", "statements"] = Form(...),
+                hide: Literal["1", "0"] = Form(...)) -> Response:
+    """Hide one kind of a clip's results from the published site, or show them again."""
+    if clip not in {c.id for c in get_entry(j, str(entry_id)).clips}:
+        raise NotFoundError(f"no clip {clip} in entry {entry_id}")
+    set_hidden(j, clip, kind, hide == "1")
+    return see_other(f"/analysis/{entry_id}#public")
 
 
 _CHANGE = re.compile(r"([0-9]+) → ([0-9]+): (.*)", re.DOTALL)
