@@ -58,6 +58,10 @@ JA: dict[str, str] = {
     "404.heading": "ページが見つかりません",
     "404.body": 'お探しのページはありません。<a href="/">トップページ</a>、'
                 '<a href="{archive}">アーカイブ</a>、<a href="{search}">検索</a>からお探しください。',
+    # An old address (moved.html)
+    "moved.title": "移転しました",
+    "moved.heading": "このページは移転しました",
+    "moved.body": " に移りました。自動で移動しない場合はリンクをたどってください。",
     # About (about.html)
     "about.heading": "このブログについて",
     "about.body": "「{title}」はニュースの切り抜き帳です。記事は {count} 件、タグは {tags} 種類あります",
