@@ -104,8 +104,12 @@ FROM clips c JOIN groups g ON g.id = c.group_id JOIN entries e ON e.id = g.entry
 """
 
 
-def _ref(r: tuple[object, ...]) -> ClipRef:
-    return ClipRef(int(r[0]), int(r[1]), str(r[2]), r[5], r[6], r[7] == "published")  # type: ignore[call-overload, arg-type]
+# The columns of _CLIPS in order.
+_ClipRecord = tuple[int, int, str, str | None, int | None, str | None, str | None, str]
+
+
+def _ref(r: _ClipRecord) -> ClipRef:
+    return ClipRef(int(r[0]), int(r[1]), str(r[2]), r[5], r[6], r[7] == "published")
 
 
 def _paragraph_index(paragraphs: list[str], exact: str) -> int | None:

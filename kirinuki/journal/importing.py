@@ -185,10 +185,9 @@ class Batch:
         breaks the rule of `text.dates`; a permalink that breaks the rule of `text.permalinks`
         is renamed, and the renaming reported in `changed`. `where`: the file (and line)."""
         for what, when in (("date", entry.published), ("update time", entry.updated)):
-            why = None if when is None else date_problem(when)
-            if why is not None:
+            if when is not None and (why := date_problem(when)) is not None:
                 self.summary.problems.append(
-                    f"{where}: entry {entry_name(entry)}: {what} {when.isoformat()}"  # type: ignore[union-attr]
+                    f"{where}: entry {entry_name(entry)}: {what} {when.isoformat()}"
                     f" ({why})")
                 return False
         if entry.permalink is not None and not is_permalink(entry.permalink):

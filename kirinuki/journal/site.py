@@ -114,10 +114,10 @@ def published_entries_and_flag(journal: Journal, problems: list[str] | None = No
     for eid, tid in site_rows.tag_use_rows(store):
         if eid in published:
             key, display = names[tid]
-            tags.setdefault(eid, {}).setdefault(key, display)  # type: ignore[arg-type]
+            tags.setdefault(eid, {}).setdefault(key, display)
     related: dict[int, list[tuple[str, int | None]]] = {}
     for eid, url, target in site_rows.published_related_rows(store):
-        related.setdefault(int(eid), []).append((str(url), target))  # type: ignore[call-overload, arg-type]
+        related.setdefault(int(eid), []).append((str(url), target))
     marks = version_marks(journal)
     catch_up_suggestions(journal)  # reads the version links the line above stored
     suggested = stored_suggestions(journal)
@@ -133,12 +133,12 @@ def published_entries_and_flag(journal: Journal, problems: list[str] | None = No
         if ident in odd_links and problems is not None and usable_date(str(when_text)):
             problems.append(_row_problem(ident, odd_links[ident], when_text, updated, link))
         out.append(PublishedEntry(
-            ident, entry_key, link, local, parse(updated), title or None,  # type: ignore[arg-type]
+            ident, entry_key, link, local, parse(updated), title or None,
             tuple(tags[ident].items()) if ident in tags else (),
             tuple(related[ident]) if ident in related else (),
-            when_text[:10], updated,  # type: ignore[index, arg-type]
+            when_text[:10], updated,
             tuple((c, e, ch) for c, (e, ch) in marks[ident].items()) if ident in marks else (),
-            suggested.get(ident, ()),  # type: ignore[call-overload]
+            suggested.get(ident, ()),
         ))
     return out, stored
 
@@ -177,14 +177,14 @@ def entry_batch(journal: Journal, ids: Iterable[int]) -> dict[int, Entry]:
 def entry_digests(journal: Journal, ids: Iterable[int]) -> dict[int, EntryDigest]:
     """First clip and clip count of each entry in `ids` (entries without clips are left out)."""
     return {
-        int(eid): EntryDigest(str(text), int(n))  # type: ignore[call-overload]
+        int(eid): EntryDigest(str(text), int(n))
         for eid, text, n in site_rows.first_clip_rows(journal.store, ids)
     }
 
 
 def entry_stamps_of(journal: Journal, ids: Iterable[int]) -> dict[int, str]:
     """The last change (as stored) of each of the entries `ids` that exists and is published."""
-    return {int(r[0]): str(r[1]) for r in site_rows.stamp_rows(journal.store, ids)  # type: ignore[call-overload]
+    return {int(r[0]): str(r[1]) for r in site_rows.stamp_rows(journal.store, ids)
             if r[2] == "published"}
 
 

@@ -27,7 +27,7 @@ Marks = dict[int, tuple[tuple[int, int, str], ...]]
 
 def published_stamps(journal: Journal) -> dict[int, str]:
     """Entry id -> last change stamp of every dated published entry (one read of them all)."""
-    return {int(i): str(u) for i, u in rows.published_stamps(journal.store)}  # type: ignore[call-overload]
+    return {int(i): str(u) for i, u in rows.published_stamps(journal.store)}
 
 
 def changed_stamps(journal: Journal, stamps: dict[int, str],
@@ -44,7 +44,7 @@ def changed_stamps(journal: Journal, stamps: dict[int, str],
     since = (top - margin).astimezone(journal.tz).isoformat()
     out = dict(stamps)
     for ident, updated, published in rows.stamps_since(journal.store, since):
-        i = int(ident)  # type: ignore[call-overload]
+        i = int(ident)
         if published:
             out[i] = str(updated)
         else:
@@ -85,22 +85,22 @@ def published_entries_of(journal: Journal, ids: Iterable[int],
         return {}
     tz = journal.tz
     store = journal.store
-    names = {int(r[1]): (str(r[2]), str(r[3]))  # type: ignore[call-overload]
+    names = {int(r[1]): (str(r[2]), str(r[3]))
              for r in rows.tags_digest(store) if r[0] == "t"}
     tags: dict[int, dict[str, str]] = {}
     for eid, tid in rows.tag_use_rows_of(store, ids):
-        name, display = names[int(tid)]  # type: ignore[call-overload]
-        tags.setdefault(int(eid), {}).setdefault(name, display)  # type: ignore[call-overload]
+        name, display = names[int(tid)]
+        tags.setdefault(int(eid), {}).setdefault(name, display)
     related: dict[int, list[tuple[str, int | None]]] = {}
     for eid, url, target in rows.related_rows_of(store, ids):
-        related.setdefault(int(eid), []).append((str(url), target))  # type: ignore[call-overload, arg-type]
+        related.setdefault(int(eid), []).append((str(url), target))
     suggested = stored_suggestions(journal, ids)
     out: dict[int, PublishedEntry] = {}
     parse = _parse
     for ident, key, permalink, when, updated, title in rows.published_rows_of(store, ids):
         if not permalink or not usable_row(permalink, when, updated):
             return None  # `site.published_entries` places (or leaves out) and reports it
-        i = int(ident)  # type: ignore[call-overload]
+        i = int(ident)
         out[i] = PublishedEntry(
             i, str(key), str(permalink), parse(when).astimezone(tz), parse(updated),
             str(title) if title else None,

@@ -56,7 +56,7 @@ def _summary_end(line: str, start: int) -> int:
 def _scan(line: str) -> list[tuple[int, int, TagRef]] | None:
     """(start, end of the name, tag) for each tag of a hashtag line, else None."""
     end_of_text = len(line.rstrip(SPACES))
-    i = _GAP.match(line, 0, end_of_text).end()  # type: ignore[union-attr]
+    i = _GAP.match(line, 0, end_of_text).end()  # type: ignore[union-attr]  # `*` always matches
     if i >= end_of_text:
         return None
     found: list[tuple[int, int, TagRef]] = []
@@ -73,7 +73,7 @@ def _scan(line: str) -> list[tuple[int, int, TagRef]] | None:
             k = end_of_text if close < 0 else close
             summary = line[j:k]
         found.append((i + 1, j, TagRef(name, summary)))
-        i = _GAP.match(line, k, end_of_text).end()  # type: ignore[union-attr]
+        i = _GAP.match(line, k, end_of_text).end()  # type: ignore[union-attr]  # as above
     return found
 
 

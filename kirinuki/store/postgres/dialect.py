@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import cast
 
 # The SQLite tables written with INSERT OR REPLACE, and the key that decides what "replace" means.
 # A replaced row is a new row: columns the statement leaves out go back to their defaults.
@@ -95,7 +96,7 @@ def _text(body: object) -> str:
 
 def json_list(value: object) -> list[object]:
     """A JSON array bound for `json_each(?)` as a list bound for `= ANY(%s)`."""
-    return list(json.loads(value)) if isinstance(value, str | bytes) else list(value)  # type: ignore[call-overload]
+    return list(json.loads(value) if isinstance(value, str | bytes) else cast(Iterable[object], value))
 
 
 _PLACEHOLDER = re.compile(r"'(?:[^']|'')*'|\?\d*|%")

@@ -98,8 +98,12 @@ def insert_token(store: Store, token_hash: str, name: str, scope: str, now: date
     return tid
 
 
-def _token(row: tuple[object, ...]) -> TokenRow:
-    return TokenRow(int(row[0]), str(row[1]), str(row[2]),  # type: ignore[call-overload]
+# The columns of _TOKEN_COLUMNS in order.
+_TokenRecord = tuple[int, str, str, str, str | None, int]
+
+
+def _token(row: _TokenRecord) -> TokenRow:
+    return TokenRow(int(row[0]), str(row[1]), str(row[2]),
                     datetime.fromisoformat(str(row[3])),
                     datetime.fromisoformat(str(row[4])) if row[4] else None, bool(row[5]))
 
@@ -198,7 +202,11 @@ _OAUTH = ("SELECT id, name, consumer_key, consumer_secret, token, token_secret, 
           "FROM oauth_clients")
 
 
-def _oauth_row(r: tuple[object, ...]) -> OAuthClientRow:
+# The columns of _OAUTH in order.
+_OAuthRecord = tuple[int, str, str, str, str, str, str, str | None]
+
+
+def _oauth_row(r: _OAuthRecord) -> OAuthClientRow:
     return OAuthClientRow(int(str(r[0])), str(r[1]), str(r[2]), str(r[3]), str(r[4]), str(r[5]),
                           datetime.fromisoformat(str(r[6])),
                           datetime.fromisoformat(str(r[7])) if r[7] else None)

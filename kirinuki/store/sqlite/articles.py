@@ -217,11 +217,15 @@ _VERSION_COLS = ("id, article_id, fetched_at, content_hash, title, published, mo
                  " canonical_claim")
 
 
-def _version(r: tuple[object, ...]) -> ArticleVersion:
+# The columns of _VERSION_COLS in order.
+_VersionRecord = tuple[int, int, str, str, str | None, str | None, str | None, str, str | None]
+
+
+def _version(r: _VersionRecord) -> ArticleVersion:
     return ArticleVersion(
-        id=int(r[0]), article_id=int(r[1]), fetched_at=stored_time(r[2]),  # type: ignore[call-overload]
-        content_hash=str(r[3]), title=r[4], published=_dt(r[5]), modified=_dt(r[6]),  # type: ignore[arg-type]
-        paragraphs=stored_json(r[7]), canonical_claim=r[8],  # type: ignore[arg-type]
+        id=int(r[0]), article_id=int(r[1]), fetched_at=stored_time(r[2]),
+        content_hash=str(r[3]), title=r[4], published=_dt(r[5]), modified=_dt(r[6]),
+        paragraphs=stored_json(r[7]), canonical_claim=r[8],
     )
 
 

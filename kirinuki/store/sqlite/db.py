@@ -32,10 +32,16 @@ def stored_time(text: object) -> datetime:
     """The datetime of a stored timestamp. Raises JournalError when the stored text is not
     one (a damaged file: bytes changed inside a page SQLite still reads)."""
     try:
-        return datetime.fromisoformat(text)  # type: ignore[arg-type]
-    except (TypeError, ValueError) as exc:
-        raise JournalError(f"the journal holds a damaged date ({str(text)[:40]!r}); run "
-                           "`kirinuki check`") from exc
+        if isinstance(text, str):
+            return datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise _damaged("date", text) from exc
+    raise _damaged("date", text)
+
+
+def _damaged(what: str, text: object) -> JournalError:
+    return JournalError(f"the journal holds a damaged {what} ({str(text)[:40]!r}); run "
+                        "`kirinuki check`")
 
 
 def from_iso(text: str | None) -> datetime | None:
@@ -46,10 +52,11 @@ def from_iso(text: str | None) -> datetime | None:
 def stored_json(text: object) -> Any:
     """The value of a stored JSON text. Raises JournalError when it is damaged."""
     try:
-        return json.loads(text)  # type: ignore[arg-type]
-    except (TypeError, ValueError) as exc:
-        raise JournalError(f"the journal holds a damaged value ({str(text)[:40]!r}); run "
-                           "`kirinuki check`") from exc
+        if isinstance(text, str | bytes):
+            return json.loads(text)
+    except ValueError as exc:
+        raise _damaged("value", text) from exc
+    raise _damaged("value", text)
 
 
 MMAP_SIZE = 2147418112  # SQLite's largest

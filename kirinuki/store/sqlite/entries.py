@@ -277,21 +277,26 @@ _ENTRY_COLS = (
 )
 
 
-def _entry_from_row(row: tuple[object, ...]) -> Entry:
+# The columns of _ENTRY_COLS in order (ch.value: the header and footer as JSON).
+_EntryRecord = tuple[int, str, str | None, str | None, str, str | None, int, str, int,
+                     str | None, int, str | None, str | None, str | None, str | None]
+
+
+def _entry_from_row(row: _EntryRecord) -> Entry:
     links, text = stored_json(row[9]) if row[9] is not None else ([], None)
     header = [HeaderLink(str(u), int(b)) for u, b in links]
-    footer = Footer(str(text), int(row[10])) if text is not None else None  # type: ignore[call-overload]
+    footer = Footer(str(text), int(row[10])) if text is not None else None
     return Entry(
-        id=int(row[0]),  # type: ignore[call-overload]
+        id=int(row[0]),
         key=str(row[1]),
-        permalink=row[2],  # type: ignore[arg-type]
-        published=_dt(row[3]),  # type: ignore[arg-type]
+        permalink=row[2],
+        published=_dt(row[3]),
         status=Status(str(row[4])),
-        title=row[5],  # type: ignore[arg-type]
-        layout=Layout(bool(row[6]), str(row[7]), int(row[8])),  # type: ignore[call-overload]
+        title=row[5],
+        layout=Layout(bool(row[6]), str(row[7]), int(row[8])),
         header=header,
         footer=footer,
-        updated=_dt(row[11]),  # type: ignore[arg-type]
+        updated=_dt(row[11]),
         categories=[str(c) for c in stored_json(row[13])] if row[13] is not None else None,
         origin=origin_from_record(stored_json(row[14])) if row[14] is not None else None,
     )

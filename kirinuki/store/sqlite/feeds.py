@@ -55,11 +55,16 @@ _FEED_COLS = ("f.id, f.url, f.title, f.site_url, f.etag, f.last_modified, f.adde
               " f.status, (SELECT count(*) FROM inbox i WHERE i.feed_id = f.id)")
 
 
-def _feed(row: tuple[object, ...]) -> Feed:
+# (id, url, title, site_url, etag, last_modified, added, polled, status, items): _FEED_COLS
+_FeedRecord = tuple[int, str, str | None, str | None, str | None, str | None, str, str | None,
+                    str | None, int]
+
+
+def _feed(row: _FeedRecord) -> Feed:
     return Feed(
-        id=int(row[0]), url=str(row[1]), title=row[2], site_url=row[3],  # type: ignore[call-overload,arg-type]
-        etag=row[4], last_modified=row[5], added=stored_time(row[6]),  # type: ignore[arg-type]
-        polled=_dt(row[7]), status=row[8], items=int(row[9]),  # type: ignore[arg-type,call-overload]
+        id=int(row[0]), url=str(row[1]), title=row[2], site_url=row[3],
+        etag=row[4], last_modified=row[5], added=stored_time(row[6]),
+        polled=_dt(row[7]), status=row[8], items=int(row[9]),
     )
 
 
@@ -131,11 +136,15 @@ _INBOX_SELECT = (
 )
 
 
-def _item(r: tuple[object, ...]) -> InboxItem:
+# (id, article id, url, title, published, added, feed title, clipped, versions): _INBOX_SELECT
+_InboxRecord = tuple[int, int, str, str | None, str | None, str, str | None, int, int]
+
+
+def _item(r: _InboxRecord) -> InboxItem:
     return InboxItem(
-        id=int(r[0]), article_id=int(r[1]), url=str(r[2]), title=r[3],  # type: ignore[call-overload,arg-type]
-        published=_dt(r[4]), added=stored_time(r[5]),  # type: ignore[arg-type]
-        feed_title=r[6], clipped=bool(r[7]), versions=int(r[8]),  # type: ignore[arg-type,call-overload]
+        id=int(r[0]), article_id=int(r[1]), url=str(r[2]), title=r[3],
+        published=_dt(r[4]), added=stored_time(r[5]),
+        feed_title=r[6], clipped=bool(r[7]), versions=int(r[8]),
     )
 
 

@@ -48,10 +48,14 @@ _CLIP_SELECT = (
 )
 
 
-def _clip_row(r: tuple[object, ...]) -> ClipRow:
+# (clip id, text, entry id, entry published, group position, clip position, source url)
+_ClipRecord = tuple[int, str, int, str | None, int, int, str | None]
+
+
+def _clip_row(r: _ClipRecord) -> ClipRow:
     published = stored_time(r[3]) if r[3] else None
-    return ClipRow(int(r[0]), str(r[1]), int(r[2]), published, int(r[4]),  # type: ignore[call-overload]
-                   int(r[5]), r[6] if r[6] is None else str(r[6]))  # type: ignore[call-overload]
+    return ClipRow(int(r[0]), str(r[1]), int(r[2]), published, int(r[4]),
+                   int(r[5]), r[6] if r[6] is None else str(r[6]))
 
 
 def clips_by_id(store: Store, clip_ids: Sequence[int]) -> list[ClipRow]:

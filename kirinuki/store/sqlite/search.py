@@ -255,12 +255,11 @@ def bracket(store: Store, key: tuple[int, int]) -> tuple[int | None, int | None]
 
 def _spread(lo: int | None, hi: int | None, k: int) -> list[int] | None:
     """k increasing row ids strictly between lo and hi (None: open end), or None if no room."""
-    if lo is None and hi is None:
-        return [FIRST + STEP * i for i in range(k)]
-    if hi is None:
-        return [lo + STEP * (i + 1) for i in range(k)]  # type: ignore[operator]
     if lo is None:
-        return [hi - STEP * (k - i) for i in range(k)]
+        return [FIRST + STEP * i for i in range(k)] if hi is None else \
+            [hi - STEP * (k - i) for i in range(k)]
+    if hi is None:
+        return [lo + STEP * (i + 1) for i in range(k)]
     if hi - lo <= k:
         return None
     return [lo + (hi - lo) * (i + 1) // (k + 1) for i in range(k)]
@@ -327,7 +326,8 @@ def _insert(store: Store, docs: list[_Doc]) -> None:
         if ids is None:
             _write(store, pending)
             pending = []
-            ids = _make_room(store, lo, hi, len(edocs))  # type: ignore[arg-type]
+            assert lo is not None and hi is not None  # an open end always has room
+            ids = _make_room(store, lo, hi, len(edocs))
             if ids is None:
                 return
         for d, docid in zip(edocs, ids, strict=True):
@@ -351,8 +351,8 @@ def bump_generation(store: Store) -> None:
 def index_entries(store: Store, entry_ids: list[int]) -> None:
     """Add the clips of `entry_ids` to the index (the caller's transaction)."""
     if entry_ids and stale_reason(store) is None:
-        written = [store.written.get(i) for i in entry_ids]
-        _insert(store, _docs_written(store, written) if all(written)  # type: ignore[arg-type]
+        written = [e for i in entry_ids if (e := store.written.get(i)) is not None]
+        _insert(store, _docs_written(store, written) if len(written) == len(entry_ids)
                 else _load_new(store, entry_ids))
 
 

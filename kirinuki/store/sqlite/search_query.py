@@ -192,7 +192,7 @@ def make_plan(store: Store, query: Query, public_only: bool = False,
         relaxed = Plan(plan.table, _match(rest, query.excluded, bi, plan), lo, hi, False,
                        public_only)
     return Plan(plan.table, match, lo, hi, plan.exact, public_only, plan.tags, plan.sources,
-                plan.entries, relaxed, tuple(c[0].text for c in single),  # type: ignore[union-attr]
+                plan.entries, relaxed, tuple(w.text for c in single if isinstance(w := c[0], Word)),
                 drafts)
 
 

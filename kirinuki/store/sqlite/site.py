@@ -12,10 +12,12 @@ from contextlib import contextmanager
 from kirinuki.store.sqlite.db import Store
 from kirinuki.store.sqlite.entries import ids_json
 
-Row = tuple[object, ...]
+# Bulk reads: plain tuples typed column by column (docs/architecture.md, Rows); a published
+# entry is (id, key, permalink, published, updated, title).
+PublishedRow = tuple[int, str, str | None, str, str, str | None]
 
 
-def published_rows(store: Store) -> list[Row]:
+def published_rows(store: Store) -> list[PublishedRow]:
     """(id, key, permalink, published, updated, title) of every dated published entry."""
     return store.conn.execute(
         "SELECT id, key, permalink, published, updated, title FROM entries"
@@ -34,7 +36,7 @@ def published_mark(store: Store) -> str:
     return f"{row[0]}|{row[1]}|{row[2]}|{row[3]}|{aliases}"
 
 
-def tag_use_rows(store: Store) -> list[Row]:
+def tag_use_rows(store: Store) -> list[tuple[int, int]]:
     """(entry id, tag id) of every tag use (tag lines, then categories), entries in no order,
     each entry's uses in order.
 
@@ -48,12 +50,12 @@ def tag_use_rows(store: Store) -> list[Row]:
     ).fetchall()
 
 
-def tag_rows(store: Store) -> list[Row]:
+def tag_rows(store: Store) -> list[tuple[int, str, str]]:
     """(id, key, display) of every tag."""
     return store.conn.execute("SELECT id, key, display FROM tags").fetchall()
 
 
-def published_related_rows(store: Store) -> list[Row]:
+def published_related_rows(store: Store) -> list[tuple[int, str, int | None]]:
     """(entry id, url, target entry id) of every related link in a published entry, in order."""
     return store.conn.execute(
         """
@@ -67,14 +69,14 @@ def published_related_rows(store: Store) -> list[Row]:
     ).fetchall()
 
 
-def alias_rows(store: Store) -> list[Row]:
+def alias_rows(store: Store) -> list[tuple[str, str]]:
     """(alias key, tag key) of every tag alias."""
     return store.conn.execute(
         "SELECT a.key, t.key FROM tag_aliases a JOIN tags t ON t.id = a.tag_id"
     ).fetchall()
 
 
-def first_clip_rows(store: Store, ids: Iterable[int]) -> list[Row]:
+def first_clip_rows(store: Store, ids: Iterable[int]) -> list[tuple[int, str, int]]:
     """(entry id, first clip text, clip count) for each of the entries `ids` that has clips."""
     return store.conn.execute(
         """
@@ -89,7 +91,7 @@ def first_clip_rows(store: Store, ids: Iterable[int]) -> list[Row]:
     ).fetchall()
 
 
-def stamp_rows(store: Store, ids: Iterable[int]) -> list[Row]:
+def stamp_rows(store: Store, ids: Iterable[int]) -> list[tuple[int, str, str]]:
     """(entry id, last change as stored, status) of each of the entries `ids` that exists."""
     return store.conn.execute(
         "SELECT id, updated, status FROM entries WHERE id IN (SELECT value FROM json_each(?))",

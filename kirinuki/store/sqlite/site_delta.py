@@ -8,26 +8,25 @@ from collections.abc import Iterable
 
 from kirinuki.store.sqlite.db import Store
 from kirinuki.store.sqlite.entries import ids_json
+from kirinuki.store.sqlite.site import PublishedRow
 
-Row = tuple[object, ...]
 
-
-def published_stamps(store: Store) -> list[Row]:
+def published_stamps(store: Store) -> list[tuple[int, str]]:
     """(id, updated) of every dated published entry (every write of an entry moves `updated`)."""
     return store.conn.execute(
         "SELECT id, updated FROM entries WHERE status = 'published' AND published IS NOT NULL"
     ).fetchall()
 
 
-def published_summary(store: Store) -> Row:
+def published_summary(store: Store) -> tuple[int, float]:
     """(count, total of ids) of the dated published entries (one scan)."""
-    row: Row = store.conn.execute(
+    row: tuple[int, float] = store.conn.execute(
         "SELECT count(*), total(id) FROM entries"
         " WHERE status = 'published' AND published IS NOT NULL").fetchone()
     return row
 
 
-def stamps_since(store: Store, since: str) -> list[Row]:
+def stamps_since(store: Store, since: str) -> list[tuple[int, str, int]]:
     """(id, updated, dated and published?) of every entry whose stamp sorts at or after
     `since` (one scan)."""
     return store.conn.execute(
@@ -35,7 +34,7 @@ def stamps_since(store: Store, since: str) -> list[Row]:
         " WHERE updated >= ?", (since,)).fetchall()
 
 
-def published_rows_of(store: Store, ids: Iterable[int]) -> list[Row]:
+def published_rows_of(store: Store, ids: Iterable[int]) -> list[PublishedRow]:
     """(id, key, permalink, published, updated, title) of these entries when dated and
     published."""
     return store.conn.execute(
@@ -45,7 +44,7 @@ def published_rows_of(store: Store, ids: Iterable[int]) -> list[Row]:
     ).fetchall()
 
 
-def tag_use_rows_of(store: Store, ids: Iterable[int]) -> list[Row]:
+def tag_use_rows_of(store: Store, ids: Iterable[int]) -> list[tuple[int, int]]:
     """(entry id, tag id) of every tag use in these entries (tag lines, then categories), each
     entry's uses in order."""
     return store.conn.execute(
@@ -59,7 +58,7 @@ def tag_use_rows_of(store: Store, ids: Iterable[int]) -> list[Row]:
     ).fetchall()
 
 
-def related_rows_of(store: Store, ids: Iterable[int]) -> list[Row]:
+def related_rows_of(store: Store, ids: Iterable[int]) -> list[tuple[int, str, int | None]]:
     """(entry id, url, target entry id) of every related link in these entries, in order."""
     return store.conn.execute(
         "SELECT g.entry_id, l.url, l.target_entry_id FROM groups g"
@@ -69,17 +68,17 @@ def related_rows_of(store: Store, ids: Iterable[int]) -> list[Row]:
     ).fetchall()
 
 
-def versions_digest(store: Store) -> Row:
+def versions_digest(store: Store) -> tuple[int, float, float, float, int, float]:
     """A summary of the version links that changes when links are added, removed or changed,
     or hidden."""
-    row: Row = store.conn.execute(
+    row: tuple[int, float, float, float, int, float] = store.conn.execute(
         "SELECT count(*), total(clip_id), total(earlier_clip_id), total(length(change)),"
         " (SELECT count(*) FROM analysis_hidden), (SELECT total(clip_id) FROM analysis_hidden)"
         " FROM clip_versions").fetchone()
     return row
 
 
-def tags_digest(store: Store) -> list[Row]:
+def tags_digest(store: Store) -> list[tuple[str, int, str, str]]:
     """('a', tag id, alias key, '') of every alias, then ('t', id, key, display) of every tag
     by id."""
     return store.conn.execute(

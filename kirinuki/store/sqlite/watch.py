@@ -57,10 +57,15 @@ FROM watches w JOIN articles a ON a.id = w.article_id
 """
 
 
-def _row(r: tuple[object, ...]) -> WatchRow:
-    return WatchRow(int(r[0]), str(r[1]), r[2], str(r[3]), bool(r[4]),  # type: ignore[arg-type, call-overload]
-                    stored_time(r[5]), from_iso(r[6]), from_iso(r[7]),  # type: ignore[arg-type]
-                    from_iso(r[8]), int(r[9]), int(r[10]), r[11], r[12], r[13])  # type: ignore[arg-type, call-overload]
+# The columns of _ROW in order (the anchor is a stored time, or NULL without versions).
+_WatchRecord = tuple[int, str, str | None, str, int, str, str | None, str | None, str | None,
+                     int, int, str | None, str | None, str | None]
+
+
+def _row(r: _WatchRecord) -> WatchRow:
+    return WatchRow(int(r[0]), str(r[1]), r[2], str(r[3]), bool(r[4]),
+                    stored_time(r[5]), from_iso(r[6]), from_iso(r[7]),
+                    from_iso(r[8]), int(r[9]), int(r[10]), r[11], r[12], r[13])
 
 
 def clipped_unwatched(store: Store) -> list[tuple[int, datetime]]:
