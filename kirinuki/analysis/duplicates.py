@@ -67,6 +67,15 @@ _MONTH = re.compile(r"(?<![0-9])[0-9]{1,2}月")
 _EARLIER = re.compile(r"(?:^|[。\n])\s*(?:去年|昨年|おととし)の")
 _EARLIER_WORD = re.compile(r"去年|昨年|おととし")
 _REPORT_DAY = re.compile(r"[0-9]{1,2}日の")  # `19日の東京株式市場は`: the day reported on
+# Headlines: a short line with no sentence end, its words apart (`ポルタ国民投票 賛成多数で…`).
+_SENTENCE_MARK = re.compile(r"[。．.!?！？]")
+_HEADLINE_MARK = re.compile(r"^(?:速報|随時更新|更新|続報|詳報|詳しく|独自|中継)+")
+# A headline's common opening that names only a topic, not an event (`エステラ情勢`).
+_TOPIC_END = re.compile(r"(?:情勢|問題|関連|まとめ|特集|ニュース|最新情報|速報|選挙|動き)$")
+_LEADING_BRACKETS = re.compile(r"^(?:【[^】]*】)+")
+_HIRAGANA = re.compile(r"[\u3041-\u309f]")
+HEADLINE = 40  # normalised characters up to which such a line is a headline
+HEADLINE_OPENING = 8  # normalised characters two updates of a headline open with alike
 
 
 @dataclass(frozen=True)
@@ -261,14 +270,17 @@ def compare(a: Prepared, b: Prepared, *, same_article: bool = False,
         changed = a.numbers != b.numbers
         return Match(VERSION, score, "figures and wording changed" if changed
                      else "wording changed")
+    if _headline_updated(a, b):
+        return Match(VERSION, ratio, "headline updated")
     if same_article and ratio >= t.same_article:
         return Match(VERSION, ratio, "same article, wording changed")
     if overlap >= 0.40 and _contained(a, b, t):
         return Match(VERSION, ratio, "passage extended or shortened")
     if overlap < t.related:
         return None
+    # Another day's report told the same way is no update of its lead.
     rel = relate_sentences(a.sentences, b.sentences, ratio, t.background,
-                           t.lead if lead else 2.0)
+                           t.lead if lead and not _other_day_report(a, b) else 2.0)
     if rel.kind in ("extended", "lead") and _other_quotes(a, b, t):
         return None  # one speaker's two statements, not one updated
     if rel.kind == "extended":
@@ -294,6 +306,37 @@ def _other_period(a: Prepared, b: Prepared) -> bool:
         return False
     return (bool(a.earlier) != bool(b.earlier) and bool(a.numbers) and bool(b.numbers)
             and a.numbers != b.numbers)
+
+
+def _headline_updated(a: Prepared, b: Prepared) -> bool:
+    """True when both clips are headlines that open with the same words naming an event, not
+    only a topic, and go on differently (`【速報】ベルガ州でダム決壊 下流の村に濁流` / `…ダム
+    決壊 6人死亡 9人不明`): one headline updated."""
+    if len(a.masked) > HEADLINE or len(b.masked) > HEADLINE:
+        return False
+    if not (_is_headline(a.text) and _is_headline(b.text)):
+        return False
+    ma, mb = _HEADLINE_MARK.sub("", a.masked), _HEADLINE_MARK.sub("", b.masked)
+    n = 0
+    for x, y in zip(ma, mb, strict=False):
+        if x != y:
+            break
+        n += 1
+    if n < HEADLINE_OPENING or n < 0.4 * min(len(ma), len(mb)) or _TOPIC_END.search(ma[:n]):
+        return False
+    # A first group of words that is only a subject (`ネリア中央銀行総裁`) must be passed.
+    first = _HEADLINE_MARK.sub("", mask_digits(normalise(
+        _LEADING_BRACKETS.sub("", a.text.strip()).split()[0])))
+    if n <= len(first) and not _HIRAGANA.search(first):
+        return False
+    return not swapped(a.places, b.places)
+
+
+def _is_headline(text: str) -> bool:
+    """True when `text` is one line of words set apart by spaces with no sentence end."""
+    text = text.strip()
+    return ("\n" not in text and not _SENTENCE_MARK.search(text)
+            and (" " in text or "\u3000" in text or text.startswith("【")))
 
 
 def _other_day_report(a: Prepared, b: Prepared) -> bool:

@@ -50,7 +50,7 @@ _LOANWORDS_TEXT = """
 スポーツ オリンピック カード メートル キロ センチ グラム リットル トン ドル ユーロ ルーブル
 ウォン ポンド バレル ヘクタール ミリ パトカー ヘリコプター ボランティア インタビュー ツイッター
 デモ ストライキ ダム トンネル エンジン ブレーキ コンピューター ソフト アプリ スマートフォン
-トラブル タブレット ルール
+トラブル タブレット ルール プラス マイナス
 """
 _LOANWORDS = frozenset(_LOANWORDS_TEXT.split())
 _MONTH = re.compile(r"(?<![0-9])([0-9]{1,2})月")
@@ -62,6 +62,8 @@ SERIAL = re.compile(r"[0-9]+(?:件目|例目|回目|度目|人目|番目|日の�
                     r"|年連続|か月連続|週連続)|第[0-9]+(?:回|次|期)")
 
 MIN_SENTENCE = 20  # characters of a shared sentence
+MIN_SAME_SENTENCE = 15  # characters of a shared sentence found verbatim
+SHORT_FOUND = 8  # characters of a short sentence found at the start of a longer one
 SENTENCE_CONTAINED = 0.92  # partial alignment of a sentence found in a longer one
 CONTAINED_BIGRAMS = 0.75  # share of the shorter sentence's content bigrams found in the longer
 CONTAINED = 0.9  # sentence similarity of a sentence found again in an extended paragraph
@@ -259,14 +261,20 @@ def relate_sentences(sa: list[Sentence], sb: list[Sentence], ratio: float,
     template = ratio >= TEMPLATE_RATIO and bool(days(sa[0].folded)) and bool(days(sb[0].folded))
     if first >= lead and not template and _lead_updated(sa[0], sb[0]):
         return Relation("lead", first)
-    if first >= max(REWRITTEN, lead) and _plan_done(sa[0], sb[0]):
+    if first >= lead and _plan_done(sa[0], sb[0]) and (first >= REWRITTEN or (
+            (_opens_alike(sa[0], sb[0]) or sa[0].subjects & sb[0].subjects)
+            and not word_put_for_another(sa[0].masked, sb[0].masked))):
+        return Relation("lead", first)
+    if first >= lead and (_state_ended(sa[0], sb[0]) or _revised(sa[0], sb[0])
+                          or _later_plan_done(sa, sb) or _later_plan_done(sb, sa)):
         return Relation("lead", first)
     if lead <= 1.0 and first >= RAISED_LEAD and _count_raised(sa[0], sb[0]):  # 2.0: weeks apart
         return Relation("lead", first)
     for i, row in enumerate(matrix):
         for j, score in enumerate(row):
             x, y = sa[i], sb[j]
-            if (score >= shared and min(len(x.masked), len(y.masked)) >= MIN_SENTENCE
+            if (score >= shared and min(len(x.masked), len(y.masked)) >= (
+                    MIN_SAME_SENTENCE if x.masked == y.masked else MIN_SENTENCE)
                     and not swapped(x.names, y.names) and _same_facts(x, y)):
                 return Relation("shared", score)
     return Relation("", best)
@@ -296,17 +304,29 @@ def _similar(a: Sentence, b: Sentence, floor: float, shared: float) -> float:
 def _covered(sa: list[Sentence], sb: list[Sentence], matrix: list[list[float]],
              shared: float) -> bool:
     """True when every sentence of the clip with fewer (of both, when as many) is found in
-    the other (similarity `shared` or more, nothing swapped): neither has content of its own,
-    so the sentences were reordered or updated, not reused in another paragraph."""
+    the other (similarity `shared` or more, nothing swapped, or a short one at the start of
+    the other: `_short_found`): neither has content of its own, so the sentences were
+    reordered or updated, not reused in another paragraph."""
     def found(rows: list[list[float]], xs: list[Sentence], ys: list[Sentence]) -> bool:
-        return all(any(score >= shared and not swapped(xs[i].names, ys[j].names)
-                       and not _other_slots(xs[i], ys[j]) for j, score in enumerate(row))
+        return all(any((score >= shared and not swapped(xs[i].names, ys[j].names)
+                        and not _other_slots(xs[i], ys[j]))
+                       or _short_found(xs[i], ys[j])
+                       for j, score in enumerate(row))
                    for i, row in enumerate(rows))
 
     cols = _transpose(matrix)
     if len(sa) == len(sb):
         return found(matrix, sa, sb) and found(cols, sb, sa)
     return found(matrix, sa, sb) if len(sa) < len(sb) else found(cols, sb, sa)
+
+
+def _short_found(a: Sentence, b: Sentence) -> bool:
+    """True when the shorter of two sentences, a short one (`利上げは3会合ぶりです`), is found
+    almost verbatim at the start of the other, which goes on (`利上げは3会合ぶりで、物価の…`)."""
+    short, long = sorted((a.masked, b.masked), key=len)
+    return (SHORT_FOUND <= len(short) < MIN_SENTENCE and len(long) > len(short)
+            and short[:SHORT_FOUND] == long[:SHORT_FOUND]
+            and fuzz.partial_ratio(short, long) >= 90)
 
 
 def _transpose(matrix: list[list[float]]) -> list[list[float]]:
@@ -416,6 +436,13 @@ _PLAN = re.compile(r"予定|方向で|めどに|見通しです|見込みです|
 _FUTURE = re.compile(r"来週|来月|来年")
 
 
+def _opens_alike(a: Sentence, b: Sentence) -> bool:
+    """True when both sentences open with the same words (`_same_opening`) or one opens with
+    the other's topic (`乗客は、…` / `乗客およそ210人は、…`)."""
+    return (_same_opening(a, b) or (len(a.topic) >= 2 and b.masked.startswith(a.topic))
+            or (len(b.topic) >= 2 and a.masked.startswith(b.topic)))
+
+
 def _same_opening(a: Sentence, b: Sentence) -> bool:
     """True when both sentences open with the same words (`赤岳の噴火で、気象台は`) and no
     content word is put for another: one subject, even when it is no name."""
@@ -435,10 +462,78 @@ def _plan_done(a: Sentence, b: Sentence) -> bool:
         return False  # no plan, or nothing reported done (`…を求めています` goes on)
     if swapped(a.names, b.names) or swapped(a.orgs, b.orgs):
         return False
-    if not (a.subjects & b.subjects or (a.topic and a.topic == b.topic) or _same_opening(a, b)):
+    if not (a.subjects & b.subjects or (a.topic and a.topic == b.topic) or _opens_alike(a, b)):
         return False
     ma, mb = set(_MONTH.findall(a.folded)), set(_MONTH.findall(b.folded))
     return not (ma and mb and not ma & mb) and not _other_slots(a, b)
+
+
+# A state going on (`呼びかけています`, `停電が続いています`), and its end reported later.
+_ONGOING = re.compile(r"(?:ています|ている|ております|続いています|続いている)[。.]?\s*$")
+_ENDED = re.compile(r"解除|解消|復旧|再開|鎮火|消し止め|収束|終了|取り下げ|通行できるよう")
+
+
+def _state_ended(a: Sentence, b: Sentence) -> bool:
+    """True when one sentence tells of a state going on and the other, opening alike, reports
+    it ended (`…呼びかけています` / `…呼びかけを、午後7時に解除しました`)."""
+    for x, y in ((a, b), (b, a)):
+        if (_ONGOING.search(x.folded) and _DONE.search(y.folded) and _ENDED.search(y.folded)
+                and not _ENDED.search(x.folded)):
+            return (_opens_alike(x, y) and not swapped(x.names, y.names)
+                    and not swapped(x.orgs, y.orgs))
+    return False
+
+
+# A preliminary figure (`速報値`) and the figure revised later (`改定値`, `確報値`).
+_PRELIMINARY = re.compile(r"速報値")
+_REVISED = re.compile(r"改定値|確報値|確定値|修正値")
+
+
+def _revised(a: Sentence, b: Sentence) -> bool:
+    """True when one sentence gives a preliminary figure and the other, opening alike about
+    the same months, its revision (`GDPの速報値は…0.4%のプラス` / `改定値は…0.2%のマイナスに
+    下方修正`)."""
+    if not ((_PRELIMINARY.search(a.folded) and _REVISED.search(b.folded))
+            or (_PRELIMINARY.search(b.folded) and _REVISED.search(a.folded))):
+        return False
+    return (bool(a.names & b.names or _opens_alike(a, b)) and not swapped(a.names, b.names)
+            and set(_MONTH.findall(a.folded)) == set(_MONTH.findall(b.folded)))
+
+
+# Words of when and of planning: what a plan and its report differ in besides the deed.
+_WHEN_WORDS = re.compile(r"[0-9]+(?:日|月|年|時)(?:朝|夜|昼|夕方|未明|午前|午後)?")
+_PLAN_WORDS = frozenset(("予定", "方向", "調整", "最終調整", "方針", "見通", "見込", "検討",
+                         "計画", "来週", "来月", "来年", "今週", "今月", "今年", "年内"))
+
+
+def _deed_words(s: Sentence) -> frozenset[str]:
+    """The content words of a sentence, times and planning words left out."""
+    text = _WHEN_WORDS.sub(" ", s.folded)
+    return frozenset(w for w in _WORD.findall(text) if w not in _PLAN_WORDS)
+
+
+def _later_plan_done(sa: list[Sentence], sb: list[Sentence]) -> bool:
+    """True when a later sentence of `sa` announces a plan (`救助活動は21日朝、再開される予定
+    です`) that the first sentence of `sb`, opening like `sa`'s, reports done with every word
+    of the deed (`…21日朝、中断していた救助活動を再開しました`)."""
+    done = sb[0]
+    if len(sa) < 2 or not _DONE.search(done.folded) or _PLAN.search(done.folded):
+        return False
+    n = min(len(sa[0].masked), len(done.masked), OPENING)
+    if n < OPENING or sa[0].masked[:n] != done.masked[:n] or swapped(sa[0].names, done.names):
+        return False
+    words = _deed_words(done)
+    return any(_PLAN.search(p.folded) and not _DONE.search(p.folded)
+               and len(_deed_words(p)) >= 2 and _deed_words(p) <= words for p in sa[1:])
+
+
+def _other_plans(a: Sentence, b: Sentence) -> bool:
+    """True when both sentences announce plans and each has a word of the deed the other
+    lacks (`22日から中国を訪問する予定` / `来月、インドを訪問する予定`): two plans."""
+    if not (_PLAN.search(a.folded) and _PLAN.search(b.folded)):
+        return False
+    wa, wb = _deed_words(a), _deed_words(b)
+    return bool(wa - wb) and bool(wb - wa)
 
 
 # A count said to have changed (`死者が19人に増え`, `けが人は9人に上り`).
@@ -451,9 +546,35 @@ def _count_raised(a: Sentence, b: Sentence) -> bool:
     the source (`地元の鉄道当局によりますと…6人が死亡` → `運輸省は21日、死者が19人に増え`)."""
     if not (_RAISED.search(a.folded) or _RAISED.search(b.folded)):
         return False
-    if not a.names & b.names or swapped(a.names, b.names) or _other_slots(a, b):
+    if not (a.names & b.names or _opens_alike(a, b)) or swapped(a.names, b.names):
         return False
-    return any(x[0] and x[:2] == y[:2] and x[2] != y[2] for x in a.counts for y in b.counts)
+    # Other facts or people counted (`死亡` / `救助`), unless one only says a count changed.
+    if _other_slots(a, b) and not (a.predicates <= _CHANGE_PREDICATES
+                                   or b.predicates <= _CHANGE_PREDICATES):
+        return False
+    if any(x[0] and x[:2] == y[:2] and x[2] != y[2] for x in a.counts for y in b.counts):
+        return True
+    # The risen count's predicate is only the change (`停電は…1万2000戸に減っています`): what
+    # changed, named before it, must be what the other sentence counts (`3万戸が停電`).
+    return any(x[1] == y[1] and x[2] != y[2] and (x[0] or y[0]) and x[0] != y[0]
+               and (x[0] in _CHANGE_PREDICATES or y[0] in _CHANGE_PREDICATES)
+               and _changed_named_in(a, b) for x in a.counts for y in b.counts)
+
+
+_CHANGED = re.compile(r"([\u4e00-\u9fff\u30a1-\u30faー]{2,})[はが][^。]*?" + _RAISED.pattern)
+
+
+def _changed_named_in(a: Sentence, b: Sentence) -> bool:
+    """True when what one sentence says rose or fell (`停電は…減っています`) is named in the
+    other."""
+    for x, y in ((a, b), (b, a)):
+        m = _CHANGED.search(x.folded)
+        if m and m.group(1) in y.folded:
+            return True
+    return False
+
+
+_CHANGE_PREDICATES = frozenset(("増加", "減少", ""))
 
 
 def _lead_updated(a: Sentence, b: Sentence) -> bool:
@@ -475,6 +596,8 @@ def _lead_updated(a: Sentence, b: Sentence) -> bool:
         return False  # another month's event
     if swapped(a.names, b.names) or swapped(a.orgs, b.orgs):
         return False  # about something else: another place, another source
+    if _other_plans(a, b):
+        return False
     if not (a.subjects & b.subjects or _same_opening(a, b) or _count_updated(a, b)):
         return False  # nothing in common to be about
     return not (_other_slots(a, b) or (not same_day_update and _template(a, b)))

@@ -18,14 +18,14 @@ from kirinuki.text.fastfold import fast_fold
 _NON_WORD = re.compile(r"[\W_]+")
 _MONTHS = (r"january|february|march|april|may|june|july|august|september|october|november"
            r"|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec")
-# Noise inside a clip, matched on folded text: links (with or without a scheme), ASCII hashtags
-# (`#nhk_news`), a tweet's sign-off (`— name (@handle) january 12, 2024`) and @handles.
+# Noise inside a clip, matched on folded text: links (with or without a scheme), hashtags
+# (`#nhk_news`, `#カディル`), a tweet's sign-off (`— name (@handle) january 12, 2024`) and @handles.
 _NOISE = re.compile(
     r"https?://[\x21-\x7e]*"
     r"|(?<![\w.@])(?:www\.|pic\.twitter\.com/|t\.co/)[\x21-\x7e]*"
     r"|(?<![\w.@/])[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|jp|net|org|io|co|uk|ru|cn|kr|tv|me)"
     r"/[\x21-\x7e]*"
-    r"|[#＃][a-z0-9_]+"
+    r"|[#＃]\w+"
     r"|[—―–‐-]+\s*[^()\n]{0,60}?\(@\w{1,30}\)\s*"
     rf"(?:(?:{_MONTHS})\.?\s*\d{{1,2}},?\s*\d{{4}}|\d{{4}}年\d{{1,2}}月\d{{1,2}}日)?"
     r"|@\w{1,30}"
@@ -94,7 +94,7 @@ def normalise_parts(text: str, parts: list[str]) -> tuple[str, list[str]]:
 
 
 def strip_noise(text: str) -> str:
-    """`text` without links, ASCII hashtags, tweet sign-offs and @handles (each becomes a
+    """`text` without links, hashtags, tweet sign-offs and @handles (each becomes a
     space); nothing else changes."""
     if not any(mark in text for mark in _NOISY):
         return text

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from kirinuki.analysis.duplicates import BACKGROUND, VERSION, compare, prepare
+from kirinuki.analysis.duplicates import BACKGROUND, DUPLICATE, VERSION, compare, prepare
 from kirinuki.analysis.passages import serial_differs, serials, split
 
 
@@ -122,3 +122,82 @@ def test_a_count_said_to_have_risen_weeks_later_is_another_development() -> None
         link = relate(Item(1, a, when=day), prepare(a), Item(2, b, when=day + timedelta(days=gap)),
                       prepare(b))
         assert (link.match.kind if link else None) == expected, gap
+
+
+@pytest.mark.parametrize(("a", "b", "expected"), [
+    # A headline updated: the same event named, what follows changed.
+    ("【速報】コスタ北部でバス転落 けが人多数", "【速報】コスタ北部でバス転落 9人死亡", VERSION),
+    ("【随時更新】コスタ情勢 首都でデモ（3日の動き）",
+     "【随時更新】コスタ情勢 首都でデモ 参加者10万人に（3日の動き）", VERSION),
+    # A state going on, then reported ended.
+    ("白根山の噴火で、気象台は、住民に火口に近づかないよう呼びかけています。",
+     "白根山の噴火で、気象台は、周辺の住民に対して出していた、火口の周辺に立ち入らないよう求める呼びかけを、午後に解除しました。",
+     VERSION),
+    # A preliminary figure, then its revision.
+    ("ペルナの1月から3月までのGDPの速報値は、前の3か月と比べて0.6%のプラスでした。",
+     "ペルナの1月から3月までのGDPの改定値は、前の3か月と比べて0.3%のマイナスに下方修正されました。", VERSION),
+    # A plan in a second sentence, reported done in the update's lead.
+    ("コスタの運輸省は、事故のあと列車の運行を止めました。運行は12日朝、再開される予定です。",
+     "コスタの運輸省は12日朝、止めていた列車の運行を再開しました。", VERSION),
+    # A plan done, the lead opening alike but rewritten more.
+    ("白根町の町長は、11日に記者会見を開く予定です。",
+     "白根町の町長は11日、記者会見を開き「避難の判断が遅れたことをおわびしたい」と陳謝しました。", VERSION),
+    # A count said to have fallen, named by what fell (`停電は…減っています`).
+    ("南川電力は、けさから市内のおよそ2万戸が停電していると発表しました。",
+     "南川電力によりますと、停電は、正午の時点でおよそ8000戸に減っています。", VERSION),
+    # A running figure given for another day (`3日の時点で`), said to have risen.
+    ("ペルナ航空によりますと、大雪による欠航は、3日の時点で国内線15便です。",
+     "ペルナ航空によりますと、欠航は、4日の時点で、国内線と国際線をあわせて40便に増えています。", VERSION),
+    # Sentences reordered, a short one of them extended by the update.
+    ("南川町では、消防隊員30人が出動しています。町は、住民に対し、川に近づかないよう呼びかけています。",
+     "町は、住民に対し、川に近づかないよう呼びかけています。南川町では、消防隊員55人が出動して、取り残された住民の救助を進めています。",
+     VERSION),
+    # The lead's facts kept in other words, a short sentence extended.
+    ("ペルナ中央銀行は8日、政策金利を0.25%引き下げて3.75%にすると発表しました。利下げは2会合ぶりです。",
+     "ペルナ中央銀行は、8日まで開いた会合で、政策金利を0.25%引き下げて3.75%にすることを決めました。"
+     "利下げは2会合ぶりで、景気の減速を踏まえた判断です。", VERSION),
+    # A short sentence (under 20 characters) reused verbatim: background.
+    ("協議は、3日に首都で始まりました。協議は近隣諸国の首脳が仲介しています。",
+     "協議の初日、双方は捕虜の交換について話し合いました。協議は近隣諸国の首脳が仲介しています。", BACKGROUND),
+    # A Japanese hashtag glued to a re-clip is no wording.
+    ("コスタ政府と反政府勢力は3日、首都で和平協議を始めた。",
+     "コスタ政府と反政府勢力は3日、首都で和平協議を始めた。#コスタ https://t.co/Ab12Cd34Ef", DUPLICATE),
+])
+def test_updates_of_session_11(a: str, b: str, expected: str) -> None:
+    assert kind(a, b) == expected
+    assert kind(b, a) == expected
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    # Headlines of one subject (not an event) with other news.
+    ("ペルナ中央銀行総裁 利下げを示唆", "ペルナ中央銀行総裁 来月退任へ"),
+    # Headlines under one topic label.
+    ("ロシア・ウクライナ情勢 東部で攻勢強める", "ロシア・ウクライナ情勢 停戦協議へ調整"),
+    ("イスラエルとイランの情勢 停戦協議へ", "イスラエルとイランの情勢 空爆続く"),
+    # Two plans.
+    ("ペルナの首相は、15日から中国を訪問する予定です。", "ペルナの首相は、来月、インドを訪問する予定です。"),
+    # Two days' market reports.
+    ("12日の東京株式市場は、ペルナの利下げをきっかけに幅広い銘柄に売り注文が広がり、日経平均株価は、前日より310円安い3万8100円で取引を終えました。",
+     "13日の東京株式市場は、値下がりした銘柄を買い戻す動きが出て、日経平均株価は、前日より95円高い3万8195円で取引を終えました。"),
+    # One source, two counts changing: not what the other counted.
+    ("南川市によりますと、停電は、正午の時点でおよそ9000戸に減っています。",
+     "南川市によりますと、断水は、正午の時点でおよそ2000戸に増えています。"),
+    # One source, other measures: one going on, another ended.
+    ("消防は、周辺の住民に対し、窓を閉めて外出を控えるよう呼びかけています。",
+     "消防は、周辺の道路の通行止めを、午後6時に解除しました。"),
+    # Another country's revision.
+    ("ペルナの1月から3月までのGDPの速報値は、前の3か月と比べて0.6%のプラスでした。",
+     "コスタの1月から3月までのGDPの改定値は、前の3か月と比べて0.2%のプラスでした。"),
+])
+def test_other_facts_of_session_11_are_unrelated(a: str, b: str) -> None:
+    assert kind(a, b) is None
+    assert kind(b, a) is None
+
+
+def test_a_later_plan_is_done_only_with_every_word_of_its_deed() -> None:
+    from kirinuki.analysis.passages import _later_plan_done, sentences
+
+    plan = sentences("コスタの運輸省は、事故のあと列車の運行を止めました。運行は12日朝、再開される予定です。")
+    assert _later_plan_done(plan, sentences("コスタの運輸省は12日朝、止めていた列車の運行を再開しました。"))
+    assert not _later_plan_done(plan, sentences("コスタの運輸省は12日朝、止めていた列車の点検を始めました。"))
+    assert not _later_plan_done(plan, sentences("ペルナの運輸省は12日朝、止めていた列車の運行を再開しました。"))
