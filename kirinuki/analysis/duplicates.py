@@ -36,6 +36,7 @@ from kirinuki.analysis.lsh import DEFAULT_PARAMS, DuplicateIndex, LshParams, ske
 from kirinuki.analysis.passages import (
     Sentence,
     content_bigrams,
+    may_extend,
     names_in,
     relate_sentences,
     sentences,
@@ -237,8 +238,11 @@ def _contained(a: Prepared, b: Prepared, t: Thresholds) -> bool:
 
 
 def compare(a: Prepared, b: Prepared, *, same_article: bool = False,
-            t: Thresholds = DEFAULT_THRESHOLDS, lead: bool = True) -> Match | None:
-    """What `b` is to `a` (duplicate, version, background), or None when unrelated.
+            t: Thresholds = DEFAULT_THRESHOLDS, lead: bool = True,
+            versions_only: bool = False) -> Match | None:
+    """What `b` is to `a` (duplicate, version, background), or None when unrelated;
+    `versions_only`: the same match when it is a version, None otherwise (cheaper: a pair
+    that cannot be a version is let go early).
 
     Versions are scored by the mean of the alignment ratio and the content overlap: template
     paragraphs about different events align well but share little content, reworded
@@ -248,6 +252,8 @@ def compare(a: Prepared, b: Prepared, *, same_article: bool = False,
     if a.substance < MIN_SUBSTANCE or b.substance < MIN_SUBSTANCE:
         return None
     if a.norm == b.norm:
+        if versions_only:
+            return None
         if a.text == b.text:
             return Match(DUPLICATE, 1.0, "same text")
         return Match(DUPLICATE, 1.0, "same text (spacing, punctuation, width or links differ)")
@@ -261,7 +267,7 @@ def compare(a: Prepared, b: Prepared, *, same_article: bool = False,
     if ratio >= t.duplicate:
         if a.numbers != b.numbers:
             return Match(VERSION, ratio, "figures changed")
-        return Match(DUPLICATE, ratio, "near-identical wording")
+        return None if versions_only else Match(DUPLICATE, ratio, "near-identical wording")
     overlap = _jaccard(a.bigrams, b.bigrams)
     score = (ratio + overlap) / 2
     if (score >= t.version and (score >= t.reworded or a.numbers != b.numbers)
@@ -278,6 +284,8 @@ def compare(a: Prepared, b: Prepared, *, same_article: bool = False,
         return Match(VERSION, ratio, "passage extended or shortened")
     if overlap < t.related:
         return None
+    if versions_only and not (lead or may_extend(a.sentences, b.sentences, t.background)):
+        return None  # weeks apart, only an extended passage is a version
     # Another day's report told the same way is no update of its lead.
     rel = relate_sentences(a.sentences, b.sentences, ratio, t.background,
                            t.lead if lead and not _other_day_report(a, b) else 2.0)
@@ -287,6 +295,8 @@ def compare(a: Prepared, b: Prepared, *, same_article: bool = False,
         return Match(VERSION, rel.similarity, "passage extended or shortened")
     if rel.kind == "lead":
         return Match(VERSION, rel.similarity, LEAD_UPDATED)
+    if versions_only:
+        return None
     if rel.kind == "shared":
         return Match(BACKGROUND, rel.similarity, "shared background (a sentence reused)")
     if (overlap >= t.reworded_background and min(len(a.masked), len(b.masked)) >= t.long
@@ -443,15 +453,16 @@ def verify(items: Sequence[Item], pairs: Iterable[tuple[int, int]],
 
 
 def relate(x: Item, px: Prepared, y: Item, py: Prepared,
-           t: Thresholds = DEFAULT_THRESHOLDS) -> Link | None:
-    """The link between two clips (earlier one first) with their prepared texts, or None."""
+           t: Thresholds = DEFAULT_THRESHOLDS, versions_only: bool = False) -> Link | None:
+    """The link between two clips (earlier one first) with their prepared texts, or None;
+    `versions_only` as for `compare`."""
     if time_order(y) < time_order(x):
         x, px, y, py = y, py, x, px
     # Clips weeks apart are another development of the story, not an update of its lead.
     near = (x.when is None or y.when is None
             or abs((y.when - x.when).total_seconds()) <= t.update_days * 86400)
     m = compare(px, py, same_article=x.article is not None and x.article == y.article, t=t,
-                lead=near)
+                lead=near, versions_only=versions_only)
     return None if m is None else Link(x.id, y.id, m)
 
 

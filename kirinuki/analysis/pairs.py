@@ -38,6 +38,7 @@ from kirinuki.analysis.lsh import (
 
 _CHUNK = 65536  # pairs estimated at once
 _PART_KEYS = 1_000_000  # band keys sorted at once (~40 MB of arrays)
+_TOLD = 5_000  # pairs compared between two reports of progress
 
 
 def estimates(hashes: int) -> np.ndarray:
@@ -203,14 +204,17 @@ def as_pairs(codes: np.ndarray, counts: np.ndarray, hashes: int = DEFAULT_PARAMS
 def verify_blocked(a: np.ndarray, b: np.ndarray,
                    items_of: Callable[[Sequence[int]], dict[int, Item]], held: int,
                    t: Thresholds = DEFAULT_THRESHOLDS,
-                   between: Callable[[], object] | None = None,
+                   between: Callable[[], object] | None = None, *,
+                   versions_only: bool = False, done: Callable[[int], object] | None = None,
                    ) -> list[tuple[Link, Item, Item]]:
     """`duplicates.verify` of the pairs of rows (a[k], b[k]) (a < b), holding at most
     ~`held` prepared clips: the earlier rows in blocks of 7/8 of that, each block with the
     later rows paired to it in chunks of 1/8 (a clip is loaded and prepared about
     1 + blocks / 2 times; at ~4-5 KB a prepared clip, a whole journal rarely fits).
     `items_of` gives the clips of some rows (rows missing from it are left out); `between`
-    runs before each block is loaded. Returns each link with its earlier and later clip."""
+    runs before each block is loaded; `versions_only`: only the version links (see
+    `duplicates.compare`); `done` is told how many pairs each step compared. Returns each
+    link with its earlier and later clip."""
     rows = _sorted_unique(np.concatenate([a, b]))
     block = max(1, held * 7 // 8)
     chunk = max(1, held // 8)
@@ -223,7 +227,7 @@ def verify_blocked(a: np.ndarray, b: np.ndarray,
             between()
         near = _Held(items_of, rows[lo:lo + block].tolist())
         inside = pb <= last
-        _relate(near, near, pa[inside], pb[inside], t, out)
+        _relate(near, near, pa[inside], pb[inside], t, out, versions_only, done)
         pa, pb = pa[~inside], pb[~inside]
         order = np.argsort(pb, kind="stable")
         pa, pb = pa[order], pb[order]
@@ -232,7 +236,8 @@ def verify_blocked(a: np.ndarray, b: np.ndarray,
             part = later[s:s + chunk]
             i = int(np.searchsorted(pb, part[0], "left"))
             j = int(np.searchsorted(pb, part[-1], "right"))
-            _relate(near, _Held(items_of, part.tolist()), pa[i:j], pb[i:j], t, out)
+            _relate(near, _Held(items_of, part.tolist()), pa[i:j], pb[i:j], t, out,
+                    versions_only, done)
     return out
 
 
@@ -255,10 +260,14 @@ class _Held:
 
 
 def _relate(near: _Held, far: _Held, pa: np.ndarray, pb: np.ndarray, t: Thresholds,
-            out: list[tuple[Link, Item, Item]]) -> None:
-    for i, j in zip(pa.tolist(), pb.tolist(), strict=True):
-        x, y = near.get(i), far.get(j)
-        if x is not None and y is not None:
-            link = relate(x[0], x[1], y[0], y[1], t)
-            if link is not None:
-                out.append((link, x[0], y[0]) if link.a == x[0].id else (link, y[0], x[0]))
+            out: list[tuple[Link, Item, Item]], versions_only: bool,
+            done: Callable[[int], object] | None) -> None:
+    for k in range(0, pa.size, _TOLD):
+        for i, j in zip(pa[k:k + _TOLD].tolist(), pb[k:k + _TOLD].tolist(), strict=True):
+            x, y = near.get(i), far.get(j)
+            if x is not None and y is not None:
+                link = relate(x[0], x[1], y[0], y[1], t, versions_only)
+                if link is not None:
+                    out.append((link, x[0], y[0]) if link.a == x[0].id else (link, y[0], x[0]))
+        if done is not None:
+            done(min(_TOLD, pa.size - k))

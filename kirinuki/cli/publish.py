@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 from rich.markup import escape
 
+from kirinuki.cli.analysis_progress import AnalysisLines
 from kirinuki.cli.common import LazyProgress, err, open_from, out
 from kirinuki.cli.publish_quick import drafts_line, report_line
 from kirinuki.journal.queries import draft_count
@@ -18,10 +19,14 @@ def publish_cmd(
     out_dir: Path = typer.Argument(..., help="Folder to write the site into (created if new)."),
     full: bool = typer.Option(False, "--full", help="Render every page, ignoring the last build."),
     jobs: int = typer.Option(None, "--jobs", help="Worker processes (default: one per CPU)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q",
+                               help="No progress lines (the first publish after an import)."),
 ) -> None:
     """Publish the journal as a static site; only pages that changed are written."""
+    lines = None if quiet else AnalysisLines()
     with open_from(ctx) as j, LazyProgress("publishing") as progress:
-        r = publish(j, out_dir, full=full, jobs=jobs, progress=progress)
+        r = publish(j, out_dir, full=full, jobs=jobs, progress=progress,
+                    analysis_progress=lines)
         drafts = draft_count(j)
     out.print(report_line(r, out_dir))
     for line in r.warnings:

@@ -2,7 +2,7 @@
 
 Typer coerces every parameter through a Pydantic adapter: importing Typer, Pydantic and Rich
 was over a third of a no-change publish of a big journal (docs/publish.md, Measurements).
-`[--journal J | -j J] publish OUT [--full] [--jobs N]`
+`[--journal J | -j J] publish OUT [--full] [--jobs N] [--quiet | -q]`
 is run here, with the same output, errors and exit statuses; any other form (help, other
 options, an address Rich would read as markup) is left to the Typer app (`main.py`).
 """
@@ -35,11 +35,11 @@ def drafts_line(drafts: int) -> str | None:
             " `kirinuki entries list --status draft`)")
 
 
-def parse(args: Sequence[str]) -> tuple[str | None, Path, bool, int | None] | None:
-    """(journal, out dir, full, jobs) of a plain publish command line, else None."""
+def parse(args: Sequence[str]) -> tuple[str | None, Path, bool, int | None, bool] | None:
+    """(journal, out dir, full, jobs, quiet) of a plain publish command line, else None."""
     journal: str | None = None
     out: str | None = None
-    full, jobs, command = False, None, False
+    full, jobs, command, quiet = False, None, False, False
     it = iter(args)
     for arg in it:
         if not command:
@@ -55,6 +55,8 @@ def parse(args: Sequence[str]) -> tuple[str | None, Path, bool, int | None] | No
                 return None
         elif arg == "--full":
             full = True
+        elif arg in ("--quiet", "-q"):
+            quiet = True
         elif arg == "--jobs":
             value = next(it, "")
             if not value.isdigit():
@@ -67,7 +69,7 @@ def parse(args: Sequence[str]) -> tuple[str | None, Path, bool, int | None] | No
     # Rich reads `[...]` as markup and `:name:` as an emoji in what it prints: leave those to it.
     if not command or not out or any(c in out for c in "[]:"):
         return None
-    return journal, Path(out), full, jobs
+    return journal, Path(out), full, jobs, quiet
 
 
 BAR_MIN = 500  # files to write before a bar is worth showing
@@ -101,7 +103,8 @@ def run(args: Sequence[str]) -> int | None:
     parsed = parse(args)
     if parsed is None:
         return None
-    journal, out_dir, full, jobs = parsed
+    journal, out_dir, full, jobs, quiet = parsed
+    from kirinuki.cli.analysis_progress import AnalysisLines
     from kirinuki.cli.main import DATA_ERRORS, damaged_journal, journal_error
     from kirinuki.config import journal_path
     from kirinuki.errors import KirinukiError
@@ -110,10 +113,12 @@ def run(args: Sequence[str]) -> int | None:
     from kirinuki.publish import publish
 
     progress = _Progress()
+    lines = None if quiet else AnalysisLines()
     try:
         try:
             with open_journal(journal_path(journal)) as j:
-                r = publish(j, out_dir, full=full, jobs=jobs, progress=progress)
+                r = publish(j, out_dir, full=full, jobs=jobs, progress=progress,
+                            analysis_progress=lines)
                 drafts = draft_count(j)
         except sqlite3.DatabaseError as exc:
             raise journal_error(exc, journal=journal) from exc

@@ -43,7 +43,7 @@ from kirinuki.journal.statements import (
     statements,
 )
 from kirinuki.journal.story import catch_up_statements
-from kirinuki.journal.versions_bulk import all_version_links, version_links
+from kirinuki.journal.versions_bulk import SKETCHING, all_version_links, report, version_links
 from kirinuki.journal.versions_bulk import clip_item as _item
 from kirinuki.model import Entry
 from kirinuki.store.sqlite import hooks
@@ -101,11 +101,13 @@ def catch_up(journal: Journal) -> int:
 
 def _catch_up(journal: Journal) -> tuple[int, int, list[int] | None]:
     """`catch_up`, then the sketch count (-1: unknown) and the unchecked clips (or None)."""
-    done = 0
+    done, total = 0, 0
     while True:
         clips, sketched, unchecked = rows.sketch_state(journal.store, SKETCH_VERSION)
         if clips <= sketched:  # sketches go with their clips: every clip has one
             return done, sketched, unchecked
+        total = total or clips - sketched
+        report(SKETCHING, done, total)
         missing = rows.unsketched(journal.store, SKETCH_VERSION, min(_BATCH, clips - sketched))
         if not missing:
             return done, -1, None

@@ -1,14 +1,23 @@
 """The one-off version analysis of a whole journal (its first publish after a bulk import)
 in bounded memory: candidate pairs from the stored sketches without the LSH index
-(`analysis.pairs.sketch_pairs`), verified block by block (`analysis.pairs.verify_blocked`).
-The same links as probing every clip through the index, for a fraction of the memory.
+(`analysis.pairs.sketch_pairs`), verified block by block (`analysis.pairs.verify_blocked`),
+only as far as it takes to tell whether a pair is a version. The same links as probing every
+clip through the index, for a fraction of the memory. A caller that may fork (the `publish`
+command) sets `bulk_analysis(jobs=…, progress=…)`: the pairs are then verified by forked
+worker processes, each with its own connection, and progress is reported.
 """
 
 from __future__ import annotations
 
 import contextlib
 import ctypes
-from collections.abc import Sequence
+import multiprocessing
+import os
+import signal
+from collections.abc import Callable, Iterator, Sequence
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -16,8 +25,47 @@ from kirinuki.analysis.duplicates import VERSION, Item, Thresholds
 from kirinuki.analysis.lsh import DEFAULT_PARAMS, Sketches
 from kirinuki.analysis.pairs import sketch_pairs, verify_blocked
 from kirinuki.analysis.versions import describe_change
+from kirinuki.store import open_store
 from kirinuki.store.sqlite import related as rows
 from kirinuki.store.sqlite.db import Store
+
+# The stages a progress callback is told about, with (done, total) in each.
+SKETCHING, PAIRING, VERIFYING = "sketching", "pairing", "verifying"
+Progress = Callable[[str, int, int], object]
+
+
+@dataclass(frozen=True)
+class BulkOptions:
+    """How a whole-journal analysis may run: worker processes to fork, and who hears of it."""
+
+    jobs: int = 1
+    progress: Progress | None = None
+
+
+_OPTIONS: ContextVar[BulkOptions | None] = ContextVar("bulk_analysis", default=None)
+
+
+def _options() -> BulkOptions:
+    return _OPTIONS.get() or BulkOptions()
+
+
+@contextlib.contextmanager
+def bulk_analysis(jobs: int = 1, progress: Progress | None = None) -> Iterator[None]:
+    """Within this block a whole-journal analysis may fork `jobs` workers (only where no
+    thread uses SQLite) and reports its stages to `progress(stage, done, total)`."""
+    token = _OPTIONS.set(BulkOptions(max(1, jobs), progress))
+    try:
+        yield
+    finally:
+        _OPTIONS.reset(token)
+
+
+def report(stage: str, done: int, total: int) -> None:
+    """Tell the caller of `bulk_analysis` (if any) how far a stage is."""
+    progress = _options().progress
+    if progress is not None:
+        progress(stage, done, total)
+
 
 # Prepared clips held at once (~4 KB each with their clip: ~400 MB); more clips are verified
 # in blocks, each clip prepared about 1 + clips / (2 × 7/8 HELD) times.
@@ -48,6 +96,7 @@ def all_version_links(store: Store, version: int, new: Sequence[int], t: Thresho
         ids, blobs = rows.sketches(store, version)
         sk = Sketches.from_bytes(blobs, DEFAULT_PARAMS)
         del blobs
+        report(PAIRING, 0, len(ids))
         codes, _ = sketch_pairs(sk, DEFAULT_PARAMS, min_estimate=t.candidate)
         del sk
         a, b = _touching(codes, ids, new)
@@ -60,6 +109,7 @@ def all_version_links(store: Store, version: int, new: Sequence[int], t: Thresho
 def version_links(store: Store, ids: list[int], sk: Sketches, new: Sequence[int],
                   t: Thresholds, held: int = 0) -> list[tuple[int, int, str]]:
     """`all_version_links` with the sketches given (row i: clip `ids[i]`)."""
+    report(PAIRING, 0, len(ids))
     codes, _ = sketch_pairs(sk, DEFAULT_PARAMS, min_estimate=t.candidate)
     a, b = _touching(codes, ids, new)
     del codes
@@ -77,14 +127,104 @@ def _touching(codes: np.ndarray, ids: list[int], new: Sequence[int],
 
 def _verify(store: Store, ids: list[int], a: np.ndarray, b: np.ndarray, t: Thresholds,
             held: int) -> list[tuple[int, int, str]]:
+    jobs = _options().jobs if store.dialect == "sqlite" and store.path != ":memory:" else 1
+    jobs = min(jobs, max(1, a.size // _PAIRS_A_JOB))
+    counted = _Counted(a.size)
+    if jobs <= 1:
+        return _verify_part(store, ids, a, b, t, held or HELD, counted.add)
+    return _verify_forked(store.path, ids, a, b, t, max(1, (held or HELD) // jobs), jobs,
+                          counted)
+
+
+_PAIRS_A_JOB = 20_000  # fewer pairs than this are not worth a worker process
+
+
+class _Counted:
+    """Pairs compared so far, reported as the `VERIFYING` stage."""
+
+    def __init__(self, total: int) -> None:
+        self.total, self.done = total, 0
+        report(VERIFYING, 0, total)
+
+    def add(self, n: int) -> None:
+        self.at(self.done + n)
+
+    def at(self, done: int) -> None:
+        if done != self.done:
+            self.done = done
+            report(VERIFYING, done, self.total)
+
+
+def _verify_part(store: Store, ids: list[int], a: np.ndarray, b: np.ndarray, t: Thresholds,
+                 held: int, done: Callable[[int], object]) -> list[tuple[int, int, str]]:
     def items_of(rs: Sequence[int]) -> dict[int, Item]:
         row_of = {ids[r]: r for r in rs}
         return {row_of[c.clip_id]: clip_item(c) for c in rows.clips_by_id(store, list(row_of))}
 
     out = []
-    for link, x, y in verify_blocked(a, b, items_of, held or HELD, t, between=_release):
+    for link, x, y in verify_blocked(a, b, items_of, held, t, between=_release,
+                                     versions_only=True, done=done):
         if link.match.kind == VERSION:
             change = describe_change(x.text, y.text)
             if not change.empty:
                 out.append((link.b, link.a, change.describe()))
     return out
+
+
+# What the forked workers share (set before the fork; children inherit it, nothing is sent).
+_SHARED: dict[str, Any] = {}
+
+
+def _verify_forked(path: str, ids: list[int], a: np.ndarray, b: np.ndarray, t: Thresholds,
+                   held: int, jobs: int, counted: _Counted) -> list[tuple[int, int, str]]:
+    """`_verify_part` over `jobs` forked workers, each a run of earlier rows with as many
+    pairs as the others and its own connection; the parent reports their progress."""
+    order = np.argsort(a, kind="stable")
+    a, b = a[order], b[order]
+    fork = multiprocessing.get_context("fork")
+    counter = fork.Value("q", 0)
+    _SHARED.update(path=path, ids=ids, a=a, b=b, t=t, held=held, counter=counter,
+                   bounds=np.linspace(0, a.size, jobs + 1).astype(np.int64).tolist())
+    pool = fork.Pool(jobs, initializer=_worker_init, initargs=(os.getpid(),))
+    try:
+        result = pool.map_async(_worker_part, range(jobs))
+        while not result.ready():
+            result.wait(1.0)
+            counted.at(int(counter.value))
+        parts = result.get()
+        counted.at(a.size)
+    except BaseException:
+        pool.terminate()
+        raise
+    else:
+        pool.close()
+    finally:
+        pool.join()
+        _SHARED.clear()
+    return [link for part in parts for link in part]
+
+
+def _worker_init(parent: int) -> None:
+    """In a worker: end with the parent (Linux), rather than verify on for no one."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _worker_part(k: int) -> list[tuple[int, int, str]]:
+    """One worker's share of the pairs, read through a connection of its own."""
+    lo, hi = _SHARED["bounds"][k], _SHARED["bounds"][k + 1]
+    counter = _SHARED["counter"]
+
+    def done(n: int) -> None:
+        with counter.get_lock():
+            counter.value += n
+
+    store = open_store(_SHARED["path"])
+    try:
+        store.map_memory(False)
+        return _verify_part(store, _SHARED["ids"], _SHARED["a"][lo:hi], _SHARED["b"][lo:hi],
+                            _SHARED["t"], _SHARED["held"], done)
+    finally:
+        store.close()

@@ -21,6 +21,8 @@ from kirinuki.errors import ConflictError
 from kirinuki.journal import Journal
 from kirinuki.journal.site import published_entries_and_flag, published_mark
 from kirinuki.journal.sketch_cache import entry_stamps
+from kirinuki.journal.versions_bulk import Progress as AnalysisProgress
+from kirinuki.journal.versions_bulk import bulk_analysis
 from kirinuki.publish import site as site_mod
 from kirinuki.publish import urls
 from kirinuki.publish.append import follow, new_token, save_context, save_followed
@@ -75,8 +77,12 @@ class PublishReport:
 
 
 def publish(journal: Journal, out_dir: str | Path, *, full: bool = False,
-            jobs: int | None = None, progress: Progress | None = None) -> PublishReport:
+            jobs: int | None = None, progress: Progress | None = None,
+            analysis_progress: AnalysisProgress | None = None) -> PublishReport:
     """Write the journal's published entries as a static site into `out_dir`.
+
+    The first publish after a bulk import first finds the versions of every clip (once), in
+    `jobs` forked workers, telling `analysis_progress(stage, done, total)` how far it is.
 
     Only pages whose content changed are written; publishing twice in a row writes nothing.
     The site is put in place whole or not at all: when an entry changes while it is read
@@ -86,13 +92,15 @@ def publish(journal: Journal, out_dir: str | Path, *, full: bool = False,
     when a file cannot be written (the live site is then as it was).
     """
     start = time.perf_counter()
+    workers = jobs if jobs is not None else (os.cpu_count() or 1)
     try:
-        for _attempt in range(ATTEMPTS - 1):
-            try:
-                return _publish(journal, out_dir, full, jobs, progress, start)
-            except JournalMoved:
-                continue
-        return _publish(journal, out_dir, full, jobs, progress, start)
+        with bulk_analysis(workers, analysis_progress):
+            for _attempt in range(ATTEMPTS - 1):
+                try:
+                    return _publish(journal, out_dir, full, jobs, progress, start)
+                except JournalMoved:
+                    continue
+            return _publish(journal, out_dir, full, jobs, progress, start)
     finally:
         gc.unfreeze()
 

@@ -180,3 +180,36 @@ def test_a_tweet_is_compared_without_its_sign_off() -> None:
     assert kind(body + " pic.twitter.com/abc123 " + SIGN_OFF.format("January 12, 2024"),
                 body) == DUPLICATE
     assert normalise(body + SIGN_OFF.format("January 12, 2024")) == normalise(body)
+
+
+@pytest.mark.parametrize("lead", [True, False])
+def test_versions_only_gives_the_versions_of_compare(lead: bool) -> None:
+    """`compare(..., versions_only=True)` (the first publish after a bulk import) returns
+    exactly compare's version matches, and None for everything else: on every pair among the
+    labelled texts and on the labelled pairs of the development set, both ways round, for
+    clips days apart (`lead`) and weeks apart."""
+    labelled = load_jsonl("pairs.jsonl")
+    texts = sorted({p[k] for p in labelled for k in ("a", "b")})
+    prepared = {t: prepare(t) for t in texts}
+    pairs = [(a, b) for i, a in enumerate(texts) for b in texts[i + 1:]]
+    pairs += [(p["a"], p["b"]) for p in load_jsonl("eval/dev/pairs.jsonl")]
+    reasons: set[str] = set()
+    for a, b in pairs:
+        x = prepared.get(a) or prepared.setdefault(a, prepare(a))
+        y = prepared.get(b) or prepared.setdefault(b, prepare(b))
+        for p, q in ((x, y), (y, x)):
+            full = compare(p, q, lead=lead)
+            want = full if full is not None and full.kind == VERSION else None
+            assert compare(p, q, lead=lead, versions_only=True) == want
+            if want is not None:
+                reasons.add(want.reason)
+    assert "figures changed" in reasons
+    assert ("lead updated (date or figures changed)" in reasons) == lead
+    # Sentences reordered and one figure updated, weeks apart: found sentence by sentence
+    # (`passages.may_extend` lets it through).
+    first = prepare("タラス島で7日朝に噴火が始まり、気象当局は噴火警戒レベルを4に引き上げました。"
+                    "島の住民およそ1200人のうち、800人が島の外に避難しました。")
+    later = prepare("島の住民およそ1200人のうち、これまでに1100人が島の外に避難しました。タラス島"
+                    "では7日朝に噴火が始まり、気象当局は噴火警戒レベルを4に引き上げています。")
+    m = compare(first, later, lead=lead, versions_only=True)
+    assert m is not None and m.reason == "passage extended or shortened"

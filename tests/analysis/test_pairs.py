@@ -123,3 +123,42 @@ def test_bulk_catch_up_stores_the_links_of_the_probes(demo_journal, monkeypatch,
     monkeypatch.setattr(versions_bulk, "HELD", 40)
     assert redo(0) == probed
     assert len(calls) == 1 and calls[0] > 300  # by the pass over every pair
+
+
+def test_bulk_catch_up_in_worker_processes_stores_the_same_links(demo_journal, monkeypatch,
+                                                                 ) -> None:
+    """The pass over every pair split between two forked workers (each with its own
+    connection and blocks of 20 clips) stores what probing every clip stores, and reports
+    each stage up to every pair compared."""
+    from kirinuki.journal import analysis, versions_bulk
+    from kirinuki.store.sqlite import related as rows
+
+    def redo() -> list[tuple[int, int, int, str]]:
+        with demo_journal.store.transaction():
+            demo_journal.store.conn.execute("DELETE FROM clip_versions")
+            demo_journal.store.conn.execute("UPDATE clip_sketches SET versions_checked = 0")
+        analysis._cache.clear()
+        assert analysis.catch_up_versions(demo_journal) > 300
+        return sorted(rows.version_rows(demo_journal.store))
+
+    monkeypatch.setattr(analysis, "_SCAN_MAX", 0)
+    probed = redo()
+    assert len(probed) >= 20
+    monkeypatch.setattr(analysis, "_PROBE_MAX", 0)
+    monkeypatch.setattr(versions_bulk, "HELD", 40)
+    monkeypatch.setattr(versions_bulk, "_PAIRS_A_JOB", 1)
+    forked: list[int] = []
+    real = versions_bulk._verify_forked
+
+    def spy(*args: object) -> object:
+        forked.append(args[6])  # type: ignore[arg-type]
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(versions_bulk, "_verify_forked", spy)
+    told: list[tuple[str, int, int]] = []
+    with versions_bulk.bulk_analysis(jobs=2, progress=lambda *a: told.append(a)):
+        assert redo() == probed
+    assert forked == [2]
+    stages = [s for s, _, _ in told]
+    assert stages[0] == versions_bulk.PAIRING and stages[-1] == versions_bulk.VERIFYING
+    assert told[-1][1] == told[-1][2] > 300  # every pair compared

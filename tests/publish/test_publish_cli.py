@@ -41,10 +41,11 @@ def test_plain_publish_lines_run_without_the_typer_app(small: Journal, tmp_path:
 
     site = tmp_path / "site"
     assert parse(["--journal", "j.db", "publish", "out", "--full", "--jobs", "2"]) == (
-        "j.db", Path("out"), True, 2)
-    assert parse(["publish", "out/"]) == (None, Path("out"), False, None)
-    assert parse(["--journal=j.db", "publish", "--jobs", "1", "out"]) == (
-        "j.db", Path("out"), False, 1)
+        "j.db", Path("out"), True, 2, False)
+    assert parse(["publish", "out/"]) == (None, Path("out"), False, None, False)
+    assert parse(["--journal=j.db", "publish", "--jobs", "1", "-q", "out"]) == (
+        "j.db", Path("out"), False, 1, True)
+    assert parse(["publish", "out", "--quiet"]) == (None, Path("out"), False, None, True)
     for other in (["publish", "--help"], ["publish"], ["-jj.db", "publish", "out"],
                   ["publish", "out", "more"], ["publish", "out", "--jobs", "-1"],
                   ["publish", "[b]out"], ["publish", "out:x"], ["--verbose", "publish", "out"],
@@ -78,3 +79,51 @@ def test_plain_publish_lines_run_without_the_typer_app(small: Journal, tmp_path:
     typer_err = cli("publish", str(target))
     assert out.splitlines()[0] == f"exit {typer_err.exit_code}" and typer_err.exit_code == 1
     assert err.strip() == typer_err.output.strip()
+
+
+def test_first_publish_after_an_import_shows_the_analysis_progress(tmp_path: Path,
+                                                                   monkeypatch) -> None:
+    """A publish that starts with the one-off version analysis of every clip (forced here
+    for the demo's 353 clips) says on stderr, in Japanese, what it is doing, with a share;
+    `--quiet` says nothing; both store the version links."""
+    import pytest
+
+    from kirinuki.cli import analysis_progress
+    from kirinuki.journal import analysis, import_paths, init_journal, open_journal
+    from kirinuki.store.sqlite import related as rows
+
+    demo = Path(__file__).resolve().parents[2] / "demo" / "entries"
+    if not demo.is_dir():
+        pytest.skip("demo/entries is not present")
+    path = str(tmp_path / "j.db")
+    with init_journal(path, "デモ", ["demo.kirinuki.test"]) as j:
+        import_paths(j, [str(demo)])
+    monkeypatch.setattr(analysis, "_PROBE_MAX", 0)  # the pass over every pair, as at 100k
+    monkeypatch.setattr(analysis, "_SCAN_MAX", 0)
+    monkeypatch.setattr(analysis_progress, "QUIET_FOR", 0.0)
+    monkeypatch.setattr(analysis_progress, "EVERY", 0.0)
+    cli = Cli(path)
+    loud = cli("publish", str(tmp_path / "site"), "--jobs", "1")
+    assert loud.exit_code == 0
+    assert "版の解析: 切り抜きの特徴を計算中 (0 / 353 件)" in loud.stderr
+    assert "版の解析: 似た切り抜きの組を探しています (353 件)" in loud.stderr
+    assert "組 (100%)" in loud.stderr and "版の解析中: 0 / " in loud.stderr
+    with open_journal(path) as j:
+        links = sorted(rows.version_rows(j.store))
+        assert len(links) >= 20
+        with j.store.transaction():
+            j.store.conn.execute("DELETE FROM clip_versions")
+            j.store.conn.execute("UPDATE clip_sketches SET versions_checked = 0")
+    quiet = cli("publish", str(tmp_path / "site2"), "--jobs", "1", "-q")
+    assert quiet.exit_code == 0 and "版の解析" not in quiet.stderr
+    with open_journal(path) as j:
+        assert sorted(rows.version_rows(j.store)) == links
+
+
+def test_analysis_progress_lines() -> None:
+    from kirinuki.cli.analysis_progress import line
+
+    assert line("verifying", 120_000, 652_144, 60.0) == (
+        "版の解析中: 120,000 / 652,144 組 (18%)、残り約 4 分")
+    assert line("verifying", 500, 1_000, 20.0) == "版の解析中: 500 / 1,000 組 (50%)、残り約 20 秒"
+    assert line("verifying", 1_000, 1_000, 20.0) == "版の解析中: 1,000 / 1,000 組 (100%)"

@@ -1,0 +1,57 @@
+"""Progress lines of the one-off version analysis (the first publish after a bulk import).
+
+Plain lines on stderr rather than a bar: a publish run by a script or over ssh keeps them in
+its log. Nothing is printed for an analysis over within `QUIET_FOR` seconds (one new entry),
+then a line when a stage starts and every `EVERY` seconds, in Japanese like every page:
+
+    版の解析: 切り抜きの特徴を計算中 (20,000 / 50,238 件)
+    版の解析: 似た切り抜きの組を探しています (50,238 件)
+    版の解析中: 120,000 / 652,144 組 (18%)、残り約 2 分
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import TextIO
+
+QUIET_FOR = 2.0  # seconds before the first line
+EVERY = 10.0  # seconds between two lines of one stage
+
+
+class AnalysisLines:
+    """A `versions_bulk.Progress` callback printing lines to `stream` (stderr)."""
+
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self.stream = stream
+        self.begun = 0.0  # when the first report came
+        self.stage = ""
+        self.stage_begun = 0.0
+        self.printed = 0.0  # when the last line was printed
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if not self.begun:
+            self.begun = now
+        if stage != self.stage:
+            self.stage, self.stage_begun, self.printed = stage, now, 0.0
+        if now - self.begun < QUIET_FOR or (self.printed and now - self.printed < EVERY):
+            return
+        self.printed = now
+        print(line(stage, done, total, now - self.stage_begun), file=self.stream or sys.stderr,
+              flush=True)
+
+
+def line(stage: str, done: int, total: int, seconds: float) -> str:
+    """The progress line of a stage `seconds` after it began."""
+    if stage == "sketching":
+        return f"版の解析: 切り抜きの特徴を計算中 ({done:,} / {total:,} 件)"
+    if stage == "pairing":
+        return f"版の解析: 似た切り抜きの組を探しています ({total:,} 件)"
+    share = done / total if total else 1.0
+    text = f"版の解析中: {done:,} / {total:,} 組 ({share:.0%})"
+    if done and done < total:
+        left = seconds * (total - done) / done
+        text += f"、残り約 {max(1, round(left / 60))} 分" if left >= 90 else \
+            f"、残り約 {max(1, round(left))} 秒"
+    return text
