@@ -26,7 +26,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cached_property
+from functools import cached_property, lru_cache
 from sys import intern
 
 from rapidfuzz import fuzz
@@ -268,6 +268,11 @@ def compare(a: Prepared, b: Prepared, *, same_article: bool = False,
         if a.numbers != b.numbers:
             return Match(VERSION, ratio, "figures changed")
         return None if versions_only else Match(DUPLICATE, ratio, "near-identical wording")
+    if versions_only and not lead and ratio < _aligned(t) and not may_extend(
+            a.sentences, b.sentences, t.background):
+        # Weeks apart and aligned this poorly, only the sentence rules could make a version
+        # (see `_aligned`); `may_extend` is cheaper and rarer than the overlap, so it goes first.
+        return None
     overlap = _jaccard(a.bigrams, b.bigrams)
     score = (ratio + overlap) / 2
     if (score >= t.version and (score >= t.reworded or a.numbers != b.numbers)
@@ -303,6 +308,16 @@ def compare(a: Prepared, b: Prepared, *, same_article: bool = False,
             and _CJK.search(a.masked) and _CJK.search(b.masked) and not _different_facts(a, b, t)):
         return Match(BACKGROUND, overlap, "shared background, reworded")
     return None
+
+
+@lru_cache(maxsize=8)
+def _aligned(t: Thresholds) -> float:
+    """The alignment ratio below which no version rule of `compare` before the sentence
+    rules can hold: the mean with the overlap (at most 1) must reach `version`, one article's
+    clips `same_article`, and a passage contained (`partial_ratio` >= `contained` in one at
+    most 2.5 times as long) aligns at 2c / ((2 - c) * 3.5) at least (0.517 for 0.95)."""
+    c = t.contained
+    return min(2 * t.version - 1, t.same_article, 2 * c / ((2 - c) * 3.5)) - 0.01
 
 
 def _other_period(a: Prepared, b: Prepared) -> bool:
@@ -453,10 +468,12 @@ def verify(items: Sequence[Item], pairs: Iterable[tuple[int, int]],
 
 
 def relate(x: Item, px: Prepared, y: Item, py: Prepared,
-           t: Thresholds = DEFAULT_THRESHOLDS, versions_only: bool = False) -> Link | None:
+           t: Thresholds = DEFAULT_THRESHOLDS, versions_only: bool = False,
+           order: tuple[tuple, tuple] | None = None) -> Link | None:
     """The link between two clips (earlier one first) with their prepared texts, or None;
-    `versions_only` as for `compare`."""
-    if time_order(y) < time_order(x):
+    `versions_only` as for `compare`; `order`: their `time_order` keys, when known."""
+    kx, ky = order or (time_order(x), time_order(y))
+    if ky < kx:
         x, px, y, py = y, py, x, px
     # Clips weeks apart are another development of the story, not an update of its lead.
     near = (x.when is None or y.when is None

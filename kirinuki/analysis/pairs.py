@@ -24,6 +24,7 @@ from kirinuki.analysis.duplicates import (
     Thresholds,
     prepare,
     relate,
+    time_order,
 )
 from kirinuki.analysis.lsh import (
     DEFAULT_PARAMS,
@@ -242,21 +243,21 @@ def verify_blocked(a: np.ndarray, b: np.ndarray,
 
 
 class _Held:
-    """Clips of some rows, prepared when first compared."""
+    """Clips of some rows, prepared (with their `time_order` key) when first compared."""
 
     def __init__(self, items_of: Callable[[Sequence[int]], dict[int, Item]],
                  rows: list[int]) -> None:
         self.items = items_of(rows)
-        self.prepared: dict[int, Prepared] = {}
+        self.prepared: dict[int, tuple[Item, Prepared, tuple]] = {}
 
-    def get(self, row: int) -> tuple[Item, Prepared] | None:
-        item = self.items.get(row)
-        if item is None:
-            return None
+    def get(self, row: int) -> tuple[Item, Prepared, tuple] | None:
         p = self.prepared.get(row)
         if p is None:
-            p = self.prepared[row] = prepare(item.text)
-        return item, p
+            item = self.items.get(row)
+            if item is None:
+                return None
+            p = self.prepared[row] = (item, prepare(item.text), time_order(item))
+        return p
 
 
 def _relate(near: _Held, far: _Held, pa: np.ndarray, pb: np.ndarray, t: Thresholds,
@@ -266,7 +267,7 @@ def _relate(near: _Held, far: _Held, pa: np.ndarray, pb: np.ndarray, t: Threshol
         for i, j in zip(pa[k:k + _TOLD].tolist(), pb[k:k + _TOLD].tolist(), strict=True):
             x, y = near.get(i), far.get(j)
             if x is not None and y is not None:
-                link = relate(x[0], x[1], y[0], y[1], t, versions_only)
+                link = relate(x[0], x[1], y[0], y[1], t, versions_only, (x[2], y[2]))
                 if link is not None:
                     out.append((link, x[0], y[0]) if link.a == x[0].id else (link, y[0], x[0]))
         if done is not None:
