@@ -404,7 +404,10 @@ class Item:
     pos: int = 0  # position in its entry, for ordering clips of one entry
 
 
-def time_order(item: Item) -> tuple[bool, float, int, int]:
+OrderKey = tuple[bool, float, int, int]
+
+
+def time_order(item: Item) -> OrderKey:
     """Sort key: dated clips by date, then undated ones; then entry position and id."""
     stamp = item.when.timestamp() if item.when is not None else 0.0
     return (item.when is None, stamp, item.pos, item.id)
@@ -469,7 +472,7 @@ def verify(items: Sequence[Item], pairs: Iterable[tuple[int, int]],
 
 def relate(x: Item, px: Prepared, y: Item, py: Prepared,
            t: Thresholds = DEFAULT_THRESHOLDS, versions_only: bool = False,
-           order: tuple[tuple, tuple] | None = None) -> Link | None:
+           order: tuple[OrderKey, OrderKey] | None = None) -> Link | None:
     """The link between two clips (earlier one first) with their prepared texts, or None;
     `versions_only` as for `compare`; `order`: their `time_order` keys, when known."""
     kx, ky = order or (time_order(x), time_order(y))

@@ -20,6 +20,7 @@ from kirinuki.analysis.duplicates import (
     DEFAULT_THRESHOLDS,
     Item,
     Link,
+    OrderKey,
     Prepared,
     Thresholds,
     prepare,
@@ -248,9 +249,9 @@ class _Held:
     def __init__(self, items_of: Callable[[Sequence[int]], dict[int, Item]],
                  rows: list[int]) -> None:
         self.items = items_of(rows)
-        self.prepared: dict[int, tuple[Item, Prepared, tuple]] = {}
+        self.prepared: dict[int, tuple[Item, Prepared, OrderKey]] = {}
 
-    def get(self, row: int) -> tuple[Item, Prepared, tuple] | None:
+    def get(self, row: int) -> tuple[Item, Prepared, OrderKey] | None:
         p = self.prepared.get(row)
         if p is None:
             item = self.items.get(row)
