@@ -268,10 +268,10 @@ def compare(a: Prepared, b: Prepared, *, same_article: bool = False,
         if a.numbers != b.numbers:
             return Match(VERSION, ratio, "figures changed")
         return None if versions_only else Match(DUPLICATE, ratio, "near-identical wording")
-    if versions_only and not lead and ratio < _aligned(t) and not may_extend(
-            a.sentences, b.sentences, t.background):
-        # Weeks apart and aligned this poorly, only the sentence rules could make a version
-        # (see `_aligned`); `may_extend` is cheaper and rarer than the overlap, so it goes first.
+    if versions_only and not lead and ratio < _aligned(t) and not _headline_updated(a, b) \
+            and not may_extend(a.sentences, b.sentences, t.background):
+        # Weeks apart and aligned this poorly, only a headline or the sentence rules could make
+        # a version (see `_aligned`); both are cheaper and rarer than the overlap.
         return None
     overlap = _jaccard(a.bigrams, b.bigrams)
     score = (ratio + overlap) / 2
@@ -313,7 +313,7 @@ def compare(a: Prepared, b: Prepared, *, same_article: bool = False,
 @lru_cache(maxsize=8)
 def _aligned(t: Thresholds) -> float:
     """The alignment ratio below which no version rule of `compare` before the sentence
-    rules can hold: the mean with the overlap (at most 1) must reach `version`, one article's
+    rules but the headline one can hold: the mean with the overlap (at most 1) must reach `version`, one article's
     clips `same_article`, and a passage contained (`partial_ratio` >= `contained` in one at
     most 2.5 times as long) aligns at 2c / ((2 - c) * 3.5) at least (0.517 for 0.95)."""
     c = t.contained

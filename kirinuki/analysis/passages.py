@@ -283,11 +283,14 @@ def relate_sentences(sa: list[Sentence], sb: list[Sentence], ratio: float,
 def may_extend(sa: list[Sentence], sb: list[Sentence], shared: float = 0.75) -> bool:
     """False when `relate_sentences` with leads left out (`lead` above 1) cannot call one
     clip an extension of the other: a sentence of the clip with fewer sentences is found
-    nowhere in the other (similarity below `shared`). Stops at the first such sentence."""
+    nowhere in the other (similarity below `shared`, and not `_short_found`), which both of
+    its "extended" rules need (keep in step with `_covered`). Stops at the first such
+    sentence."""
     if not sa or not sb:
         return False
     short, long = (sa, sb) if len(sa) <= len(sb) else (sb, sa)
-    return all(any(_similar(x, y, shared, shared) >= shared for y in long) for x in short)
+    return all(any(_similar(x, y, shared, shared) >= shared or _short_found(x, y) for y in long)
+               for x in short)
 
 
 def _similar(a: Sentence, b: Sentence, floor: float, shared: float) -> float:

@@ -213,3 +213,8 @@ def test_versions_only_gives_the_versions_of_compare(lead: bool) -> None:
                     "では7日朝に噴火が始まり、気象当局は噴火警戒レベルを4に引き上げています。")
     m = compare(first, later, lead=lead, versions_only=True)
     assert m is not None and m.reason == "passage extended or shortened"
+    # A headline updated, aligned too poorly for any other clip-level rule (ratio 0.44).
+    m = compare(prepare("【速報】ルスタニア北部で地震 ヴェルナ市内で建物の倒壊相次ぐ 住民多数が"
+                        "生き埋めか"), prepare("【速報】ルスタニア北部で地震 死者120人 けが人"
+                                               "1000人超"), lead=lead, versions_only=True)
+    assert m is not None and m.reason == "headline updated"
