@@ -7,6 +7,7 @@ then a line when a stage starts and every `EVERY` seconds, in Japanese like ever
     版の解析: 切り抜きの特徴を計算中 (20,000 / 50,238 件)
     版の解析: 似た切り抜きの組を探しています (50,238 件)
     版の解析中: 120,000 / 652,144 組 (18%)、残り約 2 分
+    版の解析: 発言を抽出中 (12,000 グループ済み)
 """
 
 from __future__ import annotations
@@ -48,6 +49,8 @@ def line(stage: str, done: int, total: int, seconds: float) -> str:
         return f"版の解析: 切り抜きの特徴を計算中 ({done:,} / {total:,} 件)"
     if stage == "pairing":
         return f"版の解析: 似た切り抜きの組を探しています ({total:,} 件)"
+    if stage == "statements":
+        return f"版の解析: 発言を抽出中 ({done:,} グループ済み)"
     share = done / total if total else 1.0
     text = f"版の解析中: {done:,} / {total:,} 組 ({share:.0%})"
     if done and done < total:

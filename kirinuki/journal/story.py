@@ -17,6 +17,7 @@ from kirinuki.analysis.figures import extract_figures
 from kirinuki.analysis.statements import extract_statements
 from kirinuki.errors import InputError, NotFoundError
 from kirinuki.journal.core import Journal
+from kirinuki.journal.versions_bulk import STATEMENTS, report
 from kirinuki.store.sqlite import story as rows
 
 HIDDEN_KINDS = rows.HIDDEN_KINDS
@@ -32,6 +33,7 @@ def catch_up_statements(journal: Journal) -> int:
         groups = rows.todo_groups(journal.store, BATCH)
         if not groups:
             return done
+        report(STATEMENTS, done, 0)  # the first publish after an import: every group
         members: dict[int, list[tuple[int, str]]] = {}
         for gid, cid, text in rows.group_clips(journal.store, groups):
             members.setdefault(gid, []).append((cid, text))

@@ -31,6 +31,7 @@ from kirinuki.store.sqlite.db import Store
 
 # The stages a progress callback is told about, with (done, total) in each.
 SKETCHING, PAIRING, VERIFYING = "sketching", "pairing", "verifying"
+STATEMENTS = "statements"  # (groups read, 0): the statements of every group (journal/story.py)
 Progress = Callable[[str, int, int], object]
 
 

@@ -108,6 +108,7 @@ def test_first_publish_after_an_import_shows_the_analysis_progress(tmp_path: Pat
     assert "版の解析: 切り抜きの特徴を計算中 (0 / 353 件)" in loud.stderr
     assert "版の解析: 似た切り抜きの組を探しています (353 件)" in loud.stderr
     assert "組 (100%)" in loud.stderr and "版の解析中: 0 / " in loud.stderr
+    assert "版の解析: 発言を抽出中 (0 グループ済み)" in loud.stderr
     with open_journal(path) as j:
         links = sorted(rows.version_rows(j.store))
         assert len(links) >= 20
