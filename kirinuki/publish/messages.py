@@ -79,7 +79,9 @@ JA: dict[str, str] = {
     "search.help": '空白で区切った語をすべて含む切り抜きを探します。<code>"…"</code> で語句、'
                    "<code>-語</code> で除外、<code>OR</code> でどちらか、<code>#タグ</code> でタグ、"
                    "<code>since:2024-01-01</code> <code>until:2024-12-31</code> で期間、"
-                   "<code>source:サイト</code> で出典を絞り込めます。",
+                   "<code>source:サイト</code> で出典を絞り込めます。<code>~きしだ</code> のように"
+                   "<code>~</code> を付けるとひらがなとカタカナを区別しません。"
+                   "<code>3800人</code> は <code>3,800人</code> も見つけます。",
     "search.noscript": "この検索はブラウザの JavaScript で動きます。JavaScript が使えないときは"
                        '<a href="{tags}">タグ</a>や<a href="{archive}">アーカイブ</a>からたどってください。',
 }

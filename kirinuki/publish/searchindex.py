@@ -20,7 +20,7 @@ from kirinuki.publish import urls
 from kirinuki.publish.site import SiteContext
 from kirinuki.publish.views import entry_title
 from kirinuki.text.fastfold import fast_fold
-from kirinuki.text.normalize import tag_key
+from kirinuki.text.normalize import tag_key, thin_grouping
 
 FORMAT = 1
 # Code points with case: everything outside the big caseless CJK, Hangul and private blocks.
@@ -57,7 +57,8 @@ def _dumps(data: Any) -> bytes:
 def _clip_row(clip: Clip) -> list[Any]:
     # fast_fold: the same folding, but NFKC only where text needs it (folding every clip
     # whole was a noticeable part of a full build's CPU).
-    folded = fast_fold(clip.text)
+    # Thin spaces grouping digits become commas (same length), which the script drops.
+    folded = fast_fold(thin_grouping(clip.text))
     site = fast_fold(clip.source.site) if clip.source is not None and clip.source.site else ""
     # The folded text is stored only where it differs from the text, to halve the size.
     return [clip.id or 0, clip.text, 0 if folded == clip.text else folded, site]

@@ -25,7 +25,7 @@ from kirinuki.journal.site import entry_batch, published_entries
 from kirinuki.publish import publish
 from kirinuki.publish.searchindex import fold_table
 from kirinuki.text import query as q
-from kirinuki.text.normalize import fold, tag_key
+from kirinuki.text.normalize import fold, kana_fold, search_fold, tag_key
 
 NODE = shutil.which("node") or "/usr/bin/node"
 pytestmark = pytest.mark.skipif(not Path(NODE).exists(), reason="node is not installed")
@@ -75,7 +75,7 @@ class Reference:
                 keys = {tag_key(t.name) for t in g.tags}
                 for c in g.clips:
                     site = fold(c.source.site) if c.source and c.source.site else ""
-                    self.rows.append((m, keys, c, fold(c.text), site))
+                    self.rows.append((m, keys, c, search_fold(c.text), site))
 
     def hits(self, text: str) -> set[tuple[int, int]]:
         query = q.parse_query(text)
@@ -85,7 +85,7 @@ class Reference:
     @staticmethod
     def _atom(a: q.Atom, m: Any, keys: set[str], folded: str, site: str) -> bool:
         if isinstance(a, q.Word):
-            return a.text in folded
+            return a.text in (kana_fold(folded) if a.kana else folded)
         if isinstance(a, q.Tag):
             return a.key in keys
         if isinstance(a, q.Source):
@@ -125,6 +125,82 @@ def test_static_search_finds_what_the_query_language_defines(small: Journal,
         with pytest.raises(InputError):
             q.parse_query(text)
         assert "error" in result, text
+
+
+GROUPED = [  # (clip, tag): the same count written four ways, names in either kana, a list
+    ("拘束された人は3800人に上りました。", "数え方"),
+    ("拘束された人は3,800人に上りました。", "数え方"),
+    ("拘束された人は３，８００人に上りました。", "数え方"),
+    ("拘束された人は3\u2009800人に上りました。", "数え方"),
+    ("予算は1,234,567円、候補は1,2,3の三つです。", "数え方"),
+    ("キシダ首相は会見で支援を表明しました。", "かな"),
+    ("きしだ首相は会見で支援を表明しました。", "かな"),
+    ("キしダ首相は視察しました。", "かな"),
+]
+GROUPED_QUERIES = ["3800人", "3,800人", "３，８００人", "1234567円", "1,234,567", "1,2,3", "123",
+                   "3,8", "~きしだ", "~キシダ", '~"きしだ首相は会見"', "きしだ", "キシダ",
+                   "~きしだ -会見", "~し 3800", "-~きしだ 首相", "~"]
+
+
+def _grouped_journal(folder: Path) -> Journal:
+    from kirinuki.journal import import_paths, init_journal
+
+    j = init_journal(str(folder / "g.db"), "数", ["kirinuki.test"])
+    files = []
+    for k, (text, tag) in enumerate(GROUPED):
+        f = folder / f"2024-03-{k + 1:02d}_090000.txt"
+        f.write_text(f"{text}\n\n#{tag}\n", encoding="utf-8")
+        files.append(str(f))
+    import_paths(j, files)
+    return j
+
+
+def test_digit_grouping_and_kana_fold_as_the_served_search(tmp_path: Path) -> None:
+    """`3,800人` finds `3800人`, `３，８００人` and a thin-space `3 800人`; `~` makes hiragana and
+    katakana alike; the marks cover the characters as written."""
+    from tests.conftest import Cli
+
+    j = _grouped_journal(tmp_path)
+    site = tmp_path / "site"
+    publish(j, site, jobs=1)
+    ref = Reference(j)
+    out = run_node(site, GROUPED_QUERIES, [], tmp_path)
+    cli = Cli(j.store.path)
+    by_text = {c.id: c.text for _, _, c, _, _ in ref.rows}
+    for text, result in zip(GROUPED_QUERIES, out["results"], strict=True):
+        got = {tuple(h) for h in result["hits"]}
+        assert got == ref.hits(text), text
+        done = cli("search", "--json", "--limit", "1000", "--", text)
+        assert done.exit_code == 0, (text, done.output)
+        assert got == {(h["entry_id"], h["clip_id"]) for h in json.loads(done.stdout)["hits"]}, text
+    found = {t: {by_text[c] for _, c in r["hits"]}
+             for t, r in zip(GROUPED_QUERIES, out["results"], strict=True)}
+    counts = {t for t, _ in GROUPED[:4]}
+    assert found["3800人"] == found["3,800人"] == found["３，８００人"] == counts
+    assert found["1,234,567"] == {GROUPED[4][0]} and found["1,2,3"] == {GROUPED[4][0]}
+    assert found["123"] == {GROUPED[4][0]} and found["3,8"] == set()
+    assert found["~きしだ"] == found["~キシダ"] == {t for t, _ in GROUPED[5:]}
+    assert found["きしだ"] == {GROUPED[6][0]} and found["キシダ"] == {GROUPED[5][0]}
+    assert found['~"きしだ首相は会見"'] == {GROUPED[5][0], GROUPED[6][0]}
+    assert found["~きしだ -会見"] == {GROUPED[7][0]}
+    # Marks: the words found, over the text as written (commas and full-width digits kept).
+    marks = HIGHLIGHT.replace("QUERIES", json.dumps(
+        [["3,800人", GROUPED[2][0]], ["3800", GROUPED[3][0]], ["~きしだ", GROUPED[7][0]]]))
+    harness = tmp_path / "marks.js"
+    harness.write_text(marks, encoding="utf-8")
+    done = subprocess.run([NODE, str(harness), str(SCRIPT)], capture_output=True, text=True,
+                          check=True)
+    spans = [[text[a:b] for a, b in ranges] for (_, text), ranges in zip(
+        [["", GROUPED[2][0]], ["", GROUPED[3][0]], ["", GROUPED[7][0]]],
+        json.loads(done.stdout), strict=True)]
+    assert spans == [["３，８００人"], ["3\u2009800"], ["キしダ"]]
+    j.close()
+
+
+HIGHLIGHT = r"""
+const s = require(process.argv[2]);
+process.stdout.write(JSON.stringify(QUERIES.map(([q, t]) => s.highlights(s.parseQuery(q), t))));
+"""
 
 
 def test_random_substring_queries_agree(small: Journal, tmp_path: Path) -> None:

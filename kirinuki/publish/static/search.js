@@ -1,7 +1,8 @@
 /* kirinuki static search: the query language of `kirinuki search`, answered in the browser.
  *
  * A clip matches when every word of the query is a substring of its folded text (NFKC + case
- * folding, done in Python when the index was built), no excluded word is, and the filters
+ * folding, done in Python when the index was built; digit grouping dropped here, and for a
+ * `~` word katakana made hiragana), no excluded word is, and the filters
  * (#tag, source:, since:, until:, entry:) hold. OR joins the terms on either side of it.
  * The index is a manifest plus one JSON chunk per month, read newest first.
  * Everything shown is set as text (never as HTML), so clipped text cannot inject markup.
@@ -19,6 +20,28 @@
       out += f !== undefined ? f : ch.toLowerCase();
     }
     return out;
+  }
+
+  /* Digit grouping, as normalize.search_fold: a comma between a digit and exactly three
+     digits goes (`3,800人` reads `3800人`); a thin space grouping digits counts as a comma. */
+  var GROUPING = /(?<=[0-9]),(?=[0-9]{3}(?![0-9]))/g;
+  var THIN = /(?<=[0-9\uff10-\uff19])[\u2009\u202f](?=[0-9\uff10-\uff19]{3}(?![0-9\uff10-\uff19]))/g;
+
+  function thinGrouping(text) {
+    return /[\u2009\u202f]/.test(text) ? text.replace(THIN, ',') : text;
+  }
+
+  function dropGrouping(folded) {
+    return folded.indexOf(',') < 0 ? folded : folded.replace(GROUPING, '');
+  }
+
+  function searchFold(text) { return dropGrouping(fold(thinGrouping(String(text)))); }
+
+  /* Katakana made hiragana (ァ-ヶ, ヽヾ), one for one: `~` words compare this way. */
+  function kanaFold(text) {
+    return text.replace(/[\u30a1-\u30f6\u30fd\u30fe]/g, function (c) {
+      return String.fromCharCode(c.charCodeAt(0) - 0x60);
+    });
   }
 
   /* The query language of kirinuki.text.query, step for step: NFKC first, then tokens. */
@@ -63,13 +86,14 @@
     return v;
   }
 
-  function word(text, phrase) {
-    var f = fold(text);
+  function word(text, phrase, kana) {
+    var f = searchFold(text);
     if (!f) fail('nothing to search for');
-    return { kind: 'word', value: f };
+    return kana ? { kind: 'word', value: kanaFold(f), kana: true } : { kind: 'word', value: f };
   }
 
-  function bare(w, negated) {
+  function bare(w, negated, kana) {
+    if (kana) return { kind: 'atom', atom: word(w, false, true), negated: negated };
     if (w === 'OR' && !negated) return { kind: 'or' };
     var m = FILTER.exec(w);
     if (m) {
@@ -99,18 +123,21 @@
       if (isSpace(s[i])) { i++; continue; }
       var negated = s[i] === '-' && i + 1 < n && !isSpace(s[i + 1]);
       if (negated) i++;
+      // `~` before a word or a phrase: hiragana and katakana alike (a lone `~` is itself).
+      var kana = s[i] === '~' && i + 1 < n && !isSpace(s[i + 1]);
+      if (kana) i++;
       if (s[i] === '"') {
         var end = s.indexOf('"', i + 1);
         if (end < 0) fail('unclosed quote');
         var inner = s.slice(i + 1, end).join('');
         if (!strip(inner)) fail('an empty phrase searches for nothing');
-        out.push({ kind: 'atom', atom: word(inner, true), negated: negated });
+        out.push({ kind: 'atom', atom: word(inner, true, kana), negated: negated });
         i = end + 1;
         continue;
       }
       var j = i;
       while (j < n && !isSpace(s[j])) j++;
-      out.push(bare(s.slice(i, j).join(''), negated));
+      out.push(bare(s.slice(i, j).join(''), negated, kana));
       i = j;
     }
     return out;
@@ -147,10 +174,18 @@
   }
 
   /* Chunk rows: entry = [id, url, title, date, groups, permalink];
-     group = [tag keys, clips]; clip = [id, text, folded text or 0, folded site]. */
+     group = [tag keys, clips]; clip = [id, text, folded text or 0, folded site]; the search
+     forms (grouping dropped; kana folded too) are added at [4] and [5] when first needed. */
+  function searchText(clip, kana) {
+    if (clip[4] === undefined) clip[4] = dropGrouping(clip[2] === 0 ? clip[1] : clip[2]);
+    if (!kana) return clip[4];
+    if (clip[5] === undefined) clip[5] = kanaFold(clip[4]);
+    return clip[5];
+  }
+
   function holds(atom, e, tags, clip) {
     switch (atom.kind) {
-      case 'word': return (clip[2] === 0 ? clip[1] : clip[2]).indexOf(atom.value) >= 0;
+      case 'word': return searchText(clip, atom.kana).indexOf(atom.value) >= 0;
       case 'tag': return tags.indexOf(atom.value) >= 0;
       case 'source': return clip[3] === atom.value ||
         clip[3].slice(-atom.value.length - 1) === '.' + atom.value;
@@ -199,21 +234,34 @@
      merged. Folding is applied character by character with a map back, as the served search's
      snippets do (text/fastfold.py), so `nato` marks `ＮＡＴＯ`. */
   function highlights(q, text) {
-    var folded = '', from = [], to = [], i = 0;
-    for (var ch of String(text)) {
+    var whole = '', from = [], to = [], i = 0;
+    // Thin spaces made commas first: one character for one, so positions hold.
+    for (var ch of thinGrouping(String(text))) {
       var f = fold(ch);
       for (var k = 0; k < f.length; k++) { from.push(i); to.push(i + ch.length); }
-      folded += f;
+      whole += f;
       i += ch.length;
     }
+    // Grouping commas dropped, with their map entries, as the search compares.
+    var drop = {}, m;
+    GROUPING.lastIndex = 0;
+    while ((m = GROUPING.exec(whole)) !== null) drop[m.index] = true;
+    var folded = '', fromK = [], toK = [];
+    for (var p = 0; p < whole.length; p++) {
+      if (drop[p]) continue;
+      folded += whole[p]; fromK.push(from[p]); toK.push(to[p]);
+    }
+    from = fromK; to = toK;
+    var kana = kanaFold(folded);
     var ranges = [];
     q.clauses.forEach(function (clause) {
       clause.forEach(function (atom) {
         if (atom.kind !== 'word') return;
-        var at = folded.indexOf(atom.value);
+        var hay = atom.kana ? kana : folded;
+        var at = hay.indexOf(atom.value);
         while (at >= 0) {
           ranges.push([from[at], to[at + atom.value.length - 1]]);
-          at = folded.indexOf(atom.value, at + atom.value.length);
+          at = hay.indexOf(atom.value, at + atom.value.length);
         }
       });
     });
@@ -226,8 +274,8 @@
     return out;
   }
 
-  var api = { fold: fold, setIndex: setIndex, parseQuery: parseQuery, searchChunk: searchChunk,
-              highlights: highlights };
+  var api = { fold: fold, searchFold: searchFold, kanaFold: kanaFold, setIndex: setIndex,
+              parseQuery: parseQuery, searchChunk: searchChunk, highlights: highlights };
   if (typeof module !== 'undefined' && module.exports) { module.exports = api; return; }
 
   /* ---- the page ---- */
