@@ -29,6 +29,21 @@ class ConflictError(KirinukiError):
     http_status = 409
 
 
+class StaleRevisionError(ConflictError):
+    """An entry written by someone else since the writer read it: the write is refused, not
+    lost (`current` is the stored revision)."""
+
+    def __init__(self, message: str, current: int) -> None:
+        super().__init__(message)
+        self.current = current
+
+
+class PreconditionFailedError(StaleRevisionError):
+    """A request's If-Match names a revision of the entry that is no longer the stored one."""
+
+    http_status = 412
+
+
 class OutputError(KirinukiError):
     """An output file or folder cannot be written (a full disk, an I/O error, no permission)."""
 
@@ -68,3 +83,9 @@ class AuthError(KirinukiError):
     """Authentication is missing or wrong."""
 
     http_status = 401
+
+
+class ForbiddenError(AuthError):
+    """A known user whose role does not allow this (a reader writing)."""
+
+    http_status = 403

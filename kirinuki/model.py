@@ -239,7 +239,8 @@ class Entry:
     """A dated post: header, ordered groups, footer.
 
     `categories` are the entry's Hatena categories exactly as written, apart from its content
-    (None: the distinct tags of its tag lines); `origin` what it was imported with."""
+    (None: the distinct tags of its tag lines); `origin` what it was imported with; `revision`
+    the number of its stored writes (0: not stored yet), `author` the account that wrote it last."""
 
     groups: list[Group] = field(default_factory=list)
     header: list[HeaderLink] = field(default_factory=list)
@@ -254,6 +255,8 @@ class Entry:
     updated: datetime | None = None
     categories: list[str] | None = None
     origin: Origin | None = None
+    revision: int = 0
+    author: str | None = None
 
     @property
     def clips(self) -> list[Clip]:

@@ -167,6 +167,22 @@ def cli(journal_path: str) -> Cli:
     return Cli(journal_path)
 
 
+def undo_v21(conn: sqlite3.Connection) -> None:
+    """Take V21_TEAM back out of a fresh journal: the owner's row into `web_owner` again
+    (nothing happens when it is out already)."""
+    if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'users'").fetchone():
+        return
+    conn.execute("CREATE TABLE web_owner(id INTEGER PRIMARY KEY CHECK (id = 1), name TEXT NOT "
+                 "NULL, password_hash TEXT NOT NULL, updated TEXT NOT NULL)")
+    conn.execute("INSERT INTO web_owner SELECT id, name, password_hash, created FROM users "
+                 "WHERE id = 1 AND password_hash IS NOT NULL")
+    conn.execute("DROP TABLE users")
+    conn.execute("DELETE FROM id_marks WHERE name = 'users'")
+    for table, column in (("entries", "revision"), ("entries", "author"),
+                          ("web_sessions", "user_id"), ("api_tokens", "user_id")):
+        conn.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+
+
 def undo_later_migrations(conn: sqlite3.Connection, before: str) -> None:
     """Make a fresh journal look written before migration `before` (its name in
     `store.sqlite.migrations`): later migrations that cannot run twice are undone (the others
@@ -174,6 +190,8 @@ def undo_later_migrations(conn: sqlite3.Connection, before: str) -> None:
     from kirinuki.store.sqlite import migrations
 
     target = migrations.MIGRATIONS.index(getattr(migrations, before))
+    if target <= migrations.MIGRATIONS.index(migrations.V21_TEAM):
+        undo_v21(conn)
     if target <= migrations.MIGRATIONS.index(migrations.V17_HATENA_MT):
         conn.execute("DROP TABLE entry_categories")
         conn.execute("ALTER TABLE entries DROP COLUMN categories")

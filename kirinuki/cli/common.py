@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.progress import Progress, TaskID
 
 from kirinuki.config import journal_path
+from kirinuki.errors import KirinukiError
 from kirinuki.journal import Journal, open_journal
 
 out = Console(highlight=False, soft_wrap=True)
@@ -25,8 +26,22 @@ def journal_arg(ctx: typer.Context) -> str:
 
 
 def open_from(ctx: typer.Context) -> Journal:
-    """Open the journal chosen for this command."""
-    return open_journal(journal_arg(ctx))
+    """Open the journal chosen for this command, writing as the account named by --as (the
+    owner by default). Raises NotFoundError for an unknown account, ForbiddenError for a
+    reader."""
+    from kirinuki.journal.accounts import get_user, require_writer
+
+    j = open_journal(journal_arg(ctx))
+    try:
+        name = (ctx.find_root().obj or {}).get("as")
+        user = get_user(j, name)
+        if name is not None:
+            require_writer(user)
+    except KirinukiError:
+        j.close()
+        raise
+    j.store.author = user.name
+    return j
 
 
 def print_json(data: Any) -> None:

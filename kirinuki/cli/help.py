@@ -90,12 +90,18 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "settings set": ("kirinuki settings set timezone Asia/Tokyo",),
     "journal": ("kirinuki journal copy kirinuki.db postgresql://kirinuki@127.0.0.1:5432/clips",),
     "journal copy": ("kirinuki journal copy kirinuki.db postgresql://kirinuki@127.0.0.1:5432/clips",),
-    "user": ("kirinuki user set-password",),
-    "user set-password": ("kirinuki user set-password",),
+    "user": ("kirinuki user add hanako --role editor", "kirinuki user set-password hanako"),
+    "user add": ("kirinuki user add hanako --role editor",
+                 "kirinuki user add taro --role reader"),
+    "user list": ("kirinuki user list",),
+    "user role": ("kirinuki user role hanako owner",),
+    "user remove": ("kirinuki user remove taro",),
+    "user set-password": ("kirinuki user set-password", "kirinuki user set-password hanako"),
     "user sign-in-code": ("kirinuki user sign-in-code",),
     "token": ("kirinuki token create --name phone",),
     "token create": ("kirinuki token create --name phone",
-                     "kirinuki token create --name reader --feed"),
+                     "kirinuki token create --name reader --feed",
+                     "kirinuki token create --name hanako-laptop --user hanako"),
     "token list": ("kirinuki token list",),
     "token revoke": ("kirinuki token revoke 2",),
 }
@@ -128,7 +134,7 @@ def _no_type(ctx: Any) -> None:
 # Argument names as placeholders: what the user types, not the parameter's name in Python.
 ARGUMENTS = {"ref": "ID", "entry": "ID", "entry_id": "ID", "other": "ID", "token_id": "ID",
              "paths": "PATH", "out_dir": "FOLDER", "source": "PATH", "target": "URL|NUMBER",
-             "refs": "ID", "values": "VALUE"}
+             "refs": "ID", "values": "VALUE", "name": "NAME", "role": "ROLE"}
 
 
 def _plain_help_option(command: Any) -> None:

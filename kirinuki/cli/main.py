@@ -124,8 +124,8 @@ def damaged_journal(ctx: typer.Context | None = None,
                         " and restore a backup if it finds problems")
 
 
-def _root(ctx: typer.Context, journal: str | None = None) -> None:
-    ctx.obj = {"journal": journal}
+def _root(ctx: typer.Context, journal: str | None = None, author: str | None = None) -> None:
+    ctx.obj = {"journal": journal, "as": author}
 
 
 def build_app(modules: Sequence[str] = MODULES) -> typer.Typer:
@@ -140,8 +140,13 @@ def build_app(modules: Sequence[str] = MODULES) -> typer.Typer:
             None, "--journal", "-j", envvar="KIRINUKI_JOURNAL", metavar="PATH",
             help="Journal file (default ./kirinuki.db).",
         ),
+        author: str = typer.Option(
+            None, "--as", envvar="KIRINUKI_AS", metavar="USER",
+            help="The account recorded as the author of what this command writes (default: "
+                 "the owner).",
+        ),
     ) -> None:
-        _root(ctx, journal)
+        _root(ctx, journal, author)
 
     app = typer.Typer(
         cls=_group(),
@@ -166,9 +171,9 @@ def command_of(args: Sequence[str]) -> str | None:
     """The command named on a command line (after the root options), if any."""
     it = iter(args)
     for arg in it:
-        if arg in ("--journal", "-j"):
+        if arg in ("--journal", "-j", "--as"):
             next(it, None)
-        elif arg.startswith("--journal=") or (arg.startswith("-j") and len(arg) > 2):
+        elif arg.startswith(("--journal=", "--as=")) or (arg.startswith("-j") and len(arg) > 2):
             continue
         elif arg.startswith("-"):
             return None

@@ -1,4 +1,4 @@
-"""`serve`, `user set-password|sign-in-code`, `token create|list|revoke`."""
+"""`serve`, `user add|list|role|remove|set-password|sign-in-code`, `token create|list|revoke`."""
 
 from __future__ import annotations
 
@@ -12,14 +12,21 @@ from kirinuki.cli.common import err, journal_arg, open_from, out
 from kirinuki.errors import InputError
 from kirinuki.journal.accounts import (
     CODE_MINUTES,
+    ROLES,
+    add_user,
     create_sign_in_code,
     create_token,
     list_tokens,
+    list_users,
+    remove_user,
     revoke_token,
     set_password,
+    set_role,
 )
 
-user_app = typer.Typer(help="The owner account of the web app.", no_args_is_help=True)
+user_app = typer.Typer(help="The accounts of the web app (owner, editors, readers).",
+                       no_args_is_help=True)
+_ROLE_HELP = "owner (everything), editor (writes entries) or reader (reads drafts, writes nothing)"
 token_app = typer.Typer(help="API tokens for the web app's JSON API.", no_args_is_help=True)
 
 
@@ -88,13 +95,57 @@ def _watcher(path: str, on: bool) -> Iterator[None]:
         thread.join(timeout=5)
 
 
+@user_app.command("add")
+def user_add(
+    ctx: typer.Context,
+    name: str = typer.Argument(..., help="The user name (ASCII letters, digits, . _ -)."),
+    role: str = typer.Option("editor", "--role", help=_ROLE_HELP),
+) -> None:
+    """Add an account; give it a password with `user set-password NAME`."""
+    with open_from(ctx) as j:
+        user = add_user(j, name, role)
+    out.print(f"user {user.name} added ({user.role}); set its password with "
+              f"`kirinuki user set-password {user.name}`", markup=False)
+
+
+@user_app.command("list")
+def user_list(ctx: typer.Context) -> None:
+    """List the accounts: name, role, whether a password is set."""
+    with open_from(ctx) as j:
+        users = list_users(j)
+    for u in users:
+        out.print(f"{u.name}\t{u.role}\t{'password set' if u.has_password else 'no password'}",
+                  markup=False)
+
+
+@user_app.command("role")
+def user_role(ctx: typer.Context, name: str = typer.Argument(...),
+              role: str = typer.Argument(..., help=_ROLE_HELP)) -> None:
+    """Change an account's role (a journal keeps at least one owner)."""
+    if role not in ROLES:
+        raise InputError(f"unknown role {role!r} (use one of {', '.join(ROLES)})")
+    with open_from(ctx) as j:
+        set_role(j, name, role)
+    out.print(f"user {name} is now {role}", markup=False)
+
+
+@user_app.command("remove")
+def user_remove(ctx: typer.Context, name: str = typer.Argument(...)) -> None:
+    """Remove an account: its sessions end and its tokens are revoked; entries keep its name
+    as their author."""
+    with open_from(ctx) as j:
+        remove_user(j, name)
+    out.print(f"user {name} removed", markup=False)
+
+
 @user_app.command("set-password")
 def set_password_cmd(
     ctx: typer.Context,
+    name: str = typer.Argument(None, help="The account (default: the owner)."),
     password_stdin: bool = typer.Option(False, "--password-stdin",
                                         help="Read the password from standard input."),
 ) -> None:
-    """Set the owner's password (signs every browser out)."""
+    """Set an account's password (signs its browsers out)."""
     if password_stdin:
         password = typer.get_text_stream("stdin").readline().rstrip("\r\n")
     else:
@@ -102,7 +153,7 @@ def set_password_cmd(
         if getpass.getpass("again: ") != password:
             raise InputError("the passwords differ")
     with open_from(ctx) as j:
-        set_password(j, password)
+        set_password(j, password, name)
     out.print("password set")
 
 
@@ -124,12 +175,15 @@ def token_create(
     atompub: bool = typer.Option(False, "--atompub", help="Limit the token to AtomPub."),
     feed: bool = typer.Option(False, "--feed", help="Limit the token to reading the feed of "
                               "changes (/changes.atom?token=…)."),
+    user: str = typer.Option(None, "--user", help="The account the token acts as, with its "
+                             "role (default: the owner)."),
 ) -> None:
     """Create an API token; it is printed once and never stored."""
     if atompub and feed:
         raise InputError("give --atompub or --feed, not both")
     with open_from(ctx) as j:
-        token = create_token(j, name, "atompub" if atompub else "feed" if feed else "api")
+        token = create_token(j, name, "atompub" if atompub else "feed" if feed else "api",
+                             user)
     err.print(f"token {token.id} ({token.scope}) created; keep it secret, it is shown once:")
     typer.echo(token.secret)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from kirinuki.errors import ConflictError, InputError, KirinukiError
+from kirinuki.errors import InputError, KirinukiError
 from kirinuki.journal.composing import set_entry
 from kirinuki.journal.core import Journal
 from kirinuki.journal.importing import check_entry_size
@@ -70,24 +70,23 @@ def _clip_problem(text: str) -> str | None:
 
 
 def arrange(journal: Journal, entry_id: int, groups: list[GroupForm], texts: dict[int, str],
-            deleted: set[tuple[str, int]], *, expected: datetime | None = None,
+            deleted: set[tuple[str, int]], *, revision: int | None = None,
             title: str | None = None, at: datetime | None = None) -> Entry:
     """Rewrite entry `entry_id` from the form (see the module's note), with its title and
     date when given (`composing.set_entry`), in one transaction. `deleted` holds refs like
-    the items'. Raises FormError (nothing written), NotFoundError, ConflictError when the
-    entry changed since `expected` (its `updated` when the form was made)."""
+    the items'. Raises FormError (nothing written), NotFoundError, StaleRevisionError when
+    the entry is no longer at `revision` (its revision when the form was made)."""
     with journal.store.transaction():
-        _arrange(journal, entry_id, groups, texts, deleted, expected)
+        _arrange(journal, entry_id, groups, texts, deleted, revision)
         if title is not None or at is not None:
             set_entry(journal, str(entry_id), title=title, at=at)
     return get_entry(journal, entry_id)
 
 
 def _arrange(journal: Journal, entry_id: int, groups: list[GroupForm], texts: dict[int, str],
-             deleted: set[tuple[str, int]], expected: datetime | None) -> None:
+             deleted: set[tuple[str, int]], revision: int | None) -> None:
     before = get_entry(journal, entry_id)
-    if expected is not None and before.updated != expected:
-        raise ConflictError(f"entry {entry_id} was changed since the form was made")
+    entry_rows.check_revision(entry_id, revision, before.revision)
     entry = get_entry(journal, entry_id)
     items: dict[tuple[str, int], Item] = {}
     for g in entry.groups:

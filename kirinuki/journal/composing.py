@@ -178,6 +178,7 @@ def check_text(journal: Journal, ref: str, text: str) -> TextEdit:
     entry.published, entry.status, entry.title = before.published, before.status, before.title
     # Apart from the content: Hatena categories and what the entry was imported with.
     entry.categories, entry.origin = before.categories, before.origin
+    entry.revision = before.revision  # the text was read at this revision
     old: dict[str, list[Clip]] = {}
     for c in before.clips:
         old.setdefault(c.text, []).append(c)

@@ -2,8 +2,9 @@
 
 The copy is the JSON Lines export of the source fed to the import of the destination, record by
 record (nothing is held whole in memory), in one transaction: the destination's export then
-equals the source's. What an export leaves out stays behind: the owner's password, sessions and
-API tokens (set them again on the copy), and the trash.
+equals the source's. The accounts come along (names, roles, password hashes); what else an
+export leaves out stays behind: sessions and API tokens (create them again on the copy), and
+the trash.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from kirinuki.errors import InputError
+from kirinuki.journal.accounts import copy_accounts
 from kirinuki.journal.core import Journal, init_journal, open_journal
 from kirinuki.journal.exporting import jsonl_records
 from kirinuki.journal.importing import Batch, ImportSummary, Progress, import_records
@@ -53,6 +55,7 @@ def _copy(source: Journal, target: Journal, total: int,
             batch = Batch(target, summary)
             import_records(target, records(), total, batch, progress)
             batch.flush()
+            copy_accounts(source, target)
     finally:
         store.set_bulk(False)
     return summary

@@ -171,10 +171,11 @@ def _entries(journal: Journal) -> Iterator[Entry]:
 
 def export_mt(journal: Journal, out: IO[str], author: str = DEFAULT_AUTHOR) -> int:
     """Write every entry, oldest first, as one MT export Hatena Blog can import; returns how
-    many entries were written."""
+    many entries were written. AUTHOR is the account that last wrote the entry, `author`
+    for an entry written by none."""
     n = 0
     for entry in _entries(journal):
-        out.write(render_mt_entry(entry, journal.tz, author))
+        out.write(render_mt_entry(entry, journal.tz, entry.author or author))
         n += 1
     return n
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from kirinuki.errors import AuthError, InputError, NotFoundError
-from kirinuki.journal.accounts import check_token, create_token
+from kirinuki.journal.accounts import User, check_token, create_token
 from kirinuki.journal.core import Journal
 from kirinuki.journal.editing import delete_entry
 from kirinuki.journal.hatena import ClipSources
@@ -176,11 +176,11 @@ def wsse_keys(journal: Journal) -> list[str]:
     return live
 
 
-def check_wsse(journal: Journal, nonce: bytes, created: str, password_digest: str) -> None:
+def check_wsse(journal: Journal, nonce: bytes, created: str, password_digest: str) -> User:
     """Accept a WSSE UsernameToken: `password_digest` is base64(SHA-1(nonce + created + key))
     for a live AtomPub key, `created` (ISO 8601 with a zone) within WSSE_SKEW of now, and the
     nonce not seen before by any process on this journal (remembered, by its bytes, until its
-    `created` leaves the window). Raises AuthError."""
+    `created` leaves the window). Returns the key's user. Raises AuthError."""
     try:
         when = datetime.fromisoformat(created.replace("Z", "+00:00"))
     except ValueError as exc:
@@ -203,8 +203,9 @@ def check_wsse(journal: Journal, nonce: bytes, created: str, password_digest: st
                                             now, expires)
     if not fresh:
         raise AuthError("replayed WSSE nonce")
+    return check_token(journal, key, "atompub")
 
 
-def check_api_key(journal: Journal, key: str) -> None:
-    """Accept an AtomPub key sent in clear (Basic auth). Raises AuthError."""
-    check_token(journal, key, "atompub")
+def check_api_key(journal: Journal, key: str) -> User:
+    """Accept an AtomPub key sent in clear (Basic auth): its user. Raises AuthError."""
+    return check_token(journal, key, "atompub")

@@ -137,7 +137,7 @@ def _store_pulled(journal: Journal, entry: Entry, edited: datetime, s: SyncSumma
     if old.updated is not None and old.updated >= edited:
         s.unchanged += 1
         return
-    entry.id, entry.key = eid, old.key
+    entry.id, entry.key, entry.revision = eid, old.key, old.revision
     carry_origin(old, entry)
     entry_rows.replace_entry(store, entry, journal.now())
     s.updated += 1

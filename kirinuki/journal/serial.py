@@ -82,6 +82,9 @@ def entry_record(entry: Entry, version_ref: dict[int, tuple[str, str]]) -> JsonD
         ],
         **({"categories": entry.categories} if entry.categories is not None else {}),
         **({"origin": origin_record(entry.origin)} if entry.origin is not None else {}),
+        # Written since it came in (revision 1) or by a named account: kept across a copy.
+        **({"revision": entry.revision} if entry.revision > 1 else {}),
+        **({"author": entry.author} if entry.author is not None else {}),
     }
 
 
@@ -187,6 +190,8 @@ def entry_from_record(rec: JsonDict, resolve: Any) -> Entry:
             groups=groups,
             categories=_categories(rec.get("categories")),
             origin=origin_from_record(rec.get("origin")),
+            revision=_int(rec.get("revision", 0), "revision"),
+            author=None if rec.get("author") is None else _str(rec.get("author"), "author"),
         )
         drop_blank_clips(entry)
         return entry
@@ -223,4 +228,6 @@ def entry_view(entry: Entry) -> JsonDict:
         ],
         "related": [{"url": r.url, "quote": r.quote, "entry": r.target_entry_id}
                     for r in entry.related],
+        "revision": entry.revision,
+        "author": entry.author,
     }

@@ -14,7 +14,8 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
@@ -24,6 +25,7 @@ from lxml import etree
 
 from kirinuki.errors import AuthError, InputError, KirinukiError
 from kirinuki.journal import Journal
+from kirinuki.journal.accounts import User, get_user
 from kirinuki.journal.hatena_atompub import (
     AtomDraft,
     atom_entry,
@@ -37,6 +39,7 @@ from kirinuki.journal.hatena_atompub import (
     update_entry,
 )
 from kirinuki.journal.hatena_oauth import check_oauth
+from kirinuki.journal.revisions import at_revision
 from kirinuki.model import Entry, Status
 from kirinuki.text.dates import in_zone
 from kirinuki.text.hatena_html import entry_html
@@ -46,6 +49,8 @@ from kirinuki.text.links import http_url
 from kirinuki.text.xmlchars import xml_text
 from kirinuki.web.inputs import count_param
 from kirinuki.web.limits import ATOMPUB_BODY, ATOMPUB_CHALLENGE
+from kirinuki.web.revisions import etag, if_match
+from kirinuki.web.security import acting
 from kirinuki.web.security import journal as journal_dep
 
 router = APIRouter(include_in_schema=False)
@@ -66,7 +71,7 @@ def _signed_url(request: Request) -> str:
     return _origin(request) + url[url.index("/", url.index("//") + 2):]
 
 
-def _check_wsse(j: Journal, header: str) -> None:
+def _check_wsse(j: Journal, header: str) -> User:
     f = dict(_WSSE.findall(header))
     try:
         # Decoded: another spelling of the same nonce (padding, unused bits) is the same nonce.
@@ -74,34 +79,35 @@ def _check_wsse(j: Journal, header: str) -> None:
         created, sent = f["Created"], f["PasswordDigest"]
     except (KeyError, ValueError, binascii.Error) as exc:
         raise AuthError("malformed X-WSSE header") from exc
-    check_wsse(j, nonce, created, sent)
+    return check_wsse(j, nonce, created, sent)
 
 
 def authorised(request: Request, j: Journal = Depends(journal_dep)) -> Journal:
-    """The journal, when the request carries a valid WSSE or Basic AtomPub key (else 401)."""
+    """The journal writing as the key's user, when the request carries a valid WSSE or Basic
+    AtomPub key or an OAuth signature (else 401; a reader's write is 403)."""
     try:
-        return _authorise(request, j)
+        user = _authorise(request, j)
     except AuthError as exc:
         raise HTTPException(401, str(exc), headers={"WWW-Authenticate": ATOMPUB_CHALLENGE},
                             ) from exc
+    return acting(j, user, request.method)
 
 
-def _authorise(request: Request, j: Journal) -> Journal:
+def _authorise(request: Request, j: Journal) -> User:
     wsse = request.headers.get("x-wsse")
     auth = request.headers.get("authorization", "")
     if auth.lower().startswith("oauth ") or "oauth_signature" in request.query_params:
         check_oauth(j, _signed_url(request), request.method, dict(request.headers))
-    elif wsse:
-        _check_wsse(j, wsse)
-    elif auth.lower().startswith("basic "):
+        return get_user(j)  # OAuth clients are the owner's (`kirinuki hatena oauth add`)
+    if wsse:
+        return _check_wsse(j, wsse)
+    if auth.lower().startswith("basic "):
         try:
             user, _, key = base64.b64decode(auth[6:].strip()).decode("utf-8").partition(":")
         except (binascii.Error, UnicodeDecodeError) as exc:
             raise AuthError("malformed Basic credentials") from exc
-        check_api_key(j, key)
-    else:
-        raise AuthError("WSSE or Basic authentication with an AtomPub key, or OAuth, is needed")
-    return j
+        return check_api_key(j, key)
+    raise AuthError("WSSE or Basic authentication with an AtomPub key, or OAuth, is needed")
 
 
 def _iso(dt: datetime | None, j: Journal) -> str:
@@ -288,32 +294,54 @@ async def create(request: Request, user: str, blog: str,
         entry = create_entry(j, parse_draft(body, j))
         base = _origin(request)
         loc = f"{base}/{user}/{blog}/atom/entry/{entry.id}"
-        return _xml(_entry_doc(entry, j, base, user, blog), ENTRY_TYPE, 201, Location=loc)
+        return _xml(_entry_doc(entry, j, base, user, blog), ENTRY_TYPE, 201, Location=loc,
+                    ETag=etag(entry))
     return _guard(run)
 
 
 @router.get("/{user}/{blog}/atom/entry/{entry_id}")
 def read(request: Request, user: str, blog: str, entry_id: str,
          j: Journal = Depends(authorised)) -> Response:
-    """One entry."""
-    return _guard(lambda: _xml(_entry_doc(atom_entry(j, entry_id), j, _origin(request), user,
-                                          blog), ENTRY_TYPE))
+    """One entry, with its ETag."""
+    def run() -> Response:
+        entry = atom_entry(j, entry_id)
+        return _xml(_entry_doc(entry, j, _origin(request), user, blog), ENTRY_TYPE,
+                    ETag=etag(entry))
+    return _guard(run)
+
+
+@contextmanager
+def _if_match(request: Request, j: Journal, entry_id: str) -> Iterator[None]:
+    """One transaction in which the entry is still at the revision If-Match names (412)."""
+    with j.store.transaction():
+        eid = atom_entry(j, entry_id).id or 0
+        with at_revision(j, eid, if_match(request, eid)):
+            yield
 
 
 @router.put("/{user}/{blog}/atom/entry/{entry_id}")
 async def update(request: Request, user: str, blog: str, entry_id: str,
                  j: Journal = Depends(authorised)) -> Response:
-    """Replace an entry; answers the updated entry."""
+    """Replace an entry (with If-Match, only while it is at that revision); answers the
+    updated entry."""
     body = await request.body()
-    return _guard(lambda: _xml(_entry_doc(update_entry(j, entry_id, parse_draft(body, j)), j,
-                                          _origin(request), user, blog), ENTRY_TYPE))
+
+    def run() -> Response:
+        draft = parse_draft(body, j)
+        with _if_match(request, j, entry_id):
+            entry = update_entry(j, entry_id, draft)
+        return _xml(_entry_doc(entry, j, _origin(request), user, blog), ENTRY_TYPE,
+                    ETag=etag(entry))
+    return _guard(run)
 
 
 @router.delete("/{user}/{blog}/atom/entry/{entry_id}")
-def delete(user: str, blog: str, entry_id: str, j: Journal = Depends(authorised)) -> Response:
-    """Delete an entry."""
+def delete(request: Request, user: str, blog: str, entry_id: str,
+           j: Journal = Depends(authorised)) -> Response:
+    """Delete an entry (with If-Match, only while it is at that revision)."""
     def run() -> Response:
-        remove_entry(j, entry_id)
+        with _if_match(request, j, entry_id):
+            remove_entry(j, entry_id)
         return Response(status_code=200)
     return _guard(run)
 

@@ -10,13 +10,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from kirinuki.journal import Journal
 from kirinuki.web.messages import JA, t
-from kirinuki.web.security import owner_csrf, state
+from kirinuki.web.security import session_of, state
 from kirinuki.web.state import WebState
 
 OWNER_NAV = ({"label": t("nav.compose"), "url": "/compose"},
              {"label": t("nav.manage"), "url": "/manage"},
              {"label": t("nav.changes"), "url": "/changes"},
              {"label": t("nav.trash"), "url": "/trash"})
+READER_NAV = ("/manage", "/changes")  # what a signed-in reader's menu keeps
 WEB_CSS = "/_web/web.css"
 DONE_COOKIE = "kirinuki_done"
 _DONE = re.compile(r"([a-z_]{1,20}):([0-9]{1,9}):([0-9]{1,18})?")
@@ -29,7 +30,9 @@ def page(request: Request, template: str, title: str, status: int = 200,
     st = state(request)
     j = st.journal()
     data = {**done(request), **data}
-    html = render_page(st, j, template, title, owner_csrf(request, j), **data)
+    found = session_of(request, j)
+    html = render_page(st, j, template, title, found[0] if found else None,
+                       writer=found is not None and found[1].can_write, **data)
     response = HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
     if DONE_COOKIE in request.cookies:
         response.delete_cookie(DONE_COOKIE, path="/")
@@ -57,16 +60,19 @@ def done_redirect(url: str, what: str, n: int = 0, undo: int | None = None) -> R
 
 
 def render_page(st: WebState, j: Journal, template: str, title: str, csrf: str | None,
-                **data: Any) -> str:
-    """The HTML of a web-only page; `csrf` is the owner's token, None for a reader."""
+                writer: bool = True, **data: Any) -> str:
+    """The HTML of a web-only page; `csrf` is the signed-in user's token, None for a visitor;
+    `writer` False for a signed-in reader (no composer, trash or write buttons)."""
     _, renderer = st.site.current(j)
     site = dict(renderer.site)
-    site["nav"] = list(site["nav"]) + (list(OWNER_NAV) if csrf else [])
+    nav = OWNER_NAV if writer else tuple(n for n in OWNER_NAV if n["url"] in READER_NAV)
+    site["nav"] = list(site["nav"]) + (list(nav) if csrf else [])
     return st.env.get_template(template).render(
         site=site,
         page={"title": title, "canonical": None, "feeds": [], "noindex": True},
         csrf=csrf or "",
         signed_in=csrf is not None,
+        can_write=csrf is not None and writer,
         web_css=WEB_CSS,
         **data,
     )

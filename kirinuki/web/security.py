@@ -1,4 +1,5 @@
-"""Who may write: the owner's session (cookie + CSRF token) or an API token.
+"""Who may write: a user's session (cookie + CSRF token) or an API token, with a role that
+writes (owner, editor; a reader gets 403); the user is recorded as the author of the write.
 
 Forms carry the session's CSRF token in a hidden field `csrf`; the JSON API takes either
 `Authorization: Bearer <token>` or the session cookie with the CSRF token in `X-CSRF-Token`.
@@ -8,7 +9,7 @@ Tokens are compared in constant time.
 from __future__ import annotations
 
 import hmac
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterator
 from typing import Any
 
 from fastapi import Depends, Form, Request, Response
@@ -19,7 +20,14 @@ from fastapi.security.utils import get_authorization_scheme_param
 
 from kirinuki.errors import AuthError
 from kirinuki.journal import Journal
-from kirinuki.journal.accounts import SESSION_DAYS, Session, check_token, session_csrf
+from kirinuki.journal.accounts import (
+    SESSION_DAYS,
+    Session,
+    User,
+    check_token,
+    require_writer,
+    session_user,
+)
 from kirinuki.web.limits import body_cap
 from kirinuki.web.state import WebState
 
@@ -41,61 +49,111 @@ def state(request: Request) -> WebState:
     return web
 
 
-def journal(request: Request) -> Journal:
-    """This worker thread's journal (a dependency)."""
-    return state(request).journal()
+def journal(request: Request) -> Iterator[Journal]:
+    """A journal connection leased to this request alone (a dependency)."""
+    with state(request).lease() as j:
+        yield j
+
+
+def session_of(request: Request, j: Journal) -> tuple[str, User] | None:
+    """(CSRF token, user) of the session this request carries, or None."""
+    return session_user(j, request.cookies.get(COOKIE, ""))
 
 
 def owner_csrf(request: Request, j: Journal) -> str | None:
-    """The CSRF token of the owner's session carried by this request, or None."""
-    return session_csrf(j, request.cookies.get(COOKIE, ""))
+    """The CSRF token of the signed-in user's session carried by this request, or None."""
+    found = session_of(request, j)
+    return found[0] if found is not None else None
+
+
+def acting(j: Journal, user: User, method: str) -> Journal:
+    """`j` writing as `user`: a write (any method but GET, HEAD, OPTIONS) needs a role that
+    writes, and records the user as the author. Raises ForbiddenError for a reader."""
+    if method not in SAFE_METHODS:
+        require_writer(user)
+    j.store.author = user.name
+    return j
+
+
+def _form_session(request: Request, csrf: str, j: Journal) -> User:
+    found = session_of(request, j)
+    if found is None:
+        raise AuthError("sign in to do this")
+    if not hmac.compare_digest(found[0].encode(), csrf.encode()):
+        raise CsrfError("the form is stale or forged (CSRF token mismatch): reload and retry")
+    return found[1]
 
 
 def form_owner(request: Request, csrf: str = Form(""),
                j: Journal = Depends(journal)) -> Journal:
-    """A form posted by the signed-in owner. Raises AuthError, CsrfError."""
-    expected = owner_csrf(request, j)
-    if expected is None:
-        raise AuthError("sign in to do this")
-    if not hmac.compare_digest(expected.encode(), csrf.encode()):
-        raise CsrfError("the form is stale or forged (CSRF token mismatch): reload and retry")
+    """A form posted by a signed-in user who may write. Raises AuthError, CsrfError,
+    ForbiddenError (a reader)."""
+    return acting(j, _form_session(request, csrf, j), request.method)
+
+
+def form_user(request: Request, csrf: str = Form(""),
+              j: Journal = Depends(journal)) -> Journal:
+    """A form posted by any signed-in user (signing out). Raises AuthError, CsrfError."""
+    _form_session(request, csrf, j)
     return j
 
 
 def page_owner(request: Request, j: Journal = Depends(journal)) -> str:
-    """The CSRF token of the signed-in owner viewing a page. Raises AuthError."""
+    """The CSRF token of the signed-in user (any role) viewing a page. Raises AuthError."""
     expected = owner_csrf(request, j)
     if expected is None:
         raise AuthError("sign in to see this page")
     return expected
 
 
+def page_writer(request: Request, j: Journal = Depends(journal)) -> str:
+    """The CSRF token of a signed-in user who may write, viewing a page made for writing (the
+    composer, the trash). Raises AuthError, ForbiddenError (a reader)."""
+    found = session_of(request, j)
+    if found is None:
+        raise AuthError("sign in to see this page")
+    require_writer(found[1])
+    return found[0]
+
+
+def can_write(request: Request, j: Journal) -> bool:
+    """True when the request's signed-in user may write (what a page offers to do)."""
+    found = session_of(request, j)
+    return found is not None and found[1].can_write
+
+
 def api_owner(request: Request,
               _creds: HTTPAuthorizationCredentials | None = Depends(_bearer),
               j: Journal = Depends(journal)) -> Journal:
-    """An API call by the owner: a bearer token, or the session cookie (with the CSRF header
-    for writes). Raises AuthError, CsrfError."""
-    check_api_caller(request, j)
-    return j
+    """An API call by a user: a bearer token, or the session cookie (with the CSRF header
+    for writes); writes need a role that writes. Raises AuthError, CsrfError,
+    ForbiddenError."""
+    return acting(j, check_api_caller(request, j), request.method)
 
 
-def check_api_caller(request: Request, j: Journal) -> None:
-    """What `api_owner` checks, from the request's headers alone. Raises AuthError, CsrfError."""
+def check_api_caller(request: Request, j: Journal) -> User:
+    """What `api_owner` checks, from the request's headers alone: the calling user. Raises
+    AuthError, CsrfError, ForbiddenError (a reader's write)."""
     scheme, credentials = get_authorization_scheme_param(request.headers.get("authorization"))
     if scheme.lower() == "bearer" and credentials:
-        check_token(j, credentials)
-        return
-    expected = owner_csrf(request, j)
-    if expected is None:
-        raise AuthError("an API token (Authorization: Bearer …) or a signed-in session is needed")
+        user = check_token(j, credentials)
+    else:
+        found = session_of(request, j)
+        if found is None:
+            raise AuthError("an API token (Authorization: Bearer …) or a signed-in session "
+                            "is needed")
+        expected, user = found
+        if request.method not in SAFE_METHODS:
+            sent = request.headers.get(CSRF_HEADER, "")
+            if not hmac.compare_digest(expected.encode(), sent.encode()):
+                raise CsrfError(f"a session-authenticated write needs the {CSRF_HEADER} header")
     if request.method not in SAFE_METHODS:
-        sent = request.headers.get(CSRF_HEADER, "")
-        if not hmac.compare_digest(expected.encode(), sent.encode()):
-            raise CsrfError(f"a session-authenticated write needs the {CSRF_HEADER} header")
+        require_writer(user)
+    return user
 
 
 def check_session(request: Request, j: Journal) -> None:
-    """A signed-in owner's session cookie (the CSRF token is in the form). Raises AuthError."""
+    """A signed-in user's session cookie (the CSRF token is in the form). Raises AuthError."""
     if owner_csrf(request, j) is None:
         raise AuthError("sign in to do this")
 
@@ -108,7 +166,7 @@ class CallerFirstRoute(APIRoute):
     worker thread (it reads the journal); the dependencies still run after it.
     """
 
-    check: Callable[[Request, Journal], None] = staticmethod(check_session)
+    check: Callable[[Request, Journal], object] = staticmethod(check_session)
     reads_form = False
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:

@@ -1,8 +1,9 @@
 """What the web app holds between requests: journal connections, the live site, the page
 cache, templates.
 
-SQLite connections are not shared between threads: each worker thread of the server opens its
-own journal on first use (readers run in parallel under WAL). One more connection only watches
+A journal connection is never used by two requests at once: a route's journal is leased to
+its request (`lease`), and the reads made outside routes use the calling thread's own journal
+(readers run in parallel under WAL). One more connection only watches
 for changes (see `LiveSite`).
 """
 
@@ -10,7 +11,8 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -54,6 +56,8 @@ class WebState:
         self.fetcher = fetcher
         self._local = threading.local()
         self._opened: list[Journal] = []
+        # Leased to one request at a time (`lease`), with the change mark of their settings.
+        self._idle: list[tuple[Journal, int | None]] = []
         self._lock = threading.Lock()
         self.site = LiveSite(open_journal(journal_path), lambda: open_journal(journal_path))
         self.pages = PageCache(open_journal(journal_path))
@@ -127,6 +131,27 @@ class WebState:
         self.pages.put(page_key(path), mark, body, found.media)
         return body, found.media
 
+    @contextmanager
+    def lease(self) -> Iterator[Journal]:
+        """A journal connection for one request alone, returned to the idle ones after it:
+        a connection shared by two requests at once mixed their transactions (a dependency
+        and its route may run on different threads)."""
+        with self._lock:
+            j, mark = self._idle.pop() if self._idle else (None, None)
+        if j is None:
+            j = open_journal(self.journal_path)
+            with self._lock:
+                self._opened.append(j)
+        elif mark != self.site.mark:
+            reload_settings(j)  # as `journal` does: only after a commit
+        mark = self.site.mark
+        try:
+            yield j
+        finally:
+            j.store.author = None  # the next request names its own user
+            with self._lock:
+                self._idle.append((j, mark))
+
     def journal(self) -> Journal:
         """This thread's open journal, its settings read again after a commit changed them."""
         j: Journal | None = getattr(self._local, "journal", None)
@@ -146,6 +171,7 @@ class WebState:
             for j in self._opened:
                 j.close()
             self._opened.clear()
+            self._idle.clear()
         if self.site.analysis is not None:
             self.site.analysis.close()
         self.site.watcher.close()

@@ -21,6 +21,7 @@ from kirinuki.store.sqlite import entries as entry_rows
 from kirinuki.store.sqlite import search as index
 from kirinuki.store.sqlite import search_query as sq
 from kirinuki.text.query import parse_query
+from tests.conftest import undo_later_migrations
 from tests.search.conftest import JST, add_entries, entry
 
 
@@ -231,16 +232,12 @@ def test_index_of_another_format_asks_for_reindex(news: Journal) -> None:
         "SELECT value FROM search_meta WHERE key = 'format'").fetchone()[0] == index.FORMAT
 
 
-_BEFORE_V14 = migrations.MIGRATIONS.index(migrations.V14_SEARCH_GROUPING)
 
 
 def _as_before_v14(conn: sqlite3.Connection) -> None:
     """Make a fresh journal look written before V14: the later migrations' parts removed."""
     conn.execute("UPDATE search_meta SET value = '2' WHERE key = 'format'")
-    conn.execute("DROP TABLE entry_categories")
-    conn.execute("ALTER TABLE entries DROP COLUMN categories")
-    conn.execute("ALTER TABLE entries DROP COLUMN origin")
-    conn.execute(f"PRAGMA user_version = {_BEFORE_V14}")
+    undo_later_migrations(conn, "V14_SEARCH_GROUPING")
 
 
 def test_index_built_before_digit_grouping_asks_for_reindex(tmp_path: Path) -> None:

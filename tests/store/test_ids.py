@@ -18,8 +18,10 @@ from kirinuki.store.sqlite import db, migrations
 from kirinuki.store.sqlite import feeds as feed_rows
 from kirinuki.store.sqlite.ids import TRACKED, marks
 from kirinuki.store.sqlite.migrations import SCHEMA_VERSION
+from tests.conftest import undo_v21
 
 PKG = Path(__file__).resolve().parents[2] / "kirinuki"
+OLD = tuple(t for t in TRACKED if t != "users")  # the tables V9 seeded
 NOW = datetime(2024, 5, 1, 9, 0, tzinfo=UTC)
 
 
@@ -128,6 +130,7 @@ def test_migration_keeps_every_id_and_seeds_the_marks(tmp_path: Path) -> None:
         import_paths(j, [str(src)])
         conn = j.store.conn
         conn.execute("DELETE FROM entries WHERE id = 2")
+        undo_v21(conn)
         conn.execute("DROP TABLE id_marks")
         conn.execute("ALTER TABLE entries DROP COLUMN raw_layout")  # added by V10
         conn.execute("ALTER TABLE article_versions DROP COLUMN canonical_claim")  # V11
@@ -137,13 +140,15 @@ def test_migration_keeps_every_id_and_seeds_the_marks(tmp_path: Path) -> None:
         conn.execute("ALTER TABLE entries DROP COLUMN categories")  # V17
         conn.execute("ALTER TABLE entries DROP COLUMN origin")  # V17
         conn.execute("PRAGMA user_version = 8")  # as a journal written before V9
-        before = {t: conn.execute(f"SELECT id FROM {t} ORDER BY id").fetchall() for t in TRACKED}
+        before = {t: conn.execute(f"SELECT id FROM {t} ORDER BY id").fetchall() for t in OLD}
     with open_journal(path) as j:
         conn = j.store.conn
         assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
-        after = {t: conn.execute(f"SELECT id FROM {t} ORDER BY id").fetchall() for t in TRACKED}
+        after = {t: conn.execute(f"SELECT id FROM {t} ORDER BY id").fetchall() for t in OLD}
         assert after == before
-        assert marks(j.store) == {t: max((r[0] for r in before[t]), default=0) for t in TRACKED}
+        # users came with V21, holding the owner as user 1
+        assert marks(j.store) == {t: max((r[0] for r in before[t]), default=0) for t in OLD} | {
+            "users": 1}
         assert _new_entry(j, "移行後の記事です。") == 4
 
 
@@ -153,6 +158,7 @@ def test_a_second_process_migrating_at_once_finds_the_work_done(tmp_path: Path) 
     path = str(tmp_path / "old.db")
     init_journal(path).close()
     conn = sqlite3.connect(path, isolation_level=None)
+    undo_v21(conn)
     conn.execute("DROP TABLE id_marks")
     conn.execute("ALTER TABLE entries DROP COLUMN raw_layout")  # added by V10
     conn.execute("ALTER TABLE article_versions DROP COLUMN canonical_claim")  # V11
@@ -189,7 +195,8 @@ def test_every_insert_into_a_tracked_table_names_the_id() -> None:
     assert found == set(TRACKED)
 
 
-def test_migration_v9_is_the_last_and_seeds_every_tracked_table() -> None:
+def test_migrations_seed_every_tracked_table() -> None:
     script = migrations.MIGRATIONS[8]
     assert "CREATE TABLE id_marks" in script
-    assert all(f"'{t}'" in script for t in TRACKED)
+    assert all(f"'{t}'" in script for t in OLD)
+    assert "INSERT INTO id_marks(name, last) VALUES ('users', 1)" in migrations.V21_TEAM

@@ -39,7 +39,7 @@ def _form(html: str) -> dict[str, object]:
     """The edit form's fields as a browser would send them (items in page order)."""
     form = html[html.index('id="entry-form"'):html.index("</form>", html.index('id="entry-form"'))]
     fields: dict[str, object] = {
-        "updated": re.search(r'name="updated" value="([^"]*)"', form).group(1),  # type: ignore[union-attr]
+        "revision": re.search(r'name="revision" value="([^"]*)"', form).group(1),  # type: ignore[union-attr]
         "title": re.search(r'name="title" value="([^"]*)"', form).group(1),  # type: ignore[union-attr]
         "when": re.search(r'name="when" value="([^"]*)"', form).group(1),  # type: ignore[union-attr]
         "item": re.findall(r'name="item" value="([^"]+)"', form),

@@ -385,12 +385,32 @@ CREATE TABLE IF NOT EXISTS analysis_hidden(
 );
 """
 
+V21_TEAM = f"""
+ALTER TABLE entries ADD COLUMN revision BIGINT NOT NULL DEFAULT 1;
+ALTER TABLE entries ADD COLUMN author {_T};
+CREATE TABLE users(
+    id BIGINT PRIMARY KEY,
+    name {_T} NOT NULL UNIQUE,
+    password_hash {_T},
+    role {_T} NOT NULL CHECK (role IN ('owner', 'editor', 'reader')),
+    created {_T} NOT NULL
+);
+INSERT INTO users(id, name, password_hash, role, created)
+    SELECT 1, coalesce((SELECT name FROM web_owner WHERE id = 1), 'owner'),
+           (SELECT password_hash FROM web_owner WHERE id = 1), 'owner',
+           coalesce((SELECT updated FROM web_owner WHERE id = 1), '');
+DROP TABLE web_owner;
+ALTER TABLE web_sessions ADD COLUMN user_id BIGINT NOT NULL DEFAULT 1;
+ALTER TABLE api_tokens ADD COLUMN user_id BIGINT NOT NULL DEFAULT 1;
+INSERT INTO id_marks(name, last) VALUES ('users', 1);
+"""
+
 # Index i holds the SQL that takes a journal from version i to i + 1 (as in SQLite's list).
 MIGRATIONS: list[str] = [V1, V2_SEARCH, V3_CAPTURE, V4_ANALYSIS, V5_WEB,
                          V6_VERSIONS, V7_CHROME, V8_SEARCH_DRAFTS, V9_ID_MARKS,
                          V10_RAW_LAYOUT, V11_CANONICAL_CLAIM, V12_WEB_GUARD,
                          V13_TRASH, V14_SEARCH_GROUPING, V15_WATCH, V16_RAW_COPIES,
-                         V17_HATENA_MT, V18_ATOMPUB_OAUTH, V19_SUGGESTIONS, V20_STORY]
+                         V17_HATENA_MT, V18_ATOMPUB_OAUTH, V19_SUGGESTIONS, V20_STORY, V21_TEAM]
 
 # Kept beside the migrated tables: the schema's identity and version, the change counter that
 # stands for SQLite's `PRAGMA data_version` (bumped by every transaction that writes), and the

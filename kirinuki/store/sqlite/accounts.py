@@ -1,5 +1,5 @@
-"""The web app's owner account, sessions, API tokens and failed sign-ins (schema V5_WEB);
-one-time sign-in codes and WSSE nonces seen (V12_WEB_GUARD).
+"""The web app's accounts (V21_TEAM: users with roles), their sessions and API tokens, failed
+sign-ins (schema V5_WEB); one-time sign-in codes and WSSE nonces seen (V12_WEB_GUARD).
 
 Secrets are never stored: sessions and tokens are kept as SHA-256 digests of the random value
 handed to the browser or the user, the password as its argon2 hash (made in `journal`).
@@ -15,18 +15,30 @@ from kirinuki.store.sqlite.ids import next_id
 
 
 @dataclass(frozen=True)
+class UserRow:
+    """A stored account: its role is owner, editor or reader; no password hash until one is
+    set (it cannot sign in before)."""
+
+    id: int
+    name: str
+    password_hash: str | None
+    role: str
+
+
+@dataclass(frozen=True)
 class SessionRow:
-    """A stored sign-in session."""
+    """A stored sign-in session of a user."""
 
     token_hash: str
     csrf: str
     created: datetime
     expires: datetime
+    user_id: int
 
 
 @dataclass(frozen=True)
 class TokenRow:
-    """A stored API token (its digest only)."""
+    """A stored API token (its digest only), of a user."""
 
     id: int
     name: str
@@ -34,43 +46,89 @@ class TokenRow:
     created: datetime
     last_used: datetime | None
     revoked: bool
+    user_id: int
 
 
-def get_owner(store: Store) -> tuple[str, str] | None:
-    """(name, password hash) of the owner, or None when no password was set."""
-    row = store.conn.execute("SELECT name, password_hash FROM web_owner WHERE id = 1").fetchone()
-    return (str(row[0]), str(row[1])) if row else None
+_USER = "SELECT id, name, password_hash, role FROM users"
 
 
-def set_owner(store: Store, name: str, password_hash: str, now: datetime) -> None:
-    """Create or replace the owner account."""
+def _user(row: tuple[object, ...]) -> UserRow:
+    return UserRow(int(str(row[0])), str(row[1]), None if row[2] is None else str(row[2]),
+                   str(row[3]))
+
+
+def find_user(store: Store, *, name: str | None = None, user_id: int | None = None,
+              ) -> UserRow | None:
+    """The account with this name (or id), or None."""
+    if name is not None:
+        row = store.conn.execute(_USER + " WHERE name = ?", (name,)).fetchone()
+    else:
+        row = store.conn.execute(_USER + " WHERE id = ?", (user_id,)).fetchone()
+    return _user(row) if row else None
+
+
+def list_users(store: Store) -> list[UserRow]:
+    """Every account, in the order they were added."""
+    return [_user(r) for r in store.conn.execute(_USER + " ORDER BY id").fetchall()]
+
+
+def insert_user(store: Store, name: str, role: str, now: datetime) -> int:
+    """Add an account without a password; its id (never one a removed account had)."""
+    uid = next_id(store, "users")
+    store.conn.execute("INSERT INTO users(id, name, password_hash, role, created) "
+                       "VALUES (?, ?, NULL, ?, ?)", (uid, name, role, now.isoformat()))
+    return uid
+
+
+def put_user(store: Store, user: UserRow, created: datetime) -> None:
+    """Store an account with its id as it is (a journal copied): replaces the one with that
+    id, if any."""
     store.conn.execute(
-        "INSERT INTO web_owner(id, name, password_hash, updated) VALUES (1, ?, ?, ?)"
+        "INSERT INTO users(id, name, password_hash, role, created) VALUES (?, ?, ?, ?, ?)"
         " ON CONFLICT(id) DO UPDATE SET name = excluded.name,"
-        " password_hash = excluded.password_hash, updated = excluded.updated",
-        (name, password_hash, now.isoformat()),
-    )
+        " password_hash = excluded.password_hash, role = excluded.role",
+        (user.id, user.name, user.password_hash, user.role, created.isoformat()))
+
+
+def set_user_password(store: Store, user_id: int, password_hash: str) -> None:
+    """Replace an account's password hash."""
+    store.conn.execute("UPDATE users SET password_hash = ? WHERE id = ?",
+                       (password_hash, user_id))
+
+
+def set_user_role(store: Store, user_id: int, role: str) -> None:
+    """Change an account's role."""
+    store.conn.execute("UPDATE users SET role = ? WHERE id = ?", (role, user_id))
+
+
+def delete_user(store: Store, user_id: int) -> None:
+    """Remove an account, sign it out and revoke its tokens (the entries it wrote keep its
+    name as their author)."""
+    store.conn.execute("DELETE FROM web_sessions WHERE user_id = ?", (user_id,))
+    store.conn.execute("UPDATE api_tokens SET revoked = 1 WHERE user_id = ?", (user_id,))
+    store.conn.execute("DELETE FROM users WHERE id = ?", (user_id,))
 
 
 def insert_session(store: Store, token_hash: str, csrf: str, created: datetime,
-                   expires: datetime) -> None:
-    """Store a new session."""
+                   expires: datetime, user_id: int) -> None:
+    """Store a new session of a user."""
     store.conn.execute(
-        "INSERT INTO web_sessions(token_hash, csrf, created, expires) VALUES (?, ?, ?, ?)",
-        (token_hash, csrf, created.isoformat(), expires.isoformat()),
+        "INSERT INTO web_sessions(token_hash, csrf, created, expires, user_id)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (token_hash, csrf, created.isoformat(), expires.isoformat(), user_id),
     )
 
 
 def get_session(store: Store, token_hash: str) -> SessionRow | None:
     """The session with this digest, expired or not."""
     row = store.conn.execute(
-        "SELECT token_hash, csrf, created, expires FROM web_sessions WHERE token_hash = ?",
-        (token_hash,),
+        "SELECT token_hash, csrf, created, expires, user_id FROM web_sessions"
+        " WHERE token_hash = ?", (token_hash,),
     ).fetchone()
     if row is None:
         return None
     return SessionRow(str(row[0]), str(row[1]), datetime.fromisoformat(row[2]),
-                      datetime.fromisoformat(row[3]))
+                      datetime.fromisoformat(row[3]), int(row[4]))
 
 
 def delete_session(store: Store, token_hash: str) -> None:
@@ -78,22 +136,25 @@ def delete_session(store: Store, token_hash: str) -> None:
     store.conn.execute("DELETE FROM web_sessions WHERE token_hash = ?", (token_hash,))
 
 
-def delete_sessions(store: Store, *, expired_before: datetime | None = None) -> int:
-    """Forget every session (a password change), or those expired before a time."""
+def delete_sessions(store: Store, *, expired_before: datetime | None = None,
+                    user_id: int | None = None) -> int:
+    """Forget the sessions of a user (a password change), or those expired before a time."""
     if expired_before is None:
-        cur = store.conn.execute("DELETE FROM web_sessions")
+        cur = store.conn.execute("DELETE FROM web_sessions WHERE user_id = ?", (user_id,))
     else:
         cur = store.conn.execute("DELETE FROM web_sessions WHERE expires < ?",
                                  (expired_before.isoformat(),))
     return cur.rowcount
 
 
-def insert_token(store: Store, token_hash: str, name: str, scope: str, now: datetime) -> int:
-    """Store a new API token's digest; returns its id."""
+def insert_token(store: Store, token_hash: str, name: str, scope: str, now: datetime,
+                 user_id: int) -> int:
+    """Store a new API token's digest for a user; returns its id."""
     tid = next_id(store, "api_tokens")
     store.conn.execute(
-        "INSERT INTO api_tokens(id, token_hash, name, scope, created) VALUES (?, ?, ?, ?, ?)",
-        (tid, token_hash, name, scope, now.isoformat()),
+        "INSERT INTO api_tokens(id, token_hash, name, scope, created, user_id)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (tid, token_hash, name, scope, now.isoformat(), user_id),
     )
     return tid
 
@@ -105,10 +166,11 @@ _TokenRecord = tuple[int, str, str, str, str | None, int]
 def _token(row: _TokenRecord) -> TokenRow:
     return TokenRow(int(row[0]), str(row[1]), str(row[2]),
                     datetime.fromisoformat(str(row[3])),
-                    datetime.fromisoformat(str(row[4])) if row[4] else None, bool(row[5]))
+                    datetime.fromisoformat(str(row[4])) if row[4] else None, bool(row[5]),
+                    int(str(row[6])))
 
 
-_TOKEN_COLUMNS = "id, name, scope, created, last_used, revoked"
+_TOKEN_COLUMNS = "id, name, scope, created, last_used, revoked, user_id"
 
 
 def find_token(store: Store, token_hash: str) -> TokenRow | None:

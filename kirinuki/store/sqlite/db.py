@@ -83,6 +83,9 @@ class Store:
         # here instead of reading back what was just inserted (see hooks.entries_written).
         self.written: dict[int, Entry] = {}
         self.mapped = True  # reads go through the memory map (`map_memory`)
+        # The account writing through this handle (a web request's user, the CLI's --as):
+        # recorded as the author of every entry written (None: each entry keeps its own).
+        self.author: str | None = None
 
     @contextmanager
     def waiting(self, seconds: float) -> Iterator[None]:

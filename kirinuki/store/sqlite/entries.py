@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from kirinuki.errors import ConflictError, InputError
+from kirinuki.errors import ConflictError, InputError, StaleRevisionError
 from kirinuki.model import (
     Clip,
     ClipSource,
@@ -120,6 +120,9 @@ def insert_entries(store: Store, entries: list[Entry], now: datetime,
     for e in entries:
         if e.id is None:
             e.id, next_id = next_id, next_id + 1
+        # A new entry starts at revision 1; a restored or imported one keeps the revision it had.
+        e.revision = max(e.revision, 1)
+        e.author = store.author or e.author
         raw = raw_layout(e)
         rows.append((
             e.id, e.key, e.permalink, _iso(e.published), str(e.status), e.title,
@@ -127,12 +130,12 @@ def insert_entries(store: Store, entries: list[Entry], now: datetime,
             e.footer.blank_after if e.footer else 0,
             now.isoformat(), _iso(e.updated) or now.isoformat(),
             json.dumps(raw, ensure_ascii=False, separators=(",", ":")) if raw else None,
-            _json(e.categories), _json(origin_record(e.origin)),
+            _json(e.categories), _json(origin_record(e.origin)), e.revision, e.author,
         ))
     store.conn.executemany(
         "INSERT INTO entries(id, key, permalink, published, status, title, bom, newline,"
-        " lead_blank, chrome_id, footer_blank, created, updated, raw_layout, categories, origin)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        " lead_blank, chrome_id, footer_blank, created, updated, raw_layout, categories, origin,"
+        " revision, author) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         rows,
     )
     _insert_categories(store, entries)
@@ -247,21 +250,42 @@ def _insert_groups(store: Store, entries: list[Entry]) -> None:
 
 
 def replace_entry(store: Store, entry: Entry, now: datetime) -> None:
-    """Rewrite a stored entry (fields and groups) from `entry`, which carries its id.
+    """Rewrite a stored entry (fields and groups) from `entry`, which carries its id and the
+    revision it was read at; the stored revision goes up by one (so do `entry.revision` and its
+    `author`, to the store's).
 
-    Clip ids are kept for clips that carry them. Runs in the caller's transaction.
+    Clip ids are kept for clips that carry them. Runs in the caller's transaction. Raises
+    StaleRevisionError when the entry was written since `entry` was read (a lost update).
     """
     assert entry.id is not None
     conn = store.conn
-    row = conn.execute("SELECT permalink, published FROM entries WHERE id = ?",
+    row = conn.execute("SELECT permalink, published, revision FROM entries WHERE id = ?",
                        (entry.id,)).fetchone()
     kept = (row[0], row[1]) if row is not None else (None, None)
+    if row is not None:
+        check_revision(entry.id, entry.revision, int(row[2]))
+        entry.revision = int(row[2]) + 1
     entry.updated = now
     check_storable(entry, kept)  # before anything is removed
     hooks.entries_removing(store, [entry.id])
     conn.execute("DELETE FROM groups WHERE entry_id = ?", (entry.id,))
     conn.execute("DELETE FROM entries WHERE id = ?", (entry.id,))
     insert_entries(store, [entry], now, kept)
+
+
+def check_revision(entry_id: int, expected: int | None, stored: int) -> None:
+    """Raise StaleRevisionError when `expected` (the revision a writer read; None: any) is not
+    the `stored` one."""
+    if expected is not None and expected != stored:
+        raise StaleRevisionError(
+            f"entry {entry_id} was changed by someone else since it was read (revision "
+            f"{expected}, now {stored}): reload it and apply the change again", stored)
+
+
+def entry_revision(store: Store, entry_id: int) -> int | None:
+    """The stored revision of an entry, or None when there is no such entry."""
+    row = store.conn.execute("SELECT revision FROM entries WHERE id = ?", (entry_id,)).fetchone()
+    return int(row[0]) if row is not None else None
 
 
 def delete_entry(store: Store, entry_id: int) -> bool:
@@ -273,7 +297,8 @@ def delete_entry(store: Store, entry_id: int) -> bool:
 
 _ENTRY_COLS = (
     "e.id, e.key, e.permalink, e.published, e.status, e.title, e.bom, e.newline, e.lead_blank,"
-    " ch.value, e.footer_blank, e.updated, e.raw_layout, e.categories, e.origin"
+    " ch.value, e.footer_blank, e.updated, e.raw_layout, e.categories, e.origin, e.revision,"
+    " e.author"
 )
 
 
@@ -299,6 +324,8 @@ def _entry_from_row(row: _EntryRecord) -> Entry:
         updated=_dt(row[11]),
         categories=[str(c) for c in stored_json(row[13])] if row[13] is not None else None,
         origin=origin_from_record(stored_json(row[14])) if row[14] is not None else None,
+        revision=int(row[15]),  # type: ignore[call-overload]
+        author=row[16],  # type: ignore[arg-type]
     )
 
 

@@ -14,7 +14,7 @@ from kirinuki.store.sqlite.db import Store
 # Tables whose ids are allocated here; every INSERT into them names the id
 # (tests/store/test_ids.py checks the package's SQL for that).
 TRACKED = ("entries", "groups", "clips", "tag_lines", "related_links", "tags", "sources",
-           "articles", "article_versions", "feeds", "inbox", "api_tokens")
+           "articles", "article_versions", "feeds", "inbox", "api_tokens", "users")
 
 
 def reserve(store: Store, table: str, n: int = 1, above: int = 0) -> int:

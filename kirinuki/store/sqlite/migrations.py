@@ -456,10 +456,35 @@ CREATE TABLE IF NOT EXISTS analysis_hidden(
 ) WITHOUT ROWID
 """
 
+# A journal kept by a team (issue 24): `entries.revision` counts the writes of an entry (its
+# groups, clips and tags included; a client's If-Match is checked against it) and
+# `entries.author` names the account that wrote it last. `users` holds the accounts with their
+# role (owner, editor, reader); the single owner of V5 becomes user 1, and sessions and tokens
+# belong to a user (the owner's until now). `web_owner` is gone: its row lives on in `users`.
+V21_TEAM = """
+ALTER TABLE entries ADD COLUMN revision INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE entries ADD COLUMN author TEXT;
+CREATE TABLE users(
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    password_hash TEXT,
+    role TEXT NOT NULL CHECK (role IN ('owner', 'editor', 'reader')),
+    created TEXT NOT NULL
+);
+INSERT INTO users(id, name, password_hash, role, created)
+    SELECT 1, coalesce((SELECT name FROM web_owner WHERE id = 1), 'owner'),
+           (SELECT password_hash FROM web_owner WHERE id = 1), 'owner',
+           coalesce((SELECT updated FROM web_owner WHERE id = 1), '');
+DROP TABLE web_owner;
+ALTER TABLE web_sessions ADD COLUMN user_id INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE api_tokens ADD COLUMN user_id INTEGER NOT NULL DEFAULT 1;
+INSERT INTO id_marks(name, last) VALUES ('users', 1)
+"""
+
 # Index i holds the SQL that takes a journal from version i to i + 1.
 MIGRATIONS: list[str] = [V1, V2_SEARCH, V3_CAPTURE, V4_ANALYSIS, V5_WEB,
                         V6_VERSIONS, V7_CHROME, V8_SEARCH_DRAFTS, V9_ID_MARKS,
                         V10_RAW_LAYOUT, V11_CANONICAL_CLAIM, V12_WEB_GUARD,
                         V13_TRASH, V14_SEARCH_GROUPING, V15_WATCH, V16_RAW_COPIES,
-                        V17_HATENA_MT, V18_ATOMPUB_OAUTH, V19_SUGGESTIONS, V20_STORY]
+                        V17_HATENA_MT, V18_ATOMPUB_OAUTH, V19_SUGGESTIONS, V20_STORY, V21_TEAM]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -20,11 +20,13 @@ from kirinuki.journal.editing import (
     edit_clip,
     rename_tag,
 )
+from kirinuki.journal.revisions import at_revision, clip_entry_id
 from kirinuki.journal.search import search as search_clips
 from kirinuki.journal.workbench import clip_version, suggest_tags
-from kirinuki.model import Clip, Group, Item, Status, TagLine
+from kirinuki.model import Clip, Entry, Group, Item, Status, TagLine
 from kirinuki.text.spaces import clip_text_problem
 from kirinuki.web.inputs import capture_target
+from kirinuki.web.revisions import if_match, with_etag
 from kirinuki.web.security import ApiRoute, api_owner, state
 
 router = APIRouter(prefix="/api", route_class=ApiRoute, dependencies=[Depends(api_owner)])
@@ -112,47 +114,60 @@ def entries(j: Owner, limit: int = Query(20, ge=1, le=200), offset: int = Query(
             "next_offset": offset + limit if len(rows) > limit else None}
 
 
+def _view(response: Response, entry: Entry) -> Json:
+    """The entry's JSON, its ETag on the response."""
+    with_etag(response, entry)
+    return entry_view(entry)
+
+
 @router.get("/entries/{entry_id}")
-def entry(entry_id: Id, j: Owner) -> Json:
-    """One entry: groups with clips (ids, text, source), tags and related links."""
-    return entry_view(get_entry(j, entry_id))
+def entry(entry_id: Id, j: Owner, response: Response) -> Json:
+    """One entry: groups with clips (ids, text, source), tags and related links; its ETag
+    (`"ID.REVISION"`) goes back in If-Match with a change."""
+    return _view(response, get_entry(j, entry_id))
 
 
 @router.post("/entries/{entry_ref}/groups", status_code=201)
 def add(entry_ref: Annotated[str, Path(max_length=200, pattern=r"^(today|\d{1,18})$")],
-        body: GroupIn, j: Owner) -> Json:
-    """Append a group to an entry (`today`: today's draft, created if missing)."""
+        body: GroupIn, j: Owner, request: Request, response: Response) -> Json:
+    """Append a group to an entry (`today`: today's draft, created if missing); with
+    If-Match, only while a numbered entry is at that revision (else 412)."""
     tags = parse_tags(body.tags)
     items: list[Item] = [Clip(text=t) for t in body.clips]
     group = Group(items=items, tag_lines=[TagLine(tags)] if tags else [])
-    return entry_view(add_group(j, entry_ref, group))
+    if entry_ref == "today":
+        return _view(response, add_group(j, entry_ref, group))
+    with at_revision(j, int(entry_ref), if_match(request, int(entry_ref))):
+        return _view(response, add_group(j, entry_ref, group))
 
 
 @router.post("/entries", status_code=201)
-def create(body: EntryIn, j: Owner) -> Json:
+def create(body: EntryIn, j: Owner, response: Response) -> Json:
     """Create an entry (a draft unless `status` says published), dated `published` (default
     now)."""
     entry = new_entry(j, title=body.title, at=_local(j, body.published))
     if body.status is Status.PUBLISHED:
         entry = publish_entry(j, str(entry.id))
-    return entry_view(entry)
+    return _view(response, entry)
 
 
 @router.patch("/entries/{entry_id}")
-def status(entry_id: Id, body: EntryIn, j: Owner) -> Json:
+def status(entry_id: Id, body: EntryIn, j: Owner, request: Request, response: Response) -> Json:
     """Change an entry's date, title or status (publish or unpublish): only the fields
-    given. A published entry moved to another date keeps its old address as a redirect."""
+    given, in one transaction; with If-Match, only while the entry is at that revision (else
+    412). A published entry moved to another date keeps its old address as a redirect."""
     ref = str(entry_id)
     if body.status is None and body.published is None and body.title is None:
         get_entry(j, ref)  # an unknown entry is 404 even with nothing to change
         raise InputError("give status, published or title")
-    if body.published is not None or body.title is not None:
-        set_entry(j, ref, title=body.title, at=_local(j, body.published))
-    if body.status is Status.PUBLISHED:
-        return entry_view(publish_entry(j, ref))
-    if body.status is Status.DRAFT:
-        return entry_view(unpublish_entry(j, ref))
-    return entry_view(get_entry(j, ref))
+    with at_revision(j, entry_id, if_match(request, entry_id)):
+        if body.published is not None or body.title is not None:
+            set_entry(j, ref, title=body.title, at=_local(j, body.published))
+        if body.status is Status.PUBLISHED:
+            publish_entry(j, ref)
+        elif body.status is Status.DRAFT:
+            unpublish_entry(j, ref)
+    return _view(response, get_entry(j, ref))
 
 
 def _local(j: Journal, when: datetime | None) -> datetime | None:
@@ -160,22 +175,29 @@ def _local(j: Journal, when: datetime | None) -> datetime | None:
 
 
 @router.delete("/entries/{entry_id}", status_code=204)
-def remove(entry_id: Id, j: Owner) -> Response:
-    """Delete an entry."""
-    delete_entry(j, str(entry_id))
+def remove(entry_id: Id, j: Owner, request: Request) -> Response:
+    """Delete an entry (to the trash); with If-Match, only while it is at that revision."""
+    with at_revision(j, entry_id, if_match(request, entry_id)):
+        delete_entry(j, str(entry_id))
     return Response(status_code=204)
 
 
 @router.put("/clips/{clip_id}")
-def clip_put(clip_id: Id, body: ClipIn, j: Owner) -> Json:
-    """Replace a clip's text; returns its entry."""
-    return entry_view(edit_clip(j, clip_id, body.text))
+def clip_put(clip_id: Id, body: ClipIn, j: Owner, request: Request, response: Response) -> Json:
+    """Replace a clip's text; returns its entry. If-Match names the entry's revision."""
+    with j.store.transaction():
+        eid = clip_entry_id(j, clip_id)
+        with at_revision(j, eid, if_match(request, eid)):
+            return _view(response, edit_clip(j, clip_id, body.text))
 
 
 @router.delete("/clips/{clip_id}")
-def clip_delete(clip_id: Id, j: Owner) -> Json:
-    """Delete a clip; returns its entry."""
-    return entry_view(delete_clip(j, clip_id))
+def clip_delete(clip_id: Id, j: Owner, request: Request, response: Response) -> Json:
+    """Delete a clip; returns its entry. If-Match names the entry's revision."""
+    with j.store.transaction():
+        eid = clip_entry_id(j, clip_id)
+        with at_revision(j, eid, if_match(request, eid)):
+            return _view(response, delete_clip(j, clip_id))
 
 
 @router.get("/tags")
@@ -216,11 +238,11 @@ def capture_article(request: Request, body: CaptureIn, j: Owner) -> Json:
 
 
 @router.post("/clip", status_code=201)
-def clip(body: ClipFromIn, j: Owner) -> Json:
+def clip(body: ClipFromIn, j: Owner, response: Response) -> Json:
     """Add paragraphs of a captured version as one group to an entry."""
     updated = clip_version(j, body.version, [p - 1 for p in body.pick], body.tags,
                            body.entry)
-    return entry_view(updated)
+    return _view(response, updated)
 
 
 @router.get("/search")

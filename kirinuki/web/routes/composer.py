@@ -30,11 +30,11 @@ from kirinuki.web.inputs import capture_target
 from kirinuki.web.messages import t
 from kirinuki.web.render import done_redirect, page, see_other
 from kirinuki.web.routes.entries import drafts
-from kirinuki.web.security import FormRoute, form_owner, journal, page_owner, state
+from kirinuki.web.security import FormRoute, form_owner, journal, page_writer, state
 
 router = APIRouter(include_in_schema=False, route_class=FormRoute)
 Owner = Annotated[Journal, Depends(form_owner)]
-Viewer = Annotated[str, Depends(page_owner)]
+Viewer = Annotated[str, Depends(page_writer)]  # pages for writing: not a reader's
 PER_PAGE = 50
 # Ids beyond SQLite's integer range are refused as malformed (400), not looked up.
 Id = Annotated[int, Path(ge=1, le=2**62)]

@@ -29,11 +29,20 @@ from kirinuki.web.edit_form import Posted, apply_move, form_view, read_form
 from kirinuki.web.messages import t
 from kirinuki.web.render import done_redirect, page, see_other
 from kirinuki.web.routes.changes import current_changes
-from kirinuki.web.security import FormRoute, form_owner, journal, page_owner, state
+from kirinuki.web.security import (
+    FormRoute,
+    can_write,
+    form_owner,
+    journal,
+    page_owner,
+    page_writer,
+    state,
+)
 
 router = APIRouter(include_in_schema=False, route_class=FormRoute)
 Owner = Annotated[Journal, Depends(form_owner)]
 Viewer = Annotated[str, Depends(page_owner)]
+Writer = Annotated[str, Depends(page_writer)]
 Id = Annotated[int, Path(ge=1, le=2**62)]
 DRAFTS = 10
 
@@ -88,7 +97,7 @@ def edit_page(request: Request, j: Journal, entry: Entry, *, status: int = 200,
                 title_value=posted.title if posted else (entry.title or ""),
                 when_value=posted.when if posted else when_text(entry.published),
                 label=entry_label(entry), message=message, problems=problems or {},
-                updated=entry.updated.isoformat() if entry.updated else "",
+                revision=entry.revision,
                 source_changed=entry.id in current_changes(request, j).entry_ids)
 
 
@@ -115,14 +124,18 @@ def edit_by_link(_: Viewer, link: str = Query("", max_length=1100),
 
 @router.get("/edit/{entry_id}")
 def edit(request: Request, entry_id: Id, _: Viewer, j: Journal = Depends(journal)) -> Response:
-    """One entry in one form: title, date, every clip, each group's tags, their order."""
-    return edit_page(request, j, get_entry(j, entry_id))
+    """One entry in one form: title, date, every clip, each group's tags, their order (a
+    reader, who cannot save it, is shown the preview)."""
+    entry = get_entry(j, entry_id)
+    if not can_write(request, j):
+        return see_other(f"/preview/{entry_id}")
+    return edit_page(request, j, entry)
 
 
 @router.post("/edit/{entry_id}")
 def edit_save(request: Request, entry_id: Id, j: Owner, form: Posted_,
-              updated: str = Form(""), move: str = Form(""), do: str = Form("save"),
-              anchor: str = Form(""), moveto: str = Form("")) -> Response:
+              revision: int | None = Form(None, ge=1), move: str = Form(""),
+              do: str = Form("save"), anchor: str = Form(""), moveto: str = Form("")) -> Response:
     """Save the whole form in one transaction; `move` (a ↑↓ button without JavaScript)
     moves one item first; `moveto` (a group's 保存して移す) then moves that group to the
     entry chosen beside it; `do=preview` goes on to the preview."""
@@ -146,11 +159,7 @@ def edit_save(request: Request, entry_id: Id, j: Owner, form: Posted_,
         return edit_page(request, j, entry, status=400, posted=posted,
                          problems={"title": ("title", {})}, message=t("error.title"))
     try:
-        expected = datetime.fromisoformat(updated) if updated else None
-    except ValueError:
-        expected = None
-    try:
-        arrange(j, entry_id, posted.groups(), posted.texts, posted.deleted, expected=expected,
+        arrange(j, entry_id, posted.groups(), posted.texts, posted.deleted, revision=revision,
                 title=posted.title.strip(), at=at)
     except FormError as exc:
         message = t("error.form") if "form" in exc.problems else t("fix_below")
@@ -244,7 +253,7 @@ def entry_unpublish(entry_id: Id, j: Owner) -> Response:
 
 
 @router.get("/trash")
-def trash_page(request: Request, _: Viewer, j: Journal = Depends(journal)) -> Response:
+def trash_page(request: Request, _: Writer, j: Journal = Depends(journal)) -> Response:
     """What the trash holds, newest first, each with a restore button."""
     return page(request, "trash.html", t("trash.heading"), items=trash_list(j))
 

@@ -17,11 +17,11 @@ from kirinuki.journal.workbench import suggest_tags
 from kirinuki.model import Status
 from kirinuki.text.hashtags import split_tag_field
 from kirinuki.web.render import page, see_other
-from kirinuki.web.security import FormRoute, form_owner, journal, page_owner, state
+from kirinuki.web.security import FormRoute, form_owner, journal, page_writer, state
 
 router = APIRouter(include_in_schema=False, route_class=FormRoute)
 Owner = Annotated[Journal, Depends(form_owner)]
-Viewer = Annotated[str, Depends(page_owner)]
+Viewer = Annotated[str, Depends(page_writer)]  # pages for writing: not a reader's
 # What the bookmarklet sends of a selection (characters): a GET address must stay short
 # (a Japanese character is 9 bytes percent-encoded); the start of a passage is enough to place it.
 BOOKMARKLET_CHARS = 1000
