@@ -52,9 +52,12 @@ class TokenRow:
 _USER = "SELECT id, name, password_hash, role FROM users"
 
 
-def _user(row: tuple[object, ...]) -> UserRow:
-    return UserRow(int(str(row[0])), str(row[1]), None if row[2] is None else str(row[2]),
-                   str(row[3]))
+# The columns of _USER in order.
+_UserRecord = tuple[int, str, str | None, str]
+
+
+def _user(row: _UserRecord) -> UserRow:
+    return UserRow(int(row[0]), str(row[1]), row[2], str(row[3]))
 
 
 def find_user(store: Store, *, name: str | None = None, user_id: int | None = None,
@@ -160,14 +163,14 @@ def insert_token(store: Store, token_hash: str, name: str, scope: str, now: date
 
 
 # The columns of _TOKEN_COLUMNS in order.
-_TokenRecord = tuple[int, str, str, str, str | None, int]
+_TokenRecord = tuple[int, str, str, str, str | None, int, int]
 
 
 def _token(row: _TokenRecord) -> TokenRow:
     return TokenRow(int(row[0]), str(row[1]), str(row[2]),
                     datetime.fromisoformat(str(row[3])),
                     datetime.fromisoformat(str(row[4])) if row[4] else None, bool(row[5]),
-                    int(str(row[6])))
+                    int(row[6]))
 
 
 _TOKEN_COLUMNS = "id, name, scope, created, last_used, revoked, user_id"

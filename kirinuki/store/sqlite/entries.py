@@ -304,7 +304,8 @@ _ENTRY_COLS = (
 
 # The columns of _ENTRY_COLS in order (ch.value: the header and footer as JSON).
 _EntryRecord = tuple[int, str, str | None, str | None, str, str | None, int, str, int,
-                     str | None, int, str | None, str | None, str | None, str | None]
+                     str | None, int, str | None, str | None, str | None, str | None, int,
+                     str | None]
 
 
 def _entry_from_row(row: _EntryRecord) -> Entry:
@@ -324,8 +325,8 @@ def _entry_from_row(row: _EntryRecord) -> Entry:
         updated=_dt(row[11]),
         categories=[str(c) for c in stored_json(row[13])] if row[13] is not None else None,
         origin=origin_from_record(stored_json(row[14])) if row[14] is not None else None,
-        revision=int(row[15]),  # type: ignore[call-overload]
-        author=row[16],  # type: ignore[arg-type]
+        revision=int(row[15]),
+        author=row[16],
     )
 
 
