@@ -18,6 +18,8 @@ from kirinuki.capture.fetch import Fetcher
 from kirinuki.journal import import_paths, init_journal
 from kirinuki.journal.accounts import create_token, set_password
 from kirinuki.journal.analysis import catch_up_versions
+from kirinuki.journal.story import catch_up_statements
+from kirinuki.journal.suggestions import catch_up_suggestions
 from kirinuki.web import create_app
 
 PASSWORD = "kirinuki-test-password"
@@ -71,13 +73,16 @@ def real_gc() -> None:
 
 @pytest.fixture(scope="session")
 def _template_journal(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Built once: the demo entries, their clips' sketches and version links (which every
-    app would otherwise compute at start), and an owner password."""
+    """Built once: the demo entries, their clips' sketches, version links, related-entry
+    suggestions and statements (which every app would otherwise compute at start), and an
+    owner password."""
     path = tmp_path_factory.mktemp("web") / "template.db"
     j = init_journal(str(path), "テスト帳", ["kirinuki.test", "www.kirinuki.test"])
     if DEMO.exists():
         import_paths(j, [str(DEMO)])
         catch_up_versions(j)
+        catch_up_suggestions(j)
+        catch_up_statements(j)
     set_password(j, PASSWORD)
     j.close()  # checkpoints the WAL: the one file holds everything
     return path
