@@ -17,7 +17,7 @@ from kirinuki.analysis.figures import extract_figures
 from kirinuki.analysis.statements import extract_statements
 from kirinuki.errors import InputError, NotFoundError
 from kirinuki.journal.core import Journal
-from kirinuki.journal.versions_bulk import STATEMENTS, report
+from kirinuki.journal.versions_bulk import STATEMENTS, report, worker_pool
 from kirinuki.store.sqlite import story as rows
 
 HIDDEN_KINDS = rows.HIDDEN_KINDS
@@ -27,27 +27,39 @@ BATCH = 500  # groups read per step of the catch-up
 
 def catch_up_statements(journal: Journal) -> int:
     """Find and keep the statements of every group written since the last look; how many
-    groups were read."""
+    groups were read. After a bulk import (a full first batch) in the workers that
+    `versions_bulk.bulk_analysis` allows, if any."""
     done = 0
-    while True:
-        groups = rows.todo_groups(journal.store, BATCH)
-        if not groups:
-            return done
-        report(STATEMENTS, done, 0)  # the first publish after an import: every group
-        members: dict[int, list[tuple[int, str]]] = {}
-        for gid, cid, text in rows.group_clips(journal.store, groups):
-            members.setdefault(gid, []).append((cid, text))
-        found: list[tuple[int, int, str, str, str]] = []
-        for clips in members.values():
-            count: dict[int, int] = {}
-            for s in extract_statements([t for _, t in clips]):
-                cid = clips[s.paragraph][0]
-                n = count[cid] = count.get(cid, 0) + 1
-                found.append((cid, n, s.speaker_key, s.speaker, s.mode))
-        with journal.store.transaction():
-            rows.put_statements(journal.store, groups,
-                                [c for clips in members.values() for c, _ in clips], found)
-        done += len(groups)
+    with worker_pool() as pool:
+        while True:
+            groups = rows.todo_groups(journal.store, BATCH)
+            if not groups:
+                return done
+            report(STATEMENTS, done, 0)  # the first publish after an import: every group
+            members: dict[int, list[tuple[int, str]]] = {}
+            for gid, cid, text in rows.group_clips(journal.store, groups):
+                members.setdefault(gid, []).append((cid, text))
+            clips = list(members.values())
+            if pool is not None and len(groups) == BATCH:  # one of many batches: in workers
+                per_group = pool.map(group_statements, clips, len(clips) // 8 + 1)
+            else:
+                per_group = [group_statements(c) for c in clips]
+            found = [f for fs in per_group for f in fs]
+            with journal.store.transaction():
+                rows.put_statements(journal.store, groups,
+                                    [c for cs in clips for c, _ in cs], found)
+            done += len(groups)
+
+
+def group_statements(clips: list[tuple[int, str]]) -> list[tuple[int, int, str, str, str]]:
+    """(clip, its statement's number, speaker key, speaker, mode) of a group's (clip, text)."""
+    found = []
+    count: dict[int, int] = {}
+    for s in extract_statements([t for _, t in clips]):
+        cid = clips[s.paragraph][0]
+        n = count[cid] = count.get(cid, 0) + 1
+        found.append((cid, n, s.speaker_key, s.speaker, s.mode))
+    return found
 
 
 @dataclass(frozen=True)

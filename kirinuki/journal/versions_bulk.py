@@ -205,6 +205,45 @@ def _verify_forked(path: str, ids: list[int], a: np.ndarray, b: np.ndarray, t: T
     return [link for part in parts for link in part]
 
 
+@contextlib.contextmanager
+def worker_pool() -> Iterator[Any]:
+    """A pool of the forked workers `bulk_analysis` allows (None when it allows one process),
+    for work that needs no connection: made on first use, joined at the end."""
+    jobs = _options().jobs
+    pool = _LazyPool(jobs) if jobs > 1 else None
+    try:
+        yield pool
+    except BaseException:
+        if pool is not None:
+            pool.end(cleanly=False)
+        raise
+    if pool is not None:
+        pool.end(cleanly=True)
+
+
+class _LazyPool:
+    """`multiprocessing.Pool.map` of forked workers, forked on the first call."""
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = jobs
+        self.pool: Any = None
+
+    def map(self, fn: Callable[[Any], Any], items: Sequence[Any], chunk: int) -> list[Any]:
+        if self.pool is None:
+            self.pool = multiprocessing.get_context("fork").Pool(
+                self.jobs, initializer=_worker_init, initargs=(os.getpid(),))
+        return list(self.pool.map(fn, items, chunk))
+
+    def end(self, cleanly: bool) -> None:
+        if self.pool is None:
+            return
+        if cleanly:
+            self.pool.close()
+        else:
+            self.pool.terminate()
+        self.pool.join()
+
+
 def _worker_init(parent: int) -> None:
     """In a worker: end with the parent (Linux), rather than verify on for no one."""
     with contextlib.suppress(OSError, AttributeError):

@@ -162,3 +162,33 @@ def test_bulk_catch_up_in_worker_processes_stores_the_same_links(demo_journal, m
     stages = [s for s, _, _ in told]
     assert stages[0] == versions_bulk.PAIRING and stages[-1] == versions_bulk.VERIFYING
     assert told[-1][1] == told[-1][2] > 300  # every pair compared
+
+
+def test_statements_caught_up_in_worker_processes_are_the_same(demo_journal, monkeypatch,
+                                                               ) -> None:
+    """The statements of every group, found in batches of 10 groups by two forked workers,
+    are those found in one process."""
+    from kirinuki.journal import story, versions_bulk
+
+    def redo() -> list[tuple[object, ...]]:
+        with demo_journal.store.transaction():
+            demo_journal.store.conn.execute("DELETE FROM clip_statements")
+            demo_journal.store.conn.execute(
+                "INSERT OR IGNORE INTO statements_todo(group_id) SELECT id FROM groups")
+        assert story.catch_up_statements(demo_journal) >= 100
+        return sorted(demo_journal.store.conn.execute("SELECT * FROM clip_statements"))
+
+    alone = redo()
+    assert len(alone) >= 20
+    monkeypatch.setattr(story, "BATCH", 10)
+    maps: list[int] = []
+    real = versions_bulk._LazyPool.map
+
+    def spy(self: object, fn: object, items: list[object], chunk: int) -> object:
+        maps.append(len(items))
+        return real(self, fn, items, chunk)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(versions_bulk._LazyPool, "map", spy)
+    with versions_bulk.bulk_analysis(jobs=2):
+        assert redo() == alone
+    assert len(maps) >= 10  # the full batches, in the workers
