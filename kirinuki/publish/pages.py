@@ -69,7 +69,7 @@ def environment() -> Environment:
     filters registered."""
     env = Environment(
         loader=PackageLoader("kirinuki.publish", "templates"),
-        bytecode_cache=_bytecode_cache(),
+        bytecode_cache=bytecode_cache(),
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -82,7 +82,7 @@ def environment() -> Environment:
     return env
 
 
-def _bytecode_cache() -> BytecodeCache | None:
+def bytecode_cache() -> BytecodeCache | None:
     """The compiled templates kept between runs (Jinja2's per-user folder in the temporary
     directory, keyed by each template's source): compiling the templates a one-entry publish
     renders was a good part of it, loading them is not."""

@@ -23,7 +23,7 @@ from kirinuki.journal import Journal, open_journal
 from kirinuki.journal.core import reload_settings
 from kirinuki.journal.search_postings import Postings
 from kirinuki.publish.messages import say
-from kirinuki.publish.pages import FILTERS
+from kirinuki.publish.pages import FILTERS, bytecode_cache
 from kirinuki.publish.views import date_label, day_label
 from kirinuki.web.cache import PageCache, page_key
 from kirinuki.web.messages import t
@@ -71,6 +71,7 @@ class WebState:
             lstrip_blocks=True,
             undefined=StrictUndefined,
             auto_reload=False,  # no file stat per render: templates ship with the package
+            bytecode_cache=bytecode_cache(),  # compiled once per machine, not per process
         )
         self.env.filters.update(FILTERS)
         self.env.globals["t"] = t  # the owner pages' words (web/messages.py)
