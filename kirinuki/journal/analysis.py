@@ -43,7 +43,13 @@ from kirinuki.journal.statements import (
     statements,
 )
 from kirinuki.journal.story import catch_up_statements
-from kirinuki.journal.versions_bulk import SKETCHING, all_version_links, report, version_links
+from kirinuki.journal.versions_bulk import (
+    SKETCHING,
+    all_version_links,
+    report,
+    version_links,
+    worker_pool,
+)
 from kirinuki.journal.versions_bulk import clip_item as _item
 from kirinuki.model import Entry
 from kirinuki.store.sqlite import hooks
@@ -89,9 +95,13 @@ def forget_entries(store: Store, entry_ids: list[int]) -> None:
 
 
 def _store_sketches(store: Store, clips: Sequence[tuple[int, str]]) -> None:
+    rows.put_sketches(store, SKETCH_VERSION, sketch_rows(clips))
+
+
+def sketch_rows(clips: Sequence[tuple[int, str]]) -> list[tuple[int, bytes]]:
+    """(clip, its sketch as stored) of each (clip, text)."""
     sk = sketch_texts([t for _, t in clips])
-    rows.put_sketches(store, SKETCH_VERSION,
-                      [(cid, sk.row_bytes(i)) for i, (cid, _) in enumerate(clips)])
+    return [(cid, sk.row_bytes(i)) for i, (cid, _) in enumerate(clips)]
 
 
 def catch_up(journal: Journal) -> int:
@@ -105,18 +115,27 @@ def catch_up(journal: Journal) -> int:
 def _catch_up(journal: Journal) -> tuple[int, int, list[int] | None]:
     """`catch_up`, then the sketch count (-1: unknown) and the unchecked clips (or None)."""
     done, total = 0, 0
-    while True:
-        clips, sketched, unchecked = rows.sketch_state(journal.store, SKETCH_VERSION)
-        if clips <= sketched:  # sketches go with their clips: every clip has one
-            return done, sketched, unchecked
-        total = total or clips - sketched
-        report(SKETCHING, done, total)
-        missing = rows.unsketched(journal.store, SKETCH_VERSION, min(_BATCH, clips - sketched))
-        if not missing:
-            return done, -1, None
-        with journal.store.transaction():
-            _store_sketches(journal.store, missing)
-        done += len(missing)
+    with worker_pool() as pool:
+        while True:
+            clips, sketched, unchecked = rows.sketch_state(journal.store, SKETCH_VERSION)
+            if clips <= sketched:  # sketches go with their clips: every clip has one
+                return done, sketched, unchecked
+            total = total or clips - sketched
+            report(SKETCHING, done, total)
+            missing = rows.unsketched(journal.store, SKETCH_VERSION,
+                                      min(_BATCH, clips - sketched))
+            if not missing:
+                return done, -1, None
+            if pool is not None and len(missing) == _BATCH:  # a bulk import: in the workers
+                step = -(-len(missing) // (2 * pool.jobs))
+                parts = pool.map(sketch_rows, [missing[i:i + step]
+                                               for i in range(0, len(missing), step)], 1)
+                found = [r for part in parts for r in part]
+            else:
+                found = sketch_rows(missing)
+            with journal.store.transaction():
+                rows.put_sketches(journal.store, SKETCH_VERSION, found)
+            done += len(missing)
 
 
 @dataclass

@@ -192,3 +192,31 @@ def test_statements_caught_up_in_worker_processes_are_the_same(demo_journal, mon
     with versions_bulk.bulk_analysis(jobs=2):
         assert redo() == alone
     assert len(maps) >= 10  # the full batches, in the workers
+
+
+def test_sketches_caught_up_in_worker_processes_are_the_same(demo_journal, monkeypatch,
+                                                             ) -> None:
+    """The sketches of every clip, computed in batches of 50 clips by two forked workers,
+    are those computed in one process."""
+    from kirinuki.journal import analysis, versions_bulk
+
+    def redo() -> list[tuple[object, ...]]:
+        with demo_journal.store.transaction():
+            demo_journal.store.conn.execute("DELETE FROM clip_sketches")
+        assert analysis.catch_up(demo_journal) > 300
+        return sorted(demo_journal.store.conn.execute(
+            "SELECT clip_id, sketch FROM clip_sketches"))
+
+    alone = redo()
+    monkeypatch.setattr(analysis, "_BATCH", 50)
+    maps: list[int] = []
+    real = versions_bulk._LazyPool.map
+
+    def spy(self: object, fn: object, items: list[object], chunk: int) -> object:
+        maps.append(len(items))
+        return real(self, fn, items, chunk)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(versions_bulk._LazyPool, "map", spy)
+    with versions_bulk.bulk_analysis(jobs=2):
+        assert redo() == alone
+    assert len(maps) >= 6 and set(maps) == {4}  # each full batch in four parts
