@@ -110,15 +110,20 @@ def run(args: Sequence[str]) -> int | None:
     from kirinuki.errors import KirinukiError
     from kirinuki.journal import open_journal
     from kirinuki.journal.queries import draft_count
-    from kirinuki.publish import publish
+    from kirinuki.publish.quick import nothing_to_do
 
     progress = _Progress()
     lines = None if quiet else AnalysisLines()
     try:
         try:
             with open_journal(journal_path(journal)) as j:
-                r = publish(j, out_dir, full=full, jobs=jobs, progress=progress,
-                            analysis_progress=lines)
+                # Nothing to do is answered before the renderer and the analysis are imported.
+                r = None if full else nothing_to_do(j, out_dir)
+                if r is None:
+                    from kirinuki.publish import publish
+
+                    r = publish(j, out_dir, full=full, jobs=jobs, progress=progress,
+                                analysis_progress=lines)
                 drafts = draft_count(j)
         except sqlite3.DatabaseError as exc:
             raise journal_error(exc, journal=journal) from exc

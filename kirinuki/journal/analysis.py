@@ -52,7 +52,6 @@ from kirinuki.journal.versions_bulk import (
 )
 from kirinuki.journal.versions_bulk import clip_item as _item
 from kirinuki.model import Entry
-from kirinuki.store.sqlite import hooks
 from kirinuki.store.sqlite import related as rows
 from kirinuki.store.sqlite.db import Store
 
@@ -76,7 +75,6 @@ def _touched(store: Store) -> None:
     _generation[store] = _generation.get(store, 0) + 1
 
 
-@hooks.on_entries_written
 def sketch_entries(store: Store, entry_ids: list[int]) -> None:
     """Sketch the clips of freshly written entries (the writer's transaction); during a bulk
     import `catch_up` does it at the next query instead (~40% of import time otherwise)."""
@@ -88,7 +86,6 @@ def sketch_entries(store: Store, entry_ids: list[int]) -> None:
         _store_sketches(store, clips)
 
 
-@hooks.on_entries_removing
 def forget_entries(store: Store, entry_ids: list[int]) -> None:
     """Sketches go with their clips (ON DELETE CASCADE); only the cached index is stale."""
     _touched(store)

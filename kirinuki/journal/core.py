@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from kirinuki.errors import InputError, JournalError
 from kirinuki.model import Settings
 from kirinuki.store import Store, is_url, open_store
+from kirinuki.store.sqlite import hooks
+from kirinuki.store.sqlite.db import Store as SqliteStore
 from kirinuki.store.sqlite.db import database_error as database_error  # the CLI's too
 from kirinuki.store.sqlite.settings import load_settings, save_settings
 from kirinuki.text.cliptext import is_host_line
@@ -113,3 +115,20 @@ def update_settings(journal: Journal, settings: Settings) -> None:
     """Replace the journal's settings."""
     save_settings(journal.store, settings)
     journal.settings = settings
+
+
+# The duplicate index follows every entry write, whoever writes (registered here, where every
+# journal is opened); the analysis itself (NumPy, the rules) is imported when an entry is
+# written, not by every command that opens a journal.
+@hooks.on_entries_written
+def _sketch_written(store: SqliteStore, entry_ids: list[int]) -> None:
+    from kirinuki.journal.analysis import sketch_entries
+
+    sketch_entries(store, entry_ids)
+
+
+@hooks.on_entries_removing
+def _sketch_removing(store: SqliteStore, entry_ids: list[int]) -> None:
+    from kirinuki.journal.analysis import forget_entries
+
+    forget_entries(store, entry_ids)

@@ -11,10 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
-from kirinuki.journal.analysis import version_marks
 from kirinuki.journal.core import Journal
-from kirinuki.journal.importing import permalink_for
-from kirinuki.journal.suggestions import catch_up_suggestions, stored_suggestions
 from kirinuki.model import Entry
 from kirinuki.store.sqlite import entries as entry_rows
 from kirinuki.store.sqlite import site as site_rows
@@ -96,6 +93,11 @@ def published_entries_and_flag(journal: Journal, problems: list[str] | None = No
     """`published_entries`, and whether every permalink was stored and usable (none made from
     a date, which depends on the other entries' permalinks: such a list cannot be updated
     entry by entry)."""
+    # Imported here: `published_mark` (a publish with nothing to do) needs none of them.
+    from kirinuki.journal.analysis import version_marks
+    from kirinuki.journal.importing import permalink_for
+    from kirinuki.journal.suggestions import catch_up_suggestions, stored_suggestions
+
     tz = journal.tz
     store = journal.store
     rows = site_rows.published_rows(store)

@@ -14,22 +14,22 @@ import json
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from kirinuki.errors import ConflictError
 from kirinuki.journal import Journal
-from kirinuki.journal.site import published_entries_and_flag, published_mark
+from kirinuki.journal.site import published_entries_and_flag
 from kirinuki.journal.sketch_cache import entry_stamps
 from kirinuki.journal.versions_bulk import Progress as AnalysisProgress
 from kirinuki.journal.versions_bulk import bulk_analysis
-from kirinuki.publish import site as site_mod
 from kirinuki.publish import urls
 from kirinuki.publish.append import follow, new_token, save_context, save_followed
 from kirinuki.publish.collector import collector_paused
 from kirinuki.publish.context_cache import ContextCache, identity
-from kirinuki.publish.pages import Renderer, asset_version
-from kirinuki.publish.plan import Page, Planner, global_sig
+from kirinuki.publish.pages import Renderer
+from kirinuki.publish.plan import Page, Planner
+from kirinuki.publish.quick import PublishReport, asset_version, unchanged
+from kirinuki.publish.quick import per_page as _per_page
 from kirinuki.publish.scope import (
     Scope,
     appended,
@@ -52,28 +52,6 @@ def _spare(write: Callable[..., object], *args: object) -> None:
     publish some speed, not a traceback; the site's own files report the error."""
     with contextlib.suppress(OSError):
         write(*args)
-
-
-def _per_page() -> int:
-    """The page size builds use now (a module setting tests may change)."""
-    return site_mod.PER_PAGE
-
-
-@dataclass
-class PublishReport:
-    """What a publish did."""
-
-    out: str
-    pages: int
-    written: int
-    removed: int
-    entries: int
-    tags: int
-    staged: bool
-    seconds: float
-    # Entries placed at their date's address or left out, one line each (see
-    # `journal.site.published_entries`): the site is published without them.
-    warnings: list[str] = field(default_factory=list)
 
 
 def publish(journal: Journal, out_dir: str | Path, *, full: bool = False,
@@ -110,12 +88,11 @@ def _publish(journal: Journal, out_dir: str | Path, full: bool, jobs: int | None
     version = asset_version()
     warnings: list[str] = []
     with Output(Path(out_dir), full=full) as output:
-        mark = published_mark(journal)
+        mark, g, same = unchanged(journal, output, version)
         meta = output.manifest.meta
-        g = global_sig(journal.settings, version, _per_page())
         # An interrupted patch (a killed publish) is repaired by planning every page.
         repair = "pending" in meta
-        if output.old and meta.get("mark") == mark and meta.get("g") == g and not repair:
+        if same:
             # Nothing the site shows has changed: no need to read the journal at all.
             return PublishReport(str(out_dir), len(output.old), 0, 0, int(mark.split("|")[0]),
                                  -1, False, time.perf_counter() - start)

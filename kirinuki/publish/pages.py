@@ -6,7 +6,6 @@ shared with the web app.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from importlib import resources
 from typing import Any
@@ -26,6 +25,7 @@ from kirinuki.model import Entry
 from kirinuki.publish import feeds, searchindex, urls
 from kirinuki.publish.messages import say
 from kirinuki.publish.plan import NAV_RECENT, NAV_TAGS, STATIC_FILES, Page, Paging
+from kirinuki.publish.quick import asset_version
 from kirinuki.publish.site import SiteContext
 from kirinuki.publish.views import View, Views, date_label, entry_title
 from kirinuki.text.autolink import find_urls
@@ -95,19 +95,6 @@ def bytecode_cache() -> BytecodeCache | None:
 def static_bytes(name: str) -> bytes:
     """The content of a file of `static/`."""
     return (resources.files("kirinuki.publish") / "static" / name).read_bytes()
-
-
-def asset_version() -> str:
-    """A hash of the templates, the static files and the code that renders them."""
-    h = hashlib.blake2b(digest_size=8)
-    pkg = resources.files("kirinuki.publish")
-    for folder in ("templates", "static"):
-        for item in sorted((pkg / folder).iterdir(), key=lambda p: p.name):
-            h.update(item.name.encode() + item.read_bytes())
-    for module in ("views.py", "pages.py", "feeds.py", "searchindex.py", "plan.py", "urls.py",
-                   "story.py"):
-        h.update((pkg / module).read_bytes())
-    return h.hexdigest()
 
 
 class Renderer:

@@ -8,14 +8,13 @@ needs only the site context.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from kirinuki.journal.site import PublishedEntry
-from kirinuki.model import Settings
 from kirinuki.publish import urls
+from kirinuki.publish.quick import global_sig, sig
 from kirinuki.publish.site import FEED_SIZE, SiteContext
 from kirinuki.publish.views import entry_title
 from kirinuki.text.normalize import tag_key
@@ -43,12 +42,6 @@ class Page:
     args: tuple[Any, ...] = ()
     entries: tuple[int, ...] = ()
     digests: tuple[int, ...] = ()
-
-
-def sig(*parts: object) -> str:
-    """A short stable hash of `parts` (their str forms)."""
-    text = "\x1f".join(p if isinstance(p, str) else str(p) for p in parts)
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
 
 
 @dataclass
@@ -322,13 +315,6 @@ def updated_positions(ctx: SiteContext) -> list[int]:
 def sitemap_url(year: int, month: int) -> str:
     """The sitemap of the entries of one month."""
     return f"/sitemaps/{year:04d}-{month:02d}.xml"
-
-
-def global_sig(settings: Settings, asset_version: str, per_page: int) -> str:
-    """What every page depends on: the templates and code, the settings, the page sizes."""
-    s = settings
-    return sig(asset_version, s.title, s.hosts, s.timezone, per_page, FEED_SIZE,
-               s.version_notes)
 
 
 def fingerprints(ctx: SiteContext) -> list[str]:

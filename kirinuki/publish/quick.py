@@ -1,0 +1,89 @@
+"""The first question of every publish: has anything the site shows changed since the last
+publish into the folder? Answered with few imports (no templates, no analysis), so that
+`kirinuki publish` with nothing to do costs little more than starting Python.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from kirinuki.journal.core import Journal
+from kirinuki.journal.site import published_mark
+from kirinuki.model import Settings
+from kirinuki.publish import site as site_mod
+from kirinuki.publish.writer import Output
+
+
+@dataclass
+class PublishReport:
+    """What a publish did."""
+
+    out: str
+    pages: int
+    written: int
+    removed: int
+    entries: int
+    tags: int
+    staged: bool
+    seconds: float
+    # Entries placed at their date's address or left out, one line each (see
+    # `journal.site.published_entries`): the site is published without them.
+    warnings: list[str] = field(default_factory=list)
+
+
+def sig(*parts: object) -> str:
+    """A short stable hash of `parts` (their str forms)."""
+    text = "\x1f".join(p if isinstance(p, str) else str(p) for p in parts)
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
+
+
+def asset_version() -> str:
+    """A hash of the templates, the static files and the code that renders them."""
+    h = hashlib.blake2b(digest_size=8)
+    pkg = resources.files("kirinuki.publish")
+    for folder in ("templates", "static"):
+        for item in sorted((pkg / folder).iterdir(), key=lambda p: p.name):
+            h.update(item.name.encode() + item.read_bytes())
+    for module in ("views.py", "pages.py", "feeds.py", "searchindex.py", "plan.py", "urls.py",
+                   "story.py", "quick.py"):
+        h.update((pkg / module).read_bytes())
+    return h.hexdigest()
+
+
+def per_page() -> int:
+    """The page size builds use now (a module setting tests may change)."""
+    return site_mod.PER_PAGE
+
+
+def global_sig(settings: Settings, version: str, size: int) -> str:
+    """What every page depends on: the templates and code, the settings, the page sizes."""
+    s = settings
+    return sig(version, s.title, s.hosts, s.timezone, size, site_mod.FEED_SIZE,
+               s.version_notes)
+
+
+def unchanged(journal: Journal, output: Output, version: str) -> tuple[str, str, bool]:
+    """(the journal's mark, the global signature, whether the site in `output` shows the
+    journal as it is: same mark and signature, and no interrupted patch to repair)."""
+    mark = published_mark(journal)
+    meta = output.manifest.meta
+    g = global_sig(journal.settings, version, per_page())
+    same = bool(output.old) and meta.get("mark") == mark and meta.get("g") == g \
+        and "pending" not in meta
+    return mark, g, same
+
+
+def nothing_to_do(journal: Journal, out_dir: str | Path) -> PublishReport | None:
+    """The report of a publish into `out_dir` that would change nothing, or None when it
+    would (then `publish` does the work). Raises what `Output` raises for an unusable folder."""
+    start = time.perf_counter()
+    with Output(Path(out_dir)) as output:
+        mark, _g, same = unchanged(journal, output, asset_version())
+        if not same:
+            return None
+        return PublishReport(str(out_dir), len(output.old), 0, 0, int(mark.split("|")[0]),
+                             -1, False, time.perf_counter() - start)
