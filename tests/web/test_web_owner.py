@@ -428,6 +428,22 @@ def test_every_catalog_key_is_used() -> None:
     assert not unused
 
 
+# Owner pages whose words all come from the catalog; the others (search, bookmarklet,
+# changes, analysis) still write some of theirs in the template.
+CATALOGUED = ("_web", "compose", "edit", "error", "manage", "paste", "pick", "preview",
+              "quotes", "signin", "trash")
+
+
+def test_catalogued_templates_write_no_japanese_of_their_own() -> None:
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "kirinuki" / "web" / "templates"
+    japanese = re.compile(r"[\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef]")
+    for name in CATALOGUED:
+        text = (root / f"{name}.html").read_text(encoding="utf-8")
+        assert not japanese.search(text), (name, japanese.search(text))
+
+
 def test_version_notes_are_japanese_and_a_setting_hides_them(client: TestClient,
                                                               web_journal: str) -> None:
     from kirinuki.journal.settings import set_setting

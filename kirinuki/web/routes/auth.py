@@ -15,6 +15,7 @@ from kirinuki.journal.accounts import (
     sign_in,
     sign_out,
 )
+from kirinuki.web.messages import t
 from kirinuki.web.render import page, see_other
 from kirinuki.web.security import (
     COOKIE,
@@ -38,7 +39,7 @@ def _safe_next(target: str) -> str:
 def signin_form(request: Request, next: str = "/compose",
                 j: Journal = Depends(journal)) -> Response:
     """The sign-in form."""
-    return page(request, "signin.html", "サインイン", next=_safe_next(next),
+    return page(request, "signin.html", t("signin.heading"), next=_safe_next(next),
                 configured=has_owner(j), throttled=False, message=None,
                 several=_several(j))
 
@@ -70,7 +71,7 @@ def signin(request: Request, password: str = Form(""), code: str = Form(""),
         session = sign_in(j, password, client, code, name)
     except ThrottledError as exc:
         minutes = -(-exc.retry_after // 60)
-        refusal = page(request, "signin.html", "サインイン", 429, next=_safe_next(next),
+        refusal = page(request, "signin.html", t("signin.heading"), 429, next=_safe_next(next),
                         configured=has_owner(j), throttled=True, several=_several(j), message=Markup(
                             "サインインの失敗が続いたため、この接続元からのサインインを"
                             f"あと{minutes}分ほど受け付けません。サーバーで "
@@ -79,7 +80,7 @@ def signin(request: Request, password: str = Form(""), code: str = Form(""),
         refusal.headers["Retry-After"] = str(exc.retry_after)
         return refusal
     except SignInError as exc:
-        return page(request, "signin.html", "サインイン", exc.http_status,
+        return page(request, "signin.html", t("signin.heading"), exc.http_status,
                     next=_safe_next(next), configured=has_owner(j), throttled=False,
                     several=_several(j), message=Markup(_REFUSED[exc.reason]))
     response = see_other(_safe_next(next))

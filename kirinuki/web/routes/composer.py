@@ -96,7 +96,7 @@ def compose_capture(request: Request, j: Owner, url: str = Form(...)) -> Respons
             "figures": result.figures, "paragraphs": result.version.paragraphs, "ticked": [],
             "action": "/compose/clip", "hidden": {"version": result.version.id},
             "notice": None}
-    return page(request, "pick.html", "段落を選ぶ", pick=pick,
+    return page(request, "pick.html", t("pick.heading"), pick=pick,
                 suggestions=suggest_tags(j, result.version.paragraphs,
                                          source.site if source else None),
                 drafts=list_entries(j, limit=10, status=Status.DRAFT))

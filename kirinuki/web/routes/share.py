@@ -16,6 +16,7 @@ from kirinuki.journal.sharing import clip_shared, read_shared
 from kirinuki.journal.workbench import suggest_tags
 from kirinuki.model import Status
 from kirinuki.text.hashtags import split_tag_field
+from kirinuki.web.messages import t
 from kirinuki.web.render import page, see_other
 from kirinuki.web.security import FormRoute, form_owner, journal, page_writer, state
 
@@ -95,7 +96,7 @@ def share(request: Request, _: Viewer, url: Field = "", text: Field = "", title:
             "number": None, "updated": False, "figures": [], "paragraphs": a.paragraphs,
             "ticked": [i + 1 for i in shared.ticked], "action": "/share/clip",
             "hidden": {"url": a.url, "hash": a.content_hash}, "notice": notice}
-    return page(request, "pick.html", "段落を選ぶ", pick=pick,
+    return page(request, "pick.html", t("pick.heading"), pick=pick,
                 suggestions=suggest_tags(j, [a.paragraphs[i] for i in shared.ticked]
                                          or a.paragraphs, a.site),
                 drafts=list_entries(j, limit=10, status=Status.DRAFT))
