@@ -112,7 +112,7 @@ def catch_up(journal: Journal) -> int:
 def _catch_up(journal: Journal) -> tuple[int, int, list[int] | None]:
     """`catch_up`, then the sketch count (-1: unknown) and the unchecked clips (or None)."""
     done, total = 0, 0
-    with worker_pool() as pool:
+    with worker_pool(journal.store) as pool:
         while True:
             clips, sketched, unchecked = rows.sketch_state(journal.store, SKETCH_VERSION)
             if clips <= sketched:  # sketches go with their clips: every clip has one

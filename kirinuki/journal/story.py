@@ -30,7 +30,7 @@ def catch_up_statements(journal: Journal) -> int:
     groups were read. After a bulk import (a full first batch) in the workers that
     `versions_bulk.bulk_analysis` allows, if any."""
     done = 0
-    with worker_pool() as pool:
+    with worker_pool(journal.store) as pool:
         while True:
             groups = rows.todo_groups(journal.store, BATCH)
             if not groups:

@@ -206,10 +206,11 @@ def _verify_forked(path: str, ids: list[int], a: np.ndarray, b: np.ndarray, t: T
 
 
 @contextlib.contextmanager
-def worker_pool() -> Iterator[Any]:
-    """A pool of the forked workers `bulk_analysis` allows (None when it allows one process),
-    for work that needs no connection: made on first use, joined at the end."""
-    jobs = _options().jobs
+def worker_pool(store: Store) -> Iterator[Any]:
+    """A pool of the forked workers `bulk_analysis` allows (None when it allows one process,
+    or for a PostgreSQL journal, whose connection pool runs threads), for work that needs no
+    connection: made on first use, joined at the end."""
+    jobs = _options().jobs if store.dialect == "sqlite" else 1
     pool = _LazyPool(jobs) if jobs > 1 else None
     try:
         yield pool
