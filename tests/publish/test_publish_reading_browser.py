@@ -4,7 +4,8 @@ serious or critical violation, and the keyboard reaches the content first.
 
 Skipped when /usr/bin/chromium or playwright is missing; the axe test also when axe-core is
 not installed (`.ci/run` installs it with npm into `$KIRINUKI_AXE_DIR`, by default
-`~/.cache/kirinuki-ci`). `KIRINUKI_SCREENSHOTS=DIR` keeps the screenshots (README images).
+`~/.cache/kirinuki-ci`). `KIRINUKI_SCREENSHOTS=DIR` keeps the screenshots;
+`KIRINUKI_DOC_SHOTS=docs` writes the README's images of the published site there.
 """
 
 from __future__ import annotations
@@ -33,8 +34,10 @@ WIDTHS = (320, 390, 768, 1280)
 AXE = Path(os.environ.get("KIRINUKI_AXE_DIR", Path.home() / ".cache" / "kirinuki-ci")) \
     / "node_modules" / "axe-core" / "axe.min.js"
 TAG = "ウクライナ侵攻"
+STORY = "ルスタニア洪水"  # a demo tag whose story has figures that changed (charts) and speakers
+STORY_ENTRY = "/entry/2024/09/18/093000/"  # one of its entries, with a version note
 # One address per page kind of the demo site (the entry, day and month are found at run time).
-KINDS = ("front", "entry", "tag", "tags", "archive", "year", "month", "day", "about",
+KINDS = ("front", "entry", "tag", "story", "tags", "archive", "year", "month", "day", "about",
          "search", "404", "nav")
 
 
@@ -63,6 +66,7 @@ def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, d
     addresses = {
         "front": "/", "entry": "/" + str(entry.relative_to(site)) + "/",
         "tag": f"/archive/category/{quote(tag)}/", "tags": "/archive/category/",
+        "story": f"/archive/category/{quote(STORY)}/",
         "archive": "/archive/", "year": f"/archive/{day[0]}/",
         "month": f"/archive/{day[0]}/{day[1]}/", "day": f"/archive/{'/'.join(day)}/",
         "about": "/about/", "search": f"/search/?q={quote('制裁')}", "404": "/404.html",
@@ -168,3 +172,36 @@ def test_keyboard_reaches_the_content_first_and_every_link_shows_focus(
     tab.close()
     assert focused["inMain"]
     assert focused["outline"] != "none"
+
+
+def test_the_story_chart_is_drawn_and_described(
+        browser: Any, demo_site: tuple[str, dict[str, str]]) -> None:
+    """The tag story's charts are laid out inside the page at every width (each has a size,
+    a line and its description), and the README's images are taken from the demo site."""
+    base, addresses = demo_site
+    for width in WIDTHS:
+        tab = _open(browser, base + addresses["story"], width)
+        charts = tab.evaluate("""() => [...document.querySelectorAll('.story-chart svg')].map(
+            s => { const r = s.getBoundingClientRect();
+                   return {w: r.width, h: r.height, right: r.right,
+                           line: s.querySelector('polyline').getAttribute('points'),
+                           desc: s.querySelector('desc').textContent}; })""")
+        inner = tab.evaluate("document.documentElement.clientWidth")
+        tab.close()
+        assert len(charts) >= 2, width
+        for c in charts:
+            assert c["w"] > 100 and c["h"] > 30 and c["right"] <= inner + 0.5, (width, c)
+            # One point per value, every value in the description.
+            assert c["desc"].count("、") == len(c["line"].split()) - 1 >= 1, c
+    where = os.environ.get("KIRINUKI_DOC_SHOTS")
+    if where:
+        out = Path(where)
+        out.mkdir(parents=True, exist_ok=True)
+        for name, url, width, full in (
+                ("publish-entry.png", STORY_ENTRY, 1280, False),
+                ("publish-entry-phone.png", STORY_ENTRY, 390, True),
+                ("publish-tag.png", addresses["story"], 1280, False)):
+            tab = browser.new_page(viewport={"width": width, "height": 1000})
+            tab.goto(base + url)
+            tab.screenshot(path=str(out / name), full_page=full)
+            tab.close()
