@@ -126,6 +126,30 @@ def test_atompub_answers_etags_and_refuses_a_stale_put(web_journal: str, client:
     assert client.delete(url, headers={**auth, "If-Match": '"3.2"'}).status_code == 200
 
 
+def test_atompub_writes_as_the_key_s_user_and_refuses_a_reader(web_journal: str,
+                                                               client: TestClient) -> None:
+    with open_journal(web_journal) as j:
+        add_user(j, "hanako", "editor")
+        add_user(j, "taro", "reader")
+        keys = {u: create_token(j, u, "atompub", user=u).secret for u in ("hanako", "taro")}
+
+    def auth(user: str) -> dict[str, str]:
+        raw = f"{user}:{keys[user]}".encode()
+        return {"Authorization": "Basic " + base64.b64encode(raw).decode()}
+
+    url = "/alice/blog/atom/entry/3"
+    body = ('<entry xmlns="http://www.w3.org/2005/Atom"><title>題</title>'
+            '<content type="text/plain">&gt; 段落です。</content></entry>').encode()
+    assert client.get(url, headers=auth("taro")).status_code == 200  # a reader reads
+    r = client.put(url, content=body, headers=auth("taro"))
+    assert r.status_code == 403
+    assert client.delete(url, headers=auth("taro")).status_code == 403
+    assert client.put(url, content=body, headers=auth("hanako")).status_code == 200
+    with open_journal(web_journal) as j:
+        entry = get_entry(j, 3)
+    assert entry.author == "hanako" and entry.title == "題" and entry.revision == 2
+
+
 def test_the_edit_form_carries_the_revision(owner: Owner, web_journal: str) -> None:
     page = owner.c.get("/edit/3").text
     assert 'name="revision" value="1"' in page
@@ -174,6 +198,8 @@ def test_a_reader_reads_but_every_write_is_403_in_japanese(client: TestClient,
     preview = client.get("/preview/3").text
     assert 'id="publish-form"' not in preview and 'href="/edit/3"' not in preview
     assert client.get("/compose").status_code == 403
+    found = client.get("/search?q=%E3%81%AE").text  # signed in: the owner's search page
+    assert 'href="/manage"' in found and 'href="/compose"' not in found
     r = client.post("/entries/new", data={"csrf": csrf, "title": "x", "when": ""})
     assert r.status_code == 403 and "閲覧者" in r.text
     r = client.post("/signout", data={"csrf": csrf}, follow_redirects=False)

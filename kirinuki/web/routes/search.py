@@ -19,7 +19,7 @@ from kirinuki.publish import urls
 from kirinuki.web.cache import Key, page_key
 from kirinuki.web.render import render_page
 from kirinuki.web.search_html import hit_html, month_facets_html, tag_facets_html
-from kirinuki.web.security import COOKIE, journal, owner_csrf, state
+from kirinuki.web.security import COOKIE, journal, session_of, state
 from kirinuki.web.state import WebState
 
 router = APIRouter(include_in_schema=False)
@@ -42,9 +42,11 @@ def search_page(request: Request, q: str = Query("", max_length=MAX_QUERY),
                 j: Journal = Depends(journal)) -> Response:
     """The search form, and results when there is a query."""
     st = state(request)
-    csrf = owner_csrf(request, j)
+    session = session_of(request, j)
+    csrf = session[0] if session is not None else None
     if csrf is not None or COOKIE in request.cookies:
-        html = _results(st, j, q, p, sort, csrf, facets == "all")
+        html = _results(st, j, q, p, sort, csrf, facets == "all",
+                        writer=session is not None and session[1].can_write)
         return HTMLResponse(html, headers={"Cache-Control": "no-store"})
     found = _reader_page(st, j, page_key(request.scope["path"], request.scope["query_string"]),
                          q, p, sort, facets == "all")
@@ -89,7 +91,7 @@ def _reader_page(st: WebState, j: Journal, key: Key, q: str, p: int, sort: str,
 
 
 def _results(st: WebState, j: Journal, q: str, p: int, sort: str, csrf: str | None,
-             all_facets: bool) -> str:
+             all_facets: bool, writer: bool = True) -> str:
     result = None
     owner = csrf is not None
     ctx, _ = st.site.current(j)
@@ -119,7 +121,7 @@ def _results(st: WebState, j: Journal, q: str, p: int, sort: str, csrf: str | No
         hits.append(hit_html(hit, url, meta is None))
     tags = [f for f in result.tags if f.key in ctx.tags or owner] if result else []
     more = bool(result and result.total is not None and result.total > p * PER_PAGE)
-    return render_page(st, j, "search.html", f"「{q}」の検索結果" if q else "検索", csrf, q=q,
+    return render_page(st, j, "search.html", f"「{q}」の検索結果" if q else "検索", csrf, writer, q=q,
                        sort=sort, result=result, hits=hits, tag_facets=tags, page_no=p,
                        more=more, tag_facets_html=tag_facets_html(q, tags),
                        months_html=month_facets_html(result.months if result else []))
