@@ -132,3 +132,25 @@ def test_statements_follow_an_edited_clip(tmp_path: Path) -> None:
     publish(j, fresh, full=True, jobs=1)
     assert _tree(live) == _tree(fresh)
     j.close()
+
+
+def test_a_hide_in_an_older_entry_renews_the_story(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The story covers every entry of the tag, not only those on its front page: hiding the
+    version note of an entry that is on an older page renders the front page again."""
+    from kirinuki.publish import site as site_mod
+
+    monkeypatch.setattr(site_mod, "PER_PAGE", 1)
+    j = _three(tmp_path)
+    live = tmp_path / "live"
+    publish(j, live, jobs=1)
+    assert "少なくとも185人" in _story(_tag(live, "洪水"))
+    middle = get_entry(j, "/entry/2024/09/11/074500").clips[0].id or 0
+    set_hidden(j, middle, "version")  # the front page shows 2024-09-12 only
+    publish(j, live, jobs=1)
+    story = _story(_tag(live, "洪水"))
+    assert "少なくとも120人" not in story and "少なくとも185人" in story
+    fresh = tmp_path / "fresh"
+    publish(j, fresh, full=True, jobs=1)
+    assert _tree(live) == _tree(fresh)
+    j.close()
