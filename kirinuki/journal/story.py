@@ -90,7 +90,7 @@ def set_hidden(journal: Journal, clip_id: int, kind: str, hidden: bool = True) -
 
 def hidden(journal: Journal, clip_ids: list[int] | None = None) -> list[Hidden]:
     """The hidden analysis results (of these clips), by clip."""
-    return [Hidden(int(c), str(k), int(e), str(t))  # type: ignore[call-overload]
+    return [Hidden(int(c), str(k), int(e), str(t))
             for c, k, e, t in rows.hidden_rows(journal.store, clip_ids)]
 
 
@@ -203,9 +203,9 @@ def tag_story(journal: Journal, tag_key: str, order: dict[int, int]) -> TagStory
     """The story of the tag with this (folded) key from stored results not hidden; `order`
     ranks the published entries (entry id -> position, oldest first): links to an entry not
     in it are left out."""
-    links = [(int(c), int(x), str(ch), int(e), int(xe))  # type: ignore[call-overload]
+    links = [(int(c), int(x), str(ch), int(e), int(xe))
              for c, x, ch, e, xe in rows.story_versions(journal.store, tag_key)
-             if int(e) in order and int(xe) in order]  # type: ignore[call-overload]
-    found = [(str(k), str(s), int(n))  # type: ignore[call-overload]
+             if int(e) in order and int(xe) in order]
+    found = [(str(k), str(s), int(n))
              for k, s, n in rows.story_speakers(journal.store, tag_key)]
     return TagStory(tuple(_series(links, order)), tuple(_speakers(found)))

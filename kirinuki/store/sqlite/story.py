@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from kirinuki.store.sqlite import hooks
 from kirinuki.store.sqlite.db import Store
 
-Row = tuple[object, ...]
+# (clip id, earlier clip id, change, entry id, earlier entry id)
+VersionRow = tuple[int, int, str, int, int]
 
 HIDDEN_KINDS = ("version", "statements")
 
@@ -75,7 +76,8 @@ def set_hidden(store: Store, clip_id: int, kind: str, hidden: bool) -> bool:
     return bool(cur.rowcount)
 
 
-def hidden_rows(store: Store, clip_ids: Sequence[int] | None = None) -> list[Row]:
+def hidden_rows(store: Store, clip_ids: Sequence[int] | None = None,
+                ) -> list[tuple[int, str, int, str]]:
     """(clip id, kind, entry id, clip text) of every hidden result (of these clips), by clip."""
     where = ""
     params: list[object] = []
@@ -90,7 +92,7 @@ def hidden_rows(store: Store, clip_ids: Sequence[int] | None = None) -> list[Row
         f"{where} ORDER BY h.clip_id, h.kind", params).fetchall()
 
 
-def story_versions(store: Store, tag_key: str) -> list[Row]:
+def story_versions(store: Store, tag_key: str) -> list[VersionRow]:
     """(clip id, earlier clip id, change, entry id, earlier entry id) of the nearest earlier
     version (as `related.version_rows` picks it: the newest earlier entry) of every clip in a
     published entry's group carrying the tag, unless the owner hid it."""
@@ -105,13 +107,13 @@ def story_versions(store: Store, tag_key: str) -> list[Row]:
         " AND h.kind = 'version')"
         " ORDER BY v.clip_id, e2.published IS NULL, e2.published DESC, g2.pos DESC,"
         " c2.pos DESC", (tag_key, tag_key)).fetchall()
-    nearest: dict[object, Row] = {}
+    nearest: dict[int, VersionRow] = {}
     for r in found:
         nearest.setdefault(r[0], r)
     return list(nearest.values())
 
 
-def story_speakers(store: Store, tag_key: str) -> list[Row]:
+def story_speakers(store: Store, tag_key: str) -> list[tuple[str, str, int]]:
     """(speaker key, speaker as written, count) of the statements not hidden in the groups
     carrying the tag, in published entries."""
     return store.conn.execute(
