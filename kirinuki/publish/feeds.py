@@ -13,6 +13,7 @@ from email.utils import format_datetime
 from typing import Any
 
 from jinja2 import Environment
+from markupsafe import escape
 
 from kirinuki.journal.site import PublishedEntry
 from kirinuki.model import Entry
@@ -47,6 +48,9 @@ def _iso(d: datetime) -> str:
     return d.isoformat(timespec="seconds")
 
 
+ITEM_CACHE = 2_000  # feed items kept (a few KB each)
+
+
 class Feeds:
     """Renders the feeds and sitemaps of one site context."""
 
@@ -57,6 +61,9 @@ class Feeds:
         macros = env.get_template("_macros.html").module
         self.body = macros.entry_body  # type: ignore[attr-defined]
         self.update_lines = macros.update_lines  # type: ignore[attr-defined]
+        # An entry's item is the same in the Atom and the RSS feed, and in the journal's feed
+        # and each of its tags' feeds: made once (the entry HTML is most of a feed's cost).
+        self._items: dict[tuple[int, int | None, object], dict[str, Any]] = {}
 
     def feed(self, page: Page, entries: dict[int, Entry], _: Any) -> str:
         """The journal's Atom feed, or a tag's (`page.args[0]` is the tag key or None)."""
@@ -119,7 +126,16 @@ class Feeds:
         return xml_text(self.env.get_template("feed.xml").render(feed=feed))
 
     def item(self, pos: int, entry: Entry) -> dict[str, Any]:
-        """One feed entry."""
+        """One feed entry (made once per state of the entry)."""
+        key = (pos, entry.id, entry.updated)
+        found = self._items.get(key)
+        if found is None:
+            if len(self._items) >= ITEM_CACHE:
+                self._items.clear()
+            found = self._items[key] = self._item(pos, entry)
+        return found
+
+    def _item(self, pos: int, entry: Entry) -> dict[str, Any]:
         meta = self.ctx.entries[pos]
         host = self.ctx.canonical
         view = {"groups": [self.views.group(g) for g in entry.groups],
@@ -134,8 +150,9 @@ class Feeds:
             "rfc822": format_datetime(meta.published),
             "tags": [{"term": self.ctx.tags[k].display, "label": self.ctx.tags[k].display,
                       "scheme": scheme} for k in meta.tag_keys],
-            # A plain str (not Markup), so the XML template escapes it into type="html".
-            "content": str(self.body(view)),
+            # The HTML escaped into type="html" (the text the XML template would write for
+            # the plain string), once for every feed the item is in.
+            "content": escape(str(self.body(view))),
         }
 
     def _urlset(self, items: list[tuple[str, datetime | None]]) -> str:
