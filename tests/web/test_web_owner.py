@@ -428,10 +428,10 @@ def test_every_catalog_key_is_used() -> None:
     assert not unused
 
 
-# Owner pages whose words all come from the catalog; the others (search, bookmarklet,
-# changes, analysis) still write some of theirs in the template.
-CATALOGUED = ("_web", "compose", "edit", "error", "manage", "paste", "pick", "preview",
-              "quotes", "signin", "trash")
+# Web pages whose words all come from the catalogs; the others (bookmarklet, analysis)
+# still write some of theirs in the template.
+CATALOGUED = ("_web", "changes", "compose", "edit", "error", "manage", "paste", "pick",
+              "preview", "quotes", "search", "signin", "trash")
 
 
 def test_catalogued_templates_write_no_japanese_of_their_own() -> None:
