@@ -31,10 +31,12 @@ def write_mt(journal: Journal, output: Path | None) -> None:
 
 @app.command("key")
 def key_cmd(ctx: typer.Context,
-            name: str = typer.Option("atompub", "--name", help="A label for the key.")) -> None:
+            name: str = typer.Option("atompub", "--name", help="A label for the key."),
+            user: str = typer.Option(None, "--user", help="The account the key writes as, "
+                                     "with its role (default: the owner).")) -> None:
     """Create an AtomPub API key (WSSE and Basic), printed once: give it to your client."""
     with open_from(ctx) as j:
-        secret = create_api_key(j, name)
+        secret = create_api_key(j, name, user)
     err.print("AtomPub key created (revoke with `kirinuki token revoke`); use it as api_key:")
     typer.echo(secret)
 

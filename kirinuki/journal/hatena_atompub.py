@@ -152,10 +152,11 @@ def remove_entry(journal: Journal, entry_id: str) -> None:
     delete_entry(journal, str(atom_entry(journal, entry_id).id))
 
 
-def create_api_key(journal: Journal, name: str = "atompub") -> str:
-    """A new AtomPub API key: a token limited to AtomPub (Basic auth checks it like any
-    token), also kept readable so WSSE signatures, which need the key itself, can be checked."""
-    token = create_token(journal, name, "atompub")
+def create_api_key(journal: Journal, name: str = "atompub", user: str | None = None) -> str:
+    """A new AtomPub API key of the account `user` (None: the owner): a token limited to
+    AtomPub (Basic auth checks it like any token), also kept readable so WSSE signatures,
+    which need the key itself, can be checked. Raises NotFoundError for an unknown user."""
+    token = create_token(journal, name, "atompub", user)
     keys = wsse_keys(journal)
     keys.append(token.secret)
     settings_rows.save_value(journal.store, _KEYS, keys)

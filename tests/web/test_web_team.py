@@ -150,6 +150,31 @@ def test_atompub_writes_as_the_key_s_user_and_refuses_a_reader(web_journal: str,
     assert entry.author == "hanako" and entry.title == "題" and entry.revision == 2
 
 
+def test_a_wsse_key_of_an_editor_writes_as_that_editor(cli: Cli, tmp_path: Path) -> None:
+    import hashlib
+    import secrets
+    from datetime import UTC, datetime
+
+    assert cli("init", "--title", "t").exit_code == 0
+    assert cli("user", "add", "hanako").exit_code == 0
+    r = cli("hatena", "key", "--user", "hanako")
+    assert r.exit_code == 0
+    key = r.stdout.strip().splitlines()[-1]
+    assert cli("hatena", "key", "--user", "nobody").exit_code != 0
+    nonce = secrets.token_bytes(16)
+    created = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    digest = base64.b64encode(hashlib.sha1(nonce + created.encode() + key.encode()).digest())
+    wsse = (f'UsernameToken Username="hanako", PasswordDigest="{digest.decode()}", '
+            f'Nonce="{base64.b64encode(nonce).decode()}", Created="{created}"')
+    body = ('<entry xmlns="http://www.w3.org/2005/Atom"><title>題</title>'
+            '<content type="text/plain">&gt; 段落です。</content></entry>').encode()
+    with TestClient(create_app(cli.journal)) as c:
+        r = c.post("/hanako/blog/atom/entry", content=body, headers={"X-WSSE": wsse})
+    assert r.status_code == 201, r.text
+    with open_journal(cli.journal) as j:
+        assert get_entry(j, 1).author == "hanako"
+
+
 def test_the_edit_form_carries_the_revision(owner: Owner, web_journal: str) -> None:
     page = owner.c.get("/edit/3").text
     assert 'name="revision" value="1"' in page
