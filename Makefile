@@ -35,8 +35,8 @@ demo: $(STAMP)
 # The default run leaves out slow, browser and database tests; CI runs them all:
 #   make test PYTEST_MARK=   (that is what .ci/run does)
 PYTEST_MARK ?= not slow and not browser and not database
-# Test processes (pytest-xdist); each test file runs whole in one of them, so module- and
-# session-scoped fixtures are built once per file. PYTEST_WORKERS=0 runs in this process.
+# Test processes (pytest-xdist); each test file runs whole in one of them (its module-scoped
+# fixtures are built once; session-scoped ones once per process). PYTEST_WORKERS=0: no workers.
 PYTEST_WORKERS ?= 2
 # Compiled test modules are cached in __pycache__: pytest's assertion rewriting of every test
 # module costs more CPU than many test files take to run, at every run.
