@@ -347,14 +347,27 @@ def _headline_updated(a: Prepared, b: Prepared) -> bool:
         if x != y:
             break
         n += 1
-    if n < HEADLINE_OPENING or n < 0.4 * min(len(ma), len(mb)) or _TOPIC_END.search(ma[:n]):
-        return False
     # A first group of words that is only a subject (`ネリア中央銀行総裁`) must be passed.
     first = _HEADLINE_MARK.sub("", mask_digits(normalise(
         _LEADING_BRACKETS.sub("", a.text.strip()).split()[0])))
-    if n <= len(first) and not _HIRAGANA.search(first):
+    if swapped(a.places, b.places) or _TOPIC_END.search(ma[:n]):
         return False
-    return not swapped(a.places, b.places)
+    if n >= len(first) >= 3 and _state_ended(ma[n:], mb[n:]):
+        return True  # `北海線 全線で運転見合わせ` / `北海線 午後3時すぎに運転再開`
+    if n < HEADLINE_OPENING or n < 0.4 * min(len(ma), len(mb)):
+        return False
+    return n > len(first) or bool(_HIRAGANA.search(first))
+
+
+# What a headline says goes on (`運転見合わせ`), and its end (`運転再開`).
+_HEADLINE_ONGOING = re.compile(r"見合わせ|運休|停止|通行止め|発令|停電|断水|休校|欠航|中断|閉鎖")
+_HEADLINE_ENDED = re.compile(r"再開|解除|復旧|解消|鎮火")
+
+
+def _state_ended(a: str, b: str) -> bool:
+    """True when one headline's rest says something goes on and the other's that it ended."""
+    return any(bool(_HEADLINE_ONGOING.search(x)) and bool(_HEADLINE_ENDED.search(y))
+               and not _HEADLINE_ENDED.search(x) for x, y in ((a, b), (b, a)))
 
 
 def _is_headline(text: str) -> bool:

@@ -39,7 +39,7 @@ _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 _QUOTED = re.compile(r"「([^「」]*)」?")
 _WORD = re.compile(r"[\u4e00-\u9fff\u30a1-\u30faー]{2,}")  # a content word (kanji, katakana)
 # Names whose swap makes a template about something else: katakana names, and kanji places.
-_NAME = re.compile(r"[\u30a1-\u30faー・]{3,}|[\u4e00-\u9fff]{1,4}(?:県|市|町|村|州|郡|区)"
+_NAME = re.compile(r"[\u30a1-\u30faー・]{3,}|[\u4e00-\u9fff]{1,4}(?:県|市|町|村|州|郡|区|線)"
                    r"|(?<![A-Za-z])[A-Z]{2,}(?![A-Za-z])")
 # Loanwords of news that name nothing in particular (a name in common must be a proper name).
 _LOANWORDS_TEXT = """
@@ -53,6 +53,9 @@ _LOANWORDS_TEXT = """
 トラブル タブレット ルール プラス マイナス
 """
 _LOANWORDS = frozenset(_LOANWORDS_TEXT.split())
+# Words ending in `線` that name no railway line (`脱線`, `梅雨前線`, `国際線`).
+_NOT_LINES = re.compile(r"(?:脱|路|沿|前|戦|幹|全|車|視|曲|直|電|回|無|光|支|単|複|内|際|外|架|配"
+                        r"|断|廃|一|本)線$")
 _MONTH = re.compile(r"(?<![0-9])([0-9]{1,2})月")
 _PREDICATE_WORD = re.compile("|".join(sorted(map(re.escape, PREDICATE_KEYWORDS), key=len,
                                              reverse=True)))
@@ -192,7 +195,7 @@ def similarity(a: Sentence, b: Sentence, floor: float = 0.0) -> float:
 def names_in(text: str) -> frozenset[str]:
     """Katakana names (not common loanwords), kanji places and acronyms named in `text`."""
     return frozenset(n for n in _NAME.findall(unicodedata.normalize("NFKC", text))
-                     if n not in _LOANWORDS)
+                     if n not in _LOANWORDS and not (n[-1] == "線" and _NOT_LINES.search(n)))
 
 
 def swapped(a: frozenset[str], b: frozenset[str]) -> bool:
@@ -451,9 +454,13 @@ _FUTURE = re.compile(r"来週|来月|来年")
 
 def _opens_alike(a: Sentence, b: Sentence) -> bool:
     """True when both sentences open with the same words (`_same_opening`) or one opens with
-    the other's topic (`乗客は、…` / `乗客およそ210人は、…`)."""
-    return (_same_opening(a, b) or (len(a.topic) >= 2 and b.masked.startswith(a.topic))
-            or (len(b.topic) >= 2 and a.masked.startswith(b.topic)))
+    the other's topic (`乗客は、…` / `乗客およそ210人は、…`) and no content word is put for
+    another (`政府は…コメのうち` / `小麦のうち`)."""
+    if _same_opening(a, b):
+        return True
+    return (((len(a.topic) >= 2 and b.masked.startswith(a.topic))
+             or (len(b.topic) >= 2 and a.masked.startswith(b.topic)))
+            and not word_put_for_another(a.masked, b.masked))
 
 
 def _same_opening(a: Sentence, b: Sentence) -> bool:
@@ -611,6 +618,6 @@ def _lead_updated(a: Sentence, b: Sentence) -> bool:
         return False  # about something else: another place, another source
     if _other_plans(a, b):
         return False
-    if not (a.subjects & b.subjects or _same_opening(a, b) or _count_updated(a, b)):
+    if not (a.subjects & b.subjects or _opens_alike(a, b) or _count_updated(a, b)):
         return False  # nothing in common to be about
     return not (_other_slots(a, b) or (not same_day_update and _template(a, b)))

@@ -24,7 +24,7 @@ _NOISE = re.compile(
     r"https?://[\x21-\x7e]*"
     r"|(?<![\w.@])(?:www\.|pic\.twitter\.com/|t\.co/)[\x21-\x7e]*"
     r"|(?<![\w.@/])[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|jp|net|org|io|co|uk|ru|cn|kr|tv|me)"
-    r"/[\x21-\x7e]*"
+    r"(?:/[\x21-\x7e]*|(?![\w.-]))"
     r"|[#＃]\w+"
     r"|[—―–‐-]+\s*[^()\n]{0,60}?\(@\w{1,30}\)\s*"
     rf"(?:(?:{_MONTHS})\.?\s*\d{{1,2}},?\s*\d{{4}}|\d{{4}}年\d{{1,2}}月\d{{1,2}}日)?"
@@ -32,9 +32,9 @@ _NOISE = re.compile(
 )
 _NOISE_ANY_CASE = re.compile(_NOISE.pattern, re.IGNORECASE)
 _NOISY = ("http", "#", "@", ".", "/")
-# What every `_NOISE` match holds (a link has `/` or `www.`, a hashtag `#`, a sign-off `@`):
-# without it the noise pattern, slow on long lines, is not tried.
-_NOISY_RE = re.compile(r"[/#＃@]|www\.")
+# What every `_NOISE` match holds (a link has `/`, `www.` or a host name, a hashtag `#`, a
+# sign-off `@`): without it the noise pattern, slow on long lines, is not tried.
+_NOISY_RE = re.compile(r"[/#＃@]|www\.|\.(?:com|jp|net|org|io|co|uk|ru|cn|kr|tv|me)(?![a-z])")
 _ITEM = re.compile(r"^\s*[0-9]{1,3}\s?[.)]\s*(?![0-9])")  # `3. `, `5) ` (NFKC: `5）` → `5)`)
 _SITE = re.compile(r"\s(?:-|\|)\s[^-|。、]{1,30}$")  # `見出し | 架空ニュース`
 # A minus sign before a number is content (`−0.1%` is not `0.1%`): written one way for all.
@@ -47,6 +47,11 @@ _FILLER = re.compile(
     rf"(?=[\da-z午])(?:(?:午前|午後)?\d+(?:年|月|日|時|分|秒|番目の記事|番目|件|am|pm)?|{_MONTHS}"
     r"|午前|午後)"
 )
+# Labels of blog pages clipped with the text (`このブログの人気記事`): no content.
+_LABEL = re.compile(r"このブログの|人気記事|関連記事|最新記事|注目記事|おすすめ記事|続きを読む"
+                    r"|もっと読む|コメントを書く|読者になる|カテゴリー|アーカイブ|プロフィール"
+                    r"|はてなブックマーク|ブックマーク|シェアする|ツイートする")
+LABEL_LINE = 40  # normalised characters up to which a line may be only such labels
 MIN_SUBSTANCE = 10  # characters of content below which a clip is not compared
 # Characters no filler match can hold, MIN_SUBSTANCE of them in a row.
 _CONTENT_RUN = re.compile(rf"[^\da-z午前後年月日時分秒件番目の記事]{{{MIN_SUBSTANCE}}}")
@@ -108,13 +113,17 @@ def mask_digits(normalised: str) -> str:
 
 def substance(normalised: str) -> int:
     """How many characters of `normalised` text are content: not numbers with their date,
-    time or counter words, month names or times of day."""
+    time or counter words, month names or times of day, nor a blog page's labels."""
+    if len(normalised) <= LABEL_LINE:
+        normalised = _LABEL.sub("", normalised)
     return len(_FILLER.sub("", normalised))
 
 
 def enough_substance(normalised: str) -> int:
     """`substance(normalised)`, or `MIN_SUBSTANCE` when it is at least that (a run of
-    characters no filler can hold shows it without counting)."""
-    if _CONTENT_RUN.search(normalised):
+    characters no filler can hold shows it without counting, unless a short line holds a
+    label)."""
+    if _CONTENT_RUN.search(normalised) and not (len(normalised) <= LABEL_LINE
+                                                and _LABEL.search(normalised)):
         return MIN_SUBSTANCE
     return substance(normalised)

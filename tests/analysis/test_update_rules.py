@@ -159,6 +159,9 @@ def test_a_count_said_to_have_risen_weeks_later_is_another_development() -> None
     # A short sentence (under 20 characters) reused verbatim: background.
     ("協議は、3日に首都で始まりました。協議は近隣諸国の首脳が仲介しています。",
      "協議の初日、双方は捕虜の交換について話し合いました。協議は近隣諸国の首脳が仲介しています。", BACKGROUND),
+    # A lead opening with the same topic (`日経平均株価は`), a day and figures added.
+    ("日経平均株価は、午前の取引で一時、前日より500円以上値上がりしました。",
+     "日経平均株価は、9日の取引で一時、前日より800円以上値上がりし、終値は前日より655円高い3万9020円でした。", VERSION),
     # A Japanese hashtag glued to a re-clip is no wording.
     ("コスタ政府と反政府勢力は3日、首都で和平協議を始めた。",
      "コスタ政府と反政府勢力は3日、首都で和平協議を始めた。#コスタ https://t.co/Ab12Cd34Ef", DUPLICATE),
@@ -185,6 +188,9 @@ def test_updates_of_session_11(a: str, b: str, expected: str) -> None:
     # One source, other measures: one going on, another ended.
     ("消防は、周辺の住民に対し、窓を閉めて外出を控えるよう呼びかけています。",
      "消防は、周辺の道路の通行止めを、午後6時に解除しました。"),
+    # One topic (`政府は`), another thing released (`大豆` / `小麦`).
+    ("政府は、値上がりを受けて、備蓄している大豆のうち3万トンを市場に出すことを決め、来月下旬から店頭に並ぶ見通しです。",
+     "政府は、値上がりを受けて、備蓄している小麦のうち2万トンを製粉会社に売り渡すことを決めました。"),
     # Another country's revision.
     ("ペルナの1月から3月までのGDPの速報値は、前の3か月と比べて0.6%のプラスでした。",
      "コスタの1月から3月までのGDPの改定値は、前の3か月と比べて0.2%のプラスでした。"),
@@ -201,3 +207,27 @@ def test_a_later_plan_is_done_only_with_every_word_of_its_deed() -> None:
     assert _later_plan_done(plan, sentences("コスタの運輸省は12日朝、止めていた列車の運行を再開しました。"))
     assert not _later_plan_done(plan, sentences("コスタの運輸省は12日朝、止めていた列車の点検を始めました。"))
     assert not _later_plan_done(plan, sentences("ペルナの運輸省は12日朝、止めていた列車の運行を再開しました。"))
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    # A blog's host line and a page's label, identical: not passages.
+    ("kakuu-clip.hatenablog.com", "kakuu-clip.hatenablog.com"),
+    ("このブログの人気記事", "このブログの人気記事"),
+    # One template about another railway line.
+    ("東西線は、大雪の影響で、始発から全線で運転を見合わせています。",
+     "南北線は、大雪の影響で、始発から全線で運転を見合わせています。"),
+])
+def test_host_lines_labels_and_other_lines_are_unrelated(a: str, b: str) -> None:
+    assert kind(a, b) is None
+
+
+def test_a_headline_says_a_suspension_ended() -> None:
+    assert kind("【速報】東西線 全線で運転見合わせ", "【速報】東西線 正午すぎに運転再開") == VERSION
+    assert kind("【速報】東西線 全線で運転見合わせ", "【速報】南北線 正午すぎに運転再開") is None
+
+
+def test_railway_lines_are_names_but_derailments_are_not() -> None:
+    from kirinuki.analysis.passages import names_in
+
+    assert names_in("東西線と南北線") == frozenset({"東西線", "南北線"})
+    assert names_in("列車が脱線し、梅雨前線の影響で国際線が欠航") == frozenset()
