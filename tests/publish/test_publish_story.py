@@ -154,3 +154,31 @@ def test_a_hide_in_an_older_entry_renews_the_story(tmp_path: Path,
     publish(j, fresh, full=True, jobs=1)
     assert _tree(live) == _tree(fresh)
     j.close()
+
+
+def test_story_and_hides_on_both_backends(any_journal_path: str, tmp_path: Path) -> None:
+    """The stored statements, the story's rows and the hides say the same on SQLite and
+    PostgreSQL (one copy of the SQL, translated)."""
+    from kirinuki.journal import init_journal
+    from kirinuki.journal.story import tag_story
+    from tests.publish.test_publish_versions import OLD, OTHER
+
+    j = init_journal(any_journal_path, "版", ["kirinuki.test"])
+    texts = (("2024-09-10_213000", OLD), ("2024-09-11_074500", NEW + "\n\n" + OTHER),
+             ("2024-09-12_080000", f"{NEWER}\n{SPOKEN}"))
+    for name, text in texts:
+        (tmp_path / f"{name}.txt").write_text(f"{text}\n\n#洪水\n", encoding="utf-8")
+    import_paths(j, [str(tmp_path / f"{name}.txt") for name, _ in texts])
+    publish(j, tmp_path / "site", jobs=1)  # runs the catch-ups
+    ids = {e: n for n, e in enumerate(
+        get_entry(j, f"/entry/2024/09/{d}").id or 0
+        for d in ("10/213000", "11/074500", "12/080000"))}
+    story = tag_story(j, "洪水", ids)
+    death = next(s for s in story.series if s.label == "死亡")
+    assert [p.surface for p in death.points] == ["少なくとも120人", "少なくとも185人", "少なくとも230人"]
+    assert [(s.name, s.count) for s in story.speakers] == [("ミハイロフ首相", 1), ("中央銀行", 1)]
+    last = get_entry(j, "/entry/2024/09/12/080000")
+    assert set_hidden(j, last.clips[1].id or 0, "statements")
+    assert [s.name for s in tag_story(j, "洪水", ids).speakers] == ["中央銀行"]
+    assert [h.kind for h in hidden(j)] == ["statements"]
+    j.close()
