@@ -133,8 +133,10 @@ def _verify(store: Store, ids: list[int], a: np.ndarray, b: np.ndarray, t: Thres
     counted = _Counted(a.size)
     if jobs <= 1:
         return _verify_part(store, ids, a, b, t, held or HELD, counted.add)
-    return _verify_forked(store.path, ids, a, b, t, max(1, (held or HELD) // jobs), jobs,
-                          counted)
+    # Each worker also keeps a share of the parent's pages and what its blocks freed: with
+    # HELD / jobs clips each, two workers went over 1 GB at 10k entries (docs/analysis.md).
+    return _verify_forked(store.path, ids, a, b, t, max(1, (held or HELD) // (2 * jobs)),
+                          jobs, counted)
 
 
 _PAIRS_A_JOB = 20_000  # fewer pairs than this are not worth a worker process
