@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import sqlite3
+import sys
+import types
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -56,6 +59,25 @@ def _cheap_password_hashes() -> Iterator[None]:
         patch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=8,
                                                           parallelism=1))
         yield
+
+
+@pytest.fixture(autouse=True)
+def _no_full_collection_at_app_start(request: pytest.FixtureRequest,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The web app runs a full collection before freezing each context it builds; in a test
+    process holding every test module that costs more than most tests. Tests that check what
+    is collected ask for `real_gc`. (The app's modules are loaded by the collection of the
+    test modules that use them: nothing is imported here.)"""
+    site = sys.modules.get("kirinuki.web.site")
+    if site is None or "real_gc" in request.fixturenames:
+        return
+    monkeypatch.setattr(site, "gc", types.SimpleNamespace(
+        collect=lambda *_a: 0, freeze=gc.freeze, unfreeze=gc.unfreeze))
+
+
+@pytest.fixture
+def real_gc() -> None:
+    """The web app's full collection at each context build, as in production."""
 
 
 @pytest.fixture

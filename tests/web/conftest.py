@@ -3,10 +3,8 @@ and a capture fetcher answering from an in-memory page (no network)."""
 
 from __future__ import annotations
 
-import gc
 import re
 import shutil
-import types
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -50,25 +48,6 @@ def article_fetcher() -> Fetcher:
         return httpx.Response(404, content=b"not found")
 
     return Fetcher(transport=httpx.MockTransport(handle), resolver=lambda _h: ["133.1.1.1"])
-
-
-@pytest.fixture(autouse=True)
-def _no_full_collection_at_app_start(request: pytest.FixtureRequest,
-                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    """The app runs a full collection before freezing each context it builds; in a test
-    process holding every test module that costs more than the test itself. Tests that check
-    what is collected ask for `real_gc`."""
-    if "real_gc" in request.fixturenames:
-        return
-    from kirinuki.web import site
-
-    monkeypatch.setattr(site, "gc", types.SimpleNamespace(
-        collect=lambda *_a: 0, freeze=gc.freeze, unfreeze=gc.unfreeze))
-
-
-@pytest.fixture
-def real_gc() -> None:
-    """The app's full collection at each context build, as in production."""
 
 
 @pytest.fixture(scope="session")
