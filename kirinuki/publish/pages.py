@@ -69,7 +69,7 @@ def environment() -> Environment:
     filters registered."""
     env = Environment(
         loader=PackageLoader("kirinuki.publish", "templates"),
-        bytecode_cache=bytecode_cache(),
+        bytecode_cache=bytecode_cache("publish"),
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -82,12 +82,16 @@ def environment() -> Environment:
     return env
 
 
-def bytecode_cache() -> BytecodeCache | None:
+def bytecode_cache(environment_name: str) -> BytecodeCache | None:
     """The compiled templates kept between runs (Jinja2's per-user folder in the temporary
     directory, keyed by each template's source): compiling the templates a one-entry publish
-    renders was a good part of it, loading them is not."""
+    renders was a good part of it, loading them is not.
+
+    Each environment gets its own files: Jinja keys a compiled template by name and source
+    only, and environments with other options (`keep_trailing_newline`) compile the same
+    source differently."""
     try:
-        return FileSystemBytecodeCache()
+        return FileSystemBytecodeCache(pattern=f"__kirinuki_{environment_name}_%s.cache")
     except (OSError, RuntimeError):
         return None
 

@@ -71,7 +71,7 @@ class WebState:
             lstrip_blocks=True,
             undefined=StrictUndefined,
             auto_reload=False,  # no file stat per render: templates ship with the package
-            bytecode_cache=bytecode_cache(),  # compiled once per machine, not per process
+            bytecode_cache=bytecode_cache("web"),  # compiled once per machine, not per process
         )
         self.env.filters.update(FILTERS)
         self.env.globals["t"] = t  # the owner pages' words (web/messages.py)

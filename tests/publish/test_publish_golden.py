@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -37,3 +38,21 @@ def test_page_matches_its_golden_file(small: Journal, tmp_path: Path, name: str)
     if os.environ.get("KIRINUKI_UPDATE_GOLDEN") == "1":
         golden.write_text(text, encoding="utf-8")
     assert text == golden.read_text(encoding="utf-8")
+
+
+def test_pages_do_not_depend_on_what_the_web_app_compiled_first(
+        small: Journal, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The web app's environment (other options: no kept trailing newline) compiling the
+    published templates first, into the same per-user cache, changes no published byte."""
+    from kirinuki.web.state import WebState
+
+    cache = tmp_path / "tmp"
+    cache.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(cache))
+    web = WebState(str(tmp_path / "site.db"))
+    for name in ("base.html", "entry.html", "list.html"):
+        web.env.get_template(name)
+    publish(small, tmp_path / "site", jobs=1)
+    text = (tmp_path / "site" / PAGES["entry.html"]).read_text(encoding="utf-8")
+    assert text.endswith("</html>\n")
+    assert list(cache.rglob("*.cache"))  # the cache was used, so the case was exercised
