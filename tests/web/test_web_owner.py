@@ -428,9 +428,8 @@ def test_every_catalog_key_is_used() -> None:
     assert not unused
 
 
-# Web pages whose words all come from the catalogs; the analysis page still writes some of
-# its own in the template.
-CATALOGUED = ("_web", "bookmarklet", "changes", "compose", "edit", "error", "manage",
+# Web pages whose words all come from the catalogs.
+CATALOGUED = ("_web", "analysis", "bookmarklet", "changes", "compose", "edit", "error", "manage",
               "paste", "pick", "preview", "quotes", "search", "signin", "trash")
 
 
