@@ -53,6 +53,11 @@ _LOANWORDS_TEXT = """
 トラブル タブレット ルール プラス マイナス
 """
 _LOANWORDS = frozenset(_LOANWORDS_TEXT.split())
+# Marks opening a tweet or a headline (`BREAKING:`, `【速報】`): no name, no common opening.
+_MARK_WORDS = frozenset(("BREAKING", "UPDATE", "UPDATED", "URGENT", "DEVELOPING", "ALERT", "FLASH",
+                         "LIVE", "NEWS"))
+_OPENING_MARK = re.compile(r"^(?:breaking|updated?|urgent|developing|alert|flash|justin|速報|更新"
+                           r"|続報|詳報|随時更新)+")
 # Words ending in `線` that name no railway line (`脱線`, `梅雨前線`, `国際線`).
 _NOT_LINES = re.compile(r"(?:脱|路|沿|前|戦|幹|全|車|視|曲|直|電|回|無|光|支|単|複|内|際|外|架|配"
                         r"|断|廃|一|本)線$")
@@ -195,7 +200,7 @@ def similarity(a: Sentence, b: Sentence, floor: float = 0.0) -> float:
 def names_in(text: str) -> frozenset[str]:
     """Katakana names (not common loanwords), kanji places and acronyms named in `text`."""
     return frozenset(n for n in _NAME.findall(unicodedata.normalize("NFKC", text))
-                     if n not in _LOANWORDS and not (n[-1] == "線" and _NOT_LINES.search(n)))
+                     if n not in _LOANWORDS and n not in _MARK_WORDS and not (n[-1] == "線" and _NOT_LINES.search(n)))
 
 
 def swapped(a: frozenset[str], b: frozenset[str]) -> bool:
@@ -382,6 +387,19 @@ def word_put_for_another(a: str, b: str) -> bool:
     return _words_put_for_others(a, b) > 0
 
 
+_CONTENT_RUN = re.compile(r"[\u4e00-\u9fff\u30a1-\u30faー]+")  # kanji or katakana, any length
+
+
+def content_swapped(a: str, b: str) -> bool:
+    """True when all that differs between masked texts `a` and `b` is kanji or katakana put
+    for others, even one character (`東部` / `西部`, `値上がり` / `値下がり`, `男性` / `女性`):
+    re-clips of one passage never do that (they vary in width, spacing, links, marks), and an
+    update changes more than a word."""
+    changes = _changes(a, b)
+    return bool(changes) and all(x and y and _CONTENT_RUN.fullmatch(x) and _CONTENT_RUN.fullmatch(y)
+                                 for x, y in changes)
+
+
 def _words_put_for_others(a: str, b: str) -> int:
     """How many content words (kanji, katakana; no number) aligning `a` and `b` puts for
     others."""
@@ -466,8 +484,9 @@ def _opens_alike(a: Sentence, b: Sentence) -> bool:
 def _same_opening(a: Sentence, b: Sentence) -> bool:
     """True when both sentences open with the same words (`赤岳の噴火で、気象台は`) and no
     content word is put for another: one subject, even when it is no name."""
-    n = min(len(a.masked), len(b.masked), OPENING)
-    return (n == OPENING and a.masked[:n] == b.masked[:n] and "0" not in a.masked[:n]
+    ma, mb = _OPENING_MARK.sub("", a.masked), _OPENING_MARK.sub("", b.masked)
+    n = min(len(ma), len(mb), OPENING)
+    return (n == OPENING and ma[:n] == mb[:n] and "0" not in ma[:n]
             # `政府は、…備蓄しているコメのうち` / `小麦のうち`: the same opening, another thing
             and not word_put_for_another(a.masked, b.masked))
 

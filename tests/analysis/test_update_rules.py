@@ -231,3 +231,25 @@ def test_railway_lines_are_names_but_derailments_are_not() -> None:
 
     assert names_in("東西線と南北線") == frozenset({"東西線", "南北線"})
     assert names_in("列車が脱線し、梅雨前線の影響で国際線が欠航") == frozenset()
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    # The same sentence but for a word put for another: another region, direction or person.
+    ("ペルナ気象局によりますと、北部の山沿いでは、8日朝にかけて最大で60センチの雪が降るおそれがあります。",
+     "ペルナ気象局によりますと、南部の山沿いでは、8日朝にかけて最大で60センチの雪が降るおそれがあります。"),
+    ("8日のニューヨーク市場では、ドルが一時、1ユーロ=1.08ドル台まで値上がりしました。",
+     "8日のニューヨーク市場では、ドルが一時、1ユーロ=1.08ドル台まで値下がりしました。"),
+    ("消防によりますと、火事で、この家に住む80代の男性が手にやけどをしました。",
+     "消防によりますと、火事で、この家に住む80代の女性が手にやけどをしました。"),
+])
+def test_one_word_put_for_another_is_no_duplicate(a: str, b: str) -> None:
+    assert kind(a, b) is None
+    assert kind(a, a.replace("。", "．") + " https://example.com/a") == DUPLICATE
+
+
+def test_a_tweet_mark_is_no_name_and_no_common_opening() -> None:
+    from kirinuki.analysis.passages import names_in
+
+    assert names_in("BREAKING: Bus crash near Dorna, police say") == frozenset()
+    assert kind("BREAKING: Bus falls into river near Dorna; at least 4 dead, police say",
+                "BREAKING: Bridge closed near Dorna after floods; no injuries, police say") is None
