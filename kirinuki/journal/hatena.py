@@ -28,8 +28,8 @@ from kirinuki.text.hatena_mt import (
     category_problems,
     mt_entry_to_entry,
     read_mt,
+    record_origin,
     render_mt_entry,
-    stamp_origin,
 )
 
 CHECK_EVERY = 500
@@ -152,7 +152,7 @@ def import_mt(journal: Journal, path: Path, batch: Batch, progress: Progress | N
                         for p in category_problems(entry.categories or []))
         # Renamed before the check for entries already stored, which compares permalinks.
         if batch.admit(entry, f"{path}: line {item.line}"):
-            stamp_origin(entry)
+            record_origin(entry)
             work.add(entry)
         if progress is not None and n % 200 == 0:
             progress(lines.done, total)

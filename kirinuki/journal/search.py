@@ -305,7 +305,7 @@ def _facets(journal: Journal, plan: sq.Plan, q: Query, limit: int, window: int |
         rows = _scan(journal, q, plan, window)[0]
         held = len(rows) if window else None
         for row, _ in rows:
-            months[row.stamp // 100_000_000] += 1
+            months[row.date_key // 100_000_000] += 1
             tags.update(row.tag_ids)
     tag_facets, month_facets = _facet_counts(journal, months, tags, limit)
     return tag_facets, month_facets, held

@@ -242,7 +242,7 @@ def content_fingerprint(entry: Entry) -> str:
     return hashlib.sha256(f"{render(entry)}\x00{sources}".encode()).hexdigest()
 
 
-def stamp_origin(entry: Entry) -> None:
+def record_origin(entry: Entry) -> None:
     """Record the entry's fields as they are now in `entry.origin.imported` (after import),
     so export knows which ones an edit changed since."""
     assert entry.origin is not None
@@ -309,7 +309,7 @@ def mt_entry_to_entry(mt: MTEntry, tz: tzinfo) -> Entry | MTProblem:
     """The journal entry of an export entry (no key, no ids), or the problem that prevents it.
 
     The categories are kept apart from the content, exactly as written; the entry's MT text
-    is kept in `origin` (call `stamp_origin` once the entry is final)."""
+    is kept in `origin` (call `record_origin` once the entry is final)."""
     date_text = mt.get("DATE")
     if date_text is None:
         return MTProblem(mt.line, f"entry {mt.title!r} has no DATE; skipped")

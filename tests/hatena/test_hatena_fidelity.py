@@ -32,8 +32,8 @@ from kirinuki.text.hatena_mt import (
     MTEntry,
     mt_entry_to_entry,
     read_mt,
+    record_origin,
     render_mt_entry,
-    stamp_origin,
 )
 from kirinuki.web.app import create_app
 
@@ -324,7 +324,7 @@ def test_any_entry_comes_back_byte_for_byte(title: str, categories: list[str], a
     tz = ZoneInfo("Asia/Tokyo")
     entry = mt_entry_to_entry(read[0], tz)
     assert isinstance(entry, Entry)
-    stamp_origin(entry)
+    record_origin(entry)
     assert entry.categories == categories
     assert entry.published == datetime(2024, 3, 1, 10, 10, 10, tzinfo=tz)
     assert render_mt_entry(entry, tz, "kirinuki") == text

@@ -288,7 +288,7 @@ def test_index_rows_from_written_entries_equal_rows_read_back(mem_journal: Journ
         stored = index._load_new(j.store, ids)
 
     def key(d: index._Doc) -> tuple[object, ...]:
-        return (d.clip_id, d.entry_id, d.stamp, d.source_id, d.public, d.form, sorted(d.tags))
+        return (d.clip_id, d.entry_id, d.date_key, d.source_id, d.public, d.form, sorted(d.tags))
 
     assert [key(d) for d in fresh] == [key(d) for d in stored]
     assert {d.source_id for d in fresh} - {None} and all(d.tags for d in fresh[:3])

@@ -21,9 +21,9 @@ EXAMPLES = int(os.environ.get("KIRINUKI_SEARCH_EXAMPLES", "20"))
 
 
 def dated_order(j: Journal) -> list[tuple[int, int]]:
-    """(stamp, entry id) of every dated clip, as search lists them newest first."""
+    """(date key, entry id) of every dated clip, as search lists them newest first."""
     hits = search(j, "since:2000", sort="date", limit=100_000, facets=False).hits
-    return [(index.stamp(h.published.isoformat()), h.entry_id) for h in hits if h.published]
+    return [(index.date_key(h.published.isoformat()), h.entry_id) for h in hits if h.published]
 
 
 def check_order(j: Journal) -> None:

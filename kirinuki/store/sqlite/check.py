@@ -75,13 +75,13 @@ def _search_index(store: Store) -> Iterator[str]:
 def _search_rows(store: Store) -> Iterator[str]:
     """Each indexed clip against its entry and its text (the CRC of its tokens)."""
     bad: dict[str, list[int]] = {}
-    for cid, d_entry, d_stamp, d_public, crc, text, entry, published, status in store.conn.execute(
+    for cid, d_entry, d_date_key, d_public, crc, text, entry, published, status in store.conn.execute(
         "SELECT d.clip_id, d.entry_id, d.stamp, d.public, d.crc, c.text, g.entry_id,"
         " e.published, e.status FROM search_docs d JOIN clips c ON c.id = d.clip_id"
         " JOIN groups g ON g.id = c.group_id JOIN entries e ON e.id = g.entry_id"):
         if d_entry != entry:
             bad.setdefault("are indexed under another entry", []).append(cid)
-        elif d_stamp != search.stamp(published) or bool(d_public) != (status == "published"):
+        elif d_date_key != search.date_key(published) or bool(d_public) != (status == "published"):
             bad.setdefault("are indexed with another date or visibility", []).append(cid)
         elif tok.crc(tok.index_form(fast_search_fold(text))) != crc:
             bad.setdefault("have text that changed behind the search index", []).append(cid)

@@ -47,8 +47,9 @@ FIRST = 1 << 40  # the first row id; clips dated before every other one go below
 _BATCH = 500
 
 
-def stamp(published: str | None) -> int:
-    """YYYYMMDDHHMMSS of an ISO date-time in its own offset (0 when undated)."""
+def date_key(published: str | None) -> int:
+    """A clip's date key: YYYYMMDDHHMMSS of an ISO date-time in its own offset (0 when
+    undated). The column `search_docs.stamp` holds it (its name predates the glossary)."""
     if not published:
         return 0
     p = published
@@ -60,7 +61,7 @@ def stamp(published: str | None) -> int:
 class _Doc:
     clip_id: int
     entry_id: int
-    stamp: int
+    date_key: int
     source_id: int | None
     public: bool
     form: str
@@ -115,7 +116,7 @@ def _load_new(store: Store, entry_ids: Sequence[int]) -> list[_Doc]:
     docs: list[_Doc] = []
     by_group: dict[int, list[_Doc]] = {}
     by_entry: dict[int, list[_Doc]] = {}
-    stamps: dict[str | None, int] = {}
+    date_keys: dict[str | None, int] = {}
     for chunk in _chunks(entry_ids):
         q = _marks(len(chunk))
         for cid, text, gid, eid, published, status, sid in conn.execute(
@@ -125,8 +126,8 @@ def _load_new(store: Store, entry_ids: Sequence[int]) -> list[_Doc]:
             " LEFT JOIN article_versions v ON v.id = c.article_version_id"
             f" LEFT JOIN articles a ON a.id = v.article_id WHERE g.entry_id IN ({q})"
             " ORDER BY g.entry_id, g.pos, c.pos", chunk):
-            doc = _Doc(cid, eid, stamps.get(published) or stamps.setdefault(
-                published, stamp(published)), sid, status == "published",
+            doc = _Doc(cid, eid, date_keys.get(published) or date_keys.setdefault(
+                published, date_key(published)), sid, status == "published",
                 tok.index_form(fold(text)))
             docs.append(doc)
             by_group.setdefault(gid, []).append(doc)
@@ -155,7 +156,7 @@ def _docs_written(store: Store, entries: list[Entry]) -> list[_Doc]:
             "SELECT v.id, a.source_id FROM article_versions v JOIN articles a"
             f" ON a.id = v.article_id WHERE v.id IN ({_marks(len(chunk))})", chunk))
     for e in sorted(entries, key=lambda e: e.id or 0):
-        st = stamp(iso(e.published))
+        st = date_key(iso(e.published))
         public = str(e.status) == "published"
         cats = {tag_id(store, strip_marker(c)) for c in e.categories or () if strip_marker(c)}
         for g in e.groups:
@@ -198,7 +199,7 @@ def _write(store: Store, docs: list[_Doc]) -> None:
     conn.executemany(
         "INSERT INTO search_docs(docid, clip_id, entry_id, stamp, source_id, public, tags, crc)"
         " VALUES (?,?,?,?,?,?,?,?)",
-        [(d.docid, d.clip_id, d.entry_id, d.stamp, d.source_id, d.public,
+        [(d.docid, d.clip_id, d.entry_id, d.date_key, d.source_id, d.public,
           " ".join(map(str, sorted(set(d.tags)))), b[2]) for d, b in zip(docs, bodies,
                                                                         strict=True)])
     # Bodies go in as UTF-8 blobs, which FTS5 tokenizes as they are: text values would be
@@ -224,7 +225,7 @@ _KEY_SQL = "SELECT docid, stamp, entry_id FROM search_docs"
 
 
 def bracket(store: Store, key: tuple[int, int]) -> tuple[int | None, int | None]:
-    """Row ids of the last clip ordered before `key` = (stamp, entry id) and of the first one
+    """Row ids of the last clip ordered before `key` = (date key, entry id) and of the first one
     at or after it. Row ids follow that order, so a binary search over them needs no index of
     its own (an index on (stamp, entry_id) would take room)."""
     conn = store.conn
@@ -313,13 +314,13 @@ def _insert(store: Store, docs: list[_Doc]) -> None:
     pending: list[_Doc] = []
     last: int | None = None
     hi: int | None = 0
-    for eid, edocs in sorted(entries.items(), key=lambda kv: (kv[1][0].stamp, kv[0])):
+    for eid, edocs in sorted(entries.items(), key=lambda kv: (kv[1][0].date_key, kv[0])):
         if hi is None:
             # The previous entry went after every indexed clip, so this later one does too:
             # no search needed (a query per entry was a visible part of an import).
             lo = last
         else:
-            lo, hi = bracket(store, (edocs[0].stamp, eid))
+            lo, hi = bracket(store, (edocs[0].date_key, eid))
             if last is not None and (lo is None or last > lo):
                 lo = last  # an entry of this batch, not written yet, comes just before
         ids = _spread(lo, hi, len(edocs))
@@ -395,7 +396,7 @@ def rebuild(store: Store, progress: Callable[[int, int], None] | None = None) ->
                           ("unicode", unicodedata.unidata_version)])
         # In date order every clip is an append: the densest row ids, the smallest index.
         rows = conn.execute("SELECT id, published FROM entries").fetchall()
-        ids = [int(i) for i, _ in sorted(rows, key=lambda r: (stamp(r[1]), r[0]))]
+        ids = [int(i) for i, _ in sorted(rows, key=lambda r: (date_key(r[1]), r[0]))]
         done = 0
         for chunk in _chunks(ids):
             _insert(store, _load_new(store, chunk))

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from kirinuki.store.sqlite.db import Store
 from kirinuki.store.sqlite.entries import ids_json
-from kirinuki.store.sqlite.search import bracket, parse_tags, stamp
+from kirinuki.store.sqlite.search import bracket, date_key, parse_tags
 from kirinuki.store.sqlite.search_tokens import (
     ALL,
     ENTRY,
@@ -60,7 +60,7 @@ class DocRow:
     docid: int
     clip_id: int
     entry_id: int
-    stamp: int
+    date_key: int
     source_id: int | None
     public: bool
     text: str
@@ -153,11 +153,11 @@ def _range(store: Store, query: Query, find: Bracket) -> tuple[int, int]:
     lo, hi = MIN_ROWID, MAX_ROWID
     if query.since is not None or query.until is not None:
         # Undated clips come first in that order and belong to no date range.
-        since = stamp(query.since.isoformat() + "T00:00:00") if query.since else 1
+        since = date_key(query.since.isoformat() + "T00:00:00") if query.since else 1
         first = find(store, (since, MIN_ROWID))[1]
         lo = MAX_ROWID if first is None else first
     if query.until is not None:
-        last = find(store, (stamp(query.until.isoformat() + "T23:59:59"), MAX_ROWID))[0]
+        last = find(store, (date_key(query.until.isoformat() + "T23:59:59"), MAX_ROWID))[0]
         hi = MIN_ROWID if last is None else last
     return lo, hi
 
