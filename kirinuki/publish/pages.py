@@ -1,7 +1,7 @@
 """Phase 2: rendering one planned page to bytes (HTML pages here; feeds and search elsewhere).
 
-Jinja2 autoescapes everything, HTML and XML alike; templates live in `templates/` and are
-shared with the web app.
+The templates live in `templates/` and load through the one environment of
+`publish/templating.py`, shared with the web app.
 """
 
 from __future__ import annotations
@@ -10,27 +10,19 @@ from collections.abc import Callable
 from importlib import resources
 from typing import Any
 
-from jinja2 import (
-    BytecodeCache,
-    Environment,
-    FileSystemBytecodeCache,
-    PackageLoader,
-    StrictUndefined,
-)
-from markupsafe import Markup, escape
+from jinja2 import Environment
+from markupsafe import Markup
 
 from kirinuki.journal.site import EntryDigest
 from kirinuki.journal.story import TagStory
 from kirinuki.model import Entry
 from kirinuki.publish import feeds, searchindex, urls
-from kirinuki.publish.messages import say
 from kirinuki.publish.plan import NAV_RECENT, NAV_TAGS, STATIC_FILES, Page, Paging
 from kirinuki.publish.quick import asset_version
 from kirinuki.publish.site import SiteContext
+from kirinuki.publish.templating import environment
 from kirinuki.publish.views import View, Views, date_label, entry_title
-from kirinuki.text.autolink import find_urls
 from kirinuki.text.cliptext import render as render_clip_text
-from kirinuki.text.links import http_url, site_url
 
 SUMMARY_CACHE = 20_000  # rendered entry summaries kept per renderer (about 1 KB each)
 NAV = (
@@ -42,60 +34,6 @@ NAV = (
 )
 
 
-def linked(value: object) -> Markup:
-    """Text escaped as Jinja escapes it, with its URLs as links (`text/autolink.py`)."""
-    text = str(value)
-    if "://" not in text:  # most clips: no URL, plain escaping
-        return escape(text)
-    out: list[str] = []
-    last = 0
-    for start, end in find_urls(text):
-        url = escape(text[start:end])
-        out += [escape(text[last:start]), f'<a href="{url}">{url}</a>']
-        last = end
-    out.append(escape(text[last:]))
-    return Markup("".join(out))  # noqa: S704 - every piece is escaped above
-
-
-# The link filters (`text/links.py`) every environment that renders these templates carries:
-# `x|http_url` for a stored outside URL, `x|site_url` for a link the site builds, `x|linked`
-# for text whose URLs become links.
-FILTERS: dict[str, Callable[[object], str | None]] = {"http_url": http_url, "site_url": site_url,
-                                                     "linked": linked}
-
-
-def environment() -> Environment:
-    """The Jinja2 environment of the templates: autoescape on for every template, the link
-    filters registered."""
-    env = Environment(
-        loader=PackageLoader("kirinuki.publish", "templates"),
-        bytecode_cache=bytecode_cache("publish"),
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        undefined=StrictUndefined,
-        keep_trailing_newline=True,
-        auto_reload=False,  # templates never change while a renderer lives: no stat per page
-    )
-    env.filters.update(FILTERS)
-    env.globals["say"] = say  # the templates' words (publish/messages.py)
-    return env
-
-
-def bytecode_cache(environment_name: str) -> BytecodeCache | None:
-    """The compiled templates kept between runs (Jinja2's per-user folder in the temporary
-    directory, keyed by each template's source): compiling the templates a one-entry publish
-    renders was a good part of it, loading them is not.
-
-    Each environment gets its own files: Jinja keys a compiled template by name and source
-    only, and environments with other options (`keep_trailing_newline`) compile the same
-    source differently."""
-    try:
-        return FileSystemBytecodeCache(pattern=f"__kirinuki_{environment_name}_%s.cache")
-    except (OSError, RuntimeError):
-        return None
-
-
 def static_bytes(name: str) -> bytes:
     """The content of a file of `static/`."""
     return (resources.files("kirinuki.publish") / "static" / name).read_bytes()
@@ -104,9 +42,9 @@ def static_bytes(name: str) -> bytes:
 class Renderer:
     """Renders the pages of one site context."""
 
-    def __init__(self, ctx: SiteContext, version: str) -> None:
+    def __init__(self, ctx: SiteContext, version: str, env: Environment | None = None) -> None:
         self.ctx = ctx
-        self.env = environment()
+        self.env = env or environment()
         self.views = Views(ctx)
         self.site = View({
             "title": ctx.settings.title,

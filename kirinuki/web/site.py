@@ -16,6 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import quote, unquote
 
+from jinja2 import Environment
+
 from kirinuki.journal import Journal
 from kirinuki.journal.analysis import catch_up_versions
 from kirinuki.journal.core import reload_settings
@@ -27,6 +29,7 @@ from kirinuki.publish import urls
 from kirinuki.publish.pages import Renderer, asset_version
 from kirinuki.publish.plan import STATIC_FILES, Page, Paging, updated_positions
 from kirinuki.publish.site import FEED_SIZE, SiteContext, build_context
+from kirinuki.publish.templating import environment
 from kirinuki.text.normalize import tag_key
 from kirinuki.web.follow import Analysis, Follower
 
@@ -50,8 +53,10 @@ class LiveSite:
     """The site context and renderer of one journal, kept up to date as the journal changes;
     `opener` opens the connection new clips are analysed through (apart from requests)."""
 
-    def __init__(self, watcher: Journal, opener: Callable[[], Journal] | None = None) -> None:
+    def __init__(self, watcher: Journal, opener: Callable[[], Journal] | None = None,
+                 env: Environment | None = None) -> None:
         self.watcher = watcher
+        self.env = env or environment()  # the templates, compiled once for every context
         self.follower: Follower | None = None
         self.analysis = Analysis(opener) if opener is not None else None
         self.version = asset_version()
@@ -113,7 +118,7 @@ class LiveSite:
 
     def _use(self, ctx: SiteContext) -> None:
         self.ctx = ctx
-        self.renderer = Renderer(ctx, self.version)
+        self.renderer = Renderer(ctx, self.version, self.env)
         self.renderer.inline_nav = True  # the sidebar in the page: no frame to fetch
         self.segments = {t.segment: t.key for t in ctx.tags.values()}
 

@@ -17,19 +17,17 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
-
 from kirinuki.journal import Journal, open_journal
 from kirinuki.journal.core import reload_settings
 from kirinuki.journal.search_postings import Postings
-from kirinuki.publish.messages import say
-from kirinuki.publish.pages import FILTERS, bytecode_cache
+from kirinuki.publish.templating import environment
 from kirinuki.publish.views import date_label, day_label
 from kirinuki.web.cache import PageCache, page_key
 from kirinuki.web.messages import t
 from kirinuki.web.site import LiveSite, decode_path
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 Fetcher = Any  # the capture layer's fetcher; the web app only passes it through
 MEMO_SIZE = 256  # results kept by `WebState.memo` (analysis views cost up to seconds each)
 MEMO_SIZES = {"search": 4096}  # kinds of small results kept in greater number
@@ -59,25 +57,14 @@ class WebState:
         # Leased to one request at a time (`lease`), with the change mark of their settings.
         self._idle: list[tuple[Journal, int | None]] = []
         self._lock = threading.Lock()
-        self.site = LiveSite(open_journal(journal_path), lambda: open_journal(journal_path))
-        self.pages = PageCache(open_journal(journal_path))
-        self.env = Environment(
-            loader=ChoiceLoader([
-                FileSystemLoader(str(Path(__file__).resolve().parent / "templates")),
-                PackageLoader("kirinuki.publish", "templates"),
-            ]),
-            autoescape=True,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            undefined=StrictUndefined,
-            auto_reload=False,  # no file stat per render: templates ship with the package
-            bytecode_cache=bytecode_cache("web"),  # compiled once per machine, not per process
-        )
-        self.env.filters.update(FILTERS)
+        # One environment for the published pages and the app's own (which extend them).
+        self.env = environment(TEMPLATES_DIR)
         self.env.globals["t"] = t  # the owner pages' words (web/messages.py)
-        self.env.globals["say"] = say  # the published pages' words (publish/messages.py)
         self.env.filters["when_label"] = when_label
         self.env.filters["day_label"] = day_text
+        self.site = LiveSite(open_journal(journal_path), lambda: open_journal(journal_path),
+                             self.env)
+        self.pages = PageCache(open_journal(journal_path))
         self._memo: dict[Hashable, OrderedDict[Hashable, tuple[int | None, Any]]] = {}
         self.postings = Postings()  # search: row ids per word, until the next commit
 

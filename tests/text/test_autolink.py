@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kirinuki.publish.pages import linked
+from kirinuki.publish.templating import linked
 from kirinuki.text.autolink import find_urls, linked_html
 
 CASES = [line.split("\t") for line in

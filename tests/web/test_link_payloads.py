@@ -301,18 +301,28 @@ def test_an_atompub_alternate_link_is_left_out_when_it_is_no_http_link() -> None
     assert _alternate("javascript:alert(1)") == ""
 
 
-def test_every_jinja_environment_has_the_link_filters(hostile: Hostile) -> None:
-    from kirinuki.publish.pages import environment
+def test_one_jinja_environment_renders_every_template(hostile: Hostile) -> None:
+    """One factory makes the environment (same options for the published pages and the web
+    app's, which share `base.html`); it carries the link filters; no template name is in both
+    folders (the web app's would hide the published one)."""
+    from kirinuki.publish.templating import OPTIONS, environment
+    from kirinuki.web.state import TEMPLATES_DIR
 
     root = Path(__file__).resolve().parents[2] / "kirinuki"
     made = [p for p in root.rglob("*.py") if "Environment(" in p.read_text(encoding="utf-8")]
-    # The two places that make one; a third must register the filters too (and join here).
-    assert sorted(p.relative_to(root).as_posix() for p in made) == [
-        "publish/pages.py", "web/state.py"]
-    envs = [environment(), hostile.client.app.state.web.env]  # type: ignore[attr-defined]
-    for env in envs:
+    assert [p.relative_to(root).as_posix() for p in made] == ["publish/templating.py"]
+    web_env = hostile.client.app.state.web.env  # type: ignore[attr-defined]
+    assert hostile.client.app.state.web.site.env is web_env  # type: ignore[attr-defined]
+    for env in (environment(), web_env):
         assert env.filters["http_url"]("javascript:alert(1)") is None
         assert env.filters["site_url"]("/entry/1/") == "/entry/1/"
+        assert all(getattr(env, name) == value for name, value in OPTIONS.items()
+                   if name != "autoescape")
+        assert env.keep_trailing_newline
+    published = set(environment().list_templates())
+    owner = {p.name for p in TEMPLATES_DIR.iterdir()}
+    assert published & owner == set()
+    assert owner <= set(web_env.list_templates())
 
 
 @pytest.mark.browser

@@ -121,7 +121,7 @@ def _results(st: WebState, j: Journal, q: str, p: int, sort: str, csrf: str | No
         hits.append(hit_html(hit, url, meta is None))
     tags = [f for f in result.tags if f.key in ctx.tags or owner] if result else []
     more = bool(result and result.total is not None and result.total > p * PER_PAGE)
-    return render_page(st, j, "search.html", f"「{q}」の検索結果" if q else "検索", csrf, writer, q=q,
+    return render_page(st, j, "search_results.html", f"「{q}」の検索結果" if q else "検索", csrf, writer, q=q,
                        sort=sort, result=result, hits=hits, tag_facets=tags, page_no=p,
                        more=more, tag_facets_html=tag_facets_html(q, tags),
                        months_html=month_facets_html(result.months if result else []))

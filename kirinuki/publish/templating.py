@@ -1,0 +1,85 @@
+"""The one Jinja2 environment of the templates: the published pages' and the web app's own.
+
+Autoescape on for every template (HTML and XML alike), the link filters registered, the same
+options everywhere: a template renders the same bytes whichever program compiled it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from jinja2 import (
+    BaseLoader,
+    BytecodeCache,
+    ChoiceLoader,
+    Environment,
+    FileSystemBytecodeCache,
+    FileSystemLoader,
+    PackageLoader,
+    StrictUndefined,
+)
+from markupsafe import Markup, escape
+
+from kirinuki.publish.messages import say
+from kirinuki.text.autolink import find_urls
+from kirinuki.text.links import http_url, site_url
+
+OPTIONS: dict[str, Any] = {
+    "autoescape": True,
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+    "undefined": StrictUndefined,
+    "keep_trailing_newline": True,
+    "auto_reload": False,  # templates never change while a program runs: no stat per page
+}
+
+
+def linked(value: object) -> Markup:
+    """Text escaped as Jinja escapes it, with its URLs as links (`text/autolink.py`)."""
+    text = str(value)
+    if "://" not in text:  # most clips: no URL, plain escaping
+        return escape(text)
+    out: list[str] = []
+    last = 0
+    for start, end in find_urls(text):
+        url = escape(text[start:end])
+        out += [escape(text[last:start]), f'<a href="{url}">{url}</a>']
+        last = end
+    out.append(escape(text[last:]))
+    return Markup("".join(out))  # noqa: S704 - every piece is escaped above
+
+
+# The link filters every template may use: `x|http_url` for a stored outside URL,
+# `x|site_url` for a link the site builds, `x|linked` for text whose URLs become links.
+FILTERS: dict[str, Callable[[object], str | None]] = {"http_url": http_url, "site_url": site_url,
+                                                     "linked": linked}
+
+
+def environment(owner_templates: Path | None = None) -> Environment:
+    """The environment of the published templates; with `owner_templates`, that folder's
+    templates (the web app's own pages, which extend `base.html`) load from it too. A name
+    in both is an error the test of the templates catches: each template has one name."""
+    loader: BaseLoader = PackageLoader("kirinuki.publish", "templates")
+    if owner_templates is not None:
+        loader = ChoiceLoader([FileSystemLoader(str(owner_templates)), loader])
+    env = Environment(loader=loader, bytecode_cache=bytecode_cache(), **OPTIONS)
+    env.filters.update(FILTERS)
+    env.globals["say"] = say  # the published pages' words (publish/messages.py)
+    return env
+
+
+def bytecode_cache() -> BytecodeCache | None:
+    """The compiled templates kept between runs (Jinja2's per-user folder in the temporary
+    directory, keyed by each template's name and source): compiling the templates a one-entry
+    publish renders was a good part of it, loading them is not.
+
+    Jinja's key leaves out the options, which change how a source compiles: the files are
+    named after them, so a cache written under other options is never read."""
+    options = hashlib.blake2b(repr(sorted(OPTIONS.items())).encode(), digest_size=6).hexdigest()
+    try:
+        return FileSystemBytecodeCache(pattern=f"__kirinuki_{options}_%s.cache")
+    except (OSError, RuntimeError):
+        return None
