@@ -298,12 +298,14 @@ def compare(a: Prepared, b: Prepared, *, same_article: bool = False,
     # Another day's report told the same way is no update of its lead.
     rel = relate_sentences(a.sentences, b.sentences, ratio, t.background,
                            t.lead if lead and not _other_day_report(a, b) else 2.0)
-    if rel.kind in ("extended", "lead") and _other_quotes(a, b, t):
+    if rel.kind in ("extended", "lead", "updated") and _other_quotes(a, b, t):
         return None  # one speaker's two statements, not one updated
     if rel.kind == "extended":
         return Match(VERSION, rel.similarity, "passage extended or shortened")
     if rel.kind == "lead":
         return Match(VERSION, rel.similarity, LEAD_UPDATED)
+    if rel.kind == "updated":
+        return Match(VERSION, rel.similarity, "a sentence updated (figures changed)")
     if versions_only:
         return None
     if rel.kind == "shared":

@@ -278,6 +278,9 @@ def relate_sentences(sa: list[Sentence], sb: list[Sentence], ratio: float,
         return Relation("lead", first)
     if lead <= 1.0 and first >= RAISED_LEAD and _count_raised(sa[0], sb[0]):  # 2.0: weeks apart
         return Relation("lead", first)
+    if lead <= 1.0 and best >= shared and (
+            updated := _sentence_updated(sa, sb, matrix, shared)) is not None:
+        return Relation("updated", updated)
     for i, row in enumerate(matrix):
         for j, score in enumerate(row):
             x, y = sa[i], sb[j]
@@ -286,6 +289,25 @@ def relate_sentences(sa: list[Sentence], sb: list[Sentence], ratio: float,
                     and not swapped(x.names, y.names) and _same_facts(x, y)):
                 return Relation("shared", score)
     return Relation("", best)
+
+
+def _sentence_updated(sa: list[Sentence], sb: list[Sentence], matrix: list[list[float]],
+                      shared: float) -> float | None:
+    """The similarity of a sentence found again in the other clip with one of its counts
+    changed (`…これまでに212人が救助されました` / `…226人が救助され、14人の死亡が…`; the same
+    predicate and counter, another value), no word put for another (`上流の集落では3人が死亡` /
+    `下流の…5人`: another place counted) and no name swapped: one paragraph updated, even when
+    other sentences were dropped or added. None when there is none."""
+    for i, row in enumerate(matrix):
+        for j, score in enumerate(row):
+            x, y = sa[i], sb[j]
+            if (score >= shared and x.masked != y.masked and numbers(x.folded) != numbers(y.folded)
+                    and any(c[0] and c[0] == d[0] and c[1] == d[1] and c[3] == d[3] and c[2] != d[2]
+                            for c in x.counts for d in y.counts)
+                    and not swapped(x.names, y.names) and not _other_slots(x, y)
+                    and not any(_content_for_content(p, q) for p, q in _changes(x.masked, y.masked))):
+                return score
+    return None
 
 
 def may_extend(sa: list[Sentence], sb: list[Sentence], shared: float = 0.75) -> bool:
@@ -396,8 +418,11 @@ def content_swapped(a: str, b: str) -> bool:
     re-clips of one passage never do that (they vary in width, spacing, links, marks), and an
     update changes more than a word."""
     changes = _changes(a, b)
-    return bool(changes) and all(x and y and _CONTENT_RUN.fullmatch(x) and _CONTENT_RUN.fullmatch(y)
-                                 for x, y in changes)
+    return bool(changes) and all(_content_for_content(x, y) for x, y in changes)
+
+
+def _content_for_content(x: str, y: str) -> bool:
+    return bool(x and y and _CONTENT_RUN.fullmatch(x) and _CONTENT_RUN.fullmatch(y))
 
 
 def _words_put_for_others(a: str, b: str) -> int:
