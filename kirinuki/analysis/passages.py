@@ -75,6 +75,8 @@ SHORT_FOUND = 8  # characters of a short sentence found at the start of a longer
 SENTENCE_CONTAINED = 0.92  # partial alignment of a sentence found in a longer one
 CONTAINED_BIGRAMS = 0.75  # share of the shorter sentence's content bigrams found in the longer
 CONTAINED = 0.9  # sentence similarity of a sentence found again in an extended paragraph
+REWORDED_RATIO = 0.80  # alignment of a sentence lightly reworded (`建造された` / `造られた`)...
+REWORDED_OVERLAP = 0.25  # ...with this much content overlap at least (synonyms cut the overlap)
 REWRITTEN = 0.6  # of a one-sentence lead rewritten when the update added a sentence
 TEMPLATE_RATIO = 0.75  # whole-text alignment from which dated paragraphs are templates
 RAISED_LEAD = 0.30  # similarity of a lead rewritten around a count said to have risen
@@ -326,14 +328,25 @@ def may_extend(sa: list[Sentence], sb: list[Sentence], shared: float = 0.75) -> 
 def _similar(a: Sentence, b: Sentence, floor: float, shared: float) -> float:
     """`similarity`, raised to `shared` when the shorter sentence (`MIN_SENTENCE` or more) is
     found almost verbatim in the longer one, which adds a clause or a headline
-    (`…鮮明になっています` / `…鮮明になっていて、中央銀行が…`)."""
+    (`…鮮明になっています` / `…鮮明になっていて、中央銀行が…`), or is lightly reworded: it
+    aligns at `REWORDED_RATIO` with `REWORDED_OVERLAP` of content in common (`…建造された古い船で、
+    去年も…` / `…造られた古い船で、昨年も…`; each synonym takes several bigrams out of the
+    overlap, not much out of the alignment)."""
     ba, bb = a.bigrams, b.bigrams
     if not ba or not bb:
         return 0.0
     inter = len(ba & bb)
     overlap = inter / (len(ba) + len(bb) - inter)
-    score = 0.0 if (1 + overlap) / 2 < floor else (fuzz.ratio(a.masked, b.masked) / 100
-                                                   + overlap) / 2
+    ratio = 0.0
+    if (1 + overlap) / 2 >= floor or overlap >= REWORDED_OVERLAP:
+        ratio = fuzz.ratio(a.masked, b.masked) / 100
+    score = 0.0 if (1 + overlap) / 2 < floor else (ratio + overlap) / 2
+    if (score < shared and ratio >= REWORDED_RATIO and overlap >= REWORDED_OVERLAP
+            and min(len(a.masked), len(b.masked)) >= MIN_SENTENCE
+            # about the same thing: `県は…` / `町は…`, `空港の運営会社は` / `港の管理事務所は`
+            # are other actors saying the like
+            and (a.masked[:OPENING] == b.masked[:OPENING] or (a.topic and a.topic == b.topic))):
+        return shared  # lightly reworded: aligns closely, a few words put for others
     # Containment needs most of the shorter sentence's bigrams in the longer one: checked
     # before aligning, as few candidate pairs pass.
     if score >= shared or inter < CONTAINED_BIGRAMS * min(len(ba), len(bb)):

@@ -264,3 +264,15 @@ def test_a_sentence_updated_with_others_dropped_and_added() -> None:
     c = first + "警察によりますと、上流の集落では9人が救助されました。乗客の多くは観光客でした。"
     d = first + "警察によりますと、下流の集落では15人が救助されました。運転手は意識がないということです。"
     assert kind(c, d) == BACKGROUND
+
+
+def test_a_background_sentence_lightly_reworded_with_synonyms() -> None:
+    a = ("救助隊は、夜を徹して捜索を続けています。崩れた橋は、40年余り前に建設された古い橋で、"
+         "去年も点検で傷みが見つかっていました。")
+    b = ("市は、う回路の案内を始めました。崩れた橋は40年余り前に造られた古い橋で、"
+         "昨年も検査で傷みが見つかっていました。")
+    assert kind(a, b) == BACKGROUND
+    # Other actors saying the like: no shared passage.
+    c = "北町では、道路が冠水しました。県は、土砂災害の危険性が高まっているとして、住民に早めの避難を呼びかけています。"
+    d = "南町では、堤防が壊れました。町は、川の氾濫の危険性が高まっているとして、住民に早めの避難を呼びかけています。"
+    assert kind(c, d) is None
