@@ -106,11 +106,11 @@ def _group_tags(journal: Journal, clip_ids: list[int]) -> dict[int, list[str]]:
     out: dict[int, list[str]] = {}
     for start in range(0, len(clip_ids), 500):
         chunk = clip_ids[start:start + 500]
-        marks = ",".join("?" * len(chunk))
+        q = ",".join("?" * len(chunk))
         for cid, display in journal.store.conn.execute(
             "SELECT c.id, t.display FROM clips c JOIN tag_lines tl ON tl.group_id = c.group_id"
             " JOIN group_tags gt ON gt.tag_line_id = tl.id JOIN tags t ON t.id = gt.tag_id"
-            f" WHERE c.id IN ({marks}) ORDER BY tl.pos, gt.pos", chunk):
+            f" WHERE c.id IN ({q}) ORDER BY tl.pos, gt.pos", chunk):
             out.setdefault(int(cid), []).append(str(display))
     return out
 

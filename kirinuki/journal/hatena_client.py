@@ -159,8 +159,8 @@ def pull(journal: Journal, remote: Remote, client: Any = None,
          restart: bool = False) -> SyncSummary:
     """Bring the blog's entries in; resumes an interrupted pull unless `restart`.
     Raises FetchError when the blog cannot be read."""
-    mark = f"hatena_pull:{remote.blog}"
-    url = None if restart else _setting(journal, mark)
+    resume_key = f"hatena_pull:{remote.blog}"
+    url = None if restart else _setting(journal, resume_key)
     url = url if isinstance(url, str) else remote.collection
     s = SyncSummary()
     with _session(journal, remote, client) as http:
@@ -173,7 +173,7 @@ def pull(journal: Journal, remote: Remote, client: Any = None,
                     got = _remote_entry(el, journal, remote.blog, s)
                     if got is not None:
                         _store_pulled(journal, *got, s)
-                _save(journal, mark, nxt)
+                _save(journal, resume_key, nxt)
             s.pages += 1
             url = nxt
     return s
@@ -202,8 +202,8 @@ def push(journal: Journal, remote: Remote, entry_ref: str | None = None,
          client: Any = None) -> SyncSummary:
     """Publish one entry (`entry_ref`) or every entry to the blog: new ones are POSTed, those
     the blog has are PUT. Raises NotFoundError, FetchError."""
-    mark = f"hatena_push:{remote.blog}"
-    ids = _setting(journal, mark)
+    resume_key = f"hatena_push:{remote.blog}"
+    ids = _setting(journal, resume_key)
     known: dict[str, str] = ids if isinstance(ids, dict) else {}
     refs = [get_entry(journal, entry_ref).id] if entry_ref else entry_rows.entry_ids(journal.store)
     s = SyncSummary()
@@ -223,7 +223,7 @@ def push(journal: Journal, remote: Remote, entry_ref: str | None = None,
                 if not new_id:
                     raise FetchError("the blog answered a POST without an entry id")
                 known[str(eid)] = new_id
-                _save(journal, mark, known)
+                _save(journal, resume_key, known)
                 s.added += 1
     return s
 

@@ -16,7 +16,7 @@ from kirinuki.model import Article, ArticleVersion, Clip, Group, Source, TagLine
 from kirinuki.store.sqlite import articles as article_rows
 from kirinuki.store.sqlite import db, migrations
 from kirinuki.store.sqlite import feeds as feed_rows
-from kirinuki.store.sqlite.ids import TRACKED, marks
+from kirinuki.store.sqlite.ids import TRACKED, highest_ids
 from kirinuki.store.sqlite.migrations import SCHEMA_VERSION
 from tests.conftest import undo_v21
 
@@ -104,19 +104,19 @@ def test_tags_articles_feeds_inbox_tokens_are_never_reused(journal: Journal) -> 
     token = create_token(journal, "one")
     store.conn.execute("DELETE FROM api_tokens")
     assert create_token(journal, "two").id == token.id + 1
-    assert set(marks(store)) == set(TRACKED)
+    assert set(highest_ids(store)) == set(TRACKED)
 
 
 def test_a_rolled_back_write_hands_its_ids_out_again(journal: Journal) -> None:
     """Reserved inside the writing transaction: a rollback leaves no gap and no mark."""
-    before = marks(journal.store)
+    before = highest_ids(journal.store)
     try:
         with journal.store.transaction():
             _new_entry(journal, "取り消される記事です。")
             raise RuntimeError("stop")
     except RuntimeError:
         pass
-    assert marks(journal.store) == before
+    assert highest_ids(journal.store) == before
 
 
 def test_migration_keeps_every_id_and_seeds_the_marks(tmp_path: Path) -> None:
@@ -147,7 +147,7 @@ def test_migration_keeps_every_id_and_seeds_the_marks(tmp_path: Path) -> None:
         after = {t: conn.execute(f"SELECT id FROM {t} ORDER BY id").fetchall() for t in OLD}
         assert after == before
         # users came with V21, holding the owner as user 1
-        assert marks(j.store) == {t: max((r[0] for r in before[t]), default=0) for t in OLD} | {
+        assert highest_ids(j.store) == {t: max((r[0] for r in before[t]), default=0) for t in OLD} | {
             "users": 1}
         assert _new_entry(j, "移行後の記事です。") == 4
 

@@ -23,6 +23,11 @@ from kirinuki.store.sqlite.migrations import MIGRATIONS, SCHEMA_VERSION
 APP_ID = 0x6B6E6B69  # "knki": marks a SQLite file as a kirinuki journal
 
 
+def placeholders(n: int) -> str:
+    """`?,?,…`: `n` SQL parameter placeholders, for an `IN (…)` of that many values."""
+    return ",".join("?" * n)
+
+
 def iso(dt: datetime | None) -> str | None:
     """A stored timestamp: ISO 8601 with its offset (or NULL)."""
     return dt.isoformat() if dt is not None else None

@@ -30,7 +30,7 @@ from kirinuki.model import (
 )
 from kirinuki.store.sqlite import hooks
 from kirinuki.store.sqlite import trash as trash_rows
-from kirinuki.store.sqlite.db import Store, stored_json
+from kirinuki.store.sqlite.db import Store, placeholders, stored_json
 from kirinuki.store.sqlite.db import from_iso as _dt
 from kirinuki.store.sqlite.db import iso as _iso
 from kirinuki.store.sqlite.ids import reserve
@@ -48,9 +48,9 @@ def existing(store: Store, column: str, values: list[str]) -> set[str]:
     found = trash_rows.taken(store, column, values)
     for i in range(0, len(values), 500):
         chunk = values[i : i + 500]
-        marks = ",".join("?" * len(chunk))
+        q = placeholders(len(chunk))
         found.update(r[0] for r in store.conn.execute(
-            f"SELECT {column} FROM entries WHERE {column} IN ({marks})", chunk))
+            f"SELECT {column} FROM entries WHERE {column} IN ({q})", chunk))
     return found
 
 

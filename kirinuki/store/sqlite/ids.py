@@ -44,6 +44,6 @@ def next_id(store: Store, table: str) -> int:
     return reserve(store, table, 1)
 
 
-def marks(store: Store) -> dict[str, int]:
+def highest_ids(store: Store) -> dict[str, int]:
     """The highest id handed out so far, per table."""
     return {str(n): int(v) for n, v in store.conn.execute("SELECT name, last FROM id_marks")}

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from kirinuki.model import RawCopy
-from kirinuki.store.sqlite.db import Store, stored_json
+from kirinuki.store.sqlite.db import Store, placeholders, stored_json
 from kirinuki.store.sqlite.db import from_iso as _dt
 
 # zlib level 6 (its default): level 9 saved under 1% more on news pages at twice the time.
@@ -48,10 +48,10 @@ def raw_states(store: Store, version_ids: Iterable[int]) -> dict[int, tuple[int,
     out: dict[int, tuple[int, int, str | None]] = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
-        marks = ",".join("?" * len(chunk))
+        q = placeholders(len(chunk))
         for vid, stored, size, dropped in store.conn.execute(
             f"SELECT version_id, coalesce(length(body), 0), body_size, dropped FROM raw_copies"
-            f" WHERE version_id IN ({marks})", chunk,
+            f" WHERE version_id IN ({q})", chunk,
         ):
             out[int(vid)] = (int(stored), int(size), dropped)
     return out

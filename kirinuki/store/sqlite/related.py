@@ -13,13 +13,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from kirinuki.store.sqlite.db import Store, from_iso, stored_time
+from kirinuki.store.sqlite.db import Store, from_iso, placeholders, stored_time
 
 _CHUNK = 500
-
-
-def _marks(n: int) -> str:
-    return ",".join("?" * n)
 
 
 def _chunks(values: Sequence[int]) -> Iterator[Sequence[int]]:
@@ -63,7 +59,7 @@ def clips_by_id(store: Store, clip_ids: Sequence[int]) -> list[ClipRow]:
     out: list[ClipRow] = []
     for chunk in _chunks(list(clip_ids)):
         out.extend(_clip_row(r) for r in store.conn.execute(
-            f"{_CLIP_SELECT} WHERE c.id IN ({_marks(len(chunk))})", list(chunk)))
+            f"{_CLIP_SELECT} WHERE c.id IN ({placeholders(len(chunk))})", list(chunk)))
     return out
 
 
@@ -72,7 +68,7 @@ def clips_of_entries(store: Store, entry_ids: Sequence[int]) -> list[ClipRow]:
     out: list[ClipRow] = []
     for chunk in _chunks(list(entry_ids)):
         out.extend(_clip_row(r) for r in store.conn.execute(
-            f"{_CLIP_SELECT} WHERE g.entry_id IN ({_marks(len(chunk))})"
+            f"{_CLIP_SELECT} WHERE g.entry_id IN ({placeholders(len(chunk))})"
             " ORDER BY g.entry_id, g.pos, c.pos", list(chunk)))
     return out
 
@@ -99,7 +95,7 @@ def clip_texts_of_entries(store: Store, entry_ids: Sequence[int]) -> list[tuple[
     for chunk in _chunks(list(entry_ids)):
         out.extend((int(r[0]), str(r[1])) for r in store.conn.execute(
             "SELECT c.id, c.text FROM clips c JOIN groups g ON g.id = c.group_id"
-            f" WHERE g.entry_id IN ({_marks(len(chunk))})", list(chunk)))
+            f" WHERE g.entry_id IN ({placeholders(len(chunk))})", list(chunk)))
     return out
 
 
@@ -232,15 +228,15 @@ def put_versions(store: Store, links: Sequence[tuple[int, int, str]],
     stored earlier for a checked clip (either side) go first: they were found by older rules.
     Runs in the caller's transaction."""
     for chunk in _chunks(list(checked)):
-        marks = _marks(len(chunk))
-        store.conn.execute(f"DELETE FROM clip_versions WHERE clip_id IN ({marks})"
-                           f" OR earlier_clip_id IN ({marks})", [*chunk, *chunk])
+        q = placeholders(len(chunk))
+        store.conn.execute(f"DELETE FROM clip_versions WHERE clip_id IN ({q})"
+                           f" OR earlier_clip_id IN ({q})", [*chunk, *chunk])
     store.conn.executemany(
         "INSERT OR REPLACE INTO clip_versions(clip_id, earlier_clip_id, change) VALUES (?,?,?)",
         links)
     for chunk in _chunks(list(checked)):
         store.conn.execute(f"UPDATE clip_sketches SET versions_checked = 1"
-                           f" WHERE clip_id IN ({_marks(len(chunk))})", list(chunk))
+                           f" WHERE clip_id IN ({placeholders(len(chunk))})", list(chunk))
 
 
 def version_rows(store: Store) -> list[tuple[int, int, int, str]]:

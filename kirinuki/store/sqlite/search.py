@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from kirinuki.model import Clip, Entry
 from kirinuki.store.sqlite import hooks
 from kirinuki.store.sqlite import search_tokens as tok
-from kirinuki.store.sqlite.db import Store, iso
+from kirinuki.store.sqlite.db import Store, iso, placeholders
 from kirinuki.store.sqlite.tags import tag_id
 
 # Exactly `normalize.search_fold` (a test holds them equal), without NFKC over whole clips.
@@ -83,10 +83,6 @@ def _bodies(docs: list[_Doc]) -> list[tuple[str, str, int]]:
     return out
 
 
-def _marks(n: int) -> str:
-    return ",".join("?" * n)
-
-
 def _chunks(ids: Sequence[int], size: int = _BATCH) -> Iterable[Sequence[int]]:
     for i in range(0, len(ids), size):
         yield ids[i:i + size]
@@ -118,7 +114,7 @@ def _load_new(store: Store, entry_ids: Sequence[int]) -> list[_Doc]:
     by_entry: dict[int, list[_Doc]] = {}
     date_keys: dict[str | None, int] = {}
     for chunk in _chunks(entry_ids):
-        q = _marks(len(chunk))
+        q = placeholders(len(chunk))
         for cid, text, gid, eid, published, status, sid in conn.execute(
             "SELECT c.id, c.text, g.id, g.entry_id, e.published, e.status, a.source_id"
             " FROM groups g JOIN entries e ON e.id = g.entry_id"
@@ -154,7 +150,7 @@ def _docs_written(store: Store, entries: list[Entry]) -> list[_Doc]:
     for chunk in _chunks(sorted(versions)):
         sources.update(store.conn.execute(
             "SELECT v.id, a.source_id FROM article_versions v JOIN articles a"
-            f" ON a.id = v.article_id WHERE v.id IN ({_marks(len(chunk))})", chunk))
+            f" ON a.id = v.article_id WHERE v.id IN ({placeholders(len(chunk))})", chunk))
     for e in sorted(entries, key=lambda e: e.id or 0):
         st = date_key(iso(e.published))
         public = str(e.status) == "published"
@@ -295,7 +291,7 @@ def _make_room(store: Store, lo: int, hi: int, k: int) -> list[int] | None:
     moves = {o: m for o, m in zip(old, new, strict=True) if o != m}
     docs: list[_Doc] = []
     for chunk in _chunks(list(moves)):
-        loaded = _load_indexed(store, f"d.docid IN ({_marks(len(chunk))})", chunk)
+        loaded = _load_indexed(store, f"d.docid IN ({placeholders(len(chunk))})", chunk)
         if loaded is None:
             return None
         docs.extend(loaded)
@@ -364,7 +360,7 @@ def unindex_entries(store: Store, entry_ids: list[int]) -> None:
         return
     for chunk in _chunks(entry_ids):
         docs = _load_indexed(store, "d.clip_id IN (SELECT c.id FROM groups g JOIN clips c ON"
-                             f" c.group_id = g.id WHERE g.entry_id IN ({_marks(len(chunk))}))",
+                             f" c.group_id = g.id WHERE g.entry_id IN ({placeholders(len(chunk))}))",
                              chunk)
         if docs is None:
             return

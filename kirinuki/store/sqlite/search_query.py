@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from kirinuki.store.sqlite.db import Store
+from kirinuki.store.sqlite.db import Store, placeholders
 from kirinuki.store.sqlite.entries import ids_json
 from kirinuki.store.sqlite.search import bracket, date_key, parse_tags
 from kirinuki.store.sqlite.search_tokens import (
@@ -69,10 +69,6 @@ class DocRow:
     site: str | None
     tag_ids: set[int] = field(default_factory=set)
     tags: list[str] = field(default_factory=list)
-
-
-def _marks(n: int) -> str:
-    return ",".join("?" * n)
 
 
 def _tag_id(store: Store, key: str) -> int:
@@ -331,7 +327,7 @@ def _facets(rows: Iterable[tuple[int, str, int]]) -> tuple[Counter[int], Counter
 def tag_names(store: Store, ids: list[int]) -> dict[int, tuple[str, str]]:
     """Tag id -> (key, display)."""
     return {int(r[0]): (str(r[1]), str(r[2])) for r in store.conn.execute(
-        f"SELECT id, key, display FROM tags WHERE id IN ({_marks(len(ids))})", ids)}
+        f"SELECT id, key, display FROM tags WHERE id IN ({placeholders(len(ids))})", ids)}
 
 
 def fetch(store: Store, docids: list[int]) -> list[DocRow]:
@@ -340,7 +336,7 @@ def fetch(store: Store, docids: list[int]) -> list[DocRow]:
     found: dict[int, DocRow] = {}
     for i in range(0, len(docids), 500):
         chunk = docids[i:i + 500]
-        q = _marks(len(chunk))
+        q = placeholders(len(chunk))
         for r in conn.execute(
             "SELECT d.docid, d.clip_id, d.entry_id, d.stamp, d.source_id, d.public, d.tags,"
             " c.text, e.published,"
@@ -359,7 +355,7 @@ def texts(store: Store, docids: list[int]) -> dict[int, str]:
         chunk = docids[i:i + 500]
         out.update(store.conn.execute(
             "SELECT d.docid, c.text FROM search_docs d JOIN clips c ON c.id = d.clip_id"
-            f" WHERE d.docid IN ({_marks(len(chunk))})", chunk))
+            f" WHERE d.docid IN ({placeholders(len(chunk))})", chunk))
     return out
 
 
@@ -371,7 +367,7 @@ def add_display_tags(store: Store, rows: list[DocRow]) -> None:
     for cid, display in store.conn.execute(
         "SELECT c.id, gt.display FROM clips c JOIN tag_lines tl ON tl.group_id = c.group_id"
         " JOIN group_tags gt ON gt.tag_line_id = tl.id"
-        f" WHERE c.id IN ({_marks(len(by_clip))}) ORDER BY tl.pos, gt.pos", list(by_clip)):
+        f" WHERE c.id IN ({placeholders(len(by_clip))}) ORDER BY tl.pos, gt.pos", list(by_clip)):
         tags = by_clip[cid].tags
         if display not in tags:
             tags.append(display)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from kirinuki.store.sqlite import hooks
-from kirinuki.store.sqlite.db import Store
+from kirinuki.store.sqlite.db import Store, placeholders
 
 # (clip id, earlier clip id, change, entry id, earlier entry id)
 VersionRow = tuple[int, int, str, int, int]
@@ -42,9 +42,9 @@ def add_todo(store: Store, entry_ids: Sequence[int]) -> None:
 
 def group_clips(store: Store, group_ids: Sequence[int]) -> list[tuple[int, int, str]]:
     """(group id, clip id, text) of the clips of these groups, in group and clip order."""
-    marks = ",".join("?" * len(group_ids))
+    q = placeholders(len(group_ids))
     return [(int(r[0]), int(r[1]), str(r[2])) for r in store.conn.execute(
-        f"SELECT group_id, id, text FROM clips WHERE group_id IN ({marks})"
+        f"SELECT group_id, id, text FROM clips WHERE group_id IN ({q})"
         " ORDER BY group_id, pos", list(group_ids))]
 
 
@@ -59,8 +59,8 @@ def put_statements(store: Store, group_ids: Sequence[int], clip_ids: Sequence[in
     store.conn.executemany(
         "INSERT INTO clip_statements(clip_id, n, speaker_key, speaker, mode)"
         " VALUES (?,?,?,?,?)", list(found))
-    marks = ",".join("?" * len(group_ids))
-    store.conn.execute(f"DELETE FROM statements_todo WHERE group_id IN ({marks})",
+    q = placeholders(len(group_ids))
+    store.conn.execute(f"DELETE FROM statements_todo WHERE group_id IN ({q})",
                        list(group_ids))
 
 

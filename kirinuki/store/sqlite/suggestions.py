@@ -10,15 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 
-from kirinuki.store.sqlite.db import Store, stored_time
+from kirinuki.store.sqlite.db import Store, placeholders, stored_time
 from kirinuki.text.dates import usable_date
 
 _CHUNK = 500
 Feature = tuple[int, str, str, str]  # entry id, kind, value, display
-
-
-def _marks(n: int) -> str:
-    return ",".join("?" * n)
 
 
 def _chunks(values: Sequence[int]) -> Iterator[Sequence[int]]:
@@ -43,7 +39,7 @@ def dated(store: Store, ids: Sequence[int] | None = None) -> dict[int, tuple[str
     sql = ("SELECT id, key, published FROM entries WHERE status = 'published'"
            " AND published IS NOT NULL")
     found = [store.conn.execute(sql).fetchall()] if ids is None else [
-        store.conn.execute(f"{sql} AND id IN ({_marks(len(chunk))})", list(chunk)).fetchall()
+        store.conn.execute(f"{sql} AND id IN ({placeholders(len(chunk))})", list(chunk)).fetchall()
         for chunk in _chunks(list(ids))]
     return {int(r[0]): (str(r[1]), stored_time(r[2])) for part in found for r in part
             if usable_date(str(r[2]))}
@@ -53,7 +49,7 @@ def tags_of(store: Store, ids: Sequence[int]) -> dict[int, set[str]]:
     """For each of these entries, the names of the tags of its groups and categories."""
     out: dict[int, set[str]] = {}
     for chunk in _chunks(list(ids)):
-        m = _marks(len(chunk))
+        m = placeholders(len(chunk))
         for eid, display in store.conn.execute(
                 "SELECT g.entry_id, t.display FROM groups g JOIN tag_lines tl ON"
                 " tl.group_id = g.id JOIN group_tags gt ON gt.tag_line_id = tl.id"
@@ -68,7 +64,7 @@ def tags_of(store: Store, ids: Sequence[int]) -> dict[int, set[str]]:
 def put_features(store: Store, ids: Sequence[int], rows: Iterable[Feature]) -> None:
     """Replace the features of the entries `ids` (the caller's transaction)."""
     for chunk in _chunks(list(ids)):
-        store.conn.execute(f"DELETE FROM entry_features WHERE entry_id IN ({_marks(len(chunk))})",
+        store.conn.execute(f"DELETE FROM entry_features WHERE entry_id IN ({placeholders(len(chunk))})",
                            list(chunk))
     store.conn.executemany(
         "INSERT INTO entry_features(entry_id, kind, value, display) VALUES (?,?,?,?)", list(rows))
@@ -82,7 +78,7 @@ def features_of(store: Store, ids: Sequence[int] | None = None) -> list[Feature]
     out: list[Feature] = []
     for chunk in _chunks(list(ids)):
         out.extend((int(r[0]), str(r[1]), str(r[2]), str(r[3])) for r in store.conn.execute(
-            f"{sql} WHERE entry_id IN ({_marks(len(chunk))})", list(chunk)))
+            f"{sql} WHERE entry_id IN ({placeholders(len(chunk))})", list(chunk)))
     return out
 
 
@@ -133,7 +129,7 @@ def ids_of_keys(store: Store, keys: Sequence[str]) -> dict[str, int]:
     for i in range(0, len(keys), _CHUNK):
         chunk = list(keys[i:i + _CHUNK])
         out.update((str(r[0]), int(r[1])) for r in store.conn.execute(
-            f"SELECT key, id FROM entries WHERE key IN ({_marks(len(chunk))})", chunk))
+            f"SELECT key, id FROM entries WHERE key IN ({placeholders(len(chunk))})", chunk))
     return out
 
 
@@ -146,7 +142,7 @@ def put_suggestions(store: Store, found: Sequence[tuple[int, str, Sequence[tuple
     ids = [f[0] for f in found]
     for chunk in _chunks(ids):
         store.conn.execute(
-            f"DELETE FROM entry_suggestions WHERE entry_id IN ({_marks(len(chunk))})", list(chunk))
+            f"DELETE FROM entry_suggestions WHERE entry_id IN ({placeholders(len(chunk))})", list(chunk))
     top = int(store.conn.execute("SELECT coalesce(max(gen), 0) FROM suggestion_state")
               .fetchone()[0])
     store.conn.executemany(
@@ -173,7 +169,7 @@ def suggestions_of(store: Store, ids: Sequence[int] | None = None,
     found: dict[int, list[tuple[int, str]]] = {}
     batches = [None] if ids is None else list(_chunks(list(ids)))
     for chunk in batches:
-        where = "" if chunk is None else f" WHERE entry_id IN ({_marks(len(chunk))})"
+        where = "" if chunk is None else f" WHERE entry_id IN ({placeholders(len(chunk))})"
         for eid, other, reason in store.conn.execute(f"{sql}{where} ORDER BY entry_id, pos",
                                                       [] if chunk is None else list(chunk)):
             found.setdefault(int(eid), []).append((int(other), str(reason)))

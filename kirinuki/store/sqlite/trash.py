@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from kirinuki.store.sqlite.db import Store
+from kirinuki.store.sqlite.db import Store, placeholders
 from kirinuki.store.sqlite.db import from_iso as _dt
 
 
@@ -85,9 +85,9 @@ def taken(store: Store, column: str, values: list[str]) -> set[str]:
     found: set[str] = set()
     for i in range(0, len(values), 500):
         chunk = values[i: i + 500]
-        marks = ",".join("?" * len(chunk))
+        q = placeholders(len(chunk))
         found.update(str(r[0]) for r in store.conn.execute(
-            f"SELECT {column} FROM trash WHERE kind = 'entry' AND {column} IN ({marks})", chunk))
+            f"SELECT {column} FROM trash WHERE kind = 'entry' AND {column} IN ({q})", chunk))
     return found
 
 
