@@ -147,7 +147,7 @@ def changes_cmd(
                               help="Only changes noticed since: 24h, 7d, 2w or a date "
                                    '"YYYY-MM-DD [HH:MM]".'),
 ) -> None:
-    """Clipped passages whose source changed after they were clipped (old and new paragraph,
+    """Clipped passages whose article changed after they were clipped (old and new paragraph,
     changed figures), and clipped articles that disappeared."""
     with open_from(ctx) as j:
         when = parse_since(since, j) if since else None

@@ -183,13 +183,13 @@ def remove_user(journal: Journal, name: str) -> None:
         rows.delete_user(journal.store, user.id)
 
 
-def copy_accounts(source: Journal, target: Journal) -> int:
-    """Give `target` the accounts of `source` (names, roles, password hashes, ids); returns
-    how many. Sessions and tokens stay behind: sign in and create tokens on the copy."""
-    users = rows.list_users(source.store)
-    with target.store.transaction():
+def copy_accounts(from_journal: Journal, to_journal: Journal) -> int:
+    """Give `to_journal` the accounts of `from_journal` (names, roles, password hashes, ids);
+    returns how many. Sessions and tokens stay behind: sign in and create tokens on the copy."""
+    users = rows.list_users(from_journal.store)
+    with to_journal.store.transaction():
         for u in users:
-            rows.put_user(target.store, u, _utc())
+            rows.put_user(to_journal.store, u, _utc())
     return len(users)
 
 

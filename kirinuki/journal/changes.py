@@ -1,4 +1,4 @@
-"""Clipped passages whose source changed after they were clipped, and articles that went away.
+"""Clipped passages whose article changed after they were clipped, and articles that went away.
 
 A clip quotes one version of an article. When a later version exists, the clipped paragraph
 is looked up in the newest version through the paragraph diff (`capture.diff`): a paragraph

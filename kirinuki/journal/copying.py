@@ -1,8 +1,8 @@
 """`kirinuki journal copy`: one journal copied into a new one, between backends.
 
-The copy is the JSON Lines export of the source fed to the import of the destination, record by
-record (nothing is held whole in memory), in one transaction: the destination's export then
-equals the source's. The accounts come along (names, roles, password hashes); what else an
+The copy is the JSON Lines export of the journal copied fed to the import of the new one,
+record by record (nothing is held whole in memory), in one transaction: the new journal's
+export then equals the original's. The accounts come along (names, roles, password hashes); what else an
 export leaves out stays behind: sessions and API tokens (create them again on the copy), and
 the trash.
 """
@@ -34,28 +34,28 @@ def copy_journal(src: str, dst: str, progress: Progress | None = None) -> Import
     or `dst` already holds one; nothing is left at `dst` half written (one transaction)."""
     if src == dst:
         raise InputError("the source and the destination are the same journal")
-    with open_journal(src) as source:
-        total = journal_stats(source.store).entries + article_rows.article_count(source.store) + 1
-        with init_journal(dst) as target:
-            return _copy(source, target, total, progress)
+    with open_journal(src) as from_journal:
+        total = journal_stats(from_journal.store).entries + article_rows.article_count(from_journal.store) + 1
+        with init_journal(dst) as to_journal:
+            return _copy(from_journal, to_journal, total, progress)
 
 
-def _copy(source: Journal, target: Journal, total: int,
+def _copy(from_journal: Journal, to_journal: Journal, total: int,
           progress: Progress | None) -> ImportSummary:
     summary = ImportSummary()
-    store = target.store
+    store = to_journal.store
 
     def records() -> Iterator[tuple[str, int, dict[str, Any]]]:
-        for n, rec in enumerate(jsonl_records(source), 1):
+        for n, rec in enumerate(jsonl_records(from_journal), 1):
             yield f"record {n}", n, rec
 
     store.set_bulk(True)
     try:
         with store.transaction():
-            batch = Batch(target, summary)
-            import_records(target, records(), total, batch, progress)
+            batch = Batch(to_journal, summary)
+            import_records(to_journal, records(), total, batch, progress)
             batch.flush()
-            copy_accounts(source, target)
+            copy_accounts(from_journal, to_journal)
     finally:
         store.set_bulk(False)
     return summary

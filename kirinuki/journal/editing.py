@@ -236,11 +236,11 @@ def rename_tag(journal: Journal, old: str, new: str) -> int:
     return changed
 
 
-def merge_tags(journal: Journal, sources: list[str], into: str) -> int:
-    """Merge the tags `sources` into the existing tag `into`, in one transaction; each source's
+def merge_tags(journal: Journal, names: list[str], into: str) -> int:
+    """Merge the tags `names` into the existing tag `into`, in one transaction; each merged
     name stays an alias of it. Returns how many group tags changed.
 
-    Raises NotFoundError for an unknown tag, InputError when a source is `into` itself.
+    Raises NotFoundError for an unknown tag, InputError when one of `names` is `into` itself.
     """
     store = journal.store
     into_name = strip_marker(into)
@@ -250,8 +250,8 @@ def merge_tags(journal: Journal, sources: list[str], into: str) -> int:
         if row is None:
             raise NotFoundError(f"no tag #{into_name}")
         target_id, display = row
-        for source in sources:
-            name = strip_marker(source)
+        for given in names:
+            name = strip_marker(given)
             found = tag_rows.find_tag(store, tag_key(name))
             if found is None:
                 raise NotFoundError(f"no tag #{name}")

@@ -86,7 +86,7 @@ def _store_features(journal: Journal, todo: Sequence[tuple[int, str, datetime, s
             rows.put_features(store, ids, (r for f in found for r in _rows_of(f)))
 
 
-class _Source:
+class _Rows:
     """The stored features, read as needed (a few new entries)."""
 
     def __init__(self, store: Store) -> None:
@@ -106,7 +106,7 @@ class _Source:
         return rows.version_rows_of(self.store, eid)
 
 
-class _Loaded(_Source):
+class _Loaded(_Rows):
     """Every stored feature at once (many entries to do)."""
 
     def __init__(self, store: Store) -> None:
@@ -138,7 +138,7 @@ def _pairs(f: EntryFeatures) -> list[tuple[str, str, str]]:
     return [(kind, v, d) for _e, kind, v, d in _rows_of(f)]
 
 
-def _suggestions(eid: int, src: _Source, decided: dict[int, str]) -> list[tuple[int, str]]:
+def _suggestions(eid: int, src: _Rows, decided: dict[int, str]) -> list[tuple[int, str]]:
     """The strongest earlier entries of entry `eid` as (entry, reason)."""
     target = src.features([eid]).get(eid)
     if target is None:
@@ -184,7 +184,7 @@ def catch_up_suggestions(journal: Journal) -> int:
     if not todo:
         return 0
     _store_features(journal, todo)
-    src = _Loaded(store) if len(todo) > _BULK else _Source(store)
+    src = _Loaded(store) if len(todo) > _BULK else _Rows(store)
     decisions = rows.all_decisions(store)
     ids = rows.ids_of_keys(store, sorted({k for d in decisions for k in d[:2]}))
     decided: dict[int, dict[int, str]] = {}

@@ -136,14 +136,14 @@ def move_group_to(journal: Journal, group_id: int, target: str) -> Entry:
     Returns the target entry. Raises NotFoundError, InputError when target is the same entry.
     """
     with journal.store.transaction():
-        source = _entry_of_group(journal, group_id)
-        group = source.groups.pop(_find_group(source, group_id))
+        from_entry = _entry_of_group(journal, group_id)
+        group = from_entry.groups.pop(_find_group(from_entry, group_id))
         # Fresh items (no ids): the target entry stores them as new rows.
         items = [replace(it, id=None) for it in group.items]
         dest = add_group(journal, target, Group(items, group.tag_lines))
-        if dest.id == source.id:
+        if dest.id == from_entry.id:
             raise InputError("the group is already in that entry")
-        entry_rows.replace_entry(journal.store, source, journal.now())
+        entry_rows.replace_entry(journal.store, from_entry, journal.now())
     return get_entry(journal, dest.id or 0)
 
 

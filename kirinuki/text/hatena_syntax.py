@@ -1,11 +1,11 @@
-"""はてな記法 and Markdown entry sources (as AtomPub delivers them) to and from clip groups.
+"""Entry bodies written in はてな記法 or Markdown (as AtomPub delivers them) to and from clip groups.
 
 Both are read into the lines of `hatena_html` (text plus the quote's source), then into an entry
 by `lines_to_entry`. Quotes become clips with their source: `>>` … `<<` and `>URL>` … `<<` (or
 `>URL:title>`) in はてな記法; `> ` blocks in Markdown, whose last line `— [title](URL)` (or
 `<cite>…</cite>`, or a bare URL after `—`) names the source. Headings lose their marker; lists,
 code and everything else stay as text; links keep their URL. `entry_markdown` renders an entry as
-Markdown that `source_to_entry` reads back to the same entry. Pure; never raises.
+Markdown that `syntax_to_entry` reads back to the same entry. Pure; never raises.
 """
 
 from __future__ import annotations
@@ -57,13 +57,13 @@ def _hatena_inline(text: str) -> str:
     return _NO_LINK.sub(r"\1", _BRACKET.sub(bracket, text))
 
 
-def hatena_lines(source: str) -> list[Line]:
-    """The lines of a はてな記法 source."""
+def hatena_lines(text: str) -> list[Line]:
+    """The lines of a body written in はてな記法."""
     lines: list[Line] = []
     quotes: list[tuple[ClipSource | None, int]] = []  # (source, index of its first line)
     pre: str | None = None
     raw: list[str] | None = None
-    for line in source.replace("\r\n", "\n").split("\n"):
+    for line in text.replace("\r\n", "\n").split("\n"):
         if pre is not None:
             if line.rstrip(" \t") == pre:
                 pre = None
@@ -141,12 +141,12 @@ def _md_quote(block: list[str], out: list[Line]) -> None:
     out.extend((_md_paragraph(t.strip(" \t")), source) for t in body if t.strip(" \t"))
 
 
-def markdown_lines(source: str) -> list[Line]:
-    """The lines of a Markdown source (Hatena's Markdown mode: one line, one paragraph)."""
+def markdown_lines(text: str) -> list[Line]:
+    """The lines of a body written in Markdown (Hatena's Markdown mode: one line, one paragraph)."""
     lines: list[Line] = []
     quote: list[str] = []
     fence: str | None = None
-    for line in [*source.replace("\r\n", "\n").split("\n"), ""]:
+    for line in [*text.replace("\r\n", "\n").split("\n"), ""]:
         if fence is not None:
             if line.strip(" \t").startswith(fence):
                 fence = None
@@ -169,8 +169,8 @@ def markdown_lines(source: str) -> list[Line]:
     return lines
 
 
-def source_to_entry(content: str, content_type: str | None) -> Entry:
-    """An entry (no date, no ids) from an entry source of the given AtomPub content type;
+def syntax_to_entry(content: str, content_type: str | None) -> Entry:
+    """An entry (no date, no ids) from a body written in the syntax of an AtomPub content type;
     other or missing types (gimonfu sends `text/plain`) are read as Markdown, the syntax
     kirinuki serves entries in."""
     kind = (content_type or "").split(";")[0].strip().lower()
@@ -218,7 +218,7 @@ def read_content(content: str, content_type: str | None) -> tuple[Entry, str | N
     if (content_type or "").lower() in (HTML, "html"):
         entry, clipping = body_to_entry(content)
         return entry, None if clipping else content
-    return source_to_entry(content, content_type), None
+    return syntax_to_entry(content, content_type), None
 
 
 def entry_markdown(entry: Entry) -> str:

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from kirinuki.model import ClipSource
 from kirinuki.text.cliptext import render
 from kirinuki.text.hatena_html import lines_to_entry
-from kirinuki.text.hatena_syntax import MARKDOWN, entry_markdown, source_to_entry
+from kirinuki.text.hatena_syntax import MARKDOWN, entry_markdown, syntax_to_entry
 
 HATENA_SOURCE = """\
 *港湾ストの影響
@@ -34,7 +34,7 @@ print("コードは そのまま")
 
 
 def test_hatena_notation_quotes_become_clips_with_their_source() -> None:
-    e = source_to_entry(HATENA_SOURCE, "text/x-hatena-syntax")
+    e = syntax_to_entry(HATENA_SOURCE, "text/x-hatena-syntax")
     texts = [c.text for c in e.clips]
     assert texts[0] == "港湾ストの影響"  # the heading marker is dropped, the text kept
     first, second, third = e.clips[1:4]
@@ -69,7 +69,7 @@ MARKDOWN_SOURCE = """\
 
 
 def test_markdown_quotes_links_and_images() -> None:
-    e = source_to_entry(MARKDOWN_SOURCE, MARKDOWN)
+    e = syntax_to_entry(MARKDOWN_SOURCE, MARKDOWN)
     texts = [c.text for c in e.clips]
     assert texts[0] == "円相場"
     src = ClipSource(url="https://markets.example.org/fx/0405", title="円 134円台に")
@@ -81,10 +81,10 @@ def test_markdown_quotes_links_and_images() -> None:
 
 
 def test_markdown_rendering_reads_back_the_same_entry() -> None:
-    e = source_to_entry(MARKDOWN_SOURCE, MARKDOWN)
+    e = syntax_to_entry(MARKDOWN_SOURCE, MARKDOWN)
     md = entry_markdown(e)
     assert "> — [円 134円台に](https://markets.example.org/fx/0405)" in md
-    again = source_to_entry(md, MARKDOWN)
+    again = syntax_to_entry(md, MARKDOWN)
     assert render(again) == render(e)
     assert [c.source for c in again.clips] == [c.source for c in e.clips]
 
@@ -98,6 +98,6 @@ _TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, ma
 def test_any_entry_survives_markdown(items: list[tuple[str, bool]]) -> None:
     src = ClipSource(url="https://news.example.jp/a/1", title="見出し")
     entry = lines_to_entry([(t, src if quoted else None) for t, quoted in items])
-    again = source_to_entry(entry_markdown(entry), MARKDOWN)
+    again = syntax_to_entry(entry_markdown(entry), MARKDOWN)
     assert render(again) == render(entry)
     assert [c.source for c in again.clips] == [c.source for c in entry.clips]

@@ -23,7 +23,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 @pytest.fixture
 def watched(web_journal: str) -> int:
-    """A clip whose source then changed (3800人以上 → 4400人以上) and one whose source is gone;
+    """A clip whose article then changed (3800人以上 → 4400人以上) and one whose article is gone;
     returns the entry holding them."""
     web = MockWeb()
     web.page(URL, data("article_v1.html"))

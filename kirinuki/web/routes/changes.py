@@ -1,4 +1,4 @@
-"""The owner's view of watched sources: clipped passages whose source changed after they were
+"""The owner's view of watched articles: clipped passages whose article changed after they were
 clipped, articles gone, as a page (signed-in owner) and a private Atom feed (a `feed` token in
 the URL: `kirinuki token create --feed`)."""
 
@@ -33,7 +33,7 @@ def current_changes(request: Request, j: Journal) -> Changes:
 def changes_page(request: Request, _: str = Depends(page_owner),
                  since: str = Query("", max_length=40),
                  j: Journal = Depends(journal)) -> Response:
-    """Clipped passages changed at their source, and clipped articles gone (owner only)."""
+    """Clipped passages changed in their article, and clipped articles gone (owner only)."""
     when = parse_since(since, j) if since.strip() else None
     found = find_changes(j, since=when) if when else current_changes(request, j)
     return page(request, "changes.html", "出典の変更", changes=found, since=since, tz=j.tz)
