@@ -18,7 +18,7 @@ from markupsafe import escape
 from kirinuki.journal.site import PublishedEntry
 from kirinuki.model import Entry
 from kirinuki.publish import urls
-from kirinuki.publish.plan import Page, sitemap_url
+from kirinuki.publish.plan import Page
 from kirinuki.publish.site import SiteContext
 from kirinuki.publish.views import Views, entry_title
 from kirinuki.text.xmlchars import xml_text
@@ -180,7 +180,7 @@ class Feeds:
     def sitemap_index(self, page: Page, *_: Any) -> str:
         """The sitemap index: one sitemap per month, and the other pages."""
         host = self.ctx.canonical
-        names = [sitemap_url(y, m) for y, m in page.args[0]] + ["/sitemaps/pages.xml"]
+        names = [urls.SITEMAP.url(y, m) for y, m in page.args[0]] + [urls.SITEMAP_PAGES.url()]
         rows = [{"loc": urls.absolute(host, n), "lastmod": None} for n in names]
         return xml_text(self.env.get_template("sitemap_index.xml").render(sitemaps=rows))
 

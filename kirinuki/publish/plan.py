@@ -8,14 +8,14 @@ needs only the site context.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from kirinuki.journal.site import PublishedEntry
 from kirinuki.publish import urls
 from kirinuki.publish.quick import global_sig, sig
-from kirinuki.publish.site import FEED_SIZE, SiteContext
+from kirinuki.publish.site import FEED_SIZE, SiteContext, TagInfo
 from kirinuki.publish.views import entry_title
 from kirinuki.text.normalize import tag_key
 from kirinuki.text.permalinks import is_permalink
@@ -49,7 +49,7 @@ class Paging:
     """Oldest-anchored pages of a list: page k holds members[(k-1)P : kP], so adding a new
     entry changes only the newest page and the front page, never the older ones."""
 
-    members: list[int]
+    members: Sequence[int]
     per_page: int
 
     @property
@@ -59,11 +59,11 @@ class Paging:
 
     def page(self, k: int) -> list[int]:
         """Members of page k, newest first."""
-        return self.members[(k - 1) * self.per_page : k * self.per_page][::-1]
+        return list(self.members[(k - 1) * self.per_page : k * self.per_page][::-1])
 
     def front(self) -> list[int]:
         """The newest members, newest first (the front page)."""
-        return self.members[-self.per_page :][::-1]
+        return list(self.members[-self.per_page :][::-1])
 
     def front_older(self) -> int | None:
         """The numbered page holding the entry just before the front page's last, if any."""
@@ -119,6 +119,75 @@ class Planner:
         self.moved_pages()
         return self.pages
 
+    def plan_at(self, route: urls.Route, values: tuple[Any, ...],
+                segments: Mapping[str, str] | None = None) -> Page | None:
+        """The page this plan has at `route.url(*values)`, planned alone (what the web app
+        serves there), or None; `segments` maps tag segments to keys (made when not given).
+        The redirect pages of old addresses are not found here."""
+        ctx = self.ctx
+        kind = route.kind
+        if kind in ("entry", "text"):
+            eid = ctx.by_permalink.get(values[0])
+            if eid is None:
+                return None
+            pos = ctx.pos[eid]
+            if kind == "entry":
+                self.entry_page(pos)
+            else:
+                self.text_page(pos, urls.entry_file(ctx.entries[pos].permalink))
+        elif kind == "index":
+            self._list_at(Paging(range(len(ctx.entries)), ctx.per_page), urls.index_url,
+                          "index", None, values)
+        elif kind in ("tag", "feed", "rss") and values:
+            if segments is None:
+                segments = {t.segment: t.key for t in ctx.tags.values()}
+            key = segments.get(values[0])
+            if key is None:
+                return None
+            tag = ctx.tags[key]
+            if kind == "tag":
+                self._list_at(Paging(tag.members, ctx.per_page),
+                              lambda k: urls.tag_url(tag.segment, k), "tag", key, values[1:])
+            else:
+                self.tag_feeds(tag)
+        elif kind in ("day", "month", "search_chunk", "sitemap"):
+            members = ctx.days.get(values) if kind == "day" else self.months().get(values)
+            if not members or (kind == "sitemap" and not ctx.canonical):
+                return None
+            one: dict[str, Callable[..., None]] = {
+                "day": self.day_page, "month": self.month_page,
+                "search_chunk": self.search_chunk, "sitemap": self.sitemap}
+            one[kind](*values, members)
+        elif kind == "year":
+            if any(y == values[0] for y, _m in self.months()):
+                self.year_page(values[0])
+        elif kind == "sitemap_pages" and ctx.canonical:
+            self.sitemap_pages()
+        elif kind == "sitemap_index" and ctx.canonical:
+            self.sitemaps()  # the index names each sitemap's signature
+        elif kind == "search_index":
+            for (y, m), members in self.months().items():
+                self.search_chunk(y, m, members)  # the index names each chunk's signature
+            self.search_index()
+        elif kind in ("sitemap_pages", "sitemap_index"):
+            return None
+        else:
+            {"tags": self.tags_page, "archive": self.archive_page, "feed": self.feeds,
+             "rss": self.feeds, "updates": self.updates_page, "nav": self.nav_page,
+             "about": self.about_page,
+             "search": self.fixed_pages, "404": self.fixed_pages, "robots": self.fixed_pages,
+             "static": self.fixed_pages}[kind]()
+        path = urls.file_of(route.url(*values))
+        return next((p for p in self.pages if p.path == path), None)
+
+    def _list_at(self, base: Paging, url_of: Any, kind: str, key: object,
+                 page: tuple[int, ...]) -> None:
+        """The front page (`page` empty) or numbered page `page[0]` of a list, if it has it."""
+        if not page:
+            self.list_front(base, url_of, kind, key)
+        elif 1 <= page[0] <= base.count:
+            self.list_page(base, url_of, kind, key, page[0])
+
     def moved_pages(self) -> None:
         """A redirect page at each old address that no page has now: an old name of a
         renamed or merged tag (its folded form), the old permalink of an entry whose date
@@ -146,7 +215,7 @@ class Planner:
         self.add(url, "moved", LIST, (target, label), (url, target, label))
         self.moved.append(urls.file_of(url))
 
-    def member_fps(self, members: list[int]) -> str:
+    def member_fps(self, members: Sequence[int]) -> str:
         """The fingerprints of a list of entries, as one string."""
         return ",".join(self.fps[i] for i in members)
 
@@ -155,7 +224,7 @@ class Planner:
         entries = self.ctx.entries
         return ",".join(self.fps[i] + related_key(self.ctx, entries[i]) for i in members)
 
-    def story_key(self, members: list[int]) -> str:
+    def story_key(self, members: Sequence[int]) -> str:
         """What a tag's story depends on: every member entry (a hide moves its stamp) and
         the version marks of each."""
         entries = self.ctx.entries
@@ -164,31 +233,47 @@ class Planner:
 
     def entry_pages(self) -> None:
         """An HTML page and a plain-text twin per entry; a search chunk per month."""
-        entries = self.ctx.entries
-        fps = self.fps
-        last = len(entries) - 1
-        g = self.g
-        todo = range(len(entries)) if self.scope is None else sorted(self.scope.entries)
+        todo = range(len(self.ctx.entries)) if self.scope is None else sorted(self.scope.entries)
         texts = None if self.scope is None else self.scope.texts
         for i in todo:
-            e = entries[i]
-            prev = fps[i - 1] if i else ""
-            after = fps[i + 1] if i < last else ""
-            base = urls.entry_file(e.permalink)
-            self.pages.append(Page(base, "entry", sig(g, "entry", fps[i], prev, after,
-                                                      related_key(self.ctx, e)),
-                                   LEAF, (i,), entries=(i,)))
+            base = self.entry_page(i)
             if texts is None or i in texts:
-                self.pages.append(Page(base[: -len("index.html")] + "entry.txt", "text",
-                                       sig("text", fps[i]), LEAF, (i,), entries=(i,)))
+                self.text_page(i, base)
         for (y, m), members in self.months().items():
             if self.scope is None or (y, m) in self.scope.months:
-                self.add(f"/search/{y:04d}-{m:02d}.json", "search_chunk", LEAF,
-                         (self.member_fps(members),), ((y, m),), entries=tuple(members))
+                self.search_chunk(y, m, members)
+
+    def entry_page(self, i: int) -> str:
+        """The page of the entry at position `i` (its neighbours' links and its related links
+        show on it); returns its file."""
+        e = self.ctx.entries[i]
+        fps = self.fps
+        prev = fps[i - 1] if i else ""
+        after = fps[i + 1] if i < len(fps) - 1 else ""
+        base = urls.entry_file(e.permalink)
+        self.pages.append(Page(base, "entry", sig(self.g, "entry", fps[i], prev, after,
+                                                  related_key(self.ctx, e)),
+                               LEAF, (i,), entries=(i,)))
+        return base
+
+    def text_page(self, i: int, base: str) -> None:
+        """The plain-text twin of the entry at position `i` (whose page is the file `base`)."""
+        self.pages.append(Page(base[: -len("index.html")] + "entry.txt", "text",
+                               sig("text", self.fps[i]), LEAF, (i,), entries=(i,)))
+
+    def search_chunk(self, y: int, m: int, members: list[int]) -> None:
+        """The search chunk of a month."""
+        self.add(urls.SEARCH_CHUNK.url(y, m), "search_chunk", LEAF, (self.member_fps(members),),
+                 ((y, m),), entries=tuple(members))
 
     def listing(self, base: Paging, url_of: Any, kind: str, key: object, start: int = 1) -> None:
         """The front page and numbered pages (from `start` on) of one list of entries."""
-        count = base.count
+        self.list_front(base, url_of, kind, key)
+        for k in range(max(1, start), base.count + 1):
+            self.list_page(base, url_of, kind, key, k)
+
+    def list_front(self, base: Paging, url_of: Any, kind: str, key: object) -> None:
+        """The front page of one list of entries."""
         front = base.front()
         # A tag's pages show the groups carrying the tag: whole entries, not digests.
         whole = kind == "tag"
@@ -197,12 +282,14 @@ class Planner:
         self.add(url_of(None), kind, LIST,
                  (key, self.member_fps(front), base.front_older(), story),
                  (key, None), **{"entries" if whole else "digests": tuple(front)})
-        for k in range(max(1, start), count + 1):
-            members = base.page(k)
-            # Only whether page k is the last one shows on it (its "newer" link), not the count,
-            # so adding an entry leaves the older pages as they are.
-            self.add(url_of(k), kind, LIST, (key, k, k == count, self.member_fps(members)),
-                     (key, k), **{"entries" if whole else "digests": tuple(members)})
+
+    def list_page(self, base: Paging, url_of: Any, kind: str, key: object, k: int) -> None:
+        """Numbered page `k` of one list of entries."""
+        members = base.page(k)
+        # Only whether page k is the last one shows on it (its "newer" link), not the count,
+        # so adding an entry leaves the older pages as they are.
+        self.add(url_of(k), kind, LIST, (key, k, k == base.count, self.member_fps(members)),
+                 (key, k), **{"entries" if kind == "tag" else "digests": tuple(members)})
 
     def index_pages(self) -> None:
         """The front page and the numbered pages of the whole journal."""
@@ -221,12 +308,20 @@ class Planner:
             paging = Paging(tag.members, self.ctx.per_page)
             self.listing(paging, lambda k, t=tag: urls.tag_url(t.segment, k), "tag", tag.key,
                          start)
-            newest = tag.members[-FEED_SIZE:][::-1]
-            body = self.body_fps(newest)
-            self.add(urls.tag_feed_url(tag.segment), "feed", TOP,
-                     (tag.key, tag.display, body), (tag.key,), entries=tuple(newest))
-            self.add(urls.tag_rss_url(tag.segment), "rss", TOP,
-                     (tag.key, tag.display, body), (tag.key,), entries=tuple(newest))
+            self.tag_feeds(tag)
+        self.tags_page()
+
+    def tag_feeds(self, tag: TagInfo) -> None:
+        """A tag's Atom and RSS feeds."""
+        newest = tag.members[-FEED_SIZE:][::-1]
+        body = self.body_fps(newest)
+        self.add(urls.tag_feed_url(tag.segment), "feed", TOP,
+                 (tag.key, tag.display, body), (tag.key,), entries=tuple(newest))
+        self.add(urls.tag_rss_url(tag.segment), "rss", TOP,
+                 (tag.key, tag.display, body), (tag.key,), entries=tuple(newest))
+
+    def tags_page(self) -> None:
+        """The list of all tags."""
         counts = [(t.key, t.display, len(t.members)) for t in self.ctx.tags.values()]
         self.add(urls.TAGS_URL, "tags", LIST, (counts,))
 
@@ -235,69 +330,123 @@ class Planner:
         scope = self.scope
         for (y, m, d), members in self.ctx.days.items():
             if scope is None or (y, m, d) in scope.days:
-                self.add(urls.archive_url(y, m, d), "day", LIST, (self.member_fps(members),),
-                         ((y, m, d),), digests=tuple(members))
+                self.day_page(y, m, d, members)
         months = self.months()
         for (y, m), members in months.items():
             if scope is None or (y, m) in scope.months:
-                self.add(urls.archive_url(y, m), "month", LIST, (self.member_fps(members),),
-                         ((y, m),), digests=tuple(members))
+                self.month_page(y, m, members)
         for y in sorted({y for y, _ in months}):
             if scope is None or y in scope.years:
-                shape = sorted((k, len(v)) for k, v in self.ctx.days.items() if k[0] == y)
-                self.add(urls.archive_url(y), "year", LIST, (shape,), (y,))
-        counts = sorted((k, len(v)) for k, v in months.items())
+                self.year_page(y)
+        self.archive_page()
+
+    def day_page(self, y: int, m: int, d: int, members: list[int]) -> None:
+        """The archive of a day."""
+        self.add(urls.archive_url(y, m, d), "day", LIST, (self.member_fps(members),),
+                 ((y, m, d),), digests=tuple(members))
+
+    def month_page(self, y: int, m: int, members: list[int]) -> None:
+        """The archive of a month."""
+        self.add(urls.archive_url(y, m), "month", LIST, (self.member_fps(members),),
+                 ((y, m),), digests=tuple(members))
+
+    def year_page(self, y: int) -> None:
+        """The archive of a year."""
+        shape = sorted((k, len(v)) for k, v in self.ctx.days.items() if k[0] == y)
+        self.add(urls.archive_url(y), "year", LIST, (shape,), (y,))
+
+    def archive_page(self) -> None:
+        """The archive root: every month with its count."""
+        counts = sorted((k, len(v)) for k, v in self.months().items())
         self.add(urls.ARCHIVE_URL, "archive", LIST, (counts,))
 
     def top_pages(self) -> None:
         """Feed, about, search index and sitemaps; in a full plan also the pages that depend
         on nothing but the settings (search page, 404, robots, static files)."""
+        self.feeds()
+        self.updates_page()
+        self.nav_page()
+        self.about_page()
+        self.search_index()
+        if self.scope is None:
+            self.fixed_pages()
+        if self.ctx.canonical:
+            self.sitemaps()
+
+    def feeds(self) -> None:
+        """The Atom and RSS feeds of the whole journal."""
         n = len(self.ctx.entries)
         newest = list(range(max(0, n - FEED_SIZE), n))[::-1]
         body = self.body_fps(newest)
         self.add(urls.FEED_URL, "feed", TOP, (None, body), (None,), entries=tuple(newest))
         self.add(urls.RSS_URL, "rss", TOP, (None, body), (None,), entries=tuple(newest))
+
+    def updates_page(self) -> None:
+        """The feed of entries with version marks."""
         updated = updated_positions(self.ctx)
         self.add(urls.UPDATES_URL, "updates", TOP,
                  (",".join(self.fps[i] + related_key(self.ctx, self.ctx.entries[i])
                            for i in updated),), (updated,))
+
+    def nav_page(self) -> None:
+        """The sidebar (`/nav/`)."""
+        n = len(self.ctx.entries)
         recent = range(max(0, n - NAV_RECENT), n)
         self.add(urls.NAV_URL, "nav", TOP,
                  (",".join(self.fps[i] for i in recent),
                   sorted((k, len(v)) for k, v in self.months().items()),
                   sorted((-len(t.members), t.key, t.display) for t in self.ctx.tags.values())
                   [:NAV_TAGS]))
+
+    def about_page(self) -> None:
+        """The about page."""
+        n = len(self.ctx.entries)
         first = self.fps[0] if n else ""
         last = self.fps[-1] if n else ""
         self.add(urls.ABOUT_URL, "about", LIST, (n, len(self.ctx.tags), first, last))
-        chunks = tuple(((y, m), self.sig_of(f"/search/{y:04d}-{m:02d}.json"), len(members))
+
+    def search_index(self) -> None:
+        """The static search's index of chunks (their signatures are their versions)."""
+        chunks = tuple(((y, m), self.sig_of(urls.SEARCH_CHUNK.url(y, m)), len(members))
                        for (y, m), members in self.months().items())
-        self.add("/search/index.json", "search_index", TOP,
+        self.add(urls.SEARCH_INDEX.url(), "search_index", TOP,
                  (chunks, sorted(self.ctx.aliases.items())), (chunks,))
-        if self.scope is None:
-            self.add(urls.SEARCH_URL, "search", LIST, ())
-            self.add("/404.html", "404", LIST, ())
-            self.add("/robots.txt", "robots", TOP, ())
-            for name in STATIC_FILES:
-                self.add(urls.STATIC_URL + name, "static", LEAF, (), (name,))
-        if self.ctx.canonical:
-            self.sitemaps()
+
+    def fixed_pages(self) -> None:
+        """The pages that depend on nothing but the settings: search, 404, robots, static."""
+        self.add(urls.SEARCH_URL, "search", LIST, ())
+        self.add(urls.NOT_FOUND.url(), "404", LIST, ())
+        self.add(urls.ROBOTS.url(), "robots", TOP, ())
+        for name in STATIC_FILES:
+            self.add(urls.STATIC.url(name), "static", LEAF, (), (name,))
 
     def sitemaps(self) -> None:
         """One sitemap per month of entries plus one of the other pages, and their index.
         (Per month: a sitemap may list at most 50,000 addresses, and a new entry rewrites
         its month's, not a year's worth of addresses.)"""
-        months = self.months()
-        for (y, m), members in months.items():
+        for (y, m), members in self.months().items():
             if self.scope is None or (y, m) in self.scope.months:
-                self.add(sitemap_url(y, m), "sitemap", TOP, (self.member_fps(members),),
-                         ((y, m), tuple(members)))
-        years = sorted({y for y, _ in months})
-        self.add("/sitemaps/pages.xml", "sitemap_pages", TOP,
+                self.sitemap(y, m, members)
+        self.sitemap_pages()
+        self.sitemap_index()
+
+    def sitemap(self, y: int, m: int, members: list[int]) -> None:
+        """The sitemap of the entries of one month."""
+        self.add(urls.SITEMAP.url(y, m), "sitemap", TOP, (self.member_fps(members),),
+                 ((y, m), tuple(members)))
+
+    def sitemap_pages(self) -> None:
+        """The sitemap of the pages other than entries."""
+        years = sorted({y for y, _ in self.months()})
+        self.add(urls.SITEMAP_PAGES.url(), "sitemap_pages", TOP,
                  ([t.segment for t in self.ctx.tags.values()], years,
                   self.fps[-1] if self.fps else ""))
-        parts = [self.sig_of(sitemap_url(y, m)) for y, m in months]
-        parts.append(self.sig_of("/sitemaps/pages.xml"))
+
+    def sitemap_index(self) -> None:
+        """The index of the sitemaps (their signatures mark their changes)."""
+        months = self.months()
+        parts = [self.sig_of(urls.SITEMAP.url(y, m)) for y, m in months]
+        parts.append(self.sig_of(urls.SITEMAP_PAGES.url()))
         self.add(urls.SITEMAP_URL, "sitemap_index", TOP, (parts,), (list(months),))
 
 
@@ -313,8 +462,26 @@ def updated_positions(ctx: SiteContext) -> list[int]:
 
 
 def sitemap_url(year: int, month: int) -> str:
-    """The sitemap of the entries of one month."""
-    return f"/sitemaps/{year:04d}-{month:02d}.xml"
+    """The sitemap of the entries of one month (`urls.SITEMAP`)."""
+    return urls.SITEMAP.url(year, month)
+
+
+class LazyFingerprints(Sequence[str]):
+    """`fingerprints(ctx)`, each made when first asked for: the web app plans one page at a
+    time and reads a few of them (making them all took a pass over every entry)."""
+
+    def __init__(self, ctx: SiteContext) -> None:
+        self.ctx = ctx
+        self._made: list[str | None] = [None] * len(ctx.entries)
+
+    def __len__(self) -> int:
+        return len(self._made)
+
+    def __getitem__(self, i: int) -> str:  # type: ignore[override]
+        fp = self._made[i]
+        if fp is None:
+            fp = self._made[i] = fingerprint(self.ctx.entries[i])
+        return fp
 
 
 def fingerprints(ctx: SiteContext) -> list[str]:

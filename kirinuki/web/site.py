@@ -2,19 +2,21 @@
 
 The publisher's phase 1 (`build_context`) is built once, then brought up to date after each
 commit by any connection (noticed through `workbench.change_mark`) from the entries that
-changed (`follow.Follower`); each request maps its address to one of the publisher's pages and
-renders it with the same templates, loading only the entries that page shows.
+changed (`follow.Follower`); each request reads its address through the publisher's one
+address scheme (`publish.urls.parse`), asks the publisher's plan for the page it has there
+(`Planner.plan_at`) and renders it with the same templates, loading only the entries that page
+shows.
 """
 
 from __future__ import annotations
 
 import gc
 import logging
-import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import quote, unquote
+from typing import Any
+from urllib.parse import unquote
 
 from jinja2 import Environment
 
@@ -27,16 +29,13 @@ from kirinuki.journal.suggestions import catch_up_suggestions
 from kirinuki.journal.workbench import change_mark
 from kirinuki.publish import urls
 from kirinuki.publish.pages import Renderer, asset_version
-from kirinuki.publish.plan import STATIC_FILES, Page, Paging, updated_positions
-from kirinuki.publish.site import FEED_SIZE, SiteContext, build_context
+from kirinuki.publish.plan import LazyFingerprints, Page, Planner
+from kirinuki.publish.site import SiteContext, build_context
 from kirinuki.publish.templating import environment
 from kirinuki.text.normalize import tag_key
 from kirinuki.web.follow import Analysis, Follower
 
 log = logging.getLogger("kirinuki.web")
-# ASCII digits, bounded: `\d` took `page/١/` as page 1, and int() of 4,301+ digits raises.
-_PAGE = re.compile(r"page/([0-9]{1,9})/")
-_DAY = re.compile(r"([0-9]{4})/(?:([0-9]{2})/(?:([0-9]{2})/)?)?")
 
 
 @dataclass
@@ -65,6 +64,7 @@ class LiveSite:
         self.ctx: SiteContext | None = None
         self.renderer: Renderer | None = None
         self.segments: dict[str, str] = {}
+        self.fps: LazyFingerprints | None = None
         self.warned: set[str] = set()
 
     def current(self, journal: Journal) -> tuple[SiteContext, Renderer]:
@@ -121,6 +121,7 @@ class LiveSite:
         self.renderer = Renderer(ctx, self.version, self.env)
         self.renderer.inline_nav = True  # the sidebar in the page: no frame to fetch
         self.segments = {t.segment: t.key for t in ctx.tags.values()}
+        self.fps = LazyFingerprints(ctx)
 
     def fresh(self) -> tuple[SiteContext, Renderer] | None:
         """The context and renderer when they are known to be up to date, without waiting:
@@ -160,113 +161,41 @@ class LiveSite:
         return found
 
     def _find(self, ctx: SiteContext, path: str) -> Found | None:
-        if path.startswith("/entry/"):
-            return self._entry(ctx, path)
-        if path == "/" or _PAGE.fullmatch(path[1:]):
-            m = _PAGE.fullmatch(path[1:])
-            k = int(m.group(1)) if m else None
-            return self._listing(ctx, "index", None, list(range(len(ctx.entries))), k)
-        if path.startswith(urls.TAGS_URL):
-            return self._tag(ctx, path[len(urls.TAGS_URL):])
-        if path.startswith(urls.ARCHIVE_URL):
-            return self._archive(ctx, path[len(urls.ARCHIVE_URL):])
-        if path == urls.FEED_URL:
-            newest = tuple(range(len(ctx.entries)))[-FEED_SIZE:][::-1]
-            return Found(Page("", "feed", "", 0, (None,), entries=newest), _ATOM)
-        if path == urls.RSS_URL:
-            newest = tuple(range(len(ctx.entries)))[-FEED_SIZE:][::-1]
-            return Found(Page("", "rss", "", 0, (None,), entries=newest), _RSS)
-        if path == urls.UPDATES_URL:
-            return Found(Page("", "updates", "", 0, (updated_positions(ctx),)), _ATOM)
-        if path == urls.NAV_URL:
-            return Found(Page("", "nav", "", 0))
-        if path == urls.ABOUT_URL:
-            return Found(Page("", "about", "", 0))
-        if path == "/robots.txt":
-            return Found(Page("", "robots", "", 0), "text/plain; charset=utf-8")
-        if path.startswith(urls.STATIC_URL) and path[len(urls.STATIC_URL):] in STATIC_FILES:
-            name = path[len(urls.STATIC_URL):]
-            media = "text/css" if name.endswith(".css") else "text/javascript"
-            return Found(Page("", "static", "", 0, (name,)), media + "; charset=utf-8")
+        parsed = urls.parse(path)
+        if parsed is not None:
+            return self._at(ctx, *parsed)
+        if path.endswith("/"):
+            return None
+        # A folder's address without its final slash (`/entry/2022/01/08/120000`): moved
+        # permanently to the address with it, as a static server answers.
+        parsed = urls.parse(path + "/")
+        found = None if parsed is None else self._at(ctx, *parsed)
+        if found is None:
+            return None
+        assert parsed is not None
+        return Found(redirect=found.redirect or parsed[0].url(*parsed[1]))
+
+    def _at(self, ctx: SiteContext, route: urls.Route, values: tuple[Any, ...]) -> Found | None:
+        """The page the publisher plans at this route, or the redirect of a tag's old name."""
+        planner = Planner(ctx, self.version, fps=self.fps)
+        page = planner.plan_at(route, values, self.segments)
+        if page is not None:
+            return Found(page, route.media_of(values))
+        if route in _TAG_ROUTES:
+            # An old name of a renamed or merged tag (an alias), or another spelling that
+            # folds to a tag: moved permanently to the tag's address.
+            folded = tag_key(values[0])
+            tag = ctx.tags.get(ctx.aliases.get(folded, folded))
+            if tag is not None and folded:
+                return Found(redirect=route.url(tag.segment, *values[1:]))
         return None
 
     def not_found(self, journal: Journal) -> bytes:
         """The site's 404 page."""
         return self.render(journal, Page("", "404", "", 0))
 
-    def _entry(self, ctx: SiteContext, path: str) -> Found | None:
-        text = path.endswith("/entry.txt")
-        link = path.removesuffix("entry.txt").rstrip("/")
-        eid = ctx.by_permalink.get(link)
-        if eid is None:
-            return None
-        pos = ctx.pos[eid]
-        if text:
-            return Found(Page("", "text", "", 0, (pos,), entries=(pos,)),
-                         "text/plain; charset=utf-8")
-        if not path.endswith("/"):
-            return Found(redirect=urls.entry_url(link))
-        return Found(Page("", "entry", "", 0, (pos,), entries=(pos,)))
 
-    def _listing(self, ctx: SiteContext, kind: str, key: str | None, members: list[int],
-                 k: int | None) -> Found | None:
-        paging = Paging(members, ctx.per_page)
-        if k is not None and not 1 <= k <= paging.count:
-            return None
-        shown = tuple(paging.front() if k is None else paging.page(k))
-        if kind == "tag":  # the groups carrying the tag: whole entries
-            return Found(Page("", kind, "", 0, (key, k), entries=shown))
-        return Found(Page("", kind, "", 0, (key, k), digests=shown))
-
-    def _tag(self, ctx: SiteContext, rest: str) -> Found | None:
-        if rest == "":
-            return Found(Page("", "tags", "", 0))
-        segment, _, tail = rest.partition("/")
-        key = self.segments.get(segment)
-        if key is None:
-            # An old name of a renamed or merged tag (an alias), or another spelling that
-            # folds to a tag: moved permanently to the tag's address.
-            folded = tag_key(segment)
-            tag = ctx.tags.get(ctx.aliases.get(folded, folded))
-            if tag is None or not folded:
-                return None
-            return Found(redirect=tag.url + quote(tail))
-        members = ctx.tags[key].members
-        if tail == "feed.xml":
-            newest = tuple(members[-FEED_SIZE:][::-1])
-            return Found(Page("", "feed", "", 0, (key,), entries=newest), _ATOM)
-        if tail == "rss":
-            newest = tuple(members[-FEED_SIZE:][::-1])
-            return Found(Page("", "rss", "", 0, (key,), entries=newest), _RSS)
-        m = _PAGE.fullmatch(tail)
-        if tail and m is None:
-            return None
-        return self._listing(ctx, "tag", key, members, int(m.group(1)) if m else None)
-
-    def _archive(self, ctx: SiteContext, rest: str) -> Found | None:
-        if rest == "":
-            return Found(Page("", "archive", "", 0))
-        m = _DAY.fullmatch(rest)
-        if m is None:
-            return None
-        y = int(m.group(1))
-        month = int(m.group(2)) if m.group(2) else None
-        day = int(m.group(3)) if m.group(3) else None
-        if day is not None and month is not None:
-            members = ctx.days.get((y, month, day))
-            return Found(Page("", "day", "", 0, ((y, month, day),), digests=tuple(members))) \
-                if members else None
-        found = [i for (yy, mm, _d), ms in ctx.days.items() for i in ms
-                 if yy == y and month in (None, mm)]
-        if not found:
-            return None
-        if month is None:
-            return Found(Page("", "year", "", 0, (y,)))
-        return Found(Page("", "month", "", 0, ((y, month),), digests=tuple(found)))
-
-
-_ATOM = "application/atom+xml; charset=utf-8"
-_RSS = "application/rss+xml; charset=utf-8"
+_TAG_ROUTES = (urls.TAG, urls.TAG_PAGE, urls.TAG_FEED, urls.TAG_RSS)
 
 
 def decode_path(raw: str) -> str:
