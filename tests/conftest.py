@@ -68,10 +68,10 @@ def _no_full_collection_at_app_start(request: pytest.FixtureRequest,
     process holding every test module that costs more than most tests. Tests that check what
     is collected ask for `real_gc`. (The app's modules are loaded by the collection of the
     test modules that use them: nothing is imported here.)"""
-    site = sys.modules.get("kirinuki.web.site")
-    if site is None or "real_gc" in request.fixturenames:
+    live = sys.modules.get("kirinuki.web.live")
+    if live is None or "real_gc" in request.fixturenames:
         return
-    monkeypatch.setattr(site, "gc", types.SimpleNamespace(
+    monkeypatch.setattr(live, "gc", types.SimpleNamespace(
         collect=lambda *_a: 0, freeze=gc.freeze, unfreeze=gc.unfreeze))
 
 

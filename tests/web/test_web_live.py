@@ -23,7 +23,7 @@ from kirinuki.journal.editing import (
 from kirinuki.model import Clip, Group, Status, TagLine, TagRef
 from kirinuki.publish import urls
 from kirinuki.web import create_app, follow
-from kirinuki.web.site import LiveSite
+from kirinuki.web.live import LiveSite
 from kirinuki.web.state import WebState
 
 

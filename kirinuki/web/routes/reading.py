@@ -11,7 +11,7 @@ from kirinuki.journal.composing import moved_permalink
 from kirinuki.publish import urls
 from kirinuki.web.cache import owner_links, page_key
 from kirinuki.web.security import COOKIE, journal, state
-from kirinuki.web.site import decode_path
+from kirinuki.web.live import decode_path
 
 router = APIRouter(include_in_schema=False)
 
