@@ -23,8 +23,8 @@ from kirinuki.journal.search_postings import Postings
 from kirinuki.publish.templating import environment
 from kirinuki.publish.views import date_label, day_label
 from kirinuki.web.cache import PageCache, page_key
-from kirinuki.web.messages import t
 from kirinuki.web.live import LiveSite, decode_path
+from kirinuki.web.messages import t
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"

@@ -10,8 +10,8 @@ from kirinuki.journal import Journal
 from kirinuki.journal.composing import moved_permalink
 from kirinuki.publish import urls
 from kirinuki.web.cache import owner_links, page_key
-from kirinuki.web.security import COOKIE, journal, state
 from kirinuki.web.live import decode_path
+from kirinuki.web.security import COOKIE, journal, state
 
 router = APIRouter(include_in_schema=False)
 
