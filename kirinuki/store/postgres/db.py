@@ -183,6 +183,14 @@ class PgStore(Store):
         finally:
             self.conn.raw.execute(f"SET lock_timeout = {BUSY_MS}")
 
+    def _begin_snapshot(self) -> None:
+        # Without the writers' advisory lock: a snapshot never waits for them. Read-only
+        # REPEATABLE READ sees one state for all its statements and cannot fail to serialize.
+        self.conn._run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+
+    def _end_snapshot(self) -> None:
+        self.conn._run("COMMIT")  # not `execute`: nothing was written, nothing to count
+
     def map_memory(self, on: bool) -> None:
         """Nothing to do: PostgreSQL has its own buffers."""
         self.mapped = on

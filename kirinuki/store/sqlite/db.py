@@ -128,6 +128,28 @@ class Store:
         self._depth = 0
         self.conn.execute("COMMIT")
 
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Reads that all see one committed state of the journal: the several queries of one
+        answer (an entry's groups, then their clips and tags) must not mix the states before
+        and after another process's commit. Inside a transaction: that transaction's view.
+        Nothing may be written inside."""
+        if self._depth or self.conn.in_transaction:
+            yield
+            return
+        self._begin_snapshot()
+        try:
+            yield
+        finally:
+            self._end_snapshot()
+
+    def _begin_snapshot(self) -> None:
+        # Deferred: under WAL the first read fixes what every later read of it sees.
+        self.conn.execute("BEGIN DEFERRED")
+
+    def _end_snapshot(self) -> None:
+        self.conn.execute("COMMIT")  # (a write slipped in is kept, never dropped)
+
     def set_bulk(self, on: bool) -> None:
         """Enter or leave a bulk import (see `bulk`). Bulk writes gain nothing from the
         memory map, which would only count every page they touch in the process's memory

@@ -365,7 +365,13 @@ def ids_json(ids: Iterable[int]) -> str:
 
 
 def load_entries(store: Store, ids: Iterable[int]) -> dict[int, Entry]:
-    """The whole entries with these ids (missing ids are left out), in five queries."""
+    """The whole entries with these ids (missing ids are left out), in five queries that see
+    one state of the journal (`Store.snapshot`)."""
+    with store.snapshot():
+        return _load_entries(store, ids)
+
+
+def _load_entries(store: Store, ids: Iterable[int]) -> dict[int, Entry]:
     arg = (ids_json(ids),)
     conn = store.conn
     entries: dict[int, Entry] = {}

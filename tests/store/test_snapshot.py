@@ -1,0 +1,72 @@
+"""Reads that must see one state of the journal while another process commits (issue 24: a
+web server's entry read mixed the groups from before a CLI write with the tags from after it,
+and answered 500)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from kirinuki.journal import Journal, init_journal, open_journal
+from kirinuki.journal.editing import add_group
+from kirinuki.model import Clip, Group, TagLine, TagRef
+from kirinuki.store.sqlite import entries as entry_rows
+
+
+def _group(text: str) -> Group:
+    return Group([Clip(text=text)], [TagLine([TagRef("並行")])])
+
+
+@pytest.fixture
+def two(any_journal_path: str) -> Iterator[tuple[Journal, Journal]]:
+    """One journal with one entry, opened twice (as two processes would)."""
+    with init_journal(any_journal_path, "並行帳", ["kirinuki.test"]) as a:
+        add_group(a, None, _group("最初の段落。"))
+    a, b = open_journal(any_journal_path), open_journal(any_journal_path)
+    try:
+        yield a, b
+    finally:
+        a.close()
+        b.close()
+
+
+def _groups(j: Journal) -> int:
+    return int(j.store.conn.execute("SELECT count(*) FROM groups").fetchone()[0])
+
+
+def test_a_snapshot_sees_one_state(two: tuple[Journal, Journal]) -> None:
+    a, b = two
+    with a.store.snapshot():
+        assert _groups(a) == 1
+        add_group(b, 1, _group("あとから来た段落。"))  # committed by the other handle
+        assert _groups(a) == 1
+    assert _groups(a) == 2
+    add_group(a, 1, _group("スナップショットのあとの書き込み。"))  # writes work again
+    assert _groups(b) == 3
+
+
+def test_an_entry_read_while_another_writer_commits_is_whole(
+        two: tuple[Journal, Journal], monkeypatch: pytest.MonkeyPatch) -> None:
+    a, b = two
+    real = entry_rows._load_clips
+    wrote: list[int] = []
+    armed = [True]
+
+    def commit_in_between(*args: object) -> None:
+        # The other writer commits a group with its tag line between two of the read's queries
+        # (once: its own write reads the entry back through here too).
+        if armed.pop() if armed else False:
+            wrote.append(add_group(b, 1, _group("割り込んだ段落。")).revision)
+        real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(entry_rows, "_load_clips", commit_in_between)
+    entry = entry_rows.get_entry(a.store, 1)
+    assert wrote
+    assert entry is not None
+    assert [c.text for c in entry.clips] == ["最初の段落。"]  # the state before, whole
+    assert [len(g.tag_lines) for g in entry.groups] == [1]
+    monkeypatch.undo()
+    after = entry_rows.get_entry(a.store, 1)
+    assert after is not None and after.revision == wrote[0]
+    assert [c.text for c in after.clips] == ["最初の段落。", "割り込んだ段落。"]
