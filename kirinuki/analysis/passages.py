@@ -132,6 +132,13 @@ class Sentence:
         return m.group(1) if m else ""
 
     @cached_property
+    def any_topic(self) -> str:
+        """The first topic of the sentence, after an opening clause too (`大雪の影響で、
+        北陸自動車道は、…` → `北陸自動車道`), else ""."""
+        m = _ANY_TOPIC.search(self.folded)
+        return m.group(1) if m else ""
+
+    @cached_property
     def subjects(self) -> frozenset[str]:
         """Names, places and organisations it is about."""
         return self.names | self.orgs
@@ -257,7 +264,8 @@ def relate_sentences(sa: list[Sentence], sb: list[Sentence], ratio: float,
     first = matrix[0][0]
     if best < shared and first < lead and not (
             lead <= 1.0 and first >= RAISED_LEAD
-            and (_RAISED.search(sa[0].folded) or _RAISED.search(sb[0].folded))):
+            and any(_RAISED.search(x) or _PLAN.search(x) or _FUTURE.search(x) or _ONGOING.search(x)
+                    for x in (sa[0].folded, sb[0].folded))):
         return Relation("", best)  # no sentence found again, no lead alike: nothing below holds
     long_rows = matrix if len(sa) <= len(sb) else _transpose(matrix)
     if len(sa) != len(sb) and all(max(row) >= CONTAINED for row in long_rows):
@@ -280,6 +288,11 @@ def relate_sentences(sa: list[Sentence], sb: list[Sentence], ratio: float,
         return Relation("lead", first)
     if lead <= 1.0 and first >= RAISED_LEAD and _count_raised(sa[0], sb[0]):  # 2.0: weeks apart
         return Relation("lead", first)
+    if lead <= 1.0 and first >= RAISED_LEAD and (
+            _plan_done(sa[0], sb[0]) and _deed_done(sa[0], sb[0])
+            or (_state_ended(sa[0], sb[0]) and not _PLAN.search(sa[0].folded + sb[0].folded)
+                and len((_deed_words(sa[0]) & _deed_words(sb[0])) - {sa[0].any_topic}) >= 2)):
+        return Relation("lead", first)  # short leads rewritten more, the deed or state named
     if lead <= 1.0 and best >= shared and (
             updated := _sentence_updated(sa, sb, matrix, shared)) is not None:
         return Relation("updated", updated)
@@ -502,6 +515,7 @@ def _count_updated(a: Sentence, b: Sentence) -> bool:
 # An announced plan (`…する予定です`, `…する方向で最終調整に入りました`), reported later as done.
 _MARKS = frozenset(("速報", "更新", "続報", "詳報", "追記"))  # headline marks, not content
 _TOPIC = re.compile(r"([\u4e00-\u9fff\u30a1-\u30faー]{2,10})は")
+_ANY_TOPIC = re.compile(r"(?:^|[、,\s])([\u4e00-\u9fff\u30a1-\u30faー]{2,10})は[、,]")
 _DONE = re.compile(r"(?:ました|した|た)[。.]?\s*$")  # the other sentence ends in the past
 _PLAN = re.compile(r"予定|方向で|めどに|見通しです|見込みです|方針です|検討")
 # A time ahead in one sentence only (`対話を来週、首都で始めると発表` / `対話が25日、始まった`).
@@ -547,7 +561,8 @@ def _plan_done(a: Sentence, b: Sentence) -> bool:
 
 # A state going on (`呼びかけています`, `停電が続いています`), and its end reported later.
 _ONGOING = re.compile(r"(?:ています|ている|ております|続いています|続いている)[。.]?\s*$")
-_ENDED = re.compile(r"解除|解消|復旧|再開|鎮火|消し止め|収束|終了|取り下げ|通行できるよう")
+_ENDED = re.compile(r"解除|解消|復旧|再開|鎮火|消し止め|収束|終了|取り下げ|通行できるよう"
+                    r"|当選|再選|可決|否決|妥結|決着")  # a count or a vote going on, and its result
 
 
 def _state_ended(a: Sentence, b: Sentence) -> bool:
@@ -556,8 +571,8 @@ def _state_ended(a: Sentence, b: Sentence) -> bool:
     for x, y in ((a, b), (b, a)):
         if (_ONGOING.search(x.folded) and _DONE.search(y.folded) and _ENDED.search(y.folded)
                 and not _ENDED.search(x.folded)):
-            return (_opens_alike(x, y) and not swapped(x.names, y.names)
-                    and not swapped(x.orgs, y.orgs))
+            return ((_opens_alike(x, y) or (len(x.any_topic) >= 3 and x.any_topic == y.any_topic))
+                    and not swapped(x.names, y.names) and not swapped(x.orgs, y.orgs))
     return False
 
 
@@ -602,6 +617,25 @@ def _later_plan_done(sa: list[Sentence], sb: list[Sentence]) -> bool:
     words = _deed_words(done)
     return any(_PLAN.search(p.folded) and not _DONE.search(p.folded)
                and len(_deed_words(p)) >= 2 and _deed_words(p) <= words for p in sa[1:])
+
+
+def _deed_done(a: Sentence, b: Sentence) -> bool:
+    """True when every content word of the plan's deed (two or more) is in the sentence
+    reporting it done (`首相は、来週にも被災地を訪れる方向で調整` / `首相は16日、被災地を
+    訪れ、避難所で…`)."""
+    plan, done = (a, b) if _PLAN.search(a.folded) or _FUTURE.search(a.folded) else (b, a)
+    # The deed is the plan's words but its topic, with verb stems (`訪れる`: `訪`): `首相` and
+    # `被災地` alone are also in `首相は…被災地の復旧に予備費を充てる考え`.
+    deed = (_deed_words(plan) | _stems(plan)) - {plan.topic}
+    return len(deed) >= 2 and deed <= _deed_words(done) | _stems(done)
+
+
+_STEM = re.compile(r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff])[\u3041-\u309f]")  # `訪れる`, `充てる`
+
+
+def _stems(s: Sentence) -> frozenset[str]:
+    """One-kanji verb stems of a sentence (`訪れ` → `訪`)."""
+    return frozenset(_STEM.findall(_WHEN_WORDS.sub(" ", s.folded)))
 
 
 def _other_plans(a: Sentence, b: Sentence) -> bool:

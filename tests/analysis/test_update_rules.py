@@ -276,3 +276,13 @@ def test_a_background_sentence_lightly_reworded_with_synonyms() -> None:
     c = "北町では、道路が冠水しました。県は、土砂災害の危険性が高まっているとして、住民に早めの避難を呼びかけています。"
     d = "南町では、堤防が壊れました。町は、川の氾濫の危険性が高まっているとして、住民に早めの避難を呼びかけています。"
     assert kind(c, d) is None
+
+
+def test_short_leads_rewritten_more_a_plan_done_or_a_state_ended() -> None:
+    plan = "知事は、来週にも被災地を訪れる方向で調整しています。"
+    assert kind(plan, "知事は18日、被災地を訪れ、仮設住宅で住民から要望を聞きました。") == VERSION
+    # The topic and a place in common, but another deed: no plan done.
+    assert kind(plan, "知事は18日、議会で、被災地の復旧に予備費を充てる考えを示しました。") is None
+    closed = "強風の影響で、海浜大橋は、7日朝から上下線で通行止めになっています。"
+    assert kind(closed, "海浜大橋は、強風による通行止めが続いていましたが、8日昼、通行できるようになりました。") == VERSION
+    assert kind(closed, "強風の影響で運転を見合わせていた海浜線は、8日昼、運転を再開しました。") is None
