@@ -1,7 +1,7 @@
 """Use-cases: the only layer that composes store, text, capture and analysis.
 
 Adapters (CLI, web, publisher) call the functions re-exported here. Only `core` is imported
-with the package (it registers the store hooks every write needs); the other modules are
+with the package (opening a journal adds the store hooks every write needs); the other modules are
 imported on first use, so that a command that only opens a journal (a publish with nothing to
 do) does not load the analysis and the importers.
 """

@@ -60,6 +60,7 @@ def open_journal(path: str) -> Journal:
         store = open_store(path)
     except sqlite3.DatabaseError as exc:
         raise database_error(exc, path) from exc
+    add_journal_hooks()
     try:
         return Journal(store, load_settings(store))
     except sqlite3.DatabaseError as exc:
@@ -97,6 +98,7 @@ def init_journal(path: str, title: str | None = None, hosts: list[str] | None = 
         settings.header_links = [f"https://{h}" for h in clean[:2]]
         settings.footer = clean[-1]
     store = open_store(path, create=True)
+    add_journal_hooks()
     save_settings(store, settings)
     return Journal(store, settings)
 
@@ -117,17 +119,20 @@ def update_settings(journal: Journal, settings: Settings) -> None:
     journal.settings = settings
 
 
-# The duplicate index follows every entry write, whoever writes (registered here, where every
-# journal is opened); the analysis itself (NumPy, the rules) is imported when an entry is
-# written, not by every command that opens a journal.
-@hooks.on_entries_written
+def add_journal_hooks() -> None:
+    """Make every entry write keep the duplicate index in step, whoever writes (called where
+    a journal is opened or created; the store keeps its own derived data itself)."""
+    hooks.add_hooks(_sketch_written, _sketch_removing)
+
+
+# The analysis itself (NumPy, the rules) is imported when an entry is written, not by every
+# command that opens a journal.
 def _sketch_written(store: SqliteStore, entry_ids: list[int]) -> None:
     from kirinuki.journal.analysis import sketch_entries
 
     sketch_entries(store, entry_ids)
 
 
-@hooks.on_entries_removing
 def _sketch_removing(store: SqliteStore, entry_ids: list[int]) -> None:
     from kirinuki.journal.analysis import forget_entries
 

@@ -4,8 +4,6 @@ and returns a `Store`.
 Only `journal` imports this package; adapters go through `journal`.
 """
 
-from kirinuki.store.sqlite import search as _search  # noqa: F401  (registers index hooks)
-from kirinuki.store.sqlite import story as _story  # noqa: F401  (registers the statements hook)
 from kirinuki.store.sqlite.db import Store
 from kirinuki.store.sqlite.db import open_store as _open_sqlite
 

@@ -28,7 +28,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from kirinuki.model import Clip, Entry
-from kirinuki.store.sqlite import hooks
 from kirinuki.store.sqlite import search_tokens as tok
 from kirinuki.store.sqlite.db import Store, iso, placeholders
 from kirinuki.store.sqlite.tags import tag_id
@@ -344,7 +343,6 @@ def bump_generation(store: Store) -> None:
                        " ON CONFLICT(key) DO UPDATE SET value = CAST(search_meta.value AS INTEGER) + 1")
 
 
-@hooks.on_entries_written
 def index_entries(store: Store, entry_ids: list[int]) -> None:
     """Add the clips of `entry_ids` to the index (the caller's transaction)."""
     if entry_ids and stale_reason(store) is None:
@@ -353,7 +351,6 @@ def index_entries(store: Store, entry_ids: list[int]) -> None:
                 else _load_new(store, entry_ids))
 
 
-@hooks.on_entries_removing
 def unindex_entries(store: Store, entry_ids: list[int]) -> None:
     """Remove the clips of `entry_ids` from the index, before their rows go."""
     if not entry_ids or stale_reason(store) is not None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from kirinuki.store.sqlite import hooks
 from kirinuki.store.sqlite.db import Store, placeholders
 
 # (clip id, earlier clip id, change, entry id, earlier entry id)
@@ -29,7 +28,6 @@ def todo_groups(store: Store, limit: int) -> list[int]:
         "SELECT group_id FROM statements_todo ORDER BY group_id LIMIT ?", (limit,))]
 
 
-@hooks.on_entries_written
 def add_todo(store: Store, entry_ids: Sequence[int]) -> None:
     """Put the groups of these entries on the list of groups to read for statements (the
     writer's transaction; a hook of every entry write)."""
