@@ -23,7 +23,7 @@ from psycopg.pq import TransactionStatus
 from psycopg_pool import ConnectionPool
 
 from kirinuki.errors import JournalError, SchemaTooNewError
-from kirinuki.store.postgres.dialect import Statement, multi_row, translate
+from kirinuki.store.postgres.dialect import Statement, multi_row, render, translate
 from kirinuki.store.postgres.migrations import BOOKKEEPING, MIGRATIONS
 from kirinuki.store.sqlite.db import Store
 
@@ -109,7 +109,7 @@ class PgConnection:
         st = translate(sql)
         if not st.noop and not head.startswith("SELECT"):
             self._wrote()
-        return self._run(st.sql, _args(st, params))
+        return self._run(render(st, params) if st.matches else st.sql, _args(st, params))
 
     def _wrote(self) -> None:
         if self.in_transaction:

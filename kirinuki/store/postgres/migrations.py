@@ -405,19 +405,31 @@ ALTER TABLE api_tokens ADD COLUMN user_id BIGINT NOT NULL DEFAULT 1;
 INSERT INTO id_marks(name, last) VALUES ('users', 1);
 """
 
+# The search index without token positions (docs/search.md, "PostgreSQL"): a phrase is found
+# among the rows holding all its tokens by a substring check of the clip's text in index form
+# (`form`), instead of rechecking positions in every candidate's `tsvector` (read from TOAST);
+# rows without positions are also cheaper to write. An index built before is rebuilt.
+V22_SEARCH_FORM = """
+ALTER TABLE search_bi ADD COLUMN form TEXT COLLATE "C" NOT NULL DEFAULT '';
+INSERT INTO search_meta(key, value)
+    SELECT 'stale', 'it was built with token positions; PostgreSQL now finds phrases in the text'
+    WHERE EXISTS (SELECT 1 FROM search_docs)
+    ON CONFLICT(key) DO NOTHING;
+"""
+
 # Index i holds the SQL that takes a journal from version i to i + 1 (as in SQLite's list).
 MIGRATIONS: list[str] = [V1, V2_SEARCH, V3_CAPTURE, V4_ANALYSIS, V5_WEB,
                          V6_VERSIONS, V7_CHROME, V8_SEARCH_DRAFTS, V9_ID_MARKS,
                          V10_RAW_LAYOUT, V11_CANONICAL_CLAIM, V12_WEB_GUARD,
                          V13_TRASH, V14_SEARCH_GROUPING, V15_WATCH, V16_RAW_COPIES,
-                         V17_HATENA_MT, V18_ATOMPUB_OAUTH, V19_SUGGESTIONS, V20_STORY, V21_TEAM]
+                         V17_HATENA_MT, V18_ATOMPUB_OAUTH, V19_SUGGESTIONS, V20_STORY, V21_TEAM,
+                         V22_SEARCH_FORM]
 
 # Kept beside the migrated tables: the schema's identity and version, the change counter that
-# stands for SQLite's `PRAGMA data_version` (bumped by every transaction that writes), and the
-# function that turns an index body (tokens separated by spaces) into a `tsvector` with the
-# tokens' positions, built on the server rather than in Python (docs/search.md; `_np`: without
-# positions, for `search_uni`, which FTS5 keeps without them too); and SQLite's `unixepoch` of
-# a stored date (AtomPub pages by epoch seconds).
+# stands for SQLite's `PRAGMA data_version` (bumped by every transaction that writes), the
+# function that turns an index body (tokens separated by spaces) into a `tsvector` of those
+# tokens without positions, built on the server (docs/search.md "PostgreSQL"), and SQLite's
+# `unixepoch` of a stored date (AtomPub pages by epoch seconds).
 BOOKKEEPING = """
 CREATE TABLE IF NOT EXISTS kirinuki_schema(
     id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -426,10 +438,6 @@ CREATE TABLE IF NOT EXISTS kirinuki_schema(
 );
 CREATE TABLE IF NOT EXISTS kirinuki_changes(id INTEGER PRIMARY KEY CHECK (id = 1), n BIGINT NOT NULL);
 INSERT INTO kirinuki_changes(id, n) VALUES (1, 0) ON CONFLICT DO NOTHING;
-CREATE OR REPLACE FUNCTION kirinuki_tsvector(body text) RETURNS tsvector
-    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-    RETURN (SELECT coalesce(string_agg(t || ':' || n, ' '), '')::tsvector
-            FROM unnest(string_to_array(body, ' ')) WITH ORDINALITY AS u(t, n) WHERE t <> '');
 CREATE OR REPLACE FUNCTION unixepoch(t text) RETURNS bigint
     LANGUAGE sql STABLE STRICT PARALLEL SAFE
     RETURN floor(extract(epoch FROM t::timestamptz))::bigint;
