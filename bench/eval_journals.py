@@ -14,7 +14,7 @@ from typing import Any
 
 from kirinuki.journal import Journal, get_entry, import_paths, init_journal
 from kirinuki.journal.analysis import duplicate_groups
-from kirinuki.journal.related import related
+from kirinuki.journal.related import related_entries
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "demo" / "entries"
@@ -84,10 +84,10 @@ def journal_scores(folder: Path, miss: Callable[..., None]) -> dict[str, int]:
             for eid, name in entries.items():  # story starts and link dumps: nothing expected
                 if name not in labelled and name != min(entries.values()):
                     out["starts"] += 1
-                    out["starts_suggested"] += bool(related(j, str(eid), 1))
+                    out["starts_suggested"] += bool(related_entries(j, str(eid), 1))
             for lab in labels.get("related", []):
                 out["related"] += 1
-                top = related(j, str(ids[lab["entry"]]), 1)
+                top = related_entries(j, str(ids[lab["entry"]]), 1)
                 got = entries.get(top[0].entry_id) if top else None
                 if got == lab["top"]:
                     out["related_right"] += 1

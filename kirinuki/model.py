@@ -264,7 +264,7 @@ class Entry:
         return [c for g in self.groups for c in g.clips]
 
     @property
-    def related(self) -> list[RelatedLink]:
+    def related_links(self) -> list[RelatedLink]:
         """Every related-link line of the entry, in order."""
         return [it for g in self.groups for it in g.items if isinstance(it, RelatedLink)]
 

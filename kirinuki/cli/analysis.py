@@ -24,7 +24,7 @@ from kirinuki.journal.analysis import (
     figures,
     statements,
 )
-from kirinuki.journal.related import RelatedView, decide_related, related
+from kirinuki.journal.related import RelatedEntry, decide_related, related_entries
 from kirinuki.journal.story import hidden, set_hidden
 
 
@@ -188,7 +188,7 @@ related_app = typer.Typer(cls=_DefaultShow, no_args_is_help=True,
                                "ENTRY OTHER`.")
 
 
-def _related_json(r: RelatedView) -> dict[str, Any]:
+def _related_json(r: RelatedEntry) -> dict[str, Any]:
     return {"entry": r.entry_id, "permalink": r.permalink, "title": r.title,
             "published": r.published.isoformat() if r.published else None,
             "score": r.score, "reason": r.reason, "reasons": r.reasons,
@@ -205,7 +205,7 @@ def related_show(
 ) -> None:
     """Suggest earlier entries on the same story, with reasons."""
     with open_from(ctx) as j:
-        found = related(j, entry, limit)
+        found = related_entries(j, entry, limit)
     if as_json:
         print_json([_related_json(r) for r in found])
         return

@@ -196,7 +196,7 @@ def check_text(journal: Journal, ref: str, text: str) -> TextEdit:
     after_tags = Counter(t.name for t in entry.tags)
     edit.tags_added = [t for t in after_tags if t not in before_tags]
     edit.tags_removed = [t for t in before_tags if t not in after_tags]
-    if not entry.clips and not entry.related:
+    if not entry.clips and not entry.related_links:
         edit.problems.append("no clips are left: to delete the entry, use `kirinuki entries"
                              f" delete {before.id}`")
     known = {c.text for c in before.clips}

@@ -29,7 +29,7 @@ RECENT = 300  # earlier entries always considered, besides those sharing a tag o
 
 
 @dataclass
-class RelatedView:
+class RelatedEntry:
     """A suggested earlier entry, ready to display."""
 
     entry_id: int
@@ -79,7 +79,7 @@ def _rarity(feats: dict[int, EntryFeatures], tags: dict[int, set[str]], total: i
     return rarity
 
 
-def related(journal: Journal, entry_ref: str, limit: int = 5) -> list[RelatedView]:
+def related_entries(journal: Journal, entry_ref: str, limit: int = 5) -> list[RelatedEntry]:
     """Earlier entries on the same story as `entry_ref`, best first, with reasons; pinned
     entries first, rejected ones never. Raises NotFoundError for an unknown entry."""
     eid = resolve_entry_id(journal, entry_ref)
@@ -96,7 +96,7 @@ def related(journal: Journal, entry_ref: str, limit: int = 5) -> list[RelatedVie
     found: list[Suggestion] = suggest(
         feats[eid], [feats[i] for i in ids], similar=similar, decisions=decided,
         rarity=_rarity(feats, tags, len(entries)), limit=limit)
-    return [RelatedView(s.entry_id, entries[s.entry_id].permalink, entries[s.entry_id].published,
+    return [RelatedEntry(s.entry_id, entries[s.entry_id].permalink, entries[s.entry_id].published,
                         entries[s.entry_id].title, first.get(s.entry_id, ""), s.score, s.reasons,
                         s.decision, s.reason) for s in found]
 
@@ -161,4 +161,4 @@ def related_urls(journal: Journal, entry_ref: str, limit: int = 3) -> list[str]:
     pinned ones and the best others, on the journal's canonical host."""
     host = journal.settings.canonical_host
     return [f"https://{host}{r.permalink}" if host else r.permalink
-            for r in related(journal, entry_ref, limit) if r.permalink]
+            for r in related_entries(journal, entry_ref, limit) if r.permalink]

@@ -227,7 +227,7 @@ def entry_view(entry: Entry) -> JsonDict:
             for g in entry.groups
         ],
         "related": [{"url": r.url, "quote": r.quote, "entry": r.target_entry_id}
-                    for r in entry.related],
+                    for r in entry.related_links],
         "revision": entry.revision,
         "author": entry.author,
     }

@@ -13,7 +13,7 @@ from kirinuki.journal.analysis import (
     quotes,
 )
 from kirinuki.journal.editing import delete_entry, edit_clip
-from kirinuki.journal.related import decide_related, related, related_urls
+from kirinuki.journal.related import decide_related, related_entries, related_urls
 
 
 def _sketched(j: Journal) -> tuple[int, int]:
@@ -131,7 +131,7 @@ def test_figures_of_a_tag(demo_journal: Journal) -> None:
 
 def test_related_earlier_entries_with_reasons(demo_journal: Journal) -> None:
     target = _entry_of(demo_journal, "2024-09-18_093000")
-    found = related(demo_journal, str(target))
+    found = related_entries(demo_journal, str(target))
     ids = [r.entry_id for r in found]
     assert _entry_of(demo_journal, "2024-09-11_074500") in ids
     assert all(r.published is not None and r.published.isoformat() < "2024-09-18T09:30"
@@ -143,17 +143,17 @@ def test_related_earlier_entries_with_reasons(demo_journal: Journal) -> None:
 
 def test_pin_and_reject_are_kept(demo_journal: Journal) -> None:
     target = str(_entry_of(demo_journal, "2024-09-18_093000"))
-    best = related(demo_journal, target)[0].entry_id
+    best = related_entries(demo_journal, target)[0].entry_id
     unrelated = str(_entry_of(demo_journal, "2025-02-27_200000"))
     decide_related(demo_journal, target, str(best), "rejected")
     decide_related(demo_journal, target, unrelated, "pinned")
     edit_clip(demo_journal, get_entry(demo_journal, target).clips[0].id or 0, "書き換えた段落です。")
-    found = related(demo_journal, target)
+    found = related_entries(demo_journal, target)
     assert best not in [r.entry_id for r in found]
     assert found[0].entry_id == int(unrelated) and found[0].decision == "pinned"
     assert related_urls(demo_journal, target)[0].startswith("https://demo.kirinuki.example/entry/")
     decide_related(demo_journal, target, str(best), None)
-    assert best in [r.entry_id for r in related(demo_journal, target)]
+    assert best in [r.entry_id for r in related_entries(demo_journal, target)]
 
 
 @pytest.mark.sqlite_only  # writes the SQLite file directly
@@ -198,4 +198,4 @@ def test_sign_off_lines_do_not_relate_entries(journal: Journal, tmp_path) -> Non
             "https://t.co/abcdef\n\nkirinuki.test\n", encoding="utf-8")
     import_paths(journal, [str(tmp_path)])
     assert duplicate_groups(journal) == []
-    assert related(journal, "2") == []
+    assert related_entries(journal, "2") == []

@@ -24,7 +24,7 @@ def test_pin_adds_the_line_before_the_footer_and_forget_removes_it(journal: Jour
     text = entry_text(journal, later)
     assert text == new.replace(
         "#ベルカ情勢\n\n", "#ベルカ情勢\n\nhttps://kirinuki.test/entry/2024/10/01/080000\n\n")
-    assert [r.url for r in parse(text).related] == [
+    assert [r.url for r in parse(text).related_links] == [
         "https://kirinuki.test/entry/2024/10/01/080000"]
     decide_related(journal, later, earlier, "pinned")  # pinning twice writes one line
     assert entry_text(journal, later).count("/entry/2024/10/01/080000") == 1

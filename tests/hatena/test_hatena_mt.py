@@ -45,7 +45,7 @@ def test_import_reads_permalink_date_status_categories_and_quotes(blog: Journal,
     assert "https://wire.example.com/2023/0403/summit" in texts
     assert "https://cdn.example.com/images/summit.jpg" in texts
     assert texts[-1].startswith("会談は来月")  # the EXTENDED BODY is kept
-    assert [r.url for r in second.related] == [
+    assert [r.url for r in second.related_links] == [
         "https://clip.hatenablog.example/entry/2023/04/02/081500"]
     # Categories stay apart from the content, exactly as written.
     assert [t.name for t in second.tags] == ["外交"]

@@ -41,7 +41,7 @@ def test_hard_cases_keep_every_line_as_text() -> None:
     assert any(c.endswith("https://example.com/news/123?ref=top") for c in clips)
     assert [t.name for t in entry.groups[0].tags] == ["ルスタニア情勢", "EnergyCrisis", "停電"]
     assert entry.groups[0].tags[2].summary == "(送電会社「復旧に2日」・首都の地下鉄は全線運休)"
-    links = entry.related
+    links = entry.related_links
     assert [type(i) for i in entry.groups[1].items] == [RelatedLink, RelatedLink]
     assert links[0].url == "http://d.hatena.ne.jp/kirinuki_demo/20241101#1730419200"
     assert links[0].quote == "(「送電網の老朽化が課題」)"

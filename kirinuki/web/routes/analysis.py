@@ -20,7 +20,7 @@ from kirinuki.journal import Journal
 from kirinuki.journal.analysis import ClipView, EntryAnalysis, GroupView, QuoteView, entry_analysis
 from kirinuki.journal.analysis import quotes as find_quotes
 from kirinuki.journal.queries import get_entry
-from kirinuki.journal.related import RelatedView, decide_related, related
+from kirinuki.journal.related import RelatedEntry, decide_related, related_entries
 from kirinuki.journal.story import hidden, set_hidden
 from kirinuki.publish import urls
 from kirinuki.publish.views import date_label, reader_change
@@ -78,7 +78,7 @@ def _quotes(found: list[QuoteView], seen: set[int] | None) -> list[Json]:
     return [{"speaker": s, "quotes": qs} for s, qs in by.items()]
 
 
-def _related(found: list[RelatedView], seen: set[int] | None) -> list[Json]:
+def _related(found: list[RelatedEntry], seen: set[int] | None) -> list[Json]:
     return [{"entry": r.entry_id, "url": urls.entry_url(r.permalink) if r.permalink else None,
              "published": r.published.isoformat() if r.published else None,
              "title": r.title, "first_clip": r.first_clip, "score": round(r.score, 3),
@@ -86,7 +86,7 @@ def _related(found: list[RelatedView], seen: set[int] | None) -> list[Json]:
             for r in found if seen is None or r.entry_id in seen]
 
 
-def _view(a: EntryAnalysis, rel: list[RelatedView], seen: set[int] | None) -> Json:
+def _view(a: EntryAnalysis, rel: list[RelatedEntry], seen: set[int] | None) -> Json:
     return {"entry": a.entry_id, "groups": _groups(a.groups, seen),
             "quotes": _quotes(a.quotes, seen),
             "figures": [{"surface": f.figure.surface, "label": f.figure.label,
@@ -102,7 +102,7 @@ def analysis_page(request: Request, entry_id: Id, j: Journal = Depends(journal))
         raise NotFoundError(f"no published entry {entry_id}")
     view = state(request).memo(
         ("analysis", entry_id, owner),
-        lambda: _view(entry_analysis(j, str(entry_id)), related(j, str(entry_id), 8), seen))
+        lambda: _view(entry_analysis(j, str(entry_id)), related_entries(j, str(entry_id), 8), seen))
     ctx, _ = state(request).site.current(j)
     meta = ctx.entries[ctx.pos[entry_id]] if entry_id in ctx.pos else None
     return page(request, "analysis.html", t("analysis.heading"), view=view, owner=owner,
@@ -205,7 +205,7 @@ class DecisionIn(BaseModel):
 def analysis_api(entry_id: Id, j: Owner, limit: int = Query(8, ge=1, le=50)) -> Json:
     """Duplicate and version groups (with figure changes), quotes by speaker, figures and
     related-entry suggestions of one entry."""
-    return _view(entry_analysis(j, str(entry_id)), related(j, str(entry_id), limit), None)
+    return _view(entry_analysis(j, str(entry_id)), related_entries(j, str(entry_id), limit), None)
 
 
 @api.get("/quotes")
@@ -219,4 +219,4 @@ def quotes_api(j: Owner, speaker: Annotated[str, Query(min_length=1, max_length=
 def related_api(entry_id: Id, other_id: Id, body: DecisionIn, j: Owner) -> list[Json]:
     """Pin or reject `other_id` as related to `entry_id` (null forgets); the new suggestions."""
     decide_related(j, str(entry_id), str(other_id), body.decision)
-    return _related(related(j, str(entry_id), 8), None)
+    return _related(related_entries(j, str(entry_id), 8), None)
