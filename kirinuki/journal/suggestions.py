@@ -207,7 +207,7 @@ def stored_suggestions(journal: Journal, ids: Sequence[int] | None = None,
 
 def suggestions_digest(journal: Journal) -> tuple[int, int]:
     """Changes whenever some entry's stored suggestions do (cheap to read)."""
-    return rows.digest(journal.store)
+    return rows.change_mark(journal.store)
 
 
 def suggestions_changed_since(journal: Journal, gen: int) -> list[int]:

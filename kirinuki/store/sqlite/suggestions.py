@@ -176,7 +176,7 @@ def suggestions_of(store: Store, ids: Sequence[int] | None = None,
     return {k: tuple(v) for k, v in found.items()}
 
 
-def digest(store: Store) -> tuple[int, int]:
+def change_mark(store: Store) -> tuple[int, int]:
     """(count, newest generation) of the suggestion states: changes with any of them."""
     row = store.conn.execute(
         "SELECT count(*), coalesce(max(gen), 0) FROM suggestion_state").fetchone()
