@@ -86,8 +86,8 @@ REWRITTEN_LEAD = 0.70  # an updated lead is rewritten: dated first sentences ali
 
 def content_bigrams(masked: str) -> frozenset[str]:
     """Bigrams of `masked` text with no hiragana (particles and endings carry no content)."""
-    # Interned: the clips of a journal share most bigrams, so a prepared clip takes ~3.3 KB
-    # instead of ~7 KB (measured on 20k synthetic clips), for ~3 us more.
+    # Interned: the clips of a journal share most bigrams, so a prepared clip takes half the
+    # memory for a little time (docs/analysis.md, Measurements).
     return frozenset(map(intern, _BIGRAM.findall(masked)))
 
 

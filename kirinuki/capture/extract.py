@@ -32,8 +32,8 @@ from kirinuki.config import DEFAULT_TIMEZONE
 from kirinuki.errors import InputError
 
 TOKYO = ZoneInfo(DEFAULT_TIMEZONE)
-# Built once: trafilatura would otherwise build its options object on every call (~5% of its
-# time on a news page). Comments and tables are not article paragraphs.
+# Built once: trafilatura would otherwise build its options object on every call (a share
+# of its time on a news page: docs/capture.md). Comments and tables are not article paragraphs.
 _OPTIONS = Extractor(output_format="python", comments=False, tables=False)
 
 

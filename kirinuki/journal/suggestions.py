@@ -146,7 +146,7 @@ def _suggestions(eid: int, src: _Rows, decided: dict[int, str]) -> list[tuple[in
     cap = max(_COMMON_MIN, int(src.total * _COMMON))
     rarity = Rarity(src.total)
     # A quick score (the rarer shared features' weights) picks the few candidates scored
-    # in full: scoring every entry sharing a feature cost 60 ms per entry at 10k entries.
+    # in full: scoring every entry sharing a feature is too slow (docs/analysis.md).
     quick: dict[int, float] = {}
     for kind, value, _d in _pairs(target):
         n = rarity.counts[(kind, value)] = src.count(kind, value)

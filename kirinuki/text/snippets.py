@@ -31,7 +31,7 @@ def highlight_spans(text: str, words: Sequence[str], kana_words: Sequence[str] =
     if len(folded) != len(text) or grouping_at(folded):
         folded, starts, ends = search_fold_with_map(text)
     # Case folding that kept every character one character: positions carry over (most
-    # clips; building the maps was ~60% of a results page's snippets).
+    # clips; building the maps was most of a results page's snippets: docs/search.md).
     spans: list[tuple[int, int]] = []
     for haystack, found in ((folded, words), (kana_fold(folded) if kana_words else "",
                                               kana_words)):

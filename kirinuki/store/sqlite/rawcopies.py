@@ -11,7 +11,7 @@ from kirinuki.model import RawCopy
 from kirinuki.store.sqlite.db import Store, placeholders, stored_json
 from kirinuki.store.sqlite.db import from_iso as _dt
 
-# zlib level 6 (its default): level 9 saved under 1% more on news pages at twice the time.
+# zlib level 6 (its default): level 9 saves little more on news pages, slower (docs/capture.md).
 LEVEL = 6
 
 

@@ -198,7 +198,7 @@ def _write(store: Store, docs: list[_Doc]) -> None:
           " ".join(map(str, sorted(set(d.tags)))), b[2]) for d, b in zip(docs, bodies,
                                                                         strict=True)])
     # Bodies go in as UTF-8 blobs, which FTS5 tokenizes as they are: text values would be
-    # converted to the journal's UTF-16 and back for the tokenizer (+25% on these inserts).
+    # converted to the journal's UTF-16 and back for the tokenizer (docs/search.md).
     conn.executemany("INSERT INTO search_bi(rowid, body) VALUES (?,?)",
                      [(d.docid, b[0].encode()) for d, b in zip(docs, bodies, strict=True)])
     conn.executemany("INSERT INTO search_uni(rowid, body) VALUES (?,?)",
