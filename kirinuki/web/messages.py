@@ -175,7 +175,7 @@ JA: dict[str, str] = {
     "search.count_all": "全 {n} 件で数える",
     "search.previous": "← 前",
     "search.next": "次 →",
-    # Source changes
+    # Article changes (出典の変更)
     "changes.lead": "切り抜いたあとで出典の記事が書き換えられた段落と、見られなくなった記事です。見張りは ",
     "changes.or": " または ",
     "changes.runs": " で動きます。",

@@ -1,4 +1,4 @@
-"""The owner's page of source changes, the marks on entries, and the private Atom feed."""
+"""The owner's page of article changes, the 出典更新 labels on entries, and the private Atom feed."""
 
 from __future__ import annotations
 

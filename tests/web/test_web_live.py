@@ -169,7 +169,7 @@ def test_the_context_follows_every_kind_of_write_without_a_full_build(
         first = set_status(w, str(first.id), Status.PUBLISHED)
         pages = [*base, f"{first.permalink}/"]
         _same_as_fresh(client, web_journal, pages)
-        # A later version of that clip in another entry, under a new tag: the version mark
+        # A later version of that clip in another entry, under a new tag: the version note
         # shows once the analysis (apart from requests) has committed its link.
         second = add_group(w, None, _group(SECOND, "追従試験"))
         second = set_status(w, str(second.id), Status.PUBLISHED)
