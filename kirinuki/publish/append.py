@@ -23,7 +23,6 @@ from kirinuki.journal.site_delta import published_entries_of
 from kirinuki.journal.sketch_cache import SketchCache, entry_stamps
 from kirinuki.journal.suggestions import catch_up_suggestions, stored_suggestions
 from kirinuki.publish import urls
-from kirinuki.publish.context_cache import ContextCache, follows, identity
 from kirinuki.publish.plan import fingerprint
 from kirinuki.publish.site import SiteContext, TagInfo
 from kirinuki.publish.snapshot import (
@@ -36,10 +35,13 @@ from kirinuki.publish.snapshot import (
     TAIL_MAX,
     Base,
     Fingerprints,
+    LastEntries,
     LazyEntries,
     LazyMap,
     entry_of,
+    follows,
     head_path,
+    identity,
     pack_base,
     read_base,
     read_head,
@@ -184,17 +186,17 @@ def save_followed(out_dir: str | Path, token: str, f: Followed) -> None:
 
 def save_context(journal: Journal, out_dir: str | Path, token: str, ctx: SiteContext,
                  every: list[Any], ident: tuple[object, ...], g: str,
-                 cache: ContextCache) -> None:
+                 last: LastEntries | None) -> None:
     """The snapshot of a site built on the ordinary path (`ctx` holds a list of entries;
-    those that `cache` gave keep the rows it read, rather than making them again)."""
+    those made from the `last` snapshot keep the rows it stored, rather than making them
+    again)."""
     if str(journal.store.path) == ":memory:":
         return
     entries = ctx.entries
-    known, stored = cache.known or {}, cache.rows
+    known = {e.id: e for e in last.entries} if last is not None else {}
 
     def row(e: PublishedEntry) -> Any:
-        r = stored.get(e.id)
-        return r if r is not None and known.get(e.id) is e else row_of(e)
+        return last.row(e, known) if last is not None else row_of(e)
 
     rel: dict[int, Any] = {}
     marks: dict[int, Any] = {}

@@ -19,13 +19,13 @@ from pathlib import Path
 from kirinuki.errors import ConflictError
 from kirinuki.journal import Journal
 from kirinuki.journal.site import published_entries_and_flag
-from kirinuki.journal.sketch_cache import entry_stamps
+from kirinuki.journal.site_delta import published_entries_after
+from kirinuki.journal.sketch_cache import SketchCache, entry_stamps
 from kirinuki.journal.versions_bulk import Progress as AnalysisProgress
 from kirinuki.journal.versions_bulk import bulk_analysis
 from kirinuki.publish import urls
 from kirinuki.publish.append import follow, new_token, save_context, save_followed
 from kirinuki.publish.collector import collector_paused
-from kirinuki.publish.context_cache import ContextCache, identity
 from kirinuki.publish.pages import Renderer
 from kirinuki.publish.plan import Page, Planner
 from kirinuki.publish.quick import PublishReport, asset_version, unchanged
@@ -39,6 +39,7 @@ from kirinuki.publish.scope import (
     stale_files,
 )
 from kirinuki.publish.site import SiteContext, build_context
+from kirinuki.publish.snapshot import identity, last_entries, sketch_path
 from kirinuki.publish.units import ATTEMPTS, JournalMoved, Run, run_units, units_of
 from kirinuki.publish.writer import Output, check_unique
 
@@ -98,14 +99,12 @@ def _publish(journal: Journal, out_dir: str | Path, full: bool, jobs: int | None
                                  -1, False, time.perf_counter() - start)
         token = new_token()
         with collector_paused():
-            cache = ContextCache(out_dir)
-            followed = None
+            sketches = SketchCache(sketch_path(out_dir))
+            followed = last = None
             if not full and not repair and output.old and meta.get("g") == g:
-                followed = follow(journal, out_dir, meta.get("snap"), g, _per_page(),
-                                  cache.sketches)
+                followed = follow(journal, out_dir, meta.get("snap"), g, _per_page(), sketches)
             if followed is not None:
                 ctx = followed.ctx
-                _spare(cache.append, followed.ident, followed.fresh)
                 planner = Planner(ctx, version, fps=followed.fps)
                 scope = scope_of(ctx, appended(ctx, followed.moved, followed.first_new))
                 planned = None if scope is None else _plan(ctx, planner, output, scope)
@@ -115,12 +114,14 @@ def _publish(journal: Journal, out_dir: str | Path, full: bool, jobs: int | None
                 # Read before the entries: a stamp must never be newer than the rows read.
                 every = [] if memory else entry_stamps(journal)
                 ident = () if memory else identity(journal)
-                known = None if full else cache.entries(journal)
+                # The last build's entries and the rows of those changed since, else all.
+                last = None if full else last_entries(journal, out_dir, meta.get("snap"))
+                known = None if last is None else published_entries_after(
+                    journal, last.entries, sketches)
                 stored = True
                 if known is None:
                     known, stored = published_entries_and_flag(journal, warnings)
                 ctx = build_context(journal, entries=known)
-                _spare(cache.save, journal, ctx.entries, stored)
                 planner = Planner(ctx, version)
                 planned = _plan(ctx, planner, output, whole=repair)
         if planned is None:
@@ -132,7 +133,7 @@ def _publish(journal: Journal, out_dir: str | Path, full: bool, jobs: int | None
             if followed is not None:
                 _spare(save_followed, out_dir, token, followed)
             else:
-                _spare(save_context, journal, out_dir, token, ctx, every, ident, g, cache)
+                _spare(save_context, journal, out_dir, token, ctx, every, ident, g, last)
     wrote = written >= 0
     return _report(out_dir, total, max(written, 0), len(removed) if wrote else 0, ctx,
                    wrote and output.staged, start, warnings)

@@ -29,7 +29,9 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any, overload
 
+from kirinuki.journal import Journal
 from kirinuki.journal.site import PublishedEntry
+from kirinuki.journal.site_delta import tags_digest
 
 FORMAT = "kirinuki-snapshot-3"
 CHUNK = 1024  # entry rows per lazily read chunk (small enough to make into entries at once)
@@ -46,6 +48,30 @@ def snapshot_path(out_dir: str | Path) -> Path:
     """Where the base file of the site in `out_dir` lives (beside it, like its lock file)."""
     out = Path(os.path.abspath(out_dir))
     return out.parent / f".{out.name}.snapshot"
+
+
+def sketch_path(out_dir: str | Path) -> Path:
+    """Where the sketch file of the site in `out_dir` lives (`journal.sketch_cache`)."""
+    out = Path(os.path.abspath(out_dir))
+    return out.parent / f".{out.name}.sketches"
+
+
+def identity(journal: Journal) -> tuple[str, str, tuple[object, ...]]:
+    """The journal file, its zone and its tags: what the snapshot's entry rows depend on
+    besides the entries themselves."""
+    return (os.path.abspath(str(journal.store.path)), journal.settings.timezone,
+            tags_digest(journal))
+
+
+def follows(old: tuple[object, ...], new: tuple[object, ...]) -> bool:
+    """The same journal and zone, and its tags as they were plus new ones (tags are listed by
+    id after every alias: a new tag adds rows at the end; a rename, merge, new alias or
+    removal changes rows that were there)."""
+    if old[:2] != new[:2]:
+        return False
+    was, now = old[2], new[2]
+    assert isinstance(was, tuple) and isinstance(now, tuple)
+    return now[: len(was)] == was and all(r[0] == "t" for r in now[len(was):])
 
 
 def row_of(e: PublishedEntry) -> tuple[object, ...]:
@@ -260,3 +286,36 @@ def head_path(out_dir: str | Path) -> Path:
     """Where the head file of the site in `out_dir` lives."""
     base = snapshot_path(out_dir)
     return base.with_name(base.name + ".head")
+
+
+@dataclass
+class LastEntries:
+    """The published entries as the last build recorded them, and their stored rows."""
+
+    entries: list[PublishedEntry]
+    rows: dict[int, tuple[Any, ...]]
+
+    def row(self, e: PublishedEntry, known: dict[int, PublishedEntry]) -> tuple[Any, ...]:
+        """The row of `e`: the stored one when `e` is the entry made from it (`known`)."""
+        r = self.rows.get(e.id)
+        return r if r is not None and known.get(e.id) is e else row_of(e)
+
+
+def last_entries(journal: Journal, out_dir: str | Path, token: str | None) -> LastEntries | None:
+    """Every published entry of the build `token` (the manifest names it), from the snapshot:
+    the start of a publish that reads only the entries changed since (`journal.site_delta`).
+    None when the snapshot cannot serve: missing, damaged, of another build, another journal
+    or zone, or tags renamed, merged or given an alias since."""
+    if not token or str(journal.store.path) == ":memory:":
+        return None
+    head = read_head(head_path(out_dir))
+    if head is None or head.get("token") != token or not follows(head["ident"],
+                                                                  identity(journal)):
+        return None
+    base = read_base(snapshot_path(out_dir), head["crc"])
+    if base is None or base.id != head["base"]:
+        return None
+    rows = [r for k in range(-(-base.count // CHUNK)) for r in base.part(P_CHUNKS + k)]
+    rows += head["rows"]
+    tz = journal.tz
+    return LastEntries([entry_of(r, tz) for r in rows], {r[0]: r for r in rows})

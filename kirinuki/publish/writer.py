@@ -41,6 +41,7 @@ from kirinuki.publish.manifest import (
 from kirinuki.publish.swap import BACKGROUND_MIN, discard, exchange, leftovers, trash_name
 
 __all__ = ["Output", "check_unique", "content_hash", "manifest_path"]
+OLD_FILES = (".{}.context",)
 STAGE_MIN = 500  # above this many changes (or a twentieth of the site) a build is staged
 
 
@@ -138,6 +139,8 @@ class Output:
             os.rename(self.stage_dir, trash)
             self.discarding += filter(None, [discard(trash, background=True)])
         shutil.rmtree(self.patch_dir, ignore_errors=True)
+        for name in OLD_FILES:  # kept beside the site by earlier versions, read no more
+            (self.out.parent / name.format(self.out.name)).unlink(missing_ok=True)
 
     def _read_manifest(self) -> None:
         """The manifest of the tree in place (see `manifest.py`). Raises InputError for a

@@ -176,10 +176,8 @@ def test_a_full_disk_is_one_clear_error_and_nothing_in_the_live_site(
 
     monkeypatch.setattr(writer, "_write_file", full_disk)
     # The caches beside the site are written too (before the pages, and after).
-    from kirinuki.publish import append, context_cache
+    from kirinuki.publish import append
 
-    monkeypatch.setattr(context_cache.ContextCache, "save", no_space)
-    monkeypatch.setattr(context_cache.ContextCache, "append", no_space)
     monkeypatch.setattr(append, "write_head", no_space)
     args = ["publish", str(site), "--jobs", "1"] + (["--full"] if full else [])
     done = Cli(small.store.path)(*args)
@@ -231,9 +229,9 @@ def test_the_pool_is_joined_never_terminated(small: Journal, tmp_path: Path,
 
 def test_caches_beside_the_site_are_spared_by_a_full_disk(
         small: Journal, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The context cache and the snapshot beside the site cannot be written: the site is
-    published all the same, and the next publish takes the ordinary path."""
-    from kirinuki.publish import append, context_cache
+    """The snapshot beside the site cannot be written: the site is published all the same,
+    and the next publish takes the ordinary path."""
+    from kirinuki.publish import append
 
     site = tmp_path / "site"
     publish(small, site, jobs=1)
@@ -243,7 +241,6 @@ def test_caches_beside_the_site_are_spared_by_a_full_disk(
 
     clip = get_entry(small, "/entry/2024/01/06/230000").clips[0]
     edit_clip(small, clip.id or 0, EDITED)
-    monkeypatch.setattr(context_cache.ContextCache, "save", no_space)
     monkeypatch.setattr(append, "write_head", no_space)
     assert publish(small, site, jobs=1).written > 0
     monkeypatch.undo()

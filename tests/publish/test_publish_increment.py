@@ -59,17 +59,18 @@ def test_one_new_entry_rewrites_only_changed_files(tmp_path: Path,
 
 def test_later_publishes_read_only_the_changed_entries(tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    """After a publish, the next one takes the published entries from the cache beside the
-    output and the rows of what changed (never all of them), falling back to a full read
-    when tags were renamed or the cache is damaged; each result equals a fresh full build."""
+    """After a publish, the next one takes the published entries from the snapshot beside
+    the output and the rows of what changed (never all of them), falling back to a full read
+    when tags were renamed or the snapshot is damaged; each result equals a fresh full
+    build."""
     from kirinuki.journal.editing import edit_clip, rename_tag
     from kirinuki.journal.queries import get_entry
-    from kirinuki.publish import build, context_cache
+    from kirinuki.publish import build, snapshot
 
     j = _journal(tmp_path)
     live = tmp_path / "live"
     publish(j, live, jobs=1)
-    cache = context_cache.cache_path(live)
+    cache = snapshot.head_path(live)
     assert cache.exists() and cache.parent == live.parent
     full_reads: list[int] = []
     real = build.published_entries_and_flag
@@ -126,7 +127,7 @@ def test_later_publishes_read_only_the_changed_entries(tmp_path: Path,
     assert 'class="update"' not in _page(live, "2024/09/11/074500")
     # New and edited clips were checked through the sketch file, built once and then followed.
     assert scans == [True, False, False, False, False]
-    assert context_cache.sketch_path(live).exists()
+    assert snapshot.sketch_path(live).exists()
     j.close()
 
 

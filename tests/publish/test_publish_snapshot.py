@@ -189,3 +189,44 @@ def test_the_base_is_written_again_when_the_tail_grows(tmp_path: Path, followed:
     assert len(ids) == 5 and len(set(ids)) == 3  # rewritten after every second new entry
     assert counts == [4, 4, 6, 6, 8]
     j.close()
+
+
+def test_deleting_the_state_beside_the_site_costs_only_a_full_read(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without the snapshot and the sketch file, a publish reads every entry again and writes
+    what a fresh full build writes; a context file an earlier version kept beside the site
+    is removed."""
+    from kirinuki.journal.editing import edit_clip
+    from kirinuki.journal.queries import get_entry
+
+    j = make_journal(tmp_path)
+    live = tmp_path / "live"
+    publish(j, live, jobs=1)
+    _add(j, tmp_path, 1, "2024-02-01T08:00:00+09:00", "新しい段落です。", "米国")
+    publish(j, live, jobs=1)  # writes the sketch file too
+    state = [snapshot.snapshot_path(live), snapshot.head_path(live), snapshot.sketch_path(live)]
+    assert all(p.exists() for p in state)
+    for p in state:
+        p.unlink()
+    old = live.parent / ".live.context"
+    old.write_bytes(b"\x00")
+    full_reads: list[int] = []
+    real = build.published_entries_and_flag
+
+    def counted(*args: Any, **kw: Any) -> Any:
+        full_reads.append(1)
+        return real(*args, **kw)
+
+    monkeypatch.setattr(build, "published_entries_and_flag", counted)
+    entry = get_entry(j, "/entry/2024/02/01/080000")
+    edit_clip(j, entry.clips[0].id or 0, "書き換えた段落です。")
+    assert publish(j, live, jobs=1).written > 0
+    assert full_reads == [1] and not old.exists()
+    assert snapshot.head_path(live).exists()
+    _check(j, live, tmp_path, 0)
+    # The state written again serves the next publish (no full read).
+    edit_clip(j, entry.clips[0].id or 0, "もう一度書き換えた段落です。")
+    assert publish(j, live, jobs=1).written > 0
+    assert full_reads == [1, 1]  # the fresh build of `_check` read them all, this one not
+    _check(j, live, tmp_path, 1)
+    j.close()
