@@ -54,6 +54,13 @@ class JournalError(KirinukiError):
     http_status = 500
 
 
+class JournalBusyError(JournalError):
+    """Another process kept the journal's write lock longer than a writer waits: nothing was
+    written; the same write can be tried again (HTTP 503 with Retry-After)."""
+
+    http_status = 503
+
+
 class SchemaTooNewError(JournalError):
     """The journal was written by a newer kirinuki whose schema this version does not know."""
 

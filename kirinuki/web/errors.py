@@ -22,6 +22,7 @@ from kirinuki.errors import (
     BlockedAddressError,
     FetchError,
     ForbiddenError,
+    JournalBusyError,
     JournalError,
     KirinukiError,
     SchemaTooNewError,
@@ -64,8 +65,11 @@ _CLASS_MESSAGES: tuple[tuple[type[KirinukiError], str], ...] = (
     (BlockedAddressError, "このアドレスは内部のネットワークを指しているため、取得しません。"),
     (FetchError, _MESSAGES[502]),
     (SchemaTooNewError, "この記録帳は新しい版の kirinuki で作られているため、開けません。"),
+    (JournalBusyError, "ほかの書き込みが終わらなかったため、変更していません。"
+                       "少し待ってから、もう一度お試しください。"),
     (JournalError, "記録帳を読み書きできませんでした。時間をおいて、もう一度お試しください。"),
 )
+BUSY_RETRY_AFTER = "1"  # seconds: a write lock is held for a transaction, not for long
 _PLAIN_PAGE = ("<!DOCTYPE html>\n<html lang=\"ja\"><head><meta charset=\"utf-8\">"
                "<title>{title}</title></head><body><h1>{title}</h1><p>{message}</p>"
                "<p><a href=\"/\">トップページへ戻る</a></p></body></html>\n")
@@ -96,12 +100,13 @@ def plain_error(status: int, message: str, headers: dict[str, str] | None = None
     return Response(message + "\n", status_code=status, headers=headers, media_type="text/plain")
 
 
-def json_error(status: int, kind: str, message: str, detail: object = None) -> JSONResponse:
+def json_error(status: int, kind: str, message: str, detail: object = None,
+               headers: dict[str, str] | None = None) -> JSONResponse:
     """An error body: {"error": {"type", "message"[, "detail"]}}."""
     body: dict[str, object] = {"type": kind, "message": message}
     if detail is not None:
         body["detail"] = detail
-    return JSONResponse({"error": body}, status_code=status)
+    return JSONResponse({"error": body}, status_code=status, headers=headers)
 
 
 def _html_error(request: Request, status: int, exc: Exception | None = None,
@@ -129,18 +134,20 @@ async def kirinuki_error(request: Request, exc: Exception) -> Response:
     status = exc.http_status
     if status >= 500:
         log.error("%s: %s", request.url.path, exc)
+    # A busy journal wrote nothing: the client may send the same request again shortly.
+    retry = {"Retry-After": BUSY_RETRY_AFTER} if isinstance(exc, JournalBusyError) else None
     if wants_json(request):
-        return json_error(status, type(exc).__name__, str(exc))
+        return json_error(status, type(exc).__name__, str(exc), headers=retry)
     if is_atompub(request.url.path):
         return plain_error(status, str(exc), {"WWW-Authenticate": ATOMPUB_CHALLENGE}
-                           if isinstance(exc, AuthError) and status == 401 else None)
+                           if isinstance(exc, AuthError) and status == 401 else retry)
     if type(exc) is AuthError and request.method == "GET":
         # The query comes along: a shared page (/share?url=…) opens after signing in.
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse("/signin?next=" + quote(target, safe="/"), 303)
     if isinstance(exc, AuthError) and not isinstance(exc, CsrfError) and status == 401:
         return RedirectResponse("/signin", 303)
-    return _html_error(request, status, exc)
+    return _html_error(request, status, exc, retry)
 
 
 async def validation_error(request: Request, exc: Exception) -> Response:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kirinuki.errors import JournalError
+from kirinuki.errors import JournalBusyError
 from kirinuki.journal import import_paths, init_journal, open_journal
 from kirinuki.store.sqlite.db import database_error
 
@@ -96,7 +96,7 @@ def test_an_import_waits_for_a_writer_instead_of_failing(tmp_path: Path) -> None
 
 def test_busy_and_damaged_errors_read_as_one_line() -> None:
     busy = database_error(sqlite3.OperationalError("database is locked"), "j.db")
-    assert isinstance(busy, JournalError) and "the journal is busy" in str(busy)
+    assert isinstance(busy, JournalBusyError) and "the journal is busy" in str(busy)
     bad = database_error(sqlite3.DatabaseError("database disk image is malformed"), "j.db")
     assert "damaged" in str(bad) and "kirinuki check" in str(bad)
     io = database_error(sqlite3.OperationalError("disk I/O error"), "j.db")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kirinuki.errors import JournalError, SchemaTooNewError
+from kirinuki.errors import JournalBusyError, JournalError, SchemaTooNewError
 from kirinuki.journal import init_journal, open_journal
 from kirinuki.store.postgres import migrations as pg_migrations
 from kirinuki.store.postgres.dialect import (
@@ -124,7 +124,7 @@ def test_an_unreachable_server_is_one_line(tmp_path: Path) -> None:
 def test_a_second_writer_waits_then_reports_busy(pg_journal_path: str) -> None:
     with init_journal(pg_journal_path) as a, open_journal(pg_journal_path) as b:
         with a.store.transaction(), b.store.waiting(0.2), \
-                pytest.raises(JournalError, match="busy"), b.store.transaction():
+                pytest.raises(JournalBusyError, match="busy"), b.store.transaction():
             pass
         with b.store.transaction():  # free again once the first has committed
             pass

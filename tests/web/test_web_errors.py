@@ -11,7 +11,7 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from lxml import html as lxml_html
 
-from kirinuki.errors import JournalError
+from kirinuki.errors import JournalBusyError, JournalError
 from kirinuki.web import create_app, errors
 from tests.web.conftest import Owner, article_fetcher
 
@@ -47,6 +47,12 @@ def boom_client(web_journal: str) -> Iterator[TestClient]:
     app.router.routes.insert(0, APIRoute("/boom", boom))
     app.router.routes.insert(0, APIRoute("/api/boom", boom))
     app.router.routes.insert(0, APIRoute("/damaged", damaged))
+
+    def busy() -> None:
+        raise JournalBusyError(SECRET)
+
+    app.router.routes.insert(0, APIRoute("/api/busy", busy, methods=["PUT"]))
+    app.router.routes.insert(0, APIRoute("/busy", busy, methods=["POST"]))
     with TestClient(app, base_url="http://127.0.0.1", raise_server_exceptions=False) as c:
         yield c
 
@@ -74,6 +80,17 @@ def test_a_bug_is_a_japanese_500_page_revealing_nothing(boom_client: TestClient)
     r = boom_client.get("/api/boom")
     assert r.status_code == 500 and r.json()["error"]["type"] == "InternalError"
     assert SECRET not in r.text
+
+
+def test_a_busy_journal_is_a_503_to_retry_never_a_500(boom_client: TestClient) -> None:
+    """Another process held the write lock too long (issue 24: writers on two servers): the
+    client is told to send the same write again, not that the server broke."""
+    r = boom_client.put("/api/busy", json={})
+    assert r.status_code == 503 and r.headers["retry-after"] == "1"
+    assert r.json()["error"]["type"] == "JournalBusyError"
+    r = boom_client.post("/busy")
+    assert r.status_code == 503 and r.headers["retry-after"] == "1"
+    _assert_japanese_page(r.text, "もう一度お試しください")
 
 
 def test_when_the_error_page_itself_fails_the_answer_is_still_japanese(

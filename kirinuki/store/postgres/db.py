@@ -22,7 +22,7 @@ from psycopg.adapt import Loader
 from psycopg.pq import TransactionStatus
 from psycopg_pool import ConnectionPool
 
-from kirinuki.errors import JournalError, SchemaTooNewError
+from kirinuki.errors import JournalBusyError, JournalError, SchemaTooNewError
 from kirinuki.store.postgres.dialect import Statement, multi_row, render, translate
 from kirinuki.store.postgres.migrations import BOOKKEEPING, MIGRATIONS
 from kirinuki.store.sqlite.db import Store
@@ -52,7 +52,7 @@ def pg_error(exc: psycopg.Error, url: str) -> JournalError:
     where = shown(url)
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     if isinstance(exc, psycopg.errors.LockNotAvailable | psycopg.errors.QueryCanceled):
-        return JournalError(f"{where}: the journal is busy: another kirinuki process is writing"
+        return JournalBusyError(f"{where}: the journal is busy: another kirinuki process is writing"
                             " to it; try again when it has finished")
     if isinstance(exc, psycopg.IntegrityError):
         return JournalError(f"{where}: the journal refused a write ({text}); nothing was written")

@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from kirinuki.errors import JournalError, SchemaTooNewError
+from kirinuki.errors import JournalBusyError, JournalError, SchemaTooNewError
 from kirinuki.model import Entry
 from kirinuki.store.sqlite.migrations import MIGRATIONS, SCHEMA_VERSION
 
@@ -238,7 +238,7 @@ def database_error(exc: sqlite3.DatabaseError, path: str) -> JournalError:
     text = str(exc)
     low = text.lower()
     if "locked" in low or "busy" in low:
-        return JournalError(f"{path}: the journal is busy: another kirinuki process is writing"
+        return JournalBusyError(f"{path}: the journal is busy: another kirinuki process is writing"
                             " to it; try again when it has finished")
     if "disk is full" in low:
         return JournalError(f"{path}: the disk is full ({text}); nothing was written")
