@@ -1,0 +1,49 @@
+"""The words docs/architecture.md's glossary retired stay retired in the package's identifiers."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PKG = Path(__file__).resolve().parent.parent / "kirinuki"
+
+# Identifier -> the word that replaced it (see the glossary in docs/architecture.md).
+RETIRED = {
+    "stamp_origin": "record_origin",
+    "source_to_entry": "syntax_to_entry",
+    "RelatedView": "RelatedEntry",
+    "_marks": "db.placeholders",
+    "_Source": "_Rows",
+}
+
+
+def _identifiers(tree: ast.AST) -> set[str]:
+    """Names defined or used: functions, classes, arguments, variables, attributes."""
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.arg):
+            names.add(node.arg)
+        elif isinstance(node, ast.Name):
+            names.add(node.id)
+        elif isinstance(node, ast.Attribute):
+            names.add(node.attr)
+        elif isinstance(node, ast.alias):
+            names.add((node.asname or node.name).rsplit(".", 1)[-1])
+    return names
+
+
+def test_retired_words_stay_retired() -> None:
+    found = {}
+    for path in sorted(PKG.rglob("*.py")):
+        used = _identifiers(ast.parse(path.read_text(encoding="utf-8")))
+        for name in used & RETIRED.keys():
+            found.setdefault(name, []).append(str(path.relative_to(PKG.parent)))
+    assert found == {}, f"retired names back (use the glossary's word): {found}"
+
+
+def test_the_identifier_walk_sees_each_kind() -> None:
+    """The walk finds a retired name wherever it is written, so the test above can fail."""
+    code = "import x as stamp_origin\ndef f(_marks): return a.source_to_entry\nclass _Source: pass\n"
+    assert {"stamp_origin", "_marks", "source_to_entry", "_Source"} <= _identifiers(ast.parse(code))
