@@ -26,7 +26,7 @@ from rapidfuzz.distance import Indel
 
 from kirinuki.analysis.figures import PREDICATE_KEYWORDS, extract_figures
 from kirinuki.analysis.speakers import organisations
-from kirinuki.analysis.textnorm import mask_digits, normalise
+from kirinuki.analysis.textnorm import mask_digits, normalise, strip_noise
 from kirinuki.text.fastfold import fast_fold
 
 # A line break ends a sentence unless it follows a particle or a comma (a page's line reflowed
@@ -265,7 +265,7 @@ def relate_sentences(sa: list[Sentence], sb: list[Sentence], ratio: float,
     if best < shared and first < lead and not (
             lead <= 1.0 and first >= RAISED_LEAD
             and any(_RAISED.search(x) or _PLAN.search(x) or _FUTURE.search(x) or _ONGOING.search(x)
-                    for x in (sa[0].folded, sb[0].folded))):
+                    or _RAISED_EN.search(x) for x in (sa[0].folded, sb[0].folded))):
         return Relation("", best)  # no sentence found again, no lead alike: nothing below holds
     long_rows = matrix if len(sa) <= len(sb) else _transpose(matrix)
     if len(sa) != len(sb) and all(max(row) >= CONTAINED for row in long_rows):
@@ -286,7 +286,8 @@ def relate_sentences(sa: list[Sentence], sb: list[Sentence], ratio: float,
     if first >= lead and (_state_ended(sa[0], sb[0]) or _revised(sa[0], sb[0])
                           or _later_plan_done(sa, sb) or _later_plan_done(sb, sa)):
         return Relation("lead", first)
-    if lead <= 1.0 and first >= RAISED_LEAD and _count_raised(sa[0], sb[0]):  # 2.0: weeks apart
+    if lead <= 1.0 and first >= RAISED_LEAD and (_count_raised(sa[0], sb[0])  # 2.0: weeks apart
+                                                 or _count_raised_en(sa[0], sb[0])):
         return Relation("lead", first)
     if lead <= 1.0 and first >= RAISED_LEAD and (
             _plan_done(sa[0], sb[0]) and _deed_done(sa[0], sb[0])
@@ -670,6 +671,50 @@ def _count_raised(a: Sentence, b: Sentence) -> bool:
     return any(x[1] == y[1] and x[2] != y[2] and (x[0] or y[0]) and x[0] != y[0]
                and (x[0] in _CHANGE_PREDICATES or y[0] in _CHANGE_PREDICATES)
                and _changed_named_in(a, b) for x in a.counts for y in b.counts)
+
+
+# The same in English tweets: `Death toll … rises to 14` / `… at least 6 dead`.
+_RAISED_EN = re.compile(r"\b(?:rises|rose|risen|climbs|climbed|jumps|jumped|reaches|reached|hits"
+                        r"|increases|increased|falls|fell|drops|dropped)\s+to\s+(?:at\s+least\s+)?"
+                        r"[0-9][0-9,]*", re.IGNORECASE)
+_COUNT_EN = re.compile(r"[0-9][0-9,]*\s+(?:people\s+|were\s+|are\s+)?(?:dead|killed|deaths|died"
+                       r"|injured|wounded|missing|rescued|evacuated)\b", re.IGNORECASE)
+_WORD_EN = re.compile(r"[A-Za-z]{3,}")
+# English words that name no event: marks, sourcing, counting.
+_STOP_EN_TEXT = """breaking update updated urgent developing alert flash says said according
+police officials official reports reported report least still more than with from after have
+been that this were their they says people dead killed deaths died injured wounded missing
+rescued evacuated death toll rises rose risen climbs climbed jumps jumped reaches reached
+increases increased falls fell drops dropped the and say for off was are not but its new now
+via per out who all one two has had near into over says january february march april may june
+july august september october november december"""
+_STOP_EN = frozenset(_STOP_EN_TEXT.split())
+
+
+def _count_raised_en(a: Sentence, b: Sentence) -> bool:
+    """True when two English sentences (tweets) tell one event's count, one saying it rose or
+    fell to another value (`Death toll in Salmina Island ferry sinking rises to 14` / `Ferry
+    sinks off Salmina Island; at least 6 dead`): two or more words of the event in common, one
+    of them a name, no name swapped."""
+    for x, y in ((a, b), (b, a)):
+        m, c = _RAISED_EN.search(x.folded), _COUNT_EN.search(y.folded)
+        if not m or not c:
+            continue
+        if numbers(m.group()) == numbers(c.group()):
+            return False  # the same count
+        wx, wy = _words_en(x.raw), _words_en(y.raw)
+        nx, ny = (frozenset(w for w in ws if w[0].isupper()) for ws in (wx, wy))
+        common = {w.lower() for w in wx} & {w.lower() for w in wy}
+        # A name in common, and a word of the event that is no name (`ferry`): the same place
+        # names another event too (`Bus crash on Salmina Island`).
+        return bool(nx & ny) and bool(common - {w.lower() for w in nx & ny}) and not swapped(nx, ny)
+    return False
+
+
+def _words_en(text: str) -> frozenset[str]:
+    """Words of three letters or more of an English text, sign-off and links aside, with neither
+    marks nor sourcing or counting words."""
+    return frozenset(w for w in _WORD_EN.findall(strip_noise(text)) if w.lower() not in _STOP_EN)
 
 
 _CHANGED = re.compile(r"([\u4e00-\u9fff\u30a1-\u30faー]{2,})[はが][^。]*?" + _RAISED.pattern)

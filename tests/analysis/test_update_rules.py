@@ -286,3 +286,16 @@ def test_short_leads_rewritten_more_a_plan_done_or_a_state_ended() -> None:
     closed = "強風の影響で、海浜大橋は、7日朝から上下線で通行止めになっています。"
     assert kind(closed, "海浜大橋は、強風による通行止めが続いていましたが、8日昼、通行できるようになりました。") == VERSION
     assert kind(closed, "強風の影響で運転を見合わせていた海浜線は、8日昼、運転を再開しました。") is None
+
+
+def test_an_english_tweet_says_a_count_rose() -> None:
+    first = ("BREAKING: Bus carrying 40 tourists falls into gorge near Dorna Pass; at least 5 dead, "
+             "police say — Kakuu Wire (@kakuu_wire) May 3, 2025")
+    update = ("UPDATE: Death toll in Dorna Pass bus crash rises to 12, police say; 8 still in "
+              "hospital — Kakuu Wire (@kakuu_wire) May 4, 2025")
+    assert kind(first, update) == VERSION
+    # The same place, another event; the same account's sign-off is no name in common.
+    other = ("UPDATE: Death toll in Dorna Pass landslide rises to 7, police say "
+             "— Kakuu Wire (@kakuu_wire) May 9, 2025")
+    assert kind(first.replace("Bus carrying 40 tourists falls into gorge", "Truck overturns"),
+                other) is None
