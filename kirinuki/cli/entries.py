@@ -12,7 +12,7 @@ from rich.table import Table
 
 from kirinuki.cli.analysis import group_json, print_group, statement_json, statement_text
 from kirinuki.cli.common import err, fmt_date, open_from, out, print_json
-from kirinuki.errors import InputError
+from kirinuki.errors import InputError, StaleRevisionError
 from kirinuki.journal import Journal, entry_view, get_entry, list_entries
 from kirinuki.journal.analysis import entry_with_analysis
 from kirinuki.journal.editing import set_permalink
@@ -332,7 +332,11 @@ def edit_cmd(
             with open_from(ctx) as j:
                 problems = check_text(j, str(eid), text).problems
                 if not problems:
-                    edit = apply_text(j, str(eid), text, expected=entry.updated)
+                    try:
+                        edit = apply_text(j, str(eid), text, expected=entry.revision)
+                    except StaleRevisionError:  # written meanwhile: what was typed stays
+                        keep = True
+                        raise
                     out.print(f"entry {eid} saved: {edit.summary}", markup=False)
                     return
             for p in problems:

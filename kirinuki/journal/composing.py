@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from kirinuki.errors import ConflictError, InputError, KirinukiError
+from kirinuki.errors import InputError, KirinukiError, StaleRevisionError
 from kirinuki.journal.core import Journal
 from kirinuki.journal.editing import _new_entry, set_status
 from kirinuki.journal.importing import check_entry_size, permalink_for
@@ -214,19 +214,21 @@ def check_text(journal: Journal, ref: str, text: str) -> TextEdit:
 
 
 def apply_text(journal: Journal, ref: str, text: str, *,
-               expected: datetime | None = None) -> TextEdit:
+               expected: int | None = None) -> TextEdit:
     """Rewrite the entry `ref` from `text` (see `check_text`) in one transaction; clips and
-    groups that are gone move to the trash. `expected` is the entry's `updated` time when
-    its text was read: a change made meanwhile by another writer is not overwritten.
+    groups that are gone move to the trash. `expected` is the entry's revision when its text
+    was read: a change made meanwhile by another writer is not overwritten (its `updated`
+    time would miss a write in the same second).
 
     Raises InputError listing the problems (nothing is written then), NotFoundError,
-    ConflictError when the entry changed since `expected`.
+    StaleRevisionError (409) when the entry was written since revision `expected`.
     """
     with journal.store.transaction():
         before = get_entry(journal, ref)
-        if expected is not None and before.updated != expected:
-            raise ConflictError(f"entry {before.id} was changed by someone else since it was"
-                                " opened; nothing saved")
+        try:
+            entry_rows.check_revision(before.id or 0, expected, before.revision)
+        except StaleRevisionError as exc:
+            raise StaleRevisionError(f"{exc}; nothing saved", exc.current) from None
         edit = check_text(journal, ref, text)
         if edit.problems:
             raise InputError("; ".join(edit.problems))

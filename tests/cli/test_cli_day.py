@@ -29,6 +29,11 @@ elif step["do"] == "replace":  # an edit below the notes, which stay
     open(path, "w", encoding="utf-8", newline="").write(text.replace(step["old"], step["new"]))
 elif step["do"] == "fail":
     sys.exit(3)
+elif step["do"] == "write_after_another":  # another writer adds to the entry meanwhile
+    import subprocess
+    subprocess.run([sys.executable, "-m", "kirinuki", "add", "-", "--entry", step["entry"]],
+                   input=step["other"], text=True, check=True, capture_output=True)
+    open(path, "w", encoding="utf-8", newline="").write(step["text"])
 '''
 
 
@@ -266,6 +271,21 @@ def test_edit_when_the_editor_fails(day: Cli, tmp_path: Path, editor: Editor,
     _fails(r, "the editor")
     assert "was not found (set $EDITOR); nothing saved" in r.output
     assert _entry(day, eid) == before
+
+
+def test_edit_refused_when_another_writer_wrote_meanwhile(day: Cli, tmp_path: Path,
+                                                          editor: Editor) -> None:
+    """Checked by revision (issue 24): the other writer's clip stays, the edit is kept."""
+    eid = _imported(day, tmp_path, "2024-09-03_081500.txt", "一つ目。\n#外交")
+    editor.will({"do": "write_after_another", "entry": eid, "other": "割り込み。\n#経済\n",
+                 "text": "直した一つ目。\n#外交"})
+    r = day("entries", "edit", eid)
+    _fails(r, f"entry {eid} was changed by someone else since it was read")
+    assert "nothing saved" in r.output and "your edited text is kept in" in r.output
+    kept = Path(r.output.split("your edited text is kept in ")[1].split()[0])
+    assert kept.read_text(encoding="utf-8") == "直した一つ目。\n#外交"
+    groups = _entry(day, eid)["groups"]
+    assert [[c["text"] for c in g["clips"]] for g in groups] == [["一つ目。"], ["割り込み。"]]
 
 
 def test_tags_list_rename_merge(day: Cli, tmp_path: Path) -> None:
