@@ -649,7 +649,7 @@ def _other_plans(a: Sentence, b: Sentence) -> bool:
 
 
 # A count said to have changed (`死者が19人に増え`, `けが人は9人に上り`).
-_RAISED = re.compile(r"[0-9]+(?:人|棟|世帯|戸|台|便|件)(?:に増え|に増加|に上っ|に上り|に達し|に減っ|に減少)")
+_RAISED = re.compile(r"[0-9]+(?:人|棟|世帯|戸|台|便|件|ミリ|センチ|ヘクタール)(?:に増え|に増加|に上っ|に上り|に達し|に減っ|に減少)")
 
 
 def _count_raised(a: Sentence, b: Sentence) -> bool:
@@ -665,6 +665,9 @@ def _count_raised(a: Sentence, b: Sentence) -> bool:
                                    or b.predicates <= _CHANGE_PREDICATES):
         return False
     if any(x[0] and x[:2] == y[:2] and x[2] != y[2] for x in a.counts for y in b.counts):
+        return True
+    # An amount with no predicate (`雨の量が300ミリを超え` / `450ミリに達し`): one measure.
+    if any(x[1] == y[1] and x[1] in _MEASURES and x[2] != y[2] for x in a.counts for y in b.counts):
         return True
     # The risen count's predicate is only the change (`停電は…1万2000戸に減っています`): what
     # changed, named before it, must be what the other sentence counts (`3万戸が停電`).
@@ -715,6 +718,9 @@ def _words_en(text: str) -> frozenset[str]:
     """Words of three letters or more of an English text, sign-off and links aside, with neither
     marks nor sourcing or counting words."""
     return frozenset(w for w in _WORD_EN.findall(strip_noise(text)) if w.lower() not in _STOP_EN)
+
+
+_MEASURES = frozenset(("mm", "cm", "ヘクタール"))  # rain, snow, a burnt area: one amount told
 
 
 _CHANGED = re.compile(r"([\u4e00-\u9fff\u30a1-\u30faー]{2,})[はが][^。]*?" + _RAISED.pattern)

@@ -299,3 +299,9 @@ def test_an_english_tweet_says_a_count_rose() -> None:
              "— Kakuu Wire (@kakuu_wire) May 9, 2025")
     assert kind(first.replace("Bus carrying 40 tourists falls into gorge", "Truck overturns"),
                 other) is None
+
+
+def test_a_rain_total_said_to_have_risen() -> None:
+    a = "気象台によりますと、北山町では、降り始めからの雨の量が250ミリを超えています。"
+    assert kind(a, "北山町では、降り始めからの雨の量が、9日正午までに410ミリに達し、観測史上最多となりました。") == VERSION
+    assert kind(a, "南川町では、降り始めからの雨の量が、9日正午までに410ミリに達し、観測史上最多となりました。") is None
