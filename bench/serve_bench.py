@@ -25,6 +25,13 @@ must already show it (counted as stale reads otherwise).
     .venv/bin/python bench/serve_bench.py [--entries 20000] [--clients 100] [--seconds 10]
         [--workers 1] [--keep DIR] [--generator auto|wrk|python]
         [--targets entry,entry-cold,tag,search-cold,search] [--write-rounds 5]
+        [--journal postgresql://USER@HOST:PORT/DB [--pg-workers 2]]
+
+With --journal (an empty PostgreSQL database, or the one an earlier run with the same --keep
+filled), the synthetic journal is copied there (`kirinuki journal copy`) and, in the same run,
+the app on the SQLite file with --workers processes is compared with the app on PostgreSQL
+with --pg-workers processes, target by target (ratio: PostgreSQL / SQLite; issue 24's target
+is PostgreSQL with 2 processes at least the SQLite figures of one).
 
 The issue's configuration: `--entries 100000 --clients 100 --seconds 30 --keep DIR` (the
 first run builds the journal in ~8 minutes; later runs reuse it). The load generator is wrk
@@ -93,7 +100,7 @@ def start(cmd: list[str], port: int, env: dict[str, str] | None = None) -> subpr
     raise SystemExit(f"server did not start: {cmd}")
 
 
-def kirinuki(journal: Path, *args: str) -> str:
+def kirinuki(journal: Path | str, *args: str) -> str:
     r = subprocess.run([*KIRINUKI, "--journal", str(journal), *args], cwd=ROOT, check=True,
                        capture_output=True, text=True)
     return r.stdout
@@ -240,7 +247,66 @@ def bench_journal(folder: Path, name: str, path: Path, searches: list[str],
             proc.wait()
 
 
-def write_cost(path: Path, rounds: int = 5) -> None:
+def pg_journal(folder: Path, name: str, synth: Path, url: str) -> str:
+    """The synthetic journal copied into the PostgreSQL database at `url` (reused when an
+    earlier run with this --keep folder copied it there)."""
+    done = folder / f"{name}.pg-built"
+    if done.exists() and done.read_text() == url:
+        print(f"{name}: reusing the PostgreSQL copy", flush=True)
+        return url
+    t = time.perf_counter()
+    kirinuki(synth, "journal", "copy", str(synth), url)
+    print(f"{name}: copied to PostgreSQL in {time.perf_counter() - t:.1f} s", flush=True)
+    done.write_text(url)
+    return url
+
+
+def compare_backends(folder: Path, name: str, synth: Path, url: str, searches: list[str],
+                     args: argparse.Namespace) -> None:
+    """Each target on the SQLite app (--workers processes), then on the PostgreSQL app
+    (--pg-workers processes), one server at a time; a row per target with the ratio."""
+    entries, tags = site_paths(folder / f"{name}-site")
+    rng = random.Random(1)
+    hot_entries = rng.sample(entries, min(args.sample, len(entries)))
+    hot_tags = rng.sample(tags, min(args.sample, len(tags)))
+    hot = set(hot_entries)
+    cold_entries = [e for e in rng.sample(entries, len(entries)) if e not in hot]
+    cold = cold_queries(searches)
+    half = len(cold_entries) // 2
+    plan: list[tuple[str, list[str], bool]] = [
+        ("entry", hot_entries, False), ("tag", hot_tags, False),
+        ("search", [f"/search?{httpx.QueryParams({'q': q})}" for q in searches], False)]
+    gen = args.generator if args.generator != "auto" else ("wrk" if have_wrk() else "python")
+    want = set(args.targets.split(","))
+    results: dict[str, list[Stats]] = {}
+    for k, (journal, workers) in enumerate(((str(synth), args.workers), (url, args.pg_workers))):
+        # Cold paths differ between the two servers (each is requested once in the run), drawn
+        # from the same lists: the first half for SQLite, the second for PostgreSQL.
+        runs = [*plan, ("entry-cold", cold_entries[k * half:(k + 1) * half], True),
+                ("search-cold", cold[k::2], True)]
+        port = free_port()
+        cmd = [*KIRINUKI, "--journal", journal, "serve", "--port", str(port)]
+        proc = start(cmd + (["--workers", str(workers)] if workers > 1 else []), port)
+        try:
+            for target, paths, is_cold in runs:
+                if target not in want:
+                    continue
+                if not is_cold:
+                    warm(port, paths, 1 if workers == 1 else 4 * workers)
+                results.setdefault(target, []).append(
+                    load(port, paths, args.clients, args.seconds, cold=is_cold, generator=gen))
+        finally:
+            proc.terminate()
+            proc.wait()
+    print(f"{name}: SQLite with {args.workers} process(es) vs PostgreSQL with {args.pg_workers};"
+          f" {args.clients} clients, {args.seconds:.0f} s per target, load by {gen}, load average"
+          f" {os.getloadavg()[0]:.1f} (ratio: PostgreSQL / SQLite)", flush=True)
+    for target, (lite, pg) in results.items():
+        row(f"{target}, SQLite", lite, None)
+        row(f"{target}, PostgreSQL", pg, lite)
+
+
+def write_cost(path: Path | str, rounds: int = 5) -> None:
     """A write through the API, then the first reads (the site context is rebuilt), against a
     warm read; each read must already show the write (the app's caches are never stale)."""
     token = kirinuki(path, "token", "create", "--name", "bench").strip().splitlines()[-1]
@@ -272,7 +338,8 @@ def write_cost(path: Path, rounds: int = 5) -> None:
                          c.get("/search", params={"q": mark}).text]
                 stale += sum(mark not in page for page in pages)
         w, f, h = (statistics.median(x) * 1000 for x in (writes, first, warm_reads))
-        print(f"write cost ({path.stem}): API write+publish {w:.0f} ms; first read after it "
+        label = path.stem if isinstance(path, Path) else "PostgreSQL"
+        print(f"write cost ({label}): API write+publish {w:.0f} ms; first read after it "
               f"{f:.0f} ms vs warm read {h:.1f} ms (the context update); stale reads after "
               f"{rounds} writes (front, entry, tag page, search): {stale}", flush=True)
     finally:
@@ -298,6 +365,9 @@ def main() -> None:
                    help="comma-separated subset of " + ",".join(TARGETS))
     p.add_argument("--build-only", action="store_true", help="build (or reuse) and stop")
     p.add_argument("--keep", help="build the journals in this folder, and reuse them next time")
+    p.add_argument("--journal", help="also a PostgreSQL database (postgresql://…) to compare with")
+    p.add_argument("--pg-workers", type=int, default=2,
+                   help="`serve` processes on the PostgreSQL journal")
     args = p.parse_args()
     os.environ.setdefault("PYTHONHASHSEED", "0")
     with tempfile.TemporaryDirectory() as tmp:
@@ -310,10 +380,17 @@ def main() -> None:
         t = time.perf_counter()
         synth = build_journal(folder, f"synthetic{args.entries}", args.entries)
         print(f"synthetic journal ready in {time.perf_counter() - t:.0f} s", flush=True)
-        if not args.build_only:
-            bench_journal(folder, f"synthetic{args.entries}", synth, SEARCHES, args)
+        name = f"synthetic{args.entries}"
+        url = pg_journal(folder, name, synth, args.journal) if args.journal else None
+        if not args.build_only and url is None:
+            bench_journal(folder, name, synth, SEARCHES, args)
             if args.write_rounds:
                 write_cost(synth, args.write_rounds)
+        elif not args.build_only and url is not None:
+            compare_backends(folder, name, synth, url, SEARCHES, args)
+            if args.write_rounds:
+                write_cost(synth, args.write_rounds)
+                write_cost(url, args.write_rounds)
 
 
 if __name__ == "__main__":
