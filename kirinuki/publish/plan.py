@@ -77,7 +77,8 @@ class Planner:
 
     def __init__(self, ctx: SiteContext, asset_version: str, scope: Scope | None = None,
                  old_sig: Callable[[str], str | None] | None = None,
-                 fps: Sequence[str] | None = None) -> None:
+                 fps: Sequence[str] | None = None,
+                 months: Callable[[], dict[tuple[int, int], list[int]]] | None = None) -> None:
         self.ctx = ctx
         self.version = asset_version
         self.g = global_sig(ctx.settings, asset_version, ctx.per_page)
@@ -88,6 +89,7 @@ class Planner:
         self.sigs: dict[str, str] = {}
         self.moved: list[str] = []  # the files of the redirect pages planned
         self._months: dict[tuple[int, int], list[int]] | None = None
+        self._months_of = months or (lambda: months_of(ctx))  # a caller may keep them
 
     def add(self, url: str, kind: str, stage: int, sig_parts: tuple[object, ...],
             args: tuple[Any, ...] = (), entries: tuple[int, ...] = (),
@@ -101,7 +103,7 @@ class Planner:
     def months(self) -> dict[tuple[int, int], list[int]]:
         """`months_of` the context, made once (a pass over every entry)."""
         if self._months is None:
-            self._months = months_of(self.ctx)
+            self._months = self._months_of()
         return self._months
 
     def sig_of(self, url: str) -> str:

@@ -29,7 +29,7 @@ from kirinuki.journal.suggestions import catch_up_suggestions
 from kirinuki.journal.workbench import change_mark
 from kirinuki.publish import urls
 from kirinuki.publish.pages import Renderer, asset_version
-from kirinuki.publish.plan import LazyFingerprints, Page, Planner
+from kirinuki.publish.plan import LazyFingerprints, Page, Planner, months_of
 from kirinuki.publish.site import SiteContext, build_context
 from kirinuki.publish.templating import environment
 from kirinuki.text.normalize import tag_key
@@ -63,8 +63,7 @@ class LiveSite:
         self.mark: int | None = None
         self.ctx: SiteContext | None = None
         self.renderer: Renderer | None = None
-        self.segments: dict[str, str] = {}
-        self.fps: LazyFingerprints | None = None
+        self.routing: Routing | None = None
         self.warned: set[str] = set()
 
     def current(self, journal: Journal) -> tuple[SiteContext, Renderer]:
@@ -120,8 +119,7 @@ class LiveSite:
         self.ctx = ctx
         self.renderer = Renderer(ctx, self.version, self.env)
         self.renderer.inline_nav = True  # the sidebar in the page: no frame to fetch
-        self.segments = {t.segment: t.key for t in ctx.tags.values()}
-        self.fps = LazyFingerprints(ctx)
+        self.routing = Routing(ctx)
 
     def fresh(self) -> tuple[SiteContext, Renderer] | None:
         """The context and renderer when they are known to be up to date, without waiting:
@@ -177,8 +175,11 @@ class LiveSite:
 
     def _at(self, ctx: SiteContext, route: urls.Route, values: tuple[Any, ...]) -> Found | None:
         """The page the publisher plans at this route, or the redirect of a tag's old name."""
-        planner = Planner(ctx, self.version, fps=self.fps)
-        page = planner.plan_at(route, values, self.segments)
+        routing = self.routing
+        if routing is None or routing.ctx is not ctx:  # a context replaced meanwhile
+            routing = Routing(ctx)
+        planner = Planner(ctx, self.version, fps=routing.fps, months=routing.months)
+        page = planner.plan_at(route, values, routing.segments)
         if page is not None:
             return Found(page, route.media_of(values))
         if route in _TAG_ROUTES:
@@ -196,6 +197,24 @@ class LiveSite:
 
 
 _TAG_ROUTES = (urls.TAG, urls.TAG_PAGE, urls.TAG_FEED, urls.TAG_RSS)
+
+
+class Routing:
+    """What planning one page at a time reads again and again, kept for one context: tag
+    segments, entry fingerprints (each made when first read), entries per month (made once:
+    a pass over every day)."""
+
+    def __init__(self, ctx: SiteContext) -> None:
+        self.ctx = ctx
+        self.segments = {t.segment: t.key for t in ctx.tags.values()}
+        self.fps = LazyFingerprints(ctx)
+        self._months: dict[tuple[int, int], list[int]] | None = None
+
+    def months(self) -> dict[tuple[int, int], list[int]]:
+        """`months_of` the context."""
+        if self._months is None:
+            self._months = months_of(self.ctx)
+        return self._months
 
 
 def decode_path(raw: str) -> str:
