@@ -21,10 +21,11 @@ import numpy as np
 from kirinuki.errors import InputError, JournalError
 from kirinuki.journal import search_facts
 from kirinuki.journal.core import Journal
-from kirinuki.journal.search_postings import Postings, atom_ids, matching
 from kirinuki.store.sqlite import search as index
 from kirinuki.store.sqlite import search_query as sq
 from kirinuki.store.sqlite.db import from_iso
+from kirinuki.store.sqlite.search_postings import Postings as Postings  # the web app holds one
+from kirinuki.store.sqlite.search_postings import atom_ids, matching
 from kirinuki.text.fastfold import fast_search_fold as fold
 from kirinuki.text.normalize import kana_fold
 from kirinuki.text.query import Atom, EntryRef, Query, Source, Tag, Word, parse_query

@@ -19,7 +19,7 @@ from typing import Any
 
 from kirinuki.journal import Journal, open_journal
 from kirinuki.journal.core import reload_settings
-from kirinuki.journal.search_postings import Postings
+from kirinuki.journal.search import Postings
 from kirinuki.publish.templating import environment
 from kirinuki.publish.views import date_label, day_label
 from kirinuki.web.cache import PageCache, page_key

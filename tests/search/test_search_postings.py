@@ -10,10 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kirinuki.journal import Journal, search_postings
+from kirinuki.journal import Journal
 from kirinuki.journal.search import SearchResult, search
-from kirinuki.journal.search_postings import Postings
+from kirinuki.store.sqlite import search_postings
 from kirinuki.store.sqlite import search_query as sq
+from kirinuki.store.sqlite.search_postings import Postings
 from tests.search.conftest import JST, add_entries, entry
 
 QUERIES = ["首相", "露", "露 首相", "京都 OR 円安", "の -核", "#露", "#反ロシア 集会",

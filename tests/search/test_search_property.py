@@ -15,8 +15,8 @@ from kirinuki.journal import Journal, get_entry, init_journal
 from kirinuki.journal import search as search_module
 from kirinuki.journal.editing import delete_clip, delete_entry, edit_clip, rename_tag
 from kirinuki.journal.search import SearchResult, count_matches, search
-from kirinuki.journal.search_postings import Postings
 from kirinuki.store.sqlite.entries import entry_ids
+from kirinuki.store.sqlite.search_postings import Postings
 from kirinuki.text.normalize import fold, kana_fold, nfkc, search_fold, tag_key
 from tests.search.conftest import JST, add_entries, entry
 
