@@ -13,6 +13,7 @@ import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 from kirinuki.analysis.duplicates import (
     DEFAULT_THRESHOLDS,
@@ -43,6 +44,7 @@ from kirinuki.journal.statements import (
     statements,
 )
 from kirinuki.journal.story import catch_up_statements
+from kirinuki.journal.suggestions import catch_up_suggestions
 from kirinuki.journal.versions_bulk import (
     SKETCHING,
     all_version_links,
@@ -338,14 +340,29 @@ def catch_up_versions(journal: Journal, t: Thresholds = DEFAULT_THRESHOLDS,
     return len(new)
 
 
-def version_marks(journal: Journal, sketches: SketchCache | None = None,
-                  ) -> dict[int, dict[int, tuple[int, str]]]:
+class CaughtUp(NamedTuple):
+    """What `catch_up_analysis` looked at: clips (versions), groups (statements), entries
+    (suggestions)."""
+
+    clips: int
+    groups: int
+    entries: int
+
+
+def catch_up_analysis(journal: Journal, sketches: SketchCache | None = None) -> CaughtUp:
+    """Bring every stored analysis result up to date, in the one order they depend on: the
+    version links of new clips, the statements of new groups, then the related-entry
+    suggestions of new entry states (they read the version links). Every publish path and the
+    web app run this before reading the results; `sketches` as for `catch_up_versions`."""
+    clips = catch_up_versions(journal, sketches=sketches)
+    groups = catch_up_statements(journal)
+    return CaughtUp(clips, groups, catch_up_suggestions(journal))
+
+
+def version_marks(journal: Journal) -> dict[int, dict[int, tuple[int, str]]]:
     """For each entry, its clips that update an earlier clip: clip id → (the entry
-    of the nearest earlier version, the change `拘束: 3800人以上 → 4400人以上 (+600)`);
-    `sketches` as for `catch_up_versions`. The stored statements are brought up to date
-    too (`story.catch_up_statements`): every publish path reads the marks first."""
-    catch_up_versions(journal, sketches=sketches)
-    catch_up_statements(journal)
+    of the nearest earlier version, the change `拘束: 3800人以上 → 4400人以上 (+600)`), as
+    stored (`catch_up_analysis` brings them up to date)."""
     out: dict[int, dict[int, tuple[int, str]]] = {}
     for eid, cid, earlier, change in rows.version_rows(journal.store):
         out.setdefault(eid, {}).setdefault(cid, (earlier, change))

@@ -94,9 +94,9 @@ def published_entries_and_flag(journal: Journal, problems: list[str] | None = No
     a date, which depends on the other entries' permalinks: such a list cannot be updated
     entry by entry)."""
     # Imported here: `published_mark` (a publish with nothing to do) needs none of them.
-    from kirinuki.journal.analysis import version_marks
+    from kirinuki.journal.analysis import catch_up_analysis, version_marks
     from kirinuki.journal.importing import permalink_for
-    from kirinuki.journal.suggestions import catch_up_suggestions, stored_suggestions
+    from kirinuki.journal.suggestions import stored_suggestions
 
     tz = journal.tz
     store = journal.store
@@ -120,8 +120,8 @@ def published_entries_and_flag(journal: Journal, problems: list[str] | None = No
     related: dict[int, list[tuple[str, int | None]]] = {}
     for eid, url, target in site_rows.published_related_rows(store):
         related.setdefault(int(eid), []).append((str(url), target))
+    catch_up_analysis(journal)
     marks = version_marks(journal)
-    catch_up_suggestions(journal)  # reads the version links the line above stored
     suggested = stored_suggestions(journal)
     parse = stored_time
     dated = sorted((parse(r[3]), r[0], r) for r in rows)

@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from kirinuki.journal.analysis import version_marks
+from kirinuki.journal.analysis import catch_up_analysis, version_marks
 from kirinuki.journal.core import Journal
 from kirinuki.journal.site import PublishedEntry, usable_row
 from kirinuki.journal.sketch_cache import SketchCache
-from kirinuki.journal.suggestions import catch_up_suggestions, stored_suggestions
+from kirinuki.journal.suggestions import stored_suggestions
 from kirinuki.store.sqlite import related as version_rows
 from kirinuki.store.sqlite import site_delta as rows
 from kirinuki.store.sqlite.db import stored_time
@@ -125,10 +125,10 @@ def published_entries_after(journal: Journal, known: list[PublishedEntry],
         every = version_rows.entry_stamps(journal.store)
         stamps = {int(i): str(u) for i, u, p in every if p}
         sketches.stamps = every
-    marks = {eid: tuple((c, e, ch) for c, (e, ch) in m.items())
-             for eid, m in version_marks(journal, sketches).items()}
     # Suggestions are found for a new state of an entry (its stamp moved: read below).
-    catch_up_suggestions(journal)
+    catch_up_analysis(journal, sketches)
+    marks = {eid: tuple((c, e, ch) for c, (e, ch) in m.items())
+             for eid, m in version_marks(journal).items()}
     by_id = {e.id: e for e in known}
     changed = {i for i, s in stamps.items() if (e := by_id.get(i)) is None or e.stamp != s}
     changed.update(i for i, m in marks.items()

@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from kirinuki.journal import Journal
-from kirinuki.journal.analysis import version_marks
+from kirinuki.journal.analysis import catch_up_analysis, version_marks
 from kirinuki.journal.site import PublishedEntry, moved_permalinks, tag_aliases
 from kirinuki.journal.site_delta import published_entries_of
 from kirinuki.journal.sketch_cache import SketchCache, entry_stamps
-from kirinuki.journal.suggestions import catch_up_suggestions, stored_suggestions
+from kirinuki.journal.suggestions import stored_suggestions
 from kirinuki.publish import urls
 from kirinuki.publish.plan import fingerprint
 from kirinuki.publish.site import SiteContext, TagInfo
@@ -128,14 +128,15 @@ def follow(journal: Journal, out_dir: str | Path, token: str | None, g: str, per
             if e.versions:
                 old_marks[e.id] = e.versions
     sketches.stamps = every  # the version check reads them too (see site_delta)
+    caught = catch_up_analysis(journal, sketches)
     marks = {eid: tuple((c, e, ch) for c, (e, ch) in m.items())
-             for eid, m in version_marks(journal, sketches).items()}
+             for eid, m in version_marks(journal).items()}
     where = pos.whole()
     if {k: v for k, v in marks.items() if where.get(k, first_new) < first_new} != old_marks:
         return None
     # The new entries' suggestions (found now, after their version links); an older entry
     # found again would need its page rewritten: the ordinary path does that.
-    if catch_up_suggestions(journal) > len(fresh):
+    if caught.entries > len(fresh):
         return None
     suggested = stored_suggestions(journal, [e.id for e in fresh])
     for e in fresh:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from kirinuki.journal import Journal
-from kirinuki.journal.analysis import catch_up_versions
+from kirinuki.journal.analysis import catch_up_analysis
 from kirinuki.journal.site import PublishedEntry, tag_aliases
 from kirinuki.journal.site_delta import (
     changed_stamps,
@@ -26,9 +26,7 @@ from kirinuki.journal.site_delta import (
     tags_digest,
     versions_digest,
 )
-from kirinuki.journal.story import catch_up_statements
 from kirinuki.journal.suggestions import (
-    catch_up_suggestions,
     suggestions_changed_since,
     suggestions_digest,
 )
@@ -195,9 +193,7 @@ class Analysis:
             try:
                 if self.journal is None:
                     self.journal = self.opener()
-                catch_up_versions(self.journal)
-                catch_up_suggestions(self.journal)  # after the version links it reads
-                catch_up_statements(self.journal)
+                catch_up_analysis(self.journal)
             except Exception as e:  # noqa: BLE001 - a failed run must not stop the next
                 print(f"kirinuki: version analysis failed: {e!r}", file=sys.stderr)
             with self.cond:

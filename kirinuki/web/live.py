@@ -21,11 +21,10 @@ from urllib.parse import unquote
 from jinja2 import Environment
 
 from kirinuki.journal import Journal
-from kirinuki.journal.analysis import catch_up_versions
+from kirinuki.journal.analysis import catch_up_analysis
 from kirinuki.journal.core import reload_settings
 from kirinuki.journal.site import entry_batch, entry_digests
-from kirinuki.journal.story import catch_up_statements, tag_story
-from kirinuki.journal.suggestions import catch_up_suggestions
+from kirinuki.journal.story import tag_story
 from kirinuki.journal.workbench import change_mark
 from kirinuki.publish import urls
 from kirinuki.publish.pages import Renderer, asset_version
@@ -93,9 +92,7 @@ class LiveSite:
     def _build(self, journal: Journal) -> int:
         # The version and suggestion catch-ups commit: run them before taking the mark and
         # the follower's snapshot, so that the context built after them is not stale at once.
-        catch_up_versions(journal)
-        catch_up_suggestions(journal)
-        catch_up_statements(journal)
+        catch_up_analysis(journal)
         mark = change_mark(self.watcher)
         gc.unfreeze()  # the context being replaced may be collected again
         self.follower = Follower(journal)

@@ -7,6 +7,7 @@ import pytest
 from kirinuki.journal import Journal, get_entry, import_paths
 from kirinuki.journal.analysis import (
     SKETCH_VERSION,
+    catch_up_analysis,
     catch_up_versions,
     duplicate_groups,
     figures,
@@ -99,6 +100,23 @@ DEMO_BACKGROUND = [
      "2025-04-14_080000", "2025-06-18_081500"],
     ["2025-01-15_210000", "2025-01-16_074500", "2025-03-21_120000", "2025-05-20_221500"],
 ]
+
+
+def test_one_catch_up_brings_every_stored_result_up_to_date(demo_journal: Journal) -> None:
+    """After an import, `catch_up_analysis` stores the version links of every clip, the
+    statements of every group and the suggestions of every published entry; then nothing is
+    left to do."""
+    count = lambda sql: int(demo_journal.store.conn.execute(sql).fetchone()[0])  # noqa: E731
+    clips, groups = count("SELECT count(*) FROM clips"), count("SELECT count(*) FROM groups")
+    published = count("SELECT count(*) FROM entries WHERE status = 'published'")
+    assert count("SELECT count(*) FROM statements_todo") == groups
+    caught = catch_up_analysis(demo_journal)
+    assert caught == (clips, groups, published) and published > 50
+    assert count("SELECT count(*) FROM clip_versions") >= 20
+    assert count("SELECT count(*) FROM clip_statements") >= 100
+    assert count("SELECT count(*) FROM entry_suggestions") >= 100
+    assert count("SELECT count(*) FROM statements_todo") == 0
+    assert catch_up_analysis(demo_journal) == (0, 0, 0)
 
 
 def test_demo_updated_pairs_and_background(demo_journal: Journal) -> None:

@@ -15,9 +15,7 @@ from fastapi.testclient import TestClient
 from kirinuki.capture.fetch import Fetcher
 from kirinuki.journal import import_paths, init_journal
 from kirinuki.journal.accounts import create_token, set_password
-from kirinuki.journal.analysis import catch_up_versions
-from kirinuki.journal.story import catch_up_statements
-from kirinuki.journal.suggestions import catch_up_suggestions
+from kirinuki.journal.analysis import catch_up_analysis
 from kirinuki.web import create_app
 
 PASSWORD = "kirinuki-test-password"
@@ -59,9 +57,7 @@ def _template_journal(tmp_path_factory: pytest.TempPathFactory) -> Path:
     j = init_journal(str(path), "テスト帳", ["kirinuki.test", "www.kirinuki.test"])
     if DEMO.exists():
         import_paths(j, [str(DEMO)])
-        catch_up_versions(j)
-        catch_up_suggestions(j)
-        catch_up_statements(j)
+        catch_up_analysis(j)
     set_password(j, PASSWORD)
     j.close()  # checkpoints the WAL: the one file holds everything
     return path

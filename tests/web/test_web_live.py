@@ -180,8 +180,8 @@ def test_the_context_follows_every_kind_of_write_without_a_full_build(
         # Its own commit (the version link) is taken in without a further run; an idle run
         # changes nothing a page shows, so the runs are seen where they start.
         runs: list[int] = []
-        real_catch_up = follow.catch_up_versions
-        monkeypatch.setattr(follow, "catch_up_versions",
+        real_catch_up = follow.catch_up_analysis
+        monkeypatch.setattr(follow, "catch_up_analysis",
                             lambda journal: (runs.append(1), real_catch_up(journal))[1])
         client.get("/")
         assert analysis.settle(60) and runs == []
