@@ -4,6 +4,7 @@ hits (and scores), totals and facets, and both equal to a substring scan of the 
 from __future__ import annotations
 
 import os
+from datetime import datetime
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -13,7 +14,7 @@ from kirinuki.journal import get_entry, init_journal
 from kirinuki.journal.search import count_matches, search
 from kirinuki.store.sqlite.entries import entry_ids
 from tests.conftest import fresh_pg_journal
-from tests.search.conftest import add_entries, entry
+from tests.search.conftest import JST, add_entries, entry
 from tests.search.test_search_property import (
     build,
     canonical,
@@ -54,3 +55,26 @@ def test_a_word_is_its_bigrams_in_a_row_on_both_backends(any_journal_path: str) 
         assert search(j, "京").total == 2
         assert search(j, "都 -予算").total == 1
         assert [f.label for f in search(j, "東京").tags] == ["予算"]
+
+
+def test_newest_matches_found_window_by_window_equal_sqlite(monkeypatch: pytest.MonkeyPatch,
+                                                            ) -> None:
+    """PostgreSQL looks for the newest matches in row id windows growing from the newest clip;
+    with windows of a few clips, several rounds are needed and the answers stay SQLite's."""
+    from kirinuki.store.sqlite import search_query as sq
+
+    monkeypatch.setattr(sq, "WINDOW_MIN", 1)
+    monkeypatch.setattr(sq, "WINDOW_PER_MATCH", 0)  # the first window: one or two clips
+    corpus = [([([f"露と中国{i}の会談", "米国の記者会見" if i % 3 else "中国外相"], ["外交"])],
+               datetime(2024, 1, 1 + i % 28, 9, i, tzinfo=JST)) for i in range(40)]
+    with fresh_pg_journal() as url, init_journal(url) as pg, build(corpus) as lite:
+        add_entries(pg, [entry(groups, when, f"k{i}") for i, (groups, when) in enumerate(corpus)])
+        for q in ["中国", "露 中国", "記者会見", "中国外相 -米国", "露"]:
+            for sort in ("relevance", "date"):
+                # Without facets: the newest matches are looked up, not taken from all of them.
+                a = search(lite, q, limit=7, sort=sort, facets=False)
+                b = search(pg, q, limit=7, sort=sort, facets=False)
+                assert a.hits and same(a, b), (q, sort)
+                a = search(lite, q, limit=5, offset=3, sort=sort, facets=False)
+                b = search(pg, q, limit=5, offset=3, sort=sort, facets=False)
+                assert a.hits and same(a, b), (q, sort)

@@ -228,10 +228,38 @@ def count(store: Store, plan: Plan, lo: int | None = None) -> int:
 
 def newest(store: Store, plan: Plan, limit: int, offset: int = 0) -> list[int]:
     """Matching row ids, newest first."""
+    if store.dialect == "postgresql":
+        return _newest_by_windows(store, plan, plan.hi, offset + limit)[offset:]
     where, args = _where(plan)
     return [int(r[0]) for r in store.conn.execute(
         f"SELECT rowid FROM {plan.table} WHERE {where} ORDER BY rowid DESC LIMIT ? OFFSET ?",
         [*args, limit, offset])]
+
+
+# PostgreSQL: the first window of row ids searched for the newest n matches holds this many
+# clips per match wanted (at least WINDOW_MIN); each next one is 4x wider.
+WINDOW_PER_MATCH, WINDOW_MIN = 16, 2048
+
+
+def _newest_by_windows(store: Store, plan: Plan, hi: int, want: int) -> list[int]:
+    """The newest `want` matches at or below `hi`, on PostgreSQL: GIN finds every candidate
+    of a word however old, so its `ORDER BY ... LIMIT` read and checked all of them; a row id
+    window (row ids follow the dates) lets the planner intersect the candidates with the
+    window's primary key range first, and the window grows until `want` are found."""
+    row = store.conn.execute("SELECT min(docid), max(docid) FROM search_docs").fetchone()
+    if row[0] is None or want <= 0:
+        return []
+    first, hi = max(plan.lo, int(row[0])), min(hi, int(row[1]))
+    t = plan.table
+    span = 2 * max(WINDOW_MIN, WINDOW_PER_MATCH * want)  # row ids are about 2 apart
+    found: list[int] = []
+    while len(found) < want and hi >= first:
+        lo = max(first, hi - span)
+        found += [int(r[0]) for r in store.conn.execute(
+            f"SELECT rowid FROM {t} WHERE {t} MATCH ? AND {t}.rowid BETWEEN ? AND ?"
+            " ORDER BY rowid DESC LIMIT ?", (plan.match, lo, hi, want - len(found)))]
+        hi, span = lo - 1, span * 4
+    return found
 
 
 def iter_newest(store: Store, plan: Plan, chunk: int = 2000) -> Iterator[list[int]]:
@@ -258,6 +286,9 @@ def all_rowids(store: Store, table: str, expr: str) -> Iterator[int]:
 def nth_newest(store: Store, plan: Plan, hi: int, n: int) -> int | None:
     """The row id of the n-th newest match at or below `hi` (the oldest one when there are
     fewer; None when there is none)."""
+    if store.dialect == "postgresql":
+        ids = _newest_by_windows(store, plan, hi, n)
+        return ids[-1] if ids else None
     t = plan.table
     row = store.conn.execute(
         f"SELECT min(rowid) FROM (SELECT rowid FROM {t} WHERE {t} MATCH ?"
