@@ -9,7 +9,7 @@ catches up apart, and its links show when they are committed).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 
 from kirinuki.journal.analysis import catch_up_analysis, version_marks
@@ -75,6 +75,20 @@ def stored_version_marks(journal: Journal) -> Marks:
     return {eid: tuple((c, e, ch) for c, (e, ch) in m.items()) for eid, m in out.items()}
 
 
+def entries_moved(before: Mapping[int, str], stamps: Mapping[int, str], marks_before: Marks,
+                  marks: Marks) -> tuple[set[int], set[int]]:
+    """The one comparison of a state with the journal now, for the publisher and the live
+    site alike: (written, moved): the published entries (`stamps`, id -> change stamp) whose
+    stamp differs from `before` (new ones included), and those with the ones whose version
+    marks differ from `marks_before` (entries without marks are left out of both)."""
+    written = {i for i, s in stamps.items() if before.get(i) != s}
+    moved = set(written)
+    if marks is not marks_before:
+        moved.update(i for i in marks.keys() | marks_before.keys()
+                     if i in stamps and marks.get(i, ()) != marks_before.get(i, ()))
+    return written, moved
+
+
 def published_entries_of(journal: Journal, ids: Iterable[int],
                          marks: Marks) -> dict[int, PublishedEntry] | None:
     """The listing data of those of `ids` that are dated and published, as
@@ -129,11 +143,8 @@ def published_entries_after(journal: Journal, known: list[PublishedEntry],
     catch_up_analysis(journal, sketches)
     marks = {eid: tuple((c, e, ch) for c, (e, ch) in m.items())
              for eid, m in version_marks(journal).items()}
-    by_id = {e.id: e for e in known}
-    changed = {i for i, s in stamps.items() if (e := by_id.get(i)) is None or e.stamp != s}
-    changed.update(i for i, m in marks.items()
-                   if i in by_id and i in stamps and m != by_id[i].versions)
-    changed.update(e.id for e in known if e.versions and e.id in stamps and e.id not in marks)
+    _written, changed = entries_moved({e.id: e.stamp for e in known}, stamps,
+                                      {e.id: e.versions for e in known if e.versions}, marks)
     fresh = published_entries_of(journal, changed, marks)
     if fresh is None:
         return None

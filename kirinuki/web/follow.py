@@ -20,6 +20,7 @@ from kirinuki.journal.analysis import catch_up_analysis
 from kirinuki.journal.site import PublishedEntry, tag_aliases
 from kirinuki.journal.site_delta import (
     changed_stamps,
+    entries_moved,
     published_entries_of,
     published_stamps,
     stored_version_marks,
@@ -79,15 +80,12 @@ class Follower:
         if tags[:len(self.tags)] != self.tags:  # new tags come last (by id); others changed
             return None
         stamps = changed_stamps(journal, self.stamps)
-        written = {i for i, s in stamps.items() if self.stamps.get(i) != s}
-        moved = set(written)
         gone = self.stamps.keys() - stamps.keys()
         versions = versions_digest(journal)
         marks = self.marks
         if versions != self.versions:
             marks = stored_version_marks(journal)
-            moved |= {i for i in marks.keys() | self.marks.keys()
-                      if marks.get(i) != self.marks.get(i) and i in stamps}
+        written, moved = entries_moved(self.stamps, stamps, self.marks, marks)
         suggested = suggestions_digest(journal)
         if suggested != self.suggested:  # found by the analysis after the entries were read
             moved |= {i for i in suggestions_changed_since(journal, self.suggested[1])
