@@ -179,7 +179,7 @@ class LiveSite:
         page = planner.plan_at(route, values, routing.segments)
         if page is not None:
             return Found(page, route.media_of(values))
-        if route in _TAG_ROUTES:
+        if route in _TAG_ROUTES and values[0] not in routing.segments:
             # An old name of a renamed or merged tag (an alias), or another spelling that
             # folds to a tag: moved permanently to the tag's address.
             folded = tag_key(values[0])

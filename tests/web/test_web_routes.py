@@ -44,3 +44,18 @@ def test_a_folder_address_without_its_final_slash_moves_to_it(client: TestClient
         assert r.headers["location"] == path + "/"
     assert client.get("/nope", follow_redirects=False).status_code == 404
     assert client.get("/page/99999", follow_redirects=False).status_code == 404
+
+
+def test_a_page_a_tag_does_not_have_is_not_found_and_an_old_spelling_moves(
+        client: TestClient) -> None:
+    """A tag's page past its last is 404 (not a redirect to itself); another spelling of the
+    tag's name that folds to it moves to the tag's address, page included."""
+    r = client.get("/archive/category/", follow_redirects=False)
+    assert r.status_code == 200
+    tag = next(t for t in client.app.state.web.site.ctx.tags.values()  # type: ignore[attr-defined]
+               if t.segment.isascii() and t.segment.isalpha() and t.segment != t.segment.upper())
+    assert client.get(tag.url + "page/999/", follow_redirects=False).status_code == 404
+    r = client.get(tag.url.replace(tag.segment, tag.segment.upper()) + "page/1/",
+                   follow_redirects=False)
+    assert r.status_code == 301
+    assert r.headers["location"] == tag.url + "page/1/"
