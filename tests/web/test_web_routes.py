@@ -59,3 +59,40 @@ def test_a_page_a_tag_does_not_have_is_not_found_and_an_old_spelling_moves(
                    follow_redirects=False)
     assert r.status_code == 301
     assert r.headers["location"] == tag.url + "page/1/"
+
+
+def test_the_app_answers_every_published_address_after_moves(tmp_path: Path) -> None:
+    """With a merged tag and an entry moved to another date, every file a publish writes is
+    served, and each redirect page's address answers 301 to the page it leads to."""
+    import re
+    from datetime import datetime
+
+    from kirinuki.journal.composing import set_entry
+    from kirinuki.journal.editing import merge_tags
+    from kirinuki.web import create_app
+    from tests.publish.conftest import make_journal
+
+    j = make_journal(tmp_path)
+    try:
+        merge_tags(j, ["米国"], "反ロシア")
+        set_entry(j, "/entry/2024/01/05/090000",
+                  at=datetime.fromisoformat("2024-01-04T08:00:00+09:00"))
+        publish(j, tmp_path / "site", jobs=1)
+    finally:
+        j.close()
+    site = tmp_path / "site"
+    moved = 0
+    with TestClient(create_app(str(tmp_path / "site.db")), base_url="http://127.0.0.1") as c:
+        for page in sorted(p for p in site.rglob("*") if p.is_file()):
+            name = page.relative_to(site).as_posix()
+            url = quote("/" + name.removesuffix("index.html"))
+            r = c.get(url, follow_redirects=False)
+            target = re.search(r'<meta http-equiv="refresh" content="0; url=([^"]+)">',
+                               page.read_text(encoding="utf-8", errors="replace"))
+            if target is not None:  # a redirect page at an old address
+                assert r.status_code == 301, url
+                assert r.headers["location"] == target.group(1), url
+                moved += 1
+            else:
+                assert r.status_code == 200, (url, r.status_code)
+    assert moved == 2
