@@ -189,9 +189,17 @@ def cli(journal_path: str) -> Cli:
     return Cli(journal_path)
 
 
+def undo_v23(conn: sqlite3.Connection) -> None:
+    """Take V23_OAUTH_USER back out of a fresh journal (nothing happens when it is out)."""
+    columns = [r[1] for r in conn.execute("PRAGMA table_info(oauth_clients)")]
+    if "user_id" in columns:
+        conn.execute("ALTER TABLE oauth_clients DROP COLUMN user_id")
+
+
 def undo_v21(conn: sqlite3.Connection) -> None:
-    """Take V21_TEAM back out of a fresh journal: the owner's row into `web_owner` again
-    (nothing happens when it is out already)."""
+    """Take V21_TEAM (and the later V23) back out of a fresh journal: the owner's row into
+    `web_owner` again (nothing happens when it is out already)."""
+    undo_v23(conn)
     if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'users'").fetchone():
         return
     conn.execute("CREATE TABLE web_owner(id INTEGER PRIMARY KEY CHECK (id = 1), name TEXT NOT "
@@ -212,6 +220,8 @@ def undo_later_migrations(conn: sqlite3.Connection, before: str) -> None:
     from kirinuki.store.sqlite import migrations
 
     target = migrations.MIGRATIONS.index(getattr(migrations, before))
+    if target <= migrations.MIGRATIONS.index(migrations.V23_OAUTH_USER):
+        undo_v23(conn)
     if target <= migrations.MIGRATIONS.index(migrations.V21_TEAM):
         undo_v21(conn)
     if target <= migrations.MIGRATIONS.index(migrations.V17_HATENA_MT):

@@ -47,12 +47,14 @@ app.add_typer(oauth_app, name="oauth")
 
 @oauth_app.command("add")
 def oauth_add_cmd(ctx: typer.Context,
-                  name: str = typer.Option("oauth", "--name", help="A label for the client.")
+                  name: str = typer.Option("oauth", "--name", help="A label for the client."),
+                  user: str = typer.Option(None, "--user", help="The account the client acts "
+                                           "as, with its role (default: the first owner)."),
                   ) -> None:
     """Create a consumer key and an access token, secrets printed once: give all four to
-    the client."""
+    the client. It writes as `--user` (entries record that account as author)."""
     with open_from(ctx) as j:
-        c = add_oauth_client(j, name)
+        c = add_oauth_client(j, name, user)
     err.print(f"OAuth client {c.id} created (revoke with `kirinuki hatena oauth revoke "
               f"{c.id}`); the secrets are not shown again:")
     typer.echo(f"consumer_key={c.consumer_key}\nconsumer_secret={c.consumer_secret}\n"

@@ -138,6 +138,12 @@ def get_user(journal: Journal, name: str | None = None) -> User:
     return _public(row)
 
 
+def user_by_id(journal: Journal, user_id: int) -> User | None:
+    """The account with this id, or None when it was removed."""
+    row = rows.find_user(journal.store, user_id=user_id)
+    return _public(row) if row is not None else None
+
+
 def _check_role(role: str) -> None:
     if role not in ROLES:
         raise InputError(f"unknown role {role!r} (use one of {', '.join(ROLES)})")
@@ -174,13 +180,13 @@ def set_role(journal: Journal, name: str, role: str) -> User:
 
 
 def remove_user(journal: Journal, name: str) -> None:
-    """Remove an account: its sessions end, its tokens are revoked, the entries it wrote keep
-    its name as author. Raises NotFoundError, InputError for the last owner."""
+    """Remove an account: its sessions end, its tokens and OAuth clients are revoked, the
+    entries it wrote keep its name as author. Raises NotFoundError, InputError for the last owner."""
     with journal.store.transaction():
         user = get_user(journal, name)
         if user.role == "owner" and not _owners_left(journal, user.id):
             raise InputError(f"{name} is the last owner and cannot be removed")
-        rows.delete_user(journal.store, user.id)
+        rows.delete_user(journal.store, user.id, _utc())
 
 
 def copy_accounts(from_journal: Journal, to_journal: Journal) -> int:

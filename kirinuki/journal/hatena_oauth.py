@@ -2,8 +2,8 @@
 oauth add`) hold a consumer key and an access token and sign each request (HMAC-SHA1 or
 HMAC-SHA256); oauthlib checks the signature, this module the keys, timestamps and nonces.
 
-There is no authorisation dance: the owner creates both pairs at once and gives them to the
-client, as Hatena's "アプリケーション登録" plus a stored access token would. HMAC needs both
+There is no authorisation dance: the owner creates both pairs at once for an account (the
+client then acts as that account, with its role: `--user`) and gives them to the client, as Hatena's "アプリケーション登録" plus a stored access token would. HMAC needs both
 secrets, so they are stored readable (like the WSSE keys); a nonce is accepted once per client
 and token, by any worker process (kept in `wsse_nonces` until its timestamp is out of range).
 """
@@ -19,6 +19,7 @@ from typing import Any
 from oauthlib.oauth1 import RequestValidator, ResourceEndpoint
 
 from kirinuki.errors import AuthError, InputError, NotFoundError
+from kirinuki.journal.accounts import User, get_user, user_by_id
 from kirinuki.journal.core import Journal
 from kirinuki.store.sqlite import accounts as rows
 
@@ -38,15 +39,19 @@ class NewOAuthClient:
     token_secret: str
 
 
-def add_oauth_client(journal: Journal, name: str) -> NewOAuthClient:
-    """Create a consumer and its access token. Raises InputError for an empty name."""
+def add_oauth_client(journal: Journal, name: str, user: str | None = None) -> NewOAuthClient:
+    """Create a consumer and its access token, authorised by the account `user` (None: the
+    first owner): the client acts as that account, with its role. Raises InputError for an
+    empty name, NotFoundError for an unknown user."""
     name = name.strip()
     if not name:
         raise InputError("an OAuth client needs a name")
     consumer = (secrets.token_hex(16), secrets.token_urlsafe(32))
     token = (secrets.token_hex(16), secrets.token_urlsafe(32))
     with journal.store.transaction():
-        cid = rows.insert_oauth_client(journal.store, name, consumer, token, datetime.now(UTC))
+        uid = get_user(journal, user).id
+        cid = rows.insert_oauth_client(journal.store, name, consumer, token, datetime.now(UTC),
+                                       uid)
     return NewOAuthClient(cid, name, *consumer, *token)
 
 
@@ -117,11 +122,12 @@ class _Validator(RequestValidator):
         return True
 
 
-def check_oauth(journal: Journal, uri: str, method: str, headers: dict[str, str]) -> int:
-    """The id of the client whose valid OAuth 1.0a signature `headers` (or the query) carry:
-    live consumer and token, timestamp within TIMESTAMP_SKEW, nonce not used before. `uri` is
-    the URL as the client addressed it. AtomPub bodies are XML, which OAuth 1.0a leaves out of
-    the signature (only form bodies count, and the API takes none). Raises AuthError."""
+def check_oauth(journal: Journal, uri: str, method: str, headers: dict[str, str]) -> User:
+    """The account of the client whose valid OAuth 1.0a signature `headers` (or the query)
+    carry (the one that authorised it): live consumer and token, timestamp within
+    TIMESTAMP_SKEW, nonce not used before. `uri` is the URL as the client addressed it.
+    AtomPub bodies are XML, which OAuth 1.0a leaves out of the signature (only form bodies
+    count, and the API takes none). Raises AuthError."""
     validator = _Validator(journal)
     endpoint = ResourceEndpoint(validator)
     try:
@@ -142,4 +148,7 @@ def check_oauth(journal: Journal, uri: str, method: str, headers: dict[str, str]
                                     now, expires)
     if not fresh:
         raise AuthError("replayed OAuth nonce")
-    return client.id
+    user = user_by_id(journal, client.user_id)
+    if user is None:  # removed accounts revoke their clients; this is a belt to that
+        raise AuthError("the OAuth client's account no longer exists")
+    return user

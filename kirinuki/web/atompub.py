@@ -25,7 +25,7 @@ from lxml import etree
 
 from kirinuki.errors import AuthError, InputError, KirinukiError
 from kirinuki.journal import Journal
-from kirinuki.journal.accounts import User, get_user
+from kirinuki.journal.accounts import User
 from kirinuki.journal.hatena_atompub import (
     AtomDraft,
     atom_entry,
@@ -97,8 +97,8 @@ def _authorise(request: Request, j: Journal) -> User:
     wsse = request.headers.get("x-wsse")
     auth = request.headers.get("authorization", "")
     if auth.lower().startswith("oauth ") or "oauth_signature" in request.query_params:
-        check_oauth(j, _signed_url(request), request.method, dict(request.headers))
-        return get_user(j)  # OAuth clients are the owner's (`kirinuki hatena oauth add`)
+        # The client acts as the account that authorised it (`hatena oauth add --user`).
+        return check_oauth(j, _signed_url(request), request.method, dict(request.headers))
     if wsse:
         return _check_wsse(j, wsse)
     if auth.lower().startswith("basic "):

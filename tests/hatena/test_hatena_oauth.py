@@ -106,3 +106,31 @@ def test_secrets_are_not_in_the_cli_list_output_nor_reused(cli, journal_path: st
     a = _keys(cli("hatena", "oauth", "add").stdout)
     b = _keys(cli("hatena", "oauth", "add").stdout)
     assert all(a[k] != b[k] for k in a)
+
+
+def test_a_client_acts_as_the_account_that_authorised_it(cli, journal_path: str  # noqa: ANN001
+                                                         ) -> None:
+    """Issue 24: not as the owner. An editor's client writes as the editor (recorded as the
+    entry's author); a reader's client may read but not write; a removed account's client
+    is refused."""
+    from kirinuki.journal import get_entry, open_journal
+
+    assert cli("init", "--title", "切り抜き帳", "--host", "clip.hatenablog.example").exit_code == 0
+    assert cli("user", "add", "hanako", "--role", "editor").exit_code == 0
+    assert cli("user", "add", "taro", "--role", "reader").exit_code == 0
+    editor = _keys(cli("hatena", "oauth", "add", "--user", "hanako").stdout)
+    reader = _keys(cli("hatena", "oauth", "add", "--user", "taro").stdout)
+    r = cli("hatena", "oauth", "add", "--user", "nobody")
+    assert r.exit_code == 1 and "no user 'nobody'" in r.output
+    url = BASE + "/entry"
+    with TestClient(create_app(journal_path)) as client:
+        r = client.post(url, content=ENTRY.encode(), headers=_signed(editor, "POST", url, ENTRY))
+        assert r.status_code == 201, r.text
+        with open_journal(journal_path) as j:
+            assert get_entry(j, 1).author == "hanako"
+        assert client.get(url, headers=_signed(reader, "GET", url)).status_code == 200
+        r = client.post(url, content=ENTRY.encode(), headers=_signed(reader, "POST", url, ENTRY))
+        assert r.status_code == 403
+        assert cli("user", "remove", "hanako").exit_code == 0
+        r = client.get(url, headers=_signed(editor, "GET", url))
+        assert r.status_code == 401

@@ -104,11 +104,13 @@ def set_user_role(store: Store, user_id: int, role: str) -> None:
     store.conn.execute("UPDATE users SET role = ? WHERE id = ?", (role, user_id))
 
 
-def delete_user(store: Store, user_id: int) -> None:
-    """Remove an account, sign it out and revoke its tokens (the entries it wrote keep its
-    name as their author)."""
+def delete_user(store: Store, user_id: int, now: datetime) -> None:
+    """Remove an account, sign it out and revoke its tokens and OAuth clients (the entries it
+    wrote keep its name as their author)."""
     store.conn.execute("DELETE FROM web_sessions WHERE user_id = ?", (user_id,))
     store.conn.execute("UPDATE api_tokens SET revoked = 1 WHERE user_id = ?", (user_id,))
+    store.conn.execute("UPDATE oauth_clients SET revoked = ? WHERE user_id = ? AND revoked IS"
+                       " NULL", (now.isoformat(), user_id))
     store.conn.execute("DELETE FROM users WHERE id = ?", (user_id,))
 
 
@@ -261,29 +263,31 @@ class OAuthClientRow:
     token_secret: str
     created: datetime
     revoked: datetime | None
+    user_id: int  # the account it acts as
 
 
-_OAUTH = ("SELECT id, name, consumer_key, consumer_secret, token, token_secret, created, revoked "
-          "FROM oauth_clients")
+_OAUTH = ("SELECT id, name, consumer_key, consumer_secret, token, token_secret, created, revoked,"
+          " user_id FROM oauth_clients")
 
 
 # The columns of _OAUTH in order.
-_OAuthRecord = tuple[int, str, str, str, str, str, str, str | None]
+_OAuthRecord = tuple[int, str, str, str, str, str, str, str | None, int]
 
 
 def _oauth_row(r: _OAuthRecord) -> OAuthClientRow:
     return OAuthClientRow(int(str(r[0])), str(r[1]), str(r[2]), str(r[3]), str(r[4]), str(r[5]),
                           datetime.fromisoformat(str(r[6])),
-                          datetime.fromisoformat(str(r[7])) if r[7] else None)
+                          datetime.fromisoformat(str(r[7])) if r[7] else None, int(r[8]))
 
 
 def insert_oauth_client(store: Store, name: str, consumer: tuple[str, str],
-                        token: tuple[str, str], now: datetime) -> int:
-    """Store a client ((key, secret) of its consumer and of its access token); its id."""
+                        token: tuple[str, str], now: datetime, user_id: int) -> int:
+    """Store a client ((key, secret) of its consumer and of its access token) acting as the
+    account `user_id`; its id."""
     cur = store.conn.execute(
         "INSERT INTO oauth_clients(name, consumer_key, consumer_secret, token, token_secret, "
-        "created) VALUES (?, ?, ?, ?, ?, ?) RETURNING id", (name, *consumer, *token,
-                                                           now.isoformat()))
+        "created, user_id) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        (name, *consumer, *token, now.isoformat(), user_id))
     return int(cur.fetchone()[0])
 
 

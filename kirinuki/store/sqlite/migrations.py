@@ -484,11 +484,18 @@ INSERT INTO id_marks(name, last) VALUES ('users', 1)
 # PostgreSQL's search index gained the clip's text form (its V22); nothing changes here.
 V22_SEARCH_FORM = "-- PostgreSQL only (store/postgres/migrations.py)"
 
+# An OAuth client acts as the account that authorised it (`kirinuki hatena oauth add --user`),
+# with its role, and its writes carry that account as author; clients made before are the
+# first owner's, as they acted until now.
+V23_OAUTH_USER = """
+ALTER TABLE oauth_clients ADD COLUMN user_id INTEGER NOT NULL DEFAULT 1
+"""
+
 # Index i holds the SQL that takes a journal from version i to i + 1.
 MIGRATIONS: list[str] = [V1, V2_SEARCH, V3_CAPTURE, V4_ANALYSIS, V5_WEB,
                         V6_VERSIONS, V7_CHROME, V8_SEARCH_DRAFTS, V9_ID_MARKS,
                         V10_RAW_LAYOUT, V11_CANONICAL_CLAIM, V12_WEB_GUARD,
                         V13_TRASH, V14_SEARCH_GROUPING, V15_WATCH, V16_RAW_COPIES,
                         V17_HATENA_MT, V18_ATOMPUB_OAUTH, V19_SUGGESTIONS, V20_STORY, V21_TEAM,
-                        V22_SEARCH_FORM]
+                        V22_SEARCH_FORM, V23_OAUTH_USER]
 SCHEMA_VERSION = len(MIGRATIONS)
