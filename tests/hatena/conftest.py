@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from kirinuki.journal import Journal, init_journal
+from kirinuki.journal import Journal, init_journal, open_journal
+from tests.conftest import journal_copy
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -21,6 +22,9 @@ def export_path() -> Path:
 @pytest.fixture
 def blog(tmp_path: Path) -> Iterator[Journal]:
     """A fresh journal published under the fixture blog's host."""
-    j = init_journal(str(tmp_path / "blog.db"), "切り抜き帳", ["clip.hatenablog.example"])
+    path = tmp_path / "blog.db"
+    journal_copy("hatena-blog", lambda p: init_journal(p, "切り抜き帳", ["clip.hatenablog.example"])
+                 .close(), path)
+    j = open_journal(str(path))
     yield j
     j.close()

@@ -15,7 +15,8 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from kirinuki.journal import Journal, import_paths, init_journal
+from kirinuki.journal import Journal, import_paths, init_journal, open_journal
+from tests.conftest import journal_copy
 
 HOSTS = ["kirinuki.test", "www.kirinuki.test"]
 SOURCE = {"site": "news.example.jp", "name": "架空ニュース"}
@@ -93,14 +94,23 @@ def records() -> list[dict[str, Any]]:
     return [article, old, first, second, third, draft]
 
 
-def make_journal(folder: Path, recs: list[dict[str, Any]] | None = None) -> Journal:
-    """A journal file in `folder` holding `records()` (or `recs`)."""
-    journal = init_journal(str(folder / "site.db"), "テスト帳", HOSTS)
-    src = folder / "journal.jsonl"
-    src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n"
-                           for r in (recs or records())), encoding="utf-8")
+def _import(path: str, recs: list[dict[str, Any]]) -> Journal:
+    journal = init_journal(path, "テスト帳", HOSTS)
+    src = Path(path).with_name("journal.jsonl")
+    src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in recs),
+                   encoding="utf-8")
     import_paths(journal, [str(src)])
     return journal
+
+
+def make_journal(folder: Path, recs: list[dict[str, Any]] | None = None) -> Journal:
+    """A journal file `site.db` in `folder` holding `records()` (a copy of the one journal
+    imported from them once) or `recs`."""
+    path = str(folder / "site.db")
+    if recs:
+        return _import(path, recs)
+    journal_copy("publish-small", lambda p: _import(p, records()).close(), path)
+    return open_journal(path)
 
 
 @pytest.fixture
