@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kirinuki.journal import Journal, init_journal, open_journal
+from kirinuki.journal import Journal, import_paths, init_journal, open_journal
 from tests.conftest import journal_copy
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -19,12 +19,28 @@ def export_path() -> Path:
     return DATA / "blog.export.txt"
 
 
+def _blog(path: str) -> Journal:
+    return init_journal(path, "切り抜き帳", ["clip.hatenablog.example"])
+
+
+def _blog_with_export(path: str) -> None:
+    with _blog(path) as j:
+        import_paths(j, [str(DATA / "blog.export.txt")])
+
+
+def blog_copy(path: Path, *, export: bool = False) -> Journal:
+    """At `path`, a journal published under the fixture blog's host, empty or holding the
+    fixture export (a copy of one built once)."""
+    if export:
+        journal_copy("hatena-export", _blog_with_export, path)
+    else:
+        journal_copy("hatena-blog", lambda p: _blog(p).close(), path)
+    return open_journal(str(path))
+
+
 @pytest.fixture
 def blog(tmp_path: Path) -> Iterator[Journal]:
     """A fresh journal published under the fixture blog's host."""
-    path = tmp_path / "blog.db"
-    journal_copy("hatena-blog", lambda p: init_journal(p, "切り抜き帳", ["clip.hatenablog.example"])
-                 .close(), path)
-    j = open_journal(str(path))
+    j = blog_copy(tmp_path / "blog.db")
     yield j
     j.close()

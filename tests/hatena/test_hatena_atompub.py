@@ -17,10 +17,11 @@ from xml.etree import ElementTree
 import pytest
 from fastapi.testclient import TestClient
 
-from kirinuki.journal import get_entry, import_paths, init_journal, open_journal
+from kirinuki.journal import get_entry, open_journal
 from kirinuki.journal.hatena_atompub import create_api_key
 from kirinuki.model import Status
 from kirinuki.web.app import create_app
+from tests.hatena.conftest import blog_copy
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 APP = "{http://www.w3.org/2007/app}"
@@ -31,10 +32,9 @@ BASE = "/alice/clip.hatenablog.example/atom"
 def served(tmp_path: Path, export_path: Path) -> Iterator[tuple[TestClient, str, str]]:
     """(client, journal path, API key) over a journal holding the fixture export."""
     path = str(tmp_path / "atom.db")
-    j = init_journal(path, "切り抜き帳", ["clip.hatenablog.example"])
-    import_paths(j, [str(export_path)])
-    key = create_api_key(j)
-    j.close()
+    assert export_path.name == "blog.export.txt"
+    with blog_copy(Path(path), export=True) as j:
+        key = create_api_key(j)
     # The real app, so the router's place before the reading catch-all is tested too.
     with TestClient(create_app(path)) as client:
         yield client, path, key
@@ -193,6 +193,7 @@ _OTHER_WORKER = """
 import json, sys
 from fastapi.testclient import TestClient
 from kirinuki.web.app import create_app
+from tests.hatena.conftest import blog_copy
 path, requests = sys.argv[1], json.loads(sys.argv[2])
 with TestClient(create_app(path)) as client:
     for url, header, body in requests:

@@ -12,9 +12,10 @@ from xml.etree import ElementTree
 import pytest
 from fastapi.testclient import TestClient
 
-from kirinuki.journal import get_entry, hatena_atompub, init_journal, open_journal
+from kirinuki.journal import get_entry, hatena_atompub, open_journal
 from kirinuki.journal.hatena_atompub import create_api_key
 from kirinuki.web.app import create_app
+from tests.hatena.conftest import blog_copy
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 BASE = "/alice/clip.hatenablog.example/atom"
@@ -25,9 +26,8 @@ START = datetime(2024, 3, 1, tzinfo=UTC)
 def served(tmp_path: Path) -> Iterator[tuple[TestClient, str, dict[str, str]]]:
     """(client, journal path, auth headers) over an empty journal."""
     path = str(tmp_path / "atom.db")
-    j = init_journal(path, "切り抜き帳", ["clip.hatenablog.example"])
-    key = create_api_key(j)
-    j.close()
+    with blog_copy(Path(path)) as j:
+        key = create_api_key(j)
     auth = {"Authorization": "Basic " + base64.b64encode(f"alice:{key}".encode()).decode()}
     with TestClient(create_app(path)) as client:
         yield client, path, auth
