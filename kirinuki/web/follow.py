@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sys
 import threading
+import time
 from bisect import insort
 from collections.abc import Callable
 from datetime import datetime
@@ -34,6 +35,8 @@ from kirinuki.journal.suggestions import (
 from kirinuki.model import Settings
 from kirinuki.publish import urls
 from kirinuki.publish.site import SiteContext, TagInfo
+
+LOCK_POLL = 0.2  # seconds between tries for the analysis lock another process holds
 
 
 def assemble(settings: Settings, entries: list[PublishedEntry], aliases: dict[str, str],
@@ -164,6 +167,19 @@ def _patched(ctx: SiteContext, fresh: list[PublishedEntry]) -> SiteContext | Non
                        ctx.per_page)
 
 
+def catch_up_once(journal: Journal) -> None:
+    """`catch_up_analysis` under the journal's `analysis` lock: every `serve` process sees
+    every write and catches up, but one at a time across processes and machines; the others
+    wait their turn (not skip it: the run under way may have started before their write) and
+    then find the work done."""
+    while True:
+        with journal.store.exclusive("analysis") as held:
+            if held:
+                catch_up_analysis(journal)
+                return
+        time.sleep(LOCK_POLL)
+
+
 class Analysis:
     """The version analysis of new clips, run on a thread of its own, one run at a time.
 
@@ -191,7 +207,7 @@ class Analysis:
             try:
                 if self.journal is None:
                     self.journal = self.opener()
-                catch_up_analysis(self.journal)
+                catch_up_once(self.journal)
             except Exception as e:  # noqa: BLE001 - a failed run must not stop the next
                 print(f"kirinuki: version analysis failed: {e!r}", file=sys.stderr)
             with self.cond:

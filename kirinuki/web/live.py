@@ -21,7 +21,6 @@ from urllib.parse import unquote
 from jinja2 import Environment
 
 from kirinuki.journal import Journal
-from kirinuki.journal.analysis import catch_up_analysis
 from kirinuki.journal.core import reload_settings
 from kirinuki.journal.site import entry_batch, entry_digests
 from kirinuki.journal.story import tag_story
@@ -32,7 +31,7 @@ from kirinuki.publish.plan import LazyFingerprints, Page, Planner, months_of
 from kirinuki.publish.site import SiteContext, build_context
 from kirinuki.publish.templating import environment
 from kirinuki.text.normalize import tag_key
-from kirinuki.web.follow import Analysis, Follower
+from kirinuki.web.follow import Analysis, Follower, catch_up_once
 
 log = logging.getLogger("kirinuki.web")
 
@@ -92,7 +91,7 @@ class LiveSite:
     def _build(self, journal: Journal) -> int:
         # The version and suggestion catch-ups commit: run them before taking the mark and
         # the follower's snapshot, so that the context built after them is not stale at once.
-        catch_up_analysis(journal)
+        catch_up_once(journal)
         mark = change_mark(self.watcher)
         gc.unfreeze()  # the context being replaced may be collected again
         self.follower = Follower(journal)
