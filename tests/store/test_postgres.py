@@ -14,6 +14,7 @@ from kirinuki.store.postgres import migrations as pg_migrations
 from kirinuki.store.postgres.dialect import (
     fts_to_tsquery,
     match_condition,
+    multi_row,
     text_form,
     translate,
 )
@@ -49,6 +50,32 @@ def test_the_store_sql_is_said_in_postgres() -> None:
     assert translate("SELECT x FROM t WHERE a = ?1 OR b = ?1").converts == ((0, None), (0, None))
     assert fts_to_tsquery('("ab bc") AND ("a"*) NOT ("x")') == \
         "(('ab' <-> 'bc') & ('a':* & !'x'))"
+
+
+def test_inserts_that_replace_or_ignore_go_in_many_rows_at_once() -> None:
+    """INSERT OR REPLACE sends the last row of each key in one statement; an upsert that adds
+    to the stored row is sent row by row."""
+    shape = multi_row(translate(
+        "INSERT OR REPLACE INTO clip_sketches(clip_id, version, sketch) VALUES (?,?,?)").sql)
+    assert shape is not None and shape.keys == (0,) and "DO UPDATE" in shape.tail
+    ignore = multi_row(translate("INSERT OR IGNORE INTO t(a, b) VALUES (?, ?)").sql)
+    assert ignore is not None and ignore.keys == () and ignore.tail == "ON CONFLICT DO NOTHING"
+    assert multi_row("INSERT INTO m(key, value) VALUES (%s, %s) ON CONFLICT (key)"
+                     " DO UPDATE SET value = m.value + EXCLUDED.value") is None
+
+
+@pytest.mark.database
+def test_rows_replaced_in_one_batch_keep_the_last_of_each_key(pg_journal_path: str) -> None:
+    with init_journal(pg_journal_path) as j:
+        conn = j.store.conn
+        conn.execute("CREATE TABLE t_pairs(k BIGINT PRIMARY KEY, v TEXT)")
+        conn.executemany("INSERT INTO t_pairs(k, v) VALUES (?, ?) ON CONFLICT (k)"
+                         " DO UPDATE SET v = EXCLUDED.v",
+                         [(1, "a"), (2, "b"), (1, "c"), (3, "d"), (2, "e")])
+        conn.executemany("INSERT OR IGNORE INTO t_pairs(k, v) VALUES (?, ?)",
+                         [(3, "x"), (4, "f"), (4, "g")])
+        assert conn.execute("SELECT k, v FROM t_pairs ORDER BY k").fetchall() == [
+            (1, "c"), (2, "e"), (3, "d"), (4, "f")]
 
 
 def test_a_match_is_a_gin_query_and_a_substring_check_for_phrases() -> None:

@@ -144,11 +144,13 @@ class PgConnection:
                 with self.raw.pipeline():
                     cur.executemany(st.sql, rows)
                 return
-            head, template = shape
+            if shape.keys:  # the last row of each key replaces the earlier ones: only it goes in
+                rows = list({tuple(r[i] for i in shape.keys): r for r in rows}.values())
             assert isinstance(cur, ClientCursor)
             for i in range(0, len(rows), ROWS_PER_STATEMENT):
-                values = ",".join(cur.mogrify(template, r) for r in rows[i:i + ROWS_PER_STATEMENT])
-                cur.execute(f"{head} {values}")  # no parameters: `%` is not special
+                values = ",".join(cur.mogrify(shape.template, r)
+                                  for r in rows[i:i + ROWS_PER_STATEMENT])
+                cur.execute(f"{shape.head} {values} {shape.tail}")  # no parameters: `%` is plain
         except psycopg.Error as exc:
             raise pg_error(exc, self.url) from exc
 

@@ -437,11 +437,47 @@ def _alias_subqueries(sql: str) -> str:
     return "".join(out)
 
 
-def multi_row(sql: str) -> tuple[str, str] | None:
-    """For `INSERT INTO t(...) VALUES (...)` with nothing after: (head, row template), so many
-    rows go in one statement; None for any other statement."""
-    m = re.match(r"(INSERT INTO \w+\s*\([^)]*\)\s*VALUES)\s*(\(.*\))\s*$", sql,
+@dataclass(frozen=True)
+class MultiRow:
+    """An INSERT whose rows can go in one statement: `head` VALUES, one `template` per row, then
+    `tail` (an ON CONFLICT clause or nothing); `keys`: the positions of the conflict target's
+    columns in a row when a later row replaces an earlier one (only the last one of each key
+    may go in: PostgreSQL refuses to update a row twice in one statement)."""
+
+    head: str
+    template: str
+    tail: str = ""
+    keys: tuple[int, ...] = ()
+
+
+_REPLACING = re.compile(r"ON CONFLICT \(([^)]*)\) DO UPDATE SET (.*)$", re.IGNORECASE | re.DOTALL)
+
+
+def multi_row(sql: str) -> MultiRow | None:
+    """For `INSERT INTO t(...) VALUES (...)` with nothing after, or an ON CONFLICT that does
+    nothing or replaces the row (`INSERT OR IGNORE/REPLACE`): how to send many rows in one
+    statement; None for any other statement (an update that adds to the stored row must see
+    the rows one by one)."""
+    head_sql, _, conflict = sql.partition(" ON CONFLICT ")
+    m = re.match(r"(INSERT INTO \w+\s*\(([^)]*)\)\s*VALUES)\s*(\(.*\))\s*$", head_sql,
                  re.IGNORECASE | re.DOTALL)
-    if not m or "ON CONFLICT" in sql.upper() or "SELECT" in m.group(2).upper():
+    if not m or "SELECT" in m.group(3).upper():
         return None
-    return m.group(1), m.group(2)
+    if not conflict:
+        return MultiRow(m.group(1), m.group(3))
+    tail = "ON CONFLICT " + conflict
+    if re.fullmatch(r"ON CONFLICT DO NOTHING\s*", tail, re.IGNORECASE):
+        return MultiRow(m.group(1), m.group(3), tail)
+    rep = _REPLACING.fullmatch(tail.strip())
+    cols = [c.strip() for c in m.group(2).split(",")]
+    plain = re.fullmatch(r"\(\s*%s(\s*,\s*%s)*\s*\)", m.group(3)) is not None
+    if rep is None or not plain or len(cols) != m.group(3).count("%s"):
+        return None
+    for item in rep.group(2).split(","):
+        name, _, value = (x.strip() for x in item.partition("="))
+        if value.upper() not in (f"EXCLUDED.{name}".upper(), "DEFAULT"):
+            return None
+    keys = [c.strip() for c in rep.group(1).split(",")]
+    if not set(keys) <= set(cols):
+        return None
+    return MultiRow(m.group(1), m.group(3), tail, tuple(cols.index(k) for k in keys))
