@@ -17,11 +17,13 @@ import httpx
 import pytest
 
 from kirinuki.journal import init_journal, open_journal
-from kirinuki.journal.accounts import add_user, create_token
+from kirinuki.journal.accounts import add_user, create_token, set_password
+from kirinuki.journal.composing import publish_entry
 from kirinuki.journal.editing import add_group
 from kirinuki.journal.queries import get_entry
 from kirinuki.model import Clip, Group, TagLine, TagRef
 from tests.conftest import fresh_pg_journal
+from tests.web.conftest import PASSWORD, csrf_of
 
 WRITERS = 4  # HTTP writers, spread over the two servers
 EDITS = 5  # read-modify-writes per HTTP writer
@@ -147,3 +149,38 @@ def test_writers_on_two_servers_and_the_cli_lose_no_edit(team_journal: str,
         # Every write raised the revision once.
         assert entry.revision == start + WRITERS * EDITS + CLI_EDITS
     print(f"{len(retries)} retries after 412/503 for {WRITERS * EDITS} edits")
+
+
+def test_sessions_and_cached_pages_follow_the_journal_across_two_servers(
+        team_journal: str, tmp_path: Path) -> None:
+    """A session begun on one server is good on the other and ends on both; a page either
+    server cached shows a write made through the other at the next read (issue 24)."""
+    with init_journal(team_journal, "チーム帳", ["team.test"]) as j:
+        set_password(j, PASSWORD)
+        token = create_token(j, "tests").secret
+        add_group(j, None, Group([Clip(text="初めの段落です。")], [TagLine([TagRef("共同")])]))
+        publish_entry(j, "1")
+    logs = [tmp_path / "serve-a.log", tmp_path / "serve-b.log"]
+    with _showing(logs), _serve(team_journal, logs[0]) as a, _serve(team_journal, logs[1]) as b:
+        with httpx.Client(base_url=a, timeout=60) as on_a:
+            r = on_a.post("/signin", data={"password": PASSWORD}, follow_redirects=False)
+            assert r.status_code == 303
+            cookies = on_a.cookies
+        with httpx.Client(base_url=b, timeout=60, cookies=cookies) as on_b:
+            page = on_b.get("/compose")
+            assert page.status_code == 200 and 'href="/manage"' in page.text
+            for _ in range(2):  # the second answer comes from B's page cache
+                assert "初めの段落です。" in on_b.get("/").text
+            assert "初めの段落" in on_b.get("/search", params={"q": "初めの段落"}).text
+            r = httpx.put(f"{a}/api/clips/1", json={"text": "書き換えた段落です。"},
+                          headers={"Authorization": f"Bearer {token}"}, timeout=60)
+            assert r.status_code == 200, r.text
+            front = on_b.get("/").text
+            assert "書き換えた段落です。" in front and "初めの段落です。" not in front
+            found = on_b.get("/search", params={"q": "書き換えた"}).text
+            assert "<mark>書き換えた</mark>段落" in found
+            r = on_b.post("/signout", data={"csrf": csrf_of(page.text)}, follow_redirects=False)
+            assert r.status_code == 303
+        with httpx.Client(base_url=a, timeout=60, cookies=cookies) as on_a:
+            r = on_a.get("/compose", follow_redirects=False)
+            assert r.status_code == 303 and r.headers["location"].startswith("/signin")
