@@ -87,6 +87,26 @@ def _cheap_password_hashes() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _commands_built_once() -> Iterator[None]:
+    """Typer's test runner turns the app into Click commands at every invocation (a whole
+    command tree, tens of milliseconds); a process running `kirinuki` builds them once, and
+    so do the tests now, per Typer app."""
+    import typer.testing
+
+    built: dict[int, tuple[object, object]] = {}
+    real = typer.testing._get_command
+
+    def get_command(app):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
+        if id(app) not in built:
+            built[id(app)] = (app, real(app))  # the app is kept: its id is not reused
+        return built[id(app)][1]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(typer.testing, "_get_command", get_command)
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _no_full_collection_at_app_start(request: pytest.FixtureRequest,
                                      monkeypatch: pytest.MonkeyPatch) -> None:
