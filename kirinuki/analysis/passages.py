@@ -262,11 +262,12 @@ def relate_sentences(sa: list[Sentence], sb: list[Sentence], ratio: float,
               for i, x in enumerate(sa)]
     best = max(max(row) for row in matrix)
     first = matrix[0][0]
-    if best < shared and first < lead and not (
-            lead <= 1.0 and first >= RAISED_LEAD
-            and any(_RAISED.search(x) or _PLAN.search(x) or _FUTURE.search(x) or _ONGOING.search(x)
-                    or _RAISED_EN.search(x) for x in (sa[0].folded, sb[0].folded))):
-        return Relation("", best)  # no sentence found again, no lead alike: nothing below holds
+    if best < shared and first < lead:
+        # No sentence found again, no lead alike: of the rules below only a count said to have
+        # changed or a short lead rewritten more can hold (`lead` above 1: weeks apart).
+        if lead <= 1.0 and first >= RAISED_LEAD and _lead_rewritten_more(sa[0], sb[0]):
+            return Relation("lead", first)
+        return Relation("", best)
     long_rows = matrix if len(sa) <= len(sb) else _transpose(matrix)
     if len(sa) != len(sb) and all(max(row) >= CONTAINED for row in long_rows):
         return Relation("extended", best)  # every sentence of one is in the other
@@ -286,14 +287,8 @@ def relate_sentences(sa: list[Sentence], sb: list[Sentence], ratio: float,
     if first >= lead and (_state_ended(sa[0], sb[0]) or _revised(sa[0], sb[0])
                           or _later_plan_done(sa, sb) or _later_plan_done(sb, sa)):
         return Relation("lead", first)
-    if lead <= 1.0 and first >= RAISED_LEAD and (_count_raised(sa[0], sb[0])  # 2.0: weeks apart
-                                                 or _count_raised_en(sa[0], sb[0])):
+    if lead <= 1.0 and first >= RAISED_LEAD and _lead_rewritten_more(sa[0], sb[0]):
         return Relation("lead", first)
-    if lead <= 1.0 and first >= RAISED_LEAD and (
-            _plan_done(sa[0], sb[0]) and _deed_done(sa[0], sb[0])
-            or (_state_ended(sa[0], sb[0]) and not _PLAN.search(sa[0].folded + sb[0].folded)
-                and len((_deed_words(sa[0]) & _deed_words(sb[0])) - {sa[0].any_topic}) >= 2)):
-        return Relation("lead", first)  # short leads rewritten more, the deed or state named
     if lead <= 1.0 and best >= shared and (
             updated := _sentence_updated(sa, sb, matrix, shared)) is not None:
         return Relation("updated", updated)
@@ -307,21 +302,36 @@ def relate_sentences(sa: list[Sentence], sb: list[Sentence], ratio: float,
     return Relation("", best)
 
 
+def _lead_rewritten_more(a: Sentence, b: Sentence) -> bool:
+    """True when first sentences alike at `RAISED_LEAD` only are one lead updated: a count said
+    to have changed (also in English), a plan reported done with every word of its deed, or a
+    state said to have ended, about one topic with two more words in common."""
+    return (_count_raised(a, b) or _count_raised_en(a, b)
+            or (_plan_done(a, b) and _deed_done(a, b))
+            or (_state_ended(a, b) and not _PLAN.search(a.folded + b.folded)
+                and len((_deed_words(a) & _deed_words(b)) - {a.any_topic}) >= 2))
+
+
 def _sentence_updated(sa: list[Sentence], sb: list[Sentence], matrix: list[list[float]],
                       shared: float) -> float | None:
     """The similarity of a sentence found again in the other clip with one of its counts
     changed (`…これまでに212人が救助されました` / `…226人が救助され、14人の死亡が…`; the same
     predicate and counter, another value), no word put for another (`上流の集落では3人が死亡` /
-    `下流の…5人`: another place counted) and no name swapped: one paragraph updated, even when
-    other sentences were dropped or added. None when there is none."""
+    `下流の…5人`: another place counted), no name swapped and no template (`_template`: other
+    days), and either the first sentence of both or with another sentence found again: one
+    paragraph updated, even when other sentences were dropped or added. None when there is
+    none."""
+    found = sum(score >= shared for row in matrix for score in row)
     for i, row in enumerate(matrix):
         for j, score in enumerate(row):
             x, y = sa[i], sb[j]
-            if (score >= shared and x.masked != y.masked and numbers(x.folded) != numbers(y.folded)
+            if (score >= shared and (found >= 2 or i == j == 0)
+                    and numbers(x.folded) != numbers(y.folded)
                     and any(c[0] and c[0] == d[0] and c[1] == d[1] and c[3] == d[3] and c[2] != d[2]
                             for c in x.counts for d in y.counts)
                     and not swapped(x.names, y.names) and not _other_slots(x, y)
-                    and not any(_content_for_content(p, q) for p, q in _changes(x.masked, y.masked))):
+                    and not any(_content_for_content(p, q) for p, q in _changes(x.masked, y.masked))
+                    and not _template(x, y)):  # `国防省は13日、…` / `6日、…`: another day's
                 return score
     return None
 
@@ -351,15 +361,9 @@ def _similar(a: Sentence, b: Sentence, floor: float, shared: float) -> float:
         return 0.0
     inter = len(ba & bb)
     overlap = inter / (len(ba) + len(bb) - inter)
-    ratio = 0.0
-    if (1 + overlap) / 2 >= floor or overlap >= REWORDED_OVERLAP:
-        ratio = fuzz.ratio(a.masked, b.masked) / 100
-    score = 0.0 if (1 + overlap) / 2 < floor else (ratio + overlap) / 2
-    if (score < shared and ratio >= REWORDED_RATIO and overlap >= REWORDED_OVERLAP
-            and min(len(a.masked), len(b.masked)) >= MIN_SENTENCE
-            # about the same thing: `県は…` / `町は…`, `空港の運営会社は` / `港の管理事務所は`
-            # are other actors saying the like
-            and (a.masked[:OPENING] == b.masked[:OPENING] or (a.topic and a.topic == b.topic))):
+    score = 0.0 if (1 + overlap) / 2 < floor else (fuzz.ratio(a.masked, b.masked) / 100
+                                                   + overlap) / 2
+    if score < shared and overlap >= REWORDED_OVERLAP and _reworded(a, b, score, overlap):
         return shared  # lightly reworded: aligns closely, a few words put for others
     # Containment needs most of the shorter sentence's bigrams in the longer one: checked
     # before aligning, as few candidate pairs pass.
@@ -369,6 +373,20 @@ def _similar(a: Sentence, b: Sentence, floor: float, shared: float) -> float:
     if len(short) < MIN_SENTENCE or len(short) < 0.5 * len(long):
         return score
     return shared if fuzz.partial_ratio(short, long) >= SENTENCE_CONTAINED * 100 else score
+
+
+def _reworded(a: Sentence, b: Sentence, score: float, overlap: float) -> bool:
+    """True when `a` and `b` (20 characters or more) align at `REWORDED_RATIO` and open with
+    the same words or topic: `県は…` / `町は…`, `空港の運営会社は` / `港の管理事務所は` are other
+    actors saying the like. Cheapest tests first: most pairs fail on length or alignment."""
+    la, lb = len(a.masked), len(b.masked)
+    if min(la, lb) < MIN_SENTENCE or 2 * min(la, lb) < REWORDED_RATIO * (la + lb):
+        return False  # too short, or lengths too far apart to align at REWORDED_RATIO
+    if score and 2 * score - overlap < REWORDED_RATIO - 1e-9:
+        return False  # the alignment, known from the score, is below
+    if a.masked[:OPENING] != b.masked[:OPENING] and not (a.topic and a.topic == b.topic):
+        return False
+    return fuzz.ratio(a.masked, b.masked) / 100 >= REWORDED_RATIO
 
 
 def _covered(sa: list[Sentence], sb: list[Sentence], matrix: list[list[float]],
