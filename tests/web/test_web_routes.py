@@ -3,17 +3,28 @@ serves every file a publish writes, at the same address."""
 
 from __future__ import annotations
 
+import re
+import tempfile
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kirinuki.journal import open_journal
+from kirinuki.journal.composing import set_entry
+from kirinuki.journal.editing import merge_tags
 from kirinuki.publish import publish
+from tests.publish.conftest import make_journal
+from tests.publish.test_publish_property import Story, step
 
 # The web app draws the sidebar inside HTML pages (no frame to fetch): they differ from the
 # files; every other page is the same bytes.
 SAME_BYTES = (".xml", ".json", ".txt", ".css", ".js", "/rss")
+REFRESH = re.compile(r'<meta http-equiv="refresh" content="0; url=([^"]+)">')
 
 
 def test_the_app_serves_every_published_file(client: TestClient, web_journal: str,
@@ -61,17 +72,30 @@ def test_a_page_a_tag_does_not_have_is_not_found_and_an_old_spelling_moves(
     assert r.headers["location"] == tag.url + "page/1/"
 
 
+def check_served(site: Path, journal_path: str) -> int:
+    """Every file of `site` is served by the app over `journal_path`: redirect pages' addresses
+    answer 301 to their targets, every other address 200. Returns the redirects seen."""
+    from kirinuki.web import create_app
+
+    moved = 0
+    with TestClient(create_app(journal_path), base_url="http://127.0.0.1") as c:
+        for page in sorted(p for p in site.rglob("*") if p.is_file()):
+            name = page.relative_to(site).as_posix()
+            url = quote("/" + name.removesuffix("index.html"))
+            r = c.get(url, follow_redirects=False)
+            target = REFRESH.search(page.read_text(encoding="utf-8", errors="replace"))
+            if target is not None:  # a redirect page at an old address
+                assert r.status_code == 301, url
+                assert r.headers["location"] == target.group(1), url
+                moved += 1
+            else:
+                assert r.status_code == 200, (url, r.status_code)
+    return moved
+
+
 def test_the_app_answers_every_published_address_after_moves(tmp_path: Path) -> None:
     """With a merged tag and an entry moved to another date, every file a publish writes is
     served, and each redirect page's address answers 301 to the page it leads to."""
-    import re
-    from datetime import datetime
-
-    from kirinuki.journal.composing import set_entry
-    from kirinuki.journal.editing import merge_tags
-    from kirinuki.web import create_app
-    from tests.publish.conftest import make_journal
-
     j = make_journal(tmp_path)
     try:
         merge_tags(j, ["米国"], "反ロシア")
@@ -80,19 +104,22 @@ def test_the_app_answers_every_published_address_after_moves(tmp_path: Path) -> 
         publish(j, tmp_path / "site", jobs=1)
     finally:
         j.close()
-    site = tmp_path / "site"
-    moved = 0
-    with TestClient(create_app(str(tmp_path / "site.db")), base_url="http://127.0.0.1") as c:
-        for page in sorted(p for p in site.rglob("*") if p.is_file()):
-            name = page.relative_to(site).as_posix()
-            url = quote("/" + name.removesuffix("index.html"))
-            r = c.get(url, follow_redirects=False)
-            target = re.search(r'<meta http-equiv="refresh" content="0; url=([^"]+)">',
-                               page.read_text(encoding="utf-8", errors="replace"))
-            if target is not None:  # a redirect page at an old address
-                assert r.status_code == 301, url
-                assert r.headers["location"] == target.group(1), url
-                moved += 1
-            else:
-                assert r.status_code == 200, (url, r.status_code)
-    assert moved == 2
+    assert check_served(tmp_path / "site", str(tmp_path / "site.db")) == 2
+
+
+@settings(max_examples=3, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(st.lists(step, min_size=1, max_size=4))
+def test_the_app_serves_what_random_small_journals_publish(changes: list[tuple[Any, ...]]
+                                                           ) -> None:
+    with tempfile.TemporaryDirectory(prefix="kirinuki-webroutes-") as tmp:
+        folder = Path(tmp)
+        j = make_journal(folder)
+        try:
+            story = Story(j, folder)
+            for change in changes:
+                story.apply(change)
+            publish(j, folder / "site", jobs=1)
+        finally:
+            j.close()
+        check_served(folder / "site", str(folder / "site.db"))
