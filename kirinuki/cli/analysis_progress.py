@@ -8,6 +8,8 @@ then a line when a stage starts and every `EVERY` seconds, in Japanese like ever
     版の解析: 似た切り抜きの組を探しています (50,238 件)
     版の解析中: 120,000 / 652,144 組 (18%)、残り約 2 分
     版の解析: 発言を抽出中 (12,000 グループ済み)
+    版の解析: 記事の特徴を抽出中 (5,000 / 10,000 件)
+    版の解析: 関連する記事を探しています (5,000 / 10,000 件)
 """
 
 from __future__ import annotations
@@ -51,6 +53,10 @@ def line(stage: str, done: int, total: int, seconds: float) -> str:
         return f"版の解析: 似た切り抜きの組を探しています ({total:,} 件)"
     if stage == "statements":
         return f"版の解析: 発言を抽出中 ({done:,} グループ済み)"
+    if stage == "features":
+        return f"版の解析: 記事の特徴を抽出中 ({done:,} / {total:,} 件)"
+    if stage == "suggestions":
+        return f"版の解析: 関連する記事を探しています ({done:,} / {total:,} 件)"
     share = done / total if total else 1.0
     text = f"版の解析中: {done:,} / {total:,} 組 ({share:.0%})"
     if done and done < total:

@@ -25,6 +25,7 @@ from kirinuki.analysis.related import (
     suggest,
 )
 from kirinuki.journal.core import Journal
+from kirinuki.journal.versions_bulk import FEATURES, SUGGESTIONS, report, worker_pool
 from kirinuki.store.sqlite import related as clip_rows
 from kirinuki.store.sqlite import suggestions as rows
 from kirinuki.store.sqlite.db import Store
@@ -65,25 +66,50 @@ def _from_rows(found: Iterable[rows.Feature], dates: dict[int, tuple[str, dateti
     return out
 
 
+_Job = tuple[int, datetime, set[str], list[list[str]]]
+
+
+def _features_of(job: _Job) -> EntryFeatures:
+    """`features` of one entry (entry, date, tags, clip texts by group); pure, so a worker
+    process can run it."""
+    return features(*job)
+
+
 def _store_features(journal: Journal, todo: Sequence[tuple[int, str, datetime, str]]) -> None:
-    """Find and store the features of the entries `todo`, a batch at a time."""
+    """Find and store the features of the entries `todo`, a batch at a time; after a bulk
+    import (a full first batch) in the workers `versions_bulk.bulk_analysis` allows, if any.
+    The known places grow batch by batch in the same order either way."""
     store = journal.store
     known = set(known_places([EntryFeatures(0, None, places=set(rows.known_places(store)))]))
-    for k in range(0, len(todo), _BATCH):
-        batch = todo[k:k + _BATCH]
-        ids = [t[0] for t in batch]
-        tags = rows.tags_of(store, ids)
-        groups: dict[int, dict[int, list[str]]] = {}
-        for c in clip_rows.clips_of_entries(store, ids):
-            groups.setdefault(c.entry_id, {}).setdefault(c.group_pos, []).append(c.text)
-        found = [features(eid, when, tags.get(eid, set()), list(groups.get(eid, {}).values()))
-                 for eid, _key, when, _stamp in batch]
-        known |= known_places(found)
-        for f in found:
-            add_known_places(f, (t for g in groups.get(f.entry_id, {}).values() for t in g),
-                             frozenset(known))
-        with store.transaction():
-            rows.put_features(store, ids, (r for f in found for r in _rows_of(f)))
+    with worker_pool(store) as pool:
+        for k in range(0, len(todo), _BATCH):
+            report(FEATURES, k, len(todo))
+            batch = todo[k:k + _BATCH]
+            ids = [t[0] for t in batch]
+            tags = rows.tags_of(store, ids)
+            groups: dict[int, dict[int, list[str]]] = {}
+            for c in clip_rows.clips_of_entries(store, ids):
+                groups.setdefault(c.entry_id, {}).setdefault(c.group_pos, []).append(c.text)
+            jobs = [(eid, when, tags.get(eid, set()), list(groups.get(eid, {}).values()))
+                    for eid, _key, when, _stamp in batch]
+            if pool is not None and len(batch) == _BATCH:  # one of many batches: in workers
+                found = pool.map(_features_of, jobs, len(jobs) // (4 * pool.jobs) + 1)
+            else:
+                found = [_features_of(job) for job in jobs]
+            _add_places(store, known, found, groups)
+
+
+def _add_places(store: Store, known: set[str], found: list[EntryFeatures],
+                groups: dict[int, dict[int, list[str]]]) -> None:
+    """Add the places known so far (these features' own included) to a batch's features,
+    and store them."""
+    known |= known_places(found)
+    for f in found:
+        add_known_places(f, (t for g in groups.get(f.entry_id, {}).values() for t in g),
+                         frozenset(known))
+    with store.transaction():
+        rows.put_features(store, [f.entry_id for f in found],
+                          (r for f in found for r in _rows_of(f)))
 
 
 class _Rows:
@@ -192,6 +218,7 @@ def catch_up_suggestions(journal: Journal) -> int:
         if key in ids and other in ids:
             decided.setdefault(ids[key], {})[ids[other]] = decision
     for k in range(0, len(todo), _BATCH):
+        report(SUGGESTIONS, k, len(todo))
         found = [(eid, stamp, _suggestions(eid, src, decided.get(eid, {})))
                  for eid, _key, _when, stamp in todo[k:k + _BATCH]]
         with store.transaction():

@@ -32,6 +32,8 @@ from kirinuki.store.sqlite.db import Store
 # The stages a progress callback is told about, with (done, total) in each.
 SKETCHING, PAIRING, VERIFYING = "sketching", "pairing", "verifying"
 STATEMENTS = "statements"  # (groups read, 0): the statements of every group (journal/story.py)
+# (entries done, entries): what each entry is about, then its related entries (suggestions.py)
+FEATURES, SUGGESTIONS = "features", "suggestions"
 Progress = Callable[[str, int, int], object]
 
 

@@ -194,6 +194,37 @@ def test_statements_caught_up_in_worker_processes_are_the_same(demo_journal, mon
     assert len(maps) >= 10  # the full batches, in the workers
 
 
+def test_entry_features_found_in_worker_processes_are_the_same(demo_journal, monkeypatch,
+                                                              ) -> None:
+    """The features and suggestions of every entry, with the features found in batches of 10
+    entries by two forked workers, are those found in one process (the known places grow
+    batch by batch in the same order)."""
+    from kirinuki.journal import suggestions, versions_bulk
+
+    def redo() -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+        with demo_journal.store.transaction():
+            for table in ("entry_features", "entry_suggestions", "suggestion_state"):
+                demo_journal.store.conn.execute(f"DELETE FROM {table}")
+        assert suggestions.catch_up_suggestions(demo_journal) >= 50
+        return (sorted(demo_journal.store.conn.execute("SELECT * FROM entry_features")),
+                sorted(demo_journal.store.conn.execute("SELECT * FROM entry_suggestions")))
+
+    monkeypatch.setattr(suggestions, "_BATCH", 10)
+    alone = redo()
+    assert len(alone[0]) >= 500 and len(alone[1]) >= 100
+    maps: list[int] = []
+    real = versions_bulk._LazyPool.map
+
+    def spy(self: object, fn: object, items: list[object], chunk: int) -> object:
+        maps.append(len(items))
+        return real(self, fn, items, chunk)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(versions_bulk._LazyPool, "map", spy)
+    with versions_bulk.bulk_analysis(jobs=2):
+        assert redo() == alone
+    assert len(maps) >= 5  # the full batches, in the workers
+
+
 def test_sketches_caught_up_in_worker_processes_are_the_same(demo_journal, monkeypatch,
                                                              ) -> None:
     """The sketches of every clip, computed in batches of 50 clips by two forked workers,

@@ -109,6 +109,8 @@ def test_first_publish_after_an_import_shows_the_analysis_progress(tmp_path: Pat
     assert "版の解析: 似た切り抜きの組を探しています (353 件)" in loud.stderr
     assert "組 (100%)" in loud.stderr and "版の解析中: 0 / " in loud.stderr
     assert "版の解析: 発言を抽出中 (0 グループ済み)" in loud.stderr
+    assert "版の解析: 記事の特徴を抽出中 (0 / 57 件)" in loud.stderr
+    assert "版の解析: 関連する記事を探しています (0 / 57 件)" in loud.stderr
     with open_journal(path) as j:
         links = sorted(rows.version_rows(j.store))
         assert len(links) >= 20
