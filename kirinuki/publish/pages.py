@@ -20,8 +20,8 @@ from kirinuki.publish import feeds, searchindex, urls
 from kirinuki.publish.plan import NAV_RECENT, NAV_TAGS, STATIC_FILES, Page, Paging
 from kirinuki.publish.quick import asset_version
 from kirinuki.publish.site import SiteContext
-from kirinuki.publish.templating import environment
-from kirinuki.publish.views import View, Views, date_label, entry_title
+from kirinuki.publish.templating import View, environment
+from kirinuki.publish.views import Views, date_label, entry_title
 from kirinuki.text.cliptext import render as render_clip_text
 
 SUMMARY_CACHE = 20_000  # rendered entry summaries kept per renderer (about 1 KB each)

@@ -37,6 +37,37 @@ OPTIONS: dict[str, Any] = {
 }
 
 
+class View(dict[str, Any]):
+    """A dict whose keys read as attributes too: templates write `x.url`, and the environment
+    looks a View's keys up before its attributes (`_Environment.getattr`); Python code reads
+    them through `__getattr__`. It holds no reference to itself, so a rendered page's views
+    are freed at once, without the garbage collector."""
+
+    __slots__ = ()
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        self[name] = value
+
+
+class _Environment(Environment):
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        """`x.name` in a template: a View's key at once (Jinja tries the attribute first,
+        and an attribute lookup that fails costs an exception; on plain dicts that was a
+        third of a build)."""
+        if type(obj) is View:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
+
+
 def linked(value: object) -> Markup:
     """Text escaped as Jinja escapes it, with its URLs as links (`text/autolink.py`)."""
     text = str(value)
@@ -65,7 +96,7 @@ def environment(owner_templates: Path | None = None) -> Environment:
     loader: BaseLoader = PackageLoader("kirinuki.publish", "templates")
     if owner_templates is not None:
         loader = ChoiceLoader([FileSystemLoader(str(owner_templates)), loader])
-    env = Environment(loader=loader, bytecode_cache=bytecode_cache(), **OPTIONS)
+    env = _Environment(loader=loader, bytecode_cache=bytecode_cache(), **OPTIONS)
     env.filters.update(FILTERS)
     env.globals["say"] = say  # the published pages' words (publish/messages.py)
     return env

@@ -19,6 +19,7 @@ from kirinuki.model import Clip, ClipSource, Entry, Group, RelatedLink
 from kirinuki.publish import urls
 from kirinuki.publish.site import SiteContext
 from kirinuki.publish.story import story_view
+from kirinuki.publish.templating import View
 from kirinuki.text.hatena_html import sanitized
 from kirinuki.text.hatena_mt import body_html
 from kirinuki.text.normalize import tag_key
@@ -27,16 +28,6 @@ EXCERPT_CHARS = 120
 HEADING_TAGS = 3
 DESCRIPTION_CHARS = 110  # og:description: what a card shows of the first clip
 LINK_CACHE = 20_000
-
-
-class View(dict[str, Any]):
-    """A dict whose keys read as attributes too. Its attribute dict is the dict itself, so
-    Jinja's `x.url` finds the value at once (on a plain dict every attribute lookup fails
-    first, which cost a third of a build)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.__dict__ = self
 
 
 class ClipView:

@@ -24,7 +24,8 @@ from kirinuki.journal.queries import resolve_entry_id
 from kirinuki.journal.trash import purge, restore, trash_list
 from kirinuki.journal.workbench import move_group_of_clip
 from kirinuki.model import Entry, Status
-from kirinuki.publish.views import View, date_label
+from kirinuki.publish.templating import View
+from kirinuki.publish.views import date_label
 from kirinuki.web.edit_form import Posted, apply_move, form_view, read_form
 from kirinuki.web.messages import t
 from kirinuki.web.render import done_redirect, page, see_other
