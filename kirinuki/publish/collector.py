@@ -27,9 +27,9 @@ def collector_paused() -> Iterator[None]:
 @contextmanager
 def young_collections(threshold: int) -> Iterator[None]:
     """Collect the youngest generation every `threshold` allocations instead of 700 while
-    rendering: a page allocates thousands of objects (views refer to themselves, so only the
-    collector frees them), and the frequent passes also promoted them into older generations
-    that later full passes walked again; a few MB more are alive at once."""
+    rendering: a page allocates thousands of container objects, and the frequent passes
+    promoted them into older generations that later full passes walked again (measured
+    again after views stopped referring to themselves: docs/publish.md, Measurements)."""
     before = gc.get_threshold()
     gc.set_threshold(threshold, *before[1:])
     try:
