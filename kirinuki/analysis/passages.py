@@ -363,7 +363,8 @@ def _similar(a: Sentence, b: Sentence, floor: float, shared: float) -> float:
     overlap = inter / (len(ba) + len(bb) - inter)
     score = 0.0 if (1 + overlap) / 2 < floor else (fuzz.ratio(a.masked, b.masked) / 100
                                                    + overlap) / 2
-    if score < shared and overlap >= REWORDED_OVERLAP and _reworded(a, b, score, overlap):
+    if (score < shared and overlap >= REWORDED_OVERLAP
+            and (a.masked[:2] == b.masked[:2]) and _reworded(a, b, score, overlap)):
         return shared  # lightly reworded: aligns closely, a few words put for others
     # Containment needs most of the shorter sentence's bigrams in the longer one: checked
     # before aligning, as few candidate pairs pass.
@@ -376,15 +377,21 @@ def _similar(a: Sentence, b: Sentence, floor: float, shared: float) -> float:
 
 
 def _reworded(a: Sentence, b: Sentence, score: float, overlap: float) -> bool:
-    """True when `a` and `b` (20 characters or more) align at `REWORDED_RATIO` and open with
-    the same words or topic: `県は…` / `町は…`, `空港の運営会社は` / `港の管理事務所は` are other
-    actors saying the like. Cheapest tests first: most pairs fail on length or alignment."""
+    """True when `a` and `b` (20 characters or more) align at `REWORDED_RATIO`, open with the
+    same words or topic (`県は…` / `町は…`, `空港の運営会社は` / `港の管理事務所は` are other
+    actors saying the like) and state the same numbers. Cheapest tests first: most pairs fail
+    on length or alignment."""
     la, lb = len(a.masked), len(b.masked)
     if min(la, lb) < MIN_SENTENCE or 2 * min(la, lb) < REWORDED_RATIO * (la + lb):
         return False  # too short, or lengths too far apart to align at REWORDED_RATIO
     if score and 2 * score - overlap < REWORDED_RATIO - 1e-9:
         return False  # the alignment, known from the score, is below
-    if a.masked[:OPENING] != b.masked[:OPENING] and not (a.topic and a.topic == b.topic):
+    if a.masked[:OPENING] != b.masked[:OPENING]:
+        ta, tb = _TOPIC.match(a.masked), _TOPIC.match(b.masked)  # on the masked text: cheaper
+        if not (ta and tb and ta.group(1) == tb.group(1)):
+            return False
+    # The same facts (a template sentence filled with other figures is no rewording).
+    if numbers(a.folded) != numbers(b.folded):
         return False
     return fuzz.ratio(a.masked, b.masked) / 100 >= REWORDED_RATIO
 
@@ -717,6 +724,8 @@ def _count_raised_en(a: Sentence, b: Sentence) -> bool:
     fell to another value (`Death toll in Salmina Island ferry sinking rises to 14` / `Ferry
     sinks off Salmina Island; at least 6 dead`): two or more words of the event in common, one
     of them a name, no name swapped."""
+    if " to " not in a.folded and " to " not in b.folded:
+        return False  # no `rises to N` (cheaper than the pattern)
     for x, y in ((a, b), (b, a)):
         m, c = _RAISED_EN.search(x.folded), _COUNT_EN.search(y.folded)
         if not m or not c:
