@@ -724,7 +724,7 @@ def _count_raised_en(a: Sentence, b: Sentence) -> bool:
     fell to another value (`Death toll in Salmina Island ferry sinking rises to 14` / `Ferry
     sinks off Salmina Island; at least 6 dead`): two or more words of the event in common, one
     of them a name, no name swapped."""
-    if " to " not in a.folded and " to " not in b.folded:
+    if "to" not in a.folded and "to" not in b.folded:
         return False  # no `rises to N` (cheaper than the pattern)
     for x, y in ((a, b), (b, a)):
         m, c = _RAISED_EN.search(x.folded), _COUNT_EN.search(y.folded)
