@@ -14,6 +14,7 @@ RETIRED = {
     "RelatedView": "RelatedEntry",
     "_marks": "db.placeholders",
     "_Source": "_Rows",
+    "site_rows": "published_rows (store/sqlite/published.py)",
 }
 
 

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from kirinuki.journal.analysis import catch_up_analysis, version_marks
 from kirinuki.journal.core import Journal
-from kirinuki.journal.site import PublishedEntry, usable_row
+from kirinuki.journal.published import PublishedEntry, usable_row
 from kirinuki.journal.sketch_cache import SketchCache
 from kirinuki.journal.suggestions import stored_suggestions
 from kirinuki.store.sqlite import related as version_rows

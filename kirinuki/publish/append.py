@@ -18,7 +18,7 @@ from typing import Any
 
 from kirinuki.journal import Journal
 from kirinuki.journal.analysis import catch_up_analysis, version_marks
-from kirinuki.journal.site import PublishedEntry, moved_permalinks, tag_aliases
+from kirinuki.journal.published import PublishedEntry, moved_permalinks, tag_aliases
 from kirinuki.journal.site_delta import published_entries_of
 from kirinuki.journal.sketch_cache import SketchCache, entry_stamps
 from kirinuki.journal.suggestions import stored_suggestions

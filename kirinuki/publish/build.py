@@ -18,7 +18,7 @@ from pathlib import Path
 
 from kirinuki.errors import ConflictError
 from kirinuki.journal import Journal
-from kirinuki.journal.site import published_entries_and_flag
+from kirinuki.journal.published import published_entries_and_flag
 from kirinuki.journal.site_delta import published_entries_after
 from kirinuki.journal.sketch_cache import SketchCache, entry_stamps
 from kirinuki.journal.versions_bulk import Progress as AnalysisProgress

@@ -15,7 +15,7 @@ from typing import Any
 from jinja2 import Environment
 from markupsafe import escape
 
-from kirinuki.journal.site import PublishedEntry
+from kirinuki.journal.published import PublishedEntry
 from kirinuki.model import Entry
 from kirinuki.publish import urls
 from kirinuki.publish.plan import Page

@@ -13,7 +13,7 @@ from typing import Any
 from jinja2 import Environment
 from markupsafe import Markup
 
-from kirinuki.journal.site import EntryDigest
+from kirinuki.journal.published import EntryDigest
 from kirinuki.journal.story import TagStory
 from kirinuki.model import Entry
 from kirinuki.publish import feeds, searchindex, urls

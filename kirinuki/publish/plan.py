@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from kirinuki.journal.site import PublishedEntry
+from kirinuki.journal.published import PublishedEntry
 from kirinuki.publish import urls
 from kirinuki.publish.quick import global_sig, sig
 from kirinuki.publish.site import FEED_SIZE, SiteContext, TagInfo

@@ -12,7 +12,7 @@ from importlib import resources
 from pathlib import Path
 
 from kirinuki.journal.core import Journal
-from kirinuki.journal.site import published_mark
+from kirinuki.journal.published import published_mark
 from kirinuki.model import Settings
 from kirinuki.publish import site as site_mod
 from kirinuki.publish.writer import Output
@@ -31,7 +31,7 @@ class PublishReport:
     staged: bool
     seconds: float
     # Entries placed at their date's address or left out, one line each (see
-    # `journal.site.published_entries`): the site is published without them.
+    # `journal.published.published_entries`): the site is published without them.
     warnings: list[str] = field(default_factory=list)
 
 

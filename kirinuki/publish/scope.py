@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from kirinuki.journal.site import PublishedEntry
+from kirinuki.journal.published import PublishedEntry
 from kirinuki.publish import urls
 from kirinuki.publish.plan import months_of, related_key, sitemap_url
 from kirinuki.publish.site import SiteContext

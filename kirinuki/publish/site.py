@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from kirinuki.journal import Journal
-from kirinuki.journal.site import (
+from kirinuki.journal.published import (
     PublishedEntry,
     moved_permalinks,
     published_entries,
@@ -107,7 +107,7 @@ def build_context(journal: Journal, per_page: int | None = None,
                   entries: list[PublishedEntry] | None = None,
                   problems: list[str] | None = None) -> SiteContext:
     """Phase 1: the site context of `journal` (of `entries`, its published entries, when the
-    caller has them already: `journal.site.published_entries` placed every entry whose
+    caller has them already: `journal.published.published_entries` placed every entry whose
     permalink breaks the rule at its date's address, and `problems` collects its report).
 
     Raises ConflictError when two tags would share one address.

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any, overload
 
 from kirinuki.journal import Journal
-from kirinuki.journal.site import PublishedEntry
+from kirinuki.journal.published import PublishedEntry
 from kirinuki.journal.site_delta import tags_digest
 
 FORMAT = "kirinuki-snapshot-3"

@@ -19,7 +19,7 @@ from typing import Any
 
 from kirinuki.errors import ConflictError
 from kirinuki.journal import Journal, open_journal
-from kirinuki.journal.site import (
+from kirinuki.journal.published import (
     EntryDigest,
     entry_batch,
     entry_digests,

@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
-from kirinuki.journal.site import EntryDigest, PublishedEntry
+from kirinuki.journal.published import EntryDigest, PublishedEntry
 from kirinuki.journal.story import TagStory
 from kirinuki.model import Clip, ClipSource, Entry, Group, RelatedLink
 from kirinuki.publish import urls

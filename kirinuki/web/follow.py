@@ -18,7 +18,7 @@ from datetime import datetime
 
 from kirinuki.journal import Journal
 from kirinuki.journal.analysis import catch_up_analysis
-from kirinuki.journal.site import PublishedEntry, tag_aliases
+from kirinuki.journal.published import PublishedEntry, tag_aliases
 from kirinuki.journal.site_delta import (
     changed_stamps,
     entries_moved,

@@ -22,7 +22,7 @@ from jinja2 import Environment
 
 from kirinuki.journal import Journal
 from kirinuki.journal.core import reload_settings
-from kirinuki.journal.site import entry_batch, entry_digests
+from kirinuki.journal.published import entry_batch, entry_digests
 from kirinuki.journal.story import tag_story
 from kirinuki.journal.workbench import change_mark
 from kirinuki.publish import urls

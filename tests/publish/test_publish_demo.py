@@ -13,7 +13,7 @@ import html5lib
 import pytest
 
 from kirinuki.journal import Journal, import_paths, init_journal
-from kirinuki.journal.site import entry_batch, published_entries
+from kirinuki.journal.published import entry_batch, published_entries
 from kirinuki.publish import publish
 from tests.conftest import ROOT, Cli
 from tests.publish.conftest import broken_links

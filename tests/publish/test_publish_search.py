@@ -21,7 +21,7 @@ import pytest
 
 from kirinuki.errors import InputError, KirinukiError
 from kirinuki.journal import Journal
-from kirinuki.journal.site import entry_batch, published_entries
+from kirinuki.journal.published import entry_batch, published_entries
 from kirinuki.publish import publish
 from kirinuki.publish.searchindex import fold_table
 from kirinuki.text import query as q

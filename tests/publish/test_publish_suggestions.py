@@ -13,8 +13,8 @@ import pytest
 from kirinuki.journal import Journal, import_paths, init_journal
 from kirinuki.journal import suggestions as sugg
 from kirinuki.journal.core import open_journal
+from kirinuki.journal.published import published_entries
 from kirinuki.journal.related import decide_related
-from kirinuki.journal.site import published_entries
 from kirinuki.journal.suggestions import SHOWN, stored_suggestions
 from kirinuki.publish import publish
 from tests.conftest import ROOT

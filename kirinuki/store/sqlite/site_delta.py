@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from kirinuki.store.sqlite.db import Store
 from kirinuki.store.sqlite.entries import ids_json
-from kirinuki.store.sqlite.site import PublishedRow
+from kirinuki.store.sqlite.published import PublishedRow
 
 
 def published_stamps(store: Store) -> list[tuple[int, str]]:

@@ -14,7 +14,7 @@ from datetime import datetime
 from kirinuki.journal.core import Journal
 from kirinuki.model import Entry
 from kirinuki.store.sqlite import entries as entry_rows
-from kirinuki.store.sqlite import site as site_rows
+from kirinuki.store.sqlite import published as published_rows
 from kirinuki.store.sqlite import trash as trash_rows
 from kirinuki.store.sqlite.db import stored_time
 from kirinuki.text.dates import MAX_YEAR, MIN_YEAR, usable_date
@@ -100,7 +100,7 @@ def published_entries_and_flag(journal: Journal, problems: list[str] | None = No
 
     tz = journal.tz
     store = journal.store
-    rows = site_rows.published_rows(store)
+    rows = published_rows.published_rows(store)
     bad = [r for r in rows if not usable_row(r[2], r[3], r[4])]
     if bad:
         odd = {r[0] for r in bad}
@@ -111,14 +111,14 @@ def published_entries_and_flag(journal: Journal, problems: list[str] | None = No
             elif problems is not None:
                 problems.append(_row_problem(r[0], r[2], r[3], r[4], None))
     published = {r[0] for r in rows}
-    names = {r[0]: (str(r[1]), str(r[2])) for r in site_rows.tag_rows(store)}
+    names = {r[0]: (str(r[1]), str(r[2])) for r in published_rows.tag_rows(store)}
     tags: dict[int, dict[str, str]] = {}
-    for eid, tid in site_rows.tag_use_rows(store):
+    for eid, tid in published_rows.tag_use_rows(store):
         if eid in published:
             key, display = names[tid]
             tags.setdefault(eid, {}).setdefault(key, display)
     related: dict[int, list[tuple[str, int | None]]] = {}
-    for eid, url, target in site_rows.published_related_rows(store):
+    for eid, url, target in published_rows.published_related_rows(store):
         related.setdefault(int(eid), []).append((str(url), target))
     catch_up_analysis(journal)
     marks = version_marks(journal)
@@ -157,12 +157,12 @@ def _free(base: str, taken: set[str]) -> str:
 def published_mark(journal: Journal) -> str:
     """A string that changes whenever what the published site shows of the journal may have
     changed (entries added, removed, edited, published or unpublished; tags renamed)."""
-    return site_rows.published_mark(journal.store)
+    return published_rows.published_mark(journal.store)
 
 
 def tag_aliases(journal: Journal) -> dict[str, str]:
     """Alias key -> tag key: a tag written under an old name belongs to its renamed tag."""
-    return {str(a): str(k) for a, k in site_rows.alias_rows(journal.store)}
+    return {str(a): str(k) for a, k in published_rows.alias_rows(journal.store)}
 
 
 def moved_permalinks(journal: Journal) -> dict[str, int]:
@@ -180,13 +180,13 @@ def entry_digests(journal: Journal, ids: Iterable[int]) -> dict[int, EntryDigest
     """First clip and clip count of each entry in `ids` (entries without clips are left out)."""
     return {
         int(eid): EntryDigest(str(text), int(n))
-        for eid, text, n in site_rows.first_clip_rows(journal.store, ids)
+        for eid, text, n in published_rows.first_clip_rows(journal.store, ids)
     }
 
 
 def entry_stamps_of(journal: Journal, ids: Iterable[int]) -> dict[int, str]:
     """The last change (as stored) of each of the entries `ids` that exists and is published."""
-    return {int(r[0]): str(r[1]) for r in site_rows.stamp_rows(journal.store, ids)
+    return {int(r[0]): str(r[1]) for r in published_rows.stamp_rows(journal.store, ids)
             if r[2] == "published"}
 
 
@@ -194,5 +194,5 @@ def entry_stamps_of(journal: Journal, ids: Iterable[int]) -> dict[int, str]:
 def one_state(journal: Journal) -> Iterator[None]:
     """Reads inside see one state of the journal (a read transaction), even while another
     process writes."""
-    with site_rows.read_snapshot(journal.store):
+    with published_rows.read_snapshot(journal.store):
         yield
