@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import dataclasses
 import functools
 import gc
 import os
@@ -104,6 +105,34 @@ def _commands_built_once() -> Iterator[None]:
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(typer.testing, "_get_command", get_command)
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _routes_prepared_once() -> Iterator[None]:
+    """FastAPI prepares each route of an app (its parameters' pydantic fields, the dependency
+    tree) at the app's first request: ~80 ms of CPU that a serve process spends once and a
+    test process at every test that makes an app. Prepared here once per route and inclusion
+    for every app of the process, without overrides of dependencies (no test sets any)."""
+    try:
+        from fastapi.routing import _EffectiveRouteContext
+    except ImportError:  # another FastAPI: each app prepares its own routes
+        yield
+        return
+    real = _EffectiveRouteContext.from_api_route
+    prepared: dict[tuple[int, str], tuple[object, object]] = {}
+    no_overrides = types.SimpleNamespace(dependency_overrides={})
+
+    def from_api_route(cls, *, original_route, include_context):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
+        shared = dataclasses.replace(include_context, dependency_overrides_provider=no_overrides)
+        key = (id(original_route), repr(shared))
+        if key not in prepared:  # the route is kept: its id is not reused
+            prepared[key] = (original_route, real(original_route=original_route,
+                                                  include_context=shared))
+        return prepared[key][1]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_EffectiveRouteContext, "from_api_route", classmethod(from_api_route))
         yield
 
 
