@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from typer.testing import CliRunner
 
 from kirinuki.journal import Journal, init_journal, open_journal
@@ -27,6 +28,11 @@ from kirinuki.store import is_url
 # made without it, the consoles read COLUMNS at each print, as the tests set it per command.
 os.environ.pop("COLUMNS", None)
 import kirinuki.cli.common  # noqa: E402, F401
+
+# No wall-clock limit on any property test: under load a 200 ms example deadline failed a
+# correct test (the standards forbid wall-clock limits in unit tests).
+settings.register_profile("kirinuki", deadline=None)
+settings.load_profile("kirinuki")
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
