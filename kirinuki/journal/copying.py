@@ -56,6 +56,9 @@ def _copy(from_journal: Journal, to_journal: Journal, total: int,
             import_records(to_journal, records(), total, batch, progress)
             batch.flush()
             copy_accounts(from_journal, to_journal)
+        # PostgreSQL's planner knows nothing of the new rows until they are analysed: an entry
+        # page read its clips by a scan of the whole table (35 ms instead of 0.2 at 100k clips).
+        store.release_free_pages()
     finally:
         store.set_bulk(False)
     return summary
