@@ -17,6 +17,7 @@ from kirinuki.model import Clip, Entry, Footer, Group, HeaderLink, Status
 from kirinuki.store.sqlite import entries as entry_rows
 from kirinuki.store.sqlite import tags as tag_rows
 from kirinuki.store.sqlite.db import stored_time
+from kirinuki.text.cliptext import separate_footer
 from kirinuki.text.dates import in_zone
 from kirinuki.text.hashtags import is_valid_tag_name, strip_marker
 from kirinuki.text.normalize import tag_key
@@ -91,6 +92,7 @@ def add_group(journal: Journal, entry_ref: str | None, group: Group) -> Entry:
             group.tag_lines[-1].blank_after = 1 if entry.footer is not None else 0
         _ensure_separated(entry)
         entry.groups.append(group)
+        separate_footer(entry)
         check_entry_size(entry)
         entry_rows.replace_entry(journal.store, entry, journal.now())
     return get_entry(journal, entry.id or 0)

@@ -16,6 +16,7 @@ from kirinuki.model import Clip, Entry, Group
 from kirinuki.store.sqlite import articles as article_rows
 from kirinuki.store.sqlite import entries as entry_rows
 from kirinuki.store.sqlite import trash as trash_rows
+from kirinuki.text.cliptext import separate_footer
 
 
 @dataclass
@@ -135,6 +136,7 @@ def restore(journal: Journal, entry_id: int) -> tuple[Entry, int]:
                              group.items[0])
             else:
                 entry.groups.insert(min(gpos, len(entry.groups)), group)
+        separate_footer(entry)
         entry_rows.replace_entry(store, entry, journal.now())
         trash_rows.remove(store, [r.id for r in pieces])
     return get_entry(journal, entry_id), len(pieces)

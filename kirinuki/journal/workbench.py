@@ -19,6 +19,7 @@ from kirinuki.store.sqlite import articles as article_rows
 from kirinuki.store.sqlite import entries as entry_rows
 from kirinuki.store.sqlite import feeds as feed_rows
 from kirinuki.store.sqlite import tags as tag_rows
+from kirinuki.text.cliptext import separate_footer
 from kirinuki.text.normalize import fold
 
 SUGGESTIONS = 12
@@ -117,6 +118,7 @@ def move_group(journal: Journal, group_id: int, step: int) -> Entry:
         j = max(0, min(len(entry.groups) - 1, i + step))
         group = entry.groups.pop(i)
         entry.groups.insert(j, group)
+        separate_footer(entry)
         entry_rows.replace_entry(journal.store, entry, journal.now())
     return get_entry(journal, entry.id or 0)
 
@@ -126,6 +128,7 @@ def delete_group(journal: Journal, group_id: int) -> Entry:
     with journal.store.transaction():
         entry = _entry_of_group(journal, group_id)
         entry.groups.pop(_find_group(entry, group_id))
+        separate_footer(entry)
         entry_rows.replace_entry(journal.store, entry, journal.now())
     return get_entry(journal, entry.id or 0)
 

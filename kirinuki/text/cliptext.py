@@ -266,6 +266,17 @@ def render(entry: Entry) -> str:
     return "".join(out)
 
 
+def separate_footer(entry: Entry) -> None:
+    """Put a blank line between the last group and the footer when the group ends in a clip
+    or a related link: a footer is read as one only after a blank line, so without it the host
+    line would come back as a clip (edits move and add groups that had no tag line)."""
+    if entry.footer is None or not entry.groups or entry.groups[-1].tag_lines:
+        return
+    items = entry.groups[-1].items
+    if items and items[-1].blank_after == 0 and not items[-1].after:
+        items[-1].blank_after = 1
+
+
 def drop_blank_clips(entry: Entry) -> int:
     """Turn clips without visible text (which older versions stored) into the blank lines they
     are, keeping the rendered text byte for byte. Returns how many were dropped."""

@@ -257,3 +257,23 @@ def test_spacer_paragraphs_do_not_shift_quote_sources(journal: Journal, tmp_path
     assert [c.text for c in clips] == ["地の文です。", "引用した段落です。"]
     assert clips[0].source is None
     assert clips[1].source is not None and clips[1].source.url == "https://news.example.jp/a"
+
+
+def test_an_untagged_last_group_reads_back_without_the_footer_as_a_clip(
+        journal: Journal, tmp_path: Path) -> None:
+    """A group added without a tag line to an entry with a footer and no blank lines: its
+    clip text, read back (as `entries edit` does), gives the same clips and the footer."""
+    from kirinuki.journal.composing import apply_text, entry_clip_text
+
+    folder = tmp_path / "one"
+    folder.mkdir()
+    (folder / "2024-09-04_080000.txt").write_text("一つ目。\n#NATO\n\nkirinuki.test\n")
+    import_paths(journal, [folder])
+    (eid,) = [int(r[0]) for r in journal.store.conn.execute("SELECT id FROM entries")]
+    entry = add_group(journal, str(eid), Group([Clip(text="タグのない段落。")], []))
+    text = entry_clip_text(entry)
+    after = apply_text(journal, str(entry.id), text, expected=entry.revision).entry
+    assert [c.text for c in after.clips] == ["一つ目。", "タグのない段落。"]
+    assert after.footer is not None and after.footer.text == "kirinuki.test"
+    assert entry_clip_text(after) == text
+
