@@ -15,6 +15,7 @@ RETIRED = {
     "_marks": "db.placeholders",
     "_Source": "_Rows",
     "site_rows": "published_rows (store/sqlite/published.py)",
+    "site_mod": "context_mod (publish/context.py)",
 }
 
 

@@ -45,7 +45,7 @@ class SketchCache:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.delta_path = path.with_name(path.name + ".delta")
-        # The entries' stamps, when the caller read them already (`site_delta` does, before
+        # The entries' stamps, when the caller read them already (`published_delta` does, before
         # anything else): a stamp must never be newer than the sketches read with it.
         self.stamps: list[tuple[int, str, int]] | None = None
 

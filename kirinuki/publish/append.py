@@ -19,12 +19,12 @@ from typing import Any
 from kirinuki.journal import Journal
 from kirinuki.journal.analysis import catch_up_analysis, version_marks
 from kirinuki.journal.published import PublishedEntry, moved_permalinks, tag_aliases
-from kirinuki.journal.site_delta import published_entries_of
+from kirinuki.journal.published_delta import published_entries_of
 from kirinuki.journal.sketch_cache import SketchCache, entry_stamps
 from kirinuki.journal.suggestions import stored_suggestions
 from kirinuki.publish import urls
+from kirinuki.publish.context import SiteContext, TagInfo
 from kirinuki.publish.plan import fingerprint
-from kirinuki.publish.site import SiteContext, TagInfo
 from kirinuki.publish.snapshot import (
     CHUNK,
     P_CHUNKS,
@@ -127,7 +127,7 @@ def follow(journal: Journal, out_dir: str | Path, token: str | None, g: str, per
             rel[i] = (e.related, e.versions)
             if e.versions:
                 old_marks[e.id] = e.versions
-    sketches.stamps = every  # the version check reads them too (see site_delta)
+    sketches.stamps = every  # the version check reads them too (see published_delta)
     caught = catch_up_analysis(journal, sketches)
     marks = {eid: tuple((c, e, ch) for c, (e, ch) in m.items())
              for eid, m in version_marks(journal).items()}

@@ -19,13 +19,14 @@ from pathlib import Path
 from kirinuki.errors import ConflictError
 from kirinuki.journal import Journal
 from kirinuki.journal.published import published_entries_and_flag
-from kirinuki.journal.site_delta import published_entries_after
+from kirinuki.journal.published_delta import published_entries_after
 from kirinuki.journal.sketch_cache import SketchCache, entry_stamps
 from kirinuki.journal.versions_bulk import Progress as AnalysisProgress
 from kirinuki.journal.versions_bulk import bulk_analysis
 from kirinuki.publish import urls
 from kirinuki.publish.append import follow, new_token, save_context, save_followed
 from kirinuki.publish.collector import collector_paused
+from kirinuki.publish.context import SiteContext, build_context
 from kirinuki.publish.pages import Renderer
 from kirinuki.publish.plan import Page, Planner
 from kirinuki.publish.quick import PublishReport, asset_version, unchanged
@@ -38,7 +39,6 @@ from kirinuki.publish.scope import (
     scope_of,
     stale_files,
 )
-from kirinuki.publish.site import SiteContext, build_context
 from kirinuki.publish.snapshot import identity, last_entries, sketch_path
 from kirinuki.publish.units import ATTEMPTS, JournalMoved, Run, run_units, units_of
 from kirinuki.publish.writer import Output, check_unique

@@ -18,8 +18,8 @@ from markupsafe import escape
 from kirinuki.journal.published import PublishedEntry
 from kirinuki.model import Entry
 from kirinuki.publish import urls
+from kirinuki.publish.context import SiteContext
 from kirinuki.publish.plan import Page
-from kirinuki.publish.site import SiteContext
 from kirinuki.publish.views import Views, entry_title
 from kirinuki.text.xmlchars import xml_text
 

@@ -17,9 +17,9 @@ from kirinuki.journal.published import EntryDigest
 from kirinuki.journal.story import TagStory
 from kirinuki.model import Entry
 from kirinuki.publish import feeds, searchindex, urls
+from kirinuki.publish.context import SiteContext
 from kirinuki.publish.plan import NAV_RECENT, NAV_TAGS, STATIC_FILES, Page, Paging
 from kirinuki.publish.quick import asset_version
-from kirinuki.publish.site import SiteContext
 from kirinuki.publish.templating import View, environment
 from kirinuki.publish.views import Views, date_label, entry_title
 from kirinuki.text.cliptext import render as render_clip_text

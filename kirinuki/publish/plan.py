@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from kirinuki.journal.published import PublishedEntry
 from kirinuki.publish import urls
+from kirinuki.publish.context import FEED_SIZE, SiteContext, TagInfo
 from kirinuki.publish.quick import global_sig, sig
-from kirinuki.publish.site import FEED_SIZE, SiteContext, TagInfo
 from kirinuki.publish.views import entry_title
 from kirinuki.text.normalize import tag_key
 from kirinuki.text.permalinks import is_permalink

@@ -14,7 +14,7 @@ from pathlib import Path
 from kirinuki.journal.core import Journal
 from kirinuki.journal.published import published_mark
 from kirinuki.model import Settings
-from kirinuki.publish import site as site_mod
+from kirinuki.publish import context as context_mod
 from kirinuki.publish.writer import Output
 
 
@@ -56,13 +56,13 @@ def asset_version() -> str:
 
 def per_page() -> int:
     """The page size builds use now (a module setting tests may change)."""
-    return site_mod.PER_PAGE
+    return context_mod.PER_PAGE
 
 
 def global_sig(settings: Settings, version: str, size: int) -> str:
     """What every page depends on: the templates and code, the settings, the page sizes."""
     s = settings
-    return sig(version, s.title, s.hosts, s.timezone, size, site_mod.FEED_SIZE,
+    return sig(version, s.title, s.hosts, s.timezone, size, context_mod.FEED_SIZE,
                s.version_notes)
 
 

@@ -19,8 +19,8 @@ from datetime import datetime
 
 from kirinuki.journal.published import PublishedEntry
 from kirinuki.publish import urls
+from kirinuki.publish.context import SiteContext
 from kirinuki.publish.plan import months_of, related_key, sitemap_url
-from kirinuki.publish.site import SiteContext
 
 EntryRow = tuple[int, str, str, str, str, str]
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from kirinuki.model import Clip, Entry
 from kirinuki.publish import urls
-from kirinuki.publish.site import SiteContext
+from kirinuki.publish.context import SiteContext
 from kirinuki.publish.views import entry_title
 from kirinuki.text.fastfold import fast_fold
 from kirinuki.text.normalize import tag_key, thin_grouping

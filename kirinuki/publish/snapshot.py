@@ -31,7 +31,7 @@ from typing import Any, overload
 
 from kirinuki.journal import Journal
 from kirinuki.journal.published import PublishedEntry
-from kirinuki.journal.site_delta import tags_digest
+from kirinuki.journal.published_delta import tags_digest
 
 FORMAT = "kirinuki-snapshot-3"
 CHUNK = 1024  # entry rows per lazily read chunk (small enough to make into entries at once)
@@ -303,7 +303,7 @@ class LastEntries:
 
 def last_entries(journal: Journal, out_dir: str | Path, token: str | None) -> LastEntries | None:
     """Every published entry of the build `token` (the manifest names it), from the snapshot:
-    the start of a publish that reads only the entries changed since (`journal.site_delta`).
+    the start of a publish that reads only the entries changed since (`journal.published_delta`).
     None when the snapshot cannot serve: missing, damaged, of another build, another journal
     or zone, or tags renamed, merged or given an alias since."""
     if not token or str(journal.store.path) == ":memory:":

@@ -29,9 +29,9 @@ from kirinuki.journal.published import (
 from kirinuki.journal.story import tag_story
 from kirinuki.model import Entry
 from kirinuki.publish.collector import young_collections
+from kirinuki.publish.context import SiteContext
 from kirinuki.publish.pages import Renderer
 from kirinuki.publish.plan import Page
-from kirinuki.publish.site import SiteContext
 from kirinuki.publish.writer import Output
 
 Record = tuple[str, str, str, bool]  # path, signature, content hash, written

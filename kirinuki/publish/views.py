@@ -17,7 +17,7 @@ from kirinuki.journal.published import EntryDigest, PublishedEntry
 from kirinuki.journal.story import TagStory
 from kirinuki.model import Clip, ClipSource, Entry, Group, RelatedLink
 from kirinuki.publish import urls
-from kirinuki.publish.site import SiteContext
+from kirinuki.publish.context import SiteContext
 from kirinuki.publish.story import story_view
 from kirinuki.publish.templating import View
 from kirinuki.text.hatena_html import sanitized

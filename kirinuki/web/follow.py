@@ -19,7 +19,7 @@ from datetime import datetime
 from kirinuki.journal import Journal
 from kirinuki.journal.analysis import catch_up_analysis
 from kirinuki.journal.published import PublishedEntry, tag_aliases
-from kirinuki.journal.site_delta import (
+from kirinuki.journal.published_delta import (
     changed_stamps,
     entries_moved,
     published_entries_of,
@@ -34,7 +34,7 @@ from kirinuki.journal.suggestions import (
 )
 from kirinuki.model import Settings
 from kirinuki.publish import urls
-from kirinuki.publish.site import SiteContext, TagInfo
+from kirinuki.publish.context import SiteContext, TagInfo
 
 LOCK_POLL = 0.2  # seconds between tries for the analysis lock another process holds
 

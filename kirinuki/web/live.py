@@ -26,9 +26,9 @@ from kirinuki.journal.published import entry_batch, entry_digests
 from kirinuki.journal.story import tag_story
 from kirinuki.journal.workbench import change_mark
 from kirinuki.publish import urls
+from kirinuki.publish.context import SiteContext, build_context
 from kirinuki.publish.pages import Renderer, asset_version
 from kirinuki.publish.plan import LazyFingerprints, Page, Planner, months_of
-from kirinuki.publish.site import SiteContext, build_context
 from kirinuki.publish.templating import environment
 from kirinuki.text.normalize import tag_key
 from kirinuki.web.follow import Analysis, Follower, catch_up_once

@@ -19,8 +19,8 @@ from kirinuki.journal import Journal, import_paths
 from kirinuki.journal.editing import delete_entry, edit_clip, rename_tag, replace_entry, set_status
 from kirinuki.journal.queries import get_entry
 from kirinuki.model import Status
+from kirinuki.publish import context as context_mod
 from kirinuki.publish import publish
-from kirinuki.publish import site as site_mod
 from tests.publish.conftest import _clip, _entry, _tags, make_journal
 from tests.publish.test_publish_writer import _tree
 
@@ -105,8 +105,8 @@ class Story:
 
 
 def check_story(changes: list[tuple[Any, ...]], per_page: int) -> None:
-    old = site_mod.PER_PAGE
-    site_mod.PER_PAGE = per_page
+    old = context_mod.PER_PAGE
+    context_mod.PER_PAGE = per_page
     try:
         with tempfile.TemporaryDirectory(prefix="kirinuki-prop-") as tmp:
             folder = Path(tmp)
@@ -125,7 +125,7 @@ def check_story(changes: list[tuple[Any, ...]], per_page: int) -> None:
             finally:
                 j.close()
     finally:
-        site_mod.PER_PAGE = old
+        context_mod.PER_PAGE = old
 
 
 _quick = settings(max_examples=4, deadline=None, derandomize=True,

@@ -13,11 +13,11 @@ from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
 from kirinuki.journal import Journal, import_paths, init_journal
-from kirinuki.publish import site as site_mod
+from kirinuki.publish import context as context_mod
 from kirinuki.publish import urls
+from kirinuki.publish.context import build_context
 from kirinuki.publish.plan import LazyFingerprints, Planner
 from kirinuki.publish.quick import asset_version
-from kirinuki.publish.site import build_context
 from tests.conftest import ROOT
 from tests.publish.conftest import make_journal
 from tests.publish.test_publish_property import Story, step
@@ -101,8 +101,8 @@ def test_pages_of_random_small_journals_round_trip(changes: list[tuple[Any, ...]
                                                    per_page: int) -> None:
     """After renames (old tag names get redirect pages), date changes (old permalinks too),
     deletions and new entries, with 1 to 3 entries a list page."""
-    old = site_mod.PER_PAGE
-    site_mod.PER_PAGE = per_page
+    old = context_mod.PER_PAGE
+    context_mod.PER_PAGE = per_page
     try:
         with tempfile.TemporaryDirectory(prefix="kirinuki-routes-") as tmp:
             j = make_journal(Path(tmp))
@@ -115,4 +115,4 @@ def test_pages_of_random_small_journals_round_trip(changes: list[tuple[Any, ...]
             finally:
                 j.close()
     finally:
-        site_mod.PER_PAGE = old
+        context_mod.PER_PAGE = old

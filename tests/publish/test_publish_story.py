@@ -138,9 +138,9 @@ def test_a_hide_in_an_older_entry_renews_the_story(tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     """The story covers every entry of the tag, not only those on its front page: hiding the
     version note of an entry that is on an older page renders the front page again."""
-    from kirinuki.publish import site as site_mod
+    from kirinuki.publish import context as context_mod
 
-    monkeypatch.setattr(site_mod, "PER_PAGE", 1)
+    monkeypatch.setattr(context_mod, "PER_PAGE", 1)
     j = _three(tmp_path)
     live = tmp_path / "live"
     publish(j, live, jobs=1)

@@ -157,9 +157,9 @@ def test_incremental_builds_equal_full_builds(small: Journal, tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     from kirinuki.journal import import_paths
     from kirinuki.journal.editing import delete_entry, rename_tag
-    from kirinuki.publish import site as site_mod
+    from kirinuki.publish import context as context_mod
 
-    monkeypatch.setattr(site_mod, "PER_PAGE", 2)  # pagination with a handful of entries
+    monkeypatch.setattr(context_mod, "PER_PAGE", 2)  # pagination with a handful of entries
     live = tmp_path / "live"
     publish(small, live, jobs=1)
     new = tmp_path / "2024-01-04_070000.txt"
