@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 import corpus  # noqa: E402
 
-from kirinuki.model import ClipSource, Status  # noqa: E402
+from kirinuki.model import Citation, Status  # noqa: E402
 from kirinuki.text.cliptext import parse  # noqa: E402
 from kirinuki.text.hatena_mt import MTEntry, mt_entry_to_entry, read_mt, render_mt_entry  # noqa: E402
 
@@ -56,7 +56,7 @@ def write_inputs(work: Path, n: int) -> tuple[Path, Path]:
             entry.title = f"切り抜き {i}"
             if i % 3 == 0:
                 for c in entry.clips:
-                    c.source = ClipSource(url=f"https://news.example.jp/a/{i % 997}",
+                    c.source = Citation(url=f"https://news.example.jp/a/{i % 997}",
                                           title=f"記事 {i % 997}")
             fh.write(render_mt_entry(entry, TZ, "bench"))
     return export, folder

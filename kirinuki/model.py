@@ -112,7 +112,7 @@ class Selector:
 
 
 @dataclass
-class ClipSource:
+class Citation:
     """What is known of where a clip came from, for display."""
 
     url: str
@@ -130,7 +130,7 @@ class Clip:
     blank_after: int = 0
     article_version_id: int | None = None
     selector: Selector | None = None
-    source: ClipSource | None = None
+    source: Citation | None = None
     id: int | None = None
     after: str = ""
 

@@ -16,6 +16,12 @@ RETIRED = {
     "_Source": "_Rows",
     "site_rows": "published_rows (store/sqlite/published.py)",
     "site_mod": "context_mod (publish/context.py)",
+    "versions_digest": "versions_mark",
+    "tags_digest": "tags_mark",
+    "suggestions_digest": "suggestions_mark",
+    "version_marks": "version_notes",
+    "stored_version_marks": "stored_version_notes",
+    "ClipSource": "Citation",
 }
 
 

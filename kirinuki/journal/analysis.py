@@ -359,7 +359,7 @@ def catch_up_analysis(journal: Journal, sketches: SketchCache | None = None) -> 
     return CaughtUp(clips, groups, catch_up_suggestions(journal))
 
 
-def version_marks(journal: Journal) -> dict[int, dict[int, tuple[int, str]]]:
+def version_notes(journal: Journal) -> dict[int, dict[int, tuple[int, str]]]:
     """For each entry, its clips that update an earlier clip: clip id → (the entry
     of the nearest earlier version, the change `拘束: 3800人以上 → 4400人以上 (+600)`), as
     stored (`catch_up_analysis` brings them up to date)."""

@@ -94,7 +94,7 @@ def published_entries_and_flag(journal: Journal, problems: list[str] | None = No
     a date, which depends on the other entries' permalinks: such a list cannot be updated
     entry by entry)."""
     # Imported here: `published_mark` (a publish with nothing to do) needs none of them.
-    from kirinuki.journal.analysis import catch_up_analysis, version_marks
+    from kirinuki.journal.analysis import catch_up_analysis, version_notes
     from kirinuki.journal.importing import permalink_for
     from kirinuki.journal.suggestions import stored_suggestions
 
@@ -121,7 +121,7 @@ def published_entries_and_flag(journal: Journal, problems: list[str] | None = No
     for eid, url, target in published_rows.published_related_rows(store):
         related.setdefault(int(eid), []).append((str(url), target))
     catch_up_analysis(journal)
-    marks = version_marks(journal)
+    marks = version_notes(journal)
     suggested = stored_suggestions(journal)
     parse = stored_time
     dated = sorted((parse(r[3]), r[0], r) for r in rows)

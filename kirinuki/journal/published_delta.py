@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 
-from kirinuki.journal.analysis import catch_up_analysis, version_marks
+from kirinuki.journal.analysis import catch_up_analysis, version_notes
 from kirinuki.journal.core import Journal
 from kirinuki.journal.published import PublishedEntry, usable_row
 from kirinuki.journal.sketch_cache import SketchCache
@@ -22,7 +22,7 @@ from kirinuki.store.sqlite import related as version_rows
 from kirinuki.store.sqlite.db import stored_time
 from kirinuki.text.dates import usable_date
 
-Marks = dict[int, tuple[tuple[int, int, str], ...]]
+VersionNotes = dict[int, tuple[tuple[int, int, str], ...]]
 
 
 def published_stamps(journal: Journal) -> dict[int, str]:
@@ -55,18 +55,18 @@ def changed_stamps(journal: Journal, stamps: dict[int, str],
     return out
 
 
-def versions_digest(journal: Journal) -> tuple[object, ...]:
+def versions_mark(journal: Journal) -> tuple[object, ...]:
     """Changes whenever a version link is added, removed or changed (cheap to read)."""
-    return tuple(rows.versions_digest(journal.store))
+    return tuple(rows.versions_mark(journal.store))
 
 
-def tags_digest(journal: Journal) -> tuple[object, ...]:
+def tags_mark(journal: Journal) -> tuple[object, ...]:
     """Every tag alias, then every tag by id: a new tag adds to the end, a rename or merge
     changes what was there."""
-    return tuple(rows.tags_digest(journal.store))
+    return tuple(rows.tags_mark(journal.store))
 
 
-def stored_version_marks(journal: Journal) -> Marks:
+def stored_version_notes(journal: Journal) -> VersionNotes:
     """For each entry, its clips that update an earlier clip, as `PublishedEntry.versions`,
     from the links already stored (no analysis is run)."""
     out: dict[int, dict[int, tuple[int, str]]] = {}
@@ -75,8 +75,8 @@ def stored_version_marks(journal: Journal) -> Marks:
     return {eid: tuple((c, e, ch) for c, (e, ch) in m.items()) for eid, m in out.items()}
 
 
-def entries_moved(before: Mapping[int, str], stamps: Mapping[int, str], marks_before: Marks,
-                  marks: Marks) -> tuple[set[int], set[int]]:
+def entries_moved(before: Mapping[int, str], stamps: Mapping[int, str], marks_before: VersionNotes,
+                  marks: VersionNotes) -> tuple[set[int], set[int]]:
     """The one comparison of a state with the journal now, for the publisher and the live
     site alike: (written, moved): the published entries (`stamps`, id -> change stamp) whose
     stamp differs from `before` (new ones included), and those with the ones whose version
@@ -90,7 +90,7 @@ def entries_moved(before: Mapping[int, str], stamps: Mapping[int, str], marks_be
 
 
 def published_entries_of(journal: Journal, ids: Iterable[int],
-                         marks: Marks) -> dict[int, PublishedEntry] | None:
+                         marks: VersionNotes) -> dict[int, PublishedEntry] | None:
     """The listing data of those of `ids` that are dated and published, as
     `site.published_entries` gives it; None when one has no permalink yet (its Hatena-style
     one depends on every other entry: read them all) or one breaks the rules (`usable_row`)."""
@@ -100,7 +100,7 @@ def published_entries_of(journal: Journal, ids: Iterable[int],
     tz = journal.tz
     store = journal.store
     names = {int(r[1]): (str(r[2]), str(r[3]))
-             for r in rows.tags_digest(store) if r[0] == "t"}
+             for r in rows.tags_mark(store) if r[0] == "t"}
     tags: dict[int, dict[str, str]] = {}
     for eid, tid in rows.tag_use_rows_of(store, ids):
         name, display = names[int(tid)]
@@ -129,7 +129,7 @@ def published_entries_after(journal: Journal, known: list[PublishedEntry],
                             ) -> list[PublishedEntry] | None:
     """`site.published_entries` brought up from `known`, a list it gave earlier in which
     every permalink was stored and whose tags and aliases are unchanged (the caller compares
-    `tags_digest`): only the stamps, the version marks (after the same catch-up of the
+    `tags_mark`): only the stamps, the version marks (after the same catch-up of the
     analysis) and the rows of the entries that changed are read, not every entry; `sketches`
     serves the version check (`analysis.catch_up_versions`).
     None when a changed entry has no permalink yet."""
@@ -142,7 +142,7 @@ def published_entries_after(journal: Journal, known: list[PublishedEntry],
     # Suggestions are found for a new state of an entry (its stamp moved: read below).
     catch_up_analysis(journal, sketches)
     marks = {eid: tuple((c, e, ch) for c, (e, ch) in m.items())
-             for eid, m in version_marks(journal).items()}
+             for eid, m in version_notes(journal).items()}
     _written, changed = entries_moved({e.id: e.stamp for e in known}, stamps,
                                       {e.id: e.versions for e in known if e.versions}, marks)
     fresh = published_entries_of(journal, changed, marks)

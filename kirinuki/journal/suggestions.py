@@ -232,11 +232,11 @@ def stored_suggestions(journal: Journal, ids: Sequence[int] | None = None,
     return rows.suggestions_of(journal.store, ids)
 
 
-def suggestions_digest(journal: Journal) -> tuple[int, int]:
+def suggestions_mark(journal: Journal) -> tuple[int, int]:
     """Changes whenever some entry's stored suggestions do (cheap to read)."""
     return rows.change_mark(journal.store)
 
 
 def suggestions_changed_since(journal: Journal, gen: int) -> list[int]:
-    """Entries whose stored suggestions changed after `suggestions_digest` gave `gen`."""
+    """Entries whose stored suggestions changed after `suggestions_mark` gave `gen`."""
     return rows.changed_since(journal.store, gen)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from kirinuki.journal import Journal
-from kirinuki.journal.analysis import catch_up_analysis, version_marks
+from kirinuki.journal.analysis import catch_up_analysis, version_notes
 from kirinuki.journal.published import PublishedEntry, moved_permalinks, tag_aliases
 from kirinuki.journal.published_delta import published_entries_of
 from kirinuki.journal.sketch_cache import SketchCache, entry_stamps
@@ -51,7 +51,7 @@ from kirinuki.publish.snapshot import (
     write_head,
 )
 
-Marks = dict[int, tuple[tuple[int, int, str], ...]]
+VersionNotes = dict[int, tuple[tuple[int, int, str], ...]]
 
 
 @dataclass
@@ -130,7 +130,7 @@ def follow(journal: Journal, out_dir: str | Path, token: str | None, g: str, per
     sketches.stamps = every  # the version check reads them too (see published_delta)
     caught = catch_up_analysis(journal, sketches)
     marks = {eid: tuple((c, e, ch) for c, (e, ch) in m.items())
-             for eid, m in version_marks(journal).items()}
+             for eid, m in version_notes(journal).items()}
     where = pos.whole()
     if {k: v for k, v in marks.items() if where.get(k, first_new) < first_new} != old_marks:
         return None

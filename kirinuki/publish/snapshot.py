@@ -31,7 +31,7 @@ from typing import Any, overload
 
 from kirinuki.journal import Journal
 from kirinuki.journal.published import PublishedEntry
-from kirinuki.journal.published_delta import tags_digest
+from kirinuki.journal.published_delta import tags_mark
 
 FORMAT = "kirinuki-snapshot-3"
 CHUNK = 1024  # entry rows per lazily read chunk (small enough to make into entries at once)
@@ -60,7 +60,7 @@ def identity(journal: Journal) -> tuple[str, str, tuple[object, ...]]:
     """The journal file, its zone and its tags: what the snapshot's entry rows depend on
     besides the entries themselves."""
     return (os.path.abspath(str(journal.store.path)), journal.settings.timezone,
-            tags_digest(journal))
+            tags_mark(journal))
 
 
 def follows(old: tuple[object, ...], new: tuple[object, ...]) -> bool:

@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from kirinuki.journal.published import EntryDigest, PublishedEntry
 from kirinuki.journal.story import TagStory
-from kirinuki.model import Clip, ClipSource, Entry, Group, RelatedLink
+from kirinuki.model import Citation, Clip, Entry, Group, RelatedLink
 from kirinuki.publish import urls
 from kirinuki.publish.context import SiteContext
 from kirinuki.publish.story import story_view
@@ -121,7 +121,7 @@ def share_links(url: str, title: str) -> list[View]:
             View(label="LINE", url=f"https://social-plugins.line.me/lineit/share?url={u}")]
 
 
-def _source(src: ClipSource) -> View:
+def _source(src: Citation) -> View:
     return View({
         "url": src.url,
         "publisher": src.publisher or src.site,

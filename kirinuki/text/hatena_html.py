@@ -21,14 +21,14 @@ from dataclasses import dataclass, field
 import nh3
 from lxml import etree
 
-from kirinuki.model import Clip, ClipSource, Entry, Group, RelatedLink
+from kirinuki.model import Citation, Clip, Entry, Group, RelatedLink
 from kirinuki.text.autolink import find_urls, linked_html
 from kirinuki.text.cliptext import elements, parse
 from kirinuki.text.hashtags import parse_tag_line, tag_line_text
 from kirinuki.text.links import http_url
 from kirinuki.text.spaces import is_blank
 
-Line = tuple[str, ClipSource | None]
+Line = tuple[str, Citation | None]
 
 _BLOCK_NAMES = (
     "p div blockquote h1 h2 h3 h4 h5 h6 li ul ol dl dt dd pre table thead tbody tr td th "
@@ -200,7 +200,7 @@ class _HtmlReader:
             if self.quotes:
                 self.quotes[-1].lines.extend(quote.lines)
             return
-        source = ClipSource(url=quote.url, title=quote.title)
+        source = Citation(url=quote.url, title=quote.title)
         for i in quote.lines:
             if self.lines[i][1] is None:
                 self.lines[i] = (self.lines[i][0], source)
@@ -296,7 +296,7 @@ def _quote_html(clips: list[Clip]) -> str:
             f'<cite><a href="{url}">{shown}</a></cite>\n</blockquote>')
 
 
-def same_source(a: ClipSource | None, b: ClipSource | None) -> bool:
+def same_source(a: Citation | None, b: Citation | None) -> bool:
     """True when both are sources and name the same page with the same title."""
     return a is not None and b is not None and (a.url, a.title) == (b.url, b.title)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from kirinuki.model import Clip, ClipSource, Entry, RelatedLink
+from kirinuki.model import Citation, Clip, Entry, RelatedLink
 from kirinuki.text.autolink import find_urls
 from kirinuki.text.hashtags import tag_line_text
 from kirinuki.text.hatena_html import (
@@ -60,7 +60,7 @@ def _hatena_inline(text: str) -> str:
 def hatena_lines(text: str) -> list[Line]:
     """The lines of a body written in はてな記法."""
     lines: list[Line] = []
-    quotes: list[tuple[ClipSource | None, int]] = []  # (source, index of its first line)
+    quotes: list[tuple[Citation | None, int]] = []  # (source, index of its first line)
     pre: str | None = None
     raw: list[str] | None = None
     for line in text.replace("\r\n", "\n").split("\n"):
@@ -79,7 +79,7 @@ def hatena_lines(text: str) -> list[Line]:
         stripped = line.rstrip(" \t")
         m = _QUOTE_OPEN.fullmatch(stripped)
         if m is not None:
-            src = ClipSource(url=m.group(1), title=m.group(2) or None) if m.group(1) else None
+            src = Citation(url=m.group(1), title=m.group(2) or None) if m.group(1) else None
             quotes.append((src, len(lines)))
         elif stripped == "<<" and quotes:
             src, start = quotes.pop()
@@ -119,7 +119,7 @@ def _md_paragraph(line: str) -> str:
     return _md_inline(line[h.end():] if h else line)
 
 
-def _md_cite(line: str) -> ClipSource | None:
+def _md_cite(line: str) -> Citation | None:
     m = _MD_CITE.fullmatch(line.strip(" \t"))
     if m is None:
         return None
@@ -128,7 +128,7 @@ def _md_cite(line: str) -> ClipSource | None:
         return found[0][1] if found else None
     url = m.group("url") or m.group("bare")
     title = m.group("title")
-    return ClipSource(url=url, title=title if title and title != url else None)
+    return Citation(url=url, title=title if title and title != url else None)
 
 
 def _md_quote(block: list[str], out: list[Line]) -> None:

@@ -24,13 +24,13 @@ from kirinuki.journal.published_delta import (
     entries_moved,
     published_entries_of,
     published_stamps,
-    stored_version_marks,
-    tags_digest,
-    versions_digest,
+    stored_version_notes,
+    tags_mark,
+    versions_mark,
 )
 from kirinuki.journal.suggestions import (
     suggestions_changed_since,
-    suggestions_digest,
+    suggestions_mark,
 )
 from kirinuki.model import Settings
 from kirinuki.publish import urls
@@ -69,27 +69,27 @@ class Follower:
 
     def __init__(self, journal: Journal) -> None:
         self.stamps = published_stamps(journal)
-        self.marks = stored_version_marks(journal)
-        self.versions = versions_digest(journal)
-        self.tags = tags_digest(journal)
-        self.suggested = suggestions_digest(journal)
+        self.marks = stored_version_notes(journal)
+        self.versions = versions_mark(journal)
+        self.tags = tags_mark(journal)
+        self.suggested = suggestions_mark(journal)
 
     def update(self, journal: Journal, ctx: SiteContext) -> tuple[SiteContext, int] | None:
         """The context with the journal's changes since the last call applied (`ctx` itself
         when nothing the site shows changed) and how many published entries were written
         since (their clips may need the version analysis); None when only a full build will
         do (tags renamed or merged, an entry without permalink)."""
-        tags = tags_digest(journal)
+        tags = tags_mark(journal)
         if tags[:len(self.tags)] != self.tags:  # new tags come last (by id); others changed
             return None
         stamps = changed_stamps(journal, self.stamps)
         gone = self.stamps.keys() - stamps.keys()
-        versions = versions_digest(journal)
+        versions = versions_mark(journal)
         marks = self.marks
         if versions != self.versions:
-            marks = stored_version_marks(journal)
+            marks = stored_version_notes(journal)
         written, moved = entries_moved(self.stamps, stamps, self.marks, marks)
-        suggested = suggestions_digest(journal)
+        suggested = suggestions_mark(journal)
         if suggested != self.suggested:  # found by the analysis after the entries were read
             moved |= {i for i in suggestions_changed_since(journal, self.suggested[1])
                       if i in stamps}

@@ -86,7 +86,7 @@ def test_sketch_file_follows_the_journal(demo_journal: Journal, tmp_path: Path) 
         assert (analysis.catch_up_versions(j, sketches=cache) > 0) == (n != 3), n
         assert not base.rebuilt(), n
     last = get_entry(j, "/entry/2030/01/03/090000")
-    assert last.id in analysis.version_marks(j)  # the new clip is found as a version
+    assert last.id in analysis.version_notes(j)  # the new clip is found as a version
     # Sketches that go or come without a write of their entry change the count.
     with j.store.transaction():
         j.store.conn.execute("DELETE FROM clip_sketches WHERE clip_id = (SELECT min(id) FROM clips)")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from kirinuki.model import ClipSource
+from kirinuki.model import Citation
 from kirinuki.text.cliptext import render
 from kirinuki.text.hatena_html import lines_to_entry
 from kirinuki.text.hatena_syntax import MARKDOWN, entry_markdown, syntax_to_entry
@@ -38,7 +38,7 @@ def test_hatena_notation_quotes_become_clips_with_their_source() -> None:
     texts = [c.text for c in e.clips]
     assert texts[0] == "港湾ストの影響"  # the heading marker is dropped, the text kept
     first, second, third = e.clips[1:4]
-    assert first.source == ClipSource(url="https://news.example.jp/articles/port-strike",
+    assert first.source == Citation(url="https://news.example.jp/articles/port-strike",
                                       title="港湾スト 貨物船23隻が沖待ち")
     assert second.source == first.source and second.text.startswith("沖合では")
     assert third.source is None and third.text.startswith("政府は")
@@ -72,7 +72,7 @@ def test_markdown_quotes_links_and_images() -> None:
     e = syntax_to_entry(MARKDOWN_SOURCE, MARKDOWN)
     texts = [c.text for c in e.clips]
     assert texts[0] == "円相場"
-    src = ClipSource(url="https://markets.example.org/fx/0405", title="円 134円台に")
+    src = Citation(url="https://markets.example.org/fx/0405", title="円 134円台に")
     assert [c.source for c in e.clips[1:3]] == [src, src]
     assert e.clips[3].text == "出典のない引用です。" and e.clips[3].source is None
     assert "財務相は記者会見 (https://gov.example.go.jp/press/0405)で「注視する」と述べました。" in texts
@@ -96,7 +96,7 @@ _TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, ma
 @given(st.lists(st.tuples(_TEXT, st.booleans()), min_size=1, max_size=6))
 @example(items=[("~~~", False)])  # a tilde fence swallowed the clip
 def test_any_entry_survives_markdown(items: list[tuple[str, bool]]) -> None:
-    src = ClipSource(url="https://news.example.jp/a/1", title="見出し")
+    src = Citation(url="https://news.example.jp/a/1", title="見出し")
     entry = lines_to_entry([(t, src if quoted else None) for t, quoted in items])
     again = syntax_to_entry(entry_markdown(entry), MARKDOWN)
     assert render(again) == render(entry)

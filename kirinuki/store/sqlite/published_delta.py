@@ -68,7 +68,7 @@ def related_rows_of(store: Store, ids: Iterable[int]) -> list[tuple[int, str, in
     ).fetchall()
 
 
-def versions_digest(store: Store) -> tuple[int, float, float, float, int, float]:
+def versions_mark(store: Store) -> tuple[int, float, float, float, int, float]:
     """A summary of the version links that changes when links are added, removed or changed,
     or hidden."""
     row: tuple[int, float, float, float, int, float] = store.conn.execute(
@@ -78,7 +78,7 @@ def versions_digest(store: Store) -> tuple[int, float, float, float, int, float]
     return row
 
 
-def tags_digest(store: Store) -> list[tuple[str, int, str, str]]:
+def tags_mark(store: Store) -> list[tuple[str, int, str, str]]:
     """('a', tag id, alias key, '') of every alias, then ('t', id, key, display) of every tag
     by id."""
     return store.conn.execute(
