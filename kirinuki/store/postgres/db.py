@@ -114,7 +114,7 @@ class PgConnection:
         # A search reads the GIN index's candidates as a bitmap, ANDed with the primary key's
         # row id range: with a plain index scan over the range instead (which the planner
         # prefers, not knowing that each row's check reads its `tsvector` from TOAST), a
-        # window of the newest 6,400 clips took 108 ms instead of 3 (docs/search.md).
+        # window of the newest clips was many times slower (figures: docs/search.md).
         cur = self._run(f"SET LOCAL enable_indexscan = off; {render(st, params)};"
                         " SET LOCAL enable_indexscan = on", _args(st, params))
         cur.nextset()
