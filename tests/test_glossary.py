@@ -22,6 +22,9 @@ RETIRED = {
     "version_marks": "version_notes",
     "stored_version_marks": "stored_version_notes",
     "ClipSource": "Citation",
+    "EntryDigest": "ListingSummary",
+    "entry_digests": "listing_summaries",
+    "want_digests": "want_summaries",
 }
 
 

@@ -50,8 +50,9 @@ class PublishedEntry:
 
 
 @dataclass(frozen=True, slots=True)
-class EntryDigest:
-    """The first clip and clip count of an entry, for listing pages."""
+class ListingSummary:
+    """What a listing page of the site shows of an entry: its first clip and clip count
+    (not `model.EntrySummary`, the CLI's listing row)."""
 
     first_clip: str
     clips: int
@@ -176,10 +177,10 @@ def entry_batch(journal: Journal, ids: Iterable[int]) -> dict[int, Entry]:
     return entry_rows.load_entries(journal.store, ids)
 
 
-def entry_digests(journal: Journal, ids: Iterable[int]) -> dict[int, EntryDigest]:
+def listing_summaries(journal: Journal, ids: Iterable[int]) -> dict[int, ListingSummary]:
     """First clip and clip count of each entry in `ids` (entries without clips are left out)."""
     return {
-        int(eid): EntryDigest(str(text), int(n))
+        int(eid): ListingSummary(str(text), int(n))
         for eid, text, n in published_rows.first_clip_rows(journal.store, ids)
     }
 

@@ -13,7 +13,7 @@ from typing import Any
 from jinja2 import Environment
 from markupsafe import Markup
 
-from kirinuki.journal.published import EntryDigest
+from kirinuki.journal.published import ListingSummary
 from kirinuki.journal.story import TagStory
 from kirinuki.model import Entry
 from kirinuki.publish import feeds, searchindex, urls
@@ -64,7 +64,7 @@ class Renderer:
         # rewrites), in the web app the same boxes in the page (`inline_nav`).
         self.inline_nav = False
         self.feeds = feeds.Feeds(ctx, self.env, self.views)
-        self.kinds: dict[str, Callable[[Page, dict[int, Entry], dict[int, EntryDigest]], Any]] = {
+        self.kinds: dict[str, Callable[[Page, dict[int, Entry], dict[int, ListingSummary]], Any]] = {
             "entry": self.entry, "text": self.text, "index": self.listing, "tag": self.listing,
             "day": self.day, "month": self.month, "year": self.year, "archive": self.archive,
             "tags": self.tags, "about": self.about, "search": self.search, "404": self.not_found,
@@ -81,14 +81,14 @@ class Renderer:
             self.env.get_template(name)
 
     def render(self, page: Page, entries: dict[int, Entry],
-               digests: dict[int, EntryDigest],
+               summaries: dict[int, ListingSummary],
                stories: dict[str, TagStory] | None = None) -> bytes:
-        """The bytes of `page`; `entries` and `digests` hold what the page asked for,
+        """The bytes of `page`; `entries` and `summaries` hold what the page asked for,
         `stories` the story of a tag's front page (tag key -> story)."""
         if page.kind == "tag":
-            out: Any = self.listing(page, entries, digests, stories)
+            out: Any = self.listing(page, entries, summaries, stories)
         else:
-            out = self.kinds[page.kind](page, entries, digests)
+            out = self.kinds[page.kind](page, entries, summaries)
         return out if isinstance(out, bytes) else out.encode("utf-8")
 
     def html(self, template: str, url: str, title: str | None, **data: Any) -> str:
@@ -149,7 +149,7 @@ class Renderer:
         return render_clip_text(entries[page.args[0]])
 
     def listing(self, page: Page, entries: dict[int, Entry],
-                digests: dict[int, EntryDigest],
+                summaries: dict[int, ListingSummary],
                 stories: dict[str, TagStory] | None = None) -> str:
         key, k = page.args
         if page.kind == "tag":
@@ -174,14 +174,14 @@ class Renderer:
         title = None if page.kind == "index" and k is None else heading
         story = None
         if page.kind == "tag":
-            summaries = [self.tag_macro(self.views.tag_summary(i, entries[i], key))
-                         for i in shown]
+            rows = [self.tag_macro(self.views.tag_summary(i, entries[i], key))
+                    for i in shown]
             if k is None:  # the story is told on the tag's front page
                 story = self.views.story((stories or {}).get(key))
         else:
-            summaries = [self.summary(i, digests) for i in shown]
+            rows = [self.summary(i, summaries) for i in shown]
         return self.html("list.html", url_of(k), title, heading=heading, feed_url=feed,
-                         summaries=summaries, nav=View(nav), feeds=feeds_, story=story)
+                         summaries=rows, nav=View(nav), feeds=feeds_, story=story)
 
     def _positions(self) -> list[int]:
         """Every entry position, oldest first: the index's members (made once, not per
@@ -190,7 +190,7 @@ class Renderer:
             self._all = list(range(len(self.ctx.entries)))
         return self._all
 
-    def summary(self, pos: int, digests: dict[int, EntryDigest]) -> Markup:
+    def summary(self, pos: int, summaries: dict[int, ListingSummary]) -> Markup:
         """The HTML of an entry in a list, rendered once and reused by every list showing it
         (an entry appears in about six lists: the index, its tags, its day)."""
         html = self._summaries.get(pos)
@@ -198,19 +198,19 @@ class Renderer:
             if len(self._summaries) > SUMMARY_CACHE:
                 self._summaries.clear()
             html = self._summaries[pos] = self.summary_macro(
-                self.views.summary(pos, digests.get(pos)))
+                self.views.summary(pos, summaries.get(pos)))
         return html
 
-    def day(self, page: Page, _: Any, digests: dict[int, EntryDigest]) -> str:
+    def day(self, page: Page, _: Any, summaries: dict[int, ListingSummary]) -> str:
         y, m, d = page.args[0]
         members = self.ctx.days[(y, m, d)][::-1]
         heading = f"{y}年{m}月{d}日の記事"
         nav = {"older": urls.archive_url(y, m), "newer": None}
         return self.html("list.html", urls.archive_url(y, m, d), heading, heading=heading,
                          feed_url=None, nav=View(nav),
-                         summaries=[self.summary(i, digests) for i in members])
+                         summaries=[self.summary(i, summaries) for i in members])
 
-    def month(self, page: Page, _: Any, digests: dict[int, EntryDigest]) -> str:
+    def month(self, page: Page, _: Any, summaries: dict[int, ListingSummary]) -> str:
         y, m = page.args[0]
         sections: list[View] = []
         for (yy, mm, dd), members in sorted(self.ctx.days.items(), reverse=True):
@@ -221,9 +221,9 @@ class Renderer:
                 # The note is the excerpt's first 60 characters, which are the first clip's
                 # (an excerpt is cut at 120): no whole summary view per entry (that made the
                 # month pages a large part of the list pages' time).
-                link, digest = self.views.link(i), digests.get(i)
+                link, summary = self.views.link(i), summaries.get(i)
                 links.append(View(url=link["url"], label=link["title"], count=None,
-                                  note=digest.first_clip[:60] if digest else ""))
+                                  note=summary.first_clip[:60] if summary else ""))
             sections.append(View(label=f"{m}月{dd}日", url=urls.archive_url(y, m, dd),
                                  count=len(members), links=links))
         heading = f"{y}年{m}月の記事"

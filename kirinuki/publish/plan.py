@@ -41,7 +41,7 @@ class Page:
     stage: int
     args: tuple[Any, ...] = ()
     entries: tuple[int, ...] = ()
-    digests: tuple[int, ...] = ()
+    summaries: tuple[int, ...] = ()
 
 
 @dataclass
@@ -93,10 +93,10 @@ class Planner:
 
     def add(self, url: str, kind: str, stage: int, sig_parts: tuple[object, ...],
             args: tuple[Any, ...] = (), entries: tuple[int, ...] = (),
-            digests: tuple[int, ...] = ()) -> None:
+            summaries: tuple[int, ...] = ()) -> None:
         """Add the page served at `url`."""
         page = Page(urls.file_of(url), kind, sig(self.g, kind, *sig_parts), stage, args,
-                    entries, digests)
+                    entries, summaries)
         self.pages.append(page)
         self.sigs[page.path] = page.sig
 
@@ -277,13 +277,13 @@ class Planner:
     def list_front(self, base: Paging, url_of: Any, kind: str, key: object) -> None:
         """The front page of one list of entries."""
         front = base.front()
-        # A tag's pages show the groups carrying the tag: whole entries, not digests.
+        # A tag's pages show the groups carrying the tag: whole entries, not summaries.
         whole = kind == "tag"
         # A tag's front page tells its story, made of every member and its version marks.
         story = self.story_key(base.members) if whole else ""
         self.add(url_of(None), kind, LIST,
                  (key, self.member_fps(front), base.front_older(), story),
-                 (key, None), **{"entries" if whole else "digests": tuple(front)})
+                 (key, None), **{"entries" if whole else "summaries": tuple(front)})
 
     def list_page(self, base: Paging, url_of: Any, kind: str, key: object, k: int) -> None:
         """Numbered page `k` of one list of entries."""
@@ -291,7 +291,7 @@ class Planner:
         # Only whether page k is the last one shows on it (its "newer" link), not the count,
         # so adding an entry leaves the older pages as they are.
         self.add(url_of(k), kind, LIST, (key, k, k == base.count, self.member_fps(members)),
-                 (key, k), **{"entries" if kind == "tag" else "digests": tuple(members)})
+                 (key, k), **{"entries" if kind == "tag" else "summaries": tuple(members)})
 
     def index_pages(self) -> None:
         """The front page and the numbered pages of the whole journal."""
@@ -345,12 +345,12 @@ class Planner:
     def day_page(self, y: int, m: int, d: int, members: list[int]) -> None:
         """The archive of a day."""
         self.add(urls.archive_url(y, m, d), "day", LIST, (self.member_fps(members),),
-                 ((y, m, d),), digests=tuple(members))
+                 ((y, m, d),), summaries=tuple(members))
 
     def month_page(self, y: int, m: int, members: list[int]) -> None:
         """The archive of a month."""
         self.add(urls.archive_url(y, m), "month", LIST, (self.member_fps(members),),
-                 ((y, m),), digests=tuple(members))
+                 ((y, m),), summaries=tuple(members))
 
     def year_page(self, y: int) -> None:
         """The archive of a year."""

@@ -20,10 +20,10 @@ from typing import Any
 from kirinuki.errors import ConflictError
 from kirinuki.journal import Journal, open_journal
 from kirinuki.journal.published import (
-    EntryDigest,
+    ListingSummary,
     entry_batch,
-    entry_digests,
     entry_stamps_of,
+    listing_summaries,
     one_state,
 )
 from kirinuki.journal.story import tag_story
@@ -106,11 +106,11 @@ def _unit_records(index: int) -> list[Record]:
     pages = run.units[index]
     journal = _journal(run)
     want_entries = {i for p in pages for i in p.entries}
-    want_digests = {i for p in pages for i in p.digests}
+    want_summaries = {i for p in pages for i in p.summaries}
     want_stories = [p.args[0] for p in pages if p.kind == "tag" and p.args[1] is None]
     ids = run.ctx.entries
     entries: dict[int, Entry] = {}
-    digests: dict[int, EntryDigest] = {}
+    summaries: dict[int, ListingSummary] = {}
     with one_state(journal):
         # The entries are read in one state of the journal and must be the ones the context
         # was made from (a write meanwhile, say by `serve`, shows as a moved stamp): a page
@@ -121,16 +121,16 @@ def _unit_records(index: int) -> list[Record]:
                    or e.status != "published" for i in want_entries):
                 raise JournalMoved()
             entries = {i: by_id[ids[i].id] for i in want_entries}
-        if want_digests:
-            stamps = entry_stamps_of(journal, (ids[i].id for i in want_digests))
-            if any(stamps.get(ids[i].id) != ids[i].stamp for i in want_digests):
+        if want_summaries:
+            stamps = entry_stamps_of(journal, (ids[i].id for i in want_summaries))
+            if any(stamps.get(ids[i].id) != ids[i].stamp for i in want_summaries):
                 raise JournalMoved()
-            by_id_d = entry_digests(journal, (ids[i].id for i in want_digests))
-            digests = {i: by_id_d[ids[i].id] for i in want_digests if ids[i].id in by_id_d}
+            by_id_s = listing_summaries(journal, (ids[i].id for i in want_summaries))
+            summaries = {i: by_id_s[ids[i].id] for i in want_summaries if ids[i].id in by_id_s}
         stories = {k: tag_story(journal, k, run.ctx.pos) for k in want_stories}
     out: list[Record] = []
     for page in pages:
-        data = run.renderer.render(page, entries, digests, stories)
+        data = run.renderer.render(page, entries, summaries, stories)
         sha, written = run.output.put(page.path, data)
         out.append((page.path, page.sig, sha, written))
     run.output.verify()
@@ -151,8 +151,8 @@ def units_of(pages: list[Page], ctx: SiteContext) -> list[list[Page]]:
             rest.append(p)
     # Lists in order of their oldest entry: a unit's pages then show entries of one stretch
     # of time, so the renderer's summaries are reused (an entry is in ~6 lists) and each unit
-    # loads fewer digests. In plan order (index, then tag by tag) the summary cache thrashed.
-    rest.sort(key=lambda p: min(p.digests) if p.digests else -1)
+    # loads fewer summaries. In plan order (index, then tag by tag) the summary cache thrashed.
+    rest.sort(key=lambda p: min(p.summaries) if p.summaries else -1)
     units = list(months.values())
     units += [rest[i : i + UNIT_PAGES] for i in range(0, len(rest), UNIT_PAGES)]
     return units

@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
-from kirinuki.journal.published import EntryDigest, PublishedEntry
+from kirinuki.journal.published import ListingSummary, PublishedEntry
 from kirinuki.journal.story import TagStory
 from kirinuki.model import Citation, Clip, Entry, Group, RelatedLink
 from kirinuki.publish import urls
@@ -315,11 +315,11 @@ class Views:
         return None if view is None else View(view, series=[View(s) for s in view["series"]],
                                               speakers=[View(s) for s in view["speakers"]])
 
-    def summary(self, pos: int, digest: EntryDigest | None) -> View:
+    def summary(self, pos: int, summary: ListingSummary | None) -> View:
         """An entry in a list: title, date, clip count, excerpt, tags."""
         meta = self.ctx.entries[pos]
         link = self.link(pos)
-        text = digest.first_clip if digest else ""
+        text = summary.first_clip if summary else ""
         excerpt = text if len(text) <= EXCERPT_CHARS else text[:EXCERPT_CHARS] + "…"
         tags = self.ctx.tags
         return View({
@@ -327,7 +327,7 @@ class Views:
             "title": link["title"],
             "date": link["date"],
             "iso": meta.published.isoformat(),
-            "clips": digest.clips if digest else 0,
+            "clips": summary.clips if summary else 0,
             "excerpt": excerpt,
             "tags": [View(name=tags[k].display, href=tags[k].url) for k in meta.tag_keys],
         })

@@ -22,7 +22,7 @@ from jinja2 import Environment
 
 from kirinuki.journal import Journal
 from kirinuki.journal.core import reload_settings
-from kirinuki.journal.published import entry_batch, entry_digests
+from kirinuki.journal.published import entry_batch, listing_summaries
 from kirinuki.journal.story import tag_story
 from kirinuki.journal.workbench import change_mark
 from kirinuki.publish import urls
@@ -131,18 +131,18 @@ class LiveSite:
 
     def render(self, journal: Journal, page: Page,
                built: tuple[SiteContext, Renderer] | None = None) -> bytes:
-        """The bytes of `page`, loading the entries and digests it needs; `built` is the
+        """The bytes of `page`, loading the entries and summaries it needs; `built` is the
         context the page was found in (positions are only valid within it)."""
         ctx, renderer = built or self.current(journal)
         ids = {ctx.entries[p].id: p for p in page.entries}
         loaded = entry_batch(journal, list(ids)) if ids else {}
         entries = {ids[i]: e for i, e in loaded.items()}
-        dids = {ctx.entries[p].id: p for p in page.digests}
-        digests = {dids[i]: d for i, d in entry_digests(journal, list(dids)).items()} \
-            if dids else {}
+        sids = {ctx.entries[p].id: p for p in page.summaries}
+        summaries = {sids[i]: d for i, d in listing_summaries(journal, list(sids)).items()} \
+            if sids else {}
         stories = {page.args[0]: tag_story(journal, page.args[0], ctx.pos)} \
             if page.kind == "tag" and page.args[1] is None else None
-        return renderer.render(page, entries, digests, stories)
+        return renderer.render(page, entries, summaries, stories)
 
     def find(self, journal: Journal, path: str,
              built: tuple[SiteContext, Renderer] | None = None) -> Found | None:

@@ -98,23 +98,23 @@ def test_a_unit_reads_one_state(small: Journal, tmp_path: Path,
     publish(small, site, jobs=1)
     clip = get_entry(small, ENTRY).clips[0]
     edit_clip(small, clip.id or 0, "版1: 米国の国務長官は会見しました。")
-    real = units.entry_digests
+    real = units.listing_summaries
     done: list[int] = []
 
-    def digests(*args: Any) -> Any:
+    def summaries(*args: Any) -> Any:
         if not done:
             done.append(1)
             with _other_writer(small) as other:
                 edit_clip(other, clip.id or 0, "版2: 米国の国務長官は会見しました。")
         return real(*args)
 
-    monkeypatch.setattr(units, "entry_digests", digests)
+    monkeypatch.setattr(units, "listing_summaries", summaries)
     publish(small, site, jobs=1)
     assert done
     versions = {m for p in site.rglob("*") if p.is_file()
                 for m in re.findall(r"版(\d)", p.read_text(encoding="utf-8"))}
     assert versions == {"1"}  # the state the build read, throughout
-    monkeypatch.setattr(units, "entry_digests", real)
+    monkeypatch.setattr(units, "listing_summaries", real)
     publish(small, site, jobs=1)  # and the next publish catches up
     _same_as_full(small, site, tmp_path, "fresh")
 
