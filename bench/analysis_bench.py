@@ -33,7 +33,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from corpus import change_one_figure, generate_paragraphs  # noqa: E402
 
-from kirinuki.analysis.duplicates import Item, compare, find_groups, prepare  # noqa: E402
+from kirinuki.analysis.duplicates import compare, prepare  # noqa: E402
+from kirinuki.analysis.groups import Item, find_groups  # noqa: E402
 from kirinuki.analysis.lsh import DuplicateIndex, normalise, sketch_texts  # noqa: E402
 
 BATCH = 10_000

@@ -136,7 +136,7 @@ def demo_report() -> None:
     sys.path.insert(0, str(ROOT / "tests" / "analysis"))
     from test_journal_analysis import DEMO_BACKGROUND, DEMO_VERSIONS
 
-    from kirinuki.analysis.duplicates import Item, find_groups
+    from kirinuki.analysis.groups import Item, find_groups
     from kirinuki.text.cliptext import parse
 
     if not DEMO.is_dir():

@@ -172,7 +172,7 @@ def legacy_figures(rows: Sequence[dict[str, Any]]) -> tuple[int, int, int]:
 
 def sample_report() -> None:
     """The sample's groups and statements (../shared/seed), when present."""
-    from kirinuki.analysis.duplicates import Item, find_groups
+    from kirinuki.analysis.groups import Item, find_groups
     from kirinuki.text.cliptext import parse
 
     if not SEED.exists():

@@ -16,17 +16,8 @@ from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
 
-from kirinuki.analysis.duplicates import (
-    DEFAULT_THRESHOLDS,
-    Item,
-    Link,
-    OrderKey,
-    Prepared,
-    Thresholds,
-    prepare,
-    relate,
-    time_order,
-)
+from kirinuki.analysis.duplicates import DEFAULT_THRESHOLDS, Prepared, Thresholds, prepare
+from kirinuki.analysis.groups import Item, Link, OrderKey, relate, time_order
 from kirinuki.analysis.lsh import (
     DEFAULT_PARAMS,
     EMPTY,

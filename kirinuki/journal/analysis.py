@@ -19,14 +19,11 @@ from kirinuki.analysis.duplicates import (
     DEFAULT_THRESHOLDS,
     DUPLICATE,
     VERSION,
-    DuplicateGroup,
-    Link,
     Thresholds,
     compare,
-    group_links,
     prepare,
-    verify,
 )
+from kirinuki.analysis.groups import DuplicateGroup, Link, group_links, verify
 from kirinuki.analysis.lsh import DEFAULT_PARAMS, DuplicateIndex, Sketches, sketch_texts
 from kirinuki.analysis.probe import PartScan, SketchScan
 from kirinuki.analysis.versions import FigureChange, describe_change

@@ -21,7 +21,8 @@ from typing import Any
 
 import numpy as np
 
-from kirinuki.analysis.duplicates import VERSION, Item, Thresholds
+from kirinuki.analysis.duplicates import VERSION, Thresholds
+from kirinuki.analysis.groups import Item
 from kirinuki.analysis.lsh import DEFAULT_PARAMS, Sketches
 from kirinuki.analysis.pairs import sketch_pairs, verify_blocked
 from kirinuki.analysis.versions import describe_change

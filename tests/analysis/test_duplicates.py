@@ -8,15 +8,8 @@ from analysis_data import load_jsonl
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kirinuki.analysis.duplicates import (
-    BACKGROUND,
-    DUPLICATE,
-    VERSION,
-    Item,
-    compare,
-    find_groups,
-    prepare,
-)
+from kirinuki.analysis.duplicates import BACKGROUND, DUPLICATE, VERSION, compare, prepare
+from kirinuki.analysis.groups import Item, find_groups
 from kirinuki.analysis.lsh import EMPTY, DuplicateIndex, Sketches, estimate, normalise, sketch_texts
 from kirinuki.analysis.versions import describe_change
 from kirinuki.text.cliptext import parse

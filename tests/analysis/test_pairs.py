@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from analysis_data import load_jsonl
 
-from kirinuki.analysis.duplicates import Item, verify
+from kirinuki.analysis.groups import Item, verify
 from kirinuki.analysis.lsh import EMPTY, DuplicateIndex, LshParams, Sketches
 from kirinuki.analysis.pairs import as_pairs, estimates, sketch_pairs, verify_blocked
 

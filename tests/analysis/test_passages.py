@@ -9,15 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from kirinuki.analysis.duplicates import (
-    BACKGROUND,
-    DUPLICATE,
-    VERSION,
-    Item,
-    compare,
-    prepare,
-    relate,
-)
+from kirinuki.analysis.duplicates import BACKGROUND, DUPLICATE, VERSION, compare, prepare
+from kirinuki.analysis.groups import Item, relate
 
 DEV = Path(__file__).resolve().parent / "data" / "eval" / "dev"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from kirinuki.analysis.duplicates import prepare
-from kirinuki.analysis.passages import content_bigrams, sentences
+from kirinuki.analysis.sentences import content_bigrams, sentences
 from kirinuki.analysis.textnorm import (
     MIN_SUBSTANCE,
     enough_substance,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from kirinuki.analysis.duplicates import BACKGROUND, DUPLICATE, VERSION, compare, prepare
-from kirinuki.analysis.passages import serial_differs, serials, split
+from kirinuki.analysis.sentences import serial_differs, serials, split
 
 
 def kind(a: str, b: str) -> str | None:
@@ -99,21 +99,22 @@ def test_a_background_sentence_inside_a_tweet_with_its_headline() -> None:
 
 
 def test_the_same_opening_with_another_thing_is_no_subject_in_common() -> None:
-    from kirinuki.analysis.passages import _same_opening, sentences
+    from kirinuki.analysis.sentences import sentences
+    from kirinuki.analysis.updates import same_opening
 
     def first(text: str):  # noqa: ANN202
         return sentences(text)[0]
 
-    assert _same_opening(first("白根山の噴火で、気象台は、レベルを2に引き上げました。"),
+    assert same_opening(first("白根山の噴火で、気象台は、レベルを2に引き上げました。"),
                          first("白根山の噴火で、気象台は8日、レベルを3に引き上げました。"))
-    assert not _same_opening(first("政府は、備蓄しているコメのうち10万トンを放出します。"),
+    assert not same_opening(first("政府は、備蓄しているコメのうち10万トンを放出します。"),
                              first("政府は、備蓄している小麦のうち3万トンを放出します。"))
 
 
 def test_a_count_said_to_have_risen_weeks_later_is_another_development() -> None:
     from datetime import datetime, timedelta
 
-    from kirinuki.analysis.duplicates import Item, relate
+    from kirinuki.analysis.groups import Item, relate
 
     a = "コスタ北部でバスが谷に転落し、地元の警察によりますと、これまでに9人が死亡し、20人以上がけがをしたということです。"
     b = "コスタ北部で起きたバスの転落事故で、運輸省は9日、死者が23人に増え、なお4人の安否が分かっていないと発表しました。"
@@ -201,12 +202,13 @@ def test_other_facts_of_session_11_are_unrelated(a: str, b: str) -> None:
 
 
 def test_a_later_plan_is_done_only_with_every_word_of_its_deed() -> None:
-    from kirinuki.analysis.passages import _later_plan_done, sentences
+    from kirinuki.analysis.sentences import sentences
+    from kirinuki.analysis.updates import later_plan_done
 
     plan = sentences("コスタの運輸省は、事故のあと列車の運行を止めました。運行は12日朝、再開される予定です。")
-    assert _later_plan_done(plan, sentences("コスタの運輸省は12日朝、止めていた列車の運行を再開しました。"))
-    assert not _later_plan_done(plan, sentences("コスタの運輸省は12日朝、止めていた列車の点検を始めました。"))
-    assert not _later_plan_done(plan, sentences("ペルナの運輸省は12日朝、止めていた列車の運行を再開しました。"))
+    assert later_plan_done(plan, sentences("コスタの運輸省は12日朝、止めていた列車の運行を再開しました。"))
+    assert not later_plan_done(plan, sentences("コスタの運輸省は12日朝、止めていた列車の点検を始めました。"))
+    assert not later_plan_done(plan, sentences("ペルナの運輸省は12日朝、止めていた列車の運行を再開しました。"))
 
 
 @pytest.mark.parametrize(("a", "b"), [
@@ -227,7 +229,7 @@ def test_a_headline_says_a_suspension_ended() -> None:
 
 
 def test_railway_lines_are_names_but_derailments_are_not() -> None:
-    from kirinuki.analysis.passages import names_in
+    from kirinuki.analysis.sentences import names_in
 
     assert names_in("東西線と南北線") == frozenset({"東西線", "南北線"})
     assert names_in("列車が脱線し、梅雨前線の影響で国際線が欠航") == frozenset()
@@ -248,7 +250,7 @@ def test_one_word_put_for_another_is_no_duplicate(a: str, b: str) -> None:
 
 
 def test_a_tweet_mark_is_no_name_and_no_common_opening() -> None:
-    from kirinuki.analysis.passages import names_in
+    from kirinuki.analysis.sentences import names_in
 
     assert names_in("BREAKING: Bus crash near Dorna, police say") == frozenset()
     assert kind("BREAKING: Bus falls into river near Dorna; at least 4 dead, police say",

@@ -1,0 +1,369 @@
+"""Sentences of a clip and the words that differ between two: what the passage rules compare.
+
+A clip is split into sentences (`split`, outside quotes; a page line reflowed into the clip is
+no sentence end), each normalised, masked and reduced to content bigrams (`Sentence`), with its
+names, days, numbers, counts and running counts. Two sentences are compared by `similarity`, and
+`changes` / `word_put_for_another` / `is_template` tell what an alignment puts for what: one word
+put for another is another fact, not an update. Pure.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cached_property
+from sys import intern
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Indel
+
+from kirinuki.analysis.figures import PREDICATE_KEYWORDS, extract_figures
+from kirinuki.analysis.speakers import organisations
+from kirinuki.analysis.textnorm import mask_digits, normalise
+from kirinuki.text.fastfold import fast_fold
+
+# A line break ends a sentence unless it follows a particle or a comma (a page's line reflowed
+# into the clip: `1時間に50ミリ以上の\n非常に激しい雨`).
+_SENTENCE_END = re.compile(r"(?<=[。．！？!?])|(?<=\.)(?=\s|$)|(?<![のにをはがでとへも、,])\n")
+
+
+_CUT = re.compile(r"[「『]|[」』]|" + _SENTENCE_END.pattern)  # brackets, then sentence ends
+
+
+_BIGRAM = re.compile(r"(?=([^\u3041-\u309f]{2}))")  # every two characters with no hiragana
+
+
+_DAY = re.compile(r"(?<![0-9])([0-9]{1,2})日(?!間|目|連続)")
+
+
+_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+
+
+_QUOTED = re.compile(r"「([^「」]*)」?")
+
+
+WORD = re.compile(r"[\u4e00-\u9fff\u30a1-\u30faー]{2,}")  # a content word (kanji, katakana)
+
+
+# Names whose swap makes a template about something else: katakana names, and kanji places.
+_NAME = re.compile(r"[\u30a1-\u30faー・]{3,}|[\u4e00-\u9fff]{1,4}(?:県|市|町|村|州|郡|区|線)"
+                   r"|(?<![A-Za-z])[A-Z]{2,}(?![A-Za-z])")
+
+
+# Loanwords of news that name nothing in particular (a name in common must be a proper name).
+_LOANWORDS_TEXT = """
+ポイント パーセント テレビ ニュース システム エネルギー パイプライン ミサイル ガソリン インフレ
+テロ ロケット ドローン サイバー インターネット オンライン メディア コメント スーパー ホテル
+トラック タンカー コンテナ ワクチン ウイルス データ センター グループ チーム メンバー リーダー
+トップ レベル ペース ケース リスク コスト サービス プラン プロジェクト イベント マーケット
+スポーツ オリンピック カード メートル キロ センチ グラム リットル トン ドル ユーロ ルーブル
+ウォン ポンド バレル ヘクタール ミリ パトカー ヘリコプター ボランティア インタビュー ツイッター
+デモ ストライキ ダム トンネル エンジン ブレーキ コンピューター ソフト アプリ スマートフォン
+トラブル タブレット ルール プラス マイナス
+"""
+
+
+_LOANWORDS = frozenset(_LOANWORDS_TEXT.split())
+
+
+# Marks opening a tweet or a headline (`BREAKING:`, `【速報】`): no name, no common opening.
+_MARK_WORDS = frozenset(("BREAKING", "UPDATE", "UPDATED", "URGENT", "DEVELOPING", "ALERT", "FLASH",
+                         "LIVE", "NEWS"))
+
+
+# Words ending in `線` that name no railway line (`脱線`, `梅雨前線`, `国際線`).
+_NOT_LINES = re.compile(r"(?:脱|路|沿|前|戦|幹|全|車|視|曲|直|電|回|無|光|支|単|複|内|際|外|架|配"
+                        r"|断|廃|一|本)線$")
+
+
+_PREDICATE_WORD = re.compile("|".join(sorted(map(re.escape, PREDICATE_KEYWORDS), key=len,
+                                             reverse=True)))
+
+
+OPENING = 8  # characters of a common opening (`市立みなと病院は、`): one subject
+
+
+# Serial markers: a running count or the day of a live blog is another occurrence, not an update.
+SERIAL = re.compile(r"[0-9]+(?:件目|例目|回目|度目|人目|番目|日の動き|会合連続|日連続|回連続|期連続"
+                    r"|年連続|か月連続|週連続)|第[0-9]+(?:回|次|期)")
+
+
+REWRITTEN_LEAD = 0.70  # an updated lead is rewritten: dated first sentences aligning better are
+
+
+def content_bigrams(masked: str) -> frozenset[str]:
+    """Bigrams of `masked` text with no hiragana (particles and endings carry no content)."""
+    # Interned: the clips of a journal share most bigrams, so a prepared clip takes half the
+    # memory for a little time (docs/analysis.md, Measurements).
+    return frozenset(map(intern, _BIGRAM.findall(masked)))
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of a clip: masked normalised text, its content bigrams, and what
+    comparisons need."""
+
+    raw: str
+    masked: str
+    bigrams: frozenset[str]
+
+    @cached_property
+    def folded(self) -> str:
+        return fast_fold(self.raw)
+
+    @cached_property
+    def names(self) -> frozenset[str]:
+        return names_in(self.raw)
+
+    @cached_property
+    def quoted(self) -> frozenset[str]:
+        """Character bigrams of what it quotes (two people's words are not one sentence)."""
+        inner = normalise("".join(_QUOTED.findall(self.folded)))
+        return frozenset(inner[i:i + 2] for i in range(len(inner) - 1))
+
+    @cached_property
+    def counts(self) -> frozenset[tuple[str, str, float, str]]:
+        """(predicate, counter, value, subject) of its figures with a counter."""
+        return frozenset((_counted(f.predicate, f.subject), f.counter, float(f.value), f.subject)
+                         for f in extract_figures(self.raw) if f.counter)
+
+    @cached_property
+    def predicates(self) -> frozenset[str]:
+        """What its figures count (`死亡`, `拘束`)."""
+        return frozenset(c[0] for c in self.counts if c[0])
+
+    @cached_property
+    def topic(self) -> str:
+        """What the sentence is about when it opens with one (`首相は…` → `首相`), else ""."""
+        m = TOPIC.match(self.folded)
+        return m.group(1) if m else ""
+
+    @cached_property
+    def any_topic(self) -> str:
+        """The first topic of the sentence, after an opening clause too (`大雪の影響で、
+        北陸自動車道は、…` → `北陸自動車道`), else ""."""
+        m = _ANY_TOPIC.search(self.folded)
+        return m.group(1) if m else ""
+
+    @cached_property
+    def subjects(self) -> frozenset[str]:
+        """Names, places and organisations it is about."""
+        return self.names | self.orgs
+
+    @cached_property
+    def orgs(self) -> frozenset[str]:
+        return frozenset(organisations(self.folded))
+
+
+def _counted(predicate: str, subject: str) -> str:
+    """What a figure counts: `死者が19人に増え` counts the dead (`死亡`), not an increase."""
+    if predicate in ("増加", "減少") and subject:
+        m = _PREDICATE_WORD.search(subject)
+        if m:
+            return PREDICATE_KEYWORDS[m.group()]
+    return predicate
+
+
+def split(text: str) -> list[str]:
+    """`text` cut after each sentence end outside quotes (`「…。…」と述べました。` is one)."""
+    if "「" not in text and "『" not in text:
+        return _SENTENCE_END.split(text)
+    parts, start, depth = [], 0, 0
+    for m in _CUT.finditer(text):
+        ch = m.group()  # a bracket, or "" (the place after a sentence end) or a line break
+        if ch and ch in "「『":
+            depth += 1
+        elif ch and ch in "」』":
+            depth = max(0, depth - 1)
+        elif depth == 0 and m.end() > start:
+            parts.append(text[start:m.end()])
+            start = m.end()
+    parts.append(text[start:])
+    return parts
+
+
+def sentences(text: str) -> list[Sentence]:
+    """The sentences of `text` that hold anything to compare (not decimal points: `M6.9`;
+    not the ends of sentences quoted)."""
+    parts = split(text)
+    return sentences_of(parts, [mask_digits(normalise(part)) for part in parts])
+
+
+def sentences_of(parts: list[str], masked: list[str],
+                 bigrams: list[frozenset[str]] | None = None) -> list[Sentence]:
+    """Sentences from the `split` parts of a text and their masked normalised forms (and
+    content bigrams, when known); parts too short to compare are left out."""
+    return [Sentence(part, m, bigrams[k] if bigrams is not None else content_bigrams(m))
+            for k, (part, m) in enumerate(zip(parts, masked, strict=True)) if len(m) >= 4]
+
+
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    if not a or not b:
+        return 0.0
+    inter = len(a & b)
+    return inter / (len(a) + len(b) - inter)
+
+
+def similarity(a: Sentence, b: Sentence, floor: float = 0.0) -> float:
+    """Mean of alignment ratio and content overlap of two sentences (0..1); 0.0 without
+    aligning them when the overlap alone shows the mean is below `floor`."""
+    overlap = _jaccard(a.bigrams, b.bigrams)
+    if (1 + overlap) / 2 < floor:
+        return 0.0
+    return (fuzz.ratio(a.masked, b.masked) / 100 + overlap) / 2
+
+
+def names_in(text: str) -> frozenset[str]:
+    """Katakana names (not common loanwords), kanji places and acronyms named in `text`."""
+    return frozenset(n for n in _NAME.findall(unicodedata.normalize("NFKC", text))
+                     if n not in _LOANWORDS and n not in _MARK_WORDS and not (n[-1] == "線" and _NOT_LINES.search(n)))
+
+
+def swapped(a: frozenset[str], b: frozenset[str]) -> bool:
+    """True when each side names something the other does not (a template about another
+    place, bank or event)."""
+    return bool(a - b) and bool(b - a)
+
+
+def days(text: str) -> frozenset[str]:
+    """Days of the month named (`3日`, not `3日間`, `8日目`)."""
+    return frozenset(_DAY.findall(text))
+
+
+def numbers(text: str) -> tuple[str, ...]:
+    """The numbers written in `text`, days left out."""
+    return tuple(_NUMBER.findall(_DAY.sub(" ", text)))
+
+
+def serials(text: str) -> frozenset[str]:
+    """The running counts of `text` (`6件目`, `13日の動き`)."""
+    return frozenset(SERIAL.findall(text)) if ("目" in text or "連続" in text or "動き" in text
+                                               or "第" in text) else frozenset()
+
+
+def serial_differs(a: frozenset[str], b: frozenset[str]) -> bool:
+    """True when both texts carry running counts (`serials`) and they differ (`6件目` /
+    `8件目`, `第1回` / `第2回`); a count in one only is a sentence the update added
+    (`利下げは2会合連続です`)."""
+    return bool(a) and bool(b) and a != b
+
+
+def same_facts(a: Sentence, b: Sentence) -> bool:
+    """True when two similar sentences state the same numbers and days, and quote the same
+    words if any: a sentence reused, not a template filled with other facts."""
+    if (a.quoted or b.quoted) and _jaccard(a.quoted, b.quoted) < 0.6:
+        return False  # two people's words
+    return (sorted(numbers(a.folded)) == sorted(numbers(b.folded))
+            and days(a.folded) == days(b.folded))
+
+
+def is_template(a: Sentence, b: Sentence) -> bool:
+    """True when two sentences are one template filled with other words: both dated and
+    aligned closely (another day's event told the same way), or aligned closely with two
+    content words or more put for others (`ヴァルナ湖の周辺` / `セラ川の流域`)."""
+    ratio = fuzz.ratio(a.masked, b.masked) / 100
+    da, db = days(a.folded), days(b.folded)
+    if ratio >= REWRITTEN_LEAD and da and db and da != db:
+        return True  # the same day told twice is one report rewritten, not a template
+    if ratio < REWRITTEN_LEAD:
+        return False
+    words = _words_put_for_others(a.masked, b.masked)
+    # One word put for another is a template only when nothing else but numbers changed
+    # (`出荷を制限…0品目` / `出荷を停止…0品目`); an update rewrites more around it.
+    return words >= 2 or (words == 1 and all(
+        "0" in x or "0" in y for x, y in aligned_changes(a.masked, b.masked) if not _is_word_for_word(x, y)))
+
+
+def word_put_for_another(a: str, b: str) -> bool:
+    """True when aligning masked texts `a` and `b` puts a content word for another, numbers
+    aside (`出荷を制限している…0品目` / `出荷を停止している…0品目`: another count, not one
+    updated)."""
+    return _words_put_for_others(a, b) > 0
+
+
+_CONTENT_RUN = re.compile(r"[\u4e00-\u9fff\u30a1-\u30faー]+")  # kanji or katakana, any length
+
+
+def content_swapped(a: str, b: str) -> bool:
+    """True when all that differs between masked texts `a` and `b` is kanji or katakana put
+    for others, even one character (`東部` / `西部`, `値上がり` / `値下がり`, `男性` / `女性`):
+    re-clips of one passage never do that (they vary in width, spacing, links, marks), and an
+    update changes more than a word."""
+    changes = aligned_changes(a, b)
+    return bool(changes) and all(content_for_content(x, y) for x, y in changes)
+
+
+def content_for_content(x: str, y: str) -> bool:
+    return bool(x and y and _CONTENT_RUN.fullmatch(x) and _CONTENT_RUN.fullmatch(y))
+
+
+def _words_put_for_others(a: str, b: str) -> int:
+    """How many content words (kanji, katakana; no number) aligning `a` and `b` puts for
+    others."""
+    # Indel aligns by insertions and deletions: a word put for another is the text each side
+    # has between two equal stretches.
+    return sum(1 for x, y in aligned_changes(a, b) if _is_word_for_word(x, y))
+
+
+def _is_word_for_word(x: str, y: str) -> bool:
+    """True when `x` and `y` (what two texts have in place of each other) are two content
+    words, neither a number nor a headline mark."""
+    return ("0" not in x and "0" not in y and bool(WORD.fullmatch(x)) and bool(WORD.fullmatch(y))
+            and not (x in _MARKS and y in _MARKS))
+
+
+def aligned_changes(a: str, b: str) -> list[tuple[str, str]]:
+    """What `a` and `b` have in place of each other between the stretches they share."""
+    out, x, y = [], "", ""
+    for op in Indel.opcodes(a, b):
+        if op.tag == "equal":
+            if x or y:
+                out.append((x, y))
+            x = y = ""
+        else:
+            x += a[op.src_start:op.src_end]
+            y += b[op.dest_start:op.dest_end]
+    if x or y:
+        out.append((x, y))
+    return out
+
+
+def other_slots(a: Sentence, b: Sentence) -> bool:
+    """True when both sentences count something and nothing in common (`4300人が死亡` /
+    `6900人が救助`, `860棟` / `2人`): other facts, not one figure updated."""
+    if a.predicates and b.predicates and not a.predicates & b.predicates:
+        return True
+    ca, cb = {c[1] for c in a.counts}, {c[1] for c in b.counts}
+    if ca and cb and not ca & cb:
+        return True
+    # One predicate and counter, other people counted (`デモの参加者120人を拘束` / `男5人を
+    # 逮捕`): another fact.
+    # (`死者`, `けが人` name the count itself, not the people counted.)
+    def people(s: Sentence) -> dict[tuple[str, str], set[str]]:
+        out: dict[tuple[str, str], set[str]] = {}
+        for c in s.counts:
+            if c[0] and c[3] and c[3] != "人" and c[0] not in (
+                    PREDICATE_KEYWORDS.get(c[3]), PREDICATE_KEYWORDS.get(c[3][:-1])):
+                out.setdefault(c[:2], set()).add(c[3])
+        return out
+
+    pa, pb = people(a), people(b)
+    return any(not pa[k] & pb[k] for k in pa.keys() & pb.keys())
+
+
+def count_updated(a: Sentence, b: Sentence) -> bool:
+    """True when both count one thing (predicate, counter and the noun counted) with another
+    value (`警備員2人がけが` / `けがをした警備員は4人`)."""
+    return any(x[0] and x[3] and x[:2] == y[:2] and x[3] == y[3] and x[2] != y[2]
+               for x in a.counts for y in b.counts)
+
+
+_MARKS = frozenset(("速報", "更新", "続報", "詳報", "追記"))  # headline marks, not content
+
+
+TOPIC = re.compile(r"([\u4e00-\u9fff\u30a1-\u30faー]{2,10})は")
+
+
+_ANY_TOPIC = re.compile(r"(?:^|[、,\s])([\u4e00-\u9fff\u30a1-\u30faー]{2,10})は[、,]")
+

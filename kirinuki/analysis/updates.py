@@ -1,0 +1,337 @@
+"""Update rules: when two first sentences are one lead updated by a later report.
+
+A count said to have changed (`…に増え`, `rises to`), a plan reported as done, a state going on
+then ended, a statistic revised, a lead rewritten with a date or figures changed
+(`lead_updated`), or a sentence found again with one of its counts changed
+(`sentence_updated`). `passages.relate_sentences` tries them, cheapest first. Pure.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kirinuki.analysis.sentences import (
+    OPENING,
+    WORD,
+    Sentence,
+    aligned_changes,
+    content_for_content,
+    count_updated,
+    days,
+    is_template,
+    numbers,
+    other_slots,
+    swapped,
+    word_put_for_another,
+)
+from kirinuki.analysis.textnorm import strip_noise
+
+_OPENING_MARK = re.compile(r"^(?:breaking|updated?|urgent|developing|alert|flash|justin|速報|更新"
+                           r"|続報|詳報|随時更新)+")
+
+
+_MONTH = re.compile(r"(?<![0-9])([0-9]{1,2})月")
+
+
+def lead_rewritten_more(a: Sentence, b: Sentence) -> bool:
+    """True when first sentences alike at `RAISED_LEAD` only are one lead updated: a count said
+    to have changed (also in English), a plan reported done with every word of its deed, or a
+    state said to have ended, about one topic with two more words in common."""
+    return (_count_raised(a, b) or _count_raised_en(a, b)
+            or (plan_done(a, b) and _deed_done(a, b))
+            or (state_ended(a, b) and not _PLAN.search(a.folded + b.folded)
+                and len((_deed_words(a) & _deed_words(b)) - {a.any_topic}) >= 2))
+
+
+def sentence_updated(sa: list[Sentence], sb: list[Sentence], matrix: list[list[float]],
+                     shared: float) -> float | None:
+    """The similarity of a sentence found again in the other clip with one of its counts
+    changed (`…これまでに212人が救助されました` / `…226人が救助され、14人の死亡が…`; the same
+    predicate and counter, another value), no word put for another (`上流の集落では3人が死亡` /
+    `下流の…5人`: another place counted), no name swapped and no template (`is_template`: other
+    days), and either the first sentence of both or with another sentence found again: one
+    paragraph updated, even when other sentences were dropped or added. None when there is
+    none."""
+    found = sum(score >= shared for row in matrix for score in row)
+    for i, row in enumerate(matrix):
+        for j, score in enumerate(row):
+            x, y = sa[i], sb[j]
+            if (score >= shared and (found >= 2 or i == j == 0)
+                    and numbers(x.folded) != numbers(y.folded)
+                    and any(c[0] and c[0] == d[0] and c[1] == d[1] and c[3] == d[3] and c[2] != d[2]
+                            for c in x.counts for d in y.counts)
+                    and not swapped(x.names, y.names) and not other_slots(x, y)
+                    and not any(content_for_content(p, q) for p, q in aligned_changes(x.masked, y.masked))
+                    and not is_template(x, y)):  # `国防省は13日、…` / `6日、…`: another day's
+                return score
+    return None
+
+
+# An announced plan (`…する予定です`, `…する方向で最終調整に入りました`), reported later as done.
+_DONE = re.compile(r"(?:ました|した|た)[。.]?\s*$")  # the other sentence ends in the past
+
+
+_PLAN = re.compile(r"予定|方向で|めどに|見通しです|見込みです|方針です|検討")
+
+
+# A time ahead in one sentence only (`対話を来週、首都で始めると発表` / `対話が25日、始まった`).
+_FUTURE = re.compile(r"来週|来月|来年")
+
+
+def opens_alike(a: Sentence, b: Sentence) -> bool:
+    """True when both sentences open with the same words (`same_opening`) or one opens with
+    the other's topic (`乗客は、…` / `乗客およそ210人は、…`) and no content word is put for
+    another (`政府は…コメのうち` / `小麦のうち`)."""
+    if same_opening(a, b):
+        return True
+    return (((len(a.topic) >= 2 and b.masked.startswith(a.topic))
+             or (len(b.topic) >= 2 and a.masked.startswith(b.topic)))
+            and not word_put_for_another(a.masked, b.masked))
+
+
+def same_opening(a: Sentence, b: Sentence) -> bool:
+    """True when both sentences open with the same words (`赤岳の噴火で、気象台は`) and no
+    content word is put for another: one subject, even when it is no name."""
+    ma, mb = _OPENING_MARK.sub("", a.masked), _OPENING_MARK.sub("", b.masked)
+    n = min(len(ma), len(mb), OPENING)
+    return (n == OPENING and ma[:n] == mb[:n] and "0" not in ma[:n]
+            # `政府は、…備蓄しているコメのうち` / `小麦のうち`: the same opening, another thing
+            and not word_put_for_another(a.masked, b.masked))
+
+
+def plan_done(a: Sentence, b: Sentence) -> bool:
+    """True when one sentence announces a plan and the other, about the same named things,
+    reports it done (`…に出発する予定です` / `…に到着しました`)."""
+    fa, fb = bool(_FUTURE.search(a.folded)), bool(_FUTURE.search(b.folded))
+    pa = bool(_PLAN.search(a.folded)) or (fa and not fb)
+    pb = bool(_PLAN.search(b.folded)) or (fb and not fa)
+    if pa == pb or not _DONE.search(b.folded if pa else a.folded):
+        return False  # no plan, or nothing reported done (`…を求めています` goes on)
+    if swapped(a.names, b.names) or swapped(a.orgs, b.orgs):
+        return False
+    if not (a.subjects & b.subjects or (a.topic and a.topic == b.topic) or opens_alike(a, b)):
+        return False
+    ma, mb = set(_MONTH.findall(a.folded)), set(_MONTH.findall(b.folded))
+    return not (ma and mb and not ma & mb) and not other_slots(a, b)
+
+
+# A state going on (`呼びかけています`, `停電が続いています`), and its end reported later.
+_ONGOING = re.compile(r"(?:ています|ている|ております|続いています|続いている)[。.]?\s*$")
+
+
+_ENDED = re.compile(r"解除|解消|復旧|再開|鎮火|消し止め|収束|終了|取り下げ|通行できるよう"
+                    r"|当選|再選|可決|否決|妥結|決着")  # a count or a vote going on, and its result
+
+
+def state_ended(a: Sentence, b: Sentence) -> bool:
+    """True when one sentence tells of a state going on and the other, opening alike, reports
+    it ended (`…呼びかけています` / `…呼びかけを、午後7時に解除しました`)."""
+    for x, y in ((a, b), (b, a)):
+        if (_ONGOING.search(x.folded) and _DONE.search(y.folded) and _ENDED.search(y.folded)
+                and not _ENDED.search(x.folded)):
+            return ((opens_alike(x, y) or (len(x.any_topic) >= 3 and x.any_topic == y.any_topic))
+                    and not swapped(x.names, y.names) and not swapped(x.orgs, y.orgs))
+    return False
+
+
+# A preliminary figure (`速報値`) and the figure revised later (`改定値`, `確報値`).
+_PRELIMINARY = re.compile(r"速報値")
+
+
+_REVISED = re.compile(r"改定値|確報値|確定値|修正値")
+
+
+def revised(a: Sentence, b: Sentence) -> bool:
+    """True when one sentence gives a preliminary figure and the other, opening alike about
+    the same months, its revision (`GDPの速報値は…0.4%のプラス` / `改定値は…0.2%のマイナスに
+    下方修正`)."""
+    if not ((_PRELIMINARY.search(a.folded) and _REVISED.search(b.folded))
+            or (_PRELIMINARY.search(b.folded) and _REVISED.search(a.folded))):
+        return False
+    return (bool(a.names & b.names or opens_alike(a, b)) and not swapped(a.names, b.names)
+            and set(_MONTH.findall(a.folded)) == set(_MONTH.findall(b.folded)))
+
+
+# Words of when and of planning: what a plan and its report differ in besides the deed.
+_WHEN_WORDS = re.compile(r"[0-9]+(?:日|月|年|時)(?:朝|夜|昼|夕方|未明|午前|午後)?")
+
+
+_PLAN_WORDS = frozenset(("予定", "方向", "調整", "最終調整", "方針", "見通", "見込", "検討",
+                         "計画", "来週", "来月", "来年", "今週", "今月", "今年", "年内"))
+
+
+def _deed_words(s: Sentence) -> frozenset[str]:
+    """The content words of a sentence, times and planning words left out."""
+    text = _WHEN_WORDS.sub(" ", s.folded)
+    return frozenset(w for w in WORD.findall(text) if w not in _PLAN_WORDS)
+
+
+def later_plan_done(sa: list[Sentence], sb: list[Sentence]) -> bool:
+    """True when a later sentence of `sa` announces a plan (`救助活動は21日朝、再開される予定
+    です`) that the first sentence of `sb`, opening like `sa`'s, reports done with every word
+    of the deed (`…21日朝、中断していた救助活動を再開しました`)."""
+    done = sb[0]
+    if len(sa) < 2 or not _DONE.search(done.folded) or _PLAN.search(done.folded):
+        return False
+    n = min(len(sa[0].masked), len(done.masked), OPENING)
+    if n < OPENING or sa[0].masked[:n] != done.masked[:n] or swapped(sa[0].names, done.names):
+        return False
+    words = _deed_words(done)
+    return any(_PLAN.search(p.folded) and not _DONE.search(p.folded)
+               and len(_deed_words(p)) >= 2 and _deed_words(p) <= words for p in sa[1:])
+
+
+def _deed_done(a: Sentence, b: Sentence) -> bool:
+    """True when every content word of the plan's deed (two or more) is in the sentence
+    reporting it done (`首相は、来週にも被災地を訪れる方向で調整` / `首相は16日、被災地を
+    訪れ、避難所で…`)."""
+    plan, done = (a, b) if _PLAN.search(a.folded) or _FUTURE.search(a.folded) else (b, a)
+    # The deed is the plan's words but its topic, with verb stems (`訪れる`: `訪`): `首相` and
+    # `被災地` alone are also in `首相は…被災地の復旧に予備費を充てる考え`.
+    deed = (_deed_words(plan) | _stems(plan)) - {plan.topic}
+    return len(deed) >= 2 and deed <= _deed_words(done) | _stems(done)
+
+
+_STEM = re.compile(r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff])[\u3041-\u309f]")  # `訪れる`, `充てる`
+
+
+def _stems(s: Sentence) -> frozenset[str]:
+    """One-kanji verb stems of a sentence (`訪れ` → `訪`)."""
+    return frozenset(_STEM.findall(_WHEN_WORDS.sub(" ", s.folded)))
+
+
+def _other_plans(a: Sentence, b: Sentence) -> bool:
+    """True when both sentences announce plans and each has a word of the deed the other
+    lacks (`22日から中国を訪問する予定` / `来月、インドを訪問する予定`): two plans."""
+    if not (_PLAN.search(a.folded) and _PLAN.search(b.folded)):
+        return False
+    wa, wb = _deed_words(a), _deed_words(b)
+    return bool(wa - wb) and bool(wb - wa)
+
+
+# A count said to have changed (`死者が19人に増え`, `けが人は9人に上り`).
+_RAISED = re.compile(r"[0-9]+(?:人|棟|世帯|戸|台|便|件|ミリ|センチ|ヘクタール)(?:に増え|に増加|に上っ|に上り|に達し|に減っ|に減少)")
+
+
+def _count_raised(a: Sentence, b: Sentence) -> bool:
+    """True when one sentence says a count rose or fell (`死者が19人に増え`) and the other
+    gives that count (predicate and counter) another value, about the same place, whoever
+    the source (`地元の鉄道当局によりますと…6人が死亡` → `運輸省は21日、死者が19人に増え`)."""
+    if not (_RAISED.search(a.folded) or _RAISED.search(b.folded)):
+        return False
+    if not (a.names & b.names or opens_alike(a, b)) or swapped(a.names, b.names):
+        return False
+    # Other facts or people counted (`死亡` / `救助`), unless one only says a count changed.
+    if other_slots(a, b) and not (a.predicates <= _CHANGE_PREDICATES
+                                   or b.predicates <= _CHANGE_PREDICATES):
+        return False
+    if any(x[0] and x[:2] == y[:2] and x[2] != y[2] for x in a.counts for y in b.counts):
+        return True
+    # An amount with no predicate (`雨の量が300ミリを超え` / `450ミリに達し`): one measure.
+    if any(x[1] == y[1] and x[1] in _MEASURES and x[2] != y[2] for x in a.counts for y in b.counts):
+        return True
+    # The risen count's predicate is only the change (`停電は…1万2000戸に減っています`): what
+    # changed, named before it, must be what the other sentence counts (`3万戸が停電`).
+    return any(x[1] == y[1] and x[2] != y[2] and (x[0] or y[0]) and x[0] != y[0]
+               and (x[0] in _CHANGE_PREDICATES or y[0] in _CHANGE_PREDICATES)
+               and _changed_named_in(a, b) for x in a.counts for y in b.counts)
+
+
+# The same in English tweets: `Death toll … rises to 14` / `… at least 6 dead`.
+_RAISED_EN = re.compile(r"\b(?:rises|rose|risen|climbs|climbed|jumps|jumped|reaches|reached|hits"
+                        r"|increases|increased|falls|fell|drops|dropped)\s+to\s+(?:at\s+least\s+)?"
+                        r"[0-9][0-9,]*", re.IGNORECASE)
+
+
+_COUNT_EN = re.compile(r"[0-9][0-9,]*\s+(?:people\s+|were\s+|are\s+)?(?:dead|killed|deaths|died"
+                       r"|injured|wounded|missing|rescued|evacuated)\b", re.IGNORECASE)
+
+
+_WORD_EN = re.compile(r"[A-Za-z]{3,}")
+
+
+# English words that name no event: marks, sourcing, counting.
+_STOP_EN_TEXT = """breaking update updated urgent developing alert flash says said according
+police officials official reports reported report least still more than with from after have
+been that this were their they says people dead killed deaths died injured wounded missing
+rescued evacuated death toll rises rose risen climbs climbed jumps jumped reaches reached
+increases increased falls fell drops dropped the and say for off was are not but its new now
+via per out who all one two has had near into over says january february march april may june
+july august september october november december"""
+
+
+_STOP_EN = frozenset(_STOP_EN_TEXT.split())
+
+
+def _count_raised_en(a: Sentence, b: Sentence) -> bool:
+    """True when two English sentences (tweets) tell one event's count, one saying it rose or
+    fell to another value (`Death toll in Salmina Island ferry sinking rises to 14` / `Ferry
+    sinks off Salmina Island; at least 6 dead`): two or more words of the event in common, one
+    of them a name, no name swapped."""
+    if "to" not in a.folded and "to" not in b.folded:
+        return False  # no `rises to N` (cheaper than the pattern)
+    for x, y in ((a, b), (b, a)):
+        m, c = _RAISED_EN.search(x.folded), _COUNT_EN.search(y.folded)
+        if not m or not c:
+            continue
+        if numbers(m.group()) == numbers(c.group()):
+            return False  # the same count
+        wx, wy = _words_en(x.raw), _words_en(y.raw)
+        nx, ny = (frozenset(w for w in ws if w[0].isupper()) for ws in (wx, wy))
+        common = {w.lower() for w in wx} & {w.lower() for w in wy}
+        # A name in common, and a word of the event that is no name (`ferry`): the same place
+        # names another event too (`Bus crash on Salmina Island`).
+        return bool(nx & ny) and bool(common - {w.lower() for w in nx & ny}) and not swapped(nx, ny)
+    return False
+
+
+def _words_en(text: str) -> frozenset[str]:
+    """Words of three letters or more of an English text, sign-off and links aside, with neither
+    marks nor sourcing or counting words."""
+    return frozenset(w for w in _WORD_EN.findall(strip_noise(text)) if w.lower() not in _STOP_EN)
+
+
+_MEASURES = frozenset(("mm", "cm", "ヘクタール"))  # rain, snow, a burnt area: one amount told
+
+
+_CHANGED = re.compile(r"([\u4e00-\u9fff\u30a1-\u30faー]{2,})[はが][^。]*?" + _RAISED.pattern)
+
+
+def _changed_named_in(a: Sentence, b: Sentence) -> bool:
+    """True when what one sentence says rose or fell (`停電は…減っています`) is named in the
+    other."""
+    for x, y in ((a, b), (b, a)):
+        m = _CHANGED.search(x.folded)
+        if m and m.group(1) in y.folded:
+            return True
+    return False
+
+
+_CHANGE_PREDICATES = frozenset(("増加", "減少", ""))
+
+
+def lead_updated(a: Sentence, b: Sentence) -> bool:
+    """True when `b` is `a` updated: about the same named thing (a name in common, none
+    swapped), not the same day's other news (both dated the same day), with a date or numbers
+    changed."""
+    # Cheapest checks first: most candidate pairs fail on dates or numbers.
+    da, db = days(a.folded), days(b.folded)
+    # One report's paragraphs of one day tell other facts, unless a count of one is updated.
+    same_day_update = bool(da) and da == db and count_updated(a, b)
+    if da and da == db and not same_day_update:
+        return False
+    if da == db:  # neither dated: the numbers must have changed
+        na, nb = numbers(a.folded), numbers(b.folded)
+        if not (na and nb and na != nb):
+            return False
+    ma, mb = set(_MONTH.findall(a.folded)), set(_MONTH.findall(b.folded))
+    if ma and mb and not ma & mb:
+        return False  # another month's event
+    if swapped(a.names, b.names) or swapped(a.orgs, b.orgs):
+        return False  # about something else: another place, another source
+    if _other_plans(a, b):
+        return False
+    if not (a.subjects & b.subjects or opens_alike(a, b) or count_updated(a, b)):
+        return False  # nothing in common to be about
+    return not (other_slots(a, b) or (not same_day_update and is_template(a, b)))
+
