@@ -56,7 +56,7 @@ def write_inputs(work: Path, n: int) -> tuple[Path, Path]:
             entry.title = f"切り抜き {i}"
             if i % 3 == 0:
                 for c in entry.clips:
-                    c.source = Citation(url=f"https://news.example.jp/a/{i % 997}",
+                    c.citation = Citation(url=f"https://news.example.jp/a/{i % 997}",
                                           title=f"記事 {i % 997}")
             fh.write(render_mt_entry(entry, TZ, "bench"))
     return export, folder

@@ -130,7 +130,7 @@ class Clip:
     blank_after: int = 0
     article_version_id: int | None = None
     selector: Selector | None = None
-    source: Citation | None = None
+    citation: Citation | None = None
     id: int | None = None
     after: str = ""
 

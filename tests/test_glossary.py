@@ -25,6 +25,7 @@ RETIRED = {
     "EntryDigest": "ListingSummary",
     "entry_digests": "listing_summaries",
     "want_digests": "want_summaries",
+    "same_source": "same_citation",
 }
 
 

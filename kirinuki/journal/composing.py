@@ -188,7 +188,7 @@ def check_text(journal: Journal, ref: str, text: str) -> TextEdit:
         if match:
             was = match.pop(0)
             c.id, c.article_version_id, c.selector = was.id, was.article_version_id, was.selector
-            c.source = was.source
+            c.citation = was.citation
         else:
             added += 1
     edit = TextEdit(entry, added=added, removed=sum(len(v) for v in old.values()))

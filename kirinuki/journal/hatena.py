@@ -63,8 +63,8 @@ class ClipSources:
     def link(self, entry: Entry) -> None:
         runs: dict[tuple[str, str | None], list[Clip]] = {}
         for c in entry.clips:
-            if c.source is not None:
-                runs.setdefault((c.source.url, c.source.title), []).append(c)
+            if c.citation is not None:
+                runs.setdefault((c.citation.url, c.citation.title), []).append(c)
         for (url, title), clips in runs.items():
             store = self.journal.store
             aid = self.articles.get(url)

@@ -215,8 +215,8 @@ def entry_view(entry: Entry) -> JsonDict:
             {
                 "clips": [
                     {"id": c.id, "text": c.text,
-                     "source": ({"url": c.source.url, "site": c.source.site,
-                                 "title": c.source.title} if c.source else None)}
+                     "source": ({"url": c.citation.url, "site": c.citation.site,
+                                 "title": c.citation.title} if c.citation else None)}
                     for c in g.clips
                 ],
                 "related": [{"url": r.url, "quote": r.quote}

@@ -59,7 +59,7 @@ def _clip_row(clip: Clip) -> list[Any]:
     # whole was a noticeable part of a full build's CPU).
     # Thin spaces grouping digits become commas (same length), which the script drops.
     folded = fast_fold(thin_grouping(clip.text))
-    site = fast_fold(clip.source.site) if clip.source is not None and clip.source.site else ""
+    site = fast_fold(clip.citation.site) if clip.citation is not None and clip.citation.site else ""
     # The folded text is stored only where it differs from the text, to halve the size.
     return [clip.id or 0, clip.text, 0 if folded == clip.text else folded, site]
 

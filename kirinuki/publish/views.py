@@ -33,12 +33,12 @@ LINK_CACHE = 20_000
 class ClipView:
     """A clip in an entry body (slotted: entries hold many and templates read them often)."""
 
-    __slots__ = ("kind", "source", "text", "update")
+    __slots__ = ("citation", "kind", "text", "update")
 
-    def __init__(self, text: str, source: View | None, update: View | None = None) -> None:
+    def __init__(self, text: str, citation: View | None, update: View | None = None) -> None:
         self.kind = "clip"
         self.text = text
-        self.source = source
+        self.citation = citation
         self.update = update  # the earlier version this clip updates: href, label, change
 
 
@@ -97,7 +97,7 @@ def _headline(entry: Entry) -> str | None:
     for group in entry.groups:
         for item in group.items:
             if isinstance(item, Clip):
-                return item.source.title if item.source is not None and item.source.title \
+                return item.citation.title if item.citation is not None and item.citation.title \
                     else None
     return None
 
@@ -121,7 +121,7 @@ def share_links(url: str, title: str) -> list[View]:
             View(label="LINE", url=f"https://social-plugins.line.me/lineit/share?url={u}")]
 
 
-def _source(src: Citation) -> View:
+def _citation(src: Citation) -> View:
     return View({
         "url": src.url,
         "publisher": src.publisher or src.site,
@@ -187,7 +187,7 @@ class Views:
         items: list[View | ClipView] = []
         for item in group.items:
             if isinstance(item, Clip):
-                src = _source(item.source) if item.source is not None else None
+                src = _citation(item.citation) if item.citation is not None else None
                 update = updates.get(item.id or 0) if updates else None
                 items.append(ClipView(item.text, src, update))
             else:
@@ -285,7 +285,7 @@ class Views:
             keys = [self.aliases.get(k, k) for k in map(tag_key, names)]
             if key not in keys:
                 continue
-            clips = [ClipView(item.text, _source(item.source) if item.source else None)
+            clips = [ClipView(item.text, _citation(item.citation) if item.citation else None)
                      for item in group.items if isinstance(item, Clip)]
             others = [View(name=n, href=self.tag_href(n)) for n, k in zip(names, keys, strict=True)
                       if k != key]

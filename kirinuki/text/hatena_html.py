@@ -251,7 +251,7 @@ def body_to_entry(body: str) -> tuple[Entry, bool]:
 
 
 def _plain_entry(lines: list[Line]) -> Entry:
-    clips = [Clip(text, 1, source=src) for text, src in _visible(lines)]
+    clips = [Clip(text, 1, citation=src) for text, src in _visible(lines)]
     if clips:
         clips[-1].blank_after = 0
     return Entry(groups=[Group(items=list(clips))] if clips else [])
@@ -279,12 +279,12 @@ def lines_to_entry(lines: list[Line]) -> Entry:
     entry = parse("\n\n".join(t for t, _ in kept))
     for element, (_, source) in zip(elements(entry), kept, strict=False):
         if isinstance(element, Clip) and source is not None:
-            element.source = source
+            element.citation = source
     return entry
 
 
 def _quote_html(clips: list[Clip]) -> str:
-    src = clips[0].source
+    src = clips[0].citation
     assert src is not None
     shown = html.escape(src.title or src.url, quote=False)
     inner = "\n".join(f"<p>{linked_html(c.text)}</p>" for c in clips)
@@ -296,8 +296,8 @@ def _quote_html(clips: list[Clip]) -> str:
             f'<cite><a href="{url}">{shown}</a></cite>\n</blockquote>')
 
 
-def same_source(a: Citation | None, b: Citation | None) -> bool:
-    """True when both are sources and name the same page with the same title."""
+def same_citation(a: Citation | None, b: Citation | None) -> bool:
+    """True when both are citations and name the same page with the same title."""
     return a is not None and b is not None and (a.url, a.title) == (b.url, b.title)
 
 
@@ -308,10 +308,10 @@ def entry_html(entry: Entry) -> str:
     for g in entry.groups:
         run: list[Clip] = []
         for item in [*g.items, None]:
-            if run and not (isinstance(item, Clip) and same_source(item.source, run[0].source)):
+            if run and not (isinstance(item, Clip) and same_citation(item.citation, run[0].citation)):
                 out.append(_quote_html(run))
                 run = []
-            if isinstance(item, Clip) and item.source is not None:
+            if isinstance(item, Clip) and item.citation is not None:
                 run.append(item)
             elif isinstance(item, Clip):
                 out.append(f"<p>{linked_html(item.text)}</p>")

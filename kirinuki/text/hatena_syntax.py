@@ -20,7 +20,7 @@ from kirinuki.text.hatena_html import (
     body_to_entry,
     html_lines,
     lines_to_entry,
-    same_source,
+    same_citation,
 )
 from kirinuki.text.links import http_url
 
@@ -197,7 +197,7 @@ def _md_text(text: str) -> str:
 
 
 def _md_quote_text(clips: list[Clip]) -> str:
-    src = clips[0].source
+    src = clips[0].citation
     assert src is not None
     if http_url(src.url) is None:
         # Neither a link nor an autolink (Markdown links any scheme in `<…>`): plain text.
@@ -228,10 +228,10 @@ def entry_markdown(entry: Entry) -> str:
     for g in entry.groups:
         run: list[Clip] = []
         for item in [*g.items, None]:
-            if run and not (isinstance(item, Clip) and same_source(item.source, run[0].source)):
+            if run and not (isinstance(item, Clip) and same_citation(item.citation, run[0].citation)):
                 out.append(_md_quote_text(run))
                 run = []
-            if isinstance(item, Clip) and item.source is not None:
+            if isinstance(item, Clip) and item.citation is not None:
                 run.append(item)
             elif isinstance(item, Clip):
                 out.append(_md_text(item.text))

@@ -108,7 +108,7 @@ class ItemView:
     kind: str  # "c" or "r"
     id: int
     text: str
-    source: Any = None
+    citation: Any = None
     deleted: bool = False
     problem: tuple[str, dict[str, object]] | None = None
 
@@ -137,7 +137,7 @@ def form_view(entry: Entry, posted: Posted | None = None,
         groups[gid] = GroupView(gid, [], tag_field(g))
         for it in g.items:
             if isinstance(it, Clip):
-                view = ItemView("c", it.id or 0, it.text, it.source)
+                view = ItemView("c", it.id or 0, it.text, it.citation)
             else:
                 view = ItemView("r", it.id or 0, it.url + (f" ({it.quote})" if it.quote else ""))
             stored[(view.kind, view.id)] = view

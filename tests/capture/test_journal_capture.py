@@ -99,7 +99,7 @@ def test_clip_with_pick_adds_a_group_with_selectors(journal: Journal, web: MockW
     entry = get_entry(journal, res.entry.id or 0)
     assert entry.status is Status.DRAFT
     assert [t.name for t in entry.groups[-1].tags] == ["ルスタニア", "抗議", "治安"]
-    assert entry.clips[0].source is not None and entry.clips[0].source.url == URL
+    assert entry.clips[0].citation is not None and entry.clips[0].citation.url == URL
     assert "#ルスタニア#抗議#治安" in render(entry)
 
 

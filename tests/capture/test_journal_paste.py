@@ -38,7 +38,7 @@ def test_pasted_paragraphs_link_to_the_article(journal: Journal, captured: list[
     sel = clips[1].selector
     assert sel is not None and sel.exact == captured[3]  # the article's text, 「 and all
     assert sel.prefix.endswith(captured[2][-10:] + "\n")
-    assert clips[0].source is not None and clips[0].source.url == URL
+    assert clips[0].citation is not None and clips[0].citation.url == URL
     assert [[t.name for t in g.tags] for g in entry.groups] == [["ルスタニア"], ["反政府デモ", "燃料"]]
 
 

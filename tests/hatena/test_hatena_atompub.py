@@ -124,7 +124,7 @@ def test_create_read_update_delete(served: tuple[TestClient, str, str]) -> None:
         assert e.status is Status.PUBLISHED and e.title == "新規: 停戦協議"
         assert "続行" in e.clips[0].text and e.categories == ["停戦", "外交"]
         assert e.tags == []  # categories stay out of the content
-        src = e.clips[0].source
+        src = e.clips[0].citation
         assert src is not None and src.url == "https://wire.example.com/ceasefire"
     finally:
         j.close()

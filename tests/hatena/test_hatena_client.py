@@ -61,7 +61,7 @@ def test_pull_brings_every_page_in_and_again_adds_nothing(
     e = get_entry(local, "/entry/2023/06/01/120005")
     assert e.title == "記事 5" and e.status is Status.PUBLISHED
     assert e.clips[0].text == "第5報：港の混雑が続いています。"
-    assert e.clips[0].source is not None and e.clips[0].source.title == "続報 5"
+    assert e.clips[0].citation is not None and e.clips[0].citation.title == "続報 5"
     assert [t.name for t in e.tags] == ["物流"]
     again = pull(local, remote, client, restart=True)
     assert (again.added, again.updated, again.unchanged) == (0, 0, PAGE_SIZE + 30)
@@ -105,7 +105,7 @@ def test_push_creates_then_updates(remote_blog: tuple[TestClient, Remote, str],
     try:
         got = get_entry(served, "/entry/2023/04/05/070000")
         assert got.status is Status.DRAFT and "135円台" in got.clips[0].text
-        assert got.clips[0].source is not None
+        assert got.clips[0].citation is not None
         first = get_entry(served, "/entry/2023/04/02/081500")
         assert [h.url for h in first.header] == ["https://clip.hatenablog.example"]
         assert first.title == "港湾ストと物流の混乱"

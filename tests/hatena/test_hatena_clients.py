@@ -142,11 +142,11 @@ def test_gimonfu_ping_pull_edit_push(server: tuple[int, str, str], tmp_path: Pat
     try:
         changed = get_entry(j, int(meta["id"].strip('"')))
         assert changed.clips[0].text.endswith("入港待ちは0隻でした。")
-        assert changed.clips[0].source is not None
+        assert changed.clips[0].citation is not None
         made = get_entry(j, "/entry/2024/02/01/new-clip")
         assert made.title == "新規の切り抜き" and made.status is Status.PUBLISHED
         # Categories stay apart from the content (issue 23): no tag line is added for them.
-        assert made.clips[0].source is not None and made.categories == ["物流"]
+        assert made.clips[0].citation is not None and made.categories == ["物流"]
         assert made.tags == []
         # The pulled entry's own tag line stays content, once; its export had no CATEGORY.
         assert [t.name for t in changed.tags] == ["物流"] and changed.categories == []
@@ -193,7 +193,7 @@ def test_perl_xml_atom_wsse(server: tuple[int, str, str], version: str) -> None:
     try:
         e = get_entry(j, int(eid))
         assert e.title == f"Perl {version}" and e.clips[0].text == "港の混雑は続いています。"
-        assert e.clips[0].source is not None
+        assert e.clips[0].citation is not None
     finally:
         j.close()
 

@@ -88,7 +88,7 @@ def test_clipping_blog_keeps_fields_and_categories_exactly(tmp_path: Path) -> No
         assert first.title == " 港湾スト二日目\u3000"  # spaces as written
         assert first.categories == ["物流", "港湾 スト", "日記(雑記)"]
         assert [t.name for t in first.tags] == ["物流", "港湾スト"]  # content's own tag line
-        assert first.clips[0].source is not None  # clipping-shaped: today's clip parsing
+        assert first.clips[0].citation is not None  # clipping-shaped: today's clip parsing
         second = get_entry(j, "/entry/2024/05/03/213000")
         assert second.title == "為替&金利\u3000メモ'24"
         assert second.categories == ["為替", "#ハッシュ"]

@@ -34,7 +34,7 @@ def test_import_reads_permalink_date_status_categories_and_quotes(blog: Journal,
     assert [h.url for h in first.header] == ["https://clip.hatenablog.example"]
     assert first.footer is not None and first.footer.text == "clip.hatenablog.example"
     assert [t.name for t in first.tags] == ["物流", "港湾スト"]
-    src = first.clips[0].source
+    src = first.clips[0].citation
     assert src is not None and src.url == "https://news.example.jp/articles/port-strike"
     assert src.title == "港湾スト 貨物船23隻が沖待ち" and src.site == "news.example.jp"
     second = get_entry(blog, "/entry/2023/04/03/213000")

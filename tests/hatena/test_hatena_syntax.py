@@ -38,10 +38,10 @@ def test_hatena_notation_quotes_become_clips_with_their_source() -> None:
     texts = [c.text for c in e.clips]
     assert texts[0] == "港湾ストの影響"  # the heading marker is dropped, the text kept
     first, second, third = e.clips[1:4]
-    assert first.source == Citation(url="https://news.example.jp/articles/port-strike",
+    assert first.citation == Citation(url="https://news.example.jp/articles/port-strike",
                                       title="港湾スト 貨物船23隻が沖待ち")
-    assert second.source == first.source and second.text.startswith("沖合では")
-    assert third.source is None and third.text.startswith("政府は")
+    assert second.citation == first.citation and second.text.startswith("沖合では")
+    assert third.citation is None and third.text.startswith("政府は")
     assert "- 物流各社は代替港の確保を急いでいます" in texts
     assert ("詳しくは続報 (https://wire.example.com/port)と"
             "https://wire.example.com/oldを参照。") in texts
@@ -73,8 +73,8 @@ def test_markdown_quotes_links_and_images() -> None:
     texts = [c.text for c in e.clips]
     assert texts[0] == "円相場"
     src = Citation(url="https://markets.example.org/fx/0405", title="円 134円台に")
-    assert [c.source for c in e.clips[1:3]] == [src, src]
-    assert e.clips[3].text == "出典のない引用です。" and e.clips[3].source is None
+    assert [c.citation for c in e.clips[1:3]] == [src, src]
+    assert e.clips[3].text == "出典のない引用です。" and e.clips[3].citation is None
     assert "財務相は記者会見 (https://gov.example.go.jp/press/0405)で「注視する」と述べました。" in texts
     assert "https://cdn.example.com/fx.png" in texts
     assert [t.name for t in e.tags] == ["為替"]
@@ -86,7 +86,7 @@ def test_markdown_rendering_reads_back_the_same_entry() -> None:
     assert "> — [円 134円台に](https://markets.example.org/fx/0405)" in md
     again = syntax_to_entry(md, MARKDOWN)
     assert render(again) == render(e)
-    assert [c.source for c in again.clips] == [c.source for c in e.clips]
+    assert [c.citation for c in again.clips] == [c.citation for c in e.clips]
 
 
 _TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=30)
@@ -100,4 +100,4 @@ def test_any_entry_survives_markdown(items: list[tuple[str, bool]]) -> None:
     entry = lines_to_entry([(t, src if quoted else None) for t, quoted in items])
     again = syntax_to_entry(entry_markdown(entry), MARKDOWN)
     assert render(again) == render(entry)
-    assert [c.source for c in again.clips] == [c.source for c in entry.clips]
+    assert [c.citation for c in again.clips] == [c.citation for c in entry.clips]

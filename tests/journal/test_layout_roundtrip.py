@@ -255,8 +255,8 @@ def test_spacer_paragraphs_do_not_shift_quote_sources(journal: Journal, tmp_path
     import_paths(journal, [str(path)])
     clips = get_entry(journal, 1).clips
     assert [c.text for c in clips] == ["地の文です。", "引用した段落です。"]
-    assert clips[0].source is None
-    assert clips[1].source is not None and clips[1].source.url == "https://news.example.jp/a"
+    assert clips[0].citation is None
+    assert clips[1].citation is not None and clips[1].citation.url == "https://news.example.jp/a"
 
 
 def test_an_untagged_last_group_reads_back_without_the_footer_as_a_clip(

@@ -74,7 +74,7 @@ class Reference:
             for g in batch[m.id].groups:
                 keys = {tag_key(t.name) for t in g.tags}
                 for c in g.clips:
-                    site = fold(c.source.site) if c.source and c.source.site else ""
+                    site = fold(c.citation.site) if c.citation and c.citation.site else ""
                     self.rows.append((m, keys, c, search_fold(c.text), site))
 
     def hits(self, text: str) -> set[tuple[int, int]]:

@@ -177,10 +177,10 @@ def test_the_payloads_are_stored_as_written(hostile: Hostile) -> None:
     with open_journal(hostile.path) as j:
         mt = get_entry(j, "/entry/2023/04/02/081500")
         backup = get_entry(j, "/entry/2024/03/01/090000")
-    cited = {c.source.url for c in mt.clips if c.source is not None}
+    cited = {c.citation.url for c in mt.clips if c.citation is not None}
     assert set(URLS) - {" javascript:alert(3)"} <= cited | {u.strip() for u in cited}
     assert [h.url for h in backup.header] == URLS + MARKDOWN_LINKS
-    assert {c.source.url for c in backup.clips if c.source is not None} == set(URLS)
+    assert {c.citation.url for c in backup.clips if c.citation is not None} == set(URLS)
 
 
 def _site_files(site: Path, suffix: str) -> list[Path]:

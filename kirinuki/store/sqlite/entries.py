@@ -430,7 +430,7 @@ def _load_clips(store: Store, arg: tuple[str], items: dict[int, list[tuple[int, 
         sel = Selector(r[6], r[7] or "", r[8] or "") if r[6] is not None else None
         src = Citation(r[9], r[10], r[11], r[12], _dt(r[13])) if r[9] else None
         clip = Clip(text=r[3], blank_after=r[4], article_version_id=r[5], selector=sel,
-                    source=src, id=r[2])
+                    citation=src, id=r[2])
         items[r[0]].append((r[1], clip))
 
 
