@@ -51,7 +51,7 @@ from kirinuki.journal.versions_bulk import (
 )
 from kirinuki.journal.versions_bulk import clip_item as _item
 from kirinuki.model import Entry
-from kirinuki.store.sqlite import related as rows
+from kirinuki.store.sqlite import analysis as rows
 from kirinuki.store.sqlite.db import Store
 
 # Re-exported for adapters.

@@ -17,8 +17,8 @@ from kirinuki.journal.core import Journal
 from kirinuki.journal.published import PublishedEntry, usable_row
 from kirinuki.journal.sketch_cache import SketchCache
 from kirinuki.journal.suggestions import stored_suggestions
+from kirinuki.store.sqlite import analysis as version_rows
 from kirinuki.store.sqlite import published_delta as rows
-from kirinuki.store.sqlite import related as version_rows
 from kirinuki.store.sqlite.db import stored_time
 from kirinuki.text.dates import usable_date
 

@@ -21,8 +21,8 @@ from kirinuki.journal.analysis import duplicate_groups, links_of
 from kirinuki.journal.core import Journal
 from kirinuki.journal.queries import get_entry, resolve_entry_id
 from kirinuki.model import Clip, Entry, Group, RelatedLink
+from kirinuki.store.sqlite import analysis as rows
 from kirinuki.store.sqlite import entries as entry_rows
-from kirinuki.store.sqlite import related as rows
 from kirinuki.store.sqlite import suggestions as suggestion_rows
 
 RECENT = 300  # earlier entries always considered, besides those sharing a tag or a clip

@@ -32,7 +32,7 @@ import numpy as np
 from kirinuki.analysis.lsh import DEFAULT_PARAMS, SIG_DTYPE, Sketches
 from kirinuki.analysis.probe import Part, PartScan, pack_columns
 from kirinuki.journal.core import Journal
-from kirinuki.store.sqlite import related as rows
+from kirinuki.store.sqlite import analysis as rows
 
 FORMAT = "kirinuki-sketches-2"
 REBASE = 20_000  # sketches read since the base before the base is written again

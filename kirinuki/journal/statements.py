@@ -23,7 +23,7 @@ from kirinuki.analysis.statements import (
 from kirinuki.errors import InputError
 from kirinuki.journal.core import Journal
 from kirinuki.journal.queries import resolve_entry_id
-from kirinuki.store.sqlite import related as rows
+from kirinuki.store.sqlite import analysis as rows
 from kirinuki.text.normalize import fold, tag_key
 
 

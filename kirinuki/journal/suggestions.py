@@ -26,7 +26,7 @@ from kirinuki.analysis.related import (
 )
 from kirinuki.journal.core import Journal
 from kirinuki.journal.versions_bulk import FEATURES, SUGGESTIONS, report, worker_pool
-from kirinuki.store.sqlite import related as clip_rows
+from kirinuki.store.sqlite import analysis as clip_rows
 from kirinuki.store.sqlite import suggestions as rows
 from kirinuki.store.sqlite.db import Store
 

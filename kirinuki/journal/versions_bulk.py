@@ -27,7 +27,7 @@ from kirinuki.analysis.lsh import DEFAULT_PARAMS, Sketches
 from kirinuki.analysis.pairs import sketch_pairs, verify_blocked
 from kirinuki.analysis.versions import describe_change
 from kirinuki.store import open_store
-from kirinuki.store.sqlite import related as rows
+from kirinuki.store.sqlite import analysis as rows
 from kirinuki.store.sqlite.db import Store
 
 # The stages a progress callback is told about, with (done, total) in each.

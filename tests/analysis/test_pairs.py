@@ -97,7 +97,7 @@ def test_bulk_catch_up_stores_the_links_of_the_probes(demo_journal, monkeypatch,
     """The one-off pass over every pair (blocks of 40 clips) stores what probing every clip
     through the index stores, with or without the index already loaded."""
     from kirinuki.journal import analysis, versions_bulk
-    from kirinuki.store.sqlite import related as rows
+    from kirinuki.store.sqlite import analysis as rows
 
     def redo(probe_max: int) -> list[tuple[int, int, int, str]]:
         with demo_journal.store.transaction():
@@ -131,7 +131,7 @@ def test_bulk_catch_up_in_worker_processes_stores_the_same_links(demo_journal, m
     connection and blocks of 20 clips) stores what probing every clip stores, and reports
     each stage up to every pair compared."""
     from kirinuki.journal import analysis, versions_bulk
-    from kirinuki.store.sqlite import related as rows
+    from kirinuki.store.sqlite import analysis as rows
 
     def redo() -> list[tuple[int, int, int, str]]:
         with demo_journal.store.transaction():

@@ -39,7 +39,7 @@ def test_scan_candidates_equal_the_index_candidates(cap: int, min_estimate: floa
 
 def test_catch_up_by_scan_stores_the_links_the_index_finds(demo_journal, monkeypatch) -> None:
     from kirinuki.journal import analysis
-    from kirinuki.store.sqlite import related as rows
+    from kirinuki.store.sqlite import analysis as rows
 
     def links() -> list[tuple[int, int, int, str]]:
         return sorted(rows.version_rows(demo_journal.store))

@@ -12,7 +12,7 @@ from kirinuki.journal import Journal, analysis, import_paths
 from kirinuki.journal.editing import delete_entry, edit_clip
 from kirinuki.journal.queries import get_entry
 from kirinuki.journal.sketch_cache import SketchCache
-from kirinuki.store.sqlite import related as rows
+from kirinuki.store.sqlite import analysis as rows
 
 OLD = ("ルスタニア政府によりますと、ヴェルナ州の洪水で少なくとも120人が死亡し、"
        "3400人が避難したということです。")

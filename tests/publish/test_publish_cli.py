@@ -90,7 +90,7 @@ def test_first_publish_after_an_import_shows_the_analysis_progress(tmp_path: Pat
 
     from kirinuki.cli import analysis_progress
     from kirinuki.journal import analysis, import_paths, init_journal, open_journal
-    from kirinuki.store.sqlite import related as rows
+    from kirinuki.store.sqlite import analysis as rows
 
     demo = Path(__file__).resolve().parents[2] / "demo" / "entries"
     if not demo.is_dir():
