@@ -26,6 +26,8 @@ RETIRED = {
     "entry_digests": "listing_summaries",
     "want_digests": "want_summaries",
     "same_source": "same_citation",
+    "published_related_rows": "published_link_rows",
+    "related_rows_of": "related_link_rows_of",
 }
 
 

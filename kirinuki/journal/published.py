@@ -37,7 +37,7 @@ class PublishedEntry:
     updated: datetime
     title: str | None
     tags: tuple[tuple[str, str], ...]
-    related: tuple[tuple[str, int | None], ...]
+    related_links: tuple[tuple[str, int | None], ...]
     day: str = ""
     stamp: str = ""
     versions: tuple[tuple[int, int, str], ...] = ()  # (clip id, earlier version's entry, change)
@@ -118,9 +118,9 @@ def published_entries_and_flag(journal: Journal, problems: list[str] | None = No
         if eid in published:
             key, display = names[tid]
             tags.setdefault(eid, {}).setdefault(key, display)
-    related: dict[int, list[tuple[str, int | None]]] = {}
-    for eid, url, target in published_rows.published_related_rows(store):
-        related.setdefault(int(eid), []).append((str(url), target))
+    links: dict[int, list[tuple[str, int | None]]] = {}
+    for eid, url, target in published_rows.published_link_rows(store):
+        links.setdefault(int(eid), []).append((str(url), target))
     catch_up_analysis(journal)
     marks = version_notes(journal)
     suggested = stored_suggestions(journal)
@@ -138,7 +138,7 @@ def published_entries_and_flag(journal: Journal, problems: list[str] | None = No
         out.append(PublishedEntry(
             ident, entry_key, link, local, parse(updated), title or None,
             tuple(tags[ident].items()) if ident in tags else (),
-            tuple(related[ident]) if ident in related else (),
+            tuple(links[ident]) if ident in links else (),
             when_text[:10], updated,
             tuple((c, e, ch) for c, (e, ch) in marks[ident].items()) if ident in marks else (),
             suggested.get(ident, ()),

@@ -105,9 +105,9 @@ def published_entries_of(journal: Journal, ids: Iterable[int],
     for eid, tid in rows.tag_use_rows_of(store, ids):
         name, display = names[int(tid)]
         tags.setdefault(int(eid), {}).setdefault(name, display)
-    related: dict[int, list[tuple[str, int | None]]] = {}
-    for eid, url, target in rows.related_rows_of(store, ids):
-        related.setdefault(int(eid), []).append((str(url), target))
+    links: dict[int, list[tuple[str, int | None]]] = {}
+    for eid, url, target in rows.related_link_rows_of(store, ids):
+        links.setdefault(int(eid), []).append((str(url), target))
     suggested = stored_suggestions(journal, ids)
     out: dict[int, PublishedEntry] = {}
     parse = _parse
@@ -119,7 +119,7 @@ def published_entries_of(journal: Journal, ids: Iterable[int],
             i, str(key), str(permalink), parse(when).astimezone(tz), parse(updated),
             str(title) if title else None,
             tuple(tags[i].items()) if i in tags else (),
-            tuple(related[i]) if i in related else (),
+            tuple(links[i]) if i in links else (),
             str(when)[:10], str(updated), marks.get(i, ()), suggested.get(i, ()))
     return out
 

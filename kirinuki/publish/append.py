@@ -123,8 +123,8 @@ def follow(journal: Journal, out_dir: str | Path, token: str | None, g: str, per
             tags.setdefault(key, (display, []))[1].append(i)
         d = e.published
         days.setdefault((d.year, d.month, d.day), []).append(i)
-        if i < first_new and (e.related or e.versions):
-            rel[i] = (e.related, e.versions)
+        if i < first_new and (e.related_links or e.versions):
+            rel[i] = (e.related_links, e.versions)
             if e.versions:
                 old_marks[e.id] = e.versions
     sketches.stamps = every  # the version check reads them too (see published_delta)
@@ -154,8 +154,8 @@ def follow(journal: Journal, out_dir: str | Path, token: str | None, g: str, per
              if any((q := ctx.related_pos(u, t)) is not None and q >= first_new for u, t in links)
              or any(where.get(x, -1) >= first_new for _c, x, _ch in versions)]
     for i, e in enumerate(fresh, first_new):
-        if e.related or e.versions:
-            rel[i] = (e.related, e.versions)
+        if e.related_links or e.versions:
+            rel[i] = (e.related_links, e.versions)
             if e.versions:
                 old_marks[e.id] = e.versions
     return Followed(ctx, fps, moved, first_new, fresh, every, ident, head, base,
@@ -202,8 +202,8 @@ def save_context(journal: Journal, out_dir: str | Path, token: str, ctx: SiteCon
     rel: dict[int, Any] = {}
     marks: dict[int, Any] = {}
     for p, e in enumerate(entries):
-        if e.related or e.versions:
-            rel[p] = (e.related, e.versions)
+        if e.related_links or e.versions:
+            rel[p] = (e.related_links, e.versions)
             if e.versions:
                 marks[e.id] = e.versions
     tables = {"tags": {k: (t.display, t.members) for k, t in ctx.tags.items()},

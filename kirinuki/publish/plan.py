@@ -504,7 +504,7 @@ def related_key(ctx: SiteContext, e: PublishedEntry) -> str:
     """Where an entry's related links and version marks lead now (they change as other
     entries come and go) and what the links show of their entries (title, or date), and the
     marks' changes."""
-    return links_key(ctx, e.related, e.versions, e.suggested)
+    return links_key(ctx, e.related_links, e.versions, e.suggested)
 
 
 def links_key(ctx: SiteContext, related: tuple[tuple[str, int | None], ...],

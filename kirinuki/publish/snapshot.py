@@ -79,7 +79,7 @@ def row_of(e: PublishedEntry) -> tuple[object, ...]:
     makes them in half the time of `fromisoformat(...).astimezone(tz)`)."""
     pub = e.published
     when = int(pub.timestamp()) if pub.microsecond == 0 else pub.isoformat()
-    return (e.id, e.key, e.permalink, when, e.stamp, e.title, e.tags, e.related, e.day,
+    return (e.id, e.key, e.permalink, when, e.stamp, e.title, e.tags, e.related_links, e.day,
             e.versions, e.suggested)
 
 

@@ -55,7 +55,7 @@ def tag_rows(store: Store) -> list[tuple[int, str, str]]:
     return store.conn.execute("SELECT id, key, display FROM tags").fetchall()
 
 
-def published_related_rows(store: Store) -> list[tuple[int, str, int | None]]:
+def published_link_rows(store: Store) -> list[tuple[int, str, int | None]]:
     """(entry id, url, target entry id) of every related link in a published entry, in order."""
     return store.conn.execute(
         """

@@ -58,7 +58,7 @@ def tag_use_rows_of(store: Store, ids: Iterable[int]) -> list[tuple[int, int]]:
     ).fetchall()
 
 
-def related_rows_of(store: Store, ids: Iterable[int]) -> list[tuple[int, str, int | None]]:
+def related_link_rows_of(store: Store, ids: Iterable[int]) -> list[tuple[int, str, int | None]]:
     """(entry id, url, target entry id) of every related link in these entries, in order."""
     return store.conn.execute(
         "SELECT g.entry_id, l.url, l.target_entry_id FROM groups g"
