@@ -92,14 +92,18 @@ def add_known_places(f: EntryFeatures, texts: Iterable[str], known: frozenset[st
     f.orgs -= f.places
 
 
-def people(paragraphs: Sequence[str]) -> dict[str, str]:
+def people(paragraphs: Sequence[str], said: Iterable[tuple[str, str]] | None = None,
+           ) -> dict[str, str]:
     """Speakers of the statements and titled people named in `paragraphs`: key → display
-    (people only: organisations that speak are among `organisations`)."""
+    (people only: organisations that speak are among `organisations`); `said`: the
+    (speaker key, speaker) of `extract_statements(paragraphs)` in order, when known."""
     out: dict[str, str] = {}
-    for s in extract_statements(paragraphs):
-        kind = classify_phrase(s.speaker) if s.speaker_key else None
+    if said is None:
+        said = ((s.speaker_key, s.speaker) for s in extract_statements(paragraphs))
+    for key, speaker in said:
+        kind = classify_phrase(speaker) if key else None
         if kind is not None and kind[2]:
-            out.setdefault(s.speaker_key, s.speaker)
+            out.setdefault(key, speaker)
     for text in paragraphs:
         for key, name in people_named(text).items():
             out.setdefault(key, name)
@@ -119,12 +123,20 @@ class EntryFeatures:
 
 
 def features(entry_id: int, published: datetime | None, tags: Iterable[str],
-             groups: Sequence[Sequence[str]]) -> EntryFeatures:
-    """Features of an entry from its tag keys and its clip texts, group by group."""
+             groups: Sequence[Sequence[str]],
+             said: Sequence[Sequence[tuple[str, str]] | None] = ()) -> EntryFeatures:
+    """Features of an entry from its tag keys and its clip texts, group by group; `said`:
+    per group, the (speaker key, speaker) of its statements as found on its texts, when
+    known (None or missing: found here)."""
     f = EntryFeatures(entry_id, published, set(tags))
-    for paragraphs in groups:
+    for k, paragraphs in enumerate(groups):
         clean = [strip_noise(t) for t in paragraphs]
-        for key, name in people(clean).items():
+        known = said[k] if k < len(said) else None
+        # The stored statements were found on the texts as written: they are the cleaned
+        # texts' only when cleaning changed nothing.
+        if known is not None and clean != list(paragraphs):
+            known = None
+        for key, name in people(clean, known).items():
             f.speakers.setdefault(key, name)
         for text in clean:
             f.places |= places(text)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from kirinuki.text.normalize import fold
 
@@ -82,6 +83,9 @@ def split_title(segment: str) -> tuple[str, str]:
     return "", ""
 
 
+# Pure, and news repeats its subjects (titles, ministries, the same people): a journal's
+# analysis asks about the same phrases again and again (entry features, statements).
+@lru_cache(maxsize=1 << 16)
 def classify_phrase(phrase: str) -> tuple[str, str, bool] | None:
     """(display, key, is_person) for a subject noun phrase, or None when it names no speaker.
 

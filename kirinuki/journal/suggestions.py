@@ -27,6 +27,7 @@ from kirinuki.analysis.related import (
 from kirinuki.journal.core import Journal
 from kirinuki.journal.versions_bulk import FEATURES, SUGGESTIONS, report, worker_pool
 from kirinuki.store.sqlite import analysis as clip_rows
+from kirinuki.store.sqlite import story as story_rows
 from kirinuki.store.sqlite import suggestions as rows
 from kirinuki.store.sqlite.db import Store
 
@@ -66,12 +67,12 @@ def _from_rows(found: Iterable[rows.Feature], dates: dict[int, tuple[str, dateti
     return out
 
 
-_Job = tuple[int, datetime, set[str], list[list[str]]]
+_Job = tuple[int, datetime, set[str], list[list[str]], list[list[tuple[str, str]] | None]]
 
 
 def _features_of(job: _Job) -> EntryFeatures:
-    """`features` of one entry (entry, date, tags, clip texts by group); pure, so a worker
-    process can run it."""
+    """`features` of one entry (entry, date, tags, clip texts by group, the statements stored
+    for each group if up to date); pure, so a worker process can run it."""
     return features(*job)
 
 
@@ -90,7 +91,10 @@ def _store_features(journal: Journal, todo: Sequence[tuple[int, str, datetime, s
             groups: dict[int, dict[int, list[str]]] = {}
             for c in clip_rows.clips_of_entries(store, ids):
                 groups.setdefault(c.entry_id, {}).setdefault(c.group_pos, []).append(c.text)
-            jobs = [(eid, when, tags.get(eid, set()), list(groups.get(eid, {}).values()))
+            # The statements `catch_up_statements` stored are not extracted again.
+            said = story_rows.said_in_groups(store, ids)
+            jobs = [(eid, when, tags.get(eid, set()), list(groups.get(eid, {}).values()),
+                     [said.get((eid, pos)) for pos in groups.get(eid, {})])
                     for eid, _key, when, _stamp in batch]
             if pool is not None and len(batch) == _BATCH:  # one of many batches: in workers
                 found = pool.map(_features_of, jobs, len(jobs) // (4 * pool.jobs) + 1)

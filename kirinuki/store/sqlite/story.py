@@ -46,6 +46,29 @@ def group_clips(store: Store, group_ids: Sequence[int]) -> list[tuple[int, int, 
         " ORDER BY group_id, pos", list(group_ids))]
 
 
+def said_in_groups(store: Store, entry_ids: Sequence[int],
+                   ) -> dict[tuple[int, int], list[tuple[str, str]]]:
+    """(speaker key, speaker) of the stored statements of each group of these entries whose
+    statements are up to date (not in `statements_todo`), keyed by (entry, group position),
+    in clip and statement order; a group without statements has an empty list."""
+    out: dict[tuple[int, int], list[tuple[str, str]]] = {}
+    for i in range(0, len(entry_ids), 500):
+        chunk = list(entry_ids[i:i + 500])
+        q = placeholders(len(chunk))
+        for eid, pos in store.conn.execute(
+                f"SELECT entry_id, pos FROM groups WHERE entry_id IN ({q})"
+                " AND id NOT IN (SELECT group_id FROM statements_todo)", chunk):
+            out[(int(eid), int(pos))] = []
+        for eid, pos, key, speaker in store.conn.execute(
+                "SELECT g.entry_id, g.pos, s.speaker_key, s.speaker FROM groups g"
+                " JOIN clips c ON c.group_id = g.id JOIN clip_statements s ON s.clip_id = c.id"
+                f" WHERE g.entry_id IN ({q})"
+                " AND g.id NOT IN (SELECT group_id FROM statements_todo)"
+                " ORDER BY g.entry_id, g.pos, c.pos, s.n", chunk):
+            out[(int(eid), int(pos))].append((str(key), str(speaker)))
+    return out
+
+
 def put_statements(store: Store, group_ids: Sequence[int], clip_ids: Sequence[int],
                    found: Sequence[tuple[int, int, str, str, str]]) -> None:
     """Replace the statements of `clip_ids` with `found` (clip, n, speaker key, speaker,
