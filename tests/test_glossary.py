@@ -28,6 +28,10 @@ RETIRED = {
     "same_source": "same_citation",
     "published_related_rows": "published_link_rows",
     "related_rows_of": "related_link_rows_of",
+    "ClipSources": "CitedArticles",
+    "_SOURCE": "_INFORMANT",
+    "old_marks": "old_notes",
+    "marks_before": "notes_before",
 }
 
 

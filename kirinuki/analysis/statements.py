@@ -10,7 +10,7 @@ A statement is a span of a paragraph with its speaker, the verb of saying (cue) 
   `強調し`, `伝え`, `主張し`, `非難し`, `表明し`, `説明し`, `語っ`, `報じ`, `…との考えを示し`,
   `…としています`).
 
-The speaker of reported speech is the topic of its sentence (`Xは`), else the source
+The speaker of reported speech is the topic of its sentence (`Xは`), else the informant
 (`Xによりますと`), else the speaker of the statement before it in the same clips (a statement
 continued: `そのうえで…と強調しました`). Quotes come from `quotes.extract_quotes`. Pure; never
 raises.
@@ -41,8 +41,8 @@ _REPORTED = re.compile(
     r"|と、(?P<after>[^、。「」]{2,30}?(?:は|が))(?P<late>明らかにし|述べ|発表し|指摘し|強調し|"
     r"伝え|主張し|非難し|表明し|説明し|語っ|語り|報じ)"
 )
-# A source: `内務省によりますと`, `関係者によると`.
-_SOURCE = re.compile(r"(?P<np>[^、。「」\s]{2,30}?)(?:によりますと|によると|によれば)")
+# An informant: `内務省によりますと`, `関係者によると`.
+_INFORMANT = re.compile(r"(?P<np>[^、。「」\s]{2,30}?)(?:によりますと|によると|によれば)")
 _CLOSERS = "」』”"
 # Dates and adverbs before reported speech: `7日、`, `これまでに`, `そのうえで`.
 _LEAD = re.compile(r"(?:[0-9０-９]+日(?:夜|朝|未明|午前|午後)?(?:に)?|これまでに|改めて|さらに|"
@@ -121,11 +121,11 @@ def _speaker(text: str, start: int, end: int) -> Speaker | None:
     others = [s for s in found if s.topic and _COUNTRY_LIKE.fullmatch(s.display)]
     if others:
         return others[0]
-    m = _SOURCE.search(text, start, end)
+    m = _INFORMANT.search(text, start, end)
     if m is not None:
-        source = classify_phrase(m.group("np").split("、")[-1])
-        if source is not None:
-            return Speaker(source[0], source[1], source[2], m.end())
+        informant = classify_phrase(m.group("np").split("、")[-1])
+        if informant is not None:
+            return Speaker(informant[0], informant[1], informant[2], m.end())
     return None
 
 

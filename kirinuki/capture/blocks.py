@@ -42,7 +42,7 @@ _INLINE_SKIP_WORDS = frozenset(
      "bookmark"])
 # class/id words of the body itself, which outweigh a furniture word beside them.
 _BODY_WORDS = frozenset(["body", "text", "honbun", "story", "main", "lead", "summary"])
-_MARKS = "▽▼・●■◆◇○◎※→-"
+_BULLETS = "▽▼・●■◆◇○◎※→-"
 _WORD_SPLIT = re.compile(r"[^a-z0-9]+")
 _CAMEL = re.compile(r"([a-z0-9])([A-Z])")
 _BR_SPACE = re.compile(r"[ \t\r\n\f\u00a0]+")
@@ -125,8 +125,8 @@ class _Cutter:
         if self.pieces:
             text = clean_text("".join(self.pieces))
             if text:
-                # A list mark outside the link does not make the line more than a link.
-                plain = len(text.lstrip(_MARKS).replace(" ", ""))
+                # A bullet outside the link does not make the line more than a link.
+                plain = len(text.lstrip(_BULLETS).replace(" ", ""))
                 self.blocks.append(Block(text, self.tag, self.link_chars >= plain > 0))
         self.pieces, self.link_chars = [], 0
 

@@ -305,14 +305,14 @@ class Fetcher:
         raw = 0
         if resp.is_stream_consumed:
             # Built in memory (a mock transport's answer): httpx has read and decoded it.
-            source: Iterator[bytes] = iter([resp.content])
+            raw_chunks: Iterator[bytes] = iter([resp.content])
             codings = []
         else:
-            source = resp.iter_raw()
+            raw_chunks = resp.iter_raw()
 
         def counted() -> Iterator[bytes]:
             nonlocal raw
-            for chunk in source:
+            for chunk in raw_chunks:
                 raw += len(chunk)
                 if raw > limit:
                     raise FetchError(f"{url}: response is over the {limit}-byte limit")

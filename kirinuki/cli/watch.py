@@ -24,7 +24,7 @@ from kirinuki.journal.watch import (
 app = typer.Typer(help="Watch clipped articles: re-fetch them on a schedule and keep a new "
                        "version when their text changes.", no_args_is_help=True)
 
-_MARKS = {"unchanged": ("=", "dim"), "changed": ("~", "bold yellow"), "gone": ("✗", "bold red"),
+_SYMBOLS = {"unchanged": ("=", "dim"), "changed": ("~", "bold yellow"), "gone": ("✗", "bold red"),
           "moved": ("→", "bold cyan"), "error": ("!", "red")}
 
 
@@ -75,8 +75,8 @@ def remove_cmd(ctx: typer.Context, url: str = typer.Argument(..., help="Article 
 
 
 def _line(r: CheckResult) -> Text:
-    mark, style = _MARKS[r.outcome]
-    parts: list[Any] = [(f"{mark} ", style), (r.outcome, style), f"  {r.watch.url}"]
+    symbol, style = _SYMBOLS[r.outcome]
+    parts: list[Any] = [(f"{symbol} ", style), (r.outcome, style), f"  {r.watch.url}"]
     if r.url:
         parts.append(f"  → {r.url}")
     if r.status and r.outcome in ("gone", "error"):

@@ -53,7 +53,7 @@ class _Lines:
                     yield raw.decode("utf-8", errors="replace")
 
 
-class ClipSources:
+class CitedArticles:
     """Turns the cited pages of quoted clips into article versions (the quoted paragraphs)."""
 
     def __init__(self, journal: Journal) -> None:
@@ -89,7 +89,7 @@ class _MTImport:
         self.pending: list[Entry] = []
         self.keys: set[str] = set()
         self.idents: set[tuple[str, datetime]] = set()
-        self.sources = ClipSources(journal)
+        self.cited = CitedArticles(journal)
 
     def add(self, entry: Entry) -> None:
         self.pending.append(entry)
@@ -125,7 +125,7 @@ class _MTImport:
                 e.key = f"{e.key}@{e.published:%Y%m%d%H%M%S}"
             self.keys.add(e.key)
             self.idents.add(ident)
-            self.sources.link(e)
+            self.cited.link(e)
             self.batch.add(e)
         self.pending = []
 

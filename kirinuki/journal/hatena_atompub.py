@@ -19,7 +19,7 @@ from kirinuki.errors import AuthError, InputError, NotFoundError
 from kirinuki.journal.accounts import User, check_token, create_token
 from kirinuki.journal.core import Journal
 from kirinuki.journal.editing import delete_entry
-from kirinuki.journal.hatena import ClipSources
+from kirinuki.journal.hatena import CitedArticles
 from kirinuki.journal.importing import permalink_for
 from kirinuki.journal.queries import get_entry, tag_counts
 from kirinuki.model import Entry, Status
@@ -125,7 +125,7 @@ def _fill(journal: Journal, entry: Entry, draft: AtomDraft) -> None:
     elif entry.permalink is None:
         entry.permalink = _free_permalink(journal, permalink_for(entry.published, journal),
                                           entry.id)
-    ClipSources(journal).link(entry)
+    CitedArticles(journal).link(entry)
 
 
 def create_entry(journal: Journal, draft: AtomDraft) -> Entry:

@@ -22,7 +22,7 @@ from kirinuki.capture.atompub import AtomPubSession
 from kirinuki.errors import FetchError, InputError
 from kirinuki.journal.capture import make_fetcher
 from kirinuki.journal.core import Journal
-from kirinuki.journal.hatena import ClipSources
+from kirinuki.journal.hatena import CitedArticles
 from kirinuki.journal.importing import entry_name, permalink_for
 from kirinuki.journal.queries import get_entry
 from kirinuki.model import Entry, Status
@@ -128,7 +128,7 @@ def _store_pulled(journal: Journal, entry: Entry, edited: datetime, s: SyncSumma
     eid = entry_rows.find_entry_id(store, key=entry.key)
     if eid is None and entry.permalink:
         eid = entry_rows.find_entry_id(store, permalink=entry.permalink)
-    ClipSources(journal).link(entry)
+    CitedArticles(journal).link(entry)
     if eid is None:
         entry_rows.insert_entry(store, entry, journal.now())
         s.added += 1

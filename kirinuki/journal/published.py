@@ -122,7 +122,7 @@ def published_entries_and_flag(journal: Journal, problems: list[str] | None = No
     for eid, url, target in published_rows.published_link_rows(store):
         links.setdefault(int(eid), []).append((str(url), target))
     catch_up_analysis(journal)
-    marks = version_notes(journal)
+    notes = version_notes(journal)
     suggested = stored_suggestions(journal)
     parse = stored_time
     dated = sorted((parse(r[3]), r[0], r) for r in rows)
@@ -140,7 +140,7 @@ def published_entries_and_flag(journal: Journal, problems: list[str] | None = No
             tuple(tags[ident].items()) if ident in tags else (),
             tuple(links[ident]) if ident in links else (),
             when_text[:10], updated,
-            tuple((c, e, ch) for c, (e, ch) in marks[ident].items()) if ident in marks else (),
+            tuple((c, e, ch) for c, (e, ch) in notes[ident].items()) if ident in notes else (),
             suggested.get(ident, ()),
         ))
     return out, stored

@@ -3,7 +3,7 @@ listing data (`PublishedEntry`) of just those entries.
 
 `site.published_entries` reads every published entry and first brings the version analysis up
 to date (seconds on 100k entries after a write); the web app instead compares the entries'
-change stamps and reads only what moved, with the version marks as stored (the analysis
+change stamps and reads only what moved, with the version notes as stored (the analysis
 catches up apart, and its links show when they are committed).
 """
 
@@ -75,22 +75,22 @@ def stored_version_notes(journal: Journal) -> VersionNotes:
     return {eid: tuple((c, e, ch) for c, (e, ch) in m.items()) for eid, m in out.items()}
 
 
-def entries_moved(before: Mapping[int, str], stamps: Mapping[int, str], marks_before: VersionNotes,
-                  marks: VersionNotes) -> tuple[set[int], set[int]]:
+def entries_moved(before: Mapping[int, str], stamps: Mapping[int, str], notes_before: VersionNotes,
+                  notes: VersionNotes) -> tuple[set[int], set[int]]:
     """The one comparison of a state with the journal now, for the publisher and the live
     site alike: (written, moved): the published entries (`stamps`, id -> change stamp) whose
     stamp differs from `before` (new ones included), and those with the ones whose version
-    marks differ from `marks_before` (entries without marks are left out of both)."""
+    notes differ from `notes_before` (entries without notes are left out of both)."""
     written = {i for i, s in stamps.items() if before.get(i) != s}
     moved = set(written)
-    if marks is not marks_before:
-        moved.update(i for i in marks.keys() | marks_before.keys()
-                     if i in stamps and marks.get(i, ()) != marks_before.get(i, ()))
+    if notes is not notes_before:
+        moved.update(i for i in notes.keys() | notes_before.keys()
+                     if i in stamps and notes.get(i, ()) != notes_before.get(i, ()))
     return written, moved
 
 
 def published_entries_of(journal: Journal, ids: Iterable[int],
-                         marks: VersionNotes) -> dict[int, PublishedEntry] | None:
+                         notes: VersionNotes) -> dict[int, PublishedEntry] | None:
     """The listing data of those of `ids` that are dated and published, as
     `site.published_entries` gives it; None when one has no permalink yet (its Hatena-style
     one depends on every other entry: read them all) or one breaks the rules (`usable_row`)."""
@@ -120,7 +120,7 @@ def published_entries_of(journal: Journal, ids: Iterable[int],
             str(title) if title else None,
             tuple(tags[i].items()) if i in tags else (),
             tuple(links[i]) if i in links else (),
-            str(when)[:10], str(updated), marks.get(i, ()), suggested.get(i, ()))
+            str(when)[:10], str(updated), notes.get(i, ()), suggested.get(i, ()))
     return out
 
 
@@ -129,7 +129,7 @@ def published_entries_after(journal: Journal, known: list[PublishedEntry],
                             ) -> list[PublishedEntry] | None:
     """`site.published_entries` brought up from `known`, a list it gave earlier in which
     every permalink was stored and whose tags and aliases are unchanged (the caller compares
-    `tags_mark`): only the stamps, the version marks (after the same catch-up of the
+    `tags_mark`): only the stamps, the version notes (after the same catch-up of the
     analysis) and the rows of the entries that changed are read, not every entry; `sketches`
     serves the version check (`analysis.catch_up_versions`).
     None when a changed entry has no permalink yet."""
@@ -141,11 +141,11 @@ def published_entries_after(journal: Journal, known: list[PublishedEntry],
         sketches.stamps = every
     # Suggestions are found for a new state of an entry (its stamp moved: read below).
     catch_up_analysis(journal, sketches)
-    marks = {eid: tuple((c, e, ch) for c, (e, ch) in m.items())
+    notes = {eid: tuple((c, e, ch) for c, (e, ch) in m.items())
              for eid, m in version_notes(journal).items()}
     _written, changed = entries_moved({e.id: e.stamp for e in known}, stamps,
-                                      {e.id: e.versions for e in known if e.versions}, marks)
-    fresh = published_entries_of(journal, changed, marks)
+                                      {e.id: e.versions for e in known if e.versions}, notes)
+    fresh = published_entries_of(journal, changed, notes)
     if fresh is None:
         return None
     kept = [e for e in known if e.id in stamps and e.id not in changed]

@@ -4,7 +4,7 @@ scope found without looking at the other entries.
 
 It holds when the journal is the one of the last build, in the same zone, with the same tags
 (new ones may be added), every entry that was there has the stamp it had (so it was not edited,
-published, unpublished or removed), no version mark of a published entry moved, and the new
+published, unpublished or removed), no version note of a published entry moved, and the new
 published entries sort after every other. Otherwise `follow` gives None and the publish takes
 the ordinary path (`build.py`), which then writes a fresh snapshot.
 """
@@ -115,7 +115,7 @@ def follow(journal: Journal, out_dir: str | Path, token: str | None, g: str, per
     tags: dict[str, tuple[str, list[int]]] = tables["tags"]
     days: dict[tuple[int, int, int], list[int]] = tables["days"]
     rel: dict[int, Any] = tables["rel"]
-    old_marks: dict[int, Any] = tables["marks"]
+    old_notes: dict[int, Any] = tables["marks"]  # the stored key keeps its name (a state file)
     for i, e in enumerate(tail, base.count):
         pos[e.id] = i
         by_permalink[e.permalink.rstrip("/")] = e.id
@@ -126,13 +126,13 @@ def follow(journal: Journal, out_dir: str | Path, token: str | None, g: str, per
         if i < first_new and (e.related_links or e.versions):
             rel[i] = (e.related_links, e.versions)
             if e.versions:
-                old_marks[e.id] = e.versions
+                old_notes[e.id] = e.versions
     sketches.stamps = every  # the version check reads them too (see published_delta)
     caught = catch_up_analysis(journal, sketches)
-    marks = {eid: tuple((c, e, ch) for c, (e, ch) in m.items())
+    notes = {eid: tuple((c, e, ch) for c, (e, ch) in m.items())
              for eid, m in version_notes(journal).items()}
     where = pos.whole()
-    if {k: v for k, v in marks.items() if where.get(k, first_new) < first_new} != old_marks:
+    if {k: v for k, v in notes.items() if where.get(k, first_new) < first_new} != old_notes:
         return None
     # The new entries' suggestions (found now, after their version links); an older entry
     # found again would need its page rewritten: the ordinary path does that.
@@ -140,7 +140,7 @@ def follow(journal: Journal, out_dir: str | Path, token: str | None, g: str, per
         return None
     suggested = stored_suggestions(journal, [e.id for e in fresh])
     for e in fresh:
-        e.versions = marks.get(e.id, ())
+        e.versions = notes.get(e.id, ())
         e.suggested = suggested.get(e.id, ())
     segments = urls.tag_segments({k: d for k, (d, _m) in tags.items()})
     ctx = SiteContext(journal.settings, entries, pos, by_permalink,  # type: ignore[arg-type]
@@ -157,7 +157,7 @@ def follow(journal: Journal, out_dir: str | Path, token: str | None, g: str, per
         if e.related_links or e.versions:
             rel[i] = (e.related_links, e.versions)
             if e.versions:
-                old_marks[e.id] = e.versions
+                old_notes[e.id] = e.versions
     return Followed(ctx, fps, moved, first_new, fresh, every, ident, head, base,
                     len(was) - len(head["every"]), tables)
 
@@ -200,14 +200,14 @@ def save_context(journal: Journal, out_dir: str | Path, token: str, ctx: SiteCon
         return last.row(e, known) if last is not None else row_of(e)
 
     rel: dict[int, Any] = {}
-    marks: dict[int, Any] = {}
+    notes: dict[int, Any] = {}
     for p, e in enumerate(entries):
         if e.related_links or e.versions:
             rel[p] = (e.related_links, e.versions)
             if e.versions:
-                marks[e.id] = e.versions
+                notes[e.id] = e.versions
     tables = {"tags": {k: (t.display, t.members) for k, t in ctx.tags.items()},
-              "days": ctx.days, "rel": rel, "marks": marks}
+              "days": ctx.days, "rel": rel, "marks": notes}
     chunks: list[bytes | list[Any]] = [
         [row(e) for e in entries[k : k + CHUNK]] for k in range(0, len(entries), CHUNK)]
     _write(out_dir, token, ident, g, ctx.per_page, every, ctx.pos, ctx.by_permalink,

@@ -99,19 +99,19 @@ class Feeds:
         return xml_text(self.env.get_template(template).render(feed=feed))
 
     def updates(self, page: Page, *_: Any) -> str:
-        """更新された記事: the newest entries carrying version marks (a clip that updates an
+        """更新された記事: the newest entries carrying version notes (a clip that updates an
         earlier version of the same passage), each with what changed; Atom."""
         host = self.ctx.canonical
         items = []
         for pos in page.args[0]:
             meta = self.ctx.entries[pos]
-            marks = self.views.updates(meta).values()
+            notes = self.views.updates(meta).values()
             items.append({
                 "id": entry_id(host, meta) + "#updates",
                 "title": entry_title(meta),
                 "link": urls.absolute(host, urls.entry_url(meta.permalink)),
                 "published": _iso(meta.published), "updated": _iso(atom_updated(meta)),
-                "tags": [], "content": str(self.update_lines(list(marks))),
+                "tags": [], "content": str(self.update_lines(list(notes))),
             })
         metas = [self.ctx.entries[i] for i in page.args[0]]
         feed = {

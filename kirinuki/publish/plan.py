@@ -228,7 +228,7 @@ class Planner:
 
     def story_key(self, members: Sequence[int]) -> str:
         """What a tag's story depends on: every member entry (a hide moves its stamp) and
-        the version marks of each."""
+        the version notes of each."""
         entries = self.ctx.entries
         return sig(self.member_fps(members),
                    *(entries[i].versions for i in members if entries[i].versions))
@@ -279,7 +279,7 @@ class Planner:
         front = base.front()
         # A tag's pages show the groups carrying the tag: whole entries, not summaries.
         whole = kind == "tag"
-        # A tag's front page tells its story, made of every member and its version marks.
+        # A tag's front page tells its story, made of every member and its version notes.
         story = self.story_key(base.members) if whole else ""
         self.add(url_of(None), kind, LIST,
                  (key, self.member_fps(front), base.front_older(), story),
@@ -384,7 +384,7 @@ class Planner:
         self.add(urls.RSS_URL, "rss", TOP, (None, body), (None,), entries=tuple(newest))
 
     def updates_page(self) -> None:
-        """The feed of entries with version marks."""
+        """The feed of entries with version notes."""
         updated = updated_positions(self.ctx)
         self.add(urls.UPDATES_URL, "updates", TOP,
                  (",".join(self.fps[i] + related_key(self.ctx, self.ctx.entries[i])
@@ -453,7 +453,7 @@ class Planner:
 
 
 def updated_positions(ctx: SiteContext) -> list[int]:
-    """The newest entries carrying version marks, newest first (the updates feed)."""
+    """The newest entries carrying version notes, newest first (the updates feed)."""
     out: list[int] = []
     for pos in range(len(ctx.entries) - 1, -1, -1):
         if ctx.entries[pos].versions:
@@ -501,7 +501,7 @@ def fingerprint(e: PublishedEntry) -> str:
 
 
 def related_key(ctx: SiteContext, e: PublishedEntry) -> str:
-    """Where an entry's related links and version marks lead now (they change as other
+    """Where an entry's related links and version notes lead now (they change as other
     entries come and go) and what the links show of their entries (title, or date), and the
     marks' changes."""
     return links_key(ctx, e.related_links, e.versions, e.suggested)
@@ -510,7 +510,7 @@ def related_key(ctx: SiteContext, e: PublishedEntry) -> str:
 def links_key(ctx: SiteContext, related: tuple[tuple[str, int | None], ...],
               versions: tuple[tuple[int, int, str], ...],
               suggested: tuple[tuple[int, str], ...] = ()) -> str:
-    """`related_key` of an entry with these related links, version marks and suggestions."""
+    """`related_key` of an entry with these related links, version notes and suggestions."""
     key = " ".join(_target(ctx, ctx.related_pos(u, t)) for u, t in related) if related else ""
     if versions:
         key += "\x1e" + " ".join(f"{c}>{_target(ctx, ctx.pos.get(x))}>{ch}"

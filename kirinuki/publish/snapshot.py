@@ -8,7 +8,7 @@ chunks of `CHUNK` positions made into entries only when a page reads them, the p
 permalinks and fingerprints as marshal blobs read in a few ms, the tags and days whole.
 
 Two files: the base (`.OUT.snapshot`: every entry's stamp, fingerprints, positions, permalinks,
-tags, days, related links, version marks and rows as of one build; rewritten by a publish that
+tags, days, related links, version notes and rows as of one build; rewritten by a publish that
 takes the ordinary path, or when the tail passes `TAIL_MAX`) and the head
 (`.OUT.snapshot.head`: the stamps and rows of the entries added since the base, from which the
 rest follows; rewritten by every publish that writes). The
@@ -40,7 +40,7 @@ TAIL_MAX = 2000  # entries added since the base before the base is written again
 Rows = list[tuple[Any, ...]]
 # The parts of the base file: every entry's stamp (as `sketch_cache.entry_stamps` gives
 # them), positions by id, ids by permalink, the tables (tags with their members, days, related
-# links and version marks), then the entry rows in chunks.
+# links and version notes), then the entry rows in chunks.
 P_EVERY, P_POS, P_PERMALINKS, P_TABLES, P_CHUNKS = range(5)
 
 

@@ -1,10 +1,10 @@
 """Hatena Blog entry bodies in HTML to and from clip groups.
 
 Every body syntax (HTML here, はてな記法 and Markdown in `hatena_syntax`) is first read into
-*lines*: `(text, source)` pairs, one paragraph of plain text each, where `source` is the cited page of a block quote the line sat in. `lines_to_entry` then
+*lines*: `(text, citation)` pairs, one paragraph of plain text each, where `citation` is the cited page of a block quote the line sat in. `lines_to_entry` then
 reads the lines as clip text (docs/formats.md), so the journal's own header URLs, hashtag lines,
-related links and footer are recognised exactly as in a clip text page, and puts the sources on
-the clips. Nothing is dropped: text outside quotes becomes source-less clips, links keep their
+related links and footer are recognised exactly as in a clip text page, and puts the citations on
+the clips. Nothing is dropped: text outside quotes becomes clips without a citation, links keep their
 URL, images their address. `entry_html` renders an entry back; reading its output again gives
 the same entry, so export → import → export is stable.
 
@@ -200,10 +200,10 @@ class _HtmlReader:
             if self.quotes:
                 self.quotes[-1].lines.extend(quote.lines)
             return
-        source = Citation(url=quote.url, title=quote.title)
+        citation = Citation(url=quote.url, title=quote.title)
         for i in quote.lines:
             if self.lines[i][1] is None:
-                self.lines[i] = (self.lines[i][0], source)
+                self.lines[i] = (self.lines[i][0], citation)
 
     def feed(self, body: str) -> list[Line]:
         # libxml2's HTML parser as a stream of events: it recovers from any markup the way
@@ -273,13 +273,13 @@ def sanitized(body: str) -> str:
 
 
 def lines_to_entry(lines: list[Line]) -> Entry:
-    """An entry (no date, no ids) from body lines: clip text rules, plus the quote sources.
+    """An entry (no date, no ids) from body lines: clip text rules, plus the quotes' citations.
     A line without visible text (`<p>&nbsp;</p>`, a U+3000 spacer) is no clip."""
     kept = _visible(lines)
     entry = parse("\n\n".join(t for t, _ in kept))
-    for element, (_, source) in zip(elements(entry), kept, strict=False):
-        if isinstance(element, Clip) and source is not None:
-            element.citation = source
+    for element, (_, citation) in zip(elements(entry), kept, strict=False):
+        if isinstance(element, Clip) and citation is not None:
+            element.citation = citation
     return entry
 
 
@@ -302,7 +302,7 @@ def same_citation(a: Citation | None, b: Citation | None) -> bool:
 
 
 def entry_html(entry: Entry) -> str:
-    """The HTML body of an entry: clips with a source as cited block quotes, others as
+    """The HTML body of an entry: clips with a citation as cited block quotes, others as
     paragraphs, tag lines as paragraphs; `html_lines` + `lines_to_entry` read it back."""
     out = [f"<p>{linked_html(h.url)}</p>" for h in entry.header]
     for g in entry.groups:

@@ -238,8 +238,8 @@ def category_problems(categories: list[str]) -> list[str]:
 def content_fingerprint(entry: Entry) -> str:
     """A digest of the entry's content (its clip text and the pages its clips quote), which
     tells whether an edit changed the body since it was imported."""
-    sources = "\n".join(c.citation.url if c.citation else "" for c in entry.clips)
-    return hashlib.sha256(f"{render(entry)}\x00{sources}".encode()).hexdigest()
+    citations = "\n".join(c.citation.url if c.citation else "" for c in entry.clips)
+    return hashlib.sha256(f"{render(entry)}\x00{citations}".encode()).hexdigest()
 
 
 def record_origin(entry: Entry) -> None:

@@ -1,9 +1,9 @@
 """Entry bodies written in はてな記法 or Markdown (as AtomPub delivers them) to and from clip groups.
 
-Both are read into the lines of `hatena_html` (text plus the quote's source), then into an entry
-by `lines_to_entry`. Quotes become clips with their source: `>>` … `<<` and `>URL>` … `<<` (or
+Both are read into the lines of `hatena_html` (text plus the quote's citation), then into an entry
+by `lines_to_entry`. Quotes become clips with their citation: `>>` … `<<` and `>URL>` … `<<` (or
 `>URL:title>`) in はてな記法; `> ` blocks in Markdown, whose last line `— [title](URL)` (or
-`<cite>…</cite>`, or a bare URL after `—`) names the source. Headings lose their marker; lists,
+`<cite>…</cite>`, or a bare URL after `—`) names the citation. Headings lose their marker; lists,
 code and everything else stay as text; links keep their URL. `entry_markdown` renders an entry as
 Markdown that `syntax_to_entry` reads back to the same entry. Pure; never raises.
 """
@@ -44,7 +44,7 @@ _MD_AUTOLINK = re.compile(r"<(https?://[^>\s]+)>")
 _MD_CITE = re.compile(
     r"(?:—|--|―)\s*(?:\[(?P<title>[^\]]*)\]\((?P<url>https?://\S+?)\)|<?(?P<bare>https?://[^\s>]+)>?)"
     r"|<cite>(?P<html>.*)</cite>")
-# No `—`/`―`: a source line is only ever a quote's last line, which is always its source, and a
+# No `—`/`―`: a citation line is only ever a quote's last line, which is always its citation, and a
 # backslash before them would show (Markdown escapes only ASCII punctuation).
 _NEEDS_ESCAPE = re.compile(r"(?:>|#{1,6}[ \t]|[-*+][ \t]|\d+\.[ \t]|```|~~~|<|\\|--)")
 
@@ -60,7 +60,7 @@ def _hatena_inline(text: str) -> str:
 def hatena_lines(text: str) -> list[Line]:
     """The lines of a body written in はてな記法."""
     lines: list[Line] = []
-    quotes: list[tuple[Citation | None, int]] = []  # (source, index of its first line)
+    quotes: list[tuple[Citation | None, int]] = []  # (citation, index of its first line)
     pre: str | None = None
     raw: list[str] | None = None
     for line in text.replace("\r\n", "\n").split("\n"):
@@ -135,10 +135,10 @@ def _md_quote(block: list[str], out: list[Line]) -> None:
     body = [b[1:].removeprefix(" ") for b in block]
     while body and not body[-1].strip(" \t"):
         body.pop()
-    source = _md_cite(body[-1]) if body else None
-    if source is not None:
+    citation = _md_cite(body[-1]) if body else None
+    if citation is not None:
         body.pop()
-    out.extend((_md_paragraph(t.strip(" \t")), source) for t in body if t.strip(" \t"))
+    out.extend((_md_paragraph(t.strip(" \t")), citation) for t in body if t.strip(" \t"))
 
 
 def markdown_lines(text: str) -> list[Line]:
@@ -223,7 +223,7 @@ def read_content(content: str, content_type: str | None) -> tuple[Entry, str | N
 
 def entry_markdown(entry: Entry) -> str:
     """The entry as Markdown (each paragraph its own line, blank lines between); quoted clips
-    with a source become a `>` block closed by `> — [title](URL)`."""
+    with a citation become a `>` block closed by `> — [title](URL)`."""
     out = [_md_url(h.url) for h in entry.header]
     for g in entry.groups:
         run: list[Clip] = []

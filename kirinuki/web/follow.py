@@ -69,7 +69,7 @@ class Follower:
 
     def __init__(self, journal: Journal) -> None:
         self.stamps = published_stamps(journal)
-        self.marks = stored_version_notes(journal)
+        self.notes = stored_version_notes(journal)
         self.versions = versions_mark(journal)
         self.tags = tags_mark(journal)
         self.suggested = suggestions_mark(journal)
@@ -85,19 +85,19 @@ class Follower:
         stamps = changed_stamps(journal, self.stamps)
         gone = self.stamps.keys() - stamps.keys()
         versions = versions_mark(journal)
-        marks = self.marks
+        notes = self.notes
         if versions != self.versions:
-            marks = stored_version_notes(journal)
-        written, moved = entries_moved(self.stamps, stamps, self.marks, marks)
+            notes = stored_version_notes(journal)
+        written, moved = entries_moved(self.stamps, stamps, self.notes, notes)
         suggested = suggestions_mark(journal)
         if suggested != self.suggested:  # found by the analysis after the entries were read
             moved |= {i for i in suggestions_changed_since(journal, self.suggested[1])
                       if i in stamps}
         self.suggested = suggested
         if not moved and not gone:
-            self.stamps, self.marks, self.versions, self.tags = stamps, marks, versions, tags
+            self.stamps, self.notes, self.versions, self.tags = stamps, notes, versions, tags
             return ctx, 0
-        fresh = published_entries_of(journal, moved, marks)
+        fresh = published_entries_of(journal, moved, notes)
         if fresh is None:
             return None
         out = None if gone else _patched(ctx, list(fresh.values()))
@@ -105,7 +105,7 @@ class Follower:
             kept = [e for e in ctx.entries if e.id not in gone and e.id not in fresh]
             entries = sorted([*kept, *fresh.values()], key=_order)
             out = assemble(ctx.settings, entries, tag_aliases(journal), ctx.per_page)
-        self.stamps, self.marks, self.versions, self.tags = stamps, marks, versions, tags
+        self.stamps, self.notes, self.versions, self.tags = stamps, notes, versions, tags
         return out, len(written)
 
 
@@ -183,7 +183,7 @@ def catch_up_once(journal: Journal) -> None:
 class Analysis:
     """The version analysis of new clips, run on a thread of its own, one run at a time.
 
-    The first read after a write does not wait for it: an entry's version marks show once
+    The first read after a write does not wait for it: an entry's version notes show once
     the links are committed (that commit brings the site context up to date like any other).
     """
 
