@@ -9,6 +9,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from kirinuki.cli.analysis_progress import AnalysisLines
 from kirinuki.cli.common import LazyProgress, err, journal_arg, open_from, out, print_json
 from kirinuki.config import ALLOW_PRIVATE_ENV, allow_private_from_env
 from kirinuki.errors import JournalError
@@ -91,11 +92,20 @@ def copy(
     src: str = typer.Argument(..., metavar="SRC", help="The journal to copy (file or URL)."),
     dst: str = typer.Argument(..., metavar="DST",
                               help="A new journal: a file, or postgresql://user@host:port/db."),
+    analyse: bool = typer.Option(True, "--analyse/--no-analyse",
+                                 help="Bring the copy's analysis up to date (default), or leave"
+                                      " it to the first serve or publish."),
+    jobs: int = typer.Option(None, "--jobs", help="Analysis worker processes (default: one per"
+                                                  " CPU; SQLite only)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No analysis progress lines."),
 ) -> None:
     """Copy a journal into a new one, SQLite or PostgreSQL, losslessly (its JSON Lines export
-    stays identical). Passwords, sessions, API tokens and the trash stay behind."""
+    stays identical), then bring the copy's analysis up to date. Sessions, API tokens and the
+    trash stay behind."""
+    lines = None if quiet else AnalysisLines()
     with LazyProgress("copying") as progress:
-        s = copy_journal(src, dst, progress)
+        s = copy_journal(src, dst, progress, analyse=analyse, analysis_progress=lines,
+                         jobs=jobs)
     out.print(f"copied {s.entries_added} entries ({s.clips_added} clips) and {s.articles} "
               f"articles to {shown_journal(dst)}", markup=False)
 

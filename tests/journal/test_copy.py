@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from kirinuki.journal import init_journal, open_journal
+from kirinuki.journal.analysis import catch_up_analysis, version_notes
 from kirinuki.journal.copying import copy_journal
 from kirinuki.journal.exporting import export_jsonl
 from kirinuki.journal.importing import import_paths
@@ -70,10 +71,36 @@ def test_copy_refuses_an_existing_destination_and_writes_nothing(tmp_path: Path)
     assert r.exit_code != 0 and "same journal" in r.stderr
 
 
-def test_copy_between_files_from_the_cli(tmp_path: Path) -> None:
+def test_copy_between_files_from_the_cli(tmp_path: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from kirinuki.cli import analysis_progress
+
+    monkeypatch.setattr(analysis_progress, "QUIET_FOR", 0.0)  # the demo's analysis is quick
     src, dst = str(tmp_path / "a.db"), str(tmp_path / "b.db")
     with init_journal(src, "写し", ["kirinuki.test"]) as j:
         import_paths(j, [str(ROOT / "demo" / "entries")])
     r = Cli(src)("journal", "copy", src, dst)
     assert r.exit_code == 0 and "copied 57 entries (353 clips)" in r.stdout
+    assert "版の解析: 切り抜きの特徴を計算中" in r.stderr and "sketching" not in r.stderr
     assert _export(dst) == _export(src)
+    r = Cli(src)("journal", "copy", "--no-analyse", src, str(tmp_path / "c.db"))
+    assert r.exit_code == 0 and "版の解析" not in r.stderr
+
+
+def test_a_copy_brings_its_analysis_up_to_date(tmp_path: Path, any_journal_path: str) -> None:
+    """Issue 24: the first `serve` request after a copy computed every analysis result (over
+    300 s at 20k entries); the copy does it, reporting its stages. Without it, there is work
+    left for the next reader."""
+    src = str(tmp_path / "a.db")
+    with init_journal(src, "写し", ["kirinuki.test"]) as j:
+        import_paths(j, [str(ROOT / "demo" / "entries")])
+    stages: list[str] = []
+    copy_journal(src, any_journal_path, analysis_progress=lambda s, d, t: stages.append(s))
+    assert {"sketching", "statements", "suggestions"} <= set(stages)
+    with open_journal(any_journal_path) as j:
+        assert catch_up_analysis(j) == (0, 0, 0)
+        assert version_notes(j)  # the demo holds updated articles
+    lazy = str(tmp_path / "lazy.db")
+    copy_journal(src, lazy, analyse=False)
+    with open_journal(lazy) as j:
+        assert catch_up_analysis(j).clips == 353

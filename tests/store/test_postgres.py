@@ -8,16 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from kirinuki.errors import JournalBusyError, JournalError, SchemaTooNewError
+from kirinuki.errors import InputError, JournalBusyError, JournalError, SchemaTooNewError
 from kirinuki.journal import init_journal, open_journal
 from kirinuki.store.postgres import migrations as pg_migrations
-from kirinuki.store.postgres.dialect import (
-    fts_to_tsquery,
-    match_condition,
-    multi_row,
-    text_form,
-    translate,
-)
+from kirinuki.store.postgres.dialect import translate
+from kirinuki.store.postgres.fts import fts_to_tsquery, match_condition, text_form
+from kirinuki.store.postgres.inserts import multi_row
 from kirinuki.store.sqlite import migrations as sqlite_migrations
 
 
@@ -202,3 +198,46 @@ def test_writers_in_several_threads_lose_no_entry(pg_journal_path: str) -> None:
         t.join()
     with open_journal(pg_journal_path) as j:
         assert sorted(made) == sorted(entry_ids(j.store)) and len(set(made)) == 40
+
+
+def _gin_indexes(store: object) -> set[str]:
+    rows = store.conn.execute(  # type: ignore[attr-defined]
+        "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()"
+        " AND indexdef LIKE '% USING gin %'").fetchall()
+    return {str(r[0]) for r in rows}
+
+
+@pytest.mark.database
+def test_a_bulk_import_into_an_empty_journal_builds_the_search_indexes_at_commit(
+        pg_journal_path: str, tmp_path: Path) -> None:
+    """The GIN indexes are dropped for a bulk import into empty search tables and made again
+    before the commit; a failed one gives them back untouched; searches use them after."""
+    from kirinuki.journal import import_paths
+    from kirinuki.journal.search import search
+    from tests.conftest import ROOT
+
+    with init_journal(pg_journal_path) as j:
+        assert _gin_indexes(j.store) == {"search_bi_body", "search_uni_body"}
+        dropped: list[str] = []
+        real_run = j.store.conn._run
+
+        def run(sql: str, args: object = None) -> object:
+            if sql.startswith("DROP INDEX"):
+                dropped.append(sql)
+            return real_run(sql, args)  # type: ignore[arg-type]
+
+        j.store.conn._run = run  # type: ignore[method-assign]
+        with pytest.raises(InputError), j.store.transaction():  # a later step fails
+            import_paths(j, [str(ROOT / "demo" / "entries")])
+            raise InputError("refused")
+        assert len(dropped) == 2 and not j.store.conn.deferred
+        assert _gin_indexes(j.store) == {"search_bi_body", "search_uni_body"}
+        assert j.store.conn.execute("SELECT count(*) FROM search_bi").fetchone()[0] == 0
+        import_paths(j, [str(ROOT / "demo" / "entries")])
+        assert len(dropped) == 4
+        assert _gin_indexes(j.store) == {"search_bi_body", "search_uni_body"}
+        assert search(j, "洪水").total > 0
+        later = tmp_path / "2030-01-01_000000.txt"
+        later.write_text("http://kirinuki.example.org\n\n新しい段落の本文。\n", encoding="utf-8")
+        import_paths(j, [str(later)])  # into search tables that hold rows: indexes kept
+        assert len(dropped) == 4 and search(j, "段落の本文").total == 1

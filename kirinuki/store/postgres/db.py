@@ -23,7 +23,8 @@ from psycopg.pq import TransactionStatus
 from psycopg_pool import ConnectionPool
 
 from kirinuki.errors import JournalBusyError, JournalError, SchemaTooNewError
-from kirinuki.store.postgres.dialect import Statement, multi_row, render, translate
+from kirinuki.store.postgres.dialect import Statement, render, translate
+from kirinuki.store.postgres.inserts import STAGED, Copy, copy_shape, multi_row
 from kirinuki.store.postgres.migrations import BOOKKEEPING, MIGRATIONS
 from kirinuki.store.sqlite.db import Store
 
@@ -31,6 +32,7 @@ APP = "kirinuki"
 SCHEMA_VERSION = len(MIGRATIONS)
 BUSY_MS = 5000
 ROWS_PER_STATEMENT = 1000  # rows of one multi-row INSERT
+INDEX_BUILD_MEMORY = "256MB"  # maintenance_work_mem of a GIN index built after a bulk import
 VACUUM_AFTER_ROWS = 20_000  # rows written before `release_free_pages` brings statistics up
 
 _pools: dict[str, ConnectionPool] = {}
@@ -75,6 +77,11 @@ class PgConnection:
         self.lock_key = _lock_key(url)
         self.wrote = False
         self.rows_written = 0  # by executemany, since the last `PgStore.release_free_pages`
+        self.bulk = False  # `PgStore.set_bulk`
+        # GIN indexes dropped by this transaction, made again before it commits (`_defer_index`).
+        self.deferred: dict[str, str] = {}
+        self.checked: set[str] = set()  # tables `_defer_index` looked at in this transaction
+        self.staging: set[str] = set()  # temporary tables of COPY made on this connection
 
     @property
     def in_transaction(self) -> bool:
@@ -94,6 +101,7 @@ class PgConnection:
         if head.startswith("BEGIN"):
             self._run("BEGIN")
             self.wrote = False
+            self.deferred, self.checked = {}, set()
             try:
                 self._run("SELECT pg_advisory_xact_lock(%s)", (self.lock_key,))
             except JournalError:  # busy: leave no transaction open behind the error
@@ -101,10 +109,17 @@ class PgConnection:
                 raise
             return self._run("SELECT 0")
         if head.startswith("COMMIT"):
+            if self.deferred:
+                self._run(f"SET LOCAL maintenance_work_mem = '{INDEX_BUILD_MEMORY}'")
+                for definition in self.deferred.values():
+                    self._run(definition)
+                self.deferred = {}
             if self.wrote:
                 self._run("UPDATE kirinuki_changes SET n = n + 1")
             return self._run("COMMIT")
         if head.startswith("ROLLBACK"):
+            self.deferred = {}  # the DROP INDEX is rolled back with the rest,
+            self.staging = set()  # and so may be the making of a temporary table
             return self._run("ROLLBACK")
         st = translate(sql)
         if not st.noop and not head.startswith("SELECT"):
@@ -139,7 +154,11 @@ class PgConnection:
             return
         self.rows_written += len(rows)
         cur = self.raw.cursor()
+        copy = copy_shape(st.sql)
         try:
+            if copy is not None:
+                self._copy(cur, copy, rows)
+                return
             if shape is None:
                 with self.raw.pipeline():
                     cur.executemany(st.sql, rows)
@@ -153,6 +172,39 @@ class PgConnection:
                 cur.execute(f"{shape.head} {values} {shape.tail}")  # no parameters: `%` is plain
         except psycopg.Error as exc:
             raise pg_error(exc, self.url) from exc
+
+    def _copy(self, cur: psycopg.Cursor[Any], shape: Copy, rows: list[list[object]]) -> None:
+        """Rows of a plain INSERT by COPY (no SQL text to build and parse per row); those of a
+        search table through its staging table, the server making each `tsvector`."""
+        if shape.table in STAGED:
+            self._defer_index(shape.table)
+        if shape.staging and shape.staging not in self.staging:
+            cur.execute(f"CREATE TEMP TABLE IF NOT EXISTS {shape.staging}"
+                        f" ({STAGED[shape.table]}) ON COMMIT DELETE ROWS")
+            self.staging.add(shape.staging)
+        with cur.copy(f"COPY {shape.staging or shape.table} ({shape.columns}) FROM STDIN") as out:
+            for row in rows:
+                out.write_row(row)
+        if shape.staging:
+            cur.execute(f"INSERT INTO {shape.table}({shape.columns}) SELECT {shape.select}"
+                        f" FROM {shape.staging}; DELETE FROM {shape.staging}")
+
+    def _defer_index(self, table: str) -> None:
+        """In a bulk import into an empty search table, drop its GIN index until the commit:
+        built once from all rows, it costs a fraction of the inserts into it row by row
+        (docs/search.md "PostgreSQL"). The drop is part of the transaction (rolled back with
+        it); until the commit, other connections' searches wait for the table."""
+        if not self.bulk or not self.in_transaction or table in self.checked:
+            return
+        self.checked.add(table)
+        row = self._run(f"SELECT EXISTS (SELECT 1 FROM {table})").fetchone()
+        if row is None or row[0]:
+            return
+        for name, definition in self._run(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema()"
+                " AND tablename = %s AND indexdef LIKE '%% USING gin %%'", (table,)).fetchall():
+            self._run(f'DROP INDEX "{name}"')
+            self.deferred[name] = definition
 
     def executescript(self, script: str) -> None:
         """Run several statements (migrations) at once."""
@@ -205,6 +257,12 @@ class PgStore(Store):
     def map_memory(self, on: bool) -> None:
         """Nothing to do: PostgreSQL has its own buffers."""
         self.mapped = on
+
+    def set_bulk(self, on: bool) -> None:
+        """Enter or leave a bulk import: the search tables' GIN indexes of an empty journal are
+        then built at its commit (`PgConnection._defer_index`)."""
+        super().set_bulk(on)
+        self.conn.bulk = on
 
     def data_version(self) -> int:
         """A number that changes when a transaction that wrote commits (any process)."""
