@@ -220,6 +220,8 @@ class PgConnection:
 
 
 def _args(st: Statement, params: Sequence[object]) -> list[object]:
+    if st.in_order and len(params) == len(st.converts):  # most rows of a bulk write
+        return [int(v) if v.__class__ is bool else v for v in params]  # 0/1, as in SQLite
     out: list[object] = []
     for index, conv in st.converts:
         value = params[index]

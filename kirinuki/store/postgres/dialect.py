@@ -15,7 +15,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import cast
 
 from kirinuki.store.postgres.fts import match_condition, text_form, text_of
@@ -51,6 +51,11 @@ class Statement:
     converts: tuple[tuple[int, Convert | None], ...]
     noop: bool = False
     matches: tuple[tuple[int, str], ...] = ()  # (parameter, table) of each MATCH marker
+
+    @cached_property
+    def in_order(self) -> bool:
+        """Whether each parameter is taken as it is, in its own place."""
+        return self.converts == tuple((i, None) for i in range(len(self.converts)))
 
 
 def render(st: Statement, params: Sequence[object]) -> str:
