@@ -151,6 +151,19 @@ def site_paths(site: Path) -> tuple[list[str], list[str]]:
     return [quote(p, safe="/") for p in entries], [quote(p, safe="/") for p in tags]
 
 
+def sample_pages(folder: Path, name: str, sample: int,
+                 ) -> tuple[list[str], list[str], list[str], list[str], list[str]]:
+    """Every entry and tag page of the published site, `sample` of each drawn for the warm
+    runs, and the entry pages not drawn, shuffled, for the cold ones (the same draw each run)."""
+    entries, tags = site_paths(folder / f"{name}-site")
+    rng = random.Random(1)
+    hot_entries = rng.sample(entries, min(sample, len(entries)))
+    hot_tags = rng.sample(tags, min(sample, len(tags)))
+    hot = set(hot_entries)
+    cold_entries = [e for e in rng.sample(entries, len(entries)) if e not in hot]
+    return entries, tags, hot_entries, hot_tags, cold_entries
+
+
 def cold_queries(exclude: list[str]) -> list[str]:
     """Distinct queries over the corpus vocabulary (word pairs, OR, exclusion, phrases, both
     sorts), shuffled: a cold search run requests each once, so no result cache can answer."""
@@ -204,12 +217,7 @@ def servers(folder: Path, name: str, path: Path, workers: int,
 
 def bench_journal(folder: Path, name: str, path: Path, searches: list[str],
                   args: argparse.Namespace) -> None:
-    entries, tags = site_paths(folder / f"{name}-site")
-    rng = random.Random(1)
-    hot_entries = rng.sample(entries, min(args.sample, len(entries)))
-    hot_tags = rng.sample(tags, min(args.sample, len(tags)))
-    hot = set(hot_entries)
-    cold_entries = [e for e in rng.sample(entries, len(entries)) if e not in hot]
+    entries, tags, hot_entries, hot_tags, cold_entries = sample_pages(folder, name, args.sample)
     warm_q = [f"/search?{httpx.QueryParams({'q': q})}" for q in searches]
     procs, app_port, static_port = servers(folder, name, path, args.workers)
     gen = args.generator if args.generator != "auto" else ("wrk" if have_wrk() else "python")
@@ -276,12 +284,7 @@ def compare_backends(folder: Path, name: str, synth: Path, url: str, searches: l
                      args: argparse.Namespace) -> None:
     """Each target on the SQLite app (--workers processes), then on the PostgreSQL app
     (--pg-workers processes), one server at a time; a row per target with the ratio."""
-    entries, tags = site_paths(folder / f"{name}-site")
-    rng = random.Random(1)
-    hot_entries = rng.sample(entries, min(args.sample, len(entries)))
-    hot_tags = rng.sample(tags, min(args.sample, len(tags)))
-    hot = set(hot_entries)
-    cold_entries = [e for e in rng.sample(entries, len(entries)) if e not in hot]
+    _, _, hot_entries, hot_tags, cold_entries = sample_pages(folder, name, args.sample)
     cold = cold_queries(searches)
     half = len(cold_entries) // 2
     plan: list[tuple[str, list[str], bool]] = [

@@ -78,7 +78,7 @@ def create_app(journal_path: str, *, fetcher: Callable[[], Fetcher] | None = Non
     app.include_router(reading_routes)
     # Inside SecurityHeaders: pages answered here get them too.
     app.add_middleware(CachedPages, cache=web.pages, render=web.quick_page,
-                       search=lambda path, query: reader_search(web, path, query))
+                       search=lambda path, query, mark: reader_search(web, path, query, mark))
     # Outside the cache and FastAPI, inside SecurityHeaders: no body is read past its cap.
     app.add_middleware(BodyLimit)
     app.add_middleware(SecurityHeaders)

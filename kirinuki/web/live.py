@@ -1,7 +1,7 @@
 """The published site, live: the static publisher's context and renderer, kept fresh.
 
 The publisher's phase 1 (`build_context`) is built once, then brought up to date after each
-commit by any connection (noticed through `workbench.change_mark`) from the entries that
+commit by any connection (noticed through `cache.ChangeMarks`) from the entries that
 changed (`follow.Follower`); each request reads its address through the publisher's one
 address scheme (`publish.urls.parse`), asks the publisher's plan for the page it has there
 (`Planner.plan_at`) and renders it with the same templates, loading only the entries that page
@@ -24,13 +24,13 @@ from kirinuki.journal import Journal
 from kirinuki.journal.core import reload_settings
 from kirinuki.journal.published import entry_batch, listing_summaries
 from kirinuki.journal.story import tag_story
-from kirinuki.journal.workbench import change_mark
 from kirinuki.publish import urls
 from kirinuki.publish.context import SiteContext, build_context
 from kirinuki.publish.pages import Renderer, asset_version
 from kirinuki.publish.plan import LazyFingerprints, Page, Planner, months_of
 from kirinuki.publish.templating import environment
 from kirinuki.text.normalize import tag_key
+from kirinuki.web.cache import ChangeMarks
 from kirinuki.web.follow import Analysis, Follower, catch_up_once
 
 log = logging.getLogger("kirinuki.web")
@@ -47,12 +47,13 @@ class Found:
 
 
 class LiveSite:
-    """The site context and renderer of one journal, kept up to date as the journal changes;
-    `opener` opens the connection new clips are analysed through (apart from requests)."""
+    """The site context and renderer of one journal, kept up to date as the journal changes
+    (`marks`: the page cache's, so their marks compare); `opener` opens the connection new
+    clips are analysed through (apart from requests)."""
 
-    def __init__(self, watcher: Journal, opener: Callable[[], Journal] | None = None,
+    def __init__(self, marks: ChangeMarks, opener: Callable[[], Journal] | None = None,
                  env: Environment | None = None) -> None:
-        self.watcher = watcher
+        self.marks = marks
         self.env = env or environment()  # the templates, compiled once for every context
         self.follower: Follower | None = None
         self.analysis = Analysis(opener) if opener is not None else None
@@ -68,7 +69,7 @@ class LiveSite:
         """The up-to-date context and renderer: built from `journal` the first time, then
         brought up to date with what changed since (`Follower`)."""
         with self.lock:
-            mark = change_mark(self.watcher)
+            mark = self.marks.read()
             if self.ctx is None or self.renderer is None or self.follower is None:
                 mark = self._build(journal)
             elif mark != self.mark and (reload_settings(journal)
@@ -92,7 +93,7 @@ class LiveSite:
         # The version and suggestion catch-ups commit: run them before taking the mark and
         # the follower's snapshot, so that the context built after them is not stale at once.
         catch_up_once(journal)
-        mark = change_mark(self.watcher)
+        mark = self.marks.read()
         gc.unfreeze()  # the context being replaced may be collected again
         self.follower = Follower(journal)
         problems: list[str] = []
@@ -117,13 +118,16 @@ class LiveSite:
         self.renderer.inline_nav = True  # the sidebar in the page: no frame to fetch
         self.routing = Routing(ctx)
 
-    def fresh(self) -> tuple[SiteContext, Renderer] | None:
-        """The context and renderer when they are known to be up to date, without waiting:
-        None while another thread rebuilds them or when the journal changed since."""
+    def fresh(self, mark: int | None = None) -> tuple[SiteContext, Renderer] | None:
+        """The context and renderer when they are known to be as new as `mark` (read now when
+        None), without waiting: None while another thread rebuilds them or when the journal
+        changed since."""
         if not self.lock.acquire(blocking=False):
             return None
         try:
-            if self.ctx is None or self.renderer is None or change_mark(self.watcher) != self.mark:
+            if mark is None:
+                mark = self.marks.read()
+            if self.ctx is None or self.renderer is None or self.mark is None or self.mark < mark:
                 return None
             return self.ctx, self.renderer
         finally:

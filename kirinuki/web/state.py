@@ -22,7 +22,7 @@ from kirinuki.journal.core import reload_settings
 from kirinuki.journal.search import Postings
 from kirinuki.publish.templating import environment
 from kirinuki.publish.views import date_label, day_label
-from kirinuki.web.cache import PageCache, page_key
+from kirinuki.web.cache import ChangeMarks, PageCache, page_key
 from kirinuki.web.live import LiveSite, decode_path
 from kirinuki.web.messages import t
 
@@ -62,9 +62,9 @@ class WebState:
         self.env.globals["t"] = t  # the owner pages' words (web/messages.py)
         self.env.filters["when_label"] = when_label
         self.env.filters["day_label"] = day_text
-        self.site = LiveSite(open_journal(journal_path), lambda: open_journal(journal_path),
-                             self.env)
-        self.pages = PageCache(open_journal(journal_path))
+        marks = ChangeMarks(open_journal(journal_path))
+        self.site = LiveSite(marks, lambda: open_journal(journal_path), self.env)
+        self.pages = PageCache(marks)
         self._memo: dict[Hashable, OrderedDict[Hashable, tuple[int | None, Any]]] = {}
         self.postings = Postings()  # search: row ids per word, until the next commit
 
@@ -89,15 +89,16 @@ class WebState:
                 memo.popitem(last=False)
         return value
 
-    def page_mark(self) -> int:
+    def page_mark(self, mark: int | None = None) -> int:
         """The change mark to cache a page under, read before the page is rendered (and
         before the site context is brought up to date: a commit landing in between then
-        only makes this page uncacheable, never a stale page cached as fresh)."""
-        mark = self.pages.peek()
+        only makes this page uncacheable, never a stale page cached as fresh); `mark`: one
+        read since the request arrived, if there is one."""
+        mark = self.pages.peek() if mark is None else mark
         self.site.current(self.journal())
         return mark
 
-    def quick_page(self, path: str) -> tuple[bytes, str] | None:
+    def quick_page(self, path: str, mark: int | None = None) -> tuple[bytes, str] | None:
         """The reading page at `path` (the request's decoded path) rendered on the calling
         thread and cached, when the site context is up to date; None when it is not a page,
         is a redirect, or the context is stale or being rebuilt (the reading route answers).
@@ -105,8 +106,10 @@ class WebState:
         Called by `CachedPages` on the event loop itself: a cold entry page renders in less
         time than handing it to the thread pool and through FastAPI's routing would take.
         """
-        mark = self.pages.peek()  # before the freshness check: the page is at least this fresh
-        built = self.site.fresh()
+        # Read before the freshness check (`mark`: since the request arrived): the page is at
+        # least this fresh.
+        mark = self.pages.peek() if mark is None else mark
+        built = self.site.fresh(mark)
         if built is None:
             return None
         found = self.site.find(self.journal(), decode_path(path), built)
@@ -162,5 +165,4 @@ class WebState:
             self._idle.clear()
         if self.site.analysis is not None:
             self.site.analysis.close()
-        self.site.watcher.close()
-        self.pages.close()
+        self.site.marks.close()

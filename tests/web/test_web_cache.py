@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from kirinuki.journal import open_journal
 from kirinuki.journal.editing import edit_clip
 from kirinuki.web import create_app
-from kirinuki.web.cache import PageCache
+from kirinuki.web.cache import ChangeMarks, PageCache
 from tests.web.conftest import Owner
 
 TAG_PAGE = "/archive/category/" + quote("キャッシュ試験") + "/"
@@ -126,7 +126,8 @@ def test_cache_is_bounded() -> None:
     from kirinuki.store.sqlite.db import Store
 
     conn = sqlite3.connect(":memory:", check_same_thread=False)
-    cache = PageCache(SimpleNamespace(store=Store(conn, ":memory:")), max_bytes=1600)  # type: ignore[arg-type]
+    marks = ChangeMarks(SimpleNamespace(store=Store(conn, ":memory:")))  # type: ignore[arg-type]
+    cache = PageCache(marks, max_bytes=1600)
     mark = cache.peek()
     for i in range(10):
         cache.put((f"/p{i}", b""), mark, b"x" * 100, "text/plain")
@@ -134,3 +135,53 @@ def test_cache_is_bounded() -> None:
     assert cache.get(("/p0", b"")) is None or cache.size == 1000
     cache.put(("/big", b""), mark, b"x" * 200, "text/plain")  # over 1/16 of the bound: not kept
     assert cache.get(("/big", b"")) is None
+
+
+class _Counter:
+    """A PostgreSQL-like store whose change counter a test moves; a read takes the value when
+    it begins and returns it when `release` is set (a round trip on its way)."""
+
+    dialect = "postgresql"
+
+    def __init__(self) -> None:
+        import threading
+
+        self.n = 0
+        self.reads = 0
+        self.started = threading.Event()
+        self.release = threading.Event()
+
+    def data_version(self) -> int:
+        seen = self.n
+        self.reads += 1
+        self.started.set()
+        assert self.release.wait(10)
+        return seen
+
+
+def test_requests_share_a_change_mark_read_begun_after_they_arrived() -> None:
+    import asyncio
+    from types import SimpleNamespace
+
+    store = _Counter()
+    marks = ChangeMarks(SimpleNamespace(store=store))  # type: ignore[arg-type]
+
+    async def scenario() -> None:
+        first = asyncio.ensure_future(marks.fresh())
+        await asyncio.to_thread(store.started.wait, 10)  # its read has begun, at n == 0
+        store.n = 1  # a commit lands while that read is on its way
+        later = [asyncio.ensure_future(marks.fresh()) for _ in range(20)]
+        await asyncio.sleep(0)
+        store.release.set()
+        a = await first
+        rest = await asyncio.gather(*later)
+        # The later requests arrived after the commit: the read begun before it is not
+        # theirs, the next one is, and they share it.
+        assert len(set(rest)) == 1 and rest[0] > a
+        assert store.reads == 2
+        assert await marks.fresh() == rest[0] and store.reads == 3  # nothing changed since
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        marks._thread.shutdown() if marks._thread else None

@@ -47,7 +47,7 @@ def _site_urls(web: WebState) -> list[str]:
 def routed_only(web_journal: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
     """An app whose reading pages all go through the reading route (no fast path)."""
     with monkeypatch.context() as m:
-        m.setattr(WebState, "quick_page", lambda self, path: None)
+        m.setattr(WebState, "quick_page", lambda self, path, mark=None: None)
         app = create_app(web_journal)
     with TestClient(app, base_url="http://127.0.0.1") as c:
         yield c

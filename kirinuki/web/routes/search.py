@@ -53,12 +53,14 @@ def search_page(request: Request, q: str = Query("", max_length=MAX_QUERY),
     return HTMLResponse(found, headers={"Cache-Control": "no-cache"})
 
 
-def reader_search(st: WebState, path: str, query: bytes) -> tuple[bytes, str] | None:
+def reader_search(st: WebState, path: str, query: bytes,
+                  mark: int | None = None) -> tuple[bytes, str] | None:
     """The results page for a reader without a session cookie, as `search_page` renders it,
     or None when the parameters are not plainly valid (the route then answers, errors
     included). Called by `CachedPages` on the event loop, before routing: FastAPI's routing
     and parameter checks were a fifth of a never-seen search, and handing the search to a
-    thread made the two threads take turns on the GIL."""
+    thread made the two threads take turns on the GIL. `mark`: the journal's change mark read
+    since the request arrived."""
     params = QueryParams(query)
     q, sort, facets = (params.get("q", ""), params.get("sort", "relevance"),
                        params.get("facets", "newest"))
@@ -70,20 +72,21 @@ def reader_search(st: WebState, path: str, query: bytes) -> tuple[bytes, str] | 
                     and 1 <= int(p) <= MAX_PAGE)):
         return None
     try:
-        body = _reader_page(st, st.journal(), page_key(path, query), q, int(p), sort, False)
+        body = _reader_page(st, st.journal(), page_key(path, query), q, int(p), sort, False,
+                            mark)
     except KirinukiError:
         return None  # a malformed query: the route answers it with the error page
     return body, "text/html; charset=utf-8"
 
 
 def _reader_page(st: WebState, j: Journal, key: Key, q: str, p: int, sort: str,
-                 all_facets: bool) -> bytes:
+                 all_facets: bool, mark: int | None = None) -> bytes:
     # Readers without a session cookie all get the same page: cached until the next commit.
-    with st.pages.filling(key) as cached:
+    with st.pages.filling(key, mark) as cached:
         hit = cached()
         if hit is not None:
             return hit[0]
-        mark = st.page_mark()  # before searching: the page is at least this fresh
+        mark = st.page_mark(mark)  # before searching: the page is at least this fresh
         with _ONE_AT_A_TIME:
             body = _results(st, j, q, p, sort, None, all_facets).encode()
         st.pages.put(key, mark, body, "text/html; charset=utf-8")
