@@ -44,10 +44,13 @@ unexport PYTHONDONTWRITEBYTECODE
 
 test: $(STAMP)
 	$(BIN)/ruff check kirinuki tests bench
-	$(BIN)/deptry .
-	$(BIN)/vulture
-	$(BIN)/mypy
-	$(BIN)/pytest -m "$(PYTEST_MARK)" -n $(PYTEST_WORKERS) --dist loadfile
+	@# deptry, vulture and mypy run beside pytest (whose workers leave a core idle at start and
+	@# end), their output shown after its own; any of them failing fails the target.
+	@checks=$$(mktemp); \
+	( $(BIN)/deptry . && $(BIN)/vulture && $(BIN)/mypy ) >$$checks 2>&1 & pid=$$!; \
+	$(BIN)/pytest -m "$(PYTEST_MARK)" -n $(PYTEST_WORKERS) --dist loadfile; tests=$$?; \
+	wait $$pid; lint=$$?; cat $$checks; rm -f $$checks; \
+	test $$tests -eq 0 && test $$lint -eq 0
 
 bench: $(STAMP)
 	$(BIN)/python bench/import_bench.py
