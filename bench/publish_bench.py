@@ -176,7 +176,7 @@ def one_new_entry(folder: Path, n: int, corpus: Path, k: list[str], out: Path,
 def bench_increment(folder: Path, n: int, repeat: int) -> None:
     """Only the incremental path, on a journal and site kept from an earlier run."""
     corpus, db, out = folder / f"e{n}", folder / f"j{n}.db", folder / f"site{n}"
-    if not (db.exists() and (out.parent / f".{out.name}.publish.db").exists()):
+    if not (db.exists() and (out.parent / f".{out.name}.state").exists()):
         raise SystemExit(f"{db} and {out} from an earlier full run are needed")
     k = [KIRINUKI, "--journal", str(db)]
     run(k + ["publish", str(out)])  # catch up with whatever changed since
@@ -218,7 +218,7 @@ def bench_kirinuki(folder: Path, n: int) -> dict[str, float]:
     files = int(re.search(r"as (\d+) files", log).group(1))  # type: ignore[union-attr]
     again, _, _ = run(k + ["publish", str(out)])
     # The first publish after a full build also writes the sketch file beside the site
-    # (every clip's sketch, packed: journal/sketch_cache.py); the next ones only read it.
+    # (every clip's sketch, packed, in the state: journal/sketch_cache.py); the next ones only read it.
     first, first_inside, _ = one_new_entry(folder, n, corpus, k, out)
     print(f"  kirinuki {n}: first new entry after the full build {first:.2f} s "
           f"({first_inside:.2f} s in publish, writes the sketch file)")

@@ -24,7 +24,8 @@ from kirinuki.journal.feeds import inbox
 from kirinuki.journal.pasting import add_text
 from kirinuki.journal.rawcopies import RawNote, export_warc, raw_notes
 from kirinuki.model import Article
-from kirinuki.publish.manifest import manifest_path
+from kirinuki.publish.state import state_path
+from kirinuki.publish.writer import looks_published
 
 article_app = typer.Typer(help="Captured articles and their versions.", no_args_is_help=True)
 
@@ -212,7 +213,7 @@ def _outside_sites(path: Path) -> None:
     """Refuse a WARC inside a published site folder: a web server would hand the raw pages
     (with their headers) to every reader. Raises InputError."""
     for folder in path.resolve().parents:
-        if manifest_path(folder).exists():
+        if state_path(folder).exists() or looks_published(folder):
             raise InputError(f"{path}: inside the published site {folder}; raw copies are never "
                              "written where a web server serves them (choose another folder)")
 

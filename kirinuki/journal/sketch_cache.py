@@ -1,9 +1,11 @@
-"""Every clip's stored sketch kept in a file beside a published site, so that the version check
-of a publish that adds a few clips reads the sketches of the entries that changed only.
+"""Every clip's stored sketch kept in the state of a published site (two blobs the publisher
+stores for it: `SketchStore`), so that the version check of a publish that adds a few clips
+reads the sketches of the entries that changed only.
 
 Reading every sketch from the journal and packing them for the probe was most of a one-entry
-publish; loading this file (memory-mapped, packed as the probe reads it) and the entries'
-stamps costs a fraction of that (docs/publish.md, Measurements).
+publish; loading the packed sketches (as the probe reads them) and the entries' stamps costs a
+fraction of that (docs/publish.md, Measurements). It lives in `journal/`, not `publish/`, as it
+reads the journal's sketch rows and the analysis' packing, which the publisher may not import.
 
 Which rows still hold is told by the entries' stamps: every write of an entry moves its
 `updated`, and clips (so sketches and clip ids, which may be reused) change only with a write
@@ -13,19 +15,18 @@ by `catch_up`) change the count of sketches, which is compared with the live row
 sketch version, another journal file, or a damaged file means the file is built again from
 every sketch. The version-checked flags are not kept here (other processes set them).
 
-Two files: the base (every sketch, rewritten whole when the rows read since pass `REBASE`)
-and a small delta (the stamps of the entries changed since the base and their sketches),
-rewritten on each use. Both are replaced atomically; the publish lock keeps one writer.
+Two blobs: the base (`sketch.base`: every sketch, rewritten whole when the rows read since
+pass `REBASE`) and a small delta (`sketch.delta`: the stamps of the entries changed since the
+base and their sketches), rewritten on each use. The publish lock keeps one writer.
 """
 
 from __future__ import annotations
 
 import marshal
-import mmap
 import os
 import time
-from pathlib import Path
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -39,12 +40,21 @@ REBASE = 20_000  # sketches read since the base before the base is written again
 _ALIGN = 64
 
 
-class SketchCache:
-    """The sketch file of one published site (`path`, and `path` + ".delta")."""
+class SketchStore(Protocol):
+    """Where the publisher keeps the cache's blobs (`publish.state.Blobs`)."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.delta_path = path.with_name(path.name + ".delta")
+    def get(self, name: str) -> bytes | None:
+        """The blob `name`, or None."""
+
+    def put(self, items: Mapping[str, bytes | None], drop: str | None = None) -> bool:
+        """Store `items` (None deletes) at once; False when they could not be written."""
+
+
+class SketchCache:
+    """The sketches of one published site, kept in `store`."""
+
+    def __init__(self, store: SketchStore) -> None:
+        self.store = store
         # The entries' stamps, when the caller read them already (`published_delta` does, before
         # anything else): a stamp must never be newer than the sketches read with it.
         self.stamps: list[tuple[int, str, int]] | None = None
@@ -108,17 +118,15 @@ class SketchCache:
         token = time.time_ns()
         meta = {"format": FORMAT, "ident": ident, "token": token, "n": len(found),
                 "stamps": stamps}
-        try:
-            _write_base(self.path, meta, [ids, entries, bands, keys, sk.sigs])
-            self.delta_path.unlink(missing_ok=True)
-        except OSError:
-            self.path.unlink(missing_ok=True)
+        self.store.put({"sketch.base": _pack_base(meta, [ids, entries, bands, keys, sk.sigs]),
+                        "sketch.delta": None})
         return PartScan(Part(ids, sk.sigs, bands, keys, None), [], _none())
 
     def _base(self, ident: tuple[object, ...]) -> tuple[Any, ...] | None:
         try:
-            with self.path.open("rb") as f:
-                data = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+            data = self.store.get("sketch.base")
+            if data is None:
+                return None
             size = int.from_bytes(data[:8], "little")
             meta = marshal.loads(data[8 : 8 + size])
             if meta["format"] != FORMAT or meta["ident"] != ident:
@@ -138,20 +146,17 @@ class SketchCache:
 
     def _delta(self, token: int) -> dict[str, Any]:
         try:
-            delta: dict[str, Any] = marshal.loads(self.delta_path.read_bytes())
+            data = self.store.get("sketch.delta")
+            delta: dict[str, Any] = marshal.loads(data) if data is not None else {}
             if delta["token"] == token:
                 return delta
-        except (OSError, ValueError, TypeError, KeyError, EOFError):
+        except (ValueError, TypeError, KeyError, EOFError):
             pass
         return {"token": token, "rows": [], "stamps": {}}
 
     def _write_delta(self, delta: dict[str, Any]) -> None:
-        tmp = self.delta_path.with_name(self.delta_path.name + ".tmp")
-        try:
-            tmp.write_bytes(marshal.dumps(delta))
-            os.replace(tmp, self.delta_path)
-        except OSError:
-            self.delta_path.unlink(missing_ok=True)
+        if not self.store.put({"sketch.delta": marshal.dumps(delta)}):
+            self.store.put({"sketch.delta": None})
 
 
 def _moved_rows(now: list[Any], was: list[Any], limit: int = 256) -> list[int] | None:
@@ -189,15 +194,13 @@ def _none() -> Sketches:
                     np.empty((0, DEFAULT_PARAMS.hashes), dtype=SIG_DTYPE))
 
 
-def _write_base(path: Path, meta: dict[str, Any], arrays: list[np.ndarray]) -> None:
-    tmp = path.with_name(path.name + ".tmp")
+def _pack_base(meta: dict[str, Any], arrays: list[np.ndarray]) -> bytes:
     head = marshal.dumps(meta)
-    with tmp.open("wb") as f:
-        f.write(len(head).to_bytes(8, "little") + head)
-        for a in arrays:
-            f.seek(_aligned(f.tell()))
-            f.write(np.ascontiguousarray(a).data)  # no copy (tobytes made one)
-    os.replace(tmp, path)
+    out = bytearray(len(head).to_bytes(8, "little") + head)
+    for a in arrays:
+        out += bytes(_aligned(len(out)) - len(out))
+        out += np.ascontiguousarray(a).data
+    return bytes(out)
 
 
 def entry_stamps(journal: Journal) -> list[tuple[int, str, int]]:

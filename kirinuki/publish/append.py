@@ -40,16 +40,15 @@ from kirinuki.publish.snapshot import (
     LazyMap,
     entry_of,
     follows,
-    head_path,
     identity,
     pack_base,
+    pack_head,
     read_base,
     read_head,
     row_of,
-    snapshot_path,
-    write_base,
-    write_head,
+    state_blobs,
 )
+from kirinuki.publish.state import Blobs
 
 VersionNotes = dict[int, tuple[tuple[int, int, str], ...]]
 
@@ -81,14 +80,15 @@ def follow(journal: Journal, out_dir: str | Path, token: str | None, g: str, per
     """The short path's context, or None when the snapshot cannot serve this publish."""
     if not token or str(journal.store.path) == ":memory:":
         return None
-    head = read_head(head_path(out_dir))
+    blobs = state_blobs(out_dir)
+    head = read_head(blobs)
     if head is None or head.get("token") != token or head.get("g") != g \
             or head.get("per_page") != per_page:
         return None
     ident = identity(journal)
     if not follows(head["ident"], ident):
         return None
-    base = read_base(snapshot_path(out_dir), head["crc"])
+    base = read_base(blobs)
     if base is None or base.id != head["base"]:
         return None
     # The stamps of the entries as they were, then those added since (ids are given in
@@ -168,10 +168,9 @@ def save_followed(out_dir: str | Path, token: str, f: Followed) -> None:
     ctx, base, head = f.ctx, f.base, f.head
     rows = head["rows"] + [row_of(e) for e in f.fresh]
     if len(rows) <= TAIL_MAX:
-        write_head(head_path(out_dir), {
-            "token": token, "base": base.id, "crc": head["crc"], "g": head["g"],
-            "per_page": head["per_page"],
-            "ident": f.ident, "every": f.every[f.base_stamps:], "rows": rows})
+        put(state_blobs(out_dir), {"snap.head": pack_head({
+            "token": token, "base": base.id, "g": head["g"], "per_page": head["per_page"],
+            "ident": f.ident, "every": f.every[f.base_stamps:], "rows": rows})})
         return
     full = base.count // CHUNK
     chunks: list[bytes | list[Any]] = [base.raw(P_CHUNKS + k) for k in range(full)]
@@ -218,11 +217,17 @@ def _write(out_dir: str | Path, token: str, ident: tuple[object, ...], g: str, p
            every: list[Any], pos: Any, by_permalink: Any,
            tables: dict[str, Any], chunks: list[bytes | list[Any]], count: int) -> None:
     base_id = new_token()
-    records, crc = pack_base(base_id, [every, pos if type(pos) is dict else dict(pos),
-                                       by_permalink if type(by_permalink) is dict
-                                       else dict(by_permalink), tables], chunks, count)
-    # The head goes first: a head naming a base not yet written is never followed.
-    write_head(head_path(out_dir), {"token": token, "base": base_id, "crc": crc, "g": g,
+    blobs = pack_base(base_id, [every, pos if type(pos) is dict else dict(pos),
+                                by_permalink if type(by_permalink) is dict
+                                else dict(by_permalink), tables], chunks, count)
+    blobs["snap.head"] = pack_head({"token": token, "base": base_id, "g": g,
                                     "per_page": per_page, "ident": ident, "every": [],
                                     "rows": []})
-    write_base(snapshot_path(out_dir), records)
+    put(state_blobs(out_dir), blobs, drop="snap.")
+
+
+def put(blobs: Blobs, items: dict[str, bytes], drop: str | None = None) -> None:
+    """Store the snapshot's blobs, if the disk lets it: one that cannot be written leaves the
+    last one, which names another build, so the next publish takes the ordinary path (a
+    full disk costs some speed, not a traceback; the site's own files report the error)."""
+    blobs.put(items, drop)

@@ -8,7 +8,6 @@ then put in place whole.
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import json
 import os
@@ -39,20 +38,12 @@ from kirinuki.publish.scope import (
     scope_of,
     stale_files,
 )
-from kirinuki.publish.snapshot import identity, last_entries, sketch_path
+from kirinuki.publish.snapshot import identity, last_entries, state_blobs
 from kirinuki.publish.units import ATTEMPTS, JournalMoved, Run, run_units, units_of
 from kirinuki.publish.writer import Output, check_unique
 
 Progress = Callable[[int, int], None]
 PARALLEL_MIN = 2000  # fewer pages than this render faster in one process
-
-
-def _spare(write: Callable[..., object], *args: object) -> None:
-    """Write one of the caches kept beside the output, if the disk lets it: each is checked
-    when read (a stale or cut-short one is not followed), so a full disk costs the next
-    publish some speed, not a traceback; the site's own files report the error."""
-    with contextlib.suppress(OSError):
-        write(*args)
 
 
 def publish(journal: Journal, out_dir: str | Path, *, full: bool = False,
@@ -99,7 +90,7 @@ def _publish(journal: Journal, out_dir: str | Path, full: bool, jobs: int | None
                                  -1, False, time.perf_counter() - start)
         token = new_token()
         with collector_paused():
-            sketches = SketchCache(sketch_path(out_dir))
+            sketches = SketchCache(state_blobs(out_dir))
             followed = last = None
             if not full and not repair and output.old and meta.get("g") == g:
                 followed = follow(journal, out_dir, meta.get("snap"), g, _per_page(), sketches)
@@ -131,9 +122,9 @@ def _publish(journal: Journal, out_dir: str | Path, full: bool, jobs: int | None
                          token if stored else "")
         if written >= 0 and stored:
             if followed is not None:
-                _spare(save_followed, out_dir, token, followed)
+                save_followed(out_dir, token, followed)
             else:
-                _spare(save_context, journal, out_dir, token, ctx, every, ident, g, last)
+                save_context(journal, out_dir, token, ctx, every, ident, g, last)
     wrote = written >= 0
     return _report(out_dir, total, max(written, 0), len(removed) if wrote else 0, ctx,
                    wrote and output.staged, start, warnings)

@@ -1,11 +1,11 @@
-"""The manifest of a published folder: what the last build wrote (each file's path, the
-signature of its inputs and the hash of its bytes; each entry's record; a few settings).
+"""The manifest part of the site state (`state.py`): what the last build wrote (each file's
+path, the signature of its inputs and the hash of its bytes; each entry's record; a few
+settings).
 
-It is an SQLite file beside the folder (`.OUT.publish.db`), never inside it: a web server
-serving the folder would hand it to every reader. It names the tree it describes (device and
-inode of the folder), so a staged build, whose new tree is swapped in before its manifest is
-renamed into place, is known whichever of the two steps a killed publish reached. Manifests
-kept inside the folder by earlier versions are moved out (`adopt_legacy`).
+It names the tree it describes (device and inode of the folder), so a staged build, whose new
+tree is swapped in before its state file is renamed into place, is known whichever of the two
+steps a killed publish reached. Manifests kept inside the folder by earlier versions are moved
+out (`adopt_legacy`).
 
 A connection to it never crosses a fork: each process opens its own (a forked worker that
 used its parent's connection failed with `sqlite3.ProgrammingError`, and SQLite forbids it).
@@ -13,7 +13,6 @@ used its parent's connection failed with `sqlite3.ProgrammingError`, and SQLite 
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import shutil
@@ -23,21 +22,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kirinuki.errors import InputError, OutputError
+from kirinuki.publish.state import open_ro as _open_ro
+from kirinuki.publish.state import open_rw as _open_rw
+from kirinuki.publish.state import roll_back as _roll_back
+from kirinuki.publish.state import state_path
 
 LEGACY = ".kirinuki-publish.db"  # inside the served folder, before
 EntryRow = tuple[int, str, str, str, str, str]
-_SCHEMA = (
-    "CREATE TABLE IF NOT EXISTS pages(path TEXT PRIMARY KEY, sig TEXT NOT NULL, sha TEXT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS entries(id INTEGER PRIMARY KEY, fp TEXT NOT NULL,"
-    " published TEXT NOT NULL, permalink TEXT NOT NULL, tags TEXT NOT NULL,"
-    " related TEXT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-)
-
-
-def manifest_path(out: Path) -> Path:
-    """Where the manifest of the site folder `out` lives (beside it, like its lock file)."""
-    return out.parent / f".{out.name}.publish.db"
 
 
 def tree_id(folder: Path) -> str:
@@ -81,7 +72,7 @@ def read_meta(path: Path) -> dict[str, str]:
 def adopt_legacy(out: Path) -> None:
     """Move a manifest kept inside `out` by an earlier version beside it (read, recorded as
     describing this tree, then deleted from the served folder)."""
-    legacy, target = out / LEGACY, manifest_path(out)
+    legacy, target = out / LEGACY, state_path(out)
     if not legacy.exists():
         return
     if not target.exists():
@@ -92,19 +83,6 @@ def adopt_legacy(out: Path) -> None:
         os.replace(tmp, target)
     for name in (LEGACY, LEGACY + "-journal"):
         (out / name).unlink(missing_ok=True)
-
-
-def _roll_back(path: Path) -> None:
-    """Let SQLite roll back what a killed writer left (a read-only connection cannot)."""
-    if Path(f"{path}-journal").exists():
-        conn = sqlite3.connect(path)
-        with contextlib.suppress(sqlite3.DatabaseError):
-            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        conn.close()
-
-
-def _open_ro(path: Path) -> sqlite3.Connection:
-    return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
 
 
 class PageIndex(Mapping[str, tuple[str, str]]):
@@ -243,29 +221,28 @@ def load_manifest(path: Path) -> Manifest:
     return Manifest(pages, path, meta)
 
 
-def _open_rw(target: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(target, isolation_level=None)
-    # Atomic against a killed process (SQLite's rollback journal) without waiting for the
-    # disk: the pages themselves are not flushed to it either, so a flushed manifest would
-    # not survive a power cut any better than they do (and each commit would wait for a busy
-    # disk).
-    conn.execute("PRAGMA synchronous = OFF")
-    return conn
-
-
 def write_manifest(target: Path, records: Mapping[str, tuple[str, str]],
                    removed: Iterable[str], entries: list[EntryRow],
                    gone_entries: Iterable[int], meta: Mapping[str, str], *, full: bool,
-                   drop_meta: Iterable[str] = ()) -> int:
+                   drop_meta: Iterable[str] = (), carry: Path | None = None) -> int:
     """Record a build in the manifest at `target` in one transaction (all of it when `full`,
-    else as changes); the number of files it then lists. Raises OutputError when it cannot
-    be written (a full disk)."""
+    else as changes), with the blobs of the state file `carry` (the one the build replaces);
+    the number of files it then lists. Raises OutputError when it cannot be written (a full
+    disk)."""
     try:
         conn = _open_rw(target)
         try:
-            for statement in _SCHEMA:
-                conn.execute(statement)
+            carried = False
+            if carry is not None and carry.exists():
+                try:  # the state replaced may be damaged: its blobs are then left behind
+                    conn.execute("ATTACH DATABASE ? AS old", (str(carry),))
+                    carried = conn.execute("SELECT 1 FROM old.sqlite_master WHERE name ="
+                                           " 'blobs'").fetchone() is not None
+                except sqlite3.DatabaseError:
+                    carried = False
             conn.execute("BEGIN")
+            if carried:
+                conn.execute("INSERT OR REPLACE INTO blobs SELECT name, data FROM old.blobs")
             if full:
                 conn.execute("DELETE FROM pages")
                 conn.execute("DELETE FROM entries")

@@ -7,22 +7,21 @@ the manifest's keys and the scope. Here the tables are stored ready to use: the 
 chunks of `CHUNK` positions made into entries only when a page reads them, the positions,
 permalinks and fingerprints as marshal blobs read in a few ms, the tags and days whole.
 
-Two files: the base (`.OUT.snapshot`: every entry's stamp, fingerprints, positions, permalinks,
-tags, days, related links, version notes and rows as of one build; rewritten by a publish that
-takes the ordinary path, or when the tail passes `TAIL_MAX`) and the head
-(`.OUT.snapshot.head`: the stamps and rows of the entries added since the base, from which the
-rest follows; rewritten by every publish that writes). The
-head names the base it extends and the build (`token`) that the manifest records; anything that
-does not match, or does not hold, means the ordinary path: a missing, damaged or stale file
-never gives a wrong page, only a slower publish.
+Two kinds of blobs of the site state (`state.py`): the base (`snap.base` and its parts
+`snap.0`, `snap.1`, ...: every entry's stamp, positions, permalinks, tags, days, related
+links, version notes and rows as of one build; rewritten by a publish that takes the ordinary
+path, or when the tail passes `TAIL_MAX`) and the head (`snap.head`: the stamps and rows of the
+entries added since the base, from which the rest follows; rewritten by every publish that
+writes). Base and head are written in one transaction, the head alone after a short path. The
+head names the base it extends and the build (`token`) that the manifest records; anything
+that does not match, or does not hold, means the ordinary path: a missing, damaged or stale
+snapshot never gives a wrong page, only a slower publish.
 """
 
 from __future__ import annotations
 
 import marshal
-import mmap
 import os
-import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
@@ -32,28 +31,22 @@ from typing import Any, overload
 from kirinuki.journal import Journal
 from kirinuki.journal.published import PublishedEntry
 from kirinuki.journal.published_delta import tags_mark
+from kirinuki.publish.state import Blobs, state_path
 
-FORMAT = "kirinuki-snapshot-3"
+FORMAT = "kirinuki-snapshot-4"
 CHUNK = 1024  # entry rows per lazily read chunk (small enough to make into entries at once)
-HEAD_KEYS = {"token", "base", "crc", "g", "per_page", "ident", "every", "rows"}
+HEAD_KEYS = {"token", "base", "g", "per_page", "ident", "every", "rows"}
 TAIL_MAX = 2000  # entries added since the base before the base is written again
 Rows = list[tuple[Any, ...]]
-# The parts of the base file: every entry's stamp (as `sketch_cache.entry_stamps` gives
+# The parts of the base: every entry's stamp (as `sketch_cache.entry_stamps` gives
 # them), positions by id, ids by permalink, the tables (tags with their members, days, related
 # links and version notes), then the entry rows in chunks.
 P_EVERY, P_POS, P_PERMALINKS, P_TABLES, P_CHUNKS = range(5)
 
 
-def snapshot_path(out_dir: str | Path) -> Path:
-    """Where the base file of the site in `out_dir` lives (beside it, like its lock file)."""
-    out = Path(os.path.abspath(out_dir))
-    return out.parent / f".{out.name}.snapshot"
-
-
-def sketch_path(out_dir: str | Path) -> Path:
-    """Where the sketch file of the site in `out_dir` lives (`journal.sketch_cache`)."""
-    out = Path(os.path.abspath(out_dir))
-    return out.parent / f".{out.name}.sketches"
+def state_blobs(out_dir: str | Path) -> Blobs:
+    """The blobs of the state of the site in `out_dir` (the snapshot's and the sketches')."""
+    return Blobs(state_path(Path(out_dir)))
 
 
 def identity(journal: Journal) -> tuple[str, str, tuple[object, ...]]:
@@ -190,83 +183,58 @@ class LazyMap(Mapping[Any, int]):
 
 @dataclass
 class Base:
-    """The base file: its id, its entry count, and its parts (read lazily)."""
+    """The base: its id, its entry count, and its parts (read when asked for)."""
 
     id: str
     count: int
-    data: bytes | mmap.mmap
-    spans: list[tuple[int, int]]  # see P_EVERY ... P_CHUNKS
+    blobs: Blobs
 
     def part(self, k: int) -> Any:
         """Part `k`, unmarshalled."""
-        at, size = self.spans[k]
-        return marshal.loads(memoryview(self.data)[at : at + size])
+        return marshal.loads(self.raw(k))
 
     def raw(self, k: int) -> bytes:
-        """Part `k` as stored."""
-        at, size = self.spans[k]
-        return bytes(self.data[at : at + size])
+        """Part `k` as stored (raises LookupError when a part went missing meanwhile)."""
+        data = self.blobs.get(f"snap.{k}")
+        if data is None:
+            raise LookupError(f"snapshot part {k}")
+        return data
 
 
-def read_base(path: Path, crc: int) -> Base | None:
-    """The base file, or None when it is missing, damaged (its parts must have the checksum
-    `crc` the head recorded, checked up front so that a damaged chunk is never met
-    mid-build) or of
-    another format."""
+def read_base(blobs: Blobs) -> Base | None:
+    """The base, or None when it is missing, damaged or of another format."""
     try:
-        # Mapped, not read: a publish reads a few of its parts, and the file grows with the
-        # journal.
-        with path.open("rb") as f:
-            data = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
-        spans: list[tuple[int, int]] = []
-        at = 0
-        while at + 8 <= len(data):
-            size = int.from_bytes(data[at : at + 8], "little")
-            if at + 8 + size > len(data):
-                return None
-            spans.append((at + 8, size))
-            at += 8 + size
-        if at != len(data) or not spans:
-            return None
-        head = marshal.loads(data[spans[0][0] : spans[0][0] + spans[0][1]])
-        if not isinstance(head, tuple) or len(head) != 3 or head[0] != FORMAT:
-            return None
-        base = Base(str(head[1]), int(head[2]), data, spans[1:])
-        if len(base.spans) != P_CHUNKS + -(-base.count // CHUNK):
-            return None
-        if zlib.crc32(memoryview(data)[spans[0][0] + spans[0][1] :]) != crc:
-            return None
-        return base
-    except (OSError, EOFError, ValueError, TypeError):
+        data = blobs.get("snap.base")
+        head = marshal.loads(data) if data is not None else None
+    except (EOFError, ValueError, TypeError):
         return None
+    if not isinstance(head, tuple) or len(head) != 3 or head[0] != FORMAT:
+        return None
+    base = Base(str(head[1]), int(head[2]), blobs)
+    # Every part there, checked up front: a missing one is never met mid-build.
+    if blobs.names("snap.") != 2 + P_CHUNKS + -(-base.count // CHUNK):
+        return None
+    return base
 
 
 def pack_base(base_id: str, parts: list[Any], chunks: list[bytes | Rows],
-              count: int) -> tuple[list[bytes], int]:
-    """The base file's records (`parts` up to the chunks, then `chunks` given as rows or as
-    stored bytes), and the checksum of all but the first (for the head)."""
-    blobs = [marshal.dumps((FORMAT, base_id, count)), *(marshal.dumps(p) for p in parts)]
-    blobs += [c if isinstance(c, bytes) else marshal.dumps(c) for c in chunks]
-    records = [len(b).to_bytes(8, "little") + b for b in blobs]
-    crc = 0
-    for r in records[1:]:
-        crc = zlib.crc32(r, crc)
-    return records, crc
+              count: int) -> dict[str, bytes]:
+    """The base's blobs (`parts` up to the chunks, then `chunks` given as rows or as stored
+    bytes)."""
+    blobs = {"snap.base": marshal.dumps((FORMAT, base_id, count))}
+    for k, p in enumerate(parts):
+        blobs[f"snap.{k}"] = marshal.dumps(p)
+    for k, c in enumerate(chunks, len(parts)):
+        blobs[f"snap.{k}"] = c if isinstance(c, bytes) else marshal.dumps(c)
+    return blobs
 
 
-def write_base(path: Path, records: list[bytes]) -> None:
-    """Write the base file (atomically) from `pack_base`'s records."""
-    tmp = path.with_name(path.name + ".tmp")
-    with tmp.open("wb") as f:
-        f.writelines(records)
-    os.replace(tmp, path)
-
-
-def read_head(path: Path) -> dict[str, Any] | None:
-    """The head file, or None when it is missing, damaged or of another format."""
+def read_head(blobs: Blobs) -> dict[str, Any] | None:
+    """The head, or None when it is missing, damaged or of another format."""
     try:
-        head = marshal.loads(path.read_bytes())
-    except (OSError, EOFError, ValueError, TypeError):
+        data = blobs.get("snap.head")
+        head = marshal.loads(data) if data is not None else None
+    except (EOFError, ValueError, TypeError):
         return None
     if not isinstance(head, dict) or head.get("format") != FORMAT or not head.keys() >= HEAD_KEYS \
             or not isinstance(head["every"], list) or not isinstance(head["rows"], list):
@@ -274,18 +242,9 @@ def read_head(path: Path) -> dict[str, Any] | None:
     return head
 
 
-def write_head(path: Path, head: dict[str, Any]) -> None:
-    """Write the head file (atomically)."""
-    head = {"format": FORMAT, **head}
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(marshal.dumps(head))
-    os.replace(tmp, path)
-
-
-def head_path(out_dir: str | Path) -> Path:
-    """Where the head file of the site in `out_dir` lives."""
-    base = snapshot_path(out_dir)
-    return base.with_name(base.name + ".head")
+def pack_head(head: dict[str, Any]) -> bytes:
+    """The head's blob."""
+    return marshal.dumps({"format": FORMAT, **head})
 
 
 @dataclass
@@ -308,14 +267,18 @@ def last_entries(journal: Journal, out_dir: str | Path, token: str | None) -> La
     or zone, or tags renamed, merged or given an alias since."""
     if not token or str(journal.store.path) == ":memory:":
         return None
-    head = read_head(head_path(out_dir))
+    blobs = state_blobs(out_dir)
+    head = read_head(blobs)
     if head is None or head.get("token") != token or not follows(head["ident"],
                                                                   identity(journal)):
         return None
-    base = read_base(snapshot_path(out_dir), head["crc"])
+    base = read_base(blobs)
     if base is None or base.id != head["base"]:
         return None
-    rows = [r for k in range(-(-base.count // CHUNK)) for r in base.part(P_CHUNKS + k)]
+    try:
+        rows = [r for k in range(-(-base.count // CHUNK)) for r in base.part(P_CHUNKS + k)]
+    except (LookupError, EOFError, ValueError, TypeError):
+        return None
     rows += head["rows"]
     tz = journal.tz
     return LastEntries([entry_of(r, tz) for r in rows], {r[0]: r for r in rows})

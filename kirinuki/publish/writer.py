@@ -32,16 +32,15 @@ from kirinuki.publish.manifest import (
     adopt_legacy,
     describes,
     load_manifest,
-    manifest_path,
     mark_pending,
     read_meta,
     tree_id,
     write_manifest,
 )
+from kirinuki.publish.state import migrate, state_path
 from kirinuki.publish.swap import BACKGROUND_MIN, discard, exchange, leftovers, trash_name
 
-__all__ = ["Output", "check_unique", "content_hash", "manifest_path"]
-OLD_FILES = (".{}.context",)
+__all__ = ["Output", "check_unique", "content_hash", "state_path"]
 STAGE_MIN = 500  # above this many changes (or a twentieth of the site) a build is staged
 
 
@@ -87,6 +86,19 @@ def check_unique(paths: Iterable[str]) -> None:
                             "as a folder; nothing was written")
 
 
+def looks_published(out: Path) -> bool:
+    """Whether the folder `out` holds a site `kirinuki publish` made (its front page links
+    the publisher's stylesheet, which is there with its script): one whose state is missing
+    or describes another tree is built again in full; any other folder is never written
+    over."""
+    try:
+        front = (out / "index.html").read_bytes()[:65536]
+    except OSError:
+        return False
+    return b'/static/style.css?v=' in front and (out / "static/style.css").is_file() \
+        and (out / "static/search.js").is_file()
+
+
 class Output:
     """The output folder of one publish run. Use as a context manager (it holds a lock)."""
 
@@ -97,7 +109,7 @@ class Output:
         self._full = full
         if self.out.exists() and not self.out.is_dir():
             raise InputError(f"{out_dir}: exists and is not a folder")
-        self.manifest_file = manifest_path(self.out)
+        self.manifest_file = state_path(self.out)
         self._new_manifest = self.manifest_file.with_name(self.manifest_file.name + ".new")
         self.manifest = Manifest()  # read once the folder is locked (`__enter__`)
         self.old = self.manifest.pages
@@ -139,8 +151,7 @@ class Output:
             os.rename(self.stage_dir, trash)
             self.discarding += filter(None, [discard(trash, background=True)])
         shutil.rmtree(self.patch_dir, ignore_errors=True)
-        for name in OLD_FILES:  # kept beside the site by earlier versions, read no more
-            (self.out.parent / name.format(self.out.name)).unlink(missing_ok=True)
+        migrate(self.out)  # the files earlier versions kept beside the site
 
     def _read_manifest(self) -> None:
         """The manifest of the tree in place (see `manifest.py`). Raises InputError for a
@@ -157,7 +168,7 @@ class Output:
             else:
                 self._new_manifest.unlink()
         ours = here and current.exists() and describes(current, out, content_hash)
-        if here and not ours and any(out.iterdir()):
+        if here and not ours and any(out.iterdir()) and not looks_published(out):
             raise InputError(f"{self._named}: folder is not empty and was not written by "
                              "`kirinuki publish` (or was moved or replaced since); choose a "
                              "new or empty folder")
@@ -274,7 +285,8 @@ class Output:
             # Recorded beside the staged tree, naming it; renamed into place once the tree is.
             self._new_manifest.unlink(missing_ok=True)
             count = write_manifest(self._new_manifest, records, (), entries, (),
-                                   {**meta, "tree": tree_id(self.stage_dir)}, full=True)
+                                   {**meta, "tree": tree_id(self.stage_dir)}, full=True,
+                                   carry=self.manifest_file)
             if count != len(records):
                 raise OutputError(f"the manifest of {self.out} lists {count} files instead "
                                   f"of {len(records)}; the published site was left as it was")

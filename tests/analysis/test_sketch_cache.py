@@ -46,11 +46,11 @@ class _Base:
     every sketch and writes the base anew (with a fresh token); a followed scan leaves it."""
 
     def __init__(self, cache: SketchCache) -> None:
-        self.path = cache.path
+        self.store = cache.store
         self.seen = self._read()
 
     def _read(self) -> bytes | None:
-        return self.path.read_bytes() if self.path.exists() else None
+        return self.store.get("sketch.base")
 
     def rebuilt(self) -> bool:
         now = self._read()
@@ -61,7 +61,9 @@ class _Base:
 def test_sketch_file_follows_the_journal(demo_journal: Journal, tmp_path: Path) -> None:
     j = demo_journal
     analysis.catch_up_versions(j)
-    cache = SketchCache(tmp_path / ".site.sketches")
+    from kirinuki.publish.state import Blobs
+
+    cache = SketchCache(Blobs(tmp_path / ".site.state"))
     base = _Base(cache)
     _same_as_a_full_read(j, cache)
     assert base.rebuilt()  # no file yet: built from every sketch
@@ -94,7 +96,7 @@ def test_sketch_file_follows_the_journal(demo_journal: Journal, tmp_path: Path) 
     assert base.rebuilt()
     _same_as_a_full_read(j, cache)  # caught up: sketched again, and the file built again
     assert base.rebuilt()
-    cache.path.write_bytes(cache.path.read_bytes()[:100])  # damaged: built again
+    cache.store.put({"sketch.base": (cache.store.get("sketch.base") or b"")[:100]})  # damaged
     base.rebuilt()
     _same_as_a_full_read(j, cache)
     assert base.rebuilt()

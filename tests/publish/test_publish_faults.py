@@ -31,7 +31,7 @@ def _parallel(monkeypatch: pytest.MonkeyPatch) -> None:
 def _manifest_paths(site: Path) -> set[str]:
     import sqlite3
 
-    conn = sqlite3.connect(writer.manifest_path(site))
+    conn = sqlite3.connect(writer.state_path(site))
     try:
         return {r[0] for r in conn.execute("SELECT path FROM pages")}
     finally:
@@ -175,10 +175,10 @@ def test_a_full_disk_is_one_clear_error_and_nothing_in_the_live_site(
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
     monkeypatch.setattr(writer, "_write_file", full_disk)
-    # The caches beside the site are written too (before the pages, and after).
-    from kirinuki.publish import append
+    # The state beside the site is written too (before the pages, and after).
+    from kirinuki.publish import state
 
-    monkeypatch.setattr(append, "write_head", no_space)
+    monkeypatch.setattr(state.Blobs, "put", lambda *_a, **_k: False)
     args = ["publish", str(site), "--jobs", "1"] + (["--full"] if full else [])
     done = Cli(small.store.path)(*args)
     assert done.exit_code == 1
@@ -229,9 +229,9 @@ def test_the_pool_is_joined_never_terminated(small: Journal, tmp_path: Path,
 
 def test_caches_beside_the_site_are_spared_by_a_full_disk(
         small: Journal, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The snapshot beside the site cannot be written: the site is published all the same,
-    and the next publish takes the ordinary path."""
-    from kirinuki.publish import append
+    """The snapshot and sketches in the state cannot be written: the site is published all
+    the same, and the next publish takes the ordinary path."""
+    from kirinuki.publish import state
 
     site = tmp_path / "site"
     publish(small, site, jobs=1)
@@ -241,7 +241,7 @@ def test_caches_beside_the_site_are_spared_by_a_full_disk(
 
     clip = get_entry(small, "/entry/2024/01/06/230000").clips[0]
     edit_clip(small, clip.id or 0, EDITED)
-    monkeypatch.setattr(append, "write_head", no_space)
+    monkeypatch.setattr(state.Blobs, "put", lambda *_a, **_k: False)
     assert publish(small, site, jobs=1).written > 0
     monkeypatch.undo()
     fresh = tmp_path / "fresh"

@@ -70,8 +70,8 @@ def test_later_publishes_read_only_the_changed_entries(tmp_path: Path,
     j = _journal(tmp_path)
     live = tmp_path / "live"
     publish(j, live, jobs=1)
-    cache = snapshot.head_path(live)
-    assert cache.exists() and cache.parent == live.parent
+    state = snapshot.state_blobs(live)
+    assert state.get("snap.head") is not None and state.path.parent == live.parent
     full_reads: list[int] = []
     real = build.published_entries_and_flag
 
@@ -88,9 +88,9 @@ def test_later_publishes_read_only_the_changed_entries(tmp_path: Path,
     real_scan = SketchCache.scan
 
     def scan(self: SketchCache, *args: object, **kw: object) -> object:
-        before = self.path.read_bytes() if self.path.exists() else None
+        before = self.store.get("sketch.base")
         out = real_scan(self, *args, **kw)  # type: ignore[arg-type]
-        scans.append((self.path.read_bytes() if self.path.exists() else None) != before)
+        scans.append(self.store.get("sketch.base") != before)
         return out
 
     monkeypatch.setattr(SketchCache, "scan", scan)
@@ -112,7 +112,7 @@ def test_later_publishes_read_only_the_changed_entries(tmp_path: Path,
                            "天気は晴れで、気温は平年並みとなる見込みです。"), True),  # a mark goes
         (lambda: add("2024-09-13_080000", "夜の会見で首相は復興計画を示しました。\n\n#新着\n"), True),
         # Dated before the newest entry: not for the snapshot's short path (publish/append).
-        (lambda: (cache.write_bytes(b"\x05\x00"),
+        (lambda: (state.put({"snap.head": b"\x05\x00"}),
                   add("2024-09-12_090000", "首相は視察しました。\n\n#洪水\n")), False),
     ]
     for n, (step, cached) in enumerate(steps):
@@ -127,7 +127,7 @@ def test_later_publishes_read_only_the_changed_entries(tmp_path: Path,
     assert 'class="update"' not in _page(live, "2024/09/11/074500")
     # New and edited clips were checked through the sketch file, built once and then followed.
     assert scans == [True, False, False, False, False]
-    assert snapshot.sketch_path(live).exists()
+    assert state.get("sketch.base") is not None
     j.close()
 
 

@@ -1,5 +1,7 @@
-"""The manifest lives beside the published folder, never in it (a web server serving the
-folder would hand it to anyone); one kept inside by an earlier version is moved out."""
+"""The site state lives in one file beside the published folder, never in it (a web server
+serving the folder would hand it to anyone); a manifest kept inside by an earlier version is
+moved out, the files kept beside by earlier versions are brought into the state or removed,
+and a site kirinuki made whose state is gone is only built again."""
 
 from __future__ import annotations
 
@@ -22,8 +24,10 @@ def test_nothing_private_in_the_served_folder(small: Journal, tmp_path: Path) ->
     publish(small, site, jobs=1, full=True)
     hidden = [str(p.relative_to(site)) for p in site.rglob(".*")]
     assert hidden == []
-    assert writer.manifest_path(site) == tmp_path / ".site.publish.db"
-    assert writer.manifest_path(site).is_file()
+    assert writer.state_path(site) == tmp_path / ".site.state"
+    assert writer.state_path(site).is_file()
+    # One file beside the site besides its lock: the state.
+    assert sorted(p.name for p in tmp_path.glob(".site.*")) == [".site.lock", ".site.state"]
 
 
 def test_a_manifest_inside_the_folder_is_moved_out(small: Journal, tmp_path: Path) -> None:
@@ -32,14 +36,14 @@ def test_a_manifest_inside_the_folder_is_moved_out(small: Journal, tmp_path: Pat
     before = snapshot(site)
     # The layout of earlier versions: the manifest inside, naming no tree.
     legacy = site / manifest.LEGACY
-    shutil.move(writer.manifest_path(site), legacy)
+    shutil.move(writer.state_path(site), legacy)
     conn = sqlite3.connect(legacy)
     with conn:
         conn.execute("DELETE FROM meta WHERE key = 'tree'")
     conn.close()
     report = publish(small, site, jobs=1)
     assert report.written == 0 and report.removed == 0  # read, not rebuilt
-    assert not legacy.exists() and writer.manifest_path(site).is_file()
+    assert not legacy.exists() and writer.state_path(site).is_file()
     assert snapshot(site) == {k: v for k, v in before.items()}
     assert publish(small, site, jobs=1).written == 0
 
@@ -59,3 +63,61 @@ def test_a_folder_replaced_since_the_last_publish_is_left_alone(small: Journal,
     fresh = tmp_path / "fresh"
     publish(small, fresh, jobs=1)
     assert _tree(site) == _tree(fresh)
+
+
+def test_the_files_of_an_earlier_version_become_the_one_state(small: Journal,
+                                                              tmp_path: Path) -> None:
+    """The layout before the one state: the manifest `.site.publish.db`, the snapshot and its
+    head, the sketch file and its delta beside the site. The next publish keeps the manifest
+    as the state (nothing rebuilt) and removes the rest."""
+    site = tmp_path / "site"
+    publish(small, site, jobs=1)
+    before = snapshot(site)
+    state = writer.state_path(site)
+    conn = sqlite3.connect(state)
+    with conn:
+        conn.execute("DROP TABLE blobs")  # the old manifest had none
+    conn.close()
+    os.replace(state, tmp_path / ".site.publish.db")
+    old = [tmp_path / f".site.{n}" for n in ("snapshot", "snapshot.head", "sketches",
+                                             "sketches.delta", "context")]
+    for p in old:
+        p.write_bytes(b"\x00old")
+    report = publish(small, site, jobs=1)
+    assert report.written == 0 and report.removed == 0  # the manifest was kept
+    assert sorted(p.name for p in tmp_path.glob(".site.*")) == [".site.lock", ".site.state"]
+    assert snapshot(site) == before
+    from kirinuki.journal.editing import edit_clip
+    from kirinuki.journal.queries import get_entry
+
+    edit_clip(small, get_entry(small, "/entry/2024/01/06/230000").clips[0].id or 0,
+              "書き換えた段落です。")
+    assert publish(small, site, jobs=1).written > 0
+    fresh = tmp_path / "fresh"
+    publish(small, fresh, jobs=1, full=True)
+    assert _tree(site) == _tree(fresh)
+
+
+@pytest.mark.parametrize("how", ["deleted", "garbage"])
+def test_a_site_without_its_state_is_built_again(small: Journal, tmp_path: Path,
+                                                 how: str) -> None:
+    """Deleting (or damaging) the state only costs a full build: the folder is recognised as
+    the publisher's own and rebuilt, to the same files; a user's file in it does not survive
+    (the site is replaced whole), which is why other folders are refused."""
+    site = tmp_path / "site"
+    publish(small, site, jobs=1)
+    before = _tree(site)
+    state = writer.state_path(site)
+    if how == "deleted":
+        state.unlink()
+    else:
+        state.write_bytes(b"not a database" * 100)
+    report = publish(small, site, jobs=1)
+    assert report.written == report.pages and report.staged
+    assert _tree(site) == before
+    assert publish(small, site, jobs=1).written == 0  # the state is back
+    # Without the publisher's stylesheet the folder is not recognised: refused, left alone.
+    state.unlink()
+    (site / "static/style.css").unlink()
+    with pytest.raises(InputError, match="was not written by `kirinuki publish`"):
+        publish(small, site, jobs=1)

@@ -60,7 +60,8 @@ def test_new_entries_after_the_newest_take_the_short_path(tmp_path: Path,
     j = make_journal(tmp_path)
     live = tmp_path / "live"
     publish(j, live, jobs=1)
-    assert snapshot.snapshot_path(live).exists() and snapshot.head_path(live).exists()
+    blobs = snapshot.state_blobs(live)
+    assert blobs.get("snap.head") is not None and blobs.get("snap.base") is not None
     later = "https://kirinuki.test/entry/2024/03/01/100000"
     steps = [  # (change, whether the short path serves it)
         (lambda: _add(j, tmp_path, 1, "2024-02-01T08:00:00+09:00", "新しい段落です。", "米国"),
@@ -112,42 +113,41 @@ def test_a_version_mark_moved_without_an_edit_takes_the_ordinary_path(
     j.close()
 
 
-@pytest.mark.parametrize("damage", ["head", "base", "garbled base", "head without a key",
+@pytest.mark.parametrize("damage", ["head", "base", "missing part", "head without a key",
                                     "stale head", "no base", "manifest"])
 def test_a_damaged_or_stale_snapshot_takes_the_ordinary_path(
         tmp_path: Path, followed: list[bool], damage: str) -> None:
     j = make_journal(tmp_path)
     live = tmp_path / "live"
     publish(j, live, jobs=1)
-    head, base = snapshot.head_path(live), snapshot.snapshot_path(live)
-    old_head = head.read_bytes()
+    blobs = snapshot.state_blobs(live)
+    old_head = blobs.get("snap.head")
+    assert old_head is not None
     _add(j, tmp_path, 1, "2024-02-01T08:00:00+09:00", "新しい段落です。", "米国")
     publish(j, live, jobs=1)
     assert followed == [True]
     _add(j, tmp_path, 2, "2024-02-02T08:00:00+09:00", "次の段落です。", "米国")
+    head = blobs.get("snap.head") or b""
     if damage == "head":
-        head.write_bytes(head.read_bytes()[:-7])
+        blobs.put({"snap.head": head[:-7]})
     elif damage == "base":
-        data = bytearray(base.read_bytes())
-        base.write_bytes(bytes(data[: len(data) // 2]))
-    elif damage == "garbled base":  # same length, a few bytes of a chunk changed
-        data = bytearray(base.read_bytes())
-        data[-40:-20] = bytes(20)
-        base.write_bytes(bytes(data))
+        blobs.put({"snap.base": (blobs.get("snap.base") or b"")[:-3]})
+    elif damage == "missing part":  # one chunk of rows gone: known before any is read
+        blobs.put({f"snap.{snapshot.P_CHUNKS}": None})
     elif damage == "head without a key":
         import marshal
 
-        h = marshal.loads(head.read_bytes())
+        h = marshal.loads(head)
         del h["rows"]
-        head.write_bytes(marshal.dumps(h))
+        blobs.put({"snap.head": marshal.dumps(h)})
     elif damage == "stale head":  # the head of an earlier build: its token is not the last
-        head.write_bytes(old_head)
+        blobs.put({"snap.head": old_head})
     elif damage == "no base":
-        base.unlink()
+        blobs.put({}, drop="snap.")
     else:  # the last build's manifest records another build's token
         import sqlite3
 
-        conn = sqlite3.connect(writer.manifest_path(live))
+        conn = sqlite3.connect(writer.state_path(live))
         with conn:
             conn.execute("UPDATE meta SET value = 'other' WHERE key = 'snap'")
         conn.close()
@@ -173,9 +173,7 @@ def test_the_base_is_written_again_when_the_tail_grows(tmp_path: Path, followed:
     live = tmp_path / "live"
     publish(j, live, jobs=1)
     def base() -> snapshot.Base | None:
-        head = snapshot.read_head(snapshot.head_path(live))
-        assert head is not None
-        return snapshot.read_base(snapshot.snapshot_path(live), head["crc"])
+        return snapshot.read_base(snapshot.state_blobs(live))
 
     bases = [base()]
     for n in range(1, 5):
@@ -193,9 +191,9 @@ def test_the_base_is_written_again_when_the_tail_grows(tmp_path: Path, followed:
 
 def test_deleting_the_state_beside_the_site_costs_only_a_full_read(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Without the snapshot and the sketch file, a publish reads every entry again and writes
-    what a fresh full build writes; a context file an earlier version kept beside the site
-    is removed."""
+    """Without the snapshot and the sketches in the state, a publish reads every entry again
+    and writes what a fresh full build writes; a context file an earlier version kept beside
+    the site is removed."""
     from kirinuki.journal.editing import edit_clip
     from kirinuki.journal.queries import get_entry
 
@@ -203,11 +201,11 @@ def test_deleting_the_state_beside_the_site_costs_only_a_full_read(
     live = tmp_path / "live"
     publish(j, live, jobs=1)
     _add(j, tmp_path, 1, "2024-02-01T08:00:00+09:00", "新しい段落です。", "米国")
-    publish(j, live, jobs=1)  # writes the sketch file too
-    state = [snapshot.snapshot_path(live), snapshot.head_path(live), snapshot.sketch_path(live)]
-    assert all(p.exists() for p in state)
-    for p in state:
-        p.unlink()
+    publish(j, live, jobs=1)  # writes the sketches too
+    blobs = snapshot.state_blobs(live)
+    assert all(blobs.get(k) is not None for k in ("snap.head", "snap.base", "sketch.base"))
+    blobs.put({}, drop="snap.")
+    blobs.put({}, drop="sketch.")
     old = live.parent / ".live.context"
     old.write_bytes(b"\x00")
     full_reads: list[int] = []
@@ -222,7 +220,7 @@ def test_deleting_the_state_beside_the_site_costs_only_a_full_read(
     edit_clip(j, entry.clips[0].id or 0, "書き換えた段落です。")
     assert publish(j, live, jobs=1).written > 0
     assert full_reads == [1] and not old.exists()
-    assert snapshot.head_path(live).exists()
+    assert blobs.get("snap.head") is not None
     _check(j, live, tmp_path, 0)
     # The state written again serves the next publish (no full read).
     edit_clip(j, entry.clips[0].id or 0, "もう一度書き換えた段落です。")
