@@ -37,6 +37,7 @@ from kirinuki.analysis.sentences import (
     content_bigrams,
     content_swapped,
     names_in,
+    other_subject,
     sentences,
     sentences_of,
     serial_differs,
@@ -259,13 +260,15 @@ def compare(a: Prepared, b: Prepared, *, same_article: bool = False,
     if _other_period(a, b):
         return None  # another month's statistic, another year's budget
     if a.masked == b.masked:
+        if _other_day_report(a, b):
+            return None  # `9日の東京株式市場…` / `10日の…`: another day's report, not updated
         return Match(VERSION, fuzz.ratio(a.norm, b.norm) / 100, "figures changed")
     ratio = fuzz.ratio(a.masked, b.masked) / 100
     if ratio >= NEAR_IDENTICAL and a.numbers == b.numbers and content_swapped(a.masked, b.masked):
         return None  # `東部の沿岸では` / `西部の沿岸では`, the rest the same: another place or fact
     if ratio >= t.duplicate:
         if a.numbers != b.numbers:
-            return Match(VERSION, ratio, "figures changed")
+            return None if _other_day_report(a, b) else Match(VERSION, ratio, "figures changed")
         return None if versions_only else Match(DUPLICATE, ratio, "near-identical wording")
     if versions_only and not lead and ratio < _aligned(t) and not _headline_updated(a, b) \
             and not may_extend(a.sentences, b.sentences, t.background):
@@ -276,7 +279,8 @@ def compare(a: Prepared, b: Prepared, *, same_article: bool = False,
     score = (ratio + overlap) / 2
     if (score >= t.version and (score >= t.reworded or a.numbers != b.numbers)
             and not swapped(a.places, b.places) and not _other_day_report(a, b)
-            and not (a.numbers != b.numbers and word_put_for_another(a.masked, b.masked))):
+            and not (a.numbers != b.numbers and (word_put_for_another(a.masked, b.masked)
+                                                 or other_subject(a.masked, b.masked)))):
         changed = a.numbers != b.numbers
         return Match(VERSION, score, "figures and wording changed" if changed
                      else "wording changed")

@@ -294,6 +294,32 @@ def content_swapped(a: str, b: str) -> bool:
     return bool(changes) and all(content_for_content(x, y) for x, y in changes)
 
 
+# What a time of day or a date is written with: `正午` / `午後0時`, `先月末` / `今月0日` are the
+# same count later.
+_TIME_ONLY = re.compile(r"[午前後正朝夜昼夕未明現在時分日月年先今昨本末上中下旬週]+")
+_HIRAGANA_WORD = re.compile(r"[\u3041-\u309f]{3,}")  # `はしか`: a word written in kana
+
+
+def other_subject(a: str, b: str) -> bool:
+    """True when all that aligning masked texts `a` and `b` changes besides numbers is words
+    put for others, none of them a time (`南部の州でコレラの…80人` / `北部の州ではしかの…12人`,
+    `台風0号による死者は` / `大雪による…`): one template told of another thing, not one report
+    updated, which rewrites more than words."""
+    words = 0
+    for x, y in aligned_changes(a, b):
+        digits = "0" in x or "0" in y
+        x, y = x.replace("0", ""), y.replace("0", "")
+        if (not x and not y) or (digits and min(len(x), len(y)) < 2):
+            continue  # a number changed (`0割` / `半分`)
+        if not (x and y) or _TIME_ONLY.fullmatch(x) or _TIME_ONLY.fullmatch(y):
+            return False
+        if not (content_for_content(x, y) or (_HIRAGANA_WORD.fullmatch(x) and _CONTENT_RUN.fullmatch(y))
+                or (_HIRAGANA_WORD.fullmatch(y) and _CONTENT_RUN.fullmatch(x))):
+            return False
+        words += 1
+    return words > 0
+
+
 def content_for_content(x: str, y: str) -> bool:
     return bool(x and y and _CONTENT_RUN.fullmatch(x) and _CONTENT_RUN.fullmatch(y))
 

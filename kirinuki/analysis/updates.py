@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from kirinuki.analysis.figures import PREDICATE_KEYWORDS
 from kirinuki.analysis.sentences import (
     OPENING,
     WORD,
@@ -21,6 +22,7 @@ from kirinuki.analysis.sentences import (
     is_template,
     numbers,
     other_slots,
+    other_subject,
     swapped,
     word_put_for_another,
 )
@@ -62,6 +64,7 @@ def sentence_updated(sa: list[Sentence], sb: list[Sentence], matrix: list[list[f
                             for c in x.counts for d in y.counts)
                     and not swapped(x.names, y.names) and not other_slots(x, y)
                     and not any(content_for_content(p, q) for p, q in aligned_changes(x.masked, y.masked))
+                    and not other_subject(x.masked, y.masked)
                     and not is_template(x, y)):  # `国防省は13日、…` / `6日、…`: another day's
                 return score
     return None
@@ -213,11 +216,19 @@ def _other_plans(a: Sentence, b: Sentence) -> bool:
 _RAISED = re.compile(r"[0-9]+(?:人|棟|世帯|戸|台|便|件|ミリ|センチ|ヘクタール)(?:に増え|に増加|に上っ|に上り|に達し|に減っ|に減少)")
 
 
+# A count said to have changed by N to M (`これまでより5人減って13人になりました`).
+_BY_TO = re.compile(r"[0-9]+(?:人|棟|世帯|戸|台|便|件)(?:増えて|減って|増え、|減り、)[0-9]+(?:人|棟|世帯|戸|台|便|件)")
+_KEYWORDS_OF: dict[str, tuple[str, ...]] = {}
+for _keyword, _predicate in PREDICATE_KEYWORDS.items():
+    _KEYWORDS_OF[_predicate] = (*_KEYWORDS_OF.get(_predicate, ()), _keyword)
+
+
 def _count_raised(a: Sentence, b: Sentence) -> bool:
     """True when one sentence says a count rose or fell (`死者が19人に増え`) and the other
     gives that count (predicate and counter) another value, about the same place, whoever
     the source (`地元の鉄道当局によりますと…6人が死亡` → `運輸省は21日、死者が19人に増え`)."""
-    if not (_RAISED.search(a.folded) or _RAISED.search(b.folded)):
+    by_to = _BY_TO.search(a.folded) or _BY_TO.search(b.folded)
+    if not (by_to or _RAISED.search(a.folded) or _RAISED.search(b.folded)):
         return False
     if not (a.names & b.names or opens_alike(a, b)) or swapped(a.names, b.names):
         return False
@@ -230,11 +241,30 @@ def _count_raised(a: Sentence, b: Sentence) -> bool:
     # An amount with no predicate (`雨の量が300ミリを超え` / `450ミリに達し`): one measure.
     if any(x[1] == y[1] and x[1] in _MEASURES and x[2] != y[2] for x in a.counts for y in b.counts):
         return True
+    if by_to and _changed_by(a, b):
+        return True
     # The risen count's predicate is only the change (`停電は…1万2000戸に減っています`): what
     # changed, named before it, must be what the other sentence counts (`3万戸が停電`).
     return any(x[1] == y[1] and x[2] != y[2] and (x[0] or y[0]) and x[0] != y[0]
                and (x[0] in _CHANGE_PREDICATES or y[0] in _CHANGE_PREDICATES)
                and _changed_named_in(a, b) for x in a.counts for y in b.counts)
+
+
+def _changed_by(a: Sentence, b: Sentence) -> bool:
+    """True when one sentence says a count changed by N to M (`行方が分からなくなっている人は…
+    5人減って13人`) and the other gives that count, with its predicate named in the first
+    (`18人の行方が分からなくなっています`: `行方が分から` is a word of `行方不明`), another value."""
+    for x, y in ((a, b), (b, a)):  # y says the count changed by N to M
+        if not _BY_TO.search(y.folded):
+            continue
+        for cx in x.counts:
+            if cx[0] in _CHANGE_PREDICATES or not any(
+                    k in y.folded for k in _KEYWORDS_OF.get(cx[0], ())):
+                continue
+            if any(cy[0] in _CHANGE_PREDICATES and cy[1] == cx[1] and cy[2] != cx[2]
+                   for cy in y.counts):
+                return True
+    return False
 
 
 # The same in English tweets: `Death toll … rises to 14` / `… at least 6 dead`.
@@ -243,8 +273,10 @@ _RAISED_EN = re.compile(r"\b(?:rises|rose|risen|climbs|climbed|jumps|jumped|reac
                         r"[0-9][0-9,]*", re.IGNORECASE)
 
 
-_COUNT_EN = re.compile(r"[0-9][0-9,]*\s+(?:people\s+|were\s+|are\s+)?(?:dead|killed|deaths|died"
-                       r"|injured|wounded|missing|rescued|evacuated)\b", re.IGNORECASE)
+_COUNT_EN = re.compile(r"[0-9][0-9,]*\s+(?:people\s+|residents\s+|were\s+|are\s+)?(?:dead|killed"
+                       r"|deaths|died|injured|wounded|missing|rescued|evacuated|displaced)\b"
+                       r"|\bevacuation\s+of\s+(?:at\s+least\s+|about\s+|more\s+than\s+)?[0-9][0-9,]*",
+                       re.IGNORECASE)
 
 
 _WORD_EN = re.compile(r"[A-Za-z]{3,}")
@@ -254,7 +286,7 @@ _WORD_EN = re.compile(r"[A-Za-z]{3,}")
 _STOP_EN_TEXT = """breaking update updated urgent developing alert flash says said according
 police officials official reports reported report least still more than with from after have
 been that this were their they says people dead killed deaths died injured wounded missing
-rescued evacuated death toll rises rose risen climbs climbed jumps jumped reaches reached
+rescued evacuated evacuation displaced residents number death toll rises rose risen climbs climbed jumps jumped reaches reached
 increases increased falls fell drops dropped the and say for off was are not but its new now
 via per out who all one two has had near into over says january february march april may june
 july august september october november december"""
@@ -333,5 +365,7 @@ def lead_updated(a: Sentence, b: Sentence) -> bool:
         return False
     if not (a.subjects & b.subjects or opens_alike(a, b) or count_updated(a, b)):
         return False  # nothing in common to be about
+    if other_subject(a.masked, b.masked):
+        return False  # `南部の州でコレラ…` / `北部の州ではしか…`: a template of another thing
     return not (other_slots(a, b) or (not same_day_update and is_template(a, b)))
 

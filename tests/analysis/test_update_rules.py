@@ -317,3 +317,35 @@ def test_a_count_changed_in_one_later_sentence_only_is_no_update() -> None:
     b = ("政府は非常事態を宣言しました。複数の外交筋によりますと、戦闘が続くダルナから"
          "周辺の国に逃れた人は69万人を超え、国連は支援を急いでいます。")
     assert kind(a, b) is None
+
+
+@pytest.mark.parametrize(("a", "b", "expected"), [
+    # A headline with the agency before the portal's name is the same headline.
+    ("ベルナで山火事 住民600人避難(カクウ通信) - 架空ポータル", "ベルナで山火事 住民600人避難", DUPLICATE),
+    # Another day's market report, near-identical but for the day and the figures.
+    ("14日の東京株式市場、日経平均株価は、昨日より210円高い3万5120円で取引を終えました。",
+     "15日の東京株式市場、日経平均株価は、昨日より95円安い3万5025円で取引を終えました。", None),
+    ("14日の東京株式市場、日経平均株価は、昨日より210円高い3万5120円で取引を終えました。",
+     "15日の東京株式市場、日経平均株価は、昨日より95円高い3万5215円で取引を終えました。", None),
+    # One template told of another thing: only words put for others besides the numbers.
+    ("ベルナ保健省によりますと、東部の州でコレラの感染が広がり、これまでに40人が死亡しました。",
+     "ベルナ保健省によりますと、西部の州ではしかの感染が広がり、これまでに9人が死亡しました。", None),
+    ("各地の警察に取材したところ、台風3号による死者は全国で5人、けが人は80人余りとなっています。",
+     "各地の警察に取材したところ、大雪による死者は全国で2人、けが人は40人余りとなっています。", None),
+    # ...but a count updated later (`先月末` / `今月15日`) stays a version: times are no words.
+    ("ベルナ州では山火事が相次いでいて、州によりますと、1月から先月末までに起きた山火事は420件と、"
+     "去年の同じ時期の2倍に増えています。",
+     "ベルナ州では山火事が相次いでいて、州によりますと、1月から今月15日までに起きた山火事は510件と、"
+     "去年の同じ時期の2.4倍に増えています。", VERSION),
+    # A count said to have changed by N to M, what it counts named by the other's predicate.
+    ("ベルナ州によりますと、大雨で、これまでに12人の行方が分からなくなっています。",
+     "ベルナ州によりますと、大雨で行方が分からなくなっている人は、所在の確認が進み、これまでより4人減って8人になりました。",
+     VERSION),
+    # An English tweet: the number evacuated said to have risen.
+    ("BREAKING: Flooding in Berna county forces evacuation of 1,500 residents — Kakuu Wire"
+     " (@kakuu_wire) May 3, 2024",
+     "Number of people evacuated from Berna county flooding rises to 4,200, officials say", VERSION),
+])
+def test_session13_rules(a: str, b: str, expected: str | None) -> None:
+    assert kind(a, b) == expected
+    assert kind(b, a) == expected
