@@ -15,6 +15,7 @@ another place, and running counts (`これで6件目`, `（13日の動き）`) a
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -31,6 +32,7 @@ from kirinuki.analysis.sentences import (
     swapped,
     word_put_for_another,
 )
+from kirinuki.analysis.textnorm import normalise
 from kirinuki.analysis.updates import (
     later_plan_done,
     lead_rewritten_more,
@@ -129,11 +131,27 @@ def relate_sentences(sa: list[Sentence], sb: list[Sentence], ratio: float,
     for i, row in enumerate(matrix):
         for j, score in enumerate(row):
             x, y = sa[i], sb[j]
-            if (score >= shared and min(len(x.masked), len(y.masked)) >= (
-                    MIN_SAME_SENTENCE if x.masked == y.masked else MIN_SENTENCE)
-                    and not swapped(x.names, y.names) and same_facts(x, y)):
+            if score < shared:
+                continue
+            aside = x.masked != y.masked and _same_but_aside(x, y)
+            if (min(len(x.masked), len(y.masked)) >= (
+                    MIN_SAME_SENTENCE if x.masked == y.masked or aside else MIN_SENTENCE)
+                    and not swapped(x.names, y.names) and (aside or same_facts(x, y))):
                 return Relation("shared", score)
     return Relation("", best)
+
+
+_ASIDE = re.compile(r"\([^()]{1,30}\)")  # `補強工事(総額およそ4億円)を` (NFKC: `（）` → `()`)
+
+
+def _same_but_aside(a: Sentence, b: Sentence) -> bool:
+    """True when two sentences are the same but for an aside in brackets in one or both
+    (`村は、斜面の補強工事を進めていました` / `…補強工事（総額およそ4億円）を…`): a shared sentence,
+    `MIN_SAME_SENTENCE` characters or more."""
+    if "(" not in a.folded and "(" not in b.folded:
+        return False
+    na, nb = normalise(_ASIDE.sub("", a.folded)), normalise(_ASIDE.sub("", b.folded))
+    return na == nb and len(na) >= MIN_SAME_SENTENCE
 
 
 def may_extend(sa: list[Sentence], sb: list[Sentence], shared: float = 0.75) -> bool:
@@ -163,6 +181,8 @@ def _similar(a: Sentence, b: Sentence, floor: float, shared: float) -> float:
     overlap = inter / (len(ba) + len(bb) - inter)
     score = 0.0 if (1 + overlap) / 2 < floor else (fuzz.ratio(a.masked, b.masked) / 100
                                                    + overlap) / 2
+    if score < shared and _same_but_aside(a, b):
+        return shared  # the same sentence, an aside in brackets added
     if (score < shared and overlap >= REWORDED_OVERLAP
             and (a.masked[:2] == b.masked[:2]) and _reworded(a, b, score, overlap)):
         return shared  # lightly reworded: aligns closely, a few words put for others

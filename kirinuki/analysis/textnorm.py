@@ -36,8 +36,9 @@ _NOISY = ("http", "#", "@", ".", "/")
 # sign-off `@`): without it the noise pattern, slow on long lines, is not tried.
 _NOISY_RE = re.compile(r"[/#＃@]|www\.|\.(?:com|jp|net|org|io|co|uk|ru|cn|kr|tv|me)(?![a-z])")
 _ITEM = re.compile(r"^\s*[0-9]{1,3}\s?[.)]\s*(?![0-9])")  # `3. `, `5) ` (NFKC: `5）` → `5)`)
-# `見出し | 架空ニュース`, also with the agency before it: `見出し(AP通信) - 〇〇ニュース`.
-_SITE = re.compile(r"(?:\([^()]{1,12}\))?\s(?:-|\|)\s[^-|。、]{1,30}$")
+# `見出し | 架空ニュース`, also with the agency before it (`見出し(AP通信) - 〇〇ニュース`) or a
+# category after it (`見出し | 架空放送 | 災害`).
+_SITE = re.compile(r"(?:\([^()]{1,12}\))?(?:\s(?:-|\|)\s[^-|。、]{1,30}){1,2}$")
 # A minus sign before a number is content (`−0.1%` is not `0.1%`): written one way for all.
 _MINUS = re.compile(r"(?:(?<![0-9a-z])-|[−▲])(?=\d)")
 _DIGITS = re.compile(r"\d+")

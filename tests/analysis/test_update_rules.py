@@ -322,6 +322,12 @@ def test_a_count_changed_in_one_later_sentence_only_is_no_update() -> None:
 @pytest.mark.parametrize(("a", "b", "expected"), [
     # A headline with the agency before the portal's name is the same headline.
     ("ベルナで山火事 住民600人避難(カクウ通信) - 架空ポータル", "ベルナで山火事 住民600人避難", DUPLICATE),
+    # ...and with the portal's category after its name.
+    ("ベルナで山火事 住民600人避難 | 架空放送 | 災害", "ベルナで山火事 住民600人避難", DUPLICATE),
+    # A short shared sentence with an aside in brackets added in one paragraph.
+    ("ベルナ州では、去年も山火事で3人が死亡しました。州は、防火帯の整備を進めていました。",
+     "現場は州都から西に20キロほどの森林です。州は、防火帯の整備（総額およそ2億円）を進めていました。",
+     BACKGROUND),
     # Another day's market report, near-identical but for the day and the figures.
     ("14日の東京株式市場、日経平均株価は、昨日より210円高い3万5120円で取引を終えました。",
      "15日の東京株式市場、日経平均株価は、昨日より95円安い3万5025円で取引を終えました。", None),
