@@ -1,11 +1,11 @@
 """Quality of analysis on the labelled sets: aggregate figures only.
 
-    .venv/bin/python bench/analysis_eval.py [--parts dev,heldout,heldout2,heldout3,heldout4,legacy] [--misses]
+    .venv/bin/python bench/analysis_eval.py [--parts dev,heldout,heldout2,heldout3,heldout4,heldout5,legacy] [--misses]
 
-Parts: `dev`, `heldout`, `heldout2`, `heldout3` and `heldout4` are
-tests/analysis/data/eval/{dev,heldout,heldout2,heldout3,heldout4} (issue 22; the held-out parts
+Parts: `dev`, `heldout`, `heldout2`, `heldout3`, `heldout4` and `heldout5` are
+tests/analysis/data/eval/{dev,heldout,heldout2,heldout3,heldout4,heldout5} (issue 22; the held-out parts
 are frozen and never looked at while rules change: only their aggregates are printed;
-`heldout2` to `heldout4` hold pairs only),
+`heldout2` to `heldout5` hold pairs only),
 `legacy` the older sets in tests/analysis/data, the sample (../shared/seed) and demo/entries.
 For each part: precision and recall of duplicate / version / background pairs, statements
 (recall and speaker accuracy, overall and per mode), figures (F1 on value, unit and sign),
@@ -212,15 +212,15 @@ def legacy_report(show: bool) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--parts", default="dev,heldout,heldout2,heldout3,heldout4,legacy",
-                    help="comma-separated: dev, heldout, heldout2, heldout3, heldout4, legacy")
+    ap.add_argument("--parts", default="dev,heldout,heldout2,heldout3,heldout4,heldout5,legacy",
+                    help="comma-separated: dev, heldout, heldout2, heldout3, heldout4, heldout5, legacy")
     ap.add_argument("--misses", action="store_true", help="list misses (dev and legacy only)")
     args = ap.parse_args()
     parts = [p.strip() for p in args.parts.split(",") if p.strip()]
     for p in parts:
         if p == "legacy":
             legacy_report(args.misses)
-        elif p in ("dev", "heldout", "heldout2", "heldout3", "heldout4"):
+        elif p in ("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5"):
             part_report(p, EVAL / p, args.misses and p == "dev")  # never list held-out items
         else:
             ap.error(f"unknown part {p!r}")

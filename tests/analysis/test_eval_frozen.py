@@ -10,7 +10,7 @@ import pytest
 EVAL = Path(__file__).parent / "data" / "eval"
 
 
-@pytest.mark.parametrize("part", ["heldout", "heldout2", "heldout3", "heldout4"])
+@pytest.mark.parametrize("part", ["heldout", "heldout2", "heldout3", "heldout4", "heldout5"])
 def test_heldout_part_is_unchanged(part: str) -> None:
     folder = EVAL / part
     listed = {}
