@@ -365,7 +365,9 @@ def _headline_updated(a: Prepared, b: Prepared) -> bool:
 
 
 # What a headline says goes on (`運転見合わせ`), and its end (`運転再開`).
-_HEADLINE_ONGOING = re.compile(r"見合わせ|運休|停止|通行止め|発令|停電|断水|休校|欠航|中断|閉鎖")
+# A call issued (`避難指示`, `大雨警報`) goes on until it is lifted (`…解除`).
+_HEADLINE_ONGOING = re.compile(r"見合わせ|運休|停止|通行止め|発令|停電|断水|休校|欠航|中断|閉鎖"
+                               r"|指示|勧告|警報|注意報|禁止令|規制")
 _HEADLINE_ENDED = re.compile(r"再開|解除|復旧|解消|鎮火")
 
 

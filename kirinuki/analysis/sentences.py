@@ -25,7 +25,9 @@ from kirinuki.text.fastfold import fast_fold
 
 # A line break ends a sentence unless it follows a particle or a comma (a page's line reflowed
 # into the clip: `1時間に50ミリ以上の\n非常に激しい雨`).
-_SENTENCE_END = re.compile(r"(?<=[。．！？!?])|(?<=\.)(?=\s|$)|(?<![のにをはがでとへも、,])\n")
+# A full stop after an English abbreviation (`Typhoon No. 15`, `Mr. Smith`) ends no sentence.
+_SENTENCE_END = re.compile(r"(?<=[。．！？!?])|(?<=\.)(?<![Nn]o\.)(?<!Mr\.)(?<!Ms\.)(?<!Dr\.)(?<!St\.)"
+                           r"(?<!Mt\.)(?<!vs\.)(?=\s|$)|(?<![のにをはがでとへも、,])\n")
 
 
 _CUT = re.compile(r"[「『]|[」』]|" + _SENTENCE_END.pattern)  # brackets, then sentence ends

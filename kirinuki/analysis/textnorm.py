@@ -39,6 +39,9 @@ _ITEM = re.compile(r"^\s*[0-9]{1,3}\s?[.)]\s*(?![0-9])")  # `3. `, `5) ` (NFKC: 
 # `見出し | 架空ニュース`, also with the agency before it (`見出し(AP通信) - 〇〇ニュース`) or a
 # category after it (`見出し | 架空放送 | 災害`).
 _SITE = re.compile(r"(?:\([^()]{1,12}\))?(?:\s(?:-|\|)\s[^-|。、]{1,30}){1,2}$")
+# A wire service's dateline and end mark (`【ローマ共同】…`, `…（共同）`): re-clips keep or drop
+# them (NFKC: `（共同）` → `(共同)`).
+_WIRE = re.compile(r"^\s*【[^】]{0,12}(?:共同|時事)】|[(（](?:共同|時事)[)）]\s*$")
 # A minus sign before a number is content (`−0.1%` is not `0.1%`): written one way for all.
 _MINUS = re.compile(r"(?:(?<![0-9a-z])-|[−▲])(?=\d)")
 _DIGITS = re.compile(r"\d+")
@@ -63,7 +66,8 @@ _CONTENT_RUN = re.compile(rf"[^\da-z午前後年月日時分秒件番目の記�
 def normalise(text: str) -> str:
     """Text as compared: NFKC, case-folded, without links, hashtags, tweet sign-offs,
     @handles, a translator's item number (`3.`, `5）`), a site name after a headline
-    (`… | 〇〇ニュース`), spaces, punctuation or symbols."""
+    (`… | 〇〇ニュース`), a wire's dateline or end mark (`【ローマ共同】`, `（共同）`), spaces,
+    punctuation or symbols."""
     folded = fast_fold(text)
     if _NOISY_RE.search(folded):
         folded = _NOISE.sub(" ", folded)
@@ -72,6 +76,8 @@ def normalise(text: str) -> str:
         folded = folded[item.end():]
     if " - " in folded or "|" in folded:
         folded = _SITE.sub("", folded)
+    if "共同" in folded or "時事" in folded:
+        folded = _WIRE.sub("", folded.strip())
     if "-" in folded or "−" in folded or "▲" in folded:
         folded = _MINUS.sub("マイナス", folded)
     return _NON_WORD.sub("", folded)
@@ -89,6 +95,7 @@ def normalise_parts(text: str, parts: list[str]) -> tuple[str, list[str]]:
     # A link, sign-off or minus in a part is one in the whole (parts are cut after a
     # sentence end, never inside a word), so searching the whole once is enough.
     if ("".join(pieces) != folded or " - " in folded or "|" in folded
+            or "共同" in folded or "時事" in folded
             or (_NOISY_RE.search(folded) and _NOISE.search(folded))
             or (("-" in folded or "−" in folded or "▲" in folded) and _MINUS.search(folded))
             or any(_ITEM.match(piece) for piece in pieces[1:])):

@@ -26,7 +26,7 @@ from kirinuki.analysis.sentences import (
     swapped,
     word_put_for_another,
 )
-from kirinuki.analysis.textnorm import strip_noise
+from kirinuki.analysis.textnorm import normalise, strip_noise
 
 _OPENING_MARK = re.compile(r"^(?:breaking|updated?|urgent|developing|alert|flash|justin|速報|更新"
                            r"|続報|詳報|随時更新)+")
@@ -74,7 +74,7 @@ def sentence_updated(sa: list[Sentence], sb: list[Sentence], matrix: list[list[f
 _DONE = re.compile(r"(?:ました|した|た)[。.]?\s*$")  # the other sentence ends in the past
 
 
-_PLAN = re.compile(r"予定|方向で|めどに|見通しです|見込みです|方針です|検討")
+_PLAN = re.compile(r"予定|方向で|めどに|見通しです|見込みです|方針です|方針を|検討")
 
 
 # A time ahead in one sentence only (`対話を来週、首都で始めると発表` / `対話が25日、始まった`).
@@ -97,9 +97,27 @@ def same_opening(a: Sentence, b: Sentence) -> bool:
     content word is put for another: one subject, even when it is no name."""
     ma, mb = _OPENING_MARK.sub("", a.masked), _OPENING_MARK.sub("", b.masked)
     n = min(len(ma), len(mb), OPENING)
-    return (n == OPENING and ma[:n] == mb[:n] and "0" not in ma[:n]
+    return (n == OPENING and ma[:n] == mb[:n]
+            # A number in the opening must be the same one (`台風15号の影響で`: a name), not a
+            # day or a count told alike (`14日の…` / `15日の…`).
+            and ("0" not in ma[:n] or _numbers_opening(a, n) == _numbers_opening(b, n))
             # `政府は、…備蓄しているコメのうち` / `小麦のうち`: the same opening, another thing
             and not word_put_for_another(a.masked, b.masked))
+
+
+_DIGIT_RUN = re.compile(r"[0-9]+")
+
+
+def _numbers_opening(s: Sentence, n: int) -> list[str]:
+    """The numbers written in the first `n` masked characters of `s` (opening marks aside)."""
+    norm = _OPENING_MARK.sub("", normalise(s.raw))
+    out: list[str] = []
+    for m in _DIGIT_RUN.finditer(norm):
+        masked_at = m.start() - sum(len(x) - 1 for x in out)
+        if masked_at >= n:
+            break
+        out.append(m.group())
+    return out
 
 
 def plan_done(a: Sentence, b: Sentence) -> bool:
@@ -213,7 +231,7 @@ def _other_plans(a: Sentence, b: Sentence) -> bool:
 
 
 # A count said to have changed (`死者が19人に増え`, `けが人は9人に上り`).
-_RAISED = re.compile(r"[0-9]+(?:人|棟|世帯|戸|台|便|件|ミリ|センチ|ヘクタール)(?:に増え|に増加|に上っ|に上り|に達し|に減っ|に減少)")
+_RAISED = re.compile(r"[0-9]+(?:人|棟|世帯|戸|台|便|件|ミリ|センチ|ヘクタール)(?:に増え|に増加|に上っ|に上り|に達し|に減っ|に減り|に減少)")
 
 
 # A count said to have changed by N to M (`これまでより5人減って13人になりました`).
@@ -268,14 +286,15 @@ def _changed_by(a: Sentence, b: Sentence) -> bool:
 
 
 # The same in English tweets: `Death toll … rises to 14` / `… at least 6 dead`.
-_RAISED_EN = re.compile(r"\b(?:rises|rose|risen|climbs|climbed|jumps|jumped|reaches|reached|hits"
-                        r"|increases|increased|falls|fell|drops|dropped)\s+to\s+(?:at\s+least\s+)?"
+_RAISED_EN = re.compile(r"\b(?:rises?|rose|risen|climbs?|climbed|jumps?|jumped|reach(?:es)?|reached"
+                        r"|hits|increases|increased|falls?|fell|drops?|dropped)\s+to\s+(?:at\s+least\s+)?"
                         r"[0-9][0-9,]*", re.IGNORECASE)
 
 
 _COUNT_EN = re.compile(r"[0-9][0-9,]*\s+(?:people\s+|residents\s+|were\s+|are\s+)?(?:dead|killed"
                        r"|deaths|died|injured|wounded|missing|rescued|evacuated|displaced)\b"
-                       r"|\bevacuation\s+of\s+(?:at\s+least\s+|about\s+|more\s+than\s+)?[0-9][0-9,]*",
+                       r"|\bevacuation\s+of\s+(?:at\s+least\s+|about\s+|more\s+than\s+)?[0-9][0-9,]*"
+                       r"|[0-9][0-9,]*\s+(?:homes|households|customers)\s+without\s+power",
                        re.IGNORECASE)
 
 
@@ -286,7 +305,7 @@ _WORD_EN = re.compile(r"[A-Za-z]{3,}")
 _STOP_EN_TEXT = """breaking update updated urgent developing alert flash says said according
 police officials official reports reported report least still more than with from after have
 been that this were their they says people dead killed deaths died injured wounded missing
-rescued evacuated evacuation displaced residents number death toll rises rose risen climbs climbed jumps jumped reaches reached
+rescued evacuated evacuation displaced residents number homes households customers death toll rises rose risen climbs climbed jumps jumped reaches reached
 increases increased falls fell drops dropped the and say for off was are not but its new now
 via per out who all one two has had near into over says january february march april may june
 july august september october november december"""
@@ -326,7 +345,9 @@ def _words_en(text: str) -> frozenset[str]:
 _MEASURES = frozenset(("mm", "cm", "ヘクタール"))  # rain, snow, a burnt area: one amount told
 
 
-_CHANGED = re.compile(r"([\u4e00-\u9fff\u30a1-\u30faー]{2,})[はが][^。]*?" + _RAISED.pattern)
+# (`避難している人は…140人に減りました`: what changed is `避難`.)
+_CHANGED = re.compile(r"([\u4e00-\u9fff\u30a1-\u30faー]{2,})(?:している人|した人)?[はが][^。]*?"
+                      + _RAISED.pattern)
 
 
 def _changed_named_in(a: Sentence, b: Sentence) -> bool:

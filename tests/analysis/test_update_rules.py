@@ -355,3 +355,37 @@ def test_a_count_changed_in_one_later_sentence_only_is_no_update() -> None:
 def test_session13_rules(a: str, b: str, expected: str | None) -> None:
     assert kind(a, b) == expected
     assert kind(b, a) == expected
+
+
+@pytest.mark.parametrize(("a", "b", "expected"), [
+    # A wire's dateline in one re-clip and its end mark in the other: the same passage.
+    ("【カレナ共同】大雨の影響で、ミドラ州の学校のおよそ3割が12日、休校した。",
+     "大雨の影響で、ミドラ州の学校のおよそ3割が12日、休校した。（共同）", DUPLICATE),
+    # An opening holding a number that names something (`台風21号`): one subject, the count
+    # of outages said to have fallen.
+    ("台風21号の影響で、西浜電力の管内では、午前5時の時点で、およそ9万戸が停電しています。",
+     "台風21号の影響で、西浜電力の管内では、停電は午後1時の時点でおよそ2万1000戸に減っています。",
+     VERSION),
+    # ...not another storm's.
+    ("台風21号の影響で、西浜電力の管内では、午前5時の時点で、およそ9万戸が停電しています。",
+     "台風22号の影響で、西浜電力の管内では、停電は午後1時の時点でおよそ2万1000戸に減っています。",
+     None),
+    # A plan announced with `方針を明らかにしました`, then reported done.
+    ("カレナ政府は、首都の空港を当面閉鎖する方針を明らかにしました。",
+     "カレナ政府は、首都の空港を閉鎖し、すべての便の発着を止めました。", VERSION),
+    # A count said to have fallen (`に減りました`), what fell named as `避難している人`.
+    ("町によりますと、公民館などには、午後9時の時点で、あわせて380人が避難しています。",
+     "町によりますと、公民館などに避難している人は、川の水位が下がったため、午前7時の時点で90人に減りました。",
+     VERSION),
+    # English tweets: homes without power, the count said to have fallen (`No. 21` ends no
+    # sentence).
+    ("Typhoon No. 21 leaves 90,000 homes without power in Nishihama — Kakuu Wire (@kakuu_wire)"
+     " August 30, 2025",
+     "Power outages in Nishihama fall to 21,000 homes as Typhoon No. 21 heads north — Kakuu Wire"
+     " (@kakuu_wire) August 30, 2025", VERSION),
+    # A headline: a call issued, then lifted.
+    ("西浜町 3地区に避難指示", "西浜町 3地区の避難指示 解除", VERSION),
+])
+def test_session14_rules(a: str, b: str, expected: str | None) -> None:
+    assert kind(a, b) == expected
+    assert kind(b, a) == expected
