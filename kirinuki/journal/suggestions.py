@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
+import numpy as np
+
 from kirinuki.analysis.related import (
     PINNED,
     EntryFeatures,
@@ -126,8 +128,8 @@ class _Rows:
     def count(self, kind: str, value: str) -> int:
         return rows.feature_count(self.store, kind, value)
 
-    def carrying(self, kind: str, value: str) -> list[int]:
-        return rows.carrying(self.store, kind, value)
+    def carrying(self, kind: str, value: str) -> np.ndarray:
+        return np.asarray(rows.carrying(self.store, kind, value), dtype=np.int64)
 
     def features(self, ids: Sequence[int]) -> dict[int, EntryFeatures]:
         return _from_rows(rows.features_of(self.store, ids), rows.dated(self.store, ids))
@@ -143,10 +145,11 @@ class _Loaded(_Rows):
         super().__init__(store)
         self.all = _from_rows(rows.features_of(store), rows.dated(store))
         self.total = max(len(self.all), 1)
-        self.posting: dict[tuple[str, str], list[int]] = {}
+        posting: dict[tuple[str, str], list[int]] = {}
         for f in self.all.values():
             for kind, value, _d in _pairs(f):
-                self.posting.setdefault((kind, value), []).append(f.entry_id)
+                posting.setdefault((kind, value), []).append(f.entry_id)
+        self.posting = {k: np.asarray(v, dtype=np.int64) for k, v in posting.items()}
         self.links: dict[int, list[tuple[int, str]]] = {}
         for eid, _clip, earlier, change in clip_rows.version_rows(store):
             self.links.setdefault(eid, []).append((earlier, change))
@@ -154,14 +157,17 @@ class _Loaded(_Rows):
     def count(self, kind: str, value: str) -> int:
         return len(self.posting.get((kind, value), ()))
 
-    def carrying(self, kind: str, value: str) -> list[int]:
-        return self.posting.get((kind, value), [])
+    def carrying(self, kind: str, value: str) -> np.ndarray:
+        return self.posting.get((kind, value), _NONE)
 
     def features(self, ids: Sequence[int]) -> dict[int, EntryFeatures]:
         return {i: self.all[i] for i in ids if i in self.all}
 
     def versions(self, eid: int) -> list[tuple[int, str]]:
         return self.links.get(eid, [])
+
+
+_NONE = np.empty(0, dtype=np.int64)
 
 
 def _pairs(f: EntryFeatures) -> list[tuple[str, str, str]]:
@@ -177,18 +183,16 @@ def _suggestions(eid: int, src: _Rows, decided: dict[int, str]) -> list[tuple[in
     rarity = Rarity(src.total)
     # A quick score (the rarer shared features' weights) picks the few candidates scored
     # in full: scoring every entry sharing a feature is too slow (docs/analysis.md).
-    quick: dict[int, float] = {}
+    carriers, weights = [], []
     for kind, value, _d in _pairs(target):
         n = rarity.counts[(kind, value)] = src.count(kind, value)
         if n <= cap:
-            w = rarity.weight(kind, value)
-            for other in src.carrying(kind, value):
-                quick[other] = quick.get(other, 0.0) + w
-    quick.pop(eid, None)
+            carriers.append(src.carrying(kind, value))
+            weights.append(rarity.weight(kind, value))
+    candidates = set(_best_sharing(eid, carriers, weights))
     similar: dict[int, list[tuple[str, str]]] = {}
     for other, change in src.versions(eid):
         similar.setdefault(other, []).append(("version", change))
-    candidates = set(sorted(quick, key=lambda o: (-quick[o], -o))[:_SCORED])
     candidates |= set(similar) | set(decided)
     candidates.discard(eid)
     others = src.features(sorted(candidates))
@@ -204,6 +208,24 @@ def _suggestions(eid: int, src: _Rows, decided: dict[int, str]) -> list[tuple[in
             continue
         out.append((s.entry_id, reason))
     return out[:SHOWN]
+
+
+def _best_sharing(eid: int, carriers: list[np.ndarray], weights: list[float]) -> list[int]:
+    """The `_SCORED` entries other than `eid` with the highest sums of the weights of the
+    features they carry (`carriers[k]`: the entries carrying a feature of weight
+    `weights[k]`), ties to the newest id. Each sum is added up feature by feature in the
+    given order (`bincount` adds in the order of its input), as a loop would."""
+    if not carriers:
+        return []
+    ids = np.concatenate(carriers)
+    found, at = np.unique(ids, return_inverse=True)
+    sums = np.bincount(at.reshape(-1), np.repeat(np.asarray(weights, dtype=np.float64),
+                                                  [c.size for c in carriers]),
+                       minlength=found.size)
+    others = found != eid
+    found, sums = found[others], sums[others]
+    best = np.lexsort((-found, -sums))[:_SCORED]
+    return [int(i) for i in found[best]]
 
 
 def catch_up_suggestions(journal: Journal) -> int:
