@@ -49,7 +49,7 @@ WORD = re.compile(r"[\u4e00-\u9fff\u30a1-\u30faー]{2,}")  # a content word (kan
 
 
 # Names whose swap makes a template about something else: katakana names, and kanji places.
-_NAME = re.compile(r"[\u30a1-\u30faー・]{3,}|[\u4e00-\u9fff]{1,4}(?:県|市|町|村|州|郡|区|線)"
+_NAME = re.compile(r"[\u30a1-\u30faー・]{3,}|[\u4e00-\u9fff]{1,4}(?:県|市|町|村|州|郡|区|線|川|湖|湾|島|港|駅)"
                    r"|(?<![A-Za-z])[A-Z]{2,}(?![A-Za-z])")
 
 
@@ -72,6 +72,12 @@ _LOANWORDS = frozenset(_LOANWORDS_TEXT.split())
 # Marks opening a tweet or a headline (`BREAKING:`, `【速報】`): no name, no common opening.
 _MARK_WORDS = frozenset(("BREAKING", "UPDATE", "UPDATED", "URGENT", "DEVELOPING", "ALERT", "FLASH",
                          "LIVE", "NEWS"))
+
+
+# Words ending in `川`, `島`, `港`, `駅`… that name no river, island, port or station (`河川`,
+# `列島`, `空港`, `出港`, `同駅`).
+_NOT_PLACES = re.compile(r"^[同各全本]|^(?:河|小|列|離|半|諸|出|入|帰|寄|漁|空|母|開|主要|始発|終着|無人)"
+                         r"[川島港駅]$")
 
 
 # Words ending in `線` that name no railway line (`脱線`, `梅雨前線`, `国際線`).
@@ -219,7 +225,8 @@ def similarity(a: Sentence, b: Sentence, floor: float = 0.0) -> float:
 def names_in(text: str) -> frozenset[str]:
     """Katakana names (not common loanwords), kanji places and acronyms named in `text`."""
     return frozenset(n for n in _NAME.findall(unicodedata.normalize("NFKC", text))
-                     if n not in _LOANWORDS and n not in _MARK_WORDS and not (n[-1] == "線" and _NOT_LINES.search(n)))
+                     if n not in _LOANWORDS and n not in _MARK_WORDS and not (n[-1] == "線" and _NOT_LINES.search(n))
+                     and not (n[-1] in "川湖湾島港駅" and _NOT_PLACES.search(n)))
 
 
 def swapped(a: frozenset[str], b: frozenset[str]) -> bool:
@@ -299,6 +306,12 @@ def content_swapped(a: str, b: str) -> bool:
 # What a time of day or a date is written with: `正午` / `午後0時`, `先月末` / `今月0日` are the
 # same count later.
 _TIME_ONLY = re.compile(r"[午前後正朝夜昼夕未明現在時分日月年先今昨本末上中下旬週]+")
+def _time_only(x: str) -> bool:
+    """True when `x` is written only with time and date words; `上` / `下` alone are directions
+    (`値上がり` / `値下がり`), not `上旬` / `下旬`."""
+    return bool(_TIME_ONLY.fullmatch(x)) and x not in ("上", "下", "中")
+
+
 _HIRAGANA_WORD = re.compile(r"[\u3041-\u309f]{3,}")  # `はしか`: a word written in kana
 
 
@@ -313,7 +326,7 @@ def other_subject(a: str, b: str) -> bool:
         x, y = x.replace("0", ""), y.replace("0", "")
         if (not x and not y) or (digits and min(len(x), len(y)) < 2):
             continue  # a number changed (`0割` / `半分`)
-        if not (x and y) or _TIME_ONLY.fullmatch(x) or _TIME_ONLY.fullmatch(y):
+        if not (x and y) or _time_only(x) or _time_only(y):
             return False
         if not (content_for_content(x, y) or (_HIRAGANA_WORD.fullmatch(x) and _CONTENT_RUN.fullmatch(y))
                 or (_HIRAGANA_WORD.fullmatch(y) and _CONTENT_RUN.fullmatch(x))):

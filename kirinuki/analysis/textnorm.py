@@ -36,9 +36,9 @@ _NOISY = ("http", "#", "@", ".", "/")
 # sign-off `@`): without it the noise pattern, slow on long lines, is not tried.
 _NOISY_RE = re.compile(r"[/#＃@]|www\.|\.(?:com|jp|net|org|io|co|uk|ru|cn|kr|tv|me)(?![a-z])")
 _ITEM = re.compile(r"^\s*[0-9]{1,3}\s?[.)]\s*(?![0-9])")  # `3. `, `5) ` (NFKC: `5）` → `5)`)
-# `見出し | 架空ニュース`, also with the agency before it (`見出し(AP通信) - 〇〇ニュース`) or a
-# category after it (`見出し | 架空放送 | 災害`).
-_SITE = re.compile(r"(?:\([^()]{1,12}\))?(?:\s(?:-|\|)\s[^-|。、]{1,30}){1,2}$")
+# `見出し | 架空ニュース`, also with the agency before it (`見出し(AP通信) - 〇〇ニュース`) or one
+# or two categories after it (`見出し | 架空放送 | 災害`, `… | 国際 | 選挙`).
+_SITE = re.compile(r"(?:\([^()]{1,12}\))?(?:\s(?:-|\|)\s[^-|。、]{1,30}){1,3}$")
 # A wire service's dateline and end mark (`【ローマ共同】…`, `…（共同）`): re-clips keep or drop
 # them (NFKC: `（共同）` → `(共同)`).
 _WIRE = re.compile(r"^\s*【[^】]{0,12}(?:共同|時事)】|[(（](?:共同|時事)[)）]\s*$")

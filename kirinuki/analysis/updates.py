@@ -140,7 +140,7 @@ def plan_done(a: Sentence, b: Sentence) -> bool:
 _ONGOING = re.compile(r"(?:ています|ている|ております|続いています|続いている)[。.]?\s*$")
 
 
-_ENDED = re.compile(r"解除|解消|復旧|再開|鎮火|消し止め|収束|終了|取り下げ|通行できるよう"
+_ENDED = re.compile(r"解除|解消|復旧|再開|鎮火|消し止め|収束|終了|完了|取り下げ|通行できるよう"
                     r"|当選|再選|可決|否決|妥結|決着")  # a count or a vote going on, and its result
 
 
@@ -150,8 +150,14 @@ def state_ended(a: Sentence, b: Sentence) -> bool:
     for x, y in ((a, b), (b, a)):
         if (_ONGOING.search(x.folded) and _DONE.search(y.folded) and _ENDED.search(y.folded)
                 and not _ENDED.search(x.folded)):
-            return ((opens_alike(x, y) or (len(x.any_topic) >= 3 and x.any_topic == y.any_topic))
-                    and not swapped(x.names, y.names) and not swapped(x.orgs, y.orgs))
+            # Another organisation may report the end (`選挙管理委員会は…再選を果たしたと発表`)
+            # when names are in common; with none, other organisations are another source.
+            # About one thing: opening alike, with one topic, or naming a place in common
+            # (`大沢川では、…作業を進めています` / `大沢川の…作業が完了しました`).
+            return ((opens_alike(x, y) or (len(x.any_topic) >= 3 and x.any_topic == y.any_topic)
+                     or bool(x.names & y.names))
+                    and not swapped(x.names, y.names)
+                    and (bool(x.names & y.names) or not swapped(x.orgs, y.orgs)))
     return False
 
 
@@ -291,7 +297,7 @@ _RAISED_EN = re.compile(r"\b(?:rises?|rose|risen|climbs?|climbed|jumps?|jumped|r
                         r"[0-9][0-9,]*", re.IGNORECASE)
 
 
-_COUNT_EN = re.compile(r"[0-9][0-9,]*\s+(?:people\s+|residents\s+|were\s+|are\s+)?(?:dead|killed"
+_COUNT_EN = re.compile(r"[0-9][0-9,]*\s+(?:[a-z]+\s+)?(?:were\s+|are\s+)?(?:dead|killed"
                        r"|deaths|died|injured|wounded|missing|rescued|evacuated|displaced)\b"
                        r"|\bevacuation\s+of\s+(?:at\s+least\s+|about\s+|more\s+than\s+)?[0-9][0-9,]*"
                        r"|[0-9][0-9,]*\s+(?:homes|households|customers)\s+without\s+power",

@@ -385,6 +385,25 @@ def test_session13_rules(a: str, b: str, expected: str | None) -> None:
      " (@kakuu_wire) August 30, 2025", VERSION),
     # A headline: a call issued, then lifted.
     ("西浜町 3地区に避難指示", "西浜町 3地区の避難指示 解除", VERSION),
+    # Works going on, then completed (`完了`), about a river named in both (`川` names a river).
+    ("大沢川では、護岸が崩れた現場で、県が土のうを積む作業を進めています。",
+     "大沢川の護岸が崩れた現場では、県が進めていた土のうを積む作業が、9日夕方、完了しました。",
+     VERSION),
+    # English: `3 workers injured` is a count like `3 injured`.
+    ("Blast at steel mill in Oshiro city; 3 workers injured — Kakuu Wire (@kakuu_wire) May 5, 2025",
+     "Oshiro steel mill blast: number of injured climbs to 6 — Kakuu Wire (@kakuu_wire) May 5, 2025",
+     VERSION),
+    # A headline with the site's name and two categories after it.
+    ("カレナ大統領選 現職が再選 - 架空放送 | 国際 | 選挙", "カレナ大統領選 現職が再選", DUPLICATE),
+    # `値下がり` / `値上がり` with other figures: another move, not one updated.
+    ("円相場、一時2円以上値下がり", "円相場、一時3円以上値上がり", None),
+    # A vote going on, then its result announced by another organisation (names in common).
+    ("カレナで12日に行われた大統領選挙は即日開票され、現職のトマス大統領が野党の候補を上回って優勢となっています。",
+     "カレナで12日に行われた大統領選挙で、選挙管理委員会は13日、現職のトマス大統領が得票率58%で再選を果たしたと発表しました。",
+     VERSION),
+    # Works going on, then completed (`完了`), no date in either.
+    ("大沢川では、護岸が崩れた現場で、県が土のうを積む作業を進めています。",
+     "大沢川の護岸が崩れた現場では、県が進めていた土のうを積む作業が完了しました。", VERSION),
 ])
 def test_session14_rules(a: str, b: str, expected: str | None) -> None:
     assert kind(a, b) == expected
