@@ -143,7 +143,7 @@ class _Loaded(_Rows):
 
     def __init__(self, store: Store) -> None:
         super().__init__(store)
-        self.all = _from_rows(rows.features_of(store), rows.dated(store))
+        self.all = _from_rows(rows.every_feature(store), rows.dated(store))
         self.total = max(len(self.all), 1)
         posting: dict[tuple[str, str], list[int]] = {}
         for f in self.all.values():

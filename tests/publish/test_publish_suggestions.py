@@ -124,3 +124,24 @@ def test_publish_finds_suggestions_only_for_new_entries(demo: Journal, tmp_path:
     newest = published_entries(demo)[-1]
     assert calls == [newest.id]  # only the new entry is analysed
     assert "/entry/2025/06/24/213000/" in _links(_section(site, newest.permalink))
+
+
+def test_every_feature_read_at_once_as_entry_by_entry(demo: Journal) -> None:
+    from kirinuki.journal.analysis import catch_up_analysis
+    from kirinuki.store.sqlite import suggestions as rows
+
+    catch_up_analysis(demo)
+    ids = [e.id for e in published_entries(demo)]
+    every = list(rows.every_feature(demo.store))
+    assert sorted(every) == sorted(rows.features_of(demo.store, ids))
+    # a name carried by several entries is one string, not one per row
+    by_value: dict[str, list[int]] = {}
+    for _e, _kind, value, _display in every:
+        by_value.setdefault(value, []).append(id(value))
+    assert max(len(v) for v in by_value.values()) > 1
+    assert all(len(set(v)) == 1 for v in by_value.values())
+    # the suggestions found from every feature at once are those found entry by entry
+    loaded, few = sugg._Loaded(demo.store), sugg._Rows(demo.store)
+    found = {eid: sugg._suggestions(eid, loaded, {}) for eid in ids}
+    assert found == {eid: sugg._suggestions(eid, few, {}) for eid in ids}
+    assert sum(1 for f in found.values() if f) >= len(ids) // 2

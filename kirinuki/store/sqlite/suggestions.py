@@ -70,16 +70,24 @@ def put_features(store: Store, ids: Sequence[int], rows: Iterable[Feature]) -> N
         "INSERT INTO entry_features(entry_id, kind, value, display) VALUES (?,?,?,?)", list(rows))
 
 
-def features_of(store: Store, ids: Sequence[int] | None = None) -> list[Feature]:
-    """The stored features of these entries (or of every entry)."""
+def features_of(store: Store, ids: Sequence[int]) -> list[Feature]:
+    """The stored features of these entries."""
     sql = "SELECT entry_id, kind, value, display FROM entry_features"
-    if ids is None:
-        return [(int(r[0]), str(r[1]), str(r[2]), str(r[3])) for r in store.conn.execute(sql)]
     out: list[Feature] = []
     for chunk in _chunks(list(ids)):
         out.extend((int(r[0]), str(r[1]), str(r[2]), str(r[3])) for r in store.conn.execute(
             f"{sql} WHERE entry_id IN ({placeholders(len(chunk))})", list(chunk)))
     return out
+
+
+def every_feature(store: Store) -> Iterator[Feature]:
+    """The stored features of every entry, one at a time, each string shared with the rows
+    before it that hold the same one (a journal repeats a few thousand names)."""
+    seen: dict[str, str] = {}
+    for r in store.conn.execute("SELECT entry_id, kind, value, display FROM entry_features"):
+        kind, value, display = str(r[1]), str(r[2]), str(r[3])
+        yield (int(r[0]), seen.setdefault(kind, kind), seen.setdefault(value, value),
+               seen.setdefault(display, display))
 
 
 def carrying(store: Store, kind: str, value: str) -> list[int]:
