@@ -29,9 +29,21 @@ from kirinuki.store import is_url
 os.environ.pop("COLUMNS", None)
 import kirinuki.cli.common  # noqa: E402, F401
 
+# The share of each property test's examples that a run tries: a quarter by default (the
+# default suite stays quick), all of them in CI (.ci/run sets KIRINUKI_EXAMPLES=1), more for a
+# deeper hunt (KIRINUKI_EXAMPLES=4).
+EXAMPLE_SHARE = float(os.environ.get("KIRINUKI_EXAMPLES", "0.25"))
+
+
+def examples(full: int) -> int:
+    """How many examples a property test written for `full` of them tries in this run."""
+    return max(1, round(full * EXAMPLE_SHARE))
+
+
 # No wall-clock limit on any property test: under load a 200 ms example deadline failed a
-# correct test (the standards forbid wall-clock limits in unit tests).
-settings.register_profile("kirinuki", deadline=None)
+# correct test (the standards forbid wall-clock limits in unit tests). A test that names no
+# count gets the share of Hypothesis's own default (100).
+settings.register_profile("kirinuki", deadline=None, max_examples=examples(100))
 settings.load_profile("kirinuki")
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -36,6 +36,7 @@ from kirinuki.text.hatena_mt import (
     render_mt_entry,
 )
 from kirinuki.web.app import create_app
+from tests.conftest import examples
 
 DATA = Path(__file__).resolve().parent / "data"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -304,7 +305,7 @@ _PARAGRAPH = st.one_of(_LINE.map(lambda t: f"<p>{_text(t)}</p>"),
                        st.just(""))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(title=_LINE, categories=st.lists(_LINE, max_size=5), author=_LINE,
        body=st.lists(_PARAGRAPH, max_size=6), extra=st.lists(_LINE, max_size=2),
        comments=st.lists(_LINE, max_size=2), allow=st.sampled_from(["0", "1"]))

@@ -15,6 +15,7 @@ from kirinuki.model import Status
 from kirinuki.text.cliptext import render
 from kirinuki.text.hatena_html import entry_html, html_lines, lines_to_entry
 from kirinuki.text.hatena_mt import MTEntry, MTProblem, read_mt
+from tests.conftest import examples
 
 
 def _export(j: Journal) -> str:
@@ -140,7 +141,7 @@ def test_reader_yields_problems_in_line_order() -> None:
 _TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=40)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(st.lists(_TEXT, min_size=1, max_size=6))
 def test_html_body_reads_back_the_same_lines(texts: list[str]) -> None:
     # Whatever the text (markup characters, URLs, entities), rendering then reading is stable.

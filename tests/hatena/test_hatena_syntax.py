@@ -9,6 +9,7 @@ from kirinuki.model import Citation
 from kirinuki.text.cliptext import render
 from kirinuki.text.hatena_html import lines_to_entry
 from kirinuki.text.hatena_syntax import MARKDOWN, entry_markdown, syntax_to_entry
+from tests.conftest import examples
 
 HATENA_SOURCE = """\
 *港湾ストの影響
@@ -92,7 +93,7 @@ def test_markdown_rendering_reads_back_the_same_entry() -> None:
 _TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=30)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(st.lists(st.tuples(_TEXT, st.booleans()), min_size=1, max_size=6))
 @example(items=[("~~~", False)])  # a tilde fence swallowed the clip
 def test_any_entry_survives_markdown(items: list[tuple[str, bool]]) -> None:

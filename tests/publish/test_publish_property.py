@@ -21,6 +21,7 @@ from kirinuki.journal.queries import get_entry
 from kirinuki.model import Status
 from kirinuki.publish import context as context_mod
 from kirinuki.publish import publish
+from tests.conftest import examples
 from tests.publish.conftest import _clip, _entry, _tags, make_journal
 from tests.publish.test_publish_writer import _tree
 
@@ -128,7 +129,7 @@ def check_story(changes: list[tuple[Any, ...]], per_page: int) -> None:
         context_mod.PER_PAGE = old
 
 
-_quick = settings(max_examples=4, deadline=None, derandomize=True,
+_quick = settings(max_examples=examples(4), deadline=None, derandomize=True,
                   suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -149,7 +150,7 @@ def test_incremental_equals_full_quick(changes: list[tuple[Any, ...]], per_page:
 
 
 @pytest.mark.slow
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(step, min_size=1, max_size=8), st.integers(1, 3))
 def test_incremental_equals_full(changes: list[tuple[Any, ...]], per_page: int) -> None:
     check_story(changes, per_page)

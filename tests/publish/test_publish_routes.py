@@ -18,7 +18,7 @@ from kirinuki.publish import urls
 from kirinuki.publish.context import build_context
 from kirinuki.publish.plan import LazyFingerprints, Planner
 from kirinuki.publish.quick import asset_version
-from tests.conftest import ROOT
+from tests.conftest import ROOT, examples
 from tests.publish.conftest import make_journal
 from tests.publish.test_publish_property import Story, step
 
@@ -94,7 +94,7 @@ def test_media_types_come_with_the_routes() -> None:
     assert urls.ENTRY_TEXT.media.startswith("text/plain")
 
 
-@settings(max_examples=4, deadline=None, derandomize=True,
+@settings(max_examples=examples(4), deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(step, min_size=1, max_size=4), st.integers(1, 3))
 def test_pages_of_random_small_journals_round_trip(changes: list[tuple[Any, ...]],

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from kirinuki.text.fastfold import fast_fold, fast_search_fold, fold_with_map, search_fold_with_map
 from kirinuki.text.normalize import fold, kana_fold, search_fold
 from kirinuki.text.snippets import highlight_spans
+from tests.conftest import examples
 
 # Any code point, with extra weight on the ones normalisation treats specially: combining
 # marks, full- and half-width forms, voiced kana marks, Hangul jamo, ligatures.
@@ -20,7 +21,7 @@ texts = st.text(alphabet=st.one_of(st.characters(blacklist_categories=("Cs",)), 
                 max_size=40)
 
 
-@settings(max_examples=400)
+@settings(max_examples=examples(400))
 @given(texts)
 def test_fast_fold_is_fold(text: str) -> None:
     assert fast_fold(text) == fold(text)
@@ -30,7 +31,7 @@ def test_fast_fold_is_fold(text: str) -> None:
     assert starts == sorted(starts) and all(0 <= s < e <= len(text) for s, e in zip(starts, ends, strict=True))
 
 
-@settings(max_examples=200)
+@settings(max_examples=examples(200))
 @given(texts, st.data())
 def test_highlights_cover_the_matched_original_text(text: str, data: st.DataObject) -> None:
     folded = fold(text)
@@ -52,7 +53,7 @@ def test_highlights_cover_the_matched_original_text(text: str, data: st.DataObje
     assert all(e1 < s2 for (_, e1), (s2, _) in zip(spans, spans[1:], strict=False))
 
 
-@settings(max_examples=400)
+@settings(max_examples=examples(400))
 @given(texts)
 @example("死者は３，８００人、1,234,567円、3\u2009800人、1,2,3")
 def test_fast_search_fold_is_search_fold(text: str) -> None:

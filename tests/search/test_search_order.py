@@ -3,7 +3,6 @@ up are relabelled, and the FTS5 structures stay intact."""
 
 from __future__ import annotations
 
-import os
 from datetime import datetime, timedelta
 
 from hypothesis import HealthCheck, given, settings
@@ -14,10 +13,10 @@ from kirinuki.journal.editing import delete_entry, replace_entry
 from kirinuki.journal.search import count_matches, search
 from kirinuki.model import Clip, Group
 from kirinuki.store.sqlite import search as index
+from tests.conftest import examples
 from tests.search.conftest import JST, add_entries, entry
 
 BASE = datetime(2023, 6, 1, 12, 0, tzinfo=JST)
-EXAMPLES = int(os.environ.get("KIRINUKI_SEARCH_EXAMPLES", "20"))
 
 
 def dated_order(j: Journal) -> list[tuple[int, int]]:
@@ -42,7 +41,7 @@ def check_order(j: Journal) -> None:
 entries_st = st.lists(st.tuples(st.integers(0, 6), st.integers(1, 14)), min_size=1, max_size=12)
 
 
-@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(entries=entries_st, data=st.data())
 def test_any_write_order_keeps_date_order(entries: list[tuple[int, int]],
                                           data: st.DataObject) -> None:

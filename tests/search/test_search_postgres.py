@@ -3,7 +3,6 @@ hits (and scores), totals and facets, and both equal to a substring scan of the 
 
 from __future__ import annotations
 
-import os
 from datetime import datetime
 
 import pytest
@@ -13,7 +12,7 @@ from hypothesis import strategies as st
 from kirinuki.journal import get_entry, init_journal
 from kirinuki.journal.search import count_matches, search
 from kirinuki.store.sqlite.entries import entry_ids
-from tests.conftest import fresh_pg_journal
+from tests.conftest import examples, fresh_pg_journal
 from tests.search.conftest import JST, add_entries, entry
 from tests.search.test_search_property import (
     build,
@@ -25,10 +24,9 @@ from tests.search.test_search_property import (
 )
 
 pytestmark = pytest.mark.database
-EXAMPLES = int(os.environ.get("KIRINUKI_SEARCH_EXAMPLES", "40"))
 
 
-@settings(max_examples=EXAMPLES, deadline=None,
+@settings(max_examples=examples(60), deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(corpus=corpus_st, data=st.data())
 def test_postgres_search_equals_sqlite_and_a_scan(corpus: list, data: st.DataObject) -> None:  # type: ignore[type-arg]

@@ -15,6 +15,7 @@ from kirinuki.journal.search import SearchResult, search
 from kirinuki.store.sqlite import search_postings
 from kirinuki.store.sqlite import search_query as sq
 from kirinuki.store.sqlite.search_postings import Postings
+from tests.conftest import examples
 from tests.search.conftest import JST, add_entries, entry
 
 QUERIES = ["首相", "露", "露 首相", "京都 OR 円安", "の -核", "#露", "#反ロシア 集会",
@@ -96,7 +97,7 @@ def test_folded_texts_evicted_meanwhile(news: Journal, monkeypatch: pytest.Monke
     assert len(cache._folded) <= 1
 
 
-@settings(max_examples=200)
+@settings(max_examples=examples(200))
 @given(st.lists(st.integers(0, 3000), max_size=400), st.lists(st.integers(0, 3000), max_size=400),
        st.sampled_from([0, 1 << 40]))
 def test_intersections_by_lookup_or_by_flags(a: list[int], b: list[int], base: int) -> None:

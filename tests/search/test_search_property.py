@@ -3,7 +3,6 @@ scan over the folded clip text returns, before and after edits, deletions and ta
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -18,6 +17,7 @@ from kirinuki.journal.search import SearchResult, count_matches, search
 from kirinuki.store.sqlite.entries import entry_ids
 from kirinuki.store.sqlite.search_postings import Postings
 from kirinuki.text.normalize import fold, kana_fold, nfkc, search_fold, tag_key
+from tests.conftest import examples
 from tests.search.conftest import JST, add_entries, entry
 
 # Sub-words, 1-2 character words, width and case variants, characters whose folding changes
@@ -31,8 +31,6 @@ TAGS = ["露", "核", "NATO", "ｎａｔｏ", "円安"]
 DATES = [None, datetime(2021, 12, 31, 23, 59, 59, tzinfo=JST),
          datetime(2022, 1, 1, 0, 0, tzinfo=JST), datetime(2022, 1, 15, 12, 0, tzinfo=JST),
          datetime(2022, 2, 1, 9, 30, tzinfo=JST)]
-# More with KIRINUKI_SEARCH_EXAMPLES=1000 (the default keeps the suite fast).
-EXAMPLES = int(os.environ.get("KIRINUKI_SEARCH_EXAMPLES", "30"))
 BOUNDS = [date(2021, 12, 31), date(2022, 1, 1), date(2022, 1, 15), date(2022, 2, 1)]
 
 texts_st = st.text(alphabet=ALPHABET, min_size=1, max_size=24)
@@ -200,14 +198,14 @@ def check(j: Journal, data: st.DataObject, rounds: int) -> None:
         assert (windowed.faceted == 3) == (len(want) >= 3), q
 
 
-@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(corpus=corpus_st, data=st.data())
 def test_search_equals_substring_scan(corpus: list, data: st.DataObject) -> None:  # type: ignore[type-arg]
     with build(corpus) as j:
         check(j, data, rounds=8)
 
 
-@settings(max_examples=EXAMPLES // 2, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(30), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(corpus=corpus_st, data=st.data())
 def test_search_stays_exact_through_edits(corpus: list, data: st.DataObject) -> None:  # type: ignore[type-arg]
     with build(corpus) as j:

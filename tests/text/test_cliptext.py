@@ -9,7 +9,7 @@ from kirinuki.model import Clip, RelatedLink, TagRef
 from kirinuki.text.cliptext import parse, render
 from kirinuki.text.hashtags import NOT_A_START
 from kirinuki.text.spaces import SPACES, is_blank
-from tests.conftest import DATA
+from tests.conftest import DATA, examples
 
 
 def test_sample_parses_into_two_groups_and_renders_back(seed_text: str) -> None:
@@ -98,14 +98,14 @@ _LINES = st.sampled_from([
 _ENDS = st.sampled_from(["\n", "\r\n", "\r"])
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(st.lists(_LINES, max_size=30), st.sampled_from(["\n", "\r\n"]), st.booleans())
 def test_render_parse_is_identity_on_generated_pages(lines: list[str], nl: str, bom: bool) -> None:
     text = ("\ufeff" if bom else "") + nl.join(lines)
     assert render(parse(text)) == text
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(st.lists(st.tuples(_LINES, _ENDS), max_size=30), st.booleans(), st.booleans())
 def test_identity_with_any_mix_of_line_ends(lines: list[tuple[str, str]], bom: bool,
                                             final: bool) -> None:
@@ -117,13 +117,13 @@ def test_identity_with_any_mix_of_line_ends(lines: list[tuple[str, str]], bom: b
     assert all(not is_blank(c.text) for c in entry.clips), "a blank line never becomes a clip"
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(st.text())
 def test_parser_never_raises_and_is_identity_on_arbitrary_text(text: str) -> None:
     assert render(parse(text)) == text
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.text(st.characters(codec="utf-8"), max_size=40).map(
     lambda t: t.replace("\r", "\n")))
 def test_identity_on_arbitrary_lines_with_any_line_ends(body: str) -> None:
@@ -143,7 +143,7 @@ _GAP = st.sampled_from(["", " ", "\u3000", "\u00a0", "\t", "  \u3000", "\u200b"]
 _EDGE = st.sampled_from(["", " ", "\u3000", "\u00a0", "\t", " \t\u3000"])
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(st.lists(st.tuples(st.sampled_from("#＃"), _NAME, _SUMMARY, _GAP), min_size=1,
                 max_size=5),
        _EDGE, _EDGE, st.booleans(), st.sampled_from(["\n", "\r\n"]), st.sampled_from(

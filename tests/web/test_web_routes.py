@@ -18,6 +18,7 @@ from kirinuki.journal import open_journal
 from kirinuki.journal.composing import set_entry
 from kirinuki.journal.editing import merge_tags
 from kirinuki.publish import publish
+from tests.conftest import examples
 from tests.publish.conftest import make_journal
 from tests.publish.test_publish_property import Story, step
 
@@ -107,7 +108,7 @@ def test_the_app_answers_every_published_address_after_moves(tmp_path: Path) -> 
     assert check_served(tmp_path / "site", str(tmp_path / "site.db")) == 2
 
 
-@settings(max_examples=3, deadline=None, derandomize=True,
+@settings(max_examples=examples(3), deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(st.lists(step, min_size=1, max_size=4))
 def test_the_app_serves_what_random_small_journals_publish(changes: list[tuple[Any, ...]]
