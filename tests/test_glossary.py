@@ -32,6 +32,11 @@ RETIRED = {
     "_SOURCE": "_INFORMANT",
     "old_marks": "old_notes",
     "marks_before": "notes_before",
+    "_MARKS": "_HEADLINE_LABELS (analysis), _SYMBOLS (watch), _BULLETS (blocks)",
+    "_MARK_WORDS": "_LABEL_WORDS",
+    "_HEADLINE_MARK": "_HEADLINE_LABEL",
+    "_OPENING_MARK": "_OPENING_LABEL",
+    "_SENTENCE_MARK": "_SENTENCE_END",
 }
 
 

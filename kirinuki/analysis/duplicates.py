@@ -66,8 +66,8 @@ _EARLIER = re.compile(r"(?:^|[。\n])\s*(?:去年|昨年|おととし)の")
 _EARLIER_WORD = re.compile(r"去年|昨年|おととし")
 _REPORT_DAY = re.compile(r"[0-9]{1,2}日の")  # `19日の東京株式市場は`: the day reported on
 # Headlines: a short line with no sentence end, its words apart (`ポルタ国民投票 賛成多数で…`).
-_SENTENCE_MARK = re.compile(r"[。．.!?！？]")
-_HEADLINE_MARK = re.compile(r"^(?:速報|随時更新|更新|続報|詳報|詳しく|独自|中継)+")
+_SENTENCE_END = re.compile(r"[。．.!?！？]")
+_HEADLINE_LABEL = re.compile(r"^(?:速報|随時更新|更新|続報|詳報|詳しく|独自|中継)+")
 # A headline's common opening that names only a topic, not an event (`エステラ情勢`).
 _TOPIC_END = re.compile(r"(?:情勢|問題|関連|まとめ|特集|ニュース|最新情報|速報|選挙|動き)$")
 _LEADING_BRACKETS = re.compile(r"^(?:【[^】]*】)+")
@@ -88,7 +88,7 @@ class Thresholds:
     contained: float = 0.95
     background: float = 0.75  # similarity of a sentence reused in two paragraphs
     lead: float = 0.45  # similarity of a first sentence rewritten by an update
-    related: float = 0.12  # content overlap below which sentences are not compared
+    comparable: float = 0.12  # content overlap below which sentences are not compared
     reworded_background: float = 0.50  # content overlap of long paragraphs saying the same
     long: int = 40  # characters (normalised) from which a paragraph is long
     quote: float = 0.60  # content overlap below which two quotes are different statements
@@ -290,7 +290,7 @@ def compare(a: Prepared, b: Prepared, *, same_article: bool = False,
         return Match(VERSION, ratio, "same article, wording changed")
     if overlap >= 0.40 and _contained(a, b, t):
         return Match(VERSION, ratio, "passage extended or shortened")
-    if overlap < t.related:
+    if overlap < t.comparable:
         return None
     if versions_only and not (lead or may_extend(a.sentences, b.sentences, t.background)):
         return None  # weeks apart, only an extended passage is a version
@@ -346,14 +346,14 @@ def _headline_updated(a: Prepared, b: Prepared) -> bool:
         return False
     if not (_is_headline(a.text) and _is_headline(b.text)):
         return False
-    ma, mb = _HEADLINE_MARK.sub("", a.masked), _HEADLINE_MARK.sub("", b.masked)
+    ma, mb = _HEADLINE_LABEL.sub("", a.masked), _HEADLINE_LABEL.sub("", b.masked)
     n = 0
     for x, y in zip(ma, mb, strict=False):
         if x != y:
             break
         n += 1
     # A first group of words that is only a subject (`ネリア中央銀行総裁`) must be passed.
-    first = _HEADLINE_MARK.sub("", mask_digits(normalise(
+    first = _HEADLINE_LABEL.sub("", mask_digits(normalise(
         _LEADING_BRACKETS.sub("", a.text.strip()).split()[0])))
     if swapped(a.places, b.places) or _TOPIC_END.search(ma[:n]):
         return False
@@ -380,7 +380,7 @@ def _state_ended(a: str, b: str) -> bool:
 def _is_headline(text: str) -> bool:
     """True when `text` is one line of words set apart by spaces with no sentence end."""
     text = text.strip()
-    return ("\n" not in text and not _SENTENCE_MARK.search(text)
+    return ("\n" not in text and not _SENTENCE_END.search(text)
             and (" " in text or "\u3000" in text or text.startswith("【")))
 
 

@@ -69,8 +69,8 @@ _LOANWORDS_TEXT = """
 _LOANWORDS = frozenset(_LOANWORDS_TEXT.split())
 
 
-# Marks opening a tweet or a headline (`BREAKING:`, `【速報】`): no name, no common opening.
-_MARK_WORDS = frozenset(("BREAKING", "UPDATE", "UPDATED", "URGENT", "DEVELOPING", "ALERT", "FLASH",
+# Labels opening a tweet or a headline (`BREAKING:`, `【速報】`): no name, no common opening.
+_LABEL_WORDS = frozenset(("BREAKING", "UPDATE", "UPDATED", "URGENT", "DEVELOPING", "ALERT", "FLASH",
                          "LIVE", "NEWS"))
 
 
@@ -225,7 +225,7 @@ def similarity(a: Sentence, b: Sentence, floor: float = 0.0) -> float:
 def names_in(text: str) -> frozenset[str]:
     """Katakana names (not common loanwords), kanji places and acronyms named in `text`."""
     return frozenset(n for n in _NAME.findall(unicodedata.normalize("NFKC", text))
-                     if n not in _LOANWORDS and n not in _MARK_WORDS and not (n[-1] == "線" and _NOT_LINES.search(n))
+                     if n not in _LOANWORDS and n not in _LABEL_WORDS and not (n[-1] == "線" and _NOT_LINES.search(n))
                      and not (n[-1] in "川湖湾島港駅" and _NOT_PLACES.search(n)))
 
 
@@ -297,7 +297,7 @@ _CONTENT_RUN = re.compile(r"[\u4e00-\u9fff\u30a1-\u30faー]+")  # kanji or katak
 def content_swapped(a: str, b: str) -> bool:
     """True when all that differs between masked texts `a` and `b` is kanji or katakana put
     for others, even one character (`東部` / `西部`, `値上がり` / `値下がり`, `男性` / `女性`):
-    re-clips of one passage never do that (they vary in width, spacing, links, marks), and an
+    re-clips of one passage never do that (they vary in width, spacing, links, punctuation), and an
     update changes more than a word."""
     changes = aligned_changes(a, b)
     return bool(changes) and all(content_for_content(x, y) for x, y in changes)
@@ -349,9 +349,9 @@ def _words_put_for_others(a: str, b: str) -> int:
 
 def _is_word_for_word(x: str, y: str) -> bool:
     """True when `x` and `y` (what two texts have in place of each other) are two content
-    words, neither a number nor a headline mark."""
+    words, neither a number nor a headline label."""
     return ("0" not in x and "0" not in y and bool(WORD.fullmatch(x)) and bool(WORD.fullmatch(y))
-            and not (x in _MARKS and y in _MARKS))
+            and not (x in _HEADLINE_LABELS and y in _HEADLINE_LABELS))
 
 
 def aligned_changes(a: str, b: str) -> list[tuple[str, str]]:
@@ -400,7 +400,7 @@ def count_updated(a: Sentence, b: Sentence) -> bool:
                for x in a.counts for y in b.counts)
 
 
-_MARKS = frozenset(("速報", "更新", "続報", "詳報", "追記"))  # headline marks, not content
+_HEADLINE_LABELS = frozenset(("速報", "更新", "続報", "詳報", "追記"))  # headline labels, not content
 
 
 TOPIC = re.compile(r"([\u4e00-\u9fff\u30a1-\u30faー]{2,10})は")

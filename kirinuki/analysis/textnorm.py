@@ -39,7 +39,7 @@ _ITEM = re.compile(r"^\s*[0-9]{1,3}\s?[.)]\s*(?![0-9])")  # `3. `, `5) ` (NFKC: 
 # `見出し | 架空ニュース`, also with the agency before it (`見出し(AP通信) - 〇〇ニュース`) or one
 # or two categories after it (`見出し | 架空放送 | 災害`, `… | 国際 | 選挙`).
 _SITE = re.compile(r"(?:\([^()]{1,12}\))?(?:\s(?:-|\|)\s[^-|。、]{1,30}){1,3}$")
-# A wire service's dateline and end mark (`【ローマ共同】…`, `…（共同）`): re-clips keep or drop
+# A wire service's dateline and closing credit (`【ローマ共同】…`, `…（共同）`): re-clips keep or drop
 # them (NFKC: `（共同）` → `(共同)`).
 _WIRE = re.compile(r"^\s*【[^】]{0,12}(?:共同|時事)】|[(（](?:共同|時事)[)）]\s*$")
 # A minus sign before a number is content (`−0.1%` is not `0.1%`): written one way for all.
@@ -66,7 +66,7 @@ _CONTENT_RUN = re.compile(rf"[^\da-z午前後年月日時分秒件番目の記�
 def normalise(text: str) -> str:
     """Text as compared: NFKC, case-folded, without links, hashtags, tweet sign-offs,
     @handles, a translator's item number (`3.`, `5）`), a site name after a headline
-    (`… | 〇〇ニュース`), a wire's dateline or end mark (`【ローマ共同】`, `（共同）`), spaces,
+    (`… | 〇〇ニュース`), a wire's dateline or closing credit (`【ローマ共同】`, `（共同）`), spaces,
     punctuation or symbols."""
     folded = fast_fold(text)
     if _NOISY_RE.search(folded):
@@ -111,7 +111,7 @@ def normalise_parts(text: str, parts: list[str]) -> tuple[str, list[str]]:
 def strip_noise(text: str) -> str:
     """`text` without links, hashtags, tweet sign-offs and @handles (each becomes a
     space); nothing else changes."""
-    if not any(mark in text for mark in _NOISY):
+    if not any(cue in text for cue in _NOISY):
         return text
     return _NOISE_ANY_CASE.sub(" ", text)
 

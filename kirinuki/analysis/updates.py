@@ -28,7 +28,7 @@ from kirinuki.analysis.sentences import (
 )
 from kirinuki.analysis.textnorm import normalise, strip_noise
 
-_OPENING_MARK = re.compile(r"^(?:breaking|updated?|urgent|developing|alert|flash|justin|速報|更新"
+_OPENING_LABEL = re.compile(r"^(?:breaking|updated?|urgent|developing|alert|flash|justin|速報|更新"
                            r"|続報|詳報|随時更新)+")
 
 
@@ -95,7 +95,7 @@ def opens_alike(a: Sentence, b: Sentence) -> bool:
 def same_opening(a: Sentence, b: Sentence) -> bool:
     """True when both sentences open with the same words (`赤岳の噴火で、気象台は`) and no
     content word is put for another: one subject, even when it is no name."""
-    ma, mb = _OPENING_MARK.sub("", a.masked), _OPENING_MARK.sub("", b.masked)
+    ma, mb = _OPENING_LABEL.sub("", a.masked), _OPENING_LABEL.sub("", b.masked)
     n = min(len(ma), len(mb), OPENING)
     return (n == OPENING and ma[:n] == mb[:n]
             # A number in the opening must be the same one (`台風15号の影響で`: a name), not a
@@ -109,8 +109,8 @@ _DIGIT_RUN = re.compile(r"[0-9]+")
 
 
 def _numbers_opening(s: Sentence, n: int) -> list[str]:
-    """The numbers written in the first `n` masked characters of `s` (opening marks aside)."""
-    norm = _OPENING_MARK.sub("", normalise(s.raw))
+    """The numbers written in the first `n` masked characters of `s` (opening labels aside)."""
+    norm = _OPENING_LABEL.sub("", normalise(s.raw))
     out: list[str] = []
     for m in _DIGIT_RUN.finditer(norm):
         masked_at = m.start() - sum(len(x) - 1 for x in out)
@@ -307,7 +307,7 @@ _COUNT_EN = re.compile(r"[0-9][0-9,]*\s+(?:[a-z]+\s+)?(?:were\s+|are\s+)?(?:dead
 _WORD_EN = re.compile(r"[A-Za-z]{3,}")
 
 
-# English words that name no event: marks, sourcing, counting.
+# English words that name no event: headline labels, sourcing, counting.
 _STOP_EN_TEXT = """breaking update updated urgent developing alert flash says said according
 police officials official reports reported report least still more than with from after have
 been that this were their they says people dead killed deaths died injured wounded missing
@@ -344,7 +344,7 @@ def _count_raised_en(a: Sentence, b: Sentence) -> bool:
 
 def _words_en(text: str) -> frozenset[str]:
     """Words of three letters or more of an English text, sign-off and links aside, with neither
-    marks nor sourcing or counting words."""
+    headline labels nor sourcing or counting words."""
     return frozenset(w for w in _WORD_EN.findall(strip_noise(text)) if w.lower() not in _STOP_EN)
 
 

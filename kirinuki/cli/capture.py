@@ -247,8 +247,8 @@ def inbox_cmd(
         out.print("inbox is empty (add feeds with `kirinuki feeds add URL`, then `feeds poll`)")
     for i in items:
         when = fmt_date(i.published.astimezone(tz) if i.published else None)
-        mark = "✓" if i.clipped else " "
-        out.print(Text.assemble((f"{i.id:>5} ", "cyan"), f"{mark} {when}  ",
+        tick = "✓" if i.clipped else " "
+        out.print(Text.assemble((f"{i.id:>5} ", "cyan"), f"{tick} {when}  ",
                                 (i.title or i.url, "bold"), f"  {i.feed_title or ''}"))
 
 

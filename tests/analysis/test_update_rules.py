@@ -249,7 +249,7 @@ def test_one_word_put_for_another_is_no_duplicate(a: str, b: str) -> None:
     assert kind(a, a.replace("。", "．") + " https://example.com/a") == DUPLICATE
 
 
-def test_a_tweet_mark_is_no_name_and_no_common_opening() -> None:
+def test_a_tweet_label_is_no_name_and_no_common_opening() -> None:
     from kirinuki.analysis.sentences import names_in
 
     assert names_in("BREAKING: Bus crash near Dorna, police say") == frozenset()
@@ -358,7 +358,7 @@ def test_session13_rules(a: str, b: str, expected: str | None) -> None:
 
 
 @pytest.mark.parametrize(("a", "b", "expected"), [
-    # A wire's dateline in one re-clip and its end mark in the other: the same passage.
+    # A wire's dateline in one re-clip and its closing credit in the other: the same passage.
     ("【カレナ共同】大雨の影響で、ミドラ州の学校のおよそ3割が12日、休校した。",
      "大雨の影響で、ミドラ州の学校のおよそ3割が12日、休校した。（共同）", DUPLICATE),
     # An opening holding a number that names something (`台風21号`): one subject, the count
