@@ -23,8 +23,8 @@ from psycopg.pq import TransactionStatus
 from psycopg_pool import ConnectionPool
 
 from kirinuki.errors import JournalBusyError, JournalError, SchemaTooNewError
-from kirinuki.store.postgres.dialect import Statement, render, translate
-from kirinuki.store.postgres.inserts import STAGED, Copy, copy_shape, multi_row
+from kirinuki.store.postgres.dialect import SEARCH_TABLES, Statement, render, translate
+from kirinuki.store.postgres.inserts import Copy, copy_shape, multi_row
 from kirinuki.store.postgres.migrations import BOOKKEEPING, MIGRATIONS
 from kirinuki.store.sqlite.db import Store
 
@@ -81,7 +81,7 @@ class PgConnection:
         # GIN indexes dropped by this transaction, made again before it commits (`_defer_index`).
         self.deferred: dict[str, str] = {}
         self.checked: set[str] = set()  # tables `_defer_index` looked at in this transaction
-        self.staging: set[str] = set()  # temporary tables of COPY made on this connection
+        self.emptied: set[str] = set()  # tables `_defer_index` truncated in this transaction
 
     @property
     def in_transaction(self) -> bool:
@@ -101,7 +101,7 @@ class PgConnection:
         if head.startswith("BEGIN"):
             self._run("BEGIN")
             self.wrote = False
-            self.deferred, self.checked = {}, set()
+            self.deferred, self.checked, self.emptied = {}, set(), set()
             try:
                 self._run("SELECT pg_advisory_xact_lock(%s)", (self.lock_key,))
             except JournalError:  # busy: leave no transaction open behind the error
@@ -118,8 +118,7 @@ class PgConnection:
                 self._run("UPDATE kirinuki_changes SET n = n + 1")
             return self._run("COMMIT")
         if head.startswith("ROLLBACK"):
-            self.deferred = {}  # the DROP INDEX is rolled back with the rest,
-            self.staging = set()  # and so may be the making of a temporary table
+            self.deferred = {}  # the DROP INDEX is rolled back with the rest
             return self._run("ROLLBACK")
         st = translate(sql)
         if not st.noop and not head.startswith("SELECT"):
@@ -174,32 +173,30 @@ class PgConnection:
             raise pg_error(exc, self.url) from exc
 
     def _copy(self, cur: psycopg.Cursor[Any], shape: Copy, rows: list[list[object]]) -> None:
-        """Rows of a plain INSERT by COPY (no SQL text to build and parse per row); those of a
-        search table through its staging table, the server making each `tsvector`."""
-        if shape.table in STAGED:
+        """Rows of a plain INSERT by COPY (no SQL text to build and parse per row); into a
+        search table emptied by this transaction, frozen (`_defer_index`)."""
+        if shape.table in SEARCH_TABLES:
             self._defer_index(shape.table)
-        if shape.staging and shape.staging not in self.staging:
-            cur.execute(f"CREATE TEMP TABLE IF NOT EXISTS {shape.staging}"
-                        f" ({STAGED[shape.table]}) ON COMMIT DELETE ROWS")
-            self.staging.add(shape.staging)
-        with cur.copy(f"COPY {shape.staging or shape.table} ({shape.columns}) FROM STDIN") as out:
+        frozen = " (FREEZE)" if shape.table in self.emptied else ""
+        with cur.copy(f"COPY {shape.table} ({shape.columns}) FROM STDIN{frozen}") as out:
             for row in rows:
                 out.write_row(row)
-        if shape.staging:
-            cur.execute(f"INSERT INTO {shape.table}({shape.columns}) SELECT {shape.select}"
-                        f" FROM {shape.staging}; DELETE FROM {shape.staging}")
 
     def _defer_index(self, table: str) -> None:
         """In a bulk import into an empty search table, drop its GIN index until the commit:
         built once from all rows, it costs a fraction of the inserts into it row by row
-        (docs/search.md "PostgreSQL"). The drop is part of the transaction (rolled back with
-        it); until the commit, other connections' searches wait for the table."""
+        (docs/search.md "PostgreSQL"). The table is truncated too, so its rows go in frozen
+        and visible to all (COPY FREEZE): no VACUUM has to visit them after. Both are part of
+        the transaction (rolled back with it); until the commit, other connections' searches
+        wait for the table."""
         if not self.bulk or not self.in_transaction or table in self.checked:
             return
         self.checked.add(table)
         row = self._run(f"SELECT EXISTS (SELECT 1 FROM {table})").fetchone()
         if row is None or row[0]:
             return
+        self._run(f"TRUNCATE {table}")
+        self.emptied.add(table)
         for name, definition in self._run(
                 "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema()"
                 " AND tablename = %s AND indexdef LIKE '%% USING gin %%'", (table,)).fetchall():

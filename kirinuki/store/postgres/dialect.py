@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import cast
 
-from kirinuki.store.postgres.fts import match_condition, text_form, text_of
+from kirinuki.store.postgres.fts import lexemes, match_condition, text_form
 
 # The SQLite tables written with INSERT OR REPLACE, and the key that decides what "replace" means.
 # A replaced row is a new row: columns the statement leaves out go back to their defaults.
@@ -205,11 +205,11 @@ def translate(sql: str) -> Statement:
     if body and body.group(1) == "search_bi":
         out = re.sub(r"^INSERT INTO search_bi\(rowid, body\) VALUES \(%s, ?%s\)",
                      "INSERT INTO search_bi(rowid, body, form)"
-                     " VALUES (%s, kirinuki_tsvector_np(%s), %s)", out)
-        converts = [(0, None), (1, text_of), (1, text_form)]
+                     " VALUES (%s, %s::tsvector, %s)", out)
+        converts = [(0, None), (1, lexemes), (1, text_form)]
     elif body:
-        out = re.sub(r"VALUES \(%s, ?%s\)", "VALUES (%s, kirinuki_tsvector_np(%s))", out)
-        converts = [(0, None), (1, text_of)]
+        out = re.sub(r"VALUES \(%s, ?%s\)", "VALUES (%s, %s::tsvector)", out)
+        converts = [(0, None), (1, lexemes)]
     out = re.sub(r"CAST\((.*?) AS INTEGER\)", r"CAST(\1 AS BIGINT)", out, flags=re.IGNORECASE)
     out = _replace_calls(out, "group_concat", lambda a: (
         f"string_agg(({a[0]})::text, {a[1] if len(a) > 1 else repr(',')})"))

@@ -205,3 +205,10 @@ def text_form(body: object) -> str:
 def text_of(body: object) -> str:
     """An index row's body (UTF-8 bytes, as SQLite's FTS5 takes it) as text."""
     return body.decode() if isinstance(body, bytes) else str(body)
+
+
+def lexemes(body: object) -> str:
+    """An index row's body as `tsvector` input: each token quoted (the server then sorts them
+    and keeps each once, without positions). Quoted, a token is read as it is: unquoted, a
+    character the server's locale counts as a space (U+2028, U+3000...) would split it."""
+    return "'" + "' '".join(filter(None, text_of(body).split(" "))) + "'"

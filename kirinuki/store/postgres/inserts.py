@@ -23,39 +23,25 @@ class MultiRow:
 
 @dataclass(frozen=True)
 class Copy:
-    """A plain INSERT (no ON CONFLICT) whose rows go in by COPY: into `table` itself when each
-    value is stored as it is (`select` empty), else into `staging` (a temporary table of the
-    values as sent) and from there by `INSERT INTO table(columns) SELECT select FROM staging`
-    (the search rows: the server makes each `tsvector` from its token text)."""
+    """A plain INSERT (no ON CONFLICT) whose rows go in by COPY into `table`: each value is
+    stored as sent, or read by its column's type from its text (`%s::tsvector`)."""
 
     table: str
     columns: str
-    staging: str = ""
-    select: str = ""
-
-
-# The types of the values sent for each table whose INSERT computes a column from them.
-STAGED = {"search_bi": 'rowid BIGINT, body TEXT, form TEXT COLLATE "C"',
-          "search_uni": "rowid BIGINT, body TEXT"}
 
 
 def copy_shape(sql: str) -> Copy | None:
-    """For `INSERT INTO t(...) VALUES (...)` with nothing after: how to send its rows by COPY;
-    None for any other statement, or one computing a value of a table not in `STAGED`."""
+    """For `INSERT INTO t(...) VALUES (...)` with nothing after and no value computed (a cast
+    to the column's type aside): how to send its rows by COPY; None for any other statement."""
     m = re.fullmatch(r"INSERT INTO (\w+)\s*\(([^)]*)\)\s*VALUES\s*\((.*)\)\s*", sql,
                      re.IGNORECASE | re.DOTALL)
-    if not m or "SELECT" in m.group(3).upper() or "ON CONFLICT" in sql.upper():
+    if not m or "ON CONFLICT" in sql.upper():
         return None
-    table, cols = m.group(1), [c.strip() for c in m.group(2).split(",")]
-    if m.group(3).count("%s") != len(cols):
+    cols = [c.strip() for c in m.group(2).split(",")]
+    value = r"\s*%s(::\w+)?\s*"
+    if not re.fullmatch(rf"{value}(,{value})*", m.group(3)) or m.group(3).count("%s") != len(cols):
         return None
-    if re.fullmatch(r"\s*%s(\s*,\s*%s)*\s*", m.group(3)):
-        return Copy(table, ", ".join(cols))
-    if table not in STAGED:
-        return None
-    names = iter(cols)
-    select = re.sub("%s", lambda _: next(names), m.group(3)).strip()
-    return Copy(table, ", ".join(cols), f"kirinuki_rows_{table}", select)
+    return Copy(m.group(1), ", ".join(cols))
 
 
 _REPLACING = re.compile(r"ON CONFLICT \(([^)]*)\) DO UPDATE SET (.*)$", re.IGNORECASE | re.DOTALL)

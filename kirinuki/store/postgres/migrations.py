@@ -430,10 +430,8 @@ MIGRATIONS: list[str] = [V1, V2_SEARCH, V3_CAPTURE, V4_ANALYSIS, V5_WEB,
                          V22_SEARCH_FORM, V23_OAUTH_USER]
 
 # Kept beside the migrated tables: the schema's identity and version, the change counter that
-# stands for SQLite's `PRAGMA data_version` (bumped by every transaction that writes), the
-# function that turns an index body (tokens separated by spaces) into a `tsvector` of those
-# tokens without positions, built on the server (docs/search.md "PostgreSQL"), and SQLite's
-# `unixepoch` of a stored date (AtomPub pages by epoch seconds).
+# stands for SQLite's `PRAGMA data_version` (bumped by every transaction that writes), and
+# SQLite's `unixepoch` of a stored date (AtomPub pages by epoch seconds).
 BOOKKEEPING = """
 CREATE TABLE IF NOT EXISTS kirinuki_schema(
     id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -445,7 +443,4 @@ INSERT INTO kirinuki_changes(id, n) VALUES (1, 0) ON CONFLICT DO NOTHING;
 CREATE OR REPLACE FUNCTION unixepoch(t text) RETURNS bigint
     LANGUAGE sql STABLE STRICT PARALLEL SAFE
     RETURN floor(extract(epoch FROM t::timestamptz))::bigint;
-CREATE OR REPLACE FUNCTION kirinuki_tsvector_np(body text) RETURNS tsvector
-    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-    RETURN array_to_tsvector(array_remove(string_to_array(body, ' '), ''));
 """
