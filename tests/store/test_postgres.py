@@ -89,6 +89,9 @@ def test_a_match_is_a_gin_query_and_a_substring_check_for_phrases() -> None:
     assert match_condition('("ab bc") OR ("cd")', "search_bi") == (
         "(search_bi.body @@ '((''ab'' & ''bc'') | ''cd'')'::tsquery"
         " AND (strpos(search_bi.form, 'abc') > 0 OR strpos(search_bi.form, 'cd') > 0))")
+    # An index body as tsvector input: every token quoted, none empty (the server refuses '').
+    assert lexemes(" ab  bc   \U000f0100 ") == "'ab' 'bc' '\U000f0100'"
+    assert lexemes(b"a") == "'a'" and lexemes("  ") == "" and lexemes("") == ""
     assert text_form("ab bc c  \U000f0100 \U000f01012") == "abc"
     assert text_form(" \U000f0100") == ""
 
@@ -222,14 +225,14 @@ def test_a_bulk_import_into_an_empty_journal_builds_the_search_indexes_at_commit
     with init_journal(pg_journal_path) as j:
         assert _gin_indexes(j.store) == {"search_bi_body", "search_uni_body"}
         dropped: list[str] = []
-        real_run = j.store.conn._run
+        real_run = j.store.conn._now
 
         def run(sql: str, args: object = None) -> object:
             if sql.startswith("DROP INDEX"):
                 dropped.append(sql)
             return real_run(sql, args)  # type: ignore[arg-type]
 
-        j.store.conn._run = run  # type: ignore[method-assign]
+        j.store.conn._now = run  # type: ignore[method-assign]
         with pytest.raises(InputError), j.store.transaction():  # a later step fails
             import_paths(j, [str(ROOT / "demo" / "entries")])
             raise InputError("refused")
@@ -252,3 +255,24 @@ def test_a_bulk_import_into_an_empty_journal_builds_the_search_indexes_at_commit
         later.write_text("http://kirinuki.example.org\n\n新しい段落の本文。\n", encoding="utf-8")
         import_paths(j, [str(later)])  # into search tables that hold rows: indexes kept
         assert len(dropped) == 4 and search(j, "段落の本文").total == 1
+
+
+@pytest.mark.database
+def test_a_failed_bulk_write_is_raised_later_and_leaves_nothing(pg_journal_path: str) -> None:
+    """A bulk import's writes go on a thread of their own: a write the server refuses is
+    raised by the next statement, or by the commit, and the whole transaction is undone."""
+    twice = [("x", 1), ("x", 2)]  # the same key twice: the server refuses the second row
+    with init_journal(pg_journal_path) as j:
+        store, conn = j.store, j.store.conn
+        store.set_bulk(True)
+        with pytest.raises(JournalError, match="refused a write"), store.transaction():
+            conn.executemany("INSERT INTO id_marks(name, last) VALUES (?, ?)", [("y", 1)])
+            conn.executemany("INSERT INTO id_marks(name, last) VALUES (?, ?)", twice)
+            assert conn.sender.busy  # sent on, not waited for
+            conn.execute("SELECT 1")
+        with pytest.raises(JournalError, match="refused a write"), store.transaction():
+            conn.executemany("INSERT INTO id_marks(name, last) VALUES (?, ?)", twice)
+        store.set_bulk(False)
+        assert not conn.in_transaction and not conn.sender.busy
+        assert conn.execute("SELECT count(*) FROM id_marks WHERE name IN ('x', 'y')"
+                            ).fetchone()[0] == 0

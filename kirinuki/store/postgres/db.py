@@ -26,6 +26,7 @@ from kirinuki.errors import JournalBusyError, JournalError, SchemaTooNewError
 from kirinuki.store.postgres.dialect import SEARCH_TABLES, Statement, render, translate
 from kirinuki.store.postgres.inserts import Copy, copy_shape, multi_row
 from kirinuki.store.postgres.migrations import BOOKKEEPING, MIGRATIONS
+from kirinuki.store.postgres.sender import Sender
 from kirinuki.store.sqlite.db import Store
 
 APP = "kirinuki"
@@ -34,6 +35,7 @@ BUSY_MS = 5000
 ROWS_PER_STATEMENT = 1000  # rows of one multi-row INSERT
 INDEX_BUILD_MEMORY = "256MB"  # maintenance_work_mem of a GIN index built after a bulk import
 VACUUM_AFTER_ROWS = 20_000  # rows written before `release_free_pages` brings statistics up
+WRITES_AHEAD = 32  # bulk writes (one `executemany` each) queued before the caller waits
 
 _pools: dict[str, ConnectionPool] = {}
 _pools_lock = threading.Lock()
@@ -82,12 +84,18 @@ class PgConnection:
         self.deferred: dict[str, str] = {}
         self.checked: set[str] = set()  # tables `_defer_index` looked at in this transaction
         self.emptied: set[str] = set()  # tables `_defer_index` truncated in this transaction
+        self.sender = Sender(WRITES_AHEAD)  # a bulk import's writes (`executemany`)
 
     @property
     def in_transaction(self) -> bool:
         return self.raw.info.transaction_status != TransactionStatus.IDLE
 
     def _run(self, sql: str, args: Sequence[object] | None = None) -> psycopg.Cursor[Any]:
+        if self.sender.busy:  # the writes sent before this statement come first
+            self.sender.wait()
+        return self._now(sql, args)
+
+    def _now(self, sql: str, args: Sequence[object] | None = None) -> psycopg.Cursor[Any]:
         cur = self.raw.cursor()
         try:
             cur.execute(sql, args)
@@ -109,6 +117,11 @@ class PgConnection:
                 raise
             return self._run("SELECT 0")
         if head.startswith("COMMIT"):
+            try:
+                self.sender.wait()
+            except BaseException:  # a write failed: the transaction is aborted, end it
+                self.execute("ROLLBACK")
+                raise
             if self.deferred:
                 self._run(f"SET LOCAL maintenance_work_mem = '{INDEX_BUILD_MEMORY}'")
                 for definition in self.deferred.values():
@@ -118,6 +131,7 @@ class PgConnection:
                 self._run("UPDATE kirinuki_changes SET n = n + 1")
             return self._run("COMMIT")
         if head.startswith("ROLLBACK"):
+            self.sender.close()  # their errors no longer matter: all is rolled back
             self.deferred = {}  # the DROP INDEX is rolled back with the rest
             return self._run("ROLLBACK")
         st = translate(sql)
@@ -141,17 +155,25 @@ class PgConnection:
             self._run("UPDATE kirinuki_changes SET n = n + 1")
 
     def executemany(self, sql: str, rows: Any) -> None:
-        """Run one statement written for SQLite for each row; plain INSERTs go in as
-        multi-row statements (one round trip per 1,000 rows instead of one per row)."""
+        """Run one statement written for SQLite for each row; plain INSERTs go in by COPY or
+        as multi-row statements (one round trip per 1,000 rows instead of one per row). In a
+        bulk import they are sent on the writes' thread (`sender`): an error of the server
+        is then raised by the next statement, or at the latest by COMMIT."""
         st = translate(sql)
         if st.noop:
             return
         self._wrote()
-        shape = multi_row(st.sql)
-        rows = [_args(st, r) for r in rows]
-        if not rows:
+        args = [_args(st, r) for r in rows]
+        if not args:
             return
-        self.rows_written += len(rows)
+        self.rows_written += len(args)
+        if self.bulk and self.in_transaction:
+            self.sender.send(lambda: self._write(st, args))
+        else:
+            self._write(st, args)
+
+    def _write(self, st: Statement, rows: list[list[object]]) -> None:
+        shape = multi_row(st.sql)
         cur = self.raw.cursor()
         copy = copy_shape(st.sql)
         try:
@@ -192,15 +214,18 @@ class PgConnection:
         if not self.bulk or not self.in_transaction or table in self.checked:
             return
         self.checked.add(table)
-        row = self._run(f"SELECT EXISTS (SELECT 1 FROM {table})").fetchone()
+        row = self._now(f"SELECT EXISTS (SELECT 1 FROM {table})").fetchone()
         if row is None or row[0]:
             return
-        self._run(f"TRUNCATE {table}")
+        self._now(f"TRUNCATE {table}")
         self.emptied.add(table)
-        for name, definition in self._run(
-                "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema()"
-                " AND tablename = %s AND indexdef LIKE '%% USING gin %%'", (table,)).fetchall():
-            self._run(f'DROP INDEX "{name}"')
+        # Not from `pg_indexes`: filtering its text, the server may make the definition of
+        # another schema's index while that one is dropped, and fail.
+        for name, definition in self._now(
+                "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x"
+                " JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_am a ON a.oid = i.relam"
+                " WHERE x.indrelid = %s::regclass AND a.amname = 'gin'", (table,)).fetchall():
+            self._now(f'DROP INDEX "{name}"')
             self.deferred[name] = definition
 
     def executescript(self, script: str) -> None:
@@ -209,6 +234,7 @@ class PgConnection:
 
     def close(self) -> None:
         """Give the connection back to its pool (rolled back if a transaction is open)."""
+        self.sender.close()
         pool = _pools.get(self.url)
         if pool is not None:
             pool.putconn(self.raw)

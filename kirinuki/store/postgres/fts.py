@@ -211,4 +211,8 @@ def lexemes(body: object) -> str:
     """An index row's body as `tsvector` input: each token quoted (the server then sorts them
     and keeps each once, without positions). Quoted, a token is read as it is: unquoted, a
     character the server's locale counts as a space (U+2028, U+3000...) would split it."""
-    return "'" + "' '".join(filter(None, text_of(body).split(" "))) + "'"
+    quoted = "'" + text_of(body).replace(" ", "' '") + "'"
+    # A run of spaces leaves empty tokens (''), which the server refuses; no token holds a
+    # quote (`search_tokens.index_form`), so '' is only ever one of those.
+    quoted = quoted.replace("'' ", "").removesuffix(" ''")
+    return "" if quoted == "''" else quoted
