@@ -37,6 +37,7 @@ RETIRED = {
     "_HEADLINE_MARK": "_HEADLINE_LABEL",
     "_OPENING_MARK": "_OPENING_LABEL",
     "_SENTENCE_MARK": "_SENTENCE_END",
+    "related_key": "links_key (publish/keys.py)",
 }
 
 

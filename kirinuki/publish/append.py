@@ -24,7 +24,7 @@ from kirinuki.journal.sketch_cache import SketchCache, entry_stamps
 from kirinuki.journal.suggestions import stored_suggestions
 from kirinuki.publish import urls
 from kirinuki.publish.context import SiteContext, TagInfo
-from kirinuki.publish.plan import fingerprint
+from kirinuki.publish.keys import fingerprint
 from kirinuki.publish.snapshot import (
     CHUNK,
     P_CHUNKS,
@@ -59,7 +59,7 @@ class Followed:
 
     ctx: SiteContext
     fps: Fingerprints
-    moved: list[int]  # positions of entries that were there and whose related key moved
+    moved: list[int]  # positions of entries that were there and whose links key moved
     first_new: int  # position of the first new entry
     fresh: list[PublishedEntry]
     every: list[Any]
@@ -147,7 +147,7 @@ def follow(journal: Journal, out_dir: str | Path, token: str | None, g: str, per
                       {k: TagInfo(k, tags[k][0], segments[k], tags[k][1]) for k in sorted(tags)},
                       days, tag_aliases(journal), per_page, moved_permalinks(journal))
     fps = Fingerprints(entries, fingerprint)
-    # An old entry's related key moves only when one of its links now leads to a new entry
+    # An old entry's links key moves only when one of its links now leads to a new entry
     # (the others, and their positions and permalinks, are as they were): checked through the
     # positions alone, as making the entries to compare whole keys would read every chunk.
     moved = [p for p, (links, versions) in rel.items()

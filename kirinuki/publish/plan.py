@@ -2,7 +2,7 @@
 
 A page whose signature matches the one recorded by the previous build is neither rendered nor
 written: that is what makes publishing one new entry into a large journal fast. Signatures are
-built from entry fingerprints (id, updated time, permalink), never from clip text, so planning
+built from each entry's fingerprint and links key (`keys.py`), never from clip text, so planning
 needs only the site context.
 """
 
@@ -12,9 +12,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from kirinuki.journal.published import PublishedEntry
 from kirinuki.publish import urls
 from kirinuki.publish.context import FEED_SIZE, SiteContext, TagInfo
+from kirinuki.publish.keys import fingerprints, links_key
 from kirinuki.publish.quick import global_sig, sig
 from kirinuki.publish.views import entry_title
 from kirinuki.text.normalize import tag_key
@@ -224,7 +224,7 @@ class Planner:
     def body_fps(self, members: list[int]) -> str:
         """Fingerprints of entries shown whole (feeds): their related links count too."""
         entries = self.ctx.entries
-        return ",".join(self.fps[i] + related_key(self.ctx, entries[i]) for i in members)
+        return ",".join(self.fps[i] + links_key(self.ctx, entries[i]) for i in members)
 
     def story_key(self, members: Sequence[int]) -> str:
         """What a tag's story depends on: every member entry (a hide moves its stamp) and
@@ -254,7 +254,7 @@ class Planner:
         after = fps[i + 1] if i < len(fps) - 1 else ""
         base = urls.entry_file(e.permalink)
         self.pages.append(Page(base, "entry", sig(self.g, "entry", fps[i], prev, after,
-                                                  related_key(self.ctx, e)),
+                                                  links_key(self.ctx, e)),
                                LEAF, (i,), entries=(i,)))
         return base
 
@@ -387,7 +387,7 @@ class Planner:
         """The feed of entries with version notes."""
         updated = updated_positions(self.ctx)
         self.add(urls.UPDATES_URL, "updates", TOP,
-                 (",".join(self.fps[i] + related_key(self.ctx, self.ctx.entries[i])
+                 (",".join(self.fps[i] + links_key(self.ctx, self.ctx.entries[i])
                            for i in updated),), (updated,))
 
     def nav_page(self) -> None:
@@ -466,66 +466,6 @@ def updated_positions(ctx: SiteContext) -> list[int]:
 def sitemap_url(year: int, month: int) -> str:
     """The sitemap of the entries of one month (`urls.SITEMAP`)."""
     return urls.SITEMAP.url(year, month)
-
-
-class LazyFingerprints(Sequence[str]):
-    """`fingerprints(ctx)`, each made when first asked for: the web app plans one page at a
-    time and reads a few of them (making them all took a pass over every entry)."""
-
-    def __init__(self, ctx: SiteContext) -> None:
-        self.ctx = ctx
-        self._made: list[str | None] = [None] * len(ctx.entries)
-
-    def __len__(self) -> int:
-        return len(self._made)
-
-    def __getitem__(self, i: int) -> str:  # type: ignore[override]
-        fp = self._made[i]
-        if fp is None:
-            fp = self._made[i] = fingerprint(self.ctx.entries[i])
-        return fp
-
-
-def fingerprints(ctx: SiteContext) -> list[str]:
-    """Per entry: `fingerprint`."""
-    return [fingerprint(e) for e in ctx.entries]
-
-
-def fingerprint(e: PublishedEntry) -> str:
-    """What changes whenever the entry does (id, last change, permalink), or what it shows of
-    its tags (their names, which make their addresses: a tag merged into another under a
-    new name renames it in entries that were not rewritten)."""
-    if not e.tags:
-        return f"{e.id}:{e.stamp}:{e.permalink}"
-    return f"{e.id}:{e.stamp}:{e.permalink}:" + "\x1f".join(d for _k, d in e.tags)
-
-
-def related_key(ctx: SiteContext, e: PublishedEntry) -> str:
-    """Where an entry's related links and version notes lead now (they change as other
-    entries come and go) and what the links show of their entries (title, or date), and the
-    marks' changes."""
-    return links_key(ctx, e.related_links, e.versions, e.suggested)
-
-
-def links_key(ctx: SiteContext, related: tuple[tuple[str, int | None], ...],
-              versions: tuple[tuple[int, int, str], ...],
-              suggested: tuple[tuple[int, str], ...] = ()) -> str:
-    """`related_key` of an entry with these related links, version notes and suggestions."""
-    key = " ".join(_target(ctx, ctx.related_pos(u, t)) for u, t in related) if related else ""
-    if versions:
-        key += "\x1e" + " ".join(f"{c}>{_target(ctx, ctx.pos.get(x))}>{ch}"
-                                   for c, x, ch in versions)
-    if suggested:
-        key += "\x1d" + " ".join(f"{_target(ctx, ctx.pos.get(x))}>{r}" for x, r in suggested)
-    return key
-
-
-def _target(ctx: SiteContext, pos: int | None) -> str:
-    """What a link to the entry at `pos` shows: its address and its label (`views.link`)."""
-    if pos is None:
-        return ""
-    e = ctx.entries[pos]
-    return f"{urls.entry_url(e.permalink)}\x1f{entry_title(e)}"
 
 
 def months_of(ctx: SiteContext) -> dict[tuple[int, int], list[int]]:

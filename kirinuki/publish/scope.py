@@ -20,7 +20,8 @@ from datetime import datetime
 from kirinuki.journal.published import PublishedEntry
 from kirinuki.publish import urls
 from kirinuki.publish.context import SiteContext
-from kirinuki.publish.plan import months_of, related_key, sitemap_url
+from kirinuki.publish.keys import links_key
+from kirinuki.publish.plan import months_of, sitemap_url
 
 EntryRow = tuple[int, str, str, str, str, str]
 
@@ -34,11 +35,11 @@ class EntryRecord:
     published: str
     permalink: str
     tags: str  # JSON [[key, segment], ...]
-    related: str
+    links: str  # `keys.links_key`; the manifest column keeps its name, `related`
 
     def row(self) -> tuple[int, str, str, str, str, str]:
         """The manifest row."""
-        return (self.id, self.fp, self.published, self.permalink, self.tags, self.related)
+        return (self.id, self.fp, self.published, self.permalink, self.tags, self.links)
 
 
 def entry_records(ctx: SiteContext, fps: Sequence[str],
@@ -49,7 +50,7 @@ def entry_records(ctx: SiteContext, fps: Sequence[str],
     for i in todo:
         e = ctx.entries[i]
         out[e.id] = EntryRecord(e.id, fps[i], e.published.isoformat(), e.permalink,
-                                _tags_json(ctx, e), related_key(ctx, e))
+                                _tags_json(ctx, e), links_key(ctx, e))
     return out
 
 
@@ -112,12 +113,12 @@ def changes_since(ctx: SiteContext, fps: Sequence[str], old: dict[int, EntryRow]
                   whole: Callable[[list[int]], dict[int, EntryRow]] | None = None,
                   ) -> tuple[list[Change], list[EntryRow]]:
     """The entries that changed since the build that left `old` (whose rows may hold only the
-    id, fingerprint and related key when `whole` gives the whole records of some ids), and
+    id, fingerprint and links key when `whole` gives the whole records of some ids), and
     the records of those that are gone."""
     moved: list[int] = []
     for i, e in enumerate(ctx.entries):
         row = old.get(e.id)
-        if row is not None and row[1] == fps[i] and row[5] == related_key(ctx, e):
+        if row is not None and row[1] == fps[i] and row[5] == links_key(ctx, e):
             continue
         moved.append(i)
     gone_ids = [eid for eid in old if eid not in ctx.pos]
@@ -132,7 +133,7 @@ def changes_since(ctx: SiteContext, fps: Sequence[str], old: dict[int, EntryRow]
 
 def appended(ctx: SiteContext, moved: Iterable[int], first_new: int) -> list[Change]:
     """The changes when no entry was removed or moved and none changed but those at positions
-    `first_new` on (new, after every other) and the positions `moved` whose related key
+    `first_new` on (new, after every other) and the positions `moved` whose links key
     changed (their date, place, tags and permalink are as the last build recorded them: the
     short path checked their stamps)."""
     n = len(ctx.entries)

@@ -122,7 +122,7 @@ class LazyEntries(Sequence[PublishedEntry]):
 
 
 class Fingerprints(Sequence[str]):
-    """The fingerprints of `entries` (`plan.fingerprint`), made when read: a one-entry plan
+    """The fingerprints of `entries` (`keys.fingerprint`), made when read: a one-entry plan
     reads those of a month or two, not a list of all of them)."""
 
     def __init__(self, entries: Sequence[PublishedEntry],

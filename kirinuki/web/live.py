@@ -26,8 +26,9 @@ from kirinuki.journal.published import entry_batch, listing_summaries
 from kirinuki.journal.story import tag_story
 from kirinuki.publish import urls
 from kirinuki.publish.context import SiteContext, build_context
+from kirinuki.publish.keys import LazyFingerprints
 from kirinuki.publish.pages import Renderer, asset_version
-from kirinuki.publish.plan import LazyFingerprints, Page, Planner, months_of
+from kirinuki.publish.plan import Page, Planner, months_of
 from kirinuki.publish.templating import environment
 from kirinuki.text.normalize import tag_key
 from kirinuki.web.cache import ChangeMarks

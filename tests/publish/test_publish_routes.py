@@ -16,7 +16,8 @@ from kirinuki.journal import Journal, import_paths, init_journal
 from kirinuki.publish import context as context_mod
 from kirinuki.publish import urls
 from kirinuki.publish.context import build_context
-from kirinuki.publish.plan import LazyFingerprints, Planner
+from kirinuki.publish.keys import LazyFingerprints
+from kirinuki.publish.plan import Planner
 from kirinuki.publish.quick import asset_version
 from tests.conftest import ROOT, examples
 from tests.publish.conftest import make_journal

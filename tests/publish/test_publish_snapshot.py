@@ -67,7 +67,7 @@ def test_new_entries_after_the_newest_take_the_short_path(tmp_path: Path,
         (lambda: _add(j, tmp_path, 1, "2024-02-01T08:00:00+09:00", "新しい段落です。", "米国"),
          True),
         # A related link to a page that does not exist yet, then the entry that takes it:
-        # the earlier entry's page must now link to it (its related key moves).
+        # the earlier entry's page must now link to it (its links key moves).
         (lambda: _add(j, tmp_path, 2, "2024-02-02T08:00:00+09:00", "次の段落です。", "新タグ",
                       related=later), True),
         (lambda: _add(j, tmp_path, 6, "2024-02-15T08:00:00+09:00", "間の段落です。", "米国"),
@@ -87,7 +87,7 @@ def test_new_entries_after_the_newest_take_the_short_path(tmp_path: Path,
         assert publish(j, live, jobs=1).written > 0, n
         assert followed == [short], n
         _check(j, live, tmp_path, n)
-        if n == 3:  # not a neighbour of the new entry: planned again for its related key
+        if n == 3:  # not a neighbour of the new entry: planned again for its links key
             page = (live / "entry/2024/02/02/080000/index.html").read_text(encoding="utf-8")
             assert 'href="/entry/2024/03/01/100000/"' in page
     j.close()

@@ -1,0 +1,67 @@
+"""What the signatures of the planned pages are built from, per entry: its fingerprint (what
+changes whenever the entry does) and its links key (where its links to other entries lead and
+what they show of them). Both come from the site context alone, never from clip text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from kirinuki.journal.published import PublishedEntry
+from kirinuki.publish import urls
+from kirinuki.publish.context import SiteContext
+from kirinuki.publish.views import entry_title
+
+
+class LazyFingerprints(Sequence[str]):
+    """`fingerprints(ctx)`, each made when first asked for: the web app plans one page at a
+    time and reads a few of them (making them all took a pass over every entry)."""
+
+    def __init__(self, ctx: SiteContext) -> None:
+        self.ctx = ctx
+        self._made: list[str | None] = [None] * len(ctx.entries)
+
+    def __len__(self) -> int:
+        return len(self._made)
+
+    def __getitem__(self, i: int) -> str:  # type: ignore[override]
+        fp = self._made[i]
+        if fp is None:
+            fp = self._made[i] = fingerprint(self.ctx.entries[i])
+        return fp
+
+
+def fingerprints(ctx: SiteContext) -> list[str]:
+    """Per entry: `fingerprint`."""
+    return [fingerprint(e) for e in ctx.entries]
+
+
+def fingerprint(e: PublishedEntry) -> str:
+    """What changes whenever the entry does (id, last change, permalink), or what it shows of
+    its tags (their names, which make their addresses: a tag merged into another under a
+    new name renames it in entries that were not rewritten)."""
+    if not e.tags:
+        return f"{e.id}:{e.stamp}:{e.permalink}"
+    return f"{e.id}:{e.stamp}:{e.permalink}:" + "\x1f".join(d for _k, d in e.tags)
+
+
+def links_key(ctx: SiteContext, e: PublishedEntry) -> str:
+    """Where an entry's links to other entries lead now (its related links, version notes and
+    suggestions: they change as other entries come and go), what they show of those entries
+    (title, or date), and the version notes' changes."""
+    key = (" ".join(_target(ctx, ctx.related_pos(u, t)) for u, t in e.related_links)
+           if e.related_links else "")
+    if e.versions:
+        key += "\x1e" + " ".join(f"{c}>{_target(ctx, ctx.pos.get(x))}>{ch}"
+                                   for c, x, ch in e.versions)
+    if e.suggested:
+        key += "\x1d" + " ".join(f"{_target(ctx, ctx.pos.get(x))}>{r}" for x, r in e.suggested)
+    return key
+
+
+def _target(ctx: SiteContext, pos: int | None) -> str:
+    """What a link to the entry at `pos` shows: its address and its label (`views.link`)."""
+    if pos is None:
+        return ""
+    e = ctx.entries[pos]
+    return f"{urls.entry_url(e.permalink)}\x1f{entry_title(e)}"
