@@ -12,7 +12,7 @@ left out, as finding them needs the whole duplicate index.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 
 import numpy as np
@@ -80,39 +80,58 @@ def _features_of(job: _Job) -> EntryFeatures:
 
 def _store_features(journal: Journal, todo: Sequence[tuple[int, str, datetime, str]]) -> None:
     """Find and store the features of the entries `todo`, a batch at a time; after a bulk
-    import (a full first batch) in the workers `versions_bulk.bulk_analysis` allows, if any.
-    The known places grow batch by batch in the same order either way."""
+    import (a full first batch) in the workers `versions_bulk.bulk_analysis` allows, if any,
+    while this process stores the batch before. The known places grow batch by batch in the
+    same order either way."""
     store = journal.store
     known = set(known_places([EntryFeatures(0, None, places=set(rows.known_places(store)))]))
     with worker_pool(store) as pool:
+        before: tuple[Callable[[], list[EntryFeatures]], _Groups] | None = None
         for k in range(0, len(todo), _BATCH):
             report(FEATURES, k, len(todo))
             batch = todo[k:k + _BATCH]
-            ids = [t[0] for t in batch]
-            tags = rows.tags_of(store, ids)
-            groups: dict[int, dict[int, list[str]]] = {}
-            for c in clip_rows.clips_of_entries(store, ids):
-                groups.setdefault(c.entry_id, {}).setdefault(c.group_pos, []).append(c.text)
-            # The statements `catch_up_statements` stored are not extracted again.
-            said = story_rows.said_in_groups(store, ids)
-            jobs = [(eid, when, tags.get(eid, set()), list(groups.get(eid, {}).values()),
-                     [said.get((eid, pos)) for pos in groups.get(eid, {})])
-                    for eid, _key, when, _stamp in batch]
+            jobs, groups = _jobs(store, batch)
             if pool is not None and len(batch) == _BATCH:  # one of many batches: in workers
-                found = pool.map(_features_of, jobs, len(jobs) // (4 * pool.jobs) + 1)
+                found = pool.map_async(_features_of, jobs, len(jobs) // (4 * pool.jobs) + 1)
             else:
-                found = [_features_of(job) for job in jobs]
-            _add_places(store, known, found, groups)
+                found = _done([_features_of(job) for job in jobs])
+            if before is not None:
+                _add_places(store, known, before[0](), before[1])
+            before = found, groups
+        if before is not None:
+            _add_places(store, known, before[0](), before[1])
+
+
+_Groups = dict[int, dict[int, list[str]]]
+
+
+def _jobs(store: Store, batch: Sequence[tuple[int, str, datetime, str]],
+          ) -> tuple[list[_Job], _Groups]:
+    """The `_features_of` jobs of a batch of entries, and their clip texts by group."""
+    ids = [t[0] for t in batch]
+    tags = rows.tags_of(store, ids)
+    groups: _Groups = {}
+    for c in clip_rows.clips_of_entries(store, ids):
+        groups.setdefault(c.entry_id, {}).setdefault(c.group_pos, []).append(c.text)
+    # The statements `catch_up_statements` stored are not extracted again.
+    said = story_rows.said_in_groups(store, ids)
+    return [(eid, when, tags.get(eid, set()), list(groups.get(eid, {}).values()),
+             [said.get((eid, pos)) for pos in groups.get(eid, {})])
+            for eid, _key, when, _stamp in batch], groups
+
+
+def _done(found: list[EntryFeatures]) -> Callable[[], list[EntryFeatures]]:
+    return lambda: found
 
 
 def _add_places(store: Store, known: set[str], found: list[EntryFeatures],
-                groups: dict[int, dict[int, list[str]]]) -> None:
+                groups: _Groups) -> None:
     """Add the places known so far (these features' own included) to a batch's features,
     and store them."""
     known |= known_places(found)
+    fixed = frozenset(known)
     for f in found:
-        add_known_places(f, (t for g in groups.get(f.entry_id, {}).values() for t in g),
-                         frozenset(known))
+        add_known_places(f, (t for g in groups.get(f.entry_id, {}).values() for t in g), fixed)
     with store.transaction():
         rows.put_features(store, [f.entry_id for f in found],
                           (r for f in found for r in _rows_of(f)))

@@ -235,10 +235,16 @@ class _LazyPool:
         self.pool: Any = None
 
     def map(self, fn: Callable[[Any], Any], items: Sequence[Any], chunk: int) -> list[Any]:
+        return self.map_async(fn, items, chunk)()
+
+    def map_async(self, fn: Callable[[Any], Any], items: Sequence[Any], chunk: int,
+                  ) -> Callable[[], list[Any]]:
+        """`map` started: returns what waits for its results."""
         if self.pool is None:
             self.pool = multiprocessing.get_context("fork").Pool(
                 self.jobs, initializer=_worker_init, initargs=(os.getpid(),))
-        return list(self.pool.map(fn, items, chunk))
+        result = self.pool.map_async(fn, items, chunk)
+        return lambda: list(result.get())
 
     def end(self, cleanly: bool) -> None:
         if self.pool is None:

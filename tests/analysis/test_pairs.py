@@ -209,17 +209,20 @@ def test_entry_features_found_in_worker_processes_are_the_same(demo_journal, mon
         return (sorted(demo_journal.store.conn.execute("SELECT * FROM entry_features")),
                 sorted(demo_journal.store.conn.execute("SELECT * FROM entry_suggestions")))
 
+    whole = redo()  # one batch
     monkeypatch.setattr(suggestions, "_BATCH", 10)
     alone = redo()
     assert len(alone[0]) >= 500 and len(alone[1]) >= 100
+    assert {r[0] for r in alone[0]} == {r[0] for r in whole[0]}  # every batch stored
     maps: list[int] = []
-    real = versions_bulk._LazyPool.map
+    real = versions_bulk._LazyPool.map_async
 
     def spy(self: object, fn: object, items: list[object], chunk: int) -> object:
         maps.append(len(items))
         return real(self, fn, items, chunk)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(versions_bulk._LazyPool, "map", spy)
+    # The features of a batch are found by the workers while this process stores the last.
+    monkeypatch.setattr(versions_bulk._LazyPool, "map_async", spy)
     with versions_bulk.bulk_analysis(jobs=2):
         assert redo() == alone
     assert len(maps) >= 5  # the full batches, in the workers
