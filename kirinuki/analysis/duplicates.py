@@ -57,7 +57,7 @@ from kirinuki.analysis.textnorm import (
 DUPLICATE, VERSION, BACKGROUND = "duplicate", "version", "background"
 LEAD_UPDATED = "lead updated (date or figures changed)"
 _NUMBERS = re.compile(r"(?:マイナス)?[0-9]+|[〇一二三四五六七八九十百千万億兆]{2,}"
-                      r"|[二三四五六七八九十百千](?=[人件隻機台社か万億])")
+                      r"|[二三四五六七八九十百千](?=[人件棟戸隻機台社か万億回歳つ匹頭羽枚冊軒基両便倍割])")
 _KATAKANA = re.compile(r"[\u30a1-\u30faー]{3,}")
 _CJK = re.compile(r"[\u3041-\u30ff\u4e00-\u9fff]{8}")  # Japanese text: bigram overlap means something
 _DAY = re.compile(r"(?<![0-9])[0-9]{1,2}日(?!間)")

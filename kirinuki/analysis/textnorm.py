@@ -29,22 +29,31 @@ _NOISE = re.compile(
     r"|[—―–‐-]+\s*[^()\n]{0,60}?\(@\w{1,30}\)\s*"
     rf"(?:(?:{_MONTHS})\.?\s*\d{{1,2}},?\s*\d{{4}}|\d{{4}}年\d{{1,2}}月\d{{1,2}}日)?"
     r"|@\w{1,30}"
+    # A tweet's timestamp line glued to it (`午後3:12 · 2025年8月14日`, `3:12 pm · aug 14, 2025`).
+    r"|(?:午前|午後)\d{1,2}:\d{2}\s*·\s*\d{4}年\d{1,2}月\d{1,2}日"
+    rf"|\d{{1,2}}:\d{{2}}\s*(?:am|pm)\s*·\s*(?:{_MONTHS})\.?\s*\d{{1,2}},?\s*\d{{4}}"
 )
 _NOISE_ANY_CASE = re.compile(_NOISE.pattern, re.IGNORECASE)
-_NOISY = ("http", "#", "@", ".", "/")
+_NOISY = ("http", "#", "@", ".", "/", "·")
 # What every `_NOISE` match holds (a link has `/`, `www.` or a host name, a hashtag `#`, a
 # sign-off `@`): without it the noise pattern, slow on long lines, is not tried.
-_NOISY_RE = re.compile(r"[/#＃@]|www\.|\.(?:com|jp|net|org|io|co|uk|ru|cn|kr|tv|me)(?![a-z])")
+_NOISY_RE = re.compile(r"[/#＃@·]|www\.|\.(?:com|jp|net|org|io|co|uk|ru|cn|kr|tv|me)(?![a-z])")
 _ITEM = re.compile(r"^\s*[0-9]{1,3}\s?[.)]\s*(?![0-9])")  # `3. `, `5) ` (NFKC: `5）` → `5)`)
 # `見出し | 架空ニュース`, also with the agency before it (`見出し(AP通信) - 〇〇ニュース`) or one
 # or two categories after it (`見出し | 架空放送 | 災害`, `… | 国際 | 選挙`).
 _SITE = re.compile(r"(?:\([^()]{1,12}\))?(?:\s(?:-|\|)\s[^-|。、]{1,30}){1,3}$")
 # A wire service's dateline and closing credit (`【ローマ共同】…`, `…（共同）`): re-clips keep or drop
 # them (NFKC: `（共同）` → `(共同)`).
-_WIRE = re.compile(r"^\s*【[^】]{0,12}(?:共同|時事)】|[(（](?:共同|時事)[)）]\s*$")
+_WIRE = re.compile(r"^\s*【[^】]{0,12}(?:共同|時事)】|[(（](?:共同|時事|ロイター|afp|ap)(?:=(?:共同|時事))?[)）]\s*$")
+_WIRED = re.compile(r"共同|時事|ロイター|\(afp|\(ap\)")  # what `_WIRE` needs
+# A page's link label clipped at the end of a paragraph (`…を示しました。続きを読む`).
+_TRAILING_LABEL = re.compile(r"(?:続きを読む|もっと読む|全文を読む|記事全文はこちら|もっと見る)\s*$")
 # A minus sign before a number is content (`−0.1%` is not `0.1%`): written one way for all.
 _MINUS = re.compile(r"(?:(?<![0-9a-z])-|[−▲])(?=\d)")
 _DIGITS = re.compile(r"\d+")
+_KANJI_DIGIT = re.compile(r"[〇一二三四五六七八九十百千]")
+# Kanji numerals before a counter: a count written the vertical-text way (`三棟`, `二十人`).
+KANJI_COUNT = re.compile(r"[〇一二三四五六七八九十百千]+(?=[人件棟戸隻機台社か万億回歳つ匹頭羽枚冊軒基両便倍割])")
 # What is not content in a normalised line: numbers with date, time and counter words,
 # month names, and the time of day (`午後315`, `315pm`).
 # The lookahead lets the engine skip the many positions no alternative can start at (faster:
@@ -76,8 +85,10 @@ def normalise(text: str) -> str:
         folded = folded[item.end():]
     if " - " in folded or "|" in folded:
         folded = _SITE.sub("", folded)
-    if "共同" in folded or "時事" in folded:
+    if _WIRED.search(folded):
         folded = _WIRE.sub("", folded.strip())
+    if "読む" in folded or "こちら" in folded or "見る" in folded:
+        folded = _TRAILING_LABEL.sub("", folded)
     if "-" in folded or "−" in folded or "▲" in folded:
         folded = _MINUS.sub("マイナス", folded)
     return _NON_WORD.sub("", folded)
@@ -95,7 +106,7 @@ def normalise_parts(text: str, parts: list[str]) -> tuple[str, list[str]]:
     # A link, sign-off or minus in a part is one in the whole (parts are cut after a
     # sentence end, never inside a word), so searching the whole once is enough.
     if ("".join(pieces) != folded or " - " in folded or "|" in folded
-            or "共同" in folded or "時事" in folded
+            or _WIRED.search(folded) or "読む" in folded or "こちら" in folded or "見る" in folded
             or (_NOISY_RE.search(folded) and _NOISE.search(folded))
             or (("-" in folded or "−" in folded or "▲" in folded) and _MINUS.search(folded))
             or any(_ITEM.match(piece) for piece in pieces[1:])):
@@ -117,8 +128,12 @@ def strip_noise(text: str) -> str:
 
 
 def mask_digits(normalised: str) -> str:
-    """`normalised` with every digit run replaced by one `0` (figures changed → same text)."""
-    return _DIGITS.sub("0", normalised)
+    """`normalised` with every digit run replaced by one `0` (figures changed → same text), and
+    kanji numerals before a counter (`三棟`, `二十人`) too."""
+    masked = _DIGITS.sub("0", normalised)
+    if _KANJI_DIGIT.search(masked):
+        masked = KANJI_COUNT.sub("0", masked)
+    return masked
 
 
 def substance(normalised: str) -> int:

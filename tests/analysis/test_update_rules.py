@@ -401,6 +401,23 @@ def test_session13_rules(a: str, b: str, expected: str | None) -> None:
     ("カレナで12日に行われた大統領選挙は即日開票され、現職のトマス大統領が野党の候補を上回って優勢となっています。",
      "カレナで12日に行われた大統領選挙で、選挙管理委員会は13日、現職のトマス大統領が得票率58%で再選を果たしたと発表しました。",
      VERSION),
+    # A tweet re-clipped with its timestamp line glued to it (Japanese and English forms).
+    ("カレナ州の山火事で、知事は非常事態を宣言しました。 午後4:05 · 2025年7月2日",
+     "カレナ州の山火事で、知事は非常事態を宣言しました。", DUPLICATE),
+    ("Karena governor declares emergency over wildfire 4:05 PM · Jul 2, 2025",
+     "Karena governor declares emergency over wildfire", DUPLICATE),
+    # A page's link label glued to the end of the paragraph.
+    ("カレナ州の港湾局は、組合と会社の話し合いを仲介する考えを示しました。続きを読む",
+     "カレナ州の港湾局は、組合と会社の話し合いを仲介する考えを示しました。", DUPLICATE),
+    # Other wires' end marks.
+    ("カレナ州政府は、被災した住民に仮設住宅を用意すると発表した。（ロイター）",
+     "カレナ州政府は、被災した住民に仮設住宅を用意すると発表した。（AFP=時事）", DUPLICATE),
+    # Kanji numerals before a counter are figures: another count, one passage updated.
+    ("西浜町では、大雨で住宅三棟が流されました。", "西浜町では、大雨で住宅六棟が流されました。", VERSION),
+    # ...also with a character lost beside them (near-identical wording, another count).
+    ("西浜町によりますと、きのうから降り続いた大雨で、町の東部を流れる川沿いの住宅三棟が流され、住民が避難したということです。",
+     "西浜町によりますと、きのうから降り続いた大雨で、町の東部を流れる川沿いの住宅六棟が流され、住民が避難したというこです。",
+     VERSION),
     # Works going on, then completed (`完了`), no date in either.
     ("大沢川では、護岸が崩れた現場で、県が土のうを積む作業を進めています。",
      "大沢川の護岸が崩れた現場では、県が進めていた土のうを積む作業が完了しました。", VERSION),
