@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.text import Text
@@ -11,21 +12,13 @@ from rich.text import Text
 from kirinuki.cli import feeds
 from kirinuki.cli.common import fmt_date, open_from, out, print_json
 from kirinuki.errors import InputError
-from kirinuki.journal.capture import (
-    ArticleHistory,
-    CaptureResult,
-    ParagraphDiff,
-    article_history,
-    capture,
-    clip,
-    parse_pick,
-)
-from kirinuki.journal.feeds import inbox
-from kirinuki.journal.pasting import add_text
-from kirinuki.journal.rawcopies import RawNote, export_warc, raw_notes
-from kirinuki.model import Article
-from kirinuki.publish.state import state_path
-from kirinuki.publish.writer import looks_published
+
+# What fetches and reads pages (httpx, trafilatura, the feed parser) is imported by the commands
+# that fetch: `kirinuki add` and `inbox` start without it.
+if TYPE_CHECKING:
+    from kirinuki.journal.capture import ArticleHistory, CaptureResult, ParagraphDiff
+    from kirinuki.journal.rawcopies import RawNote
+    from kirinuki.model import Article
 
 article_app = typer.Typer(help="Captured articles and their versions.", no_args_is_help=True)
 
@@ -39,6 +32,8 @@ def _ask(paragraphs: list[str], title: str | None) -> list[int]:
     """Show the numbered paragraphs and ask which to clip."""
     out.print(Text(title or "(untitled)", style="bold"))
     _numbered(paragraphs)
+    from kirinuki.journal.capture import parse_pick
+
     answer = typer.prompt("paragraphs to clip (e.g. 1,3-5; empty to cancel)", default="",
                           show_default=False)
     return parse_pick(answer, len(paragraphs)) if answer.strip() else []
@@ -76,6 +71,8 @@ def clip_cmd(
     entry: str = typer.Option(None, "--entry", "-e", help="Entry id or permalink, or today."),
 ) -> None:
     """Capture an article and clip paragraphs from it into an entry (default: today's draft)."""
+    from kirinuki.journal.capture import clip
+
     chooser = _ask if not (pick or match) and _interactive() else None
     with open_from(ctx) as j:
         res = clip(j, target, pick=pick, match=match, chooser=chooser, tags=tag or [],
@@ -93,6 +90,8 @@ def add_cmd(
     entry: str = typer.Option(None, "--entry", "-e", help="Entry id or permalink, or today."),
 ) -> None:
     """Add pasted clip text; clips matching a captured article are linked to its version."""
+    from kirinuki.journal.pasting import add_text
+
     if source == "-":
         data, name = sys.stdin.buffer.read(), "standard input"
     else:
@@ -167,6 +166,9 @@ def article_show(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Show a captured article: its newest text, or every version with what changed."""
+    from kirinuki.journal.capture import article_history
+    from kirinuki.journal.rawcopies import raw_notes
+
     with open_from(ctx) as j:
         hist = article_history(j, target)
         notes = raw_notes(j, hist.article.versions)
@@ -196,6 +198,8 @@ def article_export(
     all_articles: bool = typer.Option(False, "--all", help="Every captured article."),
 ) -> None:
     """Write articles' versions as WARC 1.1: the raw response kept for each, and what was read."""
+    from kirinuki.journal.rawcopies import export_warc
+
     if bool(targets) == all_articles:
         raise InputError("give article URLs or --all (not both)")
     _outside_sites(Path(warc))
@@ -212,6 +216,9 @@ def article_export(
 def _outside_sites(path: Path) -> None:
     """Refuse a WARC inside a published site folder: a web server would hand the raw pages
     (with their headers) to every reader. Raises InputError."""
+    from kirinuki.publish.state import state_path
+    from kirinuki.publish.writer import looks_published
+
     for folder in path.resolve().parents:
         if state_path(folder).exists() or looks_published(folder):
             raise InputError(f"{path}: inside the published site {folder}; raw copies are never "
@@ -223,6 +230,8 @@ def article_fetch(
     target: str = typer.Argument(..., help="Article URL or inbox number."),
 ) -> None:
     """Fetch an article again; a new version is stored only when its text changed."""
+    from kirinuki.journal.capture import capture
+
     with open_from(ctx) as j:
         res = capture(j, target)
     out.print(_capture_line(res))
@@ -235,6 +244,8 @@ def inbox_cmd(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Articles brought in by feeds, newest first; `kirinuki clip NUMBER` clips from one."""
+    from kirinuki.journal.feeds import inbox
+
     with open_from(ctx) as j:
         items = inbox(j, limit=limit, unclipped=unclipped)
         tz = j.tz

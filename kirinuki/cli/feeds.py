@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
@@ -12,15 +13,11 @@ from rich.text import Text
 
 from kirinuki.cli.common import fmt_date, open_from, out, print_json
 from kirinuki.journal.exporting import write_atomic
-from kirinuki.journal.feeds import (
-    PollResult,
-    add_feed,
-    export_opml,
-    import_opml,
-    list_feeds,
-    poll_feeds,
-    remove_feed,
-)
+
+# The feed reader and the fetcher are imported by each command: registering the commands (as
+# every capture command does) does not load them.
+if TYPE_CHECKING:
+    from kirinuki.journal.feeds import PollResult
 
 app = typer.Typer(help="Follow feeds (RSS, RDF, Atom); new items go to the inbox.",
                   no_args_is_help=True)
@@ -37,6 +34,8 @@ def _line(r: PollResult) -> Text:
 @app.command("add")
 def add_cmd(ctx: typer.Context, url: str = typer.Argument(..., help="Feed URL.")) -> None:
     """Follow a feed; its items go to the inbox."""
+    from kirinuki.journal.feeds import add_feed
+
     with open_from(ctx) as j:
         res = add_feed(j, url)
     out.print(Text.assemble(f"following feed {res.feed.id}: ", _line(res)))
@@ -45,6 +44,8 @@ def add_cmd(ctx: typer.Context, url: str = typer.Argument(..., help="Feed URL.")
 @app.command("list")
 def list_cmd(ctx: typer.Context, as_json: bool = typer.Option(False, "--json")) -> None:
     """List followed feeds with their last poll."""
+    from kirinuki.journal.feeds import list_feeds
+
     with open_from(ctx) as j:
         feeds, tz = list_feeds(j), j.tz
     if as_json:
@@ -64,6 +65,8 @@ def list_cmd(ctx: typer.Context, as_json: bool = typer.Option(False, "--json")) 
 def remove_cmd(ctx: typer.Context,
                ref: str = typer.Argument(..., help="Feed number or URL.")) -> None:
     """Stop following a feed (its inbox items stay)."""
+    from kirinuki.journal.feeds import remove_feed
+
     with open_from(ctx) as j:
         feed = remove_feed(j, ref)
     out.print(f"removed feed {feed.id} ({feed.title or feed.url})", markup=False)
@@ -76,6 +79,8 @@ def poll_cmd(
     jobs: int = typer.Option(4, "--jobs", "-J", min=1, max=8, help="Feeds fetched at once."),
 ) -> None:
     """Fetch feeds (conditionally) and put new items in the inbox; one line per feed."""
+    from kirinuki.journal.feeds import poll_feeds
+
     with open_from(ctx) as j, Progress(TextColumn("polling"), BarColumn(), MofNCompleteColumn(),
                                        console=out, transient=True,
                                        disable=not out.is_terminal) as bar:
@@ -97,6 +102,8 @@ def poll_cmd(
 @app.command("import-opml")
 def import_cmd(ctx: typer.Context, path: str = typer.Argument(..., help="OPML file.")) -> None:
     """Follow every feed of an OPML file (polled by `feeds poll`)."""
+    from kirinuki.journal.feeds import import_opml
+
     with open_from(ctx) as j:
         added, present = import_opml(j, path)
     out.print(f"imported {added} feed(s); {present} already followed")
@@ -106,6 +113,8 @@ def import_cmd(ctx: typer.Context, path: str = typer.Argument(..., help="OPML fi
 def export_cmd(ctx: typer.Context, output: Path = typer.Option(
         None, "--output", "-o", help="File (default: standard output).")) -> None:
     """Write the followed feeds as OPML."""
+    from kirinuki.journal.feeds import export_opml
+
     with open_from(ctx) as j:
         data = export_opml(j)
     if output is None:

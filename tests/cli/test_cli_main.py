@@ -30,13 +30,17 @@ def test_command_of_skips_root_options() -> None:
     assert main.command_of([]) is None
 
 
-def test_publish_does_not_load_the_web_app_or_the_page_reader(tmp_path) -> None:
-    code = ("import sys; sys.argv = ['kirinuki', 'publish', '--help']\n"
+def test_publish_and_add_do_not_load_the_web_app_or_the_page_reader(tmp_path) -> None:
+    # `add` first, then `publish` in the same process: what each loaded is printed after it.
+    code = ("import sys\n"
             "from kirinuki.cli.main import main\n"
-            "try:\n    main()\nexcept SystemExit:\n    pass\n"
-            "print(sorted(m for m in ('fastapi', 'uvicorn', 'trafilatura', 'feedparser', 'httpx')"
-            " if m in sys.modules))")
+            "for command in ('add', 'publish'):\n"
+            "    sys.argv = ['kirinuki', command, '--help']\n"
+            "    try:\n        main()\n    except SystemExit:\n        pass\n"
+            "    print(command, sorted(m for m in ('fastapi', 'uvicorn', 'trafilatura',"
+            " 'feedparser', 'httpx') if m in sys.modules))\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
-    assert out.strip().splitlines()[-1] == "[]"
-    assert "Usage: kirinuki publish" in out
+    assert "Usage: kirinuki add" in out and "Usage: kirinuki publish" in out
+    assert [line for line in out.splitlines() if line.startswith(("add [", "publish ["))] == \
+        ["add []", "publish []"]
