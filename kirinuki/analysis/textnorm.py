@@ -45,6 +45,11 @@ _SITE = re.compile(r"(?:\([^()]{1,12}\))?(?:\s(?:-|\|)\s[^-|。、]{1,30}){1,3}$
 # A wire service's dateline and closing credit (`【ローマ共同】…`, `…（共同）`): re-clips keep or drop
 # them (NFKC: `（共同）` → `(共同)`).
 _WIRE = re.compile(r"^\s*【[^】]{0,12}(?:共同|時事)】|[(（](?:共同|時事|ロイター|afp|ap)(?:=(?:共同|時事))?[)）]\s*$")
+# A tweet clipped with its page's title around it (`名前 on X: "…" / X`, the older
+# `名前 (@handle) さんはTwitterを使っています: 「…」 / Twitter`).
+_TWEET_TITLE = re.compile(r'^[^"“「]{1,60}? on (?:x|twitter)\s*:\s*["“]|["”]\s*/\s*(?:x|twitter)\s*$'
+                          r"|^[^「]{1,80}?さんは(?:twitter|x)を使っています\s*:\s*「|」\s*/\s*(?:twitter|x)\s*$")
+_TWEET_TITLED = re.compile(r" on (?:x|twitter)\s*:|を使っています|/\s*(?:x|twitter)\s*$")
 _WIRED = re.compile(r"共同|時事|ロイター|\(afp|\(ap\)")  # what `_WIRE` needs
 # A page's link label clipped at the end of a paragraph (`…を示しました。続きを読む`).
 _TRAILING_LABEL = re.compile(r"(?:続きを読む|もっと読む|全文を読む|記事全文はこちら|もっと見る)\s*$")
@@ -87,6 +92,8 @@ def normalise(text: str) -> str:
         folded = _SITE.sub("", folded)
     if _WIRED.search(folded):
         folded = _WIRE.sub("", folded.strip())
+    if _TWEET_TITLED.search(folded):
+        folded = _TWEET_TITLE.sub("", folded.strip())
     if "読む" in folded or "こちら" in folded or "見る" in folded:
         folded = _TRAILING_LABEL.sub("", folded)
     if "-" in folded or "−" in folded or "▲" in folded:
@@ -106,7 +113,7 @@ def normalise_parts(text: str, parts: list[str]) -> tuple[str, list[str]]:
     # A link, sign-off or minus in a part is one in the whole (parts are cut after a
     # sentence end, never inside a word), so searching the whole once is enough.
     if ("".join(pieces) != folded or " - " in folded or "|" in folded
-            or _WIRED.search(folded) or "読む" in folded or "こちら" in folded or "見る" in folded
+            or _WIRED.search(folded) or _TWEET_TITLED.search(folded) or "読む" in folded or "こちら" in folded or "見る" in folded
             or (_NOISY_RE.search(folded) and _NOISE.search(folded))
             or (("-" in folded or "−" in folded or "▲" in folded) and _MINUS.search(folded))
             or any(_ITEM.match(piece) for piece in pieces[1:])):

@@ -406,6 +406,12 @@ def test_session13_rules(a: str, b: str, expected: str | None) -> None:
      "カレナ州の山火事で、知事は非常事態を宣言しました。", DUPLICATE),
     ("Karena governor declares emergency over wildfire 4:05 PM · Jul 2, 2025",
      "Karena governor declares emergency over wildfire", DUPLICATE),
+    # A tweet clipped with its page's title around it (X's, and Twitter's older one).
+    ('架空ニュース on X: "カレナ州の山火事、住民1200人に避難指示" / X',
+     "カレナ州の山火事、住民1200人に避難指示", DUPLICATE),
+    ("架空ニュース (@kakuu_news) さんはTwitterを使っています: 「カレナ州の山火事、住民1200人に避難指示。"
+     "州が消防の応援を要請」 / Twitter",
+     "カレナ州の山火事、住民1200人に避難指示。州が消防の応援を要請", DUPLICATE),
     # A page's link label glued to the end of the paragraph.
     ("カレナ州の港湾局は、組合と会社の話し合いを仲介する考えを示しました。続きを読む",
      "カレナ州の港湾局は、組合と会社の話し合いを仲介する考えを示しました。", DUPLICATE),
