@@ -92,5 +92,10 @@ CATALOGS = {"ja": JA}
 def say(key: str, lang: str = "ja", **values: object) -> Markup:
     """The words `key` in `lang` as HTML, with `{name}` filled from `values` (escaped).
     Raises KeyError for an unknown key."""
-    text = Markup(CATALOGS[lang][key])  # noqa: S704 - the catalog is the package's own text
+    text = _SAID.get((key, lang))
+    if text is None:  # the same few words on every page: each made once
+        text = _SAID[(key, lang)] = Markup(CATALOGS[lang][key])  # noqa: S704 - the package's own text
     return text.format(**values) if values else text
+
+
+_SAID: dict[tuple[str, str], Markup] = {}

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kirinuki.text import links
 from kirinuki.text.links import http_url, site_url
 
 # Each of these, written into an href, would run script, open another scheme or leave the
@@ -115,3 +116,22 @@ def test_linkified_text_follows_the_rule() -> None:
     body = entry_html(entry)
     assert body.count("<a ") == 1 and 'href="https://ok.example/a"' in body
     assert "http://bad.example:port/" in body and "https://[::1" in body
+
+
+# The shortcuts for common links must answer as the whole rule does (the parse, `_clean`).
+_PLAIN = st.from_regex(links._PLAIN_HTTP, fullmatch=True)
+# ... and with one character the shortcut must not let through put anywhere in it
+_NEAR_PLAIN = st.tuples(_PLAIN, st.sampled_from(list("\\ \t\x7f\u3000é@:[]&")),
+                        st.integers(0, 40)).map(lambda t: t[0][:t[2]] + t[1] + t[0][t[2]:])
+
+
+@given(_PLAIN | _NEAR_PLAIN)
+def test_plain_http_shortcut_agrees_with_the_parse(value: str) -> None:
+    assert links._absolute_http(value) == links._parsed_http(value)
+
+
+@given(st.text(alphabet=st.sampled_from(list("/\\&#;47x2Fa. \t\u3000日é%")), max_size=16)
+       .map(lambda s: "/" + s))
+def test_site_path_shortcut_agrees_with_the_rule(value: str) -> None:
+    links._site_path.cache_clear()
+    assert site_url(value) == links._site_path(value)
