@@ -424,6 +424,10 @@ def test_session13_rules(a: str, b: str, expected: str | None) -> None:
     ("西浜町によりますと、きのうから降り続いた大雨で、町の東部を流れる川沿いの住宅三棟が流され、住民が避難したということです。",
      "西浜町によりますと、きのうから降り続いた大雨で、町の東部を流れる川沿いの住宅六棟が流され、住民が避難したというこです。",
      VERSION),
+    # Common loanwords are no names: two sources' other facts about ferries are no lead updated.
+    ("海上保安部によりますと、フェリーの定員は500人で、当時は320人が乗っていたということです。",
+     "船会社によりますと、同じ型のフェリーの定員は600人で、夏休みは満席になることが多いということです。",
+     None),
     # Works going on, then completed (`完了`), no date in either.
     ("大沢川では、護岸が崩れた現場で、県が土のうを積む作業を進めています。",
      "大沢川の護岸が崩れた現場では、県が進めていた土のうを積む作業が完了しました。", VERSION),
