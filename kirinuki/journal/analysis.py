@@ -116,11 +116,9 @@ def catch_up(journal: Journal) -> int:
 def _catch_up(journal: Journal) -> tuple[int, int, list[int] | None]:
     """`catch_up`, then the sketch count (-1: unknown) and the unchecked clips (or None)."""
     done, total = 0, 0
+    clips, sketched, unchecked = rows.sketch_state(journal.store, SKETCH_VERSION)
     with worker_pool(journal.store) as pool:
-        while True:
-            clips, sketched, unchecked = rows.sketch_state(journal.store, SKETCH_VERSION)
-            if clips <= sketched:  # sketches go with their clips: every clip has one
-                return done, sketched, unchecked
+        while clips > sketched:  # sketches go with their clips: done when every clip has one
             total = total or clips - sketched
             report(SKETCHING, done, total)
             missing = rows.unsketched(journal.store, SKETCH_VERSION,
@@ -137,6 +135,12 @@ def _catch_up(journal: Journal) -> tuple[int, int, list[int] | None]:
             with journal.store.transaction():
                 rows.put_sketches(journal.store, SKETCH_VERSION, found)
             done += len(missing)
+            # Between batches the counts alone; the unchecked clips (a scan of every sketch,
+            # which grows batch by batch) are read once, at the end.
+            clips, sketched = rows.sketch_count(journal.store, SKETCH_VERSION)
+            if clips <= sketched:
+                clips, sketched, unchecked = rows.sketch_state(journal.store, SKETCH_VERSION)
+    return done, sketched, unchecked
 
 
 @dataclass
