@@ -218,24 +218,6 @@ def _hit(row: sq.DocRow, q: Query, score: float | None) -> SearchHit:
         highlights=spans, score=score)
 
 
-def _newest_mixed(journal: Journal, plan: sq.Plan, want: int) -> list[int]:
-    """The newest `want` matches of a plan with a relaxed form: the row id range that holds the
-    newest candidates of the relaxed plan is intersected with the clips holding the dropped
-    characters (`search_uni` seeks to a range, where a prefix query reads whole doclists); the
-    range grows fourfold each round until `want` are found."""
-    relaxed = plan.relaxed
-    assert relaxed is not None
-    found: list[int] = []
-    hi, span = relaxed.hi, 2 * want
-    while len(found) < want and hi >= relaxed.lo:
-        lo = sq.nth_newest(journal.store, relaxed, hi, span)
-        if lo is None:
-            break
-        found.extend(sq.newest_with_chars(journal.store, relaxed, plan.dropped, lo, hi))
-        hi, span = lo - 1, span * 4
-    return found[:want]
-
-
 def _newest(journal: Journal, plan: sq.Plan, found: _Matched | None, n: int, offset: int = 0,
             listed: np.ndarray | None = None) -> list[int]:
     """The newest `n` matches after `offset` of an exact plan (`listed`: all of them)."""
@@ -246,7 +228,7 @@ def _newest(journal: Journal, plan: sq.Plan, found: _Matched | None, n: int, off
     if found is not None:
         return found.newest(n, offset)
     if plan.relaxed:
-        return _newest_mixed(journal, plan, offset + n)[offset:]
+        return sq.newest_holding(journal.store, plan.relaxed, plan.dropped, offset + n)[offset:]
     return sq.newest(journal.store, plan, n, offset)
 
 

@@ -218,9 +218,9 @@ def count(store: Store, plan: Plan, lo: int | None = None) -> int:
     """How many rows match (from row id `lo` on, when given)."""
     where, args = _where(plan, lo)
     sql = f"SELECT count(*) FROM {plan.table} WHERE {where}"
-    if lo is not None:
+    if lo is not None and store.dialect != "postgresql":
         # A detail=none doclist counted over its newest rows is read from the end, without
-        # the older rows.
+        # the older rows (PostgreSQL would only sort them).
         sql = f"SELECT count(*) FROM (SELECT {plan.table}.rowid FROM {plan.table} WHERE {where}" \
               " ORDER BY 1 DESC)"
     return int(store.conn.execute(sql, args).fetchone()[0])
@@ -241,23 +241,28 @@ def newest(store: Store, plan: Plan, limit: int, offset: int = 0) -> list[int]:
 WINDOW_PER_MATCH, WINDOW_MIN = 16, 2048
 
 
-def _newest_by_windows(store: Store, plan: Plan, hi: int, want: int) -> list[int]:
+def _newest_by_windows(store: Store, plan: Plan, hi: int, want: int,
+                       chars: tuple[str, ...] = ()) -> list[int]:
     """The newest `want` matches at or below `hi`, on PostgreSQL: GIN finds every candidate
     of a word however old, so its `ORDER BY ... LIMIT` read and checked all of them; a row id
     window (row ids follow the dates) lets the planner intersect the candidates with the
-    window's primary key range first, and the window grows until `want` are found."""
+    window's primary key range first, and the window grows until `want` are found. With
+    `chars` (folded), only clips holding each of them: substrings of the text form of
+    `search_bi` (docs/search.md "PostgreSQL"), checked on the rows the plan finds."""
     row = store.conn.execute("SELECT min(docid), max(docid) FROM search_docs").fetchone()
     if row[0] is None or want <= 0:
         return []
     first, hi = max(plan.lo, int(row[0])), min(hi, int(row[1]))
     t = plan.table
+    held = "".join(" AND strpos(form, ?) > 0" for _ in chars)
+    forms = [index_form(c) for c in chars]
     span = 2 * max(WINDOW_MIN, WINDOW_PER_MATCH * want)  # row ids are about 2 apart
     found: list[int] = []
     while len(found) < want and hi >= first:
         lo = max(first, hi - span)
         found += [int(r[0]) for r in store.conn.execute(
-            f"SELECT rowid FROM {t} WHERE {t} MATCH ? AND {t}.rowid BETWEEN ? AND ?"
-            " ORDER BY rowid DESC LIMIT ?", (plan.match, lo, hi, want - len(found)))]
+            f"SELECT rowid FROM {t} WHERE {t} MATCH ? AND {t}.rowid BETWEEN ? AND ?{held}"
+            " ORDER BY rowid DESC LIMIT ?", (plan.match, lo, hi, *forms, want - len(found)))]
         hi, span = lo - 1, span * 4
     return found
 
@@ -285,16 +290,33 @@ def all_rowids(store: Store, table: str, expr: str) -> Iterator[int]:
 
 def nth_newest(store: Store, plan: Plan, hi: int, n: int) -> int | None:
     """The row id of the n-th newest match at or below `hi` (the oldest one when there are
-    fewer; None when there is none)."""
-    if store.dialect == "postgresql":
-        ids = _newest_by_windows(store, plan, hi, n)
-        return ids[-1] if ids else None
+    fewer; None when there is none). SQLite only (PostgreSQL: `_newest_by_windows`)."""
     t = plan.table
     row = store.conn.execute(
         f"SELECT min(rowid) FROM (SELECT rowid FROM {t} WHERE {t} MATCH ?"
         " AND rowid BETWEEN ? AND ? ORDER BY rowid DESC LIMIT ?)",
         (plan.match, plan.lo, hi, n)).fetchone()
     return None if row[0] is None else int(row[0])
+
+
+def newest_holding(store: Store, plan: Plan, chars: tuple[str, ...], want: int) -> list[int]:
+    """The newest `want` matches of `plan` (a query without its one-character words, which
+    `search_bi` can only find as prefixes) whose clips hold every one of `chars` (folded).
+    SQLite: the row id range that holds the newest candidates of the plan is intersected with
+    the clips holding the characters (`search_uni` seeks to a range, where a prefix query
+    reads whole doclists); the range grows fourfold each round until `want` are found.
+    PostgreSQL: row id windows of the plan, the characters checked on its rows."""
+    if store.dialect == "postgresql":
+        return _newest_by_windows(store, plan, plan.hi, want, chars)
+    found: list[int] = []
+    hi, span = plan.hi, 2 * want
+    while len(found) < want and hi >= plan.lo:
+        lo = nth_newest(store, plan, hi, span)
+        if lo is None:
+            break
+        found.extend(newest_with_chars(store, plan, chars, lo, hi))
+        hi, span = lo - 1, span * 4
+    return found[:want]
 
 
 def newest_with_chars(store: Store, plan: Plan, chars: tuple[str, ...], lo: int, hi: int,
