@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from functools import cache
 from ssl import SSLContext
 from typing import Any
 
@@ -122,12 +123,19 @@ class GuardedBackend(httpcore.NetworkBackend):
         self._inner.sleep(seconds)
 
 
+@cache
+def _tls() -> SSLContext:
+    """The one client TLS context of the process, shared by every fetcher: making one loads
+    the whole CA bundle (tens of milliseconds), and it is never changed once made."""
+    return httpx.create_ssl_context(trust_env=False)
+
+
 def guarded_transport(backend: httpcore.NetworkBackend | None = None) -> httpx.HTTPTransport:
     """An httpx transport whose connections go through GuardedBackend(`backend`)."""
-    transport = httpx.HTTPTransport(trust_env=False)
+    transport = httpx.HTTPTransport(verify=_tls(), trust_env=False)
     # httpx has no public way to choose the network backend; its pool is rebuilt with one.
     # tests/capture/test_fetch.py fails at once if this attribute ever changes.
     transport._pool = httpcore.ConnectionPool(
-        ssl_context=httpx.create_ssl_context(trust_env=False), max_connections=100,
-        max_keepalive_connections=20, keepalive_expiry=5.0, network_backend=GuardedBackend(backend))
+        ssl_context=_tls(), max_connections=100, max_keepalive_connections=20,
+        keepalive_expiry=5.0, network_backend=GuardedBackend(backend))
     return transport

@@ -179,3 +179,15 @@ def test_unknown_host_from_system_resolver(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setattr(fetch.socket, "getaddrinfo", fail)
     with pytest.raises(FetchError, match="unknown host"):
         fetch.system_resolver("no-such-host.example")
+
+
+def test_fetchers_share_one_tls_context_that_checks_certificates() -> None:
+    """Made once per process (making one loads the whole CA bundle), and it still verifies
+    the server's certificate and name."""
+    import ssl
+
+    with Fetcher() as a, Fetcher() as b:
+        contexts = [f.client._transport._pool._ssl_context  # type: ignore[attr-defined]
+                    for f in (a, b)]
+    assert contexts[0] is contexts[1]
+    assert contexts[0].verify_mode == ssl.CERT_REQUIRED and contexts[0].check_hostname
