@@ -48,7 +48,7 @@ def asset_version() -> str:
     for folder in ("templates", "static"):
         for item in sorted((pkg / folder).iterdir(), key=lambda p: p.name):
             h.update(item.name.encode() + item.read_bytes())
-    for module in ("views.py", "pages.py", "feeds.py", "searchindex.py", "plan.py", "urls.py",
+    for module in ("views.py", "pages.py", "feeds.py", "searchindex.py", "plan.py", "keys.py", "urls.py",
                    "story.py", "quick.py", "templating.py"):
         h.update((pkg / module).read_bytes())
     return h.hexdigest()
