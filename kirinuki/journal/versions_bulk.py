@@ -137,7 +137,8 @@ def _verify(store: Store, ids: list[int], a: np.ndarray, b: np.ndarray, t: Thres
     if jobs <= 1:
         return _verify_part(store, ids, a, b, t, held or HELD, counted.add)
     # Each worker also keeps a share of the parent's pages and what its blocks freed: with
-    # HELD / jobs clips each, two workers went over 1 GB at 10k entries (docs/analysis.md).
+    # HELD / jobs clips each, two workers together held more than one process is meant to
+    # (the figures are in docs/analysis.md).
     return _verify_forked(store.path, ids, a, b, t, max(1, (held or HELD) // (2 * jobs)),
                           jobs, counted)
 
