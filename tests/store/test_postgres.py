@@ -276,3 +276,40 @@ def test_a_failed_bulk_write_is_raised_later_and_leaves_nothing(pg_journal_path:
         assert not conn.in_transaction and not conn.sender.busy
         assert conn.execute("SELECT count(*) FROM id_marks WHERE name IN ('x', 'y')"
                             ).fetchone()[0] == 0
+
+
+@pytest.mark.database
+def test_a_bulk_import_goes_on_while_its_search_rows_are_stored(pg_journal_path: str) -> None:
+    """Writing a batch of entries and their search rows in a bulk import leaves the writes
+    sent, not waited for (the index's own bookkeeping included): the next batch is read
+    meanwhile."""
+    from kirinuki.journal import import_paths
+    from kirinuki.journal.search import search
+    from kirinuki.store.sqlite import entries as entry_rows
+    from kirinuki.text.cliptext import parse
+
+    with init_journal(pg_journal_path) as j:
+        store, conn = j.store, j.store.conn
+        import_paths(j, [str(Path(__file__).parents[2] / "demo" / "entries")])
+        events: list[str] = []
+        real_many, real_run = conn.executemany, conn._run
+
+        def many(sql: str, rows: object) -> None:
+            events.append(sql)
+            real_many(sql, rows)
+
+        def run(sql: str, args: object = None) -> object:
+            if conn.sender.busy:
+                events.append("waited: " + sql)
+            return real_run(sql, args)  # type: ignore[arg-type]
+
+        conn.executemany, conn._run = many, run  # type: ignore[method-assign]
+        store.set_bulk(True)
+        with store.transaction():
+            entry = parse("http://kirinuki.example.org\n\n新しい段落の本文。\n#新規\n")
+            entry.key, entry.permalink = "sha256:new", "2030/01/01/000000"
+            entry_rows.insert_entries(store, [entry], j.now())
+            after = events[[i for i, e in enumerate(events) if "search_bi" in e][0]:]
+            assert not [e for e in after if e.startswith("waited")] and conn.sender.busy
+        store.set_bulk(False)
+        assert search(j, "段落の本文").total == 1

@@ -339,8 +339,12 @@ def _insert(store: Store, docs: list[_Doc]) -> None:
 
 def bump_generation(store: Store) -> None:
     """Count a change of the index (what was derived from it, e.g. facet columns, is old)."""
-    store.conn.execute("INSERT INTO search_meta(key, value) VALUES ('generation', '1')"
-                       " ON CONFLICT(key) DO UPDATE SET value = CAST(search_meta.value AS INTEGER) + 1")
+    # As a write of rows (one, without parameters): a bulk import on PostgreSQL sends those on
+    # and goes on with its next entries, where a statement would first wait for the batch's
+    # search rows to be stored (at 100k entries, a fifth of the import's time).
+    store.conn.executemany("INSERT INTO search_meta(key, value) VALUES ('generation', '1')"
+                           " ON CONFLICT(key) DO UPDATE SET value ="
+                           " CAST(search_meta.value AS INTEGER) + 1", [()])
 
 
 def index_entries(store: Store, entry_ids: list[int]) -> None:

@@ -33,9 +33,11 @@ def add_todo(store: Store, entry_ids: Sequence[int]) -> None:
     writer's transaction; a hook of every entry write)."""
     for i in range(0, len(entry_ids), 500):
         chunk = list(entry_ids[i:i + 500])
-        store.conn.execute(
+        # A write of rows (`search.bump_generation` says why): a bulk import on PostgreSQL
+        # goes on without waiting for it.
+        store.conn.executemany(
             "INSERT OR IGNORE INTO statements_todo(group_id) SELECT id FROM groups"
-            f" WHERE entry_id IN ({','.join('?' * len(chunk))})", chunk)
+            f" WHERE entry_id IN ({','.join('?' * len(chunk))})", [chunk])
 
 
 def group_clips(store: Store, group_ids: Sequence[int]) -> list[tuple[int, int, str]]:
