@@ -19,6 +19,7 @@ from functools import cached_property, lru_cache
 from typing import cast
 
 from kirinuki.store.postgres.fts import lexemes, match_condition, text_form
+from kirinuki.store.sqlite.search_query import WINDOW
 
 # The SQLite tables written with INSERT OR REPLACE, and the key that decides what "replace" means.
 # A replaced row is a new row: columns the statement leaves out go back to their defaults.
@@ -62,7 +63,8 @@ def render(st: Statement, params: Sequence[object]) -> str:
     """The statement's text with each MATCH marker replaced by its condition."""
     sql = st.sql
     for k, (index, table) in enumerate(st.matches):
-        sql = sql.replace(f"\x00{k}\x00", match_condition(str(params[index]), table))
+        sql = sql.replace(f"\x00{k}\x00", match_condition(str(params[index]), table,
+                                                           WINDOW in sql))
     return sql
 
 

@@ -218,9 +218,11 @@ def count(store: Store, plan: Plan, lo: int | None = None) -> int:
     """How many rows match (from row id `lo` on, when given)."""
     where, args = _where(plan, lo)
     sql = f"SELECT count(*) FROM {plan.table} WHERE {where}"
-    if lo is not None and store.dialect != "postgresql":
+    if lo is not None and store.dialect == "postgresql":
+        sql += f" {WINDOW}"  # a range of the newest rows, as a window
+    elif lo is not None:
         # A detail=none doclist counted over its newest rows is read from the end, without
-        # the older rows (PostgreSQL would only sort them).
+        # the older rows.
         sql = f"SELECT count(*) FROM (SELECT {plan.table}.rowid FROM {plan.table} WHERE {where}" \
               " ORDER BY 1 DESC)"
     return int(store.conn.execute(sql, args).fetchone()[0])
@@ -239,6 +241,9 @@ def newest(store: Store, plan: Plan, limit: int, offset: int = 0) -> list[int]:
 # PostgreSQL: the first window of row ids searched for the newest n matches holds this many
 # clips per match wanted (at least WINDOW_MIN); each next one is 4x wider.
 WINDOW_PER_MATCH, WINDOW_MIN = 16, 2048
+# Ends the statement of a window: PostgreSQL's dialect then says the match so that the planner
+# intersects it with the window's range (`store/postgres/fts.match_condition`).
+WINDOW = "/* row id window */"
 
 
 def _newest_by_windows(store: Store, plan: Plan, hi: int, want: int,
@@ -262,7 +267,8 @@ def _newest_by_windows(store: Store, plan: Plan, hi: int, want: int,
         lo = max(first, hi - span)
         found += [int(r[0]) for r in store.conn.execute(
             f"SELECT rowid FROM {t} WHERE {t} MATCH ? AND {t}.rowid BETWEEN ? AND ?{held}"
-            " ORDER BY rowid DESC LIMIT ?", (plan.match, lo, hi, *forms, want - len(found)))]
+            f" ORDER BY rowid DESC LIMIT ? {WINDOW}", (plan.match, lo, hi, *forms,
+                                                       want - len(found)))]
         hi, span = lo - 1, span * 4
     return found
 
