@@ -85,12 +85,14 @@ def entry_of(row: tuple[Any, ...], tz: tzinfo) -> PublishedEntry:
 
 
 class LazyEntries(Sequence[PublishedEntry]):
-    """The published entries in site order, made from their rows a chunk at a time."""
+    """The published entries in site order, each made from its row when first read (a chunk's
+    rows are read at once): a tag's story key reads a few members in most chunks."""
 
     def __init__(self, chunk: Callable[[int], Rows], count: int, tail: list[PublishedEntry],
                  tz: tzinfo) -> None:
         self._chunk, self._count, self.tail, self._tz = chunk, count, tail, tz
-        self._made: dict[int, list[PublishedEntry]] = {}
+        self._rows: dict[int, Rows] = {}
+        self._made: dict[int, PublishedEntry] = {}
 
     def __len__(self) -> int:
         return self._count + len(self.tail)
@@ -109,12 +111,14 @@ class LazyEntries(Sequence[PublishedEntry]):
             raise IndexError(i)
         if i >= self._count:
             return self.tail[i - self._count]
-        k = i // CHUNK
-        made = self._made.get(k)
+        made = self._made.get(i)
         if made is None:
-            tz = self._tz
-            made = self._made[k] = [entry_of(r, tz) for r in self._chunk(k)]
-        return made[i - k * CHUNK]
+            k = i // CHUNK
+            rows = self._rows.get(k)
+            if rows is None:
+                rows = self._rows[k] = self._chunk(k)
+            made = self._made[i] = entry_of(rows[i - k * CHUNK], self._tz)
+        return made
 
     def __iter__(self) -> Iterator[PublishedEntry]:
         for i in range(len(self)):

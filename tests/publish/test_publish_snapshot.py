@@ -228,3 +228,31 @@ def test_deleting_the_state_beside_the_site_costs_only_a_full_read(
     assert full_reads == [1, 1]  # the fresh build of `_check` read them all, this one not
     _check(j, live, tmp_path, 1)
     j.close()
+
+
+def test_lazy_entries_make_only_the_entries_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A tag's story key reads a few members in most chunks: each entry is made from its row
+    when first read, not its whole chunk (at 100k that made every entry of the journal)."""
+    from datetime import UTC, datetime
+
+    from kirinuki.journal.published import PublishedEntry
+
+    monkeypatch.setattr(snapshot, "CHUNK", 4)
+    changed = datetime(2024, 2, 1, tzinfo=UTC)
+    entries = [PublishedEntry(i, f"k{i}", f"/entry/{i}/", datetime(2024, 1, 1, i, tzinfo=UTC),
+                              changed, None, (("t", "T"),), (), "2024-01-01", changed.isoformat())
+               for i in range(10)]
+    rows = [snapshot.row_of(e) for e in entries]
+    reads: list[int] = []
+
+    def chunk(k: int) -> list[tuple[Any, ...]]:
+        reads.append(k)
+        return rows[k * 4:(k + 1) * 4]
+
+    made: list[int] = []
+    real = snapshot.entry_of
+    monkeypatch.setattr(snapshot, "entry_of", lambda r, tz: made.append(r[0]) or real(r, tz))
+    lazy = snapshot.LazyEntries(chunk, 10, [], UTC)
+    assert lazy[5].id == 5 and lazy[9].permalink == "/entry/9/" and lazy[5] is lazy[5]
+    assert made == [5, 9] and reads == [1, 2]
+    assert [e.id for e in lazy] == list(range(10)) and reads == [1, 2, 0]
