@@ -329,8 +329,35 @@ def undo_later_migrations(conn: sqlite3.Connection, before: str) -> None:
         conn.execute("ALTER TABLE entries DROP COLUMN categories")
         conn.execute("ALTER TABLE entries DROP COLUMN origin")
     conn.execute(f"PRAGMA user_version = {target}")
+# Test files of few but long tests, run first: pytest-xdist hands out the files with the most
+# tests first, and these, left for the end, kept one process busy while the other one idled.
+RUN_FIRST = ("tests/publish/test_publish_property.py", "tests/search/test_search_property.py",
+             "tests/test_glossary.py", "tests/publish/test_publish_increment.py",
+             "tests/cli/test_cli_main.py", "tests/journal/test_copy.py",
+             "tests/analysis/test_sketch_cache.py", "tests/test_readme.py")
+
+
+def by_file(items: list[pytest.Item]) -> list[pytest.Item]:
+    """`items` grouped by file: the RUN_FIRST files in that order, then files with more tests
+    before files with fewer; each file's tests in their own order."""
+    files: dict[str, list[pytest.Item]] = {}
+    for item in items:
+        files.setdefault(item.nodeid.split("::", 1)[0], []).append(item)
+    first = {name: k for k, name in enumerate(RUN_FIRST)}
+    order = sorted(files, key=lambda f: (first.get(f, len(first)), -len(files[f])))
+    return [item for f in order for item in files[f]]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # xdist's own reordering (by test count) would undo `by_file`.
+    if getattr(config.option, "loadscopereorder", None):
+        config.option.loadscopereorder = False
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """With KIRINUKI_TEST_BACKEND=postgresql, tests of the SQLite file itself are skipped."""
+    """Files in `by_file` order; with KIRINUKI_TEST_BACKEND=postgresql, tests of the SQLite
+    file itself are skipped."""
+    items[:] = by_file(items)
     if os.environ.get("KIRINUKI_TEST_BACKEND") != "postgresql":
         return
     skip = pytest.mark.skip(reason="a test of the SQLite file itself")
