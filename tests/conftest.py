@@ -355,9 +355,10 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Files in `by_file` order; with KIRINUKI_TEST_BACKEND=postgresql, tests of the SQLite
-    file itself are skipped."""
-    items[:] = by_file(items)
+    """Files in `by_file` order (unless --ff or --nf asks for another); with
+    KIRINUKI_TEST_BACKEND=postgresql, tests of the SQLite file itself are skipped."""
+    if not (config.getoption("failedfirst", False) or config.getoption("newfirst", False)):
+        items[:] = by_file(items)  # (--ff and --nf order the tests their own way)
     if os.environ.get("KIRINUKI_TEST_BACKEND") != "postgresql":
         return
     skip = pytest.mark.skip(reason="a test of the SQLite file itself")
