@@ -1,11 +1,10 @@
 """Quality of analysis on the labelled sets: aggregate figures only.
 
-    .venv/bin/python bench/analysis_eval.py [--parts dev,heldout,heldout2,heldout3,heldout4,heldout5,legacy] [--misses]
+    .venv/bin/python bench/analysis_eval.py [--parts dev,heldout,heldout2,...,heldout6,legacy] [--misses]
 
-Parts: `dev`, `heldout`, `heldout2`, `heldout3`, `heldout4` and `heldout5` are
-tests/analysis/data/eval/{dev,heldout,heldout2,heldout3,heldout4,heldout5} (issue 22; the held-out parts
-are frozen and never looked at while rules change: only their aggregates are printed;
-`heldout2` to `heldout5` hold pairs only),
+Parts: `dev`, `heldout` and `heldout2` to `heldout6` are the folders of those names in
+tests/analysis/data/eval (issue 22; the held-out parts are frozen and never looked at while
+rules change: only their aggregates are printed; `heldout2` to `heldout6` hold pairs only),
 `legacy` the older sets in tests/analysis/data, the sample (../shared/seed) and demo/entries.
 For each part: precision and recall of duplicate / version / background pairs, statements
 (recall and speaker accuracy, overall and per mode), figures (F1 on value, unit and sign),
@@ -40,6 +39,7 @@ from kirinuki.analysis.duplicates import compare, prepare  # noqa: E402
 from kirinuki.analysis.lsh import DuplicateIndex, sketch_texts  # noqa: E402
 
 DATA = ROOT / "tests" / "analysis" / "data"
+EVAL_PARTS = ("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6")
 EVAL = DATA / "eval"
 LABELS = ("duplicate", "version", "background")
 MODES = ("direct", "headline", "reported")
@@ -212,15 +212,15 @@ def legacy_report(show: bool) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--parts", default="dev,heldout,heldout2,heldout3,heldout4,heldout5,legacy",
-                    help="comma-separated: dev, heldout, heldout2, heldout3, heldout4, heldout5, legacy")
+    ap.add_argument("--parts", default=",".join((*EVAL_PARTS, "legacy")),
+                    help=f"comma-separated: {', '.join(EVAL_PARTS)}, legacy")
     ap.add_argument("--misses", action="store_true", help="list misses (dev and legacy only)")
     args = ap.parse_args()
     parts = [p.strip() for p in args.parts.split(",") if p.strip()]
     for p in parts:
         if p == "legacy":
             legacy_report(args.misses)
-        elif p in ("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5"):
+        elif p in EVAL_PARTS:
             part_report(p, EVAL / p, args.misses and p == "dev")  # never list held-out items
         else:
             ap.error(f"unknown part {p!r}")

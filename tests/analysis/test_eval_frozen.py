@@ -8,9 +8,14 @@ from pathlib import Path
 import pytest
 
 EVAL = Path(__file__).parent / "data" / "eval"
+PARTS = ["heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6"]
 
 
-@pytest.mark.parametrize("part", ["heldout", "heldout2", "heldout3", "heldout4", "heldout5"])
+def test_every_heldout_folder_is_checked() -> None:
+    assert {p.name for p in EVAL.iterdir() if p.name.startswith("heldout")} == set(PARTS)
+
+
+@pytest.mark.parametrize("part", PARTS)
 def test_heldout_part_is_unchanged(part: str) -> None:
     folder = EVAL / part
     listed = {}
