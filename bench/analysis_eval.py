@@ -3,13 +3,15 @@
     .venv/bin/python bench/analysis_eval.py [--parts dev,heldout,heldout2,...,heldout6,legacy] [--misses]
 
 Parts: `dev`, `heldout` and `heldout2` to `heldout6` are the folders of those names in
-tests/analysis/data/eval (issue 22; the held-out parts are frozen and never looked at while
-rules change: only their aggregates are printed; `heldout2` to `heldout6` hold pairs only),
+tests/analysis/data/eval (issue 22). `heldout` and `heldout2` are retired into development
+material since session 15 (the two oldest, retired by age, not by score): their misses may be
+listed. The others are frozen and never looked at while rules change: only their aggregates
+are printed, per part and pooled (`heldout2` to `heldout6` hold pairs only),
 `legacy` the older sets in tests/analysis/data, the sample (../shared/seed) and demo/entries.
 For each part: precision and recall of duplicate / version / background pairs, statements
 (recall and speaker accuracy, overall and per mode), figures (F1 on value, unit and sign),
 and on its journals the related top-1 accuracy and the precision of the groups reported.
-`--misses` lists what went wrong, for the dev part only.
+`--misses` lists what went wrong, for the dev and retired parts only.
 
 The code measured is whatever `kirinuki` imports first: PYTHONPATH=<other checkout> measures
 another version with the same scoring (the script's own checkout comes after it on the path).
@@ -39,10 +41,13 @@ from kirinuki.analysis.duplicates import compare, prepare  # noqa: E402
 from kirinuki.analysis.lsh import DuplicateIndex, sketch_texts  # noqa: E402
 
 DATA = ROOT / "tests" / "analysis" / "data"
-EVAL_PARTS = ("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6")
 EVAL = DATA / "eval"
 LABELS = ("duplicate", "version", "background")
 MODES = ("direct", "headline", "reported")
+# The two oldest held-out parts, retired by age (not by score) in session 15: now dev material.
+RETIRED = ("heldout", "heldout2")
+HELD_OUT = ("heldout3", "heldout4", "heldout5", "heldout6")
+PARTS = ("dev", *RETIRED, *HELD_OUT)
 
 
 def load(path: Path) -> list[dict[str, Any]]:
@@ -67,9 +72,10 @@ class Misses:
             print("    MISS", *parts)
 
 
-def pairs_report(rows: list[dict[str, Any]], miss: Misses) -> None:
+def pairs_report(rows: list[dict[str, Any]], miss: Misses) -> Counter[tuple[str, str]]:
+    """Print pair precision / recall per kind; return the (label, got) counts."""
     if not rows:
-        return
+        return Counter()
     confusion: Counter[tuple[str, str]] = Counter()
     for p in rows:
         m = compare(prepare(p["a"]), prepare(p["b"]))
@@ -80,12 +86,7 @@ def pairs_report(rows: list[dict[str, Any]], miss: Misses) -> None:
                  "|", p["a"][:70], "|", p["b"][:70])
     counts = Counter(p["label"] for p in rows)
     print(f"  pairs: {len(rows)} ({', '.join(f'{k} {v}' for k, v in sorted(counts.items()))})")
-    for label in LABELS:
-        tp = confusion[(label, label)]
-        predicted = sum(v for (_, got), v in confusion.items() if got == label)
-        print(f"    {label:<10} precision {_ratio(tp, predicted)}  recall "
-              f"{_ratio(tp, counts[label])}  ({tp} right, {predicted - tp} wrong,"
-              f" {counts[label] - tp} missed)")
+    print_confusion(confusion)
     related = [p for p in rows if p["label"] != "unrelated"]
     texts = sorted({t for p in rows for t in (p["a"], p["b"])})
     row = {t: i for i, t in enumerate(texts)}
@@ -95,6 +96,19 @@ def pairs_report(rows: list[dict[str, Any]], miss: Misses) -> None:
     got = {(int(a), int(b)) for a, b in found.tolist()}
     hit = sum(1 for p in related if tuple(sorted((row[p["a"]], row[p["b"]]))) in got)
     print(f"    LSH candidate recall on related pairs {_ratio(hit, len(related))}")
+    return confusion
+
+
+def print_confusion(confusion: Counter[tuple[str, str]]) -> None:
+    counts: Counter[str] = Counter()
+    for (label, _), v in confusion.items():
+        counts[label] += v
+    for label in LABELS:
+        tp = confusion[(label, label)]
+        predicted = sum(v for (_, got), v in confusion.items() if got == label)
+        print(f"    {label:<10} precision {_ratio(tp, predicted)}  recall "
+              f"{_ratio(tp, counts[label])}  ({tp} right, {predicted - tp} wrong,"
+              f" {counts[label] - tp} missed)")
 
 
 def statements_report(rows: list[dict[str, Any]], miss: Misses, key: str = "statements",
@@ -154,18 +168,19 @@ def figures_report(rows: list[dict[str, Any]], miss: Misses) -> None:
           f" F1 {f1:.3f} (value, unit, sign)")
 
 
-def part_report(name: str, folder: Path, show: bool) -> None:
+def part_report(name: str, folder: Path, show: bool) -> Counter[tuple[str, str]]:
     if not folder.is_dir():
         print(f"{name}: {folder.relative_to(ROOT)} not present")
-        return
-    print(f"{name}:")
+        return Counter()
+    print(f"{name}{' (retired: development material since session 15)' if name in RETIRED else ''}:")
     miss = Misses(show)
-    pairs_report(load(folder / "pairs.jsonl"), miss)
+    confusion = pairs_report(load(folder / "pairs.jsonl"), miss)
     statements_report(load(folder / "statements.jsonl"), miss)
     figures_report(load(folder / "figures.jsonl"), miss)
     from eval_journals import journals_report
 
     journals_report(folder / "journals", miss)
+    return confusion
 
 
 def datasketch_recall(rows: list[dict[str, Any]]) -> None:
@@ -212,18 +227,28 @@ def legacy_report(show: bool) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--parts", default=",".join((*EVAL_PARTS, "legacy")),
-                    help=f"comma-separated: {', '.join(EVAL_PARTS)}, legacy")
-    ap.add_argument("--misses", action="store_true", help="list misses (dev and legacy only)")
+    ap.add_argument("--parts", default=",".join((*PARTS, "legacy")),
+                    help=f"comma-separated: {', '.join(PARTS)}, legacy")
+    ap.add_argument("--misses", action="store_true",
+                    help="list misses (dev, retired parts and legacy only)")
     args = ap.parse_args()
     parts = [p.strip() for p in args.parts.split(",") if p.strip()]
+    pooled: Counter[tuple[str, str]] = Counter()
+    held = []
     for p in parts:
         if p == "legacy":
             legacy_report(args.misses)
-        elif p in EVAL_PARTS:
-            part_report(p, EVAL / p, args.misses and p == "dev")  # never list held-out items
+        elif p in PARTS:
+            # never list held-out items
+            confusion = part_report(p, EVAL / p, args.misses and p not in HELD_OUT)
+            if p in HELD_OUT and confusion:
+                pooled += confusion
+                held.append(p)
         else:
             ap.error(f"unknown part {p!r}")
+    if len(held) > 1:
+        print(f"held-out pooled ({', '.join(held)}): {sum(pooled.values())} pairs")
+        print_confusion(pooled)
 
 
 if __name__ == "__main__":

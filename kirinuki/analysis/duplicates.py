@@ -57,7 +57,10 @@ from kirinuki.analysis.textnorm import (
 DUPLICATE, VERSION, BACKGROUND = "duplicate", "version", "background"
 LEAD_UPDATED = "lead updated (date or figures changed)"
 _NUMBERS = re.compile(r"(?:マイナス)?[0-9]+|[〇一二三四五六七八九十百千万億兆]{2,}"
-                      r"|[二三四五六七八九十百千](?=[人件棟戸隻機台社か万億回歳つ匹頭羽枚冊軒基両便倍割])")
+                      r"|[二三四五六七八九十百千](?=[人件棟戸隻機台社か万億回歳つ匹頭羽枚冊軒基両便倍割])"
+                      # A half after a period (`1年半`, `2時間半`) is part of its number.
+                      r"|(?:(?<=[0-9]年)|(?<=[0-9]か月)|(?<=[0-9]カ月)|(?<=[0-9]ヶ月)|(?<=[0-9]時間)"
+                      r"|(?<=[0-9]週間))半(?!ば)")
 _KATAKANA = re.compile(r"[\u30a1-\u30faー]{3,}")
 _CJK = re.compile(r"[\u3041-\u30ff\u4e00-\u9fff]{8}")  # Japanese text: bigram overlap means something
 _DAY = re.compile(r"(?<![0-9])[0-9]{1,2}日(?!間)")
@@ -305,14 +308,32 @@ def compare(a: Prepared, b: Prepared, *, same_article: bool = False,
         return Match(VERSION, rel.similarity, LEAD_UPDATED)
     if rel.kind == "updated":
         return Match(VERSION, rel.similarity, "a sentence updated (figures changed)")
+    if versions_only and not lead:
+        return None
+    reworded = (overlap >= t.reworded_background and min(len(a.masked), len(b.masked)) >= t.long
+                and bool(_CJK.search(a.masked)) and bool(_CJK.search(b.masked))
+                and not _different_facts(a, b, t))
+    added = reworded and rel.kind != "shared" and _figures_added(a, b)
+    if added and lead:
+        # Background states the same numbers: one report retold with counts added
+        # (`…欠航や遅れが出ている` / `…42便が欠航し、およそ6800人に影響`) is that report updated.
+        return Match(VERSION, overlap, "reworded, figures added")
     if versions_only:
         return None
     if rel.kind == "shared":
         return Match(BACKGROUND, rel.similarity, "shared background (a sentence reused)")
-    if (overlap >= t.reworded_background and min(len(a.masked), len(b.masked)) >= t.long
-            and _CJK.search(a.masked) and _CJK.search(b.masked) and not _different_facts(a, b, t)):
+    if reworded and not added:
         return Match(BACKGROUND, overlap, "shared background, reworded")
     return None
+
+
+def _figures_added(a: Prepared, b: Prepared) -> bool:
+    """True when one clip states every number of the other and more (`欠航や遅れ` /
+    `42便が欠航`): counts added by a later report."""
+    if a.numbers == b.numbers:
+        return False
+    fewer, more = sorted((a, b), key=lambda p: len(p.numbers))
+    return set(fewer.numbers) < set(more.numbers) and bool(more.figures - fewer.figures)
 
 
 @lru_cache(maxsize=8)

@@ -96,7 +96,7 @@ _KANJI_CHAR = re.compile(r"[\u4e00-\u9fff々]")
 _PREDICATES: dict[str, tuple[str, ...]] = {
     "死亡": ("死亡", "死者", "亡くな", "死去", "犠牲", "殺害", "殺さ", "遺体"),
     "死傷": ("死傷",),
-    "負傷": ("負傷", "けが", "怪我", "重傷", "軽傷", "重体"),
+    "負傷": ("負傷", "けが", "怪我", "重傷", "軽傷", "重体", "やけど", "火傷"),
     "拘束": ("拘束", "逮捕", "拘留", "身柄", "連行", "拘禁", "収監", "摘発"),
     "避難": ("避難",),
     "行方不明": ("行方不明", "安否不明", "行方が分から"),
@@ -279,6 +279,9 @@ def _predicate(folded: str, start: int, end: int) -> str:
     return _KEYWORD[found[-1].group()] if found else ""
 
 
+_HALF_COUNTERS = frozenset(("年", "年間", "か月", "週間", "時間", "日間"))  # `1年半`, `2時間半`
+
+
 def _figure(text: str, folded: str, m: re.Match[str]) -> Figure | None:
     value = number_value(m.group("num"))
     if value is None:
@@ -295,6 +298,9 @@ def _figure(text: str, folded: str, m: re.Match[str]) -> Figure | None:
     if not qualifier and m.group("pre"):
         qualifier = _PREFIXES[m.group("pre")]
     start, end = m.start(), m.end()
+    if counter in _HALF_COUNTERS and end == m.end("unit") and folded.startswith("半", end) \
+            and not folded.startswith("半ば", end):
+        value, end = value + Decimal("0.5"), end + 1  # `1年半`: one and a half years
     sign = _SIGNS.get(m.group("sign") or "", "+")
     if _DECREASE.match(folded, end):
         sign = "-"

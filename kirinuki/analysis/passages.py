@@ -35,6 +35,7 @@ from kirinuki.analysis.sentences import (
 from kirinuki.analysis.textnorm import normalise
 from kirinuki.analysis.updates import (
     later_plan_done,
+    later_that_day,
     lead_rewritten_more,
     lead_updated,
     opens_alike,
@@ -113,7 +114,10 @@ def relate_sentences(sa: list[Sentence], sb: list[Sentence], ratio: float,
             and not is_template(sa[0], sb[0]) and not other_slots(sa[0], sb[0])):
         return Relation("extended", first)  # a one-sentence lead rewritten, a sentence added
     # Paragraphs that align this well, dated, yet are no version: a template about another day.
-    template = ratio >= TEMPLATE_RATIO and bool(days(sa[0].folded)) and bool(days(sb[0].folded))
+    # (Not the same day's figure reported later: `午前の終値は…` / `終値は…`.)
+    template = (ratio >= TEMPLATE_RATIO and bool(days(sa[0].folded)) and bool(days(sb[0].folded))
+                and not (days(sa[0].folded) == days(sb[0].folded)
+                         and later_that_day(sa[0], sb[0])))
     if first >= lead and not template and lead_updated(sa[0], sb[0]):
         return Relation("lead", first)
     if first >= lead and plan_done(sa[0], sb[0]) and (first >= REWRITTEN or (

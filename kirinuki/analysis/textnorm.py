@@ -71,6 +71,10 @@ _FILLER = re.compile(
 _LABEL = re.compile(r"このブログの|人気記事|関連記事|最新記事|注目記事|おすすめ記事|続きを読む"
                     r"|もっと読む|コメントを書く|読者になる|カテゴリー|アーカイブ|プロフィール"
                     r"|はてなブックマーク|ブックマーク|シェアする|ツイートする")
+# A blog post's footer line (`Posted by kirinuki at 22:10`, `投稿者: きりぬき 時刻: 22:10`):
+# whoever posted it and when, no content.
+_FOOTER = re.compile(r"(?:postedby|投稿者|投稿日)(?!.*(?:[がをはにで]|した|れた|った|される|ます|です|いる))"
+                     r"(?=.*[0-9]{1,2}(?:時|日|[0-9]{2}(?:am|pm)?$))")
 LABEL_LINE = 40  # normalised characters up to which a line may be only such labels
 MIN_SUBSTANCE = 10  # characters of content below which a clip is not compared
 # Characters no filler match can hold, MIN_SUBSTANCE of them in a row.
@@ -145,8 +149,10 @@ def mask_digits(normalised: str) -> str:
 
 def substance(normalised: str) -> int:
     """How many characters of `normalised` text are content: not numbers with their date,
-    time or counter words, month names or times of day, nor a blog page's labels."""
+    time or counter words, month names or times of day, nor a blog page's labels or footer."""
     if len(normalised) <= LABEL_LINE:
+        if _FOOTER.match(normalised):
+            return 0
         normalised = _LABEL.sub("", normalised)
     return len(_FILLER.sub("", normalised))
 
@@ -155,7 +161,7 @@ def enough_substance(normalised: str) -> int:
     """`substance(normalised)`, or `MIN_SUBSTANCE` when it is at least that (a run of
     characters no filler can hold shows it without counting, unless a short line holds a
     label)."""
-    if _CONTENT_RUN.search(normalised) and not (len(normalised) <= LABEL_LINE
-                                                and _LABEL.search(normalised)):
+    if _CONTENT_RUN.search(normalised) and not (len(normalised) <= LABEL_LINE and (
+            _LABEL.search(normalised) or _FOOTER.match(normalised))):
         return MIN_SUBSTANCE
     return substance(normalised)

@@ -74,7 +74,9 @@ def sentence_updated(sa: list[Sentence], sb: list[Sentence], matrix: list[list[f
 _DONE = re.compile(r"(?:ました|した|た)[。.]?\s*$")  # the other sentence ends in the past
 
 
-_PLAN = re.compile(r"予定|方向で|めどに|見通しです|見込みです|方針です|方針を|検討")
+# (A plan told as past, `予定していた外国訪問を取りやめる`, is no plan announced.)
+_PLAN = re.compile(r"予定(?!して(?:い)?た|だった|していました)|方向で|めどに|見通しです|見込みです"
+                   r"|方針です|方針を|検討")
 
 
 # A time ahead in one sentence only (`対話を来週、首都で始めると発表` / `対話が25日、始まった`).
@@ -237,11 +239,12 @@ def _other_plans(a: Sentence, b: Sentence) -> bool:
 
 
 # A count said to have changed (`死者が19人に増え`, `けが人は9人に上り`).
-_RAISED = re.compile(r"[0-9]+(?:人|棟|世帯|戸|台|便|件|ミリ|センチ|ヘクタール)(?:に増え|に増加|に上っ|に上り|に達し|に減っ|に減り|に減少)")
+_RAISED = re.compile(r"[0-9]+[万億千]?(?:人|棟|世帯|戸|台|便|件|ミリ|センチ|ヘクタール)(?:に増え|に増加|に上っ|に上り|に達し|に減っ|に減り|に減少)")
 
 
 # A count said to have changed by N to M (`これまでより5人減って13人になりました`).
-_BY_TO = re.compile(r"[0-9]+(?:人|棟|世帯|戸|台|便|件)(?:増えて|減って|増え、|減り、)[0-9]+(?:人|棟|世帯|戸|台|便|件)")
+_BY_TO = re.compile(r"[0-9]+[万億千]?(?:人|棟|世帯|戸|台|便|件)(?:増えて|減って|増え、|減り、)[0-9]+[万億千]?"
+                    r"(?:人|棟|世帯|戸|台|便|件)")
 _KEYWORDS_OF: dict[str, tuple[str, ...]] = {}
 for _keyword, _predicate in PREDICATE_KEYWORDS.items():
     _KEYWORDS_OF[_predicate] = (*_KEYWORDS_OF.get(_predicate, ()), _keyword)
@@ -369,6 +372,21 @@ def _changed_named_in(a: Sentence, b: Sentence) -> bool:
 _CHANGE_PREDICATES = frozenset(("増加", "減少", ""))
 
 
+# Times of a day (`午後1時までに`, `午前の終値`): a later report of the same day names another.
+_TIME_OF_DAY = re.compile(r"(?:午前|午後)?[0-9]+時|午前|午後|正午|夕方|未明|前場|後場")
+
+
+def later_that_day(a: Sentence, b: Sentence) -> bool:
+    """True when two sentences opening alike give one measure (counter and predicate) another
+    value at other times of the same day (`午後1時までに…38.2度を観測` / `午後2時すぎに39.6度`,
+    `午前の終値は…3万7840円` / `終値は…3万7547円`): the day's figure reported later."""
+    ta, tb = set(_TIME_OF_DAY.findall(a.folded)), set(_TIME_OF_DAY.findall(b.folded))
+    if ta == tb or not (ta or tb):
+        return False
+    return (any(x[:2] == y[:2] and x[2] != y[2] for x in a.counts for y in b.counts)
+            and same_opening(a, b))
+
+
 def lead_updated(a: Sentence, b: Sentence) -> bool:
     """True when `b` is `a` updated: about the same named thing (a name in common, none
     swapped), not the same day's other news (both dated the same day), with a date or numbers
@@ -376,7 +394,7 @@ def lead_updated(a: Sentence, b: Sentence) -> bool:
     # Cheapest checks first: most candidate pairs fail on dates or numbers.
     da, db = days(a.folded), days(b.folded)
     # One report's paragraphs of one day tell other facts, unless a count of one is updated.
-    same_day_update = bool(da) and da == db and count_updated(a, b)
+    same_day_update = bool(da) and da == db and (count_updated(a, b) or later_that_day(a, b))
     if da and da == db and not same_day_update:
         return False
     if da == db:  # neither dated: the numbers must have changed

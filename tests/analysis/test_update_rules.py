@@ -435,3 +435,51 @@ def test_session13_rules(a: str, b: str, expected: str | None) -> None:
 def test_session14_rules(a: str, b: str, expected: str | None) -> None:
     assert kind(a, b) == expected
     assert kind(b, a) == expected
+
+
+@pytest.mark.parametrize(("a", "b", "expected"), [
+    # One report retold with counts added: the report updated, not shared background
+    # (background states the same numbers).
+    ("みなと鉄道は、信号システムの不具合で、けさから本線と支線の一部で運休や遅れが出ていると発表しました。",
+     "みなと鉄道によりますと、信号システムの不具合の影響で、午前10時までに本線と支線の一部で36本が運休し、"
+     "およそ1万2000人に影響が出ています。",
+     VERSION),
+    # ...but the same passage reworded with the same numbers stays shared background.
+    ("ミルナ湾の沿岸では、20年余り続く干ばつの影響で、漁業や農業で暮らす人たちの生活が苦しくなっています。",
+     "20年余り続く干ばつの影響で、ミルナ湾の沿岸では、漁業や農業で生計を立てる人たちの暮らしが苦しくなっています。",
+     BACKGROUND),
+    # A count said to have risen in tens of thousands (`7万人に増え`).
+    ("県のサエキ知事は、沿岸の3つの町に非常事態を宣言し、住民およそ4万人に避難指示を出しました。",
+     "県のサエキ知事は、非常事態を宣言する町を5つに広げ、避難指示の対象となった住民はおよそ7万人に増えました。",
+     VERSION),
+    # Burns are injuries: one count of the same people updated.
+    ("この事故で、警察によりますと、乗客2人が手などにやけどをしました。",
+     "この事故で、乗客4人が手や足にやけどをし、1人が重傷だということです。", VERSION),
+    # The same day's measure reported later that day (another time, another value).
+    ("気象台によりますと、14日は内陸で気温が上がり、正午までに川原町で36.1度を観測しました。",
+     "気象台によりますと、14日は内陸で気温が上がり、川原町では午後3時すぎに37.4度を観測して、今年県内で最も高くなりました。",
+     VERSION),
+    ("20日の東京株式市場は、取り引き開始直後から買い注文が広がり、日経平均株価、午前の終値は前日より410円高い3万8120円でした。",
+     "20日の東京株式市場は買い注文が広がり、日経平均株価は大幅に値上がりして、終値は前日より655円高い3万8365円でした。",
+     VERSION),
+    # A half after a period is part of the number: another figure, not the same passage.
+    ("ルドナ中央銀行の総裁は、物価の上昇が落ち着くには少なくとも2年かかるとの見方を示した。",
+     "ルドナ中央銀行の総裁は、物価の上昇が落ち着くには少なくとも2年半かかるとの見方を示した。", VERSION),
+    # A blog post's footer line is no passage.
+    ("posted by kirinuki at 21:40", "posted by kirinuki at 06:05", None),
+    ("投稿者: 切り抜き帳の中の人 時刻: 21:40", "投稿者: 切り抜き帳の中の人 時刻: 06:05", None),
+    # A plan told as past (`予定していた…を取りやめる`) is no plan announced: two decisions.
+    ("ノルテ首相は8日、被災地を視察したあと、道路の復旧に必要な費用を国がすべて負担すると表明しました。",
+     "ノルテ首相は8日、被災地を視察したあと、今月予定していた外国訪問を取りやめると発表しました。", None),
+])
+def test_session15_rules(a: str, b: str, expected: str | None) -> None:
+    assert kind(a, b) == expected
+    assert kind(b, a) == expected
+
+
+def test_half_year_figure() -> None:
+    """`1年半` is one and a half years (`1年半ば`, mid-year, is not)."""
+    from kirinuki.analysis.figures import extract_figures
+
+    got = [(f.surface, f.value) for f in extract_figures("回復には2年半、遅くとも3年かかる。1年半ばに")]
+    assert got == [("2年半", 2.5), ("3年", 3), ("1年", 1)]
