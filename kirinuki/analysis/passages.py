@@ -75,6 +75,8 @@ REWRITTEN = 0.6  # of a one-sentence lead rewritten when the update added a sent
 TEMPLATE_RATIO = 0.75  # whole-text alignment from which dated paragraphs are templates
 
 
+REORDERED_OVERLAP = 0.90  # content bigrams in common of a sentence with its clauses reordered
+REORDERED_BIGRAMS = 8  # content bigrams each such sentence has at least
 RAISED_LEAD = 0.30  # similarity of a lead rewritten around a count said to have risen
 
 
@@ -190,6 +192,8 @@ def _similar(a: Sentence, b: Sentence, floor: float, shared: float) -> float:
     if (score < shared and overlap >= REWORDED_OVERLAP
             and (a.masked[:2] == b.masked[:2]) and _reworded(a, b, score, overlap)):
         return shared  # lightly reworded: aligns closely, a few words put for others
+    if score < shared and overlap >= REORDERED_OVERLAP and _reordered(a, b):
+        return shared  # the same words, clauses in another order
     # Containment needs most of the shorter sentence's bigrams in the longer one: checked
     # before aligning, as few candidate pairs pass.
     if score >= shared or inter < CONTAINED_BIGRAMS * min(len(ba), len(bb)):
@@ -198,6 +202,17 @@ def _similar(a: Sentence, b: Sentence, floor: float, shared: float) -> float:
     if len(short) < MIN_SENTENCE or len(short) < 0.5 * len(long):
         return score
     return shared if fuzz.partial_ratio(short, long) >= SENTENCE_CONTAINED * 100 else score
+
+
+def _reordered(a: Sentence, b: Sentence) -> bool:
+    """True when two sentences (20 characters or more, `REORDERED_BIGRAMS` content bigrams or
+    more each) share their content words (`REORDERED_OVERLAP` of their bigrams) and state the
+    same numbers: one sentence with its clauses in another order (`国内で増え続けている…被害は、
+    …去年1年間に150件余り確認されました` / `…去年1年間に確認された…被害は150件余りで、国内で増え
+    続けています`)."""
+    return (min(len(a.masked), len(b.masked)) >= MIN_SENTENCE
+            and min(len(a.bigrams), len(b.bigrams)) >= REORDERED_BIGRAMS
+            and sorted(numbers(a.folded)) == sorted(numbers(b.folded)))
 
 
 def _reworded(a: Sentence, b: Sentence, score: float, overlap: float) -> bool:

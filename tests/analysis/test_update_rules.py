@@ -471,6 +471,22 @@ def test_session14_rules(a: str, b: str, expected: str | None) -> None:
     # A plan told as past (`予定していた…を取りやめる`) is no plan announced: two decisions.
     ("ノルテ首相は8日、被災地を視察したあと、道路の復旧に必要な費用を国がすべて負担すると表明しました。",
      "ノルテ首相は8日、被災地を視察したあと、今月予定していた外国訪問を取りやめると発表しました。", None),
+    # A plan reported done as hearsay (`…会談したということです`).
+    ("カルナ国のレド外相は、隣国のソミアを訪問する予定です。",
+     "カルナ国のレド外相は、隣国のソミアを訪問し、首脳と会談したということです。", VERSION),
+    # A search going on (`捜索中です`, `…続けているということです`), then the missing found.
+    ("北浜町の山林で、きのうから男性1人の行方が分からなくなり、警察と消防が捜索中です。",
+     "北浜町の山林で、きのうから行方が分からなくなっていた男性が、14日朝、無事に見つかりました。", VERSION),
+    ("北浜町の山林で、男性1人の行方が分からなくなっていて、警察と消防が捜索を続けているということです。",
+     "北浜町の山林で、行方が分からなくなっていた男性が、14日朝、無事に見つかりました。", VERSION),
+    # A road closed, then opened again (`開通`).
+    ("環状道路のトンネルで崩落事故があり、東西の区間で通行止めが続いています。",
+     "環状道路のトンネルで崩落事故があった東西の区間は、2か月ぶりに開通しました。", VERSION),
+    # A background sentence with its clauses in another order: the same words, the same numbers.
+    ("ヨルナ病院のほかにも、先月は2つの自治体がシステム障害に見舞われました。国内で増え続けている不正アクセスの"
+     "被害は、総務省によりますと、去年1年間に150件余り確認されました。",
+     "総務省によりますと、去年1年間に確認された不正アクセスの被害は150件余りで、国内で増え続けています。"
+     "専門家は、ソフトウエアを常に最新の状態に保つよう呼びかけています。", BACKGROUND),
 ])
 def test_session15_rules(a: str, b: str, expected: str | None) -> None:
     assert kind(a, b) == expected
@@ -483,3 +499,4 @@ def test_half_year_figure() -> None:
 
     got = [(f.surface, f.value) for f in extract_figures("回復には2年半、遅くとも3年かかる。1年半ばに")]
     assert got == [("2年半", 2.5), ("3年", 3), ("1年", 1)]
+
