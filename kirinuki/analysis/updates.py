@@ -149,12 +149,18 @@ _ENDED = re.compile(r"解除|解消|復旧|再開|鎮火|消し止め|収束|終
                     r"|当選|再選|可決|否決|妥結|決着")  # a count or a vote going on, and its result
 
 
+# Its end announced ahead (`…運転を再開する予定です`): the state's next news, too.
+_END_PLANNED = re.compile(rf"(?:{_ENDED.pattern})(?:する|される)?(?:予定|見通し|見込み)")
+
+
 def state_ended(a: Sentence, b: Sentence) -> bool:
     """True when one sentence tells of a state going on and the other, opening alike, reports
-    it ended (`…呼びかけています` / `…呼びかけを、午後7時に解除しました`)."""
+    it ended (`…呼びかけています` / `…呼びかけを、午後7時に解除しました`) or announces its end
+    (`…運転を取りやめています` / `…運転を再開する予定です`)."""
     for x, y in ((a, b), (b, a)):
-        if (_ONGOING.search(x.folded) and _DONE.search(y.folded) and _ENDED.search(y.folded)
-                and not _ENDED.search(x.folded)):
+        if (_ONGOING.search(x.folded) and not _ENDED.search(x.folded)
+                and ((_DONE.search(y.folded) and _ENDED.search(y.folded))
+                     or _END_PLANNED.search(y.folded))):
             # Another organisation may report the end (`選挙管理委員会は…再選を果たしたと発表`)
             # when names are in common; with none, other organisations are another source.
             # About one thing: opening alike, with one topic, or naming a place in common

@@ -482,6 +482,9 @@ def test_session14_rules(a: str, b: str, expected: str | None) -> None:
     # A road closed, then opened again (`開通`).
     ("環状道路のトンネルで崩落事故があり、東西の区間で通行止めが続いています。",
      "環状道路のトンネルで崩落事故があった東西の区間は、2か月ぶりに開通しました。", VERSION),
+    # A suspension going on, then its end announced ahead (`再開する予定`).
+    ("南北鉄道は、大雪の影響で、きょうは始発から全線で運転を見合わせています。",
+     "南北鉄道は、線路の除雪が終わったことから、あすは始発から全線で運転を再開する予定です。", VERSION),
     # A background sentence with its clauses in another order: the same words, the same numbers.
     ("ヨルナ病院のほかにも、先月は2つの自治体がシステム障害に見舞われました。国内で増え続けている不正アクセスの"
      "被害は、総務省によりますと、去年1年間に150件余り確認されました。",
