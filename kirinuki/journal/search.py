@@ -242,11 +242,12 @@ def _top(journal: Journal, q: Query, plan: sq.Plan, sort: str, limit: int, offse
         rows = _verified(journal, q, plan, _newest(journal, plan, found, limit, offset, listed))
     elif plan.exact:
         # Rank on the text alone; only the hits shown are fetched whole and verified.
-        window = _newest(journal, plan, found, max(RANK_WINDOW, want), 0, listed)
-        if found is not None:
-            folded = found.cache.folded(journal.store, window, found.mark)
+        if found is None and listed is None and not plan.relaxed:
+            window, folded = sq.newest_folded(journal.store, plan, max(RANK_WINDOW, want))
         else:
-            folded = {d: fold(t) for d, t in sq.texts(journal.store, window).items()}
+            window = _newest(journal, plan, found, max(RANK_WINDOW, want), 0, listed)
+            folded = (found.cache.folded(journal.store, window, found.mark) if found is not None
+                      else sq.folded_texts(journal.store, window))
         scored = _rank(journal, q, plan, [(d, folded[d]) for d in window if d in folded],
                        found)
         scores = {d: s for s, d in scored[offset:want]}

@@ -76,3 +76,36 @@ def test_newest_matches_found_window_by_window_equal_sqlite(monkeypatch: pytest.
                 a = search(lite, q, limit=5, offset=3, sort=sort, facets=False)
                 b = search(pg, q, limit=5, offset=3, sort=sort, facets=False)
                 assert a.hits and same(a, b), (q, sort)
+
+
+def test_relevance_ranks_from_the_text_forms_of_the_index(monkeypatch: pytest.MonkeyPatch,
+                                                          ) -> None:
+    """PostgreSQL ranks a window of matches on the text forms of `search_bi`, returned with the
+    window's rows (read by row id for a one-character word), not on the clips' texts: those
+    are read only for the clips whose form lost characters (planes 15-16). Scores and hits
+    stay SQLite's."""
+    from kirinuki.store.sqlite import search_query as sq
+
+    read: list[int] = []  # clips whose text was read
+    forms: list[int] = []  # rows whose text form was read by row id
+    texts, folded_texts = sq.texts, sq.folded_texts
+    monkeypatch.setattr(sq, "texts", lambda store, ids: read.extend(ids) or texts(store, ids))
+    monkeypatch.setattr(sq, "folded_texts",
+                        lambda store, ids: forms.extend(ids) or folded_texts(store, ids))
+    corpus = [([([f"露と中国{i}の会談 (G7)", "米国の記者会見: 1ドル=150円" if i % 3 else
+                  "中国外相\U000f0041"], ["外交"])],
+               datetime(2024, 1, 1 + i % 28, 9, i, tzinfo=JST)) for i in range(30)]
+    with fresh_pg_journal() as url, init_journal(url) as pg, build(corpus) as lite:
+        add_entries(pg, [entry(groups, when, f"k{i}") for i, (groups, when) in enumerate(corpus)])
+        for q, lossy in [("米国", 0), ("記者会見 150円", 0), ("会談 g7", 0), ("1ドル=1", 0),
+                         ("露 中国", 0), ("中国", 10), ("中国外相 -米国", 10), ("国", 10)]:
+            a = search(lite, q, limit=7, facets=False)
+            read.clear()
+            forms.clear()
+            b = search(pg, q, limit=7, facets=False)
+            assert a.hits and same(a, b), q
+            assert len(read) == lossy, q
+            assert all("\U000f0041" in t for t in texts(pg.store, read).values()), q
+            # Only a one-character word's window (in `search_uni`) or a mixed query's reads
+            # the forms again.
+            assert bool(forms) == (q in ("国", "露 中国")), q

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import sqlite3
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from kirinuki.store.sqlite import search_tokens as tok
+from kirinuki.text.fastfold import fast_search_fold
 
 
 def test_rows_hold_bigrams_characters_and_filters() -> None:
@@ -20,6 +24,19 @@ def test_ascii_signs_become_token_characters() -> None:
     assert tok.index_form("g7の外相 1ドル=1.5%") == (
         "g7の外相\U000f0020" "1ドル\U000f003d" "1\U000f002e5\U000f0025")
     assert tok.index_form("\U000f0041x\U00100000") == tok.LOSSY + "x" + tok.LOSSY
+
+
+@given(st.text())
+def test_the_folded_text_comes_back_from_its_index_form(text: str) -> None:
+    """PostgreSQL ranks on the text forms it keeps (`folded_of`), instead of folding each
+    clip's text again: the form gives back exactly that folded text, or None when it cannot."""
+    folded = fast_search_fold(text)
+    lossy = any(ord(c) >= 0xF0000 for c in folded)
+    forms = [tok.index_form(folded), "", tok.index_form(folded + "x\n"), tok.LOSSY]
+    assert tok.folded_of(forms) == [None if lossy else folded, "",
+                                    None if lossy else folded + "x\n", None]
+    assert tok.folded_of(["a\U000f0020b\U000f003d", "\U000f007f"]) == ["a b=", "\x7f"]
+    assert tok.folded_of([]) == []
 
 
 def test_word_queries_match_exactly_where_the_word_is() -> None:

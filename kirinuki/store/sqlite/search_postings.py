@@ -35,7 +35,6 @@ from kirinuki.store.sqlite.search_tokens import (
     TAG,
     index_form,
 )
-from kirinuki.text.fastfold import fast_search_fold as fold
 from kirinuki.text.query import Atom, EntryRef, Query, Source, Tag, Word
 
 MAX_BYTES = 128 << 20  # room for the words of a busy server (docs/search.md, Measurements)
@@ -148,7 +147,7 @@ class Postings:
             self._check(mark)
             known = {d: t for d in docids if (t := self._folded.get(d)) is not None}
         missing = [d for d in docids if d not in known]
-        fetched = {d: fold(t) for d, t in sq.texts(store, missing).items()} if missing else {}
+        fetched = sq.folded_texts(store, missing) if missing else {}
         with self._lock:
             if mark == self._mark:
                 for d in known:

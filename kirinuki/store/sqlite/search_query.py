@@ -21,9 +21,11 @@ from kirinuki.store.sqlite.search_tokens import (
     PUBLIC,
     SOURCE,
     TAG,
+    folded_of,
     index_form,
     word_match,
 )
+from kirinuki.text.fastfold import fast_search_fold
 from kirinuki.text.normalize import fold, kana_variants
 from kirinuki.text.query import Atom, EntryRef, Query, Source, Tag, Word
 
@@ -247,28 +249,34 @@ WINDOW = "/* row id window */"
 
 
 def _newest_by_windows(store: Store, plan: Plan, hi: int, want: int,
-                       chars: tuple[str, ...] = ()) -> list[int]:
+                       chars: tuple[str, ...] = (), forms: dict[int, str] | None = None,
+                       ) -> list[int]:
     """The newest `want` matches at or below `hi`, on PostgreSQL: GIN finds every candidate
     of a word however old, so its `ORDER BY ... LIMIT` read and checked all of them; a row id
     window (row ids follow the dates) lets the planner intersect the candidates with the
     window's primary key range first, and the window grows until `want` are found. With
     `chars` (folded), only clips holding each of them: substrings of the text form of
-    `search_bi` (docs/search.md "PostgreSQL"), checked on the rows the plan finds."""
+    `search_bi` (docs/search.md "PostgreSQL"), checked on the rows the plan finds. `forms`
+    (a plan of `search_bi`): filled with the text form of each row found."""
     row = store.conn.execute("SELECT min(docid), max(docid) FROM search_docs").fetchone()
     if row[0] is None or want <= 0:
         return []
     first, hi = max(plan.lo, int(row[0])), min(hi, int(row[1]))
     t = plan.table
     held = "".join(" AND strpos(form, ?) > 0" for _ in chars)
-    forms = [index_form(c) for c in chars]
+    char_forms = [index_form(c) for c in chars]
     span = 2 * max(WINDOW_MIN, WINDOW_PER_MATCH * want)  # row ids are about 2 apart
     found: list[int] = []
+    columns = "rowid, form" if forms is not None else "rowid"
     while len(found) < want and hi >= first:
         lo = max(first, hi - span)
-        found += [int(r[0]) for r in store.conn.execute(
-            f"SELECT rowid FROM {t} WHERE {t} MATCH ? AND {t}.rowid BETWEEN ? AND ?{held}"
-            f" ORDER BY rowid DESC LIMIT ? {WINDOW}", (plan.match, lo, hi, *forms,
-                                                       want - len(found)))]
+        for r in store.conn.execute(
+                f"SELECT {columns} FROM {t} WHERE {t} MATCH ? AND {t}.rowid BETWEEN ? AND ?{held}"
+                f" ORDER BY rowid DESC LIMIT ? {WINDOW}", (plan.match, lo, hi, *char_forms,
+                                                           want - len(found))):
+            found.append(int(r[0]))
+            if forms is not None:
+                forms[found[-1]] = str(r[1])
         hi, span = lo - 1, span * 4
     return found
 
@@ -416,6 +424,45 @@ def texts(store: Store, docids: list[int]) -> dict[int, str]:
             "SELECT d.docid, c.text FROM search_docs d JOIN clips c ON c.id = d.clip_id"
             f" WHERE d.docid IN ({placeholders(len(chunk))})", chunk))
     return out
+
+
+def folded_texts(store: Store, docids: list[int]) -> dict[int, str]:
+    """The folded text (`fast_search_fold`) of each of `docids` still indexed. PostgreSQL reads
+    them from `search_bi`'s text forms: one table, where SQLite's clip texts are a join."""
+    if store.dialect != "postgresql":
+        return {d: fast_search_fold(t) for d, t in texts(store, docids).items()}
+    forms: dict[int, str] = {}
+    for i in range(0, len(docids), 500):
+        chunk = docids[i:i + 500]
+        forms.update(store.conn.execute(
+            f"SELECT rowid, form FROM search_bi WHERE rowid IN ({placeholders(len(chunk))})",
+            chunk))
+    return _unmapped(store, forms)
+
+
+def _unmapped(store: Store, forms: dict[int, str]) -> dict[int, str]:
+    """Folded texts from text forms; those a form cannot give (`LOSSY`) from the clip text."""
+    out: dict[int, str] = {}
+    lossy: list[int] = []
+    for d, text in zip(forms, folded_of(list(forms.values())), strict=True):
+        if text is None:
+            lossy.append(d)
+        else:
+            out[d] = text
+    if lossy:
+        out.update((d, fast_search_fold(t)) for d, t in texts(store, lossy).items())
+    return out
+
+
+def newest_folded(store: Store, plan: Plan, n: int) -> tuple[list[int], dict[int, str]]:
+    """The newest `n` matches of `plan` (without `relaxed`) and their folded texts, for ranking:
+    on PostgreSQL, the texts come with the rows of the row id windows (no second read)."""
+    if store.dialect == "postgresql" and plan.table == "search_bi":
+        forms: dict[int, str] = {}
+        ids = _newest_by_windows(store, plan, plan.hi, n, forms=forms)
+        return ids, _unmapped(store, forms)
+    ids = newest(store, plan, n)
+    return ids, folded_texts(store, ids)
 
 
 def add_display_tags(store: Store, rows: list[DocRow]) -> None:

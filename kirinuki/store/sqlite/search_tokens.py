@@ -15,6 +15,8 @@ from array import array
 from codecs import utf_32_le_decode as _decode
 from functools import lru_cache
 
+import numpy as np
+
 LOSSY = "\U000f00ff"
 ALL, TAG, SOURCE, ENTRY, PUBLIC = ("\U000f0100", "\U000f0101", "\U000f0102", "\U000f0103",
                                    "\U000f0104")
@@ -25,6 +27,9 @@ _MAPPED = {chr(c): chr(0xF0000 + c) for c in range(128)
 _NEEDS_MAPPING = re.compile(r"[^a-z0-9\x80-\U000effff]")
 
 
+_FIRST_MAPPED, _LAST_MAPPED = 0xF0000, 0xF007F  # `_MAPPED`'s characters
+
+
 def _replace(m: re.Match[str]) -> str:
     return _MAPPED.get(m.group(), LOSSY)
 
@@ -33,6 +38,20 @@ def index_form(folded: str) -> str:
     """Folded text with every character the tokenizer would split on made a token character."""
     # A substitution costs per match, and most clips have only a few ASCII signs or none.
     return _NEEDS_MAPPING.sub(_replace, folded)
+
+
+def folded_of(forms: list[str]) -> list[str | None]:
+    """The folded text each form was made from (`index_form` undone); None for a form holding
+    `LOSSY`, which stands for any of many characters."""
+    # One NumPy pass over all of them: `str.translate`, form by form, cost more than folding
+    # the clips' texts again (docs/search.md "PostgreSQL").
+    kept = [f for f in forms if LOSSY not in f]
+    if not kept:
+        return [None] * len(forms)
+    codes = np.frombuffer(LOSSY.join(kept).encode("utf-32-le"), dtype=np.uint32).copy()
+    codes[(codes >= _FIRST_MAPPED) & (codes <= _LAST_MAPPED)] -= _FIRST_MAPPED
+    back = iter(_decode(codes.tobytes())[0].split(LOSSY))
+    return [None if LOSSY in f else next(back) for f in forms]
 
 
 # Building the token strings with strided array copies instead of a Python loop over the
