@@ -76,8 +76,9 @@ _DONE = re.compile(r"(?:ました|した|た)(?:ということです|とのこ�
 
 
 # (A plan told as past, `予定していた外国訪問を取りやめる`, is no plan announced.)
+# (Wire style too, ending the sentence: `…する見通しだ。`, `…する方針。`)
 _PLAN = re.compile(r"予定(?!して(?:い)?た|だった|していました)|方向で|めどに|見通しです|見込みです"
-                   r"|方針です|方針を|検討")
+                   r"|方針です|方針を|検討|(?:見通し|見込み|方針)だ?[。.]?\s*$")
 
 
 # A time ahead in one sentence only (`対話を来週、首都で始めると発表` / `対話が25日、始まった`).

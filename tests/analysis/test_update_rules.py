@@ -485,6 +485,11 @@ def test_session14_rules(a: str, b: str, expected: str | None) -> None:
     # A suspension going on, then its end announced ahead (`再開する予定`).
     ("南北鉄道は、大雪の影響で、きょうは始発から全線で運転を見合わせています。",
      "南北鉄道は、線路の除雪が終わったことから、あすは始発から全線で運転を再開する予定です。", VERSION),
+    # A plan in wire style (`…する見通しだ。`, `…する方針。`), then done: no shared background.
+    ("カルナ国政府は、隣国との国境にある検問所を再開する見通しだ。",
+     "カルナ国政府は、隣国との国境にある検問所を再開し、物流が動き出した。", VERSION),
+    ("カルナ国政府は、隣国との国境にある検問所を、週内にも再開する方針。",
+     "カルナ国政府は、隣国との国境にある検問所を再開し、物流が動き出した。", VERSION),
     # A background sentence with its clauses in another order: the same words, the same numbers.
     ("ヨルナ病院のほかにも、先月は2つの自治体がシステム障害に見舞われました。国内で増え続けている不正アクセスの"
      "被害は、総務省によりますと、去年1年間に150件余り確認されました。",
