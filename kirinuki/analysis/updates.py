@@ -72,7 +72,7 @@ def sentence_updated(sa: list[Sentence], sb: list[Sentence], matrix: list[list[f
 
 # An announced plan (`…する予定です`, `…する方向で最終調整に入りました`), reported later as done.
 # The other sentence ends in the past, also as hearsay (`…到着したということです`).
-_DONE = re.compile(r"(?:ました|した|た)(?:ということです|とのことです|としています)?[。.]?\s*$")
+_DONE = re.compile(r"(?:ました|した|た)(?:ということです|とのことです|としています|という)?[。.]?\s*$")
 
 
 # (A plan told as past, `予定していた外国訪問を取りやめる`, is no plan announced.)
@@ -141,8 +141,8 @@ def plan_done(a: Sentence, b: Sentence) -> bool:
 
 
 # A state going on (`呼びかけています`, `停電が続いています`), and its end reported later.
-_ONGOING = re.compile(r"(?:ています|ている|ております|続いています|続いている|中です)"
-                      r"(?:ということです|とのことです)?[。.]?\s*$")
+_ONGOING = re.compile(r"(?:ています|ている|ております|続いています|続いている|中です|中だ)"
+                      r"(?:ということです|とのことです|という)?[。.]?\s*$")
 
 
 _ENDED = re.compile(r"解除|解消|復旧|再開|鎮火|消し止め|収束|終了|完了|取り下げ|通行できるよう"
