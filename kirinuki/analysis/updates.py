@@ -249,7 +249,9 @@ def _other_plans(a: Sentence, b: Sentence) -> bool:
 
 
 # A count said to have changed (`死者が19人に増え`, `けが人は9人に上り`).
-_RAISED = re.compile(r"[0-9]+[万億千]?(?:人|棟|世帯|戸|台|便|件|ミリ|センチ|ヘクタール)(?:に増え|に増加|に上っ|に上り|に達し|に減っ|に減り|に減少)")
+# (`死者が23人となり`: the count has become N.)
+_RAISED = re.compile(r"[0-9]+[万億千]?(?:人|棟|世帯|戸|台|便|件|ミリ|センチ|ヘクタール)"
+                     r"(?:に増え|に増加|に上っ|に上り|に達し|に減っ|に減り|に減少|となり|となっ|になり|になっ)")
 
 
 # A count said to have changed by N to M (`これまでより5人減って13人になりました`).
