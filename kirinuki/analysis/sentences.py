@@ -383,11 +383,12 @@ def other_slots(a: Sentence, b: Sentence) -> bool:
         return True
     # One predicate and counter, other people counted (`デモの参加者120人を拘束` / `男5人を
     # 逮捕`): another fact.
-    # (`死者`, `けが人` name the count itself, not the people counted.)
+    # (`死者`, `けが人` name the count itself, not the people counted; `拘束された人は300人` /
+    # `拘束された記者は12人`: people, then some of them.)
     def people(s: Sentence) -> dict[tuple[str, str], set[str]]:
         out: dict[tuple[str, str], set[str]] = {}
         for c in s.counts:
-            if c[0] and c[3] and c[3] != "人" and c[0] not in (
+            if c[0] and c[3] and c[0] not in (
                     PREDICATE_KEYWORDS.get(c[3]), PREDICATE_KEYWORDS.get(c[3][:-1])):
                 out.setdefault(c[:2], set()).add(c[3])
         return out

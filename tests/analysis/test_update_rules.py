@@ -501,6 +501,9 @@ def test_session14_rules(a: str, b: str, expected: str | None) -> None:
     ("コスタ北部でバスが谷に転落し、地元の警察によりますと、これまでに9人が死亡し、20人以上がけがをしたということです。",
      "コスタ北部で起きたバスの転落事故で、運輸省は9日、死者が23人となり、なお4人の安否が分かっていないと発表しました。",
      VERSION),
+    # People counted, then some of them (`拘束された人は` / `拘束された記者は`): other counts.
+    ("ソレアの人権団体によると、集会に参加して拘束された人は450人を超えた。",
+     "ソレアの人権団体によると、集会の取材中に拘束された記者は9人に上る。", None),
     # A background sentence with its clauses in another order: the same words, the same numbers.
     ("ヨルナ病院のほかにも、先月は2つの自治体がシステム障害に見舞われました。国内で増え続けている不正アクセスの"
      "被害は、総務省によりますと、去年1年間に150件余り確認されました。",
