@@ -32,6 +32,7 @@ from kirinuki.publish.snapshot import (
     P_PERMALINKS,
     P_POS,
     P_TABLES,
+    STORY,
     TAIL_MAX,
     Base,
     Fingerprints,
@@ -43,6 +44,7 @@ from kirinuki.publish.snapshot import (
     identity,
     pack_base,
     pack_head,
+    pack_stories,
     read_base,
     read_head,
     row_of,
@@ -51,6 +53,7 @@ from kirinuki.publish.snapshot import (
 from kirinuki.publish.state import Blobs
 
 VersionNotes = dict[int, tuple[tuple[int, int, str], ...]]
+Stories = dict[str, tuple[Any, ...]]  # tag key -> `plan.StoryParts` as a tuple
 
 
 @dataclass
@@ -162,15 +165,17 @@ def follow(journal: Journal, out_dir: str | Path, token: str | None, g: str, per
                     len(was) - len(head["every"]), tables)
 
 
-def save_followed(out_dir: str | Path, token: str, f: Followed) -> None:
+def save_followed(out_dir: str | Path, token: str, f: Followed, stories: Stories) -> None:
     """The snapshot after a publish on the short path: the head extended (the base written
-    again once the entries added since it pass `TAIL_MAX`)."""
+    again once the entries added since it pass `TAIL_MAX`), with the parts of the story keys
+    made (`stories`)."""
     ctx, base, head = f.ctx, f.base, f.head
     rows = head["rows"] + [row_of(e) for e in f.fresh]
     if len(rows) <= TAIL_MAX:
         put(state_blobs(out_dir), {"snap.head": pack_head({
             "token": token, "base": base.id, "g": head["g"], "per_page": head["per_page"],
-            "ident": f.ident, "every": f.every[f.base_stamps:], "rows": rows})})
+            "ident": f.ident, "every": f.every[f.base_stamps:], "rows": rows}),
+            **pack_stories(base.id, stories)})
         return
     full = base.count // CHUNK
     chunks: list[bytes | list[Any]] = [base.raw(P_CHUNKS + k) for k in range(full)]
@@ -181,15 +186,15 @@ def save_followed(out_dir: str | Path, token: str, f: Followed) -> None:
     tables = {**f.tables, "tags": {k: (t.display, t.members) for k, t in ctx.tags.items()},
               "days": ctx.days}
     _write(out_dir, token, f.ident, head["g"], head["per_page"], f.every,
-           ctx.pos.whole(), ctx.by_permalink.whole(), tables, chunks, len(entries))
+           ctx.pos.whole(), ctx.by_permalink.whole(), tables, chunks, len(entries), stories)
 
 
 def save_context(journal: Journal, out_dir: str | Path, token: str, ctx: SiteContext,
                  every: list[Any], ident: tuple[object, ...], g: str,
-                 last: LastEntries | None) -> None:
+                 last: LastEntries | None, stories: Stories) -> None:
     """The snapshot of a site built on the ordinary path (`ctx` holds a list of entries;
     those made from the `last` snapshot keep the rows it stored, rather than making them
-    again)."""
+    again), with the parts of the story keys made (`stories`)."""
     if str(journal.store.path) == ":memory:":
         return
     entries = ctx.entries
@@ -210,12 +215,13 @@ def save_context(journal: Journal, out_dir: str | Path, token: str, ctx: SiteCon
     chunks: list[bytes | list[Any]] = [
         [row(e) for e in entries[k : k + CHUNK]] for k in range(0, len(entries), CHUNK)]
     _write(out_dir, token, ident, g, ctx.per_page, every, ctx.pos, ctx.by_permalink,
-           tables, chunks, len(entries))
+           tables, chunks, len(entries), stories)
 
 
 def _write(out_dir: str | Path, token: str, ident: tuple[object, ...], g: str, per_page: int,
            every: list[Any], pos: Any, by_permalink: Any,
-           tables: dict[str, Any], chunks: list[bytes | list[Any]], count: int) -> None:
+           tables: dict[str, Any], chunks: list[bytes | list[Any]], count: int,
+           stories: Stories) -> None:
     base_id = new_token()
     blobs = pack_base(base_id, [every, pos if type(pos) is dict else dict(pos),
                                 by_permalink if type(by_permalink) is dict
@@ -223,10 +229,12 @@ def _write(out_dir: str | Path, token: str, ident: tuple[object, ...], g: str, p
     blobs["snap.head"] = pack_head({"token": token, "base": base_id, "g": g,
                                     "per_page": per_page, "ident": ident, "every": [],
                                     "rows": []})
-    put(state_blobs(out_dir), blobs, drop="snap.")
+    blobs.update(pack_stories(base_id, stories))
+    put(state_blobs(out_dir), blobs, drop=("snap.", STORY))
 
 
-def put(blobs: Blobs, items: dict[str, bytes], drop: str | None = None) -> None:
+def put(blobs: Blobs, items: dict[str, bytes],
+        drop: str | tuple[str, ...] | None = None) -> None:
     """Store the snapshot's blobs, if the disk lets it: one that cannot be written leaves the
     last one, which names another build, so the next publish takes the ordinary path (a
     full disk costs some speed, not a traceback; the site's own files report the error)."""

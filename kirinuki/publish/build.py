@@ -27,7 +27,7 @@ from kirinuki.publish.append import follow, new_token, save_context, save_follow
 from kirinuki.publish.collector import collector_paused
 from kirinuki.publish.context import SiteContext, build_context
 from kirinuki.publish.pages import Renderer
-from kirinuki.publish.plan import Page, Planner
+from kirinuki.publish.plan import Page, Planner, StoryParts
 from kirinuki.publish.quick import PublishReport, asset_version, unchanged
 from kirinuki.publish.quick import per_page as _per_page
 from kirinuki.publish.scope import (
@@ -38,7 +38,7 @@ from kirinuki.publish.scope import (
     scope_of,
     stale_files,
 )
-from kirinuki.publish.snapshot import identity, last_entries, state_blobs
+from kirinuki.publish.snapshot import identity, last_entries, read_stories, state_blobs
 from kirinuki.publish.units import ATTEMPTS, JournalMoved, Run, run_units, units_of
 from kirinuki.publish.writer import Output, check_unique
 
@@ -98,6 +98,9 @@ def _publish(journal: Journal, out_dir: str | Path, full: bool, jobs: int | None
                 ctx = followed.ctx
                 planner = Planner(ctx, version, fps=followed.fps)
                 scope = scope_of(ctx, appended(ctx, followed.moved, followed.first_new))
+                if scope is not None:
+                    parts = read_stories(state_blobs(out_dir), followed.base.id, scope.tags)
+                    planner.stories = {k: StoryParts(*v) for k, v in parts.items()}
                 planned = None if scope is None else _plan(ctx, planner, output, scope)
                 stored = True
             else:
@@ -121,10 +124,12 @@ def _publish(journal: Journal, out_dir: str | Path, full: bool, jobs: int | None
         written = _write(journal, ctx, planner, output, pages, removed, mark, jobs, progress,
                          token if stored else "")
         if written >= 0 and stored:
+            stories = {k: (v.count, v.last, v.fps, v.notes)
+                       for k, v in planner.stories.items()}
             if followed is not None:
-                save_followed(out_dir, token, followed)
+                save_followed(out_dir, token, followed, stories)
             else:
-                save_context(journal, out_dir, token, ctx, every, ident, g, last)
+                save_context(journal, out_dir, token, ctx, every, ident, g, last, stories)
     wrote = written >= 0
     return _report(out_dir, total, max(written, 0), len(removed) if wrote else 0, ctx,
                    wrote and output.staged, start, warnings)

@@ -44,6 +44,17 @@ class Page:
     summaries: tuple[int, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class StoryParts:
+    """What a tag's story key was made of: its first `count` members (the last at position
+    `last`), their fingerprints joined, and their version notes (as text)."""
+
+    count: int
+    last: int
+    fps: str
+    notes: tuple[str, ...]
+
+
 @dataclass
 class Paging:
     """Oldest-anchored pages of a list: page k holds members[(k-1)P : kP], so adding a new
@@ -90,6 +101,9 @@ class Planner:
         self.moved: list[str] = []  # the files of the redirect pages planned
         self._months: dict[tuple[int, int], list[int]] | None = None
         self._months_of = months or (lambda: months_of(ctx))  # a caller may keep them
+        # Per tag, what its story key is made of (`StoryParts`): given for tags whose older
+        # members are as they were (the short path), filled in for every tag keyed.
+        self.stories: dict[str, StoryParts] = {}
 
     def add(self, url: str, kind: str, stage: int, sig_parts: tuple[object, ...],
             args: tuple[Any, ...] = (), entries: tuple[int, ...] = (),
@@ -226,12 +240,23 @@ class Planner:
         entries = self.ctx.entries
         return ",".join(self.fps[i] + links_key(self.ctx, entries[i]) for i in members)
 
-    def story_key(self, members: Sequence[int]) -> str:
+    def story_key(self, key: str, members: Sequence[int]) -> str:
         """What a tag's story depends on: every member entry (a hide moves its stamp) and
-        the version notes of each."""
-        entries = self.ctx.entries
-        return sig(self.member_fps(members),
-                   *(entries[i].versions for i in members if entries[i].versions))
+        the version notes of each. Made from the parts known for the tag's first members,
+        when given, and the members after them (the rest were not read)."""
+        known = self.stories.get(key)
+        if known is None or known.count > len(members) or not known.count \
+                or members[known.count - 1] != known.last:
+            known = StoryParts(0, -1, "", ())
+        entries, fps = self.ctx.entries, self.fps
+        new = members[known.count :]
+        more = ",".join(fps[i] for i in new)
+        joined = f"{known.fps},{more}" if known.fps and more else known.fps or more
+        notes = known.notes + tuple(str(entries[i].versions) for i in new
+                                    if entries[i].versions)
+        parts = self.stories[key] = StoryParts(len(members), members[-1] if members else -1,
+                                               joined, notes)
+        return sig(parts.fps, *parts.notes)
 
     def entry_pages(self) -> None:
         """An HTML page and a plain-text twin per entry; a search chunk per month."""
@@ -280,7 +305,7 @@ class Planner:
         # A tag's pages show the groups carrying the tag: whole entries, not summaries.
         whole = kind == "tag"
         # A tag's front page tells its story, made of every member and its version notes.
-        story = self.story_key(base.members) if whole else ""
+        story = self.story_key(str(key), base.members) if whole else ""
         self.add(url_of(None), kind, LIST,
                  (key, self.member_fps(front), base.front_older(), story),
                  (key, None), **{"entries" if whole else "summaries": tuple(front)})

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import marshal
 import os
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
@@ -42,6 +42,9 @@ Rows = list[tuple[Any, ...]]
 # them), positions by id, ids by permalink, the tables (tags with their members, days, related
 # links and version notes), then the entry rows in chunks.
 P_EVERY, P_POS, P_PERMALINKS, P_TABLES, P_CHUNKS = range(5)
+# Per tag, what its story key was made of (`plan.StoryParts`), so that a short path keys a
+# tag's story from its new members alone: one blob a tag, dropped with the base it names.
+STORY = "story."
 
 
 def state_blobs(out_dir: str | Path) -> Blobs:
@@ -231,6 +234,26 @@ def pack_base(base_id: str, parts: list[Any], chunks: list[bytes | Rows],
     for k, c in enumerate(chunks, len(parts)):
         blobs[f"snap.{k}"] = c if isinstance(c, bytes) else marshal.dumps(c)
     return blobs
+
+
+def read_stories(blobs: Blobs, base_id: str, keys: Iterable[str]) -> dict[str, tuple[Any, ...]]:
+    """The stored story key parts (`plan.StoryParts` as a tuple) of the tags `keys`, those
+    made for the base `base_id` (any other base may describe other entries)."""
+    out = {}
+    for key in keys:
+        try:
+            data = blobs.get(STORY + key)
+            row = marshal.loads(data) if data is not None else None
+        except (EOFError, ValueError, TypeError):
+            continue
+        if isinstance(row, tuple) and len(row) == 5 and row[0] == base_id:
+            out[key] = row[1:]
+    return out
+
+
+def pack_stories(base_id: str, stories: Mapping[str, tuple[Any, ...]]) -> dict[str, bytes]:
+    """The blobs of the story key parts `stories` (tag key -> parts) made for `base_id`."""
+    return {STORY + k: marshal.dumps((base_id, *parts)) for k, parts in stories.items()}
 
 
 def read_head(blobs: Blobs) -> dict[str, Any] | None:

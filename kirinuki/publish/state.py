@@ -115,18 +115,20 @@ class Blobs:
         except sqlite3.DatabaseError:
             return 0
 
-    def put(self, items: Mapping[str, bytes | None], drop: str | None = None) -> bool:
+    def put(self, items: Mapping[str, bytes | None],
+            drop: str | tuple[str, ...] | None = None) -> bool:
         """Store `items` (None deletes) in one transaction, first deleting every blob whose
-        name starts with `drop`; False when the file cannot be written (a full disk: the state
-        then lacks them, which costs a slower publish, never a wrong page)."""
+        name starts with `drop` (or one of them); False when the file cannot be written (a
+        full disk: the state then lacks them, which costs a slower publish, never a wrong
+        page)."""
         self.release()
         try:
             conn = open_rw(self.path)
             try:
                 conn.execute("BEGIN IMMEDIATE")
-                if drop is not None:
+                for prefix in (drop,) if isinstance(drop, str) else drop or ():
                     conn.execute("DELETE FROM blobs WHERE name >= ? AND name < ?",
-                                 (drop, drop + "\U0010ffff"))
+                                 (prefix, prefix + "\U0010ffff"))
                 conn.executemany("DELETE FROM blobs WHERE name = ?",
                                  [(k,) for k, v in items.items() if v is None])
                 conn.executemany("INSERT OR REPLACE INTO blobs(name, data) VALUES (?, ?)",

@@ -189,6 +189,49 @@ def test_the_base_is_written_again_when_the_tail_grows(tmp_path: Path, followed:
     j.close()
 
 
+def _sigs(site: Path) -> dict[str, str]:
+    import sqlite3
+
+    from kirinuki.publish.state import state_path
+
+    conn = sqlite3.connect(state_path(site))
+    try:
+        return dict(conn.execute("SELECT path, sig FROM pages"))
+    finally:
+        conn.close()
+
+
+def test_a_tags_story_key_on_the_short_path_is_made_from_its_stored_parts(
+        tmp_path: Path, followed: list[bool], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The short path keys a tag's story from the parts stored for its older members and its
+    new members alone (reading every member loaded most of the snapshot at 100k), to the
+    same signature as a full build: every page's signature equals a fresh build's."""
+    monkeypatch.setattr(snapshot, "CHUNK", 2)
+    monkeypatch.setattr(append, "CHUNK", 2)
+    known: list[dict[str, Any]] = []
+    real = build.read_stories
+
+    def seen(*args: Any) -> Any:
+        out = real(*args)
+        known.append(out)
+        return out
+
+    monkeypatch.setattr(build, "read_stories", seen)
+    j = make_journal(tmp_path)
+    live = tmp_path / "live"
+    publish(j, live, jobs=1)
+    for n in range(1, 4):
+        _add(j, tmp_path, n, f"2024-02-0{n}T08:00:00+09:00", f"段落{n}です。", "米国")
+        assert publish(j, live, jobs=1).written > 0
+        fresh = tmp_path / f"fresh{n}"
+        publish(j, fresh, full=True, jobs=1)
+        assert _sigs(live) == _sigs(fresh), n
+        assert _tree(live) == _tree(fresh), n
+    assert followed == [True] * 3
+    assert all("米国" in k for k in known), known
+    j.close()
+
+
 def test_deleting_the_state_beside_the_site_costs_only_a_full_read(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Without the snapshot and the sketches in the state, a publish reads every entry again
