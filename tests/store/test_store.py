@@ -135,3 +135,25 @@ def test_free_pages_go_back_to_the_file_system_after_a_reindex(journal_path: str
         assert conn.execute("PRAGMA freelist_count").fetchone()[0] > 10
         reindex(j)
         assert conn.execute("PRAGMA freelist_count").fetchone()[0] == 0
+
+
+def test_known_places_lists_each_stored_place_once(journal: Journal) -> None:
+    """The place names of every entry's features, each once (found by index seeks,
+    not by reading every feature row), and nothing of another kind."""
+    from kirinuki.store.sqlite import suggestions as rows
+    from kirinuki.store.sqlite.entries import insert_entry
+
+    ids = []
+    for n in range(3):
+        entry = parse(f"段落{n}。\n#タグ")
+        entry.key = f"k{n}"
+        with journal.store.transaction():
+            ids.append(insert_entry(journal.store, entry, journal.now()))
+    assert rows.known_places(journal.store) == []
+    places = [("ソルディア", "ヴェルナ"), ("ヴェルナ", "ルスタニア"), ("ソルディア",)]
+    with journal.store.transaction():
+        rows.put_features(journal.store, ids, [
+            (i, "places", p, p) for i, ps in zip(ids, places, strict=True) for p in ps]
+            + [(ids[0], "people", "ミハイロフ", "ミハイロフ")])
+    got = rows.known_places(journal.store)
+    assert len(got) == 3 and set(got) == {"ソルディア", "ヴェルナ", "ルスタニア"}

@@ -111,9 +111,13 @@ def dated_count(store: Store) -> int:
 
 
 def known_places(store: Store) -> list[str]:
-    """Every place name stored as a feature."""
+    """Every place name stored as a feature, once each."""
+    # One index seek per name (`entry_features_value`): DISTINCT read every place row of the
+    # journal (docs/publish.md, Measurements).
     return [str(r[0]) for r in store.conn.execute(
-        "SELECT DISTINCT value FROM entry_features WHERE kind = 'places'")]
+        "WITH RECURSIVE p(v) AS (SELECT min(value) FROM entry_features WHERE kind = 'places'"
+        " UNION ALL SELECT (SELECT min(value) FROM entry_features WHERE kind = 'places'"
+        " AND value > p.v) FROM p WHERE p.v IS NOT NULL) SELECT v FROM p WHERE v IS NOT NULL")]
 
 
 def version_rows_of(store: Store, entry_id: int) -> list[tuple[int, str]]:
