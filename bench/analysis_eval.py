@@ -1,9 +1,10 @@
 """Quality of analysis on the labelled sets: aggregate figures only.
 
-    .venv/bin/python bench/analysis_eval.py [--parts dev,heldout,heldout2,...,heldout6,legacy] [--misses]
+    .venv/bin/python bench/analysis_eval.py [--parts dev,dev2,heldout,heldout2,...,heldout6,legacy] [--misses]
 
-Parts: `dev`, `heldout` and `heldout2` to `heldout6` are the folders of those names in
-tests/analysis/data/eval (issue 22). `heldout` and `heldout2` are retired into development
+Parts: `dev`, `dev2`, `heldout` and `heldout2` to `heldout6` are the folders of those names in
+tests/analysis/data/eval (issue 22). `dev2` is development material written in session 15 by a
+hand that never read the rules (pairs only). `heldout` and `heldout2` are retired into development
 material since session 15 (the two oldest, retired by age, not by score): their misses may be
 listed. The others are frozen and never looked at while rules change: only their aggregates
 are printed, per part and pooled (`heldout2` to `heldout6` hold pairs only),
@@ -11,7 +12,7 @@ are printed, per part and pooled (`heldout2` to `heldout6` hold pairs only),
 For each part: precision and recall of duplicate / version / background pairs, statements
 (recall and speaker accuracy, overall and per mode), figures (F1 on value, unit and sign),
 and on its journals the related top-1 accuracy and the precision of the groups reported.
-`--misses` lists what went wrong, for the dev and retired parts only.
+`--misses` lists what went wrong, for the dev parts (`dev`, `dev2`) and retired parts only.
 
 The code measured is whatever `kirinuki` imports first: PYTHONPATH=<other checkout> measures
 another version with the same scoring (the script's own checkout comes after it on the path).
@@ -47,7 +48,9 @@ MODES = ("direct", "headline", "reported")
 # The two oldest held-out parts, retired by age (not by score) in session 15: now dev material.
 RETIRED = ("heldout", "heldout2")
 HELD_OUT = ("heldout3", "heldout4", "heldout5", "heldout6")
-PARTS = ("dev", *RETIRED, *HELD_OUT)
+# Development pairs written by a hand that never read the rules (session 15).
+DEV2 = "dev2"
+PARTS = ("dev", DEV2, *RETIRED, *HELD_OUT)
 
 
 def load(path: Path) -> list[dict[str, Any]]:
