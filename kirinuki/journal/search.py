@@ -161,12 +161,12 @@ class _Matched:
         return int(np.searchsorted(ids, plan.hi, "right") - first)
 
 
-def _idf(journal: Journal, plan: sq.Plan, words: list[Word], found: _Matched | None = None,
-         ) -> dict[Word, float]:
-    """Inverse document frequencies, measured on the newest DF_SAMPLE clips (1.0 for one word)."""
+def _idf(journal: Journal, plan: sq.Plan, words: list[Word], docs: int,
+         found: _Matched | None = None) -> dict[Word, float]:
+    """Inverse document frequencies, measured on the newest DF_SAMPLE clips (1.0 for one word;
+    `docs`: the indexed clips)."""
     if len(words) < 2:
         return {w: 1.0 for w in words}
-    docs, _ = sq.corpus_stats(journal.store)
     n = min(docs, DF_SAMPLE)
     if docs <= DF_SAMPLE:
         floor = sq.MIN_ROWID
@@ -187,9 +187,9 @@ def _rank(journal: Journal, q: Query, plan: sq.Plan, cands: list[tuple[int, str]
           found: _Matched | None = None) -> list[tuple[float, int]]:
     """(BM25 score, row id) of (row id, folded text) candidates, best first, newer on ties."""
     words = q.words()
-    idf = _idf(journal, plan, words, found)
-    weighted = [(w, idf[w] * (K1 + 1)) for w in words]
     docs, chars = sq.corpus_stats(journal.store)
+    idf = _idf(journal, plan, words, docs, found)
+    weighted = [(w, idf[w] * (K1 + 1)) for w in words]
     flat, per_char = K1 * (1 - B), K1 * B / (chars / docs if docs else 1.0)
     # Term by term over all candidates in NumPy (the same float operations in the same order
     # as one candidate at a time, so the same scores), faster than a loop per candidate.

@@ -125,6 +125,18 @@ def test_ranking_prefers_denser_matches_and_breaks_ties_by_date(mem_journal: Jou
     assert [h.published for h in dated] == sorted((h.published for h in dated), reverse=True)
 
 
+def test_ranking_reads_the_corpus_figures_once(mem_journal: Journal,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """A ranked search of several words reads the index's clip and character counts once (on
+    PostgreSQL each read is a round trip)."""
+    add_entries(mem_journal, [entry([(["制裁と米国の話。"], [])], datetime(2023, 5, 1, tzinfo=JST))])
+    calls: list[object] = []
+    stats = sq.corpus_stats
+    monkeypatch.setattr(sq, "corpus_stats", lambda store: calls.append(store) or stats(store))
+    assert search(mem_journal, "制裁 米国", facets=False).hits[0].score
+    assert len(calls) == 1
+
+
 def test_one_character_word_with_a_longer_one_widens_its_range_until_enough(
         mem_journal: Journal) -> None:
     # "中国" in all 60 clips, "露" in every seventh: the newest few "露 中国" matches lie
