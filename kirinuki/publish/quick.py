@@ -66,10 +66,12 @@ def global_sig(settings: Settings, version: str, size: int) -> str:
                s.version_notes)
 
 
-def unchanged(journal: Journal, output: Output, version: str) -> tuple[str, str, bool]:
+def unchanged(journal: Journal, output: Output, version: str,
+              mark: str | None = None) -> tuple[str, str, bool]:
     """(the journal's mark, the global signature, whether the site in `output` shows the
-    journal as it is: same mark and signature, and no interrupted patch to repair)."""
-    mark = published_mark(journal)
+    journal as it is: same mark and signature, and no interrupted patch to repair); `mark`:
+    read already (an older mark only makes the next publish look again)."""
+    mark = mark or published_mark(journal)
     meta = output.manifest.meta
     g = global_sig(journal.settings, version, per_page())
     same = bool(output.old) and meta.get("mark") == mark and meta.get("g") == g \
@@ -77,13 +79,14 @@ def unchanged(journal: Journal, output: Output, version: str) -> tuple[str, str,
     return mark, g, same
 
 
-def nothing_to_do(journal: Journal, out_dir: str | Path) -> PublishReport | None:
+def nothing_to_do(journal: Journal, out_dir: str | Path) -> tuple[PublishReport | None, str]:
     """The report of a publish into `out_dir` that would change nothing, or None when it
-    would (then `publish` does the work). Raises what `Output` raises for an unusable folder."""
+    would (then `publish` does the work, given the journal's mark read here: reading it is a
+    pass over every entry); and that mark. Raises what `Output` raises for an unusable folder."""
     start = time.perf_counter()
     with Output(Path(out_dir)) as output:
         mark, _g, same = unchanged(journal, output, asset_version())
         if not same:
-            return None
+            return None, mark
         return PublishReport(str(out_dir), len(output.old), 0, 0, int(mark.split("|")[0]),
-                             -1, False, time.perf_counter() - start)
+                             -1, False, time.perf_counter() - start), mark

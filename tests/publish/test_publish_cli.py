@@ -130,3 +130,25 @@ def test_analysis_progress_lines() -> None:
         "版の解析中: 120,000 / 652,144 組 (18%)、残り約 4 分")
     assert line("verifying", 500, 1_000, 20.0) == "版の解析中: 500 / 1,000 組 (50%)、残り約 20 秒"
     assert line("verifying", 1_000, 1_000, 20.0) == "版の解析中: 1,000 / 1,000 組 (100%)"
+
+
+def test_a_plain_publish_reads_the_journals_mark_once(small: Journal, tmp_path: Path,
+                                                      monkeypatch) -> None:
+    """The mark the quick check read serves the publish too (each read is a pass over every
+    entry: 0.1 s at 100k); a publish with nothing to do reads it once as well."""
+    from kirinuki.cli import publish_quick
+    from kirinuki.publish import quick
+
+    reads: list[str] = []
+    real = quick.published_mark
+
+    def counted(journal: Journal) -> str:
+        reads.append(real(journal))
+        return reads[-1]
+
+    monkeypatch.setattr(quick, "published_mark", counted)
+    line = ["--journal", str(small.store.path), "publish", str(tmp_path / "site"), "-q"]
+    assert publish_quick.run([*line, "--jobs", "1"]) == 0
+    assert len(reads) == 1 and (tmp_path / "site/index.html").is_file()
+    assert publish_quick.run(line) == 0
+    assert len(reads) == 2
