@@ -352,6 +352,29 @@ def pytest_configure(config: pytest.Config) -> None:
     # xdist's own reordering (by test count) would undo `by_file`.
     if getattr(config.option, "loadscopereorder", None):
         config.option.loadscopereorder = False
+    if not hasattr(config, "workerinput"):  # a worker is handed its folder by the controller
+        _test_folders_in_memory(config)
+
+
+SHM, SHM_ROOM = Path("/dev/shm"), 4 << 30
+
+
+def _test_folders_in_memory(config: pytest.Config) -> None:
+    """Test folders (`tmp_path`) under /dev/shm when it is there with room in it and in memory:
+    the suite writes ~17,000 files and its SQLite journals sync, which on disk cost half its
+    system CPU. `--basetemp` or PYTEST_DEBUG_TEMPROOT chosen by the caller win."""
+    if config.option.basetemp or "PYTEST_DEBUG_TEMPROOT" in os.environ or not SHM.is_dir():
+        return
+    try:
+        stat = os.statvfs(SHM)
+        meminfo = Path("/proc/meminfo").read_text(encoding="ascii")
+    except OSError:
+        return
+    available = [int(line.split()[1]) << 10 for line in meminfo.splitlines()
+                 if line.startswith("MemAvailable:")]
+    if stat.f_bavail * stat.f_frsize >= SHM_ROOM and available and available[0] >= SHM_ROOM:
+        # pytest's own numbered folders, kept and removed as under /tmp (the last three runs)
+        os.environ["PYTEST_DEBUG_TEMPROOT"] = str(SHM)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
