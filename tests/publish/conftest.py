@@ -121,6 +121,18 @@ def small(tmp_path: Path) -> Iterator[Journal]:
     j.close()
 
 
+@pytest.fixture(scope="session")
+def small_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small fixed journal published once per test process, for tests that only read the
+    site (one that writes to it or to the journal publishes its own)."""
+    folder = tmp_path_factory.mktemp("small-site")
+    from kirinuki.publish import publish
+
+    with make_journal(folder) as j:
+        publish(j, folder / "site", jobs=1)
+    return folder / "site"
+
+
 class _Links(HTMLParser):
     def __init__(self) -> None:
         super().__init__()

@@ -20,9 +20,8 @@ def _feeds(site: Path) -> dict[str, feedparser.FeedParserDict]:
             for p in sorted(site.rglob("feed.xml"))}
 
 
-def test_every_feed_parses_without_error(small: Journal, tmp_path: Path) -> None:
-    publish(small, tmp_path / "site", jobs=1)
-    feeds = _feeds(tmp_path / "site")
+def test_every_feed_parses_without_error(small_site: Path) -> None:
+    feeds = _feeds(small_site)
     assert len(feeds) == 1 + 6  # the journal's and one per tag
     for name, feed in feeds.items():
         assert feed.bozo == 0, (name, feed.get("bozo_exception"))
@@ -32,9 +31,8 @@ def test_every_feed_parses_without_error(small: Journal, tmp_path: Path) -> None
             assert entry.link.startswith("https://kirinuki.test/entry/")
 
 
-def test_journal_feed_content(small: Journal, tmp_path: Path) -> None:
-    publish(small, tmp_path / "site", jobs=1)
-    feed = feedparser.parse((tmp_path / "site/feed.xml").read_bytes())
+def test_journal_feed_content(small_site: Path) -> None:
+    feed = feedparser.parse((small_site / "feed.xml").read_bytes())
     assert feed.feed.id == "https://kirinuki.test/feed.xml"
     assert [link.href for link in feed.feed.links if link.rel == "self"] == [
         "https://kirinuki.test/feed.xml"]
@@ -51,7 +49,7 @@ def test_journal_feed_content(small: Journal, tmp_path: Path) -> None:
     assert "<blockquote>" in html or "<blockquote " in html
     # The clipped markup arrives as text, escaped, never as a script.
     assert "&lt;script&gt;" in html and "<script" not in html
-    raw = (tmp_path / "site/feed.xml").read_text(encoding="utf-8")
+    raw = (small_site / "feed.xml").read_text(encoding="utf-8")
     assert "&amp;lt;script&amp;gt;" in raw
 
 
@@ -69,9 +67,8 @@ def test_ids_and_dates_are_stable(small: Journal, tmp_path: Path) -> None:
     assert changed == ["tag:kirinuki.test,2024:/entry/2024/01/06/230000"]
 
 
-def test_sitemaps_and_robots(small: Journal, tmp_path: Path) -> None:
-    site = tmp_path / "site"
-    publish(small, site, jobs=1)
+def test_sitemaps_and_robots(small_site: Path) -> None:
+    site = small_site
     index = ET.parse(site / "sitemap.xml").getroot()
     locs = [e.text for e in index.iter(f"{SM}loc")]
     assert locs == ["https://kirinuki.test/sitemaps/2017-01.xml",

@@ -8,16 +8,13 @@ from pathlib import Path
 import html5lib
 import pytest
 
-from kirinuki.journal import Journal
-from kirinuki.publish import publish
 from tests.publish.conftest import broken_links
 
 
 @pytest.fixture
-def site(small: Journal, tmp_path: Path) -> Path:
-    out = tmp_path / "site"
-    publish(small, out, jobs=1)
-    return out
+def site(small_site: Path) -> Path:
+    """The small journal's site (every test here only reads it)."""
+    return small_site
 
 
 def read(site: Path, path: str) -> str:

@@ -30,22 +30,19 @@ def _meta(doc: lxml.html.HtmlElement) -> dict[str, list[str]]:
     return out
 
 
-def test_entry_heading_is_the_headline_and_the_date_shows_once(small: Journal,
-                                                               tmp_path: Path) -> None:
-    publish(small, tmp_path / "site", jobs=1)
-    doc = _doc(tmp_path / "site", ENTRY)
+def test_entry_heading_is_the_headline_and_the_date_shows_once(small_site: Path) -> None:
+    doc = _doc(small_site, ENTRY)
     assert doc.findtext(".//h1") == "北方連合、国境の部隊を増強"  # the first clip's headline
     main = doc.find(".//main")
     assert main is not None
     assert main.text_content().count("2024年1月5日 09:00") == 1
     # An entry without a headline: its tags make the heading (in lists and links too).
-    other = _doc(tmp_path / "site", "entry/2024/01/06/213000/index.html")
+    other = _doc(small_site, "entry/2024/01/06/213000/index.html")
     assert other.findtext(".//h1") == "反ロシア・NATO拡大"
 
 
-def test_entry_card_metadata_and_share_links(small: Journal, tmp_path: Path) -> None:
-    publish(small, tmp_path / "site", jobs=1)
-    meta = _meta(_doc(tmp_path / "site", ENTRY))
+def test_entry_card_metadata_and_share_links(small_site: Path) -> None:
+    meta = _meta(_doc(small_site, ENTRY))
     url = "https://kirinuki.test/entry/2024/01/05/090000/"
     assert meta["og:url"] == [url]
     assert meta["og:type"] == ["article"]
@@ -54,12 +51,12 @@ def test_entry_card_metadata_and_share_links(small: Journal, tmp_path: Path) -> 
     assert meta["article:published_time"] == ["2024-01-05T09:00:00+09:00"]
     assert meta["article:tag"] == ["反ロシア", "対中露戦", "NATO拡大", "日米/首脳"]
     assert meta["twitter:card"] == ["summary"]
-    share = [(a.text, a.get("href")) for a in _doc(tmp_path / "site", ENTRY).iterfind(
+    share = [(a.text, a.get("href")) for a in _doc(small_site, ENTRY).iterfind(
         ".//p[@class='share']/a")]
     assert [label for label, _ in share] == ["X", "はてなブックマーク", "LINE"]
     assert share[1][1] == "https://b.hatena.ne.jp/entry/s/kirinuki.test/entry/2024/01/05/090000/"
     assert "url=https%3A%2F%2Fkirinuki.test%2Fentry%2F2024%2F01%2F05%2F090000%2F" in share[2][1]
-    assert not list(_doc(tmp_path / "site", ENTRY).iter("script"))  # no script needed
+    assert not list(_doc(small_site, ENTRY).iter("script"))  # no script needed
 
 
 def test_no_share_links_or_og_url_without_a_host(small: Journal, tmp_path: Path) -> None:
@@ -70,10 +67,8 @@ def test_no_share_links_or_og_url_without_a_host(small: Journal, tmp_path: Path)
     assert doc.find(".//p[@class='share']") is None
 
 
-def test_every_page_has_the_search_box_and_the_sidebar_frame(small: Journal,
-                                                            tmp_path: Path) -> None:
-    site = tmp_path / "site"
-    publish(small, site, jobs=1)
+def test_every_page_has_the_search_box_and_the_sidebar_frame(small_site: Path) -> None:
+    site = small_site
     for path in (ENTRY, "index.html", "archive/category/反ロシア/index.html", "archive/index.html",
                  "about/index.html"):
         doc = _doc(site, path)
@@ -107,9 +102,8 @@ def test_a_new_entry_rewrites_the_sidebar_not_every_page(small: Journal, tmp_pat
     assert report.written < 40  # the new entry's neighbours, lists, feeds: not all pages
 
 
-def test_rss_feeds_parse_beside_atom(small: Journal, tmp_path: Path) -> None:
-    site = tmp_path / "site"
-    publish(small, site, jobs=1)
+def test_rss_feeds_parse_beside_atom(small_site: Path) -> None:
+    site = small_site
     for path in ("rss", "archive/category/反ロシア/rss"):
         feed = feedparser.parse((site / path).read_bytes())
         assert feed.bozo == 0, (path, feed.get("bozo_exception"))
@@ -140,9 +134,8 @@ def test_served_pages_carry_the_sidebar_inline_and_answer_rss(small: Journal,
         assert client.get("/nav/").status_code == 200
 
 
-def test_tag_pages_show_the_groups_carrying_the_tag(small: Journal, tmp_path: Path) -> None:
-    site = tmp_path / "site"
-    publish(small, site, jobs=1)
+def test_tag_pages_show_the_groups_carrying_the_tag(small_site: Path) -> None:
+    site = small_site
     doc = _doc(site, "archive/category/日米／首脳/index.html")
     entry = doc.find(".//article[@class='summary tag-summary']")
     assert entry is not None
