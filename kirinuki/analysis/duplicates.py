@@ -74,6 +74,9 @@ _HEADLINE_LABEL = re.compile(r"^(?:速報|随時更新|更新|続報|詳報|詳�
 # A headline's common opening that names only a topic, not an event (`エステラ情勢`).
 _TOPIC_END = re.compile(r"(?:情勢|問題|関連|まとめ|特集|ニュース|最新情報|速報|選挙|動き)$")
 _LEADING_BRACKETS = re.compile(r"^(?:【[^】]*】)+")
+_DAY_BLOG = re.compile(r"0日の動き$")
+# A qualifier before a figure (`約2800万円`): a follow-up headline adds it to the same figure.
+_QUALIFIER = re.compile(r"(?:約|およそ)(?=0)")
 _HIRAGANA = re.compile(r"[\u3041-\u309f]")
 NEAR_IDENTICAL = 0.90  # alignment from which a word put for another is the only news
 HEADLINE = 40  # normalised characters up to which such a line is a headline
@@ -367,7 +370,8 @@ def _headline_updated(a: Prepared, b: Prepared) -> bool:
         return False
     if not (_is_headline(a.text) and _is_headline(b.text)):
         return False
-    ma, mb = _HEADLINE_LABEL.sub("", a.masked), _HEADLINE_LABEL.sub("", b.masked)
+    ma = _QUALIFIER.sub("", _HEADLINE_LABEL.sub("", a.masked))
+    mb = _QUALIFIER.sub("", _HEADLINE_LABEL.sub("", b.masked))
     n = 0
     for x, y in zip(ma, mb, strict=False):
         if x != y:
@@ -376,7 +380,15 @@ def _headline_updated(a: Prepared, b: Prepared) -> bool:
     # A first group of words that is only a subject (`ネリア中央銀行総裁`) must be passed.
     first = _HEADLINE_LABEL.sub("", mask_digits(normalise(
         _LEADING_BRACKETS.sub("", a.text.strip()).split()[0])))
-    if swapped(a.places, b.places) or _TOPIC_END.search(ma[:n]):
+    if swapped(a.places, b.places):
+        return False
+    if (a.serials == b.serials and any(s.endswith("日の動き") for s in a.serials)
+            and _TOPIC_END.search(_DAY_BLOG.sub("", min(ma, mb, key=len)))
+            and n >= len(_DAY_BLOG.sub("", min(ma, mb, key=len)))):
+        # One day's live blog titled by its topic alone, then with the day's news
+        # (`…情勢（9日の動き）` / `…情勢 死者11人に（9日の動き）`); two items are other news.
+        return True
+    if _TOPIC_END.search(ma[:n]):
         return False
     if n >= len(first) >= 3 and _state_ended(ma[n:], mb[n:]):
         return True  # `北海線 全線で運転見合わせ` / `北海線 午後3時すぎに運転再開`

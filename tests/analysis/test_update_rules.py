@@ -515,6 +515,22 @@ def test_session15_rules(a: str, b: str, expected: str | None) -> None:
     assert kind(b, a) == expected
 
 
+@pytest.mark.parametrize(("a", "b", "expected"), [
+    # A breaking headline and its follow-up, which puts a qualifier before the same figure.
+    ("【速報】東山工業に1500万円の賠償命じる 北浜地裁",
+     "東山工業に約1500万円の賠償命じる判決 工場の騒音めぐり 北浜地裁", VERSION),
+    # One day's live blog titled by its topic alone, then with the day's news: one headline.
+    ("【随時更新】ベルナ情勢（4日の動き）",
+     "【随時更新】ベルナ情勢 首都で大規模デモ 負傷者20人に（4日の動き）", VERSION),
+    # Two items of one day's live blog are other news, as before.
+    ("【随時更新】ベルナ情勢 首都で大規模デモ（4日の動き）",
+     "【随時更新】ベルナ情勢 議会が予算案可決（4日の動き）", None),
+])
+def test_session15_dev2_rules(a: str, b: str, expected: str | None) -> None:
+    assert kind(a, b) == expected
+    assert kind(b, a) == expected
+
+
 def test_half_year_figure() -> None:
     """`1年半` is one and a half years (`1年半ば`, mid-year, is not)."""
     from kirinuki.analysis.figures import extract_figures
