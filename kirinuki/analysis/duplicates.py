@@ -323,6 +323,14 @@ def compare(a: Prepared, b: Prepared, *, same_article: bool = False,
         return Match(VERSION, overlap, "reworded, figures added")
     if versions_only:
         return None
+    if rel.kind == "shared" and len(a.sentences) == 1 == len(b.sentences):
+        # The whole clip is the sentence both have: a call raised (`暴風警報` / `暴風特別警報`)
+        # is that sentence updated; one word put for another, the same numbers kept
+        # (`消費者物価指数は…2.1%上昇` / `鉱工業生産指数は…`), is another thing told alike.
+        if _call_raised(a.norm, b.norm):
+            return Match(VERSION, rel.similarity, "a call raised")
+        if a.numbers == b.numbers and word_put_for_another(a.masked, b.masked):
+            return None
     if rel.kind == "shared":
         return Match(BACKGROUND, rel.similarity, "shared background (a sentence reused)")
     if reworded and not added:
@@ -408,6 +416,22 @@ def _state_ended(a: str, b: str) -> bool:
     """True when one headline's rest says something goes on and the other's that it ended."""
     return any(bool(_HEADLINE_ONGOING.search(x)) and bool(_HEADLINE_ENDED.search(y))
                and not _HEADLINE_ENDED.search(x) for x, y in ((a, b), (b, a)))
+
+
+# Calls by their level: an advisory, a warning, a special warning.
+_CALL_LEVELS = (re.compile(r"注意報"), re.compile(r"(?<!特別)(?<!注意)警報(?!級)"),
+                re.compile(r"特別警報"))
+
+
+def _call_level(text: str) -> int:
+    return max((i for i, p in enumerate(_CALL_LEVELS) if p.search(text)), default=-1)
+
+
+def _call_raised(a: str, b: str) -> bool:
+    """True when both texts issue calls and one's highest is above the other's (`大雨警報` /
+    `大雨特別警報`)."""
+    la, lb = _call_level(a), _call_level(b)
+    return la >= 0 and lb >= 0 and la != lb
 
 
 def _is_headline(text: str) -> bool:

@@ -525,6 +525,16 @@ def test_session15_rules(a: str, b: str, expected: str | None) -> None:
     # Two items of one day's live blog are other news, as before.
     ("【随時更新】ベルナ情勢 首都で大規模デモ（4日の動き）",
      "【随時更新】ベルナ情勢 議会が予算案可決（4日の動き）", None),
+    # A clip of one sentence, its call raised (`大雨警報` → `大雨特別警報`): the sentence updated.
+    ("気象台は、北浜市に大雨警報を出して、土砂災害への警戒を呼びかけています。",
+     "気象台は、北浜市に大雨特別警報を出して、土砂災害への最大級の警戒を呼びかけています。", VERSION),
+    # One sentence each, one word put for another and the same numbers: another statistic.
+    ("トルメアの4月の企業物価指数は、前の年の同じ月と比べて0.8%上昇しました。",
+     "トルメアの4月の住宅価格指数は、前の年の同じ月と比べて0.8%上昇しました。", None),
+    # One sentence each, reworded, nothing put for another: background, as before.
+    ("ソレアでは、通貨安をきっかけに、10年続くマルコ政権への不満が国民の間で高まっていました。",
+     "10年続くマルコ政権に対しては、通貨安をきっかけに、ソレアの国民の間で不満が高まっていました。",
+     BACKGROUND),
 ])
 def test_session15_dev2_rules(a: str, b: str, expected: str | None) -> None:
     assert kind(a, b) == expected
