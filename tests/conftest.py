@@ -360,21 +360,29 @@ SHM, SHM_ROOM = Path("/dev/shm"), 4 << 30
 
 
 def _test_folders_in_memory(config: pytest.Config) -> None:
-    """Test folders (`tmp_path`) under /dev/shm when it is there with room in it and in memory:
-    the suite writes ~17,000 files and its SQLite journals sync, which on disk cost half its
-    system CPU. `--basetemp` or PYTEST_DEBUG_TEMPROOT chosen by the caller win."""
-    if config.option.basetemp or "PYTEST_DEBUG_TEMPROOT" in os.environ or not SHM.is_dir():
+    """Test folders (`tmp_path`) under /dev/shm when `memory_folder` allows: the suite writes
+    ~17,000 files and its SQLite journals sync, which on disk cost half its system CPU.
+    `--basetemp` or PYTEST_DEBUG_TEMPROOT chosen by the caller win."""
+    if config.option.basetemp or "PYTEST_DEBUG_TEMPROOT" in os.environ:
         return
+    folder = memory_folder(SHM)
+    if folder is not None:  # pytest's own numbered folders there, kept and removed as in /tmp
+        os.environ["PYTEST_DEBUG_TEMPROOT"] = str(folder)
+
+
+def memory_folder(shm: Path, meminfo: Path = Path("/proc/meminfo")) -> Path | None:
+    """`shm` if it is a folder that runs programs (the README test runs a shim from one) with
+    SHM_ROOM free in it and in memory (MemAvailable), else None."""
     try:
-        stat = os.statvfs(SHM)
-        meminfo = Path("/proc/meminfo").read_text(encoding="ascii")
+        stat = os.statvfs(shm)
+        lines = meminfo.read_text(encoding="ascii").splitlines()
     except OSError:
-        return
-    available = [int(line.split()[1]) << 10 for line in meminfo.splitlines()
-                 if line.startswith("MemAvailable:")]
-    if stat.f_bavail * stat.f_frsize >= SHM_ROOM and available and available[0] >= SHM_ROOM:
-        # pytest's own numbered folders, kept and removed as under /tmp (the last three runs)
-        os.environ["PYTEST_DEBUG_TEMPROOT"] = str(SHM)
+        return None
+    available = [int(line.split()[1]) << 10 for line in lines if line.startswith("MemAvailable:")]
+    if stat.f_flag & getattr(os, "ST_NOEXEC", 0) or not shm.is_dir():
+        return None
+    room = stat.f_bavail * stat.f_frsize >= SHM_ROOM and bool(available)
+    return shm if room and available[0] >= SHM_ROOM else None
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
