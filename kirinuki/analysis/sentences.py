@@ -315,7 +315,8 @@ def _time_only(x: str) -> bool:
     return bool(_TIME_ONLY.fullmatch(x)) and x not in ("上", "下", "中")
 
 
-_HIRAGANA_WORD = re.compile(r"[\u3041-\u309f]{3,}")  # `はしか`: a word written in kana
+# A word written in kana (`はしか`), or a name opening with one (`いずみ精機`).
+_KANA_WORD = re.compile(r"[\u3041-\u309f]{3,}(?:[\u4e00-\u9fff\u30a1-\u30faー]{2,})?")
 
 
 def other_subject(a: str, b: str) -> bool:
@@ -331,8 +332,8 @@ def other_subject(a: str, b: str) -> bool:
             continue  # a number changed (`0割` / `半分`)
         if not (x and y) or _time_only(x) or _time_only(y):
             return False
-        if not (content_for_content(x, y) or (_HIRAGANA_WORD.fullmatch(x) and _CONTENT_RUN.fullmatch(y))
-                or (_HIRAGANA_WORD.fullmatch(y) and _CONTENT_RUN.fullmatch(x))):
+        if not (content_for_content(x, y) or (_KANA_WORD.fullmatch(x) and _CONTENT_RUN.fullmatch(y))
+                or (_KANA_WORD.fullmatch(y) and _CONTENT_RUN.fullmatch(x))):
             return False
         words += 1
     return words > 0

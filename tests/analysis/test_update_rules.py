@@ -535,6 +535,9 @@ def test_session15_rules(a: str, b: str, expected: str | None) -> None:
     ("ソレアでは、通貨安をきっかけに、10年続くマルコ政権への不満が国民の間で高まっていました。",
      "10年続くマルコ政権に対しては、通貨安をきっかけに、ソレアの国民の間で不満が高まっていました。",
      BACKGROUND),
+    # A template told of another company whose name opens in kana (`あおい化学` / `東和光学`).
+    ("あおい化学は12日、今年度の純利益の予想を従来の80億円から55億円に下方修正したと発表した。",
+     "北斗電機は12日、今年度の純利益の予想を従来の30億円から41億円に上方修正したと発表した。", None),
 ])
 def test_session15_dev2_rules(a: str, b: str, expected: str | None) -> None:
     assert kind(a, b) == expected
