@@ -67,6 +67,9 @@ _DAY = re.compile(r"(?<![0-9])[0-9]{1,2}日(?!間)")
 _MONTH = re.compile(r"(?<![0-9])[0-9]{1,2}月")
 _EARLIER = re.compile(r"(?:^|[。\n])\s*(?:去年|昨年|おととし)の")
 _EARLIER_WORD = re.compile(r"去年|昨年|おととし")
+# The day and hour an event happened, opening a clip (`北部で6日午後2時すぎ、`).
+_EVENT_TIME = re.compile(r"[^、。]{0,15}?(?<![0-9])([0-9]{1,2})日(?:午前|午後|未明|朝|夜|夕方|昼)?"
+                         r"[0-9]{1,2}時(?:[0-9]{1,2}分)?(?:ごろ|すぎ|過ぎ)")
 _REPORT_DAY = re.compile(r"[0-9]{1,2}日の")  # `19日の東京株式市場は`: the day reported on
 # Headlines: a short line with no sentence end, its words apart (`ポルタ国民投票 賛成多数で…`).
 _SENTENCE_END = re.compile(r"[。．.!?！？]")
@@ -265,6 +268,8 @@ def compare(a: Prepared, b: Prepared, *, same_article: bool = False,
         return None  # `6件目` / `8件目`, `（13日の動き）` / `（14日の動き）`: another occurrence
     if _other_period(a, b):
         return None  # another month's statistic, another year's budget
+    if _other_day_event(a, b):
+        return None  # `6日午後2時すぎ、…地震があり` / `8日午前5時すぎ、…`: another event
     if a.masked == b.masked:
         if _other_day_report(a, b):
             return None  # `9日の東京株式市場…` / `10日の…`: another day's report, not updated
@@ -446,6 +451,13 @@ def _other_day_report(a: Prepared, b: Prepared) -> bool:
     市場は…` / `20日の…`): another day's report told the same way."""
     ma, mb = _REPORT_DAY.match(a.norm), _REPORT_DAY.match(b.norm)
     return bool(ma and mb and ma.group() != mb.group())
+
+
+def _other_day_event(a: Prepared, b: Prepared) -> bool:
+    """True when both open with the hour something happened at (`6日午後2時すぎ、`) and the
+    days differ: another event told the same way (a count at an hour, `…時現在`, is not)."""
+    ma, mb = _EVENT_TIME.match(a.norm), _EVENT_TIME.match(b.norm)
+    return bool(ma and mb and ma.group(1) != mb.group(1))
 
 
 def _different_facts(a: Prepared, b: Prepared, t: Thresholds) -> bool:

@@ -538,6 +538,12 @@ def test_session15_rules(a: str, b: str, expected: str | None) -> None:
     # A template told of another company whose name opens in kana (`あおい化学` / `東和光学`).
     ("あおい化学は12日、今年度の純利益の予想を従来の80億円から55億円に下方修正したと発表した。",
      "北斗電機は12日、今年度の純利益の予想を従来の30億円から41億円に上方修正したと発表した。", None),
+    # Events at an hour of other days, told the same way: other events.
+    ("3日午前9時すぎ、東浜港の沖で漁船が転覆し、乗っていた4人のうち2人が救助されました。",
+     "5日午後4時すぎ、東浜港の沖で漁船が転覆し、乗っていた3人のうち1人が救助されました。", None),
+    # A count at an hour of the next day (`…時現在`) is that count updated.
+    ("東浜港の沖で漁船が転覆した事故で、3日午後9時現在、乗っていた4人のうち2人が救助されました。",
+     "東浜港の沖で漁船が転覆した事故で、4日午前9時現在、乗っていた4人のうち3人が救助されました。", VERSION),
 ])
 def test_session15_dev2_rules(a: str, b: str, expected: str | None) -> None:
     assert kind(a, b) == expected
