@@ -336,6 +336,9 @@ def compare(a: Prepared, b: Prepared, *, same_article: bool = False,
             return Match(VERSION, rel.similarity, "a call raised")
         if a.numbers == b.numbers and word_put_for_another(a.masked, b.masked):
             return None
+    if rel.kind == "shared" and _corrected(a.text) != _corrected(b.text):
+        # `…低下した。（訂正：「上昇した」とあったのは…の誤りでした）`: the paragraph corrected.
+        return Match(VERSION, rel.similarity, "corrected")
     if rel.kind == "shared":
         return Match(BACKGROUND, rel.similarity, "shared background (a sentence reused)")
     if reworded and not added:
@@ -451,6 +454,11 @@ def _other_day_report(a: Prepared, b: Prepared) -> bool:
     市場は…` / `20日の…`): another day's report told the same way."""
     ma, mb = _REPORT_DAY.match(a.norm), _REPORT_DAY.match(b.norm)
     return bool(ma and mb and ma.group() != mb.group())
+
+
+def _corrected(text: str) -> bool:
+    """True when `text` carries a correction note (`訂正：…の誤りでした`)."""
+    return "訂正" in text and "誤り" in text
 
 
 def _other_day_event(a: Prepared, b: Prepared) -> bool:

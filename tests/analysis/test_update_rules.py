@@ -544,6 +544,10 @@ def test_session15_rules(a: str, b: str, expected: str | None) -> None:
     # A count at an hour of the next day (`…時現在`) is that count updated.
     ("東浜港の沖で漁船が転覆した事故で、3日午後9時現在、乗っていた4人のうち2人が救助されました。",
      "東浜港の沖で漁船が転覆した事故で、4日午前9時現在、乗っていた4人のうち3人が救助されました。", VERSION),
+    # A paragraph and its corrected form with the correction note appended: one paragraph.
+    ("ソレア中央銀行が5日発表した9月の貸出残高は、前月から1.2%増加した。",
+     "ソレア中央銀行が5日発表した9月の貸出残高は、前月から1.2%減少した。（訂正：「増加した」とあったのは"
+     "「減少した」の誤りでした）", VERSION),
 ])
 def test_session15_dev2_rules(a: str, b: str, expected: str | None) -> None:
     assert kind(a, b) == expected
