@@ -82,6 +82,7 @@ _DAY_BLOG = re.compile(r"0日の動き$")
 _QUALIFIER = re.compile(r"(?:約|およそ)(?=0)")
 _HIRAGANA = re.compile(r"[\u3041-\u309f]")
 NEAR_IDENTICAL = 0.90  # alignment from which a word put for another is the only news
+RETOLD = 0.95  # share of a paragraph's content bigrams found in another that retells it all
 HEADLINE = 40  # normalised characters up to which such a line is a headline
 HEADLINE_OPENING = 8  # normalised characters two updates of a headline open with alike
 
@@ -336,6 +337,10 @@ def compare(a: Prepared, b: Prepared, *, same_article: bool = False,
             return Match(VERSION, rel.similarity, "a call raised")
         if a.numbers == b.numbers and word_put_for_another(a.masked, b.masked):
             return None
+    if rel.kind == "shared" and _retold_within(a, b):
+        # Every word and number of one paragraph of sentences is in the other, reordered:
+        # nothing of its own, so the other is it extended, not a paragraph sharing background.
+        return Match(VERSION, rel.similarity, "passage extended, sentences reordered")
     if rel.kind == "shared" and _corrected(a.text) != _corrected(b.text):
         # `…低下した。（訂正：「上昇した」とあったのは…の誤りでした）`: the paragraph corrected.
         return Match(VERSION, rel.similarity, "corrected")
@@ -454,6 +459,15 @@ def _other_day_report(a: Prepared, b: Prepared) -> bool:
     市場は…` / `20日の…`): another day's report told the same way."""
     ma, mb = _REPORT_DAY.match(a.norm), _REPORT_DAY.match(b.norm)
     return bool(ma and mb and ma.group() != mb.group())
+
+
+def _retold_within(a: Prepared, b: Prepared) -> bool:
+    """True when the clip of fewer content bigrams has two sentences or more and (nearly) all
+    its bigrams and all its numbers are in the other's."""
+    short, long = sorted((a, b), key=lambda p: len(p.bigrams))
+    return (len(short.sentences) >= 2 and bool(short.bigrams)
+            and len(short.bigrams & long.bigrams) >= RETOLD * len(short.bigrams)
+            and set(short.numbers) <= set(long.numbers))
 
 
 def _corrected(text: str) -> bool:

@@ -548,6 +548,11 @@ def test_session15_rules(a: str, b: str, expected: str | None) -> None:
     ("ソレア中央銀行が5日発表した9月の貸出残高は、前月から1.2%増加した。",
      "ソレア中央銀行が5日発表した9月の貸出残高は、前月から1.2%減少した。（訂正：「増加した」とあったのは"
      "「減少した」の誤りでした）", VERSION),
+    # A paragraph retold in another order with a clause added: nothing of its own, a version.
+    ("この事故で、乗用車1台が川に転落し、運転していた50代の女性が病院に運ばれました。"
+     "警察によりますと、現場は見通しのよい直線の道路だということです。",
+     "警察によりますと、現場は見通しのよい直線の道路だということです。事故では乗用車1台が川に転落し、"
+     "後続の車2台も巻き込まれました。運転していた50代の女性は病院に運ばれています。", VERSION),
 ])
 def test_session15_dev2_rules(a: str, b: str, expected: str | None) -> None:
     assert kind(a, b) == expected
