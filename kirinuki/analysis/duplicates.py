@@ -70,6 +70,7 @@ _EARLIER_WORD = re.compile(r"去年|昨年|おととし")
 # The day and hour an event happened, opening a clip (`北部で6日午後2時すぎ、`).
 _EVENT_TIME = re.compile(r"[^、。]{0,15}?(?<![0-9])([0-9]{1,2})日(?:午前|午後|未明|朝|夜|夕方|昼)?"
                          r"[0-9]{1,2}時(?:[0-9]{1,2}分)?(?:ごろ|すぎ|過ぎ)")
+_DAY_CLOSED = re.compile(r"(?<!午前の)(?<!午前)終値|取引を終え|一日の出来高|大引け")
 _REPORT_DAY = re.compile(r"[0-9]{1,2}日の")  # `19日の東京株式市場は`: the day reported on
 # Headlines: a short line with no sentence end, its words apart (`ポルタ国民投票 賛成多数で…`).
 _SENTENCE_END = re.compile(r"[。．.!?！？]")
@@ -269,6 +270,8 @@ def compare(a: Prepared, b: Prepared, *, same_article: bool = False,
         return None  # `6件目` / `8件目`, `（13日の動き）` / `（14日の動き）`: another occurrence
     if _other_period(a, b):
         return None  # another month's statistic, another year's budget
+    if _other_day_close(a, b):
+        return None  # two days' closing figures (`一日の出来高は…`), not one day's updated
     if _other_day_event(a, b):
         return None  # `6日午後2時すぎ、…地震があり` / `8日午前5時すぎ、…`: another event
     if a.masked == b.masked:
@@ -468,6 +471,13 @@ def _retold_within(a: Prepared, b: Prepared) -> bool:
     return (len(short.sentences) >= 2 and bool(short.bigrams)
             and len(short.bigrams & long.bigrams) >= RETOLD * len(short.bigrams)
             and set(short.numbers) <= set(long.numbers))
+
+
+def _other_day_close(a: Prepared, b: Prepared) -> bool:
+    """True when both clips give a day's closing figures (`終値`, `取引を終え`, `一日の出来高`;
+    not `午前の終値`) with other numbers and no day in common: two days' reports."""
+    return (a.numbers != b.numbers and bool(_DAY_CLOSED.search(a.norm))
+            and bool(_DAY_CLOSED.search(b.norm)) and not a.days & b.days)
 
 
 def _corrected(text: str) -> bool:

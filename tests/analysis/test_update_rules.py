@@ -553,6 +553,12 @@ def test_session15_rules(a: str, b: str, expected: str | None) -> None:
      "警察によりますと、現場は見通しのよい直線の道路だということです。",
      "警察によりますと、現場は見通しのよい直線の道路だということです。事故では乗用車1台が川に転落し、"
      "後続の車2台も巻き込まれました。運転していた50代の女性は病院に運ばれています。", VERSION),
+    # Two days' closing figures with no day named (`一日の出来高`): other days' reports.
+    ("東証株価指数、トピックスは5.20下がって2801.40でした。一日の出来高は17億2000万株でした。",
+     "東証株価指数、トピックスは9.75上がって2811.15でした。一日の出来高は20億8000万株でした。", None),
+    # The morning close, then the day's close: one report updated, as before.
+    ("日経平均株価は、午前の終値で、前日より150円高い3万8250円でした。",
+     "日経平均株価は、前日より230円高い3万8330円で取引を終えました。", VERSION),
 ])
 def test_session15_dev2_rules(a: str, b: str, expected: str | None) -> None:
     assert kind(a, b) == expected
