@@ -71,6 +71,7 @@ _EARLIER_WORD = re.compile(r"去年|昨年|おととし")
 _EVENT_TIME = re.compile(r"[^、。]{0,15}?(?<![0-9])([0-9]{1,2})日(?:午前|午後|未明|朝|夜|夕方|昼)?"
                          r"[0-9]{1,2}時(?:[0-9]{1,2}分)?(?:ごろ|すぎ|過ぎ)")
 _DAY_CLOSED = re.compile(r"(?<!午前の)(?<!午前)終値|取引を終え|一日の出来高|大引け")
+_SUBJECT_DAY = re.compile(r"[^はがで、。]{2,15}は[0-9]{1,2}日")  # `いずみ精機は10日`
 _REPORT_DAY = re.compile(r"[0-9]{1,2}日の")  # `19日の東京株式市場は`: the day reported on
 # Headlines: a short line with no sentence end, its words apart (`ポルタ国民投票 賛成多数で…`).
 _SENTENCE_END = re.compile(r"[。．.!?！？]")
@@ -322,6 +323,8 @@ def compare(a: Prepared, b: Prepared, *, same_article: bool = False,
         return Match(VERSION, rel.similarity, "a sentence updated (figures changed)")
     if versions_only and not lead:
         return None
+    if lead and _same_lead_retold(a, b):
+        return Match(VERSION, overlap, "one report retold (same subject, day and figures)")
     reworded = (overlap >= t.reworded_background and min(len(a.masked), len(b.masked)) >= t.long
                 and bool(_CJK.search(a.masked)) and bool(_CJK.search(b.masked))
                 and not _different_facts(a, b, t))
@@ -478,6 +481,21 @@ def _other_day_close(a: Prepared, b: Prepared) -> bool:
     not `午前の終値`) with other numbers and no day in common: two days' reports."""
     return (a.numbers != b.numbers and bool(_DAY_CLOSED.search(a.norm))
             and bool(_DAY_CLOSED.search(b.norm)) and not a.days & b.days)
+
+
+def _same_lead_retold(a: Prepared, b: Prepared) -> bool:
+    """True when both first sentences open with the same subject and day (`いずみ精機は10日、`)
+    and state the same figures, two or more with counters: one report told in other words
+    (`連結純利益予想を…下方修正した` / `利益の見通しを…下方修正すると発表しました`)."""
+    ma, mb = _SUBJECT_DAY.match(a.norm), _SUBJECT_DAY.match(b.norm)
+    if not (ma and mb and ma.group() == mb.group() and a.sentences and b.sentences):
+        return False
+    sa, sb = a.sentences[0], b.sentences[0]
+    fa = extract_figures(sa.raw)
+    fb = extract_figures(sb.raw)
+    ka = {(f.counter, float(f.value)) for f in fa if f.counter}
+    kb = {(f.counter, float(f.value)) for f in fb if f.counter}
+    return len(ka) >= 2 and ka == kb
 
 
 def _corrected(text: str) -> bool:

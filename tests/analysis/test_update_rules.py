@@ -559,6 +559,13 @@ def test_session15_rules(a: str, b: str, expected: str | None) -> None:
     # The morning close, then the day's close: one report updated, as before.
     ("日経平均株価は、午前の終値で、前日より150円高い3万8250円でした。",
      "日経平均株価は、前日より230円高い3万8330円で取引を終えました。", VERSION),
+    # One report retold by another outlet: same subject, day and figures, other words.
+    ("あおい化学は12日、2027年3月期の連結営業利益予想を従来の90億円から70億円に引き下げたと発表した。",
+     "あおい化学は12日、今年度の本業のもうけを示す営業利益の見通しを、これまでの90億円から70億円に"
+     "引き下げると発表しました。原料の値上がりが響いたとしています。", VERSION),
+    # The same subject and day with other figures: another report.
+    ("あおい化学は12日、2027年3月期の連結営業利益予想を従来の90億円から70億円に引き下げたと発表した。",
+     "あおい化学は12日、来年春に新しい工場を稼働させ、従業員を120人増やす計画を発表しました。", None),
 ])
 def test_session15_dev2_rules(a: str, b: str, expected: str | None) -> None:
     assert kind(a, b) == expected
