@@ -58,7 +58,7 @@ from kirinuki.store.sqlite.db import Store
 __all__ = ["DEFAULT_THRESHOLDS", "ClipView", "FigureChange", "FigureView", "QuoteView",
            "StatementView", "Thresholds", "figures", "quotes", "statements"]
 
-SKETCH_VERSION = 17  # bump when the sketch or the rules change (4: 8-bit MinHash values, 5: sign-offs
+SKETCH_VERSION = 18  # bump when the sketch or the rules change (4: 8-bit MinHash values, 5: sign-offs
 # and links without a scheme left out of the normalised text, 6: version and background rules of
 # session 9: stored version links are recomputed; 7: Japanese hashtags left out, more update rules;
 # 8: an agency before a site name and a category after it left out, more rules of session 13;
@@ -69,7 +69,8 @@ SKETCH_VERSION = 17  # bump when the sketch or the rules change (4: 8-bit MinHas
 # session 15: figures added, a day's figure reported later, blog footers, `1年半`; 15: its later
 # rules, landed after 14: hearsay and wire-style endings, clauses reordered, people counted;
 # 16: rules from dev2: follow-up headlines, one day's live blog, one-sentence clips; 17: kana
-# names, events at an hour of other days, corrections)
+# names, events at an hour of other days, corrections; 18: paragraphs retold, days' closes,
+# one report retold by another outlet)
 _BATCH = 20_000
 DUPLICATE_KIND = DUPLICATE  # what `Neighbour.kind` says of the same text
 
