@@ -333,23 +333,25 @@ def compare(a: Prepared, b: Prepared, *, same_article: bool = False,
         # Background states the same numbers: one report retold with counts added
         # (`…欠航や遅れが出ている` / `…42便が欠航し、およそ6800人に影響`) is that report updated.
         return Match(VERSION, overlap, "reworded, figures added")
+    if lead and rel.kind == "shared":
+        if len(a.sentences) == 1 == len(b.sentences) and _call_raised(a.norm, b.norm):
+            # The whole clip is the sentence both have, its call raised (`暴風警報` /
+            # `暴風特別警報`): that sentence updated.
+            return Match(VERSION, rel.similarity, "a call raised")
+        if _retold_within(a, b):
+            # Every word and number of one paragraph of sentences is in the other, reordered:
+            # nothing of its own, so the other is it extended, not a paragraph sharing background.
+            return Match(VERSION, rel.similarity, "passage extended, sentences reordered")
+        if _corrected(a.text) != _corrected(b.text):
+            # `…低下した。（訂正：「上昇した」とあったのは…の誤りでした）`: the paragraph corrected.
+            return Match(VERSION, rel.similarity, "corrected")
     if versions_only:
         return None
-    if rel.kind == "shared" and len(a.sentences) == 1 == len(b.sentences):
-        # The whole clip is the sentence both have: a call raised (`暴風警報` / `暴風特別警報`)
-        # is that sentence updated; one word put for another, the same numbers kept
-        # (`消費者物価指数は…2.1%上昇` / `鉱工業生産指数は…`), is another thing told alike.
-        if _call_raised(a.norm, b.norm):
-            return Match(VERSION, rel.similarity, "a call raised")
-        if a.numbers == b.numbers and word_put_for_another(a.masked, b.masked):
-            return None
-    if rel.kind == "shared" and _retold_within(a, b):
-        # Every word and number of one paragraph of sentences is in the other, reordered:
-        # nothing of its own, so the other is it extended, not a paragraph sharing background.
-        return Match(VERSION, rel.similarity, "passage extended, sentences reordered")
-    if rel.kind == "shared" and _corrected(a.text) != _corrected(b.text):
-        # `…低下した。（訂正：「上昇した」とあったのは…の誤りでした）`: the paragraph corrected.
-        return Match(VERSION, rel.similarity, "corrected")
+    if (rel.kind == "shared" and len(a.sentences) == 1 == len(b.sentences)
+            and a.numbers == b.numbers and word_put_for_another(a.masked, b.masked)):
+        # One sentence each, one word put for another, the same numbers kept
+        # (`消費者物価指数は…2.1%上昇` / `鉱工業生産指数は…`): another thing told alike.
+        return None
     if rel.kind == "shared":
         return Match(BACKGROUND, rel.similarity, "shared background (a sentence reused)")
     if reworded and not added:

@@ -179,13 +179,14 @@ def test_a_tweet_is_compared_without_its_sign_off() -> None:
 def test_versions_only_gives_the_versions_of_compare(lead: bool) -> None:
     """`compare(..., versions_only=True)` (the first publish after a bulk import) returns
     exactly compare's version matches, and None for everything else: on every pair among the
-    labelled texts and on the labelled pairs of the development set, both ways round, for
+    labelled texts and on the labelled pairs of the development parts, both ways round, for
     clips days apart (`lead`) and weeks apart."""
     labelled = load_jsonl("pairs.jsonl")
     texts = sorted({p[k] for p in labelled for k in ("a", "b")})
     prepared = {t: prepare(t) for t in texts}
     pairs = [(a, b) for i, a in enumerate(texts) for b in texts[i + 1:]]
     pairs += [(p["a"], p["b"]) for p in load_jsonl("eval/dev/pairs.jsonl")]
+    pairs += [(p["a"], p["b"]) for p in load_jsonl("eval/dev2/pairs.jsonl")]
     reasons: set[str] = set()
     for a, b in pairs:
         x = prepared.get(a) or prepared.setdefault(a, prepare(a))
