@@ -35,15 +35,23 @@ def _layer(path: Path, pkg: Path) -> str:
     return rel[0].removesuffix(".py")
 
 
+# Where a statement holds statements; an import is a statement, so expressions (most of a
+# module's nodes) need no visit.
+_BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
 def _imports(path: Path) -> list[tuple[int, str]]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
     found: list[tuple[int, str]] = []
-    for node in ast.walk(tree):
+    todo: list[ast.AST] = [ast.parse(path.read_text(encoding="utf-8"))]
+    while todo:
+        node = todo.pop()
         if isinstance(node, ast.Import):
             found += [(node.lineno, a.name) for a in node.names]
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             found.append((node.lineno, node.module))
-    return found
+        for block in _BLOCKS:
+            todo += getattr(node, block, ())
+    return sorted(found)
 
 
 def _violations(pkg: Path = PKG) -> list[str]:
@@ -93,3 +101,21 @@ def test_the_checker_catches_a_wrong_arrow(tmp_path: Path) -> None:
     assert any("only adapters may use typer" in v for v in found)
     assert any("model is stdlib only" in v for v in found)
     assert any("only capture may use httpx" in v for v in found)
+
+
+def test_imports_inside_any_block_are_seen(tmp_path: Path) -> None:
+    probe = tmp_path / "probe.py"
+    probe.write_text(
+        "import a\n"
+        "def f():\n    import b\n"
+        "class C:\n    def m(self):\n        from c import x\n"
+        "if x:\n    pass\nelse:\n    import d\n"
+        "try:\n    import e\nexcept ImportError:\n    import f\nelse:\n    import g\n"
+        "finally:\n    import h\n"
+        "for i in x:\n    import i\n"
+        "while x:\n    import j\n"
+        "with x:\n    import k\n"
+        "match x:\n    case 1:\n        import l\n"
+        "lambda: __import__('m')\n",
+        encoding="utf-8")
+    assert [name for _, name in _imports(probe)] == list("abcdefghijkl")
