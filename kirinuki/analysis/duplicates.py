@@ -481,22 +481,27 @@ def _retold_within(a: Prepared, b: Prepared) -> bool:
 def _other_day_close(a: Prepared, b: Prepared) -> bool:
     """True when both clips give a day's closing figures (`終値`, `取引を終え`, `一日の出来高`;
     not `午前の終値`) with other numbers and no day in common: two days' reports."""
-    return (a.numbers != b.numbers and bool(_DAY_CLOSED.search(a.norm))
-            and bool(_DAY_CLOSED.search(b.norm)) and not a.days & b.days)
+    # Cheapest first: this runs for every candidate pair.
+    return (_day_closed(a.norm) and _day_closed(b.norm) and a.numbers != b.numbers
+            and not a.days & b.days)
+
+
+def _day_closed(norm: str) -> bool:
+    return (("終値" in norm or "取引を終え" in norm or "出来高" in norm or "大引け" in norm)
+            and bool(_DAY_CLOSED.search(norm)))
 
 
 def _same_lead_retold(a: Prepared, b: Prepared) -> bool:
     """True when both first sentences open with the same subject and day (`いずみ精機は10日、`)
     and state the same figures, two or more with counters: one report told in other words
     (`連結純利益予想を…下方修正した` / `利益の見通しを…下方修正すると発表しました`)."""
+    if "日" not in a.norm[:20] or a.norm[:2] != b.norm[:2]:
+        return False  # cheap test first
     ma, mb = _SUBJECT_DAY.match(a.norm), _SUBJECT_DAY.match(b.norm)
     if not (ma and mb and ma.group() == mb.group() and a.sentences and b.sentences):
         return False
-    sa, sb = a.sentences[0], b.sentences[0]
-    fa = extract_figures(sa.raw)
-    fb = extract_figures(sb.raw)
-    ka = {(f.counter, float(f.value)) for f in fa if f.counter}
-    kb = {(f.counter, float(f.value)) for f in fb if f.counter}
+    ka = {(c, v) for _, c, v, _ in a.sentences[0].counts}  # cached with the sentence
+    kb = {(c, v) for _, c, v, _ in b.sentences[0].counts}
     return len(ka) >= 2 and ka == kb
 
 
@@ -508,6 +513,8 @@ def _corrected(text: str) -> bool:
 def _other_day_event(a: Prepared, b: Prepared) -> bool:
     """True when both open with the hour something happened at (`6日午後2時すぎ、`) and the
     days differ: another event told the same way (a count at an hour, `…時現在`, is not)."""
+    if "時" not in a.norm[:30] or "時" not in b.norm[:30]:
+        return False  # cheap test first: this runs for every candidate pair
     ma, mb = _EVENT_TIME.match(a.norm), _EVENT_TIME.match(b.norm)
     return bool(ma and mb and ma.group(1) != mb.group(1))
 
