@@ -30,6 +30,13 @@ from sys import intern
 from rapidfuzz import fuzz
 
 from kirinuki.analysis.figures import extract_figures
+from kirinuki.analysis.headlines import headline_updated
+from kirinuki.analysis.occasions import (
+    other_day_close,
+    other_day_event,
+    other_day_report,
+    other_period,
+)
 from kirinuki.analysis.passages import may_extend, relate_sentences
 from kirinuki.analysis.quotes import extract_quotes
 from kirinuki.analysis.sentences import (
@@ -66,27 +73,9 @@ _CJK = re.compile(r"[\u3041-\u30ff\u4e00-\u9fff]{8}")  # Japanese text: bigram o
 _DAY = re.compile(r"(?<![0-9])[0-9]{1,2}日(?!間)")
 _MONTH = re.compile(r"(?<![0-9])[0-9]{1,2}月")
 _EARLIER = re.compile(r"(?:^|[。\n])\s*(?:去年|昨年|おととし)の")
-_EARLIER_WORD = re.compile(r"去年|昨年|おととし")
-# The day and hour an event happened, opening a clip (`北部で6日午後2時すぎ、`).
-_EVENT_TIME = re.compile(r"[^、。]{0,15}?(?<![0-9])([0-9]{1,2})日(?:午前|午後|未明|朝|夜|夕方|昼)?"
-                         r"[0-9]{1,2}時(?:[0-9]{1,2}分)?(?:ごろ|すぎ|過ぎ)")
-_DAY_CLOSED = re.compile(r"(?<!午前の)(?<!午前)終値|取引を終え|一日の出来高|大引け")
 _SUBJECT_DAY = re.compile(r"[^はがで、。]{2,15}は[0-9]{1,2}日")  # `いずみ精機は10日`
-_REPORT_DAY = re.compile(r"[0-9]{1,2}日の")  # `19日の東京株式市場は`: the day reported on
-# Headlines: a short line with no sentence end, its words apart (`ポルタ国民投票 賛成多数で…`).
-_SENTENCE_END = re.compile(r"[。．.!?！？]")
-_HEADLINE_LABEL = re.compile(r"^(?:速報|随時更新|更新|続報|詳報|詳しく|独自|中継)+")
-# A headline's common opening that names only a topic, not an event (`エステラ情勢`).
-_TOPIC_END = re.compile(r"(?:情勢|問題|関連|まとめ|特集|ニュース|最新情報|速報|選挙|動き)$")
-_LEADING_BRACKETS = re.compile(r"^(?:【[^】]*】)+")
-_DAY_BLOG = re.compile(r"0日の動き$")
-# A qualifier before a figure (`約2800万円`): a follow-up headline adds it to the same figure.
-_QUALIFIER = re.compile(r"(?:約|およそ)(?=0)")
-_HIRAGANA = re.compile(r"[\u3041-\u309f]")
 NEAR_IDENTICAL = 0.90  # alignment from which a word put for another is the only news
 RETOLD = 0.95  # share of a paragraph's content bigrams found in another that retells it all
-HEADLINE = 40  # normalised characters up to which such a line is a headline
-HEADLINE_OPENING = 8  # normalised characters two updates of a headline open with alike
 
 
 @dataclass(frozen=True)
@@ -269,14 +258,14 @@ def compare(a: Prepared, b: Prepared, *, same_article: bool = False,
         return Match(DUPLICATE, 1.0, "same text (spacing, punctuation, width or links differ)")
     if serial_differs(a.serials, b.serials):
         return None  # `6件目` / `8件目`, `（13日の動き）` / `（14日の動き）`: another occurrence
-    if _other_period(a, b):
+    if other_period(a, b):
         return None  # another month's statistic, another year's budget
-    if _other_day_close(a, b):
+    if other_day_close(a, b):
         return None  # two days' closing figures (`一日の出来高は…`), not one day's updated
-    if _other_day_event(a, b):
+    if other_day_event(a, b):
         return None  # `6日午後2時すぎ、…地震があり` / `8日午前5時すぎ、…`: another event
     if a.masked == b.masked:
-        if _other_day_report(a, b):
+        if other_day_report(a, b):
             return None  # `9日の東京株式市場…` / `10日の…`: another day's report, not updated
         return Match(VERSION, fuzz.ratio(a.norm, b.norm) / 100, "figures changed")
     ratio = fuzz.ratio(a.masked, b.masked) / 100
@@ -284,9 +273,9 @@ def compare(a: Prepared, b: Prepared, *, same_article: bool = False,
         return None  # `東部の沿岸では` / `西部の沿岸では`, the rest the same: another place or fact
     if ratio >= t.duplicate:
         if a.numbers != b.numbers:
-            return None if _other_day_report(a, b) else Match(VERSION, ratio, "figures changed")
+            return None if other_day_report(a, b) else Match(VERSION, ratio, "figures changed")
         return None if versions_only else Match(DUPLICATE, ratio, "near-identical wording")
-    if versions_only and not lead and ratio < _aligned(t) and not _headline_updated(a, b) \
+    if versions_only and not lead and ratio < _aligned(t) and not headline_updated(a, b) \
             and not may_extend(a.sentences, b.sentences, t.background):
         # Weeks apart and aligned this poorly, only a headline or the sentence rules could make
         # a version (see `_aligned`); both are cheaper and rarer than the overlap.
@@ -294,13 +283,13 @@ def compare(a: Prepared, b: Prepared, *, same_article: bool = False,
     overlap = _jaccard(a.bigrams, b.bigrams)
     score = (ratio + overlap) / 2
     if (score >= t.version and (score >= t.reworded or a.numbers != b.numbers)
-            and not swapped(a.places, b.places) and not _other_day_report(a, b)
+            and not swapped(a.places, b.places) and not other_day_report(a, b)
             and not (a.numbers != b.numbers and (word_put_for_another(a.masked, b.masked)
                                                  or other_subject(a.masked, b.masked)))):
         changed = a.numbers != b.numbers
         return Match(VERSION, score, "figures and wording changed" if changed
                      else "wording changed")
-    if _headline_updated(a, b):
+    if headline_updated(a, b):
         return Match(VERSION, ratio, "headline updated")
     if same_article and ratio >= t.same_article:
         return Match(VERSION, ratio, "same article, wording changed")
@@ -312,7 +301,7 @@ def compare(a: Prepared, b: Prepared, *, same_article: bool = False,
         return None  # weeks apart, only an extended passage is a version
     # Another day's report told the same way is no update of its lead.
     rel = relate_sentences(a.sentences, b.sentences, ratio, t.background,
-                           t.lead if lead and not _other_day_report(a, b) else 2.0)
+                           t.lead if lead and not other_day_report(a, b) else 2.0)
     if rel.kind in ("extended", "lead", "updated") and _other_quotes(a, b, t):
         return None  # one speaker's two statements, not one updated
     if rel.kind == "extended":
@@ -378,67 +367,6 @@ def _aligned(t: Thresholds) -> float:
     return min(2 * t.version - 1, t.same_article, 2 * c / ((2 - c) * 3.5)) - 0.01
 
 
-def _other_period(a: Prepared, b: Prepared) -> bool:
-    """True when the clips are about other periods: other months (`4月の失業率` / `3月の`),
-    or one names an earlier year and the other does not, with other numbers (`去年の経済対策の
-    規模は…17兆円`)."""
-    # Cheap tests first: this runs for every candidate pair.
-    if "月" in a.norm and "月" in b.norm and a.months and b.months and not a.months & b.months:
-        return True
-    if not (_EARLIER_WORD.search(a.norm) or _EARLIER_WORD.search(b.norm)):
-        return False
-    return (bool(a.earlier) != bool(b.earlier) and bool(a.numbers) and bool(b.numbers)
-            and a.numbers != b.numbers)
-
-
-def _headline_updated(a: Prepared, b: Prepared) -> bool:
-    """True when both clips are headlines that open with the same words naming an event, not
-    only a topic, and go on differently (`【速報】ベルガ州でダム決壊 下流の村に濁流` / `…ダム
-    決壊 6人死亡 9人不明`): one headline updated."""
-    if len(a.masked) > HEADLINE or len(b.masked) > HEADLINE:
-        return False
-    if not (_is_headline(a.text) and _is_headline(b.text)):
-        return False
-    ma = _QUALIFIER.sub("", _HEADLINE_LABEL.sub("", a.masked))
-    mb = _QUALIFIER.sub("", _HEADLINE_LABEL.sub("", b.masked))
-    n = 0
-    for x, y in zip(ma, mb, strict=False):
-        if x != y:
-            break
-        n += 1
-    # A first group of words that is only a subject (`ネリア中央銀行総裁`) must be passed.
-    first = _HEADLINE_LABEL.sub("", mask_digits(normalise(
-        _LEADING_BRACKETS.sub("", a.text.strip()).split()[0])))
-    if swapped(a.places, b.places):
-        return False
-    if (a.serials == b.serials and any(s.endswith("日の動き") for s in a.serials)
-            and _TOPIC_END.search(_DAY_BLOG.sub("", min(ma, mb, key=len)))
-            and n >= len(_DAY_BLOG.sub("", min(ma, mb, key=len)))):
-        # One day's live blog titled by its topic alone, then with the day's news
-        # (`…情勢（9日の動き）` / `…情勢 死者11人に（9日の動き）`); two items are other news.
-        return True
-    if _TOPIC_END.search(ma[:n]):
-        return False
-    if n >= len(first) >= 3 and _state_ended(ma[n:], mb[n:]):
-        return True  # `北海線 全線で運転見合わせ` / `北海線 午後3時すぎに運転再開`
-    if n < HEADLINE_OPENING or n < 0.4 * min(len(ma), len(mb)):
-        return False
-    return n > len(first) or bool(_HIRAGANA.search(first))
-
-
-# What a headline says goes on (`運転見合わせ`), and its end (`運転再開`).
-# A call issued (`避難指示`, `大雨警報`) goes on until it is lifted (`…解除`).
-_HEADLINE_ONGOING = re.compile(r"見合わせ|運休|停止|通行止め|発令|停電|断水|休校|欠航|中断|閉鎖"
-                               r"|指示|勧告|警報|注意報|禁止令|規制")
-_HEADLINE_ENDED = re.compile(r"再開|解除|復旧|解消|鎮火")
-
-
-def _state_ended(a: str, b: str) -> bool:
-    """True when one headline's rest says something goes on and the other's that it ended."""
-    return any(bool(_HEADLINE_ONGOING.search(x)) and bool(_HEADLINE_ENDED.search(y))
-               and not _HEADLINE_ENDED.search(x) for x, y in ((a, b), (b, a)))
-
-
 # Calls by their level: an advisory, a warning, a special warning.
 _CALL_LEVELS = (re.compile(r"注意報"), re.compile(r"(?<!特別)(?<!注意)警報(?!級)"),
                 re.compile(r"特別警報"))
@@ -455,20 +383,6 @@ def _call_raised(a: str, b: str) -> bool:
     return la >= 0 and lb >= 0 and la != lb
 
 
-def _is_headline(text: str) -> bool:
-    """True when `text` is one line of words set apart by spaces with no sentence end."""
-    text = text.strip()
-    return ("\n" not in text and not _SENTENCE_END.search(text)
-            and (" " in text or "\u3000" in text or text.startswith("【")))
-
-
-def _other_day_report(a: Prepared, b: Prepared) -> bool:
-    """True when both open with the day they report on and the days differ (`19日の東京株式
-    市場は…` / `20日の…`): another day's report told the same way."""
-    ma, mb = _REPORT_DAY.match(a.norm), _REPORT_DAY.match(b.norm)
-    return bool(ma and mb and ma.group() != mb.group())
-
-
 def _retold_within(a: Prepared, b: Prepared) -> bool:
     """True when the clip of fewer content bigrams has two sentences or more and (nearly) all
     its bigrams and all its numbers are in the other's."""
@@ -476,19 +390,6 @@ def _retold_within(a: Prepared, b: Prepared) -> bool:
     return (len(short.sentences) >= 2 and bool(short.bigrams)
             and len(short.bigrams & long.bigrams) >= RETOLD * len(short.bigrams)
             and set(short.numbers) <= set(long.numbers))
-
-
-def _other_day_close(a: Prepared, b: Prepared) -> bool:
-    """True when both clips give a day's closing figures (`終値`, `取引を終え`, `一日の出来高`;
-    not `午前の終値`) with other numbers and no day in common: two days' reports."""
-    # Cheapest first: this runs for every candidate pair.
-    return (_day_closed(a.norm) and _day_closed(b.norm) and a.numbers != b.numbers
-            and not a.days & b.days)
-
-
-def _day_closed(norm: str) -> bool:
-    return (("終値" in norm or "取引を終え" in norm or "出来高" in norm or "大引け" in norm)
-            and bool(_DAY_CLOSED.search(norm)))
 
 
 def _same_lead_retold(a: Prepared, b: Prepared) -> bool:
@@ -508,15 +409,6 @@ def _same_lead_retold(a: Prepared, b: Prepared) -> bool:
 def _corrected(text: str) -> bool:
     """True when `text` carries a correction note (`訂正：…の誤りでした`)."""
     return "訂正" in text and "誤り" in text
-
-
-def _other_day_event(a: Prepared, b: Prepared) -> bool:
-    """True when both open with the hour something happened at (`6日午後2時すぎ、`) and the
-    days differ: another event told the same way (a count at an hour, `…時現在`, is not)."""
-    if "時" not in a.norm[:30] or "時" not in b.norm[:30]:
-        return False  # cheap test first: this runs for every candidate pair
-    ma, mb = _EVENT_TIME.match(a.norm), _EVENT_TIME.match(b.norm)
-    return bool(ma and mb and ma.group(1) != mb.group(1))
 
 
 def _different_facts(a: Prepared, b: Prepared, t: Thresholds) -> bool:

@@ -1,0 +1,83 @@
+"""Headlines: one line of words set apart by spaces, with no sentence end, and when two of them
+are one headline updated (`compare` in `duplicates.py` reads them)."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from kirinuki.analysis.sentences import swapped
+from kirinuki.analysis.textnorm import mask_digits, normalise
+
+if TYPE_CHECKING:
+    from kirinuki.analysis.duplicates import Prepared
+
+# Headlines: a short line with no sentence end, its words apart (`ポルタ国民投票 賛成多数で…`).
+_SENTENCE_END = re.compile(r"[。．.!?！？]")
+_HEADLINE_LABEL = re.compile(r"^(?:速報|随時更新|更新|続報|詳報|詳しく|独自|中継)+")
+# A headline's common opening that names only a topic, not an event (`エステラ情勢`).
+_TOPIC_END = re.compile(r"(?:情勢|問題|関連|まとめ|特集|ニュース|最新情報|速報|選挙|動き)$")
+_LEADING_BRACKETS = re.compile(r"^(?:【[^】]*】)+")
+_DAY_BLOG = re.compile(r"0日の動き$")
+# A qualifier before a figure (`約2800万円`): a follow-up headline adds it to the same figure.
+_QUALIFIER = re.compile(r"(?:約|およそ)(?=0)")
+_HIRAGANA = re.compile(r"[\u3041-\u309f]")
+HEADLINE = 40  # normalised characters up to which such a line is a headline
+HEADLINE_OPENING = 8  # normalised characters two updates of a headline open with alike
+
+
+def headline_updated(a: Prepared, b: Prepared) -> bool:
+    """True when both clips are headlines that open with the same words naming an event, not
+    only a topic, and go on differently (`【速報】ベルガ州でダム決壊 下流の村に濁流` / `…ダム
+    決壊 6人死亡 9人不明`): one headline updated."""
+    if len(a.masked) > HEADLINE or len(b.masked) > HEADLINE:
+        return False
+    if not (_is_headline(a.text) and _is_headline(b.text)):
+        return False
+    ma = _QUALIFIER.sub("", _HEADLINE_LABEL.sub("", a.masked))
+    mb = _QUALIFIER.sub("", _HEADLINE_LABEL.sub("", b.masked))
+    n = 0
+    for x, y in zip(ma, mb, strict=False):
+        if x != y:
+            break
+        n += 1
+    # A first group of words that is only a subject (`ネリア中央銀行総裁`) must be passed.
+    first = _HEADLINE_LABEL.sub("", mask_digits(normalise(
+        _LEADING_BRACKETS.sub("", a.text.strip()).split()[0])))
+    if swapped(a.places, b.places):
+        return False
+    if (a.serials == b.serials and any(s.endswith("日の動き") for s in a.serials)
+            and _TOPIC_END.search(_DAY_BLOG.sub("", min(ma, mb, key=len)))
+            and n >= len(_DAY_BLOG.sub("", min(ma, mb, key=len)))):
+        # One day's live blog titled by its topic alone, then with the day's news
+        # (`…情勢（9日の動き）` / `…情勢 死者11人に（9日の動き）`); two items are other news.
+        return True
+    if _TOPIC_END.search(ma[:n]):
+        return False
+    if n >= len(first) >= 3 and _state_ended(ma[n:], mb[n:]):
+        return True  # `北海線 全線で運転見合わせ` / `北海線 午後3時すぎに運転再開`
+    if n < HEADLINE_OPENING or n < 0.4 * min(len(ma), len(mb)):
+        return False
+    return n > len(first) or bool(_HIRAGANA.search(first))
+
+
+# What a headline says goes on (`運転見合わせ`), and its end (`運転再開`).
+# A call issued (`避難指示`, `大雨警報`) goes on until it is lifted (`…解除`).
+_HEADLINE_ONGOING = re.compile(r"見合わせ|運休|停止|通行止め|発令|停電|断水|休校|欠航|中断|閉鎖"
+                               r"|指示|勧告|警報|注意報|禁止令|規制")
+
+
+_HEADLINE_ENDED = re.compile(r"再開|解除|復旧|解消|鎮火")
+
+
+def _state_ended(a: str, b: str) -> bool:
+    """True when one headline's rest says something goes on and the other's that it ended."""
+    return any(bool(_HEADLINE_ONGOING.search(x)) and bool(_HEADLINE_ENDED.search(y))
+               and not _HEADLINE_ENDED.search(x) for x, y in ((a, b), (b, a)))
+
+
+def _is_headline(text: str) -> bool:
+    """True when `text` is one line of words set apart by spaces with no sentence end."""
+    text = text.strip()
+    return ("\n" not in text and not _SENTENCE_END.search(text)
+            and (" " in text or "\u3000" in text or text.startswith("【")))
