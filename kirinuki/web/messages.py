@@ -275,6 +275,13 @@ REASONS_JA: dict[str, str] = {
     "lead updated (date or figures changed)": "書き出しが更新された（日付か数字）",
     "shared background (a sentence reused)": "共通の背景（同じ文の再利用）",
     "shared background, reworded": "共通の背景（言い換え）",
+    "a sentence updated (figures changed)": "文の数字が更新された",
+    "headline updated": "見出しが更新された",
+    "a call raised": "警報などが引き上げられた",
+    "corrected": "訂正された",
+    "one report retold (same subject, day and figures)": "同じ報道の言い換え（主語・日付・数字が同じ）",
+    "passage extended, sentences reordered": "段落が長くなり、文の順が変わった",
+    "reworded, figures added": "言い換えられ、数字が加わった",
 }
 
 CATALOGS = {"ja": JA}
