@@ -5,10 +5,11 @@
 Parts: `dev`, `dev2`, `heldout` and `heldout2` to `heldout6` are the folders of those names in
 tests/analysis/data/eval (issue 22). `dev2` is development material written in session 15 by a
 hand that never read the rules (pairs only). `heldout` and `heldout2` are retired into development
-material since session 15 (the two oldest, retired by age, not by score): their misses may be
-listed. The others are frozen and never looked at while rules change: only their aggregates
-are printed, per part and pooled (`heldout2` to `heldout6` hold pairs only),
-`legacy` the older sets in tests/analysis/data, the sample (../shared/seed) and demo/entries.
+material since session 15 (the two oldest, retired by age, not by score), `heldout3` since
+session 16 (the oldest then, by age too): their misses may be listed. The others are frozen and
+never looked at while rules change: only their aggregates are printed, per part and pooled
+(`heldout2` to `heldout6` hold pairs only), `legacy` the older sets in tests/analysis/data, the
+sample (../shared/seed) and demo/entries.
 For each part: precision and recall of duplicate / version / background pairs, statements
 (recall and speaker accuracy, overall and per mode), figures (F1 on value, unit and sign),
 and on its journals the related top-1 accuracy and the precision of the groups reported.
@@ -45,9 +46,10 @@ DATA = ROOT / "tests" / "analysis" / "data"
 EVAL = DATA / "eval"
 LABELS = ("duplicate", "version", "background")
 MODES = ("direct", "headline", "reported")
-# The two oldest held-out parts, retired by age (not by score) in session 15: now dev material.
-RETIRED = ("heldout", "heldout2")
-HELD_OUT = ("heldout3", "heldout4", "heldout5", "heldout6")
+# Held-out parts retired by age (not by score) into dev material, with the session that did it.
+RETIRED_IN = {"heldout": 15, "heldout2": 15, "heldout3": 16}
+RETIRED = tuple(RETIRED_IN)
+HELD_OUT = ("heldout4", "heldout5", "heldout6")
 # Development pairs written by a hand that never read the rules (session 15).
 DEV2 = "dev2"
 PARTS = ("dev", DEV2, *RETIRED, *HELD_OUT)
@@ -175,7 +177,9 @@ def part_report(name: str, folder: Path, show: bool) -> Counter[tuple[str, str]]
     if not folder.is_dir():
         print(f"{name}: {folder.relative_to(ROOT)} not present")
         return Counter()
-    print(f"{name}{' (retired: development material since session 15)' if name in RETIRED else ''}:")
+    retired = (f" (retired: development material since session {RETIRED_IN[name]})"
+               if name in RETIRED_IN else "")
+    print(f"{name}{retired}:")
     miss = Misses(show)
     confusion = pairs_report(load(folder / "pairs.jsonl"), miss)
     statements_report(load(folder / "statements.jsonl"), miss)
