@@ -49,7 +49,7 @@ MODES = ("direct", "headline", "reported")
 # Held-out parts retired by age (not by score) into dev material, with the session that did it.
 RETIRED_IN = {"heldout": 15, "heldout2": 15, "heldout3": 16}
 RETIRED = tuple(RETIRED_IN)
-HELD_OUT = ("heldout4", "heldout5", "heldout6")
+HELD_OUT = ("heldout4", "heldout5", "heldout6", "heldout7")
 # Development pairs written by a hand that never read the rules (session 15).
 DEV2 = "dev2"
 PARTS = ("dev", DEV2, *RETIRED, *HELD_OUT)
