@@ -1,9 +1,9 @@
 """Quality of analysis on the labelled sets: aggregate figures only.
 
-    .venv/bin/python bench/analysis_eval.py [--parts dev,dev2,dev3,heldout,heldout2,...,heldout7,legacy] [--misses]
+    .venv/bin/python bench/analysis_eval.py [--parts dev,dev2,dev3,dev4,heldout,heldout2,...,heldout7,legacy] [--misses]
 
-Parts: `dev`, `dev2`, `dev3`, `heldout` and `heldout2` to `heldout7` are the folders of those
-names in tests/analysis/data/eval (issue 22). `dev2` and `dev3` are development material written
+Parts: `dev`, `dev2`, `dev3`, `dev4`, `heldout` and `heldout2` to `heldout7` are the folders of those
+names in tests/analysis/data/eval (issue 22). `dev2`, `dev3` and `dev4` are development material written
 in sessions 15 and 16 by hands that never read the rules (pairs only). `heldout` and `heldout2` are retired into development
 material since session 15 (the two oldest, retired by age, not by score), `heldout3` since
 session 16 (the oldest then, by age too): their misses may be listed. The others are frozen and
@@ -13,7 +13,7 @@ sample (../shared/seed) and demo/entries.
 For each part: precision and recall of duplicate / version / background pairs, statements
 (recall and speaker accuracy, overall and per mode), figures (F1 on value, unit and sign),
 and on its journals the related top-1 accuracy and the precision of the groups reported.
-`--misses` lists what went wrong, for the dev parts (`dev`, `dev2`, `dev3`) and retired parts only.
+`--misses` lists what went wrong, for the dev parts (`dev`, `dev2`, `dev3`, `dev4`) and retired parts only.
 
 The code measured is whatever `kirinuki` imports first: PYTHONPATH=<other checkout> measures
 another version with the same scoring (the script's own checkout comes after it on the path).
@@ -53,7 +53,8 @@ HELD_OUT = ("heldout4", "heldout5", "heldout6", "heldout7")
 # Development pairs written by hands that never read the rules (sessions 15 and 16).
 DEV2 = "dev2"
 DEV3 = "dev3"
-PARTS = ("dev", DEV2, DEV3, *RETIRED, *HELD_OUT)
+DEV4 = "dev4"
+PARTS = ("dev", DEV2, DEV3, DEV4, *RETIRED, *HELD_OUT)
 
 
 def load(path: Path) -> list[dict[str, Any]]:
