@@ -27,6 +27,7 @@ from kirinuki.analysis.groups import DuplicateGroup, Link, group_links, verify
 from kirinuki.analysis.lsh import DEFAULT_PARAMS, DuplicateIndex, Sketches, sketch_texts
 from kirinuki.analysis.probe import PartScan, SketchScan
 from kirinuki.analysis.versions import FigureChange, describe_change
+from kirinuki.journal import story
 from kirinuki.journal.core import Journal
 from kirinuki.journal.queries import get_entry, resolve_entry_id
 from kirinuki.journal.sketch_cache import SketchCache
@@ -41,17 +42,21 @@ from kirinuki.journal.statements import (
     statements,
 )
 from kirinuki.journal.story import catch_up_statements
-from kirinuki.journal.suggestions import catch_up_suggestions
+from kirinuki.journal.suggestions import catch_up_features, catch_up_suggestions
 from kirinuki.journal.versions_bulk import (
     SKETCHING,
+    Beside,
     all_version_links,
+    bulk_jobs,
     report,
     version_links,
     worker_pool,
 )
 from kirinuki.journal.versions_bulk import clip_item as _item
-from kirinuki.model import Entry
+from kirinuki.model import Entry, Settings
+from kirinuki.store import open_store
 from kirinuki.store.sqlite import analysis as rows
+from kirinuki.store.sqlite import story as story_rows
 from kirinuki.store.sqlite.db import Store
 
 # Re-exported for adapters.
@@ -365,9 +370,41 @@ def catch_up_analysis(journal: Journal, sketches: SketchCache | None = None) -> 
     version links of new clips, the statements of new groups, then the related-entry
     suggestions of new entry states (they read the version links). Every publish path and the
     web app run this before reading the results; `sketches` as for `catch_up_versions`."""
-    clips = catch_up_versions(journal, sketches=sketches)
-    groups = catch_up_statements(journal)
-    return CaughtUp(clips, groups, catch_up_suggestions(journal))
+    side = _beside(journal)
+    if side is None:
+        clips = catch_up_versions(journal, sketches=sketches)
+        groups = catch_up_statements(journal)
+        return CaughtUp(clips, groups, catch_up_suggestions(journal))
+    try:
+        clips = catch_up_versions(journal, sketches=sketches)
+    except BaseException:
+        side.end(cleanly=False)
+        raise
+    groups = side.wait()
+    return CaughtUp(clips, groups, catch_up_suggestions(journal, features=False))
+
+
+def _beside(journal: Journal) -> Beside | None:
+    """After a bulk import, when `bulk_analysis` allows workers: a process beside this one
+    that finds the statements and the entries' features (they need no version links) while
+    this one finds the version links, so that both cores work through every stage."""
+    store = journal.store
+    if (bulk_jobs() < 2 or store.dialect != "sqlite" or store.path == ":memory:"
+            or len(story_rows.todo_groups(store, story.BATCH)) < story.BATCH):
+        return None
+    return Beside(_statements_and_features, store.path, journal.settings)
+
+
+def _statements_and_features(path: str, settings: Settings) -> int:
+    """In the process beside: `catch_up_statements`, then the features of the entries whose
+    suggestions are stale, through a connection of its own; how many groups were read."""
+    journal = Journal(open_store(path), settings)
+    try:
+        groups = catch_up_statements(journal)
+        catch_up_features(journal)
+        return groups
+    finally:
+        journal.store.close()
 
 
 def version_notes(journal: Journal) -> dict[int, dict[int, tuple[int, str]]]:

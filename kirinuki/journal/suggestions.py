@@ -247,14 +247,25 @@ def _best_sharing(eid: int, carriers: list[np.ndarray], weights: list[float]) ->
     return [int(i) for i in found[best]]
 
 
-def catch_up_suggestions(journal: Journal) -> int:
+def catch_up_features(journal: Journal) -> int:
+    """Find and store the features of every entry `catch_up_suggestions` will look at (the
+    first half of its work, which needs no version links); returns how many."""
+    todo = rows.stale(journal.store)
+    if todo:
+        _store_features(journal, todo)
+    return len(todo)
+
+
+def catch_up_suggestions(journal: Journal, features: bool = True) -> int:
     """Find and store the suggestions of every published entry written since its suggestions
-    were found (or never had any); returns how many entries were done."""
+    were found (or never had any); returns how many entries were done. `features=False`:
+    their features are stored already (`catch_up_features`)."""
     store = journal.store
     todo = rows.stale(store)
     if not todo:
         return 0
-    _store_features(journal, todo)
+    if features:
+        _store_features(journal, todo)
     src = _Loaded(store) if len(todo) > _BULK else _Rows(store)
     decisions = rows.all_decisions(store)
     ids = rows.ids_of_keys(store, sorted({k for d in decisions for k in d[:2]}))

@@ -64,6 +64,11 @@ def bulk_analysis(jobs: int = 1, progress: Progress | None = None) -> Iterator[N
         _OPTIONS.reset(token)
 
 
+def bulk_jobs() -> int:
+    """The worker processes `bulk_analysis` allows (1 outside it)."""
+    return _options().jobs
+
+
 def report(stage: str, done: int, total: int) -> None:
     """Tell the caller of `bulk_analysis` (if any) how far a stage is."""
     progress = _options().progress
@@ -281,3 +286,56 @@ def _worker_part(k: int) -> list[tuple[int, int, str]]:
                             _SHARED["t"], _SHARED["held"], done)
     finally:
         store.close()
+
+
+class Beside:
+    """One forked process running `fn(*args)` beside this one (stages that need neither the
+    version links nor this process's memory), with its progress relayed: `wait` reports what
+    the process reported, as it runs, and returns its result or raises its error."""
+
+    def __init__(self, fn: Callable[..., Any], *args: Any) -> None:
+        fork = multiprocessing.get_context("fork")
+        # (stage number in `_STAGES` + 1, done, total) of the process's last report.
+        self.shared = fork.Array("q", 3)
+        _SHARED["beside"] = self.shared
+        self.pool = fork.Pool(1, initializer=_worker_init, initargs=(os.getpid(),))
+        self.result = self.pool.apply_async(_run_beside, (fn, *args))
+
+    def wait(self) -> Any:
+        """The process's result, reporting its progress until it ends."""
+        try:
+            while not self.result.ready():
+                self.result.wait(_POLL)
+                stage, done, total = self.shared[:]
+                if stage:
+                    report(_STAGES[stage - 1], done, total)
+            out = self.result.get()
+        except BaseException:
+            self.end(cleanly=False)
+            raise
+        self.end(cleanly=True)
+        return out
+
+    def end(self, cleanly: bool) -> None:
+        """Stop the process (when not `cleanly`) and join it."""
+        if cleanly:
+            self.pool.close()
+        else:
+            self.pool.terminate()
+        self.pool.join()
+        _SHARED.pop("beside", None)
+
+
+_POLL = 1.0  # seconds between two reads of the progress of the process beside
+_STAGES = (SKETCHING, PAIRING, VERIFYING, STATEMENTS, FEATURES, SUGGESTIONS)
+
+
+def _run_beside(fn: Callable[..., Any], *args: Any) -> Any:
+    """In the process beside: `fn(*args)` with its reports written where the parent reads."""
+    shared = _SHARED["beside"]
+
+    def told(stage: str, done: int, total: int) -> None:
+        shared[:] = [_STAGES.index(stage) + 1, done, total]
+
+    with bulk_analysis(1, told):
+        return fn(*args)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -226,6 +227,86 @@ def test_entry_features_found_in_worker_processes_are_the_same(demo_journal, mon
     with versions_bulk.bulk_analysis(jobs=2):
         assert redo() == alone
     assert len(maps) >= 5  # the full batches, in the workers
+
+
+def _reset_analysis(journal) -> None:  # type: ignore[no-untyped-def]
+    """Forget every analysis result, as after a bulk import (the sketches are kept)."""
+    with journal.store.transaction():
+        for table in ("clip_versions", "clip_statements", "entry_features",
+                      "entry_suggestions", "suggestion_state"):
+            journal.store.conn.execute(f"DELETE FROM {table}")
+        journal.store.conn.execute("UPDATE clip_sketches SET versions_checked = 0")
+        journal.store.conn.execute(
+            "INSERT OR IGNORE INTO statements_todo(group_id) SELECT id FROM groups")
+
+
+def _analysis_tables(journal) -> list[list[tuple[object, ...]]]:  # type: ignore[no-untyped-def]
+    return [sorted(journal.store.conn.execute(f"SELECT * FROM {table}"))
+            for table in ("clip_versions", "clip_statements", "statements_todo",
+                          "entry_features", "entry_suggestions", "suggestion_state")]
+
+
+def test_statements_and_features_beside_the_versions_are_the_same(demo_journal, monkeypatch,
+                                                                  ) -> None:
+    """After a bulk import with two workers allowed, the statements and the features are
+    found by a process beside the one finding the version links: every analysis table ends
+    as in one process."""
+    from kirinuki.journal import analysis, story, suggestions, versions_bulk
+
+    monkeypatch.setattr(story, "BATCH", 10)
+    monkeypatch.setattr(suggestions, "_BATCH", 10)  # the known places grow batch by batch
+    _reset_analysis(demo_journal)
+    analysis._cache.clear()
+    alone = analysis.catch_up_analysis(demo_journal)
+    tables = _analysis_tables(demo_journal)
+    assert alone.groups >= 100 and all(tables[k] for k in (0, 1, 3, 4, 5))
+    monkeypatch.setattr(analysis, "_PROBE_MAX", 0)
+    monkeypatch.setattr(versions_bulk, "HELD", 40)
+    monkeypatch.setattr(versions_bulk, "_PAIRS_A_JOB", 1)
+    beside: list[object] = []
+    real = versions_bulk.Beside.__init__
+
+    def spy(self: object, fn: object, *args: object) -> None:
+        beside.append(fn)
+        real(self, fn, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(versions_bulk.Beside, "__init__", spy)
+    _reset_analysis(demo_journal)
+    analysis._cache.clear()
+    with versions_bulk.bulk_analysis(jobs=2):
+        assert analysis.catch_up_analysis(demo_journal) == alone
+    assert _analysis_tables(demo_journal) == tables
+    assert beside == [analysis._statements_and_features]
+
+
+def _reports_then_waits(n: int) -> int:
+    versions_bulk_report(n)
+    time.sleep(0.3)
+    return n * 2
+
+
+def versions_bulk_report(n: int) -> None:
+    from kirinuki.journal import versions_bulk
+
+    versions_bulk.report(versions_bulk.STATEMENTS, n, 0)
+
+
+def _fails() -> None:
+    raise ValueError("broken beside")
+
+
+def test_the_process_beside_reports_its_progress_and_its_errors(monkeypatch) -> None:
+    """What the process beside reports is reported again by the waiting process, and its
+    result, or its error, comes back."""
+    from kirinuki.journal import versions_bulk
+
+    monkeypatch.setattr(versions_bulk, "_POLL", 0.01)
+    told: list[tuple[str, int, int]] = []
+    with versions_bulk.bulk_analysis(jobs=2, progress=lambda *a: told.append(a)):
+        assert versions_bulk.Beside(_reports_then_waits, 7).wait() == 14
+        with pytest.raises(ValueError, match="broken beside"):
+            versions_bulk.Beside(_fails).wait()
+    assert (versions_bulk.STATEMENTS, 7, 0) in told
 
 
 def test_sketches_caught_up_in_worker_processes_are_the_same(demo_journal, monkeypatch,
