@@ -32,10 +32,13 @@ from rapidfuzz import fuzz
 from kirinuki.analysis.figures import extract_figures
 from kirinuki.analysis.headlines import headline_updated
 from kirinuki.analysis.occasions import (
+    opposite_moves,
     other_day_close,
+    other_day_count,
     other_day_event,
     other_day_report,
     other_period,
+    successive_changes,
 )
 from kirinuki.analysis.passages import may_extend, relate_sentences
 from kirinuki.analysis.quotes import extract_quotes
@@ -241,7 +244,20 @@ def compare(a: Prepared, b: Prepared, *, same_article: bool = False,
             versions_only: bool = False) -> Match | None:
     """What `b` is to `a` (duplicate, version, background), or None when unrelated;
     `versions_only`: the same match when it is a version, None otherwise (cheaper: a pair
-    that cannot be a version is let go early).
+    that cannot be a version is let go early)."""
+    m = _compare(a, b, same_article, t, lead, versions_only)
+    # Checked for versions only (few pairs): a figure's next change (`120億円から85億円に` /
+    # `85億円から40億円に`), another day's count (`5日、…310便が欠航` / `6日、…160便`), a move
+    # the other way (`…値下がり` / `…値上がり`).
+    if m and m.kind == VERSION and (successive_changes(a, b) or other_day_count(a, b)
+                                    or opposite_moves(a, b)):
+        return None
+    return m
+
+
+def _compare(a: Prepared, b: Prepared, same_article: bool, t: Thresholds, lead: bool,
+             versions_only: bool) -> Match | None:
+    """`compare` but for the occasions checked on versions only.
 
     Versions are scored by the mean of the alignment ratio and the content overlap: template
     paragraphs about different events align well but share little content, reworded
@@ -421,9 +437,12 @@ def _different_facts(a: Prepared, b: Prepared, t: Thresholds) -> bool:
     if a.days and b.days and not a.days & b.days:
         return True
     counters = {c for c, _ in a.figures} & {c for c, _ in b.figures}
-    if any(not ({v for c2, v in a.figures if c2 == c} & {v for c2, v in b.figures if c2 == c})
-           for c in counters):
-        return True
+    for c in counters:
+        va, vb = {v for c2, v in a.figures if c2 == c}, {v for c2, v in b.figures if c2 == c}
+        # No value in common, or each a value the other lacks (`0.25%引き下げて3.5%に` /
+        # `0.25%引き下げて3.75%に`: another decision told alike).
+        if not va & vb or (va - vb and vb - va):
+            return True
     return _other_quotes(a, b, t)
 
 

@@ -6,6 +6,10 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from rapidfuzz import fuzz
+
+from kirinuki.analysis.sentences import LEVEL, REWRITTEN_LEAD, days
+
 if TYPE_CHECKING:
     from kirinuki.analysis.duplicates import Prepared
 
@@ -15,6 +19,9 @@ _EVENT_TIME = re.compile(r"[^、。]{0,15}?(?<![0-9])([0-9]{1,2})日(?:午前|�
                          r"[0-9]{1,2}時(?:[0-9]{1,2}分)?(?:ごろ|すぎ|過ぎ)")
 _DAY_CLOSED = re.compile(r"(?<!午前の)(?<!午前)終値|取引を終え|一日の出来高|大引け")
 _REPORT_DAY = re.compile(r"[0-9]{1,2}日の")  # `19日の東京株式市場は`: the day reported on
+# A figure changed from one value to another (`120億円から85億円に`), the unit after both.
+_FROM_TO = re.compile(r"(?<![0-9.])([0-9][0-9.]*(?:[万億兆][0-9]*)?)([^0-9、。]{0,3}?)から"
+                      r"([0-9][0-9.]*(?:[万億兆][0-9]*)?)\2に")
 
 
 def other_period(a: Prepared, b: Prepared) -> bool:
@@ -57,3 +64,57 @@ def other_day_event(a: Prepared, b: Prepared) -> bool:
         return False  # cheap test first: this runs for every candidate pair
     ma, mb = _EVENT_TIME.match(a.norm), _EVENT_TIME.match(b.norm)
     return bool(ma and mb and ma.group(1) != mb.group(1))
+
+
+def successive_changes(a: Prepared, b: Prepared) -> bool:
+    """True when one clip changes a figure to the value the other changes it from (`120億円から
+    85億円に下方修正` / `85億円から40億円にさらに下方修正`): two changes one after the other,
+    the second another development, not the first updated."""
+    if "から" not in a.norm or "から" not in b.norm:
+        return False  # cheap test first: this runs for every candidate pair
+    fa = {(m.group(1) + m.group(2), m.group(3) + m.group(2)) for m in _FROM_TO.finditer(a.norm)}
+    fb = {(m.group(1) + m.group(2), m.group(3) + m.group(2)) for m in _FROM_TO.finditer(b.norm)}
+    return any(x != y and (x[1] == y[0] or y[1] == x[0]) for x in fa for y in fb)
+
+
+_ALSO_DAY = re.compile(r"(?<![0-9])[0-9]{1,2}日も")  # `8日も…欠航が決まっています`: that day too
+# A count reported (announced, estimated, hearsay): its day may be the report's, not the count's.
+_REPORTED = re.compile(r"発表|明らかに|によりますと|によると|ということ|としています|推計|試算")
+
+
+def other_day_count(a: Prepared, b: Prepared) -> bool:
+    """True when both first sentences, told alike (aligned at `REWRITTEN_LEAD`), count a day's
+    own events on other days (`5日、…310便が欠航しました` / `6日、…160便が欠航`, `8日も…51便` /
+    `7日は…142便`): neither a level reached nor a report (`LEVEL`, `_REPORTED`), or one saying
+    "that day too" (`8日も`). Another day's count, not one count updated."""
+    if "日" not in a.norm or "日" not in b.norm or not a.days or not b.days or a.days == b.days:
+        return False  # cheap tests first: this runs for every candidate pair
+    if not a.sentences or not b.sentences:
+        return False
+    x, y = a.sentences[0], b.sentences[0]
+    dx, dy = days(x.folded), days(y.folded)
+    if not dx or not dy or dx & dy:
+        return False
+    also = bool(_ALSO_DAY.search(x.folded) or _ALSO_DAY.search(y.folded))
+    if not also and any(LEVEL.search(s.folded) or _REPORTED.search(s.folded) for s in (x, y)):
+        return False
+    if fuzz.ratio(x.masked, y.masked) < REWRITTEN_LEAD * 100:
+        return False
+    return any(c[1] == d[1] and c[2] != d[2] for c in x.counts for d in y.counts)
+
+
+# A market's move told by its direction (`円安が進み…値下がり` / `円高が進み…値上がり`).
+_UP = re.compile(r"値上がり|上昇|円高|高騰|急騰|反発")
+_DOWN = re.compile(r"値下がり|下落|円安|急落|続落|反落")
+_MARKET = re.compile(r"相場|株価|市場")
+
+
+def opposite_moves(a: Prepared, b: Prepared) -> bool:
+    """True when one clip tells only of a market going up and the other only of it going down
+    (`円安が進み…152円台前半まで値下がり` / `円高が進み…149円台後半まで値上がり`): two moves,
+    not one updated (a price said to have turned, `15週ぶりに値下がり`, is no market's move)."""
+    if not (_MARKET.search(a.norm) and _MARKET.search(b.norm)):
+        return False
+    ua, da = bool(_UP.search(a.norm)), bool(_DOWN.search(a.norm))
+    ub, db = bool(_UP.search(b.norm)), bool(_DOWN.search(b.norm))
+    return ua != da and ub != db and ua != ub

@@ -28,6 +28,7 @@ from kirinuki.analysis.sentences import (
     is_template,
     numbers,
     other_slots,
+    running_count_updated,
     same_facts,
     swapped,
     word_put_for_another,
@@ -119,7 +120,8 @@ def relate_sentences(sa: list[Sentence], sb: list[Sentence], ratio: float,
     # (Not the same day's figure reported later: `午前の終値は…` / `終値は…`.)
     template = (ratio >= TEMPLATE_RATIO and bool(days(sa[0].folded)) and bool(days(sb[0].folded))
                 and not (days(sa[0].folded) == days(sb[0].folded)
-                         and later_that_day(sa[0], sb[0])))
+                         and later_that_day(sa[0], sb[0]))
+                and not running_count_updated(sa[0], sb[0]))
     if first >= lead and not template and lead_updated(sa[0], sb[0]):
         return Relation("lead", first)
     if first >= lead and plan_done(sa[0], sb[0]) and (first >= REWRITTEN or (

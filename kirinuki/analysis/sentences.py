@@ -26,7 +26,8 @@ from kirinuki.text.fastfold import fast_fold
 # A line break ends a sentence unless it follows a particle or a comma (a page's line reflowed
 # into the clip: `1時間に50ミリ以上の\n非常に激しい雨`).
 # A full stop after an English abbreviation (`Typhoon No. 15`, `Mr. Smith`) ends no sentence.
-_SENTENCE_END = re.compile(r"(?<=[。．！？!?])|(?<=\.)(?<![Nn]o\.)(?<!Mr\.)(?<!Ms\.)(?<!Dr\.)(?<!St\.)"
+# A full-width point before a digit (`６．８`) is a decimal point.
+_SENTENCE_END = re.compile(r"(?<=[。！？!?])|(?<=．)(?![0-9０-９])|(?<=\.)(?<![Nn]o\.)(?<!Mr\.)(?<!Ms\.)(?<!Dr\.)(?<!St\.)"
                            r"(?<!Mt\.)(?<!vs\.)(?=\s|$)|(?<![のにをはがでとへも、,])\n")
 
 
@@ -270,13 +271,14 @@ def same_facts(a: Sentence, b: Sentence) -> bool:
             and days(a.folded) == days(b.folded))
 
 
-def is_template(a: Sentence, b: Sentence) -> bool:
+def is_template(a: Sentence, b: Sentence, dated: bool = True) -> bool:
     """True when two sentences are one template filled with other words: both dated and
-    aligned closely (another day's event told the same way), or aligned closely with two
-    content words or more put for others (`ヴァルナ湖の周辺` / `セラ川の流域`)."""
+    aligned closely (another day's event told the same way; not checked when `dated` is False),
+    or aligned closely with two content words or more put for others (`ヴァルナ湖の周辺` /
+    `セラ川の流域`)."""
     ratio = fuzz.ratio(a.masked, b.masked) / 100
     da, db = days(a.folded), days(b.folded)
-    if ratio >= REWRITTEN_LEAD and da and db and da != db:
+    if dated and ratio >= REWRITTEN_LEAD and da and db and da != db:
         return True  # the same day told twice is one report rewritten, not a template
     if ratio < REWRITTEN_LEAD:
         return False
@@ -405,11 +407,24 @@ def count_updated(a: Sentence, b: Sentence) -> bool:
                for x in a.counts for y in b.counts)
 
 
+# A count told as a level reached or a running total (`開票率が98%となり`, `被害額は…8億ドルに上る`,
+# `これまでに142便`) or as of a time (`午後9時現在`, `26日の時点で`), not a day's own events.
+LEVEL = re.compile(r"に達|となり|となっ|になり|になっ|に上[るりっ]|にのぼ|に増え|に減|を超え|までに|累計|現在|時点")
+
+
+def running_count_updated(a: Sentence, b: Sentence) -> bool:
+    """True when both count one thing (`count_updated`) and one tells it as a level reached or a
+    running total (`LEVEL`): the count updated, also when reported on another day."""
+    return count_updated(a, b) and bool(LEVEL.search(a.folded) or LEVEL.search(b.folded))
+
+
 _HEADLINE_LABELS = frozenset(("速報", "更新", "続報", "詳報", "追記"))  # headline labels, not content
 
 
-TOPIC = re.compile(r"([\u4e00-\u9fff\u30a1-\u30faー]{2,10})は")
+# (Two actors joined, `警察と消防は`, are one topic.)
+TOPIC = re.compile(r"([\u4e00-\u9fff\u30a1-\u30faー]{2,10}(?:と[\u4e00-\u9fff\u30a1-\u30faー]{2,10})?)は")
 
 
-_ANY_TOPIC = re.compile(r"(?:^|[、,\s])([\u4e00-\u9fff\u30a1-\u30faー]{2,10})は[、,]")
+_ANY_TOPIC = re.compile(r"(?:^|[、,\s])([\u4e00-\u9fff\u30a1-\u30faー]{2,10}"
+                        r"(?:と[\u4e00-\u9fff\u30a1-\u30faー]{2,10})?)は[、,]")
 

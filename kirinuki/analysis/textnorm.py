@@ -23,7 +23,7 @@ _MONTHS = (r"january|february|march|april|may|june|july|august|september|october
 _NOISE = re.compile(
     r"https?://[\x21-\x7e]*"
     r"|(?<![\w.@])(?:www\.|pic\.twitter\.com/|t\.co/)[\x21-\x7e]*"
-    r"|(?<![\w.@/])[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|jp|net|org|io|co|uk|ru|cn|kr|tv|me)"
+    r"|(?<![\w.@/])[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|jp|net|org|io|co|uk|ru|cn|kr|tv|me|info|biz|blog|news|app|dev|site|de|fr|eu|us|tw|hk|example|test)"
     r"(?:/[\x21-\x7e]*|(?![\w.-]))"
     r"|[#＃]\w+"
     r"|[—―–‐-]+\s*[^()\n]{0,60}?\(@\w{1,30}\)\s*"
@@ -37,7 +37,7 @@ _NOISE_ANY_CASE = re.compile(_NOISE.pattern, re.IGNORECASE)
 _NOISY = ("http", "#", "@", ".", "/", "·")
 # What every `_NOISE` match holds (a link has `/`, `www.` or a host name, a hashtag `#`, a
 # sign-off `@`): without it the noise pattern, slow on long lines, is not tried.
-_NOISY_RE = re.compile(r"[/#＃@·]|www\.|\.(?:com|jp|net|org|io|co|uk|ru|cn|kr|tv|me)(?![a-z])")
+_NOISY_RE = re.compile(r"[/#＃@·]|www\.|\.(?:com|jp|net|org|io|co|uk|ru|cn|kr|tv|me|info|biz|blog|news|app|dev|site|de|fr|eu|us|tw|hk|example|test)(?![a-z])")
 _ITEM = re.compile(r"^\s*[0-9]{1,3}\s?[.)]\s*(?![0-9])")  # `3. `, `5) ` (NFKC: `5）` → `5)`)
 # `見出し | 架空ニュース`, also with the agency before it (`見出し(AP通信) - 〇〇ニュース`) or one
 # or two categories after it (`見出し | 架空放送 | 災害`, `… | 国際 | 選挙`).

@@ -12,6 +12,7 @@ import re
 
 from kirinuki.analysis.figures import PREDICATE_KEYWORDS
 from kirinuki.analysis.sentences import (
+    LEVEL,
     OPENING,
     WORD,
     Sentence,
@@ -23,6 +24,7 @@ from kirinuki.analysis.sentences import (
     numbers,
     other_slots,
     other_subject,
+    running_count_updated,
     swapped,
     word_put_for_another,
 )
@@ -39,10 +41,35 @@ def lead_rewritten_more(a: Sentence, b: Sentence) -> bool:
     """True when first sentences alike at `RAISED_LEAD` only are one lead updated: a count said
     to have changed (also in English), a plan reported done with every word of its deed, or a
     state said to have ended, about one topic with two more words in common."""
-    return (_count_raised(a, b) or _count_raised_en(a, b)
+    return (_count_raised(a, b) or _count_raised_en(a, b) or _running_counts(a, b)
             or (plan_done(a, b) and _deed_done(a, b))
             or (state_ended(a, b) and not _PLAN.search(a.folded + b.folded)
                 and len((_deed_words(a) & _deed_words(b)) - {a.any_topic}) >= 2))
+
+
+def _running_counts(a: Sentence, b: Sentence) -> bool:
+    """True when two sentences give two counts or more of other predicates (`死亡`, `行方不明`)
+    each with other values, one as a running total (`LEVEL`: `これまでに4人が死亡し` / `死者は…
+    合わせて9人、行方不明者は8人となっています`), on no other days and with no name swapped: the
+    toll updated, however reworded."""
+    if not (LEVEL.search(a.folded) or LEVEL.search(b.folded)):
+        return False
+    da, db = days(a.folded), days(b.folded)
+    if (da and db and not da & db) or swapped(a.names, b.names):
+        return False
+    if other_subject(a.masked, b.masked) or is_template(a, b, dated=False):
+        return False  # `台風9号による死者は` / `大雪による死者は`: two events' tolls
+    changed = set()
+    for p in {c[0] for c in a.counts} & {c[0] for c in b.counts}:
+        if not p or p in _CHANGE_PREDICATES:
+            continue
+        va = {c[1:3] for c in a.counts if c[0] == p}
+        vb = {c[1:3] for c in b.counts if c[0] == p}
+        if va & vb:
+            return False  # a count of the same value: not all updated
+        if {c for c, _ in va} & {c for c, _ in vb}:
+            changed.add(p)
+    return len(changed) >= 2
 
 
 def sentence_updated(sa: list[Sentence], sb: list[Sentence], matrix: list[list[float]],
@@ -78,7 +105,14 @@ _DONE = re.compile(r"(?:ました|した|た)(?:ということです|とのこ�
 # (A plan told as past, `予定していた外国訪問を取りやめる`, is no plan announced.)
 # (Wire style too, ending the sentence: `…する見通しだ。`, `…する方針。`)
 _PLAN = re.compile(r"予定(?!して(?:い)?た|だった|していました)|方向で|めどに|見通しです|見込みです"
-                   r"|方針です|方針を|検討|(?:見通し|見込み|方針)だ?[。.]?\s*$")
+                   r"|方針です|方針を|検討|(?:見通し|見込み|方針)だ?(?:ということです|とのことです|という)?"
+                   r"[。.]?\s*$")
+
+
+# A deed still ahead, said in the past (`…燃料税の引き下げを年末まで続けると述べた`): a plan told,
+# not one done.
+_SAID_AHEAD = re.compile(r"[るう]と(?:述べ|発表し|明らかにし|表明し|語|話し|説明し|強調し|約束し"
+                         r"|主張し|伝え)[^。、]*[。.]?\s*$")
 
 
 # A time ahead in one sentence only (`対話を来週、首都で始めると発表` / `対話が25日、始まった`).
@@ -130,7 +164,8 @@ def plan_done(a: Sentence, b: Sentence) -> bool:
     fa, fb = bool(_FUTURE.search(a.folded)), bool(_FUTURE.search(b.folded))
     pa = bool(_PLAN.search(a.folded)) or (fa and not fb)
     pb = bool(_PLAN.search(b.folded)) or (fb and not fa)
-    if pa == pb or not _DONE.search(b.folded if pa else a.folded):
+    done = b.folded if pa else a.folded
+    if pa == pb or not _DONE.search(done) or _SAID_AHEAD.search(done):
         return False  # no plan, or nothing reported done (`…を求めています` goes on)
     if swapped(a.names, b.names) or swapped(a.orgs, b.orgs):
         return False
@@ -146,7 +181,7 @@ _ONGOING = re.compile(r"(?:ています|ている|ております|続いてい�
 
 
 _ENDED = re.compile(r"解除|解消|復旧|再開|鎮火|消し止め|収束|終了|完了|取り下げ|通行できるよう"
-                    r"|開通|撤回|釈放|解放|見つか|発見"
+                    r"|開通|撤回|釈放|解放|見つか|見つけ|発見"
                     r"|当選|再選|可決|否決|妥結|決着")  # a count or a vote going on, and its result
 
 
@@ -215,9 +250,12 @@ def later_plan_done(sa: list[Sentence], sb: list[Sentence]) -> bool:
     n = min(len(sa[0].masked), len(done.masked), OPENING)
     if n < OPENING or sa[0].masked[:n] != done.masked[:n] or swapped(sa[0].names, done.names):
         return False
-    words = _deed_words(done)
+    words, when = _deed_words(done), days(done.folded)
+    # A plan for the day the other reports on (`10日に採決する見通し` / `議会は10日、…採決を
+    # 行い`) needs one word of its deed only.
     return any(_PLAN.search(p.folded) and not _DONE.search(p.folded)
-               and len(_deed_words(p)) >= 2 and _deed_words(p) <= words for p in sa[1:])
+               and len(_deed_words(p)) >= (1 if days(p.folded) & when else 2)
+               and _deed_words(p) <= words for p in sa[1:])
 
 
 def _deed_done(a: Sentence, b: Sentence) -> bool:
@@ -251,7 +289,8 @@ def _other_plans(a: Sentence, b: Sentence) -> bool:
 # A count said to have changed (`死者が19人に増え`, `けが人は9人に上り`).
 # (`死者が23人となり`: the count has become N.)
 _RAISED = re.compile(r"[0-9]+[万億千]?(?:人|棟|世帯|戸|台|便|件|ミリ|センチ|ヘクタール)"
-                     r"(?:に増え|に増加|に上っ|に上り|に達し|に減っ|に減り|に減少|となり|となっ|になり|になっ)")
+                     r"(?:に増え|に増加|に上[っりる]|にのぼ[っりる]|に達し|に減っ|に減り|に減少|となり|となっ"
+                     r"|になり|になっ)")
 
 
 # A count said to have changed by N to M (`これまでより5人減って13人になりました`).
@@ -313,7 +352,8 @@ _RAISED_EN = re.compile(r"\b(?:rises?|rose|risen|climbs?|climbed|jumps?|jumped|r
 
 
 _COUNT_EN = re.compile(r"[0-9][0-9,]*\s+(?:[a-z]+\s+)?(?:were\s+|are\s+)?(?:dead|killed"
-                       r"|deaths|died|injured|wounded|missing|rescued|evacuated|displaced)\b"
+                       r"|deaths|died|injured|wounded|missing|rescued|evacuated|displaced|trapped"
+                       r"|stranded|detained|arrested)\b"
                        r"|\bevacuation\s+of\s+(?:at\s+least\s+|about\s+|more\s+than\s+)?[0-9][0-9,]*"
                        r"|[0-9][0-9,]*\s+(?:homes|households|customers)\s+without\s+power",
                        re.IGNORECASE)
@@ -326,7 +366,7 @@ _WORD_EN = re.compile(r"[A-Za-z]{3,}")
 _STOP_EN_TEXT = """breaking update updated urgent developing alert flash says said according
 police officials official reports reported report least still more than with from after have
 been that this were their they says people dead killed deaths died injured wounded missing
-rescued evacuated evacuation displaced residents number homes households customers death toll rises rose risen climbs climbed jumps jumped reaches reached
+rescued evacuated evacuation displaced trapped stranded detained arrested residents number homes households customers death toll rises rose risen climbs climbed jumps jumped reaches reached
 increases increased falls fell drops dropped the and say for off was are not but its new now
 via per out who all one two has had near into over says january february march april may june
 july august september october november december"""
@@ -353,7 +393,9 @@ def _count_raised_en(a: Sentence, b: Sentence) -> bool:
         common = {w.lower() for w in wx} & {w.lower() for w in wy}
         # A name in common, and a word of the event that is no name (`ferry`): the same place
         # names another event too (`Bus crash on Salmina Island`).
-        return bool(nx & ny) and bool(common - {w.lower() for w in nx & ny}) and not swapped(nx, ny)
+        # Three names or more in common (`Cyclone Teva`, `Marisa Islands`) are one event already.
+        return (bool(nx & ny) and (bool(common - {w.lower() for w in nx & ny}) or len(nx & ny) >= 3)
+                and not swapped(nx, ny))
     return False
 
 
@@ -376,7 +418,8 @@ def _changed_named_in(a: Sentence, b: Sentence) -> bool:
     other."""
     for x, y in ((a, b), (b, a)):
         m = _CHANGED.search(x.folded)
-        if m and m.group(1) in y.folded:
+        if m and (m.group(1) in y.folded or (  # `死者は…19人に増えた` / `6人が死亡した`
+                (p := PREDICATE_KEYWORDS.get(m.group(1))) and any(c[0] == p for c in y.counts))):
             return True
     return False
 
@@ -397,6 +440,16 @@ def later_that_day(a: Sentence, b: Sentence) -> bool:
         return False
     return (any(x[:2] == y[:2] and x[2] != y[2] for x in a.counts for y in b.counts)
             and same_opening(a, b))
+
+
+_COMPASS = frozenset("東西南北")
+
+
+def _other_place_or_thing(a: Sentence, b: Sentence) -> bool:
+    """True when aligning two sentences puts a compass direction for another (`市内の北部` /
+    `東部`) or two content words or more for others (`沈没事故の犠牲者` / `地震の被災者`)."""
+    words = [(p, q) for p, q in aligned_changes(a.masked, b.masked) if content_for_content(p, q)]
+    return len(words) >= 2 or any(set(p) <= _COMPASS and set(q) <= _COMPASS for p, q in words)
 
 
 def lead_updated(a: Sentence, b: Sentence) -> bool:
@@ -424,5 +477,9 @@ def lead_updated(a: Sentence, b: Sentence) -> bool:
         return False  # nothing in common to be about
     if other_subject(a.masked, b.masked):
         return False  # `南部の州でコレラ…` / `北部の州ではしか…`: a template of another thing
-    return not (other_slots(a, b) or (not same_day_update and is_template(a, b)))
+    if not (da or db) and _other_place_or_thing(a, b):
+        return False  # `市内の北部を中心に…断水` / `東部を中心に…`, undated: another place
+    # A running count on another day (`開票率が50%に達し` / `98%となり`) is no template.
+    return not (other_slots(a, b) or (not same_day_update and is_template(
+        a, b, dated=not running_count_updated(a, b))))
 

@@ -579,3 +579,78 @@ def test_half_year_figure() -> None:
     got = [(f.surface, f.value) for f in extract_figures("回復には2年半、遅くとも3年かかる。1年半ばに")]
     assert got == [("2年半", 2.5), ("3年", 3), ("1年", 1)]
 
+
+
+@pytest.mark.parametrize(("a", "b", "expected"), [
+    # A deed still ahead said in the past (`…続けると述べた`) is a plan told, not one done.
+    ("1. カルヴァニア首相は、隣国との国境を来月から再び開くと述べた。",
+     "2. カルヴァニア首相は、燃料税の引き下げを年末まで続けると述べた。", None),
+    # Reworded alike with a value each the other lacks (`4.5%` / `4.25%`): another decision.
+    ("カルナ中央銀行は12日、政策金利を0.25%引き上げて4.5%にすると発表しました。利上げは3会合連続です。",
+     "カルナ中央銀行は、先月12日、政策金利を0.25%引き上げて4.25%にすると発表しました。"
+     "利上げは去年5月以来です。", None),
+    # A figure changed to the value the other changes it from: the next revision.
+    ("みなと電機は、今年度の純利益の見通しを、これまでの60億円から45億円に下方修正すると発表しました。",
+     "みなと電機は、今年度の純利益の見通しを、45億円から20億円にさらに下方修正すると発表しました。", None),
+    # A day's own events counted on another day, told alike: another day's count.
+    ("北浜空港では、12日、国内線と国際線あわせて210便が欠航しました。",
+     "北浜空港では、13日、国内線と国際線あわせて95便が欠航しました。", None),
+    ("航空各社によりますと、大雪の影響で、15日も北浜空港を発着する便を中心に、あわせて40便の欠航が"
+     "決まっています。",
+     "航空各社によりますと、大雪の影響で、14日は北浜空港を発着する便を中心に、これまでに120便の欠航が"
+     "決まっています。", None),
+    # An estimate reported on another day (a level: `…に上る`) is that estimate updated.
+    ("港湾局は3日、高潮による被害額が、岸壁や倉庫などをあわせて少なくとも5億ドルに上るという試算を"
+     "明らかにしました。",
+     "港湾局は9日、高潮による被害額が、岸壁や倉庫などをあわせて少なくとも7億ドルに上るという試算を"
+     "明らかにしました。", VERSION),
+    # A running count reported on another day (`開票率が40%に達し` / `97%となり`): updated.
+    ("リマ共和国の中央選挙管理委員会は9日、大統領選の第1回投票の開票率が40%に達し、現職のロハス氏の"
+     "得票率が47.1%だと発表した。",
+     "リマ中央選管は10日、大統領選第1回投票の開票率が97%となり、現職ロハス氏の得票率は49.3%で過半数に"
+     "届かない見通しだと発表した。", VERSION),
+    # A plan told as hearsay (`…見通しだということです`), then done.
+    ("作業員は、地下の駐車場に並べたポンプで水をくみ出していて、10日にも車を運び出せる高さまで水位が"
+     "下がる見通しだということです。",
+     "作業員は10日、地下の駐車場に並べたポンプで水をくみ出し、車を運び出せる高さまで水位が下がった"
+     "ということです。", VERSION),
+    # Two actors as one topic (`警察と消防は`), the missing found (`見つけ`): the search ended.
+    ("警察と消防は、山で行方が分からなくなっている男性1人の捜索を続けています。",
+     "警察と消防は12日朝から捜索を再開し、山で行方が分からなくなっていた男性1人を沢の近くで"
+     "見つけました。", VERSION),
+    # English tweets: people trapped counted; three names in common are one event.
+    ("BREAKING: At least 9 miners trapped after collapse at coal mine in western Dorvania, officials say",
+     "UPDATE: Number of miners trapped in western Dorvania coal mine collapse rises to 15", VERSION),
+    ("Storm Kira hits Port Vela, Selmar Islands; at least 4 dead and 900 evacuated",
+     "Death toll from Storm Kira in the Selmar Islands climbs to 11, with 3,000 in shelters", VERSION),
+    # `死者は…に増えた` updates `…が死亡した`: what rose is what the other counts.
+    ("南洋のセルマ諸島に5日、大型の台風が上陸し、地元当局によると少なくとも4人が死亡した。",
+     "南洋のセルマ諸島を襲った大型台風による死者は、6日までに11人に増えた。地元当局が明らかにした。",
+     VERSION),
+    # Two tolls updated at once, one a running total, however reworded.
+    ("新たに1人の死亡が確認され、土砂崩れによる死者は町内で合わせて5人、行方不明者は3人となっています。",
+     "町内ではこれまでに4人が死亡し、4人の行方が分からなくなっています。", VERSION),
+    # A compass direction put for another in undated leads: another place.
+    ("町によりますと、水道管の破損で、町の西部を中心に約3000戸で断水が続いています。",
+     "町によりますと、水道管の破損で、町の南部を中心に約500戸で水が濁る被害が出ています。", None),
+    # A market moving the other way: another move.
+    ("外国為替市場では円安が進み、円相場は一時1ドル=155円台前半まで値下がりしました。",
+     "外国為替市場では円高が進み、円相場は一時1ドル=151円台後半まで値上がりしました。", None),
+    # A vote planned for the day the other reports on needs one word of its deed.
+    ("【ロマ共同】ロマ共和国の議会は3日、新しい選挙法案の審議を終えた。4日に採決する見通し。",
+     "【ロマ共同】ロマ共和国の議会は4日、新しい選挙法案の採決を行い、賛成多数で可決した。", VERSION),
+    # A host name under a reserved or newer top-level domain is no passage.
+    ("news.kakuu-clip.example", "news.kakuu-clip.example", None),
+])
+def test_session16_rules(a: str, b: str, expected: str | None) -> None:
+    assert kind(a, b) == expected
+    assert kind(b, a) == expected
+
+
+def test_a_full_width_decimal_point_ends_no_sentence() -> None:
+    """`６．８` is one number: the background sentence holding it is found in both clips."""
+    a = ("気象庁によりますと、この地震で北浜市で震度4を観測しました。北浜沖では、2003年にもマグニチュード"
+         "7.1の地震が起きています。")
+    b = ("この地震で、北浜市内の鉄道は一時、運転を見合わせましたが、午前9時までに再開しました。北浜沖では、"
+         "２００３年にもマグニチュード７．１の地震が起きています。")
+    assert kind(a, b) == BACKGROUND
