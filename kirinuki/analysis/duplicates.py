@@ -436,6 +436,8 @@ def _different_facts(a: Prepared, b: Prepared, t: Thresholds) -> bool:
         return True
     if a.days and b.days and not a.days & b.days:
         return True
+    if a.numbers and b.numbers and not set(a.numbers) & set(b.numbers):
+        return True  # `噴火警戒レベル3は…` / `レベル4は…`: no number in common
     counters = {c for c, _ in a.figures} & {c for c, _ in b.figures}
     for c in counters:
         va, vb = {v for c2, v in a.figures if c2 == c}, {v for c2, v in b.figures if c2 == c}

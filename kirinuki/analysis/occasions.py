@@ -77,7 +77,10 @@ def successive_changes(a: Prepared, b: Prepared) -> bool:
     return any(x != y and (x[1] == y[0] or y[1] == x[0]) for x in fa for y in fb)
 
 
-_ALSO_DAY = re.compile(r"(?<![0-9])[0-9]{1,2}日も")  # `8日も…欠航が決まっています`: that day too
+# A count of that day's own: `8日も…欠航が決まっています` (that day too), `8日は…運休した` (the
+# day as topic), `新たに2017人が…確認された` (newly, that day).
+_OWN_DAY = re.compile(r"(?<![0-9])[0-9]{1,2}日[もは]|新たに")
+_ALSO_DAY = re.compile(r"(?<![0-9])[0-9]{1,2}日も")
 # A count reported (announced, estimated, hearsay): its day may be the report's, not the count's.
 _REPORTED = re.compile(r"発表|明らかに|によりますと|によると|ということ|としています|推計|試算")
 
@@ -86,7 +89,8 @@ def other_day_count(a: Prepared, b: Prepared) -> bool:
     """True when both first sentences, told alike (aligned at `REWRITTEN_LEAD`), count a day's
     own events on other days (`5日、…310便が欠航しました` / `6日、…160便が欠航`, `8日も…51便` /
     `7日は…142便`): neither a level reached nor a report (`LEVEL`, `_REPORTED`), or one saying
-    "that day too" (`8日も`). Another day's count, not one count updated."""
+    "that day too" (`8日も`), or both telling a day's own count (`8日は…`, `新たに…`). Another
+    day's count, not one count updated."""
     if "日" not in a.norm or "日" not in b.norm or not a.days or not b.days or a.days == b.days:
         return False  # cheap tests first: this runs for every candidate pair
     if not a.sentences or not b.sentences:
@@ -95,8 +99,10 @@ def other_day_count(a: Prepared, b: Prepared) -> bool:
     dx, dy = days(x.folded), days(y.folded)
     if not dx or not dy or dx & dy:
         return False
-    also = bool(_ALSO_DAY.search(x.folded) or _ALSO_DAY.search(y.folded))
-    if not also and any(LEVEL.search(s.folded) or _REPORTED.search(s.folded) for s in (x, y)):
+    own = bool(_OWN_DAY.search(x.folded) and _OWN_DAY.search(y.folded))
+    if not own and (_ALSO_DAY.search(x.folded) or _ALSO_DAY.search(y.folded)):
+        own = True
+    if not own and any(LEVEL.search(s.folded) or _REPORTED.search(s.folded) for s in (x, y)):
         return False
     if fuzz.ratio(x.masked, y.masked) < REWRITTEN_LEAD * 100:
         return False

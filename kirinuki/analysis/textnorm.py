@@ -70,7 +70,8 @@ _FILLER = re.compile(
 # Labels of blog pages clipped with the text (`このブログの人気記事`): no content.
 _LABEL = re.compile(r"このブログの|人気記事|関連記事|最新記事|注目記事|おすすめ記事|続きを読む"
                     r"|もっと読む|コメントを書く|読者になる|カテゴリー|アーカイブ|プロフィール"
-                    r"|はてなブックマーク|ブックマーク|シェアする|ツイートする")
+                    r"|はてなブックマーク|ブックマーク|シェアする|ツイートする"
+                    r"|この記事は|有料会員|会員限定|有料記事")  # a paywall notice
 # A blog post's footer line (`Posted by kirinuki at 22:10`, `投稿者: きりぬき 時刻: 22:10`):
 # whoever posted it and when, no content.
 _FOOTER = re.compile(r"(?:postedby|投稿者|投稿日)(?!.*(?:[がをはにで]|した|れた|った|される|ます|です|いる))"

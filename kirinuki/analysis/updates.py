@@ -110,9 +110,8 @@ _PLAN = re.compile(r"予定(?!して(?:い)?た|だった|していました)|�
 
 
 # A deed still ahead, said in the past (`…燃料税の引き下げを年末まで続けると述べた`): a plan told,
-# not one done.
-_SAID_AHEAD = re.compile(r"[るう]と(?:述べ|発表し|明らかにし|表明し|語|話し|説明し|強調し|約束し"
-                         r"|主張し|伝え)[^。、]*[。.]?\s*$")
+# not one done (`…4.75%にすると発表しました` is a decision made).
+_SAID_AHEAD = re.compile(r"[るう]と(?:述べ|語|話し|強調し|約束し|主張し)[^。、]*[。.]?\s*$")
 
 
 # A time ahead in one sentence only (`対話を来週、首都で始めると発表` / `対話が25日、始まった`).
@@ -205,6 +204,30 @@ def state_ended(a: Sentence, b: Sentence) -> bool:
                      or bool(x.names & y.names))
                     and not swapped(x.names, y.names)
                     and (bool(x.names & y.names) or not swapped(x.orgs, y.orgs)))
+    return _call_lifted(a, b)
+
+
+# A call issued (`住民9500人に避難を指示しました`), and the same call lifted later (`避難の指示を…
+# 解除しました`).
+_CALL_ISSUED = re.compile(r"([\u4e00-\u9fff]{2})(?:を|の)?(指示|勧告|警報|注意報|禁止令|命令)"
+                          r"(?:を出し|し|を発表し|を発令し|が出され)")
+_LIFTED = re.compile(r"([\u4e00-\u9fff]{2})(?:の)?(指示|勧告|警報|注意報|禁止令|命令)(?:を|が)[^。]*解除")
+_OPENING_TOPIC = re.compile(r"[^、。はが]{1,10}は")
+
+
+def _call_lifted(a: Sentence, b: Sentence) -> bool:
+    """True when one sentence issues a call (`州は3日、…住民9500人に避難を指示しました`) and the
+    other, opening with the same topic (`州は`), reports the same call lifted (`避難の指示を…8日、
+    すべて解除しました`), nothing swapped."""
+    if "解除" not in a.folded and "解除" not in b.folded:
+        return False  # cheap test first
+    for x, y in ((a, b), (b, a)):
+        issued, lifted = _CALL_ISSUED.search(x.folded), _LIFTED.search(y.folded)
+        if not (issued and lifted and _DONE.search(y.folded)) or "解除" in x.folded:
+            continue
+        tx, ty = _OPENING_TOPIC.match(x.masked), _OPENING_TOPIC.match(y.masked)
+        return (issued.groups() == lifted.groups() and bool(tx and ty and tx.group() == ty.group())
+                and not swapped(x.names, y.names))
     return False
 
 

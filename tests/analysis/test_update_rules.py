@@ -641,6 +641,25 @@ def test_half_year_figure() -> None:
      "【ロマ共同】ロマ共和国の議会は4日、新しい選挙法案の採決を行い、賛成多数で可決した。", VERSION),
     # A host name under a reserved or newer top-level domain is no passage.
     ("news.kakuu-clip.example", "news.kakuu-clip.example", None),
+    # Both telling a day's own count (`新たに`, `N日は`), even as reported: other days' counts.
+    ("東浜県は3日、県内で新たに812人が新型ウイルスに感染していることが確認されたと発表しました。",
+     "東浜県は10日、県内で新たに640人が新型ウイルスに感染していることが確認されたと発表しました。", None),
+    ("北海鉄道によりますと、5日は全線の特急列車のおよそ7割が運休したということです。",
+     "北海鉄道によりますと、12日は全線の特急列車のおよそ2割が運休したということです。", None),
+    # Paragraphs alike with no number in common (`レベル2は…` / `レベル5は…`): two things explained.
+    ("噴火警戒レベル2は、火口周辺に影響を及ぼす噴火が発生するおそれがあることを示しています。",
+     "噴火警戒レベル3は、居住地の近くまで重大な影響を及ぼす噴火が発生すると予想されることを示して"
+     "います。", None),
+    # A paywall notice is no passage, even identical.
+    ("※この記事は有料会員限定です。", "※この記事は有料会員限定です。", None),
+    # A call issued, then the same call lifted, by one topic (`市は`).
+    ("市は4日、海沿いの2つの町の住民8600人に避難を指示しました。",
+     "市は、海沿いの2つの町に出していた避難の指示を、波が収まったとして、7日、すべて解除しました。",
+     VERSION),
+    # A decision announced (`…3.75%にすると発表しました`) is the plan done, not a plan said.
+    ("ルーメン中央銀行は、6日まで開く会合で、政策金利を0.25%引き上げて3.5%とするかどうか検討する"
+     "見通しです。",
+     "ルーメン中央銀行は6日、政策金利を0.5%引き上げて3.75%にすると発表しました。", VERSION),
 ])
 def test_session16_rules(a: str, b: str, expected: str | None) -> None:
     assert kind(a, b) == expected
