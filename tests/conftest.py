@@ -12,6 +12,7 @@ import shutil
 import sqlite3
 import sys
 import tempfile
+import threading
 import types
 import uuid
 from collections.abc import Callable, Iterator
@@ -151,6 +152,37 @@ def _routes_prepared_once() -> Iterator[None]:
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(_EffectiveRouteContext, "from_api_route", classmethod(from_api_route))
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _new_journals_from_a_template() -> Iterator[None]:
+    """A new SQLite journal gets its content copied from one that the migrations made once per
+    process: SQLite reads the whole schema again at each ALTER TABLE of the migrations, and
+    the suite makes hundreds of journals. The copy is the same file (schema, rows, page size,
+    encoding, version: `tests/test_test_folders.py` compares them); a journal of an older
+    version still goes through the migrations after its own."""
+    from kirinuki.store.sqlite import db
+
+    real = db.migrate
+    template = _template_folder() / "new-journal.db"
+    making = threading.Lock()  # web tests make journals in server threads too
+
+    @functools.wraps(real)
+    def migrate(conn: sqlite3.Connection, version: int) -> None:
+        if version != 0:
+            real(conn, version)
+            return
+        with making:
+            if not template.exists():
+                made = db._connect(str(template))
+                real(made, 0)
+                made.close()
+        with contextlib.closing(sqlite3.connect(template)) as source:
+            source.backup(conn)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(db, "migrate", migrate)
         yield
 
 
