@@ -17,12 +17,13 @@ from kirinuki.analysis.related import (
     suggest,
 )
 from kirinuki.errors import InputError
-from kirinuki.journal.analysis import duplicate_groups, links_of
+from kirinuki.journal.analysis import GroupView, duplicate_groups, links_of
 from kirinuki.journal.core import Journal
 from kirinuki.journal.queries import get_entry, resolve_entry_id
 from kirinuki.model import Clip, Entry, Group, RelatedLink
 from kirinuki.store.sqlite import analysis as rows
 from kirinuki.store.sqlite import entries as entry_rows
+from kirinuki.store.sqlite import story as story_rows
 from kirinuki.store.sqlite import suggestions as suggestion_rows
 
 RECENT = 300  # earlier entries always considered, besides those sharing a tag or a clip
@@ -60,8 +61,11 @@ def _features(journal: Journal, ids: list[int], entries: dict[int, rows.EntryRow
     for r in rows.clips_of_entries(journal.store, ids):
         groups.setdefault(r.entry_id, {}).setdefault(r.group_pos, []).append(r.text)
         first.setdefault(r.entry_id, r.text)
+    # The statements `catch_up_statements` stored are not extracted again.
+    said = story_rows.said_in_groups(journal.store, ids)
     feats = {i: features(i, entries[i].published, tags.get(i, set()),
-                         list(groups.get(i, {}).values())) for i in ids}
+                         list(groups.get(i, {}).values()),
+                         [said.get((i, pos)) for pos in groups.get(i, {})]) for i in ids}
     known = known_places(feats.values())
     for i, f in feats.items():
         add_known_places(f, (t for g in groups.get(i, {}).values() for t in g), known)
@@ -79,16 +83,20 @@ def _rarity(feats: dict[int, EntryFeatures], tags: dict[int, set[str]], total: i
     return rarity
 
 
-def related_entries(journal: Journal, entry_ref: str, limit: int = 5) -> list[RelatedEntry]:
+def related_entries(journal: Journal, entry_ref: str, limit: int = 5,
+                    groups: list[GroupView] | None = None) -> list[RelatedEntry]:
     """Earlier entries on the same story as `entry_ref`, best first, with reasons; pinned
-    entries first, rejected ones never. Raises NotFoundError for an unknown entry."""
+    entries first, rejected ones never; `groups`: the entry's `duplicate_groups` when the
+    caller has them. Raises NotFoundError for an unknown entry."""
     eid = resolve_entry_id(journal, entry_ref)
     entries = {e.entry_id: e for e in rows.entry_rows(journal.store)}
     by_key = {e.key: e.entry_id for e in entries.values()}
     decided = {by_key[k]: d for k, d in rows.decisions(journal.store, entries[eid].key).items()
                if k in by_key}
     similar: dict[int, list[tuple[str, str]]] = {}
-    for other, link, reason in links_of(duplicate_groups(journal, str(eid)), eid):
+    if groups is None:
+        groups = duplicate_groups(journal, str(eid))
+    for other, link, reason in links_of(groups, eid):
         similar.setdefault(other, []).append((link.match.kind, reason))
     tags = rows.entry_tags(journal.store)
     ids = _candidates(eid, list(entries.values()), tags, set(similar) | set(decided))

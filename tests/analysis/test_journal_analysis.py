@@ -117,6 +117,23 @@ def test_one_catch_up_brings_every_stored_result_up_to_date(demo_journal: Journa
     assert count("SELECT count(*) FROM entry_suggestions") >= 100
     assert count("SELECT count(*) FROM statements_todo") == 0
     assert catch_up_analysis(demo_journal) == (0, 0, 0)
+    # Related entries read the stored statements instead of finding them again, and take the
+    # duplicate groups a caller already has: the suggestions stay the ones found afresh.
+    eids = [int(r[0]) for r in demo_journal.store.conn.execute(  # entries quoting someone
+        "SELECT DISTINCT g.entry_id FROM groups g JOIN clips c ON c.group_id = g.id"
+        " JOIN clip_statements s ON s.clip_id = c.id ORDER BY g.entry_id")][::10]
+
+    def related(groups: bool) -> list[list[tuple[int, float, list[str], str]]]:
+        return [[(r.entry_id, r.score, r.reasons, r.reason) for r in related_entries(
+            demo_journal, str(e), 8, duplicate_groups(demo_journal, str(e)) if groups else None)]
+            for e in eids]
+
+    from_store = related(groups=False)
+    assert related(groups=True) == from_store and any(from_store)
+    with demo_journal.store.transaction():
+        demo_journal.store.conn.execute(
+            "INSERT INTO statements_todo(group_id) SELECT id FROM groups")
+    assert related(groups=False) == from_store
 
 
 def test_demo_updated_pairs_and_background(demo_journal: Journal) -> None:

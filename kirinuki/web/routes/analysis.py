@@ -94,6 +94,11 @@ def _view(a: EntryAnalysis, rel: list[RelatedEntry], seen: set[int] | None) -> J
             "related": _related(rel, seen)}
 
 
+def _analysed(j: Journal, entry_id: int, limit: int, seen: set[int] | None) -> Json:
+    a = entry_analysis(j, str(entry_id))
+    return _view(a, related_entries(j, str(entry_id), limit, groups=a.groups), seen)
+
+
 @router.get("/analysis/{entry_id}")
 def analysis_page(request: Request, entry_id: Id, j: Journal = Depends(journal)) -> Response:
     """An entry's duplicates, versions, quotes by speaker and related entries."""
@@ -102,7 +107,7 @@ def analysis_page(request: Request, entry_id: Id, j: Journal = Depends(journal))
         raise NotFoundError(f"no published entry {entry_id}")
     view = state(request).memo(
         ("analysis", entry_id, owner),
-        lambda: _view(entry_analysis(j, str(entry_id)), related_entries(j, str(entry_id), 8), seen))
+        lambda: _analysed(j, entry_id, 8, seen))
     ctx, _ = state(request).site.current(j)
     meta = ctx.entries[ctx.pos[entry_id]] if entry_id in ctx.pos else None
     return page(request, "analysis.html", t("analysis.heading"), view=view, owner=owner,
@@ -205,7 +210,7 @@ class DecisionIn(BaseModel):
 def analysis_api(entry_id: Id, j: Owner, limit: int = Query(8, ge=1, le=50)) -> Json:
     """Duplicate and version groups (with figure changes), quotes by speaker, figures and
     related-entry suggestions of one entry."""
-    return _view(entry_analysis(j, str(entry_id)), related_entries(j, str(entry_id), limit), None)
+    return _analysed(j, entry_id, limit, None)
 
 
 @api.get("/quotes")
