@@ -63,6 +63,7 @@ from kirinuki.analysis.textnorm import (
     normalise,
     normalise_parts,
 )
+from kirinuki.analysis.updates import told_ahead_then_done
 
 DUPLICATE, VERSION, BACKGROUND = "duplicate", "version", "background"
 LEAD_UPDATED = "lead updated (date or figures changed)"
@@ -338,6 +339,10 @@ def _compare(a: Prepared, b: Prepared, same_article: bool, t: Thresholds, lead: 
         # Background states the same numbers: one report retold with counts added
         # (`…欠航や遅れが出ている` / `…42便が欠航し、およそ6800人に影響`) is that report updated.
         return Match(VERSION, overlap, "reworded, figures added")
+    if lead and reworded and rel.kind != "shared" and told_ahead_then_done(a.sentences, b.sentences):
+        # One says it will happen (`…対戦します`, `…ストライキに入ると発表した`), the other that it
+        # happened, in other words: the report of it, not background.
+        return Match(VERSION, overlap, LEAD_UPDATED)
     if lead and rel.kind == "shared":
         if len(a.sentences) == 1 == len(b.sentences) and _call_raised(a.norm, b.norm):
             # The whole clip is the sentence both have, its call raised (`暴風警報` /

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from kirinuki.analysis.duplicates import Prepared
 
 # Headlines: a short line with no sentence end, its words apart (`ポルタ国民投票 賛成多数で…`).
-_SENTENCE_END = re.compile(r"[。．.!?！？]")
+_SENTENCE_END = re.compile(r"[。!?！？]|[.．](?![0-9０-９])")  # not a decimal point (`0.5%`)
 _HEADLINE_LABEL = re.compile(r"^(?:速報|随時更新|更新|続報|詳報|詳しく|独自|中継)+")
 # A headline's common opening that names only a topic, not an event (`エステラ情勢`).
 _TOPIC_END = re.compile(r"(?:情勢|問題|関連|まとめ|特集|ニュース|最新情報|速報|選挙|動き)$")
@@ -56,6 +56,10 @@ def headline_updated(a: Prepared, b: Prepared) -> bool:
         return False
     if n >= len(first) >= 3 and _state_ended(ma[n:], mb[n:]):
         return True  # `北海線 全線で運転見合わせ` / `北海線 午後3時すぎに運転再開`
+    if a.places & b.places and _named_state_ended(ma, mb):
+        return True  # `大曽根市で水道管破損 8200戸断水` / `大曽根市の断水 8200戸すべて解消`
+    if n >= 3 and _ahead_then_held(a.text, b.text, ma[n:], mb[n:]):
+        return True  # `ルミナ中銀、4日に金融政策決定 利上げ幅に注目` / `ルミナ中銀、0.5%の大幅利上げ …`
     if n < HEADLINE_OPENING or n < 0.4 * min(len(ma), len(mb)):
         return False
     return n > len(first) or bool(_HIRAGANA.search(first))
@@ -74,6 +78,40 @@ def _state_ended(a: str, b: str) -> bool:
     """True when one headline's rest says something goes on and the other's that it ended."""
     return any(bool(_HEADLINE_ONGOING.search(x)) and bool(_HEADLINE_ENDED.search(y))
                and not _HEADLINE_ENDED.search(x) for x, y in ((a, b), (b, a)))
+
+
+# A headline of what is ahead: a group ending in `へ` (`…運休へ`), today or tomorrow, a plan.
+_AHEAD_GROUP = re.compile(r"へ$")
+_AHEAD_WORD = re.compile(r"きょう|あす|注目|予定|見通し|方針")
+_GROUPS = re.compile(r"[\s、,]+")
+_BIGRAM = re.compile(r"(?=([^\u3041-\u309f0]{2}))")
+
+
+def _ahead(text: str) -> bool:
+    groups = [g for g in _GROUPS.split(text.strip()) if g]
+    return bool(_AHEAD_WORD.search(text)) or any(_AHEAD_GROUP.search(g) for g in groups)
+
+
+def _ahead_then_held(ta: str, tb: str, ra: str, rb: str) -> bool:
+    """True when one of two headlines opening with one subject tells what is ahead (`…運休へ`,
+    `きょう判決`, `…に注目`) and the other not, and the other's rest (`rb` / `ra`, after the
+    common opening) holds a word of the first's rest (`利上げ`): that event reported."""
+    xa, xb = _ahead(ta), _ahead(tb)
+    if xa == xb:
+        return False
+    ahead, other = (ra, rb) if xa else (rb, ra)
+    words = set(_BIGRAM.findall(_AHEAD_WORD.sub("", ahead)))
+    return bool(words & set(_BIGRAM.findall(other)))
+
+
+def _named_state_ended(a: str, b: str) -> bool:
+    """True when what one headline says goes on (`断水`) is said in the other to have ended
+    (`断水 …すべて解消`)."""
+    for x, y in ((a, b), (b, a)):
+        going = _HEADLINE_ONGOING.search(x)
+        if going and not _HEADLINE_ENDED.search(x) and going.group() in y and _HEADLINE_ENDED.search(y):
+            return True
+    return False
 
 
 def _is_headline(text: str) -> bool:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from rapidfuzz import fuzz
+
 from kirinuki.analysis.figures import PREDICATE_KEYWORDS
 from kirinuki.analysis.sentences import (
     LEVEL,
@@ -116,6 +118,34 @@ _SAID_AHEAD = re.compile(r"[るう]と(?:述べ|語|話し|強調し|約束し|�
 
 # A time ahead in one sentence only (`対話を来週、首都で始めると発表` / `対話が25日、始まった`).
 _FUTURE = re.compile(r"来週|来月|来年")
+
+
+# Told ahead: a polite non-past end (`…準決勝で…と対戦します`), or a deed ahead announced
+# (`…8日から48時間のストライキに入ると発表した`).
+_AHEAD = re.compile(r"(?<!てい)(?<!てお)(?<!てい)ます[。.]?\s*$|[るう]と(?:発表|明らかに)し(?:まし)?た[。.]?\s*$")
+
+
+AHEAD_LEAD = 0.45  # first-sentence similarity of an event told before and after
+
+
+def told_ahead_then_done(sa: list[Sentence], sb: list[Sentence]) -> bool:
+    """True when the first sentence of one clip tells of something ahead (a plan, `…対戦します`,
+    `…に入ると発表した`) and the other's reports something done (past tense), naming no other
+    day for it: one event before and after."""
+    if not sa or not sb:
+        return False
+    a, b = sa[0], sb[0]
+    inter = len(a.bigrams & b.bigrams)
+    overlap = inter / max(1, len(a.bigrams) + len(b.bigrams) - inter)
+    if (fuzz.ratio(a.masked, b.masked) / 100 + overlap) / 2 < AHEAD_LEAD:
+        return False  # first sentences about other things (`空港は…再開した` / `国連は…発表`)
+    for x, y in ((a, b), (b, a)):
+        ahead = bool(_PLAN.search(x.folded) or _AHEAD.search(x.folded))
+        if (ahead and _DONE.search(y.folded) and not _PLAN.search(y.folded)
+                and not _AHEAD.search(y.folded) and not _SAID_AHEAD.search(y.folded)):
+            dx, dy = days(x.folded), days(y.folded)
+            return not (dx and dy and not dx & dy) or len(dx) > 1
+    return False
 
 
 def opens_alike(a: Sentence, b: Sentence) -> bool:

@@ -660,6 +660,25 @@ def test_half_year_figure() -> None:
     ("ルーメン中央銀行は、6日まで開く会合で、政策金利を0.25%引き上げて3.5%とするかどうか検討する"
      "見通しです。",
      "ルーメン中央銀行は6日、政策金利を0.5%引き上げて3.75%にすると発表しました。", VERSION),
+    # Told ahead, then reported done, in other words: the report, not background.
+    ("【ナポリ共同】セルダの港湾労働者組合は3日、賃上げを求めて4日から72時間のストライキに入ると発表"
+     "した。港湾局は貨物の大半の積み降ろしが止まる見通しだとしている。",
+     "セルダで4日、港湾労働者の組合が賃上げを求める72時間のストライキに入りました。港湾局によります"
+     "と、貨物の7割の積み降ろしが止まり、港の周辺では大型トラックの長い列ができています。", VERSION),
+    ("ハンドボール男子のアジア選手権で、日本は日本時間の15日夜、決勝でカタラ代表と対戦します。",
+     "ハンドボール男子のアジア選手権は15日、決勝が行われ、日本はカタラ代表に31対28で勝って、初めて"
+     "優勝しました。", VERSION),
+    # Headlines: what goes on said to have ended, under a name in common.
+    ("浜名市で水道管破損 5400戸断水", "浜名市の断水 5400戸すべて解消", VERSION),
+    # Headlines: one subject, told ahead (`…見通し`, `…に注目`), then the event with a word of it.
+    ("セルダ港スト、4日から72時間 貨物の大半止まる見通し", "セルダ港スト始まる 貨物7割止まる 港にトラックの列",
+     VERSION),
+    ("サルマ中銀、6日に金融政策決定 利下げ幅に注目", "サルマ中銀、0.5%の大幅利下げ 市場予想上回る", VERSION),
+    # A decimal point is no sentence end: a headline holding one is still a headline.
+    ("北島県の人口 98万4312人 前回比3.5%減 国勢調査速報",
+     "北島県の人口 98万3977人に確定 5年で3.6%減 減少幅は過去最大", VERSION),
+    # One subject, other news, one told ahead: no word of it in the other.
+    ("サルマ中央銀行総裁 利下げを示唆", "サルマ中央銀行総裁 来月退任へ", None),
 ])
 def test_session16_rules(a: str, b: str, expected: str | None) -> None:
     assert kind(a, b) == expected
