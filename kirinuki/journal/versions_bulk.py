@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import multiprocessing
 import os
 import signal
@@ -83,9 +84,25 @@ HELD = 100_000
 
 def _release() -> None:
     """Give the heap's free pages back to the system: glibc keeps what the pairs' arrays and
-    the previous block's clips freed."""
+    the previous block's clips freed. Also the one collection of cycles of a block (see
+    `_uncollected`)."""
+    gc.collect()
     with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
         ctypes.CDLL(None).malloc_trim(0)
+
+
+@contextlib.contextmanager
+def _uncollected() -> Iterator[None]:
+    """No automatic garbage collection within: the prepared clips held (millions of objects)
+    make no reference cycles, but each collection of the oldest generation walks them all
+    (measured: 15% of a worker's CPU at 10k; docs/analysis.md)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def clip_item(r: rows.ClipRow) -> Item:
@@ -174,8 +191,10 @@ def _verify_part(store: Store, ids: list[int], a: np.ndarray, b: np.ndarray, t: 
         return {row_of[c.clip_id]: clip_item(c) for c in rows.clips_by_id(store, list(row_of))}
 
     out = []
-    for link, x, y in verify_blocked(a, b, items_of, held, t, between=_release,
-                                     versions_only=True, done=done):
+    with _uncollected():
+        found = verify_blocked(a, b, items_of, held, t, between=_release, versions_only=True,
+                               done=done)
+    for link, x, y in found:
         if link.match.kind == VERSION:
             change = describe_change(x.text, y.text)
             if not change.empty:
