@@ -63,7 +63,7 @@ from kirinuki.analysis.textnorm import (
     normalise,
     normalise_parts,
 )
-from kirinuki.analysis.updates import told_ahead_then_done
+from kirinuki.analysis.updates import english_update, told_ahead_then_done
 
 DUPLICATE, VERSION, BACKGROUND = "duplicate", "version", "background"
 LEAD_UPDATED = "lead updated (date or figures changed)"
@@ -308,6 +308,8 @@ def _compare(a: Prepared, b: Prepared, same_article: bool, t: Thresholds, lead: 
                      else "wording changed")
     if headline_updated(a, b):
         return Match(VERSION, ratio, "headline updated")
+    if lead and _english_hint(a.norm, b.norm) and english_update(a.text, b.text):
+        return Match(VERSION, ratio, LEAD_UPDATED)  # `UPDATE: Belsta's rail strike …`
     if same_article and ratio >= t.same_article:
         return Match(VERSION, ratio, "same article, wording changed")
     if overlap >= 0.40 and _contained(a, b, t):
@@ -367,6 +369,13 @@ def _compare(a: Prepared, b: Prepared, same_article: bool, t: Thresholds, lead: 
     if reworded and not added:
         return Match(BACKGROUND, overlap, "shared background, reworded")
     return None
+
+
+def _english_hint(a: str, b: str) -> bool:
+    """True when a normalised text holds a word an English update opens with or says (cheap
+    test before `english_update`)."""
+    return (a[:1].isascii() and b[:1].isascii()
+            and any(w in a or w in b for w in ("update", "now", "latest")))
 
 
 def _figures_added(a: Prepared, b: Prepared) -> bool:

@@ -26,7 +26,7 @@ _NOISE = re.compile(
     r"|(?<![\w.@/])[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|jp|net|org|io|co|uk|ru|cn|kr|tv|me|info|biz|blog|news|app|dev|site|de|fr|eu|us|tw|hk|example|test)"
     r"(?:/[\x21-\x7e]*|(?![\w.-]))"
     r"|[#＃]\w+"
-    r"|[—―–‐-]+\s*[^()\n]{0,60}?\(@\w{1,30}\)\s*"
+    r"|(?:[—―–]|(?<![a-z0-9])[‐-])[—―–‐-]*\s*[^()\n]{0,60}?\(@\w{1,30}\)\s*"  # not `long-distance`
     rf"(?:(?:{_MONTHS})\.?\s*\d{{1,2}},?\s*\d{{4}}|\d{{4}}年\d{{1,2}}月\d{{1,2}}日)?"
     r"|@\w{1,30}"
     # A tweet's timestamp line glued to it (`午後3:12 · 2025年8月14日`, `3:12 pm · aug 14, 2025`).

@@ -422,7 +422,8 @@ been that this were their they says people dead killed deaths died injured wound
 rescued evacuated evacuation displaced trapped stranded detained arrested residents number homes households customers death toll rises rose risen climbs climbed jumps jumped reaches reached
 increases increased falls fell drops dropped the and say for off was are not but its new now
 via per out who all one two has had near into over says january february march april may june
-july august september october november december"""
+july august september october november december monday tuesday wednesday thursday friday
+saturday sunday"""
 
 
 _STOP_EN = frozenset(_STOP_EN_TEXT.split())
@@ -450,6 +451,30 @@ def _count_raised_en(a: Sentence, b: Sentence) -> bool:
         return (bool(nx & ny) and (bool(common - {w.lower() for w in nx & ny}) or len(nx & ny) >= 3)
                 and not swapped(nx, ny))
     return False
+
+
+# An English tweet saying it updates (`UPDATE: …`, `… now urges …`).
+_UPDATE_EN = re.compile(r"^\W*(?:update|updated|latest)\b|\bnow\b", re.IGNORECASE)
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def english_update(a: str, b: str) -> bool:
+    """True when two English tweets (`a`, `b`: clip texts), one saying it updates (`UPDATE:`,
+    `now`), name something in common (a capitalised word, `Belsta`) and share two more words of
+    the story (`rail`, `strike`), nothing swapped: the story updated."""
+    if not (_UPDATE_EN.search(a) or _UPDATE_EN.search(b)):
+        return False
+    if len(_LATIN.findall(a)) < 0.6 * len(a.strip()) or len(_LATIN.findall(b)) < 0.6 * len(b.strip()):
+        return False  # not English text
+    wa, wb = _words_en(a), _words_en(b)
+    na, nb = (frozenset(w for w in ws if w[0].isupper()) for ws in (wa, wb))
+    names = na & nb
+    common = {w.lower() for w in wa} & {w.lower() for w in wb}
+    # A name swapped: a capitalised word of each missing from the other in any case (`Rail`
+    # opening a sentence is the other's `rail`).
+    other_a = {w for w in na if w.lower() not in {x.lower() for x in wb}}
+    other_b = {w for w in nb if w.lower() not in {x.lower() for x in wa}}
+    return bool(names) and len(common - {w.lower() for w in names}) >= 2 and not (other_a and other_b)
 
 
 def _words_en(text: str) -> frozenset[str]:

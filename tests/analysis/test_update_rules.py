@@ -677,12 +677,34 @@ def test_half_year_figure() -> None:
     # A decimal point is no sentence end: a headline holding one is still a headline.
     ("北島県の人口 98万4312人 前回比3.5%減 国勢調査速報",
      "北島県の人口 98万3977人に確定 5年で3.6%減 減少幅は過去最大", VERSION),
+    # English tweets, one saying it updates (`UPDATE:`, `now`), a name and words in common.
+    ("Dock workers in Selda began a 72-hour strike on Monday, halting about 70% of cargo handling, "
+     "the port authority said. — Kakuu Wire (@kakuu_wire) March 8, 2027",
+     "UPDATE: Selda's dock strike has been called off after the union accepted a 6% pay offer late "
+     "Tuesday; the port authority says cargo handling will resume Wednesday. — Kakuu Wire "
+     "(@kakuu_wire) March 9, 2027", VERSION),
+    ("Bushfire in Marla state has burned about 9,000 hectares and destroyed 40 homes, fire officials "
+     "said. — Kakuu Wire (@kakuu_wire) August 2, 2027",
+     "Marla bushfire now covers 21,000 hectares as hot winds push flames toward the coast; 130 homes "
+     "lost. — Kakuu Wire (@kakuu_wire) August 3, 2027", VERSION),
+    ("UPDATE: Selda's dock strike has been called off after the union accepted a 6% pay offer. — Kakuu "
+     "Wire (@kakuu_wire) March 9, 2027",
+     "UPDATE: Selda election count shows the ruling party ahead in the capital, officials say. — Kakuu "
+     "Wire (@kakuu_wire) March 9, 2027", None),
     # One subject, other news, one told ahead: no word of it in the other.
     ("サルマ中央銀行総裁 利下げを示唆", "サルマ中央銀行総裁 来月退任へ", None),
 ])
 def test_session16_rules(a: str, b: str, expected: str | None) -> None:
     assert kind(a, b) == expected
     assert kind(b, a) == expected
+
+
+def test_a_hyphen_inside_a_word_starts_no_sign_off() -> None:
+    """`long-distance` is a word: the sign-off is cut from its dash, not from the hyphen."""
+    from kirinuki.analysis.textnorm import normalise
+
+    assert normalise("the long-distance trains, the railway said. — Kakuu Wire (@kakuu_wire) March 8,"
+                     " 2027") == "thelongdistancetrainstherailwaysaid"
 
 
 def test_a_full_width_decimal_point_ends_no_sentence() -> None:
