@@ -44,9 +44,38 @@ def lead_rewritten_more(a: Sentence, b: Sentence) -> bool:
     to have changed (also in English), a plan reported done with every word of its deed, or a
     state said to have ended, about one topic with two more words in common."""
     return (_count_raised(a, b) or _count_raised_en(a, b) or _running_counts(a, b)
+            or _measure_updated(a, b)
             or (plan_done(a, b) and _deed_done(a, b))
             or (state_ended(a, b) and not _PLAN.search(a.folded + b.folded)
                 and len((_deed_words(a) & _deed_words(b)) - {a.any_topic}) >= 2))
+
+
+# A measure as the topic, its value in the same clause (`病床使用率は14日の時点で61.4%`, `油は、
+# 26日の時点で…12キロ`), and what makes it a value at a time or a value changed.
+_MEASURE = re.compile(r"([\u4e00-\u9fff\u30a1-\u30faー]{1,10})は([^。は]{0,30}?[0-9][0-9.,]*[^0-9。は]{0,12})")
+_AS_OF = re.compile(r"時点|現在|に上が|に下が|に増え|に減|に達|に上昇|に低下")
+
+
+def _measure_updated(a: Sentence, b: Sentence) -> bool:
+    """True when both sentences give one measure, the topic of each (`病床使用率は`, `油は`: three
+    characters or more, or the noun counted), its value in the topic's clause, in one counter
+    with no value in common, one as of a time or changed (`14日の時点で61.4%` / `15日に64.8%に
+    上がりました`), nothing swapped and no template: the measure updated."""
+    if not (a.counts and b.counts and ("は" in a.folded and "は" in b.folded)):
+        return False
+    ma = {m.group(1): m.group(2) for m in _MEASURE.finditer(a.folded)}
+    mb = {m.group(1): m.group(2) for m in _MEASURE.finditer(b.folded)}
+    nouns = {c[3] for c in a.counts} | {c[3] for c in b.counts}
+    topics = [t for t in ma.keys() & mb.keys() if (len(t) >= 3 or t in nouns)
+              and t not in a.orgs | b.orgs and (_AS_OF.search(ma[t]) or _AS_OF.search(mb[t]))]
+    if not topics:
+        return False
+    if swapped(a.names, b.names) or other_subject(a.masked, b.masked) or is_template(a, b, dated=False):
+        return False
+    for k in {c[1] for c in a.counts} & {c[1] for c in b.counts}:
+        if not ({c[2] for c in a.counts if c[1] == k} & {c[2] for c in b.counts if c[1] == k}):
+            return True
+    return False
 
 
 def _running_counts(a: Sentence, b: Sentence) -> bool:

@@ -691,6 +691,13 @@ def test_half_year_figure() -> None:
      "Wire (@kakuu_wire) March 9, 2027",
      "UPDATE: Selda election count shows the ruling party ahead in the capital, officials say. — Kakuu "
      "Wire (@kakuu_wire) March 9, 2027", None),
+    # One measure as the topic (`病床使用率は`), as of a time then risen: the measure updated.
+    ("北浜県によりますと、県内の病床使用率は8日の時点で58.2%と、県が独自に設けた基準の50%を超え、県は"
+     "病院に病床を増やすよう要請しています。",
+     "県内の病床使用率は、9日に62.5%に上がりました。北浜県は病院に病床を増やすよう要請していて、独自に"
+     "設けた基準の50%を超える状態が続いています。", VERSION),
+    ("ロザリアでは、大統領の任期は6年で、憲法改正により再選が認められるようになりました。",
+     "ロザリアでは、議員の任期は4年で、定数は150です。", None),
     # One subject, other news, one told ahead: no word of it in the other.
     ("サルマ中央銀行総裁 利下げを示唆", "サルマ中央銀行総裁 来月退任へ", None),
 ])
