@@ -17,7 +17,7 @@ _EARLIER_WORD = re.compile(r"去年|昨年|おととし")
 # The day and hour an event happened, opening a clip (`北部で6日午後2時すぎ、`).
 _EVENT_TIME = re.compile(r"[^、。]{0,15}?(?<![0-9])([0-9]{1,2})日(?:午前|午後|未明|朝|夜|夕方|昼)?"
                          r"[0-9]{1,2}時(?:[0-9]{1,2}分)?(?:ごろ|すぎ|過ぎ)")
-_DAY_CLOSED = re.compile(r"(?<!午前の)(?<!午前)終値|取引を終え|一日の出来高|大引け")
+_DAY_CLOSED = re.compile(r"(?<!午前の)(?<!午前)終値|取引を終え|取り引きを終え|一日の出来高|大引け")
 _REPORT_DAY = re.compile(r"[0-9]{1,2}日の")  # `19日の東京株式市場は`: the day reported on
 # A figure changed from one value to another (`120億円から85億円に`), the unit after both.
 _FROM_TO = re.compile(r"(?<![0-9.])([0-9][0-9.]*(?:[万億兆][0-9]*)?)([^0-9、。]{0,3}?)から"
@@ -53,7 +53,8 @@ def other_day_close(a: Prepared, b: Prepared) -> bool:
 
 
 def _day_closed(norm: str) -> bool:
-    return (("終値" in norm or "取引を終え" in norm or "出来高" in norm or "大引け" in norm)
+    return (("終値" in norm or "引きを終え" in norm or "取引を終え" in norm or "出来高" in norm
+             or "大引け" in norm)
             and bool(_DAY_CLOSED.search(norm)))
 
 

@@ -549,8 +549,20 @@ def later_that_day(a: Sentence, b: Sentence) -> bool:
     ta, tb = set(_TIME_OF_DAY.findall(a.folded)), set(_TIME_OF_DAY.findall(b.folded))
     if ta == tb or not (ta or tb):
         return False
-    return (any(x[:2] == y[:2] and x[2] != y[2] for x in a.counts for y in b.counts)
-            and same_opening(a, b))
+    if not same_opening(a, b):
+        return False
+    if any(x[:2] == y[:2] and x[2] != y[2] for x in a.counts for y in b.counts):
+        return True
+    # The morning close, then the day's close told in other words (`午前の終値は、…3万7960円でした`
+    # / `…3万7744円で取り引きを終えました`): one counter, other values.
+    return any((_MORNING_CLOSE.search(x.folded) and _DAY_CLOSE.search(y.folded)
+                and not _MORNING_CLOSE.search(y.folded)
+                and any(c[1] == d[1] and c[2] != d[2] for c in x.counts for d in y.counts))
+               for x, y in ((a, b), (b, a)))
+
+
+_MORNING_CLOSE = re.compile(r"午前の終値|前場")
+_DAY_CLOSE = re.compile(r"取引を終え|取り引きを終え|(?<!午前の)終値")
 
 
 _COMPASS = frozenset("東西南北")

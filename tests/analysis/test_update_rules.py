@@ -698,6 +698,14 @@ def test_half_year_figure() -> None:
      "設けた基準の50%を超える状態が続いています。", VERSION),
     ("ロザリアでは、大統領の任期は6年で、憲法改正により再選が認められるようになりました。",
      "ロザリアでは、議員の任期は4年で、定数は150です。", None),
+    # Two days' closes written `取り引きを終え` (kana in the middle): two days' reports.
+    ("日経平均株価は、前日より230円高い3万8330円で取り引きを終えました。",
+     "日経平均株価は、前日より120円高い3万8210円で取り引きを終えました。", None),
+    # The morning close, then the day's close in other words: the day's figure reported later.
+    ("9日の東京株式市場は、海外の金利上昇を受けて売り注文が膨らみ、日経平均株価の午前の終値は、8日の"
+     "終値より305円安い3万8120円でした。",
+     "9日の東京株式市場は、海外の金利上昇で景気の先行きへの懸念が強まって売り注文が出て、日経平均株価は"
+     "8日より512円下がり、3万7913円で取り引きを終えました。", VERSION),
     # One subject, other news, one told ahead: no word of it in the other.
     ("サルマ中央銀行総裁 利下げを示唆", "サルマ中央銀行総裁 来月退任へ", None),
 ])
