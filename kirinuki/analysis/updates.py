@@ -51,8 +51,8 @@ def lead_rewritten_more(a: Sentence, b: Sentence) -> bool:
 
 
 # A measure as the topic, its value in the same clause (`病床使用率は14日の時点で61.4%`, `油は、
-# 26日の時点で…12キロ`), and what makes it a value at a time or a value changed.
-_MEASURE = re.compile(r"([\u4e00-\u9fff\u30a1-\u30faー]{1,10})は([^。は]{0,30}?[0-9][0-9.,]*[^0-9。は]{0,12})")
+# 26日の時点で…12キロ`, `深さは10キロ`), and what makes it a value at a time or a value changed.
+_MEASURE = re.compile(r"([\u4e00-\u9fff\u30a1-\u30faー]{1,10}さ?)は([^。は]{0,30}?[0-9][0-9.,]*[^0-9。は]{0,12})")
 _AS_OF = re.compile(r"時点|現在|に上が|に下が|に増え|に減|に達|に上昇|に低下")
 
 
@@ -80,6 +80,17 @@ def _measure_updated(a: Sentence, b: Sentence) -> bool:
         return False
     return not (swapped(a.names, b.names) or other_subject(a.masked, b.masked)
                 or is_template(a, b, dated=False))
+
+
+def _other_measure(a: Sentence, b: Sentence) -> bool:
+    """True when each sentence gives one measure as its topic with its value (`マグニチュードは
+    6.8と推定` / `震源の深さは10キロと推定`), the measures differ and so do their counters:
+    another measure told alike, not one updated."""
+    ma = {m.group(1) for m in _MEASURE.finditer(a.folded)}
+    mb = {m.group(1) for m in _MEASURE.finditer(b.folded)}
+    if len(ma) != 1 or len(mb) != 1 or ma == mb:
+        return False
+    return not ({c[1] for c in a.counts} & {c[1] for c in b.counts})
 
 
 def _running_counts(a: Sentence, b: Sentence) -> bool:
@@ -600,7 +611,7 @@ def lead_updated(a: Sentence, b: Sentence) -> bool:
         return False  # nothing in common to be about
     if other_subject(a.masked, b.masked):
         return False  # `南部の州でコレラ…` / `北部の州ではしか…`: a template of another thing
-    if not (da or db) and _other_place_or_thing(a, b):
+    if not (da or db) and (_other_place_or_thing(a, b) or _other_measure(a, b)):
         return False  # `市内の北部を中心に…断水` / `東部を中心に…`, undated: another place
     # A running count on another day (`開票率が50%に達し` / `98%となり`) is no template.
     return not (other_slots(a, b) or (not same_day_update and is_template(
