@@ -12,6 +12,8 @@ In one run, on the same journal:
 
     .venv/bin/python bench/search_bench.py [--clips 1000000] [--db PATH --reuse] [--repeat 3]
     .venv/bin/python bench/search_bench.py --import-compare 20000   # import with/without index
+    .venv/bin/python bench/search_bench.py --clips 500000 --db postgresql://u@host:port/db [--reuse]
+        # a PostgreSQL journal kept in an empty database of its own, built once, then searched
     .venv/bin/python bench/search_bench.py --clips 500000 --journal postgresql://u@host:port/db
         # the same import and queries on SQLite and PostgreSQL in one run, side by side (the
         # PostgreSQL journal goes into a schema of its own, dropped afterwards)
@@ -393,12 +395,18 @@ def main() -> int:
             compare_backends(args.journal, args.clips, args.seed, args.repeat, work)
             return 0
         path = args.db or str(work / "bench.db")
+        pg = path.startswith(("postgresql:", "postgres:"))
         if not args.reuse:
             for suffix in ("", "-wal", "-shm"):
-                Path(path + suffix).unlink(missing_ok=True)
+                if not pg:
+                    Path(path + suffix).unlink(missing_ok=True)
             entries, clips, secs = build(path, args.clips, args.seed)
             print(f"import with index in step: {entries} entries, {clips} clips in {secs:.1f} s"
                   f" ({entries / secs:,.0f} entries/s)")
+        if pg:  # a kept PostgreSQL journal (an empty database for a new one): queries only
+            run_queries(path, args.repeat, work)
+            return 0
+        if not args.reuse:
             sizes(path, "after import")
             with open_journal(path) as j:
                 t = time.perf_counter()

@@ -55,10 +55,14 @@ def test_a_word_is_its_bigrams_in_a_row_on_both_backends(any_journal_path: str) 
         assert [f.label for f in search(j, "東京").tags] == ["予算"]
 
 
+@pytest.mark.parametrize("recent", [False, True])
 def test_newest_matches_found_window_by_window_equal_sqlite(monkeypatch: pytest.MonkeyPatch,
-                                                            ) -> None:
+                                                            recent: bool) -> None:
     """PostgreSQL looks for the newest matches in row id windows growing from the newest clip;
-    with windows of a few clips, several rounds are needed and the answers stay SQLite's."""
+    with windows of a few clips, several rounds are needed and the answers stay SQLite's;
+    also with an index of the newest clips (`keep_recent`), where a window across its start
+    is searched in two parts."""
+    from kirinuki.store.postgres import db as pg_db
     from kirinuki.store.sqlite import search_query as sq
 
     monkeypatch.setattr(sq, "WINDOW_MIN", 1)
@@ -67,6 +71,10 @@ def test_newest_matches_found_window_by_window_equal_sqlite(monkeypatch: pytest.
                datetime(2024, 1, 1 + i % 28, 9, i, tzinfo=JST)) for i in range(40)]
     with fresh_pg_journal() as url, init_journal(url) as pg, build(corpus) as lite:
         add_entries(pg, [entry(groups, when, f"k{i}") for i, (groups, when) in enumerate(corpus)])
+        if recent:
+            monkeypatch.setattr(pg_db, "RECENT_CLIPS", 11)
+            pg.store.keep_recent()
+            assert pg.store.recent_start() is not None
         for q in ["中国", "露 中国", "記者会見", "中国外相 -米国", "露"]:
             for sort in ("relevance", "date"):
                 # Without facets: the newest matches are looked up, not taken from all of them.

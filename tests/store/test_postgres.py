@@ -329,3 +329,45 @@ def test_a_window_search_hides_its_tsquery_from_the_planner() -> None:
     window = render(translate(f"{sql} {WINDOW}"), ['"ab bc"', 1, 2, 3])
     assert "search_bi.body @@ (SELECT '(''ab'' & ''bc'')'::tsquery)" in window
     assert "body @@ '(''ab'' & ''bc'')'::tsquery" in render(translate(sql), ['"ab bc"', 1, 2, 3])
+    uni = render(translate(f"SELECT count(*) FROM search_uni WHERE search_uni MATCH ? {WINDOW}"),
+                 ['"a"'])
+    assert "search_uni.body @@ (SELECT '''a'''::tsquery)" in uni
+
+
+@pytest.mark.database
+def test_the_newest_clips_get_a_gin_index_of_their_own(pg_journal_path: str,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """`keep_recent` gives each search table a partial GIN index of the newest clips (for the
+    windows among them); it is made again from a later row id only once it covers more than
+    twice as many; searches answer the same with it as without."""
+    from kirinuki.journal import import_paths
+    from kirinuki.journal.search import search
+    from kirinuki.store.postgres import db as pg_db
+    from tests.conftest import ROOT
+
+    queries = ["洪水", "水", "の", "川 水", '"の水"', "-の 水"]
+    with init_journal(pg_journal_path) as j:
+        import_paths(j, [str(ROOT / "demo" / "entries")])
+        before = {q: [(h.clip_id, h.score) for h in search(j, q).hits] for q in queries}
+        newest = [int(r[0]) for r in j.store.conn.execute(
+            "SELECT docid FROM search_docs ORDER BY docid DESC").fetchall()]
+        assert len(newest) > 40
+        monkeypatch.setattr(pg_db, "RECENT_CLIPS", len(newest) + 1)
+        j.store.keep_recent()  # fewer clips than that: nothing to do
+        assert _gin_indexes(j.store) == {"search_bi_body", "search_uni_body"}
+        monkeypatch.setattr(pg_db, "RECENT_CLIPS", 20)
+        j.store.keep_recent()
+        assert _gin_indexes(j.store) == {"search_bi_body", "search_uni_body",
+                                         "search_bi_recent", "search_uni_recent"}
+        assert pg_db.recent_start(j.store.conn) == newest[19]
+        monkeypatch.setattr(pg_db, "RECENT_CLIPS", 10)
+        j.store.keep_recent()  # covers 20 clips, not more than twice 10: kept
+        assert pg_db.recent_start(j.store.conn) == newest[19]
+        monkeypatch.setattr(pg_db, "RECENT_CLIPS", 9)
+        j.store.keep_recent()
+        assert pg_db.recent_start(j.store.conn) == newest[8]
+        assert {q: [(h.clip_id, h.score) for h in search(j, q).hits] for q in queries} == before
+        for table in ("search_bi", "search_uni"):  # both from the same row id
+            definition = j.store.conn.execute(
+                "SELECT pg_get_indexdef(?::regclass)", [f"{table}_recent"]).fetchone()[0]
+            assert definition.endswith(f"USING gin (body) WHERE (rowid >= '{newest[8]}'::bigint)")

@@ -35,6 +35,9 @@ BUSY_MS = 5000
 ROWS_PER_STATEMENT = 1000  # rows of one multi-row INSERT
 INDEX_BUILD_MEMORY = "256MB"  # maintenance_work_mem of a GIN index built after a bulk import
 VACUUM_AFTER_ROWS = 20_000  # rows written before `release_free_pages` brings statistics up
+# The recent GIN indexes (`PgStore.keep_recent`) cover at least the newest this many clips, and
+# are made again once they cover more than twice as many.
+RECENT_CLIPS = 50_000
 WRITES_AHEAD = 32  # bulk writes (one `executemany` each) queued before the caller waits
 
 _pools: dict[str, ConnectionPool] = {}
@@ -294,6 +297,10 @@ class PgStore(Store):
         row = self.conn._run("SELECT n FROM kirinuki_changes").fetchone()
         return int(row[0]) if row else 0
 
+    def recent_start(self) -> int | None:
+        """The first row id of the recent indexes (`keep_recent`; None: none yet)."""
+        return recent_start(self.conn)
+
     def release_free_pages(self) -> None:
         """After a big write (an import, a reindex): VACUUM ANALYZE the journal's tables, so the
         planner knows the new rows (a newest-first search otherwise took a plan 10x slower)
@@ -304,6 +311,45 @@ class PgStore(Store):
         conn.rows_written = 0
         for table in sorted(_tables(conn) - {"kirinuki_schema", "kirinuki_changes"}):
             conn._run(f'VACUUM (ANALYZE) "{table}"')
+        self.keep_recent()
+
+    def keep_recent(self) -> None:
+        """Give each search table a GIN index of its newest clips only (`<table>_recent`, a
+        partial index from a row id on): a search of a row id window among them (the newest
+        matches, the document frequencies of a two-word query) then decodes the postings of
+        those clips instead of the whole journal's (docs/search.md "PostgreSQL"). Made when
+        the journal holds more than `RECENT_CLIPS` clips, and again, from a later row id, once
+        the clips written since make it cover more than twice as many. Any row id gives the
+        same answers: the planner uses the index only for ranges inside it."""
+        conn = self.conn
+        row = conn._run("SELECT docid FROM search_docs ORDER BY docid DESC LIMIT 1 OFFSET %s",
+                        (RECENT_CLIPS - 1,)).fetchone()
+        if row is None:
+            return  # a small journal: the whole index is small too
+        start = recent_start(conn)
+        if start is not None:
+            covered = conn._run("SELECT count(*) FROM search_docs WHERE docid >= %s",
+                                (start,)).fetchone()
+            if covered is not None and int(covered[0]) <= 2 * RECENT_CLIPS:
+                return
+        try:
+            conn.execute("BEGIN IMMEDIATE")  # the writers' lock: one process makes them
+        except JournalBusyError:
+            return  # another process is writing: a later upkeep makes them
+        try:
+            # Built under a new name, then swapped in: searches go on meanwhile (the build
+            # only holds off writes), and wait only for the swap.
+            for table in SEARCH_TABLES:
+                conn._run(f"SET LOCAL maintenance_work_mem = '{INDEX_BUILD_MEMORY}'")
+                conn._run(f"DROP INDEX IF EXISTS {table}_recent_new")
+                conn._run(f"CREATE INDEX {table}_recent_new ON {table} USING gin(body)"
+                          f" WHERE rowid >= {int(row[0])}")
+                conn._run(f"DROP INDEX IF EXISTS {table}_recent")
+                conn._run(f"ALTER INDEX {table}_recent_new RENAME TO {table}_recent")
+        except BaseException:
+            conn._run("ROLLBACK")
+            raise
+        conn._run("COMMIT")
 
     @contextmanager
     def exclusive(self, name: str) -> Iterator[bool]:
@@ -367,6 +413,16 @@ def close_pools(url: str | None = None) -> None:
             pool = _pools.pop(key, None)
             if pool is not None:
                 pool.close()
+
+
+def recent_start(conn: PgConnection) -> int | None:
+    """The first row id `search_bi_recent` covers (None: there is no such index)."""
+    row = conn._run("SELECT pg_get_expr(x.indpred, x.indrelid) FROM pg_index x"
+                    " JOIN pg_class i ON i.oid = x.indexrelid"
+                    " WHERE x.indrelid = 'search_bi'::regclass AND i.relname = 'search_bi_recent'"
+                    ).fetchone()
+    found = re.search(r"-?\d+", str(row[0])) if row is not None else None
+    return int(found.group()) if found else None
 
 
 def _tables(conn: PgConnection) -> set[str]:

@@ -185,7 +185,10 @@ def match_condition(match: str, table: str, window: bool = False) -> str:
     is a search of a row id window (`search_query.WINDOW`)."""
     node = parse_fts(match)
     if table != "search_bi":
-        return f"{table}.body @@ {_literal(_tsquery(node, True))}::tsquery"
+        query = f"{_literal(_tsquery(node, True))}::tsquery"
+        # Seen, a frequent character's share of the rows made the planner take the whole
+        # journal's GIN index for a window of the newest clips, not `search_uni_recent`.
+        return f"{table}.body @@ " + (f"(SELECT {query})" if window else query)
     superset = _superset(node)
     query = f"{_literal(superset or '')}::tsquery"
     if window:

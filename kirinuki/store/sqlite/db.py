@@ -167,6 +167,11 @@ class Store:
         """A number that changes when another connection commits a write to the journal."""
         return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
 
+    def recent_start(self) -> int | None:
+        """The first row id of the search index's own index of the newest clips (None: it
+        has none; PostgreSQL only, docs/search.md "PostgreSQL")."""
+        return None
+
     def release_free_pages(self) -> None:
         """Shrink the file by its free pages (a no-op for journals created before this
         was possible: SQLite can only set it up on a new file). Call outside a transaction."""

@@ -268,15 +268,23 @@ def _newest_by_windows(store: Store, plan: Plan, hi: int, want: int,
     span = 2 * max(WINDOW_MIN, WINDOW_PER_MATCH * want)  # row ids are about 2 apart
     found: list[int] = []
     columns = "rowid, form" if forms is not None else "rowid"
+    recent = store.recent_start()
     while len(found) < want and hi >= first:
         lo = max(first, hi - span)
-        for r in store.conn.execute(
-                f"SELECT {columns} FROM {t} WHERE {t} MATCH ? AND {t}.rowid BETWEEN ? AND ?{held}"
-                f" ORDER BY rowid DESC LIMIT ? {WINDOW}", (plan.match, lo, hi, *char_forms,
-                                                           want - len(found))):
-            found.append(int(r[0]))
-            if forms is not None:
-                forms[found[-1]] = str(r[1])
+        # A window across the start of the index of the newest clips is searched in two
+        # parts: the newer one there (fewer postings to decode), the older one in the whole.
+        parts = [(recent, hi), (lo, recent - 1)] if recent is not None and lo < recent <= hi \
+            else [(lo, hi)]
+        for low, high in parts:
+            if len(found) >= want:
+                break
+            for r in store.conn.execute(
+                    f"SELECT {columns} FROM {t} WHERE {t} MATCH ? AND {t}.rowid BETWEEN ? AND ?"
+                    f"{held} ORDER BY rowid DESC LIMIT ? {WINDOW}",
+                    (plan.match, low, high, *char_forms, want - len(found))):
+                found.append(int(r[0]))
+                if forms is not None:
+                    forms[found[-1]] = str(r[1])
         hi, span = lo - 1, span * 4
     return found
 
