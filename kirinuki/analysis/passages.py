@@ -28,6 +28,7 @@ from kirinuki.analysis.sentences import (
     is_template,
     numbers,
     other_slots,
+    other_subject,
     running_count_updated,
     same_facts,
     swapped,
@@ -245,7 +246,10 @@ def _covered(sa: list[Sentence], sb: list[Sentence], matrix: list[list[float]],
     reordered or updated, not reused in another paragraph."""
     def found(rows: list[list[float]], xs: list[Sentence], ys: list[Sentence]) -> bool:
         return all(any((score >= shared and not swapped(xs[i].names, ys[j].names)
-                        and not other_slots(xs[i], ys[j]))
+                        and not other_slots(xs[i], ys[j])
+                        # `上流の集落では3人` / `下流の…5人`: another place counted
+                        and not (numbers(xs[i].folded) != numbers(ys[j].folded)
+                                 and other_subject(xs[i].masked, ys[j].masked)))
                        or _short_found(xs[i], ys[j])
                        for j, score in enumerate(row))
                    for i, row in enumerate(rows))

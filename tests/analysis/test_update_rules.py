@@ -709,6 +709,11 @@ def test_half_year_figure() -> None:
     # Another measure told alike (`マグニチュードは…` / `震源の深さは…キロ`): no lead updated.
     ("気象台によりますと、今回の地震の規模を示すマグニチュードは5.9と推定されています。",
      "気象台によりますと、今回の地震の震源の深さは30キロと推定されています。", None),
+    # Another place counted (`東岸の地区では2人` / `西岸の…4人`), a background sentence reused.
+    ("県の災害対策本部によりますと、川の東岸の地区では2人が死亡しました。崩れたのは、50年前に造られた"
+     "石積みの堤防で、数年前から補強が求められていました。",
+     "県の災害対策本部によりますと、川の西岸の地区では4人が死亡しました。崩れたのは、50年前に造られた"
+     "石積みの堤防で、数年前から補強が求められていました。", BACKGROUND),
     # One subject, other news, one told ahead: no word of it in the other.
     ("サルマ中央銀行総裁 利下げを示唆", "サルマ中央銀行総裁 来月退任へ", None),
 ])
