@@ -714,6 +714,10 @@ def test_half_year_figure() -> None:
      "石積みの堤防で、数年前から補強が求められていました。",
      "県の災害対策本部によりますと、川の西岸の地区では4人が死亡しました。崩れたのは、50年前に造られた"
      "石積みの堤防で、数年前から補強が求められていました。", BACKGROUND),
+    # What rose is the subject nearest the count (`重症の患者が…19人になった`), not the reporting
+    # topic (`北浜県は`): no update of the other's deaths.
+    ("北浜県は9日、入院していた70代と80代の男女合わせて2人が死亡したと発表しました。",
+     "北浜県は9日、重症の患者が前日より3人増えて19人になったと発表しました。", None),
     # One subject, other news, one told ahead: no word of it in the other.
     ("サルマ中央銀行総裁 利下げを示唆", "サルマ中央銀行総裁 来月退任へ", None),
 ])
