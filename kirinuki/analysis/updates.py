@@ -543,13 +543,10 @@ def _changed_named_in(a: Sentence, b: Sentence) -> bool:
         m = _CHANGED.search(x.folded)
         if not m:
             continue
-        # What changed is the subject nearest the count when the other counts a deed
-        # (`東岬県は14日、重症の患者が…27人になった` / `…3人が死亡`: `患者`, not the reporting
-        # `東岬県`); the topic too when it counts none (`葉山工業は、…対象は…13万台に増えた`).
-        subject = [s.group(1) for s in _SUBJECT.finditer(x.folded, m.start(), m.start(_RAISED_AT))]
-        whats = {subject[-1]} if subject else set()
-        if not whats or all(c[0] in _CHANGE_PREDICATES for c in y.counts):
-            whats.add(m.group(1))
+        # What changed is a subject before the count, not one reporting it on a day
+        # (`東岬県は14日、重症の患者が…27人になった` / `…3人が死亡`: `患者`, not `東岬県`).
+        whats = {s.group(1) for s in _SUBJECT.finditer(x.folded, m.start(), m.start(_RAISED_AT))
+                 if not _REPORTER_DAY.match(x.folded, s.end())} or {m.group(1)}
         for what in whats:
             if what in y.folded or (  # `死者は…19人に増えた` / `6人が死亡した`
                     (p := PREDICATE_KEYWORDS.get(what)) and any(c[0] == p for c in y.counts)):
@@ -558,6 +555,7 @@ def _changed_named_in(a: Sentence, b: Sentence) -> bool:
 
 
 _SUBJECT = re.compile(r"([\u4e00-\u9fff\u30a1-\u30faー]{2,})(?:している人|した人)?[はが]")
+_REPORTER_DAY = re.compile(r"[、,]?[0-9]{1,2}日")  # `東岬県は14日、…と発表`: who reports, when
 
 
 _CHANGE_PREDICATES = frozenset(("増加", "減少", ""))
