@@ -38,6 +38,7 @@ from kirinuki.analysis.occasions import (
     other_day_event,
     other_day_report,
     other_period,
+    other_round,
     successive_changes,
 )
 from kirinuki.analysis.passages import may_extend, relate_sentences
@@ -251,7 +252,7 @@ def compare(a: Prepared, b: Prepared, *, same_article: bool = False,
     # `85億円から40億円に`), another day's count (`5日、…310便が欠航` / `6日、…160便`), a move
     # the other way (`…値下がり` / `…値上がり`).
     if m and m.kind == VERSION and (successive_changes(a, b) or other_day_count(a, b)
-                                    or opposite_moves(a, b)):
+                                    or opposite_moves(a, b) or other_round(a, b)):
         return None
     return m
 

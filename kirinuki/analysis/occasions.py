@@ -125,3 +125,16 @@ def opposite_moves(a: Prepared, b: Prepared) -> bool:
     ua, da = bool(_UP.search(a.norm)), bool(_DOWN.search(a.norm))
     ub, db = bool(_UP.search(b.norm)), bool(_DOWN.search(b.norm))
     return ua != da and ub != db and ua != ub
+
+
+_ROUND = re.compile(r"(?<![0-9])[0-9]{1,2}回目|第[0-9]{1,2}回")  # `3回目の協議`, `第2回の会合`
+
+
+def other_round(a: Prepared, b: Prepared) -> bool:
+    """True when one clip names a round (`3回目の協議を行い`) and the other none, both first
+    sentences dated on other days: another round of talks or meetings, not one updated."""
+    ra, rb = bool(_ROUND.search(a.norm)), bool(_ROUND.search(b.norm))
+    if ra == rb or not a.sentences or not b.sentences:
+        return False
+    da, db = days(a.sentences[0].folded), days(b.sentences[0].folded)
+    return bool(da and db and not da & db)

@@ -718,6 +718,11 @@ def test_half_year_figure() -> None:
     # topic (`北浜県は`): no update of the other's deaths.
     ("北浜県は9日、入院していた70代と80代の男女合わせて2人が死亡したと発表しました。",
      "北浜県は9日、重症の患者が前日より3人増えて19人になったと発表しました。", None),
+    # A round named in one only (`4回目の交渉`), on other days: another round.
+    ("バス会社と労働組合は7日、県の仲介で交渉を再開しましたが、賃上げの幅をめぐって折り合わず、交渉は"
+     "物別れに終わりました。",
+     "バス会社と労働組合は10日、県の仲介で4回目の交渉を行い、賃金を2年間で8%引き上げることで合意"
+     "しました。", None),
     # One subject, other news, one told ahead: no word of it in the other.
     ("サルマ中央銀行総裁 利下げを示唆", "サルマ中央銀行総裁 来月退任へ", None),
 ])
