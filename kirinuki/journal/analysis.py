@@ -63,7 +63,7 @@ from kirinuki.store.sqlite.db import Store
 __all__ = ["DEFAULT_THRESHOLDS", "ClipView", "FigureChange", "FigureView", "QuoteView",
            "StatementView", "Thresholds", "figures", "quotes", "statements"]
 
-SKETCH_VERSION = 18  # bump when the sketch or the rules change (4: 8-bit MinHash values, 5: sign-offs
+SKETCH_VERSION = 19  # bump when the sketch or the rules change (4: 8-bit MinHash values, 5: sign-offs
 # and links without a scheme left out of the normalised text, 6: version and background rules of
 # session 9: stored version links are recomputed; 7: Japanese hashtags left out, more update rules;
 # 8: an agency before a site name and a category after it left out, more rules of session 13;
@@ -75,7 +75,9 @@ SKETCH_VERSION = 18  # bump when the sketch or the rules change (4: 8-bit MinHas
 # rules, landed after 14: hearsay and wire-style endings, clauses reordered, people counted;
 # 16: rules from dev2: follow-up headlines, one day's live blog, one-sentence clips; 17: kana
 # names, events at an hour of other days, corrections; 18: paragraphs retold, days' closes,
-# one report retold by another outlet)
+# one report retold by another outlet; 19: rules of session 16 (dev, dev2-4, retired parts):
+# another day's count, tolls and measures updated, headlines told ahead, English updates, more
+# host names and paywall labels left out, a hyphen inside a word no sign-off)
 _BATCH = 20_000
 DUPLICATE_KIND = DUPLICATE  # what `Neighbour.kind` says of the same text
 
