@@ -10,7 +10,9 @@ session 16 (the oldest then, by age too): their misses may be listed. The others
 never looked at while rules change: only their aggregates are printed, per part and pooled
 (`heldout2` to `heldout6` hold pairs only), `legacy` the older sets in tests/analysis/data, the
 sample (../shared/seed) and demo/entries.
-For each part: precision and recall of duplicate / version / background pairs, statements
+For each part: precision and recall of duplicate / version / background pairs, by the rules
+alone (every labelled pair compared) and as a journal gets them (only the candidate pairs of the
+part's clips indexed together are compared, as in a journal), statements
 (recall and speaker accuracy, overall and per mode), figures (F1 on value, unit and sign),
 and on its journals the related top-1 accuracy and the precision of the groups reported.
 `--misses` lists what went wrong, for the dev parts (`dev`, `dev2`, `dev3`, `dev4`) and retired parts only.
@@ -39,7 +41,7 @@ from eval_scoring import (  # noqa: E402
     statements_of,
 )
 
-from kirinuki.analysis.duplicates import compare, prepare  # noqa: E402
+from kirinuki.analysis.duplicates import DEFAULT_THRESHOLDS, compare, prepare  # noqa: E402
 from kirinuki.analysis.lsh import DuplicateIndex, sketch_texts  # noqa: E402
 
 DATA = ROOT / "tests" / "analysis" / "data"
@@ -79,31 +81,47 @@ class Misses:
             print("    MISS", *parts)
 
 
-def pairs_report(rows: list[dict[str, Any]], miss: Misses) -> Counter[tuple[str, str]]:
-    """Print pair precision / recall per kind; return the (label, got) counts."""
+def candidate_set(texts: list[str]) -> set[tuple[int, int]]:
+    """The pairs (rows of `texts`, a < b) a journal holding these clips would verify."""
+    index = DuplicateIndex()
+    index.add_many(sketch_texts(texts))
+    found, _ = index.candidate_pairs(min_estimate=DEFAULT_THRESHOLDS.candidate)
+    return {(int(a), int(b)) for a, b in found.tolist()}
+
+
+def pairs_report(rows: list[dict[str, Any]], miss: Misses,
+                 ) -> tuple[Counter[tuple[str, str]], Counter[tuple[str, str]]]:
+    """Print pair precision / recall per kind, by the rules alone and as a journal gets them
+    (only candidate pairs are compared); return both (label, got) counts."""
     if not rows:
-        return Counter()
+        return Counter(), Counter()
+    texts = sorted({t for p in rows for t in (p["a"], p["b"])})
+    row = {t: i for i, t in enumerate(texts)}
+    got_pairs = candidate_set(texts)
     confusion: Counter[tuple[str, str]] = Counter()
+    journal: Counter[tuple[str, str]] = Counter()
     for p in rows:
         m = compare(prepare(p["a"]), prepare(p["b"]))
         got = m.kind if m else "unrelated"
         confusion[(p["label"], got)] += 1
+        found = tuple(sorted((row[p["a"]], row[p["b"]]))) in got_pairs
+        journal[(p["label"], got if found else "unrelated")] += 1
         if got != p["label"]:
             miss("pair", p.get("id"), p["label"], "->", got, m.reason if m else "",
                  "|", p["a"][:70], "|", p["b"][:70])
+        elif not found and got != "unrelated":
+            miss("pair", p.get("id"), p["label"], "-> not a candidate", "|", p["a"][:70],
+                 "|", p["b"][:70])
     counts = Counter(p["label"] for p in rows)
     print(f"  pairs: {len(rows)} ({', '.join(f'{k} {v}' for k, v in sorted(counts.items()))})")
+    print("   rules alone (every labelled pair compared):")
     print_confusion(confusion)
+    print("   as a journal gets them (candidate pairs only):")
+    print_confusion(journal)
     related = [p for p in rows if p["label"] != "unrelated"]
-    texts = sorted({t for p in rows for t in (p["a"], p["b"])})
-    row = {t: i for i, t in enumerate(texts)}
-    index = DuplicateIndex()
-    index.add_many(sketch_texts(texts))
-    found, _ = index.candidate_pairs(min_estimate=0.25)
-    got = {(int(a), int(b)) for a, b in found.tolist()}
-    hit = sum(1 for p in related if tuple(sorted((row[p["a"]], row[p["b"]]))) in got)
-    print(f"    LSH candidate recall on related pairs {_ratio(hit, len(related))}")
-    return confusion
+    hit = sum(1 for p in related if tuple(sorted((row[p["a"]], row[p["b"]]))) in got_pairs)
+    print(f"    candidate recall on related pairs {_ratio(hit, len(related))}")
+    return confusion, journal
 
 
 def print_confusion(confusion: Counter[tuple[str, str]]) -> None:
@@ -175,21 +193,22 @@ def figures_report(rows: list[dict[str, Any]], miss: Misses) -> None:
           f" F1 {f1:.3f} (value, unit, sign)")
 
 
-def part_report(name: str, folder: Path, show: bool) -> Counter[tuple[str, str]]:
+def part_report(name: str, folder: Path, show: bool,
+                ) -> tuple[Counter[tuple[str, str]], Counter[tuple[str, str]]]:
     if not folder.is_dir():
         print(f"{name}: {folder.relative_to(ROOT)} not present")
-        return Counter()
+        return Counter(), Counter()
     retired = (f" (retired: development material since session {RETIRED_IN[name]})"
                if name in RETIRED_IN else "")
     print(f"{name}{retired}:")
     miss = Misses(show)
-    confusion = pairs_report(load(folder / "pairs.jsonl"), miss)
+    confusions = pairs_report(load(folder / "pairs.jsonl"), miss)
     statements_report(load(folder / "statements.jsonl"), miss)
     figures_report(load(folder / "figures.jsonl"), miss)
     from eval_journals import journals_report
 
     journals_report(folder / "journals", miss)
-    return confusion
+    return confusions
 
 
 def datasketch_recall(rows: list[dict[str, Any]]) -> None:
@@ -243,21 +262,26 @@ def main() -> None:
     args = ap.parse_args()
     parts = [p.strip() for p in args.parts.split(",") if p.strip()]
     pooled: Counter[tuple[str, str]] = Counter()
+    pooled_journal: Counter[tuple[str, str]] = Counter()
     held = []
     for p in parts:
         if p == "legacy":
             legacy_report(args.misses)
         elif p in PARTS:
             # never list held-out items
-            confusion = part_report(p, EVAL / p, args.misses and p not in HELD_OUT)
+            confusion, journal = part_report(p, EVAL / p, args.misses and p not in HELD_OUT)
             if p in HELD_OUT and confusion:
                 pooled += confusion
+                pooled_journal += journal
                 held.append(p)
         else:
             ap.error(f"unknown part {p!r}")
     if len(held) > 1:
         print(f"held-out pooled ({', '.join(held)}): {sum(pooled.values())} pairs")
+        print("   rules alone (every labelled pair compared):")
         print_confusion(pooled)
+        print("   as a journal gets them (candidate pairs only):")
+        print_confusion(pooled_journal)
 
 
 if __name__ == "__main__":
