@@ -378,7 +378,8 @@ def catch_up_analysis(journal: Journal, sketches: SketchCache | None = None) -> 
         groups = catch_up_statements(journal)
         return CaughtUp(clips, groups, catch_up_suggestions(journal))
     try:
-        clips = catch_up_versions(journal, sketches=sketches)
+        with journal.store.waiting(_WAIT_BESIDE):
+            clips = catch_up_versions(journal, sketches=sketches)
     except BaseException:
         side.end(cleanly=False)
         raise
@@ -406,11 +407,17 @@ def _statements_and_features(path: str, settings: Settings) -> int:
     suggestions are stale, through a connection of its own; how many groups were read."""
     journal = Journal(open_store(path), settings)
     try:
-        groups = catch_up_statements(journal)
-        catch_up_features(journal)
+        with journal.store.waiting(_WAIT_BESIDE):
+            groups = catch_up_statements(journal)
+            catch_up_features(journal)
         return groups
     finally:
         journal.store.close()
+
+
+# Seconds either process waits for the other's write: the version links of a whole journal
+# are stored in one transaction, longer than the usual 5 s at 100k entries.
+_WAIT_BESIDE = 600.0
 
 
 def version_notes(journal: Journal) -> dict[int, dict[int, tuple[int, str]]]:
