@@ -9,7 +9,9 @@ For each size (default 10k and 100k entries):
     the time inside publish (as the command reports it), and the CLI's start-up alone;
   - the first publish after a bulk import: the corpus imported into a fresh journal, then
     published into a fresh folder (the one-off version analysis of every clip, then the full
-    build), against the import plus the full build above (issue 18: below 2x);
+    build), against the import plus the full build above (issue 18: below 2x), in wall time
+    and in CPU time (user + system of the process and its workers: steadier on a shared
+    machine);
   - Hugo (when `hugo` is installed, Debian package): the same entries converted into a Hugo
     site with an equivalent minimal theme (entry, tag and paginated index pages, RSS), a full
     build, then the same one new entry and a second build; ratios kirinuki/Hugo.
@@ -32,6 +34,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -69,8 +72,20 @@ def _tree_memory(pid: int) -> int:
     return total
 
 
+# CPU seconds (user + system) of the last `run`, its workers included: on this shared
+# machine a steadier figure than the wall time, which moves with the other sessions' load.
+LAST_CPU = [0.0]
+
+
+def _children_cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
 def run(cmd: list[str], cwd: Path | None = None) -> tuple[float, int, str]:
-    """(seconds, peak memory (PSS) of the process tree in bytes, stdout) of a command."""
+    """(seconds, peak memory (PSS) of the process tree in bytes, stdout) of a command; its
+    CPU seconds in `LAST_CPU[0]`."""
+    cpu = _children_cpu()
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             text=True)
@@ -88,6 +103,7 @@ def run(cmd: list[str], cwd: Path | None = None) -> tuple[float, int, str]:
     watcher.start()
     out, _ = proc.communicate()
     seconds = time.perf_counter() - start
+    LAST_CPU[0] = _children_cpu() - cpu
     watcher.join()
     if proc.returncode:
         raise SystemExit(f"{' '.join(cmd)} failed:\n{out}")
@@ -197,9 +213,10 @@ def bench_full(folder: Path, n: int) -> dict[str, float]:
     set_aside(out, folder / ".trash")
     run([sys.executable, "-c", CATCH_UP, str(db)])  # analysed before, as in bench_kirinuki
     full, peak, _ = run([KIRINUKI, "--journal", str(db), "publish", str(out)])
-    print(f"  kirinuki {n}: full build {full:.1f} s ({peak / 2**20:.0f} MB)")
+    full_cpu = LAST_CPU[0]
+    print(f"  kirinuki {n}: full build {full:.1f} s, {full_cpu:.1f} s CPU ({peak / 2**20:.0f} MB)")
     set_aside(out, folder / ".trash")
-    return {"full": full, "peak": peak}
+    return {"full": full, "peak": peak, "full_cpu": full_cpu}
 
 
 def bench_kirinuki(folder: Path, n: int) -> dict[str, float]:
@@ -216,6 +233,7 @@ def bench_kirinuki(folder: Path, n: int) -> dict[str, float]:
           f"{catch_up:.1f} s, {catch_peak / 2**20:.0f} MB")
     start = min(run([KIRINUKI, "publish", "--help"])[0] for _ in range(3))
     full, peak, log = run(k + ["publish", str(out)])
+    full_cpu = LAST_CPU[0]
     files = int(re.search(r"as (\d+) files", log).group(1))  # type: ignore[union-attr]
     again, _, _ = run(k + ["publish", str(out)])
     # The first publish after a full build also writes the sketch file beside the site
@@ -225,7 +243,8 @@ def bench_kirinuki(folder: Path, n: int) -> dict[str, float]:
           f"({first_inside:.2f} s in publish, writes the sketch file)")
     one, inside, line = one_new_entry(folder, n, corpus, k, out)
     print(f"  kirinuki {n}: {line}")
-    return {"full": full, "files": files, "peak": peak, "again": again, "one": one,
+    return {"full": full, "full_cpu": full_cpu, "files": files, "peak": peak, "again": again,
+            "one": one,
             "one_inside": inside, "catch_up": catch_up, "catch_peak": catch_peak,
             "start": start}
 
@@ -242,13 +261,17 @@ def bench_first(folder: Path, n: int, trash: Path) -> dict[str, float]:
     subprocess.run(k + ["init", "--title", "bench", "--host", "bench.kirinuki.example"],
                    check=True, capture_output=True)
     imported, import_peak, _ = run(k + ["import", str(corpus)])
+    import_cpu = LAST_CPU[0]
     first, peak, log = run(k + ["publish", str(out)])
+    first_cpu = LAST_CPU[0]
     lines = [ln for ln in log.splitlines() if ln.startswith("版の解析")]
     print(f"  kirinuki {n}: import {imported:.1f} s ({import_peak / 2**20:.0f} MB), first "
-          f"publish {first:.1f} s ({peak / 2**20:.0f} MB), {len(lines)} progress lines"
+          f"publish {first:.1f} s, {first_cpu:.1f} s CPU ({peak / 2**20:.0f} MB), "
+          f"{len(lines)} progress lines"
           + (f", the last: {lines[-1]}" if lines else ""))
     set_aside(out, trash)
-    return {"import": imported, "first": first, "first_peak": peak}
+    return {"import": imported, "first": first, "first_peak": peak, "import_cpu": import_cpu,
+            "first_cpu": first_cpu}
 
 
 def hugo_site(folder: Path, corpus: Path) -> Path:
@@ -358,6 +381,10 @@ def main() -> None:
                   f"(peak {k['first_peak'] / 2**20:.0f} MB) against import + full build "
                   f"{k['import']:.1f} + {k['full']:.1f} s: {(k['import'] + k['first']) / base:.2f}x "
                   "(target < 2x)")
+            cpu = k["import_cpu"] + k["full_cpu"]
+            print(f"{n} entries, CPU seconds: {k['import_cpu']:.1f} + {k['first_cpu']:.1f} against "
+                  f"{k['import_cpu']:.1f} + {k['full_cpu']:.1f}: "
+                  f"{(k['import_cpu'] + k['first_cpu']) / cpu:.2f}x")
         if "catch_up" in k:
             print(f"{n} entries: version analysis (once, before the full build) "
                   f"{k['catch_up']:.1f} s / {k['catch_peak'] / 2**20:.0f} MB; CLI start-up "
