@@ -95,7 +95,7 @@ def _release() -> None:
 def _uncollected() -> Iterator[None]:
     """No automatic garbage collection within: the prepared clips held (millions of objects)
     make no reference cycles, but each collection of the oldest generation walks them all
-    (measured: 15% of a worker's CPU at 10k; docs/analysis.md)."""
+    (docs/analysis.md says what that cost)."""
     was = gc.isenabled()
     gc.disable()
     try:
