@@ -21,9 +21,6 @@ from kirinuki.journal.accounts import create_token
 from kirinuki.web import create_app
 from tests.web.conftest import article_fetcher
 
-schemathesis = pytest.importorskip("schemathesis", reason="schemathesis is not installed")
-GenerationMode = schemathesis.GenerationMode
-
 pytestmark = pytest.mark.slow
 # More for a deeper hunt: KIRINUKI_SCHEMATHESIS_EXAMPLES=500 pytest -m slow tests/web
 EXAMPLES = int(os.environ.get("KIRINUKI_SCHEMATHESIS_EXAMPLES", "60"))
@@ -52,6 +49,10 @@ def _check(case: Any, headers: dict[str, str], seen: Counter[str]) -> None:
 
 def test_api_never_answers_5xx(api_app: Any) -> None:
     """Every operation, with valid (positive) and invalid (negative) generated input."""
+    # Imported here, not at collection: every test process collects this module, and most
+    # runs leave the slow tests out.
+    schemathesis = pytest.importorskip("schemathesis", reason="schemathesis is not installed")
+    GenerationMode = schemathesis.GenerationMode  # noqa: N806
     schema = schemathesis.openapi.from_asgi("/api/openapi.json", api_app)
     headers = {"Authorization": f"Bearer {api_app.state.test_token}"}
     operations = [result.ok() for result in schema.get_all_operations()]
