@@ -127,7 +127,9 @@ def find_links(items: Sequence[Item], t: Thresholds = DEFAULT_THRESHOLDS,
     index = DuplicateIndex(params)
     index.add_many(sketch_texts([i.text for i in items], params))
     pairs, _ = index.candidate_pairs(min_estimate=t.candidate, per_row=per_item)
-    return verify(items, pairs.tolist(), t)
+    shared = index.sentence_candidates(pairs)  # background only, as in a journal
+    return verify(items, pairs.tolist(), t) + [
+        link for link in verify(items, shared.tolist(), t) if link.match.kind != VERSION]
 
 
 def _components(ids: Iterable[int], links: Sequence[Link]) -> list[list[int]]:

@@ -4,6 +4,9 @@ A clip's sketch is two 64-bit keys and a MinHash signature, all from its normali
 
 * `exact`: the hash of the text (ignoring width, case, spacing and punctuation);
 * `masked`: the hash of the text with every digit run masked (figures changed, same words);
+* `sents`: up to `SENTENCE_SLOTS` keys of its sentences (`sentence_keys`), a second source of
+  candidates for shared background: clips sharing a sentence are compared whatever their
+  whole texts estimate (`DuplicateIndex.sentence_candidates`);
 * `sig`: `params.hashes` MinHash values over the clip's *content bigrams* (bigrams with no
   hiragana, so particles and endings such as `ました` do not make unrelated clips look alike),
   each kept to its low 8 bits (b-bit MinHash; 88 bytes a clip with the keys): chance agreement
@@ -20,6 +23,7 @@ duplicates are close in time).
 
 from __future__ import annotations
 
+import re
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -27,12 +31,17 @@ from dataclasses import dataclass
 import numpy as np
 
 from kirinuki.analysis.candidates import Candidate, best_candidates
-from kirinuki.analysis.textnorm import mask_digits, normalise
+from kirinuki.analysis.textnorm import mask_digits, normalise, normalise_parts
 
 __all__ = ["mask_digits", "normalise"]  # re-exported: sketches are made of them
 
 EXACT_SALT = b"kirinuki-exact"
 MASKED_SALT = b"kirinuki-masked"
+SENTENCE_SALT = b"kirinuki-sentence"
+SENTENCE_SLOTS = 4  # sentence keys kept a clip: the smallest, so two clips keep shared ones alike
+MIN_SENTENCE = 15  # normalised characters: shorter sentences are set phrases
+SENTENCE_CAP = 16  # a sentence in more clips is boilerplate and pairs nothing
+_SENTENCE = re.compile(r"[^。！？!?\n]*(?:[。！？!?\n]+|$)")
 SIG_DTYPE = np.uint8  # b-bit MinHash, b = 8
 EMPTY = SIG_DTYPE(0xFF)  # no content bigram; never a real value (those are 0..0xFE)
 _CHANCE = 1 / 255  # two unrelated values agree this often
@@ -65,34 +74,68 @@ def key64(text: str, salt: bytes) -> int:
     return (value - (1 << 64) if value >= 1 << 63 else value) | 1
 
 
+def _sentences(text: str) -> list[str]:
+    """`text` cut after each sentence end and line end (the parts put together are the text)."""
+    return [p for p in _SENTENCE.findall(text) if p]
+
+
+def _sentence_keys(pieces: Sequence[str]) -> list[int]:
+    """The `SENTENCE_SLOTS` smallest keys of the normalised sentences, ascending, 0-padded."""
+    found = set()
+    for piece in pieces:
+        masked = mask_digits(piece)
+        if len(masked) >= MIN_SENTENCE:
+            found.add(key64(masked, SENTENCE_SALT))
+    keys = sorted(found)[:SENTENCE_SLOTS]
+    return keys + [0] * (SENTENCE_SLOTS - len(keys))
+
+
+def sentence_keys(text: str) -> list[int]:
+    """Keys of the sentences of `text` (normalised, digits masked, at least `MIN_SENTENCE`
+    characters): the `SENTENCE_SLOTS` smallest, ascending, 0 for a slot left empty."""
+    return _sentence_keys(normalise_parts(text, _sentences(text))[1])
+
+
 @dataclass
 class Sketches:
-    """Sketches of n texts: `keys` (n, 2) int64 exact and masked keys, `sigs` (n, H) uint8."""
+    """Sketches of n texts: `keys` (n, 2) int64 exact and masked keys, `sigs` (n, H) uint8,
+    `sents` (n, SENTENCE_SLOTS) int64 sentence keys (None: none known, as all 0)."""
 
     keys: np.ndarray
     sigs: np.ndarray
+    sents: np.ndarray | None = None
 
     def __len__(self) -> int:
         return int(self.keys.shape[0])
 
+    def sentences(self) -> np.ndarray:
+        """The sentence keys, (n, SENTENCE_SLOTS), 0 where none."""
+        if self.sents is None:
+            return np.zeros((len(self), SENTENCE_SLOTS), dtype=np.int64)
+        return self.sents
+
     def row_bytes(self, i: int) -> bytes:
         """Sketch `i` as bytes, for storage."""
         keys: bytes = self.keys[i].astype("<i8").tobytes()
+        sents: bytes = self.sentences()[i].astype("<i8").tobytes()
         sigs: bytes = self.sigs[i].astype("<u1").tobytes()
-        return keys + sigs
+        return keys + sents + sigs
 
     @classmethod
     def from_bytes(cls, blobs: Sequence[bytes], params: LshParams = DEFAULT_PARAMS,
                    ) -> Sketches:
         """Sketches stored by `row_bytes` (all made with the same `params`)."""
-        width = 16 + params.hashes
+        head = 16 + 8 * SENTENCE_SLOTS
+        width = head + params.hashes
         data = b"".join(blobs)
         if len(data) != width * len(blobs):
             raise ValueError("sketch of the wrong size")
         raw = np.frombuffer(data, dtype=np.uint8).reshape(len(blobs), width)
-        keys = raw[:, :16].copy().view("<i8").astype(np.int64, copy=False)
-        sigs = np.ascontiguousarray(raw[:, 16:]).astype(SIG_DTYPE, copy=False)
-        return cls(keys.reshape(len(blobs), 2), sigs.reshape(len(blobs), params.hashes))
+        keys = raw[:, :head].copy().view("<i8").astype(np.int64, copy=False)
+        keys = keys.reshape(len(blobs), 2 + SENTENCE_SLOTS)
+        sigs = np.ascontiguousarray(raw[:, head:]).astype(SIG_DTYPE, copy=False)
+        return cls(np.ascontiguousarray(keys[:, :2]), sigs.reshape(len(blobs), params.hashes),
+                   np.ascontiguousarray(keys[:, 2:]))
 
 
 class _Hasher:
@@ -161,12 +204,39 @@ def _hasher(params: LshParams) -> _Hasher:
 
 def sketch_texts(texts: Sequence[str], params: LshParams = DEFAULT_PARAMS) -> Sketches:
     """The sketches of `texts` (vectorised: pass many texts at once)."""
-    norm = [normalise(t) for t in texts]
+    parts = [normalise_parts(t, _sentences(t)) for t in texts]  # one pass for both
+    norm = [whole for whole, _ in parts]
     masked = [mask_digits(t) for t in norm]
     keys = np.empty((len(texts), 2), dtype=np.int64)
     keys[:, 0] = [key64(t, EXACT_SALT) for t in norm]
     keys[:, 1] = [key64(t, MASKED_SALT) for t in masked]
-    return Sketches(keys, _hasher(params).signatures(masked))
+    sents = np.array([_sentence_keys(pieces) for _, pieces in parts], dtype=np.int64).reshape(
+        len(texts), SENTENCE_SLOTS)
+    return Sketches(keys, _hasher(params).signatures(masked), sents)
+
+
+def sentence_pairs(sents: np.ndarray, cap: int = SENTENCE_CAP) -> np.ndarray:
+    """Sorted distinct codes (a << 32 | b, a < b) of the rows sharing a sentence key held by
+    at most `cap` rows."""
+    flat = sents.reshape(-1)
+    pos = np.flatnonzero(flat != 0)
+    keys = flat[pos]
+    order = np.argsort(keys, kind="stable")
+    codes = group_pairs(keys[order], pos[order] // sents.shape[1], cap)
+    out: np.ndarray = codes[(codes >> 32) != (codes & 0xFFFFFFFF)]
+    return out
+
+
+def sentence_members(sents: np.ndarray, row_keys: Sequence[int], cap: int = SENTENCE_CAP,
+                     ) -> list[np.ndarray]:
+    """For each nonzero key of `row_keys`, the rows of `sents` carrying it (none when more than
+    `cap` do: boilerplate)."""
+    out = []
+    for k in row_keys:
+        if k:
+            found = np.flatnonzero((sents == k).any(axis=1))
+            out.append(found if found.size <= cap else found[:0])
+    return out
 
 
 def estimate(sig_a: np.ndarray, sig_b: np.ndarray) -> np.ndarray:
@@ -219,6 +289,7 @@ class DuplicateIndex:
         self._pending: list[tuple[np.ndarray, np.ndarray]] = []  # bulk additions not yet sorted
         # Signatures in fixed-size blocks: growing never copies what is stored.
         self._blocks: list[np.ndarray] = []
+        self._sents: list[np.ndarray] = []  # sentence keys, part by part in row order
         self.size = 0
         self._scanned = 0  # keys looked up in the unsorted additions
 
@@ -254,6 +325,7 @@ class DuplicateIndex:
         flat = keys.reshape(-1)
         keep = flat != 0
         self._pending.append((flat[keep], rows[keep]))
+        self._sents.append(sk.sentences())
         self._grow(sk.sigs)
         self.size += len(sk)
         return range(first, self.size)
@@ -265,6 +337,7 @@ class DuplicateIndex:
             if key:
                 self._recent.setdefault(key, []).append(row)
                 self._recent_size += 1
+        self._sents.append(sk.sentences()[i:i + 1])
         self._grow(sk.sigs[i:i + 1])
         self.size += 1
         if self._recent_size >= max(self.merge_at, self._keys.size // 10):
@@ -294,6 +367,13 @@ class DuplicateIndex:
         # sort by key alone keeps rows ascending within a key.
         order = np.argsort(all_k, kind="stable")
         self._keys, self._rows = all_k[order], all_r[order]
+
+    def sentences(self) -> np.ndarray:
+        """The sentence keys of every row, (size, SENTENCE_SLOTS)."""
+        if len(self._sents) != 1:
+            self._sents = [np.concatenate(self._sents) if self._sents
+                           else np.zeros((0, SENTENCE_SLOTS), dtype=np.int64)]
+        return self._sents[0]
 
     def _members(self, keys: list[int]) -> list[list[int]]:
         """For each key, the newest `cap` rows carrying it."""
@@ -365,3 +445,16 @@ class DuplicateIndex:
         rank = np.arange(len(pairs)) - np.repeat(first, np.diff(np.r_[first, len(pairs)]))
         keep = rank < per_row
         return pairs[keep], est[keep]
+
+    def sentence_candidates(self, pairs: np.ndarray) -> np.ndarray:
+        """Rows (m, 2), a < b, sharing a sentence (`sentence_pairs`) but not among `pairs`
+        ((k, 2) rows, as `candidate_pairs` gives them): candidates for shared background."""
+        more = sentence_pairs(self.sentences())
+        if pairs.size:
+            more = more[~np.isin(more, (pairs[:, 0] << 32) | pairs[:, 1], kind="sort")]
+        return np.stack([more >> 32, more & 0xFFFFFFFF], axis=1)
+
+    def sentence_rows(self, sk: Sketches, i: int = 0) -> set[int]:
+        """Rows sharing a sentence with sketch `i` of `sk` (as `sentence_pairs` pairs them)."""
+        shared = sentence_members(self.sentences(), sk.sentences()[i].tolist())
+        return {int(r) for group in shared for r in group}

@@ -63,7 +63,7 @@ from kirinuki.store.sqlite.db import Store
 __all__ = ["DEFAULT_THRESHOLDS", "ClipView", "FigureChange", "FigureView", "QuoteView",
            "StatementView", "Thresholds", "figures", "quotes", "statements"]
 
-SKETCH_VERSION = 19  # bump when the sketch or the rules change (4: 8-bit MinHash values, 5: sign-offs
+SKETCH_VERSION = 20  # bump when the sketch or the rules change (4: 8-bit MinHash values, 5: sign-offs
 # and links without a scheme left out of the normalised text, 6: version and background rules of
 # session 9: stored version links are recomputed; 7: Japanese hashtags left out, more update rules;
 # 8: an agency before a site name and a category after it left out, more rules of session 13;
@@ -77,7 +77,8 @@ SKETCH_VERSION = 19  # bump when the sketch or the rules change (4: 8-bit MinHas
 # names, events at an hour of other days, corrections; 18: paragraphs retold, days' closes,
 # one report retold by another outlet; 19: rules of session 16 (dev, dev2-4, retired parts):
 # another day's count, tolls and measures updated, headlines told ahead, English updates, more
-# host names and paywall labels left out, a hyphen inside a word no sign-off)
+# host names and paywall labels left out, a hyphen inside a word no sign-off; 20: sentence keys
+# in the sketch, a second source of background candidates)
 _BATCH = 20_000
 DUPLICATE_KIND = DUPLICATE  # what `Neighbour.kind` says of the same text
 
@@ -234,17 +235,27 @@ def duplicate_groups(journal: Journal, entry_ref: str | None = None,
     if eid is None:
         found, _ = ix.index.candidate_pairs(min_estimate=t.candidate)
         pairs = {(int(a), int(b)) for a, b in found.tolist()}
+        shared = {(int(a), int(b)) for a, b in ix.index.sentence_candidates(found).tolist()}
     else:
         own = [ix.row_of[c.clip_id] for c in rows.clips_of_entries(journal.store, [eid])]
         pairs = _probe(ix, own, t)
         near = {r for p in pairs for r in p} - set(own)
         pairs |= _probe(ix, near, t)  # second hop: complete version chains
-    clip_ids = sorted({ix.ids[r] for p in pairs for r in p})
+        shared = {(min(r, s), max(r, s)) for r in own
+                  for s in ix.index.sentence_rows(ix.sketches, r) if s != r} - pairs
+    clip_ids = sorted({ix.ids[r] for p in pairs | shared for r in p})
     items = [_item(r) for r in rows.clips_by_id(journal.store, clip_ids)]
     pos = {it.id: k for k, it in enumerate(items)}
-    index_pairs = [(pos[ix.ids[a]], pos[ix.ids[b]]) for a, b in sorted(pairs)
-                   if ix.ids[a] in pos and ix.ids[b] in pos]
-    groups = group_links(items, verify(items, index_pairs, t))
+
+    def at(found: set[tuple[int, int]]) -> list[tuple[int, int]]:
+        return [(pos[ix.ids[a]], pos[ix.ids[b]]) for a, b in sorted(found)
+                if ix.ids[a] in pos and ix.ids[b] in pos]
+
+    # Pairs found by a shared sentence only are background (or duplicates), never versions:
+    # version links come from the LSH candidates alone, as the stored ones do.
+    links = verify(items, at(pairs), t) + [link for link in verify(items, at(shared), t)
+                                           if link.match.kind != VERSION]
+    groups = group_links(items, links)
     if eid is not None:
         groups = [g for g in groups if any(i.entry == eid for i in g.items)]
     return _views(journal, groups)

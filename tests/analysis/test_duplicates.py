@@ -114,7 +114,7 @@ def test_sketches_round_trip_through_bytes() -> None:
 def test_sketches_are_8_bit_and_stored_ones_index_like_fresh_ones() -> None:
     texts = [KZ_1, KZ_2, "全く別の話題の段落です。ノルデン海のパイプラインで損傷が見つかりました。", "。"]
     sk = sketch_texts(texts)
-    assert sk.sigs.dtype == np.uint8 and len(sk.row_bytes(0)) == 16 + 72
+    assert sk.sigs.dtype == np.uint8 and len(sk.row_bytes(0)) == 16 + 8 * 4 + 72
     assert (sk.sigs[:3] != EMPTY).all() and (sk.sigs[3] == EMPTY).all()
     stored = Sketches.from_bytes([sk.row_bytes(i) for i in range(len(texts))])
     fresh, loaded = DuplicateIndex(), DuplicateIndex()
