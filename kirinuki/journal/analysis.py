@@ -417,6 +417,8 @@ def _statements_and_features(path: str, settings: Settings) -> int:
     """In the process beside: `catch_up_statements`, then the features of the entries whose
     suggestions are stale, through a connection of its own; how many groups were read."""
     journal = Journal(open_store(path), settings)
+    # It reads every clip: through the memory map, each page read would count as its memory.
+    journal.store.map_memory(False)
     try:
         with journal.store.waiting(_WAIT_BESIDE):
             groups = catch_up_statements(journal)
