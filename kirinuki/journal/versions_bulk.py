@@ -27,6 +27,7 @@ from kirinuki.analysis.groups import Item
 from kirinuki.analysis.lsh import DEFAULT_PARAMS, Sketches
 from kirinuki.analysis.pairs import sketch_pairs, verify_blocked
 from kirinuki.analysis.versions import describe_change
+from kirinuki.errors import KirinukiError
 from kirinuki.store import open_store
 from kirinuki.store.sqlite import analysis as rows
 from kirinuki.store.sqlite.db import Store
@@ -310,51 +311,70 @@ def _worker_part(k: int) -> list[tuple[int, int, str]]:
 class Beside:
     """One forked process running `fn(*args)` beside this one (stages that need neither the
     version links nor this process's memory), with its progress relayed: `wait` reports what
-    the process reported, as it runs, and returns its result or raises its error."""
+    the process reported, as it runs, and returns its result or raises its error (a
+    KirinukiError when it ended without one, killed for instance)."""
 
     def __init__(self, fn: Callable[..., Any], *args: Any) -> None:
         fork = multiprocessing.get_context("fork")
         # (stage number in `_STAGES` + 1, done, total) of the process's last report.
         self.shared = fork.Array("q", 3)
-        _SHARED["beside"] = self.shared
-        self.pool = fork.Pool(1, initializer=_worker_init, initargs=(os.getpid(),))
-        self.result = self.pool.apply_async(_run_beside, (fn, *args))
+        self.receive, send = fork.Pipe(duplex=False)
+        self.process = fork.Process(target=_run_beside, daemon=True,
+                                    args=(self.shared, send, os.getpid(), fn, *args))
+        self.process.start()
+        send.close()
 
     def wait(self) -> Any:
         """The process's result, reporting its progress until it ends."""
         try:
-            while not self.result.ready():
-                self.result.wait(_POLL)
+            while not self.receive.poll(_POLL):  # readable once it sent or ended
                 stage, done, total = self.shared[:]
                 if stage:
                     report(_STAGES[stage - 1], done, total)
-            out = self.result.get()
+            try:
+                ok, out = self.receive.recv()
+            except EOFError:
+                self.process.join()
+                raise KirinukiError(
+                    "the analysis process beside this one ended without a result (exit code "
+                    f"{self.process.exitcode}); run `kirinuki publish` again") from None
         except BaseException:
             self.end(cleanly=False)
             raise
         self.end(cleanly=True)
+        if not ok:
+            raise out
         return out
 
     def end(self, cleanly: bool) -> None:
         """Stop the process (when not `cleanly`) and join it."""
-        if cleanly:
-            self.pool.close()
-        else:
-            self.pool.terminate()
-        self.pool.join()
-        _SHARED.pop("beside", None)
+        if not cleanly:
+            self.process.terminate()
+        self.process.join()
+        self.receive.close()
 
 
 _POLL = 1.0  # seconds between two reads of the progress of the process beside
 _STAGES = (SKETCHING, PAIRING, VERIFYING, STATEMENTS, FEATURES, SUGGESTIONS)
 
 
-def _run_beside(fn: Callable[..., Any], *args: Any) -> Any:
-    """In the process beside: `fn(*args)` with its reports written where the parent reads."""
-    shared = _SHARED["beside"]
+def _run_beside(shared: Any, send: Any, parent: int, fn: Callable[..., Any],
+                *args: Any) -> None:
+    """In the process beside: `fn(*args)` with its reports written where the parent reads;
+    sends (True, result) or (False, the error)."""
+    _worker_init(parent)
 
     def told(stage: str, done: int, total: int) -> None:
         shared[:] = [_STAGES.index(stage) + 1, done, total]
 
-    with bulk_analysis(1, told):
-        return fn(*args)
+    try:
+        with bulk_analysis(1, told):
+            result: tuple[bool, Any] = (True, fn(*args))
+    except Exception as exc:  # noqa: BLE001 - any error goes back to the parent
+        result = (False, exc)
+    try:
+        send.send(result)
+    except Exception as exc:  # noqa: BLE001 - an error that cannot be pickled
+        send.send((False, KirinukiError(f"the analysis process beside failed: {exc!r}")))
+    finally:
+        send.close()

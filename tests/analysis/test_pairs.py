@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Sequence
 from datetime import datetime
@@ -13,6 +14,7 @@ from analysis_data import load_jsonl
 from kirinuki.analysis.groups import Item, verify
 from kirinuki.analysis.lsh import EMPTY, DuplicateIndex, LshParams, Sketches
 from kirinuki.analysis.pairs import as_pairs, estimates, sketch_pairs, verify_blocked
+from kirinuki.errors import KirinukiError
 
 SMALL = LshParams(bands=4, rows=2, seed=7)
 
@@ -295,6 +297,10 @@ def _fails() -> None:
     raise ValueError("broken beside")
 
 
+def _dies() -> None:
+    os._exit(3)
+
+
 def test_the_process_beside_reports_its_progress_and_its_errors(monkeypatch) -> None:
     """What the process beside reports is reported again by the waiting process, and its
     result, or its error, comes back."""
@@ -306,6 +312,9 @@ def test_the_process_beside_reports_its_progress_and_its_errors(monkeypatch) -> 
         assert versions_bulk.Beside(_reports_then_waits, 7).wait() == 14
         with pytest.raises(ValueError, match="broken beside"):
             versions_bulk.Beside(_fails).wait()
+        # Killed, say: an error rather than a wait for ever.
+        with pytest.raises(KirinukiError, match="without a result .exit code 3"):
+            versions_bulk.Beside(_dies).wait()
     assert (versions_bulk.STATEMENTS, 7, 0) in told
 
 
