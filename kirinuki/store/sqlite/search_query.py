@@ -269,6 +269,7 @@ def _newest_by_windows(store: Store, plan: Plan, hi: int, want: int,
     found: list[int] = []
     columns = "rowid, form" if forms is not None else "rowid"
     recent = store.recent_start()
+    top = hi
     while len(found) < want and hi >= first:
         lo = max(first, hi - span)
         # A window across the start of the index of the newest clips is searched in two
@@ -285,7 +286,12 @@ def _newest_by_windows(store: Store, plan: Plan, hi: int, want: int,
                 found.append(int(r[0]))
                 if forms is not None:
                     forms[found[-1]] = str(r[1])
-        hi, span = lo - 1, span * 4
+        # The next window holds as many clips as the matches still wanted need at the
+        # density seen so far (and a quarter more), or 4x more without a match yet: a
+        # rare word then takes one more window instead of two or three.
+        hi = lo - 1
+        span = (max(2 * WINDOW_MIN, (want - len(found)) * (top - hi) * 5 // (4 * len(found)))
+                if found else span * 4)
     return found
 
 
