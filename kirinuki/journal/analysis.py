@@ -392,7 +392,7 @@ def catch_up_analysis(journal: Journal, sketches: SketchCache | None = None) -> 
         with journal.store.waiting(_WAIT_BESIDE):
             clips = catch_up_versions(journal, sketches=sketches)
     except BaseException:
-        side.end(cleanly=False)
+        side.end()
         raise
     groups = side.wait()
     return CaughtUp(clips, groups, catch_up_suggestions(journal, features=False))

@@ -213,25 +213,20 @@ def _verify_forked(path: str, ids: list[int], a: np.ndarray, b: np.ndarray, t: T
     pairs as the others and its own connection; the parent reports their progress."""
     order = np.argsort(a, kind="stable")
     a, b = a[order], b[order]
-    fork = multiprocessing.get_context("fork")
-    counter = fork.Value("q", 0)
+    counter = multiprocessing.get_context("fork").Value("q", 0)
     _SHARED.update(path=path, ids=ids, a=a, b=b, t=t, held=held, counter=counter,
                    bounds=np.linspace(0, a.size, jobs + 1).astype(np.int64).tolist())
-    pool = fork.Pool(jobs, initializer=_worker_init, initargs=(os.getpid(),))
+    workers: list[_Forked] = []
     try:
-        result = pool.map_async(_worker_part, range(jobs))
-        while not result.ready():
-            result.wait(1.0)
-            counted.at(int(counter.value))
-        parts = result.get()
+        workers = [_Forked(_worker_part, k) for k in range(jobs)]
+        for worker in workers:
+            while not worker.ready(1.0):
+                counted.at(int(counter.value))
+        parts = [worker.result() for worker in workers]
         counted.at(a.size)
-    except BaseException:
-        pool.terminate()
-        raise
-    else:
-        pool.close()
     finally:
-        pool.join()
+        for worker in workers:
+            worker.end()
         _SHARED.clear()
     return [link for part in parts for link in part]
 
@@ -308,73 +303,97 @@ def _worker_part(k: int) -> list[tuple[int, int, str]]:
         store.close()
 
 
-class Beside:
-    """One forked process running `fn(*args)` beside this one (stages that need neither the
-    version links nor this process's memory), with its progress relayed: `wait` reports what
-    the process reported, as it runs, and returns its result or raises its error (a
-    KirinukiError when it ended without one, killed for instance)."""
+class _Forked:
+    """`fn(*args)` in a forked process (ending with this one), its result or its error sent
+    back through a pipe: unlike a pool's task, whose worker may die unnoticed (killed, out
+    of memory) and leave the pool waiting for ever, a process that ends without a result is
+    an error here."""
 
     def __init__(self, fn: Callable[..., Any], *args: Any) -> None:
         fork = multiprocessing.get_context("fork")
-        # (stage number in `_STAGES` + 1, done, total) of the process's last report.
-        self.shared = fork.Array("q", 3)
         self.receive, send = fork.Pipe(duplex=False)
-        self.process = fork.Process(target=_run_beside, daemon=True,
-                                    args=(self.shared, send, os.getpid(), fn, *args))
+        self.process = fork.Process(target=_run_forked, daemon=True,
+                                    args=(send, os.getpid(), fn, *args))
         self.process.start()
         send.close()
 
-    def wait(self) -> Any:
-        """The process's result, reporting its progress until it ends."""
+    def ready(self, timeout: float) -> bool:
+        """Whether the result (or the end of the process) came within `timeout` seconds."""
+        return bool(self.receive.poll(timeout))
+
+    def result(self) -> Any:
+        """The result (waiting for it); raises the process's error, or KirinukiError when it
+        ended without a result."""
         try:
-            while not self.receive.poll(_POLL):  # readable once it sent or ended
-                stage, done, total = self.shared[:]
-                if stage:
-                    report(_STAGES[stage - 1], done, total)
-            try:
-                ok, out = self.receive.recv()
-            except EOFError:
-                self.process.join()
-                raise KirinukiError(
-                    "the analysis process beside this one ended without a result (exit code "
-                    f"{self.process.exitcode}); run `kirinuki publish` again") from None
-        except BaseException:
-            self.end(cleanly=False)
-            raise
-        self.end(cleanly=True)
+            ok, out = self.receive.recv()
+        except EOFError:
+            self.process.join()
+            raise KirinukiError(
+                "an analysis process ended without a result (exit code "
+                f"{self.process.exitcode}); run `kirinuki publish` again") from None
         if not ok:
             raise out
         return out
 
-    def end(self, cleanly: bool) -> None:
-        """Stop the process (when not `cleanly`) and join it."""
-        if not cleanly:
+    def end(self) -> None:
+        """Stop the process if it still runs, and join it."""
+        if self.process.is_alive():
             self.process.terminate()
         self.process.join()
         self.receive.close()
+
+
+def _run_forked(send: Any, parent: int, fn: Callable[..., Any], *args: Any) -> None:
+    """In the forked process: sends (True, `fn(*args)`) or (False, its error)."""
+    _worker_init(parent)
+    try:
+        result: tuple[bool, Any] = (True, fn(*args))
+    except Exception as exc:  # noqa: BLE001 - any error goes back to the parent
+        result = (False, exc)
+    try:
+        send.send(result)
+    except Exception as exc:  # noqa: BLE001 - an error that cannot be pickled
+        send.send((False, KirinukiError(f"an analysis process failed: {exc!r}")))
+    finally:
+        send.close()
+
+
+class Beside:
+    """One forked process running `fn(*args)` beside this one (stages that need neither the
+    version links nor this process's memory), with its progress relayed: `wait` reports what
+    the process reported, as it runs, and returns its result or raises its error (a
+    KirinukiError when it ended without one)."""
+
+    def __init__(self, fn: Callable[..., Any], *args: Any) -> None:
+        # (stage number in `_STAGES` + 1, done, total) of the process's last report.
+        self.shared = multiprocessing.get_context("fork").Array("q", 3)
+        self.forked = _Forked(_run_beside, self.shared, fn, *args)
+
+    def wait(self) -> Any:
+        """The process's result, reporting its progress until it ends."""
+        try:
+            while not self.forked.ready(_POLL):
+                stage, done, total = self.shared[:]
+                if stage:
+                    report(_STAGES[stage - 1], done, total)
+            return self.forked.result()
+        finally:
+            self.forked.end()
+
+    def end(self) -> None:
+        """Stop the process and join it (this process is failing)."""
+        self.forked.end()
 
 
 _POLL = 1.0  # seconds between two reads of the progress of the process beside
 _STAGES = (SKETCHING, PAIRING, VERIFYING, STATEMENTS, FEATURES, SUGGESTIONS)
 
 
-def _run_beside(shared: Any, send: Any, parent: int, fn: Callable[..., Any],
-                *args: Any) -> None:
-    """In the process beside: `fn(*args)` with its reports written where the parent reads;
-    sends (True, result) or (False, the error)."""
-    _worker_init(parent)
+def _run_beside(shared: Any, fn: Callable[..., Any], *args: Any) -> Any:
+    """In the process beside: `fn(*args)` with its reports written where the parent reads."""
 
     def told(stage: str, done: int, total: int) -> None:
         shared[:] = [_STAGES.index(stage) + 1, done, total]
 
-    try:
-        with bulk_analysis(1, told):
-            result: tuple[bool, Any] = (True, fn(*args))
-    except Exception as exc:  # noqa: BLE001 - any error goes back to the parent
-        result = (False, exc)
-    try:
-        send.send(result)
-    except Exception as exc:  # noqa: BLE001 - an error that cannot be pickled
-        send.send((False, KirinukiError(f"the analysis process beside failed: {exc!r}")))
-    finally:
-        send.close()
+    with bulk_analysis(1, told):
+        return fn(*args)

@@ -344,3 +344,28 @@ def test_sketches_caught_up_in_worker_processes_are_the_same(demo_journal, monke
     with versions_bulk.bulk_analysis(jobs=2):
         assert redo() == alone
     assert len(maps) >= 6 and set(maps) == {4}  # each full batch in four parts
+
+
+def _dies_with(k: int) -> None:
+    os._exit(3)
+
+
+def test_a_verifying_worker_that_dies_is_an_error_not_a_wait(demo_journal, monkeypatch,
+                                                             ) -> None:
+    """A worker of the pass over every pair that ends without its links (killed, out of
+    memory) makes the catch-up fail with an error, and nothing is stored."""
+    from kirinuki.journal import analysis, versions_bulk
+
+    with demo_journal.store.transaction():
+        demo_journal.store.conn.execute("DELETE FROM clip_versions")
+        demo_journal.store.conn.execute("UPDATE clip_sketches SET versions_checked = 0")
+    analysis._cache.clear()
+    monkeypatch.setattr(analysis, "_PROBE_MAX", 0)
+    monkeypatch.setattr(versions_bulk, "_PAIRS_A_JOB", 1)
+    monkeypatch.setattr(versions_bulk, "_worker_part", _dies_with)
+    with versions_bulk.bulk_analysis(jobs=2), \
+            pytest.raises(KirinukiError, match="without a result .exit code 3"):
+        analysis.catch_up_versions(demo_journal)
+    assert not list(demo_journal.store.conn.execute("SELECT 1 FROM clip_versions"))
+    assert not list(demo_journal.store.conn.execute(
+        "SELECT 1 FROM clip_sketches WHERE versions_checked = 1"))
