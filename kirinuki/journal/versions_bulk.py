@@ -166,6 +166,27 @@ def _verify(store: Store, ids: list[int], a: np.ndarray, b: np.ndarray, t: Thres
                           jobs, counted)
 
 
+@contextlib.contextmanager
+def _inherited_frozen() -> Iterator[None]:
+    """Fork within: what is alive here is frozen out of the collector for the fork, so that a
+    forked process's collections (`_release`) skip what it inherited instead of walking it,
+    which also copied every page of this process's heap it touched."""
+    frozen = gc.get_freeze_count()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        if not frozen:  # what another part froze stays frozen
+            gc.unfreeze()
+
+
+def _forked_pool(jobs: int) -> Any:
+    """A pool of `jobs` workers forked from this process (`_inherited_frozen`)."""
+    with _inherited_frozen():
+        return multiprocessing.get_context("fork").Pool(jobs, initializer=_worker_init,
+                                                        initargs=(os.getpid(),))
+
+
 _PAIRS_A_JOB = 20_000  # fewer pairs than this are not worth a worker process
 
 
@@ -262,8 +283,7 @@ class _LazyPool:
                   ) -> Callable[[], list[Any]]:
         """`map` started: returns what waits for its results."""
         if self.pool is None:
-            self.pool = multiprocessing.get_context("fork").Pool(
-                self.jobs, initializer=_worker_init, initargs=(os.getpid(),))
+            self.pool = _forked_pool(self.jobs)
         result = self.pool.map_async(fn, items, chunk)
         return lambda: list(result.get())
 
@@ -314,7 +334,8 @@ class _Forked:
         self.receive, send = fork.Pipe(duplex=False)
         self.process = fork.Process(target=_run_forked, daemon=True,
                                     args=(send, os.getpid(), fn, *args))
-        self.process.start()
+        with _inherited_frozen():
+            self.process.start()
         send.close()
 
     def ready(self, timeout: float) -> bool:
