@@ -369,3 +369,24 @@ def test_a_verifying_worker_that_dies_is_an_error_not_a_wait(demo_journal, monke
     assert not list(demo_journal.store.conn.execute("SELECT 1 FROM clip_versions"))
     assert not list(demo_journal.store.conn.execute(
         "SELECT 1 FROM clip_sketches WHERE versions_checked = 1"))
+
+
+def _frozen_here(_n: int) -> int:
+    import gc
+
+    return gc.get_freeze_count()
+
+
+def test_forked_workers_leave_what_they_inherited_to_the_parent(journal) -> None:
+    """The workers are forked with the parent's objects frozen out of the collector (their
+    collections skip the inherited heap); the parent's own collector is as it was."""
+    import gc
+
+    from kirinuki.journal import versions_bulk
+
+    gc.unfreeze()  # what a web app of an earlier test in this process froze
+    with versions_bulk.bulk_analysis(jobs=2), versions_bulk.worker_pool(journal.store) as pool:
+        assert pool is not None
+        frozen = pool.map(_frozen_here, [1, 2], 1)
+    assert min(frozen) > 1000
+    assert gc.get_freeze_count() == 0
