@@ -204,14 +204,16 @@ def _hasher(params: LshParams) -> _Hasher:
 
 def sketch_texts(texts: Sequence[str], params: LshParams = DEFAULT_PARAMS) -> Sketches:
     """The sketches of `texts` (vectorised: pass many texts at once)."""
-    parts = [normalise_parts(t, _sentences(t)) for t in texts]  # one pass for both
-    norm = [whole for whole, _ in parts]
+    norm, found = [], []
+    for t in texts:  # the whole and its sentences in one pass; the sentences are not kept
+        whole, pieces = normalise_parts(t, _sentences(t))
+        norm.append(whole)
+        found.append(_sentence_keys(pieces))
     masked = [mask_digits(t) for t in norm]
     keys = np.empty((len(texts), 2), dtype=np.int64)
     keys[:, 0] = [key64(t, EXACT_SALT) for t in norm]
     keys[:, 1] = [key64(t, MASKED_SALT) for t in masked]
-    sents = np.array([_sentence_keys(pieces) for _, pieces in parts], dtype=np.int64).reshape(
-        len(texts), SENTENCE_SLOTS)
+    sents = np.array(found, dtype=np.int64).reshape(len(texts), SENTENCE_SLOTS)
     return Sketches(keys, _hasher(params).signatures(masked), sents)
 
 
