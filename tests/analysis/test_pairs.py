@@ -377,6 +377,8 @@ def _frozen_here(_n: int) -> int:
     return gc.get_freeze_count()
 
 
+# A PostgreSQL journal's analysis runs in one process (its connection pool runs threads).
+@pytest.mark.sqlite_only
 def test_forked_workers_leave_what_they_inherited_to_the_parent(journal) -> None:
     """The workers are forked with the parent's objects frozen out of the collector (their
     collections skip the inherited heap); the parent's own collector is as it was."""
