@@ -10,6 +10,10 @@ then a line when a stage starts and every `EVERY` seconds, in Japanese like ever
     版の解析: 発言を抽出中 (12,000 グループ済み)
     版の解析: 記事の特徴を抽出中 (5,000 / 10,000 件)
     版の解析: 関連する記事を探しています (5,000 / 10,000 件)
+    版の解析: 完了 (95 秒)
+
+The closing line comes only after some other line: an analysis that said nothing ends
+silently too.
 """
 
 from __future__ import annotations
@@ -31,18 +35,26 @@ class AnalysisLines:
         self.stage = ""
         self.stage_begun = 0.0
         self.printed = 0.0  # when the last line was printed
+        self.shown = False  # whether any line of this analysis was printed
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         now = time.monotonic()
+        if stage == "done":
+            if self.shown:
+                self._print(f"版の解析: 完了 ({round(now - self.begun):,} 秒)")
+            self.begun, self.stage, self.shown = 0.0, "", False  # a later analysis anew
+            return
         if not self.begun:
             self.begun = now
         if stage != self.stage:
             self.stage, self.stage_begun, self.printed = stage, now, 0.0
         if now - self.begun < QUIET_FOR or (self.printed and now - self.printed < EVERY):
             return
-        self.printed = now
-        print(line(stage, done, total, now - self.stage_begun), file=self.stream or sys.stderr,
-              flush=True)
+        self.printed, self.shown = now, True
+        self._print(line(stage, done, total, now - self.stage_begun))
+
+    def _print(self, text: str) -> None:
+        print(text, file=self.stream or sys.stderr, flush=True)
 
 
 def line(stage: str, done: int, total: int, seconds: float) -> str:

@@ -44,6 +44,7 @@ from kirinuki.journal.statements import (
 from kirinuki.journal.story import catch_up_statements
 from kirinuki.journal.suggestions import catch_up_features, catch_up_suggestions
 from kirinuki.journal.versions_bulk import (
+    DONE,
     SKETCHING,
     Beside,
     all_version_links,
@@ -139,9 +140,9 @@ def _catch_up(journal: Journal) -> tuple[int, int, list[int] | None]:
             if not missing:
                 return done, -1, None
             if pool is not None and len(missing) == _BATCH:  # a bulk import: in the workers
-                step = -(-len(missing) // (2 * pool.jobs))
+                step = -(-len(missing) // pool.jobs)
                 parts = pool.map(sketch_rows, [missing[i:i + step]
-                                               for i in range(0, len(missing), step)], 1)
+                                               for i in range(0, len(missing), step)])
                 found = [r for part in parts for r in part]
             else:
                 found = sketch_rows(missing)
@@ -383,6 +384,12 @@ def catch_up_analysis(journal: Journal, sketches: SketchCache | None = None) -> 
     version links of new clips, the statements of new groups, then the related-entry
     suggestions of new entry states (they read the version links). Every publish path and the
     web app run this before reading the results; `sketches` as for `catch_up_versions`."""
+    caught = _catch_up_all(journal, sketches)
+    report(DONE, 0, 0)
+    return caught
+
+
+def _catch_up_all(journal: Journal, sketches: SketchCache | None) -> CaughtUp:
     side = _beside(journal)
     if side is None:
         clips = catch_up_versions(journal, sketches=sketches)

@@ -41,7 +41,7 @@ def catch_up_statements(journal: Journal) -> int:
                 members.setdefault(gid, []).append((cid, text))
             clips = list(members.values())
             if pool is not None and len(groups) == BATCH:  # one of many batches: in workers
-                per_group = pool.map(group_statements, clips, len(clips) // 8 + 1)
+                per_group = pool.map(group_statements, clips)
             else:
                 per_group = [group_statements(c) for c in clips]
             found = [f for fs in per_group for f in fs]

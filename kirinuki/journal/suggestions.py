@@ -92,7 +92,7 @@ def _store_features(journal: Journal, todo: Sequence[tuple[int, str, datetime, s
             batch = todo[k:k + _BATCH]
             jobs, groups = _jobs(store, batch)
             if pool is not None and len(batch) == _BATCH:  # one of many batches: in workers
-                found = pool.map_async(_features_of, jobs, len(jobs) // (4 * pool.jobs) + 1)
+                found = pool.map_async(_features_of, jobs)
             else:
                 found = _done([_features_of(job) for job in jobs])
             if before is not None:

@@ -37,6 +37,7 @@ SKETCHING, PAIRING, VERIFYING = "sketching", "pairing", "verifying"
 STATEMENTS = "statements"  # (groups read, 0): the statements of every group (journal/story.py)
 # (entries done, entries): what each entry is about, then its related entries (suggestions.py)
 FEATURES, SUGGESTIONS = "features", "suggestions"
+DONE = "done"  # (0, 0): the analysis ended (analysis.catch_up_analysis)
 Progress = Callable[[str, int, int], object]
 
 
@@ -180,13 +181,6 @@ def _inherited_frozen() -> Iterator[None]:
             gc.unfreeze()
 
 
-def _forked_pool(jobs: int) -> Any:
-    """A pool of `jobs` workers forked from this process (`_inherited_frozen`)."""
-    with _inherited_frozen():
-        return multiprocessing.get_context("fork").Pool(jobs, initializer=_worker_init,
-                                                        initargs=(os.getpid(),))
-
-
 _PAIRS_A_JOB = 20_000  # fewer pairs than this are not worth a worker process
 
 
@@ -253,48 +247,60 @@ def _verify_forked(path: str, ids: list[int], a: np.ndarray, b: np.ndarray, t: T
 
 
 @contextlib.contextmanager
-def worker_pool(store: Store) -> Iterator[Any]:
-    """A pool of the forked workers `bulk_analysis` allows (None when it allows one process,
-    or for a PostgreSQL journal, whose connection pool runs threads), for work that needs no
-    connection: made on first use, joined at the end."""
+def worker_pool(store: Store) -> Iterator[_Workers | None]:
+    """The forked workers `bulk_analysis` allows (None when it allows one process, or for a
+    PostgreSQL journal, whose connection pool runs threads), for work that needs no
+    connection; those still running at the end are stopped."""
     jobs = _options().jobs if store.dialect == "sqlite" else 1
-    pool = _LazyPool(jobs) if jobs > 1 else None
+    pool = _Workers(jobs) if jobs > 1 else None
     try:
         yield pool
-    except BaseException:
+    finally:
         if pool is not None:
-            pool.end(cleanly=False)
-        raise
-    if pool is not None:
-        pool.end(cleanly=True)
+            pool.end()
 
 
-class _LazyPool:
-    """`multiprocessing.Pool.map` of forked workers, forked on the first call."""
+def _map_part(fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
+    return [fn(item) for item in items]
+
+
+class _Workers:
+    """`map` over `jobs` processes forked for each call (`_Forked`, sharing its items by the
+    fork): a worker that dies (killed, out of memory) is an error, where a pool's map waited
+    for ever."""
 
     def __init__(self, jobs: int) -> None:
         self.jobs = jobs
-        self.pool: Any = None
+        self.running: list[_Forked] = []
 
-    def map(self, fn: Callable[[Any], Any], items: Sequence[Any], chunk: int) -> list[Any]:
-        return self.map_async(fn, items, chunk)()
+    def map(self, fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
+        """`[fn(item) for item in items]`, each worker a run of them; raises the error of
+        `fn`, or KirinukiError when a worker ended without a result."""
+        return self.map_async(fn, items)()
 
-    def map_async(self, fn: Callable[[Any], Any], items: Sequence[Any], chunk: int,
+    def map_async(self, fn: Callable[[Any], Any], items: Sequence[Any],
                   ) -> Callable[[], list[Any]]:
         """`map` started: returns what waits for its results."""
-        if self.pool is None:
-            self.pool = _forked_pool(self.jobs)
-        result = self.pool.map_async(fn, items, chunk)
-        return lambda: list(result.get())
+        cut = [len(items) * k // self.jobs for k in range(self.jobs + 1)]
+        workers = [_Forked(_map_part, fn, items[cut[k]:cut[k + 1]]) for k in range(self.jobs)
+                   if cut[k + 1] > cut[k]]
+        self.running += workers
 
-    def end(self, cleanly: bool) -> None:
-        if self.pool is None:
-            return
-        if cleanly:
-            self.pool.close()
-        else:
-            self.pool.terminate()
-        self.pool.join()
+        def results() -> list[Any]:
+            try:
+                return [out for worker in workers for out in worker.result()]
+            finally:
+                for worker in workers:
+                    worker.end()
+                    self.running.remove(worker)
+
+        return results
+
+    def end(self) -> None:
+        """Stop the workers still running (their caller is failing) and join them."""
+        for worker in self.running:
+            worker.end()
+        self.running.clear()
 
 
 def _worker_init(parent: int) -> None:
@@ -350,8 +356,8 @@ class _Forked:
         except EOFError:
             self.process.join()
             raise KirinukiError(
-                "an analysis process ended without a result (exit code "
-                f"{self.process.exitcode}); run `kirinuki publish` again") from None
+                "版の解析の処理が結果を返さずに終了しました (終了コード "
+                f"{self.process.exitcode})。もう一度実行してください") from None
         if not ok:
             raise out
         return out

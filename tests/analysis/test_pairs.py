@@ -185,13 +185,13 @@ def test_statements_caught_up_in_worker_processes_are_the_same(demo_journal, mon
     assert len(alone) >= 20
     monkeypatch.setattr(story, "BATCH", 10)
     maps: list[int] = []
-    real = versions_bulk._LazyPool.map
+    real = versions_bulk._Workers.map
 
-    def spy(self: object, fn: object, items: list[object], chunk: int) -> object:
+    def spy(self: object, fn: object, items: list[object]) -> object:
         maps.append(len(items))
-        return real(self, fn, items, chunk)  # type: ignore[arg-type]
+        return real(self, fn, items)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(versions_bulk._LazyPool, "map", spy)
+    monkeypatch.setattr(versions_bulk._Workers, "map", spy)
     with versions_bulk.bulk_analysis(jobs=2):
         assert redo() == alone
     assert len(maps) >= 10  # the full batches, in the workers
@@ -218,14 +218,14 @@ def test_entry_features_found_in_worker_processes_are_the_same(demo_journal, mon
     assert len(alone[0]) >= 500 and len(alone[1]) >= 100
     assert {r[0] for r in alone[0]} == {r[0] for r in whole[0]}  # every batch stored
     maps: list[int] = []
-    real = versions_bulk._LazyPool.map_async
+    real = versions_bulk._Workers.map_async
 
-    def spy(self: object, fn: object, items: list[object], chunk: int) -> object:
+    def spy(self: object, fn: object, items: list[object]) -> object:
         maps.append(len(items))
-        return real(self, fn, items, chunk)  # type: ignore[arg-type]
+        return real(self, fn, items)  # type: ignore[arg-type]
 
     # The features of a batch are found by the workers while this process stores the last.
-    monkeypatch.setattr(versions_bulk._LazyPool, "map_async", spy)
+    monkeypatch.setattr(versions_bulk._Workers, "map_async", spy)
     with versions_bulk.bulk_analysis(jobs=2):
         assert redo() == alone
     assert len(maps) >= 5  # the full batches, in the workers
@@ -313,7 +313,7 @@ def test_the_process_beside_reports_its_progress_and_its_errors(monkeypatch) -> 
         with pytest.raises(ValueError, match="broken beside"):
             versions_bulk.Beside(_fails).wait()
         # Killed, say: an error rather than a wait for ever.
-        with pytest.raises(KirinukiError, match="without a result .exit code 3"):
+        with pytest.raises(KirinukiError, match="結果を返さずに終了しました .終了コード 3"):
             versions_bulk.Beside(_dies).wait()
     assert (versions_bulk.STATEMENTS, 7, 0) in told
 
@@ -334,16 +334,16 @@ def test_sketches_caught_up_in_worker_processes_are_the_same(demo_journal, monke
     alone = redo()
     monkeypatch.setattr(analysis, "_BATCH", 50)
     maps: list[int] = []
-    real = versions_bulk._LazyPool.map
+    real = versions_bulk._Workers.map
 
-    def spy(self: object, fn: object, items: list[object], chunk: int) -> object:
+    def spy(self: object, fn: object, items: list[object]) -> object:
         maps.append(len(items))
-        return real(self, fn, items, chunk)  # type: ignore[arg-type]
+        return real(self, fn, items)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(versions_bulk._LazyPool, "map", spy)
+    monkeypatch.setattr(versions_bulk._Workers, "map", spy)
     with versions_bulk.bulk_analysis(jobs=2):
         assert redo() == alone
-    assert len(maps) >= 6 and set(maps) == {4}  # each full batch in four parts
+    assert len(maps) >= 6 and set(maps) == {2}  # each full batch in two parts
 
 
 def _dies_with(k: int) -> None:
@@ -364,11 +364,98 @@ def test_a_verifying_worker_that_dies_is_an_error_not_a_wait(demo_journal, monke
     monkeypatch.setattr(versions_bulk, "_PAIRS_A_JOB", 1)
     monkeypatch.setattr(versions_bulk, "_worker_part", _dies_with)
     with versions_bulk.bulk_analysis(jobs=2), \
-            pytest.raises(KirinukiError, match="without a result .exit code 3"):
+            pytest.raises(KirinukiError, match="結果を返さずに終了しました .終了コード 3"):
         analysis.catch_up_versions(demo_journal)
     assert not list(demo_journal.store.conn.execute("SELECT 1 FROM clip_versions"))
     assert not list(demo_journal.store.conn.execute(
         "SELECT 1 FROM clip_sketches WHERE versions_checked = 1"))
+
+
+_PARENT = os.getpid()
+
+
+def _killed(*_args: object) -> object:
+    """Killed in a forked worker (as by the kernel out of memory); never run in this process
+    (the first batch, in the workers, fails)."""
+    import signal
+
+    assert os.getpid() != _PARENT
+    os.kill(os.getpid(), signal.SIGKILL)
+    return None
+
+
+# (module, its function run by the workers, batch size to make small, rows of the stage)
+_STAGES = [("analysis", "sketch_rows", "_BATCH", 50, "clip_sketches"),
+           ("story", "group_statements", "BATCH", 10, "clip_statements"),
+           ("suggestions", "_features_of", "_BATCH", 10, "entry_features")]
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize(("module", "fn", "batch", "size", "table"), _STAGES)
+def test_a_worker_of_the_other_stages_that_dies_is_an_error_not_a_wait(
+        demo_journal, monkeypatch, module: str, fn: str, batch: str, size: int,
+        table: str) -> None:
+    """A worker of the sketching, statements or features stage that is killed makes the
+    catch-up fail with an error (a pool's map waited for ever), and the rows of its batch,
+    the first, are not stored."""
+    import importlib
+
+    from kirinuki.journal import analysis, versions_bulk
+
+    _reset_analysis(demo_journal)
+    with demo_journal.store.transaction():
+        demo_journal.store.conn.execute("DELETE FROM clip_sketches")
+    analysis._cache.clear()
+    stage = importlib.import_module(f"kirinuki.journal.{module}")
+    monkeypatch.setattr(stage, batch, size)
+    monkeypatch.setattr(stage, fn, _killed)
+    monkeypatch.setattr(analysis, "_beside", lambda _journal: None)  # all in this process
+    with versions_bulk.bulk_analysis(jobs=2), \
+            pytest.raises(KirinukiError, match="結果を返さずに終了しました .終了コード -9"):
+        analysis.catch_up_analysis(demo_journal)
+    if module != "analysis":  # every clip was sketched before
+        assert demo_journal.store.conn.execute(
+            "SELECT count(*) FROM clip_sketches").fetchone()[0] > 300
+    assert not list(demo_journal.store.conn.execute(f"SELECT 1 FROM {table}"))
+
+
+_KILLED_PUBLISH = """
+import os, signal, sys
+from kirinuki.journal import analysis
+parent, real = os.getpid(), analysis.sketch_rows
+def sketch_rows(rows):
+    if os.getpid() != parent:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return real(rows)
+analysis.sketch_rows, analysis._BATCH = sketch_rows, 50
+sys.argv[0] = "kirinuki"
+from kirinuki.cli.main import main
+main()
+"""
+
+
+@pytest.mark.sqlite_only
+def test_a_publish_whose_sketching_worker_dies_ends_with_an_error(demo_journal,
+                                                                  tmp_path) -> None:
+    """`kirinuki publish` after a bulk import, one of its sketching workers killed: the
+    command ends (rather than waits for ever) with a Japanese error, no traceback, exit 1,
+    no site and no sketch stored."""
+    import subprocess
+    import sys
+
+    with demo_journal.store.transaction():
+        demo_journal.store.conn.execute("DELETE FROM clip_sketches")
+    site = tmp_path / "site"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    # The timeout only ends a publish that waits for ever (before the fix).
+    done = subprocess.run([sys.executable, "-c", _KILLED_PUBLISH, "--journal",
+                           demo_journal.store.path, "publish", str(site), "--jobs", "2"],
+                          capture_output=True, text=True, timeout=120, env=env)
+    assert done.returncode == 1
+    assert "版の解析の処理が結果を返さずに終了しました (終了コード -9)" in done.stderr
+    assert "Traceback" not in done.stderr + done.stdout
+    assert not site.exists()
+    assert not list(demo_journal.store.conn.execute("SELECT 1 FROM clip_sketches"))
 
 
 def _frozen_here(_n: int) -> int:
@@ -389,6 +476,6 @@ def test_forked_workers_leave_what_they_inherited_to_the_parent(journal) -> None
     gc.unfreeze()  # what a web app of an earlier test in this process froze
     with versions_bulk.bulk_analysis(jobs=2), versions_bulk.worker_pool(journal.store) as pool:
         assert pool is not None
-        frozen = pool.map(_frozen_here, [1, 2], 1)
+        frozen = pool.map(_frozen_here, [1, 2])
     assert min(frozen) > 1000
     assert gc.get_freeze_count() == 0

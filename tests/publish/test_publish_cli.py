@@ -111,6 +111,9 @@ def test_first_publish_after_an_import_shows_the_analysis_progress(tmp_path: Pat
     assert "版の解析: 発言を抽出中 (0 グループ済み)" in loud.stderr
     assert "版の解析: 記事の特徴を抽出中 (0 / 57 件)" in loud.stderr
     assert "版の解析: 関連する記事を探しています (0 / 57 件)" in loud.stderr
+    said = [t for t in loud.stderr.splitlines() if t.startswith("版の解析")]
+    assert said[-1].startswith("版の解析: 完了 (") and said[-1].endswith(" 秒)")
+    assert sum(t.startswith("版の解析: 完了") for t in said) == 1
     with open_journal(path) as j:
         links = sorted(rows.version_rows(j.store))
         assert len(links) >= 20
@@ -130,6 +133,30 @@ def test_analysis_progress_lines() -> None:
         "版の解析中: 120,000 / 652,144 組 (18%)、残り約 4 分")
     assert line("verifying", 500, 1_000, 20.0) == "版の解析中: 500 / 1,000 組 (50%)、残り約 20 秒"
     assert line("verifying", 1_000, 1_000, 20.0) == "版の解析中: 1,000 / 1,000 組 (100%)"
+
+
+def test_an_analysis_that_said_something_says_when_it_is_done(monkeypatch) -> None:
+    """After the lines of a stage, the end of the analysis is one closing line with its
+    seconds; an analysis over before its first line ends silently too."""
+    import io
+
+    from kirinuki.cli import analysis_progress
+
+    clock = [100.0]
+    monkeypatch.setattr(analysis_progress.time, "monotonic", lambda: clock[0])
+    stream = io.StringIO()
+    lines = analysis_progress.AnalysisLines(stream)
+    lines("sketching", 0, 10)
+    clock[0] += 1.0
+    lines("done", 0, 0)  # within QUIET_FOR: nothing printed, nothing closed
+    assert stream.getvalue() == ""
+    lines("sketching", 0, 10)
+    clock[0] += 3.0
+    lines("suggestions", 0, 10_000)
+    clock[0] += 9.4
+    lines("done", 0, 0)
+    assert stream.getvalue().splitlines() == [
+        "版の解析: 関連する記事を探しています (0 / 10,000 件)", "版の解析: 完了 (12 秒)"]
 
 
 def test_a_plain_publish_reads_the_journals_mark_once(small: Journal, tmp_path: Path,
