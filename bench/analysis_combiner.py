@@ -30,6 +30,7 @@ sys.path.append(str(ROOT))
 
 from kirinuki.analysis.duplicates import Prepared, compare, prepare  # noqa: E402
 from kirinuki.analysis.passages import _similar  # noqa: E402
+from kirinuki.analysis.plans import opens_alike, plan_done, state_ended  # noqa: E402
 from kirinuki.analysis.sentences import (  # noqa: E402
     count_updated,
     days,
@@ -38,7 +39,6 @@ from kirinuki.analysis.sentences import (  # noqa: E402
     swapped,
     word_put_for_another,
 )
-from kirinuki.analysis.updates import opens_alike, plan_done, state_ended  # noqa: E402
 
 EVAL = ROOT / "tests" / "analysis" / "data" / "eval"
 KINDS = ("unrelated", "duplicate", "version", "background")

@@ -36,7 +36,7 @@ RETIRED = {
     "_MARKS": "_HEADLINE_LABELS (analysis), _SYMBOLS (watch), _BULLETS (blocks)",
     "_MARK_WORDS": "_LABEL_WORDS",
     "_HEADLINE_MARK": "_HEADLINE_LABEL",
-    "_OPENING_MARK": "_OPENING_LABEL",
+    "_OPENING_MARK": "OPENING_LABEL",
     "_SENTENCE_MARK": "_SENTENCE_END",
     "related_key": "links_key (publish/keys.py)",
 }

@@ -42,6 +42,7 @@ from kirinuki.analysis.occasions import (
     successive_changes,
 )
 from kirinuki.analysis.passages import may_extend, relate_sentences
+from kirinuki.analysis.plans import told_ahead_then_done
 from kirinuki.analysis.quotes import extract_quotes
 from kirinuki.analysis.sentences import (
     Sentence,
@@ -64,7 +65,7 @@ from kirinuki.analysis.textnorm import (
     normalise,
     normalise_parts,
 )
-from kirinuki.analysis.updates import english_update, told_ahead_then_done
+from kirinuki.analysis.updates import english_update
 
 DUPLICATE, VERSION, BACKGROUND = "duplicate", "version", "background"
 LEAD_UPDATED = "lead updated (date or figures changed)"

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from kirinuki.analysis.plans import later_plan_done, opens_alike, plan_done, revised, state_ended
 from kirinuki.analysis.sentences import (
     OPENING,
     TOPIC,
@@ -36,15 +37,10 @@ from kirinuki.analysis.sentences import (
 )
 from kirinuki.analysis.textnorm import normalise
 from kirinuki.analysis.updates import (
-    later_plan_done,
     later_that_day,
     lead_rewritten_more,
     lead_updated,
-    opens_alike,
-    plan_done,
-    revised,
     sentence_updated,
-    state_ended,
 )
 
 MIN_SENTENCE = 20  # characters of a shared sentence

@@ -10,13 +10,20 @@ from __future__ import annotations
 
 import re
 
-from rapidfuzz import fuzz
-
 from kirinuki.analysis.figures import PREDICATE_KEYWORDS
+from kirinuki.analysis.plans import (
+    MONTH,
+    PLAN,
+    deed_done,
+    deed_words,
+    opens_alike,
+    other_plans,
+    plan_done,
+    same_opening,
+    state_ended,
+)
 from kirinuki.analysis.sentences import (
     LEVEL,
-    OPENING,
-    WORD,
     Sentence,
     aligned_changes,
     content_for_content,
@@ -28,15 +35,8 @@ from kirinuki.analysis.sentences import (
     other_subject,
     running_count_updated,
     swapped,
-    word_put_for_another,
 )
-from kirinuki.analysis.textnorm import normalise, strip_noise
-
-_OPENING_LABEL = re.compile(r"^(?:breaking|updated?|urgent|developing|alert|flash|justin|速報|更新"
-                           r"|続報|詳報|随時更新)+")
-
-
-_MONTH = re.compile(r"(?<![0-9])([0-9]{1,2})月")
+from kirinuki.analysis.textnorm import strip_noise
 
 
 def lead_rewritten_more(a: Sentence, b: Sentence) -> bool:
@@ -45,9 +45,9 @@ def lead_rewritten_more(a: Sentence, b: Sentence) -> bool:
     state said to have ended, about one topic with two more words in common."""
     return (_count_raised(a, b) or _count_raised_en(a, b) or _running_counts(a, b)
             or _measure_updated(a, b)
-            or (plan_done(a, b) and _deed_done(a, b))
-            or (state_ended(a, b) and not _PLAN.search(a.folded + b.folded)
-                and len((_deed_words(a) & _deed_words(b)) - {a.any_topic}) >= 2))
+            or (plan_done(a, b) and deed_done(a, b))
+            or (state_ended(a, b) and not PLAN.search(a.folded + b.folded)
+                and len((deed_words(a) & deed_words(b)) - {a.any_topic}) >= 2))
 
 
 # A measure as the topic, its value in the same clause (`病床使用率は14日の時点で61.4%`, `油は、
@@ -141,246 +141,6 @@ def sentence_updated(sa: list[Sentence], sb: list[Sentence], matrix: list[list[f
                     and not is_template(x, y)):  # `国防省は13日、…` / `6日、…`: another day's
                 return score
     return None
-
-
-# An announced plan (`…する予定です`, `…する方向で最終調整に入りました`), reported later as done.
-# The other sentence ends in the past, also as hearsay (`…到着したということです`).
-_DONE = re.compile(r"(?:ました|した|た)(?:ということです|とのことです|としています|という)?[。.]?\s*$")
-
-
-# (A plan told as past, `予定していた外国訪問を取りやめる`, is no plan announced.)
-# (Wire style too, ending the sentence: `…する見通しだ。`, `…する方針。`)
-_PLAN = re.compile(r"予定(?!して(?:い)?た|だった|していました)|方向で|めどに|見通しです|見込みです"
-                   r"|方針です|方針を|検討|(?:見通し|見込み|方針)だ?(?:ということです|とのことです|という)?"
-                   r"[。.]?\s*$")
-
-
-# A deed still ahead, said in the past (`…燃料税の引き下げを年末まで続けると述べた`): a plan told,
-# not one done (`…4.75%にすると発表しました` is a decision made).
-_SAID_AHEAD = re.compile(r"[るう]と(?:述べ|語|話し|強調し|約束し|主張し)[^。、]*[。.]?\s*$")
-
-
-# A time ahead in one sentence only (`対話を来週、首都で始めると発表` / `対話が25日、始まった`).
-_FUTURE = re.compile(r"来週|来月|来年")
-
-
-# Told ahead: a polite non-past end (`…準決勝で…と対戦します`), or a deed ahead announced
-# (`…8日から48時間のストライキに入ると発表した`).
-_AHEAD = re.compile(r"(?<!てい)(?<!てお)(?<!てい)ます[。.]?\s*$|[るう]と(?:発表|明らかに)し(?:まし)?た[。.]?\s*$")
-
-
-AHEAD_LEAD = 0.45  # first-sentence similarity of an event told before and after
-
-
-def told_ahead_then_done(sa: list[Sentence], sb: list[Sentence]) -> bool:
-    """True when the first sentence of one clip tells of something ahead (a plan, `…対戦します`,
-    `…に入ると発表した`) and the other's reports something done (past tense), naming no other
-    day for it: one event before and after."""
-    if not sa or not sb:
-        return False
-    a, b = sa[0], sb[0]
-    inter = len(a.bigrams & b.bigrams)
-    overlap = inter / max(1, len(a.bigrams) + len(b.bigrams) - inter)
-    if (fuzz.ratio(a.masked, b.masked) / 100 + overlap) / 2 < AHEAD_LEAD:
-        return False  # first sentences about other things (`空港は…再開した` / `国連は…発表`)
-    for x, y in ((a, b), (b, a)):
-        ahead = bool(_PLAN.search(x.folded) or _AHEAD.search(x.folded))
-        if (ahead and _DONE.search(y.folded) and not _PLAN.search(y.folded)
-                and not _AHEAD.search(y.folded) and not _SAID_AHEAD.search(y.folded)):
-            dx, dy = days(x.folded), days(y.folded)
-            return not (dx and dy and not dx & dy) or len(dx) > 1
-    return False
-
-
-def opens_alike(a: Sentence, b: Sentence) -> bool:
-    """True when both sentences open with the same words (`same_opening`) or one opens with
-    the other's topic (`乗客は、…` / `乗客およそ210人は、…`) and no content word is put for
-    another (`政府は…コメのうち` / `小麦のうち`)."""
-    if same_opening(a, b):
-        return True
-    return (((len(a.topic) >= 2 and b.masked.startswith(a.topic))
-             or (len(b.topic) >= 2 and a.masked.startswith(b.topic)))
-            and not word_put_for_another(a.masked, b.masked))
-
-
-def same_opening(a: Sentence, b: Sentence) -> bool:
-    """True when both sentences open with the same words (`赤岳の噴火で、気象台は`) and no
-    content word is put for another: one subject, even when it is no name."""
-    ma, mb = _OPENING_LABEL.sub("", a.masked), _OPENING_LABEL.sub("", b.masked)
-    n = min(len(ma), len(mb), OPENING)
-    return (n == OPENING and ma[:n] == mb[:n]
-            # A number in the opening must be the same one (`台風15号の影響で`: a name), not a
-            # day or a count told alike (`14日の…` / `15日の…`).
-            and ("0" not in ma[:n] or _numbers_opening(a, n) == _numbers_opening(b, n))
-            # `政府は、…備蓄しているコメのうち` / `小麦のうち`: the same opening, another thing
-            and not word_put_for_another(a.masked, b.masked))
-
-
-_DIGIT_RUN = re.compile(r"[0-9]+")
-
-
-def _numbers_opening(s: Sentence, n: int) -> list[str]:
-    """The numbers written in the first `n` masked characters of `s` (opening labels aside)."""
-    norm = _OPENING_LABEL.sub("", normalise(s.raw))
-    out: list[str] = []
-    for m in _DIGIT_RUN.finditer(norm):
-        masked_at = m.start() - sum(len(x) - 1 for x in out)
-        if masked_at >= n:
-            break
-        out.append(m.group())
-    return out
-
-
-def plan_done(a: Sentence, b: Sentence) -> bool:
-    """True when one sentence announces a plan and the other, about the same named things,
-    reports it done (`…に出発する予定です` / `…に到着しました`)."""
-    fa, fb = bool(_FUTURE.search(a.folded)), bool(_FUTURE.search(b.folded))
-    pa = bool(_PLAN.search(a.folded)) or (fa and not fb)
-    pb = bool(_PLAN.search(b.folded)) or (fb and not fa)
-    done = b.folded if pa else a.folded
-    if pa == pb or not _DONE.search(done) or _SAID_AHEAD.search(done):
-        return False  # no plan, or nothing reported done (`…を求めています` goes on)
-    if swapped(a.names, b.names) or swapped(a.orgs, b.orgs):
-        return False
-    if not (a.subjects & b.subjects or (a.topic and a.topic == b.topic) or opens_alike(a, b)):
-        return False
-    ma, mb = set(_MONTH.findall(a.folded)), set(_MONTH.findall(b.folded))
-    return not (ma and mb and not ma & mb) and not other_slots(a, b)
-
-
-# A state going on (`呼びかけています`, `停電が続いています`), and its end reported later.
-_ONGOING = re.compile(r"(?:ています|ている|ております|続いています|続いている|中です|中だ)"
-                      r"(?:ということです|とのことです|という)?[。.]?\s*$")
-
-
-_ENDED = re.compile(r"解除|解消|復旧|再開|鎮火|消し止め|収束|終了|完了|取り下げ|通行できるよう"
-                    r"|開通|撤回|釈放|解放|見つか|見つけ|発見"
-                    r"|当選|再選|可決|否決|妥結|決着")  # a count or a vote going on, and its result
-
-
-# Its end announced ahead (`…運転を再開する予定です`): the state's next news, too.
-_END_PLANNED = re.compile(rf"(?:{_ENDED.pattern})(?:する|される)?(?:予定|見通し|見込み)")
-
-
-def state_ended(a: Sentence, b: Sentence) -> bool:
-    """True when one sentence tells of a state going on and the other, opening alike, reports
-    it ended (`…呼びかけています` / `…呼びかけを、午後7時に解除しました`) or announces its end
-    (`…運転を取りやめています` / `…運転を再開する予定です`)."""
-    for x, y in ((a, b), (b, a)):
-        if (_ONGOING.search(x.folded) and not _ENDED.search(x.folded)
-                and ((_DONE.search(y.folded) and _ENDED.search(y.folded))
-                     or _END_PLANNED.search(y.folded))):
-            # Another organisation may report the end (`選挙管理委員会は…再選を果たしたと発表`)
-            # when names are in common; with none, other organisations are another source.
-            # About one thing: opening alike, with one topic, or naming a place in common
-            # (`大沢川では、…作業を進めています` / `大沢川の…作業が完了しました`).
-            return ((opens_alike(x, y) or (len(x.any_topic) >= 3 and x.any_topic == y.any_topic)
-                     or bool(x.names & y.names))
-                    and not swapped(x.names, y.names)
-                    and (bool(x.names & y.names) or not swapped(x.orgs, y.orgs)))
-    return _call_lifted(a, b)
-
-
-# A call issued (`住民9500人に避難を指示しました`), and the same call lifted later (`避難の指示を…
-# 解除しました`).
-_CALL_ISSUED = re.compile(r"([\u4e00-\u9fff]{2})(?:を|の)?(指示|勧告|警報|注意報|禁止令|命令)"
-                          r"(?:を出し|し|を発表し|を発令し|が出され)")
-_LIFTED = re.compile(r"([\u4e00-\u9fff]{2})(?:の)?(指示|勧告|警報|注意報|禁止令|命令)(?:を|が)[^。]*解除")
-_OPENING_TOPIC = re.compile(r"[^、。はが]{1,10}は")
-
-
-def _call_lifted(a: Sentence, b: Sentence) -> bool:
-    """True when one sentence issues a call (`州は3日、…住民9500人に避難を指示しました`) and the
-    other, opening with the same topic (`州は`), reports the same call lifted (`避難の指示を…8日、
-    すべて解除しました`), nothing swapped."""
-    if "解除" not in a.folded and "解除" not in b.folded:
-        return False  # cheap test first
-    for x, y in ((a, b), (b, a)):
-        issued, lifted = _CALL_ISSUED.search(x.folded), _LIFTED.search(y.folded)
-        if not (issued and lifted and _DONE.search(y.folded)) or "解除" in x.folded:
-            continue
-        tx, ty = _OPENING_TOPIC.match(x.masked), _OPENING_TOPIC.match(y.masked)
-        return (issued.groups() == lifted.groups() and bool(tx and ty and tx.group() == ty.group())
-                and not swapped(x.names, y.names))
-    return False
-
-
-# A preliminary figure (`速報値`) and the figure revised later (`改定値`, `確報値`).
-_PRELIMINARY = re.compile(r"速報値")
-
-
-_REVISED = re.compile(r"改定値|確報値|確定値|修正値")
-
-
-def revised(a: Sentence, b: Sentence) -> bool:
-    """True when one sentence gives a preliminary figure and the other, opening alike about
-    the same months, its revision (`GDPの速報値は…0.4%のプラス` / `改定値は…0.2%のマイナスに
-    下方修正`)."""
-    if not ((_PRELIMINARY.search(a.folded) and _REVISED.search(b.folded))
-            or (_PRELIMINARY.search(b.folded) and _REVISED.search(a.folded))):
-        return False
-    return (bool(a.names & b.names or opens_alike(a, b)) and not swapped(a.names, b.names)
-            and set(_MONTH.findall(a.folded)) == set(_MONTH.findall(b.folded)))
-
-
-# Words of when and of planning: what a plan and its report differ in besides the deed.
-_WHEN_WORDS = re.compile(r"[0-9]+(?:日|月|年|時)(?:朝|夜|昼|夕方|未明|午前|午後)?")
-
-
-_PLAN_WORDS = frozenset(("予定", "方向", "調整", "最終調整", "方針", "見通", "見込", "検討",
-                         "計画", "来週", "来月", "来年", "今週", "今月", "今年", "年内"))
-
-
-def _deed_words(s: Sentence) -> frozenset[str]:
-    """The content words of a sentence, times and planning words left out."""
-    text = _WHEN_WORDS.sub(" ", s.folded)
-    return frozenset(w for w in WORD.findall(text) if w not in _PLAN_WORDS)
-
-
-def later_plan_done(sa: list[Sentence], sb: list[Sentence]) -> bool:
-    """True when a later sentence of `sa` announces a plan (`救助活動は21日朝、再開される予定
-    です`) that the first sentence of `sb`, opening like `sa`'s, reports done with every word
-    of the deed (`…21日朝、中断していた救助活動を再開しました`)."""
-    done = sb[0]
-    if len(sa) < 2 or not _DONE.search(done.folded) or _PLAN.search(done.folded):
-        return False
-    n = min(len(sa[0].masked), len(done.masked), OPENING)
-    if n < OPENING or sa[0].masked[:n] != done.masked[:n] or swapped(sa[0].names, done.names):
-        return False
-    words, when = _deed_words(done), days(done.folded)
-    # A plan for the day the other reports on (`10日に採決する見通し` / `議会は10日、…採決を
-    # 行い`) needs one word of its deed only.
-    return any(_PLAN.search(p.folded) and not _DONE.search(p.folded)
-               and len(_deed_words(p)) >= (1 if days(p.folded) & when else 2)
-               and _deed_words(p) <= words for p in sa[1:])
-
-
-def _deed_done(a: Sentence, b: Sentence) -> bool:
-    """True when every content word of the plan's deed (two or more) is in the sentence
-    reporting it done (`首相は、来週にも被災地を訪れる方向で調整` / `首相は16日、被災地を
-    訪れ、避難所で…`)."""
-    plan, done = (a, b) if _PLAN.search(a.folded) or _FUTURE.search(a.folded) else (b, a)
-    # The deed is the plan's words but its topic, with verb stems (`訪れる`: `訪`): `首相` and
-    # `被災地` alone are also in `首相は…被災地の復旧に予備費を充てる考え`.
-    deed = (_deed_words(plan) | _stems(plan)) - {plan.topic}
-    return len(deed) >= 2 and deed <= _deed_words(done) | _stems(done)
-
-
-_STEM = re.compile(r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff])[\u3041-\u309f]")  # `訪れる`, `充てる`
-
-
-def _stems(s: Sentence) -> frozenset[str]:
-    """One-kanji verb stems of a sentence (`訪れ` → `訪`)."""
-    return frozenset(_STEM.findall(_WHEN_WORDS.sub(" ", s.folded)))
-
-
-def _other_plans(a: Sentence, b: Sentence) -> bool:
-    """True when both sentences announce plans and each has a word of the deed the other
-    lacks (`22日から中国を訪問する予定` / `来月、インドを訪問する予定`): two plans."""
-    if not (_PLAN.search(a.folded) and _PLAN.search(b.folded)):
-        return False
-    wa, wb = _deed_words(a), _deed_words(b)
-    return bool(wa - wb) and bool(wb - wa)
 
 
 # A count said to have changed (`死者が19人に増え`, `けが人は9人に上り`).
@@ -612,12 +372,12 @@ def lead_updated(a: Sentence, b: Sentence) -> bool:
         na, nb = numbers(a.folded), numbers(b.folded)
         if not (na and nb and na != nb):
             return False
-    ma, mb = set(_MONTH.findall(a.folded)), set(_MONTH.findall(b.folded))
+    ma, mb = set(MONTH.findall(a.folded)), set(MONTH.findall(b.folded))
     if ma and mb and not ma & mb:
         return False  # another month's event
     if swapped(a.names, b.names) or swapped(a.orgs, b.orgs):
         return False  # about something else: another place, another source
-    if _other_plans(a, b):
+    if other_plans(a, b):
         return False
     if not (a.subjects & b.subjects or opens_alike(a, b) or count_updated(a, b)):
         return False  # nothing in common to be about

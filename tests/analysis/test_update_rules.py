@@ -99,8 +99,8 @@ def test_a_background_sentence_inside_a_tweet_with_its_headline() -> None:
 
 
 def test_the_same_opening_with_another_thing_is_no_subject_in_common() -> None:
+    from kirinuki.analysis.plans import same_opening
     from kirinuki.analysis.sentences import sentences
-    from kirinuki.analysis.updates import same_opening
 
     def first(text: str):  # noqa: ANN202
         return sentences(text)[0]
@@ -202,8 +202,8 @@ def test_other_facts_of_session_11_are_unrelated(a: str, b: str) -> None:
 
 
 def test_a_later_plan_is_done_only_with_every_word_of_its_deed() -> None:
+    from kirinuki.analysis.plans import later_plan_done
     from kirinuki.analysis.sentences import sentences
-    from kirinuki.analysis.updates import later_plan_done
 
     plan = sentences("コスタの運輸省は、事故のあと列車の運行を止めました。運行は12日朝、再開される予定です。")
     assert later_plan_done(plan, sentences("コスタの運輸省は12日朝、止めていた列車の運行を再開しました。"))
