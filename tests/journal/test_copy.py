@@ -45,9 +45,9 @@ def test_a_copy_to_postgres_leaves_its_tables_analysed(tmp_path: Path, pg_journa
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     """Issue 24: without statistics the planner read an entry's clips by scanning the whole
     table (a cold entry page 20x slower than on SQLite at 20k entries)."""
-    from kirinuki.store.postgres import db
+    from kirinuki.store.postgres import upkeep
 
-    monkeypatch.setattr(db, "VACUUM_AFTER_ROWS", 1)  # the demo journal is small
+    monkeypatch.setattr(upkeep, "VACUUM_AFTER_ROWS", 1)  # the demo journal is small
     first = str(tmp_path / "a.db")
     with init_journal(first, "写し", ["kirinuki.test"]) as j:
         import_paths(j, [str(ROOT / "demo" / "entries")])

@@ -62,7 +62,7 @@ def test_newest_matches_found_window_by_window_equal_sqlite(monkeypatch: pytest.
     with windows of a few clips, several rounds are needed and the answers stay SQLite's;
     also with an index of the newest clips (`keep_recent`), where a window across its start
     is searched in two parts."""
-    from kirinuki.store.postgres import db as pg_db
+    from kirinuki.store.postgres import upkeep
     from kirinuki.store.sqlite import search_query as sq
 
     monkeypatch.setattr(sq, "WINDOW_MIN", 1)
@@ -72,8 +72,9 @@ def test_newest_matches_found_window_by_window_equal_sqlite(monkeypatch: pytest.
     with fresh_pg_journal() as url, init_journal(url) as pg, build(corpus) as lite:
         add_entries(pg, [entry(groups, when, f"k{i}") for i, (groups, when) in enumerate(corpus)])
         if recent:
-            monkeypatch.setattr(pg_db, "RECENT_CLIPS", 11)
-            pg.store.keep_recent()
+            monkeypatch.setattr(upkeep, "RECENT_CLIPS", 11)
+            monkeypatch.setattr(upkeep, "RECENT_AFTER", 0)
+            upkeep.keep_recent(pg.store.conn)
             assert pg.store.recent_start() is not None
         for q in ["中国", "露 中国", "記者会見", "中国外相 -米国", "露"]:
             for sort in ("relevance", "date"):

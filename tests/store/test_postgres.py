@@ -338,11 +338,12 @@ def test_a_window_search_hides_its_tsquery_from_the_planner() -> None:
 def test_the_newest_clips_get_a_gin_index_of_their_own(pg_journal_path: str,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     """`keep_recent` gives each search table a partial GIN index of the newest clips (for the
-    windows among them); it is made again from a later row id only once it covers more than
-    twice as many; searches answer the same with it as without."""
+    windows among them), only in a journal of more than `RECENT_AFTER` clips; it is made again
+    from a later row id only once it covers more than twice as many; searches answer the same
+    with it as without."""
     from kirinuki.journal import import_paths
     from kirinuki.journal.search import search
-    from kirinuki.store.postgres import db as pg_db
+    from kirinuki.store.postgres import upkeep
     from tests.conftest import ROOT
 
     queries = ["洪水", "水", "の", "川 水", '"の水"', "-の 水"]
@@ -352,20 +353,24 @@ def test_the_newest_clips_get_a_gin_index_of_their_own(pg_journal_path: str,
         newest = [int(r[0]) for r in j.store.conn.execute(
             "SELECT docid FROM search_docs ORDER BY docid DESC").fetchall()]
         assert len(newest) > 40
-        monkeypatch.setattr(pg_db, "RECENT_CLIPS", len(newest) + 1)
-        j.store.keep_recent()  # fewer clips than that: nothing to do
+        monkeypatch.setattr(upkeep, "RECENT_CLIPS", len(newest) + 1)
+        upkeep.keep_recent(j.store.conn)  # fewer clips than that: nothing to do
         assert _gin_indexes(j.store) == {"search_bi_body", "search_uni_body"}
-        monkeypatch.setattr(pg_db, "RECENT_CLIPS", 20)
-        j.store.keep_recent()
+        monkeypatch.setattr(upkeep, "RECENT_CLIPS", 20)
+        monkeypatch.setattr(upkeep, "RECENT_AFTER", len(newest))
+        upkeep.keep_recent(j.store.conn)  # a journal of no more clips than that: nothing
+        assert _gin_indexes(j.store) == {"search_bi_body", "search_uni_body"}
+        monkeypatch.setattr(upkeep, "RECENT_AFTER", len(newest) - 1)
+        upkeep.keep_recent(j.store.conn)
         assert _gin_indexes(j.store) == {"search_bi_body", "search_uni_body",
                                          "search_bi_recent", "search_uni_recent"}
-        assert pg_db.recent_start(j.store.conn) == newest[19]
-        monkeypatch.setattr(pg_db, "RECENT_CLIPS", 10)
-        j.store.keep_recent()  # covers 20 clips, not more than twice 10: kept
-        assert pg_db.recent_start(j.store.conn) == newest[19]
-        monkeypatch.setattr(pg_db, "RECENT_CLIPS", 9)
-        j.store.keep_recent()
-        assert pg_db.recent_start(j.store.conn) == newest[8]
+        assert upkeep.recent_start(j.store.conn) == newest[19]
+        monkeypatch.setattr(upkeep, "RECENT_CLIPS", 10)
+        upkeep.keep_recent(j.store.conn)  # covers 20 clips, not more than twice 10: kept
+        assert upkeep.recent_start(j.store.conn) == newest[19]
+        monkeypatch.setattr(upkeep, "RECENT_CLIPS", 9)
+        upkeep.keep_recent(j.store.conn)
+        assert upkeep.recent_start(j.store.conn) == newest[8]
         assert {q: [(h.clip_id, h.score) for h in search(j, q).hits] for q in queries} == before
         for table in ("search_bi", "search_uni"):  # both from the same row id
             definition = j.store.conn.execute(

@@ -1,0 +1,236 @@
+"""A journal's PostgreSQL connection with the part of sqlite3.Connection's interface the
+entity modules use (`execute`, `executemany`, `in_transaction`), translating their SQL
+(`dialect`). A write transaction takes a transaction-scoped advisory lock, so writers follow one
+another as they do under SQLite's `BEGIN IMMEDIATE` (the id reservation of `ids.py` relies on
+it) and readers never wait. A bulk import's rows go in by COPY, on a thread of their own
+(`sender`). Errors of the driver become `JournalError` with one line.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import psycopg
+from psycopg import ClientCursor
+from psycopg.pq import TransactionStatus
+
+from kirinuki.errors import JournalBusyError, JournalError
+from kirinuki.store.postgres.dialect import SEARCH_TABLES, Statement, render, translate
+from kirinuki.store.postgres.inserts import Copy, copy_shape, multi_row
+from kirinuki.store.postgres.sender import Sender
+
+BUSY_MS = 5000
+ROWS_PER_STATEMENT = 1000  # rows of one multi-row INSERT
+INDEX_BUILD_MEMORY = "256MB"  # maintenance_work_mem of a GIN index built after a bulk import
+WRITES_AHEAD = 32  # bulk writes (one `executemany` each) queued before the caller waits
+
+
+def shown(url: str) -> str:
+    """The URL without a password, for messages."""
+    return re.sub(r"//([^:/@]*):[^@/]*@", r"//\1@", url)
+
+
+def pg_error(exc: psycopg.Error, url: str) -> JournalError:
+    """What a driver error means for the user of the journal at `url`, as one line."""
+    where = shown(url)
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    if isinstance(exc, psycopg.errors.LockNotAvailable | psycopg.errors.QueryCanceled):
+        return JournalBusyError(f"{where}: the journal is busy: another kirinuki process is writing"
+                            " to it; try again when it has finished")
+    if isinstance(exc, psycopg.IntegrityError):
+        return JournalError(f"{where}: the journal refused a write ({text}); nothing was written")
+    if isinstance(exc, psycopg.OperationalError):
+        return JournalError(f"{where}: cannot use the PostgreSQL journal ({text})")
+    return JournalError(f"{where}: the PostgreSQL journal failed ({text})")
+
+
+def lock_key(url: str) -> int:
+    """The advisory lock of this journal's writers (one per database and schema)."""
+    return zlib.crc32(url.encode()) - (1 << 31)
+
+
+class PgConnection:
+    """A psycopg connection with the part of sqlite3.Connection's interface the store uses."""
+
+    def __init__(self, raw: psycopg.Connection[Any], url: str,
+                 give_back: Callable[[psycopg.Connection[Any]], None]) -> None:
+        self.raw = raw
+        self.url = url
+        self._give_back = give_back  # to the pool, or closed when the pool is gone
+        self.lock_key = lock_key(url)
+        self.wrote = False
+        self.rows_written = 0  # by executemany, since the last `PgStore.release_free_pages`
+        self.bulk = False  # `PgStore.set_bulk`
+        # GIN indexes dropped by this transaction, made again before it commits (`_defer_index`).
+        self.deferred: dict[str, str] = {}
+        self.checked: set[str] = set()  # tables `_defer_index` looked at in this transaction
+        self.emptied: set[str] = set()  # tables `_defer_index` truncated in this transaction
+        self.sender = Sender(WRITES_AHEAD)  # a bulk import's writes (`executemany`)
+
+    @property
+    def in_transaction(self) -> bool:
+        return self.raw.info.transaction_status != TransactionStatus.IDLE
+
+    def _run(self, sql: str, args: Sequence[object] | None = None) -> psycopg.Cursor[Any]:
+        if self.sender.busy:  # the writes sent before this statement come first
+            self.sender.wait()
+        return self._now(sql, args)
+
+    def _now(self, sql: str, args: Sequence[object] | None = None) -> psycopg.Cursor[Any]:
+        cur = self.raw.cursor()
+        try:
+            cur.execute(sql, args)
+        except psycopg.Error as exc:
+            raise pg_error(exc, self.url) from exc
+        return cur
+
+    def execute(self, sql: str, params: Sequence[object] = ()) -> psycopg.Cursor[Any]:
+        """Run one statement written for SQLite; returns the cursor (rows as tuples)."""
+        head = sql.lstrip()[:16].upper()
+        if head.startswith("BEGIN"):
+            self._run("BEGIN")
+            self.wrote = False
+            self.deferred, self.checked, self.emptied = {}, set(), set()
+            try:
+                self._run("SELECT pg_advisory_xact_lock(%s)", (self.lock_key,))
+            except JournalError:  # busy: leave no transaction open behind the error
+                self._run("ROLLBACK")
+                raise
+            return self._run("SELECT 0")
+        if head.startswith("COMMIT"):
+            try:
+                self.sender.wait()
+            except BaseException:  # a write failed: the transaction is aborted, end it
+                self.execute("ROLLBACK")
+                raise
+            if self.deferred:
+                self._run(f"SET LOCAL maintenance_work_mem = '{INDEX_BUILD_MEMORY}'")
+                for definition in self.deferred.values():
+                    self._run(definition)
+                self.deferred = {}
+            if self.wrote:
+                self._run("UPDATE kirinuki_changes SET n = n + 1")
+            return self._run("COMMIT")
+        if head.startswith("ROLLBACK"):
+            self.sender.close()  # their errors no longer matter: all is rolled back
+            self.deferred = {}  # the DROP INDEX is rolled back with the rest
+            return self._run("ROLLBACK")
+        st = translate(sql)
+        if not st.noop and not head.startswith("SELECT"):
+            self._wrote()
+        if not st.matches:
+            return self._run(st.sql, _args(st, params))
+        # A search reads the GIN index's candidates as a bitmap, ANDed with the primary key's
+        # row id range: with a plain index scan over the range instead (which the planner
+        # prefers, not knowing that each row's check reads its `tsvector` from TOAST), a
+        # window of the newest clips was many times slower (figures: docs/search.md).
+        cur = self._run(f"SET LOCAL enable_indexscan = off; {render(st, params)};"
+                        " SET LOCAL enable_indexscan = on", _args(st, params))
+        cur.nextset()
+        return cur
+
+    def _wrote(self) -> None:
+        if self.in_transaction:
+            self.wrote = True
+        else:  # a write on its own commits at once: count it as a change now
+            self._run("UPDATE kirinuki_changes SET n = n + 1")
+
+    def executemany(self, sql: str, rows: Any) -> None:
+        """Run one statement written for SQLite for each row; plain INSERTs go in by COPY or
+        as multi-row statements (one round trip per 1,000 rows instead of one per row). In a
+        bulk import they are sent on the writes' thread (`sender`): an error of the server
+        is then raised by the next statement, or at the latest by COMMIT."""
+        st = translate(sql)
+        if st.noop:
+            return
+        self._wrote()
+        args = [_args(st, r) for r in rows]
+        if not args:
+            return
+        self.rows_written += len(args)
+        if self.bulk and self.in_transaction:
+            self.sender.send(lambda: self._write(st, args))
+        else:
+            self._write(st, args)
+
+    def _write(self, st: Statement, rows: list[list[object]]) -> None:
+        shape = multi_row(st.sql)
+        cur = self.raw.cursor()
+        copy = copy_shape(st.sql)
+        try:
+            if copy is not None:
+                self._copy(cur, copy, rows)
+                return
+            if shape is None:
+                with self.raw.pipeline():
+                    cur.executemany(st.sql, rows)
+                return
+            if shape.keys:  # the last row of each key replaces the earlier ones: only it goes in
+                rows = list({tuple(r[i] for i in shape.keys): r for r in rows}.values())
+            assert isinstance(cur, ClientCursor)
+            for i in range(0, len(rows), ROWS_PER_STATEMENT):
+                values = ",".join(cur.mogrify(shape.template, r)
+                                  for r in rows[i:i + ROWS_PER_STATEMENT])
+                cur.execute(f"{shape.head} {values} {shape.tail}")  # no parameters: `%` is plain
+        except psycopg.Error as exc:
+            raise pg_error(exc, self.url) from exc
+
+    def _copy(self, cur: psycopg.Cursor[Any], shape: Copy, rows: list[list[object]]) -> None:
+        """Rows of a plain INSERT by COPY (no SQL text to build and parse per row); into a
+        search table emptied by this transaction, frozen (`_defer_index`)."""
+        if shape.table in SEARCH_TABLES:
+            self._defer_index(shape.table)
+        frozen = " (FREEZE)" if shape.table in self.emptied else ""
+        with cur.copy(f"COPY {shape.table} ({shape.columns}) FROM STDIN{frozen}") as out:
+            for row in rows:
+                out.write_row(row)
+
+    def _defer_index(self, table: str) -> None:
+        """In a bulk import into an empty search table, drop its GIN index until the commit:
+        built once from all rows, it costs a fraction of the inserts into it row by row
+        (docs/search.md "PostgreSQL"). The table is truncated too, so its rows go in frozen
+        and visible to all (COPY FREEZE): no VACUUM has to visit them after. Both are part of
+        the transaction (rolled back with it); until the commit, other connections' searches
+        wait for the table."""
+        if not self.bulk or not self.in_transaction or table in self.checked:
+            return
+        self.checked.add(table)
+        row = self._now(f"SELECT EXISTS (SELECT 1 FROM {table})").fetchone()
+        if row is None or row[0]:
+            return
+        self._now(f"TRUNCATE {table}")
+        self.emptied.add(table)
+        # Not from `pg_indexes`: filtering its text, the server may make the definition of
+        # another schema's index while that one is dropped, and fail.
+        for name, definition in self._now(
+                "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x"
+                " JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_am a ON a.oid = i.relam"
+                " WHERE x.indrelid = %s::regclass AND a.amname = 'gin'", (table,)).fetchall():
+            self._now(f'DROP INDEX "{name}"')
+            self.deferred[name] = definition
+
+    def executescript(self, script: str) -> None:
+        """Run several statements (migrations) at once."""
+        self._run(script)
+
+    def close(self) -> None:
+        """Give the connection back to its pool (rolled back if a transaction is open)."""
+        self.sender.close()
+        self._give_back(self.raw)
+
+
+def _args(st: Statement, params: Sequence[object]) -> list[object]:
+    if st.in_order and len(params) == len(st.converts):  # most rows of a bulk write
+        return [int(v) if v.__class__ is bool else v for v in params]  # 0/1, as in SQLite
+    out: list[object] = []
+    for index, conv in st.converts:
+        value = params[index]
+        if conv is not None:
+            value = conv(value)
+        elif isinstance(value, bool):
+            value = int(value)  # stored as 0/1, as in SQLite
+        out.append(value)
+    return out
