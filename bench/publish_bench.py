@@ -13,8 +13,10 @@ For each size (default 10k and 100k entries):
     and in CPU time (user + system of the process and its workers: steadier on a shared
     machine);
   - Hugo (when `hugo` is installed, Debian package): the same entries converted into a Hugo
-    site with an equivalent minimal theme (entry, tag and paginated index pages, RSS), a full
-    build, then the same one new entry and a second build; ratios kirinuki/Hugo.
+    site (bench/hugo_site.py), a full build, then the same one new entry and a second build;
+    files, bytes and ratios kirinuki/Hugo. `--hugo-theme minimal` (the default, the baseline
+    of the earlier sessions): entry, tag and paginated index pages, RSS; `--hugo-theme parity`:
+    the pages kirinuki writes, with the same content, where Hugo can make them.
 Earlier outputs are moved aside before a build and deleted after every timing: on an ext4
 without a journal (this machine's), creating files within 60-300 s of deleting many makes the
 kernel skip each recently freed inode (`recently_deleted`), a full 100k build then took 84 s
@@ -27,6 +29,7 @@ into the 100k journal in under 1 s.
     .venv/bin/python bench/publish_bench.py --entries 100000 --increment-only 3   # kept dir
     .venv/bin/python bench/publish_bench.py --entries 10000 --no-hugo --first-only
     .venv/bin/python bench/publish_bench.py --entries 100000 --no-first   # kept, analysed journal
+    .venv/bin/python bench/publish_bench.py --entries 10000 --no-first --hugo-theme minimal parity
 """
 
 from __future__ import annotations
@@ -47,9 +50,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT))
 
+from hugo_site import THEMES, hugo_site, write_hugo_entry  # noqa: E402
 from import_bench import write_corpus  # noqa: E402
-
-from kirinuki.text.cliptext import parse  # noqa: E402
 
 KIRINUKI = str(Path(sys.executable).parent / "kirinuki")
 NEW_ENTRY = ("https://bench.kirinuki.example\n\nルスタニアの首相は会見で、新たな制裁について"
@@ -235,6 +237,7 @@ def bench_kirinuki(folder: Path, n: int) -> dict[str, float]:
     full, peak, log = run(k + ["publish", str(out)])
     full_cpu = LAST_CPU[0]
     files = int(re.search(r"as (\d+) files", log).group(1))  # type: ignore[union-attr]
+    size = site_size(out)[1]
     again, _, _ = run(k + ["publish", str(out)])
     # The first publish after a full build also writes the sketch file beside the site
     # (every clip's sketch, packed, in the state: journal/sketch_cache.py); the next ones only read it.
@@ -243,7 +246,8 @@ def bench_kirinuki(folder: Path, n: int) -> dict[str, float]:
           f"({first_inside:.2f} s in publish, writes the sketch file)")
     one, inside, line = one_new_entry(folder, n, corpus, k, out)
     print(f"  kirinuki {n}: {line}")
-    return {"full": full, "full_cpu": full_cpu, "files": files, "peak": peak, "again": again,
+    return {"full": full, "full_cpu": full_cpu, "files": files, "bytes": size, "peak": peak,
+            "again": again,
             "one": one,
             "one_inside": inside, "catch_up": catch_up, "catch_peak": catch_peak,
             "start": start}
@@ -274,69 +278,34 @@ def bench_first(folder: Path, n: int, trash: Path) -> dict[str, float]:
             "first_cpu": first_cpu}
 
 
-def hugo_site(folder: Path, corpus: Path) -> Path:
-    """The corpus as a Hugo site with a minimal theme equivalent to kirinuki's pages."""
-    site = folder / f"hugo-{corpus.name}"
-    if (site / "content").exists():
-        return site
-    (site / "content/entry").mkdir(parents=True)
-    layouts = site / "layouts/_default"
-    layouts.mkdir(parents=True)
-    (site / "config.toml").write_text(
-        'baseURL = "https://bench.kirinuki.example/"\nlanguageCode = "ja"\ntitle = "bench"\n'
-        "paginate = 20\n[taxonomies]\ntag = \"tags\"\n", encoding="utf-8")
-    (layouts / "baseof.html").write_text(
-        '<!DOCTYPE html><html lang="ja"><head><meta charset="utf-8"><title>{{ .Title }}</title>'
-        '</head><body><header><a href="/">bench</a></header><main>{{ block "main" . }}{{ end }}'
-        "</main></body></html>\n", encoding="utf-8")
-    (layouts / "single.html").write_text(
-        '{{ define "main" }}<article><h1>{{ .Title }}</h1><time>{{ .Date }}</time>{{ .Content }}'
-        '<p>{{ range .Params.tags }}<a href="{{ "/tags/" | relURL }}{{ . | urlize }}/">#{{ . }}'
-        "</a> {{ end }}</p></article>{{ end }}\n", encoding="utf-8")
-    (layouts / "list.html").write_text(
-        '{{ define "main" }}<h1>{{ .Title }}</h1>{{ $p := .Paginate .Pages }}{{ range $p.Pages }}'
-        '<article><h2><a href="{{ .RelPermalink }}">{{ .Title }}</a></h2><p>{{ .Summary }}</p>'
-        '</article>{{ end }}{{ template "_internal/pagination.html" . }}{{ end }}\n',
-        encoding="utf-8")
-    (site / "layouts/index.html").write_text(
-        '{{ define "main" }}{{ $p := .Paginate .Site.RegularPages }}{{ range $p.Pages }}'
-        '<article><h2><a href="{{ .RelPermalink }}">{{ .Title }}</a></h2><p>{{ .Summary }}</p>'
-        '</article>{{ end }}{{ template "_internal/pagination.html" . }}{{ end }}\n',
-        encoding="utf-8")
-    for path in sorted(corpus.glob("*.txt")):
-        write_hugo_entry(site, path.name, path.read_text(encoding="utf-8"))
-    return site
+def site_size(out: Path) -> tuple[int, int]:
+    """(files, bytes) of a built site."""
+    files = size = 0
+    for folder, _, names in os.walk(out):
+        for name in names:
+            files += 1
+            size += os.path.getsize(os.path.join(folder, name))
+    return files, size
 
 
-def write_hugo_entry(site: Path, name: str, text: str) -> None:
-    """One entry as a Markdown page: clips as block quotes, tags in the front matter."""
-    entry = parse(text)
-    stem = name[:-4]
-    date = f"{stem[:10]}T{stem[11:13]}:{stem[13:15]}:{stem[15:17]}+09:00"
-    tags = ", ".join(f'"{t.name}"' for t in dict.fromkeys(entry.tags))
-    body = "\n\n".join("> " + c.text for c in entry.clips)
-    url = f"/entry/{stem[:4]}/{stem[5:7]}/{stem[8:10]}/{stem[11:17]}/"
-    (site / "content/entry" / f"{stem}.md").write_text(
-        f'---\ntitle: "{stem}"\ndate: {date}\ntags: [{tags}]\nurl: {url}\n---\n{body}\n',
-        encoding="utf-8")
-
-
-def bench_hugo(folder: Path, n: int) -> dict[str, float] | None:
+def bench_hugo(folder: Path, n: int, theme: str) -> dict[str, float] | None:
     hugo = shutil.which("hugo")
     if hugo is None:
         print("  hugo is not installed (apt-get install hugo): no Hugo baseline")
         return None
     corpus = folder / f"e{n}"
-    site = hugo_site(folder, corpus)
+    site = hugo_site(folder, corpus, theme)
     set_aside(site / "public", folder / ".trash")
     set_aside(site / "resources", folder / ".trash")
     full, peak, _ = run([hugo, "--quiet"], cwd=site)
-    files = sum(1 for p in (site / "public").rglob("*") if p.is_file())
+    files, size = site_size(site / "public")
+    print(f"  hugo {n} ({theme}): full build {full:.1f} s, {LAST_CPU[0]:.1f} s CPU "
+          f"({peak / 2**20:.0f} MB), {files} files, {size / 2**20:.1f} MB")
     name = new_entry_name(corpus)
-    write_hugo_entry(site, name, NEW_ENTRY)
+    write_hugo_entry(site, name, NEW_ENTRY, theme)
     one, _, _ = run([hugo, "--quiet"], cwd=site)
     (site / "content/entry" / f"{name[:-4]}.md").unlink()
-    return {"full": full, "files": files, "peak": peak, "one": one}
+    return {"full": full, "files": files, "bytes": size, "peak": peak, "one": one}
 
 
 def main() -> None:
@@ -344,6 +313,9 @@ def main() -> None:
     ap.add_argument("--entries", type=int, nargs="+", default=[10_000, 100_000])
     ap.add_argument("--dir", type=Path, default=Path("/tmp/publish-bench"))
     ap.add_argument("--no-hugo", action="store_true", help="Leave out the Hugo baseline.")
+    ap.add_argument("--hugo-theme", nargs="+", choices=THEMES, default=["minimal"],
+                    help="The Hugo site's theme(s): minimal (the baseline of earlier sessions) "
+                         "or parity (the pages kirinuki writes; bench/hugo_site.py).")
     ap.add_argument("--first-only", action="store_true",
                     help="Only the full build and the first publish after an import.")
     ap.add_argument("--no-first", action="store_true",
@@ -369,8 +341,9 @@ def main() -> None:
             k = bench_full(args.dir, n) if args.first_only else bench_kirinuki(args.dir, n)
             if not args.no_first:
                 k.update(bench_first(args.dir, n, args.dir / ".trash"))
-            h = None if args.no_hugo or args.first_only else bench_hugo(args.dir, n)
-            rows.append((n, k, h))
+            hs = [] if args.no_hugo or args.first_only else [
+                (theme, bench_hugo(args.dir, n, theme)) for theme in args.hugo_theme]
+            rows.append((n, k, [(theme, h) for theme, h in hs if h is not None]))
     finally:
         empty_trash(args.dir / ".trash")
     print()
@@ -391,19 +364,21 @@ def main() -> None:
                   f"(kirinuki publish --help) {k['start']:.2f} s")
     if args.first_only:
         return
-    print("| entries | tool | full build | files | files/s | peak memory | no change | +1 entry |")
-    print("|---|---|---|---|---|---|---|---|")
-    for n, k, h in rows:
+    print("| entries | tool | full build | files | MB | files/s | peak memory | no change | "
+          "+1 entry |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for n, k, hs in rows:
         print(f"| {n} | kirinuki | {k['full']:.1f} s | {k['files']:.0f} | "
-              f"{k['files'] / k['full']:.0f} | {k['peak'] / 2**20:.0f} MB | {k['again']:.2f} s | "
+              f"{k['bytes'] / 2**20:.1f} | {k['files'] / k['full']:.0f} | "
+              f"{k['peak'] / 2**20:.0f} MB | {k['again']:.2f} s | "
               f"{k['one']:.2f} s ({k['one_inside']:.2f} s in publish) |")
-        if h is not None:
-            print(f"| {n} | hugo | {h['full']:.1f} s | {h['files']:.0f} | "
-                  f"{h['files'] / h['full']:.0f} | {h['peak'] / 2**20:.0f} MB | - | "
-                  f"{h['one']:.2f} s |")
-            print(f"| {n} | kirinuki/hugo | {k['full'] / h['full']:.2f}x time | | | "
+        for theme, h in hs:
+            print(f"| {n} | hugo ({theme}) | {h['full']:.1f} s | {h['files']:.0f} | "
+                  f"{h['bytes'] / 2**20:.1f} | {h['files'] / h['full']:.0f} | "
+                  f"{h['peak'] / 2**20:.0f} MB | - | {h['one']:.2f} s |")
+            print(f"| {n} | kirinuki/hugo ({theme}) | {k['full'] / h['full']:.2f}x time | "
+                  f"{k['files'] / h['files']:.2f}x | {k['bytes'] / h['bytes']:.2f}x | | "
                   f"{k['peak'] / h['peak']:.2f}x memory | | {k['one'] / h['one']:.2f}x time |")
-
 
 if __name__ == "__main__":
     main()
