@@ -48,6 +48,8 @@ from kirinuki.store.postgres.db import close_pools  # noqa: E402
 from kirinuki.store.sqlite import entries as entry_rows  # noqa: E402
 from kirinuki.store.sqlite import hooks  # noqa: E402
 from kirinuki.store.sqlite import search as index  # noqa: E402
+from kirinuki.store.sqlite import search_facets as sf  # noqa: E402
+from kirinuki.store.sqlite import search_plan as sp  # noqa: E402
 from kirinuki.store.sqlite import search_query as sq  # noqa: E402
 from kirinuki.text.cliptext import parse  # noqa: E402
 from kirinuki.text.normalize import fold  # noqa: E402
@@ -147,7 +149,7 @@ def scan(docs: list[Doc], q: Query) -> set[int]:
 
 def index_set(j: Journal, query: str) -> set[int]:
     """Every clip id the index matches (exact plans: straight from FTS5, no verification)."""
-    plan = sq.make_plan(j.store, parse_query(query))
+    plan = sp.make_plan(j.store, parse_query(query))
     rows = j.store.conn.execute(
         f"SELECT d.clip_id FROM {plan.table} JOIN search_docs d ON d.docid = {plan.table}.rowid"
         f" WHERE {plan.table} MATCH ? AND {plan.table}.rowid BETWEEN ? AND ?",
@@ -252,9 +254,9 @@ def old_whole(j: Journal, q: str) -> None:
     """The whole search as it was done before facet columns (the same-run baseline): hits,
     then the count and the facets grouped by SQLite over every match."""
     search(j, q, facets=False, total=False)
-    plan = sq.make_plan(j.store, parse_query(q))
+    plan = sp.make_plan(j.store, parse_query(q))
     sq.count(j.store, plan)
-    sq.facet_counts(j.store, plan)
+    sf.facet_counts(j.store, plan)
 
 
 def whole(path: str, repeat: int) -> None:

@@ -22,7 +22,6 @@ RapidFuzz's normalised Indel similarity of the masked texts. Candidates come fro
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from sys import intern
@@ -66,20 +65,21 @@ from kirinuki.analysis.textnorm import (
     normalise_parts,
 )
 from kirinuki.analysis.updates import english_update
+from kirinuki.text.lazyre import lazy_re
 
 DUPLICATE, VERSION, BACKGROUND = "duplicate", "version", "background"
 LEAD_UPDATED = "lead updated (date or figures changed)"
-_NUMBERS = re.compile(r"(?:マイナス)?[0-9]+|[〇一二三四五六七八九十百千万億兆]{2,}"
-                      r"|[二三四五六七八九十百千](?=[人件棟戸隻機台社か万億回歳つ匹頭羽枚冊軒基両便倍割])"
-                      # A half after a period (`1年半`, `2時間半`) is part of its number.
-                      r"|(?:(?<=[0-9]年)|(?<=[0-9]か月)|(?<=[0-9]カ月)|(?<=[0-9]ヶ月)|(?<=[0-9]時間)"
-                      r"|(?<=[0-9]週間))半(?!ば)")
-_KATAKANA = re.compile(r"[\u30a1-\u30faー]{3,}")
-_CJK = re.compile(r"[\u3041-\u30ff\u4e00-\u9fff]{8}")  # Japanese text: bigram overlap means something
-_DAY = re.compile(r"(?<![0-9])[0-9]{1,2}日(?!間)")
-_MONTH = re.compile(r"(?<![0-9])[0-9]{1,2}月")
-_EARLIER = re.compile(r"(?:^|[。\n])\s*(?:去年|昨年|おととし)の")
-_SUBJECT_DAY = re.compile(r"[^はがで、。]{2,15}は[0-9]{1,2}日")  # `いずみ精機は10日`
+_NUMBERS = lazy_re(r"(?:マイナス)?[0-9]+|[〇一二三四五六七八九十百千万億兆]{2,}"
+                   r"|[二三四五六七八九十百千](?=[人件棟戸隻機台社か万億回歳つ匹頭羽枚冊軒基両便倍割])"
+                   # A half after a period (`1年半`, `2時間半`) is part of its number.
+                   r"|(?:(?<=[0-9]年)|(?<=[0-9]か月)|(?<=[0-9]カ月)|(?<=[0-9]ヶ月)|(?<=[0-9]時間)"
+                   r"|(?<=[0-9]週間))半(?!ば)")
+_KATAKANA = lazy_re(r"[\u30a1-\u30faー]{3,}")
+_CJK = lazy_re(r"[\u3041-\u30ff\u4e00-\u9fff]{8}")  # Japanese text: bigram overlap means something
+_DAY = lazy_re(r"(?<![0-9])[0-9]{1,2}日(?!間)")
+_MONTH = lazy_re(r"(?<![0-9])[0-9]{1,2}月")
+_EARLIER = lazy_re(r"(?:^|[。\n])\s*(?:去年|昨年|おととし)の")
+_SUBJECT_DAY = lazy_re(r"[^はがで、。]{2,15}は[0-9]{1,2}日")  # `いずみ精機は10日`
 NEAR_IDENTICAL = 0.90  # alignment from which a word put for another is the only news
 RETOLD = 0.95  # share of a paragraph's content bigrams found in another that retells it all
 
@@ -402,8 +402,8 @@ def _aligned(t: Thresholds) -> float:
 
 
 # Calls by their level: an advisory, a warning, a special warning.
-_CALL_LEVELS = (re.compile(r"注意報"), re.compile(r"(?<!特別)(?<!注意)警報(?!級)"),
-                re.compile(r"特別警報"))
+_CALL_LEVELS = (lazy_re(r"注意報"), lazy_re(r"(?<!特別)(?<!注意)警報(?!級)"),
+                lazy_re(r"特別警報"))
 
 
 def _call_level(text: str) -> int:

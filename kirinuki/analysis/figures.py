@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from kirinuki.text.lazyre import lazy_re
+
 # Full-width digits and separators fold to ASCII one character for one, so offsets found in the
 # folded text are offsets in the original.
 _FOLD = str.maketrans("０１２３４５６７８９，．％－＋", "0123456789,.%-+")
@@ -68,29 +70,29 @@ _SUFFIX_RE = "|".join(sorted(map(re.escape, _SUFFIXES), key=len, reverse=True))
 # A sign before the number: `マイナス0.1%`, `−0.3%`, `▲1.2%` (the minus of Japanese finance).
 _SIGNS = {"マイナス": "-", "−": "-", "-": "-", "▲": "-", "氷点下": "-", "プラス": "+", "+": "+"}
 _SIGN_RE = "|".join(sorted(map(re.escape, _SIGNS), key=len, reverse=True))
-_FIGURE = re.compile(
+_FIGURE = lazy_re(
     rf"(?P<sign>{_SIGN_RE})?(?P<pre>{_PREFIX_RE})?(?P<num>{_NUMBER})(?P<unit>{_COUNTER_RE})?"
     rf"(?P<suf>{_SUFFIX_RE})?"
 )
 # The amount of a decrease, right after the figure: `2%減`, `730円安い`, `0.1ポイント低下`,
 # `6%少ない` (not a level reached: `3万8000円まで下がった`).
-_DECREASE = re.compile(r"減(?!税|便|産)|安[いく]|下落|低下|下が|少な|縮小")
-_COUNTED = re.compile(r"の([\u4e00-\u9fff\u30a1-\u30faー]{1,4})")  # `434の建物`, `12の旅団`
+_DECREASE = lazy_re(r"減(?!税|便|産)|安[いく]|下落|低下|下が|少な|縮小")
+_COUNTED = lazy_re(r"の([\u4e00-\u9fff\u30a1-\u30faー]{1,4})")  # `434の建物`, `12の旅団`
 # Not counts: a measurement window (`1時間に110ミリ`), a streak (`2か月続けて`); nor is a
 # per-unit denominator (`1人当たり`).
-_PER = re.compile(r"あたり|当たり|当り")
-_NOT_A_COUNT = re.compile(r"(?<=時間)に、?(?=[^、。]{0,10}?[0-9０-９]|降)"
-                          r"|連続|続けて")
+_PER = lazy_re(r"あたり|当たり|当り")
+_NOT_A_COUNT = lazy_re(r"(?<=時間)に、?(?=[^、。]{0,10}?[0-9０-９]|降)"
+                       r"|連続|続けて")
 # What a bare キロ weighs rather than measures: `コメ10キロ`, `体重が200キロ`.
-_WEIGHT = re.compile(r"(?:体重|重さ|重量|コメ|米|肉|野菜|魚|果物|小麦|砂糖|ごみ|荷物|麻薬|大麻|"
-                     r"覚醒剤|金塊)[^、。]{0,8}$")
-_ONE_OF = re.compile(r"の$")  # `女性の1人`: one of them, not a count
-_FRACTION = re.compile(rf"(?P<pre>{_PREFIX_RE})?(?P<den>{_PART})分の(?P<num>{_PART})")
-_OVER = re.compile(r"を(?:超え|超す|超し|上回)")
-_ORDINAL_AFTER = re.compile(r"目|番目")
-_DATE_AFTER = re.compile(r"[月日時分]|年(?!間)")
-_ARABIC_ONLY = re.compile(r"[\d,.]+")
-_KANJI_CHAR = re.compile(r"[\u4e00-\u9fff々]")
+_WEIGHT = lazy_re(r"(?:体重|重さ|重量|コメ|米|肉|野菜|魚|果物|小麦|砂糖|ごみ|荷物|麻薬|大麻|"
+                  r"覚醒剤|金塊)[^、。]{0,8}$")
+_ONE_OF = lazy_re(r"の$")  # `女性の1人`: one of them, not a count
+_FRACTION = lazy_re(rf"(?P<pre>{_PREFIX_RE})?(?P<den>{_PART})分の(?P<num>{_PART})")
+_OVER = lazy_re(r"を(?:超え|超す|超し|上回)")
+_ORDINAL_AFTER = lazy_re(r"目|番目")
+_DATE_AFTER = lazy_re(r"[月日時分]|年(?!間)")
+_ARABIC_ONLY = lazy_re(r"[\d,.]+")
+_KANJI_CHAR = lazy_re(r"[\u4e00-\u9fff々]")
 
 # Predicate keywords → normalised predicate. A keyword may be a noun (死者) or a verb stem.
 _PREDICATES: dict[str, tuple[str, ...]] = {
@@ -126,10 +128,10 @@ _PREDICATES: dict[str, tuple[str, ...]] = {
 }
 _KEYWORD = {kw: label for label, kws in _PREDICATES.items() for kw in kws}
 PREDICATE_KEYWORDS = _KEYWORD  # keyword → predicate (`死者` → `死亡`), for passages
-_KEYWORD_RE = re.compile("|".join(sorted(map(re.escape, _KEYWORD), key=len, reverse=True)))
-_TOPIC = re.compile(r"[\u4e00-\u9fff]{0,2}[はが]")  # 損失は, 輸出額は, 死者数が
+_KEYWORD_RE = lazy_re("|".join(sorted(map(re.escape, _KEYWORD), key=len, reverse=True)))
+_TOPIC = lazy_re(r"[\u4e00-\u9fff]{0,2}[はが]")  # 損失は, 輸出額は, 死者数が
 _WINDOW = 24  # characters searched after or before a figure for its predicate
-_SUBJECT = re.compile(r"([\u4e00-\u9fff\u30a0-\u30ffー々A-Za-z]{1,8})[がは]?$")
+_SUBJECT = lazy_re(r"([\u4e00-\u9fff\u30a0-\u30ffー々A-Za-z]{1,8})[がは]?$")
 
 
 @dataclass(frozen=True)

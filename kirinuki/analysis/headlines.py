@@ -3,25 +3,25 @@ are one headline updated (`compare` in `duplicates.py` reads them)."""
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from kirinuki.analysis.sentences import swapped
 from kirinuki.analysis.textnorm import mask_digits, normalise
+from kirinuki.text.lazyre import lazy_re
 
 if TYPE_CHECKING:
     from kirinuki.analysis.duplicates import Prepared
 
 # Headlines: a short line with no sentence end, its words apart (`ポルタ国民投票 賛成多数で…`).
-_SENTENCE_END = re.compile(r"[。!?！？]|[.．](?![0-9０-９])")  # not a decimal point (`0.5%`)
-_HEADLINE_LABEL = re.compile(r"^(?:速報|随時更新|更新|続報|詳報|詳しく|独自|中継)+")
+_SENTENCE_END = lazy_re(r"[。!?！？]|[.．](?![0-9０-９])")  # not a decimal point (`0.5%`)
+_HEADLINE_LABEL = lazy_re(r"^(?:速報|随時更新|更新|続報|詳報|詳しく|独自|中継)+")
 # A headline's common opening that names only a topic, not an event (`エステラ情勢`).
-_TOPIC_END = re.compile(r"(?:情勢|問題|関連|まとめ|特集|ニュース|最新情報|速報|選挙|動き)$")
-_LEADING_BRACKETS = re.compile(r"^(?:【[^】]*】)+")
-_DAY_BLOG = re.compile(r"0日の動き$")
+_TOPIC_END = lazy_re(r"(?:情勢|問題|関連|まとめ|特集|ニュース|最新情報|速報|選挙|動き)$")
+_LEADING_BRACKETS = lazy_re(r"^(?:【[^】]*】)+")
+_DAY_BLOG = lazy_re(r"0日の動き$")
 # A qualifier before a figure (`約2800万円`): a follow-up headline adds it to the same figure.
-_QUALIFIER = re.compile(r"(?:約|およそ)(?=0)")
-_HIRAGANA = re.compile(r"[\u3041-\u309f]")
+_QUALIFIER = lazy_re(r"(?:約|およそ)(?=0)")
+_HIRAGANA = lazy_re(r"[\u3041-\u309f]")
 HEADLINE = 40  # normalised characters up to which such a line is a headline
 HEADLINE_OPENING = 8  # normalised characters two updates of a headline open with alike
 
@@ -67,11 +67,11 @@ def headline_updated(a: Prepared, b: Prepared) -> bool:
 
 # What a headline says goes on (`運転見合わせ`), and its end (`運転再開`).
 # A call issued (`避難指示`, `大雨警報`) goes on until it is lifted (`…解除`).
-_HEADLINE_ONGOING = re.compile(r"見合わせ|運休|停止|通行止め|発令|停電|断水|休校|欠航|中断|閉鎖"
-                               r"|指示|勧告|警報|注意報|禁止令|規制")
+_HEADLINE_ONGOING = lazy_re(r"見合わせ|運休|停止|通行止め|発令|停電|断水|休校|欠航|中断|閉鎖"
+                            r"|指示|勧告|警報|注意報|禁止令|規制")
 
 
-_HEADLINE_ENDED = re.compile(r"再開|解除|復旧|解消|鎮火")
+_HEADLINE_ENDED = lazy_re(r"再開|解除|復旧|解消|鎮火")
 
 
 def _state_ended(a: str, b: str) -> bool:
@@ -81,10 +81,10 @@ def _state_ended(a: str, b: str) -> bool:
 
 
 # A headline of what is ahead: a group ending in `へ` (`…運休へ`), today or tomorrow, a plan.
-_AHEAD_GROUP = re.compile(r"へ$")
-_AHEAD_WORD = re.compile(r"きょう|あす|注目|予定|見通し|方針")
-_GROUPS = re.compile(r"[\s、,]+")
-_BIGRAM = re.compile(r"(?=([^\u3041-\u309f0]{2}))")
+_AHEAD_GROUP = lazy_re(r"へ$")
+_AHEAD_WORD = lazy_re(r"きょう|あす|注目|予定|見通し|方針")
+_GROUPS = lazy_re(r"[\s、,]+")
+_BIGRAM = lazy_re(r"(?=([^\u3041-\u309f0]{2}))")
 
 
 def _ahead(text: str) -> bool:

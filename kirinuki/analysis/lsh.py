@@ -23,7 +23,6 @@ duplicates are close in time).
 
 from __future__ import annotations
 
-import re
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -32,6 +31,7 @@ import numpy as np
 
 from kirinuki.analysis.candidates import Candidate, best_candidates
 from kirinuki.analysis.textnorm import mask_digits, normalise, normalise_parts
+from kirinuki.text.lazyre import lazy_re
 
 __all__ = ["mask_digits", "normalise"]  # re-exported: sketches are made of them
 
@@ -41,7 +41,7 @@ SENTENCE_SALT = b"kirinuki-sentence"
 SENTENCE_SLOTS = 4  # sentence keys kept a clip: the smallest, so two clips keep shared ones alike
 MIN_SENTENCE = 15  # normalised characters: shorter sentences are set phrases
 SENTENCE_CAP = 16  # a sentence in more clips is boilerplate and pairs nothing
-_SENTENCE = re.compile(r"[^。！？!?\n]*(?:[。！？!?\n]+|$)")
+_SENTENCE = lazy_re(r"[^。！？!?\n]*(?:[。！？!?\n]+|$)")
 SIG_DTYPE = np.uint8  # b-bit MinHash, b = 8
 EMPTY = SIG_DTYPE(0xFF)  # no content bigram; never a real value (those are 0..0xFE)
 _CHANCE = 1 / 255  # two unrelated values agree this often

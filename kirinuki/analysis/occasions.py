@@ -3,25 +3,25 @@ statistic, another day's closing figures, report or event), which are never vers
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
 
 from kirinuki.analysis.sentences import LEVEL, REWRITTEN_LEAD, days
+from kirinuki.text.lazyre import lazy_re
 
 if TYPE_CHECKING:
     from kirinuki.analysis.duplicates import Prepared
 
-_EARLIER_WORD = re.compile(r"去年|昨年|おととし")
+_EARLIER_WORD = lazy_re(r"去年|昨年|おととし")
 # The day and hour an event happened, opening a clip (`北部で6日午後2時すぎ、`).
-_EVENT_TIME = re.compile(r"[^、。]{0,15}?(?<![0-9])([0-9]{1,2})日(?:午前|午後|未明|朝|夜|夕方|昼)?"
-                         r"[0-9]{1,2}時(?:[0-9]{1,2}分)?(?:ごろ|すぎ|過ぎ)")
-_DAY_CLOSED = re.compile(r"(?<!午前の)(?<!午前)終値|取引を終え|取り引きを終え|一日の出来高|大引け")
-_REPORT_DAY = re.compile(r"[0-9]{1,2}日の")  # `19日の東京株式市場は`: the day reported on
+_EVENT_TIME = lazy_re(r"[^、。]{0,15}?(?<![0-9])([0-9]{1,2})日(?:午前|午後|未明|朝|夜|夕方|昼)?"
+                      r"[0-9]{1,2}時(?:[0-9]{1,2}分)?(?:ごろ|すぎ|過ぎ)")
+_DAY_CLOSED = lazy_re(r"(?<!午前の)(?<!午前)終値|取引を終え|取り引きを終え|一日の出来高|大引け")
+_REPORT_DAY = lazy_re(r"[0-9]{1,2}日の")  # `19日の東京株式市場は`: the day reported on
 # A figure changed from one value to another (`120億円から85億円に`), the unit after both.
-_FROM_TO = re.compile(r"(?<![0-9.])([0-9][0-9.]*(?:[万億兆][0-9]*)?)([^0-9、。]{0,3}?)から"
-                      r"([0-9][0-9.]*(?:[万億兆][0-9]*)?)\2に")
+_FROM_TO = lazy_re(r"(?<![0-9.])([0-9][0-9.]*(?:[万億兆][0-9]*)?)([^0-9、。]{0,3}?)から"
+                   r"([0-9][0-9.]*(?:[万億兆][0-9]*)?)\2に")
 
 
 def other_period(a: Prepared, b: Prepared) -> bool:
@@ -80,10 +80,10 @@ def successive_changes(a: Prepared, b: Prepared) -> bool:
 
 # A count of that day's own: `8日も…欠航が決まっています` (that day too), `8日は…運休した` (the
 # day as topic), `新たに2017人が…確認された` (newly, that day).
-_OWN_DAY = re.compile(r"(?<![0-9])[0-9]{1,2}日[もは]|新たに")
-_ALSO_DAY = re.compile(r"(?<![0-9])[0-9]{1,2}日も")
+_OWN_DAY = lazy_re(r"(?<![0-9])[0-9]{1,2}日[もは]|新たに")
+_ALSO_DAY = lazy_re(r"(?<![0-9])[0-9]{1,2}日も")
 # A count reported (announced, estimated, hearsay): its day may be the report's, not the count's.
-_REPORTED = re.compile(r"発表|明らかに|によりますと|によると|ということ|としています|推計|試算")
+_REPORTED = lazy_re(r"発表|明らかに|によりますと|によると|ということ|としています|推計|試算")
 
 
 def other_day_count(a: Prepared, b: Prepared) -> bool:
@@ -111,9 +111,9 @@ def other_day_count(a: Prepared, b: Prepared) -> bool:
 
 
 # A market's move told by its direction (`円安が進み…値下がり` / `円高が進み…値上がり`).
-_UP = re.compile(r"値上がり|上昇|円高|高騰|急騰|反発")
-_DOWN = re.compile(r"値下がり|下落|円安|急落|続落|反落")
-_MARKET = re.compile(r"相場|株価|市場")
+_UP = lazy_re(r"値上がり|上昇|円高|高騰|急騰|反発")
+_DOWN = lazy_re(r"値下がり|下落|円安|急落|続落|反落")
+_MARKET = lazy_re(r"相場|株価|市場")
 
 
 def opposite_moves(a: Prepared, b: Prepared) -> bool:
@@ -127,7 +127,7 @@ def opposite_moves(a: Prepared, b: Prepared) -> bool:
     return ua != da and ub != db and ua != ub
 
 
-_ROUND = re.compile(r"(?<![0-9])[0-9]{1,2}回目|第[0-9]{1,2}回")  # `3回目の協議`, `第2回の会合`
+_ROUND = lazy_re(r"(?<![0-9])[0-9]{1,2}回目|第[0-9]{1,2}回")  # `3回目の協議`, `第2回の会合`
 
 
 def other_round(a: Prepared, b: Prepared) -> bool:

@@ -15,7 +15,6 @@ another place, and running counts (`これで6件目`, `（13日の動き）`) a
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -42,6 +41,7 @@ from kirinuki.analysis.updates import (
     lead_updated,
     sentence_updated,
 )
+from kirinuki.text.lazyre import lazy_re
 
 MIN_SENTENCE = 20  # characters of a shared sentence
 
@@ -146,7 +146,7 @@ def relate_sentences(sa: list[Sentence], sb: list[Sentence], ratio: float,
     return Relation("", best)
 
 
-_ASIDE = re.compile(r"\([^()]{1,30}\)")  # `補強工事(総額およそ4億円)を` (NFKC: `（）` → `()`)
+_ASIDE = lazy_re(r"\([^()]{1,30}\)")  # `補強工事(総額およそ4億円)を` (NFKC: `（）` → `()`)
 
 
 def _same_but_aside(a: Sentence, b: Sentence) -> bool:

@@ -3,9 +3,6 @@ state going on then ended, a call lifted, a preliminary statistic revised, and t
 that let a rewritten lead be compared. `updates` and `passages` call them. Pure.
 """
 
-
-import re
-
 from rapidfuzz import fuzz
 
 from kirinuki.analysis.sentences import (
@@ -18,36 +15,37 @@ from kirinuki.analysis.sentences import (
     word_put_for_another,
 )
 from kirinuki.analysis.textnorm import normalise
+from kirinuki.text.lazyre import lazy_re
 
-OPENING_LABEL = re.compile(r"^(?:breaking|updated?|urgent|developing|alert|flash|justin|速報|更新"
-                           r"|続報|詳報|随時更新)+")
-MONTH = re.compile(r"(?<![0-9])([0-9]{1,2})月")
+OPENING_LABEL = lazy_re(r"^(?:breaking|updated?|urgent|developing|alert|flash|justin|速報|更新"
+                        r"|続報|詳報|随時更新)+")
+MONTH = lazy_re(r"(?<![0-9])([0-9]{1,2})月")
 
 
 # An announced plan (`…する予定です`, `…する方向で最終調整に入りました`), reported later as done.
 # The other sentence ends in the past, also as hearsay (`…到着したということです`).
-_DONE = re.compile(r"(?:ました|した|た)(?:ということです|とのことです|としています|という)?[。.]?\s*$")
+_DONE = lazy_re(r"(?:ました|した|た)(?:ということです|とのことです|としています|という)?[。.]?\s*$")
 
 
 # (A plan told as past, `予定していた外国訪問を取りやめる`, is no plan announced.)
 # (Wire style too, ending the sentence: `…する見通しだ。`, `…する方針。`)
-PLAN = re.compile(r"予定(?!して(?:い)?た|だった|していました)|方向で|めどに|見通しです|見込みです"
+PLAN = lazy_re(r"予定(?!して(?:い)?た|だった|していました)|方向で|めどに|見通しです|見込みです"
                    r"|方針です|方針を|検討|(?:見通し|見込み|方針)だ?(?:ということです|とのことです|という)?"
                    r"[。.]?\s*$")
 
 
 # A deed still ahead, said in the past (`…燃料税の引き下げを年末まで続けると述べた`): a plan told,
 # not one done (`…4.75%にすると発表しました` is a decision made).
-_SAID_AHEAD = re.compile(r"[るう]と(?:述べ|語|話し|強調し|約束し|主張し)[^。、]*[。.]?\s*$")
+_SAID_AHEAD = lazy_re(r"[るう]と(?:述べ|語|話し|強調し|約束し|主張し)[^。、]*[。.]?\s*$")
 
 
 # A time ahead in one sentence only (`対話を来週、首都で始めると発表` / `対話が25日、始まった`).
-_FUTURE = re.compile(r"来週|来月|来年")
+_FUTURE = lazy_re(r"来週|来月|来年")
 
 
 # Told ahead: a polite non-past end (`…準決勝で…と対戦します`), or a deed ahead announced
 # (`…8日から48時間のストライキに入ると発表した`).
-_AHEAD = re.compile(r"(?<!てい)(?<!てお)(?<!てい)ます[。.]?\s*$|[るう]と(?:発表|明らかに)し(?:まし)?た[。.]?\s*$")
+_AHEAD = lazy_re(r"(?<!てい)(?<!てお)(?<!てい)ます[。.]?\s*$|[るう]と(?:発表|明らかに)し(?:まし)?た[。.]?\s*$")
 
 
 AHEAD_LEAD = 0.45  # first-sentence similarity of an event told before and after
@@ -97,7 +95,7 @@ def same_opening(a: Sentence, b: Sentence) -> bool:
             and not word_put_for_another(a.masked, b.masked))
 
 
-_DIGIT_RUN = re.compile(r"[0-9]+")
+_DIGIT_RUN = lazy_re(r"[0-9]+")
 
 
 def _numbers_opening(s: Sentence, n: int) -> list[str]:
@@ -130,17 +128,17 @@ def plan_done(a: Sentence, b: Sentence) -> bool:
 
 
 # A state going on (`呼びかけています`, `停電が続いています`), and its end reported later.
-_ONGOING = re.compile(r"(?:ています|ている|ております|続いています|続いている|中です|中だ)"
-                      r"(?:ということです|とのことです|という)?[。.]?\s*$")
+_ONGOING = lazy_re(r"(?:ています|ている|ております|続いています|続いている|中です|中だ)"
+                   r"(?:ということです|とのことです|という)?[。.]?\s*$")
 
 
-_ENDED = re.compile(r"解除|解消|復旧|再開|鎮火|消し止め|収束|終了|完了|取り下げ|通行できるよう"
-                    r"|開通|撤回|釈放|解放|見つか|見つけ|発見"
-                    r"|当選|再選|可決|否決|妥結|決着")  # a count or a vote going on, and its result
+_ENDED = lazy_re(r"解除|解消|復旧|再開|鎮火|消し止め|収束|終了|完了|取り下げ|通行できるよう"
+                 r"|開通|撤回|釈放|解放|見つか|見つけ|発見"
+                 r"|当選|再選|可決|否決|妥結|決着")  # a count or a vote going on, and its result
 
 
 # Its end announced ahead (`…運転を再開する予定です`): the state's next news, too.
-_END_PLANNED = re.compile(rf"(?:{_ENDED.pattern})(?:する|される)?(?:予定|見通し|見込み)")
+_END_PLANNED = lazy_re(rf"(?:{_ENDED.pattern})(?:する|される)?(?:予定|見通し|見込み)")
 
 
 def state_ended(a: Sentence, b: Sentence) -> bool:
@@ -164,10 +162,10 @@ def state_ended(a: Sentence, b: Sentence) -> bool:
 
 # A call issued (`住民9500人に避難を指示しました`), and the same call lifted later (`避難の指示を…
 # 解除しました`).
-_CALL_ISSUED = re.compile(r"([\u4e00-\u9fff]{2})(?:を|の)?(指示|勧告|警報|注意報|禁止令|命令)"
-                          r"(?:を出し|し|を発表し|を発令し|が出され)")
-_LIFTED = re.compile(r"([\u4e00-\u9fff]{2})(?:の)?(指示|勧告|警報|注意報|禁止令|命令)(?:を|が)[^。]*解除")
-_OPENING_TOPIC = re.compile(r"[^、。はが]{1,10}は")
+_CALL_ISSUED = lazy_re(r"([\u4e00-\u9fff]{2})(?:を|の)?(指示|勧告|警報|注意報|禁止令|命令)"
+                       r"(?:を出し|し|を発表し|を発令し|が出され)")
+_LIFTED = lazy_re(r"([\u4e00-\u9fff]{2})(?:の)?(指示|勧告|警報|注意報|禁止令|命令)(?:を|が)[^。]*解除")
+_OPENING_TOPIC = lazy_re(r"[^、。はが]{1,10}は")
 
 
 def _call_lifted(a: Sentence, b: Sentence) -> bool:
@@ -187,10 +185,10 @@ def _call_lifted(a: Sentence, b: Sentence) -> bool:
 
 
 # A preliminary figure (`速報値`) and the figure revised later (`改定値`, `確報値`).
-_PRELIMINARY = re.compile(r"速報値")
+_PRELIMINARY = lazy_re(r"速報値")
 
 
-_REVISED = re.compile(r"改定値|確報値|確定値|修正値")
+_REVISED = lazy_re(r"改定値|確報値|確定値|修正値")
 
 
 def revised(a: Sentence, b: Sentence) -> bool:
@@ -205,7 +203,7 @@ def revised(a: Sentence, b: Sentence) -> bool:
 
 
 # Words of when and of planning: what a plan and its report differ in besides the deed.
-_WHEN_WORDS = re.compile(r"[0-9]+(?:日|月|年|時)(?:朝|夜|昼|夕方|未明|午前|午後)?")
+_WHEN_WORDS = lazy_re(r"[0-9]+(?:日|月|年|時)(?:朝|夜|昼|夕方|未明|午前|午後)?")
 
 
 _PLAN_WORDS = frozenset(("予定", "方向", "調整", "最終調整", "方針", "見通", "見込", "検討",
@@ -247,7 +245,7 @@ def deed_done(a: Sentence, b: Sentence) -> bool:
     return len(deed) >= 2 and deed <= deed_words(done) | _stems(done)
 
 
-_STEM = re.compile(r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff])[\u3041-\u309f]")  # `訪れる`, `充てる`
+_STEM = lazy_re(r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff])[\u3041-\u309f]")  # `訪れる`, `充てる`
 
 
 def _stems(s: Sentence) -> frozenset[str]:

@@ -26,10 +26,11 @@ from kirinuki.analysis.speakers import (
     speaker_key,
     subjects,
 )
+from kirinuki.text.lazyre import lazy_re
 
 __all__ = ["Quote", "classify_phrase", "extract_quotes", "people_named", "speaker_key",
            "speaker_names"]
-_SAYING = re.compile(
+_SAYING = lazy_re(
     r"[」』”]?(?:など)?と(?:、)?(?:(?P<direct>し(?:て|た|、|ています|ている|ており))|"
     r"(?:.{0,30}?)(?P<cue>述べ|語|話|強調|訴え|指摘|主張|批判|明らかに|報じ|投稿|"
     r"発表|応じ|呼びかけ|警告|反発|表明|説明|記者団|答え|書き込|ツイート|コメント|否定|"
@@ -37,7 +38,7 @@ _SAYING = re.compile(
     r"呼ん|認め|断言|疑問視|懸念|念を押|誓))"
 )
 # The verb of saying closing a quote, after `と` and a few words (`と涙ながらに語りました`).
-_CUE_AFTER = re.compile(
+_CUE_AFTER = lazy_re(
     r"[」』”](?:など)?と、?(?:(?P<take>し(?:て|た|、|ています|ている|ており))|"
     r"(?:[^、。「」]{0,12}?|[^。「」]{1,40}?[はがも])"
     r"(?P<verb>述べ|語っ|語り|話し|強調し|訴え|指摘し|主張し|批判し|明らかにし|報じ|投稿し|"
@@ -46,12 +47,12 @@ _CUE_AFTER = re.compile(
     r"反論し|一蹴し|繰り返し|認め|断言し|誓っ|念を押し|明かし|発言し|振り返り|付け加え))"
 )
 # What names an organisation written in brackets after it: `有力紙「ノヴァ・ガゼタ」は`.
-_KIND_BEFORE = re.compile(r"(?:紙|誌|社|局|団体|組織|研究所|シンクタンク|企業|グループ|党|番組|新聞|通信|"
-                          r"機関|財団|協会|政党|ネットワーク|チャンネル)$")
+_KIND_BEFORE = lazy_re(r"(?:紙|誌|社|局|団体|組織|研究所|シンクタンク|企業|グループ|党|番組|新聞|通信|"
+                       r"機関|財団|協会|政党|ネットワーク|チャンネル)$")
 # A speaker written right before the quote, as headlines do: `岸田首相「…」`, `岸田首相：「…」`.
-_HEADLINE = re.compile(
+_HEADLINE = lazy_re(
     rf"(?:^|(?<=[】\]\s　、：:]))(?P<np>{NOUN}+(?:の{NOUN}+){{0,2}})[:：]?\s?$")
-PREAMBLE = re.compile(
+PREAMBLE = lazy_re(
     r"(?:、|\d+日(?:夜|朝|午前|午後)?(?:の|に|、)?|(?:これまでに|改めて|さらに|そのうえで|"
     r"一方で?|また)、?|[^、。「」]{0,25}?(?:記者団|国民|記者|支持者|参加者)(?:ら)?に"
     r"(?:対し(?:て)?|向けて)、?|"

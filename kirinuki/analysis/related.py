@@ -20,6 +20,7 @@ from datetime import datetime
 from kirinuki.analysis.speakers import classify_phrase, organisations, people_named
 from kirinuki.analysis.statements import extract_statements
 from kirinuki.analysis.textnorm import strip_noise
+from kirinuki.text.lazyre import lazy_re
 
 PINNED, REJECTED = "pinned", "rejected"
 WEIGHTS = {"tags": 1.0, "speakers": 0.8, "orgs": 0.6, "places": 0.6}
@@ -44,7 +45,7 @@ _GAZETTEER_TEXT = """
 ワシントン ニューヨーク ロンドン パリ ベルリン ブリュッセル ジュネーブ テヘラン クリミア
 """
 _GAZETTEER = frozenset(_GAZETTEER_TEXT.split())
-_PLACE = re.compile(
+_PLACE = lazy_re(
     r"(?:[\u30a0-\u30ffー]{2,}|[\u4e00-\u9fff]{1,3})"
     r"(?:共和国|連邦|王国|自治区|州|県|市|港|渓谷|半島|諸島|島|海峡|海|湾|川|地方|地域)"
 )
@@ -55,9 +56,9 @@ _NOT_PLACES_TEXT = """
 全島 同島 各国 海 湾 川 島 市 県 州 都市 大都市 河川 上流 下流 支流 本流
 """
 _NOT_PLACES = frozenset(_NOT_PLACES_TEXT.split())
-_KATAKANA = re.compile(r"[\u30a0-\u30ffー]{2,}")
+_KATAKANA = lazy_re(r"[\u30a0-\u30ffー]{2,}")
 # A katakana name that owns a government, an army, regions or an office holder is a country.
-_COUNTRY = re.compile(
+_COUNTRY = lazy_re(
     r"(?<![\u30a0-\u30ffー])([\u30a1-\u30faー]{3,})(?=(?:政府|軍|国内|北部|南部|東部|西部|中部|全土|各地"
     r"|中央銀行|中銀|国民|議会|国営|当局)"
     r"|の[^、。「」]{0,12}?(?:大統領|首相|外相|国防相|報道官|政府|首都|統計局|中央銀行|議会|選挙|国民|通貨))"

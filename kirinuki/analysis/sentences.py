@@ -22,36 +22,37 @@ from kirinuki.analysis.figures import PREDICATE_KEYWORDS, extract_figures
 from kirinuki.analysis.speakers import organisations
 from kirinuki.analysis.textnorm import mask_digits, normalise
 from kirinuki.text.fastfold import fast_fold
+from kirinuki.text.lazyre import lazy_re
 
 # A line break ends a sentence unless it follows a particle or a comma (a page's line reflowed
 # into the clip: `1時間に50ミリ以上の\n非常に激しい雨`).
 # A full stop after an English abbreviation (`Typhoon No. 15`, `Mr. Smith`) ends no sentence.
 # A full-width point before a digit (`６．８`) is a decimal point.
-_SENTENCE_END = re.compile(r"(?<=[。！？!?])|(?<=．)(?![0-9０-９])|(?<=\.)(?<![Nn]o\.)(?<!Mr\.)(?<!Ms\.)(?<!Dr\.)(?<!St\.)"
-                           r"(?<!Mt\.)(?<!vs\.)(?=\s|$)|(?<![のにをはがでとへも、,])\n")
+_SENTENCE_END = lazy_re(r"(?<=[。！？!?])|(?<=．)(?![0-9０-９])|(?<=\.)(?<![Nn]o\.)(?<!Mr\.)(?<!Ms\.)(?<!Dr\.)(?<!St\.)"
+                        r"(?<!Mt\.)(?<!vs\.)(?=\s|$)|(?<![のにをはがでとへも、,])\n")
 
 
-_CUT = re.compile(r"[「『]|[」』]|" + _SENTENCE_END.pattern)  # brackets, then sentence ends
+_CUT = lazy_re(r"[「『]|[」』]|" + _SENTENCE_END.pattern)  # brackets, then sentence ends
 
 
-_BIGRAM = re.compile(r"(?=([^\u3041-\u309f]{2}))")  # every two characters with no hiragana
+_BIGRAM = lazy_re(r"(?=([^\u3041-\u309f]{2}))")  # every two characters with no hiragana
 
 
-_DAY = re.compile(r"(?<![0-9])([0-9]{1,2})日(?!間|目|連続)")
+_DAY = lazy_re(r"(?<![0-9])([0-9]{1,2})日(?!間|目|連続)")
 
 
-_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+_NUMBER = lazy_re(r"[0-9]+(?:\.[0-9]+)?")
 
 
-_QUOTED = re.compile(r"「([^「」]*)」?")
+_QUOTED = lazy_re(r"「([^「」]*)」?")
 
 
-WORD = re.compile(r"[\u4e00-\u9fff\u30a1-\u30faー]{2,}")  # a content word (kanji, katakana)
+WORD = lazy_re(r"[\u4e00-\u9fff\u30a1-\u30faー]{2,}")  # a content word (kanji, katakana)
 
 
 # Names whose swap makes a template about something else: katakana names, and kanji places.
-_NAME = re.compile(r"[\u30a1-\u30faー・]{3,}|[\u4e00-\u9fff]{1,4}(?:県|市|町|村|州|郡|区|線|川|湖|湾|島|港|駅)"
-                   r"|(?<![A-Za-z])[A-Z]{2,}(?![A-Za-z])")
+_NAME = lazy_re(r"[\u30a1-\u30faー・]{3,}|[\u4e00-\u9fff]{1,4}(?:県|市|町|村|州|郡|区|線|川|湖|湾|島|港|駅)"
+                r"|(?<![A-Za-z])[A-Z]{2,}(?![A-Za-z])")
 
 
 # Loanwords of news that name nothing in particular (a name in common must be a proper name).
@@ -80,16 +81,16 @@ _LABEL_WORDS = frozenset(("BREAKING", "UPDATE", "UPDATED", "URGENT", "DEVELOPING
 
 # Words ending in `川`, `島`, `港`, `駅`… that name no river, island, port or station (`河川`,
 # `列島`, `空港`, `出港`, `同駅`).
-_NOT_PLACES = re.compile(r"^[同各全本]|^(?:河|小|列|離|半|諸|出|入|帰|寄|漁|空|母|開|主要|始発|終着|無人)"
-                         r"[川島港駅]$")
+_NOT_PLACES = lazy_re(r"^[同各全本]|^(?:河|小|列|離|半|諸|出|入|帰|寄|漁|空|母|開|主要|始発|終着|無人)"
+                      r"[川島港駅]$")
 
 
 # Words ending in `線` that name no railway line (`脱線`, `梅雨前線`, `国際線`).
-_NOT_LINES = re.compile(r"(?:脱|路|沿|前|戦|幹|全|車|視|曲|直|電|回|無|光|支|単|複|内|際|外|架|配"
-                        r"|断|廃|一|本)線$")
+_NOT_LINES = lazy_re(r"(?:脱|路|沿|前|戦|幹|全|車|視|曲|直|電|回|無|光|支|単|複|内|際|外|架|配"
+                     r"|断|廃|一|本)線$")
 
 
-_PREDICATE_WORD = re.compile("|".join(sorted(map(re.escape, PREDICATE_KEYWORDS), key=len,
+_PREDICATE_WORD = lazy_re("|".join(sorted(map(re.escape, PREDICATE_KEYWORDS), key=len,
                                              reverse=True)))
 
 
@@ -97,8 +98,8 @@ OPENING = 8  # characters of a common opening (`市立みなと病院は、`): o
 
 
 # Serial markers: a running count or the day of a live blog is another occurrence, not an update.
-SERIAL = re.compile(r"[0-9]+(?:件目|例目|回目|度目|人目|番目|日の動き|会合連続|日連続|回連続|期連続"
-                    r"|年連続|か月連続|週連続)|第[0-9]+(?:回|次|期)")
+SERIAL = lazy_re(r"[0-9]+(?:件目|例目|回目|度目|人目|番目|日の動き|会合連続|日連続|回連続|期連続"
+                 r"|年連続|か月連続|週連続)|第[0-9]+(?:回|次|期)")
 
 
 REWRITTEN_LEAD = 0.70  # an updated lead is rewritten: dated first sentences aligning better are
@@ -296,7 +297,7 @@ def word_put_for_another(a: str, b: str) -> bool:
     return _words_put_for_others(a, b) > 0
 
 
-_CONTENT_RUN = re.compile(r"[\u4e00-\u9fff\u30a1-\u30faー]+")  # kanji or katakana, any length
+_CONTENT_RUN = lazy_re(r"[\u4e00-\u9fff\u30a1-\u30faー]+")  # kanji or katakana, any length
 
 
 def content_swapped(a: str, b: str) -> bool:
@@ -310,7 +311,7 @@ def content_swapped(a: str, b: str) -> bool:
 
 # What a time of day or a date is written with: `正午` / `午後0時`, `先月末` / `今月0日` are the
 # same count later.
-_TIME_ONLY = re.compile(r"[午前後正朝夜昼夕未明現在時分日月年先今昨本末上中下旬週]+")
+_TIME_ONLY = lazy_re(r"[午前後正朝夜昼夕未明現在時分日月年先今昨本末上中下旬週]+")
 def _time_only(x: str) -> bool:
     """True when `x` is written only with time and date words; `上` / `下` alone are directions
     (`値上がり` / `値下がり`), not `上旬` / `下旬`."""
@@ -318,7 +319,7 @@ def _time_only(x: str) -> bool:
 
 
 # A word written in kana (`はしか`), or a name opening with one (`いずみ精機`).
-_KANA_WORD = re.compile(r"[\u3041-\u309f]{3,}(?:[\u4e00-\u9fff\u30a1-\u30faー]{2,})?")
+_KANA_WORD = lazy_re(r"[\u3041-\u309f]{3,}(?:[\u4e00-\u9fff\u30a1-\u30faー]{2,})?")
 
 
 def other_subject(a: str, b: str) -> bool:
@@ -409,7 +410,7 @@ def count_updated(a: Sentence, b: Sentence) -> bool:
 
 # A count told as a level reached or a running total (`開票率が98%となり`, `被害額は…8億ドルに上る`,
 # `これまでに142便`) or as of a time (`午後9時現在`, `26日の時点で`), not a day's own events.
-LEVEL = re.compile(r"に達|となり|となっ|になり|になっ|に上[るりっ]|にのぼ|に増え|に減|を超え|までに|累計|現在|時点")
+LEVEL = lazy_re(r"に達|となり|となっ|になり|になっ|に上[るりっ]|にのぼ|に増え|に減|を超え|までに|累計|現在|時点")
 
 
 def running_count_updated(a: Sentence, b: Sentence) -> bool:
@@ -422,9 +423,9 @@ _HEADLINE_LABELS = frozenset(("速報", "更新", "続報", "詳報", "追記"))
 
 
 # (Two actors joined, `警察と消防は`, are one topic.)
-TOPIC = re.compile(r"([\u4e00-\u9fff\u30a1-\u30faー]{2,10}(?:と[\u4e00-\u9fff\u30a1-\u30faー]{2,10})?)は")
+TOPIC = lazy_re(r"([\u4e00-\u9fff\u30a1-\u30faー]{2,10}(?:と[\u4e00-\u9fff\u30a1-\u30faー]{2,10})?)は")
 
 
-_ANY_TOPIC = re.compile(r"(?:^|[、,\s])([\u4e00-\u9fff\u30a1-\u30faー]{2,10}"
-                        r"(?:と[\u4e00-\u9fff\u30a1-\u30faー]{2,10})?)は[、,]")
+_ANY_TOPIC = lazy_re(r"(?:^|[、,\s])([\u4e00-\u9fff\u30a1-\u30faー]{2,10}"
+                     r"(?:と[\u4e00-\u9fff\u30a1-\u30faー]{2,10})?)は[、,]")
 

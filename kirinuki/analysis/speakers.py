@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from kirinuki.text.lazyre import lazy_re
 from kirinuki.text.normalize import fold
 
 TITLES = sorted((
@@ -28,8 +29,8 @@ TITLES = sorted((
     "支店長", "院長", "校長", "署長", "町長", "村長", "区長", "副知事", "副市長", "審議官",
     "参事官", "総領事", "領事", "公使", "広報担当者", "担当相", "担当大臣",
 ), key=len, reverse=True)
-_TITLE_AT_END = re.compile("(?:" + "|".join(map(re.escape, TITLES)) + ")$")
-_GENERIC_MINISTER = re.compile(r"[\u4e00-\u9fff]{1,3}相$")
+_TITLE_AT_END = lazy_re("(?:" + "|".join(map(re.escape, TITLES)) + ")$")
+_GENERIC_MINISTER = lazy_re(r"[\u4e00-\u9fff]{1,3}相$")
 _PERSON_NOUNS = (
     "男性", "女性", "住民", "市民", "関係者", "専門家", "研究者", "担当者", "幹部", "高官",
     "当局者", "弁護士", "弁護団", "妻", "夫", "家族", "母親", "父親", "一人", "学生", "支持者",
@@ -46,14 +47,14 @@ _ORG_SUFFIXES = (
     "赤十字",
 )
 # An organisation or person named in brackets: `シンクタンク「国際問題研究所」も`.
-BRACKETED = re.compile(r"「(?P<np>[^「」『』、。\s]{2,20})」(?P<p>からは|からも|は|が|も)")
+BRACKETED = lazy_re(r"「(?P<np>[^「」『』、。\s]{2,20})」(?P<p>からは|からも|は|が|も)")
 NOUN = r"[\u4e00-\u9fff\u30a0-\u30ffー々〆A-Za-z0-9０-９Ａ-Ｚａ-ｚ・＝=]"
 # A subject: a noun phrase (up to three segments joined by の) before は/が/も (or からは).
-_SUBJECT = re.compile(
+_SUBJECT = lazy_re(
     rf"(?P<np>{NOUN}+(?:の{NOUN}+){{0,2}}(?:さん|ら|たち)?)(?P<p>からは|からも|は|が|も)"
 )
-_NOT_SPEAKER = re.compile(r"^[0-9０-９]|^(?:今回|今年|去年|昨年|先月|今月|来月|先週|今週|来週|当時|"
-                          r"現在|今後|これ|それ|一方|背景|理由|目的|結果|問題|状況|影響|情勢)")
+_NOT_SPEAKER = lazy_re(r"^[0-9０-９]|^(?:今回|今年|去年|昨年|先月|今月|来月|先週|今週|来週|当時|"
+                       r"現在|今後|これ|それ|一方|背景|理由|目的|結果|問題|状況|影響|情勢)")
 
 @dataclass(frozen=True)
 class Speaker:
@@ -118,7 +119,7 @@ def _other(phrase: str) -> tuple[str, str] | None:
     return last, fold(last)
 
 
-_MODIFIER = re.compile(r"(?:^|(?<=[、。のはがも\s」]))([^、。「」のはがも\s]{2,6})$")
+_MODIFIER = lazy_re(r"(?:^|(?<=[、。のはがも\s」]))([^、。「」のはがも\s]{2,6})$")
 
 
 def _with_modifier(text: str, start: int, found: tuple[str, str, bool],
@@ -169,7 +170,7 @@ def pick(candidates: list[Speaker], first: bool = False) -> Speaker | None:
     return None
 
 
-_RUN = re.compile(rf"{NOUN}+")
+_RUN = lazy_re(rf"{NOUN}+")
 
 
 def people_named(text: str) -> dict[str, str]:

@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 
 from kirinuki.analysis.quotes import PREAMBLE, Quote, extract_quotes
 from kirinuki.analysis.speakers import TITLES, Speaker, classify_phrase, subjects
+from kirinuki.text.lazyre import lazy_re
 
 DIRECT, HEADLINE, REPORTED = "direct", "headline", "reported"
 MODES = (DIRECT, HEADLINE, REPORTED)
@@ -31,7 +32,7 @@ MODES = (DIRECT, HEADLINE, REPORTED)
 # The cue of reported speech, after `と` (`…と明らかにしました`) or `ことを` / `との…を`.
 # A few words between `と` and the verb: `と改めて強調しました`, `と不安そうに語りました`.
 _ADVERB = r"(?:[^、。「」と]{1,8}?(?:そうに|ように|く|に|て|で))?"
-_REPORTED = re.compile(
+_REPORTED = lazy_re(
     rf"(?:など)?と、?{_ADVERB}(?P<verb>明らかにし|述べ|発表し|指摘し|強調し|伝え|主張し|非難し|"
     r"表明し|説明し|語っ|語り|報じ)"
     r"|(?P<view>(?:との|(?<=[うくぐすつぬぶむるいただ]))考えを(?:示し|明らかにし|表明し|強調し))"
@@ -42,14 +43,14 @@ _REPORTED = re.compile(
     r"伝え|主張し|非難し|表明し|説明し|語っ|語り|報じ)"
 )
 # An informant: `内務省によりますと`, `関係者によると`.
-_INFORMANT = re.compile(r"(?P<np>[^、。「」\s]{2,30}?)(?:によりますと|によると|によれば)")
+_INFORMANT = lazy_re(r"(?P<np>[^、。「」\s]{2,30}?)(?:によりますと|によると|によれば)")
 _CLOSERS = "」』”"
 # Dates and adverbs before reported speech: `7日、`, `これまでに`, `そのうえで`.
-_LEAD = re.compile(r"(?:[0-9０-９]+日(?:夜|朝|未明|午前|午後)?(?:に)?|これまでに|改めて|さらに|"
-                   r"そのうえで|一方で?|また|[^、。「」]{2,40}?(?:について|に関して|をめぐって|をめぐり)、|"
-                   r"[^、。「」]{2,20}?の話として、|"
-                   r"、)、?")
-_COUNTRY_LIKE = re.compile(r"[\u30a1-\u30faー・]{2,}|[\u4e00-\u9fff]{1,3}国|日本")
+_LEAD = lazy_re(r"(?:[0-9０-９]+日(?:夜|朝|未明|午前|午後)?(?:に)?|これまでに|改めて|さらに|"
+                r"そのうえで|一方で?|また|[^、。「」]{2,40}?(?:について|に関して|をめぐって|をめぐり)、|"
+                r"[^、。「」]{2,20}?の話として、|"
+                r"、)、?")
+_COUNTRY_LIKE = lazy_re(r"[\u30a1-\u30faー・]{2,}|[\u4e00-\u9fff]{1,3}国|日本")
 _MIN_SPAN = 6  # characters: shorter reported spans are phrases, not statements
 
 
@@ -133,8 +134,9 @@ def _skip_preamble(text: str, start: int, end: int) -> int:
     """Past the date and the occasion before reported speech (`7日、`, `記者会見で、`): only
     what ends in a comma, so that `電話で会談した` stays part of what was said."""
     while start < end:
-        m = _LEAD.match(text, start, end) or PREAMBLE.match(text, start, end)
-        if not m or m.end() == start or (m.re is PREAMBLE and (
+        lead = _LEAD.match(text, start, end)
+        m = lead or PREAMBLE.match(text, start, end)
+        if not m or m.end() == start or (m is not lead and (
                 text[m.end() - 1] != "、" or "が" in m.group())):
             break  # `電話で会談し` or `大統領が…会談し、` is what was said
         start = m.end()

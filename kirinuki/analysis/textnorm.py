@@ -14,13 +14,14 @@ import re
 from unicodedata import is_normalized
 
 from kirinuki.text.fastfold import fast_fold
+from kirinuki.text.lazyre import lazy_re
 
-_NON_WORD = re.compile(r"[\W_]+")
+_NON_WORD = lazy_re(r"[\W_]+")
 _MONTHS = (r"january|february|march|april|may|june|july|august|september|october|november"
            r"|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec")
 # Noise inside a clip, matched on folded text: links (with or without a scheme), hashtags
 # (`#nhk_news`, `#カディル`), a tweet's sign-off (`— name (@handle) january 12, 2024`) and @handles.
-_NOISE = re.compile(
+_NOISE = lazy_re(
     r"https?://[\x21-\x7e]*"
     r"|(?<![\w.@])(?:www\.|pic\.twitter\.com/|t\.co/)[\x21-\x7e]*"
     r"|(?<![\w.@/])[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|jp|net|org|io|co|uk|ru|cn|kr|tv|me|info|biz|blog|news|app|dev|site|de|fr|eu|us|tw|hk|example|test)"
@@ -33,53 +34,53 @@ _NOISE = re.compile(
     r"|(?:午前|午後)\d{1,2}:\d{2}\s*·\s*\d{4}年\d{1,2}月\d{1,2}日"
     rf"|\d{{1,2}}:\d{{2}}\s*(?:am|pm)\s*·\s*(?:{_MONTHS})\.?\s*\d{{1,2}},?\s*\d{{4}}"
 )
-_NOISE_ANY_CASE = re.compile(_NOISE.pattern, re.IGNORECASE)
+_NOISE_ANY_CASE = lazy_re(_NOISE.pattern, re.IGNORECASE)
 _NOISY = ("http", "#", "@", ".", "/", "·")
 # What every `_NOISE` match holds (a link has `/`, `www.` or a host name, a hashtag `#`, a
 # sign-off `@`): without it the noise pattern, slow on long lines, is not tried.
-_NOISY_RE = re.compile(r"[/#＃@·]|www\.|\.(?:com|jp|net|org|io|co|uk|ru|cn|kr|tv|me|info|biz|blog|news|app|dev|site|de|fr|eu|us|tw|hk|example|test)(?![a-z])")
-_ITEM = re.compile(r"^\s*[0-9]{1,3}\s?[.)]\s*(?![0-9])")  # `3. `, `5) ` (NFKC: `5）` → `5)`)
+_NOISY_RE = lazy_re(r"[/#＃@·]|www\.|\.(?:com|jp|net|org|io|co|uk|ru|cn|kr|tv|me|info|biz|blog|news|app|dev|site|de|fr|eu|us|tw|hk|example|test)(?![a-z])")
+_ITEM = lazy_re(r"^\s*[0-9]{1,3}\s?[.)]\s*(?![0-9])")  # `3. `, `5) ` (NFKC: `5）` → `5)`)
 # `見出し | 架空ニュース`, also with the agency before it (`見出し(AP通信) - 〇〇ニュース`) or one
 # or two categories after it (`見出し | 架空放送 | 災害`, `… | 国際 | 選挙`).
-_SITE = re.compile(r"(?:\([^()]{1,12}\))?(?:\s(?:-|\|)\s[^-|。、]{1,30}){1,3}$")
+_SITE = lazy_re(r"(?:\([^()]{1,12}\))?(?:\s(?:-|\|)\s[^-|。、]{1,30}){1,3}$")
 # A wire service's dateline and closing credit (`【ローマ共同】…`, `…（共同）`): re-clips keep or drop
 # them (NFKC: `（共同）` → `(共同)`).
-_WIRE = re.compile(r"^\s*【[^】]{0,12}(?:共同|時事)】|[(（](?:共同|時事|ロイター|afp|ap)(?:=(?:共同|時事))?[)）]\s*$")
+_WIRE = lazy_re(r"^\s*【[^】]{0,12}(?:共同|時事)】|[(（](?:共同|時事|ロイター|afp|ap)(?:=(?:共同|時事))?[)）]\s*$")
 # A tweet clipped with its page's title around it (`名前 on X: "…" / X`, the older
 # `名前 (@handle) さんはTwitterを使っています: 「…」 / Twitter`).
-_TWEET_TITLE = re.compile(r'^[^"“「]{1,60}? on (?:x|twitter)\s*:\s*["“]|["”]\s*/\s*(?:x|twitter)\s*$'
-                          r"|^[^「]{1,80}?さんは(?:twitter|x)を使っています\s*:\s*「|」\s*/\s*(?:twitter|x)\s*$")
-_TWEET_TITLED = re.compile(r" on (?:x|twitter)\s*:|を使っています|/\s*(?:x|twitter)\s*$")
-_WIRED = re.compile(r"共同|時事|ロイター|\(afp|\(ap\)")  # what `_WIRE` needs
+_TWEET_TITLE = lazy_re(r'^[^"“「]{1,60}? on (?:x|twitter)\s*:\s*["“]|["”]\s*/\s*(?:x|twitter)\s*$'
+                       r"|^[^「]{1,80}?さんは(?:twitter|x)を使っています\s*:\s*「|」\s*/\s*(?:twitter|x)\s*$")
+_TWEET_TITLED = lazy_re(r" on (?:x|twitter)\s*:|を使っています|/\s*(?:x|twitter)\s*$")
+_WIRED = lazy_re(r"共同|時事|ロイター|\(afp|\(ap\)")  # what `_WIRE` needs
 # A page's link label clipped at the end of a paragraph (`…を示しました。続きを読む`).
-_TRAILING_LABEL = re.compile(r"(?:続きを読む|もっと読む|全文を読む|記事全文はこちら|もっと見る)\s*$")
+_TRAILING_LABEL = lazy_re(r"(?:続きを読む|もっと読む|全文を読む|記事全文はこちら|もっと見る)\s*$")
 # A minus sign before a number is content (`−0.1%` is not `0.1%`): written one way for all.
-_MINUS = re.compile(r"(?:(?<![0-9a-z])-|[−▲])(?=\d)")
-_DIGITS = re.compile(r"\d+")
-_KANJI_DIGIT = re.compile(r"[〇一二三四五六七八九十百千]")
+_MINUS = lazy_re(r"(?:(?<![0-9a-z])-|[−▲])(?=\d)")
+_DIGITS = lazy_re(r"\d+")
+_KANJI_DIGIT = lazy_re(r"[〇一二三四五六七八九十百千]")
 # Kanji numerals before a counter: a count written the vertical-text way (`三棟`, `二十人`).
-KANJI_COUNT = re.compile(r"[〇一二三四五六七八九十百千]+(?=[人件棟戸隻機台社か万億回歳つ匹頭羽枚冊軒基両便倍割])")
+KANJI_COUNT = lazy_re(r"[〇一二三四五六七八九十百千]+(?=[人件棟戸隻機台社か万億回歳つ匹頭羽枚冊軒基両便倍割])")
 # What is not content in a normalised line: numbers with date, time and counter words,
 # month names, and the time of day (`午後315`, `315pm`).
 # The lookahead lets the engine skip the many positions no alternative can start at (faster:
 # docs/analysis.md, Measurements).
-_FILLER = re.compile(
+_FILLER = lazy_re(
     rf"(?=[\da-z午])(?:(?:午前|午後)?\d+(?:年|月|日|時|分|秒|番目の記事|番目|件|am|pm)?|{_MONTHS}"
     r"|午前|午後)"
 )
 # Labels of blog pages clipped with the text (`このブログの人気記事`): no content.
-_LABEL = re.compile(r"このブログの|人気記事|関連記事|最新記事|注目記事|おすすめ記事|続きを読む"
-                    r"|もっと読む|コメントを書く|読者になる|カテゴリー|アーカイブ|プロフィール"
-                    r"|はてなブックマーク|ブックマーク|シェアする|ツイートする"
-                    r"|この記事は|有料会員|会員限定|有料記事")  # a paywall notice
+_LABEL = lazy_re(r"このブログの|人気記事|関連記事|最新記事|注目記事|おすすめ記事|続きを読む"
+                 r"|もっと読む|コメントを書く|読者になる|カテゴリー|アーカイブ|プロフィール"
+                 r"|はてなブックマーク|ブックマーク|シェアする|ツイートする"
+                 r"|この記事は|有料会員|会員限定|有料記事")  # a paywall notice
 # A blog post's footer line (`Posted by kirinuki at 22:10`, `投稿者: きりぬき 時刻: 22:10`):
 # whoever posted it and when, no content.
-_FOOTER = re.compile(r"(?:postedby|投稿者|投稿日)(?!.*(?:[がをはにで]|した|れた|った|される|ます|です|いる))"
-                     r"(?=.*[0-9]{1,2}(?:時|日|[0-9]{2}(?:am|pm)?$))")
+_FOOTER = lazy_re(r"(?:postedby|投稿者|投稿日)(?!.*(?:[がをはにで]|した|れた|った|される|ます|です|いる))"
+                  r"(?=.*[0-9]{1,2}(?:時|日|[0-9]{2}(?:am|pm)?$))")
 LABEL_LINE = 40  # normalised characters up to which a line may be only such labels
 MIN_SUBSTANCE = 10  # characters of content below which a clip is not compared
 # Characters no filler match can hold, MIN_SUBSTANCE of them in a row.
-_CONTENT_RUN = re.compile(rf"[^\da-z午前後年月日時分秒件番目の記事]{{{MIN_SUBSTANCE}}}")
+_CONTENT_RUN = lazy_re(rf"[^\da-z午前後年月日時分秒件番目の記事]{{{MIN_SUBSTANCE}}}")
 
 
 def normalise(text: str) -> str:

@@ -37,6 +37,7 @@ from kirinuki.analysis.sentences import (
     swapped,
 )
 from kirinuki.analysis.textnorm import strip_noise
+from kirinuki.text.lazyre import lazy_re
 
 
 def lead_rewritten_more(a: Sentence, b: Sentence) -> bool:
@@ -52,8 +53,8 @@ def lead_rewritten_more(a: Sentence, b: Sentence) -> bool:
 
 # A measure as the topic, its value in the same clause (`病床使用率は14日の時点で61.4%`, `油は、
 # 26日の時点で…12キロ`, `深さは10キロ`), and what makes it a value at a time or a value changed.
-_MEASURE = re.compile(r"([\u4e00-\u9fff\u30a1-\u30faー]{1,10}さ?)は([^。は]{0,30}?[0-9][0-9.,]*[^0-9。は]{0,12})")
-_AS_OF = re.compile(r"時点|現在|に上が|に下が|に増え|に減|に達|に上昇|に低下")
+_MEASURE = lazy_re(r"([\u4e00-\u9fff\u30a1-\u30faー]{1,10}さ?)は([^。は]{0,30}?[0-9][0-9.,]*[^0-9。は]{0,12})")
+_AS_OF = lazy_re(r"時点|現在|に上が|に下が|に増え|に減|に達|に上昇|に低下")
 
 
 def _measure_updated(a: Sentence, b: Sentence) -> bool:
@@ -145,14 +146,14 @@ def sentence_updated(sa: list[Sentence], sb: list[Sentence], matrix: list[list[f
 
 # A count said to have changed (`死者が19人に増え`, `けが人は9人に上り`).
 # (`死者が23人となり`: the count has become N.)
-_RAISED = re.compile(r"[0-9]+[万億千]?(?:人|棟|世帯|戸|台|便|件|ミリ|センチ|ヘクタール)"
-                     r"(?:に増え|に増加|に上[っりる]|にのぼ[っりる]|に達し|に減っ|に減り|に減少|となり|となっ"
-                     r"|になり|になっ)")
+_RAISED = lazy_re(r"[0-9]+[万億千]?(?:人|棟|世帯|戸|台|便|件|ミリ|センチ|ヘクタール)"
+                  r"(?:に増え|に増加|に上[っりる]|にのぼ[っりる]|に達し|に減っ|に減り|に減少|となり|となっ"
+                  r"|になり|になっ)")
 
 
 # A count said to have changed by N to M (`これまでより5人減って13人になりました`).
-_BY_TO = re.compile(r"[0-9]+[万億千]?(?:人|棟|世帯|戸|台|便|件)(?:増えて|減って|増え、|減り、)[0-9]+[万億千]?"
-                    r"(?:人|棟|世帯|戸|台|便|件)")
+_BY_TO = lazy_re(r"[0-9]+[万億千]?(?:人|棟|世帯|戸|台|便|件)(?:増えて|減って|増え、|減り、)[0-9]+[万億千]?"
+                 r"(?:人|棟|世帯|戸|台|便|件)")
 _KEYWORDS_OF: dict[str, tuple[str, ...]] = {}
 for _keyword, _predicate in PREDICATE_KEYWORDS.items():
     _KEYWORDS_OF[_predicate] = (*_KEYWORDS_OF.get(_predicate, ()), _keyword)
@@ -203,20 +204,20 @@ def _changed_by(a: Sentence, b: Sentence) -> bool:
 
 
 # The same in English tweets: `Death toll … rises to 14` / `… at least 6 dead`.
-_RAISED_EN = re.compile(r"\b(?:rises?|rose|risen|climbs?|climbed|jumps?|jumped|reach(?:es)?|reached"
-                        r"|hits|increases|increased|falls?|fell|drops?|dropped)\s+to\s+(?:at\s+least\s+)?"
-                        r"[0-9][0-9,]*", re.IGNORECASE)
+_RAISED_EN = lazy_re(r"\b(?:rises?|rose|risen|climbs?|climbed|jumps?|jumped|reach(?:es)?|reached"
+                     r"|hits|increases|increased|falls?|fell|drops?|dropped)\s+to\s+(?:at\s+least\s+)?"
+                     r"[0-9][0-9,]*", re.IGNORECASE)
 
 
-_COUNT_EN = re.compile(r"[0-9][0-9,]*\s+(?:[a-z]+\s+)?(?:were\s+|are\s+)?(?:dead|killed"
-                       r"|deaths|died|injured|wounded|missing|rescued|evacuated|displaced|trapped"
-                       r"|stranded|detained|arrested)\b"
-                       r"|\bevacuation\s+of\s+(?:at\s+least\s+|about\s+|more\s+than\s+)?[0-9][0-9,]*"
-                       r"|[0-9][0-9,]*\s+(?:homes|households|customers)\s+without\s+power",
-                       re.IGNORECASE)
+_COUNT_EN = lazy_re(r"[0-9][0-9,]*\s+(?:[a-z]+\s+)?(?:were\s+|are\s+)?(?:dead|killed"
+                    r"|deaths|died|injured|wounded|missing|rescued|evacuated|displaced|trapped"
+                    r"|stranded|detained|arrested)\b"
+                    r"|\bevacuation\s+of\s+(?:at\s+least\s+|about\s+|more\s+than\s+)?[0-9][0-9,]*"
+                    r"|[0-9][0-9,]*\s+(?:homes|households|customers)\s+without\s+power",
+                    re.IGNORECASE)
 
 
-_WORD_EN = re.compile(r"[A-Za-z]{3,}")
+_WORD_EN = lazy_re(r"[A-Za-z]{3,}")
 
 
 # English words that name no event: headline labels, sourcing, counting.
@@ -258,8 +259,8 @@ def _count_raised_en(a: Sentence, b: Sentence) -> bool:
 
 
 # An English tweet saying it updates (`UPDATE: …`, `… now urges …`).
-_UPDATE_EN = re.compile(r"^\W*(?:update|updated|latest)\b|\bnow\b", re.IGNORECASE)
-_LATIN = re.compile(r"[A-Za-z]")
+_UPDATE_EN = lazy_re(r"^\W*(?:update|updated|latest)\b|\bnow\b", re.IGNORECASE)
+_LATIN = lazy_re(r"[A-Za-z]")
 
 
 def english_update(a: str, b: str) -> bool:
@@ -291,8 +292,8 @@ _MEASURES = frozenset(("mm", "cm", "ヘクタール"))  # rain, snow, a burnt ar
 
 
 # (`避難している人は…140人に減りました`: what changed is `避難`.)
-_CHANGED = re.compile(r"([\u4e00-\u9fff\u30a1-\u30faー]{2,})(?:している人|した人)?[はが][^。]*?"
-                      r"(?P<raised>" + _RAISED.pattern + ")")
+_CHANGED = lazy_re(r"([\u4e00-\u9fff\u30a1-\u30faー]{2,})(?:している人|した人)?[はが][^。]*?"
+                   r"(?P<raised>" + _RAISED.pattern + ")")
 _RAISED_AT = "raised"
 
 
@@ -314,15 +315,15 @@ def _changed_named_in(a: Sentence, b: Sentence) -> bool:
     return False
 
 
-_SUBJECT = re.compile(r"([\u4e00-\u9fff\u30a1-\u30faー]{2,})(?:している人|した人)?[はが]")
-_REPORTER_DAY = re.compile(r"[、,]?[0-9]{1,2}日")  # `東岬県は14日、…と発表`: who reports, when
+_SUBJECT = lazy_re(r"([\u4e00-\u9fff\u30a1-\u30faー]{2,})(?:している人|した人)?[はが]")
+_REPORTER_DAY = lazy_re(r"[、,]?[0-9]{1,2}日")  # `東岬県は14日、…と発表`: who reports, when
 
 
 _CHANGE_PREDICATES = frozenset(("増加", "減少", ""))
 
 
 # Times of a day (`午後1時までに`, `午前の終値`): a later report of the same day names another.
-_TIME_OF_DAY = re.compile(r"(?:午前|午後)?[0-9]+時|午前|午後|正午|夕方|未明|前場|後場")
+_TIME_OF_DAY = lazy_re(r"(?:午前|午後)?[0-9]+時|午前|午後|正午|夕方|未明|前場|後場")
 
 
 def later_that_day(a: Sentence, b: Sentence) -> bool:
@@ -344,8 +345,8 @@ def later_that_day(a: Sentence, b: Sentence) -> bool:
                for x, y in ((a, b), (b, a)))
 
 
-_MORNING_CLOSE = re.compile(r"午前の終値|前場")
-_DAY_CLOSE = re.compile(r"取引を終え|取り引きを終え|(?<!午前の)終値")
+_MORNING_CLOSE = lazy_re(r"午前の終値|前場")
+_DAY_CLOSE = lazy_re(r"取引を終え|取り引きを終え|(?<!午前の)終値")
 
 
 _COMPASS = frozenset("東西南北")

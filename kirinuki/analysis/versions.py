@@ -9,13 +9,13 @@ Pure; never raises.
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from kirinuki.analysis.figures import Figure, extract_figures, format_delta
+from kirinuki.text.lazyre import lazy_re
 
-_TRIVIAL = re.compile(r"[\s\W_]*")  # punctuation and spacing only
+_TRIVIAL = lazy_re(r"[\s\W_]*")  # punctuation and spacing only
 _PUNCT = "、。，．,. 　「」"
 _MAX_WORDS = 4
 _WIDEN = 8

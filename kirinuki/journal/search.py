@@ -22,7 +22,10 @@ from kirinuki.errors import InputError, JournalError
 from kirinuki.journal import search_facts
 from kirinuki.journal.core import Journal
 from kirinuki.store.sqlite import search as index
+from kirinuki.store.sqlite import search_facets as sf
+from kirinuki.store.sqlite import search_plan as sp
 from kirinuki.store.sqlite import search_query as sq
+from kirinuki.store.sqlite import search_rows as sr
 from kirinuki.store.sqlite.db import from_iso
 from kirinuki.store.sqlite.search_postings import Postings as Postings  # the web app holds one
 from kirinuki.store.sqlite.search_postings import atom_ids, matching
@@ -81,15 +84,15 @@ class SearchResult:
 
 
 def _plan(journal: Journal, query: str, published_only: bool = False,
-          find: sq.Bracket = index.bracket) -> tuple[Query, sq.Plan]:
+          find: sp.Bracket = index.bracket) -> tuple[Query, sp.Plan]:
     reason = index.stale_reason(journal.store)
     if reason is not None:
         raise JournalError(f"the search index needs rebuilding ({reason}): run `kirinuki reindex`")
     q = parse_query(query)
-    return q, sq.make_plan(journal.store, q, published_only, find)
+    return q, sp.make_plan(journal.store, q, published_only, find)
 
 
-def _holds(atom: Atom, row: sq.DocRow, folded: str, plan: sq.Plan) -> bool:
+def _holds(atom: Atom, row: sr.DocRow, folded: str, plan: sp.Plan) -> bool:
     if isinstance(atom, Word):
         return atom.text in (kana_fold(folded) if atom.kana else folded)
     if isinstance(atom, Tag):
@@ -100,7 +103,7 @@ def _holds(atom: Atom, row: sq.DocRow, folded: str, plan: sq.Plan) -> bool:
     return row.entry_id == plan.entries[atom.ref]
 
 
-def matches(q: Query, plan: sq.Plan, row: sq.DocRow, folded: str) -> bool:
+def matches(q: Query, plan: sp.Plan, row: sr.DocRow, folded: str) -> bool:
     """Whether a clip satisfies the query, judged on its folded text: the verification step."""
     if not plan.lo <= row.docid <= plan.hi or (plan.public_only and not row.public):
         return False
@@ -109,20 +112,20 @@ def matches(q: Query, plan: sq.Plan, row: sq.DocRow, folded: str) -> bool:
     return not any(_holds(a, row, folded, plan) for a in q.excluded)
 
 
-def _verified(journal: Journal, q: Query, plan: sq.Plan, docids: list[int],
-              ) -> list[tuple[sq.DocRow, str]]:
+def _verified(journal: Journal, q: Query, plan: sp.Plan, docids: list[int],
+              ) -> list[tuple[sr.DocRow, str]]:
     out = []
-    for row in sq.fetch(journal.store, docids):
+    for row in sr.fetch(journal.store, docids):
         folded = fold(row.text)
         if matches(q, plan, row, folded):
             out.append((row, folded))
     return out
 
 
-def _scan(journal: Journal, q: Query, plan: sq.Plan, want: int | None,
-          ) -> tuple[list[tuple[sq.DocRow, str]], int]:
+def _scan(journal: Journal, q: Query, plan: sp.Plan, want: int | None,
+          ) -> tuple[list[tuple[sr.DocRow, str]], int]:
     """Verify candidates newest first: (first `want` matches, or all; how many matched)."""
-    found: list[tuple[sq.DocRow, str]] = []
+    found: list[tuple[sr.DocRow, str]] = []
     total = 0
     for chunk in sq.iter_newest(journal.store, plan):
         good = _verified(journal, q, plan, chunk)
@@ -155,13 +158,13 @@ class _Matched:
         ids: list[int] = self.ids[max(0, end - n):max(0, end)][::-1].tolist()
         return ids
 
-    def word_count(self, journal: Journal, plan: sq.Plan, word: Word, lo: int) -> int:
+    def word_count(self, journal: Journal, plan: sp.Plan, word: Word, lo: int) -> int:
         ids = atom_ids(self.cache, journal.store, plan, word, self.mark)
         first = np.searchsorted(ids, max(lo, plan.lo))
         return int(np.searchsorted(ids, plan.hi, "right") - first)
 
 
-def _idf(journal: Journal, plan: sq.Plan, words: list[Word], docs: int,
+def _idf(journal: Journal, plan: sp.Plan, words: list[Word], docs: int,
          found: _Matched | None = None) -> dict[Word, float]:
     """Inverse document frequencies, measured on the newest DF_SAMPLE clips (1.0 for one word;
     `docs`: the indexed clips)."""
@@ -169,7 +172,7 @@ def _idf(journal: Journal, plan: sq.Plan, words: list[Word], docs: int,
         return {w: 1.0 for w in words}
     n = min(docs, DF_SAMPLE)
     if docs <= DF_SAMPLE:
-        floor = sq.MIN_ROWID
+        floor = sp.MIN_ROWID
     elif found is not None:
         floor = found.cache.kept(("floor", n), found.mark,
                                  lambda: sq.newest_floor(journal.store, n))
@@ -178,12 +181,12 @@ def _idf(journal: Journal, plan: sq.Plan, words: list[Word], docs: int,
     out = {}
     for w in words:
         df = (found.word_count(journal, plan, w, floor) if found is not None
-              else sq.count(journal.store, sq.word_plan(plan, w), lo=floor))
+              else sq.count(journal.store, sp.word_plan(plan, w), lo=floor))
         out[w] = math.log(1 + (n - df + 0.5) / (df + 0.5))
     return out
 
 
-def _rank(journal: Journal, q: Query, plan: sq.Plan, cands: list[tuple[int, str]],
+def _rank(journal: Journal, q: Query, plan: sp.Plan, cands: list[tuple[int, str]],
           found: _Matched | None = None) -> list[tuple[float, int]]:
     """(BM25 score, row id) of (row id, folded text) candidates, best first, newer on ties."""
     words = q.words()
@@ -207,7 +210,7 @@ def _rank(journal: Journal, q: Query, plan: sq.Plan, cands: list[tuple[int, str]
     return list(zip(scores[order].tolist(), ids[order].tolist(), strict=True))
 
 
-def _hit(row: sq.DocRow, q: Query, score: float | None) -> SearchHit:
+def _hit(row: sr.DocRow, q: Query, score: float | None) -> SearchHit:
     words = q.words()
     spans = highlight_spans(row.text, [w.text for w in words if not w.kana],
                             [w.text for w in words if w.kana])
@@ -218,7 +221,7 @@ def _hit(row: sq.DocRow, q: Query, score: float | None) -> SearchHit:
         highlights=spans, score=score)
 
 
-def _newest(journal: Journal, plan: sq.Plan, found: _Matched | None, n: int, offset: int = 0,
+def _newest(journal: Journal, plan: sp.Plan, found: _Matched | None, n: int, offset: int = 0,
             listed: np.ndarray | None = None) -> list[int]:
     """The newest `n` matches after `offset` of an exact plan (`listed`: all of them)."""
     if listed is not None:
@@ -232,7 +235,7 @@ def _newest(journal: Journal, plan: sq.Plan, found: _Matched | None, n: int, off
     return sq.newest(journal.store, plan, n, offset)
 
 
-def _top(journal: Journal, q: Query, plan: sq.Plan, sort: str, limit: int, offset: int,
+def _top(journal: Journal, q: Query, plan: sp.Plan, sort: str, limit: int, offset: int,
          found: _Matched | None = None, listed: np.ndarray | None = None,
          ) -> tuple[list[SearchHit], int | None]:
     want = offset + limit
@@ -243,11 +246,11 @@ def _top(journal: Journal, q: Query, plan: sq.Plan, sort: str, limit: int, offse
     elif plan.exact:
         # Rank on the text alone; only the hits shown are fetched whole and verified.
         if found is None and listed is None and not plan.relaxed:
-            window, folded = sq.newest_folded(journal.store, plan, max(RANK_WINDOW, want))
+            window, folded = sr.newest_folded(journal.store, plan, max(RANK_WINDOW, want))
         else:
             window = _newest(journal, plan, found, max(RANK_WINDOW, want), 0, listed)
             folded = (found.cache.folded(journal.store, window, found.mark) if found is not None
-                      else sq.folded_texts(journal.store, window))
+                      else sr.folded_texts(journal.store, window))
         scored = _rank(journal, q, plan, [(d, folded[d]) for d in window if d in folded],
                        found)
         scores = {d: s for s, d in scored[offset:want]}
@@ -263,11 +266,11 @@ def _top(journal: Journal, q: Query, plan: sq.Plan, sort: str, limit: int, offse
             scores = {d: s for s, d in scored[offset:want]}
             rows = [by_id[d] for d in scores]
             ranked = len(scored)
-    sq.add_display_tags(journal.store, [r for r, _ in rows])
+    sr.add_display_tags(journal.store, [r for r, _ in rows])
     return [_hit(r, q, scores.get(r.docid)) for r, _ in rows], ranked
 
 
-def _facets(journal: Journal, plan: sq.Plan, q: Query, limit: int, window: int | None = None,
+def _facets(journal: Journal, plan: sp.Plan, q: Query, limit: int, window: int | None = None,
             found: _Matched | None = None,
             ) -> tuple[list[FacetCount], list[FacetCount], int | None]:
     """Tag and month counts over every match, or the newest `window` ones (tags: the `limit`
@@ -280,10 +283,10 @@ def _facets(journal: Journal, plan: sq.Plan, q: Query, limit: int, window: int |
         # whole doclists).
         docids = _newest(journal, plan, found, window)
         months, tags = (found.cache.facets(journal.store, docids, found.mark) if found
-                        else sq.facet_counts_of(journal.store, docids))
+                        else sf.facet_counts_of(journal.store, docids))
         held = len(docids)
     elif plan.exact:
-        months, tags = sq.facet_counts(journal.store, plan)
+        months, tags = sf.facet_counts(journal.store, plan)
     else:
         months, tags = Counter(), Counter()
         rows = _scan(journal, q, plan, window)[0]
@@ -299,7 +302,7 @@ def _facet_counts(journal: Journal, months: Counter[int], tags: Counter[int], li
                   ) -> tuple[list[FacetCount], list[FacetCount]]:
     """Facets from counts per tag id and per YYYYMM: the `limit` most common tags, every month."""
     top = sorted(tags.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]  # ties: by id
-    names = sq.tag_names(journal.store, [t for t, _ in top])
+    names = sf.tag_names(journal.store, [t for t, _ in top])
     tag_facets = sorted((FacetCount(names[t][0], names[t][1], n) for t, n in top if t in names),
                         key=lambda f: (-f.count, f.key))
     return tag_facets, [FacetCount(_month(ym), _month(ym), n)
@@ -347,8 +350,8 @@ def search(journal: Journal, query: str, *, limit: int = 20, offset: int = 0,
         # Facets over every match (the CLI): every match's row id at once; the total and the
         # newest matches come with them. Many matches are counted against facet columns
         # (faster than SQLite's join and grouping: docs/search.md).
-        base = sq.first_docid(journal.store)
-        listed = search_facts.parse_ids(sq.listed(journal.store, plan, base), base)
+        base = sf.first_docid(journal.store)
+        listed = search_facts.parse_ids(sf.listed(journal.store, plan, base), base)
     hits, ranked = _top(journal, q, plan, sort, limit, offset, found, listed)
     result = SearchResult(query=query, sort=sort, hits=hits, ranked=ranked)
     held = None
@@ -356,7 +359,7 @@ def search(journal: Journal, query: str, *, limit: int = 20, offset: int = 0,
         if len(listed) >= COLUMNS_FROM:
             months, tags = search_facts.facts(journal.store).count(listed)
         else:
-            months, tags = sq.facet_counts_of(journal.store, listed.tolist())
+            months, tags = sf.facet_counts_of(journal.store, listed.tolist())
         result.tags, result.months = _facet_counts(journal, months, tags, facet_limit)
         result.total = len(listed) if total else None
         return result

@@ -3,10 +3,10 @@ facets over all matches of a query (what `kirinuki search` shows) counted with N
 
 Counting them in SQLite joins every match to `search_docs` and groups by (month, tags): 355 ms
 for the 406,778 matches of `中` at 1M clips, where FTS5 counts them in 17 ms. Here the matches
-come out of FTS5 as one string of row ids (`search_query.listed`), and each clip's tag list is
+come out of FTS5 as one string of row ids (`search_facets.listed`), and each clip's tag list is
 looked up by position in an array: month counts are row id ranges (row ids follow the clips'
 dates), tag counts a `bincount` over tag lists. The columns are read from `search_docs` once per
-change of the index (`search_query.generation`: ~1 s at 1M clips) and written to
+change of the index (`search_facets.generation`: ~1 s at 1M clips) and written to
 `<journal>-searchfacts`, so a new process loads them in milliseconds; a journal in memory
 builds them for each search, a folder that cannot be written keeps them in the process.
 """
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kirinuki.store.sqlite import search_query as sq
+from kirinuki.store.sqlite import search_facets as sf
 from kirinuki.store.sqlite.db import Store
 
 VERSION = 1  # of the file's layout
@@ -79,7 +79,7 @@ class Facts:
 
 
 def parse_ids(text: str, base: int) -> np.ndarray:
-    """Row ids from `search_query.listed(..., base)`, ascending."""
+    """Row ids from `search_facets.listed(..., base)`, ascending."""
     if not text:
         return np.zeros(0, dtype=np.int64)
     return np.fromstring(text, dtype=np.int64, sep=",") + base
@@ -87,8 +87,8 @@ def parse_ids(text: str, base: int) -> np.ndarray:
 
 def _build(store: Store, key: tuple[int, ...]) -> Facts:
     # Three strings from C instead of a million rows (docs/search.md, Measurements).
-    first = sq.first_docid(store)
-    ids_text, months_text, tags_text = sq.all_facts(store, first)
+    first = sf.first_docid(store)
+    ids_text, months_text, tags_text = sf.all_facts(store, first)
     docids = parse_ids(ids_text, first)
     n = len(docids)
     yms = parse_ids(months_text, 0)
@@ -164,7 +164,7 @@ def _save(path: str, facts: Facts) -> None:
 
 def facts(store: Store) -> Facts:
     """The facet columns of the index as it is now (read, loaded or built)."""
-    key = sq.generation(store)
+    key = sf.generation(store)
     path = _file(store)
     if path is None:
         return _build(store, key)
@@ -176,7 +176,7 @@ def facts(store: Store) -> Facts:
     if found is None:
         found = _build(store, key)
         # Written only when nothing changed while reading (another process's commit).
-        if sq.generation(store) == key:
+        if sf.generation(store) == key:
             _save(path, found)
     with _lock:
         _kept[path] = found

@@ -7,7 +7,6 @@ batches, only for the pages that must be rendered (phase 2, `build.py`).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urlsplit
@@ -22,10 +21,11 @@ from kirinuki.journal.published import (
 )
 from kirinuki.model import Settings
 from kirinuki.publish import urls
+from kirinuki.text.lazyre import lazy_re
 
 PER_PAGE = 20
 FEED_SIZE = 20
-_OLD_DIARY = re.compile(r"http://d\.hatena\.ne\.jp/[A-Za-z0-9_-]+/(\d{8})(?:#|/)(\d+)")
+_OLD_DIARY = lazy_re(r"http://d\.hatena\.ne\.jp/[A-Za-z0-9_-]+/(\d{8})(?:#|/)(\d+)")
 
 
 @dataclass

@@ -25,10 +25,11 @@ import html
 import re
 import unicodedata
 
+from kirinuki.text.lazyre import lazy_re
 from kirinuki.text.links import http_url
 
-_START = re.compile(r"(?<![A-Za-z0-9])https?://", re.IGNORECASE)
-_ASCII_RUN = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*")
+_START = lazy_re(r"(?<![A-Za-z0-9])https?://", re.IGNORECASE)
+_ASCII_RUN = lazy_re(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*")
 # After these a non-ASCII word may start (a path segment, a query value, an IDN label).
 _OPENS_WORD = frozenset("/?#&=_-(.:~+")
 _TRAILING = frozenset(".,:;!?'\"*")

@@ -12,8 +12,6 @@ for every string `t`, which the property tests check.
 
 from __future__ import annotations
 
-import re
-
 from kirinuki.model import (
     Clip,
     Entry,
@@ -26,6 +24,7 @@ from kirinuki.model import (
     TagLine,
 )
 from kirinuki.text.hashtags import MARKERS, parse_tag_line, render_tag_line, tag_line_text
+from kirinuki.text.lazyre import lazy_re
 from kirinuki.text.spaces import SPACES, is_blank
 
 BOM = "\ufeff"
@@ -35,14 +34,14 @@ Element = HeaderLink | Clip | RelatedLink | TagLine | Footer
 _TAG_START = frozenset(MARKERS + SPACES)
 
 # A line end, with the line ends kept by `split`: content, end, content, end, …, content.
-_LINE_END = re.compile(r"(\r\n|\r|\n)")
+_LINE_END = lazy_re(r"(\r\n|\r|\n)")
 # A header line is the bare root URL of a host: `https://d1021.hatenadiary.com`.
-_ROOT_URL = re.compile(r"https?://[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::\d+)?/?")
+_ROOT_URL = lazy_re(r"https?://[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::\d+)?/?")
 # A footer line is a bare host name: `d1021.hatenadiary.jp`.
-_HOST = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+_HOST = lazy_re(r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 # Related links: old diary form with optional #epoch, or a blog permalink; then an optional
 # parenthesised quote. The URL part is kept apart from the quote so both render exactly.
-_RELATED = re.compile(
+_RELATED = lazy_re(
     r"(?P<url>http://d\.hatena\.ne\.jp/[A-Za-z0-9_-]+/\d{8}(?:#\d+|/\d+)?"
     r"|https?://[A-Za-z0-9.-]+/entry/(?:\d{4}/\d{2}/\d{2}/\d{6}|\d{8}/\d+))"
     r"(?P<quote>[(（].*)?"

@@ -25,18 +25,19 @@ import re
 
 from kirinuki.errors import InputError
 from kirinuki.model import TagRef
+from kirinuki.text.lazyre import lazy_re
 from kirinuki.text.spaces import SPACES
 
 MARKERS = "#＃"
 _OPEN = "(（"
 _CLOSE = ")）"
 # A marker and the name after it (up to a marker, space or bracket); a run of space.
-_NAME = re.compile(f"[{MARKERS}]([^{re.escape(MARKERS + _OPEN + _CLOSE + SPACES)}]*)")
-_GAP = re.compile(f"[{re.escape(SPACES)}]*")
+_NAME = lazy_re(f"[{MARKERS}]([^{re.escape(MARKERS + _OPEN + _CLOSE + SPACES)}]*)")
+_GAP = lazy_re(f"[{re.escape(SPACES)}]*")
 # A name starting with these is a URL fragment (`#!/path`, `#:~:text=…`, `#%E3%83…`,
 # `#?page=2`, `#/news`) or punctuation, not a tag.
 NOT_A_START = "!%&,./:;=?~"
-_SPACE_RUN = re.compile(f"[{re.escape(SPACES)}]+")
+_SPACE_RUN = lazy_re(f"[{re.escape(SPACES)}]+")
 
 
 def _summary_end(line: str, start: int) -> int:

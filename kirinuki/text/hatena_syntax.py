@@ -22,6 +22,7 @@ from kirinuki.text.hatena_html import (
     lines_to_entry,
     same_citation,
 )
+from kirinuki.text.lazyre import lazy_re
 from kirinuki.text.links import http_url
 
 HATENA = "text/x-hatena-syntax"
@@ -29,24 +30,24 @@ MARKDOWN = "text/x-markdown"
 HTML = "text/html"
 
 # はてな記法
-_QUOTE_OPEN = re.compile(r">(?:(https?://[^\s>]+?)(?::title(?:=([^>]*))?)?)?>")
-_SUPER_PRE = re.compile(r">\|[A-Za-z0-9_+#-]*\||>\|")
-_HEADING = re.compile(r"\*+(?:[a-z]?\d*\*)?|\*")
-_BRACKET = re.compile(
+_QUOTE_OPEN = lazy_re(r">(?:(https?://[^\s>]+?)(?::title(?:=([^>]*))?)?)?>")
+_SUPER_PRE = lazy_re(r">\|[A-Za-z0-9_+#-]*\||>\|")
+_HEADING = lazy_re(r"\*+(?:[a-z]?\d*\*)?|\*")
+_BRACKET = lazy_re(
     r"\[(https?://[^\s\]]+?)(?::(?:title=([^\]]*)|title|embed(?::cite)?|bookmark|image|"
     r"detail|plain|barcode))?\]")
-_NO_LINK = re.compile(r"\[\](.*?)\[\]")
+_NO_LINK = lazy_re(r"\[\](.*?)\[\]")
 # Markdown
-_MD_HEADING = re.compile(r"#{1,6}[ \t]+")
-_MD_IMAGE = re.compile(r"!\[([^\]]*)\]\((\S+?)(?:\s+\"[^\"]*\")?\)")
-_MD_LINK = re.compile(r"\[([^\]]*)\]\((\S+?)(?:\s+\"[^\"]*\")?\)")
-_MD_AUTOLINK = re.compile(r"<(https?://[^>\s]+)>")
-_MD_CITE = re.compile(
+_MD_HEADING = lazy_re(r"#{1,6}[ \t]+")
+_MD_IMAGE = lazy_re(r"!\[([^\]]*)\]\((\S+?)(?:\s+\"[^\"]*\")?\)")
+_MD_LINK = lazy_re(r"\[([^\]]*)\]\((\S+?)(?:\s+\"[^\"]*\")?\)")
+_MD_AUTOLINK = lazy_re(r"<(https?://[^>\s]+)>")
+_MD_CITE = lazy_re(
     r"(?:—|--|―)\s*(?:\[(?P<title>[^\]]*)\]\((?P<url>https?://\S+?)\)|<?(?P<bare>https?://[^\s>]+)>?)"
     r"|<cite>(?P<html>.*)</cite>")
 # No `—`/`―`: a citation line is only ever a quote's last line, which is always its citation, and a
 # backslash before them would show (Markdown escapes only ASCII punctuation).
-_NEEDS_ESCAPE = re.compile(r"(?:>|#{1,6}[ \t]|[-*+][ \t]|\d+\.[ \t]|```|~~~|<|\\|--)")
+_NEEDS_ESCAPE = lazy_re(r"(?:>|#{1,6}[ \t]|[-*+][ \t]|\d+\.[ \t]|```|~~~|<|\\|--)")
 
 
 def _hatena_inline(text: str) -> str:

@@ -6,8 +6,9 @@ case folding makes `nato` and `NATO` equal. The same function must serve text an
 
 from __future__ import annotations
 
-import re
 import unicodedata
+
+from kirinuki.text.lazyre import lazy_re
 
 
 def nfkc(text: str) -> str:
@@ -22,11 +23,11 @@ def fold(text: str) -> str:
 
 # Digit grouping: a comma (after NFKC: `,` `，` `﹐`) between a digit and a group of exactly three
 # digits, so `3,800` and `1,234,567` lose theirs while a list `1,2,3` or `2,50` keeps its commas.
-_GROUPING = re.compile(r"(?<=[0-9]),(?=[0-9]{3}(?![0-9]))")
+_GROUPING = lazy_re(r"(?<=[0-9]),(?=[0-9]{3}(?![0-9]))")
 # A thin or narrow no-break space used the same way; NFKC makes it a plain space, which is too
 # common between numbers to drop, so it becomes a comma before folding.
-_THIN = re.compile("(?<=[0-9\uff10-\uff19])[\u2009\u202f]"
-                   "(?=[0-9\uff10-\uff19]{3}(?![0-9\uff10-\uff19]))")
+_THIN = lazy_re("(?<=[0-9\uff10-\uff19])[\u2009\u202f]"
+                "(?=[0-9\uff10-\uff19]{3}(?![0-9\uff10-\uff19]))")
 
 
 def thin_grouping(text: str) -> str:

@@ -18,11 +18,11 @@ Typed input breaking the rule is refused (`check_permalink`); imports rename ins
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from urllib.parse import unquote
 
 from kirinuki.errors import InputError
+from kirinuki.text.lazyre import lazy_re
 
 PREFIX = "/entry/"
 MAX_SEGMENT_BYTES = 240
@@ -31,8 +31,8 @@ RESERVED = frozenset({"index.html", "entry.txt", "feed.xml", "sitemap.xml"})
 FORBIDDEN = frozenset('\\%?#"<>|*:')
 # The usual permalink (`/entry/2024/01/08/120000`, `/entry/my-post`) passes this quick test:
 # reading a large journal checks each one (docs/formats.md, "Permalinks and dates").
-_BAD_CHAR = re.compile(r'[ \\%?#"<>|*:]')
-_PLAIN = re.compile(r"/entry(?:/[A-Za-z0-9_-]{1,240})+")
+_BAD_CHAR = lazy_re(r'[ \\%?#"<>|*:]')
+_PLAIN = lazy_re(r"/entry(?:/[A-Za-z0-9_-]{1,240})+")
 
 
 def shown(text: str, limit: int = 80) -> str:

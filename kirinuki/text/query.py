@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from kirinuki.errors import InputError
+from kirinuki.text.lazyre import lazy_re
 from kirinuki.text.normalize import fold, kana_fold, nfkc, search_fold, tag_key
 
 
@@ -93,8 +94,8 @@ class _Tok:
     text: str = ""
 
 
-_FILTER = re.compile(r"(?i)(source|since|until|entry):(.*)", re.S)
-_DATE = re.compile(r"(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?")
+_FILTER = lazy_re(r"(?i)(source|since|until|entry):(.*)", re.S)
+_DATE = lazy_re(r"(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?")
 
 
 def _day(value: str, key: str) -> date:

@@ -8,11 +8,11 @@ text is never changed.
 
 from __future__ import annotations
 
-import re
+from kirinuki.text.lazyre import lazy_re
 
 # XML 1.0 `Char`: tab, LF, CR, U+0020-U+D7FF, U+E000-U+FFFD, U+10000-U+10FFFF. Everything
 # else a Python str can hold: the other C0 controls, U+FFFE, U+FFFF and lone surrogates.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_NOT_XML = lazy_re("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 REPLACEMENT = "\ufffd"
 
 

@@ -19,6 +19,7 @@ from kirinuki.store.sqlite import articles as article_rows
 from kirinuki.store.sqlite import db, migrations
 from kirinuki.store.sqlite import entries as entry_rows
 from kirinuki.store.sqlite import search as index
+from kirinuki.store.sqlite import search_plan as sp
 from kirinuki.store.sqlite import search_query as sq
 from kirinuki.text.query import parse_query
 from tests.conftest import undo_later_migrations
@@ -79,8 +80,8 @@ def test_tag_date_and_entry_filters(news: Journal) -> None:
 @pytest.mark.parametrize("max_drafts", [64, 0])  # drafts left out by entry, or by token
 def test_published_only_leaves_out_drafts(news: Journal, max_drafts: int,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sq, "MAX_DRAFTS", max_drafts)
-    plan = sq.make_plan(news.store, parse_query("の"), public_only=True)
+    monkeypatch.setattr(sp, "MAX_DRAFTS", max_drafts)
+    plan = sp.make_plan(news.store, parse_query("の"), public_only=True)
     assert (plan.drafts is None) == (max_drafts == 0)
     assert search(news, "の").total == 5
     assert search(news, "の", published_only=True).total == 4

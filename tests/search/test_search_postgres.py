@@ -93,13 +93,13 @@ def test_relevance_ranks_from_the_text_forms_of_the_index(monkeypatch: pytest.Mo
     window's rows (read by row id for a one-character word), not on the clips' texts: those
     are read only for the clips whose form lost characters (planes 15-16). Scores and hits
     stay SQLite's."""
-    from kirinuki.store.sqlite import search_query as sq
+    from kirinuki.store.sqlite import search_rows as sr
 
     read: list[int] = []  # clips whose text was read
     forms: list[int] = []  # rows whose text form was read by row id
-    texts, folded_texts = sq.texts, sq.folded_texts
-    monkeypatch.setattr(sq, "texts", lambda store, ids: read.extend(ids) or texts(store, ids))
-    monkeypatch.setattr(sq, "folded_texts",
+    texts, folded_texts = sr.texts, sr.folded_texts
+    monkeypatch.setattr(sr, "texts", lambda store, ids: read.extend(ids) or texts(store, ids))
+    monkeypatch.setattr(sr, "folded_texts",
                         lambda store, ids: forms.extend(ids) or folded_texts(store, ids))
     corpus = [([([f"露と中国{i}の会談 (G7)", "米国の記者会見: 1ドル=150円" if i % 3 else
                   "中国外相\U000f0041"], ["外交"])],

@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 
 from kirinuki.journal import Journal
 from kirinuki.journal.search import SearchResult, search
+from kirinuki.store.sqlite import search_plan as sp
 from kirinuki.store.sqlite import search_postings
-from kirinuki.store.sqlite import search_query as sq
+from kirinuki.store.sqlite import search_rows as sr
 from kirinuki.store.sqlite.search_postings import Postings
 from tests.conftest import examples
 from tests.search.conftest import JST, add_entries, entry
@@ -32,7 +33,7 @@ def test_same_results_as_sqlite(news: Journal, monkeypatch: pytest.MonkeyPatch,
                                 max_drafts: int, public: bool) -> None:
     # MAX_DRAFTS 0: readers' queries intersect with the published token instead of leaving
     # out draft entries one by one; both forms must match.
-    monkeypatch.setattr(sq, "MAX_DRAFTS", max_drafts)
+    monkeypatch.setattr(sp, "MAX_DRAFTS", max_drafts)
     cache = Postings()
     for q in QUERIES:
         for sort in ("relevance", "date"):
@@ -84,14 +85,14 @@ def test_folded_texts_evicted_meanwhile(news: Journal, monkeypatch: pytest.Monke
     once answered a reader's search with a 500)."""
     cache = Postings()
     search(news, "米", postings=(cache, 1))  # keeps the texts of a few clips
-    real = sq.texts
+    real = sr.texts
 
     def evicting(store, docids):  # type: ignore[no-untyped-def]
         cache._folded.clear()
         return real(store, docids)
 
     monkeypatch.setattr(cache, "max_texts", 1)
-    monkeypatch.setattr(sq, "texts", evicting)
+    monkeypatch.setattr(sr, "texts", evicting)
     # "の" ranks those clips (kept) and others (read, while the kept ones are evicted).
     assert shown(search(news, "の", postings=(cache, 1))) == shown(search(news, "の"))
     assert len(cache._folded) <= 1

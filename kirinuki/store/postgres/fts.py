@@ -1,7 +1,7 @@
 """FTS5 search on PostgreSQL: the `MATCH` expressions the search code builds, said as a
 `tsquery` over the positions-free token bodies of `search_bi`/`search_uni` plus substring checks
 of phrases on the clip's text form (docs/search.md "PostgreSQL"), and that text form taken from
-an index row. Raises nothing for the expressions `search_query` builds.
+an index row. Raises nothing for the expressions `search_plan` builds.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ _FILTER_START = "\U000f0100"
 
 
 def parse_fts(match: object) -> Node:
-    """An FTS5 MATCH expression as built by `search_query` (quoted phrases, `"x"*` prefixes,
+    """An FTS5 MATCH expression as built by `search_plan` (quoted phrases, `"x"*` prefixes,
     AND, OR, NOT, parentheses; NOT binds tighter than AND, AND than OR) as a tree."""
     text = str(match)
     items: list[str | Node] = []  # operators and parentheses as str, operands as nodes

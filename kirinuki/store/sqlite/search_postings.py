@@ -24,7 +24,10 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from kirinuki.store.sqlite import search_facets as sf
+from kirinuki.store.sqlite import search_plan as sp
 from kirinuki.store.sqlite import search_query as sq
+from kirinuki.store.sqlite import search_rows as sr
 from kirinuki.store.sqlite.db import Store
 from kirinuki.store.sqlite.search import bracket
 from kirinuki.store.sqlite.search_tokens import (
@@ -124,14 +127,14 @@ class Postings:
                     kept.popitem(last=False)
         return value
 
-    def bracket(self, mark: object) -> sq.Bracket:
+    def bracket(self, mark: object) -> sp.Bracket:
         """`bracket` remembering its answers for this mark."""
         return lambda store, key: self.kept(("bracket", key), mark,
                                             lambda: bracket(store, key))
 
     def facets(self, store: Store, docids: list[int], mark: object,
                ) -> tuple[Counter[int], Counter[int]]:
-        """(matches per YYYYMM, per tag id) of these row ids, as `sq.facet_counts_of`."""
+        """(matches per YYYYMM, per tag id) of these row ids, as `sf.facet_counts_of`."""
         with self._lock:
             self._check(mark)
             if self._facts is None:
@@ -147,7 +150,7 @@ class Postings:
             self._check(mark)
             known = {d: t for d in docids if (t := self._folded.get(d)) is not None}
         missing = [d for d in docids if d not in known]
-        fetched = sq.folded_texts(store, missing) if missing else {}
+        fetched = sr.folded_texts(store, missing) if missing else {}
         with self._lock:
             if mark == self._mark:
                 for d in known:
@@ -167,7 +170,7 @@ class FactColumns:
 
     def __init__(self, store: Store) -> None:
         self.lock = threading.Lock()
-        self.docids = np.fromiter(sq.all_docids(store), dtype=np.int64)
+        self.docids = np.fromiter(sf.all_docids(store), dtype=np.int64)
         n = len(self.docids)
         self.loaded = np.zeros((n + FACT_BLOCK - 1) // FACT_BLOCK, dtype=bool)
         self.months = np.zeros(n, dtype=np.int32)
@@ -179,7 +182,7 @@ class FactColumns:
     def _read(self, store: Store, block: int) -> None:
         first = block * FACT_BLOCK
         last = min(first + FACT_BLOCK, len(self.docids)) - 1
-        rows = sq.facts_between(store, int(self.docids[first]), int(self.docids[last]))
+        rows = sf.facts_between(store, int(self.docids[first]), int(self.docids[last]))
         # A commit racing this read (the next request sees a new mark) may have added or
         # dropped rows: each row goes where its row id is, clips gone count nothing.
         got = np.fromiter((r[0] for r in rows), np.int64, len(rows))
@@ -224,11 +227,11 @@ def _counted(parts: list[Ids]) -> Counter[int]:
     return Counter(dict(zip(values.tolist(), counts.tolist(), strict=True)))
 
 
-def atom_ids(cache: Postings, store: Store, plan: sq.Plan, atom: Atom, mark: object) -> Ids:
+def atom_ids(cache: Postings, store: Store, plan: sp.Plan, atom: Atom, mark: object) -> Ids:
     if isinstance(atom, Word):
         # One-character words from the unigram table: no positions to read.
         table = "search_uni" if len(index_form(atom.text)) == 1 else "search_bi"
-        return cache.ids(store, table, sq.word_expr(atom, False), mark)
+        return cache.ids(store, table, sp.word_expr(atom, False), mark)
     if isinstance(atom, Tag):
         tid = plan.tags[atom.key]
         return cache.ids(store, "search_uni", f'"{TAG}{tid}"', mark) if tid else _EMPTY
@@ -296,7 +299,7 @@ def _minus(a: Ids, b: Ids) -> Ids:
     return a[~_in(a, b)] if len(a) and len(b) else a
 
 
-def matching(cache: Postings, store: Store, q: Query, plan: sq.Plan, mark: object) -> Ids:
+def matching(cache: Postings, store: Store, q: Query, plan: sp.Plan, mark: object) -> Ids:
     """Every row id matching an exact plan, ascending: the rows its MATCH string gives."""
     assert plan.exact
     clauses = [_union([atom_ids(cache, store, plan, a, mark) for a in c]) for c in q.clauses]

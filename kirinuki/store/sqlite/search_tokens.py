@@ -17,6 +17,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from kirinuki.text.lazyre import lazy_re
+
 LOSSY = "\U000f00ff"
 ALL, TAG, SOURCE, ENTRY, PUBLIC = ("\U000f0100", "\U000f0101", "\U000f0102", "\U000f0103",
                                    "\U000f0104")
@@ -24,7 +26,7 @@ NOTHING = f'"{TAG}0"'  # tag ids start at 1: a token no clip carries
 
 _MAPPED = {chr(c): chr(0xF0000 + c) for c in range(128)
            if not (48 <= c <= 57 or 97 <= c <= 122)}
-_NEEDS_MAPPING = re.compile(r"[^a-z0-9\x80-\U000effff]")
+_NEEDS_MAPPING = lazy_re(r"[^a-z0-9\x80-\U000effff]")
 
 
 _FIRST_MAPPED, _LAST_MAPPED = 0xF0000, 0xF007F  # `_MAPPED`'s characters
