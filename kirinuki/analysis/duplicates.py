@@ -36,10 +36,12 @@ from kirinuki.analysis.occasions import (
     other_day_count,
     other_day_event,
     other_day_report,
+    other_month_day,
     other_period,
     other_round,
     successive_changes,
 )
+from kirinuki.analysis.others import other_thing_counted
 from kirinuki.analysis.passages import may_extend, relate_sentences
 from kirinuki.analysis.plans import told_ahead_then_done
 from kirinuki.analysis.quotes import extract_quotes
@@ -81,6 +83,7 @@ _MONTH = lazy_re(r"(?<![0-9])[0-9]{1,2}月")
 _EARLIER = lazy_re(r"(?:^|[。\n])\s*(?:去年|昨年|おととし)の")
 _SUBJECT_DAY = lazy_re(r"[^はがで、。]{2,15}は[0-9]{1,2}日")  # `いずみ精機は10日`
 NEAR_IDENTICAL = 0.90  # alignment from which a word put for another is the only news
+OTHER_THING = 0.75  # alignment from which one subject put for another is all that changed
 RETOLD = 0.95  # share of a paragraph's content bigrams found in another that retells it all
 
 
@@ -253,7 +256,8 @@ def compare(a: Prepared, b: Prepared, *, same_article: bool = False,
     # `85億円から40億円に`), another day's count (`5日、…310便が欠航` / `6日、…160便`), a move
     # the other way (`…値下がり` / `…値上がり`).
     if m and m.kind == VERSION and (successive_changes(a, b) or other_day_count(a, b)
-                                    or opposite_moves(a, b) or other_round(a, b)):
+                                    or opposite_moves(a, b) or other_round(a, b)
+                                    or other_month_day(a, b)):
         return None
     return m
 
@@ -292,6 +296,8 @@ def _compare(a: Prepared, b: Prepared, same_article: bool, t: Thresholds, lead: 
         return None  # `東部の沿岸では` / `西部の沿岸では`, the rest the same: another place or fact
     # (A word put for another with the figures, `上流の集落では3人` / `下流の…5人`, is another
     # place counted: the sentences decide below.)
+    if ratio >= OTHER_THING and a.numbers != b.numbers and other_thing_counted(a.masked, b.masked):
+        return None  # `営業利益が…412億円` / `売り上げが…8640億円`: another measure told alike
     if ratio >= t.duplicate and not (a.numbers != b.numbers and other_subject(a.masked, b.masked)):
         if a.numbers != b.numbers:
             return None if other_day_report(a, b) else Match(VERSION, ratio, "figures changed")

@@ -33,8 +33,39 @@ def other_period(a: Prepared, b: Prepared) -> bool:
         return True
     if not (_EARLIER_WORD.search(a.norm) or _EARLIER_WORD.search(b.norm)):
         return False
+    if a.numbers != b.numbers and (_earlier_month(a, b) or _earlier_month(b, a)):
+        return True  # `去年4月から9月までの中間決算` / `4月から9月までの…`: last year's half
     return (bool(a.earlier) != bool(b.earlier) and bool(a.numbers) and bool(b.numbers)
             and a.numbers != b.numbers)
+
+
+# A month of an earlier year (`去年4月`, `昨年の4月`).
+_EARLIER_MONTH = re.compile(r"(?:去年|昨年|おととし)の?([0-9]{1,2}月)")
+
+
+def _earlier_month(a: Prepared, b: Prepared) -> bool:
+    """True when `a` names a month of an earlier year that `b` names with no year (`去年4月` /
+    `4月`)."""
+    return (not _EARLIER_WORD.search(b.norm)
+            and any(m in b.months for m in _EARLIER_MONTH.findall(a.norm)))
+
+
+# The date a first sentence opens with (`…銀行は4日、`, `…は3月6日、`), its month when named.
+_OPENING_DATE = re.compile(r"[^、。0-9]{0,20}(?:([0-9]{1,2})月)?([0-9]{1,2})日")
+
+
+def other_month_day(a: Prepared, b: Prepared) -> bool:
+    """True when both first sentences open with a date, one with its month (`3月6日`: news
+    names the month of another month's day) and the other a bare day (`4日`: this month's),
+    the days differing: another month's decision or event told alike, not one updated."""
+    if "月" not in a.norm and "月" not in b.norm:
+        return False  # cheap test first
+    if not a.sentences or not b.sentences:
+        return False
+    ma = _OPENING_DATE.match(a.sentences[0].folded)
+    mb = _OPENING_DATE.match(b.sentences[0].folded)
+    return bool(ma and mb and bool(ma.group(1)) != bool(mb.group(1))
+                and ma.group(2) != mb.group(2))
 
 
 def other_day_report(a: Prepared, b: Prepared) -> bool:

@@ -1,0 +1,65 @@
+"""Other things told alike: two near-identical clips whose one change besides the numbers
+names another thing counted (`営業利益が…412億円` / `売り上げが…8640億円`, `被告に懲役10年` /
+`被告の元部下の男に懲役4年`): another measure or another person, never one report updated. Pure."""
+
+from __future__ import annotations
+
+import re
+
+from rapidfuzz.distance import Indel
+
+# A noun, kanji with kana between or after (`売り上げ`, `取り扱い`, `受け入れ`) or plain kanji
+# and katakana; a verb's stem (`減っ`, `増え`) matches too, so the particle after decides.
+_NOUN = re.compile(r"[\u4e00-\u9fff\u30a1-\u30faー]+(?:[\u3041-\u309f][\u4e00-\u9fff]+)*"
+                   r"[\u3041-\u309f]?")
+_SUBJECT_PARTICLES = "はが"
+# An owner put before the thing counted (`被告の元部下の男に`): `の`, then words ending with one.
+_OWNED = re.compile(r"の[^、。0]{2,}[\u4e00-\u9fff\u30a1-\u30faー]")
+_OWNED_PARTICLES = "にがはを"
+_TIME = re.compile(r"[午前後正朝夜昼夕未明現在時分日月年先今昨本末上中下旬週]+")
+
+
+def _changes(a: str, b: str) -> list[tuple[str, str, str]]:
+    """What masked texts `a` and `b` have in place of each other, with the character both have
+    after it ("" at the end)."""
+    out, x, y = [], "", ""
+    for op in Indel.opcodes(a, b):
+        if op.tag == "equal":
+            if x or y:
+                out.append((x, y, a[op.src_start]))
+            x = y = ""
+        else:
+            x += a[op.src_start:op.src_end]
+            y += b[op.dest_start:op.dest_end]
+    if x or y:
+        out.append((x, y, ""))
+    return out
+
+
+def other_thing_counted(a: str, b: str) -> bool:
+    """True when all that aligning masked texts `a` and `b` changes besides numbers is one
+    subject put for another (`営業利益が` / `売り上げが`; no time or date) or an owner put
+    before what is counted (`被告に` / `被告の元部下の男に`)."""
+    found = False
+    for x, y, after in _changes(a, b):
+        if not x.replace("0", "") and not y.replace("0", ""):
+            continue  # a number changed
+        if found or "0" in x or "0" in y:
+            return False
+        if not (_owner_put(x, y, after) or _subject_put(x, y, after)):
+            return False
+        found = True
+    return found
+
+
+def _owner_put(x: str, y: str, after: str) -> bool:
+    """`` / `の元部下の男` before `に`: an owner put before what is counted."""
+    short, long = sorted((x, y), key=len)
+    return short == "" and bool(_OWNED.fullmatch(long)) and after != "" and after in _OWNED_PARTICLES
+
+
+def _subject_put(x: str, y: str, after: str) -> bool:
+    """`営業利益` / `売り上げ` before `が`: one subject put for another (no time word)."""
+    return (bool(x and y) and after != "" and after in _SUBJECT_PARTICLES
+            and bool(_NOUN.fullmatch(x)) and bool(_NOUN.fullmatch(y))
+            and not _TIME.fullmatch(x) and not _TIME.fullmatch(y))

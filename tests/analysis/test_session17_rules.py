@@ -1,0 +1,49 @@
+"""Session 17's rules: other things, periods and months told alike are no versions (each case is
+invented; the dev parts hold more)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kirinuki.analysis.duplicates import VERSION, compare, prepare
+from kirinuki.analysis.others import other_thing_counted
+
+
+def kind(a: str, b: str) -> str | None:
+    m = compare(prepare(a), prepare(b))
+    return m.kind if m else None
+
+
+@pytest.mark.parametrize(("a", "b", "expected"), [
+    # Another measure of one company (`経常利益が` / `売り上げが`), all figures other: no update.
+    ("ひばり化成の1年間の決算は、経常利益が前の年より7.5%増えて236億円でした。",
+     "ひばり化成の1年間の決算は、売り上げが前の年より3.2%増えて4120億円でした。", None),
+    # The same measure updated (a forecast revised) is still one.
+    ("ひばり化成は、今年度の経常利益が前の年より7.5%増えて236億円になる見通しだと発表しました。",
+     "ひばり化成は、今年度の経常利益が前の年より2.1%増えて218億円になる見通しだと発表しました。",
+     VERSION),
+    # Another person: an owner put before the one sentenced (`被告の元秘書の女に`).
+    ("北浦地方裁判所は20日、三好健一被告に懲役6年の判決を言い渡しました。",
+     "北浦地方裁判所は20日、三好健一被告の元秘書の女に懲役2年の判決を言い渡しました。", None),
+    # Last year's half (`去年10月から12月まで`) against this year's told alike.
+    ("あさひ電機の10月から12月までの決算は、最終利益が前の年の同じ時期より12.1%減って96億円でした。",
+     "あさひ電機の去年10月から12月までの決算は、最終利益が前の年の同じ時期より3.4%増えて109億円でした。",
+     None),
+    # Another month's decision (`2月5日`) against this month's (`7日`), one bank told alike.
+    ("テルマ中央銀行は7日、政策金利を0.25%引き下げて3.5%にすると発表しました。",
+     "テルマ中央銀行は2月5日、政策金利を0.5%引き下げて3.75%にすると発表しました。", None),
+    # Both dated this month, the rate revised a day later: still one decision updated.
+    ("テルマ中央銀行は7日、政策金利を0.25%引き下げて3.5%にする方針を示しました。",
+     "テルマ中央銀行は8日、政策金利を0.25%引き下げて3.5%にすると正式に発表しました。", VERSION),
+])
+def test_session17_rules(a: str, b: str, expected: str | None) -> None:
+    assert kind(a, b) == expected
+    assert kind(b, a) == expected
+
+
+def test_other_thing_counted_needs_a_subject_or_an_owner() -> None:
+    """A verb put for another (`増えて` / `減って`) is no subject; a number alone is nothing."""
+    assert other_thing_counted("売上高が0%増えた", "営業利益が0%増えた")
+    assert not other_thing_counted("死者が0人に増えて", "死者が0人に減って")
+    assert not other_thing_counted("死者は0人", "死者は00人")
+    assert not other_thing_counted("0日午前に0人", "0日午後に0人")
