@@ -6,10 +6,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kirinuki.analysis.sentences import swapped
-from kirinuki.analysis.textnorm import mask_digits, normalise
+from kirinuki.analysis.textnorm import mask_digits, normalise, strip_noise
 from kirinuki.text.lazyre import lazy_re
 
 if TYPE_CHECKING:
+    import re
+
     from kirinuki.analysis.duplicates import Prepared
 
 # Headlines: a short line with no sentence end, its words apart (`ポルタ国民投票 賛成多数で…`).
@@ -33,7 +35,9 @@ def headline_updated(a: Prepared, b: Prepared) -> bool:
     if len(a.masked) > HEADLINE or len(b.masked) > HEADLINE:
         return False
     if not (_is_headline(a.text) and _is_headline(b.text)):
-        return False
+        # (`日経平均株価、一時600円以上値下がり`: a headline's words set apart by a comma.)
+        return (_is_headline(a.text, comma=True) and _is_headline(b.text, comma=True)
+                and _then_closed(a, b))
     ma = _QUALIFIER.sub("", _HEADLINE_LABEL.sub("", a.masked))
     mb = _QUALIFIER.sub("", _HEADLINE_LABEL.sub("", b.masked))
     n = 0
@@ -46,6 +50,10 @@ def headline_updated(a: Prepared, b: Prepared) -> bool:
         _LEADING_BRACKETS.sub("", a.text.strip()).split()[0])))
     if swapped(a.places, b.places):
         return False
+    if (a.places & b.places or first == _first_group(b.text)) and toll_updated(a.norm, b.norm):
+        return True  # `大雨 4人死亡12人行方不明` / `大雨 死者9人 行方不明は8人に`
+    if _then_closed(a, b):
+        return True  # `日経平均株価 一時600円以上値下がり` / `日経平均株価 終値は420円安`
     if (a.serials == b.serials and any(s.endswith("日の動き") for s in a.serials)
             and _TOPIC_END.search(_DAY_BLOG.sub("", min(ma, mb, key=len)))
             and n >= len(_DAY_BLOG.sub("", min(ma, mb, key=len)))):
@@ -63,6 +71,61 @@ def headline_updated(a: Prepared, b: Prepared) -> bool:
     if n < HEADLINE_OPENING or n < 0.4 * min(len(ma), len(mb)):
         return False
     return n > len(first) or bool(_HIRAGANA.search(first))
+
+
+_COMMA_GROUPS = lazy_re(r"[\s、,]+")
+
+
+def _first_group(text: str, apart: re.Pattern[str] | None = None) -> str:
+    """The first group of words of a headline (set apart by spaces, or by `apart`),
+    normalised and masked, labels left out."""
+    rest = _LEADING_BRACKETS.sub("", text.strip())
+    groups = apart.split(rest) if apart else rest.split()
+    return _HEADLINE_LABEL.sub("", mask_digits(normalise(groups[0]))) if groups else ""
+
+
+# A headline's toll: the dead, the missing, the injured, the evacuated, before or after the count.
+# (A count right after a toll's noun is that toll's: `死者6人行方不明は3人`.)
+_N = r"(?<![者人はが])([0-9]+(?:万[0-9]*)?)人(?:超|以上)?"
+_AFTER = r"([0-9]+(?:万[0-9]*)?)人"
+_TOLLS = (("死亡", lazy_re(rf"{_N}が?死亡|死者[はが]?{_AFTER}")),
+          ("行方不明", lazy_re(rf"{_N}が?(?:行方不明|不明)|(?:行方不明|不明)者?[はが]?{_AFTER}")),
+          ("けが", lazy_re(rf"{_N}が?(?:けが|負傷)|(?:けが人|負傷者)[はが]?{_AFTER}")),
+          ("避難", lazy_re(rf"{_N}が?避難|避難者?[はが]?{_AFTER}")))
+
+
+def tolls(norm: str) -> dict[str, frozenset[str]]:
+    """The counts of a normalised headline's toll by what they count (`死者9人` → 死亡: 9)."""
+    out: dict[str, frozenset[str]] = {}
+    for what, pattern in _TOLLS:
+        found = frozenset(g for m in pattern.finditer(norm) for g in m.groups() if g)
+        if found:
+            out[what] = found
+    return out
+
+
+def toll_updated(a: str, b: str) -> bool:
+    """True when two normalised headlines tell one toll (`死亡`, `行方不明`...) with other
+    counts: the toll updated."""
+    if "人" not in a or "人" not in b:
+        return False
+    ta, tb = tolls(a), tolls(b)
+    return any(not ta[k] & tb[k] for k in ta.keys() & tb.keys())
+
+
+# A market's move during the day (`一時`, `午前`, `前場`), and the day's close.
+_DURING_DAY = lazy_re(r"一時|午前|前場")
+_CLOSED = lazy_re(r"(?<!午前の)終値|取引を終え|取り引きを終え|大引け")
+
+
+def _then_closed(a: Prepared, b: Prepared) -> bool:
+    """True when two headlines open with one group of words (three characters or more) and
+    one tells a move during the day, the other, alone, the day's close: the day's figure
+    reported later."""
+    first = _first_group(a.text, _COMMA_GROUPS)
+    return len(first) >= 3 and first == _first_group(b.text, _COMMA_GROUPS) and any(
+        bool(_DURING_DAY.search(x)) and not _CLOSED.search(x) and bool(_CLOSED.search(y))
+        and not _DURING_DAY.search(y) for x, y in ((a.norm, b.norm), (b.norm, a.norm)))
 
 
 # What a headline says goes on (`運転見合わせ`), and its end (`運転再開`).
@@ -114,8 +177,10 @@ def _named_state_ended(a: str, b: str) -> bool:
     return False
 
 
-def _is_headline(text: str) -> bool:
-    """True when `text` is one line of words set apart by spaces with no sentence end."""
-    text = text.strip()
+def _is_headline(text: str, comma: bool = False) -> bool:
+    """True when `text` is one line of words set apart by spaces (or commas, with `comma`)
+    with no sentence end."""
+    text = strip_noise(text).strip()  # a tweet's link and sign-off end no sentence
     return ("\n" not in text and not _SENTENCE_END.search(text)
-            and (" " in text or "\u3000" in text or text.startswith("【")))
+            and (" " in text or "\u3000" in text or text.startswith("【")
+                 or (comma and ("、" in text or "," in text))))

@@ -40,7 +40,7 @@ def other_period(a: Prepared, b: Prepared) -> bool:
 
 
 # A month of an earlier year (`去年4月`, `昨年の4月`).
-_EARLIER_MONTH = re.compile(r"(?:去年|昨年|おととし)の?([0-9]{1,2}月)")
+_EARLIER_MONTH = lazy_re(r"(?:去年|昨年|おととし)の?([0-9]{1,2}月)")
 
 
 def _earlier_month(a: Prepared, b: Prepared) -> bool:
@@ -51,7 +51,7 @@ def _earlier_month(a: Prepared, b: Prepared) -> bool:
 
 
 # The date a first sentence opens with (`…銀行は4日、`, `…は3月6日、`), its month when named.
-_OPENING_DATE = re.compile(r"[^、。0-9]{0,20}(?:([0-9]{1,2})月)?([0-9]{1,2})日")
+_OPENING_DATE = lazy_re(r"[^、。0-9]{0,20}(?:([0-9]{1,2})月)?([0-9]{1,2})日")
 
 
 def other_month_day(a: Prepared, b: Prepared) -> bool:

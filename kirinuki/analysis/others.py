@@ -4,19 +4,19 @@ names another thing counted (`営業利益が…412億円` / `売り上げが…
 
 from __future__ import annotations
 
-import re
-
 from rapidfuzz.distance import Indel
+
+from kirinuki.text.lazyre import lazy_re
 
 # A noun, kanji with kana between or after (`売り上げ`, `取り扱い`, `受け入れ`) or plain kanji
 # and katakana; a verb's stem (`減っ`, `増え`) matches too, so the particle after decides.
-_NOUN = re.compile(r"[\u4e00-\u9fff\u30a1-\u30faー]+(?:[\u3041-\u309f][\u4e00-\u9fff]+)*"
-                   r"[\u3041-\u309f]?")
+_NOUN = lazy_re(r"[\u4e00-\u9fff\u30a1-\u30faー]+(?:[\u3041-\u309f][\u4e00-\u9fff]+)*"
+                r"[\u3041-\u309f]?")
 _SUBJECT_PARTICLES = "はが"
 # An owner put before the thing counted (`被告の元部下の男に`): `の`, then words ending with one.
-_OWNED = re.compile(r"の[^、。0]{2,}[\u4e00-\u9fff\u30a1-\u30faー]")
+_OWNED = lazy_re(r"の[^、。0]{2,}[\u4e00-\u9fff\u30a1-\u30faー]")
 _OWNED_PARTICLES = "にがはを"
-_TIME = re.compile(r"[午前後正朝夜昼夕未明現在時分日月年先今昨本末上中下旬週]+")
+_TIME = lazy_re(r"[午前後正朝夜昼夕未明現在時分日月年先今昨本末上中下旬週]+")
 
 
 def _changes(a: str, b: str) -> list[tuple[str, str, str]]:

@@ -35,6 +35,16 @@ def kind(a: str, b: str) -> str | None:
     # Both dated this month, the rate revised a day later: still one decision updated.
     ("テルマ中央銀行は7日、政策金利を0.25%引き下げて3.5%にする方針を示しました。",
      "テルマ中央銀行は8日、政策金利を0.25%引き下げて3.5%にすると正式に発表しました。", VERSION),
+    # A headline's toll updated (the dead and the missing told the other way round).
+    ("北陸の豪雪 2人死亡5人不明", "北陸の豪雪 死者6人 行方不明は3人に", VERSION),
+    # A tweet's headline, its link and sign-off aside, the toll updated under a shared name.
+    ("【速報】ルセナ島に台風上陸 3人死亡 https://t.co/Ab3dEf — 架空速報 (@kakuu_sokuho) May 2, 2025",
+     "ルセナ島 台風の死者11人に 2000人超が避難 https://t.co/Gh4iJk — 架空速報 (@kakuu_sokuho) May 3, 2025",
+     VERSION),
+    # Other events' tolls, nothing in common but the count's words: unrelated.
+    ("北陸の豪雪 2人死亡5人不明", "九州の土砂崩れ 死者6人 行方不明は3人に", None),
+    # A market's move during the day, then the day's close, under one opening.
+    ("東証株価指数、一時40ポイント以上値上がり", "東証株価指数、終値は25ポイント高 2810", VERSION),
 ])
 def test_session17_rules(a: str, b: str, expected: str | None) -> None:
     assert kind(a, b) == expected
@@ -47,3 +57,12 @@ def test_other_thing_counted_needs_a_subject_or_an_owner() -> None:
     assert not other_thing_counted("死者が0人に増えて", "死者が0人に減って")
     assert not other_thing_counted("死者は0人", "死者は00人")
     assert not other_thing_counted("0日午前に0人", "0日午後に0人")
+
+
+def test_a_headline_count_belongs_to_the_toll_before_it() -> None:
+    """`死者6人行方不明は3人`: 6 is the dead, not the missing."""
+    from kirinuki.analysis.headlines import tolls
+
+    assert tolls("北陸の豪雪死者6人行方不明は3人に") == {"死亡": frozenset({"6"}),
+                                                    "行方不明": frozenset({"3"})}
+    assert tolls("大雨2人死亡5人不明") == {"死亡": frozenset({"2"}), "行方不明": frozenset({"5"})}
