@@ -17,7 +17,7 @@ from bisect import bisect_left
 import numpy as np
 
 from kirinuki.analysis.candidates import Candidate, best_candidates
-from kirinuki.analysis.lsh import DEFAULT_PARAMS, EMPTY, LshParams, Sketches, estimate
+from kirinuki.analysis.lsh import DEFAULT_PARAMS, EMPTY, SIG_DTYPE, LshParams, Sketches, estimate
 
 
 class _Lookup:
@@ -103,11 +103,24 @@ def pack_columns(sketches: Sketches, params: LshParams = DEFAULT_PARAMS,
 
 
 class Part:
-    """Sketches of some clips (ids sorted or not), their columns, and which rows count."""
+    """Sketches of some clips (ids sorted or not), their columns, and which rows count.
+    Without `sigs` (the sketch cache does not store them) a row's signature is read back from
+    its packed band bytes, which hold every byte of it."""
 
-    def __init__(self, ids: np.ndarray, sigs: np.ndarray, bands: np.ndarray, keys: np.ndarray,
-                 alive: np.ndarray | None) -> None:
+    def __init__(self, ids: np.ndarray, sigs: np.ndarray | None, bands: np.ndarray,
+                 keys: np.ndarray, alive: np.ndarray | None,
+                 params: LshParams = DEFAULT_PARAMS) -> None:
         self.ids, self.sigs, self.bands, self.keys, self.alive = ids, sigs, bands, keys, alive
+        self.rows = params.rows
+
+    def sig(self, row: int) -> np.ndarray:
+        """The signature of `row`."""
+        if self.sigs is not None:
+            stored: np.ndarray = self.sigs[row]
+            return stored
+        packed = np.ascontiguousarray(self.bands[:, row], dtype="<u4").view(np.uint8)
+        sig: np.ndarray = packed.reshape(-1, 4)[:, : self.rows].reshape(-1)
+        return sig
 
     def carriers(self, column: np.ndarray, key: int) -> np.ndarray:
         """Clip ids of the live rows whose `column` holds `key`."""
@@ -127,21 +140,18 @@ class PartScan:
                  params: LshParams = DEFAULT_PARAMS, cap: int = 64) -> None:
         bands, keys = pack_columns(extra, params)
         self.parts = [base, Part(np.asarray(extra_ids, dtype=np.int64), extra.sigs, bands,
-                                  keys, None)]
-        self.cap = cap
+                                  keys, None, params)]
+        self.cap, self.hashes = cap, params.hashes
         self.ids = _Same()
         self.row_of = _Live(self)
         self._extra = {c: i for i, c in enumerate(extra_ids)}
 
     def _sigs(self, clip_ids: np.ndarray) -> np.ndarray:
         base, extra = self.parts
-        out = np.empty((clip_ids.size, base.sigs.shape[1]), dtype=base.sigs.dtype)
+        out = np.empty((clip_ids.size, self.hashes), dtype=SIG_DTYPE)
         for k, c in enumerate(clip_ids.tolist()):
             i = self._extra.get(c)
-            if i is not None:
-                out[k] = extra.sigs[i]
-            else:
-                out[k] = base.sigs[_live_row(base, c)]
+            out[k] = extra.sig(i) if i is not None else base.sig(_live_row(base, c))
         return out
 
     def _members(self, clip_id: int) -> list[np.ndarray]:
@@ -149,7 +159,7 @@ class PartScan:
         i = self._extra.get(clip_id)
         part, row = (extra, i) if i is not None else (base, _live_row(base, clip_id))
         wanted = [(0, c, k) for c, k in enumerate(part.keys[:, row].tolist())]
-        if not (part.sigs[row] == EMPTY).all():
+        if not (part.sig(row) == EMPTY).all():
             wanted += [(1, c, k) for c, k in enumerate(part.bands[:, row].tolist())]
         out = []
         for kind, c, k in wanted:

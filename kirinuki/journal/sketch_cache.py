@@ -35,7 +35,7 @@ from kirinuki.analysis.probe import Part, PartScan, pack_columns
 from kirinuki.journal.core import Journal
 from kirinuki.store.sqlite import analysis as rows
 
-FORMAT = "kirinuki-sketches-2"
+FORMAT = "kirinuki-sketches-3"
 REBASE = 20_000  # sketches read since the base before the base is written again
 _ALIGN = 64
 
@@ -69,7 +69,7 @@ class SketchCache:
         base = self._base(ident)
         if base is None:
             return self._rebuild(journal, version, stamps, ident)
-        meta, ids, entries, bands, keys, sigs = base
+        meta, ids, entries, bands, keys = base
         delta = self._delta(meta["token"])
         base_rows = meta["stamps"]  # (id, stamp, published?) rows in id order, as read
         moved = _moved_rows(stamps, base_rows)
@@ -106,7 +106,7 @@ class SketchCache:
             self._write_delta({"token": meta["token"], "rows": extra,
                                "stamps": {i: now.get(i) for i in touched}})
         sk = Sketches.from_bytes([r[2] for r in extra], DEFAULT_PARAMS) if extra else _none()
-        return PartScan(Part(ids, sigs, bands, keys, alive), [r[0] for r in extra], sk)
+        return PartScan(Part(ids, None, bands, keys, alive), [r[0] for r in extra], sk)
 
     def _rebuild(self, journal: Journal, version: int, stamps: list[tuple[int, str, int]],
                  ident: tuple[object, ...]) -> PartScan:
@@ -118,7 +118,8 @@ class SketchCache:
         token = time.time_ns()
         meta = {"format": FORMAT, "ident": ident, "token": token, "n": len(found),
                 "stamps": stamps}
-        self.store.put({"sketch.base": _pack_base(meta, [ids, entries, bands, keys, sk.sigs]),
+        # The signatures are not stored: the packed bands hold every byte of them.
+        self.store.put({"sketch.base": _pack_base(meta, [ids, entries, bands, keys]),
                         "sketch.delta": None})
         return PartScan(Part(ids, sk.sigs, bands, keys, None), [], _none())
 
@@ -131,11 +132,11 @@ class SketchCache:
             meta = marshal.loads(data[8 : 8 + size])
             if meta["format"] != FORMAT or meta["ident"] != ident:
                 return None
-            n, hashes, bands = meta["n"], DEFAULT_PARAMS.hashes, DEFAULT_PARAMS.bands
+            n, bands = meta["n"], DEFAULT_PARAMS.bands
             at = _aligned(8 + size)
             out = []
             for dtype, shape in ((np.int64, (n,)), (np.int64, (n,)), (np.uint32, (bands, n)),
-                                 (np.int64, (2, n)), (SIG_DTYPE, (n, hashes))):
+                                 (np.int64, (2, n))):
                 count = int(np.prod(shape))
                 out.append(np.frombuffer(data, dtype=dtype, count=count, offset=at)
                            .reshape(shape))

@@ -58,10 +58,12 @@ def test_catch_up_by_scan_stores_the_links_the_index_finds(demo_journal, monkeyp
     assert redo(10_000) == by_index
 
 
-@pytest.mark.parametrize("cap", [64, 2])
-def test_part_scan_candidates_equal_the_scan_of_the_live_rows(cap: int) -> None:
+@pytest.mark.parametrize(("cap", "stored_sigs"), [(64, True), (2, True), (64, False)])
+def test_part_scan_candidates_equal_the_scan_of_the_live_rows(cap: int, stored_sigs: bool,
+                                                              ) -> None:
     """A stored part with dead rows (entries changed since) plus fresh rows, some reusing the
-    clip ids of dead rows, probes like a `SketchScan` over the live sketches in id order."""
+    clip ids of dead rows, probes like a `SketchScan` over the live sketches in id order;
+    also when the part's signatures are read back from its packed bands (the sketch cache)."""
     import numpy as np
 
     from kirinuki.analysis.probe import Part, PartScan, pack_columns
@@ -77,7 +79,7 @@ def test_part_scan_candidates_equal_the_scan_of_the_live_rows(cap: int) -> None:
     extra_ids = [100 + i for i in range(0, n, 14)] + [100 + n + k for k in range(12)]
     extra_texts = [texts[(i + 3) % n] for i in range(0, n, 14)] + [texts[k * 5] for k in range(12)]
     bands, keys = pack_columns(base)
-    scan = PartScan(Part(ids, base.sigs, bands, keys, alive), extra_ids,
+    scan = PartScan(Part(ids, base.sigs if stored_sigs else None, bands, keys, alive), extra_ids,
                     sketch_texts(extra_texts), cap=cap)
     live = {int(c): t for c, t, a in zip(ids.tolist(), texts, alive.tolist(), strict=True) if a}
     live.update(zip(extra_ids, extra_texts, strict=True))
