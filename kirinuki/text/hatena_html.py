@@ -17,9 +17,9 @@ import html
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import nh3
-from lxml import etree
 
 from kirinuki.model import Citation, Clip, Entry, Group, RelatedLink
 from kirinuki.text.autolink import find_urls, linked_html
@@ -27,6 +27,9 @@ from kirinuki.text.cliptext import elements, parse
 from kirinuki.text.hashtags import parse_tag_line, tag_line_text
 from kirinuki.text.links import http_url
 from kirinuki.text.spaces import is_blank
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 Line = tuple[str, Citation | None]
 
@@ -84,6 +87,9 @@ def _parser() -> tuple[_Target, etree.HTMLParser]:
     each time a parser is made (15% of reading an MT export) and a parser is not thread-safe."""
     made = getattr(_PARSERS, "made", None)
     if made is None:
+        # Imported here: the publisher imports this module for `sanitized` alone.
+        from lxml import etree
+
         target = _Target()
         made = _PARSERS.made = (target, etree.HTMLParser(target=target, no_network=True,
                                                          remove_comments=True))
