@@ -376,3 +376,45 @@ def test_the_newest_clips_get_a_gin_index_of_their_own(pg_journal_path: str,
             definition = j.store.conn.execute(
                 "SELECT pg_get_indexdef(?::regclass)", [f"{table}_recent"]).fetchone()[0]
             assert definition.endswith(f"USING gin (body) WHERE (rowid >= '{newest[8]}'::bigint)")
+
+
+@pytest.mark.database
+def test_search_rows_sent_in_binary_are_the_tsvectors_of_their_text(pg_journal_path: str) -> None:
+    """`tsvectors.copy_data` (the server stores the tokens as sent, sorted and each once)
+    gives every body the `tsvector` the server makes of its quoted text, and `search_bi` the
+    same text form: clips of random characters (spaces of other scripts, planes 15-16, ASCII
+    signs mapped, repeats), an empty clip, filter tokens repeated, and bodies of another shape."""
+    import random
+
+    from kirinuki.store.postgres.tsvectors import copy_data
+    from kirinuki.store.sqlite import search_tokens as tok
+
+    rng = random.Random(5)
+    pool = "あいう東京都\u3000\u2028\U0001f600x9" + tok.LOSSY + "\U000f0021"
+    bodies: list[tuple[str, str]] = [tok.rows("", f"{tok.ALL} {tok.TAG}3")[:2],
+                                     tok.rows("ab", "")[:2], ("", ""), ("  ", " "),
+                                     ("a b a", "x  y x"), (f"{tok.ALL} ab ab", "ab")]
+    for _ in range(300):
+        form = "".join(rng.choice(pool) for _ in range(rng.randrange(0, 12)))
+        filters = " ".join(rng.choice([tok.ALL, f"{tok.TAG}1", f"{tok.ENTRY}22", tok.PUBLIC])
+                           for _ in range(rng.randrange(0, 4)))
+        bodies.append(tok.rows(form, filters)[:2])
+    with init_journal(pg_journal_path) as j:
+        raw = j.store.conn.raw
+        raw.execute("CREATE TEMP TABLE t_bi(rowid BIGINT, body tsvector, form TEXT)")
+        raw.execute("CREATE TEMP TABLE t_uni(rowid BIGINT, body tsvector)")
+        for start in (0, 150):  # two batches
+            part = list(enumerate(bodies))[start:start + 150 if start == 0 else None]
+            for table, k in (("t_bi", 0), ("t_uni", 1)):
+                columns = "rowid, body, form" if k == 0 else "rowid, body"
+                with raw.cursor().copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)"
+                                       ) as out:
+                    out.write(copy_data([(i, b[k].encode()) for i, b in part], k == 0))
+        for table, k in (("t_bi", 0), ("t_uni", 1)):
+            got = raw.execute(f"SELECT rowid, body::text FROM {table} ORDER BY rowid").fetchall()
+            assert [r[0] for r in got] == list(range(len(bodies)))
+            for (i, text), body in zip(got, bodies, strict=True):
+                assert text == raw.execute("SELECT %s::tsvector::text", [lexemes(body[k])]
+                                           ).fetchone()[0], (i, body[k])
+        forms = [r[0] for r in raw.execute("SELECT form FROM t_bi ORDER BY rowid")]
+        assert forms == [text_form(b[0]) for b in bodies]

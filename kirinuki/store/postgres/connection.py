@@ -21,6 +21,7 @@ from kirinuki.errors import JournalBusyError, JournalError
 from kirinuki.store.postgres.dialect import SEARCH_TABLES, Statement, render, translate
 from kirinuki.store.postgres.inserts import Copy, copy_shape, multi_row
 from kirinuki.store.postgres.sender import Sender
+from kirinuki.store.postgres.tsvectors import copy_data
 
 BUSY_MS = 5000
 ROWS_PER_STATEMENT = 1000  # rows of one multi-row INSERT
@@ -147,14 +148,37 @@ class PgConnection:
         if st.noop:
             return
         self._wrote()
-        args = [_args(st, r) for r in rows]
-        if not args:
+        copy = copy_shape(st.sql)
+        if copy is not None and copy.table in SEARCH_TABLES:
+            # Search rows as the server stores them (`tsvectors`), made from the rows as given.
+            given = list(rows)
+            if given:
+                data = copy_data(given, copy.table == "search_bi")
+                self._send(lambda: self._copy_binary(copy, data), len(given))
             return
-        self.rows_written += len(args)
+        args = [_args(st, r) for r in rows]
+        if args:
+            self._send(lambda: self._write(st, args), len(args))
+
+    def _send(self, write: Callable[[], None], rows: int) -> None:
+        """Run a write of `rows` rows now, or in a bulk import on the writes' thread."""
+        self.rows_written += rows
         if self.bulk and self.in_transaction:
-            self.sender.send(lambda: self._write(st, args))
+            self.sender.send(write)
         else:
-            self._write(st, args)
+            write()
+
+    def _copy_binary(self, shape: Copy, data: bytes) -> None:
+        """A search table's rows as binary COPY data (`tsvectors.copy_data`); into a table
+        emptied by this transaction, frozen (`_defer_index`)."""
+        self._defer_index(shape.table)
+        frozen = ", FREEZE" if shape.table in self.emptied else ""
+        try:
+            with self.raw.cursor().copy(f"COPY {shape.table} ({shape.columns}) FROM STDIN"
+                                        f" (FORMAT BINARY{frozen})") as out:
+                out.write(data)
+        except psycopg.Error as exc:
+            raise pg_error(exc, self.url) from exc
 
     def _write(self, st: Statement, rows: list[list[object]]) -> None:
         shape = multi_row(st.sql)
@@ -179,12 +203,8 @@ class PgConnection:
             raise pg_error(exc, self.url) from exc
 
     def _copy(self, cur: psycopg.Cursor[Any], shape: Copy, rows: list[list[object]]) -> None:
-        """Rows of a plain INSERT by COPY (no SQL text to build and parse per row); into a
-        search table emptied by this transaction, frozen (`_defer_index`)."""
-        if shape.table in SEARCH_TABLES:
-            self._defer_index(shape.table)
-        frozen = " (FREEZE)" if shape.table in self.emptied else ""
-        with cur.copy(f"COPY {shape.table} ({shape.columns}) FROM STDIN{frozen}") as out:
+        """Rows of a plain INSERT by COPY (no SQL text to build and parse per row)."""
+        with cur.copy(f"COPY {shape.table} ({shape.columns}) FROM STDIN") as out:
             for row in rows:
                 out.write_row(row)
 
