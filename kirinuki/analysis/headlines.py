@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 # Headlines: a short line with no sentence end, its words apart (`ポルタ国民投票 賛成多数で…`).
 _SENTENCE_END = lazy_re(r"[。!?！？]|[.．](?![0-9０-９])")  # not a decimal point (`0.5%`)
-_HEADLINE_LABEL = lazy_re(r"^(?:速報|随時更新|更新|続報|詳報|詳しく|独自|中継)+")
+_HEADLINE_LABEL = lazy_re(r"^(?:速報|随時更新|更新|続報|詳報|詳しく|独自|中継|live|ライブ)+")
 # A headline's common opening that names only a topic, not an event (`エステラ情勢`).
 _TOPIC_END = lazy_re(r"(?:情勢|問題|関連|まとめ|特集|ニュース|最新情報|速報|選挙|動き)$")
 _LEADING_BRACKETS = lazy_re(r"^(?:【[^】]*】)+")
@@ -85,29 +85,38 @@ def _first_group(text: str, apart: re.Pattern[str] | None = None) -> str:
 
 
 # A headline's toll: the dead, the missing, the injured, the evacuated, before or after the count.
-# (A count right after a toll's noun is that toll's: `死者6人行方不明は3人`.)
-_N = r"(?<![者人はが])([0-9]+(?:万[0-9]*)?)人(?:超|以上)?"
-_AFTER = r"([0-9]+(?:万[0-9]*)?)人"
+# (A count right after a toll's noun is that toll's: `死者6人行方不明は3人`; kanji numerals too.)
+_COUNT = r"([0-9]+(?:万[0-9]*)?|[一二三四五六七八九十百千]+)人"
+_N = rf"(?<![者人はが]){_COUNT}(?:超|以上)?"
+_AFTER = _COUNT
 _TOLLS = (("死亡", lazy_re(rf"{_N}が?死亡|死者[はが]?{_AFTER}")),
           ("行方不明", lazy_re(rf"{_N}が?(?:行方不明|不明)|(?:行方不明|不明)者?[はが]?{_AFTER}")),
           ("けが", lazy_re(rf"{_N}が?(?:けが|負傷)|(?:けが人|負傷者)[はが]?{_AFTER}")),
           ("避難", lazy_re(rf"{_N}が?避難|避難者?[はが]?{_AFTER}")))
 
 
+# A toll told with no count yet (`多数の死傷者`, `死者が出る`): counted in a later headline.
+_UNCOUNTED = lazy_re(r"多数の死傷者|死傷者多数|多数死傷|多数の死者|死者多数|死者が出")
+_MANY = "多数"
+
+
 def tolls(norm: str) -> dict[str, frozenset[str]]:
-    """The counts of a normalised headline's toll by what they count (`死者9人` → 死亡: 9)."""
+    """The counts of a normalised headline's toll by what they count (`死者9人` → 死亡: 9;
+    `多数の死傷者` → 死亡: 多数)."""
     out: dict[str, frozenset[str]] = {}
     for what, pattern in _TOLLS:
         found = frozenset(g for m in pattern.finditer(norm) for g in m.groups() if g)
         if found:
             out[what] = found
+    if "死亡" not in out and _UNCOUNTED.search(norm):
+        out["死亡"] = frozenset((_MANY,))
     return out
 
 
 def toll_updated(a: str, b: str) -> bool:
     """True when two normalised headlines tell one toll (`死亡`, `行方不明`...) with other
     counts: the toll updated."""
-    if "人" not in a or "人" not in b:
+    if not ("人" in a or "死" in a) or not ("人" in b or "死" in b):
         return False
     ta, tb = tolls(a), tolls(b)
     return any(not ta[k] & tb[k] for k in ta.keys() & tb.keys())

@@ -147,7 +147,7 @@ def sentence_updated(sa: list[Sentence], sb: list[Sentence], matrix: list[list[f
 # A count said to have changed (`死者が19人に増え`, `けが人は9人に上り`).
 # (`死者が23人となり`: the count has become N.)
 _RAISED = lazy_re(r"[0-9]+[万億千]?(?:人|棟|世帯|戸|台|便|件|ミリ|センチ|ヘクタール)"
-                  r"(?:に増え|に増加|に上[っりる]|にのぼ[っりる]|に達し|に減っ|に減り|に減少|となり|となっ"
+                  r"(?:に増え|に増加|に上[っりる]|にのぼ[っりる]|に達し|に減っ|に減り|に減少|まで減っ|まで減り|まで減少|となり|となっ"
                   r"|になり|になっ)")
 
 

@@ -45,6 +45,13 @@ def kind(a: str, b: str) -> str | None:
     ("北陸の豪雪 2人死亡5人不明", "九州の土砂崩れ 死者6人 行方不明は3人に", None),
     # A market's move during the day, then the day's close, under one opening.
     ("東証株価指数、一時40ポイント以上値上がり", "東証株価指数、終値は25ポイント高 2810", VERSION),
+    # A count said to have fallen to a level (`…まで減った`), the same day, reworded.
+    ("【港浜共同】港浜市は9日、大雨による停電が約6200戸で続いていると明らかにした。",
+     "港浜市は9日夜、停電が続いている住宅が約2300戸まで減ったと発表しました。", VERSION),
+    # A live headline's label (`【LIVE】`) is no word of the headline: a vote held, then its result.
+    ("【LIVE】ルヴァン議会 首相の弾劾案を採決へ", "ルヴァン議会 首相の弾劾案を可決 賛成88", VERSION),
+    # A toll told with no count yet, then counted.
+    ("【速報】ミレト 花火大会で将棋倒し 多数の死傷者", "ミレト 花火大会の事故 死者14人に 警備に不備か", VERSION),
 ])
 def test_session17_rules(a: str, b: str, expected: str | None) -> None:
     assert kind(a, b) == expected
@@ -66,3 +73,4 @@ def test_a_headline_count_belongs_to_the_toll_before_it() -> None:
     assert tolls("北陸の豪雪死者6人行方不明は3人に") == {"死亡": frozenset({"6"}),
                                                     "行方不明": frozenset({"3"})}
     assert tolls("大雨2人死亡5人不明") == {"死亡": frozenset({"2"}), "行方不明": frozenset({"5"})}
+    assert tolls("濃霧で玉突き事故十二人けが") == {"けが": frozenset({"十二"})}
