@@ -59,6 +59,7 @@ class Renderer:
         self.tag_macro = macros.tag_summary  # type: ignore[attr-defined]
         self._summaries: dict[int, Markup] = {}
         self._all: list[int] = []
+        self._days_of: dict[tuple[int, int], list[tuple[int, list[int]]]] | None = None
         self._nav: View | None = None
         # The sidebar: on the static site a frame of `/nav/` (one file that a new entry
         # rewrites), in the web app the same boxes in the page (`inline_nav`).
@@ -201,6 +202,20 @@ class Renderer:
                 self.views.summary(pos, summaries.get(pos)))
         return html
 
+    def _months(self) -> dict[tuple[int, int], list[tuple[int, list[int]]]]:
+        """Each month's days with their entry positions, newest month and day first (made
+        once: sorting every day of the journal for each month page cost a few percent of a
+        full build)."""
+        if self._days_of is None:
+            self._days_of = {}
+            for (y, m, d), members in sorted(self.ctx.days.items(), reverse=True):
+                self._days_of.setdefault((y, m), []).append((d, members))
+        return self._days_of
+
+    def days_of(self, y: int, m: int) -> list[tuple[int, list[int]]]:
+        """The days of month `m` of year `y` that have entries, newest first."""
+        return self._months().get((y, m), [])
+
     def day(self, page: Page, _: Any, summaries: dict[int, ListingSummary]) -> str:
         y, m, d = page.args[0]
         members = self.ctx.days[(y, m, d)][::-1]
@@ -213,9 +228,7 @@ class Renderer:
     def month(self, page: Page, _: Any, summaries: dict[int, ListingSummary]) -> str:
         y, m = page.args[0]
         sections: list[View] = []
-        for (yy, mm, dd), members in sorted(self.ctx.days.items(), reverse=True):
-            if (yy, mm) != (y, m):
-                continue
+        for dd, members in self.days_of(y, m):
             links = []
             for i in members[::-1]:
                 # The note is the excerpt's first 60 characters, which are the first clip's
@@ -234,11 +247,11 @@ class Renderer:
     def year(self, page: Page, *_: Any) -> str:
         y = page.args[0]
         months: dict[int, list[View]] = {}
-        for (yy, mm, dd), members in sorted(self.ctx.days.items(), reverse=True):
+        for yy, mm in self._months():
             if yy == y:
-                months.setdefault(mm, []).append(
-                    View(url=urls.archive_url(y, mm, dd), label=f"{mm}月{dd}日",
-                         count=len(members), note=None))
+                months[mm] = [View(url=urls.archive_url(y, mm, dd), label=f"{mm}月{dd}日",
+                                   count=len(members), note=None)
+                              for dd, members in self.days_of(y, mm)]
         sections = [View(label=f"{y}年{m}月", url=urls.archive_url(y, m),
                          count=sum(link["count"] for link in links), links=links)
                     for m, links in months.items()]

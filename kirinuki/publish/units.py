@@ -152,7 +152,9 @@ def units_of(pages: list[Page], ctx: SiteContext) -> list[list[Page]]:
     # Lists in order of their oldest entry: a unit's pages then show entries of one stretch
     # of time, so the renderer's summaries are reused (an entry is in ~6 lists) and each unit
     # loads fewer summaries. In plan order (index, then tag by tag) the summary cache thrashed.
-    rest.sort(key=lambda p: min(p.summaries) if p.summaries else -1)
+    # Tag pages and feeds, which read whole entries, too: in plan order each unit loaded the
+    # entries of a few tags, which the next units loaded again for their other tags.
+    rest.sort(key=lambda p: min(p.summaries or p.entries or (-1,)))
     units = list(months.values())
     units += [rest[i : i + UNIT_PAGES] for i in range(0, len(rest), UNIT_PAGES)]
     return units
