@@ -421,13 +421,19 @@ V23_OAUTH_USER = """
 ALTER TABLE oauth_clients ADD COLUMN user_id BIGINT NOT NULL DEFAULT 1;
 """
 
+# The indexes of SQLite's V24 (what a publish reads whole, read from an index).
+V24_PUBLISH_SCANS = """
+CREATE INDEX IF NOT EXISTS entries_stamps ON entries(id, updated, status, published);
+CREATE INDEX IF NOT EXISTS clip_sketches_checked ON clip_sketches(version, versions_checked);
+"""
+
 # Index i holds the SQL that takes a journal from version i to i + 1 (as in SQLite's list).
 MIGRATIONS: list[str] = [V1, V2_SEARCH, V3_CAPTURE, V4_ANALYSIS, V5_WEB,
                          V6_VERSIONS, V7_CHROME, V8_SEARCH_DRAFTS, V9_ID_MARKS,
                          V10_RAW_LAYOUT, V11_CANONICAL_CLAIM, V12_WEB_GUARD,
                          V13_TRASH, V14_SEARCH_GROUPING, V15_WATCH, V16_RAW_COPIES,
                          V17_HATENA_MT, V18_ATOMPUB_OAUTH, V19_SUGGESTIONS, V20_STORY, V21_TEAM,
-                         V22_SEARCH_FORM, V23_OAUTH_USER]
+                         V22_SEARCH_FORM, V23_OAUTH_USER, V24_PUBLISH_SCANS]
 
 # Kept beside the migrated tables: the schema's identity and version, the change counter that
 # stands for SQLite's `PRAGMA data_version` (bumped by every transaction that writes), and

@@ -491,11 +491,20 @@ V23_OAUTH_USER = """
 ALTER TABLE oauth_clients ADD COLUMN user_id INTEGER NOT NULL DEFAULT 1
 """
 
+# What every publish reads whole, from indexes instead of the tables' rows (an entry row holds
+# its text, a sketch row its sketch): the entries' stamps, and the count of sketches with the
+# unchecked ones (docs/publish.md, session 17). `IF NOT EXISTS`: a journal made at an older
+# version by the tests (tests/conftest.py) has them already.
+V24_PUBLISH_SCANS = """
+CREATE INDEX IF NOT EXISTS entries_stamps ON entries(id, updated, status, published);
+CREATE INDEX IF NOT EXISTS clip_sketches_checked ON clip_sketches(version, versions_checked)
+"""
+
 # Index i holds the SQL that takes a journal from version i to i + 1.
 MIGRATIONS: list[str] = [V1, V2_SEARCH, V3_CAPTURE, V4_ANALYSIS, V5_WEB,
                         V6_VERSIONS, V7_CHROME, V8_SEARCH_DRAFTS, V9_ID_MARKS,
                         V10_RAW_LAYOUT, V11_CANONICAL_CLAIM, V12_WEB_GUARD,
                         V13_TRASH, V14_SEARCH_GROUPING, V15_WATCH, V16_RAW_COPIES,
                         V17_HATENA_MT, V18_ATOMPUB_OAUTH, V19_SUGGESTIONS, V20_STORY, V21_TEAM,
-                        V22_SEARCH_FORM, V23_OAUTH_USER]
+                        V22_SEARCH_FORM, V23_OAUTH_USER, V24_PUBLISH_SCANS]
 SCHEMA_VERSION = len(MIGRATIONS)
