@@ -41,7 +41,7 @@ from kirinuki.analysis.occasions import (
     other_round,
     successive_changes,
 )
-from kirinuki.analysis.others import other_thing_counted
+from kirinuki.analysis.others import other_sections, other_thing_counted
 from kirinuki.analysis.passages import may_extend, relate_sentences
 from kirinuki.analysis.plans import told_ahead_then_done
 from kirinuki.analysis.quotes import extract_quotes
@@ -462,6 +462,8 @@ def _different_facts(a: Prepared, b: Prepared, t: Thresholds) -> bool:
         return True
     if a.numbers and b.numbers and not set(a.numbers) & set(b.numbers):
         return True  # `噴火警戒レベル3は…` / `レベル4は…`: no number in common
+    if other_sections(a.norm, b.norm):
+        return True  # `上り線の…と…の間で通行止め` / `下り線の…と…の間で渋滞`
     counters = {c for c, _ in a.figures} & {c for c, _ in b.figures}
     for c in counters:
         va, vb = {v for c2, v in a.figures if c2 == c}, {v for c2, v in b.figures if c2 == c}

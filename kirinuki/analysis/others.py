@@ -1,6 +1,7 @@
 """Other things told alike: two near-identical clips whose one change besides the numbers
 names another thing counted (`営業利益が…412億円` / `売り上げが…8640億円`, `被告に懲役10年` /
-`被告の元部下の男に懲役4年`): another measure or another person, never one report updated. Pure."""
+`被告の元部下の男に懲役4年`): another measure or another person, never one report updated; and
+two clips naming other sections of a road (`…と…の間`), which report other facts. Pure."""
 
 from __future__ import annotations
 
@@ -63,3 +64,17 @@ def _subject_put(x: str, y: str, after: str) -> bool:
     return (bool(x and y) and after != "" and after in _SUBJECT_PARTICLES
             and bool(_NOUN.fullmatch(x)) and bool(_NOUN.fullmatch(y))
             and not _TIME.fullmatch(x) and not _TIME.fullmatch(y))
+
+
+# A section of a road or a line between two points (`西嶺インターチェンジと嶺北ジャンクションの間`).
+_SECTION = lazy_re(r"([\u4e00-\u9fff\u30a1-\u30faー]{2,})と([\u4e00-\u9fff\u30a1-\u30faー]{2,})の間")
+
+
+def other_sections(a: str, b: str) -> bool:
+    """True when normalised texts `a` and `b` each name a section between two points and none
+    in common (`西嶺ICと嶺北JCTの間` / `嶺北JCTと東嶺ICの間`): other stretches of road or line."""
+    if "の間" not in a or "の間" not in b:
+        return False  # cheap test first
+    sa = {frozenset(m.groups()) for m in _SECTION.finditer(a)}
+    sb = {frozenset(m.groups()) for m in _SECTION.finditer(b)}
+    return bool(sa and sb and not sa & sb)

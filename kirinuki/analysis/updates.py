@@ -271,7 +271,8 @@ def english_update(a: str, b: str) -> bool:
         return False
     if len(_LATIN.findall(a)) < 0.6 * len(a.strip()) or len(_LATIN.findall(b)) < 0.6 * len(b.strip()):
         return False  # not English text
-    wa, wb = _words_en(a), _words_en(b)
+    # The first sentences tell the news: a background sentence both repeat is no word of it.
+    wa, wb = _words_en(_first_en(a)), _words_en(_first_en(b))
     na, nb = (frozenset(w for w in ws if w[0].isupper()) for ws in (wa, wb))
     names = na & nb
     common = {w.lower() for w in wa} & {w.lower() for w in wb}
@@ -280,6 +281,14 @@ def english_update(a: str, b: str) -> bool:
     other_a = {w for w in na if w.lower() not in {x.lower() for x in wb}}
     other_b = {w for w in nb if w.lower() not in {x.lower() for x in wa}}
     return bool(names) and len(common - {w.lower() for w in names}) >= 2 and not (other_a and other_b)
+
+
+_SENTENCE_END_EN = lazy_re(r"(?<=[a-z0-9][.!?])\s+(?=[A-Z])")
+
+
+def _first_en(text: str) -> str:
+    """The first sentence of an English tweet (`UPDATE: … rises to 19.`)."""
+    return _SENTENCE_END_EN.split(strip_noise(text).strip(), maxsplit=1)[0]
 
 
 def _words_en(text: str) -> frozenset[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from kirinuki.analysis.duplicates import VERSION, compare, prepare
+from kirinuki.analysis.duplicates import BACKGROUND, VERSION, compare, prepare
 from kirinuki.analysis.others import other_thing_counted
 
 
@@ -52,6 +52,15 @@ def kind(a: str, b: str) -> str | None:
     ("【LIVE】ルヴァン議会 首相の弾劾案を採決へ", "ルヴァン議会 首相の弾劾案を可決 賛成88", VERSION),
     # A toll told with no count yet, then counted.
     ("【速報】ミレト 花火大会で将棋倒し 多数の死傷者", "ミレト 花火大会の事故 死者14人に 警備に不備か", VERSION),
+    # Other sections of one road (`…と…の間`), other states: no report retold with a count added.
+    ("事故の影響で、南湖自動車道は上り線の北湖インターチェンジと湖南ジャンクションの間で通行止めが続いています。",
+     "事故の影響で、南湖自動車道は下り線の湖南ジャンクションと東湖インターチェンジの間で、およそ6キロの渋滞が"
+     "続いています。", None),
+    # An English update and another tweet repeating only its background sentence: background.
+    ("UPDATE: Death toll in Valdo hotel fire rises to 12. The hotel, with about 300 rooms, opened in 1985."
+     " — Ana Ruiz (@aruiz_news) May 4, 2025",
+     "Valdo mayor Silva pledges aid for fire survivors. The hotel, with about 300 rooms, opened in"
+     " 1985. — Ana Ruiz (@aruiz_news) May 5, 2025", BACKGROUND),
 ])
 def test_session17_rules(a: str, b: str, expected: str | None) -> None:
     assert kind(a, b) == expected
