@@ -119,7 +119,8 @@ def put_sketches(store: Store, version: int, rows: Sequence[tuple[int, bytes]]) 
 def sketches(store: Store, version: int) -> tuple[list[int], list[bytes]]:
     """Every stored sketch of this version: clip ids and bytes, in clip id order."""
     found = store.conn.execute(
-        "SELECT clip_id, sketch FROM clip_sketches WHERE version = ? ORDER BY clip_id",
+        # `+version`: in clip id order, not through `clip_sketches_checked` and a sort.
+        "SELECT clip_id, sketch FROM clip_sketches WHERE +version = ? ORDER BY clip_id",
         (version,)).fetchall()  # ints and bytes as stored: converting here doubled the time
     return [r[0] for r in found], [r[1] for r in found]
 
@@ -139,10 +140,12 @@ def sketches_with_entries(store: Store, version: int, entry_ids: Sequence[int] |
     where = "" if entry_ids is None else " AND g.entry_id IN (SELECT value FROM json_each(?))"
     args: tuple[object, ...] = (version,) if entry_ids is None else (
         version, "[" + ",".join(str(int(i)) for i in entry_ids) + "]")
+    # `+s.version`: from the entries' groups to their clips' sketches; through the index
+    # `clip_sketches_checked` SQLite would read every sketch of the version (~0.1 s at 10k).
     return store.conn.execute(
         "SELECT s.clip_id, g.entry_id, s.sketch FROM clip_sketches s"
         " JOIN clips c ON c.id = s.clip_id JOIN groups g ON g.id = c.group_id"
-        f" WHERE s.version = ?{where} ORDER BY s.clip_id", args).fetchall()
+        f" WHERE +s.version = ?{where} ORDER BY s.clip_id", args).fetchall()
 
 
 def sketch_state(store: Store, version: int) -> tuple[int, int, list[int]]:
