@@ -79,10 +79,19 @@ class Facts:
 
 
 def parse_ids(text: str, base: int) -> np.ndarray:
-    """Row ids from `search_facets.listed(..., base)`, ascending."""
+    """Numbers from a comma-separated `text` (as `search_facets.listed(..., base)` gives them),
+    plus `base`, in the order given."""
     if not text:
         return np.zeros(0, dtype=np.int64)
     return np.fromstring(text, dtype=np.int64, sep=",") + base
+
+
+def ascending(ids: np.ndarray) -> np.ndarray:
+    """`ids` (distinct) in ascending order: as they are when they already are (checking is
+    one pass; SQLite's FTS5 yields them so), else sorted."""
+    if len(ids) > 1 and not bool((ids[1:] > ids[:-1]).all()):
+        return np.sort(ids)
+    return ids
 
 
 def _build(store: Store, key: tuple[int, ...]) -> Facts:

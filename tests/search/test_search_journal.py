@@ -19,6 +19,7 @@ from kirinuki.store.sqlite import articles as article_rows
 from kirinuki.store.sqlite import db, migrations
 from kirinuki.store.sqlite import entries as entry_rows
 from kirinuki.store.sqlite import search as index
+from kirinuki.store.sqlite import search_facets as sf
 from kirinuki.store.sqlite import search_plan as sp
 from kirinuki.store.sqlite import search_query as sq
 from kirinuki.text.query import parse_query
@@ -354,6 +355,21 @@ def test_facet_columns_fall_back_to_a_binary_search_for_spread_row_ids(
     monkeypatch.setattr(search_facts, "MAX_SPREAD", 0)
     monkeypatch.setattr(search_facts, "_build", _spread_build)
     assert _facets(news, "の") == want
+
+
+def test_matches_handed_over_in_another_order_give_the_same_answer(
+        news: Journal, columns_always: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    # No ORDER BY asks SQLite for ascending row ids (FTS5 yields them so): when a backend
+    # yields them in another order, they are sorted before the newest are taken and counted.
+    want = [_facets(news, q) for q in ("の", "首相", "露")]
+    listed = sf.listed
+
+    def reversed_listed(store: object, plan: object, base: int) -> str:
+        return ",".join(reversed(listed(store, plan, base).split(",")))  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sf, "listed", reversed_listed)
+    assert [_facets(news, q) for q in ("の", "首相", "露")] == want
+    assert want[0][0] > 2 and want[0][1]
 
 
 _real_build = search_facts._build
