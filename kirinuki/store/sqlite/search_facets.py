@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 
 from kirinuki.store.sqlite.db import Store, placeholders
 from kirinuki.store.sqlite.entries import ids_json
-from kirinuki.store.sqlite.search_plan import Plan
+from kirinuki.store.sqlite.search_plan import MAX_ROWID, MIN_ROWID, Plan
 from kirinuki.store.sqlite.search_query import match_where
 
 
@@ -91,6 +91,9 @@ def listed(store: Store, plan: Plan, base: int) -> str:
     ids ascending, and the subquery that asked for it cost ~15% of this statement."""
     where, args = match_where(plan)
     t = plan.table
+    if (plan.lo, plan.hi) == (MIN_ROWID, MAX_ROWID) and store.dialect != "postgresql":
+        # No dates: a range of every row id costs SQLite ~10% more than none.
+        where, args = f"{t} MATCH ?", [plan.match]
     row = store.conn.execute(f"SELECT group_concat({t}.rowid - ?) FROM {t} WHERE {where}",
                              [base, *args]).fetchone()
     return str(row[0] or "")
