@@ -53,9 +53,12 @@ class Facts:
         # count nothing.
         if len(self.slot):
             at = ids - self.base
-            ids = ids[(at >= 0) & (at < len(self.slot))]
-            lists = self.slot[ids - self.base]
-            ids, lists = ids[lists >= 0], lists[lists >= 0]
+            if at[0] < 0 or at[-1] >= len(self.slot):  # ascending: the ends tell
+                keep = (at >= 0) & (at < len(self.slot))
+                ids, at = ids[keep], at[keep]
+            lists = self.slot[at]
+            if len(lists) and lists.min() < 0:
+                ids, lists = ids[lists >= 0], lists[lists >= 0]
             bounds = np.searchsorted(ids, self.docids[self.month_starts])
         else:
             pos = np.minimum(np.searchsorted(self.docids, ids), len(self.docids) - 1)

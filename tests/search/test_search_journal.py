@@ -4,9 +4,11 @@ facets, and the index kept in step with every write."""
 from __future__ import annotations
 
 import sqlite3
+from collections import Counter
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from kirinuki.errors import InputError, JournalError
@@ -370,6 +372,19 @@ def test_matches_handed_over_in_another_order_give_the_same_answer(
     monkeypatch.setattr(sf, "listed", reversed_listed)
     assert [_facets(news, q) for q in ("の", "首相", "露")] == want
     assert want[0][0] > 2 and want[0][1]
+
+
+def test_facet_columns_count_nothing_for_row_ids_they_do_not_hold(news: Journal) -> None:
+    # Matches read after a commit the columns missed: row ids below, between or beyond
+    # theirs count nothing, the rest as before.
+    facts = search_facts.facts(news.store)
+    held = facts.docids[::2].copy()
+    gaps = np.setdiff1d(np.arange(facts.docids[0], facts.docids[-1]), facts.docids)
+    assert len(facts.slot) and len(gaps)
+    extra = np.concatenate([[facts.docids[0] - 5], gaps[:3], [facts.docids[-1] + 7]])
+    assert facts.count(np.sort(np.concatenate([held, extra]))) == facts.count(held)
+    assert facts.count(held)[0] and facts.count(held)[1]
+    assert facts.count(extra[:1]) == facts.count(extra[-1:]) == (Counter(), Counter())
 
 
 _real_build = search_facts._build
