@@ -61,6 +61,9 @@ def kind(a: str, b: str) -> str | None:
      " — Ana Ruiz (@aruiz_news) May 4, 2025",
      "Valdo mayor Silva pledges aid for fire survivors. The hotel, with about 300 rooms, opened in"
      " 1985. — Ana Ruiz (@aruiz_news) May 5, 2025", BACKGROUND),
+    # One deed on other days for other things (`はしかの…北部に` / `洪水の…沿岸の州に`): two events.
+    ("ロマーナ政府は12日、はしかの患者が急増している北部の県に非常事態を宣言しました。",
+     "ロマーナ政府は19日、洪水の被害が広がっている沿岸の2つの州に非常事態を宣言しました。", None),
 ])
 def test_session17_rules(a: str, b: str, expected: str | None) -> None:
     assert kind(a, b) == expected
