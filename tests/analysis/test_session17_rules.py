@@ -64,6 +64,11 @@ def kind(a: str, b: str) -> str | None:
     # One deed on other days for other things (`はしかの…北部に` / `洪水の…沿岸の州に`): two events.
     ("ロマーナ政府は12日、はしかの患者が急増している北部の県に非常事態を宣言しました。",
      "ロマーナ政府は19日、洪水の被害が広がっている沿岸の2つの州に非常事態を宣言しました。", None),
+    # A plan with its time ahead (`来月下旬から`), then done in other words: the time is no word
+    # of the deed.
+    ("政府は、備蓄している小麦のうち8万トンを、来月下旬から入札で売り渡す方針です。",
+     "政府は、備蓄している小麦8万トンの売り渡しに向けた最初の入札を12日に行い、およそ5万トンの落札が"
+     "決まりました。", VERSION),
 ])
 def test_session17_rules(a: str, b: str, expected: str | None) -> None:
     assert kind(a, b) == expected
