@@ -14,8 +14,8 @@ pooled (`heldout2` to `heldout7` hold pairs only; `heldout8` has statements, fig
 too), `legacy` the older sets in tests/analysis/data, the sample (../shared/seed) and demo/entries.
 For each part: precision and recall of duplicate / version / background pairs, by the rules
 alone (every labelled pair compared) and as a journal gets them (only the candidate pairs of the
-part's clips indexed together are compared, as in a journal: LSH candidates, and pairs sharing a
-sentence, which give background only), statements
+part's clips indexed together are compared, as in a journal: LSH candidates, pairs sharing a
+sentence, which give background only, and pairs sharing a word key), statements
 (recall and speaker accuracy, overall and per mode), figures (F1 on value, unit and sign),
 and on its journals the related top-1 accuracy and the precision of the groups reported.
 `--misses` lists what went wrong, for the dev parts (`dev`, `dev2` to `dev5`) and retired parts only.
@@ -32,6 +32,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.append(str(ROOT))
@@ -51,6 +53,12 @@ from kirinuki.analysis.duplicates import (  # noqa: E402
     prepare,
 )
 from kirinuki.analysis.lsh import DuplicateIndex, sketch_texts  # noqa: E402
+
+try:
+    from kirinuki.analysis.groups import word_match
+except ImportError:  # a checkout from before word keys: they propose nothing there
+    def word_match(m: object) -> bool:
+        return False
 
 DATA = ROOT / "tests" / "analysis" / "data"
 EVAL = DATA / "eval"
@@ -90,15 +98,21 @@ class Misses:
             print("    MISS", *parts)
 
 
-def candidate_set(texts: list[str]) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
+Pairs = set[tuple[int, int]]
+
+
+def candidate_set(texts: list[str]) -> tuple[Pairs, Pairs, Pairs]:
     """The pairs (rows of `texts`, a < b) a journal holding these clips would verify: the LSH
-    candidates, and the pairs sharing a sentence besides (taken for background only)."""
+    candidates, the pairs sharing a sentence besides (taken for background only), and the
+    pairs sharing a word key besides (`groups.word_match`)."""
     index = DuplicateIndex()
     index.add_many(sketch_texts(texts))
     found, _ = index.candidate_pairs(min_estimate=DEFAULT_THRESHOLDS.candidate)
     shared = index.sentence_candidates(found)
-    return ({(int(a), int(b)) for a, b in found.tolist()},
-            {(int(a), int(b)) for a, b in shared.tolist()})
+    words = (index.word_candidates(found, shared) if hasattr(index, "word_candidates")
+             else np.empty((0, 2), dtype=np.int64))  # a checkout from before word keys
+    return tuple({(int(a), int(b)) for a, b in pairs.tolist()}  # type: ignore[return-value]
+                 for pairs in (found, shared, words))
 
 
 def pairs_report(rows: list[dict[str, Any]], miss: Misses,
@@ -109,7 +123,7 @@ def pairs_report(rows: list[dict[str, Any]], miss: Misses,
         return Counter(), Counter()
     texts = sorted({t for p in rows for t in (p["a"], p["b"])})
     row = {t: i for i, t in enumerate(texts)}
-    got_pairs, shared = candidate_set(texts)
+    got_pairs, shared, words = candidate_set(texts)
     confusion: Counter[tuple[str, str]] = Counter()
     journal: Counter[tuple[str, str]] = Counter()
     for p in rows:
@@ -118,8 +132,8 @@ def pairs_report(rows: list[dict[str, Any]], miss: Misses,
         confusion[(p["label"], got)] += 1
         # Two clips of one text share its exact key, so a journal always compares them.
         key = tuple(sorted((row[p["a"]], row[p["b"]])))
-        found = (p["a"] == p["b"] or key in got_pairs
-                 or (key in shared and got != VERSION))
+        found = (p["a"] == p["b"] or key in got_pairs or (key in shared and got != VERSION)
+                 or (key in words and word_match(m)))
         journal[(p["label"], got if found else "unrelated")] += 1
         if got != p["label"]:
             miss("pair", p.get("id"), p["label"], "->", got, m.reason if m else "",
@@ -139,8 +153,11 @@ def pairs_report(rows: list[dict[str, Any]], miss: Misses,
 
     hit = sum(1 for p in related if proposed(p, got_pairs))
     both = sum(1 for p in related if proposed(p, got_pairs | shared))
-    print(f"    candidate recall on related pairs: LSH {_ratio(hit, len(related))}, with shared"
-          f" sentences {_ratio(both, len(related))} ({len(shared)} pairs more)")
+    every = sum(1 for p in related if proposed(p, got_pairs | shared | words))
+    print(f"    candidate recall on related pairs: LSH {_ratio(hit, len(related))}"
+          f" ({len(got_pairs)} pairs of {len(texts)} clips), with shared"
+          f" sentences {_ratio(both, len(related))} ({len(shared)} pairs more), with word keys"
+          f" {_ratio(every, len(related))} ({len(words)} pairs more)")
     return confusion, journal
 
 

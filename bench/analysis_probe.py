@@ -5,6 +5,8 @@
 Like `analysis_bench.py`'s "add one clip and find its duplicates" (sketch, candidates, `prepare`
 and `compare` of each candidate) on a smaller index, timed in process CPU time so that other
 work on a shared machine moves the figure less. Run it once per checkout, one after the other.
+A checkout with word keys also finds the rows sharing one with the clip (and no sentence) and
+compares them for versions, as a journal's version check does.
 """
 
 from __future__ import annotations
@@ -49,9 +51,16 @@ def main() -> None:
             t0 = time.process_time()
             sketch = sketch_texts([text])
             mine = prepare(text)
+            seen = set()
             for c in index.candidates(sketch, limit=16, min_estimate=0.25):
                 candidates += 1
+                seen.add(c.row)
                 compare(prepare(texts[c.row]), mine)
+            if hasattr(index, "word_rows"):  # a checkout with word keys
+                near = index.word_rows(sketch) - index.sentence_rows(sketch) - seen
+                for r in near:
+                    candidates += 1
+                    compare(prepare(texts[r]), mine, versions_only=True)
             times.append((time.process_time() - t0) * 1e3)
     print(f"{Path(kirinuki.__file__).parent.parent}: p50 {statistics.median(times):.3f} ms,"
           f" mean {statistics.mean(times):.3f} ms of CPU a clip ({candidates} candidates)")

@@ -87,8 +87,9 @@ class DuplicateGroup:
 
 
 def verify(items: Sequence[Item], pairs: Iterable[tuple[int, int]],
-           t: Thresholds = DEFAULT_THRESHOLDS) -> list[Link]:
-    """Compare the candidate pairs (indexes into `items`); the related ones as links."""
+           t: Thresholds = DEFAULT_THRESHOLDS, versions_only: bool = False) -> list[Link]:
+    """Compare the candidate pairs (indexes into `items`); the related ones as links
+    (`versions_only`: the version links only, as `duplicates.compare` says)."""
     cache: dict[int, Prepared] = {}
 
     def prep(k: int) -> Prepared:
@@ -99,7 +100,7 @@ def verify(items: Sequence[Item], pairs: Iterable[tuple[int, int]],
 
     links: list[Link] = []
     for i, j in pairs:
-        link = relate(items[i], prep(i), items[j], prep(j), t)
+        link = relate(items[i], prep(i), items[j], prep(j), t, versions_only)
         if link is not None:
             links.append(link)
     return links
@@ -114,8 +115,7 @@ def relate(x: Item, px: Prepared, y: Item, py: Prepared,
     if ky < kx:
         x, px, y, py = y, py, x, px
     # Clips weeks apart are another development of the story, not an update of its lead.
-    near = (x.when is None or y.when is None
-            or abs((y.when - x.when).total_seconds()) <= t.update_days * 86400)
+    near = close_in_time(x, y, t)
     m = compare(px, py, same_article=x.article is not None and x.article == y.article, t=t,
                 lead=near, versions_only=versions_only)
     return None if m is None else Link(x.id, y.id, m)
@@ -128,8 +128,32 @@ def find_links(items: Sequence[Item], t: Thresholds = DEFAULT_THRESHOLDS,
     index.add_many(sketch_texts([i.text for i in items], params))
     pairs, _ = index.candidate_pairs(min_estimate=t.candidate, per_row=per_item)
     shared = index.sentence_candidates(pairs)  # background only, as in a journal
+    words = index.word_candidates(pairs, shared)  # reworded versions, as in a journal
     return verify(items, pairs.tolist(), t) + [
-        link for link in verify(items, shared.tolist(), t) if link.match.kind != VERSION]
+        link for link in verify(items, shared.tolist(), t) if link.match.kind != VERSION
+    ] + word_links(items, words.tolist(), t)
+
+
+def close_in_time(x: Item, y: Item, t: Thresholds = DEFAULT_THRESHOLDS) -> bool:
+    """Whether two clips are at most `t.update_days` apart (or either has no date)."""
+    return (x.when is None or y.when is None
+            or abs((y.when - x.when).total_seconds()) <= t.update_days * 86400)
+
+
+def word_match(m: Match | None) -> bool:
+    """Whether a match found on a pair only word keys propose counts: any but a passage
+    extended (it holds the whole shorter passage, which LSH or a shared sentence proposes;
+    through a shared word alone it is other text around one name)."""
+    return m is not None and not (m.kind == VERSION and m.reason.startswith("passage extended"))
+
+
+def word_links(items: Sequence[Item], pairs: Iterable[tuple[int, int]],
+               t: Thresholds = DEFAULT_THRESHOLDS, versions_only: bool = False) -> list[Link]:
+    """The links of pairs only word keys propose (`word_match`; `versions_only` as for
+    `verify`): only of clips close in time (`close_in_time`), as a name shared weeks apart
+    is another development of a story, or another story."""
+    near = [(i, j) for i, j in pairs if close_in_time(items[i], items[j], t)]
+    return [link for link in verify(items, near, t, versions_only) if word_match(link.match)]
 
 
 def _components(ids: Iterable[int], links: Sequence[Link]) -> list[list[int]]:

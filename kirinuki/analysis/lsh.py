@@ -7,6 +7,8 @@ A clip's sketch is two 64-bit keys and a MinHash signature, all from its normali
 * `sents`: up to `SENTENCE_SLOTS` keys of its sentences (`sentence_keys`), a second source of
   candidates for shared background: clips sharing a sentence are compared whatever their
   whole texts estimate (`DuplicateIndex.sentence_candidates`);
+* `words`: up to `WORD_SLOTS` keys of its longest words (`analysis/word_keys.py`), a third
+  source of candidates, for reworded versions (`DuplicateIndex.word_candidates`);
 * `sig`: `params.hashes` MinHash values over the clip's *content bigrams* (bigrams with no
   hiragana, so particles and endings such as `ました` do not make unrelated clips look alike),
   each kept to its low 8 bits (b-bit MinHash; 88 bytes a clip with the keys): chance agreement
@@ -23,25 +25,34 @@ duplicates are close in time).
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from kirinuki.analysis.candidates import Candidate, best_candidates
+from kirinuki.analysis.shared_keys import (
+    MIN_SENTENCE,
+    SENTENCE_CAP,
+    SENTENCE_SLOTS,
+    KeyLookup,
+    group_pairs,
+    key64,
+    keys_of_sentences,
+    sentence_keys,
+    sentences,
+    shared_pairs,
+    sorted_unique,
+)
 from kirinuki.analysis.textnorm import mask_digits, normalise, normalise_parts
-from kirinuki.text.lazyre import lazy_re
+from kirinuki.analysis.word_keys import WORD_CAP, WORD_SLOTS, word_matrix
 
-__all__ = ["mask_digits", "normalise"]  # re-exported: sketches are made of them
+# Re-exported: sketches are made of them.
+__all__ = ["MIN_SENTENCE", "SENTENCE_CAP", "key64", "mask_digits", "normalise", "sentence_keys",
+           "shared_pairs"]
 
 EXACT_SALT = b"kirinuki-exact"
 MASKED_SALT = b"kirinuki-masked"
-SENTENCE_SALT = b"kirinuki-sentence"
-SENTENCE_SLOTS = 4  # sentence keys kept a clip: the smallest, so two clips keep shared ones alike
-MIN_SENTENCE = 15  # normalised characters: shorter sentences are set phrases
-SENTENCE_CAP = 16  # a sentence in more clips is boilerplate and pairs nothing
-_SENTENCE = lazy_re(r"[^。！？!?\n]*(?:[。！？!?\n]+|$)")
 SIG_DTYPE = np.uint8  # b-bit MinHash, b = 8
 EMPTY = SIG_DTYPE(0xFF)  # no content bigram; never a real value (those are 0..0xFE)
 _CHANCE = 1 / 255  # two unrelated values agree this often
@@ -65,45 +76,16 @@ class LshParams:
 DEFAULT_PARAMS = LshParams()
 
 
-def key64(text: str, salt: bytes) -> int:
-    """A stable signed 64-bit hash of `text` (SQLite stores signed integers); always odd, so it
-    never collides with a band key, which is even and never 0. Two checksums make it: a rare
-    collision only adds a candidate, which `compare` then rejects."""
-    data = salt + text.encode("utf-8")
-    value = (zlib.crc32(data) << 32) | zlib.adler32(data)
-    return (value - (1 << 64) if value >= 1 << 63 else value) | 1
-
-
-def _sentences(text: str) -> list[str]:
-    """`text` cut after each sentence end and line end (the parts put together are the text)."""
-    return [p for p in _SENTENCE.findall(text) if p]
-
-
-def _sentence_keys(pieces: Sequence[str]) -> list[int]:
-    """The `SENTENCE_SLOTS` smallest keys of the normalised sentences, ascending, 0-padded."""
-    found = set()
-    for piece in pieces:
-        masked = mask_digits(piece)
-        if len(masked) >= MIN_SENTENCE:
-            found.add(key64(masked, SENTENCE_SALT))
-    keys = sorted(found)[:SENTENCE_SLOTS]
-    return keys + [0] * (SENTENCE_SLOTS - len(keys))
-
-
-def sentence_keys(text: str) -> list[int]:
-    """Keys of the sentences of `text` (normalised, digits masked, at least `MIN_SENTENCE`
-    characters): the `SENTENCE_SLOTS` smallest, ascending, 0 for a slot left empty."""
-    return _sentence_keys(normalise_parts(text, _sentences(text))[1])
-
-
 @dataclass
 class Sketches:
     """Sketches of n texts: `keys` (n, 2) int64 exact and masked keys, `sigs` (n, H) uint8,
-    `sents` (n, SENTENCE_SLOTS) int64 sentence keys (None: none known, as all 0)."""
+    `sents` (n, SENTENCE_SLOTS) int64 sentence keys, `words` (n, WORD_SLOTS) int64 word keys
+    (None: none known, as all 0)."""
 
     keys: np.ndarray
     sigs: np.ndarray
     sents: np.ndarray | None = None
+    words: np.ndarray | None = None
 
     def __len__(self) -> int:
         return int(self.keys.shape[0])
@@ -114,28 +96,42 @@ class Sketches:
             return np.zeros((len(self), SENTENCE_SLOTS), dtype=np.int64)
         return self.sents
 
+    def word_keys(self) -> np.ndarray:
+        """The word keys, (n, WORD_SLOTS), 0 where none."""
+        if self.words is None:
+            return np.zeros((len(self), WORD_SLOTS), dtype=np.int64)
+        return self.words
+
     def row_bytes(self, i: int) -> bytes:
         """Sketch `i` as bytes, for storage."""
         keys: bytes = self.keys[i].astype("<i8").tobytes()
         sents: bytes = self.sentences()[i].astype("<i8").tobytes()
         sigs: bytes = self.sigs[i].astype("<u1").tobytes()
-        return keys + sents + sigs
+        words: bytes = self.word_keys()[i].astype("<u4").tobytes()
+        return keys + sents + sigs + words
 
     @classmethod
     def from_bytes(cls, blobs: Sequence[bytes], params: LshParams = DEFAULT_PARAMS,
                    ) -> Sketches:
-        """Sketches stored by `row_bytes` (all made with the same `params`)."""
+        """Sketches stored by `row_bytes` (all made with the same `params`); a sketch stored
+        before word keys (same width less `4 * WORD_SLOTS` bytes) reads as one without them.
+        Raises ValueError for blobs of another size."""
         head = 16 + 8 * SENTENCE_SLOTS
         width = head + params.hashes
         data = b"".join(blobs)
-        if len(data) != width * len(blobs):
+        tail = 4 * WORD_SLOTS
+        if len(data) == width * len(blobs) and blobs:
+            tail = 0
+        elif len(data) != (width + tail) * len(blobs):
             raise ValueError("sketch of the wrong size")
-        raw = np.frombuffer(data, dtype=np.uint8).reshape(len(blobs), width)
+        raw = np.frombuffer(data, dtype=np.uint8).reshape(len(blobs), width + tail)
         keys = raw[:, :head].copy().view("<i8").astype(np.int64, copy=False)
         keys = keys.reshape(len(blobs), 2 + SENTENCE_SLOTS)
-        sigs = np.ascontiguousarray(raw[:, head:]).astype(SIG_DTYPE, copy=False)
+        sigs = np.ascontiguousarray(raw[:, head:width]).astype(SIG_DTYPE, copy=False)
+        words = (raw[:, width:].copy().view("<u4").astype(np.int64).reshape(len(blobs), WORD_SLOTS)
+                 if tail else None)
         return cls(np.ascontiguousarray(keys[:, :2]), sigs.reshape(len(blobs), params.hashes),
-                   np.ascontiguousarray(keys[:, 2:]))
+                   np.ascontiguousarray(keys[:, 2:]), words)
 
 
 class _Hasher:
@@ -206,39 +202,15 @@ def sketch_texts(texts: Sequence[str], params: LshParams = DEFAULT_PARAMS) -> Sk
     """The sketches of `texts` (vectorised: pass many texts at once)."""
     norm, found = [], []
     for t in texts:  # the whole and its sentences in one pass; the sentences are not kept
-        whole, pieces = normalise_parts(t, _sentences(t))
+        whole, pieces = normalise_parts(t, sentences(t))
         norm.append(whole)
-        found.append(_sentence_keys(pieces))
+        found.append(keys_of_sentences(pieces))
     masked = [mask_digits(t) for t in norm]
     keys = np.empty((len(texts), 2), dtype=np.int64)
     keys[:, 0] = [key64(t, EXACT_SALT) for t in norm]
     keys[:, 1] = [key64(t, MASKED_SALT) for t in masked]
     sents = np.array(found, dtype=np.int64).reshape(len(texts), SENTENCE_SLOTS)
-    return Sketches(keys, _hasher(params).signatures(masked), sents)
-
-
-def sentence_pairs(sents: np.ndarray, cap: int = SENTENCE_CAP) -> np.ndarray:
-    """Sorted distinct codes (a << 32 | b, a < b) of the rows sharing a sentence key held by
-    at most `cap` rows."""
-    flat = sents.reshape(-1)
-    pos = np.flatnonzero(flat != 0)
-    keys = flat[pos]
-    order = np.argsort(keys, kind="stable")
-    codes = group_pairs(keys[order], pos[order] // sents.shape[1], cap)
-    out: np.ndarray = codes[(codes >> 32) != (codes & 0xFFFFFFFF)]
-    return out
-
-
-def sentence_members(sents: np.ndarray, row_keys: Sequence[int], cap: int = SENTENCE_CAP,
-                     ) -> list[np.ndarray]:
-    """For each nonzero key of `row_keys`, the rows of `sents` carrying it (none when more than
-    `cap` do: boilerplate)."""
-    out = []
-    for k in row_keys:
-        if k:
-            found = np.flatnonzero((sents == k).any(axis=1))
-            out.append(found if found.size <= cap else found[:0])
-    return out
+    return Sketches(keys, _hasher(params).signatures(masked), sents, word_matrix(texts))
 
 
 def estimate(sig_a: np.ndarray, sig_b: np.ndarray) -> np.ndarray:
@@ -246,33 +218,6 @@ def estimate(sig_a: np.ndarray, sig_b: np.ndarray) -> np.ndarray:
     same = (sig_a == sig_b) & (sig_a != EMPTY)
     est: np.ndarray = np.clip((same.mean(axis=-1) - _CHANCE) / (1 - _CHANCE), 0.0, 1.0)
     return est
-
-
-def _sorted_unique(values: np.ndarray) -> np.ndarray:
-    """Sorted distinct values (NumPy's hash-based unique is slower on large int arrays)."""
-    values = np.sort(values)
-    return values[np.r_[True, values[1:] != values[:-1]]] if values.size else values
-
-
-def group_pairs(keys: np.ndarray, rows: np.ndarray, cap: int, band_only: bool = False,
-                ) -> np.ndarray:
-    """Sorted distinct codes (a << 32 | b, a < b) of every two rows sharing a key, for keys
-    sorted stably; a group of more than `cap` rows is boilerplate and pairs nothing
-    (`band_only`: only band keys, which are even)."""
-    same = keys[1:] == keys[:-1]
-    starts = np.flatnonzero(np.r_[True, ~same])
-    sizes = np.diff(np.r_[starts, keys.size])
-    wanted = same & np.repeat(sizes <= cap, sizes)[1:]
-    pos = np.flatnonzero(wanted & (keys[1:] & 1 == 0) if band_only else wanted)
-    found: list[np.ndarray] = [np.empty(0, dtype=np.int64)]
-    d = 1
-    while pos.size:
-        a, b = rows[pos], rows[pos + d]
-        found.append((np.minimum(a, b) << 32) | np.maximum(a, b))
-        d += 1
-        pos = pos[pos + d < keys.size]
-        pos = pos[keys[pos + d] == keys[pos]]
-    return _sorted_unique(np.concatenate(found))
 
 
 class DuplicateIndex:
@@ -292,6 +237,8 @@ class DuplicateIndex:
         # Signatures in fixed-size blocks: growing never copies what is stored.
         self._blocks: list[np.ndarray] = []
         self._sents: list[np.ndarray] = []  # sentence keys, part by part in row order
+        self._words: list[np.ndarray] = []  # word keys, likewise
+        self._lookups: dict[str, KeyLookup] = {}  # of the sentence and word keys, when sorted
         self.size = 0
         self._scanned = 0  # keys looked up in the unsorted additions
 
@@ -328,6 +275,7 @@ class DuplicateIndex:
         keep = flat != 0
         self._pending.append((flat[keep], rows[keep]))
         self._sents.append(sk.sentences())
+        self._words.append(sk.word_keys())
         self._grow(sk.sigs)
         self.size += len(sk)
         return range(first, self.size)
@@ -340,6 +288,7 @@ class DuplicateIndex:
                 self._recent.setdefault(key, []).append(row)
                 self._recent_size += 1
         self._sents.append(sk.sentences()[i:i + 1])
+        self._words.append(sk.word_keys()[i:i + 1])
         self._grow(sk.sigs[i:i + 1])
         self.size += 1
         if self._recent_size >= max(self.merge_at, self._keys.size // 10):
@@ -372,10 +321,13 @@ class DuplicateIndex:
 
     def sentences(self) -> np.ndarray:
         """The sentence keys of every row, (size, SENTENCE_SLOTS)."""
-        if len(self._sents) != 1:
-            self._sents = [np.concatenate(self._sents) if self._sents
-                           else np.zeros((0, SENTENCE_SLOTS), dtype=np.int64)]
+        self._sents = [_joined(self._sents, SENTENCE_SLOTS)]
         return self._sents[0]
+
+    def words(self) -> np.ndarray:
+        """The word keys of every row, (size, WORD_SLOTS)."""
+        self._words = [_joined(self._words, WORD_SLOTS)]
+        return self._words[0]
 
     def _members(self, keys: list[int]) -> list[list[int]]:
         """For each key, the newest `cap` rows carrying it."""
@@ -426,7 +378,7 @@ class DuplicateIndex:
         chain = np.flatnonzero(same & (keys[1:] & 1 == 1))
         text_codes = (rows[chain] << 32) | rows[chain + 1]
         band = group_pairs(keys, rows, self.cap, band_only=True)
-        return _sorted_unique(np.concatenate([text_codes, band])), text_codes
+        return sorted_unique(np.concatenate([text_codes, band])), text_codes
 
     def candidate_pairs(self, min_estimate: float = 0.0, per_row: int = 16,
                         ) -> tuple[np.ndarray, np.ndarray]:
@@ -451,12 +403,39 @@ class DuplicateIndex:
     def sentence_candidates(self, pairs: np.ndarray) -> np.ndarray:
         """Rows (m, 2), a < b, sharing a sentence (`sentence_pairs`) but not among `pairs`
         ((k, 2) rows, as `candidate_pairs` gives them): candidates for shared background."""
-        more = sentence_pairs(self.sentences())
+        more = shared_pairs(self.sentences())
         if pairs.size:
             more = more[~np.isin(more, (pairs[:, 0] << 32) | pairs[:, 1], kind="sort")]
         return np.stack([more >> 32, more & 0xFFFFFFFF], axis=1)
 
+    def _lookup(self, kind: str) -> KeyLookup:
+        """The sorted sentence (or word) keys of every row, sorted again after additions."""
+        found = self._lookups.get(kind)
+        if found is None or found.size != self.size:
+            found = self._lookups[kind] = KeyLookup(
+                self.sentences() if kind == "sentences" else self.words())
+        return found
+
     def sentence_rows(self, sk: Sketches, i: int = 0) -> set[int]:
-        """Rows sharing a sentence with sketch `i` of `sk` (as `sentence_pairs` pairs them)."""
-        shared = sentence_members(self.sentences(), sk.sentences()[i].tolist())
-        return {int(r) for group in shared for r in group}
+        """Rows sharing a sentence with sketch `i` of `sk` (as `shared_pairs` pairs them)."""
+        return self._lookup("sentences").rows_of(sk.sentences()[i].tolist(), SENTENCE_CAP)
+
+    def word_candidates(self, *known: np.ndarray) -> np.ndarray:
+        """Rows (m, 2), a < b, sharing a word key held by at most `WORD_CAP` rows but not
+        among the `known` pairs ((k, 2) rows each): candidates for reworded versions."""
+        more = shared_pairs(self.words(), WORD_CAP)
+        for pairs in known:
+            if pairs.size and more.size:
+                more = more[~np.isin(more, (pairs[:, 0] << 32) | pairs[:, 1], kind="sort")]
+        return np.stack([more >> 32, more & 0xFFFFFFFF], axis=1)
+
+    def word_rows(self, sk: Sketches, i: int = 0) -> set[int]:
+        """Rows sharing a word key with sketch `i` of `sk` (as `word_candidates` pairs them)."""
+        return self._lookup("words").rows_of(sk.word_keys()[i].tolist(), WORD_CAP)
+
+
+def _joined(parts: list[np.ndarray], slots: int) -> np.ndarray:
+    """The parts put together (rows in order), (0, slots) when there are none."""
+    if len(parts) == 1:
+        return parts[0]
+    return np.concatenate(parts) if parts else np.zeros((0, slots), dtype=np.int64)

@@ -24,10 +24,9 @@ from kirinuki.analysis.lsh import (
     LshParams,
     Sketches,
     _hasher,
-    _sorted_unique,
     estimate,
-    group_pairs,
 )
+from kirinuki.analysis.shared_keys import group_pairs, sorted_unique
 
 _CHUNK = 65536  # pairs estimated at once
 _PART_KEYS = 1_000_000  # band keys sorted at once (~40 MB of arrays)
@@ -163,7 +162,7 @@ def sketch_pairs(sk: Sketches, params: LshParams = DEFAULT_PARAMS, cap: int = 64
     order = np.argsort(flat, kind="stable")
     keys, rows = flat[order], order // 2
     chain = np.flatnonzero(keys[1:] == keys[:-1])
-    text = _sorted_unique((rows[chain] << 32) | rows[chain + 1])
+    text = sorted_unique((rows[chain] << 32) | rows[chain + 1])
     del flat, order, keys, rows, chain
     out.add(text, np.full(text.size, hashes, dtype=np.uint8))
     # Band keys (even, never 0 but for empty signatures), part by part.
@@ -208,7 +207,7 @@ def verify_blocked(a: np.ndarray, b: np.ndarray,
     runs before each block is loaded; `versions_only`: only the version links (see
     `duplicates.compare`); `done` is told how many pairs each step compared. Returns each
     link with its earlier and later clip."""
-    rows = _sorted_unique(np.concatenate([a, b]))
+    rows = sorted_unique(np.concatenate([a, b]))
     block = max(1, held * 7 // 8)
     chunk = max(1, held // 8)
     out: list[tuple[Link, Item, Item]] = []
@@ -224,7 +223,7 @@ def verify_blocked(a: np.ndarray, b: np.ndarray,
         pa, pb = pa[~inside], pb[~inside]
         order = np.argsort(pb, kind="stable")
         pa, pb = pa[order], pb[order]
-        later = _sorted_unique(pb)
+        later = sorted_unique(pb)
         for s in range(0, later.size, chunk):
             part = later[s:s + chunk]
             i = int(np.searchsorted(pb, part[0], "left"))

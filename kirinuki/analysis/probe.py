@@ -18,6 +18,8 @@ import numpy as np
 
 from kirinuki.analysis.candidates import Candidate, best_candidates
 from kirinuki.analysis.lsh import DEFAULT_PARAMS, EMPTY, SIG_DTYPE, LshParams, Sketches, estimate
+from kirinuki.analysis.shared_keys import SENTENCE_CAP
+from kirinuki.analysis.word_keys import WORD_CAP
 
 
 class _Lookup:
@@ -65,6 +67,7 @@ class SketchScan:
         self.bands = np.asfortranarray(packed.view("<u4").reshape(n, bands))
         self.text_keys = np.asfortranarray(sketches.keys)
         self.empty = (sketches.sigs == EMPTY).all(axis=1)
+        self.shared: tuple[np.ndarray, np.ndarray] | None = None  # `shared_columns`, when needed
 
     def _members(self, row: int) -> list[np.ndarray]:
         """For each key of `row`, the newest `cap` rows carrying it (row included)."""
@@ -86,6 +89,26 @@ class SketchScan:
         return best_candidates(rows, estimate(self.sketches.sigs[rows], self.sketches.sigs[row]),
                                members, limit, min_estimate)
 
+    def _shared_rows(self, row: int, words: bool, cap: int) -> set[int]:
+        if self.shared is None:  # column by column, as the bands are compared
+            self.shared = shared_columns(self.sketches)
+        block = self.shared[words]
+        out: set[int] = set()
+        for k in block[:, row].tolist():
+            if k:
+                found = np.flatnonzero((block == k).any(axis=0))
+                if found.size <= cap:
+                    out.update(found.tolist())
+        return out
+
+    def sentence_rows(self, row: int) -> set[int]:
+        """Rows sharing a sentence key with `row` (`DuplicateIndex.sentence_rows`)."""
+        return self._shared_rows(row, False, SENTENCE_CAP)
+
+    def word_rows(self, row: int) -> set[int]:
+        """Rows sharing a word key with `row` (`DuplicateIndex.word_rows`)."""
+        return self._shared_rows(row, True, WORD_CAP)
+
 
 def pack_columns(sketches: Sketches, params: LshParams = DEFAULT_PARAMS,
                  ) -> tuple[np.ndarray, np.ndarray]:
@@ -105,12 +128,14 @@ def pack_columns(sketches: Sketches, params: LshParams = DEFAULT_PARAMS,
 class Part:
     """Sketches of some clips (ids sorted or not), their columns, and which rows count.
     Without `sigs` (the sketch cache does not store them) a row's signature is read back from
-    its packed band bytes, which hold every byte of it."""
+    its packed band bytes, which hold every byte of it. `sents` (SENTENCE_SLOTS, n) and
+    `words` (WORD_SLOTS, n): the sentence and word keys, one column per row."""
 
     def __init__(self, ids: np.ndarray, sigs: np.ndarray | None, bands: np.ndarray,
-                 keys: np.ndarray, alive: np.ndarray | None,
-                 params: LshParams = DEFAULT_PARAMS) -> None:
+                 keys: np.ndarray, alive: np.ndarray | None, sents: np.ndarray,
+                 words: np.ndarray, params: LshParams = DEFAULT_PARAMS) -> None:
         self.ids, self.sigs, self.bands, self.keys, self.alive = ids, sigs, bands, keys, alive
+        self.sents, self.words = sents, words
         self.rows = params.rows
 
     def sig(self, row: int) -> np.ndarray:
@@ -140,7 +165,7 @@ class PartScan:
                  params: LshParams = DEFAULT_PARAMS, cap: int = 64) -> None:
         bands, keys = pack_columns(extra, params)
         self.parts = [base, Part(np.asarray(extra_ids, dtype=np.int64), extra.sigs, bands,
-                                  keys, None, params)]
+                                  keys, None, *shared_columns(extra), params)]
         self.cap, self.hashes = cap, params.hashes
         self.ids = _Same()
         self.row_of = _Live(self)
@@ -179,6 +204,37 @@ class PartScan:
         probe = self._sigs(np.asarray([clip_id], dtype=np.int64))[0]
         return best_candidates(found, estimate(self._sigs(found), probe), members, limit,
                                min_estimate)
+
+
+    def _shared_rows(self, clip_id: int, words: bool, cap: int) -> set[int]:
+        """Live clips sharing a sentence key (or a word key) with `clip_id`, each key counted
+        only when at most `cap` clips hold it."""
+        base, extra = self.parts
+        i = self._extra.get(clip_id)
+        part, row = (extra, i) if i is not None else (base, _live_row(base, clip_id))
+        out: set[int] = set()
+        for k in (part.words if words else part.sents)[:, row].tolist():
+            if k:
+                found = np.concatenate([p.carriers(column, k) for p in self.parts
+                                        for column in (p.words if words else p.sents)])
+                if found.size <= cap:
+                    out.update(found.tolist())
+        return out
+
+    def sentence_rows(self, clip_id: int) -> set[int]:
+        """Live clips sharing a sentence key with `clip_id` (as `SketchScan.sentence_rows`)."""
+        return self._shared_rows(clip_id, False, SENTENCE_CAP)
+
+    def word_rows(self, clip_id: int) -> set[int]:
+        """Live clips sharing a word key with `clip_id` (as `SketchScan.word_rows`)."""
+        return self._shared_rows(clip_id, True, WORD_CAP)
+
+
+def shared_columns(sketches: Sketches) -> tuple[np.ndarray, np.ndarray]:
+    """(SENTENCE_SLOTS, n) int64 sentence keys and (WORD_SLOTS, n) uint32 word keys, one
+    column per row (the layout `Part` reads and the sketch cache stores)."""
+    return (np.ascontiguousarray(sketches.sentences().T),
+            np.ascontiguousarray(sketches.word_keys().T.astype(np.uint32)))
 
 
 def _live_row(part: Part, clip_id: int) -> int:

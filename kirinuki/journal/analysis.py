@@ -23,7 +23,7 @@ from kirinuki.analysis.duplicates import (
     compare,
     prepare,
 )
-from kirinuki.analysis.groups import DuplicateGroup, Link, group_links, verify
+from kirinuki.analysis.groups import DuplicateGroup, Link, group_links, verify, word_links
 from kirinuki.analysis.lsh import DEFAULT_PARAMS, DuplicateIndex, Sketches, sketch_texts
 from kirinuki.analysis.probe import PartScan, SketchScan
 from kirinuki.analysis.versions import FigureChange, describe_change
@@ -236,7 +236,10 @@ def duplicate_groups(journal: Journal, entry_ref: str | None = None,
     if eid is None:
         found, _ = ix.index.candidate_pairs(min_estimate=t.candidate)
         pairs = {(int(a), int(b)) for a, b in found.tolist()}
-        shared = {(int(a), int(b)) for a, b in ix.index.sentence_candidates(found).tolist()}
+        by_sentence = ix.index.sentence_candidates(found)
+        shared = {(int(a), int(b)) for a, b in by_sentence.tolist()}
+        worded = {(int(a), int(b))
+                  for a, b in ix.index.word_candidates(found, by_sentence).tolist()}
     else:
         own = [ix.row_of[c.clip_id] for c in rows.clips_of_entries(journal.store, [eid])]
         pairs = _probe(ix, own, t)
@@ -244,7 +247,9 @@ def duplicate_groups(journal: Journal, entry_ref: str | None = None,
         pairs |= _probe(ix, near, t)  # second hop: complete version chains
         shared = {(min(r, s), max(r, s)) for r in own
                   for s in ix.index.sentence_rows(ix.sketches, r) if s != r} - pairs
-    clip_ids = sorted({ix.ids[r] for p in pairs | shared for r in p})
+        worded = {(min(r, s), max(r, s)) for r in own
+                  for s in ix.index.word_rows(ix.sketches, r) if s != r} - pairs - shared
+    clip_ids = sorted({ix.ids[r] for p in pairs | shared | worded for r in p})
     items = [_item(r) for r in rows.clips_by_id(journal.store, clip_ids)]
     pos = {it.id: k for k, it in enumerate(items)}
 
@@ -252,10 +257,11 @@ def duplicate_groups(journal: Journal, entry_ref: str | None = None,
         return [(pos[ix.ids[a]], pos[ix.ids[b]]) for a, b in sorted(found)
                 if ix.ids[a] in pos and ix.ids[b] in pos]
 
-    # Pairs found by a shared sentence only are background (or duplicates), never versions:
-    # version links come from the LSH candidates alone, as the stored ones do.
+    # Pairs found by a shared sentence only are background (or duplicates), never versions;
+    # pairs found by a shared word only are anything but an extended passage (`word_links`).
     links = verify(items, at(pairs), t) + [link for link in verify(items, at(shared), t)
                                            if link.match.kind != VERSION]
+    links += word_links(items, at(worded), t)
     groups = group_links(items, links)
     if eid is not None:
         groups = [g for g in groups if any(i.entry == eid for i in g.items)]
@@ -325,18 +331,35 @@ def _version_links(journal: Journal, ix: _Index | SketchScan | PartScan, new: Se
     if len(own) > _PROBE_MAX and isinstance(ix, _Index):  # every pair at once, in blocks
         return version_links(journal.store, ix.ids, ix.sketches, new, t)
     pairs = _probe(ix, own, t)
-    clip_ids = sorted({ix.ids[r] for p in pairs for r in p})
+    worded = _word_pairs(ix, own) - pairs
+    clip_ids = sorted({ix.ids[r] for p in pairs | worded for r in p})
     items = [_item(r) for r in rows.clips_by_id(journal.store, clip_ids)]
     pos = {it.id: k for k, it in enumerate(items)}
-    index_pairs = [(pos[ix.ids[a]], pos[ix.ids[b]]) for a, b in sorted(pairs)
-                   if ix.ids[a] in pos and ix.ids[b] in pos]
+
+    def at(found: set[tuple[int, int]]) -> list[tuple[int, int]]:
+        return [(pos[ix.ids[a]], pos[ix.ids[b]]) for a, b in sorted(found)
+                if ix.ids[a] in pos and ix.ids[b] in pos]
+
     text = {it.id: it.text for it in items}
     out = []
-    for link in verify(items, index_pairs, t):
+    for link in verify(items, at(pairs), t) + word_links(items, at(worded), t, True):
         if link.match.kind == VERSION:
             change = describe_change(text[link.a], text[link.b])
             if not change.empty:
                 out.append((link.b, link.a, change.describe()))
+    return out
+
+
+def _word_pairs(ix: _Index | SketchScan | PartScan, own: Sequence[int]) -> set[tuple[int, int]]:
+    """The pairs of `own` rows with rows sharing a word key but no sentence key, as
+    `versions_bulk.word_codes` gives them for every row."""
+    out: set[tuple[int, int]] = set()
+    for r in own:
+        if isinstance(ix, _Index):
+            near = ix.index.word_rows(ix.sketches, r) - ix.index.sentence_rows(ix.sketches, r)
+        else:
+            near = ix.word_rows(r) - ix.sentence_rows(r)
+        out |= {(min(r, s), max(r, s)) for s in near if s != r}
     return out
 
 

@@ -31,11 +31,13 @@ from typing import Any, Protocol
 import numpy as np
 
 from kirinuki.analysis.lsh import DEFAULT_PARAMS, SIG_DTYPE, Sketches
-from kirinuki.analysis.probe import Part, PartScan, pack_columns
+from kirinuki.analysis.probe import Part, PartScan, pack_columns, shared_columns
+from kirinuki.analysis.shared_keys import SENTENCE_SLOTS
+from kirinuki.analysis.word_keys import WORD_SLOTS
 from kirinuki.journal.core import Journal
 from kirinuki.store.sqlite import analysis as rows
 
-FORMAT = "kirinuki-sketches-3"
+FORMAT = "kirinuki-sketches-4"  # 4: sentence and word keys (3: without the signatures)
 REBASE = 20_000  # sketches read since the base before the base is written again
 _ALIGN = 64
 
@@ -69,7 +71,7 @@ class SketchCache:
         base = self._base(ident)
         if base is None:
             return self._rebuild(journal, version, stamps, ident)
-        meta, ids, entries, bands, keys = base
+        meta, ids, entries, bands, keys, sents, words = base
         delta = self._delta(meta["token"])
         base_rows = meta["stamps"]  # (id, stamp, published?) rows in id order, as read
         moved = _moved_rows(stamps, base_rows)
@@ -106,7 +108,8 @@ class SketchCache:
             self._write_delta({"token": meta["token"], "rows": extra,
                                "stamps": {i: now.get(i) for i in touched}})
         sk = Sketches.from_bytes([r[2] for r in extra], DEFAULT_PARAMS) if extra else _none()
-        return PartScan(Part(ids, None, bands, keys, alive), [r[0] for r in extra], sk)
+        return PartScan(Part(ids, None, bands, keys, alive, sents, words), [r[0] for r in extra],
+                        sk)
 
     def _rebuild(self, journal: Journal, version: int, stamps: list[tuple[int, str, int]],
                  ident: tuple[object, ...]) -> PartScan:
@@ -115,13 +118,15 @@ class SketchCache:
         entries = np.fromiter((r[1] for r in found), dtype=np.int64, count=len(found))
         sk = Sketches.from_bytes([r[2] for r in found], DEFAULT_PARAMS) if found else _none()
         bands, keys = pack_columns(sk, DEFAULT_PARAMS)
+        sents, words = shared_columns(sk)
         token = time.time_ns()
         meta = {"format": FORMAT, "ident": ident, "token": token, "n": len(found),
                 "stamps": stamps}
         # The signatures are not stored: the packed bands hold every byte of them.
-        self.store.put({"sketch.base": _pack_base(meta, [ids, entries, bands, keys]),
+        self.store.put({"sketch.base": _pack_base(meta, [ids, entries, bands, keys, sents,
+                                                          words]),
                         "sketch.delta": None})
-        return PartScan(Part(ids, sk.sigs, bands, keys, None), [], _none())
+        return PartScan(Part(ids, sk.sigs, bands, keys, None, sents, words), [], _none())
 
     def _base(self, ident: tuple[object, ...]) -> tuple[Any, ...] | None:
         try:
@@ -136,7 +141,8 @@ class SketchCache:
             at = _aligned(8 + size)
             out = []
             for dtype, shape in ((np.int64, (n,)), (np.int64, (n,)), (np.uint32, (bands, n)),
-                                 (np.int64, (2, n))):
+                                 (np.int64, (2, n)), (np.int64, (SENTENCE_SLOTS, n)),
+                                 (np.uint32, (WORD_SLOTS, n))):
                 count = int(np.prod(shape))
                 out.append(np.frombuffer(data, dtype=dtype, count=count, offset=at)
                            .reshape(shape))

@@ -15,6 +15,7 @@ import gc
 import multiprocessing
 import os
 import signal
+from bisect import bisect_left
 from collections.abc import Callable, Iterator, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -23,10 +24,12 @@ from typing import Any
 import numpy as np
 
 from kirinuki.analysis.duplicates import VERSION, Thresholds
-from kirinuki.analysis.groups import Item
+from kirinuki.analysis.groups import Item, Link, close_in_time, word_match
 from kirinuki.analysis.lsh import DEFAULT_PARAMS, Sketches
 from kirinuki.analysis.pairs import sketch_pairs, verify_blocked
+from kirinuki.analysis.shared_keys import SENTENCE_CAP, shared_pairs
 from kirinuki.analysis.versions import describe_change
+from kirinuki.analysis.word_keys import WORD_CAP
 from kirinuki.errors import KirinukiError
 from kirinuki.store import open_store
 from kirinuki.store.sqlite import analysis as rows
@@ -126,10 +129,11 @@ def all_version_links(store: Store, version: int, new: Sequence[int], t: Thresho
         del blobs
         report(PAIRING, 0, len(ids))
         codes, _ = sketch_pairs(sk, DEFAULT_PARAMS, min_estimate=t.candidate)
+        words = word_codes(sk, codes)
         del sk
-        a, b = _touching(codes, ids, new)
+        a, b = _touching(np.concatenate([codes, words]), ids, new)
         del codes
-        return _verify(store, ids, a, b, t, held)
+        return _verify(store, ids, a, b, t, held, words)
     finally:
         store.map_memory(mapped)
 
@@ -139,9 +143,21 @@ def version_links(store: Store, ids: list[int], sk: Sketches, new: Sequence[int]
     """`all_version_links` with the sketches given (row i: clip `ids[i]`)."""
     report(PAIRING, 0, len(ids))
     codes, _ = sketch_pairs(sk, DEFAULT_PARAMS, min_estimate=t.candidate)
-    a, b = _touching(codes, ids, new)
+    words = word_codes(sk, codes)
+    a, b = _touching(np.concatenate([codes, words]), ids, new)
     del codes
-    return _verify(store, ids, a, b, t, held)
+    return _verify(store, ids, a, b, t, held, words)
+
+
+def word_codes(sk: Sketches, codes: np.ndarray) -> np.ndarray:
+    """Sorted codes (a << 32 | b) of the pairs only word keys propose: rows sharing a word key
+    (`DuplicateIndex.word_candidates`), not among the LSH pair `codes` nor sharing a sentence
+    (those give no version); their links are kept as `groups.word_links` keeps them."""
+    words = shared_pairs(sk.word_keys(), WORD_CAP)
+    for known in (codes, shared_pairs(sk.sentences(), SENTENCE_CAP)):
+        if known.size and words.size:
+            words = words[~np.isin(words, known, kind="sort")]
+    return words
 
 
 def _touching(codes: np.ndarray, ids: list[int], new: Sequence[int],
@@ -154,17 +170,19 @@ def _touching(codes: np.ndarray, ids: list[int], new: Sequence[int],
 
 
 def _verify(store: Store, ids: list[int], a: np.ndarray, b: np.ndarray, t: Thresholds,
-            held: int) -> list[tuple[int, int, str]]:
+            held: int, words: np.ndarray) -> list[tuple[int, int, str]]:
+    """The version links of the pairs of rows (a[k], b[k]); `words`: the sorted codes of the
+    pairs only word keys propose (`word_codes`), whose links are kept as `word_match` says."""
     jobs = _options().jobs if store.dialect == "sqlite" and store.path != ":memory:" else 1
     jobs = min(jobs, max(1, a.size // _PAIRS_A_JOB))
     counted = _Counted(a.size)
     if jobs <= 1:
-        return _verify_part(store, ids, a, b, t, held or HELD, counted.add)
+        return _verify_part(store, ids, a, b, t, held or HELD, counted.add, words)
     # Each worker also keeps a share of the parent's pages and what its blocks freed: with
     # HELD / jobs clips each, two workers together held more than one process is meant to
     # (the figures are in docs/analysis.md).
     return _verify_forked(store.path, ids, a, b, t, max(1, (held or HELD) // (2 * jobs)),
-                          jobs, counted)
+                          jobs, counted, words)
 
 
 @contextlib.contextmanager
@@ -201,7 +219,8 @@ class _Counted:
 
 
 def _verify_part(store: Store, ids: list[int], a: np.ndarray, b: np.ndarray, t: Thresholds,
-                 held: int, done: Callable[[int], object]) -> list[tuple[int, int, str]]:
+                 held: int, done: Callable[[int], object], words: np.ndarray,
+                 ) -> list[tuple[int, int, str]]:
     def items_of(rs: Sequence[int]) -> dict[int, Item]:
         row_of = {ids[r]: r for r in rs}
         return {row_of[c.clip_id]: clip_item(c) for c in rows.clips_by_id(store, list(row_of))}
@@ -211,11 +230,19 @@ def _verify_part(store: Store, ids: list[int], a: np.ndarray, b: np.ndarray, t: 
         found = verify_blocked(a, b, items_of, held, t, between=_release, versions_only=True,
                                done=done)
     for link, x, y in found:
-        if link.match.kind == VERSION:
+        if link.match.kind == VERSION and ((word_match(link.match) and close_in_time(x, y, t))
+                                           or not _by_words(ids, words, link)):
             change = describe_change(x.text, y.text)
             if not change.empty:
                 out.append((link.b, link.a, change.describe()))
     return out
+
+
+def _by_words(ids: list[int], words: np.ndarray, link: Link) -> bool:
+    """Whether the pair of `link` is one only word keys propose (`ids` sorted: row -> clip)."""
+    x, y = sorted((bisect_left(ids, link.a), bisect_left(ids, link.b)))
+    at = int(np.searchsorted(words, (x << 32) | y))
+    return at < words.size and int(words[at]) == (x << 32) | y
 
 
 # What the forked workers share (set before the fork; children inherit it, nothing is sent).
@@ -223,13 +250,14 @@ _SHARED: dict[str, Any] = {}
 
 
 def _verify_forked(path: str, ids: list[int], a: np.ndarray, b: np.ndarray, t: Thresholds,
-                   held: int, jobs: int, counted: _Counted) -> list[tuple[int, int, str]]:
+                   held: int, jobs: int, counted: _Counted, words: np.ndarray,
+                   ) -> list[tuple[int, int, str]]:
     """`_verify_part` over `jobs` forked workers, each a run of earlier rows with as many
     pairs as the others and its own connection; the parent reports their progress."""
     order = np.argsort(a, kind="stable")
     a, b = a[order], b[order]
     counter = multiprocessing.get_context("fork").Value("q", 0)
-    _SHARED.update(path=path, ids=ids, a=a, b=b, t=t, held=held, counter=counter,
+    _SHARED.update(path=path, ids=ids, a=a, b=b, t=t, held=held, counter=counter, words=words,
                    bounds=np.linspace(0, a.size, jobs + 1).astype(np.int64).tolist())
     workers: list[_Forked] = []
     try:
@@ -324,7 +352,7 @@ def _worker_part(k: int) -> list[tuple[int, int, str]]:
     try:
         store.map_memory(False)
         return _verify_part(store, _SHARED["ids"], _SHARED["a"][lo:hi], _SHARED["b"][lo:hi],
-                            _SHARED["t"], _SHARED["held"], done)
+                            _SHARED["t"], _SHARED["held"], done, _SHARED["words"])
     finally:
         store.close()
 

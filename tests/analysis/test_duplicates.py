@@ -109,12 +109,13 @@ def test_sketches_round_trip_through_bytes() -> None:
     sk = sketch_texts([KZ_1, KZ_2])
     back = Sketches.from_bytes([sk.row_bytes(0), sk.row_bytes(1)])
     assert np.array_equal(back.keys, sk.keys) and np.array_equal(back.sigs, sk.sigs)
+    assert np.array_equal(back.word_keys(), sk.word_keys()) and sk.word_keys().any()
 
 
 def test_sketches_are_8_bit_and_stored_ones_index_like_fresh_ones() -> None:
     texts = [KZ_1, KZ_2, "全く別の話題の段落です。ノルデン海のパイプラインで損傷が見つかりました。", "。"]
     sk = sketch_texts(texts)
-    assert sk.sigs.dtype == np.uint8 and len(sk.row_bytes(0)) == 16 + 8 * 4 + 72
+    assert sk.sigs.dtype == np.uint8 and len(sk.row_bytes(0)) == 16 + 8 * 4 + 72 + 4 * 4
     assert (sk.sigs[:3] != EMPTY).all() and (sk.sigs[3] == EMPTY).all()
     stored = Sketches.from_bytes([sk.row_bytes(i) for i in range(len(texts))])
     fresh, loaded = DuplicateIndex(), DuplicateIndex()

@@ -204,7 +204,7 @@ def test_sketches_of_an_older_version_are_recomputed(journal: Journal, tmp_path,
     assert sorted(g.group.kind for g in duplicate_groups(journal)) == kinds
     sizes = journal.store.conn.execute(
         "SELECT DISTINCT version, length(sketch) FROM clip_sketches").fetchall()
-    assert [tuple(r) for r in sizes] == [(SKETCH_VERSION, 16 + 8 * 4 + 72)]
+    assert [tuple(r) for r in sizes] == [(SKETCH_VERSION, 16 + 8 * 4 + 72 + 4 * 4)]
 
 
 def test_links_found_by_older_rules_go_when_clips_are_checked_again(journal: Journal,

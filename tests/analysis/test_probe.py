@@ -66,7 +66,7 @@ def test_part_scan_candidates_equal_the_scan_of_the_live_rows(cap: int, stored_s
     also when the part's signatures are read back from its packed bands (the sketch cache)."""
     import numpy as np
 
-    from kirinuki.analysis.probe import Part, PartScan, pack_columns
+    from kirinuki.analysis.probe import Part, PartScan, pack_columns, shared_columns
 
     texts = _texts()
     n = len(texts)
@@ -79,17 +79,23 @@ def test_part_scan_candidates_equal_the_scan_of_the_live_rows(cap: int, stored_s
     extra_ids = [100 + i for i in range(0, n, 14)] + [100 + n + k for k in range(12)]
     extra_texts = [texts[(i + 3) % n] for i in range(0, n, 14)] + [texts[k * 5] for k in range(12)]
     bands, keys = pack_columns(base)
-    scan = PartScan(Part(ids, base.sigs if stored_sigs else None, bands, keys, alive), extra_ids,
+    scan = PartScan(Part(ids, base.sigs if stored_sigs else None, bands, keys, alive,
+                         *shared_columns(base)), extra_ids,
                     sketch_texts(extra_texts), cap=cap)
     live = {int(c): t for c, t, a in zip(ids.tolist(), texts, alive.tolist(), strict=True) if a}
     live.update(zip(extra_ids, extra_texts, strict=True))
     order = sorted(live)
     whole = SketchScan(sketch_texts([live[c] for c in order]), order, cap=cap)
-    found = 0
+    found = shared = 0
     for row, clip in enumerate(order):
         want = [(order[c.row], c.estimate, c.exact, c.masked) for c in whole.candidates(row)]
         got = [(c.row, c.estimate, c.exact, c.masked) for c in scan.candidates(clip)]
         assert got == want, clip
         found += len(want)
-    assert found > len(order)
+        # Rows sharing a sentence or a word key (the other two sources) alike too.
+        for mine, theirs in ((scan.sentence_rows, whole.sentence_rows),
+                             (scan.word_rows, whole.word_rows)):
+            assert mine(clip) == {order[r] for r in theirs(row)}, clip
+            shared += len(mine(clip)) > 1
+    assert found > len(order) and shared > len(order) // 2
     assert 100 in scan.row_of and 107 not in scan.row_of and 100 + n + 3 in scan.row_of

@@ -15,7 +15,7 @@ from kirinuki.analysis.lsh import (
     Sketches,
     estimate,
     sentence_keys,
-    sentence_pairs,
+    shared_pairs,
     sketch_texts,
 )
 from kirinuki.journal import Journal, import_paths
@@ -111,8 +111,8 @@ def test_a_boilerplate_sentence_pairs_nothing() -> None:
     texts = [f"第{k}号の記事として、地区{k}の行事の様子を短く伝えました。{footer}"
              for k in range(SENTENCE_CAP + 1)]
     sents = sketch_texts(texts).sentences()
-    assert sentence_pairs(sents[:SENTENCE_CAP]).size == SENTENCE_CAP * (SENTENCE_CAP - 1) // 2
-    assert sentence_pairs(sents).size == 0  # one clip more: boilerplate
+    assert shared_pairs(sents[:SENTENCE_CAP]).size == SENTENCE_CAP * (SENTENCE_CAP - 1) // 2
+    assert shared_pairs(sents).size == 0  # one clip more: boilerplate
 
 
 def test_sentence_keys_round_trip_through_bytes() -> None:
