@@ -262,8 +262,10 @@ def old_whole(j: Journal, q: str) -> None:
 def whole(path: str, repeat: int) -> None:
     """The search a user runs (`kirinuki search`: top 20 by relevance, exact total, tag and
     month facets over every match), against the way it was done before in the same run:
-    p50/p95 over the 50 queries and by kind. The first search after a change of the index
-    builds the facet columns (timed when the file is missing) or reads them."""
+    p50/p95/p99 over the 50 queries and p50/p95 by kind, with the load average before and
+    after. The first search after a change of the index builds the facet columns (timed when
+    the file is missing) or reads them."""
+    print(f"load average at the start: {os.getloadavg()[0]:.1f}")
     j = open_journal(path)
     t = time.perf_counter()
     search(j, "露")
@@ -273,12 +275,15 @@ def whole(path: str, repeat: int) -> None:
         old = timed(lambda q=q: old_whole(j, q), repeat)  # type: ignore[misc]
         ms = timed(lambda q=q: search(j, q), repeat)  # type: ignore[misc]
         times.setdefault(kind, []).append((ms, old))
-        print(f"  {kind:9} {q:32} whole {ms:7.1f} ms  before {old:7.1f} ms", flush=True)
+        print(f"  {kind:9} {q:32} {search(j, q, limit=0).total:8} whole {ms:7.1f} ms"
+              f"  before {old:7.1f} ms", flush=True)
     for label, rows in [("all", [v for vs in times.values() for v in vs]), *times.items()]:
         now, was = [r[0] for r in rows], [r[1] for r in rows]
-        print(f"{label:9} whole search p50 {pct(now, 50):6.1f} p95 {pct(now, 95):6.1f} ms;"
-              f" before p50 {pct(was, 50):6.1f} p95 {pct(was, 95):6.1f} ms;"
-              f" p95 ratio {pct(was, 95) / pct(now, 95):4.1f}x (n={len(rows)})")
+        print(f"{label:9} whole search p50 {pct(now, 50):6.1f} p95 {pct(now, 95):6.1f}"
+              f" p99 {pct(now, 99):6.1f} ms; before p50 {pct(was, 50):6.1f} p95"
+              f" {pct(was, 95):6.1f} ms; p95 ratio {pct(was, 95) / pct(now, 95):4.1f}x"
+              f" (n={len(rows)})")
+    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
     j.close()
 
 

@@ -210,9 +210,13 @@ _PLAN_WORDS = frozenset(("予定", "方向", "調整", "最終調整", "方針",
                          "計画", "来週", "来月", "来年", "今週", "今月", "今年", "年内"))
 
 
+# A time ahead with its part (`来月中旬`, `年内`): one word of when, not of the deed.
+_WHEN_AHEAD = lazy_re(r"(?:来週|来月|来年|今週|今月|今年|年内|年度内)(?:上旬|中旬|下旬|末|前半|後半)?")
+
+
 def deed_words(s: Sentence) -> frozenset[str]:
     """The content words of a sentence, times and planning words left out."""
-    text = _WHEN_WORDS.sub(" ", s.folded)
+    text = _WHEN_AHEAD.sub(" ", _WHEN_WORDS.sub(" ", s.folded))
     return frozenset(w for w in WORD.findall(text) if w not in _PLAN_WORDS)
 
 

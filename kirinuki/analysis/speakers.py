@@ -30,7 +30,8 @@ TITLES = sorted((
     "参事官", "総領事", "領事", "公使", "広報担当者", "担当相", "担当大臣",
 ), key=len, reverse=True)
 _TITLE_AT_END = lazy_re("(?:" + "|".join(map(re.escape, TITLES)) + ")$")
-_GENERIC_MINISTER = lazy_re(r"[\u4e00-\u9fff]{1,3}相$")
+# A minister by portfolio (`運輸相`), a loanword in it too (`青年スポーツ相`, `エネルギー相`).
+_GENERIC_MINISTER = lazy_re(r"(?:[\u4e00-\u9fff]{1,3}|[\u4e00-\u9fff]{0,3}[\u30a1-\u30faー]{2,6})相$")
 _PERSON_NOUNS = (
     "男性", "女性", "住民", "市民", "関係者", "専門家", "研究者", "担当者", "幹部", "高官",
     "当局者", "弁護士", "弁護団", "妻", "夫", "家族", "母親", "父親", "一人", "学生", "支持者",

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from kirinuki.analysis.quotes import PREAMBLE, Quote, extract_quotes
-from kirinuki.analysis.speakers import TITLES, Speaker, classify_phrase, subjects
+from kirinuki.analysis.speakers import TITLES, Speaker, classify_phrase, split_title, subjects
 from kirinuki.text.lazyre import lazy_re
 
 DIRECT, HEADLINE, REPORTED = "direct", "headline", "reported"
@@ -178,8 +178,9 @@ def _reported(text: str, index: int, quotes: Sequence[Statement]) -> list[Statem
 
 def _titles_named(paragraphs: Sequence[str], found: list[Statement]) -> list[Statement]:
     """A speaker written as a bare title (`知事は`) is the person last named with it
-    (`ハワード知事は…`), in these paragraphs."""
-    if not any(s.speaker in TITLES for s in found):
+    (`ハワード知事は…`), in these paragraphs; one written by the family name only (`三浦知事は`)
+    is the person named in full with the same title before (`三浦健司知事は…`)."""
+    if not any(s.speaker in TITLES or _short_name(s) for s in found):
         return found
     people = [(i, p.pos, p) for i, text in enumerate(paragraphs) for p in subjects(text)
               if p.person]
@@ -190,8 +191,24 @@ def _titles_named(paragraphs: Sequence[str], found: list[Statement]) -> list[Sta
                        and p.display != s.speaker and p.display.endswith(s.speaker)]
             if earlier:
                 s = replace(s, speaker=earlier[-1].display, speaker_key=earlier[-1].key)
+        elif _short_name(s):
+            title = split_title(s.speaker)[1]
+            earlier = [p for i, pos, p in people if (i, pos) <= (s.paragraph, s.start)
+                       and p.key != s.speaker_key and p.key.startswith(s.speaker_key)
+                       and split_title(p.display)[1] == title]
+            if earlier:
+                s = replace(s, speaker=earlier[-1].display, speaker_key=earlier[-1].key)
         out.append(s)
     return out
+
+
+_KANJI_NAME = lazy_re(r"[\u4e00-\u9fff]{1,3}")  # a family name (`三浦`), given names are longer
+
+
+def _short_name(s: Statement) -> bool:
+    """True when the speaker is a titled person written with a family name only, in kanji."""
+    name, title = split_title(s.speaker)
+    return bool(title and _KANJI_NAME.fullmatch(name)) and s.speaker_key == name
 
 
 def extract_statements(paragraphs: Sequence[str]) -> list[Statement]:

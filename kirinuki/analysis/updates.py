@@ -393,8 +393,12 @@ def lead_updated(a: Sentence, b: Sentence) -> bool:
         return False  # nothing in common to be about
     if other_subject(a.masked, b.masked):
         return False  # `南部の州でコレラ…` / `北部の州ではしか…`: a template of another thing
-    if not (da or db) and (_other_place_or_thing(a, b) or _other_measure(a, b)):
-        return False  # `市内の北部を中心に…断水` / `東部を中心に…`, undated: another place
+    if not (da or db) and _other_measure(a, b):
+        return False
+    if (not (da or db) or (da and db and not da & db)) and _other_place_or_thing(a, b):
+        # `市内の北部を中心に…断水` / `東部を中心に…`, undated: another place; dated on other
+        # days, `デング熱の患者が…首都圏に` / `大雨の被害が…南部の州に`: another event told alike.
+        return False
     # A running count on another day (`開票率が50%に達し` / `98%となり`) is no template.
     return not (other_slots(a, b) or (not same_day_update and is_template(
         a, b, dated=not running_count_updated(a, b))))

@@ -351,7 +351,8 @@ def search(journal: Journal, query: str, *, limit: int = 20, offset: int = 0,
         # newest matches come with them. Many matches are counted against facet columns
         # (faster than SQLite's join and grouping: docs/search.md).
         base = sf.first_docid(journal.store)
-        listed = search_facts.parse_ids(sf.listed(journal.store, plan, base), base)
+        listed = search_facts.ascending(
+            search_facts.parse_ids(sf.listed(journal.store, plan, base), base))
     hits, ranked = _top(journal, q, plan, sort, limit, offset, found, listed)
     result = SearchResult(query=query, sort=sort, hits=hits, ranked=ranked)
     held = None

@@ -53,9 +53,12 @@ class Facts:
         # count nothing.
         if len(self.slot):
             at = ids - self.base
-            ids = ids[(at >= 0) & (at < len(self.slot))]
-            lists = self.slot[ids - self.base]
-            ids, lists = ids[lists >= 0], lists[lists >= 0]
+            if at[0] < 0 or at[-1] >= len(self.slot):  # ascending: the ends tell
+                keep = (at >= 0) & (at < len(self.slot))
+                ids, at = ids[keep], at[keep]
+            lists = self.slot[at]
+            if len(lists) and lists.min() < 0:
+                ids, lists = ids[lists >= 0], lists[lists >= 0]
             bounds = np.searchsorted(ids, self.docids[self.month_starts])
         else:
             pos = np.minimum(np.searchsorted(self.docids, ids), len(self.docids) - 1)
@@ -79,10 +82,19 @@ class Facts:
 
 
 def parse_ids(text: str, base: int) -> np.ndarray:
-    """Row ids from `search_facets.listed(..., base)`, ascending."""
+    """Numbers from a comma-separated `text` (as `search_facets.listed(..., base)` gives them),
+    plus `base`, in the order given."""
     if not text:
         return np.zeros(0, dtype=np.int64)
     return np.fromstring(text, dtype=np.int64, sep=",") + base
+
+
+def ascending(ids: np.ndarray) -> np.ndarray:
+    """`ids` (distinct) in ascending order: as they are when they already are (checking is
+    one pass; SQLite's FTS5 yields them so), else sorted."""
+    if len(ids) > 1 and not bool((ids[1:] > ids[:-1]).all()):
+        return np.sort(ids)
+    return ids
 
 
 def _build(store: Store, key: tuple[int, ...]) -> Facts:

@@ -11,6 +11,7 @@ from collections.abc import Callable, MutableMapping
 from pathlib import Path
 from typing import Any
 
+import markupsafe
 from jinja2 import (
     BaseLoader,
     BytecodeCache,
@@ -20,6 +21,7 @@ from jinja2 import (
     FileSystemLoader,
     PackageLoader,
     StrictUndefined,
+    Template,
 )
 from markupsafe import Markup, escape
 
@@ -55,7 +57,36 @@ class View(dict[str, Any]):
         self[name] = value
 
 
+_new_str = str.__new__
+# What markupsafe's `escape` does to a plain string (its C speedup when built).
+_escape_inner: Callable[[str], str] = markupsafe._escape_inner  # type: ignore[attr-defined]
+
+
+def fast_escape(value: Any) -> Markup:
+    """markupsafe's `escape`, as the compiled templates call it for every `{{ … }}`, with its
+    two common cases (a plain string, a Markup) made without `Markup.__new__`, a Python method:
+    the same result, a fifth less time for an entry page."""
+    kind = type(value)
+    if kind is str:
+        return _new_str(Markup, _escape_inner(value))
+    if kind is Markup:
+        return value  # type: ignore[no-any-return]
+    return escape(value)
+
+
+class _Template(Template):
+    @classmethod
+    def _from_namespace(cls, environment: Environment, namespace: MutableMapping[str, Any],
+                        globals: MutableMapping[str, Any]) -> Template:  # noqa: A002 - Jinja's name
+        """A compiled template whose output escaping is `fast_escape` (every template of the
+        environment is made here, compiled or read from the bytecode cache)."""
+        namespace["escape"] = fast_escape
+        return super()._from_namespace(environment, namespace, globals)
+
+
 class _Environment(Environment):
+    template_class = _Template
+
     def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
         """A template's globals as one plain dict, not Jinja's chain of two maps, which every
         page's context and every macro import walked (a tenth of an entry page's time). The

@@ -61,6 +61,14 @@ def kind(a: str, b: str) -> str | None:
      " — Ana Ruiz (@aruiz_news) May 4, 2025",
      "Valdo mayor Silva pledges aid for fire survivors. The hotel, with about 300 rooms, opened in"
      " 1985. — Ana Ruiz (@aruiz_news) May 5, 2025", BACKGROUND),
+    # One deed on other days for other things (`はしかの…北部に` / `洪水の…沿岸の州に`): two events.
+    ("ロマーナ政府は12日、はしかの患者が急増している北部の県に非常事態を宣言しました。",
+     "ロマーナ政府は19日、洪水の被害が広がっている沿岸の2つの州に非常事態を宣言しました。", None),
+    # A plan with its time ahead (`来月下旬から`), then done in other words: the time is no word
+    # of the deed.
+    ("政府は、備蓄している小麦のうち8万トンを、来月下旬から入札で売り渡す方針です。",
+     "政府は、備蓄している小麦8万トンの売り渡しに向けた最初の入札を12日に行い、およそ5万トンの落札が"
+     "決まりました。", VERSION),
 ])
 def test_session17_rules(a: str, b: str, expected: str | None) -> None:
     assert kind(a, b) == expected
@@ -83,3 +91,21 @@ def test_a_headline_count_belongs_to_the_toll_before_it() -> None:
                                                     "行方不明": frozenset({"3"})}
     assert tolls("大雨2人死亡5人不明") == {"死亡": frozenset({"2"}), "行方不明": frozenset({"5"})}
     assert tolls("濃霧で玉突き事故十二人けが") == {"けが": frozenset({"十二"})}
+
+
+def test_a_minister_with_a_loanword_in_the_portfolio_is_a_speaker() -> None:
+    """`青年スポーツ相` is a minister's title like `運輸相`: its holder says what is reported."""
+    from kirinuki.analysis.statements import extract_statements
+
+    got = extract_statements(["ベルナのカルロ観光スポーツ相は14日、会場の安全点検をやり直すと述べました。"])
+    assert [(s.speaker, s.speaker_key) for s in got] == [("カルロ観光スポーツ相", "カルロ")]
+
+
+def test_a_family_name_with_the_title_is_the_person_named_in_full_before() -> None:
+    """`大川知事は` after `大川正人知事は`: the same person, keyed by the full name."""
+    from kirinuki.analysis.statements import extract_statements
+
+    got = extract_statements(["大川正人知事は5日、被災地を視察し「復旧を急ぎたい」と述べました。",
+                              "大川知事は、県として仮設住宅を増やすよう国に求める考えを示しました。"])
+    assert [s.speaker for s in got] == ["大川正人知事", "大川正人知事"]
+    assert len({s.speaker_key for s in got}) == 1

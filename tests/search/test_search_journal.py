@@ -4,9 +4,11 @@ facets, and the index kept in step with every write."""
 from __future__ import annotations
 
 import sqlite3
+from collections import Counter
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from kirinuki.errors import InputError, JournalError
@@ -19,6 +21,7 @@ from kirinuki.store.sqlite import articles as article_rows
 from kirinuki.store.sqlite import db, migrations
 from kirinuki.store.sqlite import entries as entry_rows
 from kirinuki.store.sqlite import search as index
+from kirinuki.store.sqlite import search_facets as sf
 from kirinuki.store.sqlite import search_plan as sp
 from kirinuki.store.sqlite import search_query as sq
 from kirinuki.text.query import parse_query
@@ -354,6 +357,34 @@ def test_facet_columns_fall_back_to_a_binary_search_for_spread_row_ids(
     monkeypatch.setattr(search_facts, "MAX_SPREAD", 0)
     monkeypatch.setattr(search_facts, "_build", _spread_build)
     assert _facets(news, "の") == want
+
+
+def test_matches_handed_over_in_another_order_give_the_same_answer(
+        news: Journal, columns_always: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    # No ORDER BY asks SQLite for ascending row ids (FTS5 yields them so): when a backend
+    # yields them in another order, they are sorted before the newest are taken and counted.
+    want = [_facets(news, q) for q in ("の", "首相", "露")]
+    listed = sf.listed
+
+    def reversed_listed(store: object, plan: object, base: int) -> str:
+        return ",".join(reversed(listed(store, plan, base).split(",")))  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sf, "listed", reversed_listed)
+    assert [_facets(news, q) for q in ("の", "首相", "露")] == want
+    assert want[0][0] > 2 and want[0][1]
+
+
+def test_facet_columns_count_nothing_for_row_ids_they_do_not_hold(news: Journal) -> None:
+    # Matches read after a commit the columns missed: row ids below, between or beyond
+    # theirs count nothing, the rest as before.
+    facts = search_facts.facts(news.store)
+    held = facts.docids[::2].copy()
+    gaps = np.setdiff1d(np.arange(facts.docids[0], facts.docids[-1]), facts.docids)
+    assert len(facts.slot) and len(gaps)
+    extra = np.concatenate([[facts.docids[0] - 5], gaps[:3], [facts.docids[-1] + 7]])
+    assert facts.count(np.sort(np.concatenate([held, extra]))) == facts.count(held)
+    assert facts.count(held)[0] and facts.count(held)[1]
+    assert facts.count(extra[:1]) == facts.count(extra[-1:]) == (Counter(), Counter())
 
 
 _real_build = search_facts._build

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 
 from kirinuki.store.sqlite.db import Store, placeholders
 from kirinuki.store.sqlite.entries import ids_json
-from kirinuki.store.sqlite.search_plan import Plan
+from kirinuki.store.sqlite.search_plan import MAX_ROWID, MIN_ROWID, Plan
 from kirinuki.store.sqlite.search_query import match_where
 
 
@@ -85,13 +85,17 @@ def all_facts(store: Store, base: int) -> tuple[str, str, str]:
 
 
 def listed(store: Store, plan: Plan, base: int) -> str:
-    """Every matching row id minus `base`, ascending, comma-separated: one value handed over
-    from C (406,778 row ids: ~70 ms, where fetching them as rows took ~260 ms)."""
+    """Every matching row id minus `base`, comma-separated, in the order the index yields them
+    (ascending on SQLite; callers sort them when not): one value handed over from C (406,778
+    row ids: ~70 ms, where fetching them as rows took ~260 ms). No ORDER BY: FTS5 yields row
+    ids ascending, and the subquery that asked for it cost ~15% of this statement."""
     where, args = match_where(plan)
     t = plan.table
-    row = store.conn.execute(
-        f"SELECT group_concat(r) FROM (SELECT {t}.rowid - ? AS r FROM {t} WHERE {where}"
-        f" ORDER BY {t}.rowid)", [base, *args]).fetchone()
+    if (plan.lo, plan.hi) == (MIN_ROWID, MAX_ROWID) and store.dialect != "postgresql":
+        # No dates: a range of every row id costs SQLite ~10% more than none.
+        where, args = f"{t} MATCH ?", [plan.match]
+    row = store.conn.execute(f"SELECT group_concat({t}.rowid - ?) FROM {t} WHERE {where}",
+                             [base, *args]).fetchone()
     return str(row[0] or "")
 
 
