@@ -42,7 +42,7 @@ from kirinuki.analysis.occasions import (
     successive_changes,
 )
 from kirinuki.analysis.others import other_sections, other_thing_counted
-from kirinuki.analysis.passages import may_extend, relate_sentences
+from kirinuki.analysis.passages import lead_after_shared, may_extend, relate_sentences
 from kirinuki.analysis.plans import told_ahead_then_done
 from kirinuki.analysis.quotes import extract_quotes
 from kirinuki.analysis.sentences import (
@@ -367,6 +367,10 @@ def _compare(a: Prepared, b: Prepared, same_article: bool, t: Thresholds, lead: 
         if _corrected(a.text) != _corrected(b.text):
             # `…低下した。（訂正：「上昇した」とあったのは…の誤りでした）`: the paragraph corrected.
             return Match(VERSION, rel.similarity, "corrected")
+        if (moved := lead_after_shared(a.sentences, b.sentences, t.background, t.lead)) is not None:
+            # `…3万人分が流出したおそれ。会社は警察に…` / `会社は警察に…。…5万8000人分に増えました`:
+            # the background kept, moved ahead, and the lead updated after it.
+            return Match(VERSION, moved, LEAD_UPDATED)
     if versions_only:
         return None
     if (rel.kind == "shared" and len(a.sentences) == 1 == len(b.sentences)

@@ -159,6 +159,21 @@ def _same_but_aside(a: Sentence, b: Sentence) -> bool:
     return na == nb and len(na) >= MIN_SAME_SENTENCE
 
 
+def lead_after_shared(sa: list[Sentence], sb: list[Sentence], shared: float = 0.75,
+                      lead: float = 0.45) -> float | None:
+    """The similarity of the leads when one clip opens with a sentence both share (background
+    moved ahead) and the sentences neither shares, compared as `relate_sentences` compares
+    clips, are a lead updated; else None."""
+    def own(xs: list[Sentence], ys: list[Sentence]) -> list[Sentence]:
+        return [x for x in xs if all(_similar(x, y, shared, shared) < shared for y in ys)]
+
+    ra, rb = own(sa, sb), own(sb, sa)
+    if not ra or not rb or (ra[0] is sa[0] and rb[0] is sb[0]):
+        return None  # nothing of their own, or their leads were compared already
+    rel = relate_sentences(ra, rb, fuzz.ratio(ra[0].masked, rb[0].masked) / 100, shared, lead)
+    return rel.similarity if rel.kind == "lead" else None
+
+
 def may_extend(sa: list[Sentence], sb: list[Sentence], shared: float = 0.75) -> bool:
     """False when `relate_sentences` with leads left out (`lead` above 1) cannot call one
     clip an extension of the other: a sentence of the clip with fewer sentences is found

@@ -69,6 +69,11 @@ def kind(a: str, b: str) -> str | None:
     ("政府は、備蓄している小麦のうち8万トンを、来月下旬から入札で売り渡す方針です。",
      "政府は、備蓄している小麦8万トンの売り渡しに向けた最初の入札を12日に行い、およそ5万トンの落札が"
      "決まりました。", VERSION),
+    # The background kept and moved ahead, the lead updated after it: a version.
+    ("さくら物産は、不正アクセスを受け、会員およそ2万人分の個人情報が流出したおそれがあると発表しました。"
+     "会社は警察に被害を届け出ています。",
+     "会社は警察に被害を届け出ています。さくら物産によりますと、不正アクセスによって流出したおそれがある"
+     "会員の個人情報は、およそ4万1000人分に増えました。", VERSION),
 ])
 def test_session17_rules(a: str, b: str, expected: str | None) -> None:
     assert kind(a, b) == expected
