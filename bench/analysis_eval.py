@@ -115,26 +115,31 @@ def candidate_set(texts: list[str]) -> tuple[Pairs, Pairs, Pairs]:
                  for pairs in (found, shared, words))
 
 
-def pairs_report(rows: list[dict[str, Any]], miss: Misses,
-                 ) -> tuple[Counter[tuple[str, str]], Counter[tuple[str, str]]]:
+Counts = Counter[tuple[str, str]]
+
+
+def pairs_report(rows: list[dict[str, Any]], miss: Misses) -> tuple[Counts, Counts, Counts]:
     """Print pair precision / recall per kind, by the rules alone and as a journal gets them
-    (only candidate pairs are compared); return both (label, got) counts."""
+    (only candidate pairs are compared), with and without word keys; return the three
+    (label, got) counts."""
     if not rows:
-        return Counter(), Counter()
+        return Counter(), Counter(), Counter()
     texts = sorted({t for p in rows for t in (p["a"], p["b"])})
     row = {t: i for i, t in enumerate(texts)}
     got_pairs, shared, words = candidate_set(texts)
     confusion: Counter[tuple[str, str]] = Counter()
-    journal: Counter[tuple[str, str]] = Counter()
+    journal: Counts = Counter()
+    no_words: Counts = Counter()  # as a journal got them before word keys
     for p in rows:
         m = compare(prepare(p["a"]), prepare(p["b"]))
         got = m.kind if m else "unrelated"
         confusion[(p["label"], got)] += 1
         # Two clips of one text share its exact key, so a journal always compares them.
         key = tuple(sorted((row[p["a"]], row[p["b"]])))
-        found = (p["a"] == p["b"] or key in got_pairs or (key in shared and got != VERSION)
-                 or (key in words and word_match(m)))
+        before = p["a"] == p["b"] or key in got_pairs or (key in shared and got != VERSION)
+        found = before or (key in words and word_match(m))
         journal[(p["label"], got if found else "unrelated")] += 1
+        no_words[(p["label"], got if before else "unrelated")] += 1
         if got != p["label"]:
             miss("pair", p.get("id"), p["label"], "->", got, m.reason if m else "",
                  "|", p["a"][:70], "|", p["b"][:70])
@@ -147,6 +152,8 @@ def pairs_report(rows: list[dict[str, Any]], miss: Misses,
     print_confusion(confusion)
     print("   as a journal gets them (candidate pairs only):")
     print_confusion(journal)
+    print("   as a journal got them without word keys:")
+    print_confusion(no_words)
     related = [p for p in rows if p["label"] != "unrelated"]
     def proposed(p: dict[str, Any], pairs: set[tuple[int, int]]) -> bool:
         return p["a"] == p["b"] or tuple(sorted((row[p["a"]], row[p["b"]]))) in pairs
@@ -158,7 +165,7 @@ def pairs_report(rows: list[dict[str, Any]], miss: Misses,
           f" ({len(got_pairs)} pairs of {len(texts)} clips), with shared"
           f" sentences {_ratio(both, len(related))} ({len(shared)} pairs more), with word keys"
           f" {_ratio(every, len(related))} ({len(words)} pairs more)")
-    return confusion, journal
+    return confusion, journal, no_words
 
 
 def print_confusion(confusion: Counter[tuple[str, str]]) -> None:
@@ -231,10 +238,10 @@ def figures_report(rows: list[dict[str, Any]], miss: Misses) -> None:
 
 
 def part_report(name: str, folder: Path, show: bool,
-                ) -> tuple[Counter[tuple[str, str]], Counter[tuple[str, str]]]:
+                ) -> tuple[Counts, Counts, Counts]:
     if not folder.is_dir():
         print(f"{name}: {folder.relative_to(ROOT)} not present")
-        return Counter(), Counter()
+        return Counter(), Counter(), Counter()
     retired = (f" (retired: development material since session {RETIRED_IN[name]})"
                if name in RETIRED_IN else "")
     print(f"{name}{retired}:")
@@ -299,17 +306,20 @@ def main() -> None:
     args = ap.parse_args()
     parts = [p.strip() for p in args.parts.split(",") if p.strip()]
     pooled: Counter[tuple[str, str]] = Counter()
-    pooled_journal: Counter[tuple[str, str]] = Counter()
+    pooled_journal: Counts = Counter()
+    pooled_no_words: Counts = Counter()
     held = []
     for p in parts:
         if p == "legacy":
             legacy_report(args.misses)
         elif p in PARTS:
             # never list held-out items
-            confusion, journal = part_report(p, EVAL / p, args.misses and p not in HELD_OUT)
+            confusion, journal, no_words = part_report(p, EVAL / p,
+                                                       args.misses and p not in HELD_OUT)
             if p in HELD_OUT and confusion:
                 pooled += confusion
                 pooled_journal += journal
+                pooled_no_words += no_words
                 held.append(p)
         else:
             ap.error(f"unknown part {p!r}")
@@ -319,6 +329,8 @@ def main() -> None:
         print_confusion(pooled)
         print("   as a journal gets them (candidate pairs only):")
         print_confusion(pooled_journal)
+        print("   as a journal got them without word keys:")
+        print_confusion(pooled_no_words)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ A clip's sketch is two 64-bit keys and a MinHash signature, all from its normali
   source of candidates, for reworded versions (`DuplicateIndex.word_candidates`);
 * `sig`: `params.hashes` MinHash values over the clip's *content bigrams* (bigrams with no
   hiragana, so particles and endings such as `ました` do not make unrelated clips look alike),
-  each kept to its low 8 bits (b-bit MinHash; 88 bytes a clip with the keys): chance agreement
+  each kept to its low 8 bits (b-bit MinHash; 88 bytes a clip with the text keys): chance agreement
   (1/255) is corrected in `estimate`, band keys (24 bits) rarely collide, and the labelled sets
   score the same with 8, 16 or 32 bits (bench/analysis_eval.py). Every use sees these values.
 
