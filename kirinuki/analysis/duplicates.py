@@ -389,7 +389,7 @@ def _english_hint(a: str, b: str) -> bool:
     """True when a normalised text holds a word an English update opens with or says (cheap
     test before `english_update`)."""
     return (a[:1].isascii() and b[:1].isascii()
-            and any(w in a or w in b for w in ("update", "now", "latest")))
+            and any(w in a or w in b for w in ("update", "now", "latest", "to", "will")))
 
 
 def _figures_added(a: Prepared, b: Prepared) -> bool:

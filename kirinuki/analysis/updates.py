@@ -179,6 +179,12 @@ def _count_raised(a: Sentence, b: Sentence) -> bool:
         return True
     if by_to and _changed_by(a, b):
         return True
+    if len(a.counts) == 1 == len(b.counts):
+        # One count each, of nothing named (`観光客ら少なくとも14人が…取り残された` / `…中にいるのは
+        # 23人にのぼる`), one said to have risen: that count updated.
+        (x,), (y,) = a.counts, b.counts
+        if not x[0] and not y[0] and x[1] == y[1] and x[2] != y[2]:
+            return True
     # The risen count's predicate is only the change (`停電は…1万2000戸に減っています`): what
     # changed, named before it, must be what the other sentence counts (`3万戸が停電`).
     return any(x[1] == y[1] and x[2] != y[2] and (x[0] or y[0]) and x[0] != y[0]
@@ -261,14 +267,21 @@ def _count_raised_en(a: Sentence, b: Sentence) -> bool:
 # An English tweet saying it updates (`UPDATE: …`, `… now urges …`).
 _UPDATE_EN = lazy_re(r"^\W*(?:update|updated|latest)\b|\bnow\b", re.IGNORECASE)
 _LATIN = lazy_re(r"[A-Za-z]")
+# Told ahead (`talks to begin Monday`, `will hold`, `set to`, `expected to`): the other tweet,
+# not told so, reports it done or going on.
+_AHEAD_EN = lazy_re(r"\b(?:to|will)\s+(?:be\s+)?[a-z]+(?:ed)?\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday"
+                    r"|Friday|Saturday|Sunday|tomorrow|next\s+week|next\s+month|later)\b"
+                    r"|\b(?:set|expected|scheduled|due|plans?)\s+to\b")
 
 
 def english_update(a: str, b: str) -> bool:
     """True when two English tweets (`a`, `b`: clip texts), one saying it updates (`UPDATE:`,
-    `now`), name something in common (a capitalised word, `Belsta`) and share two more words of
-    the story (`rail`, `strike`), nothing swapped: the story updated."""
-    if not (_UPDATE_EN.search(a) or _UPDATE_EN.search(b)):
-        return False
+    `now`) or told ahead when the other is not (`talks to begin Monday`), name something in
+    common (a capitalised word, `Belsta`) and share two more words of the story (`rail`,
+    `strike`), nothing swapped: the story updated."""
+    if not (_UPDATE_EN.search(a) or _UPDATE_EN.search(b)
+            or bool(_AHEAD_EN.search(_first_en(a))) != bool(_AHEAD_EN.search(_first_en(b)))):
+        return False  # neither says it updates, nor is one told ahead and the other not
     if len(_LATIN.findall(a)) < 0.6 * len(a.strip()) or len(_LATIN.findall(b)) < 0.6 * len(b.strip()):
         return False  # not English text
     # The first sentences tell the news: a background sentence both repeat is no word of it.

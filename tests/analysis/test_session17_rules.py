@@ -74,6 +74,16 @@ def kind(a: str, b: str) -> str | None:
      "会社は警察に被害を届け出ています。",
      "会社は警察に被害を届け出ています。さくら物産によりますと、不正アクセスによって流出したおそれがある"
      "会員の個人情報は、およそ4万1000人分に増えました。", VERSION),
+    # One count each, of nothing named, one said to have risen (`…にのぼる`): the count updated.
+    ("【ナルサ共同】ベロニア共和国南部カルダ州の鉱山で4日、坑道の一部が崩れ、地元当局によると作業員ら少なくとも"
+     "9人が坑内に閉じ込められた。",
+     "ベロニア南部の鉱山で作業員らが閉じ込められている事故で、地元の当局は5日、坑内にいるのは15人にのぼる"
+     "ことを明らかにしました。", VERSION),
+    # An English tweet told ahead (`to open Friday`), then one reporting it: one story updated.
+    ("Kerova peace talks to open Friday in Lusva capital, diplomats say — Kakuu Wire (@kakuu_wire)"
+     " April 2, 2025",
+     "Kerova government and rebels open peace talks in Lusva capital — Kakuu Wire (@kakuu_wire)"
+     " April 5, 2025", VERSION),
 ])
 def test_session17_rules(a: str, b: str, expected: str | None) -> None:
     assert kind(a, b) == expected
