@@ -23,7 +23,7 @@ RapidFuzz's normalised Indel similarity of the masked texts. Candidates come fro
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property
 from sys import intern
 
 from rapidfuzz import fuzz
@@ -401,14 +401,23 @@ def _figures_added(a: Prepared, b: Prepared) -> bool:
     return set(fewer.numbers) < set(more.numbers) and bool(more.figures - fewer.figures)
 
 
-@lru_cache(maxsize=8)
 def _aligned(t: Thresholds) -> float:
     """The alignment ratio below which no version rule of `compare` before the sentence
     rules but the headline one can hold: the mean with the overlap (at most 1) must reach `version`, one article's
     clips `same_article`, and a passage contained (`partial_ratio` >= `contained` in one at
     most 2.5 times as long) aligns at 2c / ((2 - c) * 3.5) at least (0.517 for 0.95)."""
-    c = t.contained
-    return min(2 * t.version - 1, t.same_article, 2 * c / ((2 - c) * 3.5)) - 0.01
+    # Kept by identity: hashing the thresholds (13 fields) for each pair cost more than this.
+    known = _ALIGNED.get(id(t))
+    if known is None or known[0] is not t:
+        if len(_ALIGNED) > 8:
+            _ALIGNED.clear()
+        c = t.contained
+        known = _ALIGNED[id(t)] = (
+            t, min(2 * t.version - 1, t.same_article, 2 * c / ((2 - c) * 3.5)) - 0.01)
+    return known[1]
+
+
+_ALIGNED: dict[int, tuple[Thresholds, float]] = {}
 
 
 # Calls by their level: an advisory, a warning, a special warning.

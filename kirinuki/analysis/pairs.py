@@ -215,6 +215,8 @@ def verify_blocked(a: np.ndarray, b: np.ndarray,
         first, last = int(rows[lo]), int(rows[min(lo + block, rows.size) - 1])
         sel = (a >= first) & (a <= last)
         pa, pb = a[sel], b[sel]
+        if not pa.size:
+            continue  # rows only ever paired with earlier ones: nothing to load for this block
         if between is not None:
             between()
         near = _Held(items_of, rows[lo:lo + block].tolist())

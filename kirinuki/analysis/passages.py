@@ -76,6 +76,8 @@ TEMPLATE_RATIO = 0.75  # whole-text alignment from which dated paragraphs are te
 REORDERED_OVERLAP = 0.90  # content bigrams in common of a sentence with its clauses reordered
 REORDERED_BIGRAMS = 8  # content bigrams each such sentence has at least
 RAISED_LEAD = 0.30  # similarity of a lead rewritten around a count said to have risen
+# Content overlap below which neither rewording nor reordering raises a similarity.
+_RAISED_OVERLAP = min(REWORDED_OVERLAP, REORDERED_OVERLAP)
 
 
 @dataclass(frozen=True)
@@ -183,8 +185,14 @@ def may_extend(sa: list[Sentence], sb: list[Sentence], shared: float = 0.75) -> 
     if not sa or not sb:
         return False
     short, long = (sa, sb) if len(sa) <= len(sb) else (sb, sa)
-    return all(any(_similar(x, y, shared, shared) >= shared or _short_found(x, y) for y in long)
-               for x in short)
+    # Loops rather than all(any(...)): this runs for most candidate pairs weeks apart.
+    for x in short:
+        for y in long:
+            if _similar(x, y, shared, shared) >= shared or _short_found(x, y):
+                break
+        else:
+            return False
+    return True
 
 
 def _similar(a: Sentence, b: Sentence, floor: float, shared: float) -> float:
@@ -199,8 +207,15 @@ def _similar(a: Sentence, b: Sentence, floor: float, shared: float) -> float:
         return 0.0
     inter = len(ba & bb)
     overlap = inter / (len(ba) + len(bb) - inter)
-    score = 0.0 if (1 + overlap) / 2 < floor else (fuzz.ratio(a.masked, b.masked) / 100
-                                                   + overlap) / 2
+    if (1 + overlap) / 2 < floor:
+        # Below the floor, too little overlap to be reworded or reordered, too few bigrams in
+        # common to be contained, no aside: 0.0, which the rules below would also give.
+        if (overlap < _RAISED_OVERLAP and inter < CONTAINED_BIGRAMS * min(len(ba), len(bb))
+                and "(" not in a.folded and "(" not in b.folded):
+            return 0.0
+        score = 0.0
+    else:
+        score = (fuzz.ratio(a.masked, b.masked) / 100 + overlap) / 2
     if score < shared and _same_but_aside(a, b):
         return shared  # the same sentence, an aside in brackets added
     if (score < shared and overlap >= REWORDED_OVERLAP
