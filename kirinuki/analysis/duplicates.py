@@ -71,15 +71,18 @@ from kirinuki.text.lazyre import lazy_re
 
 DUPLICATE, VERSION, BACKGROUND = "duplicate", "version", "background"
 LEAD_UPDATED = "lead updated (date or figures changed)"
-_NUMBERS = lazy_re(r"(?:マイナス)?[0-9]+|[〇一二三四五六七八九十百千万億兆]{2,}"
+# Each pattern opens with a lookahead of the characters a match can start with: the engine
+# then skips the other positions at once (several times faster, the same matches).
+_NUMBERS = lazy_re(r"(?=[マ0-9〇一二三四五六七八九十百千万億兆半])(?:"
+                   r"(?:マイナス)?[0-9]+|[〇一二三四五六七八九十百千万億兆]{2,}"
                    r"|[二三四五六七八九十百千](?=[人件棟戸隻機台社か万億回歳つ匹頭羽枚冊軒基両便倍割])"
                    # A half after a period (`1年半`, `2時間半`) is part of its number.
                    r"|(?:(?<=[0-9]年)|(?<=[0-9]か月)|(?<=[0-9]カ月)|(?<=[0-9]ヶ月)|(?<=[0-9]時間)"
-                   r"|(?<=[0-9]週間))半(?!ば)")
+                   r"|(?<=[0-9]週間))半(?!ば))")
 _KATAKANA = lazy_re(r"[\u30a1-\u30faー]{3,}")
 _CJK = lazy_re(r"[\u3041-\u30ff\u4e00-\u9fff]{8}")  # Japanese text: bigram overlap means something
-_DAY = lazy_re(r"(?<![0-9])[0-9]{1,2}日(?!間)")
-_MONTH = lazy_re(r"(?<![0-9])[0-9]{1,2}月")
+_DAY = lazy_re(r"(?=[0-9])(?<![0-9])[0-9]{1,2}日(?!間)")
+_MONTH = lazy_re(r"(?=[0-9])(?<![0-9])[0-9]{1,2}月")
 _EARLIER = lazy_re(r"(?:^|[。\n])\s*(?:去年|昨年|おととし)の")
 _SUBJECT_DAY = lazy_re(r"[^はがで、。]{2,15}は[0-9]{1,2}日")  # `いずみ精機は10日`
 NEAR_IDENTICAL = 0.90  # alignment from which a word put for another is the only news
