@@ -312,7 +312,8 @@ def compile_package() -> None:
     """Compile the modules of the kirinuki the command imports (same interpreter and
     environment), as installing it does: with PYTHONDONTWRITEBYTECODE set, as in this sandbox,
     every command would compile ~90 of them from source first."""
-    out = subprocess.run([sys.executable, "-c", "import compileall, kirinuki; p = "
+    # -P: not the current folder's kirinuki (`-c` puts it first), the one the command finds.
+    out = subprocess.run([sys.executable, "-P", "-c", "import compileall, kirinuki; p = "
                           "kirinuki.__path__[0]; compileall.compile_dir(p, quiet=1); print(p)"],
                          check=True, capture_output=True, text=True).stdout.strip()
     print(f"  modules of {out} compiled (as an install does)")
