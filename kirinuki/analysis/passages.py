@@ -140,7 +140,7 @@ def relate_sentences(sa: list[Sentence], sb: list[Sentence], ratio: float,
             x, y = sa[i], sb[j]
             if score < shared:
                 continue
-            aside = x.masked != y.masked and _same_but_aside(x, y)
+            aside = x.masked != y.masked and (_same_but_aside(x, y) or _glued(x, y))
             if (min(len(x.masked), len(y.masked)) >= (
                     MIN_SAME_SENTENCE if x.masked == y.masked or aside else MIN_SENTENCE)
                     and not swapped(x.names, y.names) and (aside or same_facts(x, y))):
@@ -227,6 +227,8 @@ def _similar(a: Sentence, b: Sentence, floor: float, shared: float) -> float:
     # before aligning, as few candidate pairs pass.
     if score >= shared or inter < CONTAINED_BIGRAMS * min(len(ba), len(bb)):
         return score
+    if _glued(a, b):
+        return shared
     short, long = sorted((a.masked, b.masked), key=len)
     if len(short) < MIN_SENTENCE or len(short) < 0.5 * len(long):
         return score
@@ -293,6 +295,16 @@ def _short_found(a: Sentence, b: Sentence) -> bool:
     return (SHORT_FOUND <= len(short) < MIN_SENTENCE and len(long) > len(short)
             and short[:SHORT_FOUND] == long[:SHORT_FOUND]
             and fuzz.partial_ratio(short, long) >= 90)
+
+
+def _glued(a: Sentence, b: Sentence) -> bool:
+    """True when the shorter sentence (`MIN_SENTENCE` or more) ends the longer one, glued after
+    a tweet's headline with no sentence end (`…住宅12棟被害 3人けが 西浦市では去年6月にも…`),
+    its numbers and days among the longer one's."""
+    x, y = sorted((a, b), key=lambda s: len(s.masked))
+    return (len(x.masked) >= MIN_SENTENCE and len(y.masked) > len(x.masked)
+            and y.masked.endswith(x.masked) and set(numbers(x.folded)) <= set(numbers(y.folded))
+            and days(x.folded) <= days(y.folded))
 
 
 def _transpose(matrix: list[list[float]]) -> list[list[float]]:

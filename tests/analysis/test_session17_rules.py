@@ -84,6 +84,10 @@ def kind(a: str, b: str) -> str | None:
      " April 2, 2025",
      "Kerova government and rebels open peace talks in Lusva capital — Kakuu Wire (@kakuu_wire)"
      " April 5, 2025", VERSION),
+    # A background sentence glued after a tweet's headline, no sentence end: shared background.
+    ("東浜町で突風 倉庫3棟壊れる 2人けが 東浜町では5年前にも竜巻の被害が出ています https://t.co/Qw3Er5",
+     "東浜町は9日、突風で壊れた住宅の修理費を補助すると発表しました。東浜町では5年前にも竜巻の被害が"
+     "出ています。", BACKGROUND),
 ])
 def test_session17_rules(a: str, b: str, expected: str | None) -> None:
     assert kind(a, b) == expected
