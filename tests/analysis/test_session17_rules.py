@@ -88,6 +88,10 @@ def kind(a: str, b: str) -> str | None:
     ("東浜町で突風 倉庫3棟壊れる 2人けが 東浜町では5年前にも竜巻の被害が出ています https://t.co/Qw3Er5",
      "東浜町は9日、突風で壊れた住宅の修理費を補助すると発表しました。東浜町では5年前にも竜巻の被害が"
      "出ています。", BACKGROUND),
+    # A plan to arrange something, then the thing done: most of the plan's deed words reported.
+    ("領事館は、帰国を希望する在留邦人のためにチャーター便を手配する方向で調整しています。",
+     "帰国を希望する在留邦人を乗せたチャーター便は18日午前、ノルタの空港を出発し、日本人48人が隣国の"
+     "ヴェサへ退避しました。", VERSION),
 ])
 def test_session17_rules(a: str, b: str, expected: str | None) -> None:
     assert kind(a, b) == expected
