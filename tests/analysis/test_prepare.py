@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from kirinuki.analysis.duplicates import prepare
-from kirinuki.analysis.sentences import content_bigrams, sentences
+from kirinuki.analysis.sentences import content_bigrams, names_in, sentences
 from kirinuki.analysis.textnorm import (
     MIN_SUBSTANCE,
     enough_substance,
@@ -67,3 +67,15 @@ def test_prepare_equals_whole_text_forms() -> None:
 def test_enough_substance(norm: str) -> None:
     got, exact = enough_substance(norm), substance(norm)
     assert got == exact if exact < MIN_SUBSTANCE else got >= MIN_SUBSTANCE
+
+
+def test_numbers_days_and_names_found_at_each_kind_of_start() -> None:
+    # The patterns open with a lookahead of the characters a match can start with: a digit,
+    # `マイナス`, a kanji numeral, the `半` after a period; katakana, kanji and capitals.
+    p = prepare("ルスタニアの首相は1年半ぶりにNATOの会合に出席し、マイナス5度の中、"
+                "三千人と二人が集まった。コルサ州でも6日に。4月の統計。")
+    assert p.numbers == ("1", "半", "マイナス5", "三千", "二", "6", "4")
+    assert p.days == frozenset({"6日"})
+    assert p.months == frozenset({"4月"})
+    assert names_in(p.text) == frozenset({"NATO", "ルスタニア", "コルサ"})
+    assert p.places == frozenset({"NATO", "ルスタニア", "コルサ"})
