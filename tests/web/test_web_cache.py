@@ -185,3 +185,54 @@ def test_requests_share_a_change_mark_read_begun_after_they_arrived() -> None:
         asyncio.run(scenario())
     finally:
         marks._thread.shutdown() if marks._thread else None
+
+
+def test_on_postgresql_a_page_rendering_leaves_the_loop_to_other_requests() -> None:
+    """With render threads (a journal in PostgreSQL, where a render waits for the server's
+    answers), a cached page is answered while another page is still rendering; without them
+    the render held the event loop and every request behind it."""
+    import asyncio
+    import sqlite3
+    import threading
+    from types import SimpleNamespace
+
+    from kirinuki.store.sqlite.db import Store
+    from kirinuki.web.cache import CachedPages
+
+    conn = sqlite3.connect(":memory:", check_same_thread=False)
+    marks = ChangeMarks(SimpleNamespace(store=Store(conn, ":memory:")))  # type: ignore[arg-type]
+    cache = PageCache(marks)
+    cache.put(("/hit/", b""), cache.peek(), b"cached", "text/html")
+    release = threading.Event()
+    order: list[str] = []
+
+    def render(path: str, mark: int) -> tuple[bytes, str] | None:
+        release.wait(0.2)  # a round trip to the server on its way (in vain without threads)
+        order.append(path)
+        return b"rendered", "text/html"
+
+    async def app(scope: object, receive: object, send: object) -> None:
+        raise AssertionError("not routed")
+
+    async def get(pages: CachedPages, path: str) -> None:
+        async def send(message: dict[str, object]) -> None:
+            if message["type"] == "http.response.body":
+                order.append(path)
+
+        scope = {"type": "http", "method": "GET", "path": path, "query_string": b"",
+                 "headers": []}
+        await pages(scope, None, send)
+
+    async def scenario(threads: int) -> list[str]:
+        order.clear()
+        release.clear()
+        pages = CachedPages(app, cache, render=render, threads=threads)
+        slow = asyncio.ensure_future(get(pages, "/slow/"))
+        await asyncio.sleep(0.05)
+        await get(pages, "/hit/")
+        release.set()
+        await slow
+        return list(order)
+
+    assert asyncio.run(scenario(1)) == ["/hit/", "/slow/", "/slow/"]
+    assert asyncio.run(scenario(0)) == ["/slow/", "/slow/", "/hit/"]
