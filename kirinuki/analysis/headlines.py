@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kirinuki.analysis.sentences import swapped
+from kirinuki.analysis.sentences import aligned_changes, swapped
 from kirinuki.analysis.textnorm import mask_digits, normalise, strip_noise
 from kirinuki.text.lazyre import lazy_re
 
@@ -48,7 +48,7 @@ def headline_updated(a: Prepared, b: Prepared) -> bool:
     # A first group of words that is only a subject (`ネリア中央銀行総裁`) must be passed.
     first = _HEADLINE_LABEL.sub("", mask_digits(normalise(
         _LEADING_BRACKETS.sub("", a.text.strip()).split()[0])))
-    if swapped(a.places, b.places):
+    if swapped(a.places, b.places) or _event_put_for_another(ma, mb):
         return False
     if (a.places & b.places or first == _first_group(b.text)) and toll_updated(a.norm, b.norm):
         return True  # `大雨 4人死亡12人行方不明` / `大雨 死者9人 行方不明は8人に`
@@ -120,6 +120,18 @@ def toll_updated(a: str, b: str) -> bool:
         return False
     ta, tb = tolls(a), tolls(b)
     return any(not ta[k] & tb[k] for k in ta.keys() & tb.keys())
+
+
+_KANJI_WORD = lazy_re(r"[\u4e00-\u9fff]{2,}")
+
+
+def _event_put_for_another(a: str, b: str) -> bool:
+    """True when aligning two masked headlines puts a kanji word for another, neither a state
+    going on or ended (`ネリアで地震` / `ネリアで洪水`; not `運転見合わせ` / `運転再開`): another
+    event at one place."""
+    return any(_KANJI_WORD.fullmatch(x) and _KANJI_WORD.fullmatch(y)
+               and not (_HEADLINE_ONGOING.search(x + y) or _HEADLINE_ENDED.search(x + y))
+               for x, y in aligned_changes(a, b))
 
 
 # A market's move during the day (`一時`, `午前`, `前場`), and the day's close.

@@ -92,6 +92,9 @@ def kind(a: str, b: str) -> str | None:
     ("領事館は、帰国を希望する在留邦人のためにチャーター便を手配する方向で調整しています。",
      "帰国を希望する在留邦人を乗せたチャーター便は18日午前、ノルタの空港を出発し、日本人48人が隣国の"
      "ヴェサへ退避しました。", VERSION),
+    # Another event at one place (`地震` / `洪水`), each with its toll: no headline updated.
+    ("【速報】ネリアで地震 12人死亡", "ネリアで洪水 死者30人に", None),
+    ("ネリア北部で地震 死者120人", "ネリア北部で洪水 死者30人", None),
 ])
 def test_session17_rules(a: str, b: str, expected: str | None) -> None:
     assert kind(a, b) == expected
