@@ -123,15 +123,20 @@ def toll_updated(a: str, b: str) -> bool:
 
 
 _KANJI_WORD = lazy_re(r"[\u4e00-\u9fff]{2,}")
+# A toll's words (`けが人多数` / `9人死亡`, `洪水 死者30人`), left out of the words compared.
+_TOLL_WORD = lazy_re(r"死者|死亡|行方不明|不明者?|負傷者?|けが人|避難者?|多数|被害")
 
 
 def _event_put_for_another(a: str, b: str) -> bool:
     """True when aligning two masked headlines puts a kanji word for another, neither a state
-    going on or ended (`ネリアで地震` / `ネリアで洪水`; not `運転見合わせ` / `運転再開`): another
-    event at one place."""
-    return any(_KANJI_WORD.fullmatch(x) and _KANJI_WORD.fullmatch(y)
-               and not (_HEADLINE_ONGOING.search(x + y) or _HEADLINE_ENDED.search(x + y))
-               for x, y in aligned_changes(a, b))
+    going on or ended nor a toll (`ネリアで地震` / `ネリアで洪水`; not `運転見合わせ` / `運転再開`,
+    `多数` / `死亡`): another event at one place."""
+    for x, y in aligned_changes(a, b):
+        x, y = _TOLL_WORD.sub("", x), _TOLL_WORD.sub("", y)
+        if (_KANJI_WORD.fullmatch(x) and _KANJI_WORD.fullmatch(y)
+                and not (_HEADLINE_ONGOING.search(x + y) or _HEADLINE_ENDED.search(x + y))):
+            return True
+    return False
 
 
 # A market's move during the day (`一時`, `午前`, `前場`), and the day's close.
