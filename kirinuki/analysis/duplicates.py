@@ -287,7 +287,9 @@ def _compare(a: Prepared, b: Prepared, same_article: bool, t: Thresholds, lead: 
     if other_period(a, b):
         return None  # another month's statistic, another year's budget
     if other_day_close(a, b):
-        return None  # two days' closing figures (`一日の出来高は…`), not one day's updated
+        # Two days' closing figures (`一日の出来高は…`), not one day's updated; a sentence both
+        # repeat (`市場では、…という見方が広がっています`) is background still.
+        return None if versions_only else _shared_only(a, b, t)
     if other_day_event(a, b):
         return None  # `6日午後2時すぎ、…地震があり` / `8日午前5時すぎ、…`: another event
     if a.masked == b.masked:
@@ -386,6 +388,14 @@ def _compare(a: Prepared, b: Prepared, same_article: bool, t: Thresholds, lead: 
     if reworded and not added:
         return Match(BACKGROUND, overlap, "shared background, reworded")
     return None
+
+
+def _shared_only(a: Prepared, b: Prepared, t: Thresholds) -> Match | None:
+    """Background when the clips share a sentence (no lead compared), else None."""
+    ratio = fuzz.ratio(a.masked, b.masked) / 100
+    rel = relate_sentences(a.sentences, b.sentences, ratio, t.background, 2.0)
+    return Match(BACKGROUND, rel.similarity, "shared background (a sentence reused)") \
+        if rel.kind == "shared" else None
 
 
 def _english_hint(a: str, b: str) -> bool:

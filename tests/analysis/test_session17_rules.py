@@ -95,6 +95,11 @@ def kind(a: str, b: str) -> str | None:
     # Another event at one place (`地震` / `洪水`), each with its toll: no headline updated.
     ("【速報】ネリアで地震 12人死亡", "ネリアで洪水 死者30人に", None),
     ("ネリア北部で地震 死者120人", "ネリア北部で洪水 死者30人", None),
+    # Two days' closing reports repeating one sentence: background, not unrelated.
+    ("22日の東京株式市場、東証株価指数は、きのうより18ポイント高い2790で取引を終えました。市場では、"
+     "ヨーロッパの景気が持ち直すという見方が広がっています。",
+     "23日の東京株式市場、東証株価指数は、きのうより9ポイント安い2781で取引を終えました。市場では、"
+     "ヨーロッパの景気が持ち直すという見方が広がっています。", BACKGROUND),
 ])
 def test_session17_rules(a: str, b: str, expected: str | None) -> None:
     assert kind(a, b) == expected
