@@ -52,6 +52,7 @@ _LEAD = lazy_re(r"(?:[0-9０-９]+日(?:夜|朝|未明|午前|午後)?(?:に)?|�
                 r"、)、?")
 _COUNTRY_LIKE = lazy_re(r"[\u30a1-\u30faー・]{2,}|[\u4e00-\u9fff]{1,3}国|日本")
 _MIN_SPAN = 6  # characters: shorter reported spans are phrases, not statements
+_MIN_VIEW = 4  # before `考えを示し`, a deed is a stance (`拒否する考えを示しました`)
 
 
 @dataclass(frozen=True)
@@ -168,7 +169,7 @@ def _reported(text: str, index: int, quotes: Sequence[Statement]) -> list[Statem
             speaker = _speaker(text, m.start("after"), m.end("after")) or speaker
         start = max(floor, speaker.pos) if speaker and speaker.pos <= at else floor
         start = _skip_preamble(text, start, at)
-        if at - start < _MIN_SPAN:
+        if at - start < (_MIN_VIEW if m.group("view") else _MIN_SPAN):
             continue
         out.append(Statement(text[start:at], speaker.display if speaker else "",
                              speaker.key if speaker else "", index, start, at, REPORTED,

@@ -140,3 +140,15 @@ def test_a_family_name_with_the_title_is_the_person_named_in_full_before() -> No
                               "大川知事は、県として仮設住宅を増やすよう国に求める考えを示しました。"])
     assert [s.speaker for s in got] == ["大川正人知事", "大川正人知事"]
     assert len({s.speaker_key for s in got}) == 1
+
+
+def test_a_deputy_is_a_titled_speaker_and_a_short_stance_is_reported() -> None:
+    """`事務次長` is a title; `拒否する考えを示しました` after a quote is a reported stance."""
+    from kirinuki.analysis.statements import extract_statements
+
+    got = extract_statements(["国連のロサ事務次長は8日、北部では住民およそ5000人が孤立していると述べました。"])
+    assert [s.speaker for s in got] == ["ロサ事務次長"]
+    got = extract_statements(["組合のベロ委員長は、会社の回答について「到底受け入れられない」と述べ、"
+                              "拒否する考えを示しました。"])
+    assert [(s.mode, s.text) for s in got] == [("direct", "到底受け入れられない"),
+                                               ("reported", "拒否する")]
