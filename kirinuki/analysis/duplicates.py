@@ -45,6 +45,13 @@ from kirinuki.analysis.others import other_sections, other_thing_counted
 from kirinuki.analysis.passages import lead_after_shared, may_extend, relate_sentences
 from kirinuki.analysis.plans import told_ahead_then_done
 from kirinuki.analysis.quotes import extract_quotes
+from kirinuki.analysis.retold import (
+    call_raised,
+    corrected,
+    figures_added,
+    retold_within,
+    same_lead_retold,
+)
 from kirinuki.analysis.sentences import (
     Sentence,
     content_bigrams,
@@ -84,10 +91,8 @@ _CJK = lazy_re(r"[\u3041-\u30ff\u4e00-\u9fff]{8}")  # Japanese text: bigram over
 _DAY = lazy_re(r"(?=[0-9])(?<![0-9])[0-9]{1,2}日(?!間)")
 _MONTH = lazy_re(r"(?=[0-9])(?<![0-9])[0-9]{1,2}月")
 _EARLIER = lazy_re(r"(?:^|[。\n])\s*(?:去年|昨年|おととし)の")
-_SUBJECT_DAY = lazy_re(r"[^はがで、。]{2,15}は[0-9]{1,2}日")  # `いずみ精機は10日`
 NEAR_IDENTICAL = 0.90  # alignment from which a word put for another is the only news
 OTHER_THING = 0.75  # alignment from which one subject put for another is all that changed
-RETOLD = 0.95  # share of a paragraph's content bigrams found in another that retells it all
 
 
 @dataclass(frozen=True)
@@ -346,12 +351,12 @@ def _compare(a: Prepared, b: Prepared, same_article: bool, t: Thresholds, lead: 
         return Match(VERSION, rel.similarity, "a sentence updated (figures changed)")
     if versions_only and not lead:
         return None
-    if lead and _same_lead_retold(a, b):
+    if lead and same_lead_retold(a, b):
         return Match(VERSION, overlap, "one report retold (same subject, day and figures)")
     reworded = (overlap >= t.reworded_background and min(len(a.masked), len(b.masked)) >= t.long
                 and bool(_CJK.search(a.masked)) and bool(_CJK.search(b.masked))
                 and not _different_facts(a, b, t))
-    added = reworded and rel.kind != "shared" and _figures_added(a, b)
+    added = reworded and rel.kind != "shared" and figures_added(a, b)
     if added and lead:
         # Background states the same numbers: one report retold with counts added
         # (`…欠航や遅れが出ている` / `…42便が欠航し、およそ6800人に影響`) is that report updated.
@@ -361,15 +366,15 @@ def _compare(a: Prepared, b: Prepared, same_article: bool, t: Thresholds, lead: 
         # happened, in other words: the report of it, not background.
         return Match(VERSION, overlap, LEAD_UPDATED)
     if lead and rel.kind == "shared":
-        if len(a.sentences) == 1 == len(b.sentences) and _call_raised(a.norm, b.norm):
+        if len(a.sentences) == 1 == len(b.sentences) and call_raised(a.norm, b.norm):
             # The whole clip is the sentence both have, its call raised (`暴風警報` /
             # `暴風特別警報`): that sentence updated.
             return Match(VERSION, rel.similarity, "a call raised")
-        if _retold_within(a, b):
+        if retold_within(a, b):
             # Every word and number of one paragraph of sentences is in the other, reordered:
             # nothing of its own, so the other is it extended, not a paragraph sharing background.
             return Match(VERSION, rel.similarity, "passage extended, sentences reordered")
-        if _corrected(a.text) != _corrected(b.text):
+        if corrected(a.text) != corrected(b.text):
             # `…低下した。（訂正：「上昇した」とあったのは…の誤りでした）`: the paragraph corrected.
             return Match(VERSION, rel.similarity, "corrected")
         if (moved := lead_after_shared(a.sentences, b.sentences, t.background, t.lead)) is not None:
@@ -405,15 +410,6 @@ def _english_hint(a: str, b: str) -> bool:
             and any(w in a or w in b for w in ("update", "now", "latest", "to", "will")))
 
 
-def _figures_added(a: Prepared, b: Prepared) -> bool:
-    """True when one clip states every number of the other and more (`欠航や遅れ` /
-    `42便が欠航`): counts added by a later report."""
-    if a.numbers == b.numbers:
-        return False
-    fewer, more = sorted((a, b), key=lambda p: len(p.numbers))
-    return set(fewer.numbers) < set(more.numbers) and bool(more.figures - fewer.figures)
-
-
 def _aligned(t: Thresholds) -> float:
     """The alignment ratio below which no version rule of `compare` before the sentence
     rules but the headline one can hold: the mean with the overlap (at most 1) must reach `version`, one article's
@@ -431,50 +427,6 @@ def _aligned(t: Thresholds) -> float:
 
 
 _ALIGNED: dict[int, tuple[Thresholds, float]] = {}
-
-
-# Calls by their level: an advisory, a warning, a special warning.
-_CALL_LEVELS = (lazy_re(r"注意報"), lazy_re(r"(?<!特別)(?<!注意)警報(?!級)"),
-                lazy_re(r"特別警報"))
-
-
-def _call_level(text: str) -> int:
-    return max((i for i, p in enumerate(_CALL_LEVELS) if p.search(text)), default=-1)
-
-
-def _call_raised(a: str, b: str) -> bool:
-    """True when both texts issue calls and one's highest is above the other's (`大雨警報` /
-    `大雨特別警報`)."""
-    la, lb = _call_level(a), _call_level(b)
-    return la >= 0 and lb >= 0 and la != lb
-
-
-def _retold_within(a: Prepared, b: Prepared) -> bool:
-    """True when the clip of fewer content bigrams has two sentences or more and (nearly) all
-    its bigrams and all its numbers are in the other's."""
-    short, long = sorted((a, b), key=lambda p: len(p.bigrams))
-    return (len(short.sentences) >= 2 and bool(short.bigrams)
-            and len(short.bigrams & long.bigrams) >= RETOLD * len(short.bigrams)
-            and set(short.numbers) <= set(long.numbers))
-
-
-def _same_lead_retold(a: Prepared, b: Prepared) -> bool:
-    """True when both first sentences open with the same subject and day (`いずみ精機は10日、`)
-    and state the same figures, two or more with counters: one report told in other words
-    (`連結純利益予想を…下方修正した` / `利益の見通しを…下方修正すると発表しました`)."""
-    if "日" not in a.norm[:20] or a.norm[:2] != b.norm[:2]:
-        return False  # cheap test first
-    ma, mb = _SUBJECT_DAY.match(a.norm), _SUBJECT_DAY.match(b.norm)
-    if not (ma and mb and ma.group() == mb.group() and a.sentences and b.sentences):
-        return False
-    ka = {(c, v) for _, c, v, _ in a.sentences[0].counts}  # cached with the sentence
-    kb = {(c, v) for _, c, v, _ in b.sentences[0].counts}
-    return len(ka) >= 2 and ka == kb
-
-
-def _corrected(text: str) -> bool:
-    """True when `text` carries a correction note (`訂正：…の誤りでした`)."""
-    return "訂正" in text and "誤り" in text
 
 
 def _different_facts(a: Prepared, b: Prepared, t: Thresholds) -> bool:
