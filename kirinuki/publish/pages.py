@@ -118,7 +118,7 @@ class Renderer:
             for pos in range(n - 1, max(-1, n - 1 - NAV_RECENT), -1):
                 link, meta = self.views.link(pos), ctx.entries[pos]
                 recent.append(View(url=link["url"], title=link["title"],
-                                   iso=meta.published.isoformat(),
+                                   iso=link["iso"],
                                    day=f"{meta.published.month}/{meta.published.day}"))
             counts: dict[tuple[int, int], int] = {}
             for (y, m, _d), members in ctx.days.items():

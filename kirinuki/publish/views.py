@@ -158,7 +158,8 @@ class Views:
         return key
 
     def link(self, pos: int) -> View:
-        """A link to the entry at `pos`: its address, title and date (computed once)."""
+        """A link to the entry at `pos`: its address, title, date and ISO time (computed once:
+        an entry is shown on its page, in ~6 lists and on each of its tags' pages)."""
         view = self._links.get(pos)
         if view is None:
             if len(self._links) > LINK_CACHE:
@@ -166,7 +167,8 @@ class Views:
             meta = self.ctx.entries[pos]
             date = date_label(meta.published)
             view = self._links[pos] = View(url=urls.entry_url(meta.permalink), date=date,
-                                           title=entry_title(meta))
+                                           title=entry_title(meta),
+                                           iso=meta.published.isoformat())
         return view
 
     def _related(self, item: RelatedLink) -> View:
@@ -284,7 +286,6 @@ class Views:
     def tag_summary(self, pos: int, entry: Entry, key: str) -> View:
         """An entry on a tag's page: the groups of the entry that carry the tag (their clips
         and the group's other tags), not the entry's first clip."""
-        meta = self.ctx.entries[pos]
         link = self.link(pos)
         groups = []
         for group in entry.groups:
@@ -298,7 +299,7 @@ class Views:
                       if k != key]
             groups.append(View(clips=clips, tags=others))
         return View(url=link["url"], title=link["title"], date=link["date"],
-                    iso=meta.published.isoformat(), groups=groups)
+                    iso=link["iso"], groups=groups)
 
     def story(self, story: TagStory | None) -> View | None:
         """A tag's story above its entries (None: nothing to show). The figures come from
@@ -333,7 +334,7 @@ class Views:
             "url": link["url"],
             "title": link["title"],
             "date": link["date"],
-            "iso": meta.published.isoformat(),
+            "iso": link["iso"],
             "clips": summary.clips if summary else 0,
             "excerpt": excerpt,
             "tags": [View(name=tags[k].display, href=tags[k].url) for k in meta.tag_keys],
