@@ -114,8 +114,8 @@ class Sketches:
     def from_bytes(cls, blobs: Sequence[bytes], params: LshParams = DEFAULT_PARAMS,
                    ) -> Sketches:
         """Sketches stored by `row_bytes` (all made with the same `params`); a sketch stored
-        before word keys (same width less `4 * WORD_SLOTS` bytes) reads as one without them.
-        Raises ValueError for blobs of another size."""
+        before word keys (`4 * WORD_SLOTS` bytes shorter) reads as one without them, alone or
+        among newer ones. Raises ValueError for blobs of another size."""
         head = 16 + 8 * SENTENCE_SLOTS
         width = head + params.hashes
         data = b"".join(blobs)
@@ -123,7 +123,9 @@ class Sketches:
         if len(data) == width * len(blobs) and blobs:
             tail = 0
         elif len(data) != (width + tail) * len(blobs):
-            raise ValueError("sketch of the wrong size")
+            if any(len(b) not in (width, width + tail) for b in blobs):
+                raise ValueError("sketch of the wrong size")
+            data = b"".join(b if len(b) == width + tail else b + bytes(tail) for b in blobs)
         raw = np.frombuffer(data, dtype=np.uint8).reshape(len(blobs), width + tail)
         keys = raw[:, :head].copy().view("<i8").astype(np.int64, copy=False)
         keys = keys.reshape(len(blobs), 2 + SENTENCE_SLOTS)

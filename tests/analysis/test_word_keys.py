@@ -75,6 +75,12 @@ def test_word_keys_round_trip_and_older_sketches_read_without_them() -> None:
     assert np.array_equal(back.word_keys(), sk.word_keys()) and back.word_keys()[0, 0] != 0
     older = Sketches.from_bytes([b[: -4 * WORD_SLOTS] for b in blobs])  # stored before them
     assert np.array_equal(older.sigs, sk.sigs) and not older.word_keys().any()
+    mixed = Sketches.from_bytes([blobs[0][: -4 * WORD_SLOTS], blobs[1]])  # some of each
+    assert np.array_equal(mixed.sigs, sk.sigs) and np.array_equal(mixed.keys, sk.keys)
+    assert not mixed.word_keys()[0].any() and np.array_equal(mixed.word_keys()[1],
+                                                            sk.word_keys()[1])
+    with pytest.raises(ValueError):
+        Sketches.from_bytes([blobs[0], blobs[1][:-1]])
 
 
 def test_a_journal_finds_a_reworded_version_through_a_shared_word(journal: Journal,
