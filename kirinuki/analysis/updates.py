@@ -269,9 +269,22 @@ _UPDATE_EN = lazy_re(r"^\W*(?:update|updated|latest)\b|\bnow\b", re.IGNORECASE)
 _LATIN = lazy_re(r"[A-Za-z]")
 # Told ahead (`talks to begin Monday`, `will hold`, `set to`, `expected to`): the other tweet,
 # not told so, reports it done or going on.
-_AHEAD_EN = lazy_re(r"\b(?:to|will)\s+(?:be\s+)?[a-z]+(?:ed)?\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday"
-                    r"|Friday|Saturday|Sunday|tomorrow|next\s+week|next\s+month|later)\b"
-                    r"|\b(?:set|expected|scheduled|due|plans?)\s+to\b")
+# The deed told ahead is the verb after `to` / `will`; the other tweet must tell it (`begin`).
+_AHEAD_EN = lazy_re(r"\b(?:to|will)\s+(?:be\s+)?(?P<verb>[a-z]+)\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday"
+                    r"|Thursday|Friday|Saturday|Sunday|tomorrow|next\s+week|next\s+month|later)\b"
+                    r"|\b(?:set|expected|scheduled|due|plans?)\s+to\s+(?:be\s+)?(?P<verb2>[a-z]+)")
+
+
+def _told_ahead_en(a: str, b: str) -> bool:
+    """True when one tweet's first sentence tells a deed ahead (`talks to begin Monday`) and
+    the other's, not told ahead, has its verb (`begin ceasefire talks`)."""
+    fa, fb = _first_en(a), _first_en(b)
+    for x, y in ((fa, fb), (fb, fa)):
+        m = _AHEAD_EN.search(x)
+        if m and not _AHEAD_EN.search(y):
+            verb = (m.group("verb") or m.group("verb2"))[:4]
+            return any(w.lower().startswith(verb) for w in _WORD_EN.findall(y))
+    return False
 
 
 def english_update(a: str, b: str) -> bool:
@@ -280,7 +293,7 @@ def english_update(a: str, b: str) -> bool:
     common (a capitalised word, `Belsta`) and share two more words of the story (`rail`,
     `strike`), nothing swapped: the story updated."""
     if not (_UPDATE_EN.search(a) or _UPDATE_EN.search(b)
-            or bool(_AHEAD_EN.search(_first_en(a))) != bool(_AHEAD_EN.search(_first_en(b)))):
+            or _told_ahead_en(a, b)):
         return False  # neither says it updates, nor is one told ahead and the other not
     if len(_LATIN.findall(a)) < 0.6 * len(a.strip()) or len(_LATIN.findall(b)) < 0.6 * len(b.strip()):
         return False  # not English text

@@ -100,6 +100,11 @@ def kind(a: str, b: str) -> str | None:
      "ヨーロッパの景気が持ち直すという見方が広がっています。",
      "23日の東京株式市場、東証株価指数は、きのうより9ポイント安い2781で取引を終えました。市場では、"
      "ヨーロッパの景気が持ち直すという見方が広がっています。", BACKGROUND),
+    # Told ahead, but the other tweet tells another deed (`end`, not `open`): no update.
+    ("Kerova peace talks to open Friday in Lusva capital, diplomats say — Kakuu Wire (@kakuu_wire)"
+     " April 2, 2025",
+     "Kerova trade talks with Morra end in Lusva capital — Kakuu Wire (@kakuu_wire) April 5, 2025",
+     None),
 ])
 def test_session17_rules(a: str, b: str, expected: str | None) -> None:
     assert kind(a, b) == expected
