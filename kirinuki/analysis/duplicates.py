@@ -28,6 +28,7 @@ from sys import intern
 
 from rapidfuzz import fuzz
 
+from kirinuki.analysis.english import english_update
 from kirinuki.analysis.figures import extract_figures
 from kirinuki.analysis.headlines import headline_updated
 from kirinuki.analysis.occasions import (
@@ -73,7 +74,6 @@ from kirinuki.analysis.textnorm import (
     normalise,
     normalise_parts,
 )
-from kirinuki.analysis.updates import english_update
 from kirinuki.text.lazyre import lazy_re
 
 DUPLICATE, VERSION, BACKGROUND = "duplicate", "version", "background"
