@@ -13,7 +13,7 @@ from datetime import datetime
 
 from kirinuki.journal.core import Journal
 from kirinuki.model import Entry
-from kirinuki.store.sqlite import entries as entry_rows
+from kirinuki.store.sqlite import entry_loading
 from kirinuki.store.sqlite import published as published_rows
 from kirinuki.store.sqlite import trash as trash_rows
 from kirinuki.store.sqlite.db import stored_time
@@ -174,7 +174,7 @@ def moved_permalinks(journal: Journal) -> dict[str, int]:
 
 def entry_batch(journal: Journal, ids: Iterable[int]) -> dict[int, Entry]:
     """The whole entries with these ids (clips with their sources), keyed by id."""
-    return entry_rows.load_entries(journal.store, ids)
+    return entry_loading.load_entries(journal.store, ids)
 
 
 def listing_summaries(journal: Journal, ids: Iterable[int]) -> dict[int, ListingSummary]:

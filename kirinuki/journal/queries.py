@@ -6,6 +6,7 @@ from kirinuki.errors import NotFoundError
 from kirinuki.journal.core import Journal
 from kirinuki.model import Entry, EntrySummary, Stats, Status, TagCount
 from kirinuki.store.sqlite import entries as entry_rows
+from kirinuki.store.sqlite import entry_loading
 from kirinuki.store.sqlite import tags as tag_rows
 from kirinuki.store.sqlite.stats import journal_stats
 from kirinuki.text.normalize import as_id, tag_key
@@ -39,7 +40,7 @@ def list_entries(journal: Journal, *, limit: int = 50, offset: int = 0,
                  status: Status | None = None, tag: str | None = None,
                  month: str | None = None, text: str | None = None) -> list[EntrySummary]:
     """Entries newest first; filtered by status, tag name, month (`YYYY-MM`) and text."""
-    return entry_rows.list_entries(journal.store, limit=limit, offset=offset, status=status,
+    return entry_loading.list_entries(journal.store, limit=limit, offset=offset, status=status,
                                    tag=tag_key(tag) if tag else None, month=month,
                                    text=text or None)
 

@@ -20,7 +20,8 @@ from kirinuki.model import (
     TagLine,
     TagRef,
 )
-from kirinuki.store.sqlite.entries import origin_from_record, origin_record
+from kirinuki.store.sqlite.entries import origin_record
+from kirinuki.store.sqlite.entry_loading import origin_from_record
 from kirinuki.text.cliptext import NEWLINES, Element, drop_blank_clips
 
 JsonDict = dict[str, Any]

@@ -12,6 +12,7 @@ from kirinuki.journal import Journal, init_journal, open_journal
 from kirinuki.journal.editing import add_group
 from kirinuki.model import Clip, Group, TagLine, TagRef
 from kirinuki.store.sqlite import entries as entry_rows
+from kirinuki.store.sqlite import entry_loading
 
 
 def _group(text: str) -> Group:
@@ -49,7 +50,7 @@ def test_a_snapshot_sees_one_state(two: tuple[Journal, Journal]) -> None:
 def test_an_entry_read_while_another_writer_commits_is_whole(
         two: tuple[Journal, Journal], monkeypatch: pytest.MonkeyPatch) -> None:
     a, b = two
-    real = entry_rows._load_clips
+    real = entry_loading._load_clips
     wrote: list[int] = []
     armed = [True]
 
@@ -60,7 +61,7 @@ def test_an_entry_read_while_another_writer_commits_is_whole(
             wrote.append(add_group(b, 1, _group("割り込んだ段落。")).revision)
         real(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(entry_rows, "_load_clips", commit_in_between)
+    monkeypatch.setattr(entry_loading, "_load_clips", commit_in_between)
     entry = entry_rows.get_entry(a.store, 1)
     assert wrote
     assert entry is not None

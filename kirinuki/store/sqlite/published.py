@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 from kirinuki.store.sqlite.db import Store
-from kirinuki.store.sqlite.entries import ids_json
+from kirinuki.store.sqlite.entry_loading import ids_json
 
 # Bulk reads: plain tuples typed column by column (docs/architecture.md, Rows); a published
 # entry is (id, key, permalink, published, updated, title).

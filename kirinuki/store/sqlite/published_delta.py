@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from kirinuki.store.sqlite.db import Store
-from kirinuki.store.sqlite.entries import ids_json
+from kirinuki.store.sqlite.entry_loading import ids_json
 from kirinuki.store.sqlite.published import PublishedRow
 
 

@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 
 from kirinuki.store.sqlite.db import Store, placeholders
-from kirinuki.store.sqlite.entries import ids_json
+from kirinuki.store.sqlite.entry_loading import ids_json
 from kirinuki.store.sqlite.search_plan import MAX_ROWID, MIN_ROWID, Plan
 from kirinuki.store.sqlite.search_query import match_where
 
