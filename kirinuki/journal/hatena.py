@@ -23,14 +23,8 @@ from kirinuki.journal.importing import Batch, ImportSummary, Progress
 from kirinuki.model import Article, ArticleVersion, Clip, Entry, Source
 from kirinuki.store.sqlite import articles as article_rows
 from kirinuki.store.sqlite import entries as entry_rows
-from kirinuki.text.hatena_mt import (
-    MTProblem,
-    category_problems,
-    mt_entry_to_entry,
-    read_mt,
-    record_origin,
-    render_mt_entry,
-)
+from kirinuki.text.hatena_mt import MTProblem, mt_entry_to_entry, read_mt, render_mt_entry
+from kirinuki.text.hatena_origin import category_problems, record_origin
 
 CHECK_EVERY = 500
 DEFAULT_AUTHOR = "kirinuki"

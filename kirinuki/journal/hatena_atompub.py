@@ -27,7 +27,7 @@ from kirinuki.store.sqlite import accounts as account_rows
 from kirinuki.store.sqlite import entries as entry_rows
 from kirinuki.store.sqlite import settings as settings_rows
 from kirinuki.text.dates import check_date, in_zone
-from kirinuki.text.hatena_mt import set_body_html, set_categories
+from kirinuki.text.hatena_origin import set_body_html, set_categories
 from kirinuki.text.hatena_syntax import read_content
 from kirinuki.text.normalize import as_id
 from kirinuki.text.permalinks import check_permalink, permalink_of_path, with_suffix

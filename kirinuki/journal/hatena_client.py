@@ -29,7 +29,7 @@ from kirinuki.model import Entry, Status
 from kirinuki.store.sqlite import entries as entry_rows
 from kirinuki.store.sqlite import settings as settings_rows
 from kirinuki.text.dates import date_problem, in_zone
-from kirinuki.text.hatena_mt import (
+from kirinuki.text.hatena_origin import (
     atom_content,
     carry_origin,
     entry_categories,

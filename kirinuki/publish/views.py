@@ -21,7 +21,7 @@ from kirinuki.publish.context import SiteContext
 from kirinuki.publish.story import story_view
 from kirinuki.publish.templating import View
 from kirinuki.text.hatena_html import sanitized
-from kirinuki.text.hatena_mt import body_html
+from kirinuki.text.hatena_origin import body_html
 from kirinuki.text.normalize import tag_key
 
 EXCERPT_CHARS = 120

@@ -43,7 +43,7 @@ from kirinuki.journal.revisions import at_revision
 from kirinuki.model import Entry, Status
 from kirinuki.text.dates import in_zone
 from kirinuki.text.hatena_html import entry_html
-from kirinuki.text.hatena_mt import atom_content, entry_categories
+from kirinuki.text.hatena_origin import atom_content, entry_categories
 from kirinuki.text.hatena_syntax import HTML
 from kirinuki.text.links import http_url
 from kirinuki.text.xmlchars import xml_text

@@ -28,13 +28,8 @@ from kirinuki.journal.queries import tag_counts
 from kirinuki.journal.search import search
 from kirinuki.model import Entry
 from kirinuki.publish import publish
-from kirinuki.text.hatena_mt import (
-    MTEntry,
-    mt_entry_to_entry,
-    read_mt,
-    record_origin,
-    render_mt_entry,
-)
+from kirinuki.text.hatena_mt import MTEntry, mt_entry_to_entry, read_mt, render_mt_entry
+from kirinuki.text.hatena_origin import record_origin
 from kirinuki.web.app import create_app
 from tests.conftest import examples
 
