@@ -4,9 +4,9 @@ Every article with clips is watched (and any added with `watch add`). A watch is
 1 d, 3 d and 7 d after the article's publication (else its first fetch), then every 30 days.
 A run fetches the due articles with conditional requests through the one `Fetcher` (SSRF
 guard and limits included), one request at a time per host and `jobs` hosts at once; a host
-answering 429 or 503 is left alone for its Retry-After. Worker threads fetch and extract;
-the calling thread alone writes, a changed page in its own transaction with its event, the
-other outcomes in batches. Only one watcher runs per journal (a lock file beside it).
+answering 429 or 503 is left alone for its Retry-After. Worker threads fetch and extract
+(`watch_fetch`); the calling thread alone writes, a changed page in its own transaction with
+its event, the other outcomes in batches. Only one watcher runs per journal (a lock file beside it).
 """
 
 from __future__ import annotations
@@ -19,13 +19,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlsplit
 
-from kirinuki.capture.fetch import Fetcher, FetchResult, retry_after_seconds
+from kirinuki.capture.fetch import Fetcher
 from kirinuki.capture.urls import normalize_url
 from kirinuki.errors import ConflictError, HttpStatusError, KirinukiError, NotFoundError
-from kirinuki.journal.capture import Fetched, capture, make_fetcher, read_page, store_page
+from kirinuki.journal.capture import capture, make_fetcher, store_page
 from kirinuki.journal.core import Journal
+from kirinuki.journal.watch_fetch import Found, Sleep, fetch_worker, host_of
 from kirinuki.store.sqlite import articles as article_rows
 from kirinuki.store.sqlite import watch as rows
 from kirinuki.store.sqlite.watch import Event, WatchRow
@@ -37,16 +37,9 @@ SCHEDULE = (timedelta(hours=1), timedelta(hours=6), timedelta(days=1), timedelta
             timedelta(days=7))
 MONTH = timedelta(days=30)
 GONE = frozenset({404, 410})
-BUSY = frozenset({429, 503})
-# A host asking for a pause this short is waited for within the run (at most twice);
-# a longer pause postpones its articles to a later run.
-WAIT_IN_RUN = 30.0
-RETRIES = 2
-BUSY_DEFAULT = timedelta(minutes=10)  # 429/503 without a readable Retry-After
 ERROR_BACKOFF = timedelta(hours=1)  # doubled after each failure in a row, at most 7 days
 BATCH = 500  # events written per transaction
 MAX_JOBS = 16
-Sleep = Callable[[float], None]
 
 
 def _utc(dt: datetime) -> datetime:
@@ -165,68 +158,6 @@ def remove_watch(journal: Journal, url: str) -> WatchRow:
 # --- a run -----------------------------------------------------------------------------------
 
 
-@dataclass
-class _Found:
-    """What a worker found for one watch (no store touched)."""
-
-    watch: WatchRow
-    fetched: Fetched | None = None
-    result: FetchResult | None = None
-    error: KirinukiError | None = None
-    pause: float | None = None  # the host asked for this many seconds' rest
-
-
-def _host(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower()
-
-
-def _fetch_one(journal: Journal, fetcher: Fetcher, w: WatchRow, sleep: Sleep) -> _Found:
-    """Fetch (conditionally) and read one watched page, waiting out short busy answers."""
-    for attempt in range(RETRIES + 1):
-        try:
-            result = fetcher.get(w.url, etag=w.etag, last_modified=w.last_modified)
-            return _Found(w, read_page(journal, w.url, result), result)
-        except HttpStatusError as exc:
-            if exc.status not in BUSY:
-                return _Found(w, error=exc)
-            wait = retry_after_seconds(exc.retry_after, datetime.now(UTC))
-            if wait is None:
-                wait = BUSY_DEFAULT.total_seconds() if attempt == RETRIES else 2.0 ** attempt
-            if wait > WAIT_IN_RUN or attempt == RETRIES:
-                return _Found(w, error=exc, pause=wait)
-            sleep(wait)
-        except KirinukiError as exc:
-            return _Found(w, error=exc)
-        except Exception as exc:  # one page's surprise must not stop the others
-            return _Found(w, error=KirinukiError(f"{w.url}: {type(exc).__name__}: {exc}"))
-    raise AssertionError("unreachable")
-
-
-def _worker(journal: Journal, fetcher: Fetcher, hosts: queue.Queue[list[WatchRow]],
-            out: queue.Queue[_Found | None], sleep: Sleep, halt: threading.Event,
-            stop: threading.Event) -> None:
-    """Take one host's watches at a time and fetch them one after another, until `halt`
-    (the run ends) or `stop` (the caller's) is set."""
-    try:
-        while not (halt.is_set() or stop.is_set()):
-            try:
-                group = hosts.get_nowait()
-            except queue.Empty:
-                return
-            for i, w in enumerate(group):
-                if halt.is_set() or stop.is_set():
-                    return
-                found = _fetch_one(journal, fetcher, w, sleep)
-                out.put(found)
-                if found.pause is not None:
-                    # The host is busy: the rest of its articles wait for a later run.
-                    for rest in group[i + 1:]:
-                        out.put(_Found(rest, pause=found.pause))
-                    break
-    finally:
-        out.put(None)
-
-
 class _Writer:
     """The calling thread's side of a run: turns what workers found into stored outcomes."""
 
@@ -237,7 +168,7 @@ class _Writer:
         self.summary = RunSummary()
         self.pending: list[CheckResult] = []
 
-    def take(self, found: _Found) -> None:
+    def take(self, found: Found) -> None:
         now = self.journal.now()
         w = found.watch
         if found.error is None and found.fetched is None:  # postponed: the host is busy
@@ -254,7 +185,7 @@ class _Writer:
             return
         self._store(found, now, moved_to)
 
-    def _store(self, found: _Found, now: datetime, moved_to: str | None) -> None:
+    def _store(self, found: Found, now: datetime, moved_to: str | None) -> None:
         store = self.journal.store
         w, fetched = found.watch, found.fetched
         assert fetched is not None and found.result is not None
@@ -269,11 +200,11 @@ class _Writer:
                 self._finish(r, now, 0)
                 rows.record_events(store, [self._event(r, now)])
         except KirinukiError as exc:
-            self._failed(_Found(w, error=exc), now)
+            self._failed(Found(w, error=exc), now)
             return
         self._done(r)
 
-    def _failed(self, found: _Found, now: datetime) -> None:
+    def _failed(self, found: Found, now: datetime) -> None:
         w, exc = found.watch, found.error
         assert exc is not None
         status = exc.status if isinstance(exc, HttpStatusError) else None
@@ -287,7 +218,7 @@ class _Writer:
             until = _utc(now) + timedelta(seconds=found.pause)
             r.detail = f"{reason}; the host asked to wait until {until:%Y-%m-%d %H:%M} UTC"
             with self.journal.store.transaction():
-                rows.pause_host(self.journal.store, _host(w.url), until, reason)
+                rows.pause_host(self.journal.store, host_of(w.url), until, reason)
             r.next_check = until
         self._add(r, now, fails)
 
@@ -346,7 +277,7 @@ def _plan(journal: Journal, now: datetime, everything: bool
     by_host: dict[str, list[WatchRow]] = {}
     waiting: dict[datetime, list[int]] = {}
     for w in due:
-        host = _host(w.url)
+        host = host_of(w.url)
         if host in pauses:
             waiting.setdefault(pauses[host], []).append(w.article_id)
         else:
@@ -382,10 +313,10 @@ def run_watch(journal: Journal, *, jobs: int = 4, fetcher: Fetcher | None = None
         hosts: queue.Queue[list[WatchRow]] = queue.Queue()
         for group in plan:
             hosts.put(group)
-        out: queue.Queue[_Found | None] = queue.Queue()
+        out: queue.Queue[Found | None] = queue.Queue()
         halt = threading.Event()
         f = fetcher or make_fetcher(journal)
-        workers = [threading.Thread(target=_worker,
+        workers = [threading.Thread(target=fetch_worker,
                                     args=(journal, f, hosts, out, sleep, halt,
                                           stop or threading.Event()),
                                     name=f"watch-{n}", daemon=True)
