@@ -20,7 +20,8 @@ from kirinuki.journal.accounts import copy_accounts
 from kirinuki.journal.analysis import CaughtUp, catch_up_analysis
 from kirinuki.journal.core import Journal, init_journal, open_journal
 from kirinuki.journal.exporting import jsonl_records
-from kirinuki.journal.importing import Batch, ImportSummary, Progress, import_records
+from kirinuki.journal.importing import Batch, ImportSummary, Progress
+from kirinuki.journal.importing_records import import_records
 from kirinuki.journal.versions_bulk import Progress as AnalysisProgress
 from kirinuki.journal.versions_bulk import bulk_analysis
 from kirinuki.store.sqlite import articles as article_rows

@@ -1,4 +1,5 @@
-"""Importing clip text files, folders of them and JSON Lines exports.
+"""Importing clip text files, folders of them and JSON Lines exports (their records are read by
+`importing_records`).
 
 An import is one transaction: it either adds everything it read or, on bad input anywhere,
 nothing. Entries are keyed (`sha256:` of a file's bytes, or the key in a JSON Lines record), so
@@ -9,7 +10,6 @@ time, so memory does not grow with the size of the input.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -17,18 +17,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from kirinuki.errors import InputError, NotFoundError
-from kirinuki.journal.core import Journal, update_settings
-from kirinuki.journal.serial import entry_from_record
-from kirinuki.journal.settings import ignored_security_settings, imported_settings
-from kirinuki.model import Article, ArticleVersion, Entry, Source, Status
+from kirinuki.journal.core import Journal
+from kirinuki.journal.importing_records import import_jsonl
+from kirinuki.model import Entry, Status
 from kirinuki.store import Store
-from kirinuki.store.sqlite import articles as article_rows
 from kirinuki.store.sqlite import entries as entry_rows
 from kirinuki.store.sqlite import tags as tag_rows
-from kirinuki.store.sqlite.stats import journal_stats
 from kirinuki.text.cliptext import parse, split_lines
 from kirinuki.text.dates import date_problem
 from kirinuki.text.hatena_mt import looks_like_mt
@@ -45,9 +41,6 @@ MAX_TEXT_BYTES = 20 * 1024 * 1024
 MAX_LINE_CHARS = 1_000_000
 MAX_ENTRY_LINES = 50_000
 MAX_ENTRY_CLIPS = 10_000
-# A JSON Lines record is read whole: an entry at the limits above fits several times over.
-MAX_RECORD_BYTES = 64 * 1024 * 1024
-_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 _DATE_NAME = re.compile(r"(\d{4})-?(\d{2})-?(\d{2})(?:[_T-]?(\d{2})(\d{2})(\d{2}))?")
 
 Progress = Callable[[int, int], None]
@@ -294,98 +287,6 @@ def _import_text(journal: Journal, path: Path, batch: Batch,
         raise InputError(f"{path}: {exc}") from exc
 
 
-def _jsonl_records(path: Path) -> Iterator[tuple[int, int, dict[str, Any]]]:
-    """(line number, bytes read so far, record) for each non-blank line of a JSON Lines file."""
-    done = 0
-    with path.open("rb") as fh:
-        # readline with a limit: a file without line breaks is not read whole into memory.
-        for lineno, raw in enumerate(iter(lambda: fh.readline(MAX_RECORD_BYTES + 1), b""), 1):
-            done += len(raw)
-            if len(raw) > MAX_RECORD_BYTES:
-                raise InputError(f"{path}:{lineno}: a record over {MAX_RECORD_BYTES:,} bytes "
-                                 "is too large")
-            if not raw.strip():
-                continue
-            try:
-                rec = json.loads(raw.decode("utf-8"))
-                if _SURROGATE_ESCAPE.search(raw):
-                    # `\ud800` alone is valid JSON but not Unicode: it cannot be stored.
-                    json.dumps(rec, ensure_ascii=False).encode("utf-8")
-            except UnicodeEncodeError as exc:
-                raise InputError(f"{path}:{lineno}: a lone surrogate "
-                                 f"({exc.object[exc.start]!r}) is not Unicode text") from exc
-            except (UnicodeDecodeError, ValueError) as exc:
-                raise InputError(f"{path}:{lineno}: not a JSON line ({exc})") from exc
-            if not isinstance(rec, dict) or "type" not in rec:
-                raise InputError(f"{path}:{lineno}: a record must be an object with a 'type'")
-            yield lineno, done, rec
-
-
-def _import_article(journal: Journal, rec: dict[str, Any]) -> None:
-    src = rec.get("source")
-    article = Article(
-        url=str(rec["url"]),
-        source=Source(site=src["site"], name=src.get("name")) if src else None,
-        title=rec.get("title"),
-    )
-    aid = article_rows.article_id(journal.store, article, journal.now())
-    for v in rec.get("versions") or []:
-        version = ArticleVersion(
-            content_hash=str(v["hash"]),
-            fetched_at=datetime.fromisoformat(v["fetched_at"]),
-            paragraphs=[str(p) for p in v["paragraphs"]],
-            title=v.get("title"),
-            published=datetime.fromisoformat(v["published"]) if v.get("published") else None,
-            modified=datetime.fromisoformat(v["modified"]) if v.get("modified") else None,
-            canonical_claim=str(v["canonical_claim"]) if v.get("canonical_claim") else None,
-        )
-        article_rows.add_version(journal.store, aid, version)
-
-
-def _import_jsonl(journal: Journal, path: Path, batch: Batch,
-                  progress: Progress | None) -> None:
-    import_records(journal, ((f"{path}:{lineno}", done, rec)
-                             for lineno, done, rec in _jsonl_records(path)),
-                   path.stat().st_size, batch, progress)
-
-
-def import_records(journal: Journal, records: Iterator[tuple[str, int, dict[str, Any]]],
-                   total: int, batch: Batch, progress: Progress | None) -> None:
-    """Import export records given as (where, work done so far, record), in the caller's
-    transaction; `total` is the work of them all (for `progress`). Raises InputError naming
-    `where` for a malformed record."""
-    fresh = journal_stats(journal.store).entries == 0
-
-    def resolve(url: str, digest: str) -> int | None:
-        return article_rows.version_by_ref(journal.store, url, digest)
-
-    for n, (where, done, rec) in enumerate(records, 1):
-        try:
-            kind = rec["type"]
-            if kind == "journal":
-                # Settings come in only into an empty journal; security settings never do.
-                batch.summary.problems += [
-                    f"{where}: security setting {item} (set it with `kirinuki "
-                    "settings set`)" for item in ignored_security_settings(journal, rec)]
-                if fresh:
-                    update_settings(journal, imported_settings(journal, rec))
-            elif kind == "article":
-                _import_article(journal, rec)
-                batch.summary.articles += 1
-            elif kind == "entry":
-                batch.add(entry_from_record(rec, resolve), where)
-            else:
-                raise InputError(f"unknown record type {kind!r}")
-        except InputError as exc:
-            raise InputError(f"{where}: {exc}") from exc
-        except (KeyError, TypeError, ValueError) as exc:
-            raise InputError(f"{where}: malformed {rec.get('type')} record ({exc})") from exc
-        if progress is not None and n % 200 == 0:
-            progress(done, total)
-    if progress is not None:
-        progress(total, total)
-
-
 @contextmanager
 def _bulk(store: Store) -> Iterator[None]:
     store.set_bulk(True)
@@ -418,7 +319,7 @@ def import_paths(journal: Journal, paths: list[str], progress: Progress | None =
                     progress(i, total)
             batch.flush()
             for f in _files(paths, ".jsonl"):
-                _import_jsonl(journal, f, batch, progress)
+                import_jsonl(journal, f, batch, progress)
                 summary.files += 1
                 batch.flush()
             tags_after = tag_rows.tag_keys(store)

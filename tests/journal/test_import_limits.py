@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from kirinuki.errors import InputError
-from kirinuki.journal import Journal, import_paths
+from kirinuki.journal import Journal, import_paths, importing_records
 from kirinuki.journal import importing as imp
 from kirinuki.journal.editing import add_group
 from kirinuki.model import Clip, Group
@@ -71,7 +71,7 @@ def test_too_many_clips_in_a_json_lines_record(journal: Journal, tmp_path: Path)
 
 def test_a_huge_json_lines_record_is_not_read_whole(journal: Journal, tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(imp, "MAX_RECORD_BYTES", 1000)
+    monkeypatch.setattr(importing_records, "MAX_RECORD_BYTES", 1000)
     f = tmp_path / "x.jsonl"
     f.write_text(_record(1) + "\n" + _record(300) + "\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"x.jsonl:2: a record over 1,000 bytes is too large"):
