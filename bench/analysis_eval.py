@@ -7,8 +7,8 @@ names in tests/analysis/data/eval (issue 22). `dev2`, `dev3` and `dev4` are deve
 written in sessions 15 and 16 by hands that never read the rules (pairs only); `dev5` (session 17,
 the same kind of hand) adds statements, figures and a journal. `heldout` and `heldout2` are retired
 into development material since session 15 (the two oldest, retired by age, not by score),
-`heldout3` since session 16 and `heldout4` since session 17 (the oldest then, by age too): their
-misses may be listed. The others
+`heldout3` since session 16, `heldout4` since session 17 and `heldout5` since session 18 (the
+oldest then, by age too): their misses may be listed. The others
 are frozen and never looked at while rules change: only their aggregates are printed, per part and
 pooled (`heldout2` to `heldout7` hold pairs only; `heldout8` has statements, figures and a journal
 too), `legacy` the older sets in tests/analysis/data, the sample (../shared/seed) and demo/entries.
@@ -65,9 +65,9 @@ EVAL = DATA / "eval"
 LABELS = ("duplicate", "version", "background")
 MODES = ("direct", "headline", "reported")
 # Held-out parts retired by age (not by score) into dev material, with the session that did it.
-RETIRED_IN = {"heldout": 15, "heldout2": 15, "heldout3": 16, "heldout4": 17}
+RETIRED_IN = {"heldout": 15, "heldout2": 15, "heldout3": 16, "heldout4": 17, "heldout5": 18}
 RETIRED = tuple(RETIRED_IN)
-HELD_OUT = ("heldout5", "heldout6", "heldout7", "heldout8")
+HELD_OUT = ("heldout6", "heldout7", "heldout8")
 # Development parts written by hands that never read the rules (sessions 15 to 17).
 DEV2 = "dev2"
 DEV3 = "dev3"
