@@ -5,8 +5,8 @@ The output folder records what it holds in a manifest (`manifest.py`). A publish
 * **stages** a new tree beside the output (unchanged files hard-linked from the old one, the rest
   written) and swaps it in with one atomic directory exchange: for a first build, large changes;
 * **patches in place** when few pages changed: the changed files are written beside the output
-  first (`.OUT.patch`), then renamed into place in one pass, leaf pages before the lists that
-  link to them, removals last.
+  first (`.OUT.patch`, one flat folder), then renamed into place in one pass, leaf pages before
+  the lists that link to them, removals last.
 
 Every file counted as written is on disk (checked) before the swap or the patch; a write that
 fails (a full disk) leaves the live site as it was and nothing of the attempt inside it. Two
@@ -49,6 +49,12 @@ def content_hash(data: bytes) -> str:
     instructions (faster here than BLAKE2b; a big build hashes gigabytes). A manifest of
     another hash only makes the next build rewrite the pages it renders anyway (same bytes)."""
     return hashlib.sha256(data).hexdigest()[:32]
+
+
+def patch_name(path: str) -> str:
+    """The file of the page `path` in the patch folder, which is flat: removing a tree of
+    folders costs a synchronous write per folder on some file systems (docs/publish.md)."""
+    return hashlib.blake2b(path.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 def _write_file(target: str, data: bytes) -> None:
@@ -231,9 +237,12 @@ class Output:
         # Written here and now, by the process that rendered it (writer threads of their own
         # per process gained nothing measurable).
         self.check_parent()
-        target = f"{self.root}/{path}"
         try:
-            self._parent(target)
+            if self.staged:
+                target = f"{self.root}/{path}"
+                self._parent(target)
+            else:
+                target = f"{self.root}/{patch_name(path)}"
             _write_file(target, data)
         except OSError as exc:
             raise write_error(path, exc) from exc
@@ -316,7 +325,7 @@ class Output:
                 if parent not in made:
                     os.makedirs(parent, exist_ok=True)
                     made.add(parent)
-                os.replace(self.patch_dir / path, target)
+                os.replace(self.patch_dir / patch_name(path), target)
             for path in removed:
                 target = self.out / path
                 target.unlink(missing_ok=True)

@@ -60,6 +60,29 @@ def test_a_change_rewrites_only_the_pages_that_changed(small: Journal, tmp_path:
         assert untouched not in touched, untouched
 
 
+def test_a_patch_is_written_into_one_flat_folder(small: Journal, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """The files of a patch wait in one folder (removing a tree of folders afterwards costs a
+    synchronous write per folder on some file systems), and still land where they belong."""
+    site = tmp_path / "site"
+    publish(small, site, jobs=1)
+    seen: list[list[bool]] = []
+    real = writer.Output._patch
+
+    def spy(self: writer.Output, written: list[str], removed: list[str]) -> None:
+        seen.append([p.is_file() for p in self.patch_dir.iterdir()])
+        real(self, written, removed)
+
+    monkeypatch.setattr(writer.Output, "_patch", spy)
+    clip = get_entry(small, "/entry/2024/01/06/230000").clips[0]
+    edit_clip(small, clip.id or 0, "米国の国務長官は会見で核協議の再開を改めて呼びかけました。")
+    report = publish(small, site, jobs=1)
+    assert not report.staged and len(seen) == 1
+    assert len(seen[0]) == report.written and all(seen[0])
+    assert "改めて呼びかけました" in (site / "entry/2024/01/06/230000/index.html").read_text()
+    assert not (tmp_path / ".site.patch").exists()
+
+
 def test_unpublished_entry_disappears_without_broken_links(small: Journal, tmp_path: Path) -> None:
     site = tmp_path / "site"
     publish(small, site, jobs=1)
