@@ -7,6 +7,7 @@ from unicodedata import is_normalized
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from kirinuki.text import fastfold
 from kirinuki.text.fastfold import fast_fold, fast_search_fold, fold_with_map, search_fold_with_map
 from kirinuki.text.normalize import fold, kana_fold, search_fold
 from kirinuki.text.snippets import highlight_spans
@@ -22,13 +23,29 @@ texts = st.text(alphabet=st.one_of(st.characters(blacklist_categories=("Cs",)), 
 
 
 @settings(max_examples=examples(400))
-@given(texts)
-def test_fast_fold_is_fold(text: str) -> None:
-    assert fast_fold(text) == fold(text)
+@given(texts, st.sampled_from([0, 1]))
+def test_fast_fold_is_fold(text: str, whole: int) -> None:
+    # Both ways: the first texts folded whole, the later ones piece by piece.
+    fastfold._whole_left[0] = whole
+    try:
+        assert fast_fold(text) == fold(text)
+    finally:
+        fastfold._whole_left[0] = 0
     folded, starts, ends = fold_with_map(text)
     assert folded == fold(text)
     assert len(starts) == len(ends) == len(folded)
     assert starts == sorted(starts) and all(0 <= s < e <= len(text) for s, e in zip(starts, ends, strict=True))
+
+
+def test_the_table_of_unsafe_characters_is_made_only_after_many_texts() -> None:
+    """Folding a few texts (one new entry's) does not pay for the table; many do."""
+    fastfold._unsafe.cache_clear()
+    fastfold._whole_left[0] = 3
+    for _ in range(3):
+        assert fast_fold("会見（１２３人）で") == fold("会見（１２３人）で")
+    assert fastfold._unsafe.cache_info().currsize == 0
+    assert fast_fold("会見（１２３人）で") == fold("会見（１２３人）で")
+    assert fastfold._unsafe.cache_info().currsize == 1
 
 
 @settings(max_examples=examples(200))
