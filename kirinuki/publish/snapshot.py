@@ -33,8 +33,11 @@ from kirinuki.journal.published import PublishedEntry
 from kirinuki.journal.published_delta import tags_mark
 from kirinuki.publish.state import Blobs, state_path
 
-FORMAT = "kirinuki-snapshot-4"
-CHUNK = 1024  # entry rows per lazily read chunk (small enough to make into entries at once)
+FORMAT = "kirinuki-snapshot-5"  # 5: the chunk size in the base (4: always 1,024)
+# Entry rows per lazily read chunk: a publish of one entry reads a few hundred old entries
+# scattered over the journal (its feeds' entries and where their links lead), each read
+# unmarshalling its whole chunk (docs/publish.md).
+CHUNK = 64
 HEAD_KEYS = {"token", "base", "g", "per_page", "ident", "every", "rows"}
 TAIL_MAX = 2000  # entries added since the base before the base is written again
 Rows = list[tuple[Any, ...]]
@@ -215,7 +218,8 @@ def read_base(blobs: Blobs) -> Base | None:
         head = marshal.loads(data) if data is not None else None
     except (EOFError, ValueError, TypeError):
         return None
-    if not isinstance(head, tuple) or len(head) != 3 or head[0] != FORMAT:
+    # A base of another chunk size (written by another version) is not read.
+    if not isinstance(head, tuple) or len(head) != 4 or head[0] != FORMAT or head[3] != CHUNK:
         return None
     base = Base(str(head[1]), int(head[2]), blobs)
     # Every part there, checked up front: a missing one is never met mid-build.
@@ -228,7 +232,7 @@ def pack_base(base_id: str, parts: list[Any], chunks: list[bytes | Rows],
               count: int) -> dict[str, bytes]:
     """The base's blobs (`parts` up to the chunks, then `chunks` given as rows or as stored
     bytes)."""
-    blobs = {"snap.base": marshal.dumps((FORMAT, base_id, count))}
+    blobs = {"snap.base": marshal.dumps((FORMAT, base_id, count, CHUNK))}
     for k, p in enumerate(parts):
         blobs[f"snap.{k}"] = marshal.dumps(p)
     for k, c in enumerate(chunks, len(parts)):

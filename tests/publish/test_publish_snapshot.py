@@ -164,6 +164,26 @@ def test_a_damaged_or_stale_snapshot_takes_the_ordinary_path(
     j.close()
 
 
+def test_a_base_of_another_chunk_size_is_not_read(tmp_path: Path, followed: list[bool],
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The chunk size is part of the base (another version may write other chunks): its rows
+    would be read at the wrong positions."""
+    j = make_journal(tmp_path)
+    live = tmp_path / "live"
+    with monkeypatch.context() as m:
+        m.setattr(snapshot, "CHUNK", 3)
+        publish(j, live, jobs=1)
+    _add(j, tmp_path, 1, "2024-02-01T08:00:00+09:00", "新しい段落です。", "米国")
+    assert publish(j, live, jobs=1).written > 0
+    assert followed == [False]
+    _check(j, live, tmp_path, 0)
+    _add(j, tmp_path, 2, "2024-02-02T08:00:00+09:00", "次の段落です。", "米国")
+    assert publish(j, live, jobs=1).written > 0
+    assert followed == [False, True]
+    _check(j, live, tmp_path, 1)
+    j.close()
+
+
 def test_the_base_is_written_again_when_the_tail_grows(tmp_path: Path, followed: list[bool],
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(append, "TAIL_MAX", 1)
