@@ -48,6 +48,9 @@ class SketchStore(Protocol):
     def get(self, name: str) -> bytes | None:
         """The blob `name`, or None."""
 
+    def view(self, name: str) -> memoryview | None:
+        """The big blob `name` (read as fast as it can be), or None."""
+
     def put(self, items: Mapping[str, bytes | None], drop: str | None = None) -> bool:
         """Store `items` (None deletes) at once; False when they could not be written."""
 
@@ -130,7 +133,7 @@ class SketchCache:
 
     def _base(self, ident: tuple[object, ...]) -> tuple[Any, ...] | None:
         try:
-            data = self.store.get("sketch.base")
+            data = self.store.view("sketch.base")
             if data is None:
                 return None
             size = int.from_bytes(data[:8], "little")

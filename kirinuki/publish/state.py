@@ -15,6 +15,7 @@ A connection never crosses a fork (SQLite forbids it): readers open one per proc
 from __future__ import annotations
 
 import contextlib
+import mmap
 import os
 import sqlite3
 from collections.abc import Mapping
@@ -83,6 +84,13 @@ def open_rw(path: Path) -> sqlite3.Connection:
     return conn
 
 
+MAP_SIZE = 1 << 32  # how much of the state file a reader maps (SQLite maps what it reads)
+_PIECE = 1 << 20  # bytes copied at a time by `Blobs.view`
+# Private memory for `Blobs.view`, its pages made at once (Linux) rather than by a fault
+# each as they are first written.
+_FRESH = mmap.MAP_PRIVATE | getattr(mmap, "MAP_POPULATE", 0)
+
+
 class Blobs:
     """The named blobs of one state file, read through one connection per process."""
 
@@ -91,17 +99,42 @@ class Blobs:
         self._conn: sqlite3.Connection | None = None
         self._pid = 0
 
+    def _read(self) -> sqlite3.Connection:
+        if self._conn is None or self._pid != os.getpid():
+            self._conn, self._pid = open_ro(self.path), os.getpid()
+            # Pages read straight from the file's mapping, not copied into SQLite's cache.
+            self._conn.execute(f"PRAGMA mmap_size = {MAP_SIZE}")
+        return self._conn
+
     def get(self, name: str) -> bytes | None:
         """The blob `name`, or None when it (or the file) is missing or unreadable."""
         try:
-            if self._conn is None or self._pid != os.getpid():
-                self._conn, self._pid = open_ro(self.path), os.getpid()
-            row = self._conn.execute("SELECT data FROM blobs WHERE name = ?",
-                                     (name,)).fetchone()
+            row = self._read().execute("SELECT data FROM blobs WHERE name = ?",
+                                       (name,)).fetchone()
         except sqlite3.DatabaseError:
             self._conn = None
             return None
         return bytes(row[0]) if row else None
+
+    def view(self, name: str) -> memoryview | None:
+        """`get` for a big blob: its bytes copied once, piece by piece, into memory of their
+        own (a plain read assembles the whole blob, then copies it again into the result;
+        docs/publish.md), or None."""
+        try:
+            conn = self._read()
+            row = conn.execute("SELECT rowid, length(data) FROM blobs WHERE name = ?",
+                               (name,)).fetchone()
+            if row is None:
+                return None
+            size = int(row[1])
+            out = mmap.mmap(-1, max(size, 1), flags=_FRESH)
+            with conn.blobopen("blobs", "data", row[0], readonly=True) as blob:
+                for at in range(0, size, _PIECE):
+                    out[at : at + _PIECE] = blob.read(_PIECE)
+        except sqlite3.Error:
+            self._conn = None
+            return None
+        return memoryview(out).toreadonly()[:size]
 
     def names(self, prefix: str) -> int:
         """How many blobs have a name starting with `prefix` (0 when unreadable)."""
