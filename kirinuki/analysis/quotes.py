@@ -21,6 +21,7 @@ from kirinuki.analysis.speakers import (
     TITLES,
     Speaker,
     classify_phrase,
+    name_like,
     people_named,
     pick,
     speaker_key,
@@ -35,7 +36,7 @@ _SAYING = lazy_re(
     r"(?:.{0,30}?)(?P<cue>述べ|語|話|強調|訴え|指摘|主張|批判|明らかに|報じ|投稿|"
     r"発表|応じ|呼びかけ|警告|反発|表明|説明|記者団|答え|書き込|ツイート|コメント|否定|"
     r"声を|涙|明言|宣言|約束|求め|けん制|非難|抗議|警戒|歓迎|評価|示|伝え|反論|一蹴|繰り返|"
-    r"呼ん|認め|断言|疑問視|懸念|念を押|誓))"
+    r"呼ん|認め|断言|疑問視|懸念|念を押|誓|供述|証言|釈明|謝罪|陳謝))"
 )
 # The verb of saying closing a quote, after `と` and a few words (`と涙ながらに語りました`).
 _CUE_AFTER = lazy_re(
@@ -44,14 +45,20 @@ _CUE_AFTER = lazy_re(
     r"(?P<verb>述べ|語っ|語り|話し|強調し|訴え|指摘し|主張し|批判し|明らかにし|報じ|投稿し|"
     r"発表し|応じ|呼びかけ|警告し|反発し|表明し|説明し|答え|書き込み|書き込ん|ツイートし|"
     r"コメントし|否定し|明言し|宣言し|約束し|求め|けん制し|非難し|抗議し|歓迎し|評価し|伝え|"
-    r"反論し|一蹴し|繰り返し|認め|断言し|誓っ|念を押し|明かし|発言し|振り返り|付け加え))"
+    r"反論し|一蹴し|繰り返し|認め|断言し|誓っ|念を押し|明かし|発言し|振り返り|付け加え|"
+    r"供述し|証言し|釈明し|謝罪し|陳謝し))"
 )
 # What names an organisation written in brackets after it: `有力紙「ノヴァ・ガゼタ」は`.
 _KIND_BEFORE = lazy_re(r"(?:紙|誌|社|局|団体|組織|研究所|シンクタンク|企業|グループ|党|番組|新聞|通信|"
                        r"機関|財団|協会|政党|ネットワーク|チャンネル)$")
 # A speaker written right before the quote, as headlines do: `岸田首相「…」`, `岸田首相：「…」`.
 _HEADLINE = lazy_re(
-    rf"(?:^|(?<=[】\]\s　、：:]))(?P<np>{NOUN}+(?:の{NOUN}+){{0,2}})[:：]?\s?$")
+    rf"(?:^|(?<=[】\]\s　、：:]))(?P<np>{NOUN}+(?:の{NOUN}+){{0,2}})(?:[:：]|(?P<comma>[、，,]))?\s?$")
+# Words that name a work or a campaign, not a speaker, before a bracket (`ドラマ「…」`).
+_NOT_HEADLINE_SPEAKER = lazy_re(
+    r"ドラマ|アニメ|シリーズ|キャンペーン|プロジェクト|イベント|ツアー|アプリ|サービス|ブランド|"
+    r"ニュース|コラム|キャラクター|ゲーム|ソング|アルバム|ライブ|テーマ|タイトル|スローガン|"
+    r"ハッシュタグ|コメント|メッセージ|コーナー|プラン|モデル|システム|ルール|マーク")
 PREAMBLE = lazy_re(
     r"(?:、|\d+日(?:夜|朝|午前|午後)?(?:の|に|、)?|(?:これまでに|改めて|さらに|そのうえで|"
     r"一方で?|また)、?|[^、。「」]{0,25}?(?:記者団|国民|記者|支持者|参加者)(?:ら)?に"
@@ -59,6 +66,8 @@ PREAMBLE = lazy_re(
     r"[^、。「」]{0,25}?(?:記者会見|会見|演説|声明|インタビュー|会合|会談|ツイッター|SNS|議会|"
     r"テレビ|番組|談話|取材|会議|集会|式典|法廷)(?:で|の中で|に|を行い|し)、?)"
 )
+# After a bracket, what makes it a title or a name rather than words said.
+_NAMED_AS = lazy_re(r"と(?:題|名付け|銘打|書かれ|記され|呼ばれ)")
 _TERM_MAX = 15  # a short quote not followed by a saying verb is a term (「テロ行為」だと)
 _CONTEXT_STOP = "。"
 
@@ -134,10 +143,23 @@ def _headline(text: str, span: _Span, floor: int) -> Speaker | None:
     if span.open_at <= floor or span.broken:
         return None
     m = _HEADLINE.search(text, floor, span.open_at)
-    found = classify_phrase(m.group("np")) if m else None
-    if m is None or found is None:
+    if m is None or (m.group("comma") and m.start() > 0 and text[m.start() - 1] not in "】]"):
+        return None  # `Name、「…」` only where a headline starts
+    np = m.group("np")
+    found = classify_phrase(np)
+    if found is None and _speaks_in_headline(np, text[span.start:span.end]):
+        found = (np, speaker_key(np), False)
+    if found is None:
         return None
     return Speaker(found[0], found[1], found[2], span.open_at, particle="")
+
+
+def _speaks_in_headline(np: str, quoted: str) -> bool:
+    """True when `np`, unknown to `classify_phrase`, names who speaks in a headline
+    (`ロシア「…」`, `東坂地裁「…」`, `韓国大統領室「…」`): it looks like a name, is not a
+    work or a campaign (`ドラマ「…」`), and the quote says something (it has kana)."""
+    return (name_like(np) and not _NOT_HEADLINE_SPEAKER.fullmatch(np)
+            and re.search(r"[\u3041-\u309f]", quoted) is not None)
 
 
 def _sentence_start(text: str, pos: int, floor: int) -> int:
@@ -179,6 +201,8 @@ def _bare_title(speaker: Speaker, last: Speaker) -> bool:
 
 def _is_term(text: str, span: _Span) -> bool:
     quoted = text[span.start:span.end]
+    if _NAMED_AS.match(text, span.close_at) is not None:
+        return True  # `「…」と題した報告書`, whatever its length
     if len(quoted) > _TERM_MAX or "。" in quoted:
         return False
     return _SAYING.match(text, span.end) is None
@@ -195,10 +219,13 @@ def _paragraph_quotes(text: str, index: int, last: Speaker | None,
                       ) -> tuple[list[Quote], Speaker | None]:
     out: list[Quote] = []
     floor = 0
+    headline: Speaker | None = None  # the speaker of the headline quote just before
     for span in _spans(text):
         inferred, mode = False, "direct"
         if span.start < 0:
             speaker = _lost_opening(text, span, floor)
+        elif headline is not None and not text[floor:span.open_at].strip(" 　、"):
+            speaker, mode = headline, "headline"  # `Name「…」「…」`: both are the name's
         elif (speaker := _headline(text, span, floor)) is not None:
             mode = "headline"
         else:
@@ -208,9 +235,11 @@ def _paragraph_quotes(text: str, index: int, last: Speaker | None,
             for s in subjects(text, floor, begin):
                 if s.person:
                     last = s
-        # A person's short words closed by と are speech (`「怖い」と肩を落としていました`).
+        # A person's short words closed by と are speech (`「怖い」と肩を落としていました`), not
+        # a title or a name (`「…」と題した報告書`, `「…」と名付けた作戦`).
         said = (speaker is not None and speaker.person
-                and re.match(r"(?:など)?と", text[span.close_at:]) is not None)
+                and re.match(r"(?:など)?と", text[span.close_at:]) is not None
+                and _NAMED_AS.match(text, span.close_at) is None)
         term = mode != "headline" and not said and _is_term(text, span)
         if term and speaker is not None and not speaker.named:
             speaker = None
@@ -227,6 +256,7 @@ def _paragraph_quotes(text: str, index: int, last: Speaker | None,
             inferred=inferred, mode=mode, cue=_cue(text, span),
         ))
         floor = span.close_at
+        headline = speaker if mode == "headline" else None
     for s in subjects(text, floor):
         if s.person:
             last = s

@@ -39,6 +39,10 @@ _PERSON_NOUNS = (
     "有権者", "医師", "代表団", "陣営", "農家", "アナリスト", "エコノミスト", "子ども", "職員",
     "兵士", "被害者", "遺族", "社員", "従業員", "労働者", "議員団", "記者", "特派員", "隊員",
     "選手", "監督", "目撃者", "関係筋", "外交筋", "消息筋", "情報筋",
+    # People a story is about, who speak in quotes and headlines (`被災者「…」`, `容疑者の男は`).
+    "被災者", "避難者", "乗客", "乗員", "容疑者", "被告", "原告", "患者", "住人", "参加者",
+    "利用者", "消費者", "若者", "高齢者", "保護者", "当事者", "経営者", "責任者", "識者", "店主",
+    "漁師", "生徒", "児童", "作業員", "男", "女",
 )
 _ORG_SUFFIXES = (
     "政府", "当局", "省", "府", "庁", "局", "軍", "機構", "機関", "委員会", "連合", "同盟", "党",
@@ -68,6 +72,7 @@ class Speaker:
     pos: int  # offset just past the particle after it
     named: bool = True  # False for a subject of unknown kind (`ロシアは`)
     particle: str = "は"  # は, が, も, からは …: a topic (は, も) is the speaker of its sentence
+    begin: int = -1  # offset of the phrase (-1 when not known)
 
     @property
     def topic(self) -> bool:
@@ -114,11 +119,34 @@ def classify_phrase(phrase: str) -> tuple[str, str, bool] | None:
 
 
 def _other(phrase: str) -> tuple[str, str] | None:
-    """A subject that is neither a known title nor an organisation (`ロシア`), or None."""
-    last = phrase.split("の")[-1]
-    if len(last) < 2 or _NOT_SPEAKER.search(last):
+    """A subject that is neither a known title nor an organisation (`ロシア`, `県`), or None."""
+    last = phrase.split("の")[-1].lstrip("・")
+    if (len(last) < 2 and last not in _BARE_PLACES) or _NOT_SPEAKER.search(last):
         return None
     return last, fold(last)
+
+
+_BARE_PLACES = frozenset("県市町村区州都府国")  # `県は…と発表しました`: the prefecture's office
+# What names a speaker though `classify_phrase` does not know it: a country or a place with its
+# suffix (`ロシア`, `北原市`, `グランサ州`), a paper (`米紙ポスト・ベルカ`), a court, police,
+# an embassy or a company by its trade (`東坂地裁`, `県警`, `東和電機`).
+# A company named in hiragana before its trade (`みどり製薬`): the subject pattern sees the trade.
+_TRADE = lazy_re(r"電機|電力|自動車|製薬|航空|鉄道|証券|商事|物産|工業|重工|建設|製鉄|化学|食品|"
+                 r"信金|ガス|電鉄|運輸|海運|製菓|酒造|生命|保険")
+_KANA_NAME = lazy_re(r"(?:^|(?<=[、。「」\s・の]))[\u3041-\u309f]{2,6}$")
+_NAME_LIKE = lazy_re(
+    r"[\u30a1-\u30faー・]{2,}|(?:[米英仏独露中韓]|地元|有力)?[紙誌][^\s、。]{2,}|北海道|日本"
+    r"|[^\s、。]{0,10}?(?:[県市町村区州都府国]|日銀|地裁|高裁|最高裁|地検|高検|県警|府警|道警|"
+    r"消防|大使館|領事館|官邸|大統領室)"
+    r"|[^\s、。]{1,10}?(?:電機|電力|自動車|製薬|航空|鉄道|証券|商事|物産|工業|重工|建設|製鉄|化学|食品|"
+    r"信金|ガス|電鉄|運輸|海運|製菓|酒造|生命|保険|ホールディングス)"
+)
+
+
+def name_like(display: str) -> bool:
+    """True when an unknown subject (`Speaker.named` False) looks like a name that speaks:
+    `ロシア`, `北原市`, `県`, `東坂地裁`, `東和電機` (not `準備`, `影響`)."""
+    return _NAME_LIKE.fullmatch(display) is not None
 
 
 _MODIFIER = lazy_re(r"(?:^|(?<=[、。のはがも\s」]))([^、。「」のはがも\s]{2,6})$")
@@ -148,15 +176,21 @@ def subjects(text: str, start: int = 0, end: int | None = None) -> list[Speaker]
         if found is not None and found[2] and "の" not in found[0]:
             found = _with_modifier(text, m.start("np"), found)
         if found is not None:
-            out.append(Speaker(found[0], found[1], found[2], m.end(), particle=m.group("p")))
+            out.append(Speaker(found[0], found[1], found[2], m.end(), particle=m.group("p"),
+                               begin=m.start("np")))
         elif m.group("p") in ("は", "が") and (other := _other(m.group("np"))):
+            begin = m.start("np")
+            if _TRADE.fullmatch(other[0]) and (kana := _KANA_NAME.search(text, 0, begin)):
+                begin = kana.start()  # `みどり製薬は`: the name is in hiragana
+                other = (kana.group() + other[0], fold(kana.group() + other[0]))
             out.append(Speaker(other[0], other[1], False, m.end(), named=False,
-                               particle=m.group("p")))
+                               particle=m.group("p"), begin=begin))
     if "「" in text[start:stop]:
         for m in BRACKETED.finditer(text, start, stop):
             np = m.group("np")
             found = classify_phrase(np) or (np, fold(np), False)
-            out.append(Speaker(found[0], found[1], found[2], m.end(), particle=m.group("p")))
+            out.append(Speaker(found[0], found[1], found[2], m.end(), particle=m.group("p"),
+                               begin=m.start()))
         out.sort(key=lambda s: s.pos)
     return out
 

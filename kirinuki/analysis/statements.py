@@ -10,9 +10,9 @@ A statement is a span of a paragraph with its speaker, the verb of saying (cue) 
   `強調し`, `伝え`, `主張し`, `非難し`, `表明し`, `説明し`, `語っ`, `報じ`, `…との考えを示し`,
   `…としています`).
 
-The speaker of reported speech is the topic of its sentence (`Xは`), else the informant
-(`Xによりますと`), else the speaker of the statement before it in the same clips (a statement
-continued: `そのうえで…と強調しました`). Quotes come from `quotes.extract_quotes`. Pure; never
+The speaker of reported speech is the topic of its sentence (`Xは`; one right after it is
+part of what was said), else the informant (`Xによりますと`), else the speaker of the statement
+before it in the same clips (a statement continued: `そのうえで…と強調しました`). Quotes come from `quotes.extract_quotes`. Pure; never
 raises.
 """
 
@@ -23,7 +23,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from kirinuki.analysis.quotes import PREAMBLE, Quote, extract_quotes
-from kirinuki.analysis.speakers import TITLES, Speaker, classify_phrase, split_title, subjects
+from kirinuki.analysis.speakers import (
+    TITLES,
+    Speaker,
+    classify_phrase,
+    name_like,
+    split_title,
+    subjects,
+)
 from kirinuki.text.lazyre import lazy_re
 
 DIRECT, HEADLINE, REPORTED = "direct", "headline", "reported"
@@ -46,11 +53,12 @@ _REPORTED = lazy_re(
 _INFORMANT = lazy_re(r"(?P<np>[^、。「」\s]{2,30}?)(?:によりますと|によると|によれば)")
 _CLOSERS = "」』”"
 # Dates and adverbs before reported speech: `7日、`, `これまでに`, `そのうえで`.
-_LEAD = lazy_re(r"(?:[0-9０-９]+日(?:夜|朝|未明|午前|午後)?(?:に)?|これまでに|改めて|さらに|"
+# A day is a lead only when what follows is not its own (`14日までの1週間に…` is what was said).
+_LEAD = lazy_re(r"(?:[0-9０-９]+日(?:夜|朝|未明|午前|午後|夕方?|深夜|早朝|昼(?:前|過ぎ)?)?(?:に)?"
+                r"(?!まで|から|より)|これまでに|改めて|さらに|"
                 r"そのうえで|一方で?|また|[^、。「」]{2,40}?(?:について|に関して|をめぐって|をめぐり)、|"
                 r"[^、。「」]{2,20}?の話として、|"
-                r"、)、?")
-_COUNTRY_LIKE = lazy_re(r"[\u30a1-\u30faー・]{2,}|[\u4e00-\u9fff]{1,3}国|日本")
+                r"[、，])[、，]?")
 _MIN_SPAN = 6  # characters: shorter reported spans are phrases, not statements
 _MIN_VIEW = 4  # before `考えを示し`, a deed is a stance (`拒否する考えを示しました`)
 
@@ -109,26 +117,42 @@ def polite(cue: str) -> str:
 
 def _speaker(text: str, start: int, end: int) -> Speaker | None:
     """The speaker of reported speech in text[start:end]: the last topic (`Xは`) naming a
-    person, else an organisation (`政府は…進め、内務省は…としています`), else the first subject
-    naming one (`大統領府が、大統領が…と会談したと発表`), else the first topic that looks like a country or a group (`ロシアは`, `中国は`;
-    not `準備は`, which is part of what is said)."""
-    found = subjects(text, start, end)
+    person, else an organisation (`政府は…進め、内務省は…としています`), else an opening topic
+    that looks like a name (`ロシアは、…軍が…と主張`, `北原市は…と発表`), else the first subject
+    naming one (`大統領府が、大統領が…と会談したと発表`), else the informant (`Xによりますと`).
+    A topic right after another (`内務省は、報道官は辞任したと発表`) is part of what was said."""
+    found = _outer(text, subjects(text, start, end))
     for tier in ([s for s in found if s.topic and s.person],
                  [s for s in found if s.topic and s.named]):
         if tier:
             return tier[-1]
     named = [s for s in found if s.named]
+    opening = [s for s in found if s.topic and not s.named and name_like(s.display)]
+    if opening and (not named or opening[0].pos < named[0].pos):
+        return opening[0]
     if named:  # no topic: the first subject; later ones head embedded clauses
         return named[0]
-    others = [s for s in found if s.topic and _COUNTRY_LIKE.fullmatch(s.display)]
-    if others:
-        return others[0]
     m = _INFORMANT.search(text, start, end)
     if m is not None:
         informant = classify_phrase(m.group("np").split("、")[-1])
         if informant is not None:
             return Speaker(informant[0], informant[1], informant[2], m.end())
     return None
+
+
+def _outer(text: str, found: list[Speaker]) -> list[Speaker]:
+    """`found` without the topics that follow another topic with only the occasion between
+    (`ベルカ政府は8日、ハルモ外相は…と発表`: the minister is what the government said)."""
+    out: list[Speaker] = []
+    topic: Speaker | None = None
+    for s in found:
+        if (topic is not None and s.topic and s.begin >= topic.pos
+                and not re.search("[、。]", text[_skip_preamble(text, topic.pos, s.begin):s.begin])):
+            continue
+        out.append(s)
+        if s.topic and topic is None:
+            topic = s
+    return out
 
 
 def _skip_preamble(text: str, start: int, end: int) -> int:
