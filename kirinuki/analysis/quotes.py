@@ -46,7 +46,8 @@ _CUE_AFTER = lazy_re(
     r"発表し|応じ|呼びかけ|警告し|反発し|表明し|説明し|答え|書き込み|書き込ん|ツイートし|"
     r"コメントし|否定し|明言し|宣言し|約束し|求め|けん制し|非難し|抗議し|歓迎し|評価し|伝え|"
     r"反論し|一蹴し|繰り返し|認め|断言し|誓っ|念を押し|明かし|発言し|振り返り|付け加え|"
-    r"供述し|証言し|釈明し|謝罪し|陳謝し))"
+    r"供述し|証言し|釈明し|謝罪し|陳謝し"
+    r"|(?P<stop>強調|指摘|主張|批判|非難|表明|説明|反論|否定|明言|発表|謝罪|陳謝)(?=[。．\s　]|$)))"
 )
 # What names an organisation written in brackets after it: `有力紙「ノヴァ・ガゼタ」は`.
 _KIND_BEFORE = lazy_re(r"(?:紙|誌|社|局|団体|組織|研究所|シンクタンク|企業|グループ|党|番組|新聞|通信|"
@@ -66,6 +67,12 @@ PREAMBLE = lazy_re(
     r"[^、。「」]{0,25}?(?:記者会見|会見|演説|声明|インタビュー|会合|会談|ツイッター|SNS|議会|"
     r"テレビ|番組|談話|取材|会議|集会|式典|法廷)(?:で|の中で|に|を行い|し)、?)"
 )
+# A quote as a sentence of its own, said by the next one: `「…」。大統領は8日、こう述べました`.
+_SO_SAID = lazy_re(r"[」』”]。(?P<before>[^。「」]{2,40}?)こう(?P<verb>述べ|語っ|語り|話し|強調し|"
+                   r"訴え|説明し|明かし|振り返り|切り出し)")
+# A subject heading a relative clause before the quote (`大統領が示した和平案について「…」`).
+_RELATIVE = lazy_re(r"[たるいだ](?:[\u4e00-\u9fff\u30a0-\u30ffー]+|こと)"
+                    r"(?:について|に関して|をめぐ|を受け)")
 # After a bracket, what makes it a title or a name rather than words said.
 _NAMED_AS = lazy_re(r"と(?:題|名付け|銘打|書かれ|記され|呼ばれ)")
 _TERM_MAX = 15  # a short quote not followed by a saying verb is a term (「テロ行為」だと)
@@ -183,7 +190,11 @@ def _lost_opening(text: str, span: _Span, floor: int) -> Speaker | None:
 
 
 def _after_speaker(text: str, span: _Span) -> Speaker | None:
-    """A subject named after the quote: `「…」と、ペスコフ報道官は述べ`."""
+    """A subject named after the quote: `「…」と、ペスコフ報道官は述べ`, or in the next sentence
+    that says so (`「…」。大統領は8日、こう述べました`)."""
+    if so := _SO_SAID.match(text, span.close_at - 1):
+        found = [s for s in subjects(text, so.start("before"), so.end("before")) if s.named]
+        return pick(found, first=True)
     stop = text.find("。", span.close_at)
     tail_end = stop if stop >= 0 else len(text)
     m = re.match(r"(?:など)?と、?", text[span.close_at:tail_end])
@@ -203,6 +214,8 @@ def _is_term(text: str, span: _Span) -> bool:
     quoted = text[span.start:span.end]
     if _NAMED_AS.match(text, span.close_at) is not None:
         return True  # `「…」と題した報告書`, whatever its length
+    if _SO_SAID.match(text, span.close_at - 1) is not None:
+        return False
     if len(quoted) > _TERM_MAX or "。" in quoted:
         return False
     return _SAYING.match(text, span.end) is None
@@ -211,8 +224,14 @@ def _is_term(text: str, span: _Span) -> bool:
 def _cue(text: str, span: _Span) -> str:
     """The verb of saying after a quote as written (`述べ`, `語っ`), `し` for `…」としています`,
     or "" (`と肩を落としていました`)."""
-    m = _CUE_AFTER.match(text, span.close_at - 1) if span.close_at > 0 else None
-    return "" if m is None else "し" if m.group("take") else m.group("verb")
+    if span.close_at <= 0:
+        return ""
+    if so := _SO_SAID.match(text, span.close_at - 1):
+        return so.group("verb")
+    m = _CUE_AFTER.match(text, span.close_at - 1)
+    if m is None:
+        return ""
+    return "し" if m.group("take") else m.group("stop") + "し" if m.group("stop") else m.group("verb")
 
 
 def _paragraph_quotes(text: str, index: int, last: Speaker | None,
@@ -230,7 +249,8 @@ def _paragraph_quotes(text: str, index: int, last: Speaker | None,
             mode = "headline"
         else:
             begin = _sentence_start(text, span.open_at, floor)
-            before = subjects(text, begin, span.open_at)
+            before = [s for s in subjects(text, begin, span.open_at)
+                      if s.topic or not _RELATIVE.search(text, s.pos, span.open_at)]
             speaker = pick(before) or _after_speaker(text, span)
             for s in subjects(text, floor, begin):
                 if s.person:

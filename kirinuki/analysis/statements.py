@@ -41,7 +41,9 @@ MODES = (DIRECT, HEADLINE, REPORTED)
 _ADVERB = r"(?:[^、。「」と]{1,8}?(?:そうに|ように|く|に|て|で))?"
 _REPORTED = lazy_re(
     rf"(?:など)?と、?{_ADVERB}(?P<verb>明らかにし|述べ|発表し|指摘し|強調し|伝え|主張し|非難し|"
-    r"表明し|説明し|語っ|語り|報じ)"
+    r"表明し|説明し|語っ|語り|報じ"
+    # A headline or a wire item stops at the noun: `…を制圧したと発表。`, `…と明らかに`.
+    r"|(?P<stop>明らかに|発表|指摘|強調|主張|非難|表明|説明)(?=[。．\s　]|$))"
     r"|(?P<view>(?:との|(?<=[うくぐすつぬぶむるいただ]))考えを(?:示し|明らかにし|表明し|強調し))"
     r"|(?P<fact>ことを(?:明らかにし|発表し|伝え|報じ|表明し))"
     r"|(?<=[うくぐすつぬぶむるいただず])(?P<take>と(?:して(?:います|いる|おり)|した|し、))"
@@ -49,6 +51,8 @@ _REPORTED = lazy_re(
     r"|と、(?P<after>[^、。「」]{2,30}?(?:は|が))(?P<late>明らかにし|述べ|発表し|指摘し|強調し|"
     r"伝え|主張し|非難し|表明し|説明し|語っ|語り|報じ)"
 )
+# A headline or an item opening with its subject and a comma: `【速報】国防省、`, `2. Xの首相、`.
+_HEAD_NAME = lazy_re(r"\s*(?:【[^】]{1,12}】|[0-9０-９]{1,3}[.．)）]\s*)?(?P<np>[^、。「」\s]{2,30}?)、")
 # An informant: `内務省によりますと`, `関係者によると`.
 _INFORMANT = lazy_re(r"(?P<np>[^、。「」\s]{2,30}?)(?:によりますと|によると|によれば)")
 _CLOSERS = "」』”"
@@ -88,6 +92,8 @@ def _from_quote(q: Quote) -> Statement:
 
 def _cue(m: re.Match[str]) -> tuple[int, str]:
     """(offset where the cue starts, the cue as written) of a reported-speech match."""
+    if m.group("stop"):
+        return m.start(), m.group("stop") + "し"
     for name in ("verb", "view", "fact", "take", "late"):
         if m.group(name):
             cue = m.group(name)
@@ -132,6 +138,10 @@ def _speaker(text: str, start: int, end: int) -> Speaker | None:
         return opening[0]
     if named:  # no topic: the first subject; later ones head embedded clauses
         return named[0]
+    if m := _HEAD_NAME.match(text, start, end):  # `3. 国防省、…と発表`: a headline's subject
+        head = classify_phrase(m.group("np"))
+        if head is not None:
+            return Speaker(head[0], head[1], head[2], m.end())
     m = _INFORMANT.search(text, start, end)
     if m is not None:
         informant = classify_phrase(m.group("np").split("、")[-1])

@@ -113,3 +113,36 @@ def test_a_bracket_naming_a_title_is_not_speech() -> None:
     got = found("カリム報道官は、「湾岸の安全」と題した報告書について、根拠がないと非難しました。")
     assert [(s.mode, s.speaker) for s in got] == [(REPORTED, "カリム報道官")]
     assert found("支援者らは「勝利」と書かれた旗を掲げました。") == []
+
+
+def test_a_subject_heading_a_relative_clause_before_the_quote_is_not_the_speaker() -> None:
+    got = found("ロア外相は9日、会見を開きました。",
+                "この中で、ベント首相が発表した復興計画について「財源の裏付けがない」と述べました。")
+    assert [(s.speaker, s.inferred) for s in got] == [("ロア外相", True)]
+    # With no clause between, the subject speaks.
+    s = one("ベント首相が、復興計画について「財源は確保した」と述べました。")
+    assert s.speaker == "ベント首相"
+
+
+def test_a_quote_said_by_the_next_sentence() -> None:
+    s = one("「最後の一人まで捜す」。ロサ知事は10日、被災地を視察したあと、こう語りました。")
+    assert (s.mode, s.speaker, s.cue, s.text) == (DIRECT, "ロサ知事", "語りました", "最後の一人まで捜す")
+
+
+@pytest.mark.parametrize(("text", "speaker", "cue", "starts"), [
+    ("サンテラ国防省は4日、北部の基地を奪還したと発表。", "サンテラ国防省", "発表しました", "北部の基地"),
+    ("トルエ外相は、協議を月内に再開すると明らかに。", "トルエ外相", "明らかにしました", "協議を月内"),
+    # A headline or an item opening with its subject and a comma.
+    ("サンテラ国防省、北部の基地を奪還したと発表 隣国は否定", "サンテラ国防省", "発表しました", "北部の基地"),
+    ("4. オルダニアのベント首相、来月にも内閣を改造する方針と表明", "ベント首相", "表明しました", "来月にも"),
+])
+def test_reported_speech_stopping_at_the_noun(text: str, speaker: str, cue: str,
+                                              starts: str) -> None:
+    s = one(text)
+    assert (s.mode, s.speaker, s.cue) == (REPORTED, speaker, cue)
+    assert s.text.startswith(starts), s.text
+
+
+def test_a_quote_closed_by_a_noun_stop_has_its_cue() -> None:
+    s = one("ベント首相は「増税はしない」と強調。")
+    assert (s.mode, s.cue) == (DIRECT, "強調しました")
