@@ -21,6 +21,8 @@ _HEADLINE_LABEL = lazy_re(r"^(?:速報|随時更新|更新|続報|詳報|詳し�
 _TOPIC_END = lazy_re(r"(?:情勢|問題|関連|まとめ|特集|ニュース|最新情報|速報|選挙|動き)$")
 _LEADING_BRACKETS = lazy_re(r"^(?:【[^】]*】)+")
 _DAY_BLOG = lazy_re(r"0日の動き$")
+# A live blog's words for the state of things (`被害の状況`, `現地の様子`, `各地の情報`).
+_STATUS_TAIL = lazy_re(r"(?:被害|現地|各地|交通|生活|影響)?の?(?:状況|様子|情報)$")
 # A qualifier before a figure (`約2800万円`): a follow-up headline adds it to the same figure.
 _QUALIFIER = lazy_re(r"(?:約|およそ)(?=0)")
 _HIRAGANA = lazy_re(r"[\u3041-\u309f]")
@@ -54,12 +56,15 @@ def headline_updated(a: Prepared, b: Prepared) -> bool:
         return True  # `大雨 4人死亡12人行方不明` / `大雨 死者9人 行方不明は8人に`
     if _then_closed(a, b):
         return True  # `日経平均株価 一時600円以上値下がり` / `日経平均株価 終値は420円安`
-    if (a.serials == b.serials and any(s.endswith("日の動き") for s in a.serials)
-            and _TOPIC_END.search(_DAY_BLOG.sub("", min(ma, mb, key=len)))
-            and n >= len(_DAY_BLOG.sub("", min(ma, mb, key=len)))):
-        # One day's live blog titled by its topic alone, then with the day's news
-        # (`…情勢（9日の動き）` / `…情勢 死者11人に（9日の動き）`); two items are other news.
-        return True
+    if a.serials == b.serials and any(s.endswith("日の動き") for s in a.serials):
+        # One day's live blog titled by its topic alone, or with a word of the state of things,
+        # then with the day's news (`…情勢（9日の動き）`, `…地震 被害の状況（9日の動き）` / `…地震
+        # 死者11人に（9日の動き）`); two items are other news.
+        short = _DAY_BLOG.sub("", min(ma, mb, key=len))
+        topic = _STATUS_TAIL.sub("", short)
+        if ((_TOPIC_END.search(short) and n >= len(short))
+                or (topic != short and len(topic) >= 3 and n >= len(topic))):
+            return True
     if _TOPIC_END.search(ma[:n]):
         return False
     if n >= len(first) >= 3 and _state_ended(ma[n:], mb[n:]):

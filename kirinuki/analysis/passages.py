@@ -19,7 +19,14 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from kirinuki.analysis.plans import later_plan_done, opens_alike, plan_done, revised, state_ended
+from kirinuki.analysis.plans import (
+    later_plan_done,
+    news_of_going_on,
+    opens_alike,
+    plan_done,
+    revised,
+    state_ended,
+)
 from kirinuki.analysis.sentences import (
     OPENING,
     TOPIC,
@@ -40,6 +47,7 @@ from kirinuki.analysis.updates import (
     lead_rewritten_more,
     lead_updated,
     sentence_updated,
+    toll_rewritten,
 )
 from kirinuki.text.lazyre import lazy_re
 
@@ -76,6 +84,7 @@ TEMPLATE_RATIO = 0.75  # whole-text alignment from which dated paragraphs are te
 REORDERED_OVERLAP = 0.90  # content bigrams in common of a sentence with its clauses reordered
 REORDERED_BIGRAMS = 8  # content bigrams each such sentence has at least
 RAISED_LEAD = 0.30  # similarity of a lead rewritten around a count said to have risen
+TOLL_LEAD = 0.25  # of a lead rewritten around a running toll of two counts or more, all changed
 # Content overlap below which neither rewording nor reordering raises a similarity.
 _RAISED_OVERLAP = min(REWORDED_OVERLAP, REORDERED_OVERLAP)
 
@@ -104,7 +113,8 @@ def relate_sentences(sa: list[Sentence], sb: list[Sentence], ratio: float,
     if best < shared and first < lead:
         # No sentence found again, no lead alike: of the rules below only a count said to have
         # changed or a short lead rewritten more can hold (`lead` above 1: weeks apart).
-        if lead <= 1.0 and first >= RAISED_LEAD and lead_rewritten_more(sa[0], sb[0]):
+        if lead <= 1.0 and ((first >= RAISED_LEAD and lead_rewritten_more(sa[0], sb[0]))
+                            or (first >= TOLL_LEAD and toll_rewritten(sa[0], sb[0]))):
             return Relation("lead", first)
         return Relation("", best)
     long_rows = matrix if len(sa) <= len(sb) else _transpose(matrix)
@@ -128,6 +138,7 @@ def relate_sentences(sa: list[Sentence], sb: list[Sentence], ratio: float,
             and not word_put_for_another(sa[0].masked, sb[0].masked))):
         return Relation("lead", first)
     if first >= lead and (state_ended(sa[0], sb[0]) or revised(sa[0], sb[0])
+                          or news_of_going_on(sa[0], sb[0])
                           or later_plan_done(sa, sb) or later_plan_done(sb, sa)):
         return Relation("lead", first)
     if lead <= 1.0 and first >= RAISED_LEAD and lead_rewritten_more(sa[0], sb[0]):

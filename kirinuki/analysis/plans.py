@@ -140,6 +140,10 @@ _ENDED = lazy_re(r"解除|解消|復旧|再開|鎮火|消し止め|収束|終了
 
 # Its end announced ahead (`…運転を再開する予定です`): the state's next news, too.
 _END_PLANNED = lazy_re(rf"(?:{_ENDED.pattern})(?:する|される)?(?:予定|見通し|見込み)")
+# Its end not in sight (`復旧のめどは立っていない`, `まだ見つかっていない`): the state going on.
+_NOT_YET = lazy_re(rf"(?:{_ENDED.pattern})(?:の(?:めど|見通し|見込み)(?:は|が|も)(?:立っ|つい)"
+                   r"(?:てい)?|(?:し|され|でき|っ)?てい)ない")
+_STILL = lazy_re(r"(?:てい|立ってい|ついてい)ない(?:ということです|とのことです|という)?[。.]?\s*$")
 
 
 def state_ended(a: Sentence, b: Sentence) -> bool:
@@ -147,7 +151,8 @@ def state_ended(a: Sentence, b: Sentence) -> bool:
     it ended (`…呼びかけています` / `…呼びかけを、午後7時に解除しました`) or announces its end
     (`…運転を取りやめています` / `…運転を再開する予定です`)."""
     for x, y in ((a, b), (b, a)):
-        if (_ONGOING.search(x.folded) and not _ENDED.search(x.folded)
+        going = _ONGOING.search(x.folded) or (_STILL.search(x.folded) and _NOT_YET.search(x.folded))
+        if (going and not _ENDED.search(_NOT_YET.sub("", x.folded))
                 and ((_DONE.search(y.folded) and _ENDED.search(y.folded))
                      or _END_PLANNED.search(y.folded))):
             # Another organisation may report the end (`選挙管理委員会は…再選を果たしたと発表`)
@@ -159,6 +164,21 @@ def state_ended(a: Sentence, b: Sentence) -> bool:
                     and not swapped(x.names, y.names)
                     and (bool(x.names & y.names) or not swapped(x.orgs, y.orgs)))
     return _call_lifted(a, b)
+
+
+# A development counted as new (`新たに1人が救助され`, `新たに3棟の倒壊が確認され`).
+_NEWLY = lazy_re(r"新たに[^。、]{0,12}?[0-9]")
+
+
+def news_of_going_on(a: Sentence, b: Sentence) -> bool:
+    """True when one sentence tells of something going on with no count (`…捜索が行われています`)
+    and the other, opening the same way, reports it with a new count done (`…捜索が続けられ、
+    午後、新たに1人が救助されました`): the lead updated."""
+    for x, y in ((a, b), (b, a)):
+        if (_ONGOING.search(x.folded) and not _NUMBER.search(x.folded)
+                and _NEWLY.search(y.folded) and _DONE.search(y.folded)):
+            return same_opening(x, y) and not swapped(x.names, y.names)
+    return False
 
 
 # A call issued (`住民9500人に避難を指示しました`), and the same call lifted later (`避難の指示を…
@@ -195,12 +215,34 @@ _REVISED = lazy_re(r"改定値|確報値|確定値|修正値")
 def revised(a: Sentence, b: Sentence) -> bool:
     """True when one sentence gives a preliminary figure and the other, opening alike about
     the same months, its revision (`GDPの速報値は…0.4%のプラス` / `改定値は…0.2%のマイナスに
-    下方修正`)."""
+    下方修正`), or when one gives a figure the other says was corrected (`マグニチュードは6.8と推定`
+    / `…を6.8から7.1に修正`)."""
+    if _figure_corrected(a, b):
+        return True
     if not ((_PRELIMINARY.search(a.folded) and _REVISED.search(b.folded))
             or (_PRELIMINARY.search(b.folded) and _REVISED.search(a.folded))):
         return False
     return (bool(a.names & b.names or opens_alike(a, b)) and not swapped(a.names, b.names)
             and set(MONTH.findall(a.folded)) == set(MONTH.findall(b.folded)))
+
+
+# A figure corrected from one value to another (`6.8から7.1に修正`; not `引き上げ`: a decision).
+_CORRECTED = lazy_re(r"([0-9][0-9.,]*)[^0-9。、]{0,6}?から([0-9][0-9.,]*)[^0-9。]{0,6}?に"
+                     r"(?:上方|下方)?(?:修正|訂正|改め)")
+_NUMBER = lazy_re(r"[0-9][0-9.,]*")
+
+
+def _figure_corrected(a: Sentence, b: Sentence) -> bool:
+    """True when one sentence says a figure was corrected from X to Y and the other, about the
+    same subject, gives X and not Y."""
+    for x, y in ((a, b), (b, a)):
+        m = _CORRECTED.search(y.folded)
+        if m is None:
+            continue
+        given = set(_NUMBER.findall(x.folded))
+        return (m.group(1) in given and m.group(2) not in given
+                and bool(x.subjects & y.subjects) and not swapped(x.names, y.names))
+    return False
 
 
 # Words of when and of planning: what a plan and its report differ in besides the deed.

@@ -92,6 +92,13 @@ def _other_measure(a: Sentence, b: Sentence) -> bool:
     return not ({c[1] for c in a.counts} & {c[1] for c in b.counts})
 
 
+def toll_rewritten(a: Sentence, b: Sentence) -> bool:
+    """True when two first sentences, however reworded (`北浦県の発表によりますと、…3人が死亡し、
+    20人がけがを` / `…災害対策本部は、…死者が7人に増え、けが人は58人に`), give one running toll of
+    two counts or more, every one changed (`_running_counts`)."""
+    return _running_counts(a, b)
+
+
 def _running_counts(a: Sentence, b: Sentence) -> bool:
     """True when two sentences give two counts or more of other predicates (`死亡`, `行方不明`)
     each with other values, one as a running total (`LEVEL`: `これまでに4人が死亡し` / `死者は…
