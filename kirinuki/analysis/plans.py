@@ -303,6 +303,34 @@ def _stems(s: Sentence) -> frozenset[str]:
     return frozenset(_STEM.findall(_WHEN_WORDS.sub(" ", s.folded)))
 
 
+# A time ahead that is near (`近く`, `週内にも`): the report of the deed follows within days.
+_SOON = lazy_re(r"近く(?![のに])|近日|週内|今週|来週|月内|今月中")
+_TOLD = lazy_re(r"[るうい]と(?:発表|明らかに|表明)|(?:考え|意向|方針|見通し)を示|と(?:述べ|語|話し|強調|指摘|説明)|としてい")
+_SAYING = frozenset(("発表", "表明", "説明", "明らか", "強調", "指摘", "会見", "記者会見"))
+
+
+def plan_reported(a: Sentence, b: Sentence) -> bool:
+    """True when one sentence announces a plan (`plan_done`) and the other reports it done on a
+    day, in other words: the plan for that day or for soon (`16日に審理を開き…判断する予定` /
+    `16日、…勾留を認めました`; `週内にも青凪市を訪れ…視察する予定` / `26日、青凪市の漁港を訪れ`),
+    by the plan's actor (its topic, `農林水産大臣` in `小田切農林水産大臣は`), with two words or verb
+    stems of the deed in common, one of them no name."""
+    if not plan_done(a, b):
+        return False
+    plan, done = (a, b) if PLAN.search(a.folded) or _FUTURE.search(a.folded) else (b, a)
+    when, planned = days(done.folded), days(plan.folded)
+    if not when or (planned and not planned & when) or (not planned and not _SOON.search(plan.folded)):
+        return False
+    actor = plan.topic or plan.any_topic
+    if not actor or actor not in done.folded:
+        return False  # `会談は1日に…開かれる予定` / `ASEANは1日、…会合を開き`: another actor
+    if _TOLD.search(done.folded):
+        return False  # `…引き上げると発表しました`, `…考えを示しました`: words, not the deed done
+    shared = ((deed_words(plan) | _stems(plan)) & (deed_words(done) | _stems(done))) - _SAYING
+    return (len(shared) >= 2
+            and bool(shared - plan.names - done.names - {plan.topic, done.topic}))
+
+
 def other_plans(a: Sentence, b: Sentence) -> bool:
     """True when both sentences announce plans and each has a word of the deed the other
     lacks (`22日から中国を訪問する予定` / `来月、インドを訪問する予定`): two plans."""

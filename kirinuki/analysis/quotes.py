@@ -19,6 +19,7 @@ from kirinuki.analysis.speakers import (
     BRACKETED,
     NOUN,
     TITLES,
+    TRADE,
     Speaker,
     classify_phrase,
     name_like,
@@ -54,7 +55,8 @@ _KIND_BEFORE = lazy_re(r"(?:紙|誌|社|局|団体|組織|研究所|シンクタ
                        r"機関|財団|協会|政党|ネットワーク|チャンネル)$")
 # A speaker written right before the quote, as headlines do: `岸田首相「…」`, `岸田首相：「…」`.
 _HEADLINE = lazy_re(
-    rf"(?:^|(?<=[】\]\s　、：:]))(?P<np>{NOUN}+(?:の{NOUN}+){{0,2}})(?:[:：]|(?P<comma>[、，,]))?\s?$")
+    rf"(?:^|(?<=[】\]\s　、：:]))(?P<np>(?:[\u3041-\u309f]{{2,6}}(?={TRADE}))?{NOUN}+(?:の{NOUN}+){{0,2}})"
+    r"(?:[:：]|(?P<comma>[、，,]))?\s?$")
 # Words that name a work or a campaign, not a speaker, before a bracket (`ドラマ「…」`).
 _NOT_HEADLINE_SPEAKER = lazy_re(
     r"ドラマ|アニメ|シリーズ|キャンペーン|プロジェクト|イベント|ツアー|アプリ|サービス|ブランド|"

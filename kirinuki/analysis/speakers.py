@@ -28,7 +28,8 @@ TITLES = sorted((
     "最高経営責任者", "CEO", "頭取", "副頭取", "常務", "専務", "取締役", "副社長", "理事",
     "支店長", "院長", "校長", "署長", "町長", "村長", "区長", "副知事", "副市長", "審議官",
     "参事官", "総領事", "領事", "公使", "広報担当者", "担当相", "担当大臣", "事務次長", "次長",
-    "副長官", "事務次官",
+    "副長官", "事務次官", "組合長", "調査官", "室長", "課長", "館長", "園長", "学長", "本部長",
+    "隊長", "機長", "船長", "駅長", "工場長",
 ), key=len, reverse=True)
 _TITLE_AT_END = lazy_re("(?:" + "|".join(map(re.escape, TITLES)) + ")$")
 # A minister by portfolio (`運輸相`), a loanword in it too (`青年スポーツ相`, `エネルギー相`).
@@ -42,7 +43,7 @@ _PERSON_NOUNS = (
     # People a story is about, who speak in quotes and headlines (`被災者「…」`, `容疑者の男は`).
     "被災者", "避難者", "乗客", "乗員", "容疑者", "被告", "原告", "患者", "住人", "参加者",
     "利用者", "消費者", "若者", "高齢者", "保護者", "当事者", "経営者", "責任者", "識者", "店主",
-    "漁師", "生徒", "児童", "作業員", "男", "女",
+    "漁師", "生徒", "児童", "作業員", "男", "女", "漁業者", "生産者", "事業者", "農業者",
 )
 _ORG_SUFFIXES = (
     "政府", "当局", "省", "府", "庁", "局", "軍", "機構", "機関", "委員会", "連合", "同盟", "党",
@@ -131,13 +132,14 @@ _BARE_PLACES = frozenset("県市町村区州都府国")  # `県は…と発表�
 # suffix (`ロシア`, `北原市`, `グランサ州`), a paper (`米紙ポスト・ベルカ`), a court, police,
 # an embassy or a company by its trade (`東坂地裁`, `県警`, `東和電機`).
 # A company named in hiragana before its trade (`みどり製薬`): the subject pattern sees the trade.
-_TRADE = lazy_re(r"電機|電力|自動車|製薬|航空|鉄道|証券|商事|物産|工業|重工|建設|製鉄|化学|食品|"
-                 r"信金|ガス|電鉄|運輸|海運|製菓|酒造|生命|保険")
+TRADE = (r"(?:電機|電力|自動車|製薬|航空|鉄道|証券|商事|物産|工業|重工|建設|製鉄|化学|食品|"
+         r"信金|ガス|電鉄|運輸|海運|製菓|酒造|生命|保険)")
+_TRADE = lazy_re(TRADE)
 _KANA_NAME = lazy_re(r"(?:^|(?<=[、。「」\s・の]))[\u3041-\u309f]{2,6}$")
 _NAME_LIKE = lazy_re(
     r"[\u30a1-\u30faー・]{2,}|(?:[米英仏独露中韓]|地元|有力)?[紙誌][^\s、。]{2,}|北海道|日本"
     r"|[^\s、。]{0,10}?(?:[県市町村区州都府国]|日銀|地裁|高裁|最高裁|地検|高検|県警|府警|道警|"
-    r"消防|大使館|領事館|官邸|大統領室)"
+    r"消防|大使館|領事館|官邸|大統領室|試験場|観測所|気象台|保健所|病院|役場|役所|警察署|漁協|農協)"
     r"|[^\s、。]{1,10}?(?:電機|電力|自動車|製薬|航空|鉄道|証券|商事|物産|工業|重工|建設|製鉄|化学|食品|"
     r"信金|ガス|電鉄|運輸|海運|製菓|酒造|生命|保険|ホールディングス)"
 )
@@ -172,17 +174,16 @@ def subjects(text: str, start: int = 0, end: int | None = None) -> list[Speaker]
     out: list[Speaker] = []
     stop = len(text) if end is None else end
     for m in _SUBJECT.finditer(text, start, stop):
-        found = classify_phrase(m.group("np"))
+        np, begin = m.group("np"), m.start("np")
+        if _TRADE.match(np) and (kana := _KANA_NAME.search(text, 0, begin)):
+            np, begin = kana.group() + np, kana.start()  # `みどり製薬は`: a name in hiragana
+        found = classify_phrase(np)
         if found is not None and found[2] and "の" not in found[0]:
-            found = _with_modifier(text, m.start("np"), found)
+            found = _with_modifier(text, begin, found)
         if found is not None:
             out.append(Speaker(found[0], found[1], found[2], m.end(), particle=m.group("p"),
-                               begin=m.start("np")))
-        elif m.group("p") in ("は", "が") and (other := _other(m.group("np"))):
-            begin = m.start("np")
-            if _TRADE.fullmatch(other[0]) and (kana := _KANA_NAME.search(text, 0, begin)):
-                begin = kana.start()  # `みどり製薬は`: the name is in hiragana
-                other = (kana.group() + other[0], fold(kana.group() + other[0]))
+                               begin=begin))
+        elif m.group("p") in ("は", "が") and (other := _other(np)):
             out.append(Speaker(other[0], other[1], False, m.end(), named=False,
                                particle=m.group("p"), begin=begin))
     if "「" in text[start:stop]:

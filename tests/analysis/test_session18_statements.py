@@ -146,3 +146,23 @@ def test_reported_speech_stopping_at_the_noun(text: str, speaker: str, cue: str,
 def test_a_quote_closed_by_a_noun_stop_has_its_cue() -> None:
     s = one("ベント首相は「増税はしない」と強調。")
     assert (s.mode, s.cue) == (DIRECT, "強調しました")
+
+
+@pytest.mark.parametrize(("text", "speaker", "mode"), [
+    # A company named in hiragana before its trade, in a headline and as an owner.
+    ("つばめ航空社長「運航の再開を急ぐ」 機材トラブルで会見", "つばめ航空社長", HEADLINE),
+    ("つばめ航空「点検の手順を改める」", "つばめ航空", HEADLINE),
+    ("つばめ航空の広報担当者は、欠航した便の乗客は全員が振り替えを済ませたと説明しました。",
+     "つばめ航空の広報担当者", REPORTED),
+    # Titles and people of a story, and a public office that speaks.
+    ("北浜漁業協同組合の三宅組合長は、今年の出荷は半分ほどになる見通しだと語りました。",
+     "三宅組合長", REPORTED),
+    ("運輸安全委員会の調査官は、機体の整備に問題はなかったとみられると述べました。",
+     "運輸安全委員会の調査官", REPORTED),
+    ("高潮被害の漁業者「船も網も失った」", "高潮被害の漁業者", HEADLINE),
+    ("西浜県の水産試験場は、水温は来週には平年並みに戻る見込みだと説明しました。", "水産試験場",
+     REPORTED),
+])
+def test_speakers_added_on_dev6(text: str, speaker: str, mode: str) -> None:
+    s = one(text)
+    assert (s.mode, s.speaker) == (mode, speaker)

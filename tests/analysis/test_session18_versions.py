@@ -46,3 +46,20 @@ def kind(a: str, b: str) -> str | None:
 def test_session18_versions(a: str, b: str, expected: str | None) -> None:
     assert kind(a, b) == expected
     assert kind(b, a) == expected
+
+
+@pytest.mark.parametrize(("a", "b", "expected"), [
+    # A plan for soon, reported done by its actor on a day in other words.
+    ("環境大臣は、週内にも浜辺市を訪れ、油の回収作業を視察する予定です。",
+     "松浦環境大臣は18日、浜辺市の海岸を訪れ、油が漂着した砂浜を歩いて見て回りました。", VERSION),
+    # The same plan, and words said by its actor: no deed done.
+    ("環境大臣は、週内にも浜辺市を訪れ、油の回収作業を視察する予定です。",
+     "松浦環境大臣は18日、国会で、浜辺市の油の回収を国が支援する考えを示しました。", None),
+    # Another actor meets on the planned day: no deed of the plan.
+    ("沿岸国会議は5月1日にルセナで開かれる予定で、漁業資源が主な議題となる見通しです。",
+     "ASEANは1日、ルセナで臨時の会合を開き、12か国の代表が漁業資源について意見を交わしました。",
+     None),
+])
+def test_a_plan_reported_done_in_other_words(a: str, b: str, expected: str | None) -> None:
+    assert kind(a, b) == expected
+    assert kind(b, a) == expected
