@@ -69,8 +69,28 @@ def tags_mark(journal: Journal) -> tuple[object, ...]:
 def stored_version_notes(journal: Journal) -> VersionNotes:
     """For each entry, its clips that update an earlier clip, as `PublishedEntry.versions`,
     from the links already stored (no analysis is run)."""
+    return _notes(version_rows.version_rows(journal.store))
+
+
+def version_notes_after(journal: Journal, after: int, before: tuple[object, ...],
+                        now: tuple[object, ...]) -> VersionNotes | None:
+    """`stored_version_notes` of the entries the links touching a clip of an entry whose id
+    is above `after` lead from, when those links are all that changed between the
+    `versions_mark` values `before` and `now` (the others' notes are as they were at
+    `before`); else None (read them all)."""
+    count, clips, earlier, length = rows.links_after_mark(journal.store, after)
+    b = before
+    if not (len(b) == len(now) == 6 and isinstance(b[0], int) and isinstance(b[1], float)
+            and isinstance(b[2], float) and isinstance(b[3], float)):
+        return None
+    if (b[0] + count, b[1] + clips, b[2] + earlier, b[3] + length, *b[4:]) != now:
+        return None
+    return _notes(rows.version_rows_after(journal.store, after))
+
+
+def _notes(found: Iterable[tuple[int, int, int, str]]) -> VersionNotes:
     out: dict[int, dict[int, tuple[int, str]]] = {}
-    for eid, cid, earlier, change in version_rows.version_rows(journal.store):
+    for eid, cid, earlier, change in found:
         out.setdefault(eid, {}).setdefault(cid, (earlier, change))
     return {eid: tuple((c, e, ch) for c, (e, ch) in m.items()) for eid, m in out.items()}
 

@@ -17,9 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from kirinuki.journal import Journal
-from kirinuki.journal.analysis import catch_up_analysis, version_notes
+from kirinuki.journal.analysis import catch_up_analysis
 from kirinuki.journal.published import PublishedEntry, moved_permalinks, tag_aliases
-from kirinuki.journal.published_delta import published_entries_of
+from kirinuki.journal.published_delta import (
+    published_entries_of,
+    stored_version_notes,
+    version_notes_after,
+    versions_mark,
+)
 from kirinuki.journal.sketch_cache import SketchCache, entry_stamps
 from kirinuki.journal.suggestions import stored_suggestions
 from kirinuki.publish import urls
@@ -71,6 +76,7 @@ class Followed:
     base: Base
     base_stamps: int  # how many of `every` the base holds
     tables: dict[str, Any]  # the base's tables brought up to date
+    versions: tuple[object, ...]  # `versions_mark` when the notes were read
 
 
 def new_token() -> str:
@@ -131,12 +137,23 @@ def follow(journal: Journal, out_dir: str | Path, token: str | None, g: str, per
             if e.versions:
                 old_notes[e.id] = e.versions
     sketches.stamps = every  # the version check reads them too (see published_delta)
+    before = versions_mark(journal)
     caught = catch_up_analysis(journal, sketches)
-    notes = {eid: tuple((c, e, ch) for c, (e, ch) in m.items())
-             for eid, m in version_notes(journal).items()}
+    # Read before the notes: a mark older than the notes read only sends the next publish
+    # the long way (it reads them all).
+    versions = versions_mark(journal)
     where = pos.whole()
-    if {k: v for k, v in notes.items() if where.get(k, first_new) < first_new} != old_notes:
-        return None
+    # When the last build left the links as they were until now, only those of the new
+    # entries' clips moved: the notes they lead from are read, the others are as stored.
+    notes = None if head.get("versions") != before else version_notes_after(
+        journal, was[-1][0] if was else 0, before, versions)
+    if notes is None:
+        notes = stored_version_notes(journal)
+        if {k: v for k, v in notes.items() if where.get(k, first_new) < first_new} \
+                != old_notes:
+            return None
+    elif any(where.get(k, first_new) < first_new for k in notes):
+        return None  # a note on an entry that was there: its page changes
     # The new entries' suggestions (found now, after their version links); an older entry
     # found again would need its page rewritten: the ordinary path does that.
     if caught.entries > len(fresh):
@@ -162,7 +179,7 @@ def follow(journal: Journal, out_dir: str | Path, token: str | None, g: str, per
             if e.versions:
                 old_notes[e.id] = e.versions
     return Followed(ctx, fps, moved, first_new, fresh, every, ident, head, base,
-                    len(was) - len(head["every"]), tables)
+                    len(was) - len(head["every"]), tables, versions)
 
 
 def save_followed(out_dir: str | Path, token: str, f: Followed, stories: Stories) -> None:
@@ -174,7 +191,8 @@ def save_followed(out_dir: str | Path, token: str, f: Followed, stories: Stories
     if len(rows) <= TAIL_MAX:
         put(state_blobs(out_dir), {"snap.head": pack_head({
             "token": token, "base": base.id, "g": head["g"], "per_page": head["per_page"],
-            "ident": f.ident, "every": f.every[f.base_stamps:], "rows": rows}),
+            "ident": f.ident, "every": f.every[f.base_stamps:], "rows": rows,
+            "versions": f.versions}),
             **pack_stories(base.id, stories)})
         return
     full = base.count // CHUNK
@@ -186,7 +204,8 @@ def save_followed(out_dir: str | Path, token: str, f: Followed, stories: Stories
     tables = {**f.tables, "tags": {k: (t.display, t.members) for k, t in ctx.tags.items()},
               "days": ctx.days}
     _write(out_dir, token, f.ident, head["g"], head["per_page"], f.every,
-           ctx.pos.whole(), ctx.by_permalink.whole(), tables, chunks, len(entries), stories)
+           ctx.pos.whole(), ctx.by_permalink.whole(), tables, chunks, len(entries), stories,
+           f.versions)
 
 
 def save_context(journal: Journal, out_dir: str | Path, token: str, ctx: SiteContext,
@@ -221,14 +240,14 @@ def save_context(journal: Journal, out_dir: str | Path, token: str, ctx: SiteCon
 def _write(out_dir: str | Path, token: str, ident: tuple[object, ...], g: str, per_page: int,
            every: list[Any], pos: Any, by_permalink: Any,
            tables: dict[str, Any], chunks: list[bytes | list[Any]], count: int,
-           stories: Stories) -> None:
+           stories: Stories, versions: tuple[object, ...] | None = None) -> None:
     base_id = new_token()
     blobs = pack_base(base_id, [every, pos if type(pos) is dict else dict(pos),
                                 by_permalink if type(by_permalink) is dict
                                 else dict(by_permalink), tables], chunks, count)
     blobs["snap.head"] = pack_head({"token": token, "base": base_id, "g": g,
                                     "per_page": per_page, "ident": ident, "every": [],
-                                    "rows": []})
+                                    "rows": [], "versions": versions})
     blobs.update(pack_stories(base_id, stories))
     put(state_blobs(out_dir), blobs, drop=("snap.", STORY))
 

@@ -113,6 +113,53 @@ def test_a_version_mark_moved_without_an_edit_takes_the_ordinary_path(
     j.close()
 
 
+@pytest.mark.parametrize("link", ["none", "onto an older clip", "between older clips"])
+def test_only_the_new_clips_version_notes_are_read(tmp_path: Path, followed: list[bool],
+                                                   monkeypatch: pytest.MonkeyPatch,
+                                                   link: str) -> None:
+    """Once a short path has recorded the version links' mark, the next reads the notes of
+    the links of the new entries' clips alone; a link the analysis adds onto an older
+    entry's clip, or between older clips, sends it the ordinary path."""
+    from kirinuki.journal.queries import get_entry
+    from tests.publish.test_publish_versions import OLD, _journal, _page
+
+    j = _journal(tmp_path)
+    live = tmp_path / "live"
+    publish(j, live, jobs=1)
+    _add(j, tmp_path, 1, "2024-09-20T08:00:00+09:00", "無関係の段落です。", "洪水")
+    publish(j, live, jobs=1)  # the ordinary build recorded no mark: every note read
+    assert followed == [True]
+    read_all: list[int] = []
+    real_notes, real_catch_up = append.stored_version_notes, append.catch_up_analysis
+    monkeypatch.setattr(append, "stored_version_notes",
+                        lambda journal: read_all.append(1) or real_notes(journal))
+    older = [c.id or 0 for c in get_entry(j, "/entry/2024/09/11/074500").clips]
+    first = get_entry(j, "/entry/2024/09/10/213000").clips[0].id or 0
+
+    def catch_up(journal: Journal, sketches: Any) -> Any:
+        out = real_catch_up(journal, sketches)
+        new = get_entry(journal, "/entry/2024/09/21/080000").clips[0].id or 0
+        pair = {"onto an older clip": (older[1], new), "between older clips": (older[1], first)}
+        if link in pair:
+            with journal.store.transaction():
+                journal.store.conn.execute("INSERT INTO clip_versions VALUES (?, ?, ?)",
+                                           (*pair[link], "死者: 120人 → 300人 (+180)"))
+        return out
+
+    monkeypatch.setattr(append, "catch_up_analysis", catch_up)
+    followed.clear()
+    _add(j, tmp_path, 2, "2024-09-21T08:00:00+09:00", OLD.replace("120人", "230人"), "洪水")
+    assert publish(j, live, jobs=1).written > 0
+    assert 'class="update"' in _page(live, "2024/09/21/080000")
+    if link == "none":
+        assert followed == [True] and read_all == []
+    else:
+        assert followed == [False]
+        assert "120人 → 300人" in _page(live, "2024/09/11/074500")
+    _check(j, live, tmp_path, 0)
+    j.close()
+
+
 @pytest.mark.parametrize("damage", ["head", "base", "missing part", "head without a key",
                                     "stale head", "no base", "manifest"])
 def test_a_damaged_or_stale_snapshot_takes_the_ordinary_path(

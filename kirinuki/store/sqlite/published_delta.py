@@ -78,6 +78,37 @@ def versions_mark(store: Store) -> tuple[int, float, float, float, int, float]:
     return row
 
 
+# The version links with a clip (either side) in an entry whose id is above `?1`.
+_LINKS_AFTER = (
+    "WITH fresh(id) AS (SELECT c.id FROM groups g JOIN clips c ON c.group_id = g.id"
+    " WHERE g.entry_id > ?),"
+    " l AS (SELECT * FROM clip_versions WHERE clip_id IN (SELECT id FROM fresh)"
+    " UNION SELECT * FROM clip_versions WHERE earlier_clip_id IN (SELECT id FROM fresh))")
+
+
+def links_after_mark(store: Store, after: int) -> tuple[int, float, float, float]:
+    """What the version links with a clip in an entry whose id is above `after` add to
+    `versions_mark` (its count and totals; hidden or not)."""
+    row: tuple[int, float, float, float] = store.conn.execute(
+        f"{_LINKS_AFTER} SELECT count(*), total(clip_id), total(earlier_clip_id),"
+        " total(length(change)) FROM l", (after,)).fetchone()
+    return row
+
+
+def version_rows_after(store: Store, after: int) -> list[tuple[int, int, int, str]]:
+    """`analysis.version_rows` of the links with a clip in an entry whose id is above `after`
+    (in the same order)."""
+    return [(int(r[0]), int(r[1]), int(r[2]), str(r[3])) for r in store.conn.execute(
+        f"{_LINKS_AFTER} SELECT g.entry_id, v.clip_id, g2.entry_id, v.change FROM l v"
+        " JOIN clips c ON c.id = v.clip_id JOIN groups g ON g.id = c.group_id"
+        " JOIN clips c2 ON c2.id = v.earlier_clip_id JOIN groups g2 ON g2.id = c2.group_id"
+        " JOIN entries e2 ON e2.id = g2.entry_id"
+        " WHERE NOT EXISTS (SELECT 1 FROM analysis_hidden h WHERE h.clip_id = v.clip_id"
+        " AND h.kind = 'version')"
+        " ORDER BY v.clip_id, e2.published IS NULL, e2.published DESC, g2.pos DESC,"
+        " c2.pos DESC", (after,))]
+
+
 def tags_mark(store: Store) -> list[tuple[str, int, str, str]]:
     """('a', tag id, alias key, '') of every alias, then ('t', id, key, display) of every tag
     by id."""
