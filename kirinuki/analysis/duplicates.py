@@ -37,6 +37,7 @@ from kirinuki.analysis.occasions import (
     other_day_count,
     other_day_event,
     other_day_report,
+    earlier_time_too,
     other_month_day,
     other_period,
     other_round,
@@ -265,7 +266,7 @@ def compare(a: Prepared, b: Prepared, *, same_article: bool = False,
     # the other way (`…値下がり` / `…値上がり`).
     if m and m.kind == VERSION and (successive_changes(a, b) or other_day_count(a, b)
                                     or opposite_moves(a, b) or other_round(a, b)
-                                    or other_month_day(a, b)):
+                                    or other_month_day(a, b) or earlier_time_too(a, b)):
         return None
     return m
 

@@ -39,6 +39,19 @@ def other_period(a: Prepared, b: Prepared) -> bool:
             and a.numbers != b.numbers)
 
 
+# It happened before as well (`5年前にも…`): the clip tells of that earlier time.
+_BEFORE_TOO = lazy_re(r"[0-9]+年前にも")
+
+
+def earlier_time_too(a: Prepared, b: Prepared) -> bool:
+    """True when one clip's first sentence tells of an earlier time it happened (`青凪湾では5年前にも赤潮が
+    発生し…9万匹`) and the other does not (`今月発生した赤潮では…38万匹`): another occurrence,
+    no update (background they may still share)."""
+    # In the first sentence only: a later one (`…3年前にも障害が起き、…`) is background.
+    return (bool(_BEFORE_TOO.search(a.sentences[0].folded))
+            != bool(_BEFORE_TOO.search(b.sentences[0].folded)))
+
+
 # A month of an earlier year (`去年4月`, `昨年の4月`).
 _EARLIER_MONTH = lazy_re(r"(?:去年|昨年|おととし)の?([0-9]{1,2}月)")
 

@@ -275,6 +275,25 @@ _MORNING_CLOSE = lazy_re(r"午前の終値|前場")
 _DAY_CLOSE = lazy_re(r"取引を終え|取り引きを終え|(?<!午前の)終値")
 
 
+# The deed a sentence ends with (`…逮捕しました`, `…起訴されました`).
+_DEED_END = lazy_re(r"([\u4e00-\u9fff]{2,})(?:しました|した|されました|された)(?:ということです)?[。.]?\s*$")
+
+
+def _other_day_deed(a: Sentence, b: Sentence, da: frozenset[str], db: frozenset[str]) -> bool:
+    """True when two sentences dated on other days tell other deeds with no count
+    (`14日、…逮捕しました` / `17日、…起訴しました`), or a death toll lower on the later day
+    (`8日、…14人が死亡` / `11日、…6人が死亡`): other events, not one lead updated."""
+    if not numbers(a.folded) and not numbers(b.folded):
+        ea, eb = _DEED_END.search(a.folded), _DEED_END.search(b.folded)
+        return bool(ea and eb and ea.group(1) != eb.group(1))
+    if len(da) != 1 or len(db) != 1:
+        return False
+    early, late = (a, b) if int(next(iter(da))) < int(next(iter(db))) else (b, a)
+    tolls_early = {c[2] for c in early.counts if c[0] == "死亡"}
+    tolls_late = {c[2] for c in late.counts if c[0] == "死亡"}
+    return bool(tolls_early and tolls_late) and max(tolls_late) < min(tolls_early)
+
+
 _COMPASS = frozenset("東西南北")
 
 
@@ -302,6 +321,8 @@ def lead_updated(a: Sentence, b: Sentence) -> bool:
     ma, mb = set(MONTH.findall(a.folded)), set(MONTH.findall(b.folded))
     if ma and mb and not ma & mb:
         return False  # another month's event
+    if da and db and not da & db and _other_day_deed(a, b, da, db):
+        return False
     if swapped(a.names, b.names) or swapped(a.orgs, b.orgs):
         return False  # about something else: another place, another source
     if other_plans(a, b):

@@ -63,3 +63,24 @@ def test_session18_versions(a: str, b: str, expected: str | None) -> None:
 def test_a_plan_reported_done_in_other_words(a: str, b: str, expected: str | None) -> None:
     assert kind(a, b) == expected
     assert kind(b, a) == expected
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    # Another time it happened, told in the first sentence.
+    ("北浜湾では7年前にも高潮が起き、漁船およそ40隻が沈んで、被害はおよそ3億円に上りました。",
+     "北浜湾で今月起きた高潮では、漁船およそ120隻が沈んで、被害はおよそ9億円に上りました。"),
+    # Other deeds on other days, no count: one inquiry's steps.
+    ("ソラノの検察当局は3日、横領の疑いでバルガス前首相を逮捕しました。",
+     "ソラノの検察当局は21日、バルガス前首相を横領とマネーロンダリングの罪で起訴しました。"),
+    # A lower death toll on a later day: another attack.
+    ("ソラノのルセナで5日、武装した集団が駅を襲撃し、21人が死亡しました。",
+     "ソラノのルセナで9日、刑務所で暴動が起き、8人が死亡しました。"),
+])
+def test_other_occasions_are_no_versions(a: str, b: str) -> None:
+    assert kind(a, b) is None
+    assert kind(b, a) is None
+
+
+def test_a_toll_rising_on_a_later_day_is_still_an_update() -> None:
+    assert kind("ソラノのルセナで5日に起きた襲撃で、21人が死亡しました。",
+                "ソラノのルセナで5日に起きた襲撃で、当局は7日、死者が34人に増えたと発表しました。") == VERSION
