@@ -32,12 +32,12 @@ from kirinuki.analysis.english import english_update
 from kirinuki.analysis.figures import extract_figures
 from kirinuki.analysis.headlines import headline_updated
 from kirinuki.analysis.occasions import (
+    earlier_time_too,
     opposite_moves,
     other_day_close,
     other_day_count,
     other_day_event,
     other_day_report,
-    earlier_time_too,
     other_month_day,
     other_period,
     other_round,
