@@ -151,6 +151,12 @@ def _catch_up(journal: Journal) -> tuple[int, int, list[int] | None]:
             with journal.store.transaction():
                 rows.put_sketches(journal.store, SKETCH_VERSION, found)
             done += len(missing)
+            if done == len(missing) == clips - sketched:
+                # All of them in one batch (a few, after a publish's import): the counts
+                # follow, and the new sketches are unchecked (two scans of every clip and
+                # sketch saved; a count off by a concurrent writer makes the sketch cache
+                # rebuild, and a clip it added waits for the next catch-up).
+                return done, sketched + len(found), sorted({*unchecked, *(c for c, _ in found)})
             # Between batches the counts alone; the unchecked clips (a scan of every sketch,
             # which grows batch by batch) are read once, at the end.
             clips, sketched = rows.sketch_count(journal.store, SKETCH_VERSION)

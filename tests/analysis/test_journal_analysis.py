@@ -66,6 +66,27 @@ def test_missing_sketches_are_caught_up(journal: Journal, tmp_path, seed_text: s
     assert _sketched(journal)[0] == _sketched(journal)[1]
 
 
+def test_a_few_new_clips_are_caught_up_with_one_count(journal: Journal, tmp_path, seed_text: str,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sketching the few clips an import left (a publish's usual case) counts every clip and
+    sketch once, not again afterwards: the new sketches are the unchecked ones."""
+    from kirinuki.store.sqlite import analysis as rows
+
+    page = tmp_path / "2022-01-08_120000.txt"
+    page.write_text(seed_text, encoding="utf-8")
+    import_paths(journal, [str(page)])
+    counts: list[str] = []
+    for name in ("sketch_state", "sketch_count"):
+        real = getattr(rows, name)
+        monkeypatch.setattr(rows, name, lambda *a, real=real, name=name: counts.append(name)
+                            or real(*a))
+    clips = _sketched(journal)[0]
+    assert catch_up_versions(journal) == clips
+    assert counts == ["sketch_state"] and _sketched(journal) == (clips, clips)
+    changes = [r[0] for r in journal.store.conn.execute("SELECT change FROM clip_versions")]
+    assert any(c.startswith("拘束: 3800人以上 → 4400人以上 (+600)") for c in changes)
+
+
 # The updated pairs listed in demo/README.md: (earlier file, later file, change shown).
 DEMO_VERSIONS = [
     ("2024-09-10_213000", "2024-09-11_074500", "死亡: 少なくとも120人 → 少なくとも185人 (+65)"),
