@@ -3,6 +3,7 @@ up are relabelled, and the FTS5 structures stay intact."""
 
 from __future__ import annotations
 
+import random
 from datetime import datetime, timedelta
 
 from hypothesis import HealthCheck, given, settings
@@ -73,3 +74,30 @@ def test_a_full_gap_is_relabelled(mem_journal: Journal) -> None:
     check_order(j)
     assert search(j, "間11の段落", sort="date").total == 5
     assert [h.text for h in search(j, "の段落", sort="date", limit=1).hits] == ["間11の段落。"]
+
+
+def test_bracket_is_a_scan_in_one_statement(any_journal_path: str) -> None:
+    """`bracket` (the binary search over row ids that places a date) gives what a scan of the
+    rows gives, for keys before, between, on and after the stored ones, and runs as one
+    statement however many rows it searches (PostgreSQL paid a round trip per step)."""
+    rng = random.Random(5)
+    with init_journal(any_journal_path) as j:
+        for i in rng.sample(range(60), 60):  # written out of date order
+            when = BASE + timedelta(hours=i // 2, seconds=i % 2)
+            add_entries(j, [entry([([f"段{i}の{k}。" for k in range(1 + i % 3)], [])], when,
+                                  f"b{i}")])
+        rows = [(int(d), int(s), int(e)) for d, s, e in j.store.conn.execute(
+            "SELECT docid, stamp, entry_id FROM search_docs ORDER BY docid")]
+        stamps = sorted({s for _, s, _ in rows})
+        keys = [(s + ds, eid) for s in stamps for ds in (-1, 0, 1) for eid in (0, 30, 10**9)]
+        for key in keys:
+            before = [d for d, s, e in rows if (s, e) < key]
+            after = [d for d, s, e in rows if (s, e) >= key]
+            assert index.bracket(j.store, key) == (before[-1] if before else None,
+                                                   after[0] if after else None), key
+        if j.store.dialect == "sqlite":
+            run: list[str] = []
+            j.store.conn.set_trace_callback(run.append)  # type: ignore[attr-defined]
+            index.bracket(j.store, (stamps[len(stamps) // 2], 0))
+            j.store.conn.set_trace_callback(None)  # type: ignore[attr-defined]
+            assert len(run) == 3  # the last row, the first row, the search

@@ -219,10 +219,29 @@ def _erase(store: Store, docs: list[_Doc]) -> None:
 _KEY_SQL = "SELECT docid, stamp, entry_id FROM search_docs"
 
 
+# The binary search of `bracket` in one statement: each step takes the first row at or after
+# the middle of (lo, hi), or else the last one before it, and keeps the half holding the key;
+# it ends when no row is left strictly between lo and hi (the last step has the narrowest pair).
+# A SELECT outside: the PostgreSQL store counts any other statement as a write.
+_BRACKET_SQL = """
+SELECT lo, hi FROM (WITH RECURSIVE b(lo, hi) AS (
+  SELECT CAST(? AS BIGINT), CAST(? AS BIGINT)
+  UNION ALL
+  SELECT CASE WHEN d.stamp < ? OR (d.stamp = ? AND d.entry_id < ?) THEN d.docid ELSE b.lo END,
+         CASE WHEN d.stamp < ? OR (d.stamp = ? AND d.entry_id < ?) THEN b.hi ELSE d.docid END
+  FROM b JOIN search_docs d ON d.docid = coalesce(
+    (SELECT x.docid FROM search_docs x WHERE x.docid >= (CASE WHEN b.lo + 1 > (b.lo + b.hi) / 2
+       THEN b.lo + 1 ELSE (b.lo + b.hi) / 2 END) AND x.docid < b.hi ORDER BY x.docid LIMIT 1),
+    (SELECT x.docid FROM search_docs x WHERE x.docid > b.lo AND x.docid < (b.lo + b.hi) / 2
+       ORDER BY x.docid DESC LIMIT 1)))
+SELECT lo, hi FROM b ORDER BY hi - lo LIMIT 1) AS found"""
+
+
 def bracket(store: Store, key: tuple[int, int]) -> tuple[int | None, int | None]:
     """Row ids of the last clip ordered before `key` = (date key, entry id) and of the first one
     at or after it. Row ids follow that order, so a binary search over them needs no index of
-    its own (an index on (stamp, entry_id) would take room)."""
+    its own (an index on (stamp, entry_id) would take room); it runs in one statement, which
+    spares PostgreSQL a round trip per step."""
     conn = store.conn
     last = conn.execute(f"{_KEY_SQL} ORDER BY docid DESC LIMIT 1").fetchone()
     if last is None:
@@ -232,21 +251,11 @@ def bracket(store: Store, key: tuple[int, int]) -> tuple[int | None, int | None]
     first = conn.execute(f"{_KEY_SQL} ORDER BY docid LIMIT 1").fetchone()
     if (first[1], first[2]) >= key:
         return None, first[0]
-    lo, hi = first[0], last[0]  # key(lo) < key <= key(hi)
-    while True:
-        mid = (lo + hi) // 2
-        # One lower bound only: given two, SQLite seeks to one and scans up to the other.
-        row = conn.execute(f"{_KEY_SQL} WHERE docid >= ? AND docid < ? ORDER BY docid LIMIT 1",
-                           (max(lo + 1, mid), hi)).fetchone()
-        if row is None:
-            row = conn.execute(f"{_KEY_SQL} WHERE docid > ? AND docid < ? ORDER BY docid DESC"
-                               " LIMIT 1", (lo, mid)).fetchone()
-        if row is None:
-            return lo, hi
-        if (row[1], row[2]) < key:
-            lo = row[0]
-        else:
-            hi = row[0]
+    # key(first) < key <= key(last)
+    stamp, entry = key
+    lo, hi = conn.execute(_BRACKET_SQL, (first[0], last[0], stamp, stamp, entry, stamp, stamp,
+                                         entry)).fetchone()
+    return int(lo), int(hi)
 
 
 def _spread(lo: int | None, hi: int | None, k: int) -> list[int] | None:
