@@ -83,13 +83,17 @@ class SearchResult:
     faceted: int | None = None  # facets count only the newest this many matches (None: all)
 
 
+Figures = tuple[int, int]  # the index's clips and their folded characters (for BM25)
+
+
 def _plan(journal: Journal, query: str, published_only: bool = False,
-          find: sp.Bracket = index.bracket) -> tuple[Query, sp.Plan]:
-    reason = index.stale_reason(journal.store)
+          find: sp.Bracket = index.bracket) -> tuple[Query, sp.Plan, Figures]:
+    meta = index.read_meta(journal.store)
+    reason = index.stale_reason(journal.store, meta)
     if reason is not None:
         raise JournalError(f"the search index needs rebuilding ({reason}): run `kirinuki reindex`")
     q = parse_query(query)
-    return q, sp.make_plan(journal.store, q, published_only, find)
+    return q, sp.make_plan(journal.store, q, published_only, find), sq.corpus_stats(meta)
 
 
 def _holds(atom: Atom, row: sr.DocRow, folded: str, plan: sp.Plan) -> bool:
@@ -139,7 +143,7 @@ def _scan(journal: Journal, q: Query, plan: sp.Plan, want: int | None,
 
 def count_matches(journal: Journal, query: str, *, published_only: bool = False) -> int:
     """The exact number of clips matching `query`. Raises InputError for a malformed query."""
-    q, plan = _plan(journal, query, published_only)
+    q, plan, _ = _plan(journal, query, published_only)
     if plan.exact:
         return sq.count(journal.store, plan)
     return _scan(journal, q, plan, None)[1]
@@ -186,11 +190,12 @@ def _idf(journal: Journal, plan: sp.Plan, words: list[Word], docs: int,
     return out
 
 
-def _rank(journal: Journal, q: Query, plan: sp.Plan, cands: list[tuple[int, str]],
-          found: _Matched | None = None) -> list[tuple[float, int]]:
+def _rank(journal: Journal, q: Query, plan: sp.Plan, figures: Figures,
+          cands: list[tuple[int, str]], found: _Matched | None = None,
+          ) -> list[tuple[float, int]]:
     """(BM25 score, row id) of (row id, folded text) candidates, best first, newer on ties."""
     words = q.words()
-    docs, chars = sq.corpus_stats(journal.store)
+    docs, chars = figures
     idf = _idf(journal, plan, words, docs, found)
     weighted = [(w, idf[w] * (K1 + 1)) for w in words]
     flat, per_char = K1 * (1 - B), K1 * B / (chars / docs if docs else 1.0)
@@ -235,8 +240,8 @@ def _newest(journal: Journal, plan: sp.Plan, found: _Matched | None, n: int, off
     return sq.newest(journal.store, plan, n, offset)
 
 
-def _top(journal: Journal, q: Query, plan: sp.Plan, sort: str, limit: int, offset: int,
-         found: _Matched | None = None, listed: np.ndarray | None = None,
+def _top(journal: Journal, q: Query, plan: sp.Plan, figures: Figures, sort: str, limit: int,
+         offset: int, found: _Matched | None = None, listed: np.ndarray | None = None,
          ) -> tuple[list[SearchHit], int | None]:
     want = offset + limit
     scores: dict[int, float] = {}
@@ -251,8 +256,8 @@ def _top(journal: Journal, q: Query, plan: sp.Plan, sort: str, limit: int, offse
             window = _newest(journal, plan, found, max(RANK_WINDOW, want), 0, listed)
             folded = (found.cache.folded(journal.store, window, found.mark) if found is not None
                       else sr.folded_texts(journal.store, window))
-        scored = _rank(journal, q, plan, [(d, folded[d]) for d in window if d in folded],
-                       found)
+        scored = _rank(journal, q, plan, figures,
+                       [(d, folded[d]) for d in window if d in folded], found)
         scores = {d: s for s, d in scored[offset:want]}
         rows = _verified(journal, q, plan, list(scores))
         ranked = len(scored)
@@ -262,7 +267,7 @@ def _top(journal: Journal, q: Query, plan: sp.Plan, sort: str, limit: int, offse
             rows = verified[offset:want]
         else:
             by_id = {r.docid: (r, f) for r, f in verified}
-            scored = _rank(journal, q, plan, [(d, f) for d, (_, f) in by_id.items()])
+            scored = _rank(journal, q, plan, figures, [(d, f) for d, (_, f) in by_id.items()])
             scores = {d: s for s, d in scored[offset:want]}
             rows = [by_id[d] for d in scores]
             ranked = len(scored)
@@ -333,11 +338,11 @@ def search(journal: Journal, query: str, *, limit: int = 20, offset: int = 0,
     if limit < 0 or offset < 0:
         raise InputError("limit and offset must not be negative")
     if postings is None:
-        q, plan = _plan(journal, query, published_only)
+        q, plan, figures = _plan(journal, query, published_only)
     else:
         # A results page plans its query twice (hits, then total and facets): kept per mark.
         cache, mark = postings
-        q, plan = cache.kept(("plan", query, published_only), mark, lambda: _plan(
+        q, plan, figures = cache.kept(("plan", query, published_only), mark, lambda: _plan(
             journal, query, published_only, cache.bracket(mark)))
     found = None
     if postings is not None and plan.exact:
@@ -353,7 +358,7 @@ def search(journal: Journal, query: str, *, limit: int = 20, offset: int = 0,
         base = sf.first_docid(journal.store)
         listed = search_facts.ascending(
             search_facts.parse_ids(sf.listed(journal.store, plan, base), base))
-    hits, ranked = _top(journal, q, plan, sort, limit, offset, found, listed)
+    hits, ranked = _top(journal, q, plan, figures, sort, limit, offset, found, listed)
     result = SearchResult(query=query, sort=sort, hits=hits, ranked=ranked)
     held = None
     if listed is not None:

@@ -23,7 +23,6 @@ from kirinuki.store.sqlite import entries as entry_rows
 from kirinuki.store.sqlite import search as index
 from kirinuki.store.sqlite import search_facets as sf
 from kirinuki.store.sqlite import search_plan as sp
-from kirinuki.store.sqlite import search_query as sq
 from kirinuki.text.query import parse_query
 from tests.conftest import undo_later_migrations
 from tests.search.conftest import JST, add_entries, entry
@@ -129,16 +128,16 @@ def test_ranking_prefers_denser_matches_and_breaks_ties_by_date(mem_journal: Jou
     assert [h.published for h in dated] == sorted((h.published for h in dated), reverse=True)
 
 
-def test_ranking_reads_the_corpus_figures_once(mem_journal: Journal,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    """A ranked search of several words reads the index's clip and character counts once (on
-    PostgreSQL each read is a round trip)."""
+def test_ranking_reads_the_index_bookkeeping_once(mem_journal: Journal) -> None:
+    """A ranked search of several words reads `search_meta` (the staleness check and the
+    clip and character counts of BM25) in one statement: on PostgreSQL each read is a round
+    trip."""
     add_entries(mem_journal, [entry([(["制裁と米国の話。"], [])], datetime(2023, 5, 1, tzinfo=JST))])
-    calls: list[object] = []
-    stats = sq.corpus_stats
-    monkeypatch.setattr(sq, "corpus_stats", lambda store: calls.append(store) or stats(store))
+    run: list[str] = []
+    mem_journal.store.conn.set_trace_callback(run.append)  # type: ignore[attr-defined]
     assert search(mem_journal, "制裁 米国", facets=False).hits[0].score
-    assert len(calls) == 1
+    mem_journal.store.conn.set_trace_callback(None)  # type: ignore[attr-defined]
+    assert len([sql for sql in run if "search_meta" in sql]) == 1
 
 
 def test_one_character_word_with_a_longer_one_widens_its_range_until_enough(

@@ -118,3 +118,31 @@ def test_relevance_ranks_from_the_text_forms_of_the_index(monkeypatch: pytest.Mo
             # Only a one-character word's window (in `search_uni`) or a mixed query's reads
             # the forms again.
             assert bool(forms) == (q in ("国", "露 中国")), q
+
+
+def test_a_ranked_search_runs_few_statements(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each statement of a search is a round trip to PostgreSQL (on a loaded machine, a wait
+    for the server's turn): a ranked search of one word reads the index's bookkeeping once,
+    the ends of the index with the recent indexes' start once, then its window, its hits and
+    their tags; a date filter's binary search is one statement per bound."""
+    from kirinuki.store.postgres import connection
+
+    corpus = [([([f"中国{i}の会談"], ["外交"])], datetime(2024, 1, 1 + i % 28, 9, i, tzinfo=JST))
+              for i in range(30)]
+    sent: list[str] = []
+    run = connection.PgConnection._now
+
+    def counted(self: connection.PgConnection, sql: str, args: object = None) -> object:
+        sent.append(sql)
+        return run(self, sql, args)  # type: ignore[arg-type]
+
+    with fresh_pg_journal() as url, init_journal(url) as pg:
+        add_entries(pg, [entry(groups, when, f"k{i}") for i, (groups, when) in enumerate(corpus)])
+        monkeypatch.setattr(connection.PgConnection, "_now", counted)
+        assert search(pg, "中国", facets=False, total=False).hits
+        assert len(sent) == 5, sent
+        sent.clear()
+        assert search(pg, "中国 until:2024-01-10", facets=False, total=False).hits
+        # and each bound: the last row, the first row, and for a bound between them the
+        # binary search (`until:` is one, the dated clips' start the other)
+        assert len(sent) == 5 + 2 + 3, "\n".join(s[:70] for s in sent)

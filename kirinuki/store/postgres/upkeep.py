@@ -5,11 +5,10 @@ outside a transaction; raises JournalError when the server fails.
 
 from __future__ import annotations
 
-import re
-
 from kirinuki.errors import JournalBusyError
 from kirinuki.store.postgres.connection import INDEX_BUILD_MEMORY, PgConnection
 from kirinuki.store.postgres.dialect import SEARCH_TABLES
+from kirinuki.store.sqlite.search_query import RECENT_START, recent_start_of
 
 VACUUM_AFTER_ROWS = 20_000  # rows written before `release_free_pages` brings statistics up
 # The recent GIN indexes (`keep_recent`) cover at least the newest this many clips, and are
@@ -74,12 +73,8 @@ def keep_recent(conn: PgConnection) -> None:
 
 def recent_start(conn: PgConnection) -> int | None:
     """The first row id `search_bi_recent` covers (None: there is no such index)."""
-    row = conn._run("SELECT pg_get_expr(x.indpred, x.indrelid) FROM pg_index x"
-                    " JOIN pg_class i ON i.oid = x.indexrelid"
-                    " WHERE x.indrelid = 'search_bi'::regclass AND i.relname = 'search_bi_recent'"
-                    ).fetchone()
-    found = re.search(r"-?\d+", str(row[0])) if row is not None else None
-    return int(found.group()) if found else None
+    row = conn._run(RECENT_START).fetchone()
+    return recent_start_of(row[0] if row is not None else None)
 
 
 def tables(conn: PgConnection) -> set[str]:

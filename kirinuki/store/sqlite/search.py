@@ -87,10 +87,17 @@ def _chunks(ids: Sequence[int], size: int = _BATCH) -> Iterable[Sequence[int]]:
         yield ids[i:i + size]
 
 
-def stale_reason(store: Store) -> str | None:
-    """Why the index cannot be trusted (then `rebuild` is needed), or None."""
-    meta = dict(store.conn.execute(
-        "SELECT key, value FROM search_meta WHERE key IN ('stale', 'format', 'docs')"))
+def read_meta(store: Store) -> dict[str, object]:
+    """The index's bookkeeping in one read: `stale` (a reason), `format`, `docs` (clips
+    indexed) and `chars` (their folded characters), as stored."""
+    return dict(store.conn.execute(
+        "SELECT key, value FROM search_meta WHERE key IN ('stale', 'format', 'docs', 'chars')"))
+
+
+def stale_reason(store: Store, meta: dict[str, object] | None = None) -> str | None:
+    """Why the index cannot be trusted (then `rebuild` is needed), or None (`meta`: as
+    `read_meta` gave it, when it was read already)."""
+    meta = read_meta(store) if meta is None else meta
     if "stale" in meta:
         return str(meta["stale"])
     if meta.get("format") != FORMAT and meta.get("docs", "0") != "0":

@@ -5,6 +5,7 @@ newest matches of a query whose one-character words are intersected apart.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from kirinuki.store.sqlite.db import Store
@@ -42,6 +43,19 @@ def newest(store: Store, plan: Plan, limit: int, offset: int = 0) -> list[int]:
         [*args, limit, offset])]
 
 
+# PostgreSQL: the predicate of `search_bi_recent`, the GIN index of the newest clips
+# (`store/postgres/upkeep.keep_recent`): NULL when there is none.
+RECENT_START = ("SELECT pg_get_expr(x.indpred, x.indrelid) FROM pg_index x"
+                " JOIN pg_class i ON i.oid = x.indexrelid"
+                " WHERE x.indrelid = 'search_bi'::regclass AND i.relname = 'search_bi_recent'")
+
+
+def recent_start_of(predicate: object) -> int | None:
+    """The first row id a recent index covers, from its predicate (`RECENT_START`)."""
+    found = re.search(r"-?\d+", str(predicate)) if predicate is not None else None
+    return int(found.group()) if found else None
+
+
 # PostgreSQL: the first window of row ids searched for the newest n matches holds this many
 # clips per match wanted (at least WINDOW_MIN); each next one is 4x wider.
 WINDOW_PER_MATCH, WINDOW_MIN = 16, 2048
@@ -60,7 +74,9 @@ def newest_by_windows(store: Store, plan: Plan, hi: int, want: int,
     `chars` (folded), only clips holding each of them: substrings of the text form of
     `search_bi` (docs/search.md "PostgreSQL"), checked on the rows the plan finds. `forms`
     (a plan of `search_bi`): filled with the text form of each row found."""
-    row = store.conn.execute("SELECT min(docid), max(docid) FROM search_docs").fetchone()
+    # The ends of the index and where its recent indexes start, in one round trip.
+    row = store.conn.execute(f"SELECT min(docid), max(docid), ({RECENT_START}) FROM search_docs"
+                             ).fetchone()
     if row[0] is None or want <= 0:
         return []
     first, hi = max(plan.lo, int(row[0])), min(hi, int(row[1]))
@@ -70,7 +86,7 @@ def newest_by_windows(store: Store, plan: Plan, hi: int, want: int,
     span = 2 * max(WINDOW_MIN, WINDOW_PER_MATCH * want)  # row ids are about 2 apart
     found: list[int] = []
     columns = "rowid, form" if forms is not None else "rowid"
-    recent = store.recent_start()
+    recent = recent_start_of(row[2])
     top = hi
     while len(found) < want and hi >= first:
         lo = max(first, hi - span)
@@ -164,11 +180,11 @@ def newest_with_chars(store: Store, plan: Plan, chars: tuple[str, ...], lo: int,
 
 
 
-def corpus_stats(store: Store) -> tuple[int, int]:
-    """(indexed clips, their folded characters)."""
-    vals = dict(store.conn.execute(
-        "SELECT key, CAST(value AS INTEGER) FROM search_meta WHERE key IN ('docs', 'chars')"))
-    return int(vals.get("docs", 0)), int(vals.get("chars", 0))
+def corpus_stats(meta: dict[str, object]) -> tuple[int, int]:
+    """(indexed clips, their folded characters) from the index's bookkeeping
+    (`search.read_meta`, read once with the staleness check: on PostgreSQL each read is a
+    round trip)."""
+    return int(str(meta.get("docs", 0))), int(str(meta.get("chars", 0)))
 
 
 def newest_floor(store: Store, n: int) -> int:
