@@ -147,7 +147,7 @@ def _plan(ctx: SiteContext, planner: Planner, output: Output, scope: Scope | Non
         # No entry changed: the pages that show the whole journal's state (the search index
         # lists the tag aliases, which a merge into a draft's tag adds) are planned anyway.
         scope = compute_scope(ctx, planner.fps, output.manifest.entry_keys(),
-                              output.manifest.entry_rows) or Scope()
+                              output.manifest.entry_rows, planner.links) or Scope()
     if scope is not None:
         planner.scope, planner.old_sig = scope, output.old_sig
     pages = planner.plan()
@@ -179,9 +179,10 @@ def _write(journal: Journal, ctx: SiteContext, planner: Planner, output: Output,
     if output.staged and scope is not None:
         _carry_over(output, {p.path for p in pages}, set(removed), records)
     if scope is None or output.staged:
-        rows, gone = [r.row() for r in entry_records(ctx, planner.fps).values()], []
+        rows = [r.row() for r in entry_records(ctx, planner.fps, links=planner.links).values()]
+        gone: list[int] = []
     else:
-        kept = entry_records(ctx, planner.fps, scope.changed)
+        kept = entry_records(ctx, planner.fps, scope.changed, planner.links)
         rows = [r.row() for r in kept.values()]
         gone = [i for i in scope.changed if i not in kept]
     # Put in place entry pages before the lists that link to them, feeds last.

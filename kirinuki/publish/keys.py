@@ -5,7 +5,7 @@ what they show of them). Both come from the site context alone, never from clip 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from kirinuki.journal.published import PublishedEntry
 from kirinuki.publish import urls
@@ -45,18 +45,43 @@ def fingerprint(e: PublishedEntry) -> str:
     return f"{e.id}:{e.stamp}:{e.permalink}:" + "\x1f".join(d for _k, d in e.tags)
 
 
-def links_key(ctx: SiteContext, e: PublishedEntry) -> str:
+def links_key(ctx: SiteContext, e: PublishedEntry,
+              target: Callable[[int | None], str] | None = None) -> str:
     """Where an entry's links to other entries lead now (its related links, version notes and
     suggestions: they change as other entries come and go), what they show of those entries
-    (title, or date), and the version notes' changes."""
-    key = (" ".join(_target(ctx, ctx.related_pos(u, t)) for u, t in e.related_links)
+    (title, or date), and the version notes' changes (`target`: `_target` of a position,
+    when the caller keeps them)."""
+    show = target or (lambda pos: _target(ctx, pos))
+    key = (" ".join(show(ctx.related_pos(u, t)) for u, t in e.related_links)
            if e.related_links else "")
     if e.versions:
-        key += "\x1e" + " ".join(f"{c}>{_target(ctx, ctx.pos.get(x))}>{ch}"
-                                   for c, x, ch in e.versions)
+        key += "\x1e" + " ".join(f"{c}>{show(ctx.pos.get(x))}>{ch}" for c, x, ch in e.versions)
     if e.suggested:
-        key += "\x1d" + " ".join(f"{_target(ctx, ctx.pos.get(x))}>{r}" for x, r in e.suggested)
+        key += "\x1d" + " ".join(f"{show(ctx.pos.get(x))}>{r}" for x, r in e.suggested)
     return key
+
+
+class LinksKeys:
+    """`links_key` of the entries of one context by position, each made once, with what a
+    link to each entry shows made once too: a full plan asks for every entry's key from its
+    page, its feeds and its manifest record, and an entry is the target of several links."""
+
+    def __init__(self, ctx: SiteContext) -> None:
+        self.ctx = ctx
+        self._keys: dict[int, str] = {}
+        self._targets: dict[int | None, str] = {}
+
+    def __call__(self, pos: int) -> str:
+        key = self._keys.get(pos)
+        if key is None:
+            key = self._keys[pos] = links_key(self.ctx, self.ctx.entries[pos], self._target)
+        return key
+
+    def _target(self, pos: int | None) -> str:
+        shown = self._targets.get(pos)
+        if shown is None:
+            shown = self._targets[pos] = _target(self.ctx, pos)
+        return shown
 
 
 def _target(ctx: SiteContext, pos: int | None) -> str:

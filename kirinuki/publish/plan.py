@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from kirinuki.publish import urls
 from kirinuki.publish.context import FEED_SIZE, SiteContext, TagInfo
-from kirinuki.publish.keys import fingerprints, links_key
+from kirinuki.publish.keys import LinksKeys, fingerprints
 from kirinuki.publish.quick import global_sig, sig
 from kirinuki.publish.views import entry_title
 from kirinuki.text.normalize import tag_key
@@ -94,6 +94,7 @@ class Planner:
         self.version = asset_version
         self.g = global_sig(ctx.settings, asset_version, ctx.per_page)
         self.fps: Sequence[str] = fingerprints(ctx) if fps is None else fps
+        self.links = LinksKeys(ctx)  # each entry's links key, by position
         self.scope = scope
         self.old_sig = old_sig or (lambda _path: None)
         self.pages: list[Page] = []
@@ -237,8 +238,7 @@ class Planner:
 
     def body_fps(self, members: list[int]) -> str:
         """Fingerprints of entries shown whole (feeds): their related links count too."""
-        entries = self.ctx.entries
-        return ",".join(self.fps[i] + links_key(self.ctx, entries[i]) for i in members)
+        return ",".join(self.fps[i] + self.links(i) for i in members)
 
     def story_key(self, key: str, members: Sequence[int]) -> str:
         """What a tag's story depends on: every member entry (a hide moves its stamp) and
@@ -279,7 +279,7 @@ class Planner:
         after = fps[i + 1] if i < len(fps) - 1 else ""
         base = urls.entry_file(e.permalink)
         self.pages.append(Page(base, "entry", sig(self.g, "entry", fps[i], prev, after,
-                                                  links_key(self.ctx, e)),
+                                                  self.links(i)),
                                LEAF, (i,), entries=(i,)))
         return base
 
@@ -412,8 +412,7 @@ class Planner:
         """The feed of entries with version notes."""
         updated = updated_positions(self.ctx)
         self.add(urls.UPDATES_URL, "updates", TOP,
-                 (",".join(self.fps[i] + links_key(self.ctx, self.ctx.entries[i])
-                           for i in updated),), (updated,))
+                 (",".join(self.fps[i] + self.links(i) for i in updated),), (updated,))
 
     def nav_page(self) -> None:
         """The sidebar (`/nav/`)."""

@@ -42,15 +42,17 @@ class EntryRecord:
         return (self.id, self.fp, self.published, self.permalink, self.tags, self.links)
 
 
-def entry_records(ctx: SiteContext, fps: Sequence[str],
-                  ids: Iterable[int] | None = None) -> dict[int, EntryRecord]:
-    """The records of the entries `ids` of the context (all of them by default)."""
+def entry_records(ctx: SiteContext, fps: Sequence[str], ids: Iterable[int] | None = None,
+                  links: Callable[[int], str] | None = None) -> dict[int, EntryRecord]:
+    """The records of the entries `ids` of the context (all of them by default); `links`:
+    the links key of a position, when the caller has made them (`keys.LinksKeys`)."""
     todo = range(len(ctx.entries)) if ids is None else [ctx.pos[i] for i in ids if i in ctx.pos]
+    key = links or (lambda i: links_key(ctx, ctx.entries[i]))
     out = {}
     for i in todo:
         e = ctx.entries[i]
         out[e.id] = EntryRecord(e.id, fps[i], e.published.isoformat(), e.permalink,
-                                _tags_json(ctx, e), links_key(ctx, e))
+                                _tags_json(ctx, e), key(i))
     return out
 
 
@@ -111,14 +113,16 @@ class Change:
 
 def changes_since(ctx: SiteContext, fps: Sequence[str], old: dict[int, EntryRow],
                   whole: Callable[[list[int]], dict[int, EntryRow]] | None = None,
+                  links: Callable[[int], str] | None = None,
                   ) -> tuple[list[Change], list[EntryRow]]:
     """The entries that changed since the build that left `old` (whose rows may hold only the
     id, fingerprint and links key when `whole` gives the whole records of some ids), and
-    the records of those that are gone."""
+    the records of those that are gone (`links`: as in `entry_records`)."""
+    key = links or (lambda i: links_key(ctx, ctx.entries[i]))
     moved: list[int] = []
     for i, e in enumerate(ctx.entries):
         row = old.get(e.id)
-        if row is not None and row[1] == fps[i] and row[5] == links_key(ctx, e):
+        if row is not None and row[1] == fps[i] and row[5] == key(i):
             continue
         moved.append(i)
     gone_ids = [eid for eid in old if eid not in ctx.pos]
@@ -142,10 +146,10 @@ def appended(ctx: SiteContext, moved: Iterable[int], first_new: int) -> list[Cha
 
 def compute_scope(ctx: SiteContext, fps: Sequence[str], old: dict[int, EntryRow],
                   whole: Callable[[list[int]], dict[int, EntryRow]] | None = None,
-                  ) -> Scope | None:
+                  links: Callable[[int], str] | None = None) -> Scope | None:
     """The scope of the changes since the build that left `old` (see `changes_since`); None
     when nothing changed."""
-    return scope_of(ctx, *changes_since(ctx, fps, old, whole))
+    return scope_of(ctx, *changes_since(ctx, fps, old, whole, links))
 
 
 def scope_of(ctx: SiteContext, changes: Iterable[Change], gone: Iterable[EntryRow] = (),
