@@ -83,7 +83,7 @@ class SketchScan:
         """Rows sharing keys with `row` (itself left out), best first (exact, masked,
         estimate): what `DuplicateIndex.candidates(sketches, row, exclude=row)` gives."""
         members = self._members(row)
-        rows = np.setdiff1d(np.concatenate(members), [row])
+        rows = others(np.concatenate(members), row)
         if not rows.size:
             return []
         return best_candidates(rows, estimate(self.sketches.sigs[rows], self.sketches.sigs[row]),
@@ -198,7 +198,7 @@ class PartScan:
         """Clips sharing keys with `clip_id` (itself left out), best first, as
         `SketchScan.candidates` ranks them (rows and candidates are clip ids)."""
         members = self._members(clip_id)
-        found = np.setdiff1d(np.concatenate(members), [clip_id])
+        found = others(np.concatenate(members), clip_id)
         if not found.size:
             return []
         probe = self._sigs(np.asarray([clip_id], dtype=np.int64))[0]
@@ -235,6 +235,17 @@ def shared_columns(sketches: Sketches) -> tuple[np.ndarray, np.ndarray]:
     column per row (the layout `Part` reads and the sketch cache stores)."""
     return (np.ascontiguousarray(sketches.sentences().T),
             np.ascontiguousarray(sketches.word_keys().T.astype(np.uint32)))
+
+
+def others(rows: np.ndarray, row: int) -> np.ndarray:
+    """The distinct values of `rows` but `row`, sorted: `np.setdiff1d(rows, [row])` without
+    its check for a masked array, which imports `numpy.ma` on first use (a one-entry
+    publish probes once)."""
+    out = np.sort(rows)
+    keep = out != row
+    keep[1:] &= out[1:] != out[:-1]
+    found: np.ndarray = out[keep]
+    return found
 
 
 def _live_row(part: Part, clip_id: int) -> int:

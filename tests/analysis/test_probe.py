@@ -99,3 +99,27 @@ def test_part_scan_candidates_equal_the_scan_of_the_live_rows(cap: int, stored_s
             shared += len(mine(clip)) > 1
     assert found > len(order) and shared > len(order) // 2
     assert 100 in scan.row_of and 107 not in scan.row_of and 100 + n + 3 in scan.row_of
+
+
+def test_others_is_setdiff1d_without_importing_the_masked_arrays() -> None:
+    import subprocess
+    import sys
+
+    import numpy as np
+
+    from kirinuki.analysis.probe import others
+
+    rng = np.random.default_rng(7)
+    for size in (0, 1, 2, 5, 40, 300):
+        rows = rng.integers(0, 30, size, dtype=np.int64)
+        for row in (0, 3, 29, 31):
+            got = others(rows, row)
+            assert got.dtype == np.int64 and got.tolist() == np.setdiff1d(rows, [row]).tolist()
+    # A probe over a few sketches, as a one-entry publish makes, leaves numpy.ma unimported.
+    probe = ("import sys; from kirinuki.analysis.lsh import sketch_texts; "
+             "from kirinuki.analysis.probe import SketchScan; "
+             "t = ['ルスタニアの首相は会見で、制裁について慎重に検討すると述べました。'] * 3; "
+             "found = SketchScan(sketch_texts(t), [1, 2, 3]).candidates(0); "
+             "print(len(found), 'numpy.ma' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "2 False"
