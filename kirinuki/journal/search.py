@@ -182,12 +182,10 @@ def _idf(journal: Journal, plan: sp.Plan, words: list[Word], docs: int,
                                  lambda: sq.newest_floor(journal.store, n))
     else:
         floor = sq.newest_floor(journal.store, n)
-    out = {}
-    for w in words:
-        df = (found.word_count(journal, plan, w, floor) if found is not None
-              else sq.count(journal.store, sp.word_plan(plan, w), lo=floor))
-        out[w] = math.log(1 + (n - df + 0.5) / (df + 0.5))
-    return out
+    dfs = ([found.word_count(journal, plan, w, floor) for w in words] if found is not None
+           else sq.counts(journal.store, [sp.word_plan(plan, w) for w in words], floor))
+    return {w: math.log(1 + (n - df + 0.5) / (df + 0.5)) for w, df in zip(words, dfs,
+                                                                         strict=True)}
 
 
 def _rank(journal: Journal, q: Query, plan: sp.Plan, figures: Figures,
@@ -250,7 +248,7 @@ def _top(journal: Journal, q: Query, plan: sp.Plan, figures: Figures, sort: str,
         rows = _verified(journal, q, plan, _newest(journal, plan, found, limit, offset, listed))
     elif plan.exact:
         # Rank on the text alone; only the hits shown are fetched whole and verified.
-        if found is None and listed is None and not plan.relaxed:
+        if found is None and listed is None:
             window, folded = sr.newest_folded(journal.store, plan, max(RANK_WINDOW, want))
         else:
             window = _newest(journal, plan, found, max(RANK_WINDOW, want), 0, listed)

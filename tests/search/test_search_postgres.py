@@ -90,7 +90,8 @@ def test_newest_matches_found_window_by_window_equal_sqlite(monkeypatch: pytest.
 def test_relevance_ranks_from_the_text_forms_of_the_index(monkeypatch: pytest.MonkeyPatch,
                                                           ) -> None:
     """PostgreSQL ranks a window of matches on the text forms of `search_bi`, returned with the
-    window's rows (read by row id for a one-character word), not on the clips' texts: those
+    window's rows (also a mixed query's; read by row id for a one-character word), not on the
+    clips' texts: those
     are read only for the clips whose form lost characters (planes 15-16). Scores and hits
     stay SQLite's."""
     from kirinuki.store.sqlite import search_rows as sr
@@ -115,16 +116,18 @@ def test_relevance_ranks_from_the_text_forms_of_the_index(monkeypatch: pytest.Mo
             assert a.hits and same(a, b), q
             assert len(read) == lossy, q
             assert all("\U000f0041" in t for t in texts(pg.store, read).values()), q
-            # Only a one-character word's window (in `search_uni`) or a mixed query's reads
-            # the forms again.
-            assert bool(forms) == (q in ("国", "露 中国")), q
+            # Only a one-character word's window (in `search_uni`) reads the forms again; a
+            # mixed query's windows (in `search_bi`, its one-character words checked on the
+            # forms) return them.
+            assert bool(forms) == (q == "国"), q
 
 
 def test_a_ranked_search_runs_few_statements(monkeypatch: pytest.MonkeyPatch) -> None:
     """Each statement of a search is a round trip to PostgreSQL (on a loaded machine, a wait
     for the server's turn): a ranked search of one word reads the index's bookkeeping once,
     the ends of the index with the recent indexes' start once, then its window, its hits and
-    their tags; a date filter's binary search is one statement per bound."""
+    their tags; the document frequencies of several words are one statement; a date filter's
+    binary search is one statement per bound."""
     from kirinuki.store.postgres import connection
 
     corpus = [([([f"中国{i}の会談"], ["外交"])], datetime(2024, 1, 1 + i % 28, 9, i, tzinfo=JST))
@@ -141,6 +144,10 @@ def test_a_ranked_search_runs_few_statements(monkeypatch: pytest.MonkeyPatch) ->
         monkeypatch.setattr(connection.PgConnection, "_now", counted)
         assert search(pg, "中国", facets=False, total=False).hits
         assert len(sent) == 5, sent
+        sent.clear()
+        # Two words: their document frequencies in one statement.
+        assert search(pg, "中国 会談", facets=False, total=False).hits
+        assert len(sent) == 6, sent
         sent.clear()
         assert search(pg, "中国 until:2024-01-10", facets=False, total=False).hits
         # and each bound: the last row, the first row, and for a bound between them the

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from kirinuki.store.sqlite.db import Store, placeholders
 from kirinuki.store.sqlite.search import parse_tags
 from kirinuki.store.sqlite.search_plan import Plan
-from kirinuki.store.sqlite.search_query import newest, newest_by_windows
+from kirinuki.store.sqlite.search_query import newest, newest_by_windows, newest_holding
 from kirinuki.store.sqlite.search_tokens import folded_of
 from kirinuki.text.fastfold import fast_search_fold
 
@@ -90,13 +90,17 @@ def _unmapped(store: Store, forms: dict[int, str]) -> dict[int, str]:
 
 
 def newest_folded(store: Store, plan: Plan, n: int) -> tuple[list[int], dict[int, str]]:
-    """The newest `n` matches of `plan` (without `relaxed`) and their folded texts, for ranking:
-    on PostgreSQL, the texts come with the rows of the row id windows (no second read)."""
-    if store.dialect == "postgresql" and plan.table == "search_bi":
+    """The newest `n` matches of `plan` and their folded texts, for ranking: on PostgreSQL,
+    the texts come with the rows of the row id windows (no second read), also for a plan
+    whose one-character words are checked apart (`relaxed`)."""
+    base = plan.relaxed or plan
+    if store.dialect == "postgresql" and base.table == "search_bi":
         forms: dict[int, str] = {}
-        ids = newest_by_windows(store, plan, plan.hi, n, forms=forms)
+        ids = newest_by_windows(store, base, base.hi, n, plan.dropped if plan.relaxed else (),
+                                forms=forms)
         return ids, _unmapped(store, forms)
-    ids = newest(store, plan, n)
+    ids = (newest_holding(store, plan.relaxed, plan.dropped, n) if plan.relaxed
+           else newest(store, plan, n))
     return ids, folded_texts(store, ids)
 
 
