@@ -90,8 +90,8 @@ def test_newest_matches_found_window_by_window_equal_sqlite(monkeypatch: pytest.
 def test_relevance_ranks_from_the_text_forms_of_the_index(monkeypatch: pytest.MonkeyPatch,
                                                           ) -> None:
     """PostgreSQL ranks a window of matches on the text forms of `search_bi`, returned with the
-    window's rows (also a mixed query's; read by row id for a one-character word), not on the
-    clips' texts: those
+    window's rows (also a mixed query's and a one-character word's), not on the clips' texts:
+    those
     are read only for the clips whose form lost characters (planes 15-16). Scores and hits
     stay SQLite's."""
     from kirinuki.store.sqlite import search_rows as sr
@@ -116,10 +116,10 @@ def test_relevance_ranks_from_the_text_forms_of_the_index(monkeypatch: pytest.Mo
             assert a.hits and same(a, b), q
             assert len(read) == lossy, q
             assert all("\U000f0041" in t for t in texts(pg.store, read).values()), q
-            # Only a one-character word's window (in `search_uni`) reads the forms again; a
-            # mixed query's windows (in `search_bi`, its one-character words checked on the
-            # forms) return them.
-            assert bool(forms) == (q == "国"), q
+            # No query reads the forms again: the windows return them, a mixed query's (in
+            # `search_bi`, its one-character words checked on the forms) and a one-character
+            # word's (in `search_uni`, the forms of its rows in the same statement) too.
+            assert not forms, q
 
 
 def test_a_ranked_search_runs_few_statements(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -143,6 +143,9 @@ def test_a_ranked_search_runs_few_statements(monkeypatch: pytest.MonkeyPatch) ->
         add_entries(pg, [entry(groups, when, f"k{i}") for i, (groups, when) in enumerate(corpus)])
         monkeypatch.setattr(connection.PgConnection, "_now", counted)
         assert search(pg, "中国", facets=False, total=False).hits
+        assert len(sent) == 5, sent
+        sent.clear()
+        assert search(pg, "会", facets=False, total=False).hits  # the forms with the window
         assert len(sent) == 5, sent
         sent.clear()
         # Two words: their document frequencies in one statement.

@@ -88,8 +88,9 @@ def newest_by_windows(store: Store, plan: Plan, hi: int, want: int,
     window (row ids follow the dates) lets the planner intersect the candidates with the
     window's primary key range first, and the window grows until `want` are found. With
     `chars` (folded), only clips holding each of them: substrings of the text form of
-    `search_bi` (docs/search.md "PostgreSQL"), checked on the rows the plan finds. `forms`
-    (a plan of `search_bi`): filled with the text form of each row found."""
+    `search_bi` (docs/search.md "PostgreSQL"), checked on the rows the plan finds. `forms`:
+    filled with the text form of each row found (`search_bi`'s, also for a plan of
+    `search_uni`)."""
     # The ends of the index and where its recent indexes start, in one round trip.
     row = store.conn.execute(f"SELECT min(docid), max(docid), ({RECENT_START}) FROM search_docs"
                              ).fetchone()
@@ -102,6 +103,14 @@ def newest_by_windows(store: Store, plan: Plan, hi: int, want: int,
     span = 2 * max(WINDOW_MIN, WINDOW_PER_MATCH * want)  # row ids are about 2 apart
     found: list[int] = []
     columns = "rowid, form" if forms is not None else "rowid"
+    sql = (f"SELECT {columns} FROM {t} WHERE {t} MATCH ? AND {t}.rowid BETWEEN ? AND ?"
+           f"{held} ORDER BY rowid DESC LIMIT ? {WINDOW}")
+    if forms is not None and t != "search_bi":
+        # The forms of a `search_uni` window (a one-character word) from `search_bi` in the
+        # same statement: a second read by row id was a round trip and 400 parameters more.
+        sql = (f"SELECT rowid, form FROM search_bi WHERE rowid = ANY(ARRAY(SELECT {t}.rowid"
+               f" FROM {t} WHERE {t} MATCH ? AND {t}.rowid BETWEEN ? AND ?{held}"
+               f" ORDER BY {t}.rowid DESC LIMIT ?)) ORDER BY rowid DESC {WINDOW}")
     recent = recent_start_of(row[2])
     top = hi
     while len(found) < want and hi >= first:
@@ -113,10 +122,8 @@ def newest_by_windows(store: Store, plan: Plan, hi: int, want: int,
         for low, high in parts:
             if len(found) >= want:
                 break
-            for r in store.conn.execute(
-                    f"SELECT {columns} FROM {t} WHERE {t} MATCH ? AND {t}.rowid BETWEEN ? AND ?"
-                    f"{held} ORDER BY rowid DESC LIMIT ? {WINDOW}",
-                    (plan.match, low, high, *char_forms, want - len(found))):
+            for r in store.conn.execute(sql, (plan.match, low, high, *char_forms,
+                                               want - len(found))):
                 found.append(int(r[0]))
                 if forms is not None:
                     forms[found[-1]] = str(r[1])

@@ -92,9 +92,9 @@ def _unmapped(store: Store, forms: dict[int, str]) -> dict[int, str]:
 def newest_folded(store: Store, plan: Plan, n: int) -> tuple[list[int], dict[int, str]]:
     """The newest `n` matches of `plan` and their folded texts, for ranking: on PostgreSQL,
     the texts come with the rows of the row id windows (no second read), also for a plan
-    whose one-character words are checked apart (`relaxed`)."""
+    whose one-character words are checked apart (`relaxed`) and for a one-character word."""
     base = plan.relaxed or plan
-    if store.dialect == "postgresql" and base.table == "search_bi":
+    if store.dialect == "postgresql":
         forms: dict[int, str] = {}
         ids = newest_by_windows(store, base, base.hi, n, plan.dropped if plan.relaxed else (),
                                 forms=forms)
