@@ -170,9 +170,10 @@ def follow(journal: Journal, out_dir: str | Path, token: str | None, g: str, per
     # An old entry's links key moves only when one of its links now leads to a new entry
     # (the others, and their positions and permalinks, are as they were): checked through the
     # positions alone, as making the entries to compare whole keys would read every chunk.
-    moved = [p for p, (links, versions) in rel.items()
-             if any((q := ctx.related_pos(u, t)) is not None and q >= first_new for u, t in links)
-             or any(where.get(x, -1) >= first_new for _c, x, _ch in versions)]
+    # Only related links can: its version notes are the ones stored (checked above), which
+    # lead to entries that were there.
+    moved = [p for p, (links, _versions) in rel.items() if links and any(
+        (q := ctx.related_pos(u, t)) is not None and q >= first_new for u, t in links)]
     for i, e in enumerate(fresh, first_new):
         if e.related_links or e.versions:
             rel[i] = (e.related_links, e.versions)
