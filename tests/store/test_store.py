@@ -118,6 +118,35 @@ def test_v7_moves_header_and_footer_lines_into_shared_rows(tmp_path: Path) -> No
         assert j.store.conn.execute("SELECT count(*) FROM entry_chrome").fetchone()[0] == 2
 
 
+
+def test_entries_sharing_their_header_and_footer_row_get_their_own_lines(tmp_path: Path,
+                                                                          ) -> None:
+    """Loaded in one batch, entries whose header and footer are one stored row each read
+    it (parsed once) into lines of their own: changing one entry's leaves the other's."""
+    from kirinuki.store.sqlite.entry_loading import load_entries
+
+    path = str(tmp_path / "j.kirinuki")
+    with init_journal(path, "t", ["a.test"]) as j:
+        text = "https://a.test\n\n一つ目の切り抜き。\n\n#タグ\n\nb.test\n"
+        for key in ("k1", "k2"):
+            entry = parse(text)
+            entry.key = key
+            with j.store.transaction():
+                entry_rows.insert_entry(j.store, entry, datetime.now(UTC))
+        assert j.store.conn.execute("SELECT count(*) FROM entry_chrome").fetchone()[0] == 1
+        ids = [r[0] for r in j.store.conn.execute("SELECT id FROM entries ORDER BY id")]
+        loaded = load_entries(j.store, ids)
+        first, second = (loaded[i] for i in ids)
+        assert [h.url for h in first.header] == [h.url for h in second.header] == [
+            "https://a.test"]
+        assert first.footer is not None and second.footer is not None
+        assert first.footer.text == second.footer.text == "b.test"
+        first.header[0].url = "https://changed.test"
+        first.header.append(first.header[0])
+        first.footer.text = "changed.test"
+        assert [h.url for h in second.header] == ["https://a.test"]
+        assert second.footer.text == "b.test"
+
 @pytest.mark.sqlite_only
 def test_free_pages_go_back_to_the_file_system_after_a_reindex(journal_path: str) -> None:
     from kirinuki.journal.search import reindex

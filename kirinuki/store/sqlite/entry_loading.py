@@ -56,9 +56,15 @@ _EntryRecord = tuple[int, str, str | None, str | None, str, str | None, int, str
                      str | None]
 
 
-def _entry_from_row(row: _EntryRecord) -> Entry:
-    links, text = stored_json(row[9]) if row[9] is not None else ([], None)
-    header = [HeaderLink(str(u), int(b)) for u, b in links]
+Chrome = tuple[tuple[tuple[str, int], ...], str | None]  # header links, footer text
+
+
+def _entry_from_row(row: _EntryRecord, chrome: dict[str, Chrome]) -> Entry:
+    """The entry of a row; `chrome`: the stored header-and-footer JSON texts parsed so far
+    (entries share a few of them: one parse each per batch, not one per entry)."""
+    links, text = ((), None) if row[9] is None else chrome.get(row[9]) or \
+        chrome.setdefault(row[9], _chrome(row[9]))
+    header = [HeaderLink(u, b) for u, b in links]
     footer = Footer(str(text), int(row[10])) if text is not None else None
     return Entry(
         id=int(row[0]),
@@ -76,6 +82,12 @@ def _entry_from_row(row: _EntryRecord) -> Entry:
         revision=int(row[15]),
         author=row[16],
     )
+
+
+def _chrome(text: str) -> Chrome:
+    """The header links and footer text of an entry's stored chrome JSON."""
+    links, footer = stored_json(text)
+    return tuple((str(u), int(b)) for u, b in links), footer
 
 
 def ids_json(ids: Iterable[int]) -> str:
@@ -96,11 +108,12 @@ def _load_entries(store: Store, ids: Iterable[int]) -> dict[int, Entry]:
     conn = store.conn
     entries: dict[int, Entry] = {}
     raw: dict[int, str] = {}
+    chrome: dict[str, Chrome] = {}
     for row in conn.execute(
         f"SELECT {_ENTRY_COLS} FROM entries e LEFT JOIN entry_chrome ch ON ch.id = e.chrome_id"
         " WHERE e.id IN (SELECT value FROM json_each(?))", arg
     ):
-        entry = _entry_from_row(row)
+        entry = _entry_from_row(row, chrome)
         entries[entry.id or 0] = entry
         if row[12] is not None:
             raw[entry.id or 0] = str(row[12])
