@@ -48,11 +48,12 @@ def entry_records(ctx: SiteContext, fps: Sequence[str], ids: Iterable[int] | Non
     the links key of a position, when the caller has made them (`keys.LinksKeys`)."""
     todo = range(len(ctx.entries)) if ids is None else [ctx.pos[i] for i in ids if i in ctx.pos]
     key = links or (lambda i: links_key(ctx, ctx.entries[i]))
+    pieces: dict[str, str] = {}  # each tag's part of `_tags_json`, made once
     out = {}
     for i in todo:
         e = ctx.entries[i]
         out[e.id] = EntryRecord(e.id, fps[i], e.published.isoformat(), e.permalink,
-                                _tags_json(ctx, e), key(i))
+                                _tags_json(ctx, e, pieces), key(i))
     return out
 
 
@@ -211,9 +212,18 @@ def scope_of(ctx: SiteContext, changes: Iterable[Change], gone: Iterable[EntryRo
     return scope
 
 
-def _tags_json(ctx: SiteContext, e: PublishedEntry) -> str:
-    """An entry's tags as its manifest record holds them."""
-    return json.dumps([[k, ctx.tags[k].segment] for k, _ in e.tags], ensure_ascii=False)
+def _tags_json(ctx: SiteContext, e: PublishedEntry, pieces: dict[str, str] | None = None) -> str:
+    """An entry's tags as its manifest record holds them (`pieces`: each tag's part, kept
+    by a caller that makes many: the same text as one `json.dumps` of the whole list)."""
+    if pieces is None:
+        return json.dumps([[k, ctx.tags[k].segment] for k, _ in e.tags], ensure_ascii=False)
+    parts = []
+    for k, _ in e.tags:
+        part = pieces.get(k)
+        if part is None:
+            part = pieces[k] = json.dumps([k, ctx.tags[k].segment], ensure_ascii=False)
+        parts.append(part)
+    return "[" + ", ".join(parts) + "]"
 
 
 def _files(permalink: str) -> tuple[str, str]:

@@ -5,6 +5,7 @@ and a site kirinuki made whose state is gone is only built again."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sqlite3
@@ -121,3 +122,29 @@ def test_a_site_without_its_state_is_built_again(small: Journal, tmp_path: Path,
     (site / "static/style.css").unlink()
     with pytest.raises(InputError, match="was not written by `kirinuki publish`"):
         publish(small, site, jobs=1)
+
+
+def test_an_entrys_tags_are_recorded_as_one_json_text(tmp_path: Path) -> None:
+    """The manifest's record of an entry's tags is made from each tag's part, kept across
+    entries: the same text as the JSON of the whole list (quotes, backslashes, full-width and
+    accented names; one tag, several, none)."""
+    from kirinuki.journal.published import published_entries
+    from kirinuki.publish.context import build_context
+    from kirinuki.publish.keys import fingerprints
+    from kirinuki.publish.scope import entry_records
+    from tests.publish.conftest import _clip, _entry, _tags, make_journal
+
+    names = ['引用"符', "back\\slash", "Été", "ＡＢＣ"]
+    recs = [_entry(f"k{i}", f"2024-01-0{i + 1}T09:00:00+09:00",
+                   [{"items": [_clip(f"本文{i}")], "tag_lines": [_tags(*names[i:i + 2])]}]
+                   if i < 4 else [{"items": [_clip("タグなし")], "tag_lines": []}],
+                   permalink=f"/entry/2024/01/0{i + 1}/090000")
+            for i in range(5)]
+    journal = make_journal(tmp_path, recs)
+    ctx = build_context(journal, entries=published_entries(journal))
+    records = entry_records(ctx, fingerprints(ctx))
+    assert len(records) == 5
+    for e in ctx.entries:
+        whole = json.dumps([[k, ctx.tags[k].segment] for k, _ in e.tags], ensure_ascii=False)
+        assert records[e.id].tags == whole
+    assert sorted(len(json.loads(r.tags)) for r in records.values()) == [0, 1, 2, 2, 2]
