@@ -100,4 +100,4 @@ def test_bracket_is_a_scan_in_one_statement(any_journal_path: str) -> None:
             j.store.conn.set_trace_callback(run.append)  # type: ignore[attr-defined]
             index.bracket(j.store, (stamps[len(stamps) // 2], 0))
             j.store.conn.set_trace_callback(None)  # type: ignore[attr-defined]
-            assert len(run) == 3  # the last row, the first row, the search
+            assert len(run) == 1

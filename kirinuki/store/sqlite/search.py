@@ -223,25 +223,30 @@ def _erase(store: Store, docs: list[_Doc]) -> None:
     conn.executemany("DELETE FROM search_docs WHERE docid = ?", [(d.docid,) for d in docs])
 
 
-_KEY_SQL = "SELECT docid, stamp, entry_id FROM search_docs"
-
-
-# The binary search of `bracket` in one statement: each step takes the first row at or after
-# the middle of (lo, hi), or else the last one before it, and keeps the half holding the key;
-# it ends when no row is left strictly between lo and hi (the last step has the narrowest pair).
-# A SELECT outside: the PostgreSQL store counts any other statement as a write.
+# `bracket` in one statement: the last and the first row, and when the key lies between them
+# the binary search, each step taking the first row at or after the middle of (lo, hi), or else
+# the last one before it, and keeping the half that holds the key; it ends when no row is left
+# strictly between lo and hi (the last step has the narrowest pair). ?1, ?2: the key. A SELECT
+# outside: the PostgreSQL store counts any other statement as a write.
 _BRACKET_SQL = """
-SELECT lo, hi FROM (WITH RECURSIVE b(lo, hi) AS (
-  SELECT CAST(? AS BIGINT), CAST(? AS BIGINT)
+SELECT l.docid, l.stamp, l.entry_id, f.docid, f.stamp, f.entry_id, s.lo, s.hi
+FROM (SELECT docid, stamp, entry_id FROM search_docs ORDER BY docid DESC LIMIT 1) AS l
+CROSS JOIN (SELECT docid, stamp, entry_id FROM search_docs ORDER BY docid LIMIT 1) AS f
+LEFT JOIN (WITH RECURSIVE b(lo, hi) AS (
+  SELECT f0.docid, l0.docid FROM search_docs f0, search_docs l0
+  WHERE f0.docid = (SELECT min(docid) FROM search_docs)
+    AND l0.docid = (SELECT max(docid) FROM search_docs)
+    AND (f0.stamp < ?1 OR (f0.stamp = ?1 AND f0.entry_id < ?2))
+    AND NOT (l0.stamp < ?1 OR (l0.stamp = ?1 AND l0.entry_id < ?2))
   UNION ALL
-  SELECT CASE WHEN d.stamp < ? OR (d.stamp = ? AND d.entry_id < ?) THEN d.docid ELSE b.lo END,
-         CASE WHEN d.stamp < ? OR (d.stamp = ? AND d.entry_id < ?) THEN b.hi ELSE d.docid END
+  SELECT CASE WHEN d.stamp < ?1 OR (d.stamp = ?1 AND d.entry_id < ?2) THEN d.docid ELSE b.lo END,
+         CASE WHEN d.stamp < ?1 OR (d.stamp = ?1 AND d.entry_id < ?2) THEN b.hi ELSE d.docid END
   FROM b JOIN search_docs d ON d.docid = coalesce(
     (SELECT x.docid FROM search_docs x WHERE x.docid >= (CASE WHEN b.lo + 1 > (b.lo + b.hi) / 2
        THEN b.lo + 1 ELSE (b.lo + b.hi) / 2 END) AND x.docid < b.hi ORDER BY x.docid LIMIT 1),
     (SELECT x.docid FROM search_docs x WHERE x.docid > b.lo AND x.docid < (b.lo + b.hi) / 2
        ORDER BY x.docid DESC LIMIT 1)))
-SELECT lo, hi FROM b ORDER BY hi - lo LIMIT 1) AS found"""
+SELECT lo, hi FROM b ORDER BY hi - lo LIMIT 1) AS s ON 1 = 1"""
 
 
 def bracket(store: Store, key: tuple[int, int]) -> tuple[int | None, int | None]:
@@ -249,20 +254,14 @@ def bracket(store: Store, key: tuple[int, int]) -> tuple[int | None, int | None]
     at or after it. Row ids follow that order, so a binary search over them needs no index of
     its own (an index on (stamp, entry_id) would take room); it runs in one statement, which
     spares PostgreSQL a round trip per step."""
-    conn = store.conn
-    last = conn.execute(f"{_KEY_SQL} ORDER BY docid DESC LIMIT 1").fetchone()
-    if last is None:
-        return None, None
-    if (last[1], last[2]) < key:
-        return last[0], None  # the usual case: clips written in date order are appended
-    first = conn.execute(f"{_KEY_SQL} ORDER BY docid LIMIT 1").fetchone()
-    if (first[1], first[2]) >= key:
-        return None, first[0]
-    # key(first) < key <= key(last)
-    stamp, entry = key
-    lo, hi = conn.execute(_BRACKET_SQL, (first[0], last[0], stamp, stamp, entry, stamp, stamp,
-                                         entry)).fetchone()
-    return int(lo), int(hi)
+    row = store.conn.execute(_BRACKET_SQL, key).fetchone()
+    if row is None:
+        return None, None  # nothing indexed
+    if (row[1], row[2]) < key:
+        return row[0], None  # the usual case: clips written in date order are appended
+    if (row[4], row[5]) >= key:
+        return None, row[3]
+    return int(row[6]), int(row[7])  # key(first) < key <= key(last)
 
 
 def _spread(lo: int | None, hi: int | None, k: int) -> list[int] | None:
