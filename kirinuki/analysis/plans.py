@@ -143,6 +143,8 @@ _END_PLANNED = lazy_re(rf"(?:{_ENDED.pattern})(?:する|される)?(?:予定|見
 # Its end not in sight (`復旧のめどは立っていない`, `まだ見つかっていない`): the state going on.
 _NOT_YET = lazy_re(rf"(?:{_ENDED.pattern})(?:の(?:めど|見通し|見込み)(?:は|が|も)(?:立っ|つい)"
                    r"(?:てい)?|(?:し|され|でき|っ)?てい)ない")
+# A stop announced (`…積み下ろしを当面、停止すると発表しました`): a state from then on.
+_STOP_TOLD = lazy_re(r"(?:停止|中止|見合わせ|休止|閉鎖|運休)(?:する|します)と(?:発表|明らかに)")
 _STILL = lazy_re(r"(?:てい|立ってい|ついてい)ない(?:ということです|とのことです|という)?[。.]?\s*$")
 
 
@@ -151,7 +153,8 @@ def state_ended(a: Sentence, b: Sentence) -> bool:
     it ended (`…呼びかけています` / `…呼びかけを、午後7時に解除しました`) or announces its end
     (`…運転を取りやめています` / `…運転を再開する予定です`)."""
     for x, y in ((a, b), (b, a)):
-        going = _ONGOING.search(x.folded) or (_STILL.search(x.folded) and _NOT_YET.search(x.folded))
+        going = (_ONGOING.search(x.folded) or (_STILL.search(x.folded) and _NOT_YET.search(x.folded))
+                 or _STOP_TOLD.search(x.folded))
         if (going and not _ENDED.search(_NOT_YET.sub("", x.folded))
                 and ((_DONE.search(y.folded) and _ENDED.search(y.folded))
                      or _END_PLANNED.search(y.folded))):

@@ -84,3 +84,10 @@ def test_other_occasions_are_no_versions(a: str, b: str) -> None:
 def test_a_toll_rising_on_a_later_day_is_still_an_update() -> None:
     assert kind("ソラノのルセナで5日に起きた襲撃で、21人が死亡しました。",
                 "ソラノのルセナで5日に起きた襲撃で、当局は7日、死者が34人に増えたと発表しました。") == VERSION
+
+
+def test_a_stop_announced_then_ended_is_its_next_news() -> None:
+    a = "港湾当局は、治安の悪化を受けて、ルセナ港でのコンテナの積み下ろしを当面、停止すると発表しました。"
+    b = "ルセナ港では、警察が港の警備を強めたことから9日、止まっていたコンテナの積み下ろしが6日ぶりに再開されました。"
+    assert kind(a, b) == VERSION
+    assert kind(b, a) == VERSION
