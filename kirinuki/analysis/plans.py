@@ -24,7 +24,10 @@ MONTH = lazy_re(r"(?<![0-9])([0-9]{1,2})月")
 
 # An announced plan (`…する予定です`, `…する方向で最終調整に入りました`), reported later as done.
 # The other sentence ends in the past, also as hearsay (`…到着したということです`).
-_DONE = lazy_re(r"(?:ました|した|た)(?:ということです|とのことです|としています|という)?[。.]?\s*$")
+_DONE = lazy_re(r"(?:ました|した|た)(?:ということです|とのことです|としています|という)?[。.]?\s*$"
+                # A headline or an item stops at the deed's noun (`メレク首相がソルム港を視察。`).
+                r"|(?<=[をがで])(?:視察|訪問|会談|到着|出発|着陸|開始|再開|合意|署名|調印|成立|可決|"
+                r"逮捕|起訴|辞任|就任|開通|完了|実施|開催)[。.]?\s*$")
 
 
 # (A plan told as past, `予定していた外国訪問を取りやめる`, is no plan announced.)

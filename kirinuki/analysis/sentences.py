@@ -187,6 +187,11 @@ def split(text: str) -> list[str]:
     for m in _CUT.finditer(text):
         ch = m.group()  # a bracket, or "" (the place after a sentence end) or a line break
         if ch and ch in "「『":
+            if depth == 0 and m.start() > start and text[m.start() - 1] in "。！？!?":
+                # `…検討しています。「黒い錨」は…`: the bracket opens the next sentence (its match
+                # took the place of the sentence end's).
+                parts.append(text[start:m.start()])
+                start = m.start()
             depth += 1
         elif ch and ch in "」』":
             depth = max(0, depth - 1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from kirinuki.analysis.duplicates import VERSION, compare, prepare
+from kirinuki.analysis.duplicates import BACKGROUND, VERSION, compare, prepare
 
 
 def kind(a: str, b: str) -> str | None:
@@ -89,5 +89,30 @@ def test_a_toll_rising_on_a_later_day_is_still_an_update() -> None:
 def test_a_stop_announced_then_ended_is_its_next_news() -> None:
     a = "港湾当局は、治安の悪化を受けて、ルセナ港でのコンテナの積み下ろしを当面、停止すると発表しました。"
     b = "ルセナ港では、警察が港の警備を強めたことから9日、止まっていたコンテナの積み下ろしが6日ぶりに再開されました。"
+    assert kind(a, b) == VERSION
+    assert kind(b, a) == VERSION
+
+
+def test_a_bracket_opening_the_next_sentence_is_cut_before() -> None:
+    from kirinuki.analysis.sentences import split
+
+    text = "政府は移送を検討しています。「白い帆」は港で生まれた組織です。"
+    assert [p for p in split(text) if p] == ["政府は移送を検討しています。", "「白い帆」は港で生まれた組織です。"]
+    # A sentence end inside a quote is still no cut.
+    assert [p for p in split("首相は「戦う。負けない」と述べました。") if p] == ["首相は「戦う。負けない」と述べました。"]
+
+
+def test_background_sentence_after_a_bracket_opening_it() -> None:
+    a = ("「白い帆」は、1990年代に漁港の若者を中心に作られた組織で、密輸に関わっているとされます。"
+         "警察は8日、組織の幹部3人を逮捕しました。")
+    b = ("検察は、逮捕した幹部を別の罪でも調べる方針です。「白い帆」は1990年代に漁港の若者を中心に"
+         "作られた組織で、密輸に関わっているとされています。")
+    assert kind(a, b) == BACKGROUND
+    assert kind(b, a) == BACKGROUND
+
+
+def test_an_item_stopping_at_the_deed_reports_the_plan_done() -> None:
+    a = "3. セラニアのオルテ首相、来週ミナト港を訪問する予定と表明。"
+    b = "5）オルテ首相がミナト港を訪問。「港の復旧は来年までに終える」と述べた。"
     assert kind(a, b) == VERSION
     assert kind(b, a) == VERSION
