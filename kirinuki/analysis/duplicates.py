@@ -51,6 +51,7 @@ from kirinuki.analysis.retold import (
     call_raised,
     corrected,
     figures_added,
+    quote_reported,
     retold_within,
     same_lead_retold,
 )
@@ -391,6 +392,8 @@ def _compare(a: Prepared, b: Prepared, same_article: bool, t: Thresholds, lead: 
         return None
     if rel.kind == "shared":
         return Match(BACKGROUND, rel.similarity, "shared background (a sentence reused)")
+    if lead and reworded and quote_reported(a, b):
+        return Match(VERSION, overlap, "a quote reported, with more")
     if reworded and not added:
         return Match(BACKGROUND, overlap, "shared background, reworded")
     return None

@@ -1,6 +1,7 @@
 """One report retold: counts added by a later report, a call raised, every word of a paragraph
-found again reordered, the same lead told in other words, a correction note. `compare` in
-`duplicates.py` reads them to tell a version from shared background. Pure."""
+found again reordered, the same lead told in other words, a correction note, a quote reported
+with more. `compare` in `duplicates.py` reads them to tell a version from shared background.
+Pure."""
 
 from __future__ import annotations
 
@@ -66,3 +67,21 @@ def same_lead_retold(a: Prepared, b: Prepared) -> bool:
 def corrected(text: str) -> bool:
     """True when `text` carries a correction note (`訂正：…の誤りでした`)."""
     return "訂正" in text and "誤り" in text
+
+
+_QUOTE_REPORTED = 0.6  # share of a quote's bigrams the report of it keeps
+_MORE = 10  # characters the report adds at least
+
+
+def quote_reported(a: Prepared, b: Prepared) -> bool:
+    """True when one clip quotes someone (`…は「…」と述べました`) and the other, with no
+    quote, tells the same words as reported speech and says more (`…と述べたうえで、各国に…
+    求めました`): the statement's later report, not background."""
+    for x, y in ((a, b), (b, a)):
+        if x.quoted and not y.quoted and len(y.masked) >= len(x.masked) + _MORE:
+            words = {q for q in x.quoted if _CONTENT_PAIR.fullmatch(q)}
+            return len(words) >= 4 and len(words & y.bigrams) >= _QUOTE_REPORTED * len(words)
+    return False
+
+
+_CONTENT_PAIR = lazy_re(r"[\u4e00-\u9fff\u30a1-\u30faー]{2}")

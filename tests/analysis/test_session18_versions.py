@@ -116,3 +116,15 @@ def test_an_item_stopping_at_the_deed_reports_the_plan_done() -> None:
     b = "5）オルテ首相がミナト港を訪問。「港の復旧は来年までに終える」と述べた。"
     assert kind(a, b) == VERSION
     assert kind(b, a) == VERSION
+
+
+def test_a_quote_reported_later_with_more_is_a_version() -> None:
+    a = "セラニアのバルデス法相は「元首相の起訴は政治的な動機によるものではなく、証拠に基づく判断だ」と述べました。"
+    b = ("バルデス法相は、元首相の起訴は政治的な動機によるものではなく証拠に基づく判断だと述べたうえで、"
+         "国民に冷静な対応を呼びかけました。")
+    assert kind(a, b) == VERSION
+    assert kind(b, a) == VERSION
+    # Other words of the same speaker are no report of the quote.
+    c = ("バルデス法相は、司法の独立は守られていると述べたうえで、捜査の進め方に問題はなかったとの"
+         "認識を示し、国民に冷静な対応を呼びかけました。")
+    assert kind(a, c) != VERSION
