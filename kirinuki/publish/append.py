@@ -53,6 +53,7 @@ from kirinuki.publish.snapshot import (
     read_base,
     read_head,
     row_of,
+    same_stamps,
     state_blobs,
 )
 from kirinuki.publish.state import Blobs
@@ -103,10 +104,12 @@ def follow(journal: Journal, out_dir: str | Path, token: str | None, g: str, per
     # The stamps of the entries as they were, then those added since (ids are given in
     # increasing order, so an edit, a status change or a removal shows in the first part).
     every = entry_stamps(journal)
-    was = base.part(P_EVERY) + head["every"]
-    if every[: len(was)] != was:
+    tail = head["every"]
+    known = base.stamps + len(tail)  # entries that were there
+    if every[base.stamps : known] != tail or not same_stamps(base.raw(P_EVERY),
+                                                             every[: base.stamps]):
         return None
-    got = published_entries_of(journal, [r[0] for r in every[len(was):] if r[2]], {})
+    got = published_entries_of(journal, [r[0] for r in every[known:] if r[2]], {})
     if got is None:
         return None
     fresh = sorted(got.values(), key=lambda e: (e.published, e.id))
@@ -146,7 +149,7 @@ def follow(journal: Journal, out_dir: str | Path, token: str | None, g: str, per
     # When the last build left the links as they were until now, only those of the new
     # entries' clips moved: the notes they lead from are read, the others are as stored.
     notes = None if head.get("versions") != before else version_notes_after(
-        journal, was[-1][0] if was else 0, before, versions)
+        journal, every[known - 1][0] if known else 0, before, versions)
     if notes is None:
         notes = stored_version_notes(journal)
         if {k: v for k, v in notes.items() if where.get(k, first_new) < first_new} \
@@ -180,7 +183,7 @@ def follow(journal: Journal, out_dir: str | Path, token: str | None, g: str, per
             if e.versions:
                 old_notes[e.id] = e.versions
     return Followed(ctx, fps, moved, first_new, fresh, every, ident, head, base,
-                    len(was) - len(head["every"]), tables, versions)
+                    base.stamps, tables, versions)
 
 
 def save_followed(out_dir: str | Path, token: str, f: Followed, stories: Stories) -> None:

@@ -33,7 +33,7 @@ from kirinuki.journal.published import PublishedEntry
 from kirinuki.journal.published_delta import tags_mark
 from kirinuki.publish.state import Blobs, state_path
 
-FORMAT = "kirinuki-snapshot-5"  # 5: the chunk size in the base (4: always 1,024)
+FORMAT = "kirinuki-snapshot-6"  # 6: stamps compared as bytes; 5: the chunk size in the base
 # Entry rows per lazily read chunk: a publish of one entry reads a few hundred old entries
 # scattered over the journal (its feeds' entries and where their links lead), each read
 # unmarshalling its whole chunk (docs/publish.md).
@@ -198,6 +198,7 @@ class Base:
     id: str
     count: int
     blobs: Blobs
+    stamps: int = 0  # how many entries' stamps it holds (`P_EVERY`)
 
     def part(self, k: int) -> Any:
         """Part `k`, unmarshalled."""
@@ -219,9 +220,9 @@ def read_base(blobs: Blobs) -> Base | None:
     except (EOFError, ValueError, TypeError):
         return None
     # A base of another chunk size (written by another version) is not read.
-    if not isinstance(head, tuple) or len(head) != 4 or head[0] != FORMAT or head[3] != CHUNK:
+    if not isinstance(head, tuple) or len(head) != 5 or head[0] != FORMAT or head[3] != CHUNK:
         return None
-    base = Base(str(head[1]), int(head[2]), blobs)
+    base = Base(str(head[1]), int(head[2]), blobs, int(head[4]))
     # Every part there, checked up front: a missing one is never met mid-build.
     if blobs.names("snap.") != 2 + P_CHUNKS + -(-base.count // CHUNK):
         return None
@@ -232,12 +233,25 @@ def pack_base(base_id: str, parts: list[Any], chunks: list[bytes | Rows],
               count: int) -> dict[str, bytes]:
     """The base's blobs (`parts` up to the chunks, then `chunks` given as rows or as stored
     bytes)."""
-    blobs = {"snap.base": marshal.dumps((FORMAT, base_id, count, CHUNK))}
+    blobs = {"snap.base": marshal.dumps((FORMAT, base_id, count, CHUNK, len(parts[P_EVERY])))}
     for k, p in enumerate(parts):
-        blobs[f"snap.{k}"] = marshal.dumps(p)
+        blobs[f"snap.{k}"] = pack_stamps(p) if k == P_EVERY else marshal.dumps(p)
     for k, c in enumerate(chunks, len(parts)):
         blobs[f"snap.{k}"] = c if isinstance(c, bytes) else marshal.dumps(c)
     return blobs
+
+
+def pack_stamps(stamps: list[Any]) -> bytes:
+    """Entry stamps (as `sketch_cache.entry_stamps` gives them) as stored in the base: marshal's
+    version 2, which writes equal lists of plain values as equal bytes (later versions mark
+    objects shared at the time), so that the journal's stamps are compared with them without
+    making 100k tuples back from the state (`same_stamps`)."""
+    return marshal.dumps(stamps, 2)
+
+
+def same_stamps(stored: bytes, stamps: list[Any]) -> bool:
+    """Whether `stamps` are those `pack_stamps` stored."""
+    return pack_stamps(stamps) == stored
 
 
 def read_stories(blobs: Blobs, base_id: str, keys: Iterable[str]) -> dict[str, tuple[Any, ...]]:

@@ -366,3 +366,18 @@ def test_lazy_entries_make_only_the_entries_read(monkeypatch: pytest.MonkeyPatch
     assert lazy[5].id == 5 and lazy[9].permalink == "/entry/9/" and lazy[5] is lazy[5]
     assert made == [5, 9] and reads == [1, 2]
     assert [e.id for e in lazy] == list(range(10)) and reads == [1, 2, 0]
+
+
+def test_stamps_are_compared_as_the_bytes_stored() -> None:
+    """Equal stamps give equal bytes however their objects are shared (marshal's later
+    versions mark objects shared when written); one moved stamp, one entry more or fewer
+    does not."""
+    stamp = "2024-02-01T08:00:00.123456+09:00"
+    stored = snapshot.pack_stamps([(1, stamp, 1), (70000, stamp, 0), (2**40, "x", 1)])
+    shared = (1, stamp, 1)
+    same = [shared, (70000, stamp, 0), (2**40, "x", 1)]
+    assert snapshot.same_stamps(stored, same) and snapshot.same_stamps(stored, [*same])
+    assert not snapshot.same_stamps(stored, [shared, (70000, stamp[:-1] + "1", 0),
+                                             (2**40, "x", 1)])
+    assert not snapshot.same_stamps(stored, same[:2])
+    assert not snapshot.same_stamps(stored, [*same, shared])
