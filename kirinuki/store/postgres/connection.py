@@ -27,6 +27,11 @@ BUSY_MS = 5000
 ROWS_PER_STATEMENT = 1000  # rows of one multi-row INSERT
 INDEX_BUILD_MEMORY = "256MB"  # maintenance_work_mem of a GIN index built after a bulk import
 WRITES_AHEAD = 32  # bulk writes (one `executemany` each) queued before the caller waits
+# The search tables whose GIN index a bulk import into empty tables drops and builds at its
+# commit. `search_uni`'s stays and takes the rows as they come: the server has time for it
+# while the client reads and splits the next entries (that phase waits for the client), where
+# its build at the commit was time the client waited (docs/search.md "PostgreSQL", Imports).
+BUILT_AT_COMMIT = ("search_bi",)
 
 
 def shown(url: str) -> str:
@@ -209,12 +214,12 @@ class PgConnection:
                 out.write_row(row)
 
     def _defer_index(self, table: str) -> None:
-        """In a bulk import into an empty search table, drop its GIN index until the commit:
-        built once from all rows, it costs a fraction of the inserts into it row by row
-        (docs/search.md "PostgreSQL"). The table is truncated too, so its rows go in frozen
-        and visible to all (COPY FREEZE): no VACUUM has to visit them after. Both are part of
-        the transaction (rolled back with it); until the commit, other connections' searches
-        wait for the table."""
+        """In a bulk import into an empty search table, drop its GIN index until the commit
+        (`BUILT_AT_COMMIT`): built once from all rows, it costs a fraction of the inserts into
+        it row by row (docs/search.md "PostgreSQL"). The table is truncated too, so its rows
+        go in frozen and visible to all (COPY FREEZE): no VACUUM has to visit them after. Both
+        are part of the transaction (rolled back with it); until the commit, other
+        connections' searches wait for the table."""
         if not self.bulk or not self.in_transaction or table in self.checked:
             return
         self.checked.add(table)
@@ -223,6 +228,8 @@ class PgConnection:
             return
         self._now(f"TRUNCATE {table}")
         self.emptied.add(table)
+        if table not in BUILT_AT_COMMIT:
+            return
         # Not from `pg_indexes`: filtering its text, the server may make the definition of
         # another schema's index while that one is dropped, and fail.
         for name, definition in self._now(
