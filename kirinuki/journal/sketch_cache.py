@@ -37,7 +37,7 @@ from kirinuki.analysis.word_keys import WORD_SLOTS
 from kirinuki.journal.core import Journal
 from kirinuki.store.sqlite import analysis as rows
 
-FORMAT = "kirinuki-sketches-4"  # 4: sentence and word keys (3: without the signatures)
+FORMAT = "kirinuki-sketches-5"  # 5: stamps packed (4: sentence and word keys)
 REBASE = 20_000  # sketches read since the base before the base is written again
 _ALIGN = 64
 
@@ -76,13 +76,19 @@ class SketchCache:
             return self._rebuild(journal, version, stamps, ident)
         meta, ids, entries, bands, keys, sents, words = base
         delta = self._delta(meta["token"])
-        base_rows = meta["stamps"]  # (id, stamp, published?) rows in id order, as read
-        moved = _moved_rows(stamps, base_rows)
+        count = meta["count"]  # entries whose stamps the base holds
+        # (id, stamp, published?) rows in id order, as read; made only when some moved
+        base_rows: list[Any] = []
+        if len(stamps) >= count and same_stamps(meta["stamps"], stamps[:count]):
+            moved: list[int] | None = []
+        else:
+            base_rows = marshal.loads(meta["stamps"])
+            moved = _moved_rows(stamps, base_rows)
         if moved is not None:
             # The entries of the base as they were but a few (found by comparing halves of
             # the lists in C), in the same places: only those and the newer ones are looked
             # at (a dict of every stamp and a pass over it cost most of a small publish).
-            now = {i: s for i, s, _ in stamps[len(base_rows) :]}
+            now = {i: s for i, s, _ in stamps[count:]}
             known = dict(delta["stamps"])
             for k in moved:
                 now[stamps[k][0]] = stamps[k][1]
@@ -124,7 +130,7 @@ class SketchCache:
         sents, words = shared_columns(sk)
         token = time.time_ns()
         meta = {"format": FORMAT, "ident": ident, "token": token, "n": len(found),
-                "stamps": stamps}
+                "stamps": pack_stamps(stamps), "count": len(stamps)}
         # The signatures are not stored: the packed bands hold every byte of them.
         self.store.put({"sketch.base": _pack_base(meta, [ids, entries, bands, keys, sents,
                                                           words]),
@@ -211,6 +217,19 @@ def _pack_base(meta: dict[str, Any], arrays: list[np.ndarray]) -> bytes:
         out += bytes(_aligned(len(out)) - len(out))
         out += np.ascontiguousarray(a).data
     return bytes(out)
+
+
+def pack_stamps(stamps: list[Any]) -> bytes:
+    """Entry stamps (as `entry_stamps` gives them) as the sketch file and the publisher's
+    snapshot store them: marshal's version 2, which writes equal lists of plain values as equal
+    bytes (later versions mark objects shared at the time), so that the journal's stamps are
+    compared with them without making 100k tuples back (`same_stamps`)."""
+    return marshal.dumps(stamps, 2)
+
+
+def same_stamps(stored: bytes, stamps: list[Any]) -> bool:
+    """Whether `stamps` are those `pack_stamps` stored."""
+    return pack_stamps(stamps) == stored
 
 
 def entry_stamps(journal: Journal) -> list[tuple[int, str, int]]:

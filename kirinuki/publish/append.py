@@ -25,7 +25,7 @@ from kirinuki.journal.published_delta import (
     version_notes_after,
     versions_mark,
 )
-from kirinuki.journal.sketch_cache import SketchCache, entry_stamps
+from kirinuki.journal.sketch_cache import SketchCache, entry_stamps, same_stamps
 from kirinuki.journal.suggestions import stored_suggestions
 from kirinuki.publish import urls
 from kirinuki.publish.context import SiteContext, TagInfo
@@ -53,7 +53,6 @@ from kirinuki.publish.snapshot import (
     read_base,
     read_head,
     row_of,
-    same_stamps,
     state_blobs,
 )
 from kirinuki.publish.state import Blobs

@@ -31,6 +31,7 @@ from typing import Any, overload
 from kirinuki.journal import Journal
 from kirinuki.journal.published import PublishedEntry
 from kirinuki.journal.published_delta import tags_mark
+from kirinuki.journal.sketch_cache import pack_stamps
 from kirinuki.publish.state import Blobs, state_path
 
 FORMAT = "kirinuki-snapshot-6"  # 6: stamps compared as bytes; 5: the chunk size in the base
@@ -239,19 +240,6 @@ def pack_base(base_id: str, parts: list[Any], chunks: list[bytes | Rows],
     for k, c in enumerate(chunks, len(parts)):
         blobs[f"snap.{k}"] = c if isinstance(c, bytes) else marshal.dumps(c)
     return blobs
-
-
-def pack_stamps(stamps: list[Any]) -> bytes:
-    """Entry stamps (as `sketch_cache.entry_stamps` gives them) as stored in the base: marshal's
-    version 2, which writes equal lists of plain values as equal bytes (later versions mark
-    objects shared at the time), so that the journal's stamps are compared with them without
-    making 100k tuples back from the state (`same_stamps`)."""
-    return marshal.dumps(stamps, 2)
-
-
-def same_stamps(stored: bytes, stamps: list[Any]) -> bool:
-    """Whether `stamps` are those `pack_stamps` stored."""
-    return pack_stamps(stamps) == stored
 
 
 def read_stories(blobs: Blobs, base_id: str, keys: Iterable[str]) -> dict[str, tuple[Any, ...]]:

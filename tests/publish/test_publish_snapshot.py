@@ -373,11 +373,13 @@ def test_stamps_are_compared_as_the_bytes_stored() -> None:
     versions mark objects shared when written); one moved stamp, one entry more or fewer
     does not."""
     stamp = "2024-02-01T08:00:00.123456+09:00"
-    stored = snapshot.pack_stamps([(1, stamp, 1), (70000, stamp, 0), (2**40, "x", 1)])
+    from kirinuki.journal.sketch_cache import pack_stamps, same_stamps
+
+    stored = pack_stamps([(1, stamp, 1), (70000, stamp, 0), (2**40, "x", 1)])
     shared = (1, stamp, 1)
     same = [shared, (70000, stamp, 0), (2**40, "x", 1)]
-    assert snapshot.same_stamps(stored, same) and snapshot.same_stamps(stored, [*same])
-    assert not snapshot.same_stamps(stored, [shared, (70000, stamp[:-1] + "1", 0),
+    assert same_stamps(stored, same) and same_stamps(stored, [*same])
+    assert not same_stamps(stored, [shared, (70000, stamp[:-1] + "1", 0),
                                              (2**40, "x", 1)])
-    assert not snapshot.same_stamps(stored, same[:2])
-    assert not snapshot.same_stamps(stored, [*same, shared])
+    assert not same_stamps(stored, same[:2])
+    assert not same_stamps(stored, [*same, shared])
