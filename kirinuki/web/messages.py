@@ -282,6 +282,7 @@ REASONS_JA: dict[str, str] = {
     "one report retold (same subject, day and figures)": "同じ報道の言い換え（主語・日付・数字が同じ）",
     "passage extended, sentences reordered": "段落が長くなり、文の順が変わった",
     "reworded, figures added": "言い換えられ、数字が加わった",
+    "a quote reported, with more": "発言の引用が地の文で伝えられ、内容が加わった",
 }
 
 CATALOGS = {"ja": JA}
