@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator, Sequence
 import numpy as np
 
 from kirinuki.analysis.duplicates import DEFAULT_THRESHOLDS, Prepared, Thresholds, prepare
+from kirinuki.analysis.far_gate import Features, let_go
 from kirinuki.analysis.groups import Item, Link, OrderKey, relate, time_order
 from kirinuki.analysis.lsh import (
     DEFAULT_PARAMS,
@@ -236,12 +237,14 @@ def verify_blocked(a: np.ndarray, b: np.ndarray,
 
 
 class _Held:
-    """Clips of some rows, prepared (with their `time_order` key) when first compared."""
+    """Clips of some rows, prepared (with their `time_order` key) when first compared, and
+    what `far_gate` reads of them once they are."""
 
     def __init__(self, items_of: Callable[[Sequence[int]], dict[int, Item]],
                  rows: list[int]) -> None:
         self.items = items_of(rows)
         self.prepared: dict[int, tuple[Item, Prepared, OrderKey]] = {}
+        self.features = Features()
 
     def get(self, row: int) -> tuple[Item, Prepared, OrderKey] | None:
         p = self.prepared.get(row)
@@ -252,12 +255,28 @@ class _Held:
             p = self.prepared[row] = (item, prepare(item.text), time_order(item))
         return p
 
+    def gate(self, rows: list[int]) -> None:
+        """Prepare these rows and give their features to the gate."""
+        self.features.add([(r, p[1], p[0]) for r in rows if (p := self.get(r)) is not None])
+
 
 def _relate(near: _Held, far: _Held, pa: np.ndarray, pb: np.ndarray, t: Thresholds,
             out: list[tuple[Link, Item, Item]], versions_only: bool,
             done: Callable[[int], object] | None) -> None:
     for k in range(0, pa.size, _TOLD):
-        for i, j in zip(pa[k:k + _TOLD].tolist(), pb[k:k + _TOLD].tolist(), strict=True):
+        ia, ib = pa[k:k + _TOLD], pb[k:k + _TOLD]
+        if versions_only:
+            # Pairs weeks apart that `compare` would let go at its gate are let go here, many
+            # at once (`far_gate`): most pairs of a journal spanning years.
+            near.gate(sorted_unique(ia).tolist())
+            far.gate(sorted_unique(ib).tolist())
+            known = np.fromiter((r in near.features.slot and q in far.features.slot
+                                 for r, q in zip(ia.tolist(), ib.tolist(), strict=True)),
+                                dtype=bool, count=ia.size)
+            ia, ib = ia[known], ib[known]
+            keep = ~let_go(near.features, ia.tolist(), far.features, ib.tolist(), t)
+            ia, ib = ia[keep], ib[keep]
+        for i, j in zip(ia.tolist(), ib.tolist(), strict=True):
             x, y = near.get(i), far.get(j)
             if x is not None and y is not None:
                 link = relate(x[0], x[1], y[0], y[1], t, versions_only, (x[2], y[2]))

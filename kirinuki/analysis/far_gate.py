@@ -1,0 +1,223 @@
+"""Candidate pairs weeks apart that `compare` would let go at its gate, found many at a time.
+
+For two clips more than `update_days` apart, `duplicates.compare(..., versions_only=True)`
+lets a pair go unless the masked texts align at `_aligned` or more, both are headlines
+(`headline_updated`, which needs both masked texts `HEADLINE` characters or shorter) or
+`passages.may_extend` holds; every version rule before that gate needs a higher alignment.
+Such pairs are most pairs of a journal spanning years, and `may_extend` most of their cost.
+Here both are bounded from above for many pairs at once, in a few NumPy and RapidFuzz calls:
+the alignment by that of the texts with each character put for one of 251 (`_folded`), and
+`may_extend`, which needs every sentence of the clip with fewer sentences found in the other
+(by `_similar`, which needs enough content bigrams in common or an aside in brackets, or by
+`_short_found`, a short sentence opening a longer one), by counts of each sentence's bigrams
+per bucket (a bigram's hash modulo `BUCKETS`: the sum of the smaller counts is at least the
+number in common). A pair is let go only when the gate would let it go with the true values;
+the others go to `compare` as before (tests compare both). Pure; keep in step with the gate
+of `duplicates._compare`, `passages._similar` and `passages._short_found`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from itertools import chain
+from unicodedata import is_normalized, normalize
+
+import numpy as np
+from rapidfuzz import fuzz
+from rapidfuzz.process import cpdist
+
+from kirinuki.analysis.duplicates import Prepared, Thresholds, _aligned
+from kirinuki.analysis.groups import Item
+from kirinuki.analysis.headlines import HEADLINE
+from kirinuki.analysis.passages import (
+    _RAISED_OVERLAP,
+    CONTAINED_BIGRAMS,
+    MIN_SENTENCE,
+    SHORT_FOUND,
+)
+
+BUCKETS = 128  # counts per sentence (one byte each)
+_EPOCH = datetime(1970, 1, 1)
+_EPOCH_UTC = _EPOCH.replace(tzinfo=UTC)
+_SLACK = 1e-9  # float bounds are compared with this much room: near a threshold, compare
+
+
+def stamp(when: datetime | None) -> float:
+    """Seconds of `when` on one line for every clip (NaN without a date: close to all)."""
+    if when is None:
+        return float("nan")
+    return (when - (_EPOCH_UTC if when.tzinfo is not None else _EPOCH)).total_seconds()
+
+
+def _folded(texts: list[str]) -> list[str]:
+    """Each text with every character put for one of 251 (its code point modulo 251, as a
+    Latin-1 character): what two texts have in common stays in common, so the alignment of
+    the folded texts bounds theirs from above, and RapidFuzz aligns one-byte text many times
+    faster."""
+    if not texts:
+        return []
+    joined = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)
+    flat = (joined % 251).astype(np.uint8).tobytes().decode("latin-1")
+    ends = np.cumsum([len(t) for t in texts]).tolist()
+    return [flat[a:b] for a, b in zip([0, *ends[:-1]], ends, strict=True)]
+
+
+class Features:
+    """What the gate reads of some prepared clips, added one batch at a time: each clip's
+    date and masked text (folded for the alignment bound, `_folded`), and its sentences'
+    bigram counts per bucket, bigram count, length, opening, and whether the bound says
+    nothing of the sentence (an aside in brackets; more bigrams in a bucket than a byte
+    counts)."""
+
+    def __init__(self) -> None:
+        self.slot: dict[int, int] = {}  # key -> clip number
+        self.masked: list[str] = []
+        self.bigrams: list[frozenset[str]] = []
+        self.article: list[str | None] = []
+        self.when = np.zeros(0, dtype=np.float64)
+        self.first = np.zeros(0, dtype=np.int64)  # clip number -> its first sentence
+        self.count = np.zeros(0, dtype=np.int64)  # clip number -> its sentences
+        self.headline = np.zeros(0, dtype=bool)  # short enough for `headline_updated`
+        self.counts = np.zeros((0, BUCKETS), dtype=np.uint8)
+        self.size = np.zeros(0, dtype=np.int64)
+        self.length = np.zeros(0, dtype=np.int64)
+        self.opening = np.zeros(0, dtype=np.int64)
+        self.anyway = np.zeros(0, dtype=bool)
+
+    def add(self, clips: Sequence[tuple[int, Prepared, Item]]) -> None:
+        """Add clips (key, prepared clip, the clip) not added before."""
+        new: list[tuple[Prepared, datetime | None]] = []
+        for key, p, item in clips:
+            if key not in self.slot:
+                self.slot[key] = len(self.masked) + len(new)
+                new.append((p, item.when))
+                self.bigrams.append(p.bigrams)
+                self.article.append(item.article)
+        if not new:
+            return
+        sents = [s for p, _ in new for s in p.sentences]
+        count = np.fromiter((len(p.sentences) for p, _ in new), dtype=np.int64, count=len(new))
+        size = np.fromiter((len(s.bigrams) for s in sents), dtype=np.int64, count=len(sents))
+        cells = np.fromiter(map(hash, chain.from_iterable(s.bigrams for s in sents)),
+                            dtype=np.int64, count=int(size.sum())) & (BUCKETS - 1)
+        cells += np.repeat(np.arange(len(sents), dtype=np.int64) * BUCKETS, size)
+        counts = np.bincount(cells, minlength=len(sents) * BUCKETS).reshape(-1, BUCKETS)
+        self.masked += _folded([p.masked for p, _ in new])
+        self.when = np.r_[self.when, [stamp(w) for _, w in new]]
+        self.first = np.r_[self.first, self.size.size + np.cumsum(count) - count]
+        self.count = np.r_[self.count, count]
+        self.headline = np.r_[self.headline, [len(p.masked) <= HEADLINE for p, _ in new]]
+        # (A sentence of more than 255 bigrams may overflow a byte: `anyway` is set for it.)
+        self.counts = np.concatenate([self.counts, counts.astype(np.uint8)])
+        self.size = np.r_[self.size, size]
+        self.length = np.r_[self.length, [len(s.masked) for s in sents]].astype(np.int64)
+        self.opening = np.r_[self.opening, [hash(s.masked[:SHORT_FOUND]) for s in sents]
+                             ].astype(np.int64)
+        # Folding (NFKC, then case) makes a bracket only where NFKC does.
+        self.anyway = np.r_[self.anyway, [len(s.bigrams) > 255 or "(" in (
+            s.raw if is_normalized("NFKC", s.raw) else normalize("NFKC", s.raw))
+            for s in sents]].astype(bool)
+
+
+def let_go(fx: Features, xs: Sequence[int], fy: Features, ys: Sequence[int], t: Thresholds,
+           ) -> np.ndarray:
+    """For each pair of clips (keys xs[k] of `fx`, ys[k] of `fy`): True when the clips are
+    more than `t.update_days` apart and `compare(..., versions_only=True)` would find no
+    version, False when `compare` has to say."""
+    cx = np.fromiter((fx.slot[k] for k in xs), dtype=np.int64, count=len(xs))
+    cy = np.fromiter((fy.slot[k] for k in ys), dtype=np.int64, count=len(ys))
+    # NaN (no date) compares False: close in time, as `close_in_time` says.
+    out: np.ndarray = np.abs(fx.when[cx] - fy.when[cy]) > t.update_days * 86400 + 1.0
+    # Both short enough, `headline_updated` may hold.
+    out &= ~(fx.headline[cx] & fy.headline[cy])
+    far = np.flatnonzero(out)
+    if far.size:
+        bound = cpdist([fx.masked[c] for c in cx[far].tolist()],
+                       [fy.masked[c] for c in cy[far].tolist()],
+                       scorer=fuzz.ratio, dtype=np.float64) / 100
+        aligned = np.flatnonzero(bound >= _aligned(t) - _SLACK)
+        out[far[aligned]] = ~_past_gate(fx, cx[far[aligned]], fy, cy[far[aligned]],
+                                        bound[aligned], t)
+    far = np.flatnonzero(out)
+    out[far[_may_extend(fx, cx[far], fy, cy[far], t)]] = False
+    return out
+
+
+def _past_gate(fx: Features, cx: np.ndarray, fy: Features, cy: np.ndarray, ratio: np.ndarray,
+               t: Thresholds) -> np.ndarray:
+    """For pairs weeks apart aligned well enough to pass the gate (`ratio`: a bound from
+    above): False when no rule after it but the sentence rules (`may_extend`) can make a
+    version: near-identical wording (`duplicate`), the mean of alignment and overlap
+    (`version`), one article's clips (`same_article`), a passage contained (an overlap of
+    0.40 in `_compare`); True when one may."""
+    out = ratio >= t.duplicate - _SLACK
+    least = min(0.40, 2 * t.version - 1) - _SLACK  # what the overlap must reach
+    for k in np.flatnonzero(~out).tolist():
+        a, b = fx.bigrams[int(cx[k])], fy.bigrams[int(cy[k])]
+        inter = len(a & b) if a and b else 0
+        article = fx.article[int(cx[k])]
+        out[k] = ((inter and inter / (len(a) + len(b) - inter) >= least)
+                  or (article is not None and article == fy.article[int(cy[k])]
+                      and ratio[k] >= t.same_article - _SLACK))
+    return out
+
+
+def _may_extend(fx: Features, cx: np.ndarray, fy: Features, cy: np.ndarray, t: Thresholds,
+                ) -> np.ndarray:
+    """For each pair of clips (numbers cx[k] of `fx`, cy[k] of `fy`): False when
+    `passages.may_extend` of their sentences is False, whichever is the earlier clip; True
+    when it may be True."""
+    nx, ny = fx.count[cx], fy.count[cy]
+    out = np.zeros(cx.size, dtype=bool)
+    both = np.flatnonzero((nx > 0) & (ny > 0))
+    if not both.size:
+        return out
+    nx, ny = nx[both], ny[both]
+    sx0, sy0 = fx.first[cx[both]], fy.first[cy[both]]
+    # Every sentence pair (i of x, j of y) of every clip pair, i-major within a clip pair.
+    per = nx * ny
+    pair = np.repeat(np.arange(both.size), per)
+    within = np.arange(pair.size) - np.repeat(np.cumsum(per) - per, per)
+    i, j = within // ny[pair], within % ny[pair]
+    sx, sy = sx0[pair] + i, sy0[pair] + j
+    found = _found(fx, sx, fy, sy, t)
+    # A sentence of x (numbered over all pairs) found in some sentence of y, and the other way.
+    gx = np.repeat(np.cumsum(nx) - nx, per) + i
+    gy = np.repeat(np.cumsum(ny) - ny, per) + j
+    x_found = np.bincount(gx, weights=found, minlength=int(nx.sum())) > 0
+    y_found = np.bincount(gy, weights=found, minlength=int(ny.sum())) > 0
+    x_missing = np.bincount(np.repeat(np.arange(both.size), nx), weights=~x_found,
+                            minlength=both.size) > 0
+    y_missing = np.bincount(np.repeat(np.arange(both.size), ny), weights=~y_found,
+                            minlength=both.size) > 0
+    # The clip with fewer sentences is the one each of whose sentences must be found; with as
+    # many, the earlier one (not known here): then both must miss one.
+    cannot = np.where(nx < ny, x_missing, np.where(ny < nx, y_missing, x_missing & y_missing))
+    out[both] = ~cannot
+    return out
+
+
+def _found(fx: Features, sx: np.ndarray, fy: Features, sy: np.ndarray, t: Thresholds,
+           ) -> np.ndarray:
+    """For each sentence pair: False when neither `_similar(x, y, shared, shared)` reaches
+    `shared` (t.background) nor `_short_found(x, y)` holds; True when either may."""
+    out = np.empty(sx.size, dtype=bool)
+    step = 1 << 16
+    for s in range(0, sx.size, step):
+        a, b = sx[s:s + step], sy[s:s + step]
+        inter = np.minimum(fx.counts[a], fy.counts[b]).sum(axis=1, dtype=np.int32)
+        na, nb = fx.size[a], fy.size[b]
+        inter = np.minimum(inter, np.minimum(na, nb))
+        # `_similar`: below its floor a pair scores 0.0 unless it overlaps this much...
+        least = min(2 * t.background - 1, _RAISED_OVERLAP)
+        overlap = inter * (1 + least) >= least * (na + nb) - _SLACK
+        # ...or most of the shorter sentence's bigrams are in the other, or one has an aside.
+        contained = inter >= CONTAINED_BIGRAMS * np.minimum(na, nb) - _SLACK
+        similar = (na > 0) & (nb > 0) & (overlap | contained | fx.anyway[a] | fy.anyway[b])
+        la, lb = fx.length[a], fy.length[b]
+        short = np.minimum(la, lb)
+        opens = ((short >= SHORT_FOUND) & (short < MIN_SENTENCE) & (la != lb)
+                 & (fx.opening[a] == fy.opening[b]))
+        out[s:s + step] = similar | opens
+    return out
