@@ -28,9 +28,9 @@ ROWS_PER_STATEMENT = 1000  # rows of one multi-row INSERT
 INDEX_BUILD_MEMORY = "256MB"  # maintenance_work_mem of a GIN index built after a bulk import
 WRITES_AHEAD = 32  # bulk writes (one `executemany` each) queued before the caller waits
 # The search tables whose GIN index a bulk import into empty tables drops and builds at its
-# commit. `search_uni`'s stays and takes the rows as they come: the server has time for it
-# while the client reads and splits the next entries (that phase waits for the client), where
-# its build at the commit was time the client waited (docs/search.md "PostgreSQL", Imports).
+# commit. `search_uni`'s stays and takes the rows as they come, while the client reads and
+# splits the next entries, instead of keeping the client waiting at the commit (figures:
+# docs/search.md "Imports, session 18").
 BUILT_AT_COMMIT = ("search_bi",)
 
 
