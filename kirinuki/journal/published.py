@@ -177,6 +177,12 @@ def entry_batch(journal: Journal, ids: Iterable[int]) -> dict[int, Entry]:
     return entry_loading.load_entries(journal.store, ids)
 
 
+def entry_groups(journal: Journal, ids: Iterable[int]) -> dict[int, Entry]:
+    """The entries with these ids with their groups alone (no other field but the id), keyed
+    by id: what a tag page shows of them."""
+    return entry_loading.load_groups(journal.store, ids)
+
+
 def listing_summaries(journal: Journal, ids: Iterable[int]) -> dict[int, ListingSummary]:
     """First clip and clip count of each entry in `ids` (entries without clips are left out)."""
     return {

@@ -22,6 +22,7 @@ from kirinuki.journal import Journal, open_journal
 from kirinuki.journal.published import (
     ListingSummary,
     entry_batch,
+    entry_groups,
     entry_stamps_of,
     listing_summaries,
     one_state,
@@ -105,7 +106,9 @@ def _unit_records(index: int) -> list[Record]:
     run.output.check_parent()
     pages = run.units[index]
     journal = _journal(run)
-    want_entries = {i for p in pages for i in p.entries}
+    want_entries = {i for p in pages if p.kind != "tag" for i in p.entries}
+    # A tag page shows its entries' groups alone: read without the entries' own rows.
+    want_groups = {i for p in pages if p.kind == "tag" for i in p.entries} - want_entries
     want_summaries = {i for p in pages for i in p.summaries}
     want_stories = [p.args[0] for p in pages if p.kind == "tag" and p.args[1] is None]
     ids = run.ctx.entries
@@ -121,6 +124,12 @@ def _unit_records(index: int) -> list[Record]:
                    or e.status != "published" for i in want_entries):
                 raise JournalMoved()
             entries = {i: by_id[ids[i].id] for i in want_entries}
+        if want_groups:
+            stamps = entry_stamps_of(journal, (ids[i].id for i in want_groups))
+            if any(stamps.get(ids[i].id) != ids[i].stamp for i in want_groups):
+                raise JournalMoved()
+            by_id = entry_groups(journal, (ids[i].id for i in want_groups))
+            entries.update((i, by_id.get(ids[i].id) or Entry(id=ids[i].id)) for i in want_groups)
         if want_summaries:
             stamps = entry_stamps_of(journal, (ids[i].id for i in want_summaries))
             if any(stamps.get(ids[i].id) != ids[i].stamp for i in want_summaries):

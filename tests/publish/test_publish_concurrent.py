@@ -182,3 +182,27 @@ def test_serve_writing_while_publish_runs(small: Journal, tmp_path: Path,
     assert "published" in outcomes  # an edit every 50 ms leaves room for some
     publish(small, site, jobs=2)
     _same_as_full(small, site, tmp_path, "fresh")
+
+
+def test_a_tag_page_of_an_entry_edited_since_the_plan_is_not_rendered(
+        small: Journal, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A unit of tag pages alone reads its entries' groups, not their rows: their stamps are
+    checked against the plan's all the same (no other page of the unit reads the entry)."""
+    from kirinuki.publish.context import build_context
+    from kirinuki.publish.pages import Renderer
+    from kirinuki.publish.plan import Planner
+    from kirinuki.publish.writer import Output
+
+    ctx = build_context(small)
+    pos = ctx.pos[get_entry(small, ENTRY).id or 0]
+    tag_pages = [p for p in Planner(ctx, "v").plan() if p.kind == "tag" and pos in p.entries]
+    assert tag_pages
+    monkeypatch.setattr(units, "_RUN", units.Run(
+        ctx, Renderer(ctx, "v"), Output(tmp_path / "site"), str(small.store.path), small,
+        [tag_pages]))
+    assert len(units._unit_records(0)) == len(tag_pages)  # as planned: rendered
+    clip = get_entry(small, ENTRY).clips[0]
+    with _other_writer(small) as other:
+        edit_clip(other, clip.id or 0, "版2: 米国の国務長官は会見しました。")
+    with pytest.raises(units.JournalMoved):
+        units._unit_records(0)

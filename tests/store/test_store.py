@@ -123,7 +123,7 @@ def test_entries_sharing_their_header_and_footer_row_get_their_own_lines(tmp_pat
                                                                           ) -> None:
     """Loaded in one batch, entries whose header and footer are one stored row each read
     it (parsed once) into lines of their own: changing one entry's leaves the other's."""
-    from kirinuki.store.sqlite.entry_loading import load_entries
+    from kirinuki.store.sqlite.entry_loading import load_entries, load_groups
 
     path = str(tmp_path / "j.kirinuki")
     with init_journal(path, "t", ["a.test"]) as j:
@@ -146,6 +146,13 @@ def test_entries_sharing_their_header_and_footer_row_get_their_own_lines(tmp_pat
         first.footer.text = "changed.test"
         assert [h.url for h in second.header] == ["https://a.test"]
         assert second.footer.text == "b.test"
+        # Their groups alone (a tag page's read): the same groups, no other field.
+        alone = load_groups(j.store, ids)
+        again = load_entries(j.store, ids)
+        assert [alone[i].groups for i in ids] == [again[i].groups for i in ids]
+        assert alone[ids[0]].groups[0].clips[0].text == "一つ目の切り抜き。"
+        assert [(alone[i].id, alone[i].key, alone[i].header) for i in ids] == [
+            (i, None, []) for i in ids]
 
 @pytest.mark.sqlite_only
 def test_free_pages_go_back_to_the_file_system_after_a_reindex(journal_path: str) -> None:

@@ -103,6 +103,17 @@ def load_entries(store: Store, ids: Iterable[int]) -> dict[int, Entry]:
         return _load_entries(store, ids)
 
 
+def load_groups(store: Store, ids: Iterable[int]) -> dict[int, Entry]:
+    """The entries with these ids that have groups, with their groups alone (clips with their
+    sources, related links, tag lines) and no other field but the id: what a tag page shows of
+    them, without reading the entries' own rows (their lines' raw layout is not applied). In
+    four queries that see one state of the journal."""
+    with store.snapshot():
+        entries: dict[int, Entry] = {}
+        _load_groups(store, (ids_json(ids),), entries)
+        return entries
+
+
 def _load_entries(store: Store, ids: Iterable[int]) -> dict[int, Entry]:
     arg = (ids_json(ids),)
     conn = store.conn
@@ -117,6 +128,17 @@ def _load_entries(store: Store, ids: Iterable[int]) -> dict[int, Entry]:
         entries[entry.id or 0] = entry
         if row[12] is not None:
             raw[entry.id or 0] = str(row[12])
+    _load_groups(store, arg, entries)
+    for entry in entries.values():
+        if entry.id in raw:
+            apply_raw_layout(entry, json.loads(raw[entry.id]))
+    return entries
+
+
+def _load_groups(store: Store, arg: tuple[str], entries: dict[int, Entry]) -> None:
+    """Fill in the groups of the entries of `arg` (those missing from `entries` are added,
+    with their id alone)."""
+    conn = store.conn
     groups: dict[int, Group] = {}
     for gid, eid in conn.execute(
         "SELECT id, entry_id FROM groups WHERE entry_id IN (SELECT value FROM json_each(?))"
@@ -124,7 +146,10 @@ def _load_entries(store: Store, ids: Iterable[int]) -> dict[int, Entry]:
         arg,
     ):
         groups[gid] = Group(id=gid)
-        entries[eid].groups.append(groups[gid])
+        entry = entries.get(eid)
+        if entry is None:
+            entry = entries[eid] = Entry(id=eid)
+        entry.groups.append(groups[gid])
     items: dict[int, list[tuple[int, Item]]] = {gid: [] for gid in groups}
     _load_clips(store, arg, items)
     for r in conn.execute(
@@ -140,10 +165,6 @@ def _load_entries(store: Store, ids: Iterable[int]) -> dict[int, Entry]:
         pairs.sort(key=lambda p: p[0])
         groups[gid].items = [it for _, it in pairs]
     _load_tag_lines(store, arg, groups)
-    for entry in entries.values():
-        if entry.id in raw:
-            apply_raw_layout(entry, json.loads(raw[entry.id]))
-    return entries
 
 
 def _load_clips(store: Store, arg: tuple[str], items: dict[int, list[tuple[int, Item]]]) -> None:
