@@ -311,6 +311,7 @@ def _stems(s: Sentence) -> frozenset[str]:
 
 # A time ahead that is near (`近く`, `週内にも`): the report of the deed follows within days.
 _SOON = lazy_re(r"近く(?![のに])|近日|週内|今週|来週|月内|今月中")
+_BARE_OFFICE = lazy_re(r"([県市町村国府都州])は")
 _TOLD = lazy_re(r"[るうい]と(?:発表|明らかに|表明)|(?:考え|意向|方針|見通し)を示|と(?:述べ|語|話し|強調|指摘|説明)|としてい")
 _SAYING = frozenset(("発表", "表明", "説明", "明らか", "強調", "指摘", "会見", "記者会見"))
 
@@ -328,6 +329,10 @@ def plan_reported(a: Sentence, b: Sentence) -> bool:
     if not when or (planned and not planned & when) or (not planned and not _SOON.search(plan.folded)):
         return False
     actor = plan.topic or plan.any_topic
+    if not actor and (bare := _BARE_OFFICE.match(plan.folded)):
+        # `県は、近く…対策本部を設けて…方針です` / `東凪県は22日、…対策本部を設置し`: the office
+        # named by its kind, then in full.
+        actor = bare.group(1) if (done.any_topic or done.topic).endswith(bare.group(1)) else ""
     if not actor or actor not in done.folded:
         return False  # `会談は1日に…開かれる予定` / `ASEANは1日、…会合を開き`: another actor
     if _TOLD.search(done.folded):

@@ -128,3 +128,13 @@ def test_a_quote_reported_later_with_more_is_a_version() -> None:
     c = ("バルデス法相は、司法の独立は守られていると述べたうえで、捜査の進め方に問題はなかったとの"
          "認識を示し、国民に冷静な対応を呼びかけました。")
     assert kind(a, c) != VERSION
+
+
+def test_a_plan_of_an_office_named_by_its_kind() -> None:
+    a = "市は、近く庁内に復旧本部を設けて、被災した商店への支援策を検討する方針です。"
+    b = "浜辺市は9日、大雨で被災した商店を支えるため、副市長をトップとする復旧本部を設置しました。"
+    assert kind(a, b) == VERSION
+    assert kind(b, a) == VERSION
+    # Another office of that kind is no actor of the plan.
+    c = "県は9日、大雨で被災した商店を支えるため、副知事をトップとする復旧本部を設置しました。"
+    assert kind(a, c) != VERSION
