@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 
 from kirinuki import __version__
 from kirinuki.web import atompub, errors
-from kirinuki.web.cache import RENDER_THREADS, CachedPages
+from kirinuki.web.cache import CachedPages
 from kirinuki.web.limits import BodyLimit
 from kirinuki.web.routes.analysis import api as analysis_api
 from kirinuki.web.routes.analysis import router as analysis_routes
@@ -78,8 +78,7 @@ def create_app(journal_path: str, *, fetcher: Callable[[], Fetcher] | None = Non
     app.include_router(reading_routes)
     # Inside SecurityHeaders: pages answered here get them too.
     app.add_middleware(CachedPages, cache=web.pages, render=web.quick_page,
-                       search=lambda path, query, mark: reader_search(web, path, query, mark),
-                       threads=RENDER_THREADS if web.remote else 0)
+                       search=lambda path, query, mark: reader_search(web, path, query, mark))
     # Outside the cache and FastAPI, inside SecurityHeaders: no body is read past its cap.
     app.add_middleware(BodyLimit)
     app.add_middleware(SecurityHeaders)

@@ -12,8 +12,7 @@ requests waiting on the event loop share one read.
 `CachedPages` answers hits before FastAPI routes the request (no routing, dependencies or
 rendering for a hit), renders a missing reading page itself when it can
 (`WebState.quick_page`) and answers a reader's search (`routes.search.reader_search`), both on
-the event loop (on a journal in PostgreSQL, on threads of its own: each waits for the server);
-the reading and search routes fill the cache otherwise.
+the event loop; the reading and search routes fill the cache otherwise.
 """
 
 from __future__ import annotations
@@ -34,7 +33,6 @@ from kirinuki.web.messages import t
 CACHE_BYTES = 128 * 1024 * 1024  # per process; ~16k entry pages of the synthetic journal
 SEARCH_PATHS = ("/search", "/search/")
 SESSION_COOKIE = b"kirinuki_session="
-RENDER_THREADS = 4  # `CachedPages` on a journal in PostgreSQL
 Key = tuple[str, bytes]
 
 
@@ -232,22 +230,12 @@ class CachedPages:
 
     def __init__(self, app: Any, cache: PageCache,
                  render: Callable[[str, int], tuple[bytes, str] | None] | None = None,
-                 search: Callable[[str, bytes, int], tuple[bytes, str] | None] | None = None,
-                 threads: int = 0) -> None:
+                 search: Callable[[str, bytes, int], tuple[bytes, str] | None] | None = None
+                 ) -> None:
         self.app = app
         self.cache = cache
         self.render = render
         self.search = search
-        # `threads` > 0 (a journal in PostgreSQL): pages are rendered on that many threads,
-        # since each waits for the server's answers, and on the loop every other request
-        # waited with it.
-        self.pool = ThreadPoolExecutor(threads, "kirinuki-render") if threads else None
-
-    async def _call(self, fn: Callable[..., tuple[bytes, str] | None],
-                    *args: Any) -> tuple[bytes, str] | None:
-        if self.pool is None:
-            return fn(*args)
-        return await asyncio.get_running_loop().run_in_executor(self.pool, fn, *args)
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] == "http" and scope["method"] == "GET":
@@ -256,9 +244,9 @@ class CachedPages:
                 mark = await self.cache.marks.fresh()
                 hit = self.cache.get(page_key(path, scope["query_string"]), mark)
                 if hit is None and self.render is not None and path not in SEARCH_PATHS:
-                    hit = await self._call(self.render, path, mark)
+                    hit = self.render(path, mark)
                 elif hit is None and self.search is not None and path in SEARCH_PATHS:
-                    hit = await self._call(self.search, path, scope["query_string"], mark)
+                    hit = self.search(path, scope["query_string"], mark)
                 if hit is not None:
                     body, media = hit
                     if path not in SEARCH_PATHS and _signed_in(scope):

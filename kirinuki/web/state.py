@@ -63,9 +63,6 @@ class WebState:
         self.env.filters["when_label"] = when_label
         self.env.filters["day_label"] = day_text
         marks = ChangeMarks(open_journal(journal_path))
-        # On PostgreSQL every read is a round trip to the server (`CachedPages` then renders
-        # on threads of its own, not on the event loop).
-        self.remote = marks.watcher.store.dialect == "postgresql"
         self.site = LiveSite(marks, lambda: open_journal(journal_path), self.env)
         self.pages = PageCache(marks)
         self._memo: dict[Hashable, OrderedDict[Hashable, tuple[int | None, Any]]] = {}
@@ -106,8 +103,8 @@ class WebState:
         thread and cached, when the site context is up to date; None when it is not a page,
         is a redirect, or the context is stale or being rebuilt (the reading route answers).
 
-        Called by `CachedPages` on the event loop itself (on PostgreSQL, on its threads): a
-        cold entry page renders in less time than FastAPI's routing would take.
+        Called by `CachedPages` on the event loop itself: a cold entry page renders in less
+        time than handing it to the thread pool and through FastAPI's routing would take.
         """
         # Read before the freshness check (`mark`: since the request arrived): the page is at
         # least this fresh.
