@@ -243,15 +243,24 @@ def put_versions(store: Store, links: Sequence[tuple[int, int, str]],
                            f" WHERE clip_id IN ({placeholders(len(chunk))})", list(chunk))
 
 
-def version_rows(store: Store) -> list[tuple[int, int, int, str]]:
-    """(entry id, clip id, earlier clip's entry id, change) of every version link the owner
-    did not hide, each clip's links newest earlier clip first."""
-    return [(int(r[0]), int(r[1]), int(r[2]), str(r[3])) for r in store.conn.execute(
-        "SELECT g.entry_id, v.clip_id, g2.entry_id, v.change FROM clip_versions v"
+def version_rows_query(links: str) -> str:
+    """The statement of `version_rows` over the version links of table (or CTE) `links`."""
+    return (
+        f"SELECT g.entry_id, v.clip_id, g2.entry_id, v.change FROM {links} v"
         " JOIN clips c ON c.id = v.clip_id JOIN groups g ON g.id = c.group_id"
         " JOIN clips c2 ON c2.id = v.earlier_clip_id JOIN groups g2 ON g2.id = c2.group_id"
         " JOIN entries e2 ON e2.id = g2.entry_id"
         " WHERE NOT EXISTS (SELECT 1 FROM analysis_hidden h WHERE h.clip_id = v.clip_id"
         " AND h.kind = 'version')"
         " ORDER BY v.clip_id, e2.published IS NULL, e2.published DESC, g2.pos DESC,"
-        " c2.pos DESC")]
+        " c2.pos DESC")
+
+
+def version_rows(store: Store, sql: str | None = None,
+                 params: tuple[object, ...] = ()) -> list[tuple[int, int, int, str]]:
+    """(entry id, clip id, earlier clip's entry id, change) of every version link the owner
+    did not hide, each clip's links newest earlier clip first; `sql` (from
+    `version_rows_query`) reads some of them instead."""
+    sql = sql or version_rows_query("clip_versions")
+    return [(int(r[0]), int(r[1]), int(r[2]), str(r[3]))
+            for r in store.conn.execute(sql, params)]

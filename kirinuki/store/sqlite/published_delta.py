@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from kirinuki.store.sqlite import analysis as analysis_rows
 from kirinuki.store.sqlite.db import Store
 from kirinuki.store.sqlite.entry_loading import ids_json
 from kirinuki.store.sqlite.published import PublishedRow
@@ -98,15 +99,8 @@ def links_after_mark(store: Store, after: int) -> tuple[int, float, float, float
 def version_rows_after(store: Store, after: int) -> list[tuple[int, int, int, str]]:
     """`analysis.version_rows` of the links with a clip in an entry whose id is above `after`
     (in the same order)."""
-    return [(int(r[0]), int(r[1]), int(r[2]), str(r[3])) for r in store.conn.execute(
-        f"{_LINKS_AFTER} SELECT g.entry_id, v.clip_id, g2.entry_id, v.change FROM l v"
-        " JOIN clips c ON c.id = v.clip_id JOIN groups g ON g.id = c.group_id"
-        " JOIN clips c2 ON c2.id = v.earlier_clip_id JOIN groups g2 ON g2.id = c2.group_id"
-        " JOIN entries e2 ON e2.id = g2.entry_id"
-        " WHERE NOT EXISTS (SELECT 1 FROM analysis_hidden h WHERE h.clip_id = v.clip_id"
-        " AND h.kind = 'version')"
-        " ORDER BY v.clip_id, e2.published IS NULL, e2.published DESC, g2.pos DESC,"
-        " c2.pos DESC", (after,))]
+    return analysis_rows.version_rows(
+        store, f"{_LINKS_AFTER} {analysis_rows.version_rows_query('l')}", (after,))
 
 
 def tags_mark(store: Store) -> list[tuple[str, int, str, str]]:
