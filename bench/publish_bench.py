@@ -4,8 +4,8 @@ For each size (default 10k and 100k entries):
   - kirinuki: the version and related-entry analysis every first publish of a journal does
     once (timed on its own); a full build into a fresh folder (`kirinuki publish OUT`), files/s and peak
     memory of the whole process tree; publishing again with no change; then one new entry
-    imported and published again (the incremental path), twice (the first after a full build
-    also writes the sketch file; the second is reported): the whole command's wall time and
+    imported and published again (the incremental path), twice (the first after a full build,
+    then the one reported): the whole command's wall time and
     the time inside publish (as the command reports it), and the CLI's start-up alone;
   - the first publish after a bulk import: the corpus imported into a fresh journal, then
     published into a fresh folder (the one-off version analysis of every clip, then the full
@@ -239,11 +239,11 @@ def bench_kirinuki(folder: Path, n: int) -> dict[str, float]:
     files = int(re.search(r"as (\d+) files", log).group(1))  # type: ignore[union-attr]
     size = site_size(out)[1]
     again, _, _ = run(k + ["publish", str(out)])
-    # The first publish after a full build also writes the sketch file beside the site
-    # (every clip's sketch, packed, in the state: journal/sketch_cache.py); the next ones only read it.
+    # The first publish after a full build: the build left every clip's sketch in the state
+    # (journal/sketch_cache.py; before session 19 this publish wrote them).
     first, first_inside, _ = one_new_entry(folder, n, corpus, k, out)
     print(f"  kirinuki {n}: first new entry after the full build {first:.2f} s "
-          f"({first_inside:.2f} s in publish, writes the sketch file)")
+          f"({first_inside:.2f} s in publish)")
     one, inside, line = one_new_entry(folder, n, corpus, k, out)
     print(f"  kirinuki {n}: {line}")
     return {"full": full, "full_cpu": full_cpu, "files": files, "bytes": size, "peak": peak,

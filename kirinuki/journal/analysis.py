@@ -403,6 +403,15 @@ def catch_up_versions(journal: Journal, t: Thresholds = DEFAULT_THRESHOLDS,
     return len(new)
 
 
+def keep_sketches(journal: Journal, sketches: SketchCache) -> None:
+    """Bring a published site's sketch cache up to date with every clip's sketch (its base
+    written from every sketch when it has none usable), unless a version check did already:
+    a full build does, so that the first publish after it reads the new clips' sketches
+    alone, as every later one does."""
+    if not sketches.scanned:
+        sketches.scan(journal, SKETCH_VERSION)
+
+
 class CaughtUp(NamedTuple):
     """What `catch_up_analysis` looked at: clips (versions), groups (statements), entries
     (suggestions)."""

@@ -15,9 +15,11 @@ by `catch_up`) change the count of sketches, which is compared with the live row
 sketch version, another journal file, or a damaged file means the file is built again from
 every sketch. The version-checked flags are not kept here (other processes set them).
 
-Two blobs: the base (`sketch.base`: every sketch, rewritten whole when the rows read since
-pass `REBASE`) and a small delta (`sketch.delta`: the stamps of the entries changed since the
-base and their sketches), rewritten on each use. The publish lock keeps one writer.
+Two blobs: the base (`sketch.base`: every sketch, written by a build on the publisher's
+ordinary path when it has none (`analysis.keep_sketches`, so not by the first new entry after
+a full build), and again whole when the rows read since pass `REBASE`; read and written a
+piece at a time) and a small delta (`sketch.delta`: the stamps of the entries changed since
+the base and their sketches), rewritten on each use. The publish lock keeps one writer.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from __future__ import annotations
 import marshal
 import os
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 import numpy as np
@@ -40,6 +42,11 @@ from kirinuki.store.sqlite import analysis as rows
 FORMAT = "kirinuki-sketches-5"  # 5: stamps packed (4: sentence and word keys)
 REBASE = 20_000  # sketches read since the base before the base is written again
 _ALIGN = 64
+_PIECE = 8192  # sketches read and packed at a time when the base is written
+# The base's arrays after its head: (dtype, shape without the rows) of clip ids, entry ids,
+# packed bands, text keys, sentence keys and word keys, one column per row.
+_LAYOUT = ((np.int64, ()), (np.int64, ()), (np.uint32, (DEFAULT_PARAMS.bands,)),
+           (np.int64, (2,)), (np.int64, (SENTENCE_SLOTS,)), (np.uint32, (WORD_SLOTS,)))
 
 
 class SketchStore(Protocol):
@@ -54,6 +61,11 @@ class SketchStore(Protocol):
     def put(self, items: Mapping[str, bytes | None], drop: str | None = None) -> bool:
         """Store `items` (None deletes) at once; False when they could not be written."""
 
+    def put_pieces(self, name: str, pieces: Sequence[tuple[int, bytes | memoryview]],
+                   drop: str | None = None) -> bool:
+        """Store the blob `name` made of (offset, bytes) pieces (zeros between them), deleting
+        the blob `drop`, at once; False when it could not be written."""
+
 
 class SketchCache:
     """The sketches of one published site, kept in `store`."""
@@ -63,6 +75,7 @@ class SketchCache:
         # The entries' stamps, when the caller read them already (`published_delta` does, before
         # anything else): a stamp must never be newer than the sketches read with it.
         self.stamps: list[tuple[int, str, int]] | None = None
+        self.scanned = False  # whether `scan` brought it up to date in this process
 
     def scan(self, journal: Journal, version: int, sketched: int = -1) -> PartScan:
         """A probe over every clip's sketch of this version, as the journal holds them now;
@@ -70,6 +83,7 @@ class SketchCache:
         store = journal.store
         stamps = self.stamps if self.stamps is not None else rows.entry_stamps(store)
         self.stamps = None
+        self.scanned = True
         ident = _identity(journal, version)
         base = self._base(ident)
         if base is None:
@@ -122,20 +136,29 @@ class SketchCache:
 
     def _rebuild(self, journal: Journal, version: int, stamps: list[tuple[int, str, int]],
                  ident: tuple[object, ...]) -> PartScan:
-        found = rows.sketches_with_entries(journal.store, version)
-        ids = np.fromiter((r[0] for r in found), dtype=np.int64, count=len(found))
-        entries = np.fromiter((r[1] for r in found), dtype=np.int64, count=len(found))
-        sk = Sketches.from_bytes([r[2] for r in found], DEFAULT_PARAMS) if found else _none()
-        bands, keys = pack_columns(sk, DEFAULT_PARAMS)
-        sents, words = shared_columns(sk)
+        store = journal.store
+        with store.snapshot():  # the count and the rows of one state
+            n = rows.sketch_count(store, version)[1]
+            cols = _columns(n)
+            at = 0
+            # In pieces, each packed into the columns: the rows of every sketch at once (500k
+            # tuples at 100k entries) cost more memory than the columns they make.
+            for found in rows.sketches_with_entries_in_pieces(store, version, _PIECE):
+                if at + len(found) > n:  # more than counted (a store without snapshots)
+                    cols = [np.concatenate([c, _columns(len(found))[k]], axis=-1)
+                            for k, c in enumerate(cols)]
+                    n += len(found)
+                _fill(cols, at, found)
+                at += len(found)
+        cols = [np.ascontiguousarray(c[..., :at]) for c in cols] if at < n else cols
         token = time.time_ns()
-        meta = {"format": FORMAT, "ident": ident, "token": token, "n": len(found),
+        meta = {"format": FORMAT, "ident": ident, "token": token, "n": at,
                 "stamps": pack_stamps(stamps), "count": len(stamps)}
         # The signatures are not stored: the packed bands hold every byte of them.
-        self.store.put({"sketch.base": _pack_base(meta, [ids, entries, bands, keys, sents,
-                                                          words]),
-                        "sketch.delta": None})
-        return PartScan(Part(ids, sk.sigs, bands, keys, None, sents, words), [], _none())
+        head = marshal.dumps(meta)
+        self.store.put_pieces("sketch.base", _pieces(head, cols), drop="sketch.delta")
+        ids, _entries, bands, keys, sents, words = cols
+        return PartScan(Part(ids, None, bands, keys, None, sents, words), [], _none())
 
     def _base(self, ident: tuple[object, ...]) -> tuple[Any, ...] | None:
         try:
@@ -146,15 +169,13 @@ class SketchCache:
             meta = marshal.loads(data[8 : 8 + size])
             if meta["format"] != FORMAT or meta["ident"] != ident:
                 return None
-            n, bands = meta["n"], DEFAULT_PARAMS.bands
+            n = meta["n"]
             at = _aligned(8 + size)
             out = []
-            for dtype, shape in ((np.int64, (n,)), (np.int64, (n,)), (np.uint32, (bands, n)),
-                                 (np.int64, (2, n)), (np.int64, (SENTENCE_SLOTS, n)),
-                                 (np.uint32, (WORD_SLOTS, n))):
-                count = int(np.prod(shape))
+            for dtype, shape in _LAYOUT:
+                count = int(np.prod(shape)) * n
                 out.append(np.frombuffer(data, dtype=dtype, count=count, offset=at)
-                           .reshape(shape))
+                           .reshape((*shape, n)))
                 at = _aligned(at + count * np.dtype(dtype).itemsize)
             return (meta, *out)
         except (OSError, ValueError, TypeError, KeyError, EOFError):
@@ -210,13 +231,32 @@ def _none() -> Sketches:
                     np.empty((0, DEFAULT_PARAMS.hashes), dtype=SIG_DTYPE))
 
 
-def _pack_base(meta: dict[str, Any], arrays: list[np.ndarray]) -> bytes:
-    head = marshal.dumps(meta)
-    out = bytearray(len(head).to_bytes(8, "little") + head)
+def _columns(n: int) -> list[np.ndarray]:
+    """The base's columns for `n` rows, as `_base` reads them back."""
+    return [np.empty((*shape, n), dtype=dtype) for dtype, shape in _LAYOUT]
+
+
+def _fill(cols: list[np.ndarray], at: int, found: list[tuple[int, int, bytes]]) -> None:
+    """Put the rows `found` (clip id, entry id, sketch) into the columns from row `at`."""
+    ids, entries, bands, keys, sents, words = cols
+    end = at + len(found)
+    ids[at:end] = np.fromiter((r[0] for r in found), dtype=np.int64, count=len(found))
+    entries[at:end] = np.fromiter((r[1] for r in found), dtype=np.int64, count=len(found))
+    sk = Sketches.from_bytes([r[2] for r in found], DEFAULT_PARAMS)
+    bands[:, at:end], keys[:, at:end] = pack_columns(sk, DEFAULT_PARAMS)
+    sents[:, at:end], words[:, at:end] = shared_columns(sk)
+
+
+def _pieces(head: bytes, arrays: list[np.ndarray]) -> list[tuple[int, bytes | memoryview]]:
+    """The base as (offset, bytes) pieces: the size of the head, the head, then each array
+    at the next multiple of `_ALIGN` (as `_base` reads them)."""
+    out: list[tuple[int, bytes | memoryview]] = [(0, len(head).to_bytes(8, "little")), (8, head)]
+    at = _aligned(8 + len(head))
     for a in arrays:
-        out += bytes(_aligned(len(out)) - len(out))
-        out += np.ascontiguousarray(a).data
-    return bytes(out)
+        data = np.ascontiguousarray(a).data
+        out.append((at, data))
+        at = _aligned(at + data.nbytes)
+    return out
 
 
 def pack_stamps(stamps: list[Any]) -> bytes:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from kirinuki.errors import ConflictError
 from kirinuki.journal import Journal
+from kirinuki.journal.analysis import keep_sketches
 from kirinuki.journal.published import published_entries_and_flag
 from kirinuki.journal.published_delta import published_entries_after
 from kirinuki.journal.sketch_cache import SketchCache, entry_stamps
@@ -133,6 +134,8 @@ def _publish(journal: Journal, out_dir: str | Path, full: bool, jobs: int | None
                 save_followed(out_dir, token, followed, stories)
             else:
                 save_context(journal, out_dir, token, ctx, every, ident, g, last, stories)
+                if ident:  # not a journal in memory
+                    keep_sketches(journal, sketches)
     wrote = written >= 0
     return _report(out_dir, total, max(written, 0), len(removed) if wrote else 0, ctx,
                    wrote and output.staged, start, warnings)

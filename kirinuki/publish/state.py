@@ -18,7 +18,7 @@ import contextlib
 import mmap
 import os
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 SCHEMA = (
@@ -166,6 +166,32 @@ class Blobs:
                                  [(k,) for k, v in items.items() if v is None])
                 conn.executemany("INSERT OR REPLACE INTO blobs(name, data) VALUES (?, ?)",
                                  [(k, v) for k, v in items.items() if v is not None])
+                conn.execute("COMMIT")
+            finally:
+                conn.close()
+        except sqlite3.Error:
+            return False
+        return True
+
+    def put_pieces(self, name: str, pieces: Sequence[tuple[int, bytes | memoryview]],
+                   drop: str | None = None) -> bool:
+        """Store the blob `name` made of (offset, bytes) pieces, zeros between them, written
+        straight into the file (no copy of the whole blob is assembled first), and delete the
+        blob `drop`, in one transaction; False as for `put`."""
+        size = max((at + memoryview(data).nbytes for at, data in pieces), default=0)
+        self.release()
+        try:
+            conn = open_rw(self.path)
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                if drop is not None:
+                    conn.execute("DELETE FROM blobs WHERE name = ?", (drop,))
+                row = conn.execute("INSERT OR REPLACE INTO blobs(name, data) VALUES (?, zeroblob(?))"
+                                   " RETURNING rowid", (name, size)).fetchone()
+                with conn.blobopen("blobs", "data", row[0]) as blob:
+                    for at, data in pieces:
+                        blob.seek(at)
+                        blob.write(data)
                 conn.execute("COMMIT")
             finally:
                 conn.close()

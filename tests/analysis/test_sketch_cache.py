@@ -152,3 +152,28 @@ def test_the_sketches_of_a_few_entries_are_read_from_their_groups(early_demo: Jo
     plan = [r[3] for r in j.store.conn.execute(f"EXPLAIN QUERY PLAN {said[-1]}")]
     assert plan[0].startswith("SEARCH g "), plan
     assert not any("clip_sketches_checked" in step for step in plan), plan
+
+
+@pytest.mark.parametrize("miscount", [0, -3, 4])
+def test_the_base_is_written_from_pieces(early_demo: Journal, tmp_path: Path,
+                                         monkeypatch: pytest.MonkeyPatch, miscount: int) -> None:
+    """The base is read and packed a few sketches at a time into columns made for the count
+    of sketches, and holds every sketch whatever that count said (a store without snapshots
+    may count before a write and read after it)."""
+    from kirinuki.journal import sketch_cache
+    from kirinuki.publish.state import Blobs
+
+    j = early_demo
+    analysis.catch_up_versions(j)
+    cache = SketchCache(Blobs(tmp_path / ".site.state"))
+    monkeypatch.setattr(sketch_cache, "_PIECE", 7)
+    real = rows.sketch_count
+    monkeypatch.setattr(rows, "sketch_count",
+                        lambda store, version: (lambda c: (c[0], c[1] + miscount))(
+                            real(store, version)))
+    cache.scan(j, analysis.SKETCH_VERSION)
+    monkeypatch.setattr(rows, "sketch_count", real)
+    base = _Base(cache)
+    assert base.seen is not None
+    _same_as_a_full_read(j, cache)
+    assert not base.rebuilt()  # the base holds every sketch: the count agrees

@@ -140,12 +140,23 @@ def sketches_with_entries(store: Store, version: int, entry_ids: Sequence[int] |
     where = "" if entry_ids is None else " AND g.entry_id IN (SELECT value FROM json_each(?))"
     args: tuple[object, ...] = (version,) if entry_ids is None else (
         version, "[" + ",".join(str(int(i)) for i in entry_ids) + "]")
-    # `+s.version`: from the entries' groups to their clips' sketches; through the index
-    # `clip_sketches_checked` SQLite would read every sketch of the version (~0.1 s at 10k).
-    return store.conn.execute(
-        "SELECT s.clip_id, g.entry_id, s.sketch FROM clip_sketches s"
-        " JOIN clips c ON c.id = s.clip_id JOIN groups g ON g.id = c.group_id"
-        f" WHERE +s.version = ?{where} ORDER BY s.clip_id", args).fetchall()
+    return store.conn.execute(_SKETCHES_WITH_ENTRIES.format(where=where), args).fetchall()
+
+
+# `+s.version`: from the entries' groups to their clips' sketches; through the index
+# `clip_sketches_checked` SQLite would read every sketch of the version (~0.1 s at 10k).
+_SKETCHES_WITH_ENTRIES = (
+    "SELECT s.clip_id, g.entry_id, s.sketch FROM clip_sketches s"
+    " JOIN clips c ON c.id = s.clip_id JOIN groups g ON g.id = c.group_id"
+    " WHERE +s.version = ?{where} ORDER BY s.clip_id")
+
+
+def sketches_with_entries_in_pieces(store: Store, version: int, size: int,
+                                    ) -> Iterator[list[tuple[int, int, bytes]]]:
+    """`sketches_with_entries` of every entry, `size` rows at a time."""
+    cursor = store.conn.execute(_SKETCHES_WITH_ENTRIES.format(where=""), (version,))
+    while found := cursor.fetchmany(size):
+        yield found
 
 
 def sketch_state(store: Store, version: int) -> tuple[int, int, list[int]]:
