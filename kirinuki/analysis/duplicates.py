@@ -39,6 +39,7 @@ from kirinuki.analysis.occasions import (
     other_day_event,
     other_day_report,
     other_month_day,
+    other_numbered,
     other_period,
     other_round,
     successive_changes,
@@ -264,10 +265,11 @@ def compare(a: Prepared, b: Prepared, *, same_article: bool = False,
     m = _compare(a, b, same_article, t, lead, versions_only)
     # Checked for versions only (few pairs): a figure's next change (`120億円から85億円に` /
     # `85億円から40億円に`), another day's count (`5日、…310便が欠航` / `6日、…160便`), a move
-    # the other way (`…値下がり` / `…値上がり`).
+    # the other way (`…値下がり` / `…値上がり`), another unit of a series (`2号機` / `3号機`).
     if m and m.kind == VERSION and (successive_changes(a, b) or other_day_count(a, b)
                                     or opposite_moves(a, b) or other_round(a, b)
-                                    or other_month_day(a, b) or earlier_time_too(a, b)):
+                                    or other_month_day(a, b) or earlier_time_too(a, b)
+                                    or other_numbered(a, b)):
         return None
     return m
 

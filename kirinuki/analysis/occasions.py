@@ -182,3 +182,17 @@ def other_round(a: Prepared, b: Prepared) -> bool:
         return False
     da, db = days(a.sentences[0].folded), days(b.sentences[0].folded)
     return bool(da and db and not da & db)
+
+
+# A unit numbered in its name (`あまつ2号機`, `台風15号`, `国道17号`, `原発3号炉`).
+_NUMBERED = lazy_re(r"(?<![0-9.])[0-9]+号(?:機|車|炉|館|棟)?")
+
+
+def other_numbered(a: Prepared, b: Prepared) -> bool:
+    """True when both clips name units by number (`あまつ2号機` / `あまつ3号機`) and none in
+    common: another rocket, typhoon or reactor told alike, not one updated (background they
+    may still share)."""
+    if "号" not in a.norm or "号" not in b.norm:
+        return False  # cheap test first
+    na, nb = set(_NUMBERED.findall(a.norm)), set(_NUMBERED.findall(b.norm))
+    return bool(na and nb and not na & nb)

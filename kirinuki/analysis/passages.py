@@ -44,6 +44,7 @@ from kirinuki.analysis.sentences import (
 )
 from kirinuki.analysis.textnorm import normalise
 from kirinuki.analysis.updates import (
+    count_updated_after,
     later_that_day,
     lead_rewritten_more,
     lead_updated,
@@ -135,6 +136,8 @@ def relate_sentences(sa: list[Sentence], sb: list[Sentence], ratio: float,
                 and not running_count_updated(sa[0], sb[0]))
     if first >= lead and not template and lead_updated(sa[0], sb[0]):
         return Relation("lead", first)
+    if first >= max(REWRITTEN, lead) and count_updated_after(sa, sb):
+        return Relation("lead", first)  # one day's event retold, its count updated after it
     if first >= lead and plan_done(sa[0], sb[0]) and (first >= REWRITTEN or (
             (opens_alike(sa[0], sb[0]) or sa[0].subjects & sb[0].subjects)
             and not word_put_for_another(sa[0].masked, sb[0].masked))):

@@ -30,9 +30,10 @@ _DONE = lazy_re(r"(?:ました|した|た)(?:ということです|とのこと�
                 r"逮捕|起訴|辞任|就任|開通|完了|実施|開催)[。.]?\s*$")
 
 
-# (A plan told as past, `予定していた外国訪問を取りやめる`, is no plan announced.)
+# (A plan told as past, `予定していた外国訪問を取りやめる`, is no plan announced; nor is a
+# schedule overrun, `予定の日を過ぎても下山せず`, `予定より遅れて`.)
 # (Wire style too, ending the sentence: `…する見通しだ。`, `…する方針。`)
-PLAN = lazy_re(r"予定(?!して(?:い)?た|だった|していました)|方向で|めどに|見通しです|見込みです"
+PLAN = lazy_re(r"予定(?!して(?:い)?た|だった|していました|(?:の[日時刻間]{1,2})?を過ぎ|より遅れ)|方向で|めどに|見通しです|見込みです"
                    r"|方針です|方針を|検討|(?:見通し|見込み|方針)だ?(?:ということです|とのことです|という)?"
                    r"[。.]?\s*$")
 
@@ -127,8 +128,21 @@ def plan_done(a: Sentence, b: Sentence) -> bool:
         return False
     if not (a.subjects & b.subjects or (a.topic and a.topic == b.topic) or opens_alike(a, b)):
         return False
+    if _other_stage(a, b):
+        return False
     ma, mb = set(MONTH.findall(a.folded)), set(MONTH.findall(b.folded))
     return not (ma and mb and not ma & mb) and not other_slots(a, b)
+
+
+# The steps of a criminal case, each its own news (`…を捜索する方針` / `…を逮捕しました`).
+_STAGE = lazy_re(r"家宅捜索|捜索|書類送検|送検|再逮捕|逮捕|起訴|判決|控訴|上告")
+
+
+def _other_stage(a: Sentence, b: Sentence) -> bool:
+    """True when both sentences name steps of a criminal case and none in common: a plan to
+    search (`…工場を捜索する方針`) is not carried out by an arrest (`…元課長を逮捕しました`)."""
+    sa, sb = set(_STAGE.findall(a.folded)), set(_STAGE.findall(b.folded))
+    return bool(sa and sb and not sa & sb)
 
 
 # A state going on (`呼びかけています`, `停電が続いています`), and its end reported later.

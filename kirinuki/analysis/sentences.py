@@ -138,8 +138,10 @@ class Sentence:
 
     @cached_property
     def counts(self) -> frozenset[tuple[str, str, float, str]]:
-        """(predicate, counter, value, subject) of its figures with a counter."""
-        return frozenset((_counted(f.predicate, f.subject), f.counter, float(f.value), f.subject)
+        """(predicate, counter, value, subject) of its figures with a counter (`31万人分` of
+        data counts people: `人`)."""
+        return frozenset((_counted(f.predicate, f.subject),
+                          "人" if f.counter == "人分" else f.counter, float(f.value), f.subject)
                          for f in extract_figures(self.raw) if f.counter)
 
     @cached_property

@@ -124,6 +124,26 @@ def _running_counts(a: Sentence, b: Sentence) -> bool:
     return len(changed) >= 2
 
 
+def count_updated_after(sa: list[Sentence], sb: list[Sentence]) -> bool:
+    """True when two clips open with one event retold (first sentences dated the same day, a
+    name in common, none swapped, no other subject, no count in either) and their later
+    sentences give one count (predicate and counter) other values only (`…橋が崩れ落ち…。…少な
+    くとも9人が死亡した` / `【…時事】…橋が崩落し…。…これまでに12人が死亡した。`): the report updated,
+    its lead rewritten by another outlet."""
+    a, b = sa[0], sb[0]
+    if len(sa) < 2 or len(sb) < 2 or a.counts or b.counts:
+        return False
+    da = days(a.folded)
+    if not da or da != days(b.folded) or not a.names & b.names or swapped(a.names, b.names):
+        return False
+    if other_subject(a.masked, b.masked):
+        return False
+    ca = {c[:2]: c[2] for s in sa[1:] for c in s.counts if c[0] and c[0] not in _CHANGE_PREDICATES}
+    cb = {c[:2]: c[2] for s in sb[1:] for c in s.counts if c[0] and c[0] not in _CHANGE_PREDICATES}
+    common = ca.keys() & cb.keys()
+    return bool(common) and all(ca[k] != cb[k] for k in common)
+
+
 def sentence_updated(sa: list[Sentence], sb: list[Sentence], matrix: list[list[float]],
                      shared: float) -> float | None:
     """The similarity of a sentence found again in the other clip with one of its counts
@@ -217,8 +237,10 @@ def _changed_by(a: Sentence, b: Sentence) -> bool:
 _MEASURES = frozenset(("mm", "cm", "ヘクタール"))  # rain, snow, a burnt area: one amount told
 
 
-# (`避難している人は…140人に減りました`: what changed is `避難`.)
-_CHANGED = lazy_re(r"([\u4e00-\u9fff\u30a1-\u30faー]{2,})(?:している人|した人)?[はが][^。]*?"
+# (`避難している人は…140人に減りました`: what changed is `避難`; `避難所に身を寄せている人は…
+# 870人に減りました`: `避難所`.)
+_CHANGED = lazy_re(r"([\u4e00-\u9fff\u30a1-\u30faー]{2,})(?:している人|した人|に[^。、はが]{1,8}?ている人)?"
+                   r"[はが][^。]*?"
                    r"(?P<raised>" + _RAISED.pattern + ")")
 _RAISED_AT = "raised"
 
@@ -241,7 +263,7 @@ def _changed_named_in(a: Sentence, b: Sentence) -> bool:
     return False
 
 
-_SUBJECT = lazy_re(r"([\u4e00-\u9fff\u30a1-\u30faー]{2,})(?:している人|した人)?[はが]")
+_SUBJECT = lazy_re(r"([\u4e00-\u9fff\u30a1-\u30faー]{2,})(?:している人|した人|に[^。、はが]{1,8}?ている人)?[はが]")
 _REPORTER_DAY = lazy_re(r"[、,]?[0-9]{1,2}日")  # `東岬県は14日、…と発表`: who reports, when
 
 
