@@ -30,7 +30,7 @@ from rapidfuzz import fuzz
 
 from kirinuki.analysis.english import english_update
 from kirinuki.analysis.figures import extract_figures
-from kirinuki.analysis.headlines import headline_updated
+from kirinuki.analysis.headlines import headline_of_lead, headline_updated
 from kirinuki.analysis.occasions import (
     earlier_time_too,
     opposite_moves,
@@ -332,6 +332,8 @@ def _compare(a: Prepared, b: Prepared, same_article: bool, t: Thresholds, lead: 
                      else "wording changed")
     if headline_updated(a, b):
         return Match(VERSION, ratio, "headline updated")
+    if lead and headline_of_lead(a, b):
+        return Match(VERSION, ratio, "headline told in a report, count updated")
     if lead and _english_hint(a.norm, b.norm) and english_update(a.text, b.text):
         return Match(VERSION, ratio, LEAD_UPDATED)  # `UPDATE: Belsta's rail strike …`
     if same_article and ratio >= t.same_article:

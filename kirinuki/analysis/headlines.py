@@ -215,3 +215,25 @@ def _is_headline(text: str, comma: bool = False) -> bool:
     return ("\n" not in text and not _SENTENCE_END.search(text)
             and (" " in text or "\u3000" in text or text.startswith("【")
                  or (comma and ("、" in text or "," in text))))
+
+
+LEAD_COVERS = 0.7  # share of a headline's content bigrams its report's lead holds
+
+
+def headline_of_lead(a: Prepared, b: Prepared) -> bool:
+    """True when one clip is a headline (`【速報】…空港で旅客機が滑走路はみ出す 乗客3人けが`) and the
+    other a report in sentences holding most of its words (`LEAD_COVERS` of its content bigrams)
+    and every place it names, with a count in the headline's counter of other values only
+    (`…乗客5人がけがをした`): the headline's news told later with the count updated."""
+    for h, p in ((a, b), (b, a)):
+        if (len(h.masked) <= HEADLINE and len(p.masked) > len(h.masked) and h.places
+                and _is_headline(h.text) and _SENTENCE_END.search(strip_noise(p.text))):
+            break
+    else:
+        return False
+    if not h.places <= p.places or len(h.bigrams & p.bigrams) < LEAD_COVERS * len(h.bigrams):
+        return False
+    counters = {c for c, _ in h.figures} & {c for c, _ in p.figures}
+    return bool(counters) and all(
+        not {v for c2, v in h.figures if c2 == c} & {v for c2, v in p.figures if c2 == c}
+        for c in counters)

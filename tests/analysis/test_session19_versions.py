@@ -55,3 +55,22 @@ def kind(a: str, b: str) -> str | None:
 def test_session19_versions(a: str, b: str, expected: str | None) -> None:
     assert kind(a, b) == expected
     assert kind(b, a) == expected
+
+
+@pytest.mark.parametrize(("a", "b", "expected"), [
+    # A breaking headline, then the report's lead in sentences with the count updated.
+    ("【速報】北浜 潮見港でフェリーが岸壁に衝突 乗客4人けが",
+     "22日午前8時ごろ、北浜県の潮見港で、入港しようとしていたフェリーが岸壁に衝突しました。海上保安部に"
+     "よりますと、乗客9人がけがをしたということです。", VERSION),
+    # A site's headline, then the lead with the count said to have risen.
+    ("白砂湾で赤潮 カキなど8万個死ぬ 西浜 | 架空ニュース西浜",
+     "西浜県の白砂湾で赤潮が広がり、養殖のカキやホタテが大量に死んでいる問題で、県は14日、死んだ貝が"
+     "およそ21万個に増えたと明らかにしました。", VERSION),
+    # The headline's place is not the report's: another port's accident.
+    ("【速報】北浜 潮見港でフェリーが岸壁に衝突 乗客4人けが",
+     "22日午前8時ごろ、北浜県の汐入港で、入港しようとしていたフェリーが岸壁に衝突しました。海上保安部に"
+     "よりますと、乗客9人がけがをしたということです。", None),
+])
+def test_headline_of_lead(a: str, b: str, expected: str | None) -> None:
+    assert kind(a, b) == expected
+    assert kind(b, a) == expected
