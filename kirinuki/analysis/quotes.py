@@ -57,6 +57,9 @@ _KIND_BEFORE = lazy_re(r"(?:紙|誌|社|局|団体|組織|研究所|シンクタ
 _HEADLINE = lazy_re(
     rf"(?:^|(?<=[】\]\s　、：:]))(?P<np>(?:[\u3041-\u309f]{{2,6}}(?={TRADE}))?{NOUN}+(?:の{NOUN}+){{0,2}})"
     r"(?:[:：]|(?P<comma>[、，,]))?\s?$")
+# A headline's speaker, a comma, then what the quote is about (`首相、解散「考えていない」`).
+_TOPIC_HEADLINE = lazy_re(
+    rf"(?:^|(?<=[】\]\s　]))(?P<np>{NOUN}+(?:の{NOUN}+){{0,2}})[、，,](?P<about>{NOUN}{{1,10}})$")
 # Words that name a work or a campaign, not a speaker, before a bracket (`ドラマ「…」`).
 _NOT_HEADLINE_SPEAKER = lazy_re(
     r"ドラマ|アニメ|シリーズ|キャンペーン|プロジェクト|イベント|ツアー|アプリ|サービス|ブランド|"
@@ -158,6 +161,9 @@ def _headline(text: str, span: _Span, floor: int) -> Speaker | None:
     found = classify_phrase(np)
     if found is None and _speaks_in_headline(np, text[span.start:span.end]):
         found = (np, speaker_key(np), False)
+    if found is None and (t := _TOPIC_HEADLINE.search(text, floor, span.open_at)) is not None:
+        # `大木知事、再稼働「認められない」`: the speaker before the comma, what it is about after.
+        found = classify_phrase(t.group("np"))
     if found is None:
         return None
     return Speaker(found[0], found[1], found[2], span.open_at, particle="")

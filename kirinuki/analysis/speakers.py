@@ -133,15 +133,21 @@ _BARE_PLACES = frozenset("県市町村区州都府国")  # `県は…と発表�
 # an embassy or a company by its trade (`東坂地裁`, `県警`, `東和電機`).
 # A company named in hiragana before its trade (`みどり製薬`): the subject pattern sees the trade.
 TRADE = (r"(?:電機|電力|自動車|製薬|航空|鉄道|証券|商事|物産|工業|重工|建設|製鉄|化学|食品|"
-         r"信金|ガス|電鉄|運輸|海運|製菓|酒造|生命|保険)")
-_TRADE = lazy_re(TRADE)
+         r"信金|ガス|電鉄|運輸|海運|製菓|酒造|生命|保険|化成|化工|電子|電工|精機|製作所|産業|興業|"
+         r"商会|物流|不動産|百貨店|製紙|紡績|信用金庫|信用組合)")
+_TRADE = lazy_re(TRADE + r"(?:$|の)")  # the trade ends the name (not `電子部品メーカー`)
 _KANA_NAME = lazy_re(r"(?:^|(?<=[、。「」\s・の]))[\u3041-\u309f]{2,6}$")
+# Hiragana that open a sentence before a katakana word without naming anything (`このウイルスは`,
+# `きょうロシアは`, `さらにロシアは`): no company name in hiragana (`みらいカードは`).
+_KANA_NOT_NAME = lazy_re(r"(?:これ|それ|あれ|どれ|ここ|そこ).*|.*(?:[にはがもをでとのへやか]|して|って|いて|えて)"
+                         r"|この|その|あの|どの|ある|また|なお|ただ|まず"
+                         r"|いずれ|いま|きょう|あす|きのう|ことし|けさ|こうした|そうした|いわゆる|および")
+_KATAKANA_START = lazy_re(r"[\u30a1-\u30fa]")
 _NAME_LIKE = lazy_re(
-    r"[\u30a1-\u30faー・]{2,}|(?:[米英仏独露中韓]|地元|有力)?[紙誌][^\s、。]{2,}|北海道|日本"
+    r"(?:[\u3041-\u309f]{2,6})?[\u30a1-\u30faー・]{2,}|(?:[米英仏独露中韓]|地元|有力)?[紙誌][^\s、。]{2,}|北海道|日本"
     r"|[^\s、。]{0,10}?(?:[県市町村区州都府国]|日銀|地裁|高裁|最高裁|地検|高検|県警|府警|道警|"
     r"消防|大使館|領事館|官邸|大統領室|試験場|観測所|気象台|保健所|病院|役場|役所|警察署|漁協|農協)"
-    r"|[^\s、。]{1,10}?(?:電機|電力|自動車|製薬|航空|鉄道|証券|商事|物産|工業|重工|建設|製鉄|化学|食品|"
-    r"信金|ガス|電鉄|運輸|海運|製菓|酒造|生命|保険|ホールディングス)"
+    rf"|[^\s、。]{{1,10}}?(?:{TRADE}|ホールディングス)"
 )
 
 
@@ -175,8 +181,12 @@ def subjects(text: str, start: int = 0, end: int | None = None) -> list[Speaker]
     stop = len(text) if end is None else end
     for m in _SUBJECT.finditer(text, start, stop):
         np, begin = m.group("np"), m.start("np")
-        if _TRADE.match(np) and (kana := _KANA_NAME.search(text, 0, begin)):
-            np, begin = kana.group() + np, kana.start()  # `みどり製薬は`: a name in hiragana
+        if ((_TRADE.match(np) or _KATAKANA_START.match(np))
+                and (kana := _KANA_NAME.search(text, 0, begin))
+                and not _KANA_NOT_NAME.fullmatch(kana.group())):
+            # `みどり製薬は`, `みらいカードは`: a company named in hiragana, then its trade or
+            # a katakana word.
+            np, begin = kana.group() + np, kana.start()
         found = classify_phrase(np)
         if found is not None and found[2] and "の" not in found[0]:
             found = _with_modifier(text, begin, found)

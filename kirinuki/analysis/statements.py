@@ -63,6 +63,7 @@ _LEAD = lazy_re(r"(?:[0-9０-９]+日(?:夜|朝|未明|午前|午後|夕方?|深
                 r"そのうえで|一方で?|また|[^、。「」]{2,40}?(?:について|に関して|をめぐって|をめぐり)、|"
                 r"[^、。「」]{2,20}?の話として、|"
                 r"[、，])[、，]?")
+_DAY_AFTER = lazy_re(r"、?[0-9０-９]{1,2}日(?:夜|朝|未明|午前|午後|夕方?|深夜|早朝)?、")
 _MIN_SPAN = 6  # characters: shorter reported spans are phrases, not statements
 _MIN_VIEW = 4  # before `考えを示し`, a deed is a stance (`拒否する考えを示しました`)
 
@@ -133,7 +134,9 @@ def _speaker(text: str, start: int, end: int) -> Speaker | None:
         if tier:
             return tier[-1]
     named = [s for s in found if s.named]
-    opening = [s for s in found if s.topic and not s.named and name_like(s.display)]
+    # A topic of unknown kind right before a day (`東栄化成は7日、…と発表`) acts on that day.
+    opening = [s for s in found if s.topic and not s.named
+               and (name_like(s.display) or _DAY_AFTER.match(text, s.pos))]
     if opening and (not named or opening[0].pos < named[0].pos):
         return opening[0]
     if named:  # no topic: the first subject; later ones head embedded clauses

@@ -1,0 +1,60 @@
+"""Statement rules added in session 19 (issue 22), each on invented sentences: a case that
+fails without its rule, and where it matters a case the rule must leave alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from kirinuki.analysis.statements import DIRECT, HEADLINE, REPORTED, Statement, extract_statements
+
+
+def one(*paragraphs: str) -> Statement:
+    got = extract_statements(list(paragraphs))
+    assert len(got) == 1, got
+    return got[0]
+
+
+@pytest.mark.parametrize(("text", "speaker", "quoted"), [
+    # A headline's speaker, a comma, then what the quote is about.
+    ("首相、解散「考えていない」", "首相", "考えていない"),
+    ("【速報】森川知事、原発再稼働「同意できない」", "森川知事", "同意できない"),
+    ("防衛省、領空侵犯「極めて遺憾」 抗議へ", "防衛省", "極めて遺憾"),
+])
+def test_a_headline_speaker_before_what_the_quote_is_about(
+        text: str, speaker: str, quoted: str) -> None:
+    s = one(text)
+    assert (s.mode, s.speaker, s.text) == (HEADLINE, speaker, quoted)
+
+
+def test_a_sentence_opening_with_a_comma_is_no_headline() -> None:
+    # Prose: the topic speaks, the words after the comma are no speaker.
+    s = one("また、防衛省は「極めて遺憾だ」と述べました。")
+    assert (s.mode, s.speaker) == (DIRECT, "防衛省")
+
+
+@pytest.mark.parametrize(("text", "speaker", "starts"), [
+    # A topic of unknown kind right before a day acts on that day.
+    ("北斗光学は9日、工場の火災について、配線の不具合が原因だったと発表しました。", "北斗光学",
+     "配線の不具合"),
+    ("汐見町漁業振興会は14日、今季の漁を取りやめると発表しました。", "汐見町漁業振興会", "今季の漁を"),
+    # A company by its trade (`化成`, `電子`, `精機`…).
+    ("東栄化成は、周辺の住民に見舞金を支払うとしています。", "東栄化成", "周辺の住民"),
+    ("かなめ電子は、新工場の稼働を来年に延期すると発表しました。", "かなめ電子", "新工場の稼"),
+    # A company named in hiragana before a katakana word.
+    ("ひかりカードは、流出した会員の情報が9万人分に上ると発表しました。", "ひかりカード", "流出した会"),
+])
+def test_reported_speech_of_a_company_or_body(text: str, speaker: str, starts: str) -> None:
+    s = one(text)
+    assert (s.mode, s.speaker) == (REPORTED, speaker)
+    assert s.text.startswith(starts), s.text
+
+
+@pytest.mark.parametrize(("text", "speaker"), [
+    # Hiragana before a katakana name that name nothing: a connective, a demonstrative.
+    ("これについてベルナ外相は「受け入れられない」と反発しました。", "ベルナ外相"),
+    ("さらにロシアは、攻撃は正当だったと主張しました。", "ロシア"),
+    # A trade at the start of a longer noun is no company's name (`ある電子部品メーカーの`).
+    ("ある電子部品メーカーの担当者は「船の手配が難しい」と話しました。", "電子部品メーカーの担当者"),
+])
+def test_words_before_a_name_are_left_out(text: str, speaker: str) -> None:
+    assert one(text).speaker == speaker
