@@ -236,7 +236,8 @@ def _similar(a: Sentence, b: Sentence, floor: float, shared: float) -> float:
     if score < shared and _same_but_aside(a, b):
         return shared  # the same sentence, an aside in brackets added
     if (score < shared and overlap >= REWORDED_OVERLAP
-            and (a.masked[:2] == b.masked[:2]) and _reworded(a, b, score, overlap)):
+            and (a.masked[:2] == b.masked[:2] or _topic_shortened(a, b))
+            and _reworded(a, b, score, overlap)):
         return shared  # lightly reworded: aligns closely, a few words put for others
     if score < shared and overlap >= REORDERED_OVERLAP and _reordered(a, b):
         return shared  # the same words, clauses in another order
@@ -273,7 +274,7 @@ def _reworded(a: Sentence, b: Sentence, score: float, overlap: float) -> bool:
         return False  # too short, or lengths too far apart to align at REWORDED_RATIO
     if score and 2 * score - overlap < REWORDED_RATIO - 1e-9:
         return False  # the alignment, known from the score, is below
-    if a.masked[:OPENING] != b.masked[:OPENING]:
+    if a.masked[:OPENING] != b.masked[:OPENING] and not _topic_shortened(a, b):
         ta, tb = TOPIC.match(a.masked), TOPIC.match(b.masked)  # on the masked text: cheaper
         if not (ta and tb and ta.group(1) == tb.group(1)):
             return False
@@ -281,6 +282,16 @@ def _reworded(a: Sentence, b: Sentence, score: float, overlap: float) -> bool:
     if numbers(a.folded) != numbers(b.folded):
         return False
     return fuzz.ratio(a.masked, b.masked) / 100 >= REWORDED_RATIO
+
+
+def _topic_shortened(a: Sentence, b: Sentence) -> bool:
+    """True when both sentences open with a topic and one is the other's name shortened
+    (`中央銀行は` / `ラトヴァ中央銀行は`: the same bank named again)."""
+    ta, tb = TOPIC.match(a.masked), TOPIC.match(b.masked)
+    if not (ta and tb):
+        return False
+    short, long = sorted((ta.group(1), tb.group(1)), key=len)
+    return len(short) >= 2 and short != long and long.endswith(short)
 
 
 def _covered(sa: list[Sentence], sb: list[Sentence], matrix: list[list[float]],

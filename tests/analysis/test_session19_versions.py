@@ -74,3 +74,20 @@ def test_session19_versions(a: str, b: str, expected: str | None) -> None:
 def test_headline_of_lead(a: str, b: str, expected: str | None) -> None:
     assert kind(a, b) == expected
     assert kind(b, a) == expected
+
+
+@pytest.mark.parametrize(("a", "b", "expected"), [
+    # A background sentence lightly reworded, its topic the same name shortened.
+    ("セルナ中央銀行は、3日、政策金利を0.25%引き上げて3.5%にすると発表しました。中央銀行は、物価の"
+     "上昇が続いていることから、去年から利上げを続けています。",
+     "セルナの首相は、中央銀行の決定について「理解できる」と述べました。セルナ中央銀行は、物価の高い"
+     "伸びが続いていることから、去年から利上げを続けています。", BACKGROUND),
+    # Another bank's topic (not a shortened name) is another sentence.
+    ("セルナ中央銀行は、3日、政策金利を0.25%引き上げて3.5%にすると発表しました。中央銀行は、物価の"
+     "上昇が続いていることから、去年から利上げを続けています。",
+     "セルナの首相は、中央銀行の決定について「理解できる」と述べました。隣国の銀行は、物価の高い"
+     "伸びが続いていることから、去年から利上げを続けています。", None),
+])
+def test_background_with_a_topic_shortened(a: str, b: str, expected: str | None) -> None:
+    assert kind(a, b) == expected
+    assert kind(b, a) == expected
