@@ -330,15 +330,24 @@ _TOLD = lazy_re(r"[るうい]と(?:発表|明らかに|表明)|(?:考え|意向|
 _SAYING = frozenset(("発表", "表明", "説明", "明らか", "強調", "指摘", "会見", "記者会見"))
 
 
+# A deed decided for later (`…を22日、海鳴空港に派遣することを決めました`).
+_DECIDED = lazy_re(r"ことを(?:決め|決定し)(?:ました|た)(?:ということです)?[。.]?\s*$")
+
+
 def plan_reported(a: Sentence, b: Sentence) -> bool:
     """True when one sentence announces a plan (`plan_done`) and the other reports it done on a
     day, in other words: the plan for that day or for soon (`16日に審理を開き…判断する予定` /
     `16日、…勾留を認めました`; `週内にも青凪市を訪れ…視察する予定` / `26日、青凪市の漁港を訪れ`),
     by the plan's actor (its topic, `農林水産大臣` in `小田切農林水産大臣は`), with two words or verb
-    stems of the deed in common, one of them no name."""
-    if not plan_done(a, b):
+    stems of the deed in common, one of them no name. A deed decided for a day (`調査官3人を22日、
+    …に派遣することを決めました`) is planned for that day (`調査官3人が22日午後、…に入り`)."""
+    decided = _decided_for(a, b) or _decided_for(b, a)
+    if decided is None and not plan_done(a, b):
         return False
-    plan, done = (a, b) if PLAN.search(a.folded) or _FUTURE.search(a.folded) else (b, a)
+    if decided is not None:
+        plan, done = decided
+    else:
+        plan, done = (a, b) if PLAN.search(a.folded) or _FUTURE.search(a.folded) else (b, a)
     when, planned = days(done.folded), days(plan.folded)
     if not when or (planned and not planned & when) or (not planned and not _SOON.search(plan.folded)):
         return False
@@ -354,6 +363,18 @@ def plan_reported(a: Sentence, b: Sentence) -> bool:
     shared = ((deed_words(plan) | _stems(plan)) & (deed_words(done) | _stems(done))) - _SAYING
     return (len(shared) >= 2
             and bool(shared - plan.names - done.names - {plan.topic, done.topic}))
+
+
+def _decided_for(plan: Sentence, done: Sentence) -> tuple[Sentence, Sentence] | None:
+    """(plan, done) when `plan` decides a deed for a day and `done` reports a deed done on that
+    day, no decision or plan itself, about the same named things; else None."""
+    if not (_DECIDED.search(plan.folded) and days(plan.folded) and _DONE.search(done.folded)):
+        return None
+    if _DECIDED.search(done.folded) or PLAN.search(done.folded) or PLAN.search(plan.folded):
+        return None
+    if swapped(plan.names, done.names) or swapped(plan.orgs, done.orgs) or other_slots(plan, done):
+        return None
+    return plan, done
 
 
 def other_plans(a: Sentence, b: Sentence) -> bool:

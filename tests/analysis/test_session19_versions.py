@@ -91,3 +91,19 @@ def test_headline_of_lead(a: str, b: str, expected: str | None) -> None:
 def test_background_with_a_topic_shortened(a: str, b: str, expected: str | None) -> None:
     assert kind(a, b) == expected
     assert kind(b, a) == expected
+
+
+@pytest.mark.parametrize(("a", "b", "expected"), [
+    # A deed decided for a day, then reported done that day by its actor in other words.
+    ("海上保安庁は、潜水士6人を18日、沈没現場に派遣することを決めました。",
+     "海上保安庁の潜水士6人が18日朝、沈没現場に到着し、船内の捜索を始めました。", VERSION),
+    # ... not words said that day.
+    ("海上保安庁は、潜水士6人を18日、沈没現場に派遣することを決めました。",
+     "海上保安庁は18日、沈没現場での捜索は天候の回復を待って行うと発表しました。", None),
+    # ... nor another deed decided.
+    ("海上保安庁は、潜水士6人を18日、沈没現場に派遣することを決めました。",
+     "海上保安庁は18日、巡視船2隻を沈没現場に派遣することを決めました。", None),
+])
+def test_a_deed_decided_for_a_day_then_done(a: str, b: str, expected: str | None) -> None:
+    assert kind(a, b) == expected
+    assert kind(b, a) == expected
