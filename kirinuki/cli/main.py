@@ -10,6 +10,7 @@ plain `kirinuki publish` lines run without them (`publish_quick.py`).
 from __future__ import annotations
 
 import importlib
+import os
 import sqlite3
 import sys
 from collections.abc import Sequence
@@ -204,5 +205,10 @@ def main() -> None:
         if status is not None:
             if status:
                 raise SystemExit(status)
-            return
+            # Done, and everything it wrote is closed: ending here skips freeing the site
+            # context, the snapshot's rows and the templates object by object at the
+            # interpreter's exit (~0.1 s of CPU of a one-new-entry publish; docs/publish.md).
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(0)
     build_app((COMMANDS[command],) if command in COMMANDS else MODULES)()

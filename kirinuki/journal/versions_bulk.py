@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import gc
-import multiprocessing
 import os
 import signal
 from bisect import bisect_left
@@ -53,6 +52,14 @@ class BulkOptions:
 
 
 _OPTIONS: ContextVar[BulkOptions | None] = ContextVar("bulk_analysis", default=None)
+
+
+def _fork() -> Any:
+    """multiprocessing's fork context, imported when first needed: a publish of a few new
+    clips forks nothing (the import cost it ~10 ms of CPU)."""
+    import multiprocessing
+
+    return multiprocessing.get_context("fork")
 
 
 def _options() -> BulkOptions:
@@ -256,7 +263,7 @@ def _verify_forked(path: str, ids: list[int], a: np.ndarray, b: np.ndarray, t: T
     pairs as the others and its own connection; the parent reports their progress."""
     order = np.argsort(a, kind="stable")
     a, b = a[order], b[order]
-    counter = multiprocessing.get_context("fork").Value("q", 0)
+    counter = _fork().Value("q", 0)
     _SHARED.update(path=path, ids=ids, a=a, b=b, t=t, held=held, counter=counter, words=words,
                    bounds=np.linspace(0, a.size, jobs + 1).astype(np.int64).tolist())
     workers: list[_Forked] = []
@@ -364,7 +371,7 @@ class _Forked:
     an error here."""
 
     def __init__(self, fn: Callable[..., Any], *args: Any) -> None:
-        fork = multiprocessing.get_context("fork")
+        fork = _fork()
         self.receive, send = fork.Pipe(duplex=False)
         self.process = fork.Process(target=_run_forked, daemon=True,
                                     args=(send, os.getpid(), fn, *args))
@@ -421,7 +428,7 @@ class Beside:
 
     def __init__(self, fn: Callable[..., Any], *args: Any) -> None:
         # (stage number in `_STAGES` + 1, done, total) of the process's last report.
-        self.shared = multiprocessing.get_context("fork").Array("q", 3)
+        self.shared = _fork().Array("q", 3)
         self.forked = _Forked(_run_beside, self.shared, fn, *args)
 
     def wait(self) -> Any:

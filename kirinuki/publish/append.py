@@ -11,7 +11,7 @@ the ordinary path (`build.py`), which then writes a fresh snapshot.
 
 from __future__ import annotations
 
-import secrets
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -81,7 +81,7 @@ class Followed:
 
 def new_token() -> str:
     """A build's token, recorded in the manifest and in the snapshot's head."""
-    return secrets.token_hex(8)
+    return os.urandom(8).hex()
 
 
 def follow(journal: Journal, out_dir: str | Path, token: str | None, g: str, per_page: int,

@@ -7,7 +7,6 @@ The templates live in `templates/` and load through the one environment of
 from __future__ import annotations
 
 from collections.abc import Callable
-from importlib import resources
 from typing import Any
 
 from jinja2 import Environment
@@ -19,7 +18,7 @@ from kirinuki.model import Entry
 from kirinuki.publish import feeds, searchindex, urls
 from kirinuki.publish.context import SiteContext
 from kirinuki.publish.plan import NAV_RECENT, NAV_TAGS, STATIC_FILES, Page, Paging
-from kirinuki.publish.quick import asset_version
+from kirinuki.publish.quick import PACKAGE, asset_version
 from kirinuki.publish.templating import View, environment
 from kirinuki.publish.views import Views, date_label, entry_title
 from kirinuki.text.cliptext import render as render_clip_text
@@ -36,7 +35,7 @@ NAV = (
 
 def static_bytes(name: str) -> bytes:
     """The content of a file of `static/`."""
-    return (resources.files("kirinuki.publish") / "static" / name).read_bytes()
+    return (PACKAGE / "static" / name).read_bytes()
 
 
 class Renderer:

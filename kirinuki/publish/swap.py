@@ -11,10 +11,13 @@ from __future__ import annotations
 import ctypes
 import os
 import shutil
-import subprocess
 import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import subprocess
 
 BACKGROUND_MIN = 5000  # files in the old tree from which it is removed in the background
 
@@ -45,6 +48,8 @@ def discard(tree: Path, *, background: bool) -> subprocess.Popen[bytes] | None:
     if not background:
         shutil.rmtree(tree, ignore_errors=True)
         return None
+    import subprocess  # here: a publish that patches a few files starts no process
+
     try:
         proc = subprocess.Popen(["rm", "-rf", "--", str(tree)], stdin=subprocess.DEVNULL,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ctypes
 import gc
-import multiprocessing
 import os
 import signal
 import threading
@@ -201,6 +200,8 @@ def _run_units_now(units: list[list[Page]], jobs: int) -> Iterator[list[Record]]
     # touching their objects' reference counts): after ~a quarter of the units it is
     # replaced by a fresh fork, which lowers the peak for a little more CPU.
     per_worker = max(8, -(-len(units) // (4 * jobs)))
+    import multiprocessing  # here: a publish of a few pages makes no pool (~10 ms of imports)
+
     fork = multiprocessing.get_context("fork")
     _STOP = fork.Event()
     pool = fork.Pool(jobs, initializer=_worker_init,

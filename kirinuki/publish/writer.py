@@ -20,10 +20,9 @@ import fcntl
 import hashlib
 import os
 import shutil
-import subprocess
 from collections.abc import Iterable
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from kirinuki.errors import ConflictError, InputError, OutputError
 from kirinuki.publish.manifest import (
@@ -39,6 +38,9 @@ from kirinuki.publish.manifest import (
 )
 from kirinuki.publish.state import migrate, state_path
 from kirinuki.publish.swap import BACKGROUND_MIN, discard, exchange, leftovers, trash_name
+
+if TYPE_CHECKING:
+    import subprocess
 
 __all__ = ["Output", "check_unique", "content_hash", "state_path"]
 STAGE_MIN = 500  # above this many changes (or a twentieth of the site) a build is staged

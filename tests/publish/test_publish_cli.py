@@ -51,9 +51,17 @@ def test_plain_publish_lines_run_without_the_typer_app(small: Journal, tmp_path:
                   ["publish", "[b]out"], ["publish", "out:x"], ["--verbose", "publish", "out"],
                   ["stats"]):
         assert parse(other) is None, other
-    code = ("import sys\nfrom kirinuki.cli.main import main\n"
+    # A plain publish that succeeds ends the process at once (`os._exit`): what it loaded is
+    # printed there; an error ends it with SystemExit.
+    code = ("import os, sys\nfrom kirinuki.cli.main import main\n"
+            "def loaded():\n"
+            "    print(sorted(m for m in ('typer', 'pydantic', 'rich') if m in sys.modules))\n"
+            "real = os._exit\n"
+            "def leave(status):\n    print('ended', status)\n    loaded()\n"
+            "    sys.stdout.flush()\n    real(status)\n"
+            "os._exit = leave\n"
             "try:\n    main()\nexcept SystemExit as e:\n    print('exit', e.code)\n"
-            "print(sorted(m for m in ('typer', 'pydantic', 'rich') if m in sys.modules))")
+            "loaded()")
 
     def quick(*args: str) -> tuple[str, str]:
         done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True,
@@ -63,12 +71,12 @@ def test_plain_publish_lines_run_without_the_typer_app(small: Journal, tmp_path:
     cli = Cli(small.store.path)
     out, _ = quick("--journal", str(small.store.path), "publish", str(site), "--jobs", "1")
     lines = out.splitlines()
-    assert lines[-1] == "[]"  # none of them imported
+    assert lines[-2:] == ["ended 0", "[]"]  # ended at once, none of them imported
     typer_out = cli("publish", str(tmp_path / "site2"), "--jobs", "1").stdout.strip()
     seconds = re.compile(r"in [\d.]+ s$")
     typer_lines = typer_out.splitlines()
     assert seconds.sub("", lines[0]) == seconds.sub("", typer_lines[0]).replace("site2", "site")
-    assert lines[1:-1] == typer_lines[1:]  # the drafts left out, said the same way
+    assert lines[1:-2] == typer_lines[1:]  # the drafts left out, said the same way
     out, _ = quick("-j", str(small.store.path), "publish", str(site))
     again = cli("publish", str(site)).stdout.strip()
     assert seconds.sub("", out.splitlines()[0]) == seconds.sub("", again.splitlines()[0])
