@@ -54,12 +54,13 @@ _CUE_AFTER = lazy_re(
 _KIND_BEFORE = lazy_re(r"(?:紙|誌|社|局|団体|組織|研究所|シンクタンク|企業|グループ|党|番組|新聞|通信|"
                        r"機関|財団|協会|政党|ネットワーク|チャンネル)$")
 # A speaker written right before the quote, as headlines do: `岸田首相「…」`, `岸田首相：「…」`.
+# (A list item's mark before it, `▽`, `・`, `■`, is no part of the name.)
 _HEADLINE = lazy_re(
-    rf"(?:^|(?<=[】\]\s　、：:]))(?P<np>(?:[\u3041-\u309f]{{2,6}}(?={TRADE}))?{NOUN}+(?:の{NOUN}+){{0,2}})"
-    r"(?:[:：]|(?P<comma>[、，,]))?\s?$")
+    rf"(?:^|(?<=[】\]\s　、：:▽▼・■◆●○◇□★]))(?!・)(?P<np>(?:[\u3041-\u309f]{{2,6}}(?={TRADE}))?{NOUN}+"
+    rf"(?:の{NOUN}+){{0,2}})(?:[:：]|(?P<comma>[、，,]))?\s?$")
 # A headline's speaker, a comma, then what the quote is about (`首相、解散「考えていない」`).
 _TOPIC_HEADLINE = lazy_re(
-    rf"(?:^|(?<=[】\]\s　]))(?P<np>{NOUN}+(?:の{NOUN}+){{0,2}})[、，,](?P<about>{NOUN}{{1,10}})$")
+    rf"(?:^|(?<=[】\]\s　▽▼・■◆●○◇□★]))(?P<np>{NOUN}+(?:の{NOUN}+){{0,2}})[、，,](?P<about>{NOUN}{{1,10}})$")
 # Words that name a work or a campaign, not a speaker, before a bracket (`ドラマ「…」`).
 _NOT_HEADLINE_SPEAKER = lazy_re(
     r"ドラマ|アニメ|シリーズ|キャンペーン|プロジェクト|イベント|ツアー|アプリ|サービス|ブランド|"
@@ -155,7 +156,7 @@ def _headline(text: str, span: _Span, floor: int) -> Speaker | None:
     if span.open_at <= floor or span.broken:
         return None
     m = _HEADLINE.search(text, floor, span.open_at)
-    if m is None or (m.group("comma") and m.start() > 0 and text[m.start() - 1] not in "】]"):
+    if m is None or (m.group("comma") and m.start() > 0 and text[m.start() - 1] not in "】]▽▼・■◆●○◇□★"):
         return None  # `Name、「…」` only where a headline starts
     np = m.group("np")
     found = classify_phrase(np)

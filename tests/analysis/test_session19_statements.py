@@ -19,6 +19,10 @@ def one(*paragraphs: str) -> Statement:
     ("首相、解散「考えていない」", "首相", "考えていない"),
     ("【速報】森川知事、原発再稼働「同意できない」", "森川知事", "同意できない"),
     ("防衛省、領空侵犯「極めて遺憾」 抗議へ", "防衛省", "極めて遺憾"),
+    # A list item's mark before the speaker is no part of the name.
+    ("▽ソルム首相「停戦は近い」", "ソルム首相", "停戦は近い"),
+    ("・ソルム首相「停戦は近い」", "ソルム首相", "停戦は近い"),
+    ("■森川知事、原発再稼働「同意できない」", "森川知事", "同意できない"),
 ])
 def test_a_headline_speaker_before_what_the_quote_is_about(
         text: str, speaker: str, quoted: str) -> None:
