@@ -444,6 +444,8 @@ def _different_facts(a: Prepared, b: Prepared, t: Thresholds) -> bool:
     # Cheapest checks first: this runs for every candidate that looks like background.
     if a.names - b.names and b.names - a.names:
         return True
+    if _opening_place_swapped(a, b):
+        return True  # `緋沼市交通局は…` / `槙原市交通局も…`: another city's like decision
     if a.days and b.days and not a.days & b.days:
         return True
     if a.numbers and b.numbers and not set(a.numbers) & set(b.numbers):
@@ -458,6 +460,17 @@ def _different_facts(a: Prepared, b: Prepared, t: Thresholds) -> bool:
         if not va & vb or (va - vb and vb - va):
             return True
     return _other_quotes(a, b, t)
+
+
+# A city, town or prefecture opening a clip as what it is about (`緋沼市交通局は`, `北原市は`).
+_OPENING_PLACE = lazy_re(r"^([\u4e00-\u9fff]{1,4}[市町村県州区])(?=[\u4e00-\u9fff]{0,8}[はもが])")
+
+
+def _opening_place_swapped(a: Prepared, b: Prepared) -> bool:
+    """True when both clips open with a city, town or prefecture as their subject (`緋沼市交通局
+    は` / `槙原市交通局も`) and the two differ: two places' like news."""
+    pa, pb = _OPENING_PLACE.match(a.norm), _OPENING_PLACE.match(b.norm)
+    return bool(pa and pb and pa.group(1) != pb.group(1))
 
 
 def _other_quotes(a: Prepared, b: Prepared, t: Thresholds) -> bool:

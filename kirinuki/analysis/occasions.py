@@ -39,8 +39,8 @@ def other_period(a: Prepared, b: Prepared) -> bool:
             and a.numbers != b.numbers)
 
 
-# It happened before as well (`5年前にも…`): the clip tells of that earlier time.
-_BEFORE_TOO = lazy_re(r"[0-9]+年前にも")
+# It happened before as well (`5年前にも…`, `去年11月にも…`): the clip tells of that earlier time.
+_BEFORE_TOO = lazy_re(r"[0-9]+年前にも|(?:去年|昨年|おととし|前回)[^、。]{0,8}?にも")
 
 
 def earlier_time_too(a: Prepared, b: Prepared) -> bool:

@@ -128,17 +128,17 @@ def plan_done(a: Sentence, b: Sentence) -> bool:
         return False
     if not (a.subjects & b.subjects or (a.topic and a.topic == b.topic) or opens_alike(a, b)):
         return False
-    if _other_stage(a, b):
+    if other_stage(a, b):
         return False
     ma, mb = set(MONTH.findall(a.folded)), set(MONTH.findall(b.folded))
     return not (ma and mb and not ma & mb) and not other_slots(a, b)
 
 
 # The steps of a criminal case, each its own news (`…を捜索する方針` / `…を逮捕しました`).
-_STAGE = lazy_re(r"家宅捜索|捜索|書類送検|送検|再逮捕|逮捕|起訴|判決|控訴|上告")
+_STAGE = lazy_re(r"家宅捜索|捜索|事情聴取|事情を聴|書類送検|送検|再逮捕|逮捕|起訴|判決|控訴|上告")
 
 
-def _other_stage(a: Sentence, b: Sentence) -> bool:
+def other_stage(a: Sentence, b: Sentence) -> bool:
     """True when both sentences name steps of a criminal case and none in common: a plan to
     search (`…工場を捜索する方針`) is not carried out by an arrest (`…元課長を逮捕しました`)."""
     sa, sb = set(_STAGE.findall(a.folded)), set(_STAGE.findall(b.folded))

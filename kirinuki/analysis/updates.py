@@ -17,6 +17,7 @@ from kirinuki.analysis.plans import (
     deed_words,
     opens_alike,
     other_plans,
+    other_stage,
     plan_done,
     same_opening,
     state_ended,
@@ -171,7 +172,7 @@ def sentence_updated(sa: list[Sentence], sb: list[Sentence], matrix: list[list[f
 
 # A count said to have changed (`死者が19人に増え`, `けが人は9人に上り`).
 # (`死者が23人となり`: the count has become N.)
-_RAISED = lazy_re(r"[0-9]+[万億千]?(?:人|棟|世帯|戸|台|便|件|ミリ|センチ|ヘクタール)"
+_RAISED = lazy_re(r"[0-9]+[万億千]?(?:人|棟|世帯|戸|台|便|件|ミリ|センチ|ヘクタール|隻|機|か所|カ所|箇所|路線|匹|頭|羽)"
                   r"(?:に増え|に増加|に上[っりる]|にのぼ[っりる]|に達し|に減っ|に減り|に減少|まで減っ|まで減り|まで減少|となり|となっ"
                   r"|になり|になっ)")
 
@@ -191,13 +192,16 @@ def _count_raised(a: Sentence, b: Sentence) -> bool:
     by_to = _BY_TO.search(a.folded) or _BY_TO.search(b.folded)
     if not (by_to or _RAISED.search(a.folded) or _RAISED.search(b.folded)):
         return False
-    if not (a.names & b.names or opens_alike(a, b)) or swapped(a.names, b.names):
+    if not (a.names & b.names or opens_alike(a, b) or _alike_unnamed(a, b)) or swapped(a.names, b.names):
         return False
     # Other facts or people counted (`死亡` / `救助`), unless one only says a count changed.
     if other_slots(a, b) and not (a.predicates <= _CHANGE_PREDICATES
                                    or b.predicates <= _CHANGE_PREDICATES):
         return False
     if any(x[0] and x[:2] == y[:2] and x[2] != y[2] for x in a.counts for y in b.counts):
+        return True
+    # One noun counted in one counter (`橋が少なくとも12か所で流され` / `流された橋は14か所に上り`).
+    if any(x[3] and x[3] == y[3] and x[1] == y[1] and x[2] != y[2] for x in a.counts for y in b.counts):
         return True
     # An amount with no predicate (`雨の量が300ミリを超え` / `450ミリに達し`): one measure.
     if any(x[1] == y[1] and x[1] in _MEASURES and x[2] != y[2] for x in a.counts for y in b.counts):
@@ -215,6 +219,18 @@ def _count_raised(a: Sentence, b: Sentence) -> bool:
     return any(x[1] == y[1] and x[2] != y[2] and (x[0] or y[0]) and x[0] != y[0]
                and (x[0] in _CHANGE_PREDICATES or y[0] in _CHANGE_PREDICATES)
                and _changed_named_in(a, b) for x in a.counts for y in b.counts)
+
+
+UNNAMED_ALIKE = 0.5  # content overlap of two sentences naming nothing, about one thing
+
+
+def _alike_unnamed(a: Sentence, b: Sentence) -> bool:
+    """True when neither sentence names anything and they share most content words (a local
+    follow-up: `下流の町では、…3800人が…避難しています` / `下流の町で避難を続ける人は、…1200人に減り`)."""
+    if a.names or b.names:
+        return False
+    inter = len(a.bigrams & b.bigrams)
+    return inter >= UNNAMED_ALIKE * (len(a.bigrams) + len(b.bigrams) - inter)
 
 
 def _changed_by(a: Sentence, b: Sentence) -> bool:
@@ -238,8 +254,8 @@ _MEASURES = frozenset(("mm", "cm", "ヘクタール"))  # rain, snow, a burnt ar
 
 
 # (`避難している人は…140人に減りました`: what changed is `避難`; `避難所に身を寄せている人は…
-# 870人に減りました`: `避難所`.)
-_CHANGED = lazy_re(r"([\u4e00-\u9fff\u30a1-\u30faー]{2,})(?:している人|した人|に[^。、はが]{1,8}?ている人)?"
+# 870人に減りました`: `避難所`; `避難を続ける人は`: `避難`.)
+_CHANGED = lazy_re(r"([\u4e00-\u9fff\u30a1-\u30faー]{2,})(?:している人|した人|[にを][^。、はが]{1,8}?[るた]人)?"
                    r"[はが][^。]*?"
                    r"(?P<raised>" + _RAISED.pattern + ")")
 _RAISED_AT = "raised"
@@ -263,7 +279,7 @@ def _changed_named_in(a: Sentence, b: Sentence) -> bool:
     return False
 
 
-_SUBJECT = lazy_re(r"([\u4e00-\u9fff\u30a1-\u30faー]{2,})(?:している人|した人|に[^。、はが]{1,8}?ている人)?[はが]")
+_SUBJECT = lazy_re(r"([\u4e00-\u9fff\u30a1-\u30faー]{2,})(?:している人|した人|[にを][^。、はが]{1,8}?[るた]人)?[はが]")
 _REPORTER_DAY = lazy_re(r"[、,]?[0-9]{1,2}日")  # `東岬県は14日、…と発表`: who reports, when
 
 
@@ -343,8 +359,8 @@ def lead_updated(a: Sentence, b: Sentence) -> bool:
     ma, mb = set(MONTH.findall(a.folded)), set(MONTH.findall(b.folded))
     if ma and mb and not ma & mb:
         return False  # another month's event
-    if da and db and not da & db and _other_day_deed(a, b, da, db):
-        return False
+    if da and db and not da & db and (_other_day_deed(a, b, da, db) or other_stage(a, b)):
+        return False  # (`4日、…から事情を聴き始めた` / `6日、…逮捕しました`: the case's next step)
     if swapped(a.names, b.names) or swapped(a.orgs, b.orgs):
         return False  # about something else: another place, another source
     if other_plans(a, b):

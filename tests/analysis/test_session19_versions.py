@@ -107,3 +107,38 @@ def test_background_with_a_topic_shortened(a: str, b: str, expected: str | None)
 def test_a_deed_decided_for_a_day_then_done(a: str, b: str, expected: str | None) -> None:
     assert kind(a, b) == expected
     assert kind(b, a) == expected
+
+
+@pytest.mark.parametrize(("a", "b", "expected"), [
+    # Sentences naming nothing, about one thing (most content words shared), a count said to
+    # have changed: a local follow-up updated.
+    ("川沿いの集落では、およそ2600人が公民館や学校に避難しています。",
+     "川沿いの集落で避難を続ける人は、およそ900人に減りました。", VERSION),
+    ("漁協によりますと、流木に当たってエンジンが壊れた漁船は、これまでに4隻だということです。",
+     "流木に当たってエンジンが壊れた漁船は、9日までに11隻に増えたと漁協が発表しました。", VERSION),
+    # One noun counted in one counter, reworded around it.
+    ("土石流で谷沿いの道路が少なくとも8か所で寸断され、山側の5つの集落が孤立しています。",
+     "土石流で寸断された道路は11か所に上り、山側の集落のうち2つの集落では孤立が続いています。", VERSION),
+    # The same opening, another people counted: no version.
+    ("川沿いの集落では、およそ2600人が公民館や学校に避難しています。",
+     "川沿いの集落では、消防団員およそ300人が土のうを積む作業に当たりました。", None),
+    # It happened last year too: another vote, not this one updated.
+    ("ベルナの議会は8日、ソラン首相の不信任決議案を採決し、賛成多数で可決しました。",
+     "ベルナの議会では去年10月にも、ソラン首相の不信任決議案が採決されましたが、賛成が過半数に届かず"
+     "否決されました。", None),
+    # Questioned, then arrested days later: the case's next step, no lead updated.
+    ("県警は3日、工場の元工場長の男から任意で事情を聴き始めたと明らかにしました。",
+     "県警は5日、工場の元工場長の男を、業務上過失致死の疑いで逮捕しました。", None),
+])
+def test_session19_dev7_versions(a: str, b: str, expected: str | None) -> None:
+    assert kind(a, b) == expected
+    assert kind(b, a) == expected
+
+
+def test_two_cities_like_decisions_are_no_background() -> None:
+    a = ("北川市交通局は、運転手の不足が続いているとして、来月1日から市営バス9路線で平日の運行本数を"
+         "減らすと発表しました。")
+    b = ("南崎市交通局も、運転手の不足が続いているとして、来月1日から市営バス4路線で土日の運行本数を"
+         "減らすと発表しました。")
+    assert kind(a, b) is None
+    assert kind(b, a) is None
