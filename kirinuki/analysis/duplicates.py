@@ -372,6 +372,10 @@ def _compare(a: Prepared, b: Prepared, same_article: bool, t: Thresholds, lead: 
         # happened, in other words: the report of it, not background.
         return Match(VERSION, overlap, LEAD_UPDATED)
     if lead and rel.kind == "shared":
+        if len(a.sentences) == 1 == len(b.sentences) and told_ahead_then_done(a.sentences, b.sentences):
+            # The whole clip is the sentence both have, one telling it ahead (`…5日から…禁止すると
+            # 発表`), the other done (`5日、…禁止する措置を始めました`): that news reported.
+            return Match(VERSION, rel.similarity, LEAD_UPDATED)
         if len(a.sentences) == 1 == len(b.sentences) and call_raised(a.norm, b.norm):
             # The whole clip is the sentence both have, its call raised (`暴風警報` /
             # `暴風特別警報`): that sentence updated.

@@ -33,7 +33,7 @@ _DONE = lazy_re(r"(?:ました|した|た)(?:ということです|とのこと�
 # (A plan told as past, `予定していた外国訪問を取りやめる`, is no plan announced; nor is a
 # schedule overrun, `予定の日を過ぎても下山せず`, `予定より遅れて`.)
 # (Wire style too, ending the sentence: `…する見通しだ。`, `…する方針。`)
-PLAN = lazy_re(r"予定(?!して(?:い)?た|だった|していました|(?:の[日時刻間]{1,2})?を過ぎ|より遅れ)|方向で|めどに|見通しです|見込みです"
+PLAN = lazy_re(r"予定(?!して(?:い)?た|だった|していました|(?:の[日時刻間]{1,2})?を過ぎ|より遅れ)|方向で|ことになります|めどに|見通しです|見込みです"
                    r"|方針です|方針を|検討|(?:見通し|見込み|方針)だ?(?:ということです|とのことです|という)?"
                    r"[。.]?\s*$")
 
@@ -126,7 +126,8 @@ def plan_done(a: Sentence, b: Sentence) -> bool:
         return False  # no plan, or nothing reported done (`…を求めています` goes on)
     if swapped(a.names, b.names) or swapped(a.orgs, b.orgs):
         return False
-    if not (a.subjects & b.subjects or (a.topic and a.topic == b.topic) or opens_alike(a, b)):
+    if not (a.subjects & b.subjects or (a.topic and a.topic == b.topic) or opens_alike(a, b)
+            or _same_office(a, b)):
         return False
     if other_stage(a, b):
         return False
@@ -266,7 +267,7 @@ def _figure_corrected(a: Sentence, b: Sentence) -> bool:
 
 
 # Words of when and of planning: what a plan and its report differ in besides the deed.
-_WHEN_WORDS = lazy_re(r"[0-9]+(?:日|月|年|時)(?:朝|夜|昼|夕方|未明|午前|午後)?")
+_WHEN_WORDS = lazy_re(r"[0-9]+(?:日|月|年|時)(?:朝|夜|昼|夕方|未明|午前|午後|末|上旬|中旬|下旬|中|前半|後半)?")
 
 
 _PLAN_WORDS = frozenset(("予定", "方向", "調整", "最終調整", "方針", "見通", "見込", "検討",
@@ -375,6 +376,13 @@ def _decided_for(plan: Sentence, done: Sentence) -> tuple[Sentence, Sentence] | 
     if swapped(plan.names, done.names) or swapped(plan.orgs, done.orgs) or other_slots(plan, done):
         return None
     return plan, done
+
+
+def _same_office(a: Sentence, b: Sentence) -> bool:
+    """True when both sentences open with one office named by its kind (`市は、…運び、保管する予定`
+    / `市は7日、…運び込みました`)."""
+    ma, mb = _BARE_OFFICE.match(a.folded), _BARE_OFFICE.match(b.folded)
+    return bool(ma and mb and ma.group(1) == mb.group(1))
 
 
 def other_plans(a: Sentence, b: Sentence) -> bool:

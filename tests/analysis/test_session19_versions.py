@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from kirinuki.analysis.duplicates import BACKGROUND, VERSION, compare, prepare
+from kirinuki.analysis.plans import _stems, deed_words
 
 
 def kind(a: str, b: str) -> str | None:
@@ -142,3 +143,22 @@ def test_two_cities_like_decisions_are_no_background() -> None:
          "減らすと発表しました。")
     assert kind(a, b) is None
     assert kind(b, a) is None
+
+
+@pytest.mark.parametrize(("a", "b", "expected"), [
+    # An office named by its kind in both, a plan for a day, then done that day.
+    ("町は、集めた流木を12日に町内の処分場に運び、焼却する予定です。",
+     "町は12日、集めた流木をトラックで町内の処分場に運び込みました。", VERSION),
+    # One sentence each, a measure announced ahead, then in force.
+    ("ネリア政府は、北部の3州で夜間の外出を8日から禁止すると発表しました。",
+     "ネリア政府は8日、北部の3州で夜間の外出を禁止する措置を始めました。", VERSION),
+])
+def test_session19_dev7_plans(a: str, b: str, expected: str | None) -> None:
+    assert kind(a, b) == expected
+    assert kind(b, a) == expected
+
+
+def test_the_end_of_a_month_is_no_word_of_a_deed() -> None:
+    # `8月末までに`: a time, like `8月までに` (its `末` no verb stem of the deed).
+    plan = prepare("憲法裁判所は、解散の決定が妥当かどうか、8月末までに判断を示す見通しです。").sentences[0]
+    assert "末" not in deed_words(plan) | _stems(plan)
