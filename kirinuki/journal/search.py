@@ -83,17 +83,33 @@ class SearchResult:
     faceted: int | None = None  # facets count only the newest this many matches (None: all)
 
 
-Figures = tuple[int, int]  # the index's clips and their folded characters (for BM25)
+@dataclass(frozen=True)
+class Figures:
+    """What a search reads of the index before its matches, in one statement: its clips and
+    their folded characters (for BM25), and on PostgreSQL where its row id windows run."""
+
+    docs: int
+    chars: int
+    ends: sq.Ends | None = None
 
 
 def _plan(journal: Journal, query: str, published_only: bool = False,
           find: sp.Bracket = index.bracket) -> tuple[Query, sp.Plan, Figures]:
-    meta = index.read_meta(journal.store)
+    try:
+        q: Query | None = parse_query(query)
+        error = None
+    except InputError as exc:  # said after a stale index, which matters more
+        q, error = None, exc
+    # Several words' document frequencies are measured from the DF_SAMPLEth newest clip on.
+    meta, ends = sq.read_meta(journal.store, DF_SAMPLE if q and len(q.words()) > 1 else 0)
     reason = index.stale_reason(journal.store, meta)
     if reason is not None:
         raise JournalError(f"the search index needs rebuilding ({reason}): run `kirinuki reindex`")
-    q = parse_query(query)
-    return q, sp.make_plan(journal.store, q, published_only, find), sq.corpus_stats(meta)
+    if q is None:
+        assert error is not None
+        raise error
+    docs, chars = sq.corpus_stats(meta)
+    return q, sp.make_plan(journal.store, q, published_only, find), Figures(docs, chars, ends)
 
 
 def _holds(atom: Atom, row: sr.DocRow, folded: str, plan: sp.Plan) -> bool:
@@ -116,10 +132,11 @@ def matches(q: Query, plan: sp.Plan, row: sr.DocRow, folded: str) -> bool:
     return not any(_holds(a, row, folded, plan) for a in q.excluded)
 
 
-def _verified(journal: Journal, q: Query, plan: sp.Plan, docids: list[int],
+def _verified(journal: Journal, q: Query, plan: sp.Plan, docids: list[int], shown: bool = False,
               ) -> list[tuple[sr.DocRow, str]]:
+    """The clips of `docids` that match (`shown`: with their display tags)."""
     out = []
-    for row in sr.fetch(journal.store, docids):
+    for row in sr.fetch(journal.store, docids, shown):
         folded = fold(row.text)
         if matches(q, plan, row, folded):
             out.append((row, folded))
@@ -168,15 +185,17 @@ class _Matched:
         return int(np.searchsorted(ids, plan.hi, "right") - first)
 
 
-def _idf(journal: Journal, plan: sp.Plan, words: list[Word], docs: int,
+def _idf(journal: Journal, plan: sp.Plan, words: list[Word], figures: Figures,
          found: _Matched | None = None) -> dict[Word, float]:
-    """Inverse document frequencies, measured on the newest DF_SAMPLE clips (1.0 for one word;
-    `docs`: the indexed clips)."""
+    """Inverse document frequencies, measured on the newest DF_SAMPLE clips (1.0 for one word)."""
     if len(words) < 2:
         return {w: 1.0 for w in words}
+    docs = figures.docs
     n = min(docs, DF_SAMPLE)
     if docs <= DF_SAMPLE:
         floor = sp.MIN_ROWID
+    elif figures.ends is not None and figures.ends.floor is not None:
+        floor = figures.ends.floor  # read with the index's bookkeeping
     elif found is not None:
         floor = found.cache.kept(("floor", n), found.mark,
                                  lambda: sq.newest_floor(journal.store, n))
@@ -193,8 +212,8 @@ def _rank(journal: Journal, q: Query, plan: sp.Plan, figures: Figures,
           ) -> list[tuple[float, int]]:
     """(BM25 score, row id) of (row id, folded text) candidates, best first, newer on ties."""
     words = q.words()
-    docs, chars = figures
-    idf = _idf(journal, plan, words, docs, found)
+    docs, chars = figures.docs, figures.chars
+    idf = _idf(journal, plan, words, figures, found)
     weighted = [(w, idf[w] * (K1 + 1)) for w in words]
     flat, per_char = K1 * (1 - B), K1 * B / (chars / docs if docs else 1.0)
     # Term by term over all candidates in NumPy (the same float operations in the same order
@@ -225,8 +244,9 @@ def _hit(row: sr.DocRow, q: Query, score: float | None) -> SearchHit:
 
 
 def _newest(journal: Journal, plan: sp.Plan, found: _Matched | None, n: int, offset: int = 0,
-            listed: np.ndarray | None = None) -> list[int]:
-    """The newest `n` matches after `offset` of an exact plan (`listed`: all of them)."""
+            listed: np.ndarray | None = None, ends: sq.Ends | None = None) -> list[int]:
+    """The newest `n` matches after `offset` of an exact plan (`listed`: all of them; `ends`:
+    where PostgreSQL's windows run, as read with the index's bookkeeping)."""
     if listed is not None:
         end = len(listed) - offset
         ids: list[int] = listed[max(0, end - n):max(0, end)][::-1].tolist()
@@ -234,8 +254,9 @@ def _newest(journal: Journal, plan: sp.Plan, found: _Matched | None, n: int, off
     if found is not None:
         return found.newest(n, offset)
     if plan.relaxed:
-        return sq.newest_holding(journal.store, plan.relaxed, plan.dropped, offset + n)[offset:]
-    return sq.newest(journal.store, plan, n, offset)
+        return sq.newest_holding(journal.store, plan.relaxed, plan.dropped, offset + n,
+                                 ends)[offset:]
+    return sq.newest(journal.store, plan, n, offset, ends)
 
 
 def _top(journal: Journal, q: Query, plan: sp.Plan, figures: Figures, sort: str, limit: int,
@@ -245,11 +266,13 @@ def _top(journal: Journal, q: Query, plan: sp.Plan, figures: Figures, sort: str,
     scores: dict[int, float] = {}
     ranked = None
     if plan.exact and sort == "date":
-        rows = _verified(journal, q, plan, _newest(journal, plan, found, limit, offset, listed))
+        rows = _verified(journal, q, plan, _newest(journal, plan, found, limit, offset, listed,
+                                                   figures.ends), shown=True)
     elif plan.exact:
         # Rank on the text alone; only the hits shown are fetched whole and verified.
         if found is None and listed is None:
-            window, folded = sr.newest_folded(journal.store, plan, max(RANK_WINDOW, want))
+            window, folded = sr.newest_folded(journal.store, plan, max(RANK_WINDOW, want),
+                                              figures.ends)
         else:
             window = _newest(journal, plan, found, max(RANK_WINDOW, want), 0, listed)
             folded = (found.cache.folded(journal.store, window, found.mark) if found is not None
@@ -257,7 +280,7 @@ def _top(journal: Journal, q: Query, plan: sp.Plan, figures: Figures, sort: str,
         scored = _rank(journal, q, plan, figures,
                        [(d, folded[d]) for d in window if d in folded], found)
         scores = {d: s for s, d in scored[offset:want]}
-        rows = _verified(journal, q, plan, list(scores))
+        rows = _verified(journal, q, plan, list(scores), shown=True)
         ranked = len(scored)
     else:
         verified = _scan(journal, q, plan, want if sort == "date" else max(RANK_WINDOW, want))[0]
@@ -269,12 +292,12 @@ def _top(journal: Journal, q: Query, plan: sp.Plan, figures: Figures, sort: str,
             scores = {d: s for s, d in scored[offset:want]}
             rows = [by_id[d] for d in scores]
             ranked = len(scored)
-    sr.add_display_tags(journal.store, [r for r, _ in rows])
+        sr.add_display_tags(journal.store, [r for r, _ in rows])
     return [_hit(r, q, scores.get(r.docid)) for r, _ in rows], ranked
 
 
 def _facets(journal: Journal, plan: sp.Plan, q: Query, limit: int, window: int | None = None,
-            found: _Matched | None = None,
+            found: _Matched | None = None, ends: sq.Ends | None = None,
             ) -> tuple[list[FacetCount], list[FacetCount], int | None]:
     """Tag and month counts over every match, or the newest `window` ones (tags: the `limit`
     most common); and, with a window, how many matches it held (all of them when fewer)."""
@@ -284,7 +307,7 @@ def _facets(journal: Journal, plan: sp.Plan, q: Query, limit: int, window: int |
         # reading the window's end and then the range again cost twice. A plan with
         # one-character words finds its newest matches by intersection (a prefix query reads
         # whole doclists).
-        docids = _newest(journal, plan, found, window)
+        docids = _newest(journal, plan, found, window, ends=ends)
         months, tags = (found.cache.facets(journal.store, docids, found.mark) if found
                         else sf.facet_counts_of(journal.store, docids))
         held = len(docids)
@@ -369,7 +392,7 @@ def search(journal: Journal, query: str, *, limit: int = 20, offset: int = 0,
         return result
     if facets:
         result.tags, result.months, held = _facets(journal, plan, q, facet_limit, facet_window,
-                                                   found)
+                                                   found, figures.ends)
         cut = held is not None and facet_window is not None and held >= facet_window
         result.faceted = facet_window if cut else None
     if total:

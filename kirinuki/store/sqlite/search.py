@@ -87,11 +87,13 @@ def _chunks(ids: Sequence[int], size: int = _BATCH) -> Iterable[Sequence[int]]:
         yield ids[i:i + size]
 
 
+META_KEYS = "('stale', 'format', 'docs', 'chars')"
+
+
 def read_meta(store: Store) -> dict[str, object]:
     """The index's bookkeeping in one read: `stale` (a reason), `format`, `docs` (clips
     indexed) and `chars` (their folded characters), as stored."""
-    return dict(store.conn.execute(
-        "SELECT key, value FROM search_meta WHERE key IN ('stale', 'format', 'docs', 'chars')"))
+    return dict(store.conn.execute(f"SELECT key, value FROM search_meta WHERE key IN {META_KEYS}"))
 
 
 def stale_reason(store: Store, meta: dict[str, object] | None = None) -> str | None:

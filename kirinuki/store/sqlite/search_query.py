@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from kirinuki.store.sqlite.db import Store
+from kirinuki.store.sqlite.search import META_KEYS
+from kirinuki.store.sqlite.search import read_meta as index_meta
 from kirinuki.store.sqlite.search_plan import MIN_ROWID, Plan
 from kirinuki.store.sqlite.search_tokens import index_form, word_match
 
@@ -49,10 +52,11 @@ def counts(store: Store, plans: list[Plan], lo: int) -> list[int]:
     return [int(value) for value in row]
 
 
-def newest(store: Store, plan: Plan, limit: int, offset: int = 0) -> list[int]:
-    """Matching row ids, newest first."""
+def newest(store: Store, plan: Plan, limit: int, offset: int = 0, ends: Ends | None = None,
+           ) -> list[int]:
+    """Matching row ids, newest first (`ends`: see `newest_by_windows`)."""
     if store.dialect == "postgresql":
-        return newest_by_windows(store, plan, plan.hi, offset + limit)[offset:]
+        return newest_by_windows(store, plan, plan.hi, offset + limit, ends=ends)[offset:]
     where, args = match_where(plan)
     return [int(r[0]) for r in store.conn.execute(
         f"SELECT rowid FROM {plan.table} WHERE {where} ORDER BY rowid DESC LIMIT ? OFFSET ?",
@@ -80,9 +84,48 @@ WINDOW_PER_MATCH, WINDOW_MIN = 16, 2048
 WINDOW = "/* row id window */"
 
 
+@dataclass(frozen=True)
+class Ends:
+    """Where a PostgreSQL search's row id windows run (`read_meta`): the first and the last
+    row id of the index (None: it is empty), the first row id of its recent indexes (None:
+    none), and the row id of the `DF_SAMPLE`th newest clip (`newest_floor`; None: not read)."""
+
+    first: int | None
+    last: int | None
+    recent: int | None
+    floor: int | None = None
+
+
+def read_meta(store: Store, floor_at: int = 0) -> tuple[dict[str, object], Ends | None]:
+    """The index's bookkeeping (as `search.read_meta`) and, on PostgreSQL, its `Ends` (with
+    the row id of the `floor_at`th newest clip when `floor_at` > 0), in one statement: each
+    statement is a round trip to the server, and on a loaded machine a wait for its turn."""
+    if store.dialect != "postgresql":
+        return index_meta(store), None
+    floor = ("(SELECT docid FROM search_docs ORDER BY docid DESC LIMIT 1 OFFSET ?)"
+             if floor_at > 0 else "NULL")
+    rows = store.conn.execute(
+        f"SELECT m.key, m.value, e.lo, e.hi, e.recent, e.floor FROM (SELECT min(docid) AS lo,"
+        f" max(docid) AS hi, ({RECENT_START}) AS recent, {floor} AS floor FROM search_docs) e"
+        f" LEFT JOIN search_meta m ON m.key IN {META_KEYS}",
+        (floor_at - 1,) if floor_at > 0 else ()).fetchall()
+    first, last, recent, at = rows[0][2:]
+    meta = {r[0]: r[1] for r in rows if r[0] is not None}
+    return meta, Ends(None if first is None else int(first), None if last is None else int(last),
+                      recent_start_of(recent), None if at is None else int(at))
+
+
+def read_ends(store: Store) -> Ends:
+    """The `Ends` of the index, without the bookkeeping (PostgreSQL)."""
+    row = store.conn.execute(f"SELECT min(docid), max(docid), ({RECENT_START}) FROM search_docs"
+                             ).fetchone()
+    return Ends(None if row[0] is None else int(row[0]), None if row[1] is None else int(row[1]),
+                recent_start_of(row[2]))
+
+
 def newest_by_windows(store: Store, plan: Plan, hi: int, want: int,
-                       chars: tuple[str, ...] = (), forms: dict[int, str] | None = None,
-                       ) -> list[int]:
+                      chars: tuple[str, ...] = (), forms: dict[int, str] | None = None,
+                      ends: Ends | None = None) -> list[int]:
     """The newest `want` matches at or below `hi`, on PostgreSQL: GIN finds every candidate
     of a word however old, so its `ORDER BY ... LIMIT` read and checked all of them; a row id
     window (row ids follow the dates) lets the planner intersect the candidates with the
@@ -90,13 +133,11 @@ def newest_by_windows(store: Store, plan: Plan, hi: int, want: int,
     `chars` (folded), only clips holding each of them: substrings of the text form of
     `search_bi` (docs/search.md "PostgreSQL"), checked on the rows the plan finds. `forms`:
     filled with the text form of each row found (`search_bi`'s, also for a plan of
-    `search_uni`)."""
-    # The ends of the index and where its recent indexes start, in one round trip.
-    row = store.conn.execute(f"SELECT min(docid), max(docid), ({RECENT_START}) FROM search_docs"
-                             ).fetchone()
-    if row[0] is None or want <= 0:
+    `search_uni`). `ends`: as read with the index's bookkeeping (else read here)."""
+    ends = read_ends(store) if ends is None else ends
+    if ends.first is None or ends.last is None or want <= 0:
         return []
-    first, hi = max(plan.lo, int(row[0])), min(hi, int(row[1]))
+    first, hi = max(plan.lo, ends.first), min(hi, ends.last)
     t = plan.table
     held = "".join(" AND strpos(form, ?) > 0" for _ in chars)
     char_forms = [index_form(c) for c in chars]
@@ -111,7 +152,7 @@ def newest_by_windows(store: Store, plan: Plan, hi: int, want: int,
         sql = (f"SELECT rowid, form FROM search_bi WHERE rowid = ANY(ARRAY(SELECT {t}.rowid"
                f" FROM {t} WHERE {t} MATCH ? AND {t}.rowid BETWEEN ? AND ?{held}"
                f" ORDER BY {t}.rowid DESC LIMIT ?)) ORDER BY rowid DESC {WINDOW}")
-    recent = recent_start_of(row[2])
+    recent = ends.recent
     top = hi
     while len(found) < want and hi >= first:
         lo = max(first, hi - span)
@@ -168,15 +209,17 @@ def nth_newest(store: Store, plan: Plan, hi: int, n: int) -> int | None:
     return None if row[0] is None else int(row[0])
 
 
-def newest_holding(store: Store, plan: Plan, chars: tuple[str, ...], want: int) -> list[int]:
+def newest_holding(store: Store, plan: Plan, chars: tuple[str, ...], want: int,
+                   ends: Ends | None = None) -> list[int]:
     """The newest `want` matches of `plan` (a query without its one-character words, which
     `search_bi` can only find as prefixes) whose clips hold every one of `chars` (folded).
     SQLite: the row id range that holds the newest candidates of the plan is intersected with
     the clips holding the characters (`search_uni` seeks to a range, where a prefix query
     reads whole doclists); the range grows fourfold each round until `want` are found.
-    PostgreSQL: row id windows of the plan, the characters checked on its rows."""
+    PostgreSQL: row id windows of the plan, the characters checked on its rows (`ends`: see
+    `newest_by_windows`)."""
     if store.dialect == "postgresql":
-        return newest_by_windows(store, plan, plan.hi, want, chars)
+        return newest_by_windows(store, plan, plan.hi, want, chars, ends=ends)
     found: list[int] = []
     hi, span = plan.hi, 2 * want
     while len(found) < want and hi >= plan.lo:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from kirinuki.store.sqlite.db import Store, placeholders
 from kirinuki.store.sqlite.search import parse_tags
 from kirinuki.store.sqlite.search_plan import Plan
-from kirinuki.store.sqlite.search_query import newest, newest_by_windows, newest_holding
+from kirinuki.store.sqlite.search_query import Ends, newest, newest_by_windows, newest_holding
 from kirinuki.store.sqlite.search_tokens import folded_of
 from kirinuki.text.fastfold import fast_search_fold
 
@@ -32,21 +32,31 @@ class DocRow:
     tags: list[str] = field(default_factory=list)
 
 
-def fetch(store: Store, docids: list[int]) -> list[DocRow]:
-    """The clips behind `docids`, in the same order (rows no longer present are left out)."""
+_FETCH = ("SELECT d.docid, d.clip_id, d.entry_id, d.stamp, d.source_id, d.public, d.tags, c.text,"
+          " e.published, e.permalink, s.site{shown} FROM search_docs d"
+          " JOIN clips c ON c.id = d.clip_id JOIN entries e ON e.id = d.entry_id"
+          " LEFT JOIN sources s ON s.id = d.source_id{joined} WHERE d.docid IN ({q}){order}")
+# A hit's tags as its group's tag lines show them, in their order, with the rows they go with.
+_SHOWN = (", gt.display", " LEFT JOIN tag_lines tl ON tl.group_id = c.group_id"
+          " LEFT JOIN group_tags gt ON gt.tag_line_id = tl.id", " ORDER BY d.docid, tl.pos, gt.pos")
+
+
+def fetch(store: Store, docids: list[int], shown: bool = False) -> list[DocRow]:
+    """The clips behind `docids`, in the same order (rows no longer present are left out);
+    `shown`: with their display tags (`add_display_tags`) read in the same statement."""
     conn = store.conn
     found: dict[int, DocRow] = {}
+    column, joined, order = _SHOWN if shown else ("", "", "")
     for i in range(0, len(docids), 500):
         chunk = docids[i:i + 500]
-        q = placeholders(len(chunk))
-        for r in conn.execute(
-            "SELECT d.docid, d.clip_id, d.entry_id, d.stamp, d.source_id, d.public, d.tags,"
-            " c.text, e.published,"
-            " e.permalink, s.site FROM search_docs d JOIN clips c ON c.id = d.clip_id"
-            " JOIN entries e ON e.id = d.entry_id LEFT JOIN sources s ON s.id = d.source_id"
-            f" WHERE d.docid IN ({q})", chunk):
-            found[r[0]] = DocRow(r[0], r[1], r[2], r[3], r[4], bool(r[5]), r[7], r[8], r[9],
-                                 r[10], set(parse_tags(r[6])))
+        sql = _FETCH.format(shown=column, joined=joined, q=placeholders(len(chunk)), order=order)
+        for r in conn.execute(sql, chunk):
+            row = found.get(r[0])
+            if row is None:
+                row = found[r[0]] = DocRow(r[0], r[1], r[2], r[3], r[4], bool(r[5]), r[7], r[8],
+                                           r[9], r[10], set(parse_tags(r[6])))
+            if shown and r[11] is not None and r[11] not in row.tags:
+                row.tags.append(r[11])
     return [found[d] for d in docids if d in found]
 
 
@@ -89,15 +99,17 @@ def _unmapped(store: Store, forms: dict[int, str]) -> dict[int, str]:
     return out
 
 
-def newest_folded(store: Store, plan: Plan, n: int) -> tuple[list[int], dict[int, str]]:
+def newest_folded(store: Store, plan: Plan, n: int, ends: Ends | None = None,
+                  ) -> tuple[list[int], dict[int, str]]:
     """The newest `n` matches of `plan` and their folded texts, for ranking: on PostgreSQL,
     the texts come with the rows of the row id windows (no second read), also for a plan
-    whose one-character words are checked apart (`relaxed`) and for a one-character word."""
+    whose one-character words are checked apart (`relaxed`) and for a one-character word
+    (`ends`: see `search_query.newest_by_windows`)."""
     base = plan.relaxed or plan
     if store.dialect == "postgresql":
         forms: dict[int, str] = {}
         ids = newest_by_windows(store, base, base.hi, n, plan.dropped if plan.relaxed else (),
-                                forms=forms)
+                                forms=forms, ends=ends)
         return ids, _unmapped(store, forms)
     ids = (newest_holding(store, plan.relaxed, plan.dropped, n) if plan.relaxed
            else newest(store, plan, n))
