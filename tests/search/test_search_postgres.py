@@ -164,3 +164,46 @@ def test_a_ranked_search_runs_few_statements(monkeypatch: pytest.MonkeyPatch) ->
         assert search(pg, "中国 until:2024-01-10", facets=False, total=False).hits
         # and one statement for each bound (`until:` and the start of the dated clips)
         assert len(sent) == 3 + 2, "\n".join(s[:70] for s in sent)
+
+
+def test_the_floor_of_document_frequencies_follows_every_write(monkeypatch: pytest.MonkeyPatch,
+                                                                ) -> None:
+    """The row id several words' document frequencies start from (the DF_SAMPLEth newest clip)
+    is read again only after the index changed (its generation): scores stay SQLite's when
+    newer clips come in and when a clip goes, and an unchanged index is not scanned for it."""
+    from kirinuki.journal import search as journal_search
+    from kirinuki.store.postgres import connection
+
+    monkeypatch.setattr(journal_search, "DF_SAMPLE", 6)
+    corpus = [([([f"中国{i}の会談" if i % 3 else f"中国{i}", "外相の会談"], ["外交"])],
+                datetime(2024, 1, 1 + i, 9, 0, tzinfo=JST)) for i in range(12)]
+    known: list[object] = []  # the generation each search's first statement knew a floor of
+    run = connection.PgConnection._now
+
+    def counted(self: connection.PgConnection, sql: str, args: object = None) -> object:
+        if "e.floor" in sql:
+            known.append(list(args)[0])  # type: ignore[call-overload]
+        return run(self, sql, args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(connection.PgConnection, "_now", counted)
+    with fresh_pg_journal() as url, init_journal(url) as pg, build(corpus) as lite:
+        add_entries(pg, [entry(groups, when, f"k{i}") for i, (groups, when) in enumerate(corpus)])
+        for step in range(3):
+            for again in (False, True):
+                known.clear()
+                a, b = (search(j, "中国 会談", facets=False, total=False) for j in (lite, pg))
+                assert b.hits and same(a, b), step
+                now = pg.store.conn.execute(
+                    "SELECT value FROM search_meta WHERE key = 'generation'").fetchone()[0]
+                assert (known[0] == now) == again, (step, known, now)  # kept the second time
+            if step == 0:  # newer clips, most of them holding 会談
+                more = [entry([([f"会談{i}", f"中国と会談{i}"], [])],
+                              datetime(2024, 2, 1 + i, 9, 0, tzinfo=JST), f"n{i}") for i in range(4)]
+                for j in (lite, pg):
+                    add_entries(j, more)
+            elif step == 1:  # a newest entry goes
+                for j in (lite, pg):
+                    newest = max(entry_ids(j.store))
+                    with j.store.transaction():
+                        from kirinuki.store.sqlite.entries import delete_entry
+                        delete_entry(j.store, newest)

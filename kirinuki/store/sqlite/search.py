@@ -87,13 +87,14 @@ def _chunks(ids: Sequence[int], size: int = _BATCH) -> Iterable[Sequence[int]]:
         yield ids[i:i + size]
 
 
-META_KEYS = "('stale', 'format', 'docs', 'chars')"
+META_KEYS = ("stale", "format", "docs", "chars")  # what `read_meta` reads
 
 
 def read_meta(store: Store) -> dict[str, object]:
     """The index's bookkeeping in one read: `stale` (a reason), `format`, `docs` (clips
     indexed) and `chars` (their folded characters), as stored."""
-    return dict(store.conn.execute(f"SELECT key, value FROM search_meta WHERE key IN {META_KEYS}"))
+    return dict(store.conn.execute("SELECT key, value FROM search_meta WHERE key IN"
+                                   f" ({placeholders(len(META_KEYS))})", META_KEYS))
 
 
 def stale_reason(store: Store, meta: dict[str, object] | None = None) -> str | None:

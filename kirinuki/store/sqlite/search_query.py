@@ -6,10 +6,11 @@ newest matches of a query whose one-character words are intersected apart.
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from kirinuki.store.sqlite.db import Store
+from kirinuki.store.sqlite.db import Store, placeholders
 from kirinuki.store.sqlite.search import META_KEYS
 from kirinuki.store.sqlite.search import read_meta as index_meta
 from kirinuki.store.sqlite.search_plan import MIN_ROWID, Plan
@@ -96,21 +97,38 @@ class Ends:
     floor: int | None = None
 
 
+# The row id several words' document frequencies start from, as last read by each store,
+# with the index's generation and the `floor_at` it was read for: reading it again (an index
+# scan of DF_SAMPLE entries) is skipped while the generation stays (every change of the index
+# bumps it, in the transaction that changes it).
+_floors: weakref.WeakKeyDictionary[Store, tuple[str, int, int | None]] = weakref.WeakKeyDictionary()
+
+
 def read_meta(store: Store, floor_at: int = 0) -> tuple[dict[str, object], Ends | None]:
     """The index's bookkeeping (as `search.read_meta`) and, on PostgreSQL, its `Ends` (with
     the row id of the `floor_at`th newest clip when `floor_at` > 0), in one statement: each
     statement is a round trip to the server, and on a loaded machine a wait for its turn."""
     if store.dialect != "postgresql":
         return index_meta(store), None
-    floor = ("(SELECT docid FROM search_docs ORDER BY docid DESC LIMIT 1 OFFSET ?)"
-             if floor_at > 0 else "NULL")
+    kept = _floors.get(store)
+    known = kept[0] if kept is not None and kept[1] == floor_at else ""
+    floor = ("(SELECT CASE WHEN g.value = ? THEN NULL ELSE (SELECT docid FROM search_docs"
+             " ORDER BY docid DESC LIMIT 1 OFFSET ?) END FROM (SELECT max(value) AS value FROM"
+             " search_meta WHERE key = 'generation') g)" if floor_at > 0 else "NULL")
     rows = store.conn.execute(
         f"SELECT m.key, m.value, e.lo, e.hi, e.recent, e.floor FROM (SELECT min(docid) AS lo,"
         f" max(docid) AS hi, ({RECENT_START}) AS recent, {floor} AS floor FROM search_docs) e"
-        f" LEFT JOIN search_meta m ON m.key IN {META_KEYS}",
-        (floor_at - 1,) if floor_at > 0 else ()).fetchall()
+        f" LEFT JOIN search_meta m ON m.key IN ({placeholders(len(META_KEYS) + 1)})",
+        [*((known, floor_at - 1) if floor_at > 0 else ()), *META_KEYS, "generation"]).fetchall()
     first, last, recent, at = rows[0][2:]
     meta = {r[0]: r[1] for r in rows if r[0] is not None}
+    generation = str(meta.pop("generation", ""))
+    if floor_at > 0 and generation and generation == known:
+        at = kept[2] if kept is not None else None
+    elif floor_at > 0 and generation and not store.conn.in_transaction:
+        # Not inside a transaction: one that rolls back would leave a generation another
+        # writer may count again for other rows.
+        _floors[store] = (generation, floor_at, None if at is None else int(at))
     return meta, Ends(None if first is None else int(first), None if last is None else int(last),
                       recent_start_of(recent), None if at is None else int(at))
 
