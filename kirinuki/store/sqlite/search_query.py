@@ -171,6 +171,7 @@ def newest_by_windows(store: Store, plan: Plan, hi: int, want: int,
                f" FROM {t} WHERE {t} MATCH ? AND {t}.rowid BETWEEN ? AND ?{held}"
                f" ORDER BY {t}.rowid DESC LIMIT ?)) ORDER BY rowid DESC {WINDOW}")
     recent = ends.recent
+    held_match = f"({plan.match}) AND " + " AND ".join(f'"{c}"*' for c in char_forms)
     top = hi
     while len(found) < want and hi >= first:
         lo = max(first, hi - span)
@@ -181,7 +182,14 @@ def newest_by_windows(store: Store, plan: Plan, hi: int, want: int,
         for low, high in parts:
             if len(found) >= want:
                 break
-            for r in store.conn.execute(sql, (plan.match, low, high, *char_forms,
+            # Inside the recent indexes, GIN is also asked for the characters (as prefixes of
+            # `search_bi`'s tokens: every character of a form starts one): the candidates are
+            # then the clips holding all of them, not every clip of the plan's words, each a
+            # heap page to visit. Across the whole index a prefix merges the postings of every
+            # token it starts, many times the work (figures: docs/search.md "PostgreSQL").
+            inside = recent is not None and low >= recent and t == "search_bi"
+            match = held_match if chars and inside else plan.match
+            for r in store.conn.execute(sql, (match, low, high, *char_forms,
                                                want - len(found))):
                 found.append(int(r[0]))
                 if forms is not None:
