@@ -89,14 +89,17 @@ def same_speaker(found: str, wanted: str) -> bool:
     return len(short) >= 2 and long.endswith(short) and (owned or not bare_title)
 
 
-def _where(paragraphs: Sequence[str], starts: str) -> tuple[int, int]:
-    """(paragraph, offset) of a label's `starts`, or (-1, -1)."""
+def _where(paragraphs: Sequence[str], starts: str) -> list[tuple[int, int]]:
+    """Every (paragraph, offset) of a label's `starts`, in order (a label's first characters may
+    also be written before it: `ルヴェニアのクレメント外相は…、ルヴェニアの外交政策に…`)."""
     want = starts.lstrip(_OPENERS)
+    out = []
     for i, text in enumerate(paragraphs):
         at = text.find(want)
-        if at >= 0:
-            return i, at
-    return -1, -1
+        while at >= 0:
+            out.append((i, at))
+            at = text.find(want, at + 1)
+    return out
 
 
 def match_statements(paragraphs: Sequence[str], gold: Sequence[dict[str, Any]],
@@ -108,13 +111,15 @@ def match_statements(paragraphs: Sequence[str], gold: Sequence[dict[str, Any]],
     used: set[int] = set()
     out: list[tuple[dict[str, Any], Found | None, bool]] = []
     for g in gold:
-        para, at = _where(paragraphs, g["starts"])
         best: int | None = None
-        for k, s in enumerate(got):
-            if k in used or s.paragraph != para:
-                continue
-            if abs(s.start - at) <= _NEAR or (s.start <= at < s.end and at - s.start <= 25):
-                best = k
+        for para, at in _where(paragraphs, g["starts"]):
+            for k, s in enumerate(got):
+                if k in used or s.paragraph != para:
+                    continue
+                if abs(s.start - at) <= _NEAR or (s.start <= at < s.end and at - s.start <= 25):
+                    best = k
+                    break
+            if best is not None:
                 break
         if best is None:
             out.append((g, None, False))
