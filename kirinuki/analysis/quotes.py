@@ -54,9 +54,10 @@ _CUE_AFTER = lazy_re(
 _KIND_BEFORE = lazy_re(r"(?:紙|誌|社|局|団体|組織|研究所|シンクタンク|企業|グループ|党|番組|新聞|通信|"
                        r"機関|財団|協会|政党|ネットワーク|チャンネル)$")
 # A speaker written right before the quote, as headlines do: `岸田首相「…」`, `岸田首相：「…」`.
-# (A list item's mark before it, `▽`, `・`, `■`, is no part of the name.)
+# (A list item's mark before it, `▽`, `・`, `■`, is no part of the name; a tweet's headline may
+# follow a sentence: `…死者31人に。保健省「…」`.)
 _HEADLINE = lazy_re(
-    rf"(?:^|(?<=[】\]\s　、：:▽▼・■◆●○◇□★]))(?!・)(?P<np>(?:[\u3041-\u309f]{{2,6}}(?={TRADE}))?{NOUN}+"
+    rf"(?:^|(?<=[】\]\s　、：:▽▼・■◆●○◇□★。]))(?!・)(?P<np>(?:[\u3041-\u309f]{{2,6}}(?={TRADE}))?{NOUN}+"
     rf"(?:の{NOUN}+){{0,2}})(?:[:：]|(?P<comma>[、，,]))?\s?$")
 # A headline's speaker, a comma, then what the quote is about (`首相、解散「考えていない」`).
 _TOPIC_HEADLINE = lazy_re(

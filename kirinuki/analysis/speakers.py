@@ -157,7 +157,7 @@ def name_like(display: str) -> bool:
     return _NAME_LIKE.fullmatch(display) is not None
 
 
-_MODIFIER = lazy_re(r"(?:^|(?<=[、。のはがも\s」]))([^、。「」のはがも\s]{2,6})$")
+_MODIFIER = lazy_re(r"(?:^|(?<=[、。のはがも\s」]))([^、。「」のはがも\s]{2,8})$")
 
 
 def _with_modifier(text: str, start: int, found: tuple[str, str, bool],
@@ -167,7 +167,7 @@ def _with_modifier(text: str, start: int, found: tuple[str, str, bool],
     if found[0] not in _PERSON_NOUNS and not any(found[0].endswith(n) and len(found[0]) <= 4
                                                    for n in _PERSON_NOUNS):
         return found
-    m = _MODIFIER.search(text, max(0, start - 7), start)
+    m = _MODIFIER.search(text, max(0, start - 9), start)
     chunk = m.group(1) if m else ""
     if not re.search(r"[\u3041-\u309f]", chunk) or not re.search(r"[\u4e00-\u9fff\u30a1-\u30fa]", chunk):
         return found  # no clause (`地元`), or no content word in it (`ある男性`)

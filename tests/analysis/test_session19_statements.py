@@ -62,3 +62,28 @@ def test_reported_speech_of_a_company_or_body(text: str, speaker: str, starts: s
 ])
 def test_words_before_a_name_are_left_out(text: str, speaker: str) -> None:
     assert one(text).speaker == speaker
+
+
+def test_a_label_whose_first_characters_come_earlier_too_is_matched() -> None:
+    # The scoring of bench/eval_scoring.py: `starts` is also written in the speaker's phrase.
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+    from eval_scoring import match_statements, statements_of
+
+    paragraphs = ["ベルナのソラン外相は電話会談で、ベルナの外交政策に変わりはないと伝えました。"]
+    gold = [{"speaker": "ソラン外相", "starts": "ベルナの", "mode": "reported", "cue": "伝えました"}]
+    [(_, got, right)] = match_statements(paragraphs, gold, statements_of(paragraphs))
+    assert got is not None and got.text.startswith("ベルナの外交政策") and right
+
+
+def test_a_tweets_headline_after_a_sentence() -> None:
+    s = one("ザリエ橋崩落、死者12人に。運輸相「原因を徹底的に究明する」 https://t.co/Qw3rT5yU "
+            "— 架空ワールド (@kakuu_world) June 3, 2025")
+    assert (s.mode, s.speaker, s.text) == (HEADLINE, "運輸相", "原因を徹底的に究明する")
+
+
+def test_a_common_noun_keeps_a_clause_of_eight_characters() -> None:
+    s = one("説明会に出席した住民は、工場の再開は受け入れられないと語りました。")
+    assert (s.mode, s.speaker) == (REPORTED, "説明会に出席した住民")
