@@ -169,8 +169,9 @@ def _with_modifier(text: str, start: int, found: tuple[str, str, bool],
         return found
     m = _MODIFIER.search(text, max(0, start - 9), start)
     chunk = m.group(1) if m else ""
-    if not re.search(r"[\u3041-\u309f]", chunk) or not re.search(r"[\u4e00-\u9fff\u30a1-\u30fa]", chunk):
-        return found  # no clause (`地元`), or no content word in it (`ある男性`)
+    if (not re.search(r"[\u3041-\u309f]", chunk) or not re.search(r"[\u4e00-\u9fff\u30a1-\u30fa]", chunk)
+            or chunk.endswith("ある")):
+        return found  # no clause (`地元`), no content word in it or only `ある` (`…応じたある男性`)
     display = chunk + found[0]
     return display, fold(display), True
 
