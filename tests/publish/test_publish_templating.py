@@ -33,3 +33,32 @@ def test_every_template_escapes_with_it() -> None:
     assert template.root_render_func.__globals__["escape"] is fast_escape
     assert env.get_template("base.html").root_render_func.__globals__["escape"] is fast_escape
     assert template.render(v="<'\"&>", m=Markup("<i>"), n=5) == "&lt;&#39;&#34;&amp;&gt;|<i>|5"
+
+
+class _Obj:
+    name = "<obj>"
+    html = Markup("<i>obj</i>")
+
+
+def test_inline_code_renders_what_jinjas_own_compiler_renders() -> None:
+    """The compiler's inline View reads and escaping (`templating._CodeGenerator`) give the
+    bytes Jinja's own generated code gives, for every kind of value a template reads."""
+    from jinja2.compiler import CodeGenerator
+
+    from kirinuki.publish.templating import View
+
+    source = ("{% for x in xs %}[{{ x.name }}|{{ x.html }}|{{ x.zz is defined }}|"
+              "{{ x.items if x.items is string else 'm' }}|{{ x.a.b if x.a is defined else 0 }}]"
+              "{% endfor %}{% macro m(v) %}<{{ v.name }}>{% endmacro %}{{ m(xs[0]) }}")
+    xs = [View(name="<a>", html=Markup("<b>"), items="own", a=View(b="&"), zz=1),
+          View(name=3, html=5), {"name": "d&", "html": None}, _Obj(),
+          View(name=Markup("<m>"), html=2.5)]
+    env = environment()
+    assert "_g := " in env.compile(source, raw=True)  # the inline code is what renders
+    plain = environment()
+    plain.code_generator_class = CodeGenerator
+    plain.bytecode_cache = None
+    got = env.from_string(source).render(xs=xs)
+    assert got == plain.from_string(source).render(xs=xs)
+    assert got == ("[&lt;a&gt;|<b>|True|own|&amp;][3|5|False|m|0][d&amp;|None|False|m|0]"
+                   "[&lt;obj&gt;|<i>obj</i>|False|m|0][<m>|2.5|False|m|0]<&lt;a&gt;>")
