@@ -25,6 +25,7 @@ from jinja2 import (
     nodes,
 )
 from jinja2.compiler import CodeGenerator, Frame, optimizeconst
+from jinja2.runtime import Context, Macro
 from markupsafe import Markup, escape
 
 from kirinuki.publish.messages import say
@@ -115,9 +116,28 @@ class _Template(Template):
         return super()._from_namespace(environment, namespace, globals)
 
 
+_Plain = (Macro, type(lambda: None))
+
+
+class _Context(Context):
+    def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 - Jinja's names
+        """A call in a template (`say(...)`, a macro): a macro or a function that asks for
+        no context is called at once, as Jinja would after its checks (a few per call)."""
+        if type(__obj) in _Plain and not hasattr(__obj, "jinja_pass_arg"):
+            kwargs.pop("_block_vars", None)
+            kwargs.pop("_loop_vars", None)
+            try:
+                return __obj(*args, **kwargs)
+            except StopIteration:
+                return __self.environment.undefined("value was undefined because a callable "
+                                                    "raised a StopIteration exception")
+        return super().call(__obj, *args, **kwargs)
+
+
 class _Environment(Environment):
     template_class = _Template
     code_generator_class = _CodeGenerator
+    context_class = _Context
 
     def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
         """A template's globals as one plain dict, not Jinja's chain of two maps, which every

@@ -62,3 +62,29 @@ def test_inline_code_renders_what_jinjas_own_compiler_renders() -> None:
     assert got == plain.from_string(source).render(xs=xs)
     assert got == ("[&lt;a&gt;|<b>|True|own|&amp;][3|5|False|m|0][d&amp;|None|False|m|0]"
                    "[&lt;obj&gt;|<i>obj</i>|False|m|0][<m>|2.5|False|m|0]<&lt;a&gt;>")
+
+
+def test_calls_in_templates_are_jinjas() -> None:
+    """`_Context.call` calls a macro or a plain function at once; a function that asks for
+    the context or the environment still gets it, as in Jinja's own context."""
+    from jinja2 import pass_context, pass_environment
+    from jinja2.runtime import Context
+
+    @pass_context
+    def where(ctx: Context, n: int) -> str:
+        return f"{ctx['v']}{n}"
+
+    @pass_environment
+    def env_of(env: object) -> str:
+        return type(env).__name__
+
+    source = ("{% macro m(a, b=2) %}<{{ a }}{{ b }}>{% endmacro %}{{ m('&') }}{{ m(1, b='<') }}"
+              "|{{ plain('x') }}|{{ where(3) }}|{{ env_of() }}|{{ m(*xs) }}")
+    values = {"plain": lambda s: f"<{s}>", "where": where, "env_of": env_of, "v": "v", "xs": [7]}
+    env = environment()
+    assert env.context_class is not Context
+    jinjas = environment()
+    jinjas.context_class = Context
+    got = env.from_string(source).render(**values)
+    assert got == jinjas.from_string(source).render(**values)
+    assert got == "<&amp;2><1&lt;>|&lt;x&gt;|v3|_Environment|<72>"
