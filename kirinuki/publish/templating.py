@@ -139,6 +139,23 @@ class _Environment(Environment):
     code_generator_class = _CodeGenerator
     context_class = _Context
 
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._loaded: dict[tuple[BaseLoader | None, str], Template] = {}
+
+    def _load_template(self, name: str, globals: MutableMapping[str, Any] | None,  # noqa: A002
+                       ) -> Template:
+        """A template by name from a plain dict: every page asks for its template and the
+        ones it extends and imports (Jinja's cache takes a lock and a weak reference for
+        each ask); templates never change while a program runs (`auto_reload` off)."""
+        if globals:
+            return super()._load_template(name, globals)
+        key = (self.loader, name)
+        template = self._loaded.get(key)
+        if template is None:
+            template = self._loaded[key] = super()._load_template(name, None)
+        return template
+
     def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
         """A template's globals as one plain dict, not Jinja's chain of two maps, which every
         page's context and every macro import walked (a tenth of an entry page's time). The

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from urllib.parse import quote
 
 from markupsafe import Markup
 
@@ -110,9 +109,20 @@ def _first_text(entry: Entry) -> str:
     return ""
 
 
+# Each byte as `quote(..., safe="")` writes it: unreserved ASCII as is, the rest %XX.
+_QUOTED = [chr(b) if chr(b).isalnum() and b < 128 or chr(b) in "_.-~" else f"%{b:02X}"
+           for b in range(256)]
+
+
+def quote_all(text: str) -> str:
+    """`urllib.parse.quote(text, safe="")`, a table lookup per byte done in C (quote's own
+    loop was a twentieth of an entry page)."""
+    return "".join(map(_QUOTED.__getitem__, text.encode("utf-8")))
+
+
 def share_links(url: str, title: str) -> list[View]:
     """Links that share `url` (absolute) without any script: X, はてなブックマーク, LINE."""
-    u, t = quote(url, safe=""), quote(title, safe="")
+    u, t = quote_all(url), quote_all(title)
     hatena = "https://b.hatena.ne.jp/entry/" + (
         "s/" + url.removeprefix("https://") if url.startswith("https://")
         else url.removeprefix("http://"))

@@ -88,3 +88,25 @@ def test_calls_in_templates_are_jinjas() -> None:
     got = env.from_string(source).render(**values)
     assert got == jinjas.from_string(source).render(**values)
     assert got == "<&amp;2><1&lt;>|&lt;x&gt;|v3|_Environment|<72>"
+
+
+def test_share_links_quote_as_urllib_does() -> None:
+    from urllib.parse import quote
+
+    from kirinuki.publish.views import quote_all
+
+    texts = ["https://bench.kirinuki.example/entry/2020/01/02/a b?x=1&y=2#z", "",
+             "ウクライナ侵攻・対ロシア制裁ほか", "~_.-!*'()/:@", "a\x00\x7f\x80\U0001F600",
+             "".join(chr(i) for i in range(0, 0x3100, 3))]
+    for text in texts:
+        assert quote_all(text) == quote(text, safe=""), text
+
+
+def test_a_template_is_loaded_once_per_name_and_loader() -> None:
+    from jinja2 import DictLoader
+
+    env = environment()
+    assert env.get_template("base.html") is env.get_template("base.html")
+    env.loader = DictLoader({"base.html": "own"})  # another loader: its own template
+    assert env.get_template("base.html").render() == "own"
+    assert env.get_template("base.html", globals={"x": 1}).render() == "own"
