@@ -48,6 +48,7 @@ from kirinuki.analysis.updates import (
     later_that_day,
     lead_rewritten_more,
     lead_updated,
+    same_deed_retold,
     sentence_updated,
     toll_rewritten,
 )
@@ -138,6 +139,8 @@ def relate_sentences(sa: list[Sentence], sb: list[Sentence], ratio: float,
         return Relation("lead", first)
     if first >= max(REWRITTEN, lead) and count_updated_after(sa, sb):
         return Relation("lead", first)  # one day's event retold, its count updated after it
+    if lead <= 1.0 and first >= lead and same_deed_retold(sa, sb):
+        return Relation("lead", first)  # one day's deed told by another outlet
     if first >= lead and plan_done(sa[0], sb[0]) and (first >= REWRITTEN or (
             (opens_alike(sa[0], sb[0]) or sa[0].subjects & sb[0].subjects)
             and not word_put_for_another(sa[0].masked, sb[0].masked))):

@@ -145,6 +145,30 @@ def count_updated_after(sa: list[Sentence], sb: list[Sentence]) -> bool:
     return bool(common) and all(ca[k] != cb[k] for k in common)
 
 
+# Deeds that are words said, not the event (`…と発表しました`): many reports of one day end so.
+_SAYING_DEEDS = frozenset(("発表", "表明", "説明", "強調", "指摘", "主張", "明言", "言及", "報告"))
+
+
+def same_deed_retold(sa: list[Sentence], sb: list[Sentence]) -> bool:
+    """True when two clips open with one deed on one day (first sentences dated the same day,
+    ending in the same deed that is no saying: `…弾劾決議案を賛成98、反対41で可決した` / `…弾劾決議案を
+    可決した。賛成は98票で…`), a number of each first sentence that has some in the other clip, no
+    name swapped: one event told by two outlets."""
+    a, b = sa[0], sb[0]
+    da = days(a.folded)
+    if not da or da != days(b.folded):
+        return False
+    ea, eb = _DEED_END.search(a.folded), _DEED_END.search(b.folded)
+    if not (ea and eb and ea.group(1) == eb.group(1)) or ea.group(1) in _SAYING_DEEDS:
+        return False
+    in_a = {n for s in sa for n in numbers(s.folded)}
+    in_b = {n for s in sb for n in numbers(s.folded)}
+    na, nb = set(numbers(a.folded)), set(numbers(b.folded))
+    return ((not na or bool(na & in_b)) and (not nb or bool(nb & in_a))
+            and bool(a.names & b.names) and not swapped(a.names, b.names)
+            and not other_subject(a.masked, b.masked))
+
+
 def sentence_updated(sa: list[Sentence], sb: list[Sentence], matrix: list[list[float]],
                      shared: float) -> float | None:
     """The similarity of a sentence found again in the other clip with one of its counts
@@ -174,7 +198,7 @@ def sentence_updated(sa: list[Sentence], sb: list[Sentence], matrix: list[list[f
 # (`死者が23人となり`: the count has become N.)
 _RAISED = lazy_re(r"[0-9]+[万億千]?(?:人|棟|世帯|戸|台|便|件|ミリ|センチ|ヘクタール|隻|機|か所|カ所|箇所|路線|匹|頭|羽)"
                   r"(?:に増え|に増加|に上[っりる]|にのぼ[っりる]|に達し|に減っ|に減り|に減少|まで減っ|まで減り|まで減少|となり|となっ"
-                  r"|になり|になっ)")
+                  r"|になり|になっ|に広げ|に拡大|に縮小)")
 
 
 # A count said to have changed by N to M (`これまでより5人減って13人になりました`).
@@ -287,7 +311,7 @@ _CHANGE_PREDICATES = frozenset(("増加", "減少", ""))
 
 
 # Times of a day (`午後1時までに`, `午前の終値`): a later report of the same day names another.
-_TIME_OF_DAY = lazy_re(r"(?:午前|午後)?[0-9]+時|午前|午後|正午|夕方|未明|前場|後場")
+_TIME_OF_DAY = lazy_re(r"(?:午前|午後)?[0-9]+時|午前|午後|正午|夕方|未明|前場|後場|一時、|取り?引き?開始直後")
 
 
 def later_that_day(a: Sentence, b: Sentence) -> bool:
@@ -309,7 +333,8 @@ def later_that_day(a: Sentence, b: Sentence) -> bool:
                for x, y in ((a, b), (b, a)))
 
 
-_MORNING_CLOSE = lazy_re(r"午前の終値|前場")
+# (A move during the day, `一時、…11%下落`, `取引開始直後から…`, then the close, too.)
+_MORNING_CLOSE = lazy_re(r"午前の終値|前場|一時、|取り?引き?開始直後")
 _DAY_CLOSE = lazy_re(r"取引を終え|取り引きを終え|(?<!午前の)終値")
 
 

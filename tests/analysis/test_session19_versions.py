@@ -162,3 +162,26 @@ def test_the_end_of_a_month_is_no_word_of_a_deed() -> None:
     # `8月末までに`: a time, like `8月までに` (its `末` no verb stem of the deed).
     plan = prepare("憲法裁判所は、解散の決定が妥当かどうか、8月末までに判断を示す見通しです。").sentences[0]
     assert "末" not in deed_words(plan) | _stems(plan)
+
+
+@pytest.mark.parametrize(("a", "b", "expected"), [
+    # One deed on one day told by two outlets (a sentence added, a figure left out of the lead).
+    ("【ソリス共同】東欧ベルナの議会は4日、ソラン首相の不信任決議案を賛成121、反対80で可決した。"
+     "内閣は総辞職する見通しだ。",
+     "【ソリスAFP＝時事】ベルナ議会は4日、ソラン首相に対する不信任決議案を可決した。賛成は121票で、"
+     "可決に必要な過半数を上回った。首相は憲法の規定により10日以内に辞任するか議会を解散しなければ"
+     "ならない。", VERSION),
+    # ... two roads' closures lifted at one hour are two news.
+    ("北浜自動車道の下り線の通行止めは、9日午前6時に解除されました。",
+     "国道212号の北浜町と南浜町の間の通行止めは、9日午前6時に解除されました。", None),
+    # A share price during the day, then its close.
+    ("9日の東京株式市場で、白鳥電機の株価は、取引開始直後から売り注文が膨らみ、一時、前日の終値より"
+     "14%下落しました。",
+     "9日の東京株式市場で、白鳥電機の株価は売り注文が続き、終値は前日より9%安い2310円でした。", VERSION),
+    # A scope widened (`…を17路線に広げ`): the count of it updated.
+    ("運休の対象は8路線で、1日あたりおよそ120便が減ることになります。",
+     "鉄道会社はその後、運休の対象を11路線に広げ、1日あたりおよそ170便が減ることになりました。", VERSION),
+])
+def test_session19_dev7_retold(a: str, b: str, expected: str | None) -> None:
+    assert kind(a, b) == expected
+    assert kind(b, a) == expected
