@@ -277,6 +277,7 @@ REASONS_JA: dict[str, str] = {
     "shared background, reworded": "共通の背景（言い換え）",
     "a sentence updated (figures changed)": "文の数字が更新された",
     "headline updated": "見出しが更新された",
+    "headline told in a report, count updated": "見出しの内容が本文で伝えられ、数字が更新された",
     "a call raised": "警報などが引き上げられた",
     "corrected": "訂正された",
     "one report retold (same subject, day and figures)": "同じ報道の言い換え（主語・日付・数字が同じ）",
