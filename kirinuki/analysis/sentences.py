@@ -68,7 +68,8 @@ _LOANWORDS_TEXT = """
 トラブル タブレット ルール プラス マイナス フェリー ボート タクシー マンション アパート スタジアム
 レストラン ジェット ロボット ネット メール ウェブ サイト ページ ブログ ゲーム チケット コンビニ
 スマホ パソコン カメラ ビデオ ラジオ ホームページ ユーザー アカウント マスク シェルター ツアー
-クルーズ フライト バッテリー クラスター
+クルーズ フライト バッテリー クラスター アルコール メタノール エタノール プラスチック セメント
+ワイン ビール ウイスキー
 """
 
 
@@ -235,8 +236,16 @@ def similarity(a: Sentence, b: Sentence, floor: float = 0.0) -> float:
     return (fuzz.ratio(a.masked, b.masked) / 100 + overlap) / 2
 
 
+# A wire's dateline (`【リンポ=ロイター】`, `【ベレンガ共同】`): where and by whom it was filed,
+# not what it is about.
+_DATELINE = lazy_re(r"^\s*【[^】]{1,20}(?:共同|時事|ロイター|AFP|AP|新華社|聯合|タス|ブルームバーグ)[^】]{0,6}】")
+
+
 def names_in(text: str) -> frozenset[str]:
-    """Katakana names (not common loanwords), kanji places and acronyms named in `text`."""
+    """Katakana names (not common loanwords), kanji places and acronyms named in `text`, a
+    wire's dateline left out."""
+    if text[:1] == "【" or text[:2].strip()[:1] == "【":
+        text = _DATELINE.sub("", text)
     return frozenset(n for n in _NAME.findall(unicodedata.normalize("NFKC", text))
                      if n not in _LOANWORDS and n not in _LABEL_WORDS and not (n[-1] == "線" and _NOT_LINES.search(n))
                      and not (n[-1] in "川湖湾島港駅" and _NOT_PLACES.search(n)))

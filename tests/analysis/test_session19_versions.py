@@ -185,3 +185,20 @@ def test_the_end_of_a_month_is_no_word_of_a_deed() -> None:
 def test_session19_dev7_retold(a: str, b: str, expected: str | None) -> None:
     assert kind(a, b) == expected
     assert kind(b, a) == expected
+
+
+@pytest.mark.parametrize(("a", "b", "expected"), [
+    # Two wires' datelines (`【…=ロイター】`, `【…共同】`) name no place of the story.
+    ("【リンポ＝ロイター】ザルナ王国南部で8日未明、ダムが決壊して下流の町を洪水が襲い、少なくとも5人が"
+     "死亡した。",
+     "【ニューデリー共同】ザルナ王国南部のカルム渓谷で8日に起きたダム決壊による洪水で、同国内務省は9日、"
+     "死者が19人に増えたと明らかにした。", VERSION),
+    # A drink named two ways (`アルコール` / `メタノール`) is no place or body swapped.
+    ("【ソリス共同】ベルナ共和国の保健省は2日、南部で工業用アルコールが混入したとみられる酒を飲んだ住民"
+     "9人が死亡したと発表した。",
+     "【ソリス＝ロイター】ベルナ保健省は2日夜、南部でメタノールが混入した疑いのある酒による死者が13人に"
+     "なったと明らかにした。", VERSION),
+])
+def test_session19_dev7_wires(a: str, b: str, expected: str | None) -> None:
+    assert kind(a, b) == expected
+    assert kind(b, a) == expected
