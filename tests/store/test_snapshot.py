@@ -4,15 +4,18 @@ and answered 500)."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 
 import pytest
 
+from kirinuki.errors import JournalError
 from kirinuki.journal import Journal, init_journal, open_journal
 from kirinuki.journal.editing import add_group
 from kirinuki.model import Clip, Group, TagLine, TagRef
+from kirinuki.store.postgres.connection import PgConnection
+from kirinuki.store.postgres.db import SNAPSHOT
 from kirinuki.store.sqlite import entries as entry_rows
-from kirinuki.store.sqlite import entry_loading
 
 
 def _group(text: str) -> Group:
@@ -48,26 +51,55 @@ def test_a_snapshot_sees_one_state(two: tuple[Journal, Journal]) -> None:
 
 
 def test_an_entry_read_while_another_writer_commits_is_whole(
-        two: tuple[Journal, Journal], monkeypatch: pytest.MonkeyPatch) -> None:
+        two: tuple[Journal, Journal], request: pytest.FixtureRequest,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     a, b = two
-    real = entry_loading._load_clips
     wrote: list[int] = []
     armed = [True]
 
-    def commit_in_between(*args: object) -> None:
-        # The other writer commits a group with its tag line between two of the read's queries
-        # (once: its own write reads the entry back through here too).
-        if armed.pop() if armed else False:
+    def commit_in_between(sql: str) -> None:
+        # The other writer commits a group with its tag line between two of the read's
+        # statements (once: its own write reads the entry back through here too).
+        if "FROM clips c" in sql and (armed.pop() if armed else False):
             wrote.append(add_group(b, 1, _group("割り込んだ段落。")).revision)
-        real(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(entry_loading, "_load_clips", commit_in_between)
+    if request.node.callspec.params["any_journal_path"] == "sqlite":
+        a.store.conn.set_trace_callback(commit_in_between)
+    else:
+        # The reads go to the server in one message, inside its own snapshot: no statement
+        # of theirs runs before another process's commit and the next after it.
+        real = PgConnection._now
+        sent: list[str] = []
+
+        def record(conn: PgConnection, sql: str, args: object = None) -> object:
+            if "FROM clips c" in sql:
+                sent.append(sql)
+                commit_in_between(sql)  # before the message: the read sees it whole
+            return real(conn, sql, args)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(PgConnection, "_now", record)
     entry = entry_rows.get_entry(a.store, 1)
     assert wrote
     assert entry is not None
-    assert [c.text for c in entry.clips] == ["最初の段落。"]  # the state before, whole
-    assert [len(g.tag_lines) for g in entry.groups] == [1]
+    if request.node.callspec.params["any_journal_path"] == "sqlite":
+        assert [c.text for c in entry.clips] == ["最初の段落。"]  # the state before, whole
+        assert [len(g.tag_lines) for g in entry.groups] == [1]
+        a.store.conn.set_trace_callback(None)
+    else:
+        assert sent[0].startswith(SNAPSHOT) and sent[0].rstrip().endswith("COMMIT")
+        assert sent[0].count("json_each") == 0 and sent[0].count("FROM groups") == 1
+        assert [c.text for c in entry.clips] == ["最初の段落。", "割り込んだ段落。"]
+        assert [len(g.tag_lines) for g in entry.groups] == [1, 1]
     monkeypatch.undo()
     after = entry_rows.get_entry(a.store, 1)
     assert after is not None and after.revision == wrote[0]
     assert [c.text for c in after.clips] == ["最初の段落。", "割り込んだ段落。"]
+
+
+def test_a_failed_read_ends_its_snapshot(two: tuple[Journal, Journal]) -> None:
+    a, _ = two
+    with pytest.raises((JournalError, sqlite3.OperationalError)):
+        a.store.reads([("SELECT count(*) FROM groups", ()), ("SELECT * FROM no_such_table", ())])
+    assert not a.store.conn.in_transaction  # nothing left open behind the error
+    assert a.store.reads([("SELECT count(*) FROM groups", ()),
+                          ("SELECT count(*) FROM clips", ())]) == [[(1,)], [(1,)]]

@@ -138,6 +138,35 @@ class PgConnection:
         cur.nextset()
         return cur
 
+    def reads(self, statements: Sequence[tuple[str, Sequence[object]]],
+              begin: str | None) -> list[list[Any]]:
+        """The rows of each read statement (written for SQLite, no MATCH), sent with their
+        values in one message (the simple query protocol runs several statements of one
+        message in order); with `begin`, inside a transaction it opens and this commits."""
+        cur = self.raw.cursor()
+        assert isinstance(cur, ClientCursor)
+        parts = [begin] if begin else []
+        for sql, params in statements:
+            st = translate(sql)
+            if st.matches or st.noop:
+                raise ValueError(f"not a plain read: {sql[:60]!r}")
+            parts.append(cur.mogrify(st.sql, _args(st, params)))
+        if begin:
+            parts.append("COMMIT")
+        try:
+            cur = self._run(";\n".join(parts))
+            if begin:
+                cur.nextset()  # past the BEGIN
+            out = []
+            for _ in statements:
+                out.append(cur.fetchall())
+                cur.nextset()
+        except BaseException:
+            if begin and self.in_transaction:  # a statement failed: end what BEGIN opened
+                self._now("ROLLBACK")
+            raise
+        return out
+
     def _wrote(self) -> None:
         if self.in_transaction:
             self.wrote = True

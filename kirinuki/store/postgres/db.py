@@ -8,7 +8,7 @@ reached or a database that holds no journal, SchemaTooNewError for a newer one.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from typing import Any
 
@@ -25,6 +25,10 @@ from kirinuki.store.sqlite.db import Store
 
 APP = "kirinuki"
 SCHEMA_VERSION = len(MIGRATIONS)
+
+# Without the writers' advisory lock: a snapshot never waits for them. Read-only REPEATABLE
+# READ sees one state for all its statements and cannot fail to serialize.
+SNAPSHOT = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
 
 _pools: dict[str, ConnectionPool] = {}
 _pools_lock = threading.Lock()
@@ -46,12 +50,16 @@ class PgStore(Store):
             self.conn.raw.execute(f"SET lock_timeout = {BUSY_MS}")
 
     def _begin_snapshot(self) -> None:
-        # Without the writers' advisory lock: a snapshot never waits for them. Read-only
-        # REPEATABLE READ sees one state for all its statements and cannot fail to serialize.
-        self.conn._run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        self.conn._run(SNAPSHOT)
 
     def _end_snapshot(self) -> None:
         self.conn._run("COMMIT")  # not `execute`: nothing was written, nothing to count
+
+    def reads(self, statements: Sequence[tuple[str, Sequence[object]]]) -> list[list[Any]]:
+        """As `Store.reads`, in one round trip: one message holding the snapshot's BEGIN, the
+        statements and its COMMIT (inside a transaction: the statements alone)."""
+        own = not (self._depth or self.conn.in_transaction)
+        return self.conn.reads(statements, SNAPSHOT if own else None)
 
     def map_memory(self, on: bool) -> None:
         """Nothing to do: PostgreSQL has its own buffers."""

@@ -10,7 +10,7 @@ import fcntl
 import json
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
@@ -142,6 +142,13 @@ class Store:
             yield
         finally:
             self._end_snapshot()
+
+    def reads(self, statements: Sequence[tuple[str, Sequence[object]]]) -> list[list[Any]]:
+        """The rows of each of these reads (SQL and parameters, no MATCH), all seeing one
+        committed state of the journal as inside `snapshot`: one after another here, in one
+        round trip to the server on PostgreSQL."""
+        with self.snapshot():
+            return [self.conn.execute(sql, args).fetchall() for sql, args in statements]
 
     def _begin_snapshot(self) -> None:
         # Deferred: under WAL the first read fixes what every later read of it sees.

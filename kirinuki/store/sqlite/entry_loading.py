@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from typing import Any
 
 from kirinuki.model import (
     Citation,
@@ -97,109 +98,93 @@ def ids_json(ids: Iterable[int]) -> str:
 
 
 def load_entries(store: Store, ids: Iterable[int]) -> dict[int, Entry]:
-    """The whole entries with these ids (missing ids are left out), in five queries that see
-    one state of the journal (`Store.snapshot`)."""
-    with store.snapshot():
-        return _load_entries(store, ids)
-
-
-def load_groups(store: Store, ids: Iterable[int]) -> dict[int, Entry]:
-    """The entries with these ids that have groups, with their groups alone (clips with their
-    sources, related links, tag lines) and no other field but the id: what a tag page shows of
-    them, without reading the entries' own rows (their lines' raw layout is not applied). In
-    four queries that see one state of the journal."""
-    with store.snapshot():
-        entries: dict[int, Entry] = {}
-        _load_groups(store, (ids_json(ids),), entries)
-        return entries
-
-
-def _load_entries(store: Store, ids: Iterable[int]) -> dict[int, Entry]:
+    """The whole entries with these ids (missing ids are left out), in five reads that see
+    one state of the journal (`Store.reads`: one round trip on PostgreSQL)."""
     arg = (ids_json(ids),)
-    conn = store.conn
+    rows, *parts = store.reads([(_ENTRIES_SQL, arg), *((sql, arg) for sql in _GROUP_SQL)])
     entries: dict[int, Entry] = {}
     raw: dict[int, str] = {}
     chrome: dict[str, Chrome] = {}
-    for row in conn.execute(
-        f"SELECT {_ENTRY_COLS} FROM entries e LEFT JOIN entry_chrome ch ON ch.id = e.chrome_id"
-        " WHERE e.id IN (SELECT value FROM json_each(?))", arg
-    ):
+    for row in rows:
         entry = _entry_from_row(row, chrome)
         entries[entry.id or 0] = entry
         if row[12] is not None:
             raw[entry.id or 0] = str(row[12])
-    _load_groups(store, arg, entries)
+    _fill_groups(entries, *parts)
     for entry in entries.values():
         if entry.id in raw:
             apply_raw_layout(entry, json.loads(raw[entry.id]))
     return entries
 
 
-def _load_groups(store: Store, arg: tuple[str], entries: dict[int, Entry]) -> None:
-    """Fill in the groups of the entries of `arg` (those missing from `entries` are added,
-    with their id alone)."""
-    conn = store.conn
+def load_groups(store: Store, ids: Iterable[int]) -> dict[int, Entry]:
+    """The entries with these ids that have groups, with their groups alone (clips with their
+    sources, related links, tag lines) and no other field but the id: what a tag page shows of
+    them, without reading the entries' own rows (their lines' raw layout is not applied). In
+    four reads that see one state of the journal."""
+    arg = (ids_json(ids),)
+    entries: dict[int, Entry] = {}
+    _fill_groups(entries, *store.reads([(sql, arg) for sql in _GROUP_SQL]))
+    return entries
+
+
+_ENTRIES_SQL = (f"SELECT {_ENTRY_COLS} FROM entries e LEFT JOIN entry_chrome ch"
+                " ON ch.id = e.chrome_id WHERE e.id IN (SELECT value FROM json_each(?))")
+# An entry's groups, their clips (with their sources), related links and tag lines: each
+# read takes the entry ids as one JSON array.
+_GROUP_SQL = (
+    "SELECT id, entry_id FROM groups WHERE entry_id IN (SELECT value FROM json_each(?))"
+    " ORDER BY entry_id, pos",
+    """
+    SELECT c.group_id, c.pos, c.id, c.text, c.blank_after, c.article_version_id,
+           c.sel_exact, c.sel_prefix, c.sel_suffix,
+           a.url, s.site, s.name, COALESCE(v.title, a.title), v.published
+    FROM clips c JOIN groups g ON g.id = c.group_id
+    LEFT JOIN article_versions v ON v.id = c.article_version_id
+    LEFT JOIN articles a ON a.id = v.article_id
+    LEFT JOIN sources s ON s.id = a.source_id
+    WHERE g.entry_id IN (SELECT value FROM json_each(?))
+    """,
+    """
+    SELECT l.group_id, l.pos, l.id, l.url, l.quote, l.blank_after, l.target_entry_id
+    FROM related_links l JOIN groups g ON g.id = l.group_id
+    WHERE g.entry_id IN (SELECT value FROM json_each(?))
+    """,
+    """
+    SELECT tl.group_id, tl.id, tl.blank_after, gt.display, gt.summary
+    FROM tag_lines tl JOIN groups g ON g.id = tl.group_id
+    JOIN group_tags gt ON gt.tag_line_id = tl.id
+    WHERE g.entry_id IN (SELECT value FROM json_each(?))
+    ORDER BY tl.group_id, tl.pos, gt.pos
+    """,
+)
+
+
+def _fill_groups(entries: dict[int, Entry], group_rows: list[Any], clip_rows: list[Any],
+                 link_rows: list[Any], line_rows: list[Any]) -> None:
+    """Fill in the entries' groups from the rows of `_GROUP_SQL` (entries missing from
+    `entries` are added, with their id alone)."""
     groups: dict[int, Group] = {}
-    for gid, eid in conn.execute(
-        "SELECT id, entry_id FROM groups WHERE entry_id IN (SELECT value FROM json_each(?))"
-        " ORDER BY entry_id, pos",
-        arg,
-    ):
+    for gid, eid in group_rows:
         groups[gid] = Group(id=gid)
         entry = entries.get(eid)
         if entry is None:
             entry = entries[eid] = Entry(id=eid)
         entry.groups.append(groups[gid])
     items: dict[int, list[tuple[int, Item]]] = {gid: [] for gid in groups}
-    _load_clips(store, arg, items)
-    for r in conn.execute(
-        """
-        SELECT l.group_id, l.pos, l.id, l.url, l.quote, l.blank_after, l.target_entry_id
-        FROM related_links l JOIN groups g ON g.id = l.group_id
-        WHERE g.entry_id IN (SELECT value FROM json_each(?))
-        """,
-        arg,
-    ):
-        items[r[0]].append((r[1], RelatedLink(r[3], r[4], r[5], r[6], r[2])))
-    for gid, pairs in items.items():
-        pairs.sort(key=lambda p: p[0])
-        groups[gid].items = [it for _, it in pairs]
-    _load_tag_lines(store, arg, groups)
-
-
-def _load_clips(store: Store, arg: tuple[str], items: dict[int, list[tuple[int, Item]]]) -> None:
-    for r in store.conn.execute(
-        """
-        SELECT c.group_id, c.pos, c.id, c.text, c.blank_after, c.article_version_id,
-               c.sel_exact, c.sel_prefix, c.sel_suffix,
-               a.url, s.site, s.name, COALESCE(v.title, a.title), v.published
-        FROM clips c JOIN groups g ON g.id = c.group_id
-        LEFT JOIN article_versions v ON v.id = c.article_version_id
-        LEFT JOIN articles a ON a.id = v.article_id
-        LEFT JOIN sources s ON s.id = a.source_id
-        WHERE g.entry_id IN (SELECT value FROM json_each(?))
-        """,
-        arg,
-    ):
+    for r in clip_rows:
         sel = Selector(r[6], r[7] or "", r[8] or "") if r[6] is not None else None
         src = Citation(r[9], r[10], r[11], r[12], _dt(r[13])) if r[9] else None
         clip = Clip(text=r[3], blank_after=r[4], article_version_id=r[5], selector=sel,
                     citation=src, id=r[2])
         items[r[0]].append((r[1], clip))
-
-
-def _load_tag_lines(store: Store, arg: tuple[str], groups: dict[int, Group]) -> None:
+    for r in link_rows:
+        items[r[0]].append((r[1], RelatedLink(r[3], r[4], r[5], r[6], r[2])))
+    for gid, pairs in items.items():
+        pairs.sort(key=lambda p: p[0])
+        groups[gid].items = [it for _, it in pairs]
     lines: dict[int, TagLine] = {}
-    for r in store.conn.execute(
-        """
-        SELECT tl.group_id, tl.id, tl.blank_after, gt.display, gt.summary
-        FROM tag_lines tl JOIN groups g ON g.id = tl.group_id
-        JOIN group_tags gt ON gt.tag_line_id = tl.id
-        WHERE g.entry_id IN (SELECT value FROM json_each(?))
-        ORDER BY tl.group_id, tl.pos, gt.pos
-        """,
-        arg,
-    ):
+    for r in line_rows:
         line = lines.get(r[1])
         if line is None:
             line = lines[r[1]] = TagLine([], r[2])
