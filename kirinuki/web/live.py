@@ -66,10 +66,16 @@ class LiveSite:
         self.routing: Routing | None = None
         self.warned: set[str] = set()
 
-    def current(self, journal: Journal) -> tuple[SiteContext, Renderer]:
+    def current(self, journal: Journal, mark: int | None = None,
+                ) -> tuple[SiteContext, Renderer]:
         """The up-to-date context and renderer: built from `journal` the first time, then
-        brought up to date with what changed since (`Follower`)."""
+        brought up to date with what changed since (`Follower`). `mark`: one read since the
+        request arrived; a context at least that new is then used without another read (on
+        PostgreSQL a read is a round trip)."""
         with self.lock:
+            if (mark is not None and self.ctx is not None and self.renderer is not None
+                    and self.mark is not None and self.mark >= mark):
+                return self.ctx, self.renderer
             mark = self.marks.read()
             if self.ctx is None or self.renderer is None or self.follower is None:
                 mark = self._build(journal)

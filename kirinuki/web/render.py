@@ -60,10 +60,11 @@ def done_redirect(url: str, what: str, n: int = 0, undo: int | None = None) -> R
 
 
 def render_page(st: WebState, j: Journal, template: str, title: str, csrf: str | None,
-                writer: bool = True, **data: Any) -> str:
+                writer: bool = True, mark: int | None = None, **data: Any) -> str:
     """The HTML of a web-only page; `csrf` is the signed-in user's token, None for a visitor;
-    `writer` False for a signed-in reader (no composer, trash or write buttons)."""
-    _, renderer = st.site.current(j)
+    `writer` False for a signed-in reader (no composer, trash or write buttons); `mark`: the
+    change mark read since the request arrived, if there is one."""
+    _, renderer = st.site.current(j, mark)
     site = dict(renderer.site)
     nav = OWNER_NAV if writer else tuple(n for n in OWNER_NAV if n["url"] in READER_NAV)
     site["nav"] = list(site["nav"]) + (list(nav) if csrf else [])

@@ -68,13 +68,14 @@ class WebState:
         self._memo: dict[Hashable, OrderedDict[Hashable, tuple[int | None, Any]]] = {}
         self.postings = Postings()  # search: row ids per word, until the next commit
 
-    def memo(self, key: Hashable, compute: Callable[[], Any], kind: str = "views") -> Any:
+    def memo(self, key: Hashable, compute: Callable[[], Any], kind: str = "views",
+             mark: int | None = None) -> Any:
         """`compute()`, kept until the journal changes (any commit) or MEMO_SIZE newer keys
-        of the same `kind` (MEMO_SIZES for some).
+        of the same `kind` (MEMO_SIZES for some); `mark`: one read since the request arrived.
 
         For expensive read-only views: a reader asking again costs nothing until a write.
         """
-        self.site.current(self.journal())  # brings the change mark up to date
+        self.site.current(self.journal(), mark)  # brings the change mark up to date
         mark = self.site.mark
         with self._lock:
             memo = self._memo.setdefault(kind, OrderedDict())
@@ -95,7 +96,7 @@ class WebState:
         only makes this page uncacheable, never a stale page cached as fresh); `mark`: one
         read since the request arrived, if there is one."""
         mark = self.pages.peek() if mark is None else mark
-        self.site.current(self.journal())
+        self.site.current(self.journal(), mark)
         return mark
 
     def quick_page(self, path: str, mark: int | None = None) -> tuple[bytes, str] | None:

@@ -106,6 +106,19 @@ def test_a_write_by_another_connection_is_seen(client: TestClient, web_journal: 
     assert "コマンドラインで" in text and "別の接続から" not in text
 
 
+def test_a_cold_page_reads_the_change_mark_once(client: TestClient) -> None:
+    # On PostgreSQL each read of the mark is a round trip to the server: a never-seen search
+    # and an entry page not yet cached use the one read since their request arrived.
+    marks = _cache(client).marks
+    entry = next(u for u in client.get("/").text.split('"') if u.startswith("/entry/"))
+    client.get("/search", params={"q": "政府"})  # the search's first use of its indexes
+    for path, params in (("/search", {"q": "首相 政府"}), ("/search", {"q": "首相 -政府"}),
+                         (entry, {})):
+        reads = marks.reads
+        r = client.get(path, params=params)
+        assert r.status_code == 200 and marks.reads == reads + 1, path
+
+
 def test_a_reader_s_cached_search_is_not_served_to_the_owner(client: TestClient) -> None:
     query = {"q": "下書きキャッシュ語"}
     assert "（下書き）" not in client.get("/search", params=query).text

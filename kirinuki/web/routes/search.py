@@ -88,16 +88,18 @@ def _reader_page(st: WebState, j: Journal, key: Key, q: str, p: int, sort: str,
             return hit[0]
         mark = st.page_mark(mark)  # before searching: the page is at least this fresh
         with _ONE_AT_A_TIME:
-            body = _results(st, j, q, p, sort, None, all_facets).encode()
+            body = _results(st, j, q, p, sort, None, all_facets, mark=mark).encode()
         st.pages.put(key, mark, body, "text/html; charset=utf-8")
     return body
 
 
 def _results(st: WebState, j: Journal, q: str, p: int, sort: str, csrf: str | None,
-             all_facets: bool, writer: bool = True) -> str:
+             all_facets: bool, writer: bool = True, mark: int | None = None) -> str:
+    # `mark`: read since the request arrived; the context and memo use it without reading
+    # the journal's mark again (a round trip each on PostgreSQL).
     result = None
     owner = csrf is not None
-    ctx, _ = st.site.current(j)
+    ctx, _ = st.site.current(j, mark)
     # Row ids per word kept in memory until the next commit: a never-seen query made of
     # words seen before costs set operations instead of FTS5 reads.
     postings = (st.postings, st.site.mark)
@@ -111,7 +113,7 @@ def _results(st: WebState, j: Journal, q: str, p: int, sort: str, csrf: str | No
         # query or switching its sort reuses them (they are most of a never-seen query's time).
         total, faceted, tags, months = st.memo((q, not owner, window), lambda: _summary(search(
             j, q, limit=0, sort="date", published_only=not owner, facet_window=window,
-            postings=postings)), kind="search")
+            postings=postings)), kind="search", mark=mark)
         result.total, result.faceted = total, faceted
         result.tags = [FacetCount(*f) for f in tags]
         result.months = [FacetCount(*f) for f in months]
@@ -124,7 +126,8 @@ def _results(st: WebState, j: Journal, q: str, p: int, sort: str, csrf: str | No
         hits.append(hit_html(hit, url, meta is None))
     tags = [f for f in result.tags if f.key in ctx.tags or owner] if result else []
     more = bool(result and result.total is not None and result.total > p * PER_PAGE)
-    return render_page(st, j, "search_results.html", f"「{q}」の検索結果" if q else "検索", csrf, writer, q=q,
+    return render_page(st, j, "search_results.html", f"「{q}」の検索結果" if q else "検索", csrf, writer,
+                       mark, q=q,
                        sort=sort, result=result, hits=hits, tag_facets=tags, page_no=p,
                        more=more, tag_facets_html=tag_facets_html(q, tags),
                        months_html=month_facets_html(result.months if result else []))
