@@ -8,7 +8,9 @@ it) and readers never wait. A bulk import's rows go in by COPY, on a thread of t
 
 from __future__ import annotations
 
+import hashlib
 import re
+import weakref
 import zlib
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -32,6 +34,9 @@ WRITES_AHEAD = 32  # bulk writes (one `executemany` each) queued before the call
 # splits the next entries, instead of keeping the client waiting at the commit (figures:
 # docs/search.md "Imports, session 18").
 BUILT_AT_COMMIT = ("search_bi",)
+# The statements `PgConnection.reads` prepared on each pooled connection, by name.
+_PREPARED: weakref.WeakKeyDictionary[psycopg.Connection[Any], set[str]] = (
+    weakref.WeakKeyDictionary())
 
 
 def shown(url: str) -> str:
@@ -142,21 +147,33 @@ class PgConnection:
               begin: str | None) -> list[list[Any]]:
         """The rows of each read statement (written for SQLite, no MATCH), sent with their
         values in one message (the simple query protocol runs several statements of one
-        message in order); with `begin`, inside a transaction it opens and this commits."""
+        message in order). With `begin`, inside a transaction it opens and this commits, each
+        statement prepared on the connection when first met and executed with its generic
+        plan: planning them was most of the server's time for an entry page."""
         cur = self.raw.cursor()
         assert isinstance(cur, ClientCursor)
-        parts = [begin] if begin else []
+        parts = [begin, "SET LOCAL plan_cache_mode = force_generic_plan"] if begin else []
+        values: list[object] = []
         for sql, params in statements:
             st = translate(sql)
             if st.matches or st.noop:
                 raise ValueError(f"not a plain read: {sql[:60]!r}")
-            parts.append(cur.mogrify(st.sql, _args(st, params)))
+            args = _args(st, params)
+            values += args
+            if not begin:
+                parts.append(st.sql)
+                continue
+            name = self._prepared(st.sql)
+            parts.append(f"EXECUTE {name}({','.join(['%s'] * len(args))})" if args
+                         else f"EXECUTE {name}")
         if begin:
             parts.append("COMMIT")
         try:
-            cur = self._run(";\n".join(parts))
+            # The values put in the message's text (`%` of the statements doubled as `%%`).
+            cur = self._run(cur.mogrify(";\n".join(parts), values))
             if begin:
                 cur.nextset()  # past the BEGIN
+                cur.nextset()  # and the SET
             out = []
             for _ in statements:
                 out.append(cur.fetchall())
@@ -166,6 +183,19 @@ class PgConnection:
                 self._now("ROLLBACK")
             raise
         return out
+
+    def _prepared(self, sql: str) -> str:
+        """The name of `sql` (translated, `%s` placeholders) prepared on this connection
+        (a pooled connection keeps what earlier users prepared on it)."""
+        name = "kirinuki_" + hashlib.blake2b(sql.encode(), digest_size=8).hexdigest()
+        done = _PREPARED.setdefault(self.raw, set())
+        if name not in done:
+            numbered = iter(range(1, sql.count("%s") + 1))
+            text = re.sub(r"%%|%s", lambda m: "%" if m[0] == "%%" else f"${next(numbered)}",
+                          sql)
+            self._run(f"PREPARE {name} AS {text}")
+            done.add(name)
+        return name
 
     def _wrote(self) -> None:
         if self.in_transaction:
