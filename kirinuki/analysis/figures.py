@@ -53,7 +53,7 @@ _COUNTERS: dict[str, str] = {
     "マイクロシーベルト": "μSv", "テラバイト": "TB", "ギガバイト": "GB", "メガバイト": "MB",
     "キロバイト": "KB", "TB": "TB", "GB": "GB", "MB": "MB", "リットル": "L", "ワット": "W",
     "キロワット": "kW", "メガワット": "MW", "ギガワット": "GW", "つ": "つ", "便": "便",
-    "組": "組", "ナノメートル": "nm",
+    "組": "組", "ナノメートル": "nm", "機種": "機種", "路線": "路線",
 }
 # Counters that follow a currency or a measure can carry the range suffix 台 (`108円台`).
 _COUNTER_RE = "|".join(sorted(map(re.escape, _COUNTERS), key=len, reverse=True))
@@ -76,7 +76,7 @@ _FIGURE = lazy_re(
 )
 # The amount of a decrease, right after the figure: `2%減`, `730円安い`, `0.1ポイント低下`,
 # `6%少ない` (not a level reached: `3万8000円まで下がった`).
-_DECREASE = lazy_re(r"減(?!税|便|産)|安[いく]|下落|低下|下が|少な|縮小")
+_DECREASE = lazy_re(r"減(?!税|便|産)|安[いく]|下落|低下|下が|少な|縮小|値下が|目減り")
 _COUNTED = lazy_re(r"の([\u4e00-\u9fff\u30a1-\u30faー]{1,4})")  # `434の建物`, `12の旅団`
 # Not counts: a measurement window (`1時間に110ミリ`), a streak (`2か月続けて`); nor is a
 # per-unit denominator (`1人当たり`).
@@ -86,7 +86,15 @@ _NOT_A_COUNT = lazy_re(r"(?<=時間)に、?(?=[^、。]{0,10}?[0-9０-９]|降)"
 # What a bare キロ weighs rather than measures: `コメ10キロ`, `体重が200キロ`.
 _WEIGHT = lazy_re(r"(?:体重|重さ|重量|コメ|米|肉|野菜|魚|果物|小麦|砂糖|ごみ|荷物|麻薬|大麻|"
                   r"覚醒剤|金塊)[^、。]{0,8}$")
-_ONE_OF = lazy_re(r"の$")  # `女性の1人`: one of them, not a count
+_ONE_OF = lazy_re(r"の(?:うち)?$")  # `女性の1人`, `乗組員のうち1人`, `村の1つ`: one of them
+# A time before now (`10年前より`, `3か月前に`), not a count of years.
+_AGO = lazy_re(r"前(?!後|半)")
+_AGO_COUNTERS = frozenset(("年", "か月", "週間", "日", "日間", "時間"))
+# A window of time counted in (`この1週間で`, `過去1年間に`), not a count of weeks.
+_WINDOW_BEFORE = lazy_re(r"(?:この|ここ|直近)$")
+_WINDOWS = frozenset(("年", "年間", "か月", "週間", "日", "日間", "時間"))
+# A price or an amount after one unit (`1本およそ2ドル`): the unit is a denominator.
+_PRICE_AFTER = lazy_re(r"(?:あたり|当たり)?(?:およそ|約)?[0-9]")
 _FRACTION = lazy_re(rf"(?P<pre>{_PREFIX_RE})?(?P<den>{_PART})分の(?P<num>{_PART})")
 _OVER = lazy_re(r"を(?:超え|超す|超し|上回)")
 _ORDINAL_AFTER = lazy_re(r"目|番目")
@@ -222,9 +230,16 @@ def _excluded(folded: str, m: re.Match[str]) -> bool:
                 r"[\u30a0-\u30ffA-Za-z]", before):
             return False  # 434の建物 (not レベル5の)
         return not any(ch in _MAGNITUDES for ch in num)  # a bare number with no magnitude
-    if unit == "人" and m.group("pre") is None and _ONE_OF.search(folded, 0, start) and (
+    if unit in ("人", "つ") and m.group("pre") is None and _ONE_OF.search(folded, 0, start) and (
             number_value(num) == 1):
         return True  # 女性の1人: one of the women
+    counter = _COUNTERS.get(unit, unit)
+    if counter in _AGO_COUNTERS and _AGO.match(folded, m.end()):
+        return True  # 10年前: a time, not ten years
+    if counter in _WINDOWS and _WINDOW_BEFORE.search(folded, max(0, start - 2), start):
+        return True  # この1週間で: the window counted in
+    if number_value(num) == 1 and m.group("pre") is None and _PRICE_AFTER.match(folded, m.end()):
+        return True  # 1本およそ2ドル: per bottle
     if _ORDINAL_AFTER.match(folded, m.end("unit")) or _NOT_A_COUNT.match(folded, m.end()):
         return True
     if _PER.match(folded, m.end()) and number_value(num) == 1:
