@@ -339,6 +339,11 @@ def _time_only(x: str) -> bool:
 _KANA_WORD = lazy_re(r"[\u3041-\u309f]{3,}(?:[\u4e00-\u9fff\u30a1-\u30faー]{2,})?")
 
 
+# Nouns joined by の (`北部の村`): a place or a thing named in more words.
+_NOUN_PHRASE = lazy_re(r"[\u4e00-\u9fff\u30a1-\u30faー]+(?:の[\u4e00-\u9fff\u30a1-\u30faー]+)+"
+                       r"|[\u4e00-\u9fff\u30a1-\u30faー]+")
+
+
 def other_subject(a: str, b: str) -> bool:
     """True when all that aligning masked texts `a` and `b` changes besides numbers is words
     put for others, none of them a time (`南部の州でコレラの…80人` / `北部の州ではしかの…12人`,
@@ -353,7 +358,8 @@ def other_subject(a: str, b: str) -> bool:
         if not (x and y) or _time_only(x) or _time_only(y):
             return False
         if not (content_for_content(x, y) or (_KANA_WORD.fullmatch(x) and _CONTENT_RUN.fullmatch(y))
-                or (_KANA_WORD.fullmatch(y) and _CONTENT_RUN.fullmatch(x))):
+                or (_KANA_WORD.fullmatch(y) and _CONTENT_RUN.fullmatch(x))
+                or (bool(_NOUN_PHRASE.fullmatch(x)) and bool(_NOUN_PHRASE.fullmatch(y)))):
             return False
         words += 1
     return words > 0
