@@ -94,22 +94,30 @@ class Figures:
 
 
 def _plan(journal: Journal, query: str, published_only: bool = False,
-          find: sp.Bracket = index.bracket) -> tuple[Query, sp.Plan, Figures]:
+          find: sp.Bracket = index.bracket, ranked: bool = True,
+          ) -> tuple[Query, sp.Plan, Figures]:
+    """The parsed query, its plan and the index's figures (`ranked`: for a search by
+    relevance, whose words' document frequencies are read with them when they can be)."""
     try:
         q: Query | None = parse_query(query)
         error = None
     except InputError as exc:  # said after a stale index, which matters more
         q, error = None, exc
-    # Several words' document frequencies are measured from the DF_SAMPLEth newest clip on.
-    meta, ends = sq.read_meta(journal.store, DF_SAMPLE if q and len(q.words()) > 1 else 0)
+    plan = sp.make_plan(journal.store, q, published_only, find) if q is not None else None
+    words = q.words() if q is not None and plan is not None and ranked else []
+    # Several words' document frequencies are measured from the DF_SAMPLEth newest clip on
+    # (and counted with the bookkeeping when that clip is known: `_idf`).
+    meta, ends = sq.read_meta(journal.store, DF_SAMPLE if len(words) > 1 else 0,
+                              [sp.word_plan(plan, w) for w in words] if plan and len(words) > 1
+                              else ())
     reason = index.stale_reason(journal.store, meta)
     if reason is not None:
         raise JournalError(f"the search index needs rebuilding ({reason}): run `kirinuki reindex`")
-    if q is None:
+    if q is None or plan is None:
         assert error is not None
         raise error
     docs, chars = sq.corpus_stats(meta)
-    return q, sp.make_plan(journal.store, q, published_only, find), Figures(docs, chars, ends)
+    return q, plan, Figures(docs, chars, ends)
 
 
 def _holds(atom: Atom, row: sr.DocRow, folded: str, plan: sp.Plan) -> bool:
@@ -160,7 +168,7 @@ def _scan(journal: Journal, q: Query, plan: sp.Plan, want: int | None,
 
 def count_matches(journal: Journal, query: str, *, published_only: bool = False) -> int:
     """The exact number of clips matching `query`. Raises InputError for a malformed query."""
-    q, plan, _ = _plan(journal, query, published_only)
+    q, plan, _ = _plan(journal, query, published_only, ranked=False)
     if plan.exact:
         return sq.count(journal.store, plan)
     return _scan(journal, q, plan, None)[1]
@@ -201,8 +209,13 @@ def _idf(journal: Journal, plan: sp.Plan, words: list[Word], figures: Figures,
                                  lambda: sq.newest_floor(journal.store, n))
     else:
         floor = sq.newest_floor(journal.store, n)
-    dfs = ([found.word_count(journal, plan, w, floor) for w in words] if found is not None
-           else sq.counts(journal.store, [sp.word_plan(plan, w) for w in words], floor))
+    ends = figures.ends
+    if ends is not None and ends.counts is not None and ends.counted_from == floor:
+        dfs = list(ends.counts)  # counted with the bookkeeping
+    elif found is not None:
+        dfs = [found.word_count(journal, plan, w, floor) for w in words]
+    else:
+        dfs = sq.counts(journal.store, [sp.word_plan(plan, w) for w in words], floor)
     return {w: math.log(1 + (n - df + 0.5) / (df + 0.5)) for w, df in zip(words, dfs,
                                                                          strict=True)}
 
@@ -359,7 +372,7 @@ def search(journal: Journal, query: str, *, limit: int = 20, offset: int = 0,
     if limit < 0 or offset < 0:
         raise InputError("limit and offset must not be negative")
     if postings is None:
-        q, plan, figures = _plan(journal, query, published_only)
+        q, plan, figures = _plan(journal, query, published_only, ranked=sort == "relevance")
     else:
         # A results page plans its query twice (hits, then total and facets): kept per mark.
         cache, mark = postings

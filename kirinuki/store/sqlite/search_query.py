@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import weakref
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from kirinuki.store.sqlite.db import Store, placeholders
@@ -95,42 +95,71 @@ class Ends:
     last: int | None
     recent: int | None
     floor: int | None = None
+    # The matches of each plan `read_meta` was asked to count, from row id `counted_from` on
+    # (None: not counted there; `counts` then does).
+    counts: tuple[int, ...] | None = None
+    counted_from: int | None = None
 
 
-# The row id several words' document frequencies start from, as last read by each store,
-# with the index's generation and the `floor_at` it was read for: reading it again (an index
-# scan of DF_SAMPLE entries) is skipped while the generation stays (every change of the index
-# bumps it, in the transaction that changes it).
-_floors: weakref.WeakKeyDictionary[Store, tuple[str, int, int | None]] = weakref.WeakKeyDictionary()
+# What `read_meta` read of the index for several words' document frequencies, per store: the
+# index's generation, `floor_at`, and the first, the last and the `floor_at`th newest row id.
+# While the generation stays (every change of the index bumps it, in the transaction that
+# changes it), they stay too: the statement then counts the words' matches from that floor
+# instead of reading them again (the floor is an index scan of DF_SAMPLE entries).
+_kept: weakref.WeakKeyDictionary[Store, tuple[str, int, int | None, int | None, int | None]] = \
+    weakref.WeakKeyDictionary()
+_GENERATION = "(SELECT max(value) AS value FROM search_meta WHERE key = 'generation') g"
 
 
-def read_meta(store: Store, floor_at: int = 0) -> tuple[dict[str, object], Ends | None]:
+def _int(value: object) -> int | None:
+    return None if value is None else int(str(value))
+
+
+def read_meta(store: Store, floor_at: int = 0, counted: Sequence[Plan] = (),
+              ) -> tuple[dict[str, object], Ends | None]:
     """The index's bookkeeping (as `search.read_meta`) and, on PostgreSQL, its `Ends` (with
     the row id of the `floor_at`th newest clip when `floor_at` > 0), in one statement: each
-    statement is a round trip to the server, and on a loaded machine a wait for its turn."""
+    statement is a round trip to the server, and on a loaded machine a wait for its turn.
+    `counted`: plans whose matches from that row id on are counted in the same statement
+    when it is known from an earlier search of the unchanged index (`Ends.counts`); after a
+    change, a second statement reads the ends again."""
     if store.dialect != "postgresql":
         return index_meta(store), None
-    kept = _floors.get(store)
-    known = kept[0] if kept is not None and kept[1] == floor_at else ""
-    floor = ("(SELECT CASE WHEN g.value = ? THEN NULL ELSE (SELECT docid FROM search_docs"
-             " ORDER BY docid DESC LIMIT 1 OFFSET ?) END FROM (SELECT max(value) AS value FROM"
-             " search_meta WHERE key = 'generation') g)" if floor_at > 0 else "NULL")
+    kept = _kept.get(store) if floor_at > 0 else None
+    if kept is not None and kept[1] == floor_at and counted:
+        # The floor is a constant of the statement: the planner takes the index of the
+        # newest clips for the counts.
+        start = kept[4] if kept[4] is not None else MIN_ROWID
+        columns, args = [], []
+        for plan in counted:
+            where, more = match_where(plan, start)
+            columns.append(f"(SELECT CASE WHEN g.value = ? THEN (SELECT count(*) FROM"
+                           f" {plan.table} WHERE {where}) END FROM {_GENERATION})")
+            args += [kept[0], *more]
+        rows = store.conn.execute(
+            f"SELECT m.key, m.value, ({RECENT_START}), e.* FROM (SELECT {', '.join(columns)}) e"
+            f" LEFT JOIN search_meta m ON m.key IN ({placeholders(len(META_KEYS) + 1)})"
+            f" {WINDOW}", [*args, *META_KEYS, "generation"]).fetchall()
+        meta = {r[0]: r[1] for r in rows if r[0] is not None}
+        if str(meta.pop("generation", "")) == kept[0]:
+            return meta, Ends(kept[2], kept[3], recent_start_of(rows[0][2]), kept[4],
+                              tuple(int(n) for n in rows[0][3:]), start)
+        del _kept[store]  # the index changed: read its ends again
+    floor = ("(SELECT docid FROM search_docs ORDER BY docid DESC LIMIT 1 OFFSET ?)"
+             if floor_at > 0 else "NULL")
     rows = store.conn.execute(
         f"SELECT m.key, m.value, e.lo, e.hi, e.recent, e.floor FROM (SELECT min(docid) AS lo,"
         f" max(docid) AS hi, ({RECENT_START}) AS recent, {floor} AS floor FROM search_docs) e"
         f" LEFT JOIN search_meta m ON m.key IN ({placeholders(len(META_KEYS) + 1)})",
-        [*((known, floor_at - 1) if floor_at > 0 else ()), *META_KEYS, "generation"]).fetchall()
-    first, last, recent, at = rows[0][2:]
+        [*([floor_at - 1] if floor_at > 0 else []), *META_KEYS, "generation"]).fetchall()
+    first, last, at = _int(rows[0][2]), _int(rows[0][3]), _int(rows[0][5])
     meta = {r[0]: r[1] for r in rows if r[0] is not None}
     generation = str(meta.pop("generation", ""))
-    if floor_at > 0 and generation and generation == known:
-        at = kept[2] if kept is not None else None
-    elif floor_at > 0 and generation and not store.conn.in_transaction:
+    if floor_at > 0 and generation and not store.conn.in_transaction:
         # Not inside a transaction: one that rolls back would leave a generation another
         # writer may count again for other rows.
-        _floors[store] = (generation, floor_at, None if at is None else int(at))
-    return meta, Ends(None if first is None else int(first), None if last is None else int(last),
-                      recent_start_of(recent), None if at is None else int(at))
+        _kept[store] = (generation, floor_at, first, last, at)
+    return meta, Ends(first, last, recent_start_of(rows[0][4]), at)
 
 
 def read_ends(store: Store) -> Ends:
