@@ -140,6 +140,8 @@ _KEYWORD_RE = lazy_re("|".join(sorted(map(re.escape, _KEYWORD), key=len, reverse
 _TOPIC = lazy_re(r"[\u4e00-\u9fff]{0,2}[はが]")  # 損失は, 輸出額は, 死者数が
 _WINDOW = 24  # characters searched after or before a figure for its predicate
 _SUBJECT = lazy_re(r"([\u4e00-\u9fff\u30a0-\u30ffー々A-Za-z]{1,8})[がは]?$")
+# People named by what they did (`死亡した人が31人に増え`, `入院している人は21人に減り`).
+_DID_SUBJECT = lazy_re(r"([\u4e00-\u9fff]{2,})(?:した|している|された|していた)人[がは]、?$")
 
 
 @dataclass(frozen=True)
@@ -321,11 +323,14 @@ def _figure(text: str, folded: str, m: re.Match[str]) -> Figure | None:
     sign = _SIGNS.get(m.group("sign") or "", "+")
     if _DECREASE.match(folded, end):
         sign = "-"
-    subject = _SUBJECT.search(folded, max(0, start - 9), start)
+    predicate = _predicate(folded, start, end)
+    # A count said to have changed names its people by what they did (`死亡した人が31人に増え`).
+    subject = ((predicate in ("増加", "減少") and _DID_SUBJECT.search(folded, max(0, start - 12), start))
+               or _SUBJECT.search(folded, max(0, start - 9), start))
     return Figure(
         surface=text[start:end], start=start, end=end,
         value=_plain(-value if sign == "-" else value), counter=counter, qualifier=qualifier,
-        predicate=_predicate(folded, start, end), subject=subject.group(1) if subject else "",
+        predicate=predicate, subject=subject.group(1) if subject else "",
         sign=sign,
     )
 

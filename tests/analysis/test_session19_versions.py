@@ -210,3 +210,13 @@ def test_another_place_counted_in_more_words_is_no_version() -> None:
     b = "保健省によりますと、ミランダ州の南部の町では、これまでに3人が死亡しました。"
     assert kind(a, b) is None
     assert kind(b, a) is None
+
+
+def test_people_named_by_what_they_did_in_a_count_said_to_have_changed() -> None:
+    # `死亡した人が24人に増え` counts the dead: the toll updated by the ministry's own report.
+    a = ("ベルナ共和国の保健省によりますと、南部のミランダ州で密造酒を飲んだ人たちが相次いで体調を崩し、"
+         "これまでに11人が死亡、30人以上が病院で手当てを受けています。")
+    b = ("ベルナ共和国の保健省は5日、南部のミランダ州で密造された酒を飲んで死亡した人が24人に増え、"
+         "およそ50人が入院していると発表しました。")
+    assert kind(a, b) == VERSION
+    assert kind(b, a) == VERSION
