@@ -20,6 +20,7 @@ from kirinuki.model import Entry
 from kirinuki.publish import urls
 from kirinuki.publish.context import SiteContext
 from kirinuki.publish.plan import Page
+from kirinuki.publish.templating import macro_of
 from kirinuki.publish.views import Views, entry_title
 from kirinuki.text.xmlchars import xml_text
 
@@ -59,8 +60,8 @@ class Feeds:
         self.env = env
         self.views = views
         macros = env.get_template("_macros.html").module
-        self.body = macros.entry_body  # type: ignore[attr-defined]
-        self.update_lines = macros.update_lines  # type: ignore[attr-defined]
+        self.body = macro_of(macros, "entry_body")
+        self.update_lines = macro_of(macros, "update_lines")
         # An entry's item is the same in the Atom and the RSS feed, and in the journal's feed
         # and each of its tags' feeds: made once (the entry HTML is most of a feed's cost).
         self._items: dict[tuple[int, int | None, object], dict[str, Any]] = {}

@@ -19,7 +19,7 @@ from kirinuki.publish import feeds, searchindex, urls
 from kirinuki.publish.context import SiteContext
 from kirinuki.publish.plan import NAV_RECENT, NAV_TAGS, STATIC_FILES, Page, Paging
 from kirinuki.publish.quick import PACKAGE, asset_version
-from kirinuki.publish.templating import View, environment
+from kirinuki.publish.templating import View, environment, macro_of
 from kirinuki.publish.views import Views, date_label, entry_title
 from kirinuki.text.cliptext import render as render_clip_text
 
@@ -57,8 +57,8 @@ class Renderer:
         # The header and footer of every page, rendered once (a fifth of a small page's time).
         self.site["header"] = macros.site_header(self.site)  # type: ignore[attr-defined]
         self.site["footer"] = macros.site_footer(self.site)  # type: ignore[attr-defined]
-        self.summary_macro = macros.summary  # type: ignore[attr-defined]
-        self.tag_macro = macros.tag_summary  # type: ignore[attr-defined]
+        self.summary_macro = macro_of(macros, "summary")
+        self.tag_macro = macro_of(macros, "tag_summary")
         self._summaries: dict[int, Markup] = {}
         self._all: list[int] = []
         self._days_of: dict[tuple[int, int], list[tuple[int, list[int]]]] | None = None

@@ -134,6 +134,18 @@ class _Context(Context):
         return super().call(__obj, *args, **kwargs)
 
 
+def macro_of(module: object, name: str) -> Callable[[Any], Markup]:
+    """The macro `name` of a template module, of one argument, as Python calls it (a list's
+    entries, a feed's bodies): its body at once, without Jinja's binding of arguments (a
+    tenth of a tag page's time, 20 calls a page)."""
+    macro = getattr(module, name)
+    if macro._argument_count != 1 or not macro._default_autoescape \
+            or macro.caller or macro.catch_kwargs or macro.catch_varargs:
+        return macro  # type: ignore[no-any-return]  # Jinja's call, for any other macro
+    func = macro._func
+    return lambda value: _new_str(Markup, func(value))
+
+
 class _Environment(Environment):
     template_class = _Template
     code_generator_class = _CodeGenerator

@@ -110,3 +110,18 @@ def test_a_template_is_loaded_once_per_name_and_loader() -> None:
     env.loader = DictLoader({"base.html": "own"})  # another loader: its own template
     assert env.get_template("base.html").render() == "own"
     assert env.get_template("base.html", globals={"x": 1}).render() == "own"
+
+
+def test_a_macro_called_from_python_renders_what_jinja_renders() -> None:
+    from kirinuki.publish.templating import View, macro_of
+
+    env = environment()
+    module = env.from_string("{% macro one(s) %}<{{ s.name }}>{% endmacro %}"
+                             "{% macro two(a, b=1) %}{{ a }}{{ b }}{% endmacro %}").module
+    fast = macro_of(module, "one")
+    assert fast is not module.one  # type: ignore[attr-defined]
+    for value in (View(name="<a>&"), View(name=Markup("<b>")), View(name=3)):
+        got = fast(value)
+        assert got == module.one(value) and type(got) is Markup  # type: ignore[attr-defined]
+    assert fast(View(name="<a>")) == "<&lt;a&gt;>"
+    assert macro_of(module, "two") is module.two  # type: ignore[attr-defined]
