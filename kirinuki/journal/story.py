@@ -193,7 +193,10 @@ def _speakers(found: list[tuple[str, str, int]]) -> list[Speaker]:
     counts: dict[str, int] = {}
     for key, name, n in found:
         counts[key] = counts.get(key, 0) + n
-        if len(name) > len(names.get(key, "")):
+        # The longest spelling, ties to the first in code point order: not the first row, whose
+        # order is the backend's (SQLite's UTF-16 text sorts otherwise than PostgreSQL's).
+        old = names.get(key, "")
+        if len(name) > len(old) or (len(name) == len(old) and name < old):
             names[key] = name
     ranked = sorted(counts, key=lambda k: (-counts[k], names[k]))
     return [Speaker(names[k], counts[k]) for k in ranked[:SPEAKERS]]

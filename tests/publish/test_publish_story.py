@@ -182,3 +182,15 @@ def test_story_and_hides_on_both_backends(any_journal_path: str, tmp_path: Path)
     assert [s.name for s in tag_story(j, "洪水", ids).speakers] == ["中央銀行"]
     assert [h.kind for h in hidden(j)] == ["statements"]
     j.close()
+
+
+def test_a_speaker_s_name_does_not_depend_on_the_rows_order() -> None:
+    # SQLite (UTF-16 text) and PostgreSQL sort the spellings of a speaker differently: the
+    # name shown must come from the spellings, not from which row came first.
+    from kirinuki.journal.story import _speakers
+
+    rows = [("ケスラー", "ケスラー官房長官", 1), ("ケスラー", "ケスラー国務長官", 4),
+            ("ケスラー", "ケスラー首相", 3)]
+    shown = [_speakers(rows), _speakers(rows[::-1])]
+    assert shown[0] == shown[1]
+    assert [(s.name, s.count) for s in shown[0]] == [("ケスラー国務長官", 8)]
