@@ -30,6 +30,9 @@ TITLES = sorted((
     "参事官", "総領事", "領事", "公使", "広報担当者", "担当相", "担当大臣", "事務次長", "次長",
     "副長官", "事務次官", "組合長", "調査官", "室長", "課長", "館長", "園長", "学長", "本部長",
     "隊長", "機長", "船長", "駅長", "工場長",
+    # Session 19: local assembly members, captains, heads of chambers and shops, royals, clergy.
+    "市議", "県議", "都議", "府議", "町議", "村議", "区議", "主将", "会頭", "店長", "支配人",
+    "編集長", "座長", "首長", "教皇", "法王", "司教", "皇太子", "王子", "王女", "横綱", "親方",
 ), key=len, reverse=True)
 _TITLE_AT_END = lazy_re("(?:" + "|".join(map(re.escape, TITLES)) + ")$")
 # A minister by portfolio (`運輸相`), a loanword in it too (`青年スポーツ相`, `エネルギー相`).

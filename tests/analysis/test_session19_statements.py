@@ -87,3 +87,13 @@ def test_a_tweets_headline_after_a_sentence() -> None:
 def test_a_common_noun_keeps_a_clause_of_eight_characters() -> None:
     s = one("説明会に出席した住民は、工場の再開は受け入れられないと語りました。")
     assert (s.mode, s.speaker) == (REPORTED, "説明会に出席した住民")
+
+
+@pytest.mark.parametrize(("text", "speaker"), [
+    # More titles: local assembly members, captains, heads of chambers and shops.
+    ("森田市議「説明が足りない」", "森田市議"),
+    ("佐藤主将「最後まで諦めない」", "佐藤主将"),
+    ("山本会頭は、物価の上昇は続くと述べました。", "山本会頭"),
+])
+def test_more_titles(text: str, speaker: str) -> None:
+    assert one(text).speaker == speaker
