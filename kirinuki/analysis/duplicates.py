@@ -248,11 +248,21 @@ def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return inter / (len(a) + len(b) - inter)
 
 
+CONTAINED_OVERLAP = 0.40  # content overlap from which a passage may be contained in another
+
+
+def containable(la: int, lb: int) -> bool:
+    """Whether masked texts of these lengths may be one passage contained in the other
+    (`_contained`): the shorter 40 characters or more, 0.4-0.9 times the longer (of similar
+    lengths, containment is what the ratio already measured)."""
+    short, long = min(la, lb), max(la, lb)
+    return not (short < 0.4 * long or short > 0.9 * long or short < 40)
+
+
 def _contained(a: Prepared, b: Prepared, t: Thresholds) -> bool:
-    short, long = sorted((a.masked, b.masked), key=len)
-    # Similar lengths: containment is what the ratio already measured.
-    if len(short) < 0.4 * len(long) or len(short) > 0.9 * len(long) or len(short) < 40:
+    if not containable(len(a.masked), len(b.masked)):
         return False
+    short, long = sorted((a.masked, b.masked), key=len)
     return fuzz.partial_ratio(short, long) >= t.contained * 100
 
 
@@ -338,7 +348,7 @@ def _compare(a: Prepared, b: Prepared, same_article: bool, t: Thresholds, lead: 
         return Match(VERSION, ratio, LEAD_UPDATED)  # `UPDATE: Belsta's rail strike …`
     if same_article and ratio >= t.same_article:
         return Match(VERSION, ratio, "same article, wording changed")
-    if overlap >= 0.40 and _contained(a, b, t):
+    if overlap >= CONTAINED_OVERLAP and _contained(a, b, t):
         return Match(VERSION, ratio, "passage extended or shortened")
     if overlap < t.comparable:
         return None

@@ -9,11 +9,13 @@ Here both are bounded from above for many pairs at once, in a few NumPy and Rapi
 the alignment by that of the texts with each character put for one of 251 (`_folded`), and
 `may_extend`, which needs every sentence of the clip with fewer sentences found in the other
 (by `_similar`, which needs enough content bigrams in common or an aside in brackets, or by
-`_short_found`, a short sentence opening a longer one), by counts of each sentence's bigrams
-per bucket (a bigram's hash modulo `BUCKETS`: the sum of the smaller counts is at least the
-number in common). A pair is let go only when the gate would let it go with the true values;
-the others go to `compare` as before (tests compare both). Pure; keep in step with the gate
-of `duplicates._compare`, `passages._similar` and `passages._short_found`.
+`_short_found`, a short sentence opening a longer one), by each sentence's set of bigram
+buckets (a bigram's hash modulo `BITS`: the buckets two sentences share, plus the bigrams of
+either beyond one in a bucket, are at least the bigrams they share). Pairs aligned well enough
+to pass the gate are let go when no rule after it can hold (`_past_gate`). A pair is let go
+only when `compare` would let it go with the true values; the others go to `compare` as before
+(tests compare both). Pure; keep in step with the gate and the rules after it of
+`duplicates._compare`, `passages._similar` and `passages._short_found`.
 """
 
 from __future__ import annotations
@@ -27,17 +29,26 @@ import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.process import cpdist
 
-from kirinuki.analysis.duplicates import Prepared, Thresholds, _aligned
+from kirinuki.analysis.duplicates import (
+    CONTAINED_OVERLAP,
+    Prepared,
+    Thresholds,
+    _aligned,
+    containable,
+)
 from kirinuki.analysis.groups import Item
 from kirinuki.analysis.headlines import HEADLINE
 from kirinuki.analysis.passages import (
-    _RAISED_OVERLAP,
     CONTAINED_BIGRAMS,
     MIN_SENTENCE,
+    REORDERED_OVERLAP,
+    REWORDED_OVERLAP,
+    REWORDED_RATIO,
     SHORT_FOUND,
 )
 
-BUCKETS = 128  # counts per sentence (one byte each)
+BITS = 1024  # buckets of a sentence's bigrams (a bit each: 128 bytes a sentence)
+_WORDS = BITS // 64
 _EPOCH = datetime(1970, 1, 1)
 _EPOCH_UTC = _EPOCH.replace(tzinfo=UTC)
 _SLACK = 1e-9  # float bounds are compared with this much room: near a threshold, compare
@@ -66,9 +77,9 @@ def _folded(texts: list[str]) -> list[str]:
 class Features:
     """What the gate reads of some prepared clips, added one batch at a time: each clip's
     date and masked text (folded for the alignment bound, `_folded`), and its sentences'
-    bigram counts per bucket, bigram count, length, opening, and whether the bound says
-    nothing of the sentence (an aside in brackets; more bigrams in a bucket than a byte
-    counts)."""
+    buckets of bigrams (with how many bigrams fell in a bucket already holding one), bigram
+    count, length, opening, and whether the bound says nothing of the sentence (an aside in
+    brackets)."""
 
     def __init__(self) -> None:
         self.slot: dict[int, int] = {}  # key -> clip number
@@ -79,10 +90,12 @@ class Features:
         self.first = np.zeros(0, dtype=np.int64)  # clip number -> its first sentence
         self.count = np.zeros(0, dtype=np.int64)  # clip number -> its sentences
         self.headline = np.zeros(0, dtype=bool)  # short enough for `headline_updated`
-        self.counts = np.zeros((0, BUCKETS), dtype=np.uint8)
+        self.bits = np.zeros((0, _WORDS), dtype=np.uint64)
+        self.extra = np.zeros(0, dtype=np.int64)  # bigrams beyond one in a bucket
         self.size = np.zeros(0, dtype=np.int64)
         self.length = np.zeros(0, dtype=np.int64)
         self.opening = np.zeros(0, dtype=np.int64)
+        self.start = np.zeros(0, dtype=np.int64)  # hash of the first two characters
         self.anyway = np.zeros(0, dtype=bool)
 
     def add(self, clips: Sequence[tuple[int, Prepared, Item]]) -> None:
@@ -100,22 +113,25 @@ class Features:
         count = np.fromiter((len(p.sentences) for p, _ in new), dtype=np.int64, count=len(new))
         size = np.fromiter((len(s.bigrams) for s in sents), dtype=np.int64, count=len(sents))
         cells = np.fromiter(map(hash, chain.from_iterable(s.bigrams for s in sents)),
-                            dtype=np.int64, count=int(size.sum())) & (BUCKETS - 1)
-        cells += np.repeat(np.arange(len(sents), dtype=np.int64) * BUCKETS, size)
-        counts = np.bincount(cells, minlength=len(sents) * BUCKETS).reshape(-1, BUCKETS)
+                            dtype=np.int64, count=int(size.sum())) & (BITS - 1)
+        cells += np.repeat(np.arange(len(sents), dtype=np.int64) * BITS, size)
+        on = np.zeros(len(sents) * BITS, dtype=bool)
+        on[cells] = True
+        bits = np.packbits(on.reshape(-1, BITS), axis=1, bitorder="little").view(np.uint64)
         self.masked += _folded([p.masked for p, _ in new])
         self.when = np.r_[self.when, [stamp(w) for _, w in new]]
         self.first = np.r_[self.first, self.size.size + np.cumsum(count) - count]
         self.count = np.r_[self.count, count]
         self.headline = np.r_[self.headline, [len(p.masked) <= HEADLINE for p, _ in new]]
-        # (A sentence of more than 255 bigrams may overflow a byte: `anyway` is set for it.)
-        self.counts = np.concatenate([self.counts, counts.astype(np.uint8)])
+        self.bits = np.concatenate([self.bits, bits])
+        self.extra = np.r_[self.extra, size - np.bitwise_count(bits).sum(axis=1, dtype=np.int64)]
         self.size = np.r_[self.size, size]
         self.length = np.r_[self.length, [len(s.masked) for s in sents]].astype(np.int64)
         self.opening = np.r_[self.opening, [hash(s.masked[:SHORT_FOUND]) for s in sents]
                              ].astype(np.int64)
+        self.start = np.r_[self.start, [hash(s.masked[:2]) for s in sents]].astype(np.int64)
         # Folding (NFKC, then case) makes a bracket only where NFKC does.
-        self.anyway = np.r_[self.anyway, [len(s.bigrams) > 255 or "(" in (
+        self.anyway = np.r_[self.anyway, ["(" in (
             s.raw if is_normalized("NFKC", s.raw) else normalize("NFKC", s.raw))
             for s in sents]].astype(bool)
 
@@ -150,15 +166,18 @@ def _past_gate(fx: Features, cx: np.ndarray, fy: Features, cy: np.ndarray, ratio
     above): False when no rule after it but the sentence rules (`may_extend`) can make a
     version: near-identical wording (`duplicate`), the mean of alignment and overlap
     (`version`), one article's clips (`same_article`), a passage contained (an overlap of
-    0.40 in `_compare`); True when one may."""
+    `CONTAINED_OVERLAP` and lengths that `containable` allows); True when one may."""
     out = ratio >= t.duplicate - _SLACK
-    least = min(0.40, 2 * t.version - 1) - _SLACK  # what the overlap must reach
     for k in np.flatnonzero(~out).tolist():
-        a, b = fx.bigrams[int(cx[k])], fy.bigrams[int(cy[k])]
+        x, y = int(cx[k]), int(cy[k])
+        a, b = fx.bigrams[x], fy.bigrams[y]
         inter = len(a & b) if a and b else 0
-        article = fx.article[int(cx[k])]
-        out[k] = ((inter and inter / (len(a) + len(b) - inter) >= least)
-                  or (article is not None and article == fy.article[int(cy[k])]
+        overlap = inter / (len(a) + len(b) - inter) if inter else 0.0
+        article = fx.article[x]
+        out[k] = ((ratio[k] + overlap) / 2 >= t.version - _SLACK
+                  or (overlap >= CONTAINED_OVERLAP - _SLACK
+                      and containable(len(fx.masked[x]), len(fy.masked[y])))
+                  or (article is not None and article == fy.article[y]
                       and ratio[k] >= t.same_article - _SLACK))
     return out
 
@@ -201,22 +220,33 @@ def _may_extend(fx: Features, cx: np.ndarray, fy: Features, cy: np.ndarray, t: T
 def _found(fx: Features, sx: np.ndarray, fy: Features, sy: np.ndarray, t: Thresholds,
            ) -> np.ndarray:
     """For each sentence pair: False when neither `_similar(x, y, shared, shared)` reaches
-    `shared` (t.background) nor `_short_found(x, y)` holds; True when either may."""
+    `shared` (t.background) nor `_short_found(x, y)` holds; True when either may. `_similar`
+    reaches it by one of its rules: the mean of alignment and overlap (the alignment bounded
+    by the lengths: the shorter aligns with at most as many characters of the longer), an
+    aside in brackets, a sentence lightly reworded or reordered, one contained or glued."""
     out = np.empty(sx.size, dtype=bool)
+    shared = t.background
     step = 1 << 14  # sentence pairs at once: ~2 MB a gathered array
     for s in range(0, sx.size, step):
         a, b = sx[s:s + step], sy[s:s + step]
-        inter = np.minimum(fx.counts[a], fy.counts[b]).sum(axis=1, dtype=np.int32)
+        # Buckets in common, plus the bigrams beyond one in a bucket of either (the fewer).
+        inter = np.bitwise_count(fx.bits[a] & fy.bits[b]).sum(axis=1, dtype=np.int64)
+        inter += np.minimum(fx.extra[a], fy.extra[b])
         na, nb = fx.size[a], fy.size[b]
         inter = np.minimum(inter, np.minimum(na, nb))
-        # `_similar`: below its floor a pair scores 0.0 unless it overlaps this much...
-        least = min(2 * t.background - 1, _RAISED_OVERLAP)
-        overlap = inter * (1 + least) >= least * (na + nb) - _SLACK
-        # ...or most of the shorter sentence's bigrams are in the other, or one has an aside.
-        contained = inter >= CONTAINED_BIGRAMS * np.minimum(na, nb) - _SLACK
-        similar = (na > 0) & (nb > 0) & (overlap | contained | fx.anyway[a] | fy.anyway[b])
+        overlap = inter / np.maximum(na + nb - inter, 1)
         la, lb = fx.length[a], fy.length[b]
         short = np.minimum(la, lb)
+        aligned = 2 * short / np.maximum(la + lb, 1)
+        long_enough = short >= MIN_SENTENCE
+        similar = (na > 0) & (nb > 0) & (
+            ((aligned + overlap) / 2 >= shared - _SLACK)
+            | fx.anyway[a] | fy.anyway[b]
+            | ((overlap >= REWORDED_OVERLAP - _SLACK) & long_enough
+               & (2 * short >= REWORDED_RATIO * (la + lb) - _SLACK)
+               & (fx.start[a] == fy.start[b]))
+            | ((overlap >= REORDERED_OVERLAP - _SLACK) & long_enough)
+            | ((inter >= CONTAINED_BIGRAMS * np.minimum(na, nb) - _SLACK) & long_enough))
         opens = ((short >= SHORT_FOUND) & (short < MIN_SENTENCE) & (la != lb)
                  & (fx.opening[a] == fy.opening[b]))
         out[s:s + step] = similar | opens

@@ -125,18 +125,29 @@ def test_labelled_pairs_weeks_apart_keep_their_versions(monkeypatch: pytest.Monk
             "figures and wording changed"} <= set(reasons)
 
 
-def test_the_sentence_bound_never_misses_a_sentence_found() -> None:
+@pytest.mark.parametrize("bits", [far_gate.BITS, 64])
+def test_the_sentence_bound_never_misses_a_sentence_found(monkeypatch: pytest.MonkeyPatch,
+                                                          bits: int) -> None:
     """`_found` is True wherever `_similar` reaches `shared` or `_short_found` holds: on these
     (a short sentence of kana alone opening another, one thing put for another with less than
-    half the bigrams in common, one reworded, one with an aside) and on the sentences of
-    labelled pairs."""
+    half the bigrams in common, one reworded, one with an aside, one whose only rule is its
+    aside, one whose only rule is the same words reordered among many more kana) and on the
+    sentences of labelled pairs; also with 64 buckets, where most sentences put several
+    bigrams in one bucket."""
+    monkeypatch.setattr(far_gate, "BITS", bits)
+    monkeypatch.setattr(far_gate, "_WORDS", bits // 64)
     pairs = [("それはもうすこしさきのはなしです", "それはもうすこしさきのはなしですが、まだです"),
              ("ザルベニアの10月の消費者物価指数は、前の年の同じ月と比べて2.1%上昇しました。",
               "ザルベニアの10月の鉱工業生産指数は、前の年の同じ月と比べて2.1%上昇しました。"),
              ("港は明治時代に建造された古い施設で、去年も改修された",
               "港は明治時代に造られた古い施設で、昨年も改修された"),
              ("新しい岸壁の工事を終える計画です",
-              "新しい岸壁の工事を（県と市が費用の半分ずつを負担して）終える計画です")]
+              "新しい岸壁の工事を（県と市が費用の半分ずつを負担して）終える計画です"),
+             ("（県と市が費用の半分ずつを負担して）新しい岸壁の工事を終える計画です",
+              "新しい岸壁の工事を終える計画です"),
+             ("東京都の新庁舎の建設の計画の承認を国に申請",
+              "申請というのはとてもながいはなしですが承認をまつあいだに計画をねりなおしてから"
+              "建設のための新庁舎のことを東京都は国にかんがえていたのでしょうかね")]
     pairs += [(p["a"], p["b"]) for p in load_jsonl("eval/dev/pairs.jsonl")[::3]]
     items = [Item(k, t) for k, t in enumerate(t for pair in pairs for t in pair)]
     f, prepared = _features(items)
@@ -149,8 +160,9 @@ def test_the_sentence_bound_never_misses_a_sentence_found() -> None:
                 want.append(_similar(x, y, DEFAULT.background, DEFAULT.background)
                             >= DEFAULT.background or _short_found(x, y))
     got = _found(f, np.array(sx), f, np.array(sy), DEFAULT)
-    assert sum(want) > 20 and want[:4] == [True] * 4
+    assert sum(want) > 20 and want[:6] == [True] * 6
     assert all(got[k] for k in range(len(want)) if want[k])
+    assert got.sum() < 2 * sum(want)  # and most others are ruled out
 
 
 def test_versions_weeks_apart_that_only_sentences_or_headlines_make_are_kept() -> None:
@@ -165,6 +177,24 @@ def test_versions_weeks_apart_that_only_sentences_or_headlines_make_are_kept() -
         x, y = Item(0, a, start), Item(1, b, start + timedelta(days=60))
         link = relate(x, prepare(a), y, prepare(b), DEFAULT, versions_only=True)
         assert link is not None and link.match.kind == VERSION
+
+
+def test_a_passage_contained_weeks_apart_is_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A clip that is a piece of another across its sentences (no sentence of it found in the
+    other, too little overlap for the score rule) is a version only by `_contained`: the gate
+    keeps it by the overlap and the lengths alone, with the sentence bound off too."""
+    whole = ("ヴェルナ州政府は臨時閣議を開き北部山岳地帯の道路復旧工事に予算を充てる方針を正式決定した。"
+             "州政府関係者によると復旧工事は来年春までに完了する見通しで総事業費は約四百億円規模になる。")
+    piece = whole[34:46] + whole[46:76]
+    start = datetime(2023, 4, 1)
+    monkeypatch.setattr(far_gate, "_may_extend", lambda fx, cx, *_: np.zeros(cx.size, bool))
+    for a, b in ((whole, piece), (piece, whole)):
+        items = [Item(0, a, start), Item(1, b, start + timedelta(days=60))]
+        f, prepared = _features(items)
+        link = relate(items[0], prepared[0], items[1], prepared[1], DEFAULT, versions_only=True)
+        assert link is not None and link.match.reason == "passage extended or shortened"
+        assert not may_extend(prepared[0].sentences, prepared[1].sentences, DEFAULT.background)
+        assert not let_go(f, [0], f, [1], DEFAULT)[0]
 
 
 def test_pairs_close_in_time_or_undated_are_never_let_go() -> None:
