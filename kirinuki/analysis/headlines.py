@@ -225,6 +225,8 @@ def headline_of_lead(a: Prepared, b: Prepared) -> bool:
     other a report in sentences holding most of its words (`LEAD_COVERS` of its content bigrams)
     and every place it names, with a count in the headline's counter of other values only
     (`…乗客5人がけがをした`): the headline's news told later with the count updated."""
+    if len(a.masked) > HEADLINE and len(b.masked) > HEADLINE:
+        return False  # (cheap test first: most pairs hold no headline)
     for h, p in ((a, b), (b, a)):
         if (len(h.masked) <= HEADLINE and len(p.masked) > len(h.masked) and h.places
                 and _is_headline(h.text) and _SENTENCE_END.search(strip_noise(p.text))):
