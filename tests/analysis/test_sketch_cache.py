@@ -177,3 +177,30 @@ def test_the_base_is_written_from_pieces(early_demo: Journal, tmp_path: Path,
     assert base.seen is not None
     _same_as_a_full_read(j, cache)
     assert not base.rebuilt()  # the base holds every sketch: the count agrees
+
+
+@pytest.mark.sqlite_only  # SQLite's memory map
+def test_the_base_is_read_without_the_memory_map(early_demo: Journal, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reading every sketch for the base goes around the journal's memory map (each page read
+    through it would count as the process's memory: a full build writes the base), which is
+    then as it was."""
+    from kirinuki.publish.state import Blobs
+    from kirinuki.store.sqlite.db import Store
+
+    j = early_demo
+    analysis.catch_up_versions(j)
+    seen: list[tuple[bool, bool]] = []
+    real = rows.sketches_with_entries_in_pieces
+
+    def pieces(store: Store, version: int, size: int) -> object:
+        seen.append((store.mapped, store.conn.execute("PRAGMA mmap_size").fetchone()[0] > 0))
+        return real(store, version, size)
+
+    monkeypatch.setattr(rows, "sketches_with_entries_in_pieces", pieces)
+    assert j.store.mapped
+    cache = SketchCache(Blobs(tmp_path / ".site.state"))
+    cache.scan(j, analysis.SKETCH_VERSION)
+    assert seen == [(False, False)]
+    assert j.store.mapped and j.store.conn.execute("PRAGMA mmap_size").fetchone()[0] > 0
+    _same_as_a_full_read(j, cache)
