@@ -370,10 +370,10 @@ class _Forked:
     of memory) and leave the pool waiting for ever, a process that ends without a result is
     an error here."""
 
-    def __init__(self, fn: Callable[..., Any], *args: Any, daemon: bool = True) -> None:
+    def __init__(self, fn: Callable[..., Any], *args: Any) -> None:
         fork = _fork()
         self.receive, send = fork.Pipe(duplex=False)
-        self.process = fork.Process(target=_run_forked, daemon=daemon,
+        self.process = fork.Process(target=_run_forked, daemon=True,
                                     args=(send, os.getpid(), fn, *args))
         with _inherited_frozen():
             self.process.start()
@@ -424,14 +424,12 @@ class Beside:
     """One forked process running `fn(*args)` beside this one (stages that need neither the
     version links nor this process's memory), with its progress relayed: `wait` reports what
     the process reported, as it runs, and returns its result or raises its error (a
-    KirinukiError when it ended without one). It may fork as many workers as this one
-    (`bulk_jobs`): once the version links are found, they keep every core busy."""
+    KirinukiError when it ended without one)."""
 
     def __init__(self, fn: Callable[..., Any], *args: Any) -> None:
         # (stage number in `_STAGES` + 1, done, total) of the process's last report.
         self.shared = _fork().Array("q", 3)
-        # Not daemonic, which would forbid it workers (it ends with this one all the same).
-        self.forked = _Forked(_run_beside, self.shared, bulk_jobs(), fn, *args, daemon=False)
+        self.forked = _Forked(_run_beside, self.shared, fn, *args)
 
     def wait(self) -> Any:
         """The process's result, reporting its progress until it ends."""
@@ -453,12 +451,11 @@ _POLL = 1.0  # seconds between two reads of the progress of the process beside
 _STAGES = (SKETCHING, PAIRING, VERIFYING, STATEMENTS, FEATURES, SUGGESTIONS)
 
 
-def _run_beside(shared: Any, jobs: int, fn: Callable[..., Any], *args: Any) -> Any:
-    """In the process beside: `fn(*args)` with `jobs` workers allowed and its reports written
-    where the parent reads."""
+def _run_beside(shared: Any, fn: Callable[..., Any], *args: Any) -> Any:
+    """In the process beside: `fn(*args)` with its reports written where the parent reads."""
 
     def told(stage: str, done: int, total: int) -> None:
         shared[:] = [_STAGES.index(stage) + 1, done, total]
 
-    with bulk_analysis(jobs, told):
+    with bulk_analysis(1, told):
         return fn(*args)

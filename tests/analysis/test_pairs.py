@@ -303,15 +303,13 @@ def _dies() -> None:
 
 def test_the_process_beside_reports_its_progress_and_its_errors(monkeypatch) -> None:
     """What the process beside reports is reported again by the waiting process, and its
-    result, or its error, comes back; it may fork as many workers."""
+    result, or its error, comes back."""
     from kirinuki.journal import versions_bulk
 
     monkeypatch.setattr(versions_bulk, "_POLL", 0.01)
     told: list[tuple[str, int, int]] = []
     with versions_bulk.bulk_analysis(jobs=2, progress=lambda *a: told.append(a)):
         assert versions_bulk.Beside(_reports_then_waits, 7).wait() == 14
-        # It may fork as many workers as the waiting process (the statements, the features).
-        assert versions_bulk.Beside(versions_bulk.bulk_jobs).wait() == 2
         with pytest.raises(ValueError, match="broken beside"):
             versions_bulk.Beside(_fails).wait()
         # Killed, say: an error rather than a wait for ever.
