@@ -18,7 +18,7 @@ import contextlib
 import mmap
 import os
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 SCHEMA = (
@@ -154,24 +154,16 @@ class Blobs:
         name starts with `drop` (or one of them); False when the file cannot be written (a
         full disk: the state then lacks them, which costs a slower publish, never a wrong
         page)."""
-        self.release()
-        try:
-            conn = open_rw(self.path)
-            try:
-                conn.execute("BEGIN IMMEDIATE")
-                for prefix in (drop,) if isinstance(drop, str) else drop or ():
-                    conn.execute("DELETE FROM blobs WHERE name >= ? AND name < ?",
-                                 (prefix, prefix + "\U0010ffff"))
-                conn.executemany("DELETE FROM blobs WHERE name = ?",
-                                 [(k,) for k, v in items.items() if v is None])
-                conn.executemany("INSERT OR REPLACE INTO blobs(name, data) VALUES (?, ?)",
-                                 [(k, v) for k, v in items.items() if v is not None])
-                conn.execute("COMMIT")
-            finally:
-                conn.close()
-        except sqlite3.Error:
-            return False
-        return True
+        def work(conn: sqlite3.Connection) -> None:
+            for prefix in (drop,) if isinstance(drop, str) else drop or ():
+                conn.execute("DELETE FROM blobs WHERE name >= ? AND name < ?",
+                             (prefix, prefix + "\U0010ffff"))
+            conn.executemany("DELETE FROM blobs WHERE name = ?",
+                             [(k,) for k, v in items.items() if v is None])
+            conn.executemany("INSERT OR REPLACE INTO blobs(name, data) VALUES (?, ?)",
+                             [(k, v) for k, v in items.items() if v is not None])
+
+        return self._write(work)
 
     def put_pieces(self, name: str, pieces: Sequence[tuple[int, bytes | memoryview]],
                    drop: str | None = None) -> bool:
@@ -179,19 +171,28 @@ class Blobs:
         straight into the file (no copy of the whole blob is assembled first), and delete the
         blob `drop`, in one transaction; False as for `put`."""
         size = max((at + memoryview(data).nbytes for at, data in pieces), default=0)
+
+        def work(conn: sqlite3.Connection) -> None:
+            if drop is not None:
+                conn.execute("DELETE FROM blobs WHERE name = ?", (drop,))
+            row = conn.execute("INSERT OR REPLACE INTO blobs(name, data) VALUES (?, zeroblob(?))"
+                               " RETURNING rowid", (name, size)).fetchone()
+            with conn.blobopen("blobs", "data", row[0]) as blob:
+                for at, data in pieces:
+                    blob.seek(at)
+                    blob.write(data)
+
+        return self._write(work)
+
+    def _write(self, work: Callable[[sqlite3.Connection], None]) -> bool:
+        """Run `work` in one write transaction on a connection of its own (this process's
+        reading one released first); False when the file cannot be written."""
         self.release()
         try:
             conn = open_rw(self.path)
             try:
                 conn.execute("BEGIN IMMEDIATE")
-                if drop is not None:
-                    conn.execute("DELETE FROM blobs WHERE name = ?", (drop,))
-                row = conn.execute("INSERT OR REPLACE INTO blobs(name, data) VALUES (?, zeroblob(?))"
-                                   " RETURNING rowid", (name, size)).fetchone()
-                with conn.blobopen("blobs", "data", row[0]) as blob:
-                    for at, data in pieces:
-                        blob.seek(at)
-                        blob.write(data)
+                work(conn)
                 conn.execute("COMMIT")
             finally:
                 conn.close()
