@@ -207,7 +207,7 @@ def main() -> None:
                 raise SystemExit(status)
             # Done, and everything it wrote is closed: ending here skips freeing the site
             # context, the snapshot's rows and the templates object by object at the
-            # interpreter's exit (~0.1 s of CPU of a one-new-entry publish; docs/publish.md).
+            # interpreter's exit, a cost a one-new-entry publish feels (docs/publish.md).
             sys.stdout.flush()
             sys.stderr.flush()
             os._exit(0)

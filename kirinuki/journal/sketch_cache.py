@@ -139,8 +139,8 @@ class SketchCache:
         store = journal.store
         mapped = store.mapped
         # Every sketch with its clip and group: read through the memory map, each page would
-        # count as this process's memory (at 100k entries 694 MB at the end instead of 278 MB;
-        # a full build does this after its workers, docs/publish.md).
+        # count as this process's memory (a full build does this after its workers;
+        # measured in docs/publish.md).
         store.map_memory(False)
         try:
             with store.snapshot():  # the count and the rows of one state

@@ -56,7 +56,7 @@ _OPTIONS: ContextVar[BulkOptions | None] = ContextVar("bulk_analysis", default=N
 
 def _fork() -> Any:
     """multiprocessing's fork context, imported when first needed: a publish of a few new
-    clips forks nothing (the import cost it ~10 ms of CPU)."""
+    clips forks nothing and need not import it."""
     import multiprocessing
 
     return multiprocessing.get_context("fork")

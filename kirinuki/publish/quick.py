@@ -17,7 +17,7 @@ from kirinuki.publish import context as context_mod
 from kirinuki.publish.writer import Output
 
 # The publisher's folder: its templates, static files and code (read as files: through
-# `importlib.resources` the import alone cost a publish ~10 ms of CPU, zipfile and tempfile).
+# `importlib.resources` a publish would import zipfile and tempfile too; docs/publish.md).
 PACKAGE = Path(__file__).parent
 
 

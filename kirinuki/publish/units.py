@@ -200,7 +200,7 @@ def _run_units_now(units: list[list[Page]], jobs: int) -> Iterator[list[Record]]
     # touching their objects' reference counts): after ~a quarter of the units it is
     # replaced by a fresh fork, which lowers the peak for a little more CPU.
     per_worker = max(8, -(-len(units) // (4 * jobs)))
-    import multiprocessing  # here: a publish of a few pages makes no pool (~10 ms of imports)
+    import multiprocessing  # here: a publish of a few pages makes no pool, so imports none
 
     fork = multiprocessing.get_context("fork")
     _STOP = fork.Event()

@@ -144,7 +144,7 @@ def sketches_with_entries(store: Store, version: int, entry_ids: Sequence[int] |
 
 
 # `+s.version`: from the entries' groups to their clips' sketches; through the index
-# `clip_sketches_checked` SQLite would read every sketch of the version (~0.1 s at 10k).
+# `clip_sketches_checked` SQLite would read every sketch of the version.
 _SKETCHES_WITH_ENTRIES = (
     "SELECT s.clip_id, g.entry_id, s.sketch FROM clip_sketches s"
     " JOIN clips c ON c.id = s.clip_id JOIN groups g ON g.id = c.group_id"
