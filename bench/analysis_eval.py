@@ -1,8 +1,8 @@
 """Quality of analysis on the labelled sets: aggregate figures only.
 
-    .venv/bin/python bench/analysis_eval.py [--parts dev,dev2,...,dev7,heldout,heldout2,...,heldout10,legacy] [--misses]
+    .venv/bin/python bench/analysis_eval.py [--parts dev,dev2,...,dev7,heldout,heldout2,...,heldout11,legacy] [--misses]
 
-Parts: `dev`, `dev2` to `dev7`, `heldout` and `heldout2` to `heldout10` are the folders of those
+Parts: `dev`, `dev2` to `dev7`, `heldout` and `heldout2` to `heldout11` are the folders of those
 names in tests/analysis/data/eval (issue 22). `dev2`, `dev3` and `dev4` are development material
 written in sessions 15 and 16 by hands that never read the rules (pairs only); `dev5` (session 17,
 the same kind of hand) adds statements, figures and a journal, and `dev6` (session 18) and `dev7`
@@ -11,8 +11,8 @@ into development material since session 15 (the two oldest, retired by age, not 
 `heldout3` since session 16, `heldout4` since session 17, `heldout5` since session 18,
 `heldout6` since session 19 and `heldout7` since session 20 (the oldest then, by age too): their misses may be listed. The others
 are frozen and never looked at while rules change: only their aggregates are printed, per part and
-pooled (`heldout2` to `heldout7` hold pairs only; `heldout8`, `heldout9` (session 18) and
-`heldout10` (session 19) have statements, figures and a journal too), `legacy` the older sets in tests/analysis/data, the sample
+pooled (`heldout2` to `heldout7` hold pairs only; `heldout8`, `heldout9` (session 18),
+`heldout10` (session 19) and `heldout11` (session 20) have statements, figures and a journal too), `legacy` the older sets in tests/analysis/data, the sample
 (../shared/seed) and demo/entries.
 For each part: precision and recall of duplicate / version / background pairs, by the rules
 alone (every labelled pair compared) and as a journal gets them (only the candidate pairs of the
@@ -70,7 +70,7 @@ MODES = ("direct", "headline", "reported")
 RETIRED_IN = {"heldout": 15, "heldout2": 15, "heldout3": 16, "heldout4": 17, "heldout5": 18,
               "heldout6": 19, "heldout7": 20}
 RETIRED = tuple(RETIRED_IN)
-HELD_OUT = ("heldout8", "heldout9", "heldout10")
+HELD_OUT = ("heldout8", "heldout9", "heldout10", "heldout11")
 # Development parts written by hands that never read the rules (sessions 15 to 19).
 DEV2 = "dev2"
 DEV3 = "dev3"
