@@ -15,8 +15,6 @@ from array import array
 from codecs import utf_32_le_decode as _decode
 from functools import lru_cache
 
-import numpy as np
-
 from kirinuki.text.lazyre import lazy_re
 
 LOSSY = "\U000f00ff"
@@ -46,7 +44,10 @@ def folded_of(forms: list[str]) -> list[str | None]:
     """The folded text each form was made from (`index_form` undone); None for a form holding
     `LOSSY`, which stands for any of many characters."""
     # One NumPy pass over all of them: `str.translate`, form by form, cost more than folding
-    # the clips' texts again (docs/search.md "PostgreSQL").
+    # the clips' texts again (docs/search.md "PostgreSQL"). NumPy is imported here, not with
+    # the store: every command opens a journal, and a publish with nothing to do needs none.
+    import numpy as np
+
     kept = [f for f in forms if LOSSY not in f]
     if not kept:
         return [None] * len(forms)
