@@ -41,6 +41,7 @@ from kirinuki.analysis.occasions import (
     other_month_day,
     other_numbered,
     other_period,
+    other_currency,
     other_round,
     successive_changes,
 )
@@ -279,7 +280,7 @@ def compare(a: Prepared, b: Prepared, *, same_article: bool = False,
     if m and m.kind == VERSION and (successive_changes(a, b) or other_day_count(a, b)
                                     or opposite_moves(a, b) or other_round(a, b)
                                     or other_month_day(a, b) or earlier_time_too(a, b)
-                                    or other_numbered(a, b)):
+                                    or other_numbered(a, b) or other_currency(a, b)):
         return None
     return m
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from rapidfuzz import fuzz
 
 from kirinuki.analysis.sentences import LEVEL, REWRITTEN_LEAD, days
+from kirinuki.text.fastfold import fast_fold
 from kirinuki.text.lazyre import lazy_re
 
 if TYPE_CHECKING:
@@ -196,3 +197,17 @@ def other_numbered(a: Prepared, b: Prepared) -> bool:
         return False  # cheap test first
     na, nb = set(_NUMBERED.findall(a.norm)), set(_NUMBERED.findall(b.norm))
     return bool(na and nb and not na & nb)
+
+
+# A rate quoted for one unit of a currency (`1ドル=158円`, `1ユーロ=171円`; NFKC folds `＝`).
+_QUOTED_RATE = lazy_re(r"1(ドル|ユーロ|ポンド|元|人民元|ウォン|ルーブル|円|スイスフラン)=")
+
+
+def other_currency(a: Prepared, b: Prepared) -> bool:
+    """True when both clips quote a rate for one unit of a currency and for no currency in
+    common (`1ドル=158円40銭` / `1ユーロ=171円20銭`): another currency's rate told alike."""
+    if not ("=" in a.text or "＝" in a.text) or not ("=" in b.text or "＝" in b.text):
+        return False  # cheap test first
+    ca = set(_QUOTED_RATE.findall(fast_fold(a.text)))
+    cb = set(_QUOTED_RATE.findall(fast_fold(b.text)))
+    return bool(ca and cb and not ca & cb)

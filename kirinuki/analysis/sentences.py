@@ -431,6 +431,23 @@ def count_updated(a: Sentence, b: Sentence) -> bool:
                for x in a.counts for y in b.counts)
 
 
+def count_changed(a: Sentence, b: Sentence) -> bool:
+    """True when both count one thing with other values only, told with what it counts on one
+    side at least and nothing else on the other (`14世帯31人が身を寄せています` / `避難所には…
+    9世帯18人が`: the noun `世帯` on both, the predicate on one; `およそ300人が…避難しています` /
+    `避難した観光客などがおよそ480人`): `count_updated` where one sentence leaves a word out."""
+    for x in a.counts:
+        for y in b.counts:
+            if (x[1] == y[1] and x[2] != y[2] and (x[0] or y[0] or x[3] or y[3])
+                    and (not x[0] or not y[0] or x[0] == y[0])
+                    and (not x[3] or not y[3] or x[3] == y[3])
+                    and ((x[0] and x[0] == y[0]) or (x[3] and x[3] == y[3]))
+                    and not {c[2] for c in a.counts if c[1] == x[1]}
+                    & {c[2] for c in b.counts if c[1] == x[1]}):
+                return True
+    return False
+
+
 # A count told as a level reached or a running total (`開票率が98%となり`, `被害額は…8億ドルに上る`,
 # `これまでに142便`) or as of a time (`午後9時現在`, `26日の時点で`), not a day's own events.
 LEVEL = lazy_re(r"に達|となり|となっ|になり|になっ|に上[るりっ]|にのぼ|に増え|に減|を超え|までに|累計|現在|時点")

@@ -27,6 +27,7 @@ from kirinuki.analysis.sentences import (
     Sentence,
     aligned_changes,
     content_for_content,
+    count_changed,
     count_updated,
     days,
     is_template,
@@ -375,7 +376,10 @@ def lead_updated(a: Sentence, b: Sentence) -> bool:
     # Cheapest checks first: most candidate pairs fail on dates or numbers.
     da, db = days(a.folded), days(b.folded)
     # One report's paragraphs of one day tell other facts, unless a count of one is updated.
-    same_day_update = bool(da) and da == db and (count_updated(a, b) or later_that_day(a, b))
+    same_day_update = bool(da) and da == db and (
+        count_updated(a, b) or later_that_day(a, b)
+        # A count as of a time (`15日朝の時点で…31人` / `15日夜の時点で…18人`), told the other way.
+        or (bool(LEVEL.search(a.folded) or LEVEL.search(b.folded)) and count_changed(a, b)))
     if da and da == db and not same_day_update:
         return False
     if da == db:  # neither dated: the numbers must have changed
@@ -391,7 +395,9 @@ def lead_updated(a: Sentence, b: Sentence) -> bool:
         return False  # about something else: another place, another source
     if other_plans(a, b):
         return False
-    if not (a.subjects & b.subjects or opens_alike(a, b) or count_updated(a, b)):
+    if not (a.subjects & b.subjects or opens_alike(a, b) or count_updated(a, b)
+            # (Not another actor's count: `検察は…懲役12年を求刑` / `地方裁判所は…懲役10年`.)
+            or (not (a.topic and b.topic and a.topic != b.topic) and count_changed(a, b))):
         return False  # nothing in common to be about
     if other_subject(a.masked, b.masked):
         return False  # `南部の州でコレラ…` / `北部の州ではしか…`: a template of another thing
