@@ -75,7 +75,16 @@ def headline_updated(a: Prepared, b: Prepared) -> bool:
         return True  # `ルミナ中銀、4日に金融政策決定 利上げ幅に注目` / `ルミナ中銀、0.5%の大幅利上げ …`
     if n < HEADLINE_OPENING or n < 0.4 * min(len(ma), len(mb)):
         return False
+    if _other_things_counted(a, b):
+        return False  # `北浦町 竜巻…突風 停電 約1200戸` / `… けが人3人`: two items of one story
     return n > len(first) or bool(_HIRAGANA.search(first))
+
+
+def _other_things_counted(a: Prepared, b: Prepared) -> bool:
+    """True when both headlines give counts and none in one counter: each tells its own
+    figure, not one figure updated."""
+    ca, cb = {c for c, _ in a.figures}, {c for c, _ in b.figures}
+    return bool(ca and cb and not ca & cb)
 
 
 _COMMA_GROUPS = lazy_re(r"[\s、,]+")
@@ -194,7 +203,10 @@ def _ahead_then_held(ta: str, tb: str, ra: str, rb: str) -> bool:
     if xa == xb:
         return False
     ahead, other = (ra, rb) if xa else (rb, ra)
-    words = set(_BIGRAM.findall(_AHEAD_WORD.sub("", ahead)))
+    # A word of both first groups is the story's topic (`汐見海峡で…衝突` / `汐見海峡衝突 海保、
+    # …事情聴取へ`), not the event told ahead.
+    topic = set(_BIGRAM.findall(_first_group(ta))) & set(_BIGRAM.findall(_first_group(tb)))
+    words = set(_BIGRAM.findall(_AHEAD_WORD.sub("", ahead))) - topic
     return bool(words & set(_BIGRAM.findall(other)))
 
 
