@@ -59,7 +59,7 @@ _MINUS = lazy_re(r"(?:(?<![0-9a-z])-|[−▲])(?=\d)")
 _DIGITS = lazy_re(r"\d+")
 _KANJI_DIGIT = lazy_re(r"[〇一二三四五六七八九十百千]")
 # Kanji numerals before a counter: a count written the vertical-text way (`三棟`, `二十人`).
-KANJI_COUNT = lazy_re(r"[〇一二三四五六七八九十百千]+(?=[人件棟戸隻機台社か万億回歳つ匹頭羽枚冊軒基両便倍割])")
+KANJI_COUNT = lazy_re(r"[〇一二三四五六七八九十百千]+(?=[人件棟戸隻機台社か万億回歳つ匹頭羽枚冊軒基両便倍割代])")
 # What is not content in a normalised line: numbers with date, time and counter words,
 # month names, and the time of day (`午後315`, `315pm`).
 # The lookahead lets the engine skip the many positions no alternative can start at (faster:
