@@ -45,7 +45,7 @@ from kirinuki.analysis.occasions import (
     other_round,
     successive_changes,
 )
-from kirinuki.analysis.others import other_sections, other_thing_counted
+from kirinuki.analysis.others import other_directions, other_sections, other_thing_counted
 from kirinuki.analysis.passages import lead_after_shared, may_extend, relate_sentences
 from kirinuki.analysis.plans import told_ahead_then_done
 from kirinuki.analysis.quotes import extract_quotes
@@ -280,7 +280,8 @@ def compare(a: Prepared, b: Prepared, *, same_article: bool = False,
     if m and m.kind == VERSION and (successive_changes(a, b) or other_day_count(a, b)
                                     or opposite_moves(a, b) or other_round(a, b)
                                     or other_month_day(a, b) or earlier_time_too(a, b)
-                                    or other_numbered(a, b) or other_currency(a, b)):
+                                    or other_numbered(a, b) or other_currency(a, b)
+                                    or other_directions(a.norm, b.norm)):
         return None
     return m
 

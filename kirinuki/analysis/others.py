@@ -1,7 +1,8 @@
 """Other things told alike: two near-identical clips whose one change besides the numbers
 names another thing counted (`営業利益が…412億円` / `売り上げが…8640億円`, `被告に懲役10年` /
 `被告の元部下の男に懲役4年`): another measure or another person, never one report updated; and
-two clips naming other sections of a road (`…と…の間`), which report other facts. Pure."""
+two clips naming other sections of a road (`…と…の間`) or other directions (`上り` / `下り`),
+which report other facts. Pure."""
 
 from __future__ import annotations
 
@@ -78,3 +79,17 @@ def other_sections(a: str, b: str) -> bool:
     sa = {frozenset(m.groups()) for m in _SECTION.finditer(a)}
     sb = {frozenset(m.groups()) for m in _SECTION.finditer(b)}
     return bool(sa and sb and not sa & sb)
+
+
+# (Not an amount reached, `11億円に上りました`, nor a permit given, `許可が下りました`.)
+_DIRECTION = lazy_re(r"(?<![にへ])上り(?![まし])|下り(?![まし])")
+
+
+def other_directions(a: str, b: str) -> bool:
+    """True when normalised texts `a` and `b` each name a direction of a line or a road and
+    none in common (`上りの便の運航を取りやめ` / `下りの便を2時間遅れで運航`): the other
+    direction's news, not one updated."""
+    if "り" not in a or "り" not in b:
+        return False  # cheap test first
+    da, db = set(_DIRECTION.findall(a)), set(_DIRECTION.findall(b))
+    return bool(da and db and not da & db)
