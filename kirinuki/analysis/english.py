@@ -126,3 +126,15 @@ def _words_en(text: str) -> frozenset[str]:
     """Words of three letters or more of an English text, sign-off and links aside, with neither
     headline labels nor sourcing or counting words."""
     return frozenset(w for w in _WORD_EN.findall(strip_noise(text)) if w.lower() not in _STOP_EN)
+
+
+# A place an English tweet names after a preposition (`in Gardia`, `at Belota copper mine`).
+_PLACE_EN = lazy_re(r"\b(?:in|at|near|off)\s+([A-Z][a-z]+(?:\s+[A-Z][a-z]+)*)")
+
+
+def other_places_en(a: str, b: str) -> bool:
+    """True when two English texts each name a place (`in Gardia`, `at Belota copper mine` /
+    `in Terna`, `at San Vito coal mine`) the other does not name at all: the like news of
+    another place, not one updated."""
+    pa, pb = set(_PLACE_EN.findall(a)), set(_PLACE_EN.findall(b))
+    return (any(p not in b for p in pa) and any(p not in a for p in pb))

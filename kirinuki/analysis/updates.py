@@ -8,7 +8,7 @@ then ended, a statistic revised, a lead rewritten with a date or figures changed
 
 from __future__ import annotations
 
-from kirinuki.analysis.english import count_raised_en
+from kirinuki.analysis.english import count_raised_en, other_places_en
 from kirinuki.analysis.figures import PREDICATE_KEYWORDS
 from kirinuki.analysis.plans import (
     MONTH,
@@ -393,6 +393,8 @@ def lead_updated(a: Sentence, b: Sentence) -> bool:
         return False  # (`4日、…から事情を聴き始めた` / `6日、…逮捕しました`: the case's next step)
     if swapped(a.names, b.names) or swapped(a.orgs, b.orgs):
         return False  # about something else: another place, another source
+    if a.raw[:1].isascii() and b.raw[:1].isascii() and other_places_en(a.raw, b.raw):
+        return False  # `Rescuers in Gardia reach…` / `Rescuers in Terna search…`
     if other_plans(a, b):
         return False
     if not (a.subjects & b.subjects or opens_alike(a, b) or count_updated(a, b)
