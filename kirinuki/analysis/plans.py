@@ -181,10 +181,24 @@ def state_ended(a: Sentence, b: Sentence) -> bool:
             # About one thing: opening alike, with one topic, or naming a place in common
             # (`大沢川では、…作業を進めています` / `大沢川の…作業が完了しました`).
             return ((opens_alike(x, y) or (len(x.any_topic) >= 3 and x.any_topic == y.any_topic)
-                     or bool(x.names & y.names))
+                     or bool(x.names & y.names) or _going_named(x, y))
                     and not swapped(x.names, y.names)
                     and (bool(x.names & y.names) or not swapped(x.orgs, y.orgs)))
     return _call_lifted(a, b)
+
+
+# The deed a state going on is told with (`…給食の提供を取りやめています`: `取りやめ`).
+_GOING_DEED = lazy_re(r"[をがにで]([\u4e00-\u9fff][\u4e00-\u9fff\u3041-\u309f]{1,5}?)(?:してい|てい)"
+                      r"(?:ます|る)")
+
+
+def _going_named(x: Sentence, y: Sentence) -> bool:
+    """True when the sentences open with one topic (`市は`) and the deed `x` says goes on
+    (`取りやめています`) is named in `y` (`取りやめていた…提供を、21日から再開しました`)."""
+    going = _GOING_DEED.search(x.folded)
+    tx, ty = _OPENING_TOPIC.match(x.masked), _OPENING_TOPIC.match(y.masked)
+    return bool(going and len(going.group(1)) >= 2 and going.group(1) in y.folded
+                and tx and ty and tx.group() == ty.group())
 
 
 # A development counted as new (`新たに1人が救助され`, `新たに3棟の倒壊が確認され`).
