@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from kirinuki.analysis.plans import (
+    deed_carried_out,
     later_plan_done,
     news_of_going_on,
     opens_alike,
@@ -118,7 +119,8 @@ def relate_sentences(sa: list[Sentence], sb: list[Sentence], ratio: float,
         # changed or a short lead rewritten more can hold (`lead` above 1: weeks apart).
         if lead <= 1.0 and ((first >= RAISED_LEAD and lead_rewritten_more(sa[0], sb[0]))
                             or (first >= TOLL_LEAD and (toll_rewritten(sa[0], sb[0])
-                                                        or plan_reported(sa[0], sb[0])))):
+                                                        or plan_reported(sa[0], sb[0])
+                                                        or deed_carried_out(sa[0], sb[0])))):
             return Relation("lead", first)
         return Relation("", best)
     long_rows = matrix if len(sa) <= len(sb) else _transpose(matrix)
@@ -146,7 +148,7 @@ def relate_sentences(sa: list[Sentence], sb: list[Sentence], ratio: float,
             and not word_put_for_another(sa[0].masked, sb[0].masked))):
         return Relation("lead", first)
     if first >= lead and (state_ended(sa[0], sb[0]) or revised(sa[0], sb[0])
-                          or plan_reported(sa[0], sb[0])
+                          or plan_reported(sa[0], sb[0]) or deed_carried_out(sa[0], sb[0])
                           or news_of_going_on(sa[0], sb[0])
                           or later_plan_done(sa, sb) or later_plan_done(sb, sa)):
         return Relation("lead", first)

@@ -406,3 +406,31 @@ def other_plans(a: Sentence, b: Sentence) -> bool:
         return False
     wa, wb = deed_words(a), deed_words(b)
     return bool(wa - wb) and bool(wb - wa)
+
+
+# A deed announced (`控訴する方針です`, `…を閉鎖する予定だ`) and the deed reported done
+# (`…控訴しました`).
+_DEED_PLANNED = lazy_re(r"([\u4e00-\u9fff]{2,})(?:する|を行う)(?:方針|予定|見通し|方向|計画|考え)")
+_DEED_DONE = lazy_re(r"([\u4e00-\u9fff]{2,})(?:しました|した|されました|された)"
+                     r"(?:ということです|とのことです)?[。.]?\s*$")
+
+
+def deed_carried_out(a: Sentence, b: Sentence) -> bool:
+    """True when one sentence announces a deed (`原告側は、判決を不服として控訴する方針です`) and
+    the other, dated, ends by reporting that deed done (`原告の住民側は27日、判決を不服として…
+    控訴しました`), with a content word more in common, nothing swapped, no day of the plan
+    missing from the report: the plan carried out."""
+    for x, y in ((a, b), (b, a)):
+        planned, done = _DEED_PLANNED.search(x.folded), _DEED_DONE.search(y.folded)
+        if not (planned and done and done.group(1).endswith(planned.group(1))):
+            continue
+        if PLAN.search(y.folded) or _SAID_AHEAD.search(y.folded):
+            return False
+        when, told = days(y.folded), days(x.folded)
+        if not when or (told and not told & when):
+            return False
+        if swapped(x.names, y.names) or swapped(x.orgs, y.orgs) or other_stage(x, y):
+            return False
+        deed = planned.group(1)
+        return len((deed_words(x) & deed_words(y)) - {deed}) >= 1
+    return False
