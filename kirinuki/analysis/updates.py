@@ -398,8 +398,12 @@ def lead_updated(a: Sentence, b: Sentence) -> bool:
     if other_plans(a, b):
         return False
     if not (a.subjects & b.subjects or opens_alike(a, b) or count_updated(a, b)
-            # (Not another actor's count: `検察は…懲役12年を求刑` / `地方裁判所は…懲役10年`.)
-            or (not (a.topic and b.topic and a.topic != b.topic) and count_changed(a, b))):
+            # One side undated (`…およそ300人が…避難しています` / `10日朝、…480人に上った`) or
+            # both the same day; not another actor's count (`検察は…懲役12年を求刑` /
+            # `地方裁判所は…懲役10年`); other days' counts are templates (polls, rallies).
+            or ((not (da and db) or same_day_update)
+                and not (a.topic and b.topic and a.topic != b.topic)
+                and count_changed(a, b))):
         return False  # nothing in common to be about
     if other_subject(a.masked, b.masked):
         return False  # `南部の州でコレラ…` / `北部の州ではしか…`: a template of another thing
