@@ -369,6 +369,13 @@ def _other_place_or_thing(a: Sentence, b: Sentence) -> bool:
     return len(words) >= 2 or any(set(p) <= _COMPASS and set(q) <= _COMPASS for p, q in words)
 
 
+def _level_changed(a: Sentence, b: Sentence) -> bool:
+    """True when both sentences count one thing with other values (`count_changed`), one as a
+    level reached or as of a time (`LEVEL`: `およそ480人に上った`, `15日夜の時点で`), not a
+    fixed property (`定員は500人` / `同じ型の…定員は600人`)."""
+    return bool(LEVEL.search(a.folded) or LEVEL.search(b.folded)) and count_changed(a, b)
+
+
 def lead_updated(a: Sentence, b: Sentence) -> bool:
     """True when `b` is `a` updated: about the same named thing (a name in common, none
     swapped), not the same day's other news (both dated the same day), with a date or numbers
@@ -379,7 +386,7 @@ def lead_updated(a: Sentence, b: Sentence) -> bool:
     same_day_update = bool(da) and da == db and (
         count_updated(a, b) or later_that_day(a, b)
         # A count as of a time (`15日朝の時点で…31人` / `15日夜の時点で…18人`), told the other way.
-        or (bool(LEVEL.search(a.folded) or LEVEL.search(b.folded)) and count_changed(a, b)))
+        or _level_changed(a, b))
     if da and da == db and not same_day_update:
         return False
     if da == db:  # neither dated: the numbers must have changed
@@ -402,8 +409,7 @@ def lead_updated(a: Sentence, b: Sentence) -> bool:
             # both the same day; not another actor's count (`検察は…懲役12年を求刑` /
             # `地方裁判所は…懲役10年`); other days' counts are templates (polls, rallies).
             or ((not (da and db) or same_day_update)
-                and not (a.topic and b.topic and a.topic != b.topic)
-                and count_changed(a, b))):
+                and not (a.topic and b.topic and a.topic != b.topic) and _level_changed(a, b))):
         return False  # nothing in common to be about
     if other_subject(a.masked, b.masked):
         return False  # `南部の州でコレラ…` / `北部の州ではしか…`: a template of another thing
