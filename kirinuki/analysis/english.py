@@ -39,7 +39,7 @@ rescued evacuated evacuation displaced trapped stranded detained arrested reside
 increases increased falls fell drops dropped the and say for off was are not but its new now
 via per out who all one two has had near into over says january february march april may june
 july august september october november december monday tuesday wednesday thursday friday
-saturday sunday"""
+saturday sunday former one three four five six seven eight nine ten eleven twelve"""
 
 
 _STOP_EN = frozenset(_STOP_EN_TEXT.split())
@@ -75,9 +75,15 @@ _LATIN = lazy_re(r"[A-Za-z]")
 # Told ahead (`talks to begin Monday`, `will hold`, `set to`, `expected to`): the other tweet,
 # not told so, reports it done or going on.
 # The deed told ahead is the verb after `to` / `will`; the other tweet must tell it (`begin`).
-_AHEAD_EN = lazy_re(r"\b(?:to|will)\s+(?:be\s+)?(?P<verb>[a-z]+)\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday"
+_AHEAD_EN = lazy_re(r"\b(?:to|will)\s+(?:be\s+)?(?P<verb>[a-z]+)\s+(?:again\s+)?(?:on\s+)?(?:Monday|Tuesday|Wednesday"
                     r"|Thursday|Friday|Saturday|Sunday|tomorrow|next\s+week|next\s+month|later)\b"
                     r"|\b(?:set|expected|scheduled|due|plans?)\s+to\s+(?:be\s+)?(?P<verb2>[a-z]+)")
+
+
+# Irregular past forms of verbs told ahead (`to meet again Thursday` / `met in Lumen`).
+_PAST_EN = {"meet": ("met",), "hold": ("held",), "begin": ("began", "begun"), "give": ("gave",),
+            "take": ("took",), "make": ("made",), "leave": ("left",), "fly": ("flew",),
+            "sign": ("signed",), "vote": ("voted",), "rule": ("ruled",)}
 
 
 def _told_ahead_en(a: str, b: str) -> bool:
@@ -87,8 +93,9 @@ def _told_ahead_en(a: str, b: str) -> bool:
     for x, y in ((fa, fb), (fb, fa)):
         m = _AHEAD_EN.search(x)
         if m and not _AHEAD_EN.search(y):
-            verb = (m.group("verb") or m.group("verb2"))[:4]
-            return any(w.lower().startswith(verb) for w in _WORD_EN.findall(y))
+            verb = m.group("verb") or m.group("verb2")
+            told = (verb[:4], *_PAST_EN.get(verb, ()))
+            return any(w.lower().startswith(told) for w in _WORD_EN.findall(y))
     return False
 
 
@@ -103,15 +110,24 @@ def english_update(a: str, b: str) -> bool:
     if len(_LATIN.findall(a)) < 0.6 * len(a.strip()) or len(_LATIN.findall(b)) < 0.6 * len(b.strip()):
         return False  # not English text
     # The first sentences tell the news: a background sentence both repeat is no word of it.
-    wa, wb = _words_en(_first_en(a)), _words_en(_first_en(b))
+    fa, fb = _first_en(a), _first_en(b)
+    wa, wb = _words_en(fa), _words_en(fb)
     na, nb = (frozenset(w for w in ws if w[0].isupper()) for ws in (wa, wb))
     names = na & nb
     common = {w.lower() for w in wa} & {w.lower() for w in wb}
     # A name swapped: a capitalised word of each missing from the other in any case (`Rail`
-    # opening a sentence is the other's `rail`).
-    other_a = {w for w in na if w.lower() not in {x.lower() for x in wb}}
-    other_b = {w for w in nb if w.lower() not in {x.lower() for x in wa}}
+    # opening a sentence is the other's `rail`) and with any ending (`Passenger` / `passengers`,
+    # `Valdoran` / `Valdora's`).
+    other_a = _other_names(na, wb)
+    other_b = _other_names(nb, wa)
     return bool(names) and len(common - {w.lower() for w in names}) >= 2 and not (other_a and other_b)
+
+
+def _other_names(names: frozenset[str], words: frozenset[str]) -> set[str]:
+    """The names not among `words` in any case, nor with another ending (first five letters)."""
+    lower = {w.lower() for w in words}
+    stems = {w[:5] for w in lower if len(w) >= 5}
+    return {n for n in names if n.lower() not in lower and not (len(n) >= 5 and n.lower()[:5] in stems)}
 
 
 _SENTENCE_END_EN = lazy_re(r"(?<=[a-z0-9][.!?])\s+(?=[A-Z])")
