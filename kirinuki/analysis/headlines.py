@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from kirinuki.analysis.figures import extract_figures
 from kirinuki.analysis.sentences import aligned_changes, swapped
 from kirinuki.analysis.textnorm import mask_digits, normalise, strip_noise
 from kirinuki.text.lazyre import lazy_re
@@ -54,6 +55,11 @@ def headline_updated(a: Prepared, b: Prepared) -> bool:
         return False
     if (a.places & b.places or first == _first_group(b.text)) and toll_updated(a.norm, b.norm):
         return True  # `大雨 4人死亡12人行方不明` / `大雨 死者9人 行方不明は8人に`
+    if n >= 3 and _first_groups_share(a.text, b.text, n) and (
+            toll_updated(a.norm, b.norm) or _figure_updated(a.text, b.text)):
+        # `北嶺道で三十台超の玉突き事故 十二人けが` / `北嶺道の玉突き事故 47台が絡み19人けが`,
+        # `汐見海峡で…衝突 重油流出、油の帯3キロ` / `汐見海峡の衝突事故 油の帯8キロに拡大`
+        return True
     if _then_closed(a, b):
         return True  # `日経平均株価 一時600円以上値下がり` / `日経平均株価 終値は420円安`
     if a.serials == b.serials and any(s.endswith("日の動き") for s in a.serials):
@@ -88,6 +94,28 @@ def _other_things_counted(a: Prepared, b: Prepared) -> bool:
 
 
 _COMMA_GROUPS = lazy_re(r"[\s、,]+")
+_CONTENT_BIGRAM = lazy_re(r"(?=([\u4e00-\u9fff\u30a1-\u30faー]{2}))")
+
+
+def _first_groups_share(ta: str, tb: str, n: int) -> bool:
+    """True when the first groups of words of two headlines share a word (a pair of kanji or
+    katakana) past the `n` characters both open with (`…玉突き事故`, `…衝突`): one event."""
+    ga, gb = _first_group(ta), _first_group(tb)
+    return bool(set(_CONTENT_BIGRAM.findall(ga[n:])) & set(_CONTENT_BIGRAM.findall(gb[n:])))
+
+
+def _figure_updated(ta: str, tb: str) -> bool:
+    """True when two headlines give a figure in one counter after the same two characters
+    (`油の帯3キロ` / `油の帯8キロ`) with no value in common: that figure updated."""
+    def keyed(text: str) -> dict[tuple[str, str], set[float]]:
+        out: dict[tuple[str, str], set[float]] = {}
+        for f in extract_figures(text):
+            before = normalise(text[max(0, f.start - 4):f.start])[-2:]
+            if f.counter and len(before) == 2:
+                out.setdefault((before, f.counter), set()).add(float(f.value))
+        return out
+    ka, kb = keyed(ta), keyed(tb)
+    return any(not ka[k] & kb[k] for k in ka.keys() & kb.keys())
 
 
 def _first_group(text: str, apart: re.Pattern[str] | None = None) -> str:
