@@ -1,0 +1,79 @@
+"""Session 20's version rules, each on invented pairs (both orders): a case that fails without
+its rule and a near negative it must leave alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from kirinuki.analysis.duplicates import VERSION, compare, prepare
+from kirinuki.analysis.figures import extract_figures
+
+
+def kind(a: str, b: str) -> str | None:
+    m = compare(prepare(a), prepare(b))
+    return m.kind if m else None
+
+
+@pytest.mark.parametrize(("a", "b", "expected"), [
+    # A count as of a time told with its noun on both sides and its predicate on one only
+    # (`count_changed`): people in a shelter at two times of one day.
+    ("町は集会所に避難所を開設し、20日朝の時点で8世帯15人が身を寄せています。",
+     "町が集会所に開いた避難所には、20日夜の時点で5世帯11人が身を寄せているということです。", VERSION),
+    # ... a damage estimate raised, one side undated, the level reached said on one side.
+    ("県は、高潮による被害額がおよそ2億円に上るとみています。",
+     "高潮による被害額について県は、当初の見込みを大きく上回る7億円余りに膨らむと試算しています。",
+     VERSION),
+    # ... but another actor's figure (a sentence asked for, then given) is no update.
+    ("検察は、元社長に懲役8年を求刑しました。", "地方裁判所は、元社長に懲役6年の判決を言い渡しました。",
+     None),
+    # Another currency's rate told alike (`other_currency`).
+    ("外国為替市場では円高が進み、一時1ドル＝141円10銭台をつけました。",
+     "外国為替市場ではユーロに対しても円高が進み、一時1ユーロ＝152円30銭台をつけました。", None),
+    # Two headlines of one story counting other things (`_other_things_counted`).
+    ("南浜町 落雷による火災相次ぐ 停電 約800戸", "南浜町 落雷による火災相次ぐ けが人2人", None),
+    # A word of both first groups is the story's topic, not the event told ahead.
+    ("霧島湾でフェリーと漁船衝突 漁船の2人けが", "霧島湾衝突 海保、両船の船長から事情聴取へ", None),
+    # Kanji numerals before 代 are masked like digits: the injured counted again.
+    ("この落雷で、六十代の男性を含む二人が軽いけがをしました。",
+     "この落雷で、60代の男性を含む4人がけがをし、このうち1人は重いやけどだということです。", VERSION),
+    # The other direction's ferries (`other_directions`).
+    ("この事故の影響で、霧島湾を通る定期フェリーは上りの便の運航を取りやめています。",
+     "この事故の影響で、霧島湾を通る定期フェリーは下りの便を2時間遅れで運航しています。", None),
+    # English leads naming other places (`other_places_en`).
+    ("Rescuers in Norvia reach 12 of 30 workers trapped at Kessel gold mine, officials say",
+     "Rescuers in Ostra search for 6 workers missing after flood at Varo coal mine, officials say",
+     None),
+    # A state going on, ended, the other sentence naming its deed (`_going_named`).
+    ("町は18日から、町内のすべての中学校で部活動を取りやめています。",
+     "町は、18日から取りやめていた町内の中学校での部活動を、25日から再開しました。", VERSION),
+    # A deed announced, then reported done on a day (`deed_carried_out`)...
+    ("遺族側は、判決を不服として控訴する方針です。",
+     "遺族の弁護団は28日、判決を不服として高等裁判所に控訴しました。", VERSION),
+    # ... not another deed (an appeal planned, a further appeal filed).
+    ("遺族側は、判決を不服として控訴する方針です。",
+     "遺族の弁護団は28日、判決を不服として最高裁判所に上告しました。", None),
+    # English names with another ending or a number word opening the update.
+    ("BREAKING: Passenger ferry runs aground off Norvia's Kessel island; 5 passengers hurt, "
+     "coast guard says",
+     "UPDATE: Eleven passengers were injured when a Sora Line ferry ran aground off Kessel island "
+     "in northern Norvia, the coast guard said", VERSION),
+    # A deed told ahead `again`, reported in an irregular past (`meet` / `met`).
+    ("Norvia and Ostra envoys to meet again Friday in Varo, mediator says",
+     "Norvia and Ostra envoys met in Varo on Friday and agreed a truce, mediator says", VERSION),
+    # Headlines of one event with a figure after the same words updated (`_figure_updated`).
+    ("霧島湾で貨物船座礁 重油漏れ、油の帯2キロ", "霧島湾の座礁事故 油の帯6キロに拡大、浜に漂着", VERSION),
+])
+def test_session20_versions(a: str, b: str, expected: str | None) -> None:
+    assert kind(a, b) == expected
+    assert kind(b, a) == expected
+
+
+def test_kilolitres_are_no_kilometres() -> None:
+    """`キロリットル` is a volume: an oil slick's length and the oil recovered are two counters."""
+    (fig,) = extract_figures("回収された重油はおよそ12キロリットルです。")
+    assert (fig.value, fig.counter) == (12, "kL")
+    a = ("海上保安部によりますと、タンカーから重油が流れ出ていて、油の帯は長さおよそ3キロに及んでいると"
+         "いうことです。")
+    b = ("海上保安部によりますと、14日までに回収された重油はおよそ12キロリットルで、回収作業は巡視船が"
+         "続けているということです。")
+    assert kind(a, b) is None
