@@ -34,6 +34,7 @@ from kirinuki.analysis.headlines import headline_of_lead, headline_updated
 from kirinuki.analysis.occasions import (
     earlier_time_too,
     opposite_moves,
+    other_currency,
     other_day_close,
     other_day_count,
     other_day_event,
@@ -41,7 +42,6 @@ from kirinuki.analysis.occasions import (
     other_month_day,
     other_numbered,
     other_period,
-    other_currency,
     other_round,
     successive_changes,
 )
