@@ -90,13 +90,15 @@ def _row_problem(ident: object, permalink: object, published: object, updated: o
 
 
 def published_entries_and_flag(journal: Journal, problems: list[str] | None = None,
+                               versions: list[tuple[object, ...]] | None = None,
                                ) -> tuple[list[PublishedEntry], bool]:
     """`published_entries`, and whether every permalink was stored and usable (none made from
     a date, which depends on the other entries' permalinks: such a list cannot be updated
-    entry by entry)."""
+    entry by entry); `versions` is given the `versions_mark` of the notes read."""
     # Imported here: `published_mark` (a publish with nothing to do) needs none of them.
     from kirinuki.journal.analysis import catch_up_analysis, version_notes
     from kirinuki.journal.importing import permalink_for
+    from kirinuki.journal.published_delta import versions_mark
     from kirinuki.journal.suggestions import stored_suggestions
 
     tz = journal.tz
@@ -122,6 +124,8 @@ def published_entries_and_flag(journal: Journal, problems: list[str] | None = No
     for eid, url, target in published_rows.published_link_rows(store):
         links.setdefault(int(eid), []).append((str(url), target))
     catch_up_analysis(journal)
+    if versions is not None:
+        versions.append(versions_mark(journal))  # before the notes: see `versions_mark`
     notes = version_notes(journal)
     suggested = stored_suggestions(journal)
     parse = stored_time

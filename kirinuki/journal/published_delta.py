@@ -56,7 +56,9 @@ def changed_stamps(journal: Journal, stamps: dict[int, str],
 
 
 def versions_mark(journal: Journal) -> tuple[object, ...]:
-    """Changes whenever a version link is added, removed or changed (cheap to read)."""
+    """Changes whenever a version link is added, removed or changed (cheap to read). Kept
+    with notes, it is read before them: links added between the two reads then only move
+    the mark again, and the notes are read whole the next time."""
     return tuple(rows.versions_mark(journal.store))
 
 
@@ -146,13 +148,14 @@ def published_entries_of(journal: Journal, ids: Iterable[int],
 
 def published_entries_after(journal: Journal, known: list[PublishedEntry],
                             sketches: SketchCache | None = None,
+                            versions: list[tuple[object, ...]] | None = None,
                             ) -> list[PublishedEntry] | None:
     """`site.published_entries` brought up from `known`, a list it gave earlier in which
     every permalink was stored and whose tags and aliases are unchanged (the caller compares
     `tags_mark`): only the stamps, the version notes (after the same catch-up of the
     analysis) and the rows of the entries that changed are read, not every entry; `sketches`
-    serves the version check (`analysis.catch_up_versions`).
-    None when a changed entry has no permalink yet."""
+    serves the version check (`analysis.catch_up_versions`); `versions` is given the
+    `versions_mark` of the notes read. None when a changed entry has no permalink yet."""
     if sketches is None:
         stamps = published_stamps(journal)
     else:  # one read of every entry's stamp serves both (the read is a large part of a publish)
@@ -161,6 +164,8 @@ def published_entries_after(journal: Journal, known: list[PublishedEntry],
         sketches.stamps = every
     # Suggestions are found for a new state of an entry (its stamp moved: read below).
     catch_up_analysis(journal, sketches)
+    if versions is not None:
+        versions.append(versions_mark(journal))
     notes = {eid: tuple((c, e, ch) for c, (e, ch) in m.items())
              for eid, m in version_notes(journal).items()}
     _written, changed = entries_moved({e.id: e.stamp for e in known}, stamps,

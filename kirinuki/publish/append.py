@@ -213,10 +213,12 @@ def save_followed(out_dir: str | Path, token: str, f: Followed, stories: Stories
 
 def save_context(journal: Journal, out_dir: str | Path, token: str, ctx: SiteContext,
                  every: list[Any], ident: tuple[object, ...], g: str,
-                 last: LastEntries | None, stories: Stories) -> None:
+                 last: LastEntries | None, stories: Stories,
+                 versions: tuple[object, ...] | None = None) -> None:
     """The snapshot of a site built on the ordinary path (`ctx` holds a list of entries;
     those made from the `last` snapshot keep the rows it stored, rather than making them
-    again), with the parts of the story keys made (`stories`)."""
+    again), with the parts of the story keys made (`stories`) and the `versions_mark` of
+    the version notes its entries hold, when known (`versions`)."""
     if str(journal.store.path) == ":memory:":
         return
     entries = ctx.entries
@@ -237,7 +239,7 @@ def save_context(journal: Journal, out_dir: str | Path, token: str, ctx: SiteCon
     chunks: list[bytes | list[Any]] = [
         [row(e) for e in entries[k : k + CHUNK]] for k in range(0, len(entries), CHUNK)]
     _write(out_dir, token, ident, g, ctx.per_page, every, ctx.pos, ctx.by_permalink,
-           tables, chunks, len(entries), stories)
+           tables, chunks, len(entries), stories, versions)
 
 
 def _write(out_dir: str | Path, token: str, ident: tuple[object, ...], g: str, per_page: int,

@@ -114,11 +114,14 @@ def _publish(journal: Journal, out_dir: str | Path, full: bool, jobs: int | None
                 ident = () if memory else identity(journal)
                 # The last build's entries and the rows of those changed since, else all.
                 last = None if full else last_entries(journal, out_dir, meta.get("snap"))
+                # The version links' mark of the notes read, kept with the snapshot: the next
+                # new entry then reads its own notes alone (`append.follow`).
+                versions: list[tuple[object, ...]] = []
                 known = None if last is None else published_entries_after(
-                    journal, last.entries, sketches)
+                    journal, last.entries, sketches, versions)
                 stored = True
                 if known is None:
-                    known, stored = published_entries_and_flag(journal, warnings)
+                    known, stored = published_entries_and_flag(journal, warnings, versions)
                 ctx = build_context(journal, entries=known)
                 planner = Planner(ctx, version)
                 planned = _plan(ctx, planner, output, whole=repair)
@@ -133,7 +136,8 @@ def _publish(journal: Journal, out_dir: str | Path, full: bool, jobs: int | None
             if followed is not None:
                 save_followed(out_dir, token, followed, stories)
             else:
-                save_context(journal, out_dir, token, ctx, every, ident, g, last, stories)
+                save_context(journal, out_dir, token, ctx, every, ident, g, last, stories,
+                             versions[-1] if versions else None)
                 if ident:  # not a journal in memory
                     keep_sketches(journal, sketches)
     wrote = written >= 0

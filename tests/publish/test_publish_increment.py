@@ -77,9 +77,9 @@ def test_later_publishes_read_only_the_changed_entries(tmp_path: Path,
     full_reads: list[int] = []
     real = build.published_entries_and_flag
 
-    def counted(journal: object, problems: object = None) -> object:
+    def counted(journal: object, problems: object = None, versions: object = None) -> object:
         full_reads.append(1)
-        return real(journal, problems)  # type: ignore[arg-type]
+        return real(journal, problems, versions)  # type: ignore[arg-type]
 
     monkeypatch.setattr(build, "published_entries_and_flag", counted)
     from kirinuki.journal.sketch_cache import SketchCache
