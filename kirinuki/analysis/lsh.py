@@ -136,16 +136,64 @@ class Sketches:
                    np.ascontiguousarray(keys[:, 2:]), words)
 
 
+# The default parameters' permutations (`a`, `b`, `band_mix` as little-endian uint64, in
+# base64), as `_Hasher.seeded` draws them from the seed: kept here so that sketching a few
+# clips does not import numpy.random (tests/analysis compares the two).
+_DEFAULT_TABLE = (
+    "/foHAVCxym2JfradLMTuRjdpp9NS91EsO8DKIP6EUV8bUz1oaadvT4eyc9FN7IZ0wUHH6r8r7j5rBZBoT8RTFPWM"
+    "YY4g/Z9O33SkkqO4qhGNsaXI9A84J3HiWo5XrSBDdwGnLFVtmUov3hzgRWDWcP0wZ1/FJUw8D8afnb6tnDU71SPt"
+    "mVXLLp8nlvlz0S5uRWPmiqSQ1GprAzNfy6Z2Gsc/iLfeXq8El3CC9HgZyToblPvYy20wFlcY+3818iATGyJhldyH"
+    "sGPb3FJq3h1jJDdGbN0aw0Vmb62uNBB5U0DVldEruE48Bc2UWdJSfoIH5bZCJ04EN0t3Qd8TobVPLAt965B6odFx"
+    "EweSFONY6kk7x+eJOnrKOLc8/BNFjdJkAWUaaG5B9EAPbI72MlTyNilX/SRXwMQpn6T22z8JbVAf7NWJD3EoFoXF"
+    "Jz9fu1Ff65ISwb1HKScNAq96Pw7JCAu2RruDEuAzuzCEPsFo70tNNifW9o26BQ1O2xhOtTxMxSHcqWswfUM5bqCQ"
+    "yfTSKJPC27NilwQ+ewP7XAzp43bP8gnKeVx2ExkSzq3W3vIoF8ne1xX+Uhz5oDghGtxLLVenNTTLMa5G88aOQaNN"
+    "hi3nLQNXqk5LLx+B2N16d8cDt2uuEayXzFR9wx56P43/NmclayjONmJwKfHRa/bz5DcDhc7wqPlAe6/sP2jyNLFS"
+    "wQuPrv3Zh2PvMt3GuTEbF9k03h7Se70rCUYr2jtjtyk3YymUihvmYB/5dI89gTg/k/08KjGVkRYyMu2DLlQIAsui"
+    "rlytrlt3Vw+01LE8SjPS0uqQfgJcZjG6Kb/uEFdqlEqQmyjZ423b1cgnQeFLQwVpt6mNr2xqPk6WVzna+nEyCQLK"
+    "Y9ykCZXlrmjyg6E14OhHPPDUQgrjup1uYTXmB5TQa5l/Rwlq7hTllhkrEUK8w5Z8+qRHfA3pdzngThgXm05gm5Mo"
+    "3FZaPUwTdmvqPUavkelN7EsAmutzwKQfhDP6oWJPge47DX+jI0sZ4kw7PgBdrQ7yhGyAQ8KGe2S6JHM+SlI1wHkj"
+    "O8MQElEprlX14jnhc4D7XQ8L2akiyqYoD8Qg42Ll1CiBuNmjYffJImgUhvHKjeQLIJT2x+UJYAC3GItdbN6NIBsJ"
+    "KbBWjLplg/mOQ2QCXwTq1hbeJk4kbwE9cEHWs4AZLR9UDMnTPQwou76GVxvtHP2FjDTjYYIkoJQ0UpWGuXBcT+cc"
+    "uj9OCKPejM7kvL0Ga21DTBChFAnKfRawyNH6ZHB2D6CAmk492t7ENGahNk4i0RmR+EQ2UZf8YS86UIZfCcYA+5z6"
+    "xyLNVNhLbeecYHZ2gWl5/8whQgrMtRZjzFFb6ZKe95qHQ/olj/0ZNRpYu8eaZxT9okh5lO1AnslQBQRTeTl7/Og8"
+    "zKGlAVNM+zO5eGr2I34aCU+iqvHdQqdaVDxZT3Ge/VwMdtHEkeXedkWdFccPaoYbVbe3DBCM6TMldxnIVDBCX4tA"
+    "RNettUBvbi24ETcKGnJ9dvx3B42cfxSMphgOXGpuqWFyWTNVuA49b7xSCa5JTIPK4b25jrgSIbi54t7EKAx1JF89"
+    "MvryezPy5CBO2R1hj3yXS5SVRkqTKeZ4Ch9+Y6O7KDY+pn0Wr5pS4UIrijUXcgdIdapfcfdO9Zp+Cz5jlzMW4MrC"
+    "sC/h7UfDH/mSFbutO+068mpSg1UC0eMnhXSVKzY8YFwbfdlx3SJ6emMpCX9ypWb0mnofqRhJGV46HnPOCRmzv4Fg"
+    "UY13VLi6LHw/K3sQmd+TMjc+4bivLWQice/U//QItz6Hk1INYa/dCLlMBmkmXJNS/a8Nd7u80m7D5rv8z+H3V1/R"
+    "qMd3TRAp1xH7wGdmnVwho1RVJ0QxY7uTggzgDwU0VzIITH5QsHYL4XB59EwmbFnItM0amIwLn94SZdMA7WP3tKIg"
+    "YWTiUZPZ1elOBxol+VC9LStw5jmVLvAbwlVCb7PoSO9++IoewzCLX3++vWszYx/hTE/xRsnPY6YMdg1Rz5z5dvQM"
+    "A0ErhbpVko3FXXsw9maLUP92yaPGwBt9RQphKjSZ2x4hLZtGeg34KpNi5/wQ8fVh9zVdRBEw+7xOUumHYXLuqlQ9"
+    "T2GLYPYkVQvZt73cE08kLM3A7rkz8rsRN9Bkf11MUEuFKSlNBv8zb1XkVwNrE85qE8apPtvV3mwTn/GB7ldSfP30"
+    "l1RuJt5EFwWuYyz4fQxt+B/JZA3rKE3vq4NsgHdbFz/96sby8gpr//RHR3wzTEXMBjyjjJgD7W22fOTfN39Hk16A"
+    "A1SaQVejDq4OGKU7"
+)
+
+
 class _Hasher:
     """The MinHash permutations of one parameter set (multiply-shift on 64-bit codes)."""
 
     def __init__(self, params: LshParams) -> None:
-        rng = np.random.default_rng(params.seed)
         self.params = params
-        self.a = rng.integers(1, 2**63, size=params.hashes, dtype=np.uint64) | np.uint64(1)
-        self.b = rng.integers(0, 2**63, size=params.hashes, dtype=np.uint64)
-        self.band_mix = rng.integers(1, 2**63, size=(params.bands, params.rows),
-                                     dtype=np.uint64) | np.uint64(1)
+        if params != DEFAULT_PARAMS:
+            self.a, self.b, self.band_mix = self.seeded(params)
+            return
+        from base64 import b64decode
+
+        table = np.frombuffer(b64decode("".join(_DEFAULT_TABLE)), dtype="<u8").astype(np.uint64)
+        n = params.hashes
+        self.a, self.b = table[:n], table[n : 2 * n]
+        self.band_mix = table[2 * n :].reshape(params.bands, params.rows)
+
+    @staticmethod
+    def seeded(params: LshParams) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(a, b, band_mix) drawn from NumPy's generator seeded with `params.seed`."""
+        rng = np.random.default_rng(params.seed)
+        a = rng.integers(1, 2**63, size=params.hashes, dtype=np.uint64) | np.uint64(1)
+        b = rng.integers(0, 2**63, size=params.hashes, dtype=np.uint64)
+        mix = rng.integers(1, 2**63, size=(params.bands, params.rows),
+                           dtype=np.uint64) | np.uint64(1)
+        return a, b, mix
 
     def signatures(self, masked: Sequence[str]) -> np.ndarray:
         """(n, hashes) 8-bit MinHash signatures of the texts' content bigrams: the low 8 bits

@@ -9,7 +9,6 @@ entry does. Content is the entry body's HTML, escaped into `type="html"`.
 from __future__ import annotations
 
 from datetime import datetime
-from email.utils import format_datetime
 from typing import Any
 
 from jinja2 import Environment
@@ -47,6 +46,19 @@ def atom_updated(meta: PublishedEntry) -> datetime:
 
 def _iso(d: datetime) -> str:
     return d.isoformat(timespec="seconds")
+
+
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def rfc822(d: datetime) -> str:
+    """RSS's date of `d`, as `email.utils.format_datetime` writes it (`Mon, 02 Sep 2024
+    07:45:00 +0900`; `-0000` without a zone); that module is not imported for it, as its
+    imports (the mail parsers, sockets) would be most of what RSS dates cost a publish."""
+    zone = d.strftime("%z") if d.tzinfo is not None else "-0000"
+    return (f"{_DAYS[d.weekday()]}, {d.day:02d} {_MONTHS[d.month - 1]} {d.year:04d} "
+            f"{d.hour:02d}:{d.minute:02d}:{d.second:02d} {zone}")
 
 
 ITEM_CACHE = 2_000  # feed items kept (a few KB each)
@@ -92,7 +104,7 @@ class Feeds:
         feed = {
             "id": feed_id(host, url), "title": title,
             "updated": _iso(newest) if newest else EPOCH,
-            "rfc822": format_datetime(newest) if newest else None,
+            "rfc822": rfc822(newest) if newest else None,
             "self": urls.absolute(host, url), "alternate": urls.absolute(host, alternate),
             "base": f"https://{host}/" if host else None, "author": self.ctx.settings.title,
             "entries": items,
@@ -148,7 +160,7 @@ class Feeds:
             "link": urls.absolute(host, urls.entry_url(meta.permalink)),
             "published": _iso(meta.published),
             "updated": _iso(atom_updated(meta)),
-            "rfc822": format_datetime(meta.published),
+            "rfc822": rfc822(meta.published),
             "tags": [{"term": self.ctx.tags[k].display, "label": self.ctx.tags[k].display,
                       "scheme": scheme} for k in meta.tag_keys],
             # The HTML escaped into type="html" (the text the XML template would write for

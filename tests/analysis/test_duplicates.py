@@ -213,3 +213,27 @@ def test_versions_only_gives_the_versions_of_compare(lead: bool) -> None:
                         "生き埋めか"), prepare("【速報】ルスタニア北部で地震 死者120人 けが人"
                                                "1000人超"), lead=lead, versions_only=True)
     assert m is not None and m.reason == "headline updated"
+
+
+def test_the_stored_permutations_are_the_seeds() -> None:
+    """The default parameters' MinHash permutations kept in `lsh` are what NumPy's generator
+    draws from their seed (as every stored sketch was made), and other parameters draw
+    theirs; sketching with the default ones does not import numpy.random."""
+    import subprocess
+    import sys
+
+    from kirinuki.analysis.lsh import DEFAULT_PARAMS, LshParams, _Hasher
+
+    kept = _Hasher(DEFAULT_PARAMS)
+    for got, drawn in zip((kept.a, kept.b, kept.band_mix), _Hasher.seeded(DEFAULT_PARAMS),
+                          strict=True):
+        assert got.dtype == drawn.dtype and got.shape == drawn.shape
+        assert np.array_equal(got, drawn)
+    other = LshParams(bands=4, rows=2, seed=7)
+    assert np.array_equal(_Hasher(other).band_mix, _Hasher.seeded(other)[2])
+    code = ("import sys; from kirinuki.analysis.lsh import sketch_texts; "
+            "sketch_texts(['ルスタニアの首相は会見で述べました。']); "
+            "print('numpy.random' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "False"

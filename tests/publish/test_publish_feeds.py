@@ -102,3 +102,22 @@ def test_a_journal_without_hosts_still_publishes_clean_feeds(tmp_path: Path) -> 
     assert "Sitemap" not in (site / "robots.txt").read_text(encoding="utf-8")
     page = (site / "entry/2024/03/01/090000/index.html").read_text(encoding="utf-8")
     assert 'rel="canonical"' not in page
+
+
+def test_rss_dates_are_written_as_the_mail_module_writes_them() -> None:
+    """`feeds.rfc822` gives `email.utils.format_datetime`'s text for any weekday, month and
+    zone (none, UTC, east and west, a zone with minutes)."""
+    from datetime import UTC, datetime, timedelta, timezone
+    from email.utils import format_datetime
+
+    from kirinuki.publish.feeds import rfc822
+
+    zones = [None, UTC, timezone(timedelta(hours=9)), timezone(timedelta(hours=-3, minutes=-30)),
+             timezone(timedelta(hours=5, minutes=45))]
+    start = datetime(1999, 12, 31, 23, 59, 58)
+    for k in range(0, 400 * 24, 7):
+        d = start + timedelta(hours=k, seconds=k % 61)
+        for z in zones:
+            when = d.replace(tzinfo=z)
+            assert rfc822(when) == format_datetime(when)
+    assert rfc822(datetime(24, 2, 3, 4, 5, 6)) == format_datetime(datetime(24, 2, 3, 4, 5, 6))
