@@ -93,23 +93,32 @@ class Figures:
     ends: sq.Ends | None = None
 
 
-def _plan(journal: Journal, query: str, published_only: bool = False,
-          find: sp.Bracket = index.bracket, ranked: bool = True,
-          ) -> tuple[Query, sp.Plan, Figures]:
+def _plan(journal: Journal, query: str, published_only: bool = False, ranked: bool = True,
+          postings: tuple[Postings, object] | None = None) -> tuple[Query, sp.Plan, Figures]:
     """The parsed query, its plan and the index's figures (`ranked`: for a search by
-    relevance, whose words' document frequencies are read with them when they can be)."""
+    relevance, whose words' document frequencies are read with them when they can be;
+    `postings`: a cache and a change mark, whose answers for that mark are used and kept)."""
     try:
         q: Query | None = parse_query(query)
         error = None
     except InputError as exc:  # said after a stale index, which matters more
         q, error = None, exc
-    plan = sp.make_plan(journal.store, q, published_only, find) if q is not None else None
+    find: sp.Bracket = index.bracket
+    drafts: sp.Drafts = sp.draft_ids
+    if postings is not None:
+        find, drafts = postings[0].bracket(postings[1]), postings[0].drafts(postings[1])
+    plan = sp.make_plan(journal.store, q, published_only, find, drafts) if q is not None else None
     words = q.words() if q is not None and plan is not None and ranked else []
     # Several words' document frequencies are measured from the DF_SAMPLEth newest clip on
     # (and counted with the bookkeeping when that clip is known: `_idf`).
-    meta, ends = sq.read_meta(journal.store, DF_SAMPLE if len(words) > 1 else 0,
-                              [sp.word_plan(plan, w) for w in words] if plan and len(words) > 1
-                              else ())
+    if postings is not None and len(words) < 2:
+        # The bookkeeping holds for the whole mark (each change of the index is a change).
+        meta, ends = postings[0].kept(("meta",), postings[1],
+                                      lambda: sq.read_meta(journal.store))
+    else:
+        meta, ends = sq.read_meta(journal.store, DF_SAMPLE if len(words) > 1 else 0,
+                                  [sp.word_plan(plan, w) for w in words]
+                                  if plan and len(words) > 1 else ())
     reason = index.stale_reason(journal.store, meta)
     if reason is not None:
         raise JournalError(f"the search index needs rebuilding ({reason}): run `kirinuki reindex`")
@@ -333,15 +342,18 @@ def _facets(journal: Journal, plan: sp.Plan, q: Query, limit: int, window: int |
         for row, _ in rows:
             months[row.date_key // 100_000_000] += 1
             tags.update(row.tag_ids)
-    tag_facets, month_facets = _facet_counts(journal, months, tags, limit)
+    tag_facets, month_facets = _facet_counts(journal, months, tags, limit, found)
     return tag_facets, month_facets, held
 
 
 def _facet_counts(journal: Journal, months: Counter[int], tags: Counter[int], limit: int,
-                  ) -> tuple[list[FacetCount], list[FacetCount]]:
-    """Facets from counts per tag id and per YYYYMM: the `limit` most common tags, every month."""
+                  found: _Matched | None = None) -> tuple[list[FacetCount], list[FacetCount]]:
+    """Facets from counts per tag id and per YYYYMM: the `limit` most common tags, every month
+    (`found`: its cache keeps the tags' names for its mark)."""
     top = sorted(tags.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]  # ties: by id
-    names = sf.tag_names(journal.store, [t for t, _ in top])
+    ids = [t for t, _ in top]
+    names = (found.cache.tag_names(journal.store, ids, found.mark) if found is not None
+             else sf.tag_names(journal.store, ids))
     tag_facets = sorted((FacetCount(names[t][0], names[t][1], n) for t, n in top if t in names),
                         key=lambda f: (-f.count, f.key))
     return tag_facets, [FacetCount(_month(ym), _month(ym), n)
@@ -375,9 +387,11 @@ def search(journal: Journal, query: str, *, limit: int = 20, offset: int = 0,
         q, plan, figures = _plan(journal, query, published_only, ranked=sort == "relevance")
     else:
         # A results page plans its query twice (hits, then total and facets): kept per mark.
+        # Not `ranked`: the words' document frequencies come from the row ids kept (`_idf`),
+        # where counting them with the bookkeeping cost PostgreSQL a scan of each word.
         cache, mark = postings
         q, plan, figures = cache.kept(("plan", query, published_only), mark, lambda: _plan(
-            journal, query, published_only, cache.bracket(mark)))
+            journal, query, published_only, ranked=False, postings=postings))
     found = None
     if postings is not None and plan.exact:
         cache, mark = postings

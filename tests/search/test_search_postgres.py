@@ -210,3 +210,40 @@ def test_the_floor_of_document_frequencies_follows_every_write(monkeypatch: pyte
                     with j.store.transaction():
                         from kirinuki.store.sqlite.entries import delete_entry
                         delete_entry(j.store, newest)
+
+
+def test_a_never_seen_search_from_kept_row_ids_reads_each_word_once(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The web app's path (`Postings`) on PostgreSQL: a word's row ids are read once per
+    change mark, as one value; the bookkeeping, the drafts and the facets' tag names are read
+    once per mark too, and the document frequencies are counted from the row ids kept, not by
+    the server. Results stay SQLite's."""
+    from kirinuki.store.postgres import connection
+    from kirinuki.store.sqlite.search_postings import Postings
+
+    corpus = [([([f"中国{i}の会談" if i % 4 else f"中国{i}", "外相の会談"], ["外交", f"t{i % 3}"])],
+                datetime(2024, 1, 1 + i % 28, 9, i, tzinfo=JST)) for i in range(30)]
+    sent: list[str] = []
+    run = connection.PgConnection._now
+
+    def counted(self: connection.PgConnection, sql: str, args: object = None) -> object:
+        sent.append(sql)
+        return run(self, sql, args)  # type: ignore[arg-type]
+
+    with fresh_pg_journal() as url, init_journal(url) as pg, build(corpus) as lite:
+        add_entries(pg, [entry(groups, when, f"k{i}") for i, (groups, when) in enumerate(corpus)])
+        monkeypatch.setattr(connection.PgConnection, "_now", counted)
+        cache = Postings()
+        for q, new_words in (("中国 会談", 2), ("会談 外相", 1), ("外相 の", 1), ("中国 の", 0)):
+            for sort in ("relevance", "date"):
+                sent.clear()
+                a = search(lite, q, sort=sort, published_only=True, facet_window=10)
+                b = search(pg, q, sort=sort, published_only=True, facet_window=10,
+                           postings=(cache, 1))
+                assert b.hits and b.tags and same(a, b), (q, sort)
+                words = [s for s in sent if "string_agg(int8send" in s]
+                assert len(words) == (new_words if sort == "relevance" else 0), (q, sent)
+                assert not [s for s in sent if "count(" in s], (q, sent)
+                if q != "中国 会談":
+                    assert not [s for s in sent if "search_meta" in s or "status <>" in s
+                                or "FROM tags" in s], (q, sent)

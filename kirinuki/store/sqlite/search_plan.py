@@ -123,6 +123,14 @@ MAX_DRAFTS = 64
 
 
 Bracket = Callable[[Store, tuple[int, int]], tuple[int | None, int | None]]
+Drafts = Callable[[Store], tuple[int, ...] | None]
+
+
+def draft_ids(store: Store) -> tuple[int, ...] | None:
+    """The ids of the entries not published, or None when there are more than MAX_DRAFTS."""
+    ids = [int(r[0]) for r in store.conn.execute(
+        "SELECT id FROM entries WHERE status <> 'published' LIMIT ?", (MAX_DRAFTS + 1,))]
+    return tuple(ids) if len(ids) <= MAX_DRAFTS else None
 
 
 def _range(store: Store, query: Query, find: Bracket) -> tuple[int, int]:
@@ -140,18 +148,15 @@ def _range(store: Store, query: Query, find: Bracket) -> tuple[int, int]:
 
 
 def make_plan(store: Store, query: Query, public_only: bool = False,
-              find: Bracket = bracket) -> Plan:
+              find: Bracket = bracket, drafts_of: Drafts = draft_ids) -> Plan:
     """Resolve the query's filters and build its MATCH string (`public_only`: leave out clips
-    of entries that are not published; `find`: `bracket`, or one that remembers answers)."""
+    of entries that are not published; `find`, `drafts_of`: `bracket` and `draft_ids`, or
+    ones that remember answers)."""
     atoms = query.atoms()
     words = [index_form(a.text) for a in atoms if isinstance(a, Word)]
     bi = any(len(w) > 1 for w in words)
     lo, hi = _range(store, query, find)
-    drafts = None
-    if public_only:
-        ids = [int(r[0]) for r in store.conn.execute(
-            "SELECT id FROM entries WHERE status <> 'published' LIMIT ?", (MAX_DRAFTS + 1,))]
-        drafts = tuple(ids) if len(ids) <= MAX_DRAFTS else None
+    drafts = drafts_of(store) if public_only else None
     plan = Plan(
         table="search_bi" if bi else "search_uni", match="", lo=lo, hi=hi,
         exact=all(word_exact(a) for a in atoms if isinstance(a, Word)), public_only=public_only,

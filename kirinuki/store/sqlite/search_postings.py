@@ -92,7 +92,7 @@ class Postings:
             if found is not None:
                 self._ids.move_to_end(key)
                 return found
-        found = np.fromiter(sq.all_rowids(store, table, expr), dtype=np.int64)
+        found = sq.all_rowids(store, table, expr)
         with self._lock:
             if mark == self._mark and key not in self._ids:
                 self._ids[key] = found
@@ -131,6 +131,25 @@ class Postings:
         """`bracket` remembering its answers for this mark."""
         return lambda store, key: self.kept(("bracket", key), mark,
                                             lambda: bracket(store, key))
+
+    def drafts(self, mark: object) -> sp.Drafts:
+        """`draft_ids` remembering its answer for this mark (a round trip per search on
+        PostgreSQL otherwise)."""
+        return lambda store: self.kept(("drafts",), mark, lambda: sp.draft_ids(store))
+
+    def tag_names(self, store: Store, ids: list[int], mark: object,
+                  ) -> dict[int, tuple[str, str]]:
+        """(key, display) of these tag ids, as `sf.tag_names`; the names read are kept for
+        this mark (the facets of most queries are the same common tags)."""
+        names: dict[int, tuple[str, str] | None] = self.kept(("tag names",), mark, dict)
+        with self._lock:
+            missing = [t for t in ids if t not in names]
+        if missing:
+            read = sf.tag_names(store, missing)
+            with self._lock:
+                # A tag id without a row (None) is not asked again for this mark either.
+                names.update({t: read.get(t) for t in missing})
+        return {t: n for t in ids if (n := names.get(t)) is not None}
 
     def facets(self, store: Store, docids: list[int], mark: object,
                ) -> tuple[Counter[int], Counter[int]]:
