@@ -1,12 +1,12 @@
 """Quality of analysis on the labelled sets: aggregate figures only.
 
-    .venv/bin/python bench/analysis_eval.py [--parts dev,dev2,...,dev8,heldout,heldout2,...,heldout11,legacy] [--misses]
+    .venv/bin/python bench/analysis_eval.py [--parts dev,dev2,...,dev9,heldout,heldout2,...,heldout11,legacy] [--misses]
 
-Parts: `dev`, `dev2` to `dev8`, `heldout` and `heldout2` to `heldout11` are the folders of those
+Parts: `dev`, `dev2` to `dev9`, `heldout` and `heldout2` to `heldout11` are the folders of those
 names in tests/analysis/data/eval (issue 22). `dev2`, `dev3` and `dev4` are development material
 written in sessions 15 and 16 by hands that never read the rules (pairs only); `dev5` (session 17,
 the same kind of hand) adds statements, figures and a journal, and `dev6` (session 18), `dev7`
-(session 19) and `dev8` (session 20), each by one more such hand, too. `heldout` and `heldout2` are retired
+(session 19), `dev8` and `dev9` (session 20), each by one more such hand, too. `heldout` and `heldout2` are retired
 into development material since session 15 (the two oldest, retired by age, not by score),
 `heldout3` since session 16, `heldout4` since session 17, `heldout5` since session 18,
 `heldout6` since session 19 and `heldout7` since session 20 (the oldest then, by age too): their misses may be listed. The others
@@ -20,7 +20,7 @@ part's clips indexed together are compared, as in a journal: LSH candidates, pai
 sentence, which give background only, and pairs sharing a word key), statements
 (recall and speaker accuracy, overall and per mode), figures (F1 on value, unit and sign),
 and on its journals the related top-1 accuracy and the precision of the groups reported.
-`--misses` lists what went wrong, for the dev parts (`dev`, `dev2` to `dev8`) and retired parts only.
+`--misses` lists what went wrong, for the dev parts (`dev`, `dev2` to `dev9`) and retired parts only.
 
 The code measured is whatever `kirinuki` imports first: PYTHONPATH=<other checkout> measures
 another version with the same scoring (the script's own checkout comes after it on the path).
@@ -79,7 +79,8 @@ DEV5 = "dev5"
 DEV6 = "dev6"
 DEV7 = "dev7"
 DEV8 = "dev8"
-PARTS = ("dev", DEV2, DEV3, DEV4, DEV5, DEV6, DEV7, DEV8, *RETIRED, *HELD_OUT)
+DEV9 = "dev9"
+PARTS = ("dev", DEV2, DEV3, DEV4, DEV5, DEV6, DEV7, DEV8, DEV9, *RETIRED, *HELD_OUT)
 
 
 def load(path: Path) -> list[dict[str, Any]]:
