@@ -59,9 +59,15 @@ _KIND_BEFORE = lazy_re(r"(?:紙|誌|社|局|団体|組織|研究所|シンクタ
 _HEADLINE = lazy_re(
     rf"(?:^|(?<=[】\]\s　、：:▽▼・■◆●○◇□★。]))(?!・)(?P<np>(?:[\u3041-\u309f]{{2,6}}(?={TRADE}))?{NOUN}+"
     rf"(?:の{NOUN}+){{0,2}})(?:[:：]|(?P<comma>[、，,]))?\s?$")
-# A headline's speaker, a comma, then what the quote is about (`首相、解散「考えていない」`).
+# A headline's speaker, a comma, then what the quote is about or whom it is told to
+# (`首相、解散「考えていない」`, `日銀総裁、追加利上げ「…」`, `米国務長官、中国に「…」伝える`).
 _TOPIC_HEADLINE = lazy_re(
-    rf"(?:^|(?<=[】\]\s　▽▼・■◆●○◇□★]))(?P<np>{NOUN}+(?:の{NOUN}+){{0,2}})[、，,](?P<about>{NOUN}{{1,10}})$")
+    rf"(?:^|(?<=[】\]\s　▽▼・■◆●○◇□★]))(?P<np>{NOUN}+(?:の{NOUN}+){{0,2}})[、，,]"
+    rf"(?P<about>{NOUN}{{1,10}}(?:[\u3041-\u309f]{NOUN}{{0,4}})?(?:に対し|に)?)\s?$")
+# A headline's speaker and the occasion of the words (`官房長官が会見「…」`, `国連総長が声明「…」`).
+_OCCASION_HEADLINE = lazy_re(
+    rf"(?:^|(?<=[】\]\s　▽▼・■◆●○◇□★]))(?P<np>{NOUN}+(?:の{NOUN}+){{0,2}})が"
+    r"(?:記者会見|会見|声明|談話|演説|投稿|コメント|所感|見解)\s?$")
 # Words that name a work or a campaign, not a speaker, before a bracket (`ドラマ「…」`).
 _NOT_HEADLINE_SPEAKER = lazy_re(
     r"ドラマ|アニメ|シリーズ|キャンペーン|プロジェクト|イベント|ツアー|アプリ|サービス|ブランド|"
@@ -157,18 +163,40 @@ def _headline(text: str, span: _Span, floor: int) -> Speaker | None:
     if span.open_at <= floor or span.broken:
         return None
     m = _HEADLINE.search(text, floor, span.open_at)
-    if m is None or (m.group("comma") and m.start() > 0 and text[m.start() - 1] not in "】]▽▼・■◆●○◇□★"):
+    if m is not None and m.group("comma") and m.start() > 0 and text[m.start() - 1] not in "】]▽▼・■◆●○◇□★":
         return None  # `Name、「…」` only where a headline starts
-    np = m.group("np")
-    found = classify_phrase(np)
-    if found is None and _speaks_in_headline(np, text[span.start:span.end]):
-        found = (np, speaker_key(np), False)
-    if found is None and (t := _TOPIC_HEADLINE.search(text, floor, span.open_at)) is not None:
-        # `大木知事、再稼働「認められない」`: the speaker before the comma, what it is about after.
+    found = None
+    if m is not None:
+        np = m.group("np")
+        found = classify_phrase(np)
+        if found is None and _speaks_in_headline(np, text[span.start:span.end]):
+            found = (np, speaker_key(np), False)
+    if found is None and (t := (_TOPIC_HEADLINE.search(text, floor, span.open_at)
+                                or _OCCASION_HEADLINE.search(text, floor, span.open_at))):
+        # `大木知事、再稼働「認められない」`: the speaker before the comma, what it is about after;
+        # `官房長官が会見「…」`: the speaker, then where the words were said.
         found = classify_phrase(t.group("np"))
     if found is None:
         return None
     return Speaker(found[0], found[1], found[2], span.open_at, particle="")
+
+
+# A headline opening with the quote, its speaker after it (`「国民の命を守り抜く」 岸田首相`,
+# `「断じて容認できない」と官房長官`).
+_HEADLINE_OPENING = lazy_re(r"\s*(?:【[^】]{1,12}】\s*)?$")
+_SPEAKER_AFTER = lazy_re(rf"\s?と?\s?(?P<np>{NOUN}+(?:の{NOUN}+){{0,2}})(?=$|[\s　])")
+
+
+def _headline_after(text: str, span: _Span, floor: int) -> Speaker | None:
+    """The speaker written right after a quote that opens a headline, or None."""
+    if span.broken or not _HEADLINE_OPENING.match(text, floor, span.open_at) \
+            or "。" in text[span.close_at:]:
+        return None
+    m = _SPEAKER_AFTER.match(text, span.close_at)
+    found = classify_phrase(m.group("np")) if m else None
+    if m is None or found is None:
+        return None
+    return Speaker(found[0], found[1], found[2], m.start("np"), particle="")
 
 
 def _speaks_in_headline(np: str, quoted: str) -> bool:
@@ -255,7 +283,7 @@ def _paragraph_quotes(text: str, index: int, last: Speaker | None,
             speaker = _lost_opening(text, span, floor)
         elif headline is not None and not text[floor:span.open_at].strip(" 　、"):
             speaker, mode = headline, "headline"  # `Name「…」「…」`: both are the name's
-        elif (speaker := _headline(text, span, floor)) is not None:
+        elif (speaker := _headline(text, span, floor) or _headline_after(text, span, floor)) is not None:
             mode = "headline"
         else:
             begin = _sentence_start(text, span.open_at, floor)
