@@ -40,6 +40,10 @@ _COUNTERS: dict[str, str] = {
     "か月": "か月", "カ月": "か月", "ヵ月": "か月", "ヶ月": "か月", "ケ月": "か月",
     "人分": "人分", "人": "人", "件": "件", "円": "円", "ドル": "ドル", "ユーロ": "ユーロ",
     "ポンド": "ポンド", "人民元": "元", "元": "元", "ルーブル": "ルーブル", "ウォン": "ウォン",
+    "ペソ": "ペソ", "ディナール": "ディナール", "ルピー": "ルピー", "レアル": "レアル", "バーツ": "バーツ",
+    "リラ": "リラ", "ドン": "ドン", "リンギット": "リンギット",
+    "ルピア": "ルピア", "クローナ": "クローナ", "クローネ": "クローネ", "ズウォティ": "ズウォティ",
+    "シェケル": "シェケル", "リヤル": "リヤル", "ディルハム": "ディルハム", "フリブニャ": "フリブニャ",
     "%": "%", "パーセント": "%", "ポイント": "ポイント", "倍": "倍", "回": "回", "度": "度",
     "機": "機", "隻": "隻", "発": "発", "台": "台", "両": "両", "棟": "棟", "戸": "戸",
     "世帯": "世帯", "社": "社", "校": "校", "頭": "頭", "匹": "匹", "羽": "羽", "本": "本",
@@ -76,7 +80,7 @@ _FIGURE = lazy_re(
 )
 # The amount of a decrease, right after the figure: `2%減`, `730円安い`, `0.1ポイント低下`,
 # `6%少ない` (not a level reached: `3万8000円まで下がった`).
-_DECREASE = lazy_re(r"減(?!税|便|産)|安[いく]|下落|低下|下が|少な|縮小|値下が|目減り")
+_DECREASE = lazy_re(r"減(?!税|便|産)|安[いく]|低[いく]|下落|低下|下が|少な|縮小|値下が|目減り")
 _COUNTED = lazy_re(r"の([\u4e00-\u9fff\u30a1-\u30faー]{1,4})")  # `434の建物`, `12の旅団`
 # Not counts: a measurement window (`1時間に110ミリ`), a streak (`2か月続けて`); nor is a
 # per-unit denominator (`1人当たり`).
@@ -84,20 +88,20 @@ _PER = lazy_re(r"あたり|当たり|当り")
 _NOT_A_COUNT = lazy_re(r"(?<=時間)に、?(?=[^、。]{0,10}?[0-9０-９]|降)"
                        r"|連続|続けて")
 # What a bare キロ weighs rather than measures: `コメ10キロ`, `体重が200キロ`.
-_WEIGHT = lazy_re(r"(?:体重|重さ|重量|コメ|米|肉|野菜|魚|果物|小麦|砂糖|ごみ|荷物|麻薬|大麻|"
+_WEIGHT = lazy_re(r"(?:体重|重さ|重量|コメ|米|肉|野菜|魚|果物|小麦|砂糖|ごみ|荷物|麻薬|大麻|[^、。]剤|薬品|火薬|爆薬|"
                   r"覚醒剤|金塊)[^、。]{0,8}$")
 _ONE_OF = lazy_re(r"の(?:うち)?$")  # `女性の1人`, `乗組員のうち1人`, `村の1つ`: one of them
 # A time before now (`10年前より`, `3か月前に`), not a count of years.
 _AGO = lazy_re(r"前(?!後|半)")
 _AGO_COUNTERS = frozenset(("年", "か月", "週間", "日", "日間", "時間"))
 # A window of time counted in (`この1週間で`, `過去1年間に`), not a count of weeks.
-_WINDOW_BEFORE = lazy_re(r"(?:この|ここ|直近)$")
+_WINDOW_BEFORE = lazy_re(r"(?:この|ここ|直近|今後)$")
 _WINDOWS = frozenset(("年", "年間", "か月", "週間", "日", "日間", "時間"))
 # A price or an amount after one unit (`1本およそ2ドル`): the unit is a denominator.
 _PRICE_AFTER = lazy_re(r"(?:あたり|当たり)?(?:およそ|約)?[0-9]")
 _FRACTION = lazy_re(rf"(?P<pre>{_PREFIX_RE})?(?P<den>{_PART})分の(?P<num>{_PART})")
 _OVER = lazy_re(r"を(?:超え|超す|超し|上回)")
-_ORDINAL_AFTER = lazy_re(r"目|番目")
+_ORDINAL_AFTER = lazy_re(r"目|番目|(?<=年)生")  # `3年生`: a school year
 _DATE_AFTER = lazy_re(r"[月日時分]|年(?!間)")
 _ARABIC_ONLY = lazy_re(r"[\d,.]+")
 _KANJI_CHAR = lazy_re(r"[\u4e00-\u9fff々]")
