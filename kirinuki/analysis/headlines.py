@@ -87,10 +87,22 @@ def headline_updated(a: Prepared, b: Prepared) -> bool:
 
 
 def _other_things_counted(a: Prepared, b: Prepared) -> bool:
-    """True when both headlines give counts and none in one counter: each tells its own
-    figure, not one figure updated."""
-    ca, cb = {c for c, _ in a.figures}, {c for c, _ in b.figures}
-    return bool(ca and cb and not ca & cb)
+    """True when both headlines give counts and none in one counter with a word in common
+    beside it (`事故 46人取り残され` / `幹部2人拘束`): each tells its own figure, not one figure
+    updated."""
+    ca, cb = _beside(a.text), _beside(b.text)
+    return bool(ca and cb) and not any(
+        x[0] == y[0] and (x[1] == y[1] or x[2] == y[2]) for x in ca for y in cb)
+
+
+def _beside(text: str) -> list[tuple[str, str, str]]:
+    """(counter, two characters before, two after) of each figure with a counter, normalised."""
+    out = []
+    for f in extract_figures(text):
+        if f.counter:
+            out.append((f.counter, normalise(text[max(0, f.start - 4):f.start])[-2:],
+                        normalise(text[f.end:f.end + 4])[:2]))
+    return out
 
 
 _COMMA_GROUPS = lazy_re(r"[\s、,]+")

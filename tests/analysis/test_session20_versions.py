@@ -31,6 +31,8 @@ def kind(a: str, b: str) -> str | None:
      "外国為替市場ではユーロに対しても円高が進み、一時1ユーロ＝152円30銭台をつけました。", None),
     # Two headlines of one story counting other things (`_other_things_counted`).
     ("南浜町 落雷による火災相次ぐ 停電 約800戸", "南浜町 落雷による火災相次ぐ けが人2人", None),
+    # ... also in one counter, with no word beside the counts in common.
+    ("北峠 観光バス転落事故 28人けが 救助続く", "北峠 観光バス転落事故 バス会社の社長ら2人逮捕", None),
     # A word of both first groups is the story's topic, not the event told ahead.
     ("霧島湾でフェリーと漁船衝突 漁船の2人けが", "霧島湾衝突 海保、両船の船長から事情聴取へ", None),
     # Kanji numerals before 代 are masked like digits: the injured counted again.
