@@ -38,6 +38,7 @@ from kirinuki.analysis.occasions import (
     other_day_close,
     other_day_count,
     other_day_event,
+    other_day_reading,
     other_day_report,
     other_month_day,
     other_numbered,
@@ -280,7 +281,7 @@ def compare(a: Prepared, b: Prepared, *, same_article: bool = False,
     if m and m.kind == VERSION and (successive_changes(a, b) or other_day_count(a, b)
                                     or opposite_moves(a, b) or other_round(a, b)
                                     or other_month_day(a, b) or earlier_time_too(a, b)
-                                    or other_numbered(a, b) or other_currency(a, b)
+                                    or other_numbered(a, b) or other_currency(a, b) or other_day_reading(a, b)
                                     or other_directions(a.norm, b.norm)):
         return None
     return m

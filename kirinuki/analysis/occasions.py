@@ -125,7 +125,9 @@ def successive_changes(a: Prepared, b: Prepared) -> bool:
 
 # A count of that day's own: `8日も…欠航が決まっています` (that day too), `8日は…運休した` (the
 # day as topic), `新たに2017人が…確認された` (newly, that day).
-_OWN_DAY = lazy_re(r"(?<![0-9])[0-9]{1,2}日[もは]|新たに")
+# (Also people counted by what they did on a day: `21日に給水所を訪れた人は`.)
+_OWN_DAY = lazy_re(r"(?<![0-9])[0-9]{1,2}日[もは]|新たに"
+                   r"|(?<![0-9])[0-9]{1,2}日に(?![^、。]{0,8}(?:発表|明らか))[^、。]{1,20}?た人[はが]")
 _ALSO_DAY = lazy_re(r"(?<![0-9])[0-9]{1,2}日も")
 # A count reported (announced, estimated, hearsay): its day may be the report's, not the count's.
 _REPORTED = lazy_re(r"発表|明らかに|によりますと|によると|ということ|としています|推計|試算")
@@ -211,3 +213,18 @@ def other_currency(a: Prepared, b: Prepared) -> bool:
     ca = set(_QUOTED_RATE.findall(fast_fold(a.text)))
     cb = set(_QUOTED_RATE.findall(fast_fold(b.text)))
     return bool(ca and cb and not ca & cb)
+
+
+# A reading of the day (`最高気温が41度に達しました`): each day has its own.
+_DAILY_READING = lazy_re(r"最高気温|最低気温|降水量|雨量|降雪量|積雪|日照時間|最大瞬間風速")
+_RECORD = lazy_re(r"記録|更新|上回")
+
+
+def other_day_reading(a: Prepared, b: Prepared) -> bool:
+    """True when both clips give a reading of the day (`最高気温`, `雨量`) dated on other days
+    only (`3日、最高気温が41度` / `5日、最高気温が38度`), no record said to be broken again:
+    another day's reading, not one updated."""
+    return (bool(a.days) and bool(b.days) and not a.days & b.days
+            and bool(_DAILY_READING.search(a.norm)) and bool(_DAILY_READING.search(b.norm))
+            # (A record broken again says so: `2日前に記録した観測史上最高の気温を上回りました`.)
+            and not _RECORD.search(a.norm) and not _RECORD.search(b.norm))

@@ -62,6 +62,15 @@ def kind(a: str, b: str) -> str | None:
     # A deed told ahead `again`, reported in an irregular past (`meet` / `met`).
     ("Norvia and Ostra envoys to meet again Friday in Varo, mediator says",
      "Norvia and Ostra envoys met in Varo on Friday and agreed a truce, mediator says", VERSION),
+    # Another day's reading of the day (`other_day_reading`)...
+    ("南原市では8日、最高気温が39度に達しました。", "南原市では10日、最高気温が36度に達しました。", None),
+    # ... unless the record is said to be broken again.
+    ("南原市では8日、最高気温が39度に達し、観測史上最も高くなりました。",
+     "南原市では10日、最高気温が40.2度に達し、2日前に記録した観測史上最高の気温を上回りました。",
+     VERSION),
+    # People counted by what they did on a day, on other days (`_OWN_DAY`).
+    ("町によりますと、14日に臨時の診療所を訪れた人は延べ820人で、これまでで最も多くなりました。",
+     "町によりますと、15日に臨時の診療所を訪れた人は延べ610人で、前の日より210人減りました。", None),
     # Headlines of one event with a figure after the same words updated (`_figure_updated`).
     ("霧島湾で貨物船座礁 重油漏れ、油の帯2キロ", "霧島湾の座礁事故 油の帯6キロに拡大、浜に漂着", VERSION),
 ])
