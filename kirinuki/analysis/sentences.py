@@ -217,7 +217,12 @@ def sentences_of(parts: list[str], masked: list[str],
     """Sentences from the `split` parts of a text and their masked normalised forms (and
     content bigrams, when known); parts too short to compare are left out."""
     return [Sentence(part, m, bigrams[k] if bigrams is not None else content_bigrams(m))
-            for k, (part, m) in enumerate(zip(parts, masked, strict=True)) if len(m) >= 4]
+            for k, (part, m) in enumerate(zip(parts, masked, strict=True))
+            if len(m) >= 4 and not (m.endswith("です") and _HOST_LINE.fullmatch(m))]
+
+
+# An account naming itself (`波戸市水道局です。`, `こちらは北浜町役場です。`): no news of its own.
+_HOST_LINE = lazy_re(r"(?:こちらは)?[^\u3041-\u309f]{2,15}です")
 
 
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:

@@ -71,6 +71,15 @@ def kind(a: str, b: str) -> str | None:
     # People counted by what they did on a day, on other days (`_OWN_DAY`).
     ("町によりますと、14日に臨時の診療所を訪れた人は延べ820人で、これまでで最も多くなりました。",
      "町によりますと、15日に臨時の診療所を訪れた人は延べ610人で、前の日より210人減りました。", None),
+    # A meeting to be held (`…ことにしています`), then held: the plan carried out.
+    ("北洋諸国会議は、20日に臨時の外相会合をオンラインで開き、対応を話し合うことにしています。",
+     "北洋諸国会議は20日、臨時の外相会合をオンラインで開き、停戦の早期実現を求める声明をまとめました。",
+     VERSION),
+    # An account naming itself (`…です。`) opens no lead: the outage going on, then ended.
+    ("北浜町役場です。18日夜に発生した停電は、現在も町内の広い範囲で続いています。復旧の見通しは立って"
+     "いません。",
+     "北浜町役場です。18日夜に発生した停電は、19日午後、すべての地区で解消しました。ご協力ありがとう"
+     "ございました。", VERSION),
     # Headlines of one event with a figure after the same words updated (`_figure_updated`).
     ("霧島湾で貨物船座礁 重油漏れ、油の帯2キロ", "霧島湾の座礁事故 油の帯6キロに拡大、浜に漂着", VERSION),
 ])
