@@ -44,6 +44,8 @@ _COUNTERS: dict[str, str] = {
     "リラ": "リラ", "ドン": "ドン", "リンギット": "リンギット",
     "ルピア": "ルピア", "クローナ": "クローナ", "クローネ": "クローネ", "ズウォティ": "ズウォティ",
     "シェケル": "シェケル", "リヤル": "リヤル", "ディルハム": "ディルハム", "フリブニャ": "フリブニャ",
+    "フラン": "フラン", "ズロチ": "ズロチ", "フォリント": "フォリント", "テンゲ": "テンゲ",
+    "グリブナ": "グリブナ", "ナイラ": "ナイラ", "シリング": "シリング", "丁": "丁",
     "%": "%", "パーセント": "%", "ポイント": "ポイント", "倍": "倍", "回": "回", "度": "度",
     "機": "機", "隻": "隻", "発": "発", "台": "台", "両": "両", "棟": "棟", "戸": "戸",
     "世帯": "世帯", "社": "社", "校": "校", "頭": "頭", "匹": "匹", "羽": "羽", "本": "本",
@@ -88,8 +90,12 @@ _PER = lazy_re(r"あたり|当たり|当り")
 _NOT_A_COUNT = lazy_re(r"(?<=時間)に、?(?=[^、。]{0,10}?[0-9０-９]|降)"
                        r"|連続|続けて")
 # What a bare キロ weighs rather than measures: `コメ10キロ`, `体重が200キロ`.
-_WEIGHT = lazy_re(r"(?:体重|重さ|重量|コメ|米|肉|野菜|魚|果物|小麦|砂糖|ごみ|荷物|麻薬|大麻|[^、。]剤|薬品|火薬|爆薬|"
-                  r"覚醒剤|金塊)[^、。]{0,8}$")
+_WEIGHED = (r"(?:体重|重さ|重量|コメ|米|肉|野菜|魚|果物|小麦|砂糖|ごみ|荷物|麻薬|大麻|金塊|"
+            r"[\u4e00-\u9fff]{1,4}剤|薬物|薬品|火薬|爆薬|爆発物|廃棄物|危険物|食料|食糧|肥料|飼料|茶葉|"
+            r"コカイン|ヘロイン|粉)")
+_WEIGHT = lazy_re(_WEIGHED + r"[^、。]{0,8}$")
+# What a bare キロ weighs, named after it: `およそ45キロの消毒剤`, `2キロの大麻を押収`.
+_WEIGHT_AFTER = lazy_re(r"(?:もの|分の|の)" + _WEIGHED + r"|を押収")
 _ONE_OF = lazy_re(r"の(?:うち)?$")  # `女性の1人`, `乗組員のうち1人`, `村の1つ`: one of them
 # A time before now (`10年前より`, `3か月前に`), not a count of years.
 _AGO = lazy_re(r"前(?!後|半)")
@@ -101,7 +107,11 @@ _WINDOWS = frozenset(("年", "年間", "か月", "週間", "日", "日間", "時
 _PRICE_AFTER = lazy_re(r"(?:あたり|当たり)?(?:およそ|約)?[0-9]")
 _FRACTION = lazy_re(rf"(?P<pre>{_PREFIX_RE})?(?P<den>{_PART})分の(?P<num>{_PART})")
 _OVER = lazy_re(r"を(?:超え|超す|超し|上回)")
-_ORDINAL_AFTER = lazy_re(r"目|番目|(?<=年)生")  # `3年生`: a school year
+_ORDINAL_AFTER = lazy_re(r"目|番目|(?<=年)生(?![まきじ])")  # `2回目`, `3年生` (a school year)
+# The low end of a range takes the counter of its high end: `200〜250人`.
+_RANGE = lazy_re(rf"[〜～~]((?:{_PREFIX_RE})?(?:{_NUMBER}))({_COUNTER_RE})")
+# A group named by an age bound (`10歳未満が3人`, `65歳以上の人`): a class, not a figure.
+_AGE_CLASS = lazy_re(r"[はがので]")
 _DATE_AFTER = lazy_re(r"[月日時分]|年(?!間)")
 _ARABIC_ONLY = lazy_re(r"[\d,.]+")
 _KANJI_CHAR = lazy_re(r"[\u4e00-\u9fff々]")
@@ -232,6 +242,8 @@ def _excluded(folded: str, m: re.Match[str]) -> bool:
     if unit is None:
         if _DATE_AFTER.match(after):
             return True
+        if (r := _RANGE.match(after)) and not _DATE_AFTER.match(r.group(2)):
+            return False  # 200〜250人
         if _COUNTED.match(after) and not m.group("suf") and not re.match(
                 r"[\u30a0-\u30ffA-Za-z]", before):
             return False  # 434の建物 (not レベル5の)
@@ -242,8 +254,12 @@ def _excluded(folded: str, m: re.Match[str]) -> bool:
     counter = _COUNTERS.get(unit, unit)
     if counter in _AGO_COUNTERS and _AGO.match(folded, m.end()):
         return True  # 10年前: a time, not ten years
-    if counter in _WINDOWS and _WINDOW_BEFORE.search(folded, max(0, start - 2), start):
-        return True  # この1週間で: the window counted in
+    if counter in _WINDOWS and (_WINDOW_BEFORE.search(folded, max(0, start - 2), start)
+                                or folded.startswith("平均", m.end())):
+        return True  # この1週間で, 7日間平均: the window counted in
+    if counter == "歳" and m.group("suf") in ("以上", "未満", "以下") and _AGE_CLASS.match(
+            folded, m.end()):
+        return True  # 10歳未満が3人: the group of the children under ten
     if number_value(num) == 1 and m.group("pre") is None and _PRICE_AFTER.match(folded, m.end()):
         return True  # 1本およそ2ドル: per bottle
     if _ORDINAL_AFTER.match(folded, m.end("unit")) or _NOT_A_COUNT.match(folded, m.end()):
@@ -311,9 +327,12 @@ def _figure(text: str, folded: str, m: re.Match[str]) -> Figure | None:
         return None
     unit = m.group("unit") or ""
     counter = _COUNTERS.get(unit, unit)
-    if not unit and (counted := _COUNTED.match(folded, m.end("num"))):
+    if not unit and (ranged := _RANGE.match(folded, m.end("num"))):
+        counter = _COUNTERS.get(ranged.group(2), ranged.group(2))  # 200〜250人 → 人
+    elif not unit and (counted := _COUNTED.match(folded, m.end("num"))):
         counter = counted.group(1)  # 434の建物 → 建物
-    elif unit == "キロ" and _WEIGHT.search(folded, max(0, m.start() - 12), m.start()):
+    elif unit == "キロ" and (_WEIGHT.search(folded, max(0, m.start() - 12), m.start())
+                            or _WEIGHT_AFTER.match(folded, m.end())):
         counter = "kg"
     qualifier = _SUFFIXES.get(m.group("suf") or "", "")
     if not qualifier and _OVER.match(folded, m.end()):

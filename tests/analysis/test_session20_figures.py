@@ -22,3 +22,32 @@ from kirinuki.analysis.figures import extract_figures
 ])
 def test_session20_figures(text: str, want: list[tuple[float, str, str]]) -> None:
     assert [(f.value, f.counter, f.sign) for f in extract_figures(text)] == want
+
+
+def found(text: str) -> list[tuple[float, str, str]]:
+    return [(float(f.value), f.counter, f.sign) for f in extract_figures(text)]
+
+
+# Studied on dev8 and the figure misses of dev5 and dev6 (the speakers helper).
+@pytest.mark.parametrize(("text", "figures"), [
+    # An amount lower than another (`…より4.1度低い`) is a decrease; the level after it is not.
+    ("19日は、最低気温が前の日より4.1度低い3.2度まで下がりました。",
+     [(-4.1, "度", "-"), (3.2, "度", "+")]),
+    ("株価指数は、前の日より2.4%低い水準で取引を終えました。", [(-2.4, "%", "-")]),
+    # Currencies other than the few known before are units.
+    ("補助金は、1世帯あたり120万ペソに増やされます。", [(1200000.0, "ペソ", "+")]),
+    ("政府は、復興に8億ディナールを充てると発表しました。", [(800000000.0, "ディナール", "+")]),
+    ("押収された拳銃は37丁でした。", [(37.0, "丁", "+")]),
+    # A bare キロ of a substance weighs: before it (`薬剤およそ30キロ`) or after (`20キロの大麻`).
+    ("倉庫からは、除草剤およそ30キロが見つかりました。", [(30.0, "kg", "+")]),
+    ("警察は、20キロの大麻を押収しました。", [(20.0, "kg", "+")]),
+    ("現場は、港から南におよそ20キロの海上です。", [(20.0, "km", "+")]),
+    # A school year (`3年生`), an averaging window (`7日間平均`), an age bound naming a group
+    # (`12歳未満が`) are no figures; the low end of a range takes its high end's counter.
+    ("けがをしたのは、▽3年生が4人、▽5年生が2人です。", [(4.0, "人", "+"), (2.0, "人", "+")]),
+    ("コメの価格の7日間平均は、5%上がりました。", [(5.0, "%", "+")]),
+    ("感染したのは、12歳未満が8人、12歳以上が5人です。", [(8.0, "人", "+"), (5.0, "人", "+")]),
+    ("捜索には、毎日300～400人が加わっています。", [(300.0, "人", "+"), (400.0, "人", "+")]),
+])
+def test_session20_figures_dev8(text: str, figures: list[tuple[float, str, str]]) -> None:
+    assert found(text) == figures
