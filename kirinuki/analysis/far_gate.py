@@ -51,6 +51,7 @@ BITS = 1024  # buckets of a sentence's bigrams (a bit each: 128 bytes a sentence
 _WORDS = BITS // 64
 _EPOCH = datetime(1970, 1, 1)
 _EPOCH_UTC = _EPOCH.replace(tzinfo=UTC)
+_GRAM_HASH = 0xFFFFFFFF  # bits kept of a bigram's hash (`Features.grams`)
 _SLACK = 1e-9  # float bounds are compared with this much room: near a threshold, compare
 
 
@@ -74,22 +75,41 @@ def _folded(texts: list[str]) -> list[str]:
     return [flat[a:b] for a, b in zip([0, *ends[:-1]], ends, strict=True)]
 
 
+class _Texts:
+    """Texts kept as one string and their ends (`Features.concat`): a list of many short
+    strings would be copied page by page by a forked process reading it (reference counts)."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self.joined = "".join(texts)
+        self.ends = np.cumsum([0, *map(len, texts)], dtype=np.int64)
+
+    def __len__(self) -> int:
+        return int(self.ends.size - 1)
+
+    def __getitem__(self, k: int) -> str:
+        return self.joined[int(self.ends[k]):int(self.ends[k + 1])]
+
+
 class Features:
     """What the gate reads of some prepared clips, added one batch at a time: each clip's
-    date and masked text (folded for the alignment bound, `_folded`), and its sentences'
+    date, article and masked text (folded for the alignment bound, `_folded`), its bigrams
+    hashed (32 bits, each once: a bound of the bigrams two clips share), and its sentences'
     buckets of bigrams (with how many bigrams fell in a bucket already holding one), bigram
     count, length, opening, and whether the bound says nothing of the sentence (an aside in
-    brackets)."""
+    brackets). A clip is numbered in the order added; `slot` maps its key to its number."""
 
     def __init__(self) -> None:
         self.slot: dict[int, int] = {}  # key -> clip number
-        self.masked: list[str] = []
-        self.bigrams: list[frozenset[str]] = []
-        self.article: list[str | None] = []
+        self.masked: list[str] | _Texts = []
+        self.article = np.zeros(0, dtype=np.int64)  # hash of the article (0: none)
         self.when = np.zeros(0, dtype=np.float64)
         self.first = np.zeros(0, dtype=np.int64)  # clip number -> its first sentence
         self.count = np.zeros(0, dtype=np.int64)  # clip number -> its sentences
         self.headline = np.zeros(0, dtype=bool)  # short enough for `headline_updated`
+        self.grams = np.zeros(0, dtype=np.uint32)  # each clip's hashed bigrams, sorted
+        self.gram_first = np.zeros(0, dtype=np.int64)  # clip number -> its first in `grams`
+        self.gram_count = np.zeros(0, dtype=np.int64)  # clip number -> its hashes
+        self.gram_size = np.zeros(0, dtype=np.int64)  # clip number -> its bigrams
         self.bits = np.zeros((0, _WORDS), dtype=np.uint64)
         self.extra = np.zeros(0, dtype=np.int64)  # bigrams beyond one in a bucket
         self.size = np.zeros(0, dtype=np.int64)
@@ -98,17 +118,20 @@ class Features:
         self.start = np.zeros(0, dtype=np.int64)  # hash of the first two characters
         self.anyway = np.zeros(0, dtype=bool)
 
+    def __len__(self) -> int:
+        return int(self.count.size)
+
     def add(self, clips: Sequence[tuple[int, Prepared, Item]]) -> None:
         """Add clips (key, prepared clip, the clip) not added before."""
-        new: list[tuple[Prepared, datetime | None]] = []
+        new: list[tuple[Prepared, Item]] = []
         for key, p, item in clips:
             if key not in self.slot:
                 self.slot[key] = len(self.masked) + len(new)
-                new.append((p, item.when))
-                self.bigrams.append(p.bigrams)
-                self.article.append(item.article)
+                new.append((p, item))
         if not new:
             return
+        if isinstance(self.masked, _Texts):
+            raise TypeError("Features made by concat take no more clips")
         sents = [s for p, _ in new for s in p.sentences]
         count = np.fromiter((len(p.sentences) for p, _ in new), dtype=np.int64, count=len(new))
         size = np.fromiter((len(s.bigrams) for s in sents), dtype=np.int64, count=len(sents))
@@ -118,8 +141,23 @@ class Features:
         on = np.zeros(len(sents) * BITS, dtype=bool)
         on[cells] = True
         bits = np.packbits(on.reshape(-1, BITS), axis=1, bitorder="little").view(np.uint64)
+        # Each clip's bigrams as 32-bit hashes, each hash once: (clip << 32 | hash), sorted.
+        gsize = np.fromiter((len(p.bigrams) for p, _ in new), dtype=np.int64, count=len(new))
+        keyed = np.fromiter(map(hash, chain.from_iterable(p.bigrams for p, _ in new)),
+                            dtype=np.int64, count=int(gsize.sum())).view(np.uint64)
+        keyed &= np.uint64(_GRAM_HASH)
+        keyed |= np.repeat(np.arange(len(new), dtype=np.uint64), gsize) << np.uint64(32)
+        keyed = np.unique(keyed)
+        gcount = np.bincount((keyed >> np.uint64(32)).astype(np.int64), minlength=len(new))
+        self.gram_first = np.r_[self.gram_first,
+                                self.grams.size + np.cumsum(gcount) - gcount].astype(np.int64)
+        self.grams = np.concatenate([self.grams, keyed.astype(np.uint32)])
+        self.gram_count = np.r_[self.gram_count, gcount].astype(np.int64)
+        self.gram_size = np.r_[self.gram_size, gsize].astype(np.int64)
         self.masked += _folded([p.masked for p, _ in new])
-        self.when = np.r_[self.when, [stamp(w) for _, w in new]]
+        self.article = np.r_[self.article, [0 if i.article is None else hash(i.article) | 1
+                                            for _, i in new]].astype(np.int64)
+        self.when = np.r_[self.when, [stamp(i.when) for _, i in new]]
         self.first = np.r_[self.first, self.size.size + np.cumsum(count) - count]
         self.count = np.r_[self.count, count]
         self.headline = np.r_[self.headline, [len(p.masked) <= HEADLINE for p, _ in new]]
@@ -135,6 +173,26 @@ class Features:
             s.raw if is_normalized("NFKC", s.raw) else normalize("NFKC", s.raw))
             for s in sents]].astype(bool)
 
+    @staticmethod
+    def concat(parts: Sequence[Features]) -> Features:
+        """The clips of `parts` in one, numbered in turn (part by part, each in its order),
+        their masked texts as one string; no keys (`slot` is empty), no more clips. Parts
+        made in forked processes of one parent hash alike."""
+        out = Features()
+        sent_at = np.cumsum([0, *(f.size.size for f in parts)])[:-1]
+        gram_at = np.cumsum([0, *(f.grams.size for f in parts)])[:-1]
+        out.masked = _Texts([f.masked[k] for f in parts for k in range(len(f.masked))])
+        out.first = np.concatenate([out.first, *(f.first + s for f, s in zip(
+            parts, sent_at, strict=True))])
+        out.gram_first = np.concatenate([out.gram_first, *(f.gram_first + g for f, g in zip(
+            parts, gram_at, strict=True))])
+        for name in ("article", "when", "count", "headline", "grams", "gram_count",
+                     "gram_size", "bits", "extra", "size", "length", "opening", "start",
+                     "anyway"):
+            setattr(out, name, np.concatenate([getattr(out, name),
+                                               *(getattr(f, name) for f in parts)]))
+        return out
+
 
 def let_go(fx: Features, xs: Sequence[int], fy: Features, ys: Sequence[int], t: Thresholds,
            ) -> np.ndarray:
@@ -143,6 +201,12 @@ def let_go(fx: Features, xs: Sequence[int], fy: Features, ys: Sequence[int], t: 
     version, False when `compare` has to say."""
     cx = np.fromiter((fx.slot[k] for k in xs), dtype=np.int64, count=len(xs))
     cy = np.fromiter((fy.slot[k] for k in ys), dtype=np.int64, count=len(ys))
+    return let_go_at(fx, cx, fy, cy, t)
+
+
+def let_go_at(fx: Features, cx: np.ndarray, fy: Features, cy: np.ndarray, t: Thresholds,
+              ) -> np.ndarray:
+    """`let_go` of the pairs of clip numbers (cx[k] of `fx`, cy[k] of `fy`)."""
     # NaN (no date) compares False: close in time, as `close_in_time` says.
     out: np.ndarray = np.abs(fx.when[cx] - fy.when[cy]) > t.update_days * 86400 + 1.0
     # Both short enough, `headline_updated` may hold.
@@ -168,18 +232,41 @@ def _past_gate(fx: Features, cx: np.ndarray, fy: Features, cy: np.ndarray, ratio
     (`version`), one article's clips (`same_article`), a passage contained (an overlap of
     `CONTAINED_OVERLAP` and lengths that `containable` allows); True when one may."""
     out = ratio >= t.duplicate - _SLACK
-    for k in np.flatnonzero(~out).tolist():
-        x, y = int(cx[k]), int(cy[k])
-        a, b = fx.bigrams[x], fy.bigrams[y]
-        inter = len(a & b) if a and b else 0
-        overlap = inter / (len(a) + len(b) - inter) if inter else 0.0
-        article = fx.article[x]
-        out[k] = ((ratio[k] + overlap) / 2 >= t.version - _SLACK
-                  or (overlap >= CONTAINED_OVERLAP - _SLACK
-                      and containable(len(fx.masked[x]), len(fy.masked[y])))
-                  or (article is not None and article == fy.article[y]
-                      and ratio[k] >= t.same_article - _SLACK))
+    rest = np.flatnonzero(~out)
+    if not rest.size:
+        return out
+    x, y = cx[rest], cy[rest]
+    inter = _common(fx, x, fy, y)
+    sx, sy = fx.gram_size[x], fy.gram_size[y]
+    overlap = inter / np.maximum(sx + sy - inter, 1)
+    lx = np.fromiter((len(fx.masked[c]) for c in x.tolist()), dtype=np.int64, count=x.size)
+    ly = np.fromiter((len(fy.masked[c]) for c in y.tolist()), dtype=np.int64, count=y.size)
+    contain = np.fromiter(map(containable, lx.tolist(), ly.tolist()), dtype=bool, count=x.size)
+    ax, ay = fx.article[x], fy.article[y]
+    out[rest] = (((ratio[rest] + overlap) / 2 >= t.version - _SLACK)
+                 | ((overlap >= CONTAINED_OVERLAP - _SLACK) & contain)
+                 | ((ax != 0) & (ax == ay) & (ratio[rest] >= t.same_article - _SLACK)))
     return out
+
+
+def _common(fx: Features, cx: np.ndarray, fy: Features, cy: np.ndarray) -> np.ndarray:
+    """For each pair of clips: at least the bigrams they share (their hashes in common, plus
+    those of the clip with fewer lost to hashes equal within it)."""
+    kx, ky = _keyed(fx, cx), _keyed(fy, cy)
+    common = np.intersect1d(kx, ky, assume_unique=True)
+    inter = np.bincount((common >> np.uint64(32)).astype(np.int64), minlength=cx.size)
+    inter += np.minimum(fx.gram_size[cx] - fx.gram_count[cx],
+                        fy.gram_size[cy] - fy.gram_count[cy])
+    out: np.ndarray = np.minimum(inter, np.minimum(fx.gram_size[cx], fy.gram_size[cy]))
+    return out
+
+
+def _keyed(f: Features, c: np.ndarray) -> np.ndarray:
+    """The hashed bigrams of clips c, each as (k << 32 | hash) for the k-th of c."""
+    n = f.gram_count[c]
+    at = np.repeat(f.gram_first[c] - (np.cumsum(n) - n), n) + np.arange(int(n.sum()))
+    return (np.repeat(np.arange(c.size, dtype=np.uint64), n) << np.uint64(32)
+            | f.grams[at].astype(np.uint64))
 
 
 def _may_extend(fx: Features, cx: np.ndarray, fy: Features, cy: np.ndarray, t: Thresholds,

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator, Sequence
 import numpy as np
 
 from kirinuki.analysis.duplicates import DEFAULT_THRESHOLDS, Prepared, Thresholds, prepare
-from kirinuki.analysis.far_gate import Features, let_go
+from kirinuki.analysis.far_gate import Features, let_go, let_go_at
 from kirinuki.analysis.groups import Item, Link, OrderKey, relate, time_order
 from kirinuki.analysis.lsh import (
     DEFAULT_PARAMS,
@@ -199,15 +199,16 @@ def verify_blocked(a: np.ndarray, b: np.ndarray,
                    t: Thresholds = DEFAULT_THRESHOLDS,
                    between: Callable[[], object] | None = None, *,
                    versions_only: bool = False, done: Callable[[int], object] | None = None,
-                   ) -> list[tuple[Link, Item, Item]]:
+                   gated: bool = False) -> list[tuple[Link, Item, Item]]:
     """`duplicates.verify` of the pairs of rows (a[k], b[k]) (a < b), holding at most
     ~`held` prepared clips: the earlier rows in blocks of 7/8 of that, each block with the
     later rows paired to it in chunks of 1/8 (a clip is loaded and prepared about
     1 + blocks / 2 times; at ~4-5 KB a prepared clip, a whole journal rarely fits).
     `items_of` gives the clips of some rows (rows missing from it are left out); `between`
     runs before each block is loaded; `versions_only`: only the version links (see
-    `duplicates.compare`); `done` is told how many pairs each step compared. Returns each
-    link with its earlier and later clip."""
+    `duplicates.compare`); `done` is told how many pairs each step compared; `gated`: the
+    pairs went through `gate_pairs` already. Returns each link with its earlier and later
+    clip."""
     rows = sorted_unique(np.concatenate([a, b]))
     block = max(1, held * 7 // 8)
     chunk = max(1, held // 8)
@@ -222,7 +223,7 @@ def verify_blocked(a: np.ndarray, b: np.ndarray,
             between()
         near = _Held(items_of, rows[lo:lo + block].tolist())
         inside = pb <= last
-        _relate(near, near, pa[inside], pb[inside], t, out, versions_only, done)
+        _relate(near, near, pa[inside], pb[inside], t, out, versions_only, done, gated)
         pa, pb = pa[~inside], pb[~inside]
         order = np.argsort(pb, kind="stable")
         pa, pb = pa[order], pb[order]
@@ -232,7 +233,7 @@ def verify_blocked(a: np.ndarray, b: np.ndarray,
             i = int(np.searchsorted(pb, part[0], "left"))
             j = int(np.searchsorted(pb, part[-1], "right"))
             _relate(near, _Held(items_of, part.tolist()), pa[i:j], pb[i:j], t, out,
-                    versions_only, done)
+                    versions_only, done, gated)
     return out
 
 
@@ -262,10 +263,10 @@ class _Held:
 
 def _relate(near: _Held, far: _Held, pa: np.ndarray, pb: np.ndarray, t: Thresholds,
             out: list[tuple[Link, Item, Item]], versions_only: bool,
-            done: Callable[[int], object] | None) -> None:
+            done: Callable[[int], object] | None, gated: bool) -> None:
     for k in range(0, pa.size, _TOLD):
         ia, ib = pa[k:k + _TOLD], pb[k:k + _TOLD]
-        if versions_only:
+        if versions_only and not gated:
             # Pairs weeks apart that `compare` would let go at its gate are let go here, many
             # at once (`far_gate`): most pairs of a journal spanning years.
             near.gate(sorted_unique(ia).tolist())
@@ -284,3 +285,26 @@ def _relate(near: _Held, far: _Held, pa: np.ndarray, pb: np.ndarray, t: Threshol
                     out.append((link, x[0], y[0]) if link.a == x[0].id else (link, y[0], x[0]))
         if done is not None:
             done(min(_TOLD, pa.size - k))
+
+
+def gate_features(items: dict[int, Item]) -> Features:
+    """What `far_gate` reads of these clips (keys: their rows), each prepared once."""
+    f = Features()
+    f.add([(r, prepare(item.text), item) for r, item in items.items()])
+    return f
+
+
+def gate_pairs(f: Features, cx: np.ndarray, cy: np.ndarray, t: Thresholds,
+               done: Callable[[int], object] | None = None) -> np.ndarray:
+    """For each pair of clip numbers of `f` (cx[k], cy[k]; -1: a clip not in `f`): False
+    when `compare(..., versions_only=True)` would find no version (`far_gate.let_go`), True
+    when it has to say; `done` is told how many pairs each step let go."""
+    keep = np.ones(cx.size, dtype=bool)
+    for k in range(0, cx.size, _TOLD):
+        x, y = cx[k:k + _TOLD], cy[k:k + _TOLD]
+        known = np.flatnonzero((x >= 0) & (y >= 0))
+        gone = known[let_go_at(f, x[known], f, y[known], t)]
+        keep[k + gone] = False
+        if done is not None:
+            done(gone.size)
+    return keep

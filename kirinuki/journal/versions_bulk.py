@@ -23,10 +23,11 @@ from typing import Any
 import numpy as np
 
 from kirinuki.analysis.duplicates import VERSION, Thresholds
+from kirinuki.analysis.far_gate import Features
 from kirinuki.analysis.groups import Item, Link, close_in_time, word_match
 from kirinuki.analysis.lsh import DEFAULT_PARAMS, Sketches
-from kirinuki.analysis.pairs import sketch_pairs, verify_blocked
-from kirinuki.analysis.shared_keys import SENTENCE_CAP, shared_pairs
+from kirinuki.analysis.pairs import gate_features, gate_pairs, sketch_pairs, verify_blocked
+from kirinuki.analysis.shared_keys import SENTENCE_CAP, shared_pairs, sorted_unique
 from kirinuki.analysis.versions import describe_change
 from kirinuki.analysis.word_keys import WORD_CAP
 from kirinuki.errors import KirinukiError
@@ -36,6 +37,7 @@ from kirinuki.store.sqlite.db import Store
 
 # The stages a progress callback is told about, with (done, total) in each.
 SKETCHING, PAIRING, VERIFYING = "sketching", "pairing", "verifying"
+GATING = "gating"  # (clips done, clips): what the gate reads of every clip paired (forked)
 STATEMENTS = "statements"  # (groups read, 0): the statements of every group (journal/story.py)
 # (entries done, entries): what each entry is about, then its related entries (suggestions.py)
 FEATURES, SUGGESTIONS = "features", "suggestions"
@@ -227,7 +229,7 @@ class _Counted:
 
 def _verify_part(store: Store, ids: list[int], a: np.ndarray, b: np.ndarray, t: Thresholds,
                  held: int, done: Callable[[int], object], words: np.ndarray,
-                 ) -> list[tuple[int, int, str]]:
+                 gated: bool = False) -> list[tuple[int, int, str]]:
     def items_of(rs: Sequence[int]) -> dict[int, Item]:
         row_of = {ids[r]: r for r in rs}
         return {row_of[c.clip_id]: clip_item(c) for c in rows.clips_by_id(store, list(row_of))}
@@ -235,7 +237,7 @@ def _verify_part(store: Store, ids: list[int], a: np.ndarray, b: np.ndarray, t: 
     out = []
     with _uncollected():
         found = verify_blocked(a, b, items_of, held, t, between=_release, versions_only=True,
-                               done=done)
+                               done=done, gated=gated)
     for link, x, y in found:
         if link.match.kind == VERSION and ((word_match(link.match) and close_in_time(x, y, t))
                                            or not _by_words(ids, words, link)):
@@ -260,7 +262,13 @@ def _verify_forked(path: str, ids: list[int], a: np.ndarray, b: np.ndarray, t: T
                    held: int, jobs: int, counted: _Counted, words: np.ndarray,
                    ) -> list[tuple[int, int, str]]:
     """`_verify_part` over `jobs` forked workers, each a run of earlier rows with as many
-    pairs as the others and its own connection; the parent reports their progress."""
+    pairs as the others and its own connection, after the gate let most pairs go (`_gate`);
+    the parent reports their progress."""
+    keep = _gate(path, ids, a, b, t, jobs, counted)
+    a, b = a[keep], b[keep]
+    del keep
+    _release()
+    base = counted.done
     order = np.argsort(a, kind="stable")
     a, b = a[order], b[order]
     counter = _fork().Value("q", 0)
@@ -271,9 +279,9 @@ def _verify_forked(path: str, ids: list[int], a: np.ndarray, b: np.ndarray, t: T
         workers = [_Forked(_worker_part, k) for k in range(jobs)]
         for worker in workers:
             while not worker.ready(1.0):
-                counted.at(int(counter.value))
+                counted.at(base + int(counter.value))
         parts = [worker.result() for worker in workers]
-        counted.at(a.size)
+        counted.at(base + a.size)
     finally:
         for worker in workers:
             worker.end()
@@ -359,9 +367,99 @@ def _worker_part(k: int) -> list[tuple[int, int, str]]:
     try:
         store.map_memory(False)
         return _verify_part(store, _SHARED["ids"], _SHARED["a"][lo:hi], _SHARED["b"][lo:hi],
-                            _SHARED["t"], _SHARED["held"], done, _SHARED["words"])
+                            _SHARED["t"], _SHARED["held"], done, _SHARED["words"], gated=True)
     finally:
         store.close()
+
+
+_GATE_BATCH = 5_000  # clips a worker reads and prepares at once for the gate
+
+
+def _gate(path: str, ids: list[int], a: np.ndarray, b: np.ndarray, t: Thresholds, jobs: int,
+          counted: _Counted) -> np.ndarray:
+    """Which pairs of rows (a[k], b[k]) `compare` has to see (`pairs.gate_pairs`): every
+    clip paired is read and prepared once by `jobs` forked workers, for what the gate reads of
+    it (~0.8 KB a clip), and the gate runs on every pair in as many workers, sharing that by
+    the fork. Without it each worker prepared a clip once for each block of its pairs
+    touching it: about 2 times a clip at 10k entries, 5 at 40k (docs/analysis.md)."""
+    paired = sorted_unique(np.concatenate([a, b]))
+    counter = _fork().Value("q", 0)
+    try:
+        _SHARED.update(path=path, ids=ids, rows=paired, counter=counter,
+                       bounds=np.linspace(0, paired.size, jobs + 1).astype(np.int64).tolist())
+        report(GATING, 0, paired.size)
+        parts = _run_workers(_worker_features, jobs,
+                             lambda: report(GATING, int(counter.value), paired.size))
+        report(GATING, paired.size, paired.size)
+        features = Features.concat([f for part in parts for f in part[1]])
+        number = np.full(len(ids), -1, dtype=np.int64)
+        found = np.concatenate([part[0] for part in parts])
+        number[found] = np.arange(found.size)
+        del parts, found
+        base = counted.done
+        counter.value = 0
+        _SHARED.update(features=features, number=number, a=a, b=b, t=t,
+                       bounds=np.linspace(0, a.size, jobs + 1).astype(np.int64).tolist())
+        keeps = _run_workers(_worker_gate, jobs, lambda: counted.at(base + int(counter.value)))
+        counted.at(base + int(counter.value))
+        return np.concatenate(keeps)
+    finally:
+        _SHARED.clear()
+
+
+def _run_workers(fn: Callable[[int], Any], jobs: int, poll: Callable[[], object]) -> list[Any]:
+    """fn(k) for k < jobs, each in a forked process, `poll` called every second until all
+    ended."""
+    workers: list[_Forked] = []
+    try:
+        workers = [_Forked(fn, k) for k in range(jobs)]
+        for worker in workers:
+            while not worker.ready(1.0):
+                poll()
+        return [worker.result() for worker in workers]
+    finally:
+        for worker in workers:
+            worker.end()
+
+
+def _worker_features(k: int) -> tuple[np.ndarray, list[Features]]:
+    """One worker's run of the paired rows: the rows found, in order, and what the gate reads
+    of their clips, a batch at a time."""
+    lo, hi = _SHARED["bounds"][k], _SHARED["bounds"][k + 1]
+    ids, counter = _SHARED["ids"], _SHARED["counter"]
+    store = open_store(_SHARED["path"])
+    out: list[Features] = []
+    found: list[int] = []
+    try:
+        store.map_memory(False)
+        with _uncollected():
+            for s in range(lo, hi, _GATE_BATCH):
+                batch = _SHARED["rows"][s:min(hi, s + _GATE_BATCH)].tolist()
+                row_of = {ids[r]: r for r in batch}
+                items = {row_of[c.clip_id]: clip_item(c)
+                         for c in rows.clips_by_id(store, list(row_of))}
+                f = gate_features(items)
+                found += f.slot
+                f.slot = {}
+                out.append(f)
+                with counter.get_lock():
+                    counter.value += len(batch)
+    finally:
+        store.close()
+    return np.asarray(found, dtype=np.int64), out
+
+
+def _worker_gate(k: int) -> np.ndarray:
+    """One worker's run of the pairs through the gate: which of them to compare."""
+    lo, hi = _SHARED["bounds"][k], _SHARED["bounds"][k + 1]
+    number, counter = _SHARED["number"], _SHARED["counter"]
+
+    def done(n: int) -> None:
+        with counter.get_lock():
+            counter.value += n
+
+    return gate_pairs(_SHARED["features"], number[_SHARED["a"][lo:hi]],
+                      number[_SHARED["b"][lo:hi]], _SHARED["t"], done)
 
 
 class _Forked:
@@ -448,7 +546,7 @@ class Beside:
 
 
 _POLL = 1.0  # seconds between two reads of the progress of the process beside
-_STAGES = (SKETCHING, PAIRING, VERIFYING, STATEMENTS, FEATURES, SUGGESTIONS)
+_STAGES = (SKETCHING, PAIRING, VERIFYING, STATEMENTS, FEATURES, SUGGESTIONS, GATING)
 
 
 def _run_beside(shared: Any, fn: Callable[..., Any], *args: Any) -> Any:

@@ -17,7 +17,7 @@ from kirinuki.analysis.duplicates import DEFAULT_THRESHOLDS as DEFAULT
 from kirinuki.analysis.duplicates import VERSION, Prepared, prepare
 from kirinuki.analysis.far_gate import Features, _folded, _found, _may_extend, let_go
 from kirinuki.analysis.groups import Item, relate, verify
-from kirinuki.analysis.pairs import verify_blocked
+from kirinuki.analysis.pairs import gate_pairs, verify_blocked
 from kirinuki.analysis.passages import _short_found, _similar, may_extend
 
 # Pairs weeks apart that compare's rules must still see: sentences reordered with a figure
@@ -258,3 +258,43 @@ def test_blocked_versions_with_the_gate_are_those_of_verify(held: int) -> None:
     assert sorted((lk.a, lk.b, lk.match) for lk, _, _ in got) == sorted(
         (lk.a, lk.b, lk.match) for lk in want)
 
+
+
+@pytest.mark.parametrize("hashed", [far_gate._GRAM_HASH, 0xF])
+def test_the_bigrams_in_common_are_never_undercounted(monkeypatch: pytest.MonkeyPatch,
+                                                      hashed: int) -> None:
+    """`_common` (the hashed bigrams two clips share) is at least the bigrams they share, on
+    the labelled pairs; also with 4-bit hashes, where most bigrams of a clip share a hash,
+    and it is exact where no two bigrams of a clip hash alike."""
+    monkeypatch.setattr(far_gate, "_GRAM_HASH", hashed)
+    pairs = [(p["a"], p["b"]) for p in load_jsonl("eval/dev/pairs.jsonl")]
+    items = [Item(k, t) for k, t in enumerate(t for pair in pairs for t in pair)]
+    f, prepared = _features(items)
+    xs = np.arange(0, len(items), 2)
+    got = far_gate._common(f, xs, f, xs + 1)
+    want = np.array([len(prepared[k].bigrams & prepared[k + 1].bigrams) for k in xs.tolist()])
+    assert want.sum() > 1000 and (got >= want).all()
+    if hashed > 0xF:
+        assert (got == want).mean() > 0.99
+
+
+def test_features_put_together_gate_as_one() -> None:
+    """Features made in parts and put together (`Features.concat`, as the workers of a first
+    publish make them) let go the same pairs as one made of every clip, numbered in turn."""
+    texts = _texts()[:240]
+    start = datetime(2023, 4, 1, tzinfo=UTC)
+    items = [Item(k, text, start + timedelta(days=90 * (k % 3)), "a" if k % 5 == 0 else None)
+             for k, text in enumerate(texts)]
+    whole, _ = _features(items)
+    parts = [_features(items[s:s + 50])[0] for s in range(0, len(items), 50)]
+    joined = Features.concat(parts)
+    assert len(joined) == len(items) and joined.masked[7] == whole.masked[7]
+    xs, ys = _pairs(len(items), 7)
+    cx, cy = np.array(xs), np.array(ys)
+    want = let_go(whole, xs, whole, ys, DEFAULT)
+    assert 0.2 < want.mean() < 1
+    assert (far_gate.let_go_at(joined, cx, joined, cy, DEFAULT) == want).all()
+    assert (far_gate._common(joined, cx, joined, cy) == far_gate._common(whole, cx, whole, cy)
+            ).all()
+    gated = gate_pairs(joined, np.r_[cx, -1], np.r_[cy, 3], DEFAULT)
+    assert (gated[:-1] == ~want).all() and gated[-1]  # a clip not in it: compared

@@ -165,6 +165,11 @@ def test_bulk_catch_up_in_worker_processes_stores_the_same_links(demo_journal, m
     stages = [s for s, _, _ in told]
     assert stages[0] == versions_bulk.PAIRING and stages[-1] == versions_bulk.VERIFYING
     assert told[-1][1] == told[-1][2] > 300  # every pair compared
+    # every clip paired read once for the gate, in the workers, before the pairs compared
+    gating = [(d, n) for s, d, n in told if s == versions_bulk.GATING]
+    assert gating[-1][0] == gating[-1][1] > 300
+    last = max(k for k, (s, d, _) in enumerate(told) if s == versions_bulk.GATING)
+    assert all(s == versions_bulk.VERIFYING for s, _, _ in told[last + 1:])
 
 
 def test_statements_caught_up_in_worker_processes_are_the_same(demo_journal, monkeypatch,
@@ -350,10 +355,12 @@ def _dies_with(k: int) -> None:
     os._exit(3)
 
 
+@pytest.mark.parametrize("worker", ["_worker_part", "_worker_features", "_worker_gate"])
 def test_a_verifying_worker_that_dies_is_an_error_not_a_wait(demo_journal, monkeypatch,
-                                                             ) -> None:
-    """A worker of the pass over every pair that ends without its links (killed, out of
-    memory) makes the catch-up fail with an error, and nothing is stored."""
+                                                             worker: str) -> None:
+    """A worker of the pass over every pair (reading clips for the gate, gating pairs or
+    comparing them) that ends without its result (killed, out of memory) makes the
+    catch-up fail with an error, and nothing is stored."""
     from kirinuki.journal import analysis, versions_bulk
 
     with demo_journal.store.transaction():
@@ -362,7 +369,7 @@ def test_a_verifying_worker_that_dies_is_an_error_not_a_wait(demo_journal, monke
     analysis._cache.clear()
     monkeypatch.setattr(analysis, "_PROBE_MAX", 0)
     monkeypatch.setattr(versions_bulk, "_PAIRS_A_JOB", 1)
-    monkeypatch.setattr(versions_bulk, "_worker_part", _dies_with)
+    monkeypatch.setattr(versions_bulk, worker, _dies_with)
     with versions_bulk.bulk_analysis(jobs=2), \
             pytest.raises(KirinukiError, match="結果を返さずに終了しました .終了コード 3"):
         analysis.catch_up_versions(demo_journal)
