@@ -157,12 +157,15 @@ _ENDED = lazy_re(r"解除|解消|復旧|再開|鎮火|消し止め|収束|終了
 
 
 # Its end announced ahead (`…運転を再開する予定です`): the state's next news, too.
-_END_PLANNED = lazy_re(rf"(?:{_ENDED.pattern})(?:する|される)?(?:予定|見通し|見込み)")
+# (An account's notice says it in the polite present: `…から利用を再開します。`)
+_END_PLANNED = lazy_re(rf"(?:{_ENDED.pattern})(?:(?:する|される)?(?:予定|見通し|見込み)"
+                       r"|(?:します|いたします)[。.]?\s*$)")
 # Its end not in sight (`復旧のめどは立っていない`, `まだ見つかっていない`): the state going on.
 _NOT_YET = lazy_re(rf"(?:{_ENDED.pattern})(?:の(?:めど|見通し|見込み)(?:は|が|も)(?:立っ|つい)"
                    r"(?:てい)?|(?:し|され|でき|っ)?てい)ない")
 # A stop announced (`…積み下ろしを当面、停止すると発表しました`): a state from then on.
-_STOP_TOLD = lazy_re(r"(?:停止|中止|見合わせ|休止|閉鎖|運休)(?:する|します)と(?:発表|明らかに)")
+_STOP_TOLD = lazy_re(r"(?:停止|中止|見合わせ|休止|閉鎖|運休)(?:(?:する|します)と(?:発表|明らかに)"
+                     r"|(?:します|いたします)[。.]?\s*$)")  # `…から当面の間、利用を中止します。`
 _STILL = lazy_re(r"(?:てい|立ってい|ついてい)ない(?:ということです|とのことです|という)?[。.]?\s*$")
 
 
