@@ -420,6 +420,7 @@ def lead_updated(a: Sentence, b: Sentence) -> bool:
         # days, `デング熱の患者が…首都圏に` / `大雨の被害が…南部の州に`: another event told alike.
         return False
     # A running count on another day (`開票率が50%に達し` / `98%となり`) is no template.
-    return not (other_slots(a, b) or (not same_day_update and is_template(
+    # (A move during the day, then the close, names the figure otherwise: `値下がり` / `取引を終え`.)
+    return not ((other_slots(a, b) and not later_that_day(a, b)) or (not same_day_update and is_template(
         a, b, dated=not running_count_updated(a, b))))
 

@@ -80,6 +80,13 @@ def kind(a: str, b: str) -> str | None:
      "いません。",
      "北浜町役場です。18日夜に発生した停電は、19日午後、すべての地区で解消しました。ご協力ありがとう"
      "ございました。", VERSION),
+    # A notice stopping something (`…利用を中止します。`), then one resuming it.
+    ("【お知らせ】町民プールについて、9日（月）から当面の間、利用を休止します。 #北浜町",
+     "【お知らせ】町民プールについて、16日（月）から利用を再開します。ご協力に感謝します。 #北浜町",
+     VERSION),
+    # A share's move during the day, then its close, the figure named otherwise.
+    ("あさひ精工の株価は、午前の取引で一時、前日より120円安い980円まで値下がりしました。",
+     "あさひ精工の株価は、前日より155円安い945円で取引を終えました。", VERSION),
     # Headlines of one event with a figure after the same words updated (`_figure_updated`).
     ("霧島湾で貨物船座礁 重油漏れ、油の帯2キロ", "霧島湾の座礁事故 油の帯6キロに拡大、浜に漂着", VERSION),
 ])
