@@ -17,10 +17,12 @@ from dataclasses import dataclass
 
 from kirinuki.analysis.speakers import (
     BRACKETED,
+    BRACKETED_OWNER,
     NOUN,
     TITLES,
     TRADE,
     Speaker,
+    bracket_owner,
     classify_phrase,
     name_like,
     people_named,
@@ -152,7 +154,8 @@ def _name_end(text: str, at: int) -> int:
     subject of its sentence (`「国際問題研究所」も`), else -1."""
     m = BRACKETED.match(text, at)
     if m is None:
-        return -1
+        owned = BRACKETED_OWNER.match(text, at)
+        return owned.end("np") if owned is not None and bracket_owner(owned) else -1
     kind = classify_phrase(m.group("np"))
     named = kind is not None or _KIND_BEFORE.search(text, max(0, at - 8), at) is not None
     return m.end("np") if named else -1

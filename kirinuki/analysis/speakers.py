@@ -55,9 +55,14 @@ _ORG_SUFFIXES = (
     "代表部", "国連", "連盟", "センター", "財団", "グループ", "政権", "首脳", "各国", "メーカー",
     "シンクタンク", "司令部", "本部", "部隊", "紙", "誌", "戦線", "勢力", "組織", "赤十字社",
     "赤十字",
+    # Session 20: councils and associations (`PTA連合会`, `被害者家族会`).
+    "連合会", "協議会", "連絡会", "審議会", "評議会", "家族会", "保護者会", "自治会", "町内会", "PTA",
 )
 # An organisation or person named in brackets: `シンクタンク「国際問題研究所」も`.
 BRACKETED = lazy_re(r"「(?P<np>[^「」『』、。\s]{2,20})」(?P<p>からは|からも|は|が|も)")
+# A person of an organisation named in brackets: `援助団体「緑の大地」の代表は`.
+BRACKETED_OWNER = lazy_re(r"「(?P<np>[^「」『』、。\s]{2,20})」の(?P<title>[^「」『』、。\sのはがも]{1,8}?)"
+                          r"(?P<p>は|が|も)")
 NOUN = r"[\u4e00-\u9fff\u30a0-\u30ffー々〆A-Za-z0-9０-９Ａ-Ｚａ-ｚ・＝=]"
 # A subject: a noun phrase (up to three segments joined by の) before は/が/も (or からは).
 _SUBJECT = lazy_re(
@@ -206,8 +211,20 @@ def subjects(text: str, start: int = 0, end: int | None = None) -> list[Speaker]
             found = classify_phrase(np) or (np, fold(np), False)
             out.append(Speaker(found[0], found[1], found[2], m.end(), particle=m.group("p"),
                                begin=m.start()))
+        for m in BRACKETED_OWNER.finditer(text, start, stop):
+            if bracket_owner(m):
+                display = m.group("np") + "の" + m.group("title")
+                out.append(Speaker(display, fold(display), True, m.end(), particle=m.group("p"),
+                                   begin=m.start()))
         out.sort(key=lambda s: s.pos)
     return out
+
+
+def bracket_owner(m: re.Match[str]) -> bool:
+    """True when a `BRACKETED_OWNER` match names a person of the bracketed organisation: a
+    title or a person noun after `の` (`「緑の大地」の代表は`)."""
+    title = m.group("title")
+    return title in TITLES or title in _PERSON_NOUNS
 
 
 def pick(candidates: list[Speaker], first: bool = False) -> Speaker | None:

@@ -181,6 +181,10 @@ def _skip_preamble(text: str, start: int, end: int) -> int:
     return start
 
 
+# What follows a quote up to the cue of reported speech when the quote's own cue is all of it.
+_QUOTE_CUE = lazy_re(r"[」』”](?:など)?と、?(?:述べ|語っ|話し|強調し|訴え|指摘し|主張し|説明し|明らかにし)た")
+
+
 def _inside(pos: int, spans: Sequence[tuple[int, int]]) -> bool:
     return any(a <= pos < b for a, b in spans)
 
@@ -196,7 +200,9 @@ def _reported(text: str, index: int, quotes: Sequence[Statement]) -> list[Statem
         if _inside(at, quoted) or (at > 0 and text[at - 1] in _CLOSERS):
             continue  # a quote's own cue, or a cue quoted
         sentence = max(text.rfind("。", 0, at) + 1, 0)
-        floor = max([sentence, *(e for e in ends if e <= at)])
+        # A quote whose own cue is all that stands before this one is part of what is reported
+        # (`国営通信は、大統領が…「…」と述べたと伝えました`).
+        floor = max([sentence, *(e for e in ends if e <= at and not _QUOTE_CUE.fullmatch(text, e, at))])
         floor = max([floor, *(o.end + 1 for o in out if o.end <= at)])
         if floor > sentence:  # after an earlier statement: past its cue and comma
             comma = text.find("、", floor, at)

@@ -31,3 +31,24 @@ def test_headline_forms(text: str, speaker: str, quoted: str) -> None:
 ])
 def test_no_headline_speaker_after_a_quote(text: str) -> None:
     assert [s for s in extract_statements([text]) if s.speaker] == []
+
+
+@pytest.mark.parametrize(("text", "speaker", "quoted"), [
+    # An association named in brackets opening the sentence is its subject, not a quote.
+    ("「北浜町被害者家族会」は声明を出し、町の説明について「納得できない」と反発しました。",
+     "北浜町被害者家族会", "納得できない"),
+    # A person of an organisation named in brackets (`「…」の代表は`).
+    ("市民団体「海辺を守る会」の代表は「工事は止めるべきだ」と訴えました。",
+     "海辺を守る会の代表", "工事は止めるべきだ"),
+])
+def test_bracketed_organisations(text: str, speaker: str, quoted: str) -> None:
+    got = extract_statements([text])
+    assert [(s.speaker, s.text) for s in got] == [(speaker, quoted)]
+
+
+def test_a_quote_with_its_cue_inside_reported_speech() -> None:
+    # The agency reports what the president said, the quote and its cue included.
+    text = "国営通信は、ロドリ大統領が9日、議会で「港の再建を急ぐ」と述べたと伝えました。"
+    got = extract_statements([text])
+    assert [(s.mode, s.speaker, text[s.start:s.start + 5]) for s in got] == [
+        ("reported", "国営通信", "ロドリ大統"), ("direct", "ロドリ大統領", "港の再建を")]
