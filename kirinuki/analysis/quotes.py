@@ -158,7 +158,9 @@ def _name_end(text: str, at: int) -> int:
         return owned.end("np") if owned is not None and bracket_owner(owned) else -1
     kind = classify_phrase(m.group("np"))
     named = kind is not None or _KIND_BEFORE.search(text, max(0, at - 8), at) is not None
-    return m.end("np") if named else -1
+    # A sentence never opens with a quote as its topic: `「川辺町PTA」は声明を出し`.
+    opening = (at == 0 or text[at - 1] in "。 　") and not re.search(r"[\u3041-\u309f]", m.group("np"))
+    return m.end("np") if named or opening else -1
 
 
 def _headline(text: str, span: _Span, floor: int) -> Speaker | None:

@@ -214,7 +214,11 @@ def subjects(text: str, start: int = 0, end: int | None = None) -> list[Speaker]
         for m in BRACKETED_OWNER.finditer(text, start, stop):
             if bracket_owner(m):
                 display = m.group("np") + "の" + m.group("title")
-                out.append(Speaker(display, fold(display), True, m.end(), particle=m.group("p"),
+                role = classify_phrase(m.group("title"))
+                # A person named with the title (`「東部戦線」のカリム報道官は`) keeps the name as key.
+                display, key = ((role[0], role[1]) if role is not None and role[1] != fold(role[0])
+                                else (display, fold(display)))
+                out.append(Speaker(display, key, True, m.end(), particle=m.group("p"),
                                    begin=m.start()))
         out.sort(key=lambda s: s.pos)
     return out
@@ -224,7 +228,10 @@ def bracket_owner(m: re.Match[str]) -> bool:
     """True when a `BRACKETED_OWNER` match names a person of the bracketed organisation: a
     title or a person noun after `の` (`「緑の大地」の代表は`)."""
     title = m.group("title")
-    return title in TITLES or title in _PERSON_NOUNS
+    if title in TITLES or title in _PERSON_NOUNS:
+        return True
+    role = classify_phrase(title)  # a person named with the title: `カリム報道官`
+    return role is not None and role[2] and role[1] != fold(role[0])
 
 
 def pick(candidates: list[Speaker], first: bool = False) -> Speaker | None:

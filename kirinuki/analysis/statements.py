@@ -210,6 +210,10 @@ def _reported(text: str, index: int, quotes: Sequence[Statement]) -> list[Statem
         speaker = _speaker(text, sentence, at)
         if m.group("after"):  # named after what was said
             speaker = _speaker(text, m.start("after"), m.end("after")) or speaker
+        held = [q for q in quotes if sentence <= q.start and q.end <= at
+                and _QUOTE_CUE.fullmatch(text, q.end, at)]
+        if held and (speaker is None or any(q.speaker_key == speaker.key for q in held)):
+            continue  # `首相は「…」と述べたと伝えました`: the quote's own words, no report of them
         start = max(floor, speaker.pos) if speaker and speaker.pos <= at else floor
         start = _skip_preamble(text, start, at)
         if at - start < (_MIN_VIEW if m.group("view") else _MIN_SPAN):
