@@ -146,6 +146,10 @@ def test_a_ranked_search_runs_few_statements(monkeypatch: pytest.MonkeyPatch) ->
         monkeypatch.setattr(connection.PgConnection, "_now", counted)
         found = search(pg, "中国", facets=False, total=False).hits
         assert found and all(h.tags == ["外交"] for h in found)
+        # The hits' statement is prepared on the connection the first time it is met.
+        assert len(sent) == 4 and sent[2].startswith("PREPARE"), sent
+        sent.clear()
+        search(pg, "中国", facets=False, total=False)
         assert len(sent) == 3, sent
         sent.clear()
         assert search(pg, "会", facets=False, total=False).hits  # the forms with the window
@@ -198,7 +202,8 @@ def test_the_floor_of_document_frequencies_follows_every_write(monkeypatch: pyte
                 # The floor is read (an OFFSET) the first time after a change only, and the
                 # words then counted in a statement of their own.
                 assert any("OFFSET" in s for s in sent) != again, (step, sent)
-                assert len(sent) == (3 if again else 4 + (step > 0)), (step, sent)
+                run_ = [s for s in sent if not s.startswith("PREPARE")]  # once a connection
+                assert len(run_) == (3 if again else 4 + (step > 0)), (step, sent)
             if step == 0:  # newer clips, most of them holding 会談
                 more = [entry([([f"会談{i}", f"中国と会談{i}"], [])],
                               datetime(2024, 2, 1 + i, 9, 0, tzinfo=JST), f"n{i}") for i in range(4)]
@@ -217,7 +222,7 @@ def test_a_never_seen_search_from_kept_row_ids_reads_each_word_once(
     """The web app's path (`Postings`) on PostgreSQL: a word's row ids are read once per
     change mark, as one value; the bookkeeping, the drafts and the facets' tag names are read
     once per mark too, and the document frequencies are counted from the row ids kept, not by
-    the server. Results stay SQLite's."""
+    the server; the hits are read by a prepared statement. Results stay SQLite's."""
     from kirinuki.store.postgres import connection
     from kirinuki.store.sqlite.search_postings import Postings
 
@@ -244,6 +249,8 @@ def test_a_never_seen_search_from_kept_row_ids_reads_each_word_once(
                 words = [s for s in sent if "string_agg(int8send" in s]
                 assert len(words) == (new_words if sort == "relevance" else 0), (q, sent)
                 assert not [s for s in sent if "count(" in s], (q, sent)
+                # The hits are read by a prepared statement, with its generic plan.
+                assert [s for s in sent if "force_generic_plan" in s and "EXECUTE" in s], sent
                 if q != "中国 会談":
                     assert not [s for s in sent if "search_meta" in s or "status <>" in s
                                 or "FROM tags" in s], (q, sent)
