@@ -176,21 +176,26 @@ class Features:
     @staticmethod
     def concat(parts: Sequence[Features]) -> Features:
         """The clips of `parts` in one, numbered in turn (part by part, each in its order),
-        their masked texts as one string; no keys (`slot` is empty), no more clips. Parts
-        made in forked processes of one parent hash alike."""
+        their masked texts as one string; no keys (`slot` is empty), no more clips. The parts
+        are emptied as they are put together (at most one field held twice). Parts made in
+        forked processes of one parent hash alike."""
         out = Features()
-        sent_at = np.cumsum([0, *(f.size.size for f in parts)])[:-1]
-        gram_at = np.cumsum([0, *(f.grams.size for f in parts)])[:-1]
+        sent_at = np.cumsum([0, *(f.size.size for f in parts)])[:-1].tolist()
+        gram_at = np.cumsum([0, *(f.grams.size for f in parts)])[:-1].tolist()
+        for f, s, g in zip(parts, sent_at, gram_at, strict=True):
+            f.first += s
+            f.gram_first += g
         out.masked = _Texts([f.masked[k] for f in parts for k in range(len(f.masked))])
-        out.first = np.concatenate([out.first, *(f.first + s for f, s in zip(
-            parts, sent_at, strict=True))])
-        out.gram_first = np.concatenate([out.gram_first, *(f.gram_first + g for f, g in zip(
-            parts, gram_at, strict=True))])
-        for name in ("article", "when", "count", "headline", "grams", "gram_count",
-                     "gram_size", "bits", "extra", "size", "length", "opening", "start",
-                     "anyway"):
+        empty = Features()
+        for f in parts:
+            f.masked = empty.masked
+        for name in ("first", "gram_first", "article", "when", "count", "headline", "grams",
+                     "gram_count", "gram_size", "bits", "extra", "size", "length", "opening",
+                     "start", "anyway"):
             setattr(out, name, np.concatenate([getattr(out, name),
                                                *(getattr(f, name) for f in parts)]))
+            for f in parts:
+                setattr(f, name, getattr(empty, name))
         return out
 
 
