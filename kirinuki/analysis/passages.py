@@ -241,7 +241,7 @@ def _similar(a: Sentence, b: Sentence, floor: float, shared: float) -> float:
     if score < shared and _same_but_aside(a, b):
         return shared  # the same sentence, an aside in brackets added
     if (score < shared and overlap >= REWORDED_OVERLAP
-            and (a.masked[:2] == b.masked[:2] or _topic_shortened(a, b))
+            and (a.masked[:2] == b.masked[:2] or _topic_shortened(a, b) or _named_again(a, b))
             and _reworded(a, b, score, overlap)):
         return shared  # lightly reworded: aligns closely, a few words put for others
     if score < shared and overlap >= REORDERED_OVERLAP and _reordered(a, b):
@@ -279,7 +279,8 @@ def _reworded(a: Sentence, b: Sentence, score: float, overlap: float) -> bool:
         return False  # too short, or lengths too far apart to align at REWORDED_RATIO
     if score and 2 * score - overlap < REWORDED_RATIO - 1e-9:
         return False  # the alignment, known from the score, is below
-    if a.masked[:OPENING] != b.masked[:OPENING] and not _topic_shortened(a, b):
+    if a.masked[:OPENING] != b.masked[:OPENING] and not _topic_shortened(a, b) \
+            and not _named_again(a, b):
         ta, tb = TOPIC.match(a.masked), TOPIC.match(b.masked)  # on the masked text: cheaper
         if not (ta and tb and ta.group(1) == tb.group(1)):
             return False
@@ -287,6 +288,21 @@ def _reworded(a: Sentence, b: Sentence, score: float, overlap: float) -> bool:
     if numbers(a.folded) != numbers(b.folded):
         return False
     return fuzz.ratio(a.masked, b.masked) / 100 >= REWORDED_RATIO
+
+
+# A sentence opening with a word standing for what was named before (`同国では`, `同社は`).
+_ANAPHORA = lazy_re(r"同[国社市町村県省党庁行]+(では|は|で|が|の)")
+_OPENING_NAME = lazy_re(r"[\u4e00-\u9fff\u30a1-\u30faー]{2,12}?(では|は|で|が|の)")
+
+
+def _named_again(a: Sentence, b: Sentence) -> bool:
+    """True when one sentence opens with `同国では` (`同社は`...) and the other with a name and
+    the same particle (`エスタリカでは`): one thing, named once in full."""
+    for x, y in ((a, b), (b, a)):
+        ana = _ANAPHORA.match(x.masked)
+        if ana and (name := _OPENING_NAME.match(y.masked)) and name.group(1) == ana.group(1):
+            return True
+    return False
 
 
 def _topic_shortened(a: Sentence, b: Sentence) -> bool:

@@ -290,8 +290,12 @@ def same_facts(a: Sentence, b: Sentence) -> bool:
     words if any: a sentence reused, not a template filled with other facts."""
     if (a.quoted or b.quoted) and _jaccard(a.quoted, b.quoted) < 0.6:
         return False  # two people's words
-    return (sorted(numbers(a.folded)) == sorted(numbers(b.folded))
+    # (A translator's item number, `2.` / `4)`, is no number of the sentence.)
+    return (sorted(numbers(_ITEM_MARK.sub("", a.folded))) == sorted(numbers(_ITEM_MARK.sub("", b.folded)))
             and days(a.folded) == days(b.folded))
+
+
+_ITEM_MARK = lazy_re(r"^\s*[0-9]{1,3}\s?[.)]\s*(?![0-9])")
 
 
 def is_template(a: Sentence, b: Sentence, dated: bool = True) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from kirinuki.analysis.duplicates import VERSION, compare, prepare
+from kirinuki.analysis.duplicates import BACKGROUND, VERSION, compare, prepare
 from kirinuki.analysis.figures import extract_figures
 
 
@@ -87,6 +87,15 @@ def kind(a: str, b: str) -> str | None:
     # A share's move during the day, then its close, the figure named otherwise.
     ("あさひ精工の株価は、午前の取引で一時、前日より120円安い980円まで値下がりしました。",
      "あさひ精工の株価は、前日より155円安い945円で取引を終えました。", VERSION),
+    # A sentence reused with `同国では` for the country's name and in the other register.
+    ("【ルメン共同】ノルヴィア政府は8日、野党指導者の裁判を来月開くと発表した。同国では昨年の議会選で"
+     "勝利した与党が司法への介入を強めたとして、国際的な批判が高まっていた。",
+     "隣国の外務省は、ノルヴィアとの国境の検問所を一時閉鎖したと発表しました。ノルヴィアでは、去年の"
+     "議会選挙で勝利した与党が司法への介入を強めたとして、国際的な批判が高まっていました。", BACKGROUND),
+    # A sentence reused in two translator's items numbered otherwise.
+    ("3. ケッセルは国内有数の温泉保養地だ。地元紙によると、この旅館では去年も火災が2回起きていた。",
+     "5） ケッセルは国内有数の温泉保養地だ。観光客の増加を受けて、町は去年から消防の巡回を増やしていた。",
+     BACKGROUND),
     # Headlines of one event with a figure after the same words updated (`_figure_updated`).
     ("霧島湾で貨物船座礁 重油漏れ、油の帯2キロ", "霧島湾の座礁事故 油の帯6キロに拡大、浜に漂着", VERSION),
 ])
