@@ -415,9 +415,23 @@ def _compare(a: Prepared, b: Prepared, same_article: bool, t: Thresholds, lead: 
         return Match(BACKGROUND, rel.similarity, "shared background (a sentence reused)")
     if lead and reworded and quote_reported(a, b):
         return Match(VERSION, overlap, "a quote reported, with more")
+    if lead and reworded and not added and _later_day_added(a, b):
+        # `…14日未明、…占拠し、政権の掌握を宣言した` / `…宣言しましたが、政府は15日、…失敗に
+        # 終わったと発表しました`: the report retold with what happened on a later day.
+        return Match(VERSION, overlap, LEAD_UPDATED)
     if reworded and not added:
         return Match(BACKGROUND, overlap, "shared background, reworded")
     return None
+
+
+def _later_day_added(a: Prepared, b: Prepared) -> bool:
+    """True when both clips are dated, one names every day of the other and a later one too."""
+    if not a.days or not b.days or a.days == b.days:
+        return False
+    few, many = (a.days, b.days) if len(a.days) < len(b.days) else (b.days, a.days)
+    if not few < many:
+        return False
+    return max(int(d[:-1]) for d in many - few) > max(int(d[:-1]) for d in few)
 
 
 def _shared_only(a: Prepared, b: Prepared, t: Thresholds) -> Match | None:

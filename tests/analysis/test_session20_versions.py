@@ -96,6 +96,11 @@ def kind(a: str, b: str) -> str | None:
     ("3. ケッセルは国内有数の温泉保養地だ。地元紙によると、この旅館では去年も火災が2回起きていた。",
      "5） ケッセルは国内有数の温泉保養地だ。観光客の増加を受けて、町は去年から消防の巡回を増やしていた。",
      BACKGROUND),
+    # A wire lead retold in other words with what happened on a later day added.
+    ("【ルメン共同】北部ノルヴィアの港町ケッセルで8日夜、武装した集団が港湾当局の庁舎を占拠し、港の閉鎖を"
+     "宣言した。当局者の安否は分かっていない。",
+     "北部ノルヴィアの港町ケッセルで8日夜、武装した集団が港湾当局の庁舎を占拠し、港の閉鎖を宣言しましたが、"
+     "政府は9日、治安部隊が庁舎を奪い返したと発表しました。", VERSION),
     # Headlines of one event with a figure after the same words updated (`_figure_updated`).
     ("霧島湾で貨物船座礁 重油漏れ、油の帯2キロ", "霧島湾の座礁事故 油の帯6キロに拡大、浜に漂着", VERSION),
 ])
