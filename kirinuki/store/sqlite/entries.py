@@ -106,6 +106,8 @@ def insert_entries(store: Store, entries: list[Entry], now: datetime,
         raise ConflictError(f"permalink {sorted(taken)[0]} is already used by another entry")
     # Entries rewritten in place (`replace_entry`) keep their id; new ones get fresh ids.
     next_id = reserve(store, "entries", sum(1 for e in entries if e.id is None))
+    # Before any row is sent: on PostgreSQL a read after a bulk write waits for it.
+    firsts = _reserve_items(store, entries)
     chrome: dict[str, int] = {}
     rows = []
     for e in entries:
@@ -130,7 +132,7 @@ def insert_entries(store: Store, entries: list[Entry], now: datetime,
         rows,
     )
     _insert_categories(store, entries)
-    _insert_groups(store, entries)
+    _insert_groups(store, entries, firsts)
     entry_ids = [int(e.id or 0) for e in entries]
     hooks.entries_written(store, entry_ids, entries)
     return entry_ids
@@ -177,17 +179,25 @@ def _chrome_id(store: Store, entry: Entry, seen: dict[str, int]) -> int:
     return seen[value]
 
 
-def _insert_groups(store: Store, entries: list[Entry]) -> None:
-    """Insert the groups, items and tag lines of `entries`, with ids reserved per batch."""
+def _reserve_items(store: Store, entries: list[Entry]) -> tuple[int, int, int, int]:
+    """The first ids reserved for the groups, new clips, related links and tag lines of
+    `entries` (one reservation per table and batch)."""
     all_groups = [g for e in entries for g in e.groups]
     # Clips keep their ids across a rewrite; the others get fresh ones.
     kept = [c.id for g in all_groups for c in g.clips if c.id is not None and c.id > 0]
     n_clips = sum(1 for g in all_groups for c in g.clips) - len(kept)
     n_links = sum(1 for g in all_groups for it in g.items if isinstance(it, RelatedLink))
-    gid = reserve(store, "groups", len(all_groups))
-    cid = reserve(store, "clips", n_clips, above=max(kept, default=0))
-    rid = reserve(store, "related_links", n_links)
-    lid = reserve(store, "tag_lines", sum(len(g.tag_lines) for g in all_groups))
+    return (reserve(store, "groups", len(all_groups)),
+            reserve(store, "clips", n_clips, above=max(kept, default=0)),
+            reserve(store, "related_links", n_links),
+            reserve(store, "tag_lines", sum(len(g.tag_lines) for g in all_groups)))
+
+
+def _insert_groups(store: Store, entries: list[Entry], firsts: tuple[int, int, int, int],
+                   ) -> None:
+    """Insert the groups, items and tag lines of `entries`, their ids from `firsts`
+    (`_reserve_items`)."""
+    gid, cid, rid, lid = firsts
     groups: list[tuple[object, ...]] = []
     clips: list[tuple[object, ...]] = []
     links: list[tuple[object, ...]] = []

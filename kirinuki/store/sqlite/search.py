@@ -109,6 +109,7 @@ def stale_reason(store: Store, meta: dict[str, object] | None = None) -> str | N
 
 
 def _mark_stale(store: Store, clip_id: int) -> None:
+    store.index_fresh, store.index_tail = False, None
     reason = (f"clip {clip_id} changed outside the index, or Unicode data changed"
               f" (now {unicodedata.unidata_version})")
     store.conn.execute("INSERT INTO search_meta(key, value) VALUES ('stale', ?)"
@@ -217,6 +218,7 @@ def _write(store: Store, docs: list[_Doc]) -> None:
 
 def _erase(store: Store, docs: list[_Doc]) -> None:
     """Delete the index rows of docs (loaded with `_load_indexed`)."""
+    store.index_tail = None
     conn = store.conn
     bodies = _bodies(docs)
     conn.executemany("INSERT INTO search_bi(search_bi, rowid, body) VALUES ('delete', ?, ?)",
@@ -327,11 +329,14 @@ def _insert(store: Store, docs: list[_Doc]) -> None:
     pending: list[_Doc] = []
     last: int | None = None
     hi: int | None = 0
+    tail, store.index_tail = store.index_tail, None
     for eid, edocs in sorted(entries.items(), key=lambda kv: (kv[1][0].date_key, kv[0])):
         if hi is None:
             # The previous entry went after every indexed clip, so this later one does too:
             # no search needed (a query per entry was a visible part of an import).
             lo = last
+        elif tail is not None and tail[:2] < (edocs[0].date_key, eid):
+            lo, hi = tail[2], None  # after the clips a bulk import appended last: the same
         else:
             lo, hi = bracket(store, (edocs[0].date_key, eid))
             if last is not None and (lo is None or last > lo):
@@ -341,6 +346,7 @@ def _insert(store: Store, docs: list[_Doc]) -> None:
             _write(store, pending)
             pending = []
             assert lo is not None and hi is not None  # an open end always has room
+            tail = None  # the relabelling may move the last clips
             ids = _make_room(store, lo, hi, len(edocs))
             if ids is None:
                 return
@@ -348,6 +354,8 @@ def _insert(store: Store, docs: list[_Doc]) -> None:
             d.docid = docid
         pending.extend(edocs)
         last = ids[-1]
+        if hi is None and store.bulk:
+            store.index_tail = (edocs[0].date_key, eid, last)
     _write(store, pending)
     store.conn.executemany(
         "UPDATE search_meta SET value = CAST(value AS INTEGER) + ? WHERE key = ?",
@@ -367,10 +375,12 @@ def bump_generation(store: Store) -> None:
 
 def index_entries(store: Store, entry_ids: list[int]) -> None:
     """Add the clips of `entry_ids` to the index (the caller's transaction)."""
-    if entry_ids and stale_reason(store) is None:
-        written = [e for i in entry_ids if (e := store.written.get(i)) is not None]
-        _insert(store, _docs_written(store, written) if len(written) == len(entry_ids)
-                else _load_new(store, entry_ids))
+    if not entry_ids or not (store.index_fresh or stale_reason(store) is None):
+        return
+    store.index_fresh = store.bulk  # only a bulk import's transaction writes till it ends
+    written = [e for i in entry_ids if (e := store.written.get(i)) is not None]
+    _insert(store, _docs_written(store, written) if len(written) == len(entry_ids)
+            else _load_new(store, entry_ids))
 
 
 def unindex_entries(store: Store, entry_ids: list[int]) -> None:
