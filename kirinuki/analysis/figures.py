@@ -59,6 +59,8 @@ _COUNTERS: dict[str, str] = {
     "マイクロシーベルト": "μSv", "テラバイト": "TB", "ギガバイト": "GB", "メガバイト": "MB",
     "キロバイト": "KB", "TB": "TB", "GB": "GB", "MB": "MB", "リットル": "L", "ワット": "W",
     "キロリットル": "kL", "キロワット": "kW", "メガワット": "MW", "ギガワット": "GW", "つ": "つ", "便": "便",
+    "平方キロメートル": "平方キロメートル", "平方キロ": "平方キロメートル", "平方メートル": "平方メートル",
+    "立方メートル": "立方メートル", "体": "体",
     "組": "組", "ナノメートル": "nm", "機種": "機種", "路線": "路線",
 }
 # Counters that follow a currency or a measure can carry the range suffix 台 (`108円台`).
@@ -101,10 +103,18 @@ _ONE_OF = lazy_re(r"の(?:うち)?$")  # `女性の1人`, `乗組員のうち1�
 _AGO = lazy_re(r"前(?!後|半)")
 _AGO_COUNTERS = frozenset(("年", "か月", "週間", "日", "日間", "時間"))
 # A window of time counted in (`この1週間で`, `過去1年間に`), not a count of weeks.
-_WINDOW_BEFORE = lazy_re(r"(?:この|ここ|直近|今後)$")
+_WINDOW_BEFORE = lazy_re(r"(?:この|ここ|直近|今後|去年|昨年|今年|ことし)$")
+# A window a later figure is counted in (`3日間で1億円を超え`, `離礁から2日間で…139隻`).
+_WINDOW_THEN = lazy_re(r"で、?[^、。]{0,20}?[0-9０-９]")
 _WINDOWS = frozenset(("年", "年間", "か月", "週間", "日", "日間", "時間"))
 # A price or an amount after one unit (`1本およそ2ドル`): the unit is a denominator.
-_PRICE_AFTER = lazy_re(r"(?:あたり|当たり)?(?:およそ|約)?[0-9]")
+_PRICE_AFTER = lazy_re(r"(?:あたり|当たり)?[=＝]?(?:およそ|約)?[0-9]")  # `1バレル＝78ドル`
+# A flight's number (`アステル航空318便`, `318便は…`, `318便の機長`), not a count of flights.
+_AIRLINE = lazy_re(r"(?:航空|エア|エアライン|[A-Za-z])$")
+_FLIGHT_AFTER = lazy_re(r"[はの]")
+# A fall told in English before the figure (`shares fell 11%`).
+_FELL = lazy_re(r"\b(?:fell|fall|falls|dropped|drops|declined|declines|lost|slid|slumped|plunged"
+                r"|sank|tumbled|down)\s+(?:by\s+)?(?:about\s+|nearly\s+|almost\s+)?$")
 _FRACTION = lazy_re(rf"(?P<pre>{_PREFIX_RE})?(?P<den>{_PART})分の(?P<num>{_PART})")
 _OVER = lazy_re(r"を(?:超え|超す|超し|上回)")
 _ORDINAL_AFTER = lazy_re(r"目|番目|(?<=年)生(?![まきじ])")  # `2回目`, `3年生` (a school year)
@@ -254,14 +264,19 @@ def _excluded(folded: str, m: re.Match[str]) -> bool:
     counter = _COUNTERS.get(unit, unit)
     if counter in _AGO_COUNTERS and _AGO.match(folded, m.end()):
         return True  # 10年前: a time, not ten years
-    if counter in _WINDOWS and (_WINDOW_BEFORE.search(folded, max(0, start - 2), start)
-                                or folded.startswith("平均", m.end())):
+    if counter in _WINDOWS and (_WINDOW_BEFORE.search(folded, max(0, start - 3), start)
+                                or folded.startswith("平均", m.end())
+                                or (not m.group("suf") and _WINDOW_THEN.match(folded, m.end()))):
         return True  # この1週間で, 7日間平均: the window counted in
     if counter == "歳" and m.group("suf") in ("以上", "未満", "以下") and _AGE_CLASS.match(
             folded, m.end()):
         return True  # 10歳未満が3人: the group of the children under ten
     if number_value(num) == 1 and m.group("pre") is None and _PRICE_AFTER.match(folded, m.end()):
         return True  # 1本およそ2ドル: per bottle
+    if counter == "便" and not m.group("pre") and not m.group("suf") and (
+            _AIRLINE.search(folded, max(0, start - 4), start)
+            or ((start == 0 or folded[start - 1] in "。、 ") and _FLIGHT_AFTER.match(folded, m.end()))):
+        return True  # 318便は: a flight
     if _ORDINAL_AFTER.match(folded, m.end("unit")) or _NOT_A_COUNT.match(folded, m.end()):
         return True
     if _PER.match(folded, m.end()) and number_value(num) == 1:
@@ -344,7 +359,7 @@ def _figure(text: str, folded: str, m: re.Match[str]) -> Figure | None:
             and not folded.startswith("半ば", end):
         value, end = value + Decimal("0.5"), end + 1  # `1年半`: one and a half years
     sign = _SIGNS.get(m.group("sign") or "", "+")
-    if _DECREASE.match(folded, end):
+    if _DECREASE.match(folded, end) or _FELL.search(folded, max(0, start - 24), start):
         sign = "-"
     predicate = _predicate(folded, start, end)
     # A count said to have changed names its people by what they did (`死亡した人が31人に増え`).

@@ -43,8 +43,8 @@ _SAYING = lazy_re(
 )
 # The verb of saying closing a quote, after `と` and a few words (`と涙ながらに語りました`).
 _CUE_AFTER = lazy_re(
-    r"[」』”](?:など)?と、?(?:(?P<take>し(?:て|た|、|ています|ている|ており))|"
-    r"(?:[^、。「」]{0,12}?|[^。「」]{1,40}?[はがも])"
+    r"[」』”]\s?(?:など)?と、?(?:(?P<take>し(?:て|た|、|ています|ている|ており))|"
+    r"(?:[^、。「」]{0,12}?|[^。「」]{1,40}?[はがも](?:[^、。「」]{1,8}?[にで])?)"
     r"(?P<verb>述べ|語っ|語り|話し|強調し|訴え|指摘し|主張し|批判し|明らかにし|報じ|投稿し|"
     r"発表し|応じ|呼びかけ|警告し|反発し|表明し|説明し|答え|書き込み|書き込ん|ツイートし|"
     r"コメントし|否定し|明言し|宣言し|約束し|求め|けん制し|非難し|抗議し|歓迎し|評価し|伝え|"
@@ -80,11 +80,17 @@ PREAMBLE = lazy_re(
     r"一方で?|また)、?|[^、。「」]{0,25}?(?:記者団|国民|記者|支持者|参加者)(?:ら)?に"
     r"(?:対し(?:て)?|向けて)、?|"
     r"[^、。「」]{0,25}?(?:記者会見|会見|演説|声明|インタビュー|会合|会談|ツイッター|SNS|議会|"
-    r"テレビ|番組|談話|取材|会議|集会|式典|法廷)(?:で|の中で|に|を行い|し)、?)"
+    r"テレビ|番組|談話|取材|会議|集会|式典|法廷|紙面|電子版|ウェブサイト|社説)(?:で|の中で|に|を行い|し)、?)"
 )
 # A quote as a sentence of its own, said by the next one: `「…」。大統領は8日、こう述べました`.
-_SO_SAID = lazy_re(r"[」』”]。(?P<before>[^。「」]{2,40}?)こう(?P<verb>述べ|語っ|語り|話し|強調し|"
-                   r"訴え|説明し|明かし|振り返り|切り出し)")
+# (An English quote may run into its sentence: `“We have nothing to hide,” 長官はこう述べた`.)
+_SO_SAID = lazy_re(r"[」』”](?:。|(?<=”)\s+)(?P<before>[^。「」]{2,40}?)こう(?P<verb>述べ|語っ|語り|話し|"
+                   r"強調し|訴え|説明し|明かし|振り返り|切り出し|嘆き|嘆い|漏らし|打ち明け)")
+# A quote said by the one named after `…と話すのは`: `「…」と話すのは、…80代の女性だ`.
+_CLEFT = lazy_re(r"(?:など)?と(?:話す|語る|言う|いう|訴える|述べる|明かす|嘆く|笑う)のは、?"
+                 r"(?P<np>[^。「」]{1,50}?)(?:だ|です|でした)(?:[。]|$)")
+_TO_AFTER = lazy_re(r"(?<=”)\s?(?:など)?と、?|(?:など)?と、?")  # `“…,” と、` too
+_CLEFT_NP = lazy_re(rf"{NOUN}+(?:の{NOUN}+){{0,2}}$")
 # A subject heading a relative clause before the quote (`大統領が示した和平案について「…」`).
 _RELATIVE = lazy_re(r"[たるいだ](?:[\u4e00-\u9fff\u30a0-\u30ffー]+|こと)"
                     r"(?:について|に関して|をめぐ|を受け)")
@@ -194,8 +200,10 @@ _SPEAKER_AFTER = lazy_re(rf"\s?と?\s?(?P<np>{NOUN}+(?:の{NOUN}+){{0,2}})(?=$|[
 
 def _headline_after(text: str, span: _Span, floor: int) -> Speaker | None:
     """The speaker written right after a quote that opens a headline, or None."""
-    if span.broken or not _HEADLINE_OPENING.match(text, floor, span.open_at) \
-            or "。" in text[span.close_at:]:
+    # The quote opens the headline or a part of it after a space (`…を表明　「誠実に対応」と社長`).
+    opens = _HEADLINE_OPENING.match(text, floor, span.open_at) or (
+        span.open_at > floor and text[span.open_at - 1] in " 　")
+    if span.broken or not opens or "。" in text[span.close_at:]:
         return None
     m = _SPEAKER_AFTER.match(text, span.close_at)
     found = classify_phrase(m.group("np")) if m else None
@@ -240,10 +248,13 @@ def _after_speaker(text: str, span: _Span) -> Speaker | None:
         return pick(found, first=True)
     stop = text.find("。", span.close_at)
     tail_end = stop if stop >= 0 else len(text)
-    m = re.match(r"(?:など)?と、?", text[span.close_at:tail_end])
+    if (cleft := _CLEFT.match(text, span.close_at)) and (
+            np := _CLEFT_NP.search(cleft.group("np"))) and (who := classify_phrase(np.group())):
+        return Speaker(who[0], who[1], who[2], cleft.start("np") + np.start())
+    m = _TO_AFTER.match(text, span.close_at, tail_end)
     if not m:
         return None
-    found = subjects(text, span.close_at + m.end(), min(tail_end, span.close_at + m.end() + 40))
+    found = subjects(text, m.end(), min(tail_end, m.end() + 40))
     return found[0] if found and found[0].named else None
 
 

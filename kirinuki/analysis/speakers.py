@@ -33,6 +33,8 @@ TITLES = sorted((
     # Session 19: local assembly members, captains, heads of chambers and shops, royals, clergy.
     "市議", "県議", "都議", "府議", "町議", "村議", "区議", "主将", "会頭", "店長", "支配人",
     "編集長", "座長", "首長", "教皇", "法王", "司教", "皇太子", "王子", "王女", "横綱", "親方",
+    # Session 20: clergy of temples and shrines.
+    "住職", "宮司", "神父", "牧師",
 ), key=len, reverse=True)
 _TITLE_AT_END = lazy_re("(?:" + "|".join(map(re.escape, TITLES)) + ")$")
 # A minister by portfolio (`運輸相`), a loanword in it too (`青年スポーツ相`, `エネルギー相`).
@@ -57,6 +59,7 @@ _ORG_SUFFIXES = (
     "赤十字",
     # Session 20: councils and associations (`PTA連合会`, `被害者家族会`).
     "連合会", "協議会", "連絡会", "審議会", "評議会", "家族会", "保護者会", "自治会", "町内会", "PTA",
+    "寺", "神社", "寺院", "教会",
 )
 # An organisation or person named in brackets: `シンクタンク「国際問題研究所」も`.
 BRACKETED = lazy_re(r"「(?P<np>[^「」『』、。\s]{2,20})」(?P<p>からは|からも|は|が|も)")
@@ -109,7 +112,7 @@ def classify_phrase(phrase: str) -> tuple[str, str, bool] | None:
     A titled person is keyed by name; a bare title or a common noun keeps its owner
     (`ナザルバーエフ氏の報道官`, `ソロヴェイ氏の妻`); an organisation is the last segment.
     """
-    for tail in ("の間", "の中", "の側", "ら", "たち"):
+    for tail in ("の間", "の中", "の側", "側", "ら", "たち"):
         if phrase.endswith(tail) and len(phrase) > len(tail):
             phrase = phrase[: -len(tail)]
     segments = phrase.split("の")

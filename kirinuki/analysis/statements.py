@@ -62,6 +62,8 @@ _LEAD = lazy_re(r"(?:[0-9０-９]+日(?:夜|朝|未明|午前|午後|夕方?|深
                 r"(?!まで|から|より)|これまでに|改めて|さらに|"
                 r"そのうえで|一方で?|また|[^、。「」]{2,40}?(?:について|に関して|をめぐって|をめぐり)、|"
                 r"[^、。「」]{2,20}?の話として、|"
+                # Another deed of the speaker first: `…感謝の意を表明したうえで、…と述べた`.
+                r"[^、。「」]{2,40}?(?:たうえで|た上で|たあとで?|た後で?)、|"
                 r"[、，])[、，]?")
 _DAY_AFTER = lazy_re(r"、?[0-9０-９]{1,2}日(?:夜|朝|未明|午前|午後|夕方?|深夜|早朝)?、")
 _MIN_SPAN = 6  # characters: shorter reported spans are phrases, not statements
@@ -182,7 +184,8 @@ def _skip_preamble(text: str, start: int, end: int) -> int:
 
 
 # What follows a quote up to the cue of reported speech when the quote's own cue is all of it.
-_QUOTE_CUE = lazy_re(r"[」』”](?:など)?と、?(?:述べ|語っ|話し|強調し|訴え|指摘し|主張し|説明し|明らかにし)た")
+_QUOTE_CUE = lazy_re(r"[」』”](?:など)?と、?(?:述べ|語っ|話し|強調し|訴え|指摘し|主張し|説明し|明らかにし|"
+                     r"証言し|供述し|発言し|批判し|非難し|認め|明かし|漏らし|書き込ん|投稿し)た")
 
 
 def _inside(pos: int, spans: Sequence[tuple[int, int]]) -> bool:

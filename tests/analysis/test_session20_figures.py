@@ -51,3 +51,26 @@ def found(text: str) -> list[tuple[float, str, str]]:
 ])
 def test_session20_figures_dev8(text: str, figures: list[tuple[float, str, str]]) -> None:
     assert found(text) == figures
+
+
+# Studied on dev9 (the speakers helper).
+@pytest.mark.parametrize(("text", "figures"), [
+    # A flight's number is no count of flights; a count of flights is.
+    ("ベルナ航空205便には乗客90人が乗っていました。", [(90.0, "人", "+")]),
+    ("205便の機長は、管制に緊急事態を伝えました。", []),
+    ("悪天候で、合わせて64便が欠航しました。", [(64.0, "便", "+")]),
+    # Areas, volumes and statues are units.
+    ("火事で、木造の本堂およそ450平方メートルが焼けました。", [(450.0, "平方メートル", "+")]),
+    ("川から1万2000立方メートルの土砂が取り除かれました。", [(12000.0, "立方メートル", "+")]),
+    ("仏像のうち、5体が焼けました。", [(5.0, "体", "+")]),
+    # One unit before `＝` and its price is a denominator.
+    ("原油の先物価格は、1バレル＝81.5ドルで取引を終えました。", [(81.5, "ドル", "+")]),
+    # A window a later figure is counted in, or named by its year (`去年1年間`), is no figure.
+    ("寄付は5日間で8000万円を超えました。", [(80000000.0, "円", "+")]),
+    ("去年1年間の赤字は、120億円でした。", [(12000000000.0, "円", "+")]),
+    ("停電は3日間続きました。", [(3.0, "日間", "+")]),
+    # A fall told in English.
+    ("Shares of the airline fell 7.5% on Tuesday.", [(-7.5, "%", "-")]),
+])
+def test_session20_figures_dev9(text: str, figures: list[tuple[float, str, str]]) -> None:
+    assert found(text) == figures

@@ -3,7 +3,9 @@ on invented sentences: a case that fails without its rule, and one it must leave
 
 from __future__ import annotations
 
-from kirinuki.analysis.statements import DIRECT, REPORTED, extract_statements
+import pytest
+
+from kirinuki.analysis.statements import DIRECT, HEADLINE, REPORTED, extract_statements
 
 
 def found(text: str) -> list[tuple[str, str, str]]:
@@ -35,3 +37,37 @@ def test_a_person_of_an_organisation_in_brackets() -> None:
     # A person named with the title keeps the name as key (`ラシード報道官`).
     got = extract_statements(["武装組織「東部戦線」のカリム報道官は、停戦に応じる用意があると述べました。"])
     assert [(s.mode, s.speaker, s.speaker_key) for s in got] == [(REPORTED, "カリム報道官", "カリム")]
+
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    # Another deed of the speaker before what was said (`…したうえで、`).
+    ("ロメロ首相は、住民に見舞いの言葉を述べたうえで、仮設住宅の建設を急ぐと述べました。",
+     [(REPORTED, "ロメロ首相", "仮設住宅の建設を", "述べました")]),
+    # An English quote: its speaker after `と、`, or in `…はこう述べた` after a space.
+    ("“We will rebuild the bridge,” と、ハルト運輸相は記者団に語った。",
+     [(DIRECT, "ハルト運輸相", "We will ", "語りました")]),
+    ("“The port is open again,” ソレン港湾局長は声明でこう述べた。",
+     [(DIRECT, "ソレン港湾局長", "The port", "述べました")]),
+    # A quote standing as a sentence, `…こう嘆きました`; a cleft `…と話すのは、…だ`.
+    ("「客が半分に減った」。近くの食堂の店主は、こう嘆きました。",
+     [(DIRECT, "食堂の店主", "客が半分に減った", "嘆きました")]),
+    ("「毎日ここに来るのが楽しみだ」と話すのは、近くに住む70代の男性だ。",
+     [(DIRECT, "70代の男性", "毎日ここに来るの", "")]),
+    # A headline's second part opening with the quote, its speaker after it.
+    ("北岬鉄道、運賃の値上げを発表　「苦渋の決断」と社長", [(HEADLINE, "社長", "苦渋の決断", "")]),
+    # `…側は`, a temple and its priest speak.
+    ("組合側は、賃上げ幅が物価の上昇に届かないと主張しています。",
+     [(REPORTED, "組合", "賃上げ幅が物価の", "主張しました")]),
+    ("光明寺は、秋の祭りを今年は取りやめると発表しました。",
+     [(REPORTED, "光明寺", "秋の祭りを今年は", "発表しました")]),
+    ("高田住職「必ず元の姿に戻す」", [(HEADLINE, "高田住職", "必ず元の姿に戻す", "")]),
+    # A paper reporting a testimony quoted (`…と証言したと報じました`), its page a preamble.
+    ("ベルナ・タイムズは10日付けの紙面で、元幹部が「指示は上から来た」と証言したと報じました。",
+     [(REPORTED, "ベルナ・タイムズ", "元幹部が「指示は", "報じました"),
+      (DIRECT, "元幹部", "指示は上から来た", "証言しました")]),
+])
+def test_dev9_shapes(text: str, want: list[tuple[str, str, str, str]]) -> None:
+    """Shapes studied on dev9: wire items, English quotes, clefts, temples, `…側`."""
+    got = [(s.mode, s.speaker, s.text[:8], s.cue) for s in extract_statements([text])]
+    assert got == want
