@@ -171,12 +171,17 @@ def name_like(display: str) -> bool:
 _MODIFIER = lazy_re(r"(?:^|(?<=[、。のはがも\s」]))([^、。「」のはがも\s]{2,8})$")
 
 
+# Titles that name members rather than one office holder, told apart by a clause like common
+# nouns (`首相に近い議員`, `政権に批判的な議員`).
+_CLAUSE_TITLES = frozenset(("議員", "委員", "研究員", "外交官", "顧問", "市議", "県議"))
+
+
 def _with_modifier(text: str, start: int, found: tuple[str, str, bool],
                    ) -> tuple[str, str, bool]:
     """A common noun with the short clause before it (`市場で働く女性`, not `女性`); a titled
     person or a long clause is left as it is."""
-    if found[0] not in _PERSON_NOUNS and not any(found[0].endswith(n) and len(found[0]) <= 4
-                                                   for n in _PERSON_NOUNS):
+    if found[0] not in _PERSON_NOUNS and found[0] not in _CLAUSE_TITLES and not any(
+            found[0].endswith(n) and len(found[0]) <= 4 for n in _PERSON_NOUNS):
         return found
     m = _MODIFIER.search(text, max(0, start - 9), start)
     chunk = m.group(1) if m else ""

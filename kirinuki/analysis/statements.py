@@ -32,6 +32,7 @@ from kirinuki.analysis.speakers import (
     subjects,
 )
 from kirinuki.text.lazyre import lazy_re
+from kirinuki.text.normalize import fold
 
 DIRECT, HEADLINE, REPORTED = "direct", "headline", "reported"
 MODES = (DIRECT, HEADLINE, REPORTED)
@@ -112,7 +113,7 @@ def _cue(m: re.Match[str]) -> tuple[int, str]:
 
 _POLITE = {"し": "としています", "語っ": "語りました", "語り": "語りました", "話し": "話しました",
            "書き込ん": "書き込みました", "書き込み": "書き込みました", "誓っ": "誓いました",
-           "考えを示し": "考えを示しました"}
+           "考えを示し": "考えを示しました", "嘆い": "嘆きました"}
 
 
 def polite(cue: str) -> str:
@@ -231,7 +232,8 @@ def _titles_named(paragraphs: Sequence[str], found: list[Statement]) -> list[Sta
     """A speaker written as a bare title (`知事は`) is the person last named with it
     (`ハワード知事は…`), in these paragraphs; one written by the family name only (`三浦知事は`)
     is the person named in full with the same title before (`三浦健司知事は…`)."""
-    if not any(s.speaker in TITLES or _short_name(s) for s in found):
+    if not any(s.speaker in TITLES or _short_name(s) or _SAME_ORG.fullmatch(s.speaker)
+               or split_title(s.speaker)[1] in _PLAIN for s in found):
         return found
     people = [(i, p.pos, p) for i, text in enumerate(paragraphs) for p in subjects(text)
               if p.person]
@@ -246,11 +248,40 @@ def _titles_named(paragraphs: Sequence[str], found: list[Statement]) -> list[Sta
             title = split_title(s.speaker)[1]
             earlier = [p for i, pos, p in people if (i, pos) <= (s.paragraph, s.start)
                        and p.key != s.speaker_key and p.key.startswith(s.speaker_key)
-                       and split_title(p.display)[1] == title]
+                       and (split_title(p.display)[1] == title or title in _PLAIN)]
             if earlier:
                 s = replace(s, speaker=earlier[-1].display, speaker_key=earlier[-1].key)
+        elif split_title(s.speaker)[1] in _PLAIN and s.speaker_key:
+            # `ヴォイチク氏` after `レナータ・ヴォイチク副長官`: the family name of a full name.
+            earlier = [p for i, pos, p in people if (i, pos) <= (s.paragraph, s.start)
+                       and p.key.endswith(("・" + s.speaker_key, "＝" + s.speaker_key))]
+            if earlier:
+                s = replace(s, speaker=earlier[-1].display, speaker_key=earlier[-1].key)
+        elif (same := _SAME_ORG.fullmatch(s.speaker)) is not None:
+            # `同庁は` after `運河庁の発表によると`: the organisation last named with that suffix.
+            named = _orgs_before(paragraphs, s.paragraph, s.start, same.group(1))
+            if named:
+                s = replace(s, speaker=named, speaker_key=fold(named))
         out.append(s)
     return out
+
+
+_PLAIN = ("氏", "さん")  # titles that say nothing of the office
+_SAME_ORG = lazy_re(r"同(庁|省|社|局|党|紙|署|院|会|機構|委員会|政府|当局|銀行|大学|研究所|通信)")
+_ORG_RUN = lazy_re(r"[\u4e00-\u9fff\u30a0-\u30ffー々A-Za-z]{2,20}")
+
+
+def _orgs_before(paragraphs: Sequence[str], index: int, start: int, suffix: str) -> str:
+    """The organisation ending in `suffix` named last before paragraph `index`, offset `start`."""
+    last = ""
+    for i in range(index + 1):
+        text = paragraphs[i] if i < index else paragraphs[i][:start]
+        for m in _ORG_RUN.finditer(text):
+            run = m.group()
+            if run.endswith(suffix) and not run.startswith("同") and (
+                    (found := classify_phrase(run)) is not None and not found[2]):
+                last = found[0]
+    return last
 
 
 _KANJI_NAME = lazy_re(r"[\u4e00-\u9fff]{1,3}")  # a family name (`三浦`), given names are longer

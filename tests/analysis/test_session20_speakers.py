@@ -71,3 +71,23 @@ def test_dev9_shapes(text: str, want: list[tuple[str, str, str, str]]) -> None:
     """Shapes studied on dev9: wire items, English quotes, clefts, temples, `…側`."""
     got = [(s.mode, s.speaker, s.text[:8], s.cue) for s in extract_statements([text])]
     assert got == want
+
+
+@pytest.mark.parametrize(("paragraphs", "want"), [
+    # A family name with `氏` is the person named in full before (`・` between the names).
+    (["情報庁のマルタ・セドラク次長は、改革を急ぐ考えを示しました。",
+      "セドラク氏は、監査の結果を来月公表すると述べました。"],
+     ["マルタ・セドラク次長", "マルタ・セドラク次長"]),
+    # `同庁` is the office last named with that suffix.
+    (["港湾庁の発表によると、岸壁に大きな損傷はなかった。", "同庁は、来週から船の受け入れを再開するとしている。"],
+     ["港湾庁"]),
+    # A member told apart by a clause keeps it (`首相に近い議員`), and `漏らしている` is a cue.
+    (["首相に近い議員が「説明が足りなかった」と漏らしている。"], ["首相に近い議員"]),
+])
+def test_speakers_named_before(paragraphs: list[str], want: list[str]) -> None:
+    assert [s.speaker for s in extract_statements(paragraphs)] == want
+
+
+def test_a_sigh_is_a_cue() -> None:
+    got = extract_statements(["首相に近い議員が「説明が足りなかった」と漏らしている。"])
+    assert [s.cue for s in got] == ["漏らしました"]
