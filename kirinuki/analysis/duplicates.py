@@ -30,6 +30,7 @@ from rapidfuzz import fuzz
 
 from kirinuki.analysis.english import english_update
 from kirinuki.analysis.figures import extract_figures
+from kirinuki.analysis.followups import follows_up
 from kirinuki.analysis.headlines import headline_of_lead, headline_updated
 from kirinuki.analysis.occasions import (
     earlier_time_too,
@@ -370,6 +371,10 @@ def _compare(a: Prepared, b: Prepared, same_article: bool, t: Thresholds, lead: 
         return Match(VERSION, rel.similarity, "a sentence updated (figures changed)")
     if versions_only and not lead:
         return None
+    if lead and rel.kind != "shared" and follows_up(a, b):
+        # `…21日…滑走路をはみ出しました。乗客のうち3人が…` / `国土交通省は22日、…滑走路をはみ出した
+        # 事故で、けがをした乗客は7人になった`: that event's report updated.
+        return Match(VERSION, overlap, LEAD_UPDATED)
     if lead and same_lead_retold(a, b):
         return Match(VERSION, overlap, "one report retold (same subject, day and figures)")
     reworded = (overlap >= t.reworded_background and min(len(a.masked), len(b.masked)) >= t.long
