@@ -47,6 +47,7 @@ from kirinuki.journal.versions_bulk import (
     DONE,
     SKETCHING,
     Beside,
+    Forked,
     all_version_links,
     bulk_jobs,
     report,
@@ -411,6 +412,39 @@ def keep_sketches(journal: Journal, sketches: SketchCache) -> None:
     alone, as every later one does."""
     if not sketches.scanned:
         sketches.scan(journal, SKETCH_VERSION)
+
+
+def keep_sketches_beside(journal: Journal, sketches: SketchCache) -> Forked | None:
+    """Start `keep_sketches` in a process beside this one (a journal in a file, caught up
+    already): a full build's reading, planning and rendering need none of it, so the cache is
+    made meanwhile rather than after them. Wait for it with `sketches_kept`."""
+    store = journal.store
+    if store.dialect != "sqlite" or store.path == ":memory:" or sketches.scanned:
+        return None
+    return Forked(_keep_sketches_in, store.path, journal.settings, sketches)
+
+
+def sketches_kept(journal: Journal, sketches: SketchCache, beside: Forked | None) -> None:
+    """Wait for the process `keep_sketches_beside` started (None: none was); when it failed,
+    `keep_sketches` here (which raises its error, if it has one)."""
+    if beside is not None:
+        try:
+            beside.result()
+            sketches.scanned = True
+        except Exception:  # noqa: BLE001 - done again below, in this process
+            pass
+        finally:
+            beside.end()
+    keep_sketches(journal, sketches)
+
+
+def _keep_sketches_in(path: str, settings: Settings, sketches: SketchCache) -> None:
+    """In the process beside: `keep_sketches` through a connection of its own."""
+    journal = Journal(open_store(path), settings)
+    try:
+        keep_sketches(journal, sketches)
+    finally:
+        journal.store.close()
 
 
 class CaughtUp(NamedTuple):

@@ -274,9 +274,9 @@ def _verify_forked(path: str, ids: list[int], a: np.ndarray, b: np.ndarray, t: T
     counter = _fork().Value("q", 0)
     _SHARED.update(path=path, ids=ids, a=a, b=b, t=t, held=held, counter=counter, words=words,
                    bounds=np.linspace(0, a.size, jobs + 1).astype(np.int64).tolist())
-    workers: list[_Forked] = []
+    workers: list[Forked] = []
     try:
-        workers = [_Forked(_worker_part, k) for k in range(jobs)]
+        workers = [Forked(_worker_part, k) for k in range(jobs)]
         for worker in workers:
             while not worker.ready(1.0):
                 counted.at(base + int(counter.value))
@@ -308,13 +308,13 @@ def _map_part(fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
 
 
 class _Workers:
-    """`map` over `jobs` processes forked for each call (`_Forked`, sharing its items by the
+    """`map` over `jobs` processes forked for each call (`Forked`, sharing its items by the
     fork): a worker that dies (killed, out of memory) is an error, where a pool's map waited
     for ever."""
 
     def __init__(self, jobs: int) -> None:
         self.jobs = jobs
-        self.running: list[_Forked] = []
+        self.running: list[Forked] = []
 
     def map(self, fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
         """`[fn(item) for item in items]`, each worker a run of them; raises the error of
@@ -325,7 +325,7 @@ class _Workers:
                   ) -> Callable[[], list[Any]]:
         """`map` started: returns what waits for its results."""
         cut = [len(items) * k // self.jobs for k in range(self.jobs + 1)]
-        workers = [_Forked(_map_part, fn, items[cut[k]:cut[k + 1]]) for k in range(self.jobs)
+        workers = [Forked(_map_part, fn, items[cut[k]:cut[k + 1]]) for k in range(self.jobs)
                    if cut[k + 1] > cut[k]]
         self.running += workers
 
@@ -410,9 +410,9 @@ def _gate(path: str, ids: list[int], a: np.ndarray, b: np.ndarray, t: Thresholds
 def _run_workers(fn: Callable[[int], Any], jobs: int, poll: Callable[[], object]) -> list[Any]:
     """fn(k) for k < jobs, each in a forked process, `poll` called every second until all
     ended."""
-    workers: list[_Forked] = []
+    workers: list[Forked] = []
     try:
-        workers = [_Forked(fn, k) for k in range(jobs)]
+        workers = [Forked(fn, k) for k in range(jobs)]
         for worker in workers:
             while not worker.ready(1.0):
                 poll()
@@ -462,7 +462,7 @@ def _worker_gate(k: int) -> np.ndarray:
                       number[_SHARED["b"][lo:hi]], _SHARED["t"], done)
 
 
-class _Forked:
+class Forked:
     """`fn(*args)` in a forked process (ending with this one), its result or its error sent
     back through a pipe: unlike a pool's task, whose worker may die unnoticed (killed, out
     of memory) and leave the pool waiting for ever, a process that ends without a result is
@@ -527,7 +527,7 @@ class Beside:
     def __init__(self, fn: Callable[..., Any], *args: Any) -> None:
         # (stage number in `_STAGES` + 1, done, total) of the process's last report.
         self.shared = _fork().Array("q", 3)
-        self.forked = _Forked(_run_beside, self.shared, fn, *args)
+        self.forked = Forked(_run_beside, self.shared, fn, *args)
 
     def wait(self) -> Any:
         """The process's result, reporting its progress until it ends."""

@@ -8,6 +8,7 @@ then put in place whole.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 import os
@@ -17,7 +18,7 @@ from pathlib import Path
 
 from kirinuki.errors import ConflictError
 from kirinuki.journal import Journal
-from kirinuki.journal.analysis import keep_sketches
+from kirinuki.journal.analysis import catch_up_analysis, keep_sketches_beside, sketches_kept
 from kirinuki.journal.published import published_entries_and_flag
 from kirinuki.journal.published_delta import published_entries_after
 from kirinuki.journal.sketch_cache import SketchCache, entry_stamps
@@ -83,7 +84,7 @@ def _publish(journal: Journal, out_dir: str | Path, full: bool, jobs: int | None
              progress: Progress | None, start: float, mark: str | None) -> PublishReport:
     version = asset_version()
     warnings: list[str] = []
-    with Output(Path(out_dir), full=full) as output:
+    with Output(Path(out_dir), full=full) as output, contextlib.ExitStack() as ending:
         mark, g, same = unchanged(journal, output, version, mark)
         meta = output.manifest.meta
         # An interrupted patch (a killed publish) is repaired by planning every page.
@@ -95,7 +96,7 @@ def _publish(journal: Journal, out_dir: str | Path, full: bool, jobs: int | None
         token = new_token()
         with collector_paused():
             sketches = SketchCache(state_blobs(out_dir))
-            followed = last = None
+            followed = last = beside = None
             if not full and not repair and output.old and meta.get("g") == g:
                 followed = follow(journal, out_dir, meta.get("snap"), g, _per_page(), sketches)
             if followed is not None:
@@ -121,6 +122,15 @@ def _publish(journal: Journal, out_dir: str | Path, full: bool, jobs: int | None
                     journal, last.entries, sketches, versions)
                 stored = True
                 if known is None:
+                    # Every clip's sketch is kept in the state (`keep_sketches`) by a process
+                    # beside this one while it reads, plans and renders (when it may use more
+                    # than one); once the analysis has sketched the new clips.
+                    catch_up_analysis(journal)
+                    several = (jobs if jobs is not None else os.cpu_count() or 1) > 1
+                    beside = keep_sketches_beside(journal, sketches) if ident and several \
+                        else None
+                    if beside is not None:
+                        ending.callback(beside.end)
                     known, stored = published_entries_and_flag(journal, warnings, versions)
                 ctx = build_context(journal, entries=known)
                 planner = Planner(ctx, version)
@@ -129,7 +139,9 @@ def _publish(journal: Journal, out_dir: str | Path, full: bool, jobs: int | None
             return _report(out_dir, len(output.old), 0, 0, ctx, False, start, warnings)
         pages, removed, total = planned
         written = _write(journal, ctx, planner, output, pages, removed, mark, jobs, progress,
-                         token if stored else "")
+                         token if stored else "",
+                         # before the manifest carries the state's blobs over
+                         lambda: sketches_kept(journal, sketches, beside) if beside else None)
         if written >= 0 and stored:
             stories = {k: (v.count, v.last, v.fps, v.notes)
                        for k, v in planner.stories.items()}
@@ -139,7 +151,7 @@ def _publish(journal: Journal, out_dir: str | Path, full: bool, jobs: int | None
                 save_context(journal, out_dir, token, ctx, every, ident, g, last, stories,
                              versions[-1] if versions else None)
                 if ident:  # not a journal in memory
-                    keep_sketches(journal, sketches)
+                    sketches_kept(journal, sketches, None)
     wrote = written >= 0
     return _report(out_dir, total, max(written, 0), len(removed) if wrote else 0, ctx,
                    wrote and output.staged, start, warnings)
@@ -174,9 +186,9 @@ def _plan(ctx: SiteContext, planner: Planner, output: Output, scope: Scope | Non
 
 def _write(journal: Journal, ctx: SiteContext, planner: Planner, output: Output,
            pages: list[Page], removed: list[str], mark: str, jobs: int | None,
-           progress: Progress | None, token: str) -> int:
-    """Render and write what changed, record the manifest; the number of files written, or
-    -1 when nothing needed writing."""
+           progress: Progress | None, token: str, settle: Callable[[], None]) -> int:
+    """Render and write what changed, record the manifest (`settle` called first); the
+    number of files written, or -1 when nothing needed writing."""
     scope = planner.scope
     todo = [p for p in pages if output.old_sig(p.path) != p.sig]
     if not todo and not removed:
@@ -192,6 +204,7 @@ def _write(journal: Journal, ctx: SiteContext, planner: Planner, output: Output,
         kept = entry_records(ctx, planner.fps, scope.changed, planner.links)
         rows = [r.row() for r in kept.values()]
         gone = [i for i in scope.changed if i not in kept]
+    settle()
     # Put in place entry pages before the lists that link to them, feeds last.
     written = [p.path for p in sorted(todo, key=lambda p: p.stage) if records[p.path][2]]
     output.finish({k: (v[0], v[1]) for k, v in records.items()}, removed, rows, gone,

@@ -31,3 +31,39 @@ def test_workers_write_the_site_one_process_writes(small: Journal, tmp_path: Pat
     # The manifest the workers' records made is complete: nothing to do the next time.
     again = publish(small, tmp_path / "two", jobs=2)
     assert again.written == 0 and again.removed == 0
+
+
+def test_a_full_build_keeps_the_sketches_beside(small: Journal, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """With more than one process, a full build keeps every clip's sketch in the state from
+    a process beside it (none scanned here), whole: the next scan needs no rebuild. When that
+    process fails, this one keeps them."""
+    from kirinuki.journal import analysis
+    from kirinuki.journal.sketch_cache import SketchCache
+    from kirinuki.publish.snapshot import state_blobs
+
+    here: list[int] = []
+    scan = SketchCache.scan
+
+    def counted(self: SketchCache, *args: object, **kw: object) -> object:
+        here.append(1)  # in a forked process, appended to that process's list
+        return scan(self, *args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(SketchCache, "scan", counted)
+    publish(small, tmp_path / "site", jobs=2)
+    assert here == []
+    rebuilt: list[int] = []
+    rebuild = SketchCache._rebuild
+    monkeypatch.setattr(SketchCache, "_rebuild",
+                        lambda self, *a: rebuilt.append(1) or rebuild(self, *a))
+    SketchCache(state_blobs(tmp_path / "site")).scan(small, analysis.SKETCH_VERSION)
+    assert here == [1] and rebuilt == []
+
+    def fails(*_args: object) -> None:
+        raise OSError("the process beside failed")
+
+    here.clear()
+    monkeypatch.setattr(analysis, "_keep_sketches_in", fails)
+    publish(small, tmp_path / "again", jobs=2)
+    assert here == [1] and rebuilt == [1]  # kept here, from every sketch
+    assert state_blobs(tmp_path / "again").get("sketch.base") is not None
