@@ -425,8 +425,9 @@ def keep_sketches_beside(journal: Journal, sketches: SketchCache) -> Forked | No
 
 
 def sketches_kept(journal: Journal, sketches: SketchCache, beside: Forked | None) -> None:
-    """Wait for the process `keep_sketches_beside` started (None: none was); when it failed,
-    `keep_sketches` here (which raises its error, if it has one)."""
+    """Wait for the process `keep_sketches_beside` started (None: none was), which kept the
+    sketches of `sketches`' site; when it failed, `keep_sketches` here (which raises its
+    error, if it has one)."""
     if beside is not None:
         try:
             beside.result()

@@ -127,8 +127,8 @@ def _publish(journal: Journal, out_dir: str | Path, full: bool, jobs: int | None
                     # than one); once the analysis has sketched the new clips.
                     catch_up_analysis(journal)
                     several = (jobs if jobs is not None else os.cpu_count() or 1) > 1
-                    beside = keep_sketches_beside(journal, sketches) if ident and several \
-                        else None
+                    beside = keep_sketches_beside(journal, SketchCache(output.blobs())) \
+                        if ident and several else None
                     if beside is not None:
                         ending.callback(beside.end)
                     known, stored = published_entries_and_flag(journal, warnings, versions)
@@ -140,7 +140,7 @@ def _publish(journal: Journal, out_dir: str | Path, full: bool, jobs: int | None
         pages, removed, total = planned
         written = _write(journal, ctx, planner, output, pages, removed, mark, jobs, progress,
                          token if stored else "",
-                         # before the manifest carries the state's blobs over
+                         # before the manifest is recorded with the state's blobs
                          lambda: sketches_kept(journal, sketches, beside) if beside else None)
         if written >= 0 and stored:
             stories = {k: (v.count, v.last, v.fps, v.notes)

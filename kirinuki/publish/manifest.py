@@ -226,7 +226,8 @@ def write_manifest(target: Path, records: Mapping[str, tuple[str, str]],
                    gone_entries: Iterable[int], meta: Mapping[str, str], *, full: bool,
                    drop_meta: Iterable[str] = (), carry: Path | None = None) -> int:
     """Record a build in the manifest at `target` in one transaction (all of it when `full`,
-    else as changes), with the blobs of the state file `carry` (the one the build replaces);
+    else as changes), with the blobs of the state file `carry` (the one the build replaces)
+    that `target` does not hold yet;
     the number of files it then lists. Raises OutputError when it cannot be written (a full
     disk)."""
     try:
@@ -242,7 +243,7 @@ def write_manifest(target: Path, records: Mapping[str, tuple[str, str]],
                     carried = False
             conn.execute("BEGIN")
             if carried:
-                conn.execute("INSERT OR REPLACE INTO blobs SELECT name, data FROM old.blobs")
+                conn.execute("INSERT OR IGNORE INTO blobs SELECT name, data FROM old.blobs")
             if full:
                 conn.execute("DELETE FROM pages")
                 conn.execute("DELETE FROM entries")

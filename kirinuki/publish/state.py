@@ -92,10 +92,12 @@ _FRESH = mmap.MAP_PRIVATE | getattr(mmap, "MAP_POPULATE", 0)
 
 
 class Blobs:
-    """The named blobs of one state file, read through one connection per process."""
+    """The named blobs of one state file, read through one connection per process; written
+    into `target` when given (the state a staged build makes, which then carries the rest)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, target: Path | None = None) -> None:
         self.path = path
+        self.target = target or path
         self._conn: sqlite3.Connection | None = None
         self._pid = 0
 
@@ -189,7 +191,7 @@ class Blobs:
         reading one released first); False when the file cannot be written."""
         self.release()
         try:
-            conn = open_rw(self.path)
+            conn = open_rw(self.target)
             try:
                 conn.execute("BEGIN IMMEDIATE")
                 work(conn)

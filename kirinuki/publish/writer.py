@@ -36,7 +36,7 @@ from kirinuki.publish.manifest import (
     tree_id,
     write_manifest,
 )
-from kirinuki.publish.state import migrate, state_path
+from kirinuki.publish.state import Blobs, migrate, state_path
 from kirinuki.publish.swap import BACKGROUND_MIN, discard, exchange, leftovers, trash_name
 
 if TYPE_CHECKING:
@@ -201,6 +201,12 @@ class Output:
         """The content hash recorded for `path` by the previous build, if any."""
         return rec[1] if (rec := self.old.get(path)) else None
 
+    def blobs(self) -> Blobs:
+        """The state's blobs for this build: read from the state in place, written into the
+        new state when the build is staged whatever it plans (no old tree to keep), so that
+        the manifest need not carry them over."""
+        return Blobs(self.manifest_file, None if self.old else self._new_manifest)
+
     def begin(self, changes: int, total: int) -> None:
         """Choose staging or patching in place for this many changed files out of `total`."""
         self.staged = not self.old or changes > max(STAGE_MIN, total // 20)
@@ -294,7 +300,8 @@ class Output:
         self.old.close()
         if self.staged:
             # Recorded beside the staged tree, naming it; renamed into place once the tree is.
-            self._new_manifest.unlink(missing_ok=True)
+            # It may hold this build's blobs already (`blobs`): a leftover of another was
+            # removed when the folder was locked.
             count = write_manifest(self._new_manifest, records, (), entries, (),
                                    {**meta, "tree": tree_id(self.stage_dir)}, full=True,
                                    carry=self.manifest_file)

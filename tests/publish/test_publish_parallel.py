@@ -58,6 +58,11 @@ def test_a_full_build_keeps_the_sketches_beside(small: Journal, tmp_path: Path,
                         lambda self, *a: rebuilt.append(1) or rebuild(self, *a))
     SketchCache(state_blobs(tmp_path / "site")).scan(small, analysis.SKETCH_VERSION)
     assert here == [1] and rebuilt == []
+    # Made again over an unusable one: the new state keeps the new sketches, not the old.
+    state_blobs(tmp_path / "site").put({"sketch.base": b"unusable"})
+    publish(small, tmp_path / "site", full=True, jobs=2)
+    SketchCache(state_blobs(tmp_path / "site")).scan(small, analysis.SKETCH_VERSION)
+    assert here == [1, 1] and rebuilt == []
 
     def fails(*_args: object) -> None:
         raise OSError("the process beside failed")
