@@ -419,3 +419,27 @@ def test_search_rows_sent_in_binary_are_the_tsvectors_of_their_text(pg_journal_p
                                            ).fetchone()[0], (i, body[k])
         forms = [r[0] for r in raw.execute("SELECT form FROM t_bi ORDER BY rowid")]
         assert forms == [text_form(b[0]) for b in bodies]
+
+
+def test_search_rows_from_forms_are_those_from_their_bodies() -> None:
+    """`search._write` gives the PostgreSQL store each clip's form and filter tokens instead of
+    the FTS5 bodies: `tsvectors.copy_data` makes the same bytes of both, for both tables,
+    for random forms (spaces of other scripts, repeats, characters at and above the filter
+    tokens' start, which are split alone) and filters."""
+    import random
+
+    from kirinuki.store.postgres.tsvectors import copy_data
+    from kirinuki.store.sqlite import search_tokens as tok
+
+    rng = random.Random(11)
+    pool = "あいう東京都\u3000\u2028\U0001f600x9" + tok.LOSSY + "\U000f0021\U000f0105"
+    rows = []
+    for i in range(400):
+        form = "".join(rng.choice(pool) for _ in range(rng.randrange(0, 14)))
+        filters = " ".join(rng.choice([tok.ALL, f"{tok.TAG}1", f"{tok.ENTRY}22", tok.PUBLIC])
+                           for _ in range(rng.randrange(0, 4)))
+        rows.append((1000 + 2 * i, form, filters))
+    for k in (0, 1):
+        given = copy_data([(r, (form, f)) for r, form, f in rows], k == 0)
+        assert given == copy_data([(r, tok.rows(form, f)[k].encode()) for r, form, f in rows],
+                                  k == 0)

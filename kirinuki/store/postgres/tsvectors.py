@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from kirinuki.store.postgres.fts import text_form, text_of
+from kirinuki.store.sqlite.search_tokens import rows as rows_of
 
 SIGNATURE = b"PGCOPY\n\xff\r\n\0" + bytes(8)  # the header: no flags, no extension
 TRAILER = b"\xff\xff"
@@ -40,9 +41,18 @@ def _utf8_length(codes: np.ndarray) -> np.ndarray:
     return 1 + (codes >= 0x80) + (codes >= 0x800) + (codes >= 0x10000)
 
 
+def _body(given: object, bigrams: bool) -> str:
+    """A row's body as text: as given, or made from (form, filter tokens)."""
+    if isinstance(given, tuple):
+        bi, uni, _ = rows_of(given[0], given[1])
+        return bi if bigrams else uni
+    return text_of(given)
+
+
 def copy_data(rows: Sequence[Sequence[Any]], bigrams: bool) -> bytes:
     """Binary COPY data for `search_bi` (rowid, body, form) when `bigrams`, else `search_uni`
-    (rowid, body), from rows of (row id, body as text or UTF-8 bytes)."""
+    (rowid, body), from rows of (row id, body as text or UTF-8 bytes, or the clip's form and
+    filter tokens as a pair, of which `search_tokens.rows` makes the bodies)."""
     out = [SIGNATURE]
     for start in range(0, len(rows), _ROWS_AT_ONCE):
         out += _chunk(rows[start:start + _ROWS_AT_ONCE], bigrams)
@@ -56,7 +66,12 @@ def _chunk(rows: Sequence[Sequence[Any]], bigrams: bool) -> list[bytes]:
     tails: list[str] = []
     odd: dict[int, str] = {}  # rows whose body is not of the expected shape
     for i, row in enumerate(rows):
-        body = text_of(row[1])
+        given = row[1]
+        if given.__class__ is tuple:  # (form, filter tokens), as `search._write` gives them
+            forms.append(given[0])
+            tails.append(given[1])
+            continue
+        body = text_of(given)
         end = -1 if body.startswith(" ") else body.find("  ")
         if body.startswith(" "):
             forms.append("")
@@ -103,7 +118,7 @@ def _chunk(rows: Sequence[Sequence[Any]], bigrams: bool) -> list[bytes]:
     for i, row in enumerate(rows):
         extra, filters, only_filters = _tokens(tails[i])
         if i in odd or i in unusual or not only_filters:
-            body = odd.get(i) or text_of(row[1])
+            body = odd.get(i) or _body(row[1], bigrams)
             count, tokens, _ = _tokens(body)
             form = text_form(body) if bigrams else ""
         else:

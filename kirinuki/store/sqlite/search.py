@@ -69,17 +69,22 @@ class _Doc:
 
 
 
-def _bodies(docs: list[_Doc]) -> list[tuple[str, str, int]]:
-    """(search_bi body, search_uni body, crc) of each doc; clips of a group share filters."""
-    filters: dict[tuple[int, bool, tuple[int, ...], int | None], str] = {}
+def _filter_tokens(docs: list[_Doc]) -> list[str]:
+    """The filter tokens of each doc (clips of a group share theirs)."""
+    made: dict[tuple[int, bool, tuple[int, ...], int | None], str] = {}
     out = []
     for d in docs:
         key = (d.entry_id, d.public, tuple(d.tags), d.source_id)
-        f = filters.get(key)
+        f = made.get(key)
         if f is None:
-            f = filters[key] = tok.filters(d.entry_id, d.public, d.tags, d.source_id)
-        out.append(tok.rows(d.form, f))
+            f = made[key] = tok.filters(d.entry_id, d.public, d.tags, d.source_id)
+        out.append(f)
     return out
+
+
+def _bodies(docs: list[_Doc]) -> list[tuple[str, str, int]]:
+    """(search_bi body, search_uni body, crc) of each doc."""
+    return [tok.rows(d.form, f) for d, f in zip(docs, _filter_tokens(docs), strict=True)]
 
 
 def _chunks(ids: Sequence[int], size: int = _BATCH) -> Iterable[Sequence[int]]:
@@ -200,20 +205,31 @@ def _write(store: Store, docs: list[_Doc]) -> None:
     if not docs:
         return
     conn = store.conn
-    bodies = _bodies(docs)
+    bi: list[tuple[int, object]]
+    uni: list[tuple[int, object]]
+    if store.dialect == "postgresql":
+        # Each clip's form and filter tokens as they are: the PostgreSQL store makes both
+        # tables' tokens from them (`postgres/tsvectors.py`), where the bodies below would be
+        # built, encoded, decoded and split again (docs/search.md "Imports, session 20").
+        crcs = [tok.crc(d.form) for d in docs]
+        bi = uni = [(d.docid, (d.form, f))
+                    for d, f in zip(docs, _filter_tokens(docs), strict=True)]
+    else:
+        bodies = _bodies(docs)
+        crcs = [b[2] for b in bodies]
+        # Bodies go in as UTF-8 blobs, which FTS5 tokenizes as they are: text values would be
+        # converted to the journal's UTF-16 and back for the tokenizer (docs/search.md).
+        bi = [(d.docid, b[0].encode()) for d, b in zip(docs, bodies, strict=True)]
+        uni = [(d.docid, b[1].encode()) for d, b in zip(docs, bodies, strict=True)]
     # Tags as a short text column: a table of (docid, tag) pairs took more room.
     conn.executemany(
         "INSERT INTO search_docs(docid, clip_id, entry_id, stamp, source_id, public, tags, crc)"
         " VALUES (?,?,?,?,?,?,?,?)",
         [(d.docid, d.clip_id, d.entry_id, d.date_key, d.source_id, d.public,
-          " ".join(map(str, sorted(set(d.tags)))), b[2]) for d, b in zip(docs, bodies,
-                                                                        strict=True)])
-    # Bodies go in as UTF-8 blobs, which FTS5 tokenizes as they are: text values would be
-    # converted to the journal's UTF-16 and back for the tokenizer (docs/search.md).
-    conn.executemany("INSERT INTO search_bi(rowid, body) VALUES (?,?)",
-                     [(d.docid, b[0].encode()) for d, b in zip(docs, bodies, strict=True)])
-    conn.executemany("INSERT INTO search_uni(rowid, body) VALUES (?,?)",
-                     [(d.docid, b[1].encode()) for d, b in zip(docs, bodies, strict=True)])
+          " ".join(map(str, sorted(set(d.tags)))), crc) for d, crc in zip(docs, crcs,
+                                                                         strict=True)])
+    conn.executemany("INSERT INTO search_bi(rowid, body) VALUES (?,?)", bi)
+    conn.executemany("INSERT INTO search_uni(rowid, body) VALUES (?,?)", uni)
 
 
 def _erase(store: Store, docs: list[_Doc]) -> None:
