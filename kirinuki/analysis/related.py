@@ -257,6 +257,31 @@ def suggest(target: EntryFeatures, others: Sequence[EntryFeatures], *,
                                   PINNED if pinned else "",
                                   ("固定" + ("：" + line if line else "")) if pinned else line))
     out.sort(key=lambda s: (s.decision != PINNED, -s.score, -s.entry_id))
+    out = _latest_first(out, {o.entry_id: o for o in others}, target)
     pinned_count = sum(1 for s in out if s.decision == PINNED)
     return out[:max(limit, pinned_count)]
+
+
+NEAR_BEST = 0.75  # a score within a quarter of the best is as strong evidence
+
+
+def _latest_first(found: list[Suggestion], by_id: Mapping[int, EntryFeatures],
+                  target: EntryFeatures) -> list[Suggestion]:
+    """`found` (pinned first, then best first) with the entries scoring near the best put
+    latest first: of several entries on one story, the last development comes first."""
+    ranked = [s for s in found if s.decision != PINNED]
+    if len(ranked) < 2:
+        return found
+    near = [s for s in ranked if s.score >= NEAR_BEST * ranked[0].score]
+    if len(near) < 2:
+        return found
+
+    def later(a: Suggestion, b: Suggestion) -> bool:  # True when `a` comes after `b`
+        return _earlier(by_id.get(a.entry_id, target), by_id.get(b.entry_id, target))
+
+    latest: list[Suggestion] = []
+    for s in near:  # insertion by date: a handful of entries
+        at = next((k for k, t in enumerate(latest) if later(s, t)), len(latest))
+        latest.insert(at, s)
+    return [s for s in found if s.decision == PINNED] + latest + ranked[len(near):]
 

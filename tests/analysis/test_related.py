@@ -93,3 +93,20 @@ def test_a_country_named_once_is_known_everywhere() -> None:
     others = [entry(10 + k, [], "別の話題です。") for k in range(8)]
     [found] = suggest(later, [first, *others])
     assert found.entry_id == 1 and found.reason == "地名 ソルディア"
+
+
+def test_of_entries_scoring_near_the_best_the_latest_comes_first() -> None:
+    # Session 20 (studied on dev7 and dev9): two earlier entries on one story, the older
+    # sharing a little more; the story's last development is suggested first.
+    tags = ["盗聴", "リンデア", "情報庁", "議会"]
+    target = entry(9, [*tags, "記者"], "本文です。")
+    older = entry(3, [*tags, "記者"], "一つ目。")
+    newer = entry(6, tags, "二つ目。")
+    unrelated = [entry(20 + k, ["ニュース"], "別の話題です。") for k in range(6)]
+    found = suggest(target, [older, newer, *unrelated])
+    scores = {s.entry_id: s.score for s in found}
+    assert scores[6] < scores[3] <= scores[6] / 0.75  # the older scores more, not much more
+    assert [s.entry_id for s in found] == [6, 3]
+    # Shared background makes the older far better: best first as before.
+    found = suggest(target, [older, newer, *unrelated], similar={3: [("background", "x")]})
+    assert [s.entry_id for s in found] == [3, 6]
