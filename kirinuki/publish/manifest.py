@@ -243,7 +243,9 @@ def write_manifest(target: Path, records: Mapping[str, tuple[str, str]],
                     carried = False
             conn.execute("BEGIN")
             if carried:
-                conn.execute("INSERT OR IGNORE INTO blobs SELECT name, data FROM old.blobs")
+                # Those it holds are not read at all (the sketch base is its biggest blob).
+                conn.execute("INSERT INTO blobs SELECT name, data FROM old.blobs"
+                             " WHERE name NOT IN (SELECT name FROM main.blobs)")
             if full:
                 conn.execute("DELETE FROM pages")
                 conn.execute("DELETE FROM entries")
