@@ -23,29 +23,33 @@ texts = st.text(alphabet=st.one_of(st.characters(blacklist_categories=("Cs",)), 
 
 
 @settings(max_examples=examples(400))
-@given(texts, st.sampled_from([0, 1]))
-def test_fast_fold_is_fold(text: str, whole: int) -> None:
-    # Both ways: the first texts folded whole, the later ones piece by piece.
-    fastfold._whole_left[0] = whole
-    try:
-        assert fast_fold(text) == fold(text)
-    finally:
-        fastfold._whole_left[0] = 0
+@given(texts)
+def test_fast_fold_is_fold(text: str) -> None:
+    assert fast_fold(text) == fold(text)
     folded, starts, ends = fold_with_map(text)
     assert folded == fold(text)
     assert len(starts) == len(ends) == len(folded)
     assert starts == sorted(starts) and all(0 <= s < e <= len(text) for s, e in zip(starts, ends, strict=True))
 
 
-def test_the_table_of_unsafe_characters_is_made_only_after_many_texts() -> None:
-    """Folding a few texts (one new entry's) does not pay for the table; many do."""
+def test_the_kept_unsafe_characters_are_the_unicode_databases() -> None:
+    """The unsafe characters kept for one Unicode version are the ones its database gives
+    (this Python's, when it is that version); another version makes them from its own."""
+    import unicodedata
+
+    import pytest
+
+    if unicodedata.unidata_version != fastfold.UNIDATA_VERSION:
+        pytest.skip("this Python's Unicode database is another version")
+    assert fastfold.unsafe_ranges() == fastfold.UNSAFE_RANGES
     fastfold._unsafe.cache_clear()
-    fastfold._whole_left[0] = 3
-    for _ in range(3):
+    try:
+        fastfold.UNIDATA_VERSION = "0.0.0"  # as on another Python: made from the database
         assert fast_fold("会見（１２３人）で") == fold("会見（１２３人）で")
-    assert fastfold._unsafe.cache_info().currsize == 0
-    assert fast_fold("会見（１２３人）で") == fold("会見（１２３人）で")
-    assert fastfold._unsafe.cache_info().currsize == 1
+        assert fastfold._unsafe().pattern.startswith("[" + fastfold.UNSAFE_RANGES)
+    finally:
+        fastfold.UNIDATA_VERSION = unicodedata.unidata_version
+        fastfold._unsafe.cache_clear()
 
 
 @settings(max_examples=examples(200))
