@@ -423,12 +423,12 @@ def test_search_rows_sent_in_binary_are_the_tsvectors_of_their_text(pg_journal_p
 
 def test_search_rows_from_forms_are_those_from_their_bodies() -> None:
     """`search._write` gives the PostgreSQL store each clip's form and filter tokens instead of
-    the FTS5 bodies: `tsvectors.copy_data` makes the same bytes of both, for both tables,
-    for random forms (spaces of other scripts, repeats, characters at and above the filter
-    tokens' start, which are split alone) and filters."""
+    the FTS5 bodies: `tsvectors.copy_data` (and `copy_both`, both tables at once) makes the
+    same bytes of both, for both tables, for random forms (spaces of other scripts, repeats,
+    characters at and above the filter tokens' start, which are split alone) and filters."""
     import random
 
-    from kirinuki.store.postgres.tsvectors import copy_data
+    from kirinuki.store.postgres.tsvectors import copy_both, copy_data
     from kirinuki.store.sqlite import search_tokens as tok
 
     rng = random.Random(11)
@@ -439,7 +439,10 @@ def test_search_rows_from_forms_are_those_from_their_bodies() -> None:
         filters = " ".join(rng.choice([tok.ALL, f"{tok.TAG}1", f"{tok.ENTRY}22", tok.PUBLIC])
                            for _ in range(rng.randrange(0, 4)))
         rows.append((1000 + 2 * i, form, filters))
-    for k in (0, 1):
-        given = copy_data([(r, (form, f)) for r, form, f in rows], k == 0)
-        assert given == copy_data([(r, tok.rows(form, f)[k].encode()) for r, form, f in rows],
-                                  k == 0)
+    bodies = [copy_data([(r, tok.rows(form, f)[k].encode()) for r, form, f in rows], k == 0)
+              for k in (0, 1)]
+    pairs = [(r, (form, f)) for r, form, f in rows]
+    assert [copy_data(pairs, True), copy_data(pairs, False)] == bodies
+    # Both tables at once: `search_uni`'s keys taken from `search_bi`'s.
+    assert list(copy_both(pairs)) == bodies
+    assert copy_both([]) == (copy_data([], True), copy_data([], False))

@@ -23,7 +23,7 @@ from kirinuki.errors import JournalBusyError, JournalError
 from kirinuki.store.postgres.dialect import SEARCH_TABLES, Statement, render, translate
 from kirinuki.store.postgres.inserts import Copy, copy_shape, multi_row
 from kirinuki.store.postgres.sender import Sender
-from kirinuki.store.postgres.tsvectors import copy_data
+from kirinuki.store.postgres.tsvectors import copy_both, copy_data
 
 BUSY_MS = 5000
 ROWS_PER_STATEMENT = 1000  # rows of one multi-row INSERT
@@ -80,6 +80,9 @@ class PgConnection:
         self.checked: set[str] = set()  # tables `_defer_index` looked at in this transaction
         self.emptied: set[str] = set()  # tables `_defer_index` truncated in this transaction
         self.sender = Sender(WRITES_AHEAD)  # a bulk import's writes (`executemany`)
+        # `search_uni`'s COPY data made with `search_bi`'s from the same rows (that rows object,
+        # the data, its row count), for the next `executemany` if it writes those rows there.
+        self._uni_made: tuple[object, bytes, int] | None = None
 
     @property
     def in_transaction(self) -> bool:
@@ -213,12 +216,23 @@ class PgConnection:
             return
         self._wrote()
         copy = copy_shape(st.sql)
+        made, self._uni_made = self._uni_made, None
         if copy is not None and copy.table in SEARCH_TABLES:
             # Search rows as the server stores them (`tsvectors`), made from the rows as given.
-            given = list(rows)
-            if given:
-                data = copy_data(given, copy.table == "search_bi")
-                self._send(lambda: self._copy_binary(copy, data), len(given))
+            if copy.table == "search_uni" and made is not None and made[0] is rows:
+                data, count = made[1], made[2]
+            else:
+                given = list(rows)
+                count = len(given)
+                if copy.table == "search_bi" and all(r[1].__class__ is tuple for r in given):
+                    # `search._write` sends the same (form, filters) rows to `search_uni`
+                    # next: both tables' data from one sort of their keys (`copy_both`).
+                    data, uni = copy_both(given)
+                    self._uni_made = (rows, uni, count)
+                else:
+                    data = copy_data(given, copy.table == "search_bi")
+            if count:
+                self._send(lambda: self._copy_binary(copy, data), count)
             return
         args = [_args(st, r) for r in rows]
         if args:

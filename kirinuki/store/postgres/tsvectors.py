@@ -53,15 +53,28 @@ def copy_data(rows: Sequence[Sequence[Any]], bigrams: bool) -> bytes:
     """Binary COPY data for `search_bi` (rowid, body, form) when `bigrams`, else `search_uni`
     (rowid, body), from rows of (row id, body as text or UTF-8 bytes, or the clip's form and
     filter tokens as a pair, of which `search_tokens.rows` makes the bodies)."""
-    out = [SIGNATURE]
+    return _copy_data(rows, (bigrams,))[0]
+
+
+def copy_both(rows: Sequence[tuple[int, tuple[str, str]]]) -> tuple[bytes, bytes]:
+    """`copy_data` of the same rows of (row id, (form, filter tokens)) for `search_bi`, then
+    `search_uni`: a form's characters are the first ones of its bigrams, so the second table's
+    keys are taken from the first one's, sorted once."""
+    bi, uni = _copy_data(rows, (True, False))
+    return bi, uni
+
+
+def _copy_data(rows: Sequence[Sequence[Any]], tables: tuple[bool, ...]) -> list[bytes]:
+    outs = [[SIGNATURE] for _ in tables]
     for start in range(0, len(rows), _ROWS_AT_ONCE):
-        out += _chunk(rows[start:start + _ROWS_AT_ONCE], bigrams)
-    out.append(TRAILER)
-    return b"".join(out)
+        for out, part in zip(outs, _chunk(rows[start:start + _ROWS_AT_ONCE], tables),
+                             strict=True):
+            out += part
+    return [b"".join([*out, TRAILER]) for out in outs]
 
 
-def _chunk(rows: Sequence[Sequence[Any]], bigrams: bool) -> list[bytes]:
-    step = 3 if bigrams else 2
+def _chunk(rows: Sequence[Sequence[Any]], tables: tuple[bool, ...]) -> list[list[bytes]]:
+    step = 3 if tables[0] else 2  # how a body given as text is read
     forms: list[str] = []
     tails: list[str] = []
     odd: dict[int, str] = {}  # rows whose body is not of the expected shape
@@ -87,15 +100,29 @@ def _chunk(rows: Sequence[Sequence[Any]], bigrams: bool) -> list[bytes]:
     codes = np.frombuffer("".join(forms).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     row_of = np.repeat(np.arange(len(forms), dtype=np.uint64), lengths)
     following = np.zeros_like(codes)  # the bigram's second character; 0: the last one alone
-    if bigrams and codes.size:
+    if tables[0] and codes.size:
         following[:-1] = codes[1:]
         following[np.cumsum(lengths)[lengths > 0] - 1] = 0
     # Stable (NumPy's timsort): the keys come in row order, runs it merges cheaply; the default
     # quicksort took twice as long (docs/search.md "Imports, session 19").
     keys = np.sort((row_of << np.uint64(2 * _BITS)) | (codes << np.uint64(_BITS)) | following,
                    kind="stable")
-    if keys.size:  # each once (`np.unique` hashed them, many times slower than this sort)
-        keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
+    # A form character among the filters' (or a token after the form that is not a filter)
+    # would break their order and could repeat one: such rows are split one at a time.
+    unusual = set(row_of[codes >= _FIRST_FILTER].tolist())
+    out = []
+    for bigrams in tables:
+        if not bigrams:  # each character once: the bigrams' first ones (still sorted)
+            keys &= ~np.uint64((1 << _BITS) - 1)
+        if keys.size:  # each once (`np.unique` hashed them, many times slower than this sort)
+            keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
+        out.append(_rows(rows, keys, forms, tails, odd, unusual, bigrams))
+    return out
+
+
+def _rows(rows: Sequence[Sequence[Any]], keys: np.ndarray, forms: list[str], tails: list[str],
+          odd: dict[int, str], unusual: set[int], bigrams: bool) -> list[bytes]:
+    """The COPY rows of one table from its sorted, unique (row, character, next) keys."""
     mask = np.uint64((1 << _BITS) - 1)
     first, second = (keys >> np.uint64(_BITS)) & mask, keys & mask
     owner = (keys >> np.uint64(2 * _BITS)).astype(np.int64)
@@ -109,9 +136,6 @@ def _chunk(rows: Sequence[Sequence[Any]], bigrams: bool) -> list[bytes]:
     np.cumsum(np.bincount(owner, weights=sizes, minlength=len(forms)).astype(np.int64),
               out=bounds[1:])
     counts = np.bincount(owner, minlength=len(forms)).tolist()
-    # A form character among the filters' (or a token after the form that is not a filter)
-    # would break their order and could repeat one: such rows are split one at a time.
-    unusual = set(row_of[codes >= _FIRST_FILTER].tolist())
     at = bounds.tolist()
     fields = 3 if bigrams else 2
     out: list[bytes] = []
