@@ -67,6 +67,7 @@ _LEAD = lazy_re(r"(?:[0-9０-９]+日(?:夜|朝|未明|午前|午後|夕方?|深
                 r"[^、。「」]{2,40}?(?:たうえで|た上で|たあとで?|た後で?)、|"
                 r"[、，])[、，]?")
 _DAY_AFTER = lazy_re(r"、?[0-9０-９]{1,2}日(?:夜|朝|未明|午前|午後|夕方?|深夜|早朝)?、")
+_COMMA = lazy_re(r"[、，]")
 _MIN_SPAN = 6  # characters: shorter reported spans are phrases, not statements
 _MIN_VIEW = 4  # before `考えを示し`, a deed is a stance (`拒否する考えを示しました`)
 
@@ -186,7 +187,7 @@ def _skip_preamble(text: str, start: int, end: int) -> int:
 
 # What follows a quote up to the cue of reported speech when the quote's own cue is all of it.
 _QUOTE_CUE = lazy_re(r"[」』”](?:など)?と、?(?:述べ|語っ|話し|強調し|訴え|指摘し|主張し|説明し|明らかにし|"
-                     r"証言し|供述し|発言し|批判し|非難し|認め|明かし|漏らし|書き込ん|投稿し)た")
+                     r"証言し|供述し|発言し|批判し|非難し|認め|明かし|漏らし|書き込ん|投稿し)(?:た|ている|ていた)")
 
 
 def _inside(pos: int, spans: Sequence[tuple[int, int]]) -> bool:
@@ -203,14 +204,14 @@ def _reported(text: str, index: int, quotes: Sequence[Statement]) -> list[Statem
         at, cue = _cue(m)
         if _inside(at, quoted) or (at > 0 and text[at - 1] in _CLOSERS):
             continue  # a quote's own cue, or a cue quoted
-        sentence = max(text.rfind("。", 0, at) + 1, 0)
+        sentence = max(text.rfind("。", 0, at), text.rfind("．", 0, at)) + 1
         # A quote whose own cue is all that stands before this one is part of what is reported
         # (`国営通信は、大統領が…「…」と述べたと伝えました`).
         floor = max([sentence, *(e for e in ends if e <= at and not _QUOTE_CUE.fullmatch(text, e, at))])
         floor = max([floor, *(o.end + 1 for o in out if o.end <= at)])
         if floor > sentence:  # after an earlier statement: past its cue and comma
-            comma = text.find("、", floor, at)
-            floor = comma + 1 if comma >= 0 else floor
+            comma = _COMMA.search(text, floor, at)  # `、` or a full-width comma `，`
+            floor = comma.end() if comma else floor
         speaker = _speaker(text, sentence, at)
         if m.group("after"):  # named after what was said
             speaker = _speaker(text, m.start("after"), m.end("after")) or speaker
@@ -220,8 +221,8 @@ def _reported(text: str, index: int, quotes: Sequence[Statement]) -> list[Statem
             continue  # `首相は「…」と述べたと伝えました`: the quote's own words, no report of them
         start = max(floor, speaker.pos) if speaker and speaker.pos <= at else floor
         start = _skip_preamble(text, start, at)
-        if at - start < (_MIN_VIEW if m.group("view") else _MIN_SPAN):
-            continue
+        if at - start < (_MIN_VIEW if m.group("view") else _MIN_SPAN) or text[start] in _CLOSERS:
+            continue  # too short, or a quote's cue (`」と供述している`)
         out.append(Statement(text[start:at], speaker.display if speaker else "",
                              speaker.key if speaker else "", index, start, at, REPORTED,
                              polite(cue)))

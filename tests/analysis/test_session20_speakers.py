@@ -91,3 +91,17 @@ def test_speakers_named_before(paragraphs: list[str], want: list[str]) -> None:
 def test_a_sigh_is_a_cue() -> None:
     got = extract_statements(["首相に近い議員が「説明が足りなかった」と漏らしている。"])
     assert [s.cue for s in got] == ["漏らしました"]
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    # A report holding a quote closed by a verb going on (`…と供述している`): the police's.
+    ("警察は、男が「金に困ってやった」と供述していることを明らかにしました。",
+     [(REPORTED, "警察", "男が「金に困って", "明らかにしました"), (DIRECT, "男", "金に困ってやった", "供述しました")]),
+    # Full-width commas and periods (`，` `．`) end a quote's cue and a sentence like `、` `。`.
+    ("ベルカのロダン大統領は18日，演説で「屈することはない」と述べ，部隊を増派する考えを示しました．",
+     [(DIRECT, "ロダン大統領", "屈することはない", "述べました"),
+      (REPORTED, "ロダン大統領", "部隊を増派する", "考えを示しました")]),
+])
+def test_spans_after_a_quote(text: str, want: list[tuple[str, str, str, str]]) -> None:
+    """No reported span opens with a quote's closing bracket (`」と述べ，…`)."""
+    assert [(s.mode, s.speaker, s.text[:8], s.cue) for s in extract_statements([text])] == want
