@@ -55,8 +55,9 @@ def headline_updated(a: Prepared, b: Prepared) -> bool:
         return False
     if (a.places & b.places or first == _first_group(b.text)) and toll_updated(a.norm, b.norm):
         return True  # `大雨 4人死亡12人行方不明` / `大雨 死者9人 行方不明は8人に`
-    if n >= 3 and _first_groups_share(a.text, b.text, n) and (
-            toll_updated(a.norm, b.norm) or _figure_updated(a.text, b.text)):
+    if n >= 3 and ((_first_groups_share(a.text, b.text, n) and (
+            toll_updated(a.norm, b.norm) or _figure_updated(a.text, b.text)))
+            or _counted_alike(a.text, b.text)):
         # `北嶺道で三十台超の玉突き事故 十二人けが` / `北嶺道の玉突き事故 47台が絡み19人けが`,
         # `汐見海峡で…衝突 重油流出、油の帯3キロ` / `汐見海峡の衝突事故 油の帯8キロに拡大`
         return True
@@ -114,6 +115,30 @@ def _first_groups_share(ta: str, tb: str, n: int) -> bool:
     katakana) past the `n` characters both open with (`…玉突き事故`, `…衝突`): one event."""
     ga, gb = _first_group(ta), _first_group(tb)
     return bool(set(_CONTENT_BIGRAM.findall(ga[n:])) & set(_CONTENT_BIGRAM.findall(gb[n:])))
+
+
+COUNTED_WORDS = 2  # content bigrams two counts' surroundings share to count one thing
+
+
+def _counted_alike(ta: str, tb: str) -> bool:
+    """True when two headlines give a figure in one counter with no value in common, the words
+    around each (six characters either side) sharing `COUNTED_WORDS` content bigrams or more
+    (`児童52人が体調不良` / `体調不良の児童ら71人に`): one count updated, told in another order."""
+    def around(text: str) -> dict[str, list[tuple[float, set[str]]]]:
+        out: dict[str, list[tuple[float, set[str]]]] = {}
+        for f in extract_figures(text):
+            if f.counter:
+                near = text[max(0, f.start - 6):f.start] + " " + text[f.end:f.end + 6]
+                out.setdefault(f.counter, []).append(
+                    (float(f.value), set(_CONTENT_BIGRAM.findall(near))))
+        return out
+    ka, kb = around(ta), around(tb)
+    for counter in ka.keys() & kb.keys():
+        if {v for v, _ in ka[counter]} & {v for v, _ in kb[counter]}:
+            continue
+        if any(len(x & y) >= COUNTED_WORDS for _, x in ka[counter] for _, y in kb[counter]):
+            return True
+    return False
 
 
 def _figure_updated(ta: str, tb: str) -> bool:

@@ -116,6 +116,9 @@ def kind(a: str, b: str) -> str | None:
      "投票率は61%でした。",
      "カルナ共和国で5日に行われた議会選挙で、選挙管理委員会は6日、与党が過半数の議席を獲得したと発表し"
      "ました。投票率は58%でした。", None),
+    # Headlines of one event counting one thing in another order (`_counted_alike`).
+    ("南原市 温泉でガス発生か 客19人が体調不良", "南原市のガス事故 体調不良の客ら33人に 5人入院",
+     VERSION),
     # Headlines of one event with a figure after the same words updated (`_figure_updated`).
     ("霧島湾で貨物船座礁 重油漏れ、油の帯2キロ", "霧島湾の座礁事故 油の帯6キロに拡大、浜に漂着", VERSION),
 ])
