@@ -54,7 +54,7 @@ def lead_rewritten_more(a: Sentence, b: Sentence) -> bool:
 # A measure as the topic, its value in the same clause (`病床使用率は14日の時点で61.4%`, `油は、
 # 26日の時点で…12キロ`, `深さは10キロ`), and what makes it a value at a time or a value changed.
 _MEASURE = lazy_re(r"([\u4e00-\u9fff\u30a1-\u30faー]{1,10}さ?)は([^。は]{0,30}?[0-9][0-9.,]*[^0-9。は]{0,12})")
-_AS_OF = lazy_re(r"時点|現在|に上が|に下が|に増え|に減|に達|に上昇|に低下")
+_AS_OF = lazy_re(r"時点|現在|に上が|に下が|に増え|に減|に達|に上昇|に低下|[にと]なります")
 
 
 def _measure_updated(a: Sentence, b: Sentence) -> bool:

@@ -116,6 +116,9 @@ def kind(a: str, b: str) -> str | None:
      "投票率は61%でした。",
      "カルナ共和国で5日に行われた議会選挙で、選挙管理委員会は6日、与党が過半数の議席を獲得したと発表し"
      "ました。投票率は58%でした。", None),
+    # A total restated as what it comes to (`…になります` / `…となります`): the measure updated.
+    ("町が北浜鉄道に出す支援金は、これまでの分と合わせて最大で12億円になります。",
+     "今回の決定で、町が北浜鉄道に出す支援金は、去年決めた分と合わせて最大で19億円となります。", VERSION),
     # Headlines of one event counting one thing in another order (`_counted_alike`).
     ("南原市 温泉でガス発生か 客19人が体調不良", "南原市のガス事故 体調不良の客ら33人に 5人入院",
      VERSION),
