@@ -252,6 +252,8 @@ def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
 
 
 CONTAINED_OVERLAP = 0.40  # content overlap from which a passage may be contained in another
+REORDERED_SAME = 0.9  # content overlap of the same words reordered (aligning below REORDERED_RATIO)
+REORDERED_RATIO = 0.7
 
 
 def containable(la: int, lb: int) -> bool:
@@ -350,6 +352,12 @@ def _compare(a: Prepared, b: Prepared, same_article: bool, t: Thresholds, lead: 
         return Match(VERSION, ratio, "headline told in a report, count updated")
     if lead and _english_hint(a.norm, b.norm) and english_update(a.text, b.text):
         return Match(VERSION, ratio, LEAD_UPDATED)  # `UPDATE: Belsta's rail strike …`
+    if (overlap >= REORDERED_SAME and ratio < REORDERED_RATIO and a.numbers != b.numbers
+            and not (a.days or b.days) and max(len(a.sentences), len(b.sentences)) >= 2
+            and not swapped(a.places, b.places)):
+        # The same words in sentences reordered or merged, a figure changed (`救助隊はおよそ200人の
+        # 態勢で、…。作業は…続けられました` / `作業は…続けられ、救助隊は態勢をおよそ350人に増やして…`).
+        return Match(VERSION, overlap, "figures and wording changed")
     if same_article and ratio >= t.same_article:
         return Match(VERSION, ratio, "same article, wording changed")
     if overlap >= CONTAINED_OVERLAP and _contained(a, b, t):
