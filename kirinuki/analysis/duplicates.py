@@ -352,7 +352,7 @@ def _compare(a: Prepared, b: Prepared, same_article: bool, t: Thresholds, lead: 
         return Match(VERSION, ratio, "headline told in a report, count updated")
     if lead and _english_hint(a.norm, b.norm) and english_update(a.text, b.text):
         return Match(VERSION, ratio, LEAD_UPDATED)  # `UPDATE: Belsta's rail strike …`
-    if (overlap >= REORDERED_SAME and ratio < REORDERED_RATIO and a.numbers != b.numbers
+    if (lead and overlap >= REORDERED_SAME and ratio < REORDERED_RATIO and a.numbers != b.numbers
             and not (a.days or b.days) and max(len(a.sentences), len(b.sentences)) >= 2
             and not swapped(a.places, b.places)):
         # The same words in sentences reordered or merged, a figure changed (`救助隊はおよそ200人の
