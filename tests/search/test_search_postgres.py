@@ -246,11 +246,14 @@ def test_a_never_seen_search_from_kept_row_ids_reads_each_word_once(
                 b = search(pg, q, sort=sort, published_only=True, facet_window=10,
                            postings=(cache, 1))
                 assert b.hits and b.tags and same(a, b), (q, sort)
-                words = [s for s in sent if "string_agg(int8send" in s]
+                words = [s for s in sent if "int8send(search_" in s]
                 assert len(words) == (new_words if sort == "relevance" else 0), (q, sent)
                 assert not [s for s in sent if "count(" in s], (q, sent)
                 # The hits are read by a prepared statement, with its generic plan.
                 assert [s for s in sent if "force_generic_plan" in s and "EXECUTE" in s], sent
+                # Every clip's row id for the facets' columns, once, as one value too.
+                ids = [s for s in sent if "int8send(docid)" in s]
+                assert len(ids) == (q == "中国 会談" and sort == "relevance"), (q, sent)
                 if q != "中国 会談":
                     assert not [s for s in sent if "search_meta" in s or "status <>" in s
                                 or "FROM tags" in s], (q, sent)

@@ -6,7 +6,9 @@ match's row id as one string) for `journal/search_facts.py`.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
+
+import numpy as np
 
 from kirinuki.store.sqlite.db import Store, placeholders
 from kirinuki.store.sqlite.entry_loading import ids_json
@@ -33,10 +35,15 @@ def facet_counts_of(store: Store, docids: list[int]) -> tuple[Counter[int], Coun
         " WHERE docid IN (SELECT value FROM json_each(?)) GROUP BY 1, 2", (ids_json(docids),)))
 
 
-def all_docids(store: Store) -> Iterator[int]:
-    """Every indexed clip's row id, ascending."""
-    for (docid,) in store.conn.execute("SELECT docid FROM search_docs ORDER BY docid"):
-        yield docid
+def all_docids(store: Store) -> np.ndarray:
+    """Every indexed clip's row id, ascending (int64)."""
+    if store.dialect == "postgresql":
+        # As one value of 8-byte integers, as `search_query.all_rowids` reads a word's.
+        row = store.conn.execute("SELECT string_agg(int8send(docid), ''::bytea ORDER BY docid)"
+                                 " FROM search_docs").fetchone()
+        return np.frombuffer(bytes(row[0] or b""), dtype=">i8").astype(np.int64)
+    return np.fromiter((r[0] for r in store.conn.execute(
+        "SELECT docid FROM search_docs ORDER BY docid")), dtype=np.int64)
 
 
 def facts_between(store: Store, lo: int, hi: int) -> list[tuple[int, int, str]]:

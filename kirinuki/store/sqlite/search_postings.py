@@ -189,7 +189,7 @@ class FactColumns:
 
     def __init__(self, store: Store) -> None:
         self.lock = threading.Lock()
-        self.docids = np.fromiter(sf.all_docids(store), dtype=np.int64)
+        self.docids = sf.all_docids(store)
         n = len(self.docids)
         self.loaded = np.zeros((n + FACT_BLOCK - 1) // FACT_BLOCK, dtype=bool)
         self.months = np.zeros(n, dtype=np.int32)
