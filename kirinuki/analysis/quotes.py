@@ -195,7 +195,8 @@ def _headline(text: str, span: _Span, floor: int) -> Speaker | None:
 # A headline opening with the quote, its speaker after it (`「国民の命を守り抜く」 岸田首相`,
 # `「断じて容認できない」と官房長官`).
 _HEADLINE_OPENING = lazy_re(r"\s*(?:【[^】]{1,12}】\s*)?$")
-_SPEAKER_AFTER = lazy_re(rf"\s?と?\s?(?P<np>{NOUN}+(?:の{NOUN}+){{0,2}})(?=$|[\s　])")
+# (The speaker may be followed by the occasion: `「戦争を終わらせる」トランプ氏が就任演説`.)
+_SPEAKER_AFTER = lazy_re(rf"\s?と?\s?(?P<np>{NOUN}+(?:の{NOUN}+){{0,2}})(?:が{NOUN}{{1,8}})?(?=$|[\s　])")
 
 
 def _headline_after(text: str, span: _Span, floor: int) -> Speaker | None:

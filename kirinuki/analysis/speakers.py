@@ -59,7 +59,7 @@ _ORG_SUFFIXES = (
     "赤十字",
     # Session 20: councils and associations (`PTA連合会`, `被害者家族会`).
     "連合会", "協議会", "連絡会", "審議会", "評議会", "家族会", "保護者会", "自治会", "町内会", "PTA",
-    "寺", "神社", "寺院", "教会",
+    "寺", "神社", "寺院", "教会", "通信社", "ニュース", "タイムズ",
 )
 # An organisation or person named in brackets: `シンクタンク「国際問題研究所」も`.
 BRACKETED = lazy_re(r"「(?P<np>[^「」『』、。\s]{2,20})」(?P<p>からは|からも|は|が|も)")
@@ -125,6 +125,8 @@ def classify_phrase(phrase: str) -> tuple[str, str, bool] | None:
         return owner + last, fold(owner + last), True
     if last.endswith(_PERSON_NOUNS):
         return owner + last, fold(owner + last), True
+    if last in ("ニュース", "タイムズ"):
+        return None  # a news item, not the agency (`聯合ニュース`)
     if last.endswith(_ORG_SUFFIXES) or re.fullmatch(r"[A-Z][A-Z0-9]{1,6}", last):
         return last, fold(last), False
     return None

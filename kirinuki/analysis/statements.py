@@ -190,6 +190,18 @@ _QUOTE_CUE = lazy_re(r"[」』”](?:など)?と、?(?:述べ|語っ|話し|強�
                      r"証言し|供述し|発言し|批判し|非難し|認め|明かし|漏らし|書き込ん|投稿し)(?:た|ている|ていた)")
 
 
+_PERIOD = lazy_re(r"。|．(?![0-9０-９])")  # a full-width period, not a decimal point (`０．５％`)
+
+
+def _sentence_start(text: str, at: int) -> int:
+    """The start of the sentence holding offset `at`."""
+    start = text.rfind("。", 0, at) + 1
+    if "．" in text:
+        for m in _PERIOD.finditer(text, start, at):
+            start = m.end()
+    return start
+
+
 def _inside(pos: int, spans: Sequence[tuple[int, int]]) -> bool:
     return any(a <= pos < b for a, b in spans)
 
@@ -204,7 +216,7 @@ def _reported(text: str, index: int, quotes: Sequence[Statement]) -> list[Statem
         at, cue = _cue(m)
         if _inside(at, quoted) or (at > 0 and text[at - 1] in _CLOSERS):
             continue  # a quote's own cue, or a cue quoted
-        sentence = max(text.rfind("。", 0, at), text.rfind("．", 0, at)) + 1
+        sentence = _sentence_start(text, at)
         # A quote whose own cue is all that stands before this one is part of what is reported
         # (`国営通信は、大統領が…「…」と述べたと伝えました`).
         floor = max([sentence, *(e for e in ends if e <= at and not _QUOTE_CUE.fullmatch(text, e, at))])

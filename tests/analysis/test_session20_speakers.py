@@ -105,3 +105,20 @@ def test_a_sigh_is_a_cue() -> None:
 def test_spans_after_a_quote(text: str, want: list[tuple[str, str, str, str]]) -> None:
     """No reported span opens with a quote's closing bracket (`」と述べ，…`)."""
     assert [(s.mode, s.speaker, s.text[:8], s.cue) for s in extract_statements([text])] == want
+
+
+def test_a_decimal_point_is_no_period() -> None:
+    got = extract_statements(["ソルム中央銀行は２０日、政策金利を０．５％引き下げると発表しました。"])
+    assert [(s.speaker, s.text) for s in got] == [("ソルム中央銀行", "政策金利を０．５％引き下げる")]
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    # A headline opening with the quote, its speaker and the occasion after it.
+    ("「国民の信頼を取り戻す」 新総裁が会見", [(HEADLINE, "新総裁", "国民の信頼を取り")]),
+    ("「戦争を終わらせる」ベイカー氏が就任演説", [(HEADLINE, "ベイカー氏", "戦争を終わらせる")]),
+    # A news agency named `…ニュース` reports.
+    ("韓国の聯合ニュースは、北朝鮮が弾道ミサイル1発を発射したと伝えました。",
+     [(REPORTED, "聯合ニュース", "北朝鮮が弾道ミサ")]),
+])
+def test_headline_occasions_and_agencies(text: str, want: list[tuple[str, str, str]]) -> None:
+    assert found(text) == want
