@@ -416,8 +416,8 @@ def keep_sketches(journal: Journal, sketches: SketchCache) -> None:
 
 def keep_sketches_beside(journal: Journal, sketches: SketchCache) -> Forked | None:
     """Start `keep_sketches` in a process beside this one (a journal in a file, caught up
-    already): a full build's reading, planning and rendering need none of it, so the cache is
-    made meanwhile rather than after them. Wait for it with `sketches_kept`."""
+    already): a full build's reading and planning need none of it, so the cache is made
+    meanwhile rather than after its workers. Wait for it with `sketches_kept`."""
     store = journal.store
     if store.dialect != "sqlite" or store.path == ":memory:" or sketches.scanned:
         return None

@@ -123,8 +123,8 @@ def _publish(journal: Journal, out_dir: str | Path, full: bool, jobs: int | None
                 stored = True
                 if known is None:
                     # Every clip's sketch is kept in the state (`keep_sketches`) by a process
-                    # beside this one while it reads, plans and renders (when it may use more
-                    # than one); once the analysis has sketched the new clips.
+                    # beside this one while it reads and plans (when it may use more than
+                    # one); once the analysis has sketched the new clips.
                     catch_up_analysis(journal)
                     several = (jobs if jobs is not None else os.cpu_count() or 1) > 1
                     beside = keep_sketches_beside(journal, SketchCache(output.blobs())) \
@@ -138,10 +138,16 @@ def _publish(journal: Journal, out_dir: str | Path, full: bool, jobs: int | None
         if planned is None:
             return _report(out_dir, len(output.old), 0, 0, ctx, False, start, warnings)
         pages, removed, total = planned
+
+        def settle() -> None:
+            """Wait for the process keeping the sketches, if one runs."""
+            nonlocal beside
+            if beside is not None:
+                sketches_kept(journal, sketches, beside)
+                beside = None
+
         written = _write(journal, ctx, planner, output, pages, removed, mark, jobs, progress,
-                         token if stored else "",
-                         # before the manifest is recorded with the state's blobs
-                         lambda: sketches_kept(journal, sketches, beside) if beside else None)
+                         token if stored else "", settle)
         if written >= 0 and stored:
             stories = {k: (v.count, v.last, v.fps, v.notes)
                        for k, v in planner.stories.items()}
@@ -187,14 +193,15 @@ def _plan(ctx: SiteContext, planner: Planner, output: Output, scope: Scope | Non
 def _write(journal: Journal, ctx: SiteContext, planner: Planner, output: Output,
            pages: list[Page], removed: list[str], mark: str, jobs: int | None,
            progress: Progress | None, token: str, settle: Callable[[], None]) -> int:
-    """Render and write what changed, record the manifest (`settle` called first); the
-    number of files written, or -1 when nothing needed writing."""
+    """Render and write what changed, record the manifest; the number of files written, or
+    -1 when nothing needed writing. `settle()` is called before any worker is forked and
+    before the manifest is recorded."""
     scope = planner.scope
     todo = [p for p in pages if output.old_sig(p.path) != p.sig]
     if not todo and not removed:
         return -1
     output.begin(len(todo) + len(removed), len(pages))
-    records = _apply(journal, ctx, planner.version, output, pages, todo, jobs, progress)
+    records = _apply(journal, ctx, planner.version, output, pages, todo, jobs, progress, settle)
     if output.staged and scope is not None:
         _carry_over(output, {p.path for p in pages}, set(removed), records)
     if scope is None or output.staged:
@@ -256,7 +263,8 @@ def _carry_over(output: Output, planned: set[str], removed: set[str],
 
 def _apply(journal: Journal, ctx: SiteContext, version: str, output: Output,
            pages: list[Page], todo: list[Page], jobs: int | None,
-           progress: Progress | None) -> dict[str, tuple[str, str, bool]]:
+           progress: Progress | None, settle: Callable[[], None],
+           ) -> dict[str, tuple[str, str, bool]]:
     """Render and write `todo`; carry the other planned pages over."""
     records: dict[str, tuple[str, str, bool]] = {}
     todo_paths = {p.path for p in todo}
@@ -279,6 +287,9 @@ def _apply(journal: Journal, ctx: SiteContext, version: str, output: Output,
     big = len(todo) >= PARALLEL_MIN and path != ":memory:"
     if big:
         journal.store.map_memory(False)
+    if workers > 1:
+        # The process beside ends first: its memory never adds to the workers' at the peak.
+        settle()
     try:
         # Every page in one pool, staged or not: a patch is put in place only once whole
         # (`Output.finish`), so no stage has to wait for the one before.

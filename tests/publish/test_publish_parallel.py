@@ -33,11 +33,13 @@ def test_workers_write_the_site_one_process_writes(small: Journal, tmp_path: Pat
     assert again.written == 0 and again.removed == 0
 
 
+@pytest.mark.parametrize("workers", [False, True])
 def test_a_full_build_keeps_the_sketches_beside(small: Journal, tmp_path: Path,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+                                                 monkeypatch: pytest.MonkeyPatch,
+                                                 workers: bool) -> None:
     """With more than one process, a full build keeps every clip's sketch in the state from
-    a process beside it (none scanned here), whole: the next scan needs no rebuild. When that
-    process fails, this one keeps them."""
+    a process beside it (none scanned here), whole: the next scan needs no rebuild; it is
+    waited for before workers are forked. When that process fails, this one keeps them."""
     from kirinuki.journal import analysis
     from kirinuki.journal.sketch_cache import SketchCache
     from kirinuki.publish.snapshot import state_blobs
@@ -50,8 +52,16 @@ def test_a_full_build_keeps_the_sketches_beside(small: Journal, tmp_path: Path,
         return scan(self, *args, **kw)  # type: ignore[arg-type]
 
     monkeypatch.setattr(SketchCache, "scan", counted)
+    events: list[str] = []
+    if workers:
+        monkeypatch.setattr(build, "PARALLEL_MIN", 1)
+        kept, pool = build.sketches_kept, build.run_units
+        monkeypatch.setattr(build, "sketches_kept",  # waiting for the process beside
+                            lambda j, sk, b: (b and events.append("kept")) or kept(j, sk, b))
+        monkeypatch.setattr(build, "run_units", lambda *a: events.append("pool") or pool(*a))
     publish(small, tmp_path / "site", jobs=2)
     assert here == []
+    assert events == (["kept", "pool"] if workers else [])
     rebuilt: list[int] = []
     rebuild = SketchCache._rebuild
     monkeypatch.setattr(SketchCache, "_rebuild",
