@@ -116,6 +116,9 @@ def test_a_decimal_point_is_no_period() -> None:
     # A headline opening with the quote, its speaker and the occasion after it.
     ("「国民の信頼を取り戻す」 新総裁が会見", [(HEADLINE, "新総裁", "国民の信頼を取り")]),
     ("「戦争を終わらせる」ベイカー氏が就任演説", [(HEADLINE, "ベイカー氏", "戦争を終わらせる")]),
+    # A report (`報告書で、`) is the occasion, not what was said.
+    ("シンクタンク「海洋政策研究所」も報告書で、漁獲量は今後も減るとしています。",
+     [(REPORTED, "海洋政策研究所", "漁獲量は今後も減")]),
     # A news agency named `…ニュース` reports.
     ("韓国の聯合ニュースは、北朝鮮が弾道ミサイル1発を発射したと伝えました。",
      [(REPORTED, "聯合ニュース", "北朝鮮が弾道ミサ")]),
