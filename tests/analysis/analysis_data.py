@@ -7,9 +7,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kirinuki.analysis.duplicates import compare, prepare
 from kirinuki.analysis.figures import extract_figures
 
 DATA = Path(__file__).resolve().parent / "data"
+
+
+def kind(a: str, b: str) -> str | None:
+    """What `compare` makes of clip `b` against clip `a`: its kind, or None when unrelated."""
+    m = compare(prepare(a), prepare(b))
+    return m.kind if m else None
 
 
 def load_jsonl(name: str) -> list[dict[str, Any]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from analysis_data import load_jsonl
+from analysis_data import kind, load_jsonl
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -20,9 +20,6 @@ KZ_2 = ("カザフスタンで政府に対する抗議活動が各地に広が�
         "デモの参加者26人と治安当局者18人が死亡し、4400人以上を拘束したとしています。")
 
 
-def kind(a: str, b: str) -> str | None:
-    m = compare(prepare(a), prepare(b))
-    return m.kind if m else None
 
 
 def test_sample_versions_and_background(seed_text: str) -> None:

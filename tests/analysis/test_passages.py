@@ -8,16 +8,14 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from analysis_data import kind
 
-from kirinuki.analysis.duplicates import BACKGROUND, DUPLICATE, VERSION, compare, prepare
+from kirinuki.analysis.duplicates import BACKGROUND, DUPLICATE, VERSION, prepare
 from kirinuki.analysis.groups import Item, relate
 
 DEV = Path(__file__).resolve().parent / "data" / "eval" / "dev"
 
 
-def kind(a: str, b: str) -> str | None:
-    m = compare(prepare(a), prepare(b))
-    return m.kind if m else None
 
 
 LEAD_1 = ("ミレア州の山火事で、州の消防当局によりますと、これまでに8人が死亡し、およそ1200棟の"

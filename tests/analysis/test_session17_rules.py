@@ -4,14 +4,10 @@ invented; the dev parts hold more)."""
 from __future__ import annotations
 
 import pytest
+from analysis_data import kind
 
-from kirinuki.analysis.duplicates import BACKGROUND, VERSION, compare, prepare
+from kirinuki.analysis.duplicates import BACKGROUND, VERSION
 from kirinuki.analysis.others import other_thing_counted
-
-
-def kind(a: str, b: str) -> str | None:
-    m = compare(prepare(a), prepare(b))
-    return m.kind if m else None
 
 
 @pytest.mark.parametrize(("a", "b", "expected"), [

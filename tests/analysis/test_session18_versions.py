@@ -4,13 +4,9 @@ its rule and a near negative it must leave alone."""
 from __future__ import annotations
 
 import pytest
+from analysis_data import kind
 
-from kirinuki.analysis.duplicates import BACKGROUND, VERSION, compare, prepare
-
-
-def kind(a: str, b: str) -> str | None:
-    m = compare(prepare(a), prepare(b))
-    return m.kind if m else None
+from kirinuki.analysis.duplicates import BACKGROUND, VERSION
 
 
 @pytest.mark.parametrize(("a", "b", "expected"), [

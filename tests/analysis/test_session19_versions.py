@@ -4,14 +4,10 @@ its rule and a near negative it must leave alone."""
 from __future__ import annotations
 
 import pytest
+from analysis_data import kind
 
-from kirinuki.analysis.duplicates import BACKGROUND, VERSION, compare, prepare
+from kirinuki.analysis.duplicates import BACKGROUND, VERSION, prepare
 from kirinuki.analysis.plans import _stems, deed_words
-
-
-def kind(a: str, b: str) -> str | None:
-    m = compare(prepare(a), prepare(b))
-    return m.kind if m else None
 
 
 @pytest.mark.parametrize(("a", "b", "expected"), [

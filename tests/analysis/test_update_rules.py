@@ -4,14 +4,10 @@ leads, reports of other days, months and years (each case is invented; the dev p
 from __future__ import annotations
 
 import pytest
+from analysis_data import kind
 
-from kirinuki.analysis.duplicates import BACKGROUND, DUPLICATE, VERSION, compare, prepare
+from kirinuki.analysis.duplicates import BACKGROUND, DUPLICATE, VERSION, prepare
 from kirinuki.analysis.sentences import serial_differs, serials, split
-
-
-def kind(a: str, b: str) -> str | None:
-    m = compare(prepare(a), prepare(b))
-    return m.kind if m else None
 
 
 @pytest.mark.parametrize(("a", "b", "expected"), [
