@@ -249,8 +249,10 @@ def test_a_never_seen_search_from_kept_row_ids_reads_each_word_once(
                 words = [s for s in sent if "int8send(search_" in s]
                 assert len(words) == (new_words if sort == "relevance" else 0), (q, sent)
                 assert not [s for s in sent if "count(" in s], (q, sent)
-                # The hits are read by a prepared statement, with its generic plan.
+                # The hits (and the text forms for ranking) are read by prepared statements,
+                # with their generic plans.
                 assert [s for s in sent if "force_generic_plan" in s and "EXECUTE" in s], sent
+                assert not [s for s in sent if "rowid IN (%s" in s], sent
                 # Every clip's row id for the facets' columns, once, as one value too.
                 ids = [s for s in sent if "int8send(docid)" in s]
                 assert len(ids) == (q == "中国 会談" and sort == "relevance"), (q, sent)

@@ -82,10 +82,10 @@ def folded_texts(store: Store, docids: list[int]) -> dict[int, str]:
         return {d: fast_search_fold(t) for d, t in texts(store, docids).items()}
     forms: dict[int, str] = {}
     for i in range(0, len(docids), 500):
-        chunk = docids[i:i + 500]
-        forms.update(store.conn.execute(
-            f"SELECT rowid, form FROM search_bi WHERE rowid IN ({placeholders(len(chunk))})",
-            chunk))
+        # As `fetch`: one prepared statement whatever the number of ids.
+        forms.update(store.reads([("SELECT rowid, form FROM search_bi WHERE rowid IN"
+                                   " (SELECT value FROM json_each(?))",
+                                   [ids_json(docids[i:i + 500])])])[0])
     return _unmapped(store, forms)
 
 
