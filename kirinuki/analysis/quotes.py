@@ -59,7 +59,7 @@ _KIND_BEFORE = lazy_re(r"(?:紙|誌|社|局|団体|組織|研究所|シンクタ
 # (A list item's mark before it, `▽`, `・`, `■`, is no part of the name; a tweet's headline may
 # follow a sentence: `…死者31人に。保健省「…」`.)
 _HEADLINE = lazy_re(
-    rf"(?:^|(?<=[】\]\s　、：:▽▼・■◆●○◇□★。]))(?!・)(?P<np>(?:[\u3041-\u309f]{{2,6}}(?={TRADE}))?{NOUN}+"
+    rf"(?:^|(?<=[】\]\s　、：:▽▼・■◆●○◇□★。＞>]))(?!・)(?P<np>(?:[\u3041-\u309f]{{2,6}}(?={TRADE}))?{NOUN}+"
     rf"(?:の{NOUN}+){{0,2}})(?:[:：]|(?P<comma>[、，,]))?\s?$")
 # A headline's speaker, a comma, then what the quote is about or whom it is told to
 # (`首相、解散「考えていない」`, `日銀総裁、追加利上げ「…」`, `米国務長官、中国に「…」伝える`).
@@ -68,7 +68,7 @@ _TOPIC_HEADLINE = lazy_re(
     rf"(?P<about>{NOUN}{{1,10}}(?:[\u3041-\u309f]{NOUN}{{0,4}})?(?:に対し|に)?)\s?$")
 # A headline's speaker and the occasion of the words (`官房長官が会見「…」`, `国連総長が声明「…」`).
 _OCCASION_HEADLINE = lazy_re(
-    rf"(?:^|(?<=[】\]\s　▽▼・■◆●○◇□★]))(?P<np>{NOUN}+(?:の{NOUN}+){{0,2}})が"
+    rf"(?:^|(?<=[】\]\s　▽▼・■◆●○◇□★＞>]))(?P<np>{NOUN}+?(?:の{NOUN}+){{0,2}})が?"
     r"(?:記者会見|会見|声明|談話|演説|投稿|コメント|所感|見解)\s?$")
 # Words that name a work or a campaign, not a speaker, before a bracket (`ドラマ「…」`).
 _NOT_HEADLINE_SPEAKER = lazy_re(
@@ -197,7 +197,7 @@ def _headline(text: str, span: _Span, floor: int) -> Speaker | None:
 # `「断じて容認できない」と官房長官`).
 _HEADLINE_OPENING = lazy_re(r"\s*(?:【[^】]{1,12}】\s*)?$")
 # (The speaker may be followed by the occasion: `「戦争を終わらせる」トランプ氏が就任演説`.)
-_SPEAKER_AFTER = lazy_re(rf"\s?と?\s?(?P<np>{NOUN}+(?:の{NOUN}+){{0,2}})(?:が{NOUN}{{1,8}})?(?=$|[\s　])")
+_SPEAKER_AFTER = lazy_re(rf"\s?と?\s?(?P<np>{NOUN}+(?:の{NOUN}+){{0,2}})(?:が[^\s　「」『』。、]{{1,8}})?(?=$|[\s　])")
 
 
 def _headline_after(text: str, span: _Span, floor: int) -> Speaker | None:

@@ -125,3 +125,15 @@ def test_a_decimal_point_is_no_period() -> None:
 ])
 def test_headline_occasions_and_agencies(text: str, want: list[tuple[str, str, str]]) -> None:
     assert found(text) == want
+
+
+@pytest.mark.parametrize(("text", "speaker", "quoted"), [
+    # The speaker glued to the occasion (`首相会見「…」`), a mark in angle brackets before it,
+    # and a verb of saying after a quote opening the headline (`「…」国連総長が訴え`).
+    ("【中継】知事会見「県民の安全が第一」", "知事", "県民の安全が第一"),
+    ("＜速報＞外相「断固抗議する」", "外相", "断固抗議する"),
+    ("「すぐに停戦を」赤十字総裁が訴え", "赤十字総裁", "すぐに停戦を"),
+])
+def test_more_headlines(text: str, speaker: str, quoted: str) -> None:
+    assert [(s.mode, s.speaker, s.text) for s in extract_statements([text])] == [
+        (HEADLINE, speaker, quoted)]
