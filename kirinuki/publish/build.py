@@ -102,6 +102,7 @@ def _publish(journal: Journal, out_dir: str | Path, full: bool, jobs: int | None
             if followed is not None:
                 ctx = followed.ctx
                 planner = Planner(ctx, version, fps=followed.fps)
+                planner.appended_from, planner.previous = followed.first_new, output.previous
                 scope = scope_of(ctx, appended(ctx, followed.moved, followed.first_new))
                 if scope is not None:
                     parts = read_stories(state_blobs(out_dir), followed.base.id, scope.tags)

@@ -301,6 +301,8 @@ class Renderer:
                          archive_url=urls.ARCHIVE_URL, search_url=urls.SEARCH_URL, noindex=True)
 
     def search_chunk(self, page: Page, entries: dict[int, Entry], _: Any) -> bytes:
+        if len(page.args) > 1:  # the older entries' chunk, as the last build wrote it
+            return searchindex.chunk_before(self.ctx, page.entries, entries, page.args[1])
         return searchindex.chunk(self.ctx, page.entries, entries)
 
     def search_index(self, page: Page, *_: Any) -> bytes:

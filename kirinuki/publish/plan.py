@@ -8,6 +8,7 @@ needs only the site context.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -16,6 +17,7 @@ from kirinuki.publish import urls
 from kirinuki.publish.context import FEED_SIZE, SiteContext, TagInfo
 from kirinuki.publish.keys import LinksKeys, fingerprints
 from kirinuki.publish.quick import global_sig, sig
+from kirinuki.publish.searchindex import CHUNK_HEAD
 from kirinuki.publish.views import entry_title
 from kirinuki.text.normalize import tag_key
 from kirinuki.text.permalinks import is_permalink
@@ -105,6 +107,12 @@ class Planner:
         # Per tag, what its story key is made of (`StoryParts`): given for tags whose older
         # members are as they were (the short path), filled in for every tag keyed.
         self.stories: dict[str, StoryParts] = {}
+        # The short path: the position of the first new entry (those before it are as the
+        # last build recorded them) and the bytes of a file the last build wrote, when they
+        # are what it recorded (`Output.previous`). A month's search chunk is then the new
+        # entries' rows put before the older ones of the file.
+        self.appended_from: int | None = None
+        self.previous: Callable[[str], bytes | None] = lambda _path: None
 
     def add(self, url: str, kind: str, stage: int, sig_parts: tuple[object, ...],
             args: tuple[Any, ...] = (), entries: tuple[int, ...] = (),
@@ -289,8 +297,20 @@ class Planner:
                                sig("text", self.fps[i]), LEAF, (i,), entries=(i,)))
 
     def search_chunk(self, y: int, m: int, members: list[int]) -> None:
-        """The search chunk of a month."""
-        self.add(urls.SEARCH_CHUNK.url(y, m), "search_chunk", LEAF, (self.member_fps(members),),
+        """The search chunk of a month; on the short path, with the older entries' rows taken
+        from the file the last build wrote for them (its signature says so)."""
+        url = urls.SEARCH_CHUNK.url(y, m)
+        first = self.appended_from
+        older = 0 if first is None else bisect_left(members, first)
+        if 0 < older < len(members):
+            path = urls.file_of(url)
+            kept = sig(self.g, "search_chunk", self.member_fps(members[:older]))
+            data = self.previous(path) if self.old_sig(path) == kept else None
+            if data is not None and data.startswith(CHUNK_HEAD):
+                self.add(url, "search_chunk", LEAF, (self.member_fps(members),),
+                         ((y, m), data), entries=tuple(members[older:]))
+                return
+        self.add(url, "search_chunk", LEAF, (self.member_fps(members),),
                  ((y, m),), entries=tuple(members))
 
     def listing(self, base: Paging, url_of: Any, kind: str, key: object, start: int = 1) -> None:

@@ -82,6 +82,18 @@ def chunk(ctx: SiteContext, positions: tuple[int, ...], entries: dict[int, Entry
     return _dumps({"v": FORMAT, "entries": rows})
 
 
+CHUNK_HEAD = _dumps({"v": FORMAT, "entries": []})[:-2]  # what every chunk starts with
+
+
+def chunk_before(ctx: SiteContext, positions: tuple[int, ...], entries: dict[int, Entry],
+                 older: bytes) -> bytes:
+    """The search chunk of a month whose newer entries are at `positions` and whose older
+    ones are those of `older`, their chunk (as `chunk` made it): the same bytes as `chunk`
+    of them all, the older rows copied."""
+    newer = chunk(ctx, positions, entries)
+    return newer[:-2] + b"," + older[len(CHUNK_HEAD):]
+
+
 def manifest(chunks: tuple[tuple[tuple[int, int], str, int], ...],
              aliases: dict[str, str]) -> bytes:
     """The index manifest: the chunks newest first (with a version for caches), the fold

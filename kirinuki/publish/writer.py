@@ -207,6 +207,18 @@ class Output:
         the manifest need not carry them over."""
         return Blobs(self.manifest_file, None if self.old else self._new_manifest)
 
+    def previous(self, path: str) -> bytes | None:
+        """The bytes of the live file `path` when they are those the last build recorded for
+        it (its content hash), else None."""
+        sha = self.old_sha(path)
+        if not sha:
+            return None
+        try:
+            data = (self.out / path).read_bytes()
+        except OSError:
+            return None
+        return data if content_hash(data) == sha else None
+
     def begin(self, changes: int, total: int) -> None:
         """Choose staging or patching in place for this many changed files out of `total`."""
         self.staged = not self.old or changes > max(STAGE_MIN, total // 20)

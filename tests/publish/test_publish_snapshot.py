@@ -386,3 +386,43 @@ def test_stamps_are_compared_as_the_bytes_stored() -> None:
                                              (2**40, "x", 1)])
     assert not same_stamps(stored, same[:2])
     assert not same_stamps(stored, [*same, shared])
+
+
+@pytest.mark.parametrize("live_chunk", ["as written", "changed since", "gone"])
+def test_a_new_entry_adds_its_rows_to_the_months_search_chunk(
+        tmp_path: Path, followed: list[bool], monkeypatch: pytest.MonkeyPatch,
+        live_chunk: str) -> None:
+    """On the short path the month's search chunk is the new entry's rows before the older
+    entries' rows of the file the last build wrote (not made again from every entry of the
+    month), when that file is as the last build recorded it; the site equals a full build
+    either way."""
+    from kirinuki.publish import searchindex
+
+    j = make_journal(tmp_path)
+    live = tmp_path / "live"
+    publish(j, live, jobs=1)
+    _add(j, tmp_path, 1, "2024-02-01T08:00:00+09:00", "新しい段落です。", "米国")
+    publish(j, live, jobs=1)  # February's first entry: a chunk of its own
+    spliced: list[int] = []
+    real = searchindex.chunk_before
+
+    def counted(*args: Any) -> bytes:
+        spliced.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(searchindex, "chunk_before", counted)
+    chunk = live / "search/2024-02.json"
+    old = chunk.read_bytes()
+    if live_chunk == "changed since":
+        chunk.write_bytes(old.replace("新しい".encode(), "古かった".encode()))
+    elif live_chunk == "gone":
+        chunk.unlink()
+    followed.clear()
+    _add(j, tmp_path, 2, "2024-02-02T08:00:00+09:00", "次の段落です。", "米国")
+    assert publish(j, live, jobs=1).written > 0
+    assert followed == [True]
+    assert spliced == ([1] if live_chunk == "as written" else [])
+    data = chunk.read_bytes()
+    assert data.index("次の段落です".encode()) < data.index("新しい段落です".encode())
+    _check(j, live, tmp_path, 0)
+    j.close()
