@@ -15,8 +15,10 @@ if TYPE_CHECKING:
 
 # An event named by what happened, then what the sentence says of it: `…で起きた雪崩で、`,
 # `…が消息を絶った事故で、`, `…に流れ着いた軽石について`.
-_NAMED_EVENT = lazy_re(r"(?:^|[、。])([^、。]{6,60}?(?:た|だ))([\u4e00-\u9fff\u30a1-\u30faー]{1,6})"
-                       r"(?:で、|について|をめぐ|を受け)")
+# (Also `…に吹いた竜巻とみられる突風で被害を受けた…`: an event said as it was suspected to be.)
+_NAMED_EVENT = lazy_re(r"(?:^|[、。])([^、。]{6,60}?(?:た|だ))((?:[\u4e00-\u9fff\u30a1-\u30faー]{1,6}"
+                       r"(?:とみられる|と見られる))?[\u4e00-\u9fff\u30a1-\u30faー]{1,6})"
+                       r"(?:で、|で(?=被害|けが|死亡|亡くな|行方|避難|停電|断水|欠航|影響)|について|をめぐ|を受け)")
 # Nouns that name any event: the earlier report need not use them (`…はみ出しました` / `…事故で`).
 _ANY_EVENT = frozenset(("事故", "事件", "問題", "トラブル", "災害", "事態", "出来事"))
 _CONTENT_BIGRAM = lazy_re(r"(?=([\u4e00-\u9fff\u30a1-\u30faー]{2}))")
@@ -48,7 +50,7 @@ def _names_event_of(x: Sentence, y: Sentence) -> bool:
     told, own = days(clause), days(x.folded)
     if told and own and not told <= own:
         return False  # `…14日夜から続いた衝突で` / `20日に行われた…集会`: another occasion
-    words = set(_CONTENT_BIGRAM.findall(clause))
+    words = set(_CONTENT_BIGRAM.findall(clause + " " + noun))
     if len(words) < 3 or len(words & set(_CONTENT_BIGRAM.findall(x.folded))) < NAMED_EVENT * len(words):
         return False
     return not swapped(x.names, y.names)

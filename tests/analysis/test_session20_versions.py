@@ -107,6 +107,11 @@ from kirinuki.analysis.figures import extract_figures
      "水面のおよそ1ヘクタールが流木で覆われているということです。",
      "南浦港の岸壁に流れ着いた流木について、県は5日、上流の大雨で流されたものとみられると発表しました。"
      "港の水面を覆う範囲はおよそ2ヘクタールに広がっているということです。", VERSION),
+    # ... the event said as it was suspected to be, the damage after it (`…突風で被害を受けた`).
+    ("西灘県南浦町で8日夜、竜巻とみられる突風が吹き、町によりますと、住宅など14棟で窓ガラスが割れるなどの"
+     "被害が出たということです。",
+     "南浦町は9日、前日の夜に吹いた竜巻とみられる突風で被害を受けた建物が、住宅を中心に41棟に上ったと"
+     "発表しました。", VERSION),
     # ... not when the clause names another occasion (another election on that day).
     ("カルナ共和国で5日に行われた大統領選挙は即日開票され、現職のソル大統領が優勢となっています。"
      "投票率は61%でした。",
