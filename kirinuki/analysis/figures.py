@@ -84,7 +84,7 @@ _FIGURE = lazy_re(
 )
 # The amount of a decrease, right after the figure: `2%減`, `730円安い`, `0.1ポイント低下`,
 # `6%少ない` (not a level reached: `3万8000円まで下がった`).
-_DECREASE = lazy_re(r"減(?!税|便|産)|安[いく]|低[いく]|下落|低下|下が|少な|縮小|値下が|目減り")
+_DECREASE = lazy_re(r"減(?!税|便|産)|安[いく]|低[いく]|下落|低下|下が|少な|縮小|値下が|目減り|引き下げ|削減")
 _COUNTED = lazy_re(r"の([\u4e00-\u9fff\u30a1-\u30faー]{1,4})")  # `434の建物`, `12の旅団`
 # Not counts: a measurement window (`1時間に110ミリ`), a streak (`2か月続けて`); nor is a
 # per-unit denominator (`1人当たり`).
@@ -255,8 +255,8 @@ def _excluded(folded: str, m: re.Match[str]) -> bool:
         if (r := _RANGE.match(after)) and not _DATE_AFTER.match(r.group(2)):
             return False  # 200〜250人
         if _COUNTED.match(after) and not m.group("suf") and not re.match(
-                r"[\u30a0-\u30ffA-Za-z]", before):
-            return False  # 434の建物 (not レベル5の)
+                r"[\u30a0-\u30ffA-Za-z]", before) and not folded.endswith("震度", 0, start):
+            return False  # 434の建物 (not レベル5の, 震度4の揺れ)
         return not any(ch in _MAGNITUDES for ch in num)  # a bare number with no magnitude
     if unit in ("人", "つ") and m.group("pre") is None and _ONE_OF.search(folded, 0, start) and (
             number_value(num) == 1):

@@ -74,3 +74,17 @@ def test_session20_figures_dev8(text: str, figures: list[tuple[float, str, str]]
 ])
 def test_session20_figures_dev9(text: str, figures: list[tuple[float, str, str]]) -> None:
     assert found(text) == figures
+
+
+# Studied on invented sentences in issue 22's shapes (the speakers helper).
+@pytest.mark.parametrize(("text", "figures"), [
+    # A seismic intensity is no count of what follows it (`震度4の揺れ`); `434の建物` is.
+    ("午後3時半ごろ、震度4の揺れを観測しました。", []),
+    ("地震で、434の建物が壊れました。", [(434.0, "建物", "+")]),
+    # The amount of a cut is a decrease (`0.25%引き下げ`, `46%削減`); a level cut to is not.
+    ("中央銀行は、金利を0.25%引き下げました。", [(-0.25, "%", "-")]),
+    ("排出量を46%削減する目標です。", [(-46.0, "%", "-")]),
+    ("賠償額を9億ドルから6億ドルに引き下げました。", [(900000000.0, "ドル", "+"), (600000000.0, "ドル", "+")]),
+])
+def test_session20_figures_probe(text: str, figures: list[tuple[float, str, str]]) -> None:
+    assert found(text) == figures
