@@ -178,8 +178,9 @@ CATCH_UP = ("import sys; from kirinuki.journal import open_journal; "
 
 
 def one_new_entry(folder: Path, n: int, corpus: Path, k: list[str], out: Path,
-                  ) -> tuple[float, float, str]:
-    """Import one new entry and publish again: (command seconds, seconds inside, its line)."""
+                  ) -> tuple[float, float, str, float]:
+    """Import one new entry and publish again: (command seconds, seconds inside, its line,
+    the command's CPU seconds)."""
     extra = folder / f"extra{n}"
     shutil.rmtree(extra, ignore_errors=True)
     extra.mkdir()
@@ -189,7 +190,7 @@ def one_new_entry(folder: Path, n: int, corpus: Path, k: list[str], out: Path,
     run(k + ["import", str(extra)])
     one, _, log1 = run(k + ["publish", str(out)])
     inside = float(re.search(r"in ([\d.]+) s", log1).group(1))  # type: ignore[union-attr]
-    return one, inside, log1.strip()
+    return one, inside, log1.strip(), LAST_CPU[0]
 
 
 def bench_increment(folder: Path, n: int, repeat: int) -> None:
@@ -202,10 +203,10 @@ def bench_increment(folder: Path, n: int, repeat: int) -> None:
     start = min(run([KIRINUKI, "publish", "--help"])[0] for _ in range(3))
     print(f"  CLI start-up (kirinuki publish --help): {start:.2f} s")
     for _ in range(repeat):
-        one, inside, line = one_new_entry(folder, n, corpus, k, out)
+        one, inside, line, cpu = one_new_entry(folder, n, corpus, k, out)
         again, _, _ = run(k + ["publish", str(out)])
-        print(f"  +1 entry: {one:.2f} s command, {inside:.2f} s in publish; no change after: "
-              f"{again:.2f} s ({line})")
+        print(f"  +1 entry: {one:.2f} s command ({cpu:.2f} s CPU), {inside:.2f} s in publish; "
+              f"no change after: {again:.2f} s ({line})")
 
 
 def bench_full(folder: Path, n: int) -> dict[str, float]:
@@ -241,11 +242,11 @@ def bench_kirinuki(folder: Path, n: int) -> dict[str, float]:
     again, _, _ = run(k + ["publish", str(out)])
     # The first publish after a full build: the build left every clip's sketch in the state
     # (journal/sketch_cache.py; before session 19 this publish wrote them).
-    first, first_inside, _ = one_new_entry(folder, n, corpus, k, out)
+    first, first_inside, _, first_cpu = one_new_entry(folder, n, corpus, k, out)
     print(f"  kirinuki {n}: first new entry after the full build {first:.2f} s "
-          f"({first_inside:.2f} s in publish)")
-    one, inside, line = one_new_entry(folder, n, corpus, k, out)
-    print(f"  kirinuki {n}: {line}")
+          f"({first_cpu:.2f} s CPU, {first_inside:.2f} s in publish)")
+    one, inside, line, cpu = one_new_entry(folder, n, corpus, k, out)
+    print(f"  kirinuki {n}: {line} ({one:.2f} s command, {cpu:.2f} s CPU)")
     return {"full": full, "full_cpu": full_cpu, "files": files, "bytes": size, "peak": peak,
             "again": again,
             "one": one,
