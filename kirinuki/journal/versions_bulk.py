@@ -13,7 +13,9 @@ import contextlib
 import ctypes
 import gc
 import os
+import pickle
 import signal
+import tempfile
 from bisect import bisect_left
 from collections.abc import Callable, Iterator, Sequence
 from contextvars import ContextVar
@@ -385,17 +387,17 @@ def _gate(path: str, ids: list[int], a: np.ndarray, b: np.ndarray, t: Thresholds
     paired = sorted_unique(np.concatenate([a, b]))
     counter = _fork().Value("q", 0)
     try:
-        _SHARED.update(path=path, ids=ids, rows=paired, counter=counter,
-                       bounds=np.linspace(0, paired.size, jobs + 1).astype(np.int64).tolist())
-        report(GATING, 0, paired.size)
-        parts = _run_workers(_worker_features, jobs,
-                             lambda: report(GATING, int(counter.value), paired.size))
-        report(GATING, paired.size, paired.size)
-        features = Features.concat([f for part in parts for f in part[1]])
+        with tempfile.TemporaryDirectory(prefix="kirinuki-gate-") as folder:
+            _SHARED.update(path=path, ids=ids, rows=paired, counter=counter, folder=folder,
+                           bounds=np.linspace(0, paired.size, jobs + 1).astype(np.int64).tolist())
+            report(GATING, 0, paired.size)
+            found = np.concatenate(_run_workers(
+                _worker_features, jobs, lambda: report(GATING, int(counter.value), paired.size)))
+            report(GATING, paired.size, paired.size)
+            features = Features.concat(list(_batches(folder, jobs)))
         number = np.full(len(ids), -1, dtype=np.int64)
-        found = np.concatenate([part[0] for part in parts])
         number[found] = np.arange(found.size)
-        del parts, found
+        del found
         base = counted.done
         counter.value = 0
         _SHARED.update(features=features, number=number, a=a, b=b, t=t,
@@ -422,31 +424,44 @@ def _run_workers(fn: Callable[[int], Any], jobs: int, poll: Callable[[], object]
             worker.end()
 
 
-def _worker_features(k: int) -> tuple[np.ndarray, list[Features]]:
-    """One worker's run of the paired rows: the rows found, in order, and what the gate reads
-    of their clips, a batch at a time."""
+def _worker_features(k: int) -> np.ndarray:
+    """One worker's run of the paired rows: what the gate reads of their clips, a batch at a
+    time, written to its file in `folder` as it goes (held until the end, two workers' halves
+    and their pickles were more than the memory target at 100k entries); returns the rows
+    found, in order."""
     lo, hi = _SHARED["bounds"][k], _SHARED["bounds"][k + 1]
     ids, counter = _SHARED["ids"], _SHARED["counter"]
     store = open_store(_SHARED["path"])
-    out: list[Features] = []
     found: list[int] = []
     try:
         store.map_memory(False)
-        with _uncollected():
+        with _uncollected(), open(os.path.join(_SHARED["folder"], str(k)), "wb") as out:
             for s in range(lo, hi, _GATE_BATCH):
                 batch = _SHARED["rows"][s:min(hi, s + _GATE_BATCH)].tolist()
                 row_of = {ids[r]: r for r in batch}
                 items = {row_of[c.clip_id]: clip_item(c)
                          for c in rows.clips_by_id(store, list(row_of))}
                 f = gate_features(items)
+                del items
                 found += f.slot
                 f.slot = {}
-                out.append(f)
+                pickle.dump(f, out, protocol=pickle.HIGHEST_PROTOCOL)
                 with counter.get_lock():
                     counter.value += len(batch)
     finally:
         store.close()
-    return np.asarray(found, dtype=np.int64), out
+    return np.asarray(found, dtype=np.int64)
+
+
+def _batches(folder: str, jobs: int) -> Iterator[Features]:
+    """The batches the workers of `_worker_features` wrote, in the order of their rows."""
+    for k in range(jobs):
+        with open(os.path.join(folder, str(k)), "rb") as f:
+            while True:
+                try:
+                    yield pickle.load(f)  # noqa: S301 - written by our own workers
+                except EOFError:
+                    break
 
 
 def _worker_gate(k: int) -> np.ndarray:
