@@ -7,6 +7,7 @@ then a line when a stage starts and every `EVERY` seconds, in Japanese like ever
     版の解析: 切り抜きの特徴を計算中 (20,000 / 50,238 件)
     版の解析: 似た切り抜きの組を探しています (50,238 件)
     版の解析: 組を絞り込むため切り抜きを読んでいます (20,000 / 50,238 件)
+    版の解析: 組を絞り込んでいます (300,000 / 652,144 組)
     版の解析中: 120,000 / 652,144 組 (18%)、残り約 2 分
     版の解析: 発言を抽出中 (12,000 グループ済み)
     版の解析: 記事の特徴を抽出中 (5,000 / 10,000 件)
@@ -66,6 +67,8 @@ def line(stage: str, done: int, total: int, seconds: float) -> str:
         return f"版の解析: 似た切り抜きの組を探しています ({total:,} 件)"
     if stage == "gating":
         return f"版の解析: 組を絞り込むため切り抜きを読んでいます ({done:,} / {total:,} 件)"
+    if stage == "narrowing":
+        return f"版の解析: 組を絞り込んでいます ({done:,} / {total:,} 組)"
     if stage == "statements":
         return f"版の解析: 発言を抽出中 ({done:,} グループ済み)"
     if stage == "features":

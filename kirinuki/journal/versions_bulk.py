@@ -40,6 +40,7 @@ from kirinuki.store.sqlite.db import Store
 # The stages a progress callback is told about, with (done, total) in each.
 SKETCHING, PAIRING, VERIFYING = "sketching", "pairing", "verifying"
 GATING = "gating"  # (clips done, clips): what the gate reads of every clip paired (forked)
+NARROWING = "narrowing"  # (pairs done, pairs): the gate on every pair, before VERIFYING
 STATEMENTS = "statements"  # (groups read, 0): the statements of every group (journal/story.py)
 # (entries done, entries): what each entry is about, then its related entries (suggestions.py)
 FEATURES, SUGGESTIONS = "features", "suggestions"
@@ -186,14 +187,13 @@ def _verify(store: Store, ids: list[int], a: np.ndarray, b: np.ndarray, t: Thres
     pairs only word keys propose (`word_codes`), whose links are kept as `word_match` says."""
     jobs = _options().jobs if store.dialect == "sqlite" and store.path != ":memory:" else 1
     jobs = min(jobs, max(1, a.size // _PAIRS_A_JOB))
-    counted = _Counted(a.size)
     if jobs <= 1:
-        return _verify_part(store, ids, a, b, t, held or HELD, counted.add, words)
+        return _verify_part(store, ids, a, b, t, held or HELD, _Counted(a.size).add, words)
     # Each worker also keeps a share of the parent's pages and what its blocks freed: with
     # HELD / jobs clips each, two workers together held more than one process is meant to
     # (the figures are in docs/analysis.md).
     return _verify_forked(store.path, ids, a, b, t, max(1, (held or HELD) // (2 * jobs)),
-                          jobs, counted, words)
+                          jobs, words)
 
 
 @contextlib.contextmanager
@@ -261,16 +261,16 @@ _SHARED: dict[str, Any] = {}
 
 
 def _verify_forked(path: str, ids: list[int], a: np.ndarray, b: np.ndarray, t: Thresholds,
-                   held: int, jobs: int, counted: _Counted, words: np.ndarray,
+                   held: int, jobs: int, words: np.ndarray,
                    ) -> list[tuple[int, int, str]]:
     """`_verify_part` over `jobs` forked workers, each a run of earlier rows with as many
     pairs as the others and its own connection, after the gate let most pairs go (`_gate`);
     the parent reports their progress."""
-    keep = _gate(path, ids, a, b, t, jobs, counted)
+    keep = _gate(path, ids, a, b, t, jobs)
     a, b = a[keep], b[keep]
     del keep
     _release()
-    base = counted.done
+    counted = _Counted(a.size)  # the pairs left (a stage of its own: the time left told)
     order = np.argsort(a, kind="stable")
     a, b = a[order], b[order]
     counter = _fork().Value("q", 0)
@@ -281,9 +281,9 @@ def _verify_forked(path: str, ids: list[int], a: np.ndarray, b: np.ndarray, t: T
         workers = [Forked(_worker_part, k) for k in range(jobs)]
         for worker in workers:
             while not worker.ready(1.0):
-                counted.at(base + int(counter.value))
+                counted.at(int(counter.value))
         parts = [worker.result() for worker in workers]
-        counted.at(base + a.size)
+        counted.at(a.size)
     finally:
         for worker in workers:
             worker.end()
@@ -378,7 +378,7 @@ _GATE_BATCH = 5_000  # clips a worker reads and prepares at once for the gate
 
 
 def _gate(path: str, ids: list[int], a: np.ndarray, b: np.ndarray, t: Thresholds, jobs: int,
-          counted: _Counted) -> np.ndarray:
+          ) -> np.ndarray:
     """Which pairs of rows (a[k], b[k]) `compare` has to see (`pairs.gate_pairs`): every
     clip paired is read and prepared once by `jobs` forked workers, for what the gate reads of
     it (~0.8 KB a clip), and the gate runs on every pair in as many workers, sharing that by
@@ -398,12 +398,13 @@ def _gate(path: str, ids: list[int], a: np.ndarray, b: np.ndarray, t: Thresholds
         number = np.full(len(ids), -1, dtype=np.int64)
         number[found] = np.arange(found.size)
         del found
-        base = counted.done
         counter.value = 0
+        report(NARROWING, 0, a.size)
         _SHARED.update(features=features, number=number, a=a, b=b, t=t,
                        bounds=np.linspace(0, a.size, jobs + 1).astype(np.int64).tolist())
-        keeps = _run_workers(_worker_gate, jobs, lambda: counted.at(base + int(counter.value)))
-        counted.at(base + int(counter.value))
+        keeps = _run_workers(_worker_gate, jobs,
+                             lambda: report(NARROWING, int(counter.value), a.size))
+        report(NARROWING, a.size, a.size)
         return np.concatenate(keeps)
     finally:
         _SHARED.clear()
@@ -561,7 +562,8 @@ class Beside:
 
 
 _POLL = 1.0  # seconds between two reads of the progress of the process beside
-_STAGES = (SKETCHING, PAIRING, VERIFYING, STATEMENTS, FEATURES, SUGGESTIONS, GATING)
+_STAGES = (SKETCHING, PAIRING, VERIFYING, STATEMENTS, FEATURES, SUGGESTIONS, GATING,
+           NARROWING)
 
 
 def _run_beside(shared: Any, fn: Callable[..., Any], *args: Any) -> Any:

@@ -163,13 +163,17 @@ def test_bulk_catch_up_in_worker_processes_stores_the_same_links(demo_journal, m
         assert redo() == probed
     assert forked == [2]
     stages = [s for s, _, _ in told]
+    # every clip paired read once for the gate, in the workers, then every pair gated, then
+    # the pairs left compared (their own count, so that the time left is told from them)
     assert stages[0] == versions_bulk.PAIRING and stages[-1] == versions_bulk.VERIFYING
-    assert told[-1][1] == told[-1][2] > 300  # every pair compared
-    # every clip paired read once for the gate, in the workers, before the pairs compared
+    order = [s for k, s in enumerate(stages) if not k or s != stages[k - 1]]
+    assert order == [versions_bulk.PAIRING, versions_bulk.GATING, versions_bulk.NARROWING,
+                     versions_bulk.VERIFYING]
     gating = [(d, n) for s, d, n in told if s == versions_bulk.GATING]
+    narrowing = [(d, n) for s, d, n in told if s == versions_bulk.NARROWING]
     assert gating[-1][0] == gating[-1][1] > 300
-    last = max(k for k, (s, d, _) in enumerate(told) if s == versions_bulk.GATING)
-    assert all(s == versions_bulk.VERIFYING for s, _, _ in told[last + 1:])
+    assert narrowing[-1][0] == narrowing[-1][1] > 300  # every pair gated
+    assert 0 < told[-1][1] == told[-1][2] <= narrowing[-1][1]  # every pair left compared
 
 
 def test_statements_caught_up_in_worker_processes_are_the_same(demo_journal, monkeypatch,

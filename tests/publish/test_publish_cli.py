@@ -145,6 +145,10 @@ def test_analysis_progress_lines() -> None:
         "版の解析中: 120,000 / 652,144 組 (18%)、残り約 4 分")
     assert line("verifying", 500, 1_000, 20.0) == "版の解析中: 500 / 1,000 組 (50%)、残り約 20 秒"
     assert line("verifying", 1_000, 1_000, 20.0) == "版の解析中: 1,000 / 1,000 組 (100%)"
+    assert line("gating", 20_000, 50_238, 5.0) == (
+        "版の解析: 組を絞り込むため切り抜きを読んでいます (20,000 / 50,238 件)")
+    assert line("narrowing", 300_000, 652_144, 5.0) == (
+        "版の解析: 組を絞り込んでいます (300,000 / 652,144 組)")
 
 
 def test_an_analysis_that_said_something_says_when_it_is_done(monkeypatch) -> None:
