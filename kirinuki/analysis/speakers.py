@@ -167,7 +167,7 @@ _NAME_LIKE = lazy_re(
 def name_like(display: str) -> bool:
     """True when an unknown subject (`Speaker.named` False) looks like a name that speaks:
     `ロシア`, `北原市`, `県`, `東坂地裁`, `東和電機` (not `準備`, `影響`)."""
-    return _NAME_LIKE.fullmatch(display) is not None
+    return _NAME_LIKE.fullmatch(display.removesuffix("側")) is not None  # `ロシア側`
 
 
 _MODIFIER = lazy_re(r"(?:^|(?<=[、。のはがも\s」]))([^、。「」のはがも\s]{2,8})$")

@@ -137,3 +137,9 @@ def test_headline_occasions_and_agencies(text: str, want: list[tuple[str, str, s
 def test_more_headlines(text: str, speaker: str, quoted: str) -> None:
     assert [(s.mode, s.speaker, s.text) for s in extract_statements([text])] == [
         (HEADLINE, speaker, quoted)]
+
+
+def test_a_side_opening_after_a_connective_speaks() -> None:
+    # `これに対し、` is a lead, and `X側` looks like a name as `X` does.
+    assert found("これに対し、ベルカ側は、攻撃は挑発への対応だと主張しています。") == [
+        (REPORTED, "ベルカ側", "攻撃は挑発への対")]
