@@ -189,11 +189,15 @@ def _verify(store: Store, ids: list[int], a: np.ndarray, b: np.ndarray, t: Thres
     jobs = min(jobs, max(1, a.size // _PAIRS_A_JOB))
     if jobs <= 1:
         return _verify_part(store, ids, a, b, t, held or HELD, _Counted(a.size).add, words)
-    # Each worker also keeps a share of the parent's pages and what its blocks freed: with
-    # HELD / jobs clips each, two workers together held more than one process is meant to
-    # (the figures are in docs/analysis.md).
-    return _verify_forked(store.path, ids, a, b, t, max(1, (held or HELD) // (2 * jobs)),
+    # Each worker also keeps a share of the parent's pages and what its blocks freed, beside
+    # the parent and the process beside: with HELD / (2 × jobs) clips each, the workers at
+    # 100k entries were ~0.4 GB each. The pairs left after the gate need few clips prepared
+    # again, so smaller blocks cost little (the figures are in docs/analysis.md).
+    return _verify_forked(store.path, ids, a, b, t, max(1, (held or HELD) // (_SHARE * jobs)),
                           jobs, words)
+
+
+_SHARE = 8  # a verifying worker holds HELD / (_SHARE × jobs) clips prepared
 
 
 @contextlib.contextmanager
