@@ -28,14 +28,13 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.append(str(ROOT))
 
+from kirinuki.analysis.counts import count_updated, other_slots  # noqa: E402
 from kirinuki.analysis.duplicates import Prepared, compare, prepare  # noqa: E402
 from kirinuki.analysis.passages import _similar  # noqa: E402
 from kirinuki.analysis.plans import opens_alike, plan_done, state_ended  # noqa: E402
 from kirinuki.analysis.sentences import (  # noqa: E402
-    count_updated,
     days,
     is_template,
-    other_slots,
     swapped,
     word_put_for_another,
 )

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
 
-from kirinuki.analysis.sentences import LEVEL, REWRITTEN_LEAD, days
+from kirinuki.analysis.counts import LEVEL
+from kirinuki.analysis.sentences import REWRITTEN_LEAD, days
 from kirinuki.text.fastfold import fast_fold
 from kirinuki.text.lazyre import lazy_re
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from kirinuki.analysis.counts import other_slots, running_count_updated
 from kirinuki.analysis.plans import (
     deed_carried_out,
     later_plan_done,
@@ -36,9 +37,7 @@ from kirinuki.analysis.sentences import (
     days,
     is_template,
     numbers,
-    other_slots,
     other_subject,
-    running_count_updated,
     same_facts,
     swapped,
     word_put_for_another,

@@ -5,12 +5,12 @@ that let a rewritten lead be compared. `updates` and `passages` call them. Pure.
 
 from rapidfuzz import fuzz
 
+from kirinuki.analysis.counts import other_slots
 from kirinuki.analysis.sentences import (
     OPENING,
     WORD,
     Sentence,
     days,
-    other_slots,
     swapped,
     word_put_for_another,
 )

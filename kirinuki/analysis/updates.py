@@ -8,6 +8,13 @@ then ended, a statistic revised, a lead rewritten with a date or figures changed
 
 from __future__ import annotations
 
+from kirinuki.analysis.counts import (
+    LEVEL,
+    count_changed,
+    count_updated,
+    other_slots,
+    running_count_updated,
+)
 from kirinuki.analysis.english import count_raised_en, other_places_en
 from kirinuki.analysis.figures import PREDICATE_KEYWORDS
 from kirinuki.analysis.plans import (
@@ -23,18 +30,13 @@ from kirinuki.analysis.plans import (
     state_ended,
 )
 from kirinuki.analysis.sentences import (
-    LEVEL,
     Sentence,
     aligned_changes,
     content_for_content,
-    count_changed,
-    count_updated,
     days,
     is_template,
     numbers,
-    other_slots,
     other_subject,
-    running_count_updated,
     swapped,
 )
 from kirinuki.text.lazyre import lazy_re
