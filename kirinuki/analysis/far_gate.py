@@ -20,7 +20,7 @@ only when `compare` would let it go with the true values; the others go to `comp
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from itertools import chain
 from unicodedata import is_normalized, normalize
@@ -174,29 +174,45 @@ class Features:
             for s in sents]].astype(bool)
 
     @staticmethod
-    def concat(parts: Sequence[Features]) -> Features:
+    def concat(parts: Iterable[Features], sizes: tuple[int, int, int] | None = None,
+               ) -> Features:
         """The clips of `parts` in one, numbered in turn (part by part, each in its order),
-        their masked texts as one string; no keys (`slot` is empty), no more clips. The parts
-        are emptied as they are put together (at most one field held twice). Parts made in
-        forked processes of one parent hash alike."""
-        out = Features()
-        sent_at = np.cumsum([0, *(f.size.size for f in parts)])[:-1].tolist()
-        gram_at = np.cumsum([0, *(f.grams.size for f in parts)])[:-1].tolist()
-        for f, s, g in zip(parts, sent_at, gram_at, strict=True):
-            f.first += s
-            f.gram_first += g
-        out.masked = _Texts([f.masked[k] for f in parts for k in range(len(f.masked))])
-        empty = Features()
+        their masked texts as one string; no keys (`slot` is empty), no more clips. `sizes`:
+        (clips, sentences, bigram hashes) of all parts, when known, so that the parts may
+        come one at a time and each field is filled in place (none held twice); otherwise
+        `parts` is read twice. Parts made in forked processes of one parent hash alike."""
+        if sizes is None:
+            parts = list(parts)
+            sizes = (sum(len(f) for f in parts), sum(f.size.size for f in parts),
+                     sum(f.grams.size for f in parts))
+        out, empty = Features(), Features()
+        count = {"sentence": sizes[1], "gram": sizes[2]}
+        for name, per in _FIELDS.items():
+            a = getattr(empty, name)
+            setattr(out, name, np.empty((count.get(per, sizes[0]), *a.shape[1:]), a.dtype))
+        masked: list[str] = []
+        at = {"clip": 0, "sentence": 0, "gram": 0}
         for f in parts:
-            f.masked = empty.masked
-        for name in ("first", "gram_first", "article", "when", "count", "headline", "grams",
-                     "gram_count", "gram_size", "bits", "extra", "size", "length", "opening",
-                     "start", "anyway"):
-            setattr(out, name, np.concatenate([getattr(out, name),
-                                               *(getattr(f, name) for f in parts)]))
-            for f in parts:
-                setattr(f, name, getattr(empty, name))
+            f.first += at["sentence"]
+            f.gram_first += at["gram"]
+            masked += (f.masked[k] for k in range(len(f.masked)))
+            n = {"clip": len(f), "sentence": f.size.size, "gram": f.grams.size}
+            for name, per in _FIELDS.items():
+                getattr(out, name)[at[per]:at[per] + n[per]] = getattr(f, name)
+            for per in at:
+                at[per] += n[per]
+        if (at["clip"], at["sentence"], at["gram"]) != sizes:
+            raise ValueError(f"parts of {at} put for sizes {sizes}")
+        out.masked = _Texts(masked)
         return out
+
+
+# Each array of `Features`, and what it has a row for.
+_FIELDS = {"first": "clip", "gram_first": "clip", "article": "clip", "when": "clip",
+           "count": "clip", "headline": "clip", "gram_count": "clip", "gram_size": "clip",
+           "grams": "gram", "bits": "sentence", "extra": "sentence", "size": "sentence",
+           "length": "sentence", "opening": "sentence", "start": "sentence",
+           "anyway": "sentence"}
 
 
 def let_go(fx: Features, xs: Sequence[int], fy: Features, ys: Sequence[int], t: Thresholds,

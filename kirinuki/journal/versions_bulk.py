@@ -395,10 +395,12 @@ def _gate(path: str, ids: list[int], a: np.ndarray, b: np.ndarray, t: Thresholds
             _SHARED.update(path=path, ids=ids, rows=paired, counter=counter, folder=folder,
                            bounds=np.linspace(0, paired.size, jobs + 1).astype(np.int64).tolist())
             report(GATING, 0, paired.size)
-            found = np.concatenate(_run_workers(
-                _worker_features, jobs, lambda: report(GATING, int(counter.value), paired.size)))
+            runs = _run_workers(_worker_features, jobs,
+                                lambda: report(GATING, int(counter.value), paired.size))
             report(GATING, paired.size, paired.size)
-            features = Features.concat(list(_batches(folder, jobs)))
+            found = np.concatenate([run[0] for run in runs])
+            features = Features.concat(_batches(folder, jobs), (
+                found.size, sum(run[1] for run in runs), sum(run[2] for run in runs)))
         number = np.full(len(ids), -1, dtype=np.int64)
         number[found] = np.arange(found.size)
         del found
@@ -429,15 +431,16 @@ def _run_workers(fn: Callable[[int], Any], jobs: int, poll: Callable[[], object]
             worker.end()
 
 
-def _worker_features(k: int) -> np.ndarray:
+def _worker_features(k: int) -> tuple[np.ndarray, int, int]:
     """One worker's run of the paired rows: what the gate reads of their clips, a batch at a
     time, written to its file in `folder` as it goes (held until the end, two workers' halves
     and their pickles were more than the memory target at 100k entries); returns the rows
-    found, in order."""
+    found, in order, and the sentences and bigram hashes written."""
     lo, hi = _SHARED["bounds"][k], _SHARED["bounds"][k + 1]
     ids, counter = _SHARED["ids"], _SHARED["counter"]
     store = open_store(_SHARED["path"])
     found: list[int] = []
+    sentences = grams = 0
     try:
         store.map_memory(False)
         with _uncollected(), open(os.path.join(_SHARED["folder"], str(k)), "wb") as out:
@@ -450,12 +453,13 @@ def _worker_features(k: int) -> np.ndarray:
                 del items
                 found += f.slot
                 f.slot = {}
+                sentences, grams = sentences + f.size.size, grams + f.grams.size
                 pickle.dump(f, out, protocol=pickle.HIGHEST_PROTOCOL)
                 with counter.get_lock():
                     counter.value += len(batch)
     finally:
         store.close()
-    return np.asarray(found, dtype=np.int64)
+    return np.asarray(found, dtype=np.int64), sentences, grams
 
 
 def _batches(folder: str, jobs: int) -> Iterator[Features]:

@@ -298,3 +298,12 @@ def test_features_put_together_gate_as_one() -> None:
             ).all()
     gated = gate_pairs(joined, np.r_[cx, -1], np.r_[cy, 3], DEFAULT)
     assert (gated[:-1] == ~want).all() and gated[-1]  # a clip not in it: compared
+    # one part at a time, the sizes known beforehand (as the first publish reads them back)
+    parts = [_features(items[s:s + 50])[0] for s in range(0, len(items), 50)]
+    sizes = (len(items), sum(f.size.size for f in parts), sum(f.grams.size for f in parts))
+    streamed = Features.concat(iter(parts), sizes)
+    assert (far_gate.let_go_at(streamed, cx, streamed, cy, DEFAULT) == want).all()
+    assert (far_gate._common(streamed, cx, streamed, cy) == far_gate._common(whole, cx, whole, cy)
+            ).all()
+    with pytest.raises(ValueError, match="sizes"):
+        Features.concat([_features(items[:50])[0]], (51, 10**5, 10**6))
