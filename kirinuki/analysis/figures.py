@@ -84,7 +84,9 @@ _FIGURE = lazy_re(
 )
 # The amount of a decrease, right after the figure: `2%減`, `730円安い`, `0.1ポイント低下`,
 # `6%少ない` (not a level reached: `3万8000円まで下がった`).
-_DECREASE = lazy_re(r"減(?!税|便|産)|安[いく]|低[いく]|下落|低下|下が|少な|縮小|値下が|目減り|引き下げ|削減")
+_DECREASE = lazy_re(r"減(?!税|便|産)|安[いく]|低[いく]|下落|低下|下が|少な|縮小|値下が|目減り|引き下げ|削減"
+                    # `3.2%のマイナス`, `2割の減収`, `120円安の3万8000円`
+                    r"|のマイナス|の減(?:少|収|益)|安(?=[のでと、])")
 _COUNTED = lazy_re(r"の([\u4e00-\u9fff\u30a1-\u30faー]{1,4})")  # `434の建物`, `12の旅団`
 # Not counts: a measurement window (`1時間に110ミリ`), a streak (`2か月続けて`); nor is a
 # per-unit denominator (`1人当たり`).

@@ -85,6 +85,12 @@ def test_session20_figures_dev9(text: str, figures: list[tuple[float, str, str]]
     ("中央銀行は、金利を0.25%引き下げました。", [(-0.25, "%", "-")]),
     ("排出量を46%削減する目標です。", [(-46.0, "%", "-")]),
     ("賠償額を9億ドルから6億ドルに引き下げました。", [(900000000.0, "ドル", "+"), (600000000.0, "ドル", "+")]),
+    # A figure told as a minus or a fall after `の` (`0.4%のマイナス成長`, `2割の減収`), or a fall
+    # in a market report (`120円安の3万8000円`); a low or a weak yen is no fall (`…円の円安`).
+    ("GDPは年率で0.4%のマイナス成長でした。", [(-0.4, "%", "-")]),
+    ("営業利益は前年同期比で2割の減収でした。", [(-2.0, "割", "-")]),
+    ("終値は前日比120円安の3万8000円でした。", [(-120.0, "円", "-"), (38000.0, "円", "+")]),
+    ("円相場は1ドル＝150円の円安水準です。", [(150.0, "円", "+")]),
 ])
 def test_session20_figures_probe(text: str, figures: list[tuple[float, str, str]]) -> None:
     assert found(text) == figures
