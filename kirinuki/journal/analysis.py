@@ -65,7 +65,7 @@ from kirinuki.store.sqlite.db import Store
 __all__ = ["DEFAULT_THRESHOLDS", "ClipView", "FigureChange", "FigureView", "QuoteView",
            "StatementView", "Thresholds", "figures", "quotes", "statements"]
 
-SKETCH_VERSION = 24  # bump when the sketch or the rules change (4: 8-bit MinHash values, 5: sign-offs
+SKETCH_VERSION = 25  # bump when the sketch or the rules change (4: 8-bit MinHash values, 5: sign-offs
 # and links without a scheme left out of the normalised text, 6: version and background rules of
 # session 9: stored version links are recomputed; 7: Japanese hashtags left out, more update rules;
 # 8: an agency before a site name and a category after it left out, more rules of session 13;
@@ -85,7 +85,9 @@ SKETCH_VERSION = 24  # bump when the sketch or the rules change (4: 8-bit MinHas
 # session 17 landed after that: two days closing reports, statements, English tweets told ahead;
 # 23: the rules of session 18 (speakers of headlines and reported speech, plans done in other
 # words, sentence ends before a bracket: the sentence keys change); 24: the rules of session 19
-# (versions, speakers, figures: stored version links, statements and figures change))
+# (versions, speakers, figures: stored version links, statements and figures change); 25: the
+# rules of session 20 (versions and background of the evals helper, statements, speakers and
+# figures of the speakers helper; kanji numerals before 代 masked, host lines no sentence))
 _BATCH = 20_000
 DUPLICATE_KIND = DUPLICATE  # what `Neighbour.kind` says of the same text
 
