@@ -171,10 +171,14 @@ def new_entry_name(corpus: Path, db: Path | None = None) -> str:
     return (when + timedelta(minutes=1)).strftime("%Y-%m-%d_%H%M%S") + ".txt"
 
 
+# Every one-off analysis of a first publish (versions, related entries, statements), so that
+# the full build timed after it publishes only, as Hugo's does.
 CATCH_UP = ("import sys; from kirinuki.journal import open_journal; "
             "from kirinuki.journal.analysis import catch_up_versions; "
             "from kirinuki.journal.suggestions import catch_up_suggestions; "
-            "j = open_journal(sys.argv[1]); print(catch_up_versions(j), catch_up_suggestions(j))")
+            "from kirinuki.journal.story import catch_up_statements; "
+            "j = open_journal(sys.argv[1]); "
+            "print(catch_up_versions(j), catch_up_suggestions(j), catch_up_statements(j))")
 
 
 def one_new_entry(folder: Path, n: int, corpus: Path, k: list[str], out: Path,
