@@ -171,14 +171,11 @@ def new_entry_name(corpus: Path, db: Path | None = None) -> str:
     return (when + timedelta(minutes=1)).strftime("%Y-%m-%d_%H%M%S") + ".txt"
 
 
-# Every one-off analysis of a first publish (versions, related entries, statements), so that
-# the full build timed after it publishes only, as Hugo's does.
+# The one-off analysis of a first publish, as every publish path runs it (versions, statements,
+# related entries), so that the full build timed after it publishes only, as Hugo's does.
 CATCH_UP = ("import sys; from kirinuki.journal import open_journal; "
-            "from kirinuki.journal.analysis import catch_up_versions; "
-            "from kirinuki.journal.suggestions import catch_up_suggestions; "
-            "from kirinuki.journal.story import catch_up_statements; "
-            "j = open_journal(sys.argv[1]); "
-            "print(catch_up_versions(j), catch_up_suggestions(j), catch_up_statements(j))")
+            "from kirinuki.journal.analysis import catch_up_analysis; "
+            "c = catch_up_analysis(open_journal(sys.argv[1])); print(c.clips, c.groups, c.entries)")
 
 
 def one_new_entry(folder: Path, n: int, corpus: Path, k: list[str], out: Path,
@@ -232,12 +229,13 @@ def bench_kirinuki(folder: Path, n: int) -> dict[str, float]:
     set_aside(out, folder / ".trash")
     k = [KIRINUKI, "--journal", str(db)]
     # The first publish of a journal also finds the earlier versions of every clip (version
-    # marks) and every entry's related earlier entries, done once and kept in the journal;
-    # timed on their own so the full build below measures publishing, as Hugo's does.
+    # marks), the statements of every group and every entry's related earlier entries, done
+    # once and kept in the journal; timed on their own so the full build below measures
+    # publishing, as Hugo's does.
     catch_up, catch_peak, log = run([sys.executable, "-c", CATCH_UP, str(db)])
-    clips, entries = log.split()
-    print(f"  version analysis of {clips} clips and related entries of {entries} entries: "
-          f"{catch_up:.1f} s, {catch_peak / 2**20:.0f} MB")
+    clips, groups, entries = log.split()[-3:]
+    print(f"  version analysis of {clips} clips, statements of {groups} groups and related "
+          f"entries of {entries} entries: {catch_up:.1f} s, {catch_peak / 2**20:.0f} MB")
     start = min(run([KIRINUKI, "publish", "--help"])[0] for _ in range(3))
     full, peak, log = run(k + ["publish", str(out)])
     full_cpu = LAST_CPU[0]
