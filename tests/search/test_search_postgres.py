@@ -122,6 +122,21 @@ def test_relevance_ranks_from_the_text_forms_of_the_index(monkeypatch: pytest.Mo
             assert not forms, q
 
 
+def statements_sent(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every statement PostgreSQL connections send from now on, in order."""
+    from kirinuki.store.postgres import connection
+
+    sent: list[str] = []
+    run = connection.PgConnection._now
+
+    def counted(self: connection.PgConnection, sql: str, args: object = None) -> object:
+        sent.append(sql)
+        return run(self, sql, args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(connection.PgConnection, "_now", counted)
+    return sent
+
+
 def test_a_ranked_search_runs_few_statements(monkeypatch: pytest.MonkeyPatch) -> None:
     """Each statement of a search is a round trip to PostgreSQL (on a loaded machine, a wait
     for the server's turn): a ranked search of one word reads the index's bookkeeping with its
@@ -130,20 +145,12 @@ def test_a_ranked_search_runs_few_statements(monkeypatch: pytest.MonkeyPatch) ->
     the document frequencies of several words are one statement; a date filter's bounds are
     one statement each. Scores stay SQLite's."""
     from kirinuki.journal import search as journal_search
-    from kirinuki.store.postgres import connection
 
     corpus = [([([f"中国{i}の会談" if i % 4 else f"中国{i}", "外相の会談"], ["外交"])],
                 datetime(2024, 1, 1 + i % 28, 9, i, tzinfo=JST)) for i in range(30)]
-    sent: list[str] = []
-    run = connection.PgConnection._now
-
-    def counted(self: connection.PgConnection, sql: str, args: object = None) -> object:
-        sent.append(sql)
-        return run(self, sql, args)  # type: ignore[arg-type]
-
     with fresh_pg_journal() as url, init_journal(url) as pg, build(corpus) as lite:
         add_entries(pg, [entry(groups, when, f"k{i}") for i, (groups, when) in enumerate(corpus)])
-        monkeypatch.setattr(connection.PgConnection, "_now", counted)
+        sent = statements_sent(monkeypatch)
         found = search(pg, "中国", facets=False, total=False).hits
         assert found and all(h.tags == ["外交"] for h in found)
         # The hits' statement is prepared on the connection the first time it is met.
@@ -178,19 +185,11 @@ def test_the_floor_of_document_frequencies_follows_every_write(monkeypatch: pyte
     matches are counted from it with the bookkeeping. Scores stay SQLite's when newer clips
     come in and when a clip goes, and an unchanged index is not scanned for it."""
     from kirinuki.journal import search as journal_search
-    from kirinuki.store.postgres import connection
 
     monkeypatch.setattr(journal_search, "DF_SAMPLE", 6)
     corpus = [([([f"中国{i}の会談" if i % 3 else f"中国{i}", "外相の会談"], ["外交"])],
                 datetime(2024, 1, 1 + i, 9, 0, tzinfo=JST)) for i in range(12)]
-    sent: list[str] = []
-    run = connection.PgConnection._now
-
-    def counted(self: connection.PgConnection, sql: str, args: object = None) -> object:
-        sent.append(sql)
-        return run(self, sql, args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(connection.PgConnection, "_now", counted)
+    sent = statements_sent(monkeypatch)
     with fresh_pg_journal() as url, init_journal(url) as pg, build(corpus) as lite:
         add_entries(pg, [entry(groups, when, f"k{i}") for i, (groups, when) in enumerate(corpus)])
         for step in range(3):
@@ -223,21 +222,13 @@ def test_a_never_seen_search_from_kept_row_ids_reads_each_word_once(
     change mark, as one value; the bookkeeping, the drafts and the facets' tag names are read
     once per mark too, and the document frequencies are counted from the row ids kept, not by
     the server; the hits are read by a prepared statement. Results stay SQLite's."""
-    from kirinuki.store.postgres import connection
     from kirinuki.store.sqlite.search_postings import Postings
 
     corpus = [([([f"中国{i}の会談" if i % 4 else f"中国{i}", "外相の会談"], ["外交", f"t{i % 3}"])],
                 datetime(2024, 1, 1 + i % 28, 9, i, tzinfo=JST)) for i in range(30)]
-    sent: list[str] = []
-    run = connection.PgConnection._now
-
-    def counted(self: connection.PgConnection, sql: str, args: object = None) -> object:
-        sent.append(sql)
-        return run(self, sql, args)  # type: ignore[arg-type]
-
     with fresh_pg_journal() as url, init_journal(url) as pg, build(corpus) as lite:
         add_entries(pg, [entry(groups, when, f"k{i}") for i, (groups, when) in enumerate(corpus)])
-        monkeypatch.setattr(connection.PgConnection, "_now", counted)
+        sent = statements_sent(monkeypatch)
         cache = Postings()
         for q, new_words in (("中国 会談", 2), ("会談 外相", 1), ("外相 の", 1), ("中国 の", 0)):
             for sort in ("relevance", "date"):
