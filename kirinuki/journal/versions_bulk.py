@@ -190,9 +190,8 @@ def _verify(store: Store, ids: list[int], a: np.ndarray, b: np.ndarray, t: Thres
     if jobs <= 1:
         return _verify_part(store, ids, a, b, t, held or HELD, _Counted(a.size).add, words)
     # Each worker also keeps a share of the parent's pages and what its blocks freed, beside
-    # the parent and the process beside: with HELD / (2 × jobs) clips each, the workers at
-    # 100k entries were ~0.4 GB each. The pairs left after the gate need few clips prepared
-    # again, so smaller blocks cost little (the figures are in docs/analysis.md).
+    # the parent and the process beside, so its blocks are kept small; the pairs left after
+    # the gate need few clips prepared again, so that costs little (docs/analysis.md).
     return _verify_forked(store.path, ids, a, b, t, max(1, (held or HELD) // (_SHARE * jobs)),
                           jobs, words)
 
