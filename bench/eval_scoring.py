@@ -70,6 +70,10 @@ def _fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold().strip()
 
 
+# Hiragana that end a phrase without modifying the noun after it.
+_PARTICLES = frozenset("はがをにでともへやか")
+
+
 def same_speaker(found: str, wanted: str) -> bool:
     """True when `found` names the labelled speaker: the same normalised key (`ブリンケン長官`
     for `ブリンケン国務長官`), or the labelled name with or without its owner
@@ -84,8 +88,11 @@ def same_speaker(found: str, wanted: str) -> bool:
 
     found_kind = classify_phrase(short)
     bare_title = found_kind is not None and found_kind[1] == short and found_kind[2]
-    # A bare title matches only with its owner written before it (`野党の党首` for `党首`).
-    owned = long[:-len(short)].endswith("の")
+    # A bare title matches only with its owner or a modifying clause written before it
+    # (`野党の党首` or `集まった市民` for `党首`, `市民`): hands label either form. A name before it
+    # (`ペスコフ報道官` for `報道官`) or a particle ending another phrase does not qualify it.
+    owner = long[:-len(short)]
+    owned = bool(owner) and "\u3041" <= owner[-1] <= "\u309f" and owner[-1] not in _PARTICLES
     return len(short) >= 2 and long.endswith(short) and (owned or not bare_title)
 
 

@@ -183,3 +183,24 @@ def test_dev_statements_recall_and_speakers() -> None:
             cue += got is not None and got.cue == gold["cue"]
     assert total >= 100
     assert found / total >= 0.95 and right / total >= 0.95 and cue / total >= 0.9
+
+
+@pytest.mark.parametrize(("found", "wanted", "same"), [
+    ("集まった市民", "市民", True),        # a modifying clause before a role noun
+    ("市民", "集まった市民", True),        # either hand's form
+    ("現地に住む住民", "住民", True),
+    ("野党の党首", "党首ら", True),        # an owner before a title
+    ("ペスコフ報道官", "報道官", False),   # a name is not a modifier of the bare title
+    ("市長は市民", "市民", False),         # a particle ends another phrase
+    ("ロシア外務省", "外務省", True),
+])
+def test_scoring_speaker_forms(found: str, wanted: str, same: bool) -> None:
+    """The evaluation's speaker match accepts a labelled role noun with or without the clause
+    that modifies it, never with a name or another phrase before it."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+    from eval_scoring import same_speaker
+
+    assert same_speaker(found, wanted) is same
