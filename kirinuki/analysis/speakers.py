@@ -149,7 +149,7 @@ TRADE = (r"(?:電機|電力|自動車|製薬|航空|鉄道|証券|商事|物産|
          r"信金|ガス|電鉄|運輸|海運|製菓|酒造|生命|保険|化成|化工|電子|電工|精機|製作所|産業|興業|"
          r"商会|物流|不動産|百貨店|製紙|紡績|信用金庫|信用組合)")
 _TRADE = lazy_re(TRADE + r"(?:$|の)")  # the trade ends the name (not `電子部品メーカー`)
-_KANA_NAME = lazy_re(r"(?:^|(?<=[、。「」\s・の]))[\u3041-\u309f]{2,6}$")
+_KANA_NAME = lazy_re(r"(?:^|(?<=[、。「」\s・の])|(?<=[\u4e00-\u9fff\u30a0-\u30ffー々A-Za-z]と))[\u3041-\u309f]{2,6}$")
 # Hiragana that open a sentence before a katakana word without naming anything (`このウイルスは`,
 # `きょうロシアは`, `さらにロシアは`): no company name in hiragana (`みらいカードは`).
 _KANA_NOT_NAME = lazy_re(r"(?:これ|それ|あれ|どれ|ここ|そこ).*|.*(?:[にはがもをでとのへやか]|して|って|いて|えて)"
@@ -212,7 +212,7 @@ def subjects(text: str, start: int = 0, end: int | None = None) -> list[Speaker]
         if found is not None:
             out.append(Speaker(found[0], found[1], found[2], m.end(), particle=m.group("p"),
                                begin=begin))
-        elif m.group("p") in ("は", "が") and (other := _other(np)):
+        elif m.group("p") in ("は", "が", "も") and (other := _other(np)):
             out.append(Speaker(other[0], other[1], False, m.end(), named=False,
                                particle=m.group("p"), begin=begin))
     if "「" in text[start:stop]:

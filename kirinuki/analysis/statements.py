@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 
 from kirinuki.analysis.quotes import PREAMBLE, Quote, extract_quotes
 from kirinuki.analysis.speakers import (
+    NOUN,
     TITLES,
     Speaker,
     classify_phrase,
@@ -129,21 +130,26 @@ def polite(cue: str) -> str:
 
 def _speaker(text: str, start: int, end: int) -> Speaker | None:
     """The speaker of reported speech in text[start:end]: the last topic (`Xは`) naming a
-    person, else an organisation (`政府は…進め、内務省は…としています`), else an opening topic
-    that looks like a name (`ロシアは、…軍が…と主張`, `北原市は…と発表`), else the first subject
-    naming one (`大統領府が、大統領が…と会談したと発表`), else the informant (`Xによりますと`).
-    A topic right after another (`内務省は、報道官は辞任したと発表`) is part of what was said."""
+    person, else an organisation (`政府は…進め、内務省は…としています`), else a topic that
+    opens the sentence or looks like a name (`大洋乳業は、…と明らかに`, `ロシアは、…軍が…と主張`),
+    else the first subject naming one (`大統領府が、大統領が…と会談したと発表`), else the
+    informant (`Xによりますと`). A topic right after another (`内務省は、報道官は辞任したと発表`)
+    is part of what was said; names joined by と before the topic speak with it."""
     found = _outer(text, subjects(text, start, end))
-    for tier in ([s for s in found if s.topic and s.person],
-                 [s for s in found if s.topic and s.named]):
-        if tier:
-            return tier[-1]
+    first = _opening(text, start, end)
+    people = [s for s in found if s.topic and s.person]
+    if people:
+        return people[-1]
+    bodies = [s for s in found if s.topic and s.named]
+    if bodies:
+        return _joint(text, bodies[-1], first)
     named = [s for s in found if s.named]
-    # A topic of unknown kind right before a day (`東栄化成は7日、…と発表`) acts on that day.
+    # A topic of unknown kind right before a day (`東栄化成は7日、…と発表`) acts on that day, and
+    # one opening the sentence is the subject of its verb of saying (`大洋乳業は、…と明らかに`).
     opening = [s for s in found if s.topic and not s.named
-               and (name_like(s.display) or _DAY_AFTER.match(text, s.pos))]
+               and (name_like(s.display) or _DAY_AFTER.match(text, s.pos) or _opens(text, s, first))]
     if opening and (not named or opening[0].pos < named[0].pos):
-        return opening[0]
+        return _joint(text, opening[0], first)
     if named:  # no topic: the first subject; later ones head embedded clauses
         return named[0]
     if m := _HEAD_NAME.match(text, start, end):  # `3. 国防省、…と発表`: a headline's subject
@@ -156,6 +162,15 @@ def _speaker(text: str, start: int, end: int) -> Speaker | None:
         if informant is not None:
             return Speaker(informant[0], informant[1], informant[2], m.end())
     return None
+
+
+def _joint(text: str, topic: Speaker, first: int) -> Speaker:
+    """`topic` with the names joined to it by と when they open the sentence with it
+    (`東和電機と北斗精工は`, `あおば銀行とみどり信用金庫は`: both speak)."""
+    if topic.begin <= first or not _opens(text, topic, first):
+        return topic
+    joint = text[first:topic.pos - len(topic.particle)]
+    return replace(topic, display=joint, key=fold(joint), begin=first)
 
 
 def _outer(text: str, found: list[Speaker]) -> list[Speaker]:
@@ -171,6 +186,41 @@ def _outer(text: str, found: list[Speaker]) -> list[Speaker]:
         if s.topic and topic is None:
             topic = s
     return out
+
+
+# A list item's number or a headline's mark before a sentence (`5. `, `【速報】`).
+_ITEM_MARK = lazy_re(r"\s*(?:【[^】]{1,12}】|[0-9０-９]{1,3}[.．)）]|[▽▼・■◆●○◇□★])?\s*")
+# Names joined by と before a topic: `東和電機と`, `あおば銀行と`.
+_JOINT = lazy_re(rf"(?:[\u3041-\u309f]{{2,6}}(?={NOUN}))?{NOUN}{{2,20}}と(?:{NOUN}{{1,10}}の)?")
+# What a topic names when it is a thing told about, not a body (`調査結果は、…としています`).
+_THING = lazy_re(r"(?:結果|原因|計画|方針|対策|時期|期間|内容|措置|予定|目標|見通し|理由|背景|問題|"
+                 r"事故|事件|被害|判断|決定|合意|規制|制度|法案|予算|価格|値段|料金|数|量|額|率)$")
+_KANA_OR_LATIN = lazy_re(r"[\u30a1-\u30faA-Za-zＡ-Ｚａ-ｚ]")
+# A lead that goes on with the speaker of the sentence before.
+_GOING_ON = lazy_re(r"(?:そのうえで|その上で)、?$")
+# An opening bracket not closed before a point: the point is inside a quote.
+_QUOTED_BEFORE = lazy_re(r"[「『“][^」』”]*$")
+
+
+def _opening(text: str, start: int, end: int) -> int:
+    """The offset of the sentence's first phrase, past an item mark and the leads (`5. `,
+    `一方、`, `7日、`)."""
+    mark = _ITEM_MARK.match(text, start, end)
+    return _skip_preamble(text, mark.end() if mark else start, end)
+
+
+def _opens(text: str, s: Speaker, first: int) -> bool:
+    """True when topic `s` opens its sentence (alone or after names joined by と), the
+    sentence not starting inside a quote (`…。検証は必ず行う」と述べ、…`)."""
+    if s.begin != first and not _JOINT.fullmatch(text, first, max(first, s.begin)):
+        return False
+    if _GOING_ON.search(text, 0, first):  # `そのうえで、宣言の期間は…と説明`: the same speaker
+        return False
+    if _THING.search(s.display) or (len(s.display) < 3 and not _KANA_OR_LATIN.search(s.display)):
+        return False  # `今回の措置は、…と説明`: a thing, not who speaks (names are longer)
+    before = text[first:s.begin]
+    return sum(map(before.count, "」』”")) <= sum(map(before.count, "「『“")) and not _QUOTED_BEFORE.search(
+        text, 0, first)
 
 
 def _skip_preamble(text: str, start: int, end: int) -> int:

@@ -1,0 +1,40 @@
+"""Statement rules added in session 21 (issue 22), each on invented sentences that fail without
+its rule, and sentences the rules must leave alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from kirinuki.analysis.statements import REPORTED, extract_statements
+
+
+@pytest.mark.parametrize(("text", "speaker"), [
+    # A topic of unknown kind opening the sentence is who speaks (a company, a fund, a board).
+    ("浜島乳業は、値上げによって年間でおよそ80億円の増収を見込んでいると明らかにしました。", "浜島乳業"),
+    ("丘陵観光開発は原因が分かるまでリフトの運行を休止するとしています。", "丘陵観光開発"),
+    ("国連人口基金は、避難民に医薬品を届けると発表しました。", "国連人口基金"),
+    # After a list item's number, and with も.
+    ("3. ナルヴァ沿岸警備隊は、乗客のうち150人を救助したと発表した。", "ナルヴァ沿岸警備隊"),
+    ("同業の南星ミルクも、来月から一部の商品を値上げすると発表しました。", "南星ミルク"),
+    # Names joined by と opening the sentence speak together, a company named in hiragana too.
+    ("西和電機と東斗精工は、来年4月に経営統合することで合意したと発表しました。", "西和電機と東斗精工"),
+    ("わかば銀行とひかり信用金庫は12日、経営統合で合意したと発表しました。", "わかば銀行とひかり信用金庫"),
+])
+def test_an_opening_topic_speaks(text: str, speaker: str) -> None:
+    got = extract_statements([text])
+    assert [(s.mode, s.speaker) for s in got] == [(REPORTED, speaker)]
+
+
+@pytest.mark.parametrize("paragraphs", [
+    # A thing told about, not a body: the speaker is the one before.
+    ["ロハス報道官は「苦渋の決断だ」と述べました。", "今回の措置は、感染の拡大を防ぐためだと説明しました。"],
+    ["ロハス報道官は「苦渋の決断だ」と述べました。", "調査結果は、来月までにまとめるとしています。"],
+    # `そのうえで` goes on with the speaker of the sentence before.
+    ["ロハス報道官は「苦渋の決断だ」と述べました。", "そのうえで、宣言の期間は少なくとも2週間になると説明しました。"],
+    # A topic inside the quote the sentence opens with is no speaker.
+    ["ロハス報道官は「いまは命を救うときだ。検証は必ず行う」と述べ、救助に全力を挙げる考えを示しました。"],
+])
+def test_no_opening_topic_of_a_thing(paragraphs: list[str]) -> None:
+    got = extract_statements(paragraphs)
+    assert got[-1].mode == REPORTED
+    assert got[-1].speaker == "ロハス報道官"
