@@ -24,6 +24,7 @@ from kirinuki.analysis.speakers import (
     Speaker,
     bracket_owner,
     classify_phrase,
+    kana_named,
     name_like,
     people_named,
     pick,
@@ -59,7 +60,7 @@ _KIND_BEFORE = lazy_re(r"(?:紙|誌|社|局|団体|組織|研究所|シンクタ
 # (A list item's mark before it, `▽`, `・`, `■`, is no part of the name; a tweet's headline may
 # follow a sentence: `…死者31人に。保健省「…」`.)
 _HEADLINE = lazy_re(
-    rf"(?:^|(?<=[】\]\s　、：:▽▼・■◆●○◇□★。＞>]))(?!・)(?P<np>(?:[\u3041-\u309f]{{2,6}}(?={TRADE}))?{NOUN}+"
+    rf"(?:^|(?<=[】\]\s　、：:▽▼・■◆●○◇□★。＞>]))(?!・)(?P<np>(?P<kana>[\u3041-\u309f]{{2,6}}(?={TRADE}|[\u30a1-\u30fa]))?{NOUN}+"
     rf"(?:の{NOUN}+){{0,2}})(?:[:：]|(?P<comma>[、，,]))?\s?$")
 # A headline's speaker, a comma, then what the quote is about or whom it is told to
 # (`首相、解散「考えていない」`, `日銀総裁、追加利上げ「…」`, `米国務長官、中国に「…」伝える`).
@@ -178,6 +179,8 @@ def _headline(text: str, span: _Span, floor: int) -> Speaker | None:
     if m is not None and m.group("comma") and m.start() > 0 and text[m.start() - 1] not in "】]▽▼・■◆●○◇□★":
         return None  # `Name、「…」` only where a headline starts
     found = None
+    if m is not None and m.group("kana") and not kana_named(m.group("kana")):
+        m = None  # `きょうアメリカ…「…」`: no company named in hiragana
     if m is not None:
         np = m.group("np")
         found = classify_phrase(np)

@@ -35,6 +35,11 @@ TITLES = sorted((
     "編集長", "座長", "首長", "教皇", "法王", "司教", "皇太子", "王子", "王女", "横綱", "親方",
     # Session 20: clergy of temples and shrines.
     "住職", "宮司", "神父", "牧師",
+    # Session 21: military and police ranks, the law, schools, offices and crowns.
+    "大佐", "中佐", "少佐", "大尉", "中尉", "少尉", "大将", "中将", "少将", "准将", "元帥", "軍曹",
+    "艦長", "提督", "参謀長", "指揮官", "消防長", "警部", "警部補", "警視", "警視総監", "警視正",
+    "巡査部長", "検事", "検事正", "判事", "講師", "准教授", "助教", "教諭", "教頭", "係長", "主任",
+    "執行役員", "政務官", "次官補", "書記官", "枢機卿", "女王", "元首", "博士",
 ), key=len, reverse=True)
 _TITLE_AT_END = lazy_re("(?:" + "|".join(map(re.escape, TITLES)) + ")$")
 # A minister by portfolio (`運輸相`), a loanword in it too (`青年スポーツ相`, `エネルギー相`).
@@ -49,6 +54,13 @@ _PERSON_NOUNS = (
     "被災者", "避難者", "乗客", "乗員", "容疑者", "被告", "原告", "患者", "住人", "参加者",
     "利用者", "消費者", "若者", "高齢者", "保護者", "当事者", "経営者", "責任者", "識者", "店主",
     "漁師", "生徒", "児童", "作業員", "男", "女", "漁業者", "生産者", "事業者", "農業者",
+    # Session 21: more people who speak in news: trades, officers, the public, families.
+    "警察官", "検察官", "裁判官", "弁護人", "看護師", "保育士", "作家", "俳優", "歌手",
+    "アナウンサー", "店員", "主婦", "公務員", "猟師", "ガイド", "運転手", "パイロット", "乗務員",
+    "駅員", "消防士", "自衛官", "戦闘員", "生存者", "避難民", "難民", "移民", "負傷者", "観光客",
+    "通行人", "買い物客", "来場者", "ファン", "投資家", "トレーダー", "高校生", "中学生",
+    "小学生", "息子", "娘", "祖母", "祖父", "女児", "男児", "少年", "少女", "夫婦", "親族", "同僚",
+    "友人", "知人", "隣人", "オーナー", "創業者",
 )
 _ORG_SUFFIXES = (
     "政府", "当局", "省", "府", "庁", "局", "軍", "機構", "機関", "委員会", "連合", "同盟", "党",
@@ -123,13 +135,16 @@ def classify_phrase(phrase: str) -> tuple[str, str, bool] | None:
         return last, fold(name) if len(name) > 1 else fold(last), True
     if title:
         return owner + last, fold(owner + last), True
-    if last.endswith(_PERSON_NOUNS):
-        return owner + last, fold(owner + last), True
+    if last.endswith(_PERSON_NOUNS) or (owner and _ONE_OF.fullmatch(last)):
+        return owner + last, fold(owner + last), True  # `乗客の1人`: one of them speaks
     if last in ("ニュース", "タイムズ"):
         return None  # a news item, not the agency (`聯合ニュース`)
     if last.endswith(_ORG_SUFFIXES) or re.fullmatch(r"[A-Z][A-Z0-9]{1,6}", last):
         return last, fold(last), False
     return None
+
+
+_ONE_OF = lazy_re(r"[1１]人")
 
 
 def _other(phrase: str) -> tuple[str, str] | None:
@@ -155,6 +170,14 @@ _KANA_NAME = lazy_re(r"(?:^|(?<=[、。「」\s・の])|(?<=[\u4e00-\u9fff\u30a0
 _KANA_NOT_NAME = lazy_re(r"(?:これ|それ|あれ|どれ|ここ|そこ).*|.*(?:[にはがもをでとのへやか]|して|って|いて|えて)"
                          r"|この|その|あの|どの|ある|また|なお|ただ|まず"
                          r"|いずれ|いま|きょう|あす|きのう|ことし|けさ|こうした|そうした|いわゆる|および")
+
+
+def kana_named(kana: str) -> bool:
+    """True when hiragana before a trade or a katakana word may name a company (`つばさ`
+    of `つばさモバイル`; not `この`, `きょう`)."""
+    return _KANA_NOT_NAME.fullmatch(kana) is None
+
+
 _KATAKANA_START = lazy_re(r"[\u30a1-\u30fa]")
 _NAME_LIKE = lazy_re(
     r"(?:[\u3041-\u309f]{2,6})?[\u30a1-\u30faー・]{2,}|(?:[米英仏独露中韓]|地元|有力)?[紙誌][^\s、。]{2,}|北海道|日本"
@@ -202,7 +225,7 @@ def subjects(text: str, start: int = 0, end: int | None = None) -> list[Speaker]
         np, begin = m.group("np"), m.start("np")
         if ((_TRADE.match(np) or _KATAKANA_START.match(np))
                 and (kana := _KANA_NAME.search(text, 0, begin))
-                and not _KANA_NOT_NAME.fullmatch(kana.group())):
+                and kana_named(kana.group())):
             # `みどり製薬は`, `みらいカードは`: a company named in hiragana, then its trade or
             # a katakana word.
             np, begin = kana.group() + np, kana.start()

@@ -38,3 +38,24 @@ def test_no_opening_topic_of_a_thing(paragraphs: list[str]) -> None:
     got = extract_statements(paragraphs)
     assert got[-1].mode == REPORTED
     assert got[-1].speaker == "ロハス報道官"
+
+
+@pytest.mark.parametrize(("text", "speaker"), [
+    # Military and police ranks, the law, crowns are titles; trades and the public are people.
+    ("【速報】ガルバ大佐「国民のために立ち上がった」", "ガルバ大佐"),
+    ("反乱部隊の指揮官「政権は崩壊した」", "反乱部隊の指揮官"),
+    ("北浦市の消防長は「乾燥と強風で延焼が速かった」と説明しました。", "北浦市の消防長"),
+    ("原告の男性が訴えた裁判で、ミレナ判事は「証拠は十分だ」と述べました。", "ミレナ判事"),
+    ("地元の観光客は「こんな景色は初めてだ」と話しました。", "地元の観光客"),
+    ("避難所にいる祖母は「家に帰りたい」と話しました。", "避難所にいる祖母"),
+    # One of them speaks: `乗客の1人`.
+    ("乗客の1人は“風で大きく揺れて怖かった”と話しました。", "乗客の1人"),
+    # A company named in hiragana before a katakana word heads a headline.
+    ("【速報】かもめモバイル社長「深くおわび」 通信障害で会見", "かもめモバイル社長"),
+])
+def test_more_titles_and_people(text: str, speaker: str) -> None:
+    assert [s.speaker for s in extract_statements([text])] == [speaker]
+
+
+def test_no_company_named_by_a_word_of_time() -> None:
+    assert [s.speaker for s in extract_statements(["【速報】きょうアメリカ大統領「深くおわび」"])] == []
