@@ -20,6 +20,7 @@ from kirinuki.analysis.sentences import (
     split,
 )
 from kirinuki.analysis.textnorm import (
+    arabic_counts,
     MIN_SUBSTANCE,
     enough_substance,
     mask_digits,
@@ -55,8 +56,9 @@ class Prepared:
 
     @cached_property
     def numbers(self) -> tuple[str, ...]:
-        """The numbers of the text as written: digit runs and kanji numerals (`三千`)."""
-        return tuple(_NUMBERS.findall(self.norm))
+        """The numbers of the text as written: digit runs and kanji numerals (`三千`; in
+        digits when they count something: `十二戸` is `12戸`)."""
+        return tuple(_NUMBERS.findall(arabic_counts(self.norm)))
 
     @cached_property
     def figures(self) -> frozenset[tuple[str, float]]:

@@ -20,7 +20,7 @@ from rapidfuzz.distance import Indel
 
 from kirinuki.analysis.figures import PREDICATE_KEYWORDS, extract_figures
 from kirinuki.analysis.speakers import organisations
-from kirinuki.analysis.textnorm import mask_digits, normalise
+from kirinuki.analysis.textnorm import arabic_counts, mask_digits, normalise
 from kirinuki.text.fastfold import fast_fold
 from kirinuki.text.lazyre import lazy_re
 
@@ -268,8 +268,9 @@ def days(text: str) -> frozenset[str]:
 
 
 def numbers(text: str) -> tuple[str, ...]:
-    """The numbers written in `text`, days left out."""
-    return tuple(_NUMBER.findall(_DAY.sub(" ", text)))
+    """The numbers written in `text`, days left out, kanji numerals that count something in
+    digits (`十二戸` is `12戸`)."""
+    return tuple(_NUMBER.findall(_DAY.sub(" ", arabic_counts(text))))
 
 
 def serials(text: str) -> frozenset[str]:

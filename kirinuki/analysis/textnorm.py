@@ -60,6 +60,43 @@ _DIGITS = lazy_re(r"\d+")
 _KANJI_DIGIT = lazy_re(r"[〇一二三四五六七八九十百千]")
 # Kanji numerals before a counter: a count written the vertical-text way (`三棟`, `二十人`).
 KANJI_COUNT = lazy_re(r"[〇一二三四五六七八九十百千]+(?=[人件棟戸隻機台社か万億回歳つ匹頭羽枚冊軒基両便倍割代])")
+# A kanji numeral counting something (`十二戸`, `百二十八人`, `三万五千四百十二票`, `二十九の市町村`):
+# one run of two characters or more, or one character after no kanji (`一人`, not `統一か`).
+_KANJI_NUMERAL = lazy_re(
+    r"(?=[〇一二三四五六七八九十百千])(?:"
+    r"(?:[〇一二三四五六七八九十百千]+[万億兆])*[〇一二三四五六七八九十百千]{2,}"
+    r"(?=[人件棟戸隻機台社か回歳つ匹頭羽枚冊軒基両便倍票の])"
+    r"|(?:[〇一二三四五六七八九十百千]+[万億兆])+"
+    r"(?=[人件棟戸隻機台社か回歳つ匹頭羽枚冊軒基両便倍票])"
+    r"|(?<![\u4e00-\u9fff])[二三四五六七八九十百千](?=[人件棟戸隻機台社か回歳つ匹頭羽枚冊軒基両便倍票]))")
+_KANJI_RUN = lazy_re(r"[〇一二三四五六七八九十百千]+")
+_KANJI_DIGITS = {ch: i for i, ch in enumerate("〇一二三四五六七八九")}
+_KANJI_UNITS = {"十": 10, "百": 100, "千": 1000}
+
+
+def _kanji_run_value(run: str) -> str:
+    """`百二十八` → `128`, `二〇二二` → `2022`."""
+    if not any(ch in _KANJI_UNITS for ch in run):
+        return "".join(str(_KANJI_DIGITS[ch]) for ch in run)
+    total = current = 0
+    for ch in run:
+        if ch in _KANJI_UNITS:
+            total += (current or 1) * _KANJI_UNITS[ch]
+            current = 0
+        else:
+            current = current * 10 + _KANJI_DIGITS[ch]
+    return str(total + current)
+
+
+def arabic_counts(text: str) -> str:
+    """`text` with kanji numerals that count something written in digits (`十二戸` → `12戸`,
+    `三万五千四百十二票` → `3万5412票`), as most writers write them."""
+    if not _KANJI_DIGIT.search(text):
+        return text
+    return _KANJI_NUMERAL.sub(
+        lambda m: _KANJI_RUN.sub(lambda r: _kanji_run_value(r.group()), m.group()), text)
+
+
 # What is not content in a normalised line: numbers with date, time and counter words,
 # month names, and the time of day (`午後315`, `315pm`).
 # The lookahead lets the engine skip the many positions no alternative can start at (faster:
