@@ -44,7 +44,12 @@ from kirinuki.analysis.occasions import (
     other_round,
     successive_changes,
 )
-from kirinuki.analysis.others import other_directions, other_sections, other_thing_counted
+from kirinuki.analysis.others import (
+    other_directions,
+    other_sections,
+    other_thing_counted,
+    same_frame_other_facts,
+)
 from kirinuki.analysis.passages import lead_after_shared, may_extend, relate_sentences
 from kirinuki.analysis.plans import told_ahead_then_done
 from kirinuki.analysis.prepared import Prepared as Prepared
@@ -285,9 +290,11 @@ def _compare(a: Prepared, b: Prepared, same_article: bool, t: Thresholds, lead: 
     if versions_only:
         return None
     if (rel.kind == "shared" and len(a.sentences) == 1 == len(b.sentences)
-            and a.numbers == b.numbers and word_put_for_another(a.masked, b.masked)):
+            and ((a.numbers == b.numbers and word_put_for_another(a.masked, b.masked))
+                 or same_frame_other_facts(a.masked, b.masked))):
         # One sentence each, one word put for another, the same numbers kept
-        # (`消費者物価指数は…2.1%上昇` / `鉱工業生産指数は…`): another thing told alike.
+        # (`消費者物価指数は…2.1%上昇` / `鉱工業生産指数は…`), or the same opening with other
+        # news after it (`検察は…取り調べを始める方針` / `…資産を凍結する方針`): other facts.
         return None
     if rel.kind == "shared":
         return Match(BACKGROUND, rel.similarity, "shared background (a sentence reused)")
@@ -297,7 +304,8 @@ def _compare(a: Prepared, b: Prepared, same_article: bool, t: Thresholds, lead: 
         # `…14日未明、…占拠し、政権の掌握を宣言した` / `…宣言しましたが、政府は15日、…失敗に
         # 終わったと発表しました`: the report retold with what happened on a later day.
         return Match(VERSION, overlap, LEAD_UPDATED)
-    if reworded and not added:
+    if reworded and not added and not (len(a.sentences) == 1 == len(b.sentences)
+                                       and same_frame_other_facts(a.masked, b.masked)):
         return Match(BACKGROUND, overlap, "shared background, reworded")
     return None
 

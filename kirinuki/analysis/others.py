@@ -6,8 +6,11 @@ which report other facts. Pure."""
 
 from __future__ import annotations
 
+from os.path import commonprefix
+
 from rapidfuzz.distance import Indel
 
+from kirinuki.analysis.sentences import content_bigrams
 from kirinuki.text.lazyre import lazy_re
 
 # A noun, kanji with kana between or after (`売り上げ`, `取り扱い`, `受け入れ`) or plain kanji
@@ -93,3 +96,29 @@ def other_directions(a: str, b: str) -> bool:
         return False  # cheap test first
     da, db = set(_DIRECTION.findall(a)), set(_DIRECTION.findall(b))
     return bool(da and db and not da & db)
+
+
+FRAME = 15  # characters two one-sentence clips open or close with alike to share a frame
+FRAME_REST = 4  # characters each has besides the frame, at least, to tell a fact of its own
+FRAME_OVERLAP = 0.40  # content overlap of those rests below which they tell other facts
+
+
+def same_frame_other_facts(a: str, b: str) -> bool:
+    """True when two masked sentences open (or close) with the same words, `FRAME` characters
+    or more, and what each says besides (`FRAME_REST` or more) shares little content
+    (`…検察は、拘束された将校らの取り調べを始める方針です` / `…資産を凍結する方針です`, `症状を訴えた
+    児童の学年別は…` / `水泳の授業を欠席した児童の…`): one actor's or one frame's other facts, not
+    a sentence reused."""
+    n = len(commonprefix((a, b)))
+    if n < FRAME:
+        n = len(commonprefix((a[::-1], b[::-1])))
+        if n < FRAME:
+            return False
+        ra, rb = a[:-n], b[:-n]
+    else:
+        ra, rb = a[n:], b[n:]
+    if min(len(ra), len(rb)) < FRAME_REST:
+        return False
+    ba, bb = content_bigrams(ra), content_bigrams(rb)
+    union = len(ba | bb)
+    return union > 0 and len(ba & bb) < FRAME_OVERLAP * union

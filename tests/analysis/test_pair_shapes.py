@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from analysis_data import kind
 
-from kirinuki.analysis.duplicates import VERSION, prepare
+from kirinuki.analysis.duplicates import BACKGROUND, VERSION, prepare
 from kirinuki.analysis.textnorm import arabic_counts
 
 
@@ -31,3 +31,29 @@ def test_a_count_in_kanji_numerals_is_the_same_number() -> None:
     assert kind(a, b) == VERSION
     assert kind(b, a) == VERSION
     assert prepare(a).numbers == ("15",)
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    # One actor, the same opening, another deed after it.
+    ("ナルヴァ警察は、拘束された幹部らの取り調べを始める方針です。",
+     "ナルヴァ警察は、拘束された幹部らの資産を凍結する方針です。"),
+    # One speech, two things said in it (translated items).
+    ("2. ロサのベルモ首相は9日夜、国営テレビで演説し、暴動に加わった若者の大半がすでに帰宅したと述べた。",
+     "4. ロサのベルモ首相は9日夜、国営テレビで演説し、暴動の首謀者には法に基づいて厳しく対処すると述べた。"),
+    # The same breakdown of other people.
+    ("症状を訴えた生徒の学年別は、▽1年生が3人、▽2年生が6人、▽3年生が12人、▽4年生が8人などとなっています。",
+     "水泳の授業を欠席した生徒の学年別は、▽1年生が3人、▽2年生が6人、▽3年生が12人、▽4年生が8人などとなっています。"),
+])
+def test_one_frame_other_facts_is_no_shared_background(a: str, b: str) -> None:
+    assert kind(a, b) is None
+    assert kind(b, a) is None
+
+
+@pytest.mark.parametrize("b", [
+    "12年続くベルモント政権に対しては、燃料価格の高騰をきっかけに、ロサリア国内で批判が強まっていました。",
+    "12年続くベルモント政権に対しては、エネルギー価格の高騰をきっかけに、ロサリア国内で批判が強まっていました。",
+])
+def test_one_sentence_reworded_is_still_background(b: str) -> None:
+    a = b.replace("12年続くベルモント政権に対しては", "ロサリアでは").replace(
+        "ロサリア国内で批判", "12年続くベルモント政権への批判")
+    assert kind(a, b) == BACKGROUND
