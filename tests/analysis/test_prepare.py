@@ -72,9 +72,10 @@ def test_enough_substance(norm: str) -> None:
 def test_numbers_days_and_names_found_at_each_kind_of_start() -> None:
     # The patterns open with a lookahead of the characters a match can start with: a digit,
     # `マイナス`, a kanji numeral, the `半` after a period; katakana, kanji and capitals.
+    # (Kanji numerals counting something are compared in digits: `三千人` is `3000人`.)
     p = prepare("ルスタニアの首相は1年半ぶりにNATOの会合に出席し、マイナス5度の中、"
-                "三千人と二人が集まった。コルサ州でも6日に。4月の統計。")
-    assert p.numbers == ("1", "半", "マイナス5", "三千", "二", "6", "4")
+                "三千人と二人が集まった。二〇二四年の春、コルサ州でも6日に。4月の統計。")
+    assert p.numbers == ("1", "半", "マイナス5", "3000", "2", "二〇二四", "6", "4")
     assert p.days == frozenset({"6日"})
     assert p.months == frozenset({"4月"})
     assert names_in(p.text) == frozenset({"NATO", "ルスタニア", "コルサ"})
