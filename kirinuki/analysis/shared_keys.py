@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from kirinuki.analysis.textnorm import mask_digits, normalise_parts
+from kirinuki.analysis.textnorm import mask_digits, normalise, normalise_parts
 from kirinuki.text.lazyre import lazy_re
 
 SENTENCE_SALT = b"kirinuki-sentence"
@@ -33,26 +33,54 @@ def key64(text: str, salt: bytes) -> int:
     return (value - (1 << 64) if value >= 1 << 63 else value) | 1
 
 
+# A space between Japanese words: a headline's groups, or a tweet's headline and the sentence
+# glued after it (`北原市の大雨 復旧作業続く 市内では…おそれがあります`).
+_JAPANESE_SPACE = lazy_re(r"(?<=[\u3041-\u30ff\u4e00-\u9fff])[ \u3000]+(?=[\u3041-\u30ff\u4e00-\u9fff])")
+# A sentence's kana ending (`…と主張していた` / `…と主張していました`, `…ということです`): wire and
+# broadcast styles end one sentence alike but for it, so it is left out of the key.
+_KANA_ENDING = lazy_re(r"[\u3041-\u309f]+$")
+
+
 def sentences(text: str) -> list[str]:
     """`text` cut after each sentence end and line end (the parts put together are the text)."""
     return [p for p in _SENTENCE.findall(text) if p]
 
 
+def spaced_parts(text: str) -> list[str]:
+    """The parts of `text`'s sentences cut at spaces between Japanese words, for the sentences
+    that hold such a space (a headline's groups, a tweet's headline and the sentence glued after
+    it); none for the others."""
+    if " " not in text and "\u3000" not in text:
+        return []
+    out = []
+    for piece in sentences(text):
+        start = 0
+        for m in _JAPANESE_SPACE.finditer(piece):
+            out.append(piece[start:m.start()])
+            start = m.end()
+        if start:
+            out.append(piece[start:])
+    return out
+
+
 def keys_of_sentences(pieces: Sequence[str]) -> list[int]:
-    """The `SENTENCE_SLOTS` smallest keys of the normalised sentences, ascending, 0-padded."""
+    """The `SENTENCE_SLOTS` smallest keys of the normalised sentences (without their kana
+    ending), ascending, 0-padded."""
     found = set()
     for piece in pieces:
         masked = mask_digits(piece)
         if len(masked) >= MIN_SENTENCE:
-            found.add(key64(masked, SENTENCE_SALT))
+            found.add(key64(_KANA_ENDING.sub("", masked), SENTENCE_SALT))
     keys = sorted(found)[:SENTENCE_SLOTS]
     return keys + [0] * (SENTENCE_SLOTS - len(keys))
 
 
 def sentence_keys(text: str) -> list[int]:
-    """Keys of the sentences of `text` (normalised, digits masked, at least `MIN_SENTENCE`
-    characters): the `SENTENCE_SLOTS` smallest, ascending, 0 for a slot left empty."""
-    return keys_of_sentences(normalise_parts(text, sentences(text))[1])
+    """Keys of the sentences of `text` and of their parts between spaces (`spaced_parts`;
+    normalised, digits masked, at least `MIN_SENTENCE` characters, the kana ending left out):
+    the `SENTENCE_SLOTS` smallest, ascending, 0 for a slot left empty."""
+    return keys_of_sentences(normalise_parts(text, sentences(text))[1]
+                             + [normalise(p) for p in spaced_parts(text)])
 
 
 def sorted_unique(values: np.ndarray) -> np.ndarray:
