@@ -43,7 +43,6 @@ from kirinuki.analysis.shared_keys import (
     sentences,
     shared_pairs,
     sorted_unique,
-    spaced_parts,
 )
 from kirinuki.analysis.textnorm import mask_digits, normalise, normalise_parts
 from kirinuki.analysis.word_keys import WORD_CAP, WORD_SLOTS, word_matrix
@@ -255,8 +254,7 @@ def sketch_texts(texts: Sequence[str], params: LshParams = DEFAULT_PARAMS) -> Sk
     for t in texts:  # the whole and its sentences in one pass; the sentences are not kept
         whole, pieces = normalise_parts(t, sentences(t))
         norm.append(whole)
-        spaced = spaced_parts(t)
-        found.append(keys_of_sentences(pieces + [normalise(p) for p in spaced] if spaced else pieces))
+        found.append(keys_of_sentences(pieces, t))
     masked = [mask_digits(t) for t in norm]
     keys = np.empty((len(texts), 2), dtype=np.int64)
     keys[:, 0] = [key64(t, EXACT_SALT) for t in norm]

@@ -20,8 +20,8 @@ from kirinuki.analysis.sentences import (
     split,
 )
 from kirinuki.analysis.textnorm import (
-    arabic_counts,
     MIN_SUBSTANCE,
+    arabic_counts,
     enough_substance,
     mask_digits,
     normalise,

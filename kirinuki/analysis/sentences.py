@@ -268,8 +268,7 @@ def days(text: str) -> frozenset[str]:
 
 
 def numbers(text: str) -> tuple[str, ...]:
-    """The numbers written in `text`, days left out, kanji numerals that count something in
-    digits (`十二戸` is `12戸`)."""
+    """The numbers written in `text`, days left out (`十二戸`: `12`, `textnorm.arabic_counts`)."""
     return tuple(_NUMBER.findall(_DAY.sub(" ", arabic_counts(text))))
 
 

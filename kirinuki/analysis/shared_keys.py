@@ -63,11 +63,13 @@ def spaced_parts(text: str) -> list[str]:
     return out
 
 
-def keys_of_sentences(pieces: Sequence[str]) -> list[int]:
-    """The `SENTENCE_SLOTS` smallest keys of the normalised sentences (without their kana
-    ending), ascending, 0-padded."""
+def keys_of_sentences(pieces: Sequence[str], text: str = "") -> list[int]:
+    """The `SENTENCE_SLOTS` smallest keys of the normalised sentences `pieces` and of the
+    parts between spaces of `text`'s sentences (`spaced_parts`), each without its kana
+    ending, ascending, 0-padded."""
+    spaced = spaced_parts(text) if text else []
     found = set()
-    for piece in pieces:
+    for piece in [*pieces, *(normalise(p) for p in spaced)] if spaced else pieces:
         masked = mask_digits(piece)
         if len(masked) >= MIN_SENTENCE:
             found.add(key64(_KANA_ENDING.sub("", masked), SENTENCE_SALT))
@@ -76,11 +78,10 @@ def keys_of_sentences(pieces: Sequence[str]) -> list[int]:
 
 
 def sentence_keys(text: str) -> list[int]:
-    """Keys of the sentences of `text` and of their parts between spaces (`spaced_parts`;
-    normalised, digits masked, at least `MIN_SENTENCE` characters, the kana ending left out):
-    the `SENTENCE_SLOTS` smallest, ascending, 0 for a slot left empty."""
-    return keys_of_sentences(normalise_parts(text, sentences(text))[1]
-                             + [normalise(p) for p in spaced_parts(text)])
+    """Keys of the sentences of `text` and of their parts between spaces (normalised, digits
+    masked, at least `MIN_SENTENCE` characters, the kana ending left out): the
+    `SENTENCE_SLOTS` smallest, ascending, 0 for a slot left empty."""
+    return keys_of_sentences(normalise_parts(text, sentences(text))[1], text)
 
 
 def sorted_unique(values: np.ndarray) -> np.ndarray:
