@@ -26,9 +26,10 @@ from jinja2 import (
 )
 from jinja2.compiler import CodeGenerator, Frame, optimizeconst
 from jinja2.runtime import Context, Macro
+from jinja2.visitor import NodeTransformer
 from markupsafe import Markup, escape
 
-from kirinuki.publish.messages import say
+from kirinuki.publish.messages import CATALOGS, say
 from kirinuki.text.autolink import find_urls
 from kirinuki.text.links import http_url, site_url
 
@@ -146,10 +147,34 @@ def macro_of(module: object, name: str) -> Callable[[Any], Markup]:
     return lambda value: _new_str(Markup, func(value))
 
 
+class _Said(NodeTransformer):
+    """`say("key")` with constant arguments becomes the catalog's text at compile time, joined
+    into the page's literal text (about ten calls a page); a template that assigns `say` is
+    left as written, and so is an unknown key (a KeyError when rendered)."""
+
+    def visit_Call(self, node: nodes.Call) -> nodes.Node:
+        args = [a.value for a in node.args if isinstance(a, nodes.Const)]
+        values = {k.key: k.value.value for k in node.kwargs if isinstance(k.value, nodes.Const)}
+        if not isinstance(node.node, nodes.Name) or node.node.name != "say" or node.dyn_args \
+                or node.dyn_kwargs or len(args) < len(node.args) or len(values) < len(node.kwargs):
+            return self.generic_visit(node)
+        try:
+            text = say(*args, **values)
+        except (KeyError, TypeError, ValueError, IndexError):
+            return node
+        return nodes.TemplateData(str(text), lineno=node.lineno)
+
+
 class _Environment(Environment):
     template_class = _Template
     code_generator_class = _CodeGenerator
     context_class = _Context
+
+    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
+        tree = super()._parse(source, name, filename)
+        if any(n.name == "say" and n.ctx != "load" for n in tree.find_all(nodes.Name)):
+            return tree
+        return _Said().visit(tree)  # type: ignore[no-any-return]
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
@@ -230,9 +255,11 @@ def bytecode_cache() -> BytecodeCache | None:
     directory, keyed by each template's name and source): compiling the templates a one-entry
     publish renders was a good part of it, loading them is not.
 
-    Jinja's key leaves out the options and the compiler, which change how a source compiles:
-    the files are named after both, so a cache written otherwise is never read."""
-    made = repr((sorted(OPTIONS.items()), _CodeGenerator.__doc__))
+    Jinja's key leaves out the options, the compiler and the words folded in (`_Said`), which
+    change how a source compiles: the files are named after them, so a cache written otherwise
+    is never read."""
+    made = repr((sorted(OPTIONS.items()), _CodeGenerator.__doc__, _Said.__doc__,
+                 sorted((lang, sorted(c.items())) for lang, c in CATALOGS.items())))
     options = hashlib.blake2b(made.encode(), digest_size=6).hexdigest()
     try:
         return FileSystemBytecodeCache(pattern=f"__kirinuki_{options}_%s.cache")

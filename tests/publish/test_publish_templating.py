@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from markupsafe import Markup, escape
 
 from kirinuki.publish.templating import environment, fast_escape
@@ -125,3 +126,26 @@ def test_a_macro_called_from_python_renders_what_jinja_renders() -> None:
         assert got == module.one(value) and type(got) is Markup  # type: ignore[attr-defined]
     assert fast(View(name="<a>")) == "<&lt;a&gt;>"
     assert macro_of(module, "two") is module.two  # type: ignore[attr-defined]
+
+
+def test_words_of_the_catalog_are_folded_in_at_compile_time() -> None:
+    """`say("key")` with constant arguments compiles to the catalog's text (no call left),
+    rendering what the call renders; a template that names something else `say`, a value
+    filled in and an unknown key are left to run when rendered."""
+    from jinja2 import Environment
+
+    from kirinuki.publish.messages import say
+
+    source = '{{ say("entry.text") }}|{{ say("summary.clips", n=n) }}|{{ say("pager") ~ "&" }}'
+    env = environment()
+    plain = environment()
+    plain._parse = lambda s, n, f: Environment._parse(plain, s, n, f)  # type: ignore[method-assign]
+    code = env.compile(source, raw=True)
+    assert code.count("context.call") == 1 and str(say("entry.text")) in code
+    got = env.from_string(source).render(n=3)
+    assert got == plain.from_string(source).render(n=3)
+    assert got == f"{say('entry.text')}|{say('summary.clips', n=3)}|{say('pager')}&amp;"
+    local = '{% set say = own %}{{ say("entry.text") }}'
+    assert env.from_string(local).render(own=lambda k: k.upper()) == "ENTRY.TEXT"
+    with pytest.raises(KeyError):
+        env.from_string('{{ say("no.such.key") }}').render()
