@@ -42,7 +42,11 @@ from kirinuki.journal.statements import (
     statements,
 )
 from kirinuki.journal.story import catch_up_statements
-from kirinuki.journal.suggestions import catch_up_features, catch_up_suggestions
+from kirinuki.journal.suggestions import (
+    catch_up_features,
+    catch_up_suggestions,
+    quick_candidates,
+)
 from kirinuki.journal.versions_bulk import (
     DONE,
     SKETCHING,
@@ -481,8 +485,8 @@ def _catch_up_all(journal: Journal, sketches: SketchCache | None) -> CaughtUp:
     except BaseException:
         side.end()
         raise
-    groups = side.wait()
-    return CaughtUp(clips, groups, catch_up_suggestions(journal, features=False))
+    groups, quick = side.wait()
+    return CaughtUp(clips, groups, catch_up_suggestions(journal, features=False, quick=quick))
 
 
 def _beside(journal: Journal) -> Beside | None:
@@ -500,9 +504,11 @@ def _beside(journal: Journal) -> Beside | None:
     return Beside(_statements_and_features, store.path, journal.settings)
 
 
-def _statements_and_features(path: str, settings: Settings) -> int:
+def _statements_and_features(path: str, settings: Settings) -> tuple[int, dict[int, list[int]]]:
     """In the process beside: `catch_up_statements`, then the features of the entries whose
-    suggestions are stale, through a connection of its own; how many groups were read."""
+    suggestions are stale and their quick score's candidates (which need no version links
+    either: at 100k entries minutes in this process alone), through a connection of its own;
+    how many groups were read, and the candidates by entry."""
     journal = Journal(open_store(path), settings)
     # It reads every clip: through the memory map, each page read would count as its memory.
     journal.store.map_memory(False)
@@ -510,7 +516,7 @@ def _statements_and_features(path: str, settings: Settings) -> int:
         with journal.store.waiting(_WAIT_BESIDE):
             groups = catch_up_statements(journal)
             catch_up_features(journal)
-        return groups
+        return groups, quick_candidates(journal)
     finally:
         journal.store.close()
 

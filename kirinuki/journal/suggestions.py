@@ -12,7 +12,8 @@ left out, as finding them needs the whole duplicate index.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from array import array
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 
 import numpy as np
@@ -51,7 +52,7 @@ def _rows_of(f: EntryFeatures) -> list[rows.Feature]:
             *((eid, "places", p, p) for p in f.places)]
 
 
-def _from_rows(found: Iterable[rows.Feature], dates: dict[int, tuple[str, datetime]],
+def _from_rows(found: Iterable[rows.Feature], dates: Mapping[int, tuple[str, datetime | None]],
                ) -> dict[int, EntryFeatures]:
     out: dict[int, EntryFeatures] = {}
     for eid, kind, value, display in found:
@@ -143,6 +144,7 @@ class _Rows:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.total = max(rows.dated_count(store), 1)
+        self.sums = _Sums()
 
     def count(self, kind: str, value: str) -> int:
         return rows.feature_count(self.store, kind, value)
@@ -193,22 +195,32 @@ def _pairs(f: EntryFeatures) -> list[tuple[str, str, str]]:
     return [(kind, v, d) for _e, kind, v, d in _rows_of(f)]
 
 
-def _suggestions(eid: int, src: _Rows, decided: dict[int, str]) -> list[tuple[int, str]]:
-    """The strongest earlier entries of entry `eid` as (entry, reason)."""
-    target = src.features([eid]).get(eid)
-    if target is None:
-        return []
+def _best(target: EntryFeatures, src: _Rows | _Postings, rarity: Rarity,
+          quick: list[int] | None = None) -> list[int]:
+    """The quick score's candidates of `target` (`_best_sharing` over its features carried
+    by at most `_COMMON` of the entries), or `quick` when found already; counts every
+    feature of it in `rarity` either way."""
     cap = max(_COMMON_MIN, int(src.total * _COMMON))
-    rarity = Rarity(src.total)
-    # A quick score (the rarer shared features' weights) picks the few candidates scored
-    # in full: scoring every entry sharing a feature is too slow (docs/analysis.md).
     carriers, weights = [], []
     for kind, value, _d in _pairs(target):
         n = rarity.counts[(kind, value)] = src.count(kind, value)
-        if n <= cap:
+        if n <= cap and quick is None:
             carriers.append(src.carrying(kind, value))
             weights.append(rarity.weight(kind, value))
-    candidates = set(_best_sharing(eid, carriers, weights))
+    return _best_sharing(target.entry_id, carriers, weights, src.sums) if quick is None else quick
+
+
+def _suggestions(eid: int, src: _Rows, decided: dict[int, str],
+                 quick: list[int] | None = None) -> list[tuple[int, str]]:
+    """The strongest earlier entries of entry `eid` as (entry, reason); `quick`: its quick
+    score's candidates when found already (`quick_candidates`)."""
+    target = src.features([eid]).get(eid)
+    if target is None:
+        return []
+    rarity = Rarity(src.total)
+    # A quick score (the rarer shared features' weights) picks the few candidates scored
+    # in full: scoring every entry sharing a feature is too slow (docs/analysis.md).
+    candidates = set(_best(target, src, rarity, quick))
     similar: dict[int, list[tuple[str, str]]] = {}
     for other, change in src.versions(eid):
         similar.setdefault(other, []).append(("version", change))
@@ -229,22 +241,98 @@ def _suggestions(eid: int, src: _Rows, decided: dict[int, str]) -> list[tuple[in
     return out[:SHOWN]
 
 
-def _best_sharing(eid: int, carriers: list[np.ndarray], weights: list[float]) -> list[int]:
+class _Sums:
+    """Scratch arrays of `_best_sharing`, one slot per entry id, kept between calls: the
+    sums are left at zero after each."""
+
+    def __init__(self) -> None:
+        self.sums = np.zeros(0)
+        self.last = np.zeros(0, dtype=np.int64)
+
+    def grow(self, size: int) -> None:
+        if self.sums.size < size:
+            self.sums = np.zeros(size)
+            self.last = np.zeros(size, dtype=np.int64)
+
+
+def _best_sharing(eid: int, carriers: list[np.ndarray], weights: list[float],
+                  scratch: _Sums | None = None) -> list[int]:
     """The `_SCORED` entries other than `eid` with the highest sums of the weights of the
     features they carry (`carriers[k]`: the entries carrying a feature of weight
-    `weights[k]`), ties to the newest id. Each sum is added up feature by feature in the
-    given order (`bincount` adds in the order of its input), as a loop would."""
+    `weights[k]`, each once), ties to the newest id. Each sum is added up feature by feature
+    in the given order, as a loop would; no sort of every entry reached (at 100k entries
+    thousands), only of those at or above the `_SCORED`-th sum."""
     if not carriers:
         return []
     ids = np.concatenate(carriers)
-    found, at = np.unique(ids, return_inverse=True)
-    sums = np.bincount(at.reshape(-1), np.repeat(np.asarray(weights, dtype=np.float64),
-                                                  [c.size for c in carriers]),
-                       minlength=found.size)
-    others = found != eid
-    found, sums = found[others], sums[others]
-    best = np.lexsort((-found, -sums))[:_SCORED]
-    return [int(i) for i in found[best]]
+    scratch = scratch or _Sums()
+    scratch.grow(int(ids.max()) + 1)
+    sums, last = scratch.sums, scratch.last
+    for carrying, w in zip(carriers, weights, strict=True):
+        sums[carrying] += w
+    at = np.arange(ids.size)
+    last[ids] = at
+    found = ids[last[ids] == at]  # each entry once
+    got = sums[found]
+    sums[found] = 0.0
+    keep = found != eid
+    found, got = found[keep], got[keep]
+    if found.size > _SCORED:
+        keep = got >= np.partition(got, found.size - _SCORED)[found.size - _SCORED]
+        found, got = found[keep], got[keep]
+    return [int(i) for i in found[np.lexsort((-found, -got))[:_SCORED]]]
+
+
+class _Postings:
+    """The quick score's data of every stored feature as arrays (~16 bytes a feature, where
+    `_Loaded` holds ~5 KB an entry): for the process beside, which finds the candidates of
+    every stale entry while the version links are found, and cannot hold `_Loaded` then."""
+
+    def __init__(self, store: Store) -> None:
+        dated = rows.dated(store)
+        self.total = max(len(dated), 1)
+        self.code: dict[tuple[str, str], int] = {}
+        eids, fids = array("l"), array("l")
+        for eid, kind, value, _d in rows.every_feature(store):
+            if eid in dated:
+                eids.append(eid)
+                fids.append(self.code.setdefault((kind, value), len(self.code)))
+        self.keys = list(self.code)
+        e, f = np.frombuffer(eids, dtype=np.int64), np.frombuffer(fids, dtype=np.int64)
+        order = np.argsort(f, kind="stable")
+        self.carriers = e[order]
+        self.starts = np.searchsorted(f[order], np.arange(len(self.keys) + 1))
+        order = np.argsort(e, kind="stable")  # each entry's features in the order stored
+        self.entries, self.features_of = e[order], f[order]
+        self.sums = _Sums()
+
+    def count(self, kind: str, value: str) -> int:
+        k = self.code.get((kind, value))
+        return 0 if k is None else int(self.starts[k + 1] - self.starts[k])
+
+    def carrying(self, kind: str, value: str) -> np.ndarray:
+        k = self.code.get((kind, value))
+        return _NONE if k is None else self.carriers[self.starts[k]:self.starts[k + 1]]
+
+    def target(self, eid: int) -> EntryFeatures:
+        """What `_Loaded` holds of entry `eid` for the quick score (its sets filled in the
+        same order, so iterated in the same order)."""
+        lo, hi = np.searchsorted(self.entries, [eid, eid + 1])
+        return _from_rows(((eid, *self.keys[k], self.keys[k][1])
+                           for k in self.features_of[lo:hi].tolist()), {eid: ("", None)})[eid]
+
+
+def quick_candidates(journal: Journal) -> dict[int, list[int]]:
+    """The quick score's candidates of every stale entry (`_suggestions` scores them in
+    full once the version links are known), from the stored features."""
+    todo = rows.stale(journal.store)
+    src = _Postings(journal.store)
+    out: dict[int, list[int]] = {}
+    for k, (eid, _key, _when, _stamp) in enumerate(todo):
+        if k % _BATCH == 0:
+            report(SUGGESTIONS, k, len(todo))
+        out[eid] = _best(src.target(eid), src, Rarity(src.total))
+    return out
 
 
 def catch_up_features(journal: Journal) -> int:
@@ -256,10 +344,12 @@ def catch_up_features(journal: Journal) -> int:
     return len(todo)
 
 
-def catch_up_suggestions(journal: Journal, features: bool = True) -> int:
+def catch_up_suggestions(journal: Journal, features: bool = True,
+                         quick: dict[int, list[int]] | None = None) -> int:
     """Find and store the suggestions of every published entry written since its suggestions
     were found (or never had any); returns how many entries were done. `features=False`:
-    their features are stored already (`catch_up_features`)."""
+    their features are stored already (`catch_up_features`); `quick`: the candidates of the
+    quick score found already (`quick_candidates`), by entry."""
     store = journal.store
     todo = rows.stale(store)
     if not todo:
@@ -275,7 +365,8 @@ def catch_up_suggestions(journal: Journal, features: bool = True) -> int:
             decided.setdefault(ids[key], {})[ids[other]] = decision
     for k in range(0, len(todo), _BATCH):
         report(SUGGESTIONS, k, len(todo))
-        found = [(eid, stamp, _suggestions(eid, src, decided.get(eid, {})))
+        found = [(eid, stamp, _suggestions(eid, src, decided.get(eid, {}),
+                                           None if quick is None else quick.get(eid)))
                  for eid, _key, _when, stamp in todo[k:k + _BATCH]]
         with store.transaction():
             rows.put_suggestions(store, found)

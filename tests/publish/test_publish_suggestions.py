@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from kirinuki.analysis.related import Rarity
 from kirinuki.journal import Journal, import_paths, init_journal
 from kirinuki.journal import suggestions as sugg
 from kirinuki.journal.analysis import catch_up_analysis
@@ -148,3 +149,10 @@ def test_every_feature_read_at_once_as_entry_by_entry(demo: Journal) -> None:
     found = {eid: sugg._suggestions(eid, loaded, {}) for eid in ids}
     assert found == {eid: sugg._suggestions(eid, few, {}) for eid in ids}
     assert sum(1 for f in found.values() if f) >= len(ids) // 2
+    # the quick score's candidates from the arrays the process beside holds are the same
+    arrays = sugg._Postings(demo.store)
+    quick = {eid: sugg._best(arrays.target(eid), arrays, Rarity(arrays.total)) for eid in ids}
+    assert quick == {eid: sugg._best(loaded.features([eid])[eid], loaded, Rarity(loaded.total))
+                     for eid in ids}
+    assert sum(len(q) for q in quick.values()) >= 5 * len(ids)
+    assert {eid: sugg._suggestions(eid, loaded, {}, quick[eid]) for eid in ids} == found
