@@ -71,6 +71,9 @@ _TOPIC_HEADLINE = lazy_re(
 _OCCASION_HEADLINE = lazy_re(
     rf"(?:^|(?<=[】\]\s　▽▼・■◆●○◇□★＞>]))(?P<np>{NOUN}+?(?:の{NOUN}+){{0,2}})が?"
     r"(?:記者会見|会見|声明|談話|演説|投稿|コメント|所感|見解)\s?$")
+# A person's words as newspapers give them: `田中太郎さんの話「…」`, `同社のコメント：「…」`.
+_TALK = lazy_re(rf"(?:^|(?<=[】\]\s　、。▽▼・■◆●○◇□★＞>]))(?P<np>{NOUN}+(?:さん|氏)?(?:の{NOUN}+)?)の"
+                r"(?:話|コメント|談話)[:：]?\s?$")
 # Words that name a work or a campaign, not a speaker, before a bracket (`ドラマ「…」`).
 _NOT_HEADLINE_SPEAKER = lazy_re(
     r"ドラマ|アニメ|シリーズ|キャンペーン|プロジェクト|イベント|ツアー|アプリ|サービス|ブランド|"
@@ -86,12 +89,13 @@ PREAMBLE = lazy_re(
 )
 # A quote as a sentence of its own, said by the next one: `「…」。大統領は8日、こう述べました`.
 # (An English quote may run into its sentence: `“We have nothing to hide,” 長官はこう述べた`.)
-_SO_SAID = lazy_re(r"[」』”](?:。|(?<=”)\s+)(?P<before>[^。「」]{2,40}?)こう(?P<verb>述べ|語っ|語り|話し|"
+_SO_SAID = lazy_re(r"[」』”](?:。|(?<=”)\s+)(?P<before>[^。「」と]{2,40}?)(?:こう|そう)?(?P<verb>述べ|語っ|語り|話し|"
                    r"強調し|訴え|説明し|明かし|振り返り|切り出し|嘆き|嘆い|漏らし|打ち明け)")
 # A quote said by the one named after `…と話すのは`: `「…」と話すのは、…80代の女性だ`.
 _CLEFT = lazy_re(r"(?:など)?と(?:話す|語る|言う|いう|訴える|述べる|明かす|嘆く|笑う)のは、?"
                  r"(?P<np>[^。「」]{1,50}?)(?:だ|です|でした)(?:[。]|$)")
 _TO_AFTER = lazy_re(r"(?<=”)\s?(?:など)?と、?|(?:など)?と、?")  # `“…,” と、` too
+_PAREN_SPEAKER = lazy_re(rf"\s?[（(](?P<np>{NOUN}+(?:の{NOUN}+)?)[）)]")
 _CLEFT_NP = lazy_re(rf"{NOUN}+(?:の{NOUN}+){{0,2}}$")
 # A subject heading a relative clause before the quote (`大統領が示した和平案について「…」`).
 _RELATIVE = lazy_re(r"[たるいだ](?:[\u4e00-\u9fff\u30a0-\u30ffー]+|こと)"
@@ -187,7 +191,8 @@ def _headline(text: str, span: _Span, floor: int) -> Speaker | None:
         if found is None and _speaks_in_headline(np, text[span.start:span.end]):
             found = (np, speaker_key(np), False)
     if found is None and (t := (_TOPIC_HEADLINE.search(text, floor, span.open_at)
-                                or _OCCASION_HEADLINE.search(text, floor, span.open_at))):
+                                or _OCCASION_HEADLINE.search(text, floor, span.open_at)
+                                or _TALK.search(text, floor, span.open_at))):
         # `大木知事、再稼働「認められない」`: the speaker before the comma, what it is about after;
         # `官房長官が会見「…」`: the speaker, then where the words were said.
         found = classify_phrase(t.group("np"))
@@ -251,6 +256,8 @@ def _after_speaker(text: str, span: _Span) -> Speaker | None:
     if so := _SO_SAID.match(text, span.close_at - 1):
         found = [s for s in subjects(text, so.start("before"), so.end("before")) if s.named]
         return pick(found, first=True)
+    if paren := _paren_speaker(text, span):
+        return paren
     stop = text.find("。", span.close_at)
     tail_end = stop if stop >= 0 else len(text)
     if (cleft := _CLEFT.match(text, span.close_at)) and (
@@ -263,6 +270,14 @@ def _after_speaker(text: str, span: _Span) -> Speaker | None:
     return found[0] if found and found[0].named else None
 
 
+def _paren_speaker(text: str, span: _Span) -> Speaker | None:
+    """The speaker written in brackets right after the quote (`「…」（岸田首相）`), or None."""
+    m = _PAREN_SPEAKER.match(text, span.close_at)
+    said = re.search(r"[\u3041-\u309f]", text[span.start:span.end]) is not None  # not a term
+    who = classify_phrase(m.group("np")) if m and said else None
+    return Speaker(who[0], who[1], who[2], m.start("np")) if m and who else None
+
+
 def _bare_title(speaker: Speaker, last: Speaker) -> bool:
     """True when `speaker` is a title alone (`報道官`) that `last` carries."""
     return (speaker.display in TITLES and last.display != speaker.display
@@ -273,7 +288,7 @@ def _is_term(text: str, span: _Span) -> bool:
     quoted = text[span.start:span.end]
     if _NAMED_AS.match(text, span.close_at) is not None:
         return True  # `「…」と題した報告書`, whatever its length
-    if _SO_SAID.match(text, span.close_at - 1) is not None:
+    if _SO_SAID.match(text, span.close_at - 1) is not None or _paren_speaker(text, span):
         return False
     if len(quoted) > _TERM_MAX or "。" in quoted:
         return False

@@ -81,8 +81,9 @@ BRACKETED_OWNER = lazy_re(r"「(?P<np>[^「」『』、。\s]{2,20})」の(?P<ti
 NOUN = r"[\u4e00-\u9fff\u30a0-\u30ffー々〆A-Za-z0-9０-９Ａ-Ｚａ-ｚ・＝=]"
 # A subject: a noun phrase (up to three segments joined by の) before は/が/も (or からは).
 _SUBJECT = lazy_re(
-    rf"(?P<np>{NOUN}+(?:の{NOUN}+){{0,2}}(?:さん|ら|たち)?)(?P<p>からは|からも|は|が|も)"
-)
+    rf"(?P<np>{NOUN}+(?:の{NOUN}+){{0,2}}(?:さん|ら|たち)?)(?:[（(][0-9０-９]{{1,3}}歳?[）)])?"
+    r"(?P<p>からは|からも|は|が|も)"
+)  # (the age newspapers write after a person: `田中花子さん（72）は`)
 _NOT_SPEAKER = lazy_re(r"^[0-9０-９]|^(?:今回|今年|去年|昨年|先月|今月|来月|先週|今週|来週|当時|"
                        r"現在|今後|これ|それ|一方|背景|理由|目的|結果|問題|状況|影響|情勢)")
 

@@ -59,3 +59,26 @@ def test_more_titles_and_people(text: str, speaker: str) -> None:
 
 def test_no_company_named_by_a_word_of_time() -> None:
     assert [s.speaker for s in extract_statements(["【速報】きょうアメリカ大統領「深くおわび」"])] == []
+
+
+@pytest.mark.parametrize(("paragraphs", "speaker"), [
+    # The age newspapers write after a person.
+    (["避難所に身を寄せる田中花子さん（72）は「家が流されてしまった」と話しました。"], "田中花子さん"),
+    # A quote standing as a sentence, said by the next one with `そう` or no word before the verb.
+    (["ロハス報道官は会見を開きました。", "「家が流されてしまった」。市長は記者会見でそう語った。"], "市長"),
+    (["ロハス報道官は会見を開きました。", "「家が流されてしまった」。女性（72）は不安そうに話した。"], "女性"),
+    # A person's words as newspapers give them, and the speaker in brackets after the quote.
+    (["田中太郎さんの話「まさかこんなことになるとは」"], "田中太郎さん"),
+    (["同社のコメント：「多大なご迷惑をおかけし、深くおわびします」"], "同社"),
+    (["「国民の命を守り抜く」（岸田首相）"], "岸田首相"),
+])
+def test_newspaper_forms(paragraphs: list[str], speaker: str) -> None:
+    assert [s.speaker for s in extract_statements(paragraphs)] == [speaker]
+
+
+@pytest.mark.parametrize("text", [
+    "「国民の命を守る」（10日）",  # a date in brackets names nobody
+    "「安全」（国土交通省）とされた地域",  # a term
+])
+def test_no_speaker_in_brackets(text: str) -> None:
+    assert [s for s in extract_statements([text]) if s.speaker] == []
