@@ -15,17 +15,15 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from kirinuki.analysis.headline_quotes import speaker_after, speaker_before
 from kirinuki.analysis.speakers import (
     BRACKETED,
     BRACKETED_OWNER,
     NOUN,
     TITLES,
-    TRADE,
     Speaker,
     bracket_owner,
     classify_phrase,
-    kana_named,
-    name_like,
     people_named,
     pick,
     speaker_key,
@@ -56,29 +54,6 @@ _CUE_AFTER = lazy_re(
 # What names an organisation written in brackets after it: `有力紙「ノヴァ・ガゼタ」は`.
 _KIND_BEFORE = lazy_re(r"(?:紙|誌|社|局|団体|組織|研究所|シンクタンク|企業|グループ|党|番組|新聞|通信|"
                        r"機関|財団|協会|政党|ネットワーク|チャンネル)$")
-# A speaker written right before the quote, as headlines do: `岸田首相「…」`, `岸田首相：「…」`.
-# (A list item's mark before it, `▽`, `・`, `■`, is no part of the name; a tweet's headline may
-# follow a sentence: `…死者31人に。保健省「…」`.)
-_HEADLINE = lazy_re(
-    rf"(?:^|(?<=[】\]\s　、：:▽▼・■◆●○◇□★。＞>]))(?!・)(?P<np>(?P<kana>[\u3041-\u309f]{{2,6}}(?={TRADE}|[\u30a1-\u30fa]))?{NOUN}+"
-    rf"(?:の{NOUN}+){{0,2}})(?:[:：]|(?P<comma>[、，,]))?\s?$")
-# A headline's speaker, a comma, then what the quote is about or whom it is told to
-# (`首相、解散「考えていない」`, `日銀総裁、追加利上げ「…」`, `米国務長官、中国に「…」伝える`).
-_TOPIC_HEADLINE = lazy_re(
-    rf"(?:^|(?<=[】\]\s　▽▼・■◆●○◇□★]))(?P<np>{NOUN}+(?:の{NOUN}+){{0,2}})[、，,]"
-    rf"(?P<about>{NOUN}{{1,10}}(?:[\u3041-\u309f]{NOUN}{{0,4}})?(?:に対し|に)?)\s?$")
-# A headline's speaker and the occasion of the words (`官房長官が会見「…」`, `国連総長が声明「…」`).
-_OCCASION_HEADLINE = lazy_re(
-    rf"(?:^|(?<=[】\]\s　▽▼・■◆●○◇□★＞>]))(?P<np>{NOUN}+?(?:の{NOUN}+){{0,2}})が?"
-    r"(?:記者会見|会見|声明|談話|演説|投稿|コメント|所感|見解)\s?$")
-# A person's words as newspapers give them: `田中太郎さんの話「…」`, `同社のコメント：「…」`.
-_TALK = lazy_re(rf"(?:^|(?<=[】\]\s　、。▽▼・■◆●○◇□★＞>]))(?P<np>{NOUN}+(?:さん|氏)?(?:の{NOUN}+)?)の"
-                r"(?:話|コメント|談話)[:：]?\s?$")
-# Words that name a work or a campaign, not a speaker, before a bracket (`ドラマ「…」`).
-_NOT_HEADLINE_SPEAKER = lazy_re(
-    r"ドラマ|アニメ|シリーズ|キャンペーン|プロジェクト|イベント|ツアー|アプリ|サービス|ブランド|"
-    r"ニュース|コラム|キャラクター|ゲーム|ソング|アルバム|ライブ|テーマ|タイトル|スローガン|"
-    r"ハッシュタグ|コメント|メッセージ|コーナー|プラン|モデル|システム|ルール|マーク")
 PREAMBLE = lazy_re(
     r"(?:、|\d+日(?:夜|朝|午前|午後)?(?:の|に|、)?|(?:これまでに|改めて|さらに|そのうえで|"
     r"一方で?|また)、?|[^、。「」]{0,25}?(?:記者団|国民|記者|支持者|参加者)(?:ら)?に"
@@ -175,61 +150,6 @@ def _name_end(text: str, at: int) -> int:
     return m.end("np") if named or opening else -1
 
 
-def _headline(text: str, span: _Span, floor: int) -> Speaker | None:
-    """The speaker written right before the opening bracket (`岸田首相「…」`), or None."""
-    if span.open_at <= floor or span.broken:
-        return None
-    m = _HEADLINE.search(text, floor, span.open_at)
-    if m is not None and m.group("comma") and m.start() > 0 and text[m.start() - 1] not in "】]▽▼・■◆●○◇□★":
-        return None  # `Name、「…」` only where a headline starts
-    found = None
-    if m is not None and m.group("kana") and not kana_named(m.group("kana")):
-        m = None  # `きょうアメリカ…「…」`: no company named in hiragana
-    if m is not None:
-        np = m.group("np")
-        found = classify_phrase(np)
-        if found is None and _speaks_in_headline(np, text[span.start:span.end]):
-            found = (np, speaker_key(np), False)
-    if found is None and (t := (_TOPIC_HEADLINE.search(text, floor, span.open_at)
-                                or _OCCASION_HEADLINE.search(text, floor, span.open_at)
-                                or _TALK.search(text, floor, span.open_at))):
-        # `大木知事、再稼働「認められない」`: the speaker before the comma, what it is about after;
-        # `官房長官が会見「…」`: the speaker, then where the words were said.
-        found = classify_phrase(t.group("np"))
-    if found is None:
-        return None
-    return Speaker(found[0], found[1], found[2], span.open_at, particle="")
-
-
-# A headline opening with the quote, its speaker after it (`「国民の命を守り抜く」 岸田首相`,
-# `「断じて容認できない」と官房長官`).
-_HEADLINE_OPENING = lazy_re(r"\s*(?:【[^】]{1,12}】\s*)?$")
-# (The speaker may be followed by the occasion: `「戦争を終わらせる」トランプ氏が就任演説`.)
-_SPEAKER_AFTER = lazy_re(rf"\s?と?\s?(?P<np>{NOUN}+(?:の{NOUN}+){{0,2}})(?:が[^\s　「」『』。、]{{1,8}})?(?=$|[\s　])")
-
-
-def _headline_after(text: str, span: _Span, floor: int) -> Speaker | None:
-    """The speaker written right after a quote that opens a headline, or None."""
-    # The quote opens the headline or a part of it after a space (`…を表明　「誠実に対応」と社長`).
-    opens = _HEADLINE_OPENING.match(text, floor, span.open_at) or (
-        span.open_at > floor and text[span.open_at - 1] in " 　")
-    if span.broken or not opens or "。" in text[span.close_at:]:
-        return None
-    m = _SPEAKER_AFTER.match(text, span.close_at)
-    found = classify_phrase(m.group("np")) if m else None
-    if m is None or found is None:
-        return None
-    return Speaker(found[0], found[1], found[2], m.start("np"), particle="")
-
-
-def _speaks_in_headline(np: str, quoted: str) -> bool:
-    """True when `np`, unknown to `classify_phrase`, names who speaks in a headline
-    (`ロシア「…」`, `東坂地裁「…」`, `韓国大統領室「…」`): it looks like a name, is not a
-    work or a campaign (`ドラマ「…」`), and the quote says something (it has kana)."""
-    return (name_like(np) and not _NOT_HEADLINE_SPEAKER.fullmatch(np)
-            and re.search(r"[\u3041-\u309f]", quoted) is not None)
-
-
 def _sentence_start(text: str, pos: int, floor: int) -> int:
     return max(text.rfind(_CONTEXT_STOP, floor, pos) + 1, floor)
 
@@ -319,7 +239,8 @@ def _paragraph_quotes(text: str, index: int, last: Speaker | None,
             speaker = _lost_opening(text, span, floor)
         elif headline is not None and not text[floor:span.open_at].strip(" 　、"):
             speaker, mode = headline, "headline"  # `Name「…」「…」`: both are the name's
-        elif (speaker := _headline(text, span, floor) or _headline_after(text, span, floor)) is not None:
+        elif not span.broken and (speaker := speaker_before(text, span.open_at, text[span.start:span.end], floor)
+                                  or speaker_after(text, span.open_at, span.close_at, floor)) is not None:
             mode = "headline"
         else:
             begin = _sentence_start(text, span.open_at, floor)
