@@ -64,7 +64,7 @@ PREAMBLE = lazy_re(
 )
 # A quote as a sentence of its own, said by the next one: `「…」。大統領は8日、こう述べました`.
 # (An English quote may run into its sentence: `“We have nothing to hide,” 長官はこう述べた`.)
-_SO_SAID = lazy_re(r"[」』”](?:。|(?<=”)\s+)(?P<before>[^。「」と]{2,40}?)(?:こう|そう)?(?P<verb>述べ|語っ|語り|話し|"
+_SO_SAID = lazy_re(r"[」』”](?:。|(?<=”)\s+)(?P<before>[^。「」]{2,40}?(?=こう|そう)|[^。「」と]{2,40}?)(?:こう|そう)?(?P<verb>述べ|語っ|語り|話し|"
                    r"強調し|訴え|説明し|明かし|振り返り|切り出し|嘆き|嘆い|漏らし|打ち明け)")
 # A quote said by the one named after `…と話すのは`: `「…」と話すのは、…80代の女性だ`.
 _CLEFT = lazy_re(r"(?:など)?と(?:話す|語る|言う|いう|訴える|述べる|明かす|嘆く|笑う)のは、?"
