@@ -43,6 +43,7 @@ from kirinuki.journal.statements import (
 )
 from kirinuki.journal.story import catch_up_statements
 from kirinuki.journal.suggestions import (
+    Quick,
     catch_up_features,
     catch_up_suggestions,
     quick_candidates,
@@ -504,7 +505,7 @@ def _beside(journal: Journal) -> Beside | None:
     return Beside(_statements_and_features, store.path, journal.settings)
 
 
-def _statements_and_features(path: str, settings: Settings) -> tuple[int, dict[int, list[int]]]:
+def _statements_and_features(path: str, settings: Settings) -> tuple[int, Quick]:
     """In the process beside: `catch_up_statements`, then the features of the entries whose
     suggestions are stale and their quick score's candidates (which need no version links
     either: at 100k entries minutes in this process alone), through a connection of its own;

@@ -292,13 +292,13 @@ class _Postings:
         dated = rows.dated(store)
         self.total = max(len(dated), 1)
         self.code: dict[tuple[str, str], int] = {}
-        eids, fids = array("l"), array("l")
+        eids, fids = array("i"), array("i")
         for eid, kind, value, _d in rows.every_feature(store):
             if eid in dated:
                 eids.append(eid)
                 fids.append(self.code.setdefault((kind, value), len(self.code)))
         self.keys = list(self.code)
-        e, f = np.frombuffer(eids, dtype=np.int64), np.frombuffer(fids, dtype=np.int64)
+        e, f = np.frombuffer(eids, dtype=np.int32), np.frombuffer(fids, dtype=np.int32)
         order = np.argsort(f, kind="stable")
         self.carriers = e[order]
         self.starts = np.searchsorted(f[order], np.arange(len(self.keys) + 1))
@@ -322,17 +322,35 @@ class _Postings:
                            for k in self.features_of[lo:hi].tolist()), {eid: ("", None)})[eid]
 
 
-def quick_candidates(journal: Journal) -> dict[int, list[int]]:
+class Quick:
+    """The quick score's candidates of some entries, as arrays (what the process beside
+    sends: ~160 bytes an entry, where lists of ints took ~1 KB)."""
+
+    def __init__(self, ids: np.ndarray, best: np.ndarray) -> None:
+        order = np.argsort(ids)  # best[k]: the candidates of entry ids[k], -1 past the last
+        self.ids, self.best = ids[order], best[order]
+
+    def of(self, eid: int) -> list[int] | None:
+        """The candidates of entry `eid` (None: not found)."""
+        k = int(np.searchsorted(self.ids, eid))
+        if k == self.ids.size or int(self.ids[k]) != eid:
+            return None
+        row = self.best[k]
+        return [int(c) for c in row[row >= 0]]
+
+
+def quick_candidates(journal: Journal) -> Quick:
     """The quick score's candidates of every stale entry (`_suggestions` scores them in
     full once the version links are known), from the stored features."""
     todo = rows.stale(journal.store)
     src = _Postings(journal.store)
-    out: dict[int, list[int]] = {}
+    best = np.full((len(todo), _SCORED), -1, dtype=np.int64)
     for k, (eid, _key, _when, _stamp) in enumerate(todo):
         if k % _BATCH == 0:
             report(SUGGESTIONS, k, len(todo))
-        out[eid] = _best(src.target(eid), src, Rarity(src.total))
-    return out
+        found = _best(src.target(eid), src, Rarity(src.total))
+        best[k, :len(found)] = found
+    return Quick(np.asarray([t[0] for t in todo], dtype=np.int64), best)
 
 
 def catch_up_features(journal: Journal) -> int:
@@ -345,7 +363,7 @@ def catch_up_features(journal: Journal) -> int:
 
 
 def catch_up_suggestions(journal: Journal, features: bool = True,
-                         quick: dict[int, list[int]] | None = None) -> int:
+                         quick: Quick | None = None) -> int:
     """Find and store the suggestions of every published entry written since its suggestions
     were found (or never had any); returns how many entries were done. `features=False`:
     their features are stored already (`catch_up_features`); `quick`: the candidates of the
@@ -366,7 +384,7 @@ def catch_up_suggestions(journal: Journal, features: bool = True,
     for k in range(0, len(todo), _BATCH):
         report(SUGGESTIONS, k, len(todo))
         found = [(eid, stamp, _suggestions(eid, src, decided.get(eid, {}),
-                                           None if quick is None else quick.get(eid)))
+                                           None if quick is None else quick.of(eid)))
                  for eid, _key, _when, stamp in todo[k:k + _BATCH]]
         with store.transaction():
             rows.put_suggestions(store, found)

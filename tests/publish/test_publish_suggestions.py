@@ -8,6 +8,7 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from kirinuki.analysis.related import Rarity
@@ -155,4 +156,7 @@ def test_every_feature_read_at_once_as_entry_by_entry(demo: Journal) -> None:
     assert quick == {eid: sugg._best(loaded.features([eid])[eid], loaded, Rarity(loaded.total))
                      for eid in ids}
     assert sum(len(q) for q in quick.values()) >= 5 * len(ids)
+    sent = sugg.Quick(np.asarray(ids[::-1]), np.asarray(
+        [q + [-1] * (sugg._SCORED - len(q)) for q in quick.values()][::-1]))
+    assert {eid: sent.of(eid) for eid in ids} == quick and sent.of(max(ids) + 1) is None
     assert {eid: sugg._suggestions(eid, loaded, {}, quick[eid]) for eid in ids} == found
