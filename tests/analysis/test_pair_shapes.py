@@ -57,3 +57,19 @@ def test_one_sentence_reworded_is_still_background(b: str) -> None:
     a = b.replace("12年続くベルモント政権に対しては", "ロサリアでは").replace(
         "ロサリア国内で批判", "12年続くベルモント政権への批判")
     assert kind(a, b) == BACKGROUND
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    # A count said to have reached (`に及んだ`) a new value, in lines (`回線`).
+    ("ひかり通信によりますと、8日朝から携帯電話の通話やデータ通信がつながりにくい状態が続いていて、"
+     "影響はおよそ150万回線に及んでいるということです。",
+     "ひかり通信は8日夜、携帯電話の通話やデータ通信がつながりにくくなっている障害について、"
+     "影響が最大でおよそ260万回線に及んだと発表しました。"),
+    # Signatures counted in people's worth (`人分`), said to have reached a new value.
+    ("廃線の撤回を求める署名は、これまでにおよそ6000人分が集まっています。",
+     "「かもめ線を守る会」によると、廃線の撤回を求める署名はおよそ1万2000人分に達し、"
+     "会は近く会社に提出するということです。"),
+])
+def test_a_count_said_to_have_reached_more_is_updated(a: str, b: str) -> None:
+    assert kind(a, b) == VERSION
+    assert kind(b, a) == VERSION
