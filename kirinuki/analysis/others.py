@@ -107,8 +107,8 @@ def same_frame_other_facts(a: str, b: str) -> bool:
     """True when two masked sentences open (or close) with the same words, `FRAME` characters
     or more, and what each says besides (`FRAME_REST` or more) shares little content
     (`…検察は、拘束された将校らの取り調べを始める方針です` / `…資産を凍結する方針です`, `症状を訴えた
-    児童の学年別は…` / `水泳の授業を欠席した児童の…`): one actor's or one frame's other facts, not
-    a sentence reused."""
+    児童の学年別は…` / `水泳の授業を欠席した児童の…`), no compound in both: one actor's or one
+    frame's other facts, not a sentence reused."""
     n = len(commonprefix((a, b)))
     if n < FRAME:
         n = len(commonprefix((a[::-1], b[::-1])))
@@ -117,8 +117,16 @@ def same_frame_other_facts(a: str, b: str) -> bool:
         ra, rb = a[:-n], b[:-n]
     else:
         ra, rb = a[n:], b[n:]
-    if min(len(ra), len(rb)) < FRAME_REST:
-        return False
+    if min(len(ra), len(rb)) < FRAME_REST or _word_in_both(ra, rb):
+        return False  # (`…区域に設定しました` / `…に設定していた…区域を…解除しました`: one thing)
     ba, bb = content_bigrams(ra), content_bigrams(rb)
     union = len(ba | bb)
     return union > 0 and len(ba & bb) < FRAME_OVERLAP * union
+
+
+_LONG_WORD = lazy_re(r"[\u4e00-\u9fff\u30a1-\u30faー]{4,}")  # a compound (`移動制限区域`)
+
+
+def _word_in_both(a: str, b: str) -> bool:
+    """True when `a` and `b` share four kanji or katakana in a row."""
+    return any(w[i:i + 4] in b for w in _LONG_WORD.findall(a) for i in range(len(w) - 3))

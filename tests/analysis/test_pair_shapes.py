@@ -7,6 +7,7 @@ import pytest
 from analysis_data import kind
 
 from kirinuki.analysis.duplicates import BACKGROUND, VERSION, prepare
+from kirinuki.analysis.others import same_frame_other_facts
 from kirinuki.analysis.textnorm import arabic_counts
 
 
@@ -73,3 +74,11 @@ def test_one_sentence_reworded_is_still_background(b: str) -> None:
 def test_a_count_said_to_have_reached_more_is_updated(a: str, b: str) -> None:
     assert kind(a, b) == VERSION
     assert kind(b, a) == VERSION
+
+
+def test_a_compound_in_both_rests_is_one_thing_not_other_facts() -> None:
+    # A zone set, then lifted: the rests after the common opening name one zone.
+    a = "北浜県は、発生した農場から半径3キロ以内を家畜の移動制限区域に、半径10キロ以内を搬出制限区域に設定しました。"
+    b = "北浜県は、発生した農場から半径3キロ以内に設定していた家畜の移動制限区域を、2日午前0時に解除しました。"
+    assert not same_frame_other_facts(prepare(a).masked, prepare(b).masked)
+    assert kind(a, b) is not None
