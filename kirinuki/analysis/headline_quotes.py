@@ -21,10 +21,10 @@ from kirinuki.analysis.speakers import (
 from kirinuki.text.lazyre import lazy_re
 
 # A speaker written right before the quote, as headlines do: `岸田首相「…」`, `岸田首相：「…」`.
-# (A list item's mark before it, `▽`, `・`, `■`, is no part of the name; a tweet's headline may
+# (A list item's mark before it, `▽`, `・`, `■`, `5）`, is no part of the name; a tweet's headline may
 # follow a sentence: `…死者31人に。保健省「…」`.)
 _HEADLINE = lazy_re(
-    rf"(?:^|(?<=[】\]\s　、：:▽▼・■◆●○◇□★。＞>]))(?!・)(?P<np>(?P<kana>[\u3041-\u309f]{{2,6}}(?={TRADE}|[\u30a1-\u30fa]))?{NOUN}+"
+    rf"(?:^|(?<=[】\]\s　、：:▽▼・■◆●○◇□★。＞>])|(?<=[0-9０-９][）)]))(?!・)(?P<np>(?P<kana>[\u3041-\u309f]{{2,6}}(?={TRADE}|[\u30a1-\u30fa]))?{NOUN}+"
     rf"(?:の{NOUN}+){{0,2}})(?:[:：]|(?P<comma>[、，,]))?\s?$")
 # A headline's speaker, a comma, then what the quote is about or whom it is told to
 # (`首相、解散「考えていない」`, `日銀総裁、追加利上げ「…」`, `米国務長官、中国に「…」伝える`).
@@ -38,6 +38,10 @@ _OCCASION_HEADLINE = lazy_re(
 # A person's words as newspapers give them: `田中太郎さんの話「…」`, `同社のコメント：「…」`.
 _TALK = lazy_re(rf"(?:^|(?<=[】\]\s　、。▽▼・■◆●○◇□★＞>]))(?P<np>{NOUN}+(?:さん|氏)?(?:の{NOUN}+)?)の"
                 r"(?:話|コメント|談話)[:：]?\s?$")
+# A transcript's speaker in brackets before the words, the organisation first:
+# `（星峰スペース　緒方彰吾社長）「…」`.
+_TRANSCRIPT = lazy_re(rf"(?:^|(?<=[】\]\s　。▽▼・■◆●○◇□★＞>]))[（(](?:[^（）()「」\s　]{{1,20}}[\s　])?"
+                      rf"(?P<np>{NOUN}+(?:の{NOUN}+)?)[）)][:：]?\s?$")
 # Words that name a work or a campaign, not a speaker, before a bracket (`ドラマ「…」`).
 _NOT_HEADLINE_SPEAKER = lazy_re(
     r"ドラマ|アニメ|シリーズ|キャンペーン|プロジェクト|イベント|ツアー|アプリ|サービス|ブランド|"
@@ -63,7 +67,8 @@ def speaker_before(text: str, open_at: int, quoted: str, floor: int = 0) -> Spea
             found = (np, speaker_key(np), False)
     if found is None and (t := (_TOPIC_HEADLINE.search(text, floor, open_at)
                                 or _OCCASION_HEADLINE.search(text, floor, open_at)
-                                or _TALK.search(text, floor, open_at))):
+                                or _TALK.search(text, floor, open_at)
+                                or _TRANSCRIPT.search(text, floor, open_at))):
         # `大木知事、再稼働「認められない」`: the speaker before the comma, what it is about after;
         # `官房長官が会見「…」`: the speaker, then where the words were said.
         found = classify_phrase(t.group("np"))

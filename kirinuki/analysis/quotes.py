@@ -30,6 +30,7 @@ from kirinuki.analysis.speakers import (
     subjects,
 )
 from kirinuki.text.lazyre import lazy_re
+from kirinuki.text.normalize import fold
 
 __all__ = ["Quote", "classify_phrase", "extract_quotes", "people_named", "speaker_key",
            "speaker_names"]
@@ -53,13 +54,13 @@ _CUE_AFTER = lazy_re(
 )
 # What names an organisation written in brackets after it: `有力紙「ノヴァ・ガゼタ」は`.
 _KIND_BEFORE = lazy_re(r"(?:紙|誌|社|局|団体|組織|研究所|シンクタンク|企業|グループ|党|番組|新聞|通信|"
-                       r"機関|財団|協会|政党|ネットワーク|チャンネル)$")
+                       r"機関|財団|協会|政党|ネットワーク|チャンネル|メーカー|会社|大手|業者)$")
 PREAMBLE = lazy_re(
     r"(?:、|\d+日(?:夜|朝|午前|午後)?(?:の|に|、)?|(?:これまでに|改めて|さらに|そのうえで|"
     r"一方で?|また)、?|[^、。「」]{0,25}?(?:記者団|国民|記者|支持者|参加者)(?:ら)?に"
     r"(?:対し(?:て)?|向けて)、?|"
     r"[^、。「」]{0,25}?(?:記者会見|会見|演説|声明|インタビュー|会合|会談|ツイッター|SNS|議会|"
-    r"テレビ|番組|談話|取材|会議|集会|式典|法廷|紙面|電子版|ウェブサイト|社説|報告書|リポート|レポート|"
+    r"テレビ|番組|談話|取材|会議|集会|式典|法廷|公判|裁判|審理|紙面|電子版|ウェブサイト|社説|報告書|リポート|レポート|"
     r"論文|文書|書簡)(?:で|の中で|に|を行い|し)、?)"
 )
 # A quote as a sentence of its own, said by the next one: `「…」。大統領は8日、こう述べました`.
@@ -70,6 +71,10 @@ _SO_SAID = lazy_re(r"[」』”](?:。|(?<=”)\s+)(?P<before>[^。「」]{2,40}
 _CLEFT = lazy_re(r"(?:など)?と(?:話す|語る|言う|いう|訴える|述べる|明かす|嘆く|笑う)のは、?"
                  r"(?P<np>[^。「」]{1,50}?)(?:だ|です|でした)(?:[。]|$)")
 _TO_AFTER = lazy_re(r"(?<=”)\s?(?:など)?と、?|(?:など)?と、?")  # `“…,” と、` too
+# An English quote's speaker: `“…,” said CEO Shogo Ogata at…`, `“…,” Trade Minister Osorio said`.
+_EN_NAME = r"(?:(?:[A-Z][\w.'-]*|of|the)\s){0,5}[A-Z][\w.'-]*"
+_SAID_EN = lazy_re(rf"\s*(?:(?:said|says|told)\s(?P<after>{_EN_NAME})(?![\w.'-])"
+                   rf"|(?P<before>{_EN_NAME}|the\s[a-z]+(?:\s[a-z]+)?)\s(?:said|says|told))")
 _PAREN_SPEAKER = lazy_re(rf"\s?[（(](?P<np>{NOUN}+(?:の{NOUN}+)?)[）)]")
 _CLEFT_NP = lazy_re(rf"{NOUN}+(?:の{NOUN}+){{0,2}}$")
 # A subject heading a relative clause before the quote (`大統領が示した和平案について「…」`).
@@ -178,6 +183,10 @@ def _after_speaker(text: str, span: _Span) -> Speaker | None:
         return pick(found, first=True)
     if paren := _paren_speaker(text, span):
         return paren
+    if text[span.close_at - 1] == "”" and (en := _SAID_EN.match(text, span.close_at)):
+        # `“…,” said CEO Shogo Ogata at…`, `“…,” Trade Minister Osorio said`
+        np = en.group("after") or en.group("before")
+        return Speaker(np, fold(np), not np[0].islower(), en.start())
     stop = text.find("。", span.close_at)
     tail_end = stop if stop >= 0 else len(text)
     if (cleft := _CLEFT.match(text, span.close_at)) and (

@@ -125,6 +125,8 @@ def classify_phrase(phrase: str) -> tuple[str, str, bool] | None:
     A titled person is keyed by name; a bare title or a common noun keeps its owner
     (`ナザルバーエフ氏の報道官`, `ソロヴェイ氏の妻`); an organisation is the last segment.
     """
+    if phrase.endswith("弁護側"):  # the defence in a trial (`検察側` is the prosecution's office)
+        return phrase, fold(phrase), True
     for tail in ("の間", "の中", "の側", "側", "ら", "たち"):
         if phrase.endswith(tail) and len(phrase) > len(tail):
             phrase = phrase[: -len(tail)]

@@ -82,3 +82,33 @@ def test_newspaper_forms(paragraphs: list[str], speaker: str) -> None:
 ])
 def test_no_speaker_in_brackets(text: str) -> None:
     assert [s for s in extract_statements([text]) if s.speaker] == []
+
+
+@pytest.mark.parametrize(("paragraphs", "speaker"), [
+    # Studied on dev10: a broadcast transcript's speaker in brackets before the words.
+    (["（北嶺ロケット　緒方彰吾社長）「ご期待に応えられず、心からおわび申し上げます」"], "緒方彰吾社長"),
+    # A numbered item's headline (`5）`, as translator items are numbered).
+    (["5）ツアー会社の社長「残る6人全員が無事に戻るまで全力を尽くす」"], "ツアー会社の社長"),
+    # An English quote's speaker after it.
+    (["“We will find the cause and fly again,” said CEO Shogo Ogata at a news conference."],
+     "CEO Shogo Ogata"),
+    (["“This is not a trade war,” Trade Minister Osorio said in Vesca on Wednesday."],
+     "Trade Minister Osorio"),
+    # A company named in brackets after its trade is the subject, not a quote.
+    (["部品メーカー「北浜精機」は「関税の対象が広がれば、計画を見直さざるをえない」としています。"],
+     "北浜精機"),
+])
+def test_dev10_forms(paragraphs: list[str], speaker: str) -> None:
+    assert [s.speaker for s in extract_statements(paragraphs)] == [speaker]
+
+
+def test_the_defence_at_a_trial() -> None:
+    got = extract_statements(["公判で弁護側は、現金は政治献金として受け取ったもので、賄賂にはあたらないと主張していた。"])
+    assert [(s.speaker, s.text[:4]) for s in got] == [("弁護側", "現金は政")]
+
+
+def test_reported_speech_after_the_person_named_before() -> None:
+    # No statement before it: the person the sentence before is about speaks (`この中で、`).
+    got = extract_statements(["ミルザ経済相は4日、首都で記者会見しました。",
+                              "この中で、ワインに25%の報復関税を課すと表明しました。"])
+    assert [(s.mode, s.speaker, s.inferred) for s in got] == [(REPORTED, "ミルザ経済相", True)]
