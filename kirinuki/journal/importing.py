@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -264,15 +265,12 @@ class Batch:
             taken.add(e.permalink)
 
 
-def _import_text(journal: Journal, path: Path, batch: Batch,
-                 progress: Progress | None = None) -> None:
+def _parsed(journal: Journal, path: Path) -> Entry | None:
+    """The entry of the clip text file `path` (None: a Hatena/Movable Type export, read by
+    `hatena.import_mt`); raises InputError for a file that is not clip text."""
     data = path.read_bytes()
     if looks_like_mt(data[:4096].decode("utf-8", errors="replace")):
-        # A Hatena/Movable Type export is a .txt too, told apart by its content.
-        from kirinuki.journal import hatena  # deferred: hatena builds on this module
-
-        hatena.import_mt(journal, path, batch, progress)
-        return
+        return None  # a Hatena/Movable Type export is a .txt too, told apart by its content
     text = decode_clip_text(data, str(path))
     entry = parse(text)
     entry.key = "sha256:" + hashlib.sha256(data).hexdigest()
@@ -280,6 +278,54 @@ def _import_text(journal: Journal, path: Path, batch: Batch,
     if entry.published is not None:
         entry.status = Status.PUBLISHED
         entry.permalink = permalink_for(entry.published, journal)
+    return entry
+
+
+class _ReadAhead:
+    """The clip text files of an import, each read and parsed (`_parsed`) when the import
+    takes it or before, while a statement of the import waits for the writes it sent to the
+    server (`Store.set_idle`, PostgreSQL), where it sat idle (docs/search.md "Imports,
+    session 21"). At most `LIMIT` files wait parsed; a file's error is raised when the
+    import takes that file, as without reading ahead."""
+
+    LIMIT = 500
+
+    def __init__(self, journal: Journal, files: Iterator[Path]) -> None:
+        self.journal = journal
+        self.files = files
+        self.ready: deque[tuple[Path, Entry | None | Exception]] = deque()
+
+    def read_one(self) -> bool:
+        """Parse one more file ahead; False when none is left or `LIMIT` wait already."""
+        if len(self.ready) >= self.LIMIT:
+            return False
+        path = next(self.files, None)
+        if path is None:
+            return False
+        try:
+            parsed: Entry | None | Exception = _parsed(self.journal, path)
+        except Exception as exc:  # noqa: BLE001 - raised when the import takes that file
+            parsed = exc
+        self.ready.append((path, parsed))
+        return True
+
+    def __iter__(self) -> Iterator[tuple[Path, Entry | None]]:
+        while self.ready or self.read_one():
+            path, parsed = self.ready.popleft()
+            if isinstance(parsed, Exception):
+                raise parsed
+            yield path, parsed
+
+
+def _import_text(journal: Journal, path: Path, entry: Entry | None, batch: Batch,
+                 progress: Progress | None = None) -> None:
+    """Add the entry parsed from `path` (None: read it as a Hatena/MT export) to `batch`."""
+    if entry is None:
+        from kirinuki.journal import hatena  # deferred: hatena builds on this module
+
+        hatena.import_mt(journal, path, batch, progress)
+        return
+    if entry.published is not None and entry.key is not None:
         batch.names[entry.key] = str(path)
     try:
         batch.add(entry, str(path))
@@ -312,11 +358,16 @@ def import_paths(journal: Journal, paths: list[str], progress: Progress | None =
             # Read under the write lock: another import may have written while this one waited.
             tags_before = tag_rows.tag_keys(store)
             batch = Batch(journal, summary)
-            for i, f in enumerate(_files(paths, ".txt"), 1):
-                _import_text(journal, f, batch, progress)
-                summary.files += 1
-                if progress is not None and (i % 100 == 0 or i == total):
-                    progress(i, total)
+            ahead = _ReadAhead(journal, _files(paths, ".txt"))
+            store.set_idle(ahead.read_one)
+            try:
+                for i, (f, entry) in enumerate(ahead, 1):
+                    _import_text(journal, f, entry, batch, progress)
+                    summary.files += 1
+                    if progress is not None and (i % 100 == 0 or i == total):
+                        progress(i, total)
+            finally:
+                store.set_idle(None)
             batch.flush()
             for f in _files(paths, ".jsonl"):
                 import_jsonl(journal, f, batch, progress)

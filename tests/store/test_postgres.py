@@ -446,3 +446,49 @@ def test_search_rows_from_forms_are_those_from_their_bodies() -> None:
     # Both tables at once: `search_uni`'s keys taken from `search_bi`'s.
     assert list(copy_both(pairs)) == bodies
     assert copy_both([]) == (copy_data([], True), copy_data([], False))
+
+
+@pytest.mark.database
+def test_a_bulk_import_parses_its_next_files_while_it_waits(
+        pg_journal_path: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A statement that must wait for the writes sent parses the next files meanwhile
+    (`PgStore.set_idle`): here every write waits until that happened, and the journal holds
+    what an import without waits writes."""
+    import threading
+
+    from kirinuki.journal import import_paths
+    from kirinuki.journal.importing import Batch
+    from kirinuki.store.postgres.sender import Sender
+
+    monkeypatch.setattr(Batch, "SIZE", 5)
+    parsed_while_waiting = threading.Event()
+    used: list[object] = []
+    real_send = Sender.send
+
+    def send(self: Sender, write: object) -> None:
+        def held() -> None:
+            if not parsed_while_waiting.wait(10):  # a guard: without the idle work, no hang
+                parsed_while_waiting.set()
+                used.append("nobody parsed")
+            write()  # type: ignore[operator]
+        real_send(self, held)
+
+    monkeypatch.setattr(Sender, "send", send)
+    demo = str(Path(__file__).parents[2] / "demo" / "entries")
+    with init_journal(pg_journal_path) as j:
+        store = j.store
+        real_set_idle = store.set_idle
+
+        def set_idle(work: object) -> None:
+            def counted() -> bool:
+                more = work()  # type: ignore[operator]
+                used.append(more)
+                parsed_while_waiting.set()
+                return more
+            real_set_idle(counted if work is not None else None)
+
+        monkeypatch.setattr(store, "set_idle", set_idle)
+        summary = import_paths(j, [demo])
+        assert True in used and "nobody parsed" not in used  # parsed in the waits
+        entries = store.conn.execute("SELECT count(*) FROM entries").fetchone()[0]
+    assert summary.entries_added == entries > 5

@@ -80,6 +80,9 @@ class PgConnection:
         self.checked: set[str] = set()  # tables `_defer_index` looked at in this transaction
         self.emptied: set[str] = set()  # tables `_defer_index` truncated in this transaction
         self.sender = Sender(WRITES_AHEAD)  # a bulk import's writes (`executemany`)
+        # Work of the caller's to do while a statement waits for the writes sent
+        # (`PgStore.set_idle`), instead of waiting idle.
+        self.idle: Callable[[], bool] | None = None
         # `search_uni`'s COPY data made with `search_bi`'s from the same rows (that rows object,
         # the data, its row count), for the next `executemany` if it writes those rows there.
         self._uni_made: tuple[object, bytes, int] | None = None
@@ -90,7 +93,7 @@ class PgConnection:
 
     def _run(self, sql: str, args: Sequence[object] | None = None) -> psycopg.Cursor[Any]:
         if self.sender.busy:  # the writes sent before this statement come first
-            self.sender.wait()
+            self.sender.wait(self.idle)
         return self._now(sql, args)
 
     def _now(self, sql: str, args: Sequence[object] | None = None) -> psycopg.Cursor[Any]:

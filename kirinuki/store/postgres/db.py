@@ -71,6 +71,11 @@ class PgStore(Store):
         super().set_bulk(on)
         self.conn.bulk = on
 
+    def set_idle(self, work: Callable[[], bool] | None) -> None:
+        """Have a statement that must wait for a bulk import's writes sent call `work` until
+        they are stored or it returns False (None: wait idle)."""
+        self.conn.idle = work
+
     def data_version(self) -> int:
         """A number that changes when a transaction that wrote commits (any process)."""
         row = self.conn._run("SELECT n FROM kirinuki_changes").fetchone()

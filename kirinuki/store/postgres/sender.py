@@ -1,8 +1,9 @@
 """The writes of a bulk import sent on a thread of their own: the caller reads and splits the
 next entries while the server stores the last ones, so the two overlap on two cores instead of
 taking turns (docs/search.md "PostgreSQL", Imports). The writes keep their order (one thread);
-the caller waits for them all before any other statement (`wait`). Raises, from `send` or
-`wait`, the first error of the writes sent, once none of them is still running.
+the caller waits for them all before any other statement (`wait`), or does work of its own
+meanwhile (`wait(idle)`). Raises, from `send` or `wait`, the first error of the writes sent,
+once none of them is still running.
 """
 
 from __future__ import annotations
@@ -38,9 +39,13 @@ class Sender:
             self._pending.pop(0)
         self._pending.append(self._pool.submit(write))
 
-    def wait(self) -> None:
+    def wait(self, idle: Callable[[], bool] | None = None) -> None:
         """Wait for every write sent; raise the first one's error, if any failed (the writes
-        after a failed one fail too: the transaction is aborted)."""
+        after a failed one fail too: the transaction is aborted). `idle`: called again and
+        again while the writes run, until it returns False (it has nothing left to do)."""
+        if idle is not None:
+            while self._pending and not self._pending[-1].done() and idle():
+                pass
         pending, self._pending = self._pending, []
         wait_all(pending)
         for future in pending:

@@ -10,7 +10,7 @@ import fcntl
 import json
 import os
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
@@ -171,6 +171,10 @@ class Store:
         self.bulk = on
         self.index_fresh, self.index_tail = False, None
         self.map_memory(not on)
+
+    def set_idle(self, work: Callable[[], bool] | None) -> None:
+        """Work to do instead of waiting for a bulk import's writes sent (PostgreSQL,
+        `PgStore.set_idle`): SQLite writes each one as it is made, there is no such wait."""
 
     def map_memory(self, on: bool) -> None:
         """Read through the memory map (fast random reads: search) or not (reads of the whole
