@@ -118,12 +118,12 @@ def run(args: Sequence[str]) -> int | None:
         try:
             with open_journal(journal_path(journal)) as j:
                 # Nothing to do is answered before the renderer and the analysis are imported.
-                r, mark = (None, None) if full else nothing_to_do(j, out_dir)
+                r, mark, version = (None, None, None) if full else nothing_to_do(j, out_dir)
                 if r is None:
                     from kirinuki.publish import publish
 
                     r = publish(j, out_dir, full=full, jobs=jobs, progress=progress,
-                                analysis_progress=lines, mark=mark)
+                                analysis_progress=lines, mark=mark, version=version)
                 drafts = draft_count(j)
         except sqlite3.DatabaseError as exc:
             raise journal_error(exc, journal=journal) from exc

@@ -51,9 +51,10 @@ PARALLEL_MIN = 2000  # fewer pages than this render faster in one process
 def publish(journal: Journal, out_dir: str | Path, *, full: bool = False,
             jobs: int | None = None, progress: Progress | None = None,
             analysis_progress: AnalysisProgress | None = None,
-            mark: str | None = None) -> PublishReport:
+            mark: str | None = None, version: str | None = None) -> PublishReport:
     """Write the journal's published entries as a static site into `out_dir` (`mark`: the
-    journal's `published_mark`, when the caller has just read it).
+    journal's `published_mark`, when the caller has just read it; `version`: the
+    `asset_version`, when the caller has made it).
 
     The first publish after a bulk import first finds the versions of every clip (once), in
     `jobs` forked workers, telling `analysis_progress(stage, done, total)` how far it is.
@@ -71,18 +72,20 @@ def publish(journal: Journal, out_dir: str | Path, *, full: bool = False,
         with bulk_analysis(workers, analysis_progress):
             for _attempt in range(ATTEMPTS - 1):
                 try:
-                    return _publish(journal, out_dir, full, jobs, progress, start, mark)
+                    return _publish(journal, out_dir, full, jobs, progress, start, mark,
+                                    version)
                 except JournalMoved:
                     mark = None  # read again: the journal moved since
                     continue
-            return _publish(journal, out_dir, full, jobs, progress, start, mark)
+            return _publish(journal, out_dir, full, jobs, progress, start, mark, version)
     finally:
         gc.unfreeze()
 
 
 def _publish(journal: Journal, out_dir: str | Path, full: bool, jobs: int | None,
-             progress: Progress | None, start: float, mark: str | None) -> PublishReport:
-    version = asset_version()
+             progress: Progress | None, start: float, mark: str | None,
+             version: str | None) -> PublishReport:
+    version = version or asset_version()
     warnings: list[str] = []
     with Output(Path(out_dir), full=full) as output, contextlib.ExitStack() as ending:
         mark, g, same = unchanged(journal, output, version, mark)

@@ -28,6 +28,9 @@ from kirinuki.publish.state import roll_back as _roll_back
 from kirinuki.publish.state import state_path
 
 LEGACY = ".kirinuki-publish.db"  # inside the served folder, before
+# The meta key of the count of `pages` rows and the newest row's id, recorded with them (a
+# manifest written since by an earlier version has another newest row: its rows are counted).
+FILES = "files"
 EntryRow = tuple[int, str, str, str, str, str]
 
 
@@ -90,12 +93,14 @@ class PageIndex(Mapping[str, tuple[str, str]]):
     manifest on demand: a build that plans a few pages looks up a few rows instead of loading
     hundreds of thousands; iterating loads them all once."""
 
-    def __init__(self, path: Path | None = None) -> None:
+    def __init__(self, path: Path | None = None, count: int | None = None) -> None:
         self._path = path
         self._conn: sqlite3.Connection | None = None
         self._pid = 0
         self._all: dict[str, tuple[str, str]] | None = None if path else {}
-        self._count: int | None = None
+        # Recorded with the rows (`FILES`): counting them reads every row, twice in each
+        # publish (docs/publish.md).
+        self._count = count
 
     def _db(self) -> sqlite3.Connection:
         if self._conn is None or self._pid != os.getpid():
@@ -211,10 +216,14 @@ def load_manifest(path: Path) -> Manifest:
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
             meta = dict(conn.execute("SELECT key, value FROM meta").fetchall()
                         if "meta" in tables else [])
+            # Fails here when it is no manifest; the newest row tells whether the recorded
+            # count is still that of the rows (each write of a row gives it a new one).
+            newest = conn.execute("SELECT max(rowid) FROM pages").fetchone()[0]
         finally:
             conn.close()
-        pages = PageIndex(path)
-        len(pages)  # fails here, not later, when the file is no manifest
+        count, _, last = meta.get(FILES, "").partition(" ")
+        pages = PageIndex(path, int(count) if count.isdigit() and last == str(newest)
+                          and "pending" not in meta else None)
     except sqlite3.DatabaseError as exc:
         raise InputError(f"{path}: unreadable publish manifest ({exc}); remove the folder "
                          "or publish with --full") from exc
@@ -258,6 +267,9 @@ def write_manifest(target: Path, records: Mapping[str, tuple[str, str]],
                              list(meta.items()))
             conn.executemany("DELETE FROM meta WHERE key = ?", [(k,) for k in drop_meta])
             count = int(conn.execute("SELECT count(*) FROM pages").fetchone()[0])
+            newest = conn.execute("SELECT max(rowid) FROM pages").fetchone()[0]
+            conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
+                         (FILES, f"{count} {newest}"))
             conn.execute("COMMIT")
             return count
         finally:
@@ -278,6 +290,7 @@ def mark_pending(target: Path, paths: list[str]) -> None:
                              [(p,) for p in paths])
             conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('pending', ?)",
                          (json.dumps(paths, ensure_ascii=False),))
+            conn.execute("DELETE FROM meta WHERE key = ?", (FILES,))
             conn.execute("COMMIT")
         finally:
             conn.close()

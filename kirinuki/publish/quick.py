@@ -82,14 +82,17 @@ def unchanged(journal: Journal, output: Output, version: str,
     return mark, g, same
 
 
-def nothing_to_do(journal: Journal, out_dir: str | Path) -> tuple[PublishReport | None, str]:
+def nothing_to_do(journal: Journal, out_dir: str | Path,
+                  ) -> tuple[PublishReport | None, str, str]:
     """The report of a publish into `out_dir` that would change nothing, or None when it
-    would (then `publish` does the work, given the journal's mark read here: reading it is a
-    pass over every entry); and that mark. Raises what `Output` raises for an unusable folder."""
+    would (then `publish` does the work, given the journal's mark and the asset version read
+    here: reading the mark is a pass over every entry, the version one over the templates and
+    code); that mark and version. Raises what `Output` raises for an unusable folder."""
     start = time.perf_counter()
+    version = asset_version()
     with Output(Path(out_dir)) as output:
-        mark, _g, same = unchanged(journal, output, asset_version())
+        mark, _g, same = unchanged(journal, output, version)
         if not same:
-            return None, mark
+            return None, mark, version
         return PublishReport(str(out_dir), len(output.old), 0, 0, int(mark.split("|")[0]),
-                             -1, False, time.perf_counter() - start), mark
+                             -1, False, time.perf_counter() - start), mark, version

@@ -148,3 +148,35 @@ def test_an_entrys_tags_are_recorded_as_one_json_text(tmp_path: Path) -> None:
         whole = json.dumps([[k, ctx.tags[k].segment] for k, _ in e.tags], ensure_ascii=False)
         assert records[e.id].tags == whole
     assert sorted(len(json.loads(r.tags)) for r in records.values()) == [0, 1, 2, 2, 2]
+
+
+def test_the_count_of_files_is_recorded_not_counted(small: Journal, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    report = publish(small, site, jobs=1)
+    state = writer.state_path(site)
+    files = sum(1 for p in site.rglob("*") if p.is_file())
+    assert report.pages == files
+    recorded = manifest.read_meta(state)[manifest.FILES]
+    assert recorded.split()[0] == str(files)
+    # Read from the record: a wrong record is what the manifest then says (no row counted).
+    conn = sqlite3.connect(state)
+    with conn:
+        conn.execute("UPDATE meta SET value = ? WHERE key = ?",
+                     ("7 " + recorded.split()[1], manifest.FILES))
+    conn.close()
+    assert len(manifest.load_manifest(state).pages) == 7
+    # A row written since the record (by an earlier version, which does not record it): the
+    # rows are counted.
+    conn = sqlite3.connect(state)
+    with conn:
+        conn.execute("UPDATE pages SET rowid = (SELECT max(rowid) + 1 FROM pages)"
+                     " WHERE path = 'index.html'")
+    conn.close()
+    assert len(manifest.load_manifest(state).pages) == files
+    # A patch being put in place forgets the record: the rows are counted again.
+    manifest.mark_pending(state, ["a/new/page.html"])
+    assert manifest.FILES not in manifest.read_meta(state)
+    assert len(manifest.load_manifest(state).pages) == files + 1
+    # The next publish repairs, and records the count again.
+    again = publish(small, site, jobs=1)
+    assert manifest.read_meta(state)[manifest.FILES].split()[0] == str(again.pages) == str(files)
