@@ -62,6 +62,7 @@ _COUNTERS: dict[str, str] = {
     "平方キロメートル": "平方キロメートル", "平方キロ": "平方キロメートル", "平方メートル": "平方メートル",
     "立方メートル": "立方メートル", "体": "体",
     "組": "組", "ナノメートル": "nm", "機種": "機種", "路線": "路線",
+    "点": "点", "分間": "分間", "回線": "回線",
 }
 # Counters that follow a currency or a measure can carry the range suffix 台 (`108円台`).
 _COUNTER_RE = "|".join(sorted(map(re.escape, _COUNTERS), key=len, reverse=True))
@@ -286,8 +287,9 @@ def _excluded(folded: str, m: re.Match[str]) -> bool:
     if unit == "年" and (_year_like(num) or re.match(r"\d+月", folded[m.end("unit"):])):
         return True
     if _is_kanji_only(num):
-        if num == "一" or (_KANJI_CHAR.match(before) and m.group("pre") is None):
-            return True  # 統一, 唯一, 数千人
+        if num == "一" or (_KANJI_CHAR.match(before) and m.group("pre") is None
+                           and (len(num) < 2 or before in "数何")):
+            return True  # 統一, 唯一, 数千人 (消防車両二十八台 counts)
         if len(unit) == 1 and _KANJI_CHAR.match(folded, m.end("unit")):
             return True  # 六本木, 三回忌
 

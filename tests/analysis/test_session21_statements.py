@@ -112,3 +112,4 @@ def test_reported_speech_after_the_person_named_before() -> None:
     got = extract_statements(["ミルザ経済相は4日、首都で記者会見しました。",
                               "この中で、ワインに25%の報復関税を課すと表明しました。"])
     assert [(s.mode, s.speaker, s.inferred) for s in got] == [(REPORTED, "ミルザ経済相", True)]
+
