@@ -317,7 +317,9 @@ class _Postings:
     def target(self, eid: int) -> EntryFeatures:
         """What `_Loaded` holds of entry `eid` for the quick score (its sets filled in the
         same order, so iterated in the same order)."""
-        lo, hi = np.searchsorted(self.entries, [eid, eid + 1])
+        # In the arrays' own type: a list would be int64, and NumPy would cast every
+        # entry of the 32-bit array for each call (a pass over every feature an entry).
+        lo, hi = np.searchsorted(self.entries, np.asarray([eid, eid + 1], self.entries.dtype))
         return _from_rows(((eid, *self.keys[k], self.keys[k][1])
                            for k in self.features_of[lo:hi].tolist()), {eid: ("", None)})[eid]
 
