@@ -19,7 +19,7 @@ from kirinuki.model import Entry
 from kirinuki.publish import urls
 from kirinuki.publish.context import SiteContext
 from kirinuki.publish.plan import Page
-from kirinuki.publish.templating import macro_of
+from kirinuki.publish.templating import View, macro_of
 from kirinuki.publish.views import Views, entry_title
 from kirinuki.text.xmlchars import xml_text
 
@@ -76,7 +76,7 @@ class Feeds:
         self.update_lines = macro_of(macros, "update_lines")
         # An entry's item is the same in the Atom and the RSS feed, and in the journal's feed
         # and each of its tags' feeds: made once (the entry HTML is most of a feed's cost).
-        self._items: dict[tuple[int, int | None, object], dict[str, Any]] = {}
+        self._items: dict[tuple[int, int | None, object], View] = {}
 
     def feed(self, page: Page, entries: dict[int, Entry], _: Any) -> str:
         """The journal's Atom feed, or a tag's (`page.args[0]` is the tag key or None)."""
@@ -101,14 +101,14 @@ class Feeds:
         items = [self.item(i, entries[i]) for i in page.entries]
         metas = [self.ctx.entries[i] for i in page.entries]
         newest = max(atom_updated(m) for m in metas) if metas else None
-        feed = {
+        feed = View({
             "id": feed_id(host, url), "title": title,
             "updated": _iso(newest) if newest else EPOCH,
             "rfc822": rfc822(newest) if newest else None,
             "self": urls.absolute(host, url), "alternate": urls.absolute(host, alternate),
             "base": f"https://{host}/" if host else None, "author": self.ctx.settings.title,
             "entries": items,
-        }
+        })
         return xml_text(self.env.get_template(template).render(feed=feed))
 
     def updates(self, page: Page, *_: Any) -> str:
@@ -119,15 +119,15 @@ class Feeds:
         for pos in page.args[0]:
             meta = self.ctx.entries[pos]
             notes = self.views.updates(meta).values()
-            items.append({
+            items.append(View({
                 "id": entry_id(host, meta) + "#updates",
                 "title": entry_title(meta),
                 "link": urls.absolute(host, urls.entry_url(meta.permalink)),
                 "published": _iso(meta.published), "updated": _iso(atom_updated(meta)),
                 "tags": [], "content": str(self.update_lines(list(notes))),
-            })
+            }))
         metas = [self.ctx.entries[i] for i in page.args[0]]
-        feed = {
+        feed = View({
             "id": feed_id(host, urls.UPDATES_URL),
             "title": f"更新された記事 - {self.ctx.settings.title}",
             "updated": _iso(max(atom_updated(m) for m in metas)) if metas else EPOCH,
@@ -135,10 +135,10 @@ class Feeds:
             "alternate": urls.absolute(host, urls.index_url()),
             "base": f"https://{host}/" if host else None, "author": self.ctx.settings.title,
             "entries": items,
-        }
+        })
         return xml_text(self.env.get_template("feed.xml").render(feed=feed))
 
-    def item(self, pos: int, entry: Entry) -> dict[str, Any]:
+    def item(self, pos: int, entry: Entry) -> View:
         """One feed entry (made once per state of the entry)."""
         key = (pos, entry.id, entry.updated)
         found = self._items.get(key)
@@ -148,29 +148,28 @@ class Feeds:
             found = self._items[key] = self._item(pos, entry)
         return found
 
-    def _item(self, pos: int, entry: Entry) -> dict[str, Any]:
+    def _item(self, pos: int, entry: Entry) -> View:
         meta = self.ctx.entries[pos]
         host = self.ctx.canonical
-        view = {"groups": [self.views.group(g) for g in entry.groups],
-                "html": self.views.html(entry)}
+        view = View(groups=[self.views.group(g) for g in entry.groups], html=self.views.html(entry))
         scheme = urls.absolute(host, urls.TAGS_URL)
-        return {
+        return View({
             "id": entry_id(host, meta),
             "title": entry_title(meta),
             "link": urls.absolute(host, urls.entry_url(meta.permalink)),
             "published": _iso(meta.published),
             "updated": _iso(atom_updated(meta)),
             "rfc822": rfc822(meta.published),
-            "tags": [{"term": self.ctx.tags[k].display, "label": self.ctx.tags[k].display,
-                      "scheme": scheme} for k in meta.tag_keys],
+            "tags": [View(term=self.ctx.tags[k].display, label=self.ctx.tags[k].display,
+                          scheme=scheme) for k in meta.tag_keys],
             # The HTML escaped into type="html" (the text the XML template would write for
             # the plain string), once for every feed the item is in.
             "content": escape(str(self.body(view))),
-        }
+        })
 
     def _urlset(self, items: list[tuple[str, datetime | None]]) -> str:
         host = self.ctx.canonical
-        rows = [{"loc": urls.absolute(host, u), "lastmod": d.date().isoformat() if d else None}
+        rows = [View(loc=urls.absolute(host, u), lastmod=d.date().isoformat() if d else None)
                 for u, d in items]
         return xml_text(self.env.get_template("sitemap.xml").render(urls=rows))
 
@@ -194,7 +193,7 @@ class Feeds:
         """The sitemap index: one sitemap per month, and the other pages."""
         host = self.ctx.canonical
         names = [urls.SITEMAP.url(y, m) for y, m in page.args[0]] + [urls.SITEMAP_PAGES.url()]
-        rows = [{"loc": urls.absolute(host, n), "lastmod": None} for n in names]
+        rows = [View(loc=urls.absolute(host, n), lastmod=None) for n in names]
         return xml_text(self.env.get_template("sitemap_index.xml").render(sitemaps=rows))
 
     def robots(self, *_: Any) -> str:

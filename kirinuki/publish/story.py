@@ -11,13 +11,14 @@ from collections.abc import Callable
 from typing import Any
 
 from kirinuki.journal.story import Series, TagStory
+from kirinuki.publish.templating import View
 
 MAX_SERIES = 8  # series a story shows (those with the most points, then the newest)
 WIDTH, HEIGHT = 320, 120  # the chart's coordinate box (it scales with the page)
 LEFT, RIGHT, TOP, BOTTOM = 8, 8, 22, 26  # room for value labels above and dates below
 
 
-def _chart(series: Series, when: list[float]) -> dict[str, Any] | None:
+def _chart(series: Series, when: list[float]) -> View | None:
     """The chart's points in the coordinate box, or None when a value has no number."""
     values = [p.value for p in series.points]
     if any(v is None for v in values):
@@ -32,12 +33,12 @@ def _chart(series: Series, when: list[float]) -> dict[str, Any] | None:
         fx = (t - t0) / (t1 - t0) if t1 > t0 else k / max(1, len(vs) - 1)
         fy = (v - lo) / (hi - lo) if hi > lo else 0.5
         points.append((round(LEFT + fx * span_x, 1), round(TOP + (1 - fy) * span_y, 1)))
-    return {"width": WIDTH, "height": HEIGHT, "line": " ".join(f"{x},{y}" for x, y in points),
-            "points": points, "base": HEIGHT - BOTTOM}
+    return View(width=WIDTH, height=HEIGHT, line=" ".join(f"{x},{y}" for x, y in points),
+                points=points, base=HEIGHT - BOTTOM)
 
 
 def story_view(story: TagStory, entry_link: Callable[[int], dict[str, Any] | None],
-               when: Callable[[int], float], prefix: str) -> dict[str, Any] | None:
+               when: Callable[[int], float], prefix: str) -> View | None:
     """The story's view, or None when there is nothing to show; `entry_link(entry id)` gives
     the published entry's url and day label (None: not published), `when` its time stamp,
     `prefix` makes the chart's element ids unique in the page."""
@@ -47,7 +48,7 @@ def story_view(story: TagStory, entry_link: Callable[[int], dict[str, Any] | Non
         links = [entry_link(p.entry_id) for p in s.points]
         if any(link is None for link in links):
             continue
-        points = [{"surface": p.surface, "url": link["url"], "day": link["day"]}
+        points = [View(surface=p.surface, url=link["url"], day=link["day"])
                   for p, link in zip(s.points, links, strict=True) if link is not None]
         chart = _chart(s, [when(p.entry_id) for p in s.points])
         text = "、".join(f"{p['day']} {p['surface']}" for p in points)
@@ -57,8 +58,8 @@ def story_view(story: TagStory, entry_link: Callable[[int], dict[str, Any] | Non
             chart.update(id=f"{prefix}-{n}", title=f"{s.label}の推移", desc=text,
                          first=(x0, y0 - 6, points[0]["surface"], points[0]["day"]),
                          last=(x1, y1 - 6, points[-1]["surface"], points[-1]["day"]))
-        shown.append({"label": s.label, "points": points, "chart": chart})
-    speakers = [{"name": sp.name, "count": sp.count} for sp in story.speakers]
+        shown.append(View(label=s.label, points=points, chart=chart))
+    speakers = [View(name=sp.name, count=sp.count) for sp in story.speakers]
     if not shown and not speakers:
         return None
-    return {"series": shown, "speakers": speakers}
+    return View(series=shown, speakers=speakers)

@@ -29,16 +29,11 @@ DESCRIPTION_CHARS = 110  # og:description: what a card shows of the first clip
 LINK_CACHE = 20_000
 
 
-class ClipView:
-    """A clip in an entry body (slotted: entries hold many and templates read them often)."""
-
-    __slots__ = ("citation", "kind", "text", "update")
-
-    def __init__(self, text: str, citation: View | None, update: View | None = None) -> None:
-        self.kind = "clip"
-        self.text = text
-        self.citation = citation
-        self.update = update  # the earlier version this clip updates: href, label, change
+def clip_view(text: str, citation: View | None, update: View | None = None) -> View:
+    """A clip in an entry body (a View: the templates read its keys inline, where an object's
+    attributes cost a call each); `update`: the earlier version it updates (href, label,
+    change)."""
+    return View(kind="clip", text=text, citation=citation, update=update)
 
 
 _WORDING = "wording: "
@@ -203,12 +198,12 @@ class Views:
 
     def group(self, group: Group, updates: dict[int, View] | None = None) -> View:
         """A group: its clips and related links in order, then its tag lines."""
-        items: list[View | ClipView] = []
+        items: list[View] = []
         for item in group.items:
             if isinstance(item, Clip):
                 src = _citation(item.citation) if item.citation is not None else None
                 update = updates.get(item.id or 0) if updates else None
-                items.append(ClipView(item.text, src, update))
+                items.append(clip_view(item.text, src, update))
             else:
                 items.append(self._related(item))
         lines = [[View(name=t.name, summary=t.summary, href=self.tag_href(t.name))
@@ -303,7 +298,7 @@ class Views:
             keys = [self.key_of(n) for n in names]
             if key not in keys:
                 continue
-            clips = [ClipView(item.text, _citation(item.citation) if item.citation else None)
+            clips = [clip_view(item.text, _citation(item.citation) if item.citation else None)
                      for item in group.items if isinstance(item, Clip)]
             others = [View(name=n, href=self.tag_href(n)) for n, k in zip(names, keys, strict=True)
                       if k != key]
@@ -329,9 +324,7 @@ class Views:
             pos = self.ctx.pos.get(entry_id)
             return self.ctx.entries[pos].published.timestamp() if pos is not None else 0.0
 
-        view = story_view(story, link, when, "story")
-        return None if view is None else View(view, series=[View(s) for s in view["series"]],
-                                              speakers=[View(s) for s in view["speakers"]])
+        return story_view(story, link, when, "story")
 
     def summary(self, pos: int, summary: ListingSummary | None) -> View:
         """An entry in a list: title, date, clip count, excerpt, tags."""
