@@ -16,15 +16,13 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from kirinuki.analysis.textnorm import KANJI_UNITS, kanji_value
 from kirinuki.text.lazyre import lazy_re
 
 # Full-width digits and separators fold to ASCII one character for one, so offsets found in the
 # folded text are offsets in the original.
 _FOLD = str.maketrans("０１２３４５６７８９，．％－＋", "0123456789,.%-+")
 
-_KANJI_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6,
-                 "七": 7, "八": 8, "九": 9}
-_KANJI_UNITS = {"十": 10, "百": 100, "千": 1000}
 _MAGNITUDES = {"万": Decimal(10) ** 4, "億": Decimal(10) ** 8, "兆": Decimal(10) ** 12}
 
 _ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
@@ -193,17 +191,7 @@ class Figure:
 
 def _kanji_value(text: str) -> Decimal:
     """The value of a kanji numeral without 万/億/兆 (`三千八百` → 3800, `二〇二二` → 2022)."""
-    if not any(ch in _KANJI_UNITS for ch in text):
-        digits = "".join(str(_KANJI_DIGITS[ch]) for ch in text)
-        return Decimal(digits or 0)
-    total, current = 0, 0
-    for ch in text:
-        if ch in _KANJI_UNITS:
-            total += (current or 1) * _KANJI_UNITS[ch]
-            current = 0
-        else:
-            current = current * 10 + _KANJI_DIGITS[ch]
-    return Decimal(total + current)
+    return Decimal(kanji_value(text))
 
 
 def _part_value(part: str) -> Decimal:
@@ -212,7 +200,7 @@ def _part_value(part: str) -> Decimal:
     if _ARABIC_ONLY.fullmatch(part):
         return Decimal(part.replace(",", ""))
     if _ARABIC_ONLY.fullmatch(part[:-1]):
-        return Decimal(part[:-1]) * _KANJI_UNITS[part[-1]]
+        return Decimal(part[:-1]) * KANJI_UNITS[part[-1]]
     return _kanji_value(part)
 
 

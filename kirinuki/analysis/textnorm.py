@@ -70,22 +70,31 @@ _KANJI_NUMERAL = lazy_re(
     r"(?=[人件棟戸隻機台社か回歳つ匹頭羽枚冊軒基両便倍票])"
     r"|(?<![\u4e00-\u9fff])[二三四五六七八九十百千](?=[人件棟戸隻機台社か回歳つ匹頭羽枚冊軒基両便倍票]))")
 _KANJI_RUN = lazy_re(r"[〇一二三四五六七八九十百千]+")
-_KANJI_DIGITS = {ch: i for i, ch in enumerate("〇一二三四五六七八九")}
-_KANJI_UNITS = {"十": 10, "百": 100, "千": 1000}
+_KANJI_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+                "七": 7, "八": 8, "九": 9}
+KANJI_UNITS = {"十": 10, "百": 100, "千": 1000}
 
 
 def _kanji_run_value(run: str) -> str:
     """`百二十八` → `128`, `二〇二二` → `2022`."""
-    if not any(ch in _KANJI_UNITS for ch in run):
+    if not any(ch in KANJI_UNITS for ch in run):
         return "".join(str(_KANJI_DIGITS[ch]) for ch in run)
+    return str(kanji_value(run))
+
+
+def kanji_value(text: str) -> int:
+    """The value of a kanji numeral without 万/億/兆 (`三千八百` → 3800, `二〇二二` → 2022, `` → 0);
+    KeyError for a character that is not a kanji digit or 十/百/千."""
+    if not any(ch in KANJI_UNITS for ch in text):
+        return int("".join(str(_KANJI_DIGITS[ch]) for ch in text) or 0)
     total = current = 0
-    for ch in run:
-        if ch in _KANJI_UNITS:
-            total += (current or 1) * _KANJI_UNITS[ch]
+    for ch in text:
+        if ch in KANJI_UNITS:
+            total += (current or 1) * KANJI_UNITS[ch]
             current = 0
         else:
             current = current * 10 + _KANJI_DIGITS[ch]
-    return str(total + current)
+    return total + current
 
 
 def arabic_counts(text: str) -> str:
