@@ -1,8 +1,8 @@
 """Quality of analysis on the labelled sets: aggregate figures only.
 
-    .venv/bin/python bench/analysis_eval.py [--parts dev,dev2,...,dev10,heldout,heldout2,...,heldout12,legacy] [--misses]
+    .venv/bin/python bench/analysis_eval.py [--parts dev,dev2,...,dev10,heldout,heldout2,...,heldout13,legacy] [--misses]
 
-Parts: `dev`, `dev2` to `dev10`, `heldout` and `heldout2` to `heldout12` are the folders of those
+Parts: `dev`, `dev2` to `dev10`, `heldout` and `heldout2` to `heldout13` are the folders of those
 names in tests/analysis/data/eval (issue 22). `dev2`, `dev3` and `dev4` are development material
 written in sessions 15 and 16 by hands that never read the rules (pairs only); `dev5` (session 17,
 the same kind of hand) adds statements, figures and a journal, and `dev6` (session 18), `dev7`
@@ -12,7 +12,7 @@ into development material since session 15 (the two oldest, retired by age, not 
 `heldout6` since session 19, `heldout7` since session 20, `heldout8` since session 21 and `heldout9` since session 22 (each the oldest then, by age too): their misses may be listed. The others
 are frozen and never looked at while rules change: only their aggregates are printed, per part and
 pooled (`heldout2` to `heldout7` hold pairs only; `heldout8` (session 17), `heldout9` (session 18),
-`heldout10` (session 19), `heldout11` (session 20) and `heldout12` (session 21) have statements, figures and a journal too), `legacy` the older sets in tests/analysis/data, the sample
+`heldout10` (session 19), `heldout11` (session 20), `heldout12` (session 21) and `heldout13` (session 22) have statements, figures and a journal too), `legacy` the older sets in tests/analysis/data, the sample
 (../shared/seed) and demo/entries.
 For each part: precision and recall of duplicate / version / background pairs, by the rules
 alone (every labelled pair compared) and as a journal gets them (only the candidate pairs of the
@@ -70,7 +70,7 @@ MODES = ("direct", "headline", "reported")
 RETIRED_IN = {"heldout": 15, "heldout2": 15, "heldout3": 16, "heldout4": 17, "heldout5": 18,
               "heldout6": 19, "heldout7": 20, "heldout8": 21, "heldout9": 22}
 RETIRED = tuple(RETIRED_IN)
-HELD_OUT = ("heldout10", "heldout11", "heldout12")
+HELD_OUT = ("heldout10", "heldout11", "heldout12", "heldout13")
 # Development parts written by hands that never read the rules (sessions 15 to 21).
 DEV2 = "dev2"
 DEV3 = "dev3"

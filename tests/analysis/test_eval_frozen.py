@@ -9,7 +9,8 @@ import pytest
 
 EVAL = Path(__file__).parent / "data" / "eval"
 PARTS = ["heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8",
-         "heldout9", "heldout10", "heldout11", "heldout12"]
+         "heldout9", "heldout10", "heldout11", "heldout12",
+         "heldout13"]
 
 
 def test_every_heldout_folder_is_checked() -> None:
