@@ -11,6 +11,7 @@ the ordinary path (`build.py`), which then writes a fresh snapshot.
 
 from __future__ import annotations
 
+import marshal
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,11 +22,12 @@ from kirinuki.journal.analysis import catch_up_analysis
 from kirinuki.journal.published import PublishedEntry, moved_permalinks, tag_aliases
 from kirinuki.journal.published_delta import (
     published_entries_of,
+    stamps_after,
     stored_version_notes,
     version_notes_after,
     versions_mark,
 )
-from kirinuki.journal.sketch_cache import SketchCache, entry_stamps, same_stamps
+from kirinuki.journal.sketch_cache import SketchCache
 from kirinuki.journal.suggestions import stored_suggestions
 from kirinuki.publish import urls
 from kirinuki.publish.context import SiteContext, TagInfo
@@ -100,14 +102,16 @@ def follow(journal: Journal, out_dir: str | Path, token: str | None, g: str, per
     base = read_base(blobs)
     if base is None or base.id != head["base"]:
         return None
-    # The stamps of the entries as they were, then those added since (ids are given in
-    # increasing order, so an edit, a status change or a removal shows in the first part).
-    every = entry_stamps(journal)
+    # The entries of the base as they were (their summary checked, not each read), then the
+    # stamps of those added since, each compared (ids are given in increasing order, so an
+    # edit, a status change or a removal shows among the entries that were there).
+    after = None if base.seen is None else stamps_after(journal, base.seen)
     tail = head["every"]
-    known = base.stamps + len(tail)  # entries that were there
-    if every[base.stamps : known] != tail or not same_stamps(base.raw(P_EVERY),
-                                                             every[: base.stamps]):
+    if after is None or after[: len(tail)] != tail:
         return None
+    # Every stamp, for the version check and the next base: the base's, as stored.
+    every = [*marshal.loads(base.raw(P_EVERY)), *after]
+    known = base.stamps + len(tail)  # entries that were there
     got = published_entries_of(journal, [r[0] for r in every[known:] if r[2]], {})
     if got is None:
         return None

@@ -30,11 +30,11 @@ from typing import Any, overload
 
 from kirinuki.journal import Journal
 from kirinuki.journal.published import PublishedEntry
-from kirinuki.journal.published_delta import tags_mark
+from kirinuki.journal.published_delta import StampSummary, stamps_summary, tags_mark
 from kirinuki.journal.sketch_cache import pack_stamps
 from kirinuki.publish.state import Blobs, state_path
 
-FORMAT = "kirinuki-snapshot-6"  # 6: stamps compared as bytes; 5: the chunk size in the base
+FORMAT = "kirinuki-snapshot-7"  # 7: the stamps' summary in the base; 5: the chunk size
 # Entry rows per lazily read chunk: a publish of one entry reads a few hundred old entries
 # scattered over the journal (its feeds' entries and where their links lead), each read
 # unmarshalling its whole chunk (docs/publish.md).
@@ -200,6 +200,7 @@ class Base:
     count: int
     blobs: Blobs
     stamps: int = 0  # how many entries' stamps it holds (`P_EVERY`)
+    seen: StampSummary | None = None  # their summary (`published_delta.stamps_summary`)
 
     def part(self, k: int) -> Any:
         """Part `k`, unmarshalled."""
@@ -221,9 +222,9 @@ def read_base(blobs: Blobs) -> Base | None:
     except (EOFError, ValueError, TypeError):
         return None
     # A base of another chunk size (written by another version) is not read.
-    if not isinstance(head, tuple) or len(head) != 5 or head[0] != FORMAT or head[3] != CHUNK:
+    if not isinstance(head, tuple) or len(head) != 6 or head[0] != FORMAT or head[3] != CHUNK:
         return None
-    base = Base(str(head[1]), int(head[2]), blobs, int(head[4]))
+    base = Base(str(head[1]), int(head[2]), blobs, int(head[4]), head[5])
     # Every part there, checked up front: a missing one is never met mid-build.
     if blobs.names("snap.") != 2 + P_CHUNKS + -(-base.count // CHUNK):
         return None
@@ -234,7 +235,9 @@ def pack_base(base_id: str, parts: list[Any], chunks: list[bytes | Rows],
               count: int) -> dict[str, bytes]:
     """The base's blobs (`parts` up to the chunks, then `chunks` given as rows or as stored
     bytes)."""
-    blobs = {"snap.base": marshal.dumps((FORMAT, base_id, count, CHUNK, len(parts[P_EVERY])))}
+    every = parts[P_EVERY]
+    blobs = {"snap.base": marshal.dumps((FORMAT, base_id, count, CHUNK, len(every),
+                                         stamps_summary(every)))}
     for k, p in enumerate(parts):
         blobs[f"snap.{k}"] = pack_stamps(p) if k == P_EVERY else marshal.dumps(p)
     for k, c in enumerate(chunks, len(parts)):

@@ -6,6 +6,7 @@ equals a fresh full build byte for byte."""
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -424,5 +425,70 @@ def test_a_new_entry_adds_its_rows_to_the_months_search_chunk(
     assert spliced == ([1] if live_chunk == "as written" else [])
     data = chunk.read_bytes()
     assert data.index("次の段落です".encode()) < data.index("新しい段落です".encode())
+    _check(j, live, tmp_path, 0)
+    j.close()
+
+
+
+@pytest.mark.parametrize("change", ["none", "a new entry", "an entry written",
+                                    "a recent entry written", "an entry stamped earlier",
+                                    "an entry removed"])
+def test_the_entries_of_the_base_are_checked_by_their_summary(tmp_path: Path,
+                                                              change: str) -> None:
+    """`stamps_after` gives the stamps of the entries after the summarised ones while those
+    are as they were, None once one of them is written (stamped after the newest, or before
+    it by a clock set back) or removed; each fails when its part of the summary is left out."""
+    from kirinuki.journal.published_delta import RECENT, stamps_after, stamps_summary
+    from kirinuki.journal.sketch_cache import entry_stamps
+
+    j = make_journal(tmp_path)
+    conn = j.store.conn
+    first = entry_stamps(j)[0][0]
+    with j.store.transaction():  # written long before the others
+        conn.execute("UPDATE entries SET updated = ? WHERE id = ?",
+                     ("2020-01-01T00:00:00+09:00", first))
+    every = entry_stamps(j)
+    seen = stamps_summary(every)
+    assert seen is not None and seen[:3] == (every[-1][0], len(every),
+                                             float(sum(r[0] for r in every)))
+    newest = datetime.fromisoformat(seen[3])
+    with j.store.transaction():
+        if change in ("an entry written", "a recent entry written"):
+            conn.execute("UPDATE entries SET updated = ? WHERE id = ?",
+                         ((newest + timedelta(seconds=1)).isoformat(),
+                          first if change == "an entry written" else every[-1][0]))
+        elif change == "an entry stamped earlier":
+            conn.execute("UPDATE entries SET updated = ? WHERE id = ?",
+                         ((newest - RECENT / 2).isoformat(), first))
+        elif change == "an entry removed":
+            conn.execute("DELETE FROM entries WHERE id = ?", (first,))
+    if change == "a new entry":
+        _add(j, tmp_path, 1, "2024-02-01T08:00:00+09:00", "新しい段落です。", "米国")
+    after = stamps_after(j, seen)
+    if change == "none":
+        assert after == []
+    elif change == "a new entry":
+        assert after == entry_stamps(j)[len(every):] and len(after) == 1
+    else:
+        assert after is None
+    j.close()
+
+
+def test_the_short_path_reads_no_stamp_of_the_older_entries(
+        tmp_path: Path, followed: list[bool], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new entry after the newest: the stamps of the entries after the base alone are read
+    (the others are checked by their summary), for the snapshot and the version check."""
+    from kirinuki.store.sqlite import analysis as stamp_rows
+
+    j = make_journal(tmp_path)
+    live = tmp_path / "live"
+    publish(j, live, jobs=1)
+    _add(j, tmp_path, 1, "2024-02-01T08:00:00+09:00", "新しい段落です。", "米国")
+    read: list[int] = []
+    real = stamp_rows.entry_stamps
+    monkeypatch.setattr(stamp_rows, "entry_stamps",
+                        lambda store: read.append(1) or real(store))
+    assert publish(j, live, jobs=1).written > 0
+    assert followed == [True] and read == []
     _check(j, live, tmp_path, 0)
     j.close()

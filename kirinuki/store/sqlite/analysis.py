@@ -133,6 +133,22 @@ def entry_stamps(store: Store) -> list[tuple[int, str, int]]:
         " ORDER BY id").fetchall()
 
 
+def entry_stamps_after(store: Store, after: int) -> list[tuple[int, str, int]]:
+    """`entry_stamps` of the entries whose id is above `after`."""
+    return store.conn.execute(
+        "SELECT id, updated, status = 'published' AND published IS NOT NULL FROM entries"
+        " WHERE id > ? ORDER BY id", (after,)).fetchall()
+
+
+def stamps_summary(store: Store, upto: int, recent: str) -> tuple[int, float, str | None, int]:
+    """(count, id total, newest stamp, count of stamps after `recent`) of the entries whose
+    id is `upto` or below (one pass over the index of the stamps, no row made in Python)."""
+    row = store.conn.execute(
+        "SELECT count(*), total(id), max(updated), count(CASE WHEN updated > ? THEN 1 END)"
+        " FROM entries WHERE id <= ?", (recent, upto)).fetchone()
+    return int(row[0]), float(row[1]), row[2], int(row[3])
+
+
 def sketches_with_entries(store: Store, version: int, entry_ids: Sequence[int] | None = None,
                           ) -> list[tuple[int, int, bytes]]:
     """(clip id, entry id, sketch) of the clips sketched (this version) of these entries, or
