@@ -281,6 +281,44 @@ def test_a_failed_bulk_write_is_raised_later_and_leaves_nothing(pg_journal_path:
                             ).fetchone()[0] == 0
 
 
+def _foreign_keys(store: object) -> set[tuple[str, str, str]]:
+    rows = store.conn.execute(  # type: ignore[attr-defined]
+        "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint"
+        " WHERE contype = 'f' AND connamespace = current_schema()::regnamespace").fetchall()
+    return {(str(t), str(n), str(d)) for t, n, d in rows}
+
+
+@pytest.mark.database
+def test_a_bulk_import_into_empty_tables_checks_their_foreign_keys_at_commit(
+        pg_journal_path: str) -> None:
+    """A bulk import drops the foreign keys of a table that was empty and adds them again
+    before the commit: the rows are checked there, all at once; a row without its parent
+    still fails the import, which leaves nothing and the keys as they were."""
+    from kirinuki.journal import import_paths
+    from tests.conftest import ROOT
+
+    with init_journal(pg_journal_path) as j:
+        store, conn = j.store, j.store.conn
+        keys = _foreign_keys(store)
+        assert ("groups", "groups_entry_id_fkey",
+                "FOREIGN KEY (entry_id) REFERENCES entries(id) ON DELETE CASCADE") in keys
+        store.set_bulk(True)
+        with pytest.raises(JournalError, match="refused a write"), store.transaction():
+            conn.executemany("INSERT INTO groups(id, entry_id, pos) VALUES (?, ?, ?)",
+                             [(1, 12345, 0)])  # no such entry
+            conn.execute("SELECT 1")  # the write is sent and stored: unchecked until the commit
+            assert ("groups", "groups_entry_id_fkey") not in {k[:2] for k in _foreign_keys(store)}
+        store.set_bulk(False)
+        assert _foreign_keys(store) == keys
+        assert conn.execute("SELECT count(*) FROM groups").fetchone()[0] == 0
+        import_paths(j, [str(ROOT / "demo" / "entries")])
+        assert _foreign_keys(store) == keys
+        assert conn.execute("SELECT count(*) FROM clips").fetchone()[0] > 0
+        with pytest.raises(JournalError, match="refused a write"):  # checked as before
+            conn.execute("INSERT INTO clips(id, group_id, pos, text) VALUES (?, ?, ?, ?)",
+                         [999999, 12345, 0, "x"])
+
+
 @pytest.mark.database
 def test_a_bulk_import_goes_on_while_its_search_rows_are_stored(pg_journal_path: str) -> None:
     """Writing a batch of entries and their search rows in a bulk import leaves the writes

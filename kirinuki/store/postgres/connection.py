@@ -3,7 +3,7 @@ entity modules use (`execute`, `executemany`, `in_transaction`), translating the
 (`dialect`). A write transaction takes a transaction-scoped advisory lock, so writers follow one
 another as they do under SQLite's `BEGIN IMMEDIATE` (the id reservation of `ids.py` relies on
 it) and readers never wait. A bulk import's rows go in by COPY, on a thread of their own
-(`sender`). Errors of the driver become `JournalError` with one line.
+(`sender`); into empty tables, with their foreign keys checked at its commit (`_defer_keys`). Errors of the driver become `JournalError` with one line.
 """
 
 from __future__ import annotations
@@ -79,6 +79,10 @@ class PgConnection:
         self.deferred: dict[str, str] = {}
         self.checked: set[str] = set()  # tables `_defer_index` looked at in this transaction
         self.emptied: set[str] = set()  # tables `_defer_index` truncated in this transaction
+        # Foreign keys dropped by this transaction, added again before it commits (`_defer_keys`):
+        # (table, constraint, definition), and the tables looked at.
+        self.deferred_keys: list[tuple[str, str, str]] = []
+        self.keys_checked: set[str] = set()
         self.sender = Sender(WRITES_AHEAD)  # a bulk import's writes (`executemany`)
         # Work of the caller's to do while a statement waits for the writes sent
         # (`PgStore.set_idle`), instead of waiting idle.
@@ -111,6 +115,7 @@ class PgConnection:
             self._run("BEGIN")
             self.wrote = False
             self.deferred, self.checked, self.emptied = {}, set(), set()
+            self.deferred_keys, self.keys_checked = [], set()
             try:
                 self._run("SELECT pg_advisory_xact_lock(%s)", (self.lock_key,))
             except JournalError:  # busy: leave no transaction open behind the error
@@ -120,6 +125,11 @@ class PgConnection:
         if head.startswith("COMMIT"):
             try:
                 self.sender.wait()
+                # The rows that went in unchecked are checked here, all at once: a row
+                # without its parent fails the import as the check of each row would have.
+                for table, name, definition in self.deferred_keys:
+                    self._run(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+                self.deferred_keys = []
             except BaseException:  # a write failed: the transaction is aborted, end it
                 self.execute("ROLLBACK")
                 raise
@@ -134,6 +144,7 @@ class PgConnection:
         if head.startswith("ROLLBACK"):
             self.sender.close()  # their errors no longer matter: all is rolled back
             self.deferred = {}  # the DROP INDEX is rolled back with the rest
+            self.deferred_keys = []  # and so is each DROP CONSTRAINT
             return self._run("ROLLBACK")
         st = translate(sql)
         if not st.noop and not head.startswith("SELECT"):
@@ -262,6 +273,8 @@ class PgConnection:
             raise pg_error(exc, self.url) from exc
 
     def _write(self, st: Statement, rows: list[list[object]]) -> None:
+        if self.bulk and (into := _INSERT_INTO.match(st.sql)) is not None:
+            self._defer_keys(into.group(1))
         shape = multi_row(st.sql)
         cur = self.raw.cursor()
         copy = copy_shape(st.sql)
@@ -315,6 +328,26 @@ class PgConnection:
             self._now(f'DROP INDEX "{name}"')
             self.deferred[name] = definition
 
+    def _defer_keys(self, table: str) -> None:
+        """In a bulk import into an empty table, drop its foreign keys until the commit, which
+        adds them again: checked there by one join over the table, instead of a lookup of
+        the parent row (and a lock on it) for each row sent (docs/search.md "Imports, session
+        22"). Only for an empty table, so the check at the commit reads just the rows of this
+        import. Part of the transaction (rolled back with it); until the commit, other
+        connections' reads of the table and of its parents wait."""
+        if not self.in_transaction or table in self.keys_checked:
+            return
+        self.keys_checked.add(table)
+        row = self._now(f"SELECT EXISTS (SELECT 1 FROM {table})").fetchone()
+        if row is None or row[0]:
+            return
+        for name, definition in self._now(
+                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
+                " WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname",
+                (table,)).fetchall():
+            self._now(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+            self.deferred_keys.append((table, name, definition))
+
     def executescript(self, script: str) -> None:
         """Run several statements (migrations) at once."""
         self._run(script)
@@ -323,6 +356,9 @@ class PgConnection:
         """Give the connection back to its pool (rolled back if a transaction is open)."""
         self.sender.close()
         self._give_back(self.raw)
+
+
+_INSERT_INTO = re.compile(r"\s*INSERT INTO (\w+)", re.IGNORECASE)
 
 
 def _args(st: Statement, params: Sequence[object]) -> list[object]:
