@@ -28,7 +28,7 @@ from rapidfuzz import fuzz
 
 from kirinuki.analysis.english import english_update
 from kirinuki.analysis.followups import follows_up
-from kirinuki.analysis.headlines import headline_of_lead, headline_updated
+from kirinuki.analysis.headlines import headline_of_lead, headline_updated, live_blog_updated
 from kirinuki.analysis.occasions import (
     earlier_time_too,
     opposite_moves,
@@ -216,7 +216,7 @@ def _compare(a: Prepared, b: Prepared, same_article: bool, t: Thresholds, lead: 
         changed = a.numbers != b.numbers
         return Match(VERSION, score, "figures and wording changed" if changed
                      else "wording changed")
-    if headline_updated(a, b):
+    if headline_updated(a, b) or live_blog_updated(a, b):
         return Match(VERSION, ratio, "headline updated")
     if lead and headline_of_lead(a, b):
         return Match(VERSION, ratio, "headline told in a report, count updated")

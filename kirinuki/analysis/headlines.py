@@ -3,6 +3,7 @@ are one headline updated (`compare` in `duplicates.py` reads them)."""
 
 from __future__ import annotations
 
+import unicodedata
 from typing import TYPE_CHECKING
 
 from kirinuki.analysis.figures import extract_figures
@@ -85,6 +86,26 @@ def headline_updated(a: Prepared, b: Prepared) -> bool:
     if _other_things_counted(a, b):
         return False  # `北浦町 竜巻…突風 停電 約1200戸` / `… けが人3人`: two items of one story
     return n > len(first) or bool(_HIRAGANA.search(first))
+
+
+# A live blog's headline with its day and the news of the moment after it (`【随時更新】オルメリア
+# クーデター未遂（8日の動き）　首都で銃声…`; NFKC: `（）` → `()`).
+_LIVE_BLOG = lazy_re(r"^\s*(?:【[^】]{0,12}】\s*)+(.{2,40}?)\(\s*([0-9]{1,2})日の動き\s*\)\s*(\S.{1,40})$")
+
+
+def live_blog_updated(a: Prepared, b: Prepared) -> bool:
+    """True when both clips are one live blog's headline of one day, its title and day the same,
+    each with the news of its moment after the day (`【随時更新】…首脳会談（8日の動き）会談始まる` /
+    `…（8日の動き）関税撤廃で合意`): the page's headline updated."""
+    if "動き" not in a.norm or "動き" not in b.norm:
+        return False  # cheap test first
+    ma = _LIVE_BLOG.match(strip_noise(unicodedata.normalize("NFKC", a.text)).strip())
+    mb = _LIVE_BLOG.match(strip_noise(unicodedata.normalize("NFKC", b.text)).strip())
+    if not (ma and mb and _is_headline(a.text) and _is_headline(b.text)):
+        return False
+    ra, rb = normalise(ma.group(3)), normalise(mb.group(3))
+    # (Other days' pages have other running counts: `compare` lets them go before.)
+    return normalise(ma.group(1)) == normalise(mb.group(1)) and bool(ra) and bool(rb) and ra != rb
 
 
 def _other_things_counted(a: Prepared, b: Prepared) -> bool:

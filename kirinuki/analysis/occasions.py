@@ -19,7 +19,8 @@ _EARLIER_WORD = lazy_re(r"去年|昨年|おととし")
 # The day and hour an event happened, opening a clip (`北部で6日午後2時すぎ、`).
 _EVENT_TIME = lazy_re(r"[^、。]{0,15}?(?<![0-9])([0-9]{1,2})日(?:午前|午後|未明|朝|夜|夕方|昼)?"
                       r"[0-9]{1,2}時(?:[0-9]{1,2}分)?(?:ごろ|すぎ|過ぎ)")
-_DAY_CLOSED = lazy_re(r"(?<!午前の)(?<!午前)終値|取引を終え|取り引きを終え|一日の出来高|大引け")
+# (`前日の終値より180円安い`, `3日の終値より`: the day before's close, a move measured from it.)
+_DAY_CLOSED = lazy_re(r"(?<!午前の)(?<!午前)(?<!前日の)(?<!前の日の)終値(?!より|と比べ|に比べ)|取引を終え|取り引きを終え|一日の出来高|大引け")
 _REPORT_DAY = lazy_re(r"[0-9]{1,2}日の")  # `19日の東京株式市場は`: the day reported on
 # A figure changed from one value to another (`120億円から85億円に`), the unit after both.
 _FROM_TO = lazy_re(r"(?<![0-9.])([0-9][0-9.]*(?:[万億兆][0-9]*)?)([^0-9、。]{0,3}?)から"

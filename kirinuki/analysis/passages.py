@@ -29,6 +29,7 @@ from kirinuki.analysis.plans import (
     plan_reported,
     revised,
     state_ended,
+    topic_named_in,
 )
 from kirinuki.analysis.sentences import (
     OPENING,
@@ -143,7 +144,8 @@ def relate_sentences(sa: list[Sentence], sb: list[Sentence], ratio: float,
     if lead <= 1.0 and first >= lead and same_deed_retold(sa, sb):
         return Relation("lead", first)  # one day's deed told by another outlet
     if first >= lead and plan_done(sa[0], sb[0]) and (first >= REWRITTEN or (
-            (opens_alike(sa[0], sb[0]) or sa[0].subjects & sb[0].subjects)
+            (opens_alike(sa[0], sb[0]) or sa[0].subjects & sb[0].subjects
+             or topic_named_in(sa[0], sb[0]))
             and not word_put_for_another(sa[0].masked, sb[0].masked))):
         return Relation("lead", first)
     if first >= lead and (state_ended(sa[0], sb[0]) or revised(sa[0], sb[0])

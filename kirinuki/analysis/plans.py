@@ -34,7 +34,7 @@ _DONE = lazy_re(r"(?:ました|した|た)(?:ということです|とのこと�
 # schedule overrun, `予定の日を過ぎても下山せず`, `予定より遅れて`.)
 # (Wire style too, ending the sentence: `…する見通しだ。`, `…する方針。`)
 PLAN = lazy_re(r"予定(?!して(?:い)?た|だった|していました|(?:の[日時刻間]{1,2})?を過ぎ|より遅れ)|方向で|ことになります|ことにしています|ことにしている|めどに|見通しです|見込みです"
-                   r"|方針です|方針を|検討|(?:見通し|見込み|方針)だ?(?:ということです|とのことです|という)?"
+                   r"|方針です|方針を|意向です|意向を|検討|(?:見通し|見込み|方針)だ?(?:ということです|とのことです|という)?"
                    r"[。.]?\s*$")
 
 
@@ -127,7 +127,7 @@ def plan_done(a: Sentence, b: Sentence) -> bool:
     if swapped(a.names, b.names) or swapped(a.orgs, b.orgs):
         return False
     if not (a.subjects & b.subjects or (a.topic and a.topic == b.topic) or opens_alike(a, b)
-            or _same_office(a, b)):
+            or _same_office(a, b) or topic_named_in(a, b)):
         return False
     if other_stage(a, b):
         return False
@@ -167,6 +167,29 @@ _NOT_YET = lazy_re(rf"(?:{_ENDED.pattern})(?:の(?:めど|見通し|見込み)(?
 _STOP_TOLD = lazy_re(r"(?:停止|中止|見合わせ|休止|閉鎖|運休)(?:(?:する|します)と(?:発表|明らかに)"
                      r"|(?:します|いたします)[。.]?\s*$)")  # `…から当面の間、利用を中止します。`
 _STILL = lazy_re(r"(?:てい|立ってい|ついてい)ない(?:ということです|とのことです|という)?[。.]?\s*$")
+
+
+# A state from now on, for the time being (`当面、休園することを決めました`, `当面の間、立ち入り
+# 禁止です`), and the words of its deed after it (`休園`, `禁止`).
+_FOR_NOW_DEED = lazy_re(r"当面(?:の間)?([^。]*)")
+_KANJI_WORD = lazy_re(r"[\u4e00-\u9fff]{2,}")
+# An end decided, still ahead (`…11月10日から…再開することを決めました`): another decision.
+_DECIDED = lazy_re(r"ことを決め|ことに決め|ことにし")
+
+
+def for_now_ended(a: Sentence, b: Sentence) -> bool:
+    """True when one sentence tells of a state for the time being (`潮見台市立動物公園は、当面、
+    休園することを決めました`) and the other, about one actor, reports it ended naming its deed
+    (`…休園していましたが、28日、…営業を再開しました`): the state ended, however reworded."""
+    for x, y in ((a, b), (b, a)):
+        m = _FOR_NOW_DEED.search(x.folded)
+        if (m and not _ENDED.search(x.folded) and _DONE.search(y.folded) and _ENDED.search(y.folded)
+                and not _DECIDED.search(y.folded)
+                and any(w in y.folded for w in _KANJI_WORD.findall(m.group(1)))
+                and (opens_alike(x, y) or (len(x.any_topic) >= 3 and x.any_topic == y.any_topic))
+                and not swapped(x.names, y.names)):
+            return True
+    return False
 
 
 def state_ended(a: Sentence, b: Sentence) -> bool:
@@ -288,7 +311,7 @@ _WHEN_WORDS = lazy_re(r"[0-9]+(?:日|月|年|時)(?:朝|夜|昼|夕方|未明|�
 
 
 _PLAN_WORDS = frozenset(("予定", "方向", "調整", "最終調整", "方針", "見通", "見込", "検討",
-                         "計画", "来週", "来月", "来年", "今週", "今月", "今年", "年内"))
+                         "計画", "意向", "来週", "来月", "来年", "今週", "今月", "今年", "年内"))
 
 
 # A time ahead with its part (`来月中旬`, `年内`): one word of when, not of the deed.
@@ -393,6 +416,16 @@ def _decided_for(plan: Sentence, done: Sentence) -> tuple[Sentence, Sentence] | 
     if swapped(plan.names, done.names) or swapped(plan.orgs, done.orgs) or other_slots(plan, done):
         return None
     return plan, done
+
+
+TOPIC_NAMED = 4  # characters of a topic found again in the other sentence (`岩城正道社長`)
+
+
+def topic_named_in(a: Sentence, b: Sentence) -> bool:
+    """True when one sentence's topic, a name of `TOPIC_NAMED` characters or more (`岩城正道社長は、
+    …辞任する意向です`), is named in the other however it opens (`北洋精密は30日、…岩城正道社長が…
+    辞任した`): one actor."""
+    return any(len(x.topic) >= TOPIC_NAMED and x.topic in y.folded for x, y in ((a, b), (b, a)))
 
 
 def _same_office(a: Sentence, b: Sentence) -> bool:

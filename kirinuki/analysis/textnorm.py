@@ -43,9 +43,9 @@ _ITEM = lazy_re(r"^\s*[0-9]{1,3}\s?[.)]\s*(?![0-9])")  # `3. `, `5) ` (NFKC: `5�
 # `見出し | 架空ニュース`, also with the agency before it (`見出し(AP通信) - 〇〇ニュース`) or one
 # or two categories after it (`見出し | 架空放送 | 災害`, `… | 国際 | 選挙`).
 _SITE = lazy_re(r"(?:\([^()]{1,12}\))?(?:\s(?:-|\|)\s[^-|。、]{1,30}){1,3}$")
-# A wire service's dateline and closing credit (`【ローマ共同】…`, `…（共同）`): re-clips keep or drop
-# them (NFKC: `（共同）` → `(共同)`).
-_WIRE = lazy_re(r"^\s*【[^】]{0,12}(?:共同|時事)】|[(（](?:共同|時事|ロイター|afp|ap)(?:=(?:共同|時事))?[)）]\s*$")
+# A wire service's dateline and closing credit (`【ローマ共同】…`, `【ソルタ=ロイター】…`, `…（共同）`):
+# re-clips keep or drop them (NFKC: `（共同）` → `(共同)`, `＝` → `=`).
+_WIRE = lazy_re(r"^\s*【[^】]{0,12}(?:共同|時事|ロイター)】|[(（](?:共同|時事|ロイター|afp|ap)(?:=(?:共同|時事))?[)）]\s*$")
 # A tweet clipped with its page's title around it (`名前 on X: "…" / X`, the older
 # `名前 (@handle) さんはTwitterを使っています: 「…」 / Twitter`).
 _TWEET_TITLE = lazy_re(r'^[^"“「]{1,60}? on (?:x|twitter)\s*:\s*["“]|["”]\s*/\s*(?:x|twitter)\s*$'
@@ -59,16 +59,19 @@ _MINUS = lazy_re(r"(?:(?<![0-9a-z])-|[−▲])(?=\d)")
 _DIGITS = lazy_re(r"\d+")
 _KANJI_DIGIT = lazy_re(r"[〇一二三四五六七八九十百千]")
 # Kanji numerals before a counter: a count written the vertical-text way (`三棟`, `二十人`).
-KANJI_COUNT = lazy_re(r"[〇一二三四五六七八九十百千]+(?=[人件棟戸隻機台社か万億回歳つ匹頭羽枚冊軒基両便倍割代])")
+# (`二百四十世帯`, `三校`, `五カ所` too.)
+KANJI_COUNT = lazy_re(r"[〇一二三四五六七八九十百千]+(?=[人件棟戸隻機台社か万億回歳つ匹頭羽枚冊軒基両便倍割代校店階]"
+                      r"|世帯|[カヵヶ箇]所)")
 # A kanji numeral counting something (`十二戸`, `百二十八人`, `三万五千四百十二票`, `二十九の市町村`):
 # one run of two characters or more, or one character after no kanji (`一人`, not `統一か`).
+_COUNTERS = r"(?:[人件棟戸隻機台社か回歳つ匹頭羽枚冊軒基両便倍票校店階]|世帯|[カヵヶ箇]所)"
 _KANJI_NUMERAL = lazy_re(
     r"(?=[〇一二三四五六七八九十百千])(?:"
     r"(?:[〇一二三四五六七八九十百千]+[万億兆])*[〇一二三四五六七八九十百千]{2,}"
-    r"(?=[人件棟戸隻機台社か回歳つ匹頭羽枚冊軒基両便倍票の])"
+    rf"(?=の|{_COUNTERS})"
     r"|(?:[〇一二三四五六七八九十百千]+[万億兆])+"
-    r"(?=[人件棟戸隻機台社か回歳つ匹頭羽枚冊軒基両便倍票])"
-    r"|(?<![\u4e00-\u9fff])[二三四五六七八九十百千](?=[人件棟戸隻機台社か回歳つ匹頭羽枚冊軒基両便倍票]))")
+    rf"(?={_COUNTERS})"
+    rf"|(?<![\u4e00-\u9fff])[二三四五六七八九十百千](?={_COUNTERS}))")
 _KANJI_RUN = lazy_re(r"[〇一二三四五六七八九十百千]+")
 _KANJI_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6,
                 "七": 7, "八": 8, "九": 9}

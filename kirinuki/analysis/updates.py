@@ -22,6 +22,7 @@ from kirinuki.analysis.plans import (
     PLAN,
     deed_done,
     deed_words,
+    for_now_ended,
     opens_alike,
     other_plans,
     other_stage,
@@ -48,7 +49,7 @@ def lead_rewritten_more(a: Sentence, b: Sentence) -> bool:
     state said to have ended, about one topic with two more words in common."""
     return (_count_raised(a, b) or count_raised_en(a, b) or _running_counts(a, b)
             or _measure_updated(a, b)
-            or (plan_done(a, b) and deed_done(a, b))
+            or (plan_done(a, b) and deed_done(a, b)) or for_now_ended(a, b)
             or (state_ended(a, b) and not PLAN.search(a.folded + b.folded)
                 and len((deed_words(a) & deed_words(b)) - {a.any_topic}) >= 2))
 
@@ -205,6 +206,29 @@ _RAISED = lazy_re(r"[0-9]+[万億千]?(?:人分?|棟|世帯|戸|台|便|件|ミ�
                   r"|になり|になっ|に広げ|に拡大|に縮小|に及[んびぶ])")
 
 
+# Damage said to have spread to an extent (`被害が、6つの州のおよそ3万5000ヘクタールに広がった`).
+_SPREAD = lazy_re(r"[0-9]+[万億千]?[^0-9。、]{0,6}に広が[っりる]")
+
+
+def _spread(a: Sentence, b: Sentence) -> bool:
+    """True when one sentence says something spread to a figure (`被害が…3万5000ヘクタールに
+    広がった`) and the other names what spread (`…2万ヘクタールが被害を受けた`; not `殺虫剤の散布を…
+    8000ヘクタールで終えた`: another thing measured)."""
+    if "広が" not in a.folded and "広が" not in b.folded:
+        return False  # cheap test first
+    for x, y in ((a, b), (b, a)):
+        m = _SPREAD.search(x.folded)
+        if not m:
+            continue
+        # What spread is the last subject before the figure, not one reporting it on a day
+        # (`農業省は4日、…被害が、…に広がった`: `被害`).
+        whats = [s.group(1) for s in _SUBJECT.finditer(x.folded, 0, m.start())
+                 if not _REPORTER_DAY.match(x.folded, s.end())]
+        if whats and whats[-1] in y.folded:
+            return True
+    return False
+
+
 # A count said to have changed by N to M (`これまでより5人減って13人になりました`).
 _BY_TO = lazy_re(r"[0-9]+[万億千]?(?:人|棟|世帯|戸|台|便|件)(?:増えて|減って|増え、|減り、)[0-9]+[万億千]?"
                  r"(?:人|棟|世帯|戸|台|便|件)")
@@ -218,7 +242,7 @@ def _count_raised(a: Sentence, b: Sentence) -> bool:
     gives that count (predicate and counter) another value, about the same place, whoever
     the source (`地元の鉄道当局によりますと…6人が死亡` → `運輸省は21日、死者が19人に増え`)."""
     by_to = _BY_TO.search(a.folded) or _BY_TO.search(b.folded)
-    if not (by_to or _RAISED.search(a.folded) or _RAISED.search(b.folded)):
+    if not (by_to or _RAISED.search(a.folded) or _RAISED.search(b.folded) or _spread(a, b)):
         return False
     if not (a.names & b.names or opens_alike(a, b) or _alike_unnamed(a, b)) or swapped(a.names, b.names):
         return False
@@ -325,21 +349,35 @@ def later_that_day(a: Sentence, b: Sentence) -> bool:
     ta, tb = set(_TIME_OF_DAY.findall(a.folded)), set(_TIME_OF_DAY.findall(b.folded))
     if ta == tb or not (ta or tb):
         return False
-    if not same_opening(a, b):
+    if not (same_opening(a, b) or _one_share_price(a, b)):
         return False
     if any(x[:2] == y[:2] and x[2] != y[2] for x in a.counts for y in b.counts):
         return True
     # The morning close, then the day's close told in other words (`午前の終値は、…3万7960円でした`
     # / `…3万7744円で取り引きを終えました`): one counter, other values.
-    return any((_MORNING_CLOSE.search(x.folded) and _DAY_CLOSE.search(y.folded)
-                and not _MORNING_CLOSE.search(y.folded)
+    # (The close may come after the day's opening told again: `取引開始直後から売り注文が殺到し、
+    # 終値は…`.)
+    return any((_MORNING_CLOSE.search(x.folded) and not _DAY_CLOSE.search(x.folded)
+                and _DAY_CLOSE.search(y.folded)
                 and any(c[1] == d[1] and c[2] != d[2] for c in x.counts for d in y.counts))
                for x, y in ((a, b), (b, a)))
 
 
-# (A move during the day, `一時、…11%下落`, `取引開始直後から…`, then the close, too.)
+_SHARE_PRICE = lazy_re(r"([\u4e00-\u9fff\u30a1-\u30faー]{2,20})の株価")
+
+
+def _one_share_price(a: Sentence, b: Sentence) -> bool:
+    """True when both sentences tell one company's share price (`星峰スペースの株価は…` / `12日の
+    東京株式市場で、星峰スペースの株価は…`), however they open."""
+    if "株価" not in a.folded or "株価" not in b.folded:
+        return False
+    return bool(set(_SHARE_PRICE.findall(a.folded)) & set(_SHARE_PRICE.findall(b.folded)))
+
+
+# (A move during the day, `一時、…11%下落`, `取引開始直後から…`, then the close, too; not the day
+# before's close a move is measured from, `前日の終値より…安い`.)
 _MORNING_CLOSE = lazy_re(r"午前の終値|前場|一時、|取り?引き?開始直後")
-_DAY_CLOSE = lazy_re(r"取引を終え|取り引きを終え|(?<!午前の)終値")
+_DAY_CLOSE = lazy_re(r"取引を終え|取り引きを終え|(?<!午前の)(?<!前日の)(?<!前の日の)終値(?!より|と比べ|に比べ)")
 
 
 # The deed a sentence ends with (`…逮捕しました`, `…起訴されました`).
@@ -407,6 +445,7 @@ def lead_updated(a: Sentence, b: Sentence) -> bool:
     if other_plans(a, b):
         return False
     if not (a.subjects & b.subjects or opens_alike(a, b) or count_updated(a, b)
+            or (same_day_update and _one_share_price(a, b))  # one company's price that day
             # One side undated (`…およそ300人が…避難しています` / `10日朝、…480人に上った`) or
             # both the same day; not another actor's count (`検察は…懲役12年を求刑` /
             # `地方裁判所は…懲役10年`); other days' counts are templates (polls, rallies).
