@@ -75,6 +75,9 @@ class SketchCache:
         # The entries' stamps, when the caller read them already (`published_delta` does, before
         # anything else): a stamp must never be newer than the sketches read with it.
         self.stamps: list[tuple[int, str, int]] | None = None
+        # (packed, n): the stamps before `stamps` are those of the first n entries, packed as
+        # `pack_stamps` does (as the publisher's snapshot stores them), made only when needed.
+        self.prefix: tuple[bytes, int] | None = None
         self.scanned = False  # whether `scan` brought it up to date in this process
 
     def scan(self, journal: Journal, version: int, sketched: int = -1) -> PartScan:
@@ -82,18 +85,28 @@ class SketchCache:
         `sketched`: the count of sketches, when the caller counted them after the stamps."""
         store = journal.store
         stamps = self.stamps if self.stamps is not None else rows.entry_stamps(store)
-        self.stamps = None
+        prefix, self.stamps, self.prefix = self.prefix, None, None
         self.scanned = True
         ident = _identity(journal, version)
         base = self._base(ident)
+        if prefix is not None and (base is None or prefix != (base[0]["stamps"],
+                                                             base[0]["count"])):
+            stamps, prefix = [*marshal.loads(prefix[0]), *stamps], None
         if base is None:
             return self._rebuild(journal, version, stamps, ident)
         meta, ids, entries, bands, keys, sents, words = base
         delta = self._delta(meta["token"])
         count = meta["count"]  # entries whose stamps the base holds
+        # Given after the base's (those the caller found as stored), or every stamp.
+        later = stamps if prefix is not None else None
+
+        def whole() -> list[tuple[int, str, int]]:
+            return stamps if later is None else [*marshal.loads(meta["stamps"]), *later]
+
         # (id, stamp, published?) rows in id order, as read; made only when some moved
         base_rows: list[Any] = []
-        if len(stamps) >= count and same_stamps(meta["stamps"], stamps[:count]):
+        if later is not None or len(stamps) >= count and same_stamps(meta["stamps"],
+                                                                     stamps[:count]):
             moved: list[int] | None = []
         else:
             base_rows = marshal.loads(meta["stamps"])
@@ -102,7 +115,7 @@ class SketchCache:
             # The entries of the base as they were but a few (found by comparing halves of
             # the lists in C), in the same places: only those and the newer ones are looked
             # at (a dict of every stamp and a pass over it cost most of a small publish).
-            now = {i: s for i, s, _ in stamps[count:]}
+            now = {i: s for i, s, _ in (later if later is not None else stamps[count:])}
             known = dict(delta["stamps"])
             for k in moved:
                 now[stamps[k][0]] = stamps[k][1]
@@ -119,14 +132,14 @@ class SketchCache:
         if changed:
             extra += rows.sketches_with_entries(store, version, changed)
         if len(extra) > REBASE:
-            return self._rebuild(journal, version, stamps, ident)
+            return self._rebuild(journal, version, whole(), ident)
         extra.sort()
         alive = ~np.isin(entries, np.fromiter(touched, dtype=np.int64)) if touched else None
         live = int(alive.sum()) if alive is not None else int(ids.size)
         if sketched < 0:
             sketched = rows.sketch_count(store, version)[1]
         if live + len(extra) != sketched:
-            return self._rebuild(journal, version, stamps, ident)
+            return self._rebuild(journal, version, whole(), ident)
         if changed or gone:
             self._write_delta({"token": meta["token"], "rows": extra,
                                "stamps": {i: now.get(i) for i in touched}})

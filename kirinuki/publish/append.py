@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import marshal
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,13 +48,10 @@ from kirinuki.publish.snapshot import (
     LazyEntries,
     LazyMap,
     entry_of,
-    follows,
-    identity,
     pack_base,
     pack_head,
     pack_stories,
-    read_base,
-    read_head,
+    read_snapshot,
     row_of,
     state_blobs,
 )
@@ -72,11 +70,10 @@ class Followed:
     moved: list[int]  # positions of entries that were there and whose links key moved
     first_new: int  # position of the first new entry
     fresh: list[PublishedEntry]
-    every: list[Any]
+    after: list[Any]  # the stamps of the entries after the base's
     ident: tuple[object, ...]
     head: dict[str, Any]
     base: Base
-    base_stamps: int  # how many of `every` the base holds
     tables: dict[str, Any]  # the base's tables brought up to date
     versions: tuple[object, ...]  # `versions_mark` when the notes were read
 
@@ -89,30 +86,21 @@ def new_token() -> str:
 def follow(journal: Journal, out_dir: str | Path, token: str | None, g: str, per_page: int,
            sketches: SketchCache) -> Followed | None:
     """The short path's context, or None when the snapshot cannot serve this publish."""
-    if not token or str(journal.store.path) == ":memory:":
+    read = read_snapshot(journal, out_dir, token)
+    if read is None or read[0].get("g") != g or read[0].get("per_page") != per_page:
         return None
-    blobs = state_blobs(out_dir)
-    head = read_head(blobs)
-    if head is None or head.get("token") != token or head.get("g") != g \
-            or head.get("per_page") != per_page:
-        return None
-    ident = identity(journal)
-    if not follows(head["ident"], ident):
-        return None
-    base = read_base(blobs)
-    if base is None or base.id != head["base"]:
-        return None
+    head, base, ident = read
     # The entries of the base as they were (their summary checked, not each read), then the
     # stamps of those added since, each compared (ids are given in increasing order, so an
     # edit, a status change or a removal shows among the entries that were there).
-    after = None if base.seen is None else stamps_after(journal, base.seen)
+    if base.seen is None:
+        return None
+    after = stamps_after(journal, base.seen)
     tail = head["every"]
     if after is None or after[: len(tail)] != tail:
         return None
-    # Every stamp, for the version check and the next base: the base's, as stored.
-    every = [*marshal.loads(base.raw(P_EVERY)), *after]
-    known = base.stamps + len(tail)  # entries that were there
-    got = published_entries_of(journal, [r[0] for r in every[known:] if r[2]], {})
+    last_known = tail[-1][0] if tail else base.seen[0]  # the last entry that was there
+    got = published_entries_of(journal, [r[0] for r in after[len(tail):] if r[2]], {})
     if got is None:
         return None
     fresh = sorted(got.values(), key=lambda e: (e.published, e.id))
@@ -138,11 +126,9 @@ def follow(journal: Journal, out_dir: str | Path, token: str | None, g: str, per
             tags.setdefault(key, (display, []))[1].append(i)
         d = e.published
         days.setdefault((d.year, d.month, d.day), []).append(i)
-        if i < first_new and (e.related_links or e.versions):
-            rel[i] = (e.related_links, e.versions)
-            if e.versions:
-                old_notes[e.id] = e.versions
-    sketches.stamps = every  # the version check reads them too (see published_delta)
+    _links_of(tail[: first_new - base.count], base.count, rel, old_notes)
+    # The version check reads them too (see published_delta): the base's as stored.
+    sketches.stamps, sketches.prefix = after, (base.raw(P_EVERY), base.stamps)
     before = versions_mark(journal)
     caught = catch_up_analysis(journal, sketches)
     # Read before the notes: a mark older than the notes read only sends the next publish
@@ -152,7 +138,7 @@ def follow(journal: Journal, out_dir: str | Path, token: str | None, g: str, per
     # When the last build left the links as they were until now, only those of the new
     # entries' clips moved: the notes they lead from are read, the others are as stored.
     notes = None if head.get("versions") != before else version_notes_after(
-        journal, every[known - 1][0] if known else 0, before, versions)
+        journal, last_known, before, versions)
     if notes is None:
         notes = stored_version_notes(journal)
         if {k: v for k, v in notes.items() if where.get(k, first_new) < first_new} \
@@ -180,13 +166,20 @@ def follow(journal: Journal, out_dir: str | Path, token: str | None, g: str, per
     # lead to entries that were there.
     moved = [p for p, (links, _versions) in rel.items() if links and any(
         (q := ctx.related_pos(u, t)) is not None and q >= first_new for u, t in links)]
-    for i, e in enumerate(fresh, first_new):
+    _links_of(fresh, first_new, rel, old_notes)
+    return Followed(ctx, fps, moved, first_new, fresh, after, ident, head, base, tables,
+                    versions)
+
+
+def _links_of(entries: Sequence[PublishedEntry], start: int, rel: dict[int, Any],
+              notes: dict[int, Any]) -> None:
+    """Add the related links (by position from `start`) and version notes (by id) of
+    `entries` to the snapshot's tables."""
+    for p, e in enumerate(entries, start):
         if e.related_links or e.versions:
-            rel[i] = (e.related_links, e.versions)
+            rel[p] = (e.related_links, e.versions)
             if e.versions:
-                old_notes[e.id] = e.versions
-    return Followed(ctx, fps, moved, first_new, fresh, every, ident, head, base,
-                    base.stamps, tables, versions)
+                notes[e.id] = e.versions
 
 
 def save_followed(out_dir: str | Path, token: str, f: Followed, stories: Stories) -> None:
@@ -198,7 +191,7 @@ def save_followed(out_dir: str | Path, token: str, f: Followed, stories: Stories
     if len(rows) <= TAIL_MAX:
         put(state_blobs(out_dir), {"snap.head": pack_head({
             "token": token, "base": base.id, "g": head["g"], "per_page": head["per_page"],
-            "ident": f.ident, "every": f.every[f.base_stamps:], "rows": rows,
+            "ident": f.ident, "every": f.after, "rows": rows,
             "versions": f.versions}),
             **pack_stories(base.id, stories)})
         return
@@ -210,7 +203,8 @@ def save_followed(out_dir: str | Path, token: str, f: Followed, stories: Stories
     assert isinstance(ctx.pos, LazyMap) and isinstance(ctx.by_permalink, LazyMap)
     tables = {**f.tables, "tags": {k: (t.display, t.members) for k, t in ctx.tags.items()},
               "days": ctx.days}
-    _write(out_dir, token, f.ident, head["g"], head["per_page"], f.every,
+    every = [*marshal.loads(base.raw(P_EVERY)), *f.after]
+    _write(out_dir, token, f.ident, head["g"], head["per_page"], every,
            ctx.pos.whole(), ctx.by_permalink.whole(), tables, chunks, len(entries), stories,
            f.versions)
 
@@ -233,11 +227,7 @@ def save_context(journal: Journal, out_dir: str | Path, token: str, ctx: SiteCon
 
     rel: dict[int, Any] = {}
     notes: dict[int, Any] = {}
-    for p, e in enumerate(entries):
-        if e.related_links or e.versions:
-            rel[p] = (e.related_links, e.versions)
-            if e.versions:
-                notes[e.id] = e.versions
+    _links_of(entries, 0, rel, notes)
     tables = {"tags": {k: (t.display, t.members) for k, t in ctx.tags.items()},
               "days": ctx.days, "rel": rel, "marks": notes}
     chunks: list[bytes | list[Any]] = [

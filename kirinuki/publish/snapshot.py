@@ -296,21 +296,29 @@ class LastEntries:
         return r if r is not None and known.get(e.id) is e else row_of(e)
 
 
-def last_entries(journal: Journal, out_dir: str | Path, token: str | None) -> LastEntries | None:
-    """Every published entry of the build `token` (the manifest names it), from the snapshot:
-    the start of a publish that reads only the entries changed since (`journal.published_delta`).
-    None when the snapshot cannot serve: missing, damaged, of another build, another journal
-    or zone, or tags renamed, merged or given an alias since."""
+def read_snapshot(journal: Journal, out_dir: str | Path, token: str | None,
+                  ) -> tuple[dict[str, Any], Base, tuple[object, ...]] | None:
+    """The head and base of the build `token` (the manifest names it), with the journal's
+    `identity`; None when they cannot serve a publish of `journal`: missing, damaged, of
+    another build, another journal or zone, or tags renamed, merged or given an alias since."""
     if not token or str(journal.store.path) == ":memory:":
         return None
     blobs = state_blobs(out_dir)
-    head = read_head(blobs)
-    if head is None or head.get("token") != token or not follows(head["ident"],
-                                                                  identity(journal)):
+    head, ident = read_head(blobs), identity(journal)
+    if head is None or head.get("token") != token or not follows(head["ident"], ident):
         return None
     base = read_base(blobs)
-    if base is None or base.id != head["base"]:
+    return (head, base, ident) if base is not None and base.id == head["base"] else None
+
+
+def last_entries(journal: Journal, out_dir: str | Path, token: str | None) -> LastEntries | None:
+    """Every published entry of the build `token`, from the snapshot (None when it cannot
+    serve: `read_snapshot`): the start of a publish that reads only the entries changed since
+    (`journal.published_delta`)."""
+    read = read_snapshot(journal, out_dir, token)
+    if read is None:
         return None
+    head, base, _ident = read
     try:
         rows = [r for k in range(-(-base.count // CHUNK)) for r in base.part(P_CHUNKS + k)]
     except (LookupError, EOFError, ValueError, TypeError):

@@ -477,7 +477,9 @@ def test_the_entries_of_the_base_are_checked_by_their_summary(tmp_path: Path,
 def test_the_short_path_reads_no_stamp_of_the_older_entries(
         tmp_path: Path, followed: list[bool], monkeypatch: pytest.MonkeyPatch) -> None:
     """A new entry after the newest: the stamps of the entries after the base alone are read
-    (the others are checked by their summary), for the snapshot and the version check."""
+    (the others are checked by their summary), for the snapshot and the version check, whose
+    sketch base holds the same stamps as stored (neither made into rows nor packed again)."""
+    from kirinuki.journal import sketch_cache
     from kirinuki.store.sqlite import analysis as stamp_rows
 
     j = make_journal(tmp_path)
@@ -488,7 +490,11 @@ def test_the_short_path_reads_no_stamp_of_the_older_entries(
     real = stamp_rows.entry_stamps
     monkeypatch.setattr(stamp_rows, "entry_stamps",
                         lambda store: read.append(1) or real(store))
+    packed: list[int] = []
+    real_pack = sketch_cache.pack_stamps
+    monkeypatch.setattr(sketch_cache, "pack_stamps",
+                        lambda stamps: packed.append(1) or real_pack(stamps))
     assert publish(j, live, jobs=1).written > 0
-    assert followed == [True] and read == []
+    assert followed == [True] and read == [] and packed == []
     _check(j, live, tmp_path, 0)
     j.close()
