@@ -9,18 +9,23 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kirinuki.journal import get_entry, init_journal
-from kirinuki.journal.search import count_matches, search
+from kirinuki.journal import Journal, get_entry, init_journal
+from kirinuki.journal.editing import delete_clip, delete_entry, edit_clip, rename_tag
+from kirinuki.journal.search import SearchResult, count_matches, search
 from kirinuki.store.sqlite.entries import entry_ids
+from kirinuki.store.sqlite.search_postings import Postings
 from tests.conftest import examples, fresh_pg_journal
 from tests.search.conftest import JST, add_entries, entry
 from tests.search.test_search_property import (
+    TAGS,
     build,
     canonical,
     check,
     corpus_st,
+    entry_st,
     queries,
     same,
+    texts_st,
 )
 
 pytestmark = pytest.mark.database
@@ -247,6 +252,142 @@ def test_a_never_seen_search_from_kept_row_ids_reads_each_word_once(
                 # Every clip's row id for the facets' columns, once, as one value too.
                 ids = [s for s in sent if "int8send(docid)" in s]
                 assert len(ids) == (q == "中国 会談" and sort == "relevance"), (q, sent)
-                if q != "中国 会談":
-                    assert not [s for s in sent if "search_meta" in s or "status <>" in s
-                                or "FROM tags" in s], (q, sent)
+                if q != "中国 会談":  # (a word's own read holds the index's generation)
+                    assert not [s for s in sent if "search_meta" in s and "search_kept" not in s
+                                or "status <>" in s or "FROM tags" in s], (q, sent)
+
+
+def _kept_search(j: Journal, q: str, public: bool = False) -> SearchResult:
+    """The web app's search with nothing kept in this process: its words come from the
+    journal's kept row ids (or the index)."""
+    return search(j, q, limit=50, published_only=public, facet_window=5,
+                  postings=(Postings(), 1))
+
+
+@settings(max_examples=examples(24), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(corpus=corpus_st, data=st.data())
+def test_kept_words_follow_every_write(corpus: list, data: st.DataObject) -> None:  # type: ignore[type-arg]
+    """The row ids kept in the journal for every process (`store/postgres/kept.py`) stay the
+    index's through edits, deletions, tag renames and new entries: kept before a write,
+    brought up to date after it from the rows it logged, the answers stay SQLite's."""
+    from kirinuki.store.postgres import kept
+
+    saved, kept.KEEP_MIN = kept.KEEP_MIN, 0  # every word kept, however rare
+    try:
+        with fresh_pg_journal() as url, init_journal(url) as pg, build(corpus) as lite:
+            add_entries(pg, [entry(groups, when, f"k{i}")
+                             for i, (groups, when) in enumerate(corpus)])
+            asked: list[tuple[str, bool]] = []
+            for step in range(4):
+                texts = [c.text for eid in entry_ids(pg.store) for c in get_entry(pg, eid).clips]
+                if texts:  # queries of the text now, and again those of the steps before
+                    q, _pred = data.draw(queries(texts, lambda k: canonical(pg, k)))
+                    asked.append((q, data.draw(st.booleans())))
+                for q, public in asked:
+                    a = _kept_search(lite, q, public)
+                    assert same(a, _kept_search(pg, q, public)), (step, q)
+                _write_both(data, lite, pg, step)
+    finally:
+        kept.KEEP_MIN = saved
+
+
+def _write_both(data: st.DataObject, lite: Journal, pg: Journal, step: int) -> None:
+    """The same random write to both journals (their ids are the same)."""
+    clips = [c for eid in entry_ids(pg.store) for c in get_entry(pg, eid).clips]
+    action = data.draw(st.sampled_from(["edit", "delete", "entry", "rename", "add"]
+                                       if clips else ["add"]))
+    if action == "add":
+        groups, when = data.draw(entry_st)
+        for j in (lite, pg):
+            add_entries(j, [entry(groups, when, f"n{step}")])
+        return
+    clip = data.draw(st.sampled_from(clips))
+    text = data.draw(texts_st.filter(lambda t: t.strip()))
+    ref = str(data.draw(st.sampled_from(entry_ids(pg.store))))
+    used = sorted(str(r[0]) for r in pg.store.conn.execute("SELECT key FROM tags"))
+    new_name = data.draw(st.sampled_from(TAGS))
+    for j in (lite, pg):
+        if action == "edit":
+            edit_clip(j, clip.id or 0, text)
+        elif action == "delete":
+            delete_clip(j, clip.id or 0)
+        elif action == "entry":
+            delete_entry(j, ref)
+        elif used:
+            rename_tag(j, used[0], new_name)
+
+
+def _tamper(j: Journal, ids: list[int]) -> None:
+    """Replace every kept word's row ids by `ids`, its generation unchanged."""
+    import numpy as np
+
+    j.store.conn.raw.execute("UPDATE search_kept SET ids = %s, n = %s",
+                             (np.array(ids, dtype=">i8").tobytes(), len(ids)))
+
+
+def test_a_word_kept_serves_every_process_and_follows_writes(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A word's row ids read by one process are kept in the journal: another process (its
+    own connection, nothing kept in memory) takes them from there without reading the index;
+    after a write it checks only the rows the write changed; after a reindex (rows not
+    logged) or once the log no longer reaches back to them, it reads the index again. The
+    proof: a kept copy changed behind the index shows through exactly in those cases."""
+    from kirinuki.journal import open_journal
+    from kirinuki.store.postgres import kept
+    from kirinuki.store.sqlite.search import rebuild
+
+    monkeypatch.setattr(kept, "KEEP_MIN", 1)
+    day = datetime(2024, 1, 1, 9, 0, tzinfo=JST)
+    with fresh_pg_journal() as url, init_journal(url) as one, open_journal(url) as two:
+        add_entries(one, [entry([([f"中国{i}の会談"], [])], day.replace(day=1 + i), f"k{i}")
+                          for i in range(5)])
+        assert _kept_search(one, "会談").total == 5  # read from the index, and kept
+        gen, n = one.store.conn.execute("SELECT generation, n FROM search_kept"
+                                        " WHERE expr LIKE '%会%'").fetchone()
+        assert n == 5 and gen == int(one.store.conn.execute(
+            "SELECT value FROM search_meta WHERE key = 'generation'").fetchone()[0])
+        gone = int(one.store.conn.execute("SELECT min(rowid) FROM search_bi").fetchone()[0]) - 64
+        _tamper(one, [gone])  # a row id of no clip
+        assert _kept_search(two, "会談").total == 1  # the kept copy, not the index
+        # A new clip holding the word: the copy is brought up to date by that row alone.
+        add_entries(one, [entry([(["新たな会談"], [])], day.replace(day=20), "n1")])
+        assert _kept_search(two, "会談").total == 2
+        assert one.store.conn.execute("SELECT n FROM search_kept WHERE expr LIKE '%会%'"
+                                      ).fetchone()[0] == 2  # kept again at the new generation
+        # A clip edited away from the word, and one deleted: both rows checked.
+        newest = max(entry_ids(one.store))
+        edit_clip(one, get_entry(one, str(newest)).clips[0].id or 0, "別の話題")
+        assert _kept_search(two, "会談").total == 1
+        # A reindex writes its rows unlogged: the copy (still tampered) is no longer used.
+        rebuild(one.store)
+        assert _kept_search(two, "会談").total == 5
+        # An entry deleted: its row, logged, leaves the copy.
+        delete_entry(one, str(min(entry_ids(one.store))))
+        assert _kept_search(two, "会談").total == 4
+        # Once the log keeps fewer generations than the copy is behind, the index is read.
+        monkeypatch.setattr(kept, "LOG", kept.LOG.replace("- 1024", "- 1"))
+        _tamper(one, [gone])
+        add_entries(one, [entry([(["さらに別の記事"], [])], day.replace(day=21), "n2")])
+        add_entries(one, [entry([(["もう一つの記事"], [])], day.replace(day=22), "n3")])
+        assert _kept_search(two, "会談").total == 4
+
+
+def test_the_words_kept_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past `MAX_IDS` row ids in all, the words kept longest ago go first; a word with fewer
+    than `KEEP_MIN` matches is not kept."""
+    from kirinuki.store.postgres import kept
+
+    monkeypatch.setattr(kept, "KEEP_MIN", 2)
+    monkeypatch.setattr(kept, "MAX_IDS", 7)
+    day = datetime(2024, 1, 1, 9, 0, tzinfo=JST)
+    with fresh_pg_journal() as url, init_journal(url) as pg:
+        add_entries(pg, [entry([([f"会談{i}" + ("と声明" if i < 3 else "") + ("の記者" if i == 0
+                                 else "")], [])], day.replace(day=1 + i), f"k{i}")
+                         for i in range(5)])
+        for q in ("会談", "声明", "記者"):
+            _kept_search(pg, q)
+        words = [str(r[0]) for r in pg.store.conn.execute(
+            "SELECT expr FROM search_kept ORDER BY kept_at")]
+        # 会談 (5) then 声明 (3) is over 7: 会談 went; 記者 (1) was not kept.
+        assert len(words) == 1 and "声" in words[0], words

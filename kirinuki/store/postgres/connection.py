@@ -20,6 +20,7 @@ from psycopg import ClientCursor
 from psycopg.pq import TransactionStatus
 
 from kirinuki.errors import JournalBusyError, JournalError
+from kirinuki.store.postgres import kept
 from kirinuki.store.postgres.dialect import SEARCH_TABLES, Statement, render, translate
 from kirinuki.store.postgres.inserts import Copy, copy_shape, multi_row
 from kirinuki.store.postgres.sender import Sender
@@ -149,6 +150,8 @@ class PgConnection:
         st = translate(sql)
         if not st.noop and not head.startswith("SELECT"):
             self._wrote()
+        if st.sql == "DELETE FROM search_bi":  # a reindex: no row of it logged
+            self._changed(None)
         if not st.matches:
             return self._run(st.sql, _args(st, params))
         # A search reads the GIN index's candidates as a bitmap, ANDed with the primary key's
@@ -233,11 +236,14 @@ class PgConnection:
         made, self._uni_made = self._uni_made, None
         if copy is not None and copy.table in SEARCH_TABLES:
             # Search rows as the server stores them (`tsvectors`), made from the rows as given.
+            rows_of: list[int] | None = None  # the row ids of `search_bi`'s, for the log
             if copy.table == "search_uni" and made is not None and made[0] is rows:
                 data, count = made[1], made[2]
             else:
                 given = list(rows)
                 count = len(given)
+                if copy.table == "search_bi":
+                    rows_of = [r[0] for r in given]
                 if copy.table == "search_bi" and all(r[1].__class__ is tuple for r in given):
                     # `search._write` sends the same (form, filters) rows to `search_uni`
                     # next: both tables' data from one sort of their keys (`copy_both`).
@@ -246,7 +252,7 @@ class PgConnection:
                 else:
                     data = copy_data(given, copy.table == "search_bi")
             if count:
-                self._send(lambda: self._copy_binary(copy, data), count)
+                self._send(lambda: self._copy_binary(copy, data, rows_of), count)
             return
         args = [_args(st, r) for r in rows]
         if args:
@@ -260,9 +266,10 @@ class PgConnection:
         else:
             write()
 
-    def _copy_binary(self, shape: Copy, data: bytes) -> None:
+    def _copy_binary(self, shape: Copy, data: bytes, rows_of: list[int] | None) -> None:
         """A search table's rows as binary COPY data (`tsvectors.copy_data`); into a table
-        emptied by this transaction, frozen (`_defer_index`)."""
+        emptied by this transaction, frozen (`_defer_index`). `rows_of`: their row ids, to
+        log (`_changed`)."""
         self._defer_index(shape.table)
         frozen = ", FREEZE" if shape.table in self.emptied else ""
         try:
@@ -271,10 +278,23 @@ class PgConnection:
                 out.write(data)
         except psycopg.Error as exc:
             raise pg_error(exc, self.url) from exc
+        if rows_of is not None and shape.table not in self.emptied:
+            self._changed(rows_of)
+
+    def _changed(self, rowids: list[int] | None) -> None:
+        """Log the row ids a write to `search_bi` changed, for the words kept in the journal
+        (`kept.LOG`); None: its rows go in unlogged (`kept.UNLOGGED`)."""
+        try:
+            self.raw.cursor().execute(kept.LOG if rowids is not None else kept.UNLOGGED,
+                                      [rowids] if rowids is not None else None)
+        except psycopg.Error as exc:
+            raise pg_error(exc, self.url) from exc
 
     def _write(self, st: Statement, rows: list[list[object]]) -> None:
         if self.bulk and (into := _INSERT_INTO.match(st.sql)) is not None:
             self._defer_keys(into.group(1))
+        if st.sql.startswith("DELETE FROM search_bi "):  # by row id: logged (`_changed`)
+            self._changed([int(r[0]) for r in rows])  # type: ignore[call-overload]
         shape = multi_row(st.sql)
         cur = self.raw.cursor()
         copy = copy_shape(st.sql)
@@ -317,6 +337,7 @@ class PgConnection:
             return
         self._now(f"TRUNCATE {table}")
         self.emptied.add(table)
+        self._changed(None)  # its rows go in unlogged
         if table not in BUILT_AT_COMMIT:
             return
         # Not from `pg_indexes`: filtering its text, the server may make the definition of

@@ -18,7 +18,7 @@ from psycopg.adapt import Loader
 from psycopg_pool import ConnectionPool
 
 from kirinuki.errors import JournalError, SchemaTooNewError
-from kirinuki.store.postgres import upkeep
+from kirinuki.store.postgres import kept, upkeep
 from kirinuki.store.postgres.connection import BUSY_MS, PgConnection, lock_key, pg_error, shown
 from kirinuki.store.postgres.migrations import BOOKKEEPING, MIGRATIONS
 from kirinuki.store.sqlite.db import Store
@@ -84,6 +84,11 @@ class PgStore(Store):
     def recent_start(self) -> int | None:
         """The first row id of the recent indexes (`upkeep.keep_recent`; None: none yet)."""
         return upkeep.recent_start(self.conn)
+
+    def kept_rowids(self, table: str, expr: str) -> Any:
+        """Every row id of `table` matching `expr`, ascending (int64 NumPy array), from the
+        words kept in the journal for every process (`kept.word_rowids`)."""
+        return kept.word_rowids(self.conn, table, expr)
 
     def release_free_pages(self) -> None:
         """After a big write (an import, a reindex): statistics for the planner and the

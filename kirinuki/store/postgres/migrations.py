@@ -427,13 +427,36 @@ CREATE INDEX IF NOT EXISTS entries_stamps ON entries(id, updated, status, publis
 CREATE INDEX IF NOT EXISTS clip_sketches_checked ON clip_sketches(version, versions_checked);
 """
 
+# Each searched word's row ids, kept for every process of the web app and across restarts
+# (`kept.py`, docs/search.md "Row ids kept in the journal"): `search_kept` holds a word's
+# ascending row ids (8-byte big-endian) as of a generation of the index, `search_changed` the
+# row ids each write changed after it (tagged with a generation above the writer's start),
+# and `search_kept_floor` the oldest generation whose changes are all there.
+V25_SEARCH_KEPT = """
+CREATE SEQUENCE search_kept_at;
+CREATE TABLE search_kept(
+    tbl TEXT NOT NULL,
+    expr TEXT NOT NULL,
+    generation BIGINT NOT NULL,
+    n BIGINT NOT NULL,
+    ids BYTEA NOT NULL,
+    kept_at BIGINT NOT NULL DEFAULT nextval('search_kept_at'),
+    PRIMARY KEY (tbl, expr)
+);
+CREATE TABLE search_changed(generation BIGINT NOT NULL, rowid BIGINT NOT NULL);
+CREATE INDEX search_changed_generation ON search_changed(generation);
+CREATE TABLE search_kept_floor(id INTEGER PRIMARY KEY CHECK (id = 1), floor BIGINT NOT NULL);
+INSERT INTO search_kept_floor(id, floor) VALUES (1, 0);
+"""
+
 # Index i holds the SQL that takes a journal from version i to i + 1 (as in SQLite's list).
 MIGRATIONS: list[str] = [V1, V2_SEARCH, V3_CAPTURE, V4_ANALYSIS, V5_WEB,
                          V6_VERSIONS, V7_CHROME, V8_SEARCH_DRAFTS, V9_ID_MARKS,
                          V10_RAW_LAYOUT, V11_CANONICAL_CLAIM, V12_WEB_GUARD,
                          V13_TRASH, V14_SEARCH_GROUPING, V15_WATCH, V16_RAW_COPIES,
                          V17_HATENA_MT, V18_ATOMPUB_OAUTH, V19_SUGGESTIONS, V20_STORY, V21_TEAM,
-                         V22_SEARCH_FORM, V23_OAUTH_USER, V24_PUBLISH_SCANS]
+                         V22_SEARCH_FORM, V23_OAUTH_USER, V24_PUBLISH_SCANS,
+                         V25_SEARCH_KEPT]
 
 # Kept beside the migrated tables: the schema's identity and version, the change counter that
 # stands for SQLite's `PRAGMA data_version` (bumped by every transaction that writes), and

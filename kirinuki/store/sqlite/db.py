@@ -191,6 +191,11 @@ class Store:
         has none; PostgreSQL only, docs/search.md "PostgreSQL")."""
         return None
 
+    def kept_rowids(self, table: str, expr: str) -> Any:
+        """Every row id of `table` matching the FTS5 expression `expr` as the journal keeps
+        them for every process (PostgreSQL only: None here, FTS5 reads them quickly)."""
+        return None
+
     def release_free_pages(self) -> None:
         """Shrink the file by its free pages (a no-op for journals created before this
         was possible: SQLite can only set it up on a new file). Call outside a transaction."""

@@ -500,11 +500,14 @@ CREATE INDEX IF NOT EXISTS entries_stamps ON entries(id, updated, status, publis
 CREATE INDEX IF NOT EXISTS clip_sketches_checked ON clip_sketches(version, versions_checked)
 """
 
+# PostgreSQL keeps each searched word's row ids in tables of its own (its V25); nothing here.
+V25_SEARCH_KEPT = "-- PostgreSQL only (store/postgres/migrations.py)"
+
 # Index i holds the SQL that takes a journal from version i to i + 1.
 MIGRATIONS: list[str] = [V1, V2_SEARCH, V3_CAPTURE, V4_ANALYSIS, V5_WEB,
                         V6_VERSIONS, V7_CHROME, V8_SEARCH_DRAFTS, V9_ID_MARKS,
                         V10_RAW_LAYOUT, V11_CANONICAL_CLAIM, V12_WEB_GUARD,
                         V13_TRASH, V14_SEARCH_GROUPING, V15_WATCH, V16_RAW_COPIES,
                         V17_HATENA_MT, V18_ATOMPUB_OAUTH, V19_SUGGESTIONS, V20_STORY, V21_TEAM,
-                        V22_SEARCH_FORM, V23_OAUTH_USER, V24_PUBLISH_SCANS]
+                        V22_SEARCH_FORM, V23_OAUTH_USER, V24_PUBLISH_SCANS, V25_SEARCH_KEPT]
 SCHEMA_VERSION = len(MIGRATIONS)

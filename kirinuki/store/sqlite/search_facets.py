@@ -38,7 +38,7 @@ def facet_counts_of(store: Store, docids: list[int]) -> tuple[Counter[int], Coun
 def all_docids(store: Store) -> np.ndarray:
     """Every indexed clip's row id, ascending (int64)."""
     if store.dialect == "postgresql":
-        # As one value of 8-byte integers, as `search_query.all_rowids` reads a word's.
+        # As one value of 8-byte integers, as `store/postgres/kept.py` reads a word's.
         row = store.conn.execute("SELECT string_agg(int8send(docid), ''::bytea ORDER BY docid)"
                                  " FROM search_docs").fetchone()
         return np.frombuffer(bytes(row[0] or b""), dtype=">i8").astype(np.int64)

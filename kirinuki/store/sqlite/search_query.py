@@ -250,14 +250,9 @@ def iter_newest(store: Store, plan: Plan, chunk: int = 2000) -> Iterator[list[in
 
 def all_rowids(store: Store, table: str, expr: str) -> np.ndarray:
     """Every row id of `table` matching the FTS5 expression `expr`, ascending (int64)."""
-    if store.dialect == "postgresql":
-        # As one value of 8-byte integers: fetched row by row, a frequent word's thousands of
-        # rows cost the driver more CPU than the server's scan (docs/web.md, session 20).
-        row = store.conn.execute(f"SELECT string_agg(int8send({table}.rowid), ''::bytea)"
-                                 f" FROM {table} WHERE {table} MATCH ?", (expr,)).fetchone()
-        ids = np.frombuffer(bytes(row[0] or b""), dtype=">i8").astype(np.int64)
-        ids.sort()  # the server's bitmap scan gives them in the order of its pages
-        return ids
+    kept = store.kept_rowids(table, expr)
+    if kept is not None:  # PostgreSQL: the journal's kept words (`store/postgres/kept.py`)
+        return kept  # type: ignore[no-any-return]
     return np.fromiter((r[0] for r in store.conn.execute(
         f"SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rowid", (expr,))),
         dtype=np.int64)
