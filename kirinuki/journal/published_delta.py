@@ -55,39 +55,6 @@ def changed_stamps(journal: Journal, stamps: dict[int, str],
     return out
 
 
-# Every write of an entry moves its `updated` to the time of the write, so a summary of the
-# stamps (count, id total, newest) changes with any write after it was taken, but a write
-# stamped before the newest (the clock set back; the hour repeated when daylight saving ends):
-# the count of the stamps within `RECENT` of the newest changes with those.
-RECENT = timedelta(hours=2)
-# (last id, count, id total, newest stamp, recent since, count of stamps after it)
-StampSummary = tuple[int, int, float, str, str, int]
-
-
-def stamps_summary(stamps: list[tuple[int, str, int]]) -> StampSummary | None:
-    """The summary `stamps_after` checks of the `stamps` rows (as `entry_stamps` gives them,
-    in id order); None for no rows or a newest stamp that is no date."""
-    if not stamps:
-        return None
-    newest = max(r[1] for r in stamps)
-    try:
-        since = (datetime.fromisoformat(newest) - RECENT).isoformat()
-    except (ValueError, OverflowError):
-        return None
-    return (stamps[-1][0], len(stamps), float(sum(r[0] for r in stamps)), newest, since,
-            sum(1 for r in stamps if r[1] > since))
-
-
-def stamps_after(journal: Journal, summary: StampSummary) -> list[tuple[int, str, int]] | None:
-    """The stamps of the entries after those `summary` describes, when those are as they
-    were (checked from the index of the stamps, without reading each); None when one of them
-    was written, removed or brought back since."""
-    last, count, total, newest, since, recent = summary
-    if version_rows.stamps_summary(journal.store, last, since) != (count, total, newest, recent):
-        return None
-    return version_rows.entry_stamps_after(journal.store, last)
-
-
 def versions_mark(journal: Journal) -> tuple[object, ...]:
     """Changes whenever a version link is added, removed or changed (cheap to read). Kept
     with notes, it is read before them: links added between the two reads then only move

@@ -28,6 +28,7 @@ import marshal
 import os
 import time
 from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 import numpy as np
@@ -89,16 +90,22 @@ class SketchCache:
         self.scanned = True
         ident = _identity(journal, version)
         base = self._base(ident)
-        if prefix is not None and (base is None or prefix != (base[0]["stamps"],
-                                                             base[0]["count"])):
-            stamps, prefix = [*marshal.loads(prefix[0]), *stamps], None
+        # Given after those of `prefix`: the later stamps than the base's when the base holds
+        # the same, or when its own summary holds (then read); else every stamp.
+        later = None
+        if prefix is not None:
+            head: dict[str, Any] = base[0] if base is not None else {}
+            if prefix == (head.get("stamps"), head.get("count")):
+                later = stamps
+            elif head.get("seen") and (after := stamps_after(journal, head["seen"])) is not None:
+                later = after
+            else:
+                stamps = [*marshal.loads(prefix[0]), *stamps]
         if base is None:
             return self._rebuild(journal, version, stamps, ident)
         meta, ids, entries, bands, keys, sents, words = base
         delta = self._delta(meta["token"])
         count = meta["count"]  # entries whose stamps the base holds
-        # Given after the base's (those the caller found as stored), or every stamp.
-        later = stamps if prefix is not None else None
 
         def whole() -> list[tuple[int, str, int]]:
             return stamps if later is None else [*marshal.loads(meta["stamps"]), *later]
@@ -174,7 +181,8 @@ class SketchCache:
         cols = [np.ascontiguousarray(c[..., :at]) for c in cols] if at < n else cols
         token = time.time_ns()
         meta = {"format": FORMAT, "ident": ident, "token": token, "n": at,
-                "stamps": pack_stamps(stamps), "count": len(stamps)}
+                "stamps": pack_stamps(stamps), "count": len(stamps),
+                "seen": stamps_summary(stamps)}
         # The signatures are not stored: the packed bands hold every byte of them.
         head = marshal.dumps(meta)
         self.store.put_pieces("sketch.base", _pieces(head, cols), drop="sketch.delta")
@@ -278,6 +286,39 @@ def _pieces(head: bytes, arrays: list[np.ndarray]) -> list[tuple[int, bytes | me
         out.append((at, data))
         at = _aligned(at + data.nbytes)
     return out
+
+
+# Every write of an entry moves its `updated` to the time of the write, so a summary of the
+# stamps (count, id total, newest) changes with any write after it was taken, but a write
+# stamped before the newest (the clock set back; the hour repeated when daylight saving ends):
+# the count of the stamps within `RECENT` of the newest changes with those.
+RECENT = timedelta(hours=2)
+# (last id, count, id total, newest stamp, recent since, count of stamps after it)
+StampSummary = tuple[int, int, float, str, str, int]
+
+
+def stamps_summary(stamps: list[tuple[int, str, int]]) -> StampSummary | None:
+    """The summary `stamps_after` checks of the `stamps` rows (as `entry_stamps` gives them,
+    in id order); None for no rows or a newest stamp that is no date."""
+    if not stamps:
+        return None
+    newest = max(r[1] for r in stamps)
+    try:
+        since = (datetime.fromisoformat(newest) - RECENT).isoformat()
+    except (ValueError, OverflowError):
+        return None
+    return (stamps[-1][0], len(stamps), float(sum(r[0] for r in stamps)), newest, since,
+            sum(1 for r in stamps if r[1] > since))
+
+
+def stamps_after(journal: Journal, summary: StampSummary) -> list[tuple[int, str, int]] | None:
+    """The stamps of the entries after those `summary` describes, when those are as they
+    were (checked from the index of the stamps, without reading each); None when one of them
+    was written, removed or brought back since."""
+    last, count, total, newest, since, recent = summary
+    if rows.stamps_summary(journal.store, last, since) != (count, total, newest, recent):
+        return None
+    return rows.entry_stamps_after(journal.store, last)
 
 
 def pack_stamps(stamps: list[Any]) -> bytes:

@@ -23,12 +23,11 @@ from kirinuki.journal.analysis import catch_up_analysis
 from kirinuki.journal.published import PublishedEntry, moved_permalinks, tag_aliases
 from kirinuki.journal.published_delta import (
     published_entries_of,
-    stamps_after,
     stored_version_notes,
     version_notes_after,
     versions_mark,
 )
-from kirinuki.journal.sketch_cache import SketchCache
+from kirinuki.journal.sketch_cache import SketchCache, stamps_after
 from kirinuki.journal.suggestions import stored_suggestions
 from kirinuki.publish import urls
 from kirinuki.publish.context import SiteContext, TagInfo

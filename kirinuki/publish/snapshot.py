@@ -30,8 +30,8 @@ from typing import Any, overload
 
 from kirinuki.journal import Journal
 from kirinuki.journal.published import PublishedEntry
-from kirinuki.journal.published_delta import StampSummary, stamps_summary, tags_mark
-from kirinuki.journal.sketch_cache import pack_stamps
+from kirinuki.journal.published_delta import tags_mark
+from kirinuki.journal.sketch_cache import StampSummary, pack_stamps, stamps_summary
 from kirinuki.publish.state import Blobs, state_path
 
 FORMAT = "kirinuki-snapshot-7"  # 7: the stamps' summary in the base; 5: the chunk size

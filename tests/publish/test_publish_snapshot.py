@@ -438,8 +438,7 @@ def test_the_entries_of_the_base_are_checked_by_their_summary(tmp_path: Path,
     """`stamps_after` gives the stamps of the entries after the summarised ones while those
     are as they were, None once one of them is written (stamped after the newest, or before
     it by a clock set back) or removed; each fails when its part of the summary is left out."""
-    from kirinuki.journal.published_delta import RECENT, stamps_after, stamps_summary
-    from kirinuki.journal.sketch_cache import entry_stamps
+    from kirinuki.journal.sketch_cache import RECENT, entry_stamps, stamps_after, stamps_summary
 
     j = make_journal(tmp_path)
     conn = j.store.conn
@@ -474,18 +473,35 @@ def test_the_entries_of_the_base_are_checked_by_their_summary(tmp_path: Path,
     j.close()
 
 
+@pytest.mark.parametrize("bases", ["the same", "other"])
 def test_the_short_path_reads_no_stamp_of_the_older_entries(
-        tmp_path: Path, followed: list[bool], monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, followed: list[bool], monkeypatch: pytest.MonkeyPatch,
+        bases: str) -> None:
     """A new entry after the newest: the stamps of the entries after the base alone are read
     (the others are checked by their summary), for the snapshot and the version check, whose
-    sketch base holds the same stamps as stored (neither made into rows nor packed again)."""
+    sketch base holds the snapshot's stamps as stored (neither made into rows nor packed
+    again) or other ones (the snapshot's base written again since: checked by its own)."""
+    import marshal
+
     from kirinuki.journal import sketch_cache
     from kirinuki.store.sqlite import analysis as stamp_rows
 
     j = make_journal(tmp_path)
     live = tmp_path / "live"
     publish(j, live, jobs=1)
+    if bases == "other":
+        monkeypatch.setattr(append, "TAIL_MAX", 1)
+        for n in (2, 3):
+            _add(j, tmp_path, n, f"2024-01-3{n - 2}T08:00:00+09:00", "前の段落です。", "米国")
+            publish(j, live, jobs=1)
+        blobs = snapshot.state_blobs(live)
+        view = blobs.view("sketch.base")
+        assert view is not None
+        size = int.from_bytes(view[:8], "little")
+        base = snapshot.read_base(blobs)
+        assert base is not None and marshal.loads(view[8 : 8 + size])["count"] != base.stamps
     _add(j, tmp_path, 1, "2024-02-01T08:00:00+09:00", "新しい段落です。", "米国")
+    followed.clear()
     read: list[int] = []
     real = stamp_rows.entry_stamps
     monkeypatch.setattr(stamp_rows, "entry_stamps",
