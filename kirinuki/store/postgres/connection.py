@@ -3,7 +3,8 @@ entity modules use (`execute`, `executemany`, `in_transaction`), translating the
 (`dialect`). A write transaction takes a transaction-scoped advisory lock, so writers follow one
 another as they do under SQLite's `BEGIN IMMEDIATE` (the id reservation of `ids.py` relies on
 it) and readers never wait. A bulk import's rows go in by COPY, on a thread of their own
-(`sender`); into empty tables, with their foreign keys checked at its commit (`_defer_keys`). Errors of the driver become `JournalError` with one line.
+(`sender`); into empty tables, with their foreign keys checked at its commit (`_defer_keys`).
+Errors of the driver become `JournalError` with one line.
 """
 
 from __future__ import annotations
