@@ -103,9 +103,13 @@ def copy(
     stays identical), then bring the copy's analysis up to date. Sessions, API tokens and the
     trash stay behind."""
     lines = None if quiet else AnalysisLines()
-    with LazyProgress("copying") as progress:
-        s = copy_journal(src, dst, progress, analyse=analyse, analysis_progress=lines,
-                         jobs=jobs)
+    try:
+        with LazyProgress("copying") as progress:
+            s = copy_journal(src, dst, progress, analyse=analyse, analysis_progress=lines,
+                             jobs=jobs)
+    finally:
+        if lines is not None:
+            lines.close()
     out.print(f"copied {s.entries_added} entries ({s.clips_added} clips) and {s.articles} "
               f"articles to {shown_journal(dst)}", markup=False)
 

@@ -24,10 +24,14 @@ def publish_cmd(
 ) -> None:
     """Publish the journal as a static site; only pages that changed are written."""
     lines = None if quiet else AnalysisLines()
-    with open_from(ctx) as j, LazyProgress("publishing") as progress:
-        r = publish(j, out_dir, full=full, jobs=jobs, progress=progress,
-                    analysis_progress=lines)
-        drafts = draft_count(j)
+    try:
+        with open_from(ctx) as j, LazyProgress("publishing") as progress:
+            r = publish(j, out_dir, full=full, jobs=jobs, progress=progress,
+                        analysis_progress=lines)
+            drafts = draft_count(j)
+    finally:
+        if lines is not None:
+            lines.close()
     out.print(report_line(r, out_dir))
     for line in r.warnings:
         err.print(f"[yellow]warning:[/] {escape(line)}")

@@ -146,6 +146,8 @@ def run(args: Sequence[str]) -> int | None:
         return 130
     finally:
         progress.close()
+        if lines is not None:
+            lines.close()
     sys.stdout.write(report_line(r, out_dir) + "\n")
     if r.warnings:
         from rich.markup import escape

@@ -495,16 +495,17 @@ def _catch_up_all(journal: Journal, sketches: SketchCache | None) -> CaughtUp:
 def _beside(journal: Journal) -> Beside | None:
     """After a bulk import, when `bulk_analysis` allows workers: a process beside this one
     that finds the statements and the entries' features (they need no version links) while
-    this one finds the version links, so that both cores work through every stage. Started
-    once the clips are sketched (in the workers already: the process beside would only
-    compete with them)."""
+    this one finds the version links, so that both cores work through every stage; once the
+    links are found it forks `bulk_jobs()` workers of its own for what is left of its work.
+    Started once the clips are sketched (in the workers already: the process beside would
+    only compete with them)."""
     store = journal.store
     if (bulk_jobs() < 2 or store.dialect != "sqlite" or store.path == ":memory:"
             or len(story_rows.todo_groups(store, story.BATCH)) < story.BATCH):
         return None
     if catch_up(journal):
         _touched(store)  # the cached index no longer holds every clip
-    return Beside(_statements_and_features, store.path, journal.settings)
+    return Beside(_statements_and_features, store.path, journal.settings, jobs=bulk_jobs())
 
 
 def _statements_and_features(path: str, settings: Settings) -> tuple[int, Quick]:

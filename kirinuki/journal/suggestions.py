@@ -14,7 +14,10 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import nullcontext
 from datetime import datetime
+from functools import partial
+from typing import TypeVar
 
 import numpy as np
 
@@ -42,6 +45,7 @@ _SCORED = 20  # candidates scored in full per entry
 _BULK = 200  # more stale entries than this: read every entry's features at once
 _BATCH = 500
 _KINDS = ("tags", "speakers", "orgs", "places")
+_T = TypeVar("_T")
 
 
 def _rows_of(f: EntryFeatures) -> list[rows.Feature]:
@@ -121,7 +125,7 @@ def _jobs(store: Store, batch: Sequence[tuple[int, str, datetime, str]],
             for eid, _key, when, _stamp in batch], groups
 
 
-def _done(found: list[EntryFeatures]) -> Callable[[], list[EntryFeatures]]:
+def _done(found: list[_T]) -> Callable[[], list[_T]]:
     return lambda: found
 
 
@@ -343,16 +347,31 @@ class Quick:
 
 def quick_candidates(journal: Journal) -> Quick:
     """The quick score's candidates of every stale entry (`_suggestions` scores them in
-    full once the version links are known), from the stored features."""
-    todo = rows.stale(journal.store)
+    full once the version links are known), from the stored features; a batch for each
+    worker `versions_bulk.bulk_analysis` allows, if any (they share the arrays by the fork)."""
+    ids = [t[0] for t in rows.stale(journal.store)]
     src = _Postings(journal.store)
-    best = np.full((len(todo), _SCORED), -1, dtype=np.int64)
-    for k, (eid, _key, _when, _stamp) in enumerate(todo):
-        if k % _BATCH == 0:
-            report(SUGGESTIONS, k, len(todo))
+    parts: list[np.ndarray] = []
+    with worker_pool(journal.store) as pool:
+        step = _BATCH * (pool.jobs if pool is not None else 1)
+        for k in range(0, len(ids), step):
+            report(SUGGESTIONS, k, len(ids))
+            batches = [ids[i:min(k + step, i + _BATCH)]
+                       for i in range(k, min(k + step, len(ids)), _BATCH)]
+            work = partial(_quick_rows, src)
+            parts += (pool.map(work, batches) if pool is not None and len(batches) > 1
+                      else [work(b) for b in batches])
+    best = np.concatenate(parts) if parts else np.full((0, _SCORED), -1, dtype=np.int64)
+    return Quick(np.asarray(ids, dtype=np.int64), best)
+
+
+def _quick_rows(src: _Postings, ids: Sequence[int]) -> np.ndarray:
+    """The quick score's candidates of the entries `ids`, a row each (-1 past the last)."""
+    best = np.full((len(ids), _SCORED), -1, dtype=np.int64)
+    for k, eid in enumerate(ids):
         found = _best(src.target(eid), src, Rarity(src.total))
         best[k, :len(found)] = found
-    return Quick(np.asarray([t[0] for t in todo], dtype=np.int64), best)
+    return best
 
 
 def catch_up_features(journal: Journal) -> int:
@@ -383,14 +402,41 @@ def catch_up_suggestions(journal: Journal, features: bool = True,
     for key, other, decision in decisions:
         if key in ids and other in ids:
             decided.setdefault(ids[key], {})[ids[other]] = decision
-    for k in range(0, len(todo), _BATCH):
-        report(SUGGESTIONS, k, len(todo))
-        found = [(eid, stamp, _suggestions(eid, src, decided.get(eid, {}),
-                                           None if quick is None else quick.of(eid)))
-                 for eid, _key, _when, stamp in todo[k:k + _BATCH]]
+    work = partial(_scored, src, decided, quick)
+    # Every feature in memory: a batch for each worker `bulk_analysis` allows, if any (they
+    # share it by the fork), while this process stores the batches before.
+    with worker_pool(store) if isinstance(src, _Loaded) else nullcontext() as pool:
+        step = _BATCH * (pool.jobs if pool is not None else 1)
+        before: Callable[[], list[list[_Scored]]] | None = None
+        for k in range(0, len(todo), step):
+            report(SUGGESTIONS, k, len(todo))
+            batches = [todo[i:min(k + step, i + _BATCH)]
+                       for i in range(k, min(k + step, len(todo)), _BATCH)]
+            found = (pool.map_async(work, batches) if pool is not None and len(batches) > 1
+                     else _done([work(b) for b in batches]))
+            if before is not None:
+                _put_suggestions(store, before())
+            before = found
+        if before is not None:
+            _put_suggestions(store, before())
+    return len(todo)
+
+
+_Scored = tuple[int, str, list[tuple[int, str]]]
+
+
+def _scored(src: _Rows, decided: dict[int, dict[int, str]], quick: Quick | None,
+            batch: Sequence[tuple[int, str, datetime, str]]) -> list[_Scored]:
+    """(entry, stamp, suggestions) of each entry of a batch of stale ones."""
+    return [(eid, stamp, _suggestions(eid, src, decided.get(eid, {}),
+                                      None if quick is None else quick.of(eid)))
+            for eid, _key, _when, stamp in batch]
+
+
+def _put_suggestions(store: Store, batches: list[list[_Scored]]) -> None:
+    for found in batches:
         with store.transaction():
             rows.put_suggestions(store, found)
-    return len(todo)
 
 
 def stored_suggestions(journal: Journal, ids: Sequence[int] | None = None,

@@ -50,10 +50,13 @@ Progress = Callable[[str, int, int], object]
 
 @dataclass(frozen=True)
 class BulkOptions:
-    """How a whole-journal analysis may run: worker processes to fork, and who hears of it."""
+    """How a whole-journal analysis may run: worker processes to fork, who hears of it, and
+    whether the workers may run now (None: always; the process beside forks its own only
+    once the version links are found, when the cores are its alone)."""
 
     jobs: int = 1
     progress: Progress | None = None
+    free: Callable[[], bool] | None = None
 
 
 _OPTIONS: ContextVar[BulkOptions | None] = ContextVar("bulk_analysis", default=None)
@@ -72,10 +75,12 @@ def _options() -> BulkOptions:
 
 
 @contextlib.contextmanager
-def bulk_analysis(jobs: int = 1, progress: Progress | None = None) -> Iterator[None]:
+def bulk_analysis(jobs: int = 1, progress: Progress | None = None,
+                  free: Callable[[], bool] | None = None) -> Iterator[None]:
     """Within this block a whole-journal analysis may fork `jobs` workers (only where no
-    thread uses SQLite) and reports its stages to `progress(stage, done, total)`."""
-    token = _OPTIONS.set(BulkOptions(max(1, jobs), progress))
+    thread uses SQLite), while `free()` says so (if given), and reports its stages to
+    `progress(stage, done, total)`."""
+    token = _OPTIONS.set(BulkOptions(max(1, jobs), progress, free))
     try:
         yield
     finally:
@@ -300,7 +305,7 @@ def worker_pool(store: Store) -> Iterator[_Workers | None]:
     PostgreSQL journal, whose connection pool runs threads), for work that needs no
     connection; those still running at the end are stopped."""
     jobs = _options().jobs if store.dialect == "sqlite" else 1
-    pool = _Workers(jobs) if jobs > 1 else None
+    pool = _Workers(jobs, _options().free) if jobs > 1 else None
     try:
         yield pool
     finally:
@@ -315,10 +320,11 @@ def _map_part(fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
 class _Workers:
     """`map` over `jobs` processes forked for each call (`Forked`, sharing its items by the
     fork): a worker that dies (killed, out of memory) is an error, where a pool's map waited
-    for ever."""
+    for ever. While `free()` says no, a call runs in this process."""
 
-    def __init__(self, jobs: int) -> None:
+    def __init__(self, jobs: int, free: Callable[[], bool] | None = None) -> None:
         self.jobs = jobs
+        self.free = free
         self.running: list[Forked] = []
 
     def map(self, fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
@@ -329,6 +335,9 @@ class _Workers:
     def map_async(self, fn: Callable[[Any], Any], items: Sequence[Any],
                   ) -> Callable[[], list[Any]]:
         """`map` started: returns what waits for its results."""
+        if self.free is not None and not self.free():
+            out = _map_part(fn, items)
+            return lambda: out
         cut = [len(items) * k // self.jobs for k in range(self.jobs + 1)]
         workers = [Forked(_map_part, fn, items[cut[k]:cut[k + 1]]) for k in range(self.jobs)
                    if cut[k + 1] > cut[k]]
@@ -545,15 +554,19 @@ class Beside:
     """One forked process running `fn(*args)` beside this one (stages that need neither the
     version links nor this process's memory), with its progress relayed: `wait` reports what
     the process reported, as it runs, and returns its result or raises its error (a
-    KirinukiError when it ended without one)."""
+    KirinukiError when it ended without one). `jobs`: the workers the process may fork
+    (`bulk_analysis`) once this one waits for it: until then the cores are shared with this
+    one's own workers."""
 
-    def __init__(self, fn: Callable[..., Any], *args: Any) -> None:
+    def __init__(self, fn: Callable[..., Any], *args: Any, jobs: int = 1) -> None:
         # (stage number in `_STAGES` + 1, done, total) of the process's last report.
         self.shared = _fork().Array("q", 3)
-        self.forked = Forked(_run_beside, self.shared, fn, *args)
+        self.waiting = _fork().RawValue("b", 0)  # set by `wait`: the cores are free
+        self.forked = Forked(_run_beside, self.shared, self.waiting, jobs, fn, *args)
 
     def wait(self) -> Any:
         """The process's result, reporting its progress until it ends."""
+        self.waiting.value = 1
         try:
             while not self.forked.ready(_POLL):
                 stage, done, total = self.shared[:]
@@ -573,11 +586,16 @@ _STAGES = (SKETCHING, PAIRING, VERIFYING, STATEMENTS, FEATURES, SUGGESTIONS, GAT
            NARROWING)
 
 
-def _run_beside(shared: Any, fn: Callable[..., Any], *args: Any) -> Any:
-    """In the process beside: `fn(*args)` with its reports written where the parent reads."""
+def _run_beside(shared: Any, waiting: Any, jobs: int, fn: Callable[..., Any], *args: Any,
+                ) -> Any:
+    """In the process beside: `fn(*args)` with its reports written where the parent reads,
+    forking up to `jobs` workers once the parent waits for it."""
 
     def told(stage: str, done: int, total: int) -> None:
         shared[:] = [_STAGES.index(stage) + 1, done, total]
 
-    with bulk_analysis(1, told):
+    # A daemonic process may fork no process of multiprocessing's; it ends with the parent
+    # all the same (`_worker_init`), and so do its own workers with it.
+    _fork().current_process().daemon = False
+    with bulk_analysis(jobs, told, lambda: bool(waiting.value)):
         return fn(*args)

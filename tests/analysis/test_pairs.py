@@ -240,6 +240,37 @@ def test_entry_features_found_in_worker_processes_are_the_same(demo_journal, mon
     assert len(maps) >= 5  # the full batches, in the workers
 
 
+def test_suggestions_scored_in_worker_processes_are_the_same(demo_journal, monkeypatch,
+                                                             ) -> None:
+    """The suggestions of every entry, scored from every feature in memory in batches of 10
+    entries by two forked workers, are those scored in one process."""
+    from kirinuki.journal import suggestions, versions_bulk
+
+    def redo() -> list[tuple[object, ...]]:
+        with demo_journal.store.transaction():
+            for table in ("entry_suggestions", "suggestion_state"):
+                demo_journal.store.conn.execute(f"DELETE FROM {table}")
+        assert suggestions.catch_up_suggestions(demo_journal, features=False) >= 50
+        return sorted(demo_journal.store.conn.execute("SELECT * FROM entry_suggestions"))
+
+    suggestions.catch_up_suggestions(demo_journal)  # the features stored
+    monkeypatch.setattr(suggestions, "_BULK", 0)  # every feature in memory (`_Loaded`)
+    monkeypatch.setattr(suggestions, "_BATCH", 10)
+    alone = redo()
+    assert len(alone) >= 100
+    scored: list[int] = []
+    real = versions_bulk._Workers.map_async
+
+    def spy(self: object, fn: object, items: list[object]) -> object:
+        scored.append(len(items))
+        return real(self, fn, items)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(versions_bulk._Workers, "map_async", spy)
+    with versions_bulk.bulk_analysis(jobs=2):
+        assert redo() == alone
+    assert len(scored) >= 2 and set(scored) <= {2}
+
+
 def _reset_analysis(journal) -> None:  # type: ignore[no-untyped-def]
     """Forget every analysis result, as after a bulk import (the sketches are kept)."""
     with journal.store.transaction():
@@ -277,9 +308,9 @@ def test_statements_and_features_beside_the_versions_are_the_same(demo_journal, 
     beside: list[object] = []
     real = versions_bulk.Beside.__init__
 
-    def spy(self: object, fn: object, *args: object) -> None:
+    def spy(self: object, fn: object, *args: object, **kw: object) -> None:
         beside.append(fn)
-        real(self, fn, *args)  # type: ignore[arg-type]
+        real(self, fn, *args, **kw)  # type: ignore[arg-type]
 
     monkeypatch.setattr(versions_bulk.Beside, "__init__", spy)
     _reset_analysis(demo_journal)
@@ -325,6 +356,71 @@ def test_the_process_beside_reports_its_progress_and_its_errors(monkeypatch) -> 
         with pytest.raises(KirinukiError, match="結果を返さずに終了しました .終了コード 3"):
             versions_bulk.Beside(_dies).wait()
     assert (versions_bulk.STATEMENTS, 7, 0) in told
+
+
+def _looks_then_waits() -> tuple[bool, int, list[int], int]:
+    """In a process beside: whether it may fork its workers at once, then (after saying it
+    looked) waits until it may; returns that, how many it may fork, the processes of a map
+    over its workers and its own."""
+    from kirinuki.journal import versions_bulk
+
+    free = versions_bulk._options().free
+    assert free is not None
+    before = free()
+    versions_bulk_report(1)
+    while not free():
+        time.sleep(0.01)
+    pids = versions_bulk._Workers(versions_bulk.bulk_jobs(), free).map(_pid, [1, 2, 3, 4])
+    return before, versions_bulk.bulk_jobs(), pids, os.getpid()
+
+
+def test_the_process_beside_forks_its_workers_only_once_waited_for(monkeypatch) -> None:
+    """The process beside may fork its own workers only once the parent waits for it (the
+    version links found): before, its workers' maps run in itself."""
+    from kirinuki.journal import versions_bulk
+
+    side = versions_bulk.Beside(_looks_then_waits, jobs=2)
+    while not side.shared[0]:  # it has looked
+        time.sleep(0.01)
+    before, jobs, pids, beside = side.wait()
+    assert (before, jobs) == (False, 2)
+    assert len(set(pids)) == 2 and beside not in pids and os.getpid() not in pids
+    pool = versions_bulk._Workers(2, free=lambda: False)
+    assert pool.map(_pid, [1, 2, 3]) == [os.getpid()] * 3  # no fork
+    pool = versions_bulk._Workers(2, free=lambda: True)
+    assert os.getpid() not in pool.map(_pid, [1, 2, 3])
+
+
+def _pid(_item: object) -> int:
+    return os.getpid()
+
+
+def test_quick_candidates_in_worker_processes_are_the_same(demo_journal, monkeypatch,
+                                                          ) -> None:
+    """The quick score's candidates of every entry, found in batches of 10 entries by two
+    forked workers, are those found in one process."""
+    from kirinuki.journal import suggestions, versions_bulk
+
+    with demo_journal.store.transaction():
+        for table in ("entry_features", "entry_suggestions", "suggestion_state"):
+            demo_journal.store.conn.execute(f"DELETE FROM {table}")
+    assert suggestions.catch_up_features(demo_journal) >= 50
+    alone = suggestions.quick_candidates(demo_journal)
+    assert (alone.best >= 0).sum() >= 100
+    monkeypatch.setattr(suggestions, "_BATCH", 10)
+    maps: list[int] = []
+    real = versions_bulk._Workers.map
+
+    def spy(self: object, fn: object, items: list[object]) -> object:
+        maps.append(len(items))
+        return real(self, fn, items)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(versions_bulk._Workers, "map", spy)
+    with versions_bulk.bulk_analysis(jobs=2):
+        split = suggestions.quick_candidates(demo_journal)
+    assert len(maps) >= 2 and set(maps) <= {2}
+    assert split.ids.tolist() == alone.ids.tolist()
+    assert split.best.tolist() == alone.best.tolist()
 
 
 def test_sketches_caught_up_in_worker_processes_are_the_same(demo_journal, monkeypatch,

@@ -161,7 +161,7 @@ def test_an_analysis_that_said_something_says_when_it_is_done(monkeypatch) -> No
     clock = [100.0]
     monkeypatch.setattr(analysis_progress.time, "monotonic", lambda: clock[0])
     stream = io.StringIO()
-    lines = analysis_progress.AnalysisLines(stream)
+    lines = analysis_progress.AnalysisLines(stream, tick=None)
     lines("sketching", 0, 10)
     clock[0] += 1.0
     lines("done", 0, 0)  # within QUIET_FOR: nothing printed, nothing closed
@@ -173,6 +173,66 @@ def test_an_analysis_that_said_something_says_when_it_is_done(monkeypatch) -> No
     lines("done", 0, 0)
     assert stream.getvalue().splitlines() == [
         "版の解析: 関連する記事を探しています (0 / 10,000 件)", "版の解析: 完了 (12 秒)"]
+
+
+def test_a_stage_with_nothing_new_to_report_gets_its_line_again(monkeypatch) -> None:
+    """A stage that reports nothing new (the pairing of every clip at 100k: minutes) has its
+    last line printed again every `EVERY` seconds, with the seconds it has run, by the
+    thread's look (`tick`); a report that printed a line puts the next look off."""
+    import io
+
+    from kirinuki.cli import analysis_progress
+
+    clock = [100.0]
+    monkeypatch.setattr(analysis_progress.time, "monotonic", lambda: clock[0])
+    stream = io.StringIO()
+    lines = analysis_progress.AnalysisLines(stream, tick=None)
+    lines.tick()  # nothing reported yet
+    lines("pairing", 0, 500_700)
+    clock[0] += 1.0
+    lines.tick()  # within QUIET_FOR
+    assert stream.getvalue() == ""
+    clock[0] += 2.0
+    lines.tick()
+    clock[0] += 9.0
+    lines.tick()  # 9 s after the last line
+    clock[0] += 1.0
+    lines.tick()
+    lines("gating", 5_000, 500_000)  # a new stage: its line at once
+    clock[0] += 10.0
+    lines("gating", 10_000, 500_000)
+    lines.tick()
+    clock[0] += 4.0
+    lines("done", 0, 0)
+    lines.tick()  # the analysis is over
+    assert stream.getvalue().splitlines() == [
+        "版の解析: 似た切り抜きの組を探しています (500,700 件)",
+        "版の解析: 似た切り抜きの組を探しています (500,700 件) 経過 13 秒",
+        "版の解析: 組を絞り込むため切り抜きを読んでいます (5,000 / 500,000 件)",
+        "版の解析: 組を絞り込むため切り抜きを読んでいます (10,000 / 500,000 件)",
+        "版の解析: 完了 (27 秒)"]
+
+
+def test_the_thread_prints_the_lines_due_and_ends_with_the_analysis(monkeypatch) -> None:
+    """With `tick`, a thread started by the first report prints the lines due without any
+    further report, and ends when the analysis is done."""
+    import io
+    import time
+
+    from kirinuki.cli import analysis_progress
+
+    monkeypatch.setattr(analysis_progress, "QUIET_FOR", 0.0)
+    monkeypatch.setattr(analysis_progress, "EVERY", 0.0)
+    stream = io.StringIO()
+    lines = analysis_progress.AnalysisLines(stream, tick=0.01)
+    lines("pairing", 0, 10)
+    ticking = lines.ticking
+    assert ticking is not None
+    while stream.getvalue().count("経過") < 2:
+        time.sleep(0.01)
+    lines("done", 0, 0)
+    assert ticking.is_set() and lines.ticking is None
+    assert stream.getvalue().splitlines()[-1].startswith("版の解析: 完了 (")
 
 
 def test_a_plain_publish_reads_the_journals_mark_once(small: Journal, tmp_path: Path,
