@@ -36,9 +36,14 @@ def key64(text: str, salt: bytes) -> int:
 # A space between Japanese words: a headline's groups, or a tweet's headline and the sentence
 # glued after it (`北原市の大雨 復旧作業続く 市内では…おそれがあります`).
 _JAPANESE_SPACE = lazy_re(r"(?<=[\u3041-\u30ff\u4e00-\u9fff])[ \u3000]+(?=[\u3041-\u30ff\u4e00-\u9fff])")
-# A sentence's kana ending (`…と主張していた` / `…と主張していました`, `…ということです`): wire and
-# broadcast styles end one sentence alike but for it, so it is left out of the key.
-_KANA_ENDING = lazy_re(r"[\u3041-\u309f]+$")
+# Hiragana: particles, endings and okurigana, where one sentence lightly reworded differs most
+# (`…と主張していた` / `…と主張していました`, `解消も` / `解消を`, `高い熱` / `高熱`): left out of
+# the key, so that a reused sentence keys alike in wire and broadcast styles.
+_HIRAGANA = lazy_re(r"[\u3041-\u309f]+")
+# Words written two ways in one reused sentence (`去年` / `昨年`, `およそ60万人` / `約60万人`,
+# `4割あまり` / `4割余り`), folded to one before the hiragana go.
+_SPELLINGS = (("おととし", "一昨年"), ("去年", "昨年"), ("ことし", "今年"), ("およそ", "約"),
+              ("あまり", "余"))
 
 
 def sentences(text: str) -> list[str]:
@@ -63,23 +68,32 @@ def spaced_parts(text: str) -> list[str]:
     return out
 
 
+def loose(masked: str) -> str:
+    """A masked sentence as keyed: two spellings of a word folded to one (`去年` / `昨年`,
+    `およそ` / `約`), then without hiragana."""
+    for a, b in _SPELLINGS:
+        if a in masked:
+            masked = masked.replace(a, b)
+    return _HIRAGANA.sub("", masked)
+
+
 def keys_of_sentences(pieces: Sequence[str], text: str = "") -> list[int]:
     """The `SENTENCE_SLOTS` smallest keys of the normalised sentences `pieces` and of the
-    parts between spaces of `text`'s sentences (`spaced_parts`), each without its kana
-    ending, ascending, 0-padded."""
+    parts between spaces of `text`'s sentences (`spaced_parts`), each keyed `loose`,
+    ascending, 0-padded."""
     spaced = spaced_parts(text) if text else []
     found = set()
     for piece in [*pieces, *(normalise(p) for p in spaced)] if spaced else pieces:
         masked = mask_digits(piece)
         if len(masked) >= MIN_SENTENCE:
-            found.add(key64(_KANA_ENDING.sub("", masked), SENTENCE_SALT))
+            found.add(key64(loose(masked), SENTENCE_SALT))
     keys = sorted(found)[:SENTENCE_SLOTS]
     return keys + [0] * (SENTENCE_SLOTS - len(keys))
 
 
 def sentence_keys(text: str) -> list[int]:
     """Keys of the sentences of `text` and of their parts between spaces (normalised, digits
-    masked, at least `MIN_SENTENCE` characters, the kana ending left out): the
+    masked, at least `MIN_SENTENCE` characters, keyed `loose`): the
     `SENTENCE_SLOTS` smallest, ascending, 0 for a slot left empty."""
     return keys_of_sentences(normalise_parts(text, sentences(text))[1], text)
 

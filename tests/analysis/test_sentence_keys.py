@@ -146,3 +146,27 @@ def test_wire_and_broadcast_endings_key_one_sentence() -> None:
 def test_english_sentences_are_not_cut_at_spaces() -> None:
     text = "Rescuers reached the flooded village of Tarno on Monday morning."
     assert sentence_keys(text)[0] != 0
+
+
+def test_a_sentence_reused_in_other_spellings_is_keyed_alike() -> None:
+    # One background sentence in two outlets' spellings (`去年` / `昨年`, `およそ` / `約`,
+    # `4割あまり` / `4割余り`, particles and okurigana: `高い熱` / `高熱`, `解消も` / `解消を`)
+    # and after a connective (`さらに、`): pairs found with no shared word key, so also weeks apart.
+    first = ("カサギ港の倉庫で10日未明に火事があり、木造の3棟がほぼ全焼しました。消防によりますと、"
+             "けが人はいませんでしたが、保管していた冷凍の食品が焼けたということです。"
+             "カサギ港は去年、およそ80万トンの貨物を扱い、その4割あまりが冷凍の魚介類です。")
+    second = ("倉庫を所有する運送会社の社長は11日に会見を開き、年内に新しい倉庫を建てる計画を"
+              "明らかにしたうえで、取引先への影響は小さいと説明しました。さらに、カサギ港は昨年、約80万トンの"
+              "貨物を扱い、その4割余りが冷凍の魚介類です。")
+    fever = ["サルバ熱は蚊が媒介する感染症で、高い熱や頭痛、関節の痛みなどの症状が出ます。",
+             "サルバ熱は蚊が媒介する感染症で、高熱や頭痛、関節の痛みなどの症状が出ています。"]
+    assert set(sentence_keys(first)) & set(sentence_keys(second)) - {0}
+    assert set(sentence_keys(fever[0])) & set(sentence_keys(fever[1])) - {0}
+    sk = sketch_texts([first, second, C])
+    assert (0, 1) in _pairs(sk) and (0, 1) not in {
+        tuple(p) for p in index_of(sk).candidate_pairs(min_estimate=0.25)[0].tolist()}
+    m = compare(prepare(first), prepare(second))
+    assert m is not None and m.kind == BACKGROUND
+    # Other facts in the same frame keep other keys (kanji and katakana are kept).
+    assert not set(sentence_keys("カサギ港は昨年、約80万トンの貨物を扱い、その4割余りが自動車です。"))\
+        & set(sentence_keys(second)) - {0}
