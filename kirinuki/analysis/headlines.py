@@ -81,6 +81,8 @@ def headline_updated(a: Prepared, b: Prepared) -> bool:
         return True  # `大曽根市で水道管破損 8200戸断水` / `大曽根市の断水 8200戸すべて解消`
     if n >= 3 and _ahead_then_held(a.text, b.text, ma[n:], mb[n:]):
         return True  # `ルミナ中銀、4日に金融政策決定 利上げ幅に注目` / `ルミナ中銀、0.5%の大幅利上げ …`
+    if n >= len(first) >= 3 and _groups_counted(a.text, b.text):
+        return True  # `…大橋が崩落 車が川に転落 複数人と…` / `…大橋が崩落 車5台が川に転落 3人死亡…`
     if n < HEADLINE_OPENING or n < 0.4 * min(len(ma), len(mb)):
         return False
     if _other_things_counted(a, b):
@@ -129,6 +131,26 @@ def _beside(text: str) -> list[tuple[str, str, str]]:
 
 _COMMA_GROUPS = lazy_re(r"[\s、,]+")
 _CONTENT_BIGRAM = lazy_re(r"(?=([\u4e00-\u9fff\u30a1-\u30faー]{2}))")
+
+
+# A count with its counter inside a headline's group (`車5台が`: `車が`), once digits are masked.
+_GROUP_COUNT = lazy_re(r"0(?:[万億]0?)?(?:人|台|棟|戸|件|隻|機|頭|便|か所|カ所|キロ|ヘクタール)")
+
+
+def _groups_counted(ta: str, tb: str) -> bool:
+    """True when two headlines share their first group and another one, counts inside it aside
+    (`乙瀬大橋が崩落 車が川に転落 …` / `乙瀬大橋が崩落 車5台が川に転落 …`), and one gives counts
+    and the other none: the event's headline updated with what was counted."""
+    def groups(text: str) -> list[str]:
+        rest = _LEADING_BRACKETS.sub("", strip_noise(text).strip()).split()
+        return [_GROUP_COUNT.sub("", _HEADLINE_LABEL.sub("", mask_digits(normalise(g)))) for g in rest]
+    ga, gb = groups(ta), groups(tb)
+    if len(ga) < 3 or len(gb) < 3 or ga[0] != gb[0] or ga == gb:
+        return False
+    shared = [g for g in ga[1:] if len(g) >= 4 and g in gb[1:]]
+    counts_a = [f.value for f in extract_figures(ta) if f.counter]
+    counts_b = [f.value for f in extract_figures(tb) if f.counter]
+    return bool(shared) and bool(counts_a) != bool(counts_b)
 
 
 def _first_groups_share(ta: str, tb: str, n: int) -> bool:

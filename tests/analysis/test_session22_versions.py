@@ -8,6 +8,7 @@ import pytest
 from analysis_data import kind
 
 from kirinuki.analysis.duplicates import DUPLICATE, VERSION, prepare
+from kirinuki.analysis.headlines import _groups_counted
 from kirinuki.analysis.plans import PLAN, for_now_ended, topic_named_in
 from kirinuki.analysis.textnorm import arabic_counts, mask_digits, normalise
 
@@ -158,3 +159,19 @@ def test_a_state_for_the_time_being_then_its_end_decided_is_not() -> None:
     assert not for_now_ended(prepare(a).sentences[0], prepare(lifted).sentences[0])
     done = "北嶺県は、県内の魚市場での競りを中止していましたが、3日、順次再開しました。"
     assert for_now_ended(prepare(a).sentences[0], prepare(done).sentences[0])
+
+
+def test_an_event_headline_then_counted_is_a_version() -> None:
+    a = "【速報】北浜トンネルで天井板が落下　車が下敷きに　複数人と連絡取れず"
+    b = "【続報】北浜トンネルで天井板が落下　車3台が下敷きに　2人死亡1人けが"
+    assert kind(a, b) == VERSION
+    assert kind(b, a) == VERSION
+
+
+def test_headlines_sharing_only_their_first_group_are_not_counted_alike() -> None:
+    # One story's event, then another fact of it: no other group in common (what the other
+    # headline rules make of it is theirs).
+    a = "【速報】北浜トンネルで天井板が落下　車が下敷きに　複数人と連絡取れず"
+    b = "【続報】北浜トンネルで天井板が落下　管理会社が点検記録を公表　2年前に異常なし"
+    assert not _groups_counted(a, b)
+    assert _groups_counted(a, "【続報】北浜トンネルで天井板が落下　車3台が下敷きに　2人死亡1人けが")
