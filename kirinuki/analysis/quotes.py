@@ -23,6 +23,7 @@ from kirinuki.analysis.speakers import (
     TITLES,
     Speaker,
     bracket_owner,
+    bracketed_name,
     classify_phrase,
     people_named,
     pick,
@@ -121,7 +122,7 @@ def _spans(text: str) -> list[_Span]:
     for i, ch in enumerate(text):
         if i <= skip:
             continue
-        if ch == "「" and not stack and (name_end := _name_end(text, i)) > 0:
+        if ch in "「『" and not stack and (name_end := _name_end(text, i)) > 0:
             skip = name_end  # `シンクタンク「国際問題研究所」も`: a name, not a quote
             continue
         if ch in "「『“":
@@ -147,12 +148,18 @@ def _name_end(text: str, at: int) -> int:
     m = BRACKETED.match(text, at)
     if m is None:
         owned = BRACKETED_OWNER.match(text, at)
-        return owned.end("np") if owned is not None and bracket_owner(owned) else -1
-    kind = classify_phrase(m.group("np"))
+        return _name_close(owned) if owned is not None and bracket_owner(owned) else -1
+    np = bracketed_name(m)
+    kind = classify_phrase(np)
     named = kind is not None or _KIND_BEFORE.search(text, max(0, at - 8), at) is not None
     # A sentence never opens with a quote as its topic: `「川辺町PTA」は声明を出し`.
-    opening = (at == 0 or text[at - 1] in "。 　") and not re.search(r"[\u3041-\u309f]", m.group("np"))
-    return m.end("np") if named or opening else -1
+    opening = (at == 0 or text[at - 1] in "。 　") and not re.search(r"[\u3041-\u309f]", np)
+    return _name_close(m) if named or opening else -1
+
+
+def _name_close(m: re.Match[str]) -> int:
+    """The offset of the closing bracket of a bracketed name (「…」 or 『…』)."""
+    return m.end("np") if m.group("np") else m.end("np2")
 
 
 def _sentence_start(text: str, pos: int, floor: int) -> int:

@@ -73,11 +73,18 @@ _ORG_SUFFIXES = (
     "連合会", "協議会", "連絡会", "審議会", "評議会", "家族会", "保護者会", "自治会", "町内会", "PTA",
     "寺", "神社", "寺院", "教会", "通信社", "ニュース", "タイムズ",
 )
-# An organisation or person named in brackets: `シンクタンク「国際問題研究所」も`.
-BRACKETED = lazy_re(r"「(?P<np>[^「」『』、。\s]{2,20})」(?P<p>からは|からも|は|が|も)")
+# An organisation or person named in brackets: `シンクタンク「国際問題研究所」も`, and in double
+# brackets as some pages write companies (`交換業者『ミナモ』は`).
+BRACKETED = lazy_re(r"(?:「(?P<np>[^「」『』、。\s]{2,20})」|『(?P<np2>[^「」『』、。\s]{2,20})』)"
+                    r"(?P<p>からは|からも|は|が|も)")
 # A person of an organisation named in brackets: `援助団体「緑の大地」の代表は`.
-BRACKETED_OWNER = lazy_re(r"「(?P<np>[^「」『』、。\s]{2,20})」の(?P<title>[^「」『』、。\sのはがも]{1,8}?)"
-                          r"(?P<p>は|が|も)")
+BRACKETED_OWNER = lazy_re(r"(?:「(?P<np>[^「」『』、。\s]{2,20})」|『(?P<np2>[^「」『』、。\s]{2,20})』)の"
+                          r"(?P<title>[^「」『』、。\sのはがも]{1,8}?)(?P<p>は|が|も)")
+
+
+def bracketed_name(m: re.Match[str]) -> str:
+    """The name of a `BRACKETED` or `BRACKETED_OWNER` match, in 「」 or 『』."""
+    return m.group("np") or m.group("np2")
 NOUN = r"[\u4e00-\u9fff\u30a0-\u30ffー々〆A-Za-z0-9０-９Ａ-Ｚａ-ｚ・＝=]"
 # A subject: a noun phrase (up to three segments joined by の) before は/が/も (or からは).
 _SUBJECT = lazy_re(
@@ -241,15 +248,15 @@ def subjects(text: str, start: int = 0, end: int | None = None) -> list[Speaker]
         elif m.group("p") in ("は", "が", "も") and (other := _other(np)):
             out.append(Speaker(other[0], other[1], False, m.end(), named=False,
                                particle=m.group("p"), begin=begin))
-    if "「" in text[start:stop]:
+    if "「" in text[start:stop] or "『" in text[start:stop]:
         for m in BRACKETED.finditer(text, start, stop):
-            np = m.group("np")
+            np = bracketed_name(m)
             found = classify_phrase(np) or (np, fold(np), False)
             out.append(Speaker(found[0], found[1], found[2], m.end(), particle=m.group("p"),
                                begin=m.start()))
         for m in BRACKETED_OWNER.finditer(text, start, stop):
             if bracket_owner(m):
-                display = m.group("np") + "の" + m.group("title")
+                display = bracketed_name(m) + "の" + m.group("title")
                 role = classify_phrase(m.group("title"))
                 # A person named with the title (`「東部戦線」のカリム報道官は`) keeps the name as key.
                 display, key = ((role[0], role[1]) if role is not None and role[1] != fold(role[0])

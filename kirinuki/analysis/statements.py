@@ -168,7 +168,9 @@ def _joint(text: str, topic: Speaker, first: int) -> Speaker:
     (`東和電機と北斗精工は`, `あおば銀行とみどり信用金庫は`: both speak)."""
     if topic.begin <= first or not _opens(text, topic, first):
         return topic
-    joint = text[first:topic.pos - len(topic.particle)]
+    m = _JOINT.fullmatch(text, first, topic.begin)
+    # What each is (`電機大手の`) is no part of the names: `東和電機と北斗精工`.
+    joint = m.group("name") + "と" + topic.display if m else text[first:topic.pos - len(topic.particle)]
     return replace(topic, display=joint, key=fold(joint), begin=first)
 
 
@@ -189,8 +191,10 @@ def _outer(text: str, found: list[Speaker]) -> list[Speaker]:
 
 # A list item's number or a headline's mark before a sentence (`5. `, `【速報】`).
 _ITEM_MARK = lazy_re(r"\s*(?:【[^】]{1,12}】|[0-9０-９]{1,3}[.．)）]|[▽▼・■◆●○◇□★])?\s*")
-# Names joined by と before a topic: `東和電機と`, `あおば銀行と`.
-_JOINT = lazy_re(rf"(?:[\u3041-\u309f]{{2,6}}(?={NOUN}))?{NOUN}{{2,20}}と(?:{NOUN}{{1,10}}の)?")
+# Names joined by と before a topic: `東和電機と`, `あおば銀行と`, each name perhaps after what it
+# is (`電機大手の東和電機と精密機器メーカーの`).
+_JOINT = lazy_re(rf"(?:{NOUN}{{1,12}}の)?(?P<name>(?:[\u3041-\u309f]{{2,6}}(?={NOUN}))?{NOUN}{{1,20}})と"
+                 rf"(?:{NOUN}{{1,10}}の)?")
 # What a topic names when it is a thing told about, not a body (`調査結果は、…としています`).
 _THING = lazy_re(r"(?:結果|原因|計画|方針|対策|時期|期間|内容|措置|予定|目標|見通し|理由|背景|問題|"
                  r"事故|事件|被害|判断|決定|合意|規制|制度|法案|予算|価格|値段|料金|数|量|額|率)$")
@@ -215,7 +219,8 @@ def _opens(text: str, s: Speaker, first: int) -> bool:
         return False
     if _GOING_ON.search(text, 0, first):  # `そのうえで、宣言の期間は…と説明`: the same speaker
         return False
-    if _THING.search(s.display) or (len(s.display) < 3 and not _KANA_OR_LATIN.search(s.display)):
+    if _THING.search(s.display) or (len(s.display) < 3 and not _KANA_OR_LATIN.search(s.display)
+                                    and not s.named and not name_like(s.display)):
         return False  # `今回の措置は、…と説明`: a thing, not who speaks (names are longer)
     before = text[first:s.begin]
     return sum(map(before.count, "」』”")) <= sum(map(before.count, "「『“")) and not _QUOTED_BEFORE.search(
