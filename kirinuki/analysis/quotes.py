@@ -25,6 +25,7 @@ from kirinuki.analysis.speakers import (
     bracket_owner,
     bracketed_name,
     classify_phrase,
+    name_like,
     people_named,
     pick,
     speaker_key,
@@ -62,7 +63,7 @@ PREAMBLE = lazy_re(
     r"(?:対し(?:て)?|向けて)、?|"
     r"[^、。「」]{0,25}?(?:記者会見|会見|演説|声明|インタビュー|会合|会談|ツイッター|SNS|議会|"
     r"テレビ|番組|談話|取材|会議|集会|式典|法廷|公判|裁判|審理|紙面|電子版|ウェブサイト|社説|報告書|リポート|レポート|"
-    r"論文|文書|書簡)(?:で|の中で|に|を行い|し)、?)"
+    r"論文|文書|書簡)(?:では|で|の中で|に|を行い|し)、?)"
 )
 # A quote as a sentence of its own, said by the next one: `「…」。大統領は8日、こう述べました`.
 # (An English quote may run into its sentence: `“We have nothing to hide,” 長官はこう述べた`.)
@@ -264,7 +265,7 @@ def _paragraph_quotes(text: str, index: int, last: Speaker | None,
                       if s.topic or not _RELATIVE.search(text, s.pos, span.open_at)]
             speaker = pick(before) or _after_speaker(text, span)
             for s in subjects(text, floor, begin):
-                if s.person:
+                if _carried(s):
                     last = s
         # A person's short words closed by と are speech (`「怖い」と肩を落としていました`), not
         # a title or a name (`「…」と題した報告書`, `「…」と名付けた作戦`).
@@ -278,7 +279,7 @@ def _paragraph_quotes(text: str, index: int, last: Speaker | None,
             speaker, inferred = last, True  # `総裁は` after `バレンシア中央銀行総裁は`
         if speaker is None and not term and last is not None:
             speaker, inferred = last, True
-        if speaker is not None and speaker.person and not term:
+        if speaker is not None and _carried(speaker) and not term:
             last = speaker
         out.append(Quote(
             text=text[span.start:span.end], speaker=speaker.display if speaker else "",
@@ -289,9 +290,16 @@ def _paragraph_quotes(text: str, index: int, last: Speaker | None,
         floor = span.close_at
         headline = speaker if mode == "headline" else None
     for s in subjects(text, floor):
-        if s.person:
+        if _carried(s):
             last = s
     return out, last
+
+
+def _carried(s: Speaker) -> bool:
+    """True when `s` goes on speaking in later sentences: a person, or an organisation as the
+    topic (`外務省は声明を発表しました。この中で「…」と非難`), also one that looks like a name
+    (`東和電機は`)."""
+    return s.person or (s.topic and (s.named or name_like(s.display)))
 
 
 def extract_quotes(paragraphs: Sequence[str]) -> list[Quote]:

@@ -92,7 +92,8 @@ _SUBJECT = lazy_re(
     r"(?P<p>からは|からも|は|が|も)"
 )  # (the age newspapers write after a person: `田中花子さん（72）は`)
 _NOT_SPEAKER = lazy_re(r"^[0-9０-９]|^(?:今回|今年|去年|昨年|先月|今月|来月|先週|今週|来週|当時|"
-                       r"現在|今後|これ|それ|一方|背景|理由|目的|結果|問題|状況|影響|情勢)")
+                       r"現在|今後|これ|それ|一方|背景|理由|目的|結果|問題|状況|影響|情勢|"
+                       r"声明|談話|コメント|報告書|書簡|文書|発表|見解)")
 
 @dataclass(frozen=True)
 class Speaker:
@@ -138,6 +139,8 @@ def classify_phrase(phrase: str) -> tuple[str, str, bool] | None:
         if phrase.endswith(tail) and len(phrase) > len(tail):
             phrase = phrase[: -len(tail)]
     segments = phrase.split("の")
+    if len(segments) > 1 and segments[-1] in _DOCUMENTS and segments[-2]:
+        return classify_phrase("の".join(segments[:-1]))  # `外務省の声明は「…」`: the ministry
     last = segments[-1]
     owner = segments[-2] + "の" if len(segments) > 1 and segments[-2] else ""
     name, title = split_title(last)
@@ -155,6 +158,8 @@ def classify_phrase(phrase: str) -> tuple[str, str, bool] | None:
 
 
 _ONE_OF = lazy_re(r"[1１]人")
+# What a body or a person issues, standing for it as a subject (`外務省の声明は`, `社長の談話は`).
+_DOCUMENTS = frozenset(("声明", "談話", "声明文", "コメント", "報告書", "書簡", "文書", "発表", "見解"))
 
 
 def _other(phrase: str) -> tuple[str, str] | None:

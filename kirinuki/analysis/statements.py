@@ -313,7 +313,8 @@ def extract_statements(paragraphs: Sequence[str]) -> list[Statement]:
         if not s.speaker:
             if named is None:
                 named = [(i, p.pos, p) for i, text in enumerate(paragraphs)
-                         for p in subjects(text) if p.person and p.topic]
+                         for p in subjects(text)
+                         if p.topic and (p.named or name_like(p.display))]
             # The person named last before it, when named after the statement before
             # (`ミルザ経済相は4日、記者会見しました。この中で、…と表明し`).
             person = [p for i, pos, p in named if (i, pos) <= (s.paragraph, s.start)

@@ -39,3 +39,34 @@ def test_a_company_in_double_brackets_is_no_quote() -> None:
 def test_names_joined_each_after_what_it_is(text: str, speaker: str) -> None:
     got = extract_statements([text])
     assert [(s.mode, s.speaker) for s in got] == [(REPORTED, speaker)]
+
+
+@pytest.mark.parametrize(("paragraphs", "speaker", "mode"), [
+    # An organisation, the topic of a sentence before, goes on speaking like a person does.
+    (["アルメリア外務省は声明を発表しました。", "この中で「主権の侵害だ」と非難しています。"],
+     "アルメリア外務省", DIRECT),
+    (["東雲電機は10日、記者会見を開きました。会見で「深くおわびする」と謝罪しました。"], "東雲電機", DIRECT),
+    (["沿岸諸国連合は4日、首脳会議を開き、停戦を求める声明を採択しました。",
+      "この中で、元議長を特使に任命し、双方の政府の間で協議の開始を目指すとしています。"], "沿岸諸国連合", REPORTED),
+    # What a body issues stands for it (`Xの声明は`); a statement alone (`声明は`, `声明では`)
+    # is no speaker, and `声明では、` is the occasion.
+    (["アルメリア外務省の声明は「主権の侵害だ」としています。"], "アルメリア外務省", DIRECT),
+    (["アルメリア外務省は声明を発表しました。", "声明は「断じて容認できない」としています。"],
+     "アルメリア外務省", DIRECT),
+])
+def test_an_organisation_goes_on_speaking(paragraphs: list[str], speaker: str, mode: str) -> None:
+    got = extract_statements(paragraphs)
+    assert [(s.mode, s.speaker) for s in got] == [(mode, speaker)]
+
+
+def test_a_statement_is_the_occasion() -> None:
+    got = extract_statements(["アルメリア外務省は声明を発表しました。",
+                              "声明では、国境付近の部隊を撤収させるよう強く求めるとしています。"])
+    assert [(s.speaker, s.text[:6]) for s in got] == [("アルメリア外務省", "国境付近の部")]
+
+
+def test_a_person_named_after_the_organisation_speaks() -> None:
+    got = extract_statements(["アルメリア外務省は声明を発表しました。",
+                              "これについてサラ報道官は「当然の措置だ」と述べました。",
+                              "また「対話の扉は開いている」とも述べました。"])
+    assert [s.speaker for s in got] == ["サラ報道官", "サラ報道官"]
