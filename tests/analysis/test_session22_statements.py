@@ -70,3 +70,27 @@ def test_a_person_named_after_the_organisation_speaks() -> None:
                               "これについてサラ報道官は「当然の措置だ」と述べました。",
                               "また「対話の扉は開いている」とも述べました。"])
     assert [s.speaker for s in got] == ["サラ報道官", "サラ報道官"]
+
+
+def test_an_attempt_is_no_statement() -> None:
+    # `…しようとした` / `…しようとしています` is trying, not `としています` of reported speech.
+    assert extract_statements(["北雲空港では21日夜、離陸しようとした旅客機が滑走路をはみ出し、"
+                               "滑走路が翌朝まで閉鎖されました。"]) == []
+    assert extract_statements(["政府は、増税に頼らずに財源を確保しようとしています。"]) == []
+    got = extract_statements(["政府は、増税に頼らずに財源を確保するとしています。"])
+    assert [(s.speaker, s.cue) for s in got] == [("政府", "としています")]
+
+
+@pytest.mark.parametrize(("text", "starts"), [
+    # A deed with its own subject before what was said is part of it, not the speaker's deed.
+    ("森川園長は、前日の夕方に飼育員がおりを掃除したあと、扉の鍵を閉め忘れた可能性が高いと説明しました。",
+     "前日の夕方"),
+    ("この中で知事は、殺処分が遅れた農場があったことを認めたうえで、人員を倍に増やすと述べました。",
+     "殺処分が遅"),
+    # The speaker's own deed stays a preamble.
+    ("大統領は、支援に感謝の意を表明したうえで、空港の再建を急ぐと述べました。", "空港の再建"),
+])
+def test_a_deed_with_its_own_subject_is_said(text: str, starts: str) -> None:
+    got = extract_statements([text])
+    assert [s.mode for s in got] == [REPORTED]
+    assert got[0].text.startswith(starts)
