@@ -68,7 +68,8 @@ PREAMBLE = lazy_re(
 # A quote as a sentence of its own, said by the next one: `「…」。大統領は8日、こう述べました`.
 # (An English quote may run into its sentence: `“We have nothing to hide,” 長官はこう述べた`.)
 _SO_SAID = lazy_re(r"[」』”](?:。|(?<=”)\s+)(?P<before>[^。「」]{2,40}?(?=こう|そう)|[^。「」と]{2,40}?)(?:こう|そう)?(?P<verb>述べ|語っ|語り|話し|"
-                   r"強調し|訴え|説明し|明かし|振り返り|切り出し|嘆き|嘆い|漏らし|打ち明け)")
+                   r"強調し|訴え|説明し|明かし|振り返り|切り出し|嘆き|嘆い|漏らし|打ち明け|"
+                   r"投稿し|書き込ん|書き込み|反論し|答え|指摘し|批判し|非難し|明らかにし)")
 # A quote said by the one named after `…と話すのは`: `「…」と話すのは、…80代の女性だ`.
 _CLEFT = lazy_re(r"(?:など)?と(?:話す|語る|言う|いう|訴える|述べる|明かす|嘆く|笑う)のは、?"
                  r"(?P<np>[^。「」]{1,50}?)(?:だ|です|でした)(?:[。]|$)")
@@ -82,6 +83,14 @@ _CLEFT_NP = lazy_re(rf"{NOUN}+(?:の{NOUN}+){{0,2}}$")
 # A subject heading a relative clause before the quote (`大統領が示した和平案について「…」`).
 _RELATIVE = lazy_re(r"[たるいだ](?:[\u4e00-\u9fff\u30a0-\u30ffー]+|こと)"
                     r"(?:について|に関して|をめぐ|を受け)")
+# A quote whose verb of saying heads what the sentence is about: `…が「…」と批判したことについて`.
+_TOLD_ABOUT = lazy_re(r"[」』”](?:など)?と(?:述べ|語っ|話し|言っ|批判し|主張し|指摘し|発言し|訴え|非難し|"
+                      r"強調し|表明し|説明し|明らかにし|発表し)た(?:こと|の)?(?:について|に関して|に対し|"
+                      r"を受け|をめぐ)")
+# A subject inside what a question or a point is about, before the quote (`工場が再開できるか
+# どうかについて「…」`, `避難が遅れたという指摘に対しては「…」`, `…のではないかと問われると「…」`).
+_FRAMED = lazy_re(r"(?:[たるいだうく]|ない)(?:かどうか|のではないか|のか|か|こと|の)?(?:と|という|との)?"
+                  r"(?:指摘|批判|質問|声|懸念|問い|意見)?(?:について|に関して|をめぐ|に対し|と問われ|と聞かれ)")
 # After a bracket, what makes it a title or a name rather than words said.
 _NAMED_AS = lazy_re(r"と(?:題|名付け|銘打|書かれ|記され|呼ばれ)")
 _TERM_MAX = 15  # a short quote not followed by a saying verb is a term (「テロ行為」だと)
@@ -251,7 +260,7 @@ def _paragraph_quotes(text: str, index: int, last: Speaker | None,
     floor = 0
     headline: Speaker | None = None  # the speaker of the headline quote just before
     for span in _spans(text):
-        inferred, mode = False, "direct"
+        inferred, mode, told_about = False, "direct", False
         if span.start < 0:
             speaker = _lost_opening(text, span, floor)
         elif headline is not None and not text[floor:span.open_at].strip(" 　、"):
@@ -262,11 +271,19 @@ def _paragraph_quotes(text: str, index: int, last: Speaker | None,
         else:
             begin = _sentence_start(text, span.open_at, floor)
             before = [s for s in subjects(text, begin, span.open_at)
-                      if s.topic or not _RELATIVE.search(text, s.pos, span.open_at)]
+                      if s.topic or not (_RELATIVE.search(text, s.pos, span.open_at)
+                                         or _FRAMED.search(text, s.pos, span.open_at))]
             speaker = pick(before) or _after_speaker(text, span)
             for s in subjects(text, floor, begin):
                 if _carried(s):
                     last = s
+            # Words told about (`首相は、野党党首が「…」と批判したことについて`) are said by the
+            # subject of that clause; the topic goes on speaking after them.
+            inner = [s for s in before if not s.topic and s.named and s.pos > (speaker.pos if speaker else -1)]
+            if speaker is not None and inner and _TOLD_ABOUT.match(text, span.close_at - 1):
+                if _carried(speaker):
+                    last = speaker
+                speaker, told_about = inner[-1], True
         # A person's short words closed by と are speech (`「怖い」と肩を落としていました`), not
         # a title or a name (`「…」と題した報告書`, `「…」と名付けた作戦`).
         said = (speaker is not None and speaker.person
@@ -279,7 +296,7 @@ def _paragraph_quotes(text: str, index: int, last: Speaker | None,
             speaker, inferred = last, True  # `総裁は` after `バレンシア中央銀行総裁は`
         if speaker is None and not term and last is not None:
             speaker, inferred = last, True
-        if speaker is not None and _carried(speaker) and not term:
+        if speaker is not None and _carried(speaker) and not term and not told_about:
             last = speaker
         out.append(Quote(
             text=text[span.start:span.end], speaker=speaker.display if speaker else "",

@@ -94,3 +94,37 @@ def test_a_deed_with_its_own_subject_is_said(text: str, starts: str) -> None:
     got = extract_statements([text])
     assert [s.mode for s in got] == [REPORTED]
     assert got[0].text.startswith(starts)
+
+
+@pytest.mark.parametrize("second", [
+    # The subject of what a question or a point is about is no speaker: the one before goes on.
+    "工場が再開できるかどうかについて、「見通せない」と述べました。",
+    "住民の避難が遅れたという指摘に対しては、「判断は適切だった」と反論しました。",
+    "州政府が避難指示を出すのが遅れたとの批判については「判断は適切だった」と反論しました。",
+    "記者から、避難指示が遅れたのではないかと問われると、「判断は適切だった」と答えました。",
+])
+def test_a_subject_of_what_is_asked_is_no_speaker(second: str) -> None:
+    got = extract_statements(["ハリス知事は10日、記者会見を開きました。", second])
+    assert [(s.mode, s.speaker, s.inferred) for s in got] == [(DIRECT, "ハリス知事", True)]
+
+
+def test_a_subject_before_its_own_quote_still_speaks() -> None:
+    got = extract_statements(["ハリス知事は10日、記者会見を開きました。",
+                              "州政府が、避難指示の遅れについて「判断は適切だった」と反論しました。"])
+    assert [s.speaker for s in got] == ["州政府"]
+
+
+def test_words_told_about_are_their_clauses() -> None:
+    got = extract_statements(["首相は、野党党首が「退陣すべきだ」と批判したことについて、"
+                              "「責任を果たす」と述べました。"])
+    assert [(s.text, s.speaker) for s in got] == [("退陣すべきだ", "野党党首"), ("責任を果たす", "首相")]
+
+
+@pytest.mark.parametrize(("paragraphs", "speaker", "cue"), [
+    # A quote standing as a sentence, said by the next one with more verbs.
+    (["「攻撃は続いている」。ルカ大統領は11日、SNSにこう投稿しました。"], "ルカ大統領", "投稿しました"),
+    (["「判断は適切だった」。記者の質問に、ハリス知事はこう答えました。"], "ハリス知事", "答えました"),
+])
+def test_a_quote_said_by_the_next_sentence(paragraphs: list[str], speaker: str, cue: str) -> None:
+    got = extract_statements(paragraphs)
+    assert [(s.speaker, s.cue) for s in got] == [(speaker, cue)]
