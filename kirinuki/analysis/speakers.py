@@ -202,6 +202,7 @@ _NAME_LIKE = lazy_re(
 )
 
 
+@lru_cache(maxsize=1 << 14)  # pure; asked again for each topic carried over
 def name_like(display: str) -> bool:
     """True when an unknown subject (`Speaker.named` False) looks like a name that speaks:
     `ロシア`, `北原市`, `県`, `東坂地裁`, `東和電機` (not `準備`, `影響`)."""
