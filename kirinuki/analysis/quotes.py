@@ -93,6 +93,9 @@ _FRAMED = lazy_re(r"(?:[たるいだうく]|ない)(?:かどうか|のではな�
                   r"(?:指摘|批判|質問|声|懸念|問い|意見)?(?:について|に関して|をめぐ|に対し|と問われ|と聞かれ)")
 # After a bracket, what makes it a title or a name rather than words said.
 _NAMED_AS = lazy_re(r"と(?:題|名付け|銘打|書かれ|記され|呼ばれ)")
+# `Xを「…」として` and what is done to it (`捕虜を「戦犯」として再び拘束`): not a comma or `しています`
+# of words said (`「…」として、`, `「…」としています`).
+_AS_TERM = lazy_re(r"として(?![、，いおま]|[^。、]{0,12}(?:考え|方針|意向|姿勢))")
 _TERM_MAX = 15  # a short quote not followed by a saying verb is a term (「テロ行為」だと)
 _CONTEXT_STOP = "。"
 
@@ -238,6 +241,8 @@ def _is_term(text: str, span: _Span) -> bool:
         return False
     if len(quoted) > _TERM_MAX or "。" in quoted:
         return False
+    if span.open_at > 0 and text[span.open_at - 1] == "を" and _AS_TERM.match(text, span.close_at):
+        return True  # `捕虜の一部を「戦犯」として拘束した`: what they are called, not words said
     return _SAYING.match(text, span.end) is None
 
 

@@ -229,10 +229,18 @@ def _opens(text: str, s: Speaker, first: int) -> bool:
         text, 0, first)
 
 
-def _skip_preamble(text: str, start: int, end: int) -> int:
+# What a statement is about, named by a noun (`事故の原因について、`, `8日の空爆について、`): part
+# of what was said, where a clause made a noun (`…を閉鎖したことについて、`) is what it answers.
+_ABOUT = lazy_re(r"[^、。「」]{1,40}?(?<!こと)(?<![たるう])(?:について|に関して|をめぐって|をめぐり)、")
+
+
+def _skip_preamble(text: str, start: int, end: int, about: bool = False) -> int:
     """Past the date and the occasion before reported speech (`7日、`, `記者会見で、`): only
-    what ends in a comma, so that `電話で会談した` stays part of what was said."""
+    what ends in a comma, so that `電話で会談した` stays part of what was said; with `about`,
+    not past what the statement is about (`事故の原因について、`)."""
     while start < end:
+        if about and _ABOUT.match(text, start, end):
+            break
         lead = _LEAD.match(text, start, end)
         m = lead or PREAMBLE.match(text, start, end)
         if not m or m.end() == start or (m is not lead and (
@@ -289,7 +297,7 @@ def _reported(text: str, index: int, quotes: Sequence[Statement]) -> list[Statem
         if held and (speaker is None or any(q.speaker_key == speaker.key for q in held)):
             continue  # `首相は「…」と述べたと伝えました`: the quote's own words, no report of them
         start = max(floor, speaker.pos) if speaker and speaker.pos <= at else floor
-        start = _skip_preamble(text, start, at)
+        start = _skip_preamble(text, start, at, about=True)
         if at - start < (_MIN_VIEW if m.group("view") else _MIN_SPAN) or text[start] in _CLOSERS:
             continue  # too short, or a quote's cue (`」と供述している`)
         out.append(Statement(text[start:at], speaker.display if speaker else "",

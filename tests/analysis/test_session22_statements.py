@@ -128,3 +128,30 @@ def test_words_told_about_are_their_clauses() -> None:
 def test_a_quote_said_by_the_next_sentence(paragraphs: list[str], speaker: str, cue: str) -> None:
     got = extract_statements(paragraphs)
     assert [(s.speaker, s.cue) for s in got] == [(speaker, cue)]
+
+
+@pytest.mark.parametrize(("text", "starts"), [
+    # What a statement is about, named by a noun, is part of what was said.
+    ("宮川委員長は、星雲工業の品質管理の体制について、外部の専門家による点検が不十分だったと指摘しました。",
+     "星雲工業の品"),
+    ("大臣は11日の記者会見で、同じ構造の全国の橋について、緊急の点検を行うよう指示する考えを示しました。",
+     "同じ構造の全"),
+    ("政府軍は、8日の空爆について、反政府勢力の拠点を狙ったと主張した。", "8日の空爆に"),
+    # A clause made a noun (`…したことについて、`) is what the statement answers.
+    ("ノルダ外務省は、隣国が検問所を一方的に閉鎖したことについて、人道に反する決定だと非難しました。",
+     "人道に反する"),
+])
+def test_what_a_statement_is_about(text: str, starts: str) -> None:
+    got = extract_statements([text])
+    assert [s.mode for s in got] == [REPORTED]
+    assert got[0].text.startswith(starts)
+
+
+def test_what_they_are_called_is_no_quote() -> None:
+    # `Xを「…」として` and a deed: a name given, not words said; the report around it is found.
+    got = extract_statements(["ノルダ外務省は、隣国が解放した捕虜の一部を「戦犯」として再び拘束したと非難しました。"])
+    assert [(s.mode, s.speaker, s.text[:6]) for s in got] == [(REPORTED, "ノルダ外務省", "隣国が解放し")]
+    assert extract_statements(["警察は、男を「重要参考人」として行方を追っています。"]) == []
+    # Words said with として stay quotes.
+    got = extract_statements(["外務省は「内政干渉だ」として反発しました。"])
+    assert [(s.mode, s.text) for s in got] == [(DIRECT, "内政干渉だ")]
