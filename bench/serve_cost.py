@@ -4,7 +4,8 @@ No load generator and no HTTP: in this process, the app's state (`WebState`) of 
 journal that bench/serve_bench.py built in --keep DIR, then of its PostgreSQL copy (--journal),
 answers --pages cold entry pages (`WebState.quick_page`, as `CachedPages` renders them) and
 --pages never-seen searches (`reader_search`) on the fresh state, then --pages other ones (their
-words met: row ids per word kept), one after another, each after one read of the
+words met: row ids per word kept), with --after-write those again after a write of one clip
+(today's draft gets a group: the index changed), one after another, each after one read of the
 change mark (what `ChangeMarks.fresh` costs a request when no other request shares it). Per
 page it prints the statements sent (on PostgreSQL each is a round trip to the server), the
 wall time, this process's CPU and, on PostgreSQL, the server's CPU for this process's
@@ -14,6 +15,7 @@ generator share the cores, so the CPU per page (client + server) is what bounds 
 
     .venv/bin/python bench/serve_cost.py --keep DIR [--entries 20000] [--pages 400]
         --journal postgresql://USER@HOST:PORT/DB [--profile N] [--only sqlite|postgresql]
+        [--after-write]
 
 `--profile N` prints the N functions with the most own CPU time of the PostgreSQL run (cProfile).
 """
@@ -38,6 +40,8 @@ sys.path.insert(0, str(ROOT))
 
 import serve_bench  # noqa: E402
 
+from kirinuki.journal.editing import add_group  # noqa: E402
+from kirinuki.model import Clip, Group  # noqa: E402
 from kirinuki.store.postgres import connection as pg_connection  # noqa: E402
 from kirinuki.web.routes.search import reader_search  # noqa: E402
 from kirinuki.web.state import WebState  # noqa: E402
@@ -96,7 +100,7 @@ def server_ticks(url: str) -> Callable[[], float]:
 
 
 def run(label: str, journal: str, entries: list[str], searches: list[str],
-        profile: int) -> dict[str, tuple[float, float, float, float]]:
+        profile: int, after_write: bool = False) -> dict[str, tuple[float, float, float, float]]:
     """Cold entry pages, then never-seen searches on a fresh `WebState`: per page (statements,
     wall ms, client CPU ms, server CPU ms)."""
     counter = Counter()
@@ -117,8 +121,14 @@ def run(label: str, journal: str, entries: list[str], searches: list[str],
     prof = cProfile.Profile(time.process_time) if profile and pg else None
     out = {}
     half = len(searches) // 2
-    for target, paths in (("entry, cold", entries), ("search, cold", searches[:half]),
-                          ("search, words met", searches[half:])):
+    targets = [("entry, cold", entries), ("search, cold", searches[:half]),
+               ("search, words met", searches[half:])]
+    if after_write:
+        targets.append(("search, after a write", searches[half:]))
+    for target, paths in targets:
+        if target.endswith("write"):
+            add_group(st.journal(), None, Group([Clip("serve_cost: a clip written between two"
+                                                      " runs of the same searches")]))
         missed = 0
         n0, s0, c0, w0 = counter.n, server(), time.process_time(), time.perf_counter()
         if prof is not None:
@@ -152,6 +162,8 @@ def main() -> None:
     p.add_argument("--journal", required=True, help="the PostgreSQL copy (postgresql://…)")
     p.add_argument("--profile", type=int, default=0)
     p.add_argument("--only", choices=("sqlite", "postgresql"))
+    p.add_argument("--after-write", action="store_true",
+                   help="the searches with words met again after a write of one clip")
     args = p.parse_args()
     folder, name = Path(args.keep), f"synthetic{args.entries}"
     _, _, _, _, cold = serve_bench.sample_pages(folder, name, 500)
@@ -161,14 +173,16 @@ def main() -> None:
     for label, journal in (("SQLite", str(folder / f"{name}.db")), ("PostgreSQL", args.journal)):
         if args.only and args.only != label.lower():
             continue
-        results[label] = run(label, journal, entries, searches, args.profile)
+        results[label] = run(label, journal, entries, searches, args.profile, args.after_write)
     print(f"{args.pages} pages of each kind, one at a time, load average "
           f"{os.getloadavg()[0]:.1f} (per page; ratio PostgreSQL / SQLite of client + server "
           "CPU)")
-    for target in ("entry, cold", "search, cold", "search, words met"):
+    for target in ("entry, cold", "search, cold", "search, words met", "search, after a write"):
         for label, res in results.items():
+            if target not in res:
+                continue
             n, w, c, s = res[target]
-            line = (f"  {target:<17} {label:<10} statements {n:5.1f}  wall {w:6.2f} ms  "
+            line = (f"  {target:<21} {label:<10} statements {n:5.1f}  wall {w:6.2f} ms  "
                     f"CPU {c:6.2f} ms + server {s:5.2f} ms")
             lite = results.get("SQLite", {}).get(target)
             if label == "PostgreSQL" and lite is not None and lite[2]:
