@@ -36,6 +36,9 @@ _COUNTERS: dict[str, str] = {
     "か国": "か国", "カ国": "か国", "ヵ国": "か国", "ヶ国": "か国", "ケ国": "か国",
     "か所": "か所", "カ所": "か所", "ヵ所": "か所", "ヶ所": "か所", "箇所": "か所",
     "か月": "か月", "カ月": "か月", "ヵ月": "か月", "ヶ月": "か月", "ケ月": "か月",
+    # A span of months is counted like one of years or days (`年間`, `日間`): `3か月間`.
+    "か月間": "か月間", "カ月間": "か月間", "ヵ月間": "か月間", "ヶ月間": "か月間", "ケ月間": "か月間",
+    "床": "床",  # hospital beds (`病床数420床`)
     "人分": "人分", "人": "人", "件": "件", "円": "円", "ドル": "ドル", "ユーロ": "ユーロ",
     "ポンド": "ポンド", "人民元": "元", "元": "元", "ルーブル": "ルーブル", "ウォン": "ウォン",
     "ペソ": "ペソ", "ディナール": "ディナール", "ルピー": "ルピー", "レアル": "レアル", "バーツ": "バーツ",
@@ -102,12 +105,12 @@ _WEIGHT_AFTER = lazy_re(r"(?:もの|分の|の)" + _WEIGHED + r"|を押収")
 _ONE_OF = lazy_re(r"の(?:うち)?$")  # `女性の1人`, `乗組員のうち1人`, `村の1つ`: one of them
 # A time before now (`10年前より`, `3か月前に`), not a count of years.
 _AGO = lazy_re(r"前(?!後|半)")
-_AGO_COUNTERS = frozenset(("年", "か月", "週間", "日", "日間", "時間"))
+_AGO_COUNTERS = frozenset(("年", "か月", "か月間", "週間", "日", "日間", "時間"))
 # A window of time counted in (`この1週間で`, `過去1年間に`), not a count of weeks.
 _WINDOW_BEFORE = lazy_re(r"(?:この|ここ|直近|今後|去年|昨年|今年|ことし)$")
 # A window a later figure is counted in (`3日間で1億円を超え`, `離礁から2日間で…139隻`).
 _WINDOW_THEN = lazy_re(r"で、?[^、。]{0,20}?[0-9０-９]")
-_WINDOWS = frozenset(("年", "年間", "か月", "週間", "日", "日間", "時間"))
+_WINDOWS = frozenset(("年", "年間", "か月", "か月間", "週間", "日", "日間", "時間"))
 # A price or an amount after one unit (`1本およそ2ドル`): the unit is a denominator.
 _PRICE_AFTER = lazy_re(r"(?:あたり|当たり)?[=＝]?(?:およそ|約)?[0-9]")  # `1バレル＝78ドル`
 # A flight's number (`アステル航空318便`, `318便は…`, `318便の機長`), not a count of flights.
@@ -325,7 +328,7 @@ def _predicate(folded: str, start: int, end: int) -> str:
     return _KEYWORD[found[-1].group()] if found else ""
 
 
-_HALF_COUNTERS = frozenset(("年", "年間", "か月", "週間", "時間", "日間"))  # `1年半`, `2時間半`
+_HALF_COUNTERS = frozenset(("年", "年間", "か月", "か月間", "週間", "時間", "日間"))  # `1年半`, `2時間半`
 
 
 def _figure(text: str, folded: str, m: re.Match[str]) -> Figure | None:
