@@ -43,6 +43,7 @@ from kirinuki.analysis.sentences import (
     swapped,
     word_put_for_another,
 )
+from kirinuki.analysis.shared_keys import loose
 from kirinuki.analysis.textnorm import normalise
 from kirinuki.analysis.updates import (
     count_updated_after,
@@ -164,8 +165,9 @@ def relate_sentences(sa: list[Sentence], sb: list[Sentence], ratio: float,
             if score < shared:
                 continue
             aside = x.masked != y.masked and (_same_but_aside(x, y) or _glued(x, y))
-            if (min(len(x.masked), len(y.masked)) >= (
-                    MIN_SAME_SENTENCE if x.masked == y.masked or aside else MIN_SENTENCE)
+            short = min(len(x.masked), len(y.masked))
+            if (short >= (MIN_SAME_SENTENCE if x.masked == y.masked or aside
+                          or (short < MIN_SENTENCE and _same_but_kana(x, y)) else MIN_SENTENCE)
                     and not swapped(x.names, y.names) and (aside or same_facts(x, y))):
                 return Relation("shared", score)
     return Relation("", best)
@@ -182,6 +184,17 @@ def _same_but_aside(a: Sentence, b: Sentence) -> bool:
         return False
     na, nb = normalise(_ASIDE.sub("", a.folded)), normalise(_ASIDE.sub("", b.folded))
     return na == nb and len(na) >= MIN_SAME_SENTENCE
+
+
+def _same_but_kana(a: Sentence, b: Sentence) -> bool:
+    """True when two sentences differ only in hiragana (`…この2年で3回目です` / `…3回目と
+    なります`; digits masked), neither negated: a shared sentence from `MIN_SAME_SENTENCE`
+    characters, like one found verbatim, when it states the same facts."""
+    return (loose(a.masked) == loose(b.masked)
+            and not any(n in a.masked or n in b.masked for n in _NEGATED))
+
+
+_NEGATED = ("ない", "ません", "なかっ", "ず")
 
 
 def lead_after_shared(sa: list[Sentence], sb: list[Sentence], shared: float = 0.75,
