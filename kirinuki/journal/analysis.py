@@ -70,7 +70,7 @@ from kirinuki.store.sqlite.db import Store
 __all__ = ["DEFAULT_THRESHOLDS", "ClipView", "FigureChange", "FigureView", "QuoteView",
            "StatementView", "Thresholds", "figures", "quotes", "statements"]
 
-SKETCH_VERSION = 26  # bump when the sketch or the rules change (4: 8-bit MinHash values, 5: sign-offs
+SKETCH_VERSION = 27  # bump when the sketch or the rules change (4: 8-bit MinHash values, 5: sign-offs
 # and links without a scheme left out of the normalised text, 6: version and background rules of
 # session 9: stored version links are recomputed; 7: Japanese hashtags left out, more update rules;
 # 8: an agency before a site name and a category after it left out, more rules of session 13;
@@ -94,7 +94,9 @@ SKETCH_VERSION = 26  # bump when the sketch or the rules change (4: 8-bit MinHas
 # rules of session 20 (versions and background of the evals helper, statements, speakers and
 # figures of the speakers helper; kanji numerals before 代 masked, host lines no sentence);
 # 26: the rules of session 21 (sentence keys between spaces and without the kana ending, kanji
-# counts, speakers of reported speech and transcripts, counters: sketches, links and statements change))
+# counts, speakers of reported speech and transcripts, counters: sketches, links and statements change);
+# 27: the rules of session 22 (looser sentence keys, version rules, statements carried over and
+# about-phrases, か月間: sketches, links, statements and figures change))
 _BATCH = 20_000
 DUPLICATE_KIND = DUPLICATE  # what `Neighbour.kind` says of the same text
 
