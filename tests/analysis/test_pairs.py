@@ -193,14 +193,7 @@ def test_statements_caught_up_in_worker_processes_are_the_same(demo_journal, mon
     alone = redo()
     assert len(alone) >= 20
     monkeypatch.setattr(story, "BATCH", 10)
-    maps: list[int] = []
-    real = versions_bulk._Workers.map
-
-    def spy(self: object, fn: object, items: list[object]) -> object:
-        maps.append(len(items))
-        return real(self, fn, items)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(versions_bulk._Workers, "map", spy)
+    maps = _batch_sizes(monkeypatch, "map")
     with versions_bulk.bulk_analysis(jobs=2):
         assert redo() == alone
     assert len(maps) >= 10  # the full batches, in the workers
@@ -226,15 +219,8 @@ def test_entry_features_found_in_worker_processes_are_the_same(demo_journal, mon
     alone = redo()
     assert len(alone[0]) >= 500 and len(alone[1]) >= 100
     assert {r[0] for r in alone[0]} == {r[0] for r in whole[0]}  # every batch stored
-    maps: list[int] = []
-    real = versions_bulk._Workers.map_async
-
-    def spy(self: object, fn: object, items: list[object]) -> object:
-        maps.append(len(items))
-        return real(self, fn, items)  # type: ignore[arg-type]
-
     # The features of a batch are found by the workers while this process stores the last.
-    monkeypatch.setattr(versions_bulk._Workers, "map_async", spy)
+    maps = _batch_sizes(monkeypatch, "map_async")
     with versions_bulk.bulk_analysis(jobs=2):
         assert redo() == alone
     assert len(maps) >= 5  # the full batches, in the workers
@@ -258,14 +244,7 @@ def test_suggestions_scored_in_worker_processes_are_the_same(demo_journal, monke
     monkeypatch.setattr(suggestions, "_BATCH", 10)
     alone = redo()
     assert len(alone) >= 100
-    scored: list[int] = []
-    real = versions_bulk._Workers.map_async
-
-    def spy(self: object, fn: object, items: list[object]) -> object:
-        scored.append(len(items))
-        return real(self, fn, items)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(versions_bulk._Workers, "map_async", spy)
+    scored = _batch_sizes(monkeypatch, "map_async")
     with versions_bulk.bulk_analysis(jobs=2):
         assert redo() == alone
     assert len(scored) >= 2 and set(scored) <= {2}
@@ -408,14 +387,7 @@ def test_quick_candidates_in_worker_processes_are_the_same(demo_journal, monkeyp
     alone = suggestions.quick_candidates(demo_journal)
     assert (alone.best >= 0).sum() >= 100
     monkeypatch.setattr(suggestions, "_BATCH", 10)
-    maps: list[int] = []
-    real = versions_bulk._Workers.map
-
-    def spy(self: object, fn: object, items: list[object]) -> object:
-        maps.append(len(items))
-        return real(self, fn, items)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(versions_bulk._Workers, "map", spy)
+    maps = _batch_sizes(monkeypatch, "map")
     with versions_bulk.bulk_analysis(jobs=2):
         split = suggestions.quick_candidates(demo_journal)
     assert len(maps) >= 2 and set(maps) <= {2}
@@ -438,14 +410,7 @@ def test_sketches_caught_up_in_worker_processes_are_the_same(demo_journal, monke
 
     alone = redo()
     monkeypatch.setattr(analysis, "_BATCH", 50)
-    maps: list[int] = []
-    real = versions_bulk._Workers.map
-
-    def spy(self: object, fn: object, items: list[object]) -> object:
-        maps.append(len(items))
-        return real(self, fn, items)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(versions_bulk._Workers, "map", spy)
+    maps = _batch_sizes(monkeypatch, "map")
     with versions_bulk.bulk_analysis(jobs=2):
         assert redo() == alone
     assert len(maps) >= 6 and set(maps) == {2}  # each full batch in two parts
@@ -586,3 +551,18 @@ def test_forked_workers_leave_what_they_inherited_to_the_parent(journal) -> None
         frozen = pool.map(_frozen_here, [1, 2])
     assert min(frozen) > 1000
     assert gc.get_freeze_count() == 0
+
+
+def _batch_sizes(monkeypatch: pytest.MonkeyPatch, method: str) -> list[int]:
+    """The number of items of each batch given to the workers' `method` from now on."""
+    from kirinuki.journal import versions_bulk
+
+    sizes: list[int] = []
+    real = getattr(versions_bulk._Workers, method)
+
+    def spy(self: object, fn: object, items: list[object]) -> object:
+        sizes.append(len(items))
+        return real(self, fn, items)
+
+    monkeypatch.setattr(versions_bulk._Workers, method, spy)
+    return sizes
