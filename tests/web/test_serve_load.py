@@ -71,7 +71,10 @@ def test_python_generator_cold_run_never_repeats_a_path_until_it_runs_out(server
     paths = [f"/p{i}" for i in range(4)]
     s = serve_load.load(server, paths, clients=2, seconds=0.3, cold=True, generator="python")
     assert s.count > 0 and s.errors == 0 and s.generator == "python"
-    assert _Handler.seen[:4] == paths or sorted(_Handler.seen[:4]) == paths
+    # Under load fewer than four requests may be answered in the time: none repeated before
+    # every path ran, whatever the number answered.
+    first = _Handler.seen[:len(paths)]
+    assert first and len(set(first)) == len(first) and set(first) <= set(paths)
     assert s.wrapped == (len(_Handler.seen) > 4)
     s = serve_load.load(server, ["/missing"], clients=1, seconds=0.1, generator="python")
     assert s.errors == s.count > 0  # a non-200 answer counts as an error
